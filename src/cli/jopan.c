@@ -1,0 +1,176 @@
+/* jopan — the command line over libjopan's public API.
+ *
+ *   jopan render ARTICLE.json [-o OUT.pdf|.png|.svg|.txt] [--style S] [--set G.K=V]…
+ *   jopan check ARTICLE.json [--style S] [--set G.K=V]…
+ *
+ * Exit codes: 0 done; 1 bad input; 2 usage; 3 rendered with findings under --strict.
+ */
+#include "jopan.h"
+
+#include "jopan-config.h"
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_FINDINGS = 3 };
+
+typedef struct {
+  char *output;
+  char *style;
+  char **sets;
+  char **font_dirs;
+  char *report;
+  int dpi;
+  gboolean strict;
+} Options;
+
+static int
+fail (const GError *error)
+{
+  fprintf (stderr, "jopan: %s\n", error->message);
+  if (error->domain == JOPAN_ERROR && error->code == JOPAN_ERROR_USAGE)
+    return EXIT_USAGE;
+  return EXIT_INPUT;
+}
+
+static int G_GNUC_PRINTF (1, 2)
+usage (const char *format, ...)
+{
+  va_list args;
+
+  fprintf (stderr, "jopan: ");
+  va_start (args, format);
+  vfprintf (stderr, format, args);
+  va_end (args);
+  fprintf (stderr, "\nTry 'jopan --help'.\n");
+  return EXIT_USAGE;
+}
+
+/* The default output: ARTICLE.pdf beside the input. */
+static char *
+default_output (const char *input)
+{
+  const char *dot = strrchr (input, '.');
+  const char *slash = strrchr (input, '/');
+
+  if (dot && (!slash || dot > slash))
+    return g_strdup_printf ("%.*s.pdf", (int) (dot - input), input);
+  return g_strdup_printf ("%s.pdf", input);
+}
+
+static int
+print_findings (JopanDocument *doc)
+{
+  guint n = jopan_document_get_n_findings (doc);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *kind;
+      const char *message = jopan_document_get_finding (doc, i, &kind);
+      fprintf (stderr, "jopan: %s: %s\n", kind, message);
+    }
+  return (int) n;
+}
+
+static int
+run (const char *command, const char *input, const Options *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) style = NULL;
+  g_autoptr (JopanArticle) article = NULL;
+  g_autoptr (JopanFonts) fonts = NULL;
+  g_autoptr (JopanDocument) doc = NULL;
+  g_autofree char *output = NULL;
+  JopanFormat format = JOPAN_FORMAT_PDF;
+  gboolean check = strcmp (command, "check") == 0;
+  int findings;
+
+  output = o->output ? g_strdup (o->output) : default_output (input);
+  if (!check && !jopan_format_from_path (output, &format))
+    return usage ("%s: unknown output format: expected .pdf, .png, .svg or .txt", output);
+  if (o->dpi < 18 || o->dpi > 2400)
+    return usage ("--dpi %d: expected a resolution from 18 to 2400", o->dpi);
+  style = jopan_style_load (o->style ? o->style : "berliner", &error);
+  if (style == NULL)
+    return fail (error);
+  for (int i = 0; o->sets && o->sets[i]; i++)
+    if (!jopan_style_set (style, o->sets[i], &error))
+      return fail (error);
+  article = jopan_article_load (input, &error);
+  if (article == NULL)
+    return fail (error);
+  fonts = jopan_fonts_new ((const char *const *) o->font_dirs, &error);
+  if (fonts == NULL)
+    return fail (error);
+  doc = jopan_document_new (fonts, style, article, &error);
+  if (doc == NULL)
+    return fail (error);
+  findings = print_findings (doc);
+  if (o->report)
+    {
+      g_autofree char *json = jopan_document_report_json (doc);
+      if (!jopan_write_file_atomic (o->report, json, strlen (json), &error))
+        return fail (error);
+    }
+  if (!check && !jopan_document_write (doc, output, format, o->dpi, &error))
+    return fail (error);
+  if (check)
+    printf ("%s: %u page(s), %d finding(s)\n", input, jopan_document_get_n_pages (doc), findings);
+  return o->strict && findings > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+int
+main (int argc, char **argv)
+{
+  Options o = { .dpi = 150 };
+  gboolean version = FALSE;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
+      "Output file; its extension picks the format (.pdf .png .svg .txt)", "OUT" },
+    { "style", 's', 0, G_OPTION_ARG_STRING, &o.style,
+      "Style name (berliner, tabloid, a4) or .ini file", "NAME|FILE" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.sets, "Override one style key", "GROUP.KEY=VALUE" },
+    { "dpi", 0, 0, G_OPTION_ARG_INT, &o.dpi, "PNG resolution (default 150)", "N" },
+    { "report", 0, 0, G_OPTION_ARG_FILENAME, &o.report, "Write the preflight report as JSON",
+      "REPORT.json" },
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &o.strict, "Exit 3 when there are findings", NULL },
+    { "font-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.font_dirs,
+      "Also use the fonts in this folder", "DIR" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("render|check ARTICLE.json");
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  setlocale (LC_ALL, "");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context,
+                                "Typeset a news article (JSON, CommonMark body) as newspaper pages.\n\n"
+                                "  render ARTICLE.json   lay out and write PDF, PNG, SVG or a text dump\n"
+                                "  check ARTICLE.json    preflight only: report findings, write nothing");
+  g_option_context_set_description (context, "Exit status: 0 done, 1 bad input, 2 usage error, "
+                                             "3 findings with --strict.");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage ("%s", error->message);
+  if (version)
+    {
+      printf ("jopan %s\n", JOPAN_VERSION);
+      return EXIT_OK;
+    }
+  if (argc < 2)
+    return usage ("%s", "expected a command: render or check");
+  if (strcmp (argv[1], "render") != 0 && strcmp (argv[1], "check") != 0)
+    return usage ("unknown command \"%s\": expected render or check", argv[1]);
+  if (argc != 3)
+    return usage ("%s: expected one article file", argv[1]);
+  status = run (argv[1], argv[2], &o);
+  g_free (o.output);
+  g_free (o.style);
+  g_free (o.report);
+  g_strfreev (o.sets);
+  g_strfreev (o.font_dirs);
+  return status;
+}

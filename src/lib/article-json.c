@@ -1,0 +1,478 @@
+/* article-json.c — the native article file (version 1), read with json-glib.
+ *
+ * json-glib keeps no positions on its nodes, so messages about a value
+ * find its place again by walking the (already valid) JSON text along the
+ * value's path: `story.json:4:15: headline: expected a string`.
+ */
+#include "jopan-private.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#define MAX_DEPTH 8
+
+typedef struct {
+  const char *key; /* NULL for an array index */
+  guint index;
+} Step;
+
+typedef struct {
+  const char *name;
+  const char *text;
+  gsize length;
+  Step path[MAX_DEPTH];
+  int depth;
+  JopanArticle *article;
+} Loader;
+
+/* ---- finding a value's place in the text -------------------------------- */
+
+static gsize
+skip_space (const char *t, gsize n, gsize i)
+{
+  while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
+    i++;
+  return i;
+}
+
+static gsize
+skip_string (const char *t, gsize n, gsize i)
+{
+  for (i++; i < n && t[i] != '"'; i++)
+    if (t[i] == '\\')
+      i++;
+  return MIN (i + 1, n);
+}
+
+static gsize
+skip_value (const char *t, gsize n, gsize i)
+{
+  int nesting = 0;
+
+  do
+    {
+      i = skip_space (t, n, i);
+      if (i >= n)
+        return n;
+      if (t[i] == '"')
+        i = skip_string (t, n, i);
+      else if (t[i] == '{' || t[i] == '[')
+        nesting++, i++;
+      else if (t[i] == '}' || t[i] == ']')
+        nesting--, i++;
+      else if (t[i] == ',' || t[i] == ':')
+        i++;
+      else
+        while (i < n && !strchr (",]} \t\r\n", t[i]))
+          i++;
+    }
+  while (nesting > 0);
+  return i;
+}
+
+/* From the value at @i, the start of its member or element @step, or -1. */
+static gssize
+find_step (const char *t, gsize n, gsize i, const Step *step)
+{
+  gboolean object;
+  guint index = 0;
+
+  i = skip_space (t, n, i);
+  if (i >= n || (t[i] != '{' && t[i] != '['))
+    return -1;
+  object = t[i] == '{';
+  i = skip_space (t, n, i + 1);
+  while (i < n && t[i] != '}' && t[i] != ']')
+    {
+      gboolean match;
+
+      if (object)
+        {
+          gsize key = i + 1, end = skip_string (t, n, i);
+          match = step->key && end - key - 1 == strlen (step->key)
+                  && memcmp (t + key, step->key, end - key - 1) == 0;
+          i = skip_space (t, n, end);
+          i = skip_space (t, n, i + 1); /* the colon */
+        }
+      else
+        match = step->key == NULL && index == step->index;
+      if (match)
+        return (gssize) i;
+      i = skip_space (t, n, skip_value (t, n, i));
+      if (i < n && t[i] == ',')
+        i = skip_space (t, n, i + 1);
+      index++;
+    }
+  return -1;
+}
+
+static void
+place_of (const Loader *ld, int depth, guint *line, guint *column)
+{
+  gsize at = skip_space (ld->text, ld->length, 0);
+
+  for (int d = 0; d < depth; d++)
+    {
+      gssize next = find_step (ld->text, ld->length, at, &ld->path[d]);
+      if (next < 0)
+        break;
+      at = (gsize) next;
+    }
+  *line = 1;
+  *column = 1;
+  for (gsize i = 0; i < at; i++)
+    {
+      if (ld->text[i] == '\n')
+        (*line)++, *column = 1;
+      else if (((guchar) ld->text[i] & 0xC0) != 0x80)
+        (*column)++;
+    }
+}
+
+static char *
+path_name (const Loader *ld, int depth)
+{
+  GString *s = g_string_new (NULL);
+
+  for (int d = 0; d < depth; d++)
+    {
+      if (ld->path[d].key)
+        g_string_append_printf (s, "%s%s", s->len ? "." : "", ld->path[d].key);
+      else
+        g_string_append_printf (s, "[%u]", ld->path[d].index);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* An error about the value at the current path (or, with @missing, about a
+ * member the enclosing object lacks: the place is the object's). */
+static gboolean G_GNUC_PRINTF (4, 5)
+fail (const Loader *ld, GError **error, gboolean missing, const char *format, ...)
+{
+  va_list args;
+  guint line, column;
+
+  place_of (ld, missing ? ld->depth - 1 : ld->depth, &line, &column);
+  va_start (args, format);
+  g_autofree char *what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_autofree char *path = path_name (ld, ld->depth);
+  jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%u:%u: %s%s%s", ld->name, line, column, path,
+                   *path ? ": " : "", what);
+  return FALSE;
+}
+
+static void
+push_key (Loader *ld, const char *key)
+{
+  g_assert (ld->depth < MAX_DEPTH);
+  ld->path[ld->depth++] = (Step) { key, 0 };
+}
+
+static void
+push_index (Loader *ld, guint index)
+{
+  g_assert (ld->depth < MAX_DEPTH);
+  ld->path[ld->depth++] = (Step) { NULL, index };
+}
+
+/* ---- typed members ------------------------------------------------------ */
+
+static gboolean
+is_blank (const char *s)
+{
+  for (; *s; s++)
+    if (!g_ascii_isspace (*s))
+      return FALSE;
+  return TRUE;
+}
+
+/* Reads member @key of @object as a string into @out.  Absent or null leaves
+ * @out alone, and is an error only when @required. */
+static gboolean
+get_string (Loader *ld, JsonObject *object, const char *key, gboolean required, char **out,
+            GError **error)
+{
+  JsonNode *node = json_object_get_member (object, key);
+  gboolean ok = TRUE;
+
+  push_key (ld, key);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        ok = fail (ld, error, TRUE, "required key is missing");
+    }
+  else if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    ok = fail (ld, error, FALSE, "expected a string");
+  else if (required && is_blank (json_node_get_string (node)))
+    ok = fail (ld, error, FALSE, "must not be empty");
+  else
+    {
+      g_free (*out);
+      *out = g_strdup (json_node_get_string (node));
+    }
+  ld->depth--;
+  return ok;
+}
+
+static gboolean
+get_integer (Loader *ld, JsonObject *object, const char *key, int min, int max, int *out,
+             GError **error)
+{
+  JsonNode *node = json_object_get_member (object, key);
+  gboolean ok = TRUE;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  push_key (ld, key);
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    ok = fail (ld, error, FALSE, "expected a whole number from %d to %d", min, max);
+  else if (json_node_get_int (node) < min || json_node_get_int (node) > max)
+    ok = fail (ld, error, FALSE, "expected a whole number from %d to %d, got %" G_GINT64_FORMAT,
+               min, max, json_node_get_int (node));
+  else
+    *out = (int) json_node_get_int (node);
+  ld->depth--;
+  return ok;
+}
+
+static gboolean
+is_number (JsonNode *node)
+{
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
+static gboolean
+get_focus (Loader *ld, JsonObject *object, JopanImageRef *image, GError **error)
+{
+  JsonNode *node = json_object_get_member (object, "focus");
+  JsonArray *pair;
+  gboolean ok = TRUE;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  push_key (ld, "focus");
+  pair = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  if (pair == NULL || json_array_get_length (pair) != 2
+      || !is_number (json_array_get_element (pair, 0))
+      || !is_number (json_array_get_element (pair, 1)))
+    ok = fail (ld, error, FALSE, "expected [x, y], two numbers from 0 to 1");
+  else
+    {
+      image->focus_x = json_array_get_double_element (pair, 0);
+      image->focus_y = json_array_get_double_element (pair, 1);
+      if (image->focus_x < 0 || image->focus_x > 1 || image->focus_y < 0 || image->focus_y > 1)
+        ok = fail (ld, error, FALSE, "expected [x, y], two numbers from 0 to 1");
+    }
+  ld->depth--;
+  return ok;
+}
+
+/* Warns about members that are not in @known (NULL-terminated). */
+static void
+warn_unknown (Loader *ld, JsonObject *object, const char *const *known)
+{
+  g_autoptr (GList) members = json_object_get_members (object);
+
+  for (GList *m = members; m; m = m->next)
+    {
+      guint line, column;
+
+      if (g_strv_contains (known, m->data))
+        continue;
+      push_key (ld, m->data);
+      place_of (ld, ld->depth, &line, &column);
+      g_autofree char *path = path_name (ld, ld->depth);
+      jopan_article_warn (ld->article, "%s:%u:%u: %s: unknown key ignored", ld->name, line, column,
+                          path);
+      ld->depth--;
+    }
+}
+
+/* ---- the article -------------------------------------------------------- */
+
+static gboolean
+load_image (Loader *ld, JsonNode *node, const char *base_dir, GError **error)
+{
+  static const char *const known[] = { "src", "caption", "credit", "columns", "focus", "alt", NULL };
+  JopanImageRef *image;
+  JsonObject *object;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (ld, error, FALSE, "expected an object with \"src\"");
+  object = json_node_get_object (node);
+  image = g_new0 (JopanImageRef, 1);
+  image->focus_x = image->focus_y = 0.5;
+  g_ptr_array_add (ld->article->images, image);
+
+  if (!get_string (ld, object, "src", TRUE, &image->src, error)
+      || !get_string (ld, object, "caption", FALSE, &image->caption, error)
+      || !get_string (ld, object, "credit", FALSE, &image->credit, error)
+      || !get_integer (ld, object, "columns", 1, 12, &image->columns, error)
+      || !get_focus (ld, object, image, error))
+    return FALSE;
+  warn_unknown (ld, object, known);
+
+  image->path = g_path_is_absolute (image->src) ? g_strdup (image->src)
+                                                : g_build_filename (base_dir, image->src, NULL);
+  push_key (ld, "src");
+  {
+    g_autoptr (GError) local = NULL;
+    gboolean ok = jopan_image_probe (image, NULL, &local);
+    if (!ok)
+      fail (ld, error, FALSE, "%s", local->message);
+    ld->depth--;
+    return ok;
+  }
+}
+
+static gboolean
+load_images (Loader *ld, JsonObject *root, const char *base_dir, GError **error)
+{
+  JsonNode *node = json_object_get_member (root, "images");
+  JsonArray *array;
+  gboolean ok = TRUE;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  push_key (ld, "images");
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    ok = fail (ld, error, FALSE, "expected an array of photos");
+  array = ok ? json_node_get_array (node) : NULL;
+  for (guint i = 0; ok && i < json_array_get_length (array); i++)
+    {
+      push_index (ld, i);
+      ok = load_image (ld, json_array_get_element (array, i), base_dir, error);
+      ld->depth--;
+    }
+  ld->depth--;
+  return ok;
+}
+
+static gboolean
+check_lang (Loader *ld, const char *lang, GError **error)
+{
+  gboolean ok = g_regex_match_simple ("^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", lang, 0, 0);
+
+  if (ok)
+    return TRUE;
+  push_key (ld, "lang");
+  fail (ld, error, FALSE, "expected a BCP 47 language tag such as \"en\" or \"ko\"");
+  ld->depth--;
+  return FALSE;
+}
+
+static gboolean
+load_fields (Loader *ld, JsonObject *root, const char *base_dir, GError **error)
+{
+  static const char *const known[] = { "version", "id", "lang", "section", "kicker", "headline",
+                                       "subheadline", "byline", "dateline", "date", "images",
+                                       "body", NULL };
+  JopanArticle *a = ld->article;
+  g_autofree char *body = NULL;
+  int version = 1;
+
+  if (!get_integer (ld, root, "version", 1, 1, &version, error)
+      || !get_string (ld, root, "headline", TRUE, &a->headline, error)
+      || !get_string (ld, root, "body", TRUE, &body, error)
+      || !get_string (ld, root, "id", FALSE, &a->id, error)
+      || !get_string (ld, root, "lang", FALSE, &a->lang, error)
+      || !get_string (ld, root, "section", FALSE, &a->section, error)
+      || !get_string (ld, root, "kicker", FALSE, &a->kicker, error)
+      || !get_string (ld, root, "subheadline", FALSE, &a->subheadline, error)
+      || !get_string (ld, root, "byline", FALSE, &a->byline, error)
+      || !get_string (ld, root, "dateline", FALSE, &a->dateline, error)
+      || !get_string (ld, root, "date", FALSE, &a->date, error))
+    return FALSE;
+  if (a->lang && !check_lang (ld, a->lang, error))
+    return FALSE;
+  warn_unknown (ld, root, known);
+  if (!load_images (ld, root, base_dir, error))
+    return FALSE;
+  return jopan_body_parse (a, body, error);
+}
+
+/* Names the first invalid byte: `story.json: invalid UTF-8 at byte 812 (line 9)`. */
+static gboolean
+check_utf8 (const char *name, const char *data, gsize length, GError **error)
+{
+  const char *bad;
+  guint line = 1;
+
+  if (g_utf8_validate (data, (gssize) length, &bad))
+    return TRUE;
+  for (const char *p = data; p < bad; p++)
+    line += *p == '\n';
+  jopan_set_error (error, JOPAN_ERROR_INPUT,
+                   "%s:%u: invalid UTF-8 at byte offset %" G_GSIZE_FORMAT
+                   ": expected UTF-8 text",
+                   name, line, (gsize) (bad - data));
+  return FALSE;
+}
+
+/* json-glib names the data "<data>": put the file's name in its place. */
+static void
+parse_error (const char *name, const GError *parse, GError **error)
+{
+  const char *message = parse->message;
+
+  if (g_str_has_prefix (message, "<data>:"))
+    message += strlen ("<data>:");
+  jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%s", name, message);
+}
+
+JopanArticle *
+jopan_article_load_from_data (const char *data, gssize length, const char *name,
+                              const char *base_dir, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GError) local = NULL;
+  g_autoptr (JopanArticle) article = NULL;
+  JsonNode *root;
+  Loader ld = { 0 };
+
+  g_return_val_if_fail (data != NULL && name != NULL, NULL);
+  if (length < 0)
+    length = (gssize) strlen (data);
+  if (!check_utf8 (name, data, (gsize) length, error))
+    return NULL;
+  if (!json_parser_load_from_data (parser, data, length, &local))
+    {
+      parse_error (name, local, error);
+      return NULL;
+    }
+  article = jopan_article_new_empty (name);
+  ld = (Loader) { .name = name, .text = data, .length = (gsize) length, .article = article };
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      fail (&ld, error, FALSE, "expected a JSON object with \"headline\" and \"body\"");
+      return NULL;
+    }
+  if (!load_fields (&ld, json_node_get_object (root), base_dir ? base_dir : ".", error))
+    return NULL;
+  return g_steal_pointer (&article);
+}
+
+JopanArticle *
+jopan_article_load (const char *path, GError **error)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr (GError) local = NULL;
+  gsize length;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  if (!g_file_get_contents (path, &data, &length, &local))
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s", local->message);
+      return NULL;
+    }
+  dir = g_path_get_dirname (path);
+  return jopan_article_load_from_data (data, (gssize) length, path, dir, error);
+}

@@ -1,0 +1,181 @@
+/* article-markdown.c — the CommonMark body, parsed with cmark, as blocks. */
+#include "jopan-private.h"
+
+#include <cmark.h>
+#include <string.h>
+
+typedef struct {
+  JopanArticle *article;
+  GString *text;
+  GArray *spans;
+} Inlines;
+
+static void
+warn_at (JopanArticle *article, cmark_node *node, const char *what)
+{
+  jopan_article_warn (article, "%s: body line %d: %s", article->name,
+                      cmark_node_get_start_line (node), what);
+}
+
+static void
+add_leaf (Inlines *in, const char *literal, JopanSpanFlags flags)
+{
+  JopanSpan span = { (guint) in->text->len, 0, flags };
+
+  g_string_append (in->text, literal ? literal : "");
+  span.end = (guint) in->text->len;
+  if (flags && span.end > span.start)
+    g_array_append_val (in->spans, span);
+}
+
+static void
+collect (Inlines *in, cmark_node *node, JopanSpanFlags flags)
+{
+  for (cmark_node *child = cmark_node_first_child (node); child; child = cmark_node_next (child))
+    {
+      switch (cmark_node_get_type (child))
+        {
+        case CMARK_NODE_TEXT:
+          add_leaf (in, cmark_node_get_literal (child), flags);
+          break;
+        case CMARK_NODE_CODE:
+          add_leaf (in, cmark_node_get_literal (child), flags | JOPAN_SPAN_CODE);
+          break;
+        case CMARK_NODE_SOFTBREAK:
+          g_string_append_c (in->text, ' ');
+          break;
+        case CMARK_NODE_LINEBREAK:
+          g_string_append (in->text, "\xE2\x80\xA8"); /* U+2028 LINE SEPARATOR */
+          break;
+        case CMARK_NODE_EMPH:
+          collect (in, child, flags | JOPAN_SPAN_EMPHASIS);
+          break;
+        case CMARK_NODE_STRONG:
+          collect (in, child, flags | JOPAN_SPAN_STRONG);
+          break;
+        case CMARK_NODE_IMAGE:
+          warn_at (in->article, child, "an image in the body is not placed; its text is kept");
+          collect (in, child, flags);
+          break;
+        case CMARK_NODE_HTML_INLINE:
+          warn_at (in->article, child, "raw HTML ignored");
+          break;
+        default:
+          collect (in, child, flags);
+          break;
+        }
+    }
+}
+
+/* Appends the inline text of @node's paragraphs (and of a code block) to @in,
+ * paragraphs separated by newlines. */
+static void
+collect_blocks (Inlines *in, cmark_node *node)
+{
+  for (cmark_node *child = cmark_node_first_child (node); child; child = cmark_node_next (child))
+    {
+      cmark_node_type type = cmark_node_get_type (child);
+
+      if (type == CMARK_NODE_HTML_BLOCK)
+        {
+          warn_at (in->article, child, "raw HTML ignored");
+          continue;
+        }
+      if (in->text->len > 0 && (type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING
+                                || type == CMARK_NODE_CODE_BLOCK))
+        g_string_append_c (in->text, '\n');
+      if (type == CMARK_NODE_CODE_BLOCK)
+        {
+          g_autofree char *code = g_strdup (cmark_node_get_literal (child));
+          add_leaf (in, g_strchomp (code), JOPAN_SPAN_CODE);
+        }
+      else if (type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING)
+        collect (in, child, 0);
+      else
+        collect_blocks (in, child);
+    }
+}
+
+static void
+add_block (JopanArticle *article, JopanBlockKind kind, cmark_node *node, const char *marker,
+           gboolean inlines_only)
+{
+  JopanBlock *block = jopan_block_new (kind);
+  Inlines in = { article, g_string_new (NULL), block->spans };
+
+  if (cmark_node_get_type (node) == CMARK_NODE_CODE_BLOCK)
+    {
+      g_autofree char *code = g_strdup (cmark_node_get_literal (node));
+      add_leaf (&in, g_strchomp (code), JOPAN_SPAN_CODE);
+    }
+  else if (inlines_only)
+    collect (&in, node, 0);
+  else
+    collect_blocks (&in, node);
+  block->text = g_string_free (in.text, FALSE);
+  block->marker = g_strdup (marker);
+  block->line = (guint) cmark_node_get_start_line (node);
+  if (*block->text == '\0' && marker == NULL)
+    jopan_block_free (block);
+  else
+    g_ptr_array_add (article->blocks, block);
+}
+
+static void
+add_list (JopanArticle *article, cmark_node *list)
+{
+  int number = cmark_node_get_list_start (list);
+  gboolean ordered = cmark_node_get_list_type (list) == CMARK_ORDERED_LIST;
+
+  for (cmark_node *item = cmark_node_first_child (list); item; item = cmark_node_next (item))
+    {
+      g_autofree char *marker = ordered ? g_strdup_printf ("%d.", number++) : g_strdup ("•");
+      add_block (article, JOPAN_BLOCK_LIST_ITEM, item, marker, FALSE);
+    }
+}
+
+gboolean
+jopan_body_parse (JopanArticle *article, const char *markdown, GError **error)
+{
+  cmark_node *doc = cmark_parse_document (markdown, strlen (markdown),
+                                          CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8);
+
+  if (doc == NULL)
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: body: cannot parse CommonMark", article->name);
+      return FALSE;
+    }
+  for (cmark_node *node = cmark_node_first_child (doc); node; node = cmark_node_next (node))
+    {
+      switch (cmark_node_get_type (node))
+        {
+        case CMARK_NODE_PARAGRAPH:
+          add_block (article, JOPAN_BLOCK_PARAGRAPH, node, NULL, TRUE);
+          break;
+        case CMARK_NODE_HEADING:
+          add_block (article, JOPAN_BLOCK_SUBHEAD, node, NULL, TRUE);
+          break;
+        case CMARK_NODE_BLOCK_QUOTE:
+          add_block (article, JOPAN_BLOCK_QUOTE, node, NULL, FALSE);
+          break;
+        case CMARK_NODE_LIST:
+          add_list (article, node);
+          break;
+        case CMARK_NODE_HTML_BLOCK:
+          warn_at (article, node, "raw HTML ignored");
+          break;
+        case CMARK_NODE_THEMATIC_BREAK:
+          break;
+        default: /* code blocks and anything else: kept as a paragraph */
+          add_block (article, JOPAN_BLOCK_PARAGRAPH, node, NULL, FALSE);
+          break;
+        }
+    }
+  cmark_node_free (doc);
+  if (article->blocks->len == 0)
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: body: no text", article->name);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,93 @@
+/* fonts.c — a private fontconfig configuration: the bundled fonts only. */
+#include "jopan-private.h"
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+
+struct _JopanFonts {
+  FcConfig *config;
+  PangoFontMap *map;
+};
+
+static gboolean
+add_dir (FcConfig *config, const char *dir, GError **error)
+{
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR) || !FcConfigAppFontAddDir (config, (const FcChar8 *) dir))
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: not a folder of fonts", dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+JopanFonts *
+jopan_fonts_new (const char *const *extra_dirs, GError **error)
+{
+  g_autofree char *bundled = NULL;
+  const char *env = g_getenv ("JOPAN_FONT_DIR");
+  FcConfig *config = FcConfigCreate ();
+  g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "jopan", "fontconfig", NULL);
+  g_autofree char *xml = NULL;
+  JopanFonts *fonts;
+  FcFontSet *set;
+
+  /* A cache of our own: scanning the fonts once, not on every run. */
+  if (g_mkdir_with_parents (cache, 0755) == 0)
+    {
+      g_autofree char *escaped = g_markup_escape_text (cache, -1);
+      xml = g_strdup_printf ("<fontconfig><cachedir>%s</cachedir></fontconfig>", escaped);
+      FcConfigParseAndLoadFromMemory (config, (const FcChar8 *) xml, FcFalse);
+    }
+
+  bundled = env && *env ? g_strdup (env) : jopan_data_dir ("fonts");
+  if (!add_dir (config, bundled, error))
+    {
+      FcConfigDestroy (config);
+      return NULL;
+    }
+  for (int i = 0; extra_dirs && extra_dirs[i]; i++)
+    if (!add_dir (config, extra_dirs[i], error))
+      {
+        FcConfigDestroy (config);
+        return NULL;
+      }
+  set = FcConfigGetFonts (config, FcSetApplication);
+  if (set == NULL || set->nfont == 0)
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: no fonts found", bundled);
+      FcConfigDestroy (config);
+      return NULL;
+    }
+  fonts = g_new0 (JopanFonts, 1);
+  fonts->config = config;
+  fonts->map = pango_cairo_font_map_new_for_font_type (CAIRO_FONT_TYPE_FT);
+  pango_fc_font_map_set_config (PANGO_FC_FONT_MAP (fonts->map), config);
+  return fonts;
+}
+
+void
+jopan_fonts_free (JopanFonts *fonts)
+{
+  if (fonts == NULL)
+    return;
+  g_object_unref (fonts->map);
+  FcConfigDestroy (fonts->config);
+  g_free (fonts);
+}
+
+PangoContext *
+jopan_fonts_create_context (JopanFonts *fonts)
+{
+  PangoContext *context = pango_font_map_create_context (fonts->map);
+  cairo_font_options_t *options = cairo_font_options_create ();
+
+  /* Print metrics: no hinting, so PDF and PNG set the same lines. */
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (context, options);
+  pango_cairo_context_set_resolution (context, 72.0);
+  pango_context_set_round_glyph_positions (context, FALSE);
+  cairo_font_options_destroy (options);
+  return context;
+}

@@ -1,0 +1,271 @@
+/* jopan-private.h — the types the stages share; never installed. */
+#ifndef JOPAN_PRIVATE_H
+#define JOPAN_PRIVATE_H
+
+#include "jopan.h"
+
+#include <cairo.h>
+#include <pango/pango.h>
+
+/* ---- errors ------------------------------------------------------------ */
+
+void jopan_set_error (GError **error, JopanErrorCode code, const char *format, ...)
+    G_GNUC_PRINTF (3, 4);
+
+/* The folder holding @what ("fonts", "styles"): $JOPAN_DATA_DIR, the source
+ * tree this binary was built from, or the installed data folder. */
+char *jopan_data_dir (const char *what);
+
+/* ---- article model ------------------------------------------------------ */
+
+typedef enum {
+  JOPAN_SPAN_EMPHASIS = 1 << 0,
+  JOPAN_SPAN_STRONG = 1 << 1,
+  JOPAN_SPAN_CODE = 1 << 2,
+} JopanSpanFlags;
+
+/* A run of a block's text (byte offsets) set in emphasis, strong or code. */
+typedef struct {
+  guint start, end;
+  JopanSpanFlags flags;
+} JopanSpan;
+
+typedef enum {
+  JOPAN_BLOCK_PARAGRAPH,
+  JOPAN_BLOCK_SUBHEAD,
+  JOPAN_BLOCK_QUOTE,
+  JOPAN_BLOCK_LIST_ITEM,
+} JopanBlockKind;
+
+typedef struct {
+  JopanBlockKind kind;
+  char *text;      /* UTF-8, newlines only inside quotes */
+  GArray *spans;   /* of JopanSpan */
+  char *marker;    /* list items: "•" or "3." */
+  guint line;      /* first line in the body text, for messages */
+} JopanBlock;
+
+typedef struct {
+  char *path;      /* resolved against the article's folder */
+  char *src;       /* as written */
+  char *caption;
+  char *credit;
+  int columns;     /* 0: the style's default */
+  double focus_x, focus_y;
+  int width, height; /* pixels, from the file's header */
+  gboolean is_jpeg;
+} JopanImageRef;
+
+struct _JopanArticle {
+  char *name;      /* the file name used in messages */
+  char *id, *lang, *section, *kicker, *headline, *subheadline;
+  char *byline, *dateline, *date;
+  GPtrArray *blocks;   /* of JopanBlock* */
+  GPtrArray *images;   /* of JopanImageRef* */
+  GPtrArray *warnings; /* of char*, NULL-terminated */
+};
+
+JopanArticle *jopan_article_new_empty (const char *name);
+JopanBlock *jopan_block_new (JopanBlockKind kind);
+void jopan_block_free (JopanBlock *block);
+void jopan_article_warn (JopanArticle *article, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Parses a CommonMark body into article->blocks; warnings for what is ignored. */
+gboolean jopan_body_parse (JopanArticle *article, const char *markdown, GError **error);
+
+/* ---- style ------------------------------------------------------------- */
+
+typedef enum {
+  JOPAN_ALIGN_LEFT,
+  JOPAN_ALIGN_CENTER,
+  JOPAN_ALIGN_RIGHT,
+  JOPAN_ALIGN_JUSTIFY,
+} JopanAlign;
+
+typedef enum {
+  JOPAN_KOREAN_BREAK_SYLLABLE,
+  JOPAN_KOREAN_BREAK_KEEP_ALL,
+  JOPAN_KOREAN_BREAK_AUTO,
+} JopanKoreanBreak;
+
+typedef enum {
+  JOPAN_PARA_KICKER,
+  JOPAN_PARA_HEADLINE,
+  JOPAN_PARA_DECK,
+  JOPAN_PARA_BYLINE,
+  JOPAN_PARA_BODY,
+  JOPAN_PARA_SUBHEAD,
+  JOPAN_PARA_QUOTE,
+  JOPAN_PARA_CAPTION,
+  JOPAN_PARA_CREDIT,
+  JOPAN_PARA_FOLIO,
+  JOPAN_N_PARA,
+} JopanParaKind;
+
+typedef struct {
+  char *font;             /* Pango font description */
+  double size;            /* points, from the description */
+  double leading;         /* baseline to baseline, points */
+  JopanAlign align;
+  double indent;          /* first-line indent */
+  double space_before, space_after;
+  double tracking;        /* letter spacing in points */
+  double color[3];
+  gboolean hyphenate;
+  gboolean uppercase;
+  JopanKoreanBreak korean_break;
+  int columns;            /* span in grid columns; 0: all */
+} JopanParaStyle;
+
+typedef enum {
+  JOPAN_MARKS_NONE = 0,
+  JOPAN_MARKS_CROP = 1 << 0,
+  JOPAN_MARKS_REGISTRATION = 1 << 1,
+} JopanMarks;
+
+struct _JopanStyle {
+  char *path;             /* the file it came from, for messages */
+  char *text;             /* its text, to find lines for messages */
+  GKeyFile *keys;         /* file values, then --set overrides */
+  double page_width, page_height;
+  double margin[4];       /* top right bottom left */
+  int columns;
+  double gutter;
+  double baseline;
+  double bleed;
+  JopanMarks marks;
+  int image_columns;      /* default span of a lead photo */
+  double min_image_dpi;   /* below this a photo is reported */
+  JopanParaStyle para[JOPAN_N_PARA];
+};
+
+extern const char *const jopan_para_names[JOPAN_N_PARA];
+
+/* ---- fonts ------------------------------------------------------------- */
+
+/* A Pango context with unhinted metrics at 72 dpi: one unit is one point. */
+PangoContext *jopan_fonts_create_context (JopanFonts *fonts);
+
+/* ---- images ------------------------------------------------------------ */
+
+/* Reads a photo's header: size and whether it is a JPEG.  No decoding. */
+gboolean jopan_image_probe (JopanImageRef *image, const char *where, GError **error);
+
+/* A surface to paint the photo with.  For vector output a JPEG is not
+ * decoded: the surface carries the file's bytes as MIME data, which cairo
+ * embeds as they are.  For raster output it is decoded at @scale. */
+cairo_surface_t *jopan_image_surface (const JopanImageRef *image, gboolean vector,
+                                      double scale, GError **error);
+
+/* ---- typeset: paragraph → lines --------------------------------------- */
+
+typedef struct {
+  PangoLayout *layout;    /* shared by the lines of one paragraph */
+  int index;              /* the line's number in the layout */
+  double x;               /* offset of the line's origin from the frame's left */
+  double width;           /* ink advance of the line */
+} JopanLine;
+
+typedef struct {
+  GArray *lines;          /* of JopanLine */
+  double leading;
+} JopanText;
+
+typedef struct {
+  JopanFonts *fonts;
+  PangoContext *context;
+  const JopanStyle *style;
+  const char *lang;
+  struct _JopanReport *report;
+  gpointer hyphenator;    /* HyphenDict*, or NULL */
+} JopanTypesetter;
+
+gboolean jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
+                                const char *lang, struct _JopanReport *report);
+void jopan_typesetter_clear (JopanTypesetter *ts);
+
+/* Sets @text (with @spans, may be NULL) in @kind's style at @width.  @where
+ * names the text in findings ("body paragraph 3"). */
+JopanText *jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                          const GArray *spans, double width, double indent,
+                          const char *where);
+void jopan_text_free (JopanText *text);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanText, jopan_text_free)
+
+/* Inserts soft hyphens into the words of @text that @dict can split. */
+char *jopan_hyphenate (gpointer dict, const char *text, GArray *spans);
+
+/* ---- page display list -------------------------------------------------- */
+
+typedef enum {
+  JOPAN_BOX_TEXT,
+  JOPAN_BOX_IMAGE,
+  JOPAN_BOX_RULE,
+} JopanBoxKind;
+
+typedef struct {
+  JopanBoxKind kind;
+  const char *role;       /* "body", "headline", … for dumps */
+  double x, y;            /* text: line origin on the baseline; others: top left */
+  double w, h;            /* images: frame size; rules: end point delta */
+  double line_width;      /* rules */
+  double color[3];
+  PangoLayout *layout;    /* text (a reference) */
+  int line;
+  const JopanImageRef *image;     /* images: borrowed from the article */
+  double src_x, src_y, src_w, src_h; /* the part of the photo in the frame, pixels */
+} JopanBox;
+
+typedef struct {
+  double width, height;   /* trim size, points */
+  double bleed;
+  JopanMarks marks;
+  int number;
+  GArray *boxes;          /* of JopanBox */
+} JopanPage;
+
+JopanPage *jopan_page_new (double width, double height, int number);
+void jopan_page_free (JopanPage *page);
+void jopan_page_add_line (JopanPage *page, const char *role, const JopanLine *line,
+                          double x, double baseline, const double color[3]);
+void jopan_page_add_rule (JopanPage *page, double x0, double y0, double x1, double y1,
+                          double width, const double color[3]);
+void jopan_page_add_image (JopanPage *page, const JopanImageRef *image,
+                           double x, double y, double w, double h);
+/* Prints the boxes as text: one line each, positions in points. */
+void jopan_page_dump (const JopanPage *page, GString *out);
+
+/* ---- report -------------------------------------------------------------- */
+
+typedef struct _JopanReport JopanReport;
+
+JopanReport *jopan_report_new (void);
+void jopan_report_free (JopanReport *report);
+void jopan_report_add (JopanReport *report, const char *kind, const char *format, ...)
+    G_GNUC_PRINTF (3, 4);
+void jopan_report_set_pages (JopanReport *report, guint n_pages);
+void jopan_report_set_overset (JopanReport *report, guint lines, guint chars);
+guint jopan_report_get_n (const JopanReport *report);
+const char *jopan_report_get (const JopanReport *report, guint index, const char **kind);
+char *jopan_report_to_json (const JopanReport *report);
+
+/* ---- layout ---------------------------------------------------------------- */
+
+struct _JopanDocument {
+  GPtrArray *pages;       /* of JopanPage* */
+  JopanReport *report;
+  const JopanStyle *style;
+  const JopanArticle *article;
+  JopanFonts *fonts;
+};
+
+gboolean jopan_layout_article (JopanDocument *doc, GError **error);
+
+/* ---- render ---------------------------------------------------------------- */
+
+/* Draws @page onto @cr, whose user space is the page in points with the
+ * trim box's top left at (bleed, bleed). */
+gboolean jopan_render_page (cairo_t *cr, const JopanPage *page, gboolean vector,
+                            double scale, GHashTable *surfaces, GError **error);
+
+#endif /* JOPAN_PRIVATE_H */

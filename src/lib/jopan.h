@@ -1,0 +1,251 @@
+/* jopan.h — the public interface of libjopan.
+ *
+ * jopan (조판, "typesetting") turns a structured news article into
+ * print-ready newspaper pages.  The pipeline, one call per stage:
+ *
+ *   article = jopan_article_load (path, &error);
+ *   style   = jopan_style_load ("berliner", &error);
+ *   fonts   = jopan_fonts_new (NULL, &error);
+ *   doc     = jopan_document_new (fonts, style, article, &error);
+ *   jopan_document_write (doc, "page.pdf", JOPAN_FORMAT_PDF, 150, &error);
+ *
+ * Errors from input or environment come back as a GError in the
+ * JOPAN_ERROR domain whose message names the file and the place in it.
+ * Every object returned by a *_new or *_load function is owned by the
+ * caller and released with the matching *_free.
+ */
+#ifndef JOPAN_H
+#define JOPAN_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define JOPAN_ERROR (jopan_error_quark ())
+GQuark jopan_error_quark (void);
+
+/**
+ * JopanErrorCode:
+ * @JOPAN_ERROR_INPUT: an input file is malformed or missing (exit code 1)
+ * @JOPAN_ERROR_USAGE: the caller asked for something that does not exist,
+ *   such as an unknown style key in --set (exit code 2)
+ * @JOPAN_ERROR_OUTPUT: an output file could not be written
+ */
+typedef enum {
+  JOPAN_ERROR_INPUT,
+  JOPAN_ERROR_USAGE,
+  JOPAN_ERROR_OUTPUT,
+} JopanErrorCode;
+
+typedef struct _JopanArticle JopanArticle;
+typedef struct _JopanStyle JopanStyle;
+typedef struct _JopanFonts JopanFonts;
+typedef struct _JopanDocument JopanDocument;
+
+/* ---- article ---------------------------------------------------------- */
+
+/**
+ * jopan_article_load:
+ * @path: an article file (JSON, version 1)
+ * @error: return location for an error
+ *
+ * Reads and checks an article, its CommonMark body and the headers of its
+ * photos (photos are not decoded here).
+ *
+ * Returns: (transfer full): the article, or %NULL with @error set.
+ */
+JopanArticle *jopan_article_load (const char *path, GError **error);
+
+/**
+ * jopan_article_load_from_data:
+ * @data: the article's JSON text
+ * @length: its length in bytes, or -1 if nul-terminated
+ * @name: the name used in messages (a file name)
+ * @base_dir: the folder photo paths are relative to
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the article, or %NULL with @error set.
+ */
+JopanArticle *jopan_article_load_from_data (const char *data, gssize length,
+                                            const char *name, const char *base_dir,
+                                            GError **error);
+void jopan_article_free (JopanArticle *article);
+
+/** Returns: (transfer none): the headline. */
+const char *jopan_article_get_headline (const JopanArticle *article);
+/** Returns: (transfer none): the BCP 47 language tag ("en" when absent). */
+const char *jopan_article_get_lang (const JopanArticle *article);
+/** Returns: the number of body blocks (paragraphs, subheads, quotes, list items). */
+guint jopan_article_get_n_blocks (const JopanArticle *article);
+/** Returns: the number of photos. */
+guint jopan_article_get_n_images (const JopanArticle *article);
+/**
+ * jopan_article_get_warnings:
+ *
+ * Things the loader accepted but could not honour (unknown keys, raw HTML).
+ *
+ * Returns: (transfer none): a %NULL-terminated array of messages.
+ */
+const char *const *jopan_article_get_warnings (const JopanArticle *article);
+
+/* ---- style ------------------------------------------------------------ */
+
+/**
+ * jopan_style_load:
+ * @name_or_path: a style name from the styles folder ("berliner") or a path
+ *   to a .ini file
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the style, or %NULL with @error set.
+ */
+JopanStyle *jopan_style_load (const char *name_or_path, GError **error);
+
+/**
+ * jopan_style_set:
+ * @style: a style
+ * @assignment: `GROUP.KEY=VALUE`, as given to `--set`
+ * @error: return location for an error
+ *
+ * Overrides one key.  An unknown group or key is a %JOPAN_ERROR_USAGE error;
+ * a value that does not parse is a %JOPAN_ERROR_INPUT error.
+ *
+ * Returns: %TRUE on success.
+ */
+gboolean jopan_style_set (JopanStyle *style, const char *assignment, GError **error);
+void jopan_style_free (JopanStyle *style);
+
+/** Returns: the page's trim width in points. */
+double jopan_style_get_page_width (const JopanStyle *style);
+/** Returns: the page's trim height in points. */
+double jopan_style_get_page_height (const JopanStyle *style);
+/** Returns: the number of grid columns. */
+guint jopan_style_get_columns (const JopanStyle *style);
+/** Returns: the baseline grid pitch in points. */
+double jopan_style_get_baseline (const JopanStyle *style);
+
+/**
+ * jopan_length_parse:
+ * @text: a length with a unit: `12pt`, `4.5mm`, `1in`, `2cm`, `1em`, `3pc`
+ * @em: the size of one em in points (for `em` units)
+ * @points: (out): the length in points
+ *
+ * Returns: %TRUE if @text is a length.
+ */
+gboolean jopan_length_parse (const char *text, double em, double *points);
+
+/* ---- fonts ------------------------------------------------------------ */
+
+/**
+ * jopan_fonts_new:
+ * @extra_dirs: (nullable): %NULL-terminated folders of further fonts
+ * @error: return location for an error
+ *
+ * Builds a private font configuration holding only the bundled fonts (the
+ * JOPAN_FONT_DIR environment variable names another folder) and @extra_dirs.
+ *
+ * Returns: (transfer full): the font set, or %NULL with @error set.
+ */
+JopanFonts *jopan_fonts_new (const char *const *extra_dirs, GError **error);
+void jopan_fonts_free (JopanFonts *fonts);
+
+/* ---- document: layout, report, output -------------------------------- */
+
+typedef enum {
+  JOPAN_FORMAT_PDF,
+  JOPAN_FORMAT_PNG,
+  JOPAN_FORMAT_SVG,
+  JOPAN_FORMAT_DUMP,
+} JopanFormat;
+
+/**
+ * jopan_format_from_path:
+ * @path: an output path
+ * @format: (out): the format its extension names
+ *
+ * Returns: %TRUE if the extension is one of .pdf, .png, .svg, .txt (dump).
+ */
+gboolean jopan_format_from_path (const char *path, JopanFormat *format);
+
+/**
+ * jopan_document_new:
+ * @fonts: the fonts to set with
+ * @style: the page and paragraph styles
+ * @article: the article
+ * @error: return location for an error
+ *
+ * Typesets and lays out @article on as many pages as it needs.  Findings
+ * (missing glyphs, overset, ignored markup) go to the report.
+ *
+ * Returns: (transfer full): the laid-out document, or %NULL with @error set.
+ */
+JopanDocument *jopan_document_new (JopanFonts *fonts, const JopanStyle *style,
+                                   const JopanArticle *article, GError **error);
+void jopan_document_free (JopanDocument *doc);
+
+/** Returns: the number of pages. */
+guint jopan_document_get_n_pages (const JopanDocument *doc);
+
+/**
+ * jopan_document_write:
+ * @doc: a laid-out document
+ * @path: the output file; a PNG of several pages writes `NAME-1.png`, …
+ * @format: the output format
+ * @dpi: the PNG resolution (ignored for other formats)
+ * @error: return location for an error
+ *
+ * Writes atomically: each file goes to a temporary name first and is
+ * renamed into place only when complete, so a failure never leaves a
+ * partial file nor replaces a good one.
+ *
+ * Returns: %TRUE on success.
+ */
+gboolean jopan_document_write (JopanDocument *doc, const char *path, JopanFormat format,
+                               double dpi, GError **error);
+
+/**
+ * jopan_document_get_n_findings:
+ *
+ * Returns: how many preflight findings (warnings, missing glyphs, overset,
+ * low-resolution photos) the document has, article warnings included.
+ */
+guint jopan_document_get_n_findings (const JopanDocument *doc);
+
+/**
+ * jopan_document_get_finding:
+ * @doc: a document
+ * @index: below jopan_document_get_n_findings()
+ * @kind: (out) (optional): a short kind: "warning", "missing-glyph",
+ *   "overset", "low-resolution"
+ *
+ * Returns: (transfer none): the finding's message.
+ */
+const char *jopan_document_get_finding (const JopanDocument *doc, guint index,
+                                        const char **kind);
+
+/**
+ * jopan_document_report_json:
+ *
+ * Returns: (transfer full): the preflight report as JSON text.
+ */
+char *jopan_document_report_json (const JopanDocument *doc);
+
+/**
+ * jopan_write_file_atomic:
+ * @path: the destination
+ * @data: the bytes
+ * @length: their number
+ * @error: return location for an error
+ *
+ * Returns: %TRUE once @data is in place at @path.
+ */
+gboolean jopan_write_file_atomic (const char *path, const char *data, gsize length,
+                                  GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanArticle, jopan_article_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanStyle, jopan_style_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanFonts, jopan_fonts_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanDocument, jopan_document_free)
+
+G_END_DECLS
+
+#endif /* JOPAN_H */

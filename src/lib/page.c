@@ -1,0 +1,108 @@
+/* page.c — the page display list: placed lines, photos and rules. */
+#include "jopan-private.h"
+
+JopanPage *
+jopan_page_new (double width, double height, int number)
+{
+  JopanPage *page = g_new0 (JopanPage, 1);
+
+  page->width = width;
+  page->height = height;
+  page->number = number;
+  page->boxes = g_array_new (FALSE, TRUE, sizeof (JopanBox));
+  return page;
+}
+
+void
+jopan_page_free (JopanPage *page)
+{
+  if (page == NULL)
+    return;
+  for (guint i = 0; i < page->boxes->len; i++)
+    g_clear_object (&g_array_index (page->boxes, JopanBox, i).layout);
+  g_array_unref (page->boxes);
+  g_free (page);
+}
+
+static JopanBox *
+add_box (JopanPage *page, JopanBoxKind kind, const char *role, const double color[3])
+{
+  JopanBox box = { .kind = kind, .role = role };
+
+  if (color)
+    for (int i = 0; i < 3; i++)
+      box.color[i] = color[i];
+  g_array_append_val (page->boxes, box);
+  return &g_array_index (page->boxes, JopanBox, page->boxes->len - 1);
+}
+
+void
+jopan_page_add_line (JopanPage *page, const char *role, const JopanLine *line, double x,
+                     double baseline, const double color[3])
+{
+  JopanBox *box = add_box (page, JOPAN_BOX_TEXT, role, color);
+
+  box->layout = g_object_ref (line->layout);
+  box->line = line->index;
+  box->x = x + line->x;
+  box->y = baseline;
+  box->w = line->width;
+}
+
+void
+jopan_page_add_rule (JopanPage *page, double x0, double y0, double x1, double y1, double width,
+                     const double color[3])
+{
+  JopanBox *box = add_box (page, JOPAN_BOX_RULE, "rule", color);
+
+  box->x = x0, box->y = y0;
+  box->w = x1 - x0, box->h = y1 - y0;
+  box->line_width = width;
+}
+
+/* The photo covers the frame, scaled to fill it, cropped around its focus. */
+void
+jopan_page_add_image (JopanPage *page, const JopanImageRef *image, double x, double y, double w,
+                      double h)
+{
+  JopanBox *box = add_box (page, JOPAN_BOX_IMAGE, "photo", NULL);
+  double scale = MAX (w / image->width, h / image->height);
+  double sw = w / scale, sh = h / scale;
+
+  box->image = image;
+  box->x = x, box->y = y, box->w = w, box->h = h;
+  box->src_w = sw;
+  box->src_h = sh;
+  box->src_x = CLAMP (image->focus_x * image->width - sw / 2, 0, image->width - sw);
+  box->src_y = CLAMP (image->focus_y * image->height - sh / 2, 0, image->height - sh);
+}
+
+void
+jopan_page_dump (const JopanPage *page, GString *out)
+{
+  g_string_append_printf (out, "page %d %.2f x %.2f\n", page->number, page->width, page->height);
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+      switch (b->kind)
+        {
+        case JOPAN_BOX_TEXT:
+          {
+            PangoLayoutLine *line = pango_layout_get_line_readonly (b->layout, b->line);
+            const char *text = pango_layout_get_text (b->layout);
+            g_string_append_printf (out, "  %-8s x=%.2f base=%.2f w=%.2f |%.*s|\n", b->role, b->x,
+                                    b->y, b->w, line->length, text + line->start_index);
+            break;
+          }
+        case JOPAN_BOX_IMAGE:
+          g_string_append_printf (out, "  photo    x=%.2f y=%.2f w=%.2f h=%.2f src=%s crop=%.0f,%.0f,%.0f,%.0f\n",
+                                  b->x, b->y, b->w, b->h, b->image->src, b->src_x, b->src_y,
+                                  b->src_w, b->src_h);
+          break;
+        case JOPAN_BOX_RULE:
+          g_string_append_printf (out, "  rule     x=%.2f y=%.2f dx=%.2f dy=%.2f width=%.2f\n", b->x,
+                                  b->y, b->w, b->h, b->line_width);
+          break;
+        }
+    }
+}

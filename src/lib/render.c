@@ -1,0 +1,293 @@
+/* render.c — a finished page display list onto cairo: PDF, SVG, PNG, or a
+ * text dump.  Nothing here decides a position.
+ *
+ * Every output is drawn into memory first and written with a rename at the
+ * end, so a failure leaves no partial file and keeps an older good one.
+ */
+#include "jopan-private.h"
+
+#include "jopan-config.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MARK_SPACE 24.0 /* room for crop marks outside the bleed */
+
+static double
+page_pad (const JopanPage *page)
+{
+  return page->bleed + (page->marks ? MARK_SPACE : 0);
+}
+
+static cairo_surface_t *
+image_surface_lookup (GHashTable *cache, const JopanBox *box, gboolean vector, double scale,
+                      GError **error)
+{
+  cairo_surface_t *surface = g_hash_table_lookup (cache, box->image);
+
+  if (surface == NULL)
+    {
+      /* Raster output decodes at the scale the frame shows the photo. */
+      double need = MIN (1.0, scale * box->w / box->src_w);
+      surface = jopan_image_surface (box->image, vector, need, error);
+      if (surface == NULL)
+        return NULL;
+      g_hash_table_insert (cache, (gpointer) box->image, surface);
+    }
+  return surface;
+}
+
+static gboolean
+draw_image (cairo_t *cr, const JopanBox *b, gboolean vector, double scale, GHashTable *cache,
+            GError **error)
+{
+  cairo_surface_t *surface = image_surface_lookup (cache, b, vector, scale, error);
+  int sw, sh;
+
+  if (surface == NULL)
+    return FALSE;
+  sw = cairo_image_surface_get_width (surface);
+  sh = cairo_image_surface_get_height (surface);
+  cairo_save (cr);
+  cairo_rectangle (cr, b->x, b->y, b->w, b->h);
+  cairo_clip (cr);
+  cairo_translate (cr, b->x, b->y);
+  cairo_scale (cr, b->w / b->src_w, b->h / b->src_h);
+  cairo_translate (cr, -b->src_x, -b->src_y);
+  cairo_scale (cr, (double) b->image->width / sw, (double) b->image->height / sh);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  return TRUE;
+}
+
+static void
+draw_crop_marks (cairo_t *cr, const JopanPage *page)
+{
+  double w = page->width, h = page->height, gap = page->bleed + 3, len = 15;
+  const double corners[4][2] = { { 0, 0 }, { w, 0 }, { 0, h }, { w, h } };
+
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_set_line_width (cr, 0.25);
+  for (int i = 0; i < 4; i++)
+    {
+      double x = corners[i][0], y = corners[i][1];
+      double sx = x == 0 ? -1 : 1, sy = y == 0 ? -1 : 1;
+      cairo_move_to (cr, x + sx * gap, y);
+      cairo_line_to (cr, x + sx * (gap + len), y);
+      cairo_move_to (cr, x, y + sy * gap);
+      cairo_line_to (cr, x, y + sy * (gap + len));
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+gboolean
+jopan_render_page (cairo_t *cr, const JopanPage *page, gboolean vector, double scale,
+                   GHashTable *surfaces, GError **error)
+{
+  cairo_translate (cr, page_pad (page), page_pad (page));
+  if (page->marks & JOPAN_MARKS_CROP)
+    draw_crop_marks (cr, page);
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+
+      cairo_set_source_rgb (cr, b->color[0], b->color[1], b->color[2]);
+      switch (b->kind)
+        {
+        case JOPAN_BOX_TEXT:
+          cairo_move_to (cr, b->x, b->y);
+          pango_cairo_show_layout_line (cr, pango_layout_get_line_readonly (b->layout, b->line));
+          break;
+        case JOPAN_BOX_RULE:
+          cairo_set_line_width (cr, b->line_width);
+          cairo_move_to (cr, b->x, b->y);
+          cairo_rel_line_to (cr, b->w, b->h);
+          cairo_stroke (cr);
+          break;
+        case JOPAN_BOX_IMAGE:
+          if (!draw_image (cr, b, vector, scale, surfaces, error))
+            return FALSE;
+          break;
+        }
+    }
+  return TRUE;
+}
+
+/* ---- outputs --------------------------------------------------------------------- */
+
+static cairo_status_t
+append_bytes (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static GHashTable *
+surface_cache_new (void)
+{
+  return g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) cairo_surface_destroy);
+}
+
+/* Closes @surface and checks that everything drew: finishing can fail. */
+static gboolean
+finish_surface (cairo_surface_t *surface, const char *path, GError **error)
+{
+  cairo_status_t status;
+
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: cannot render: %s", path,
+                       cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+creation_date (void)
+{
+  const char *epoch = g_getenv ("SOURCE_DATE_EPOCH");
+  gint64 seconds = epoch ? g_ascii_strtoll (epoch, NULL, 10) : 0;
+  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (seconds > 0 ? seconds : 946684800);
+
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static gboolean
+render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
+{
+  g_autoptr (GHashTable) cache = surface_cache_new ();
+  g_autofree char *date = creation_date ();
+  const JopanPage *first = g_ptr_array_index (doc->pages, 0);
+  double pad = page_pad (first);
+  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (
+      append_bytes, out, first->width + 2 * pad, first->height + 2 * pad);
+  gboolean ok = TRUE;
+
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, doc->article->headline);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "jopan " JOPAN_VERSION);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_MOD_DATE, date);
+  for (guint i = 0; ok && i < doc->pages->len; i++)
+    {
+      const JopanPage *page = g_ptr_array_index (doc->pages, i);
+      cairo_t *cr;
+
+      pad = page_pad (page);
+      cairo_pdf_surface_set_size (surface, page->width + 2 * pad, page->height + 2 * pad);
+      cr = cairo_create (surface);
+      ok = jopan_render_page (cr, page, TRUE, 1.0, cache, error);
+      cairo_show_page (cr);
+      cairo_destroy (cr);
+    }
+  if (!ok)
+    {
+      cairo_surface_destroy (surface);
+      return FALSE;
+    }
+  return finish_surface (surface, path, error);
+}
+
+static gboolean
+render_raster (const JopanPage *page, JopanFormat format, double dpi, const char *path,
+               GByteArray *out, GError **error)
+{
+  g_autoptr (GHashTable) cache = surface_cache_new ();
+  double pad = page_pad (page), scale = dpi / 72.0;
+  double w = page->width + 2 * pad, h = page->height + 2 * pad;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  gboolean ok;
+
+  if (format == JOPAN_FORMAT_SVG)
+    surface = cairo_svg_surface_create_for_stream (append_bytes, out, w, h);
+  else
+    surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ceil (w * scale),
+                                          (int) ceil (h * scale));
+  cr = cairo_create (surface);
+  if (format == JOPAN_FORMAT_PNG)
+    {
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      cairo_scale (cr, scale, scale);
+    }
+  ok = jopan_render_page (cr, page, format == JOPAN_FORMAT_SVG, scale, cache, error);
+  cairo_destroy (cr);
+  if (ok && format == JOPAN_FORMAT_PNG
+      && cairo_surface_write_to_png_stream (surface, append_bytes, out) != CAIRO_STATUS_SUCCESS)
+    ok = FALSE, jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: cannot encode PNG", path);
+  if (!ok)
+    {
+      cairo_surface_destroy (surface);
+      return FALSE;
+    }
+  return finish_surface (surface, path, error);
+}
+
+/* "page.png" for one page; "page-1.png", "page-2.png", … for several. */
+static char *
+page_path (const char *path, guint index, guint n_pages)
+{
+  const char *dot = strrchr (path, '.');
+  const char *slash = strrchr (path, '/');
+
+  if (n_pages == 1)
+    return g_strdup (path);
+  if (dot == NULL || (slash && dot < slash))
+    return g_strdup_printf ("%s-%u", path, index + 1);
+  return g_strdup_printf ("%.*s-%u%s", (int) (dot - path), path, index + 1, dot);
+}
+
+gboolean
+jopan_document_write (JopanDocument *doc, const char *path, JopanFormat format, double dpi,
+                      GError **error)
+{
+  g_autoptr (GPtrArray) outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (doc != NULL && path != NULL, FALSE);
+  if (format == JOPAN_FORMAT_PDF || format == JOPAN_FORMAT_DUMP)
+    {
+      GByteArray *out = g_byte_array_new ();
+      g_ptr_array_add (outputs, out);
+      g_ptr_array_add (paths, g_strdup (path));
+      if (format == JOPAN_FORMAT_DUMP)
+        {
+          g_autoptr (GString) text = g_string_new (NULL);
+          for (guint i = 0; i < doc->pages->len; i++)
+            jopan_page_dump (g_ptr_array_index (doc->pages, i), text);
+          g_byte_array_append (out, (const guint8 *) text->str, (guint) text->len);
+        }
+      else if (!render_pdf (doc, path, out, error))
+        return FALSE;
+    }
+  else
+    for (guint i = 0; i < doc->pages->len; i++)
+      {
+        GByteArray *out = g_byte_array_new ();
+        g_ptr_array_add (outputs, out);
+        g_ptr_array_add (paths, page_path (path, i, doc->pages->len));
+        if (!render_raster (g_ptr_array_index (doc->pages, i), format, dpi,
+                            g_ptr_array_index (paths, i), out, error))
+          return FALSE;
+      }
+  for (guint i = 0; i < outputs->len; i++)
+    {
+      GByteArray *out = g_ptr_array_index (outputs, i);
+      if (!jopan_write_file_atomic (g_ptr_array_index (paths, i), (const char *) out->data, out->len,
+                                    error))
+        return FALSE;
+    }
+  return TRUE;
+}

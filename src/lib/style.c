@@ -1,0 +1,512 @@
+/* style.c — page geometry and paragraph styles from a GKeyFile.
+ *
+ * Values are parsed once, here, into points; nothing downstream sees a unit.
+ * A style is its file's keys plus --set overrides: every change re-reads the
+ * whole key file, so a value's meaning never depends on the order of keys.
+ */
+#include "jopan-private.h"
+
+#include <math.h>
+#include <string.h>
+
+const char *const jopan_para_names[JOPAN_N_PARA] = {
+  "kicker", "headline", "deck", "byline", "body", "subhead",
+  "quote", "caption", "credit", "folio",
+};
+
+static const char *const page_keys[] = {
+  "size", "margins", "columns", "gutter", "baseline", "bleed", "marks",
+  "image-columns", "min-image-dpi", NULL,
+};
+
+static const char *const para_keys[] = {
+  "font", "leading", "align", "indent", "space-before", "space-after", "tracking",
+  "color", "hyphenate", "uppercase", "korean-break", "columns", NULL,
+};
+
+static const struct {
+  const char *name;
+  double width_mm, height_mm;
+} page_sizes[] = {
+  { "berliner", 315, 470 },
+  { "tabloid", 280, 430 },
+  { "broadsheet", 600, 750 },
+  { "a3", 297, 420 },
+  { "a4", 210, 297 },
+};
+
+#define MM (72.0 / 25.4)
+
+/* Where a value came from, for messages. */
+typedef struct {
+  const JopanStyle *style;
+  const char *group;
+  const char *key;
+  const char *value;
+  GHashTable *overrides; /* "group.key" → the --set text */
+} Value;
+
+static int
+line_of_key (const char *text, const char *group, const char *key)
+{
+  g_auto (GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
+  g_autofree char *header = g_strdup_printf ("[%s]", group);
+  gboolean inside = FALSE;
+
+  for (int i = 0; lines[i]; i++)
+    {
+      const char *l = lines[i];
+      while (g_ascii_isspace (*l))
+        l++;
+      if (*l == '[')
+        {
+          inside = g_str_has_prefix (l, header);
+          if (inside && *key == '\0')
+            return i + 1;
+        }
+      else if (inside && g_str_has_prefix (l, key)
+               && (l[strlen (key)] == '=' || g_ascii_isspace (l[strlen (key)])))
+        return i + 1;
+    }
+  return 0;
+}
+
+static gboolean G_GNUC_PRINTF (3, 4)
+bad_value (const Value *v, GError **error, const char *expected, ...)
+{
+  g_autofree char *full = g_strdup_printf ("%s.%s", v->group, v->key);
+  const char *assignment = v->overrides ? g_hash_table_lookup (v->overrides, full) : NULL;
+  va_list args;
+
+  va_start (args, expected);
+  g_autofree char *what = g_strdup_vprintf (expected, args);
+  va_end (args);
+  if (assignment)
+    jopan_set_error (error, JOPAN_ERROR_USAGE, "--set %s: expected %s", assignment, what);
+  else
+    jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%d: [%s] %s: expected %s, got \"%s\"",
+                     v->style->path, line_of_key (v->style->text, v->group, v->key), v->group,
+                     v->key, what, v->value);
+  return FALSE;
+}
+
+static gboolean
+parse_length (const Value *v, double em, double *out, GError **error)
+{
+  if (jopan_length_parse (v->value, em, out) && *out >= 0)
+    return TRUE;
+  return bad_value (v, error, "a length such as 12pt, 4.5mm or 1em");
+}
+
+static gboolean
+parse_lengths (const Value *v, double *out, int n, GError **error)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (v->value));
+  g_auto (GStrv) parts = g_strsplit_set (copy, " \t", -1);
+  g_autoptr (GPtrArray) words = g_ptr_array_new ();
+  gboolean ok = TRUE;
+
+  for (int i = 0; parts[i]; i++)
+    if (*parts[i])
+      g_ptr_array_add (words, parts[i]);
+  /* margins: 1 value for all sides, 2 (vertical horizontal), or 4 */
+  if (words->len != (guint) n && !(n == 4 && (words->len == 1 || words->len == 2)))
+    return bad_value (v, error, "%d lengths", n);
+  for (int i = 0; ok && i < n; i++)
+    {
+      guint from = words->len == (guint) n ? (guint) i : words->len == 1 ? 0 : (guint) (i % 2);
+      ok = jopan_length_parse (g_ptr_array_index (words, from), 0, &out[i]) && out[i] >= 0;
+    }
+  return ok ? TRUE : bad_value (v, error, "%d lengths such as 12mm", n);
+}
+
+static gboolean
+parse_page_size (const Value *v, JopanStyle *style, GError **error)
+{
+  double wh[2];
+
+  for (gsize i = 0; i < G_N_ELEMENTS (page_sizes); i++)
+    if (g_ascii_strcasecmp (v->value, page_sizes[i].name) == 0)
+      {
+        style->page_width = page_sizes[i].width_mm * MM;
+        style->page_height = page_sizes[i].height_mm * MM;
+        return TRUE;
+      }
+  if (!parse_lengths (v, wh, 2, NULL) || wh[0] < 72 || wh[1] < 72)
+    return bad_value (v, error, "a width and height (315mm 470mm) or a name (berliner, tabloid, "
+                                "broadsheet, a3, a4)");
+  style->page_width = wh[0];
+  style->page_height = wh[1];
+  return TRUE;
+}
+
+static gboolean
+parse_int (const Value *v, int min, int max, int *out, GError **error)
+{
+  char *end;
+  gint64 n = g_ascii_strtoll (v->value, &end, 10);
+
+  if (end == v->value || *end != '\0' || n < min || n > max)
+    return bad_value (v, error, "a whole number from %d to %d", min, max);
+  *out = (int) n;
+  return TRUE;
+}
+
+static gboolean
+parse_bool (const Value *v, gboolean *out, GError **error)
+{
+  if (strcmp (v->value, "true") == 0 || strcmp (v->value, "false") == 0)
+    {
+      *out = v->value[0] == 't';
+      return TRUE;
+    }
+  return bad_value (v, error, "true or false");
+}
+
+static gboolean
+parse_choice (const Value *v, const char *const *choices, int *out, GError **error)
+{
+  for (int i = 0; choices[i]; i++)
+    if (strcmp (v->value, choices[i]) == 0)
+      {
+        *out = i;
+        return TRUE;
+      }
+  g_autofree char *list = g_strjoinv (", ", (char **) choices);
+  return bad_value (v, error, "one of %s", list);
+}
+
+static gboolean
+parse_color (const Value *v, double rgb[3], GError **error)
+{
+  unsigned r, g, b;
+  int used = 0;
+
+  if (sscanf (v->value, "#%2x%2x%2x%n", &r, &g, &b, &used) != 3 || used != 7
+      || v->value[used] != '\0')
+    return bad_value (v, error, "a colour such as #1a1a1a");
+  rgb[0] = r / 255.0, rgb[1] = g / 255.0, rgb[2] = b / 255.0;
+  return TRUE;
+}
+
+static gboolean
+parse_marks (const Value *v, JopanMarks *marks, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit (v->value, ",", -1);
+
+  *marks = JOPAN_MARKS_NONE;
+  for (int i = 0; parts[i]; i++)
+    {
+      const char *p = g_strstrip (parts[i]);
+      if (strcmp (p, "crop") == 0)
+        *marks |= JOPAN_MARKS_CROP;
+      else if (strcmp (p, "registration") == 0)
+        *marks |= JOPAN_MARKS_REGISTRATION;
+      else if (strcmp (p, "none") != 0)
+        return bad_value (v, error, "none, crop or crop,registration");
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_page_key (JopanStyle *s, const Value *v, GError **error)
+{
+  const char *k = v->key;
+
+  if (strcmp (k, "size") == 0)
+    return parse_page_size (v, s, error);
+  if (strcmp (k, "margins") == 0)
+    return parse_lengths (v, s->margin, 4, error);
+  if (strcmp (k, "columns") == 0)
+    return parse_int (v, 1, 12, &s->columns, error);
+  if (strcmp (k, "gutter") == 0)
+    return parse_length (v, 0, &s->gutter, error);
+  if (strcmp (k, "baseline") == 0)
+    return parse_length (v, 0, &s->baseline, error)
+           && (s->baseline >= 4 || bad_value (v, error, "a pitch of at least 4pt"));
+  if (strcmp (k, "bleed") == 0)
+    return parse_length (v, 0, &s->bleed, error);
+  if (strcmp (k, "marks") == 0)
+    return parse_marks (v, &s->marks, error);
+  if (strcmp (k, "image-columns") == 0)
+    return parse_int (v, 1, 12, &s->image_columns, error);
+  if (strcmp (k, "min-image-dpi") == 0)
+    {
+      int dpi;
+      if (!parse_int (v, 0, 2400, &dpi, error))
+        return FALSE;
+      s->min_image_dpi = dpi;
+      return TRUE;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+parse_font (const Value *v, JopanParaStyle *p, GError **error)
+{
+  PangoFontDescription *desc = pango_font_description_from_string (v->value);
+  gboolean ok = pango_font_description_get_family (desc) != NULL
+                && pango_font_description_get_size (desc) > 0
+                && !pango_font_description_get_size_is_absolute (desc);
+
+  if (ok)
+    {
+      g_free (p->font);
+      p->font = g_strdup (v->value);
+      p->size = pango_font_description_get_size (desc) / (double) PANGO_SCALE;
+    }
+  pango_font_description_free (desc);
+  return ok ? TRUE : bad_value (v, error, "a font such as \"Noto Serif, NanumMyeongjo 9.5\"");
+}
+
+static gboolean
+parse_para_key (JopanParaStyle *p, const Value *v, GError **error)
+{
+  static const char *const aligns[] = { "left", "center", "right", "justify", NULL };
+  static const char *const breaks[] = { "syllable", "keep-all", "auto", NULL };
+  const char *k = v->key;
+  int choice;
+
+  if (strcmp (k, "font") == 0)
+    return parse_font (v, p, error);
+  if (strcmp (k, "leading") == 0)
+    return parse_length (v, p->size, &p->leading, error);
+  if (strcmp (k, "indent") == 0)
+    return parse_length (v, p->size, &p->indent, error);
+  if (strcmp (k, "space-before") == 0)
+    return parse_length (v, p->size, &p->space_before, error);
+  if (strcmp (k, "space-after") == 0)
+    return parse_length (v, p->size, &p->space_after, error);
+  if (strcmp (k, "tracking") == 0)
+    return parse_length (v, p->size, &p->tracking, error);
+  if (strcmp (k, "color") == 0)
+    return parse_color (v, p->color, error);
+  if (strcmp (k, "hyphenate") == 0)
+    return parse_bool (v, &p->hyphenate, error);
+  if (strcmp (k, "uppercase") == 0)
+    return parse_bool (v, &p->uppercase, error);
+  if (strcmp (k, "columns") == 0)
+    return parse_int (v, 0, 12, &p->columns, error);
+  if (strcmp (k, "align") == 0)
+    return parse_choice (v, aligns, &choice, error) && (p->align = (JopanAlign) choice, TRUE);
+  if (strcmp (k, "korean-break") == 0)
+    return parse_choice (v, breaks, &choice, error)
+           && (p->korean_break = (JopanKoreanBreak) choice, TRUE);
+  g_assert_not_reached ();
+}
+
+static void
+set_defaults (JopanStyle *s)
+{
+  s->page_width = 315 * MM;
+  s->page_height = 470 * MM;
+  for (int i = 0; i < 4; i++)
+    s->margin[i] = 12 * MM;
+  s->columns = 5;
+  s->gutter = 4 * MM;
+  s->baseline = 11;
+  s->image_columns = 3;
+  s->min_image_dpi = 150;
+  for (int i = 0; i < JOPAN_N_PARA; i++)
+    {
+      JopanParaStyle *p = &s->para[i];
+      g_free (p->font);
+      *p = (JopanParaStyle) { .font = g_strdup ("Noto Serif, NanumMyeongjo 9"), .size = 9 };
+      p->align = i == JOPAN_PARA_BODY ? JOPAN_ALIGN_JUSTIFY : JOPAN_ALIGN_LEFT;
+      p->hyphenate = i == JOPAN_PARA_BODY;
+    }
+}
+
+static int
+group_index (const char *group)
+{
+  if (strcmp (group, "page") == 0)
+    return JOPAN_N_PARA;
+  for (int i = 0; i < JOPAN_N_PARA; i++)
+    if (strcmp (group, jopan_para_names[i]) == 0)
+      return i;
+  return -1;
+}
+
+static gboolean
+key_known (int group, const char *key)
+{
+  return g_strv_contains (group == JOPAN_N_PARA ? page_keys : para_keys, key);
+}
+
+/* Reads one group's keys; "font" first, so em lengths know their size. */
+static gboolean
+compile_group (JopanStyle *s, const char *group, GHashTable *overrides, GError **error)
+{
+  int index = group_index (group);
+  g_auto (GStrv) keys = g_key_file_get_keys (s->keys, group, NULL, NULL);
+  Value v = { s, group, NULL, NULL, overrides };
+
+  for (int pass = 0; pass < 2; pass++)
+    for (int i = 0; keys && keys[i]; i++)
+      {
+        g_autofree char *value = NULL;
+        gboolean ok;
+
+        if ((pass == 0) != (strcmp (keys[i], "font") == 0 || index == JOPAN_N_PARA))
+          continue;
+        value = g_key_file_get_string (s->keys, group, keys[i], NULL);
+        v.key = keys[i];
+        v.value = value ? g_strstrip (value) : "";
+        if (!key_known (index, keys[i]))
+          {
+            jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%d: [%s] %s: unknown key", s->path,
+                             line_of_key (s->text, group, keys[i]), group, keys[i]);
+            return FALSE;
+          }
+        ok = index == JOPAN_N_PARA ? parse_page_key (s, &v, error)
+                                   : parse_para_key (&s->para[index], &v, error);
+        if (!ok)
+          return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+compile (JopanStyle *s, GHashTable *overrides, GError **error)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (s->keys, NULL);
+
+  set_defaults (s);
+  for (int i = 0; groups[i]; i++)
+    if (group_index (groups[i]) < 0)
+      {
+        jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%d: [%s]: unknown group", s->path,
+                         line_of_key (s->text, groups[i], ""), groups[i]);
+        return FALSE;
+      }
+  if (g_key_file_has_group (s->keys, "page") && !compile_group (s, "page", overrides, error))
+    return FALSE;
+  for (int i = 0; i < JOPAN_N_PARA; i++)
+    {
+      JopanParaStyle *p = &s->para[i];
+      if (g_key_file_has_group (s->keys, jopan_para_names[i])
+          && !compile_group (s, jopan_para_names[i], overrides, error))
+        return FALSE;
+      if (p->leading <= 0)
+        p->leading = i == JOPAN_PARA_BODY ? s->baseline : ceil (p->size * 1.2 * 4) / 4;
+    }
+  /* The body's leading is the grid's pitch. */
+  s->para[JOPAN_PARA_BODY].leading = s->baseline;
+  if (s->margin[1] + s->margin[3] + (s->columns - 1) * s->gutter >= s->page_width - 36)
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: [page]: margins and gutters leave no room "
+                       "for %d columns", s->path, s->columns);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+find_style_file (const char *name_or_path, GError **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
+
+  if (strchr (name_or_path, '/') || g_str_has_suffix (name_or_path, ".ini"))
+    return g_strdup (name_or_path);
+  dir = jopan_data_dir ("styles");
+  file = g_strdup_printf ("%s/%s.ini", dir, name_or_path);
+  if (g_file_test (file, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&file);
+  jopan_set_error (error, JOPAN_ERROR_USAGE,
+                   "unknown style \"%s\": expected a name from %s (berliner, tabloid, a4) or a "
+                   "path to a .ini file", name_or_path, dir);
+  return NULL;
+}
+
+JopanStyle *
+jopan_style_load (const char *name_or_path, GError **error)
+{
+  g_autoptr (JopanStyle) style = g_new0 (JopanStyle, 1);
+  g_autoptr (GError) local = NULL;
+  gsize length;
+
+  g_return_val_if_fail (name_or_path != NULL, NULL);
+  style->path = find_style_file (name_or_path, error);
+  if (style->path == NULL)
+    return NULL;
+  style->keys = g_key_file_new ();
+  if (!g_file_get_contents (style->path, &style->text, &length, &local)
+      || !g_key_file_load_from_data (style->keys, style->text, length, G_KEY_FILE_NONE, &local))
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: %s", style->path, local->message);
+      return NULL;
+    }
+  if (!compile (style, NULL, error))
+    return NULL;
+  return g_steal_pointer (&style);
+}
+
+gboolean
+jopan_style_set (JopanStyle *style, const char *assignment, GError **error)
+{
+  g_autofree char *copy = g_strdup (assignment);
+  g_autoptr (GHashTable) overrides = g_hash_table_new (g_str_hash, g_str_equal);
+  char *equals = strchr (copy, '=');
+  char *dot = strchr (copy, '.');
+  int group;
+
+  g_return_val_if_fail (style != NULL && assignment != NULL, FALSE);
+  if (equals == NULL || dot == NULL || dot > equals)
+    {
+      jopan_set_error (error, JOPAN_ERROR_USAGE, "--set %s: expected GROUP.KEY=VALUE", assignment);
+      return FALSE;
+    }
+  *equals = *dot = '\0';
+  group = group_index (copy);
+  if (group < 0 || !key_known (group, dot + 1))
+    {
+      jopan_set_error (error, JOPAN_ERROR_USAGE, "--set %s: unknown %s \"%s%s%s\"", assignment,
+                       group < 0 ? "group" : "key", copy, group < 0 ? "" : ".",
+                       group < 0 ? "" : dot + 1);
+      return FALSE;
+    }
+  g_key_file_set_value (style->keys, copy, dot + 1, equals + 1);
+  *dot = '.';
+  g_hash_table_insert (overrides, copy, (gpointer) assignment);
+  return compile (style, overrides, error);
+}
+
+void
+jopan_style_free (JopanStyle *style)
+{
+  if (style == NULL)
+    return;
+  for (int i = 0; i < JOPAN_N_PARA; i++)
+    g_free (style->para[i].font);
+  if (style->keys)
+    g_key_file_unref (style->keys);
+  g_free (style->path);
+  g_free (style->text);
+  g_free (style);
+}
+
+double
+jopan_style_get_page_width (const JopanStyle *style)
+{
+  return style->page_width;
+}
+
+double
+jopan_style_get_page_height (const JopanStyle *style)
+{
+  return style->page_height;
+}
+
+guint
+jopan_style_get_columns (const JopanStyle *style)
+{
+  return (guint) style->columns;
+}
+
+double
+jopan_style_get_baseline (const JopanStyle *style)
+{
+  return style->baseline;
+}
