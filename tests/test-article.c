@@ -1,0 +1,151 @@
+/* test-article.c — the article loader: fields, CommonMark body, and messages
+ * that name the place of a mistake. */
+#include "jopan-private.h"
+
+#include <string.h>
+
+#define PHOTOS TEST_DATA "/../../samples"
+
+static JopanArticle *
+load (const char *json, GError **error)
+{
+  return jopan_article_load_from_data (json, -1, "story.json", PHOTOS, error);
+}
+
+static void
+test_fields (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanArticle) a = load (
+      "{\"id\": \"x\", \"lang\": \"ko\", \"kicker\": \"K\", \"headline\": \"H\",\n"
+      " \"subheadline\": \"D\", \"byline\": \"B\", \"dateline\": \"SEOUL\", \"date\": \"2026-11-25\",\n"
+      " \"images\": [{\"src\": \"photos/harbour-dawn.jpg\", \"caption\": \"C\", \"credit\": \"R\",\n"
+      "              \"columns\": 2, \"focus\": [0.25, 1]}],\n"
+      " \"body\": \"One.\\n\\nTwo.\"}",
+      &error);
+  const JopanImageRef *image;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (jopan_article_get_headline (a), ==, "H");
+  g_assert_cmpstr (jopan_article_get_lang (a), ==, "ko");
+  g_assert_cmpstr (a->kicker, ==, "K");
+  g_assert_cmpstr (a->subheadline, ==, "D");
+  g_assert_cmpuint (jopan_article_get_n_blocks (a), ==, 2);
+  g_assert_cmpuint (jopan_article_get_n_images (a), ==, 1);
+  image = g_ptr_array_index (a->images, 0);
+  g_assert_cmpint (image->width, ==, 2400);
+  g_assert_cmpint (image->height, ==, 1600);
+  g_assert_true (image->is_jpeg);
+  g_assert_cmpint (image->columns, ==, 2);
+  g_assert_cmpfloat (image->focus_x, ==, 0.25);
+  g_assert_cmpfloat (image->focus_y, ==, 1);
+  g_assert_null (jopan_article_get_warnings (a)[0]);
+}
+
+static const JopanBlock *
+block (const JopanArticle *a, guint i)
+{
+  g_assert_cmpuint (i, <, a->blocks->len);
+  return g_ptr_array_index (a->blocks, i);
+}
+
+static void
+test_body (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanArticle) a = load (
+      "{\"headline\": \"H\", \"body\": \"A *soft* and **hard** word.\\n\\n## Sub head\\n\\n"
+      "> Quoted\\n> line.\\n\\n- one\\n- two\\n\\n3. three\\n\\n<div>x</div>\\n\\nSee <b>this</b>.\"}",
+      &error);
+  const JopanBlock *b;
+  const JopanSpan *span;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (a->blocks->len, ==, 7);
+  b = block (a, 0);
+  g_assert_cmpint (b->kind, ==, JOPAN_BLOCK_PARAGRAPH);
+  g_assert_cmpstr (b->text, ==, "A soft and hard word.");
+  g_assert_cmpuint (b->spans->len, ==, 2);
+  span = &g_array_index (b->spans, JopanSpan, 0);
+  g_assert_cmpuint (span->flags, ==, JOPAN_SPAN_EMPHASIS);
+  {
+    g_autofree char *word = g_strndup (b->text + span->start, span->end - span->start);
+    g_assert_cmpstr (word, ==, "soft");
+  }
+  span = &g_array_index (b->spans, JopanSpan, 1);
+  g_assert_cmpuint (span->flags, ==, JOPAN_SPAN_STRONG);
+  g_assert_cmpuint (span->start, ==, 11);
+  g_assert_cmpint (block (a, 1)->kind, ==, JOPAN_BLOCK_SUBHEAD);
+  g_assert_cmpstr (block (a, 1)->text, ==, "Sub head");
+  g_assert_cmpint (block (a, 2)->kind, ==, JOPAN_BLOCK_QUOTE);
+  g_assert_cmpstr (block (a, 2)->text, ==, "Quoted line.");
+  g_assert_cmpint (block (a, 3)->kind, ==, JOPAN_BLOCK_LIST_ITEM);
+  g_assert_cmpstr (block (a, 3)->marker, ==, "•");
+  g_assert_cmpstr (block (a, 4)->text, ==, "two");
+  g_assert_cmpstr (block (a, 5)->marker, ==, "3.");
+  /* The HTML block is dropped with a warning; inline tags too, their text kept. */
+  g_assert_cmpstr (block (a, 6)->text, ==, "See this.");
+  g_assert_nonnull (strstr (jopan_article_get_warnings (a)[0], "story.json: body line 13: raw HTML ignored"));
+  g_assert_nonnull (jopan_article_get_warnings (a)[1]);
+}
+
+static void
+test_unknown_key_warns (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanArticle) a = load ("{\"headline\": \"H\",\n  \"colour\": 1, \"body\": \"x\"}", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (jopan_article_get_warnings (a)[0], ==, "story.json:2:13: colour: unknown key ignored");
+}
+
+static void
+expect_error (const char *json, gssize length, const char *message)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanArticle) a = jopan_article_load_from_data (json, length, "story.json", PHOTOS, &error);
+
+  g_assert_null (a);
+  g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, message));
+}
+
+static void
+test_errors (void)
+{
+  expect_error ("{\"body\": \"x\"}", -1, "story.json:1:1: headline: required key is missing");
+  expect_error ("{\n  \"body\": \"x\",\n  \"headline\": 12\n}", -1,
+                "story.json:3:15: headline: expected a string");
+  expect_error ("{\"headline\": \"  \", \"body\": \"x\"}", -1, "story.json:1:14: headline: must not be empty");
+  expect_error ("{\"headline\": \"H\"}", -1, "story.json:1:1: body: required key is missing");
+  expect_error ("[1, 2]", -1, "story.json:1:1: expected a JSON object");
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"lang\": \"korean!\"}", -1,
+                "lang: expected a BCP 47 language tag");
+  expect_error ("{\"headline\": \"H\",\n\"body\": \"x\"\n\"date\": \"y\"}", -1, "story.json:2:11: Parse error");
+  expect_error ("{\"headline\": \"H\xff\", \"body\": \"x\"}", -1, "story.json:1: invalid UTF-8 at byte offset 15");
+  expect_error ("{\"headline\": \"H\", \"body\": \"   \"}", -1, "story.json:1:27: body: must not be empty");
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"images\": {}}", -1,
+                "story.json:1:42: images: expected an array of photos");
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"images\": [{\"caption\": \"c\"}]}", -1,
+                "story.json:1:43: images[0].src: required key is missing");
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"images\": [{\"src\": \"photos/nope.jpg\"}]}", -1,
+                "story.json:1:51: images[0].src: cannot open photo \"photos/nope.jpg\": no such file");
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"images\": [\n {\"src\": \"photos/harbour-dawn.jpg\", \"columns\": \"three\"}]}", -1,
+                "story.json:2:48: images[0].columns: expected a whole number from 1 to 12");
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"images\": [{\"src\": \"photos/harbour-dawn.jpg\", \"focus\": [2, 0]}]}", -1,
+                "images[0].focus: expected [x, y], two numbers from 0 to 1");
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"images\": [{\"src\": \"README.md\"}]}", -1,
+                "images[0].src: photo \"README.md\" is not a readable image");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/article/fields", test_fields);
+  g_test_add_func ("/article/body", test_body);
+  g_test_add_func ("/article/unknown-key", test_unknown_key_warns);
+  g_test_add_func ("/article/errors", test_errors);
+  return g_test_run ();
+}

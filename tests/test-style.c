@@ -1,0 +1,155 @@
+/* test-style.c — style files, --set overrides and their errors. */
+#include "jopan-private.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+
+#define MM (72.0 / 25.4)
+
+static char *
+write_style (const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  char *path = NULL;
+  int fd = g_file_open_tmp ("jopan-style-XXXXXX.ini", &path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static void
+test_bundled (void)
+{
+  static const struct {
+    const char *name;
+    double width_mm, height_mm;
+    int columns;
+  } styles[] = { { "berliner", 315, 470, 5 }, { "tabloid", 280, 430, 5 }, { "a4", 210, 297, 4 } };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (styles); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JopanStyle) s = jopan_style_load (styles[i].name, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpfloat_with_epsilon (jopan_style_get_page_width (s), styles[i].width_mm * MM, 1e-6);
+      g_assert_cmpfloat_with_epsilon (jopan_style_get_page_height (s), styles[i].height_mm * MM, 1e-6);
+      g_assert_cmpuint (jopan_style_get_columns (s), ==, styles[i].columns);
+      /* The body's leading is the grid pitch. */
+      g_assert_cmpfloat (s->para[JOPAN_PARA_BODY].leading, ==, jopan_style_get_baseline (s));
+      g_assert_cmpfloat (s->para[JOPAN_PARA_HEADLINE].size, >, s->para[JOPAN_PARA_BODY].size);
+    }
+}
+
+static void
+test_values (void)
+{
+  g_autofree char *path = write_style ("[page]\nsize = 300mm 400mm\nmargins = 10mm 20mm\n"
+                                       "columns = 6\ngutter = 4mm\nbaseline = 12pt\n"
+                                       "marks = crop,registration\n"
+                                       "[body]\nfont = Noto Serif 10\nindent = 1.5em\n"
+                                       "align = left\nkorean-break = keep-all\nhyphenate = false\n"
+                                       "color = #ff8000\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) s = jopan_style_load (path, &error);
+  const JopanParaStyle *body;
+
+  g_assert_no_error (error);
+  body = &s->para[JOPAN_PARA_BODY];
+  g_assert_cmpfloat_with_epsilon (s->page_width, 300 * MM, 1e-6);
+  g_assert_cmpfloat_with_epsilon (s->margin[0], 10 * MM, 1e-6);
+  g_assert_cmpfloat_with_epsilon (s->margin[1], 20 * MM, 1e-6);
+  g_assert_cmpfloat_with_epsilon (s->margin[2], 10 * MM, 1e-6);
+  g_assert_cmpfloat_with_epsilon (s->margin[3], 20 * MM, 1e-6);
+  g_assert_cmpint (s->columns, ==, 6);
+  g_assert_cmpint (s->marks, ==, JOPAN_MARKS_CROP | JOPAN_MARKS_REGISTRATION);
+  g_assert_cmpfloat (body->size, ==, 10);
+  g_assert_cmpfloat (body->indent, ==, 15);
+  g_assert_cmpfloat (body->leading, ==, 12);
+  g_assert_cmpint (body->align, ==, JOPAN_ALIGN_LEFT);
+  g_assert_cmpint (body->korean_break, ==, JOPAN_KOREAN_BREAK_KEEP_ALL);
+  g_assert_false (body->hyphenate);
+  g_assert_cmpfloat_with_epsilon (body->color[1], 128 / 255.0, 1e-9);
+  g_unlink (path);
+}
+
+static void
+test_set (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) s = jopan_style_load ("berliner", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (jopan_style_set (s, "page.bleed=3mm", &error));
+  g_assert_true (jopan_style_set (s, "body.korean-break=keep-all", &error));
+  g_assert_true (jopan_style_set (s, "page.columns=4", &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (s->bleed, 3 * MM, 1e-9);
+  g_assert_cmpint (s->para[JOPAN_PARA_BODY].korean_break, ==, JOPAN_KOREAN_BREAK_KEEP_ALL);
+  g_assert_cmpint (s->columns, ==, 4);
+}
+
+static void
+expect_set_error (const char *assignment, int code, const char *fragment)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) s = jopan_style_load ("berliner", &error);
+
+  g_assert_no_error (error);
+  g_assert_false (jopan_style_set (s, assignment, &error));
+  g_assert_error (error, JOPAN_ERROR, code);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, fragment));
+}
+
+static void
+test_set_errors (void)
+{
+  expect_set_error ("body.frobnicate=1", JOPAN_ERROR_USAGE, "unknown key");
+  expect_set_error ("nosuch.font=x", JOPAN_ERROR_USAGE, "unknown group");
+  expect_set_error ("body", JOPAN_ERROR_USAGE, "GROUP.KEY=VALUE");
+  expect_set_error ("body.leading=banana", JOPAN_ERROR_USAGE, "expected a length");
+  expect_set_error ("page.columns=0", JOPAN_ERROR_USAGE, "whole number from 1 to 12");
+  expect_set_error ("body.align=sideways", JOPAN_ERROR_USAGE, "one of left, center, right, justify");
+}
+
+static void
+expect_file_error (const char *text, const char *fragment)
+{
+  g_autofree char *path = write_style (text);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) s = jopan_style_load (path, &error);
+  g_autofree char *with_path = g_strdup_printf ("%s:%s", path, fragment);
+
+  g_assert_null (s);
+  g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, with_path));
+  g_unlink (path);
+}
+
+static void
+test_file_errors (void)
+{
+  expect_file_error ("[page]\ncolumns = 5\n[body]\nfrobnicate = 1\n", "4: [body] frobnicate: unknown key");
+  expect_file_error ("[page]\n\n[body]\nleading = banana\n", "4: [body] leading: expected a length");
+  expect_file_error ("[page]\nsize = huge\n", "2: [page] size: expected a width and height");
+  expect_file_error ("[sidebar]\nfont = x 1\n", "1: [sidebar]: unknown group");
+  expect_file_error ("[page]\nmarks = sparkles\n", "2: [page] marks: expected none, crop");
+  expect_file_error ("[headline]\nfont = 12\n", "2: [headline] font: expected a font");
+  expect_file_error ("[page]\ncolumns = 12\ngutter = 30mm\n", " [page]: margins and gutters");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/style/bundled", test_bundled);
+  g_test_add_func ("/style/values", test_values);
+  g_test_add_func ("/style/set", test_set);
+  g_test_add_func ("/style/set-errors", test_set_errors);
+  g_test_add_func ("/style/file-errors", test_file_errors);
+  return g_test_run ();
+}
