@@ -8,6 +8,8 @@
 struct _JopanFonts {
   FcConfig *config;
   PangoFontMap *map;
+  GHashTable *hangul;   /* family name → GINT (1 covers Hangul, 2 does not) */
+  GMutex lock;
 };
 
 static gboolean
@@ -62,6 +64,8 @@ jopan_fonts_new (const char *const *extra_dirs, GError **error)
   fonts = g_new0 (JopanFonts, 1);
   fonts->config = config;
   fonts->map = pango_cairo_font_map_new_for_font_type (CAIRO_FONT_TYPE_FT);
+  fonts->hangul = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_mutex_init (&fonts->lock);
   pango_fc_font_map_set_config (PANGO_FC_FONT_MAP (fonts->map), config);
   return fonts;
 }
@@ -72,6 +76,8 @@ jopan_fonts_free (JopanFonts *fonts)
   if (fonts == NULL)
     return;
   g_object_unref (fonts->map);
+  g_hash_table_unref (fonts->hangul);
+  g_mutex_clear (&fonts->lock);
   FcConfigDestroy (fonts->config);
   g_free (fonts);
 }
@@ -90,4 +96,48 @@ jopan_fonts_create_context (JopanFonts *fonts)
   pango_context_set_round_glyph_positions (context, FALSE);
   cairo_font_options_destroy (options);
   return context;
+}
+
+static gboolean
+family_has_hangul (JopanFonts *fonts, const char *family)
+{
+  FcFontSet *set = FcConfigGetFonts (fonts->config, FcSetApplication);
+  gpointer known;
+
+  if (g_hash_table_lookup_extended (fonts->hangul, family, NULL, &known))
+    return GPOINTER_TO_INT (known) == 1;
+  known = GINT_TO_POINTER (2);
+  for (int i = 0; set && i < set->nfont; i++)
+    {
+      FcChar8 *name;
+      FcCharSet *charset;
+      for (int n = 0; FcPatternGetString (set->fonts[i], FC_FAMILY, n, &name) == FcResultMatch; n++)
+        if (g_ascii_strcasecmp ((const char *) name, family) == 0
+            && FcPatternGetCharSet (set->fonts[i], FC_CHARSET, 0, &charset) == FcResultMatch
+            && FcCharSetHasChar (charset, 0xAC00))
+          known = GINT_TO_POINTER (1);
+    }
+  g_hash_table_insert (fonts->hangul, g_strdup (family), known);
+  return GPOINTER_TO_INT (known) == 1;
+}
+
+char *
+jopan_fonts_korean_first (JopanFonts *fonts, const char *families)
+{
+  g_auto (GStrv) names = g_strsplit (families, ",", -1);
+  GString *hangul = g_string_new (NULL), *other = g_string_new (NULL);
+
+  g_mutex_lock (&fonts->lock);
+  for (int i = 0; names[i]; i++)
+    {
+      const char *name = g_strstrip (names[i]);
+      GString *to = family_has_hangul (fonts, name) ? hangul : other;
+      g_string_append_printf (to, "%s%s", to->len ? "," : "", name);
+    }
+  g_mutex_unlock (&fonts->lock);
+  if (hangul->len && other->len)
+    g_string_append_c (hangul, ',');
+  g_string_append (hangul, other->str);
+  g_string_free (other, TRUE);
+  return g_string_free (hangul, FALSE);
 }

@@ -146,6 +146,11 @@ extern const char *const jopan_para_names[JOPAN_N_PARA];
 /* A Pango context with unhinted metrics at 72 dpi: one unit is one point. */
 PangoContext *jopan_fonts_create_context (JopanFonts *fonts);
 
+/* @families (a comma-separated list) with the families that have Hangul
+ * first: in Korean text, digits and Latin letters then come from the
+ * Hangul face, as Korean typesetting expects, and words stay in one font. */
+char *jopan_fonts_korean_first (JopanFonts *fonts, const char *families);
+
 /* ---- images ------------------------------------------------------------ */
 
 /* Reads a photo's header: size and whether it is a JPEG.  No decoding. */
@@ -176,6 +181,7 @@ typedef struct {
   PangoContext *context;
   const JopanStyle *style;
   const char *lang;
+  gboolean korean;
   struct _JopanReport *report;
   gpointer hyphenator;    /* HyphenDict*, or NULL */
 } JopanTypesetter;

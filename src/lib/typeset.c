@@ -49,7 +49,8 @@ jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle 
   *ts = (JopanTypesetter) { .fonts = fonts, .style = style, .lang = lang, .report = report };
   ts->context = jopan_fonts_create_context (fonts);
   pango_context_set_language (ts->context, pango_language_from_string (lang));
-  if (!is_korean (lang))
+  ts->korean = is_korean (lang);
+  if (!ts->korean)
     {
       ts->hyphenator = load_hyphenator (lang);
       if (ts->hyphenator == NULL)
@@ -238,6 +239,12 @@ make_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, con
   PangoFontDescription *desc = pango_font_description_from_string (p->font);
   PangoAttrList *attrs = pango_attr_list_new ();
 
+  if (ts->korean)
+    {
+      g_autofree char *families = jopan_fonts_korean_first (ts->fonts,
+                                                            pango_font_description_get_family (desc));
+      pango_font_description_set_family (desc, families);
+    }
   pango_layout_set_font_description (layout, desc);
   pango_font_description_free (desc);
   pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
