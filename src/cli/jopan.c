@@ -22,6 +22,8 @@ typedef struct {
   char **sets;
   char **font_dirs;
   char *report;
+  char *slot;
+  gboolean copyfit;
   int dpi;
   gboolean strict;
 } Options;
@@ -84,6 +86,7 @@ run (const char *command, const char *input, const Options *o)
   g_autoptr (JopanDocument) doc = NULL;
   g_autofree char *output = NULL;
   JopanFormat format = JOPAN_FORMAT_PDF;
+  JopanLayoutOptions layout = { 0 };
   gboolean check = strcmp (command, "check") == 0;
   int findings;
 
@@ -92,6 +95,11 @@ run (const char *command, const char *input, const Options *o)
     return usage ("%s: unknown output format: expected .pdf, .png, .svg or .txt", output);
   if (o->dpi < 18 || o->dpi > 2400)
     return usage ("--dpi %d: expected a resolution from 18 to 2400", o->dpi);
+  if (o->slot && !jopan_layout_options_parse_slot (&layout, o->slot, &error))
+    return fail (error);
+  if (o->copyfit && !o->slot)
+    return usage ("%s", "--copyfit needs a --slot to fit");
+  layout.copyfit = o->copyfit;
   style = jopan_style_load (o->style ? o->style : "berliner", &error);
   if (style == NULL)
     return fail (error);
@@ -104,7 +112,7 @@ run (const char *command, const char *input, const Options *o)
   fonts = jopan_fonts_new ((const char *const *) o->font_dirs, &error);
   if (fonts == NULL)
     return fail (error);
-  doc = jopan_document_new (fonts, style, article, &error);
+  doc = jopan_document_new_full (fonts, style, article, &layout, &error);
   if (doc == NULL)
     return fail (error);
   findings = print_findings (doc);
@@ -132,6 +140,10 @@ main (int argc, char **argv)
     { "style", 's', 0, G_OPTION_ARG_STRING, &o.style,
       "Style name (berliner, tabloid, a4) or .ini file", "NAME|FILE" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.sets, "Override one style key", "GROUP.KEY=VALUE" },
+    { "slot", 0, 0, G_OPTION_ARG_STRING, &o.slot,
+      "Lay the story out in a slot: columns and depth (3:180mm, or 3:40 grid lines)", "COLS:DEPTH" },
+    { "copyfit", 0, 0, G_OPTION_ARG_NONE, &o.copyfit,
+      "Make the story fit its slot (tracking, photo height, body size)", NULL },
     { "dpi", 0, 0, G_OPTION_ARG_INT, &o.dpi, "PNG resolution (default 150)", "N" },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &o.report, "Write the preflight report as JSON",
       "REPORT.json" },
@@ -170,6 +182,7 @@ main (int argc, char **argv)
   g_free (o.output);
   g_free (o.style);
   g_free (o.report);
+  g_free (o.slot);
   g_strfreev (o.sets);
   g_strfreev (o.font_dirs);
   return status;

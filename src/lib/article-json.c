@@ -372,12 +372,13 @@ load_fields (Loader *ld, JsonObject *root, const char *base_dir, GError **error)
 {
   static const char *const known[] = { "version", "id", "lang", "section", "kicker", "headline",
                                        "subheadline", "byline", "dateline", "date", "images",
-                                       "body", NULL };
+                                       "body", "headline_columns", NULL };
   JopanArticle *a = ld->article;
   g_autofree char *body = NULL;
   int version = 1;
 
   if (!get_integer (ld, root, "version", 1, 1, &version, error)
+      || !get_integer (ld, root, "headline_columns", 1, 12, &a->headline_columns, error)
       || !get_string (ld, root, "headline", TRUE, &a->headline, error)
       || !get_string (ld, root, "body", TRUE, &body, error)
       || !get_string (ld, root, "id", FALSE, &a->id, error)

@@ -7,6 +7,13 @@ JopanDocument *
 jopan_document_new (JopanFonts *fonts, const JopanStyle *style, const JopanArticle *article,
                     GError **error)
 {
+  return jopan_document_new_full (fonts, style, article, NULL, error);
+}
+
+JopanDocument *
+jopan_document_new_full (JopanFonts *fonts, const JopanStyle *style, const JopanArticle *article,
+                         const JopanLayoutOptions *options, GError **error)
+{
   g_autoptr (JopanDocument) doc = g_new0 (JopanDocument, 1);
 
   g_return_val_if_fail (fonts != NULL && style != NULL && article != NULL, NULL);
@@ -17,7 +24,7 @@ jopan_document_new (JopanFonts *fonts, const JopanStyle *style, const JopanArtic
   doc->report = jopan_report_new ();
   for (const char *const *w = jopan_article_get_warnings (article); *w; w++)
     jopan_report_add (doc->report, "warning", "%s", *w);
-  if (!jopan_layout_article (doc, error))
+  if (!jopan_layout_article (doc, options, error))
     return NULL;
   return g_steal_pointer (&doc);
 }
@@ -58,7 +65,7 @@ char *
 jopan_document_report_json (const JopanDocument *doc)
 {
   g_return_val_if_fail (doc != NULL, NULL);
-  return jopan_report_to_json (doc->report);
+  return jopan_report_to_json (doc->report, doc->pages);
 }
 
 gboolean
@@ -81,5 +88,42 @@ jopan_format_from_path (const char *path, JopanFormat *format)
         *format = formats[i].format;
         return TRUE;
       }
+  return FALSE;
+}
+
+guint
+jopan_document_get_overset (const JopanDocument *doc, guint *characters)
+{
+  g_return_val_if_fail (doc != NULL, 0);
+  return jopan_report_get_overset (doc->report, characters);
+}
+
+gboolean
+jopan_layout_options_parse_slot (JopanLayoutOptions *options, const char *text, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ":", 2);
+  char *end;
+  gint64 columns;
+
+  g_return_val_if_fail (options != NULL && text != NULL, FALSE);
+  columns = parts[0] ? g_ascii_strtoll (parts[0], &end, 10) : 0;
+  if (parts[0] == NULL || parts[1] == NULL || *end != '\0' || columns < 1 || columns > 12)
+    goto bad;
+  options->slot_columns = (guint) columns;
+  options->slot_lines = 0;
+  options->slot_depth = 0;
+  {
+    gint64 lines = g_ascii_strtoll (parts[1], &end, 10);
+    if (end != parts[1] && *end == '\0' && lines > 0 && lines < 10000)
+      {
+        options->slot_lines = (guint) lines;
+        return TRUE;
+      }
+  }
+  if (jopan_length_parse (parts[1], 0, &options->slot_depth) && options->slot_depth >= 12)
+    return TRUE;
+bad:
+  jopan_set_error (error, JOPAN_ERROR_USAGE, "--slot %s: expected COLUMNS:DEPTH such as 3:180mm "
+                   "or 3:40 (grid lines), with 1 to 12 columns", text);
   return FALSE;
 }

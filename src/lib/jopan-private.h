@@ -60,6 +60,7 @@ struct _JopanArticle {
   char *name;      /* the file name used in messages */
   char *id, *lang, *section, *kicker, *headline, *subheadline;
   char *byline, *dateline, *date;
+  int headline_columns;   /* 0: the style's */
   GPtrArray *blocks;   /* of JopanBlock* */
   GPtrArray *images;   /* of JopanImageRef* */
   GPtrArray *warnings; /* of char*, NULL-terminated */
@@ -123,6 +124,13 @@ typedef enum {
   JOPAN_MARKS_REGISTRATION = 1 << 1,
 } JopanMarks;
 
+/* How far copyfit may go, from the style's [copyfit] group. */
+typedef struct {
+  double tracking_min, tracking_max, tracking_step; /* em */
+  int photo_min, photo_max;                         /* grid lines */
+  double size_min, size_max, size_step;             /* points */
+} JopanCopyfit;
+
 struct _JopanStyle {
   char *path;             /* the file it came from, for messages */
   char *text;             /* its text, to find lines for messages */
@@ -136,6 +144,7 @@ struct _JopanStyle {
   JopanMarks marks;
   int image_columns;      /* default span of a lead photo */
   double min_image_dpi;   /* below this a photo is reported */
+  JopanCopyfit copyfit;
   JopanParaStyle para[JOPAN_N_PARA];
 };
 
@@ -222,12 +231,22 @@ typedef struct {
   double src_x, src_y, src_w, src_h; /* the part of the photo in the frame, pixels */
 } JopanBox;
 
+#define JOPAN_MAX_COLUMNS 12
+
+/* What the flow put in one column of a page, for the report. */
+typedef struct {
+  guint lines;            /* body lines */
+  double top, bottom;     /* the extent of its text, points */
+} JopanColumnStats;
+
 typedef struct {
   double width, height;   /* trim size, points */
   double bleed;
   JopanMarks marks;
   int number;
   GArray *boxes;          /* of JopanBox */
+  int n_columns;
+  JopanColumnStats columns[JOPAN_MAX_COLUMNS];
 } JopanPage;
 
 JopanPage *jopan_page_new (double width, double height, int number);
@@ -251,9 +270,17 @@ void jopan_report_add (JopanReport *report, const char *kind, const char *format
     G_GNUC_PRINTF (3, 4);
 void jopan_report_set_pages (JopanReport *report, guint n_pages);
 void jopan_report_set_overset (JopanReport *report, guint lines, guint chars);
+void jopan_report_set_underset (JopanReport *report, int lines);
+void jopan_report_set_copyfit (JopanReport *report, double tracking, int photo_lines,
+                               double body_size);
+void jopan_report_add_change (JopanReport *report, const char *format, ...) G_GNUC_PRINTF (2, 3);
+/* Appends @from's findings to @report. */
+void jopan_report_merge (JopanReport *report, const JopanReport *from);
 guint jopan_report_get_n (const JopanReport *report);
+guint jopan_report_get_overset (const JopanReport *report, guint *chars);
 const char *jopan_report_get (const JopanReport *report, guint index, const char **kind);
-char *jopan_report_to_json (const JopanReport *report);
+/* The report with the pages' photos and columns. */
+char *jopan_report_to_json (const JopanReport *report, const GPtrArray *pages);
 
 /* ---- layout ---------------------------------------------------------------- */
 
@@ -265,7 +292,8 @@ struct _JopanDocument {
   JopanFonts *fonts;
 };
 
-gboolean jopan_layout_article (JopanDocument *doc, GError **error);
+gboolean jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options,
+                               GError **error);
 
 /* ---- render ---------------------------------------------------------------- */
 

@@ -180,6 +180,46 @@ gboolean jopan_format_from_path (const char *path, JopanFormat *format);
  */
 JopanDocument *jopan_document_new (JopanFonts *fonts, const JopanStyle *style,
                                    const JopanArticle *article, GError **error);
+
+/**
+ * JopanLayoutOptions:
+ * @slot_columns: the story's columns in a slot; 0 lays it out on whole
+ *   pages, continuing on as many as it needs
+ * @slot_depth: the slot's depth in points (used when @slot_lines is 0)
+ * @slot_lines: the slot's depth in grid lines
+ * @copyfit: make the story fit the slot by changing tracking, the lead
+ *   photo's height and the body size within the style's [copyfit] bounds
+ */
+typedef struct {
+  guint slot_columns;
+  double slot_depth;
+  guint slot_lines;
+  gboolean copyfit;
+} JopanLayoutOptions;
+
+/**
+ * jopan_layout_options_parse_slot:
+ * @options: options to fill
+ * @text: `COLUMNS:DEPTH`, the depth a length (`3:180mm`) or grid lines (`3:40`)
+ * @error: return location for a %JOPAN_ERROR_USAGE error
+ *
+ * Returns: %TRUE if @text is a slot.
+ */
+gboolean jopan_layout_options_parse_slot (JopanLayoutOptions *options, const char *text,
+                                          GError **error);
+
+/**
+ * jopan_document_new_full:
+ * @options: (nullable): a slot and copyfit, or %NULL for whole pages
+ *
+ * Like jopan_document_new(), in a slot when @options asks for one: what
+ * does not fit is reported as overset, never dropped silently.
+ *
+ * Returns: (transfer full): the laid-out document, or %NULL with @error set.
+ */
+JopanDocument *jopan_document_new_full (JopanFonts *fonts, const JopanStyle *style,
+                                        const JopanArticle *article,
+                                        const JopanLayoutOptions *options, GError **error);
 void jopan_document_free (JopanDocument *doc);
 
 /** Returns: the number of pages. */
@@ -201,6 +241,15 @@ guint jopan_document_get_n_pages (const JopanDocument *doc);
  */
 gboolean jopan_document_write (JopanDocument *doc, const char *path, JopanFormat format,
                                double dpi, GError **error);
+
+/**
+ * jopan_document_get_overset:
+ * @doc: a document
+ * @characters: (out) (optional): the characters that did not fit
+ *
+ * Returns: the lines that did not fit its slot (0 on whole pages).
+ */
+guint jopan_document_get_overset (const JopanDocument *doc, guint *characters);
 
 /**
  * jopan_document_get_n_findings:

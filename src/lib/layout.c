@@ -1,72 +1,11 @@
-/* layout.c — the page grid: header, photos and body text flowed through columns.
- *
- * The grid is a stack of bands one baseline pitch tall.  Everything that
- * sits in a column (body lines, subheads, quotes, photos with captions)
- * occupies whole bands, so every body line lands on the page's baseline
- * grid and lines in neighbouring columns share their baselines.
- *
- * Body text is set once at column width into rows (a row: one body line,
- * or a whole subhead or quote); the flow then only assigns rows to column
- * segments, which makes trying several depths to balance the last page
- * cheap.
+/* layout.c — one attempt at laying out a story: folio, header, photos,
+ * rows of body text, flowed (flow.c) and drawn into page display lists.
+ * See layout-private.h for the grid.
  */
-#include "jopan-private.h"
+#include "layout-private.h"
 
 #include <math.h>
 #include <string.h>
-
-#define MAX_PAGES 500
-
-typedef struct {
-  double x0, y0, width, height; /* the type area */
-  double column_width;
-  double gutter;
-  int columns;
-  double pitch;
-  int bands;                    /* bands on a page */
-  double base_offset;           /* a body baseline below its band's top */
-} Grid;
-
-/* A row of the flow: one or more lines that move together. */
-typedef struct {
-  JopanText *text;              /* borrowed from the flow's list */
-  guint first, count;           /* the lines of @text in this row */
-  int bands;
-  double offset;                /* first baseline below the row's top */
-  const char *role;
-  JopanParaKind kind;
-  gboolean break_before;        /* may a column end before this row? */
-  gboolean rule_above, rule_below;
-  double indent;                /* x offset of the lines in the column */
-} Row;
-
-/* Where the flow may put rows: a free run of bands in a column. */
-typedef struct {
-  int page;                     /* 0-based */
-  int column;
-  int top, bottom;              /* bands [top, bottom) */
-} Segment;
-
-typedef struct {
-  int segment;
-  int band;
-} Placement;
-
-typedef struct {
-  JopanDocument *doc;
-  const JopanStyle *style;
-  const JopanArticle *article;
-  JopanTypesetter ts;
-  Grid grid;
-  GPtrArray *texts;             /* of JopanText*, owned */
-  GArray *rows;                 /* of Row */
-  gboolean korean;
-  guint keep_pending;           /* rows still to keep with a subhead */
-  /* page 1 */
-  int story_top;                /* first band below the folio */
-  int *column_top;              /* first free band per column on page 1 */
-  int continued_top;            /* first free band on later pages */
-} Layout;
 
 /* ---- geometry ---------------------------------------------------------------- */
 
@@ -129,7 +68,8 @@ static JopanText *
 set_text (Layout *lo, JopanParaKind kind, const char *text, const GArray *spans, double width,
           double indent, const char *where)
 {
-  JopanText *t = jopan_typeset (&lo->ts, kind, text, spans, width, indent, where);
+  g_autofree char *place = g_strdup_printf ("%s: %s", lo->article->name, where);
+  JopanText *t = jopan_typeset (&lo->ts, kind, text, spans, width, indent, place);
 
   g_ptr_array_add (lo->texts, t);
   return t;
@@ -140,7 +80,7 @@ set_text (Layout *lo, JopanParaKind kind, const char *text, const GArray *spans,
 static double
 draw_text (Layout *lo, JopanPage *page, const JopanText *t, JopanParaKind kind, double x, double top)
 {
-  const JopanParaStyle *p = &lo->style->para[kind];
+  const JopanParaStyle *p = &lo->style.para[kind];
   double baseline = top + ascent_of (p);
 
   for (guint i = 0; i < t->lines->len; i++, baseline += t->leading)
@@ -183,7 +123,7 @@ static int
 place_folio (Layout *lo, JopanPage *page, int number)
 {
   const Grid *g = &lo->grid;
-  const JopanParaStyle *p = &lo->style->para[JOPAN_PARA_FOLIO];
+  const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_FOLIO];
   const JopanArticle *a = lo->article;
   g_autofree char *left = g_strdup_printf ("%d   %s", number, a->section ? a->section : "");
   g_autofree char *date = format_date (a->date, lo->korean);
@@ -210,11 +150,16 @@ place_folio (Layout *lo, JopanPage *page, int number)
 
 /* ---- header: kicker, headline, deck ---------------------------------------------- */
 
+/* The columns a header part spans: the article's choice for the headline,
+ * else the style's, never wider than the story. */
 static int
 span_of (const Layout *lo, JopanParaKind kind)
 {
-  int n = lo->style->para[kind].columns;
-  return n <= 0 || n > lo->grid.columns ? lo->grid.columns : n;
+  int n = lo->style.para[kind].columns;
+
+  if (kind == JOPAN_PARA_HEADLINE && lo->article->headline_columns > 0)
+    n = lo->article->headline_columns;
+  return n <= 0 || n > lo->columns ? lo->columns : n;
 }
 
 /* Places the kicker, headline and deck from band @top; returns the first
@@ -236,7 +181,7 @@ place_header (Layout *lo, JopanPage *page, int top)
 
   for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
     {
-      const JopanParaStyle *p = &lo->style->para[parts[i].kind];
+      const JopanParaStyle *p = &lo->style.para[parts[i].kind];
       JopanText *t;
 
       if (parts[i].text == NULL || *parts[i].text == '\0')
@@ -251,14 +196,6 @@ place_header (Layout *lo, JopanPage *page, int top)
 
 /* ---- photos ------------------------------------------------------------------------ */
 
-typedef struct {
-  const JopanImageRef *image;
-  int columns;
-  int frame_bands;              /* the photo itself */
-  int bands;                    /* photo, credit, caption and the gap below */
-  JopanText *credit, *caption;
-} Photo;
-
 static void
 photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, int max_bands,
                int index)
@@ -268,33 +205,36 @@ photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, i
   double below = 3;
   g_autofree char *where = g_strdup_printf ("images[%d]", index);
 
-  *ph = (Photo) { .image = image, .columns = columns };
+  *ph = (Photo) { .image = image, .index = index, .columns = columns };
   ph->frame_bands = (int) lround (width * image->height / image->width / g->pitch);
   ph->frame_bands = CLAMP (ph->frame_bands, 3, MAX (3, max_bands));
+  /* Copyfit may take lines from (or give lines to) the lead photo. */
+  if (index == 0)
+    ph->frame_bands = MAX (3, ph->frame_bands + (int) lo->fit.photo_lines);
   if (image->credit && *image->credit)
     {
-      const JopanParaStyle *p = &lo->style->para[JOPAN_PARA_CREDIT];
+      const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_CREDIT];
       ph->credit = set_text (lo, JOPAN_PARA_CREDIT, image->credit, NULL, width, 0, where);
       below += ph->credit->lines->len * p->leading + 1;
     }
   if (image->caption && *image->caption)
     {
-      const JopanParaStyle *p = &lo->style->para[JOPAN_PARA_CAPTION];
+      const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_CAPTION];
       ph->caption = set_text (lo, JOPAN_PARA_CAPTION, image->caption, NULL, width, 0, where);
       below += ph->caption->lines->len * p->leading;
     }
   ph->bands = ph->frame_bands + bands_for (g, below) + 1;
   /* Report photos printed below the style's resolution. */
-  if (lo->style->min_image_dpi > 0)
+  if (lo->style.min_image_dpi > 0)
     {
       double frame_in = width / 72.0;
       double dpi = image->width / frame_in;
       double frame_h_in = ph->frame_bands * g->pitch / 72.0;
       dpi = MIN (dpi, image->height / frame_h_in);
-      if (dpi < lo->style->min_image_dpi)
-        jopan_report_add (lo->doc->report, "low-resolution",
+      if (dpi < lo->style.min_image_dpi)
+        jopan_report_add (lo->findings, "low-resolution",
                           "%s: photo \"%s\" prints at %.0f dpi, below %.0f", where, image->src, dpi,
-                          lo->style->min_image_dpi);
+                          lo->style.min_image_dpi);
     }
 }
 
@@ -319,7 +259,7 @@ static Row *
 add_row (Layout *lo, JopanText *t, guint first, guint count, JopanParaKind kind, int bands)
 {
   Row row = { .text = t, .first = first, .count = count, .bands = bands, .kind = kind,
-              .role = jopan_para_names[kind], .break_before = TRUE,
+              .break_before = TRUE,
               .offset = lo->grid.base_offset };
 
   /* The first rows after a subhead stay in its column. */
@@ -349,7 +289,7 @@ static Row *
 add_block_row (Layout *lo, JopanText *t, JopanParaKind kind)
 {
   const Grid *g = &lo->grid;
-  const JopanParaStyle *p = &lo->style->para[kind];
+  const JopanParaStyle *p = &lo->style.para[kind];
   double body = (t->lines->len - 1) * t->leading;
   int bands = 1;
   Row *row;
@@ -366,7 +306,7 @@ static void
 add_quote_row (Layout *lo, JopanText *t)
 {
   const Grid *g = &lo->grid;
-  const JopanParaStyle *p = &lo->style->para[JOPAN_PARA_QUOTE];
+  const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_QUOTE];
   double height = p->space_before + 6 + ascent_of (p) + (t->lines->len - 1) * t->leading
                   + descent_of (p) + 6 + p->space_after;
   Row *row;
@@ -409,9 +349,9 @@ with_dateline (Layout *lo, const JopanBlock *block, GArray *spans)
 static void
 add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_next)
 {
-  const JopanParaStyle *body = &lo->style->para[JOPAN_PARA_BODY];
+  const JopanParaStyle *body = &lo->style.para[JOPAN_PARA_BODY];
   double width = lo->grid.column_width;
-  g_autofree char *where = g_strdup_printf ("%s: body line %u", lo->article->name, block->line);
+  g_autofree char *where = g_strdup_printf ("body line %u", block->line);
   g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
   g_autofree char *text = NULL;
   JopanText *t;
@@ -472,149 +412,13 @@ build_rows (Layout *lo)
     add_block (lo, g_ptr_array_index (a->blocks, i), i, &indent_next);
 }
 
-/* ---- the flow ------------------------------------------------------------------------ */
-
-/* A photo in the columns: a hole the flow goes around. */
-typedef struct {
-  Photo photo;
-  int page, column, top;
-} Hole;
-
-/* Column segments of one page, left to right, each column top to bottom. */
-static void
-page_segments (const Layout *lo, int page, int depth, const GArray *holes, GArray *out)
-{
-  const Grid *g = &lo->grid;
-
-  for (int c = 0; c < g->columns; c++)
-    {
-      int top = page == 0 ? lo->column_top[c] : lo->continued_top;
-      int bottom = MIN (depth, g->bands);
-
-      for (guint h = 0; h < holes->len; h++)
-        {
-          const Hole *hole = &g_array_index (holes, Hole, h);
-          if (hole->page != page || c < hole->column || c >= hole->column + hole->photo.columns
-              || hole->top >= bottom || hole->top + hole->photo.bands <= top)
-            continue;
-          if (hole->top > top)
-            g_array_append_val (out, ((Segment) { page, c, top, hole->top }));
-          top = hole->top + hole->photo.bands;
-        }
-      if (bottom > top)
-        g_array_append_val (out, ((Segment) { page, c, top, bottom }));
-    }
-}
-
-/* Fills the segments of @n_pages pages with rows in order, the last page
- * cut at @last_depth.  Returns FALSE if the rows do not all fit. */
-static gboolean
-flow (const Layout *lo, int n_pages, int last_depth, const GArray *holes, GArray *segments,
-      Placement *out)
-{
-  guint r = 0, first = 0, s = 0;
-  int band;
-
-  g_array_set_size (segments, 0);
-  for (int page = 0; page < n_pages; page++)
-    page_segments (lo, page, page == n_pages - 1 ? last_depth : lo->grid.bands, holes, segments);
-  if (segments->len == 0)
-    return lo->rows->len == 0;
-  band = g_array_index (segments, Segment, 0).top;
-  while (r < lo->rows->len && s < segments->len)
-    {
-      const Segment *seg = &g_array_index (segments, Segment, s);
-      const Row *row = &g_array_index (lo->rows, Row, r);
-      guint back = r;
-
-      if (band + row->bands <= seg->bottom)
-        {
-          out[r++] = (Placement) { (int) s, band };
-          band += row->bands;
-          continue;
-        }
-      /* End the segment before the last row a column may end before;
-       * where no break is allowed, break here rather than lose text. */
-      while (back > first && !g_array_index (lo->rows, Row, back).break_before)
-        back--;
-      if (back > first)
-        r = back;
-      if (++s < segments->len)
-        band = g_array_index (segments, Segment, s).top;
-      first = r;
-    }
-  return r == lo->rows->len;
-}
-
-/* Puts the further photos for a story of @n_pages pages whose last page
- * is @depth bands deep: the first in the right-hand columns halfway down
- * page 1, the second in the left-hand columns low on page 1, the rest at
- * the top of the right-hand columns of later pages. */
-static void
-place_holes (const Layout *lo, GArray *holes, int n_pages, int depth)
-{
-  const Grid *g = &lo->grid;
-
-  for (guint i = 0; i < holes->len; i++)
-    {
-      Hole *h = &g_array_index (holes, Hole, i);
-      int page = i < 2 ? 0 : MIN ((int) i - 1, n_pages - 1);
-      int bottom = page == n_pages - 1 ? depth : g->bands;
-      int top = 0;
-
-      h->page = page;
-      h->column = i % 2 == 1 ? 0 : g->columns - h->photo.columns;
-      for (int c = h->column; c < h->column + h->photo.columns; c++)
-        top = MAX (top, page == 0 ? lo->column_top[c] : lo->continued_top);
-      if (page == 0)
-        top += MAX (0, (bottom - top - h->photo.bands) * (i == 0 ? 1 : 2) / (i == 0 ? 2 : 3));
-      h->top = MIN (top, g->bands - h->photo.bands);
-    }
-}
-
-/* The fewest pages, then the shallowest last page, that hold every row. */
-static gboolean
-fit (const Layout *lo, GArray *holes, GArray *segments, Placement *out, int *n_pages, int *depth)
-{
-  const Grid *g = &lo->grid;
-  int lo_depth = 1, hi_depth = g->bands;
-
-  for (*n_pages = 1; *n_pages <= MAX_PAGES; (*n_pages)++)
-    {
-      place_holes (lo, holes, *n_pages, g->bands);
-      if (flow (lo, *n_pages, g->bands, holes, segments, out))
-        break;
-    }
-  if (*n_pages > MAX_PAGES)
-    return FALSE;
-  /* Balance: the least depth at which it still fits.  Photos must fit too. */
-  for (guint i = 0; i < holes->len; i++)
-    {
-      const Hole *h = &g_array_index (holes, Hole, i);
-      if (h->page == *n_pages - 1)
-        lo_depth = MAX (lo_depth, h->top + h->photo.bands);
-    }
-  while (lo_depth < hi_depth)
-    {
-      int mid = (lo_depth + hi_depth) / 2;
-      place_holes (lo, holes, *n_pages, mid);
-      if (flow (lo, *n_pages, mid, holes, segments, out))
-        hi_depth = mid;
-      else
-        lo_depth = mid + 1;
-    }
-  *depth = hi_depth;
-  place_holes (lo, holes, *n_pages, *depth);
-  return flow (lo, *n_pages, *depth, holes, segments, out);
-}
-
 /* ---- pages -------------------------------------------------------------------------- */
 
 static void
 draw_row (Layout *lo, JopanPage *page, const Row *row, int column, int band)
 {
   const Grid *g = &lo->grid;
-  const JopanParaStyle *p = &lo->style->para[row->kind];
+  const JopanParaStyle *p = &lo->style.para[row->kind];
   double x = column_x (g, column) + row->indent;
   double top = band_y (g, band);
   double baseline = top + row->offset;
@@ -624,7 +428,7 @@ draw_row (Layout *lo, JopanPage *page, const Row *row, int column, int band)
                          column_x (g, column) + g->column_width, top + p->space_before, 1.5,
                          p->color);
   for (guint i = 0; i < row->count; i++, baseline += row->text->leading)
-    jopan_page_add_line (page, row->role, &g_array_index (row->text->lines, JopanLine, row->first + i),
+    jopan_page_add_line (page, jopan_para_names[row->kind], &g_array_index (row->text->lines, JopanLine, row->first + i),
                          x, baseline, p->color);
   if (row->rule_below)
     {
@@ -647,111 +451,210 @@ continued_head (Layout *lo, int from_page)
 static JopanPage *
 new_page (Layout *lo, int number)
 {
-  const JopanStyle *s = lo->style;
+  const JopanStyle *s = &lo->style;
   JopanPage *page = jopan_page_new (s->page_width, s->page_height, number);
 
   page->bleed = s->bleed;
   page->marks = s->marks;
-  g_ptr_array_add (lo->doc->pages, page);
+  g_ptr_array_add (lo->pages, page);
   return page;
 }
 
 static void
-lay_out_pages (Layout *lo, GArray *holes, GArray *segments, const Placement *placed, int n_pages)
+draw_rows (Layout *lo)
 {
-  for (int p = 1; p < n_pages; p++)
+  for (guint r = 0; r < lo->n_placed; r++)
+    {
+      const Segment *seg = &g_array_index (lo->segments, Segment, lo->placed[r].segment);
+      JopanPage *page = g_ptr_array_index (lo->pages, seg->page);
+      const Row *row = &g_array_index (lo->rows, Row, r);
+
+      draw_row (lo, page, row, seg->column, lo->placed[r].band);
+      if (seg->column < JOPAN_MAX_COLUMNS)
+        {
+          JopanColumnStats *c = &page->columns[seg->column];
+          double top = band_y (&lo->grid, lo->placed[r].band);
+          double bottom = band_y (&lo->grid, lo->placed[r].band + row->bands);
+          if (c->lines == 0 || top < c->top)
+            c->top = top;
+          c->bottom = MAX (c->bottom, bottom);
+          c->lines += row->kind == JOPAN_PARA_BODY ? row->count : 0;
+          page->n_columns = MAX (page->n_columns, seg->column + 1);
+        }
+    }
+}
+
+/* Later pages: folio and continued head; then photos and rows everywhere. */
+static void
+lay_out_pages (Layout *lo)
+{
+  for (int p = 1; p < lo->n_pages; p++)
     {
       JopanPage *page = new_page (lo, p + 1);
       int top = place_folio (lo, page, p + 1);
       draw_text (lo, page, continued_head (lo, p), JOPAN_PARA_KICKER, lo->grid.x0,
                  band_y (&lo->grid, top));
     }
-  for (guint i = 0; i < holes->len; i++)
+  for (guint i = 0; i < lo->holes->len; i++)
     {
-      const Hole *h = &g_array_index (holes, Hole, i);
-      photo_place (lo, g_ptr_array_index (lo->doc->pages, h->page), &h->photo, h->column, h->top);
+      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      if (h->page >= 0)
+        photo_place (lo, g_ptr_array_index (lo->pages, h->page), &h->photo, h->column, h->top);
     }
-  for (guint r = 0; r < lo->rows->len; r++)
-    {
-      const Segment *seg = &g_array_index (segments, Segment, placed[r].segment);
-      draw_row (lo, g_ptr_array_index (lo->doc->pages, seg->page), &g_array_index (lo->rows, Row, r),
-                seg->column, placed[r].band);
-    }
+  draw_rows (lo);
 }
 
-/* Page 1: folio, header, lead photo; sets where each column's text starts. */
+/* The number of photo columns: the article's, else the style's lead span,
+ * else a third of the story's width, never wider than the story. */
+static int
+photo_columns (const Layout *lo, const JopanImageRef *image, guint index)
+{
+  int n = image->columns > 0 ? image->columns
+          : index == 0       ? lo->style.image_columns
+                             : MAX (1, lo->columns / 3);
+  return MIN (n, lo->columns);
+}
+
+/* Page 1: folio, header, lead photo; sets where each column's text starts
+ * and which photos the flow must go around. */
 static void
-lay_out_first_page (Layout *lo, GArray *holes)
+lay_out_first_page (Layout *lo)
 {
   const Grid *g = &lo->grid;
   const JopanArticle *a = lo->article;
   JopanPage *page = new_page (lo, 1);
   int top = place_folio (lo, page, 1);
-  int body_top = place_header (lo, page, top);
+  int body_top;
 
+  if (lo->slot)
+    lo->depth = MIN (g->bands, top + lo->depth_lines);
+  body_top = place_header (lo, page, top);
   /* Later pages: the same folio, then a continued head (its page number
    * never changes its length much: set it once for its depth). */
   {
-    const JopanParaStyle *k = &lo->style->para[JOPAN_PARA_KICKER];
+    const JopanParaStyle *k = &lo->style.para[JOPAN_PARA_KICKER];
     JopanText *head = continued_head (lo, 99);
     double depth = ascent_of (k) + (head->lines->len - 1) * head->leading + descent_of (k);
     lo->continued_top = top + bands_for (g, depth) + 1;
   }
-  for (int c = 0; c < g->columns; c++)
+  for (int c = 0; c < lo->columns; c++)
     lo->column_top[c] = body_top;
   for (guint i = 0; i < a->images->len; i++)
     {
       const JopanImageRef *image = g_ptr_array_index (a->images, i);
-      int columns = image->columns > 0 ? image->columns
-                    : i == 0 ? lo->style->image_columns : MAX (1, g->columns / 3);
+      int columns = photo_columns (lo, image, i);
       Hole hole = { .page = 0 };
 
-      columns = MIN (columns, g->columns);
       if (i == 0)
         {
-          Photo lead;
-          photo_prepare (lo, &lead, image, columns, (g->bands - body_top) / 2, (int) i);
-          photo_place (lo, page, &lead, 0, body_top);
+          photo_prepare (lo, &lo->lead, image, columns, (lo->depth - body_top) / 2, (int) i);
+          photo_place (lo, page, &lo->lead, 0, body_top);
           for (int c = 0; c < columns; c++)
-            lo->column_top[c] = body_top + lead.bands;
+            lo->column_top[c] = body_top + lo->lead.bands;
           continue;
         }
-      photo_prepare (lo, &hole.photo, image, columns, g->bands / 3, (int) i);
-      g_array_append_val (holes, hole);
+      photo_prepare (lo, &hole.photo, image, columns, lo->depth / 3, (int) i);
+      g_array_append_val (lo->holes, hole);
     }
 }
 
-gboolean
-jopan_layout_article (JopanDocument *doc, GError **error)
+/* Overset: the rows the flow could not place; underset: the bands of the
+ * story's area left empty under the balanced columns. */
+static void
+measure_fit (Layout *lo)
 {
-  Layout lo = { .doc = doc, .style = doc->style, .article = doc->article };
-  g_autoptr (GArray) holes = g_array_new (FALSE, FALSE, sizeof (Hole));
-  g_autoptr (GArray) segments = g_array_new (FALSE, FALSE, sizeof (Segment));
-  g_autofree Placement *placed = NULL;
-  g_autofree int *column_top = NULL;
-  const char *lang = jopan_article_get_lang (doc->article);
-  int n_pages, depth;
-  gboolean ok;
+  lo->overset_lines = lo->overset_chars = 0;
+  for (guint r = lo->n_placed; r < lo->rows->len; r++)
+    {
+      const Row *row = &g_array_index (lo->rows, Row, r);
+      for (guint i = 0; i < row->count; i++)
+        {
+          const JopanLine *line = &g_array_index (row->text->lines, JopanLine, row->first + i);
+          PangoLayoutLine *pl = pango_layout_get_line_readonly (line->layout, line->index);
+          const char *text = pango_layout_get_text (line->layout) + pl->start_index;
+          lo->overset_lines++;
+          lo->overset_chars += (guint) g_utf8_strlen (text, pl->length);
+        }
+    }
+  lo->overset_photos = 0;
+  for (guint i = 0; i < lo->holes->len; i++)
+    if (g_array_index (lo->holes, Hole, i).page < 0)
+      lo->overset_photos++;
+  lo->underset_lines = 0;
+  if (lo->slot && lo->n_placed == lo->rows->len)
+    {
+      JopanPage *page = g_ptr_array_index (lo->pages, lo->n_pages - 1);
+      for (int c = 0; c < lo->columns && c < JOPAN_MAX_COLUMNS; c++)
+        {
+          double bottom = page->columns[c].lines ? page->columns[c].bottom
+                                                 : band_y (&lo->grid, lo->column_top[c]);
+          lo->underset_lines += (int) lround ((band_y (&lo->grid, lo->depth) - bottom) / lo->grid.pitch);
+        }
+    }
+}
 
-  grid_init (&lo.grid, lo.style);
-  lo.korean = g_ascii_strncasecmp (lang, "ko", 2) == 0;
-  jopan_typesetter_init (&lo.ts, doc->fonts, lo.style, lang, doc->report);
-  lo.texts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_text_free);
-  lo.rows = g_array_new (FALSE, FALSE, sizeof (Row));
-  lo.column_top = column_top = g_new0 (int, lo.grid.columns);
+/* The fit parameters applied to a copy of the style: body tracking and size. */
+static void
+apply_fit (Layout *lo)
+{
+  JopanParaStyle *body = &lo->style.para[JOPAN_PARA_BODY];
+  const JopanParaStyle *base = &lo->base_style->para[JOPAN_PARA_BODY];
+  PangoFontDescription *desc = pango_font_description_from_string (base->font);
 
-  lay_out_first_page (&lo, holes);
-  build_rows (&lo);
-  placed = g_new0 (Placement, MAX (1, lo.rows->len));
-  ok = fit (&lo, holes, segments, placed, &n_pages, &depth);
-  if (ok)
-    lay_out_pages (&lo, holes, segments, placed, n_pages);
-  else
-    jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: the story needs more than %d pages",
-                     doc->article->name, MAX_PAGES);
-  jopan_report_set_pages (doc->report, doc->pages->len);
-  g_array_unref (lo.rows);
-  g_ptr_array_unref (lo.texts);
-  jopan_typesetter_clear (&lo.ts);
-  return ok;
+  lo->style = *lo->base_style;
+  body = &lo->style.para[JOPAN_PARA_BODY];
+  body->size = base->size + lo->fit.size_change;
+  body->tracking = base->tracking + lo->fit.tracking * body->size;
+  pango_font_description_set_size (desc, (int) lround (body->size * PANGO_SCALE));
+  g_free (lo->body_font);
+  lo->body_font = pango_font_description_to_string (desc);
+  body->font = lo->body_font;
+  pango_font_description_free (desc);
+}
+
+void
+jopan_layout_attempt_clear (Layout *lo)
+{
+  g_clear_pointer (&lo->rows, g_array_unref);
+  g_clear_pointer (&lo->texts, g_ptr_array_unref);
+  g_clear_pointer (&lo->pages, g_ptr_array_unref);
+  g_clear_pointer (&lo->holes, g_array_unref);
+  g_clear_pointer (&lo->segments, g_array_unref);
+  g_clear_pointer (&lo->findings, jopan_report_free);
+  g_clear_pointer (&lo->placed, g_free);
+  g_clear_pointer (&lo->column_top, g_free);
+  jopan_typesetter_clear (&lo->ts);
+}
+
+gboolean
+jopan_layout_attempt (Layout *lo, GError **error)
+{
+  jopan_layout_attempt_clear (lo);
+  apply_fit (lo);
+  grid_init (&lo->grid, &lo->style);
+  lo->columns = lo->slot ? MIN (lo->slot_columns, lo->grid.columns) : lo->grid.columns;
+  lo->depth = lo->grid.bands;
+  lo->findings = jopan_report_new ();
+  jopan_typesetter_init (&lo->ts, lo->fonts, &lo->style, jopan_article_get_lang (lo->article),
+                         lo->findings);
+  lo->texts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_text_free);
+  lo->rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  lo->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
+  lo->holes = g_array_new (FALSE, FALSE, sizeof (Hole));
+  lo->segments = g_array_new (FALSE, FALSE, sizeof (Segment));
+  lo->column_top = g_new0 (int, lo->columns);
+  lo->keep_pending = 0;
+
+  lay_out_first_page (lo);
+  build_rows (lo);
+  jopan_flow_fit (lo);
+  if (!lo->slot && lo->n_placed < lo->rows->len)
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: the story needs more than %d pages",
+                       lo->article->name, MAX_PAGES);
+      return FALSE;
+    }
+  lay_out_pages (lo);
+  measure_fit (lo);
+  return TRUE;
 }

@@ -2,6 +2,7 @@
 #include "jopan-private.h"
 
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <stdarg.h>
 
 typedef struct {
@@ -13,6 +14,11 @@ struct _JopanReport {
   GArray *findings; /* of Finding */
   guint n_pages;
   guint overset_lines, overset_chars;
+  int underset_lines;
+  gboolean copyfit;
+  double tracking, body_size;
+  int photo_lines;
+  GPtrArray *changes; /* of char*: what copyfit changed */
 };
 
 static void
@@ -29,6 +35,7 @@ jopan_report_new (void)
 
   report->findings = g_array_new (FALSE, FALSE, sizeof (Finding));
   g_array_set_clear_func (report->findings, (GDestroyNotify) finding_clear);
+  report->changes = g_ptr_array_new_with_free_func (g_free);
   return report;
 }
 
@@ -38,6 +45,7 @@ jopan_report_free (JopanReport *report)
   if (report == NULL)
     return;
   g_array_unref (report->findings);
+  g_ptr_array_unref (report->changes);
   g_free (report);
 }
 
@@ -66,6 +74,49 @@ jopan_report_set_overset (JopanReport *report, guint lines, guint chars)
   report->overset_chars = chars;
 }
 
+void
+jopan_report_set_underset (JopanReport *report, int lines)
+{
+  report->underset_lines = lines;
+}
+
+void
+jopan_report_set_copyfit (JopanReport *report, double tracking, int photo_lines, double body_size)
+{
+  report->copyfit = TRUE;
+  report->tracking = tracking;
+  report->photo_lines = photo_lines;
+  report->body_size = body_size;
+}
+
+void
+jopan_report_add_change (JopanReport *report, const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (report->changes, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+void
+jopan_report_merge (JopanReport *report, const JopanReport *from)
+{
+  for (guint i = 0; i < from->findings->len; i++)
+    {
+      const Finding *f = &g_array_index (from->findings, Finding, i);
+      jopan_report_add (report, f->kind, "%s", f->message);
+    }
+}
+
+guint
+jopan_report_get_overset (const JopanReport *report, guint *chars)
+{
+  if (chars)
+    *chars = report->overset_chars;
+  return report->overset_lines;
+}
+
 guint
 jopan_report_get_n (const JopanReport *report)
 {
@@ -84,23 +135,103 @@ jopan_report_get (const JopanReport *report, guint index, const char **kind)
   return f->message;
 }
 
+static void
+add_number (JsonBuilder *b, const char *name, double value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, round (value * 100) / 100);
+}
+
+static void
+add_int (JsonBuilder *b, const char *name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+/* A page: its photos' frames and, per column, the body lines and extent. */
+static void
+add_page (JsonBuilder *b, const JopanPage *page)
+{
+  json_builder_begin_object (b);
+  add_int (b, "number", page->number);
+  json_builder_set_member_name (b, "photos");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *box = &g_array_index (page->boxes, JopanBox, i);
+      if (box->kind != JOPAN_BOX_IMAGE)
+        continue;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "src");
+      json_builder_add_string_value (b, box->image->src);
+      add_number (b, "x", box->x);
+      add_number (b, "y", box->y);
+      add_number (b, "width", box->w);
+      add_number (b, "height", box->h);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "columns");
+  json_builder_begin_array (b);
+  for (int c = 0; c < page->n_columns; c++)
+    {
+      json_builder_begin_object (b);
+      add_int (b, "lines", page->columns[c].lines);
+      add_number (b, "top", page->columns[c].top);
+      add_number (b, "bottom", page->columns[c].bottom);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static void
+add_copyfit (JsonBuilder *b, const JopanReport *report)
+{
+  json_builder_set_member_name (b, "copyfit");
+  if (!report->copyfit)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "tracking_em");
+  json_builder_add_double_value (b, round (report->tracking * 10000) / 10000);
+  add_int (b, "photo_lines", report->photo_lines);
+  add_number (b, "body_size", report->body_size);
+  json_builder_set_member_name (b, "changes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < report->changes->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (report->changes, i));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
 char *
-jopan_report_to_json (const JopanReport *report)
+jopan_report_to_json (const JopanReport *report, const GPtrArray *pages)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "pages");
-  json_builder_add_int_value (b, report->n_pages);
+  add_int (b, "pages", report->n_pages);
   json_builder_set_member_name (b, "overset");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "lines");
-  json_builder_add_int_value (b, report->overset_lines);
-  json_builder_set_member_name (b, "characters");
-  json_builder_add_int_value (b, report->overset_chars);
+  add_int (b, "lines", report->overset_lines);
+  add_int (b, "characters", report->overset_chars);
   json_builder_end_object (b);
+  json_builder_set_member_name (b, "underset");
+  json_builder_begin_object (b);
+  add_int (b, "lines", report->underset_lines);
+  json_builder_end_object (b);
+  add_copyfit (b, report);
+  json_builder_set_member_name (b, "page_details");
+  json_builder_begin_array (b);
+  for (guint i = 0; pages && i < pages->len; i++)
+    add_page (b, g_ptr_array_index (pages, i));
+  json_builder_end_array (b);
   json_builder_set_member_name (b, "findings");
   json_builder_begin_array (b);
   for (guint i = 0; i < report->findings->len; i++)

@@ -19,6 +19,11 @@ static const char *const page_keys[] = {
   "image-columns", "min-image-dpi", NULL,
 };
 
+static const char *const copyfit_keys[] = { "tracking", "photo-lines", "size", NULL };
+
+#define GROUP_PAGE JOPAN_N_PARA
+#define GROUP_COPYFIT (JOPAN_N_PARA + 1)
+
 static const char *const para_keys[] = {
   "font", "leading", "align", "indent", "space-before", "space-after", "tracking",
   "color", "hyphenate", "uppercase", "korean-break", "columns", NULL,
@@ -295,6 +300,49 @@ parse_para_key (JopanParaStyle *p, const Value *v, GError **error)
   g_assert_not_reached ();
 }
 
+/* "MIN MAX": two numbers (with @unit_em, em lengths; else plain numbers),
+ * MIN <= 0 <= MAX. */
+static gboolean
+parse_range (const Value *v, gboolean lengths, double *min, double *max, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit_set (v->value, " \t", -1);
+  g_autoptr (GPtrArray) words = g_ptr_array_new ();
+  double out[2];
+
+  for (int i = 0; parts[i]; i++)
+    if (*parts[i])
+      g_ptr_array_add (words, parts[i]);
+  for (guint i = 0; words->len == 2 && i < 2; i++)
+    {
+      char *end;
+      if (lengths && !jopan_length_parse (g_ptr_array_index (words, i), 1, &out[i]))
+        return bad_value (v, error, "two lengths, the most to take and to give, such as -0.02em 0.01em");
+      if (!lengths && ((out[i] = g_ascii_strtod (g_ptr_array_index (words, i), &end)), *end != '\0'))
+        return bad_value (v, error, "two numbers, the most to take and to give, such as -6 4");
+    }
+  if (words->len != 2 || out[0] > 0 || out[1] < 0)
+    return bad_value (v, error, "two values MIN MAX with MIN <= 0 <= MAX");
+  *min = out[0];
+  *max = out[1];
+  return TRUE;
+}
+
+static gboolean
+parse_copyfit_key (JopanCopyfit *c, const Value *v, GError **error)
+{
+  double min, max;
+
+  if (strcmp (v->key, "tracking") == 0)
+    return parse_range (v, TRUE, &c->tracking_min, &c->tracking_max, error);
+  if (strcmp (v->key, "size") == 0)
+    return parse_range (v, TRUE, &c->size_min, &c->size_max, error);
+  if (!parse_range (v, FALSE, &min, &max, error))
+    return FALSE;
+  c->photo_min = (int) min;
+  c->photo_max = (int) max;
+  return TRUE;
+}
+
 static void
 set_defaults (JopanStyle *s)
 {
@@ -307,6 +355,7 @@ set_defaults (JopanStyle *s)
   s->baseline = 11;
   s->image_columns = 3;
   s->min_image_dpi = 150;
+  s->copyfit = (JopanCopyfit) { -0.02, 0.01, 0.0025, -6, 4, -0.5, 0.3, 0.1 };
   for (int i = 0; i < JOPAN_N_PARA; i++)
     {
       JopanParaStyle *p = &s->para[i];
@@ -321,7 +370,9 @@ static int
 group_index (const char *group)
 {
   if (strcmp (group, "page") == 0)
-    return JOPAN_N_PARA;
+    return GROUP_PAGE;
+  if (strcmp (group, "copyfit") == 0)
+    return GROUP_COPYFIT;
   for (int i = 0; i < JOPAN_N_PARA; i++)
     if (strcmp (group, jopan_para_names[i]) == 0)
       return i;
@@ -331,7 +382,10 @@ group_index (const char *group)
 static gboolean
 key_known (int group, const char *key)
 {
-  return g_strv_contains (group == JOPAN_N_PARA ? page_keys : para_keys, key);
+  return g_strv_contains (group == GROUP_PAGE      ? page_keys
+                          : group == GROUP_COPYFIT ? copyfit_keys
+                                                   : para_keys,
+                          key);
 }
 
 /* Reads one group's keys; "font" first, so em lengths know their size. */
@@ -348,7 +402,7 @@ compile_group (JopanStyle *s, const char *group, GHashTable *overrides, GError *
         g_autofree char *value = NULL;
         gboolean ok;
 
-        if ((pass == 0) != (strcmp (keys[i], "font") == 0 || index == JOPAN_N_PARA))
+        if ((pass == 0) != (strcmp (keys[i], "font") == 0 || index >= JOPAN_N_PARA))
           continue;
         value = g_key_file_get_string (s->keys, group, keys[i], NULL);
         v.key = keys[i];
@@ -359,8 +413,9 @@ compile_group (JopanStyle *s, const char *group, GHashTable *overrides, GError *
                              line_of_key (s->text, group, keys[i]), group, keys[i]);
             return FALSE;
           }
-        ok = index == JOPAN_N_PARA ? parse_page_key (s, &v, error)
-                                   : parse_para_key (&s->para[index], &v, error);
+        ok = index == GROUP_PAGE      ? parse_page_key (s, &v, error)
+             : index == GROUP_COPYFIT ? parse_copyfit_key (&s->copyfit, &v, error)
+                                      : parse_para_key (&s->para[index], &v, error);
         if (!ok)
           return FALSE;
       }
@@ -381,6 +436,8 @@ compile (JopanStyle *s, GHashTable *overrides, GError **error)
         return FALSE;
       }
   if (g_key_file_has_group (s->keys, "page") && !compile_group (s, "page", overrides, error))
+    return FALSE;
+  if (g_key_file_has_group (s->keys, "copyfit") && !compile_group (s, "copyfit", overrides, error))
     return FALSE;
   for (int i = 0; i < JOPAN_N_PARA; i++)
     {

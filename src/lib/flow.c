@@ -1,0 +1,222 @@
+/* flow.c — rows through column segments and pages; balancing the last page. */
+#include "layout-private.h"
+
+typedef struct {
+  int n_pages;
+  int last_depth;               /* bands of the last page in use */
+  int short_from;               /* columns from here end a band higher on the last page */
+} FlowSpec;
+
+/* Column segments of one page, left to right, each column top to bottom. */
+static void
+page_segments (const Layout *lo, int page, int depth, int short_from, GArray *out)
+{
+  for (int c = 0; c < lo->columns; c++)
+    {
+      int top = page == 0 ? lo->column_top[c] : lo->continued_top;
+      int bottom = MIN (depth, lo->depth) - (c >= short_from ? 1 : 0);
+
+      for (guint h = 0; h < lo->holes->len; h++)
+        {
+          const Hole *hole = &g_array_index (lo->holes, Hole, h);
+          if (hole->page != page || c < hole->column || c >= hole->column + hole->photo.columns
+              || hole->top + hole->photo.bands <= top)
+            continue;
+          if (MIN (hole->top, bottom) > top)
+            g_array_append_val (out, ((Segment) { page, c, top, MIN (hole->top, bottom) }));
+          top = hole->top + hole->photo.bands;
+        }
+      if (bottom > top)
+        g_array_append_val (out, ((Segment) { page, c, top, bottom }));
+    }
+}
+
+/* Fills segments with rows in order.  Returns how many rows were placed. */
+static guint
+flow (Layout *lo, const FlowSpec *spec)
+{
+  GArray *segments = lo->segments;
+  guint r = 0, first = 0, s = 0;
+  int band;
+
+  g_array_set_size (segments, 0);
+  for (int page = 0; page < spec->n_pages; page++)
+    {
+      gboolean last = page == spec->n_pages - 1;
+      page_segments (lo, page, last ? spec->last_depth : lo->depth,
+                     last ? spec->short_from : lo->columns, segments);
+    }
+  if (segments->len == 0)
+    return 0;
+  band = g_array_index (segments, Segment, 0).top;
+  while (r < lo->rows->len && s < segments->len)
+    {
+      const Segment *seg = &g_array_index (segments, Segment, s);
+      const Row *row = &g_array_index (lo->rows, Row, r);
+      guint back = r;
+
+      if (band + row->bands <= seg->bottom)
+        {
+          lo->placed[r++] = (Placement) { (int) s, band };
+          band += row->bands;
+          continue;
+        }
+      /* End the segment before the last row a column may end before;
+       * where no break is allowed, break here rather than lose text. */
+      while (back > first && !g_array_index (lo->rows, Row, back).break_before)
+        back--;
+      if (back > first)
+        r = back;
+      if (++s < segments->len)
+        band = g_array_index (segments, Segment, s).top;
+      first = r;
+    }
+  return r;
+}
+
+/* The first band below every column in [@column, @column + @columns) on @page. */
+static int
+columns_top (const Layout *lo, int page, int column, int columns)
+{
+  int top = 0;
+
+  for (int c = column; c < column + columns; c++)
+    top = MAX (top, page == 0 ? lo->column_top[c] : lo->continued_top);
+  return top;
+}
+
+/* Puts the further photos for a story of @n_pages pages whose last page
+ * is @depth bands deep: the first in the right-hand columns halfway down
+ * page 1, the second in the left-hand columns low on page 1, the rest at
+ * the top of the right-hand columns of later pages.  A photo with no room
+ * on its page moves to the next; in a slot it is left out (page -1) and
+ * reported.  Returns FALSE if a photo needs a page beyond @n_pages. */
+static gboolean
+place_holes (Layout *lo, int n_pages, int depth)
+{
+  for (guint i = 0; i < lo->holes->len; i++)
+    {
+      Hole *h = &g_array_index (lo->holes, Hole, i);
+      int page = i < 2 ? 0 : MIN ((int) i - 1, n_pages - 1);
+
+      h->column = i % 2 == 1 ? 0 : lo->columns - h->photo.columns;
+      for (;; page++)
+        {
+          int bottom = MIN (page == n_pages - 1 ? depth : lo->depth, lo->depth);
+          int top = columns_top (lo, page, h->column, h->photo.columns);
+
+          if (page >= lo->max_pages)
+            {
+              h->page = -1;
+              break;
+            }
+          if (top + h->photo.bands > lo->depth)
+            continue;
+          if (page == 0)
+            top += MAX (0, (bottom - top - h->photo.bands) * (i == 0 ? 1 : 2) / (i == 0 ? 2 : 3));
+          h->page = page;
+          h->top = top;
+          break;
+        }
+      if (h->page >= n_pages)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static guint
+try_flow (Layout *lo, const FlowSpec *spec)
+{
+  if (!place_holes (lo, spec->n_pages, spec->last_depth))
+    return 0;
+  return flow (lo, spec);
+}
+
+/* How far apart the last page's column feet are, in bands. */
+static int
+spread_of_last_page (const Layout *lo, int page)
+{
+  int bottoms[64];
+  int lowest = G_MAXINT, highest = 0;
+
+  for (int c = 0; c < lo->columns && c < 64; c++)
+    bottoms[c] = -1;
+  for (guint s = 0; s < lo->segments->len; s++)
+    {
+      const Segment *seg = &g_array_index (lo->segments, Segment, s);
+      if (seg->page == page && seg->column < 64 && bottoms[seg->column] < 0)
+        bottoms[seg->column] = seg->top;
+    }
+  for (guint r = 0; r < lo->n_placed; r++)
+    {
+      const Segment *seg = &g_array_index (lo->segments, Segment, lo->placed[r].segment);
+      const Row *row = &g_array_index (lo->rows, Row, r);
+      if (seg->page == page && seg->column < 64)
+        bottoms[seg->column] = MAX (bottoms[seg->column], lo->placed[r].band + row->bands);
+    }
+  for (int c = 0; c < lo->columns && c < 64; c++)
+    if (bottoms[c] >= 0)
+      lowest = MIN (lowest, bottoms[c]), highest = MAX (highest, bottoms[c]);
+  return lowest == G_MAXINT ? 0 : highest - lowest;
+}
+
+/* The shallowest last page that holds every row, then the way of ending
+ * columns a band early that leaves their feet most even. */
+static FlowSpec
+balance (Layout *lo, FlowSpec spec)
+{
+  guint n_rows = lo->rows->len;
+  int lo_depth = 1, hi_depth = spec.last_depth, best_spread = G_MAXINT;
+  FlowSpec best = spec;
+
+  for (guint i = 0; i < lo->holes->len; i++)
+    {
+      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      if (h->page == spec.n_pages - 1)
+        lo_depth = MAX (lo_depth, h->top + h->photo.bands);
+    }
+  while (lo_depth < hi_depth)
+    {
+      spec.last_depth = (lo_depth + hi_depth) / 2;
+      if (try_flow (lo, &spec) == n_rows)
+        hi_depth = spec.last_depth;
+      else
+        lo_depth = spec.last_depth + 1;
+    }
+  spec.last_depth = hi_depth;
+  for (int shorter = 0; shorter < lo->columns; shorter++)
+    {
+      int spread;
+      spec.short_from = lo->columns - shorter;
+      lo->n_placed = try_flow (lo, &spec);
+      if (lo->n_placed != n_rows)
+        continue;
+      spread = spread_of_last_page (lo, spec.n_pages - 1);
+      if (spread < best_spread)
+        best_spread = spread, best = spec;
+    }
+  return best;
+}
+
+void
+jopan_flow_fit (Layout *lo)
+{
+  FlowSpec spec = { 1, lo->depth, lo->columns };
+  guint n_rows = lo->rows->len;
+
+  g_free (lo->placed);
+  lo->placed = g_new0 (Placement, MAX (1, n_rows));
+  for (spec.n_pages = 1; spec.n_pages <= lo->max_pages; spec.n_pages++)
+    {
+      lo->n_placed = try_flow (lo, &spec);
+      if (lo->n_placed == n_rows)
+        break;
+    }
+  if (lo->n_placed == n_rows)
+    spec = balance (lo, spec);
+  else
+    spec.n_pages = lo->max_pages; /* overset: what did not fit is reported */
+  lo->n_placed = try_flow (lo, &spec);
+  lo->n_pages = spec.n_pages;
+  lo->last_depth = spec.last_depth;
+}

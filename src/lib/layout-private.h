@@ -1,0 +1,125 @@
+/* layout-private.h — what the layout files share: the grid, rows, the flow.
+ *
+ * The grid is a stack of bands one baseline pitch tall.  Everything that
+ * sits in a column (body lines, subheads, quotes, photos with captions)
+ * occupies whole bands, so every body line lands on the page's baseline
+ * grid and lines in neighbouring columns share their baselines.
+ *
+ * Body text is set once per attempt at column width into rows (a row: one
+ * body line, or a whole subhead or quote); the flow then only assigns rows
+ * to column segments, which makes trying many depths (balancing) cheap.
+ * Copyfit makes several attempts with different fit parameters.
+ */
+#ifndef JOPAN_LAYOUT_PRIVATE_H
+#define JOPAN_LAYOUT_PRIVATE_H
+
+#include "jopan-private.h"
+
+#define MAX_PAGES 500
+
+typedef struct {
+  double x0, y0, width, height; /* the type area */
+  double column_width;
+  double gutter;
+  int columns;
+  double pitch;
+  int bands;                    /* bands on a page */
+  double base_offset;           /* a body baseline below its band's top */
+} Grid;
+
+/* A row of the flow: one or more lines that move together. */
+typedef struct {
+  JopanText *text;              /* borrowed from the attempt's list */
+  guint first, count;           /* the lines of @text in this row */
+  int bands;
+  double offset;                /* first baseline below the row's top */
+  JopanParaKind kind;
+  gboolean break_before;        /* may a column end before this row? */
+  gboolean rule_above, rule_below;
+  double indent;                /* x offset of the lines in the column */
+} Row;
+
+/* A free run of bands in a column, where the flow may put rows. */
+typedef struct {
+  int page;                     /* 0-based */
+  int column;
+  int top, bottom;              /* bands [top, bottom) */
+} Segment;
+
+typedef struct {
+  int segment;
+  int band;
+} Placement;
+
+typedef struct {
+  const JopanImageRef *image;
+  int index;                    /* in the article's images */
+  int columns;
+  int frame_bands;              /* the photo itself */
+  int bands;                    /* photo, credit, caption and the air below */
+  JopanText *credit, *caption;
+} Photo;
+
+/* A photo in the columns: a hole the flow goes around. */
+typedef struct {
+  Photo photo;
+  int page, column, top;
+} Hole;
+
+/* What copyfit may change. */
+typedef struct {
+  double tracking;              /* body letter spacing, em */
+  double photo_lines;           /* grid lines added to the lead photo (whole) */
+  double size_change;           /* points added to the body size */
+} FitParams;
+
+typedef struct {
+  JopanDocument *doc;
+  const JopanStyle *base_style;
+  JopanStyle style;             /* a shallow copy with the fit applied */
+  char *body_font;              /* owned: the copy's body font */
+  const JopanArticle *article;
+  JopanFonts *fonts;
+  Grid grid;
+  gboolean korean;
+  /* the story's area */
+  int columns;                  /* its columns, from the left of the grid */
+  int depth;                    /* its last band + 1 on each page */
+  int max_pages;                /* 1 in a slot */
+  gboolean slot;
+  int slot_columns;
+  int depth_lines;              /* a slot's depth in grid lines */
+  FitParams fit;
+  /* one attempt */
+  JopanTypesetter ts;
+  JopanReport *findings;
+  GPtrArray *texts;             /* of JopanText*, owned */
+  GArray *rows;                 /* of Row */
+  guint keep_pending;           /* rows still to keep with a subhead */
+  GPtrArray *pages;             /* of JopanPage* */
+  int *column_top;              /* first free band per column on page 1 */
+  int continued_top;            /* first free band on later pages */
+  GArray *holes;                /* of Hole */
+  Photo lead;
+  gboolean has_lead;
+  /* the attempt's result */
+  GArray *segments;             /* of Segment */
+  Placement *placed;
+  guint n_placed;               /* rows placed; the rest is overset */
+  int n_pages;
+  int last_depth;               /* the balanced depth of the last page */
+  guint overset_lines, overset_chars;
+  guint overset_photos;         /* further photos with no room in the slot */
+  int underset_lines;
+} Layout;
+
+/* layout.c */
+gboolean jopan_layout_attempt (Layout *lo, GError **error);
+void jopan_layout_attempt_clear (Layout *lo);
+
+/* flow.c */
+/* Places the rows on the fewest pages (at most lo->max_pages), balances
+ * the last page, and sets lo->placed, n_placed, n_pages, last_depth. */
+void jopan_flow_fit (Layout *lo);
+
+#endif /* JOPAN_LAYOUT_PRIVATE_H */
