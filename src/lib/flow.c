@@ -4,17 +4,19 @@
 typedef struct {
   int n_pages;
   int last_depth;               /* bands of the last page in use */
-  int short_from;               /* columns from here end a band higher on the last page */
+  guint shorten;                /* per column, base 3: 0, 1 or 2 bands higher on the last page */
 } FlowSpec;
 
 /* Column segments of one page, left to right, each column top to bottom. */
 static void
-page_segments (const Layout *lo, int page, int depth, int short_from, GArray *out)
+page_segments (const Layout *lo, int page, int depth, guint shorten, GArray *out)
 {
   for (int c = 0; c < lo->columns; c++)
     {
       int top = page == 0 ? lo->column_top[c] : lo->continued_top;
-      int bottom = MIN (depth, lo->depth) - (c >= short_from ? 1 : 0);
+      int bottom = MIN (depth, lo->depth) - (int) (shorten % 3);
+
+      shorten /= 3;
 
       for (guint h = 0; h < lo->holes->len; h++)
         {
@@ -44,7 +46,7 @@ flow (Layout *lo, const FlowSpec *spec)
     {
       gboolean last = page == spec->n_pages - 1;
       page_segments (lo, page, last ? spec->last_depth : lo->depth,
-                     last ? spec->short_from : lo->columns, segments);
+                     last ? spec->shorten : 0, segments);
     }
   if (segments->len == 0)
     return 0;
@@ -160,13 +162,15 @@ spread_of_last_page (const Layout *lo, int page)
   return lowest == G_MAXINT ? 0 : highest - lowest;
 }
 
-/* The shallowest last page that holds every row, then the way of ending
- * columns a band early that leaves their feet most even. */
+/* The shallowest last page that holds every row, then the depth (a few
+ * bands deeper at most) and the columns ending a band or two early that
+ * leave the columns' feet most even: within a band is balanced. */
 static FlowSpec
 balance (Layout *lo, FlowSpec spec)
 {
   guint n_rows = lo->rows->len;
   int lo_depth = 1, hi_depth = spec.last_depth, best_spread = G_MAXINT;
+  guint combinations = 1;
   FlowSpec best = spec;
 
   for (guint i = 0; i < lo->holes->len; i++)
@@ -183,25 +187,31 @@ balance (Layout *lo, FlowSpec spec)
       else
         lo_depth = spec.last_depth + 1;
     }
-  spec.last_depth = hi_depth;
-  for (int shorter = 0; shorter < lo->columns; shorter++)
-    {
-      int spread;
-      spec.short_from = lo->columns - shorter;
-      lo->n_placed = try_flow (lo, &spec);
-      if (lo->n_placed != n_rows)
-        continue;
-      spread = spread_of_last_page (lo, spec.n_pages - 1);
-      if (spread < best_spread)
-        best_spread = spread, best = spec;
-    }
+  /* The least depth can leave one column short by several lines (keeps
+   * and widows decide where columns may end): look a few bands deeper and
+   * at columns ending a band or two early for the most even feet. */
+  for (int c = 0; c < MIN (lo->columns, 6); c++)
+    combinations *= 3;
+  for (int depth = hi_depth; depth <= MIN (hi_depth + 3, lo->depth) && best_spread > 1; depth++)
+    for (guint shorten = 0; shorten < combinations && best_spread > 1; shorten++)
+      {
+        int spread;
+        spec.last_depth = depth;
+        spec.shorten = shorten;
+        lo->n_placed = try_flow (lo, &spec);
+        if (lo->n_placed != n_rows)
+          continue;
+        spread = spread_of_last_page (lo, spec.n_pages - 1);
+        if (spread < best_spread)
+          best_spread = spread, best = spec;
+      }
   return best;
 }
 
 void
 jopan_flow_fit (Layout *lo)
 {
-  FlowSpec spec = { 1, lo->depth, lo->columns };
+  FlowSpec spec = { 1, lo->depth, 0 };
   guint n_rows = lo->rows->len;
 
   g_free (lo->placed);
