@@ -70,12 +70,14 @@ skip_value (const char *t, gsize n, gsize i)
   return i;
 }
 
-/* From the value at @i, the start of its member or element @step, or -1. */
+/* From the value at @i, the start of its member or element @step, or -1.
+ * Of repeated keys the last counts, as it does for json-glib. */
 static gssize
 find_step (const char *t, gsize n, gsize i, const Step *step)
 {
   gboolean object;
   guint index = 0;
+  gssize found = -1;
 
   i = skip_space (t, n, i);
   if (i >= n || (t[i] != '{' && t[i] != '['))
@@ -97,13 +99,15 @@ find_step (const char *t, gsize n, gsize i, const Step *step)
       else
         match = step->key == NULL && index == step->index;
       if (match)
-        return (gssize) i;
+        found = (gssize) i;
+      if (match && !object)
+        break;
       i = skip_space (t, n, skip_value (t, n, i));
       if (i < n && t[i] == ',')
         i = skip_space (t, n, i + 1);
       index++;
     }
-  return -1;
+  return found;
 }
 
 static void
@@ -416,11 +420,42 @@ check_utf8 (const char *name, const char *data, gsize length, GError **error)
   return FALSE;
 }
 
+/* A \u0000 escape would end the C string json-glib hands back and the
+ * rest of the text would vanish: refuse it, naming its place. */
+static gboolean
+check_nul_escapes (const char *name, const char *data, gsize length, GError **error)
+{
+  guint line = 1, column = 1;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (data[i] == '"')
+        in_string = !in_string;
+      else if (in_string && data[i] == '\\' && i + 1 < length)
+        {
+          if (i + 5 < length && data[i + 1] == 'u' && memcmp (data + i + 2, "0000", 4) == 0)
+            {
+              jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%u:%u: a \\u0000 (NUL) escape: "
+                               "expected text without NUL characters", name, line, column);
+              return FALSE;
+            }
+          i++, column++;
+        }
+      if (data[i] == '\n')
+        line++, column = 1;
+      else if (((guchar) data[i] & 0xC0) != 0x80)
+        column++;
+    }
+  return TRUE;
+}
+
 /* json-glib names the data "<data>": put the file's name in its place. */
 static void
 parse_error (const char *name, const GError *parse, GError **error)
 {
-  const char *message = parse->message;
+  g_autofree char *valid = g_utf8_make_valid (parse->message, -1);
+  const char *message = valid;
 
   if (g_str_has_prefix (message, "<data>:"))
     message += strlen ("<data>:");
@@ -440,7 +475,8 @@ jopan_article_load_from_data (const char *data, gssize length, const char *name,
   g_return_val_if_fail (data != NULL && name != NULL, NULL);
   if (length < 0)
     length = (gssize) strlen (data);
-  if (!check_utf8 (name, data, (gsize) length, error))
+  if (!check_utf8 (name, data, (gsize) length, error)
+      || !check_nul_escapes (name, data, (gsize) length, error))
     return NULL;
   if (!json_parser_load_from_data (parser, data, length, &local))
     {

@@ -45,7 +45,9 @@ collect (Inlines *in, cmark_node *node, JopanSpanFlags flags)
           g_string_append_c (in->text, ' ');
           break;
         case CMARK_NODE_LINEBREAK:
-          g_string_append (in->text, "\xE2\x80\xA8"); /* U+2028 LINE SEPARATOR */
+          /* A hard break ends a line that must not be justified: Pango
+           * justifies before U+2028, so it becomes a paragraph break. */
+          g_string_append_c (in->text, '\n');
           break;
         case CMARK_NODE_EMPH:
           collect (in, child, flags | JOPAN_SPAN_EMPHASIS);

@@ -76,46 +76,71 @@ flow (Layout *lo, const FlowSpec *spec)
   return r;
 }
 
-/* The first band below every column in [@column, @column + @columns) on @page. */
+/* The first band below every column in [@column, @column + @columns) on
+ * @page, and below the photos placed there before hole @before. */
 static int
-columns_top (const Layout *lo, int page, int column, int columns)
+columns_top (const Layout *lo, int page, int column, int columns, guint before)
 {
   int top = 0;
 
   for (int c = column; c < column + columns; c++)
     top = MAX (top, page == 0 ? lo->column_top[c] : lo->continued_top);
+  for (guint i = 0; i < before; i++)
+    {
+      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      if (h->page == page && h->column < column + columns && column < h->column + h->photo.columns)
+        top = MAX (top, h->top + h->photo.bands);
+    }
   return top;
 }
 
+/* The columns for hole @i on @page: where the most bands are free, the
+ * right-hand side first for even holes, the left for odd ones. */
+static int
+roomiest_column (const Layout *lo, int page, guint i, int span, int *top)
+{
+  int best = -1;
+
+  for (int k = 0; k <= lo->columns - span; k++)
+    {
+      int c = i % 2 == 0 ? lo->columns - span - k : k;
+      int t = columns_top (lo, page, c, span, i);
+      if (best < 0 || t < *top)
+        best = c, *top = t;
+    }
+  return best;
+}
+
 /* Puts the further photos for a story of @n_pages pages whose last page
- * is @depth bands deep: the first in the right-hand columns halfway down
- * page 1, the second in the left-hand columns low on page 1, the rest at
- * the top of the right-hand columns of later pages.  A photo with no room
- * on its page moves to the next; in a slot it is left out (page -1) and
- * reported.  Returns FALSE if a photo needs a page beyond @n_pages. */
+ * is @depth bands deep, each where its columns have the most room: the
+ * first halfway down the free part of page 1, later ones lower.  A photo
+ * short of room gives up frame lines (its crop changes, never its shape)
+ * down to four; with less room it moves to the next page, and in a slot
+ * it is left out (page -1) and reported.  Returns FALSE if a photo needs
+ * a page beyond @n_pages. */
 static gboolean
 place_holes (Layout *lo, int n_pages, int depth)
 {
   for (guint i = 0; i < lo->holes->len; i++)
     {
       Hole *h = &g_array_index (lo->holes, Hole, i);
-      int page = i < 2 ? 0 : MIN ((int) i - 1, n_pages - 1);
+      Photo *ph = &h->photo;
+      int below = ph->natural_bands - ph->natural_frame_bands;
+      int page = i < 2 ? 0 : MIN ((int) i - 1, MAX (0, n_pages - 2));
 
-      h->column = i % 2 == 1 ? 0 : lo->columns - h->photo.columns;
-      for (;; page++)
+      for (h->page = -1; page < lo->max_pages; page++)
         {
           int bottom = MIN (page == n_pages - 1 ? depth : lo->depth, lo->depth);
-          int top = columns_top (lo, page, h->column, h->photo.columns);
+          int top = 0, room;
 
-          if (page >= lo->max_pages)
-            {
-              h->page = -1;
-              break;
-            }
-          if (top + h->photo.bands > lo->depth)
+          h->column = roomiest_column (lo, page, i, ph->columns, &top);
+          room = lo->depth - top;
+          if (room < below + 4)
             continue;
+          ph->frame_bands = MIN (ph->natural_frame_bands, room - below);
+          ph->bands = ph->frame_bands + below;
           if (page == 0)
-            top += MAX (0, (bottom - top - h->photo.bands) * (i == 0 ? 1 : 2) / (i == 0 ? 2 : 3));
+            top += MAX (0, (bottom - top - ph->bands) * (i == 0 ? 1 : 2) / (i == 0 ? 2 : 3));
           h->page = page;
           h->top = top;
           break;

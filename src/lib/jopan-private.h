@@ -16,6 +16,11 @@ void jopan_set_error (GError **error, JopanErrorCode code, const char *format, .
  * tree this binary was built from, or the installed data folder. */
 char *jopan_data_dir (const char *what);
 
+/* Writes each of @contents (GByteArray*) to the path at the same index:
+ * all to temporary files first, then renamed into place, so a failure
+ * leaves none of them half-written and replaces none. */
+gboolean jopan_write_files_atomic (GPtrArray *paths, GPtrArray *contents, GError **error);
+
 /* ---- article model ------------------------------------------------------ */
 
 typedef enum {

@@ -57,6 +57,7 @@ typedef struct {
   int columns;
   int frame_bands;              /* the photo itself */
   int bands;                    /* photo, credit, caption and the air below */
+  int natural_frame_bands, natural_bands; /* before any room was short */
   JopanText *credit, *caption;
 } Photo;
 

@@ -224,6 +224,8 @@ photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, i
       below += ph->caption->lines->len * p->leading;
     }
   ph->bands = ph->frame_bands + bands_for (g, below) + 1;
+  ph->natural_frame_bands = ph->frame_bands;
+  ph->natural_bands = ph->bands;
   /* Report photos printed below the style's resolution. */
   if (lo->style.min_image_dpi > 0)
     {
@@ -233,7 +235,8 @@ photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, i
       dpi = MIN (dpi, image->height / frame_h_in);
       if (dpi < lo->style.min_image_dpi)
         jopan_report_add (lo->findings, "low-resolution",
-                          "%s: photo \"%s\" prints at %.0f dpi, below %.0f", where, image->src, dpi,
+                          "%s: %s: photo \"%s\" prints at %.0f dpi, below %.0f", lo->article->name,
+                          where, image->src, dpi,
                           lo->style.min_image_dpi);
     }
 }

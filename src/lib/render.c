@@ -61,6 +61,11 @@ draw_image (cairo_t *cr, const JopanBox *b, gboolean vector, double scale, GHash
   cairo_scale (cr, (double) b->image->width / sw, (double) b->image->height / sh);
   cairo_set_source_surface (cr, surface, 0, 0);
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  /* Raster edges stay sharp (no fade to transparent), even for a 1-pixel
+   * image; PDF and SVG draw images with sharp edges already, and padding
+   * would keep cairo from passing a JPEG through. */
+  if (!vector)
+    cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
   cairo_paint (cr);
   cairo_restore (cr);
   return TRUE;
@@ -282,12 +287,5 @@ jopan_document_write (JopanDocument *doc, const char *path, JopanFormat format, 
                             g_ptr_array_index (paths, i), out, error))
           return FALSE;
       }
-  for (guint i = 0; i < outputs->len; i++)
-    {
-      GByteArray *out = g_ptr_array_index (outputs, i);
-      if (!jopan_write_file_atomic (g_ptr_array_index (paths, i), (const char *) out->data, out->len,
-                                    error))
-        return FALSE;
-    }
-  return TRUE;
+  return jopan_write_files_atomic (paths, outputs, error);
 }
