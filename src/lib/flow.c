@@ -5,6 +5,7 @@ typedef struct {
   int n_pages;
   int last_depth;               /* bands of the last page in use */
   guint shorten;                /* per column, base 3: 0, 1 or 2 bands higher on the last page */
+  int hole_shift;               /* bands to move the photos placed mid-page */
 } FlowSpec;
 
 /* Column segments of one page, left to right, each column top to bottom. */
@@ -119,7 +120,7 @@ roomiest_column (const Layout *lo, int page, guint i, int span, int *top)
  * it is left out (page -1) and reported.  Returns FALSE if a photo needs
  * a page beyond @n_pages. */
 static gboolean
-place_holes (Layout *lo, int n_pages, int depth)
+place_holes (Layout *lo, int n_pages, int depth, int shift)
 {
   for (guint i = 0; i < lo->holes->len; i++)
     {
@@ -140,7 +141,8 @@ place_holes (Layout *lo, int n_pages, int depth)
           ph->frame_bands = MIN (ph->natural_frame_bands, room - below);
           ph->bands = ph->frame_bands + below;
           if (page == 0)
-            top += MAX (0, (bottom - top - ph->bands) * (i == 0 ? 1 : 2) / (i == 0 ? 2 : 3));
+            top += CLAMP ((bottom - top - ph->bands) * (i == 0 ? 1 : 2) / (i == 0 ? 2 : 3) + shift, 0,
+                          MAX (0, lo->depth - top - ph->bands));
           h->page = page;
           h->top = top;
           break;
@@ -154,7 +156,7 @@ place_holes (Layout *lo, int n_pages, int depth)
 static guint
 try_flow (Layout *lo, const FlowSpec *spec)
 {
-  if (!place_holes (lo, spec->n_pages, spec->last_depth))
+  if (!place_holes (lo, spec->n_pages, spec->last_depth, spec->hole_shift))
     return 0;
   return flow (lo, spec);
 }
@@ -187,17 +189,24 @@ spread_of_last_page (const Layout *lo, int page)
   return lowest == G_MAXINT ? 0 : highest - lowest;
 }
 
-/* The shallowest last page that holds every row, then the depth (a few
- * bands deeper at most) and the columns ending a band or two early that
- * leave the columns' feet most even: within a band is balanced. */
+/* For the rows in their present order: the shallowest last page that holds
+ * them all, then the depth (a few bands deeper at most) and the columns
+ * ending a band or two early that leave the columns' feet most even.
+ * Sets *@spread (G_MAXINT if the rows do not fit on @spec's pages). */
 static FlowSpec
-balance (Layout *lo, FlowSpec spec)
+balance_rows (Layout *lo, FlowSpec spec, int *spread)
 {
   guint n_rows = lo->rows->len;
-  int lo_depth = 1, hi_depth = spec.last_depth, best_spread = G_MAXINT;
+  int lo_depth = 1, hi_depth = lo->depth;
   guint combinations = 1;
   FlowSpec best = spec;
 
+  *spread = G_MAXINT;
+  spec.last_depth = lo->depth;
+  spec.shorten = 0;
+  spec.hole_shift = 0;
+  if (try_flow (lo, &spec) != n_rows)
+    return best;
   for (guint i = 0; i < lo->holes->len; i++)
     {
       const Hole *h = &g_array_index (lo->holes, Hole, i);
@@ -213,30 +222,90 @@ balance (Layout *lo, FlowSpec spec)
         lo_depth = spec.last_depth + 1;
     }
   /* The least depth can leave one column short by several lines (keeps
-   * and widows decide where columns may end): look a few bands deeper and
-   * at columns ending a band or two early for the most even feet. */
+   * and widows decide where columns may end). */
   for (int c = 0; c < MIN (lo->columns, 6); c++)
     combinations *= 3;
-  for (int depth = hi_depth; depth <= MIN (hi_depth + 3, lo->depth) && best_spread > 1; depth++)
-    for (guint shorten = 0; shorten < combinations && best_spread > 1; shorten++)
+  for (int depth = hi_depth; depth <= MIN (hi_depth + 3, lo->depth) && *spread > 1; depth++)
+    for (int shift = 0; shift <= (lo->holes->len && spec.n_pages == 1 ? 4 : 0) && *spread > 1; shift++)
+      for (guint shorten = 0; shorten < combinations && *spread > 1; shorten++)
       {
-        int spread;
+        int s;
         spec.last_depth = depth;
         spec.shorten = shorten;
-        lo->n_placed = try_flow (lo, &spec);
-        if (lo->n_placed != n_rows)
+        spec.hole_shift = (shift + 1) / 2 * (shift % 2 ? -1 : 1); /* 0, -1, 1, -2, 2 */
+        if (try_flow (lo, &spec) != n_rows)
           continue;
-        spread = spread_of_last_page (lo, spec.n_pages - 1);
-        if (spread < best_spread)
-          best_spread = spread, best = spec;
+        s = spread_of_last_page (lo, spec.n_pages - 1);
+        if (s < *spread)
+          *spread = s, best = spec;
       }
+  return best;
+}
+
+/* Takes row @from out and puts it back at index @to of the result. */
+static void
+relocate_row (GArray *rows, guint from, guint to)
+{
+  Row row = g_array_index (rows, Row, from);
+
+  g_array_remove_index (rows, from);
+  g_array_insert_val (rows, to, row);
+}
+
+/* May a pull quote stand before row @at (and after row @at - 1)?  Between
+ * two body lines where a column may end, never between a subhead and the
+ * lines kept with it. */
+static gboolean
+quote_may_stand_before (const Layout *lo, guint at)
+{
+  const Row *next = at < lo->rows->len ? &g_array_index (lo->rows, Row, at) : NULL;
+  const Row *prev = &g_array_index (lo->rows, Row, at - 1);
+
+  return prev->kind == JOPAN_PARA_BODY
+         && (next == NULL || (next->kind == JOPAN_PARA_BODY && next->break_before));
+}
+
+/* Balances the last page.  A pull quote is display type, not running text:
+ * where its size keeps the columns uneven, it may float down a few lines
+ * (as a designer would move it) to where the columns come out even. */
+static FlowSpec
+balance (Layout *lo, FlowSpec spec)
+{
+  int spread;
+  FlowSpec best = balance_rows (lo, spec, &spread);
+
+  for (guint q = 0; q < lo->rows->len && spread > 1; q++)
+    {
+      guint best_at = q;
+
+      if (!g_array_index (lo->rows, Row, q).rule_above)
+        continue;
+      for (guint at = q + 2; at <= MIN (q + 12, lo->rows->len) && spread > 1; at++)
+        {
+          int s;
+          FlowSpec candidate;
+
+          if (!quote_may_stand_before (lo, at))
+            continue;
+          relocate_row (lo->rows, q, at - 1);
+          candidate = balance_rows (lo, spec, &s);
+          relocate_row (lo->rows, at - 1, q);
+          if (s < spread)
+            spread = s, best = candidate, best_at = at;
+        }
+      if (best_at != q)
+        {
+          relocate_row (lo->rows, q, best_at - 1);
+          q = best_at - 1;
+        }
+    }
   return best;
 }
 
 void
 jopan_flow_fit (Layout *lo)
 {
-  FlowSpec spec = { 1, lo->depth, 0 };
+  FlowSpec spec = { .n_pages = 1, .last_depth = lo->depth };
   guint n_rows = lo->rows->len;
 
   g_free (lo->placed);
@@ -247,7 +316,7 @@ jopan_flow_fit (Layout *lo)
       if (lo->n_placed == n_rows)
         break;
     }
-  if (lo->n_placed == n_rows)
+  if (lo->n_placed == n_rows && lo->n_placed > 0)
     spec = balance (lo, spec);
   else
     spec.n_pages = lo->max_pages; /* overset: what did not fit is reported */

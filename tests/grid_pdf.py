@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""The baseline grid and column balance, measured from the PDF with poppler.
+
+Usage: grid_pdf.py JOPAN_BINARY SOURCE_ROOT
+
+For every sample, and for a story long enough to fill a whole page and
+continue, reads the body lines back with `pdftotext -bbox-layout` and checks:
+
+- every body line sits on the page's one baseline grid (the bottoms of body
+  lines differ by whole multiples of the pitch);
+- on a full page, every body line shares its baseline with a line in another
+  column (cross-column alignment 100 %);
+- the last page's columns end within two grid lines of each other.
+
+Prints "ok - NAME" / "not ok - NAME: reason" per check and "N passed, M failed".
+"""
+import collections
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+JOPAN = os.path.abspath(sys.argv[1])
+ROOT = os.path.abspath(sys.argv[2])
+PITCH = 11.0  # berliner.ini: page.baseline
+results = collections.Counter()
+
+
+def report(name, problem):
+    results["failed" if problem else "passed"] += 1
+    print(f"not ok - {name}: {problem}" if problem else f"ok - {name}")
+
+
+def pages(pdf):
+    """Per page: lines as (x0, x1, bottom, height, words)."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", pdf, "-"], capture_output=True, text=True,
+                         check=True).stdout
+    result = []
+    for page in re.findall(r"<page [^>]*>(.*?)</page>", out, re.S):
+        lines = []
+        for attrs, body in re.findall(r"<line ([^>]*)>(.*?)</line>", page, re.S):
+            words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', body)
+            if not words:
+                continue
+            bottoms = collections.Counter(round(float(w[3]), 1) for w in words)
+            x0 = min(float(w[0]) for w in words)
+            x1 = max(float(w[2]) for w in words)
+            top = min(float(w[1]) for w in words)
+            bottom = bottoms.most_common(1)[0][0]
+            lines.append((x0, x1, bottom, bottom - top, [html.unescape(w[4]) for w in words]))
+        result.append(lines)
+    return result
+
+
+def body_lines(lines):
+    """Lines of the body face: the most common height, at least three words."""
+    heights = collections.Counter(round(l[3], 1) for l in lines if len(l[4]) >= 3)
+    if not heights:
+        return []
+    h = heights.most_common(1)[0][0]
+    return [l for l in lines if abs(l[3] - h) <= 0.3]
+
+
+def column_of(line, starts):
+    return min(range(len(starts)), key=lambda i: abs(starts[i] - line[0]))
+
+
+def column_starts(lines):
+    """Left edges shared by many lines: the columns."""
+    edges = collections.Counter(round(l[0]) for l in lines)
+    starts = []
+    for x, n in sorted(edges.items()):
+        if n >= 4 and not any(abs(x - s) < 12 for s in starts):
+            starts.append(x)
+    return starts
+
+
+def check_grid(name, lines):
+    body = body_lines(lines)
+    residues = collections.Counter(round(l[2] % PITCH, 1) % PITCH for l in body)
+    main, _ = residues.most_common(1)[0]
+    off = [l for l in body if min(abs(l[2] % PITCH - main), PITCH - abs(l[2] % PITCH - main)) > 0.15]
+    report(f"{name}: {len(body)} body lines on one grid",
+           off and f"{len(off)} off the grid, e.g. {' '.join(off[0][4])!r} at {off[0][2]}")
+
+
+def check_alignment(name, lines):
+    body = body_lines(lines)
+    starts = column_starts(body)
+    by_column = collections.defaultdict(set)
+    for l in body:
+        by_column[column_of(l, starts)].add(l[2])
+    alone = [(c, y) for c, ys in by_column.items() for y in ys
+             if not any(abs(y - o) <= 0.3 for k, os_ in by_column.items() if k != c for o in os_)]
+    total = sum(len(ys) for ys in by_column.values())
+    report(f"{name}: cross-column baseline alignment {100 * (total - len(alone)) / total:.1f}% "
+           f"over {len(starts)} columns", alone and f"{len(alone)} lines with no neighbour, e.g. {alone[0]}")
+
+
+def check_balance(name, lines, limit):
+    """The foot of a column is its lowest line of any kind (body, subhead,
+    quote, caption) that stands within the column."""
+    body = body_lines(lines)
+    starts = column_starts(body)
+    width = collections.Counter(round(l[1] - l[0]) for l in body).most_common(1)[0][0]
+    residue = collections.Counter(round(l[2] % PITCH, 1) for l in body).most_common(1)[0][0]
+    feet = collections.defaultdict(float)
+    for l in lines:
+        c = column_of(l, starts)
+        if l[0] >= starts[c] - 2 and l[1] <= starts[c] + width + 2:
+            # a quote or subhead line ends its column at the next grid line
+            on_grid = l[2] + (residue - l[2]) % PITCH
+            feet[c] = max(feet[c], on_grid if (on_grid - l[2]) < PITCH - 0.2 else l[2])
+    spread = (max(feet.values()) - min(feet.values())) / PITCH
+    report(f"{name}: last-page columns end within {spread:.0f} lines of each other",
+           spread > limit + 0.05 and f"feet {sorted(round(v) for v in feet.values())} spread over {spread:.1f} lines")
+
+
+def render(article, pdf):
+    subprocess.run([JOPAN, "render", article, "-o", pdf], check=True, capture_output=True)
+    return pages(pdf)
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        for sample in sorted(os.listdir(os.path.join(ROOT, "samples"))):
+            if not sample.endswith(".json"):
+                continue
+            name = sample[:-5]
+            got = render(os.path.join(ROOT, "samples", sample), os.path.join(tmp, name + ".pdf"))
+            check_grid(name, got[0])
+            check_balance(name, got[-1], 2)
+        # A long story: page 2 is a full page of text, page 3 its end.
+        article = json.load(open(os.path.join(ROOT, "samples", "harbour.json"), encoding="utf-8"))
+        article["body"] = "\n\n".join([article["body"]] * 6)
+        article["images"] = article["images"][:1]
+        shutil.copytree(os.path.join(ROOT, "samples", "photos"), os.path.join(tmp, "photos"))
+        src = os.path.join(tmp, "long.json")
+        json.dump(article, open(src, "w", encoding="utf-8"), ensure_ascii=False)
+        got = render(src, os.path.join(tmp, "long.pdf"))
+        report("long story takes three pages or more", len(got) < 3 and f"{len(got)} pages")
+        for i, lines in enumerate(got):
+            check_grid(f"long page {i + 1}", lines)
+        check_alignment("long page 2 (full)", got[1])
+        check_balance("long last page", got[-1], 2)
+    print(f"{results['passed']} passed, {results['failed']} failed")
+    return 1 if results["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
