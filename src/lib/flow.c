@@ -34,6 +34,17 @@ page_segments (const Layout *lo, int page, int depth, guint shorten, GArray *out
     }
 }
 
+static gboolean
+may_end_before (const Layout *lo, const GArray *segments, guint s, guint r)
+{
+  const Row *row = &g_array_index (lo->rows, Row, r);
+  gboolean page_ends = s + 1 >= segments->len
+                       || g_array_index (segments, Segment, s + 1).page
+                              != g_array_index (segments, Segment, s).page;
+
+  return row->break_before && !(page_ends && row->after_hyphen);
+}
+
 /* Fills segments with rows in order.  Returns how many rows were placed. */
 static guint
 flow (Layout *lo, const FlowSpec *spec)
@@ -64,9 +75,10 @@ flow (Layout *lo, const FlowSpec *spec)
           band += row->bands;
           continue;
         }
-      /* End the segment before the last row a column may end before;
-       * where no break is allowed, break here rather than lose text. */
-      while (back > first && !g_array_index (lo->rows, Row, back).break_before)
+      /* End the segment before the last row a column may end before (a
+       * page never ends in a hyphen); where no break is allowed, break here
+       * rather than lose text. */
+      while (back > first && !may_end_before (lo, segments, s, back))
         back--;
       if (back > first)
         r = back;

@@ -95,6 +95,11 @@ typedef enum {
 } JopanKoreanBreak;
 
 typedef enum {
+  JOPAN_BREAKING_OPTIMAL,
+  JOPAN_BREAKING_GREEDY,
+} JopanLineBreaking;
+
+typedef enum {
   JOPAN_PARA_KICKER,
   JOPAN_PARA_HEADLINE,
   JOPAN_PARA_DECK,
@@ -120,6 +125,7 @@ typedef struct {
   gboolean hyphenate;
   gboolean uppercase;
   JopanKoreanBreak korean_break;
+  JopanLineBreaking line_breaking;
   int columns;            /* span in grid columns; 0: all */
 } JopanParaStyle;
 
@@ -182,7 +188,10 @@ typedef struct {
   PangoLayout *layout;    /* shared by the lines of one paragraph */
   int index;              /* the line's number in the layout */
   double x;               /* offset of the line's origin from the frame's left */
-  double width;           /* ink advance of the line */
+  double width;           /* advance of the line */
+  gboolean hyphen;        /* ends with a hyphen the breaker added */
+  gboolean inner;         /* broken inside a Korean word */
+  double ratio;           /* how far its spaces stretched (> 0) or shrank (< 0) */
 } JopanLine;
 
 typedef struct {
@@ -212,8 +221,38 @@ JopanText *jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *t
 void jopan_text_free (JopanText *text);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanText, jopan_text_free)
 
-/* Inserts soft hyphens into the words of @text that @dict can split. */
-char *jopan_hyphenate (gpointer dict, const char *text, GArray *spans);
+/* The byte offsets in @text where @dict allows a hyphen (before that
+ * byte): Latin words of six letters or more, outside URLs. */
+GArray *jopan_hyphen_points (gpointer dict, const char *text);
+
+/* ---- line breaking ---------------------------------------------------------- */
+
+typedef struct {
+  double width;           /* the measure, points */
+  double indent;          /* > 0: the first line is shorter; < 0: the others are (hanging) */
+  JopanKoreanBreak korean_break;
+  gboolean optimal;       /* total fit; else first fit */
+  double space_width;     /* a word space of the body face */
+  double space_stretch, space_shrink; /* how far a space may grow and shrink, in spaces */
+  double syllable_stretch;/* how far a gap between Hangul syllables may grow, points */
+  double hyphen_width;
+  double line_penalty, hyphen_penalty, inner_penalty;
+  double double_hyphen_demerits, fitness_demerits;
+  double tolerance;       /* the loosest adjustment ratio tried first */
+  const GArray *hyphen_points; /* byte offsets where a hyphen may break a word */
+} JopanBreakParams;
+
+typedef struct {
+  guint start, end;       /* bytes of the paragraph's text on the line, spaces trimmed */
+  gboolean hyphen;        /* broken at a soft hyphen: a hyphen is drawn */
+  gboolean inner;         /* broken inside a Korean word */
+  gboolean last;
+  double ratio;           /* > 0 the spaces stretch, < 0 they shrink */
+} JopanBreakLine;
+
+/* Breaks @unbroken (one shaped line, no wrapping) into lines.
+ * Returns: an array of JopanBreakLine. */
+GArray *jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *params);
 
 /* ---- page display list -------------------------------------------------- */
 

@@ -35,8 +35,10 @@ typedef struct {
   double offset;                /* first baseline below the row's top */
   JopanParaKind kind;
   gboolean break_before;        /* may a column end before this row? */
+  gboolean after_hyphen;        /* the line before ends in a hyphen: no page may end there */
   gboolean rule_above, rule_below;
   double indent;                /* x offset of the lines in the column */
+  guint order;                  /* its place in the text, whatever its place on the page */
 } Row;
 
 /* A free run of bands in a column, where the flow may put rows. */

@@ -265,6 +265,7 @@ add_row (Layout *lo, JopanText *t, guint first, guint count, JopanParaKind kind,
               .break_before = TRUE,
               .offset = lo->grid.base_offset };
 
+  row.order = lo->rows->len;
   /* The first rows after a subhead stay in its column. */
   if (lo->keep_pending > 0)
     row.break_before = FALSE, lo->keep_pending--;
@@ -283,6 +284,7 @@ add_paragraph_rows (Layout *lo, JopanText *t, JopanParaKind kind, double indent)
     {
       Row *row = add_row (lo, t, i, 1, kind, 1);
       row->indent = indent;
+      row->after_hyphen = i > 0 && g_array_index (t->lines, JopanLine, i - 1).hyphen;
       row->break_before = row->break_before && (i == 0 || (i >= 2 && n - i >= 2));
     }
 }
@@ -463,11 +465,28 @@ new_page (Layout *lo, int number)
   return page;
 }
 
+static int
+by_order (gconstpointer a, gconstpointer b, gpointer rows)
+{
+  guint ra = *(const guint *) a, rb = *(const guint *) b;
+
+  return (int) g_array_index ((GArray *) rows, Row, ra).order
+         - (int) g_array_index ((GArray *) rows, Row, rb).order;
+}
+
+/* Draws the placed rows in the order of the text (a floated pull quote
+ * included), so that the PDF's text reads in order. */
 static void
 draw_rows (Layout *lo)
 {
+  g_autoptr (GArray) sequence = g_array_new (FALSE, FALSE, sizeof (guint));
+
   for (guint r = 0; r < lo->n_placed; r++)
+    g_array_append_val (sequence, r);
+  g_array_sort_with_data (sequence, by_order, lo->rows);
+  for (guint i = 0; i < sequence->len; i++)
     {
+      guint r = g_array_index (sequence, guint, i);
       const Segment *seg = &g_array_index (lo->segments, Segment, lo->placed[r].segment);
       JopanPage *page = g_ptr_array_index (lo->pages, seg->page);
       const Row *row = &g_array_index (lo->rows, Row, r);

@@ -26,7 +26,7 @@ static const char *const copyfit_keys[] = { "tracking", "photo-lines", "size", N
 
 static const char *const para_keys[] = {
   "font", "leading", "align", "indent", "space-before", "space-after", "tracking",
-  "color", "hyphenate", "uppercase", "korean-break", "columns", NULL,
+  "color", "hyphenate", "uppercase", "korean-break", "line-breaking", "columns", NULL,
 };
 
 static const struct {
@@ -294,6 +294,12 @@ parse_para_key (JopanParaStyle *p, const Value *v, GError **error)
     return parse_int (v, 0, 12, &p->columns, error);
   if (strcmp (k, "align") == 0)
     return parse_choice (v, aligns, &choice, error) && (p->align = (JopanAlign) choice, TRUE);
+  if (strcmp (k, "line-breaking") == 0)
+    {
+      static const char *const modes[] = { "optimal", "greedy", NULL };
+      return parse_choice (v, modes, &choice, error)
+             && (p->line_breaking = (JopanLineBreaking) choice, TRUE);
+    }
   if (strcmp (k, "korean-break") == 0)
     return parse_choice (v, breaks, &choice, error)
            && (p->korean_break = (JopanKoreanBreak) choice, TRUE);

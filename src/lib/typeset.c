@@ -10,9 +10,9 @@
 #include "jopan-config.h"
 
 #include <hyphen.h>
+#include <math.h>
 #include <string.h>
 
-#define SOFT_HYPHEN "\xC2\xAD"
 
 static gboolean
 is_korean (const char *lang)
@@ -78,10 +78,16 @@ is_url_like (const char *token, gsize n)
   return strstr (t, "://") || strstr (t, "www.") || strchr (t, '@') || strchr (t, '/');
 }
 
-/* Appends @word (@n bytes of letters) to @out with soft hyphens where the
- * patterns allow, never in a word under six letters. */
+static gboolean
+is_latin_letter (gunichar c)
+{
+  return g_unichar_isalpha (c) && g_unichar_get_script (c) == G_UNICODE_SCRIPT_LATIN;
+}
+
+/* Adds the hyphenation points of @word (@n bytes of Latin letters at byte
+ * @offset of the text) to @points; never in a word under six letters. */
 static void
-hyphenate_word (HyphenDict *dict, const char *word, gsize n, GString *out, GArray *shifts)
+hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArray *points)
 {
   glong letters = g_utf8_strlen (word, (gssize) n);
   g_autofree char *lower = g_utf8_strdown (word, (gssize) n);
@@ -91,25 +97,19 @@ hyphenate_word (HyphenDict *dict, const char *word, gsize n, GString *out, GArra
   const char *p = word;
 
   if (letters < 6 || strlen (lower) != n)
-    {
-      g_string_append_len (out, word, (gssize) n);
-      return;
-    }
+    return;
   hyphens = g_malloc0 (n + 5);
   if (hnj_hyphen_hyphenate3 (dict, lower, (int) n, hyphens, NULL, &rep, &pos, &cut, 2, 3, 2, 3)
       != 0)
     memset (hyphens, '0', n);
-  for (glong i = 0; i < letters; i++)
+  for (glong i = 0; i + 1 < letters; i++)
     {
-      const char *next = g_utf8_next_char (p);
-      g_string_append_len (out, p, next - p);
-      if ((hyphens[i] & 1) && i + 1 < letters)
+      p = g_utf8_next_char (p);
+      if (hyphens[i] & 1)
         {
-          guint at = (guint) out->len;
-          g_array_append_val (shifts, at);
-          g_string_append (out, SOFT_HYPHEN);
+          guint at = offset + (guint) (p - word);
+          g_array_append_val (points, at);
         }
-      p = next;
     }
   if (rep)
     {
@@ -119,55 +119,32 @@ hyphenate_word (HyphenDict *dict, const char *word, gsize n, GString *out, GArra
     }
 }
 
-/* Moves span offsets past the soft hyphens inserted before them. */
-static void
-shift_spans (GArray *spans, const GArray *inserted)
+GArray *
+jopan_hyphen_points (gpointer dict, const char *text)
 {
-  for (guint s = 0; spans && s < spans->len; s++)
-    {
-      JopanSpan *span = &g_array_index (spans, JopanSpan, s);
-      guint start = span->start, end = span->end;
-      for (guint i = 0; i < inserted->len; i++)
-        {
-          guint at = g_array_index (inserted, guint, i) - i * 2; /* offset in the old text */
-          span->start += at < start ? 2 : 0;
-          span->end += at < end ? 2 : 0;
-        }
-    }
-}
-
-char *
-jopan_hyphenate (gpointer dict, const char *text, GArray *spans)
-{
-  GString *out = g_string_sized_new (strlen (text) + 64);
-  g_autoptr (GArray) inserted = g_array_new (FALSE, FALSE, sizeof (guint));
+  GArray *points = g_array_new (FALSE, FALSE, sizeof (guint));
   const char *p = text;
 
   while (*p)
     {
-      const char *start = p;
-      if (g_unichar_isalpha (g_utf8_get_char (p)))
-        {
-          const char *token_end = p, *token_start = p;
-          while (token_start > text && !g_ascii_isspace (token_start[-1]))
-            token_start--;
-          while (*token_end && !g_ascii_isspace (*token_end))
-            token_end++;
-          while (*p && g_unichar_isalpha (g_utf8_get_char (p)))
-            p = g_utf8_next_char (p);
-          if (is_url_like (token_start, (gsize) (token_end - token_start)))
-            g_string_append_len (out, start, p - start);
-          else
-            hyphenate_word (dict, start, (gsize) (p - start), out, inserted);
-        }
-      else
+      const char *start = p, *token_start = p, *token_end = p;
+
+      if (!is_latin_letter (g_utf8_get_char (p)))
         {
           p = g_utf8_next_char (p);
-          g_string_append_len (out, start, p - start);
+          continue;
         }
+      while (token_start > text && !g_ascii_isspace (token_start[-1]))
+        token_start--;
+      while (*token_end && !g_ascii_isspace (*token_end))
+        token_end++;
+      while (*p && is_latin_letter (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      /* URLs and addresses break after their slashes, never with a hyphen. */
+      if (!is_url_like (token_start, (gsize) (token_end - token_start)))
+        hyphenate_word (dict, start, (gsize) (p - start), (guint) (start - text), points);
     }
-  shift_spans (spans, inserted);
-  return g_string_free (out, FALSE);
+  return points;
 }
 
 /* ---- setting a paragraph --------------------------------------------------- */
@@ -231,9 +208,9 @@ report_missing_glyphs (JopanTypesetter *ts, PangoLayout *layout, const char *whe
   pango_layout_iter_free (iter);
 }
 
+/* A layout of @text on one line (no wrapping): breaking is ours. */
 static PangoLayout *
-make_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
-             double width, double indent)
+make_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans)
 {
   PangoLayout *layout = pango_layout_new (ts->context);
   PangoFontDescription *desc = pango_font_description_from_string (p->font);
@@ -247,13 +224,7 @@ make_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, con
     }
   pango_layout_set_font_description (layout, desc);
   pango_font_description_free (desc);
-  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_indent (layout, (int) (indent * PANGO_SCALE));
-  pango_layout_set_alignment (layout, p->align == JOPAN_ALIGN_CENTER  ? PANGO_ALIGN_CENTER
-                                      : p->align == JOPAN_ALIGN_RIGHT ? PANGO_ALIGN_RIGHT
-                                                                      : PANGO_ALIGN_LEFT);
-  pango_layout_set_justify (layout, p->align == JOPAN_ALIGN_JUSTIFY);
+  pango_layout_set_width (layout, -1);
   if (p->tracking != 0)
     pango_attr_list_insert (attrs, pango_attr_letter_spacing_new ((int) (p->tracking * PANGO_SCALE)));
   add_span_attributes (attrs, spans);
@@ -263,26 +234,256 @@ make_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, con
   return layout;
 }
 
+/* The spans of @text[@start, @end), moved to start at 0. */
+static GArray *
+clip_spans (const GArray *spans, guint start, guint end)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
+
+  for (guint i = 0; spans && i < spans->len; i++)
+    {
+      JopanSpan s = g_array_index (spans, JopanSpan, i);
+      if (s.end <= start || s.start >= end)
+        continue;
+      s.start = MAX (s.start, start) - start;
+      s.end = MIN (s.end, end) - start;
+      g_array_append_val (out, s);
+    }
+  return out;
+}
+
+static double
+text_width (JopanTypesetter *ts, const JopanParaStyle *p, const char *text)
+{
+  g_autoptr (PangoLayout) layout = make_layout (ts, p, text, NULL);
+  PangoRectangle logical;
+
+  pango_layout_get_extents (layout, NULL, &logical);
+  return logical.width / (double) PANGO_SCALE;
+}
+
+/* ---- justification ------------------------------------------------------------ */
+
+typedef struct {
+  PangoGlyphInfo *glyph;
+  gboolean space;         /* a word space */
+  gboolean gap;           /* the last glyph of a Hangul syllable followed by another */
+} Slot;
+
+static gboolean
+is_syllable (gunichar c)
+{
+  return c >= 0xAC00 && c <= 0xD7A3;
+}
+
+/* The glyphs of a one-line layout in order, each marked as a word space, a
+ * gap between two Hangul syllables (never beside punctuation), or neither. */
+static GArray *
+collect_slots (PangoLayout *layout, double *natural)
+{
+  PangoLayoutLine *line = pango_layout_get_line (layout, 0);
+  const char *text = pango_layout_get_text (layout);
+  GArray *slots = g_array_new (FALSE, FALSE, sizeof (Slot));
+  gunichar previous = 0;
+
+  *natural = 0;
+  for (GSList *l = line->runs; l; l = l->next)
+    {
+      PangoGlyphItem *run = l->data;
+      for (int g = 0; g < run->glyphs->num_glyphs; g++)
+        {
+          const char *at = text + run->item->offset + run->glyphs->log_clusters[g];
+          gunichar c = g_utf8_get_char (at);
+          Slot slot = { &run->glyphs->glyphs[g], c == ' ', FALSE };
+          gboolean new_cluster = g == 0 || run->glyphs->log_clusters[g] != run->glyphs->log_clusters[g - 1];
+
+          /* A new syllable after a syllable: the gap between them may grow. */
+          if (slots->len && new_cluster && is_syllable (c) && is_syllable (previous))
+            g_array_index (slots, Slot, slots->len - 1).gap = TRUE;
+          previous = c;
+          *natural += slot.glyph->geometry.width / (double) PANGO_SCALE;
+          g_array_append_val (slots, slot);
+        }
+    }
+  return slots;
+}
+
+/* Adds @total points, in whole Pango units, over the spaces (or the gaps). */
+static void
+spread (GArray *slots, gboolean gaps, double total)
+{
+  int n = 0, units, done = 0, k = 0;
+
+  for (guint i = 0; i < slots->len; i++)
+    n += gaps ? g_array_index (slots, Slot, i).gap : g_array_index (slots, Slot, i).space;
+  if (n == 0 || total == 0)
+    return;
+  units = (int) lround (total * PANGO_SCALE);
+  for (guint i = 0; i < slots->len; i++)
+    {
+      Slot *s = &g_array_index (slots, Slot, i);
+      int share;
+      if (!(gaps ? s->gap : s->space))
+        continue;
+      k++;
+      share = (int) ((gint64) units * k / n) - done;
+      s->glyph->geometry.width += share;
+      done += share;
+    }
+}
+
+/* Sets a one-line layout to @width as the breaker planned it: each word
+ * space and (in Korean) each gap between two syllables takes its share of
+ * the difference in proportion to how far it may stretch, so that Korean
+ * word spaces stay even while the syllables take up most of the slack; a
+ * line that is too long shrinks its spaces only.  A line with neither
+ * spaces nor gaps (one long word) is letter-spaced. */
+static void
+justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp)
+{
+  double natural, delta, space_part;
+  g_autoptr (GArray) slots = collect_slots (layout, &natural);
+  int spaces = 0, gaps = 0;
+
+  delta = width - natural;
+  for (guint i = 0; i < slots->len; i++)
+    spaces += g_array_index (slots, Slot, i).space, gaps += g_array_index (slots, Slot, i).gap;
+  if (fabs (delta) < 0.01 || slots->len < 2)
+    return;
+  if (delta < 0 || gaps == 0)
+    space_part = spaces > 0 ? delta : 0;
+  else
+    {
+      /* Syllables never part by more than their stretch: wider gaps read
+       * as letter-spacing (and split words for a text extractor). */
+      double by_spaces = spaces * bp->space_width * bp->space_stretch;
+      double by_gaps = gaps * bp->syllable_stretch;
+      space_part = delta * by_spaces / (by_spaces + by_gaps);
+      if (delta - space_part > by_gaps && spaces > 0)
+        space_part = delta - by_gaps;
+    }
+  spread (slots, FALSE, space_part);
+  if (delta > 0 && gaps > 0)
+    spread (slots, TRUE, delta - space_part);
+  else if (spaces == 0 && delta > 0)
+    {
+      for (guint i = 0; i + 1 < slots->len; i++)
+        g_array_index (slots, Slot, i).gap = TRUE;
+      spread (slots, TRUE, delta);
+    }
+}
+
+/* ---- setting a paragraph -------------------------------------------------------- */
+
+static void
+break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double indent,
+              JopanBreakParams *bp)
+{
+  const JopanParaStyle *p = &ts->style->para[kind];
+
+  *bp = (JopanBreakParams) {
+    .width = width,
+    .indent = indent,
+    .korean_break = p->korean_break,
+    .optimal = p->align == JOPAN_ALIGN_JUSTIFY && p->line_breaking == JOPAN_BREAKING_OPTIMAL,
+    .space_width = text_width (ts, p, " "),
+    /* Korean stretches mostly between syllables, keeping word spaces even. */
+    .space_stretch = ts->korean ? 0.25 : 0.6,
+    .space_shrink = ts->korean ? 0.2 : 0.3,
+    .syllable_stretch = ts->korean ? 0.05 * p->size : 0,
+    .hyphen_width = text_width (ts, p, "-"),
+    .line_penalty = 10,
+    .hyphen_penalty = 50,
+    .inner_penalty = p->korean_break == JOPAN_KOREAN_BREAK_AUTO ? 150 : 0,
+    .double_hyphen_demerits = 3000,
+    .fitness_demerits = 100,
+    .tolerance = 3,
+  };
+}
+
+/* The line @b of @text as a layout of its own, justified to @width unless
+ * it is the paragraph's last. */
+static PangoLayout *
+set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
+          const JopanBreakLine *b, double width, const JopanBreakParams *bp)
+{
+  g_autoptr (GArray) clipped = clip_spans (spans, b->start, b->end);
+  g_autofree char *line = g_strndup (text + b->start, b->end - b->start);
+  PangoLayout *layout;
+
+  if (b->hyphen)
+    {
+      char *with = g_strconcat (line, "-", NULL);
+      g_free (line);
+      line = with;
+    }
+  layout = make_layout (ts, p, line, clipped);
+  if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last)
+    justify_line (layout, width, bp);
+  return layout;
+}
+
 /* Display type reads best with lines of even length: the narrowest width
  * that still needs no more lines than the full width. */
-static void
-balance_lines (PangoLayout *layout, double width)
+static double
+balanced_width (PangoLayout *unbroken, const JopanBreakParams *bp)
 {
-  int lines = pango_layout_get_line_count (layout);
-  double lo = width / 2, hi = width;
+  JopanBreakParams trial = *bp;
+  g_autoptr (GArray) full = jopan_break_paragraph (unbroken, bp);
+  double lo = bp->width / 2, hi = bp->width;
 
-  if (lines < 2)
-    return;
+  if (full->len < 2)
+    return bp->width;
   while (hi - lo > 1)
     {
-      double mid = (lo + hi) / 2;
-      pango_layout_set_width (layout, (int) (mid * PANGO_SCALE));
-      if (pango_layout_get_line_count (layout) > lines)
-        lo = mid;
+      g_autoptr (GArray) lines = NULL;
+      trial.width = (lo + hi) / 2;
+      lines = jopan_break_paragraph (unbroken, &trial);
+      if (lines->len > full->len)
+        lo = trial.width;
       else
-        hi = mid;
+        hi = trial.width;
     }
-  pango_layout_set_width (layout, (int) (hi * PANGO_SCALE));
+  return hi;
+}
+
+/* Sets one paragraph (no newlines) and appends its lines to @result. */
+static void
+set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
+               double width, double indent, const char *where, JopanText *result)
+{
+  const JopanParaStyle *p = &ts->style->para[kind];
+  g_autoptr (PangoLayout) unbroken = make_layout (ts, p, text, spans);
+  g_autoptr (GArray) breaks = NULL;
+  g_autoptr (GArray) hyphens = NULL;
+  JopanBreakParams bp;
+
+  report_missing_glyphs (ts, unbroken, where);
+  break_params (ts, kind, width, indent, &bp);
+  if (p->hyphenate && ts->hyphenator)
+    bp.hyphen_points = hyphens = jopan_hyphen_points (ts->hyphenator, text);
+  if (kind == JOPAN_PARA_HEADLINE || kind == JOPAN_PARA_DECK)
+    bp.width = balanced_width (unbroken, &bp);
+  breaks = jopan_break_paragraph (unbroken, &bp);
+  for (guint i = 0; i < breaks->len; i++)
+    {
+      const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
+      double offset = i == 0 ? MAX (indent, 0) : MAX (-indent, 0);
+      double measure = width - offset;
+      JopanLine line = { set_line (ts, p, text, spans, b, measure, &bp), 0, offset, 0,
+                         b->hyphen, b->inner, b->ratio };
+      PangoRectangle logical;
+
+      pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
+      line.width = logical.width / (double) PANGO_SCALE;
+      if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last)
+        line.width = measure;
+      else if (p->align == JOPAN_ALIGN_CENTER)
+        line.x += (measure - line.width) / 2;
+      else if (p->align == JOPAN_ALIGN_RIGHT)
+        line.x += measure - line.width;
+      g_array_append_val (result->lines, line);
+    }
 }
 
 JopanText *
@@ -290,42 +491,25 @@ jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
                double width, double indent, const char *where)
 {
   const JopanParaStyle *p = &ts->style->para[kind];
-  g_autoptr (GArray) shifted = NULL;
   g_autofree char *prepared = NULL;
-  JopanText *result;
-  PangoLayout *layout;
-  PangoLayoutIter *iter;
+  g_auto (GStrv) paragraphs = NULL;
+  JopanText *result = g_new0 (JopanText, 1);
+  guint offset = 0;
 
   if (p->uppercase && (spans == NULL || spans->len == 0))
     text = prepared = g_utf8_strup (text, -1);
-  else if (p->hyphenate && ts->hyphenator)
-    {
-      shifted = spans ? g_array_copy ((GArray *) spans) : NULL;
-      text = prepared = jopan_hyphenate (ts->hyphenator, text, shifted);
-      spans = shifted;
-    }
-  layout = make_layout (ts, p, text, spans, width, indent);
-  if (kind == JOPAN_PARA_HEADLINE || kind == JOPAN_PARA_DECK)
-    balance_lines (layout, width);
-  report_missing_glyphs (ts, layout, where);
-
-  result = g_new0 (JopanText, 1);
   result->lines = g_array_new (FALSE, FALSE, sizeof (JopanLine));
   result->leading = p->leading;
-  iter = pango_layout_get_iter (layout);
-  do
+  /* Each newline starts a paragraph of its own (quotes, hard breaks). */
+  paragraphs = g_strsplit (text, "\n", -1);
+  for (int i = 0; paragraphs[i]; i++)
     {
-      PangoRectangle logical;
-      JopanLine line = { g_object_ref (layout), result->lines->len, 0, 0 };
-
-      pango_layout_iter_get_line_extents (iter, NULL, &logical);
-      line.x = logical.x / (double) PANGO_SCALE;
-      line.width = logical.width / (double) PANGO_SCALE;
-      g_array_append_val (result->lines, line);
+      guint length = (guint) strlen (paragraphs[i]);
+      g_autoptr (GArray) clipped = clip_spans (spans, offset, offset + length);
+      set_paragraph (ts, kind, paragraphs[i], clipped, width, i == 0 ? indent : MIN (indent, 0),
+                     where, result);
+      offset += length + 1;
     }
-  while (pango_layout_iter_next_line (iter));
-  pango_layout_iter_free (iter);
-  g_object_unref (layout);
   return result;
 }
 
