@@ -55,12 +55,13 @@ is_hangul (gunichar c)
 }
 
 /* Marks no line may start with (klreq): closing brackets and quotes, and
- * . , ? ! · : ; % and their full-width forms. */
+ * . , ? ! · : ; % and their full-width forms; and (house rule) a dash,
+ * which stays at the end of the line it follows. */
 static gboolean
 no_line_start (gunichar c)
 {
   static const gunichar marks[] = {
-    '.', ',', '?', '!', ':', ';', '%', ')', ']', '}', 0x00B7, 0x00BB, 0x2019, 0x201D, 0x2026,
+    '.', ',', '?', '!', ':', ';', '%', ')', ']', '}', 0x00B7, 0x00BB, 0x2014, 0x2015, 0x2019, 0x201D, 0x2026,
     0x2030, 0x203A, 0x2103, 0x3001, 0x3002, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x338F,
     0x33A1, 0x33DE, 0xFF01, 0xFF09, 0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF1F,
   };

@@ -394,7 +394,7 @@ break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double inde
     .hyphen_width = text_width (ts, p, "-"),
     .line_penalty = 10,
     .hyphen_penalty = 50,
-    .inner_penalty = p->korean_break == JOPAN_KOREAN_BREAK_AUTO ? 150 : 0,
+    .inner_penalty = p->korean_break == JOPAN_KOREAN_BREAK_AUTO ? 400 : 0,
     .double_hyphen_demerits = 3000,
     .fitness_demerits = 100,
     .tolerance = 3,
@@ -420,6 +420,8 @@ set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const 
   layout = make_layout (ts, p, line, clipped);
   if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last)
     justify_line (layout, width, bp);
+  else if (b->ratio < 0)
+    justify_line (layout, width, bp); /* a last line set a little tight */
   return layout;
 }
 
@@ -476,7 +478,7 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
 
       pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
       line.width = logical.width / (double) PANGO_SCALE;
-      if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last)
+      if ((p->align == JOPAN_ALIGN_JUSTIFY && !b->last) || b->ratio < 0)
         line.width = measure;
       else if (p->align == JOPAN_ALIGN_CENTER)
         line.x += (measure - line.width) / 2;

@@ -1,0 +1,280 @@
+/* test-linebreak.c — klreq line-edge rules, Korean break modes, hyphenation
+ * limits and URLs, checked over a sweep of measures so that every rule is
+ * tested where it bites. */
+#include "jopan-private.h"
+
+#include <math.h>
+#include <string.h>
+
+/* A Korean paragraph full of what the rules are about: brackets, quotes,
+ * numbers with units, the middle dot, long ellipses and dashes. */
+static const char *const korean =
+  "서울 솔내시장(1960년대 개장)은 지난 21일 “다시 문을 열었다”고 밝혔다. 재개장 첫 주말에만 "
+  "1만3221명이 몰렸고, 시장 골목 2.7㎞ 구간의 매출은 45% 늘었다. 상인들은 ‘청년·노포’가 함께 "
+  "가는 시장을 꿈꾼다고 했다…… 그러나 임대료 걱정은 여전하다——상인회는 대책을 요구했다. "
+  "구청은 “올해 안에 답하겠다”고 말했다.";
+
+static const char *const english =
+  "The approved scheme would anchor four turbines on the seabed about six hundred metres beyond "
+  "the breakwater, where spring tides run extraordinarily fast; the developers say the "
+  "installation is uncontroversial. Details are at https://example.org/harbour/tidal-energy/plan "
+  "and the council will publish its consultation responses afterwards.";
+
+typedef struct {
+  JopanFonts *fonts;
+  JopanStyle *style;
+  JopanReport *report;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->fonts = jopan_fonts_new (NULL, &error);
+  g_assert_no_error (error);
+  f->style = jopan_style_load ("berliner", &error);
+  g_assert_no_error (error);
+  f->report = jopan_report_new ();
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  jopan_fonts_free (f->fonts);
+  jopan_style_free (f->style);
+  jopan_report_free (f->report);
+}
+
+static JopanText *
+set (Fixture *f, const char *lang, const char *mode, const char *text, double width)
+{
+  JopanTypesetter ts;
+  JopanText *t;
+  g_autofree char *assignment = g_strdup_printf ("body.korean-break=%s", mode);
+
+  g_assert_true (jopan_style_set (f->style, assignment, NULL));
+  jopan_typesetter_init (&ts, f->fonts, f->style, lang, f->report);
+  t = jopan_typeset (&ts, JOPAN_PARA_BODY, text, NULL, width, 0, "test");
+  jopan_typesetter_clear (&ts);
+  return t;
+}
+
+static const char *
+line_text (const JopanText *t, guint i)
+{
+  return pango_layout_get_text (g_array_index (t->lines, JopanLine, i).layout);
+}
+
+/* The lines joined with "|": a token found whole in one line is unsplit. */
+static gboolean
+token_whole (const JopanText *t, const char *token)
+{
+  for (guint i = 0; i < t->lines->len; i++)
+    if (strstr (line_text (t, i), token))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+check_edges (const JopanText *t, double width)
+{
+  static const char *const closing[] = { ")", "”", "’", ".", ",", "?", "!", "·", ":", ";", "%", "…", "—", NULL };
+  static const char *const opening[] = { "(", "“", "‘", NULL };
+
+  for (guint i = 0; i < t->lines->len; i++)
+    {
+      const char *line = line_text (t, i);
+      const JopanLine *l = &g_array_index (t->lines, JopanLine, i);
+
+      for (int k = 0; closing[k]; k++)
+        if (g_str_has_prefix (line, closing[k]) && !(i == 0))
+          {
+            g_test_message ("line starts with %s: |%s|", closing[k], line);
+            g_error ("width %.0f: line %u starts with a closing mark", width, i);
+          }
+      for (int k = 0; opening[k]; k++)
+        if (g_str_has_suffix (line, opening[k]))
+          {
+            g_test_message ("line ends with %s: |%s|", opening[k], line);
+            g_error ("width %.0f: line %u ends with an opening mark", width, i);
+          }
+      /* Nothing overflows its measure. */
+      g_assert_cmpfloat (l->x + l->width, <=, width + 0.05);
+    }
+}
+
+static void
+test_korean_edges (Fixture *f, gconstpointer data)
+{
+  static const char *const modes[] = { "syllable", "keep-all", "auto" };
+
+  for (gsize m = 0; m < G_N_ELEMENTS (modes); m++)
+    for (double width = 70; width <= 260; width += 3)
+      {
+        g_autoptr (JopanText) t = set (f, "ko", modes[m], korean, width);
+        const char *last = line_text (t, t->lines->len - 1);
+        int letters = 0;
+
+        check_edges (t, width);
+        /* Numbers with their units, and doubled marks, stay whole. */
+        g_assert_true (token_whole (t, "1만3221명"));
+        g_assert_true (token_whole (t, "2.7㎞"));
+        g_assert_true (token_whole (t, "45%"));
+        g_assert_true (token_whole (t, "……"));
+        g_assert_true (token_whole (t, "——"));
+        g_assert_true (token_whole (t, "21일"));
+        /* The last line is never a lone syllable. */
+        for (const char *p = last; *p; p = g_utf8_next_char (p))
+          letters += g_unichar_isalnum (g_utf8_get_char (p));
+        g_assert_cmpint (letters, >=, 2);
+      }
+}
+
+static guint
+inner_breaks (const JopanText *t)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < t->lines->len; i++)
+    n += g_array_index (t->lines, JopanLine, i).inner;
+  return n;
+}
+
+static void
+test_korean_modes (Fixture *f, gconstpointer data)
+{
+  guint syllable = 0, keep_all = 0, automatic = 0;
+
+  for (double width = 90; width <= 260; width += 5)
+    {
+      g_autoptr (JopanText) s = set (f, "ko", "syllable", korean, width);
+      g_autoptr (JopanText) k = set (f, "ko", "keep-all", korean, width);
+      g_autoptr (JopanText) a = set (f, "ko", "auto", korean, width);
+
+      syllable += inner_breaks (s);
+      automatic += inner_breaks (a);
+      keep_all += inner_breaks (k);
+      /* keep-all: every line ends between words. */
+      for (guint i = 0; i + 1 < k->lines->len; i++)
+        g_assert_false (g_array_index (k->lines, JopanLine, i).inner);
+    }
+  /* Syllable breaking uses breaks inside words freely; auto only where
+   * keeping the word would make a line ugly; keep-all never. */
+  g_test_message ("inner breaks: syllable %u, auto %u, keep-all %u", syllable, automatic, keep_all);
+  g_assert_cmpuint (keep_all, ==, 0);
+  g_assert_cmpuint (syllable, >, 0);
+  g_assert_cmpuint (automatic, <, syllable);
+}
+
+static void
+test_keep_all_long_word (Fixture *f, gconstpointer data)
+{
+  /* A word wider than the column still breaks rather than overflowing. */
+  const char *text = "가나다라마바사아자차카타파하가나다라마바사아자차카타파하가나다라마바사 끝";
+  g_autoptr (JopanText) t = set (f, "ko", "keep-all", text, 80);
+
+  g_assert_cmpuint (t->lines->len, >=, 3);
+  g_assert_cmpuint (inner_breaks (t), >, 0);
+  check_edges (t, 80);
+}
+
+static void
+test_hyphenation_limits (Fixture *f, gconstpointer data)
+{
+  guint hyphens = 0;
+
+  for (double width = 80; width <= 220; width += 4)
+    {
+      g_autoptr (JopanText) t = set (f, "en", "syllable", english, width);
+      guint run = 0;
+
+      check_edges (t, width);
+      for (guint i = 0; i < t->lines->len; i++)
+        {
+          const JopanLine *l = &g_array_index (t->lines, JopanLine, i);
+          const char *line = line_text (t, i);
+
+          run = l->hyphen ? run + 1 : 0;
+          g_assert_cmpuint (run, <=, 2);
+          if (!l->hyphen)
+            continue;
+          hyphens++;
+          g_assert_true (g_str_has_suffix (line, "-"));
+          /* Never in a word under six letters, nor in the URL. */
+          {
+            const char *word = strrchr (line, ' ') ? strrchr (line, ' ') + 1 : line;
+            const char *next = line_text (t, i + 1);
+            gsize rest = strcspn (next, " ,.;");
+            g_assert_cmpuint (strlen (word) - 1 + rest, >=, 6);
+            g_assert_null (strstr (word, "://"));
+            g_assert_null (strstr (word, "example"));
+          }
+        }
+    }
+  g_assert_cmpuint (hyphens, >, 10);
+}
+
+static void
+test_url_breaks (Fixture *f, gconstpointer data)
+{
+  gboolean broke_in_url = FALSE;
+
+  for (double width = 60; width <= 120; width += 4)
+    {
+      g_autoptr (JopanText) t = set (f, "en", "syllable", english, width);
+      for (guint i = 0; i + 1 < t->lines->len; i++)
+        {
+          const char *line = line_text (t, i);
+          const char *url = strstr (line, "https://");
+          if (url && !strchr (url, ' ') && strlen (url) < strlen ("https://example.org/harbour/tidal-energy/plan"))
+            {
+              /* Inside the URL a line ends after a slash (or its own hyphen), never with an added one. */
+              g_assert_false (g_array_index (t->lines, JopanLine, i).hyphen);
+              broke_in_url = TRUE;
+            }
+        }
+    }
+  g_assert_true (broke_in_url);
+}
+
+/* Total fit sets the paragraph more evenly than first fit: the sum over
+ * lines of the squared adjustment ratio (how far the spaces stretch or
+ * shrink) is smaller.  A line of one word cannot be adjusted: left out. */
+static void
+test_optimal_beats_greedy (Fixture *f, gconstpointer data)
+{
+  double cost[2] = { 0, 0 };
+
+  for (int greedy = 0; greedy < 2; greedy++)
+    {
+      g_assert_true (jopan_style_set (f->style, greedy ? "body.line-breaking=greedy" : "body.line-breaking=optimal", NULL));
+      for (double width = 120; width <= 200; width += 8)
+        {
+          g_autoptr (JopanText) t = set (f, "en", "syllable", english, width);
+          for (guint i = 0; i + 1 < t->lines->len; i++)
+            {
+              double r = g_array_index (t->lines, JopanLine, i).ratio;
+              if (fabs (r) < 100)
+                cost[greedy] += r * r;
+            }
+        }
+    }
+  g_test_message ("sum of squared adjustment ratios: optimal %.1f, greedy %.1f", cost[0], cost[1]);
+  g_assert_cmpfloat (cost[0], <, cost[1]);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/linebreak/korean-edges", test_korean_edges);
+  ADD ("/linebreak/korean-modes", test_korean_modes);
+  ADD ("/linebreak/keep-all-long-word", test_keep_all_long_word);
+  ADD ("/linebreak/hyphenation-limits", test_hyphenation_limits);
+  ADD ("/linebreak/url-breaks", test_url_breaks);
+  ADD ("/linebreak/optimal-beats-greedy", test_optimal_beats_greedy);
+#undef ADD
+  return g_test_run ();
+}
