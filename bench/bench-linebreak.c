@@ -1,0 +1,186 @@
+/* bench-linebreak — first fit against total fit on the samples' body text.
+ *
+ *   bench-linebreak [SOURCE_ROOT] [REPEAT]
+ *
+ * Sets every body paragraph of the samples (samples/NAME.json) at the berliner column
+ * width with each breaking mode (and, for Korean, each korean-break mode)
+ * and prints, per mode: the word space of justified lines relative to the
+ * natural space (median, 95th percentile, max), the hyphenated lines, the
+ * breaks inside Korean words, violations of the line-edge rules, and the
+ * time per paragraph.  Times are printed as a ratio to first fit measured in
+ * the same run: never compare absolute times across machines.
+ */
+#include "jopan-private.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+  GArray *spaces;   /* of double: space widths over the natural space */
+  guint lines, hyphens, inner, violations;
+  double seconds;
+  guint paragraphs;
+} Result;
+
+static int
+by_value (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+quantile (GArray *values, double q)
+{
+  if (values->len == 0)
+    return 0;
+  return g_array_index (values, double, (guint) (q * (values->len - 1)));
+}
+
+static gboolean
+violates (const char *line, gboolean last_of_paragraph)
+{
+  static const char *const closing[] = { ")", "”", "’", ".", ",", "?", "!", "·", ":", ";", "%", "…", NULL };
+  static const char *const opening[] = { "(", "“", "‘", NULL };
+
+  for (int k = 0; closing[k]; k++)
+    if (g_str_has_prefix (line, closing[k]))
+      return TRUE;
+  for (int k = 0; opening[k] && !last_of_paragraph; k++)
+    if (g_str_has_suffix (line, opening[k]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Space glyphs of a justified line, each over the natural space. */
+static void
+measure_spaces (const JopanLine *line, double natural, GArray *out)
+{
+  PangoLayoutLine *l = pango_layout_get_line_readonly (line->layout, 0);
+  const char *text = pango_layout_get_text (line->layout);
+
+  for (GSList *r = l->runs; r; r = r->next)
+    {
+      PangoGlyphItem *run = r->data;
+      for (int g = 0; g < run->glyphs->num_glyphs; g++)
+        if (text[run->item->offset + run->glyphs->log_clusters[g]] == ' ')
+          {
+            double ratio = run->glyphs->glyphs[g].geometry.width / (double) PANGO_SCALE / natural;
+            g_array_append_val (out, ratio);
+          }
+    }
+}
+
+static double
+natural_space (JopanTypesetter *ts)
+{
+  g_autoptr (JopanText) t = jopan_typeset (ts, JOPAN_PARA_BODY, "a a", NULL, 1000, 0, "bench");
+  g_autoptr (JopanText) u = jopan_typeset (ts, JOPAN_PARA_BODY, "aa", NULL, 1000, 0, "bench");
+  return g_array_index (t->lines, JopanLine, 0).width - g_array_index (u->lines, JopanLine, 0).width;
+}
+
+static void
+run_mode (JopanFonts *fonts, const JopanArticle *article, const char *breaking, const char *korean,
+          int repeat, Result *res)
+{
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", NULL);
+  g_autofree char *set_breaking = g_strdup_printf ("body.line-breaking=%s", breaking);
+  g_autofree char *set_korean = g_strdup_printf ("body.korean-break=%s", korean);
+  JopanReport *report = jopan_report_new ();
+  double width, natural;
+  JopanTypesetter ts;
+  gint64 start;
+
+  jopan_style_set (style, set_breaking, NULL);
+  jopan_style_set (style, set_korean, NULL);
+  width = (style->page_width - style->margin[1] - style->margin[3] - (style->columns - 1) * style->gutter)
+          / style->columns;
+  jopan_typesetter_init (&ts, fonts, style, jopan_article_get_lang (article), report);
+  natural = natural_space (&ts);
+  *res = (Result) { .spaces = g_array_new (FALSE, FALSE, sizeof (double)) };
+  start = g_get_monotonic_time ();
+  for (int round = 0; round < repeat; round++)
+    for (guint b = 0; b < article->blocks->len; b++)
+      {
+        const JopanBlock *block = g_ptr_array_index (article->blocks, b);
+        g_autoptr (JopanText) t = NULL;
+
+        if (block->kind != JOPAN_BLOCK_PARAGRAPH)
+          continue;
+        t = jopan_typeset (&ts, JOPAN_PARA_BODY, block->text, block->spans, width,
+                           style->para[JOPAN_PARA_BODY].indent, "bench");
+        res->paragraphs++;
+        if (round > 0)
+          continue;
+        for (guint i = 0; i < t->lines->len; i++)
+          {
+            const JopanLine *line = &g_array_index (t->lines, JopanLine, i);
+            gboolean last = i + 1 == t->lines->len;
+            res->lines++;
+            res->hyphens += line->hyphen;
+            res->inner += line->inner;
+            res->violations += violates (pango_layout_get_text (line->layout), last);
+            if (!last)
+              measure_spaces (line, natural, res->spaces);
+          }
+      }
+  res->seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_array_sort (res->spaces, by_value);
+  jopan_typesetter_clear (&ts);
+  jopan_report_free (report);
+}
+
+static void
+print_row (const char *sample, const char *breaking, const char *korean, const Result *r, double baseline)
+{
+  printf ("%-14s %-8s %-9s %6.2f %6.2f %6.2f %8u %7u %6u %10u %9.0f %7.2fx\n", sample, breaking, korean,
+          quantile (r->spaces, 0.5), quantile (r->spaces, 0.95),
+          r->spaces->len ? g_array_index (r->spaces, double, r->spaces->len - 1) : 0, r->hyphens,
+          r->inner, r->lines, r->violations, 1e6 * r->seconds / MAX (r->paragraphs, 1),
+          baseline > 0 ? r->seconds / baseline : 1.0);
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *root = argc > 1 ? argv[1] : ".";
+  int repeat = argc > 2 ? atoi (argv[2]) : 5;
+  static const char *const samples[] = { "harbour", "seoul-market" };
+  static const char *const korean_modes[] = { "syllable", "keep-all", "auto" };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
+
+  if (fonts == NULL)
+    {
+      fprintf (stderr, "bench-linebreak: %s\n", error->message);
+      return 1;
+    }
+  printf ("word space of justified lines over the natural space; time per paragraph (us) and as a "
+          "ratio to first fit\n");
+  printf ("%-14s %-8s %-9s %6s %6s %6s %8s %7s %6s %10s %9s %8s\n", "sample", "breaking", "korean",
+          "median", "p95", "max", "hyphens", "inner", "lines", "violations", "us/para", "time");
+  for (gsize s = 0; s < G_N_ELEMENTS (samples); s++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/samples/%s.json", root, samples[s]);
+      g_autoptr (JopanArticle) article = jopan_article_load (path, &error);
+      gboolean korean = article && strcmp (jopan_article_get_lang (article), "ko") == 0;
+
+      if (article == NULL)
+        {
+          fprintf (stderr, "bench-linebreak: %s\n", error->message);
+          return 1;
+        }
+      for (gsize k = 0; k < (korean ? G_N_ELEMENTS (korean_modes) : 1); k++)
+        {
+          Result greedy, optimal;
+          run_mode (fonts, article, "greedy", korean_modes[k], repeat, &greedy);
+          run_mode (fonts, article, "optimal", korean_modes[k], repeat, &optimal);
+          print_row (samples[s], "greedy", korean ? korean_modes[k] : "-", &greedy, greedy.seconds);
+          print_row (samples[s], "optimal", korean ? korean_modes[k] : "-", &optimal, greedy.seconds);
+          g_array_unref (greedy.spaces);
+          g_array_unref (optimal.spaces);
+        }
+    }
+  return 0;
+}
