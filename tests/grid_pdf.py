@@ -10,7 +10,10 @@ continue, reads the body lines back with `pdftotext -bbox-layout` and checks:
   lines differ by whole multiples of the pitch);
 - on a full page, every body line shares its baseline with a line in another
   column (cross-column alignment 100 %);
-- the last page's columns end within two grid lines of each other.
+- the last page's columns end within two grid lines of each other;
+- on the Korean sample, in every korean-break mode, no line starts with a
+  closing mark or ends with an opening one, and in keep-all no line ends
+  inside a word.
 
 Prints "ok - NAME" / "not ok - NAME: reason" per check and "N passed, M failed".
 """
@@ -120,9 +123,34 @@ def check_balance(name, lines, limit):
            spread > limit + 0.05 and f"feet {sorted(round(v) for v in feet.values())} spread over {spread:.1f} lines")
 
 
-def render(article, pdf):
-    subprocess.run([JOPAN, "render", article, "-o", pdf], check=True, capture_output=True)
+def render(article, pdf, *options):
+    subprocess.run([JOPAN, "render", article, "-o", pdf, *options], check=True, capture_output=True)
     return pages(pdf)
+
+
+CLOSING = tuple(")]}.,;:!?%·…”’」』")
+OPENING = tuple("([{“‘「『")
+
+
+def edge(token):
+    return token.strip("\"'“”‘’()[]{}.,;:!?%·…—")
+
+
+def check_korean_modes(tmp):
+    src = os.path.join(ROOT, "samples", "seoul-market.json")
+    article = json.load(open(src, encoding="utf-8"))
+    vocab = {edge(w) for w in re.sub(r"[#>*]", " ", article["body"]).split()}
+    for mode in ("syllable", "keep-all", "auto"):
+        got = render(src, os.path.join(tmp, f"ko-{mode}.pdf"), "--set", f"body.korean-break={mode}")
+        lines = [l[4] for page in got for l in page]
+        bad = [" ".join(l) for l in lines if l[0].startswith(CLOSING) or l[-1].endswith(OPENING)]
+        report(f"Korean {mode}: {len(lines)} lines, none starts with a closing mark or ends with an opening one",
+               bad and f"{len(bad)} lines, e.g. {bad[0]!r}")
+        if mode != "keep-all":
+            continue
+        broken = [(a[-1], b[0]) for a, b in zip(lines, lines[1:])
+                  if edge(a[-1]) not in vocab and edge(a[-1] + b[0]) in vocab]
+        report(f"Korean keep-all: no line ends inside a word", broken and f"{len(broken)}, e.g. {broken[:3]}")
 
 
 def main():
@@ -147,6 +175,7 @@ def main():
             check_grid(f"long page {i + 1}", lines)
         check_alignment("long page 2 (full)", got[1])
         check_balance("long last page", got[-1], 2)
+        check_korean_modes(tmp)
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
 

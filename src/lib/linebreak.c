@@ -210,6 +210,19 @@ find_candidates (Paragraph *p, PangoLayout *layout, const JopanBreakParams *bp, 
       if ((int) k < p->n && (guint) p->offset[k] == at)
         hyphen[k] = TRUE;
     }
+  /* Which characters belong to a word (a run between spaces) with Hangul:
+   * a break there, not at a space, is a break inside a Korean word. */
+  g_autofree gboolean *korean_word = g_new0 (gboolean, p->n + 1);
+  for (int k = 0; k < p->n; k++)
+    {
+      int end = k;
+      gboolean hangul = FALSE;
+      while (end < p->n && !g_unichar_isspace (p->chars[end]))
+        hangul |= is_hangul (p->chars[end++]);
+      for (int i = k; i < end; i++)
+        korean_word[i] = hangul;
+      k = end;
+    }
   g_array_set_size (p->candidates, 0);
   for (int k = 1; k < p->n && k < n_attrs; k++)
     {
@@ -228,10 +241,10 @@ find_candidates (Paragraph *p, PangoLayout *layout, const JopanBreakParams *bp, 
         }
       else if (hyphen[k] || a == SOFT_HYPHEN)
         c.kind = BREAK_HYPHEN;
-      else if (is_hangul (a) && is_hangul (b))
-        c.kind = mode == JOPAN_KOREAN_BREAK_KEEP_ALL && !emergency ? BREAK_EMERGENCY : BREAK_INNER;
-      else if (!attrs[k].is_line_break)
+      else if (!attrs[k].is_line_break && !(is_hangul (a) && is_hangul (b)))
         c.kind = BREAK_EMERGENCY;
+      else if (korean_word[k])
+        c.kind = mode == JOPAN_KOREAN_BREAK_KEEP_ALL ? BREAK_EMERGENCY : BREAK_INNER;
       if (c.kind == BREAK_EMERGENCY && !emergency)
         continue;
       if (c.kind == BREAK_SPACE && !attrs[k].is_line_break)
