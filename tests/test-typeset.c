@@ -96,6 +96,62 @@ test_missing_glyph (void)
   jopan_report_free (report);
 }
 
+/* The family of the font Pango chose for the run holding byte @index. */
+static char *
+family_at (const JopanText *t, int index)
+{
+  const JopanLine *line = &g_array_index (t->lines, JopanLine, 0);
+  PangoLayoutLine *l = pango_layout_get_line_readonly (line->layout, 0);
+
+  for (GSList *r = l->runs; r; r = r->next)
+    {
+      PangoGlyphItem *run = r->data;
+      if (index >= run->item->offset && index < run->item->offset + run->item->length)
+        {
+          PangoFontDescription *desc = pango_font_describe (run->item->analysis.font);
+          char *family = g_strdup (pango_font_description_get_family (desc));
+          pango_font_description_free (desc);
+          return family;
+        }
+    }
+  return NULL;
+}
+
+static void
+test_mixed_scripts (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
+  JopanReport *report = jopan_report_new ();
+  JopanTypesetter ts;
+  const char *english = "Seoul (\xEC\x84\x9C\xEC\x9A\xB8, \xE9\xA6\x96\xE7\x88\xBE) grew.";
+  const char *korean = "\xEC\xA1\xB0\xEB\xAA\x85 LED 340\xEA\xB0\x9C";
+  g_autoptr (JopanText) en = NULL;
+  g_autoptr (JopanText) ko = NULL;
+  g_autofree char *latin_in_en = NULL, *hangul_in_en = NULL, *hanja_in_en = NULL, *latin_in_ko = NULL;
+
+  g_assert_no_error (error);
+  jopan_typesetter_init (&ts, fonts, style, "en", report);
+  en = jopan_typeset (&ts, JOPAN_PARA_BODY, english, NULL, 400, 0, "test");
+  jopan_typesetter_clear (&ts);
+  jopan_typesetter_init (&ts, fonts, style, "ko", report);
+  ko = jopan_typeset (&ts, JOPAN_PARA_BODY, korean, NULL, 400, 0, "test");
+  jopan_typesetter_clear (&ts);
+  /* Hangul and Hanja inside English find a face that has them; nothing is
+   * missing.  Latin inside Korean comes from the Hangul face. */
+  g_assert_cmpuint (jopan_report_get_n (report), ==, 0);
+  latin_in_en = family_at (en, 0);
+  hangul_in_en = family_at (en, 7);
+  hanja_in_en = family_at (en, 15);
+  latin_in_ko = family_at (ko, 7);
+  g_assert_cmpstr (latin_in_en, ==, "Noto Serif");
+  g_assert_cmpstr (hangul_in_en, ==, "NanumMyeongjo");
+  g_assert_cmpstr (hanja_in_en, ==, "NanumGothic");
+  g_assert_cmpstr (latin_in_ko, ==, "NanumMyeongjo");
+  jopan_report_free (report);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -103,5 +159,6 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/hyphenate", test_hyphenate);
   g_test_add_func ("/typeset/lines", test_lines);
   g_test_add_func ("/typeset/missing-glyph", test_missing_glyph);
+  g_test_add_func ("/typeset/mixed-scripts", test_mixed_scripts);
   return g_test_run ();
 }
