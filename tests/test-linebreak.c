@@ -110,7 +110,7 @@ test_korean_edges (Fixture *f, gconstpointer data)
   static const char *const modes[] = { "syllable", "keep-all", "auto" };
 
   for (gsize m = 0; m < G_N_ELEMENTS (modes); m++)
-    for (double width = 70; width <= 260; width += 3)
+    for (double width = 70; width <= 260; width += 5)
       {
         g_autoptr (JopanText) t = set (f, "ko", modes[m], korean, width);
         const char *last = line_text (t, t->lines->len - 1);
