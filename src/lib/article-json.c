@@ -327,7 +327,7 @@ load_image (Loader *ld, JsonNode *node, const char *base_dir, GError **error)
   push_key (ld, "src");
   {
     g_autoptr (GError) local = NULL;
-    gboolean ok = jopan_image_probe (image, NULL, &local);
+    gboolean ok = jopan_image_probe (image, &local);
     if (!ok)
       fail (ld, error, FALSE, "%s", local->message);
     ld->depth--;

@@ -26,7 +26,7 @@ jpeg_complete (const char *path)
 }
 
 gboolean
-jopan_image_probe (JopanImageRef *image, const char *where, GError **error)
+jopan_image_probe (JopanImageRef *image, GError **error)
 {
   GdkPixbufFormat *format;
   g_autofree char *name = NULL;

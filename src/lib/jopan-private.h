@@ -174,7 +174,7 @@ char *jopan_fonts_korean_first (JopanFonts *fonts, const char *families);
 /* ---- images ------------------------------------------------------------ */
 
 /* Reads a photo's header: size and whether it is a JPEG.  No decoding. */
-gboolean jopan_image_probe (JopanImageRef *image, const char *where, GError **error);
+gboolean jopan_image_probe (JopanImageRef *image, GError **error);
 
 /* A surface to paint the photo with.  For vector output a JPEG is not
  * decoded: the surface carries the file's bytes as MIME data, which cairo
