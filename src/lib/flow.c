@@ -54,6 +54,7 @@ flow (Layout *lo, const FlowSpec *spec)
   int band;
 
   g_array_set_size (segments, 0);
+  lo->forced_breaks = 0;
   for (int page = 0; page < spec->n_pages; page++)
     {
       gboolean last = page == spec->n_pages - 1;
@@ -69,10 +70,12 @@ flow (Layout *lo, const FlowSpec *spec)
       const Row *row = &g_array_index (lo->rows, Row, r);
       guint back = r;
 
-      if (band + row->bands <= seg->bottom)
+      int lift = band == seg->top ? row->discard : 0;
+
+      if (band + row->bands - lift <= seg->bottom)
         {
-          lo->placed[r++] = (Placement) { (int) s, band };
-          band += row->bands;
+          lo->placed[r++] = (Placement) { (int) s, band - lift };
+          band += row->bands - lift;
           continue;
         }
       /* End the segment before the last row a column may end before (a
@@ -82,6 +85,8 @@ flow (Layout *lo, const FlowSpec *spec)
         back--;
       if (back > first)
         r = back;
+      else if (r > first)
+        lo->forced_breaks++;
       if (++s < segments->len)
         band = g_array_index (segments, Segment, s).top;
       first = r;
@@ -180,14 +185,9 @@ spread_of_last_page (const Layout *lo, int page)
   int bottoms[64];
   int lowest = G_MAXINT, highest = 0;
 
+  /* A column left empty ends at its top: it counts. */
   for (int c = 0; c < lo->columns && c < 64; c++)
-    bottoms[c] = -1;
-  for (guint s = 0; s < lo->segments->len; s++)
-    {
-      const Segment *seg = &g_array_index (lo->segments, Segment, s);
-      if (seg->page == page && seg->column < 64 && bottoms[seg->column] < 0)
-        bottoms[seg->column] = seg->top;
-    }
+    bottoms[c] = page == 0 ? lo->column_top[c] : lo->continued_top;
   for (guint r = 0; r < lo->n_placed; r++)
     {
       const Segment *seg = &g_array_index (lo->segments, Segment, lo->placed[r].segment);
@@ -196,8 +196,7 @@ spread_of_last_page (const Layout *lo, int page)
         bottoms[seg->column] = MAX (bottoms[seg->column], lo->placed[r].band + row->bands);
     }
   for (int c = 0; c < lo->columns && c < 64; c++)
-    if (bottoms[c] >= 0)
-      lowest = MIN (lowest, bottoms[c]), highest = MAX (highest, bottoms[c]);
+    lowest = MIN (lowest, bottoms[c]), highest = MAX (highest, bottoms[c]);
   return lowest == G_MAXINT ? 0 : highest - lowest;
 }
 
@@ -247,7 +246,9 @@ balance_rows (Layout *lo, FlowSpec spec, int *spread)
         spec.hole_shift = (shift + 1) / 2 * (shift % 2 ? -1 : 1); /* 0, -1, 1, -2, 2 */
         if (try_flow (lo, &spec) != n_rows)
           continue;
-        s = spread_of_last_page (lo, spec.n_pages - 1);
+        /* A break the keeps did not allow (a widow, say) weighs more than
+         * any unevenness. */
+        s = spread_of_last_page (lo, spec.n_pages - 1) + 100 * (int) lo->forced_breaks;
         if (s < *spread)
           *spread = s, best = spec;
       }
@@ -280,11 +281,51 @@ quote_may_stand_before (const Layout *lo, guint at)
 /* Balances the last page.  A pull quote is display type, not running text:
  * where its size keeps the columns uneven, it may float down a few lines
  * (as a designer would move it) to where the columns come out even. */
+/* Gives the lead photo @delta grid lines more (or fewer) of frame: the
+ * columns under it start that much lower (or higher). */
+static void
+grow_lead (Layout *lo, int delta)
+{
+  lo->lead.frame_bands += delta;
+  lo->lead.bands += delta;
+  for (int c = 0; c < lo->lead.columns; c++)
+    lo->column_top[c] += delta;
+}
+
+/* On a one-page story the lead photo's frame may give or take up to two
+ * grid lines (its crop changes, never its shape) where that evens the
+ * columns; the best change is kept. */
+static FlowSpec
+balance_with_lead (Layout *lo, FlowSpec spec, int *spread)
+{
+  static const int deltas[] = { -1, 1, -2, 2 };
+  FlowSpec best = balance_rows (lo, spec, spread);
+  int best_delta = 0;
+
+  if (!lo->has_lead || lo->slot || spec.n_pages != 1)
+    return best;
+  for (gsize i = 0; i < G_N_ELEMENTS (deltas) && *spread > 1; i++)
+    {
+      int s;
+      FlowSpec candidate;
+
+      if (lo->lead.frame_bands + deltas[i] < 3)
+        continue;
+      grow_lead (lo, deltas[i]);
+      candidate = balance_rows (lo, spec, &s);
+      grow_lead (lo, -deltas[i]);
+      if (s < *spread)
+        *spread = s, best = candidate, best_delta = deltas[i];
+    }
+  grow_lead (lo, best_delta);
+  return best;
+}
+
 static FlowSpec
 balance (Layout *lo, FlowSpec spec)
 {
   int spread;
-  FlowSpec best = balance_rows (lo, spec, &spread);
+  FlowSpec best = balance_with_lead (lo, spec, &spread);
 
   for (guint q = 0; q < lo->rows->len && spread > 1; q++)
     {

@@ -32,6 +32,7 @@ typedef struct {
   JopanText *text;              /* borrowed from the attempt's list */
   guint first, count;           /* the lines of @text in this row */
   int bands;
+  int discard;                  /* bands of space before it that vanish at a column's top */
   double offset;                /* first baseline below the row's top */
   JopanParaKind kind;
   gboolean break_before;        /* may a column end before this row? */
@@ -50,7 +51,7 @@ typedef struct {
 
 typedef struct {
   int segment;
-  int band;
+  int band;                     /* the row's top (above its segment when space was discarded) */
 } Placement;
 
 typedef struct {
@@ -105,10 +106,12 @@ typedef struct {
   GArray *holes;                /* of Hole */
   Photo lead;
   gboolean has_lead;
+  int lead_top;                 /* band of the lead photo's top on page 1 */
   /* the attempt's result */
   GArray *segments;             /* of Segment */
   Placement *placed;
   guint n_placed;               /* rows placed; the rest is overset */
+  guint forced_breaks;          /* column breaks the keeps did not allow */
   int n_pages;
   int last_depth;               /* the balanced depth of the last page */
   guint overset_lines, overset_chars;

@@ -303,29 +303,35 @@ add_block_row (Layout *lo, JopanText *t, JopanParaKind kind)
     bands++;
   row = add_row (lo, t, 0, t->lines->len, kind, bands);
   row->offset = (bands - 1) * g->pitch + g->base_offset - body;
+  /* At a column's top the space before it is not needed. */
+  while (row->discard + 1 < bands
+         && (bands - row->discard - 2) * g->pitch + g->base_offset - body - ascent_of (p) >= -1e-6)
+    row->discard++;
   return row;
 }
 
-/* A pull quote: rules above and below, never split. */
+/* A pull quote: rules above and below, never split; the slack of its last
+ * band goes above it, where a column's top discards it with the space. */
 static void
 add_quote_row (Layout *lo, JopanText *t)
 {
   const Grid *g = &lo->grid;
   const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_QUOTE];
-  double height = p->space_before + 6 + ascent_of (p) + (t->lines->len - 1) * t->leading
-                  + descent_of (p) + 6 + p->space_after;
+  double below_rule = 6 + ascent_of (p) + (t->lines->len - 1) * t->leading + descent_of (p) + 6
+                      + p->space_after;
+  double rule;
   Row *row;
 
-  if (bands_for (g, height) > g->bands / 2)
+  if (bands_for (g, p->space_before + below_rule) > g->bands / 2)
     {
       /* Too long to keep whole: let it run through columns like a paragraph. */
       add_paragraph_rows (lo, t, JOPAN_PARA_QUOTE, 0);
       return;
     }
-  row = add_row (lo, t, 0, t->lines->len, JOPAN_PARA_QUOTE, bands_for (g, height));
-
-  row->offset = p->space_before + 6 + ascent_of (p)
-                + (row->bands * g->pitch - height) / 2;
+  row = add_row (lo, t, 0, t->lines->len, JOPAN_PARA_QUOTE, bands_for (g, p->space_before + below_rule));
+  rule = row->bands * g->pitch - below_rule;
+  row->offset = rule + 6 + ascent_of (p);
+  row->discard = (int) floor (rule / g->pitch + 1e-6);
   row->rule_above = row->rule_below = TRUE;
 }
 
@@ -429,9 +435,11 @@ draw_row (Layout *lo, JopanPage *page, const Row *row, int column, int band)
   double baseline = top + row->offset;
 
   if (row->rule_above)
-    jopan_page_add_rule (page, column_x (g, column), top + p->space_before,
-                         column_x (g, column) + g->column_width, top + p->space_before, 1.5,
-                         p->color);
+    {
+      double y = top + row->offset - ascent_of (p) - 6;
+      jopan_page_add_rule (page, column_x (g, column), y, column_x (g, column) + g->column_width,
+                           y, 1.5, p->color);
+    }
   for (guint i = 0; i < row->count; i++, baseline += row->text->leading)
     jopan_page_add_line (page, jopan_para_names[row->kind], &g_array_index (row->text->lines, JopanLine, row->first + i),
                          x, baseline, p->color);
@@ -517,6 +525,8 @@ lay_out_pages (Layout *lo)
       draw_text (lo, page, continued_head (lo, p), JOPAN_PARA_KICKER, lo->grid.x0,
                  band_y (&lo->grid, top));
     }
+  if (lo->has_lead)
+    photo_place (lo, g_ptr_array_index (lo->pages, 0), &lo->lead, 0, lo->lead_top);
   for (guint i = 0; i < lo->holes->len; i++)
     {
       const Hole *h = &g_array_index (lo->holes, Hole, i);
@@ -569,8 +579,10 @@ lay_out_first_page (Layout *lo)
 
       if (i == 0)
         {
+          /* Placed (and drawn) after the flow, which may give or take a
+           * line or two of its frame to balance the columns. */
           photo_prepare (lo, &lo->lead, image, columns, (lo->depth - body_top) / 2, (int) i);
-          photo_place (lo, page, &lo->lead, 0, body_top);
+          lo->lead_top = body_top;
           for (int c = 0; c < columns; c++)
             lo->column_top[c] = body_top + lo->lead.bands;
           continue;

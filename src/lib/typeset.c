@@ -339,7 +339,7 @@ spread (GArray *slots, gboolean gaps, double total)
  * line that is too long shrinks its spaces only.  A line with neither
  * spaces nor gaps (one long word) is letter-spaced. */
 static void
-justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp)
+justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp, gboolean shrink_only)
 {
   double natural, delta, space_part;
   g_autoptr (GArray) slots = collect_slots (layout, &natural);
@@ -348,7 +348,7 @@ justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp)
   delta = width - natural;
   for (guint i = 0; i < slots->len; i++)
     spaces += g_array_index (slots, Slot, i).space, gaps += g_array_index (slots, Slot, i).gap;
-  if (fabs (delta) < 0.01 || slots->len < 2)
+  if (fabs (delta) < 0.01 || slots->len < 2 || (shrink_only && delta > 0))
     return;
   if (delta < 0 || gaps == 0)
     space_part = spaces > 0 ? delta : 0;
@@ -419,9 +419,9 @@ set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const 
     }
   layout = make_layout (ts, p, line, clipped);
   if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last)
-    justify_line (layout, width, bp);
+    justify_line (layout, width, bp, FALSE);
   else if (b->ratio < 0)
-    justify_line (layout, width, bp); /* a last line set a little tight */
+    justify_line (layout, width, bp, TRUE); /* a last line set a little tight */
   return layout;
 }
 
@@ -478,7 +478,7 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
 
       pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
       line.width = logical.width / (double) PANGO_SCALE;
-      if ((p->align == JOPAN_ALIGN_JUSTIFY && !b->last) || b->ratio < 0)
+      if ((p->align == JOPAN_ALIGN_JUSTIFY && !b->last) || line.width > measure)
         line.width = measure;
       else if (p->align == JOPAN_ALIGN_CENTER)
         line.x += (measure - line.width) / 2;
