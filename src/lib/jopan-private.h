@@ -234,7 +234,8 @@ typedef struct {
   gboolean optimal;       /* total fit; else first fit */
   double space_width;     /* a word space of the body face */
   double space_stretch, space_shrink; /* how far a space may grow and shrink, in spaces */
-  double syllable_stretch;/* how far a gap between Hangul syllables may grow, points */
+  gboolean korean_text;   /* gaps are between Hangul syllables, else between Latin letters */
+  double syllable_stretch;/* how far a gap (jopan_is_gap) may grow, points */
   double hyphen_width;
   double line_penalty, hyphen_penalty, inner_penalty;
   double double_hyphen_demerits, fitness_demerits;
@@ -249,6 +250,8 @@ typedef struct {
   gboolean last;
   double ratio;           /* > 0 the spaces stretch, < 0 they shrink */
 } JopanBreakLine;
+
+gboolean jopan_is_gap (gunichar a, gunichar b, gboolean korean);
 
 /* Breaks @unbroken (one shaped line, no wrapping) into lines.
  * Returns: an array of JopanBreakLine. */

@@ -42,7 +42,8 @@ typedef struct {
   gunichar *chars;
   double *x;              /* pen position before character k, points */
   int *spaces;            /* word spaces before k */
-  int *gaps;              /* gaps between two Hangul syllables before k */
+  int *gaps;              /* gaps that may grow (jopan_is_gap) before k */
+  gboolean korean;
   GArray *candidates;     /* of Candidate */
 } Paragraph;
 
@@ -151,12 +152,24 @@ measure (Paragraph *p, PangoLayout *layout)
   g_free (at_byte);
 }
 
+/* May the space between @a and @b grow a little when a line is justified?
+ * Between two Hangul syllables in Korean text; between two Latin letters
+ * of a word otherwise, by much less. */
+gboolean
+jopan_is_gap (gunichar a, gunichar b, gboolean korean)
+{
+  if (korean)
+    return a >= 0xAC00 && a <= 0xD7A3 && b >= 0xAC00 && b <= 0xD7A3;
+  return g_unichar_isalpha (a) && g_unichar_isalpha (b) && !is_hangul (a) && !is_hangul (b);
+}
+
 static void
-paragraph_init (Paragraph *p, PangoLayout *layout)
+paragraph_init (Paragraph *p, PangoLayout *layout, gboolean korean)
 {
   const char *s;
   int k = 0;
 
+  p->korean = korean;
   p->text = pango_layout_get_text (layout);
   p->n = (int) g_utf8_strlen (p->text, -1);
   p->offset = g_new (int, p->n + 1);
@@ -174,7 +187,7 @@ paragraph_init (Paragraph *p, PangoLayout *layout)
     {
       gunichar a = p->chars[k - 1], b = p->chars[k];
       p->spaces[k] = p->spaces[k - 1] + (a == ' ');
-      p->gaps[k] = p->gaps[k - 1] + (k < p->n && is_hangul (a) && is_hangul (b));
+      p->gaps[k] = p->gaps[k - 1] + (k < p->n && jopan_is_gap (a, b, p->korean));
     }
   measure (p, layout);
   p->candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
@@ -491,7 +504,7 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
   Paragraph p = { 0 };
   GArray *lines = NULL;
 
-  paragraph_init (&p, unbroken);
+  paragraph_init (&p, unbroken, bp->korean_text);
   if (!bp->optimal)
     {
       find_candidates (&p, unbroken, bp, FALSE);

@@ -270,16 +270,11 @@ typedef struct {
   gboolean gap;           /* the last glyph of a Hangul syllable followed by another */
 } Slot;
 
-static gboolean
-is_syllable (gunichar c)
-{
-  return c >= 0xAC00 && c <= 0xD7A3;
-}
-
 /* The glyphs of a one-line layout in order, each marked as a word space, a
- * gap between two Hangul syllables (never beside punctuation), or neither. */
+ * gap that may grow (between two Hangul syllables, or two Latin letters;
+ * never beside punctuation), or neither. */
 static GArray *
-collect_slots (PangoLayout *layout, double *natural)
+collect_slots (PangoLayout *layout, gboolean korean, double *natural)
 {
   PangoLayoutLine *line = pango_layout_get_line (layout, 0);
   const char *text = pango_layout_get_text (layout);
@@ -298,7 +293,7 @@ collect_slots (PangoLayout *layout, double *natural)
           gboolean new_cluster = g == 0 || run->glyphs->log_clusters[g] != run->glyphs->log_clusters[g - 1];
 
           /* A new syllable after a syllable: the gap between them may grow. */
-          if (slots->len && new_cluster && is_syllable (c) && is_syllable (previous))
+          if (slots->len && new_cluster && jopan_is_gap (previous, c, korean))
             g_array_index (slots, Slot, slots->len - 1).gap = TRUE;
           previous = c;
           *natural += slot.glyph->geometry.width / (double) PANGO_SCALE;
@@ -342,7 +337,7 @@ static void
 justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp, gboolean shrink_only)
 {
   double natural, delta, space_part;
-  g_autoptr (GArray) slots = collect_slots (layout, &natural);
+  g_autoptr (GArray) slots = collect_slots (layout, bp->korean_text, &natural);
   int spaces = 0, gaps = 0;
 
   delta = width - natural;
@@ -390,7 +385,10 @@ break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double inde
     /* Korean stretches mostly between syllables, keeping word spaces even. */
     .space_stretch = ts->korean ? 0.25 : 0.6,
     .space_shrink = ts->korean ? 0.2 : 0.3,
-    .syllable_stretch = ts->korean ? 0.05 * p->size : 0,
+    .korean_text = ts->korean,
+    /* Letters part by at most 0.012 em (invisible; words stay whole for a
+     * reader and an extractor), Hangul syllables by 0.05 em. */
+    .syllable_stretch = (ts->korean ? 0.05 : 0.012) * p->size,
     .hyphen_width = text_width (ts, p, "-"),
     .line_penalty = 10,
     .hyphen_penalty = 50,
