@@ -45,13 +45,32 @@ may_end_before (const Layout *lo, const GArray *segments, guint s, guint r)
   return row->break_before && !(page_ends && row->after_hyphen);
 }
 
-/* Fills segments with rows in order.  Returns how many rows were placed. */
+/* Places row @r at @band of segment @s if it fits there; a row opening a
+ * segment sheds the space before it. */
+static gboolean
+place (Layout *lo, guint r, guint s, int *band)
+{
+  const Segment *seg = &g_array_index (lo->segments, Segment, s);
+  const Row *row = &g_array_index (lo->rows, Row, r);
+  int lift = *band == seg->top ? row->discard : 0;
+
+  if (*band + row->bands - lift > seg->bottom)
+    return FALSE;
+  lo->placed[r] = (Placement) { (int) s, *band - lift };
+  *band += row->bands - lift;
+  return TRUE;
+}
+
+/* Fills segments with rows in order.  A pull quote that does not fit what
+ * is left of a column waits for the next one, and the text after it fills
+ * the column (a column never ends early for a quote).  Returns how many
+ * rows, from the first, were placed. */
 static guint
 flow (Layout *lo, const FlowSpec *spec)
 {
   GArray *segments = lo->segments;
-  guint r = 0, first = 0, s = 0;
-  int band;
+  guint r = 0, first = 0, s = 0, n = lo->rows->len;
+  int band, waiting = -1;
 
   g_array_set_size (segments, 0);
   lo->forced_breaks = 0;
@@ -64,18 +83,24 @@ flow (Layout *lo, const FlowSpec *spec)
   if (segments->len == 0)
     return 0;
   band = g_array_index (segments, Segment, 0).top;
-  while (r < lo->rows->len && s < segments->len)
+  while (s < segments->len && (r < n || waiting >= 0))
     {
       const Segment *seg = &g_array_index (segments, Segment, s);
-      const Row *row = &g_array_index (lo->rows, Row, r);
       guint back = r;
 
-      int lift = band == seg->top ? row->discard : 0;
-
-      if (band + row->bands - lift <= seg->bottom)
+      if (waiting >= 0 && band == seg->top && place (lo, (guint) waiting, s, &band))
         {
-          lo->placed[r++] = (Placement) { (int) s, band - lift };
-          band += row->bands - lift;
+          waiting = -1;
+          continue;
+        }
+      if (r < n && place (lo, r, s, &band))
+        {
+          r++;
+          continue;
+        }
+      if (r < n && waiting < 0 && band > seg->top && g_array_index (lo->rows, Row, r).rule_above)
+        {
+          waiting = (int) r++;
           continue;
         }
       /* End the segment before the last row a column may end before (a
@@ -85,13 +110,15 @@ flow (Layout *lo, const FlowSpec *spec)
         back--;
       if (back > first)
         r = back;
-      else if (r > first)
+      else if (r > first && r < n)
         lo->forced_breaks++;
+      if (waiting >= 0 && (guint) waiting >= r)
+        waiting = -1; /* the quote comes round again */
       if (++s < segments->len)
         band = g_array_index (segments, Segment, s).top;
       first = r;
     }
-  return r;
+  return waiting >= 0 ? (guint) waiting : r;
 }
 
 /* The first band below every column in [@column, @column + @columns) on
