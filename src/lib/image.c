@@ -96,15 +96,21 @@ free_mapped (void *data)
 }
 
 cairo_surface_t *
-jopan_image_surface (const JopanImageRef *image, gboolean vector, double scale, GError **error)
+jopan_image_surface (const JopanImageRef *image, JopanFormat format, double scale, GError **error)
 {
   g_autoptr (GError) local = NULL;
   g_autoptr (GdkPixbuf) pixbuf = NULL;
+  gboolean vector = format != JOPAN_FORMAT_PNG;
 
   if (vector && image->is_jpeg)
     {
       /* The pixels are never read: cairo's PDF and SVG back ends embed the
-       * JPEG from its MIME data.  Untouched zeroed memory costs nothing. */
+       * JPEG from its MIME data.  For PDF a one-pixel stand-in (the caller
+       * scales it to the photo's size) keeps cairo from copying a
+       * photo-sized blank when it snapshots the source; SVG sizes the
+       * image element by the surface, so it gets the real size. */
+      int w = format == JOPAN_FORMAT_PDF ? 1 : image->width;
+      int h = format == JOPAN_FORMAT_PDF ? 1 : image->height;
       GMappedFile *map = g_mapped_file_new (image->path, FALSE, &local);
       cairo_surface_t *surface;
 
@@ -113,7 +119,7 @@ jopan_image_surface (const JopanImageRef *image, gboolean vector, double scale, 
           jopan_set_error (error, JOPAN_ERROR_INPUT, "%s", local->message);
           return NULL;
         }
-      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, image->width, image->height);
+      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
       cairo_surface_set_mime_data (surface, CAIRO_MIME_TYPE_JPEG,
                                    (const guchar *) g_mapped_file_get_contents (map),
                                    g_mapped_file_get_length (map), free_mapped, map);

@@ -179,7 +179,7 @@ gboolean jopan_image_probe (JopanImageRef *image, GError **error);
 /* A surface to paint the photo with.  For vector output a JPEG is not
  * decoded: the surface carries the file's bytes as MIME data, which cairo
  * embeds as they are.  For raster output it is decoded at @scale. */
-cairo_surface_t *jopan_image_surface (const JopanImageRef *image, gboolean vector,
+cairo_surface_t *jopan_image_surface (const JopanImageRef *image, JopanFormat format,
                                       double scale, GError **error);
 
 /* ---- typeset: paragraph → lines --------------------------------------- */
@@ -346,7 +346,7 @@ gboolean jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *opt
 
 /* Draws @page onto @cr, whose user space is the page in points with the
  * trim box's top left at (bleed, bleed). */
-gboolean jopan_render_page (cairo_t *cr, const JopanPage *page, gboolean vector,
+gboolean jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat format,
                             double scale, GHashTable *surfaces, GError **error);
 
 #endif /* JOPAN_PRIVATE_H */

@@ -9,6 +9,7 @@
 #include "jopan-config.h"
 
 #include <cairo-pdf.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <cairo-svg.h>
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -24,7 +25,7 @@ page_pad (const JopanPage *page)
 }
 
 static cairo_surface_t *
-image_surface_lookup (GHashTable *cache, const JopanBox *box, gboolean vector, double scale,
+image_surface_lookup (GHashTable *cache, const JopanBox *box, JopanFormat format, double scale,
                       GError **error)
 {
   cairo_surface_t *surface = g_hash_table_lookup (cache, box->image);
@@ -33,7 +34,7 @@ image_surface_lookup (GHashTable *cache, const JopanBox *box, gboolean vector, d
     {
       /* Raster output decodes at the scale the frame shows the photo. */
       double need = MIN (1.0, scale * box->w / box->src_w);
-      surface = jopan_image_surface (box->image, vector, need, error);
+      surface = jopan_image_surface (box->image, format, need, error);
       if (surface == NULL)
         return NULL;
       g_hash_table_insert (cache, (gpointer) box->image, surface);
@@ -42,10 +43,10 @@ image_surface_lookup (GHashTable *cache, const JopanBox *box, gboolean vector, d
 }
 
 static gboolean
-draw_image (cairo_t *cr, const JopanBox *b, gboolean vector, double scale, GHashTable *cache,
+draw_image (cairo_t *cr, const JopanBox *b, JopanFormat format, double scale, GHashTable *cache,
             GError **error)
 {
-  cairo_surface_t *surface = image_surface_lookup (cache, b, vector, scale, error);
+  cairo_surface_t *surface = image_surface_lookup (cache, b, format, scale, error);
   int sw, sh;
 
   if (surface == NULL)
@@ -64,7 +65,7 @@ draw_image (cairo_t *cr, const JopanBox *b, gboolean vector, double scale, GHash
   /* Raster edges stay sharp (no fade to transparent), even for a 1-pixel
    * image; PDF and SVG draw images with sharp edges already, and padding
    * would keep cairo from passing a JPEG through. */
-  if (!vector)
+  if (format == JOPAN_FORMAT_PNG)
     cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
   cairo_paint (cr);
   cairo_restore (cr);
@@ -94,7 +95,7 @@ draw_crop_marks (cairo_t *cr, const JopanPage *page)
 }
 
 gboolean
-jopan_render_page (cairo_t *cr, const JopanPage *page, gboolean vector, double scale,
+jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat format, double scale,
                    GHashTable *surfaces, GError **error)
 {
   cairo_translate (cr, page_pad (page), page_pad (page));
@@ -118,7 +119,7 @@ jopan_render_page (cairo_t *cr, const JopanPage *page, gboolean vector, double s
           cairo_stroke (cr);
           break;
         case JOPAN_BOX_IMAGE:
-          if (!draw_image (cr, b, vector, scale, surfaces, error))
+          if (!draw_image (cr, b, format, scale, surfaces, error))
             return FALSE;
           break;
         }
@@ -192,7 +193,7 @@ render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
       pad = page_pad (page);
       cairo_pdf_surface_set_size (surface, page->width + 2 * pad, page->height + 2 * pad);
       cr = cairo_create (surface);
-      ok = jopan_render_page (cr, page, TRUE, 1.0, cache, error);
+      ok = jopan_render_page (cr, page, JOPAN_FORMAT_PDF, 1.0, cache, error);
       cairo_show_page (cr);
       cairo_destroy (cr);
     }
@@ -202,6 +203,47 @@ render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
       return FALSE;
     }
   return finish_surface (surface, path, error);
+}
+
+/* A preview is encoded for speed: zlib's fast level makes the file a
+ * little larger and the encoding several times quicker than cairo's own
+ * PNG writer, whose compression was most of a preview's time. */
+static gboolean
+encode_png (cairo_surface_t *surface, const char *path, GByteArray *out, GError **error)
+{
+  int w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
+  int in_stride = cairo_image_surface_get_stride (surface);
+  const guchar *in = cairo_image_surface_get_data (surface);
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  g_autoptr (GError) local = NULL;
+  g_autofree char *png = NULL;
+  gsize length;
+  guchar *pixels;
+  int stride;
+
+  cairo_surface_flush (surface);
+  pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, w, h);
+  if (pixbuf == NULL)
+    {
+      jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: no memory for a %d x %d preview", path, w, h);
+      return FALSE;
+    }
+  pixels = gdk_pixbuf_get_pixels (pixbuf);
+  stride = gdk_pixbuf_get_rowstride (pixbuf);
+  for (int y = 0; y < h; y++)
+    {
+      const guint32 *p = (const guint32 *) (in + (gsize) y * in_stride);
+      guchar *q = pixels + (gsize) y * stride;
+      for (int x = 0; x < w; x++, q += 3)
+        q[0] = (p[x] >> 16) & 0xFF, q[1] = (p[x] >> 8) & 0xFF, q[2] = p[x] & 0xFF;
+    }
+  if (!gdk_pixbuf_save_to_buffer (pixbuf, &png, &length, "png", &local, "compression", "1", NULL))
+    {
+      jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: cannot encode PNG: %s", path, local->message);
+      return FALSE;
+    }
+  g_byte_array_append (out, (const guint8 *) png, (guint) length);
+  return TRUE;
 }
 
 static gboolean
@@ -227,11 +269,10 @@ render_raster (const JopanPage *page, JopanFormat format, double dpi, const char
       cairo_paint (cr);
       cairo_scale (cr, scale, scale);
     }
-  ok = jopan_render_page (cr, page, format == JOPAN_FORMAT_SVG, scale, cache, error);
+  ok = jopan_render_page (cr, page, format, scale, cache, error);
   cairo_destroy (cr);
-  if (ok && format == JOPAN_FORMAT_PNG
-      && cairo_surface_write_to_png_stream (surface, append_bytes, out) != CAIRO_STATUS_SUCCESS)
-    ok = FALSE, jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: cannot encode PNG", path);
+  if (ok && format == JOPAN_FORMAT_PNG)
+    ok = encode_png (surface, path, out, error);
   if (!ok)
     {
       cairo_surface_destroy (surface);
