@@ -118,6 +118,10 @@ jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options, GEr
                            ? (int) options->slot_lines
                            : (int) floor (options->slot_depth / doc->style->baseline + 1e-6);
     }
+  /* One typesetter (and hyphenation dictionary) for every attempt; it
+   * sets with lo.style, which each attempt refits. */
+  jopan_typesetter_init (&lo.ts, lo.fonts, &lo.style, jopan_article_get_lang (doc->article),
+                         doc->report);
   ok = jopan_layout_attempt (&lo, error);
   if (ok && lo.slot && options->copyfit)
     {
@@ -148,6 +152,7 @@ jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options, GEr
     }
   jopan_report_set_pages (doc->report, doc->pages->len);
   jopan_layout_attempt_clear (&lo);
+  jopan_typesetter_clear (&lo.ts);
   g_free (lo.body_font);
   return ok;
 }

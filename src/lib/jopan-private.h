@@ -207,11 +207,16 @@ typedef struct {
   gboolean korean;
   struct _JopanReport *report;
   gpointer hyphenator;    /* HyphenDict*, or NULL */
+  /* Measured once per style: a word space and a hyphen (0: not yet). */
+  double space_width[JOPAN_N_PARA], hyphen_width[JOPAN_N_PARA];
 } JopanTypesetter;
 
 gboolean jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
                                 const char *lang, struct _JopanReport *report);
 void jopan_typesetter_clear (JopanTypesetter *ts);
+/* Starts a pass whose findings go to @report; the style may have changed
+ * since the last (copyfit), so what was measured with it is forgotten. */
+void jopan_typesetter_begin (JopanTypesetter *ts, struct _JopanReport *report);
 
 /* Sets @text (with @spans, may be NULL) in @kind's style at @width.  @where
  * names the text in findings ("body paragraph 3"). */

@@ -657,7 +657,6 @@ jopan_layout_attempt_clear (Layout *lo)
   g_clear_pointer (&lo->findings, jopan_report_free);
   g_clear_pointer (&lo->placed, g_free);
   g_clear_pointer (&lo->column_top, g_free);
-  jopan_typesetter_clear (&lo->ts);
 }
 
 gboolean
@@ -669,8 +668,7 @@ jopan_layout_attempt (Layout *lo, GError **error)
   lo->columns = lo->slot ? MIN (lo->slot_columns, lo->grid.columns) : lo->grid.columns;
   lo->depth = lo->grid.bands;
   lo->findings = jopan_report_new ();
-  jopan_typesetter_init (&lo->ts, lo->fonts, &lo->style, jopan_article_get_lang (lo->article),
-                         lo->findings);
+  jopan_typesetter_begin (&lo->ts, lo->findings);
   lo->texts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_text_free);
   lo->rows = g_array_new (FALSE, FALSE, sizeof (Row));
   lo->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);

@@ -55,6 +55,15 @@ is_hangul (gunichar c)
   return (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F);
 }
 
+static gboolean
+one_of (gunichar c, const gunichar *set, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (c == set[i])
+      return TRUE;
+  return FALSE;
+}
+
 /* Marks no line may start with (klreq): closing brackets and quotes, and
  * . , ? ! · : ; % and their full-width forms; and (house rule) a dash,
  * which stays at the end of the line it follows. */
@@ -67,10 +76,7 @@ no_line_start (gunichar c)
     0x33A1, 0x33DE, 0xFF01, 0xFF09, 0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF1F,
   };
 
-  for (gsize i = 0; i < G_N_ELEMENTS (marks); i++)
-    if (c == marks[i])
-      return TRUE;
-  return FALSE;
+  return one_of (c, marks, G_N_ELEMENTS (marks));
 }
 
 /* Marks no line may end with: opening brackets and quotes. */
@@ -81,10 +87,7 @@ no_line_end (gunichar c)
     '(', '[', '{', 0x00AB, 0x2018, 0x201C, 0x2039, 0x3008, 0x300A, 0x300C, 0x300E, 0x3010, 0xFF08,
   };
 
-  for (gsize i = 0; i < G_N_ELEMENTS (marks); i++)
-    if (c == marks[i])
-      return TRUE;
-  return FALSE;
+  return one_of (c, marks, G_N_ELEMENTS (marks));
 }
 
 static gboolean

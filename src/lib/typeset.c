@@ -61,6 +61,14 @@ jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle 
 }
 
 void
+jopan_typesetter_begin (JopanTypesetter *ts, JopanReport *report)
+{
+  ts->report = report;
+  memset (ts->space_width, 0, sizeof ts->space_width);
+  memset (ts->hyphen_width, 0, sizeof ts->hyphen_width);
+}
+
+void
 jopan_typesetter_clear (JopanTypesetter *ts)
 {
   g_clear_object (&ts->context);
@@ -376,12 +384,17 @@ break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double inde
 {
   const JopanParaStyle *p = &ts->style->para[kind];
 
+  if (ts->space_width[kind] == 0)
+    {
+      ts->space_width[kind] = text_width (ts, p, " ");
+      ts->hyphen_width[kind] = text_width (ts, p, "-");
+    }
   *bp = (JopanBreakParams) {
     .width = width,
     .indent = indent,
     .korean_break = p->korean_break,
     .optimal = p->align == JOPAN_ALIGN_JUSTIFY && p->line_breaking == JOPAN_BREAKING_OPTIMAL,
-    .space_width = text_width (ts, p, " "),
+    .space_width = ts->space_width[kind],
     /* Korean stretches mostly between syllables, keeping word spaces even. */
     .space_stretch = ts->korean ? 0.25 : 0.6,
     .space_shrink = ts->korean ? 0.2 : 0.3,
@@ -389,7 +402,7 @@ break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double inde
     /* Letters part by at most 0.012 em (invisible; words stay whole for a
      * reader and an extractor), Hangul syllables by 0.05 em. */
     .syllable_stretch = (ts->korean ? 0.05 : 0.012) * p->size,
-    .hyphen_width = text_width (ts, p, "-"),
+    .hyphen_width = ts->hyphen_width[kind],
     .line_penalty = 10,
     .hyphen_penalty = 50,
     .inner_penalty = p->korean_break == JOPAN_KOREAN_BREAK_AUTO ? 400 : 0,
