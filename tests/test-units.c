@@ -26,7 +26,9 @@ test_units (void)
 static void
 test_bad_units (void)
 {
-  static const char *const bad[] = { "", "pt", "12", "12 furlongs", "1e999mm", "mm12", "12ptx", "nan" };
+  static const char *const bad[] = { "", "pt", "12", "12 furlongs", "1e999mm", "mm12", "12ptx", "nan",
+                                     /* finite numbers whose length in points is not */
+                                     "1e308in", "-1e308cm", "1.7e308pc" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {

@@ -38,7 +38,7 @@ jopan_length_parse (const char *text, double em, double *points)
   if (strcmp (unit, "em") == 0)
     {
       *points = value * em;
-      return TRUE;
+      return isfinite (*points);
     }
   /* A bare 0 needs no unit. */
   if (*unit == '\0')
@@ -49,8 +49,9 @@ jopan_length_parse (const char *text, double em, double *points)
   for (gsize i = 0; i < G_N_ELEMENTS (units); i++)
     if (strcmp (unit, units[i].unit) == 0)
       {
+        /* 1e308in is a finite number but no finite length. */
         *points = value * units[i].points;
-        return TRUE;
+        return isfinite (*points);
       }
   return FALSE;
 }

@@ -1,9 +1,9 @@
 /* fuzz-replay — main() for a fuzz target built without libFuzzer.
  *
- * Replays every file of the corpus folders given on the command line, in
- * name order, through LLVMFuzzerTestOneInput(), printing one TAP line per
- * file, so `meson test` runs each target's corpus as an ordinary test in
- * every build (and under the sanitizers in the sanitizer build).  A crash
+ * Replays every file of the corpus folders (or the files) given on the
+ * command line, in name order, through LLVMFuzzerTestOneInput(), printing
+ * one TAP line per file, so `meson test` runs each target's corpus as an
+ * ordinary test in every build (under the sanitizers in the sanitizer build).  A crash
  * stops the run right after the last "ok" line, which names the file before
  * the culprit; the culprit's name is printed to stderr before each run.
  */
@@ -13,13 +13,16 @@
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-/* Adds the files of @dir to @paths (one level, regular files only). */
+/* Adds @dir's files to @paths (one level, regular files only), or @dir
+ * itself when it is a file, as libFuzzer takes either. */
 static void
 list_corpus (const char *dir, GPtrArray *paths)
 {
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   const char *name;
 
+  if (d == NULL && g_file_test (dir, G_FILE_TEST_IS_REGULAR))
+    g_ptr_array_add (paths, g_strdup (dir));
   while (d && (name = g_dir_read_name (d)))
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
