@@ -219,7 +219,7 @@ def mutate(data, rng):
     return data[:i], f"truncate at {i}"
 
 
-def fuzz(tmp, n=200, seed=1234):
+def fuzz(tmp, n=120, seed=1234):
     """`n` mutants of harbour.json, made from a fixed seed: the same mutants
     run on every machine, however fast, and all of them run."""
     d = os.path.join(tmp, "fuzz")
