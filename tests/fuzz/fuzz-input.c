@@ -33,8 +33,13 @@ parse_control (FuzzInput *input, const char *line)
     input->copyfit = TRUE;
   else if (g_str_has_prefix (line, "%%png "))
     {
-      if (sscanf (line + 6, "%d %d", &input->png_width, &input->png_height) != 2)
-        input->png_width = input->png_height = 0;
+      /* strtoll, not sscanf: a number too big for an int is defined too. */
+      char *end;
+      gint64 w = g_ascii_strtoll (line + 6, &end, 10);
+      gint64 h = g_ascii_strtoll (end, NULL, 10);
+
+      input->png_width = (int) CLAMP (w, -1, G_MAXINT);
+      input->png_height = (int) CLAMP (h, -1, G_MAXINT);
     }
   else if (*line && !g_str_has_prefix (line, "%%"))
     g_ptr_array_add (input->sets, g_strdup (line));
@@ -109,6 +114,12 @@ fuzz_scratch_clean (void)
   g_autoptr (GDir) dir = g_dir_open (fuzz_scratch_dir (), 0, NULL);
   const char *name;
 
+  /* Without it every write would fail and the fuzzer explore nothing. */
+  if (dir == NULL)
+    {
+      fprintf (stderr, "fuzz: the scratch folder %s is gone\n", scratch);
+      abort ();
+    }
   while (dir && (name = g_dir_read_name (dir)))
     if (strcmp (name, "photos") != 0)
       {
