@@ -32,9 +32,11 @@ test_bad_units (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      double points;
+      /* A failed parse leaves the old value: a style keeps its baseline. */
+      double points = 42;
       g_test_message ("%s", bad[i]);
       g_assert_false (jopan_length_parse (bad[i], 10, &points));
+      g_assert_cmpfloat (points, ==, 42);
     }
 }
 
