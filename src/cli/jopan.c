@@ -170,7 +170,7 @@ main (int argc, char **argv)
     return usage ("%s", error->message);
   if (version)
     {
-      printf ("jopan %s\n", JOPAN_VERSION);
+      printf ("jopan %s\n", JOPAN_VERSION_STRING);
       return EXIT_OK;
     }
   if (argc < 2)

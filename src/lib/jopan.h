@@ -19,9 +19,21 @@
 
 #include <glib.h>
 
+#include "jopan-version.h"
+
 G_BEGIN_DECLS
 
+/* Marks what libjopan exports; everything else in it is hidden. */
+#ifndef JOPAN_API
+#if defined(__GNUC__) || defined(__clang__)
+#define JOPAN_API __attribute__ ((visibility ("default")))
+#else
+#define JOPAN_API
+#endif
+#endif
+
 #define JOPAN_ERROR (jopan_error_quark ())
+JOPAN_API
 GQuark jopan_error_quark (void);
 
 /**
@@ -54,6 +66,7 @@ typedef struct _JopanDocument JopanDocument;
  *
  * Returns: (transfer full): the article, or %NULL with @error set.
  */
+JOPAN_API
 JopanArticle *jopan_article_load (const char *path, GError **error);
 
 /**
@@ -66,18 +79,24 @@ JopanArticle *jopan_article_load (const char *path, GError **error);
  *
  * Returns: (transfer full): the article, or %NULL with @error set.
  */
+JOPAN_API
 JopanArticle *jopan_article_load_from_data (const char *data, gssize length,
                                             const char *name, const char *base_dir,
                                             GError **error);
+JOPAN_API
 void jopan_article_free (JopanArticle *article);
 
 /** Returns: (transfer none): the headline. */
+JOPAN_API
 const char *jopan_article_get_headline (const JopanArticle *article);
 /** Returns: (transfer none): the BCP 47 language tag ("en" when absent). */
+JOPAN_API
 const char *jopan_article_get_lang (const JopanArticle *article);
 /** Returns: the number of body blocks (paragraphs, subheads, quotes, list items). */
+JOPAN_API
 guint jopan_article_get_n_blocks (const JopanArticle *article);
 /** Returns: the number of photos. */
+JOPAN_API
 guint jopan_article_get_n_images (const JopanArticle *article);
 /**
  * jopan_article_get_warnings:
@@ -86,6 +105,7 @@ guint jopan_article_get_n_images (const JopanArticle *article);
  *
  * Returns: (transfer none): a %NULL-terminated array of messages.
  */
+JOPAN_API
 const char *const *jopan_article_get_warnings (const JopanArticle *article);
 
 /* ---- style ------------------------------------------------------------ */
@@ -98,6 +118,7 @@ const char *const *jopan_article_get_warnings (const JopanArticle *article);
  *
  * Returns: (transfer full): the style, or %NULL with @error set.
  */
+JOPAN_API
 JopanStyle *jopan_style_load (const char *name_or_path, GError **error);
 
 /**
@@ -111,16 +132,22 @@ JopanStyle *jopan_style_load (const char *name_or_path, GError **error);
  *
  * Returns: %TRUE on success.
  */
+JOPAN_API
 gboolean jopan_style_set (JopanStyle *style, const char *assignment, GError **error);
+JOPAN_API
 void jopan_style_free (JopanStyle *style);
 
 /** Returns: the page's trim width in points. */
+JOPAN_API
 double jopan_style_get_page_width (const JopanStyle *style);
 /** Returns: the page's trim height in points. */
+JOPAN_API
 double jopan_style_get_page_height (const JopanStyle *style);
 /** Returns: the number of grid columns. */
+JOPAN_API
 guint jopan_style_get_columns (const JopanStyle *style);
 /** Returns: the baseline grid pitch in points. */
+JOPAN_API
 double jopan_style_get_baseline (const JopanStyle *style);
 
 /**
@@ -131,6 +158,7 @@ double jopan_style_get_baseline (const JopanStyle *style);
  *
  * Returns: %TRUE if @text is a length.
  */
+JOPAN_API
 gboolean jopan_length_parse (const char *text, double em, double *points);
 
 /* ---- fonts ------------------------------------------------------------ */
@@ -145,7 +173,9 @@ gboolean jopan_length_parse (const char *text, double em, double *points);
  *
  * Returns: (transfer full): the font set, or %NULL with @error set.
  */
+JOPAN_API
 JopanFonts *jopan_fonts_new (const char *const *extra_dirs, GError **error);
+JOPAN_API
 void jopan_fonts_free (JopanFonts *fonts);
 
 /* ---- document: layout, report, output -------------------------------- */
@@ -164,6 +194,7 @@ typedef enum {
  *
  * Returns: %TRUE if the extension is one of .pdf, .png, .svg, .txt (dump).
  */
+JOPAN_API
 gboolean jopan_format_from_path (const char *path, JopanFormat *format);
 
 /**
@@ -178,6 +209,7 @@ gboolean jopan_format_from_path (const char *path, JopanFormat *format);
  *
  * Returns: (transfer full): the laid-out document, or %NULL with @error set.
  */
+JOPAN_API
 JopanDocument *jopan_document_new (JopanFonts *fonts, const JopanStyle *style,
                                    const JopanArticle *article, GError **error);
 
@@ -205,6 +237,7 @@ typedef struct {
  *
  * Returns: %TRUE if @text is a slot.
  */
+JOPAN_API
 gboolean jopan_layout_options_parse_slot (JopanLayoutOptions *options, const char *text,
                                           GError **error);
 
@@ -217,12 +250,15 @@ gboolean jopan_layout_options_parse_slot (JopanLayoutOptions *options, const cha
  *
  * Returns: (transfer full): the laid-out document, or %NULL with @error set.
  */
+JOPAN_API
 JopanDocument *jopan_document_new_full (JopanFonts *fonts, const JopanStyle *style,
                                         const JopanArticle *article,
                                         const JopanLayoutOptions *options, GError **error);
+JOPAN_API
 void jopan_document_free (JopanDocument *doc);
 
 /** Returns: the number of pages. */
+JOPAN_API
 guint jopan_document_get_n_pages (const JopanDocument *doc);
 
 /**
@@ -239,6 +275,7 @@ guint jopan_document_get_n_pages (const JopanDocument *doc);
  *
  * Returns: %TRUE on success.
  */
+JOPAN_API
 gboolean jopan_document_write (JopanDocument *doc, const char *path, JopanFormat format,
                                double dpi, GError **error);
 
@@ -249,6 +286,7 @@ gboolean jopan_document_write (JopanDocument *doc, const char *path, JopanFormat
  *
  * Returns: the lines that did not fit its slot (0 on whole pages).
  */
+JOPAN_API
 guint jopan_document_get_overset (const JopanDocument *doc, guint *characters);
 
 /**
@@ -257,6 +295,7 @@ guint jopan_document_get_overset (const JopanDocument *doc, guint *characters);
  * Returns: how many preflight findings (warnings, missing glyphs, overset,
  * low-resolution photos) the document has, article warnings included.
  */
+JOPAN_API
 guint jopan_document_get_n_findings (const JopanDocument *doc);
 
 /**
@@ -268,6 +307,7 @@ guint jopan_document_get_n_findings (const JopanDocument *doc);
  *
  * Returns: (transfer none): the finding's message.
  */
+JOPAN_API
 const char *jopan_document_get_finding (const JopanDocument *doc, guint index,
                                         const char **kind);
 
@@ -276,6 +316,7 @@ const char *jopan_document_get_finding (const JopanDocument *doc, guint index,
  *
  * Returns: (transfer full): the preflight report as JSON text.
  */
+JOPAN_API
 char *jopan_document_report_json (const JopanDocument *doc);
 
 /**
@@ -287,6 +328,7 @@ char *jopan_document_report_json (const JopanDocument *doc);
  *
  * Returns: %TRUE once @data is in place at @path.
  */
+JOPAN_API
 gboolean jopan_write_file_atomic (const char *path, const char *data, gsize length,
                                   GError **error);
 
