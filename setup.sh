@@ -79,8 +79,8 @@ case "${1:-}" in
     mkdir -p out
     for article in samples/*.json; do
       name=$(basename "$article" .json)
-      build/src/cli/jopan render "$article" -o "out/$name.pdf"
-      build/src/cli/jopan render "$article" -o "out/$name.png"
+      build/src/cli/jopan render --data-dir . "$article" -o "out/$name.pdf"
+      build/src/cli/jopan render --data-dir . "$article" -o "out/$name.png"
       echo "setup: out/$name.pdf and out/$name.png"
     done
     ;;

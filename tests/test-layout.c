@@ -37,7 +37,7 @@ apply_args (const char *args, JopanStyle **style, JopanLayoutOptions *options)
       else if (strcmp (argv[i], "--style") == 0 && argv[i + 1])
         {
           jopan_style_free (*style);
-          *style = jopan_style_load (argv[++i], &error);
+          *style = jopan_style_load (argv[++i], SOURCE_ROOT, &error);
           g_assert_no_error (error);
         }
       else if (strcmp (argv[i], "--set") == 0 && argv[i + 1])
@@ -198,9 +198,9 @@ test_case (gconstpointer data)
   g_autofree char *expected_path = g_strdup_printf ("%s.expected", name);
   g_autofree char *args = NULL, *expected = NULL, *actual = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   g_autoptr (JopanArticle) article = jopan_article_load (json, &error);
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
   g_autoptr (JopanDocument) doc = NULL;
   g_autoptr (GHashTable) quotes = g_hash_table_new (NULL, NULL);
   JopanLayoutOptions options = { 0 };

@@ -4,8 +4,8 @@
  * print-ready newspaper pages.  The pipeline, one call per stage:
  *
  *   article = jopan_article_load (path, &error);
- *   style   = jopan_style_load ("berliner", &error);
- *   fonts   = jopan_fonts_new (NULL, &error);
+ *   style   = jopan_style_load ("berliner", NULL, &error);
+ *   fonts   = jopan_fonts_new (NULL, NULL, &error);
  *   doc     = jopan_document_new (fonts, style, article, &error);
  *   jopan_document_write (doc, "page.pdf", JOPAN_FORMAT_PDF, 150, &error);
  *
@@ -13,6 +13,13 @@
  * JOPAN_ERROR domain whose message names the file and the place in it.
  * Every object returned by a *_new or *_load function is owned by the
  * caller and released with the matching *_free.
+ *
+ * Data folders: the bundled styles and fonts are read from the data folder
+ * a call names (its @data_dir, holding `styles/` and `fonts/`), or, when it
+ * is %NULL, from the installed one, PREFIX/share/jopan.  The library reads
+ * no environment variable for them and writes no cache: fontconfig's cache
+ * is not used for its private configuration.  Hyphenation patterns come
+ * from the system's folder (/usr/share/hyphen).
  */
 #ifndef JOPAN_H
 #define JOPAN_H
@@ -113,13 +120,15 @@ const char *const *jopan_article_get_warnings (const JopanArticle *article);
 /**
  * jopan_style_load:
  * @name_or_path: a style name from the styles folder ("berliner") or a path
- *   to a .ini file
+ *   to a .ini file (a name with a `/` or ending in `.ini`)
+ * @data_dir: (nullable): the data folder whose `styles/` holds the named
+ *   styles, or %NULL for the installed one
  * @error: return location for an error
  *
  * Returns: (transfer full): the style, or %NULL with @error set.
  */
 JOPAN_API
-JopanStyle *jopan_style_load (const char *name_or_path, GError **error);
+JopanStyle *jopan_style_load (const char *name_or_path, const char *data_dir, GError **error);
 
 /**
  * jopan_style_set:
@@ -166,15 +175,19 @@ gboolean jopan_length_parse (const char *text, double em, double *points);
 /**
  * jopan_fonts_new:
  * @extra_dirs: (nullable): %NULL-terminated folders of further fonts
+ * @data_dir: (nullable): the data folder whose `fonts/` holds the bundled
+ *   fonts, or %NULL for the installed one
  * @error: return location for an error
  *
- * Builds a private font configuration holding only the bundled fonts (the
- * JOPAN_FONT_DIR environment variable names another folder) and @extra_dirs.
+ * Builds a private font configuration holding only the bundled fonts and
+ * those in @extra_dirs: the system's fonts are never used, so a page sets
+ * the same everywhere.  Nothing is cached on disk.
  *
  * Returns: (transfer full): the font set, or %NULL with @error set.
  */
 JOPAN_API
-JopanFonts *jopan_fonts_new (const char *const *extra_dirs, GError **error);
+JopanFonts *jopan_fonts_new (const char *const *extra_dirs, const char *data_dir,
+                             GError **error);
 JOPAN_API
 void jopan_fonts_free (JopanFonts *fonts);
 
@@ -256,6 +269,23 @@ JopanDocument *jopan_document_new_full (JopanFonts *fonts, const JopanStyle *sty
                                         const JopanLayoutOptions *options, GError **error);
 JOPAN_API
 void jopan_document_free (JopanDocument *doc);
+
+/** The latest date jopan_document_set_date() takes: 9999-12-31T23:59:59Z. */
+#define JOPAN_DATE_MAX G_GINT64_CONSTANT (253402300799)
+
+/**
+ * jopan_document_set_date:
+ * @doc: a document
+ * @unix_time: seconds since 1970-01-01 UTC, at most %JOPAN_DATE_MAX
+ *
+ * Sets the creation and modification dates written into a PDF (0: the
+ * default).  Without
+ * it, a PDF is dated 2000-01-01T00:00:00Z, so that the same input gives
+ * the same bytes; the library never reads the clock or SOURCE_DATE_EPOCH
+ * itself (the jopan tool passes SOURCE_DATE_EPOCH here).
+ */
+JOPAN_API
+void jopan_document_set_date (JopanDocument *doc, gint64 unix_time);
 
 /** Returns: the number of pages. */
 JOPAN_API
