@@ -4,8 +4,8 @@
 Usage: symbols.py LIBRARY HEADER
 
 Every function jopan.h declares is marked JOPAN_API, the shared library's
-dynamic symbol table holds exactly those functions, and its soname carries
-a version.  Prints TAP.
+dynamic symbol table holds exactly those functions, a file-writing utility
+is not among them, and the soname carries a version.  Prints TAP.
 """
 import re
 import subprocess
@@ -35,6 +35,11 @@ check("only the public API is exported",
       ["%s is exported but not in jopan.h" % s for s in sorted(exported - set(declared))])
 check("the public API is exported",
       ["%s is declared but not exported" % s for s in sorted(set(declared) - exported)])
+
+# Not the library's business: a CMS writes its own files (the report has
+# jopan_document_write_report()).
+check("no general file utilities in the API",
+      ["%s is public" % s for s in ("jopan_write_file_atomic",) if s in declared or s in exported])
 
 dynamic = subprocess.run(["objdump", "-p", library], capture_output=True, text=True,
                          check=True).stdout

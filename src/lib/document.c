@@ -77,6 +77,16 @@ jopan_document_report_json (const JopanDocument *doc)
 }
 
 gboolean
+jopan_document_write_report (const JopanDocument *doc, const char *path, GError **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (doc != NULL && path != NULL, FALSE);
+  json = jopan_document_report_json (doc);
+  return jopan_write_file_atomic (path, json, strlen (json), error);
+}
+
+gboolean
 jopan_format_from_path (const char *path, JopanFormat *format)
 {
   static const struct {

@@ -16,6 +16,11 @@ void jopan_set_error (GError **error, JopanErrorCode code, const char *format, .
  * installed data folder when @data_dir is %NULL. */
 char *jopan_data_dir (const char *data_dir, const char *what);
 
+/* Writes @data to @path through a temporary file and a rename; a message
+ * names @path and its folder, never the temporary file. */
+gboolean jopan_write_file_atomic (const char *path, const char *data, gsize length,
+                                  GError **error);
+
 /* Writes each of @contents (GByteArray*) to the path at the same index:
  * all to temporary files first, then renamed into place, so a failure
  * leaves none of them half-written and replaces none. */

@@ -350,17 +350,20 @@ JOPAN_API
 char *jopan_document_report_json (const JopanDocument *doc);
 
 /**
- * jopan_write_file_atomic:
- * @path: the destination
- * @data: the bytes
- * @length: their number
+ * jopan_document_write_report:
+ * @doc: a document
+ * @path: the report file
  * @error: return location for an error
  *
- * Returns: %TRUE once @data is in place at @path.
+ * Writes jopan_document_report_json() to @path as jopan_document_write()
+ * writes pages: whole or not at all, never replacing a good file with a
+ * partial one.
+ *
+ * Returns: %TRUE on success.
  */
 JOPAN_API
-gboolean jopan_write_file_atomic (const char *path, const char *data, gsize length,
-                                  GError **error);
+gboolean jopan_document_write_report (const JopanDocument *doc, const char *path,
+                                      GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanArticle, jopan_article_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanStyle, jopan_style_free)
