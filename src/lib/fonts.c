@@ -16,9 +16,10 @@ struct _JopanFonts {
 /* Adds the fonts in @dir and its subfolders (to a few levels) file by file.
  * FcConfigAppFontAddDir() would write a cache of the folder, or complain on
  * stderr that it has nowhere to: the library writes nothing on its own, and
- * scanning a dozen fonts takes milliseconds.  Files that are not fonts are
- * skipped by fontconfig; names are sorted, as fontconfig does, so the order
- * of the fonts does not depend on the file system. */
+ * scanning the ten bundled fonts costs about 10 ms more than reading a
+ * cache.  Files that are not fonts are skipped by fontconfig; names are
+ * sorted, as fontconfig does, so the order of the fonts does not depend on
+ * the file system. */
 static int
 compare_names (gconstpointer a, gconstpointer b)
 {

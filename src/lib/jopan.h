@@ -20,6 +20,17 @@
  * no environment variable for them and writes no cache: fontconfig's cache
  * is not used for its private configuration.  Hyphenation patterns come
  * from the system's folder (/usr/share/hyphen).
+ *
+ * Threads: the library keeps no global state of its own, so separate
+ * objects may be used on separate threads at the same time.  Once loaded,
+ * an article and a style are only read (jopan_style_set() is the one
+ * change, and must not run while another thread uses the style): several
+ * threads may lay out with the same ones at once.  A JopanFonts may not be
+ * shared: the Pango font map inside it caches fonts without locking.  Give
+ * each thread its own (jopan_fonts_new() takes some 10 to 30 ms), or hold
+ * one lock around every call that uses the fonts or a document made with
+ * them.  A document belongs to one thread at a time, and writing it uses
+ * the fonts it was laid out with.
  */
 #ifndef JOPAN_H
 #define JOPAN_H
