@@ -11,8 +11,6 @@
  */
 #include "jopan.h"
 
-#include "jopan-config.h"
-
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
