@@ -62,6 +62,7 @@ typedef struct {
 } JopanImageRef;
 
 struct _JopanArticle {
+  gatomicrefcount ref_count; /* documents keep their article alive */
   char *name;      /* the file name used in messages */
   char *id, *lang, *section, *kicker, *headline, *subheadline;
   char *byline, *dateline, *date;
@@ -339,9 +340,9 @@ char *jopan_report_to_json (const JopanReport *report, const GPtrArray *pages);
 struct _JopanDocument {
   GPtrArray *pages;       /* of JopanPage* */
   JopanReport *report;
-  const JopanStyle *style;
-  const JopanArticle *article;
-  JopanFonts *fonts;
+  const JopanStyle *style; /* borrowed while laying out only, then NULL */
+  JopanArticle *article;  /* a reference: boxes point at its photos */
+  JopanFonts *fonts;      /* a reference: the pages' layouts use its faces */
 };
 
 gboolean jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options,
