@@ -47,6 +47,7 @@ typedef struct {
   char *text;      /* UTF-8, newlines only inside quotes */
   GArray *spans;   /* of JopanSpan */
   char *marker;    /* list items: "•" or "3." */
+  guint level;     /* list items: 0, or deeper for a list inside an item */
   guint line;      /* first line in the body text, for messages */
 } JopanBlock;
 

@@ -390,9 +390,11 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
             g_array_index (spans, JopanSpan, i).start += (guint) strlen (lead);
             g_array_index (spans, JopanSpan, i).end += (guint) strlen (lead);
           }
+        /* A nested item steps in by the hang, down to half the column. */
+        double step = MIN (block->level * body->size, width / 2);
         text = g_strconcat (lead, block->text, NULL);
-        t = set_text (lo, JOPAN_PARA_BODY, text, spans, width, -body->size, where);
-        add_paragraph_rows (lo, t, JOPAN_PARA_BODY, 0);
+        t = set_text (lo, JOPAN_PARA_BODY, text, spans, width - step, -body->size, where);
+        add_paragraph_rows (lo, t, JOPAN_PARA_BODY, step);
         *indent_next = FALSE;
         break;
       }
