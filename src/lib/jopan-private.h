@@ -328,7 +328,10 @@ void jopan_report_set_underset (JopanReport *report, int lines);
 void jopan_report_set_copyfit (JopanReport *report, double tracking, int photo_lines,
                                double body_size);
 void jopan_report_add_change (JopanReport *report, const char *format, ...) G_GNUC_PRINTF (2, 3);
-/* Appends @from's findings to @report. */
+/* Lines of @element (a headline, a caption, …) that did not fit their frame. */
+void jopan_report_add_overset_element (JopanReport *report, const char *element, guint lines,
+                                       guint chars);
+/* Appends @from's findings and element oversets to @report. */
 void jopan_report_merge (JopanReport *report, const JopanReport *from);
 guint jopan_report_get_n (const JopanReport *report);
 guint jopan_report_get_overset (const JopanReport *report, guint *chars);
