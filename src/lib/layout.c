@@ -107,26 +107,30 @@ lines_fitting (const Layout *lo, const JopanText *t, JopanParaKind kind, double 
   return (guint) MIN ((double) t->lines->len, floor (room / t->leading + 1e-6) + 1);
 }
 
-/* Keeps the first @keep lines of @t where @element goes; the rest did not
- * fit and is counted as overset of @element (nothing is dropped silently).
- * With @element %NULL the text is shown elsewhere too and is not counted.
- * Returns the lines to draw. */
+/* Counts lines [@from, @to) of @t as overset of @element: they did not
+ * fit where it goes (nothing is dropped silently). */
+static void
+count_overset (Layout *lo, const JopanText *t, guint from, guint to, const char *element)
+{
+  guint chars = 0;
+
+  for (guint i = from; i < to; i++)
+    chars += (guint) g_utf8_strlen (pango_layout_get_text (g_array_index (t->lines, JopanLine, i).layout), -1);
+  jopan_report_add_overset_element (lo->findings, element, to - from, chars);
+  jopan_report_add (lo->findings, "overset", "%s: %s: %u lines (%u characters) do not fit the %s",
+                    lo->article->name, element, to - from, chars, lo->slot ? "slot" : "page");
+}
+
+/* Keeps the first @keep lines of @t where @element goes and counts the
+ * rest as its overset; with @element %NULL the text is shown in full
+ * elsewhere and is not counted.  Returns the lines to draw. */
 static guint
 keep_lines (Layout *lo, const JopanText *t, guint keep, const char *element)
 {
-  guint chars = 0, cut;
-
   if (keep >= t->lines->len)
     return t->lines->len;
-  cut = t->lines->len - keep;
-  for (guint i = keep; i < t->lines->len; i++)
-    chars += (guint) g_utf8_strlen (pango_layout_get_text (g_array_index (t->lines, JopanLine, i).layout), -1);
   if (element)
-    {
-      jopan_report_add_overset_element (lo->findings, element, cut, chars);
-      jopan_report_add (lo->findings, "overset", "%s: %s: %u lines (%u characters) do not fit the %s",
-                        lo->article->name, element, cut, chars, lo->slot ? "slot" : "page");
-    }
+    count_overset (lo, t, keep, t->lines->len, element);
   return keep;
 }
 
@@ -701,8 +705,20 @@ measure_fit (Layout *lo)
     }
   lo->overset_photos = 0;
   for (guint i = 0; i < lo->holes->len; i++)
-    if (g_array_index (lo->holes, Hole, i).page < 0)
+    {
+      const Photo *ph = &g_array_index (lo->holes, Hole, i).photo;
+      g_autofree char *credit = g_strdup_printf ("images[%d].credit", ph->index);
+      g_autofree char *caption = g_strdup_printf ("images[%d].caption", ph->index);
+
+      if (g_array_index (lo->holes, Hole, i).page >= 0)
+        continue;
+      /* A photo left out takes its credit and caption with it. */
       lo->overset_photos++;
+      if (ph->credit_lines > 0)
+        count_overset (lo, ph->credit, 0, ph->credit_lines, credit);
+      if (ph->caption_lines > 0)
+        count_overset (lo, ph->caption, 0, ph->caption_lines, caption);
+    }
   lo->underset_lines = 0;
   if (lo->slot && lo->n_placed == lo->rows->len)
     {
