@@ -89,6 +89,12 @@ def long_header_parts(tmp):
     expect_nothing_lost(tmp, "parts", article, cut=("deck",))
 
 
+def long_byline_and_subhead(tmp):
+    article = {"headline": "Bylines", "byline": numbered("b", 1500),
+               "body": body(3) + "\n\n## " + numbered("s", 1500) + "\n\n" + body(3)}
+    expect_nothing_lost(tmp, "byline", article)
+
+
 def long_captions(tmp, *args):
     article = {"headline": "Captions", "body": body(30),
                "images": [photo("harbour-dawn.jpg", "lead " + numbered("c", 300), "Credit"),
@@ -136,6 +142,7 @@ def main():
         for name, fn, *args in [
             ("headline longer than the page", long_headline),
             ("kicker, deck and byline longer than the page", long_header_parts),
+            ("byline and subhead taller than a column", long_byline_and_subhead),
             ("captions and credits longer than their room, on a page", long_captions),
             ("captions and credits longer than their room, in a slot", long_captions,
              "--slot", "3:60"),

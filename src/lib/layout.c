@@ -371,7 +371,8 @@ add_paragraph_rows (Layout *lo, JopanText *t, JopanParaKind kind, double indent)
     }
 }
 
-/* A block set at its own leading: one row, its last baseline on the grid. */
+/* A block set at its own leading: one row, its last baseline on the grid.
+ * Returns the row, or %NULL if the block was too tall and became a row a line. */
 static Row *
 add_block_row (Layout *lo, JopanText *t, JopanParaKind kind)
 {
@@ -383,6 +384,13 @@ add_block_row (Layout *lo, JopanText *t, JopanParaKind kind)
 
   while ((bands - 1) * g->pitch + g->base_offset - body - ascent_of (p) < p->space_before - 1e-6)
     bands++;
+  if (bands > g->bands / 2)
+    {
+      /* Too tall to move whole (a hostile byline or subhead): it runs
+       * through the columns a line a band, so no column is too short. */
+      add_paragraph_rows (lo, t, kind, 0);
+      return NULL;
+    }
   row = add_row (lo, t, 0, t->lines->len, kind, bands);
   row->offset = (bands - 1) * g->pitch + g->base_offset - body;
   /* At a column's top the space before it is not needed. */
@@ -501,7 +509,8 @@ build_rows (Layout *lo)
       JopanText *t = set_text (lo, JOPAN_PARA_BYLINE, a->byline, NULL, lo->grid.column_width, 0,
                                "byline");
       Row *row = add_block_row (lo, t, JOPAN_PARA_BYLINE);
-      row->bands += 1; /* a band of air before the text */
+      if (row)
+        row->bands += 1; /* a band of air before the text */
     }
   for (guint i = 0; i < a->blocks->len; i++)
     add_block (lo, g_ptr_array_index (a->blocks, i), i, &indent_next);
