@@ -84,8 +84,7 @@ draw_text (Layout *lo, JopanPage *page, const JopanText *t, JopanParaKind kind, 
   double baseline = top + ascent_of (p);
 
   for (guint i = 0; i < t->lines->len; i++, baseline += t->leading)
-    jopan_page_add_line (page, jopan_para_names[kind], &g_array_index (t->lines, JopanLine, i), x,
-                         baseline, p->color);
+    jopan_page_add_line (page, jopan_para_names[kind], t, i, x, baseline, p->color);
   return baseline - t->leading + descent_of (p);
 }
 
@@ -140,7 +139,8 @@ place_folio (Layout *lo, JopanPage *page, int number)
       JopanLine *line;
       r = set_text (lo, JOPAN_PARA_FOLIO, date, NULL, g->width / 2, 0, where);
       line = &g_array_index (r->lines, JopanLine, 0);
-      jopan_page_add_line (page, "folio", line, g->x0 + g->width - line->width - line->x,
+      r->para = 1;
+      jopan_page_add_line (page, "folio", r, 0, g->x0 + g->width - line->width - line->x,
                            g->y0 + ascent_of (&right), p->color);
     }
   bottom += 3;
@@ -215,12 +215,14 @@ photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, i
     {
       const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_CREDIT];
       ph->credit = set_text (lo, JOPAN_PARA_CREDIT, image->credit, NULL, width, 0, where);
+      ph->credit->para = index;
       below += ph->credit->lines->len * p->leading + 1;
     }
   if (image->caption && *image->caption)
     {
       const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_CAPTION];
       ph->caption = set_text (lo, JOPAN_PARA_CAPTION, image->caption, NULL, width, 0, where);
+      ph->caption->para = index;
       below += ph->caption->lines->len * p->leading;
     }
   ph->bands = ph->frame_bands + bands_for (g, below) + 1;
@@ -365,7 +367,7 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
   g_autofree char *where = g_strdup_printf ("body line %u", block->line);
   g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
   g_autofree char *text = NULL;
-  JopanText *t;
+  JopanText *t = NULL;
 
   switch (block->kind)
     {
@@ -404,6 +406,8 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
       *indent_next = TRUE;
       break;
     }
+  if (t)
+    t->para = (int) index;
 }
 
 static void
@@ -441,8 +445,8 @@ draw_row (Layout *lo, JopanPage *page, const Row *row, int column, int band)
                            y, 1.5, p->color);
     }
   for (guint i = 0; i < row->count; i++, baseline += row->text->leading)
-    jopan_page_add_line (page, jopan_para_names[row->kind], &g_array_index (row->text->lines, JopanLine, row->first + i),
-                         x, baseline, p->color);
+    jopan_page_add_line (page, jopan_para_names[row->kind], row->text, row->first + i, x, baseline,
+                         p->color);
   if (row->rule_below)
     {
       double y = band_y (g, band + row->bands) - p->space_after;
