@@ -9,6 +9,9 @@
  * body lines on one baseline grid, photos undistorted and whole grid lines
  * tall, nothing outside the page or over a photo, no widows or orphans, no
  * subhead at a column's foot, no pull quote split, balanced last columns.
+ * These read the display list's true line widths and each line's paragraph
+ * and line number, and /rules/ breaks each rule on purpose in a real layout
+ * to see its check fail.
  */
 #include "jopan-private.h"
 
@@ -380,26 +383,42 @@ dump (const JopanDocument *doc)
   return g_string_free (out, FALSE);
 }
 
+/* Lays out tests/layouts/@name.json with its args; sets *@style. */
+static JopanDocument *
+lay_out_case (const char *name, JopanFonts *fonts, JopanStyle **style, JopanArticle **article)
+{
+  g_autofree char *json = g_strdup_printf ("%s.json", name);
+  g_autofree char *args_path = g_strdup_printf ("%s.args", name);
+  g_autofree char *args = NULL;
+  g_autoptr (GError) error = NULL;
+  JopanLayoutOptions options = { 0 };
+  JopanDocument *doc;
+
+  *style = jopan_style_load ("berliner", &error);
+  g_assert_no_error (error);
+  *article = jopan_article_load (json, &error);
+  g_assert_no_error (error);
+  if (g_file_get_contents (args_path, &args, NULL, NULL))
+    apply_args (args, style, &options);
+  doc = jopan_document_new_full (fonts, *style, *article, &options, &error);
+  g_assert_no_error (error);
+  return doc;
+}
+
 static void
 test_case (gconstpointer data)
 {
   const char *name = data;
-  g_autofree char *json = g_strdup_printf ("%s.json", name);
-  g_autofree char *args_path = g_strdup_printf ("%s.args", name);
   g_autofree char *expected_path = g_strdup_printf ("%s.expected", name);
-  g_autofree char *args = NULL, *expected = NULL, *actual = NULL;
+  g_autofree char *expected = NULL, *actual = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
-  g_autoptr (JopanArticle) article = jopan_article_load (json, &error);
   g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
+  g_autoptr (JopanStyle) style = NULL;
+  g_autoptr (JopanArticle) article = NULL;
   g_autoptr (JopanDocument) doc = NULL;
-  JopanLayoutOptions options = { 0 };
 
   g_assert_no_error (error);
-  if (g_file_get_contents (args_path, &args, NULL, NULL))
-    apply_args (args, &style, &options);
-  doc = jopan_document_new_full (fonts, style, article, &options, &error);
-  g_assert_no_error (error);
+  doc = lay_out_case (name, fonts, &style, &article);
   for (guint i = 0; i < doc->pages->len; i++)
     check_page_rules (g_ptr_array_index (doc->pages, i), style);
   check_story_rules (doc->pages, style);
@@ -419,6 +438,201 @@ test_case (gconstpointer data)
       g_error ("%s: the layout differs from %s; the new one is in %s", name, expected_path,
                actual_path);
     }
+}
+
+/* ---- the checks can fail: real layouts, one rule broken on purpose ------------ */
+
+typedef struct {
+  JopanFonts *fonts;
+  JopanStyle *style;
+  JopanArticle *article;
+  JopanDocument *doc;
+  JopanPage *page;              /* page 1 */
+} Mutant;
+
+static void
+mutant_init (Mutant *m, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+
+  m->fonts = jopan_fonts_new (NULL, &error);
+  g_assert_no_error (error);
+  m->doc = lay_out_case (name, m->fonts, &m->style, &m->article);
+  m->page = g_ptr_array_index (m->doc->pages, 0);
+  /* Every rule holds before the mutation. */
+  check_story_rules (m->doc->pages, m->style);
+}
+
+static void
+mutant_clear (Mutant *m)
+{
+  jopan_document_free (m->doc);
+  jopan_article_free (m->article);
+  jopan_style_free (m->style);
+  jopan_fonts_free (m->fonts);
+}
+
+static JopanBox *
+find_line (const Mutant *m, const char *role, int para, int line)
+{
+  for (guint i = 0; i < m->page->boxes->len; i++)
+    {
+      JopanBox *b = &g_array_index (m->page->boxes, JopanBox, i);
+      if (b->kind == JOPAN_BOX_TEXT && strcmp (b->role, role) == 0 && b->para == para
+          && b->para_line == line)
+        return b;
+    }
+  return NULL;
+}
+
+/* The first line of @role on page 1 that is line @line (from the end if
+ * negative) of a paragraph of @min_lines or more, in a column from
+ * @min_column to @max_column, with its neighbour @next (±1) in the same column. */
+static JopanBox *
+pick_line (const Mutant *m, const char *role, int line, int min_lines, int min_column,
+           int max_column, int next)
+{
+  for (guint i = 0; i < m->page->boxes->len; i++)
+    {
+      JopanBox *b = &g_array_index (m->page->boxes, JopanBox, i);
+      int c = column_of (m->style, b->x);
+      const JopanBox *n;
+      if (b->kind != JOPAN_BOX_TEXT || strcmp (b->role, role) != 0 || b->para_lines < min_lines
+          || b->para_line != (line >= 0 ? line : b->para_lines + line) || c < min_column
+          || c > max_column)
+        continue;
+      n = find_line (m, role, b->para, b->para_line + next);
+      if (next == 0 || (n && column_of (m->style, n->x) == c))
+        return b;
+    }
+  g_error ("no %s line to mutate", role);
+}
+
+/* Moves @b to the head (or the foot) of grid column @column on page 1. */
+static void
+move_line (const Mutant *m, JopanBox *b, int column, gboolean head)
+{
+  double top = G_MAXDOUBLE, foot = 0;
+
+  for (guint i = 0; i < m->page->boxes->len; i++)
+    {
+      const JopanBox *o = &g_array_index (m->page->boxes, JopanBox, i);
+      if (is_running (o) && column_of (m->style, o->x) == column)
+        top = MIN (top, o->y), foot = MAX (foot, o->y);
+    }
+  g_assert_cmpfloat (foot, >, 0);
+  b->x += column_left (m->style, column) - column_left (m->style, column_of (m->style, b->x));
+  b->y = head ? top - m->style->baseline : foot + m->style->baseline;
+}
+
+static void
+assert_fails (const Mutant *m, Check check, const char *expected)
+{
+  g_autofree char *broken = check (m->doc->pages, m->style);
+
+  g_assert_nonnull (broken);
+  g_test_message ("the check fails as it should: %s", broken);
+  g_assert_nonnull (strstr (broken, expected));
+}
+
+static void
+test_mutant_widow (void)
+{
+  Mutant m;
+  JopanBox *b;
+
+  mutant_init (&m, "keeps");
+  /* A paragraph's last line moved alone to the head of the next column. */
+  b = pick_line (&m, "body", -1, 3, 0, m.style->columns - 2, -1);
+  move_line (&m, b, column_of (m.style, b->x) + 1, TRUE);
+  assert_fails (&m, check_widows, "widow");
+  mutant_clear (&m);
+}
+
+static void
+test_mutant_orphan (void)
+{
+  Mutant m;
+  JopanBox *b;
+
+  mutant_init (&m, "keeps");
+  /* A paragraph's first line moved alone to the foot of the column before. */
+  b = pick_line (&m, "body", 0, 3, 1, m.style->columns - 1, 1);
+  move_line (&m, b, column_of (m.style, b->x) - 1, FALSE);
+  assert_fails (&m, check_orphans, "orphan");
+  mutant_clear (&m);
+}
+
+static void
+test_mutant_subhead_foot (void)
+{
+  Mutant m;
+  JopanBox *b;
+
+  mutant_init (&m, "keeps");
+  b = pick_line (&m, "subhead", 0, 1, 1, m.style->columns - 1, 0);
+  move_line (&m, b, column_of (m.style, b->x) - 1, FALSE);
+  assert_fails (&m, check_subhead_keeps, "subhead at a column's foot");
+  mutant_clear (&m);
+}
+
+static void
+test_mutant_subhead_parted (void)
+{
+  Mutant m;
+  JopanBox *s, *b;
+
+  mutant_init (&m, "keeps");
+  /* The subhead stays; the first line after it goes to the next column's
+   * head (the paragraph is long, so no orphan or widow hides the keep). */
+  s = pick_line (&m, "subhead", 0, 1, 0, m.style->columns - 2, 0);
+  b = find_line (&m, "body", s->para + 1, 0);
+  g_assert_nonnull (b);
+  move_line (&m, b, column_of (m.style, s->x) + 1, TRUE);
+  assert_fails (&m, check_subhead_keeps, "parted");
+  mutant_clear (&m);
+}
+
+static void
+test_mutant_split_quote (void)
+{
+  Mutant m;
+  JopanBox *b;
+  int c;
+
+  mutant_init (&m, "quote");
+  b = pick_line (&m, "quote", -1, 2, 0, m.style->columns - 1, -1);
+  c = column_of (m.style, b->x);
+  move_line (&m, b, c + 1 < m.style->columns ? c + 1 : c - 1, c + 1 < m.style->columns);
+  assert_fails (&m, check_quotes, "pull quote split");
+  mutant_clear (&m);
+}
+
+static void
+test_mutant_wide_line (void)
+{
+  Mutant m;
+  JopanBox *b;
+
+  mutant_init (&m, "keeps");
+  b = pick_line (&m, "body", 1, 3, 0, m.style->columns - 1, 0);
+  b->true_width = b->measure + 2;
+  assert_fails (&m, check_overflow, "wider than its measure");
+  mutant_clear (&m);
+}
+
+static void
+test_mutant_line_out_of_column (void)
+{
+  Mutant m;
+  JopanBox *b;
+
+  mutant_init (&m, "keeps");
+  /* A justified line as wide as its measure, drawn 3 pt to the right. */
+  b = pick_line (&m, "body", 1, 3, 0, m.style->columns - 1, 0);
+  b->x += 3;
+  assert_fails (&m, check_overflow, "outside its column");
+  mutant_clear (&m);
 }
 
 static int
@@ -447,5 +661,12 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/layout/%s", (char *) g_ptr_array_index (names, i));
       g_test_add_data_func (path, g_ptr_array_index (names, i), test_case);
     }
+  g_test_add_func ("/rules/widow", test_mutant_widow);
+  g_test_add_func ("/rules/orphan", test_mutant_orphan);
+  g_test_add_func ("/rules/subhead-foot", test_mutant_subhead_foot);
+  g_test_add_func ("/rules/subhead-parted", test_mutant_subhead_parted);
+  g_test_add_func ("/rules/split-quote", test_mutant_split_quote);
+  g_test_add_func ("/rules/wide-line", test_mutant_wide_line);
+  g_test_add_func ("/rules/line-out-of-column", test_mutant_line_out_of_column);
   return g_test_run ();
 }
