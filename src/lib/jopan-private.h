@@ -190,15 +190,20 @@ typedef struct {
   PangoLayout *layout;    /* shared by the lines of one paragraph */
   int index;              /* the line's number in the layout */
   double x;               /* offset of the line's origin from the frame's left */
-  double width;           /* advance of the line */
+  double width;           /* advance of the line, at most the measure (for placing it) */
   gboolean hyphen;        /* ends with a hyphen the breaker added */
   gboolean inner;         /* broken inside a Korean word */
   double ratio;           /* how far its spaces stretched (> 0) or shrank (< 0) */
+  double measure;         /* the width it was set to */
+  double true_width;      /* the advance of its glyphs as set, never capped: a check
+                           * compares it with the measure */
 } JopanLine;
 
 typedef struct {
   GArray *lines;          /* of JopanLine */
   double leading;
+  int para;               /* for checks and dumps: the body block's index, the photo's
+                           * for a caption or credit, else 0 */
 } JopanText;
 
 typedef struct {
@@ -280,7 +285,11 @@ typedef struct {
   double line_width;      /* rules */
   double color[3];
   PangoLayout *layout;    /* text (a reference) */
-  int line;
+  int line;               /* text: the line in @layout */
+  double measure, true_width; /* text: see JopanLine */
+  /* Text: which paragraph (JopanText.para of @role) and which of its
+   * @para_lines lines, so that checks see a paragraph across columns. */
+  int para, para_line, para_lines;
   const JopanImageRef *image;     /* images: borrowed from the article */
   double src_x, src_y, src_w, src_h; /* the part of the photo in the frame, pixels */
 } JopanBox;
@@ -305,7 +314,8 @@ typedef struct {
 
 JopanPage *jopan_page_new (double width, double height, int number);
 void jopan_page_free (JopanPage *page);
-void jopan_page_add_line (JopanPage *page, const char *role, const JopanLine *line,
+/* Adds line @index of @text. */
+void jopan_page_add_line (JopanPage *page, const char *role, const JopanText *text, guint index,
                           double x, double baseline, const double color[3]);
 void jopan_page_add_rule (JopanPage *page, double x0, double y0, double x1, double y1,
                           double width, const double color[3]);

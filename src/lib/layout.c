@@ -88,8 +88,7 @@ draw_lines (Layout *lo, JopanPage *page, const JopanText *t, guint count, JopanP
   double baseline = top + ascent_of (p);
 
   for (guint i = 0; i < count && i < t->lines->len; i++, baseline += t->leading)
-    jopan_page_add_line (page, jopan_para_names[kind], &g_array_index (t->lines, JopanLine, i), x,
-                         baseline, p->color);
+    jopan_page_add_line (page, jopan_para_names[kind], t, i, x, baseline, p->color);
   return baseline - t->leading + descent_of (p);
 }
 
@@ -188,7 +187,8 @@ place_folio (Layout *lo, JopanPage *page, int number)
       r = set_text (lo, JOPAN_PARA_FOLIO, date, NULL, g->width / 2, 0, where);
       keep_lines (lo, r, 1, number == 1 ? "date" : NULL);
       line = &g_array_index (r->lines, JopanLine, 0);
-      jopan_page_add_line (page, "folio", line, g->x0 + g->width - line->width - line->x,
+      r->para = 1;
+      jopan_page_add_line (page, "folio", r, 0, g->x0 + g->width - line->width - line->x,
                            g->y0 + ascent_of (&right), p->color);
     }
   bottom += 3;
@@ -273,9 +273,15 @@ photo_set_texts (Layout *lo, Photo *ph, double width, int room, const char *wher
   guint credit_keep, caption_keep;
 
   if (ph->image->credit && *ph->image->credit)
-    ph->credit = set_text (lo, JOPAN_PARA_CREDIT, ph->image->credit, NULL, width, 0, where);
+    {
+      ph->credit = set_text (lo, JOPAN_PARA_CREDIT, ph->image->credit, NULL, width, 0, where);
+      ph->credit->para = ph->index;
+    }
   if (ph->image->caption && *ph->image->caption)
-    ph->caption = set_text (lo, JOPAN_PARA_CAPTION, ph->image->caption, NULL, width, 0, where);
+    {
+      ph->caption = set_text (lo, JOPAN_PARA_CAPTION, ph->image->caption, NULL, width, 0, where);
+      ph->caption->para = ph->index;
+    }
   ph->credit_lines = ph->credit ? ph->credit->lines->len : 0;
   ph->caption_lines = ph->caption ? ph->caption->lines->len : 0;
   while (min_frame + bands_for (&lo->grid, photo_below (lo, ph)) + 1 > room
@@ -455,7 +461,7 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
   g_autofree char *where = g_strdup_printf ("body line %u", block->line);
   g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
   g_autofree char *text = NULL;
-  JopanText *t;
+  JopanText *t = NULL;
 
   switch (block->kind)
     {
@@ -496,6 +502,8 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
       *indent_next = TRUE;
       break;
     }
+  if (t)
+    t->para = (int) index;
 }
 
 static void
@@ -534,8 +542,8 @@ draw_row (Layout *lo, JopanPage *page, const Row *row, int column, int band)
                            y, 1.5, p->color);
     }
   for (guint i = 0; i < row->count; i++, baseline += row->text->leading)
-    jopan_page_add_line (page, jopan_para_names[row->kind], &g_array_index (row->text->lines, JopanLine, row->first + i),
-                         x, baseline, p->color);
+    jopan_page_add_line (page, jopan_para_names[row->kind], row->text, row->first + i, x, baseline,
+                         p->color);
   if (row->rule_below)
     {
       double y = band_y (g, band + row->bands) - p->space_after;

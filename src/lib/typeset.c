@@ -484,11 +484,12 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
       double offset = i == 0 ? MAX (indent, 0) : MAX (-indent, 0);
       double measure = width - offset;
       JopanLine line = { set_line (ts, p, text, spans, b, measure, &bp), 0, offset, 0,
-                         b->hyphen, b->inner, b->ratio };
+                         b->hyphen, b->inner, b->ratio, measure, 0 };
       PangoRectangle logical;
 
       pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
-      line.width = logical.width / (double) PANGO_SCALE;
+      line.width = line.true_width = logical.width / (double) PANGO_SCALE;
+      line.measure = measure;
       if ((p->align == JOPAN_ALIGN_JUSTIFY && !b->last) || line.width > measure)
         line.width = measure;
       else if (p->align == JOPAN_ALIGN_CENTER)
