@@ -139,12 +139,42 @@ test_errors (void)
                 "images[0].src: photo \"README.md\" is not a readable image");
 }
 
+/* Lists inside list items keep their markers, one level deeper; a list
+ * inside a pull quote keeps its markers on lines of their own. */
+static void
+test_nested_lists (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanArticle) a = load (
+      "{\"headline\": \"H\", \"body\": \"- outer\\n  - inner one\\n  - inner two\\n    1. deepest\\n- last\\n\\n"
+      "> quoted:\\n> - first\\n> - second\"}",
+      &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (a->blocks->len, ==, 6);
+  g_assert_cmpstr (block (a, 0)->marker, ==, "•");
+  g_assert_cmpstr (block (a, 0)->text, ==, "outer");
+  g_assert_cmpuint (block (a, 0)->level, ==, 0);
+  g_assert_cmpstr (block (a, 1)->marker, ==, "–");
+  g_assert_cmpstr (block (a, 1)->text, ==, "inner one");
+  g_assert_cmpuint (block (a, 1)->level, ==, 1);
+  g_assert_cmpstr (block (a, 2)->text, ==, "inner two");
+  g_assert_cmpstr (block (a, 3)->marker, ==, "1.");
+  g_assert_cmpstr (block (a, 3)->text, ==, "deepest");
+  g_assert_cmpuint (block (a, 3)->level, ==, 2);
+  g_assert_cmpstr (block (a, 4)->text, ==, "last");
+  g_assert_cmpuint (block (a, 4)->level, ==, 0);
+  g_assert_cmpint (block (a, 5)->kind, ==, JOPAN_BLOCK_QUOTE);
+  g_assert_cmpstr (block (a, 5)->text, ==, "quoted:\n• first\n• second");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/article/fields", test_fields);
   g_test_add_func ("/article/body", test_body);
+  g_test_add_func ("/article/nested-lists", test_nested_lists);
   g_test_add_func ("/article/unknown-key", test_unknown_key_warns);
   g_test_add_func ("/article/errors", test_errors);
   return g_test_run ();

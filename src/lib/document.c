@@ -17,15 +17,19 @@ jopan_document_new_full (JopanFonts *fonts, const JopanStyle *style, const Jopan
   g_autoptr (JopanDocument) doc = g_new0 (JopanDocument, 1);
 
   g_return_val_if_fail (fonts != NULL && style != NULL && article != NULL, NULL);
-  doc->fonts = fonts;
+  /* The document outlives its inputs: the caller may free them once it
+   * exists.  The style is copied into the layout's parameters; the article
+   * (its photos) and the fonts are still used when writing. */
+  doc->fonts = jopan_fonts_ref (fonts);
   doc->style = style;
-  doc->article = article;
+  doc->article = jopan_article_ref ((JopanArticle *) article);
   doc->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
   doc->report = jopan_report_new ();
   for (const char *const *w = jopan_article_get_warnings (article); *w; w++)
     jopan_report_add (doc->report, "warning", "%s", *w);
   if (!jopan_layout_article (doc, options, error))
     return NULL;
+  doc->style = NULL;
   return g_steal_pointer (&doc);
 }
 
@@ -37,6 +41,8 @@ jopan_document_free (JopanDocument *doc)
   if (doc->pages)
     g_ptr_array_unref (doc->pages);
   jopan_report_free (doc->report);
+  jopan_article_free (doc->article);
+  jopan_fonts_free (doc->fonts);
   g_free (doc);
 }
 

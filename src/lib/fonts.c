@@ -7,6 +7,7 @@
 #include <pango/pangofc-fontmap.h>
 
 struct _JopanFonts {
+  gatomicrefcount ref_count;
   FcConfig *config;
   PangoFontMap *map;
   GHashTable *hangul;   /* family name → GINT (1 covers Hangul, 2 does not) */
@@ -91,6 +92,7 @@ jopan_fonts_new (const char *const *extra_dirs, const char *data_dir, GError **e
       return NULL;
     }
   fonts = g_new0 (JopanFonts, 1);
+  g_atomic_ref_count_init (&fonts->ref_count);
   fonts->config = config;
   fonts->map = pango_cairo_font_map_new_for_font_type (CAIRO_FONT_TYPE_FT);
   fonts->hangul = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -99,10 +101,18 @@ jopan_fonts_new (const char *const *extra_dirs, const char *data_dir, GError **e
   return fonts;
 }
 
+JopanFonts *
+jopan_fonts_ref (JopanFonts *fonts)
+{
+  g_return_val_if_fail (fonts != NULL, NULL);
+  g_atomic_ref_count_inc (&fonts->ref_count);
+  return fonts;
+}
+
 void
 jopan_fonts_free (JopanFonts *fonts)
 {
-  if (fonts == NULL)
+  if (fonts == NULL || !g_atomic_ref_count_dec (&fonts->ref_count))
     return;
   g_object_unref (fonts->map);
   g_hash_table_unref (fonts->hangul);

@@ -52,6 +52,7 @@ typedef struct {
   char *text;      /* UTF-8, newlines only inside quotes */
   GArray *spans;   /* of JopanSpan */
   char *marker;    /* list items: "•" or "3." */
+  guint level;     /* list items: 0, or deeper for a list inside an item */
   guint line;      /* first line in the body text, for messages */
 } JopanBlock;
 
@@ -67,6 +68,7 @@ typedef struct {
 } JopanImageRef;
 
 struct _JopanArticle {
+  gatomicrefcount ref_count; /* documents keep their article alive */
   char *name;      /* the file name used in messages */
   char *id, *lang, *section, *kicker, *headline, *subheadline;
   char *byline, *dateline, *date;
@@ -193,15 +195,20 @@ typedef struct {
   PangoLayout *layout;    /* shared by the lines of one paragraph */
   int index;              /* the line's number in the layout */
   double x;               /* offset of the line's origin from the frame's left */
-  double width;           /* advance of the line */
+  double width;           /* advance of the line, at most the measure (for placing it) */
   gboolean hyphen;        /* ends with a hyphen the breaker added */
   gboolean inner;         /* broken inside a Korean word */
   double ratio;           /* how far its spaces stretched (> 0) or shrank (< 0) */
+  double measure;         /* the width it was set to */
+  double true_width;      /* the advance of its glyphs as set, never capped: a check
+                           * compares it with the measure */
 } JopanLine;
 
 typedef struct {
   GArray *lines;          /* of JopanLine */
   double leading;
+  int para;               /* for checks and dumps: the body block's index, the photo's
+                           * for a caption or credit, else 0 */
 } JopanText;
 
 typedef struct {
@@ -283,7 +290,11 @@ typedef struct {
   double line_width;      /* rules */
   double color[3];
   PangoLayout *layout;    /* text (a reference) */
-  int line;
+  int line;               /* text: the line in @layout */
+  double measure, true_width; /* text: see JopanLine */
+  /* Text: which paragraph (JopanText.para of @role) and which of its
+   * @para_lines lines, so that checks see a paragraph across columns. */
+  int para, para_line, para_lines;
   const JopanImageRef *image;     /* images: borrowed from the article */
   double src_x, src_y, src_w, src_h; /* the part of the photo in the frame, pixels */
 } JopanBox;
@@ -308,7 +319,8 @@ typedef struct {
 
 JopanPage *jopan_page_new (double width, double height, int number);
 void jopan_page_free (JopanPage *page);
-void jopan_page_add_line (JopanPage *page, const char *role, const JopanLine *line,
+/* Adds line @index of @text. */
+void jopan_page_add_line (JopanPage *page, const char *role, const JopanText *text, guint index,
                           double x, double baseline, const double color[3]);
 void jopan_page_add_rule (JopanPage *page, double x0, double y0, double x1, double y1,
                           double width, const double color[3]);
@@ -331,7 +343,10 @@ void jopan_report_set_underset (JopanReport *report, int lines);
 void jopan_report_set_copyfit (JopanReport *report, double tracking, int photo_lines,
                                double body_size);
 void jopan_report_add_change (JopanReport *report, const char *format, ...) G_GNUC_PRINTF (2, 3);
-/* Appends @from's findings to @report. */
+/* Lines of @element (a headline, a caption, …) that did not fit their frame. */
+void jopan_report_add_overset_element (JopanReport *report, const char *element, guint lines,
+                                       guint chars);
+/* Appends @from's findings and element oversets to @report. */
 void jopan_report_merge (JopanReport *report, const JopanReport *from);
 guint jopan_report_get_n (const JopanReport *report);
 guint jopan_report_get_overset (const JopanReport *report, guint *chars);
@@ -344,9 +359,9 @@ char *jopan_report_to_json (const JopanReport *report, const GPtrArray *pages);
 struct _JopanDocument {
   GPtrArray *pages;       /* of JopanPage* */
   JopanReport *report;
-  const JopanStyle *style;
-  const JopanArticle *article;
-  JopanFonts *fonts;
+  const JopanStyle *style; /* borrowed while laying out only, then NULL */
+  JopanArticle *article;  /* a reference: boxes point at its photos */
+  JopanFonts *fonts;      /* a reference: the pages' layouts use its faces */
   gint64 date;            /* for the PDF's metadata, seconds since 1970; 0: a fixed date */
 };
 

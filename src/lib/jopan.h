@@ -101,6 +101,18 @@ JOPAN_API
 JopanArticle *jopan_article_load_from_data (const char *data, gssize length,
                                             const char *name, const char *base_dir,
                                             GError **error);
+/**
+ * jopan_article_ref:
+ * @article: an article
+ *
+ * Takes another reference: documents laid out from @article keep one, so
+ * the caller may free its own as soon as the document exists.
+ *
+ * Returns: (transfer full): @article
+ */
+JOPAN_API
+JopanArticle *jopan_article_ref (JopanArticle *article);
+/* Releases one reference; the last frees the article. */
 JOPAN_API
 void jopan_article_free (JopanArticle *article);
 
@@ -199,6 +211,17 @@ gboolean jopan_length_parse (const char *text, double em, double *points);
 JOPAN_API
 JopanFonts *jopan_fonts_new (const char *const *extra_dirs, const char *data_dir,
                              GError **error);
+/**
+ * jopan_fonts_ref:
+ * @fonts: a font set
+ *
+ * Takes another reference (documents keep one while they exist).
+ *
+ * Returns: (transfer full): @fonts
+ */
+JOPAN_API
+JopanFonts *jopan_fonts_ref (JopanFonts *fonts);
+/* Releases one reference; the last frees the font set. */
 JOPAN_API
 void jopan_fonts_free (JopanFonts *fonts);
 
@@ -229,7 +252,9 @@ gboolean jopan_format_from_path (const char *path, JopanFormat *format);
  * @error: return location for an error
  *
  * Typesets and lays out @article on as many pages as it needs.  Findings
- * (missing glyphs, overset, ignored markup) go to the report.
+ * (missing glyphs, overset, ignored markup) go to the report.  The
+ * document keeps what it needs of its inputs (a reference to @article and
+ * @fonts; nothing of @style), so they may be freed while it lives.
  *
  * Returns: (transfer full): the laid-out document, or %NULL with @error set.
  */

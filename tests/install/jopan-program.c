@@ -2,16 +2,15 @@
  * installed libjopan with `pkg-config --cflags --libs jopan-1`, used as a
  * CMS would use it:
  *
- *   jopan-program ARTICLE.json DATA_DIR OUT.pdf REPORT.json [--keep-inputs]
+ *   jopan-program ARTICLE.json DATA_DIR OUT.pdf REPORT.json
  *
  * It loads an article and a style, lays the article out, frees the article
- * and the style (unless --keep-inputs), and only then writes the PDF and
- * the report: a document must own, or hold a reference to, what it renders.
+ * and the style, and only then writes the PDF and the report: a document
+ * holds on to what it renders.
  */
 #include <jopan.h>
 
 #include <stdio.h>
-#include <string.h>
 
 #if !JOPAN_CHECK_VERSION(0, 1, 0) || JOPAN_CHECK_VERSION(JOPAN_MAJOR_VERSION + 1, 0, 0)
 #error "JOPAN_CHECK_VERSION does not match the version macros"
@@ -32,12 +31,10 @@ main (int argc, char **argv)
   g_autoptr (JopanDocument) doc = NULL;
   JopanArticle *article;
   JopanStyle *style;
-  gboolean keep_inputs = argc == 6 && strcmp (argv[5], "--keep-inputs") == 0;
 
-  if (argc != 5 && !keep_inputs)
+  if (argc != 5)
     {
-      fprintf (stderr, "usage: jopan-program ARTICLE.json DATA_DIR OUT.pdf REPORT.json "
-                       "[--keep-inputs]\n");
+      fprintf (stderr, "usage: jopan-program ARTICLE.json DATA_DIR OUT.pdf REPORT.json\n");
       return 2;
     }
   article = jopan_article_load (argv[1], &error);
@@ -52,20 +49,12 @@ main (int argc, char **argv)
   doc = jopan_document_new (fonts, style, article, &error);
   if (doc == NULL)
     return fail ("layout", error);
-  if (!keep_inputs)
-    {
-      jopan_article_free (article);
-      jopan_style_free (style);
-    }
+  jopan_article_free (article);
+  jopan_style_free (style);
   if (!jopan_document_write (doc, argv[3], JOPAN_FORMAT_PDF, 150, &error))
     return fail ("write", error);
   if (!jopan_document_write_report (doc, argv[4], &error))
     return fail ("report", error);
   printf ("jopan %s: %u page(s)\n", JOPAN_VERSION_STRING, jopan_document_get_n_pages (doc));
-  if (keep_inputs)
-    {
-      jopan_article_free (article);
-      jopan_style_free (style);
-    }
   return 0;
 }
