@@ -2,6 +2,8 @@
 #include "jopan-private.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 
@@ -81,4 +83,77 @@ jopan_write_files_atomic (GPtrArray *paths, GPtrArray *contents, GError **error)
   for (guint i = 0; !ok && i < temps->len; i++)
     g_unlink (g_ptr_array_index (temps, i));
   return ok;
+}
+
+/* Opened without blocking, so a FIFO with no writer cannot hang us before
+ * fstat() says what it is. */
+static int
+open_regular (const char *path, gsize max_bytes, struct stat *st, GError **error)
+{
+  int fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: cannot open: %s", path, g_strerror (saved));
+      return -1;
+    }
+  if (fstat (fd, st) != 0)
+    st->st_mode = 0;
+  if (!S_ISREG (st->st_mode))
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: not a regular file (%s): expected a file",
+                       path, S_ISDIR (st->st_mode)    ? "a folder"
+                             : S_ISFIFO (st->st_mode) ? "a FIFO"
+                                                      : "a device or socket");
+      close (fd);
+      return -1;
+    }
+  if ((guint64) st->st_size > max_bytes)
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT,
+                       "%s: %" G_GUINT64_FORMAT " bytes: expected a file of at most %" G_GSIZE_FORMAT
+                       " bytes", path, (guint64) st->st_size, max_bytes);
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+gboolean
+jopan_read_input_file (const char *path, gsize max_bytes, char **data, gsize *length,
+                       GError **error)
+{
+  struct stat st;
+  int fd = open_regular (path, max_bytes, &st, error);
+  g_autofree char *buffer = NULL;
+  gsize used = 0;
+  gssize got = 1;
+  int saved = 0;
+
+  if (fd < 0)
+    return FALSE;
+  /* One byte more than fstat() said tells a file that grew meanwhile. */
+  buffer = g_malloc ((gsize) st.st_size + 2);
+  while (got > 0 && used <= (gsize) st.st_size)
+    {
+      got = read (fd, buffer + used, (gsize) st.st_size + 1 - used);
+      if (got < 0 && errno == EINTR)
+        got = 1;
+      else if (got < 0)
+        saved = errno;
+      else
+        used += (gsize) got;
+    }
+  close (fd);
+  if (got < 0 || used > (gsize) st.st_size)
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: cannot read: %s", path,
+                       got < 0 ? g_strerror (saved) : "it changed while it was read");
+      return FALSE;
+    }
+  buffer[used] = '\0';
+  *length = used;
+  *data = g_steal_pointer (&buffer);
+  return TRUE;
 }

@@ -21,6 +21,18 @@ char *jopan_data_dir (const char *what);
  * leaves none of them half-written and replaces none. */
 gboolean jopan_write_files_atomic (GPtrArray *paths, GPtrArray *contents, GError **error);
 
+/* Reads the regular file at @path, of at most @max_bytes, into @data
+ * (NUL-terminated): a FIFO, a device or a folder is refused before it is
+ * opened for reading, an oversized file before it is read. */
+gboolean jopan_read_input_file (const char *path, gsize max_bytes, char **data, gsize *length,
+                                GError **error);
+
+/* Documented limits, checked before the work they bound. */
+#define JOPAN_MAX_ARTICLE_BYTES (16u << 20) /* an article file: 16 MB */
+#define JOPAN_MAX_STYLE_BYTES (1u << 20)    /* a style file: 1 MB */
+#define JOPAN_MAX_JSON_NESTING 64           /* arrays and objects inside each other */
+#define JOPAN_MAX_PAGE_SIDE 14400.0         /* points (5080 mm): PDF's limit without UserUnit */
+
 /* ---- article model ------------------------------------------------------ */
 
 typedef enum {
@@ -146,6 +158,7 @@ struct _JopanStyle {
   char *path;             /* the file it came from, for messages */
   char *text;             /* its text, to find lines for messages */
   GKeyFile *keys;         /* file values, then --set overrides */
+  GHashTable *sets;       /* "group.key" → the --set text that last set it */
   double page_width, page_height;
   double margin[4];       /* top right bottom left */
   int columns;
@@ -160,6 +173,10 @@ struct _JopanStyle {
 };
 
 extern const char *const jopan_para_names[JOPAN_N_PARA];
+
+/* Where GROUP.KEY got its value, for messages: "berliner.ini:57: [body] font"
+ * or "--set body.font=…". */
+char *jopan_style_key_place (const JopanStyle *style, const char *group, const char *key);
 
 /* ---- fonts ------------------------------------------------------------- */
 
