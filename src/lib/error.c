@@ -112,8 +112,8 @@ open_regular (const char *path, gsize max_bytes, struct stat *st, GError **error
   if ((guint64) st->st_size > max_bytes)
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT,
-                       "%s: %" G_GUINT64_FORMAT " bytes: expected a file of at most %" G_GSIZE_FORMAT
-                       " bytes", path, (guint64) st->st_size, max_bytes);
+                       "%s: %" G_GUINT64_FORMAT " bytes: expected a file of at most %g MiB", path,
+                       (guint64) st->st_size, max_bytes / 1048576.0);
       close (fd);
       return -1;
     }
