@@ -203,6 +203,17 @@ def usage_cases(tmp):
         ("--style with a missing file", ["--style", os.path.join(tmp, "none.ini")], 1,
          ["none.ini"], "out.pdf"),
         ("--dpi 0", ["--dpi", "0"], 2, ["--dpi"], "out.png"),
+        # Once a signed overflow; now every number in range, saying what it got.
+        ("--slot 3:1e308mm", ["--slot", "3:1e308mm"], 2, ["--slot 3:1e308mm", "got \"1e308mm\""],
+         "out.pdf"),
+        ("--slot 3:99999 (grid lines)", ["--slot", "3:99999"], 2, ["got \"99999\""], "out.pdf"),
+        ("--slot deeper than the page", ["--slot", "3:600mm"], 2,
+         ["--slot: a depth of 600.0mm", "expected at most the page's type area, 444.0mm"], "out.pdf"),
+        ("--set page.size=100000mm 100000mm", ["--set", "page.size=100000mm 100000mm"], 2,
+         ["--set page.size=100000mm 100000mm", "from 1in to 5080mm", "got \"100000mm 100000mm\""],
+         "out.pdf"),
+        ("--set page.margins=300mm 11mm (larger than the page)", ["--set", "page.margins=300mm 11mm"],
+         2, ["--set page.margins=300mm 11mm: expected top and bottom margins"], "out.pdf"),
         ("unknown output extension", [], 2, ["out.xyz", "unknown output format"], "out.xyz"),
     ]:
         bad_case(name, ["render", SAMPLE, "-o", "OUT"] + args, code, fragments, out, tmp)

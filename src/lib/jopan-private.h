@@ -32,6 +32,11 @@ gboolean jopan_read_input_file (const char *path, gsize max_bytes, char **data, 
 #define JOPAN_MAX_STYLE_BYTES (1u << 20)    /* a style file: 1 MB */
 #define JOPAN_MAX_JSON_NESTING 64           /* arrays and objects inside each other */
 #define JOPAN_MAX_PAGE_SIDE 14400.0         /* points (5080 mm): PDF's limit without UserUnit */
+#define JOPAN_MAX_SLOT_LINES 9999           /* a slot's depth in grid lines, before the page's check */
+
+/* %JOPAN_ERROR_USAGE unless the slot in @options (if any) fits the page. */
+gboolean jopan_layout_options_check (const JopanLayoutOptions *options, const JopanStyle *style,
+                                     GError **error);
 
 /* ---- article model ------------------------------------------------------ */
 

@@ -129,7 +129,8 @@ double jopan_style_get_baseline (const JopanStyle *style);
  * @em: the size of one em in points (for `em` units)
  * @points: (out): the length in points
  *
- * Returns: %TRUE if @text is a length.
+ * Returns: %TRUE if @text is a length of at most 14400pt (5080 mm, the
+ *   longest page side PDF allows) either way.
  */
 gboolean jopan_length_parse (const char *text, double em, double *points);
 
@@ -202,6 +203,9 @@ typedef struct {
  * @options: options to fill
  * @text: `COLUMNS:DEPTH`, the depth a length (`3:180mm`) or grid lines (`3:40`)
  * @error: return location for a %JOPAN_ERROR_USAGE error
+ *
+ * The depth is checked against the page by jopan_document_new_full(): a
+ * slot deeper than the style's type area is a %JOPAN_ERROR_USAGE error.
  *
  * Returns: %TRUE if @text is a slot.
  */
