@@ -49,7 +49,7 @@ def run(args, cwd=None, timeout=60):
                           cwd=cwd, timeout=timeout)
 
 
-def bad_case(name, args, code, fragments, out="out.pdf", tmp=None):
+def bad_case(name, args, code, fragments, out="out.pdf", tmp=None, timeout=60):
     """Runs jopan twice with `args` (OUT in it stands for the output path):
     first with no output file, then over a good one that must survive."""
     problems = []
@@ -60,7 +60,11 @@ def bad_case(name, args, code, fragments, out="out.pdf", tmp=None):
         if previous is not None:
             with open(path, "wb") as f:
                 f.write(previous)
-        p = run(args)
+        try:
+            p = run(args, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            problems.append(f"no answer after {timeout} s (hangs)")
+            break
         if p.returncode != code:
             problems.append(f"exit {p.returncode}, expected {code}")
         for fragment in fragments:
@@ -177,16 +181,102 @@ def hostile_cases(tmp):
     fifo = os.path.join(d, "fifo.json")
     os.mkfifo(fifo)
     bad_case("a FIFO as the article", ["render", fifo, "-o", "OUT"], 1,
-             ["fifo.json: not a regular file (a FIFO)"], tmp=tmp)
+             ["fifo.json: not a regular file (a FIFO)"], tmp=tmp, timeout=20)
     bad_case("a folder as the article", ["render", d, "-o", "OUT"], 1,
              ["hostile: not a regular file (a folder)"], tmp=tmp)
     bad_case("a FIFO as the style", ["render", SAMPLE, "--style", fifo, "-o", "OUT"], 1,
-             ["fifo.json: not a regular file (a FIFO)"], tmp=tmp)
+             ["fifo.json: not a regular file (a FIFO)"], tmp=tmp, timeout=20)
     huge = os.path.join(d, "huge.json")
     with open(huge, "wb") as f:
         f.truncate(17 << 20)
     bad_case("a 17 MB article", ["render", huge, "-o", "OUT"], 1,
              [f"huge.json: {17 << 20} bytes: expected a file of at most 16 MiB"], tmp=tmp)
+
+
+def output_cases(tmp):
+    """Output that would eat input, outputs that collide, one commit for all
+    files of a run, stale pages, concurrent runs."""
+    d = os.path.join(tmp, "outputs")
+    os.makedirs(d)
+    shutil.copytree(os.path.join(ROOT, "samples", "photos"), os.path.join(d, "photos"))
+    original = open(SAMPLE, "rb").read()
+    for name in ("story.json", "story.pdf", "story.txt"):
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(original)
+    os.symlink("story.json", os.path.join(d, "link.txt"))
+    a4 = ["--set", "page.size=a4"]  # harbour.json on two A4 pages
+    for name, args, fragments in [
+        ("default output would be the article (story.pdf)", ["render", "story.pdf"],
+         ["cannot write story.pdf: it is the article"]),
+        ("-o names the article", ["render", "story.txt", "-o", "story.txt"],
+         ["cannot write story.txt: it is the article"]),
+        ("-o is a link to the article", ["render", "story.json", "-o", "link.txt"],
+         ["cannot write link.txt: it is the article, story.json"]),
+        ("--report names the article", ["render", "story.json", "-o", "new.pdf", "--report",
+                                        "story.json"], ["cannot write story.json: it is the article"]),
+        ("--report names the output", ["render", "story.json", "-o", "new.pdf", "--report",
+                                       "./new.pdf"], ["cannot write ./new.pdf: it is also the output new.pdf"]),
+        ("--report names a PNG page", ["render", "story.json", "-o", "new.png", "--dpi", "20",
+                                       "--report", "new-2.png"] + a4,
+         ["cannot write new-2.png: it is also the output new-2.png"]),
+        ("--report names a photo", ["render", "story.json", "-o", "new.pdf", "--report",
+                                    "photos/harbour-dawn.jpg"], ["it is a photo"]),
+        ("check --report names the article", ["check", "story.json", "--report", "story.json"],
+         ["cannot write story.json: it is the article"]),
+    ]:
+        for f in ("story.json", "story.pdf", "story.txt"):  # as they were, whatever ran before
+            with open(os.path.join(d, f), "wb") as out:
+                out.write(original)
+        before = {f: open(os.path.join(d, f), "rb").read() for f in os.listdir(d)
+                  if os.path.isfile(os.path.join(d, f))}
+        p = run(args, cwd=d)
+        problems = [f"exit {p.returncode}, expected 2"] if p.returncode != 2 else []
+        problems += [f"stderr lacks {f!r}" for f in fragments if f not in p.stderr]
+        after = {f: open(os.path.join(d, f), "rb").read() for f in os.listdir(d)
+                 if os.path.isfile(os.path.join(d, f))}
+        if after != before:
+            problems.append(f"files changed: {sorted(set(after) ^ set(before)) or 'contents'}")
+        report(name, problems + ([f"stderr: {p.stderr.strip()!r}"] if problems else []))
+
+    # The report is part of the run's one commit: no PDF without it.
+    bad_case("--report into a missing folder: no document either",
+             ["render", SAMPLE, "-o", "OUT", "--report", os.path.join(d, "no-dir", "r.json")], 1,
+             ["cannot write", "no-dir/r.json"], tmp=tmp)
+
+    # Stale pages of an earlier, longer run go once the new ones are in place.
+    pages = os.path.join(d, "pages")
+    os.makedirs(pages)
+    problems = []
+    for extra, expected in [(["--set", "body.font=Noto Serif, NanumMyeongjo 16"],
+                             ["p-1.png", "p-2.png", "p-3.png"]),
+                            ([], ["p-1.png", "p-2.png"]),
+                            (["--set", "page.size=berliner"], ["p.png"])]:
+        p = run(["render", SAMPLE, "-o", os.path.join(pages, "p.png"), "--dpi", "20"] + a4 + extra)
+        left = sorted(os.listdir(pages))
+        if p.returncode != 0 or left != expected:
+            problems.append(f"after {extra or 'two pages'}: exit {p.returncode}, files {left}, "
+                            f"expected {expected}: {p.stderr.strip()!r}")
+    report("stale OUT-N.png pages of a longer run are removed", problems)
+
+    # Unique temporary names: a leftover of a crashed run (here a folder in
+    # the old fixed name) or a concurrent run never blocks or mixes output.
+    race = os.path.join(d, "race")
+    os.makedirs(os.path.join(race, "out.txt.jopan-part"))
+    procs = [subprocess.Popen([JOPAN, "render", SAMPLE, "-o", os.path.join(race, "out.txt")],
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    problems = []
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        if p.returncode != 0:
+            problems.append(f"a run exited {p.returncode}: {err.strip()!r}")
+    left = sorted(os.listdir(race))
+    if left != ["out.txt", "out.txt.jopan-part"]:
+        problems.append(f"files left: {left}")
+    run(["render", SAMPLE, "-o", os.path.join(d, "one.txt")])
+    if "out.txt" in left and (open(os.path.join(race, "out.txt"), "rb").read()
+                              != open(os.path.join(d, "one.txt"), "rb").read()):
+        problems.append("out.txt is not one run's whole dump")
+    report("four runs to one output at once, beside a crashed run's leftover", problems)
 
 
 def usage_cases(tmp):
@@ -323,6 +413,7 @@ def main():
         json_cases(tmp)
         made_cases(tmp)
         hostile_cases(tmp)
+        output_cases(tmp)
         usage_cases(tmp)
         nul_case(tmp)
         fuzz(tmp)

@@ -53,34 +53,73 @@ jopan_write_file_atomic (const char *path, const char *data, gsize length, GErro
   return TRUE;
 }
 
+/* Writes @bytes to a new file of a unique name beside @path (".NAME.XXXXXX",
+ * made by mkstemp, so a concurrent run never shares it) and returns that
+ * name, or NULL with @error naming @path. */
+static char *
+write_temporary (const char *path, GByteArray *bytes, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *temp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  int fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0644);
+  gsize done = 0;
+  int saved = 0;
+
+  if (fd < 0)
+    saved = errno;
+  while (fd >= 0 && saved == 0 && done < bytes->len)
+    {
+      gssize n = write (fd, bytes->data + done, bytes->len - done);
+      if (n < 0 && errno != EINTR)
+        saved = errno;
+      else if (n > 0)
+        done += (gsize) n;
+    }
+  /* On disk before the rename, as g_file_set_contents does. */
+  if (fd >= 0 && saved == 0 && fsync (fd) != 0)
+    saved = errno;
+  if (fd >= 0 && close (fd) != 0 && saved == 0)
+    saved = errno;
+  if (saved == 0)
+    return g_steal_pointer (&temp);
+  if (fd >= 0)
+    g_unlink (temp);
+  {
+    g_autoptr (GError) local = g_error_new_literal (G_FILE_ERROR, g_file_error_from_errno (saved),
+                                                    g_strerror (saved));
+    write_error (path, local, error);
+  }
+  return NULL;
+}
+
 gboolean
 jopan_write_files_atomic (GPtrArray *paths, GPtrArray *contents, GError **error)
 {
   g_autoptr (GPtrArray) temps = g_ptr_array_new_with_free_func (g_free);
   gboolean ok = TRUE;
+  guint renamed = 0;
 
+  g_return_val_if_fail (paths->len == contents->len, FALSE);
   /* All files to temporary names first; only then, quickly, all renames. */
   for (guint i = 0; ok && i < paths->len; i++)
     {
-      const char *path = g_ptr_array_index (paths, i);
-      GByteArray *bytes = g_ptr_array_index (contents, i);
-      char *temp = g_strdup_printf ("%s.jopan-part", path);
-      g_autoptr (GError) local = NULL;
-
-      g_ptr_array_add (temps, temp);
-      ok = g_file_set_contents_full (temp, (const char *) bytes->data, bytes->len,
-                                     G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local);
-      if (!ok)
-        write_error (path, local, error);
+      char *temp = write_temporary (g_ptr_array_index (paths, i), g_ptr_array_index (contents, i),
+                                    error);
+      ok = temp != NULL;
+      if (ok)
+        g_ptr_array_add (temps, temp);
     }
-  for (guint i = 0; ok && i < paths->len; i++)
-    if (g_rename (g_ptr_array_index (temps, i), g_ptr_array_index (paths, i)) != 0)
+  for (; ok && renamed < paths->len; renamed++)
+    if (g_rename (g_ptr_array_index (temps, renamed), g_ptr_array_index (paths, renamed)) != 0)
       {
+        int saved = errno;
         jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot write %s: %s",
-                         (char *) g_ptr_array_index (paths, i), g_strerror (errno));
+                         (char *) g_ptr_array_index (paths, renamed), g_strerror (saved));
         ok = FALSE;
+        break;
       }
-  for (guint i = 0; !ok && i < temps->len; i++)
+  for (guint i = renamed; !ok && i < temps->len; i++)
     g_unlink (g_ptr_array_index (temps, i));
   return ok;
 }

@@ -17,8 +17,10 @@ void jopan_set_error (GError **error, JopanErrorCode code, const char *format, .
 char *jopan_data_dir (const char *what);
 
 /* Writes each of @contents (GByteArray*) to the path at the same index:
- * all to temporary files first, then renamed into place, so a failure
- * leaves none of them half-written and replaces none. */
+ * all to unique temporary files beside them first, then renamed into
+ * place, so a failure leaves none of them half-written and replaces none,
+ * and two runs writing the same files both succeed or fail cleanly.
+ * Messages name the final paths, never a temporary one. */
 gboolean jopan_write_files_atomic (GPtrArray *paths, GPtrArray *contents, GError **error);
 
 /* Reads the regular file at @path, of at most @max_bytes, into @data
@@ -375,5 +377,13 @@ gboolean jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *opt
  * trim box's top left at (bleed, bleed). */
 gboolean jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat format,
                             double scale, GHashTable *surfaces, GError **error);
+
+/* The file of page @index: @path itself for one page, NAME-N.ext for several. */
+char *jopan_page_file_name (const char *path, guint index, guint n_pages);
+
+/* Appends the bytes of each file of @doc written to @path (one, or one a
+ * PNG page) to @outputs (of GByteArray*). */
+gboolean jopan_document_render (JopanDocument *doc, const char *path, JopanFormat format,
+                                double dpi, GPtrArray *outputs, GError **error);
 
 #endif /* JOPAN_PRIVATE_H */

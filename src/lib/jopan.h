@@ -239,12 +239,35 @@ guint jopan_document_get_n_pages (const JopanDocument *doc);
  *
  * Writes atomically: each file goes to a temporary name first and is
  * renamed into place only when complete, so a failure never leaves a
- * partial file nor replaces a good one.
+ * partial file nor replaces a good one.  See jopan_document_write_full().
  *
  * Returns: %TRUE on success.
  */
 gboolean jopan_document_write (JopanDocument *doc, const char *path, JopanFormat format,
                                double dpi, GError **error);
+
+/**
+ * jopan_document_write_full:
+ * @doc: a laid-out document
+ * @path: (nullable): the output file as for jopan_document_write(), or
+ *   %NULL to write only the report
+ * @format: the output format
+ * @dpi: the PNG resolution (ignored for other formats)
+ * @report_path: (nullable): where to write jopan_document_report_json()
+ * @error: return location for an error
+ *
+ * Writes the document and its report as one commit: all files go to unique
+ * temporary names and are renamed into place only when all are complete.
+ * No output may be one of the document's inputs (the article, the style
+ * file, a photo) nor another output, whatever the names they are given
+ * (links included): that is a %JOPAN_ERROR_USAGE error and nothing is
+ * written.  Pages `NAME-N.png` that an earlier, longer run left are
+ * removed once the new ones are in place.
+ *
+ * Returns: %TRUE on success.
+ */
+gboolean jopan_document_write_full (JopanDocument *doc, const char *path, JopanFormat format,
+                                    double dpi, const char *report_path, GError **error);
 
 /**
  * jopan_document_get_overset:
