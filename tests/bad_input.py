@@ -154,6 +154,29 @@ def made_cases(tmp):
                                         "-o", "OUT"], 1, [f"{file}:{line}:"] + fragments, tmp=tmp)
 
 
+def font_cases(tmp):
+    """A family no font has is a finding (exit 3 under --strict), not a silent
+    substitution, named at its place in the style."""
+    style = open(os.path.join(ROOT, "styles", "berliner.ini"), encoding="utf-8").read()
+    path = os.path.join(tmp, "comic.ini")
+    at = style.index("\nfont", style.index("[body]")) + 1
+    end = style.index("\n", at)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(style[:at] + "font = Comic Sans, Noto Serif 9" + style[end:])
+    line = style[:at].count("\n") + 1
+    for name, args, fragments in [
+        ("unknown font family in a style file", ["--style", path],
+         [f"jopan: font: {path}:{line}: [body] font: no font has the family \"Comic Sans\""]),
+        ("unknown font family in --set", ["--set", "headline.font=Frobnitz Sans Bold 30"],
+         ["jopan: font: --set headline.font=Frobnitz Sans Bold 30: no font has the family "
+          "\"Frobnitz Sans\""]),
+    ]:
+        p = run(["check", SAMPLE, "--strict"] + args)
+        problems = [f"exit {p.returncode}, expected 3"] if p.returncode != 3 else []
+        problems += [f"stderr lacks {f!r}" for f in fragments if f not in p.stderr]
+        report(name, problems + ([f"stderr: {p.stderr.strip()!r}"] if problems else []))
+
+
 def hostile_cases(tmp):
     """Input that once crashed, hung or was silently misread: refused at its place."""
     d = os.path.join(tmp, "hostile")
@@ -413,6 +436,7 @@ def main():
         json_cases(tmp)
         made_cases(tmp)
         hostile_cases(tmp)
+        font_cases(tmp)
         output_cases(tmp)
         usage_cases(tmp)
         nul_case(tmp)

@@ -154,6 +154,9 @@ test_file_errors (void)
   expect_file_error ("[page]\nsize = 100000mm 100000mm\n",
                      "2: [page] size: expected a width and height from 1in to 5080mm");
   expect_file_error ("[body]\ntracking = -5pt\n", "2: [body] tracking: expected a tracking from -0.1em");
+  /* GKeyFile keeps the last of two, a message would name the first. */
+  expect_file_error ("[body]\nfont = Noto Serif 9\nindent = 1em\nfont = Comic Sans 9\n",
+                     "4: [body] font: a second value (the first is on line 2)");
 }
 
 /* A byte order mark is harmless: dropped, so the first group still counts. */

@@ -27,6 +27,7 @@ jopan_document_new_full (JopanFonts *fonts, const JopanStyle *style, const Jopan
     return NULL;
   for (const char *const *w = jopan_article_get_warnings (article); *w; w++)
     jopan_report_add (doc->report, "warning", "%s", *w);
+  jopan_style_report_fonts (style, fonts, doc->report);
   if (!jopan_layout_article (doc, options, error))
     return NULL;
   return g_steal_pointer (&doc);

@@ -195,6 +195,9 @@ PangoContext *jopan_fonts_create_context (JopanFonts *fonts);
  * Hangul face, as Korean typesetting expects, and words stay in one font. */
 char *jopan_fonts_korean_first (JopanFonts *fonts, const char *families);
 
+/* Whether one of @fonts (bundled or added) has @family, case aside. */
+gboolean jopan_fonts_has_family (JopanFonts *fonts, const char *family);
+
 /* ---- images ------------------------------------------------------------ */
 
 /* Reads a photo's header: size and whether it is a JPEG.  No decoding. */
@@ -345,6 +348,9 @@ void jopan_report_free (JopanReport *report);
 void jopan_report_add (JopanReport *report, const char *kind, const char *format, ...)
     G_GNUC_PRINTF (3, 4);
 void jopan_report_set_pages (JopanReport *report, guint n_pages);
+
+/* Adds a "font" finding for each family @style names that no font has. */
+void jopan_style_report_fonts (const JopanStyle *style, JopanFonts *fonts, JopanReport *report);
 void jopan_report_set_overset (JopanReport *report, guint lines, guint chars);
 void jopan_report_set_underset (JopanReport *report, int lines);
 void jopan_report_set_copyfit (JopanReport *report, double tracking, int photo_lines,

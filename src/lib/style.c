@@ -538,12 +538,35 @@ compile_all_or_nothing (JopanStyle *style, GError **error)
   return TRUE;
 }
 
+/* GKeyFile keeps the last of two equal keys, messages would name the
+ * first: a key given twice in a group is refused.  @message gets an
+ * owned message when it returns FALSE. */
+static gboolean
+first_of_key (GHashTable *seen, const char *group, const char *line, int number, char **message)
+{
+  g_autofree char *key = g_strndup (line, strcspn (line, "="));
+  g_autofree char *full = g_strdup_printf ("%s\x1f%s", group, g_strstrip (key));
+  gpointer first = g_hash_table_lookup (seen, full);
+
+  if (first)
+    {
+      *message = g_strdup_printf ("[%s] %s: a second value (the first is on line %d): expected "
+                                  "each key once", group, key, GPOINTER_TO_INT (first));
+      return FALSE;
+    }
+  g_hash_table_insert (seen, g_steal_pointer (&full), GINT_TO_POINTER (number));
+  return TRUE;
+}
+
 /* GKeyFile's own messages name no line: check each line first.  A UTF-8
  * byte order mark (Windows editors write one) is dropped, not refused. */
 static gboolean
 check_ini_text (const char *path, char *text, gsize *length, GError **error)
 {
   g_auto (GStrv) lines = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *group = NULL;
+  g_autofree char *twice = NULL;
   const char *bad;
   gboolean in_group = FALSE;
 
@@ -571,11 +594,18 @@ check_ini_text (const char *path, char *text, gsize *length, GError **error)
           gsize n = strlen (l);
           in_group = l[n - 1] == ']' && n > 2 && strcspn (l + 1, "[]") == n - 2;
           problem = in_group ? NULL : "expected a group such as [page], closed by ]";
+          g_free (group);
+          group = g_strndup (l + 1, n - 2);
         }
       else if (strchr (l, '=') == NULL || *l == '=')
         problem = "expected KEY = VALUE, a [group] or a # comment";
       else if (!in_group)
         problem = "expected a [group] before the first KEY = VALUE";
+      else if (!first_of_key (seen, group, l, i + 1, &twice))
+        {
+          jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%d: %s", path, i + 1, twice);
+          return FALSE;
+        }
       if (problem)
         {
           jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%d: %s, got \"%.40s%s\"", path, i + 1,
@@ -679,6 +709,35 @@ jopan_style_set (JopanStyle *style, const char *assignment, GError **error)
       return FALSE;
     }
   return set_key (style, copy, dot + 1, equals + 1, assignment, error);
+}
+
+/* A family no font has would be replaced silently by another: each one
+ * named in the style is a "font" finding, once, at its first place. */
+void
+jopan_style_report_fonts (const JopanStyle *style, JopanFonts *fonts, JopanReport *report)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (int i = 0; i < JOPAN_N_PARA; i++)
+    {
+      PangoFontDescription *desc = pango_font_description_from_string (style->para[i].font);
+      g_auto (GStrv) families = g_strsplit (pango_font_description_get_family (desc), ",", -1);
+
+      pango_font_description_free (desc);
+      for (int f = 0; families[f]; f++)
+        {
+          const char *family = g_strstrip (families[f]);
+          g_autofree char *key = g_ascii_strdown (family, -1);
+          if (*family == '\0' || g_hash_table_contains (seen, key)
+              || jopan_fonts_has_family (fonts, family))
+            continue;
+          g_autofree char *place = jopan_style_key_place (style, jopan_para_names[i], "font");
+          jopan_report_add (report, "font", "%s: no font has the family \"%s\": expected one of "
+                            "the bundled fonts or a --font-dir; another family sets this text",
+                            place, family);
+          g_hash_table_add (seen, g_steal_pointer (&key));
+        }
+    }
 }
 
 void
