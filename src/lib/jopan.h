@@ -50,7 +50,8 @@ typedef struct _JopanDocument JopanDocument;
  * @error: return location for an error
  *
  * Reads and checks an article, its CommonMark body and the headers of its
- * photos (photos are not decoded here).
+ * photos (photos are not decoded here).  @path must be a regular file (a
+ * FIFO or a device is refused before it is read) of at most 16 MB.
  *
  * Returns: (transfer full): the article, or %NULL with @error set.
  */
@@ -63,6 +64,10 @@ JopanArticle *jopan_article_load (const char *path, GError **error);
  * @name: the name used in messages (a file name)
  * @base_dir: the folder photo paths are relative to
  * @error: return location for an error
+ *
+ * Takes strict JSON (RFC 8259) of at most 16 MB, nested at most 64 arrays
+ * and objects deep; comments, a second value, lone surrogate escapes and
+ * `\u0000` are errors at their place.
  *
  * Returns: (transfer full): the article, or %NULL with @error set.
  */
@@ -106,8 +111,9 @@ JopanStyle *jopan_style_load (const char *name_or_path, GError **error);
  * @assignment: `GROUP.KEY=VALUE`, as given to `--set`
  * @error: return location for an error
  *
- * Overrides one key.  An unknown group or key is a %JOPAN_ERROR_USAGE error;
- * a value that does not parse is a %JOPAN_ERROR_INPUT error.
+ * Overrides one key.  An unknown group or key, or a value that does not
+ * parse or leaves no room on the page, is a %JOPAN_ERROR_USAGE error, and
+ * then @style is exactly as it was: a set is all or nothing.
  *
  * Returns: %TRUE on success.
  */
@@ -291,7 +297,7 @@ guint jopan_document_get_n_findings (const JopanDocument *doc);
  * @doc: a document
  * @index: below jopan_document_get_n_findings()
  * @kind: (out) (optional): a short kind: "warning", "missing-glyph",
- *   "overset", "low-resolution"
+ *   "overset", "low-resolution", "font" (a family no font has)
  *
  * Returns: (transfer none): the finding's message.
  */

@@ -558,23 +558,44 @@ first_of_key (GHashTable *seen, const char *group, const char *line, int number,
   return TRUE;
 }
 
+/* What is wrong with one trimmed line, or NULL; a group line updates @group
+ * (NULL outside a well-formed one). */
+static const char *
+ini_line_problem (const char *l, char **group)
+{
+  gsize n = strlen (l);
+
+  if (*l == '[')
+    {
+      g_clear_pointer (group, g_free);
+      if (n < 3 || l[n - 1] != ']' || strcspn (l + 1, "[]") != n - 2)
+        return "expected a group such as [page], closed by ]";
+      *group = g_strndup (l + 1, n - 2);
+      return NULL;
+    }
+  if (strchr (l, '=') == NULL || *l == '=')
+    return "expected KEY = VALUE, a [group] or a # comment";
+  if (*group == NULL)
+    return "expected a [group] before the first KEY = VALUE";
+  return NULL;
+}
+
 /* GKeyFile's own messages name no line: check each line first.  A UTF-8
  * byte order mark (Windows editors write one) is dropped, not refused. */
 static gboolean
 check_ini_text (const char *path, char *text, gsize *length, GError **error)
 {
-  g_auto (GStrv) lines = NULL;
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *group = NULL;
   g_autofree char *twice = NULL;
+  g_auto (GStrv) lines = NULL;
   const char *bad;
-  gboolean in_group = FALSE;
+  guint line = 1;
 
   if (*length >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
     memmove (text, text + 3, (*length -= 3) + 1);
   if (!g_utf8_validate (text, (gssize) *length, &bad))
     {
-      guint line = 1;
       for (const char *c = text; c < bad; c++)
         line += *c == '\n';
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%u: invalid UTF-8: expected UTF-8 text",
@@ -584,32 +605,19 @@ check_ini_text (const char *path, char *text, gsize *length, GError **error)
   lines = g_strsplit (text, "\n", -1);
   for (int i = 0; lines[i]; i++)
     {
-      char *l = g_strstrip (lines[i]);
-      const char *problem = NULL;
+      const char *l = g_strstrip (lines[i]);
+      const char *problem = *l == '\0' || *l == '#' ? NULL : ini_line_problem (l, &group);
 
-      if (*l == '\0' || *l == '#')
-        continue;
-      if (*l == '[')
-        {
-          gsize n = strlen (l);
-          in_group = l[n - 1] == ']' && n > 2 && strcspn (l + 1, "[]") == n - 2;
-          problem = in_group ? NULL : "expected a group such as [page], closed by ]";
-          g_free (group);
-          group = g_strndup (l + 1, n - 2);
-        }
-      else if (strchr (l, '=') == NULL || *l == '=')
-        problem = "expected KEY = VALUE, a [group] or a # comment";
-      else if (!in_group)
-        problem = "expected a [group] before the first KEY = VALUE";
-      else if (!first_of_key (seen, group, l, i + 1, &twice))
-        {
-          jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%d: %s", path, i + 1, twice);
-          return FALSE;
-        }
       if (problem)
         {
-          jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%d: %s, got \"%.40s%s\"", path, i + 1,
-                           problem, l, g_utf8_strlen (l, -1) > 40 ? "…" : "");
+          g_autofree char *shown = g_utf8_substring (l, 0, MIN (g_utf8_strlen (l, -1), 40));
+          jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%d: %s, got \"%s%s\"", path, i + 1,
+                           problem, shown, strlen (shown) < strlen (l) ? "…" : "");
+          return FALSE;
+        }
+      if (*l && *l != '#' && *l != '[' && !first_of_key (seen, group, l, i + 1, &twice))
+        {
+          jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%d: %s", path, i + 1, twice);
           return FALSE;
         }
     }
