@@ -147,7 +147,7 @@ main (int argc, char **argv)
     { "font-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.font_dirs,
       "Also use the fonts in this folder", "DIR" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
-    { NULL },
+    G_OPTION_ENTRY_NULL,
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("render|check ARTICLE.json");
   g_autoptr (GError) error = NULL;

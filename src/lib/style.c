@@ -262,7 +262,7 @@ parse_page_key (JopanStyle *s, const Value *v, GError **error)
     return parse_int (v, 1, 12, &s->image_columns, error);
   if (strcmp (k, "min-image-dpi") == 0)
     {
-      int dpi;
+      int dpi = 0;
       if (!parse_int (v, 0, 2400, &dpi, error))
         return FALSE;
       s->min_image_dpi = dpi;
@@ -309,7 +309,7 @@ parse_para_key (JopanParaStyle *p, const Value *v, GError **error)
   static const char *const aligns[] = { "left", "center", "right", "justify", NULL };
   static const char *const breaks[] = { "syllable", "keep-all", "auto", NULL };
   const char *k = v->key;
-  int choice;
+  int choice = 0;
 
   if (strcmp (k, "font") == 0)
     return parse_font (v, p, error);
@@ -352,7 +352,7 @@ parse_range (const Value *v, gboolean lengths, double *min, double *max, GError 
 {
   g_auto (GStrv) parts = g_strsplit_set (v->value, " \t", -1);
   g_autoptr (GPtrArray) words = g_ptr_array_new ();
-  double out[2];
+  double out[2] = { 0, 0 };
 
   for (int i = 0; parts[i]; i++)
     if (*parts[i])
