@@ -279,7 +279,13 @@ def output_cases(tmp):
         if p.returncode != 0 or left != expected:
             problems.append(f"after {extra or 'two pages'}: exit {p.returncode}, files {left}, "
                             f"expected {expected}: {p.stderr.strip()!r}")
-    report("stale OUT-N.png pages of a longer run are removed", problems)
+    for extra, expected in [(a4, ["p.png", "s-1.svg", "s-2.svg"]), ([], ["p.png", "s.svg"])]:
+        p = run(["render", SAMPLE, "-o", os.path.join(pages, "s.svg")] + extra)
+        left = sorted(os.listdir(pages))
+        if p.returncode != 0 or left != expected:
+            problems.append(f"SVG after {extra or 'one page'}: exit {p.returncode}, files {left}, "
+                            f"expected {expected}: {p.stderr.strip()!r}")
+    report("stale OUT-N.png (and .svg) pages of a longer run are removed", problems)
 
     # Unique temporary names: a leftover of a crashed run (here a folder in
     # the old fixed name) or a concurrent run never blocks or mixes output.

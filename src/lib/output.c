@@ -173,11 +173,12 @@ jopan_document_write_full (JopanDocument *doc, const char *path, JopanFormat for
   g_autoptr (GPtrArray) outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   guint n_pages = doc ? doc->pages->len : 0;
+  /* PNG and SVG: one file a page. */
+  gboolean paged = format == JOPAN_FORMAT_PNG || format == JOPAN_FORMAT_SVG;
 
   g_return_val_if_fail (doc != NULL && (path != NULL || report_path != NULL), FALSE);
-  for (guint i = 0; path && i < (format == JOPAN_FORMAT_PNG ? n_pages : 1); i++)
-    g_ptr_array_add (paths, format == JOPAN_FORMAT_PNG ? jopan_page_file_name (path, i, n_pages)
-                                                       : g_strdup (path));
+  for (guint i = 0; path && i < (paged ? n_pages : 1); i++)
+    g_ptr_array_add (paths, paged ? jopan_page_file_name (path, i, n_pages) : g_strdup (path));
   if (report_path)
     g_ptr_array_add (paths, g_strdup (report_path));
   if (!check_outputs (doc, paths, error))
@@ -194,7 +195,7 @@ jopan_document_write_full (JopanDocument *doc, const char *path, JopanFormat for
   g_assert (outputs->len == paths->len);
   if (!jopan_write_files_atomic (paths, outputs, error))
     return FALSE;
-  if (path && format == JOPAN_FORMAT_PNG)
+  if (path && paged)
     remove_stale_pages (doc, path, n_pages);
   return TRUE;
 }
