@@ -266,6 +266,17 @@ def output_cases(tmp):
              ["render", SAMPLE, "-o", "OUT", "--report", os.path.join(d, "no-dir", "r.json")], 1,
              ["cannot write", "no-dir/r.json"], tmp=tmp)
 
+    # A failed rename names the output, never the temporary file, and leaves none.
+    folder = os.path.join(d, "folder")
+    os.makedirs(os.path.join(folder, "out.pdf"))
+    p = run(["render", SAMPLE, "-o", os.path.join(folder, "out.pdf")])
+    problems = [] if p.returncode == 1 else [f"exit {p.returncode}, expected 1"]
+    if f"cannot write {os.path.join(folder, 'out.pdf')}: " not in p.stderr or ".out.pdf." in p.stderr:
+        problems.append(f"message: {p.stderr.strip()!r}")
+    if os.listdir(folder) != ["out.pdf"]:
+        problems.append(f"files left: {os.listdir(folder)}")
+    report("output over a folder: the message names the output, no temporary file left", problems)
+
     # Stale pages of an earlier, longer run go once the new ones are in place.
     pages = os.path.join(d, "pages")
     os.makedirs(pages)
