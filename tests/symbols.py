@@ -36,8 +36,8 @@ check("only the public API is exported",
 check("the public API is exported",
       ["%s is declared but not exported" % s for s in sorted(set(declared) - exported)])
 
-# Not the library's business: a CMS writes its own files (the report has
-# jopan_document_write_report()).
+# Not the library's business: a CMS writes its own files (the report goes
+# with the pages through jopan_document_write_full()).
 check("no general file utilities in the API",
       ["%s is public" % s for s in ("jopan_write_file_atomic",) if s in declared or s in exported])
 

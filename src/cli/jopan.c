@@ -141,10 +141,9 @@ run (const char *command, const char *input, const Options *o)
     return fail (error);
   jopan_document_set_date (doc, date);
   findings = print_findings (doc);
-  if (!check && !jopan_document_write (doc, output, format, o->dpi, &error))
-    return fail (error);
-  /* The report last: it describes output that exists. */
-  if (o->report && !jopan_document_write_report (doc, o->report, &error))
+  /* The document and its report in one commit, neither over an input. */
+  if ((!check || o->report)
+      && !jopan_document_write_full (doc, check ? NULL : output, format, o->dpi, o->report, &error))
     return fail (error);
   if (check)
     printf ("%s: %u page(s), %d finding(s)\n", input, jopan_document_get_n_pages (doc), findings);

@@ -180,3 +180,18 @@ jopan_fonts_korean_first (JopanFonts *fonts, const char *families)
   g_string_free (other, TRUE);
   return g_string_free (hangul, FALSE);
 }
+
+gboolean
+jopan_fonts_has_family (JopanFonts *fonts, const char *family)
+{
+  FcFontSet *set = FcConfigGetFonts (fonts->config, FcSetApplication);
+
+  for (int i = 0; set && i < set->nfont; i++)
+    {
+      FcChar8 *name;
+      for (int n = 0; FcPatternGetString (set->fonts[i], FC_FAMILY, n, &name) == FcResultMatch; n++)
+        if (g_ascii_strcasecmp ((const char *) name, family) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}

@@ -16,15 +16,29 @@ void jopan_set_error (GError **error, JopanErrorCode code, const char *format, .
  * installed data folder when @data_dir is %NULL. */
 char *jopan_data_dir (const char *data_dir, const char *what);
 
-/* Writes @data to @path through a temporary file and a rename; a message
- * names @path and its folder, never the temporary file. */
-gboolean jopan_write_file_atomic (const char *path, const char *data, gsize length,
-                                  GError **error);
-
 /* Writes each of @contents (GByteArray*) to the path at the same index:
- * all to temporary files first, then renamed into place, so a failure
- * leaves none of them half-written and replaces none. */
+ * all to unique temporary files beside them first, then renamed into
+ * place, so a failure leaves none of them half-written and replaces none,
+ * and two runs writing the same files both succeed or fail cleanly.
+ * Messages name the final paths, never a temporary one. */
 gboolean jopan_write_files_atomic (GPtrArray *paths, GPtrArray *contents, GError **error);
+
+/* Reads the regular file at @path, of at most @max_bytes, into @data
+ * (NUL-terminated): a FIFO, a device or a folder is refused before it is
+ * opened for reading, an oversized file before it is read. */
+gboolean jopan_read_input_file (const char *path, gsize max_bytes, char **data, gsize *length,
+                                GError **error);
+
+/* Documented limits, checked before the work they bound. */
+#define JOPAN_MAX_ARTICLE_BYTES (16u << 20) /* an article file: 16 MB */
+#define JOPAN_MAX_STYLE_BYTES (1u << 20)    /* a style file: 1 MB */
+#define JOPAN_MAX_JSON_NESTING 64           /* arrays and objects inside each other */
+#define JOPAN_MAX_PAGE_SIDE 14400.0         /* points (5080 mm): PDF's limit without UserUnit */
+#define JOPAN_MAX_SLOT_LINES 9999           /* a slot's depth in grid lines, before the page's check */
+
+/* %JOPAN_ERROR_USAGE unless the slot in @options (if any) fits the page. */
+gboolean jopan_layout_options_check (const JopanLayoutOptions *options, const JopanStyle *style,
+                                     GError **error);
 
 /* ---- article model ------------------------------------------------------ */
 
@@ -153,6 +167,7 @@ struct _JopanStyle {
   char *path;             /* the file it came from, for messages */
   char *text;             /* its text, to find lines for messages */
   GKeyFile *keys;         /* file values, then --set overrides */
+  GHashTable *sets;       /* "group.key" → the --set text that last set it */
   double page_width, page_height;
   double margin[4];       /* top right bottom left */
   int columns;
@@ -168,6 +183,10 @@ struct _JopanStyle {
 
 extern const char *const jopan_para_names[JOPAN_N_PARA];
 
+/* Where GROUP.KEY got its value, for messages: "berliner.ini:57: [body] font"
+ * or "--set body.font=…". */
+char *jopan_style_key_place (const JopanStyle *style, const char *group, const char *key);
+
 /* ---- fonts ------------------------------------------------------------- */
 
 /* A Pango context with unhinted metrics at 72 dpi: one unit is one point. */
@@ -177,6 +196,9 @@ PangoContext *jopan_fonts_create_context (JopanFonts *fonts);
  * first: in Korean text, digits and Latin letters then come from the
  * Hangul face, as Korean typesetting expects, and words stay in one font. */
 char *jopan_fonts_korean_first (JopanFonts *fonts, const char *families);
+
+/* Whether one of @fonts (bundled or added) has @family, case aside. */
+gboolean jopan_fonts_has_family (JopanFonts *fonts, const char *family);
 
 /* ---- images ------------------------------------------------------------ */
 
@@ -338,6 +360,9 @@ void jopan_report_free (JopanReport *report);
 void jopan_report_add (JopanReport *report, const char *kind, const char *format, ...)
     G_GNUC_PRINTF (3, 4);
 void jopan_report_set_pages (JopanReport *report, guint n_pages);
+
+/* Adds a "font" finding for each family @style names that no font has. */
+void jopan_style_report_fonts (const JopanStyle *style, JopanFonts *fonts, JopanReport *report);
 void jopan_report_set_overset (JopanReport *report, guint lines, guint chars);
 void jopan_report_set_underset (JopanReport *report, int lines);
 void jopan_report_set_copyfit (JopanReport *report, double tracking, int photo_lines,
@@ -360,6 +385,7 @@ struct _JopanDocument {
   GPtrArray *pages;       /* of JopanPage* */
   JopanReport *report;
   const JopanStyle *style; /* borrowed while laying out only, then NULL */
+  char *style_path;       /* the style's file, never to be overwritten */
   JopanArticle *article;  /* a reference: boxes point at its photos */
   JopanFonts *fonts;      /* a reference: the pages' layouts use its faces */
   gint64 date;            /* for the PDF's metadata, seconds since 1970; 0: a fixed date */
@@ -374,5 +400,13 @@ gboolean jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *opt
  * trim box's top left at (bleed, bleed). */
 gboolean jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat format,
                             double scale, GHashTable *surfaces, GError **error);
+
+/* The file of page @index: @path itself for one page, NAME-N.ext for several. */
+char *jopan_page_file_name (const char *path, guint index, guint n_pages);
+
+/* Appends the bytes of each file of @doc written to @path (one, or one a
+ * PNG page) to @outputs (of GByteArray*). */
+gboolean jopan_document_render (JopanDocument *doc, const char *path, JopanFormat format,
+                                double dpi, GPtrArray *outputs, GError **error);
 
 #endif /* JOPAN_PRIVATE_H */

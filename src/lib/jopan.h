@@ -80,7 +80,8 @@ typedef struct _JopanDocument JopanDocument;
  * @error: return location for an error
  *
  * Reads and checks an article, its CommonMark body and the headers of its
- * photos (photos are not decoded here).
+ * photos (photos are not decoded here).  @path must be a regular file (a
+ * FIFO or a device is refused before it is read) of at most 16 MB.
  *
  * Returns: (transfer full): the article, or %NULL with @error set.
  */
@@ -94,6 +95,10 @@ JopanArticle *jopan_article_load (const char *path, GError **error);
  * @name: the name used in messages (a file name)
  * @base_dir: the folder photo paths are relative to
  * @error: return location for an error
+ *
+ * Takes strict JSON (RFC 8259) of at most 16 MB, nested at most 64 arrays
+ * and objects deep; comments, a second value, lone surrogate escapes and
+ * `\u0000` are errors at their place.
  *
  * Returns: (transfer full): the article, or %NULL with @error set.
  */
@@ -159,8 +164,9 @@ JopanStyle *jopan_style_load (const char *name_or_path, const char *data_dir, GE
  * @assignment: `GROUP.KEY=VALUE`, as given to `--set`
  * @error: return location for an error
  *
- * Overrides one key.  An unknown group or key is a %JOPAN_ERROR_USAGE error;
- * a value that does not parse is a %JOPAN_ERROR_INPUT error.
+ * Overrides one key.  An unknown group or key, or a value that does not
+ * parse or leaves no room on the page, is a %JOPAN_ERROR_USAGE error, and
+ * then @style is exactly as it was: a set is all or nothing.
  *
  * Returns: %TRUE on success.
  */
@@ -188,7 +194,8 @@ double jopan_style_get_baseline (const JopanStyle *style);
  * @em: the size of one em in points (for `em` units)
  * @points: (out): the length in points
  *
- * Returns: %TRUE if @text is a length.
+ * Returns: %TRUE if @text is a length of at most 14400pt (5080 mm, the
+ *   longest page side PDF allows) either way.
  */
 JOPAN_API
 gboolean jopan_length_parse (const char *text, double em, double *points);
@@ -284,6 +291,9 @@ typedef struct {
  * @text: `COLUMNS:DEPTH`, the depth a length (`3:180mm`) or grid lines (`3:40`)
  * @error: return location for a %JOPAN_ERROR_USAGE error
  *
+ * The depth is checked against the page by jopan_document_new_full(): a
+ * slot deeper than the style's type area is a %JOPAN_ERROR_USAGE error.
+ *
  * Returns: %TRUE if @text is a slot.
  */
 JOPAN_API
@@ -337,13 +347,37 @@ guint jopan_document_get_n_pages (const JopanDocument *doc);
  *
  * Writes atomically: each file goes to a temporary name first and is
  * renamed into place only when complete, so a failure never leaves a
- * partial file nor replaces a good one.
+ * partial file nor replaces a good one.  See jopan_document_write_full().
  *
  * Returns: %TRUE on success.
  */
 JOPAN_API
 gboolean jopan_document_write (JopanDocument *doc, const char *path, JopanFormat format,
                                double dpi, GError **error);
+
+/**
+ * jopan_document_write_full:
+ * @doc: a laid-out document
+ * @path: (nullable): the output file as for jopan_document_write(), or
+ *   %NULL to write only the report
+ * @format: the output format
+ * @dpi: the PNG resolution (ignored for other formats)
+ * @report_path: (nullable): where to write jopan_document_report_json()
+ * @error: return location for an error
+ *
+ * Writes the document and its report as one commit: all files go to unique
+ * temporary names and are renamed into place only when all are complete.
+ * No output may be one of the document's inputs (the article, the style
+ * file, a photo) nor another output, whatever the names they are given
+ * (links included): that is a %JOPAN_ERROR_USAGE error and nothing is
+ * written.  Pages `NAME-N.png` that an earlier, longer run left are
+ * removed once the new ones are in place.
+ *
+ * Returns: %TRUE on success.
+ */
+JOPAN_API
+gboolean jopan_document_write_full (JopanDocument *doc, const char *path, JopanFormat format,
+                                    double dpi, const char *report_path, GError **error);
 
 /**
  * jopan_document_get_overset:
@@ -369,7 +403,7 @@ guint jopan_document_get_n_findings (const JopanDocument *doc);
  * @doc: a document
  * @index: below jopan_document_get_n_findings()
  * @kind: (out) (optional): a short kind: "warning", "missing-glyph",
- *   "overset", "low-resolution"
+ *   "overset", "low-resolution", "font" (a family no font has)
  *
  * Returns: (transfer none): the finding's message.
  */
@@ -385,21 +419,6 @@ const char *jopan_document_get_finding (const JopanDocument *doc, guint index,
 JOPAN_API
 char *jopan_document_report_json (const JopanDocument *doc);
 
-/**
- * jopan_document_write_report:
- * @doc: a document
- * @path: the report file
- * @error: return location for an error
- *
- * Writes jopan_document_report_json() to @path as jopan_document_write()
- * writes pages: whole or not at all, never replacing a good file with a
- * partial one.
- *
- * Returns: %TRUE on success.
- */
-JOPAN_API
-gboolean jopan_document_write_report (const JopanDocument *doc, const char *path,
-                                      GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanArticle, jopan_article_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanStyle, jopan_style_free)

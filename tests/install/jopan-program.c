@@ -51,10 +51,8 @@ main (int argc, char **argv)
     return fail ("layout", error);
   jopan_article_free (article);
   jopan_style_free (style);
-  if (!jopan_document_write (doc, argv[3], JOPAN_FORMAT_PDF, 150, &error))
+  if (!jopan_document_write_full (doc, argv[3], JOPAN_FORMAT_PDF, 150, argv[4], &error))
     return fail ("write", error);
-  if (!jopan_document_write_report (doc, argv[4], &error))
-    return fail ("report", error);
   printf ("jopan %s: %u page(s)\n", JOPAN_VERSION_STRING, jopan_document_get_n_pages (doc));
   return 0;
 }
