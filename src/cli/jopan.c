@@ -93,8 +93,9 @@ run (const char *command, const char *input, const Options *o)
   output = o->output ? g_strdup (o->output) : default_output (input);
   if (!check && !jopan_format_from_path (output, &format))
     return usage ("%s: unknown output format: expected .pdf, .png, .svg or .txt", output);
-  if (o->dpi < 18 || o->dpi > 2400)
-    return usage ("--dpi %d: expected a resolution from 18 to 2400", o->dpi);
+  if (o->dpi < JOPAN_MIN_DPI || o->dpi > JOPAN_MAX_DPI)
+    return usage ("--dpi %d: expected a resolution from %d to %d", o->dpi, JOPAN_MIN_DPI,
+                  JOPAN_MAX_DPI);
   if (o->slot && !jopan_layout_options_parse_slot (&layout, o->slot, &error))
     return fail (error);
   if (o->copyfit && !o->slot)
