@@ -178,14 +178,15 @@ jopan_image_surface (const JopanImageRef *image, JopanFormat format, double scal
   g_autoptr (GError) local = NULL;
   g_autoptr (GdkPixbuf) pixbuf = NULL;
   int side = MAX (image->raw_width, image->raw_height);
+  int max_side = format == JOPAN_FORMAT_PNG ? JOPAN_RASTER_MAX_SOURCE : JOPAN_CAIRO_MAX_SIDE;
 
   if (can_pass_through (image, format))
     return jpeg_pass_through (image, format, error);
-  /* Decoded at the scale the page shows it, and never wider than cairo's
-   * largest surface: a 40000-pixel panorama is shrunk to 32767. */
+  /* Decoded at the scale the page shows it, and never wider than cairo
+   * can draw: a 40000-pixel panorama is shrunk. */
   scale = MIN (scale, 1.0);
-  if (side * scale > JOPAN_CAIRO_MAX_SIDE)
-    scale = (double) JOPAN_CAIRO_MAX_SIDE / side;
+  if (side * scale > max_side)
+    scale = (double) max_side / side;
   if (scale < 1.0)
     pixbuf = gdk_pixbuf_new_from_file_at_scale (image->path,
                                                 CLAMP ((int) (image->raw_width * scale), 1,

@@ -187,8 +187,11 @@ gboolean jopan_image_probe (JopanImageRef *image, GError **error);
 gboolean jopan_image_read_header (JopanImageRef *image, const guchar *data, gsize length,
                                   GError **error);
 
-/* Cairo cannot make an image surface with a side over 32767 pixels. */
+/* Cairo cannot make an image surface with a side over 32767 pixels; and
+ * pixman, drawing a scaled source into a raster, draws nothing from one
+ * much over 16384 (its 16.16 fixed-point coordinates run out). */
 #define JOPAN_CAIRO_MAX_SIDE 32767
+#define JOPAN_RASTER_MAX_SOURCE 16384
 
 /* A surface to paint the photo with.  For vector output a JPEG is not
  * decoded: the surface carries the file's bytes as MIME data, which cairo
