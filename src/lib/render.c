@@ -17,6 +17,7 @@
 #include <string.h>
 
 #define MARK_SPACE 24.0 /* room for crop marks outside the bleed */
+#define PRINT_MAX_PPI 600.0 /* decoded photos in PDF and SVG */
 
 static double
 page_pad (const JopanPage *page)
@@ -32,8 +33,11 @@ image_surface_lookup (GHashTable *cache, const JopanBox *box, JopanFormat format
 
   if (surface == NULL)
     {
-      /* Raster output decodes at the scale the frame shows the photo. */
-      double need = MIN (1.0, scale * box->w / box->src_w);
+      /* Raster output decodes at the scale the frame shows the photo;
+       * print keeps up to PRINT_MAX_PPI, as a PDF/X export would, which
+       * also bounds the memory a huge PNG takes.  (JPEGs pass through.) */
+      double ppi = format == JOPAN_FORMAT_PNG ? scale : PRINT_MAX_PPI / 72.0;
+      double need = MIN (1.0, ppi * box->w / box->src_w);
       surface = jopan_image_surface (box->image, format, need, error);
       if (surface == NULL)
         return NULL;
