@@ -243,6 +243,39 @@ test_preview_limit (void)
   g_rmdir (dir);
 }
 
+/* A photo that changes after the article loaded fails the render with a
+ * message naming the article, the place of its src and the photo. */
+static void
+test_render_error_names_place (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-image-XXXXXX", NULL);
+  g_autofree char *photo = g_build_filename (dir, "dot.png", NULL);
+  g_autofree char *out = g_build_filename (dir, "page.pdf", NULL);
+  g_autofree char *data = NULL;
+  gsize length;
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
+  g_autoptr (JopanArticle) article = NULL;
+  g_autoptr (JopanDocument) doc = NULL;
+
+  g_assert_true (g_file_get_contents (TEST_DATA "/photos/dot.png", &data, &length, NULL));
+  g_assert_true (g_file_set_contents (photo, data, (gssize) length, NULL));
+  article = jopan_article_load_from_data ("{\"headline\": \"H\", \"body\": \"Text.\",\n"
+                                          " \"images\": [{\"src\": \"dot.png\"}]}",
+                                          -1, "story.json", dir, &error);
+  g_assert_no_error (error);
+  doc = jopan_document_new (fonts, style, article, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (photo, data, (gssize) length / 2, NULL));
+  g_assert_false (jopan_document_write (doc, out, JOPAN_FORMAT_PDF, 150, &error));
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "story.json:2:21: images[0].src: photo \"dot.png\""));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_remove (photo);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -252,5 +285,6 @@ main (int argc, char **argv)
   g_test_add_func ("/image/jpeg-markers", test_jpeg_markers);
   g_test_add_func ("/image/orientation", test_orientation);
   g_test_add_func ("/image/preview-limit", test_preview_limit);
+  g_test_add_func ("/image/render-error-names-place", test_render_error_names_place);
   return g_test_run ();
 }

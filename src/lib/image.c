@@ -4,6 +4,22 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <string.h>
 
+/* Whether gdk-pixbuf has a loader for @name ("jpeg", "png"): a build
+ * without one would pass `check` and fail `render`. */
+static gboolean
+decoder_available (const char *name)
+{
+  g_autoptr (GSList) formats = gdk_pixbuf_get_formats ();
+
+  for (GSList *f = formats; f; f = f->next)
+    {
+      g_autofree char *format = gdk_pixbuf_format_get_name (f->data);
+      if (strcmp (format, name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 jopan_image_probe (JopanImageRef *image, GError **error)
 {
@@ -27,6 +43,12 @@ jopan_image_probe (JopanImageRef *image, GError **error)
   if (!jopan_image_read_header (image, (const guchar *) g_mapped_file_get_contents (map),
                                 g_mapped_file_get_length (map), error))
     return FALSE;
+  if (!decoder_available (image->is_jpeg ? "jpeg" : "png"))
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "photo \"%s\": this gdk-pixbuf cannot read %s",
+                       image->src, image->is_jpeg ? "JPEG" : "PNG");
+      return FALSE;
+    }
   /* Orientations 5 to 8 turn the photo a quarter: the frame crops the
    * photo as it is shown. */
   turned = image->orientation >= 5;
