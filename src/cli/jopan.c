@@ -146,7 +146,7 @@ main (int argc, char **argv)
       "Lay the story out in a slot: columns and depth (3:180mm, or 3:40 grid lines)", "COLS:DEPTH" },
     { "copyfit", 0, 0, G_OPTION_ARG_NONE, &o.copyfit,
       "Make the story fit its slot (tracking, photo height, body size)", NULL },
-    { "dpi", 0, 0, G_OPTION_ARG_INT, &o.dpi, "PNG resolution (default 150)", "N" },
+    { "dpi", 0, 0, G_OPTION_ARG_INT, &o.dpi, "PNG resolution, 18 to 1200 (default 150)", "N" },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &o.report, "Write the preflight report as JSON",
       "REPORT.json" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &o.strict, "Exit 3 when there are findings", NULL },

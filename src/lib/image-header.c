@@ -269,36 +269,31 @@ png_header (JopanImageRef *image, const guchar *p, guint32 length, GError **erro
   return check_size (image, be32 (p), be32 (p + 4), error);
 }
 
-/* Inflates the IDAT chunks into a small buffer, only to count the bytes:
- * libpng fails on a stream that is corrupt or stops short. */
+/* The IDAT stream is inflated into a small buffer as the chunks come, only
+ * to count its bytes: libpng fails on one that is corrupt or stops short. */
+typedef struct {
+  GConverter *z;
+  guint64 want, have;
+} Inflate;
+
 static gboolean
-png_inflate (const JopanImageRef *image, GPtrArray *idat, GError **error)
+png_inflate (const JopanImageRef *image, Inflate *st, const guchar *in, gsize left,
+             GError **error)
 {
-  g_autoptr (GConverter) z = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB));
-  guint64 want = png_data_size ((guint32) image->raw_width, (guint32) image->raw_height,
-                                image->png_bits, image->png_interlaced);
-  guint64 have = 0;
   guchar buffer[16384];
 
-  for (guint c = 0; c < idat->len && have < want; c += 2)
+  while (st->have < st->want && left > 0)
     {
-      const guchar *in = g_ptr_array_index (idat, c);
-      gsize left = GPOINTER_TO_SIZE (g_ptr_array_index (idat, c + 1));
-      while (have < want && left > 0)
-        {
-          g_autoptr (GError) local = NULL;
-          gsize read = 0, written = 0;
-          GConverterResult r = g_converter_convert (z, in, left, buffer, sizeof buffer,
-                                                    G_CONVERTER_NO_FLAGS, &read, &written, &local);
-          if (r == G_CONVERTER_ERROR)
-            return damaged (error, image, "the PNG image data is corrupt (%s)", local->message);
-          in += read, left -= read, have += written;
-          if (r == G_CONVERTER_FINISHED)
-            break;
-        }
+      g_autoptr (GError) local = NULL;
+      gsize read = 0, written = 0;
+      GConverterResult r = g_converter_convert (st->z, in, left, buffer, sizeof buffer,
+                                                G_CONVERTER_NO_FLAGS, &read, &written, &local);
+      if (r == G_CONVERTER_ERROR)
+        return damaged (error, image, "the PNG image data is corrupt (%s)", local->message);
+      in += read, left -= read, st->have += written;
+      if (r == G_CONVERTER_FINISHED)
+        break;
     }
-  if (have < want)
-    return damaged (error, image, "the PNG image data stops short (truncated?)");
   return TRUE;
 }
 
@@ -307,8 +302,9 @@ png_inflate (const JopanImageRef *image, GPtrArray *idat, GError **error)
 static gboolean
 png_walk (JopanImageRef *image, const guchar *d, gsize n, GError **error)
 {
-  g_autoptr (GPtrArray) idat = g_ptr_array_new ();
-  gboolean palette = FALSE;
+  g_autoptr (GConverter) z = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB));
+  Inflate st = { z, 0, 0 };
+  gboolean palette = FALSE, data = FALSE;
 
   for (gsize i = 8;;)
     {
@@ -324,11 +320,15 @@ png_walk (JopanImageRef *image, const guchar *d, gsize n, GError **error)
         return damaged (error, image, "the PNG's %.4s chunk fails its checksum", type);
       if (i == 8 && !png_header (image, type + 4, length, error))
         return FALSE;
+      if (i == 8)
+        st.want = png_data_size ((guint32) image->raw_width, (guint32) image->raw_height,
+                                 image->png_bits, image->png_interlaced);
       palette |= memcmp (type, "PLTE", 4) == 0;
       if (memcmp (type, "IDAT", 4) == 0)
         {
-          g_ptr_array_add (idat, (gpointer) (type + 4));
-          g_ptr_array_add (idat, GSIZE_TO_POINTER ((gsize) length));
+          data = TRUE;
+          if (!png_inflate (image, &st, type + 4, length, error))
+            return FALSE;
         }
       if (memcmp (type, "IEND", 4) == 0)
         break;
@@ -336,9 +336,11 @@ png_walk (JopanImageRef *image, const guchar *d, gsize n, GError **error)
     }
   if (image->png_indexed && !palette)
     return damaged (error, image, "the PNG has colour indexes but no palette");
-  if (idat->len == 0)
+  if (!data)
     return damaged (error, image, "the PNG has no image data");
-  return png_inflate (image, idat, error);
+  if (st.have < st.want)
+    return damaged (error, image, "the PNG image data stops short (truncated?)");
+  return TRUE;
 }
 
 /* ---- both ----------------------------------------------------------------- */
