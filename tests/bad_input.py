@@ -178,6 +178,9 @@ def photo_cases(tmp):
                       ["is damaged", "stops short"]),
         "garbage.png": (odd_photos.png_with_data(64, 64, b"\x78\x9c" + bytes(range(256)) * 4),
                         ["is damaged", "image data is corrupt"]),
+        "filter.png": (odd_photos.png_with_data(64, 64, zlib.compress(
+                           rows[:193 * 10] + b"\x07" + rows[193 * 10 + 1:])),
+                       ["is damaged", "unknown filter type"]),
         "bad-crc.png": (good_png[:40] + bytes([good_png[40] ^ 0xFF]) + good_png[41:],
                         ["is damaged", "checksum"]),
     }

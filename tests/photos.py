@@ -141,12 +141,60 @@ def alpha(d):
         problems = []
 
 
+def mutants(d, n=100):
+    """Damaged photos: `check` refuses exactly those `render` would fail on
+    (the photo is validated once, the same way), and nothing crashes.  A
+    fixed number of mutants of a JPEG, an Adobe CMYK JPEG and a PNG."""
+    import random
+    rng = random.Random(2026)
+    originals = [("m.jpg", odd_photos.jpeg(3, 2, lambda bx, by: (bx * 80, by * 100, 50),
+                                           orientation=6)),
+                 ("m.jpg", odd_photos.jpeg(2, 2, lambda bx, by: (bx * 200, 0, by * 200, 10),
+                                           cmyk=True)),
+                 ("m.png", odd_photos.png(20, 12, lambda y: bytes([y * 10, 100, 200, 128]) * 20,
+                                          alpha=True))]
+    problems, outcomes = [], {}
+    for k in range(n):
+        name, data = originals[k % len(originals)]
+        data = bytearray(data)
+        for _ in range(rng.randint(1, 3)):
+            i, op = rng.randrange(len(data)), rng.choice(["flip", "delete", "insert", "cut"])
+            if op == "flip":
+                data[i] ^= 1 << rng.randrange(8)
+            elif op == "delete":
+                del data[i]
+            elif op == "insert":
+                data.insert(i, rng.randrange(256))
+            elif i > 0:
+                del data[i:]
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data)
+        src = article(d, "mutant", name)
+        codes = []
+        for args in (["check", src], ["render", src, "-o", os.path.join(d, "m.png"), "--dpi", "18"],
+                     ["render", src, "-o", os.path.join(d, "m.pdf")]):
+            p = subprocess.run([JOPAN] + args, capture_output=True, text=True, errors="replace",
+                               timeout=60)
+            codes.append(p.returncode)
+            if p.returncode == 1 and "mutant.json:4:" not in p.stderr:
+                problems.append(f"mutant {k}: {args[0]} exit 1 without the place: {p.stderr!r}")
+            if "CRITICAL" in p.stderr or "WARNING" in p.stderr:
+                problems.append(f"mutant {k}: {args[0]}: {p.stderr.strip()[-200:]!r}")
+        outcomes[tuple(codes)] = outcomes.get(tuple(codes), 0) + 1
+        if codes not in ([0, 0, 0], [1, 1, 1]):
+            problems.append(f"mutant {k} of {name} (seeded, reproducible): check, render PNG, "
+                            f"render PDF exit {codes}")
+    print(f"# mutants (check, PNG, PDF): {outcomes}")
+    report(f"{n} damaged photos: check and render agree, nothing crashes", problems[:5])
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="jopan-photos-") as d:
         panorama(d)
         cmyk(d)
         orientation(d)
         alpha(d)
+        mutants(d)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

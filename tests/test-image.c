@@ -159,6 +159,38 @@ test_jpeg_structure (void)
     }
 }
 
+/* Tables and scans libjpeg would stop at are refused at load. */
+static void
+test_jpeg_tables (void)
+{
+  /* Three codes of one bit cannot be a prefix code. */
+  static const guint8 bad_dht[] = { 0x00, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2 };
+  static const guint8 unknown[] = { 0 };
+  struct {
+    guint8 marker;
+    const guint8 *payload;
+    guint n;
+    const char *message;
+  } cases[] = {
+    { 0xC4, bad_dht, sizeof bad_dht, "invalid Huffman table" },
+    { 0x84, unknown, sizeof unknown, "unknown marker 0x84" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GByteArray) b = g_byte_array_new ();
+      g_autoptr (GByteArray) rest = jpeg (16, 8, 3, FALSE, 0, TRUE, TRUE);
+      JopanImageRef image;
+
+      g_byte_array_append (b, rest->data, 2);
+      segment (b, cases[i].marker, cases[i].payload, cases[i].n);
+      g_byte_array_append (b, rest->data + 2, rest->len - 2);
+      g_assert_false (read_header (b, &image, &error));
+      g_assert_nonnull (strstr (error->message, cases[i].message));
+    }
+}
+
 static void
 test_jpeg_markers (void)
 {
@@ -282,6 +314,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/image/png-limits", test_png_limits);
   g_test_add_func ("/image/jpeg-structure", test_jpeg_structure);
+  g_test_add_func ("/image/jpeg-tables", test_jpeg_tables);
   g_test_add_func ("/image/jpeg-markers", test_jpeg_markers);
   g_test_add_func ("/image/orientation", test_orientation);
   g_test_add_func ("/image/preview-limit", test_preview_limit);

@@ -100,11 +100,22 @@ exif_orientation (const guchar *p, gsize n)
   return 1;
 }
 
+/* What the walk has seen of a JPEG's frame. */
+typedef struct {
+  JopanImageRef *image;
+  guint8 ids[4]; /* component ids of the frame */
+  guint frame;    /* its SOF marker */
+  guint huffman;  /* bits 0-3: DC tables defined; 4-7: AC tables */
+  gboolean scanned;
+} Jpeg;
+
 /* A frame header (SOFn): size and components.  Only the kinds libjpeg
- * decodes: baseline, extended, progressive, and their arithmetic forms. */
+ * decodes: 8-bit baseline, extended, progressive, and their arithmetic
+ * forms, with sampling factors it accepts. */
 static gboolean
-jpeg_frame (JopanImageRef *image, guint marker, const guchar *p, guint length, GError **error)
+jpeg_frame (Jpeg *jp, guint marker, const guchar *p, guint length, GError **error)
 {
+  JopanImageRef *image = jp->image;
   guint components;
 
   if (marker == 0xC3 || (marker >= 0xC5 && marker <= 0xC7) || marker >= 0xCB)
@@ -117,16 +128,153 @@ jpeg_frame (JopanImageRef *image, guint marker, const guchar *p, guint length, G
     }
   if (image->raw_width > 0)
     return damaged (error, image, "the JPEG has two frame headers");
-  if (length < 6)
-    return damaged (error, image, "the JPEG frame header is cut short");
+  if (length < 6 || p[0] != 8)
+    return damaged (error, image, "the JPEG frame header is %s",
+                    length < 6 ? "cut short" : "not for 8-bit samples");
   image->raw_height = (int) be16 (p + 1);
   image->raw_width = (int) be16 (p + 3);
   components = p[5];
   if (components != 1 && components != 3 && components != 4)
     return damaged (error, image, "the JPEG has %u colour components (expected 1, 3 or 4)",
                     components);
+  if (length != 6 + 3 * components)
+    return damaged (error, image, "the JPEG frame header has a wrong length");
+  for (guint c = 0; c < components; c++)
+    {
+      guint h = p[7 + 3 * c] >> 4, v = p[7 + 3 * c] & 0xF;
+      if (h < 1 || h > 4 || v < 1 || v > 4 || p[8 + 3 * c] > 3)
+        return damaged (error, image, "the JPEG frame header is invalid (component %u)", c + 1);
+      jp->ids[c] = p[6 + 3 * c];
+    }
   image->components = (int) components;
+  jp->frame = marker;
   return check_size (image, (guint32) image->raw_width, (guint32) image->raw_height, error);
+}
+
+/* The Huffman tables a scan uses must be defined; libjpeg supplies the
+ * standard tables 0 and 1 when they are not (as Motion-JPEG expects).
+ * Arithmetic-coded frames (SOF9, SOF10) use none. */
+static gboolean
+scan_tables_defined (const Jpeg *jp, const guchar *p, guint n)
+{
+  gboolean progressive = jp->frame == 0xC2, arithmetic = jp->frame >= 0xC9;
+  guint start = p[1 + 2 * n], refine = p[3 + 2 * n] >> 4;
+
+  for (guint i = 0; !arithmetic && i < n; i++)
+    {
+      guint dc = p[2 + 2 * i] >> 4, ac = p[2 + 2 * i] & 0xF;
+      gboolean uses_dc = !progressive || (start == 0 && refine == 0);
+      gboolean uses_ac = !progressive || start > 0;
+      if ((uses_dc && dc > 1 && !(jp->huffman & (1u << dc)))
+          || (uses_ac && ac > 1 && !(jp->huffman & (16u << ac))))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A scan header (SOS) must name components of the frame. */
+static gboolean
+jpeg_scan (Jpeg *jp, const guchar *p, guint length, GError **error)
+{
+  guint n = length > 0 ? p[0] : 0;
+
+  if (jp->image->raw_width == 0)
+    return damaged (error, jp->image, "the JPEG has image data before its frame header");
+  if (n < 1 || n > (guint) jp->image->components || length != 1 + 2 * n + 3)
+    return damaged (error, jp->image, "the JPEG has an invalid scan header");
+  for (guint i = 0; i < n; i++)
+    if (!memchr (jp->ids, p[1 + 2 * i], (gsize) jp->image->components)
+        || (p[2 + 2 * i] >> 4) > 3 || (p[2 + 2 * i] & 0xF) > 3)
+      return damaged (error, jp->image, "the JPEG's scan names a component it does not have");
+  if (!scan_tables_defined (jp, p, n))
+    return damaged (error, jp->image, "the JPEG's scan uses a Huffman table it does not define");
+  jp->scanned = TRUE;
+  return TRUE;
+}
+
+/* One Huffman table at @p (class and index, 16 counts, the symbols): the
+ * counts must make a prefix code with no code of all ones, as libjpeg
+ * requires, and a DC table's symbols are categories up to 15. */
+static gboolean
+huffman_ok (const guchar *p, guint room, guint *size)
+{
+  guint32 code = 0;
+  guint symbols = 0;
+
+  for (guint bits = 1; bits <= 16; bits++)
+    {
+      code += p[bits];
+      symbols += p[bits];
+      if (code >= (1u << bits))
+        return FALSE;
+      code <<= 1;
+    }
+  *size = 17 + symbols;
+  if (symbols > 256 || *size > room)
+    return FALSE;
+  for (guint k = 0; (p[0] >> 4) == 0 && k < symbols; k++)
+    if (p[17 + k] > 15)
+      return FALSE;
+  return TRUE;
+}
+
+/* Huffman (DHT) and quantisation (DQT) tables: their sizes must add up. */
+static gboolean
+jpeg_tables (Jpeg *jp, guint marker, const guchar *p, guint length, GError **error)
+{
+  for (guint i = 0; i < length;)
+    {
+      guint size;
+
+      if (marker == 0xC4)
+        {
+          if ((p[i] >> 4) > 1 || (p[i] & 0xF) > 3 || i + 17 > length
+              || !huffman_ok (p + i, length - i, &size))
+            return damaged (error, jp->image, "the JPEG has an invalid Huffman table");
+          jp->huffman |= ((p[i] >> 4) ? 16u : 1u) << (p[i] & 0xF);
+        }
+      else
+        {
+          if ((p[i] >> 4) > 1 || (p[i] & 0xF) > 3)
+            return damaged (error, jp->image, "the JPEG has an invalid quantisation table");
+          size = 1 + 64 * ((p[i] >> 4) + 1);
+        }
+      if (i + size > length)
+        return damaged (error, jp->image, "the JPEG has a table longer than its segment");
+      i += size;
+    }
+  return TRUE;
+}
+
+/* The markers libjpeg reads between SOI and EOI (others stop it): frames,
+ * tables, restart interval, DNL, application data, comments, scans. */
+static gboolean
+jpeg_marker_known (guint marker)
+{
+  return (marker >= 0xC0 && marker <= 0xCF && marker != 0xC8) || marker == 0xDA
+         || (marker >= 0xDB && marker <= 0xDD) || (marker >= 0xE0 && marker <= 0xEF)
+         || marker == 0xFE;
+}
+
+static gboolean
+jpeg_segment (Jpeg *jp, guint marker, const guchar *p, guint length, GError **error)
+{
+  JopanImageRef *image = jp->image;
+
+  if (!jpeg_marker_known (marker))
+    return damaged (error, image, "the JPEG has an unknown marker 0x%02X", marker);
+
+  if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC)
+    return jpeg_frame (jp, marker, p, length, error);
+  if (marker == 0xDA)
+    return jpeg_scan (jp, p, length, error);
+  if (marker == 0xC4 || marker == 0xDB)
+    return jpeg_tables (jp, marker, p, length, error);
+  if (marker == 0xE1 && image->orientation == 0)
+    image->orientation = exif_orientation (p, length);
+  if (marker == 0xEE && length >= 12 && memcmp (p, "Adobe", 5) == 0)
+    image->adobe = TRUE;
+  return TRUE;
 }
 
 /* Skips entropy-coded data after a scan header: to the next marker that is
@@ -141,32 +289,20 @@ skip_scan (const guchar *d, gsize n, gsize i)
   return n;
 }
 
-static gboolean
-jpeg_segment (JopanImageRef *image, guint marker, const guchar *p, guint length, GError **error)
-{
-  if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC)
-    return jpeg_frame (image, marker, p, length, error);
-  if (marker == 0xE1 && image->orientation == 0)
-    image->orientation = exif_orientation (p, length);
-  if (marker == 0xEE && length >= 12 && memcmp (p, "Adobe", 5) == 0)
-    image->adobe = TRUE;
-  return TRUE;
-}
-
 /* Walks the markers from SOI to EOI: a frame header within the limits,
  * at least one scan, and the end marker, or the decoder would fail or
  * print a grey band where the data stops. */
 static gboolean
 jpeg_walk (JopanImageRef *image, const guchar *d, gsize n, GError **error)
 {
-  gboolean scanned = FALSE;
+  Jpeg jp = { .image = image };
   gsize i = 2;
 
   for (;;)
     {
       guint marker, length;
 
-      while (i < n && d[i] == 0xFF && i + 1 < n && d[i + 1] == 0xFF)
+      while (i + 1 < n && d[i] == 0xFF && d[i + 1] == 0xFF)
         i++; /* fill bytes */
       if (i + 1 >= n)
         return damaged (error, image, "the JPEG is truncated (no end marker)");
@@ -184,15 +320,13 @@ jpeg_walk (JopanImageRef *image, const guchar *d, gsize n, GError **error)
         return damaged (error, image, "the JPEG is truncated or has a bad segment at byte %"
                         G_GSIZE_FORMAT, i);
       length = be16 (d + i + 2) - 2;
-      if (marker == 0xDA && image->raw_width == 0)
-        return damaged (error, image, "the JPEG has image data before its frame header");
-      if (!jpeg_segment (image, marker, d + i + 4, length, error))
+      if (!jpeg_segment (&jp, marker, d + i + 4, length, error))
         return FALSE;
       i += 4 + length;
       if (marker == 0xDA)
-        scanned = TRUE, i = skip_scan (d, n, i);
+        i = skip_scan (d, n, i);
     }
-  if (image->raw_width == 0 || !scanned)
+  if (image->raw_width == 0 || !jp.scanned)
     return damaged (error, image, "the JPEG has no %s", image->raw_width ? "image data"
                                                                          : "frame header");
   return TRUE;
@@ -219,25 +353,59 @@ crc32_png (const guchar *p, gsize n)
   return c ^ 0xFFFFFFFF;
 }
 
-/* Bytes of filtered image data the IDAT stream must hold: a filter byte and
- * the packed samples for each row of each pass (seven when interlaced). */
-static guint64
-png_data_size (guint32 w, guint32 h, guint bits_per_pixel, gboolean interlaced)
+/* The filtered image data an IDAT stream must hold: for each pass (seven
+ * when interlaced, else one) its rows, each a filter byte and the packed
+ * samples.  The walk through it checks each row's filter type. */
+typedef struct {
+  GConverter *z;
+  guint64 rows[7], row_bytes[7];
+  int pass;
+  guint64 row, at; /* the row within the pass, the byte within the row */
+  gboolean done;
+} Inflate;
+
+static void
+png_plan (Inflate *st, guint32 w, guint32 h, guint bits_per_pixel, gboolean interlaced)
 {
   static const int x0[7] = { 0, 4, 0, 2, 0, 1, 0 }, dx[7] = { 8, 8, 4, 4, 2, 2, 1 };
   static const int y0[7] = { 0, 0, 4, 0, 2, 0, 1 }, dy[7] = { 8, 8, 8, 4, 4, 2, 2 };
-  guint64 total = 0;
 
-  if (!interlaced)
-    return (guint64) h * (1 + ((guint64) w * bits_per_pixel + 7) / 8);
   for (int p = 0; p < 7; p++)
     {
-      guint64 pw = w > (guint32) x0[p] ? (w - x0[p] + dx[p] - 1) / dx[p] : 0;
-      guint64 ph = h > (guint32) y0[p] ? (h - y0[p] + dy[p] - 1) / dy[p] : 0;
-      if (pw > 0 && ph > 0)
-        total += ph * (1 + (pw * bits_per_pixel + 7) / 8);
+      guint64 pw = !interlaced ? w : w > (guint32) x0[p] ? (w - x0[p] + dx[p] - 1) / dx[p] : 0;
+      guint64 ph = !interlaced ? h : h > (guint32) y0[p] ? (h - y0[p] + dy[p] - 1) / dy[p] : 0;
+      st->rows[p] = (interlaced || p == 0) && pw > 0 ? ph : 0;
+      st->row_bytes[p] = 1 + (pw * bits_per_pixel + 7) / 8;
     }
-  return total;
+}
+
+/* Follows @n bytes of inflated data through the rows; FALSE at a filter
+ * type libpng does not know. */
+static gboolean
+png_rows (Inflate *st, const guchar *out, gsize n)
+{
+  gsize i = 0;
+
+  while (i < n && !st->done)
+    {
+      guint64 step;
+
+      if (st->at == 0 && out[i] > 4)
+        return FALSE;
+      step = MIN (st->row_bytes[st->pass] - st->at, (guint64) (n - i));
+      i += step, st->at += step;
+      if (st->at < st->row_bytes[st->pass])
+        continue;
+      st->at = 0;
+      if (++st->row < st->rows[st->pass])
+        continue;
+      st->row = 0;
+      do
+        st->pass++;
+      while (st->pass < 7 && st->rows[st->pass] == 0);
+      st->done = st->pass == 7;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -270,19 +438,14 @@ png_header (JopanImageRef *image, const guchar *p, guint32 length, GError **erro
 }
 
 /* The IDAT stream is inflated into a small buffer as the chunks come, only
- * to count its bytes: libpng fails on one that is corrupt or stops short. */
-typedef struct {
-  GConverter *z;
-  guint64 want, have;
-} Inflate;
-
+ * to follow its rows: libpng fails on one that is corrupt or stops short. */
 static gboolean
 png_inflate (const JopanImageRef *image, Inflate *st, const guchar *in, gsize left,
              GError **error)
 {
   guchar buffer[16384];
 
-  while (st->have < st->want && left > 0)
+  while (!st->done && left > 0)
     {
       g_autoptr (GError) local = NULL;
       gsize read = 0, written = 0;
@@ -290,7 +453,9 @@ png_inflate (const JopanImageRef *image, Inflate *st, const guchar *in, gsize le
                                                 G_CONVERTER_NO_FLAGS, &read, &written, &local);
       if (r == G_CONVERTER_ERROR)
         return damaged (error, image, "the PNG image data is corrupt (%s)", local->message);
-      in += read, left -= read, st->have += written;
+      if (!png_rows (st, buffer, written))
+        return damaged (error, image, "the PNG image data has a row of an unknown filter type");
+      in += read, left -= read;
       if (r == G_CONVERTER_FINISHED)
         break;
     }
@@ -303,7 +468,7 @@ static gboolean
 png_walk (JopanImageRef *image, const guchar *d, gsize n, GError **error)
 {
   g_autoptr (GConverter) z = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB));
-  Inflate st = { z, 0, 0 };
+  Inflate st = { .z = z };
   gboolean palette = FALSE, data = FALSE;
 
   for (gsize i = 8;;)
@@ -321,8 +486,8 @@ png_walk (JopanImageRef *image, const guchar *d, gsize n, GError **error)
       if (i == 8 && !png_header (image, type + 4, length, error))
         return FALSE;
       if (i == 8)
-        st.want = png_data_size ((guint32) image->raw_width, (guint32) image->raw_height,
-                                 image->png_bits, image->png_interlaced);
+        png_plan (&st, (guint32) image->raw_width, (guint32) image->raw_height, image->png_bits,
+                  image->png_interlaced);
       palette |= memcmp (type, "PLTE", 4) == 0;
       if (memcmp (type, "IDAT", 4) == 0)
         {
@@ -338,7 +503,7 @@ png_walk (JopanImageRef *image, const guchar *d, gsize n, GError **error)
     return damaged (error, image, "the PNG has colour indexes but no palette");
   if (!data)
     return damaged (error, image, "the PNG has no image data");
-  if (st.have < st.want)
+  if (!st.done)
     return damaged (error, image, "the PNG image data stops short (truncated?)");
   return TRUE;
 }
