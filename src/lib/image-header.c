@@ -5,7 +5,7 @@
  * limits before anything is decoded, and the rest of the file is walked so
  * that what would stop the decoder (a truncated file, a damaged chunk, a
  * frame without scan data) is found here rather than half-way through a
- * render.  Nothing here allocates more than a few kilobytes.
+ * render.  Nothing here allocates more than zlib's window and a small buffer.
  */
 #include "jopan-private.h"
 
@@ -408,31 +408,35 @@ png_rows (Inflate *st, const guchar *out, gsize n)
   return TRUE;
 }
 
+/* The header (IHDR): size, and a colour type with a bit depth PNG allows. */
 static gboolean
 png_header (JopanImageRef *image, const guchar *p, guint32 length, GError **error)
 {
+  static const struct {
+    guint type, channels;
+    guint32 depths; /* bit d set: depth d allowed */
+  } kinds[] = {
+    { 0, 1, 1 << 1 | 1 << 2 | 1 << 4 | 1 << 8 | 1 << 16 }, /* grey */
+    { 2, 3, 1 << 8 | 1 << 16 },                            /* RGB */
+    { 3, 1, 1 << 1 | 1 << 2 | 1 << 4 | 1 << 8 },           /* palette */
+    { 4, 2, 1 << 8 | 1 << 16 },                            /* grey and alpha */
+    { 6, 4, 1 << 8 | 1 << 16 },                            /* RGBA */
+  };
   guint depth, type;
-  gboolean depth_ok;
 
   if (length != 13)
     return damaged (error, image, "the PNG header has %u bytes (expected 13)", length);
   depth = p[8], type = p[9];
-  switch (type)
-    {
-    case 0: depth_ok = depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16;
-            image->components = 1; break;
-    case 3: depth_ok = depth == 1 || depth == 2 || depth == 4 || depth == 8;
-            image->components = 1, image->png_indexed = TRUE; break;
-    case 2: case 4: case 6: depth_ok = depth == 8 || depth == 16;
-            image->components = type == 2 ? 3 : type == 4 ? 2 : 4; break;
-    default: depth_ok = FALSE;
-    }
-  if (!depth_ok || p[10] != 0 || p[11] != 0 || p[12] > 1)
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    if (kinds[k].type == type && depth <= 16 && (kinds[k].depths & (1u << depth)))
+      image->components = (int) kinds[k].channels;
+  if (image->components == 0 || p[10] != 0 || p[11] != 0 || p[12] > 1)
     return damaged (error, image, "the PNG header is invalid (colour type %u, depth %u)", type,
                     depth);
+  image->png_indexed = type == 3;
   image->raw_width = (int) MIN (be32 (p), G_MAXINT);
   image->raw_height = (int) MIN (be32 (p + 4), G_MAXINT);
-  image->png_bits = depth * (type == 3 ? 1 : (guint) image->components);
+  image->png_bits = depth * (guint) image->components;
   image->png_interlaced = p[12] == 1;
   return check_size (image, be32 (p), be32 (p + 4), error);
 }
