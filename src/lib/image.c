@@ -147,13 +147,14 @@ free_mapped (void *data)
  * read.  For PDF a one-pixel stand-in (the caller scales it to the photo's
  * size) keeps cairo from copying a photo-sized blank when it snapshots the
  * source; SVG sizes the image element by the surface, so it gets the real
- * size. */
+ * size (within cairo's limit; the caller scales what is left). */
 static cairo_surface_t *
 jpeg_pass_through (const JopanImageRef *image, JopanFormat format, GError **error)
 {
   g_autoptr (GError) local = NULL;
-  int w = format == JOPAN_FORMAT_PDF ? 1 : image->raw_width;
-  int h = format == JOPAN_FORMAT_PDF ? 1 : image->raw_height;
+  double fit = MIN (1.0, (double) JOPAN_CAIRO_MAX_SIDE / MAX (image->raw_width, image->raw_height));
+  int w = format == JOPAN_FORMAT_PDF ? 1 : MAX (1, (int) (image->raw_width * fit));
+  int h = format == JOPAN_FORMAT_PDF ? 1 : MAX (1, (int) (image->raw_height * fit));
   GMappedFile *map = g_mapped_file_new (image->path, FALSE, &local);
   cairo_surface_t *surface;
   cairo_status_t status;
