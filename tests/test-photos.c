@@ -1,4 +1,4 @@
-/* test-image.c — photo headers read without decoding (limits, JPEG markers,
+/* test-photos.c — photo headers read without decoding (limits, JPEG markers,
  * PNG chunks, EXIF orientation) and the preview limit of PNG output. */
 #include "jopan-private.h"
 
@@ -312,12 +312,12 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/image/png-limits", test_png_limits);
-  g_test_add_func ("/image/jpeg-structure", test_jpeg_structure);
-  g_test_add_func ("/image/jpeg-tables", test_jpeg_tables);
-  g_test_add_func ("/image/jpeg-markers", test_jpeg_markers);
-  g_test_add_func ("/image/orientation", test_orientation);
-  g_test_add_func ("/image/preview-limit", test_preview_limit);
-  g_test_add_func ("/image/render-error-names-place", test_render_error_names_place);
+  g_test_add_func ("/photos/png-limits", test_png_limits);
+  g_test_add_func ("/photos/jpeg-structure", test_jpeg_structure);
+  g_test_add_func ("/photos/jpeg-tables", test_jpeg_tables);
+  g_test_add_func ("/photos/jpeg-markers", test_jpeg_markers);
+  g_test_add_func ("/photos/orientation", test_orientation);
+  g_test_add_func ("/photos/preview-limit", test_preview_limit);
+  g_test_add_func ("/photos/render-error-names-place", test_render_error_names_place);
   return g_test_run ();
 }
