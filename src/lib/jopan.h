@@ -298,7 +298,8 @@ gboolean jopan_document_write (JopanDocument *doc, const char *path, JopanFormat
  * @path: (nullable): the output file as for jopan_document_write(), or
  *   %NULL to write only the report
  * @format: the output format
- * @dpi: the PNG resolution (ignored for other formats)
+ * @dpi: the PNG resolution, within the limits jopan_document_write() states
+ *   (ignored for other formats)
  * @report_path: (nullable): where to write jopan_document_report_json()
  * @error: return location for an error
  *
