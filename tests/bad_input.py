@@ -142,7 +142,7 @@ def made_cases(tmp):
         f.write('{\n  "headline": "Half a photo",\n  "body": "Text.",\n'
                 '  "images": [{"src": "half.jpg"}]\n}\n')
     bad_case("truncated JPEG", ["render", os.path.join(d, "truncated.json"), "-o", "OUT"], 1,
-             ["truncated.json:4:22: images[0].src:", "half.jpg", "damaged JPEG"], tmp=tmp)
+             ["truncated.json:4:22: images[0].src:", "half.jpg", "is damaged", "truncated"], tmp=tmp)
 
     style = open(os.path.join(ROOT, "styles", "berliner.ini"), encoding="utf-8").read()
     line = style[:style.index("[body]")].count("\n") + 2  # the line after [body]
@@ -152,6 +152,58 @@ def made_cases(tmp):
             f.write(style.replace("[body]\n", f"[body]\n{key}\n", 1))
         bad_case(f"style file: {key}", ["render", SAMPLE, "--style", os.path.join(d, file),
                                         "-o", "OUT"], 1, [f"{file}:{line}:"] + fragments, tmp=tmp)
+
+
+def photo_cases(tmp):
+    """Photos refused when the article loads, before anything is decoded, with
+    the same message for `check` and `render` (made by odd_photos.py)."""
+    import odd_photos
+    import zlib
+    d = os.path.join(tmp, "photos")
+    os.makedirs(d)
+    small = odd_photos.jpeg(2, 1, lambda bx, by: (200, 40, 40))
+    good_png = odd_photos.png(64, 64, lambda y: bytes([40, 90, 200]) * 64)
+    rows = b"".join(b"\0" + bytes([40, 90, 200]) * 64 for y in range(64))
+    photos = {
+        # A few hundred kilobytes that would make the decoder allocate 1.6 GB.
+        "claims.png": (odd_photos.png_claiming(20000, 20000),
+                       ["20000 x 20000 pixels (400 megapixels)", "limit is 150 megapixels"]),
+        "wide.png": (odd_photos.png_claiming(70000, 10, 1000), ["70000 x 10", "65535"]),
+        "sof.jpg": (odd_photos.jpeg_claiming(small, 30000, 30000),
+                    ["30000 x 30000 pixels (900 megapixels)"]),
+        "cut.jpg": (small[:len(small) - 20], ["is damaged", "truncated"]),
+        "noscan.jpg": (small[:small.index(b"\xff\xda")] + b"\xff\xd9",
+                       ["is damaged", "no image data"]),
+        "cut.png": (good_png[:len(good_png) // 2], ["is damaged", "truncated"]),
+        # Intact chunks whose image data stops short or is not a zlib
+        # stream: `check` used to pass them and `render` to fail.
+        "short.png": (odd_photos.png_with_data(64, 64, zlib.compress(rows[:len(rows) // 2])),
+                      ["is damaged", "stops short"]),
+        "garbage.png": (odd_photos.png_with_data(64, 64, b"\x78\x9c" + bytes(range(256)) * 4),
+                        ["is damaged", "image data is corrupt"]),
+        "filter.png": (odd_photos.png_with_data(64, 64, zlib.compress(
+                           rows[:193 * 10] + b"\x07" + rows[193 * 10 + 1:])),
+                       ["is damaged", "unknown filter type"]),
+        "bad-crc.png": (good_png[:40] + bytes([good_png[40] ^ 0xFF]) + good_png[41:],
+                        ["is damaged", "checksum"]),
+    }
+    for file, (data, fragments) in photos.items():
+        with open(os.path.join(d, file), "wb") as f:
+            f.write(data)
+        article = os.path.join(d, file.replace(".", "-") + ".json")
+        with open(article, "w") as f:
+            f.write('{\n  "headline": "An odd photo",\n  "body": "Text.",\n'
+                    f'  "images": [{{"caption": "A photo.", "src": "{file}"}}]\n}}\n')
+        where = [f"{os.path.basename(article)}:4:45: images[0].src:", f'photo "{file}"']
+        for command, out in [("render", "out.pdf"), ("render", "out.png"), ("check", "out.pdf")]:
+            bad_case(f"photo {file}: {command} {out}", [command, article, "-o", "OUT"], 1,
+                     where + fragments, out, tmp)
+    # The preview limit: a usage error before anything is drawn.
+    for name, args, fragments in [
+        ("--dpi 2400", ["--dpi", "2400"], ["--dpi 2400", "18 to 1200"]),
+        ("--dpi 1200 to PNG: over 100 megapixels", ["--dpi", "1200"],
+         ["megapixels", "the limit is 100 megapixels"])]:
+        bad_case(name, ["render", SAMPLE, "-o", "OUT"] + args, 2, fragments, "out.png", tmp)
 
 
 def font_cases(tmp):
@@ -452,6 +504,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="jopan-bad-") as tmp:
         json_cases(tmp)
         made_cases(tmp)
+        photo_cases(tmp)
         hostile_cases(tmp)
         font_cases(tmp)
         output_cases(tmp)

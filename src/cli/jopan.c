@@ -114,8 +114,9 @@ run (const char *command, const char *input, const Options *o)
   output = o->output ? g_strdup (o->output) : default_output (input);
   if (!check && !jopan_format_from_path (output, &format))
     return usage ("%s: unknown output format: expected .pdf, .png, .svg or .txt", output);
-  if (o->dpi < 18 || o->dpi > 2400)
-    return usage ("--dpi %d: expected a resolution from 18 to 2400", o->dpi);
+  if (o->dpi < JOPAN_MIN_DPI || o->dpi > JOPAN_MAX_DPI)
+    return usage ("--dpi %d: expected a resolution from %d to %d", o->dpi, JOPAN_MIN_DPI,
+                  JOPAN_MAX_DPI);
   if (o->slot && !jopan_layout_options_parse_slot (&layout, o->slot, &error))
     return fail (error);
   if (o->copyfit && !o->slot)
@@ -165,7 +166,7 @@ main (int argc, char **argv)
       "Lay the story out in a slot: columns and depth (3:180mm, or 3:40 grid lines)", "COLS:DEPTH" },
     { "copyfit", 0, 0, G_OPTION_ARG_NONE, &o.copyfit,
       "Make the story fit its slot (tracking, photo height, body size)", NULL },
-    { "dpi", 0, 0, G_OPTION_ARG_INT, &o.dpi, "PNG resolution (default 150)", "N" },
+    { "dpi", 0, 0, G_OPTION_ARG_INT, &o.dpi, "PNG resolution, 18 to 1200 (default 150)", "N" },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &o.report, "Write the preflight report as JSON",
       "REPORT.json" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &o.strict, "Exit 3 when there are findings", NULL },

@@ -350,7 +350,13 @@ load_image (Loader *ld, JsonNode *node, const char *base_dir, GError **error)
   push_key (ld, "src");
   {
     g_autoptr (GError) local = NULL;
+    g_autofree char *path = path_name (ld, ld->depth);
+    guint line, column;
     gboolean ok = jopan_image_probe (image, &local);
+
+    /* Render-time photo errors name the same place. */
+    place_of (ld, ld->depth, &line, &column);
+    image->place = g_strdup_printf ("%s:%u:%u: %s", ld->name, line, column, path);
     if (!ok)
       fail (ld, error, FALSE, "%s", local->message);
     ld->depth--;

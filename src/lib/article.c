@@ -29,6 +29,7 @@ image_ref_free (JopanImageRef *image)
 {
   g_free (image->path);
   g_free (image->src);
+  g_free (image->place);
   g_free (image->caption);
   g_free (image->credit);
   g_free (image);

@@ -77,8 +77,16 @@ typedef struct {
   char *credit;
   int columns;     /* 0: the style's default */
   double focus_x, focus_y;
-  int width, height; /* pixels, from the file's header */
+  char *place;     /* "story.json:6:14: images[0].src", for messages */
+  int width, height; /* pixels as shown, after the EXIF orientation */
   gboolean is_jpeg;
+  /* From the file's header (image-header.c): */
+  int raw_width, raw_height; /* pixels as stored */
+  int orientation;   /* EXIF, 1 to 8; 1 is upright */
+  int components;    /* colour channels: 4 for a CMYK JPEG */
+  gboolean adobe;    /* a JPEG with an Adobe APP14 marker */
+  guint png_bits;    /* bits per pixel of a PNG */
+  gboolean png_interlaced, png_indexed;
 } JopanImageRef;
 
 struct _JopanArticle {
@@ -202,14 +210,27 @@ gboolean jopan_fonts_has_family (JopanFonts *fonts, const char *family);
 
 /* ---- images ------------------------------------------------------------ */
 
-/* Reads a photo's header: size and whether it is a JPEG.  No decoding. */
+/* Reads a photo's header and checks its structure (see image-header.c):
+ * size, orientation, whether it is a JPEG.  No decoding. */
 gboolean jopan_image_probe (JopanImageRef *image, GError **error);
+gboolean jopan_image_read_header (JopanImageRef *image, const guchar *data, gsize length,
+                                  GError **error);
+
+/* Cairo cannot make an image surface with a side over 32767 pixels; and
+ * pixman, drawing a scaled source into a raster, draws nothing from one
+ * much over 16384 (its 16.16 fixed-point coordinates run out). */
+#define JOPAN_CAIRO_MAX_SIDE 32767
+#define JOPAN_RASTER_MAX_SOURCE 16384
 
 /* A surface to paint the photo with.  For vector output a JPEG is not
  * decoded: the surface carries the file's bytes as MIME data, which cairo
  * embeds as they are.  For raster output it is decoded at @scale. */
 cairo_surface_t *jopan_image_surface (const JopanImageRef *image, JopanFormat format,
                                       double scale, GError **error);
+
+/* The matrix from a surface of the stored photo (raw_width × raw_height)
+ * to the photo as shown (width × height): the EXIF orientation. */
+void jopan_image_orientation (const JopanImageRef *image, cairo_matrix_t *matrix);
 
 /* ---- typeset: paragraph → lines --------------------------------------- */
 

@@ -74,14 +74,21 @@ typedef struct _JopanDocument JopanDocument;
 
 /* ---- article ---------------------------------------------------------- */
 
+/* Limits on a photo, checked from its header before it is decoded. */
+#define JOPAN_MAX_PHOTO_SIDE 65535
+#define JOPAN_MAX_PHOTO_PIXELS 150000000.0
+
 /**
  * jopan_article_load:
  * @path: an article file (JSON, version 1)
  * @error: return location for an error
  *
- * Reads and checks an article, its CommonMark body and the headers of its
- * photos (photos are not decoded here).  @path must be a regular file (a
- * FIFO or a device is refused before it is read) of at most 16 MB.
+ * Reads and checks an article, its CommonMark body and its photos.  A
+ * photo is checked once, here, without decoding it: it must be a complete
+ * JPEG or PNG, at most %JOPAN_MAX_PHOTO_SIDE pixels on a side and
+ * %JOPAN_MAX_PHOTO_PIXELS in all.  A photo's error names the article, the
+ * place of its `src` and the photo.  @path must be a regular file (a FIFO
+ * or a device is refused before it is read) of at most 16 MB.
  *
  * Returns: (transfer full): the article, or %NULL with @error set.
  */
@@ -337,13 +344,23 @@ void jopan_document_set_date (JopanDocument *doc, gint64 unix_time);
 JOPAN_API
 guint jopan_document_get_n_pages (const JopanDocument *doc);
 
+/* Limits on PNG output: the resolution, and the pixels of one page. */
+#define JOPAN_MIN_DPI 18
+#define JOPAN_MAX_DPI 1200
+#define JOPAN_MAX_PREVIEW_PIXELS 100000000.0
+
 /**
  * jopan_document_write:
  * @doc: a laid-out document
  * @path: the output file; a PNG of several pages writes `NAME-1.png`, …
  * @format: the output format
- * @dpi: the PNG resolution (ignored for other formats)
+ * @dpi: the PNG resolution, from %JOPAN_MIN_DPI to %JOPAN_MAX_DPI (ignored
+ *   for other formats)
  * @error: return location for an error
+ *
+ * A PNG page may have at most %JOPAN_MAX_PREVIEW_PIXELS pixels: a larger
+ * one, or a @dpi out of range, is a %JOPAN_ERROR_USAGE error, found before
+ * anything is drawn.
  *
  * Writes atomically: each file goes to a temporary name first and is
  * renamed into place only when complete, so a failure never leaves a
@@ -361,7 +378,8 @@ gboolean jopan_document_write (JopanDocument *doc, const char *path, JopanFormat
  * @path: (nullable): the output file as for jopan_document_write(), or
  *   %NULL to write only the report
  * @format: the output format
- * @dpi: the PNG resolution (ignored for other formats)
+ * @dpi: the PNG resolution, within the limits jopan_document_write() states
+ *   (ignored for other formats)
  * @report_path: (nullable): where to write jopan_document_report_json()
  * @error: return location for an error
  *
