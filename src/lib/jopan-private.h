@@ -252,6 +252,7 @@ typedef struct {
   guint start, end;       /* bytes of the paragraph's text on the line, spaces trimmed */
   gboolean hyphen;        /* broken at a soft hyphen: a hyphen is drawn */
   gboolean inner;         /* broken inside a Korean word */
+  gboolean flush;         /* broken inside a string wider than the line: set unjustified */
   gboolean last;
   double ratio;           /* > 0 the spaces stretch, < 0 they shrink */
 } JopanBreakLine;

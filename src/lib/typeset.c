@@ -429,6 +429,8 @@ set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const 
       line = with;
     }
   layout = make_layout (ts, p, line, clipped);
+  if (b->flush)
+    return layout; /* a piece of a long string: never letter-spaced */
   if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last)
     justify_line (layout, width, bp, FALSE);
   else if (b->ratio < 0)
@@ -489,7 +491,11 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
 
       pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
       line.width = logical.width / (double) PANGO_SCALE;
-      if ((p->align == JOPAN_ALIGN_JUSTIFY && !b->last) || line.width > measure)
+      if (line.width > measure + 0.01)
+        jopan_report_add (ts->report, "overfull", "%s: line %u is %.1f pt wide, over its %.1f pt "
+                          "measure: a character is wider than the column", where, i + 1, line.width,
+                          measure);
+      if ((p->align == JOPAN_ALIGN_JUSTIFY && !b->last && !b->flush) || line.width > measure)
         line.width = measure;
       else if (p->align == JOPAN_ALIGN_CENTER)
         line.x += (measure - line.width) / 2;
