@@ -33,6 +33,10 @@
 /* How far a flush line may fall short before it costs like a loose line
  * at full stretch, as a share of the measure. */
 #define FLUSH_SLACK 0.1
+/* A line broken inside a string may come out wider when shaped alone (a
+ * kerning pair at its end falls away): it keeps this share of a word space
+ * free. */
+#define STRING_MARGIN 0.5
 
 typedef enum {
   BREAK_SPACE,       /* after a word space */
@@ -432,6 +436,7 @@ fit_line (const Paragraph *p, const JopanBreakParams *bp, const Candidate *from,
     return f; /* the last line is set at its natural width */
   if (is_flush (p, from, start, to))
     {
+      width -= STRING_MARGIN * bp->space_width;
       if (natural > width)
         f.ratio = -INFEASIBLE;
       else
@@ -603,7 +608,7 @@ static int
 string_end (const Paragraph *p, const JopanBreakParams *bp, int i)
 {
   int start = line_start (p, candidate (p, i)), last = -1;
-  double width = width_of_line (bp, i == 0);
+  double width = width_of_line (bp, i == 0) - STRING_MARGIN * bp->space_width;
   int best[G_N_ELEMENTS (string_break_order)];
 
   for (gsize r = 0; r < G_N_ELEMENTS (best); r++)
@@ -611,8 +616,10 @@ string_end (const Paragraph *p, const JopanBreakParams *bp, int i)
   for (int j = i + 1; j <= (int) p->candidates->len; j++)
     {
       const Candidate *to = candidate (p, j);
-      double natural = p->x[to->end] - p->x[start];
+      double natural = p->x[to->end] - p->x[start] + (to->kind == BREAK_HYPHEN ? bp->hyphen_width : 0);
 
+      if (natural > width && to->kind == BREAK_HYPHEN)
+        continue;
       if (natural > width)
         break;
       last = j;

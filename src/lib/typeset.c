@@ -127,30 +127,54 @@ hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArra
     }
 }
 
-GArray *
-jopan_hyphen_points (gpointer dict, const char *text)
+/* Adds the hyphenation points of the Latin words in the token (a run
+ * between spaces) [@token, @end) of @text. */
+static void
+hyphenate_token (gpointer dict, const char *text, const char *token, const char *end, GArray *points)
 {
-  GArray *points = g_array_new (FALSE, FALSE, sizeof (guint));
-  const char *p = text;
+  const char *p = token;
 
-  while (*p)
+  /* URLs and addresses break after their slashes, never with a hyphen. */
+  if (is_url_like (token, (gsize) (end - token)))
+    return;
+  while (p < end)
     {
-      const char *start = p, *token_start = p, *token_end = p;
+      const char *start = p;
 
       if (!is_latin_letter (g_utf8_get_char (p)))
         {
           p = g_utf8_next_char (p);
           continue;
         }
-      while (token_start > text && !g_ascii_isspace (token_start[-1]))
-        token_start--;
-      while (*token_end && !g_ascii_isspace (*token_end))
-        token_end++;
-      while (*p && is_latin_letter (g_utf8_get_char (p)))
+      while (p < end && is_latin_letter (g_utf8_get_char (p)))
         p = g_utf8_next_char (p);
-      /* URLs and addresses break after their slashes, never with a hyphen. */
-      if (!is_url_like (token_start, (gsize) (token_end - token_start)))
-        hyphenate_word (dict, start, (gsize) (p - start), (guint) (start - text), points);
+      /* Letters against a digit are part of a code (a hash, a part
+       * number), which breaks without a hyphen; nor has a dictionary a
+       * word of a hundred letters. */
+      if ((start > token && g_ascii_isdigit (start[-1])) || (p < end && g_ascii_isdigit (*p))
+          || p - start > 100)
+        continue;
+      hyphenate_word (dict, start, (gsize) (p - start), (guint) (start - text), points);
+    }
+}
+
+GArray *
+jopan_hyphen_points (gpointer dict, const char *text)
+{
+  GArray *points = g_array_new (FALSE, FALSE, sizeof (guint));
+  const char *p = text;
+
+  /* Token by token, each read once: a paragraph may be one 3 MB token. */
+  while (*p)
+    {
+      const char *token = p;
+
+      while (*p && !g_ascii_isspace (*p))
+        p++;
+      if (p > token)
+        hyphenate_token (dict, text, token, p, points);
+      while (g_ascii_isspace (*p))
+        p++;
     }
   return points;
 }
@@ -492,7 +516,7 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
       pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
       line.width = logical.width / (double) PANGO_SCALE;
       if (line.width > measure + 0.01)
-        jopan_report_add (ts->report, "overfull", "%s: line %u is %.1f pt wide, over its %.1f pt "
+        jopan_report_add (ts->report, "overfull", "%s: line %u is %.2f pt wide, over its %.2f pt "
                           "measure: a character is wider than the column", where, i + 1, line.width,
                           measure);
       if ((p->align == JOPAN_ALIGN_JUSTIFY && !b->last && !b->flush) || line.width > measure)
