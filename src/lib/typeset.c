@@ -363,8 +363,8 @@ spread (GArray *slots, gboolean gaps, double total)
  * space and (in Korean) each gap between two syllables takes its share of
  * the difference in proportion to how far it may stretch, so that Korean
  * word spaces stay even while the syllables take up most of the slack; a
- * line that is too long shrinks its spaces only.  A line with neither
- * spaces nor gaps (one long word) is letter-spaced. */
+ * line that is too long shrinks its spaces only.  A line without spaces is
+ * never letter-spaced beyond its gaps' stretch. */
 static void
 justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp, gboolean shrink_only)
 {
@@ -390,14 +390,11 @@ justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp, gbo
         space_part = delta - by_gaps;
     }
   spread (slots, FALSE, space_part);
+  /* A line without word spaces (a long word, hyphenated) parts its letters
+   * no further than the breaker allowed for; the rest stays white at its
+   * end: letter-spaced words read as codes spelled out. */
   if (delta > 0 && gaps > 0)
-    spread (slots, TRUE, delta - space_part);
-  else if (spaces == 0 && delta > 0)
-    {
-      for (guint i = 0; i + 1 < slots->len; i++)
-        g_array_index (slots, Slot, i).gap = TRUE;
-      spread (slots, TRUE, delta);
-    }
+    spread (slots, TRUE, spaces > 0 ? delta - space_part : MIN (delta, gaps * bp->syllable_stretch));
 }
 
 /* ---- setting a paragraph -------------------------------------------------------- */
