@@ -55,6 +55,7 @@ typedef struct {
   int end;           /* the line before it ends here (trailing spaces dropped) */
   BreakKind kind;
   gboolean in_string;/* inside a string wider than the line */
+  gboolean in_url;   /* inside a URL, an address or a path */
 } Candidate;
 
 /* Per character boundary k (0..n): prefix counts and positions. */
@@ -277,12 +278,50 @@ korean_words (const Paragraph *p)
   return korean_word;
 }
 
+static gboolean
+has_at (const gunichar *chars, int from, int to, const char *ascii)
+{
+  int n = (int) strlen (ascii);
+
+  for (int k = from; k + n <= to; k++)
+    {
+      int i = 0;
+      while (i < n && chars[k + i] == (gunichar) ascii[i])
+        i++;
+      if (i == n)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Which characters belong to a URL, an e-mail address or a path (a run
+ * between spaces with :// or www. or @ or /): a line that ends inside one
+ * is set flush, as a piece of a string. */
+static gboolean *
+url_words (const Paragraph *p)
+{
+  gboolean *url = g_new0 (gboolean, p->n + 1);
+
+  for (int k = 0; k < p->n; k++)
+    {
+      int end = k;
+      while (end < p->n && !g_unichar_isspace (p->chars[end]))
+        end++;
+      if (has_at (p->chars, k, end, "://") || has_at (p->chars, k, end, "www.")
+          || has_at (p->chars, k, end, "@") || has_at (p->chars, k, end, "/"))
+        for (int i = k; i < end; i++)
+          url[i] = TRUE;
+      k = end;
+    }
+  return url;
+}
+
 /* A break before character @k: the line before it ends at the last
  * character that is not a space. */
 static Candidate
 candidate_at (const Paragraph *p, int k, BreakKind kind)
 {
-  Candidate c = { k, k, kind, FALSE };
+  Candidate c = { k, k, kind, FALSE, FALSE };
 
   while (c.end > 0 && g_unichar_isspace (p->chars[c.end - 1]))
     c.end--;
@@ -297,6 +336,7 @@ find_candidates (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const Jop
   JopanKoreanBreak mode = bp->korean_break;
   g_autofree gboolean *hyphen = hyphen_marks (p, bp);
   g_autofree gboolean *korean_word = korean_words (p);
+  g_autofree gboolean *url = url_words (p);
 
   g_array_set_size (p->candidates, 0);
   for (int k = 1; k < p->n && k < n_attrs; k++)
@@ -318,9 +358,10 @@ find_candidates (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const Jop
         continue;
       else if (korean_word[k])
         c.kind = BREAK_INNER;
+      c.in_url = c.kind != BREAK_SPACE && url[k];
       g_array_append_val (p->candidates, c);
     }
-  g_array_append_val (p->candidates, ((Candidate) { p->n, p->n, BREAK_END, FALSE }));
+  g_array_append_val (p->candidates, ((Candidate) { p->n, p->n, BREAK_END, FALSE, FALSE }));
 }
 
 /* The first character of the line after break @from (NULL: the paragraph's start). */
@@ -409,13 +450,20 @@ is_emergency (BreakKind kind)
          || kind == BREAK_FORCED;
 }
 
-/* A line broken inside a string wider than the line, or a piece of one
- * alone on its line, is set flush: never justified nor letter-spaced. */
+static gboolean
+ends_in_string (const Candidate *c)
+{
+  return is_emergency (c->kind) || c->in_url;
+}
+
+/* A line broken inside a string wider than the line or inside a URL, or a
+ * piece of one alone on its line, is set flush: never justified nor
+ * letter-spaced. */
 static gboolean
 is_flush (const Paragraph *p, const Candidate *from, int start, const Candidate *to)
 {
-  return is_emergency (to->kind)
-         || (from && is_emergency (from->kind) && p->spaces[to->end] == p->spaces[start]);
+  return ends_in_string (to)
+         || (from && ends_in_string (from) && p->spaces[to->end] == p->spaces[start]);
 }
 
 /* How line @from → @to fits @width.  A flush line cannot shrink; its
