@@ -483,6 +483,27 @@ balanced_width (PangoLayout *unbroken, const JopanBreakParams *bp)
   return hi;
 }
 
+/* The line @b set in a column @measure wide, @offset from its left; its
+ * width is its true advance. */
+static JopanLine
+place_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
+            const JopanBreakLine *b, double offset, double measure, const JopanBreakParams *bp)
+{
+  JopanLine line = { set_line (ts, p, text, spans, b, measure, bp), 0, offset, 0,
+                     b->hyphen, b->inner, b->ratio };
+  PangoRectangle logical;
+
+  pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
+  line.width = logical.width / (double) PANGO_SCALE;
+  if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last && !b->flush && line.width < measure)
+    line.width = measure;
+  else if (p->align == JOPAN_ALIGN_CENTER)
+    line.x += (measure - line.width) / 2;
+  else if (p->align == JOPAN_ALIGN_RIGHT)
+    line.x += measure - line.width;
+  return line;
+}
+
 /* Sets one paragraph (no newlines) and appends its lines to @result. */
 static void
 set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
@@ -493,6 +514,7 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   g_autoptr (GArray) breaks = NULL;
   g_autoptr (GArray) hyphens = NULL;
   JopanBreakParams bp;
+  guint overfull = 0, first_overfull = 0;
 
   report_missing_glyphs (ts, unbroken, where);
   break_params (ts, kind, width, indent, &bp);
@@ -505,25 +527,19 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
       double offset = i == 0 ? MAX (indent, 0) : MAX (-indent, 0);
-      double measure = width - offset;
-      JopanLine line = { set_line (ts, p, text, spans, b, measure, &bp), 0, offset, 0,
-                         b->hyphen, b->inner, b->ratio };
-      PangoRectangle logical;
+      JopanLine line = place_line (ts, p, text, spans, b, offset, width - offset, &bp);
 
-      pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
-      line.width = logical.width / (double) PANGO_SCALE;
-      if (line.width > measure + 0.01)
-        jopan_report_add (ts->report, "overfull", "%s: line %u is %.2f pt wide, over its %.2f pt "
-                          "measure: a character is wider than the column", where, i + 1, line.width,
-                          measure);
-      if ((p->align == JOPAN_ALIGN_JUSTIFY && !b->last && !b->flush) || line.width > measure)
-        line.width = measure;
-      else if (p->align == JOPAN_ALIGN_CENTER)
-        line.x += (measure - line.width) / 2;
-      else if (p->align == JOPAN_ALIGN_RIGHT)
-        line.x += measure - line.width;
+      /* Only a character wider than the column makes a line overfull. */
+      if (line.width > width - offset + 0.01 && overfull++ == 0)
+        first_overfull = i + 1;
+      if (line.width > width - offset)
+        line.width = width - offset;
       g_array_append_val (result->lines, line);
     }
+  if (overfull > 0)
+    jopan_report_add (ts->report, "overfull", "%s: a character is wider than the %.2f pt column: "
+                      "%u of its set lines overflow, the first is line %u", where, width, overfull,
+                      first_overfull);
 }
 
 JopanText *
