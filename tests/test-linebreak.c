@@ -368,7 +368,7 @@ test_long_strings (Fixture *f, gconstpointer data)
 
   for (gsize m = 0; m < G_N_ELEMENTS (modes); m++)
     for (gsize c = 0; c < G_N_ELEMENTS (cases); c++)
-      for (double width = 30; width <= 240; width += 15)
+      for (double width = 30; width <= 240; width += 30)
         {
           g_autofree char *text = g_strdup_printf (STRING_CONTEXT, cases[c].string, cases[c].string);
           g_autoptr (JopanText) t = NULL;
