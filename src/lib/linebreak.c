@@ -137,6 +137,34 @@ forbidden_by_number (gunichar a, gunichar b, gboolean spaced)
   return !spaced && (is_digit (a) || is_digit (b));
 }
 
+/* Is the word at character @k a unit of measure (600 m, 1.5 MWh, 20 °C)?
+ * A number keeps it across a word space. */
+static gboolean
+unit_at (const Paragraph *p, int k)
+{
+  static const char *const units[] = {
+    "m", "km", "cm", "mm", "m²", "km²", "ha", "g", "kg", "mg", "t", "l", "ml", "h", "min", "s",
+    "W", "kW", "MW", "GW", "Wh", "kWh", "MWh", "GWh", "V", "kV", "A", "Hz", "kHz", "MHz", "GHz",
+    "°C", "°F", "dB", "kB", "MB", "GB", "TB", "pt", "px", "mph", "€", "£", "$", "¥", "₩", "원",
+  };
+  int end = k;
+  char word[16] = "";
+
+  while (end < p->n && !g_unichar_isspace (p->chars[end]) && !g_unichar_ispunct (p->chars[end])
+         && p->chars[end] != 0x00B0)
+    end++;
+  if (end < p->n && p->chars[end] == 0x00B0)
+    end += 2; /* °C */
+  end = MIN (end, p->n);
+  if (end == k || p->offset[end] - p->offset[k] >= (int) sizeof word)
+    return FALSE;
+  memcpy (word, p->text + p->offset[k], (gsize) (p->offset[end] - p->offset[k]));
+  for (gsize i = 0; i < G_N_ELEMENTS (units); i++)
+    if (strcmp (word, units[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* Breaks the rules forbid in every mode, between characters @a and @b,
  * with word spaces between them if @spaced. */
 static gboolean
@@ -346,6 +374,8 @@ find_candidates (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const Jop
 
       if (g_unichar_isspace (b) || c.end == 0 || forbidden (p->chars[c.end - 1], b, c.end < k))
         continue;
+      if (c.end < k && is_digit (p->chars[c.end - 1]) && unit_at (p, k))
+        continue; /* 600 m, 1.5 MWh */
       if (g_unichar_isspace (a) && !attrs[k].is_line_break)
         continue; /* a space Pango keeps closed (before a closing mark, say) */
       if (g_unichar_isspace (a))
