@@ -459,8 +459,19 @@ set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const 
   return layout;
 }
 
+static guint
+count_flush (const GArray *lines)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < lines->len; i++)
+    n += g_array_index (lines, JopanBreakLine, i).flush;
+  return n;
+}
+
 /* Display type reads best with lines of even length: the narrowest width
- * that still needs no more lines than the full width. */
+ * that still needs no more lines than the full width, and breaks no more
+ * long words inside. */
 static double
 balanced_width (PangoLayout *unbroken, const JopanBreakParams *bp)
 {
@@ -475,7 +486,7 @@ balanced_width (PangoLayout *unbroken, const JopanBreakParams *bp)
       g_autoptr (GArray) lines = NULL;
       trial.width = (lo + hi) / 2;
       lines = jopan_break_paragraph (unbroken, &trial);
-      if (lines->len > full->len)
+      if (lines->len > full->len || count_flush (lines) > count_flush (full))
         lo = trial.width;
       else
         hi = trial.width;
