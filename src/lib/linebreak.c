@@ -3,7 +3,8 @@
  * The paragraph is shaped once, unbroken, by Pango/HarfBuzz; Pango's
  * Unicode line-break opportunities are then narrowed by the Korean rules of
  * klreq (no closing mark at a line's start, no opening one at its end,
- * numbers kept with their units, …… and —— unsplit, the Korean break mode)
+ * numbers kept with their units and signs, though a word space between two
+ * numbers is a break, …… and —— unsplit, the Korean break mode)
  * and chosen either greedily or by total fit (Knuth and Plass): the breaks
  * that minimise the sum over lines of (badness + penalty)², with word
  * spaces (and, in Korean, the gaps between syllables) that stretch and
@@ -11,9 +12,11 @@
  *
  * A stretch of text with no allowed break that is wider than the line (a
  * URL, a hash, a long compound, a long Korean word in keep-all) may break
- * at any grapheme boundary inside it, preferably after / . - _ and the
- * like; such a line is set flush, never justified or letter-spaced, so no
- * line is ever wider than its measure unless one character is.
+ * at any grapheme boundary inside it: greedily, each line as full as it
+ * goes, at the most readable break near its end (after / . - _, between
+ * syllables or letters, beside a digit, else anywhere).  Such a line, and
+ * one ending inside a URL, is set flush, never justified or letter-spaced,
+ * so no line is ever wider than its measure unless one character is.
  *
  * Total fit keeps 12 nodes per break opportunity; a paragraph with more
  * than MAX_OPTIMAL_CANDIDATES opportunities (about 600 KB of English) is
