@@ -26,7 +26,9 @@ test_units (void)
 static void
 test_bad_units (void)
 {
-  static const char *const bad[] = { "", "pt", "12", "12 furlongs", "1e999mm", "mm12", "12ptx", "nan" };
+  static const char *const bad[] = { "", "pt", "12", "12 furlongs", "1e999mm", "mm12", "12ptx", "nan",
+                                     /* past the longest PDF page side, 14400pt */
+                                     "1e308mm", "14401pt", "-20000pt", "1e300em" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {

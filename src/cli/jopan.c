@@ -116,15 +116,10 @@ run (const char *command, const char *input, const Options *o)
   if (doc == NULL)
     return fail (error);
   findings = print_findings (doc);
-  if (!check && !jopan_document_write (doc, output, format, o->dpi, &error))
+  /* The document and its report in one commit, neither over an input. */
+  if ((!check || o->report)
+      && !jopan_document_write_full (doc, check ? NULL : output, format, o->dpi, o->report, &error))
     return fail (error);
-  /* The report last: it describes output that exists. */
-  if (o->report)
-    {
-      g_autofree char *json = jopan_document_report_json (doc);
-      if (!jopan_write_file_atomic (o->report, json, strlen (json), &error))
-        return fail (error);
-    }
   if (check)
     printf ("%s: %u page(s), %d finding(s)\n", input, jopan_document_get_n_pages (doc), findings);
   return o->strict && findings > 0 ? EXIT_FINDINGS : EXIT_OK;
@@ -152,7 +147,7 @@ main (int argc, char **argv)
     { "font-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.font_dirs,
       "Also use the fonts in this folder", "DIR" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
-    { NULL },
+    G_OPTION_ENTRY_NULL,
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("render|check ARTICLE.json");
   g_autoptr (GError) error = NULL;

@@ -6,6 +6,7 @@
 #include <pango/pangofc-fontmap.h>
 
 struct _JopanFonts {
+  gatomicrefcount ref_count;
   FcConfig *config;
   PangoFontMap *map;
   GHashTable *hangul;   /* family name → GINT (1 covers Hangul, 2 does not) */
@@ -62,6 +63,7 @@ jopan_fonts_new (const char *const *extra_dirs, GError **error)
       return NULL;
     }
   fonts = g_new0 (JopanFonts, 1);
+  g_atomic_ref_count_init (&fonts->ref_count);
   fonts->config = config;
   fonts->map = pango_cairo_font_map_new_for_font_type (CAIRO_FONT_TYPE_FT);
   fonts->hangul = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -70,10 +72,18 @@ jopan_fonts_new (const char *const *extra_dirs, GError **error)
   return fonts;
 }
 
+JopanFonts *
+jopan_fonts_ref (JopanFonts *fonts)
+{
+  g_return_val_if_fail (fonts != NULL, NULL);
+  g_atomic_ref_count_inc (&fonts->ref_count);
+  return fonts;
+}
+
 void
 jopan_fonts_free (JopanFonts *fonts)
 {
-  if (fonts == NULL)
+  if (fonts == NULL || !g_atomic_ref_count_dec (&fonts->ref_count))
     return;
   g_object_unref (fonts->map);
   g_hash_table_unref (fonts->hangul);
@@ -140,4 +150,19 @@ jopan_fonts_korean_first (JopanFonts *fonts, const char *families)
   g_string_append (hangul, other->str);
   g_string_free (other, TRUE);
   return g_string_free (hangul, FALSE);
+}
+
+gboolean
+jopan_fonts_has_family (JopanFonts *fonts, const char *family)
+{
+  FcFontSet *set = FcConfigGetFonts (fonts->config, FcSetApplication);
+
+  for (int i = 0; set && i < set->nfont; i++)
+    {
+      FcChar8 *name;
+      for (int n = 0; FcPatternGetString (set->fonts[i], FC_FAMILY, n, &name) == FcResultMatch; n++)
+        if (g_ascii_strcasecmp ((const char *) name, family) == 0)
+          return TRUE;
+    }
+  return FALSE;
 }

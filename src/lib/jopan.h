@@ -50,7 +50,8 @@ typedef struct _JopanDocument JopanDocument;
  * @error: return location for an error
  *
  * Reads and checks an article, its CommonMark body and the headers of its
- * photos (photos are not decoded here).
+ * photos (photos are not decoded here).  @path must be a regular file (a
+ * FIFO or a device is refused before it is read) of at most 16 MB.
  *
  * Returns: (transfer full): the article, or %NULL with @error set.
  */
@@ -64,11 +65,26 @@ JopanArticle *jopan_article_load (const char *path, GError **error);
  * @base_dir: the folder photo paths are relative to
  * @error: return location for an error
  *
+ * Takes strict JSON (RFC 8259) of at most 16 MB, nested at most 64 arrays
+ * and objects deep; comments, a second value, lone surrogate escapes and
+ * `\u0000` are errors at their place.
+ *
  * Returns: (transfer full): the article, or %NULL with @error set.
  */
 JopanArticle *jopan_article_load_from_data (const char *data, gssize length,
                                             const char *name, const char *base_dir,
                                             GError **error);
+/**
+ * jopan_article_ref:
+ * @article: an article
+ *
+ * Takes another reference: documents laid out from @article keep one, so
+ * the caller may free its own as soon as the document exists.
+ *
+ * Returns: (transfer full): @article
+ */
+JopanArticle *jopan_article_ref (JopanArticle *article);
+/* Releases one reference; the last frees the article. */
 void jopan_article_free (JopanArticle *article);
 
 /** Returns: (transfer none): the headline. */
@@ -106,8 +122,9 @@ JopanStyle *jopan_style_load (const char *name_or_path, GError **error);
  * @assignment: `GROUP.KEY=VALUE`, as given to `--set`
  * @error: return location for an error
  *
- * Overrides one key.  An unknown group or key is a %JOPAN_ERROR_USAGE error;
- * a value that does not parse is a %JOPAN_ERROR_INPUT error.
+ * Overrides one key.  An unknown group or key, or a value that does not
+ * parse or leaves no room on the page, is a %JOPAN_ERROR_USAGE error, and
+ * then @style is exactly as it was: a set is all or nothing.
  *
  * Returns: %TRUE on success.
  */
@@ -129,7 +146,8 @@ double jopan_style_get_baseline (const JopanStyle *style);
  * @em: the size of one em in points (for `em` units)
  * @points: (out): the length in points
  *
- * Returns: %TRUE if @text is a length.
+ * Returns: %TRUE if @text is a length of at most 14400pt (5080 mm, the
+ *   longest page side PDF allows) either way.
  */
 gboolean jopan_length_parse (const char *text, double em, double *points);
 
@@ -146,6 +164,16 @@ gboolean jopan_length_parse (const char *text, double em, double *points);
  * Returns: (transfer full): the font set, or %NULL with @error set.
  */
 JopanFonts *jopan_fonts_new (const char *const *extra_dirs, GError **error);
+/**
+ * jopan_fonts_ref:
+ * @fonts: a font set
+ *
+ * Takes another reference (documents keep one while they exist).
+ *
+ * Returns: (transfer full): @fonts
+ */
+JopanFonts *jopan_fonts_ref (JopanFonts *fonts);
+/* Releases one reference; the last frees the font set. */
 void jopan_fonts_free (JopanFonts *fonts);
 
 /* ---- document: layout, report, output -------------------------------- */
@@ -174,7 +202,9 @@ gboolean jopan_format_from_path (const char *path, JopanFormat *format);
  * @error: return location for an error
  *
  * Typesets and lays out @article on as many pages as it needs.  Findings
- * (missing glyphs, overset, ignored markup) go to the report.
+ * (missing glyphs, overset, ignored markup) go to the report.  The
+ * document keeps what it needs of its inputs (a reference to @article and
+ * @fonts; nothing of @style), so they may be freed while it lives.
  *
  * Returns: (transfer full): the laid-out document, or %NULL with @error set.
  */
@@ -202,6 +232,9 @@ typedef struct {
  * @options: options to fill
  * @text: `COLUMNS:DEPTH`, the depth a length (`3:180mm`) or grid lines (`3:40`)
  * @error: return location for a %JOPAN_ERROR_USAGE error
+ *
+ * The depth is checked against the page by jopan_document_new_full(): a
+ * slot deeper than the style's type area is a %JOPAN_ERROR_USAGE error.
  *
  * Returns: %TRUE if @text is a slot.
  */
@@ -235,12 +268,35 @@ guint jopan_document_get_n_pages (const JopanDocument *doc);
  *
  * Writes atomically: each file goes to a temporary name first and is
  * renamed into place only when complete, so a failure never leaves a
- * partial file nor replaces a good one.
+ * partial file nor replaces a good one.  See jopan_document_write_full().
  *
  * Returns: %TRUE on success.
  */
 gboolean jopan_document_write (JopanDocument *doc, const char *path, JopanFormat format,
                                double dpi, GError **error);
+
+/**
+ * jopan_document_write_full:
+ * @doc: a laid-out document
+ * @path: (nullable): the output file as for jopan_document_write(), or
+ *   %NULL to write only the report
+ * @format: the output format
+ * @dpi: the PNG resolution (ignored for other formats)
+ * @report_path: (nullable): where to write jopan_document_report_json()
+ * @error: return location for an error
+ *
+ * Writes the document and its report as one commit: all files go to unique
+ * temporary names and are renamed into place only when all are complete.
+ * No output may be one of the document's inputs (the article, the style
+ * file, a photo) nor another output, whatever the names they are given
+ * (links included): that is a %JOPAN_ERROR_USAGE error and nothing is
+ * written.  Pages `NAME-N.png` that an earlier, longer run left are
+ * removed once the new ones are in place.
+ *
+ * Returns: %TRUE on success.
+ */
+gboolean jopan_document_write_full (JopanDocument *doc, const char *path, JopanFormat format,
+                                    double dpi, const char *report_path, GError **error);
 
 /**
  * jopan_document_get_overset:
@@ -264,7 +320,7 @@ guint jopan_document_get_n_findings (const JopanDocument *doc);
  * @doc: a document
  * @index: below jopan_document_get_n_findings()
  * @kind: (out) (optional): a short kind: "warning", "missing-glyph",
- *   "overset", "low-resolution"
+ *   "overset", "low-resolution", "font" (a family no font has)
  *
  * Returns: (transfer none): the finding's message.
  */

@@ -282,8 +282,8 @@ render_raster (const JopanPage *page, JopanFormat format, double dpi, const char
 }
 
 /* "page.png" for one page; "page-1.png", "page-2.png", … for several. */
-static char *
-page_path (const char *path, guint index, guint n_pages)
+char *
+jopan_page_file_name (const char *path, guint index, guint n_pages)
 {
   const char *dot = strrchr (path, '.');
   const char *slash = strrchr (path, '/');
@@ -296,37 +296,38 @@ page_path (const char *path, guint index, guint n_pages)
 }
 
 gboolean
-jopan_document_write (JopanDocument *doc, const char *path, JopanFormat format, double dpi,
-                      GError **error)
+jopan_document_render (JopanDocument *doc, const char *path, JopanFormat format, double dpi,
+                       GPtrArray *outputs, GError **error)
 {
-  g_autoptr (GPtrArray) outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
-  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-
-  g_return_val_if_fail (doc != NULL && path != NULL, FALSE);
   if (format == JOPAN_FORMAT_PDF || format == JOPAN_FORMAT_DUMP)
     {
       GByteArray *out = g_byte_array_new ();
       g_ptr_array_add (outputs, out);
-      g_ptr_array_add (paths, g_strdup (path));
       if (format == JOPAN_FORMAT_DUMP)
         {
           g_autoptr (GString) text = g_string_new (NULL);
           for (guint i = 0; i < doc->pages->len; i++)
             jopan_page_dump (g_ptr_array_index (doc->pages, i), text);
           g_byte_array_append (out, (const guint8 *) text->str, (guint) text->len);
+          return TRUE;
         }
-      else if (!render_pdf (doc, path, out, error))
+      return render_pdf (doc, path, out, error);
+    }
+  for (guint i = 0; i < doc->pages->len; i++)
+    {
+      GByteArray *out = g_byte_array_new ();
+      g_autofree char *page = jopan_page_file_name (path, i, doc->pages->len);
+      g_ptr_array_add (outputs, out);
+      if (!render_raster (g_ptr_array_index (doc->pages, i), format, dpi, page, out, error))
         return FALSE;
     }
-  else
-    for (guint i = 0; i < doc->pages->len; i++)
-      {
-        GByteArray *out = g_byte_array_new ();
-        g_ptr_array_add (outputs, out);
-        g_ptr_array_add (paths, page_path (path, i, doc->pages->len));
-        if (!render_raster (g_ptr_array_index (doc->pages, i), format, dpi,
-                            g_ptr_array_index (paths, i), out, error))
-          return FALSE;
-      }
-  return jopan_write_files_atomic (paths, outputs, error);
+  return TRUE;
+}
+
+gboolean
+jopan_document_write (JopanDocument *doc, const char *path, JopanFormat format, double dpi,
+                      GError **error)
+{
+  g_return_val_if_fail (doc != NULL && path != NULL, FALSE);
+  return jopan_document_write_full (doc, path, format, dpi, NULL, error);
 }

@@ -494,18 +494,18 @@ balanced_width (PangoLayout *unbroken, const JopanBreakParams *bp)
   return hi;
 }
 
-/* The line @b set in a column @measure wide, @offset from its left; its
- * width is its true advance. */
+/* The line @b set in a column @measure wide, @offset from its left: its
+ * width is the measure if justified, its true width is its advance. */
 static JopanLine
 place_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
             const JopanBreakLine *b, double offset, double measure, const JopanBreakParams *bp)
 {
   JopanLine line = { set_line (ts, p, text, spans, b, measure, bp), 0, offset, 0,
-                     b->hyphen, b->inner, b->ratio };
+                     b->hyphen, b->inner, b->ratio, measure, 0 };
   PangoRectangle logical;
 
   pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
-  line.width = logical.width / (double) PANGO_SCALE;
+  line.width = line.true_width = logical.width / (double) PANGO_SCALE;
   if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last && !b->flush && line.width < measure)
     line.width = measure;
   else if (p->align == JOPAN_ALIGN_CENTER)
@@ -541,7 +541,7 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
       JopanLine line = place_line (ts, p, text, spans, b, offset, width - offset, &bp);
 
       /* Only a character wider than the column makes a line overfull. */
-      if (line.width > width - offset + 0.01 && overfull++ == 0)
+      if (line.true_width > width - offset + 0.01 && overfull++ == 0)
         first_overfull = i + 1;
       if (line.width > width - offset)
         line.width = width - offset;
@@ -553,29 +553,59 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
                       first_overfull);
 }
 
+/* The length of the mandatory line break (UAX #14 classes BK, CR, LF, NL)
+ * at @p, or 0.  Pango would end its paragraph there and the breaker read
+ * only the first, so each one starts a paragraph of its own. */
+static guint
+break_length (const char *p)
+{
+  switch ((guchar) p[0])
+    {
+    case '\r':
+      return p[1] == '\n' ? 2 : 1;
+    case '\n':
+    case '\v':
+    case '\f':
+      return 1;
+    case 0xC2: /* U+0085 */
+      return (guchar) p[1] == 0x85 ? 2 : 0;
+    case 0xE2: /* U+2028, U+2029 */
+      return (guchar) p[1] == 0x80 && ((guchar) p[2] == 0xA8 || (guchar) p[2] == 0xA9) ? 3 : 0;
+    default:
+      return 0;
+    }
+}
+
 JopanText *
 jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
                double width, double indent, const char *where)
 {
   const JopanParaStyle *p = &ts->style->para[kind];
   g_autofree char *prepared = NULL;
-  g_auto (GStrv) paragraphs = NULL;
   JopanText *result = g_new0 (JopanText, 1);
-  guint offset = 0;
+  guint start = 0;
 
   if (p->uppercase && (spans == NULL || spans->len == 0))
     text = prepared = g_utf8_strup (text, -1);
   result->lines = g_array_new (FALSE, FALSE, sizeof (JopanLine));
   result->leading = p->leading;
-  /* Each newline starts a paragraph of its own (quotes, hard breaks). */
-  paragraphs = g_strsplit (text, "\n", -1);
-  for (int i = 0; paragraphs[i]; i++)
+  /* Each forced break starts a paragraph of its own (quotes, hard breaks). */
+  for (guint end = 0;; end++)
     {
-      guint length = (guint) strlen (paragraphs[i]);
-      g_autoptr (GArray) clipped = clip_spans (spans, offset, offset + length);
-      set_paragraph (ts, kind, paragraphs[i], clipped, width, i == 0 ? indent : MIN (indent, 0),
+      guint separator = text[end] ? break_length (text + end) : 1;
+      g_autofree char *paragraph = NULL;
+      g_autoptr (GArray) clipped = NULL;
+
+      if (separator == 0)
+        continue;
+      paragraph = g_strndup (text + start, end - start);
+      clipped = clip_spans (spans, start, end);
+      set_paragraph (ts, kind, paragraph, clipped, width, start == 0 ? indent : MIN (indent, 0),
                      where, result);
-      offset += length + 1;
+      if (text[end] == '\0')
+        break;
+      end += separator - 1;
+      start = end + 1;
     }
   return result;
 }

@@ -17,6 +17,14 @@ static const struct {
   { "px", 0.75 },
 };
 
+/* No length in a page is longer than the longest page side PDF allows;
+ * past it, arithmetic on lengths (grid lines, copyfit steps) overflows. */
+static gboolean
+in_range (double points)
+{
+  return isfinite (points) && fabs (points) <= JOPAN_MAX_PAGE_SIDE;
+}
+
 gboolean
 jopan_length_parse (const char *text, double em, double *points)
 {
@@ -38,7 +46,7 @@ jopan_length_parse (const char *text, double em, double *points)
   if (strcmp (unit, "em") == 0)
     {
       *points = value * em;
-      return TRUE;
+      return in_range (*points);
     }
   /* A bare 0 needs no unit. */
   if (*unit == '\0')
@@ -50,7 +58,7 @@ jopan_length_parse (const char *text, double em, double *points)
     if (strcmp (unit, units[i].unit) == 0)
       {
         *points = value * units[i].points;
-        return TRUE;
+        return in_range (*points);
       }
   return FALSE;
 }
