@@ -83,6 +83,54 @@ test_extreme (gconstpointer data)
   lay_out ("seoul-market", e);
 }
 
+/* A paragraph over 1 MB, in the body or in any other text, is refused at
+ * load with its place; one just under it sets (first fit: it has more
+ * than 100,000 breaks) and every line is there. */
+static void
+test_paragraph_limit (void)
+{
+  static const struct {
+    const char *before, *after, *place;
+  } cases[] = {
+    { "{\"headline\": \"H\", \"body\": \"First.\\n\\n", "\"}", "huge.json: body line 3: a paragraph of" },
+    { "{\"headline\": \"", "\", \"body\": \"B\"}", "huge.json:1:14: headline: a paragraph of" },
+    { "{\"headline\": \"H\", \"body\": \"B\", \"images\": [{\"src\": \"x.jpg\", \"caption\": \"",
+      "\"}]}", "images[0].caption: a paragraph of" },
+  };
+  g_autoptr (GString) words = g_string_new (NULL);
+
+  while (words->len <= JOPAN_MAX_PARAGRAPH_BYTES)
+    g_string_append (words, "tide ");
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *json = g_strconcat (cases[i].before, words->str, cases[i].after, NULL);
+      g_autoptr (JopanArticle) article = jopan_article_load_from_data (json, -1, "huge.json", ".", &error);
+
+      g_assert_null (article);
+      g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, cases[i].place));
+    }
+  {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *json = NULL;
+    g_autoptr (JopanArticle) article = NULL;
+    g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
+    g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
+    g_autoptr (JopanDocument) doc = NULL;
+
+    g_string_truncate (words, JOPAN_MAX_PARAGRAPH_BYTES - 5);
+    json = g_strconcat ("{\"headline\": \"H\", \"body\": \"", words->str, "\"}", NULL);
+    article = jopan_article_load_from_data (json, -1, "big.json", ".", &error);
+    g_assert_no_error (error);
+    doc = jopan_document_new (fonts, style, article, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (jopan_document_get_overset (doc, NULL), ==, 0);
+    g_assert_cmpuint (jopan_document_get_n_pages (doc), >, 20);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -92,5 +140,6 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/flow/extreme/%s", extremes[i].name);
       g_test_add_data_func (path, &extremes[i], test_extreme);
     }
+  g_test_add_func ("/flow/paragraph-limit", test_paragraph_limit);
   return g_test_run ();
 }
