@@ -13,8 +13,8 @@ lay_out (const char *sample)
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_build_filename (SAMPLES, sample, NULL);
   JopanArticle *article = jopan_article_load (path, &error);
-  JopanStyle *style = jopan_style_load ("berliner", &error);
-  JopanFonts *fonts = jopan_fonts_new (NULL, &error);
+  JopanStyle *style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  JopanFonts *fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
   JopanDocument *doc;
 
   g_assert_no_error (error);
@@ -62,8 +62,8 @@ test_shared_article (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_build_filename (SAMPLES, "seoul-market.json", NULL);
   JopanArticle *article = jopan_article_load (path, &error);
-  g_autoptr (JopanStyle) style = jopan_style_load ("tabloid", &error);
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("tabloid", SOURCE_ROOT, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
   g_autoptr (JopanDocument) a = NULL, b = NULL;
   g_autofree char *report = NULL;
 

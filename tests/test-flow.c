@@ -48,9 +48,9 @@ lay_out (const char *sample, const Extreme *e)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_strdup_printf ("%s/%s.json", SAMPLES, sample);
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   g_autoptr (JopanArticle) article = jopan_article_load (path, &error);
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
   g_autoptr (JopanDocument) doc = NULL;
   g_autofree char *dump = g_build_filename (g_get_tmp_dir (), "test-flow-XXXXXX.txt", NULL);
   int fd;
@@ -116,8 +116,8 @@ test_paragraph_limit (void)
     g_autoptr (GError) error = NULL;
     g_autofree char *json = NULL;
     g_autoptr (JopanArticle) article = NULL;
-    g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
-    g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
+    g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+    g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
     g_autoptr (JopanDocument) doc = NULL;
 
     g_string_truncate (words, JOPAN_MAX_PARAGRAPH_BYTES - 5);

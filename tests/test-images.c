@@ -46,7 +46,7 @@ lay_out (const Case *c, JopanFonts *fonts, JopanStyle **style, JopanArticle **ar
   g_autoptr (GError) error = NULL;
   JopanDocument *doc;
 
-  *style = jopan_style_load (c->style, &error);
+  *style = jopan_style_load (c->style, SOURCE_ROOT, &error);
   g_assert_no_error (error);
   *article = jopan_article_load (path, &error);
   g_assert_no_error (error);
@@ -180,7 +180,7 @@ test_case (gconstpointer data)
 {
   const Case *c = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
   g_autoptr (JopanStyle) style = NULL;
   g_autoptr (JopanArticle) article = NULL;
   g_autoptr (JopanDocument) doc = NULL;
@@ -199,7 +199,7 @@ static void
 test_detects_change (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
   const Case *c = &cases[2];
 
   g_assert_no_error (error);

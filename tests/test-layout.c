@@ -40,7 +40,7 @@ apply_args (const char *args, JopanStyle **style, JopanLayoutOptions *options)
       else if (strcmp (argv[i], "--style") == 0 && argv[i + 1])
         {
           jopan_style_free (*style);
-          *style = jopan_style_load (argv[++i], &error);
+          *style = jopan_style_load (argv[++i], SOURCE_ROOT, &error);
           g_assert_no_error (error);
         }
       else if (strcmp (argv[i], "--set") == 0 && argv[i + 1])
@@ -394,7 +394,7 @@ lay_out_case (const char *name, JopanFonts *fonts, JopanStyle **style, JopanArti
   JopanLayoutOptions options = { 0 };
   JopanDocument *doc;
 
-  *style = jopan_style_load ("berliner", &error);
+  *style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   g_assert_no_error (error);
   *article = jopan_article_load (json, &error);
   g_assert_no_error (error);
@@ -412,7 +412,7 @@ test_case (gconstpointer data)
   g_autofree char *expected_path = g_strdup_printf ("%s.expected", name);
   g_autofree char *expected = NULL, *actual = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
   g_autoptr (JopanStyle) style = NULL;
   g_autoptr (JopanArticle) article = NULL;
   g_autoptr (JopanDocument) doc = NULL;
@@ -455,7 +455,7 @@ mutant_init (Mutant *m, const char *name)
 {
   g_autoptr (GError) error = NULL;
 
-  m->fonts = jopan_fonts_new (NULL, &error);
+  m->fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
   g_assert_no_error (error);
   m->doc = lay_out_case (name, m->fonts, &m->style, &m->article);
   m->page = g_ptr_array_index (m->doc->pages, 0);

@@ -32,9 +32,9 @@ fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
 
-  f->fonts = jopan_fonts_new (NULL, &error);
+  f->fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
   g_assert_no_error (error);
-  f->style = jopan_style_load ("berliner", &error);
+  f->style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   g_assert_no_error (error);
   f->report = jopan_report_new ();
 }

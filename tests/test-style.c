@@ -31,7 +31,7 @@ test_bundled (void)
   for (gsize i = 0; i < G_N_ELEMENTS (styles); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (JopanStyle) s = jopan_style_load (styles[i].name, &error);
+      g_autoptr (JopanStyle) s = jopan_style_load (styles[i].name, SOURCE_ROOT, &error);
 
       g_assert_no_error (error);
       g_assert_cmpfloat_with_epsilon (jopan_style_get_page_width (s), styles[i].width_mm * MM, 1e-6);
@@ -53,7 +53,7 @@ test_values (void)
                                        "align = left\nkorean-break = keep-all\nhyphenate = false\n"
                                        "color = #ff8000\n");
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanStyle) s = jopan_style_load (path, &error);
+  g_autoptr (JopanStyle) s = jopan_style_load (path, SOURCE_ROOT, &error);
   const JopanParaStyle *body;
 
   g_assert_no_error (error);
@@ -79,7 +79,7 @@ static void
 test_set (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanStyle) s = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanStyle) s = jopan_style_load ("berliner", SOURCE_ROOT, &error);
 
   g_assert_no_error (error);
   g_assert_true (jopan_style_set (s, "page.bleed=3mm", &error));
@@ -95,7 +95,7 @@ static void
 expect_set_error (const char *assignment, int code, const char *fragment)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanStyle) s = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanStyle) s = jopan_style_load ("berliner", SOURCE_ROOT, &error);
 
   g_assert_no_error (error);
   g_assert_false (jopan_style_set (s, assignment, &error));
@@ -121,7 +121,7 @@ expect_file_error (const char *text, const char *fragment)
 {
   g_autofree char *path = write_style (text);
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanStyle) s = jopan_style_load (path, &error);
+  g_autoptr (JopanStyle) s = jopan_style_load (path, SOURCE_ROOT, &error);
   g_autofree char *with_path = g_strdup_printf ("%s:%s", path, fragment);
 
   g_assert_null (s);
@@ -165,7 +165,7 @@ test_bom (void)
 {
   g_autofree char *path = write_style ("\xef\xbb\xbf[page]\ncolumns = 7\n");
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanStyle) s = jopan_style_load (path, &error);
+  g_autoptr (JopanStyle) s = jopan_style_load (path, SOURCE_ROOT, &error);
 
   g_assert_no_error (error);
   g_assert_cmpint (s->columns, ==, 7);
@@ -177,7 +177,7 @@ static void
 test_negative_tracking (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanStyle) s = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanStyle) s = jopan_style_load ("berliner", SOURCE_ROOT, &error);
 
   g_assert_no_error (error);
   g_assert_true (jopan_style_set (s, "headline.tracking=-0.02em", &error));
@@ -212,8 +212,8 @@ test_set_all_or_nothing (void)
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (JopanStyle) s = jopan_style_load ("berliner", &error);
-      g_autoptr (JopanStyle) fresh = jopan_style_load ("berliner", &error);
+      g_autoptr (JopanStyle) s = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+      g_autoptr (JopanStyle) fresh = jopan_style_load ("berliner", SOURCE_ROOT, &error);
 
       g_assert_no_error (error);
       g_assert_false (jopan_style_set (s, bad[i], &error));

@@ -45,8 +45,8 @@ static void
 test_lines (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   JopanReport *report = jopan_report_new ();
   JopanTypesetter ts;
   g_autoptr (JopanText) text = NULL;
@@ -78,8 +78,8 @@ static void
 test_missing_glyph (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   JopanReport *report = jopan_report_new ();
   JopanTypesetter ts;
   const char *kind;
@@ -121,8 +121,8 @@ static void
 test_mixed_scripts (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   JopanReport *report = jopan_report_new ();
   JopanTypesetter ts;
   const char *english = "Seoul (\xEC\x84\x9C\xEC\x9A\xB8, \xE9\xA6\x96\xE7\x88\xBE) grew.";
@@ -158,8 +158,8 @@ static void
 test_forced_breaks (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   JopanReport *report = jopan_report_new ();
   JopanTypesetter ts;
   g_autoptr (JopanText) text = NULL;

@@ -4,10 +4,12 @@
  *   jopan check ARTICLE.json [--style S] [--set G.K=V]…
  *
  * Exit codes: 0 done; 1 bad input; 2 usage; 3 rendered with findings under --strict.
+ *
+ * The tool, not the library, reads the environment: JOPAN_DATA_DIR (the
+ * folder with styles/ and fonts/, when --data-dir is not given) and
+ * SOURCE_DATE_EPOCH (the date in a PDF, reproducible-builds.org).
  */
 #include "jopan.h"
-
-#include "jopan-config.h"
 
 #include <locale.h>
 #include <stdarg.h>
@@ -21,6 +23,7 @@ typedef struct {
   char *style;
   char **sets;
   char **font_dirs;
+  char *data_dir;
   char *report;
   char *slot;
   gboolean copyfit;
@@ -76,6 +79,22 @@ print_findings (JopanDocument *doc)
   return (int) n;
 }
 
+/* SOURCE_DATE_EPOCH, when set, dates the PDF; 0 keeps the library's fixed date. */
+static gboolean
+source_date (gint64 *seconds)
+{
+  const char *epoch = g_getenv ("SOURCE_DATE_EPOCH");
+  guint64 value = 0;
+
+  *seconds = 0;
+  if (epoch == NULL || *epoch == '\0')
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (epoch, 10, 0, JOPAN_DATE_MAX, &value, NULL))
+    return FALSE;
+  *seconds = (gint64) value;
+  return TRUE;
+}
+
 static int
 run (const char *command, const char *input, const Options *o)
 {
@@ -88,6 +107,8 @@ run (const char *command, const char *input, const Options *o)
   JopanFormat format = JOPAN_FORMAT_PDF;
   JopanLayoutOptions layout = { 0 };
   gboolean check = strcmp (command, "check") == 0;
+  const char *data_dir = o->data_dir ? o->data_dir : g_getenv ("JOPAN_DATA_DIR");
+  gint64 date;
   int findings;
 
   output = o->output ? g_strdup (o->output) : default_output (input);
@@ -99,8 +120,11 @@ run (const char *command, const char *input, const Options *o)
     return fail (error);
   if (o->copyfit && !o->slot)
     return usage ("%s", "--copyfit needs a --slot to fit");
+  if (!source_date (&date))
+    return usage ("SOURCE_DATE_EPOCH=%s: expected seconds since 1970, at most %" G_GINT64_FORMAT,
+                  g_getenv ("SOURCE_DATE_EPOCH"), JOPAN_DATE_MAX);
   layout.copyfit = o->copyfit;
-  style = jopan_style_load (o->style ? o->style : "berliner", &error);
+  style = jopan_style_load (o->style ? o->style : "berliner", data_dir, &error);
   if (style == NULL)
     return fail (error);
   for (int i = 0; o->sets && o->sets[i]; i++)
@@ -109,12 +133,13 @@ run (const char *command, const char *input, const Options *o)
   article = jopan_article_load (input, &error);
   if (article == NULL)
     return fail (error);
-  fonts = jopan_fonts_new ((const char *const *) o->font_dirs, &error);
+  fonts = jopan_fonts_new ((const char *const *) o->font_dirs, data_dir, &error);
   if (fonts == NULL)
     return fail (error);
   doc = jopan_document_new_full (fonts, style, article, &layout, &error);
   if (doc == NULL)
     return fail (error);
+  jopan_document_set_date (doc, date);
   findings = print_findings (doc);
   /* The document and its report in one commit, neither over an input. */
   if ((!check || o->report)
@@ -146,6 +171,9 @@ main (int argc, char **argv)
     { "strict", 0, 0, G_OPTION_ARG_NONE, &o.strict, "Exit 3 when there are findings", NULL },
     { "font-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.font_dirs,
       "Also use the fonts in this folder", "DIR" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.data_dir,
+      "The folder with styles/ and fonts/ (default: $JOPAN_DATA_DIR, else the installed one)",
+      "DIR" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
     G_OPTION_ENTRY_NULL,
   };
@@ -165,7 +193,7 @@ main (int argc, char **argv)
     return usage ("%s", error->message);
   if (version)
     {
-      printf ("jopan %s\n", JOPAN_VERSION);
+      printf ("jopan %s\n", JOPAN_VERSION_STRING);
       return EXIT_OK;
     }
   if (argc < 2)
@@ -181,5 +209,6 @@ main (int argc, char **argv)
   g_free (o.slot);
   g_strfreev (o.sets);
   g_strfreev (o.font_dirs);
+  g_free (o.data_dir);
   return status;
 }

@@ -52,6 +52,14 @@ jopan_document_free (JopanDocument *doc)
   g_free (doc);
 }
 
+void
+jopan_document_set_date (JopanDocument *doc, gint64 unix_time)
+{
+  g_return_if_fail (doc != NULL);
+  g_return_if_fail (unix_time >= 0 && unix_time <= JOPAN_DATE_MAX);
+  doc->date = unix_time;
+}
+
 guint
 jopan_document_get_n_pages (const JopanDocument *doc)
 {

@@ -38,21 +38,6 @@ write_error (const char *path, const GError *local, GError **error)
     jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot write %s: %s", path, local->message);
 }
 
-gboolean
-jopan_write_file_atomic (const char *path, const char *data, gsize length, GError **error)
-{
-  g_autoptr (GError) local = NULL;
-
-  /* g_file_set_contents writes a temporary file beside @path and renames it. */
-  if (!g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
-                                 &local))
-    {
-      write_error (path, local, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* Writes @bytes to a new file of a unique name beside @path (".NAME.XXXXXX",
  * made by mkstemp, so a concurrent run never shares it) and returns that
  * name, or NULL with @error naming @path. */

@@ -12,9 +12,9 @@
 void jopan_set_error (GError **error, JopanErrorCode code, const char *format, ...)
     G_GNUC_PRINTF (3, 4);
 
-/* The folder holding @what ("fonts", "styles"): $JOPAN_DATA_DIR, the source
- * tree this binary was built from, or the installed data folder. */
-char *jopan_data_dir (const char *what);
+/* The folder holding @what ("fonts", "styles") in @data_dir, or in the
+ * installed data folder when @data_dir is %NULL. */
+char *jopan_data_dir (const char *data_dir, const char *what);
 
 /* Writes each of @contents (GByteArray*) to the path at the same index:
  * all to unique temporary files beside them first, then renamed into
@@ -397,6 +397,7 @@ struct _JopanDocument {
   char *style_path;       /* the style's file, never to be overwritten */
   JopanArticle *article;  /* a reference: boxes point at its photos */
   JopanFonts *fonts;      /* a reference: the pages' layouts use its faces */
+  gint64 date;            /* for the PDF's metadata, seconds since 1970; 0: a fixed date */
 };
 
 gboolean jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options,

@@ -4,8 +4,8 @@
  * print-ready newspaper pages.  The pipeline, one call per stage:
  *
  *   article = jopan_article_load (path, &error);
- *   style   = jopan_style_load ("berliner", &error);
- *   fonts   = jopan_fonts_new (NULL, &error);
+ *   style   = jopan_style_load ("berliner", NULL, &error);
+ *   fonts   = jopan_fonts_new (NULL, NULL, &error);
  *   doc     = jopan_document_new (fonts, style, article, &error);
  *   jopan_document_write (doc, "page.pdf", JOPAN_FORMAT_PDF, 150, &error);
  *
@@ -13,15 +13,45 @@
  * JOPAN_ERROR domain whose message names the file and the place in it.
  * Every object returned by a *_new or *_load function is owned by the
  * caller and released with the matching *_free.
+ *
+ * Data folders: the bundled styles and fonts are read from the data folder
+ * a call names (its @data_dir, holding `styles/` and `fonts/`), or, when it
+ * is %NULL, from the installed one, PREFIX/share/jopan.  The library reads
+ * no environment variable for them and writes no cache: fontconfig's cache
+ * is not used for its private configuration.  Hyphenation patterns come
+ * from the system's folder (/usr/share/hyphen).
+ *
+ * Threads: the library keeps no global state of its own, so separate
+ * objects may be used on separate threads at the same time.  Once loaded,
+ * an article and a style are only read (jopan_style_set() is the one
+ * change, and must not run while another thread uses the style): several
+ * threads may lay out with the same ones at once.  A JopanFonts may not be
+ * shared: the Pango font map inside it caches fonts without locking.  Give
+ * each thread its own (jopan_fonts_new() takes some 10 to 30 ms), or hold
+ * one lock around every call that uses the fonts or a document made with
+ * them.  A document belongs to one thread at a time, and writing it uses
+ * the fonts it was laid out with.
  */
 #ifndef JOPAN_H
 #define JOPAN_H
 
 #include <glib.h>
 
+#include "jopan-version.h"
+
 G_BEGIN_DECLS
 
+/* Marks what libjopan exports; everything else in it is hidden. */
+#ifndef JOPAN_API
+#if defined(__GNUC__) || defined(__clang__)
+#define JOPAN_API __attribute__ ((visibility ("default")))
+#else
+#define JOPAN_API
+#endif
+#endif
+
 #define JOPAN_ERROR (jopan_error_quark ())
+JOPAN_API
 GQuark jopan_error_quark (void);
 
 /**
@@ -55,6 +85,7 @@ typedef struct _JopanDocument JopanDocument;
  *
  * Returns: (transfer full): the article, or %NULL with @error set.
  */
+JOPAN_API
 JopanArticle *jopan_article_load (const char *path, GError **error);
 
 /**
@@ -71,6 +102,7 @@ JopanArticle *jopan_article_load (const char *path, GError **error);
  *
  * Returns: (transfer full): the article, or %NULL with @error set.
  */
+JOPAN_API
 JopanArticle *jopan_article_load_from_data (const char *data, gssize length,
                                             const char *name, const char *base_dir,
                                             GError **error);
@@ -83,17 +115,23 @@ JopanArticle *jopan_article_load_from_data (const char *data, gssize length,
  *
  * Returns: (transfer full): @article
  */
+JOPAN_API
 JopanArticle *jopan_article_ref (JopanArticle *article);
 /* Releases one reference; the last frees the article. */
+JOPAN_API
 void jopan_article_free (JopanArticle *article);
 
 /** Returns: (transfer none): the headline. */
+JOPAN_API
 const char *jopan_article_get_headline (const JopanArticle *article);
 /** Returns: (transfer none): the BCP 47 language tag ("en" when absent). */
+JOPAN_API
 const char *jopan_article_get_lang (const JopanArticle *article);
 /** Returns: the number of body blocks (paragraphs, subheads, quotes, list items). */
+JOPAN_API
 guint jopan_article_get_n_blocks (const JopanArticle *article);
 /** Returns: the number of photos. */
+JOPAN_API
 guint jopan_article_get_n_images (const JopanArticle *article);
 /**
  * jopan_article_get_warnings:
@@ -102,6 +140,7 @@ guint jopan_article_get_n_images (const JopanArticle *article);
  *
  * Returns: (transfer none): a %NULL-terminated array of messages.
  */
+JOPAN_API
 const char *const *jopan_article_get_warnings (const JopanArticle *article);
 
 /* ---- style ------------------------------------------------------------ */
@@ -109,12 +148,15 @@ const char *const *jopan_article_get_warnings (const JopanArticle *article);
 /**
  * jopan_style_load:
  * @name_or_path: a style name from the styles folder ("berliner") or a path
- *   to a .ini file
+ *   to a .ini file (a name with a `/` or ending in `.ini`)
+ * @data_dir: (nullable): the data folder whose `styles/` holds the named
+ *   styles, or %NULL for the installed one
  * @error: return location for an error
  *
  * Returns: (transfer full): the style, or %NULL with @error set.
  */
-JopanStyle *jopan_style_load (const char *name_or_path, GError **error);
+JOPAN_API
+JopanStyle *jopan_style_load (const char *name_or_path, const char *data_dir, GError **error);
 
 /**
  * jopan_style_set:
@@ -128,16 +170,22 @@ JopanStyle *jopan_style_load (const char *name_or_path, GError **error);
  *
  * Returns: %TRUE on success.
  */
+JOPAN_API
 gboolean jopan_style_set (JopanStyle *style, const char *assignment, GError **error);
+JOPAN_API
 void jopan_style_free (JopanStyle *style);
 
 /** Returns: the page's trim width in points. */
+JOPAN_API
 double jopan_style_get_page_width (const JopanStyle *style);
 /** Returns: the page's trim height in points. */
+JOPAN_API
 double jopan_style_get_page_height (const JopanStyle *style);
 /** Returns: the number of grid columns. */
+JOPAN_API
 guint jopan_style_get_columns (const JopanStyle *style);
 /** Returns: the baseline grid pitch in points. */
+JOPAN_API
 double jopan_style_get_baseline (const JopanStyle *style);
 
 /**
@@ -149,6 +197,7 @@ double jopan_style_get_baseline (const JopanStyle *style);
  * Returns: %TRUE if @text is a length of at most 14400pt (5080 mm, the
  *   longest page side PDF allows) either way.
  */
+JOPAN_API
 gboolean jopan_length_parse (const char *text, double em, double *points);
 
 /* ---- fonts ------------------------------------------------------------ */
@@ -156,14 +205,19 @@ gboolean jopan_length_parse (const char *text, double em, double *points);
 /**
  * jopan_fonts_new:
  * @extra_dirs: (nullable): %NULL-terminated folders of further fonts
+ * @data_dir: (nullable): the data folder whose `fonts/` holds the bundled
+ *   fonts, or %NULL for the installed one
  * @error: return location for an error
  *
- * Builds a private font configuration holding only the bundled fonts (the
- * JOPAN_FONT_DIR environment variable names another folder) and @extra_dirs.
+ * Builds a private font configuration holding only the bundled fonts and
+ * those in @extra_dirs: the system's fonts are never used, so a page sets
+ * the same everywhere.  Nothing is cached on disk.
  *
  * Returns: (transfer full): the font set, or %NULL with @error set.
  */
-JopanFonts *jopan_fonts_new (const char *const *extra_dirs, GError **error);
+JOPAN_API
+JopanFonts *jopan_fonts_new (const char *const *extra_dirs, const char *data_dir,
+                             GError **error);
 /**
  * jopan_fonts_ref:
  * @fonts: a font set
@@ -172,8 +226,10 @@ JopanFonts *jopan_fonts_new (const char *const *extra_dirs, GError **error);
  *
  * Returns: (transfer full): @fonts
  */
+JOPAN_API
 JopanFonts *jopan_fonts_ref (JopanFonts *fonts);
 /* Releases one reference; the last frees the font set. */
+JOPAN_API
 void jopan_fonts_free (JopanFonts *fonts);
 
 /* ---- document: layout, report, output -------------------------------- */
@@ -192,6 +248,7 @@ typedef enum {
  *
  * Returns: %TRUE if the extension is one of .pdf, .png, .svg, .txt (dump).
  */
+JOPAN_API
 gboolean jopan_format_from_path (const char *path, JopanFormat *format);
 
 /**
@@ -208,6 +265,7 @@ gboolean jopan_format_from_path (const char *path, JopanFormat *format);
  *
  * Returns: (transfer full): the laid-out document, or %NULL with @error set.
  */
+JOPAN_API
 JopanDocument *jopan_document_new (JopanFonts *fonts, const JopanStyle *style,
                                    const JopanArticle *article, GError **error);
 
@@ -238,6 +296,7 @@ typedef struct {
  *
  * Returns: %TRUE if @text is a slot.
  */
+JOPAN_API
 gboolean jopan_layout_options_parse_slot (JopanLayoutOptions *options, const char *text,
                                           GError **error);
 
@@ -250,12 +309,32 @@ gboolean jopan_layout_options_parse_slot (JopanLayoutOptions *options, const cha
  *
  * Returns: (transfer full): the laid-out document, or %NULL with @error set.
  */
+JOPAN_API
 JopanDocument *jopan_document_new_full (JopanFonts *fonts, const JopanStyle *style,
                                         const JopanArticle *article,
                                         const JopanLayoutOptions *options, GError **error);
+JOPAN_API
 void jopan_document_free (JopanDocument *doc);
 
+/** The latest date jopan_document_set_date() takes: 9999-12-31T23:59:59Z. */
+#define JOPAN_DATE_MAX G_GINT64_CONSTANT (253402300799)
+
+/**
+ * jopan_document_set_date:
+ * @doc: a document
+ * @unix_time: seconds since 1970-01-01 UTC, at most %JOPAN_DATE_MAX
+ *
+ * Sets the creation and modification dates written into a PDF (0: the
+ * default).  Without
+ * it, a PDF is dated 2000-01-01T00:00:00Z, so that the same input gives
+ * the same bytes; the library never reads the clock or SOURCE_DATE_EPOCH
+ * itself (the jopan tool passes SOURCE_DATE_EPOCH here).
+ */
+JOPAN_API
+void jopan_document_set_date (JopanDocument *doc, gint64 unix_time);
+
 /** Returns: the number of pages. */
+JOPAN_API
 guint jopan_document_get_n_pages (const JopanDocument *doc);
 
 /**
@@ -272,6 +351,7 @@ guint jopan_document_get_n_pages (const JopanDocument *doc);
  *
  * Returns: %TRUE on success.
  */
+JOPAN_API
 gboolean jopan_document_write (JopanDocument *doc, const char *path, JopanFormat format,
                                double dpi, GError **error);
 
@@ -295,6 +375,7 @@ gboolean jopan_document_write (JopanDocument *doc, const char *path, JopanFormat
  *
  * Returns: %TRUE on success.
  */
+JOPAN_API
 gboolean jopan_document_write_full (JopanDocument *doc, const char *path, JopanFormat format,
                                     double dpi, const char *report_path, GError **error);
 
@@ -305,6 +386,7 @@ gboolean jopan_document_write_full (JopanDocument *doc, const char *path, JopanF
  *
  * Returns: the lines that did not fit its slot (0 on whole pages).
  */
+JOPAN_API
 guint jopan_document_get_overset (const JopanDocument *doc, guint *characters);
 
 /**
@@ -313,6 +395,7 @@ guint jopan_document_get_overset (const JopanDocument *doc, guint *characters);
  * Returns: how many preflight findings (warnings, missing glyphs, overset,
  * low-resolution photos) the document has, article warnings included.
  */
+JOPAN_API
 guint jopan_document_get_n_findings (const JopanDocument *doc);
 
 /**
@@ -324,6 +407,7 @@ guint jopan_document_get_n_findings (const JopanDocument *doc);
  *
  * Returns: (transfer none): the finding's message.
  */
+JOPAN_API
 const char *jopan_document_get_finding (const JopanDocument *doc, guint index,
                                         const char **kind);
 
@@ -332,19 +416,9 @@ const char *jopan_document_get_finding (const JopanDocument *doc, guint index,
  *
  * Returns: (transfer full): the preflight report as JSON text.
  */
+JOPAN_API
 char *jopan_document_report_json (const JopanDocument *doc);
 
-/**
- * jopan_write_file_atomic:
- * @path: the destination
- * @data: the bytes
- * @length: their number
- * @error: return location for an error
- *
- * Returns: %TRUE once @data is in place at @path.
- */
-gboolean jopan_write_file_atomic (const char *path, const char *data, gsize length,
-                                  GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanArticle, jopan_article_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanStyle, jopan_style_free)

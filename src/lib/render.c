@@ -160,12 +160,13 @@ finish_surface (cairo_surface_t *surface, const char *path, GError **error)
   return TRUE;
 }
 
+/* The document's date (jopan_document_set_date()), by default a fixed one,
+ * 2000-01-01: the same input then gives the same bytes. */
 static char *
-creation_date (void)
+creation_date (const JopanDocument *doc)
 {
-  const char *epoch = g_getenv ("SOURCE_DATE_EPOCH");
-  gint64 seconds = epoch ? g_ascii_strtoll (epoch, NULL, 10) : 0;
-  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (seconds > 0 ? seconds : 946684800);
+  gint64 seconds = doc->date > 0 ? doc->date : 946684800;
+  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (seconds);
 
   return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
 }
@@ -174,7 +175,7 @@ static gboolean
 render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
 {
   g_autoptr (GHashTable) cache = surface_cache_new ();
-  g_autofree char *date = creation_date ();
+  g_autofree char *date = creation_date (doc);
   const JopanPage *first = g_ptr_array_index (doc->pages, 0);
   double pad = page_pad (first);
   cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (

@@ -625,14 +625,14 @@ check_ini_text (const char *path, char *text, gsize *length, GError **error)
 }
 
 static char *
-find_style_file (const char *name_or_path, GError **error)
+find_style_file (const char *name_or_path, const char *data_dir, GError **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *file = NULL;
 
   if (strchr (name_or_path, '/') || g_str_has_suffix (name_or_path, ".ini"))
     return g_strdup (name_or_path);
-  dir = jopan_data_dir ("styles");
+  dir = jopan_data_dir (data_dir, "styles");
   file = g_strdup_printf ("%s/%s.ini", dir, name_or_path);
   if (g_file_test (file, G_FILE_TEST_EXISTS))
     return g_steal_pointer (&file);
@@ -643,14 +643,14 @@ find_style_file (const char *name_or_path, GError **error)
 }
 
 JopanStyle *
-jopan_style_load (const char *name_or_path, GError **error)
+jopan_style_load (const char *name_or_path, const char *data_dir, GError **error)
 {
   g_autoptr (JopanStyle) style = g_new0 (JopanStyle, 1);
   g_autoptr (GError) local = NULL;
   gsize length;
 
   g_return_val_if_fail (name_or_path != NULL, NULL);
-  style->path = find_style_file (name_or_path, error);
+  style->path = find_style_file (name_or_path, data_dir, error);
   if (style->path == NULL)
     return NULL;
   style->keys = g_key_file_new ();

@@ -26,10 +26,8 @@ static HyphenDict *
 load_hyphenator (const char *lang)
 {
   g_autofree char *tag = g_strdup (lang);
-  const char *dir = g_getenv ("JOPAN_HYPHEN_DIR");
+  const char *dir = JOPAN_HYPHEN_DIR; /* the system's patterns (hyphen-en-us) */
 
-  if (!dir || !*dir)
-    dir = JOPAN_HYPHEN_DIR;
   g_strdelimit (tag, "-", '_');
   for (int attempt = 0; attempt < 2; attempt++)
     {
