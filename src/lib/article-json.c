@@ -232,6 +232,10 @@ get_string (Loader *ld, JsonObject *object, const char *key, gboolean required, 
     ok = fail (ld, error, FALSE, "expected a string");
   else if (required && is_blank (json_node_get_string (node)))
     ok = fail (ld, error, FALSE, "must not be empty");
+  else if (strcmp (key, "body") != 0
+           && jopan_longest_paragraph (json_node_get_string (node)) > JOPAN_MAX_PARAGRAPH_BYTES)
+    ok = fail (ld, error, FALSE, "a paragraph of %" G_GSIZE_FORMAT " bytes; one may have at most %u (1 MB)",
+               jopan_longest_paragraph (json_node_get_string (node)), JOPAN_MAX_PARAGRAPH_BYTES);
   else
     {
       g_free (*out);

@@ -175,6 +175,40 @@ add_list (JopanArticle *article, cmark_node *list, guint level)
     }
 }
 
+/* Refuses a paragraph over JOPAN_MAX_PARAGRAPH_BYTES, at its line. */
+static gboolean
+check_paragraph_sizes (const JopanArticle *article, GError **error)
+{
+  for (guint i = 0; i < article->blocks->len; i++)
+    {
+      const JopanBlock *block = g_ptr_array_index (article->blocks, i);
+      gsize length = jopan_longest_paragraph (block->text);
+
+      if (length > JOPAN_MAX_PARAGRAPH_BYTES)
+        {
+          jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: body line %u: a paragraph of %" G_GSIZE_FORMAT
+                           " bytes; one may have at most %u (1 MB)", article->name, block->line,
+                           length, JOPAN_MAX_PARAGRAPH_BYTES);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gsize
+jopan_longest_paragraph (const char *text)
+{
+  gsize longest = 0;
+
+  while (*text)
+    {
+      gsize n = strcspn (text, "\n");
+      longest = MAX (longest, n);
+      text += n + (text[n] != '\0');
+    }
+  return longest;
+}
+
 gboolean
 jopan_body_parse (JopanArticle *article, const char *markdown, GError **error)
 {
@@ -218,5 +252,5 @@ jopan_body_parse (JopanArticle *article, const char *markdown, GError **error)
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: body: no text", article->name);
       return FALSE;
     }
-  return TRUE;
+  return check_paragraph_sizes (article, error);
 }

@@ -35,6 +35,14 @@ gboolean jopan_read_input_file (const char *path, gsize max_bytes, char **data, 
 #define JOPAN_MAX_JSON_NESTING 64           /* arrays and objects inside each other */
 #define JOPAN_MAX_PAGE_SIDE 14400.0         /* points (5080 mm): PDF's limit without UserUnit */
 #define JOPAN_MAX_SLOT_LINES 9999           /* a slot's depth in grid lines, before the page's check */
+/* One paragraph of any text: 1 MB (about 30,000 body lines).  Setting a
+ * paragraph takes time and memory in proportion to it (some 150 bytes a
+ * byte: the shaped paragraph, then a layout per line), so a 12 MB one
+ * would take 1.7 GB; one of 1 MB sets in about 3 s and 150 MB. */
+#define JOPAN_MAX_PARAGRAPH_BYTES (1u << 20)
+
+/* The length in bytes of the longest line of @text. */
+gsize jopan_longest_paragraph (const char *text);
 
 /* %JOPAN_ERROR_USAGE unless the slot in @options (if any) fits the page. */
 gboolean jopan_layout_options_check (const JopanLayoutOptions *options, const JopanStyle *style,
@@ -307,6 +315,7 @@ typedef struct {
   guint start, end;       /* bytes of the paragraph's text on the line, spaces trimmed */
   gboolean hyphen;        /* broken at a soft hyphen: a hyphen is drawn */
   gboolean inner;         /* broken inside a Korean word */
+  gboolean flush;         /* broken inside a string wider than the line: set unjustified */
   gboolean last;
   double ratio;           /* > 0 the spaces stretch, < 0 they shrink */
 } JopanBreakLine;

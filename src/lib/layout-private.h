@@ -94,6 +94,7 @@ typedef struct {
   gboolean slot;
   int slot_columns;
   int depth_lines;              /* a slot's depth in grid lines */
+  gboolean beyond_pages;        /* rows were left unset: they fill max_pages already */
   FitParams fit;
   /* one attempt */
   JopanTypesetter ts;

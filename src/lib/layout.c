@@ -511,6 +511,7 @@ build_rows (Layout *lo)
 {
   const JopanArticle *a = lo->article;
   gboolean indent_next = FALSE;
+  gint64 bands = 0;
 
   if (a->byline && *a->byline)
     {
@@ -520,8 +521,20 @@ build_rows (Layout *lo)
       if (row)
         row->bands += 1; /* a band of air before the text */
     }
-  for (guint i = 0; i < a->blocks->len; i++)
-    add_block (lo, g_ptr_array_index (a->blocks, i), i, &indent_next);
+  lo->beyond_pages = FALSE;
+  for (guint i = 0, counted = 0; i < a->blocks->len; i++)
+    {
+      /* Rows that would fill every column of every page leave no room for
+       * the rest: stop setting it (a 16 MB body would take gigabytes). */
+      for (; counted < lo->rows->len; counted++)
+        bands += g_array_index (lo->rows, Row, counted).bands;
+      if (!lo->slot && bands > (gint64) lo->max_pages * lo->columns * lo->depth)
+        {
+          lo->beyond_pages = TRUE;
+          return;
+        }
+      add_block (lo, g_ptr_array_index (a->blocks, i), i, &indent_next);
+    }
 }
 
 /* ---- pages -------------------------------------------------------------------------- */
@@ -801,8 +814,9 @@ jopan_layout_attempt (Layout *lo, GError **error)
 
   lay_out_first_page (lo);
   build_rows (lo);
-  jopan_flow_fit (lo);
-  if (!lo->slot && lo->n_placed < lo->rows->len)
+  if (!lo->beyond_pages)
+    jopan_flow_fit (lo);
+  if (!lo->slot && (lo->beyond_pages || lo->n_placed < lo->rows->len))
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: the story needs more than %d pages",
                        lo->article->name, MAX_PAGES);
