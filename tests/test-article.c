@@ -19,6 +19,7 @@ test_fields (void)
   g_autoptr (JopanArticle) a = load (
       "{\"id\": \"x\", \"lang\": \"ko\", \"kicker\": \"K\", \"headline\": \"H\",\n"
       " \"subheadline\": \"D\", \"byline\": \"B\", \"dateline\": \"SEOUL\", \"date\": \"2026-11-25\",\n"
+      " \"weight\": \"brief\", \"jump_headline\": \"Jump head\",\n"
       " \"images\": [{\"src\": \"photos/harbour-dawn.jpg\", \"caption\": \"C\", \"credit\": \"R\",\n"
       "              \"columns\": 2, \"focus\": [0.25, 1]}],\n"
       " \"body\": \"One.\\n\\nTwo.\"}",
@@ -29,6 +30,8 @@ test_fields (void)
   g_assert_cmpstr (jopan_article_get_headline (a), ==, "H");
   g_assert_cmpstr (jopan_article_get_lang (a), ==, "ko");
   g_assert_cmpstr (a->kicker, ==, "K");
+  g_assert_cmpint (a->weight, ==, JOPAN_WEIGHT_BRIEF);
+  g_assert_cmpstr (a->jump_headline, ==, "Jump head");
   g_assert_cmpstr (a->subheadline, ==, "D");
   g_assert_cmpuint (jopan_article_get_n_blocks (a), ==, 2);
   g_assert_cmpuint (jopan_article_get_n_images (a), ==, 1);
@@ -120,6 +123,8 @@ test_errors (void)
   expect_error ("{\"headline\": \"  \", \"body\": \"x\"}", -1, "story.json:1:14: headline: must not be empty");
   expect_error ("{\"headline\": \"H\"}", -1, "story.json:1:1: body: required key is missing");
   expect_error ("[1, 2]", -1, "story.json:1:1: expected a JSON object");
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"weight\": \"major\"}", -1,
+                "story.json:1:42: weight: expected \"lead\", \"secondary\" or \"brief\"");
   expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"lang\": \"korean!\"}", -1,
                 "lang: expected a BCP 47 language tag");
   expect_error ("{\"headline\": \"H\",\n\"body\": \"x\"\n\"date\": \"y\"}", -1,

@@ -391,6 +391,29 @@ load_images (Loader *ld, JsonObject *root, const char *base_dir, GError **error)
   return ok;
 }
 
+/* "weight": "lead", "secondary" or "brief". */
+static gboolean
+get_weight (Loader *ld, JsonObject *root, JopanWeight *out, GError **error)
+{
+  static const char *const names[] = { "lead", "secondary", "brief" };
+  g_autofree char *weight = NULL;
+
+  if (!get_string (ld, root, "weight", FALSE, &weight, error))
+    return FALSE;
+  for (gsize i = 0; weight && i < G_N_ELEMENTS (names); i++)
+    if (strcmp (weight, names[i]) == 0)
+      {
+        *out = (JopanWeight) (JOPAN_WEIGHT_LEAD + i);
+        return TRUE;
+      }
+  if (weight == NULL)
+    return TRUE;
+  push_key (ld, "weight");
+  fail (ld, error, FALSE, "expected \"lead\", \"secondary\" or \"brief\"");
+  ld->depth--;
+  return FALSE;
+}
+
 static gboolean
 check_lang (Loader *ld, const char *lang, GError **error)
 {
@@ -409,7 +432,8 @@ load_fields (Loader *ld, JsonObject *root, const char *base_dir, GError **error)
 {
   static const char *const known[] = { "version", "id", "lang", "section", "kicker", "headline",
                                        "subheadline", "byline", "dateline", "date", "images",
-                                       "body", "headline_columns", NULL };
+                                       "body", "headline_columns", "weight", "jump_headline",
+                                       NULL };
   JopanArticle *a = ld->article;
   g_autofree char *body = NULL;
   int version = 1;
@@ -425,7 +449,9 @@ load_fields (Loader *ld, JsonObject *root, const char *base_dir, GError **error)
       || !get_string (ld, root, "subheadline", FALSE, &a->subheadline, error)
       || !get_string (ld, root, "byline", FALSE, &a->byline, error)
       || !get_string (ld, root, "dateline", FALSE, &a->dateline, error)
-      || !get_string (ld, root, "date", FALSE, &a->date, error))
+      || !get_string (ld, root, "date", FALSE, &a->date, error)
+      || !get_string (ld, root, "jump_headline", FALSE, &a->jump_headline, error)
+      || !get_weight (ld, root, &a->weight, error))
     return FALSE;
   if (a->lang && !check_lang (ld, a->lang, error))
     return FALSE;

@@ -72,6 +72,7 @@ jopan_article_free (JopanArticle *article)
   g_free (article->byline);
   g_free (article->dateline);
   g_free (article->date);
+  g_free (article->jump_headline);
   g_ptr_array_unref (article->blocks);
   g_ptr_array_unref (article->images);
   g_ptr_array_unref (article->warnings);

@@ -103,6 +103,8 @@ struct _JopanArticle {
   char *id, *lang, *section, *kicker, *headline, *subheadline;
   char *byline, *dateline, *date;
   int headline_columns;   /* 0: the style's */
+  JopanWeight weight;     /* "weight": AUTO when absent */
+  char *jump_headline;    /* "jump_headline": the continuation page's head */
   GPtrArray *blocks;   /* of JopanBlock* */
   GPtrArray *images;   /* of JopanImageRef* */
   GPtrArray *warnings; /* of char*, NULL-terminated */

@@ -277,6 +277,23 @@ JopanDocument *jopan_document_new (JopanFonts *fonts, const JopanStyle *style,
                                    const JopanArticle *article, GError **error);
 
 /**
+ * JopanWeight:
+ * @JOPAN_WEIGHT_AUTO: the article's `weight`, else chosen from its length
+ * @JOPAN_WEIGHT_LEAD: the page's lead story: the largest headline and photo
+ * @JOPAN_WEIGHT_SECONDARY: a story under or beside the lead
+ * @JOPAN_WEIGHT_BRIEF: a short item in one or two columns, a small headline
+ *
+ * A story's rank on its page; with its length it chooses the story's
+ * treatment from the style's headline ladder.
+ */
+typedef enum {
+  JOPAN_WEIGHT_AUTO,
+  JOPAN_WEIGHT_LEAD,
+  JOPAN_WEIGHT_SECONDARY,
+  JOPAN_WEIGHT_BRIEF,
+} JopanWeight;
+
+/**
  * JopanLayoutOptions:
  * @slot_columns: the story's columns in a slot; 0 lays it out on whole
  *   pages, continuing on as many as it needs
@@ -284,12 +301,17 @@ JopanDocument *jopan_document_new (JopanFonts *fonts, const JopanStyle *style,
  * @slot_lines: the slot's depth in grid lines
  * @copyfit: make the story fit the slot by changing tracking, the lead
  *   photo's height and the body size within the style's [copyfit] bounds
+ * @weight: the story's rank, overriding the article's `weight`
+ * @fill: a story alone on its page grows (photo, deck, headline, type size,
+ *   within the style's bounds) to fill it
  */
 typedef struct {
   guint slot_columns;
   double slot_depth;
   guint slot_lines;
   gboolean copyfit;
+  JopanWeight weight;
+  gboolean fill;
 } JopanLayoutOptions;
 
 /**
