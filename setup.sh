@@ -1,7 +1,8 @@
 #!/bin/sh
 # jopan set-up: installs what it needs (Debian 12), builds, and then
 #   ./setup.sh demo   renders the samples to out/*.pdf and out/*.png
-#   ./setup.sh test   runs the whole test suite, then again under ASan+UBSan
+#   ./setup.sh test   runs the whole test suite in four builds: the normal one, one under
+#                     ASan+UBSan, a release build (-O3) and a clang build, all with -Werror
 # Both are idempotent; run as root or with sudo available.
 set -eu
 cd "$(dirname "$0")"
@@ -23,28 +24,52 @@ install_packages () {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
 }
 
-# build DIR [meson options…]
+# build DIR [meson options…]: an existing build folder is configured again
+# with the options, so that none (-Dwerror=true, a sanitizer) is silently
+# ignored because the folder was set up differently before.  Compiler
+# errors are shown; the rest of ninja's output is not.
 build () {
   dir=$1; shift
-  if [ ! -f "$dir/build.ninja" ]; then
-    meson setup "$dir" "$@" >/dev/null
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null || return 1
+  else
+    meson setup "$dir" "$@" >/dev/null || return 1
   fi
-  ninja -C "$dir" >/dev/null
+  ninja -C "$dir" >"$dir/ninja.log" 2>&1 || { cat "$dir/ninja.log"; return 1; }
 }
 
-# Prints meson's results as one closing line: "N passed, M failed".
+# summary DIR…: meson's results as "N passed, M failed", per build folder
+# when there are several, then the total as the closing line.  A folder
+# with no results (its build failed) counts as one failure.
 summary () {
-  python3 - "$1" <<'PY'
-import json, sys
-passed = failed = 0
-for line in open(sys.argv[1] + "/meson-logs/testlog.json"):
-    r = json.loads(line)
-    if r["result"] in ("OK", "EXPECTEDFAIL", "SKIP"):
-        passed += 1
-    else:
-        failed += 1
-print(f"{passed} passed, {failed} failed")
+  python3 - "$@" <<'PY'
+import json, os, sys
+total = [0, 0]
+for folder in sys.argv[1:]:
+    counts = [0, 0]
+    log = folder + "/meson-logs/testlog.json"
+    for line in open(log) if os.path.exists(log) else ['{"result": "BUILD FAILED"}']:
+        ok = json.loads(line)["result"] in ("OK", "EXPECTEDFAIL", "SKIP")
+        counts[0 if ok else 1] += 1
+    total = [total[0] + counts[0], total[1] + counts[1]]
+    if len(sys.argv) > 2:
+        print(f"{folder}: {counts[0]} passed, {counts[1]} failed")
+print(f"{total[0]} passed, {total[1]} failed")
 PY
+}
+
+# check LABEL DIR [meson options…]: builds DIR with the options, with -Werror,
+# and runs every test suite in it.
+check () {
+  label=$1; dir=$2; shift 2
+  rm -f "$dir/meson-logs/testlog.json"
+  if build "$dir" -Dwerror=true "$@"; then
+    meson test -C "$dir" --print-errorlogs || status=1
+  else
+    echo "$label: the build failed"
+    status=1
+  fi
+  echo "$label:"; summary "$dir"
 }
 
 case "${1:-}" in
@@ -54,24 +79,27 @@ case "${1:-}" in
     mkdir -p out
     for article in samples/*.json; do
       name=$(basename "$article" .json)
-      build/src/cli/jopan render "$article" -o "out/$name.pdf"
-      build/src/cli/jopan render "$article" -o "out/$name.png"
+      build/src/cli/jopan render --data-dir . "$article" -o "out/$name.pdf"
+      build/src/cli/jopan render --data-dir . "$article" -o "out/$name.png"
       echo "setup: out/$name.pdf and out/$name.png"
     done
     ;;
   test)
     install_packages
-    build build -Dwerror=true
     status=0
-    meson test -C build --print-errorlogs || status=1
-    echo "plain build:"; summary build
-    # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
-    build build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
-    LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0 \
-    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-      meson test -C build-asan --print-errorlogs || status=1
-    echo "sanitizer build:"; summary build-asan
+    check "plain build" build --buildtype=debugoptimized -Db_sanitize=none
+    # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer
+    # (the options are read by sanitized programs only).
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0
+    export LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0
+    export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+    check "sanitizer build" build-asan --buildtype=debugoptimized \
+      -Db_sanitize=address,undefined -Db_lundef=false
+    # -O3 and clang warn where the debug build does not (values that may be
+    # used uninitialised after inlining, missing initialisers).
+    check "release build" build-release --buildtype=release -Db_sanitize=none
+    CC=clang check "clang build" build-clang --buildtype=debugoptimized -Db_sanitize=none
+    echo "all builds:"; summary build build-asan build-release build-clang
     exit $status
     ;;
   *)

@@ -81,10 +81,10 @@ natural_space (JopanTypesetter *ts)
 }
 
 static void
-run_mode (JopanFonts *fonts, const JopanArticle *article, const char *breaking, const char *korean,
-          int repeat, Result *res)
+run_mode (JopanFonts *fonts, const char *root, const JopanArticle *article, const char *breaking,
+          const char *korean, int repeat, Result *res)
 {
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", NULL);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", root, NULL);
   g_autofree char *set_breaking = g_strdup_printf ("body.line-breaking=%s", breaking);
   g_autofree char *set_korean = g_strdup_printf ("body.korean-break=%s", korean);
   JopanReport *report = jopan_report_new ();
@@ -149,7 +149,7 @@ main (int argc, char **argv)
   static const char *const samples[] = { "harbour", "seoul-market" };
   static const char *const korean_modes[] = { "syllable", "keep-all", "auto" };
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, root, &error);
 
   if (fonts == NULL)
     {
@@ -174,8 +174,8 @@ main (int argc, char **argv)
       for (gsize k = 0; k < (korean ? G_N_ELEMENTS (korean_modes) : 1); k++)
         {
           Result greedy, optimal;
-          run_mode (fonts, article, "greedy", korean_modes[k], repeat, &greedy);
-          run_mode (fonts, article, "optimal", korean_modes[k], repeat, &optimal);
+          run_mode (fonts, root, article, "greedy", korean_modes[k], repeat, &greedy);
+          run_mode (fonts, root, article, "optimal", korean_modes[k], repeat, &optimal);
           print_row (samples[s], "greedy", korean ? korean_modes[k] : "-", &greedy, greedy.seconds);
           print_row (samples[s], "optimal", korean ? korean_modes[k] : "-", &optimal, greedy.seconds);
           g_array_unref (greedy.spaces);

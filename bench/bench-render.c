@@ -31,9 +31,9 @@ main (int argc, char **argv)
   int repeat = argc > 2 ? atoi (argv[2]) : 5;
   static const char *const samples[] = { "harbour", "seoul-market" };
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", root, &error);
   double start = now ();
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, root, &error);
   double fonts_seconds = now () - start;
   g_autofree char *dir = g_dir_make_tmp ("jopan-bench-XXXXXX", &error);
 

@@ -50,7 +50,7 @@ def run(args, cwd=None, timeout=60):
                           cwd=cwd, timeout=timeout)
 
 
-def bad_case(name, args, code, fragments, out="out.pdf", tmp=None):
+def bad_case(name, args, code, fragments, out="out.pdf", tmp=None, timeout=60):
     """Runs jopan twice with `args` (OUT in it stands for the output path):
     first with no output file, then over a good one that must survive."""
     problems = []
@@ -61,7 +61,11 @@ def bad_case(name, args, code, fragments, out="out.pdf", tmp=None):
         if previous is not None:
             with open(path, "wb") as f:
                 f.write(previous)
-        p = run(args)
+        try:
+            p = run(args, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            problems.append(f"no answer after {timeout} s (hangs)")
+            break
         if p.returncode != code:
             problems.append(f"exit {p.returncode}, expected {code}")
         for fragment in fragments:
@@ -92,8 +96,7 @@ def json_cases(tmp):
     """Articles from tests/data/bad/: (name, file, fragments)."""
     for name, file, fragments in [
         ("malformed JSON", "malformed.json",
-         # json-glib stops at the token before the missing comma: line 2.
-         ["malformed.json:2:", "Parse error", "expected"]),
+         ["malformed.json:3:3: headline: unexpected", "expected \",\" or \"}\""]),
         ("missing headline", "no-headline.json",
          ["no-headline.json:1:1: headline: required key is missing"]),
         ("headline not a string", "headline-number.json",
@@ -140,7 +143,7 @@ def made_cases(tmp):
         f.write('{\n  "headline": "Half a photo",\n  "body": "Text.",\n'
                 '  "images": [{"src": "half.jpg"}]\n}\n')
     bad_case("truncated JPEG", ["render", os.path.join(d, "truncated.json"), "-o", "OUT"], 1,
-             ["truncated.json:4:22: images[0].src:", "half.jpg", "damaged JPEG"], tmp=tmp)
+             ["truncated.json:4:22: images[0].src:", "half.jpg", "is damaged", "truncated"], tmp=tmp)
 
     style = open(os.path.join(ROOT, "styles", "berliner.ini"), encoding="utf-8").read()
     line = style[:style.index("[body]")].count("\n") + 2  # the line after [body]
@@ -150,6 +153,223 @@ def made_cases(tmp):
             f.write(style.replace("[body]\n", f"[body]\n{key}\n", 1))
         bad_case(f"style file: {key}", ["render", SAMPLE, "--style", os.path.join(d, file),
                                         "-o", "OUT"], 1, [f"{file}:{line}:"] + fragments, tmp=tmp)
+
+
+def photo_cases(tmp):
+    """Photos refused when the article loads, before anything is decoded, with
+    the same message for `check` and `render` (made by odd_photos.py)."""
+    import odd_photos
+    import zlib
+    d = os.path.join(tmp, "photos")
+    os.makedirs(d)
+    small = odd_photos.jpeg(2, 1, lambda bx, by: (200, 40, 40))
+    good_png = odd_photos.png(64, 64, lambda y: bytes([40, 90, 200]) * 64)
+    rows = b"".join(b"\0" + bytes([40, 90, 200]) * 64 for y in range(64))
+    photos = {
+        # A few hundred kilobytes that would make the decoder allocate 1.6 GB.
+        "claims.png": (odd_photos.png_claiming(20000, 20000),
+                       ["20000 x 20000 pixels (400 megapixels)", "limit is 150 megapixels"]),
+        "wide.png": (odd_photos.png_claiming(70000, 10, 1000), ["70000 x 10", "65535"]),
+        "sof.jpg": (odd_photos.jpeg_claiming(small, 30000, 30000),
+                    ["30000 x 30000 pixels (900 megapixels)"]),
+        "cut.jpg": (small[:len(small) - 20], ["is damaged", "truncated"]),
+        "noscan.jpg": (small[:small.index(b"\xff\xda")] + b"\xff\xd9",
+                       ["is damaged", "no image data"]),
+        "cut.png": (good_png[:len(good_png) // 2], ["is damaged", "truncated"]),
+        # Intact chunks whose image data stops short or is not a zlib
+        # stream: `check` used to pass them and `render` to fail.
+        "short.png": (odd_photos.png_with_data(64, 64, zlib.compress(rows[:len(rows) // 2])),
+                      ["is damaged", "stops short"]),
+        "garbage.png": (odd_photos.png_with_data(64, 64, b"\x78\x9c" + bytes(range(256)) * 4),
+                        ["is damaged", "image data is corrupt"]),
+        "filter.png": (odd_photos.png_with_data(64, 64, zlib.compress(
+                           rows[:193 * 10] + b"\x07" + rows[193 * 10 + 1:])),
+                       ["is damaged", "unknown filter type"]),
+        "bad-crc.png": (good_png[:40] + bytes([good_png[40] ^ 0xFF]) + good_png[41:],
+                        ["is damaged", "checksum"]),
+    }
+    for file, (data, fragments) in photos.items():
+        with open(os.path.join(d, file), "wb") as f:
+            f.write(data)
+        article = os.path.join(d, file.replace(".", "-") + ".json")
+        with open(article, "w") as f:
+            f.write('{\n  "headline": "An odd photo",\n  "body": "Text.",\n'
+                    f'  "images": [{{"caption": "A photo.", "src": "{file}"}}]\n}}\n')
+        where = [f"{os.path.basename(article)}:4:45: images[0].src:", f'photo "{file}"']
+        for command, out in [("render", "out.pdf"), ("render", "out.png"), ("check", "out.pdf")]:
+            bad_case(f"photo {file}: {command} {out}", [command, article, "-o", "OUT"], 1,
+                     where + fragments, out, tmp)
+    # The preview limit: a usage error before anything is drawn.
+    for name, args, fragments in [
+        ("--dpi 2400", ["--dpi", "2400"], ["--dpi 2400", "18 to 1200"]),
+        ("--dpi 1200 to PNG: over 100 megapixels", ["--dpi", "1200"],
+         ["megapixels", "the limit is 100 megapixels"])]:
+        bad_case(name, ["render", SAMPLE, "-o", "OUT"] + args, 2, fragments, "out.png", tmp)
+
+
+def font_cases(tmp):
+    """A family no font has is a finding (exit 3 under --strict), not a silent
+    substitution, named at its place in the style."""
+    style = open(os.path.join(ROOT, "styles", "berliner.ini"), encoding="utf-8").read()
+    path = os.path.join(tmp, "comic.ini")
+    at = style.index("\nfont", style.index("[body]")) + 1
+    end = style.index("\n", at)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(style[:at] + "font = Comic Sans, Noto Serif 9" + style[end:])
+    line = style[:at].count("\n") + 1
+    for name, args, fragments in [
+        ("unknown font family in a style file", ["--style", path],
+         [f"jopan: font: {path}:{line}: [body] font: no font has the family \"Comic Sans\""]),
+        ("unknown font family in --set", ["--set", "headline.font=Frobnitz Sans Bold 30"],
+         ["jopan: font: --set headline.font=Frobnitz Sans Bold 30: no font has the family "
+          "\"Frobnitz Sans\""]),
+    ]:
+        p = run(["check", SAMPLE, "--strict"] + args)
+        problems = [f"exit {p.returncode}, expected 3"] if p.returncode != 3 else []
+        problems += [f"stderr lacks {f!r}" for f in fragments if f not in p.stderr]
+        report(name, problems + ([f"stderr: {p.stderr.strip()!r}"] if problems else []))
+
+
+def hostile_cases(tmp):
+    """Input that once crashed, hung or was silently misread: refused at its place."""
+    d = os.path.join(tmp, "hostile")
+    os.makedirs(d)
+    head = '{\n  "headline": "H",\n  "body": "Text.",\n'
+    tail = '  "lang": "en"\n}\n'
+    for name, file, text, fragments in [
+        # json-glib recursed once per level: a stack overflow.
+        ("JSON nested 80,000 deep in an unused key", "deep.json",
+         head + '  "x": ' + "[" * 80000 + "]" * 80000 + ",\n" + tail,
+         ["deep.json:4:71: x[0]", "nested more than 64 deep"]),
+        ("a // comment in JSON", "comment.json", head.replace('"H",', '"H", // note') + tail,
+         ["comment.json:2:20: a comment: JSON has none"]),
+        ("two concatenated objects", "two.json", head + tail + '{"headline": "I"}\n',
+         ["two.json:6:1: a second JSON value"]),
+        ("a lone surrogate escape", "surrogate.json", head.replace('"H"', '"H\\ud800"') + tail,
+         ["surrogate.json:2:17: headline: a lone high surrogate \\ud800"]),
+        ("a number too big", "big-number.json", head + '  "version": 1e400,\n' + tail,
+         ["big-number.json:4:14: version: a number too big: got 1e400"]),
+    ]:
+        with open(os.path.join(d, file), "w", encoding="utf-8") as f:
+            f.write(text)
+        bad_case(name, ["render", os.path.join(d, file), "-o", "OUT"], 1, fragments, tmp=tmp)
+    # A FIFO blocked forever; a folder or a 17 MB file is refused before reading.
+    fifo = os.path.join(d, "fifo.json")
+    os.mkfifo(fifo)
+    bad_case("a FIFO as the article", ["render", fifo, "-o", "OUT"], 1,
+             ["fifo.json: not a regular file (a FIFO)"], tmp=tmp, timeout=20)
+    bad_case("a folder as the article", ["render", d, "-o", "OUT"], 1,
+             ["hostile: not a regular file (a folder)"], tmp=tmp)
+    bad_case("a FIFO as the style", ["render", SAMPLE, "--style", fifo, "-o", "OUT"], 1,
+             ["fifo.json: not a regular file (a FIFO)"], tmp=tmp, timeout=20)
+    huge = os.path.join(d, "huge.json")
+    with open(huge, "wb") as f:
+        f.truncate(17 << 20)
+    bad_case("a 17 MB article", ["render", huge, "-o", "OUT"], 1,
+             [f"huge.json: {17 << 20} bytes: expected a file of at most 16 MiB"], tmp=tmp)
+
+
+def output_cases(tmp):
+    """Output that would eat input, outputs that collide, one commit for all
+    files of a run, stale pages, concurrent runs."""
+    d = os.path.join(tmp, "outputs")
+    os.makedirs(d)
+    shutil.copytree(os.path.join(ROOT, "samples", "photos"), os.path.join(d, "photos"))
+    original = open(SAMPLE, "rb").read()
+    for name in ("story.json", "story.pdf", "story.txt"):
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(original)
+    os.symlink("story.json", os.path.join(d, "link.txt"))
+    a4 = ["--set", "page.size=a4"]  # harbour.json on two A4 pages
+    for name, args, fragments in [
+        ("default output would be the article (story.pdf)", ["render", "story.pdf"],
+         ["cannot write story.pdf: it is the article"]),
+        ("-o names the article", ["render", "story.txt", "-o", "story.txt"],
+         ["cannot write story.txt: it is the article"]),
+        ("-o is a link to the article", ["render", "story.json", "-o", "link.txt"],
+         ["cannot write link.txt: it is the article, story.json"]),
+        ("--report names the article", ["render", "story.json", "-o", "new.pdf", "--report",
+                                        "story.json"], ["cannot write story.json: it is the article"]),
+        ("--report names the output", ["render", "story.json", "-o", "new.pdf", "--report",
+                                       "./new.pdf"], ["cannot write ./new.pdf: it is also the output new.pdf"]),
+        ("--report names a PNG page", ["render", "story.json", "-o", "new.png", "--dpi", "20",
+                                       "--report", "new-2.png"] + a4,
+         ["cannot write new-2.png: it is also the output new-2.png"]),
+        ("--report names a photo", ["render", "story.json", "-o", "new.pdf", "--report",
+                                    "photos/harbour-dawn.jpg"], ["it is a photo"]),
+        ("check --report names the article", ["check", "story.json", "--report", "story.json"],
+         ["cannot write story.json: it is the article"]),
+    ]:
+        for f in ("story.json", "story.pdf", "story.txt"):  # as they were, whatever ran before
+            with open(os.path.join(d, f), "wb") as out:
+                out.write(original)
+        before = {f: open(os.path.join(d, f), "rb").read() for f in os.listdir(d)
+                  if os.path.isfile(os.path.join(d, f))}
+        p = run(args, cwd=d)
+        problems = [f"exit {p.returncode}, expected 2"] if p.returncode != 2 else []
+        problems += [f"stderr lacks {f!r}" for f in fragments if f not in p.stderr]
+        after = {f: open(os.path.join(d, f), "rb").read() for f in os.listdir(d)
+                 if os.path.isfile(os.path.join(d, f))}
+        if after != before:
+            problems.append(f"files changed: {sorted(set(after) ^ set(before)) or 'contents'}")
+        report(name, problems + ([f"stderr: {p.stderr.strip()!r}"] if problems else []))
+
+    # The report is part of the run's one commit: no PDF without it.
+    bad_case("--report into a missing folder: no document either",
+             ["render", SAMPLE, "-o", "OUT", "--report", os.path.join(d, "no-dir", "r.json")], 1,
+             ["cannot write", "no-dir/r.json"], tmp=tmp)
+
+    # A failed rename names the output, never the temporary file, and leaves none.
+    folder = os.path.join(d, "folder")
+    os.makedirs(os.path.join(folder, "out.pdf"))
+    p = run(["render", SAMPLE, "-o", os.path.join(folder, "out.pdf")])
+    problems = [] if p.returncode == 1 else [f"exit {p.returncode}, expected 1"]
+    if f"cannot write {os.path.join(folder, 'out.pdf')}: " not in p.stderr or ".out.pdf." in p.stderr:
+        problems.append(f"message: {p.stderr.strip()!r}")
+    if os.listdir(folder) != ["out.pdf"]:
+        problems.append(f"files left: {os.listdir(folder)}")
+    report("output over a folder: the message names the output, no temporary file left", problems)
+
+    # Stale pages of an earlier, longer run go once the new ones are in place.
+    pages = os.path.join(d, "pages")
+    os.makedirs(pages)
+    problems = []
+    for extra, expected in [(["--set", "body.font=Noto Serif, NanumMyeongjo 16"],
+                             ["p-1.png", "p-2.png", "p-3.png"]),
+                            ([], ["p-1.png", "p-2.png"]),
+                            (["--set", "page.size=berliner"], ["p.png"])]:
+        p = run(["render", SAMPLE, "-o", os.path.join(pages, "p.png"), "--dpi", "20"] + a4 + extra)
+        left = sorted(os.listdir(pages))
+        if p.returncode != 0 or left != expected:
+            problems.append(f"after {extra or 'two pages'}: exit {p.returncode}, files {left}, "
+                            f"expected {expected}: {p.stderr.strip()!r}")
+    for extra, expected in [(a4, ["p.png", "s-1.svg", "s-2.svg"]), ([], ["p.png", "s.svg"])]:
+        p = run(["render", SAMPLE, "-o", os.path.join(pages, "s.svg")] + extra)
+        left = sorted(os.listdir(pages))
+        if p.returncode != 0 or left != expected:
+            problems.append(f"SVG after {extra or 'one page'}: exit {p.returncode}, files {left}, "
+                            f"expected {expected}: {p.stderr.strip()!r}")
+    report("stale OUT-N.png (and .svg) pages of a longer run are removed", problems)
+
+    # Unique temporary names: a leftover of a crashed run (here a folder in
+    # the old fixed name) or a concurrent run never blocks or mixes output.
+    race = os.path.join(d, "race")
+    os.makedirs(os.path.join(race, "out.txt.jopan-part"))
+    procs = [subprocess.Popen([JOPAN, "render", SAMPLE, "-o", os.path.join(race, "out.txt")],
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    problems = []
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        if p.returncode != 0:
+            problems.append(f"a run exited {p.returncode}: {err.strip()!r}")
+    left = sorted(os.listdir(race))
+    if left != ["out.txt", "out.txt.jopan-part"]:
+        problems.append(f"files left: {left}")
+    run(["render", SAMPLE, "-o", os.path.join(d, "one.txt")])
+    if "out.txt" in left and (open(os.path.join(race, "out.txt"), "rb").read()
+                              != open(os.path.join(d, "one.txt"), "rb").read()):
+        problems.append("out.txt is not one run's whole dump")
+    report("four runs to one output at once, beside a crashed run's leftover", problems)
 
 
 def usage_cases(tmp):
@@ -166,6 +386,17 @@ def usage_cases(tmp):
         ("--style with a missing file", ["--style", os.path.join(tmp, "none.ini")], 1,
          ["none.ini"], "out.pdf"),
         ("--dpi 0", ["--dpi", "0"], 2, ["--dpi"], "out.png"),
+        # Once a signed overflow; now every number in range, saying what it got.
+        ("--slot 3:1e308mm", ["--slot", "3:1e308mm"], 2, ["--slot 3:1e308mm", "got \"1e308mm\""],
+         "out.pdf"),
+        ("--slot 3:99999 (grid lines)", ["--slot", "3:99999"], 2, ["got \"99999\""], "out.pdf"),
+        ("--slot deeper than the page", ["--slot", "3:600mm"], 2,
+         ["--slot: a depth of 600.0mm", "expected at most the page's type area, 444.0mm"], "out.pdf"),
+        ("--set page.size=100000mm 100000mm", ["--set", "page.size=100000mm 100000mm"], 2,
+         ["--set page.size=100000mm 100000mm", "from 1in to 5080mm", "got \"100000mm 100000mm\""],
+         "out.pdf"),
+        ("--set page.margins=300mm 11mm (larger than the page)", ["--set", "page.margins=300mm 11mm"],
+         2, ["--set page.margins=300mm 11mm: expected top and bottom margins"], "out.pdf"),
         ("unknown output extension", [], 2, ["out.xyz", "unknown output format"], "out.xyz"),
     ]:
         bad_case(name, ["render", SAMPLE, "-o", "OUT"] + args, code, fragments, out, tmp)
@@ -269,6 +500,10 @@ def main():
     with tempfile.TemporaryDirectory(prefix="jopan-bad-") as tmp:
         json_cases(tmp)
         made_cases(tmp)
+        photo_cases(tmp)
+        hostile_cases(tmp)
+        font_cases(tmp)
+        output_cases(tmp)
         usage_cases(tmp)
         nul_case(tmp)
         fuzz(tmp)

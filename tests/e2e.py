@@ -431,6 +431,29 @@ def check_hard_break(tmp):
     check_words(pdf, words("Hard break " + body))
 
 
+def check_environment(tmp):
+    """Only the tool reads the environment: --data-dir (or JOPAN_DATA_DIR)
+    names the styles and fonts, SOURCE_DATE_EPOCH dates the PDF (unset, the
+    library's fixed date; not a number, a usage error)."""
+    src = os.path.join(ROOT, "samples", "harbour.json")
+    pdf = os.path.join(tmp, "dated.pdf")
+    env = {k: v for k, v in os.environ.items() if k not in ("JOPAN_DATA_DIR", "SOURCE_DATE_EPOCH")}
+
+    def tool(extra_env, *args):
+        return subprocess.run([JOPAN, *args], capture_output=True, text=True, timeout=120,
+                              env=dict(env, **extra_env))
+    for epoch, date in [({}, "2000-01-01T00:00:00"),
+                        ({"SOURCE_DATE_EPOCH": "1700000000"}, "2023-11-14T22:13:20")]:
+        expect_exit(tool(epoch, "render", "--data-dir", ROOT, src, "-o", pdf), 0, "--data-dir")
+        info = run("pdfinfo", "-isodates", pdf).stdout
+        if not re.search(r"CreationDate:\s+" + date, info):
+            raise Fail(f"with {epoch}: expected CreationDate {date}: {info!r}")
+    p = tool({"SOURCE_DATE_EPOCH": "yesterday"}, "render", "--data-dir", ROOT, src, "-o", pdf)
+    expect_exit(p, 2, "SOURCE_DATE_EPOCH=yesterday")
+    if "SOURCE_DATE_EPOCH=yesterday" not in p.stderr:
+        raise Fail(f"the message does not name SOURCE_DATE_EPOCH: {p.stderr.strip()!r}")
+
+
 def main():
     start = time.time()
     with tempfile.TemporaryDirectory(prefix="jopan-e2e-") as tmp:
@@ -456,6 +479,7 @@ def main():
             ("raw HTML warning", check_raw_html),
             ("unknown key warning", check_unknown_key),
             ("hard line break: the line before is not justified", check_hard_break),
+            ("--data-dir and SOURCE_DATE_EPOCH", check_environment),
         ]:
             d = tempfile.mkdtemp(dir=tmp)
             check(name, fn, d, *args)

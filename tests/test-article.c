@@ -19,6 +19,7 @@ test_fields (void)
   g_autoptr (JopanArticle) a = load (
       "{\"id\": \"x\", \"lang\": \"ko\", \"kicker\": \"K\", \"headline\": \"H\",\n"
       " \"subheadline\": \"D\", \"byline\": \"B\", \"dateline\": \"SEOUL\", \"date\": \"2026-11-25\",\n"
+      " \"weight\": \"brief\", \"jump_headline\": \"Jump head\",\n"
       " \"images\": [{\"src\": \"photos/harbour-dawn.jpg\", \"caption\": \"C\", \"credit\": \"R\",\n"
       "              \"columns\": 2, \"focus\": [0.25, 1]}],\n"
       " \"body\": \"One.\\n\\nTwo.\"}",
@@ -29,6 +30,8 @@ test_fields (void)
   g_assert_cmpstr (jopan_article_get_headline (a), ==, "H");
   g_assert_cmpstr (jopan_article_get_lang (a), ==, "ko");
   g_assert_cmpstr (a->kicker, ==, "K");
+  g_assert_cmpint (a->weight, ==, JOPAN_WEIGHT_BRIEF);
+  g_assert_cmpstr (a->jump_headline, ==, "Jump head");
   g_assert_cmpstr (a->subheadline, ==, "D");
   g_assert_cmpuint (jopan_article_get_n_blocks (a), ==, 2);
   g_assert_cmpuint (jopan_article_get_n_images (a), ==, 1);
@@ -120,9 +123,12 @@ test_errors (void)
   expect_error ("{\"headline\": \"  \", \"body\": \"x\"}", -1, "story.json:1:14: headline: must not be empty");
   expect_error ("{\"headline\": \"H\"}", -1, "story.json:1:1: body: required key is missing");
   expect_error ("[1, 2]", -1, "story.json:1:1: expected a JSON object");
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"weight\": \"major\"}", -1,
+                "story.json:1:42: weight: expected \"lead\", \"secondary\" or \"brief\"");
   expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"lang\": \"korean!\"}", -1,
                 "lang: expected a BCP 47 language tag");
-  expect_error ("{\"headline\": \"H\",\n\"body\": \"x\"\n\"date\": \"y\"}", -1, "story.json:2:11: Parse error");
+  expect_error ("{\"headline\": \"H\",\n\"body\": \"x\"\n\"date\": \"y\"}", -1,
+                "story.json:3:1: body: unexpected \"\"\": expected \",\" or \"}\" after this member");
   expect_error ("{\"headline\": \"H\xff\", \"body\": \"x\"}", -1, "story.json:1: invalid UTF-8 at byte offset 15");
   expect_error ("{\"headline\": \"H\", \"body\": \"   \"}", -1, "story.json:1:27: body: must not be empty");
   expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"images\": {}}", -1,
@@ -139,13 +145,115 @@ test_errors (void)
                 "images[0].src: photo \"README.md\" is not a readable image");
 }
 
+/* Lists inside list items keep their markers, one level deeper; a list
+ * inside a pull quote keeps its markers on lines of their own. */
+static void
+test_nested_lists (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanArticle) a = load (
+      "{\"headline\": \"H\", \"body\": \"- outer\\n  - inner one\\n  - inner two\\n    1. deepest\\n- last\\n\\n"
+      "> quoted:\\n> - first\\n> - second\"}",
+      &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (a->blocks->len, ==, 6);
+  g_assert_cmpstr (block (a, 0)->marker, ==, "•");
+  g_assert_cmpstr (block (a, 0)->text, ==, "outer");
+  g_assert_cmpuint (block (a, 0)->level, ==, 0);
+  g_assert_cmpstr (block (a, 1)->marker, ==, "–");
+  g_assert_cmpstr (block (a, 1)->text, ==, "inner one");
+  g_assert_cmpuint (block (a, 1)->level, ==, 1);
+  g_assert_cmpstr (block (a, 2)->text, ==, "inner two");
+  g_assert_cmpstr (block (a, 3)->marker, ==, "1.");
+  g_assert_cmpstr (block (a, 3)->text, ==, "deepest");
+  g_assert_cmpuint (block (a, 3)->level, ==, 2);
+  g_assert_cmpstr (block (a, 4)->text, ==, "last");
+  g_assert_cmpuint (block (a, 4)->level, ==, 0);
+  g_assert_cmpint (block (a, 5)->kind, ==, JOPAN_BLOCK_QUOTE);
+  g_assert_cmpstr (block (a, 5)->text, ==, "quoted:\n• first\n• second");
+}
+
+/* Only RFC 8259 JSON reaches json-glib, each refusal at its place and path. */
+static void
+test_strict_json (void)
+{
+  const char *ok = "{\"headline\": \"H\", \"body\": \"x\", ";
+
+  /* json-glib skips comments and reads the first of two objects. */
+  expect_error ("{\"headline\": \"H\", // note\n\"body\": \"x\"}", -1,
+                "story.json:1:19: a comment: JSON has none");
+  expect_error ("{\"headline\": \"H\",\n /* note */ \"body\": \"x\"}", -1,
+                "story.json:2:2: a comment: JSON has none");
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\"}\n{\"headline\": \"I\"}", -1,
+                "story.json:2:1: a second JSON value");
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\",}", -1, "story.json:1:31: \"}\" after a comma");
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\"} x", -1, "story.json:1:32: unexpected \"x\"");
+  /* Lone surrogates: not U+FFFD, not invalid UTF-8 handed to Pango. */
+  expect_error ("{\"headline\": \"H\\ud800\", \"body\": \"x\"}", -1,
+                "story.json:1:16: headline: a lone high surrogate \\ud800");
+  expect_error ("{\"headline\": \"H\\ud800\\u0041\", \"body\": \"x\"}", -1,
+                "story.json:1:16: headline: a lone high surrogate");
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"images\": [{\"caption\": \"\\uDC00\"}]}", -1,
+                "story.json:1:56: images[0].caption: a lone low surrogate \\uDC00");
+  expect_error ("{\"headline\": \"H\\x\", \"body\": \"x\"}", -1, "1:16: headline: an unknown escape");
+  expect_error ("{\"headline\": \"H\tI\", \"body\": \"x\"}", -1, "1:16: headline: a control character");
+  /* Numbers too big say what they got. */
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"version\": 1e999}", -1,
+                "story.json:1:43: version: a number too big: got 1e999");
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"headline_columns\": 99999999999999999999}", -1,
+                "headline_columns: expected a whole number from 1 to 12, got 99999999999999999999");
+  expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"version\": 01}", -1, "a malformed number");
+  {
+    g_autoptr (GString) deep = g_string_new (ok);
+    g_autoptr (GString) fine = g_string_new (ok);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (JopanArticle) a = NULL;
+
+    /* 80,000 levels in a key nobody reads once overflowed json-glib's stack. */
+    g_string_append (deep, "\"x\": ");
+    for (int i = 0; i < 80000; i++)
+      g_string_append_c (deep, '[');
+    for (int i = 0; i < 80000; i++)
+      g_string_append_c (deep, ']');
+    g_string_append_c (deep, '}');
+    expect_error (deep->str, -1, "story.json:1:100: x[0][0]");
+    expect_error (deep->str, -1, "arrays and objects nested more than 64 deep");
+    /* 64 levels, the root included, are fine. */
+    g_string_append (fine, "\"x\": ");
+    for (int i = 0; i < 63; i++)
+      g_string_append_c (fine, '[');
+    for (int i = 0; i < 63; i++)
+      g_string_append_c (fine, ']');
+    g_string_append_c (fine, '}');
+    a = jopan_article_load_from_data (fine->str, -1, "story.json", PHOTOS, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (a);
+  }
+}
+
+/* 16 MB at most, refused before any parsing. */
+static void
+test_size_limit (void)
+{
+  gsize n = (16u << 20) + 1;
+  g_autofree char *big = g_malloc (n);
+
+  memset (big, ' ', n);
+  memcpy (big, "{\"headline\": \"H\", \"body\": \"x\"}", 31);
+  expect_error (big, (gssize) n, "story.json: 16777217 bytes: expected an article of at most 16777216 bytes");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/article/fields", test_fields);
   g_test_add_func ("/article/body", test_body);
+  g_test_add_func ("/article/nested-lists", test_nested_lists);
   g_test_add_func ("/article/unknown-key", test_unknown_key_warns);
   g_test_add_func ("/article/errors", test_errors);
+  g_test_add_func ("/article/strict-json", test_strict_json);
+  g_test_add_func ("/article/size-limit", test_size_limit);
   return g_test_run ();
 }

@@ -9,6 +9,9 @@
  * body lines on one baseline grid, photos undistorted and whole grid lines
  * tall, nothing outside the page or over a photo, no widows or orphans, no
  * subhead at a column's foot, no pull quote split, balanced last columns.
+ * These read the display list's true line widths and each line's paragraph
+ * and line number, and /rules/ breaks each rule on purpose in a real layout
+ * to see its check fail.
  */
 #include "jopan-private.h"
 
@@ -37,7 +40,7 @@ apply_args (const char *args, JopanStyle **style, JopanLayoutOptions *options)
       else if (strcmp (argv[i], "--style") == 0 && argv[i + 1])
         {
           jopan_style_free (*style);
-          *style = jopan_style_load (argv[++i], &error);
+          *style = jopan_style_load (argv[++i], SOURCE_ROOT, &error);
           g_assert_no_error (error);
         }
       else if (strcmp (argv[i], "--set") == 0 && argv[i + 1])
@@ -101,61 +104,252 @@ check_page_rules (const JopanPage *page, const JopanStyle *style)
     }
 }
 
-/* The body and quote lines of one column, top to bottom. */
-static GPtrArray *
-column_lines (const JopanPage *page, double x0, double x1)
-{
-  GPtrArray *lines = g_ptr_array_new ();
+/* The page rules below read only the display list: each text box's true
+ * width and measure, and its paragraph and line in it.  Each returns NULL
+ * when the rule holds, else what breaks it; the mutation tests break each
+ * rule on purpose and see its check fail. */
 
-  for (guint i = 0; i < page->boxes->len; i++)
+static double
+column_width_of (const JopanStyle *style)
+{
+  return (style->page_width - style->margin[1] - style->margin[3]
+          - (style->columns - 1) * style->gutter) / style->columns;
+}
+
+static double
+column_left (const JopanStyle *style, int column)
+{
+  return style->margin[3] + column * (column_width_of (style) + style->gutter);
+}
+
+/* The grid column @x lies in (an indent stays in its column). */
+static int
+column_of (const JopanStyle *style, double x)
+{
+  double pitch = column_width_of (style) + style->gutter;
+
+  return (int) floor ((x - style->margin[3] + style->gutter / 2) / pitch);
+}
+
+static gboolean
+is_running (const JopanBox *b)
+{
+  return b->kind == JOPAN_BOX_TEXT
+         && (strcmp (b->role, "body") == 0 || strcmp (b->role, "subhead") == 0
+             || strcmp (b->role, "quote") == 0 || strcmp (b->role, "byline") == 0);
+}
+
+/* A line of running text and where it stands. */
+typedef struct {
+  const JopanBox *box;
+  int page, column;
+} Placed;
+
+/* Reading order: the byline, then the body blocks, each line by line. */
+static int
+by_reading_order (gconstpointer a, gconstpointer b)
+{
+  const JopanBox *x = ((const Placed *) a)->box, *y = ((const Placed *) b)->box;
+  int px = strcmp (x->role, "byline") == 0 ? -1 : x->para;
+  int py = strcmp (y->role, "byline") == 0 ? -1 : y->para;
+
+  return px != py ? px - py : x->para_line - y->para_line;
+}
+
+/* All running lines of the story, in reading order, with their columns. */
+static GArray *
+running_lines (const GPtrArray *pages, const JopanStyle *style)
+{
+  GArray *lines = g_array_new (FALSE, FALSE, sizeof (Placed));
+
+  for (guint p = 0; p < pages->len; p++)
     {
-      const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
-      if (b->kind == JOPAN_BOX_TEXT && b->x >= x0 - 0.5 && b->x < x1
-          && (strcmp (b->role, "body") == 0 || strcmp (b->role, "subhead") == 0
-              || strcmp (b->role, "quote") == 0 || strcmp (b->role, "byline") == 0))
-        g_ptr_array_add (lines, (gpointer) b);
+      const JopanPage *page = g_ptr_array_index (pages, p);
+      for (guint i = 0; i < page->boxes->len; i++)
+        {
+          const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+          Placed placed = { b, page->number, column_of (style, b->x) };
+          if (is_running (b))
+            g_array_append_val (lines, placed);
+        }
     }
+  g_array_sort (lines, by_reading_order);
   return lines;
 }
 
-static void
-check_column_rules (const JopanPage *page, const JopanStyle *style, GHashTable *quote_columns)
+static gboolean
+same_column (const Placed *a, const Placed *b)
 {
-  double column_width = (page->width - style->margin[1] - style->margin[3]
-                         - (style->columns - 1) * style->gutter) / style->columns;
+  return a->page == b->page && a->column == b->column;
+}
 
-  for (int c = 0; c < style->columns; c++)
+/* A line's text, for messages. */
+static char *
+line_text (const JopanBox *b)
+{
+  PangoLayoutLine *line = pango_layout_get_line_readonly (b->layout, b->line);
+
+  return g_strndup (pango_layout_get_text (b->layout) + line->start_index, line->length);
+}
+
+static char *
+describe (const Placed *l, const char *what)
+{
+  g_autofree char *text = line_text (l->box);
+
+  return g_strdup_printf ("%s: %s paragraph %d line %d/%d |%s| in column %d of page %d", what,
+                          l->box->role, l->box->para, l->box->para_line + 1, l->box->para_lines,
+                          text, l->column + 1, l->page);
+}
+
+/* Nothing overflows: no line set wider than its measure, no running line
+ * outside its column, no text outside the type area. */
+static char *
+check_overflow (const GPtrArray *pages, const JopanStyle *style)
+{
+  double right = style->page_width - style->margin[1];
+
+  for (guint p = 0; p < pages->len; p++)
     {
-      double x0 = style->margin[3] + c * (column_width + style->gutter);
-      g_autoptr (GPtrArray) lines = column_lines (page, x0, x0 + column_width);
-      const JopanBox *first, *last;
-      int n_first, n_last;
-
-      if (lines->len == 0)
-        continue;
-      for (guint i = 0; i < lines->len; i++)
+      const JopanPage *page = g_ptr_array_index (pages, p);
+      for (guint i = 0; i < page->boxes->len; i++)
         {
-          const JopanBox *b = g_ptr_array_index (lines, i);
-          if (strcmp (b->role, "quote") == 0)
-            {
-              /* All of a quote in one column of one page. */
-              gpointer where = GINT_TO_POINTER (page->number * 100 + c + 1);
-              gpointer seen = g_hash_table_lookup (quote_columns, b->layout);
-              g_assert_true (seen == NULL || seen == where);
-              g_hash_table_insert (quote_columns, b->layout, where);
-            }
+          const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+          Placed l = { b, page->number, column_of (style, b->x) };
+          if (b->kind != JOPAN_BOX_TEXT)
+            continue;
+          if (b->true_width > b->measure + 0.01)
+            return describe (&l, "wider than its measure");
+          if (b->x < style->margin[3] - 0.01 || b->x + b->true_width > right + 0.01)
+            return describe (&l, "outside the type area");
+          if (is_running (b)
+              && (b->x < column_left (style, l.column) - 0.01
+                  || b->x + b->true_width
+                         > column_left (style, l.column) + column_width_of (style) + 0.01))
+            return describe (&l, "outside its column");
         }
-      first = g_ptr_array_index (lines, 0);
-      last = g_ptr_array_index (lines, lines->len - 1);
-      n_first = pango_layout_get_line_count (first->layout);
-      n_last = pango_layout_get_line_count (last->layout);
-      /* No subhead ends a column; no paragraph leaves its first line alone
-       * at a column's foot (orphan) or its last alone at a head (widow). */
-      g_assert_cmpstr (last->role, !=, "subhead");
-      if (strcmp (last->role, "body") == 0 && n_last > 1 && last->line == 0)
-        g_error ("orphan at the foot of column %d, page %d", c + 1, page->number);
-      if (strcmp (first->role, "body") == 0 && first->line > 0 && first->line == n_first - 1)
-        g_error ("widow at the head of column %d, page %d", c + 1, page->number);
+    }
+  return NULL;
+}
+
+/* A column may end inside a body paragraph only after its second line and
+ * before its last but one: @first TRUE finds a first line left alone at a
+ * column's foot (an orphan), FALSE a last line alone at a head (a widow). */
+static char *
+check_paragraph_breaks (const GPtrArray *pages, const JopanStyle *style, gboolean first)
+{
+  g_autoptr (GArray) lines = running_lines (pages, style);
+
+  for (guint i = 1; i < lines->len; i++)
+    {
+      const Placed *a = &g_array_index (lines, Placed, i - 1), *b = &g_array_index (lines, Placed, i);
+      if (strcmp (b->box->role, "body") != 0 || strcmp (a->box->role, "body") != 0
+          || a->box->para != b->box->para || same_column (a, b))
+        continue;
+      if (first && a->box->para_line == 0)
+        return describe (a, "orphan");
+      if (!first && b->box->para_line == b->box->para_lines - 1)
+        return describe (b, "widow");
+    }
+  return NULL;
+}
+
+static char *
+check_orphans (const GPtrArray *pages, const JopanStyle *style)
+{
+  return check_paragraph_breaks (pages, style, TRUE);
+}
+
+static char *
+check_widows (const GPtrArray *pages, const JopanStyle *style)
+{
+  return check_paragraph_breaks (pages, style, FALSE);
+}
+
+/* Is @l the lowest running line of its column? */
+static gboolean
+at_column_foot (const GArray *lines, const Placed *l)
+{
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const Placed *o = &g_array_index (lines, Placed, i);
+      if (same_column (o, l) && o->box->y > l->box->y + 0.01)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A subhead never ends a column, and the first two body lines after it
+ * stand in its column. */
+static char *
+check_subhead_keeps (const GPtrArray *pages, const JopanStyle *style)
+{
+  g_autoptr (GArray) lines = running_lines (pages, style);
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const Placed *s = &g_array_index (lines, Placed, i);
+      int kept = 0;
+
+      if (strcmp (s->box->role, "subhead") != 0)
+        continue;
+      if (at_column_foot (lines, s))
+        return describe (s, "subhead at a column's foot");
+      for (guint j = i + 1; j < lines->len && kept < 2; j++)
+        {
+          const Placed *n = &g_array_index (lines, Placed, j);
+          if (strcmp (n->box->role, "subhead") == 0)
+            break;
+          if (strcmp (n->box->role, "body") != 0)
+            continue; /* a pull quote may wait for the next column */
+          if (!same_column (n, s))
+            return describe (n, "a subhead's first lines parted from it");
+          kept++;
+        }
+    }
+  return NULL;
+}
+
+/* All of a pull quote in one column of one page, unless it is longer than
+ * half a column and runs like a paragraph. */
+static char *
+check_quotes (const GPtrArray *pages, const JopanStyle *style)
+{
+  g_autoptr (GArray) lines = running_lines (pages, style);
+  double half = (style->page_height - style->margin[0] - style->margin[2]) / 2;
+
+  for (guint i = 1; i < lines->len; i++)
+    {
+      const Placed *a = &g_array_index (lines, Placed, i - 1), *b = &g_array_index (lines, Placed, i);
+      if (strcmp (a->box->role, "quote") == 0 && strcmp (b->box->role, "quote") == 0
+          && a->box->para == b->box->para && !same_column (a, b)
+          && a->box->para_lines * style->para[JOPAN_PARA_QUOTE].leading < half)
+        return describe (b, "pull quote split");
+    }
+  return NULL;
+}
+
+typedef char *(*Check) (const GPtrArray *pages, const JopanStyle *style);
+
+static const struct {
+  const char *name;
+  Check check;
+} checks[] = {
+  { "overflow", check_overflow },
+  { "orphans", check_orphans },
+  { "widows", check_widows },
+  { "subhead-keeps", check_subhead_keeps },
+  { "quotes", check_quotes },
+};
+
+static void
+check_story_rules (const GPtrArray *pages, const JopanStyle *style)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (checks); i++)
+    {
+      g_autofree char *broken = checks[i].check (pages, style);
+      if (broken)
+        g_error ("%s: %s", checks[i].name, broken);
     }
 }
 
@@ -189,32 +383,45 @@ dump (const JopanDocument *doc)
   return g_string_free (out, FALSE);
 }
 
+/* Lays out tests/layouts/@name.json with its args; sets *@style. */
+static JopanDocument *
+lay_out_case (const char *name, JopanFonts *fonts, JopanStyle **style, JopanArticle **article)
+{
+  g_autofree char *json = g_strdup_printf ("%s.json", name);
+  g_autofree char *args_path = g_strdup_printf ("%s.args", name);
+  g_autofree char *args = NULL;
+  g_autoptr (GError) error = NULL;
+  JopanLayoutOptions options = { 0 };
+  JopanDocument *doc;
+
+  *style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_assert_no_error (error);
+  *article = jopan_article_load (json, &error);
+  g_assert_no_error (error);
+  if (g_file_get_contents (args_path, &args, NULL, NULL))
+    apply_args (args, style, &options);
+  doc = jopan_document_new_full (fonts, *style, *article, &options, &error);
+  g_assert_no_error (error);
+  return doc;
+}
+
 static void
 test_case (gconstpointer data)
 {
   const char *name = data;
-  g_autofree char *json = g_strdup_printf ("%s.json", name);
-  g_autofree char *args_path = g_strdup_printf ("%s.args", name);
   g_autofree char *expected_path = g_strdup_printf ("%s.expected", name);
-  g_autofree char *args = NULL, *expected = NULL, *actual = NULL;
+  g_autofree char *expected = NULL, *actual = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
-  g_autoptr (JopanArticle) article = jopan_article_load (json, &error);
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = NULL;
+  g_autoptr (JopanArticle) article = NULL;
   g_autoptr (JopanDocument) doc = NULL;
-  g_autoptr (GHashTable) quotes = g_hash_table_new (NULL, NULL);
-  JopanLayoutOptions options = { 0 };
 
   g_assert_no_error (error);
-  if (g_file_get_contents (args_path, &args, NULL, NULL))
-    apply_args (args, &style, &options);
-  doc = jopan_document_new_full (fonts, style, article, &options, &error);
-  g_assert_no_error (error);
+  doc = lay_out_case (name, fonts, &style, &article);
   for (guint i = 0; i < doc->pages->len; i++)
-    {
-      check_page_rules (g_ptr_array_index (doc->pages, i), style);
-      check_column_rules (g_ptr_array_index (doc->pages, i), style, quotes);
-    }
+    check_page_rules (g_ptr_array_index (doc->pages, i), style);
+  check_story_rules (doc->pages, style);
   /* Within one line on the samples (tests/grid_pdf.py); keeps and slots
    * can leave two here. */
   g_assert_cmpint (last_page_spread (g_ptr_array_index (doc->pages, doc->pages->len - 1)), <=,
@@ -231,6 +438,201 @@ test_case (gconstpointer data)
       g_error ("%s: the layout differs from %s; the new one is in %s", name, expected_path,
                actual_path);
     }
+}
+
+/* ---- the checks can fail: real layouts, one rule broken on purpose ------------ */
+
+typedef struct {
+  JopanFonts *fonts;
+  JopanStyle *style;
+  JopanArticle *article;
+  JopanDocument *doc;
+  JopanPage *page;              /* page 1 */
+} Mutant;
+
+static void
+mutant_init (Mutant *m, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+
+  m->fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_assert_no_error (error);
+  m->doc = lay_out_case (name, m->fonts, &m->style, &m->article);
+  m->page = g_ptr_array_index (m->doc->pages, 0);
+  /* Every rule holds before the mutation. */
+  check_story_rules (m->doc->pages, m->style);
+}
+
+static void
+mutant_clear (Mutant *m)
+{
+  jopan_document_free (m->doc);
+  jopan_article_free (m->article);
+  jopan_style_free (m->style);
+  jopan_fonts_free (m->fonts);
+}
+
+static JopanBox *
+find_line (const Mutant *m, const char *role, int para, int line)
+{
+  for (guint i = 0; i < m->page->boxes->len; i++)
+    {
+      JopanBox *b = &g_array_index (m->page->boxes, JopanBox, i);
+      if (b->kind == JOPAN_BOX_TEXT && strcmp (b->role, role) == 0 && b->para == para
+          && b->para_line == line)
+        return b;
+    }
+  return NULL;
+}
+
+/* The first line of @role on page 1 that is line @line (from the end if
+ * negative) of a paragraph of @min_lines or more, in a column from
+ * @min_column to @max_column, with its neighbour @next (±1) in the same column. */
+static JopanBox *
+pick_line (const Mutant *m, const char *role, int line, int min_lines, int min_column,
+           int max_column, int next)
+{
+  for (guint i = 0; i < m->page->boxes->len; i++)
+    {
+      JopanBox *b = &g_array_index (m->page->boxes, JopanBox, i);
+      int c = column_of (m->style, b->x);
+      const JopanBox *n;
+      if (b->kind != JOPAN_BOX_TEXT || strcmp (b->role, role) != 0 || b->para_lines < min_lines
+          || b->para_line != (line >= 0 ? line : b->para_lines + line) || c < min_column
+          || c > max_column)
+        continue;
+      n = find_line (m, role, b->para, b->para_line + next);
+      if (next == 0 || (n && column_of (m->style, n->x) == c))
+        return b;
+    }
+  g_error ("no %s line to mutate", role);
+}
+
+/* Moves @b to the head (or the foot) of grid column @column on page 1. */
+static void
+move_line (const Mutant *m, JopanBox *b, int column, gboolean head)
+{
+  double top = G_MAXDOUBLE, foot = 0;
+
+  for (guint i = 0; i < m->page->boxes->len; i++)
+    {
+      const JopanBox *o = &g_array_index (m->page->boxes, JopanBox, i);
+      if (is_running (o) && column_of (m->style, o->x) == column)
+        top = MIN (top, o->y), foot = MAX (foot, o->y);
+    }
+  g_assert_cmpfloat (foot, >, 0);
+  b->x += column_left (m->style, column) - column_left (m->style, column_of (m->style, b->x));
+  b->y = head ? top - m->style->baseline : foot + m->style->baseline;
+}
+
+static void
+assert_fails (const Mutant *m, Check check, const char *expected)
+{
+  g_autofree char *broken = check (m->doc->pages, m->style);
+
+  g_assert_nonnull (broken);
+  g_test_message ("the check fails as it should: %s", broken);
+  g_assert_nonnull (strstr (broken, expected));
+}
+
+static void
+test_mutant_widow (void)
+{
+  Mutant m;
+  JopanBox *b;
+
+  mutant_init (&m, "keeps");
+  /* A paragraph's last line moved alone to the head of the next column. */
+  b = pick_line (&m, "body", -1, 3, 0, m.style->columns - 2, -1);
+  move_line (&m, b, column_of (m.style, b->x) + 1, TRUE);
+  assert_fails (&m, check_widows, "widow");
+  mutant_clear (&m);
+}
+
+static void
+test_mutant_orphan (void)
+{
+  Mutant m;
+  JopanBox *b;
+
+  mutant_init (&m, "keeps");
+  /* A paragraph's first line moved alone to the foot of the column before. */
+  b = pick_line (&m, "body", 0, 3, 1, m.style->columns - 1, 1);
+  move_line (&m, b, column_of (m.style, b->x) - 1, FALSE);
+  assert_fails (&m, check_orphans, "orphan");
+  mutant_clear (&m);
+}
+
+static void
+test_mutant_subhead_foot (void)
+{
+  Mutant m;
+  JopanBox *b;
+
+  mutant_init (&m, "keeps");
+  b = pick_line (&m, "subhead", 0, 1, 1, m.style->columns - 1, 0);
+  move_line (&m, b, column_of (m.style, b->x) - 1, FALSE);
+  assert_fails (&m, check_subhead_keeps, "subhead at a column's foot");
+  mutant_clear (&m);
+}
+
+static void
+test_mutant_subhead_parted (void)
+{
+  Mutant m;
+  JopanBox *s, *b;
+
+  mutant_init (&m, "keeps");
+  /* The subhead stays; the first line after it goes to the next column's
+   * head (the paragraph is long, so no orphan or widow hides the keep). */
+  s = pick_line (&m, "subhead", 0, 1, 0, m.style->columns - 2, 0);
+  b = find_line (&m, "body", s->para + 1, 0);
+  g_assert_nonnull (b);
+  move_line (&m, b, column_of (m.style, s->x) + 1, TRUE);
+  assert_fails (&m, check_subhead_keeps, "parted");
+  mutant_clear (&m);
+}
+
+static void
+test_mutant_split_quote (void)
+{
+  Mutant m;
+  JopanBox *b;
+  int c;
+
+  mutant_init (&m, "quote");
+  b = pick_line (&m, "quote", -1, 2, 0, m.style->columns - 1, -1);
+  c = column_of (m.style, b->x);
+  move_line (&m, b, c + 1 < m.style->columns ? c + 1 : c - 1, c + 1 < m.style->columns);
+  assert_fails (&m, check_quotes, "pull quote split");
+  mutant_clear (&m);
+}
+
+static void
+test_mutant_wide_line (void)
+{
+  Mutant m;
+  JopanBox *b;
+
+  mutant_init (&m, "keeps");
+  b = pick_line (&m, "body", 1, 3, 0, m.style->columns - 1, 0);
+  b->true_width = b->measure + 2;
+  assert_fails (&m, check_overflow, "wider than its measure");
+  mutant_clear (&m);
+}
+
+static void
+test_mutant_line_out_of_column (void)
+{
+  Mutant m;
+  JopanBox *b;
+
+  mutant_init (&m, "keeps");
+  /* A justified line as wide as its measure, drawn 3 pt to the right. */
+  b = pick_line (&m, "body", 1, 3, 0, m.style->columns - 1, 0);
+  b->x += 3;
+  assert_fails (&m, check_overflow, "outside its column");
+  mutant_clear (&m);
 }
 
 static int
@@ -259,5 +661,12 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/layout/%s", (char *) g_ptr_array_index (names, i));
       g_test_add_data_func (path, g_ptr_array_index (names, i), test_case);
     }
+  g_test_add_func ("/rules/widow", test_mutant_widow);
+  g_test_add_func ("/rules/orphan", test_mutant_orphan);
+  g_test_add_func ("/rules/subhead-foot", test_mutant_subhead_foot);
+  g_test_add_func ("/rules/subhead-parted", test_mutant_subhead_parted);
+  g_test_add_func ("/rules/split-quote", test_mutant_split_quote);
+  g_test_add_func ("/rules/wide-line", test_mutant_wide_line);
+  g_test_add_func ("/rules/line-out-of-column", test_mutant_line_out_of_column);
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
 #include "jopan-private.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 /* A Korean paragraph full of what the rules are about: brackets, quotes,
@@ -31,9 +32,9 @@ fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
 
-  f->fonts = jopan_fonts_new (NULL, &error);
+  f->fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
   g_assert_no_error (error);
-  f->style = jopan_style_load ("berliner", &error);
+  f->style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   g_assert_no_error (error);
   f->report = jopan_report_new ();
 }
@@ -264,6 +265,223 @@ test_optimal_beats_greedy (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (cost[0], <, cost[1]);
 }
 
+/* ---- long strings ------------------------------------------------------------ */
+
+static const char *const long_url =
+  "https://example.org/archive/2026/11/25/kinmarrow-votes-to-put-its-fierce-tide-to-work_"
+  "tidal-energy-consultation-responses.html?utm_source=newsletter&utm_medium=email";
+static const char *const compound =
+  "Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherungsanstaltsformular";
+static const char *const korean_word =
+  "가나다라마바사아자차카타파하가나다라마바사아자차카타파하가나다라마바사아자차카타파하";
+
+/* 300 hexadecimal digits, as a checksum is printed. */
+static char *
+long_hash (void)
+{
+  GString *hash = g_string_new (NULL);
+
+  for (guint i = 0; hash->len < 300; i++)
+    {
+      g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                               i % 2 ? "odd" : "even", -1);
+      g_autofree char *upper = g_ascii_strup (digest, -1);
+      g_string_append (hash, upper);
+      g_string_append_printf (hash, "%X", i);
+    }
+  g_string_truncate (hash, 300);
+  return g_string_free (hash, FALSE);
+}
+
+static double
+logical_width (PangoLayout *layout)
+{
+  PangoRectangle logical;
+
+  pango_layout_line_get_extents (pango_layout_get_line_readonly (layout, 0), NULL, &logical);
+  return logical.width / (double) PANGO_SCALE;
+}
+
+#define STRING_CONTEXT "The register lists %s as its reference, and the clerk read %s aloud twice."
+
+
+/* Every line's real advance stays within the measure, and its ink too but
+ * for a glyph's overhang (an f at the end of a line, 0.1 em); a line that
+ * is a piece of @string (a URL, a hash), and of no word of the context,
+ * is set at its natural width, not
+ * letter-spaced (in Korean its syllables may part a little, as in any
+ * justified Korean line); and every character of @text is on some line. */
+static void
+check_no_overflow (const JopanText *t, const char *text, const char *string, double width,
+                   gboolean hangul)
+{
+  g_autoptr (GString) set = g_string_new (NULL);
+  g_autoptr (GString) wanted = g_string_new (NULL);
+
+  for (guint i = 0; i < t->lines->len; i++)
+    {
+      const JopanLine *l = &g_array_index (t->lines, JopanLine, i);
+      const char *line = line_text (t, i);
+      PangoRectangle ink;
+      double advance = logical_width (l->layout);
+
+      pango_layout_line_get_extents (pango_layout_get_line_readonly (l->layout, 0), &ink, NULL);
+      if (l->x + advance > width + 0.01 || l->x + (ink.x + ink.width) / (double) PANGO_SCALE > width + 1)
+        g_error ("measure %.0f: line %u |%s| is %.2f pt wide (ink to %.2f)", width, i, line,
+                 l->x + advance, l->x + (ink.x + ink.width) / (double) PANGO_SCALE);
+      if (string && !hangul && strstr (string, line) && !strstr (STRING_CONTEXT, line))
+        {
+          g_autoptr (PangoLayout) natural = pango_layout_copy (l->layout);
+          if (fabs (logical_width (natural) - advance) > 0.01)
+            g_error ("measure %.0f: line %u |%s| is letter-spaced: %.2f pt set, %.2f pt natural",
+                     width, i, line, advance, logical_width (natural));
+        }
+      g_string_append (set, line);
+      if (l->hyphen)
+        g_string_truncate (set, set->len - 1);
+    }
+  for (const char *c = text; *c; c++)
+    if (*c != ' ')
+      g_string_append_c (wanted, *c);
+  g_string_replace (set, " ", "", 0);
+  g_assert_cmpstr (set->str, ==, wanted->str);
+}
+
+/* A URL, a 300-character hash, a German compound (no German patterns:
+ * unbreakable) and a Korean word in keep-all, each wider than the line,
+ * in total fit, first fit and ragged setting, over measures from a
+ * narrow caption to a wide column. */
+static void
+test_long_strings (Fixture *f, gconstpointer data)
+{
+  static const char *const modes[] = {
+    "body.line-breaking=optimal", "body.line-breaking=greedy", "body.align=left",
+  };
+  g_autofree char *hash = long_hash ();
+  struct {
+    const char *lang, *string, *mode;
+  } cases[] = {
+    { "en", long_url, "syllable" },
+    { "en", hash, "syllable" },
+    { "de", compound, "syllable" },
+    { "ko", korean_word, "keep-all" },
+  };
+
+  for (gsize m = 0; m < G_N_ELEMENTS (modes); m++)
+    for (gsize c = 0; c < G_N_ELEMENTS (cases); c++)
+      for (double width = 30; width <= 240; width += 30)
+        {
+          g_autofree char *text = g_strdup_printf (STRING_CONTEXT, cases[c].string, cases[c].string);
+          g_autoptr (JopanText) t = NULL;
+
+          g_assert_true (jopan_style_set (f->style, modes[m], NULL));
+          t = set (f, cases[c].lang, cases[c].mode, text, width);
+          check_no_overflow (t, text, cases[c].string, width, g_str_equal (cases[c].lang, "ko"));
+          g_assert_true (jopan_style_set (f->style, "body.align=justify", NULL));
+        }
+}
+
+/* Inside a URL a line ends after a slash, a dot, a hyphen or an
+ * underscore where one fills most of the line. */
+static void
+test_url_readable_breaks (Fixture *f, gconstpointer data)
+{
+  guint readable = 0, pieces = 0;
+
+  for (double width = 90; width <= 180; width += 10)
+    {
+      g_autoptr (JopanText) t = set (f, "en", "syllable", long_url, width);
+      for (guint i = 0; i + 1 < t->lines->len; i++)
+        {
+          const char *line = line_text (t, i);
+          pieces++;
+          readable += strchr ("/.-_?&=", line[strlen (line) - 1]) != NULL;
+        }
+    }
+  g_test_message ("%u of %u URL lines end after a mark", readable, pieces);
+  g_assert_cmpuint (readable * 4, >=, pieces * 3);
+}
+
+/* A run of numbers breaks at its spaces; a number keeps its unit and its
+ * sign, with or without a space (3 %, 600 m, 20 °C). */
+static void
+test_number_runs (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GString) run = g_string_new ("Prices rose 3 % and 45% in 2.7㎞ over 600 m of a 1.5 MWh store, at 20 °C:");
+
+  for (int i = 1; i < 400; i++)
+    g_string_append_printf (run, " %d", i);
+  for (int optimal = 0; optimal < 2; optimal++)
+    for (double width = 60; width <= 200; width += 20)
+      {
+        g_autoptr (JopanText) t = NULL;
+
+        g_assert_true (jopan_style_set (f->style, optimal ? "body.line-breaking=optimal"
+                                                          : "body.line-breaking=greedy", NULL));
+        t = set (f, "en", "syllable", run->str, width);
+        g_assert_cmpuint (t->lines->len, >, 1200 / (guint) width);
+        check_no_overflow (t, run->str, NULL, width, FALSE);
+        check_edges (t, width);
+        g_assert_true (token_whole (t, "3 %"));
+        g_assert_true (token_whole (t, "45%"));
+        g_assert_true (token_whole (t, "2.7㎞"));
+        g_assert_true (token_whole (t, "600 m"));
+        g_assert_true (token_whole (t, "1.5 MWh"));
+        g_assert_true (token_whole (t, "20 °C"));
+      }
+}
+
+/* The breaker's result for a paragraph of @n words, broken on a thread
+ * with a small stack: the best path is traced without recursion. */
+typedef struct {
+  Fixture *f;
+  int n;
+  GArray *lines;
+} BigParagraph;
+
+static gpointer
+break_big_paragraph (gpointer data)
+{
+  BigParagraph *big = data;
+  PangoContext *context = jopan_fonts_create_context (big->f->fonts);
+  g_autoptr (PangoLayout) layout = pango_layout_new (context);
+  PangoFontDescription *desc = pango_font_description_from_string ("Noto Serif 9");
+  g_autoptr (GString) text = g_string_new (NULL);
+  JopanBreakParams bp = {
+    .width = 150, .optimal = TRUE, .space_width = 2.3, .space_stretch = 0.6, .space_shrink = 0.3,
+    .syllable_stretch = 0.1, .line_penalty = 10, .fitness_demerits = 100, .tolerance = 3,
+  };
+
+  for (int i = 0; i < big->n; i++)
+    g_string_append (text, i % 7 ? "word " : "longer ");
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
+  pango_layout_set_text (layout, text->str, -1);
+  big->lines = jopan_break_paragraph (layout, &bp);
+  g_object_unref (context);
+  return NULL;
+}
+
+static void
+test_big_paragraph (Fixture *f, gconstpointer data)
+{
+  BigParagraph big = { f, 40000, NULL };
+  pthread_attr_t attr;
+  pthread_t thread;
+
+  pthread_attr_init (&attr);
+  pthread_attr_setstacksize (&attr, 256 * 1024);
+  g_assert_cmpint (pthread_create (&thread, &attr, break_big_paragraph, &big), ==, 0);
+  pthread_join (thread, NULL);
+  pthread_attr_destroy (&attr);
+  g_assert_cmpuint (big.lines->len, >, 4000);
+  g_assert_true (g_array_index (big.lines, JopanBreakLine, big.lines->len - 1).last);
+  for (guint i = 1; i < big.lines->len; i++)
+    g_assert_cmpuint (g_array_index (big.lines, JopanBreakLine, i).start, >,
+                      g_array_index (big.lines, JopanBreakLine, i - 1).start);
+  g_array_unref (big.lines);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -275,6 +493,10 @@ main (int argc, char **argv)
   ADD ("/linebreak/hyphenation-limits", test_hyphenation_limits);
   ADD ("/linebreak/url-breaks", test_url_breaks);
   ADD ("/linebreak/optimal-beats-greedy", test_optimal_beats_greedy);
+  ADD ("/linebreak/long-strings", test_long_strings);
+  ADD ("/linebreak/url-readable-breaks", test_url_readable_breaks);
+  ADD ("/linebreak/number-runs", test_number_runs);
+  ADD ("/linebreak/big-paragraph", test_big_paragraph);
 #undef ADD
   return g_test_run ();
 }

@@ -31,7 +31,7 @@ test_bundled (void)
   for (gsize i = 0; i < G_N_ELEMENTS (styles); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (JopanStyle) s = jopan_style_load (styles[i].name, &error);
+      g_autoptr (JopanStyle) s = jopan_style_load (styles[i].name, SOURCE_ROOT, &error);
 
       g_assert_no_error (error);
       g_assert_cmpfloat_with_epsilon (jopan_style_get_page_width (s), styles[i].width_mm * MM, 1e-6);
@@ -53,7 +53,7 @@ test_values (void)
                                        "align = left\nkorean-break = keep-all\nhyphenate = false\n"
                                        "color = #ff8000\n");
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanStyle) s = jopan_style_load (path, &error);
+  g_autoptr (JopanStyle) s = jopan_style_load (path, SOURCE_ROOT, &error);
   const JopanParaStyle *body;
 
   g_assert_no_error (error);
@@ -79,7 +79,7 @@ static void
 test_set (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanStyle) s = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanStyle) s = jopan_style_load ("berliner", SOURCE_ROOT, &error);
 
   g_assert_no_error (error);
   g_assert_true (jopan_style_set (s, "page.bleed=3mm", &error));
@@ -95,7 +95,7 @@ static void
 expect_set_error (const char *assignment, int code, const char *fragment)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanStyle) s = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanStyle) s = jopan_style_load ("berliner", SOURCE_ROOT, &error);
 
   g_assert_no_error (error);
   g_assert_false (jopan_style_set (s, assignment, &error));
@@ -112,6 +112,7 @@ test_set_errors (void)
   expect_set_error ("body", JOPAN_ERROR_USAGE, "GROUP.KEY=VALUE");
   expect_set_error ("body.leading=banana", JOPAN_ERROR_USAGE, "expected a length");
   expect_set_error ("page.columns=0", JOPAN_ERROR_USAGE, "whole number from 1 to 12");
+  expect_set_error ("page.size=100000mm 100000mm", JOPAN_ERROR_USAGE, "got \"100000mm 100000mm\"");
   expect_set_error ("body.align=sideways", JOPAN_ERROR_USAGE, "one of left, center, right, justify");
 }
 
@@ -120,7 +121,7 @@ expect_file_error (const char *text, const char *fragment)
 {
   g_autofree char *path = write_style (text);
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanStyle) s = jopan_style_load (path, &error);
+  g_autoptr (JopanStyle) s = jopan_style_load (path, SOURCE_ROOT, &error);
   g_autofree char *with_path = g_strdup_printf ("%s:%s", path, fragment);
 
   g_assert_null (s);
@@ -139,7 +140,91 @@ test_file_errors (void)
   expect_file_error ("[sidebar]\nfont = x 1\n", "1: [sidebar]: unknown group");
   expect_file_error ("[page]\nmarks = sparkles\n", "2: [page] marks: expected none, crop");
   expect_file_error ("[headline]\nfont = 12\n", "2: [headline] font: expected a font");
-  expect_file_error ("[page]\ncolumns = 12\ngutter = 30mm\n", " [page]: margins and gutters");
+  expect_file_error ("[page]\ncolumns = 12\ngutter = 30mm\n", "1: [page] margins: expected margins "
+                     "and gutters that leave room for 12 columns");
+  /* GKeyFile's own messages name no line. */
+  expect_file_error ("[page]\ncolumns = 5\nthis is garbage\n", "3: expected KEY = VALUE");
+  expect_file_error ("[page]\ncolumns = 5\n[body\nfont = Noto Serif 9\n", "3: expected a group");
+  expect_file_error ("columns = 5\n[page]\n", "1: expected a [group] before");
+  expect_file_error ("[page]\n# caf\xe9\n", "2: invalid UTF-8");
+  /* Margins larger than the page, at their key, not an endless layout. */
+  expect_file_error ("[page]\nsize = a4\nmargins = 150mm 10mm\n",
+                     "3: [page] margins: expected top and bottom margins that leave 2in");
+  /* PDF's page limit, 14400pt a side, saying what it got. */
+  expect_file_error ("[page]\nsize = 100000mm 100000mm\n",
+                     "2: [page] size: expected a width and height from 1in to 5080mm");
+  expect_file_error ("[body]\ntracking = -5pt\n", "2: [body] tracking: expected a tracking from -0.1em");
+  /* GKeyFile keeps the last of two, a message would name the first. */
+  expect_file_error ("[body]\nfont = Noto Serif 9\nindent = 1em\nfont = Comic Sans 9\n",
+                     "4: [body] font: a second value (the first is on line 2)");
+}
+
+/* A byte order mark is harmless: dropped, so the first group still counts. */
+static void
+test_bom (void)
+{
+  g_autofree char *path = write_style ("\xef\xbb\xbf[page]\ncolumns = 7\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) s = jopan_style_load (path, SOURCE_ROOT, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (s->columns, ==, 7);
+  g_unlink (path);
+}
+
+/* Tight tracking, as headlines use, down to -0.1em. */
+static void
+test_negative_tracking (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) s = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (jopan_style_set (s, "headline.tracking=-0.02em", &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (s->para[JOPAN_PARA_HEADLINE].tracking, <, 0);
+}
+
+static void
+assert_same_style (const JopanStyle *a, const JopanStyle *b)
+{
+  g_assert_cmpmem (&a->page_width, G_STRUCT_OFFSET (JopanStyle, copyfit)
+                   - G_STRUCT_OFFSET (JopanStyle, page_width) + sizeof a->copyfit,
+                   &b->page_width, G_STRUCT_OFFSET (JopanStyle, copyfit)
+                   - G_STRUCT_OFFSET (JopanStyle, page_width) + sizeof b->copyfit);
+  for (int i = 0; i < JOPAN_N_PARA; i++)
+    {
+      JopanParaStyle pa = a->para[i], pb = b->para[i];
+      g_assert_cmpstr (pa.font, ==, pb.font);
+      pa.font = pb.font = NULL;
+      g_assert_cmpmem (&pa, sizeof pa, &pb, sizeof pb);
+    }
+}
+
+/* A failed set changes nothing: the next good one works and is blamed on
+ * nothing else (once, "berliner.ini:0" was blamed for "banana"). */
+static void
+test_set_all_or_nothing (void)
+{
+  static const char *const bad[] = { "body.leading=banana", "page.margins=300mm",
+                                     "body.font=12", "page.size=100000mm 100000mm" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JopanStyle) s = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+      g_autoptr (JopanStyle) fresh = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+
+      g_assert_no_error (error);
+      g_assert_false (jopan_style_set (s, bad[i], &error));
+      g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_USAGE);
+      g_clear_error (&error);
+      assert_same_style (s, fresh);
+      g_assert_true (jopan_style_set (s, "page.columns=4", &error));
+      g_assert_no_error (error);
+      g_assert_true (jopan_style_set (fresh, "page.columns=4", &error));
+      assert_same_style (s, fresh);
+    }
 }
 
 int
@@ -151,5 +236,8 @@ main (int argc, char **argv)
   g_test_add_func ("/style/set", test_set);
   g_test_add_func ("/style/set-errors", test_set_errors);
   g_test_add_func ("/style/file-errors", test_file_errors);
+  g_test_add_func ("/style/bom", test_bom);
+  g_test_add_func ("/style/negative-tracking", test_negative_tracking);
+  g_test_add_func ("/style/set-all-or-nothing", test_set_all_or_nothing);
   return g_test_run ();
 }

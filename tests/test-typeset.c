@@ -45,8 +45,8 @@ static void
 test_lines (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   JopanReport *report = jopan_report_new ();
   JopanTypesetter ts;
   g_autoptr (JopanText) text = NULL;
@@ -78,8 +78,8 @@ static void
 test_missing_glyph (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   JopanReport *report = jopan_report_new ();
   JopanTypesetter ts;
   const char *kind;
@@ -121,8 +121,8 @@ static void
 test_mixed_scripts (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, &error);
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   JopanReport *report = jopan_report_new ();
   JopanTypesetter ts;
   const char *english = "Seoul (\xEC\x84\x9C\xEC\x9A\xB8, \xE9\xA6\x96\xE7\x88\xBE) grew.";
@@ -152,12 +152,41 @@ test_mixed_scripts (void)
   jopan_report_free (report);
 }
 
+/* Every mandatory break (CR, CR LF, VT, FF, NEL, U+2028, U+2029) starts a
+ * new line and loses nothing after it: Pango would end its paragraph there. */
+static void
+test_forced_breaks (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  JopanReport *report = jopan_report_new ();
+  JopanTypesetter ts;
+  g_autoptr (JopanText) text = NULL;
+  g_autoptr (GString) all = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  jopan_typesetter_init (&ts, fonts, style, "en", report);
+  text = jopan_typeset (&ts, JOPAN_PARA_HEADLINE,
+                        "one\rtwo\r\nthree\vfour\ffive\xC2\x85" "six\xE2\x80\xA8" "seven\xE2\x80\xA9" "eight",
+                        NULL, 600, 0, "test");
+  for (guint i = 0; i < text->lines->len; i++)
+    {
+      const JopanLine *line = &g_array_index (text->lines, JopanLine, i);
+      g_string_append_printf (all, "%s|", pango_layout_get_text (line->layout));
+    }
+  g_assert_cmpstr (all->str, ==, "one|two|three|four|five|six|seven|eight|");
+  jopan_typesetter_clear (&ts);
+  jopan_report_free (report);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/typeset/hyphenate", test_hyphenate);
   g_test_add_func ("/typeset/lines", test_lines);
+  g_test_add_func ("/typeset/forced-breaks", test_forced_breaks);
   g_test_add_func ("/typeset/missing-glyph", test_missing_glyph);
   g_test_add_func ("/typeset/mixed-scripts", test_mixed_scripts);
   return g_test_run ();

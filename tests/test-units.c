@@ -27,8 +27,8 @@ static void
 test_bad_units (void)
 {
   static const char *const bad[] = { "", "pt", "12", "12 furlongs", "1e999mm", "mm12", "12ptx", "nan",
-                                     /* finite numbers whose length in points is not */
-                                     "1e308in", "-1e308cm", "1.7e308pc" };
+                                     /* past the longest PDF page side, 14400pt */
+                                     "1e308mm", "14401pt", "-20000pt", "1e300em", "1e308in" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {

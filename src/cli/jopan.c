@@ -4,10 +4,12 @@
  *   jopan check ARTICLE.json [--style S] [--set G.K=V]…
  *
  * Exit codes: 0 done; 1 bad input; 2 usage; 3 rendered with findings under --strict.
+ *
+ * The tool, not the library, reads the environment: JOPAN_DATA_DIR (the
+ * folder with styles/ and fonts/, when --data-dir is not given) and
+ * SOURCE_DATE_EPOCH (the date in a PDF, reproducible-builds.org).
  */
 #include "jopan.h"
-
-#include "jopan-config.h"
 
 #include <locale.h>
 #include <stdarg.h>
@@ -21,6 +23,7 @@ typedef struct {
   char *style;
   char **sets;
   char **font_dirs;
+  char *data_dir;
   char *report;
   char *slot;
   gboolean copyfit;
@@ -76,6 +79,22 @@ print_findings (JopanDocument *doc)
   return (int) n;
 }
 
+/* SOURCE_DATE_EPOCH, when set, dates the PDF; 0 keeps the library's fixed date. */
+static gboolean
+source_date (gint64 *seconds)
+{
+  const char *epoch = g_getenv ("SOURCE_DATE_EPOCH");
+  guint64 value = 0;
+
+  *seconds = 0;
+  if (epoch == NULL || *epoch == '\0')
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (epoch, 10, 0, JOPAN_DATE_MAX, &value, NULL))
+    return FALSE;
+  *seconds = (gint64) value;
+  return TRUE;
+}
+
 static int
 run (const char *command, const char *input, const Options *o)
 {
@@ -88,19 +107,25 @@ run (const char *command, const char *input, const Options *o)
   JopanFormat format = JOPAN_FORMAT_PDF;
   JopanLayoutOptions layout = { 0 };
   gboolean check = strcmp (command, "check") == 0;
+  const char *data_dir = o->data_dir ? o->data_dir : g_getenv ("JOPAN_DATA_DIR");
+  gint64 date;
   int findings;
 
   output = o->output ? g_strdup (o->output) : default_output (input);
   if (!check && !jopan_format_from_path (output, &format))
     return usage ("%s: unknown output format: expected .pdf, .png, .svg or .txt", output);
-  if (o->dpi < 18 || o->dpi > 2400)
-    return usage ("--dpi %d: expected a resolution from 18 to 2400", o->dpi);
+  if (o->dpi < JOPAN_MIN_DPI || o->dpi > JOPAN_MAX_DPI)
+    return usage ("--dpi %d: expected a resolution from %d to %d", o->dpi, JOPAN_MIN_DPI,
+                  JOPAN_MAX_DPI);
   if (o->slot && !jopan_layout_options_parse_slot (&layout, o->slot, &error))
     return fail (error);
   if (o->copyfit && !o->slot)
     return usage ("%s", "--copyfit needs a --slot to fit");
+  if (!source_date (&date))
+    return usage ("SOURCE_DATE_EPOCH=%s: expected seconds since 1970, at most %" G_GINT64_FORMAT,
+                  g_getenv ("SOURCE_DATE_EPOCH"), JOPAN_DATE_MAX);
   layout.copyfit = o->copyfit;
-  style = jopan_style_load (o->style ? o->style : "berliner", &error);
+  style = jopan_style_load (o->style ? o->style : "berliner", data_dir, &error);
   if (style == NULL)
     return fail (error);
   for (int i = 0; o->sets && o->sets[i]; i++)
@@ -109,22 +134,18 @@ run (const char *command, const char *input, const Options *o)
   article = jopan_article_load (input, &error);
   if (article == NULL)
     return fail (error);
-  fonts = jopan_fonts_new ((const char *const *) o->font_dirs, &error);
+  fonts = jopan_fonts_new ((const char *const *) o->font_dirs, data_dir, &error);
   if (fonts == NULL)
     return fail (error);
   doc = jopan_document_new_full (fonts, style, article, &layout, &error);
   if (doc == NULL)
     return fail (error);
+  jopan_document_set_date (doc, date);
   findings = print_findings (doc);
-  if (!check && !jopan_document_write (doc, output, format, o->dpi, &error))
+  /* The document and its report in one commit, neither over an input. */
+  if ((!check || o->report)
+      && !jopan_document_write_full (doc, check ? NULL : output, format, o->dpi, o->report, &error))
     return fail (error);
-  /* The report last: it describes output that exists. */
-  if (o->report)
-    {
-      g_autofree char *json = jopan_document_report_json (doc);
-      if (!jopan_write_file_atomic (o->report, json, strlen (json), &error))
-        return fail (error);
-    }
   if (check)
     printf ("%s: %u page(s), %d finding(s)\n", input, jopan_document_get_n_pages (doc), findings);
   return o->strict && findings > 0 ? EXIT_FINDINGS : EXIT_OK;
@@ -145,14 +166,17 @@ main (int argc, char **argv)
       "Lay the story out in a slot: columns and depth (3:180mm, or 3:40 grid lines)", "COLS:DEPTH" },
     { "copyfit", 0, 0, G_OPTION_ARG_NONE, &o.copyfit,
       "Make the story fit its slot (tracking, photo height, body size)", NULL },
-    { "dpi", 0, 0, G_OPTION_ARG_INT, &o.dpi, "PNG resolution (default 150)", "N" },
+    { "dpi", 0, 0, G_OPTION_ARG_INT, &o.dpi, "PNG resolution, 18 to 1200 (default 150)", "N" },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &o.report, "Write the preflight report as JSON",
       "REPORT.json" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &o.strict, "Exit 3 when there are findings", NULL },
     { "font-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.font_dirs,
       "Also use the fonts in this folder", "DIR" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.data_dir,
+      "The folder with styles/ and fonts/ (default: $JOPAN_DATA_DIR, else the installed one)",
+      "DIR" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
-    { NULL },
+    G_OPTION_ENTRY_NULL,
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("render|check ARTICLE.json");
   g_autoptr (GError) error = NULL;
@@ -170,7 +194,7 @@ main (int argc, char **argv)
     return usage ("%s", error->message);
   if (version)
     {
-      printf ("jopan %s\n", JOPAN_VERSION);
+      printf ("jopan %s\n", JOPAN_VERSION_STRING);
       return EXIT_OK;
     }
   if (argc < 2)
@@ -186,5 +210,6 @@ main (int argc, char **argv)
   g_free (o.slot);
   g_strfreev (o.sets);
   g_strfreev (o.font_dirs);
+  g_free (o.data_dir);
   return status;
 }

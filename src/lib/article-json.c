@@ -7,6 +7,7 @@
 #include "jopan-private.h"
 
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 
 #define MAX_DEPTH 8
@@ -110,8 +111,8 @@ find_step (const char *t, gsize n, gsize i, const Step *step)
   return found;
 }
 
-static void
-place_of (const Loader *ld, int depth, guint *line, guint *column)
+static gsize
+offset_of (const Loader *ld, int depth)
 {
   gsize at = skip_space (ld->text, ld->length, 0);
 
@@ -122,6 +123,27 @@ place_of (const Loader *ld, int depth, guint *line, guint *column)
         break;
       at = (gsize) next;
     }
+  return at;
+}
+
+/* The value at the current path as written: what a message says it got
+ * (json-glib turns 99999999999999999999 into -1). */
+static char *
+raw_value (const Loader *ld)
+{
+  gsize at = offset_of (ld, ld->depth);
+  gsize end = skip_value (ld->text, ld->length, at);
+
+  if (end - at > 40)
+    return g_strdup_printf ("%.40s…", ld->text + at);
+  return g_strndup (ld->text + at, end - at);
+}
+
+static void
+place_of (const Loader *ld, int depth, guint *line, guint *column)
+{
+  gsize at = offset_of (ld, depth);
+
   *line = 1;
   *column = 1;
   for (gsize i = 0; i < at; i++)
@@ -210,6 +232,10 @@ get_string (Loader *ld, JsonObject *object, const char *key, gboolean required, 
     ok = fail (ld, error, FALSE, "expected a string");
   else if (required && is_blank (json_node_get_string (node)))
     ok = fail (ld, error, FALSE, "must not be empty");
+  else if (strcmp (key, "body") != 0
+           && jopan_longest_paragraph (json_node_get_string (node)) > JOPAN_MAX_PARAGRAPH_BYTES)
+    ok = fail (ld, error, FALSE, "a paragraph of %" G_GSIZE_FORMAT " bytes; one may have at most %u (1 MB)",
+               jopan_longest_paragraph (json_node_get_string (node)), JOPAN_MAX_PARAGRAPH_BYTES);
   else
     {
       g_free (*out);
@@ -229,11 +255,12 @@ get_integer (Loader *ld, JsonObject *object, const char *key, int min, int max, 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   push_key (ld, key);
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    ok = fail (ld, error, FALSE, "expected a whole number from %d to %d", min, max);
-  else if (json_node_get_int (node) < min || json_node_get_int (node) > max)
-    ok = fail (ld, error, FALSE, "expected a whole number from %d to %d, got %" G_GINT64_FORMAT,
-               min, max, json_node_get_int (node));
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64
+      || json_node_get_int (node) < min || json_node_get_int (node) > max)
+    {
+      g_autofree char *got = raw_value (ld);
+      ok = fail (ld, error, FALSE, "expected a whole number from %d to %d, got %s", min, max, got);
+    }
   else
     *out = (int) json_node_get_int (node);
   ld->depth--;
@@ -327,7 +354,13 @@ load_image (Loader *ld, JsonNode *node, const char *base_dir, GError **error)
   push_key (ld, "src");
   {
     g_autoptr (GError) local = NULL;
+    g_autofree char *path = path_name (ld, ld->depth);
+    guint line, column;
     gboolean ok = jopan_image_probe (image, &local);
+
+    /* Render-time photo errors name the same place. */
+    place_of (ld, ld->depth, &line, &column);
+    image->place = g_strdup_printf ("%s:%u:%u: %s", ld->name, line, column, path);
     if (!ok)
       fail (ld, error, FALSE, "%s", local->message);
     ld->depth--;
@@ -358,6 +391,29 @@ load_images (Loader *ld, JsonObject *root, const char *base_dir, GError **error)
   return ok;
 }
 
+/* "weight": "lead", "secondary" or "brief". */
+static gboolean
+get_weight (Loader *ld, JsonObject *root, JopanWeight *out, GError **error)
+{
+  static const char *const names[] = { "lead", "secondary", "brief" };
+  g_autofree char *weight = NULL;
+
+  if (!get_string (ld, root, "weight", FALSE, &weight, error))
+    return FALSE;
+  for (gsize i = 0; weight && i < G_N_ELEMENTS (names); i++)
+    if (strcmp (weight, names[i]) == 0)
+      {
+        *out = (JopanWeight) (JOPAN_WEIGHT_LEAD + i);
+        return TRUE;
+      }
+  if (weight == NULL)
+    return TRUE;
+  push_key (ld, "weight");
+  fail (ld, error, FALSE, "expected \"lead\", \"secondary\" or \"brief\"");
+  ld->depth--;
+  return FALSE;
+}
+
 static gboolean
 check_lang (Loader *ld, const char *lang, GError **error)
 {
@@ -376,7 +432,8 @@ load_fields (Loader *ld, JsonObject *root, const char *base_dir, GError **error)
 {
   static const char *const known[] = { "version", "id", "lang", "section", "kicker", "headline",
                                        "subheadline", "byline", "dateline", "date", "images",
-                                       "body", "headline_columns", NULL };
+                                       "body", "headline_columns", "weight", "jump_headline",
+                                       NULL };
   JopanArticle *a = ld->article;
   g_autofree char *body = NULL;
   int version = 1;
@@ -392,7 +449,9 @@ load_fields (Loader *ld, JsonObject *root, const char *base_dir, GError **error)
       || !get_string (ld, root, "subheadline", FALSE, &a->subheadline, error)
       || !get_string (ld, root, "byline", FALSE, &a->byline, error)
       || !get_string (ld, root, "dateline", FALSE, &a->dateline, error)
-      || !get_string (ld, root, "date", FALSE, &a->date, error))
+      || !get_string (ld, root, "date", FALSE, &a->date, error)
+      || !get_string (ld, root, "jump_headline", FALSE, &a->jump_headline, error)
+      || !get_weight (ld, root, &a->weight, error))
     return FALSE;
   if (a->lang && !check_lang (ld, a->lang, error))
     return FALSE;
@@ -420,33 +479,282 @@ check_utf8 (const char *name, const char *data, gsize length, GError **error)
   return FALSE;
 }
 
-/* A \u0000 escape would end the C string json-glib hands back and the
- * rest of the text would vanish: refuse it, naming its place. */
-static gboolean
-check_nul_escapes (const char *name, const char *data, gsize length, GError **error)
-{
-  guint line = 1, column = 1;
-  gboolean in_string = FALSE;
+/* ---- a strict pass over the text before json-glib ----------------------
+ *
+ * json-glib recurses once per nesting level (80,000 levels overflow the
+ * stack), reads the first of two concatenated objects, and turns a lone
+ * surrogate escape into U+FFFD or invalid UTF-8; a \u0000 escape would end
+ * the C string it hands back.  This pass takes RFC 8259 JSON only, nested
+ * at most JOPAN_MAX_JSON_NESTING deep, and names the place and the JSON
+ * path of the first thing it cannot take. */
 
-  for (gsize i = 0; i < length; i++)
+typedef struct {
+  const char *name;
+  const char *t;
+  gsize n, i;
+  GError **error;
+  struct {
+    gsize key, key_length; /* a member's key in the text (key > 0 once read) */
+    guint index;           /* an element's index */
+    gboolean object;
+  } stack[JOPAN_MAX_JSON_NESTING];
+  int depth;
+} Scanner;
+
+static gboolean scan_value (Scanner *sc);
+
+static char *
+scan_path (const Scanner *sc)
+{
+  GString *path = g_string_new (NULL);
+
+  for (int d = 0; d < sc->depth && path->len < 80; d++)
+    if (!sc->stack[d].object)
+      g_string_append_printf (path, "[%u]", sc->stack[d].index);
+    else if (sc->stack[d].key)
+      g_string_append_printf (path, "%s%.*s", path->len ? "." : "",
+                              (int) MIN (sc->stack[d].key_length, 60), sc->t + sc->stack[d].key);
+  if (path->len >= 80)
+    g_string_append (path, "…");
+  return g_string_free (path, FALSE);
+}
+
+static gboolean G_GNUC_PRINTF (3, 4)
+scan_fail (const Scanner *sc, gsize at, const char *format, ...)
+{
+  g_autofree char *path = scan_path (sc);
+  guint line = 1, column = 1;
+  va_list args;
+
+  for (gsize i = 0; i < at && i < sc->n; i++)
     {
-      if (data[i] == '"')
-        in_string = !in_string;
-      else if (in_string && data[i] == '\\' && i + 1 < length)
-        {
-          if (i + 5 < length && data[i + 1] == 'u' && memcmp (data + i + 2, "0000", 4) == 0)
-            {
-              jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%u:%u: a \\u0000 (NUL) escape: "
-                               "expected text without NUL characters", name, line, column);
-              return FALSE;
-            }
-          i++, column++;
-        }
-      if (data[i] == '\n')
+      if (sc->t[i] == '\n')
         line++, column = 1;
-      else if (((guchar) data[i] & 0xC0) != 0x80)
+      else if (((guchar) sc->t[i] & 0xC0) != 0x80)
         column++;
     }
+  va_start (args, format);
+  g_autofree char *what = g_strdup_vprintf (format, args);
+  va_end (args);
+  jopan_set_error (sc->error, JOPAN_ERROR_INPUT, "%s:%u:%u: %s%s%s", sc->name, line, column, path,
+                   *path ? ": " : "", what);
+  return FALSE;
+}
+
+/* What is at the scanner instead of @expected. */
+static gboolean
+scan_unexpected (const Scanner *sc, const char *expected)
+{
+  const char *c = sc->t + sc->i;
+
+  if (sc->i >= sc->n)
+    return scan_fail (sc, sc->i, "the file ends: expected %s", expected);
+  if (*c == '/' && sc->i + 1 < sc->n && (c[1] == '/' || c[1] == '*'))
+    return scan_fail (sc, sc->i, "a comment: JSON has none; expected %s", expected);
+  if (*c == '#')
+    return scan_fail (sc, sc->i, "a comment: JSON has none; expected %s", expected);
+  return scan_fail (sc, sc->i, "unexpected \"%.*s\": expected %s",
+                    (int) (g_utf8_next_char (c) - c), c, expected);
+}
+
+static void
+scan_space (Scanner *sc)
+{
+  while (sc->i < sc->n && strchr (" \t\r\n", sc->t[sc->i]) && sc->t[sc->i])
+    sc->i++;
+}
+
+static int
+hex4 (const char *t)
+{
+  int code = 0;
+
+  for (int k = 0; k < 4; k++)
+    {
+      int d = g_ascii_xdigit_value (t[k]);
+      if (d < 0)
+        return -1;
+      code = code * 16 + d;
+    }
+  return code;
+}
+
+/* A \uXXXX escape at @at (the backslash); a high surrogate must be
+ * followed by a low one.  Returns the length taken, or 0. */
+static gsize
+scan_unicode_escape (Scanner *sc, gsize at)
+{
+  int code = at + 6 <= sc->n ? hex4 (sc->t + at + 2) : -1;
+  int low;
+
+  if (code < 0)
+    return scan_fail (sc, at, "a \\u escape: expected four hex digits"), 0;
+  if (code == 0)
+    return scan_fail (sc, at, "a \\u0000 (NUL) escape: expected text without NUL characters"), 0;
+  if (code >= 0xDC00 && code <= 0xDFFF)
+    return scan_fail (sc, at, "a lone low surrogate \\u%.4s: expected a character, or a high and "
+                      "low surrogate pair such as \\ud83d\\ude00", sc->t + at + 2), 0;
+  if (code < 0xD800 || code > 0xDBFF)
+    return 6;
+  low = at + 12 <= sc->n && sc->t[at + 6] == '\\' && sc->t[at + 7] == 'u' ? hex4 (sc->t + at + 8) : -1;
+  if (low < 0xDC00 || low > 0xDFFF)
+    return scan_fail (sc, at, "a lone high surrogate \\u%.4s: expected a high and low surrogate "
+                      "pair such as \\ud83d\\ude00", sc->t + at + 2), 0;
+  return 12;
+}
+
+static gboolean
+scan_string (Scanner *sc)
+{
+  for (sc->i++; sc->i < sc->n; sc->i++)
+    {
+      guchar c = (guchar) sc->t[sc->i];
+      gsize taken = 2;
+
+      if (c == '"')
+        {
+          sc->i++;
+          return TRUE;
+        }
+      if (c < 0x20)
+        return scan_fail (sc, sc->i, "a control character (U+%04X) in a string: expected it "
+                          "escaped, such as \\n or \\t", c);
+      if (c != '\\')
+        continue;
+      if (sc->i + 1 < sc->n && sc->t[sc->i + 1] == 'u')
+        taken = scan_unicode_escape (sc, sc->i);
+      else if (sc->i + 1 >= sc->n || !strchr ("\"\\/bfnrt", sc->t[sc->i + 1]) || !sc->t[sc->i + 1])
+        return scan_fail (sc, sc->i, "an unknown escape: expected one of \\\" \\\\ \\/ \\b \\f "
+                          "\\n \\r \\t \\uXXXX");
+      if (taken == 0)
+        return FALSE;
+      sc->i += taken - 1;
+    }
+  return scan_unexpected (sc, "the string's closing \"");
+}
+
+static gsize
+scan_digits (const Scanner *sc, gsize i)
+{
+  while (i < sc->n && g_ascii_isdigit (sc->t[i]))
+    i++;
+  return i;
+}
+
+/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, and finite as a double. */
+static gboolean
+scan_number (Scanner *sc)
+{
+  gsize start = sc->i, i = sc->i + (sc->t[sc->i] == '-');
+  gsize digits = scan_digits (sc, i);
+  gboolean ok = digits > i && (sc->t[i] != '0' || digits == i + 1);
+
+  i = digits;
+  if (ok && i < sc->n && sc->t[i] == '.')
+    ok = (digits = scan_digits (sc, i + 1)) > i + 1, i = digits;
+  if (ok && i < sc->n && (sc->t[i] == 'e' || sc->t[i] == 'E'))
+    {
+      i += i + 1 < sc->n && (sc->t[i + 1] == '+' || sc->t[i + 1] == '-');
+      ok = (digits = scan_digits (sc, i + 1)) > i + 1, i = digits;
+    }
+  if (!ok)
+    return scan_fail (sc, start, "a malformed number \"%.*s\": expected one such as 12, -0.5 or "
+                      "1e3", (int) MIN (i + 1 - start, 40), sc->t + start);
+  g_autofree char *text = g_strndup (sc->t + start, i - start);
+  if (!isfinite (g_ascii_strtod (text, NULL)))
+    return scan_fail (sc, start, "a number too big: got %.40s", text);
+  sc->i = i;
+  return TRUE;
+}
+
+/* An object or an array; @close is '}' or ']'. */
+static gboolean
+scan_container (Scanner *sc, char close)
+{
+  gboolean object = close == '}';
+  guint index = 0;
+
+  if (sc->depth >= JOPAN_MAX_JSON_NESTING)
+    return scan_fail (sc, sc->i, "arrays and objects nested more than %d deep: expected at most %d",
+                      JOPAN_MAX_JSON_NESTING, JOPAN_MAX_JSON_NESTING);
+  sc->stack[sc->depth].object = object;
+  sc->stack[sc->depth].key = 0;
+  sc->stack[sc->depth++].index = 0;
+  sc->i++;
+  scan_space (sc);
+  if (sc->i < sc->n && sc->t[sc->i] == close)
+    return sc->depth--, sc->i++, TRUE;
+  for (;; index++)
+    {
+      sc->stack[sc->depth - 1].index = index;
+      scan_space (sc);
+      if (object)
+        {
+          gsize key = sc->i + 1;
+          sc->stack[sc->depth - 1].key = 0;
+          if (sc->i < sc->n && sc->t[sc->i] == '}')
+            return scan_fail (sc, sc->i, "\"}\" after a comma: expected another member, or no "
+                              "comma after the last one");
+          if (sc->i >= sc->n || sc->t[sc->i] != '"')
+            return scan_unexpected (sc, "a key in quotes");
+          if (!scan_string (sc))
+            return FALSE;
+          sc->stack[sc->depth - 1].key = key;
+          sc->stack[sc->depth - 1].key_length = sc->i - 1 - key;
+          scan_space (sc);
+          if (sc->i >= sc->n || sc->t[sc->i] != ':')
+            return scan_unexpected (sc, "\":\" after the key");
+          sc->i++;
+        }
+      if (!scan_value (sc))
+        return FALSE;
+      scan_space (sc);
+      if (sc->i < sc->n && sc->t[sc->i] == close)
+        return sc->depth--, sc->i++, TRUE;
+      if (sc->i >= sc->n || sc->t[sc->i] != ',')
+        return scan_unexpected (sc, object ? "\",\" or \"}\" after this member"
+                                           : "\",\" or \"]\" after this element");
+      sc->i++;
+    }
+}
+
+static gboolean
+scan_value (Scanner *sc)
+{
+  static const char *const literals[] = { "true", "false", "null" };
+  const char *c;
+
+  scan_space (sc);
+  c = sc->t + sc->i;
+  if (sc->i >= sc->n)
+    return scan_unexpected (sc, "a value");
+  if (*c == '{' || *c == '[')
+    return scan_container (sc, *c == '{' ? '}' : ']');
+  if (*c == '"')
+    return scan_string (sc);
+  if (*c == '-' || g_ascii_isdigit (*c))
+    return scan_number (sc);
+  for (gsize k = 0; k < G_N_ELEMENTS (literals); k++)
+    if (sc->n - sc->i >= strlen (literals[k]) && memcmp (c, literals[k], strlen (literals[k])) == 0)
+      {
+        sc->i += strlen (literals[k]);
+        return TRUE;
+      }
+  return scan_unexpected (sc, "a value (an object, array, string, number, true, false or null)");
+}
+
+static gboolean
+scan_json (const char *name, const char *data, gsize length, GError **error)
+{
+  Scanner sc = { .name = name, .t = data, .n = length, .error = error };
+
+  if (!scan_value (&sc))
+    return FALSE;
+  scan_space (&sc);
+  if (sc.i < sc.n && (sc.t[sc.i] == '{' || sc.t[sc.i] == '['))
+    return scan_fail (&sc, sc.i, "a second JSON value: expected one article object per file");
+  if (sc.i < sc.n)
+    return scan_unexpected (&sc, "the end of the file after the article");
   return TRUE;
 }
 
@@ -475,8 +783,14 @@ jopan_article_load_from_data (const char *data, gssize length, const char *name,
   g_return_val_if_fail (data != NULL && name != NULL, NULL);
   if (length < 0)
     length = (gssize) strlen (data);
+  if ((gsize) length > JOPAN_MAX_ARTICLE_BYTES)
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: %" G_GSSIZE_FORMAT " bytes: expected an "
+                       "article of at most %u bytes (16 MB)", name, length, JOPAN_MAX_ARTICLE_BYTES);
+      return NULL;
+    }
   if (!check_utf8 (name, data, (gsize) length, error)
-      || !check_nul_escapes (name, data, (gsize) length, error))
+      || !scan_json (name, data, (gsize) length, error))
     return NULL;
   if (!json_parser_load_from_data (parser, data, length, &local))
     {
@@ -501,15 +815,11 @@ jopan_article_load (const char *path, GError **error)
 {
   g_autofree char *data = NULL;
   g_autofree char *dir = NULL;
-  g_autoptr (GError) local = NULL;
   gsize length;
 
   g_return_val_if_fail (path != NULL, NULL);
-  if (!g_file_get_contents (path, &data, &length, &local))
-    {
-      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s", local->message);
-      return NULL;
-    }
+  if (!jopan_read_input_file (path, JOPAN_MAX_ARTICLE_BYTES, &data, &length, error))
+    return NULL;
   dir = g_path_get_dirname (path);
   return jopan_article_load_from_data (data, (gssize) length, path, dir, error);
 }

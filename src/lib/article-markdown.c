@@ -8,7 +8,11 @@ typedef struct {
   JopanArticle *article;
   GString *text;
   GArray *spans;
+  gboolean skip_lists;  /* a list item's own lists become blocks of their own */
+  gboolean after_marker; /* the next paragraph continues the marker's line */
 } Inlines;
+
+static char *list_marker (cmark_node *list, int index);
 
 static void
 warn_at (JopanArticle *article, cmark_node *node, const char *what)
@@ -83,9 +87,28 @@ collect_blocks (Inlines *in, cmark_node *node)
           warn_at (in->article, child, "raw HTML ignored");
           continue;
         }
-      if (in->text->len > 0 && (type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING
-                                || type == CMARK_NODE_CODE_BLOCK))
+      if (type == CMARK_NODE_LIST && in->skip_lists)
+        continue;
+      if (type == CMARK_NODE_LIST)
+        {
+          /* A list inside a quote: each item on a line of its own, marked. */
+          int index = 0;
+          for (cmark_node *item = cmark_node_first_child (child); item; item = cmark_node_next (item))
+            {
+              g_autofree char *marker = list_marker (child, index++);
+              if (in->text->len > 0)
+                g_string_append_c (in->text, '\n');
+              g_string_append_printf (in->text, "%s ", marker);
+              in->after_marker = TRUE;
+              collect_blocks (in, item);
+            }
+          continue;
+        }
+      if (in->text->len > 0 && !in->after_marker
+          && (type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING
+              || type == CMARK_NODE_CODE_BLOCK))
         g_string_append_c (in->text, '\n');
+      in->after_marker = FALSE;
       if (type == CMARK_NODE_CODE_BLOCK)
         {
           g_autofree char *code = g_strdup (cmark_node_get_literal (child));
@@ -100,10 +123,11 @@ collect_blocks (Inlines *in, cmark_node *node)
 
 static void
 add_block (JopanArticle *article, JopanBlockKind kind, cmark_node *node, const char *marker,
-           gboolean inlines_only)
+           gboolean inlines_only, guint level)
 {
   JopanBlock *block = jopan_block_new (kind);
-  Inlines in = { article, g_string_new (NULL), block->spans };
+  Inlines in = { .article = article, .text = g_string_new (NULL), .spans = block->spans,
+                 .skip_lists = kind == JOPAN_BLOCK_LIST_ITEM };
 
   if (cmark_node_get_type (node) == CMARK_NODE_CODE_BLOCK)
     {
@@ -116,6 +140,7 @@ add_block (JopanArticle *article, JopanBlockKind kind, cmark_node *node, const c
     collect_blocks (&in, node);
   block->text = g_string_free (in.text, FALSE);
   block->marker = g_strdup (marker);
+  block->level = level;
   block->line = (guint) cmark_node_get_start_line (node);
   if (*block->text == '\0' && marker == NULL)
     jopan_block_free (block);
@@ -123,17 +148,65 @@ add_block (JopanArticle *article, JopanBlockKind kind, cmark_node *node, const c
     g_ptr_array_add (article->blocks, block);
 }
 
-static void
-add_list (JopanArticle *article, cmark_node *list)
+/* The marker of the @index-th item of @list: "•", "–" in a nested list, or "3.". */
+static char *
+list_marker (cmark_node *list, int index)
 {
-  int number = cmark_node_get_list_start (list);
-  gboolean ordered = cmark_node_get_list_type (list) == CMARK_ORDERED_LIST;
+  gboolean nested = cmark_node_get_type (cmark_node_parent (list)) == CMARK_NODE_ITEM;
+
+  if (cmark_node_get_list_type (list) == CMARK_ORDERED_LIST)
+    return g_strdup_printf ("%d.", cmark_node_get_list_start (list) + index);
+  return g_strdup (nested ? "–" : "•");
+}
+
+/* Each item a block; a list inside an item follows it, one level deeper. */
+static void
+add_list (JopanArticle *article, cmark_node *list, guint level)
+{
+  int index = 0;
 
   for (cmark_node *item = cmark_node_first_child (list); item; item = cmark_node_next (item))
     {
-      g_autofree char *marker = ordered ? g_strdup_printf ("%d.", number++) : g_strdup ("•");
-      add_block (article, JOPAN_BLOCK_LIST_ITEM, item, marker, FALSE);
+      g_autofree char *marker = list_marker (list, index++);
+      add_block (article, JOPAN_BLOCK_LIST_ITEM, item, marker, FALSE, level);
+      for (cmark_node *child = cmark_node_first_child (item); child; child = cmark_node_next (child))
+        if (cmark_node_get_type (child) == CMARK_NODE_LIST)
+          add_list (article, child, level + 1);
     }
+}
+
+/* Refuses a paragraph over JOPAN_MAX_PARAGRAPH_BYTES, at its line. */
+static gboolean
+check_paragraph_sizes (const JopanArticle *article, GError **error)
+{
+  for (guint i = 0; i < article->blocks->len; i++)
+    {
+      const JopanBlock *block = g_ptr_array_index (article->blocks, i);
+      gsize length = jopan_longest_paragraph (block->text);
+
+      if (length > JOPAN_MAX_PARAGRAPH_BYTES)
+        {
+          jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: body line %u: a paragraph of %" G_GSIZE_FORMAT
+                           " bytes; one may have at most %u (1 MB)", article->name, block->line,
+                           length, JOPAN_MAX_PARAGRAPH_BYTES);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gsize
+jopan_longest_paragraph (const char *text)
+{
+  gsize longest = 0;
+
+  while (*text)
+    {
+      gsize n = strcspn (text, "\n");
+      longest = MAX (longest, n);
+      text += n + (text[n] != '\0');
+    }
+  return longest;
 }
 
 gboolean
@@ -152,16 +225,16 @@ jopan_body_parse (JopanArticle *article, const char *markdown, GError **error)
       switch (cmark_node_get_type (node))
         {
         case CMARK_NODE_PARAGRAPH:
-          add_block (article, JOPAN_BLOCK_PARAGRAPH, node, NULL, TRUE);
+          add_block (article, JOPAN_BLOCK_PARAGRAPH, node, NULL, TRUE, 0);
           break;
         case CMARK_NODE_HEADING:
-          add_block (article, JOPAN_BLOCK_SUBHEAD, node, NULL, TRUE);
+          add_block (article, JOPAN_BLOCK_SUBHEAD, node, NULL, TRUE, 0);
           break;
         case CMARK_NODE_BLOCK_QUOTE:
-          add_block (article, JOPAN_BLOCK_QUOTE, node, NULL, FALSE);
+          add_block (article, JOPAN_BLOCK_QUOTE, node, NULL, FALSE, 0);
           break;
         case CMARK_NODE_LIST:
-          add_list (article, node);
+          add_list (article, node, 0);
           break;
         case CMARK_NODE_HTML_BLOCK:
           warn_at (article, node, "raw HTML ignored");
@@ -169,7 +242,7 @@ jopan_body_parse (JopanArticle *article, const char *markdown, GError **error)
         case CMARK_NODE_THEMATIC_BREAK:
           break;
         default: /* code blocks and anything else: kept as a paragraph */
-          add_block (article, JOPAN_BLOCK_PARAGRAPH, node, NULL, FALSE);
+          add_block (article, JOPAN_BLOCK_PARAGRAPH, node, NULL, FALSE, 0);
           break;
         }
     }
@@ -179,5 +252,5 @@ jopan_body_parse (JopanArticle *article, const char *markdown, GError **error)
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: body: no text", article->name);
       return FALSE;
     }
-  return TRUE;
+  return check_paragraph_sizes (article, error);
 }

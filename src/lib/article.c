@@ -29,6 +29,7 @@ image_ref_free (JopanImageRef *image)
 {
   g_free (image->path);
   g_free (image->src);
+  g_free (image->place);
   g_free (image->caption);
   g_free (image->credit);
   g_free (image);
@@ -39,6 +40,7 @@ jopan_article_new_empty (const char *name)
 {
   JopanArticle *article = g_new0 (JopanArticle, 1);
 
+  g_atomic_ref_count_init (&article->ref_count);
   article->name = g_strdup (name);
   article->blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_block_free);
   article->images = g_ptr_array_new_with_free_func ((GDestroyNotify) image_ref_free);
@@ -47,10 +49,18 @@ jopan_article_new_empty (const char *name)
   return article;
 }
 
+JopanArticle *
+jopan_article_ref (JopanArticle *article)
+{
+  g_return_val_if_fail (article != NULL, NULL);
+  g_atomic_ref_count_inc (&article->ref_count);
+  return article;
+}
+
 void
 jopan_article_free (JopanArticle *article)
 {
-  if (article == NULL)
+  if (article == NULL || !g_atomic_ref_count_dec (&article->ref_count))
     return;
   g_free (article->name);
   g_free (article->id);
@@ -62,6 +72,7 @@ jopan_article_free (JopanArticle *article)
   g_free (article->byline);
   g_free (article->dateline);
   g_free (article->date);
+  g_free (article->jump_headline);
   g_ptr_array_unref (article->blocks);
   g_ptr_array_unref (article->images);
   g_ptr_array_unref (article->warnings);

@@ -1,23 +1,15 @@
-/* data.c — where the bundled fonts and styles are. */
+/* data.c — where the bundled fonts and styles are.
+ *
+ * In the folder the caller names, else in the installed one.  The library
+ * reads no environment variable for it and knows no source tree: a program
+ * linked against an installed libjopan must find the installed data, and
+ * only the caller (the jopan tool, a test) decides to look elsewhere. */
 #include "jopan-private.h"
 
 #include "jopan-config.h"
 
 char *
-jopan_data_dir (const char *what)
+jopan_data_dir (const char *data_dir, const char *what)
 {
-  const char *env = g_getenv ("JOPAN_DATA_DIR");
-  const char *roots[] = { env, JOPAN_SOURCE_DIR, JOPAN_DATA_DIR };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (roots); i++)
-    {
-      g_autofree char *dir = NULL;
-
-      if (roots[i] == NULL || *roots[i] == '\0')
-        continue;
-      dir = g_build_filename (roots[i], what, NULL);
-      if (g_file_test (dir, G_FILE_TEST_IS_DIR))
-        return g_steal_pointer (&dir);
-    }
-  return g_build_filename (JOPAN_DATA_DIR, what, NULL);
+  return g_build_filename (data_dir && *data_dir ? data_dir : JOPAN_DATA_DIR, what, NULL);
 }

@@ -37,8 +37,15 @@ page_segments (const Layout *lo, int page, int depth, guint shorten, GArray *out
 static gboolean
 may_end_before (const Layout *lo, const GArray *segments, guint s, guint r)
 {
-  const Row *row = &g_array_index (lo->rows, Row, r);
-  gboolean page_ends = s + 1 >= segments->len
+  const Row *row;
+  gboolean page_ends;
+
+  /* With every row placed and only a pull quote waiting, a column may end
+   * after the last row: there is no row @r to ask. */
+  if (r >= lo->rows->len)
+    return TRUE;
+  row = &g_array_index (lo->rows, Row, r);
+  page_ends = s + 1 >= segments->len
                        || g_array_index (segments, Segment, s + 1).page
                               != g_array_index (segments, Segment, s).page;
 

@@ -2,47 +2,77 @@
 #include "jopan-private.h"
 
 #include <fontconfig/fontconfig.h>
+#include <string.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
 
 struct _JopanFonts {
+  gatomicrefcount ref_count;
   FcConfig *config;
   PangoFontMap *map;
   GHashTable *hangul;   /* family name → GINT (1 covers Hangul, 2 does not) */
   GMutex lock;
 };
 
+/* Adds the fonts in @dir and its subfolders (to a few levels) file by file.
+ * FcConfigAppFontAddDir() would write a cache of the folder, or complain on
+ * stderr that it has nowhere to: the library writes nothing on its own, and
+ * scanning the ten bundled fonts costs about 10 ms more than reading a
+ * cache.  Files that are not fonts are skipped by fontconfig; names are
+ * sorted, as fontconfig does, so the order of the fonts does not depend on
+ * the file system. */
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static void
+add_files (FcConfig *config, const char *dir, int depth)
+{
+  g_autoptr (GDir) folder = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (folder && (name = g_dir_read_name (folder)))
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          if (depth < 4)
+            add_files (config, path, depth + 1);
+        }
+      else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        FcConfigAppFontAddFile (config, (const FcChar8 *) path);
+    }
+}
+
 static gboolean
 add_dir (FcConfig *config, const char *dir, GError **error)
 {
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR) || !FcConfigAppFontAddDir (config, (const FcChar8 *) dir))
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: not a folder of fonts", dir);
       return FALSE;
     }
+  add_files (config, dir, 0);
   return TRUE;
 }
 
 JopanFonts *
-jopan_fonts_new (const char *const *extra_dirs, GError **error)
+jopan_fonts_new (const char *const *extra_dirs, const char *data_dir, GError **error)
 {
-  g_autofree char *bundled = NULL;
-  const char *env = g_getenv ("JOPAN_FONT_DIR");
+  g_autofree char *bundled = jopan_data_dir (data_dir, "fonts");
+  /* No <cachedir>: fontconfig neither reads nor writes a cache for this
+   * configuration, so the library leaves the user's ~/.cache alone. */
   FcConfig *config = FcConfigCreate ();
-  g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "jopan", "fontconfig", NULL);
-  g_autofree char *xml = NULL;
   JopanFonts *fonts;
   FcFontSet *set;
 
-  /* A cache of our own: scanning the fonts once, not on every run. */
-  if (g_mkdir_with_parents (cache, 0755) == 0)
-    {
-      g_autofree char *escaped = g_markup_escape_text (cache, -1);
-      xml = g_strdup_printf ("<fontconfig><cachedir>%s</cachedir></fontconfig>", escaped);
-      FcConfigParseAndLoadFromMemory (config, (const FcChar8 *) xml, FcFalse);
-    }
-
-  bundled = env && *env ? g_strdup (env) : jopan_data_dir ("fonts");
   if (!add_dir (config, bundled, error))
     {
       FcConfigDestroy (config);
@@ -62,6 +92,7 @@ jopan_fonts_new (const char *const *extra_dirs, GError **error)
       return NULL;
     }
   fonts = g_new0 (JopanFonts, 1);
+  g_atomic_ref_count_init (&fonts->ref_count);
   fonts->config = config;
   fonts->map = pango_cairo_font_map_new_for_font_type (CAIRO_FONT_TYPE_FT);
   fonts->hangul = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -70,10 +101,18 @@ jopan_fonts_new (const char *const *extra_dirs, GError **error)
   return fonts;
 }
 
+JopanFonts *
+jopan_fonts_ref (JopanFonts *fonts)
+{
+  g_return_val_if_fail (fonts != NULL, NULL);
+  g_atomic_ref_count_inc (&fonts->ref_count);
+  return fonts;
+}
+
 void
 jopan_fonts_free (JopanFonts *fonts)
 {
-  if (fonts == NULL)
+  if (fonts == NULL || !g_atomic_ref_count_dec (&fonts->ref_count))
     return;
   g_object_unref (fonts->map);
   g_hash_table_unref (fonts->hangul);
@@ -140,4 +179,19 @@ jopan_fonts_korean_first (JopanFonts *fonts, const char *families)
   g_string_append (hangul, other->str);
   g_string_free (other, TRUE);
   return g_string_free (hangul, FALSE);
+}
+
+gboolean
+jopan_fonts_has_family (JopanFonts *fonts, const char *family)
+{
+  FcFontSet *set = FcConfigGetFonts (fonts->config, FcSetApplication);
+
+  for (int i = 0; set && i < set->nfont; i++)
+    {
+      FcChar8 *name;
+      for (int n = 0; FcPatternGetString (set->fonts[i], FC_FAMILY, n, &name) == FcResultMatch; n++)
+        if (g_ascii_strcasecmp ((const char *) name, family) == 0)
+          return TRUE;
+    }
+  return FALSE;
 }

@@ -4,32 +4,28 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <string.h>
 
-/* A JPEG whose data stops before its end marker would print as a grey band. */
+/* Whether gdk-pixbuf has a loader for @name ("jpeg", "png"): a build
+ * without one would pass `check` and fail `render`. */
 static gboolean
-jpeg_complete (const char *path)
+decoder_available (const char *name)
 {
-  g_autoptr (GMappedFile) map = g_mapped_file_new (path, FALSE, NULL);
-  const guchar *data;
-  gsize n;
+  g_autoptr (GSList) formats = gdk_pixbuf_get_formats ();
 
-  if (map == NULL)
-    return FALSE;
-  data = (const guchar *) g_mapped_file_get_contents (map);
-  n = g_mapped_file_get_length (map);
-  if (n < 4 || data[0] != 0xFF || data[1] != 0xD8)
-    return FALSE;
-  /* Allow a little trailing padding after the EOI marker. */
-  for (gsize i = n - 1; i >= 1 && i + 64 >= n; i--)
-    if (data[i - 1] == 0xFF && data[i] == 0xD9)
-      return TRUE;
+  for (GSList *f = formats; f; f = f->next)
+    {
+      g_autofree char *format = gdk_pixbuf_format_get_name (f->data);
+      if (strcmp (format, name) == 0)
+        return TRUE;
+    }
   return FALSE;
 }
 
 gboolean
 jopan_image_probe (JopanImageRef *image, GError **error)
 {
-  GdkPixbufFormat *format;
-  g_autofree char *name = NULL;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GMappedFile) map = NULL;
+  gboolean turned;
 
   if (!g_file_test (image->path, G_FILE_TEST_IS_REGULAR))
     {
@@ -37,42 +33,93 @@ jopan_image_probe (JopanImageRef *image, GError **error)
                        image->src);
       return FALSE;
     }
-  format = gdk_pixbuf_get_file_info (image->path, &image->width, &image->height);
-  if (format == NULL || image->width <= 0 || image->height <= 0)
+  map = g_mapped_file_new (image->path, FALSE, &local);
+  if (map == NULL)
     {
-      jopan_set_error (error, JOPAN_ERROR_INPUT,
-                       "photo \"%s\" is not a readable image (expected JPEG or PNG)", image->src);
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "cannot open photo \"%s\": %s", image->src,
+                       local->message);
       return FALSE;
     }
-  name = gdk_pixbuf_format_get_name (format);
-  image->is_jpeg = strcmp (name, "jpeg") == 0;
-  if (image->is_jpeg && !jpeg_complete (image->path))
+  if (!jopan_image_read_header (image, (const guchar *) g_mapped_file_get_contents (map),
+                                g_mapped_file_get_length (map), error))
+    return FALSE;
+  if (!decoder_available (image->is_jpeg ? "jpeg" : "png"))
     {
-      jopan_set_error (error, JOPAN_ERROR_INPUT, "photo \"%s\" is a damaged JPEG (truncated or "
-                       "without an end marker)", image->src);
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "photo \"%s\": this gdk-pixbuf cannot read %s",
+                       image->src, image->is_jpeg ? "JPEG" : "PNG");
       return FALSE;
     }
-  if (!image->is_jpeg && strcmp (name, "png") != 0)
-    {
-      jopan_set_error (error, JOPAN_ERROR_INPUT, "photo \"%s\" is %s: expected JPEG or PNG",
-                       image->src, name);
-      return FALSE;
-    }
+  /* Orientations 5 to 8 turn the photo a quarter: the frame crops the
+   * photo as it is shown. */
+  turned = image->orientation >= 5;
+  image->width = turned ? image->raw_height : image->raw_width;
+  image->height = turned ? image->raw_width : image->raw_height;
   return TRUE;
 }
 
-/* Copies a pixbuf into a premultiplied ARGB32 surface. */
+void
+jopan_image_orientation (const JopanImageRef *image, cairo_matrix_t *m)
+{
+  double w = image->raw_width, h = image->raw_height;
+
+  /* Maps stored pixels (u, v) to shown ones (x, y), per EXIF 2.3 §4.6.4. */
+  switch (image->orientation)
+    {
+    case 2: cairo_matrix_init (m, -1, 0, 0, 1, w, 0); break;
+    case 3: cairo_matrix_init (m, -1, 0, 0, -1, w, h); break;
+    case 4: cairo_matrix_init (m, 1, 0, 0, -1, 0, h); break;
+    case 5: cairo_matrix_init (m, 0, 1, 1, 0, 0, 0); break;
+    case 6: cairo_matrix_init (m, 0, 1, -1, 0, h, 0); break;
+    case 7: cairo_matrix_init (m, 0, -1, -1, 0, h, w); break;
+    case 8: cairo_matrix_init (m, 0, -1, 1, 0, 0, w); break;
+    default: cairo_matrix_init_identity (m);
+    }
+}
+
+/* "story.json:6:14: images[0].src: photo "x.jpg"", or without the place
+ * for an image made outside an article file. */
+static char *
+photo_name (const JopanImageRef *image)
+{
+  if (image->place)
+    return g_strdup_printf ("%s: photo \"%s\"", image->place, image->src);
+  return g_strdup_printf ("photo \"%s\"", image->src);
+}
+
+/* Reports a surface cairo could not make (an error surface, no pixels). */
+static gboolean
+surface_ok (const JopanImageRef *image, cairo_surface_t *surface, int w, int h, GError **error)
+{
+  cairo_status_t status = cairo_surface_status (surface);
+  g_autofree char *name = NULL;
+
+  if (status == CAIRO_STATUS_SUCCESS)
+    return TRUE;
+  name = photo_name (image);
+  jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: cannot make a %d x %d image: %s", name, w, h,
+                   cairo_status_to_string (status));
+  cairo_surface_destroy (surface);
+  return FALSE;
+}
+
+/* Copies a pixbuf into an opaque RGB24 surface.  Transparent pixels are
+ * laid on paper white here, so that no output carries a soft mask (a
+ * printer's RIP would have to flatten it). */
 static cairo_surface_t *
-surface_from_pixbuf (GdkPixbuf *pixbuf)
+surface_from_pixbuf (const JopanImageRef *image, GdkPixbuf *pixbuf, GError **error)
 {
   int w = gdk_pixbuf_get_width (pixbuf), h = gdk_pixbuf_get_height (pixbuf);
   int channels = gdk_pixbuf_get_n_channels (pixbuf);
   int in_stride = gdk_pixbuf_get_rowstride (pixbuf);
   const guchar *in = gdk_pixbuf_read_pixels (pixbuf);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  int out_stride = cairo_image_surface_get_stride (surface);
-  guchar *out = cairo_image_surface_get_data (surface);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  int out_stride;
+  guchar *out;
 
+  if (!surface_ok (image, surface, w, h, error))
+    return NULL;
+  out_stride = cairo_image_surface_get_stride (surface);
+  out = cairo_image_surface_get_data (surface);
   cairo_surface_flush (surface);
   for (int y = 0; y < h; y++)
     {
@@ -80,9 +127,10 @@ surface_from_pixbuf (GdkPixbuf *pixbuf)
       guint32 *q = (guint32 *) (out + (gsize) y * out_stride);
       for (int x = 0; x < w; x++, p += channels)
         {
-          guint a = channels == 4 ? p[3] : 255;
-          guint r = (p[0] * a + 127) / 255, g = (p[1] * a + 127) / 255, b = (p[2] * a + 127) / 255;
-          q[x] = (a << 24) | (r << 16) | (g << 8) | b;
+          guint a = channels == 4 ? p[3] : 255, white = 255 * (255 - a);
+          guint r = (p[0] * a + white + 127) / 255, g = (p[1] * a + white + 127) / 255;
+          guint b = (p[2] * a + white + 127) / 255;
+          q[x] = 0xFF000000u | (r << 16) | (g << 8) | b;
         }
     }
   cairo_surface_mark_dirty (surface);
@@ -95,46 +143,87 @@ free_mapped (void *data)
   g_mapped_file_unref (data);
 }
 
+/* The JPEG file itself, for cairo to embed as it is: the pixels are never
+ * read.  For PDF a one-pixel stand-in (the caller scales it to the photo's
+ * size) keeps cairo from copying a photo-sized blank when it snapshots the
+ * source; SVG sizes the image element by the surface, so it gets the real
+ * size (within cairo's limit; the caller scales what is left). */
+static cairo_surface_t *
+jpeg_pass_through (const JopanImageRef *image, JopanFormat format, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  double fit = MIN (1.0, (double) JOPAN_CAIRO_MAX_SIDE / MAX (image->raw_width, image->raw_height));
+  int w = format == JOPAN_FORMAT_PDF ? 1 : MAX (1, (int) (image->raw_width * fit));
+  int h = format == JOPAN_FORMAT_PDF ? 1 : MAX (1, (int) (image->raw_height * fit));
+  GMappedFile *map = g_mapped_file_new (image->path, FALSE, &local);
+  cairo_surface_t *surface;
+  cairo_status_t status;
+
+  if (map == NULL)
+    {
+      g_autofree char *name = photo_name (image);
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: %s", name, local->message);
+      return NULL;
+    }
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  if (!surface_ok (image, surface, w, h, error))
+    {
+      g_mapped_file_unref (map);
+      return NULL;
+    }
+  status = cairo_surface_set_mime_data (surface, CAIRO_MIME_TYPE_JPEG,
+                                        (const guchar *) g_mapped_file_get_contents (map),
+                                        g_mapped_file_get_length (map), free_mapped, map);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_autofree char *name = photo_name (image);
+      g_mapped_file_unref (map);
+      cairo_surface_destroy (surface);
+      jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: %s", name, cairo_status_to_string (status));
+      return NULL;
+    }
+  return surface;
+}
+
+/* An Adobe CMYK JPEG stores its inks inverted, and a PDF must say so with
+ * /Decode [1 0 1 0 1 0 1 0]; cairo (1.16 to 1.18) writes no /Decode when it
+ * embeds a JPEG, so such a photo would print as a negative.  It is decoded
+ * instead (libjpeg, through gdk-pixbuf, knows the convention). */
+static gboolean
+can_pass_through (const JopanImageRef *image, JopanFormat format)
+{
+  return format != JOPAN_FORMAT_PNG && image->is_jpeg && !(image->components == 4 && image->adobe);
+}
+
 cairo_surface_t *
 jopan_image_surface (const JopanImageRef *image, JopanFormat format, double scale, GError **error)
 {
   g_autoptr (GError) local = NULL;
   g_autoptr (GdkPixbuf) pixbuf = NULL;
-  gboolean vector = format != JOPAN_FORMAT_PNG;
+  int side = MAX (image->raw_width, image->raw_height);
+  int max_side = format == JOPAN_FORMAT_PNG ? JOPAN_RASTER_MAX_SOURCE : JOPAN_CAIRO_MAX_SIDE;
 
-  if (vector && image->is_jpeg)
-    {
-      /* The pixels are never read: cairo's PDF and SVG back ends embed the
-       * JPEG from its MIME data.  For PDF a one-pixel stand-in (the caller
-       * scales it to the photo's size) keeps cairo from copying a
-       * photo-sized blank when it snapshots the source; SVG sizes the
-       * image element by the surface, so it gets the real size. */
-      int w = format == JOPAN_FORMAT_PDF ? 1 : image->width;
-      int h = format == JOPAN_FORMAT_PDF ? 1 : image->height;
-      GMappedFile *map = g_mapped_file_new (image->path, FALSE, &local);
-      cairo_surface_t *surface;
-
-      if (map == NULL)
-        {
-          jopan_set_error (error, JOPAN_ERROR_INPUT, "%s", local->message);
-          return NULL;
-        }
-      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
-      cairo_surface_set_mime_data (surface, CAIRO_MIME_TYPE_JPEG,
-                                   (const guchar *) g_mapped_file_get_contents (map),
-                                   g_mapped_file_get_length (map), free_mapped, map);
-      return surface;
-    }
-  if (scale < 1.0 && !vector)
-    pixbuf = gdk_pixbuf_new_from_file_at_scale (image->path, MAX (1, (int) (image->width * scale)),
-                                                MAX (1, (int) (image->height * scale)), FALSE,
-                                                &local);
+  if (can_pass_through (image, format))
+    return jpeg_pass_through (image, format, error);
+  /* Decoded at the scale the page shows it, and never wider than cairo
+   * can draw: a 40000-pixel panorama is shrunk. */
+  scale = MIN (scale, 1.0);
+  if (side * scale > max_side)
+    scale = (double) max_side / side;
+  if (scale < 1.0)
+    pixbuf = gdk_pixbuf_new_from_file_at_scale (image->path,
+                                                CLAMP ((int) (image->raw_width * scale), 1,
+                                                       JOPAN_CAIRO_MAX_SIDE),
+                                                CLAMP ((int) (image->raw_height * scale), 1,
+                                                       JOPAN_CAIRO_MAX_SIDE),
+                                                FALSE, &local);
   else
     pixbuf = gdk_pixbuf_new_from_file (image->path, &local);
   if (pixbuf == NULL)
     {
-      jopan_set_error (error, JOPAN_ERROR_INPUT, "photo \"%s\": %s", image->src, local->message);
+      g_autofree char *name = photo_name (image);
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: %s", name, local->message);
       return NULL;
     }
-  return surface_from_pixbuf (pixbuf);
+  return surface_from_pixbuf (image, pixbuf, error);
 }

@@ -12,14 +12,41 @@
 void jopan_set_error (GError **error, JopanErrorCode code, const char *format, ...)
     G_GNUC_PRINTF (3, 4);
 
-/* The folder holding @what ("fonts", "styles"): $JOPAN_DATA_DIR, the source
- * tree this binary was built from, or the installed data folder. */
-char *jopan_data_dir (const char *what);
+/* The folder holding @what ("fonts", "styles") in @data_dir, or in the
+ * installed data folder when @data_dir is %NULL. */
+char *jopan_data_dir (const char *data_dir, const char *what);
 
 /* Writes each of @contents (GByteArray*) to the path at the same index:
- * all to temporary files first, then renamed into place, so a failure
- * leaves none of them half-written and replaces none. */
+ * all to unique temporary files beside them first, then renamed into
+ * place, so a failure leaves none of them half-written and replaces none,
+ * and two runs writing the same files both succeed or fail cleanly.
+ * Messages name the final paths, never a temporary one. */
 gboolean jopan_write_files_atomic (GPtrArray *paths, GPtrArray *contents, GError **error);
+
+/* Reads the regular file at @path, of at most @max_bytes, into @data
+ * (NUL-terminated): a FIFO, a device or a folder is refused before it is
+ * opened for reading, an oversized file before it is read. */
+gboolean jopan_read_input_file (const char *path, gsize max_bytes, char **data, gsize *length,
+                                GError **error);
+
+/* Documented limits, checked before the work they bound. */
+#define JOPAN_MAX_ARTICLE_BYTES (16u << 20) /* an article file: 16 MB */
+#define JOPAN_MAX_STYLE_BYTES (1u << 20)    /* a style file: 1 MB */
+#define JOPAN_MAX_JSON_NESTING 64           /* arrays and objects inside each other */
+#define JOPAN_MAX_PAGE_SIDE 14400.0         /* points (5080 mm): PDF's limit without UserUnit */
+#define JOPAN_MAX_SLOT_LINES 9999           /* a slot's depth in grid lines, before the page's check */
+/* One paragraph of any text: 1 MB (about 30,000 body lines).  Setting a
+ * paragraph takes time and memory in proportion to it (some 150 bytes a
+ * byte: the shaped paragraph, then a layout per line), so a 12 MB one
+ * would take 1.7 GB; one of 1 MB sets in about 3 s and 150 MB. */
+#define JOPAN_MAX_PARAGRAPH_BYTES (1u << 20)
+
+/* The length in bytes of the longest line of @text. */
+gsize jopan_longest_paragraph (const char *text);
+
+/* %JOPAN_ERROR_USAGE unless the slot in @options (if any) fits the page. */
+gboolean jopan_layout_options_check (const JopanLayoutOptions *options, const JopanStyle *style,
+                                     GError **error);
 
 /* ---- article model ------------------------------------------------------ */
 
@@ -47,6 +74,7 @@ typedef struct {
   char *text;      /* UTF-8, newlines only inside quotes */
   GArray *spans;   /* of JopanSpan */
   char *marker;    /* list items: "•" or "3." */
+  guint level;     /* list items: 0, or deeper for a list inside an item */
   guint line;      /* first line in the body text, for messages */
 } JopanBlock;
 
@@ -57,15 +85,26 @@ typedef struct {
   char *credit;
   int columns;     /* 0: the style's default */
   double focus_x, focus_y;
-  int width, height; /* pixels, from the file's header */
+  char *place;     /* "story.json:6:14: images[0].src", for messages */
+  int width, height; /* pixels as shown, after the EXIF orientation */
   gboolean is_jpeg;
+  /* From the file's header (image-header.c): */
+  int raw_width, raw_height; /* pixels as stored */
+  int orientation;   /* EXIF, 1 to 8; 1 is upright */
+  int components;    /* colour channels: 4 for a CMYK JPEG */
+  gboolean adobe;    /* a JPEG with an Adobe APP14 marker */
+  guint png_bits;    /* bits per pixel of a PNG */
+  gboolean png_interlaced, png_indexed;
 } JopanImageRef;
 
 struct _JopanArticle {
+  gatomicrefcount ref_count; /* documents keep their article alive */
   char *name;      /* the file name used in messages */
   char *id, *lang, *section, *kicker, *headline, *subheadline;
   char *byline, *dateline, *date;
   int headline_columns;   /* 0: the style's */
+  JopanWeight weight;     /* "weight": AUTO when absent */
+  char *jump_headline;    /* "jump_headline": the continuation page's head */
   GPtrArray *blocks;   /* of JopanBlock* */
   GPtrArray *images;   /* of JopanImageRef* */
   GPtrArray *warnings; /* of char*, NULL-terminated */
@@ -146,6 +185,7 @@ struct _JopanStyle {
   char *path;             /* the file it came from, for messages */
   char *text;             /* its text, to find lines for messages */
   GKeyFile *keys;         /* file values, then --set overrides */
+  GHashTable *sets;       /* "group.key" → the --set text that last set it */
   double page_width, page_height;
   double margin[4];       /* top right bottom left */
   int columns;
@@ -161,6 +201,10 @@ struct _JopanStyle {
 
 extern const char *const jopan_para_names[JOPAN_N_PARA];
 
+/* Where GROUP.KEY got its value, for messages: "berliner.ini:57: [body] font"
+ * or "--set body.font=…". */
+char *jopan_style_key_place (const JopanStyle *style, const char *group, const char *key);
+
 /* ---- fonts ------------------------------------------------------------- */
 
 /* A Pango context with unhinted metrics at 72 dpi: one unit is one point. */
@@ -171,10 +215,22 @@ PangoContext *jopan_fonts_create_context (JopanFonts *fonts);
  * Hangul face, as Korean typesetting expects, and words stay in one font. */
 char *jopan_fonts_korean_first (JopanFonts *fonts, const char *families);
 
+/* Whether one of @fonts (bundled or added) has @family, case aside. */
+gboolean jopan_fonts_has_family (JopanFonts *fonts, const char *family);
+
 /* ---- images ------------------------------------------------------------ */
 
-/* Reads a photo's header: size and whether it is a JPEG.  No decoding. */
+/* Reads a photo's header and checks its structure (see image-header.c):
+ * size, orientation, whether it is a JPEG.  No decoding. */
 gboolean jopan_image_probe (JopanImageRef *image, GError **error);
+gboolean jopan_image_read_header (JopanImageRef *image, const guchar *data, gsize length,
+                                  GError **error);
+
+/* Cairo cannot make an image surface with a side over 32767 pixels; and
+ * pixman, drawing a scaled source into a raster, draws nothing from one
+ * much over 16384 (its 16.16 fixed-point coordinates run out). */
+#define JOPAN_CAIRO_MAX_SIDE 32767
+#define JOPAN_RASTER_MAX_SOURCE 16384
 
 /* A surface to paint the photo with.  For vector output a JPEG is not
  * decoded: the surface carries the file's bytes as MIME data, which cairo
@@ -182,21 +238,30 @@ gboolean jopan_image_probe (JopanImageRef *image, GError **error);
 cairo_surface_t *jopan_image_surface (const JopanImageRef *image, JopanFormat format,
                                       double scale, GError **error);
 
+/* The matrix from a surface of the stored photo (raw_width × raw_height)
+ * to the photo as shown (width × height): the EXIF orientation. */
+void jopan_image_orientation (const JopanImageRef *image, cairo_matrix_t *matrix);
+
 /* ---- typeset: paragraph → lines --------------------------------------- */
 
 typedef struct {
   PangoLayout *layout;    /* shared by the lines of one paragraph */
   int index;              /* the line's number in the layout */
   double x;               /* offset of the line's origin from the frame's left */
-  double width;           /* advance of the line */
+  double width;           /* advance of the line, at most the measure (for placing it) */
   gboolean hyphen;        /* ends with a hyphen the breaker added */
   gboolean inner;         /* broken inside a Korean word */
   double ratio;           /* how far its spaces stretched (> 0) or shrank (< 0) */
+  double measure;         /* the width it was set to */
+  double true_width;      /* the advance of its glyphs as set, never capped: a check
+                           * compares it with the measure */
 } JopanLine;
 
 typedef struct {
   GArray *lines;          /* of JopanLine */
   double leading;
+  int para;               /* for checks and dumps: the body block's index, the photo's
+                           * for a caption or credit, else 0 */
 } JopanText;
 
 typedef struct {
@@ -252,6 +317,7 @@ typedef struct {
   guint start, end;       /* bytes of the paragraph's text on the line, spaces trimmed */
   gboolean hyphen;        /* broken at a soft hyphen: a hyphen is drawn */
   gboolean inner;         /* broken inside a Korean word */
+  gboolean flush;         /* broken inside a string wider than the line: set unjustified */
   gboolean last;
   double ratio;           /* > 0 the spaces stretch, < 0 they shrink */
 } JopanBreakLine;
@@ -278,7 +344,11 @@ typedef struct {
   double line_width;      /* rules */
   double color[3];
   PangoLayout *layout;    /* text (a reference) */
-  int line;
+  int line;               /* text: the line in @layout */
+  double measure, true_width; /* text: see JopanLine */
+  /* Text: which paragraph (JopanText.para of @role) and which of its
+   * @para_lines lines, so that checks see a paragraph across columns. */
+  int para, para_line, para_lines;
   const JopanImageRef *image;     /* images: borrowed from the article */
   double src_x, src_y, src_w, src_h; /* the part of the photo in the frame, pixels */
 } JopanBox;
@@ -303,7 +373,8 @@ typedef struct {
 
 JopanPage *jopan_page_new (double width, double height, int number);
 void jopan_page_free (JopanPage *page);
-void jopan_page_add_line (JopanPage *page, const char *role, const JopanLine *line,
+/* Adds line @index of @text. */
+void jopan_page_add_line (JopanPage *page, const char *role, const JopanText *text, guint index,
                           double x, double baseline, const double color[3]);
 void jopan_page_add_rule (JopanPage *page, double x0, double y0, double x1, double y1,
                           double width, const double color[3]);
@@ -321,12 +392,18 @@ void jopan_report_free (JopanReport *report);
 void jopan_report_add (JopanReport *report, const char *kind, const char *format, ...)
     G_GNUC_PRINTF (3, 4);
 void jopan_report_set_pages (JopanReport *report, guint n_pages);
+
+/* Adds a "font" finding for each family @style names that no font has. */
+void jopan_style_report_fonts (const JopanStyle *style, JopanFonts *fonts, JopanReport *report);
 void jopan_report_set_overset (JopanReport *report, guint lines, guint chars);
 void jopan_report_set_underset (JopanReport *report, int lines);
 void jopan_report_set_copyfit (JopanReport *report, double tracking, int photo_lines,
                                double body_size);
 void jopan_report_add_change (JopanReport *report, const char *format, ...) G_GNUC_PRINTF (2, 3);
-/* Appends @from's findings to @report. */
+/* Lines of @element (a headline, a caption, …) that did not fit their frame. */
+void jopan_report_add_overset_element (JopanReport *report, const char *element, guint lines,
+                                       guint chars);
+/* Appends @from's findings and element oversets to @report. */
 void jopan_report_merge (JopanReport *report, const JopanReport *from);
 guint jopan_report_get_n (const JopanReport *report);
 guint jopan_report_get_overset (const JopanReport *report, guint *chars);
@@ -339,9 +416,11 @@ char *jopan_report_to_json (const JopanReport *report, const GPtrArray *pages);
 struct _JopanDocument {
   GPtrArray *pages;       /* of JopanPage* */
   JopanReport *report;
-  const JopanStyle *style;
-  const JopanArticle *article;
-  JopanFonts *fonts;
+  const JopanStyle *style; /* borrowed while laying out only, then NULL */
+  char *style_path;       /* the style's file, never to be overwritten */
+  JopanArticle *article;  /* a reference: boxes point at its photos */
+  JopanFonts *fonts;      /* a reference: the pages' layouts use its faces */
+  gint64 date;            /* for the PDF's metadata, seconds since 1970; 0: a fixed date */
 };
 
 gboolean jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options,
@@ -353,5 +432,13 @@ gboolean jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *opt
  * trim box's top left at (bleed, bleed). */
 gboolean jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat format,
                             double scale, GHashTable *surfaces, GError **error);
+
+/* The file of page @index: @path itself for one page, NAME-N.ext for several. */
+char *jopan_page_file_name (const char *path, guint index, guint n_pages);
+
+/* Appends the bytes of each file of @doc written to @path (one, or one a
+ * PNG page) to @outputs (of GByteArray*). */
+gboolean jopan_document_render (JopanDocument *doc, const char *path, JopanFormat format,
+                                double dpi, GPtrArray *outputs, GError **error);
 
 #endif /* JOPAN_PRIVATE_H */

@@ -4,8 +4,8 @@
  * print-ready newspaper pages.  The pipeline, one call per stage:
  *
  *   article = jopan_article_load (path, &error);
- *   style   = jopan_style_load ("berliner", &error);
- *   fonts   = jopan_fonts_new (NULL, &error);
+ *   style   = jopan_style_load ("berliner", NULL, &error);
+ *   fonts   = jopan_fonts_new (NULL, NULL, &error);
  *   doc     = jopan_document_new (fonts, style, article, &error);
  *   jopan_document_write (doc, "page.pdf", JOPAN_FORMAT_PDF, 150, &error);
  *
@@ -13,15 +13,45 @@
  * JOPAN_ERROR domain whose message names the file and the place in it.
  * Every object returned by a *_new or *_load function is owned by the
  * caller and released with the matching *_free.
+ *
+ * Data folders: the bundled styles and fonts are read from the data folder
+ * a call names (its @data_dir, holding `styles/` and `fonts/`), or, when it
+ * is %NULL, from the installed one, PREFIX/share/jopan.  The library reads
+ * no environment variable for them and writes no cache: fontconfig's cache
+ * is not used for its private configuration.  Hyphenation patterns come
+ * from the system's folder (/usr/share/hyphen).
+ *
+ * Threads: the library keeps no global state of its own, so separate
+ * objects may be used on separate threads at the same time.  Once loaded,
+ * an article and a style are only read (jopan_style_set() is the one
+ * change, and must not run while another thread uses the style): several
+ * threads may lay out with the same ones at once.  A JopanFonts may not be
+ * shared: the Pango font map inside it caches fonts without locking.  Give
+ * each thread its own (jopan_fonts_new() takes some 10 to 30 ms), or hold
+ * one lock around every call that uses the fonts or a document made with
+ * them.  A document belongs to one thread at a time, and writing it uses
+ * the fonts it was laid out with.
  */
 #ifndef JOPAN_H
 #define JOPAN_H
 
 #include <glib.h>
 
+#include "jopan-version.h"
+
 G_BEGIN_DECLS
 
+/* Marks what libjopan exports; everything else in it is hidden. */
+#ifndef JOPAN_API
+#if defined(__GNUC__) || defined(__clang__)
+#define JOPAN_API __attribute__ ((visibility ("default")))
+#else
+#define JOPAN_API
+#endif
+#endif
+
 #define JOPAN_ERROR (jopan_error_quark ())
+JOPAN_API
 GQuark jopan_error_quark (void);
 
 /**
@@ -44,16 +74,25 @@ typedef struct _JopanDocument JopanDocument;
 
 /* ---- article ---------------------------------------------------------- */
 
+/* Limits on a photo, checked from its header before it is decoded. */
+#define JOPAN_MAX_PHOTO_SIDE 65535
+#define JOPAN_MAX_PHOTO_PIXELS 150000000.0
+
 /**
  * jopan_article_load:
  * @path: an article file (JSON, version 1)
  * @error: return location for an error
  *
- * Reads and checks an article, its CommonMark body and the headers of its
- * photos (photos are not decoded here).
+ * Reads and checks an article, its CommonMark body and its photos.  A
+ * photo is checked once, here, without decoding it: it must be a complete
+ * JPEG or PNG, at most %JOPAN_MAX_PHOTO_SIDE pixels on a side and
+ * %JOPAN_MAX_PHOTO_PIXELS in all.  A photo's error names the article, the
+ * place of its `src` and the photo.  @path must be a regular file (a FIFO
+ * or a device is refused before it is read) of at most 16 MB.
  *
  * Returns: (transfer full): the article, or %NULL with @error set.
  */
+JOPAN_API
 JopanArticle *jopan_article_load (const char *path, GError **error);
 
 /**
@@ -64,20 +103,42 @@ JopanArticle *jopan_article_load (const char *path, GError **error);
  * @base_dir: the folder photo paths are relative to
  * @error: return location for an error
  *
+ * Takes strict JSON (RFC 8259) of at most 16 MB, nested at most 64 arrays
+ * and objects deep; comments, a second value, lone surrogate escapes and
+ * `\u0000` are errors at their place.
+ *
  * Returns: (transfer full): the article, or %NULL with @error set.
  */
+JOPAN_API
 JopanArticle *jopan_article_load_from_data (const char *data, gssize length,
                                             const char *name, const char *base_dir,
                                             GError **error);
+/**
+ * jopan_article_ref:
+ * @article: an article
+ *
+ * Takes another reference: documents laid out from @article keep one, so
+ * the caller may free its own as soon as the document exists.
+ *
+ * Returns: (transfer full): @article
+ */
+JOPAN_API
+JopanArticle *jopan_article_ref (JopanArticle *article);
+/* Releases one reference; the last frees the article. */
+JOPAN_API
 void jopan_article_free (JopanArticle *article);
 
 /** Returns: (transfer none): the headline. */
+JOPAN_API
 const char *jopan_article_get_headline (const JopanArticle *article);
 /** Returns: (transfer none): the BCP 47 language tag ("en" when absent). */
+JOPAN_API
 const char *jopan_article_get_lang (const JopanArticle *article);
 /** Returns: the number of body blocks (paragraphs, subheads, quotes, list items). */
+JOPAN_API
 guint jopan_article_get_n_blocks (const JopanArticle *article);
 /** Returns: the number of photos. */
+JOPAN_API
 guint jopan_article_get_n_images (const JopanArticle *article);
 /**
  * jopan_article_get_warnings:
@@ -86,6 +147,7 @@ guint jopan_article_get_n_images (const JopanArticle *article);
  *
  * Returns: (transfer none): a %NULL-terminated array of messages.
  */
+JOPAN_API
 const char *const *jopan_article_get_warnings (const JopanArticle *article);
 
 /* ---- style ------------------------------------------------------------ */
@@ -93,12 +155,15 @@ const char *const *jopan_article_get_warnings (const JopanArticle *article);
 /**
  * jopan_style_load:
  * @name_or_path: a style name from the styles folder ("berliner") or a path
- *   to a .ini file
+ *   to a .ini file (a name with a `/` or ending in `.ini`)
+ * @data_dir: (nullable): the data folder whose `styles/` holds the named
+ *   styles, or %NULL for the installed one
  * @error: return location for an error
  *
  * Returns: (transfer full): the style, or %NULL with @error set.
  */
-JopanStyle *jopan_style_load (const char *name_or_path, GError **error);
+JOPAN_API
+JopanStyle *jopan_style_load (const char *name_or_path, const char *data_dir, GError **error);
 
 /**
  * jopan_style_set:
@@ -106,21 +171,28 @@ JopanStyle *jopan_style_load (const char *name_or_path, GError **error);
  * @assignment: `GROUP.KEY=VALUE`, as given to `--set`
  * @error: return location for an error
  *
- * Overrides one key.  An unknown group or key is a %JOPAN_ERROR_USAGE error;
- * a value that does not parse is a %JOPAN_ERROR_INPUT error.
+ * Overrides one key.  An unknown group or key, or a value that does not
+ * parse or leaves no room on the page, is a %JOPAN_ERROR_USAGE error, and
+ * then @style is exactly as it was: a set is all or nothing.
  *
  * Returns: %TRUE on success.
  */
+JOPAN_API
 gboolean jopan_style_set (JopanStyle *style, const char *assignment, GError **error);
+JOPAN_API
 void jopan_style_free (JopanStyle *style);
 
 /** Returns: the page's trim width in points. */
+JOPAN_API
 double jopan_style_get_page_width (const JopanStyle *style);
 /** Returns: the page's trim height in points. */
+JOPAN_API
 double jopan_style_get_page_height (const JopanStyle *style);
 /** Returns: the number of grid columns. */
+JOPAN_API
 guint jopan_style_get_columns (const JopanStyle *style);
 /** Returns: the baseline grid pitch in points. */
+JOPAN_API
 double jopan_style_get_baseline (const JopanStyle *style);
 
 /**
@@ -129,8 +201,10 @@ double jopan_style_get_baseline (const JopanStyle *style);
  * @em: the size of one em in points (for `em` units)
  * @points: (out): the length in points
  *
- * Returns: %TRUE if @text is a length.
+ * Returns: %TRUE if @text is a length of at most 14400pt (5080 mm, the
+ *   longest page side PDF allows) either way.
  */
+JOPAN_API
 gboolean jopan_length_parse (const char *text, double em, double *points);
 
 /* ---- fonts ------------------------------------------------------------ */
@@ -138,14 +212,31 @@ gboolean jopan_length_parse (const char *text, double em, double *points);
 /**
  * jopan_fonts_new:
  * @extra_dirs: (nullable): %NULL-terminated folders of further fonts
+ * @data_dir: (nullable): the data folder whose `fonts/` holds the bundled
+ *   fonts, or %NULL for the installed one
  * @error: return location for an error
  *
- * Builds a private font configuration holding only the bundled fonts (the
- * JOPAN_FONT_DIR environment variable names another folder) and @extra_dirs.
+ * Builds a private font configuration holding only the bundled fonts and
+ * those in @extra_dirs: the system's fonts are never used, so a page sets
+ * the same everywhere.  Nothing is cached on disk.
  *
  * Returns: (transfer full): the font set, or %NULL with @error set.
  */
-JopanFonts *jopan_fonts_new (const char *const *extra_dirs, GError **error);
+JOPAN_API
+JopanFonts *jopan_fonts_new (const char *const *extra_dirs, const char *data_dir,
+                             GError **error);
+/**
+ * jopan_fonts_ref:
+ * @fonts: a font set
+ *
+ * Takes another reference (documents keep one while they exist).
+ *
+ * Returns: (transfer full): @fonts
+ */
+JOPAN_API
+JopanFonts *jopan_fonts_ref (JopanFonts *fonts);
+/* Releases one reference; the last frees the font set. */
+JOPAN_API
 void jopan_fonts_free (JopanFonts *fonts);
 
 /* ---- document: layout, report, output -------------------------------- */
@@ -164,6 +255,7 @@ typedef enum {
  *
  * Returns: %TRUE if the extension is one of .pdf, .png, .svg, .txt (dump).
  */
+JOPAN_API
 gboolean jopan_format_from_path (const char *path, JopanFormat *format);
 
 /**
@@ -174,12 +266,32 @@ gboolean jopan_format_from_path (const char *path, JopanFormat *format);
  * @error: return location for an error
  *
  * Typesets and lays out @article on as many pages as it needs.  Findings
- * (missing glyphs, overset, ignored markup) go to the report.
+ * (missing glyphs, overset, ignored markup) go to the report.  The
+ * document keeps what it needs of its inputs (a reference to @article and
+ * @fonts; nothing of @style), so they may be freed while it lives.
  *
  * Returns: (transfer full): the laid-out document, or %NULL with @error set.
  */
+JOPAN_API
 JopanDocument *jopan_document_new (JopanFonts *fonts, const JopanStyle *style,
                                    const JopanArticle *article, GError **error);
+
+/**
+ * JopanWeight:
+ * @JOPAN_WEIGHT_AUTO: the article's `weight`, else chosen from its length
+ * @JOPAN_WEIGHT_LEAD: the page's lead story: the largest headline and photo
+ * @JOPAN_WEIGHT_SECONDARY: a story under or beside the lead
+ * @JOPAN_WEIGHT_BRIEF: a short item in one or two columns, a small headline
+ *
+ * A story's rank on its page; with its length it chooses the story's
+ * treatment from the style's headline ladder.
+ */
+typedef enum {
+  JOPAN_WEIGHT_AUTO,
+  JOPAN_WEIGHT_LEAD,
+  JOPAN_WEIGHT_SECONDARY,
+  JOPAN_WEIGHT_BRIEF,
+} JopanWeight;
 
 /**
  * JopanLayoutOptions:
@@ -189,12 +301,17 @@ JopanDocument *jopan_document_new (JopanFonts *fonts, const JopanStyle *style,
  * @slot_lines: the slot's depth in grid lines
  * @copyfit: make the story fit the slot by changing tracking, the lead
  *   photo's height and the body size within the style's [copyfit] bounds
+ * @weight: the story's rank, overriding the article's `weight`
+ * @fill: a story alone on its page grows (photo, deck, headline, type size,
+ *   within the style's bounds) to fill it
  */
 typedef struct {
   guint slot_columns;
   double slot_depth;
   guint slot_lines;
   gboolean copyfit;
+  JopanWeight weight;
+  gboolean fill;
 } JopanLayoutOptions;
 
 /**
@@ -203,8 +320,12 @@ typedef struct {
  * @text: `COLUMNS:DEPTH`, the depth a length (`3:180mm`) or grid lines (`3:40`)
  * @error: return location for a %JOPAN_ERROR_USAGE error
  *
+ * The depth is checked against the page by jopan_document_new_full(): a
+ * slot deeper than the style's type area is a %JOPAN_ERROR_USAGE error.
+ *
  * Returns: %TRUE if @text is a slot.
  */
+JOPAN_API
 gboolean jopan_layout_options_parse_slot (JopanLayoutOptions *options, const char *text,
                                           GError **error);
 
@@ -217,30 +338,86 @@ gboolean jopan_layout_options_parse_slot (JopanLayoutOptions *options, const cha
  *
  * Returns: (transfer full): the laid-out document, or %NULL with @error set.
  */
+JOPAN_API
 JopanDocument *jopan_document_new_full (JopanFonts *fonts, const JopanStyle *style,
                                         const JopanArticle *article,
                                         const JopanLayoutOptions *options, GError **error);
+JOPAN_API
 void jopan_document_free (JopanDocument *doc);
 
+/** The latest date jopan_document_set_date() takes: 9999-12-31T23:59:59Z. */
+#define JOPAN_DATE_MAX G_GINT64_CONSTANT (253402300799)
+
+/**
+ * jopan_document_set_date:
+ * @doc: a document
+ * @unix_time: seconds since 1970-01-01 UTC, at most %JOPAN_DATE_MAX
+ *
+ * Sets the creation and modification dates written into a PDF (0: the
+ * default).  Without
+ * it, a PDF is dated 2000-01-01T00:00:00Z, so that the same input gives
+ * the same bytes; the library never reads the clock or SOURCE_DATE_EPOCH
+ * itself (the jopan tool passes SOURCE_DATE_EPOCH here).
+ */
+JOPAN_API
+void jopan_document_set_date (JopanDocument *doc, gint64 unix_time);
+
 /** Returns: the number of pages. */
+JOPAN_API
 guint jopan_document_get_n_pages (const JopanDocument *doc);
+
+/* Limits on PNG output: the resolution, and the pixels of one page. */
+#define JOPAN_MIN_DPI 18
+#define JOPAN_MAX_DPI 1200
+#define JOPAN_MAX_PREVIEW_PIXELS 100000000.0
 
 /**
  * jopan_document_write:
  * @doc: a laid-out document
  * @path: the output file; a PNG of several pages writes `NAME-1.png`, …
  * @format: the output format
- * @dpi: the PNG resolution (ignored for other formats)
+ * @dpi: the PNG resolution, from %JOPAN_MIN_DPI to %JOPAN_MAX_DPI (ignored
+ *   for other formats)
  * @error: return location for an error
+ *
+ * A PNG page may have at most %JOPAN_MAX_PREVIEW_PIXELS pixels: a larger
+ * one, or a @dpi out of range, is a %JOPAN_ERROR_USAGE error, found before
+ * anything is drawn.
  *
  * Writes atomically: each file goes to a temporary name first and is
  * renamed into place only when complete, so a failure never leaves a
- * partial file nor replaces a good one.
+ * partial file nor replaces a good one.  See jopan_document_write_full().
  *
  * Returns: %TRUE on success.
  */
+JOPAN_API
 gboolean jopan_document_write (JopanDocument *doc, const char *path, JopanFormat format,
                                double dpi, GError **error);
+
+/**
+ * jopan_document_write_full:
+ * @doc: a laid-out document
+ * @path: (nullable): the output file as for jopan_document_write(), or
+ *   %NULL to write only the report
+ * @format: the output format
+ * @dpi: the PNG resolution, within the limits jopan_document_write() states
+ *   (ignored for other formats)
+ * @report_path: (nullable): where to write jopan_document_report_json()
+ * @error: return location for an error
+ *
+ * Writes the document and its report as one commit: all files go to unique
+ * temporary names and are renamed into place only when all are complete.
+ * No output may be one of the document's inputs (the article, the style
+ * file, a photo) nor another output, whatever the names they are given
+ * (links included): that is a %JOPAN_ERROR_USAGE error and nothing is
+ * written.  Pages `NAME-N.png` that an earlier, longer run left are
+ * removed once the new ones are in place.
+ *
+ * Returns: %TRUE on success.
+ */
+JOPAN_API
+gboolean jopan_document_write_full (JopanDocument *doc, const char *path, JopanFormat format,
+                                    double dpi, const char *report_path, GError **error);
 
 /**
  * jopan_document_get_overset:
@@ -249,6 +426,7 @@ gboolean jopan_document_write (JopanDocument *doc, const char *path, JopanFormat
  *
  * Returns: the lines that did not fit its slot (0 on whole pages).
  */
+JOPAN_API
 guint jopan_document_get_overset (const JopanDocument *doc, guint *characters);
 
 /**
@@ -257,6 +435,7 @@ guint jopan_document_get_overset (const JopanDocument *doc, guint *characters);
  * Returns: how many preflight findings (warnings, missing glyphs, overset,
  * low-resolution photos) the document has, article warnings included.
  */
+JOPAN_API
 guint jopan_document_get_n_findings (const JopanDocument *doc);
 
 /**
@@ -264,10 +443,11 @@ guint jopan_document_get_n_findings (const JopanDocument *doc);
  * @doc: a document
  * @index: below jopan_document_get_n_findings()
  * @kind: (out) (optional): a short kind: "warning", "missing-glyph",
- *   "overset", "low-resolution"
+ *   "overset", "low-resolution", "font" (a family no font has)
  *
  * Returns: (transfer none): the finding's message.
  */
+JOPAN_API
 const char *jopan_document_get_finding (const JopanDocument *doc, guint index,
                                         const char **kind);
 
@@ -276,19 +456,9 @@ const char *jopan_document_get_finding (const JopanDocument *doc, guint index,
  *
  * Returns: (transfer full): the preflight report as JSON text.
  */
+JOPAN_API
 char *jopan_document_report_json (const JopanDocument *doc);
 
-/**
- * jopan_write_file_atomic:
- * @path: the destination
- * @data: the bytes
- * @length: their number
- * @error: return location for an error
- *
- * Returns: %TRUE once @data is in place at @path.
- */
-gboolean jopan_write_file_atomic (const char *path, const char *data, gsize length,
-                                  GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanArticle, jopan_article_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanStyle, jopan_style_free)

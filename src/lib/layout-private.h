@@ -62,6 +62,7 @@ typedef struct {
   int bands;                    /* photo, credit, caption and the air below */
   int natural_frame_bands, natural_bands; /* before any room was short */
   JopanText *credit, *caption;
+  guint credit_lines, caption_lines; /* drawn: what fits under the frame */
 } Photo;
 
 /* A photo in the columns: a hole the flow goes around. */
@@ -93,6 +94,7 @@ typedef struct {
   gboolean slot;
   int slot_columns;
   int depth_lines;              /* a slot's depth in grid lines */
+  gboolean beyond_pages;        /* rows were left unset: they fill max_pages already */
   FitParams fit;
   /* one attempt */
   JopanTypesetter ts;

@@ -7,6 +7,9 @@
 #include <math.h>
 #include <string.h>
 
+/* The lines of the headline a later page repeats at most. */
+#define CONTINUED_LINES 2
+
 /* ---- geometry ---------------------------------------------------------------- */
 
 static double
@@ -75,18 +78,59 @@ set_text (Layout *lo, JopanParaKind kind, const char *text, const GArray *spans,
   return t;
 }
 
-/* Draws all lines of @t from @top downwards at its leading; returns the
- * bottom of the last line's descent. */
+/* Draws the first @count lines of @t from @top downwards at its leading;
+ * returns the bottom of the last line's descent. */
 static double
-draw_text (Layout *lo, JopanPage *page, const JopanText *t, JopanParaKind kind, double x, double top)
+draw_lines (Layout *lo, JopanPage *page, const JopanText *t, guint count, JopanParaKind kind,
+            double x, double top)
 {
   const JopanParaStyle *p = &lo->style.para[kind];
   double baseline = top + ascent_of (p);
 
-  for (guint i = 0; i < t->lines->len; i++, baseline += t->leading)
-    jopan_page_add_line (page, jopan_para_names[kind], &g_array_index (t->lines, JopanLine, i), x,
-                         baseline, p->color);
+  for (guint i = 0; i < count && i < t->lines->len; i++, baseline += t->leading)
+    jopan_page_add_line (page, jopan_para_names[kind], t, i, x, baseline, p->color);
   return baseline - t->leading + descent_of (p);
+}
+
+/* How many lines of @t, its first set from @top, end above @limit. */
+static guint
+lines_fitting (const Layout *lo, const JopanText *t, JopanParaKind kind, double top, double limit)
+{
+  const JopanParaStyle *p = &lo->style.para[kind];
+  double room = limit - top - ascent_of (p) - descent_of (p);
+
+  if (room < -1e-6)
+    return 0;
+  if (t->leading <= 0)
+    return t->lines->len;
+  return (guint) MIN ((double) t->lines->len, floor (room / t->leading + 1e-6) + 1);
+}
+
+/* Counts lines [@from, @to) of @t as overset of @element: they did not
+ * fit where it goes (nothing is dropped silently). */
+static void
+count_overset (Layout *lo, const JopanText *t, guint from, guint to, const char *element)
+{
+  guint chars = 0;
+
+  for (guint i = from; i < to; i++)
+    chars += (guint) g_utf8_strlen (pango_layout_get_text (g_array_index (t->lines, JopanLine, i).layout), -1);
+  jopan_report_add_overset_element (lo->findings, element, to - from, chars);
+  jopan_report_add (lo->findings, "overset", "%s: %s: %u lines (%u characters) do not fit the %s",
+                    lo->article->name, element, to - from, chars, lo->slot ? "slot" : "page");
+}
+
+/* Keeps the first @keep lines of @t where @element goes and counts the
+ * rest as its overset; with @element %NULL the text is shown in full
+ * elsewhere and is not counted.  Returns the lines to draw. */
+static guint
+keep_lines (Layout *lo, const JopanText *t, guint keep, const char *element)
+{
+  if (keep >= t->lines->len)
+    return t->lines->len;
+  if (element)
+    count_overset (lo, t, keep, t->lines->len, element);
+  return keep;
 }
 
 /* ---- the folio ----------------------------------------------------------------- */
@@ -133,14 +177,18 @@ place_folio (Layout *lo, JopanPage *page, int number)
   double bottom;
   JopanParaStyle right = *p;
 
-  bottom = draw_text (lo, page, l, JOPAN_PARA_FOLIO, g->x0, g->y0);
+  /* A folio is one line; what does not fit it is counted once, on page 1. */
+  bottom = draw_lines (lo, page, l, keep_lines (lo, l, 1, number == 1 ? "section" : NULL),
+                       JOPAN_PARA_FOLIO, g->x0, g->y0);
   if (*date)
     {
       /* The same style, right-aligned: typeset once with a copy of it. */
       JopanLine *line;
       r = set_text (lo, JOPAN_PARA_FOLIO, date, NULL, g->width / 2, 0, where);
+      keep_lines (lo, r, 1, number == 1 ? "date" : NULL);
       line = &g_array_index (r->lines, JopanLine, 0);
-      jopan_page_add_line (page, "folio", line, g->x0 + g->width - line->width - line->x,
+      r->para = 1;
+      jopan_page_add_line (page, "folio", r, 0, g->x0 + g->width - line->width - line->x,
                            g->y0 + ascent_of (&right), p->color);
     }
   bottom += 3;
@@ -177,32 +225,83 @@ place_header (Layout *lo, JopanPage *page, int top)
     { JOPAN_PARA_HEADLINE, a->headline },
     { JOPAN_PARA_DECK, a->subheadline },
   };
-  double y = band_y (g, top);
+  double y = band_y (g, top), limit = band_y (g, lo->depth);
 
   for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
     {
       const JopanParaStyle *p = &lo->style.para[parts[i].kind];
+      const char *name = jopan_para_names[parts[i].kind];
       JopanText *t;
+      double from;
+      guint keep;
 
       if (parts[i].text == NULL || *parts[i].text == '\0')
         continue;
       t = set_text (lo, parts[i].kind, parts[i].text, NULL,
-                    span_width (g, span_of (lo, parts[i].kind)), 0, jopan_para_names[parts[i].kind]);
-      y = draw_text (lo, page, t, parts[i].kind, g->x0, y + (y > band_y (g, top) ? p->space_before : 0))
-          + p->space_after;
+                    span_width (g, span_of (lo, parts[i].kind)), 0, name);
+      from = y + (y > band_y (g, top) ? p->space_before : 0);
+      /* A header taller than the story's area keeps what fits in it. */
+      keep = keep_lines (lo, t, lines_fitting (lo, t, parts[i].kind, from, limit), name);
+      if (keep > 0)
+        y = draw_lines (lo, page, t, keep, parts[i].kind, g->x0, from) + p->space_after;
     }
-  return bands_for (g, y - g->y0) + 1;
+  return MIN (bands_for (g, y - g->y0) + 1, lo->depth);
 }
 
 /* ---- photos ------------------------------------------------------------------------ */
 
+/* The points under a photo's frame: credit and caption with their air. */
+static double
+photo_below (const Layout *lo, const Photo *ph)
+{
+  double below = 3;
+
+  if (ph->credit_lines > 0)
+    below += ph->credit_lines * lo->style.para[JOPAN_PARA_CREDIT].leading + 1;
+  return below + ph->caption_lines * lo->style.para[JOPAN_PARA_CAPTION].leading;
+}
+
+/* Sets the photo's credit and caption; if, with the smallest frame, they
+ * would not fit the @room bands the photo may take, the lines that do not
+ * fit are overset of the caption (then the credit). */
+static void
+photo_set_texts (Layout *lo, Photo *ph, double width, int room, const char *where)
+{
+  const int min_frame = ph->index == 0 ? 3 : 4;
+  g_autofree char *credit_name = g_strdup_printf ("%s.credit", where);
+  g_autofree char *caption_name = g_strdup_printf ("%s.caption", where);
+  guint credit_keep, caption_keep;
+
+  if (ph->image->credit && *ph->image->credit)
+    {
+      ph->credit = set_text (lo, JOPAN_PARA_CREDIT, ph->image->credit, NULL, width, 0, where);
+      ph->credit->para = ph->index;
+    }
+  if (ph->image->caption && *ph->image->caption)
+    {
+      ph->caption = set_text (lo, JOPAN_PARA_CAPTION, ph->image->caption, NULL, width, 0, where);
+      ph->caption->para = ph->index;
+    }
+  ph->credit_lines = ph->credit ? ph->credit->lines->len : 0;
+  ph->caption_lines = ph->caption ? ph->caption->lines->len : 0;
+  while (min_frame + bands_for (&lo->grid, photo_below (lo, ph)) + 1 > room
+         && ph->credit_lines + ph->caption_lines > 0)
+    *(ph->caption_lines > 0 ? &ph->caption_lines : &ph->credit_lines) -= 1;
+  credit_keep = ph->credit_lines, caption_keep = ph->caption_lines;
+  if (ph->credit)
+    keep_lines (lo, ph->credit, credit_keep, credit_name);
+  if (ph->caption)
+    keep_lines (lo, ph->caption, caption_keep, caption_name);
+}
+
+/* @max_bands: the tallest frame wanted; @room: the bands the photo with
+ * its credit and caption may take at most. */
 static void
 photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, int max_bands,
-               int index)
+               int room, int index)
 {
   const Grid *g = &lo->grid;
   double width = span_width (g, columns);
-  double below = 3;
   g_autofree char *where = g_strdup_printf ("images[%d]", index);
 
   *ph = (Photo) { .image = image, .index = index, .columns = columns };
@@ -211,19 +310,8 @@ photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, i
   /* Copyfit may take lines from (or give lines to) the lead photo. */
   if (index == 0)
     ph->frame_bands = MAX (3, ph->frame_bands + (int) lo->fit.photo_lines);
-  if (image->credit && *image->credit)
-    {
-      const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_CREDIT];
-      ph->credit = set_text (lo, JOPAN_PARA_CREDIT, image->credit, NULL, width, 0, where);
-      below += ph->credit->lines->len * p->leading + 1;
-    }
-  if (image->caption && *image->caption)
-    {
-      const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_CAPTION];
-      ph->caption = set_text (lo, JOPAN_PARA_CAPTION, image->caption, NULL, width, 0, where);
-      below += ph->caption->lines->len * p->leading;
-    }
-  ph->bands = ph->frame_bands + bands_for (g, below) + 1;
+  photo_set_texts (lo, ph, width, room, where);
+  ph->bands = ph->frame_bands + bands_for (g, photo_below (lo, ph)) + 1;
   ph->natural_frame_bands = ph->frame_bands;
   ph->natural_bands = ph->bands;
   /* Report photos printed below the style's resolution. */
@@ -250,10 +338,10 @@ photo_place (Layout *lo, JopanPage *page, const Photo *ph, int column, int band)
 
   jopan_page_add_image (page, ph->image, x, y, w, h);
   y += h + 2;
-  if (ph->credit)
-    y = draw_text (lo, page, ph->credit, JOPAN_PARA_CREDIT, x, y) + 1;
-  if (ph->caption)
-    draw_text (lo, page, ph->caption, JOPAN_PARA_CAPTION, x, y);
+  if (ph->credit_lines > 0)
+    y = draw_lines (lo, page, ph->credit, ph->credit_lines, JOPAN_PARA_CREDIT, x, y) + 1;
+  if (ph->caption_lines > 0)
+    draw_lines (lo, page, ph->caption, ph->caption_lines, JOPAN_PARA_CAPTION, x, y);
 }
 
 /* ---- rows: the body set at column width ------------------------------------------- */
@@ -289,7 +377,8 @@ add_paragraph_rows (Layout *lo, JopanText *t, JopanParaKind kind, double indent)
     }
 }
 
-/* A block set at its own leading: one row, its last baseline on the grid. */
+/* A block set at its own leading: one row, its last baseline on the grid.
+ * Returns the row, or %NULL if the block was too tall and became a row a line. */
 static Row *
 add_block_row (Layout *lo, JopanText *t, JopanParaKind kind)
 {
@@ -301,6 +390,13 @@ add_block_row (Layout *lo, JopanText *t, JopanParaKind kind)
 
   while ((bands - 1) * g->pitch + g->base_offset - body - ascent_of (p) < p->space_before - 1e-6)
     bands++;
+  if (bands > g->bands / 2)
+    {
+      /* Too tall to move whole (a hostile byline or subhead): it runs
+       * through the columns a line a band, so no column is too short. */
+      add_paragraph_rows (lo, t, kind, 0);
+      return NULL;
+    }
   row = add_row (lo, t, 0, t->lines->len, kind, bands);
   row->offset = (bands - 1) * g->pitch + g->base_offset - body;
   /* At a column's top the space before it is not needed. */
@@ -365,7 +461,7 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
   g_autofree char *where = g_strdup_printf ("body line %u", block->line);
   g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
   g_autofree char *text = NULL;
-  JopanText *t;
+  JopanText *t = NULL;
 
   switch (block->kind)
     {
@@ -390,9 +486,11 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
             g_array_index (spans, JopanSpan, i).start += (guint) strlen (lead);
             g_array_index (spans, JopanSpan, i).end += (guint) strlen (lead);
           }
+        /* A nested item steps in by the hang, down to half the column. */
+        double step = MIN (block->level * body->size, width / 2);
         text = g_strconcat (lead, block->text, NULL);
-        t = set_text (lo, JOPAN_PARA_BODY, text, spans, width, -body->size, where);
-        add_paragraph_rows (lo, t, JOPAN_PARA_BODY, 0);
+        t = set_text (lo, JOPAN_PARA_BODY, text, spans, width - step, -body->size, where);
+        add_paragraph_rows (lo, t, JOPAN_PARA_BODY, step);
         *indent_next = FALSE;
         break;
       }
@@ -404,6 +502,8 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
       *indent_next = TRUE;
       break;
     }
+  if (t)
+    t->para = (int) index;
 }
 
 static void
@@ -411,16 +511,30 @@ build_rows (Layout *lo)
 {
   const JopanArticle *a = lo->article;
   gboolean indent_next = FALSE;
+  gint64 bands = 0;
 
   if (a->byline && *a->byline)
     {
       JopanText *t = set_text (lo, JOPAN_PARA_BYLINE, a->byline, NULL, lo->grid.column_width, 0,
                                "byline");
       Row *row = add_block_row (lo, t, JOPAN_PARA_BYLINE);
-      row->bands += 1; /* a band of air before the text */
+      if (row)
+        row->bands += 1; /* a band of air before the text */
     }
-  for (guint i = 0; i < a->blocks->len; i++)
-    add_block (lo, g_ptr_array_index (a->blocks, i), i, &indent_next);
+  lo->beyond_pages = FALSE;
+  for (guint i = 0, counted = 0; i < a->blocks->len; i++)
+    {
+      /* Rows that would fill every column of every page leave no room for
+       * the rest: stop setting it (a 16 MB body would take gigabytes). */
+      for (; counted < lo->rows->len; counted++)
+        bands += g_array_index (lo->rows, Row, counted).bands;
+      if (!lo->slot && bands > (gint64) lo->max_pages * lo->columns * lo->depth)
+        {
+          lo->beyond_pages = TRUE;
+          return;
+        }
+      add_block (lo, g_ptr_array_index (a->blocks, i), i, &indent_next);
+    }
 }
 
 /* ---- pages -------------------------------------------------------------------------- */
@@ -441,8 +555,8 @@ draw_row (Layout *lo, JopanPage *page, const Row *row, int column, int band)
                            y, 1.5, p->color);
     }
   for (guint i = 0; i < row->count; i++, baseline += row->text->leading)
-    jopan_page_add_line (page, jopan_para_names[row->kind], &g_array_index (row->text->lines, JopanLine, row->first + i),
-                         x, baseline, p->color);
+    jopan_page_add_line (page, jopan_para_names[row->kind], row->text, row->first + i, x, baseline,
+                         p->color);
   if (row->rule_below)
     {
       double y = band_y (g, band + row->bands) - p->space_after;
@@ -522,8 +636,10 @@ lay_out_pages (Layout *lo)
     {
       JopanPage *page = new_page (lo, p + 1);
       int top = place_folio (lo, page, p + 1);
-      draw_text (lo, page, continued_head (lo, p), JOPAN_PARA_KICKER, lo->grid.x0,
-                 band_y (&lo->grid, top));
+      /* The headline in full is on page 1: the continued head keeps the
+       * first lines of it. */
+      draw_lines (lo, page, continued_head (lo, p), CONTINUED_LINES, JOPAN_PARA_KICKER,
+                  lo->grid.x0, band_y (&lo->grid, top));
     }
   if (lo->has_lead)
     photo_place (lo, g_ptr_array_index (lo->pages, 0), &lo->lead, 0, lo->lead_top);
@@ -566,28 +682,35 @@ lay_out_first_page (Layout *lo)
   {
     const JopanParaStyle *k = &lo->style.para[JOPAN_PARA_KICKER];
     JopanText *head = continued_head (lo, 99);
-    double depth = ascent_of (k) + (head->lines->len - 1) * head->leading + descent_of (k);
+    double depth = ascent_of (k) + (MIN (head->lines->len, CONTINUED_LINES) - 1) * head->leading
+                   + descent_of (k);
     lo->continued_top = top + bands_for (g, depth) + 1;
   }
   for (int c = 0; c < lo->columns; c++)
     lo->column_top[c] = body_top;
+  /* The smallest lead: a 3-band frame and a band of air below it. */
+  lo->has_lead = a->images->len > 0 && lo->depth - body_top >= 4;
   for (guint i = 0; i < a->images->len; i++)
     {
       const JopanImageRef *image = g_ptr_array_index (a->images, i);
       int columns = photo_columns (lo, image, i);
       Hole hole = { .page = 0 };
 
-      if (i == 0)
+      if (i == 0 && lo->has_lead)
         {
           /* Placed (and drawn) after the flow, which may give or take a
            * line or two of its frame to balance the columns. */
-          photo_prepare (lo, &lo->lead, image, columns, (lo->depth - body_top) / 2, (int) i);
+          photo_prepare (lo, &lo->lead, image, columns, (lo->depth - body_top) / 2,
+                         lo->depth - body_top, (int) i);
           lo->lead_top = body_top;
           for (int c = 0; c < columns; c++)
             lo->column_top[c] = body_top + lo->lead.bands;
           continue;
         }
-      photo_prepare (lo, &hole.photo, image, columns, lo->depth / 3, (int) i);
+      /* Further photos, and a lead the header left no room for, go where
+       * the flow finds room for them, on a later page if need be. */
+      photo_prepare (lo, &hole.photo, image, columns, lo->depth / 3, lo->depth - lo->continued_top,
+                     (int) i);
       g_array_append_val (lo->holes, hole);
     }
 }
@@ -612,8 +735,20 @@ measure_fit (Layout *lo)
     }
   lo->overset_photos = 0;
   for (guint i = 0; i < lo->holes->len; i++)
-    if (g_array_index (lo->holes, Hole, i).page < 0)
+    {
+      const Photo *ph = &g_array_index (lo->holes, Hole, i).photo;
+      g_autofree char *credit = g_strdup_printf ("images[%d].credit", ph->index);
+      g_autofree char *caption = g_strdup_printf ("images[%d].caption", ph->index);
+
+      if (g_array_index (lo->holes, Hole, i).page >= 0)
+        continue;
+      /* A photo left out takes its credit and caption with it. */
       lo->overset_photos++;
+      if (ph->credit_lines > 0)
+        count_overset (lo, ph->credit, 0, ph->credit_lines, credit);
+      if (ph->caption_lines > 0)
+        count_overset (lo, ph->caption, 0, ph->caption_lines, caption);
+    }
   lo->underset_lines = 0;
   if (lo->slot && lo->n_placed == lo->rows->len)
     {
@@ -679,8 +814,9 @@ jopan_layout_attempt (Layout *lo, GError **error)
 
   lay_out_first_page (lo);
   build_rows (lo);
-  jopan_flow_fit (lo);
-  if (!lo->slot && lo->n_placed < lo->rows->len)
+  if (!lo->beyond_pages)
+    jopan_flow_fit (lo);
+  if (!lo->slot && (lo->beyond_pages || lo->n_placed < lo->rows->len))
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: the story needs more than %d pages",
                        lo->article->name, MAX_PAGES);

@@ -3,11 +3,25 @@
  * The paragraph is shaped once, unbroken, by Pango/HarfBuzz; Pango's
  * Unicode line-break opportunities are then narrowed by the Korean rules of
  * klreq (no closing mark at a line's start, no opening one at its end,
- * numbers kept with their units, …… and —— unsplit, the Korean break mode)
+ * numbers kept with their units and signs, though a word space between two
+ * numbers is a break, …… and —— unsplit, the Korean break mode)
  * and chosen either greedily or by total fit (Knuth and Plass): the breaks
  * that minimise the sum over lines of (badness + penalty)², with word
  * spaces (and, in Korean, the gaps between syllables) that stretch and
  * shrink, penalties for hyphens, and at most two hyphenated lines in a row.
+ *
+ * A stretch of text with no allowed break that is wider than the line (a
+ * URL, a hash, a long compound, a long Korean word in keep-all) may break
+ * at any grapheme boundary inside it: greedily, each line as full as it
+ * goes, at the most readable break near its end (after / . - _, between
+ * syllables or letters, beside a digit, else anywhere).  Such a line, and
+ * one ending inside a URL, is set flush, never justified or letter-spaced,
+ * so no line is ever wider than its measure unless one character is.
+ *
+ * Total fit keeps 12 nodes per break opportunity; a paragraph with more
+ * than MAX_OPTIMAL_CANDIDATES opportunities (about 600 KB of English) is
+ * set by first fit instead, which needs no memory beyond its lines: such a
+ * paragraph is never read for its spacing, and nothing of it is lost.
  */
 #include "jopan-private.h"
 
@@ -18,13 +32,24 @@
 #define INFEASIBLE 1e30
 #define MAX_HYPHEN_RUN 2
 #define N_FITNESS 4
+#define MAX_OPTIMAL_CANDIDATES 100000
+/* How far a flush line may fall short before it costs like a loose line
+ * at full stretch, as a share of the measure. */
+#define FLUSH_SLACK 0.1
+/* A line broken inside a string may come out wider when shaped alone (a
+ * kerning pair at its end falls away): it keeps this share of a word space
+ * free. */
+#define STRING_MARGIN 0.5
 
 typedef enum {
   BREAK_SPACE,       /* after a word space */
   BREAK_PLAIN,       /* no space: after a dash or slash, or before a CJK character */
   BREAK_HYPHEN,      /* at a soft hyphen: a hyphen is drawn */
   BREAK_INNER,       /* between two Hangul syllables of one word */
-  BREAK_EMERGENCY,   /* anywhere else a word too long for the line must break */
+  BREAK_SOFT_EMERGENCY, /* inside a string wider than the line: after / . - _ and the like */
+  BREAK_EMERGENCY,   /* inside such a string where the klreq rules allow */
+  BREAK_NUMBER,      /* inside such a string beside a digit */
+  BREAK_FORCED,      /* inside such a string before a closing mark, say */
   BREAK_END,
 } BreakKind;
 
@@ -32,6 +57,8 @@ typedef struct {
   int at;            /* the next line starts at this character */
   int end;           /* the line before it ends here (trailing spaces dropped) */
   BreakKind kind;
+  gboolean in_string;/* inside a string wider than the line */
+  gboolean in_url;   /* inside a URL, an address or a path */
 } Candidate;
 
 /* Per character boundary k (0..n): prefix counts and positions. */
@@ -96,19 +123,57 @@ is_digit (gunichar c)
   return c >= '0' && c <= '9';
 }
 
-/* Breaks the rules forbid in every mode, between characters @a and @b. */
+/* Breaks the marks rules forbid, between characters @a and @b. */
 static gboolean
-forbidden (gunichar a, gunichar b)
+forbidden_by_marks (gunichar a, gunichar b)
 {
-  if (no_line_start (b) || no_line_end (a))
-    return TRUE;
-  /* A number stays with its unit, its sign and its digits: 2.7㎞, 45%, 1만3221명. */
-  if ((is_digit (a) && !g_unichar_isspace (b)) || (is_digit (b) && !g_unichar_isspace (a)))
-    return TRUE;
   /* …… and —— are one mark each. */
-  if (a == b && (a == 0x2026 || a == 0x2014))
-    return TRUE;
+  return no_line_start (b) || no_line_end (a) || (a == b && (a == 0x2026 || a == 0x2014));
+}
+
+/* A number stays with its unit, its sign and its digits: 2.7㎞, 45%,
+ * 1만3221명.  A word space beside a number is an ordinary break (1 2 3,
+ * page 12); a sign after a space (3 %) is kept by no_line_start. */
+static gboolean
+forbidden_by_number (gunichar a, gunichar b, gboolean spaced)
+{
+  return !spaced && (is_digit (a) || is_digit (b));
+}
+
+/* Is the word at character @k a unit of measure (600 m, 1.5 MWh, 20 °C)?
+ * A number keeps it across a word space. */
+static gboolean
+unit_at (const Paragraph *p, int k)
+{
+  static const char *const units[] = {
+    "m", "km", "cm", "mm", "m²", "km²", "ha", "g", "kg", "mg", "t", "l", "ml", "h", "min", "s",
+    "W", "kW", "MW", "GW", "Wh", "kWh", "MWh", "GWh", "V", "kV", "A", "Hz", "kHz", "MHz", "GHz",
+    "°C", "°F", "dB", "kB", "MB", "GB", "TB", "pt", "px", "mph", "€", "£", "$", "¥", "₩", "원",
+  };
+  int end = k;
+  char word[16] = "";
+
+  while (end < p->n && !g_unichar_isspace (p->chars[end]) && !g_unichar_ispunct (p->chars[end])
+         && p->chars[end] != 0x00B0)
+    end++;
+  if (end < p->n && p->chars[end] == 0x00B0)
+    end += 2; /* °C */
+  end = MIN (end, p->n);
+  if (end == k || p->offset[end] - p->offset[k] >= (int) sizeof word)
+    return FALSE;
+  memcpy (word, p->text + p->offset[k], (gsize) (p->offset[end] - p->offset[k]));
+  for (gsize i = 0; i < G_N_ELEMENTS (units); i++)
+    if (strcmp (word, units[i]) == 0)
+      return TRUE;
   return FALSE;
+}
+
+/* Breaks the rules forbid in every mode, between characters @a and @b,
+ * with word spaces between them if @spaced. */
+static gboolean
+forbidden (gunichar a, gunichar b, gboolean spaced)
+{
+  return forbidden_by_marks (a, b) || forbidden_by_number (a, b, spaced);
 }
 
 /* ---- the paragraph ---------------------------------------------------------- */
@@ -207,17 +272,12 @@ paragraph_clear (Paragraph *p)
   g_array_unref (p->candidates);
 }
 
-/* The break opportunities, Pango's narrowed by the rules; with @emergency,
- * also inside words, so that a word wider than the line can break. */
-static void
-find_candidates (Paragraph *p, PangoLayout *layout, const JopanBreakParams *bp, gboolean emergency)
+/* Marks the characters hyphenation points (byte offsets) precede. */
+static gboolean *
+hyphen_marks (const Paragraph *p, const JopanBreakParams *bp)
 {
-  int n_attrs;
-  const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly (layout, &n_attrs);
-  JopanKoreanBreak mode = bp->korean_break;
-  g_autofree gboolean *hyphen = g_new0 (gboolean, p->n + 1);
+  gboolean *hyphen = g_new0 (gboolean, p->n + 1);
 
-  /* Hyphenation points are byte offsets: mark the characters they precede. */
   for (guint i = 0, k = 0; bp->hyphen_points && i < bp->hyphen_points->len; i++)
     {
       guint at = g_array_index (bp->hyphen_points, guint, i);
@@ -226,9 +286,16 @@ find_candidates (Paragraph *p, PangoLayout *layout, const JopanBreakParams *bp, 
       if ((int) k < p->n && (guint) p->offset[k] == at)
         hyphen[k] = TRUE;
     }
-  /* Which characters belong to a word (a run between spaces) with Hangul:
-   * a break there, not at a space, is a break inside a Korean word. */
-  g_autofree gboolean *korean_word = g_new0 (gboolean, p->n + 1);
+  return hyphen;
+}
+
+/* Which characters belong to a word (a run between spaces) with Hangul: a
+ * break there, not at a space, is a break inside a Korean word. */
+static gboolean *
+korean_words (const Paragraph *p)
+{
+  gboolean *korean_word = g_new0 (gboolean, p->n + 1);
+
   for (int k = 0; k < p->n; k++)
     {
       int end = k;
@@ -239,45 +306,98 @@ find_candidates (Paragraph *p, PangoLayout *layout, const JopanBreakParams *bp, 
         korean_word[i] = hangul;
       k = end;
     }
+  return korean_word;
+}
+
+static gboolean
+has_at (const gunichar *chars, int from, int to, const char *ascii)
+{
+  int n = (int) strlen (ascii);
+
+  for (int k = from; k + n <= to; k++)
+    {
+      int i = 0;
+      while (i < n && chars[k + i] == (gunichar) ascii[i])
+        i++;
+      if (i == n)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Which characters belong to a URL, an e-mail address or a path (a run
+ * between spaces with :// or www. or @ or /): a line that ends inside one
+ * is set flush, as a piece of a string. */
+static gboolean *
+url_words (const Paragraph *p)
+{
+  gboolean *url = g_new0 (gboolean, p->n + 1);
+
+  for (int k = 0; k < p->n; k++)
+    {
+      int end = k;
+      while (end < p->n && !g_unichar_isspace (p->chars[end]))
+        end++;
+      if (has_at (p->chars, k, end, "://") || has_at (p->chars, k, end, "www.")
+          || has_at (p->chars, k, end, "@") || has_at (p->chars, k, end, "/"))
+        for (int i = k; i < end; i++)
+          url[i] = TRUE;
+      k = end;
+    }
+  return url;
+}
+
+/* A break before character @k: the line before it ends at the last
+ * character that is not a space. */
+static Candidate
+candidate_at (const Paragraph *p, int k, BreakKind kind)
+{
+  Candidate c = { k, k, kind, FALSE, FALSE };
+
+  while (c.end > 0 && g_unichar_isspace (p->chars[c.end - 1]))
+    c.end--;
+  return c;
+}
+
+/* The ordinary break opportunities: Pango's, narrowed by the rules and the
+ * Korean break mode. */
+static void
+find_candidates (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const JopanBreakParams *bp)
+{
+  JopanKoreanBreak mode = bp->korean_break;
+  g_autofree gboolean *hyphen = hyphen_marks (p, bp);
+  g_autofree gboolean *korean_word = korean_words (p);
+  g_autofree gboolean *url = url_words (p);
+
   g_array_set_size (p->candidates, 0);
   for (int k = 1; k < p->n && k < n_attrs; k++)
     {
       gunichar a = p->chars[k - 1], b = p->chars[k];
-      Candidate c = { k, k, BREAK_PLAIN };
-      int last = k - 1;
+      Candidate c = candidate_at (p, k, BREAK_PLAIN);
 
-      while (last > 0 && g_unichar_isspace (p->chars[last]))
-        last--;
-      if (g_unichar_isspace (b) || forbidden (p->chars[last], b))
+      if (g_unichar_isspace (b) || c.end == 0 || forbidden (p->chars[c.end - 1], b, c.end < k))
         continue;
+      if (c.end < k && is_digit (p->chars[c.end - 1]) && unit_at (p, k))
+        continue; /* 600 m, 1.5 MWh */
+      if (g_unichar_isspace (a) && !attrs[k].is_line_break)
+        continue; /* a space Pango keeps closed (before a closing mark, say) */
       if (g_unichar_isspace (a))
-        {
-          c.kind = BREAK_SPACE;
-          c.end = last + 1;
-        }
+        c.kind = BREAK_SPACE;
       else if (hyphen[k] || a == SOFT_HYPHEN)
         c.kind = BREAK_HYPHEN;
       else if (!attrs[k].is_line_break && !(is_hangul (a) && is_hangul (b)))
-        c.kind = BREAK_EMERGENCY;
+        continue; /* inside a word: only where the word is wider than the line */
+      else if (korean_word[k] && mode == JOPAN_KOREAN_BREAK_KEEP_ALL)
+        continue;
       else if (korean_word[k])
-        c.kind = mode == JOPAN_KOREAN_BREAK_KEEP_ALL ? BREAK_EMERGENCY : BREAK_INNER;
-      if (c.kind == BREAK_EMERGENCY && !emergency)
-        continue;
-      if (c.kind == BREAK_SPACE && !attrs[k].is_line_break)
-        continue;
+        c.kind = BREAK_INNER;
+      c.in_url = c.kind != BREAK_SPACE && url[k];
       g_array_append_val (p->candidates, c);
     }
-  g_array_append_val (p->candidates, ((Candidate) { p->n, p->n, BREAK_END }));
-
+  g_array_append_val (p->candidates, ((Candidate) { p->n, p->n, BREAK_END, FALSE, FALSE }));
 }
 
-/* ---- one line from candidate i to candidate j -------------------------------- */
-
-typedef struct {
-  double ratio;           /* adjustment: > 0 stretch, < 0 shrink */
-  double badness;
-} Fit;
-
+/* The first character of the line after break @from (NULL: the paragraph's start). */
 static int
 line_start (const Paragraph *p, const Candidate *from)
 {
@@ -288,10 +408,104 @@ line_start (const Paragraph *p, const Candidate *from)
   return s;
 }
 
+/* After these a URL, a path or an identifier breaks most readably. */
+static gboolean
+soft_break_after (gunichar c)
+{
+  return c == '/' || c == '.' || c == '-' || c == '_' || c == '?' || c == '&' || c == '=' || c == '#'
+         || c == ',' || c == ';' || c == ':' || c == '~' || c == '+' || c == '@' || c == '|'
+         || c == 0x2010 || c == 0x2013;
+}
+
+/* Adds breaks at every grapheme boundary of [@from, @to), no klreq rule
+ * excepted: the text there has no other way onto the page.  Between two
+ * Hangul syllables it is a break inside a Korean word (keep-all gives way
+ * to syllable breaking in a word wider than the line); elsewhere the kind
+ * ranks how readable the break is. */
+static void
+add_emergency (const Paragraph *p, const PangoLogAttr *attrs, int n_attrs, int from, int to,
+               GArray *out)
+{
+  for (int k = from + 1; k < to && k < n_attrs; k++)
+    {
+      gunichar a = p->chars[k - 1];
+      Candidate c;
+
+      if (!attrs[k].is_cursor_position || g_unichar_isspace (p->chars[k]))
+        continue;
+      c = candidate_at (p, k, BREAK_EMERGENCY);
+      c.in_string = TRUE;
+      if (c.end == 0 || forbidden_by_marks (p->chars[c.end - 1], p->chars[k]))
+        c.kind = BREAK_FORCED;
+      else if (forbidden_by_number (p->chars[c.end - 1], p->chars[k], c.end < k))
+        c.kind = BREAK_NUMBER;
+      else if (is_hangul (a) && is_hangul (p->chars[k]))
+        c.kind = BREAK_INNER;
+      else if (soft_break_after (a))
+        c.kind = BREAK_SOFT_EMERGENCY;
+      if (c.end > from)
+        g_array_append_val (out, c);
+    }
+}
+
+/* Lets every stretch between two ordinary breaks that is wider than the
+ * narrowest line break inside (a URL, a hash, a long compound or a long
+ * Korean word in keep-all); elsewhere words stay whole. */
+static void
+add_emergency_breaks (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, double narrowest)
+{
+  GArray *all = g_array_sized_new (FALSE, FALSE, sizeof (Candidate), p->candidates->len);
+
+  for (guint i = 0; i < p->candidates->len; i++)
+    {
+      const Candidate *to = &g_array_index (p->candidates, Candidate, i);
+      int start = line_start (p, i > 0 ? &g_array_index (p->candidates, Candidate, i - 1) : NULL);
+
+      if (p->x[to->end] - p->x[start] > narrowest)
+        add_emergency (p, attrs, n_attrs, start, to->end, all);
+      g_array_append_val (all, *to);
+    }
+  g_array_unref (p->candidates);
+  p->candidates = all;
+}
+
+/* ---- one line from candidate i to candidate j -------------------------------- */
+
+typedef struct {
+  double ratio;           /* adjustment: > 0 stretch, < 0 shrink */
+  double badness;
+} Fit;
+
+static gboolean
+is_emergency (BreakKind kind)
+{
+  return kind == BREAK_SOFT_EMERGENCY || kind == BREAK_EMERGENCY || kind == BREAK_NUMBER
+         || kind == BREAK_FORCED;
+}
+
+static gboolean
+ends_in_string (const Candidate *c)
+{
+  return is_emergency (c->kind) || c->in_url;
+}
+
+/* A line broken inside a string wider than the line or inside a URL, or a
+ * piece of one alone on its line, is set flush: never justified nor
+ * letter-spaced. */
+static gboolean
+is_flush (const Paragraph *p, const Candidate *from, int start, const Candidate *to)
+{
+  return ends_in_string (to)
+         || (from && ends_in_string (from) && p->spaces[to->end] == p->spaces[start]);
+}
+
+/* How line @from → @to fits @width.  A flush line cannot shrink; its
+ * shortfall costs as a stretch would, over a share of the measure. */
 static Fit
-fit_line (const Paragraph *p, const JopanBreakParams *bp, int start, const Candidate *to,
+fit_line (const Paragraph *p, const JopanBreakParams *bp, const Candidate *from, const Candidate *to,
           double width)
 {
+  int start = line_start (p, from);
   double natural = p->x[to->end] - p->x[start] + (to->kind == BREAK_HYPHEN ? bp->hyphen_width : 0);
   int spaces = p->spaces[to->end] - p->spaces[start];
   int gaps = p->gaps[to->end] - p->gaps[start];
@@ -301,6 +515,15 @@ fit_line (const Paragraph *p, const JopanBreakParams *bp, int start, const Candi
 
   if (to->kind == BREAK_END && natural <= width)
     return f; /* the last line is set at its natural width */
+  if (is_flush (p, from, start, to))
+    {
+      width -= STRING_MARGIN * bp->space_width;
+      if (natural > width)
+        f.ratio = -INFEASIBLE;
+      else
+        f.badness = 100 * pow ((width - natural) / (FLUSH_SLACK * width), 3);
+      return f;
+    }
   if (natural > width)
     f.ratio = shrink > 0 ? (width - natural) / shrink : -INFEASIBLE;
   else
@@ -326,8 +549,14 @@ penalty_of (const JopanBreakParams *bp, BreakKind kind)
       return bp->hyphen_penalty;
     case BREAK_INNER:
       return bp->inner_penalty;
+    case BREAK_FORCED:
+      return 1000;
+    case BREAK_NUMBER:
+      return 500;
     case BREAK_EMERGENCY:
-      return 5000;
+      return 200;
+    case BREAK_SOFT_EMERGENCY:
+      return 50;
     case BREAK_PLAIN:
       return 10;
     default:
@@ -342,9 +571,33 @@ last_line_too_short (const Paragraph *p, int start)
 {
   int letters = 0;
 
-  for (int k = start; k < p->n; k++)
+  for (int k = start; k < p->n && letters < 2; k++)
     letters += g_unichar_isalnum (p->chars[k]) || is_hangul (p->chars[k]);
   return start > 0 && letters < 2;
+}
+
+static const Candidate *
+candidate (const Paragraph *p, int i)
+{
+  return i > 0 ? &g_array_index (p->candidates, Candidate, i - 1) : NULL;
+}
+
+/* The line from break @i to break @j (0: the paragraph's start). */
+static JopanBreakLine
+make_line (const Paragraph *p, int i, int j, double ratio)
+{
+  const Candidate *from = candidate (p, i), *to = candidate (p, j);
+  int start = line_start (p, from);
+  JopanBreakLine line = { 0 };
+
+  line.start = (guint) p->offset[start];
+  line.end = (guint) p->offset[to->end];
+  line.hyphen = to->kind == BREAK_HYPHEN;
+  line.inner = to->kind == BREAK_INNER || is_emergency (to->kind);
+  line.flush = is_flush (p, from, start, to);
+  line.last = to->kind == BREAK_END;
+  line.ratio = ratio;
+  return line;
 }
 
 /* ---- total fit ------------------------------------------------------------------- */
@@ -357,30 +610,22 @@ typedef struct {
 
 /* State index: candidate c (0 is the paragraph's start), hyphen run h, fitness f. */
 #define STATE(c, h, f) (((c) * (MAX_HYPHEN_RUN + 1) + (h)) * N_FITNESS + (f))
+#define CANDIDATE_OF(state) ((state) / ((MAX_HYPHEN_RUN + 1) * N_FITNESS))
 
+/* The lines from the paragraph's start to @state, walked back along the
+ * best path (iteratively: a paragraph may have a hundred thousand lines). */
 static GArray *
-trace (const Paragraph *p, const Node *nodes, int state, GArray *lines)
+trace (const Paragraph *p, const Node *nodes, int state)
 {
-  int c = state / ((MAX_HYPHEN_RUN + 1) * N_FITNESS);
+  GArray *lines = g_array_new (FALSE, FALSE, sizeof (JopanBreakLine));
+  guint n = 0;
 
-  if (c == 0)
-    return lines; /* the paragraph's start */
-  trace (p, nodes, nodes[state].previous, lines);
-  {
-    const Candidate *to = &g_array_index (p->candidates, Candidate, c - 1);
-    int from_state = nodes[state].previous;
-    int from = from_state >= 0 ? from_state / ((MAX_HYPHEN_RUN + 1) * N_FITNESS) : 0;
-    JopanBreakLine line = { 0 };
-    int s = line_start (p, from > 0 ? &g_array_index (p->candidates, Candidate, from - 1) : NULL);
-
-    line.start = (guint) p->offset[s];
-    line.end = (guint) p->offset[to->end];
-    line.hyphen = to->kind == BREAK_HYPHEN;
-    line.inner = to->kind == BREAK_INNER || to->kind == BREAK_EMERGENCY;
-    line.last = to->kind == BREAK_END;
-    line.ratio = nodes[state].ratio;
-    g_array_append_val (lines, line);
-  }
+  for (int s = state; CANDIDATE_OF (s) > 0; s = nodes[s].previous)
+    n++;
+  g_array_set_size (lines, n);
+  for (int s = state; CANDIDATE_OF (s) > 0; s = nodes[s].previous)
+    g_array_index (lines, JopanBreakLine, --n)
+      = make_line (p, CANDIDATE_OF (nodes[s].previous), CANDIDATE_OF (s), nodes[s].ratio);
   return lines;
 }
 
@@ -392,25 +637,120 @@ width_of_line (const JopanBreakParams *bp, gboolean first)
   return bp->width + MIN (bp->indent, 0);
 }
 
+/* Relaxes every state at break @j from the states at break @i. */
+static void
+relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, int i, int j, const Fit *fit)
+{
+  const Candidate *to = candidate (p, j);
+  double penalty = penalty_of (bp, to->kind);
+  int fitness = fitness_of (fit->ratio);
+
+  for (int h = 0; h <= MAX_HYPHEN_RUN; h++)
+    for (int f = 0; f < N_FITNESS; f++)
+      {
+        const Node *from_node = &nodes[STATE (i, h, f)];
+        int run = to->kind == BREAK_HYPHEN ? h + 1 : 0;
+        double d;
+
+        if (from_node->demerits >= INFEASIBLE || run > MAX_HYPHEN_RUN)
+          continue;
+        d = pow (bp->line_penalty + fit->badness, 2) + penalty * penalty;
+        if (run == 2)
+          d += bp->double_hyphen_demerits;
+        if (abs (fitness - f) > 1 && i > 0)
+          d += bp->fitness_demerits;
+        d += from_node->demerits;
+        if (d < nodes[STATE (j, run, fitness)].demerits)
+          nodes[STATE (j, run, fitness)] = (Node) { d, STATE (i, h, f), fit->ratio };
+      }
+}
+
+/* Inside a long string a line ends at the first kind of break in this
+ * list that fills enough of the line (the last such break): after a slash,
+ * say, if that fills three quarters; between two syllables if half; ...;
+ * else at the last break that fits.  Letters part late, since a number
+ * rule broken in a code (a hash) harms no one. */
+static const struct {
+  BreakKind kind;
+  double fill;
+} string_break_order[] = {
+  { BREAK_SOFT_EMERGENCY, 0.75 },
+  { BREAK_INNER, 0.5 },
+  { BREAK_EMERGENCY, 0.85 },
+  { BREAK_NUMBER, 0.5 },
+  { BREAK_EMERGENCY, 0.5 },
+};
+
+/* Where a line from break @i ends inside a long string, if the last break
+ * that fits is inside one; -1 if the line need not end inside a string.
+ * A string is broken greedily, as a reader expects, never with its pieces
+ * evened out. */
+static int
+string_end (const Paragraph *p, const JopanBreakParams *bp, int i)
+{
+  int start = line_start (p, candidate (p, i)), last = -1;
+  double width = width_of_line (bp, i == 0) - STRING_MARGIN * bp->space_width;
+  int best[G_N_ELEMENTS (string_break_order)];
+
+  for (gsize r = 0; r < G_N_ELEMENTS (best); r++)
+    best[r] = -1;
+  for (int j = i + 1; j <= (int) p->candidates->len; j++)
+    {
+      const Candidate *to = candidate (p, j);
+      double natural = p->x[to->end] - p->x[start] + (to->kind == BREAK_HYPHEN ? bp->hyphen_width : 0);
+
+      if (natural > width && to->kind == BREAK_HYPHEN)
+        continue;
+      if (natural > width)
+        break;
+      last = j;
+      for (gsize r = 0; r < G_N_ELEMENTS (best); r++)
+        if (to->in_string && to->kind == string_break_order[r].kind
+            && natural >= string_break_order[r].fill * width)
+          best[r] = j;
+    }
+  if (last < 0 || !candidate (p, last)->in_string)
+    return -1;
+  for (gsize r = 0; r < G_N_ELEMENTS (best); r++)
+    if (best[r] > 0)
+      return best[r];
+  return last;
+}
+
+static gboolean
+has_strings (const Paragraph *p)
+{
+  for (guint i = 0; i < p->candidates->len; i++)
+    if (g_array_index (p->candidates, Candidate, i).in_string)
+      return TRUE;
+  return FALSE;
+}
+
 static GArray *
 total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
 {
   int n_cand = (int) p->candidates->len, n_states = STATE (n_cand + 1, 0, 0);
   g_autofree Node *nodes = g_new (Node, n_states);
+  g_autofree int *string_ends = NULL;
   int best = -1, first_active = 0;
+
+  if (has_strings (p))
+    {
+      string_ends = g_new (int, n_cand + 1);
+      for (int i = 0; i <= n_cand; i++)
+        string_ends[i] = string_end (p, bp, i);
+    }
 
   for (int i = 0; i < n_states; i++)
     nodes[i] = (Node) { INFEASIBLE, -1, 0 };
   nodes[STATE (0, 0, 1)].demerits = 0;
   for (int j = 1; j <= n_cand; j++)
     {
-      const Candidate *to = &g_array_index (p->candidates, Candidate, j - 1);
+      const Candidate *to = candidate (p, j);
       for (int i = first_active; i < j; i++)
         {
-          const Candidate *from = i > 0 ? &g_array_index (p->candidates, Candidate, i - 1) : NULL;
-          int start = line_start (p, from);
-          Fit fit = fit_line (p, bp, start, to, width_of_line (bp, i == 0));
-          double penalty = penalty_of (bp, to->kind);
+          const Candidate *from = candidate (p, i);
+          Fit fit = fit_line (p, bp, from, to, width_of_line (bp, i == 0));
 
           if (fit.ratio < -1)
             {
@@ -419,27 +759,10 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
                 first_active++;
               continue;
             }
-          if (fit.ratio > max_ratio || (to->kind == BREAK_END && last_line_too_short (p, start)))
+          if (fit.ratio > max_ratio || (to->in_string && j != string_ends[i])
+              || (to->kind == BREAK_END && last_line_too_short (p, line_start (p, from))))
             continue;
-          for (int h = 0; h <= MAX_HYPHEN_RUN; h++)
-            for (int f = 0; f < N_FITNESS; f++)
-              {
-                const Node *from_node = &nodes[STATE (i, h, f)];
-                int run = to->kind == BREAK_HYPHEN ? h + 1 : 0;
-                int fitness = fitness_of (fit.ratio);
-                double d;
-
-                if (from_node->demerits >= INFEASIBLE || run > MAX_HYPHEN_RUN)
-                  continue;
-                d = pow (bp->line_penalty + fit.badness, 2) + penalty * penalty;
-                if (run == 2)
-                  d += bp->double_hyphen_demerits;
-                if (abs (fitness - f) > 1 && i > 0)
-                  d += bp->fitness_demerits;
-                d += from_node->demerits;
-                if (d < nodes[STATE (j, run, fitness)].demerits)
-                  nodes[STATE (j, run, fitness)] = (Node) { d, STATE (i, h, f), fit.ratio };
-              }
+          relax (p, bp, nodes, i, j, &fit);
         }
     }
   for (int h = 0; h <= MAX_HYPHEN_RUN; h++)
@@ -449,10 +772,36 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
         best = STATE (n_cand, h, f);
   if (best < 0)
     return NULL;
-  return trace (p, nodes, best, g_array_new (FALSE, FALSE, sizeof (JopanBreakLine)));
+  return trace (p, nodes, best);
 }
 
 /* ---- first fit -------------------------------------------------------------------- */
+
+/* The break first fit takes for the line from break @from: the last that
+ * fits, or where a long string should break.  -1 if nothing fits. */
+static int
+first_fit_pick (const Paragraph *p, const JopanBreakParams *bp, int from, int run)
+{
+  const Candidate *prev = candidate (p, from);
+  int start = line_start (p, prev), pick = -1;
+  double width = width_of_line (bp, from == 0);
+
+  for (int j = from + 1; j <= (int) p->candidates->len; j++)
+    {
+      const Candidate *to = candidate (p, j);
+      Fit fit = fit_line (p, bp, prev, to, width);
+      if (fit.ratio < 0 && !(to->kind == BREAK_END && fit.ratio == 0))
+        break;
+      if (to->kind == BREAK_HYPHEN && run >= MAX_HYPHEN_RUN)
+        continue;
+      if (to->kind == BREAK_END && last_line_too_short (p, start) && pick > 0)
+        break;
+      pick = j;
+    }
+  if (pick > 0 && candidate (p, pick)->in_string && string_end (p, bp, from) > 0)
+    return string_end (p, bp, from);
+  return pick;
+}
 
 /* Each line takes as much as fits at natural spacing; as in a browser, but
  * under the same rules (and hyphen limit) as total fit. */
@@ -462,37 +811,17 @@ first_fit (const Paragraph *p, const JopanBreakParams *bp)
   GArray *lines = g_array_new (FALSE, FALSE, sizeof (JopanBreakLine));
   int from = 0, run = 0;
 
-  while (from < (int) p->candidates->len + 1)
+  while (from < (int) p->candidates->len)
     {
-      const Candidate *prev = from > 0 ? &g_array_index (p->candidates, Candidate, from - 1) : NULL;
-      int start = line_start (p, prev), pick = -1;
-      double width = width_of_line (bp, from == 0);
-      JopanBreakLine line = { 0 };
+      int pick = first_fit_pick (p, bp, from, run);
+      JopanBreakLine line;
 
-      for (int j = from + 1; j <= (int) p->candidates->len; j++)
-        {
-          const Candidate *to = &g_array_index (p->candidates, Candidate, j - 1);
-          Fit fit = fit_line (p, bp, start, to, width);
-          if (fit.ratio < 0 && !(to->kind == BREAK_END && fit.ratio == 0))
-            break;
-          if (to->kind == BREAK_HYPHEN && run >= MAX_HYPHEN_RUN)
-            continue;
-          if (to->kind == BREAK_END && last_line_too_short (p, start) && pick > 0)
-            break;
-          pick = j;
-        }
       if (pick < 0)
         pick = from + 1; /* nothing fits: the shortest line, overfull */
-      {
-        const Candidate *to = &g_array_index (p->candidates, Candidate, pick - 1);
-        line.start = (guint) p->offset[start];
-        line.end = (guint) p->offset[to->end];
-        line.hyphen = to->kind == BREAK_HYPHEN;
-        line.inner = to->kind == BREAK_INNER || to->kind == BREAK_EMERGENCY;
-        line.last = to->kind == BREAK_END;
-        line.ratio = fit_line (p, bp, start, to, width).ratio;
-        run = line.hyphen ? run + 1 : 0;
-      }
+      line = make_line (p, from, pick,
+                        fit_line (p, bp, candidate (p, from), candidate (p, pick),
+                                  width_of_line (bp, from == 0)).ratio);
+      run = line.hyphen ? run + 1 : 0;
       g_array_append_val (lines, line);
       if (line.last)
         break;
@@ -506,32 +835,19 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
 {
   Paragraph p = { 0 };
   GArray *lines = NULL;
+  int n_attrs;
+  const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly (unbroken, &n_attrs);
 
   paragraph_init (&p, unbroken, bp->korean_text);
-  if (!bp->optimal)
-    {
-      find_candidates (&p, unbroken, bp, FALSE);
-      lines = first_fit (&p, bp);
-      if (lines->len && g_array_index (lines, JopanBreakLine, 0).ratio < -1)
-        {
-          /* A word wider than the line: let it break inside. */
-          g_array_unref (lines);
-          find_candidates (&p, unbroken, bp, TRUE);
-          lines = first_fit (&p, bp);
-        }
-      paragraph_clear (&p);
-      return lines;
-    }
+  find_candidates (&p, attrs, n_attrs, bp);
+  add_emergency_breaks (&p, attrs, n_attrs, MIN (width_of_line (bp, TRUE), width_of_line (bp, FALSE)));
   /* Tolerances widen until the paragraph can be set: loose lines first,
-   * then any stretch, then breaks inside words that are too long. */
-  find_candidates (&p, unbroken, bp, FALSE);
-  lines = total_fit (&p, bp, bp->tolerance);
-  if (lines == NULL)
-    lines = total_fit (&p, bp, INFEASIBLE);
-  if (lines == NULL)
+   * then any stretch.  Only a character wider than the line defeats both. */
+  if (bp->optimal && p.candidates->len <= MAX_OPTIMAL_CANDIDATES)
     {
-      find_candidates (&p, unbroken, bp, TRUE);
-      lines = total_fit (&p, bp, INFEASIBLE);
+      lines = total_fit (&p, bp, bp->tolerance);
+      if (lines == NULL)
+        lines = total_fit (&p, bp, INFEASIBLE);
     }
   if (lines == NULL)
     lines = first_fit (&p, bp);

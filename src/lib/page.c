@@ -37,9 +37,10 @@ add_box (JopanPage *page, JopanBoxKind kind, const char *role, const double colo
 }
 
 void
-jopan_page_add_line (JopanPage *page, const char *role, const JopanLine *line, double x,
-                     double baseline, const double color[3])
+jopan_page_add_line (JopanPage *page, const char *role, const JopanText *text, guint index,
+                     double x, double baseline, const double color[3])
 {
+  const JopanLine *line = &g_array_index (text->lines, JopanLine, index);
   JopanBox *box = add_box (page, JOPAN_BOX_TEXT, role, color);
 
   box->layout = g_object_ref (line->layout);
@@ -47,6 +48,11 @@ jopan_page_add_line (JopanPage *page, const char *role, const JopanLine *line, d
   box->x = x + line->x;
   box->y = baseline;
   box->w = line->width;
+  box->measure = line->measure;
+  box->true_width = line->true_width;
+  box->para = text->para;
+  box->para_line = (int) index;
+  box->para_lines = (int) text->lines->len;
 }
 
 void
@@ -90,8 +96,10 @@ jopan_page_dump (const JopanPage *page, GString *out)
           {
             PangoLayoutLine *line = pango_layout_get_line_readonly (b->layout, b->line);
             const char *text = pango_layout_get_text (b->layout);
-            g_string_append_printf (out, "  %-8s x=%.2f base=%.2f w=%.2f |%.*s|\n", b->role, b->x,
-                                    b->y, b->w, line->length, text + line->start_index);
+            g_string_append_printf (out, "  %-8s x=%.2f base=%.2f w=%.2f m=%.2f p=%d l=%d/%d |%.*s|\n",
+                                    b->role, b->x, b->y, b->true_width, b->measure, b->para,
+                                    b->para_line, b->para_lines, line->length,
+                                    text + line->start_index);
             break;
           }
         case JOPAN_BOX_IMAGE:

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #define MARK_SPACE 24.0 /* room for crop marks outside the bleed */
+#define PRINT_MAX_PPI 600.0 /* decoded photos in PDF and SVG */
 
 static double
 page_pad (const JopanPage *page)
@@ -32,8 +33,11 @@ image_surface_lookup (GHashTable *cache, const JopanBox *box, JopanFormat format
 
   if (surface == NULL)
     {
-      /* Raster output decodes at the scale the frame shows the photo. */
-      double need = MIN (1.0, scale * box->w / box->src_w);
+      /* Raster output decodes at the scale the frame shows the photo;
+       * print keeps up to PRINT_MAX_PPI, as a PDF/X export would, which
+       * also bounds the memory a huge PNG takes.  (JPEGs pass through.) */
+      double ppi = format == JOPAN_FORMAT_PNG ? scale : PRINT_MAX_PPI / 72.0;
+      double need = MIN (1.0, ppi * box->w / box->src_w);
       surface = jopan_image_surface (box->image, format, need, error);
       if (surface == NULL)
         return NULL;
@@ -47,6 +51,7 @@ draw_image (cairo_t *cr, const JopanBox *b, JopanFormat format, double scale, GH
             GError **error)
 {
   cairo_surface_t *surface = image_surface_lookup (cache, b, format, scale, error);
+  cairo_matrix_t turn;
   int sw, sh;
 
   if (surface == NULL)
@@ -59,7 +64,11 @@ draw_image (cairo_t *cr, const JopanBox *b, JopanFormat format, double scale, GH
   cairo_translate (cr, b->x, b->y);
   cairo_scale (cr, b->w / b->src_w, b->h / b->src_h);
   cairo_translate (cr, -b->src_x, -b->src_y);
-  cairo_scale (cr, (double) b->image->width / sw, (double) b->image->height / sh);
+  /* The surface holds the photo as stored; EXIF says how it is shown.  A
+   * passed-through JPEG keeps its bytes, and the matrix turns it. */
+  jopan_image_orientation (b->image, &turn);
+  cairo_transform (cr, &turn);
+  cairo_scale (cr, (double) b->image->raw_width / sw, (double) b->image->raw_height / sh);
   cairo_set_source_surface (cr, surface, 0, 0);
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
   /* Raster edges stay sharp (no fade to transparent), even for a 1-pixel
@@ -142,6 +151,34 @@ surface_cache_new (void)
   return g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) cairo_surface_destroy);
 }
 
+/* Cairo reports a failure (no memory, a size it cannot make) by returning
+ * an object in an error state, which draws nothing and hands back NULL
+ * pixels: every surface and context is checked where it is made. */
+static gboolean
+surface_ok (cairo_surface_t *surface, const char *path, GError **error)
+{
+  cairo_status_t status = cairo_surface_status (surface);
+
+  if (status == CAIRO_STATUS_SUCCESS)
+    return TRUE;
+  jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: cannot render: %s", path,
+                   cairo_status_to_string (status));
+  cairo_surface_destroy (surface);
+  return FALSE;
+}
+
+static gboolean
+context_ok (cairo_t *cr, const char *path, GError **error)
+{
+  cairo_status_t status = cairo_status (cr);
+
+  if (status == CAIRO_STATUS_SUCCESS)
+    return TRUE;
+  jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: cannot render: %s", path,
+                   cairo_status_to_string (status));
+  return FALSE;
+}
+
 /* Closes @surface and checks that everything drew: finishing can fail. */
 static gboolean
 finish_surface (cairo_surface_t *surface, const char *path, GError **error)
@@ -160,12 +197,13 @@ finish_surface (cairo_surface_t *surface, const char *path, GError **error)
   return TRUE;
 }
 
+/* The document's date (jopan_document_set_date()), by default a fixed one,
+ * 2000-01-01: the same input then gives the same bytes. */
 static char *
-creation_date (void)
+creation_date (const JopanDocument *doc)
 {
-  const char *epoch = g_getenv ("SOURCE_DATE_EPOCH");
-  gint64 seconds = epoch ? g_ascii_strtoll (epoch, NULL, 10) : 0;
-  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (seconds > 0 ? seconds : 946684800);
+  gint64 seconds = doc->date > 0 ? doc->date : 946684800;
+  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (seconds);
 
   return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
 }
@@ -174,13 +212,15 @@ static gboolean
 render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
 {
   g_autoptr (GHashTable) cache = surface_cache_new ();
-  g_autofree char *date = creation_date ();
+  g_autofree char *date = creation_date (doc);
   const JopanPage *first = g_ptr_array_index (doc->pages, 0);
   double pad = page_pad (first);
   cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (
       append_bytes, out, first->width + 2 * pad, first->height + 2 * pad);
-  gboolean ok = TRUE;
+  gboolean ok = surface_ok (surface, path, error);
 
+  if (!ok)
+    return FALSE;
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, doc->article->headline);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "jopan " JOPAN_VERSION);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
@@ -193,8 +233,10 @@ render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
       pad = page_pad (page);
       cairo_pdf_surface_set_size (surface, page->width + 2 * pad, page->height + 2 * pad);
       cr = cairo_create (surface);
-      ok = jopan_render_page (cr, page, JOPAN_FORMAT_PDF, 1.0, cache, error);
+      ok = context_ok (cr, path, error)
+           && jopan_render_page (cr, page, JOPAN_FORMAT_PDF, 1.0, cache, error);
       cairo_show_page (cr);
+      ok = ok && context_ok (cr, path, error);
       cairo_destroy (cr);
     }
   if (!ok)
@@ -257,11 +299,14 @@ render_raster (const JopanPage *page, JopanFormat format, double dpi, const char
   cairo_t *cr;
   gboolean ok;
 
+  /* jopan_document_write checked the size against the preview limit. */
   if (format == JOPAN_FORMAT_SVG)
     surface = cairo_svg_surface_create_for_stream (append_bytes, out, w, h);
   else
     surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ceil (w * scale),
                                           (int) ceil (h * scale));
+  if (!surface_ok (surface, path, error))
+    return FALSE;
   cr = cairo_create (surface);
   if (format == JOPAN_FORMAT_PNG)
     {
@@ -269,7 +314,8 @@ render_raster (const JopanPage *page, JopanFormat format, double dpi, const char
       cairo_paint (cr);
       cairo_scale (cr, scale, scale);
     }
-  ok = jopan_render_page (cr, page, format, scale, cache, error);
+  ok = context_ok (cr, path, error) && jopan_render_page (cr, page, format, scale, cache, error)
+       && context_ok (cr, path, error);
   cairo_destroy (cr);
   if (ok && format == JOPAN_FORMAT_PNG)
     ok = encode_png (surface, path, out, error);
@@ -282,8 +328,8 @@ render_raster (const JopanPage *page, JopanFormat format, double dpi, const char
 }
 
 /* "page.png" for one page; "page-1.png", "page-2.png", … for several. */
-static char *
-page_path (const char *path, guint index, guint n_pages)
+char *
+jopan_page_file_name (const char *path, guint index, guint n_pages)
 {
   const char *dot = strrchr (path, '.');
   const char *slash = strrchr (path, '/');
@@ -295,38 +341,73 @@ page_path (const char *path, guint index, guint n_pages)
   return g_strdup_printf ("%.*s-%u%s", (int) (dot - path), path, index + 1, dot);
 }
 
-gboolean
-jopan_document_write (JopanDocument *doc, const char *path, JopanFormat format, double dpi,
-                      GError **error)
+/* A PNG page's size in pixels must stay within the preview limit (and so
+ * within cairo's surface limit): checked for every page before any is
+ * drawn, since at 2400 dpi a Berliner page would need 5 GB. */
+static gboolean
+check_preview (JopanDocument *doc, const char *path, double dpi, GError **error)
 {
-  g_autoptr (GPtrArray) outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
-  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  if (!(dpi >= JOPAN_MIN_DPI && dpi <= JOPAN_MAX_DPI))
+    {
+      jopan_set_error (error, JOPAN_ERROR_USAGE, "%s: a PNG resolution of %g dpi: expected %d to %d",
+                       path, dpi, JOPAN_MIN_DPI, JOPAN_MAX_DPI);
+      return FALSE;
+    }
+  for (guint i = 0; i < doc->pages->len; i++)
+    {
+      const JopanPage *page = g_ptr_array_index (doc->pages, i);
+      double w = ceil ((page->width + 2 * page_pad (page)) * dpi / 72.0);
+      double h = ceil ((page->height + 2 * page_pad (page)) * dpi / 72.0);
 
-  g_return_val_if_fail (doc != NULL && path != NULL, FALSE);
+      if (w * h > JOPAN_MAX_PREVIEW_PIXELS || w > JOPAN_CAIRO_MAX_SIDE
+          || h > JOPAN_CAIRO_MAX_SIDE)
+        {
+          jopan_set_error (error, JOPAN_ERROR_USAGE,
+                           "%s: page %u at %g dpi would be %.0f x %.0f pixels (%.0f megapixels): "
+                           "the limit is %.0f megapixels and %d pixels a side: use a lower resolution",
+                           path, i + 1, dpi, w, h, w * h / 1e6, JOPAN_MAX_PREVIEW_PIXELS / 1e6,
+                           JOPAN_CAIRO_MAX_SIDE);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+jopan_document_render (JopanDocument *doc, const char *path, JopanFormat format, double dpi,
+                       GPtrArray *outputs, GError **error)
+{
   if (format == JOPAN_FORMAT_PDF || format == JOPAN_FORMAT_DUMP)
     {
       GByteArray *out = g_byte_array_new ();
       g_ptr_array_add (outputs, out);
-      g_ptr_array_add (paths, g_strdup (path));
       if (format == JOPAN_FORMAT_DUMP)
         {
           g_autoptr (GString) text = g_string_new (NULL);
           for (guint i = 0; i < doc->pages->len; i++)
             jopan_page_dump (g_ptr_array_index (doc->pages, i), text);
           g_byte_array_append (out, (const guint8 *) text->str, (guint) text->len);
+          return TRUE;
         }
-      else if (!render_pdf (doc, path, out, error))
+      return render_pdf (doc, path, out, error);
+    }
+  if (format == JOPAN_FORMAT_PNG && !check_preview (doc, path, dpi, error))
+    return FALSE;
+  for (guint i = 0; i < doc->pages->len; i++)
+    {
+      GByteArray *out = g_byte_array_new ();
+      g_autofree char *page = jopan_page_file_name (path, i, doc->pages->len);
+      g_ptr_array_add (outputs, out);
+      if (!render_raster (g_ptr_array_index (doc->pages, i), format, dpi, page, out, error))
         return FALSE;
     }
-  else
-    for (guint i = 0; i < doc->pages->len; i++)
-      {
-        GByteArray *out = g_byte_array_new ();
-        g_ptr_array_add (outputs, out);
-        g_ptr_array_add (paths, page_path (path, i, doc->pages->len));
-        if (!render_raster (g_ptr_array_index (doc->pages, i), format, dpi,
-                            g_ptr_array_index (paths, i), out, error))
-          return FALSE;
-      }
-  return jopan_write_files_atomic (paths, outputs, error);
+  return TRUE;
+}
+
+gboolean
+jopan_document_write (JopanDocument *doc, const char *path, JopanFormat format, double dpi,
+                      GError **error)
+{
+  g_return_val_if_fail (doc != NULL && path != NULL, FALSE);
+  return jopan_document_write_full (doc, path, format, dpi, NULL, error);
 }

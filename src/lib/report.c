@@ -10,6 +10,12 @@ typedef struct {
   char *message;
 } Finding;
 
+/* Lines of a text outside the body (headline, caption, …) that did not fit. */
+typedef struct {
+  char *element;
+  guint lines, chars;
+} ElementOverset;
+
 struct _JopanReport {
   GArray *findings; /* of Finding */
   guint n_pages;
@@ -19,6 +25,7 @@ struct _JopanReport {
   double tracking, body_size;
   int photo_lines;
   GPtrArray *changes; /* of char*: what copyfit changed */
+  GArray *elements;   /* of ElementOverset */
 };
 
 static void
@@ -26,6 +33,12 @@ finding_clear (Finding *f)
 {
   g_free (f->kind);
   g_free (f->message);
+}
+
+static void
+element_clear (ElementOverset *e)
+{
+  g_free (e->element);
 }
 
 JopanReport *
@@ -36,6 +49,8 @@ jopan_report_new (void)
   report->findings = g_array_new (FALSE, FALSE, sizeof (Finding));
   g_array_set_clear_func (report->findings, (GDestroyNotify) finding_clear);
   report->changes = g_ptr_array_new_with_free_func (g_free);
+  report->elements = g_array_new (FALSE, FALSE, sizeof (ElementOverset));
+  g_array_set_clear_func (report->elements, (GDestroyNotify) element_clear);
   return report;
 }
 
@@ -46,6 +61,7 @@ jopan_report_free (JopanReport *report)
     return;
   g_array_unref (report->findings);
   g_ptr_array_unref (report->changes);
+  g_array_unref (report->elements);
   g_free (report);
 }
 
@@ -100,6 +116,15 @@ jopan_report_add_change (JopanReport *report, const char *format, ...)
 }
 
 void
+jopan_report_add_overset_element (JopanReport *report, const char *element, guint lines,
+                                  guint chars)
+{
+  ElementOverset e = { g_strdup (element), lines, chars };
+
+  g_array_append_val (report->elements, e);
+}
+
+void
 jopan_report_merge (JopanReport *report, const JopanReport *from)
 {
   for (guint i = 0; i < from->findings->len; i++)
@@ -107,14 +132,28 @@ jopan_report_merge (JopanReport *report, const JopanReport *from)
       const Finding *f = &g_array_index (from->findings, Finding, i);
       jopan_report_add (report, f->kind, "%s", f->message);
     }
+  for (guint i = 0; i < from->elements->len; i++)
+    {
+      const ElementOverset *e = &g_array_index (from->elements, ElementOverset, i);
+      jopan_report_add_overset_element (report, e->element, e->lines, e->chars);
+    }
 }
 
+/* Body lines and the lines of every other element that did not fit. */
 guint
 jopan_report_get_overset (const JopanReport *report, guint *chars)
 {
+  guint lines = report->overset_lines, characters = report->overset_chars;
+
+  for (guint i = 0; i < report->elements->len; i++)
+    {
+      const ElementOverset *e = &g_array_index (report->elements, ElementOverset, i);
+      lines += e->lines;
+      characters += e->chars;
+    }
   if (chars)
-    *chars = report->overset_chars;
-  return report->overset_lines;
+    *chars = characters;
+  return lines;
 }
 
 guint
@@ -208,6 +247,37 @@ add_copyfit (JsonBuilder *b, const JopanReport *report)
   json_builder_end_object (b);
 }
 
+/* "overset": totals, the body's share, and each other element cut short. */
+static void
+add_overset (JsonBuilder *b, const JopanReport *report)
+{
+  guint chars, lines = jopan_report_get_overset (report, &chars);
+
+  json_builder_set_member_name (b, "overset");
+  json_builder_begin_object (b);
+  add_int (b, "lines", lines);
+  add_int (b, "characters", chars);
+  json_builder_set_member_name (b, "body");
+  json_builder_begin_object (b);
+  add_int (b, "lines", report->overset_lines);
+  add_int (b, "characters", report->overset_chars);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "elements");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < report->elements->len; i++)
+    {
+      const ElementOverset *e = &g_array_index (report->elements, ElementOverset, i);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "element");
+      json_builder_add_string_value (b, e->element);
+      add_int (b, "lines", e->lines);
+      add_int (b, "characters", e->chars);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
 char *
 jopan_report_to_json (const JopanReport *report, const GPtrArray *pages)
 {
@@ -217,11 +287,7 @@ jopan_report_to_json (const JopanReport *report, const GPtrArray *pages)
 
   json_builder_begin_object (b);
   add_int (b, "pages", report->n_pages);
-  json_builder_set_member_name (b, "overset");
-  json_builder_begin_object (b);
-  add_int (b, "lines", report->overset_lines);
-  add_int (b, "characters", report->overset_chars);
-  json_builder_end_object (b);
+  add_overset (b, report);
   json_builder_set_member_name (b, "underset");
   json_builder_begin_object (b);
   add_int (b, "lines", report->underset_lines);

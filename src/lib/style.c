@@ -48,7 +48,6 @@ typedef struct {
   const char *group;
   const char *key;
   const char *value;
-  GHashTable *overrides; /* "group.key" → the --set text */
 } Value;
 
 static int
@@ -76,22 +75,47 @@ line_of_key (const char *text, const char *group, const char *key)
   return 0;
 }
 
+/* The line of GROUP.KEY, or of [GROUP] for a key the file leaves out. */
+static int
+key_line (const JopanStyle *style, const char *group, const char *key)
+{
+  int line = line_of_key (style->text, group, key);
+
+  return line ? line : line_of_key (style->text, group, "");
+}
+
+/* "berliner.ini:57: [body] font", or the --set that gave the key its value. */
+char *
+jopan_style_key_place (const JopanStyle *style, const char *group, const char *key)
+{
+  g_autofree char *full = g_strdup_printf ("%s.%s", group, key);
+  const char *assignment = style->sets ? g_hash_table_lookup (style->sets, full) : NULL;
+  int line = key_line (style, group, key);
+
+  if (assignment)
+    return g_strdup_printf ("--set %s", assignment);
+  if (line == 0)
+    return g_strdup_printf ("%s: [%s] %s", style->path, group, key);
+  return g_strdup_printf ("%s:%d: [%s] %s", style->path, line, group, key);
+}
+
 static gboolean G_GNUC_PRINTF (3, 4)
 bad_value (const Value *v, GError **error, const char *expected, ...)
 {
   g_autofree char *full = g_strdup_printf ("%s.%s", v->group, v->key);
-  const char *assignment = v->overrides ? g_hash_table_lookup (v->overrides, full) : NULL;
+  const char *assignment = v->style->sets ? g_hash_table_lookup (v->style->sets, full) : NULL;
   va_list args;
 
   va_start (args, expected);
   g_autofree char *what = g_strdup_vprintf (expected, args);
   va_end (args);
   if (assignment)
-    jopan_set_error (error, JOPAN_ERROR_USAGE, "--set %s: expected %s", assignment, what);
+    jopan_set_error (error, JOPAN_ERROR_USAGE, "--set %s: expected %s, got \"%s\"", assignment,
+                     what, v->value);
   else
     jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%d: [%s] %s: expected %s, got \"%s\"",
-                     v->style->path, line_of_key (v->style->text, v->group, v->key), v->group,
-                     v->key, what, v->value);
+                     v->style->path, key_line (v->style, v->group, v->key), v->group, v->key,
+                     what, v->value);
   return FALSE;
 }
 
@@ -137,9 +161,10 @@ parse_page_size (const Value *v, JopanStyle *style, GError **error)
         style->page_height = page_sizes[i].height_mm * MM;
         return TRUE;
       }
-  if (!parse_lengths (v, wh, 2, NULL) || wh[0] < 72 || wh[1] < 72)
-    return bad_value (v, error, "a width and height (315mm 470mm) or a name (berliner, tabloid, "
-                                "broadsheet, a3, a4)");
+  if (!parse_lengths (v, wh, 2, NULL) || wh[0] < 72 || wh[1] < 72 || wh[0] > JOPAN_MAX_PAGE_SIDE
+      || wh[1] > JOPAN_MAX_PAGE_SIDE)
+    return bad_value (v, error, "a width and height from 1in to 5080mm (PDF's 14400pt), such as "
+                                "315mm 470mm, or a name (berliner, tabloid, broadsheet, a3, a4)");
   style->page_width = wh[0];
   style->page_height = wh[1];
   return TRUE;
@@ -237,7 +262,7 @@ parse_page_key (JopanStyle *s, const Value *v, GError **error)
     return parse_int (v, 1, 12, &s->image_columns, error);
   if (strcmp (k, "min-image-dpi") == 0)
     {
-      int dpi;
+      int dpi = 0;
       if (!parse_int (v, 0, 2400, &dpi, error))
         return FALSE;
       s->min_image_dpi = dpi;
@@ -264,13 +289,27 @@ parse_font (const Value *v, JopanParaStyle *p, GError **error)
   return ok ? TRUE : bad_value (v, error, "a font such as \"Noto Serif, NanumMyeongjo 9.5\"");
 }
 
+/* Tight tracking is common in headlines; below -0.1em letters collide. */
+static gboolean
+parse_tracking (const Value *v, JopanParaStyle *p, GError **error)
+{
+  double t;
+
+  if (jopan_length_parse (v->value, p->size, &t) && t >= -0.1 * p->size - 1e-9 && t <= p->size)
+    {
+      p->tracking = t;
+      return TRUE;
+    }
+  return bad_value (v, error, "a tracking from -0.1em to 1em, such as 0.6pt or -0.01em");
+}
+
 static gboolean
 parse_para_key (JopanParaStyle *p, const Value *v, GError **error)
 {
   static const char *const aligns[] = { "left", "center", "right", "justify", NULL };
   static const char *const breaks[] = { "syllable", "keep-all", "auto", NULL };
   const char *k = v->key;
-  int choice;
+  int choice = 0;
 
   if (strcmp (k, "font") == 0)
     return parse_font (v, p, error);
@@ -283,7 +322,7 @@ parse_para_key (JopanParaStyle *p, const Value *v, GError **error)
   if (strcmp (k, "space-after") == 0)
     return parse_length (v, p->size, &p->space_after, error);
   if (strcmp (k, "tracking") == 0)
-    return parse_length (v, p->size, &p->tracking, error);
+    return parse_tracking (v, p, error);
   if (strcmp (k, "color") == 0)
     return parse_color (v, p->color, error);
   if (strcmp (k, "hyphenate") == 0)
@@ -313,7 +352,7 @@ parse_range (const Value *v, gboolean lengths, double *min, double *max, GError 
 {
   g_auto (GStrv) parts = g_strsplit_set (v->value, " \t", -1);
   g_autoptr (GPtrArray) words = g_ptr_array_new ();
-  double out[2];
+  double out[2] = { 0, 0 };
 
   for (int i = 0; parts[i]; i++)
     if (*parts[i])
@@ -396,11 +435,11 @@ key_known (int group, const char *key)
 
 /* Reads one group's keys; "font" first, so em lengths know their size. */
 static gboolean
-compile_group (JopanStyle *s, const char *group, GHashTable *overrides, GError **error)
+compile_group (JopanStyle *s, const char *group, GError **error)
 {
   int index = group_index (group);
   g_auto (GStrv) keys = g_key_file_get_keys (s->keys, group, NULL, NULL);
-  Value v = { s, group, NULL, NULL, overrides };
+  Value v = { s, group, NULL, NULL };
 
   for (int pass = 0; pass < 2; pass++)
     for (int i = 0; keys && keys[i]; i++)
@@ -428,8 +467,27 @@ compile_group (JopanStyle *s, const char *group, GHashTable *overrides, GError *
   return TRUE;
 }
 
+/* The type area must hold the columns and some lines: margins larger than
+ * the page are an error at their key, not a layout that never ends. */
 static gboolean
-compile (JopanStyle *s, GHashTable *overrides, GError **error)
+check_room (JopanStyle *s, GError **error)
+{
+  g_autofree char *value = g_key_file_get_string (s->keys, "page", "margins", NULL);
+  Value v = { s, "page", "margins", value ? g_strstrip (value) : "(the default 12mm)" };
+  double width = s->page_width - s->margin[1] - s->margin[3] - (s->columns - 1) * s->gutter;
+  double height = s->page_height - s->margin[0] - s->margin[2];
+
+  if (width < 36)
+    return bad_value (&v, error, "margins and gutters that leave room for %d columns on a page "
+                      "%.0fmm wide", s->columns, s->page_width / MM);
+  if (height < 144)
+    return bad_value (&v, error, "top and bottom margins that leave 2in of a page %.0fmm tall",
+                      s->page_height / MM);
+  return TRUE;
+}
+
+static gboolean
+compile (JopanStyle *s, GError **error)
 {
   g_auto (GStrv) groups = g_key_file_get_groups (s->keys, NULL);
 
@@ -441,39 +499,140 @@ compile (JopanStyle *s, GHashTable *overrides, GError **error)
                          line_of_key (s->text, groups[i], ""), groups[i]);
         return FALSE;
       }
-  if (g_key_file_has_group (s->keys, "page") && !compile_group (s, "page", overrides, error))
+  if (g_key_file_has_group (s->keys, "page") && !compile_group (s, "page", error))
     return FALSE;
-  if (g_key_file_has_group (s->keys, "copyfit") && !compile_group (s, "copyfit", overrides, error))
+  if (g_key_file_has_group (s->keys, "copyfit") && !compile_group (s, "copyfit", error))
     return FALSE;
   for (int i = 0; i < JOPAN_N_PARA; i++)
     {
       JopanParaStyle *p = &s->para[i];
       if (g_key_file_has_group (s->keys, jopan_para_names[i])
-          && !compile_group (s, jopan_para_names[i], overrides, error))
+          && !compile_group (s, jopan_para_names[i], error))
         return FALSE;
       if (p->leading <= 0)
         p->leading = i == JOPAN_PARA_BODY ? s->baseline : ceil (p->size * 1.2 * 4) / 4;
     }
   /* The body's leading is the grid's pitch. */
   s->para[JOPAN_PARA_BODY].leading = s->baseline;
-  if (s->margin[1] + s->margin[3] + (s->columns - 1) * s->gutter >= s->page_width - 36)
+  return check_room (s, error);
+}
+
+/* Compiles the keys into a scratch copy and takes it only when every value
+ * is good: a failed change leaves @style exactly as it was. */
+static gboolean
+compile_all_or_nothing (JopanStyle *style, GError **error)
+{
+  JopanStyle scratch = *style;
+
+  for (int i = 0; i < JOPAN_N_PARA; i++)
+    scratch.para[i].font = NULL;
+  if (!compile (&scratch, error))
     {
-      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: [page]: margins and gutters leave no room "
-                       "for %d columns", s->path, s->columns);
+      for (int i = 0; i < JOPAN_N_PARA; i++)
+        g_free (scratch.para[i].font);
       return FALSE;
+    }
+  for (int i = 0; i < JOPAN_N_PARA; i++)
+    g_free (style->para[i].font);
+  *style = scratch;
+  return TRUE;
+}
+
+/* GKeyFile keeps the last of two equal keys, messages would name the
+ * first: a key given twice in a group is refused.  @message gets an
+ * owned message when it returns FALSE. */
+static gboolean
+first_of_key (GHashTable *seen, const char *group, const char *line, int number, char **message)
+{
+  g_autofree char *key = g_strndup (line, strcspn (line, "="));
+  g_autofree char *full = g_strdup_printf ("%s\x1f%s", group, g_strstrip (key));
+  gpointer first = g_hash_table_lookup (seen, full);
+
+  if (first)
+    {
+      *message = g_strdup_printf ("[%s] %s: a second value (the first is on line %d): expected "
+                                  "each key once", group, key, GPOINTER_TO_INT (first));
+      return FALSE;
+    }
+  g_hash_table_insert (seen, g_steal_pointer (&full), GINT_TO_POINTER (number));
+  return TRUE;
+}
+
+/* What is wrong with one trimmed line, or NULL; a group line updates @group
+ * (NULL outside a well-formed one). */
+static const char *
+ini_line_problem (const char *l, char **group)
+{
+  gsize n = strlen (l);
+
+  if (*l == '[')
+    {
+      g_clear_pointer (group, g_free);
+      if (n < 3 || l[n - 1] != ']' || strcspn (l + 1, "[]") != n - 2)
+        return "expected a group such as [page], closed by ]";
+      *group = g_strndup (l + 1, n - 2);
+      return NULL;
+    }
+  if (strchr (l, '=') == NULL || *l == '=')
+    return "expected KEY = VALUE, a [group] or a # comment";
+  if (*group == NULL)
+    return "expected a [group] before the first KEY = VALUE";
+  return NULL;
+}
+
+/* GKeyFile's own messages name no line: check each line first.  A UTF-8
+ * byte order mark (Windows editors write one) is dropped, not refused. */
+static gboolean
+check_ini_text (const char *path, char *text, gsize *length, GError **error)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *group = NULL;
+  g_autofree char *twice = NULL;
+  g_auto (GStrv) lines = NULL;
+  const char *bad;
+  guint line = 1;
+
+  if (*length >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
+    memmove (text, text + 3, (*length -= 3) + 1);
+  if (!g_utf8_validate (text, (gssize) *length, &bad))
+    {
+      for (const char *c = text; c < bad; c++)
+        line += *c == '\n';
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%u: invalid UTF-8: expected UTF-8 text",
+                       path, line);
+      return FALSE;
+    }
+  lines = g_strsplit (text, "\n", -1);
+  for (int i = 0; lines[i]; i++)
+    {
+      const char *l = g_strstrip (lines[i]);
+      const char *problem = *l == '\0' || *l == '#' ? NULL : ini_line_problem (l, &group);
+
+      if (problem)
+        {
+          g_autofree char *shown = g_utf8_substring (l, 0, MIN (g_utf8_strlen (l, -1), 40));
+          jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%d: %s, got \"%s%s\"", path, i + 1,
+                           problem, shown, strlen (shown) < strlen (l) ? "…" : "");
+          return FALSE;
+        }
+      if (*l && *l != '#' && *l != '[' && !first_of_key (seen, group, l, i + 1, &twice))
+        {
+          jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%d: %s", path, i + 1, twice);
+          return FALSE;
+        }
     }
   return TRUE;
 }
 
 static char *
-find_style_file (const char *name_or_path, GError **error)
+find_style_file (const char *name_or_path, const char *data_dir, GError **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *file = NULL;
 
   if (strchr (name_or_path, '/') || g_str_has_suffix (name_or_path, ".ini"))
     return g_strdup (name_or_path);
-  dir = jopan_data_dir ("styles");
+  dir = jopan_data_dir (data_dir, "styles");
   file = g_strdup_printf ("%s/%s.ini", dir, name_or_path);
   if (g_file_test (file, G_FILE_TEST_EXISTS))
     return g_steal_pointer (&file);
@@ -484,33 +643,60 @@ find_style_file (const char *name_or_path, GError **error)
 }
 
 JopanStyle *
-jopan_style_load (const char *name_or_path, GError **error)
+jopan_style_load (const char *name_or_path, const char *data_dir, GError **error)
 {
   g_autoptr (JopanStyle) style = g_new0 (JopanStyle, 1);
   g_autoptr (GError) local = NULL;
   gsize length;
 
   g_return_val_if_fail (name_or_path != NULL, NULL);
-  style->path = find_style_file (name_or_path, error);
+  style->path = find_style_file (name_or_path, data_dir, error);
   if (style->path == NULL)
     return NULL;
   style->keys = g_key_file_new ();
-  if (!g_file_get_contents (style->path, &style->text, &length, &local)
-      || !g_key_file_load_from_data (style->keys, style->text, length, G_KEY_FILE_NONE, &local))
+  style->sets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (!jopan_read_input_file (style->path, JOPAN_MAX_STYLE_BYTES, &style->text, &length, error)
+      || !check_ini_text (style->path, style->text, &length, error))
+    return NULL;
+  if (!g_key_file_load_from_data (style->keys, style->text, length, G_KEY_FILE_NONE, &local))
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: %s", style->path, local->message);
       return NULL;
     }
-  if (!compile (style, NULL, error))
+  if (!compile_all_or_nothing (style, error))
     return NULL;
   return g_steal_pointer (&style);
+}
+
+/* Sets GROUP.KEY to @value, remembering @assignment as the value's place;
+ * undone, key and place, when the style does not compile with it. */
+static gboolean
+set_key (JopanStyle *style, const char *group, const char *key, const char *value,
+         const char *assignment, GError **error)
+{
+  g_autofree char *old = g_key_file_get_value (style->keys, group, key, NULL);
+  g_autofree char *full = g_strdup_printf ("%s.%s", group, key);
+  g_autofree char *old_set = g_strdup (g_hash_table_lookup (style->sets, full));
+
+  g_key_file_set_value (style->keys, group, key, value);
+  g_hash_table_replace (style->sets, g_strdup (full), g_strdup (assignment));
+  if (compile_all_or_nothing (style, error))
+    return TRUE;
+  if (old)
+    g_key_file_set_value (style->keys, group, key, old);
+  else
+    g_key_file_remove_key (style->keys, group, key, NULL);
+  if (old_set)
+    g_hash_table_replace (style->sets, g_strdup (full), g_steal_pointer (&old_set));
+  else
+    g_hash_table_remove (style->sets, full);
+  return FALSE;
 }
 
 gboolean
 jopan_style_set (JopanStyle *style, const char *assignment, GError **error)
 {
   g_autofree char *copy = g_strdup (assignment);
-  g_autoptr (GHashTable) overrides = g_hash_table_new (g_str_hash, g_str_equal);
   char *equals = strchr (copy, '=');
   char *dot = strchr (copy, '.');
   int group;
@@ -530,10 +716,36 @@ jopan_style_set (JopanStyle *style, const char *assignment, GError **error)
                        group < 0 ? "" : dot + 1);
       return FALSE;
     }
-  g_key_file_set_value (style->keys, copy, dot + 1, equals + 1);
-  *dot = '.';
-  g_hash_table_insert (overrides, copy, (gpointer) assignment);
-  return compile (style, overrides, error);
+  return set_key (style, copy, dot + 1, equals + 1, assignment, error);
+}
+
+/* A family no font has would be replaced silently by another: each one
+ * named in the style is a "font" finding, once, at its first place. */
+void
+jopan_style_report_fonts (const JopanStyle *style, JopanFonts *fonts, JopanReport *report)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (int i = 0; i < JOPAN_N_PARA; i++)
+    {
+      PangoFontDescription *desc = pango_font_description_from_string (style->para[i].font);
+      g_auto (GStrv) families = g_strsplit (pango_font_description_get_family (desc), ",", -1);
+
+      pango_font_description_free (desc);
+      for (int f = 0; families[f]; f++)
+        {
+          const char *family = g_strstrip (families[f]);
+          g_autofree char *key = g_ascii_strdown (family, -1);
+          if (*family == '\0' || g_hash_table_contains (seen, key)
+              || jopan_fonts_has_family (fonts, family))
+            continue;
+          g_autofree char *place = jopan_style_key_place (style, jopan_para_names[i], "font");
+          jopan_report_add (report, "font", "%s: no font has the family \"%s\": expected one of "
+                            "the bundled fonts or a --font-dir; another family sets this text",
+                            place, family);
+          g_hash_table_add (seen, g_steal_pointer (&key));
+        }
+    }
 }
 
 void
@@ -545,6 +757,8 @@ jopan_style_free (JopanStyle *style)
     g_free (style->para[i].font);
   if (style->keys)
     g_key_file_unref (style->keys);
+  if (style->sets)
+    g_hash_table_unref (style->sets);
   g_free (style->path);
   g_free (style->text);
   g_free (style);

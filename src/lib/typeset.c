@@ -26,10 +26,8 @@ static HyphenDict *
 load_hyphenator (const char *lang)
 {
   g_autofree char *tag = g_strdup (lang);
-  const char *dir = g_getenv ("JOPAN_HYPHEN_DIR");
+  const char *dir = JOPAN_HYPHEN_DIR; /* the system's patterns (hyphen-en-us) */
 
-  if (!dir || !*dir)
-    dir = JOPAN_HYPHEN_DIR;
   g_strdelimit (tag, "-", '_');
   for (int attempt = 0; attempt < 2; attempt++)
     {
@@ -127,30 +125,54 @@ hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArra
     }
 }
 
-GArray *
-jopan_hyphen_points (gpointer dict, const char *text)
+/* Adds the hyphenation points of the Latin words in the token (a run
+ * between spaces) [@token, @end) of @text. */
+static void
+hyphenate_token (gpointer dict, const char *text, const char *token, const char *end, GArray *points)
 {
-  GArray *points = g_array_new (FALSE, FALSE, sizeof (guint));
-  const char *p = text;
+  const char *p = token;
 
-  while (*p)
+  /* URLs and addresses break after their slashes, never with a hyphen. */
+  if (is_url_like (token, (gsize) (end - token)))
+    return;
+  while (p < end)
     {
-      const char *start = p, *token_start = p, *token_end = p;
+      const char *start = p;
 
       if (!is_latin_letter (g_utf8_get_char (p)))
         {
           p = g_utf8_next_char (p);
           continue;
         }
-      while (token_start > text && !g_ascii_isspace (token_start[-1]))
-        token_start--;
-      while (*token_end && !g_ascii_isspace (*token_end))
-        token_end++;
-      while (*p && is_latin_letter (g_utf8_get_char (p)))
+      while (p < end && is_latin_letter (g_utf8_get_char (p)))
         p = g_utf8_next_char (p);
-      /* URLs and addresses break after their slashes, never with a hyphen. */
-      if (!is_url_like (token_start, (gsize) (token_end - token_start)))
-        hyphenate_word (dict, start, (gsize) (p - start), (guint) (start - text), points);
+      /* Letters against a digit are part of a code (a hash, a part
+       * number), which breaks without a hyphen; nor has a dictionary a
+       * word of a hundred letters. */
+      if ((start > token && g_ascii_isdigit (start[-1])) || (p < end && g_ascii_isdigit (*p))
+          || p - start > 100)
+        continue;
+      hyphenate_word (dict, start, (gsize) (p - start), (guint) (start - text), points);
+    }
+}
+
+GArray *
+jopan_hyphen_points (gpointer dict, const char *text)
+{
+  GArray *points = g_array_new (FALSE, FALSE, sizeof (guint));
+  const char *p = text;
+
+  /* Token by token, each read once: a paragraph may be one 3 MB token. */
+  while (*p)
+    {
+      const char *token = p;
+
+      while (*p && !g_ascii_isspace (*p))
+        p++;
+      if (p > token)
+        hyphenate_token (dict, text, token, p, points);
+      while (g_ascii_isspace (*p))
+        p++;
     }
   return points;
 }
@@ -339,8 +361,8 @@ spread (GArray *slots, gboolean gaps, double total)
  * space and (in Korean) each gap between two syllables takes its share of
  * the difference in proportion to how far it may stretch, so that Korean
  * word spaces stay even while the syllables take up most of the slack; a
- * line that is too long shrinks its spaces only.  A line with neither
- * spaces nor gaps (one long word) is letter-spaced. */
+ * line that is too long shrinks its spaces only.  A line without spaces is
+ * never letter-spaced beyond its gaps' stretch. */
 static void
 justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp, gboolean shrink_only)
 {
@@ -366,14 +388,11 @@ justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp, gbo
         space_part = delta - by_gaps;
     }
   spread (slots, FALSE, space_part);
+  /* A line without word spaces (a long word, hyphenated) parts its letters
+   * no further than the breaker allowed for; the rest stays white at its
+   * end: letter-spaced words read as codes spelled out. */
   if (delta > 0 && gaps > 0)
-    spread (slots, TRUE, delta - space_part);
-  else if (spaces == 0 && delta > 0)
-    {
-      for (guint i = 0; i + 1 < slots->len; i++)
-        g_array_index (slots, Slot, i).gap = TRUE;
-      spread (slots, TRUE, delta);
-    }
+    spread (slots, TRUE, spaces > 0 ? delta - space_part : MIN (delta, gaps * bp->syllable_stretch));
 }
 
 /* ---- setting a paragraph -------------------------------------------------------- */
@@ -429,6 +448,8 @@ set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const 
       line = with;
     }
   layout = make_layout (ts, p, line, clipped);
+  if (b->flush)
+    return layout; /* a piece of a long string: never letter-spaced */
   if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last)
     justify_line (layout, width, bp, FALSE);
   else if (b->ratio < 0)
@@ -436,8 +457,19 @@ set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const 
   return layout;
 }
 
+static guint
+count_flush (const GArray *lines)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < lines->len; i++)
+    n += g_array_index (lines, JopanBreakLine, i).flush;
+  return n;
+}
+
 /* Display type reads best with lines of even length: the narrowest width
- * that still needs no more lines than the full width. */
+ * that still needs no more lines than the full width, and breaks no more
+ * long words inside. */
 static double
 balanced_width (PangoLayout *unbroken, const JopanBreakParams *bp)
 {
@@ -452,12 +484,33 @@ balanced_width (PangoLayout *unbroken, const JopanBreakParams *bp)
       g_autoptr (GArray) lines = NULL;
       trial.width = (lo + hi) / 2;
       lines = jopan_break_paragraph (unbroken, &trial);
-      if (lines->len > full->len)
+      if (lines->len > full->len || count_flush (lines) > count_flush (full))
         lo = trial.width;
       else
         hi = trial.width;
     }
   return hi;
+}
+
+/* The line @b set in a column @measure wide, @offset from its left: its
+ * width is the measure if justified, its true width is its advance. */
+static JopanLine
+place_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
+            const JopanBreakLine *b, double offset, double measure, const JopanBreakParams *bp)
+{
+  JopanLine line = { set_line (ts, p, text, spans, b, measure, bp), 0, offset, 0,
+                     b->hyphen, b->inner, b->ratio, measure, 0 };
+  PangoRectangle logical;
+
+  pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
+  line.width = line.true_width = logical.width / (double) PANGO_SCALE;
+  if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last && !b->flush && line.width < measure)
+    line.width = measure;
+  else if (p->align == JOPAN_ALIGN_CENTER)
+    line.x += (measure - line.width) / 2;
+  else if (p->align == JOPAN_ALIGN_RIGHT)
+    line.x += measure - line.width;
+  return line;
 }
 
 /* Sets one paragraph (no newlines) and appends its lines to @result. */
@@ -470,6 +523,7 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   g_autoptr (GArray) breaks = NULL;
   g_autoptr (GArray) hyphens = NULL;
   JopanBreakParams bp;
+  guint overfull = 0, first_overfull = 0;
 
   report_missing_glyphs (ts, unbroken, where);
   break_params (ts, kind, width, indent, &bp);
@@ -482,20 +536,41 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
       double offset = i == 0 ? MAX (indent, 0) : MAX (-indent, 0);
-      double measure = width - offset;
-      JopanLine line = { set_line (ts, p, text, spans, b, measure, &bp), 0, offset, 0,
-                         b->hyphen, b->inner, b->ratio };
-      PangoRectangle logical;
+      JopanLine line = place_line (ts, p, text, spans, b, offset, width - offset, &bp);
 
-      pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
-      line.width = logical.width / (double) PANGO_SCALE;
-      if ((p->align == JOPAN_ALIGN_JUSTIFY && !b->last) || line.width > measure)
-        line.width = measure;
-      else if (p->align == JOPAN_ALIGN_CENTER)
-        line.x += (measure - line.width) / 2;
-      else if (p->align == JOPAN_ALIGN_RIGHT)
-        line.x += measure - line.width;
+      /* Only a character wider than the column makes a line overfull. */
+      if (line.true_width > width - offset + 0.01 && overfull++ == 0)
+        first_overfull = i + 1;
+      if (line.width > width - offset)
+        line.width = width - offset;
       g_array_append_val (result->lines, line);
+    }
+  if (overfull > 0)
+    jopan_report_add (ts->report, "overfull", "%s: a character is wider than the %.2f pt column: "
+                      "%u of its set lines overflow, the first is line %u", where, width, overfull,
+                      first_overfull);
+}
+
+/* The length of the mandatory line break (UAX #14 classes BK, CR, LF, NL)
+ * at @p, or 0.  Pango would end its paragraph there and the breaker read
+ * only the first, so each one starts a paragraph of its own. */
+static guint
+break_length (const char *p)
+{
+  switch ((guchar) p[0])
+    {
+    case '\r':
+      return p[1] == '\n' ? 2 : 1;
+    case '\n':
+    case '\v':
+    case '\f':
+      return 1;
+    case 0xC2: /* U+0085 */
+      return (guchar) p[1] == 0x85 ? 2 : 0;
+    case 0xE2: /* U+2028, U+2029 */
+      return (guchar) p[1] == 0x80 && ((guchar) p[2] == 0xA8 || (guchar) p[2] == 0xA9) ? 3 : 0;
+    default:
+      return 0;
     }
 }
 
@@ -505,23 +580,30 @@ jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
 {
   const JopanParaStyle *p = &ts->style->para[kind];
   g_autofree char *prepared = NULL;
-  g_auto (GStrv) paragraphs = NULL;
   JopanText *result = g_new0 (JopanText, 1);
-  guint offset = 0;
+  guint start = 0;
 
   if (p->uppercase && (spans == NULL || spans->len == 0))
     text = prepared = g_utf8_strup (text, -1);
   result->lines = g_array_new (FALSE, FALSE, sizeof (JopanLine));
   result->leading = p->leading;
-  /* Each newline starts a paragraph of its own (quotes, hard breaks). */
-  paragraphs = g_strsplit (text, "\n", -1);
-  for (int i = 0; paragraphs[i]; i++)
+  /* Each forced break starts a paragraph of its own (quotes, hard breaks). */
+  for (guint end = 0;; end++)
     {
-      guint length = (guint) strlen (paragraphs[i]);
-      g_autoptr (GArray) clipped = clip_spans (spans, offset, offset + length);
-      set_paragraph (ts, kind, paragraphs[i], clipped, width, i == 0 ? indent : MIN (indent, 0),
+      guint separator = text[end] ? break_length (text + end) : 1;
+      g_autofree char *paragraph = NULL;
+      g_autoptr (GArray) clipped = NULL;
+
+      if (separator == 0)
+        continue;
+      paragraph = g_strndup (text + start, end - start);
+      clipped = clip_spans (spans, start, end);
+      set_paragraph (ts, kind, paragraph, clipped, width, start == 0 ? indent : MIN (indent, 0),
                      where, result);
-      offset += length + 1;
+      if (text[end] == '\0')
+        break;
+      end += separator - 1;
+      start = end + 1;
     }
   return result;
 }

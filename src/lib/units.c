@@ -17,6 +17,14 @@ static const struct {
   { "px", 0.75 },
 };
 
+/* No length in a page is longer than the longest page side PDF allows;
+ * past it, arithmetic on lengths (grid lines, copyfit steps) overflows. */
+static gboolean
+in_range (double points)
+{
+  return isfinite (points) && fabs (points) <= JOPAN_MAX_PAGE_SIDE;
+}
+
 gboolean
 jopan_length_parse (const char *text, double em, double *points)
 {
@@ -49,9 +57,8 @@ jopan_length_parse (const char *text, double em, double *points)
           scale = units[i].points;
           break;
         }
-  /* 1e308in is a finite number but no finite length.  On failure *points
-   * keeps its value, so a style whose --set fails keeps its old one. */
-  if (!known || !isfinite (value * scale))
+  /* On failure *points keeps its value: a caller's old value survives. */
+  if (!known || !in_range (value * scale))
     return FALSE;
   *points = value * scale;
   return TRUE;

@@ -25,7 +25,7 @@ fonts_once (void)
 {
   static JopanFonts *fonts;
 
-  if (fonts == NULL && (fonts = jopan_fonts_new (NULL, NULL)) == NULL)
+  if (fonts == NULL && (fonts = jopan_fonts_new (NULL, FUZZ_DATA_DIR, NULL)) == NULL)
     abort ();
   return fonts;
 }
@@ -34,7 +34,7 @@ fonts_once (void)
 static JopanStyle *
 make_style (const FuzzInput *input)
 {
-  g_autoptr (JopanStyle) style = jopan_style_load (FUZZ_STYLE, NULL);
+  g_autoptr (JopanStyle) style = jopan_style_load (FUZZ_STYLE, FUZZ_DATA_DIR, NULL);
 
   if (style == NULL)
     abort ();

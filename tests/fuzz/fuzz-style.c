@@ -41,7 +41,7 @@ load_text (const FuzzInput *input)
 
   if (!g_file_set_contents (path, input->text, (gssize) input->text_len, NULL))
     abort ();
-  style = jopan_style_load (path, &error);
+  style = jopan_style_load (path, FUZZ_DATA_DIR, &error);
   fuzz_check_result (style != NULL, error, "jopan_style_load");
   if (style)
     check_style (style, "loading");
@@ -60,7 +60,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   style = load_text (&input);
   if (style == NULL && input.sets->len > 0)
     {
-      style = jopan_style_load (FUZZ_STYLE, NULL);
+      style = jopan_style_load (FUZZ_STYLE, FUZZ_DATA_DIR, NULL);
       if (style == NULL)
         abort ();
     }

@@ -1,0 +1,59 @@
+/* compose-private.h — a page plan: the stories and fixed boxes of one
+ * composed page, as read from a page file (page-file.c) and placed as
+ * modules on the column grid (compose.c).  Never installed.
+ *
+ * The page file format is in DESIGN.md ("Page and edition files"): a page
+ * is one entry of an edition's "pages", with "title", "date", "lang" and
+ * "style" beside it.
+ */
+#ifndef JOPAN_COMPOSE_PRIVATE_H
+#define JOPAN_COMPOSE_PRIVATE_H
+
+#include "jopan-private.h"
+
+/* Where a module sits, when the page file fixes it ("slot"). */
+typedef struct {
+  gboolean fixed;          /* FALSE: the solver chooses */
+  int column;              /* first column, counted from 0 (the file counts from 1) */
+  int columns;
+  double top, depth;       /* points below the type area's top (under the folio) */
+} JopanModuleSlot;
+
+/* One story of the page. */
+typedef struct {
+  JopanArticle *article;   /* a reference */
+  char *src;               /* as written in the page file, for messages */
+  char *place;             /* "page.json:7:9: articles[2]", for messages */
+  JopanWeight weight;      /* AUTO: the first story is the lead */
+  JopanModuleSlot slot;
+  guint jump;              /* the page number the rest continues on; 0: none */
+} JopanPageStory;
+
+typedef enum {
+  JOPAN_BOX_AT_FOOT,
+  JOPAN_BOX_AT_TOP,
+  JOPAN_BOX_AT_SLOT,
+} JopanBoxPosition;
+
+/* A fixed box: an ad or a weather box, an image or a one-page PDF. */
+typedef struct {
+  char *path;              /* resolved against the page file's folder */
+  char *src, *place;
+  int columns;
+  double depth;            /* points */
+  JopanBoxPosition position;
+  JopanModuleSlot slot;    /* with JOPAN_BOX_AT_SLOT */
+  JopanImageRef *image;    /* an image: probed at load; NULL for a PDF */
+  gboolean is_pdf;
+} JopanPageBox;
+
+struct _JopanPagePlan {
+  gatomicrefcount ref_count;
+  char *name;              /* the page file, for messages */
+  char *title, *date, *lang, *style, *section;
+  guint number;            /* the page's number (1 unless the file says) */
+  GPtrArray *stories;      /* of JopanPageStory*, in the file's order */
+  GPtrArray *boxes;        /* of JopanPageBox* */
+};
+
+#endif /* JOPAN_COMPOSE_PRIVATE_H */

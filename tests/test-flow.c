@@ -1,0 +1,145 @@
+/* test-flow.c — extreme type sizes and column widths: every sample lays
+ * out and renders without a crash or a memory error (run it under ASan),
+ * and what cannot be set is reported, not lost. */
+#include "jopan-private.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#define SAMPLES TEST_DATA "/../../samples"
+
+typedef struct {
+  const char *name;
+  const char *sets[4];
+  const char *finding;      /* a finding kind the layout must report, or NULL */
+} Extreme;
+
+static const Extreme extremes[] = {
+  /* A 0.5 pt body ends with every row placed while a pull quote waits for
+   * the next column: flow once read past its rows (heap overflow). */
+  { "body-0.5pt", { "body.font=Noto Serif 0.5" }, NULL },
+  { "headline-0.5pt", { "headline.font=Noto Sans Bold 0.5" }, NULL },
+  { "caption-0.5pt", { "caption.font=Noto Sans 0.5" }, NULL },
+  { "body-200pt", { "body.font=Noto Serif 200" }, NULL },
+  { "quote-300pt", { "quote.font=Noto Serif 300" }, NULL },
+  { "caption-200pt", { "caption.font=Noto Sans 200" }, NULL },
+  { "headline-300pt", { "headline.font=Noto Sans Bold 300" }, NULL },
+  /* Twelve columns of 5 mm: a body character wider than the column is
+   * reported. */
+  { "columns-5mm", { "page.columns=12", "page.gutter=1mm", "page.margins=12mm 122mm 14mm 122mm" },
+    "overfull" },
+};
+
+static gboolean
+has_finding (const JopanDocument *doc, const char *wanted)
+{
+  for (guint i = 0; i < jopan_document_get_n_findings (doc); i++)
+    {
+      const char *kind = NULL;
+      jopan_document_get_finding (doc, i, &kind);
+      if (g_strcmp0 (kind, wanted) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+lay_out (const char *sample, const Extreme *e)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("%s/%s.json", SAMPLES, sample);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanArticle) article = jopan_article_load (path, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanDocument) doc = NULL;
+  g_autofree char *dump = g_build_filename (g_get_tmp_dir (), "test-flow-XXXXXX.txt", NULL);
+  int fd;
+
+  g_assert_no_error (error);
+  for (int i = 0; i < (int) G_N_ELEMENTS (e->sets) && e->sets[i]; i++)
+    {
+      g_assert_true (jopan_style_set (style, e->sets[i], &error));
+      g_assert_no_error (error);
+    }
+  doc = jopan_document_new (fonts, style, article, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (jopan_document_get_n_pages (doc), >=, 1);
+  if (e->finding)
+    g_assert_true (has_finding (doc, e->finding));
+  fd = g_mkstemp (dump);
+  g_assert_cmpint (fd, >=, 0);
+  g_close (fd, NULL);
+  g_assert_true (jopan_document_write (doc, dump, JOPAN_FORMAT_DUMP, 72, &error));
+  g_assert_no_error (error);
+  g_unlink (dump);
+}
+
+static void
+test_extreme (gconstpointer data)
+{
+  const Extreme *e = data;
+
+  lay_out ("harbour", e);
+  lay_out ("seoul-market", e);
+}
+
+/* A paragraph over 1 MB, in the body or in any other text, is refused at
+ * load with its place; one just under it sets (first fit: it has more
+ * than 100,000 breaks) and every line is there. */
+static void
+test_paragraph_limit (void)
+{
+  static const struct {
+    const char *before, *after, *place;
+  } cases[] = {
+    { "{\"headline\": \"H\", \"body\": \"First.\\n\\n", "\"}", "huge.json: body line 3: a paragraph of" },
+    { "{\"headline\": \"", "\", \"body\": \"B\"}", "huge.json:1:14: headline: a paragraph of" },
+    { "{\"headline\": \"H\", \"body\": \"B\", \"images\": [{\"src\": \"x.jpg\", \"caption\": \"",
+      "\"}]}", "images[0].caption: a paragraph of" },
+  };
+  g_autoptr (GString) words = g_string_new (NULL);
+
+  while (words->len <= JOPAN_MAX_PARAGRAPH_BYTES)
+    g_string_append (words, "tide ");
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *json = g_strconcat (cases[i].before, words->str, cases[i].after, NULL);
+      g_autoptr (JopanArticle) article = jopan_article_load_from_data (json, -1, "huge.json", ".", &error);
+
+      g_assert_null (article);
+      g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, cases[i].place));
+    }
+  {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *json = NULL;
+    g_autoptr (JopanArticle) article = NULL;
+    g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+    g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+    g_autoptr (JopanDocument) doc = NULL;
+
+    g_string_truncate (words, JOPAN_MAX_PARAGRAPH_BYTES - 5);
+    json = g_strconcat ("{\"headline\": \"H\", \"body\": \"", words->str, "\"}", NULL);
+    article = jopan_article_load_from_data (json, -1, "big.json", ".", &error);
+    g_assert_no_error (error);
+    doc = jopan_document_new (fonts, style, article, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (jopan_document_get_overset (doc, NULL), ==, 0);
+    g_assert_cmpuint (jopan_document_get_n_pages (doc), >, 20);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (extremes); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/flow/extreme/%s", extremes[i].name);
+      g_test_add_data_func (path, &extremes[i], test_extreme);
+    }
+  g_test_add_func ("/flow/paragraph-limit", test_paragraph_limit);
+  return g_test_run ();
+}

@@ -1,0 +1,323 @@
+/* test-photos.c — photo headers read without decoding (limits, JPEG markers,
+ * PNG chunks, EXIF orientation) and the preview limit of PNG output. */
+#include "jopan-private.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+static const guchar PNG_SIGNATURE[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+
+static void
+put32 (GByteArray *b, guint32 v)
+{
+  guint8 be[4] = { v >> 24, v >> 16, v >> 8, v };
+  g_byte_array_append (b, be, 4);
+}
+
+static guint32
+crc (const guint8 *p, gsize n)
+{
+  guint32 c = 0xFFFFFFFF;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      c ^= p[i];
+      for (int k = 0; k < 8; k++)
+        c = c & 1 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+    }
+  return c ^ 0xFFFFFFFF;
+}
+
+/* A PNG signature and an RGB header of @w × @h: nothing after it. */
+static GByteArray *
+png_header (guint32 w, guint32 h)
+{
+  GByteArray *b = g_byte_array_new ();
+  guint start;
+
+  g_byte_array_append (b, PNG_SIGNATURE, 8);
+  put32 (b, 13);
+  start = b->len;
+  g_byte_array_append (b, (const guint8 *) "IHDR", 4);
+  put32 (b, w);
+  put32 (b, h);
+  g_byte_array_append (b, (const guint8[]) { 8, 2, 0, 0, 0 }, 5);
+  put32 (b, crc (b->data + start, b->len - start));
+  return b;
+}
+
+static gboolean
+read_header (GByteArray *b, JopanImageRef *image, GError **error)
+{
+  *image = (JopanImageRef) { .src = (char *) "photo" };
+  return jopan_image_read_header (image, b->data, b->len, error);
+}
+
+static void
+test_png_limits (void)
+{
+  JopanImageRef image;
+
+  /* Refused from the header alone: the file has nothing else. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GByteArray) b = png_header (20000, 20000);
+    g_assert_false (read_header (b, &image, &error));
+    g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT);
+    g_assert_nonnull (strstr (error->message, "20000 x 20000 pixels (400 megapixels)"));
+    g_assert_nonnull (strstr (error->message, "limit is 150 megapixels"));
+  }
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GByteArray) b = png_header (70000, 1);
+    g_assert_false (read_header (b, &image, &error));
+    g_assert_nonnull (strstr (error->message, "at most 65535 pixels"));
+  }
+  /* A panorama wider than cairo's surfaces passes the limits; this one
+   * then fails only for lack of its other chunks. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GByteArray) b = png_header (40000, 8);
+    g_assert_false (read_header (b, &image, &error));
+    g_assert_nonnull (strstr (error->message, "truncated"));
+    g_assert_cmpint (image.raw_width, ==, 40000);
+  }
+}
+
+static void
+segment (GByteArray *b, guint8 marker, const void *payload, guint n)
+{
+  g_byte_array_append (b, (const guint8[]) { 0xFF, marker, (n + 2) >> 8, (n + 2) & 0xFF }, 4);
+  g_byte_array_append (b, payload, n);
+}
+
+/* The markers of a JPEG (no real entropy data: only the structure is read). */
+static GByteArray *
+jpeg (guint w, guint h, guint components, gboolean adobe, int orientation, gboolean scan,
+      gboolean end)
+{
+  GByteArray *b = g_byte_array_new ();
+  guint8 sof[6 + 3 * 4] = { 8, h >> 8, h & 0xFF, w >> 8, w & 0xFF, components };
+  guint8 sos[1 + 2 * 4 + 3] = { components };
+
+  g_byte_array_append (b, (const guint8[]) { 0xFF, 0xD8 }, 2);
+  if (adobe)
+    segment (b, 0xEE, "Adobe\0\x64\0\0\0\0\0", 12);
+  if (orientation)
+    {
+      /* Little-endian TIFF, one IFD entry: orientation, SHORT, 1. */
+      guint8 exif[] = { 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', '*', 0, 8, 0, 0, 0, 1, 0,
+                        0x12, 0x01, 3, 0, 1, 0, 0, 0, orientation, 0, 0, 0, 0, 0, 0, 0 };
+      segment (b, 0xE1, exif, sizeof exif);
+    }
+  for (guint i = 0; i < components; i++)
+    sof[6 + 3 * i] = i + 1, sof[7 + 3 * i] = 0x11;
+  segment (b, 0xC0, sof, 6 + 3 * components);
+  if (scan)
+    {
+      for (guint i = 0; i < components; i++)
+        sos[1 + 2 * i] = i + 1;
+      sos[1 + 2 * components + 1] = 63;
+      segment (b, 0xDA, sos, 1 + 2 * components + 3);
+      g_byte_array_append (b, (const guint8[]) { 0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56 }, 7);
+    }
+  if (end)
+    g_byte_array_append (b, (const guint8[]) { 0xFF, 0xD9 }, 2);
+  return b;
+}
+
+static void
+test_jpeg_structure (void)
+{
+  JopanImageRef image;
+  struct {
+    guint w, h, components;
+    gboolean scan, end;
+    const char *message; /* NULL: valid */
+  } cases[] = {
+    { 16, 8, 3, TRUE, TRUE, NULL },
+    { 30000, 30000, 3, TRUE, TRUE, "30000 x 30000 pixels (900 megapixels)" },
+    { 16, 0, 3, TRUE, TRUE, "size of 16 x 0" },
+    { 16, 8, 3, TRUE, FALSE, "truncated" },
+    { 16, 8, 3, FALSE, TRUE, "no image data" },
+    { 16, 8, 2, TRUE, TRUE, "2 colour components" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GByteArray) b = jpeg (cases[i].w, cases[i].h, cases[i].components, FALSE, 0,
+                                       cases[i].scan, cases[i].end);
+      gboolean ok = read_header (b, &image, &error);
+
+      g_test_message ("case %u: %s", i, error ? error->message : "ok");
+      g_assert_cmpint (ok, ==, cases[i].message == NULL);
+      if (cases[i].message)
+        g_assert_nonnull (strstr (error->message, cases[i].message));
+      else
+        g_assert_true (image.is_jpeg && image.raw_width == 16 && image.raw_height == 8);
+    }
+}
+
+/* Tables and scans libjpeg would stop at are refused at load. */
+static void
+test_jpeg_tables (void)
+{
+  /* Three codes of one bit cannot be a prefix code. */
+  static const guint8 bad_dht[] = { 0x00, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2 };
+  static const guint8 unknown[] = { 0 };
+  struct {
+    guint8 marker;
+    const guint8 *payload;
+    guint n;
+    const char *message;
+  } cases[] = {
+    { 0xC4, bad_dht, sizeof bad_dht, "invalid Huffman table" },
+    { 0x84, unknown, sizeof unknown, "unknown marker 0x84" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GByteArray) b = g_byte_array_new ();
+      g_autoptr (GByteArray) rest = jpeg (16, 8, 3, FALSE, 0, TRUE, TRUE);
+      JopanImageRef image;
+
+      g_byte_array_append (b, rest->data, 2);
+      segment (b, cases[i].marker, cases[i].payload, cases[i].n);
+      g_byte_array_append (b, rest->data + 2, rest->len - 2);
+      g_assert_false (read_header (b, &image, &error));
+      g_assert_nonnull (strstr (error->message, cases[i].message));
+    }
+}
+
+static void
+test_jpeg_markers (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GByteArray) b = jpeg (16, 8, 4, TRUE, 6, TRUE, TRUE);
+  JopanImageRef image;
+
+  g_assert_true (read_header (b, &image, &error));
+  g_assert_true (image.adobe);
+  g_assert_cmpint (image.components, ==, 4);
+  g_assert_cmpint (image.orientation, ==, 6);
+}
+
+/* Each orientation maps the stored photo's corners onto the shown one's. */
+static void
+test_orientation (void)
+{
+  for (int o = 1; o <= 8; o++)
+    {
+      JopanImageRef image = { .raw_width = 16, .raw_height = 8, .orientation = o };
+      gboolean turned = o >= 5;
+      double shown_w = turned ? 8 : 16, shown_h = turned ? 16 : 8;
+      cairo_matrix_t m;
+      double min_x = G_MAXDOUBLE, max_x = -G_MAXDOUBLE, min_y = G_MAXDOUBLE, max_y = -G_MAXDOUBLE;
+
+      jopan_image_orientation (&image, &m);
+      for (int c = 0; c < 4; c++)
+        {
+          double x = c & 1 ? 16 : 0, y = c & 2 ? 8 : 0;
+          cairo_matrix_transform_point (&m, &x, &y);
+          min_x = MIN (min_x, x), max_x = MAX (max_x, x);
+          min_y = MIN (min_y, y), max_y = MAX (max_y, y);
+        }
+      g_assert_cmpfloat (min_x, ==, 0);
+      g_assert_cmpfloat (min_y, ==, 0);
+      g_assert_cmpfloat (max_x, ==, shown_w);
+      g_assert_cmpfloat (max_y, ==, shown_h);
+    }
+  /* 6: turned a quarter clockwise, the stored top-left is shown top-right. */
+  {
+    JopanImageRef image = { .raw_width = 16, .raw_height = 8, .orientation = 6 };
+    cairo_matrix_t m;
+    double x = 0, y = 0;
+
+    jopan_image_orientation (&image, &m);
+    cairo_matrix_transform_point (&m, &x, &y);
+    g_assert_cmpfloat (x, ==, 8);
+    g_assert_cmpfloat (y, ==, 0);
+  }
+}
+
+/* A PNG page over the preview limit, or a resolution out of range, is a
+ * usage error found before anything is drawn or written. */
+static void
+test_preview_limit (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanArticle) article = jopan_article_load (TEST_DATA "/../../samples/harbour.json",
+                                                         &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanDocument) doc = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-image-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "page.png", NULL);
+  const double dpis[] = { 1200, 2400, 1e9, 0, -1 };
+
+  g_assert_no_error (error);
+  doc = jopan_document_new (fonts, style, article, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (dpis); i++)
+    {
+      g_autoptr (GError) local = NULL;
+      g_assert_false (jopan_document_write (doc, out, JOPAN_FORMAT_PNG, dpis[i], &local));
+      g_assert_error (local, JOPAN_ERROR, JOPAN_ERROR_USAGE);
+      g_test_message ("%s", local->message);
+      g_assert_nonnull (strstr (local->message, i == 0 ? "the limit is 100 megapixels" : "dpi"));
+      g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+    }
+  g_assert_true (jopan_document_write (doc, out, JOPAN_FORMAT_PNG, 18, &error));
+  g_assert_no_error (error);
+  g_remove (out);
+  g_rmdir (dir);
+}
+
+/* A photo that changes after the article loaded fails the render with a
+ * message naming the article, the place of its src and the photo. */
+static void
+test_render_error_names_place (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-image-XXXXXX", NULL);
+  g_autofree char *photo = g_build_filename (dir, "dot.png", NULL);
+  g_autofree char *out = g_build_filename (dir, "page.pdf", NULL);
+  g_autofree char *data = NULL;
+  gsize length;
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanArticle) article = NULL;
+  g_autoptr (JopanDocument) doc = NULL;
+
+  g_assert_true (g_file_get_contents (TEST_DATA "/photos/dot.png", &data, &length, NULL));
+  g_assert_true (g_file_set_contents (photo, data, (gssize) length, NULL));
+  article = jopan_article_load_from_data ("{\"headline\": \"H\", \"body\": \"Text.\",\n"
+                                          " \"images\": [{\"src\": \"dot.png\"}]}",
+                                          -1, "story.json", dir, &error);
+  g_assert_no_error (error);
+  doc = jopan_document_new (fonts, style, article, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (photo, data, (gssize) length / 2, NULL));
+  g_assert_false (jopan_document_write (doc, out, JOPAN_FORMAT_PDF, 150, &error));
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "story.json:2:21: images[0].src: photo \"dot.png\""));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_remove (photo);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/photos/png-limits", test_png_limits);
+  g_test_add_func ("/photos/jpeg-structure", test_jpeg_structure);
+  g_test_add_func ("/photos/jpeg-tables", test_jpeg_tables);
+  g_test_add_func ("/photos/jpeg-markers", test_jpeg_markers);
+  g_test_add_func ("/photos/orientation", test_orientation);
+  g_test_add_func ("/photos/preview-limit", test_preview_limit);
+  g_test_add_func ("/photos/render-error-names-place", test_render_error_names_place);
+  return g_test_run ();
+}
