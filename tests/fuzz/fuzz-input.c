@@ -31,6 +31,10 @@ parse_control (FuzzInput *input, const char *line)
     }
   else if (strcmp (line, "%%copyfit") == 0)
     input->copyfit = TRUE;
+  else if (strcmp (line, "%%fill") == 0)
+    input->fill = TRUE;
+  else if (g_str_has_prefix (line, "%%weight "))
+    input->weight = (int) CLAMP (g_ascii_strtoll (line + 9, NULL, 10), 0, 3);
   else if (g_str_has_prefix (line, "%%png "))
     {
       /* strtoll, not sscanf: a number too big for an int is defined too. */

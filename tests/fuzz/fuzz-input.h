@@ -13,6 +13,8 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
  *   GROUP.KEY=VALUE   a --set assignment (any line not starting with %%)
  *   %%slot TEXT       a --slot (COLUMNS:DEPTH)
  *   %%copyfit         --copyfit
+ *   %%fill            the layout option fill
+ *   %%weight N        the layout option weight, 0 (auto) to 3 (brief)
  *   %%png W H         a photo made here: a W x H PNG (kept to 4 megapixels)
  *   %%photo           the rest of the input, raw, is the photo's bytes
  * The photo is written to "photo" in the scratch folder. */
@@ -22,6 +24,8 @@ typedef struct {
   GPtrArray *sets;        /* char *, the assignments in order */
   char *slot;             /* NULL when absent */
   gboolean copyfit;
+  gboolean fill;
+  int weight;             /* 0 to 3 */
   const uint8_t *photo;   /* raw bytes, or NULL */
   gsize photo_len;
   int png_width, png_height; /* 0 when absent */

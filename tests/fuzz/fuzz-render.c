@@ -1,9 +1,10 @@
 /* fuzz-render — an article through load, layout and render on a small page.
  *
  * The input is an article (JSON), then optional control lines (see
- * fuzz-input.h): --set assignments over tests/fuzz/small.ini, a slot and
- * copyfit, and a photo the article may use as "src": "photo" — raw bytes
- * after "%%photo", or a W x H PNG made here from "%%png W H".  Photos are
+ * fuzz-input.h): --set assignments over tests/fuzz/small.ini, a slot,
+ * copyfit, fill and weight, and a photo the article may use as
+ * "src": "photo" — raw bytes after "%%photo", or a W x H PNG made here
+ * from "%%png W H".  Photos are
  * split off instead of fuzzed inside the JSON so the fuzzer can change a
  * photo's bytes (a JPEG's header has no checksum) or, for PNG, whose
  * checksums defeat byte mutation, its size directly: the 40000 x 8 panorama
@@ -82,7 +83,8 @@ run (const FuzzInput *input)
   g_autoptr (JopanArticle) article = NULL;
   g_autoptr (JopanDocument) doc = NULL;
   g_autoptr (GError) error = NULL;
-  JopanLayoutOptions options = { .copyfit = input->copyfit };
+  JopanLayoutOptions options = { .copyfit = input->copyfit, .fill = input->fill,
+                                 .weight = (JopanWeight) input->weight };
 
   if (style == NULL || !fuzz_input_write_photo (input))
     return;
