@@ -242,6 +242,13 @@ spread_of_last_page (const Layout *lo, int page)
       if (seg->page == page && seg->column < 64)
         bottoms[seg->column] = MAX (bottoms[seg->column], lo->placed[r].band + row->bands);
     }
+  /* A photo at the foot of its columns ends them. */
+  for (guint i = 0; i < lo->holes->len; i++)
+    {
+      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      for (int c = h->column; h->page == page && c < h->column + h->photo.columns && c < 64; c++)
+        bottoms[c] = MAX (bottoms[c], h->top + h->photo.bands);
+    }
   for (int c = 0; c < lo->columns && c < 64; c++)
     lowest = MIN (lowest, bottoms[c]), highest = MAX (highest, bottoms[c]);
   return lowest == G_MAXINT ? 0 : highest - lowest;

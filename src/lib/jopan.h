@@ -448,7 +448,8 @@ guint jopan_document_get_n_findings (const JopanDocument *doc);
  * @doc: a document
  * @index: below jopan_document_get_n_findings()
  * @kind: (out) (optional): a short kind: "warning", "missing-glyph",
- *   "overset", "low-resolution", "font" (a family no font has)
+ *   "overset", "low-resolution", "font" (a family no font has), "underset"
+ *   (more than 5 % of the story's type area left empty)
  *
  * Returns: (transfer none): the finding's message.
  */

@@ -240,13 +240,6 @@ place_header (Layout *lo, JopanPage *page, int top)
 
       if (parts[i].text == NULL || *parts[i].text == '\0')
         continue;
-      if (parts[i].kind == JOPAN_PARA_DECK && !lo->treatment->deck)
-        {
-          /* A brief has no deck: say so rather than drop it unseen. */
-          jopan_report_add (lo->findings, "treatment", "%s: deck: not set for a %s story",
-                            a->name, jopan_weight_names[lo->weight - 1]);
-          continue;
-        }
       t = set_text (lo, parts[i].kind, parts[i].text, NULL,
                     span_width (g, span_of (lo, parts[i].kind)), 0, name);
       from = y + (y > band_y (g, top) ? p->space_before : 0);
@@ -340,19 +333,20 @@ photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, i
 }
 
 /* Draws a photo in its bands: with @air_above (a photo under text) a grid
- * line of air, then the frame, credit and caption down to the foot of its
- * bands; else the frame at the top and a line of air below the caption.
- * The frame takes the slack of the caption's last band, so that the air
- * after a caption is the air before a photo. */
+ * line of air and the slack of the caption's last band above the frame,
+ * so the caption ends at the foot of its bands; else the frame at the top,
+ * the slack and a line of air below the caption.  Either way the air
+ * between text and the photo, or its caption, is a grid line and the
+ * slack. */
 static void
 photo_place (Layout *lo, JopanPage *page, const Photo *ph, int column, int band,
              gboolean air_above)
 {
   const Grid *g = &lo->grid;
   double below = photo_below (lo, ph);
-  double x = column_x (g, column), y = band_y (g, band + (air_above ? 1 : 0));
-  double w = span_width (g, ph->columns);
-  double h = ph->frame_bands * g->pitch + bands_for (g, below) * g->pitch - below;
+  double slack = bands_for (g, below) * g->pitch - below;
+  double x = column_x (g, column), y = band_y (g, band) + (air_above ? g->pitch + slack : 0);
+  double w = span_width (g, ph->columns), h = ph->frame_bands * g->pitch;
 
   jopan_page_add_image (page, ph->image, x, y, w, h);
   y += h + 2;
@@ -638,11 +632,11 @@ place_jump_head (Layout *lo, JopanPage *page, int top, int from_page)
     y = draw_lines (lo, page, head, head_lines, JOPAN_PARA_JUMP, g->x0, y) + j->space_after;
   else
     y += ascent_of (j) + (head_lines - 1) * head->leading + descent_of (j) + j->space_after;
+  /* Its role is "jump", not "byline": it is no part of the story's text. */
+  y += ascent_of (&lo->style.para[JOPAN_PARA_BYLINE]);
   if (page)
-    y = draw_lines (lo, page, from, 1, JOPAN_PARA_BYLINE, g->x0, y);
-  else
-    y += ascent_of (&lo->style.para[JOPAN_PARA_BYLINE])
-         + descent_of (&lo->style.para[JOPAN_PARA_BYLINE]);
+    jopan_page_add_line (page, "jump", from, 0, g->x0, y, lo->style.para[JOPAN_PARA_BYLINE].color);
+  y += descent_of (&lo->style.para[JOPAN_PARA_BYLINE]);
   return bands_for (g, y - g->y0) + 1;
 }
 
@@ -741,6 +735,15 @@ lay_out_pages (Layout *lo)
                      TRUE);
     }
   draw_rows (lo);
+  /* A photo at the foot of its columns ends them. */
+  for (guint i = 0; i < lo->holes->len; i++)
+    {
+      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      JopanPage *page = h->page >= 0 ? g_ptr_array_index (lo->pages, h->page) : NULL;
+      for (int c = h->column; page && c < h->column + h->photo.columns && c < JOPAN_MAX_COLUMNS; c++)
+        page->columns[c].bottom = MAX (page->columns[c].bottom,
+                                       band_y (&lo->grid, h->top + h->photo.bands));
+    }
   place_jump_lines (lo);
 }
 
@@ -920,6 +923,17 @@ apply_fit (Layout *lo)
 
   lo->style = *lo->base_style;
   apply_headline (lo);
+  /* A weight without a display deck (a brief) sets it small, in the
+   * subhead's type: never dropped. */
+  if (!lo->treatment->deck)
+    {
+      JopanParaStyle *deck = &lo->style.para[JOPAN_PARA_DECK];
+      int columns = deck->columns;
+      *deck = lo->base_style->para[JOPAN_PARA_SUBHEAD];
+      deck->columns = columns;
+      deck->space_before = 0;
+      deck->space_after = lo->base_style->para[JOPAN_PARA_DECK].space_after;
+    }
   body = &lo->style.para[JOPAN_PARA_BODY];
   body->size = base->size + lo->fit.size_change;
   body->tracking = base->tracking + lo->fit.tracking * body->size;
