@@ -84,36 +84,34 @@ grow (Layout *lo, const JopanCopyfit *b, GError **error)
   return try_fit (lo, best, error);
 }
 
-/* --fill: a story alone on its page grows into the empty lines: its
- * headline up to the top of its weight's range, its lead photo by up to
- * half the empty lines of its columns, then the body within the
- * [copyfit] bounds; the story stays on one page. */
+/* --fill: a story alone on its page grows into the empty lines, in this
+ * order: its lead photo spans more columns, its headline grows up to the
+ * top of its weight's range, the photo takes up to two fifths more lines,
+ * then the body grows within the [copyfit] bounds; the story stays on one
+ * page. */
 static gboolean
 fill (Layout *lo, const JopanCopyfit *b, GError **error)
 {
   FitParams best = lo->fit;
   int best_underset = lo->underset_lines;
-  int photo_max = lo->has_lead ? lo->underset_lines / MAX (1, lo->columns) : 0;
+  int span_max = lo->has_lead ? lo->columns - lo->lead.columns : 0;
   double headline_room = MAX (0, lo->treatment->headline_max - lo->headline_size);
 
   lo->max_pages = 1;
-  if (!grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, headline_change),
-                   headline_room, 2, error)
-      || (lo->has_lead && !grow_along (lo, &best, &best_underset,
-                                       G_STRUCT_OFFSET (FitParams, photo_lines), photo_max, 1,
-                                       error))
-      || !grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, size_change),
-                      b->size_max, b->size_step, error))
+  if ((span_max > 0 && !grow_along (lo, &best, &best_underset,
+                                    G_STRUCT_OFFSET (FitParams, photo_span), span_max, 1, error))
+      || !grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, headline_change),
+                      headline_room, 1, error)
+      || !try_fit (lo, best, error))
     return FALSE;
-  if (!try_fit (lo, best, error))
+  if (lo->has_lead
+      && !grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, photo_lines),
+                      lo->lead.frame_bands * 2 / 5, 1, error))
     return FALSE;
-  if (best.headline_change > 0)
-    jopan_report_add_change (lo->doc->report, "headline %+.1fpt (--fill)", best.headline_change);
-  if (best.photo_lines > 0)
-    jopan_report_add_change (lo->doc->report, "lead photo %+d grid lines (--fill)",
-                             (int) best.photo_lines);
-  if (best.size_change > 0)
-    jopan_report_add_change (lo->doc->report, "body size %+.2fpt (--fill)", best.size_change);
+  if (!grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, size_change),
+                   b->size_max, b->size_step, error)
+      || !try_fit (lo, best, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -131,6 +129,11 @@ report_changes (JopanReport *report, const Layout *lo)
   if (fabs (lo->fit.size_change) > 1e-9)
     jopan_report_add_change (report, "body size %.2fpt to %.2fpt", body->size,
                              body->size + lo->fit.size_change);
+  if (lo->fit.photo_span > 0)
+    jopan_report_add_change (report, "lead photo %+d columns", (int) lo->fit.photo_span);
+  if (lo->fit.headline_change > 0)
+    jopan_report_add_change (report, "headline %.1fpt to %.1fpt", lo->headline_size,
+                             lo->headline_size + lo->fit.headline_change);
 }
 
 /* The story's words: its body's, split at spaces (a Korean word is an
@@ -207,6 +210,8 @@ jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options, GEr
   lo.treatment = &doc->style->treatment[lo.weight - 1];
   lo.headline_size = choose_headline_size (&lo, words);
   lo.jump_page = options ? options->jump_page : 0;
+  /* A story filling its page takes all of its columns. */
+  lo.fill_page = options && options->fill && options->slot_columns == 0;
   lo.korean = g_ascii_strncasecmp (jopan_article_get_lang (doc->article), "ko", 2) == 0;
   if (options && options->slot_columns > 0)
     {
@@ -234,7 +239,11 @@ jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options, GEr
         report_changes (doc->report, &lo);
     }
   else if (ok && options && options->fill && !lo.slot && lo.n_pages == 1 && lo.underset_lines > 0)
-    ok = fill (&lo, &doc->style->copyfit, error);
+    {
+      ok = fill (&lo, &doc->style->copyfit, error);
+      if (ok)
+        report_changes (doc->report, &lo);
+    }
   if (ok)
     {
       while (lo.pages->len > 0)

@@ -77,6 +77,7 @@ typedef struct {
   double photo_lines;           /* grid lines added to the lead photo (whole) */
   double size_change;           /* points added to the body size */
   double headline_change;       /* points added to the headline (--fill) */
+  double photo_span;            /* columns added to the lead photo (--fill) */
 } FitParams;
 
 typedef struct {
@@ -103,6 +104,7 @@ typedef struct {
   const JopanTreatment *treatment;
   double headline_size;         /* from the ladder, before --fill */
   guint jump_page;              /* the number of the page the rest continues on; 0: next */
+  gboolean fill_page;           /* --fill on a whole page: every column */
   int folio_bottom;             /* first band under the folio */
   int lead_column;              /* the lead photo's first column */
   double underset_share;        /* of the story's type area, last page */

@@ -757,6 +757,8 @@ photo_columns (const Layout *lo, const JopanImageRef *image, guint index)
   int n = image->columns > 0 ? image->columns
           : index == 0       ? lead
                              : MAX (1, lo->columns / 3);
+  if (index == 0)
+    n += (int) lo->fit.photo_span;
   return MIN (n, lo->columns);
 }
 
@@ -964,7 +966,8 @@ jopan_layout_attempt (Layout *lo, GError **error)
   apply_fit (lo);
   grid_init (&lo->grid, &lo->style);
   lo->columns = lo->slot                       ? MIN (lo->slot_columns, lo->grid.columns)
-                : lo->treatment->columns > 0 ? MIN (lo->treatment->columns, lo->grid.columns)
+                : lo->treatment->columns > 0 && !lo->fill_page
+                    ? MIN (lo->treatment->columns, lo->grid.columns)
                                              : lo->grid.columns;
   lo->depth = lo->grid.bands;
   lo->findings = jopan_report_new ();
