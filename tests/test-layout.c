@@ -835,6 +835,88 @@ test_mutant_line_out_of_column (void)
   mutant_clear (&m);
 }
 
+/* A photo at the foot of its columns, with text above it: the lowest
+ * running line above it moved down to touch it (2 pt of air). */
+static void
+test_mutant_photo_clearance (void)
+{
+  Mutant m;
+  JopanBox *photo = NULL, *above = NULL;
+
+  mutant_init (&m, "photos-foot");
+  for (guint i = 0; i < m.page->boxes->len; i++)
+    {
+      JopanBox *b = &g_array_index (m.page->boxes, JopanBox, i);
+      if (b->kind == JOPAN_BOX_IMAGE && (photo == NULL || b->y > photo->y))
+        photo = b;
+    }
+  g_assert_nonnull (photo);
+  for (guint i = 0; i < m.page->boxes->len; i++)
+    {
+      JopanBox *b = &g_array_index (m.page->boxes, JopanBox, i);
+      if (is_running (b) && strcmp (b->role, "body") == 0 && fabs (b->x - photo->x) < 1
+          && b->y < photo->y && (above == NULL || b->y > above->y))
+        above = b;
+    }
+  g_assert_nonnull (above);
+  above->y = photo->y - 2 - 0.25 * m.style->para[JOPAN_PARA_BODY].size;
+  assert_fails (&m, check_photo_clearance, "above a photo");
+  mutant_clear (&m);
+}
+
+/* Moves every running line of @column on page 1 by @dx, @dy. */
+static void
+shift_column (const Mutant *m, int column, double dx, double dy)
+{
+  for (guint i = 0; i < m->page->boxes->len; i++)
+    {
+      JopanBox *b = &g_array_index (m->page->boxes, JopanBox, i);
+      if (is_running (b) && column_of (m->style, b->x) == column)
+        b->x += dx, b->y += dy;
+    }
+}
+
+/* The second column's text starts two lines below the first's. */
+static void
+test_mutant_column_top (void)
+{
+  Mutant m;
+
+  mutant_init (&m, "weight-secondary");
+  shift_column (&m, 1, 0, 2 * m.style->baseline);
+  assert_fails (&m, check_reading_order, "starts below the story's top line");
+  mutant_clear (&m);
+}
+
+/* The first two columns swapped: the text runs right to left. */
+static void
+test_mutant_column_order (void)
+{
+  Mutant m;
+  double step;
+
+  mutant_init (&m, "weight-secondary");
+  step = column_width_of (m.style) + m.style->gutter;
+  shift_column (&m, 0, 100 * step, 0);
+  shift_column (&m, 1, -step, 0);
+  shift_column (&m, 100, -99 * step, 0);
+  assert_fails (&m, check_reading_order, "jumps from another column");
+  mutant_clear (&m);
+}
+
+/* The continuation page numbered otherwise than its jump line says. */
+static void
+test_mutant_jump (void)
+{
+  Mutant m;
+
+  mutant_init (&m, "weight-lead-long");
+  g_assert_cmpuint (m.doc->pages->len, ==, 2);
+  ((JopanPage *) g_ptr_array_index (m.doc->pages, 1))->number = 5;
+  assert_fails (&m, check_jumps, "jumps to page 2");
+  mutant_clear (&m);
+}
+
 static int
 by_name (gconstpointer a, gconstpointer b)
 {
@@ -868,5 +950,9 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/split-quote", test_mutant_split_quote);
   g_test_add_func ("/rules/wide-line", test_mutant_wide_line);
   g_test_add_func ("/rules/line-out-of-column", test_mutant_line_out_of_column);
+  g_test_add_func ("/rules/photo-clearance", test_mutant_photo_clearance);
+  g_test_add_func ("/rules/column-top", test_mutant_column_top);
+  g_test_add_func ("/rules/column-order", test_mutant_column_order);
+  g_test_add_func ("/rules/jump", test_mutant_jump);
   return g_test_run ();
 }
