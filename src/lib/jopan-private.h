@@ -187,7 +187,8 @@ typedef struct {
   double headline_min, headline_max; /* the headline's size range, points */
   int headline_columns;              /* its span; 0: all the story's columns */
   int columns;                       /* text columns on a whole page; 0: all */
-  int photo_columns;                 /* the lead photo's span; 0: all text columns */
+  int photo_columns;                 /* the lead photo's span; 0: all text columns;
+                                      * -1 (unset): [page] image-columns */
   gboolean deck;                     /* is the deck set? */
   int max_words;                     /* an unranked story this long or shorter takes it */
 } JopanTreatment;

@@ -748,12 +748,15 @@ lay_out_pages (Layout *lo)
 }
 
 /* The number of photo columns: the article's, else for the lead photo
- * its weight's span (0: all the text columns), else a third of the
- * story's width, never wider than the story. */
+ * its weight's span (0: all the text columns; unset: the page's
+ * image-columns), else a third of the story's width, never wider than
+ * the story. */
 static int
 photo_columns (const Layout *lo, const JopanImageRef *image, guint index)
 {
-  int lead = lo->treatment->photo_columns > 0 ? lo->treatment->photo_columns : lo->columns;
+  int lead = lo->treatment->photo_columns > 0    ? lo->treatment->photo_columns
+             : lo->treatment->photo_columns == 0 ? lo->columns
+                                                 : lo->style.image_columns;
   int n = image->columns > 0 ? image->columns
           : index == 0       ? lead
                              : MAX (1, lo->columns / 3);

@@ -439,9 +439,9 @@ static void
 set_treatment_defaults (JopanStyle *s)
 {
   static const JopanTreatment defaults[JOPAN_N_WEIGHTS] = {
-    { 0, 0, 0, 0, 0, TRUE, 0 },
-    { 0, 0, 0, 0, 0, TRUE, 800 },
-    { 0, 0, 0, 2, 0, FALSE, 250 },
+    { 0, 0, 0, 0, -1, TRUE, 0 },
+    { 0, 0, 0, 0, -1, TRUE, 800 },
+    { 0, 0, 0, 2, 1, FALSE, 250 },
   };
 
   for (int i = 0; i < JOPAN_N_WEIGHTS; i++)
