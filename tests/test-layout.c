@@ -404,9 +404,9 @@ check_photo_clearance (const GPtrArray *pages, const JopanStyle *style)
               if (!is_running (b) || b->x >= ph->x + ph->w || b->x + b->true_width <= ph->x)
                 continue;
               line_extent (b, style, &top, &bottom);
-              if (bottom <= ph->y && bottom > ph->y - air)
+              if (b->y <= ph->y + 0.01 && bottom > ph->y - air)
                 return describe (&l, "text within a grid line above a photo");
-              if (top >= foot - 2 && top < foot + air)
+              if (b->y >= foot && top < foot + air)
                 return describe (&l, "text within a grid line below a photo's caption");
             }
         }
@@ -430,9 +430,10 @@ photo_above (const JopanPage *page, const JopanStyle *style, int column, double 
 }
 
 /* Reading order: the text runs down a column and on at the top of the
- * next column to the right (or the first column of the next page), and on
+ * next column to the right (or the first column of the next page); on
  * each page every column's text starts at one top line, unless a photo
- * stands above it.  Pull quotes are display type and may float. */
+ * stands above it, and no column starts above the one before it.  Pull
+ * quotes are display type and may float. */
 static char *
 check_reading_order (const GPtrArray *pages, const JopanStyle *style)
 {
@@ -473,6 +474,15 @@ check_reading_order (const GPtrArray *pages, const JopanStyle *style)
         if (at[c] && !photo_above (page, style, c, first[c])
             && first[c] > top_line + style->baseline + 0.01)
           return describe (at[c], "a column starts below the story's top line");
+      /* No dog-leg: a later column never starts above an earlier one (the
+       * story's opening under a photo, its middle beside it). */
+      for (int c = 0, last = -1; c < JOPAN_MAX_COLUMNS; c++)
+        if (at[c])
+          {
+            if (last >= 0 && first[c] < first[last] - style->baseline / 2)
+              return describe (at[c], "dog-leg: a later column starts above an earlier one");
+            last = c;
+          }
     }
   return NULL;
 }
@@ -888,6 +898,19 @@ test_mutant_column_top (void)
   mutant_clear (&m);
 }
 
+/* The opening column moved down under a (pretend) photo while the next
+ * starts at the top: the dog-leg of issue 8. */
+static void
+test_mutant_dog_leg (void)
+{
+  Mutant m;
+
+  mutant_init (&m, "weight-lead-short");
+  shift_column (&m, 0, 0, 6 * m.style->baseline);
+  assert_fails (&m, check_reading_order, "dog-leg");
+  mutant_clear (&m);
+}
+
 /* The first two columns swapped: the text runs right to left. */
 static void
 test_mutant_column_order (void)
@@ -953,6 +976,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/photo-clearance", test_mutant_photo_clearance);
   g_test_add_func ("/rules/column-top", test_mutant_column_top);
   g_test_add_func ("/rules/column-order", test_mutant_column_order);
+  g_test_add_func ("/rules/dog-leg", test_mutant_dog_leg);
   g_test_add_func ("/rules/jump", test_mutant_jump);
   return g_test_run ();
 }
