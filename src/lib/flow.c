@@ -5,7 +5,6 @@ typedef struct {
   int n_pages;
   int last_depth;               /* bands of the last page in use */
   guint shorten;                /* per column, base 3: 0, 1 or 2 bands higher on the last page */
-  int hole_shift;               /* bands to move the photos placed mid-page */
 } FlowSpec;
 
 /* The band under the last column of a page the story continues from: it
@@ -269,7 +268,6 @@ balance_rows (Layout *lo, FlowSpec spec, int *spread)
   *spread = G_MAXINT;
   spec.last_depth = lo->depth;
   spec.shorten = 0;
-  spec.hole_shift = 0;
   if (try_flow (lo, &spec) != n_rows)
     return best;
   while (lo_depth < hi_depth)
@@ -285,13 +283,11 @@ balance_rows (Layout *lo, FlowSpec spec, int *spread)
   for (int c = 0; c < MIN (lo->columns, 6); c++)
     combinations *= 3;
   for (int depth = hi_depth; depth <= MIN (hi_depth + 3, lo->depth) && *spread > 1; depth++)
-    for (int shift = 0; shift <= 0 && *spread > 1; shift++)
-      for (guint shorten = 0; shorten < combinations && *spread > 1; shorten++)
+    for (guint shorten = 0; shorten < combinations && *spread > 1; shorten++)
       {
         int s;
         spec.last_depth = depth;
         spec.shorten = shorten;
-        spec.hole_shift = (shift + 1) / 2 * (shift % 2 ? -1 : 1); /* 0, -1, 1, -2, 2 */
         if (try_flow (lo, &spec) != n_rows)
           continue;
         /* A break the keeps did not allow (a widow, say) weighs more than
