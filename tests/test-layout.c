@@ -506,7 +506,8 @@ check_jumps (const GPtrArray *pages, const JopanStyle *style)
           if (b->kind != JOPAN_BOX_TEXT || strcmp (b->role, "jump") != 0)
             continue;
           text = line_text (b);
-          if (sscanf (text, "Continued on page %d", &on) != 1 && sscanf (text, "%d면에 계속", &on) != 1)
+          if (sscanf (text, "Continued on page %d", &on) != 1
+              && !(g_str_has_suffix (text, "면에 계속") && sscanf (text, "%d", &on) == 1))
             continue;
           has_on = TRUE;
           if (p + 1 >= pages->len)
