@@ -174,6 +174,26 @@ choose_weight (const JopanStyle *s, const JopanArticle *a, const JopanLayoutOpti
   return JOPAN_WEIGHT_LEAD;
 }
 
+/* The width the headline spans, from the style (before any attempt):
+ * the article's span, else the weight's, else [headline] columns, never
+ * wider than the story. */
+static double
+headline_width (const Layout *lo)
+{
+  const JopanStyle *s = lo->base_style;
+  double column = (s->page_width - s->margin[1] - s->margin[3] - (s->columns - 1) * s->gutter)
+                  / s->columns;
+  int story = lo->slot ? MIN (lo->slot_columns, s->columns)
+              : lo->treatment->columns > 0 && !lo->fill_page ? MIN (lo->treatment->columns, s->columns)
+                                                             : s->columns;
+  int span = lo->article->headline_columns > 0 ? lo->article->headline_columns
+             : lo->treatment->headline_columns > 0 ? lo->treatment->headline_columns
+             : s->para[JOPAN_PARA_HEADLINE].columns;
+
+  span = span <= 0 || span > story ? story : span;
+  return span * column + (span - 1) * s->gutter;
+}
+
 /* Within the weight's range: the longer the story (against the lengths
  * its weight covers) and the shorter its headline, the bigger the head.
  * Rounded to half points. */
@@ -190,10 +210,16 @@ choose_headline_size (const Layout *lo, guint words)
   glong chars = lo->article->headline ? g_utf8_strlen (lo->article->headline, -1) : 0;
   double by_shortness = CLAMP ((60.0 - chars) / 40.0, 0, 1);
 
+  double size;
+
   if (t->headline_max <= 0)
     return s->para[JOPAN_PARA_HEADLINE].size;
-  return round (2 * (t->headline_min + (t->headline_max - t->headline_min)
-                                           * (0.5 * by_length + 0.5 * by_shortness))) / 2;
+  size = t->headline_min + (t->headline_max - t->headline_min) * (0.5 * by_length + 0.5 * by_shortness);
+  /* A narrow story (a slot of two columns) takes a smaller head: at most
+   * an eighth of its width, never below the brief's smallest. */
+  size = MIN (size, MAX (headline_width (lo) / 8,
+                         MIN (t->headline_min, s->treatment[JOPAN_WEIGHT_BRIEF - 1].headline_min)));
+  return round (2 * size) / 2;
 }
 
 gboolean
@@ -208,7 +234,6 @@ jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options, GEr
   lo.has_lead = doc->article->images->len > 0;
   lo.weight = choose_weight (doc->style, doc->article, options, words);
   lo.treatment = &doc->style->treatment[lo.weight - 1];
-  lo.headline_size = choose_headline_size (&lo, words);
   lo.jump_page = options ? options->jump_page : 0;
   /* A story filling its page takes all of its columns. */
   lo.fill_page = options && options->fill && options->slot_columns == 0;
@@ -224,6 +249,7 @@ jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options, GEr
                            ? (int) options->slot_lines
                            : (int) floor (options->slot_depth / doc->style->baseline + 1e-6);
     }
+  lo.headline_size = choose_headline_size (&lo, words);
   /* One typesetter (and hyphenation dictionary) for every attempt; it
    * sets with lo.style, which each attempt refits. */
   jopan_typesetter_init (&lo.ts, lo.fonts, &lo.style, jopan_article_get_lang (doc->article),
