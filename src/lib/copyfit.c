@@ -235,8 +235,10 @@ jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options, GEr
   lo.weight = choose_weight (doc->style, doc->article, options, words);
   lo.treatment = &doc->style->treatment[lo.weight - 1];
   lo.jump_page = options ? options->jump_page : 0;
-  /* A story filling its page takes all of its columns. */
-  lo.fill_page = options && options->fill && options->slot_columns == 0;
+  /* A story filling its page takes all of its columns; a brief stays a
+   * brief (a five-column strip a few lines deep fills nothing). */
+  lo.fill_page = options && options->fill && options->slot_columns == 0
+                 && lo.weight != JOPAN_WEIGHT_BRIEF;
   lo.korean = g_ascii_strncasecmp (jopan_article_get_lang (doc->article), "ko", 2) == 0;
   if (options && options->slot_columns > 0)
     {
