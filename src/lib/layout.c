@@ -626,11 +626,16 @@ place_jump_head (Layout *lo, JopanPage *page, int top, int from_page)
   double width = span_width (g, lo->columns), y = band_y (g, top);
   JopanText *head = set_text (lo, JOPAN_PARA_JUMP, head_text, NULL, width, 0, "jump head");
   JopanText *from = set_text (lo, JOPAN_PARA_BYLINE, from_text, NULL, width, 0, "jump head");
-  guint head_lines = MIN (head->lines->len, 2u);
+  const char *given = lo->article->jump_headline;
+  /* Two lines at most; a longer jump_headline is overset, counted once,
+   * on the first continuation page. */
+  guint head_lines = keep_lines (lo, head, 2,
+                                 page && given && *given && from_page == jopan_layout_page_number (lo, 0)
+                                     ? "jump_headline" : NULL);
 
-  if (page)
+  if (page && head_lines > 0)
     y = draw_lines (lo, page, head, head_lines, JOPAN_PARA_JUMP, g->x0, y) + j->space_after;
-  else
+  else if (head_lines > 0)
     y += ascent_of (j) + (head_lines - 1) * head->leading + descent_of (j) + j->space_after;
   /* Its role is "jump", not "byline": it is no part of the story's text. */
   y += ascent_of (&lo->style.para[JOPAN_PARA_BYLINE]);
