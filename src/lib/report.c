@@ -21,6 +21,9 @@ struct _JopanReport {
   guint n_pages;
   guint overset_lines, overset_chars;
   int underset_lines;
+  double underset_share;  /* of the type area */
+  const char *weight;     /* the story's treatment, static */
+  double headline_size;
   gboolean copyfit;
   double tracking, body_size;
   int photo_lines;
@@ -94,6 +97,19 @@ void
 jopan_report_set_underset (JopanReport *report, int lines)
 {
   report->underset_lines = lines;
+}
+
+void
+jopan_report_set_underset_share (JopanReport *report, double share)
+{
+  report->underset_share = share;
+}
+
+void
+jopan_report_set_treatment (JopanReport *report, const char *weight, double headline_size)
+{
+  report->weight = weight;
+  report->headline_size = headline_size;
 }
 
 void
@@ -291,7 +307,19 @@ jopan_report_to_json (const JopanReport *report, const GPtrArray *pages)
   json_builder_set_member_name (b, "underset");
   json_builder_begin_object (b);
   add_int (b, "lines", report->underset_lines);
+  json_builder_set_member_name (b, "share");
+  json_builder_add_double_value (b, round (report->underset_share * 1000) / 1000);
   json_builder_end_object (b);
+  if (report->weight)
+    {
+      json_builder_set_member_name (b, "treatment");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "weight");
+      json_builder_add_string_value (b, report->weight);
+      json_builder_set_member_name (b, "headline_size");
+      json_builder_add_double_value (b, round (report->headline_size * 100) / 100);
+      json_builder_end_object (b);
+    }
   add_copyfit (b, report);
   json_builder_set_member_name (b, "page_details");
   json_builder_begin_array (b);
