@@ -72,14 +72,15 @@ def column_of(line, starts):
     return min(range(len(starts)), key=lambda i: abs(starts[i] - line[0]))
 
 
-def column_starts(lines):
-    """Left edges shared by many lines: the columns."""
+def column_starts(lines, least=4):
+    """Left edges shared by many lines: the columns (a brief's columns may
+    hold fewer than four lines each)."""
     edges = collections.Counter(round(l[0]) for l in lines)
     starts = []
     for x, n in sorted(edges.items()):
-        if n >= 4 and not any(abs(x - s) < 12 for s in starts):
+        if n >= least and not any(abs(x - s) < 12 for s in starts):
             starts.append(x)
-    return starts
+    return starts or (column_starts(lines, least - 1) if least > 1 else [])
 
 
 def check_grid(name, lines):

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the four sample photos in this directory.
+# Regenerates the sample photos in this directory.
 #
 # The pictures are synthetic "photographs" drawn with ImageMagick 6
 # (tested with 6.9.11): gradients for sky and water, blurred plasma
@@ -8,15 +8,25 @@
 # positions come from a tiny integer LCG below, so output is reproducible
 # on the same ImageMagick version.
 #
-# Output: baseline (non-progressive) sRGB JPEG, quality 85, 4:2:0, no
-# metadata.
+# Output: baseline (non-progressive) sRGB JPEG, 4:2:0, no metadata;
+# quality 85 for the first four, 80 for the rest (each under 300 KB).
 #
 #   harbour-dawn.jpg   2400x1600  lead photo for ../harbour.json
 #   harbour-quay.jpg   1600x1200  second photo for ../harbour.json
 #   market-night.jpg   2400x1600  lead photo for ../seoul-market.json
 #   market-stall.jpg   1600x1200  second photo for ../seoul-market.json
+#   bridge-dusk.jpg    2400x1600  lead photo for ../bridge-closure.json
+#   ferry-steps.jpg    1600x1200  second photo for ../bridge-closure.json
+#   library-night.jpg  2000x1334  ../library-warm.json
+#   rail-yard.jpg      2000x1334  ../rail-allotments.json
+#   market-clock.jpg   1200x1200  ../brief-clock.json (a small photo)
+#   island-ferry.jpg   2400x1600  lead photo for ../island-ferry.json
+#   island-village.jpg 1600x1200  second photo for ../island-ferry.json
+#   rail-forest.jpg    2000x1334  ../rail-forest.json
+#   bathhouse.jpg      1600x1200  ../bathhouse.json (lettering in ../../fonts)
 #
-# Usage: bash make-photos.sh   (run from anywhere)
+# Usage: bash make-photos.sh [NAME...]   (run from anywhere; NAME is a file
+# name without .jpg; without names, all of them)
 
 set -euo pipefail
 
@@ -25,6 +35,16 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
 JPEG=(-colorspace sRGB -strip -interlace none -sampling-factor 2x2 -quality 85)
+JPEG2=(-colorspace sRGB -strip -interlace none -sampling-factor 2x2 -quality 80)
+
+# want NAME: true when NAME.jpg is to be made (every photo without arguments).
+ARGS=("$@")
+want() {
+  local a
+  (( ${#ARGS[@]} == 0 )) && return 0
+  for a in "${ARGS[@]}"; do [[ $a == "$1" ]] && return 0; done
+  return 1
+}
 
 # Deterministic pseudo-random integers in [0, $1): rnd N  -> sets $R
 SEED=20261125
@@ -34,6 +54,7 @@ rnd() { SEED=$(( (SEED * 1103515245 + 12345) % 2147483648 )); R=$(( (SEED / 6553
 # 1. harbour-dawn.jpg — dawn over a breakwater, lighthouse, moored boats,
 #    and the tidal-turbine platform offshore.
 ###########################################################################
+if want harbour-dawn; then
 W=2400; H=1600; HZ=1000   # horizon line
 
 # Sky: deep blue to warm amber at the horizon.
@@ -95,10 +116,12 @@ convert "$TMP/scene2.png" -seed 14 -attenuate 0.35 +noise Gaussian \
         \( -size ${W}x${H} radial-gradient:white-'#808080' \) \
         -compose Multiply -composite \
         "${JPEG[@]}" "$OUT/harbour-dawn.jpg"
+fi
 
 ###########################################################################
 # 2. harbour-quay.jpg — overcast quayside: fish sheds, a cable drum, crates.
 ###########################################################################
+if want harbour-quay; then
 W=1600; H=1200; GY=820   # ground line
 
 convert -size ${W}x${GY} gradient:'#7f8b96'-'#c9ced1' "$TMP/qsky.png"
@@ -145,11 +168,13 @@ convert "$TMP/quay2.png" \( "$TMP/qrefl.png" -alpha set -channel A \
         -seed 23 -attenuate 0.4 +noise Gaussian \
         -modulate 100,85 \
         "${JPEG[@]}" "$OUT/harbour-quay.jpg"
+fi
 
 ###########################################################################
 # 3. market-night.jpg — a covered market lane at night, lanterns and
 #    shop lights blurred into bokeh.
 ###########################################################################
+if want market-night; then
 W=2400; H=1600
 
 # Base: near-black blue at the top, warm floor glow at the bottom.
@@ -206,12 +231,15 @@ convert "$TMP/lane2.png" "$TMP/halo.png" -compose Screen -composite \
         \( -size ${W}x${H} radial-gradient:white-'#5a5a5a' \) \
         -compose Multiply -composite \
         "${JPEG[@]}" "$OUT/market-night.jpg"
+fi
 
 ###########################################################################
 # 4. market-stall.jpg — close-up of a produce stall: crates of tangerines,
 #    apples and cabbages under a warm bulb.
 ###########################################################################
+if want market-stall; then
 W=1600; H=1200
+SEED=1839582509   # the LCG state market-night leaves: either can be made alone
 
 convert -seed 41 -size 400x300 plasma:fractal -colorspace Gray -blur 0x3 \
         -resize ${W}x${H}\! -level 0%,400% +level-colors '#120b06','#5a3e24' \
@@ -264,5 +292,436 @@ convert "$TMP/stall3.png" \
   -compose Multiply -composite \
   -modulate 115,100 -seed 42 -attenuate 0.45 +noise Gaussian \
   "${JPEG[@]}" "$OUT/market-stall.jpg"
+fi
+
+###########################################################################
+# 5. bridge-dusk.jpg — a three-arch steel bridge over a river at dusk,
+#    lamps lit, a fenced barrier across the near end.
+###########################################################################
+if want bridge-dusk; then
+SEED=20261126
+W=2400; H=1600; WL=1000   # water line
+convert -size ${W}x${WL} gradient:'#1e2a4a'-'#e99a5c' "$TMP/bsky.png"
+convert -seed 51 -size 600x250 plasma:fractal -colorspace Gray -blur 0x5 \
+        -resize ${W}x${WL}\! -level 45%,95% "$TMP/bclouds.png"
+convert "$TMP/bsky.png" \( "$TMP/bclouds.png" +level-colors black,'#c98a7a' \) \
+        -compose Screen -composite "$TMP/bsky2.png"
+# Far bank: a city skyline of blocks, towers and a spire.
+DRAW=(-fill '#2b2a3a' -stroke none)
+x=0
+while (( x < W )); do
+  rnd 120; w=$(( 60 + R )); rnd 180; h=$(( 40 + R ))
+  DRAW+=(-draw "rectangle $x,$(( 900 - h )) $(( x + w )),1000")
+  x=$(( x + w - 6 ))
+done
+DRAW+=(-draw "polygon 1730,900 1760,640 1790,900" -draw "rectangle 430,760 500,1000")
+convert "$TMP/bsky2.png" "${DRAW[@]}" "$TMP/bsky3.png"
+# Windows lit in the skyline.
+DRAW=(-stroke none)
+for i in $(seq 1 140); do
+  rnd $W; x=$R; rnd 90; y=$(( 830 + R ))
+  DRAW+=(-fill '#f4c978' -draw "rectangle $x,$y $(( x + 5 )),$(( y + 7 ))")
+done
+convert "$TMP/bsky3.png" "${DRAW[@]}" "$TMP/bsky4.png"
+POSTS=()
+for x in 120 420 720 1020 1320 1620 1920 2220; do POSTS+=(-draw "line $x,780 $x,700"); done
+# Bridge: deck, three steel arches under it, stone piers, lamp posts.
+convert "$TMP/bsky4.png" -fill none -stroke '#1a1c24' -strokewidth 26 \
+  -draw "path 'M -60,1000 Q 330,690 720,1000'" \
+  -draw "path 'M 720,1000 Q 1200,640 1680,1000'" \
+  -draw "path 'M 1680,1000 Q 2070,690 2460,1000'" \
+  -strokewidth 8 -stroke '#22252e' \
+  -draw "path 'M -20,990 Q 330,720 680,990'" \
+  -draw "path 'M 760,990 Q 1200,680 1640,990'" \
+  -draw "path 'M 1720,990 Q 2070,720 2420,990'" \
+  -stroke none -fill '#1a1c24' -draw "rectangle 0,780 2400,812" \
+  -fill '#3b3a40' -draw "rectangle 690,812 750,1000" -draw "rectangle 1650,812 1710,1000" \
+  -stroke '#1a1c24' -strokewidth 5 "${POSTS[@]}" \
+  "$TMP/bridge.png"
+# Struts between arch and deck.
+DRAW=(-stroke '#1a1c24' -strokewidth 4)
+for x in $(seq 80 60 2340); do
+  DRAW+=(-draw "line $x,812 $x,1000")
+done
+convert "$TMP/bridge.png" "${DRAW[@]}" "$TMP/bridge2.png"
+# Keep struts only above the arches: mask them with the sky below each arch curve.
+convert -size ${W}x${H} xc:black -fill white \
+  -draw "path 'M -60,1000 Q 330,690 720,1000 Z'" \
+  -draw "path 'M 720,1000 Q 1200,640 1680,1000 Z'" \
+  -draw "path 'M 1680,1000 Q 2070,690 2460,1000 Z'" "$TMP/archmask.png"
+convert "$TMP/bridge2.png" "$TMP/bridge.png" "$TMP/archmask.png" -crop ${W}x${WL}+0+0 +repage \
+        -composite "$TMP/bridge3.png"
+# Lamp glows along the deck.
+DRAW=()
+for x in 120 420 720 1020 1320 1620 1920 2220; do
+  DRAW+=(-fill '#ffd890' -draw "circle $x,696 $(( x + 12 )),696")
+done
+convert -size ${W}x${WL} xc:black "${DRAW[@]}" -blur 0x6 \( +clone -blur 0x30 \) \
+        -compose Screen -composite "$TMP/blamps.png"
+convert "$TMP/bridge3.png" "$TMP/blamps.png" -compose Screen -composite "$TMP/bupper.png"
+# River: the upper half mirrored, darkened, smeared by ripples.
+convert "$TMP/bupper.png" -crop ${W}x$(( H - WL ))+0+$(( WL - (H - WL) )) +repage -flip \
+        -seed 52 -spread 6 -blur 0x4 -modulate 70,90 \
+        \( -size 200x600 xc:gray50 +noise Gaussian -colorspace Gray -resize ${W}x$(( H - WL ))\! \
+           -blur 0x3 -level 35%,65% \) -compose Overlay -composite "$TMP/briver.png"
+convert "$TMP/bupper.png" "$TMP/briver.png" -append "$TMP/bscene.png"
+STRIPES=()
+for i in 0 1 2 3 4 5 6 7 8; do
+  x=$(( 1360 + i * 105 ))
+  STRIPES+=(-draw "polygon $x,1350 $(( x + 50 )),1349 $(( x + 100 )),1279 $(( x + 50 )),1280")
+done
+# Near barrier: red and white striped boards on posts, lower right.
+convert "$TMP/bscene.png" -stroke none -fill '#15161a' \
+  -draw "rectangle 1380,1250 1400,1600" -draw "rectangle 2240,1250 2260,1600" \
+  -fill '#d8d4cc' -draw "polygon 1360,1280 2300,1260 2300,1330 1360,1350" \
+  -fill '#b3262a' "${STRIPES[@]}" \
+  -fill '#0f1014' -draw "rectangle 1300,1400 2400,1600" \
+  "$TMP/bscene2.png"
+convert "$TMP/bscene2.png" -seed 53 -attenuate 0.2 +noise Gaussian \
+        \( -size ${W}x${H} radial-gradient:white-'#707070' \) -compose Multiply -composite \
+        "${JPEG2[@]}" "$OUT/bridge-dusk.jpg"
+fi
+
+###########################################################################
+# 6. ferry-steps.jpg — stone river steps on an overcast day, a small
+#    passenger boat alongside, warehouses on the far bank.
+###########################################################################
+if want ferry-steps; then
+SEED=20262126
+W=1600; H=1200; WL=520
+convert -size ${W}x${WL} gradient:'#9aa3ab'-'#d3d6d6' "$TMP/fsky.png"
+# Far bank: warehouses with pitched roofs and rows of windows.
+DRAW=(-stroke none)
+x=-20
+for c in '#5d5550' '#6b625a' '#4f4a48' '#72685e' '#5a524c' '#675f58'; do
+  rnd 90; w=$(( 230 + R )); rnd 60; h=$(( 150 + R ))
+  DRAW+=(-fill "$c" -draw "polygon $x,$WL $x,$(( WL - h )) $(( x + w / 2 )),$(( WL - h - 50 )) $(( x + w )),$(( WL - h )) $(( x + w )),$WL")
+  for (( wy = WL - h + 20; wy < WL - 20; wy += 34 )); do
+    for (( wx = x + 18; wx < x + w - 24; wx += 36 )); do
+      DRAW+=(-fill '#2e2c2c' -draw "rectangle $wx,$wy $(( wx + 14 )),$(( wy + 18 ))")
+    done
+  done
+  x=$(( x + w + 8 ))
+done
+convert "$TMP/fsky.png" "${DRAW[@]}" "$TMP/fsky2.png"
+# River: grey-green, with soft horizontal ripples.
+convert -size ${W}x$(( H - WL )) gradient:'#6f7b78'-'#3a4644' \
+        \( -seed 61 -size 160x700 xc:gray50 +noise Gaussian -colorspace Gray \
+           -resize ${W}x$(( H - WL ))\! -blur 0x3 -level 35%,65% \) \
+        -compose Overlay -composite "$TMP/fwater.png"
+convert "$TMP/fsky2.png" "$TMP/fwater.png" -append "$TMP/fscene.png"
+# Steps: stone slabs stepping down from the lower left into the water.
+DRAW=(-stroke '#3d3833' -strokewidth 3)
+for i in $(seq 0 9); do
+  y=$(( 700 + i * 50 )); x2=$(( 760 - i * 55 ))
+  DRAW+=(-fill '#a89c8a' -draw "rectangle 0,$y $x2,$(( y + 14 ))")
+  DRAW+=(-fill '#8a7f70' -draw "rectangle 0,$(( y + 14 )) $x2,$(( y + 50 ))")
+done
+DRAW+=(-fill '#6d655b' -draw "polygon 0,560 820,640 820,700 0,700")
+DRAW+=(-stroke '#22201e' -strokewidth 10 -draw "line 800,600 800,700" -draw "line 560,580 560,700")
+DRAW+=(-strokewidth 6 -draw "line 560,600 800,620")
+convert "$TMP/fscene.png" "${DRAW[@]}" "$TMP/fscene2.png"
+# The boat: white hull with a blue band, cabin with windows, a wake.
+convert "$TMP/fscene2.png" -stroke none \
+  -fill '#e8e6e0' -draw "polygon 820,770 1540,760 1500,860 880,870" \
+  -fill '#23507a' -draw "polygon 826,800 1534,792 1526,812 834,820" \
+  -fill '#f1efe9' -draw "rectangle 940,660 1380,770" \
+  -fill '#cfd3d4' -draw "rectangle 930,640 1400,662" \
+  -fill '#2f3a42' -draw "rectangle 960,685 1040,735" -draw "rectangle 1060,685 1140,735" \
+                  -draw "rectangle 1160,685 1240,735" -draw "rectangle 1260,685 1340,735" \
+  -fill '#e0a21c' -draw "rectangle 1060,600 1120,640" \
+  -fill '#1c2024' -draw "rectangle 1300,560 1310,640" \
+  "$TMP/fscene3.png"
+convert "$TMP/fscene3.png" \
+  \( -size ${W}x${H} xc:black -fill white -draw "ellipse 1200,880 420,26 0,360" -blur 0x14 \) \
+  -compose Screen -composite \
+  -seed 62 -attenuate 0.25 +noise Gaussian -modulate 100,80 \
+  "${JPEG2[@]}" "$OUT/ferry-steps.jpg"
+fi
+
+###########################################################################
+# 7. library-night.jpg — a Victorian stone library at night, the tall
+#    arched windows of its reading room lit.
+###########################################################################
+if want library-night; then
+SEED=20263126
+W=2000; H=1334
+convert -size ${W}x${H} gradient:'#0c1430'-'#26345a' "$TMP/lsky.png"
+# Facade: stone texture over most of the frame, cornice, plinth.
+convert -seed 71 -size 500x300 plasma:fractal -colorspace Gray -blur 0x2 \
+        -resize 1800x1100\! -level 20%,80% +level-colors '#2a2420','#6a5c4c' "$TMP/lstone.png"
+convert "$TMP/lsky.png" "$TMP/lstone.png" -geometry +100+260 -composite \
+  -stroke none -fill '#4a4036' -draw "rectangle 80,240 1920,290" \
+  -fill '#3a322a' -draw "polygon 700,240 1000,120 1300,240" \
+  -fill '#231e1a' -draw "rectangle 100,1180 1900,1334" "$TMP/lfacade.png"
+# Windows: two storeys of arched windows, lit warm; shelves as dark bars.
+DRAW=(-stroke none); SHELF=(-stroke none)
+for col in 0 1 2 3 4 5 6; do
+  x=$(( 190 + col * 240 ))
+  for row in 0 1; do
+    y=$(( 420 + row * 380 )); h=$(( 260 - row * 40 ))
+    DRAW+=(-fill '#f2c46e' -draw "rectangle $x,$y $(( x + 120 )),$(( y + h ))" \
+           -draw "circle $(( x + 60 )),$y $(( x + 120 )),$y")
+    for (( sy = y + 40; sy < y + h; sy += 44 )); do
+      SHELF+=(-fill '#5a3a1c' -draw "rectangle $x,$sy $(( x + 120 )),$(( sy + 8 ))")
+    done
+    SHELF+=(-fill '#3a2a1a' -draw "rectangle $(( x + 56 )),$(( y - 60 )) $(( x + 64 )),$(( y + h ))")
+  done
+done
+convert "$TMP/lfacade.png" "${DRAW[@]}" "${SHELF[@]}" "$TMP/lwin.png"
+# Light spill: the lit windows, blurred, screened back on as a glow.
+convert -size ${W}x${H} xc:black "${DRAW[@]}" -blur 0x35 -evaluate multiply 0.8 "$TMP/lglow.png"
+# Street lamp at the left, its halo, a wet pavement at the foot.
+convert "$TMP/lwin.png" "$TMP/lglow.png" -compose Screen -composite \
+  -stroke '#101010' -strokewidth 16 -draw "line 60,1334 60,700" \
+  -stroke none -fill '#ffe6b0' -draw "circle 60,690 60,660" \
+  "$TMP/lscene.png"
+convert "$TMP/lscene.png" \
+  \( -size ${W}x${H} xc:black -fill '#ffdca0' -draw "circle 60,690 60,600" -blur 0x60 \) \
+  -compose Screen -composite -blur 0x1.2 \
+  -seed 72 -attenuate 0.3 +noise Gaussian \
+  \( -size ${W}x${H} radial-gradient:white-'#606060' \) -compose Multiply -composite \
+  "${JPEG2[@]}" "$OUT/library-night.jpg"
+fi
+
+###########################################################################
+# 8. rail-yard.jpg — a disused goods yard: tracks in perspective through
+#    weeds, a brick engine shed, birch saplings, an overcast sky.
+###########################################################################
+if want rail-yard; then
+SEED=20264126
+W=2000; H=1334; HZ=560; VX=1150   # horizon and vanishing point
+convert -size ${W}x${HZ} gradient:'#aab4bd'-'#dfe2e0' "$TMP/rsky.png"
+convert -seed 81 -size ${W}x$(( H - HZ )) gradient:'#6f7a4a'-'#4a4a30' \
+        \( -size 500x200 plasma:fractal -colorspace Gray -blur 0x1 -resize ${W}x$(( H - HZ ))\! \) \
+        -compose SoftLight -composite "$TMP/rground.png"
+convert "$TMP/rsky.png" "$TMP/rground.png" -append "$TMP/rbase.png"
+# Tracks: pairs of rails converging on the vanishing point, sleepers between.
+rails() {  # rails COLOUR -> adds to DRAW two tracks' rails and sleepers
+  local c=$1 g y k
+  for g in -900 300; do
+    for (( k = 0; k < 14; k++ )); do
+      y=$(( H - (k * k * 4) - k * 20 ))
+      (( y <= HZ + 10 )) && break
+      local t=$(( (y - HZ) * 1000 / (H - HZ) ))
+      local xa=$(( VX + (g - 140) * t / 1000 )) xb=$(( VX + (g + 140) * t / 1000 ))
+      DRAW+=(-fill '#3b2e22' -draw "rectangle $(( xa - 20 * t / 1000 )),$y $(( xb + 20 * t / 1000 )),$(( y + 22 * t / 1000 + 2 ))")
+    done
+    DRAW+=(-stroke "$c" -strokewidth 9 -draw "line $(( VX + (g - 140) )),$H $VX,$HZ" \
+           -draw "line $(( VX + (g + 140) )),$H $VX,$HZ" -stroke none)
+  done
+}
+DRAW=(-stroke none); rails '#6a5a4a'
+# Engine shed: brick wall, arched doorway, slate roof.
+DRAW+=(-fill '#7a3a26' -draw "polygon 0,330 560,380 560,640 0,700")
+DRAW+=(-fill '#3a3c40' -draw "polygon 0,290 580,370 560,385 0,335")
+DRAW+=(-fill '#1c1c1c' -draw "polygon 180,690 420,656 420,520 180,520" -draw "ellipse 300,520 120,60 180,360")
+convert "$TMP/rbase.png" "${DRAW[@]}" "$TMP/ryard.png"
+# Birch saplings: pale trunks, soft green crowns; weeds in the foreground.
+DRAW=(-stroke none); LEAF=(-stroke none)
+for i in $(seq 1 9); do
+  rnd 1300; x=$(( 650 + R )); rnd 120; base=$(( 600 + R )); rnd 140; top=$(( 260 + R ))
+  DRAW+=(-fill '#e4e0d6' -draw "rectangle $x,$top $(( x + 10 )),$base")
+  for j in 1 2 3 4 5; do
+    rnd 140; lx=$(( x - 70 + R )); rnd 160; ly=$(( top - 40 + R ))
+    LEAF+=(-fill '#8aa04a' -draw "circle $lx,$ly $(( lx + 40 )),$ly")
+  done
+done
+for i in $(seq 1 90); do
+  rnd $W; x=$R; rnd 500; y=$(( 834 + R )); rnd 60; h=$(( 30 + R ))
+  LEAF+=(-stroke '#9a9a4a' -strokewidth 4 -draw "line $x,$y $(( x + 8 )),$(( y - h ))" -stroke none)
+done
+convert "$TMP/ryard.png" "${DRAW[@]}" \( +clone -alpha transparent "${LEAF[@]}" -blur 0x5 \) \
+  -composite -blur 0x1 -seed 82 -attenuate 0.3 +noise Gaussian -modulate 100,90 \
+  "${JPEG2[@]}" "$OUT/rail-yard.jpg"
+fi
+
+###########################################################################
+# 9. market-clock.jpg — a square crop of the market hall clock: white
+#    dial, black ring and marks, hands at two minutes past twelve.
+###########################################################################
+if want market-clock; then
+SEED=20265126
+W=1200; H=1200; C=600
+convert -seed 91 -size 300x300 plasma:fractal -colorspace Gray -blur 0x1 -resize ${W}x${H}\! \
+        -level 25%,75% +level-colors '#5e5446','#b0a48c' "$TMP/cstone.png"
+DRAW=(-stroke none -fill '#2a2620' -draw "circle $C,$C $C,90"
+      -fill '#f2eee2' -draw "circle $C,$C $C,120"
+      -fill none -stroke '#1a1a1a' -strokewidth 14 -draw "circle $C,$C $C,150")
+for i in $(seq 0 59); do   # minute marks, longer every five
+  a=$(( i * 6 ))
+  if (( i % 5 == 0 )); then r0=370; sw=14; else r0=420; sw=4; fi
+  DRAW+=(-strokewidth $sw -draw "$(awk -v a=$a -v r0=$r0 -v c=$C 'BEGIN { t = a * 3.14159265 / 180;
+        printf "line %d,%d %d,%d", c + r0 * sin(t), c - r0 * cos(t), c + 445 * sin(t), c - 445 * cos(t) }')")
+done
+DRAW+=(-stroke '#111' -strokewidth 26 -draw "line $C,$C $C,330"
+       -strokewidth 16 -draw "$(awk -v c=$C 'BEGIN { t = 12 * 3.14159265 / 180;
+        printf "line %d,%d %d,%d", c, c, c + 400 * sin(t), c - 400 * cos(t) }')"
+       -stroke none -fill '#111' -draw "circle $C,$C $(( C + 24 )),$C")
+convert "$TMP/cstone.png" "${DRAW[@]}" -blur 0x1 \
+  \( -size ${W}x${H} radial-gradient:white-'#6a6a6a' \) -compose Multiply -composite \
+  -seed 92 -attenuate 0.3 +noise Gaussian "${JPEG2[@]}" "$OUT/market-clock.jpg"
+fi
+
+###########################################################################
+# 10. island-ferry.jpg — a small car ferry leaving an island pier on a
+#     clear winter morning, green hills behind, its wake behind it.
+###########################################################################
+if want island-ferry; then
+SEED=20266126
+W=2400; H=1600; HZ=760
+convert -size ${W}x${HZ} gradient:'#6f9cc8'-'#d8e6ee' "$TMP/isky.png"
+convert -seed 101 -size 600x200 plasma:fractal -colorspace Gray -blur 0x8 \
+        -resize ${W}x${HZ}\! -level 55%,95% "$TMP/iclouds.png"
+convert "$TMP/isky.png" "$TMP/iclouds.png" -compose Screen -composite \
+  -stroke none -fill '#5e7a62' -draw "path 'M 0,760 Q 300,520 700,600 Q 1000,470 1400,640 L 1400,760 Z'" \
+  -fill '#4a6850' -draw "path 'M 1100,760 Q 1600,560 2000,650 Q 2250,590 2400,640 L 2400,760 Z'" \
+  -fill '#8a9aa6' -draw "path 'M 1900,760 Q 2100,690 2400,700 L 2400,760 Z'" \
+  -blur 0x2 "$TMP/isky2.png"
+convert -size ${W}x$(( H - HZ )) gradient:'#4f8098'-'#1f4256' \
+  \( -seed 102 -size 200x800 xc:gray50 +noise Gaussian -colorspace Gray -resize ${W}x$(( H - HZ ))\! \
+     -blur 0x2 +level 35%,65% \) -compose Overlay -composite "$TMP/isea.png"
+convert "$TMP/isky2.png" "$TMP/isea.png" -append "$TMP/iscene.png"
+# Concrete pier on the left with bollards and a lamp post.
+DRAW=(-stroke none -fill '#b8b4aa' -draw "polygon 0,1080 760,1000 760,1050 0,1180"
+      -fill '#8a867c' -draw "polygon 0,1180 760,1050 760,1110 0,1300"
+      -fill '#2a2a2a' -draw "rectangle 180,1030 210,1070" -draw "rectangle 520,1000 545,1030"
+      -stroke '#2a2a2a' -strokewidth 8 -draw "line 640,1010 640,820" -stroke none
+      -fill '#f0f0e8' -draw "rectangle 620,800 660,822")
+# The ferry: white hull, red band, two decks of windows, blue funnel.
+DRAW+=(-fill '#ecebe6' -draw "polygon 1140,960 2060,940 2020,1080 1180,1090"
+       -fill '#b22a2a' -draw "polygon 1146,1000 2052,984 2046,1010 1150,1026"
+       -fill '#f4f3ef' -draw "rectangle 1300,860 1900,950"
+       -fill '#f8f8f6' -draw "rectangle 1420,790 1800,862"
+       -fill '#2b3a48' -draw "rectangle 1320,885 1880,915" -draw "rectangle 1440,810 1780,838"
+       -fill '#2c5a9a' -draw "rectangle 1690,720 1740,792"
+       -fill '#1d1d1d' -draw "rectangle 1690,712 1740,724")
+convert "$TMP/iscene.png" "${DRAW[@]}" "$TMP/iscene2.png"
+# Wake: a foamy white trail from the stern towards the left, and a soft shadow.
+convert "$TMP/iscene2.png" \
+  \( -size ${W}x${H} xc:black -fill white -draw "polygon 1160,1080 1200,1100 800,1250 500,1290" \
+     -seed 103 -spread 20 -blur 0x10 -evaluate multiply 0.9 \) -compose Screen -composite \
+  -seed 104 -attenuate 0.25 +noise Gaussian "${JPEG2[@]}" "$OUT/island-ferry.jpg"
+fi
+
+###########################################################################
+# 11. island-village.jpg — an island village on a green slope above the
+#     sea: small houses with blue, orange and green roofs.
+###########################################################################
+if want island-village; then
+SEED=20267126
+W=1600; H=1200
+convert -seed 111 -size 400x200 plasma:fractal -colorspace Gray -blur 0x2 -resize ${W}x800\! \
+        -level 20%,80% +level-colors '#3e5a30','#7e9a50' "$TMP/vhill.png"
+# The hill's crest: sky above a curve, a farther island in the haze.
+convert -size ${W}x${H} gradient:'#7aa6cc'-'#e6eef2' "$TMP/vsky.png"
+convert -size ${W}x${H} xc:black -fill white -draw "path 'M 0,0 L 0,360 Q 700,150 1600,330 L 1600,0 Z'" \
+        -blur 0x2 "$TMP/vmask.png"
+convert "$TMP/vhill.png" -resize ${W}x${H}\! "$TMP/vsky.png" "$TMP/vmask.png" -composite \
+  -stroke none -fill '#3c6f8c' -draw "polygon 0,1000 1600,960 1600,1200 0,1200" "$TMP/vbase.png"
+# Houses: rows climbing the slope; each a wall and a coloured roof.
+DRAW=(-stroke none)
+for row in 0 1 2 3 4 5; do
+  for i in $(seq 0 9); do
+    rnd 5; (( R == 0 )) && continue
+    rnd 60; x=$(( i * 160 + R + row * 20 - 40 )); rnd 40; w=$(( 80 + R ))
+    rnd 30; y=$(( 880 - row * 90 + R - 15 - (row * (800 - x) * (800 - x) / 40000) / 10 )); rnd 4
+    case $R in 0) c='#2f66a8';; 1) c='#d9682a';; 2) c='#3f8a5a';; 3) c='#b8483a';; esac
+    DRAW+=(-fill '#eceae2' -draw "rectangle $x,$(( y - 40 )) $(( x + w )),$y")
+    DRAW+=(-fill "$c" -draw "polygon $(( x - 8 )),$(( y - 38 )) $(( x + w / 2 )),$(( y - 66 )) $(( x + w + 8 )),$(( y - 38 ))")
+    DRAW+=(-fill '#3a3a3a' -draw "rectangle $(( x + 14 )),$(( y - 28 )) $(( x + 30 )),$(( y - 12 ))")
+  done
+done
+# Seawall and a few boats at the foot.
+DRAW+=(-fill '#b0aca0' -draw "polygon 0,960 1600,930 1600,980 0,1010")
+DRAW+=(-fill '#f2f2ee' -draw "polygon 300,1060 480,1056 460,1090 320,1092"
+       -draw "polygon 1100,1040 1260,1036 1244,1066 1114,1068")
+convert "$TMP/vbase.png" "${DRAW[@]}" -blur 0x1 -seed 112 -attenuate 0.25 +noise Gaussian \
+  "${JPEG2[@]}" "$OUT/island-village.jpg"
+fi
+
+###########################################################################
+# 12. rail-forest.jpg — an old railway kept as a park path: rails and
+#     sleepers down the middle, paving either side, autumn trees.
+###########################################################################
+if want rail-forest; then
+SEED=20268126
+W=2000; H=1334; HZ=600; VX=1000
+convert -size ${W}x${HZ} gradient:'#9cc0dc'-'#e4ecee' "$TMP/fsky0.png"
+convert -size ${W}x$(( H - HZ )) gradient:'#b5aa98'-'#8a806e' "$TMP/fground.png"
+convert "$TMP/fsky0.png" "$TMP/fground.png" -append "$TMP/ffbase.png"
+# Grass verges narrowing to the vanishing point; paving in between.
+DRAW=(-stroke none -fill '#6e7e3e' -draw "polygon 0,$HZ $(( VX - 20 )),$HZ 260,$H 0,$H"
+      -draw "polygon $(( VX + 20 )),$HZ $W,$HZ $W,$H 1740,$H")
+# Sleepers then rails.
+for (( k = 0; k < 40; k++ )); do
+  y=$(( H - k * k * 3 / 4 - k * 6 )); (( y <= HZ + 4 )) && break
+  t=$(( (y - HZ) * 1000 / (H - HZ) ))
+  DRAW+=(-fill '#4a3a2c' -draw "rectangle $(( VX - 360 * t / 1000 )),$y $(( VX + 360 * t / 1000 )),$(( y + 30 * t / 1000 + 1 ))")
+done
+DRAW+=(-stroke '#5a4e44' -strokewidth 14 -draw "line $(( VX - 250 )),$H $VX,$HZ" -draw "line $(( VX + 250 )),$H $VX,$HZ")
+convert "$TMP/ffbase.png" "${DRAW[@]}" "$TMP/ftrack.png"
+# Trees: trunks on both verges, crowns of yellow and orange leaves.
+DRAW=(-stroke none); LEAF=(-stroke none)
+for side in -1 1; do
+  for k in 0 1 2 3 4 5 6; do
+    t=$(( 1000 - k * 130 )); (( t < 100 )) && t=100
+    x=$(( VX + side * (300 + 700 * t / 1000) )); base=$(( HZ + (H - HZ) * t / 1000 ))
+    top=$(( base - 900 * t / 1000 - 60 )); tw=$(( 6 + 30 * t / 1000 ))
+    DRAW+=(-fill '#3a2e26' -draw "rectangle $(( x - tw / 2 )),$top $(( x + tw / 2 )),$base")
+    for j in 1 2 3 4 5 6; do
+      rnd 400; lx=$(( x + (R - 200) * t / 1000 )); rnd 300; ly=$(( top + (R - 100) * t / 1000 ))
+      rnd 3; case $R in 0) c='#e0a630';; 1) c='#c9682a';; 2) c='#d8c040';; esac
+      DRAW+=(-fill "$c" -draw "circle $lx,$ly $(( lx + 20 + 110 * t / 1000 )),$ly")
+    done
+  done
+done
+# Fallen leaves on the paving.
+for i in $(seq 1 160); do
+  rnd $W; x=$R; rnd $(( H - HZ )); y=$(( HZ + R )); rnd 3
+  case $R in 0) c='#e0a630';; 1) c='#c9682a';; 2) c='#d8c040';; esac
+  LEAF+=(-fill "$c" -draw "ellipse $x,$y 7,4 0,360")
+done
+convert "$TMP/ftrack.png" "${LEAF[@]}" "${DRAW[@]}" -blur 0x1.5 \
+  -seed 121 -attenuate 0.25 +noise Gaussian -modulate 102,95 \
+  "${JPEG2[@]}" "$OUT/rail-forest.jpg"
+fi
+
+###########################################################################
+# 13. bathhouse.jpg — an old neighbourhood bathhouse at dusk: tiled
+#     two-storey front, a tall brick chimney with its name down the side.
+###########################################################################
+if want bathhouse; then
+SEED=20269126
+W=1600; H=1200
+FONT="$OUT/../../fonts/NanumGothicBold.ttf"
+convert -size ${W}x${H} gradient:'#3a4a7a'-'#e8a070' "$TMP/hsky.png"
+convert -seed 131 -size 400x300 plasma:fractal -colorspace Gray -blur 0x2 -resize 340x1000\! \
+        -level 30%,70% +level-colors '#5a2a1e','#a4583a' "$TMP/hbrick.png"
+# Mortar lines on the chimney.
+DRAW=(-stroke '#6a4a3e' -strokewidth 2)
+for (( y = 8; y < 1000; y += 22 )); do DRAW+=(-draw "line 0,$y 340,$y"); done
+convert "$TMP/hbrick.png" "${DRAW[@]}" "$TMP/hchim.png"
+convert "$TMP/hsky.png" \( "$TMP/hchim.png" -resize 150x1000\! \) -geometry +1180+30 -composite \
+  -stroke none -fill '#d8d4c8' -draw "rectangle 60,640 1500,1200" \
+  -fill '#9cc4d8' -draw "rectangle 60,640 1500,680" -draw "rectangle 60,930 1500,960" \
+  -fill '#2a2e36' -draw "rectangle 40,620 1520,640" -draw "rectangle 1170,20 1340,40" \
+  -fill '#f0d08a' -draw "rectangle 140,730 380,870" -draw "rectangle 460,730 700,870" \
+                  -draw "rectangle 780,730 1020,870" \
+  -fill '#ffe0a0' -draw "rectangle 560,1040 860,1200" \
+  -fill '#2c3a5a' -draw "rectangle 140,980 480,1036" \
+  "$TMP/hbase.png"
+# Name sign and the chimney's vertical letters.
+convert "$TMP/hbase.png" -font "$FONT" -fill '#f4f0e6' -pointsize 44 \
+  -annotate +170+1024 '금성문화탕' \
+  -fill '#f4f0e6' -pointsize 96 \
+  -annotate +1207+200 '금' -annotate +1207+330 '성' -annotate +1207+460 '탕' \
+  "$TMP/hbase2.png"
+convert "$TMP/hbase2.png" \
+  \( -size ${W}x${H} xc:black -fill '#ffd890' -draw "rectangle 560,1040 860,1200" \
+     -draw "rectangle 140,730 1020,870" -blur 0x40 -evaluate multiply 0.6 \) \
+  -compose Screen -composite -blur 0x1 -seed 132 -attenuate 0.25 +noise Gaussian \
+  "${JPEG2[@]}" "$OUT/bathhouse.jpg"
+fi
 
 ls -l "$OUT"/*.jpg
