@@ -338,17 +338,19 @@ grow_lead (Layout *lo, int delta)
 
 /* On a one-page story the lead photo's frame may give or take up to two
  * grid lines (its crop changes, never its shape) where that evens the
- * columns; the best change is kept. */
+ * columns; a photo beside the text, whose foot is its columns' foot, up to
+ * four.  The best change is kept. */
 static FlowSpec
 balance_with_lead (Layout *lo, FlowSpec spec, int *spread)
 {
-  static const int deltas[] = { -1, 1, -2, 2 };
+  static const int deltas[] = { -1, 1, -2, 2, -3, 3, -4, 4 };
+  gboolean beside = lo->has_lead && lo->lead.columns < lo->columns;
   FlowSpec best = balance_rows (lo, spec, spread);
   int best_delta = 0;
 
   if (!lo->has_lead || lo->slot || spec.n_pages != 1)
     return best;
-  for (gsize i = 0; i < G_N_ELEMENTS (deltas) && *spread > 1; i++)
+  for (gsize i = 0; i < (beside ? 8u : 4u) && *spread > 1; i++)
     {
       int s;
       FlowSpec candidate;
