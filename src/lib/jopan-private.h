@@ -405,6 +405,8 @@ void jopan_report_add_overset_element (JopanReport *report, const char *element,
                                        guint chars);
 /* Appends @from's findings and element oversets to @report. */
 void jopan_report_merge (JopanReport *report, const JopanReport *from);
+/* As jopan_report_merge(), and takes @from's overset, underset and copyfit. */
+void jopan_report_absorb (JopanReport *report, const JopanReport *from);
 guint jopan_report_get_n (const JopanReport *report);
 guint jopan_report_get_overset (const JopanReport *report, guint *chars);
 const char *jopan_report_get (const JopanReport *report, guint index, const char **kind);

@@ -139,6 +139,19 @@ jopan_report_merge (JopanReport *report, const JopanReport *from)
     }
 }
 
+void
+jopan_report_absorb (JopanReport *report, const JopanReport *from)
+{
+  jopan_report_merge (report, from);
+  report->overset_lines = from->overset_lines;
+  report->overset_chars = from->overset_chars;
+  report->underset_lines = from->underset_lines;
+  if (from->copyfit)
+    jopan_report_set_copyfit (report, from->tracking, from->photo_lines, from->body_size);
+  for (guint i = 0; i < from->changes->len; i++)
+    jopan_report_add_change (report, "%s", (const char *) g_ptr_array_index (from->changes, i));
+}
+
 /* Body lines and the lines of every other element that did not fit. */
 guint
 jopan_report_get_overset (const JopanReport *report, guint *chars)
