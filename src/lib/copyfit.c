@@ -154,6 +154,8 @@ layout_take (Layout *lo, LayoutResult *result)
   result->underset_lines = lo->underset_lines;
   result->bottom = lo->bottom;
   result->need_bands = lo->need_bands;
+  result->header_bands = lo->header_bands;
+  result->folio_boxes = lo->folio_boxes;
   result->columns = lo->columns;
 }
 

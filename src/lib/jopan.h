@@ -276,6 +276,10 @@ JOPAN_API
 JopanDocument *jopan_document_new (JopanFonts *fonts, const JopanStyle *style,
                                    const JopanArticle *article, GError **error);
 
+/* ---- pages: several stories and fixed boxes --------------------------- */
+
+typedef struct _JopanPagePlan JopanPagePlan;
+
 /**
  * JopanWeight:
  * @JOPAN_WEIGHT_AUTO: the article's `weight`, else chosen from its length
@@ -341,6 +345,24 @@ gboolean jopan_layout_options_parse_slot (JopanLayoutOptions *options, const cha
 JOPAN_API
 JopanDocument *jopan_document_new_full (JopanFonts *fonts, const JopanStyle *style,
                                         const JopanArticle *article,
+                                        const JopanLayoutOptions *options, GError **error);
+/**
+ * jopan_document_new_page:
+ * @fonts: the fonts to set with
+ * @style: the page and paragraph styles
+ * @plan: the page's stories and boxes
+ * @options: (nullable): copyfit and fill
+ * @error: return location for an error
+ *
+ * Composes one page: each story in a rectangular module on the column
+ * grid, chosen by a solver (or fixed by the plan), fitted into it; boxes
+ * placed as modules; jumped stories continued on pages of their own.
+ *
+ * Returns: (transfer full): the document, or %NULL with @error set.
+ */
+JOPAN_API
+JopanDocument *jopan_document_new_page (JopanFonts *fonts, const JopanStyle *style,
+                                        const JopanPagePlan *plan,
                                         const JopanLayoutOptions *options, GError **error);
 JOPAN_API
 void jopan_document_free (JopanDocument *doc);

@@ -135,6 +135,8 @@ typedef struct {
   int underset_lines;
   int bottom;                   /* the last band the story uses on its last page + 1 */
   int need_bands;               /* the body's rows, in bands of one column */
+  int header_bands;             /* kicker, headline and deck */
+  guint folio_boxes;            /* the page's folio: the first boxes of page 1 */
 } Layout;
 
 /* ---- story layout as a function: (story, style, module) → result ---------
@@ -161,7 +163,8 @@ typedef struct {
   double headline_size;         /* points */
   guint overset_lines, overset_chars, overset_photos;
   int underset_lines;
-  int bottom, need_bands;       /* see Layout */
+  int bottom, need_bands, header_bands; /* see Layout */
+  guint folio_boxes;
   int columns;                  /* the story's columns */
 } LayoutResult;
 

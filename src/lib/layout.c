@@ -702,6 +702,7 @@ module_top (Layout *lo, JopanPage *page)
   page->number = lo->module.number;
   if (lo->module.folio)
     place_folio (lo, page, lo->module.number);
+  lo->folio_boxes = page->boxes->len;
   return lo->module.top;
 }
 
@@ -719,6 +720,7 @@ lay_out_first_page (Layout *lo)
   if (lo->slot)
     lo->depth = MIN (g->bands, top + lo->depth_lines);
   body_top = place_header (lo, page, top);
+  lo->header_bands = body_top - top;
   /* Later pages: the same folio, then a continued head (its page number
    * never changes its length much: set it once for its depth). */
   {

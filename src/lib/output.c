@@ -97,13 +97,19 @@ file_set_find (const FileSet *set, const FileId *id, guint before)
 static void
 add_inputs (const JopanDocument *doc, FileSet *inputs)
 {
-  file_set_add (inputs, doc->article->name, "the article");
   if (doc->style_path)
     file_set_add (inputs, doc->style_path, "the style");
-  for (guint i = 0; i < doc->article->images->len; i++)
+  /* A composed page reads several articles; a single story, one. */
+  for (guint a = 0; a < (doc->articles ? doc->articles->len : 1); a++)
     {
-      const JopanImageRef *image = g_ptr_array_index (doc->article->images, i);
-      file_set_add (inputs, image->path, "a photo");
+      const JopanArticle *article = doc->articles ? g_ptr_array_index (doc->articles, a)
+                                                  : doc->article;
+      file_set_add (inputs, article->name, "the article");
+      for (guint i = 0; i < article->images->len; i++)
+        {
+          const JopanImageRef *image = g_ptr_array_index (article->images, i);
+          file_set_add (inputs, image->path, "a photo");
+        }
     }
 }
 
