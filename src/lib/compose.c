@@ -8,11 +8,12 @@
  * layout (copyfit on), and keeps the candidate of least cost:
  *
  *   empty        1  per empty column-band (a line of one column)
- *   overset      4  per line that did not fit, 60 per photo left out
+ *   overset      4  per line that did not fit (0.5 for a story that jumps:
+ *                   its rest continues elsewhere), 60 per photo left out
  *   collisions   40 per pair of headlines side by side at the same height
- *   photos       0.5 per column-band a photo lost to copyfit
+ *   photos       0.5 per column-band the lead photo is short of its shape
  *   prominence   30 when the lead does not start at the top,
- *                30 when another story is wider than the lead
+ *                30 for each story wider than the lead or larger in area
  *
  * Modules touch: a hairline runs in the gutter between side-by-side
  * modules, and in a band of air at the foot of a module with another
@@ -36,6 +37,7 @@
 
 #define COST_EMPTY 1.0
 #define COST_OVERSET_LINE 4.0
+#define COST_JUMP_LINE 0.5
 #define COST_OVERSET_PHOTO 60.0
 #define COST_COLLISION 40.0
 #define COST_PHOTO_BAND 0.5
@@ -68,7 +70,8 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
       const JopanModuleFit *f = &fits[i];
       covered += f->module.columns * f->module.depth;
       cost->empty += COST_EMPTY * f->underset;
-      cost->overset += COST_OVERSET_LINE * f->overset_lines + COST_OVERSET_PHOTO * f->overset_photos;
+      cost->overset += (f->jumps ? COST_JUMP_LINE : COST_OVERSET_LINE) * f->overset_lines
+                       + COST_OVERSET_PHOTO * f->overset_photos;
       cost->photos += COST_PHOTO_BAND * f->photo_lost;
       if (f->is_box)
         continue;
@@ -76,7 +79,9 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
       for (guint j = i + 1; j < n; j++)
         if (!fits[j].is_box && side_by_side (&f->module, &fits[j].module))
           cost->collisions += COST_COLLISION;
-      if (i > 0 && f->module.columns > fits[0].module.columns)
+      if (i > 0 && (f->module.columns > fits[0].module.columns
+                    || f->module.columns * f->module.depth
+                           > fits[0].module.columns * fits[0].module.depth))
         cost->prominence += COST_PROMINENCE;
     }
   if (n > 0 && fits[0].module.top > top)
@@ -113,7 +118,7 @@ typedef struct {
   JopanModule boxes[MAX_MODULES]; /* the plan's boxes, in its order */
   guint n_boxes;
   JopanModule region;           /* where the unfixed stories go */
-  JopanModule beside;           /* beside the foot boxes (columns 0: none) */
+  JopanModule beside[2];        /* beside the foot boxes, the top boxes (columns 0: none) */
   GHashTable *cache;            /* "story:column:columns:top:depth:air" → LayoutResult* */
   GPtrArray *candidates;        /* of Candidate* */
   const char *only;             /* tests: keep the candidates whose name has it */
@@ -209,7 +214,8 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
   in.module = (LayoutModule) { .column = m->column, .columns = m->columns,
                                .top = c->folio_bands + m->top, .folio = s->index == 0,
                                .number = (int) MAX (1u, c->plan->number),
-                               .section = c->plan->section, .date = c->plan->date };
+                               .title = c->plan->title, .section = c->plan->section,
+                               .date = c->plan->date };
   /* The hook for jumps: story layout ends the text with "Continued on
    * page N" and sets the rest there once it implements jump_page. */
   in.jump_page = s->entry->jump;
@@ -223,15 +229,31 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
   return r;
 }
 
+/* The lead photo's loss: the column-bands it is short of its own shape at
+ * its width (copyfit or a shallow module squeezed it into a strip). */
+static int
+photo_lost (const Composer *c, const LayoutResult *r)
+{
+  const JopanStyle *s = c->style;
+  double width, ideal;
+
+  if (!r->has_lead || r->lead.image == NULL || r->lead.image->width <= 0)
+    return 0;
+  width = r->lead.columns * (s->page_width - s->margin[1] - s->margin[3]
+                             - (s->columns - 1) * s->gutter) / s->columns
+          + (r->lead.columns - 1) * s->gutter;
+  ideal = width * r->lead.image->height / r->lead.image->width / s->baseline;
+  return MAX (0, (int) lround (ideal) - r->lead.frame_bands) * r->lead.columns;
+}
+
 static void
-fit_of (const LayoutResult *r, const JopanModule *m, JopanModuleFit *f)
+fit_of (const Composer *c, const LayoutResult *r, const JopanModule *m, JopanModuleFit *f)
 {
   guint lines = jopan_report_get_overset (r->report, NULL);
 
   *f = (JopanModuleFit) { .module = *m, .underset = MAX (0, r->underset_lines),
-                          .overset_lines = lines, .overset_photos = r->overset_photos };
-  if (r->has_lead)
-    f->photo_lost = MAX (0, r->lead.natural_frame_bands - r->lead.frame_bands) * r->lead.columns;
+                          .overset_lines = lines, .overset_photos = r->overset_photos,
+                          .photo_lost = photo_lost (c, r) };
 }
 
 /* ---- the page's fixed parts: boxes, fixed stories, the free region ------------ */
@@ -274,10 +296,14 @@ place_boxes (Composer *c)
     }
   c->region.top = head;
   c->region.depth = c->bands - head - foot;
-  /* The columns left of the foot boxes take the last story. */
-  c->beside = (JopanModule) { 0, foot_right, c->bands - foot, foot };
+  /* The columns left of the boxes take the last stories: a brief beside
+   * the ad rather than a hole. */
+  c->beside[0] = (JopanModule) { 0, foot_right, c->bands - foot, foot };
+  c->beside[1] = (JopanModule) { 0, head_right, 0, head };
   if (foot == 0 || foot_right == 0)
-    c->beside.columns = 0;
+    c->beside[0].columns = 0;
+  if (head == 0 || head_right == 0)
+    c->beside[1].columns = 0;
 }
 
 /* The part of @r left, right, above or below @f with the most area. */
@@ -309,10 +335,10 @@ avoid_fixed (Composer *c)
   for (guint i = 0; i < c->n_boxes; i++)
     if (jopan_module_overlaps (&c->region, &c->boxes[i]))
       c->region = free_part (&c->region, &c->boxes[i]);
-  if (c->beside.columns > 0)
+  for (int b = 0; b < 2; b++)
     for (guint i = 0; i < c->n_stories; i++)
-      if (c->stories[i].fixed && jopan_module_overlaps (&c->beside, &c->stories[i].module))
-        c->beside.columns = 0;
+      if (c->stories[i].fixed && jopan_module_overlaps (&c->beside[b], &c->stories[i].module))
+        c->beside[b].columns = 0;
 }
 
 /* ---- candidates ----------------------------------------------------------------- */
@@ -518,7 +544,8 @@ evaluate (Composer *c, const Candidate *cand, JopanComposeCost *cost, GError **e
       LayoutResult *r = lay_out_in (c, &c->stories[i], &modules[i], air, TRUE, error);
       if (r == NULL)
         return FALSE;
-      fit_of (r, &modules[i], &fits[i]);
+      fit_of (c, r, &modules[i], &fits[i]);
+      fits[i].jumps = c->stories[i].entry->jump > 0;
     }
   jopan_compose_cost (fits, n, c->columns * c->bands, cost);
   return TRUE;
@@ -678,13 +705,14 @@ solve (Composer *c, JopanComposeCost *best_cost, GError **error)
   for (guint i = 0; i < c->n_stories; i++)
     if (!c->stories[i].fixed)
       o.index[o.n++] = i;
-  /* The last story goes beside the foot boxes: a brief beside the ad. */
-  if (c->beside.columns > 0 && o.n >= 2)
-    {
-      Story *last = &c->stories[o.index[--o.n]];
-      last->fixed = TRUE;
-      last->module = c->beside;
-    }
+  /* The last stories go beside the boxes: a brief beside the ad. */
+  for (int b = 0; b < 2; b++)
+    if (c->beside[b].columns > 0 && o.n >= 2)
+      {
+        Story *last = &c->stories[o.index[--o.n]];
+        last->fixed = TRUE;
+        last->module = c->beside[b];
+      }
   if (!estimate (c, error))
     return NULL;
   enumerate (c, &o);

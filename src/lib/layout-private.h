@@ -86,7 +86,7 @@ typedef struct {
   int top;                      /* its first band (below the page's folio) */
   gboolean folio;               /* this story draws the page's one folio */
   int number;                   /* the page's number, for the folio */
-  const char *section, *date;   /* the page's, for the folio */
+  const char *title, *section, *date; /* the page's, for the folio */
 } LayoutModule;
 
 typedef struct {

@@ -180,7 +180,10 @@ place_folio (Layout *lo, JopanPage *page, int number)
   const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_FOLIO];
   const JopanArticle *a = lo->article;
   const char *section = lo->module.columns > 0 ? lo->module.section : a->section;
-  g_autofree char *left = g_strdup_printf ("%d   %s", number, section ? section : "");
+  const char *title = lo->module.columns > 0 ? lo->module.title : NULL;
+  g_autofree char *left = title && *title
+                              ? g_strdup_printf ("%d   %s   %s", number, title, section ? section : "")
+                              : g_strdup_printf ("%d   %s", number, section ? section : "");
   g_autofree char *date = format_date (lo->module.columns > 0 ? lo->module.date : a->date,
                                        lo->korean);
   g_autofree char *where = g_strdup_printf ("folio of page %d", number);
