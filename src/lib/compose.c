@@ -118,7 +118,8 @@ typedef struct {
   JopanModule boxes[MAX_MODULES]; /* the plan's boxes, in its order */
   guint n_boxes;
   JopanModule region;           /* where the unfixed stories go */
-  JopanModule beside[2];        /* beside the foot boxes, the top boxes (columns 0: none) */
+  JopanModule beside[4];        /* beside the foot boxes, the top boxes, fixed modules
+                                 * (columns 0: none): each takes one of the last stories */
   GHashTable *cache;            /* "story:column:columns:top:depth:air" → LayoutResult* */
   GPtrArray *candidates;        /* of Candidate* */
   const char *only;             /* tests: keep the candidates whose name has it */
@@ -307,38 +308,91 @@ place_boxes (Composer *c)
 }
 
 /* The part of @r left, right, above or below @f with the most area. */
-static JopanModule
-free_part (const JopanModule *r, const JopanModule *f)
+static gboolean
+larger (const JopanModule *a, const JopanModule *b)
 {
+  return a->columns > 0 && a->depth > 0 && a->columns * a->depth > b->columns * b->depth;
+}
+
+/* The part of @r left, right, above or below @f with the most area; in
+ * @rest, the largest piece of what it leaves beside @f. */
+static JopanModule
+free_part (const JopanModule *r, const JopanModule *f, JopanModule *rest)
+{
+  int right = r->column + r->columns, bottom = r->top + r->depth;
+  int f_right = f->column + f->columns, f_bottom = f->top + f->depth;
   JopanModule parts[4] = {
     { r->column, f->column - r->column, r->top, r->depth },
-    { f->column + f->columns, r->column + r->columns - f->column - f->columns, r->top, r->depth },
+    { f_right, right - f_right, r->top, r->depth },
     { r->column, r->columns, r->top, f->top - r->top },
-    { r->column, r->columns, f->top + f->depth, r->top + r->depth - f->top - f->depth },
+    { r->column, r->columns, f_bottom, bottom - f_bottom },
+  };
+  /* Beside @f, once parts[i] is taken: two pieces each. */
+  JopanModule pieces[4][2] = {
+    { { f->column, right - f->column, r->top, f->top - r->top },
+      { f->column, right - f->column, f_bottom, bottom - f_bottom } },
+    { { r->column, f_right - r->column, r->top, f->top - r->top },
+      { r->column, f_right - r->column, f_bottom, bottom - f_bottom } },
+    { { r->column, f->column - r->column, f->top, bottom - f->top },
+      { f_right, right - f_right, f->top, bottom - f->top } },
+    { { r->column, f->column - r->column, r->top, f_bottom - r->top },
+      { f_right, right - f_right, r->top, f_bottom - r->top } },
   };
   JopanModule best = { 0, 0, 0, 0 };
+  int chosen = -1;
 
   for (int i = 0; i < 4; i++)
-    if (parts[i].columns > 0 && parts[i].depth > 0
-        && parts[i].columns * parts[i].depth > best.columns * best.depth)
-      best = parts[i];
+    if (larger (&parts[i], &best))
+      best = parts[i], chosen = i;
+  *rest = (JopanModule) { 0, 0, 0, 0 };
+  for (int k = 0; chosen >= 0 && k < 2; k++)
+    if (pieces[chosen][k].depth >= MIN_DEPTH / 2 && larger (&pieces[chosen][k], rest))
+      *rest = pieces[chosen][k];
   return best;
 }
 
-/* The free region avoids every fixed module (a story's slot or a box's). */
+static void
+add_beside (Composer *c, const JopanModule *m)
+{
+  for (int b = 0; b < 4 && m->columns > 0; b++)
+    if (c->beside[b].columns == 0)
+      {
+        c->beside[b] = *m;
+        return;
+      }
+}
+
+/* The free region avoids every fixed module (a story's slot or a box's);
+ * what that leaves beside one, the last stories take. */
 static void
 avoid_fixed (Composer *c)
 {
+  JopanModule rest;
+
   for (guint i = 0; i < c->n_stories; i++)
     if (c->stories[i].fixed && jopan_module_overlaps (&c->region, &c->stories[i].module))
-      c->region = free_part (&c->region, &c->stories[i].module);
+      {
+        c->region = free_part (&c->region, &c->stories[i].module, &rest);
+        add_beside (c, &rest);
+      }
   for (guint i = 0; i < c->n_boxes; i++)
     if (jopan_module_overlaps (&c->region, &c->boxes[i]))
-      c->region = free_part (&c->region, &c->boxes[i]);
-  for (int b = 0; b < 2; b++)
-    for (guint i = 0; i < c->n_stories; i++)
-      if (c->stories[i].fixed && jopan_module_overlaps (&c->beside[b], &c->stories[i].module))
+      {
+        c->region = free_part (&c->region, &c->boxes[i], &rest);
+        add_beside (c, &rest);
+      }
+  for (int b = 0; b < 4; b++)
+    {
+      gboolean clash = jopan_module_overlaps (&c->beside[b], &c->region);
+      for (guint i = 0; i < c->n_stories; i++)
+        clash |= c->stories[i].fixed && jopan_module_overlaps (&c->beside[b], &c->stories[i].module);
+      for (guint i = 0; i < c->n_boxes; i++)
+        clash |= jopan_module_overlaps (&c->beside[b], &c->boxes[i]);
+      for (int o = 0; o < b; o++)
+        clash |= jopan_module_overlaps (&c->beside[b], &c->beside[o]);
+      if (clash)
         c->beside[b].columns = 0;
+    }
 }
 
 /* ---- candidates ----------------------------------------------------------------- */
@@ -706,7 +760,7 @@ solve (Composer *c, JopanComposeCost *best_cost, GError **error)
     if (!c->stories[i].fixed)
       o.index[o.n++] = i;
   /* The last stories go beside the boxes: a brief beside the ad. */
-  for (int b = 0; b < 2; b++)
+  for (int b = 0; b < 4; b++)
     if (c->beside[b].columns > 0 && o.n >= 2)
       {
         Story *last = &c->stories[o.index[--o.n]];
