@@ -102,42 +102,6 @@ load_images (Loader *ld, JsonObject *root, const char *base_dir, GError **error)
   return ok;
 }
 
-/* "weight": "lead", "secondary" or "brief". */
-static gboolean
-get_weight (Loader *ld, JsonObject *root, JopanWeight *out, GError **error)
-{
-  static const char *const names[] = { "lead", "secondary", "brief" };
-  g_autofree char *weight = NULL;
-
-  if (!jopan_json_get_string (ld, root, "weight", FALSE, &weight, error))
-    return FALSE;
-  for (gsize i = 0; weight && i < G_N_ELEMENTS (names); i++)
-    if (strcmp (weight, names[i]) == 0)
-      {
-        *out = (JopanWeight) (JOPAN_WEIGHT_LEAD + i);
-        return TRUE;
-      }
-  if (weight == NULL)
-    return TRUE;
-  jopan_json_push_key (ld, "weight");
-  jopan_json_fail (ld, error, FALSE, "expected \"lead\", \"secondary\" or \"brief\"");
-  ld->depth--;
-  return FALSE;
-}
-
-static gboolean
-check_lang (Loader *ld, const char *lang, GError **error)
-{
-  gboolean ok = g_regex_match_simple ("^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", lang, 0, 0);
-
-  if (ok)
-    return TRUE;
-  jopan_json_push_key (ld, "lang");
-  jopan_json_fail (ld, error, FALSE, "expected a BCP 47 language tag such as \"en\" or \"ko\"");
-  ld->depth--;
-  return FALSE;
-}
-
 static gboolean
 load_fields (Loader *ld, JsonObject *root, const char *base_dir, GError **error)
 {
@@ -162,9 +126,9 @@ load_fields (Loader *ld, JsonObject *root, const char *base_dir, GError **error)
       || !jopan_json_get_string (ld, root, "dateline", FALSE, &a->dateline, error)
       || !jopan_json_get_string (ld, root, "date", FALSE, &a->date, error)
       || !jopan_json_get_string (ld, root, "jump_headline", FALSE, &a->jump_headline, error)
-      || !get_weight (ld, root, &a->weight, error))
+      || !jopan_json_get_weight (ld, root, &a->weight, error))
     return FALSE;
-  if (a->lang && !check_lang (ld, a->lang, error))
+  if (a->lang && !jopan_json_check_lang (ld, a->lang, error))
     return FALSE;
   jopan_json_warn_unknown (ld, root, known);
   if (!load_images (ld, root, base_dir, error))

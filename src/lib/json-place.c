@@ -285,6 +285,42 @@ jopan_json_warn_unknown (JopanJson *ld, JsonObject *object, const char *const *k
     }
 }
 
+/* "weight": "lead", "secondary" or "brief". */
+gboolean
+jopan_json_get_weight (JopanJson *ld, JsonObject *root, JopanWeight *out, GError **error)
+{
+  static const char *const names[] = { "lead", "secondary", "brief" };
+  g_autofree char *weight = NULL;
+
+  if (!jopan_json_get_string (ld, root, "weight", FALSE, &weight, error))
+    return FALSE;
+  for (gsize i = 0; weight && i < G_N_ELEMENTS (names); i++)
+    if (strcmp (weight, names[i]) == 0)
+      {
+        *out = (JopanWeight) (JOPAN_WEIGHT_LEAD + i);
+        return TRUE;
+      }
+  if (weight == NULL)
+    return TRUE;
+  jopan_json_push_key (ld, "weight");
+  jopan_json_fail (ld, error, FALSE, "expected \"lead\", \"secondary\" or \"brief\"");
+  ld->depth--;
+  return FALSE;
+}
+
+gboolean
+jopan_json_check_lang (JopanJson *ld, const char *lang, GError **error)
+{
+  gboolean ok = g_regex_match_simple ("^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", lang, 0, 0);
+
+  if (ok)
+    return TRUE;
+  jopan_json_push_key (ld, "lang");
+  jopan_json_fail (ld, error, FALSE, "expected a BCP 47 language tag such as \"en\" or \"ko\"");
+  ld->depth--;
+  return FALSE;
+}
+
 /* Names the first invalid byte: `story.json: invalid UTF-8 at byte 812 (line 9)`. */
 gboolean
 jopan_json_check_utf8 (const char *name, const char *data, gsize length, GError **error)

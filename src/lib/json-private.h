@@ -53,6 +53,12 @@ gboolean jopan_json_is_number (JsonNode *node);
 /* Warns, into ld->warnings, about members of @object not in @known. */
 void jopan_json_warn_unknown (JopanJson *ld, JsonObject *object, const char *const *known);
 
+/* "weight": "lead", "secondary" or "brief" into @out (absent: left alone). */
+gboolean jopan_json_get_weight (JopanJson *ld, JsonObject *object, JopanWeight *out,
+                                GError **error);
+/* @lang, the value of "lang" in the current object, is a BCP 47 tag. */
+gboolean jopan_json_check_lang (JopanJson *ld, const char *lang, GError **error);
+
 /* Valid UTF-8, then strict JSON (RFC 8259), one @what ("article") a file. */
 gboolean jopan_json_check_utf8 (const char *name, const char *data, gsize length,
                                 GError **error);
