@@ -201,8 +201,8 @@ is_blank (const char *s)
 /* Reads member @key of @object as a string into @out.  Absent or null leaves
  * @out alone, and is an error only when @required. */
 gboolean
-jopan_json_get_string (JopanJson *ld, JsonObject *object, const char *key, gboolean required, char **out,
-            GError **error)
+jopan_json_get_string (JopanJson *ld, JsonObject *object, const char *key, gboolean required,
+                       char **out,             GError **error)
 {
   JsonNode *node = json_object_get_member (object, key);
   gboolean ok = TRUE;
@@ -219,7 +219,8 @@ jopan_json_get_string (JopanJson *ld, JsonObject *object, const char *key, gbool
     ok = jopan_json_fail (ld, error, FALSE, "must not be empty");
   else if (strcmp (key, "body") != 0
            && jopan_longest_paragraph (json_node_get_string (node)) > JOPAN_MAX_PARAGRAPH_BYTES)
-    ok = jopan_json_fail (ld, error, FALSE, "a paragraph of %" G_GSIZE_FORMAT " bytes; one may have at most %u (1 MB)",
+    ok = jopan_json_fail (ld, error, FALSE,
+                          "a paragraph of %" G_GSIZE_FORMAT " bytes; one may have at most %u (1 MB)",
                jopan_longest_paragraph (json_node_get_string (node)), JOPAN_MAX_PARAGRAPH_BYTES);
   else
     {
@@ -231,8 +232,8 @@ jopan_json_get_string (JopanJson *ld, JsonObject *object, const char *key, gbool
 }
 
 gboolean
-jopan_json_get_integer (JopanJson *ld, JsonObject *object, const char *key, int min, int max, int *out,
-             GError **error)
+jopan_json_get_integer (JopanJson *ld, JsonObject *object, const char *key, int min, int max,
+                        int *out,              GError **error)
 {
   JsonNode *node = json_object_get_member (object, key);
   gboolean ok = TRUE;
@@ -244,7 +245,8 @@ jopan_json_get_integer (JopanJson *ld, JsonObject *object, const char *key, int 
       || json_node_get_int (node) < min || json_node_get_int (node) > max)
     {
       g_autofree char *got = jopan_json_raw_value (ld);
-      ok = jopan_json_fail (ld, error, FALSE, "expected a whole number from %d to %d, got %s", min, max, got);
+      ok = jopan_json_fail (ld, error, FALSE, "expected a whole number from %d to %d, got %s", min,
+                            max, got);
     }
   else
     *out = (int) json_node_get_int (node);

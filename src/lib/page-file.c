@@ -493,7 +493,8 @@ load_box (Loader *ld, JsonNode *node, GError **error)
       /* The photo checks speak of photos; this is a box. */
       g_autoptr (GString) message = g_string_new (local->message);
       g_string_replace (message, "photo \"", "box \"", 0);
-      g_string_replace (message, "expected JPEG or PNG", "expected JPEG, PNG or a one-page PDF", 0);
+      g_string_replace (message, "expected JPEG or PNG", "expected JPEG, PNG or a one-page PDF",
+                        0);
       jopan_json_fail (ld, error, FALSE, "%s", message->str);
     }
   ld->depth--;
