@@ -202,7 +202,7 @@ is_blank (const char *s)
  * @out alone, and is an error only when @required. */
 gboolean
 jopan_json_get_string (JopanJson *ld, JsonObject *object, const char *key, gboolean required,
-                       char **out,             GError **error)
+                       char **out, GError **error)
 {
   JsonNode *node = json_object_get_member (object, key);
   gboolean ok = TRUE;
@@ -233,7 +233,7 @@ jopan_json_get_string (JopanJson *ld, JsonObject *object, const char *key, gbool
 
 gboolean
 jopan_json_get_integer (JopanJson *ld, JsonObject *object, const char *key, int min, int max,
-                        int *out,              GError **error)
+                        int *out, GError **error)
 {
   JsonNode *node = json_object_get_member (object, key);
   gboolean ok = TRUE;
