@@ -39,24 +39,15 @@ box_free (JopanPageBox *b)
   g_free (b);
 }
 
-static void
-test_plan_free (JopanPagePlan *plan)
-{
-  g_ptr_array_unref (plan->stories);
-  g_ptr_array_unref (plan->boxes);
-  g_free (plan->name);
-  g_free (plan->title);
-  g_free (plan->date);
-  g_free (plan->section);
-  g_free (plan);
-}
-
 /* A plan of the articles @srcs (paths from the source root), NULL-ended. */
 static JopanPagePlan *
 plan_new (const char *name, const char *const *srcs)
 {
   JopanPagePlan *plan = g_new0 (JopanPagePlan, 1);
 
+  g_atomic_ref_count_init (&plan->ref_count);
+  plan->warnings = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (plan->warnings, NULL);
   plan->name = g_strdup (name);
   plan->title = g_strdup ("The Kinmarrow Courier");
   plan->date = g_strdup ("2026-11-26");
@@ -77,13 +68,14 @@ plan_new (const char *name, const char *const *srcs)
   return plan;
 }
 
-/* An ad: an empty frame (no image) @columns wide, @depth points deep. */
+/* An ad: the test PDF, @columns wide, @depth points deep. */
 static void
 plan_add_box (JopanPagePlan *plan, int columns, double depth, JopanBoxPosition position)
 {
   JopanPageBox *box = g_new0 (JopanPageBox, 1);
 
   box->src = g_strdup ("ad.pdf");
+  box->path = g_strdup (PAGES "/ad.pdf");
   box->columns = columns;
   box->depth = depth;
   box->position = position;
@@ -96,7 +88,7 @@ plan_fix (JopanPagePlan *plan, guint story, int column, int columns, double top,
 {
   JopanPageStory *s = g_ptr_array_index (plan->stories, story);
 
-  s->slot = (JopanModuleSlot) { TRUE, column, columns, top, depth };
+  s->slot = (JopanModuleSlot) { TRUE, column, columns, top, depth, -1, -1 };
 }
 
 /* ---- the page rules ---------------------------------------------------------- */
@@ -137,6 +129,7 @@ box_inside (const JopanBox *b, const JopanPlaced *p)
       return b->x >= p->x - e && b->x + b->true_width <= p->x + p->w + e && b->y >= p->y - e
              && b->y <= p->y + p->h + e;
     case JOPAN_BOX_IMAGE:
+    case JOPAN_BOX_PDF:
       return b->x >= p->x - e && b->x + b->w <= p->x + p->w + e && b->y >= p->y - e
              && b->y + b->h <= p->y + p->h + e;
     case JOPAN_BOX_RULE:
@@ -229,23 +222,23 @@ check_tops (const JopanDocument *doc, const JopanStyle *style)
   return NULL;
 }
 
-static JsonObject *
-composition_of (const JopanDocument *doc, JsonParser *parser)
+/* The report's member @name. */
+static JsonNode *
+report_member (const JopanDocument *doc, JsonParser *parser, const char *name)
 {
   g_autofree char *json = jopan_document_report_json (doc);
 
   g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
-  return json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
-                                        "composition");
+  return json_object_get_member (json_node_get_object (json_parser_get_root (parser)), name);
 }
 
 static double
 empty_share (const JopanDocument *doc)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *page = json_object_get_object_member (composition_of (doc, parser), "page");
+  JsonArray *pages = json_node_get_array (report_member (doc, parser, "composition"));
 
-  return json_object_get_double_member (page, "empty_share");
+  return json_object_get_double_member (json_array_get_object_element (pages, 0), "empty_share");
 }
 
 static char *
@@ -334,32 +327,32 @@ compose_case (const Case *c, JopanFonts *fonts, JopanStyle **style)
       plan_add_box (plan, 2, 50 * 72 / 25.4, c->box_at);
       /* A fixed box at the foot of the last column. */
       ((JopanPageBox *) g_ptr_array_index (plan->boxes, i))->slot
-          = (JopanModuleSlot) { TRUE, (*style)->columns - 1, 1, area - 220, 150 };
+          = (JopanModuleSlot) { TRUE, (*style)->columns - 1, 1, area - 220, 150, -1, -1 };
     }
   ((JopanPageStory *) g_ptr_array_index (plan->stories, 0))->jump = c->jump;
   if (c->fixed)
     plan_fix (plan, 1, 4, 2, 0, 300);
   doc = jopan_compose_page (fonts, *style, plan, &options, c->only, &error);
   g_assert_no_error (error);
-  test_plan_free (plan);
+  jopan_page_plan_free (plan);
   return doc;
 }
 
 static char *
 dump_case (const JopanDocument *doc)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   GString *out = g_string_new (NULL);
 
-  json_node_set_object (node, composition_of (doc, parser));
-  json_generator_set_root (gen, node);
-  json_generator_set_pretty (gen, TRUE);
-  {
-    g_autofree char *json = json_generator_to_data (gen, NULL);
-    g_string_append_printf (out, "%s\n", json);
-  }
+  for (gsize i = 0; i < 2; i++)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (JsonGenerator) gen = json_generator_new ();
+      g_autofree char *json = NULL;
+      json_generator_set_root (gen, report_member (doc, parser, i ? "composition" : "stories"));
+      json_generator_set_pretty (gen, TRUE);
+      json = json_generator_to_data (gen, NULL);
+      g_string_append_printf (out, "%s\n", json);
+    }
   for (guint i = 0; i < doc->pages->len; i++)
     jopan_page_dump (g_ptr_array_index (doc->pages, i), out);
   return g_string_free (out, FALSE);

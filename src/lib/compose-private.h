@@ -17,7 +17,12 @@ typedef struct {
   int column;              /* first column, counted from 0 (the file counts from 1) */
   int columns;
   double top, depth;       /* points below the type area's top (under the folio) */
+  int top_lines, depth_lines; /* >= 0: given in grid lines instead (top, depth unset) */
 } JopanModuleSlot;
+
+/* The slot's top and depth in points, grid lines counted with @style's. */
+void jopan_module_slot_points (const JopanModuleSlot *slot, const JopanStyle *style, double *top,
+                               double *depth);
 
 /* One story of the page. */
 typedef struct {
@@ -54,7 +59,22 @@ struct _JopanPagePlan {
   guint number;            /* the page's number (1 unless the file says) */
   GPtrArray *stories;      /* of JopanPageStory*, in the file's order */
   GPtrArray *boxes;        /* of JopanPageBox* */
+  GPtrArray *warnings;     /* NULL-terminated: unknown keys of the page file */
 };
+
+/* Limits on a page file, checked as it is read. */
+#define JOPAN_MAX_PAGE_FILE_BYTES (1u << 20) /* 1 MB */
+#define JOPAN_MAX_PAGE_STORIES 6
+#define JOPAN_MAX_PAGE_BOXES 8
+#define JOPAN_MAX_PAGE_NUMBER 9999
+
+JopanPagePlan *jopan_page_plan_ref (JopanPagePlan *plan);
+
+/* Adds a fixed box (an ad) in the frame @x, @y, @w × @h (points): an image
+ * covers the frame, cropped around its centre; a PDF is drawn as vectors,
+ * scaled to fit the frame and centred.  A thin frame is drawn around it. */
+void jopan_page_add_box (JopanPage *page, const JopanPageBox *box, double x, double y, double w,
+                         double h);
 
 /* ---- compose.c: the solver, for tests ------------------------------------ */
 

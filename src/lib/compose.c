@@ -123,6 +123,8 @@ typedef struct {
   GHashTable *cache;            /* "story:column:columns:top:depth:air" → LayoutResult* */
   GPtrArray *candidates;        /* of Candidate* */
   const char *only;             /* tests: keep the candidates whose name has it */
+  guint overset_lines, overset_chars; /* the page's stories', for the report */
+  JopanReport *report;          /* the document's */
 } Composer;
 
 static void
@@ -171,14 +173,13 @@ weight_name (JopanWeight w)
 static JopanModule
 module_from_slot (const Composer *c, const JopanModuleSlot *slot)
 {
-  double pitch = c->style->baseline;
-  JopanModule m = { .column = CLAMP (slot->column, 0, c->columns - 1),
-                    .top = (int) lround (slot->top / pitch),
-                    .depth = (int) floor (slot->depth / pitch + 1e-6) };
+  double pitch = c->style->baseline, top, depth;
+  JopanModule m = { .column = CLAMP (slot->column, 0, c->columns - 1) };
 
+  jopan_module_slot_points (slot, c->style, &top, &depth);
+  m.top = CLAMP ((int) lround (top / pitch), 0, c->bands - 1);
   m.columns = CLAMP (slot->columns, 1, c->columns - m.column);
-  m.top = CLAMP (m.top, 0, c->bands - 1);
-  m.depth = CLAMP (m.depth, 1, c->bands - m.top);
+  m.depth = CLAMP ((int) floor (depth / pitch + 1e-6), 1, c->bands - m.top);
   return m;
 }
 
@@ -307,7 +308,31 @@ place_boxes (Composer *c)
     c->beside[1].columns = 0;
 }
 
-/* The part of @r left, right, above or below @f with the most area. */
+/* A story's slot over a box at the top or foot (a page file may ask for
+ * both) moves below it or stops above it: nothing overlaps. */
+static void
+clear_of_boxes (Composer *c, Story *s)
+{
+  for (guint i = 0; i < c->n_boxes; i++)
+    {
+      const JopanModule *b = &c->boxes[i];
+      JopanModule *m = &s->module;
+      int bottom = m->top + m->depth;
+      if (!jopan_module_overlaps (m, b))
+        continue;
+      if (b->top + b->depth < bottom)
+        m->top = b->top + b->depth;
+      m->depth = MAX (1, MIN (bottom, c->bands) - m->top);
+      if (jopan_module_overlaps (m, b))
+        m->depth = MAX (1, b->top - m->top);
+      jopan_report_add (c->report, "slot", "%s: its slot overlaps the box %s: moved to lines %d "
+                        "to %d of the page", s->entry->place ? s->entry->place : s->entry->src,
+                        ((JopanPageBox *) g_ptr_array_index (c->plan->boxes, i))->src, m->top + 1,
+                        m->top + m->depth);
+    }
+}
+
+/* Has @a a larger area than @b? */
 static gboolean
 larger (const JopanModule *a, const JopanModule *b)
 {
@@ -649,49 +674,11 @@ take_page (JopanPage *page, JopanPage *from, guint folio_boxes, const JopanModul
   page->n_columns = MAX (page->n_columns, MIN (JOPAN_MAX_COLUMNS, m->column + from->n_columns));
 }
 
-static JopanImageRef *
-image_copy (const JopanImageRef *image)
-{
-  JopanImageRef *copy = g_memdup2 (image, sizeof *image);
-
-  copy->path = g_strdup (image->path);
-  copy->src = g_strdup (image->src);
-  copy->place = g_strdup (image->place);
-  copy->caption = g_strdup (image->caption);
-  copy->credit = g_strdup (image->credit);
-  return copy;
-}
-
+/* A fixed box: an image cropped to its frame, or a PDF fitted in it. */
 static void
-image_free (JopanImageRef *image)
+place_box (JopanPage *page, const JopanPageBox *box, const JopanPlaced *p)
 {
-  g_free (image->path);
-  g_free (image->src);
-  g_free (image->place);
-  g_free (image->caption);
-  g_free (image->credit);
-  g_free (image);
-}
-
-/* A fixed box: its image in the frame, or a frame for a PDF.  pageio's
- * jopan_page_add_box() draws a PDF ad in it once it lands. */
-static void
-place_box (JopanDocument *doc, JopanPage *page, const JopanPageBox *box, const JopanPlaced *p)
-{
-  static const double black[3] = { 0, 0, 0 };
-  double x0 = p->x, y0 = p->y, x1 = p->x + p->w, y1 = p->y + box->depth;
-
-  if (box->image)
-    {
-      JopanImageRef *copy = image_copy (box->image);
-      g_ptr_array_add (doc->box_images, copy);
-      jopan_page_add_image (page, copy, x0, y0, p->w, box->depth);
-      return;
-    }
-  jopan_page_add_rule (page, x0, y0, x1, y0, 0.5, black);
-  jopan_page_add_rule (page, x1, y0, x1, y1, 0.5, black);
-  jopan_page_add_rule (page, x1, y1, x0, y1, 0.5, black);
-  jopan_page_add_rule (page, x0, y1, x0, y0, 0.5, black);
+  jopan_page_add_box (page, box, p->x, p->y, p->w, MIN (box->depth, p->h));
 }
 
 /* Hairlines: in the gutter between modules side by side, and in the band
@@ -815,8 +802,8 @@ json_string (JsonBuilder *b, const char *name, const char *value)
 }
 
 static void
-report_story (JsonBuilder *b, const Composer *c, const Story *s, const JopanModule *m,
-              const LayoutResult *r)
+report_story (JsonBuilder *b, const Composer *c, const Story *s, const JopanPlaced *p,
+              const JopanModule *m, const LayoutResult *r)
 {
   guint chars, lines = jopan_report_get_overset (r->report, &chars);
   double pitch = c->style->baseline;
@@ -824,8 +811,16 @@ report_story (JsonBuilder *b, const Composer *c, const Story *s, const JopanModu
   json_builder_begin_object (b);
   json_string (b, "src", s->entry->src ? s->entry->src : s->entry->article->name);
   json_string (b, "weight", weight_name (s->weight));
+  json_int (b, "page", p->page + 1);
+  /* The module: on the grid (column from 1, top and depth in points under
+   * the folio) and as a frame on the page (points from the trim box's top
+   * left, as the photos'). */
   json_builder_set_member_name (b, "module");
   json_builder_begin_object (b);
+  json_number (b, "x", p->x);
+  json_number (b, "y", p->y);
+  json_number (b, "width", p->w);
+  json_number (b, "height", p->h);
   json_int (b, "column", m->column + 1);
   json_int (b, "columns", m->columns);
   json_number (b, "top", m->top * pitch);
@@ -886,9 +881,10 @@ check_plan (const JopanPagePlan *plan, GError **error)
 
 static void
 composer_init (Composer *c, JopanFonts *fonts, const JopanStyle *style, const JopanPagePlan *plan,
-               const JopanLayoutOptions *options)
+               const JopanLayoutOptions *options, JopanReport *report)
 {
-  *c = (Composer) { .fonts = fonts, .style = style, .plan = plan, .options = options };
+  *c = (Composer) { .fonts = fonts, .style = style, .plan = plan, .options = options,
+                    .report = report };
   c->columns = style->columns;
   c->folio_bands = jopan_layout_folio_bands (style);
   c->bands = (int) floor ((style->page_height - style->margin[0] - style->margin[2])
@@ -906,6 +902,9 @@ composer_init (Composer *c, JopanFonts *fonts, const JopanStyle *style, const Jo
         s->module = module_from_slot (c, &e->slot);
     }
   place_boxes (c);
+  for (guint i = 0; i < c->n_stories; i++)
+    if (c->stories[i].fixed)
+      clear_of_boxes (c, &c->stories[i]);
   avoid_fixed (c);
 }
 
@@ -916,7 +915,77 @@ composer_clear (Composer *c)
   g_clear_pointer (&c->candidates, g_ptr_array_unref);
 }
 
-/* Draws the chosen candidate onto the page and reports each story. */
+/* The page's empty share, the solver's layout and its cost; a finding
+ * when more than 5 % of the type area is empty. */
+static void
+report_page (Composer *c, JopanDocument *doc, const JopanPage *page, const Candidate *best,
+             const JopanComposeCost *cost, const JopanModule *modules, guint n, int empty)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  int area = c->columns * c->bands, covered = 0;
+  double share;
+
+  for (guint i = 0; i < n; i++)
+    covered += modules[i].columns * modules[i].depth;
+  empty += MAX (0, area - covered);
+  share = area > 0 ? (double) empty / area : 0;
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_int (b, "page", page->number);
+  json_string (b, "layout", best->name);
+  json_int (b, "candidates", c->candidates->len);
+  json_int (b, "layouts", g_hash_table_size (c->cache));
+  json_int (b, "empty_lines", empty);
+  json_number (b, "empty_share", share);
+  report_cost (b, cost);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  jopan_report_add_member (doc->report, "composition", json_builder_get_root (b));
+  jopan_report_set_underset (doc->report, empty);
+  if (share > 0.05)
+    jopan_report_add (doc->report, "underset", "%s: page %d: %.0f%% of the type area is empty "
+                      "(%d column lines)", c->plan->name ? c->plan->name : "page", page->number,
+                      share * 100, empty);
+}
+
+/* Places box @i (of the plan's boxes) in its module. */
+static void
+build_box (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPlaced *p)
+{
+  p->index = (int) i;
+  p->first_box = page->boxes->len;
+  place_box (page, g_ptr_array_index (c->plan->boxes, i), p);
+  p->n_boxes = page->boxes->len - p->first_box;
+  g_array_append_val (doc->placed, *p);
+}
+
+/* Moves story @i's layout in its module onto the page; reports it. */
+static gboolean
+build_story (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPlaced *p,
+             const JopanModule *m, gboolean air, JsonBuilder *b, int *empty, GError **error)
+{
+  const JopanPageStory *e = c->stories[i].entry;
+  LayoutResult *r = lay_out_in (c, &c->stories[i], m, air, TRUE, error);
+  guint chars;
+
+  if (r == NULL)
+    return FALSE;
+  report_story (b, c, &c->stories[i], p, m, r);
+  jopan_report_merge (doc->report, r->report);
+  if (r->pages->len > 0)
+    take_page (page, g_ptr_array_index (r->pages, 0), r->folio_boxes, m, p);
+  g_array_append_val (doc->placed, *p);
+  *empty += MAX (0, r->underset_lines);
+  c->overset_lines += jopan_report_get_overset (r->report, &chars);
+  c->overset_chars += chars;
+  if (e->jump > 0 && r->overset_lines > 0)
+    jopan_report_add (doc->report, "jump", "%s: continues on page %u: %u lines wait for story "
+                      "layout's jump_page (the jump line and its continuation page)",
+                      e->article->name, e->jump, r->overset_lines);
+  return TRUE;
+}
+
+/* Draws the chosen candidate onto a page and reports each story. */
 static gboolean
 build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanComposeCost *cost,
             GError **error)
@@ -926,74 +995,28 @@ build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanC
   JopanPage *page = jopan_page_new (c->style->page_width, c->style->page_height,
                                     (int) MAX (1u, c->plan->number));
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  int empty = 0, area = c->columns * c->bands;
-  guint overset = 0, overset_chars = 0;
+  int empty = 0;
 
   page->bleed = c->style->bleed;
   page->marks = c->style->marks;
   g_ptr_array_add (doc->pages, page);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "stories");
   json_builder_begin_array (b);
   for (guint i = 0; i < n; i++)
     {
-      JopanPlaced p = { .is_box = i >= c->n_stories, .index = (int) i };
-      gboolean air = has_below (&modules[i], modules, n);
+      JopanPlaced p = { .is_box = i >= c->n_stories, .index = (int) i,
+                        .page = (int) doc->pages->len - 1 };
       module_rect (c, &modules[i], &p);
       if (p.is_box)
-        {
-          p.index = (int) (i - c->n_stories);
-          p.first_box = page->boxes->len;
-          place_box (doc, page, g_ptr_array_index (c->plan->boxes, p.index), &p);
-          p.n_boxes = page->boxes->len - p.first_box;
-          g_array_append_val (doc->placed, p);
-          continue;
-        }
-      LayoutResult *r = lay_out_in (c, &c->stories[i], &modules[i], air, TRUE, error);
-      guint chars;
-      if (r == NULL)
+        build_box (c, doc, page, i - c->n_stories, &p);
+      else if (!build_story (c, doc, page, i, &p, &modules[i], has_below (&modules[i], modules, n),
+                             b, &empty, error))
         return FALSE;
-      report_story (b, c, &c->stories[i], &modules[i], r);
-      jopan_report_merge (doc->report, r->report);
-      if (r->pages->len > 0)
-        take_page (page, g_ptr_array_index (r->pages, 0), r->folio_boxes, &modules[i], &p);
-      g_array_append_val (doc->placed, p);
-      empty += MAX (0, r->underset_lines);
-      overset += jopan_report_get_overset (r->report, &chars);
-      overset_chars += chars;
-      if (c->stories[i].entry->jump > 0 && r->overset_lines > 0)
-        jopan_report_add (doc->report, "jump", "%s: continues on page %u: %u lines wait for "
-                          "story layout's jump_page (the jump line and its continuation page)",
-                          c->stories[i].entry->article->name, c->stories[i].entry->jump,
-                          r->overset_lines);
     }
   json_builder_end_array (b);
-  {
-    int covered = 0;
-    double share;
-    for (guint i = 0; i < n; i++)
-      covered += modules[i].columns * modules[i].depth;
-    empty += MAX (0, area - covered);
-    share = area > 0 ? (double) empty / area : 0;
-    json_builder_set_member_name (b, "page");
-    json_builder_begin_object (b);
-    json_int (b, "number", page->number);
-    json_string (b, "layout", best->name);
-    json_int (b, "candidates", c->candidates->len);
-    json_int (b, "empty_lines", empty);
-    json_number (b, "empty_share", share);
-    report_cost (b, cost);
-    json_builder_end_object (b);
-    if (share > 0.05)
-      jopan_report_add (doc->report, "underset", "%s: page %d: %.0f%% of the type area is empty "
-                        "(%d column lines)", c->plan->name ? c->plan->name : "page", page->number,
-                        share * 100, empty);
-  }
+  jopan_report_add_member (doc->report, "stories", json_builder_get_root (b));
   draw_hairlines (c, page, modules, n);
-  json_builder_end_object (b);
-  jopan_report_set_overset (doc->report, overset, overset_chars);
-  jopan_report_set_underset (doc->report, empty);
-  jopan_report_add_member (doc->report, "composition", json_builder_get_root (b));
+  report_page (c, doc, page, best, cost, modules, n, empty);
+  jopan_report_set_overset (doc->report, c->overset_lines, c->overset_chars);
   return TRUE;
 }
 
@@ -1022,19 +1045,19 @@ jopan_compose_page (JopanFonts *fonts, const JopanStyle *style, const JopanPageP
   doc->style_path = g_strdup (style->path);
   doc->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
   doc->report = jopan_report_new ();
-  doc->articles = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_article_free);
-  doc->box_images = g_ptr_array_new_with_free_func ((GDestroyNotify) image_free);
   doc->placed = g_array_new (FALSE, FALSE, sizeof (JopanPlaced));
+  /* The plan keeps the articles, their photos and the boxes alive. */
+  doc->plan = jopan_page_plan_ref ((JopanPagePlan *) plan);
+  for (const char *const *w = (const char *const *) plan->warnings->pdata; w && *w; w++)
+    jopan_report_add (doc->report, "warning", "%s", *w);
   for (guint i = 0; i < plan->stories->len; i++)
     {
       JopanArticle *a = ((JopanPageStory *) g_ptr_array_index (plan->stories, i))->article;
-      g_ptr_array_add (doc->articles, jopan_article_ref (a));
       for (const char *const *w = jopan_article_get_warnings (a); *w; w++)
         jopan_report_add (doc->report, "warning", "%s", *w);
     }
-  doc->article = jopan_article_ref (g_ptr_array_index (doc->articles, 0));
   jopan_style_report_fonts (style, fonts, doc->report);
-  composer_init (&c, fonts, style, plan, options);
+  composer_init (&c, fonts, style, plan, options, doc->report);
   c.only = only;
   best = solve (&c, &cost, error);
   ok = best != NULL && build_page (&c, doc, best, &cost, error);

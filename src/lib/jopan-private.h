@@ -334,6 +334,7 @@ typedef enum {
   JOPAN_BOX_TEXT,
   JOPAN_BOX_IMAGE,
   JOPAN_BOX_RULE,
+  JOPAN_BOX_PDF,          /* a fixed box's one-page PDF, drawn as vectors */
 } JopanBoxKind;
 
 typedef struct {
@@ -351,6 +352,7 @@ typedef struct {
   int para, para_line, para_lines;
   const JopanImageRef *image;     /* images: borrowed from the article */
   double src_x, src_y, src_w, src_h; /* the part of the photo in the frame, pixels */
+  char *path, *place;     /* PDF boxes (owned): the file, and its place for messages */
 } JopanBox;
 
 #define JOPAN_MAX_COLUMNS 12
@@ -423,13 +425,13 @@ struct _JopanDocument {
   JopanReport *report;
   const JopanStyle *style; /* borrowed while laying out only, then NULL */
   char *style_path;       /* the style's file, never to be overwritten */
-  JopanArticle *article;  /* a reference: boxes point at its photos (a page's lead) */
+  JopanArticle *article;  /* a reference: boxes point at its photos */
+  struct _JopanPagePlan *plan; /* a composed page's plan (a reference), or NULL: its
+                           * page file, articles, photos and boxes are inputs */
   JopanFonts *fonts;      /* a reference: the pages' layouts use its faces */
   gint64 date;            /* for the PDF's metadata, seconds since 1970; 0: a fixed date */
-  /* A composed page (compose.c): */
-  GPtrArray *articles;    /* of JopanArticle*, references: every story on it */
-  GPtrArray *box_images;  /* of JopanImageRef*, copies: the fixed boxes' images */
-  GArray *placed;         /* of JopanPlaced: where each story and box went */
+  GArray *placed;         /* of JopanPlaced: where each story and box went on a
+                           * composed page (compose.c) */
 };
 
 /* A story or fixed box placed on a composed page: its module in points and

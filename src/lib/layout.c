@@ -225,6 +225,23 @@ span_of (const Layout *lo, JopanParaKind kind)
   return n <= 0 || n > lo->columns ? lo->columns : n;
 }
 
+/* On a composed page a module's first line starts at its top edge: it
+ * steps down as far as its font's box reaches above the ascent the grid
+ * allows for, so that nothing it draws is outside its module. */
+static double
+module_inset (const Layout *lo, const JopanText *t, JopanParaKind kind)
+{
+  const JopanLine *line;
+  PangoRectangle logical;
+
+  if (lo->module.columns <= 0 || t->lines->len == 0)
+    return 0;
+  line = &g_array_index (t->lines, JopanLine, 0);
+  pango_layout_line_get_extents (pango_layout_get_line_readonly (line->layout, line->index), NULL,
+                                 &logical);
+  return MAX (0, -logical.y / (double) PANGO_SCALE - ascent_of (&lo->style.para[kind]));
+}
+
 /* Places the kicker, headline and deck from band @top; returns the first
  * band below them. */
 static int
@@ -254,7 +271,7 @@ place_header (Layout *lo, JopanPage *page, int top)
         continue;
       t = set_text (lo, parts[i].kind, parts[i].text, NULL,
                     span_width (g, span_of (lo, parts[i].kind)), 0, name);
-      from = y + (y > band_y (g, top) ? p->space_before : 0);
+      from = y + (y > band_y (g, top) ? p->space_before : module_inset (lo, t, parts[i].kind));
       /* A header taller than the story's area keeps what fits in it. */
       keep = keep_lines (lo, t, lines_fitting (lo, t, parts[i].kind, from, limit), name);
       if (keep > 0)

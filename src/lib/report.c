@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <string.h>
 #include <stdarg.h>
 
 typedef struct {
@@ -214,6 +215,19 @@ add_int (JsonBuilder *b, const char *name, gint64 value)
   json_builder_add_int_value (b, value);
 }
 
+static void
+add_frame (JsonBuilder *b, const char *src, const JopanBox *box)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "src");
+  json_builder_add_string_value (b, src);
+  add_number (b, "x", box->x);
+  add_number (b, "y", box->y);
+  add_number (b, "width", box->w);
+  add_number (b, "height", box->h);
+  json_builder_end_object (b);
+}
+
 /* A page: its photos' frames and, per column, the body lines and extent. */
 static void
 add_page (JsonBuilder *b, const JopanPage *page)
@@ -225,16 +239,20 @@ add_page (JsonBuilder *b, const JopanPage *page)
   for (guint i = 0; i < page->boxes->len; i++)
     {
       const JopanBox *box = &g_array_index (page->boxes, JopanBox, i);
-      if (box->kind != JOPAN_BOX_IMAGE)
-        continue;
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "src");
-      json_builder_add_string_value (b, box->image->src);
-      add_number (b, "x", box->x);
-      add_number (b, "y", box->y);
-      add_number (b, "width", box->w);
-      add_number (b, "height", box->h);
-      json_builder_end_object (b);
+      if (box->kind == JOPAN_BOX_IMAGE && strcmp (box->role, "box") != 0)
+        add_frame (b, box->image->src, box);
+    }
+  json_builder_end_array (b);
+  /* Fixed boxes (ads): an image or a PDF. */
+  json_builder_set_member_name (b, "boxes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *box = &g_array_index (page->boxes, JopanBox, i);
+      if (box->kind == JOPAN_BOX_PDF)
+        add_frame (b, box->path, box);
+      else if (box->kind == JOPAN_BOX_IMAGE && strcmp (box->role, "box") == 0)
+        add_frame (b, box->image->path, box);
     }
   json_builder_end_array (b);
   json_builder_set_member_name (b, "columns");
