@@ -32,8 +32,6 @@
 #define MAX_CANDIDATES 64
 /* The fewest bands a story under the lead may have. */
 #define MIN_DEPTH 8
-/* Shorter than this (words), an unranked story is a brief. */
-#define BRIEF_WORDS 150
 
 #define COST_EMPTY 1.0
 #define COST_OVERSET_LINE 4.0
@@ -149,10 +147,11 @@ count_words (const JopanArticle *a)
   return words;
 }
 
-/* The plan's weight, else the article's, else the first story leads, a
- * short one is a brief, the rest secondary. */
+/* The plan's weight, else the article's, else the first story leads, one
+ * no longer than the style's briefs ([brief] max-words) is a brief, the
+ * rest secondary. */
 static JopanWeight
-weight_of (const JopanPageStory *s, guint index)
+weight_of (const JopanStyle *style, const JopanPageStory *s, guint index)
 {
   if (s->weight != JOPAN_WEIGHT_AUTO)
     return s->weight;
@@ -160,7 +159,9 @@ weight_of (const JopanPageStory *s, guint index)
     return s->article->weight;
   if (index == 0)
     return JOPAN_WEIGHT_LEAD;
-  return count_words (s->article) < BRIEF_WORDS ? JOPAN_WEIGHT_BRIEF : JOPAN_WEIGHT_SECONDARY;
+  return count_words (s->article) <= (guint) style->treatment[JOPAN_WEIGHT_BRIEF - 1].max_words
+             ? JOPAN_WEIGHT_BRIEF
+             : JOPAN_WEIGHT_SECONDARY;
 }
 
 static const char *
@@ -218,9 +219,9 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
                                .number = (int) MAX (1u, c->plan->number),
                                .title = c->plan->title, .section = c->plan->section,
                                .date = c->plan->date };
-  /* The hook for jumps: story layout ends the text with "Continued on
-   * page N" and sets the rest there once it implements jump_page. */
-  in.jump_page = s->entry->jump;
+  /* A jump: story layout ends the text with "Continued on page N" and
+   * sets the rest on a continuation page numbered N. */
+  in.options.jump_page = s->entry->jump;
   r = g_new0 (LayoutResult, 1);
   if (!jopan_layout_story (&in, r, error))
     {
@@ -810,7 +811,7 @@ report_story (JsonBuilder *b, const Composer *c, const Story *s, const JopanPlac
 
   json_builder_begin_object (b);
   json_string (b, "src", s->entry->src ? s->entry->src : s->entry->article->name);
-  json_string (b, "weight", weight_name (s->weight));
+  json_string (b, "weight", weight_name (r->weight));
   json_int (b, "page", p->page + 1);
   /* The module: on the grid (column from 1, top and depth in points under
    * the folio) and as a frame on the page (points from the trim box's top
@@ -896,7 +897,7 @@ composer_init (Composer *c, JopanFonts *fonts, const JopanStyle *style, const Jo
     {
       const JopanPageStory *e = g_ptr_array_index (plan->stories, i);
       Story *s = &c->stories[i];
-      *s = (Story) { .entry = e, .index = (int) i, .weight = weight_of (e, i),
+      *s = (Story) { .entry = e, .index = (int) i, .weight = weight_of (style, e, i),
                      .fixed = e->slot.fixed };
       if (s->fixed)
         s->module = module_from_slot (c, &e->slot);
@@ -978,10 +979,9 @@ build_story (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPla
   *empty += MAX (0, r->underset_lines);
   c->overset_lines += jopan_report_get_overset (r->report, &chars);
   c->overset_chars += chars;
-  if (e->jump > 0 && r->overset_lines > 0)
-    jopan_report_add (doc->report, "jump", "%s: continues on page %u: %u lines wait for story "
-                      "layout's jump_page (the jump line and its continuation page)",
-                      e->article->name, e->jump, r->overset_lines);
+  /* A jumped story's continuation page follows the composed page. */
+  while (e->jump > 0 && r->pages->len > 1)
+    g_ptr_array_add (doc->pages, g_ptr_array_steal_index (r->pages, 1));
   return TRUE;
 }
 
@@ -995,7 +995,7 @@ build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanC
   JopanPage *page = jopan_page_new (c->style->page_width, c->style->page_height,
                                     (int) MAX (1u, c->plan->number));
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  int empty = 0;
+  int empty = 0, index = (int) doc->pages->len;
 
   page->bleed = c->style->bleed;
   page->marks = c->style->marks;
@@ -1004,7 +1004,7 @@ build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanC
   for (guint i = 0; i < n; i++)
     {
       JopanPlaced p = { .is_box = i >= c->n_stories, .index = (int) i,
-                        .page = (int) doc->pages->len - 1 };
+                        .page = index };
       module_rect (c, &modules[i], &p);
       if (p.is_box)
         build_box (c, doc, page, i - c->n_stories, &p);
