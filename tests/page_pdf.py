@@ -48,7 +48,11 @@ results = collections.Counter()
 
 # Rules the one-story samples still break on main (issue 8, item 2: the
 # story's reading order is the story helper's): reported, not counted.
-TODO = set()
+TODO = {
+    # main's story layout (merged into compose at c17c8fa): the byline's
+    # column starts a line above the next column's first line.
+    "seoul-market.json p1: story 1: columns start at one top line",
+}
 
 
 def report(name, problem):
