@@ -5,7 +5,8 @@
  * the other stories share the largest free rectangle.  The solver
  * enumerates candidate module layouts from the order of the stories (the
  * first is the lead), lays every story out in its module with story
- * layout (copyfit on), and keeps the candidate of least cost:
+ * layout, ranks them by cost, lays the best three out again with copyfit
+ * on, and keeps the one of least cost:
  *
  *   empty        1  per empty column-band (a line of one column)
  *   overset      4  per line that did not fit (0.5 for a story that jumps:
@@ -29,7 +30,8 @@
 
 #define MAX_STORIES 6
 #define MAX_MODULES (MAX_STORIES + 16)
-#define MAX_CANDIDATES 64
+/* The candidates laid out again with copyfit, best first. */
+#define FITTED_CANDIDATES 3
 /* The fewest bands a story under the lead may have. */
 #define MIN_DEPTH 8
 
@@ -103,7 +105,20 @@ typedef struct {
 typedef struct {
   char name[48];
   JopanModule modules[MAX_STORIES]; /* the solver's stories, in order */
+  guint order;                  /* as enumerated: ties keep the earlier */
+  JopanComposeCost rough;       /* without copyfit */
 } Candidate;
+
+/* Candidates by their cost without copyfit, ties in their order. */
+static int
+by_rough_cost (gconstpointer a, gconstpointer b)
+{
+  const Candidate *x = *(Candidate *const *) a, *y = *(Candidate *const *) b;
+
+  if (x->rough.total != y->rough.total)
+    return x->rough.total < y->rough.total ? -1 : 1;
+  return (int) x->order - (int) y->order;
+}
 
 typedef struct {
   JopanFonts *fonts;
@@ -466,6 +481,7 @@ candidate_new (Composer *c, const char *format, ...)
   va_start (args, format);
   g_vsnprintf (cand->name, sizeof cand->name, format, args);
   va_end (args);
+  cand->order = c->candidates->len;
   g_ptr_array_add (c->candidates, cand);
   return cand;
 }
@@ -607,7 +623,8 @@ all_modules (const Composer *c, const Candidate *cand, JopanModule *out)
 }
 
 static gboolean
-evaluate (Composer *c, const Candidate *cand, JopanComposeCost *cost, GError **error)
+evaluate (Composer *c, const Candidate *cand, gboolean copyfit, JopanComposeCost *cost,
+          GError **error)
 {
   JopanModule modules[MAX_MODULES];
   JopanModuleFit fits[MAX_MODULES];
@@ -621,7 +638,7 @@ evaluate (Composer *c, const Candidate *cand, JopanComposeCost *cost, GError **e
           fits[i] = (JopanModuleFit) { .module = modules[i], .is_box = TRUE };
           continue;
         }
-      LayoutResult *r = lay_out_in (c, &c->stories[i], &modules[i], air, TRUE, error);
+      LayoutResult *r = lay_out_in (c, &c->stories[i], &modules[i], air, copyfit, error);
       if (r == NULL)
         return FALSE;
       fit_of (c, r, &modules[i], &fits[i]);
@@ -767,11 +784,20 @@ solve (Composer *c, JopanComposeCost *best_cost, GError **error)
                        c->plan->name ? c->plan->name : "page", c->only ? c->only : "");
       return NULL;
     }
+  /* Every candidate as set, then the best few copyfitted: copyfit takes
+   * a dozen attempts a story, and it moves a cost by a few lines. */
   for (guint i = 0; i < c->candidates->len; i++)
+    {
+      Candidate *cand = g_ptr_array_index (c->candidates, i);
+      if (!evaluate (c, cand, FALSE, &cand->rough, error))
+        return NULL;
+    }
+  g_ptr_array_sort (c->candidates, by_rough_cost);
+  for (guint i = 0; i < MIN (c->candidates->len, FITTED_CANDIDATES); i++)
     {
       const Candidate *cand = g_ptr_array_index (c->candidates, i);
       JopanComposeCost cost;
-      if (!evaluate (c, cand, &cost, error))
+      if (!evaluate (c, cand, TRUE, &cost, error))
         return NULL;
       if (best == NULL || cost.total < best_cost->total - 1e-9)
         best = cand, *best_cost = cost;
