@@ -832,8 +832,9 @@ static void
 report_story (JsonBuilder *b, const Composer *c, const Story *s, const JopanPlaced *p,
               const JopanModule *m, const LayoutResult *r)
 {
-  guint chars, lines = jopan_report_get_overset (r->report, &chars);
+  guint chars, lines = jopan_report_get_overset (r->report, &chars), n_changes;
   double pitch = c->style->baseline;
+  const char *const *changes;
 
   json_builder_begin_object (b);
   json_string (b, "src", s->entry->src ? s->entry->src : s->entry->article->name);
@@ -862,6 +863,12 @@ report_story (JsonBuilder *b, const Composer *c, const Story *s, const JopanPlac
   json_builder_add_double_value (b, round (r->fit.tracking * 10000) / 10000);
   json_int (b, "photo_lines", (int) r->fit.photo_lines);
   json_number (b, "size_change", r->fit.size_change);
+  json_builder_set_member_name (b, "changes");
+  json_builder_begin_array (b);
+  changes = jopan_report_get_changes (r->report, &n_changes);
+  for (guint i = 0; i < n_changes; i++)
+    json_builder_add_string_value (b, changes[i]);
+  json_builder_end_array (b);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "overset");
   json_builder_begin_object (b);

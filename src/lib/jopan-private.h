@@ -429,6 +429,8 @@ void jopan_report_add_overset_element (JopanReport *report, const char *element,
 /* Appends @from's findings and element oversets to @report. */
 void jopan_report_merge (JopanReport *report, const JopanReport *from);
 /* Adds @node (taken) as the member @name of the JSON report. */
+/* What copyfit changed ("body size 9.50pt to 9.25pt"), @n of them. */
+const char *const *jopan_report_get_changes (const JopanReport *report, guint *n);
 struct _JsonNode;
 void jopan_report_add_member (JopanReport *report, const char *name, struct _JsonNode *node);
 /* As jopan_report_merge(), and takes @from's overset, underset and copyfit. */

@@ -162,6 +162,13 @@ jopan_report_merge (JopanReport *report, const JopanReport *from)
     }
 }
 
+const char *const *
+jopan_report_get_changes (const JopanReport *report, guint *n)
+{
+  *n = report->changes->len;
+  return (const char *const *) report->changes->pdata;
+}
+
 void
 jopan_report_add_member (JopanReport *report, const char *name, JsonNode *node)
 {
