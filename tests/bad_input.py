@@ -494,6 +494,150 @@ def fuzz(tmp, n=120, seed=1234):
     report(f"fuzz: {n} mutants of harbour.json, `check` exits 0 or 1 and names the file",
            problems)
 
+PAGES = os.path.join(ROOT, "tests", "pages")
+NO_COMPOSE = "page composition is not in this build yet"
+
+
+def page_cases(tmp):
+    """Page files (jopan page, jopan check): each mistake named at its place;
+    an article's own error names the page entry too; a page's articles,
+    photos and boxes are inputs no output may overwrite."""
+    d = os.path.join(tmp, "pages")
+    os.makedirs(d)
+    shutil.copytree(os.path.join(ROOT, "samples", "photos"), os.path.join(d, "photos"))
+    shutil.copy(SAMPLE, os.path.join(d, "a.json"))
+    shutil.copy(os.path.join(ROOT, "samples", "seoul-market.json"), os.path.join(d, "b.json"))
+    for f in ("ad.png", "ad.pdf"):
+        shutil.copy(os.path.join(PAGES, f), os.path.join(d, f))
+    sys.path.insert(0, PAGES)
+    import make_boxes
+    make_boxes.pdf(os.path.join(d, "two.pdf"), 2)
+    with open(os.path.join(d, "junk.pdf"), "wb") as f:
+        f.write(b"%PDF-1.4 not really\n")
+    with open(os.path.join(d, "bad-article.json"), "w") as f:
+        f.write('{\n  "headline": "x",\n  "body": 3\n}\n')
+    os.mkfifo(os.path.join(d, "fifo.json"))
+    box = '{"src": "ad.png", "columns": 3, "depth": "50mm"}'
+    for name, text, fragments in [
+        ("page: no articles", '{"title": "T"}',
+         ["page.json:1:1: articles: required key is missing"]),
+        ("page: empty articles", '{"articles": []}',
+         ["page.json:1:14: articles: expected an array of 1 to 6 article files"]),
+        ("page: seven articles", '{"articles": [%s]}' % ", ".join('"a.json"' for _ in range(7)),
+         ["page.json:1:14: articles: expected an array of 1 to 6"]),
+        ("page: an entry is a number", '{"articles": [3]}',
+         ["page.json:1:15: articles[0]: expected an article file's path"]),
+        ("page: an entry without src", '{"articles": [{"weight": "lead"}]}',
+         ["page.json:1:15: articles[0].src: required key is missing"]),
+        ("page: unknown weight", '{"articles": [{"src": "a.json", "weight": "big"}]}',
+         ["page.json:1:43: articles[0].weight: expected \"lead\", \"secondary\" or \"brief\""]),
+        ("page: slot columns 0",
+         '{"articles": [{"src": "a.json",\n  "slot": {"column": 1, "columns": 0, "top": 0, "depth": 40}}]}',
+         ["page.json:2:36: articles[0].slot.columns: expected a whole number from 1 to 12, got 0"]),
+        ("page: slot past the grid",
+         '{"articles": [{"src": "a.json", "slot": {"column": 5, "columns": 9, "top": 0, "depth": 40}}]}',
+         ["articles[0].slot.columns: 9 columns from column 5 end past column 12"]),
+        ("page: slot top not a length",
+         '{"articles": [{"src": "a.json", "slot": {"column": 1, "columns": 2, "top": "far", "depth": 40}}]}',
+         ["articles[0].slot.top: expected a length such as \"180mm\" or a whole number of grid lines", "got \"far\""]),
+        ("page: slot without depth",
+         '{"articles": [{"src": "a.json", "slot": {"column": 1, "columns": 2, "top": 0}}]}',
+         ["page.json:1:41: articles[0].slot.depth: required key is missing"]),
+        ("page: jump to itself", '{"number": 2, "articles": [{"src": "a.json", "jump": 2}]}',
+         ["articles[0].jump: the story continues on page 2, this page"]),
+        ("page: jump 0", '{"articles": [{"src": "a.json", "jump": 0}]}',
+         ["articles[0].jump: expected a whole number from 1 to 9999, got 0"]),
+        ("page: the same article twice", '{"articles": ["a.json", "./a.json"]}',
+         ["page.json:1:25: articles[1]: \"./a.json\" is also articles[0]"]),
+        ("page: missing article", '{"articles": ["a.json", "nope.json"]}',
+         ["nope.json", "(named by ", "page.json:1:25: articles[1])"]),
+        ("page: an article's error keeps its place", '{"articles": ["bad-article.json"]}',
+         ["bad-article.json:3:11: body: expected a string (named by ", "page.json:1:15: articles[0])"]),
+        ("page: a FIFO as an article", '{"articles": ["fifo.json"]}',
+         ["fifo.json", "not a regular file", "(named by "]),
+        ("page: an edition", '{"pages": [{"articles": ["a.json"]}]}',
+         ["page.json:1:11: pages: an edition of several pages: expected one page"]),
+        ("page: bad lang", '{"lang": "english!", "articles": ["a.json"]}',
+         ["page.json:1:10: lang: expected a BCP 47 language tag"]),
+        ("page: number 0", '{"number": 0, "articles": ["a.json"]}',
+         ["page.json:1:12: number: expected a whole number from 1 to 9999, got 0"]),
+        ("page: a comment", '{"articles": ["a.json"] // lead\n}',
+         ["page.json:1:25: articles: a comment: JSON has none"]),
+        ("page: a second value", '{"articles": ["a.json"]} {}',
+         ["page.json:1:26: a second JSON value: expected one page object per file"]),
+        ("page: boxes not an array", '{"articles": ["a.json"], "boxes": {}}',
+         ["page.json:1:35: boxes: expected an array of at most 8 boxes"]),
+        ("page: box without depth", '{"articles": ["a.json"], "boxes": [{"src": "ad.png", "columns": 3}]}',
+         ["page.json:1:36: boxes[0].depth: required key is missing"]),
+        ("page: box columns 13", '{"articles": ["a.json"], "boxes": [{"src": "ad.png", "columns": 13, "depth": "5cm"}]}',
+         ["boxes[0].columns: expected a whole number from 1 to 12, got 13"]),
+        ("page: box depth not a length", '{"articles": ["a.json"], "boxes": [{"src": "ad.png", "columns": 3, "depth": 40}]}',
+         ["boxes[0].depth: expected a length such as \"120mm\", got 40"]),
+        ("page: box position", '{"articles": ["a.json"], "boxes": [{"src": "ad.png", "columns": 3, "depth": "5cm", "position": "side"}]}',
+         ["boxes[0].position: expected \"foot\" or \"top\""]),
+        ("page: box position and slot", '{"articles": ["a.json"], "boxes": [{"src": "ad.png", "position": "top", "slot": {"column": 1, "columns": 2, "top": 0, "depth": 20}}]}',
+         ["boxes[0].position: a box with a \"slot\" has no position"]),
+        ("page: missing box", '{"articles": ["a.json"], "boxes": [{"src": "no.png", "columns": 3, "depth": "5cm"}]}',
+         ["page.json:1:44: boxes[0].src: cannot open box \"no.png\": no such file"]),
+        ("page: box not an image", '{"articles": ["a.json"], "boxes": [{"src": "a.json", "columns": 3, "depth": "5cm"}]}',
+         ["boxes[0].src: box \"a.json\" is not a readable image (expected JPEG, PNG or a one-page PDF)"]),
+        ("page: a two-page PDF box", '{"articles": ["a.json"], "boxes": [{"src": "two.pdf", "columns": 3, "depth": "5cm"}]}',
+         ["boxes[0].src: PDF \"two.pdf\" has 2 pages: expected a one-page PDF"]),
+        ("page: a damaged PDF box", '{"articles": ["a.json"], "boxes": [{"src": "junk.pdf", "columns": 3, "depth": "5cm"}]}',
+         ["boxes[0].src: cannot read PDF \"junk.pdf\"", "expected a complete PDF"]),
+        ("page: a folder as a box", '{"articles": ["a.json"], "boxes": [{"src": "photos", "columns": 3, "depth": "5cm"}]}',
+         ["boxes[0].src: box \"photos\" is not a regular file"]),
+    ]:
+        page = os.path.join(d, "page.json")
+        with open(page, "w") as f:
+            f.write(text.replace("BOX", box))
+        # `check` tells a page file by its "articles" (or "pages").
+        both = '"articles"' in text or '"pages"' in text
+        for command in [["page", page, "-o", "OUT"]] + ([["check", page]] if both else []):
+            bad_case(name + " (" + command[0] + ")", command, 1, fragments, tmp=tmp)
+    bad_case("page: --slot is for one article", ["page", os.path.join(PAGES, "five-ad.json"),
+                                                 "--slot", "3:40", "-o", "OUT"], 2,
+             ["--slot lays out one article"], tmp=tmp)
+    bad_case("page: two page files", ["page", "a.json", "b.json"], 2,
+             ["page: expected one page file"], tmp=tmp)
+    big = os.path.join(d, "big.json")
+    with open(big, "w") as f:
+        f.write('{"articles": ["a.json"], "title": "%s"}' % ("x" * (1 << 20)))
+    bad_case("page: a page file over 1 MB", ["page", big, "-o", "OUT"], 1, ["big.json"], tmp=tmp)
+    page_output_cases(d)
+
+
+def page_output_cases(d):
+    """No output of `jopan page` may be the page file, an article of the
+    page, one of their photos or a box."""
+    with open(os.path.join(d, "page.json"), "w") as f:
+        f.write('{"articles": ["a.json", "b.json"], "boxes": [%s, %s]}'
+                % ('{"src": "ad.png", "columns": 3, "depth": "40mm"}',
+                   '{"src": "ad.pdf", "columns": 2, "depth": "40mm", "position": "top"}'))
+    probe = run(["page", "page.json", "-o", "probe.pdf"], cwd=d)
+    if NO_COMPOSE in probe.stderr:
+        print("ok - page outputs # SKIP page composition is not in this build yet")
+        return
+    for name, args, fragment in [
+        ("page: --report names the page file", ["-o", "new.pdf", "--report", "page.json"],
+         "it is the page file"),
+        ("page: --report names a second article", ["-o", "new.pdf", "--report", "b.json"],
+         "it is an article of the page"),
+        ("page: --report names a story's photo",
+         ["-o", "new.pdf", "--report", "photos/harbour-dawn.jpg"], "it is a photo"),
+        ("page: -o names the PDF ad", ["-o", "ad.pdf"], "it is a box"),
+        ("page: --report names the ad", ["-o", "new.pdf", "--report", "ad.png"], "it is a box"),
+    ]:
+        before = {f: open(os.path.join(d, f), "rb").read()
+                  for f in ("page.json", "b.json", "ad.png", "ad.pdf")}
+        p = run(["page", "page.json"] + args, cwd=d)
+        problems = [f"exit {p.returncode}, expected 2"] if p.returncode != 2 else []
+        problems += [f"stderr lacks {fragment!r}"] if fragment not in p.stderr else []
+        after = {f: open(os.path.join(d, f), "rb").read() for f in before}
+        problems += ["an input changed"] if after != before else []
+        problems += ["new.pdf written"] if os.path.exists(os.path.join(d, "new.pdf")) else []
+        report(name, problems + ([f"stderr: {p.stderr.strip()!r}"] if problems else []))
+
 
 def main():
     start = time.time()
@@ -504,6 +648,7 @@ def main():
         hostile_cases(tmp)
         font_cases(tmp)
         output_cases(tmp)
+        page_cases(tmp)
         usage_cases(tmp)
         nul_case(tmp)
         fuzz(tmp)

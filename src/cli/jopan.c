@@ -1,7 +1,8 @@
 /* jopan — the command line over libjopan's public API.
  *
  *   jopan render ARTICLE.json [-o OUT.pdf|.png|.svg|.txt] [--style S] [--set G.K=V]…
- *   jopan check ARTICLE.json [--style S] [--set G.K=V]…
+ *   jopan page PAGE.json [-o OUT.pdf|.png|.svg|.txt] [same options]
+ *   jopan check ARTICLE.json|PAGE.json [--style S] [--set G.K=V]…
  *
  * Exit codes: 0 done; 1 bad input; 2 usage; 3 rendered with findings under --strict.
  *
@@ -98,18 +99,85 @@ source_date (gint64 *seconds)
   return TRUE;
 }
 
+/* Whether @path's top-level object has @key, by a look at its text that
+ * skips strings and counts nesting (no parser: the library's loaders make
+ * the strict checks, with messages).  A file it cannot read says no. */
+static gboolean
+top_level_has_key (const char *text, gsize n, const char *key)
+{
+  gsize len = strlen (key);
+  int depth = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (text[i] == '"')
+        {
+          gsize start = ++i;
+          for (; i < n && text[i] != '"'; i++)
+            i += text[i] == '\\';
+          if (depth == 1 && i - start == len && memcmp (text + start, key, len) == 0)
+            {
+              gsize j = i + 1;
+              while (j < n && strchr (" \t\r\n", text[j]) && text[j])
+                j++;
+              if (j < n && text[j] == ':')
+                return TRUE;
+            }
+        }
+      else if (text[i] == '{' || text[i] == '[')
+        depth++;
+      else if (text[i] == '}' || text[i] == ']')
+        depth--;
+    }
+  return FALSE;
+}
+
+/* A page file has "articles" or "pages"; an article has "headline" and
+ * "body".  Anything else goes to the article loader, which says why. */
+static gboolean
+is_page_file (const char *path)
+{
+  g_autofree char *text = NULL;
+  gsize n;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || !g_file_get_contents (path, &text, &n, NULL))
+    return FALSE;
+  return (top_level_has_key (text, n, "articles") || top_level_has_key (text, n, "pages"))
+         && !top_level_has_key (text, n, "headline") && !top_level_has_key (text, n, "body");
+}
+
+/* The style: --style, else the page file's, else berliner. */
+static JopanStyle *
+load_style (const Options *o, const JopanPagePlan *plan, const char *data_dir, GError **error)
+{
+  const char *name = o->style;
+  g_autoptr (JopanStyle) style = NULL;
+
+  if (name == NULL && plan)
+    name = jopan_page_plan_get_style (plan);
+  style = jopan_style_load (name ? name : "berliner", data_dir, error);
+  if (style == NULL)
+    return NULL;
+  for (int i = 0; o->sets && o->sets[i]; i++)
+    if (!jopan_style_set (style, o->sets[i], error))
+      return NULL;
+  return g_steal_pointer (&style);
+}
+
 static int
 run (const char *command, const char *input, const Options *o)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JopanStyle) style = NULL;
   g_autoptr (JopanArticle) article = NULL;
+  g_autoptr (JopanPagePlan) plan = NULL;
   g_autoptr (JopanFonts) fonts = NULL;
   g_autoptr (JopanDocument) doc = NULL;
   g_autofree char *output = NULL;
   JopanFormat format = JOPAN_FORMAT_PDF;
   JopanLayoutOptions layout = { 0 };
   gboolean check = strcmp (command, "check") == 0;
+  gboolean page = strcmp (command, "page") == 0 || (check && is_page_file (input));
   const char *data_dir = o->data_dir ? o->data_dir : g_getenv ("JOPAN_DATA_DIR");
   gint64 date;
   int findings;
@@ -120,9 +188,11 @@ run (const char *command, const char *input, const Options *o)
   if (o->dpi < JOPAN_MIN_DPI || o->dpi > JOPAN_MAX_DPI)
     return usage ("--dpi %d: expected a resolution from %d to %d", o->dpi, JOPAN_MIN_DPI,
                   JOPAN_MAX_DPI);
+  if (page && o->slot)
+    return usage ("%s", "--slot lays out one article: a page file places its own modules");
   if (o->slot && !jopan_layout_options_parse_slot (&layout, o->slot, &error))
     return fail (error);
-  if (o->copyfit && !o->slot)
+  if (o->copyfit && !o->slot && !page)
     return usage ("%s", "--copyfit needs a --slot to fit");
   if (!source_date (&date))
     return usage ("SOURCE_DATE_EPOCH=%s: expected seconds since 1970, at most %" G_GINT64_FORMAT,
@@ -141,19 +211,22 @@ run (const char *command, const char *input, const Options *o)
       if (layout.weight == JOPAN_WEIGHT_AUTO)
         return usage ("--weight %s: expected lead, secondary or brief", o->weight);
     }
-  style = jopan_style_load (o->style ? o->style : "berliner", data_dir, &error);
-  if (style == NULL)
+  if (page)
+    plan = jopan_page_plan_load (input, &error);
+  else
+    article = jopan_article_load (input, &error);
+  if (plan == NULL && article == NULL)
     return fail (error);
-  for (int i = 0; o->sets && o->sets[i]; i++)
-    if (!jopan_style_set (style, o->sets[i], &error))
-      return fail (error);
-  article = jopan_article_load (input, &error);
-  if (article == NULL)
+  style = load_style (o, plan, data_dir, &error);
+  if (style == NULL)
     return fail (error);
   fonts = jopan_fonts_new ((const char *const *) o->font_dirs, data_dir, &error);
   if (fonts == NULL)
     return fail (error);
-  doc = jopan_document_new_full (fonts, style, article, &layout, &error);
+  if (plan)
+    doc = jopan_document_new_page (fonts, style, plan, &layout, &error);
+  else
+    doc = jopan_document_new_full (fonts, style, article, &layout, &error);
   if (doc == NULL)
     return fail (error);
   jopan_document_set_date (doc, date);
@@ -201,7 +274,7 @@ main (int argc, char **argv)
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
     G_OPTION_ENTRY_NULL,
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("render|check ARTICLE.json");
+  g_autoptr (GOptionContext) context = g_option_context_new ("render|page|check FILE.json");
   g_autoptr (GError) error = NULL;
   int status;
 
@@ -210,7 +283,9 @@ main (int argc, char **argv)
   g_option_context_set_summary (context,
                                 "Typeset a news article (JSON, CommonMark body) as newspaper pages.\n\n"
                                 "  render ARTICLE.json   lay out and write PDF, PNG, SVG or a text dump\n"
-                                "  check ARTICLE.json    preflight only: report findings, write nothing");
+                                "  page PAGE.json        compose a page of several stories and boxes\n"
+                                "  check FILE.json       preflight an article or a page file: report\n"
+                                "                        findings, write nothing");
   g_option_context_set_description (context, "Exit status: 0 done, 1 bad input, 2 usage error, "
                                              "3 findings with --strict.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -221,11 +296,13 @@ main (int argc, char **argv)
       return EXIT_OK;
     }
   if (argc < 2)
-    return usage ("%s", "expected a command: render or check");
-  if (strcmp (argv[1], "render") != 0 && strcmp (argv[1], "check") != 0)
-    return usage ("unknown command \"%s\": expected render or check", argv[1]);
+    return usage ("%s", "expected a command: render, page or check");
+  if (strcmp (argv[1], "render") != 0 && strcmp (argv[1], "check") != 0
+      && strcmp (argv[1], "page") != 0)
+    return usage ("unknown command \"%s\": expected render, page or check", argv[1]);
   if (argc != 3)
-    return usage ("%s: expected one article file", argv[1]);
+    return usage ("%s: expected one %s file", argv[1],
+                  strcmp (argv[1], "page") == 0 ? "page" : "article");
   status = run (argv[1], argv[2], &o);
   g_free (o.output);
   g_free (o.style);

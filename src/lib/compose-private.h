@@ -17,7 +17,12 @@ typedef struct {
   int column;              /* first column, counted from 0 (the file counts from 1) */
   int columns;
   double top, depth;       /* points below the type area's top (under the folio) */
+  int top_lines, depth_lines; /* >= 0: given in grid lines instead (top, depth unset) */
 } JopanModuleSlot;
+
+/* The slot's top and depth in points, grid lines counted with @style's. */
+void jopan_module_slot_points (const JopanModuleSlot *slot, const JopanStyle *style, double *top,
+                               double *depth);
 
 /* One story of the page. */
 typedef struct {
@@ -54,6 +59,61 @@ struct _JopanPagePlan {
   guint number;            /* the page's number (1 unless the file says) */
   GPtrArray *stories;      /* of JopanPageStory*, in the file's order */
   GPtrArray *boxes;        /* of JopanPageBox* */
+  GPtrArray *warnings;     /* NULL-terminated: unknown keys of the page file */
 };
+
+/* Limits on a page file, checked as it is read. */
+#define JOPAN_MAX_PAGE_FILE_BYTES (1u << 20) /* 1 MB */
+#define JOPAN_MAX_PAGE_STORIES 6
+#define JOPAN_MAX_PAGE_BOXES 8
+#define JOPAN_MAX_PAGE_NUMBER 9999
+
+JopanPagePlan *jopan_page_plan_ref (JopanPagePlan *plan);
+
+/* Adds a fixed box (an ad) in the frame @x, @y, @w × @h (points): an image
+ * covers the frame, cropped around its centre; a PDF is drawn as vectors,
+ * scaled to fit the frame and centred.  A thin frame is drawn around it. */
+void jopan_page_add_box (JopanPage *page, const JopanPageBox *box, double x, double y, double w,
+                         double h);
+
+/* ---- compose.c: the solver, for tests ------------------------------------ */
+
+/* A module: a rectangle of the grid, in columns and bands; band 0 is the
+ * first band under the page's folio. */
+typedef struct {
+  int column, columns;
+  int top, depth;
+} JopanModule;
+
+/* How a story (or a box) filled its module in one candidate layout. */
+typedef struct {
+  JopanModule module;
+  gboolean is_box;
+  int underset;                 /* empty bands summed over its columns */
+  guint overset_lines;          /* body and other lines that did not fit */
+  guint overset_photos;
+  gboolean jumps;               /* the story continues on another page */
+  int photo_lost;               /* column-bands the lead photo is short of its shape */
+} JopanModuleFit;
+
+/* The cost of a candidate layout, term by term (see compose.c for the
+ * weights); the solver keeps the candidate of least total. */
+typedef struct {
+  double empty, overset, collisions, photos, prominence;
+  double total;
+} JopanComposeCost;
+
+/* @fits[0] is the lead story's; @area: the type area under the folio in
+ * column-bands (what no module covers is empty). */
+void jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeCost *cost);
+
+/* jopan_document_new_page() with the solver's candidates limited to those
+ * whose name holds @only ("/strips", "lead-left/rail", …; %NULL: all). */
+JopanDocument *jopan_compose_page (JopanFonts *fonts, const JopanStyle *style,
+                                   const JopanPagePlan *plan, const JopanLayoutOptions *options,
+                                   const char *only, GError **error);
+
+/* Whether two modules share any column-band. */
+gboolean jopan_module_overlaps (const JopanModule *a, const JopanModule *b);
 
 #endif /* JOPAN_COMPOSE_PRIVATE_H */

@@ -222,81 +222,142 @@ choose_headline_size (const Layout *lo, guint words)
   return round (2 * size) / 2;
 }
 
-gboolean
-jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options, GError **error)
+/* The settings a layout starts from, from its input: the weight and its
+ * treatment, the slot (a module's columns and depth), a jump. */
+static void
+layout_init (Layout *lo, const LayoutInput *in)
 {
-  Layout lo = { .doc = doc, .base_style = doc->style, .article = doc->article, .fonts = doc->fonts,
-                .max_pages = MAX_PAGES };
-  gboolean ok;
+  const JopanLayoutOptions *options = &in->options;
+  guint words = count_words (in->article);
 
-  guint words = count_words (doc->article);
-
-  lo.has_lead = doc->article->images->len > 0;
-  lo.weight = choose_weight (doc->style, doc->article, options, words);
-  lo.treatment = &doc->style->treatment[lo.weight - 1];
-  lo.jump_page = options ? options->jump_page : 0;
+  *lo = (Layout) { .base_style = in->style, .article = in->article, .fonts = in->fonts,
+                   .max_pages = MAX_PAGES, .module = in->module };
+  lo->has_lead = in->article->images->len > 0;
+  lo->weight = choose_weight (in->style, in->article, options, words);
+  lo->treatment = &in->style->treatment[lo->weight - 1];
+  lo->jump_page = options->jump_page;
   /* A story filling its page takes all of its columns; a brief stays a
    * brief (a five-column strip a few lines deep fills nothing). */
-  lo.fill_page = options && options->fill && options->slot_columns == 0
-                 && lo.weight != JOPAN_WEIGHT_BRIEF;
-  lo.korean = g_ascii_strncasecmp (jopan_article_get_lang (doc->article), "ko", 2) == 0;
-  if (options && options->slot_columns > 0)
+  lo->fill_page = options->fill && options->slot_columns == 0 && lo->weight != JOPAN_WEIGHT_BRIEF;
+  lo->korean = g_ascii_strncasecmp (jopan_article_get_lang (in->article), "ko", 2) == 0;
+  if (options->slot_columns > 0)
     {
-      lo.slot = TRUE;
-      lo.max_pages = 1;
-      lo.slot_columns = (int) options->slot_columns;
+      lo->slot = TRUE;
+      lo->slot_columns = (int) options->slot_columns;
       /* A slot story that jumps takes one continuation page. */
-      lo.max_pages = options->jump_page > 0 ? 2 : 1;
-      lo.depth_lines = options->slot_lines > 0
-                           ? (int) options->slot_lines
-                           : (int) floor (options->slot_depth / doc->style->baseline + 1e-6);
+      lo->max_pages = options->jump_page > 0 ? 2 : 1;
+      lo->depth_lines = options->slot_lines > 0
+                            ? (int) options->slot_lines
+                            : (int) floor (options->slot_depth / in->style->baseline + 1e-6);
     }
-  lo.headline_size = choose_headline_size (&lo, words);
+  lo->headline_size = choose_headline_size (lo, words);
+}
+
+/* Moves the last attempt's pages and measures into @result. */
+static void
+layout_take (Layout *lo, LayoutResult *result)
+{
+  JopanReport *report = result->report;
+
+  while (lo->pages->len > 0)
+    g_ptr_array_add (result->pages, g_ptr_array_steal_index (lo->pages, 0));
+  jopan_report_merge (report, lo->findings);
+  jopan_report_set_overset (report, lo->overset_lines, lo->overset_chars);
+  jopan_report_set_underset (report, lo->underset_lines);
+  jopan_report_set_underset_share (report, lo->underset_share);
+  jopan_report_set_treatment (report, jopan_weight_names[lo->weight - 1],
+                              lo->headline_size + lo->fit.headline_change);
+  for (guint i = 0; i < lo->holes->len; i++)
+    {
+      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      if (h->page < 0)
+        jopan_report_add (report, "overset", "%s: images[%d]: photo \"%s\" did not fit "
+                          "the slot", lo->article->name, h->photo.index, h->photo.image->src);
+    }
+  if (lo->overset_lines > 0)
+    jopan_report_add (report, "overset", "%s: %u lines (%u characters) did not fit the "
+                      "slot", lo->article->name, lo->overset_lines, lo->overset_chars);
+  result->has_lead = lo->has_lead;
+  result->lead = lo->lead;
+  result->lead.credit = result->lead.caption = NULL;
+  result->fit = lo->fit;
+  result->weight = lo->weight;
+  result->headline_size = lo->headline_size + lo->fit.headline_change;
+  result->overset_lines = lo->overset_lines;
+  result->overset_chars = lo->overset_chars;
+  result->overset_photos = lo->overset_photos;
+  result->underset_lines = lo->underset_lines;
+  result->bottom = lo->bottom;
+  result->need_bands = lo->need_bands;
+  result->header_bands = lo->header_bands;
+  result->folio_boxes = lo->folio_boxes;
+  result->columns = lo->columns;
+}
+
+void
+jopan_layout_result_clear (LayoutResult *result)
+{
+  g_clear_pointer (&result->pages, g_ptr_array_unref);
+  g_clear_pointer (&result->report, jopan_report_free);
+}
+
+gboolean
+jopan_layout_story (const LayoutInput *in, LayoutResult *result, GError **error)
+{
+  Layout lo;
+  gboolean ok;
+
+  layout_init (&lo, in);
+  *result = (LayoutResult) { 0 };
+  result->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
+  result->report = jopan_report_new ();
   /* One typesetter (and hyphenation dictionary) for every attempt; it
    * sets with lo.style, which each attempt refits. */
-  jopan_typesetter_init (&lo.ts, lo.fonts, &lo.style, jopan_article_get_lang (doc->article),
-                         doc->report);
+  jopan_typesetter_init (&lo.ts, lo.fonts, &lo.style, jopan_article_get_lang (in->article),
+                         result->report);
   ok = jopan_layout_attempt (&lo, error);
-  if (ok && lo.slot && options->copyfit)
+  if (ok && lo.slot && in->options.copyfit)
     {
       if (lo.overset_lines > 0)
-        ok = shrink (&lo, &doc->style->copyfit, error);
+        ok = shrink (&lo, &in->style->copyfit, error);
       else if (lo.underset_lines > 0)
-        ok = grow (&lo, &doc->style->copyfit, error);
+        ok = grow (&lo, &in->style->copyfit, error);
       if (ok)
-        report_changes (doc->report, &lo);
+        report_changes (result->report, &lo);
     }
-  else if (ok && options && options->fill && !lo.slot && lo.n_pages == 1 && lo.underset_lines > 0)
+  else if (ok && in->options.fill && !lo.slot && lo.n_pages == 1 && lo.underset_lines > 0)
     {
-      ok = fill (&lo, &doc->style->copyfit, error);
+      ok = fill (&lo, &in->style->copyfit, error);
       if (ok)
-        report_changes (doc->report, &lo);
+        report_changes (result->report, &lo);
     }
   if (ok)
-    {
-      while (lo.pages->len > 0)
-        g_ptr_array_add (doc->pages, g_ptr_array_steal_index (lo.pages, 0));
-      jopan_report_merge (doc->report, lo.findings);
-      jopan_report_set_overset (doc->report, lo.overset_lines, lo.overset_chars);
-      jopan_report_set_underset (doc->report, lo.underset_lines);
-      jopan_report_set_underset_share (doc->report, lo.underset_share);
-      jopan_report_set_treatment (doc->report, jopan_weight_names[lo.weight - 1],
-                                  lo.headline_size + lo.fit.headline_change);
-      for (guint i = 0; i < lo.holes->len; i++)
-        {
-          const Hole *h = &g_array_index (lo.holes, Hole, i);
-          if (h->page < 0)
-            jopan_report_add (doc->report, "overset", "%s: images[%d]: photo \"%s\" did not fit "
-                              "the slot", doc->article->name, h->photo.index, h->photo.image->src);
-        }
-      if (lo.overset_lines > 0)
-        jopan_report_add (doc->report, "overset", "%s: %u lines (%u characters) did not fit the "
-                          "slot", doc->article->name, lo.overset_lines, lo.overset_chars);
-    }
-  jopan_report_set_pages (doc->report, doc->pages->len);
+    layout_take (&lo, result);
+  jopan_report_set_pages (result->report, result->pages->len);
   jopan_layout_attempt_clear (&lo);
   jopan_typesetter_clear (&lo.ts);
   g_free (lo.body_font);
   g_free (lo.headline_font);
+  return ok;
+}
+
+gboolean
+jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options, GError **error)
+{
+  LayoutInput in = { .fonts = doc->fonts, .style = doc->style, .article = doc->article };
+  LayoutResult result;
+  gboolean ok;
+
+  if (options)
+    in.options = *options;
+  ok = jopan_layout_story (&in, &result, error);
+  if (ok)
+    {
+      while (result.pages->len > 0)
+        g_ptr_array_add (doc->pages, g_ptr_array_steal_index (result.pages, 0));
+      jopan_report_absorb (doc->report, result.report);
+    }
+  jopan_report_set_pages (doc->report, doc->pages->len);
+  jopan_layout_result_clear (&result);
   return ok;
 }

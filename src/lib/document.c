@@ -1,5 +1,5 @@
 /* document.c — an article laid out on pages, with its preflight report. */
-#include "jopan-private.h"
+#include "compose-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -48,6 +48,9 @@ jopan_document_free (JopanDocument *doc)
   jopan_report_free (doc->report);
   g_free (doc->style_path);
   jopan_article_free (doc->article);
+  if (doc->placed)
+    g_array_unref (doc->placed);
+  jopan_page_plan_free (doc->plan);
   jopan_fonts_free (doc->fonts);
   g_free (doc);
 }

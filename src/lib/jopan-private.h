@@ -351,6 +351,7 @@ typedef enum {
   JOPAN_BOX_TEXT,
   JOPAN_BOX_IMAGE,
   JOPAN_BOX_RULE,
+  JOPAN_BOX_PDF,          /* a fixed box's one-page PDF, drawn as vectors */
 } JopanBoxKind;
 
 typedef struct {
@@ -368,6 +369,7 @@ typedef struct {
   int para, para_line, para_lines;
   const JopanImageRef *image;     /* images: borrowed from the article */
   double src_x, src_y, src_w, src_h; /* the part of the photo in the frame, pixels */
+  char *path, *place;     /* PDF boxes (owned): the file, and its place for messages */
 } JopanBox;
 
 #define JOPAN_MAX_COLUMNS 12
@@ -426,6 +428,13 @@ void jopan_report_add_overset_element (JopanReport *report, const char *element,
                                        guint chars);
 /* Appends @from's findings and element oversets to @report. */
 void jopan_report_merge (JopanReport *report, const JopanReport *from);
+/* Adds @node (taken) as the member @name of the JSON report. */
+/* What copyfit changed ("body size 9.50pt to 9.25pt"), @n of them. */
+const char *const *jopan_report_get_changes (const JopanReport *report, guint *n);
+struct _JsonNode;
+void jopan_report_add_member (JopanReport *report, const char *name, struct _JsonNode *node);
+/* As jopan_report_merge(), and takes @from's overset, underset and copyfit. */
+void jopan_report_absorb (JopanReport *report, const JopanReport *from);
 guint jopan_report_get_n (const JopanReport *report);
 guint jopan_report_get_overset (const JopanReport *report, guint *chars);
 const char *jopan_report_get (const JopanReport *report, guint index, const char **kind);
@@ -440,9 +449,24 @@ struct _JopanDocument {
   const JopanStyle *style; /* borrowed while laying out only, then NULL */
   char *style_path;       /* the style's file, never to be overwritten */
   JopanArticle *article;  /* a reference: boxes point at its photos */
+  struct _JopanPagePlan *plan; /* a composed page's plan (a reference), or NULL: its
+                           * page file, articles, photos and boxes are inputs */
   JopanFonts *fonts;      /* a reference: the pages' layouts use its faces */
   gint64 date;            /* for the PDF's metadata, seconds since 1970; 0: a fixed date */
+  GArray *placed;         /* of JopanPlaced: where each story and box went on a
+                           * composed page (compose.c) */
 };
+
+/* A story or fixed box placed on a composed page: its module in points and
+ * the display-list boxes it drew (for the report and the page checks). */
+typedef struct {
+  gboolean is_box;        /* a fixed box (ad), else a story */
+  int index;              /* in the plan's stories or boxes */
+  int page;               /* 0-based */
+  int column, columns;    /* on the grid */
+  double x, y, w, h;      /* the module, points on the page */
+  guint first_box, n_boxes; /* its boxes in the page's display list */
+} JopanPlaced;
 
 gboolean jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options,
                                GError **error);

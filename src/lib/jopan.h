@@ -276,6 +276,33 @@ JOPAN_API
 JopanDocument *jopan_document_new (JopanFonts *fonts, const JopanStyle *style,
                                    const JopanArticle *article, GError **error);
 
+/* ---- pages: several stories and fixed boxes --------------------------- */
+
+typedef struct _JopanPagePlan JopanPagePlan;
+
+/**
+ * jopan_page_plan_load:
+ * @path: a page file (JSON, version 1; see DESIGN.md): its stories, boxes,
+ *   title, date, section and style
+ * @error: return location for an error naming the file and the place
+ *
+ * Reads the page file and every article and box it names (articles are
+ * loaded with jopan_article_load(), relative to the page file's folder).
+ * The page file is strict JSON of at most 1 MB, a regular file, with 1 to
+ * 6 articles and at most 8 boxes; a box is a JPEG or PNG (checked like a
+ * photo) or a one-page PDF.  An article's error keeps its own file and
+ * place and names the page entry that named it.
+ *
+ * Returns: (transfer full): the plan, or %NULL with @error set.
+ */
+JOPAN_API
+JopanPagePlan *jopan_page_plan_load (const char *path, GError **error);
+JOPAN_API
+void jopan_page_plan_free (JopanPagePlan *plan);
+/** Returns: (transfer none) (nullable): the style the page file names. */
+JOPAN_API
+const char *jopan_page_plan_get_style (const JopanPagePlan *plan);
+
 /**
  * JopanWeight:
  * @JOPAN_WEIGHT_AUTO: the article's `weight`, else chosen from its length
@@ -346,6 +373,24 @@ gboolean jopan_layout_options_parse_slot (JopanLayoutOptions *options, const cha
 JOPAN_API
 JopanDocument *jopan_document_new_full (JopanFonts *fonts, const JopanStyle *style,
                                         const JopanArticle *article,
+                                        const JopanLayoutOptions *options, GError **error);
+/**
+ * jopan_document_new_page:
+ * @fonts: the fonts to set with
+ * @style: the page and paragraph styles
+ * @plan: the page's stories and boxes
+ * @options: (nullable): copyfit and fill
+ * @error: return location for an error
+ *
+ * Composes one page: each story in a rectangular module on the column
+ * grid, chosen by a solver (or fixed by the plan), fitted into it; boxes
+ * placed as modules; jumped stories continued on pages of their own.
+ *
+ * Returns: (transfer full): the document, or %NULL with @error set.
+ */
+JOPAN_API
+JopanDocument *jopan_document_new_page (JopanFonts *fonts, const JopanStyle *style,
+                                        const JopanPagePlan *plan,
                                         const JopanLayoutOptions *options, GError **error);
 JOPAN_API
 void jopan_document_free (JopanDocument *doc);
@@ -470,6 +515,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanArticle, jopan_article_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanStyle, jopan_style_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanFonts, jopan_fonts_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanDocument, jopan_document_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPagePlan, jopan_page_plan_free)
 
 G_END_DECLS
 

@@ -162,6 +162,16 @@ format_date (const char *date, gboolean korean)
   }
 }
 
+int
+jopan_layout_folio_bands (const JopanStyle *style)
+{
+  const JopanParaStyle *p = &style->para[JOPAN_PARA_FOLIO];
+
+  /* As place_folio: one line, 3 points to the rule, half a band of air. */
+  return (int) ceil ((ascent_of (p) + descent_of (p) + 3 + 0.5 * style->baseline) / style->baseline
+                     - 1e-6);
+}
+
 /* Page number and section on the left, date on the right, a rule below.
  * Returns the first band below it. */
 static int
@@ -170,8 +180,13 @@ place_folio (Layout *lo, JopanPage *page, int number)
   const Grid *g = &lo->grid;
   const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_FOLIO];
   const JopanArticle *a = lo->article;
-  g_autofree char *left = g_strdup_printf ("%d   %s", number, a->section ? a->section : "");
-  g_autofree char *date = format_date (a->date, lo->korean);
+  const char *section = lo->module.columns > 0 ? lo->module.section : a->section;
+  const char *title = lo->module.columns > 0 ? lo->module.title : NULL;
+  g_autofree char *left = title && *title
+                              ? g_strdup_printf ("%d   %s   %s", number, title, section ? section : "")
+                              : g_strdup_printf ("%d   %s", number, section ? section : "");
+  g_autofree char *date = format_date (lo->module.columns > 0 ? lo->module.date : a->date,
+                                       lo->korean);
   g_autofree char *where = g_strdup_printf ("folio of page %d", number);
   JopanText *l = set_text (lo, JOPAN_PARA_FOLIO, g_strstrip (left), NULL, g->width / 2, 0, where);
   JopanText *r = NULL;
@@ -213,6 +228,23 @@ span_of (const Layout *lo, JopanParaKind kind)
   return n <= 0 || n > lo->columns ? lo->columns : n;
 }
 
+/* On a composed page a module's first line starts at its top edge: it
+ * steps down as far as its font's box reaches above the ascent the grid
+ * allows for, so that nothing it draws is outside its module. */
+static double
+module_inset (const Layout *lo, const JopanText *t, JopanParaKind kind)
+{
+  const JopanLine *line;
+  PangoRectangle logical;
+
+  if (lo->module.columns <= 0 || t->lines->len == 0)
+    return 0;
+  line = &g_array_index (t->lines, JopanLine, 0);
+  pango_layout_line_get_extents (pango_layout_get_line_readonly (line->layout, line->index), NULL,
+                                 &logical);
+  return MAX (0, -logical.y / (double) PANGO_SCALE - ascent_of (&lo->style.para[kind]));
+}
+
 /* Places the kicker, headline and deck from band @top; returns the first
  * band below them. */
 static int
@@ -242,7 +274,7 @@ place_header (Layout *lo, JopanPage *page, int top)
         continue;
       t = set_text (lo, parts[i].kind, parts[i].text, NULL,
                     span_width (g, span_of (lo, parts[i].kind)), 0, name);
-      from = y + (y > band_y (g, top) ? p->space_before : 0);
+      from = y + (y > band_y (g, top) ? p->space_before : module_inset (lo, t, parts[i].kind));
       /* A header taller than the story's area keeps what fits in it. */
       keep = keep_lines (lo, t, lines_fitting (lo, t, parts[i].kind, from, limit), name);
       if (keep > 0)
@@ -770,6 +802,37 @@ photo_columns (const Layout *lo, const JopanImageRef *image, guint index)
   return MIN (n, lo->columns);
 }
 
+/* ---- the module on a composed page (compose.c) ----------------------------- */
+
+/* Moves the grid's left edge to the module's first column: every x the
+ * story draws is then inside its module. */
+static void
+module_apply (Layout *lo)
+{
+  Grid *g = &lo->grid;
+
+  if (lo->module.columns <= 0)
+    return;
+  g->x0 += lo->module.column * (g->column_width + g->gutter);
+  g->width = span_width (g, lo->module.columns);
+  lo->columns = MIN (lo->module.columns, g->columns - lo->module.column);
+}
+
+/* The first band of the story's area on page 1: under its own folio, or
+ * the module's top (the page's folio is drawn once, by the module that
+ * has it). */
+static int
+module_top (Layout *lo, JopanPage *page)
+{
+  if (lo->module.columns <= 0)
+    return place_folio (lo, page, 1);
+  page->number = lo->module.number;
+  if (lo->module.folio)
+    place_folio (lo, page, lo->module.number);
+  lo->folio_boxes = page->boxes->len;
+  return lo->module.top;
+}
+
 /* Page 1: folio, header, lead photo; sets where each column's text starts
  * and which photos the flow must go around. */
 static void
@@ -778,13 +841,14 @@ lay_out_first_page (Layout *lo)
   const Grid *g = &lo->grid;
   const JopanArticle *a = lo->article;
   JopanPage *page = new_page (lo, 1);
-  int top = place_folio (lo, page, 1);
+  int top = module_top (lo, page);
   int body_top;
 
   if (lo->slot)
     lo->depth = MIN (g->bands, top + lo->depth_lines);
   lo->folio_bottom = top;
   body_top = place_header (lo, page, top);
+  lo->header_bands = body_top - top;
   /* Later pages: the same folio, then the jump head. */
   lo->continued_top = place_jump_head (lo, NULL, top, 1);
   for (int c = 0; c < lo->columns; c++)
@@ -860,7 +924,8 @@ measure_underset (Layout *lo)
   /* Columns the story leaves out are empty under the folio. */
   lo->underset_lines += (area_columns - lo->columns) * (lo->depth - lo->folio_bottom);
   lo->underset_share = (double) lo->underset_lines / area;
-  if (lo->underset_share > 0.05)
+  /* On a composed page, compose reports the page's empty share. */
+  if (lo->underset_share > 0.05 && lo->module.columns <= 0)
     jopan_report_add (lo->findings, "underset", "%s: %d grid lines (%.0f%% of the type area) are "
                       "empty on page %d", lo->article->name, lo->underset_lines,
                       100 * lo->underset_share, jopan_layout_page_number (lo, lo->n_pages - 1));
@@ -923,6 +988,33 @@ apply_headline (Layout *lo)
   pango_font_description_free (desc);
 }
 
+/* How deep the story goes on its last page, and how many bands its body
+ * takes in one column wherever it is: what compose sizes modules by. */
+static void
+measure_extent (Layout *lo)
+{
+  int last = lo->n_pages - 1;
+
+  lo->need_bands = 0;
+  for (guint r = 0; r < lo->rows->len; r++)
+    lo->need_bands += g_array_index (lo->rows, Row, r).bands;
+  lo->bottom = 0;
+  for (int c = 0; c < lo->columns && last == 0; c++)
+    lo->bottom = MAX (lo->bottom, lo->column_top[c]);
+  for (guint r = 0; r < lo->n_placed; r++)
+    {
+      const Segment *seg = &g_array_index (lo->segments, Segment, lo->placed[r].segment);
+      if (seg->page == last)
+        lo->bottom = MAX (lo->bottom, lo->placed[r].band + g_array_index (lo->rows, Row, r).bands);
+    }
+  for (guint i = 0; i < lo->holes->len; i++)
+    {
+      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      if (h->page == last)
+        lo->bottom = MAX (lo->bottom, h->top + h->photo.bands);
+    }
+}
+
 /* The fit parameters applied to a copy of the style: body tracking and size. */
 static void
 apply_fit (Layout *lo)
@@ -977,6 +1069,7 @@ jopan_layout_attempt (Layout *lo, GError **error)
                 : lo->treatment->columns > 0 && !lo->fill_page
                     ? MIN (lo->treatment->columns, lo->grid.columns)
                                              : lo->grid.columns;
+  module_apply (lo);
   lo->depth = lo->grid.bands;
   lo->findings = jopan_report_new ();
   jopan_typesetter_begin (&lo->ts, lo->findings);
@@ -1002,5 +1095,6 @@ jopan_layout_attempt (Layout *lo, GError **error)
     }
   lay_out_pages (lo);
   measure_fit (lo);
+  measure_extent (lo);
   return TRUE;
 }

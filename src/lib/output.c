@@ -6,7 +6,7 @@
  * input (the article, the style, a photo) or another output of the run,
  * compared by what the names resolve to, not by how they are spelled.
  */
-#include "jopan-private.h"
+#include "compose-private.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -95,16 +95,39 @@ file_set_find (const FileSet *set, const FileId *id, guint before)
 }
 
 static void
-add_inputs (const JopanDocument *doc, FileSet *inputs)
+add_article (const JopanArticle *article, const char *role, FileSet *inputs)
 {
-  file_set_add (inputs, doc->article->name, "the article");
-  if (doc->style_path)
-    file_set_add (inputs, doc->style_path, "the style");
-  for (guint i = 0; i < doc->article->images->len; i++)
+  file_set_add (inputs, article->name, role);
+  for (guint i = 0; i < article->images->len; i++)
     {
-      const JopanImageRef *image = g_ptr_array_index (doc->article->images, i);
+      const JopanImageRef *image = g_ptr_array_index (article->images, i);
       file_set_add (inputs, image->path, "a photo");
     }
+}
+
+/* A composed page's inputs: the page file, each story's article and
+ * photos, each box. */
+static void
+add_plan (const JopanPagePlan *plan, FileSet *inputs)
+{
+  file_set_add (inputs, plan->name, "the page file");
+  for (guint i = 0; i < plan->stories->len; i++)
+    add_article (((const JopanPageStory *) g_ptr_array_index (plan->stories, i))->article,
+                 "an article of the page", inputs);
+  for (guint i = 0; i < plan->boxes->len; i++)
+    file_set_add (inputs, ((const JopanPageBox *) g_ptr_array_index (plan->boxes, i))->path,
+                  "a box");
+}
+
+static void
+add_inputs (const JopanDocument *doc, FileSet *inputs)
+{
+  if (doc->article)
+    add_article (doc->article, "the article", inputs);
+  if (doc->plan)
+    add_plan (doc->plan, inputs);
+  if (doc->style_path)
+    file_set_add (inputs, doc->style_path, "the style");
 }
 
 /* Every output is new: none is an input, none is another output. */

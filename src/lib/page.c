@@ -1,5 +1,6 @@
-/* page.c — the page display list: placed lines, photos and rules. */
-#include "jopan-private.h"
+/* page.c — the page display list: placed lines, photos, rules and fixed
+ * boxes (ads). */
+#include "compose-private.h"
 
 JopanPage *
 jopan_page_new (double width, double height, int number)
@@ -19,7 +20,12 @@ jopan_page_free (JopanPage *page)
   if (page == NULL)
     return;
   for (guint i = 0; i < page->boxes->len; i++)
-    g_clear_object (&g_array_index (page->boxes, JopanBox, i).layout);
+    {
+      JopanBox *box = &g_array_index (page->boxes, JopanBox, i);
+      g_clear_object (&box->layout);
+      g_free (box->path);
+      g_free (box->place);
+    }
   g_array_unref (page->boxes);
   g_free (page);
 }
@@ -83,6 +89,35 @@ jopan_page_add_image (JopanPage *page, const JopanImageRef *image, double x, dou
   box->src_y = CLAMP (image->focus_y * image->height - sh / 2, 0, image->height - sh);
 }
 
+/* A thin frame around an ad is house style: it tells the reader where
+ * the advertiser's space ends.  The rules sit inside the box. */
+#define BOX_FRAME_WIDTH 0.5
+
+void
+jopan_page_add_box (JopanPage *page, const JopanPageBox *box, double x, double y, double w,
+                    double h)
+{
+  static const double black[3] = { 0, 0, 0 };
+  double in = BOX_FRAME_WIDTH / 2;
+
+  if (box->is_pdf)
+    {
+      JopanBox *b = add_box (page, JOPAN_BOX_PDF, "box", NULL);
+      b->x = x, b->y = y, b->w = w, b->h = h;
+      b->path = g_strdup (box->path);
+      b->place = g_strdup (box->place);
+    }
+  else
+    {
+      jopan_page_add_image (page, box->image, x, y, w, h);
+      g_array_index (page->boxes, JopanBox, page->boxes->len - 1).role = "box";
+    }
+  jopan_page_add_rule (page, x, y + in, x + w, y + in, BOX_FRAME_WIDTH, black);
+  jopan_page_add_rule (page, x, y + h - in, x + w, y + h - in, BOX_FRAME_WIDTH, black);
+  jopan_page_add_rule (page, x + in, y, x + in, y + h, BOX_FRAME_WIDTH, black);
+  jopan_page_add_rule (page, x + w - in, y, x + w - in, y + h, BOX_FRAME_WIDTH, black);
+}
+
 void
 jopan_page_dump (const JopanPage *page, GString *out)
 {
@@ -103,9 +138,13 @@ jopan_page_dump (const JopanPage *page, GString *out)
             break;
           }
         case JOPAN_BOX_IMAGE:
-          g_string_append_printf (out, "  photo    x=%.2f y=%.2f w=%.2f h=%.2f src=%s crop=%.0f,%.0f,%.0f,%.0f\n",
-                                  b->x, b->y, b->w, b->h, b->image->src, b->src_x, b->src_y,
-                                  b->src_w, b->src_h);
+          g_string_append_printf (out, "  %-8s x=%.2f y=%.2f w=%.2f h=%.2f src=%s crop=%.0f,%.0f,%.0f,%.0f\n",
+                                  b->role, b->x, b->y, b->w, b->h, b->image->src, b->src_x,
+                                  b->src_y, b->src_w, b->src_h);
+          break;
+        case JOPAN_BOX_PDF:
+          g_string_append_printf (out, "  box      x=%.2f y=%.2f w=%.2f h=%.2f pdf=%s\n", b->x, b->y,
+                                  b->w, b->h, b->path);
           break;
         case JOPAN_BOX_RULE:
           g_string_append_printf (out, "  rule     x=%.2f y=%.2f dx=%.2f dy=%.2f width=%.2f\n", b->x,

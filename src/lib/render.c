@@ -4,7 +4,7 @@
  * Every output is drawn into memory first and written with a rename at the
  * end, so a failure leaves no partial file and keeps an older good one.
  */
-#include "jopan-private.h"
+#include "compose-private.h"
 
 #include "jopan-config.h"
 
@@ -13,6 +13,7 @@
 #include <cairo-svg.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <poppler.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +82,42 @@ draw_image (cairo_t *cr, const JopanBox *b, JopanFormat format, double scale, GH
   return TRUE;
 }
 
+/* A fixed box's PDF page as vectors: scaled to fit the box keeping its
+ * proportions, centred, clipped to the box.  (The loader checked that it
+ * is a one-page PDF poppler reads; the file may have changed since.) */
+static gboolean
+draw_pdf (cairo_t *cr, const JopanBox *b, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autofree char *uri = g_filename_to_uri (b->path, NULL, &local);
+  PopplerDocument *pdf = uri ? poppler_document_new_from_file (uri, NULL, &local) : NULL;
+  PopplerPage *page = pdf && poppler_document_get_n_pages (pdf) == 1
+                      ? poppler_document_get_page (pdf, 0) : NULL;
+  double pw = 0, ph = 0, scale;
+
+  if (page)
+    poppler_page_get_size (page, &pw, &ph);
+  if (page == NULL || pw <= 0 || ph <= 0)
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: cannot draw the box: %s", b->place,
+                       local ? local->message : "expected a one-page PDF");
+      g_clear_object (&page);
+      g_clear_object (&pdf);
+      return FALSE;
+    }
+  scale = MIN (b->w / pw, b->h / ph);
+  cairo_save (cr);
+  cairo_rectangle (cr, b->x, b->y, b->w, b->h);
+  cairo_clip (cr);
+  cairo_translate (cr, b->x + (b->w - pw * scale) / 2, b->y + (b->h - ph * scale) / 2);
+  cairo_scale (cr, scale, scale);
+  poppler_page_render (page, cr);
+  cairo_restore (cr);
+  g_object_unref (page);
+  g_object_unref (pdf);
+  return TRUE;
+}
+
 static void
 draw_crop_marks (cairo_t *cr, const JopanPage *page)
 {
@@ -129,6 +166,10 @@ jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat format, doubl
           break;
         case JOPAN_BOX_IMAGE:
           if (!draw_image (cr, b, format, scale, surfaces, error))
+            return FALSE;
+          break;
+        case JOPAN_BOX_PDF:
+          if (!draw_pdf (cr, b, error))
             return FALSE;
           break;
         }
@@ -208,6 +249,17 @@ creation_date (const JopanDocument *doc)
   return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
 }
 
+/* The article's headline, or a composed page's title. */
+static const char *
+document_title (const JopanDocument *doc)
+{
+  if (doc->article)
+    return doc->article->headline;
+  if (doc->plan && doc->plan->title)
+    return doc->plan->title;
+  return "jopan";
+}
+
 static gboolean
 render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
 {
@@ -221,7 +273,7 @@ render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
 
   if (!ok)
     return FALSE;
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, doc->article->headline);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, document_title (doc));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "jopan " JOPAN_VERSION);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_MOD_DATE, date);

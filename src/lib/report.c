@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <string.h>
 #include <stdarg.h>
 
 typedef struct {
@@ -29,6 +30,8 @@ struct _JopanReport {
   int photo_lines;
   GPtrArray *changes; /* of char*: what copyfit changed */
   GArray *elements;   /* of ElementOverset */
+  GPtrArray *member_names; /* of char*: further members (a composed page's) */
+  GPtrArray *members;      /* of JsonNode* */
 };
 
 static void
@@ -54,6 +57,8 @@ jopan_report_new (void)
   report->changes = g_ptr_array_new_with_free_func (g_free);
   report->elements = g_array_new (FALSE, FALSE, sizeof (ElementOverset));
   g_array_set_clear_func (report->elements, (GDestroyNotify) element_clear);
+  report->member_names = g_ptr_array_new_with_free_func (g_free);
+  report->members = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   return report;
 }
 
@@ -65,6 +70,8 @@ jopan_report_free (JopanReport *report)
   g_array_unref (report->findings);
   g_ptr_array_unref (report->changes);
   g_array_unref (report->elements);
+  g_ptr_array_unref (report->member_names);
+  g_ptr_array_unref (report->members);
   g_free (report);
 }
 
@@ -155,6 +162,36 @@ jopan_report_merge (JopanReport *report, const JopanReport *from)
     }
 }
 
+const char *const *
+jopan_report_get_changes (const JopanReport *report, guint *n)
+{
+  *n = report->changes->len;
+  return (const char *const *) report->changes->pdata;
+}
+
+void
+jopan_report_add_member (JopanReport *report, const char *name, JsonNode *node)
+{
+  g_ptr_array_add (report->member_names, g_strdup (name));
+  g_ptr_array_add (report->members, node);
+}
+
+void
+jopan_report_absorb (JopanReport *report, const JopanReport *from)
+{
+  jopan_report_merge (report, from);
+  report->overset_lines = from->overset_lines;
+  report->overset_chars = from->overset_chars;
+  report->underset_lines = from->underset_lines;
+  report->underset_share = from->underset_share;
+  report->weight = from->weight;
+  report->headline_size = from->headline_size;
+  if (from->copyfit)
+    jopan_report_set_copyfit (report, from->tracking, from->photo_lines, from->body_size);
+  for (guint i = 0; i < from->changes->len; i++)
+    jopan_report_add_change (report, "%s", (const char *) g_ptr_array_index (from->changes, i));
+}
+
 /* Body lines and the lines of every other element that did not fit. */
 guint
 jopan_report_get_overset (const JopanReport *report, guint *chars)
@@ -204,6 +241,19 @@ add_int (JsonBuilder *b, const char *name, gint64 value)
   json_builder_add_int_value (b, value);
 }
 
+static void
+add_frame (JsonBuilder *b, const char *src, const JopanBox *box)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "src");
+  json_builder_add_string_value (b, src);
+  add_number (b, "x", box->x);
+  add_number (b, "y", box->y);
+  add_number (b, "width", box->w);
+  add_number (b, "height", box->h);
+  json_builder_end_object (b);
+}
+
 /* A page: its photos' frames and, per column, the body lines and extent. */
 static void
 add_page (JsonBuilder *b, const JopanPage *page)
@@ -215,16 +265,20 @@ add_page (JsonBuilder *b, const JopanPage *page)
   for (guint i = 0; i < page->boxes->len; i++)
     {
       const JopanBox *box = &g_array_index (page->boxes, JopanBox, i);
-      if (box->kind != JOPAN_BOX_IMAGE)
-        continue;
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "src");
-      json_builder_add_string_value (b, box->image->src);
-      add_number (b, "x", box->x);
-      add_number (b, "y", box->y);
-      add_number (b, "width", box->w);
-      add_number (b, "height", box->h);
-      json_builder_end_object (b);
+      if (box->kind == JOPAN_BOX_IMAGE && strcmp (box->role, "box") != 0)
+        add_frame (b, box->image->src, box);
+    }
+  json_builder_end_array (b);
+  /* Fixed boxes (ads): an image or a PDF. */
+  json_builder_set_member_name (b, "boxes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *box = &g_array_index (page->boxes, JopanBox, i);
+      if (box->kind == JOPAN_BOX_PDF)
+        add_frame (b, box->path, box);
+      else if (box->kind == JOPAN_BOX_IMAGE && strcmp (box->role, "box") == 0)
+        add_frame (b, box->image->path, box);
     }
   json_builder_end_array (b);
   json_builder_set_member_name (b, "columns");
@@ -321,6 +375,11 @@ jopan_report_to_json (const JopanReport *report, const GPtrArray *pages)
       json_builder_end_object (b);
     }
   add_copyfit (b, report);
+  for (guint i = 0; i < report->members->len; i++)
+    {
+      json_builder_set_member_name (b, g_ptr_array_index (report->member_names, i));
+      json_builder_add_value (b, json_node_copy (g_ptr_array_index (report->members, i)));
+    }
   json_builder_set_member_name (b, "page_details");
   json_builder_begin_array (b);
   for (guint i = 0; pages && i < pages->len; i++)

@@ -1,0 +1,377 @@
+#!/usr/bin/env python3
+"""Composed pages, measured from the PDF (poppler) and the JSON report.
+
+Usage: page_pdf.py JOPAN_BINARY SOURCE_ROOT
+
+The page rules, each a function over what poppler reads back
+(`pdftotext -bbox-layout`, `pdfinfo`, `pdftoppm`) and the report's
+per-story modules:
+
+- no two modules (stories, fixed boxes) overlap;
+- no text lies outside its story's module (the page's folio aside);
+- every story's words come back from its module, or its overset is reported;
+- every column of a story starts at one top line, unless a photo sits above;
+- less than 5 % of the type area is empty (ink measured up from each
+  column's foot).
+
+Each rule also runs on a case broken on purpose (a doctored report module,
+a crafted word list, an article with words the page lacks, a page left
+mostly empty) and must fail there: a check that cannot fail proves nothing.
+
+The report's story entries are read as
+  "stories": [{"src": ..., "page": N, "module": {"x", "y", "width", "height"},
+               "overset": {"lines", "characters"}}, ...]
+(points, from the trim box's top left, as the photos' frames), and fixed
+boxes as "page_details"[i]["boxes"].  Until page composition is built
+(`jopan page` says so), the composed pages are skipped and the rules run on
+one-story pages, whose module is the type area.
+
+Prints "ok - NAME" / "not ok - NAME: reason" per check and "N passed, M failed".
+"""
+import collections
+import configparser
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+JOPAN = os.path.abspath(sys.argv[1])
+ROOT = os.path.abspath(sys.argv[2])
+MM = 72 / 25.4
+EPS = 1.0  # points: poppler's boxes are the glyphs' font boxes, a little loose
+NO_COMPOSE = "page composition is not in this build yet"
+results = collections.Counter()
+
+
+# Rules the one-story samples still break on main (issue 8, item 2: the
+# story's reading order is the story helper's): reported, not counted.
+TODO = {
+    # main's story layout (merged into compose at c17c8fa): the byline's
+    # column starts a line above the next column's first line.
+    "seoul-market.json p1: story 1: columns start at one top line",
+}
+
+
+def report(name, problem):
+    if problem and name in TODO:
+        results["todo"] += 1
+        print(f"not ok - {name}: {problem} # TODO issue 8 item 2")
+        return
+    results["failed" if problem else "passed"] += 1
+    print(f"not ok - {name}: {problem}" if problem else f"ok - {name}")
+    sys.stdout.flush()
+
+
+def expect_failure(name, problem):
+    """A case broken on purpose: the rule must catch it."""
+    report(name + " (broken on purpose: caught)", None if problem else "the check passed")
+
+
+# ---- reading the PDF ------------------------------------------------------------
+
+
+def length(text):
+    m = re.match(r"\s*([-\d.]+)\s*(mm|pt|cm|in|pc)?", text)
+    return float(m.group(1)) * {"mm": MM, "pt": 1, "cm": 10 * MM, "in": 72, "pc": 12}[m.group(2) or "pt"]
+
+
+def geometry(style):
+    """The type area (x0, y0, x1, y1) and its columns, in trim points."""
+    cp = configparser.ConfigParser(strict=False, interpolation=None)
+    cp.read(os.path.join(ROOT, "styles", style + ".ini"))
+    p = cp["page"]
+    sizes = {"berliner": (315, 470), "a4": (210, 297), "tabloid": (280, 430)}
+    w, h = (v * MM for v in sizes[p.get("size", "berliner")])
+    top, right, bottom, left = [length(x) for x in p.get("margins").split()]
+    cols, gutter = int(p.get("columns")), length(p.get("gutter"))
+    colw = (w - left - right - (cols - 1) * gutter) / cols
+    columns = [(left + i * (colw + gutter), left + i * (colw + gutter) + colw) for i in range(cols)]
+    return (left, top, w - right, h - bottom), columns
+
+
+def baseline(style):
+    cp = configparser.ConfigParser(strict=False, interpolation=None)
+    cp.read(os.path.join(ROOT, "styles", style + ".ini"))
+    return length(cp["page"].get("baseline"))
+
+
+def words(pdf, page, pad=0.0):
+    """The words of one page: (x0, y0, x1, y1, text), in trim points."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page), pdf, "-"],
+                         capture_output=True, text=True, check=True).stdout
+    found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', out)
+    return [(float(a) - pad, float(b) - pad, float(c) - pad, float(d) - pad, html.unescape(t))
+            for a, b, c, d, t in found]
+
+
+def n_pages(pdf):
+    out = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", out).group(1))
+
+
+def raster(pdf, page, dpi):
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page),
+                        "-singlefile", pdf, d + "/p"], check=True)
+        data = open(d + "/p.pgm", "rb").read()
+    m = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    return int(m.group(1)), int(m.group(2)), data[m.end():]
+
+
+# ---- the rules ---------------------------------------------------------------------
+
+
+def rect(d):
+    return (d["x"], d["y"], d["x"] + d["width"], d["y"] + d["height"])
+
+
+def inside(r, outer, eps=EPS):
+    return (r[0] >= outer[0] - eps and r[1] >= outer[1] - eps and r[2] <= outer[2] + eps
+            and r[3] <= outer[3] + eps)
+
+
+def overlaps(rects):
+    """Pairs of modules that share more than a hairline."""
+    problems = []
+    for i in range(len(rects)):
+        for j in range(i + 1, len(rects)):
+            (na, a), (nb, b) = rects[i], rects[j]
+            w = min(a[2], b[2]) - max(a[0], b[0])
+            h = min(a[3], b[3]) - max(a[1], b[1])
+            if w > EPS and h > EPS:
+                problems.append(f"{na} and {nb} overlap by {w:.1f} x {h:.1f} pt")
+    return "; ".join(problems) or None
+
+
+def text_outside(page_words, modules, boxes, folio_bottom):
+    """Words whose centre is in no module, or that stick out of the one
+    their centre is in.  The folio (above the first module) is the page's."""
+    problems = []
+    for w in page_words:
+        cx, cy = (w[0] + w[2]) / 2, (w[1] + w[3]) / 2
+        if cy < folio_bottom:
+            continue
+        home = [(n, r) for n, r in modules + boxes if inside((cx, cy, cx, cy), r, 0)]
+        if not home:
+            problems.append(f"{w[4]!r} at ({w[0]:.0f}, {w[1]:.0f}) is in no module")
+        elif not inside(w[:4], home[0][1]):
+            problems.append(f"{w[4]!r} at ({w[0]:.0f}, {w[1]:.0f}) sticks out of {home[0][0]}")
+    return "; ".join(problems[:5]) or None
+
+
+def letters(text):
+    """The multiset of letters and digits, in either case (a style may set
+    capitals): hyphens, spaces, markup and line breaks inside words (Korean)
+    do not matter."""
+    return collections.Counter(c for c in text.casefold() if c.isalnum())
+
+
+def article_text(article):
+    body = re.sub(r"\]\([^)]*\)", "]", article.get("body", ""))  # a link's target is not shown
+    parts = [article.get(k, "") for k in ("kicker", "headline", "subheadline", "byline", "dateline")]
+    for image in article.get("images", []):
+        parts += [image.get("caption", ""), image.get("credit", "")]
+    return " ".join(parts + [body])
+
+
+def words_back(article, module_words, overset_chars):
+    """The article's letters that are not on the page: none, or no more
+    than the overset the report gives (and 0.2 % for ligatures and marks)."""
+    want = letters(article_text(article))
+    have = letters(" ".join(w[4] for w in module_words))
+    missing = sum((want - have).values())
+    allowed = overset_chars + 0.002 * sum(want.values())
+    if missing > allowed:
+        return f"{missing} of {sum(want.values())} letters missing, overset {overset_chars}"
+    return None
+
+
+def column_tops(module_words, columns, photos, pitch):
+    """Text lines of about the body's size (the commonest word height: a
+    subhead counts) below the headline and deck, per grid column: the first one's
+    top must be on the same grid line in every column, except under a photo."""
+    heights = collections.Counter(round(w[3] - w[1], 1) for w in module_words)
+    if not heights:
+        return None
+    body = heights.most_common(1)[0][0]
+    # The text starts under the headline and deck, which span its columns.
+    head = max((w[3] for w in module_words if w[3] - w[1] > 1.5 * body), default=-1e9)
+    tops = {}
+    for w in module_words:
+        if not 0.8 * body <= w[3] - w[1] <= 1.5 * body or w[1] < head:
+            continue
+        for i, (a, b) in enumerate(columns):
+            if w[0] >= a - EPS and w[2] <= b + EPS:
+                tops[i] = min(tops.get(i, w[1]), w[1])
+    free = {i: t for i, t in tops.items()
+            if not any(p[0] < columns[i][1] and p[2] > columns[i][0] and p[3] <= t + EPS
+                       for p in photos)}
+    if len(set(round(t / pitch) for t in free.values())) > 1:
+        return "columns start at " + ", ".join(f"{i + 1}: {t:.1f}" for i, t in sorted(free.items()))
+    return None
+
+
+def empty_share(pdf, page, area, columns, dpi=36):
+    """The share of the type area left blank at the columns' feet."""
+    w, h, px = raster(pdf, page, dpi)
+    s = dpi / 72
+    empty = 0.0
+    for a, b in columns:
+        xa, xb = int(a * s) + 1, int(b * s) - 1
+        lowest = area[1]
+        for y in range(min(int(area[3] * s), h - 1), int(area[1] * s), -1):
+            if min(px[y * w + xa: y * w + xb]) < 200:
+                lowest = y / s
+                break
+        empty += max(0.0, area[3] - lowest)
+    return empty / (len(columns) * (area[3] - area[1]))
+
+
+# ---- the pages -------------------------------------------------------------------
+
+
+def jopan(args, cwd=None):
+    env = dict(os.environ, JOPAN_DATA_DIR=ROOT)
+    return subprocess.run([JOPAN] + args, capture_output=True, text=True, env=env, cwd=cwd)
+
+
+def stories_of(rep):
+    """[(name, page, module rect, overset characters, src)] from a report."""
+    out = []
+    for i, s in enumerate(rep.get("stories", [])):
+        for m in s.get("modules", [dict(s["module"], page=s.get("page", 1))]):
+            out.append((f"story {i + 1}", m.get("page", 1), rect(m),
+                        s.get("overset", {}).get("characters", 0), s.get("src")))
+    return out
+
+
+def check_page(name, pdf, rep, articles, style, min_fill=True):
+    """Every rule on every page of a rendered document."""
+    area, columns = geometry(style)
+    pitch = baseline(style)
+    stories = stories_of(rep)
+    for page in range(1, n_pages(pdf) + 1):
+        details = rep["page_details"][page - 1]
+        modules = [(n, r) for n, p, r, _, _ in stories if p == page]
+        boxes = [(f"box {b['src']}", rect(b)) for b in details.get("boxes", [])]
+        photos = [rect(p) for p in details.get("photos", [])]
+        pw = words(pdf, page)
+        tag = f"{name} p{page}"
+        report(f"{tag}: no overlapping modules", overlaps(modules + boxes))
+        folio = min((r[1] for _, r in modules + boxes), default=area[1])
+        report(f"{tag}: no text outside its module", text_outside(pw, modules, boxes, folio))
+        for n, p, r, overset, src in stories:
+            if p != page:
+                continue
+            mw = [w for w in pw if inside(w[:4], r)]
+            cols = [(a, b) for a, b in columns if a >= r[0] - EPS and b <= r[2] + EPS]
+            report(f"{tag}: {n}: columns start at one top line",
+                   column_tops(mw, cols, [q for q in photos if inside(q, r)], pitch))
+            # The report may name the file as the page file does, or resolved.
+            key = next((k for k in articles if src and os.path.basename(k) == os.path.basename(src)), None)
+            report(f"{tag}: {n}: every word comes back",
+                   words_back(articles[key], mw, overset) if key else f"no article for {src!r}")
+        if min_fill:
+            share = empty_share(pdf, page, area, columns)
+            report(f"{tag}: {share:.1%} of the type area empty (< 5 %)",
+                   None if share < 0.05 else f"{share:.1%} empty")
+
+
+def one_story(tmp, article, style="berliner"):
+    """A one-story page: its module is the type area under the folio's line
+    (the folio's words, above it, are the page's)."""
+    pdf, rep_path = os.path.join(tmp, "one.pdf"), os.path.join(tmp, "one.json")
+    p = jopan(["render", article, "-o", pdf, "--report", rep_path, "--style", style])
+    assert p.returncode == 0, p.stderr
+    rep = json.load(open(rep_path))
+    area, _ = geometry(style)
+    top = area[1] + baseline(style)
+    rep["stories"] = [{"src": article, "page": 1, "module": {
+        "x": area[0], "y": top, "width": area[2] - area[0], "height": area[3] - top},
+        "overset": rep.get("overset", {})}]
+    return pdf, rep
+
+
+def broken_cases(tmp):
+    """Every rule, on a case broken on purpose."""
+    harbour = os.path.join(ROOT, "samples", "harbour.json")
+    pdf, rep = one_story(tmp, harbour)
+    area, columns = geometry("berliner")
+    module = rect(rep["stories"][0]["module"])
+    pw = words(pdf, 1)
+    # overlap: a box doctored into the story's module
+    expect_failure("overlap", overlaps([("story", module), ("box", (100, 900, 300, 1000))]))
+    report("touching modules do not overlap",
+           overlaps([("a", (0, 0, 100, 100)), ("b", (100, 0, 200, 100)), ("c", (0, 100, 200, 150))]))
+    # text outside: the module doctored 40 pt narrower
+    narrow = (module[0], module[1], module[2] - 40, module[3])
+    folio = module[1]
+    expect_failure("text outside its module", text_outside(pw, [("story", narrow)], [], folio))
+    report("harbour: no text outside the type area", text_outside(pw, [("story", module)], [], folio))
+    # words: an article with a paragraph the page does not have
+    article = json.load(open(harbour))
+    report("harbour: every word comes back", words_back(article, pw, 0))
+    more = dict(article, body=article["body"] + "\n\nQuokkas juggle zebras whimsically beyond "
+                "Xylophone Fjord while seven grumpy walruses quietly knit mauve jackets for "
+                "every puzzled harbour pilot.")
+    expect_failure("words missing, no overset reported", words_back(more, pw, 0))
+    report("words missing but reported as overset", words_back(more, pw, 150))
+    # column tops: a crafted word list, one column a line lower
+    line = [(10, 100, 60, 110, "a"), (70, 100, 120, 110, "b"), (130, 111, 180, 121, "c")]
+    cols = [(5, 65), (65, 125), (125, 185)]
+    expect_failure("a column starts a line lower", column_tops(line, cols, [], 11))
+    report("a column lower under a photo is fine", column_tops(line, cols, [(125, 40, 185, 108)], 11))
+    # every rule on the two samples, one story a page
+    for sample in ("harbour.json", "seoul-market.json"):
+        path = os.path.join(ROOT, "samples", sample)
+        pdf, rep = one_story(tmp, path)
+        # Alone on its page, without --fill, a story's module closes at its
+        # depth and the empty area is reported: the 5 % rule is for full pages.
+        check_page(sample, pdf, rep, {path: json.load(open(path))}, "berliner", min_fill=False)
+    # empty share: a one-paragraph story leaves most of the page blank
+    short = os.path.join(tmp, "short.json")
+    json.dump({"headline": "A short one", "body": "Only a few words stand here."}, open(short, "w"))
+    p = jopan(["render", short, "-o", os.path.join(tmp, "short.pdf")])
+    assert p.returncode == 0, p.stderr
+    share = empty_share(os.path.join(tmp, "short.pdf"), 1, area, columns)
+    expect_failure("a mostly empty page", None if share < 0.05 else f"{share:.0%} empty")
+
+
+def composed_pages(tmp):
+    """The test pages of tests/pages/, composed by `jopan page`."""
+    for page in ("five-ad.json", "slot-pdf.json"):
+        path = os.path.join(ROOT, "tests", "pages", page)
+        pdf, rep_path = os.path.join(tmp, page + ".pdf"), os.path.join(tmp, page + ".report.json")
+        p = jopan(["page", path, "-o", pdf, "--report", rep_path])
+        if NO_COMPOSE in p.stderr:
+            print(f"ok - {page} # SKIP {NO_COMPOSE}")
+            continue
+        if p.returncode != 0:
+            report(f"{page}: jopan page", f"exit {p.returncode}: {p.stderr.strip()}")
+            continue
+        plan = json.load(open(path))
+        articles = {}
+        for entry in plan["articles"]:
+            src = entry if isinstance(entry, str) else entry["src"]
+            articles[src] = json.load(open(os.path.join(os.path.dirname(path), src)))
+        rep = json.load(open(rep_path))
+        if not rep.get("stories"):
+            report(f"{page}: the report has per-story modules", "no \"stories\" in the report")
+            continue
+        check_page(page, pdf, rep, articles, plan.get("style", "berliner"),
+                   min_fill=page == "five-ad.json")
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix="jopan-page-pdf-") as tmp:
+        broken_cases(tmp)
+        composed_pages(tmp)
+    print(f"{results['passed']} passed, {results['failed']} failed, {results['todo']} to do")
+    return 1 if results["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+/* test-pagefile.c — the page file loader and fixed boxes.
+ *
+ * The test pages of tests/pages/ load into the plan composition expects
+ * (columns from 0, slot depths in points or grid lines, boxes probed);
+ * unknown keys are warnings; and a fixed box draws as the house wants it:
+ * an image covers its frame (cropped, never stretched), a PDF is drawn
+ * whole, centred, and a thin frame goes round both.
+ */
+#include "compose-private.h"
+
+#include <math.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGES SOURCE_ROOT "/tests/pages"
+
+static JopanPagePlan *
+load (const char *name)
+{
+  g_autofree char *path = g_build_filename (PAGES, name, NULL);
+  g_autoptr (GError) error = NULL;
+  JopanPagePlan *plan = jopan_page_plan_load (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (plan);
+  return plan;
+}
+
+static void
+test_five_and_ad (void)
+{
+  g_autoptr (JopanPagePlan) plan = load ("five-ad.json");
+  const JopanPageStory *lead, *brief;
+  const JopanPageBox *box;
+
+  g_assert_cmpuint (plan->stories->len, ==, 5);
+  g_assert_cmpstr (jopan_page_plan_get_style (plan), ==, "berliner");
+  g_assert_cmpstr (plan->title, ==, "The jopan Test Times");
+  g_assert_cmpuint (plan->number, ==, 1);
+  lead = g_ptr_array_index (plan->stories, 0);
+  brief = g_ptr_array_index (plan->stories, 3);
+  g_assert_cmpint (lead->weight, ==, JOPAN_WEIGHT_AUTO);
+  g_assert_cmpint (brief->weight, ==, JOPAN_WEIGHT_BRIEF);
+  g_assert_false (lead->slot.fixed);
+  g_assert_nonnull (lead->article);
+  g_assert_cmpstr (jopan_article_get_lang (lead->article), ==, "en");
+  g_assert_true (g_str_has_suffix (brief->place, "five-ad.json:11:5: articles[3]"));
+  g_assert_cmpuint (plan->boxes->len, ==, 1);
+  box = g_ptr_array_index (plan->boxes, 0);
+  g_assert_false (box->is_pdf);
+  g_assert_nonnull (box->image);
+  g_assert_cmpint (box->image->width, ==, 300);
+  g_assert_cmpint (box->columns, ==, 3);
+  g_assert_cmpfloat_with_epsilon (box->depth, 60 * 72 / 25.4, 1e-6);
+  g_assert_cmpint (box->position, ==, JOPAN_BOX_AT_FOOT);
+}
+
+static void
+test_slot_jump_pdf (void)
+{
+  g_autoptr (JopanPagePlan) plan = load ("slot-pdf.json");
+  const JopanPageStory *first = g_ptr_array_index (plan->stories, 0);
+  const JopanPageStory *second = g_ptr_array_index (plan->stories, 1);
+  const JopanPageBox *box = g_ptr_array_index (plan->boxes, 0);
+  JopanStyle style = { .baseline = 12 };
+  double top, depth;
+
+  g_assert_cmpuint (plan->number, ==, 3);
+  g_assert_true (first->slot.fixed);
+  g_assert_cmpint (first->slot.column, ==, 0);
+  g_assert_cmpint (first->slot.columns, ==, 3);
+  jopan_module_slot_points (&first->slot, &style, &top, &depth);
+  g_assert_cmpfloat (top, ==, 0);
+  g_assert_cmpfloat_with_epsilon (depth, 200 * 72 / 25.4, 1e-6);
+  g_assert_cmpuint (second->jump, ==, 4);
+  g_assert_false (second->slot.fixed);
+  g_assert_true (box->is_pdf);
+  g_assert_null (box->image);
+  g_assert_cmpint (box->position, ==, JOPAN_BOX_AT_TOP);
+}
+
+/* A slot in grid lines counts with the style's baseline. */
+static void
+test_slot_lines (void)
+{
+  JopanModuleSlot slot = { .fixed = TRUE, .top_lines = 10, .depth_lines = 40, .top = -1,
+                           .depth = -1 };
+  JopanStyle style = { .baseline = 12.5 };
+  double top, depth;
+
+  jopan_module_slot_points (&slot, &style, &top, &depth);
+  g_assert_cmpfloat (top, ==, 125);
+  g_assert_cmpfloat (depth, ==, 500);
+}
+
+static void
+test_unknown_keys (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("jopan-pagefile-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "page.json", NULL);
+  g_autofree char *text = g_strdup_printf (
+      "{\"articles\": [{\"src\": \"%s/tests/layouts/quote.json\", \"colour\": 1}],\n"
+      " \"editor\": \"x\"}", SOURCE_ROOT);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanPagePlan) plan = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  plan = jopan_page_plan_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plan->warnings->len, ==, 3); /* two and the NULL */
+  /* The entry's unknown key is read first, then the page's. */
+  g_assert_nonnull (strstr (g_ptr_array_index (plan->warnings, 0), ":2:12: editor: unknown key"));
+  g_assert_nonnull (strstr (g_ptr_array_index (plan->warnings, 1),
+                            "articles[0].colour: unknown key"));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The colour at (@x, @y) points of a 1-pixel-a-point RGB24 surface. */
+static void
+pixel (cairo_surface_t *surface, int x, int y, int rgb[3])
+{
+  const guchar *data = cairo_image_surface_get_data (surface);
+  guint32 p = *(const guint32 *) (data + y * cairo_image_surface_get_stride (surface) + x * 4);
+
+  rgb[0] = (p >> 16) & 0xFF, rgb[1] = (p >> 8) & 0xFF, rgb[2] = p & 0xFF;
+}
+
+static gboolean
+near (const int rgb[3], int r, int g, int b)
+{
+  return abs (rgb[0] - r) < 40 && abs (rgb[1] - g) < 40 && abs (rgb[2] - b) < 40;
+}
+
+static void
+test_boxes_drawn (void)
+{
+  g_autoptr (JopanPagePlan) image_plan = load ("five-ad.json");
+  g_autoptr (JopanPagePlan) pdf_plan = load ("slot-pdf.json");
+  JopanPage *page = jopan_page_new (500, 300, 1);
+  g_autoptr (GHashTable) cache = g_hash_table_new_full (NULL, NULL, NULL,
+                                                        (GDestroyNotify) cairo_surface_destroy);
+  g_autoptr (GString) dump = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 500, 300);
+  cairo_t *cr = cairo_create (surface);
+  int rgb[3];
+
+  /* The 300 × 100 banner into a 100 × 200 frame: cropped to its middle
+   * third (the band), not squeezed.  The 400 × 150 PDF into 200 × 200:
+   * 200 × 75, centred, white above and below. */
+  jopan_page_add_box (page, g_ptr_array_index (image_plan->boxes, 0), 10, 10, 100, 200);
+  jopan_page_add_box (page, g_ptr_array_index (pdf_plan->boxes, 0), 200, 10, 200, 200);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  g_assert_true (jopan_render_page (cr, page, JOPAN_FORMAT_PNG, 1.0, cache, &error));
+  g_assert_no_error (error);
+  cairo_surface_flush (surface);
+
+  pixel (surface, 60, 110, rgb);
+  g_assert_true (near (rgb, 230, 200, 60));  /* the band, at the frame's centre */
+  pixel (surface, 60, 20, rgb);
+  g_assert_true (near (rgb, 20, 40, 110));   /* the field above it, still there */
+  pixel (surface, 300, 110, rgb);
+  g_assert_true (near (rgb, 204, 26, 26));   /* the PDF's red */
+  pixel (surface, 300, 30, rgb);
+  g_assert_true (near (rgb, 255, 255, 255)); /* above the fitted PDF */
+  pixel (surface, 200, 30, rgb);
+  g_assert_cmpint (MAX (rgb[0], MAX (rgb[1], rgb[2])), <, 180); /* the frame (half a pixel) */
+  pixel (surface, 201, 30, rgb);
+  g_assert_true (near (rgb, 255, 255, 255)); /* inside it */
+
+  jopan_page_dump (page, dump);
+  g_assert_nonnull (strstr (dump->str, "  box      x=10.00 y=10.00 w=100.00 h=200.00 src=ad.png"));
+  g_assert_nonnull (strstr (dump->str, "  box      x=200.00 y=10.00 w=200.00 h=200.00 pdf="));
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  jopan_page_free (page);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/pagefile/five-and-ad", test_five_and_ad);
+  g_test_add_func ("/pagefile/slot-jump-pdf", test_slot_jump_pdf);
+  g_test_add_func ("/pagefile/slot-lines", test_slot_lines);
+  g_test_add_func ("/pagefile/unknown-keys", test_unknown_keys);
+  g_test_add_func ("/pagefile/boxes-drawn", test_boxes_drawn);
+  return g_test_run ();
+}
