@@ -51,7 +51,7 @@ test_five_and_ad (void)
   g_assert_false (box->is_pdf);
   g_assert_nonnull (box->image);
   g_assert_cmpint (box->image->width, ==, 300);
-  g_assert_cmpint (box->columns, ==, 3);
+  g_assert_cmpint (box->columns, ==, 2);
   g_assert_cmpfloat_with_epsilon (box->depth, 60 * 72 / 25.4, 1e-6);
   g_assert_cmpint (box->position, ==, JOPAN_BOX_AT_FOOT);
 }

@@ -76,4 +76,43 @@ JopanPagePlan *jopan_page_plan_ref (JopanPagePlan *plan);
 void jopan_page_add_box (JopanPage *page, const JopanPageBox *box, double x, double y, double w,
                          double h);
 
+/* ---- compose.c: the solver, for tests ------------------------------------ */
+
+/* A module: a rectangle of the grid, in columns and bands; band 0 is the
+ * first band under the page's folio. */
+typedef struct {
+  int column, columns;
+  int top, depth;
+} JopanModule;
+
+/* How a story (or a box) filled its module in one candidate layout. */
+typedef struct {
+  JopanModule module;
+  gboolean is_box;
+  int underset;                 /* empty bands summed over its columns */
+  guint overset_lines;          /* body and other lines that did not fit */
+  guint overset_photos;
+  int photo_lost;               /* column-bands the photos lost to copyfit */
+} JopanModuleFit;
+
+/* The cost of a candidate layout, term by term (see compose.c for the
+ * weights); the solver keeps the candidate of least total. */
+typedef struct {
+  double empty, overset, collisions, photos, prominence;
+  double total;
+} JopanComposeCost;
+
+/* @fits[0] is the lead story's; @area: the type area under the folio in
+ * column-bands (what no module covers is empty). */
+void jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeCost *cost);
+
+/* jopan_document_new_page() with the solver's candidates limited to those
+ * whose name holds @only ("/strips", "lead-left/rail", …; %NULL: all). */
+JopanDocument *jopan_compose_page (JopanFonts *fonts, const JopanStyle *style,
+                                   const JopanPagePlan *plan, const JopanLayoutOptions *options,
+                                   const char *only, GError **error);
+
+/* Whether two modules share any column-band. */
+gboolean jopan_module_overlaps (const JopanModule *a, const JopanModule *b);
+
 #endif /* JOPAN_COMPOSE_PRIVATE_H */

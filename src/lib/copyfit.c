@@ -100,59 +100,122 @@ report_changes (JopanReport *report, const Layout *lo)
                              body->size + lo->fit.size_change);
 }
 
-gboolean
-jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options, GError **error)
+/* The settings a layout starts from, from its input. */
+static void
+layout_init (Layout *lo, const LayoutInput *in)
 {
-  Layout lo = { .doc = doc, .base_style = doc->style, .article = doc->article, .fonts = doc->fonts,
-                .max_pages = MAX_PAGES };
+  const JopanLayoutOptions *options = &in->options;
+
+  *lo = (Layout) { .base_style = in->style, .article = in->article, .fonts = in->fonts,
+                   .max_pages = MAX_PAGES, .module = in->module, .weight = options->weight,
+                   .jump_page = in->jump_page };
+  lo->has_lead = in->article->images->len > 0;
+  lo->korean = g_ascii_strncasecmp (jopan_article_get_lang (in->article), "ko", 2) == 0;
+  if (options->slot_columns > 0)
+    {
+      lo->slot = TRUE;
+      lo->max_pages = 1;
+      lo->slot_columns = (int) options->slot_columns;
+      lo->depth_lines = options->slot_lines > 0
+                            ? (int) options->slot_lines
+                            : (int) floor (options->slot_depth / in->style->baseline + 1e-6);
+    }
+}
+
+/* Moves the last attempt's pages and measures into @result. */
+static void
+layout_take (Layout *lo, LayoutResult *result)
+{
+  JopanReport *report = result->report;
+
+  while (lo->pages->len > 0)
+    g_ptr_array_add (result->pages, g_ptr_array_steal_index (lo->pages, 0));
+  jopan_report_merge (report, lo->findings);
+  jopan_report_set_overset (report, lo->overset_lines, lo->overset_chars);
+  jopan_report_set_underset (report, lo->underset_lines);
+  for (guint i = 0; i < lo->holes->len; i++)
+    {
+      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      if (h->page < 0)
+        jopan_report_add (report, "overset", "%s: images[%d]: photo \"%s\" did not fit "
+                          "the slot", lo->article->name, h->photo.index, h->photo.image->src);
+    }
+  if (lo->overset_lines > 0)
+    jopan_report_add (report, "overset", "%s: %u lines (%u characters) did not fit the "
+                      "slot", lo->article->name, lo->overset_lines, lo->overset_chars);
+  result->has_lead = lo->has_lead;
+  result->lead = lo->lead;
+  result->lead.credit = result->lead.caption = NULL;
+  result->fit = lo->fit;
+  result->headline_size = lo->style.para[JOPAN_PARA_HEADLINE].size;
+  result->overset_lines = lo->overset_lines;
+  result->overset_chars = lo->overset_chars;
+  result->overset_photos = lo->overset_photos;
+  result->underset_lines = lo->underset_lines;
+  result->bottom = lo->bottom;
+  result->need_bands = lo->need_bands;
+  result->header_bands = lo->header_bands;
+  result->folio_boxes = lo->folio_boxes;
+  result->columns = lo->columns;
+}
+
+void
+jopan_layout_result_clear (LayoutResult *result)
+{
+  g_clear_pointer (&result->pages, g_ptr_array_unref);
+  g_clear_pointer (&result->report, jopan_report_free);
+}
+
+gboolean
+jopan_layout_story (const LayoutInput *in, LayoutResult *result, GError **error)
+{
+  Layout lo;
   gboolean ok;
 
-  lo.has_lead = doc->article->images->len > 0;
-  lo.korean = g_ascii_strncasecmp (jopan_article_get_lang (doc->article), "ko", 2) == 0;
-  if (options && options->slot_columns > 0)
-    {
-      lo.slot = TRUE;
-      lo.max_pages = 1;
-      lo.slot_columns = (int) options->slot_columns;
-      lo.depth_lines = options->slot_lines > 0
-                           ? (int) options->slot_lines
-                           : (int) floor (options->slot_depth / doc->style->baseline + 1e-6);
-    }
+  layout_init (&lo, in);
+  *result = (LayoutResult) { 0 };
+  result->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
+  result->report = jopan_report_new ();
   /* One typesetter (and hyphenation dictionary) for every attempt; it
    * sets with lo.style, which each attempt refits. */
-  jopan_typesetter_init (&lo.ts, lo.fonts, &lo.style, jopan_article_get_lang (doc->article),
-                         doc->report);
+  jopan_typesetter_init (&lo.ts, lo.fonts, &lo.style, jopan_article_get_lang (in->article),
+                         result->report);
   ok = jopan_layout_attempt (&lo, error);
-  if (ok && lo.slot && options->copyfit)
+  if (ok && lo.slot && in->options.copyfit)
     {
       if (lo.overset_lines > 0)
-        ok = shrink (&lo, &doc->style->copyfit, error);
+        ok = shrink (&lo, &in->style->copyfit, error);
       else if (lo.underset_lines > 0)
-        ok = grow (&lo, &doc->style->copyfit, error);
+        ok = grow (&lo, &in->style->copyfit, error);
       if (ok)
-        report_changes (doc->report, &lo);
+        report_changes (result->report, &lo);
     }
   if (ok)
-    {
-      while (lo.pages->len > 0)
-        g_ptr_array_add (doc->pages, g_ptr_array_steal_index (lo.pages, 0));
-      jopan_report_merge (doc->report, lo.findings);
-      jopan_report_set_overset (doc->report, lo.overset_lines, lo.overset_chars);
-      jopan_report_set_underset (doc->report, lo.underset_lines);
-      for (guint i = 0; i < lo.holes->len; i++)
-        {
-          const Hole *h = &g_array_index (lo.holes, Hole, i);
-          if (h->page < 0)
-            jopan_report_add (doc->report, "overset", "%s: images[%d]: photo \"%s\" did not fit "
-                              "the slot", doc->article->name, h->photo.index, h->photo.image->src);
-        }
-      if (lo.overset_lines > 0)
-        jopan_report_add (doc->report, "overset", "%s: %u lines (%u characters) did not fit the "
-                          "slot", doc->article->name, lo.overset_lines, lo.overset_chars);
-    }
-  jopan_report_set_pages (doc->report, doc->pages->len);
+    layout_take (&lo, result);
+  jopan_report_set_pages (result->report, result->pages->len);
   jopan_layout_attempt_clear (&lo);
   jopan_typesetter_clear (&lo.ts);
   g_free (lo.body_font);
+  return ok;
+}
+
+gboolean
+jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options, GError **error)
+{
+  LayoutInput in = { .fonts = doc->fonts, .style = doc->style, .article = doc->article };
+  LayoutResult result;
+  gboolean ok;
+
+  if (options)
+    in.options = *options;
+  ok = jopan_layout_story (&in, &result, error);
+  if (ok)
+    {
+      while (result.pages->len > 0)
+        g_ptr_array_add (doc->pages, g_ptr_array_steal_index (result.pages, 0));
+      jopan_report_absorb (doc->report, result.report);
+    }
+  jopan_report_set_pages (doc->report, doc->pages->len);
+  jopan_layout_result_clear (&result);
   return ok;
 }

@@ -407,6 +407,11 @@ void jopan_report_add_overset_element (JopanReport *report, const char *element,
                                        guint chars);
 /* Appends @from's findings and element oversets to @report. */
 void jopan_report_merge (JopanReport *report, const JopanReport *from);
+/* Adds @node (taken) as the member @name of the JSON report. */
+struct _JsonNode;
+void jopan_report_add_member (JopanReport *report, const char *name, struct _JsonNode *node);
+/* As jopan_report_merge(), and takes @from's overset, underset and copyfit. */
+void jopan_report_absorb (JopanReport *report, const JopanReport *from);
 guint jopan_report_get_n (const JopanReport *report);
 guint jopan_report_get_overset (const JopanReport *report, guint *chars);
 const char *jopan_report_get (const JopanReport *report, guint index, const char **kind);
@@ -420,12 +425,27 @@ struct _JopanDocument {
   JopanReport *report;
   const JopanStyle *style; /* borrowed while laying out only, then NULL */
   char *style_path;       /* the style's file, never to be overwritten */
-  JopanArticle *article;  /* a reference: boxes point at its photos */
+  JopanArticle *article;  /* a reference: boxes point at its photos (a page's lead) */
   struct _JopanPagePlan *plan; /* a composed page's plan (a reference), or NULL: its
                            * page file, articles, photos and boxes are inputs */
   JopanFonts *fonts;      /* a reference: the pages' layouts use its faces */
   gint64 date;            /* for the PDF's metadata, seconds since 1970; 0: a fixed date */
+  /* A composed page (compose.c): */
+  GPtrArray *articles;    /* of JopanArticle*, references: every story on it */
+  GPtrArray *box_images;  /* of JopanImageRef*, copies: the fixed boxes' images */
+  GArray *placed;         /* of JopanPlaced: where each story and box went */
 };
+
+/* A story or fixed box placed on a composed page: its module in points and
+ * the display-list boxes it drew (for the report and the page checks). */
+typedef struct {
+  gboolean is_box;        /* a fixed box (ad), else a story */
+  int index;              /* in the plan's stories or boxes */
+  int page;               /* 0-based */
+  int column, columns;    /* on the grid */
+  double x, y, w, h;      /* the module, points on the page */
+  guint first_box, n_boxes; /* its boxes in the page's display list */
+} JopanPlaced;
 
 gboolean jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *options,
                                GError **error);

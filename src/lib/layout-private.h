@@ -78,6 +78,17 @@ typedef struct {
   double size_change;           /* points added to the body size */
 } FitParams;
 
+/* Where a story's area sits on a composed page (compose.c): a module of
+ * the grid.  With columns 0 the story is laid out as before: at the left
+ * of the grid, under a folio of its own. */
+typedef struct {
+  int column, columns;          /* the first grid column, and how many */
+  int top;                      /* its first band (below the page's folio) */
+  gboolean folio;               /* this story draws the page's one folio */
+  int number;                   /* the page's number, for the folio */
+  const char *section, *date;   /* the page's, for the folio */
+} LayoutModule;
+
 typedef struct {
   JopanDocument *doc;
   const JopanStyle *base_style;
@@ -95,6 +106,9 @@ typedef struct {
   int slot_columns;
   int depth_lines;              /* a slot's depth in grid lines */
   gboolean beyond_pages;        /* rows were left unset: they fill max_pages already */
+  LayoutModule module;          /* on a composed page */
+  JopanWeight weight;           /* the rank compose gives the story (story layout uses it) */
+  guint jump_page;              /* compose's hook: the page the rest continues on; 0: none */
   FitParams fit;
   /* one attempt */
   JopanTypesetter ts;
@@ -119,9 +133,47 @@ typedef struct {
   guint overset_lines, overset_chars;
   guint overset_photos;         /* further photos with no room in the slot */
   int underset_lines;
+  int bottom;                   /* the last band the story uses on its last page + 1 */
+  int need_bands;               /* the body's rows, in bands of one column */
+  int header_bands;             /* kicker, headline and deck */
+  guint folio_boxes;            /* the page's folio: the first boxes of page 1 */
 } Layout;
 
+/* ---- story layout as a function: (story, style, module) → result ---------
+ * Compose calls it many times for one story, in different modules; it
+ * changes nothing but the result it fills. */
+
+/* What a story is laid out from. */
+typedef struct {
+  JopanFonts *fonts;
+  const JopanStyle *style;
+  const JopanArticle *article;
+  JopanLayoutOptions options;   /* a slot (or the module's columns and depth), copyfit */
+  LayoutModule module;          /* columns 0: not on a composed page */
+  guint jump_page;              /* 0: none */
+} LayoutInput;
+
+/* What laying it out gave. */
+typedef struct {
+  GPtrArray *pages;             /* of JopanPage*, owned */
+  JopanReport *report;          /* its findings, overset, underset and copyfit; owned */
+  Photo lead;                   /* the lead photo as placed (credit and caption not kept) */
+  gboolean has_lead;
+  FitParams fit;
+  double headline_size;         /* points */
+  guint overset_lines, overset_chars, overset_photos;
+  int underset_lines;
+  int bottom, need_bands, header_bands; /* see Layout */
+  guint folio_boxes;
+  int columns;                  /* the story's columns */
+} LayoutResult;
+
+gboolean jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **error);
+void jopan_layout_result_clear (LayoutResult *result);
+
 /* layout.c */
+/* The bands a page's folio takes, rule and air included. */
+int jopan_layout_folio_bands (const JopanStyle *style);
 gboolean jopan_layout_attempt (Layout *lo, GError **error);
 void jopan_layout_attempt_clear (Layout *lo);
 

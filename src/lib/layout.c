@@ -161,6 +161,16 @@ format_date (const char *date, gboolean korean)
   }
 }
 
+int
+jopan_layout_folio_bands (const JopanStyle *style)
+{
+  const JopanParaStyle *p = &style->para[JOPAN_PARA_FOLIO];
+
+  /* As place_folio: one line, 3 points to the rule, half a band of air. */
+  return (int) ceil ((ascent_of (p) + descent_of (p) + 3 + 0.5 * style->baseline) / style->baseline
+                     - 1e-6);
+}
+
 /* Page number and section on the left, date on the right, a rule below.
  * Returns the first band below it. */
 static int
@@ -169,8 +179,10 @@ place_folio (Layout *lo, JopanPage *page, int number)
   const Grid *g = &lo->grid;
   const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_FOLIO];
   const JopanArticle *a = lo->article;
-  g_autofree char *left = g_strdup_printf ("%d   %s", number, a->section ? a->section : "");
-  g_autofree char *date = format_date (a->date, lo->korean);
+  const char *section = lo->module.columns > 0 ? lo->module.section : a->section;
+  g_autofree char *left = g_strdup_printf ("%d   %s", number, section ? section : "");
+  g_autofree char *date = format_date (lo->module.columns > 0 ? lo->module.date : a->date,
+                                       lo->korean);
   g_autofree char *where = g_strdup_printf ("folio of page %d", number);
   JopanText *l = set_text (lo, JOPAN_PARA_FOLIO, g_strstrip (left), NULL, g->width / 2, 0, where);
   JopanText *r = NULL;
@@ -663,6 +675,37 @@ photo_columns (const Layout *lo, const JopanImageRef *image, guint index)
   return MIN (n, lo->columns);
 }
 
+/* ---- the module on a composed page (compose.c) ----------------------------- */
+
+/* Moves the grid's left edge to the module's first column: every x the
+ * story draws is then inside its module. */
+static void
+module_apply (Layout *lo)
+{
+  Grid *g = &lo->grid;
+
+  if (lo->module.columns <= 0)
+    return;
+  g->x0 += lo->module.column * (g->column_width + g->gutter);
+  g->width = span_width (g, lo->module.columns);
+  lo->columns = MIN (lo->module.columns, g->columns - lo->module.column);
+}
+
+/* The first band of the story's area on page 1: under its own folio, or
+ * the module's top (the page's folio is drawn once, by the module that
+ * has it). */
+static int
+module_top (Layout *lo, JopanPage *page)
+{
+  if (lo->module.columns <= 0)
+    return place_folio (lo, page, 1);
+  page->number = lo->module.number;
+  if (lo->module.folio)
+    place_folio (lo, page, lo->module.number);
+  lo->folio_boxes = page->boxes->len;
+  return lo->module.top;
+}
+
 /* Page 1: folio, header, lead photo; sets where each column's text starts
  * and which photos the flow must go around. */
 static void
@@ -671,12 +714,13 @@ lay_out_first_page (Layout *lo)
   const Grid *g = &lo->grid;
   const JopanArticle *a = lo->article;
   JopanPage *page = new_page (lo, 1);
-  int top = place_folio (lo, page, 1);
+  int top = module_top (lo, page);
   int body_top;
 
   if (lo->slot)
     lo->depth = MIN (g->bands, top + lo->depth_lines);
   body_top = place_header (lo, page, top);
+  lo->header_bands = body_top - top;
   /* Later pages: the same folio, then a continued head (its page number
    * never changes its length much: set it once for its depth). */
   {
@@ -762,6 +806,33 @@ measure_fit (Layout *lo)
     }
 }
 
+/* How deep the story goes on its last page, and how many bands its body
+ * takes in one column wherever it is: what compose sizes modules by. */
+static void
+measure_extent (Layout *lo)
+{
+  int last = lo->n_pages - 1;
+
+  lo->need_bands = 0;
+  for (guint r = 0; r < lo->rows->len; r++)
+    lo->need_bands += g_array_index (lo->rows, Row, r).bands;
+  lo->bottom = 0;
+  for (int c = 0; c < lo->columns && last == 0; c++)
+    lo->bottom = MAX (lo->bottom, lo->column_top[c]);
+  for (guint r = 0; r < lo->n_placed; r++)
+    {
+      const Segment *seg = &g_array_index (lo->segments, Segment, lo->placed[r].segment);
+      if (seg->page == last)
+        lo->bottom = MAX (lo->bottom, lo->placed[r].band + g_array_index (lo->rows, Row, r).bands);
+    }
+  for (guint i = 0; i < lo->holes->len; i++)
+    {
+      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      if (h->page == last)
+        lo->bottom = MAX (lo->bottom, h->top + h->photo.bands);
+    }
+}
+
 /* The fit parameters applied to a copy of the style: body tracking and size. */
 static void
 apply_fit (Layout *lo)
@@ -801,6 +872,7 @@ jopan_layout_attempt (Layout *lo, GError **error)
   apply_fit (lo);
   grid_init (&lo->grid, &lo->style);
   lo->columns = lo->slot ? MIN (lo->slot_columns, lo->grid.columns) : lo->grid.columns;
+  module_apply (lo);
   lo->depth = lo->grid.bands;
   lo->findings = jopan_report_new ();
   jopan_typesetter_begin (&lo->ts, lo->findings);
@@ -824,5 +896,6 @@ jopan_layout_attempt (Layout *lo, GError **error)
     }
   lay_out_pages (lo);
   measure_fit (lo);
+  measure_extent (lo);
   return TRUE;
 }

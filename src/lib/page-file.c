@@ -88,7 +88,8 @@ jopan_page_plan_free (JopanPagePlan *plan)
   g_free (plan->section);
   g_ptr_array_unref (plan->stories);
   g_ptr_array_unref (plan->boxes);
-  g_ptr_array_unref (plan->warnings);
+  if (plan->warnings)
+    g_ptr_array_unref (plan->warnings);
   g_free (plan);
 }
 

@@ -144,7 +144,7 @@ jopan_page_dump (const JopanPage *page, GString *out)
           break;
         case JOPAN_BOX_PDF:
           g_string_append_printf (out, "  box      x=%.2f y=%.2f w=%.2f h=%.2f pdf=%s\n", b->x, b->y,
-                                  b->w, b->h, b->path);
+                                  b->w, b->h, b->path ? b->path : "(none)");
           break;
         case JOPAN_BOX_RULE:
           g_string_append_printf (out, "  rule     x=%.2f y=%.2f dx=%.2f dy=%.2f width=%.2f\n", b->x,

@@ -27,6 +27,8 @@ struct _JopanReport {
   int photo_lines;
   GPtrArray *changes; /* of char*: what copyfit changed */
   GArray *elements;   /* of ElementOverset */
+  GPtrArray *member_names; /* of char*: further members (a composed page's) */
+  GPtrArray *members;      /* of JsonNode* */
 };
 
 static void
@@ -52,6 +54,8 @@ jopan_report_new (void)
   report->changes = g_ptr_array_new_with_free_func (g_free);
   report->elements = g_array_new (FALSE, FALSE, sizeof (ElementOverset));
   g_array_set_clear_func (report->elements, (GDestroyNotify) element_clear);
+  report->member_names = g_ptr_array_new_with_free_func (g_free);
+  report->members = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   return report;
 }
 
@@ -63,6 +67,8 @@ jopan_report_free (JopanReport *report)
   g_array_unref (report->findings);
   g_ptr_array_unref (report->changes);
   g_array_unref (report->elements);
+  g_ptr_array_unref (report->member_names);
+  g_ptr_array_unref (report->members);
   g_free (report);
 }
 
@@ -138,6 +144,26 @@ jopan_report_merge (JopanReport *report, const JopanReport *from)
       const ElementOverset *e = &g_array_index (from->elements, ElementOverset, i);
       jopan_report_add_overset_element (report, e->element, e->lines, e->chars);
     }
+}
+
+void
+jopan_report_add_member (JopanReport *report, const char *name, JsonNode *node)
+{
+  g_ptr_array_add (report->member_names, g_strdup (name));
+  g_ptr_array_add (report->members, node);
+}
+
+void
+jopan_report_absorb (JopanReport *report, const JopanReport *from)
+{
+  jopan_report_merge (report, from);
+  report->overset_lines = from->overset_lines;
+  report->overset_chars = from->overset_chars;
+  report->underset_lines = from->underset_lines;
+  if (from->copyfit)
+    jopan_report_set_copyfit (report, from->tracking, from->photo_lines, from->body_size);
+  for (guint i = 0; i < from->changes->len; i++)
+    jopan_report_add_change (report, "%s", (const char *) g_ptr_array_index (from->changes, i));
 }
 
 /* Body lines and the lines of every other element that did not fit. */
@@ -311,6 +337,11 @@ jopan_report_to_json (const JopanReport *report, const GPtrArray *pages)
   add_int (b, "lines", report->underset_lines);
   json_builder_end_object (b);
   add_copyfit (b, report);
+  for (guint i = 0; i < report->members->len; i++)
+    {
+      json_builder_set_member_name (b, g_ptr_array_index (report->member_names, i));
+      json_builder_add_value (b, json_node_copy (g_ptr_array_index (report->members, i)));
+    }
   json_builder_set_member_name (b, "page_details");
   json_builder_begin_array (b);
   for (guint i = 0; pages && i < pages->len; i++)

@@ -1,0 +1,972 @@
+/* compose.c — a page of several stories and fixed boxes: the solver.
+ *
+ * A page is a set of rectangular modules on the column grid, under one
+ * folio.  Fixed boxes (ads) and stories with a fixed "slot" keep theirs;
+ * the other stories share the largest free rectangle.  The solver
+ * enumerates candidate module layouts from the order of the stories (the
+ * first is the lead), lays every story out in its module with story
+ * layout (copyfit on), and keeps the candidate of least cost:
+ *
+ *   empty        1  per empty column-band (a line of one column)
+ *   overset      4  per line that did not fit, 60 per photo left out
+ *   collisions   40 per pair of headlines side by side at the same height
+ *   photos       0.5 per column-band a photo lost to copyfit
+ *   prominence   30 when the lead does not start at the top,
+ *                30 when another story is wider than the lead
+ *
+ * Modules touch: a hairline runs in the gutter between side-by-side
+ * modules, and in a band of air at the foot of a module with another
+ * below it.  Story layout is a pure function of (story, style, module), so
+ * the results are cached by module and reused by every candidate.
+ */
+#include "compose-private.h"
+#include "layout-private.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#define MAX_STORIES 6
+#define MAX_MODULES (MAX_STORIES + 16)
+#define MAX_CANDIDATES 64
+/* The fewest bands a story under the lead may have. */
+#define MIN_DEPTH 8
+/* Shorter than this (words), an unranked story is a brief. */
+#define BRIEF_WORDS 150
+
+#define COST_EMPTY 1.0
+#define COST_OVERSET_LINE 4.0
+#define COST_OVERSET_PHOTO 60.0
+#define COST_COLLISION 40.0
+#define COST_PHOTO_BAND 0.5
+#define COST_PROMINENCE 30.0
+
+gboolean
+jopan_module_overlaps (const JopanModule *a, const JopanModule *b)
+{
+  return a->column < b->column + b->columns && b->column < a->column + a->columns
+         && a->top < b->top + b->depth && b->top < a->top + a->depth;
+}
+
+/* Two story modules whose headlines would sit side by side: the same top,
+ * touching at a gutter. */
+static gboolean
+side_by_side (const JopanModule *a, const JopanModule *b)
+{
+  return a->top == b->top
+         && (a->column + a->columns == b->column || b->column + b->columns == a->column);
+}
+
+void
+jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeCost *cost)
+{
+  int covered = 0, top = G_MAXINT;
+
+  *cost = (JopanComposeCost) { 0 };
+  for (guint i = 0; i < n; i++)
+    {
+      const JopanModuleFit *f = &fits[i];
+      covered += f->module.columns * f->module.depth;
+      cost->empty += COST_EMPTY * f->underset;
+      cost->overset += COST_OVERSET_LINE * f->overset_lines + COST_OVERSET_PHOTO * f->overset_photos;
+      cost->photos += COST_PHOTO_BAND * f->photo_lost;
+      if (f->is_box)
+        continue;
+      top = MIN (top, f->module.top);
+      for (guint j = i + 1; j < n; j++)
+        if (!fits[j].is_box && side_by_side (&f->module, &fits[j].module))
+          cost->collisions += COST_COLLISION;
+      if (i > 0 && f->module.columns > fits[0].module.columns)
+        cost->prominence += COST_PROMINENCE;
+    }
+  if (n > 0 && fits[0].module.top > top)
+    cost->prominence += COST_PROMINENCE;
+  cost->empty += COST_EMPTY * MAX (0, area - covered);
+  cost->total = cost->empty + cost->overset + cost->collisions + cost->photos + cost->prominence;
+}
+
+/* ---- the composer ---------------------------------------------------------------- */
+
+typedef struct {
+  const JopanPageStory *entry;
+  int index;                    /* in the plan */
+  JopanWeight weight;
+  int need;                     /* estimated column-bands */
+  int natural_depth;            /* bands across the whole region */
+  gboolean fixed;
+  JopanModule module;           /* when fixed */
+} Story;
+
+typedef struct {
+  char name[48];
+  JopanModule modules[MAX_STORIES]; /* the solver's stories, in order */
+} Candidate;
+
+typedef struct {
+  JopanFonts *fonts;
+  const JopanStyle *style;
+  const JopanPagePlan *plan;
+  const JopanLayoutOptions *options;
+  int columns, bands, folio_bands;
+  Story stories[MAX_STORIES];
+  guint n_stories;
+  JopanModule boxes[MAX_MODULES]; /* the plan's boxes, in its order */
+  guint n_boxes;
+  JopanModule region;           /* where the unfixed stories go */
+  JopanModule beside;           /* beside the foot boxes (columns 0: none) */
+  GHashTable *cache;            /* "story:column:columns:top:depth:air" → LayoutResult* */
+  GPtrArray *candidates;        /* of Candidate* */
+  const char *only;             /* tests: keep the candidates whose name has it */
+} Composer;
+
+static void
+result_free (gpointer p)
+{
+  jopan_layout_result_clear (p);
+  g_free (p);
+}
+
+static guint
+count_words (const JopanArticle *a)
+{
+  guint words = 0;
+
+  for (guint i = 0; i < a->blocks->len; i++)
+    {
+      g_auto (GStrv) w = g_strsplit_set (((JopanBlock *) g_ptr_array_index (a->blocks, i))->text,
+                                         " \n\t", -1);
+      for (char **p = w; *p; p++)
+        words += **p != '\0';
+    }
+  return words;
+}
+
+/* The plan's weight, else the article's, else the first story leads, a
+ * short one is a brief, the rest secondary. */
+static JopanWeight
+weight_of (const JopanPageStory *s, guint index)
+{
+  if (s->weight != JOPAN_WEIGHT_AUTO)
+    return s->weight;
+  if (s->article->weight != JOPAN_WEIGHT_AUTO)
+    return s->article->weight;
+  if (index == 0)
+    return JOPAN_WEIGHT_LEAD;
+  return count_words (s->article) < BRIEF_WORDS ? JOPAN_WEIGHT_BRIEF : JOPAN_WEIGHT_SECONDARY;
+}
+
+static const char *
+weight_name (JopanWeight w)
+{
+  static const char *const names[] = { "auto", "lead", "secondary", "brief" };
+  return names[w];
+}
+
+static JopanModule
+module_from_slot (const Composer *c, const JopanModuleSlot *slot)
+{
+  double pitch = c->style->baseline, top, depth;
+  JopanModule m;
+
+  /* The page file gives the top and depth as lengths or grid lines. */
+  jopan_module_slot_points (slot, c->style, &top, &depth);
+  m = (JopanModule) { .column = CLAMP (slot->column, 0, c->columns - 1),
+                      .top = (int) lround (top / pitch),
+                      .depth = (int) floor (depth / pitch + 1e-6) };
+
+  m.columns = CLAMP (slot->columns, 1, c->columns - m.column);
+  m.top = CLAMP (m.top, 0, c->bands - 1);
+  m.depth = CLAMP (m.depth, 1, c->bands - m.top);
+  return m;
+}
+
+/* Is there a module right under @m (its foot then keeps a band of air
+ * with a hairline)?  @others: the candidate's modules, then the boxes. */
+static gboolean
+has_below (const JopanModule *m, const JopanModule *others, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    if (others[i].top == m->top + m->depth && others[i].column < m->column + m->columns
+        && m->column < others[i].column + others[i].columns)
+      return TRUE;
+  return FALSE;
+}
+
+/* Lays story @s out in @m (from the cache when it was already). */
+static LayoutResult *
+lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gboolean copyfit,
+            GError **error)
+{
+  g_autofree char *key = g_strdup_printf ("%d:%d:%d:%d:%d:%d:%d", s->index, m->column, m->columns,
+                                          m->top, m->depth, air, copyfit);
+  LayoutResult *r = g_hash_table_lookup (c->cache, key);
+  LayoutInput in = { .fonts = c->fonts, .style = c->style, .article = s->entry->article };
+
+  if (r)
+    return r;
+  if (c->options)
+    in.options = *c->options;
+  in.options.slot_columns = (guint) m->columns;
+  in.options.slot_lines = (guint) MAX (1, m->depth - (air ? 1 : 0));
+  in.options.copyfit = copyfit;
+  in.options.weight = s->weight;
+  in.module = (LayoutModule) { .column = m->column, .columns = m->columns,
+                               .top = c->folio_bands + m->top, .folio = s->index == 0,
+                               .number = (int) MAX (1u, c->plan->number),
+                               .section = c->plan->section, .date = c->plan->date };
+  /* The hook for jumps: story layout ends the text with "Continued on
+   * page N" and sets the rest there once it implements jump_page. */
+  in.jump_page = s->entry->jump;
+  r = g_new0 (LayoutResult, 1);
+  if (!jopan_layout_story (&in, r, error))
+    {
+      result_free (r);
+      return NULL;
+    }
+  g_hash_table_insert (c->cache, g_steal_pointer (&key), r);
+  return r;
+}
+
+static void
+fit_of (const LayoutResult *r, const JopanModule *m, JopanModuleFit *f)
+{
+  guint lines = jopan_report_get_overset (r->report, NULL);
+
+  *f = (JopanModuleFit) { .module = *m, .underset = MAX (0, r->underset_lines),
+                          .overset_lines = lines, .overset_photos = r->overset_photos };
+  if (r->has_lead)
+    f->photo_lost = MAX (0, r->lead.natural_frame_bands - r->lead.frame_bands) * r->lead.columns;
+}
+
+/* ---- the page's fixed parts: boxes, fixed stories, the free region ------------ */
+
+static int
+box_bands (const Composer *c, const JopanPageBox *b)
+{
+  return MAX (1, (int) ceil (b->depth / c->style->baseline - 1e-6));
+}
+
+/* Foot boxes side by side from the right, top boxes from the right under
+ * the folio; the region shrinks by the deepest of each. */
+static void
+place_boxes (Composer *c)
+{
+  int foot = 0, head = 0, foot_right = c->columns, head_right = c->columns;
+
+  c->region = (JopanModule) { 0, c->columns, 0, c->bands };
+  for (guint i = 0; i < c->plan->boxes->len && i < MAX_MODULES; i++)
+    {
+      const JopanPageBox *b = g_ptr_array_index (c->plan->boxes, i);
+      JopanModule *m = &c->boxes[c->n_boxes++];
+      int columns = CLAMP (b->columns, 1, c->columns), depth = box_bands (c, b);
+
+      if (b->position == JOPAN_BOX_AT_SLOT)
+        *m = module_from_slot (c, &b->slot);
+      else if (b->position == JOPAN_BOX_AT_TOP)
+        {
+          /* A band of air under it, with the hairline. */
+          head_right = MAX (columns, head_right) - columns;
+          *m = (JopanModule) { head_right, columns, 0, depth + 1 };
+          head = MAX (head, depth + 1);
+        }
+      else
+        {
+          foot_right = MAX (columns, foot_right) - columns;
+          *m = (JopanModule) { foot_right, columns, c->bands - depth, depth };
+          foot = MAX (foot, depth);
+        }
+    }
+  c->region.top = head;
+  c->region.depth = c->bands - head - foot;
+  /* The columns left of the foot boxes take the last story. */
+  c->beside = (JopanModule) { 0, foot_right, c->bands - foot, foot };
+  if (foot == 0 || foot_right == 0)
+    c->beside.columns = 0;
+}
+
+/* The part of @r left, right, above or below @f with the most area. */
+static JopanModule
+free_part (const JopanModule *r, const JopanModule *f)
+{
+  JopanModule parts[4] = {
+    { r->column, f->column - r->column, r->top, r->depth },
+    { f->column + f->columns, r->column + r->columns - f->column - f->columns, r->top, r->depth },
+    { r->column, r->columns, r->top, f->top - r->top },
+    { r->column, r->columns, f->top + f->depth, r->top + r->depth - f->top - f->depth },
+  };
+  JopanModule best = { 0, 0, 0, 0 };
+
+  for (int i = 0; i < 4; i++)
+    if (parts[i].columns > 0 && parts[i].depth > 0
+        && parts[i].columns * parts[i].depth > best.columns * best.depth)
+      best = parts[i];
+  return best;
+}
+
+/* The free region avoids every fixed module (a story's slot or a box's). */
+static void
+avoid_fixed (Composer *c)
+{
+  for (guint i = 0; i < c->n_stories; i++)
+    if (c->stories[i].fixed && jopan_module_overlaps (&c->region, &c->stories[i].module))
+      c->region = free_part (&c->region, &c->stories[i].module);
+  for (guint i = 0; i < c->n_boxes; i++)
+    if (jopan_module_overlaps (&c->region, &c->boxes[i]))
+      c->region = free_part (&c->region, &c->boxes[i]);
+  if (c->beside.columns > 0)
+    for (guint i = 0; i < c->n_stories; i++)
+      if (c->stories[i].fixed && jopan_module_overlaps (&c->beside, &c->stories[i].module))
+        c->beside.columns = 0;
+}
+
+/* ---- candidates ----------------------------------------------------------------- */
+
+/* Splits @total into @n parts in proportion to @weights, each at least @min. */
+static gboolean
+split (int total, guint n, const int *weights, int min, int *parts)
+{
+  gint64 sum = 0;
+  int given = 0;
+
+  if (n == 0 || total < (int) n * min)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    sum += MAX (1, weights[i]);
+  for (guint i = 0; i < n; i++)
+    {
+      parts[i] = MAX (min, (int) ((total - (int) n * min) * (gint64) MAX (1, weights[i]) / sum) + min);
+      given += parts[i];
+    }
+  /* What rounding left goes to the first parts, one each. */
+  for (guint i = 0; given < total; i = (i + 1) % n)
+    parts[i]++, given++;
+  for (guint i = n; given > total && i-- > 0;)
+    while (given > total && parts[i] > min)
+      parts[i]--, given--;
+  return given == total;
+}
+
+/* The unfixed stories, in order (the first is the lead). */
+typedef struct {
+  guint index[MAX_STORIES];
+  guint n;
+} Order;
+
+static Candidate *
+candidate_new (Composer *c, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static Candidate *
+candidate_new (Composer *c, const char *format, ...)
+{
+  Candidate *cand = g_new0 (Candidate, 1);
+  va_list args;
+
+  va_start (args, format);
+  g_vsnprintf (cand->name, sizeof cand->name, format, args);
+  va_end (args);
+  g_ptr_array_add (c->candidates, cand);
+  return cand;
+}
+
+/* Stories [from, to) of @o stacked in @area, depths in proportion to need. */
+static gboolean
+stack (Composer *c, const Order *o, guint from, guint to, JopanModule area, JopanModule *out)
+{
+  int weights[MAX_STORIES], depths[MAX_STORIES];
+
+  for (guint i = from; i < to; i++)
+    weights[i - from] = c->stories[o->index[i]].need / MAX (1, area.columns);
+  if (!split (area.depth, to - from, weights, MIN (MIN_DEPTH, area.depth / MAX (1u, to - from)),
+              depths))
+    return FALSE;
+  for (guint i = from; i < to; i++)
+    {
+      out[o->index[i]] = (JopanModule) { area.column, area.columns, area.top, depths[i - from] };
+      area.top += depths[i - from];
+    }
+  return TRUE;
+}
+
+/* Stories [from, to) side by side in @area, widths in proportion to need. */
+static gboolean
+strips (Composer *c, const Order *o, guint from, guint to, JopanModule area, JopanModule *out)
+{
+  int weights[MAX_STORIES], widths[MAX_STORIES];
+
+  for (guint i = from; i < to; i++)
+    weights[i - from] = c->stories[o->index[i]].need;
+  if (!split (area.columns, to - from, weights, 1, widths))
+    return FALSE;
+  for (guint i = from; i < to; i++)
+    {
+      out[o->index[i]] = (JopanModule) { area.column, widths[i - from], area.top, area.depth };
+      area.column += widths[i - from];
+    }
+  return TRUE;
+}
+
+/* The lead across the top, @depth bands deep; the rest below it. */
+static void
+lead_on_top (Composer *c, const Order *o, const JopanModule *r, int depth)
+{
+  JopanModule under = { r->column, r->columns, r->top + depth, r->depth - depth };
+  JopanModule lead = { r->column, r->columns, r->top, depth };
+  Candidate *cand;
+
+  if (o->n == 1)
+    return;
+  cand = candidate_new (c, "lead-top-%d/strips", depth);
+  cand->modules[o->index[0]] = lead;
+  if (!strips (c, o, 1, o->n, under, cand->modules))
+    g_ptr_array_remove (c->candidates, cand);
+  cand = candidate_new (c, "lead-top-%d/stacked", depth);
+  cand->modules[o->index[0]] = lead;
+  if (!stack (c, o, 1, o->n, under, cand->modules))
+    g_ptr_array_remove (c->candidates, cand);
+  /* The second story wide under the lead, the rest in a rail. */
+  for (int rail = 1; rail <= 2 && o->n >= 3 && rail < r->columns - 1; rail++)
+    {
+      JopanModule wide = { under.column, under.columns - rail, under.top, under.depth };
+      JopanModule side = { under.column + wide.columns, rail, under.top, under.depth };
+      cand = candidate_new (c, "lead-top-%d/wide+rail-%d", depth, rail);
+      cand->modules[o->index[0]] = lead;
+      cand->modules[o->index[1]] = wide;
+      if (!stack (c, o, 2, o->n, side, cand->modules))
+        g_ptr_array_remove (c->candidates, cand);
+    }
+}
+
+/* The lead as a wide block the region's depth, the rest in a right rail. */
+static void
+lead_with_rail (Composer *c, const Order *o, const JopanModule *r)
+{
+  for (int rail = 1; rail <= 2 && o->n >= 2 && rail < r->columns - 1; rail++)
+    {
+      Candidate *cand = candidate_new (c, "lead-left/rail-%d", rail);
+      JopanModule side = { r->column + r->columns - rail, rail, r->top, r->depth };
+
+      cand->modules[o->index[0]] = (JopanModule) { r->column, r->columns - rail, r->top, r->depth };
+      if (!stack (c, o, 1, o->n, side, cand->modules))
+        g_ptr_array_remove (c->candidates, cand);
+    }
+}
+
+static int
+compare_int (gconstpointer a, gconstpointer b)
+{
+  return *(const int *) a - *(const int *) b;
+}
+
+/* Every candidate for the unfixed stories of @o in the region. */
+static void
+enumerate (Composer *c, const Order *o)
+{
+  const JopanModule *r = &c->region;
+  int depths[5];
+  guint n = 0;
+
+  if (o->n == 0)
+    {
+      candidate_new (c, "fixed");
+      return;
+    }
+  if (o->n == 1)
+    {
+      candidate_new (c, "one-module")->modules[o->index[0]] = *r;
+      return;
+    }
+  /* The lead's depth across the top: what it needs, and simple shares. */
+  depths[n++] = c->stories[o->index[0]].natural_depth + 1;
+  depths[n++] = r->depth / 3;
+  depths[n++] = r->depth / 2;
+  depths[n++] = r->depth * 2 / 3;
+  qsort (depths, n, sizeof *depths, compare_int);
+  for (guint i = 0; i < n; i++)
+    if (depths[i] >= MIN_DEPTH && depths[i] <= r->depth - MIN_DEPTH
+        && (i == 0 || depths[i] != depths[i - 1]))
+      lead_on_top (c, o, r, depths[i]);
+  lead_with_rail (c, o, r);
+}
+
+/* ---- evaluating a candidate ---------------------------------------------------- */
+
+/* Every module of @cand and the boxes, in one array: stories first, by
+ * their plan index. */
+static guint
+all_modules (const Composer *c, const Candidate *cand, JopanModule *out)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < c->n_stories; i++)
+    out[n++] = c->stories[i].fixed ? c->stories[i].module : cand->modules[i];
+  for (guint i = 0; i < c->n_boxes; i++)
+    out[n++] = c->boxes[i];
+  return n;
+}
+
+static gboolean
+evaluate (Composer *c, const Candidate *cand, JopanComposeCost *cost, GError **error)
+{
+  JopanModule modules[MAX_MODULES];
+  JopanModuleFit fits[MAX_MODULES];
+  guint n = all_modules (c, cand, modules);
+
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean air = has_below (&modules[i], modules, n);
+      if (i >= c->n_stories)
+        {
+          fits[i] = (JopanModuleFit) { .module = modules[i], .is_box = TRUE };
+          continue;
+        }
+      LayoutResult *r = lay_out_in (c, &c->stories[i], &modules[i], air, TRUE, error);
+      if (r == NULL)
+        return FALSE;
+      fit_of (r, &modules[i], &fits[i]);
+    }
+  jopan_compose_cost (fits, n, c->columns * c->bands, cost);
+  return TRUE;
+}
+
+/* ---- the page --------------------------------------------------------------------- */
+
+static double
+module_x (const Composer *c, int column)
+{
+  const JopanStyle *s = c->style;
+  double cw = (s->page_width - s->margin[1] - s->margin[3] - (s->columns - 1) * s->gutter)
+              / s->columns;
+
+  return s->margin[3] + column * (cw + s->gutter);
+}
+
+static double
+module_y (const Composer *c, int band)
+{
+  return c->style->margin[0] + (c->folio_bands + band) * c->style->baseline;
+}
+
+static void
+module_rect (const Composer *c, const JopanModule *m, JopanPlaced *p)
+{
+  p->column = m->column;
+  p->columns = m->columns;
+  p->x = module_x (c, m->column);
+  p->w = module_x (c, m->column + m->columns) - c->style->gutter - p->x;
+  p->y = module_y (c, m->top);
+  p->h = m->depth * c->style->baseline;
+}
+
+/* Moves the boxes and column stats of a story's page onto the page. */
+static void
+take_page (JopanPage *page, JopanPage *from, guint folio_boxes, const JopanModule *m,
+           JopanPlaced *p)
+{
+  /* The page's folio, drawn with the lead, is no part of its module. */
+  p->first_box = page->boxes->len + folio_boxes;
+  p->n_boxes = from->boxes->len - folio_boxes;
+  g_array_append_vals (page->boxes, from->boxes->data, from->boxes->len);
+  g_array_set_size (from->boxes, 0); /* the layouts' references moved with them */
+  for (int col = 0; col < from->n_columns && m->column + col < JOPAN_MAX_COLUMNS; col++)
+    page->columns[m->column + col] = from->columns[col];
+  page->n_columns = MAX (page->n_columns, MIN (JOPAN_MAX_COLUMNS, m->column + from->n_columns));
+}
+
+static JopanImageRef *
+image_copy (const JopanImageRef *image)
+{
+  JopanImageRef *copy = g_memdup2 (image, sizeof *image);
+
+  copy->path = g_strdup (image->path);
+  copy->src = g_strdup (image->src);
+  copy->place = g_strdup (image->place);
+  copy->caption = g_strdup (image->caption);
+  copy->credit = g_strdup (image->credit);
+  return copy;
+}
+
+static void
+image_free (JopanImageRef *image)
+{
+  g_free (image->path);
+  g_free (image->src);
+  g_free (image->place);
+  g_free (image->caption);
+  g_free (image->credit);
+  g_free (image);
+}
+
+/* A fixed box: an image or a PDF in a thin frame (jopan_page_add_box).
+ * The page draws from a copy of the image: the document outlives the plan. */
+static void
+place_box (JopanDocument *doc, JopanPage *page, const JopanPageBox *box, const JopanPlaced *p)
+{
+  JopanPageBox drawn = *box;
+
+  if (box->image)
+    {
+      drawn.image = image_copy (box->image);
+      g_ptr_array_add (doc->box_images, drawn.image);
+    }
+  jopan_page_add_box (page, &drawn, p->x, p->y, p->w, box->depth);
+}
+
+/* Hairlines: in the gutter between modules side by side, and in the band
+ * of air at the foot of a module with another under it. */
+static void
+draw_hairlines (const Composer *c, JopanPage *page, const JopanModule *m, guint n)
+{
+  static const double grey[3] = { 0.35, 0.35, 0.35 };
+  double pitch = c->style->baseline;
+
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      {
+        const JopanModule *a = &m[i], *b = &m[j];
+        int top = MAX (a->top, b->top), bottom = MIN (a->top + a->depth, b->top + b->depth);
+        int left = MAX (a->column, b->column);
+        int right = MIN (a->column + a->columns, b->column + b->columns);
+        if (a->column + a->columns == b->column && top < bottom)
+          {
+            double x = module_x (c, b->column) - c->style->gutter / 2;
+            /* Down to the hairline in the air band of a module below. */
+            double y1 = module_y (c, bottom) - (bottom < c->bands ? pitch / 2 : 0);
+            jopan_page_add_rule (page, x, module_y (c, top), x, y1, 0.5, grey);
+          }
+        if (b->top == a->top + a->depth && left < right)
+          {
+            double y = module_y (c, b->top) - pitch / 2;
+            jopan_page_add_rule (page, module_x (c, left), y,
+                                 module_x (c, right) - c->style->gutter, y, 0.5, grey);
+          }
+      }
+}
+
+/* ---- the solver ------------------------------------------------------------------- */
+
+/* Each unfixed story once across the whole region, without copyfit: the
+ * bands its body takes in one column and the depth it needs there. */
+static gboolean
+estimate (Composer *c, GError **error)
+{
+  for (guint i = 0; i < c->n_stories; i++)
+    {
+      Story *s = &c->stories[i];
+      LayoutResult *r;
+
+      if (s->fixed)
+        continue;
+      r = lay_out_in (c, s, &c->region, FALSE, FALSE, error);
+      if (r == NULL)
+        return FALSE;
+      s->need = r->need_bands + r->header_bands * 2
+                + (r->has_lead ? r->lead.bands * r->lead.columns : 0);
+      s->natural_depth = MAX (1, r->bottom - c->folio_bands - c->region.top);
+    }
+  return TRUE;
+}
+
+/* The best candidate and its cost; ties keep the earlier one. */
+static const Candidate *
+solve (Composer *c, JopanComposeCost *best_cost, GError **error)
+{
+  Order o = { .n = 0 };
+  const Candidate *best = NULL;
+
+  for (guint i = 0; i < c->n_stories; i++)
+    if (!c->stories[i].fixed)
+      o.index[o.n++] = i;
+  /* The last story goes beside the foot boxes: a brief beside the ad. */
+  if (c->beside.columns > 0 && o.n >= 2)
+    {
+      Story *last = &c->stories[o.index[--o.n]];
+      last->fixed = TRUE;
+      last->module = c->beside;
+    }
+  if (!estimate (c, error))
+    return NULL;
+  enumerate (c, &o);
+  for (guint i = c->candidates->len; c->only && i-- > 0;)
+    if (strstr (((Candidate *) g_ptr_array_index (c->candidates, i))->name, c->only) == NULL)
+      g_ptr_array_remove_index (c->candidates, i);
+  if (c->candidates->len == 0)
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: no module layout \"%s\" for this page",
+                       c->plan->name ? c->plan->name : "page", c->only ? c->only : "");
+      return NULL;
+    }
+  for (guint i = 0; i < c->candidates->len; i++)
+    {
+      const Candidate *cand = g_ptr_array_index (c->candidates, i);
+      JopanComposeCost cost;
+      if (!evaluate (c, cand, &cost, error))
+        return NULL;
+      if (best == NULL || cost.total < best_cost->total - 1e-9)
+        best = cand, *best_cost = cost;
+    }
+  return best;
+}
+
+/* ---- the report --------------------------------------------------------------------- */
+
+static void
+json_number (JsonBuilder *b, const char *name, double value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, round (value * 100) / 100);
+}
+
+static void
+json_int (JsonBuilder *b, const char *name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+json_string (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value ? value : "");
+}
+
+static void
+report_story (JsonBuilder *b, const Composer *c, const Story *s, const JopanModule *m,
+              const JopanPlaced *p, const LayoutResult *r)
+{
+  guint chars, lines = jopan_report_get_overset (r->report, &chars);
+  double pitch = c->style->baseline;
+
+  json_builder_begin_object (b);
+  json_string (b, "src", s->entry->src ? s->entry->src : s->entry->article->name);
+  json_string (b, "weight", weight_name (s->weight));
+  json_builder_set_member_name (b, "module");
+  json_builder_begin_object (b);
+  json_int (b, "column", m->column + 1);
+  json_int (b, "columns", m->columns);
+  json_number (b, "top", m->top * pitch);
+  json_number (b, "depth", m->depth * pitch);
+  /* The module on the page, points from the trim box's top left, as the
+   * photos' frames: what a check from the PDF compares with. */
+  json_number (b, "x", p->x);
+  json_number (b, "y", p->y);
+  json_number (b, "width", p->w);
+  json_number (b, "height", p->h);
+  json_builder_set_member_name (b, "fixed");
+  json_builder_add_boolean_value (b, s->entry->slot.fixed);
+  json_builder_end_object (b);
+  json_number (b, "headline_size", r->headline_size);
+  json_builder_set_member_name (b, "copyfit");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "tracking_em");
+  json_builder_add_double_value (b, round (r->fit.tracking * 10000) / 10000);
+  json_int (b, "photo_lines", (int) r->fit.photo_lines);
+  json_number (b, "size_change", r->fit.size_change);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "overset");
+  json_builder_begin_object (b);
+  json_int (b, "lines", lines);
+  json_int (b, "characters", chars);
+  json_int (b, "photos", r->overset_photos);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "underset");
+  json_builder_begin_object (b);
+  json_int (b, "lines", r->underset_lines);
+  json_builder_end_object (b);
+  if (s->entry->jump > 0)
+    json_int (b, "jump", s->entry->jump);
+  json_builder_end_object (b);
+}
+
+static void
+report_cost (JsonBuilder *b, const JopanComposeCost *cost)
+{
+  json_builder_set_member_name (b, "cost");
+  json_builder_begin_object (b);
+  json_number (b, "total", cost->total);
+  json_number (b, "empty", cost->empty);
+  json_number (b, "overset", cost->overset);
+  json_number (b, "collisions", cost->collisions);
+  json_number (b, "photos", cost->photos);
+  json_number (b, "prominence", cost->prominence);
+  json_builder_end_object (b);
+}
+
+/* ---- the document ------------------------------------------------------------------ */
+
+static gboolean
+check_plan (const JopanPagePlan *plan, GError **error)
+{
+  if (plan->stories->len >= 1 && plan->stories->len <= MAX_STORIES
+      && plan->boxes->len <= MAX_MODULES - MAX_STORIES)
+    return TRUE;
+  jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: a page holds 1 to %d stories and at most %d "
+                   "boxes, got %u stories and %u boxes", plan->name ? plan->name : "page",
+                   MAX_STORIES, MAX_MODULES - MAX_STORIES, plan->stories->len, plan->boxes->len);
+  return FALSE;
+}
+
+static void
+composer_init (Composer *c, JopanFonts *fonts, const JopanStyle *style, const JopanPagePlan *plan,
+               const JopanLayoutOptions *options)
+{
+  *c = (Composer) { .fonts = fonts, .style = style, .plan = plan, .options = options };
+  c->columns = style->columns;
+  c->folio_bands = jopan_layout_folio_bands (style);
+  c->bands = (int) floor ((style->page_height - style->margin[0] - style->margin[2])
+                          / style->baseline + 1e-6) - c->folio_bands;
+  c->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, result_free);
+  c->candidates = g_ptr_array_new_with_free_func (g_free);
+  c->n_stories = plan->stories->len;
+  for (guint i = 0; i < c->n_stories; i++)
+    {
+      const JopanPageStory *e = g_ptr_array_index (plan->stories, i);
+      Story *s = &c->stories[i];
+      *s = (Story) { .entry = e, .index = (int) i, .weight = weight_of (e, i),
+                     .fixed = e->slot.fixed };
+      if (s->fixed)
+        s->module = module_from_slot (c, &e->slot);
+    }
+  place_boxes (c);
+  avoid_fixed (c);
+}
+
+static void
+composer_clear (Composer *c)
+{
+  g_clear_pointer (&c->cache, g_hash_table_unref);
+  g_clear_pointer (&c->candidates, g_ptr_array_unref);
+}
+
+/* Draws the chosen candidate onto the page and reports each story. */
+static gboolean
+build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanComposeCost *cost,
+            GError **error)
+{
+  JopanModule modules[MAX_MODULES];
+  guint n = all_modules (c, best, modules);
+  JopanPage *page = jopan_page_new (c->style->page_width, c->style->page_height,
+                                    (int) MAX (1u, c->plan->number));
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  int empty = 0, area = c->columns * c->bands;
+  guint overset = 0, overset_chars = 0;
+
+  page->bleed = c->style->bleed;
+  page->marks = c->style->marks;
+  g_ptr_array_add (doc->pages, page);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "stories");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    {
+      JopanPlaced p = { .is_box = i >= c->n_stories, .index = (int) i };
+      gboolean air = has_below (&modules[i], modules, n);
+      module_rect (c, &modules[i], &p);
+      if (p.is_box)
+        {
+          p.index = (int) (i - c->n_stories);
+          p.first_box = page->boxes->len;
+          place_box (doc, page, g_ptr_array_index (c->plan->boxes, p.index), &p);
+          p.n_boxes = page->boxes->len - p.first_box;
+          g_array_append_val (doc->placed, p);
+          continue;
+        }
+      LayoutResult *r = lay_out_in (c, &c->stories[i], &modules[i], air, TRUE, error);
+      guint chars;
+      if (r == NULL)
+        return FALSE;
+      report_story (b, c, &c->stories[i], &modules[i], &p, r);
+      jopan_report_merge (doc->report, r->report);
+      if (r->pages->len > 0)
+        take_page (page, g_ptr_array_index (r->pages, 0), r->folio_boxes, &modules[i], &p);
+      g_array_append_val (doc->placed, p);
+      empty += MAX (0, r->underset_lines);
+      overset += jopan_report_get_overset (r->report, &chars);
+      overset_chars += chars;
+      if (c->stories[i].entry->jump > 0 && r->overset_lines > 0)
+        jopan_report_add (doc->report, "jump", "%s: continues on page %u: %u lines wait for "
+                          "story layout's jump_page (the jump line and its continuation page)",
+                          c->stories[i].entry->article->name, c->stories[i].entry->jump,
+                          r->overset_lines);
+    }
+  json_builder_end_array (b);
+  {
+    int covered = 0;
+    double share;
+    for (guint i = 0; i < n; i++)
+      covered += modules[i].columns * modules[i].depth;
+    empty += MAX (0, area - covered);
+    share = area > 0 ? (double) empty / area : 0;
+    json_builder_set_member_name (b, "page");
+    json_builder_begin_object (b);
+    json_int (b, "number", page->number);
+    json_string (b, "layout", best->name);
+    json_int (b, "candidates", c->candidates->len);
+    json_int (b, "empty_lines", empty);
+    json_number (b, "empty_share", share);
+    report_cost (b, cost);
+    json_builder_end_object (b);
+    if (share > 0.05)
+      jopan_report_add (doc->report, "underset", "%s: page %d: %.0f%% of the type area is empty "
+                        "(%d column lines)", c->plan->name ? c->plan->name : "page", page->number,
+                        share * 100, empty);
+  }
+  draw_hairlines (c, page, modules, n);
+  json_builder_end_object (b);
+  jopan_report_set_overset (doc->report, overset, overset_chars);
+  jopan_report_set_underset (doc->report, empty);
+  jopan_report_add_member (doc->report, "composition", json_builder_get_root (b));
+  return TRUE;
+}
+
+JopanDocument *
+jopan_document_new_page (JopanFonts *fonts, const JopanStyle *style, const JopanPagePlan *plan,
+                         const JopanLayoutOptions *options, GError **error)
+{
+  return jopan_compose_page (fonts, style, plan, options, NULL, error);
+}
+
+JopanDocument *
+jopan_compose_page (JopanFonts *fonts, const JopanStyle *style, const JopanPagePlan *plan,
+                    const JopanLayoutOptions *options, const char *only, GError **error)
+{
+  g_autoptr (JopanDocument) doc = NULL;
+  Composer c;
+  JopanComposeCost cost;
+  const Candidate *best;
+  gboolean ok;
+
+  g_return_val_if_fail (fonts != NULL && style != NULL && plan != NULL, NULL);
+  if (!check_plan (plan, error) || !jopan_layout_options_check (options, style, error))
+    return NULL;
+  doc = g_new0 (JopanDocument, 1);
+  doc->fonts = jopan_fonts_ref (fonts);
+  doc->style_path = g_strdup (style->path);
+  doc->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
+  doc->report = jopan_report_new ();
+  doc->articles = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_article_free);
+  doc->box_images = g_ptr_array_new_with_free_func ((GDestroyNotify) image_free);
+  doc->placed = g_array_new (FALSE, FALSE, sizeof (JopanPlaced));
+  for (guint i = 0; i < plan->stories->len; i++)
+    {
+      JopanArticle *a = ((JopanPageStory *) g_ptr_array_index (plan->stories, i))->article;
+      g_ptr_array_add (doc->articles, jopan_article_ref (a));
+      for (const char *const *w = jopan_article_get_warnings (a); *w; w++)
+        jopan_report_add (doc->report, "warning", "%s", *w);
+    }
+  doc->article = jopan_article_ref (g_ptr_array_index (doc->articles, 0));
+  /* The page file, its articles and boxes are inputs no output may be. */
+  doc->plan = jopan_page_plan_ref ((JopanPagePlan *) plan);
+  for (guint i = 0; plan->warnings && i + 1 < plan->warnings->len; i++)
+    jopan_report_add (doc->report, "warning", "%s", (char *) g_ptr_array_index (plan->warnings, i));
+  jopan_style_report_fonts (style, fonts, doc->report);
+  composer_init (&c, fonts, style, plan, options);
+  c.only = only;
+  best = solve (&c, &cost, error);
+  ok = best != NULL && build_page (&c, doc, best, &cost, error);
+  composer_clear (&c);
+  if (!ok)
+    return NULL;
+  jopan_report_set_pages (doc->report, doc->pages->len);
+  return g_steal_pointer (&doc);
+}

@@ -1,0 +1,531 @@
+/* test-compose.c — composed pages: the solver's cost, golden pages for each
+ * module layout it can choose, and the page rules.
+ *
+ * Plans are built here in C (the page file loader is another stage's).
+ * Each case's dump (the page's display list and the report's
+ * "composition") is compared with tests/pages/NAME.expected;
+ * JOPAN_REGENERATE=1 rewrites them.  Every case is checked for the page
+ * rules: no modules or boxes overlap, nothing a story draws is outside its
+ * module, every column of a story starts at one top line unless a photo
+ * sits above it, and less than 5 % of the type area is empty when the
+ * stories are long enough.  /compose/rules/ breaks each rule on purpose
+ * and sees its check fail.
+ */
+#include "compose-private.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#define PAGES TEST_DATA "/../pages"
+
+/* ---- plans ---------------------------------------------------------------- */
+
+static void
+story_free (JopanPageStory *s)
+{
+  jopan_article_free (s->article);
+  g_free (s->src);
+  g_free (s->place);
+  g_free (s);
+}
+
+static void
+box_free (JopanPageBox *b)
+{
+  g_free (b->path);
+  g_free (b->src);
+  g_free (b->place);
+  g_free (b);
+}
+
+static void
+test_plan_free (JopanPagePlan *plan)
+{
+  /* A document keeps a reference to its plan: the last one frees it. */
+  jopan_page_plan_free (plan);
+}
+
+/* A plan of the articles @srcs (paths from the source root), NULL-ended. */
+static JopanPagePlan *
+plan_new (const char *name, const char *const *srcs)
+{
+  JopanPagePlan *plan = g_new0 (JopanPagePlan, 1);
+
+  g_atomic_ref_count_init (&plan->ref_count);
+  plan->name = g_strdup (name);
+  plan->date = g_strdup ("2026-11-26");
+  plan->section = g_strdup ("Region");
+  plan->number = 1;
+  plan->stories = g_ptr_array_new_with_free_func ((GDestroyNotify) story_free);
+  plan->boxes = g_ptr_array_new_with_free_func ((GDestroyNotify) box_free);
+  for (const char *const *s = srcs; *s; s++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *path = g_build_filename (SOURCE_ROOT, *s, NULL);
+      JopanPageStory *story = g_new0 (JopanPageStory, 1);
+      story->article = jopan_article_load (path, &error);
+      g_assert_no_error (error);
+      story->src = g_strdup (*s);
+      g_ptr_array_add (plan->stories, story);
+    }
+  return plan;
+}
+
+/* An ad: an empty frame (no image) @columns wide, @depth points deep. */
+static void
+plan_add_box (JopanPagePlan *plan, int columns, double depth, JopanBoxPosition position)
+{
+  JopanPageBox *box = g_new0 (JopanPageBox, 1);
+
+  box->src = g_strdup ("ad.pdf");
+  box->columns = columns;
+  box->depth = depth;
+  box->position = position;
+  box->is_pdf = TRUE;
+  g_ptr_array_add (plan->boxes, box);
+}
+
+static void
+plan_fix (JopanPagePlan *plan, guint story, int column, int columns, double top, double depth)
+{
+  JopanPageStory *s = g_ptr_array_index (plan->stories, story);
+
+  s->slot = (JopanModuleSlot) { TRUE, column, columns, top, depth, -1, -1 };
+}
+
+/* ---- the page rules ---------------------------------------------------------- */
+
+static double
+column_pitch (const JopanStyle *s)
+{
+  double width = s->page_width - s->margin[1] - s->margin[3];
+  return (width - (s->columns - 1) * s->gutter) / s->columns + s->gutter;
+}
+
+/* Each rule returns NULL when it holds, else what breaks it. */
+static char *
+check_overlaps (const JopanDocument *doc)
+{
+  for (guint i = 0; i < doc->placed->len; i++)
+    for (guint j = i + 1; j < doc->placed->len; j++)
+      {
+        const JopanPlaced *a = &g_array_index (doc->placed, JopanPlaced, i);
+        const JopanPlaced *b = &g_array_index (doc->placed, JopanPlaced, j);
+        double w = MIN (a->x + a->w, b->x + b->w) - MAX (a->x, b->x);
+        double h = MIN (a->y + a->h, b->y + b->h) - MAX (a->y, b->y);
+        if (a->page == b->page && w > 0.5 && h > 0.5)
+          return g_strdup_printf ("overlap: module %u and module %u share %.1f x %.1f pt", i, j, w,
+                                  h);
+      }
+  return NULL;
+}
+
+static gboolean
+box_inside (const JopanBox *b, const JopanPlaced *p)
+{
+  const double e = 0.5;
+
+  switch (b->kind)
+    {
+    case JOPAN_BOX_TEXT:
+      return b->x >= p->x - e && b->x + b->true_width <= p->x + p->w + e && b->y >= p->y - e
+             && b->y <= p->y + p->h + e;
+    case JOPAN_BOX_IMAGE:
+    case JOPAN_BOX_PDF:
+      return b->x >= p->x - e && b->x + b->w <= p->x + p->w + e && b->y >= p->y - e
+             && b->y + b->h <= p->y + p->h + e;
+    case JOPAN_BOX_RULE:
+      return MIN (b->x, b->x + b->w) >= p->x - e && MAX (b->x, b->x + b->w) <= p->x + p->w + e
+             && MIN (b->y, b->y + b->h) >= p->y - e && MAX (b->y, b->y + b->h) <= p->y + p->h + e;
+    }
+  return FALSE;
+}
+
+static char *
+check_inside (const JopanDocument *doc)
+{
+  for (guint i = 0; i < doc->placed->len; i++)
+    {
+      const JopanPlaced *p = &g_array_index (doc->placed, JopanPlaced, i);
+      const JopanPage *page = g_ptr_array_index (doc->pages, p->page);
+      for (guint k = p->first_box; k < p->first_box + p->n_boxes; k++)
+        {
+          const JopanBox *b = &g_array_index (page->boxes, JopanBox, k);
+          if (!box_inside (b, p))
+            return g_strdup_printf ("outside: module %u (%.1f,%.1f %.1fx%.1f) draws a %s at "
+                                    "%.1f,%.1f", i, p->x, p->y, p->w, p->h,
+                                    b->role ? b->role : "box", b->x, b->y);
+        }
+    }
+  return NULL;
+}
+
+/* The text that flows in the columns (the header spans them). */
+static gboolean
+in_columns (const char *role)
+{
+  return g_strv_contains ((const char *const[]) { "body", "byline", "subhead", "quote", NULL },
+                          role);
+}
+
+/* Is a photo of module @p above @y in its column @c? */
+static gboolean
+photo_above (const JopanPage *page, const JopanPlaced *p, double left, double right, double y)
+{
+  for (guint k = p->first_box; k < p->first_box + p->n_boxes; k++)
+    {
+      const JopanBox *b = &g_array_index (page->boxes, JopanBox, k);
+      if (b->kind == JOPAN_BOX_IMAGE && b->y + b->h <= y && b->x < right && b->x + b->w > left)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static char *
+check_tops (const JopanDocument *doc, const JopanStyle *style)
+{
+  double pitch = column_pitch (style);
+
+  for (guint i = 0; i < doc->placed->len; i++)
+    {
+      const JopanPlaced *p = &g_array_index (doc->placed, JopanPlaced, i);
+      const JopanPage *page = g_ptr_array_index (doc->pages, p->page);
+      double first[JOPAN_MAX_COLUMNS], top = G_MAXDOUBLE;
+
+      if (p->is_box)
+        continue;
+      for (int c = 0; c < JOPAN_MAX_COLUMNS; c++)
+        first[c] = G_MAXDOUBLE;
+      for (guint k = p->first_box; k < p->first_box + p->n_boxes; k++)
+        {
+          const JopanBox *b = &g_array_index (page->boxes, JopanBox, k);
+          int c = (int) floor ((b->x - p->x + 1) / pitch);
+          if (b->kind == JOPAN_BOX_TEXT && in_columns (b->role) && c >= 0
+              && c < JOPAN_MAX_COLUMNS)
+            first[c] = MIN (first[c], b->y);
+        }
+      for (int c = 0; c < p->columns; c++)
+        if (first[c] < G_MAXDOUBLE
+            && !photo_above (page, p, p->x + c * pitch, p->x + (c + 1) * pitch, first[c]))
+          top = MIN (top, first[c]);
+      for (int c = 0; c < p->columns; c++)
+        if (first[c] < G_MAXDOUBLE && fabs (first[c] - top) > 0.5
+            && !photo_above (page, p, p->x + c * pitch, p->x + (c + 1) * pitch, first[c]))
+          return g_strdup_printf ("top line: story %d's column %d starts at %.1f, its others at "
+                                  "%.1f, with no photo above", p->index, c + 1, first[c], top);
+    }
+  return NULL;
+}
+
+static JsonObject *
+composition_of (const JopanDocument *doc, JsonParser *parser)
+{
+  g_autofree char *json = jopan_document_report_json (doc);
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  return json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                        "composition");
+}
+
+static double
+empty_share (const JopanDocument *doc)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *page = json_object_get_object_member (composition_of (doc, parser), "page");
+
+  return json_object_get_double_member (page, "empty_share");
+}
+
+static char *
+check_empty (const JopanDocument *doc)
+{
+  double share = empty_share (doc);
+
+  if (share < 0.05)
+    return NULL;
+  return g_strdup_printf ("empty: %.1f%% of the type area is empty", share * 100);
+}
+
+static void
+assert_rules (const JopanDocument *doc, const JopanStyle *style, gboolean full)
+{
+  char *(*checks[]) (const JopanDocument *) = { check_overlaps, check_inside };
+  g_autofree char *tops = check_tops (doc, style);
+  g_autofree char *empty = full ? check_empty (doc) : NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (checks); i++)
+    {
+      g_autofree char *broken = checks[i] (doc);
+      if (broken)
+        g_error ("%s", broken);
+    }
+  if (tops)
+    g_error ("%s", tops);
+  if (empty)
+    g_error ("%s", empty);
+}
+
+/* ---- golden pages ------------------------------------------------------------- */
+
+typedef struct {
+  const char *name;
+  const char *style;
+  const char *const *stories;
+  const char *only;             /* the module layout to force, or NULL: the solver's */
+  int boxes;                    /* foot ads of 2 columns, 50 mm */
+  gboolean fixed;               /* story 2 in a fixed slot */
+  gboolean full;                /* long enough to fill the page: < 5 % empty */
+} Case;
+
+static const char *const one[] = { "samples/harbour.json", NULL };
+static const char *const two[] = { "samples/harbour.json", "tests/layouts/spans.json", NULL };
+static const char *const three[] = { "samples/harbour.json", "tests/layouts/keeps.json",
+                                     "tests/pages/brief-ferry.json", NULL };
+static const char *const four[] = { "samples/harbour.json", "tests/layouts/quote.json",
+                                    "tests/pages/brief-tide.json", "tests/pages/brief-library.json",
+                                    NULL };
+static const char *const five[] = { "samples/harbour.json", "tests/layouts/keeps.json",
+                                    "tests/layouts/quote.json", "tests/pages/brief-tide.json",
+                                    "tests/pages/brief-ferry.json", NULL };
+static const char *const korean[] = { "samples/seoul-market.json", "tests/pages/brief-ko.json",
+                                      NULL };
+
+static const Case cases[] = {
+  { "one-module", "berliner", one, "one-module", 0, FALSE, FALSE },
+  { "lead-top-strips", "berliner", three, "/strips", 0, FALSE, FALSE },
+  { "lead-top-stacked", "berliner", two, "/stacked", 0, FALSE, FALSE },
+  { "lead-top-wide-rail", "berliner", four, "/wide+rail", 0, FALSE, FALSE },
+  { "lead-left-rail", "berliner", three, "lead-left/rail", 0, FALSE, FALSE },
+  { "solver-five-ad", "berliner", five, NULL, 1, FALSE, TRUE },
+  { "solver-four-ads", "berliner", four, NULL, 2, FALSE, FALSE },
+  { "fixed-slot-ko", "berliner", korean, NULL, 0, TRUE, FALSE },
+};
+
+static JopanDocument *
+compose_case (const Case *c, JopanFonts *fonts, JopanStyle **style)
+{
+  g_autoptr (GError) error = NULL;
+  JopanPagePlan *plan = plan_new (c->name, c->stories);
+  JopanLayoutOptions options = { .copyfit = TRUE };
+  JopanDocument *doc;
+
+  *style = jopan_style_load (c->style, SOURCE_ROOT, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < c->boxes; i++)
+    plan_add_box (plan, 2, 50 * 72 / 25.4, JOPAN_BOX_AT_FOOT);
+  if (c->fixed)
+    plan_fix (plan, 1, 4, 2, 0, 300);
+  doc = jopan_compose_page (fonts, *style, plan, &options, c->only, &error);
+  g_assert_no_error (error);
+  test_plan_free (plan);
+  return doc;
+}
+
+static char *
+dump_case (const JopanDocument *doc)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  GString *out = g_string_new (NULL);
+
+  json_node_set_object (node, composition_of (doc, parser));
+  json_generator_set_root (gen, node);
+  json_generator_set_pretty (gen, TRUE);
+  {
+    g_autofree char *json = json_generator_to_data (gen, NULL);
+    g_string_append_printf (out, "%s\n", json);
+  }
+  for (guint i = 0; i < doc->pages->len; i++)
+    jopan_page_dump (g_ptr_array_index (doc->pages, i), out);
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_case (gconstpointer data)
+{
+  const Case *c = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  JopanStyle *style = NULL;
+  g_autoptr (JopanDocument) doc = NULL;
+  g_autofree char *expected_path = g_strdup_printf ("%s/%s.expected", PAGES, c->name);
+  g_autofree char *expected = NULL, *actual = NULL;
+
+  g_assert_no_error (error);
+  doc = compose_case (c, fonts, &style);
+  actual = dump_case (doc);
+  if (g_getenv ("JOPAN_REGENERATE"))
+    g_assert_true (g_file_set_contents (expected_path, actual, -1, NULL));
+  if (g_getenv ("JOPAN_PNG"))
+    {
+      g_autofree char *png = g_strdup_printf ("%s/%s.png", TEST_BUILD, c->name);
+      g_assert_true (jopan_document_write (doc, png, JOPAN_FORMAT_PNG, 50, &error));
+    }
+  assert_rules (doc, style, c->full);
+  g_assert_true (g_file_get_contents (expected_path, &expected, NULL, NULL));
+  if (strcmp (expected, actual) != 0)
+    {
+      g_autofree char *new_path = g_strdup_printf ("%s/%s.actual", TEST_BUILD, c->name);
+      g_assert_true (g_file_set_contents (new_path, actual, -1, NULL));
+      g_error ("%s: the page differs from %s; the new one is in %s", c->name, expected_path,
+               new_path);
+    }
+  jopan_style_free (style);
+}
+
+/* ---- the rules, broken on purpose ---------------------------------------------- */
+
+static void
+test_rules_broken (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  JopanStyle *style = NULL;
+  g_autoptr (JopanDocument) doc = compose_case (&cases[1], fonts, &style);
+  JopanPlaced *lead = &g_array_index (doc->placed, JopanPlaced, 0);
+  JopanPlaced *second = &g_array_index (doc->placed, JopanPlaced, 1);
+  JopanPage *page = g_ptr_array_index (doc->pages, 0);
+  char *broken;
+  double saved;
+
+  assert_rules (doc, style, FALSE);
+  /* Overlap: the second module moved up into the lead's. */
+  g_assert_null (check_overlaps (doc));
+  saved = second->y;
+  second->y = lead->y + 10;
+  broken = check_overlaps (doc);
+  g_assert_nonnull (broken);
+  g_assert_nonnull (strstr (broken, "overlap"));
+  g_free (broken);
+  second->y = saved;
+  /* Outside: a line of the lead drawn beyond its module's right edge. */
+  {
+    JopanBox *b = &g_array_index (page->boxes, JopanBox, lead->first_box + lead->n_boxes - 1);
+    saved = b->x;
+    g_assert_null (check_inside (doc));
+    b->x = lead->x + lead->w + 20;
+    broken = check_inside (doc);
+    g_assert_nonnull (broken);
+    g_assert_nonnull (strstr (broken, "outside"));
+    g_free (broken);
+    b->x = saved;
+  }
+  /* Top line: the second story's last column starts a line lower. */
+  {
+    double last = second->x + (second->columns - 1) * column_pitch (style) - 1;
+    g_assert_null (check_tops (doc, style));
+    for (guint k = second->first_box; k < second->first_box + second->n_boxes; k++)
+      {
+        JopanBox *b = &g_array_index (page->boxes, JopanBox, k);
+        if (b->kind == JOPAN_BOX_TEXT && in_columns (b->role) && b->x > last)
+          b->y += style->baseline;
+      }
+    broken = check_tops (doc, style);
+    g_assert_nonnull (broken);
+    g_assert_nonnull (strstr (broken, "top line"));
+    g_free (broken);
+  }
+  g_assert_null (check_overlaps (doc));
+  jopan_style_free (style);
+}
+
+/* A brief alone on a page leaves most of it empty: the check and the
+ * report's finding both say so. */
+static void
+test_rules_empty (void)
+{
+  static const char *const brief[] = { "tests/pages/brief-ferry.json", NULL };
+  const Case c = { "brief-alone", "berliner", brief, NULL, 0, FALSE, TRUE };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  JopanStyle *style = NULL;
+  g_autoptr (JopanDocument) doc = compose_case (&c, fonts, &style);
+  g_autofree char *broken = check_empty (doc);
+  gboolean finding = FALSE;
+
+  g_assert_nonnull (broken);
+  g_assert_nonnull (strstr (broken, "empty"));
+  for (guint i = 0; i < jopan_document_get_n_findings (doc); i++)
+    {
+      const char *kind, *message = jopan_document_get_finding (doc, i, &kind);
+      finding |= strcmp (kind, "underset") == 0 && strstr (message, "of the type area is empty");
+    }
+  g_assert_true (finding);
+  jopan_style_free (style);
+}
+
+/* ---- the cost ------------------------------------------------------------------- */
+
+static void
+test_cost (void)
+{
+  JopanModuleFit fits[3] = {
+    { .module = { 0, 4, 0, 10 }, .underset = 5 },
+    { .module = { 0, 4, 10, 10 } },
+  };
+  JopanComposeCost cost;
+
+  /* Empty bands in modules, and area no module covers. */
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.empty, 5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cost.total, 5, 1e-9);
+  jopan_compose_cost (fits, 2, 100, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.empty, 25, 1e-9);
+  /* Overset lines and photos. */
+  fits[1].overset_lines = 3, fits[1].overset_photos = 1;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.overset, 3 * 4 + 60, 1e-9);
+  fits[1].overset_lines = 0, fits[1].overset_photos = 0;
+  /* Photo bands lost to copyfit. */
+  fits[0].photo_lost = 4;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.photos, 2, 1e-9);
+  fits[0].photo_lost = 0;
+  /* Headlines side by side at one height collide; a box beside is no headline. */
+  fits[0].module = (JopanModule) { 0, 2, 0, 20 };
+  fits[1].module = (JopanModule) { 2, 2, 0, 20 };
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.collisions, 40, 1e-9);
+  fits[1].is_box = TRUE;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.collisions, 0, 1e-9);
+  fits[1].is_box = FALSE;
+  fits[1].module.top = 1, fits[1].module.depth = 19;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.collisions, 0, 1e-9);
+  /* Prominence: the lead below another story, and narrower than it. */
+  fits[0].module = (JopanModule) { 0, 1, 10, 10 };
+  fits[1].module = (JopanModule) { 1, 3, 0, 20 };
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.prominence, 60, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cost.total, cost.empty + cost.overset + cost.collisions
+                                                  + cost.photos + cost.prominence, 1e-9);
+}
+
+static void
+test_overlaps (void)
+{
+  JopanModule a = { 0, 3, 0, 10 }, b = { 3, 2, 0, 10 }, c = { 2, 2, 9, 4 };
+
+  g_assert_false (jopan_module_overlaps (&a, &b));
+  g_assert_true (jopan_module_overlaps (&a, &c));
+  g_assert_true (jopan_module_overlaps (&b, &c));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/compose/cost", test_cost);
+  g_test_add_func ("/compose/overlaps", test_overlaps);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/compose/page/%s", cases[i].name);
+      g_test_add_data_func (path, &cases[i], test_case);
+    }
+  g_test_add_func ("/compose/rules/broken", test_rules_broken);
+  g_test_add_func ("/compose/rules/empty", test_rules_empty);
+  return g_test_run ();
+}
