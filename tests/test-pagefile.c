@@ -77,7 +77,7 @@ test_slot_jump_pdf (void)
   g_assert_false (second->slot.fixed);
   g_assert_true (box->is_pdf);
   g_assert_null (box->image);
-  g_assert_cmpint (box->position, ==, JOPAN_BOX_AT_TOP);
+  g_assert_cmpint (box->position, ==, JOPAN_BOX_AT_FOOT);
 }
 
 /* A slot in grid lines counts with the style's baseline. */
