@@ -7,8 +7,9 @@ Each case runs `jopan render BAD -o T/out.pdf` (or another command line) and
 checks the exit code (1 bad input, 2 usage), that stderr holds the expected
 fragments (file name, line:col, what was expected), that no output file and
 no temporary file is left behind, and that a good out.pdf already there is
-not touched.  Then a small deterministic fuzz: mutants of harbour.json run
-through `jopan check` must exit 0 or 1, never crash, and name the file.
+not touched.  Then a small deterministic fuzz: a fixed number of mutants of
+harbour.json, made from a fixed seed, run through `jopan check` and must
+exit 0 or 1, never crash, and name the file.
 Fixtures are in tests/data/bad/ (see its README.md); corrupt and truncated
 photos and invalid UTF-8 are made in a temporary folder.
 
@@ -449,12 +450,14 @@ def mutate(data, rng):
     return data[:i], f"truncate at {i}"
 
 
-def fuzz(tmp, n=300, budget=60):
+def fuzz(tmp, n=120, seed=1234):
+    """`n` mutants of harbour.json, made from a fixed seed: the same mutants
+    run on every machine, however fast, and all of them run."""
     d = os.path.join(tmp, "fuzz")
     os.makedirs(d)
     shutil.copytree(os.path.join(ROOT, "samples", "photos"), os.path.join(d, "photos"))
     data = open(SAMPLE, "rb").read()
-    rng = random.Random(1234)
+    rng = random.Random(seed)
     mutants = []
     for k in range(n):
         mutant, what = mutate(data, rng)
@@ -463,16 +466,13 @@ def fuzz(tmp, n=300, budget=60):
             f.write(mutant)
         mutants.append((name, what))
     before = set(os.listdir(d))
-    deadline = time.time() + budget
 
     def one(m):
         name, what = m
-        if time.time() > deadline:
-            return None
         try:
-            p = run(["check", name], cwd=d, timeout=10)
+            p = run(["check", name], cwd=d, timeout=60)
         except subprocess.TimeoutExpired:
-            return f"{name} ({what}): timed out after 10 s"
+            return f"{name} ({what}): no answer after 60 s"
         first = p.stderr.splitlines()[0] if p.stderr else ""
         if p.returncode < 0:
             return f"{name} ({what}): killed by signal {-p.returncode}: {p.stderr.strip()[-300:]!r}"
@@ -484,18 +484,14 @@ def fuzz(tmp, n=300, budget=60):
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         results = list(pool.map(one, mutants))
-    ran = [r for r in results if r is not None]
-    errors = [r for r in ran if isinstance(r, str)]
-    print(f"# fuzz: {len(ran)} of {n} mutants ran: {ran.count(0)} exit 0, {ran.count(1)} exit 1,"
+    errors = [r for r in results if isinstance(r, str)]
+    print(f"# fuzz: {n} mutants (seed {seed}): {results.count(0)} exit 0, {results.count(1)} exit 1,"
           f" {len(errors)} wrong")
     problems = errors[:5] + ([f"... and {len(errors) - 5} more"] if len(errors) > 5 else [])
-    # A sanitizer build runs each check several times slower: 30 mutants at least.
-    if len(ran) < min(n // 3, 30):
-        problems.append(f"only {len(ran)} mutants ran in {budget} s")
     extra = set(os.listdir(d)) - before
     if extra:
         problems.append(f"check wrote files: {sorted(extra)[:5]}")
-    report(f"fuzz: {len(ran)} mutants of harbour.json, `check` exits 0 or 1 and names the file",
+    report(f"fuzz: {n} mutants of harbour.json, `check` exits 0 or 1 and names the file",
            problems)
 
 PAGES = os.path.join(ROOT, "tests", "pages")

@@ -28,13 +28,15 @@ test_bad_units (void)
 {
   static const char *const bad[] = { "", "pt", "12", "12 furlongs", "1e999mm", "mm12", "12ptx", "nan",
                                      /* past the longest PDF page side, 14400pt */
-                                     "1e308mm", "14401pt", "-20000pt", "1e300em" };
+                                     "1e308mm", "14401pt", "-20000pt", "1e300em", "1e308in" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      double points;
+      /* A failed parse leaves the old value: a style keeps its baseline. */
+      double points = 42;
       g_test_message ("%s", bad[i]);
       g_assert_false (jopan_length_parse (bad[i], 10, &points));
+      g_assert_cmpfloat (points, ==, 42);
     }
 }
 

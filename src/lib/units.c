@@ -42,23 +42,24 @@ jopan_length_parse (const char *text, double em, double *points)
   while (g_ascii_isspace (*end))
     end++;
   g_autofree char *unit = g_strchomp (g_strdup (end));
+  gboolean known = TRUE;
+  double scale = 1;
 
-  if (strcmp (unit, "em") == 0)
-    {
-      *points = value * em;
-      return in_range (*points);
-    }
   /* A bare 0 needs no unit. */
   if (*unit == '\0')
-    {
-      *points = 0;
-      return value == 0.0;
-    }
-  for (gsize i = 0; i < G_N_ELEMENTS (units); i++)
-    if (strcmp (unit, units[i].unit) == 0)
-      {
-        *points = value * units[i].points;
-        return in_range (*points);
-      }
-  return FALSE;
+    known = value == 0.0;
+  else if (strcmp (unit, "em") == 0)
+    scale = em;
+  else
+    for (gsize i = 0; (known = i < G_N_ELEMENTS (units)); i++)
+      if (strcmp (unit, units[i].unit) == 0)
+        {
+          scale = units[i].points;
+          break;
+        }
+  /* On failure *points keeps its value: a caller's old value survives. */
+  if (!known || !in_range (value * scale))
+    return FALSE;
+  *points = value * scale;
+  return TRUE;
 }

@@ -1,15 +1,13 @@
 /* fuzz-article — the article loader (JSON, CommonMark body) under a fuzzer.
  *
  * Built with clang and -fsanitize=fuzzer (meson -Dfuzzing=true) it is a
- * libFuzzer target; otherwise its main() replays every file of the corpus
- * folders given on the command line, which the test suite does under the
- * sanitizers.  The loader must return an article or an error for any bytes:
- * never crash, never leak.
+ * libFuzzer target; otherwise fuzz-replay.c's main() replays its corpus
+ * (corpus-article/) as an ordinary test.  The loader must return an article
+ * or an error for any bytes: never crash, never leak.
  */
 #include "jopan.h"
 
 #include <stdint.h>
-#include <stdio.h>
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -25,31 +23,3 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     __builtin_trap ();
   return 0;
 }
-
-#ifndef JOPAN_LIBFUZZER
-int
-main (int argc, char **argv)
-{
-  guint files = 0;
-
-  for (int i = 1; i < argc; i++)
-    {
-      g_autoptr (GDir) dir = g_dir_open (argv[i], 0, NULL);
-      const char *name;
-
-      while (dir && (name = g_dir_read_name (dir)))
-        {
-          g_autofree char *path = g_build_filename (argv[i], name, NULL);
-          g_autofree char *data = NULL;
-          gsize size;
-
-          if (!g_file_get_contents (path, &data, &size, NULL))
-            continue;
-          LLVMFuzzerTestOneInput ((const uint8_t *) data, size);
-          files++;
-        }
-    }
-  printf ("1..1\nok 1 - replayed %u inputs\n", files);
-  return files > 0 ? 0 : 1;
-}
-#endif
