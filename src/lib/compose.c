@@ -608,7 +608,9 @@ place_box (JopanDocument *doc, JopanPage *page, const JopanPageBox *box, const J
       drawn.image = image_copy (box->image);
       g_ptr_array_add (doc->box_images, drawn.image);
     }
-  jopan_page_add_box (page, &drawn, p->x, p->y, p->w, box->depth);
+  /* A slot's depth may be in grid lines: its module has it in points. */
+  jopan_page_add_box (page, &drawn, p->x, p->y, p->w,
+                      box->position == JOPAN_BOX_AT_SLOT ? p->h : box->depth);
 }
 
 /* Hairlines: in the gutter between modules side by side, and in the band

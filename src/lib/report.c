@@ -228,6 +228,19 @@ add_frame (JsonBuilder *b, const char *src, const JopanBox *box)
   json_builder_end_object (b);
 }
 
+static gboolean
+has_fixed_boxes (const JopanPage *page)
+{
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *box = &g_array_index (page->boxes, JopanBox, i);
+      if (box->kind == JOPAN_BOX_PDF
+          || (box->kind == JOPAN_BOX_IMAGE && strcmp (box->role, "box") == 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* A page: its photos' frames and, per column, the body lines and extent. */
 static void
 add_page (JsonBuilder *b, const JopanPage *page)
@@ -243,18 +256,22 @@ add_page (JsonBuilder *b, const JopanPage *page)
         add_frame (b, box->image->src, box);
     }
   json_builder_end_array (b);
-  /* Fixed boxes (ads): an image or a PDF. */
-  json_builder_set_member_name (b, "boxes");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < page->boxes->len; i++)
+  /* Fixed boxes (ads), an image or a PDF: only on composed pages that
+   * have them, so one-story reports stay as they were. */
+  if (has_fixed_boxes (page))
     {
-      const JopanBox *box = &g_array_index (page->boxes, JopanBox, i);
-      if (box->kind == JOPAN_BOX_PDF)
-        add_frame (b, box->path, box);
-      else if (box->kind == JOPAN_BOX_IMAGE && strcmp (box->role, "box") == 0)
-        add_frame (b, box->image->path, box);
+      json_builder_set_member_name (b, "boxes");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < page->boxes->len; i++)
+        {
+          const JopanBox *box = &g_array_index (page->boxes, JopanBox, i);
+          if (box->kind == JOPAN_BOX_PDF)
+            add_frame (b, box->path, box);
+          else if (box->kind == JOPAN_BOX_IMAGE && strcmp (box->role, "box") == 0)
+            add_frame (b, box->image->path, box);
+        }
+      json_builder_end_array (b);
     }
-  json_builder_end_array (b);
   json_builder_set_member_name (b, "columns");
   json_builder_begin_array (b);
   for (int c = 0; c < page->n_columns; c++)
