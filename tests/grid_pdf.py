@@ -112,12 +112,21 @@ def check_balance(name, lines, limit):
     width = collections.Counter(round(l[1] - l[0]) for l in body).most_common(1)[0][0]
     residue = collections.Counter(round(l[2] % PITCH, 1) for l in body).most_common(1)[0][0]
     feet = collections.defaultdict(float)
-    for l in lines:
+    spans = {}
+    for l in sorted(lines, key=lambda l: l[2]):
         c = column_of(l, starts)
+        # a quote or subhead line ends its column at the next grid line
+        on_grid = l[2] + (residue - l[2]) % PITCH
+        foot = on_grid if (on_grid - l[2]) < PITCH - 0.2 else l[2]
         if l[0] >= starts[c] - 2 and l[1] <= starts[c] + width + 2:
-            # a quote or subhead line ends its column at the next grid line
-            on_grid = l[2] + (residue - l[2]) % PITCH
-            feet[c] = max(feet[c], on_grid if (on_grid - l[2]) < PITCH - 0.2 else l[2])
+            feet[c] = max(feet[c], foot)
+        elif l[0] >= starts[c] - 2:
+            # the caption of a photo over several columns at their foot
+            # ends each column its first line runs into
+            span = spans.get(round(l[0])) or [k for k, s in enumerate(starts) if k >= c and s < l[1]]
+            spans[round(l[0])] = span
+            for k in span:
+                feet[k] = max(feet[k], foot)
     spread = (max(feet.values()) - min(feet.values())) / PITCH
     report(f"{name}: last-page columns end within {spread:.0f} lines of each other",
            spread > limit + 0.05 and f"feet {sorted(round(v) for v in feet.values())} spread over {spread:.1f} lines")

@@ -73,13 +73,18 @@ def expect_nothing_lost(tmp, name, article, *args, cut=(), extra=""):
             raise Fail(f"{element} not reported as overset (report: {sorted(elements)})")
     if cut and p.returncode != 3:
         raise Fail(f"--strict exit {p.returncode} with overset {sorted(elements)}, expected 3")
-    if not cut and (missing or p.returncode != 0):
+    # A short story alone on a page leaves it partly empty: that finding
+    # (underset) is the only one a story with nothing lost may have.
+    others = [f for f in report["findings"] if f["kind"] != "underset"]
+    if not cut and (missing or (p.returncode != 0 and others)):
         raise Fail(f"exit {p.returncode}, missing {sorted(missing)[:12]}, "
                    f"findings {report['findings'][:3]}")
 
 
 def long_headline(tmp):
-    expect_nothing_lost(tmp, "headline", {"headline": numbered("h", 200), "body": body()},
+    # At a lead's size: a brief's small headline in two columns fits the page.
+    expect_nothing_lost(tmp, "headline", {"headline": numbered("h", 200), "body": body(),
+                                          "weight": "lead"},
                         cut=("headline",))
 
 
@@ -105,7 +110,7 @@ def long_captions(tmp, *args):
 
 
 def caption_in_small_slot(tmp):
-    article = {"headline": "A caption longer than its slot", "body": body(3),
+    article = {"headline": "A caption longer than its slot", "body": body(3), "weight": "lead",
                "images": [photo("harbour-dawn.jpg", numbered("c", 60), "Credit")]}
     expect_nothing_lost(tmp, "slot-caption", article, "--slot", "1:24",
                         cut=("images[0].caption",))

@@ -39,13 +39,6 @@ box_free (JopanPageBox *b)
   g_free (b);
 }
 
-static void
-test_plan_free (JopanPagePlan *plan)
-{
-  /* A document keeps a reference to its plan: the last one frees it. */
-  jopan_page_plan_free (plan);
-}
-
 /* A plan of the articles @srcs (paths from the source root), NULL-ended. */
 static JopanPagePlan *
 plan_new (const char *name, const char *const *srcs)
@@ -53,7 +46,10 @@ plan_new (const char *name, const char *const *srcs)
   JopanPagePlan *plan = g_new0 (JopanPagePlan, 1);
 
   g_atomic_ref_count_init (&plan->ref_count);
+  plan->warnings = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (plan->warnings, NULL);
   plan->name = g_strdup (name);
+  plan->title = g_strdup ("The Kinmarrow Courier");
   plan->date = g_strdup ("2026-11-26");
   plan->section = g_strdup ("Region");
   plan->number = 1;
@@ -72,13 +68,14 @@ plan_new (const char *name, const char *const *srcs)
   return plan;
 }
 
-/* An ad: an empty frame (no image) @columns wide, @depth points deep. */
+/* An ad: the test PDF, @columns wide, @depth points deep. */
 static void
 plan_add_box (JopanPagePlan *plan, int columns, double depth, JopanBoxPosition position)
 {
   JopanPageBox *box = g_new0 (JopanPageBox, 1);
 
   box->src = g_strdup ("ad.pdf");
+  box->path = g_strdup (PAGES "/ad.pdf");
   box->columns = columns;
   box->depth = depth;
   box->position = position;
@@ -195,6 +192,8 @@ check_tops (const JopanDocument *doc, const JopanStyle *style)
 
       if (p->is_box)
         continue;
+      const char *role[JOPAN_MAX_COLUMNS] = { NULL };
+
       for (int c = 0; c < JOPAN_MAX_COLUMNS; c++)
         first[c] = G_MAXDOUBLE;
       for (guint k = p->first_box; k < p->first_box + p->n_boxes; k++)
@@ -202,9 +201,14 @@ check_tops (const JopanDocument *doc, const JopanStyle *style)
           const JopanBox *b = &g_array_index (page->boxes, JopanBox, k);
           int c = (int) floor ((b->x - p->x + 1) / pitch);
           if (b->kind == JOPAN_BOX_TEXT && in_columns (b->role) && c >= 0
-              && c < JOPAN_MAX_COLUMNS)
-            first[c] = MIN (first[c], b->y);
+              && c < JOPAN_MAX_COLUMNS && b->y < first[c])
+            first[c] = b->y, role[c] = b->role;
         }
+      /* A pull quote heading a column sits on its own leading: like a
+       * photo, it may open a column. */
+      for (int c = 0; c < JOPAN_MAX_COLUMNS; c++)
+        if (role[c] && strcmp (role[c], "quote") == 0)
+          first[c] = G_MAXDOUBLE;
       for (int c = 0; c < p->columns; c++)
         if (first[c] < G_MAXDOUBLE
             && !photo_above (page, p, p->x + c * pitch, p->x + (c + 1) * pitch, first[c]))
@@ -218,23 +222,23 @@ check_tops (const JopanDocument *doc, const JopanStyle *style)
   return NULL;
 }
 
-static JsonObject *
-composition_of (const JopanDocument *doc, JsonParser *parser)
+/* The report's member @name. */
+static JsonNode *
+report_member (const JopanDocument *doc, JsonParser *parser, const char *name)
 {
   g_autofree char *json = jopan_document_report_json (doc);
 
   g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
-  return json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
-                                        "composition");
+  return json_object_get_member (json_node_get_object (json_parser_get_root (parser)), name);
 }
 
 static double
 empty_share (const JopanDocument *doc)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *page = json_object_get_object_member (composition_of (doc, parser), "page");
+  JsonArray *pages = json_node_get_array (report_member (doc, parser, "composition"));
 
-  return json_object_get_double_member (page, "empty_share");
+  return json_object_get_double_member (json_array_get_object_element (pages, 0), "empty_share");
 }
 
 static char *
@@ -273,9 +277,11 @@ typedef struct {
   const char *style;
   const char *const *stories;
   const char *only;             /* the module layout to force, or NULL: the solver's */
-  int boxes;                    /* foot ads of 2 columns, 50 mm */
+  int boxes;                    /* ads of 2 columns, 50 mm */
   gboolean fixed;               /* story 2 in a fixed slot */
   gboolean full;                /* long enough to fill the page: < 5 % empty */
+  JopanBoxPosition box_at;      /* where the ads go; at a slot: the foot of the last column */
+  guint jump;                   /* the lead continues on this page */
 } Case;
 
 static const char *const one[] = { "samples/harbour.json", NULL };
@@ -292,14 +298,17 @@ static const char *const korean[] = { "samples/seoul-market.json", "tests/pages/
                                       NULL };
 
 static const Case cases[] = {
-  { "one-module", "berliner", one, "one-module", 0, FALSE, FALSE },
-  { "lead-top-strips", "berliner", three, "/strips", 0, FALSE, FALSE },
-  { "lead-top-stacked", "berliner", two, "/stacked", 0, FALSE, FALSE },
-  { "lead-top-wide-rail", "berliner", four, "/wide+rail", 0, FALSE, FALSE },
-  { "lead-left-rail", "berliner", three, "lead-left/rail", 0, FALSE, FALSE },
-  { "solver-five-ad", "berliner", five, NULL, 1, FALSE, TRUE },
-  { "solver-four-ads", "berliner", four, NULL, 2, FALSE, FALSE },
-  { "fixed-slot-ko", "berliner", korean, NULL, 0, TRUE, FALSE },
+  { "one-module", "berliner", one, "one-module", 0, FALSE, FALSE, JOPAN_BOX_AT_FOOT, 0 },
+  { "lead-top-strips", "berliner", three, "/strips", 0, FALSE, FALSE, JOPAN_BOX_AT_FOOT, 0 },
+  { "lead-top-stacked", "berliner", two, "/stacked", 0, FALSE, FALSE, JOPAN_BOX_AT_FOOT, 0 },
+  { "lead-top-wide-rail", "berliner", four, "/wide+rail", 0, FALSE, FALSE, JOPAN_BOX_AT_FOOT, 0 },
+  { "lead-left-rail", "berliner", three, "lead-left/rail", 0, FALSE, FALSE, JOPAN_BOX_AT_FOOT, 0 },
+  { "solver-five-ad", "berliner", five, NULL, 1, FALSE, TRUE, JOPAN_BOX_AT_FOOT, 0 },
+  { "solver-four-ads", "berliner", four, NULL, 2, FALSE, FALSE, JOPAN_BOX_AT_FOOT, 0 },
+  { "fixed-slot-ko", "berliner", korean, NULL, 0, TRUE, FALSE, JOPAN_BOX_AT_FOOT, 0 },
+  { "boxes-top", "berliner", four, NULL, 1, FALSE, FALSE, JOPAN_BOX_AT_TOP, 0 },
+  { "box-slot", "berliner", three, NULL, 1, FALSE, FALSE, JOPAN_BOX_AT_SLOT, 0 },
+  { "jump", "a4", two, NULL, 0, FALSE, FALSE, JOPAN_BOX_AT_FOOT, 4 },
 };
 
 static JopanDocument *
@@ -313,30 +322,37 @@ compose_case (const Case *c, JopanFonts *fonts, JopanStyle **style)
   *style = jopan_style_load (c->style, SOURCE_ROOT, &error);
   g_assert_no_error (error);
   for (int i = 0; i < c->boxes; i++)
-    plan_add_box (plan, 2, 50 * 72 / 25.4, JOPAN_BOX_AT_FOOT);
+    {
+      double area = (*style)->page_height - (*style)->margin[0] - (*style)->margin[2];
+      plan_add_box (plan, 2, 50 * 72 / 25.4, c->box_at);
+      /* A fixed box at the foot of the last column. */
+      ((JopanPageBox *) g_ptr_array_index (plan->boxes, i))->slot
+          = (JopanModuleSlot) { TRUE, (*style)->columns - 1, 1, area - 220, 150, -1, -1 };
+    }
+  ((JopanPageStory *) g_ptr_array_index (plan->stories, 0))->jump = c->jump;
   if (c->fixed)
     plan_fix (plan, 1, 4, 2, 0, 300);
   doc = jopan_compose_page (fonts, *style, plan, &options, c->only, &error);
   g_assert_no_error (error);
-  test_plan_free (plan);
+  jopan_page_plan_free (plan);
   return doc;
 }
 
 static char *
 dump_case (const JopanDocument *doc)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   GString *out = g_string_new (NULL);
 
-  json_node_set_object (node, composition_of (doc, parser));
-  json_generator_set_root (gen, node);
-  json_generator_set_pretty (gen, TRUE);
-  {
-    g_autofree char *json = json_generator_to_data (gen, NULL);
-    g_string_append_printf (out, "%s\n", json);
-  }
+  for (gsize i = 0; i < 2; i++)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (JsonGenerator) gen = json_generator_new ();
+      g_autofree char *json = NULL;
+      json_generator_set_root (gen, report_member (doc, parser, i ? "composition" : "stories"));
+      json_generator_set_pretty (gen, TRUE);
+      json = json_generator_to_data (gen, NULL);
+      g_string_append_printf (out, "%s\n", json);
+    }
   for (guint i = 0; i < doc->pages->len; i++)
     jopan_page_dump (g_ptr_array_index (doc->pages, i), out);
   return g_string_free (out, FALSE);
@@ -364,6 +380,12 @@ test_case (gconstpointer data)
       g_assert_true (jopan_document_write (doc, png, JOPAN_FORMAT_PNG, 50, &error));
     }
   assert_rules (doc, style, c->full);
+  /* A story that jumps continues on a page of that number. */
+  if (c->jump > 0)
+    {
+      g_assert_cmpuint (doc->pages->len, ==, 2);
+      g_assert_cmpint (((JopanPage *) g_ptr_array_index (doc->pages, 1))->number, ==, (int) c->jump);
+    }
   g_assert_true (g_file_get_contents (expected_path, &expected, NULL, NULL));
   if (strcmp (expected, actual) != 0)
     {
@@ -437,7 +459,7 @@ static void
 test_rules_empty (void)
 {
   static const char *const brief[] = { "tests/pages/brief-ferry.json", NULL };
-  const Case c = { "brief-alone", "berliner", brief, NULL, 0, FALSE, TRUE };
+  const Case c = { "brief-alone", "berliner", brief, NULL, 0, FALSE, TRUE, JOPAN_BOX_AT_FOOT, 0 };
   g_autoptr (GError) error = NULL;
   g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
   JopanStyle *style = NULL;
@@ -477,6 +499,11 @@ test_cost (void)
   fits[1].overset_lines = 3, fits[1].overset_photos = 1;
   jopan_compose_cost (fits, 2, 80, &cost);
   g_assert_cmpfloat_with_epsilon (cost.overset, 3 * 4 + 60, 1e-9);
+  /* A story that jumps continues elsewhere: its overset costs less. */
+  fits[1].jumps = TRUE;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.overset, 3 * 0.5 + 60, 1e-9);
+  fits[1].jumps = FALSE;
   fits[1].overset_lines = 0, fits[1].overset_photos = 0;
   /* Photo bands lost to copyfit. */
   fits[0].photo_lost = 4;

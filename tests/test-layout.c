@@ -18,6 +18,8 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #define LAYOUTS TEST_DATA "/../layouts"
 
@@ -47,6 +49,17 @@ apply_args (const char *args, JopanStyle **style, JopanLayoutOptions *options)
         g_assert_true (jopan_style_set (*style, argv[++i], NULL));
       else if (strcmp (argv[i], "--slot") == 0 && argv[i + 1])
         g_assert_true (jopan_layout_options_parse_slot (options, argv[++i], NULL));
+      else if (strcmp (argv[i], "--fill") == 0)
+        options->fill = TRUE;
+      else if (strcmp (argv[i], "--jump-page") == 0 && argv[i + 1])
+        options->jump_page = (guint) atoi (argv[++i]);
+      else if (strcmp (argv[i], "--weight") == 0 && argv[i + 1])
+        {
+          const char *w = argv[++i];
+          options->weight = strcmp (w, "lead") == 0        ? JOPAN_WEIGHT_LEAD
+                            : strcmp (w, "secondary") == 0 ? JOPAN_WEIGHT_SECONDARY
+                                                           : JOPAN_WEIGHT_BRIEF;
+        }
       else
         g_error ("unknown option in args: %s", argv[i]);
     }
@@ -329,6 +342,201 @@ check_quotes (const GPtrArray *pages, const JopanStyle *style)
   return NULL;
 }
 
+/* The points of a running line above and below its baseline. */
+static void
+line_extent (const JopanBox *b, const JopanStyle *style, double *top, double *bottom)
+{
+  double size = 9;
+
+  for (int k = 0; k < JOPAN_N_PARA; k++)
+    if (strcmp (b->role, jopan_para_names[k]) == 0)
+      size = style->para[k].size;
+  *top = b->y - 0.8 * size;
+  *bottom = b->y + 0.25 * size;
+}
+
+/* The foot of a photo's block: its frame, then the credit and caption
+ * lines that follow it in its columns. */
+static double
+photo_block_foot (const JopanPage *page, const JopanBox *photo)
+{
+  double foot = photo->y + photo->h;
+  gboolean grew = TRUE;
+
+  while (grew)
+    {
+      grew = FALSE;
+      for (guint i = 0; i < page->boxes->len; i++)
+        {
+          const JopanBox *o = &g_array_index (page->boxes, JopanBox, i);
+          if (o->kind == JOPAN_BOX_TEXT
+              && (strcmp (o->role, "caption") == 0 || strcmp (o->role, "credit") == 0)
+              && o->x >= photo->x - 0.01 && o->x < photo->x + photo->w
+              && o->y > foot + 0.01 && o->y < foot + 14)
+            foot = o->y + 2, grew = TRUE;
+        }
+    }
+  return foot;
+}
+
+/* At least one grid line (less half a point) of air between running text
+ * and a photo above or below it in the same columns. */
+static char *
+check_photo_clearance (const GPtrArray *pages, const JopanStyle *style)
+{
+  double air = style->baseline - 0.5;
+
+  for (guint p = 0; p < pages->len; p++)
+    {
+      const JopanPage *page = g_ptr_array_index (pages, p);
+      for (guint i = 0; i < page->boxes->len; i++)
+        {
+          const JopanBox *ph = &g_array_index (page->boxes, JopanBox, i);
+          double foot;
+          if (ph->kind != JOPAN_BOX_IMAGE)
+            continue;
+          foot = photo_block_foot (page, ph);
+          for (guint j = 0; j < page->boxes->len; j++)
+            {
+              const JopanBox *b = &g_array_index (page->boxes, JopanBox, j);
+              Placed l = { b, page->number, column_of (style, b->x) };
+              double top, bottom;
+              if (!is_running (b) || b->x >= ph->x + ph->w || b->x + b->true_width <= ph->x)
+                continue;
+              line_extent (b, style, &top, &bottom);
+              if (b->y <= ph->y + 0.01 && bottom > ph->y - air)
+                return describe (&l, "text within a grid line above a photo");
+              if (b->y >= foot && top < foot + air)
+                return describe (&l, "text within a grid line below a photo's caption");
+            }
+        }
+    }
+  return NULL;
+}
+
+/* Is there a photo in @column of @page above @y? */
+static gboolean
+photo_above (const JopanPage *page, const JopanStyle *style, int column, double y)
+{
+  double left = column_left (style, column);
+
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+      if (b->kind == JOPAN_BOX_IMAGE && b->x < left + 1 && b->x + b->w > left + 1 && b->y < y)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Reading order: the text runs down a column and on at the top of the
+ * next column to the right (or the first column of the next page); on
+ * each page every column's text starts at one top line, unless a photo
+ * stands above it, and no column starts above the one before it.  Pull
+ * quotes are display type and may float. */
+static char *
+check_reading_order (const GPtrArray *pages, const JopanStyle *style)
+{
+  g_autoptr (GArray) lines = running_lines (pages, style);
+  const Placed *prev = NULL;
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const Placed *l = &g_array_index (lines, Placed, i);
+      if (strcmp (l->box->role, "quote") == 0)
+        continue;
+      if (prev && !same_column (prev, l)
+          && !(l->page == prev->page && l->column == prev->column + 1)
+          && !(l->page > prev->page && l->column == 0))
+        return describe (l, "the text jumps from another column than the one to its left");
+      prev = l;
+    }
+  for (guint p = 0; p < pages->len; p++)
+    {
+      const JopanPage *page = g_ptr_array_index (pages, p);
+      double first[JOPAN_MAX_COLUMNS], top_line = G_MAXDOUBLE;
+      const Placed *at[JOPAN_MAX_COLUMNS] = { NULL };
+
+      for (guint i = 0; i < lines->len; i++)
+        {
+          const Placed *l = &g_array_index (lines, Placed, i);
+          double top, bottom;
+          if (l->page != page->number || l->column < 0 || l->column >= JOPAN_MAX_COLUMNS)
+            continue;
+          line_extent (l->box, style, &top, &bottom);
+          if (at[l->column] == NULL || top < first[l->column])
+            at[l->column] = l, first[l->column] = top;
+        }
+      for (int c = 0; c < JOPAN_MAX_COLUMNS; c++)
+        if (at[c] && !photo_above (page, style, c, first[c]))
+          top_line = MIN (top_line, first[c]);
+      for (int c = 0; c < JOPAN_MAX_COLUMNS; c++)
+        if (at[c] && !photo_above (page, style, c, first[c])
+            && first[c] > top_line + style->baseline + 0.01)
+          return describe (at[c], "a column starts below the story's top line");
+      /* No dog-leg: a later column never starts above an earlier one (the
+       * story's opening under a photo, its middle beside it). */
+      for (int c = 0, last = -1; c < JOPAN_MAX_COLUMNS; c++)
+        if (at[c])
+          {
+            if (last >= 0 && first[c] < first[last] - style->baseline / 2)
+              return describe (at[c], "dog-leg: a later column starts above an earlier one");
+            last = c;
+          }
+    }
+  return NULL;
+}
+
+/* "Continued on page N" names a page of the story that opens with
+ * "Continued from page M", M the page it came from; each page the story
+ * leaves has the line. */
+static char *
+check_jumps (const GPtrArray *pages, const JopanStyle *style)
+{
+  (void) style;
+  for (guint p = 0; p < pages->len; p++)
+    {
+      const JopanPage *page = g_ptr_array_index (pages, p);
+      gboolean has_on = FALSE;
+      for (guint i = 0; i < page->boxes->len; i++)
+        {
+          const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+          g_autofree char *text = NULL;
+          int on = 0;
+          if (b->kind != JOPAN_BOX_TEXT || strcmp (b->role, "jump") != 0)
+            continue;
+          text = line_text (b);
+          if (sscanf (text, "Continued on page %d", &on) != 1
+              && !(g_str_has_suffix (text, "면에 계속") && sscanf (text, "%d", &on) == 1))
+            continue;
+          has_on = TRUE;
+          if (p + 1 >= pages->len)
+            return g_strdup_printf ("jump to page %d from the story's last page %d", on, page->number);
+          {
+            const JopanPage *next = g_ptr_array_index (pages, p + 1);
+            g_autofree char *from = g_strdup_printf ("Continued from page %d", page->number);
+            g_autofree char *from_ko = g_strdup_printf ("%d면에서 계속", page->number);
+            gboolean found = FALSE;
+            if (next->number != on)
+              return g_strdup_printf ("page %d jumps to page %d, the story goes on on page %d",
+                                      page->number, on, next->number);
+            for (guint j = 0; j < next->boxes->len; j++)
+              {
+                const JopanBox *o = &g_array_index (next->boxes, JopanBox, j);
+                g_autofree char *t = o->kind == JOPAN_BOX_TEXT ? line_text (o) : NULL;
+                found = found || (t && (strcmp (t, from) == 0 || strcmp (t, from_ko) == 0));
+              }
+            if (!found)
+              return g_strdup_printf ("page %d has no \"%s\"", next->number, from);
+          }
+        }
+      if (!has_on && p + 1 < pages->len)
+        return g_strdup_printf ("page %d has no jump line to page %d", page->number,
+                                ((const JopanPage *) g_ptr_array_index (pages, p + 1))->number);
+    }
+  return NULL;
+}
+
 typedef char *(*Check) (const GPtrArray *pages, const JopanStyle *style);
 
 static const struct {
@@ -340,6 +548,9 @@ static const struct {
   { "widows", check_widows },
   { "subhead-keeps", check_subhead_keeps },
   { "quotes", check_quotes },
+  { "photo-clearance", check_photo_clearance },
+  { "reading-order", check_reading_order },
+  { "jumps", check_jumps },
 };
 
 static void
@@ -635,6 +846,101 @@ test_mutant_line_out_of_column (void)
   mutant_clear (&m);
 }
 
+/* A photo at the foot of its columns, with text above it: the lowest
+ * running line above it moved down to touch it (2 pt of air). */
+static void
+test_mutant_photo_clearance (void)
+{
+  Mutant m;
+  JopanBox *photo = NULL, *above = NULL;
+
+  mutant_init (&m, "photos-foot");
+  for (guint i = 0; i < m.page->boxes->len; i++)
+    {
+      JopanBox *b = &g_array_index (m.page->boxes, JopanBox, i);
+      if (b->kind == JOPAN_BOX_IMAGE && (photo == NULL || b->y > photo->y))
+        photo = b;
+    }
+  g_assert_nonnull (photo);
+  for (guint i = 0; i < m.page->boxes->len; i++)
+    {
+      JopanBox *b = &g_array_index (m.page->boxes, JopanBox, i);
+      if (is_running (b) && strcmp (b->role, "body") == 0 && fabs (b->x - photo->x) < 1
+          && b->y < photo->y && (above == NULL || b->y > above->y))
+        above = b;
+    }
+  g_assert_nonnull (above);
+  above->y = photo->y - 2 - 0.25 * m.style->para[JOPAN_PARA_BODY].size;
+  assert_fails (&m, check_photo_clearance, "above a photo");
+  mutant_clear (&m);
+}
+
+/* Moves every running line of @column on page 1 by @dx, @dy. */
+static void
+shift_column (const Mutant *m, int column, double dx, double dy)
+{
+  for (guint i = 0; i < m->page->boxes->len; i++)
+    {
+      JopanBox *b = &g_array_index (m->page->boxes, JopanBox, i);
+      if (is_running (b) && column_of (m->style, b->x) == column)
+        b->x += dx, b->y += dy;
+    }
+}
+
+/* The second column's text starts two lines below the first's. */
+static void
+test_mutant_column_top (void)
+{
+  Mutant m;
+
+  mutant_init (&m, "weight-secondary");
+  shift_column (&m, 1, 0, 2 * m.style->baseline);
+  assert_fails (&m, check_reading_order, "starts below the story's top line");
+  mutant_clear (&m);
+}
+
+/* The opening column moved down under a (pretend) photo while the next
+ * starts at the top: the dog-leg of issue 8. */
+static void
+test_mutant_dog_leg (void)
+{
+  Mutant m;
+
+  mutant_init (&m, "weight-lead-short");
+  shift_column (&m, 0, 0, 6 * m.style->baseline);
+  assert_fails (&m, check_reading_order, "dog-leg");
+  mutant_clear (&m);
+}
+
+/* The first two columns swapped: the text runs right to left. */
+static void
+test_mutant_column_order (void)
+{
+  Mutant m;
+  double step;
+
+  mutant_init (&m, "weight-secondary");
+  step = column_width_of (m.style) + m.style->gutter;
+  shift_column (&m, 0, 100 * step, 0);
+  shift_column (&m, 1, -step, 0);
+  shift_column (&m, 100, -99 * step, 0);
+  assert_fails (&m, check_reading_order, "jumps from another column");
+  mutant_clear (&m);
+}
+
+/* The continuation page numbered otherwise than its jump line says. */
+static void
+test_mutant_jump (void)
+{
+  Mutant m;
+
+  mutant_init (&m, "weight-lead-long");
+  g_assert_cmpuint (m.doc->pages->len, ==, 2);
+  ((JopanPage *) g_ptr_array_index (m.doc->pages, 1))->number = 5;
+  assert_fails (&m, check_jumps, "jumps to page 2");
+  mutant_clear (&m);
+}
+
 static int
 by_name (gconstpointer a, gconstpointer b)
 {
@@ -668,5 +974,10 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/split-quote", test_mutant_split_quote);
   g_test_add_func ("/rules/wide-line", test_mutant_wide_line);
   g_test_add_func ("/rules/line-out-of-column", test_mutant_line_out_of_column);
+  g_test_add_func ("/rules/photo-clearance", test_mutant_photo_clearance);
+  g_test_add_func ("/rules/column-top", test_mutant_column_top);
+  g_test_add_func ("/rules/column-order", test_mutant_column_order);
+  g_test_add_func ("/rules/dog-leg", test_mutant_dog_leg);
+  g_test_add_func ("/rules/jump", test_mutant_jump);
   return g_test_run ();
 }

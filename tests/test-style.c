@@ -114,6 +114,27 @@ test_set_errors (void)
   expect_set_error ("page.columns=0", JOPAN_ERROR_USAGE, "whole number from 1 to 12");
   expect_set_error ("page.size=100000mm 100000mm", JOPAN_ERROR_USAGE, "got \"100000mm 100000mm\"");
   expect_set_error ("body.align=sideways", JOPAN_ERROR_USAGE, "one of left, center, right, justify");
+  expect_set_error ("lead.headline-size=big", JOPAN_ERROR_USAGE, "two sizes MIN MAX");
+  expect_set_error ("brief.headline-size=18pt 14pt", JOPAN_ERROR_USAGE, "got \"18pt 14pt\"");
+  expect_set_error ("secondary.deck=maybe", JOPAN_ERROR_USAGE, "true or false");
+  expect_set_error ("brief.wordcount=3", JOPAN_ERROR_USAGE, "unknown key");
+}
+
+/* The weight ladder: [lead], [secondary], [brief] read, and --set works. */
+static void
+test_ladder (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) s = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpfloat (s->treatment[JOPAN_WEIGHT_LEAD - 1].headline_min, ==, 48);
+  g_assert_cmpfloat (s->treatment[JOPAN_WEIGHT_LEAD - 1].headline_max, ==, 60);
+  g_assert_cmpint (s->treatment[JOPAN_WEIGHT_BRIEF - 1].columns, ==, 2);
+  g_assert_false (s->treatment[JOPAN_WEIGHT_BRIEF - 1].deck);
+  g_assert_true (jopan_style_set (s, "lead.headline-size=40pt 44pt", &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (s->treatment[JOPAN_WEIGHT_LEAD - 1].headline_max, ==, 44);
 }
 
 static void
@@ -140,6 +161,9 @@ test_file_errors (void)
   expect_file_error ("[sidebar]\nfont = x 1\n", "1: [sidebar]: unknown group");
   expect_file_error ("[page]\nmarks = sparkles\n", "2: [page] marks: expected none, crop");
   expect_file_error ("[headline]\nfont = 12\n", "2: [headline] font: expected a font");
+  expect_file_error ("[page]\n[lead]\ncolumns = 2\nheadline-size = 60pt 48pt\n",
+                     "4: [lead] headline-size: expected two sizes");
+  expect_file_error ("[brief]\nmax-words = many\n", "2: [brief] max-words: expected a whole number");
   expect_file_error ("[page]\ncolumns = 12\ngutter = 30mm\n", "1: [page] margins: expected margins "
                      "and gutters that leave room for 12 columns");
   /* GKeyFile's own messages name no line. */
@@ -235,6 +259,7 @@ main (int argc, char **argv)
   g_test_add_func ("/style/values", test_values);
   g_test_add_func ("/style/set", test_set);
   g_test_add_func ("/style/set-errors", test_set_errors);
+  g_test_add_func ("/style/ladder", test_ladder);
   g_test_add_func ("/style/file-errors", test_file_errors);
   g_test_add_func ("/style/bom", test_bom);
   g_test_add_func ("/style/negative-tracking", test_negative_tracking);

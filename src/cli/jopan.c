@@ -30,9 +30,11 @@ typedef struct {
   char *report;
   char *slot;
   gboolean copyfit;
+  gboolean fill;
+  char *weight;
+  int jump_page;
   int dpi;
   gboolean strict;
-  gboolean fill;
 } Options;
 
 static int
@@ -202,6 +204,18 @@ run (const char *command, const char *input, const Options *o)
                   g_getenv ("SOURCE_DATE_EPOCH"), JOPAN_DATE_MAX);
   layout.copyfit = o->copyfit;
   layout.fill = o->fill;
+  if (o->jump_page < 0 || o->jump_page > 9999)
+    return usage ("--jump-page %d: expected a page number from 1 to 9999", o->jump_page);
+  layout.jump_page = (guint) o->jump_page;
+  if (o->weight)
+    {
+      static const char *const weights[] = { "lead", "secondary", "brief" };
+      for (guint i = 0; i < G_N_ELEMENTS (weights); i++)
+        if (strcmp (o->weight, weights[i]) == 0)
+          layout.weight = (JopanWeight) (JOPAN_WEIGHT_LEAD + i);
+      if (layout.weight == JOPAN_WEIGHT_AUTO)
+        return usage ("--weight %s: expected lead, secondary or brief", o->weight);
+    }
   if (page)
     plan = jopan_page_plan_load (input, &error);
   else
@@ -247,7 +261,12 @@ main (int argc, char **argv)
     { "copyfit", 0, 0, G_OPTION_ARG_NONE, &o.copyfit,
       "Make the story fit its slot (tracking, photo height, body size)", NULL },
     { "fill", 0, 0, G_OPTION_ARG_NONE, &o.fill,
-      "A story alone on its page fills it (photo, deck, headline and type grow)", NULL },
+      "Grow a one-page story to fill its page (headline, photo, body size)", NULL },
+    { "weight", 0, 0, G_OPTION_ARG_STRING, &o.weight,
+      "The story's rank: lead, secondary or brief (default: the article's, or by length)",
+      "WEIGHT" },
+    { "jump-page", 0, 0, G_OPTION_ARG_INT, &o.jump_page,
+      "The page number the rest of a story too long for its slot or page continues on", "N" },
     { "dpi", 0, 0, G_OPTION_ARG_INT, &o.dpi, "PNG resolution, 18 to 1200 (default 150)", "N" },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &o.report, "Write the preflight report as JSON",
       "REPORT.json" },
@@ -294,6 +313,7 @@ main (int argc, char **argv)
   g_free (o.style);
   g_free (o.report);
   g_free (o.slot);
+  g_free (o.weight);
   g_strfreev (o.sets);
   g_strfreev (o.font_dirs);
   g_free (o.data_dir);

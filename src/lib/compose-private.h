@@ -92,7 +92,8 @@ typedef struct {
   int underset;                 /* empty bands summed over its columns */
   guint overset_lines;          /* body and other lines that did not fit */
   guint overset_photos;
-  int photo_lost;               /* column-bands the photos lost to copyfit */
+  gboolean jumps;               /* the story continues on another page */
+  int photo_lost;               /* column-bands the lead photo is short of its shape */
 } JopanModuleFit;
 
 /* The cost of a candidate layout, term by term (see compose.c for the

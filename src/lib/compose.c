@@ -8,11 +8,12 @@
  * layout (copyfit on), and keeps the candidate of least cost:
  *
  *   empty        1  per empty column-band (a line of one column)
- *   overset      4  per line that did not fit, 60 per photo left out
+ *   overset      4  per line that did not fit (0.5 for a story that jumps:
+ *                   its rest continues elsewhere), 60 per photo left out
  *   collisions   40 per pair of headlines side by side at the same height
- *   photos       0.5 per column-band a photo lost to copyfit
+ *   photos       0.5 per column-band the lead photo is short of its shape
  *   prominence   30 when the lead does not start at the top,
- *                30 when another story is wider than the lead
+ *                30 for each story wider than the lead or larger in area
  *
  * Modules touch: a hairline runs in the gutter between side-by-side
  * modules, and in a band of air at the foot of a module with another
@@ -31,11 +32,10 @@
 #define MAX_CANDIDATES 64
 /* The fewest bands a story under the lead may have. */
 #define MIN_DEPTH 8
-/* Shorter than this (words), an unranked story is a brief. */
-#define BRIEF_WORDS 150
 
 #define COST_EMPTY 1.0
 #define COST_OVERSET_LINE 4.0
+#define COST_JUMP_LINE 0.5
 #define COST_OVERSET_PHOTO 60.0
 #define COST_COLLISION 40.0
 #define COST_PHOTO_BAND 0.5
@@ -68,7 +68,8 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
       const JopanModuleFit *f = &fits[i];
       covered += f->module.columns * f->module.depth;
       cost->empty += COST_EMPTY * f->underset;
-      cost->overset += COST_OVERSET_LINE * f->overset_lines + COST_OVERSET_PHOTO * f->overset_photos;
+      cost->overset += (f->jumps ? COST_JUMP_LINE : COST_OVERSET_LINE) * f->overset_lines
+                       + COST_OVERSET_PHOTO * f->overset_photos;
       cost->photos += COST_PHOTO_BAND * f->photo_lost;
       if (f->is_box)
         continue;
@@ -76,7 +77,9 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
       for (guint j = i + 1; j < n; j++)
         if (!fits[j].is_box && side_by_side (&f->module, &fits[j].module))
           cost->collisions += COST_COLLISION;
-      if (i > 0 && f->module.columns > fits[0].module.columns)
+      if (i > 0 && (f->module.columns > fits[0].module.columns
+                    || f->module.columns * f->module.depth
+                           > fits[0].module.columns * fits[0].module.depth))
         cost->prominence += COST_PROMINENCE;
     }
   if (n > 0 && fits[0].module.top > top)
@@ -113,10 +116,13 @@ typedef struct {
   JopanModule boxes[MAX_MODULES]; /* the plan's boxes, in its order */
   guint n_boxes;
   JopanModule region;           /* where the unfixed stories go */
-  JopanModule beside;           /* beside the foot boxes (columns 0: none) */
+  JopanModule beside[4];        /* beside the foot boxes, the top boxes, fixed modules
+                                 * (columns 0: none): each takes one of the last stories */
   GHashTable *cache;            /* "story:column:columns:top:depth:air" → LayoutResult* */
   GPtrArray *candidates;        /* of Candidate* */
   const char *only;             /* tests: keep the candidates whose name has it */
+  guint overset_lines, overset_chars; /* the page's stories', for the report */
+  JopanReport *report;          /* the document's */
 } Composer;
 
 static void
@@ -141,10 +147,11 @@ count_words (const JopanArticle *a)
   return words;
 }
 
-/* The plan's weight, else the article's, else the first story leads, a
- * short one is a brief, the rest secondary. */
+/* The plan's weight, else the article's, else the first story leads, one
+ * no longer than the style's briefs ([brief] max-words) is a brief, the
+ * rest secondary. */
 static JopanWeight
-weight_of (const JopanPageStory *s, guint index)
+weight_of (const JopanStyle *style, const JopanPageStory *s, guint index)
 {
   if (s->weight != JOPAN_WEIGHT_AUTO)
     return s->weight;
@@ -152,7 +159,9 @@ weight_of (const JopanPageStory *s, guint index)
     return s->article->weight;
   if (index == 0)
     return JOPAN_WEIGHT_LEAD;
-  return count_words (s->article) < BRIEF_WORDS ? JOPAN_WEIGHT_BRIEF : JOPAN_WEIGHT_SECONDARY;
+  return count_words (s->article) <= (guint) style->treatment[JOPAN_WEIGHT_BRIEF - 1].max_words
+             ? JOPAN_WEIGHT_BRIEF
+             : JOPAN_WEIGHT_SECONDARY;
 }
 
 static const char *
@@ -166,17 +175,12 @@ static JopanModule
 module_from_slot (const Composer *c, const JopanModuleSlot *slot)
 {
   double pitch = c->style->baseline, top, depth;
-  JopanModule m;
+  JopanModule m = { .column = CLAMP (slot->column, 0, c->columns - 1) };
 
-  /* The page file gives the top and depth as lengths or grid lines. */
   jopan_module_slot_points (slot, c->style, &top, &depth);
-  m = (JopanModule) { .column = CLAMP (slot->column, 0, c->columns - 1),
-                      .top = (int) lround (top / pitch),
-                      .depth = (int) floor (depth / pitch + 1e-6) };
-
+  m.top = CLAMP ((int) lround (top / pitch), 0, c->bands - 1);
   m.columns = CLAMP (slot->columns, 1, c->columns - m.column);
-  m.top = CLAMP (m.top, 0, c->bands - 1);
-  m.depth = CLAMP (m.depth, 1, c->bands - m.top);
+  m.depth = CLAMP ((int) floor (depth / pitch + 1e-6), 1, c->bands - m.top);
   return m;
 }
 
@@ -213,10 +217,11 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
   in.module = (LayoutModule) { .column = m->column, .columns = m->columns,
                                .top = c->folio_bands + m->top, .folio = s->index == 0,
                                .number = (int) MAX (1u, c->plan->number),
-                               .section = c->plan->section, .date = c->plan->date };
-  /* The hook for jumps: story layout ends the text with "Continued on
-   * page N" and sets the rest there once it implements jump_page. */
-  in.jump_page = s->entry->jump;
+                               .title = c->plan->title, .section = c->plan->section,
+                               .date = c->plan->date };
+  /* A jump: story layout ends the text with "Continued on page N" and
+   * sets the rest on a continuation page numbered N. */
+  in.options.jump_page = s->entry->jump;
   r = g_new0 (LayoutResult, 1);
   if (!jopan_layout_story (&in, r, error))
     {
@@ -227,15 +232,31 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
   return r;
 }
 
+/* The lead photo's loss: the column-bands it is short of its own shape at
+ * its width (copyfit or a shallow module squeezed it into a strip). */
+static int
+photo_lost (const Composer *c, const LayoutResult *r)
+{
+  const JopanStyle *s = c->style;
+  double width, ideal;
+
+  if (!r->has_lead || r->lead.image == NULL || r->lead.image->width <= 0)
+    return 0;
+  width = r->lead.columns * (s->page_width - s->margin[1] - s->margin[3]
+                             - (s->columns - 1) * s->gutter) / s->columns
+          + (r->lead.columns - 1) * s->gutter;
+  ideal = width * r->lead.image->height / r->lead.image->width / s->baseline;
+  return MAX (0, (int) lround (ideal) - r->lead.frame_bands) * r->lead.columns;
+}
+
 static void
-fit_of (const LayoutResult *r, const JopanModule *m, JopanModuleFit *f)
+fit_of (const Composer *c, const LayoutResult *r, const JopanModule *m, JopanModuleFit *f)
 {
   guint lines = jopan_report_get_overset (r->report, NULL);
 
   *f = (JopanModuleFit) { .module = *m, .underset = MAX (0, r->underset_lines),
-                          .overset_lines = lines, .overset_photos = r->overset_photos };
-  if (r->has_lead)
-    f->photo_lost = MAX (0, r->lead.natural_frame_bands - r->lead.frame_bands) * r->lead.columns;
+                          .overset_lines = lines, .overset_photos = r->overset_photos,
+                          .photo_lost = photo_lost (c, r) };
 }
 
 /* ---- the page's fixed parts: boxes, fixed stories, the free region ------------ */
@@ -278,45 +299,126 @@ place_boxes (Composer *c)
     }
   c->region.top = head;
   c->region.depth = c->bands - head - foot;
-  /* The columns left of the foot boxes take the last story. */
-  c->beside = (JopanModule) { 0, foot_right, c->bands - foot, foot };
+  /* The columns left of the boxes take the last stories: a brief beside
+   * the ad rather than a hole. */
+  c->beside[0] = (JopanModule) { 0, foot_right, c->bands - foot, foot };
+  c->beside[1] = (JopanModule) { 0, head_right, 0, head };
   if (foot == 0 || foot_right == 0)
-    c->beside.columns = 0;
+    c->beside[0].columns = 0;
+  if (head == 0 || head_right == 0)
+    c->beside[1].columns = 0;
 }
 
-/* The part of @r left, right, above or below @f with the most area. */
-static JopanModule
-free_part (const JopanModule *r, const JopanModule *f)
+/* A story's slot over a box at the top or foot (a page file may ask for
+ * both) moves below it or stops above it: nothing overlaps. */
+static void
+clear_of_boxes (Composer *c, Story *s)
 {
+  for (guint i = 0; i < c->n_boxes; i++)
+    {
+      const JopanModule *b = &c->boxes[i];
+      JopanModule *m = &s->module;
+      int bottom = m->top + m->depth;
+      if (!jopan_module_overlaps (m, b))
+        continue;
+      if (b->top + b->depth < bottom)
+        m->top = b->top + b->depth;
+      m->depth = MAX (1, MIN (bottom, c->bands) - m->top);
+      if (jopan_module_overlaps (m, b))
+        m->depth = MAX (1, b->top - m->top);
+      jopan_report_add (c->report, "slot", "%s: its slot overlaps the box %s: moved to lines %d "
+                        "to %d of the page", s->entry->place ? s->entry->place : s->entry->src,
+                        ((JopanPageBox *) g_ptr_array_index (c->plan->boxes, i))->src, m->top + 1,
+                        m->top + m->depth);
+    }
+}
+
+/* Has @a a larger area than @b? */
+static gboolean
+larger (const JopanModule *a, const JopanModule *b)
+{
+  return a->columns > 0 && a->depth > 0 && a->columns * a->depth > b->columns * b->depth;
+}
+
+/* The part of @r left, right, above or below @f with the most area; in
+ * @rest, the largest piece of what it leaves beside @f. */
+static JopanModule
+free_part (const JopanModule *r, const JopanModule *f, JopanModule *rest)
+{
+  int right = r->column + r->columns, bottom = r->top + r->depth;
+  int f_right = f->column + f->columns, f_bottom = f->top + f->depth;
   JopanModule parts[4] = {
     { r->column, f->column - r->column, r->top, r->depth },
-    { f->column + f->columns, r->column + r->columns - f->column - f->columns, r->top, r->depth },
+    { f_right, right - f_right, r->top, r->depth },
     { r->column, r->columns, r->top, f->top - r->top },
-    { r->column, r->columns, f->top + f->depth, r->top + r->depth - f->top - f->depth },
+    { r->column, r->columns, f_bottom, bottom - f_bottom },
+  };
+  /* Beside @f, once parts[i] is taken: two pieces each. */
+  JopanModule pieces[4][2] = {
+    { { f->column, right - f->column, r->top, f->top - r->top },
+      { f->column, right - f->column, f_bottom, bottom - f_bottom } },
+    { { r->column, f_right - r->column, r->top, f->top - r->top },
+      { r->column, f_right - r->column, f_bottom, bottom - f_bottom } },
+    { { r->column, f->column - r->column, f->top, bottom - f->top },
+      { f_right, right - f_right, f->top, bottom - f->top } },
+    { { r->column, f->column - r->column, r->top, f_bottom - r->top },
+      { f_right, right - f_right, r->top, f_bottom - r->top } },
   };
   JopanModule best = { 0, 0, 0, 0 };
+  int chosen = -1;
 
   for (int i = 0; i < 4; i++)
-    if (parts[i].columns > 0 && parts[i].depth > 0
-        && parts[i].columns * parts[i].depth > best.columns * best.depth)
-      best = parts[i];
+    if (larger (&parts[i], &best))
+      best = parts[i], chosen = i;
+  *rest = (JopanModule) { 0, 0, 0, 0 };
+  for (int k = 0; chosen >= 0 && k < 2; k++)
+    if (pieces[chosen][k].depth >= MIN_DEPTH / 2 && larger (&pieces[chosen][k], rest))
+      *rest = pieces[chosen][k];
   return best;
 }
 
-/* The free region avoids every fixed module (a story's slot or a box's). */
+static void
+add_beside (Composer *c, const JopanModule *m)
+{
+  for (int b = 0; b < 4 && m->columns > 0; b++)
+    if (c->beside[b].columns == 0)
+      {
+        c->beside[b] = *m;
+        return;
+      }
+}
+
+/* The free region avoids every fixed module (a story's slot or a box's);
+ * what that leaves beside one, the last stories take. */
 static void
 avoid_fixed (Composer *c)
 {
+  JopanModule rest;
+
   for (guint i = 0; i < c->n_stories; i++)
     if (c->stories[i].fixed && jopan_module_overlaps (&c->region, &c->stories[i].module))
-      c->region = free_part (&c->region, &c->stories[i].module);
+      {
+        c->region = free_part (&c->region, &c->stories[i].module, &rest);
+        add_beside (c, &rest);
+      }
   for (guint i = 0; i < c->n_boxes; i++)
     if (jopan_module_overlaps (&c->region, &c->boxes[i]))
-      c->region = free_part (&c->region, &c->boxes[i]);
-  if (c->beside.columns > 0)
-    for (guint i = 0; i < c->n_stories; i++)
-      if (c->stories[i].fixed && jopan_module_overlaps (&c->beside, &c->stories[i].module))
-        c->beside.columns = 0;
+      {
+        c->region = free_part (&c->region, &c->boxes[i], &rest);
+        add_beside (c, &rest);
+      }
+  for (int b = 0; b < 4; b++)
+    {
+      gboolean clash = jopan_module_overlaps (&c->beside[b], &c->region);
+      for (guint i = 0; i < c->n_stories; i++)
+        clash |= c->stories[i].fixed && jopan_module_overlaps (&c->beside[b], &c->stories[i].module);
+      for (guint i = 0; i < c->n_boxes; i++)
+        clash |= jopan_module_overlaps (&c->beside[b], &c->boxes[i]);
+      for (int o = 0; o < b; o++)
+        clash |= jopan_module_overlaps (&c->beside[b], &c->beside[o]);
+      if (clash)
+        c->beside[b].columns = 0;
+    }
 }
 
 /* ---- candidates ----------------------------------------------------------------- */
@@ -522,7 +624,8 @@ evaluate (Composer *c, const Candidate *cand, JopanComposeCost *cost, GError **e
       LayoutResult *r = lay_out_in (c, &c->stories[i], &modules[i], air, TRUE, error);
       if (r == NULL)
         return FALSE;
-      fit_of (r, &modules[i], &fits[i]);
+      fit_of (c, r, &modules[i], &fits[i]);
+      fits[i].jumps = c->stories[i].entry->jump > 0;
     }
   jopan_compose_cost (fits, n, c->columns * c->bands, cost);
   return TRUE;
@@ -572,45 +675,12 @@ take_page (JopanPage *page, JopanPage *from, guint folio_boxes, const JopanModul
   page->n_columns = MAX (page->n_columns, MIN (JOPAN_MAX_COLUMNS, m->column + from->n_columns));
 }
 
-static JopanImageRef *
-image_copy (const JopanImageRef *image)
-{
-  JopanImageRef *copy = g_memdup2 (image, sizeof *image);
-
-  copy->path = g_strdup (image->path);
-  copy->src = g_strdup (image->src);
-  copy->place = g_strdup (image->place);
-  copy->caption = g_strdup (image->caption);
-  copy->credit = g_strdup (image->credit);
-  return copy;
-}
-
+/* A fixed box: an image cropped to its frame, or a PDF fitted in it. */
 static void
-image_free (JopanImageRef *image)
+place_box (JopanPage *page, const JopanPageBox *box, const JopanPlaced *p)
 {
-  g_free (image->path);
-  g_free (image->src);
-  g_free (image->place);
-  g_free (image->caption);
-  g_free (image->credit);
-  g_free (image);
-}
-
-/* A fixed box: an image or a PDF in a thin frame (jopan_page_add_box).
- * The page draws from a copy of the image: the document outlives the plan. */
-static void
-place_box (JopanDocument *doc, JopanPage *page, const JopanPageBox *box, const JopanPlaced *p)
-{
-  JopanPageBox drawn = *box;
-
-  if (box->image)
-    {
-      drawn.image = image_copy (box->image);
-      g_ptr_array_add (doc->box_images, drawn.image);
-    }
-  /* A slot's depth may be in grid lines: its module has it in points. */
-  jopan_page_add_box (page, &drawn, p->x, p->y, p->w,
-                      box->position == JOPAN_BOX_AT_SLOT ? p->h : box->depth);
+  /* A slot given in grid lines leaves the box's depth to its module. */
+  jopan_page_add_box (page, box, p->x, p->y, p->w, box->depth > 0 ? MIN (box->depth, p->h) : p->h);
 }
 
 /* Hairlines: in the gutter between modules side by side, and in the band
@@ -678,13 +748,14 @@ solve (Composer *c, JopanComposeCost *best_cost, GError **error)
   for (guint i = 0; i < c->n_stories; i++)
     if (!c->stories[i].fixed)
       o.index[o.n++] = i;
-  /* The last story goes beside the foot boxes: a brief beside the ad. */
-  if (c->beside.columns > 0 && o.n >= 2)
-    {
-      Story *last = &c->stories[o.index[--o.n]];
-      last->fixed = TRUE;
-      last->module = c->beside;
-    }
+  /* The last stories go beside the boxes: a brief beside the ad. */
+  for (int b = 0; b < 4; b++)
+    if (c->beside[b].columns > 0 && o.n >= 2)
+      {
+        Story *last = &c->stories[o.index[--o.n]];
+        last->fixed = TRUE;
+        last->module = c->beside[b];
+      }
   if (!estimate (c, error))
     return NULL;
   enumerate (c, &o);
@@ -733,27 +804,29 @@ json_string (JsonBuilder *b, const char *name, const char *value)
 }
 
 static void
-report_story (JsonBuilder *b, const Composer *c, const Story *s, const JopanModule *m,
-              const JopanPlaced *p, const LayoutResult *r)
+report_story (JsonBuilder *b, const Composer *c, const Story *s, const JopanPlaced *p,
+              const JopanModule *m, const LayoutResult *r)
 {
   guint chars, lines = jopan_report_get_overset (r->report, &chars);
   double pitch = c->style->baseline;
 
   json_builder_begin_object (b);
   json_string (b, "src", s->entry->src ? s->entry->src : s->entry->article->name);
-  json_string (b, "weight", weight_name (s->weight));
+  json_string (b, "weight", weight_name (r->weight));
+  json_int (b, "page", p->page + 1);
+  /* The module: on the grid (column from 1, top and depth in points under
+   * the folio) and as a frame on the page (points from the trim box's top
+   * left, as the photos'). */
   json_builder_set_member_name (b, "module");
   json_builder_begin_object (b);
-  json_int (b, "column", m->column + 1);
-  json_int (b, "columns", m->columns);
-  json_number (b, "top", m->top * pitch);
-  json_number (b, "depth", m->depth * pitch);
-  /* The module on the page, points from the trim box's top left, as the
-   * photos' frames: what a check from the PDF compares with. */
   json_number (b, "x", p->x);
   json_number (b, "y", p->y);
   json_number (b, "width", p->w);
   json_number (b, "height", p->h);
+  json_int (b, "column", m->column + 1);
+  json_int (b, "columns", m->columns);
+  json_number (b, "top", m->top * pitch);
+  json_number (b, "depth", m->depth * pitch);
   json_builder_set_member_name (b, "fixed");
   json_builder_add_boolean_value (b, s->entry->slot.fixed);
   json_builder_end_object (b);
@@ -810,9 +883,10 @@ check_plan (const JopanPagePlan *plan, GError **error)
 
 static void
 composer_init (Composer *c, JopanFonts *fonts, const JopanStyle *style, const JopanPagePlan *plan,
-               const JopanLayoutOptions *options)
+               const JopanLayoutOptions *options, JopanReport *report)
 {
-  *c = (Composer) { .fonts = fonts, .style = style, .plan = plan, .options = options };
+  *c = (Composer) { .fonts = fonts, .style = style, .plan = plan, .options = options,
+                    .report = report };
   c->columns = style->columns;
   c->folio_bands = jopan_layout_folio_bands (style);
   c->bands = (int) floor ((style->page_height - style->margin[0] - style->margin[2])
@@ -824,12 +898,15 @@ composer_init (Composer *c, JopanFonts *fonts, const JopanStyle *style, const Jo
     {
       const JopanPageStory *e = g_ptr_array_index (plan->stories, i);
       Story *s = &c->stories[i];
-      *s = (Story) { .entry = e, .index = (int) i, .weight = weight_of (e, i),
+      *s = (Story) { .entry = e, .index = (int) i, .weight = weight_of (style, e, i),
                      .fixed = e->slot.fixed };
       if (s->fixed)
         s->module = module_from_slot (c, &e->slot);
     }
   place_boxes (c);
+  for (guint i = 0; i < c->n_stories; i++)
+    if (c->stories[i].fixed)
+      clear_of_boxes (c, &c->stories[i]);
   avoid_fixed (c);
 }
 
@@ -840,7 +917,76 @@ composer_clear (Composer *c)
   g_clear_pointer (&c->candidates, g_ptr_array_unref);
 }
 
-/* Draws the chosen candidate onto the page and reports each story. */
+/* The page's empty share, the solver's layout and its cost; a finding
+ * when more than 5 % of the type area is empty. */
+static void
+report_page (Composer *c, JopanDocument *doc, const JopanPage *page, const Candidate *best,
+             const JopanComposeCost *cost, const JopanModule *modules, guint n, int empty)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  int area = c->columns * c->bands, covered = 0;
+  double share;
+
+  for (guint i = 0; i < n; i++)
+    covered += modules[i].columns * modules[i].depth;
+  empty += MAX (0, area - covered);
+  share = area > 0 ? (double) empty / area : 0;
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_int (b, "page", page->number);
+  json_string (b, "layout", best->name);
+  json_int (b, "candidates", c->candidates->len);
+  json_int (b, "layouts", g_hash_table_size (c->cache));
+  json_int (b, "empty_lines", empty);
+  json_number (b, "empty_share", share);
+  report_cost (b, cost);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  jopan_report_add_member (doc->report, "composition", json_builder_get_root (b));
+  jopan_report_set_underset (doc->report, empty);
+  if (share > 0.05)
+    jopan_report_add (doc->report, "underset", "%s: page %d: %.0f%% of the type area is empty "
+                      "(%d column lines)", c->plan->name ? c->plan->name : "page", page->number,
+                      share * 100, empty);
+}
+
+/* Places box @i (of the plan's boxes) in its module. */
+static void
+build_box (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPlaced *p)
+{
+  p->index = (int) i;
+  p->first_box = page->boxes->len;
+  place_box (page, g_ptr_array_index (c->plan->boxes, i), p);
+  p->n_boxes = page->boxes->len - p->first_box;
+  g_array_append_val (doc->placed, *p);
+}
+
+/* Moves story @i's layout in its module onto the page; reports it. */
+static gboolean
+build_story (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPlaced *p,
+             const JopanModule *m, gboolean air, JsonBuilder *b, int *empty, GError **error)
+{
+  const JopanPageStory *e = c->stories[i].entry;
+  LayoutResult *r = lay_out_in (c, &c->stories[i], m, air, TRUE, error);
+  guint chars;
+
+  if (r == NULL)
+    return FALSE;
+  report_story (b, c, &c->stories[i], p, m, r);
+  jopan_report_merge (doc->report, r->report);
+  if (r->pages->len > 0)
+    take_page (page, g_ptr_array_index (r->pages, 0), r->folio_boxes, m, p);
+  g_array_append_val (doc->placed, *p);
+  *empty += MAX (0, r->underset_lines);
+  c->overset_lines += jopan_report_get_overset (r->report, &chars);
+  c->overset_chars += chars;
+  /* A jumped story's continuation page follows the composed page. */
+  while (e->jump > 0 && r->pages->len > 1)
+    g_ptr_array_add (doc->pages, g_ptr_array_steal_index (r->pages, 1));
+  return TRUE;
+}
+
+/* Draws the chosen candidate onto a page and reports each story. */
 static gboolean
 build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanComposeCost *cost,
             GError **error)
@@ -850,74 +996,28 @@ build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanC
   JopanPage *page = jopan_page_new (c->style->page_width, c->style->page_height,
                                     (int) MAX (1u, c->plan->number));
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  int empty = 0, area = c->columns * c->bands;
-  guint overset = 0, overset_chars = 0;
+  int empty = 0, index = (int) doc->pages->len;
 
   page->bleed = c->style->bleed;
   page->marks = c->style->marks;
   g_ptr_array_add (doc->pages, page);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "stories");
   json_builder_begin_array (b);
   for (guint i = 0; i < n; i++)
     {
-      JopanPlaced p = { .is_box = i >= c->n_stories, .index = (int) i };
-      gboolean air = has_below (&modules[i], modules, n);
+      JopanPlaced p = { .is_box = i >= c->n_stories, .index = (int) i,
+                        .page = index };
       module_rect (c, &modules[i], &p);
       if (p.is_box)
-        {
-          p.index = (int) (i - c->n_stories);
-          p.first_box = page->boxes->len;
-          place_box (doc, page, g_ptr_array_index (c->plan->boxes, p.index), &p);
-          p.n_boxes = page->boxes->len - p.first_box;
-          g_array_append_val (doc->placed, p);
-          continue;
-        }
-      LayoutResult *r = lay_out_in (c, &c->stories[i], &modules[i], air, TRUE, error);
-      guint chars;
-      if (r == NULL)
+        build_box (c, doc, page, i - c->n_stories, &p);
+      else if (!build_story (c, doc, page, i, &p, &modules[i], has_below (&modules[i], modules, n),
+                             b, &empty, error))
         return FALSE;
-      report_story (b, c, &c->stories[i], &modules[i], &p, r);
-      jopan_report_merge (doc->report, r->report);
-      if (r->pages->len > 0)
-        take_page (page, g_ptr_array_index (r->pages, 0), r->folio_boxes, &modules[i], &p);
-      g_array_append_val (doc->placed, p);
-      empty += MAX (0, r->underset_lines);
-      overset += jopan_report_get_overset (r->report, &chars);
-      overset_chars += chars;
-      if (c->stories[i].entry->jump > 0 && r->overset_lines > 0)
-        jopan_report_add (doc->report, "jump", "%s: continues on page %u: %u lines wait for "
-                          "story layout's jump_page (the jump line and its continuation page)",
-                          c->stories[i].entry->article->name, c->stories[i].entry->jump,
-                          r->overset_lines);
     }
   json_builder_end_array (b);
-  {
-    int covered = 0;
-    double share;
-    for (guint i = 0; i < n; i++)
-      covered += modules[i].columns * modules[i].depth;
-    empty += MAX (0, area - covered);
-    share = area > 0 ? (double) empty / area : 0;
-    json_builder_set_member_name (b, "page");
-    json_builder_begin_object (b);
-    json_int (b, "number", page->number);
-    json_string (b, "layout", best->name);
-    json_int (b, "candidates", c->candidates->len);
-    json_int (b, "empty_lines", empty);
-    json_number (b, "empty_share", share);
-    report_cost (b, cost);
-    json_builder_end_object (b);
-    if (share > 0.05)
-      jopan_report_add (doc->report, "underset", "%s: page %d: %.0f%% of the type area is empty "
-                        "(%d column lines)", c->plan->name ? c->plan->name : "page", page->number,
-                        share * 100, empty);
-  }
+  jopan_report_add_member (doc->report, "stories", json_builder_get_root (b));
   draw_hairlines (c, page, modules, n);
-  json_builder_end_object (b);
-  jopan_report_set_overset (doc->report, overset, overset_chars);
-  jopan_report_set_underset (doc->report, empty);
-  jopan_report_add_member (doc->report, "composition", json_builder_get_root (b));
+  report_page (c, doc, page, best, cost, modules, n, empty);
+  jopan_report_set_overset (doc->report, c->overset_lines, c->overset_chars);
   return TRUE;
 }
 
@@ -946,23 +1046,19 @@ jopan_compose_page (JopanFonts *fonts, const JopanStyle *style, const JopanPageP
   doc->style_path = g_strdup (style->path);
   doc->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
   doc->report = jopan_report_new ();
-  doc->articles = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_article_free);
-  doc->box_images = g_ptr_array_new_with_free_func ((GDestroyNotify) image_free);
   doc->placed = g_array_new (FALSE, FALSE, sizeof (JopanPlaced));
+  /* The plan keeps the articles, their photos and the boxes alive. */
+  doc->plan = jopan_page_plan_ref ((JopanPagePlan *) plan);
+  for (const char *const *w = (const char *const *) plan->warnings->pdata; w && *w; w++)
+    jopan_report_add (doc->report, "warning", "%s", *w);
   for (guint i = 0; i < plan->stories->len; i++)
     {
       JopanArticle *a = ((JopanPageStory *) g_ptr_array_index (plan->stories, i))->article;
-      g_ptr_array_add (doc->articles, jopan_article_ref (a));
       for (const char *const *w = jopan_article_get_warnings (a); *w; w++)
         jopan_report_add (doc->report, "warning", "%s", *w);
     }
-  doc->article = jopan_article_ref (g_ptr_array_index (doc->articles, 0));
-  /* The page file, its articles and boxes are inputs no output may be. */
-  doc->plan = jopan_page_plan_ref ((JopanPagePlan *) plan);
-  for (guint i = 0; plan->warnings && i + 1 < plan->warnings->len; i++)
-    jopan_report_add (doc->report, "warning", "%s", (char *) g_ptr_array_index (plan->warnings, i));
   jopan_style_report_fonts (style, fonts, doc->report);
-  composer_init (&c, fonts, style, plan, options);
+  composer_init (&c, fonts, style, plan, options, doc->report);
   c.only = only;
   best = solve (&c, &cost, error);
   ok = best != NULL && build_page (&c, doc, best, &cost, error);

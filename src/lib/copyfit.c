@@ -84,6 +84,37 @@ grow (Layout *lo, const JopanCopyfit *b, GError **error)
   return try_fit (lo, best, error);
 }
 
+/* --fill: a story alone on its page grows into the empty lines, in this
+ * order: its lead photo spans more columns, its headline grows up to the
+ * top of its weight's range, the photo takes up to two fifths more lines,
+ * then the body grows within the [copyfit] bounds; the story stays on one
+ * page. */
+static gboolean
+fill (Layout *lo, const JopanCopyfit *b, GError **error)
+{
+  FitParams best = lo->fit;
+  int best_underset = lo->underset_lines;
+  int span_max = lo->has_lead ? lo->columns - lo->lead.columns : 0;
+  double headline_room = MAX (0, lo->treatment->headline_max - lo->headline_size);
+
+  lo->max_pages = 1;
+  if ((span_max > 0 && !grow_along (lo, &best, &best_underset,
+                                    G_STRUCT_OFFSET (FitParams, photo_span), span_max, 1, error))
+      || !grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, headline_change),
+                      headline_room, 1, error)
+      || !try_fit (lo, best, error))
+    return FALSE;
+  if (lo->has_lead
+      && !grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, photo_lines),
+                      lo->lead.frame_bands * 2 / 5, 1, error))
+    return FALSE;
+  if (!grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, size_change),
+                   b->size_max, b->size_step, error)
+      || !try_fit (lo, best, error))
+    return FALSE;
+  return TRUE;
+}
+
 static void
 report_changes (JopanReport *report, const Layout *lo)
 {
@@ -98,28 +129,128 @@ report_changes (JopanReport *report, const Layout *lo)
   if (fabs (lo->fit.size_change) > 1e-9)
     jopan_report_add_change (report, "body size %.2fpt to %.2fpt", body->size,
                              body->size + lo->fit.size_change);
+  if (lo->fit.photo_span > 0)
+    jopan_report_add_change (report, "lead photo %+d columns", (int) lo->fit.photo_span);
+  if (lo->fit.headline_change > 0)
+    jopan_report_add_change (report, "headline %.1fpt to %.1fpt", lo->headline_size,
+                             lo->headline_size + lo->fit.headline_change);
 }
 
-/* The settings a layout starts from, from its input. */
+/* The story's words: its body's, split at spaces (a Korean word is an
+ * eojeol). */
+static guint
+count_words (const JopanArticle *a)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < a->blocks->len; i++)
+    {
+      const JopanBlock *b = g_ptr_array_index (a->blocks, i);
+      gboolean in_word = FALSE;
+      for (const char *p = b->text; p && *p; p = g_utf8_next_char (p))
+        {
+          gboolean space = g_unichar_isspace (g_utf8_get_char (p));
+          n += !space && !in_word;
+          in_word = !space;
+        }
+    }
+  return n;
+}
+
+/* The options' weight, else the article's, else by length: up to
+ * [brief] max-words a brief, up to [secondary] max-words a secondary. */
+static JopanWeight
+choose_weight (const JopanStyle *s, const JopanArticle *a, const JopanLayoutOptions *o,
+               guint words)
+{
+  if (o && o->weight != JOPAN_WEIGHT_AUTO)
+    return o->weight;
+  if (a->weight != JOPAN_WEIGHT_AUTO)
+    return a->weight;
+  if (words <= (guint) s->treatment[JOPAN_WEIGHT_BRIEF - 1].max_words)
+    return JOPAN_WEIGHT_BRIEF;
+  if (words <= (guint) s->treatment[JOPAN_WEIGHT_SECONDARY - 1].max_words)
+    return JOPAN_WEIGHT_SECONDARY;
+  return JOPAN_WEIGHT_LEAD;
+}
+
+/* The width the headline spans, from the style (before any attempt):
+ * the article's span, else the weight's, else [headline] columns, never
+ * wider than the story. */
+static double
+headline_width (const Layout *lo)
+{
+  const JopanStyle *s = lo->base_style;
+  double column = (s->page_width - s->margin[1] - s->margin[3] - (s->columns - 1) * s->gutter)
+                  / s->columns;
+  int story = lo->slot ? MIN (lo->slot_columns, s->columns)
+              : lo->treatment->columns > 0 && !lo->fill_page ? MIN (lo->treatment->columns, s->columns)
+                                                             : s->columns;
+  int span = lo->article->headline_columns > 0 ? lo->article->headline_columns
+             : lo->treatment->headline_columns > 0 ? lo->treatment->headline_columns
+             : s->para[JOPAN_PARA_HEADLINE].columns;
+
+  span = span <= 0 || span > story ? story : span;
+  return span * column + (span - 1) * s->gutter;
+}
+
+/* Within the weight's range: the longer the story (against the lengths
+ * its weight covers) and the shorter its headline, the bigger the head.
+ * Rounded to half points. */
+static double
+choose_headline_size (const Layout *lo, guint words)
+{
+  const JopanTreatment *t = lo->treatment;
+  const JopanStyle *s = lo->base_style;
+  double low = lo->weight == JOPAN_WEIGHT_BRIEF ? 0
+               : lo->weight == JOPAN_WEIGHT_SECONDARY ? s->treatment[JOPAN_WEIGHT_BRIEF - 1].max_words
+                                                      : s->treatment[JOPAN_WEIGHT_SECONDARY - 1].max_words;
+  double high = lo->weight == JOPAN_WEIGHT_LEAD ? MAX (low * 3, 1) : MAX (t->max_words, low + 1);
+  double by_length = CLAMP ((words - low) / (high - low), 0, 1);
+  glong chars = lo->article->headline ? g_utf8_strlen (lo->article->headline, -1) : 0;
+  double by_shortness = CLAMP ((60.0 - chars) / 40.0, 0, 1);
+
+  double size;
+
+  if (t->headline_max <= 0)
+    return s->para[JOPAN_PARA_HEADLINE].size;
+  size = t->headline_min + (t->headline_max - t->headline_min) * (0.5 * by_length + 0.5 * by_shortness);
+  /* A narrow story (a slot of two columns) takes a smaller head: at most
+   * an eighth of its width, never below the brief's smallest. */
+  size = MIN (size, MAX (headline_width (lo) / 8,
+                         MIN (t->headline_min, s->treatment[JOPAN_WEIGHT_BRIEF - 1].headline_min)));
+  return round (2 * size) / 2;
+}
+
+/* The settings a layout starts from, from its input: the weight and its
+ * treatment, the slot (a module's columns and depth), a jump. */
 static void
 layout_init (Layout *lo, const LayoutInput *in)
 {
   const JopanLayoutOptions *options = &in->options;
+  guint words = count_words (in->article);
 
   *lo = (Layout) { .base_style = in->style, .article = in->article, .fonts = in->fonts,
-                   .max_pages = MAX_PAGES, .module = in->module, .weight = options->weight,
-                   .jump_page = in->jump_page };
+                   .max_pages = MAX_PAGES, .module = in->module };
   lo->has_lead = in->article->images->len > 0;
+  lo->weight = choose_weight (in->style, in->article, options, words);
+  lo->treatment = &in->style->treatment[lo->weight - 1];
+  lo->jump_page = options->jump_page;
+  /* A story filling its page takes all of its columns; a brief stays a
+   * brief (a five-column strip a few lines deep fills nothing). */
+  lo->fill_page = options->fill && options->slot_columns == 0 && lo->weight != JOPAN_WEIGHT_BRIEF;
   lo->korean = g_ascii_strncasecmp (jopan_article_get_lang (in->article), "ko", 2) == 0;
   if (options->slot_columns > 0)
     {
       lo->slot = TRUE;
-      lo->max_pages = 1;
       lo->slot_columns = (int) options->slot_columns;
+      /* A slot story that jumps takes one continuation page. */
+      lo->max_pages = options->jump_page > 0 ? 2 : 1;
       lo->depth_lines = options->slot_lines > 0
                             ? (int) options->slot_lines
                             : (int) floor (options->slot_depth / in->style->baseline + 1e-6);
     }
+  lo->headline_size = choose_headline_size (lo, words);
 }
 
 /* Moves the last attempt's pages and measures into @result. */
@@ -133,6 +264,9 @@ layout_take (Layout *lo, LayoutResult *result)
   jopan_report_merge (report, lo->findings);
   jopan_report_set_overset (report, lo->overset_lines, lo->overset_chars);
   jopan_report_set_underset (report, lo->underset_lines);
+  jopan_report_set_underset_share (report, lo->underset_share);
+  jopan_report_set_treatment (report, jopan_weight_names[lo->weight - 1],
+                              lo->headline_size + lo->fit.headline_change);
   for (guint i = 0; i < lo->holes->len; i++)
     {
       const Hole *h = &g_array_index (lo->holes, Hole, i);
@@ -147,7 +281,8 @@ layout_take (Layout *lo, LayoutResult *result)
   result->lead = lo->lead;
   result->lead.credit = result->lead.caption = NULL;
   result->fit = lo->fit;
-  result->headline_size = lo->style.para[JOPAN_PARA_HEADLINE].size;
+  result->weight = lo->weight;
+  result->headline_size = lo->headline_size + lo->fit.headline_change;
   result->overset_lines = lo->overset_lines;
   result->overset_chars = lo->overset_chars;
   result->overset_photos = lo->overset_photos;
@@ -190,12 +325,19 @@ jopan_layout_story (const LayoutInput *in, LayoutResult *result, GError **error)
       if (ok)
         report_changes (result->report, &lo);
     }
+  else if (ok && in->options.fill && !lo.slot && lo.n_pages == 1 && lo.underset_lines > 0)
+    {
+      ok = fill (&lo, &in->style->copyfit, error);
+      if (ok)
+        report_changes (result->report, &lo);
+    }
   if (ok)
     layout_take (&lo, result);
   jopan_report_set_pages (result->report, result->pages->len);
   jopan_layout_attempt_clear (&lo);
   jopan_typesetter_clear (&lo.ts);
   g_free (lo.body_font);
+  g_free (lo.headline_font);
   return ok;
 }
 

@@ -48,13 +48,9 @@ jopan_document_free (JopanDocument *doc)
   jopan_report_free (doc->report);
   g_free (doc->style_path);
   jopan_article_free (doc->article);
-  jopan_page_plan_free (doc->plan);
-  if (doc->articles)
-    g_ptr_array_unref (doc->articles);
   if (doc->placed)
     g_array_unref (doc->placed);
-  if (doc->box_images)
-    g_ptr_array_unref (doc->box_images);
+  jopan_page_plan_free (doc->plan);
   jopan_fonts_free (doc->fonts);
   g_free (doc);
 }

@@ -5,17 +5,26 @@ typedef struct {
   int n_pages;
   int last_depth;               /* bands of the last page in use */
   guint shorten;                /* per column, base 3: 0, 1 or 2 bands higher on the last page */
-  int hole_shift;               /* bands to move the photos placed mid-page */
 } FlowSpec;
 
-/* Column segments of one page, left to right, each column top to bottom. */
+/* The band under the last column of a page the story continues from: it
+ * holds the "Continued on page N" line. */
+static int
+jump_band (const Layout *lo, int column, gboolean continues)
+{
+  return continues && column == lo->columns - 1 ? 1 : 0;
+}
+
+/* Column segments of one page, left to right, each column top to bottom;
+ * @continues: the story goes on on a later page. */
 static void
-page_segments (const Layout *lo, int page, int depth, guint shorten, GArray *out)
+page_segments (const Layout *lo, int page, int depth, guint shorten, gboolean continues,
+               GArray *out)
 {
   for (int c = 0; c < lo->columns; c++)
     {
       int top = page == 0 ? lo->column_top[c] : lo->continued_top;
-      int bottom = MIN (depth, lo->depth) - (int) (shorten % 3);
+      int bottom = MIN (depth, lo->depth) - (int) (shorten % 3) - jump_band (lo, c, continues);
 
       shorten /= 3;
 
@@ -85,7 +94,7 @@ flow (Layout *lo, const FlowSpec *spec)
     {
       gboolean last = page == spec->n_pages - 1;
       page_segments (lo, page, last ? spec->last_depth : lo->depth,
-                     last ? spec->shorten : 0, segments);
+                     last ? spec->shorten : 0, !last, segments);
     }
   if (segments->len == 0)
     return 0;
@@ -164,14 +173,15 @@ roomiest_column (const Layout *lo, int page, guint i, int span, int *top)
 }
 
 /* Puts the further photos for a story of @n_pages pages whose last page
- * is @depth bands deep, each where its columns have the most room: the
- * first halfway down the free part of page 1, later ones lower.  A photo
- * short of room gives up frame lines (its crop changes, never its shape)
- * down to four; with less room it moves to the next page, and in a slot
- * it is left out (page -1) and reported.  Returns FALSE if a photo needs
- * a page beyond @n_pages. */
+ * is @depth bands deep, each where its columns have the most room, at the
+ * foot of those columns (the text above it runs on at the top of the next
+ * column: the reader never jumps over a photo).  A photo short of room
+ * gives up frame lines (its crop changes, never its shape) down to four;
+ * with less room it moves to the next page, and in a slot it is left out
+ * (page -1) and reported.  Returns FALSE if a photo needs a page beyond
+ * @n_pages. */
 static gboolean
-place_holes (Layout *lo, int n_pages, int depth, int shift)
+place_holes (Layout *lo, int n_pages, int depth)
 {
   for (guint i = 0; i < lo->holes->len; i++)
     {
@@ -186,16 +196,18 @@ place_holes (Layout *lo, int n_pages, int depth, int shift)
           int top = 0, room;
 
           h->column = roomiest_column (lo, page, i, ph->columns, &top);
+          bottom -= jump_band (lo, h->column + ph->columns - 1, page < n_pages - 1);
           room = lo->depth - top;
           if (room < below + 4)
             continue;
           ph->frame_bands = MIN (ph->natural_frame_bands, room - below);
           ph->bands = ph->frame_bands + below;
-          if (page == 0)
-            top += CLAMP ((bottom - top - ph->bands) * (i == 0 ? 1 : 2) / (i == 0 ? 2 : 3) + shift, 0,
-                          MAX (0, lo->depth - top - ph->bands));
+          /* A last page too shallow for the photo: the balancing must go
+           * deeper, or the photo to a later page. */
+          if (bottom - top < ph->bands)
+            continue;
           h->page = page;
-          h->top = top;
+          h->top = bottom - ph->bands;
           break;
         }
       if (h->page >= n_pages)
@@ -207,7 +219,7 @@ place_holes (Layout *lo, int n_pages, int depth, int shift)
 static guint
 try_flow (Layout *lo, const FlowSpec *spec)
 {
-  if (!place_holes (lo, spec->n_pages, spec->last_depth, spec->hole_shift))
+  if (!place_holes (lo, spec->n_pages, spec->last_depth))
     return 0;
   return flow (lo, spec);
 }
@@ -229,6 +241,13 @@ spread_of_last_page (const Layout *lo, int page)
       if (seg->page == page && seg->column < 64)
         bottoms[seg->column] = MAX (bottoms[seg->column], lo->placed[r].band + row->bands);
     }
+  /* A photo at the foot of its columns ends them. */
+  for (guint i = 0; i < lo->holes->len; i++)
+    {
+      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      for (int c = h->column; h->page == page && c < h->column + h->photo.columns && c < 64; c++)
+        bottoms[c] = MAX (bottoms[c], h->top + h->photo.bands);
+    }
   for (int c = 0; c < lo->columns && c < 64; c++)
     lowest = MIN (lowest, bottoms[c]), highest = MAX (highest, bottoms[c]);
   return lowest == G_MAXINT ? 0 : highest - lowest;
@@ -249,15 +268,8 @@ balance_rows (Layout *lo, FlowSpec spec, int *spread)
   *spread = G_MAXINT;
   spec.last_depth = lo->depth;
   spec.shorten = 0;
-  spec.hole_shift = 0;
   if (try_flow (lo, &spec) != n_rows)
     return best;
-  for (guint i = 0; i < lo->holes->len; i++)
-    {
-      const Hole *h = &g_array_index (lo->holes, Hole, i);
-      if (h->page == spec.n_pages - 1)
-        lo_depth = MAX (lo_depth, h->top + h->photo.bands);
-    }
   while (lo_depth < hi_depth)
     {
       spec.last_depth = (lo_depth + hi_depth) / 2;
@@ -271,13 +283,11 @@ balance_rows (Layout *lo, FlowSpec spec, int *spread)
   for (int c = 0; c < MIN (lo->columns, 6); c++)
     combinations *= 3;
   for (int depth = hi_depth; depth <= MIN (hi_depth + 3, lo->depth) && *spread > 1; depth++)
-    for (int shift = 0; shift <= (lo->holes->len && spec.n_pages == 1 ? 4 : 0) && *spread > 1; shift++)
-      for (guint shorten = 0; shorten < combinations && *spread > 1; shorten++)
+    for (guint shorten = 0; shorten < combinations && *spread > 1; shorten++)
       {
         int s;
         spec.last_depth = depth;
         spec.shorten = shorten;
-        spec.hole_shift = (shift + 1) / 2 * (shift % 2 ? -1 : 1); /* 0, -1, 1, -2, 2 */
         if (try_flow (lo, &spec) != n_rows)
           continue;
         /* A break the keeps did not allow (a widow, say) weighs more than
@@ -322,7 +332,7 @@ grow_lead (Layout *lo, int delta)
 {
   lo->lead.frame_bands += delta;
   lo->lead.bands += delta;
-  for (int c = 0; c < lo->lead.columns; c++)
+  for (int c = lo->lead_column; c < lo->lead_column + lo->lead.columns; c++)
     lo->column_top[c] += delta;
 }
 

@@ -149,6 +149,7 @@ typedef enum {
   JOPAN_PARA_CAPTION,
   JOPAN_PARA_CREDIT,
   JOPAN_PARA_FOLIO,
+  JOPAN_PARA_JUMP,        /* the short head over a story's continuation */
   JOPAN_N_PARA,
 } JopanParaKind;
 
@@ -181,6 +182,19 @@ typedef struct {
   double size_min, size_max, size_step;             /* points */
 } JopanCopyfit;
 
+/* A story's treatment by its weight, from [lead], [secondary], [brief]. */
+typedef struct {
+  double headline_min, headline_max; /* the headline's size range, points */
+  int headline_columns;              /* its span; 0: all the story's columns */
+  int columns;                       /* text columns on a whole page; 0: all */
+  int photo_columns;                 /* the lead photo's span; 0: all text columns;
+                                      * -1 (unset): [page] image-columns */
+  gboolean deck;                     /* is the deck set? */
+  int max_words;                     /* an unranked story this long or shorter takes it */
+} JopanTreatment;
+
+#define JOPAN_N_WEIGHTS 3        /* lead, secondary, brief: JopanWeight - 1 */
+
 struct _JopanStyle {
   char *path;             /* the file it came from, for messages */
   char *text;             /* its text, to find lines for messages */
@@ -196,8 +210,11 @@ struct _JopanStyle {
   int image_columns;      /* default span of a lead photo */
   double min_image_dpi;   /* below this a photo is reported */
   JopanCopyfit copyfit;
+  JopanTreatment treatment[JOPAN_N_WEIGHTS];
   JopanParaStyle para[JOPAN_N_PARA];
 };
+
+extern const char *const jopan_weight_names[JOPAN_N_WEIGHTS];
 
 extern const char *const jopan_para_names[JOPAN_N_PARA];
 
@@ -399,6 +416,10 @@ void jopan_report_set_pages (JopanReport *report, guint n_pages);
 void jopan_style_report_fonts (const JopanStyle *style, JopanFonts *fonts, JopanReport *report);
 void jopan_report_set_overset (JopanReport *report, guint lines, guint chars);
 void jopan_report_set_underset (JopanReport *report, int lines);
+/* The empty share of the story's type area (0 to 1). */
+void jopan_report_set_underset_share (JopanReport *report, double share);
+/* The story's weight (a static name) and its headline's size. */
+void jopan_report_set_treatment (JopanReport *report, const char *weight, double headline_size);
 void jopan_report_set_copyfit (JopanReport *report, double tracking, int photo_lines,
                                double body_size);
 void jopan_report_add_change (JopanReport *report, const char *format, ...) G_GNUC_PRINTF (2, 3);
@@ -425,15 +446,13 @@ struct _JopanDocument {
   JopanReport *report;
   const JopanStyle *style; /* borrowed while laying out only, then NULL */
   char *style_path;       /* the style's file, never to be overwritten */
-  JopanArticle *article;  /* a reference: boxes point at its photos (a page's lead) */
+  JopanArticle *article;  /* a reference: boxes point at its photos */
   struct _JopanPagePlan *plan; /* a composed page's plan (a reference), or NULL: its
                            * page file, articles, photos and boxes are inputs */
   JopanFonts *fonts;      /* a reference: the pages' layouts use its faces */
   gint64 date;            /* for the PDF's metadata, seconds since 1970; 0: a fixed date */
-  /* A composed page (compose.c): */
-  GPtrArray *articles;    /* of JopanArticle*, references: every story on it */
-  GPtrArray *box_images;  /* of JopanImageRef*, copies: the fixed boxes' images */
-  GArray *placed;         /* of JopanPlaced: where each story and box went */
+  GArray *placed;         /* of JopanPlaced: where each story and box went on a
+                           * composed page (compose.c) */
 };
 
 /* A story or fixed box placed on a composed page: its module in points and

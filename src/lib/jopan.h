@@ -331,6 +331,10 @@ typedef enum {
  * @weight: the story's rank, overriding the article's `weight`
  * @fill: a story alone on its page grows (photo, deck, headline, type size,
  *   within the style's bounds) to fill it
+ * @jump_page: the number of the page a story too long for its area
+ *   continues on ("Continued on page N" at the foot of its text, a jump
+ *   head on page N); 0: in a slot what does not fit is overset, on whole
+ *   pages the story continues on the next page
  */
 typedef struct {
   guint slot_columns;
@@ -339,6 +343,7 @@ typedef struct {
   gboolean copyfit;
   JopanWeight weight;
   gboolean fill;
+  guint jump_page;
 } JopanLayoutOptions;
 
 /**
@@ -488,7 +493,8 @@ guint jopan_document_get_n_findings (const JopanDocument *doc);
  * @doc: a document
  * @index: below jopan_document_get_n_findings()
  * @kind: (out) (optional): a short kind: "warning", "missing-glyph",
- *   "overset", "low-resolution", "font" (a family no font has)
+ *   "overset", "low-resolution", "font" (a family no font has), "underset"
+ *   (more than 5 % of the story's type area left empty)
  *
  * Returns: (transfer none): the finding's message.
  */

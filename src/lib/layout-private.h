@@ -76,6 +76,8 @@ typedef struct {
   double tracking;              /* body letter spacing, em */
   double photo_lines;           /* grid lines added to the lead photo (whole) */
   double size_change;           /* points added to the body size */
+  double headline_change;       /* points added to the headline (--fill) */
+  double photo_span;            /* columns added to the lead photo (--fill) */
 } FitParams;
 
 /* Where a story's area sits on a composed page (compose.c): a module of
@@ -86,7 +88,7 @@ typedef struct {
   int top;                      /* its first band (below the page's folio) */
   gboolean folio;               /* this story draws the page's one folio */
   int number;                   /* the page's number, for the folio */
-  const char *section, *date;   /* the page's, for the folio */
+  const char *title, *section, *date; /* the page's, for the folio */
 } LayoutModule;
 
 typedef struct {
@@ -94,6 +96,7 @@ typedef struct {
   const JopanStyle *base_style;
   JopanStyle style;             /* a shallow copy with the fit applied */
   char *body_font;              /* owned: the copy's body font */
+  char *headline_font;          /* owned: the copy's headline font */
   const JopanArticle *article;
   JopanFonts *fonts;
   Grid grid;
@@ -107,9 +110,16 @@ typedef struct {
   int depth_lines;              /* a slot's depth in grid lines */
   gboolean beyond_pages;        /* rows were left unset: they fill max_pages already */
   LayoutModule module;          /* on a composed page */
-  JopanWeight weight;           /* the rank compose gives the story (story layout uses it) */
-  guint jump_page;              /* compose's hook: the page the rest continues on; 0: none */
   FitParams fit;
+  /* the story's treatment (its weight) and its jumps */
+  JopanWeight weight;           /* never AUTO here */
+  const JopanTreatment *treatment;
+  double headline_size;         /* from the ladder, before --fill */
+  guint jump_page;              /* the number of the page the rest continues on; 0: next */
+  gboolean fill_page;           /* --fill on a whole page: every column */
+  int folio_bottom;             /* first band under the folio */
+  int lead_column;              /* the lead photo's first column */
+  double underset_share;        /* of the story's type area, last page */
   /* one attempt */
   JopanTypesetter ts;
   JopanReport *findings;
@@ -148,9 +158,9 @@ typedef struct {
   JopanFonts *fonts;
   const JopanStyle *style;
   const JopanArticle *article;
-  JopanLayoutOptions options;   /* a slot (or the module's columns and depth), copyfit */
+  JopanLayoutOptions options;   /* a slot (or the module's columns and depth), copyfit,
+                                 * weight, jump_page */
   LayoutModule module;          /* columns 0: not on a composed page */
-  guint jump_page;              /* 0: none */
 } LayoutInput;
 
 /* What laying it out gave. */
@@ -160,6 +170,7 @@ typedef struct {
   Photo lead;                   /* the lead photo as placed (credit and caption not kept) */
   gboolean has_lead;
   FitParams fit;
+  JopanWeight weight;           /* as chosen: never AUTO */
   double headline_size;         /* points */
   guint overset_lines, overset_chars, overset_photos;
   int underset_lines;
@@ -176,6 +187,8 @@ void jopan_layout_result_clear (LayoutResult *result);
 int jopan_layout_folio_bands (const JopanStyle *style);
 gboolean jopan_layout_attempt (Layout *lo, GError **error);
 void jopan_layout_attempt_clear (Layout *lo);
+/* The number printed on page @p (0-based) of the story. */
+int jopan_layout_page_number (const Layout *lo, int p);
 
 /* flow.c */
 /* Places the rows on the fewest pages (at most lo->max_pages), balances

@@ -7,8 +7,9 @@
 #include <math.h>
 #include <string.h>
 
-/* The lines of the headline a later page repeats at most. */
-#define CONTINUED_LINES 2
+/* The words of the headline a jump head takes when the article has no
+ * jump_headline. */
+#define JUMP_WORDS 4
 
 /* ---- geometry ---------------------------------------------------------------- */
 
@@ -180,7 +181,10 @@ place_folio (Layout *lo, JopanPage *page, int number)
   const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_FOLIO];
   const JopanArticle *a = lo->article;
   const char *section = lo->module.columns > 0 ? lo->module.section : a->section;
-  g_autofree char *left = g_strdup_printf ("%d   %s", number, section ? section : "");
+  const char *title = lo->module.columns > 0 ? lo->module.title : NULL;
+  g_autofree char *left = title && *title
+                              ? g_strdup_printf ("%d   %s   %s", number, title, section ? section : "")
+                              : g_strdup_printf ("%d   %s", number, section ? section : "");
   g_autofree char *date = format_date (lo->module.columns > 0 ? lo->module.date : a->date,
                                        lo->korean);
   g_autofree char *where = g_strdup_printf ("folio of page %d", number);
@@ -211,15 +215,34 @@ place_folio (Layout *lo, JopanPage *page, int number)
 /* ---- header: kicker, headline, deck ---------------------------------------------- */
 
 /* The columns a header part spans: the article's choice for the headline,
- * else the style's, never wider than the story. */
+ * else its weight's, else the style's, never wider than the story. */
 static int
 span_of (const Layout *lo, JopanParaKind kind)
 {
   int n = lo->style.para[kind].columns;
 
+  if (kind == JOPAN_PARA_HEADLINE && lo->treatment->headline_columns > 0)
+    n = lo->treatment->headline_columns;
   if (kind == JOPAN_PARA_HEADLINE && lo->article->headline_columns > 0)
     n = lo->article->headline_columns;
   return n <= 0 || n > lo->columns ? lo->columns : n;
+}
+
+/* On a composed page a module's first line starts at its top edge: it
+ * steps down as far as its font's box reaches above the ascent the grid
+ * allows for, so that nothing it draws is outside its module. */
+static double
+module_inset (const Layout *lo, const JopanText *t, JopanParaKind kind)
+{
+  const JopanLine *line;
+  PangoRectangle logical;
+
+  if (lo->module.columns <= 0 || t->lines->len == 0)
+    return 0;
+  line = &g_array_index (t->lines, JopanLine, 0);
+  pango_layout_line_get_extents (pango_layout_get_line_readonly (line->layout, line->index), NULL,
+                                 &logical);
+  return MAX (0, -logical.y / (double) PANGO_SCALE - ascent_of (&lo->style.para[kind]));
 }
 
 /* Places the kicker, headline and deck from band @top; returns the first
@@ -251,7 +274,7 @@ place_header (Layout *lo, JopanPage *page, int top)
         continue;
       t = set_text (lo, parts[i].kind, parts[i].text, NULL,
                     span_width (g, span_of (lo, parts[i].kind)), 0, name);
-      from = y + (y > band_y (g, top) ? p->space_before : 0);
+      from = y + (y > band_y (g, top) ? p->space_before : module_inset (lo, t, parts[i].kind));
       /* A header taller than the story's area keeps what fits in it. */
       keep = keep_lines (lo, t, lines_fitting (lo, t, parts[i].kind, from, limit), name);
       if (keep > 0)
@@ -341,11 +364,20 @@ photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, i
     }
 }
 
+/* Draws a photo in its bands: with @air_above (a photo under text) a grid
+ * line of air and the slack of the caption's last band above the frame,
+ * so the caption ends at the foot of its bands; else the frame at the top,
+ * the slack and a line of air below the caption.  Either way the air
+ * between text and the photo, or its caption, is a grid line and the
+ * slack. */
 static void
-photo_place (Layout *lo, JopanPage *page, const Photo *ph, int column, int band)
+photo_place (Layout *lo, JopanPage *page, const Photo *ph, int column, int band,
+             gboolean air_above)
 {
   const Grid *g = &lo->grid;
-  double x = column_x (g, column), y = band_y (g, band);
+  double below = photo_below (lo, ph);
+  double slack = bands_for (g, below) * g->pitch - below;
+  double x = column_x (g, column), y = band_y (g, band) + (air_above ? g->pitch + slack : 0);
   double w = span_width (g, ph->columns), h = ph->frame_bands * g->pitch;
 
   jopan_page_add_image (page, ph->image, x, y, w, h);
@@ -540,7 +572,7 @@ build_rows (Layout *lo)
        * the rest: stop setting it (a 16 MB body would take gigabytes). */
       for (; counted < lo->rows->len; counted++)
         bands += g_array_index (lo->rows, Row, counted).bands;
-      if (!lo->slot && bands > (gint64) lo->max_pages * lo->columns * lo->depth)
+      if (lo->max_pages == MAX_PAGES && bands > (gint64) lo->max_pages * lo->columns * lo->depth)
         {
           lo->beyond_pages = TRUE;
           return;
@@ -577,14 +609,92 @@ draw_row (Layout *lo, JopanPage *page, const Row *row, int column, int band)
     }
 }
 
-/* "Headline (continued from page 1)" under a later page's folio. */
-static JopanText *
-continued_head (Layout *lo, int from_page)
+int
+jopan_layout_page_number (const Layout *lo, int p)
 {
-  g_autofree char *text = g_strdup_printf (lo->korean ? "%s (%d면에서 계속)" : "%s (continued from page %d)",
-                                           lo->article->headline, from_page);
+  if (p == 0 || lo->jump_page == 0)
+    return p + 1;
+  return (int) lo->jump_page + p - 1;
+}
 
-  return set_text (lo, JOPAN_PARA_KICKER, text, NULL, lo->grid.width, 0, "continued head");
+/* The jump head: the article's jump_headline, else the first words of its
+ * headline. */
+static char *
+jump_head_text (const Layout *lo)
+{
+  const JopanArticle *a = lo->article;
+  g_auto (GStrv) words = NULL;
+  g_autoptr (GPtrArray) kept = g_ptr_array_new ();
+
+  if (a->jump_headline && *a->jump_headline)
+    return g_strdup (a->jump_headline);
+  words = g_strsplit_set (a->headline ? a->headline : "", " \t\n", -1);
+  for (int i = 0; words[i] && kept->len < JUMP_WORDS; i++)
+    if (*words[i])
+      g_ptr_array_add (kept, words[i]);
+  g_ptr_array_add (kept, NULL);
+  return g_strjoinv (" ", (char **) kept->pdata);
+}
+
+/* "Continued from page M" / "M면에서 계속", or "Continued on page N". */
+static char *
+jump_line (const Layout *lo, gboolean from, int page)
+{
+  if (lo->korean)
+    return g_strdup_printf (from ? "%d면에서 계속" : "%d면에 계속", page);
+  return g_strdup_printf (from ? "Continued from page %d" : "Continued on page %d", page);
+}
+
+/* The jump head and its "continued from" line from band @top of a
+ * continuation page (drawn when @page is not %NULL); returns the first
+ * band below them. */
+static int
+place_jump_head (Layout *lo, JopanPage *page, int top, int from_page)
+{
+  const Grid *g = &lo->grid;
+  const JopanParaStyle *j = &lo->style.para[JOPAN_PARA_JUMP];
+  g_autofree char *head_text = jump_head_text (lo);
+  g_autofree char *from_text = jump_line (lo, TRUE, from_page);
+  double width = span_width (g, lo->columns), y = band_y (g, top);
+  JopanText *head = set_text (lo, JOPAN_PARA_JUMP, head_text, NULL, width, 0, "jump head");
+  JopanText *from = set_text (lo, JOPAN_PARA_BYLINE, from_text, NULL, width, 0, "jump head");
+  const char *given = lo->article->jump_headline;
+  /* Two lines at most; a longer jump_headline is overset, counted once,
+   * on the first continuation page. */
+  guint head_lines = keep_lines (lo, head, 2,
+                                 page && given && *given && from_page == jopan_layout_page_number (lo, 0)
+                                     ? "jump_headline" : NULL);
+
+  if (page && head_lines > 0)
+    y = draw_lines (lo, page, head, head_lines, JOPAN_PARA_JUMP, g->x0, y) + j->space_after;
+  else if (head_lines > 0)
+    y += ascent_of (j) + (head_lines - 1) * head->leading + descent_of (j) + j->space_after;
+  /* Its role is "jump", not "byline": it is no part of the story's text. */
+  y += ascent_of (&lo->style.para[JOPAN_PARA_BYLINE]);
+  if (page)
+    jopan_page_add_line (page, "jump", from, 0, g->x0, y, lo->style.para[JOPAN_PARA_BYLINE].color);
+  y += descent_of (&lo->style.para[JOPAN_PARA_BYLINE]);
+  return bands_for (g, y - g->y0) + 1;
+}
+
+/* "Continued on page N" in the band kept free at the foot of the story's
+ * last column on every page but its last. */
+static void
+place_jump_lines (Layout *lo)
+{
+  const Grid *g = &lo->grid;
+  const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_BYLINE];
+
+  for (int i = 0; i + 1 < lo->n_pages; i++)
+    {
+      g_autofree char *text = jump_line (lo, FALSE, jopan_layout_page_number (lo, i + 1));
+      JopanText *t = set_text (lo, JOPAN_PARA_BYLINE, text, NULL, g->column_width, 0, "jump line");
+      const JopanLine *line = &g_array_index (t->lines, JopanLine, 0);
+      double x = column_x (g, lo->columns - 1) + g->column_width - line->width - line->x;
+
+      jopan_page_add_line (g_ptr_array_index (lo->pages, i), "jump", t, 0, x,
+                           band_y (g, lo->depth - 1) + g->base_offset, p->color);
+    }
 }
 
 static JopanPage *
@@ -640,38 +750,55 @@ draw_rows (Layout *lo)
     }
 }
 
-/* Later pages: folio and continued head; then photos and rows everywhere. */
+/* Later pages: folio and jump head; then photos, rows and jump lines. */
 static void
 lay_out_pages (Layout *lo)
 {
   for (int p = 1; p < lo->n_pages; p++)
     {
-      JopanPage *page = new_page (lo, p + 1);
-      int top = place_folio (lo, page, p + 1);
-      /* The headline in full is on page 1: the continued head keeps the
-       * first lines of it. */
-      draw_lines (lo, page, continued_head (lo, p), CONTINUED_LINES, JOPAN_PARA_KICKER,
-                  lo->grid.x0, band_y (&lo->grid, top));
+      int number = jopan_layout_page_number (lo, p);
+      JopanPage *page = new_page (lo, number);
+      int top = place_folio (lo, page, number);
+      place_jump_head (lo, page, top, jopan_layout_page_number (lo, p - 1));
     }
   if (lo->has_lead)
-    photo_place (lo, g_ptr_array_index (lo->pages, 0), &lo->lead, 0, lo->lead_top);
+    photo_place (lo, g_ptr_array_index (lo->pages, 0), &lo->lead, lo->lead_column, lo->lead_top,
+                 FALSE);
   for (guint i = 0; i < lo->holes->len; i++)
     {
       const Hole *h = &g_array_index (lo->holes, Hole, i);
       if (h->page >= 0)
-        photo_place (lo, g_ptr_array_index (lo->pages, h->page), &h->photo, h->column, h->top);
+        photo_place (lo, g_ptr_array_index (lo->pages, h->page), &h->photo, h->column, h->top,
+                     TRUE);
     }
   draw_rows (lo);
+  /* A photo at the foot of its columns ends them. */
+  for (guint i = 0; i < lo->holes->len; i++)
+    {
+      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      JopanPage *page = h->page >= 0 ? g_ptr_array_index (lo->pages, h->page) : NULL;
+      for (int c = h->column; page && c < h->column + h->photo.columns && c < JOPAN_MAX_COLUMNS; c++)
+        page->columns[c].bottom = MAX (page->columns[c].bottom,
+                                       band_y (&lo->grid, h->top + h->photo.bands));
+    }
+  place_jump_lines (lo);
 }
 
-/* The number of photo columns: the article's, else the style's lead span,
- * else a third of the story's width, never wider than the story. */
+/* The number of photo columns: the article's, else for the lead photo
+ * its weight's span (0: all the text columns; unset: the page's
+ * image-columns), else a third of the story's width, never wider than
+ * the story. */
 static int
 photo_columns (const Layout *lo, const JopanImageRef *image, guint index)
 {
+  int lead = lo->treatment->photo_columns > 0    ? lo->treatment->photo_columns
+             : lo->treatment->photo_columns == 0 ? lo->columns
+                                                 : lo->style.image_columns;
   int n = image->columns > 0 ? image->columns
-          : index == 0       ? lo->style.image_columns
+          : index == 0       ? lead
                              : MAX (1, lo->columns / 3);
+  if (index == 0)
+    n += (int) lo->fit.photo_span;
   return MIN (n, lo->columns);
 }
 
@@ -719,17 +846,11 @@ lay_out_first_page (Layout *lo)
 
   if (lo->slot)
     lo->depth = MIN (g->bands, top + lo->depth_lines);
+  lo->folio_bottom = top;
   body_top = place_header (lo, page, top);
   lo->header_bands = body_top - top;
-  /* Later pages: the same folio, then a continued head (its page number
-   * never changes its length much: set it once for its depth). */
-  {
-    const JopanParaStyle *k = &lo->style.para[JOPAN_PARA_KICKER];
-    JopanText *head = continued_head (lo, 99);
-    double depth = ascent_of (k) + (MIN (head->lines->len, CONTINUED_LINES) - 1) * head->leading
-                   + descent_of (k);
-    lo->continued_top = top + bands_for (g, depth) + 1;
-  }
+  /* Later pages: the same folio, then the jump head. */
+  lo->continued_top = place_jump_head (lo, NULL, top, 1);
   for (int c = 0; c < lo->columns; c++)
     lo->column_top[c] = body_top;
   /* The smallest lead: a 3-band frame and a band of air below it. */
@@ -746,8 +867,11 @@ lay_out_first_page (Layout *lo)
            * line or two of its frame to balance the columns. */
           photo_prepare (lo, &lo->lead, image, columns, (lo->depth - body_top) / 2,
                          lo->depth - body_top, (int) i);
+          /* At the top right: the text starts top left, beside it, and
+           * runs on under it (no dog-leg). */
           lo->lead_top = body_top;
-          for (int c = 0; c < columns; c++)
+          lo->lead_column = lo->columns - columns;
+          for (int c = lo->lead_column; c < lo->columns; c++)
             lo->column_top[c] = body_top + lo->lead.bands;
           continue;
         }
@@ -757,6 +881,54 @@ lay_out_first_page (Layout *lo)
                      (int) i);
       g_array_append_val (lo->holes, hole);
     }
+}
+
+/* The bands each column of the last page fills: text, photos, the lead. */
+static void
+column_feet (const Layout *lo, int page, int *feet)
+{
+  for (int c = 0; c < lo->columns; c++)
+    feet[c] = page == 0 ? lo->column_top[c] : lo->continued_top;
+  for (guint r = 0; r < lo->n_placed; r++)
+    {
+      const Segment *seg = &g_array_index (lo->segments, Segment, lo->placed[r].segment);
+      if (seg->page == page)
+        feet[seg->column] = MAX (feet[seg->column],
+                                 lo->placed[r].band + g_array_index (lo->rows, Row, r).bands);
+    }
+  for (guint i = 0; i < lo->holes->len; i++)
+    {
+      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      for (int c = h->column; h->page == page && c < h->column + h->photo.columns; c++)
+        feet[c] = MAX (feet[c], h->top + h->photo.bands);
+    }
+}
+
+/* Underset: the grid lines of the story's type area (its slot, or the
+ * whole page under the folio) left empty on its last page, in lines and
+ * as a share; more than 5 % empty is a finding. */
+static void
+measure_underset (Layout *lo)
+{
+  g_autofree int *feet = g_new0 (int, lo->columns);
+  int area_columns = lo->slot ? lo->columns : lo->grid.columns;
+  int area = area_columns * (lo->depth - lo->folio_bottom);
+
+  lo->underset_lines = 0;
+  lo->underset_share = 0;
+  if (lo->n_placed < lo->rows->len || area <= 0)
+    return;
+  column_feet (lo, lo->n_pages - 1, feet);
+  for (int c = 0; c < lo->columns; c++)
+    lo->underset_lines += MAX (0, lo->depth - feet[c]);
+  /* Columns the story leaves out are empty under the folio. */
+  lo->underset_lines += (area_columns - lo->columns) * (lo->depth - lo->folio_bottom);
+  lo->underset_share = (double) lo->underset_lines / area;
+  /* On a composed page, compose reports the page's empty share. */
+  if (lo->underset_share > 0.05 && lo->module.columns <= 0)
+    jopan_report_add (lo->findings, "underset", "%s: %d grid lines (%.0f%% of the type area) are "
+                      "empty on page %d", lo->article->name, lo->underset_lines,
+                      100 * lo->underset_share, jopan_layout_page_number (lo, lo->n_pages - 1));
 }
 
 /* Overset: the rows the flow could not place; underset: the bands of the
@@ -793,17 +965,27 @@ measure_fit (Layout *lo)
       if (ph->caption_lines > 0)
         count_overset (lo, ph->caption, 0, ph->caption_lines, caption);
     }
-  lo->underset_lines = 0;
-  if (lo->slot && lo->n_placed == lo->rows->len)
-    {
-      JopanPage *page = g_ptr_array_index (lo->pages, lo->n_pages - 1);
-      for (int c = 0; c < lo->columns && c < JOPAN_MAX_COLUMNS; c++)
-        {
-          double bottom = page->columns[c].lines ? page->columns[c].bottom
-                                                 : band_y (&lo->grid, lo->column_top[c]);
-          lo->underset_lines += (int) lround ((band_y (&lo->grid, lo->depth) - bottom) / lo->grid.pitch);
-        }
-    }
+  measure_underset (lo);
+}
+
+/* The headline at its weight's size (and --fill's change), its leading
+ * in proportion. */
+static void
+apply_headline (Layout *lo)
+{
+  JopanParaStyle *head = &lo->style.para[JOPAN_PARA_HEADLINE];
+  const JopanParaStyle *base = &lo->base_style->para[JOPAN_PARA_HEADLINE];
+  PangoFontDescription *desc = pango_font_description_from_string (base->font);
+  double size = lo->headline_size + lo->fit.headline_change;
+
+  head->size = size;
+  head->leading = base->leading * size / base->size;
+  head->space_after = base->space_after * size / base->size;
+  pango_font_description_set_size (desc, (int) lround (size * PANGO_SCALE));
+  g_free (lo->headline_font);
+  lo->headline_font = pango_font_description_to_string (desc);
+  head->font = lo->headline_font;
+  pango_font_description_free (desc);
 }
 
 /* How deep the story goes on its last page, and how many bands its body
@@ -842,6 +1024,18 @@ apply_fit (Layout *lo)
   PangoFontDescription *desc = pango_font_description_from_string (base->font);
 
   lo->style = *lo->base_style;
+  apply_headline (lo);
+  /* A weight without a display deck (a brief) sets it small, in the
+   * subhead's type: never dropped. */
+  if (!lo->treatment->deck)
+    {
+      JopanParaStyle *deck = &lo->style.para[JOPAN_PARA_DECK];
+      int columns = deck->columns;
+      *deck = lo->base_style->para[JOPAN_PARA_SUBHEAD];
+      deck->columns = columns;
+      deck->space_before = 0;
+      deck->space_after = lo->base_style->para[JOPAN_PARA_DECK].space_after;
+    }
   body = &lo->style.para[JOPAN_PARA_BODY];
   body->size = base->size + lo->fit.size_change;
   body->tracking = base->tracking + lo->fit.tracking * body->size;
@@ -871,7 +1065,10 @@ jopan_layout_attempt (Layout *lo, GError **error)
   jopan_layout_attempt_clear (lo);
   apply_fit (lo);
   grid_init (&lo->grid, &lo->style);
-  lo->columns = lo->slot ? MIN (lo->slot_columns, lo->grid.columns) : lo->grid.columns;
+  lo->columns = lo->slot                       ? MIN (lo->slot_columns, lo->grid.columns)
+                : lo->treatment->columns > 0 && !lo->fill_page
+                    ? MIN (lo->treatment->columns, lo->grid.columns)
+                                             : lo->grid.columns;
   module_apply (lo);
   lo->depth = lo->grid.bands;
   lo->findings = jopan_report_new ();
@@ -883,12 +1080,14 @@ jopan_layout_attempt (Layout *lo, GError **error)
   lo->segments = g_array_new (FALSE, FALSE, sizeof (Segment));
   lo->column_top = g_new0 (int, lo->columns);
   lo->keep_pending = 0;
+  lo->n_placed = 0;
+  lo->n_pages = 1;
 
   lay_out_first_page (lo);
   build_rows (lo);
   if (!lo->beyond_pages)
     jopan_flow_fit (lo);
-  if (!lo->slot && (lo->beyond_pages || lo->n_placed < lo->rows->len))
+  if (lo->max_pages == MAX_PAGES && (lo->beyond_pages || lo->n_placed < lo->rows->len))
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: the story needs more than %d pages",
                        lo->article->name, MAX_PAGES);

@@ -22,6 +22,9 @@ struct _JopanReport {
   guint n_pages;
   guint overset_lines, overset_chars;
   int underset_lines;
+  double underset_share;  /* of the type area */
+  const char *weight;     /* the story's treatment, static */
+  double headline_size;
   gboolean copyfit;
   double tracking, body_size;
   int photo_lines;
@@ -104,6 +107,19 @@ jopan_report_set_underset (JopanReport *report, int lines)
 }
 
 void
+jopan_report_set_underset_share (JopanReport *report, double share)
+{
+  report->underset_share = share;
+}
+
+void
+jopan_report_set_treatment (JopanReport *report, const char *weight, double headline_size)
+{
+  report->weight = weight;
+  report->headline_size = headline_size;
+}
+
+void
 jopan_report_set_copyfit (JopanReport *report, double tracking, int photo_lines, double body_size)
 {
   report->copyfit = TRUE;
@@ -160,6 +176,9 @@ jopan_report_absorb (JopanReport *report, const JopanReport *from)
   report->overset_lines = from->overset_lines;
   report->overset_chars = from->overset_chars;
   report->underset_lines = from->underset_lines;
+  report->underset_share = from->underset_share;
+  report->weight = from->weight;
+  report->headline_size = from->headline_size;
   if (from->copyfit)
     jopan_report_set_copyfit (report, from->tracking, from->photo_lines, from->body_size);
   for (guint i = 0; i < from->changes->len; i++)
@@ -228,19 +247,6 @@ add_frame (JsonBuilder *b, const char *src, const JopanBox *box)
   json_builder_end_object (b);
 }
 
-static gboolean
-has_fixed_boxes (const JopanPage *page)
-{
-  for (guint i = 0; i < page->boxes->len; i++)
-    {
-      const JopanBox *box = &g_array_index (page->boxes, JopanBox, i);
-      if (box->kind == JOPAN_BOX_PDF
-          || (box->kind == JOPAN_BOX_IMAGE && strcmp (box->role, "box") == 0))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* A page: its photos' frames and, per column, the body lines and extent. */
 static void
 add_page (JsonBuilder *b, const JopanPage *page)
@@ -256,22 +262,18 @@ add_page (JsonBuilder *b, const JopanPage *page)
         add_frame (b, box->image->src, box);
     }
   json_builder_end_array (b);
-  /* Fixed boxes (ads), an image or a PDF: only on composed pages that
-   * have them, so one-story reports stay as they were. */
-  if (has_fixed_boxes (page))
+  /* Fixed boxes (ads): an image or a PDF. */
+  json_builder_set_member_name (b, "boxes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < page->boxes->len; i++)
     {
-      json_builder_set_member_name (b, "boxes");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < page->boxes->len; i++)
-        {
-          const JopanBox *box = &g_array_index (page->boxes, JopanBox, i);
-          if (box->kind == JOPAN_BOX_PDF)
-            add_frame (b, box->path, box);
-          else if (box->kind == JOPAN_BOX_IMAGE && strcmp (box->role, "box") == 0)
-            add_frame (b, box->image->path, box);
-        }
-      json_builder_end_array (b);
+      const JopanBox *box = &g_array_index (page->boxes, JopanBox, i);
+      if (box->kind == JOPAN_BOX_PDF)
+        add_frame (b, box->path, box);
+      else if (box->kind == JOPAN_BOX_IMAGE && strcmp (box->role, "box") == 0)
+        add_frame (b, box->image->path, box);
     }
+  json_builder_end_array (b);
   json_builder_set_member_name (b, "columns");
   json_builder_begin_array (b);
   for (int c = 0; c < page->n_columns; c++)
@@ -352,7 +354,19 @@ jopan_report_to_json (const JopanReport *report, const GPtrArray *pages)
   json_builder_set_member_name (b, "underset");
   json_builder_begin_object (b);
   add_int (b, "lines", report->underset_lines);
+  json_builder_set_member_name (b, "share");
+  json_builder_add_double_value (b, round (report->underset_share * 1000) / 1000);
   json_builder_end_object (b);
+  if (report->weight)
+    {
+      json_builder_set_member_name (b, "treatment");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "weight");
+      json_builder_add_string_value (b, report->weight);
+      json_builder_set_member_name (b, "headline_size");
+      json_builder_add_double_value (b, round (report->headline_size * 100) / 100);
+      json_builder_end_object (b);
+    }
   add_copyfit (b, report);
   for (guint i = 0; i < report->members->len; i++)
     {

@@ -11,7 +11,13 @@
 
 const char *const jopan_para_names[JOPAN_N_PARA] = {
   "kicker", "headline", "deck", "byline", "body", "subhead",
-  "quote", "caption", "credit", "folio",
+  "quote", "caption", "credit", "folio", "jump",
+};
+
+const char *const jopan_weight_names[JOPAN_N_WEIGHTS] = { "lead", "secondary", "brief" };
+
+static const char *const treatment_keys[] = {
+  "headline-size", "headline-columns", "columns", "photo-columns", "deck", "max-words", NULL,
 };
 
 static const char *const page_keys[] = {
@@ -23,6 +29,7 @@ static const char *const copyfit_keys[] = { "tracking", "photo-lines", "size", N
 
 #define GROUP_PAGE JOPAN_N_PARA
 #define GROUP_COPYFIT (JOPAN_N_PARA + 1)
+#define GROUP_TREATMENT (JOPAN_N_PARA + 2) /* + the weight's index */
 
 static const char *const para_keys[] = {
   "font", "leading", "align", "indent", "space-before", "space-after", "tracking",
@@ -388,6 +395,59 @@ parse_copyfit_key (JopanCopyfit *c, const Value *v, GError **error)
   return TRUE;
 }
 
+/* "MIN MAX": a headline's sizes, 6pt to 200pt, MIN <= MAX. */
+static gboolean
+parse_size_range (const Value *v, double *min, double *max, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit_set (v->value, " \t", -1);
+  g_autoptr (GPtrArray) words = g_ptr_array_new ();
+  double out[2];
+
+  for (int i = 0; parts[i]; i++)
+    if (*parts[i])
+      g_ptr_array_add (words, parts[i]);
+  if (words->len != 2 || !jopan_length_parse (g_ptr_array_index (words, 0), 0, &out[0])
+      || !jopan_length_parse (g_ptr_array_index (words, 1), 0, &out[1]) || out[0] < 6
+      || out[1] > 200 || out[0] > out[1])
+    return bad_value (v, error, "two sizes MIN MAX from 6pt to 200pt, such as 48pt 60pt");
+  *min = out[0], *max = out[1];
+  return TRUE;
+}
+
+static gboolean
+parse_treatment_key (JopanTreatment *t, const Value *v, GError **error)
+{
+  const char *k = v->key;
+
+  if (strcmp (k, "headline-size") == 0)
+    return parse_size_range (v, &t->headline_min, &t->headline_max, error);
+  if (strcmp (k, "headline-columns") == 0)
+    return parse_int (v, 0, 12, &t->headline_columns, error);
+  if (strcmp (k, "columns") == 0)
+    return parse_int (v, 0, 12, &t->columns, error);
+  if (strcmp (k, "photo-columns") == 0)
+    return parse_int (v, 0, 12, &t->photo_columns, error);
+  if (strcmp (k, "deck") == 0)
+    return parse_bool (v, &t->deck, error);
+  if (strcmp (k, "max-words") == 0)
+    return parse_int (v, 0, 1000000, &t->max_words, error);
+  g_assert_not_reached ();
+}
+
+/* Without a ladder in the style every weight keeps the [headline] size. */
+static void
+set_treatment_defaults (JopanStyle *s)
+{
+  static const JopanTreatment defaults[JOPAN_N_WEIGHTS] = {
+    { 0, 0, 0, 0, -1, TRUE, 0 },
+    { 0, 0, 0, 0, -1, TRUE, 800 },
+    { 0, 0, 0, 2, 1, FALSE, 250 },
+  };
+
+  for (int i = 0; i < JOPAN_N_WEIGHTS; i++)
+    s->treatment[i] = defaults[i];
+}
+
 static void
 set_defaults (JopanStyle *s)
 {
@@ -401,6 +461,7 @@ set_defaults (JopanStyle *s)
   s->image_columns = 3;
   s->min_image_dpi = 150;
   s->copyfit = (JopanCopyfit) { -0.02, 0.01, 0.0025, -6, 4, -0.5, 0.3, 0.1 };
+  set_treatment_defaults (s);
   for (int i = 0; i < JOPAN_N_PARA; i++)
     {
       JopanParaStyle *p = &s->para[i];
@@ -418,6 +479,9 @@ group_index (const char *group)
     return GROUP_PAGE;
   if (strcmp (group, "copyfit") == 0)
     return GROUP_COPYFIT;
+  for (int i = 0; i < JOPAN_N_WEIGHTS; i++)
+    if (strcmp (group, jopan_weight_names[i]) == 0)
+      return GROUP_TREATMENT + i;
   for (int i = 0; i < JOPAN_N_PARA; i++)
     if (strcmp (group, jopan_para_names[i]) == 0)
       return i;
@@ -429,6 +493,7 @@ key_known (int group, const char *key)
 {
   return g_strv_contains (group == GROUP_PAGE      ? page_keys
                           : group == GROUP_COPYFIT ? copyfit_keys
+                          : group >= GROUP_TREATMENT ? treatment_keys
                                                    : para_keys,
                           key);
 }
@@ -460,7 +525,9 @@ compile_group (JopanStyle *s, const char *group, GError **error)
           }
         ok = index == GROUP_PAGE      ? parse_page_key (s, &v, error)
              : index == GROUP_COPYFIT ? parse_copyfit_key (&s->copyfit, &v, error)
-                                      : parse_para_key (&s->para[index], &v, error);
+             : index >= GROUP_TREATMENT
+                 ? parse_treatment_key (&s->treatment[index - GROUP_TREATMENT], &v, error)
+                 : parse_para_key (&s->para[index], &v, error);
         if (!ok)
           return FALSE;
       }
@@ -503,6 +570,10 @@ compile (JopanStyle *s, GError **error)
     return FALSE;
   if (g_key_file_has_group (s->keys, "copyfit") && !compile_group (s, "copyfit", error))
     return FALSE;
+  for (int i = 0; i < JOPAN_N_WEIGHTS; i++)
+    if (g_key_file_has_group (s->keys, jopan_weight_names[i])
+        && !compile_group (s, jopan_weight_names[i], error))
+      return FALSE;
   for (int i = 0; i < JOPAN_N_PARA; i++)
     {
       JopanParaStyle *p = &s->para[i];
