@@ -51,7 +51,7 @@ test_five_and_ad (void)
   g_assert_false (box->is_pdf);
   g_assert_nonnull (box->image);
   g_assert_cmpint (box->image->width, ==, 300);
-  g_assert_cmpint (box->columns, ==, 3);
+  g_assert_cmpint (box->columns, ==, 2);
   g_assert_cmpfloat_with_epsilon (box->depth, 60 * 72 / 25.4, 1e-6);
   g_assert_cmpint (box->position, ==, JOPAN_BOX_AT_FOOT);
 }
@@ -77,7 +77,7 @@ test_slot_jump_pdf (void)
   g_assert_false (second->slot.fixed);
   g_assert_true (box->is_pdf);
   g_assert_null (box->image);
-  g_assert_cmpint (box->position, ==, JOPAN_BOX_AT_TOP);
+  g_assert_cmpint (box->position, ==, JOPAN_BOX_AT_FOOT);
 }
 
 /* A slot in grid lines counts with the style's baseline. */
@@ -179,6 +179,47 @@ test_boxes_drawn (void)
   jopan_page_free (page);
 }
 
+/* A box whose slot is in grid lines is drawn that many lines deep (the
+ * loader cannot count lines without the style; composition does). */
+static void
+test_box_slot_in_lines (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("jopan-pagefile-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "page.json", NULL);
+  g_autofree char *text = g_strdup_printf (
+      "{\"articles\": [\"%s/tests/pages/brief-tide.json\"],\n"
+      " \"boxes\": [{\"src\": \"%s/tests/pages/ad.png\",\n"
+      "   \"slot\": {\"column\": 4, \"columns\": 2, \"top\": 20, \"depth\": 10}}]}",
+      SOURCE_ROOT, SOURCE_ROOT);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanPagePlan) plan = NULL;
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanDocument) doc = NULL;
+  const JopanPage *page;
+  int found = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  plan = jopan_page_plan_load (path, &error);
+  g_assert_no_error (error);
+  doc = jopan_document_new_page (fonts, style, plan, NULL, &error);
+  g_assert_no_error (error);
+  page = g_ptr_array_index (doc->pages, 0);
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+      if (b->kind == JOPAN_BOX_IMAGE && strcmp (b->role, "box") == 0)
+        {
+          g_assert_cmpfloat_with_epsilon (b->h, 10 * style->baseline, 1e-6);
+          found++;
+        }
+    }
+  g_assert_cmpint (found, ==, 1);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -188,5 +229,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pagefile/slot-lines", test_slot_lines);
   g_test_add_func ("/pagefile/unknown-keys", test_unknown_keys);
   g_test_add_func ("/pagefile/boxes-drawn", test_boxes_drawn);
+  g_test_add_func ("/pagefile/box-slot-in-lines", test_box_slot_in_lines);
   return g_test_run ();
 }

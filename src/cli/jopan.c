@@ -12,10 +12,12 @@
  */
 #include "jopan.h"
 
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_FINDINGS = 3 };
 
@@ -138,9 +140,12 @@ static gboolean
 is_page_file (const char *path)
 {
   g_autofree char *text = NULL;
+  GStatBuf st;
   gsize n;
 
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || !g_file_get_contents (path, &text, &n, NULL))
+  /* Larger than an article may be: the article loader says so. */
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > (16 << 20)
+      || !g_file_get_contents (path, &text, &n, NULL))
     return FALSE;
   return (top_level_has_key (text, n, "articles") || top_level_has_key (text, n, "pages"))
          && !top_level_has_key (text, n, "headline") && !top_level_has_key (text, n, "body");

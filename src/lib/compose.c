@@ -696,7 +696,8 @@ take_page (JopanPage *page, JopanPage *from, guint folio_boxes, const JopanModul
 static void
 place_box (JopanPage *page, const JopanPageBox *box, const JopanPlaced *p)
 {
-  jopan_page_add_box (page, box, p->x, p->y, p->w, MIN (box->depth, p->h));
+  /* A slot given in grid lines leaves the box's depth to its module. */
+  jopan_page_add_box (page, box, p->x, p->y, p->w, box->depth > 0 ? MIN (box->depth, p->h) : p->h);
 }
 
 /* Hairlines: in the gutter between modules side by side, and in the band

@@ -122,10 +122,10 @@ add_plan (const JopanPagePlan *plan, FileSet *inputs)
 static void
 add_inputs (const JopanDocument *doc, FileSet *inputs)
 {
-  if (doc->article)
-    add_article (doc->article, "the article", inputs);
   if (doc->plan)
     add_plan (doc->plan, inputs);
+  else if (doc->article)
+    add_article (doc->article, "the article", inputs);
   if (doc->style_path)
     file_set_add (inputs, doc->style_path, "the style");
 }

@@ -88,7 +88,8 @@ jopan_page_plan_free (JopanPagePlan *plan)
   g_free (plan->section);
   g_ptr_array_unref (plan->stories);
   g_ptr_array_unref (plan->boxes);
-  g_ptr_array_unref (plan->warnings);
+  if (plan->warnings)
+    g_ptr_array_unref (plan->warnings);
   g_free (plan);
 }
 
@@ -458,8 +459,13 @@ load_box_object (Loader *ld, JsonObject *object, JopanPageBox *box, GError **err
                                       error))
       || !get_length (ld, object, "depth", !sized, &box->depth, NULL, error))
     return FALSE;
+  /* With a slot, the slot sizes the box (its depth in points only when
+   * given as a length: composition reads grid lines with the style). */
   if (sized)
-    box->columns = box->slot.columns, box->depth = box->slot.depth;
+    {
+      box->columns = box->slot.columns;
+      box->depth = box->slot.depth_lines >= 0 ? 0 : box->slot.depth;
+    }
   if (!sized && box->depth < 12)
     {
       jopan_json_push_key (ld, "depth");

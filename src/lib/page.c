@@ -143,9 +143,13 @@ jopan_page_dump (const JopanPage *page, GString *out)
                                   b->src_y, b->src_w, b->src_h);
           break;
         case JOPAN_BOX_PDF:
-          g_string_append_printf (out, "  box      x=%.2f y=%.2f w=%.2f h=%.2f pdf=%s\n", b->x, b->y,
-                                  b->w, b->h, b->path);
-          break;
+          {
+            /* The file's name only: a dump is the same wherever it runs. */
+            g_autofree char *name = b->path ? g_path_get_basename (b->path) : g_strdup ("(none)");
+            g_string_append_printf (out, "  box      x=%.2f y=%.2f w=%.2f h=%.2f pdf=%s\n", b->x,
+                                    b->y, b->w, b->h, name);
+            break;
+          }
         case JOPAN_BOX_RULE:
           g_string_append_printf (out, "  rule     x=%.2f y=%.2f dx=%.2f dy=%.2f width=%.2f\n", b->x,
                                   b->y, b->w, b->h, b->line_width);

@@ -89,8 +89,9 @@ static gboolean
 draw_pdf (cairo_t *cr, const JopanBox *b, GError **error)
 {
   g_autoptr (GError) local = NULL;
-  g_autofree char *uri = g_filename_to_uri (b->path, NULL, &local);
-  PopplerDocument *pdf = uri ? poppler_document_new_from_file (uri, NULL, &local) : NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (b->path);
+  g_autofree char *uri = g_file_get_uri (file);
+  PopplerDocument *pdf = poppler_document_new_from_file (uri, NULL, &local);
   PopplerPage *page = pdf && poppler_document_get_n_pages (pdf) == 1
                       ? poppler_document_get_page (pdf, 0) : NULL;
   double pw = 0, ph = 0, scale;
