@@ -1,6 +1,7 @@
 #!/bin/sh
 # jopan set-up: installs what it needs (Debian 12), builds, and then
-#   ./setup.sh demo   renders the samples to out/*.pdf and out/*.png
+#   ./setup.sh demo   renders the samples to out/*.pdf and out/*.png, and the
+#                     page files in samples/pages/ to out/pages/
 #   ./setup.sh test   runs the whole test suite in four builds: the normal one, one under
 #                     ASan+UBSan, a release build (-O3) and a clang build, all with -Werror
 # Both are idempotent; run as root or with sudo available.
@@ -82,6 +83,14 @@ case "${1:-}" in
       build/src/cli/jopan render --data-dir . "$article" -o "out/$name.pdf"
       build/src/cli/jopan render --data-dir . "$article" -o "out/$name.png"
       echo "setup: out/$name.pdf and out/$name.png"
+    done
+    # Composed pages: several stories, ads and jumps (samples/pages/).
+    mkdir -p out/pages
+    for page in samples/pages/*.json; do
+      name=$(basename "$page" .json)
+      build/src/cli/jopan page --data-dir . "$page" -o "out/pages/$name.pdf" 2>/dev/null
+      build/src/cli/jopan page --data-dir . "$page" -o "out/pages/$name.png" --dpi 100 2>/dev/null
+      echo "setup: out/pages/$name.pdf and its PNG pages"
     done
     ;;
   test)
