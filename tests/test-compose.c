@@ -510,6 +510,13 @@ test_cost (void)
   jopan_compose_cost (fits, 2, 80, &cost);
   g_assert_cmpfloat_with_epsilon (cost.photos, 2, 1e-9);
   fits[0].photo_lost = 0;
+  /* A lead short of a good block of body on its module, and its photo
+   * left off: 10 per line a column short, 60 for the photo. */
+  fits[0].front_short = 2.5, fits[0].lead_photo_off = TRUE;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.front, 10 * 2.5 * 4 + 60, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cost.total, cost.empty + cost.front, 1e-9);
+  fits[0].front_short = 0, fits[0].lead_photo_off = FALSE;
   /* Headlines side by side at one height collide; a box beside is no headline. */
   fits[0].module = (JopanModule) { 0, 2, 0, 20 };
   fits[1].module = (JopanModule) { 2, 2, 0, 20 };
@@ -528,7 +535,8 @@ test_cost (void)
   jopan_compose_cost (fits, 2, 80, &cost);
   g_assert_cmpfloat_with_epsilon (cost.prominence, 60, 1e-9);
   g_assert_cmpfloat_with_epsilon (cost.total, cost.empty + cost.overset + cost.collisions
-                                                  + cost.photos + cost.prominence, 1e-9);
+                                                  + cost.photos + cost.prominence + cost.front,
+                                  1e-9);
 }
 
 static void
