@@ -158,6 +158,43 @@ check_inside (const JopanDocument *doc)
   return NULL;
 }
 
+static JsonNode *report_member (const JopanDocument *doc, JsonParser *parser, const char *name);
+
+/* A story's headline in its module takes at most 3 lines, a brief's 2:
+ * lines counted by their baselines on the module's page. */
+static char *
+check_headlines (const JopanDocument *doc)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonArray *stories = json_node_get_array (report_member (doc, parser, "stories"));
+
+  for (guint i = 0, s = 0; i < doc->placed->len; i++)
+    {
+      const JopanPlaced *p = &g_array_index (doc->placed, JopanPlaced, i);
+      const JopanPage *page = g_ptr_array_index (doc->pages, p->page);
+      const char *weight;
+      guint lines = 0, most;
+      double last = -1;
+
+      if (p->is_box || s >= json_array_get_length (stories))
+        continue;
+      weight = json_object_get_string_member (json_array_get_object_element (stories, s++),
+                                              "weight");
+      most = g_strcmp0 (weight, "brief") == 0 ? 2 : 3;
+      for (guint k = p->first_box; k < p->first_box + p->n_boxes; k++)
+        {
+          const JopanBox *b = &g_array_index (page->boxes, JopanBox, k);
+          if (b->kind == JOPAN_BOX_TEXT && g_strcmp0 (b->role, "headline") == 0
+              && fabs (b->y - last) > 0.5)
+            lines++, last = b->y;
+        }
+      if (lines > most)
+        return g_strdup_printf ("headline: module %u (a %s) sets its headline in %u lines, "
+                                "more than %u", i, weight, lines, most);
+    }
+  return NULL;
+}
+
 /* The text that flows in the columns (the header spans them). */
 static gboolean
 in_columns (const char *role)
@@ -254,7 +291,7 @@ check_empty (const JopanDocument *doc)
 static void
 assert_rules (const JopanDocument *doc, const JopanStyle *style, gboolean full)
 {
-  char *(*checks[]) (const JopanDocument *) = { check_overlaps, check_inside };
+  char *(*checks[]) (const JopanDocument *) = { check_overlaps, check_inside, check_headlines };
   g_autofree char *tops = check_tops (doc, style);
   g_autofree char *empty = full ? check_empty (doc) : NULL;
 
@@ -448,6 +485,27 @@ test_rules_broken (void)
     g_assert_nonnull (broken);
     g_assert_nonnull (strstr (broken, "top line"));
     g_free (broken);
+  }
+  /* Headline: four of the second story's body lines taken for headline lines. */
+  {
+    const char *saved_roles[4];
+    JopanBox *boxes[4];
+    guint n = 0;
+    double last = -1;
+    g_assert_null (check_headlines (doc));
+    for (guint k = second->first_box; k < second->first_box + second->n_boxes && n < 4; k++)
+      {
+        JopanBox *b = &g_array_index (page->boxes, JopanBox, k);
+        if (b->kind == JOPAN_BOX_TEXT && g_strcmp0 (b->role, "body") == 0 && fabs (b->y - last) > 0.5)
+          boxes[n] = b, saved_roles[n++] = b->role, b->role = "headline", last = b->y;
+      }
+    g_assert_cmpuint (n, ==, 4);
+    broken = check_headlines (doc);
+    g_assert_nonnull (broken);
+    g_assert_nonnull (strstr (broken, "headline"));
+    g_free (broken);
+    for (guint k = 0; k < n; k++)
+      boxes[k]->role = saved_roles[k];
   }
   g_assert_null (check_overlaps (doc));
   jopan_style_free (style);

@@ -10,6 +10,11 @@
 /* The words of the headline a jump head takes when the article has no
  * jump_headline. */
 #define JUMP_WORDS 4
+/* The most lines a headline in a module takes (a brief's), and the smallest
+ * size it may go to then when the style has no brief sizes. */
+#define HEADLINE_LINES 3
+#define HEADLINE_LINES_BRIEF 2
+#define MIN_HEADLINE_SIZE 12.0
 
 /* ---- geometry ---------------------------------------------------------------- */
 
@@ -245,6 +250,34 @@ module_inset (const Layout *lo, const JopanText *t, JopanParaKind kind)
   return MAX (0, -logical.y / (double) PANGO_SCALE - ascent_of (&lo->style.para[kind]));
 }
 
+static void apply_headline (Layout *lo);
+
+/* A headline in a module takes at most 3 lines (a brief's 2): a narrow
+ * module sets it smaller, below its weight's range if need be, down to
+ * the brief's smallest size.  The cap stays for later attempts. */
+static JopanText *
+headline_to_lines (Layout *lo, JopanText *t, double width)
+{
+  const JopanStyle *s = lo->base_style;
+  guint most = lo->weight == JOPAN_WEIGHT_BRIEF ? HEADLINE_LINES_BRIEF : HEADLINE_LINES;
+  double floor_size = s->treatment[JOPAN_WEIGHT_BRIEF - 1].headline_min > 0
+                          ? s->treatment[JOPAN_WEIGHT_BRIEF - 1].headline_min
+                          : MIN_HEADLINE_SIZE;
+
+  if (!lo->slot && lo->module.columns <= 0)
+    return t;
+  while (t->lines->len > most && lo->style.para[JOPAN_PARA_HEADLINE].size > floor_size)
+    {
+      double size = lo->style.para[JOPAN_PARA_HEADLINE].size;
+      /* The lines go about as the size: step by their share, at least half a point. */
+      double next = MIN (size - 0.5, round (2 * size * (most + 0.5) / t->lines->len) / 2);
+      lo->headline_size -= size - MAX (next, floor_size);
+      apply_headline (lo);
+      t = set_text (lo, JOPAN_PARA_HEADLINE, lo->article->headline, NULL, width, 0, "headline");
+    }
+  return t;
+}
+
 /* Places the kicker, headline and deck from band @top; returns the first
  * band below them. */
 static int
@@ -274,6 +307,8 @@ place_header (Layout *lo, JopanPage *page, int top)
         continue;
       t = set_text (lo, parts[i].kind, parts[i].text, NULL,
                     span_width (g, span_of (lo, parts[i].kind)), 0, name);
+      if (parts[i].kind == JOPAN_PARA_HEADLINE)
+        t = headline_to_lines (lo, t, span_width (g, span_of (lo, parts[i].kind)));
       from = y + (y > band_y (g, top) ? p->space_before : module_inset (lo, t, parts[i].kind));
       /* A header taller than the story's area keeps what fits in it. */
       keep = keep_lines (lo, t, lines_fitting (lo, t, parts[i].kind, from, limit), name);
