@@ -263,6 +263,14 @@ def front_block(module_words, columns, photos, module, pitch):
     return None if have >= want - 1e-6 else f"{have:.1f} body lines a column, want {want:.1f}"
 
 
+def briefs_overset(rep):
+    """A brief is never overset on a page with room (the sample fronts have
+    it: their rails hold secondaries that can give up lines)."""
+    over = [f"{s['src']}: {s['overset']['lines']} lines" for s in rep.get("stories", [])
+            if s.get("weight") == "brief" and s.get("overset", {}).get("lines", 0) > 0]
+    return ", ".join(over) or None
+
+
 def jopan(args, cwd=None):
     env = dict(os.environ, JOPAN_DATA_DIR=ROOT)
     return subprocess.run([JOPAN] + args, capture_output=True, text=True, env=env, cwd=cwd)
@@ -414,7 +422,11 @@ def fronts(tmp):
         photos = [rect(q) for q in rep["page_details"][0].get("photos", [])]
         report(f"{page}: the lead's photo and a good block of body on the front",
                front_block(mw, cols, photos, module, baseline(style)))
+        report(f"{page}: no brief overset", briefs_overset(rep))
         if page == "en-front.json":
+            doctored = {"stories": rep["stories"] + [{"src": "x.json", "weight": "brief",
+                                                     "overset": {"lines": 3}}]}
+            expect_failure("a brief overset", briefs_overset(doctored))
             # Broken on purpose: the same page without its photos, and a
             # module as deep as the page (a third of it is more than shown).
             expect_failure("a lead without its photo", front_block(mw, cols, [], module, 11))

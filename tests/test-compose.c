@@ -195,6 +195,40 @@ check_headlines (const JopanDocument *doc)
   return NULL;
 }
 
+/* A brief is never overset while a story stacked with it (a secondary in
+ * the same columns) could have given it the lines: the solver sizes a
+ * brief by laying it out, and its overset costs more than anything. */
+static char *
+check_briefs (const JopanDocument *doc, const JopanStyle *style)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonArray *stories = json_node_get_array (report_member (doc, parser, "stories"));
+
+  for (guint i = 0; i < json_array_get_length (stories); i++)
+    {
+      JsonObject *s = json_array_get_object_element (stories, i);
+      JsonObject *m = json_object_get_object_member (s, "module");
+      gint64 lines = json_object_get_int_member (json_object_get_object_member (s, "overset"),
+                                                 "lines");
+      if (g_strcmp0 (json_object_get_string_member (s, "weight"), "brief") != 0 || lines == 0)
+        continue;
+      for (guint j = 0; j < json_array_get_length (stories); j++)
+        {
+          JsonObject *o = json_array_get_object_element (stories, j);
+          JsonObject *om = json_object_get_object_member (o, "module");
+          if (j != i && g_strcmp0 (json_object_get_string_member (o, "weight"), "secondary") == 0
+              && json_object_get_int_member (om, "column") == json_object_get_int_member (m, "column")
+              && json_object_get_int_member (om, "columns") == json_object_get_int_member (m, "columns")
+              && json_object_get_double_member (om, "depth") / style->baseline > lines * 2)
+            return g_strdup_printf ("brief: %s is %" G_GINT64_FORMAT " lines overset under %s, "
+                                    "%.0f lines deep", json_object_get_string_member (s, "src"),
+                                    lines, json_object_get_string_member (o, "src"),
+                                    json_object_get_double_member (om, "depth") / style->baseline);
+        }
+    }
+  return NULL;
+}
+
 /* The text that flows in the columns (the header spans them). */
 static gboolean
 in_columns (const char *role)
@@ -293,6 +327,7 @@ assert_rules (const JopanDocument *doc, const JopanStyle *style, gboolean full)
 {
   char *(*checks[]) (const JopanDocument *) = { check_overlaps, check_inside, check_headlines };
   g_autofree char *tops = check_tops (doc, style);
+  g_autofree char *briefs = check_briefs (doc, style);
   g_autofree char *empty = full ? check_empty (doc) : NULL;
 
   for (gsize i = 0; i < G_N_ELEMENTS (checks); i++)
@@ -303,6 +338,8 @@ assert_rules (const JopanDocument *doc, const JopanStyle *style, gboolean full)
     }
   if (tops)
     g_error ("%s", tops);
+  if (briefs)
+    g_error ("%s", briefs);
   if (empty)
     g_error ("%s", empty);
 }
@@ -562,6 +599,11 @@ test_cost (void)
   jopan_compose_cost (fits, 2, 80, &cost);
   g_assert_cmpfloat_with_epsilon (cost.overset, 3 * 0.5 + 60, 1e-9);
   fits[1].jumps = FALSE;
+  /* A brief's overset costs much more than empty space. */
+  fits[1].brief = TRUE;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.overset, 3 * 20 + 60, 1e-9);
+  fits[1].brief = FALSE;
   fits[1].overset_lines = 0, fits[1].overset_photos = 0;
   /* Photo bands lost to copyfit. */
   fits[0].photo_lost = 4;

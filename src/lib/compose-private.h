@@ -93,6 +93,7 @@ typedef struct {
   guint overset_lines;          /* body and other lines that did not fit */
   guint overset_photos;
   gboolean jumps;               /* the story continues on another page */
+  gboolean brief;               /* its overset costs more */
   int photo_lost;               /* column-bands the lead photo is short of its shape */
   double front_short;           /* a lead's body lines a column short of a good block
                                  * on its module (a third of its depth, at most 10) */
