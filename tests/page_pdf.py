@@ -50,9 +50,6 @@ results = collections.Counter()
 TODO = {
     # compose's solver leaves 6 % of five stories and an ad empty.
     "five-ad.json p1: less than 5 % of the type area empty",
-    # The solver picks ko-front's lead module with 10 lines a column; copyfit
-    # then grows the photo and leaves 8.8 (the cost sees it, too late).
-    "ko-front.json: the lead's photo and a good block of body on the front",
 }
 
 
@@ -263,6 +260,17 @@ def front_block(module_words, columns, photos, module, pitch):
     return None if have >= want - 1e-6 else f"{have:.1f} body lines a column, want {want:.1f}"
 
 
+def continuation(page_words, columns, lead):
+    """A jumped story continues across every column of its continuation
+    page, and is overset only if it needs more than that page."""
+    empty = [i + 1 for i, (a, b) in enumerate(columns)
+             if not any(w[0] >= a - EPS and w[2] <= b + EPS for w in page_words)]
+    if empty:
+        return f"no text in columns {empty} of the continuation page"
+    lines = lead.get("overset", {}).get("lines", 0)
+    return f"{lines} lines overset" if lines else None
+
+
 def briefs_overset(rep):
     """A brief is never overset on a page with room (the sample fronts have
     it: their rails hold secondaries that can give up lines)."""
@@ -423,10 +431,17 @@ def fronts(tmp):
         report(f"{page}: the lead's photo and a good block of body on the front",
                front_block(mw, cols, photos, module, baseline(style)))
         report(f"{page}: no brief overset", briefs_overset(rep))
+        if rep["stories"][0].get("jump") and n_pages(pdf) > 1:
+            report(f"{page}: the lead's continuation takes the whole page",
+                   continuation(words(pdf, 2), columns, rep["stories"][0]))
         if page == "en-front.json":
             doctored = {"stories": rep["stories"] + [{"src": "x.json", "weight": "brief",
                                                      "overset": {"lines": 3}}]}
             expect_failure("a brief overset", briefs_overset(doctored))
+            expect_failure("a continuation in the module's columns",
+                           continuation([(0, 0, 10, 10, "x")], columns, rep["stories"][0]))
+            expect_failure("a continuation overset",
+                           continuation(words(pdf, 2), columns, {"overset": {"lines": 201}}))
             # Broken on purpose: the same page without its photos, and a
             # module as deep as the page (a third of it is more than shown).
             expect_failure("a lead without its photo", front_block(mw, cols, [], module, 11))

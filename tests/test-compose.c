@@ -459,6 +459,15 @@ test_case (gconstpointer data)
     {
       g_assert_cmpuint (doc->pages->len, ==, 2);
       g_assert_cmpint (((JopanPage *) g_ptr_array_index (doc->pages, 1))->number, ==, (int) c->jump);
+      /* Its continuation takes the whole page, not its module's shape:
+       * the rest fits there. */
+      {
+        g_autoptr (JsonParser) parser = json_parser_new ();
+        JsonArray *stories = json_node_get_array (report_member (doc, parser, "stories"));
+        JsonObject *lead = json_array_get_object_element (stories, 0);
+        g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (lead, "overset"),
+                                                     "lines"), ==, 0);
+      }
     }
   g_assert_true (g_file_get_contents (expected_path, &expected, NULL, NULL));
   if (strcmp (expected, actual) != 0)
