@@ -242,6 +242,43 @@ def empty_share(pdf, page, area, columns, dpi=36):
 # ---- the pages -------------------------------------------------------------------
 
 
+def front_block(module_words, columns, photos, module, pitch):
+    """A lead on its front page shows its photo and a good block of body:
+    at least a third of its module's depth, or 10 lines, a column.  Body
+    lines are the words of the module's most common height, counted by
+    column and baseline."""
+    if not any(inside(q, module) for q in photos):
+        return "the lead's photo is not on its front page"
+    heights = collections.Counter(round(w[3] - w[1]) for w in module_words)
+    if not heights:
+        return "no words"
+    body = heights.most_common(1)[0][0]
+    lines = {(i, round(w[3])) for w in module_words if abs(round(w[3] - w[1]) - body) <= 1
+             for i, (a, b) in enumerate(columns) if w[0] >= a - EPS and w[2] <= b + EPS}
+    want = min(10, (module[3] - module[1]) / pitch / 3)
+    have = len(lines) / max(1, len(columns))
+    return None if have >= want - 1e-6 else f"{have:.1f} body lines a column, want {want:.1f}"
+
+
+def continuation(page_words, columns, lead):
+    """A jumped story continues across every column of its continuation
+    page, and is overset only if it needs more than that page."""
+    empty = [i + 1 for i, (a, b) in enumerate(columns)
+             if not any(w[0] >= a - EPS and w[2] <= b + EPS for w in page_words)]
+    if empty:
+        return f"no text in columns {empty} of the continuation page"
+    lines = lead.get("overset", {}).get("lines", 0)
+    return f"{lines} lines overset" if lines else None
+
+
+def briefs_overset(rep):
+    """A brief is never overset on a page with room (the sample fronts have
+    it: their rails hold secondaries that can give up lines)."""
+    over = [f"{s['src']}: {s['overset']['lines']} lines" for s in rep.get("stories", [])
+            if s.get("weight") == "brief" and s.get("overset", {}).get("lines", 0) > 0]
+    return ", ".join(over) or None
+
+
 def jopan(args, cwd=None):
     env = dict(os.environ, JOPAN_DATA_DIR=ROOT)
     return subprocess.run([JOPAN] + args, capture_output=True, text=True, env=env, cwd=cwd)
@@ -374,10 +411,50 @@ def composed_pages(tmp):
                    min_fill=page == "five-ad.json")
 
 
+def fronts(tmp):
+    """The sample front pages: the lead, which jumps, shows its photo and a
+    good block of body before the jump."""
+    for page in ("en-front.json", "ko-front.json"):
+        path = os.path.join(ROOT, "samples", "pages", page)
+        pdf, rep_path = os.path.join(tmp, page + ".pdf"), os.path.join(tmp, page + ".report.json")
+        p = jopan(["page", path, "-o", pdf, "--report", rep_path])
+        if p.returncode != 0:
+            report(f"{page}: jopan page", f"exit {p.returncode}: {p.stderr.strip()}")
+            continue
+        rep = json.load(open(rep_path))
+        style = json.load(open(path)).get("style", "berliner")
+        _, columns = geometry(style)
+        module = rect(rep["stories"][0]["module"])
+        mw = [w for w in words(pdf, 1) if inside(w[:4], module)]
+        cols = [(a, b) for a, b in columns if a >= module[0] - EPS and b <= module[2] + EPS]
+        photos = [rect(q) for q in rep["page_details"][0].get("photos", [])]
+        report(f"{page}: the lead's photo and a good block of body on the front",
+               front_block(mw, cols, photos, module, baseline(style)))
+        report(f"{page}: no brief overset", briefs_overset(rep))
+        if rep["stories"][0].get("jump") and n_pages(pdf) > 1:
+            report(f"{page}: the lead's continuation takes the whole page",
+                   continuation(words(pdf, 2), columns, rep["stories"][0]))
+        if page == "en-front.json":
+            doctored = {"stories": rep["stories"] + [{"src": "x.json", "weight": "brief",
+                                                     "overset": {"lines": 3}}]}
+            expect_failure("a brief overset", briefs_overset(doctored))
+            expect_failure("a continuation in the module's columns",
+                           continuation([(0, 0, 10, 10, "x")], columns, rep["stories"][0]))
+            expect_failure("a continuation overset",
+                           continuation(words(pdf, 2), columns, {"overset": {"lines": 201}}))
+            # Broken on purpose: the same page without its photos, and a
+            # module as deep as the page (a third of it is more than shown).
+            expect_failure("a lead without its photo", front_block(mw, cols, [], module, 11))
+            expect_failure("a lead with two lines of body",
+                           front_block([w for w in mw if w[3] < module[1] + 300], cols, photos,
+                                       module, baseline(style)))
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="jopan-page-pdf-") as tmp:
         broken_cases(tmp)
         composed_pages(tmp)
+        fronts(tmp)
     print(f"{results['passed']} passed, {results['failed']} failed, {results['todo']} to do")
     return 1 if results["failed"] else 0
 

@@ -158,6 +158,77 @@ check_inside (const JopanDocument *doc)
   return NULL;
 }
 
+static JsonNode *report_member (const JopanDocument *doc, JsonParser *parser, const char *name);
+
+/* A story's headline in its module takes at most 3 lines, a brief's 2:
+ * lines counted by their baselines on the module's page. */
+static char *
+check_headlines (const JopanDocument *doc)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonArray *stories = json_node_get_array (report_member (doc, parser, "stories"));
+
+  for (guint i = 0, s = 0; i < doc->placed->len; i++)
+    {
+      const JopanPlaced *p = &g_array_index (doc->placed, JopanPlaced, i);
+      const JopanPage *page = g_ptr_array_index (doc->pages, p->page);
+      const char *weight;
+      guint lines = 0, most;
+      double last = -1;
+
+      if (p->is_box || s >= json_array_get_length (stories))
+        continue;
+      weight = json_object_get_string_member (json_array_get_object_element (stories, s++),
+                                              "weight");
+      most = g_strcmp0 (weight, "brief") == 0 ? 2 : 3;
+      for (guint k = p->first_box; k < p->first_box + p->n_boxes; k++)
+        {
+          const JopanBox *b = &g_array_index (page->boxes, JopanBox, k);
+          if (b->kind == JOPAN_BOX_TEXT && g_strcmp0 (b->role, "headline") == 0
+              && fabs (b->y - last) > 0.5)
+            lines++, last = b->y;
+        }
+      if (lines > most)
+        return g_strdup_printf ("headline: module %u (a %s) sets its headline in %u lines, "
+                                "more than %u", i, weight, lines, most);
+    }
+  return NULL;
+}
+
+/* A brief is never overset while a story stacked with it (a secondary in
+ * the same columns) could have given it the lines: the solver sizes a
+ * brief by laying it out, and its overset costs more than anything. */
+static char *
+check_briefs (const JopanDocument *doc, const JopanStyle *style)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonArray *stories = json_node_get_array (report_member (doc, parser, "stories"));
+
+  for (guint i = 0; i < json_array_get_length (stories); i++)
+    {
+      JsonObject *s = json_array_get_object_element (stories, i);
+      JsonObject *m = json_object_get_object_member (s, "module");
+      gint64 lines = json_object_get_int_member (json_object_get_object_member (s, "overset"),
+                                                 "lines");
+      if (g_strcmp0 (json_object_get_string_member (s, "weight"), "brief") != 0 || lines == 0)
+        continue;
+      for (guint j = 0; j < json_array_get_length (stories); j++)
+        {
+          JsonObject *o = json_array_get_object_element (stories, j);
+          JsonObject *om = json_object_get_object_member (o, "module");
+          if (j != i && g_strcmp0 (json_object_get_string_member (o, "weight"), "secondary") == 0
+              && json_object_get_int_member (om, "column") == json_object_get_int_member (m, "column")
+              && json_object_get_int_member (om, "columns") == json_object_get_int_member (m, "columns")
+              && json_object_get_double_member (om, "depth") / style->baseline > lines * 2)
+            return g_strdup_printf ("brief: %s is %" G_GINT64_FORMAT " lines overset under %s, "
+                                    "%.0f lines deep", json_object_get_string_member (s, "src"),
+                                    lines, json_object_get_string_member (o, "src"),
+                                    json_object_get_double_member (om, "depth") / style->baseline);
+        }
+    }
+  return NULL;
+}
+
 /* The text that flows in the columns (the header spans them). */
 static gboolean
 in_columns (const char *role)
@@ -254,8 +325,9 @@ check_empty (const JopanDocument *doc)
 static void
 assert_rules (const JopanDocument *doc, const JopanStyle *style, gboolean full)
 {
-  char *(*checks[]) (const JopanDocument *) = { check_overlaps, check_inside };
+  char *(*checks[]) (const JopanDocument *) = { check_overlaps, check_inside, check_headlines };
   g_autofree char *tops = check_tops (doc, style);
+  g_autofree char *briefs = check_briefs (doc, style);
   g_autofree char *empty = full ? check_empty (doc) : NULL;
 
   for (gsize i = 0; i < G_N_ELEMENTS (checks); i++)
@@ -266,6 +338,8 @@ assert_rules (const JopanDocument *doc, const JopanStyle *style, gboolean full)
     }
   if (tops)
     g_error ("%s", tops);
+  if (briefs)
+    g_error ("%s", briefs);
   if (empty)
     g_error ("%s", empty);
 }
@@ -385,6 +459,15 @@ test_case (gconstpointer data)
     {
       g_assert_cmpuint (doc->pages->len, ==, 2);
       g_assert_cmpint (((JopanPage *) g_ptr_array_index (doc->pages, 1))->number, ==, (int) c->jump);
+      /* Its continuation takes the whole page, not its module's shape:
+       * the rest fits there. */
+      {
+        g_autoptr (JsonParser) parser = json_parser_new ();
+        JsonArray *stories = json_node_get_array (report_member (doc, parser, "stories"));
+        JsonObject *lead = json_array_get_object_element (stories, 0);
+        g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (lead, "overset"),
+                                                     "lines"), ==, 0);
+      }
     }
   g_assert_true (g_file_get_contents (expected_path, &expected, NULL, NULL));
   if (strcmp (expected, actual) != 0)
@@ -449,6 +532,27 @@ test_rules_broken (void)
     g_assert_nonnull (strstr (broken, "top line"));
     g_free (broken);
   }
+  /* Headline: four of the second story's body lines taken for headline lines. */
+  {
+    const char *saved_roles[4];
+    JopanBox *boxes[4];
+    guint n = 0;
+    double last = -1;
+    g_assert_null (check_headlines (doc));
+    for (guint k = second->first_box; k < second->first_box + second->n_boxes && n < 4; k++)
+      {
+        JopanBox *b = &g_array_index (page->boxes, JopanBox, k);
+        if (b->kind == JOPAN_BOX_TEXT && g_strcmp0 (b->role, "body") == 0 && fabs (b->y - last) > 0.5)
+          boxes[n] = b, saved_roles[n++] = b->role, b->role = "headline", last = b->y;
+      }
+    g_assert_cmpuint (n, ==, 4);
+    broken = check_headlines (doc);
+    g_assert_nonnull (broken);
+    g_assert_nonnull (strstr (broken, "headline"));
+    g_free (broken);
+    for (guint k = 0; k < n; k++)
+      boxes[k]->role = saved_roles[k];
+  }
   g_assert_null (check_overlaps (doc));
   jopan_style_free (style);
 }
@@ -504,12 +608,24 @@ test_cost (void)
   jopan_compose_cost (fits, 2, 80, &cost);
   g_assert_cmpfloat_with_epsilon (cost.overset, 3 * 0.5 + 60, 1e-9);
   fits[1].jumps = FALSE;
+  /* A brief's overset costs much more than empty space. */
+  fits[1].brief = TRUE;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.overset, 3 * 20 + 60, 1e-9);
+  fits[1].brief = FALSE;
   fits[1].overset_lines = 0, fits[1].overset_photos = 0;
   /* Photo bands lost to copyfit. */
   fits[0].photo_lost = 4;
   jopan_compose_cost (fits, 2, 80, &cost);
   g_assert_cmpfloat_with_epsilon (cost.photos, 2, 1e-9);
   fits[0].photo_lost = 0;
+  /* A lead short of a good block of body on its module, and its photo
+   * left off: 10 per line a column short, 60 for the photo. */
+  fits[0].front_short = 2.5, fits[0].lead_photo_off = TRUE;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.front, 10 * 2.5 * 4 + 60, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cost.total, cost.empty + cost.front, 1e-9);
+  fits[0].front_short = 0, fits[0].lead_photo_off = FALSE;
   /* Headlines side by side at one height collide; a box beside is no headline. */
   fits[0].module = (JopanModule) { 0, 2, 0, 20 };
   fits[1].module = (JopanModule) { 2, 2, 0, 20 };
@@ -528,7 +644,8 @@ test_cost (void)
   jopan_compose_cost (fits, 2, 80, &cost);
   g_assert_cmpfloat_with_epsilon (cost.prominence, 60, 1e-9);
   g_assert_cmpfloat_with_epsilon (cost.total, cost.empty + cost.overset + cost.collisions
-                                                  + cost.photos + cost.prominence, 1e-9);
+                                                  + cost.photos + cost.prominence + cost.front,
+                                  1e-9);
 }
 
 static void

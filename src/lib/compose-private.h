@@ -93,13 +93,17 @@ typedef struct {
   guint overset_lines;          /* body and other lines that did not fit */
   guint overset_photos;
   gboolean jumps;               /* the story continues on another page */
+  gboolean brief;               /* its overset costs more */
   int photo_lost;               /* column-bands the lead photo is short of its shape */
+  double front_short;           /* a lead's body lines a column short of a good block
+                                 * on its module (a third of its depth, at most 10) */
+  gboolean lead_photo_off;      /* a lead's photo is left off its module */
 } JopanModuleFit;
 
 /* The cost of a candidate layout, term by term (see compose.c for the
  * weights); the solver keeps the candidate of least total. */
 typedef struct {
-  double empty, overset, collisions, photos, prominence;
+  double empty, overset, collisions, photos, prominence, front;
   double total;
 } JopanComposeCost;
 

@@ -10,11 +10,16 @@
  *
  *   empty        1  per empty column-band (a line of one column)
  *   overset      4  per line that did not fit (0.5 for a story that jumps:
- *                   its rest continues elsewhere), 60 per photo left out
+ *                   its rest continues elsewhere; 20 for a brief, which a
+ *                   reader expects whole), 60 per photo left out
  *   collisions   40 per pair of headlines side by side at the same height
  *   photos       0.5 per column-band the lead photo is short of its shape
  *   prominence   30 when the lead does not start at the top,
  *                30 for each story wider than the lead or larger in area
+ *   front        10 per line, in each of its columns, that a lead whose text
+ *                goes on elsewhere is short of a good block of body on its
+ *                module (a third of the module's depth, at most 10 lines);
+ *                60 when the lead's photo is left off its module
  *
  * Modules touch: a hairline runs in the gutter between side-by-side
  * modules, and in a band of air at the foot of a module with another
@@ -38,10 +43,16 @@
 #define COST_EMPTY 1.0
 #define COST_OVERSET_LINE 4.0
 #define COST_JUMP_LINE 0.5
+#define COST_BRIEF_LINE 20.0
 #define COST_OVERSET_PHOTO 60.0
 #define COST_COLLISION 40.0
 #define COST_PHOTO_BAND 0.5
 #define COST_PROMINENCE 30.0
+#define COST_FRONT_LINE 10.0
+#define COST_LEAD_PHOTO_OFF 60.0
+/* A good block of a lead's body on its module: a third of its depth, at
+ * most this many lines a column. */
+#define FRONT_LINES 10
 
 gboolean
 jopan_module_overlaps (const JopanModule *a, const JopanModule *b)
@@ -70,9 +81,12 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
       const JopanModuleFit *f = &fits[i];
       covered += f->module.columns * f->module.depth;
       cost->empty += COST_EMPTY * f->underset;
-      cost->overset += (f->jumps ? COST_JUMP_LINE : COST_OVERSET_LINE) * f->overset_lines
+      cost->overset += (f->jumps ? COST_JUMP_LINE : f->brief ? COST_BRIEF_LINE : COST_OVERSET_LINE)
+                           * f->overset_lines
                        + COST_OVERSET_PHOTO * f->overset_photos;
       cost->photos += COST_PHOTO_BAND * f->photo_lost;
+      cost->front += COST_FRONT_LINE * f->front_short * f->module.columns
+                     + (f->lead_photo_off ? COST_LEAD_PHOTO_OFF : 0);
       if (f->is_box)
         continue;
       top = MIN (top, f->module.top);
@@ -87,7 +101,8 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
   if (n > 0 && fits[0].module.top > top)
     cost->prominence += COST_PROMINENCE;
   cost->empty += COST_EMPTY * MAX (0, area - covered);
-  cost->total = cost->empty + cost->overset + cost->collisions + cost->photos + cost->prominence;
+  cost->total = cost->empty + cost->overset + cost->collisions + cost->photos + cost->prominence
+                + cost->front;
 }
 
 /* ---- the composer ---------------------------------------------------------------- */
@@ -264,14 +279,39 @@ photo_lost (const Composer *c, const LayoutResult *r)
   return MAX (0, (int) lround (ideal) - r->lead.frame_bands) * r->lead.columns;
 }
 
+/* A lead's body lines a column on its module's page, and how far that is
+ * short of a good block, when its text goes on beyond the module (a
+ * short story that fits is shown whole). */
+static double
+front_short (const LayoutResult *r, const JopanModule *m, gboolean jumps)
+{
+  const JopanPage *page;
+  int lines = 0;
+
+  if (r->weight != JOPAN_WEIGHT_LEAD || r->pages->len == 0
+      || (!jumps && jopan_report_get_overset (r->report, NULL) == 0))
+    return 0;
+  page = g_ptr_array_index (r->pages, 0);
+  for (int col = 0; col < page->n_columns; col++)
+    lines += page->columns[col].lines;
+  return MAX (0.0, MIN (FRONT_LINES, m->depth / 3) - (double) lines / MAX (1, m->columns));
+}
+
 static void
-fit_of (const Composer *c, const LayoutResult *r, const JopanModule *m, JopanModuleFit *f)
+fit_of (const Composer *c, const Story *s, const LayoutResult *r, const JopanModule *m,
+        JopanModuleFit *f)
 {
   guint lines = jopan_report_get_overset (r->report, NULL);
+  gboolean jumps = s->entry->jump > 0;
 
   *f = (JopanModuleFit) { .module = *m, .underset = MAX (0, r->underset_lines),
                           .overset_lines = lines, .overset_photos = r->overset_photos,
-                          .photo_lost = photo_lost (c, r) };
+                          .photo_lost = photo_lost (c, r), .jumps = jumps,
+                          .brief = r->weight == JOPAN_WEIGHT_BRIEF,
+                          .front_short = front_short (r, m, jumps),
+                          .lead_photo_off = r->weight == JOPAN_WEIGHT_LEAD
+                                            && s->entry->article->images->len > 0
+                                            && !r->has_lead };
 }
 
 /* ---- the page's fixed parts: boxes, fixed stories, the free region ------------ */
@@ -486,7 +526,55 @@ candidate_new (Composer *c, const char *format, ...)
   return cand;
 }
 
-/* Stories [from, to) of @o stacked in @area, depths in proportion to need. */
+static LayoutResult *lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air,
+                                 gboolean copyfit, GError **error);
+
+/* The bands story @s takes set in @area's width (with a band of air
+ * under it), or 0 when it does not fit @area's depth. */
+static int
+depth_in (Composer *c, const Story *s, const JopanModule *area)
+{
+  LayoutResult *r = lay_out_in (c, s, area, FALSE, FALSE, NULL);
+
+  if (r == NULL || jopan_report_get_overset (r->report, NULL) > 0 || r->overset_photos > 0)
+    return 0;
+  return MIN (area->depth, r->bottom - c->folio_bands - area->top + 1);
+}
+
+/* The depths of stories [from, to) stacked in @area: each brief first
+ * takes what it needs set in the area's width (laid out, measured), the
+ * others share the rest in proportion to their need. */
+static gboolean
+stack_depths (Composer *c, const Order *o, guint from, guint to, const JopanModule *area,
+              int *depths)
+{
+  int weights[MAX_STORIES], others[MAX_STORIES], rest = area->depth;
+  guint n = 0;
+
+  for (guint i = from; i < to; i++)
+    {
+      const Story *s = &c->stories[o->index[i]];
+      depths[i - from] = s->weight == JOPAN_WEIGHT_BRIEF ? depth_in (c, s, area) : 0;
+      rest -= depths[i - from];
+      if (depths[i - from] == 0)
+        weights[n++] = s->need / MAX (1, area->columns);
+    }
+  if (n == 0)
+    {
+      depths[to - from - 1] += rest; /* the last brief takes the foot */
+      return rest >= 0;
+    }
+  if (!split (rest, n, weights, MIN (MIN_DEPTH, MAX (1, rest) / (int) n), others))
+    return FALSE;
+  n = 0;
+  for (guint i = from; i < to; i++)
+    if (depths[i - from] == 0)
+      depths[i - from] = others[n++];
+  return TRUE;
+}
+
+/* Stories [from, to) of @o stacked in @area; briefs at their depth, the
+ * others in proportion to need. */
 static gboolean
 stack (Composer *c, const Order *o, guint from, guint to, JopanModule area, JopanModule *out)
 {
@@ -494,8 +582,10 @@ stack (Composer *c, const Order *o, guint from, guint to, JopanModule area, Jopa
 
   for (guint i = from; i < to; i++)
     weights[i - from] = c->stories[o->index[i]].need / MAX (1, area.columns);
-  if (!split (area.depth, to - from, weights, MIN (MIN_DEPTH, area.depth / MAX (1u, to - from)),
-              depths))
+  /* Briefs too deep together for the area: in proportion, as the rest. */
+  if (!stack_depths (c, o, from, to, &area, depths)
+      && !split (area.depth, to - from, weights,
+                 MIN (MIN_DEPTH, area.depth / MAX (1u, to - from)), depths))
     return FALSE;
   for (guint i = from; i < to; i++)
     {
@@ -641,8 +731,7 @@ evaluate (Composer *c, const Candidate *cand, gboolean copyfit, JopanComposeCost
       LayoutResult *r = lay_out_in (c, &c->stories[i], &modules[i], air, copyfit, error);
       if (r == NULL)
         return FALSE;
-      fit_of (c, r, &modules[i], &fits[i]);
-      fits[i].jumps = c->stories[i].entry->jump > 0;
+      fit_of (c, &c->stories[i], r, &modules[i], &fits[i]);
     }
   jopan_compose_cost (fits, n, c->columns * c->bands, cost);
   return TRUE;
@@ -897,6 +986,7 @@ report_cost (JsonBuilder *b, const JopanComposeCost *cost)
   json_number (b, "collisions", cost->collisions);
   json_number (b, "photos", cost->photos);
   json_number (b, "prominence", cost->prominence);
+  json_number (b, "front", cost->front);
   json_builder_end_object (b);
 }
 

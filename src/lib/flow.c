@@ -10,9 +10,9 @@ typedef struct {
 /* The band under the last column of a page the story continues from: it
  * holds the "Continued on page N" line. */
 static int
-jump_band (const Layout *lo, int column, gboolean continues)
+jump_band (const Layout *lo, int page, int column, gboolean continues)
 {
-  return continues && column == lo->columns - 1 ? 1 : 0;
+  return continues && column == layout_page_columns (lo, page) - 1 ? 1 : 0;
 }
 
 /* Column segments of one page, left to right, each column top to bottom;
@@ -21,10 +21,11 @@ static void
 page_segments (const Layout *lo, int page, int depth, guint shorten, gboolean continues,
                GArray *out)
 {
-  for (int c = 0; c < lo->columns; c++)
+  for (int c = 0; c < layout_page_columns (lo, page); c++)
     {
       int top = page == 0 ? lo->column_top[c] : lo->continued_top;
-      int bottom = MIN (depth, lo->depth) - (int) (shorten % 3) - jump_band (lo, c, continues);
+      int bottom = MIN (depth, layout_page_depth (lo, page)) - (int) (shorten % 3)
+                   - jump_band (lo, page, c, continues);
 
       shorten /= 3;
 
@@ -93,7 +94,7 @@ flow (Layout *lo, const FlowSpec *spec)
   for (int page = 0; page < spec->n_pages; page++)
     {
       gboolean last = page == spec->n_pages - 1;
-      page_segments (lo, page, last ? spec->last_depth : lo->depth,
+      page_segments (lo, page, last ? spec->last_depth : layout_page_depth (lo, page),
                      last ? spec->shorten : 0, !last, segments);
     }
   if (segments->len == 0)
@@ -162,9 +163,11 @@ roomiest_column (const Layout *lo, int page, guint i, int span, int *top)
 {
   int best = -1;
 
-  for (int k = 0; k <= lo->columns - span; k++)
+  int columns = layout_page_columns (lo, page);
+
+  for (int k = 0; k <= columns - span; k++)
     {
-      int c = i % 2 == 0 ? lo->columns - span - k : k;
+      int c = i % 2 == 0 ? columns - span - k : k;
       int t = columns_top (lo, page, c, span, i);
       if (best < 0 || t < *top)
         best = c, *top = t;
@@ -192,12 +195,13 @@ place_holes (Layout *lo, int n_pages, int depth)
 
       for (h->page = -1; page < lo->max_pages; page++)
         {
-          int bottom = MIN (page == n_pages - 1 ? depth : lo->depth, lo->depth);
+          int page_depth = layout_page_depth (lo, page);
+          int bottom = MIN (page == n_pages - 1 ? depth : page_depth, page_depth);
           int top = 0, room;
 
           h->column = roomiest_column (lo, page, i, ph->columns, &top);
-          bottom -= jump_band (lo, h->column + ph->columns - 1, page < n_pages - 1);
-          room = lo->depth - top;
+          bottom -= jump_band (lo, page, h->column + ph->columns - 1, page < n_pages - 1);
+          room = page_depth - top;
           if (room < below + 4)
             continue;
           ph->frame_bands = MIN (ph->natural_frame_bands, room - below);
@@ -232,7 +236,7 @@ spread_of_last_page (const Layout *lo, int page)
   int lowest = G_MAXINT, highest = 0;
 
   /* A column left empty ends at its top: it counts. */
-  for (int c = 0; c < lo->columns && c < 64; c++)
+  for (int c = 0; c < layout_page_columns (lo, page) && c < 64; c++)
     bottoms[c] = page == 0 ? lo->column_top[c] : lo->continued_top;
   for (guint r = 0; r < lo->n_placed; r++)
     {
@@ -248,7 +252,7 @@ spread_of_last_page (const Layout *lo, int page)
       for (int c = h->column; h->page == page && c < h->column + h->photo.columns && c < 64; c++)
         bottoms[c] = MAX (bottoms[c], h->top + h->photo.bands);
     }
-  for (int c = 0; c < lo->columns && c < 64; c++)
+  for (int c = 0; c < layout_page_columns (lo, page) && c < 64; c++)
     lowest = MIN (lowest, bottoms[c]), highest = MAX (highest, bottoms[c]);
   return lowest == G_MAXINT ? 0 : highest - lowest;
 }
@@ -261,12 +265,13 @@ static FlowSpec
 balance_rows (Layout *lo, FlowSpec spec, int *spread)
 {
   guint n_rows = lo->rows->len;
-  int lo_depth = 1, hi_depth = lo->depth;
+  int last = spec.n_pages - 1, depth_of_last = layout_page_depth (lo, last);
+  int lo_depth = 1, hi_depth = depth_of_last;
   guint combinations = 1;
   FlowSpec best = spec;
 
   *spread = G_MAXINT;
-  spec.last_depth = lo->depth;
+  spec.last_depth = depth_of_last;
   spec.shorten = 0;
   if (try_flow (lo, &spec) != n_rows)
     return best;
@@ -280,9 +285,9 @@ balance_rows (Layout *lo, FlowSpec spec, int *spread)
     }
   /* The least depth can leave one column short by several lines (keeps
    * and widows decide where columns may end). */
-  for (int c = 0; c < MIN (lo->columns, 6); c++)
+  for (int c = 0; c < MIN (layout_page_columns (lo, last), 6); c++)
     combinations *= 3;
-  for (int depth = hi_depth; depth <= MIN (hi_depth + 3, lo->depth) && *spread > 1; depth++)
+  for (int depth = hi_depth; depth <= MIN (hi_depth + 3, depth_of_last) && *spread > 1; depth++)
     for (guint shorten = 0; shorten < combinations && *spread > 1; shorten++)
       {
         int s;
@@ -411,6 +416,7 @@ jopan_flow_fit (Layout *lo)
   lo->placed = g_new0 (Placement, MAX (1, n_rows));
   for (spec.n_pages = 1; spec.n_pages <= lo->max_pages; spec.n_pages++)
     {
+      spec.last_depth = layout_page_depth (lo, spec.n_pages - 1);
       lo->n_placed = try_flow (lo, &spec);
       if (lo->n_placed == n_rows)
         break;
@@ -418,7 +424,10 @@ jopan_flow_fit (Layout *lo)
   if (lo->n_placed == n_rows && lo->n_placed > 0)
     spec = balance (lo, spec);
   else
-    spec.n_pages = lo->max_pages; /* overset: what did not fit is reported */
+    {
+      spec.n_pages = lo->max_pages; /* overset: what did not fit is reported */
+      spec.last_depth = layout_page_depth (lo, spec.n_pages - 1);
+    }
   lo->n_placed = try_flow (lo, &spec);
   lo->n_pages = spec.n_pages;
   lo->last_depth = spec.last_depth;

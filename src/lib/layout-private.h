@@ -129,6 +129,9 @@ typedef struct {
   GPtrArray *pages;             /* of JopanPage* */
   int *column_top;              /* first free band per column on page 1 */
   int continued_top;            /* first free band on later pages */
+  /* Later pages: a module's story continues across the whole page. */
+  Grid later_grid;
+  int later_columns, later_depth;
   GArray *holes;                /* of Hole */
   Photo lead;
   gboolean has_lead;
@@ -148,6 +151,26 @@ typedef struct {
   int header_bands;             /* kicker, headline and deck */
   guint folio_boxes;            /* the page's folio: the first boxes of page 1 */
 } Layout;
+
+/* The grid, the columns and the depth of the story's page @p: its module
+ * on the first, the whole page on a continuation page. */
+static inline const Grid *
+layout_page_grid (const Layout *lo, int p)
+{
+  return p == 0 ? &lo->grid : &lo->later_grid;
+}
+
+static inline int
+layout_page_columns (const Layout *lo, int p)
+{
+  return p == 0 ? lo->columns : lo->later_columns;
+}
+
+static inline int
+layout_page_depth (const Layout *lo, int p)
+{
+  return p == 0 ? lo->depth : lo->later_depth;
+}
 
 /* ---- story layout as a function: (story, style, module) → result ---------
  * Compose calls it many times for one story, in different modules; it

@@ -10,6 +10,11 @@
 /* The words of the headline a jump head takes when the article has no
  * jump_headline. */
 #define JUMP_WORDS 4
+/* The most lines a headline in a module takes (a brief's), and the smallest
+ * size it may go to then when the style has no brief sizes. */
+#define HEADLINE_LINES 3
+#define HEADLINE_LINES_BRIEF 2
+#define MIN_HEADLINE_SIZE 12.0
 
 /* ---- geometry ---------------------------------------------------------------- */
 
@@ -245,6 +250,34 @@ module_inset (const Layout *lo, const JopanText *t, JopanParaKind kind)
   return MAX (0, -logical.y / (double) PANGO_SCALE - ascent_of (&lo->style.para[kind]));
 }
 
+static void apply_headline (Layout *lo);
+
+/* A headline in a module takes at most 3 lines (a brief's 2): a narrow
+ * module sets it smaller, below its weight's range if need be, down to
+ * the brief's smallest size.  The cap stays for later attempts. */
+static JopanText *
+headline_to_lines (Layout *lo, JopanText *t, double width)
+{
+  const JopanStyle *s = lo->base_style;
+  guint most = lo->weight == JOPAN_WEIGHT_BRIEF ? HEADLINE_LINES_BRIEF : HEADLINE_LINES;
+  double floor_size = s->treatment[JOPAN_WEIGHT_BRIEF - 1].headline_min > 0
+                          ? s->treatment[JOPAN_WEIGHT_BRIEF - 1].headline_min
+                          : MIN_HEADLINE_SIZE;
+
+  if (!lo->slot && lo->module.columns <= 0)
+    return t;
+  while (t->lines->len > most && lo->style.para[JOPAN_PARA_HEADLINE].size > floor_size)
+    {
+      double size = lo->style.para[JOPAN_PARA_HEADLINE].size;
+      /* The lines go about as the size: step by their share, at least half a point. */
+      double next = MIN (size - 0.5, round (2 * size * (most + 0.5) / t->lines->len) / 2);
+      lo->headline_size -= size - MAX (next, floor_size);
+      apply_headline (lo);
+      t = set_text (lo, JOPAN_PARA_HEADLINE, lo->article->headline, NULL, width, 0, "headline");
+    }
+  return t;
+}
+
 /* Places the kicker, headline and deck from band @top; returns the first
  * band below them. */
 static int
@@ -274,6 +307,8 @@ place_header (Layout *lo, JopanPage *page, int top)
         continue;
       t = set_text (lo, parts[i].kind, parts[i].text, NULL,
                     span_width (g, span_of (lo, parts[i].kind)), 0, name);
+      if (parts[i].kind == JOPAN_PARA_HEADLINE)
+        t = headline_to_lines (lo, t, span_width (g, span_of (lo, parts[i].kind)));
       from = y + (y > band_y (g, top) ? p->space_before : module_inset (lo, t, parts[i].kind));
       /* A header taller than the story's area keeps what fits in it. */
       keep = keep_lines (lo, t, lines_fitting (lo, t, parts[i].kind, from, limit), name);
@@ -371,10 +406,9 @@ photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, i
  * between text and the photo, or its caption, is a grid line and the
  * slack. */
 static void
-photo_place (Layout *lo, JopanPage *page, const Photo *ph, int column, int band,
+photo_place (Layout *lo, const Grid *g, JopanPage *page, const Photo *ph, int column, int band,
              gboolean air_above)
 {
-  const Grid *g = &lo->grid;
   double below = photo_below (lo, ph);
   double slack = bands_for (g, below) * g->pitch - below;
   double x = column_x (g, column), y = band_y (g, band) + (air_above ? g->pitch + slack : 0);
@@ -584,9 +618,8 @@ build_rows (Layout *lo)
 /* ---- pages -------------------------------------------------------------------------- */
 
 static void
-draw_row (Layout *lo, JopanPage *page, const Row *row, int column, int band)
+draw_row (Layout *lo, const Grid *g, JopanPage *page, const Row *row, int column, int band)
 {
-  const Grid *g = &lo->grid;
   const JopanParaStyle *p = &lo->style.para[row->kind];
   double x = column_x (g, column) + row->indent;
   double top = band_y (g, band);
@@ -651,11 +684,11 @@ jump_line (const Layout *lo, gboolean from, int page)
 static int
 place_jump_head (Layout *lo, JopanPage *page, int top, int from_page)
 {
-  const Grid *g = &lo->grid;
+  const Grid *g = &lo->later_grid;
   const JopanParaStyle *j = &lo->style.para[JOPAN_PARA_JUMP];
   g_autofree char *head_text = jump_head_text (lo);
   g_autofree char *from_text = jump_line (lo, TRUE, from_page);
-  double width = span_width (g, lo->columns), y = band_y (g, top);
+  double width = span_width (g, lo->later_columns), y = band_y (g, top);
   JopanText *head = set_text (lo, JOPAN_PARA_JUMP, head_text, NULL, width, 0, "jump head");
   JopanText *from = set_text (lo, JOPAN_PARA_BYLINE, from_text, NULL, width, 0, "jump head");
   const char *given = lo->article->jump_headline;
@@ -735,7 +768,7 @@ draw_rows (Layout *lo)
       JopanPage *page = g_ptr_array_index (lo->pages, seg->page);
       const Row *row = &g_array_index (lo->rows, Row, r);
 
-      draw_row (lo, page, row, seg->column, lo->placed[r].band);
+      draw_row (lo, layout_page_grid (lo, seg->page), page, row, seg->column, lo->placed[r].band);
       if (seg->column < JOPAN_MAX_COLUMNS)
         {
           JopanColumnStats *c = &page->columns[seg->column];
@@ -762,13 +795,14 @@ lay_out_pages (Layout *lo)
       place_jump_head (lo, page, top, jopan_layout_page_number (lo, p - 1));
     }
   if (lo->has_lead)
-    photo_place (lo, g_ptr_array_index (lo->pages, 0), &lo->lead, lo->lead_column, lo->lead_top,
+    photo_place (lo, &lo->grid, g_ptr_array_index (lo->pages, 0), &lo->lead, lo->lead_column, lo->lead_top,
                  FALSE);
   for (guint i = 0; i < lo->holes->len; i++)
     {
       const Hole *h = &g_array_index (lo->holes, Hole, i);
       if (h->page >= 0)
-        photo_place (lo, g_ptr_array_index (lo->pages, h->page), &h->photo, h->column, h->top,
+        photo_place (lo, layout_page_grid (lo, h->page), g_ptr_array_index (lo->pages, h->page),
+                     &h->photo, h->column, h->top,
                      TRUE);
     }
   draw_rows (lo);
@@ -850,7 +884,10 @@ lay_out_first_page (Layout *lo)
   body_top = place_header (lo, page, top);
   lo->header_bands = body_top - top;
   /* Later pages: the same folio, then the jump head. */
-  lo->continued_top = place_jump_head (lo, NULL, top, 1);
+  lo->continued_top = place_jump_head (lo, NULL, lo->module.columns > 0
+                                                    ? jopan_layout_folio_bands (&lo->style) : top, 1);
+  if (lo->module.columns <= 0)
+    lo->later_depth = lo->depth;
   for (int c = 0; c < lo->columns; c++)
     lo->column_top[c] = body_top;
   /* The smallest lead: a 3-band frame and a band of air below it. */
@@ -887,7 +924,7 @@ lay_out_first_page (Layout *lo)
 static void
 column_feet (const Layout *lo, int page, int *feet)
 {
-  for (int c = 0; c < lo->columns; c++)
+  for (int c = 0; c < layout_page_columns (lo, page); c++)
     feet[c] = page == 0 ? lo->column_top[c] : lo->continued_top;
   for (guint r = 0; r < lo->n_placed; r++)
     {
@@ -910,13 +947,15 @@ column_feet (const Layout *lo, int page, int *feet)
 static void
 measure_underset (Layout *lo)
 {
-  g_autofree int *feet = g_new0 (int, lo->columns);
+  g_autofree int *feet = g_new0 (int, MAX (lo->columns, lo->later_columns));
   int area_columns = lo->slot ? lo->columns : lo->grid.columns;
   int area = area_columns * (lo->depth - lo->folio_bottom);
 
   lo->underset_lines = 0;
   lo->underset_share = 0;
-  if (lo->n_placed < lo->rows->len || area <= 0)
+  /* A module's story that continues fills its module; its continuation
+   * page is the next page's business. */
+  if (lo->n_placed < lo->rows->len || area <= 0 || (lo->module.columns > 0 && lo->n_pages > 1))
     return;
   column_feet (lo, lo->n_pages - 1, feet);
   for (int c = 0; c < lo->columns; c++)
@@ -1069,8 +1108,13 @@ jopan_layout_attempt (Layout *lo, GError **error)
                 : lo->treatment->columns > 0 && !lo->fill_page
                     ? MIN (lo->treatment->columns, lo->grid.columns)
                                              : lo->grid.columns;
+  lo->later_grid = lo->grid;
+  lo->later_columns = lo->module.columns > 0 ? lo->grid.columns : lo->columns;
   module_apply (lo);
+  if (lo->module.columns <= 0)
+    lo->later_grid = lo->grid;
   lo->depth = lo->grid.bands;
+  lo->later_depth = lo->grid.bands;
   lo->findings = jopan_report_new ();
   jopan_typesetter_begin (&lo->ts, lo->findings);
   lo->texts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_text_free);
