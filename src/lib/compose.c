@@ -28,6 +28,7 @@
  */
 #include "compose-private.h"
 #include "layout-private.h"
+#include "json-private.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -898,27 +899,6 @@ solve (Composer *c, JopanComposeCost *best_cost, GError **error)
 /* ---- the report --------------------------------------------------------------------- */
 
 static void
-json_number (JsonBuilder *b, const char *name, double value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_double_value (b, round (value * 100) / 100);
-}
-
-static void
-json_int (JsonBuilder *b, const char *name, gint64 value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-json_string (JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value ? value : "");
-}
-
-static void
 report_story (JsonBuilder *b, const Composer *c, const Story *s, const JopanPlaced *p,
               const JopanModule *m, const LayoutResult *r)
 {
@@ -927,32 +907,32 @@ report_story (JsonBuilder *b, const Composer *c, const Story *s, const JopanPlac
   const char *const *changes;
 
   json_builder_begin_object (b);
-  json_string (b, "src", s->entry->src ? s->entry->src : s->entry->article->name);
-  json_string (b, "weight", weight_name (r->weight));
-  json_int (b, "page", p->page + 1);
+  jopan_json_string (b, "src", s->entry->src ? s->entry->src : s->entry->article->name);
+  jopan_json_string (b, "weight", weight_name (r->weight));
+  jopan_json_int (b, "page", p->page + 1);
   /* The module: on the grid (column from 1, top and depth in points under
    * the folio) and as a frame on the page (points from the trim box's top
    * left, as the photos'). */
   json_builder_set_member_name (b, "module");
   json_builder_begin_object (b);
-  json_number (b, "x", p->x);
-  json_number (b, "y", p->y);
-  json_number (b, "width", p->w);
-  json_number (b, "height", p->h);
-  json_int (b, "column", m->column + 1);
-  json_int (b, "columns", m->columns);
-  json_number (b, "top", m->top * pitch);
-  json_number (b, "depth", m->depth * pitch);
+  jopan_json_number (b, "x", p->x);
+  jopan_json_number (b, "y", p->y);
+  jopan_json_number (b, "width", p->w);
+  jopan_json_number (b, "height", p->h);
+  jopan_json_int (b, "column", m->column + 1);
+  jopan_json_int (b, "columns", m->columns);
+  jopan_json_number (b, "top", m->top * pitch);
+  jopan_json_number (b, "depth", m->depth * pitch);
   json_builder_set_member_name (b, "fixed");
   json_builder_add_boolean_value (b, s->entry->slot.fixed);
   json_builder_end_object (b);
-  json_number (b, "headline_size", r->headline_size);
+  jopan_json_number (b, "headline_size", r->headline_size);
   json_builder_set_member_name (b, "copyfit");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "tracking_em");
   json_builder_add_double_value (b, round (r->fit.tracking * 10000) / 10000);
-  json_int (b, "photo_lines", (int) r->fit.photo_lines);
-  json_number (b, "size_change", r->fit.size_change);
+  jopan_json_int (b, "photo_lines", (int) r->fit.photo_lines);
+  jopan_json_number (b, "size_change", r->fit.size_change);
   json_builder_set_member_name (b, "changes");
   json_builder_begin_array (b);
   changes = jopan_report_get_changes (r->report, &n_changes);
@@ -962,16 +942,16 @@ report_story (JsonBuilder *b, const Composer *c, const Story *s, const JopanPlac
   json_builder_end_object (b);
   json_builder_set_member_name (b, "overset");
   json_builder_begin_object (b);
-  json_int (b, "lines", lines);
-  json_int (b, "characters", chars);
-  json_int (b, "photos", r->overset_photos);
+  jopan_json_int (b, "lines", lines);
+  jopan_json_int (b, "characters", chars);
+  jopan_json_int (b, "photos", r->overset_photos);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "underset");
   json_builder_begin_object (b);
-  json_int (b, "lines", r->underset_lines);
+  jopan_json_int (b, "lines", r->underset_lines);
   json_builder_end_object (b);
   if (s->entry->jump > 0)
-    json_int (b, "jump", s->entry->jump);
+    jopan_json_int (b, "jump", s->entry->jump);
   json_builder_end_object (b);
 }
 
@@ -980,13 +960,13 @@ report_cost (JsonBuilder *b, const JopanComposeCost *cost)
 {
   json_builder_set_member_name (b, "cost");
   json_builder_begin_object (b);
-  json_number (b, "total", cost->total);
-  json_number (b, "empty", cost->empty);
-  json_number (b, "overset", cost->overset);
-  json_number (b, "collisions", cost->collisions);
-  json_number (b, "photos", cost->photos);
-  json_number (b, "prominence", cost->prominence);
-  json_number (b, "front", cost->front);
+  jopan_json_number (b, "total", cost->total);
+  jopan_json_number (b, "empty", cost->empty);
+  jopan_json_number (b, "overset", cost->overset);
+  jopan_json_number (b, "collisions", cost->collisions);
+  jopan_json_number (b, "photos", cost->photos);
+  jopan_json_number (b, "prominence", cost->prominence);
+  jopan_json_number (b, "front", cost->front);
   json_builder_end_object (b);
 }
 
@@ -1056,12 +1036,12 @@ report_page (Composer *c, JopanDocument *doc, const JopanPage *page, const Candi
   share = area > 0 ? (double) empty / area : 0;
   json_builder_begin_array (b);
   json_builder_begin_object (b);
-  json_int (b, "page", page->number);
-  json_string (b, "layout", best->name);
-  json_int (b, "candidates", c->candidates->len);
-  json_int (b, "layouts", g_hash_table_size (c->cache));
-  json_int (b, "empty_lines", empty);
-  json_number (b, "empty_share", share);
+  jopan_json_int (b, "page", page->number);
+  jopan_json_string (b, "layout", best->name);
+  jopan_json_int (b, "candidates", c->candidates->len);
+  jopan_json_int (b, "layouts", g_hash_table_size (c->cache));
+  jopan_json_int (b, "empty_lines", empty);
+  jopan_json_number (b, "empty_share", share);
   report_cost (b, cost);
   json_builder_end_object (b);
   json_builder_end_array (b);

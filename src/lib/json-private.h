@@ -12,6 +12,12 @@
 
 #define JOPAN_JSON_MAX_DEPTH 8
 
+/* Report members (report.c): a number to 0.01, an integer, a string
+ * ("" for NULL), each under @name in the object @b is building. */
+void jopan_json_number (JsonBuilder *b, const char *name, double value);
+void jopan_json_int (JsonBuilder *b, const char *name, gint64 value);
+void jopan_json_string (JsonBuilder *b, const char *name, const char *value);
+
 typedef struct {
   const char *key; /* NULL for an array index */
   guint index;

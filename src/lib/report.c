@@ -1,5 +1,6 @@
 /* report.c — preflight findings, and the JSON report a CMS reads. */
 #include "jopan-private.h"
+#include "json-private.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -227,18 +228,25 @@ jopan_report_get (const JopanReport *report, guint index, const char **kind)
   return f->message;
 }
 
-static void
-add_number (JsonBuilder *b, const char *name, double value)
+void
+jopan_json_number (JsonBuilder *b, const char *name, double value)
 {
   json_builder_set_member_name (b, name);
   json_builder_add_double_value (b, round (value * 100) / 100);
 }
 
-static void
-add_int (JsonBuilder *b, const char *name, gint64 value)
+void
+jopan_json_int (JsonBuilder *b, const char *name, gint64 value)
 {
   json_builder_set_member_name (b, name);
   json_builder_add_int_value (b, value);
+}
+
+void
+jopan_json_string (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value ? value : "");
 }
 
 static void
@@ -247,10 +255,10 @@ add_frame (JsonBuilder *b, const char *src, const JopanBox *box)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "src");
   json_builder_add_string_value (b, src);
-  add_number (b, "x", box->x);
-  add_number (b, "y", box->y);
-  add_number (b, "width", box->w);
-  add_number (b, "height", box->h);
+  jopan_json_number (b, "x", box->x);
+  jopan_json_number (b, "y", box->y);
+  jopan_json_number (b, "width", box->w);
+  jopan_json_number (b, "height", box->h);
   json_builder_end_object (b);
 }
 
@@ -259,7 +267,7 @@ static void
 add_page (JsonBuilder *b, const JopanPage *page)
 {
   json_builder_begin_object (b);
-  add_int (b, "number", page->number);
+  jopan_json_int (b, "number", page->number);
   json_builder_set_member_name (b, "photos");
   json_builder_begin_array (b);
   for (guint i = 0; i < page->boxes->len; i++)
@@ -286,9 +294,9 @@ add_page (JsonBuilder *b, const JopanPage *page)
   for (int c = 0; c < page->n_columns; c++)
     {
       json_builder_begin_object (b);
-      add_int (b, "lines", page->columns[c].lines);
-      add_number (b, "top", page->columns[c].top);
-      add_number (b, "bottom", page->columns[c].bottom);
+      jopan_json_int (b, "lines", page->columns[c].lines);
+      jopan_json_number (b, "top", page->columns[c].top);
+      jopan_json_number (b, "bottom", page->columns[c].bottom);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -307,8 +315,8 @@ add_copyfit (JsonBuilder *b, const JopanReport *report)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "tracking_em");
   json_builder_add_double_value (b, round (report->tracking * 10000) / 10000);
-  add_int (b, "photo_lines", report->photo_lines);
-  add_number (b, "body_size", report->body_size);
+  jopan_json_int (b, "photo_lines", report->photo_lines);
+  jopan_json_number (b, "body_size", report->body_size);
   json_builder_set_member_name (b, "changes");
   json_builder_begin_array (b);
   for (guint i = 0; i < report->changes->len; i++)
@@ -325,12 +333,12 @@ add_overset (JsonBuilder *b, const JopanReport *report)
 
   json_builder_set_member_name (b, "overset");
   json_builder_begin_object (b);
-  add_int (b, "lines", lines);
-  add_int (b, "characters", chars);
+  jopan_json_int (b, "lines", lines);
+  jopan_json_int (b, "characters", chars);
   json_builder_set_member_name (b, "body");
   json_builder_begin_object (b);
-  add_int (b, "lines", report->overset_lines);
-  add_int (b, "characters", report->overset_chars);
+  jopan_json_int (b, "lines", report->overset_lines);
+  jopan_json_int (b, "characters", report->overset_chars);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "elements");
   json_builder_begin_array (b);
@@ -340,8 +348,8 @@ add_overset (JsonBuilder *b, const JopanReport *report)
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "element");
       json_builder_add_string_value (b, e->element);
-      add_int (b, "lines", e->lines);
-      add_int (b, "characters", e->chars);
+      jopan_json_int (b, "lines", e->lines);
+      jopan_json_int (b, "characters", e->chars);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -356,11 +364,11 @@ jopan_report_to_json (const JopanReport *report, const GPtrArray *pages)
   g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_object (b);
-  add_int (b, "pages", report->n_pages);
+  jopan_json_int (b, "pages", report->n_pages);
   add_overset (b, report);
   json_builder_set_member_name (b, "underset");
   json_builder_begin_object (b);
-  add_int (b, "lines", report->underset_lines);
+  jopan_json_int (b, "lines", report->underset_lines);
   json_builder_set_member_name (b, "share");
   json_builder_add_double_value (b, round (report->underset_share * 1000) / 1000);
   json_builder_end_object (b);
