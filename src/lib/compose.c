@@ -579,7 +579,7 @@ stack_depths (Composer *c, const Order *o, guint from, guint to, const JopanModu
 static gboolean
 stack (Composer *c, const Order *o, guint from, guint to, JopanModule area, JopanModule *out)
 {
-  int weights[MAX_STORIES], depths[MAX_STORIES];
+  int weights[MAX_STORIES], depths[MAX_STORIES] = { 0 };
 
   for (guint i = from; i < to; i++)
     weights[i - from] = c->stories[o->index[i]].need / MAX (1, area.columns);
