@@ -7,6 +7,35 @@ typedef struct {
   guint shorten;                /* per column, base 3: 0, 1 or 2 bands higher on the last page */
 } FlowSpec;
 
+/* What balancing varies besides the depths: the order of the rows (a pull
+ * quote moved down) and the lead photo's frame.  A trial only reads the
+ * Layout; the chosen one is applied to it once, at the end. */
+typedef struct {
+  const GArray *rows;           /* of Row: the Layout's, or a copy with a quote moved */
+  int lead_delta;               /* grid lines added to the lead photo's frame */
+} FlowTrial;
+
+/* What flowing a trial gives: the column segments, the rows' placements
+ * and the further photos' places.  The final flow writes the Layout's own. */
+typedef struct {
+  GArray *segments;             /* of Segment */
+  Placement *placed;            /* one per row */
+  GArray *holes;                /* of Hole */
+  guint forced_breaks;
+} FlowOut;
+
+/* The first free band of column @c on @page, under the lead photo as the
+ * trial sizes it. */
+static int
+column_top (const Layout *lo, const FlowTrial *t, int page, int c)
+{
+  if (page != 0)
+    return lo->continued_top;
+  if (lo->has_lead && c >= lo->lead_column && c < lo->lead_column + lo->lead.columns)
+    return lo->column_top[c] + t->lead_delta;
+  return lo->column_top[c];
+}
+
 /* The band under the last column of a page the story continues from: it
  * holds the "Continued on page N" line. */
 static int
@@ -18,20 +47,20 @@ jump_band (const Layout *lo, int page, int column, gboolean continues)
 /* Column segments of one page, left to right, each column top to bottom;
  * @continues: the story goes on on a later page. */
 static void
-page_segments (const Layout *lo, int page, int depth, guint shorten, gboolean continues,
-               GArray *out)
+page_segments (const Layout *lo, const FlowTrial *t, const GArray *holes, int page, int depth,
+               guint shorten, gboolean continues, GArray *out)
 {
   for (int c = 0; c < layout_page_columns (lo, page); c++)
     {
-      int top = page == 0 ? lo->column_top[c] : lo->continued_top;
+      int top = column_top (lo, t, page, c);
       int bottom = MIN (depth, layout_page_depth (lo, page)) - (int) (shorten % 3)
                    - jump_band (lo, page, c, continues);
 
       shorten /= 3;
 
-      for (guint h = 0; h < lo->holes->len; h++)
+      for (guint h = 0; h < holes->len; h++)
         {
-          const Hole *hole = &g_array_index (lo->holes, Hole, h);
+          const Hole *hole = &g_array_index (holes, Hole, h);
           if (hole->page != page || c < hole->column || c >= hole->column + hole->photo.columns
               || hole->top + hole->photo.bands <= top)
             continue;
@@ -45,16 +74,16 @@ page_segments (const Layout *lo, int page, int depth, guint shorten, gboolean co
 }
 
 static gboolean
-may_end_before (const Layout *lo, const GArray *segments, guint s, guint r)
+may_end_before (const GArray *rows, const GArray *segments, guint s, guint r)
 {
   const Row *row;
   gboolean page_ends;
 
   /* With every row placed and only a pull quote waiting, a column may end
    * after the last row: there is no row @r to ask. */
-  if (r >= lo->rows->len)
+  if (r >= rows->len)
     return TRUE;
-  row = &g_array_index (lo->rows, Row, r);
+  row = &g_array_index (rows, Row, r);
   page_ends = s + 1 >= segments->len
                        || g_array_index (segments, Segment, s + 1).page
                               != g_array_index (segments, Segment, s).page;
@@ -65,15 +94,15 @@ may_end_before (const Layout *lo, const GArray *segments, guint s, guint r)
 /* Places row @r at @band of segment @s if it fits there; a row opening a
  * segment sheds the space before it. */
 static gboolean
-place (Layout *lo, guint r, guint s, int *band)
+place (const GArray *rows, FlowOut *out, guint r, guint s, int *band)
 {
-  const Segment *seg = &g_array_index (lo->segments, Segment, s);
-  const Row *row = &g_array_index (lo->rows, Row, r);
+  const Segment *seg = &g_array_index (out->segments, Segment, s);
+  const Row *row = &g_array_index (rows, Row, r);
   int lift = *band == seg->top ? row->discard : 0;
 
   if (*band + row->bands - lift > seg->bottom)
     return FALSE;
-  lo->placed[r] = (Placement) { (int) s, *band - lift };
+  out->placed[r] = (Placement) { (int) s, *band - lift };
   *band += row->bands - lift;
   return TRUE;
 }
@@ -83,18 +112,20 @@ place (Layout *lo, guint r, guint s, int *band)
  * the column (a column never ends early for a quote).  Returns how many
  * rows, from the first, were placed. */
 static guint
-flow (Layout *lo, const FlowSpec *spec)
+flow (const Layout *lo, const FlowTrial *t, const FlowSpec *spec, FlowOut *out)
 {
-  GArray *segments = lo->segments;
-  guint r = 0, first = 0, s = 0, n = lo->rows->len;
+  GArray *segments = out->segments;
+  const GArray *rows = t->rows;
+  guint r = 0, first = 0, s = 0, n = rows->len;
   int band, waiting = -1;
 
   g_array_set_size (segments, 0);
-  lo->forced_breaks = 0;
+  out->forced_breaks = 0;
   for (int page = 0; page < spec->n_pages; page++)
     {
       gboolean last = page == spec->n_pages - 1;
-      page_segments (lo, page, last ? spec->last_depth : layout_page_depth (lo, page),
+      page_segments (lo, t, out->holes, page,
+                     last ? spec->last_depth : layout_page_depth (lo, page),
                      last ? spec->shorten : 0, !last, segments);
     }
   if (segments->len == 0)
@@ -105,17 +136,17 @@ flow (Layout *lo, const FlowSpec *spec)
       const Segment *seg = &g_array_index (segments, Segment, s);
       guint back = r;
 
-      if (waiting >= 0 && band == seg->top && place (lo, (guint) waiting, s, &band))
+      if (waiting >= 0 && band == seg->top && place (rows, out, (guint) waiting, s, &band))
         {
           waiting = -1;
           continue;
         }
-      if (r < n && place (lo, r, s, &band))
+      if (r < n && place (rows, out, r, s, &band))
         {
           r++;
           continue;
         }
-      if (r < n && waiting < 0 && band > seg->top && g_array_index (lo->rows, Row, r).rule_above)
+      if (r < n && waiting < 0 && band > seg->top && g_array_index (rows, Row, r).rule_above)
         {
           waiting = (int) r++;
           continue;
@@ -123,12 +154,12 @@ flow (Layout *lo, const FlowSpec *spec)
       /* End the segment before the last row a column may end before (a
        * page never ends in a hyphen); where no break is allowed, break here
        * rather than lose text. */
-      while (back > first && !may_end_before (lo, segments, s, back))
+      while (back > first && !may_end_before (rows, segments, s, back))
         back--;
       if (back > first)
         r = back;
       else if (r > first && r < n)
-        lo->forced_breaks++;
+        out->forced_breaks++;
       if (waiting >= 0 && (guint) waiting >= r)
         waiting = -1; /* the quote comes round again */
       if (++s < segments->len)
@@ -141,15 +172,16 @@ flow (Layout *lo, const FlowSpec *spec)
 /* The first band below every column in [@column, @column + @columns) on
  * @page, and below the photos placed there before hole @before. */
 static int
-columns_top (const Layout *lo, int page, int column, int columns, guint before)
+columns_top (const Layout *lo, const FlowTrial *t, const GArray *holes, int page, int column,
+             int columns, guint before)
 {
   int top = 0;
 
   for (int c = column; c < column + columns; c++)
-    top = MAX (top, page == 0 ? lo->column_top[c] : lo->continued_top);
+    top = MAX (top, column_top (lo, t, page, c));
   for (guint i = 0; i < before; i++)
     {
-      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      const Hole *h = &g_array_index (holes, Hole, i);
       if (h->page == page && h->column < column + columns && column < h->column + h->photo.columns)
         top = MAX (top, h->top + h->photo.bands);
     }
@@ -159,7 +191,8 @@ columns_top (const Layout *lo, int page, int column, int columns, guint before)
 /* The columns for hole @i on @page: where the most bands are free, the
  * right-hand side first for even holes, the left for odd ones. */
 static int
-roomiest_column (const Layout *lo, int page, guint i, int span, int *top)
+roomiest_column (const Layout *lo, const FlowTrial *t, const GArray *holes, int page, guint i,
+                 int span, int *top)
 {
   int best = -1;
 
@@ -168,27 +201,27 @@ roomiest_column (const Layout *lo, int page, guint i, int span, int *top)
   for (int k = 0; k <= columns - span; k++)
     {
       int c = i % 2 == 0 ? columns - span - k : k;
-      int t = columns_top (lo, page, c, span, i);
-      if (best < 0 || t < *top)
-        best = c, *top = t;
+      int tp = columns_top (lo, t, holes, page, c, span, i);
+      if (best < 0 || tp < *top)
+        best = c, *top = tp;
     }
   return best;
 }
 
-/* Puts the further photos for a story of @n_pages pages whose last page
- * is @depth bands deep, each where its columns have the most room, at the
- * foot of those columns (the text above it runs on at the top of the next
- * column: the reader never jumps over a photo).  A photo short of room
- * gives up frame lines (its crop changes, never its shape) down to four;
- * with less room it moves to the next page, and in a slot it is left out
- * (page -1) and reported.  Returns FALSE if a photo needs a page beyond
+/* Puts the further photos (in @holes) for a story of @n_pages pages whose
+ * last page is @depth bands deep, each where its columns have the most
+ * room, at the foot of those columns (the text above it runs on at the top
+ * of the next column: the reader never jumps over a photo).  A photo short
+ * of room gives up frame lines (its crop changes, never its shape) down to
+ * four; with less room it moves to the next page, and in a slot it is left
+ * out (page -1) and reported.  Returns FALSE if a photo needs a page beyond
  * @n_pages. */
 static gboolean
-place_holes (Layout *lo, int n_pages, int depth)
+place_holes (const Layout *lo, const FlowTrial *t, GArray *holes, int n_pages, int depth)
 {
-  for (guint i = 0; i < lo->holes->len; i++)
+  for (guint i = 0; i < holes->len; i++)
     {
-      Hole *h = &g_array_index (lo->holes, Hole, i);
+      Hole *h = &g_array_index (holes, Hole, i);
       Photo *ph = &h->photo;
       int below = ph->natural_bands - ph->natural_frame_bands;
       int page = i < 2 ? 0 : MIN ((int) i - 1, MAX (0, n_pages - 2));
@@ -199,7 +232,7 @@ place_holes (Layout *lo, int n_pages, int depth)
           int bottom = MIN (page == n_pages - 1 ? depth : page_depth, page_depth);
           int top = 0, room;
 
-          h->column = roomiest_column (lo, page, i, ph->columns, &top);
+          h->column = roomiest_column (lo, t, holes, page, i, ph->columns, &top);
           bottom -= jump_band (lo, page, h->column + ph->columns - 1, page < n_pages - 1);
           room = page_depth - top;
           if (room < below + 4)
@@ -220,35 +253,38 @@ place_holes (Layout *lo, int n_pages, int depth)
   return TRUE;
 }
 
+/* Flows trial @t on @spec's pages into @out; returns the rows placed. */
 static guint
-try_flow (Layout *lo, const FlowSpec *spec)
+try_flow (const Layout *lo, const FlowTrial *t, const FlowSpec *spec, FlowOut *out)
 {
-  if (!place_holes (lo, spec->n_pages, spec->last_depth))
+  if (!place_holes (lo, t, out->holes, spec->n_pages, spec->last_depth))
     return 0;
-  return flow (lo, spec);
+  return flow (lo, t, spec, out);
 }
 
-/* How far apart the last page's column feet are, in bands. */
+/* How far apart the last page's column feet are, in bands, for the @n_placed
+ * rows of trial @t as @out places them. */
 static int
-spread_of_last_page (const Layout *lo, int page)
+spread_of_last_page (const Layout *lo, const FlowTrial *t, const FlowOut *out, guint n_placed,
+                     int page)
 {
   int bottoms[64];
   int lowest = G_MAXINT, highest = 0;
 
   /* A column left empty ends at its top: it counts. */
   for (int c = 0; c < layout_page_columns (lo, page) && c < 64; c++)
-    bottoms[c] = page == 0 ? lo->column_top[c] : lo->continued_top;
-  for (guint r = 0; r < lo->n_placed; r++)
+    bottoms[c] = column_top (lo, t, page, c);
+  for (guint r = 0; r < n_placed; r++)
     {
-      const Segment *seg = &g_array_index (lo->segments, Segment, lo->placed[r].segment);
-      const Row *row = &g_array_index (lo->rows, Row, r);
+      const Segment *seg = &g_array_index (out->segments, Segment, out->placed[r].segment);
+      const Row *row = &g_array_index (t->rows, Row, r);
       if (seg->page == page && seg->column < 64)
-        bottoms[seg->column] = MAX (bottoms[seg->column], lo->placed[r].band + row->bands);
+        bottoms[seg->column] = MAX (bottoms[seg->column], out->placed[r].band + row->bands);
     }
   /* A photo at the foot of its columns ends them. */
-  for (guint i = 0; i < lo->holes->len; i++)
+  for (guint i = 0; i < out->holes->len; i++)
     {
-      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      const Hole *h = &g_array_index (out->holes, Hole, i);
       for (int c = h->column; h->page == page && c < h->column + h->photo.columns && c < 64; c++)
         bottoms[c] = MAX (bottoms[c], h->top + h->photo.bands);
     }
@@ -257,14 +293,15 @@ spread_of_last_page (const Layout *lo, int page)
   return lowest == G_MAXINT ? 0 : highest - lowest;
 }
 
-/* For the rows in their present order: the shallowest last page that holds
+/* For trial @t's rows in their order: the shallowest last page that holds
  * them all, then the depth (a few bands deeper at most) and the columns
  * ending a band or two early that leave the columns' feet most even.
- * Sets *@spread (G_MAXINT if the rows do not fit on @spec's pages). */
+ * Sets *@spread (G_MAXINT if the rows do not fit on @spec's pages); @out
+ * is scratch. */
 static FlowSpec
-balance_rows (Layout *lo, FlowSpec spec, int *spread)
+balance_rows (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out, int *spread)
 {
-  guint n_rows = lo->rows->len;
+  guint n_rows = t->rows->len;
   int last = spec.n_pages - 1, depth_of_last = layout_page_depth (lo, last);
   int lo_depth = 1, hi_depth = depth_of_last;
   guint combinations = 1;
@@ -273,12 +310,12 @@ balance_rows (Layout *lo, FlowSpec spec, int *spread)
   *spread = G_MAXINT;
   spec.last_depth = depth_of_last;
   spec.shorten = 0;
-  if (try_flow (lo, &spec) != n_rows)
+  if (try_flow (lo, t, &spec, out) != n_rows)
     return best;
   while (lo_depth < hi_depth)
     {
       spec.last_depth = (lo_depth + hi_depth) / 2;
-      if (try_flow (lo, &spec) == n_rows)
+      if (try_flow (lo, t, &spec, out) == n_rows)
         hi_depth = spec.last_depth;
       else
         lo_depth = spec.last_depth + 1;
@@ -293,11 +330,12 @@ balance_rows (Layout *lo, FlowSpec spec, int *spread)
         int s;
         spec.last_depth = depth;
         spec.shorten = shorten;
-        if (try_flow (lo, &spec) != n_rows)
+        if (try_flow (lo, t, &spec, out) != n_rows)
           continue;
         /* A break the keeps did not allow (a widow, say) weighs more than
          * any unevenness. */
-        s = spread_of_last_page (lo, spec.n_pages - 1) + 100 * (int) lo->forced_breaks;
+        s = spread_of_last_page (lo, t, out, n_rows, spec.n_pages - 1)
+            + 100 * (int) out->forced_breaks;
         if (s < *spread)
           *spread = s, best = spec;
       }
@@ -318,39 +356,25 @@ relocate_row (GArray *rows, guint from, guint to)
  * two body lines where a column may end, never between a subhead and the
  * lines kept with it. */
 static gboolean
-quote_may_stand_before (const Layout *lo, guint at)
+quote_may_stand_before (const GArray *rows, guint at)
 {
-  const Row *next = at < lo->rows->len ? &g_array_index (lo->rows, Row, at) : NULL;
-  const Row *prev = &g_array_index (lo->rows, Row, at - 1);
+  const Row *next = at < rows->len ? &g_array_index (rows, Row, at) : NULL;
+  const Row *prev = &g_array_index (rows, Row, at - 1);
 
   return prev->kind == JOPAN_PARA_BODY
          && (next == NULL || (next->kind == JOPAN_PARA_BODY && next->break_before));
 }
 
-/* Balances the last page.  A pull quote is display type, not running text:
- * where its size keeps the columns uneven, it may float down a few lines
- * (as a designer would move it) to where the columns come out even. */
-/* Gives the lead photo @delta grid lines more (or fewer) of frame: the
- * columns under it start that much lower (or higher). */
-static void
-grow_lead (Layout *lo, int delta)
-{
-  lo->lead.frame_bands += delta;
-  lo->lead.bands += delta;
-  for (int c = lo->lead_column; c < lo->lead_column + lo->lead.columns; c++)
-    lo->column_top[c] += delta;
-}
-
 /* On a one-page story the lead photo's frame may give or take up to two
  * grid lines (its crop changes, never its shape) where that evens the
  * columns; a photo beside the text, whose foot is its columns' foot, up to
- * four.  The best change is kept. */
+ * four.  Sets @t->lead_delta to the best change. */
 static FlowSpec
-balance_with_lead (Layout *lo, FlowSpec spec, int *spread)
+balance_with_lead (const Layout *lo, FlowTrial *t, FlowSpec spec, FlowOut *out, int *spread)
 {
   static const int deltas[] = { -1, 1, -2, 2, -3, 3, -4, 4 };
   gboolean beside = lo->has_lead && lo->lead.columns < lo->columns;
-  FlowSpec best = balance_rows (lo, spec, spread);
+  FlowSpec best = balance_rows (lo, t, spec, out, spread);
   int best_delta = 0;
 
   if (!lo->has_lead || lo->slot || spec.n_pages != 1)
@@ -358,77 +382,122 @@ balance_with_lead (Layout *lo, FlowSpec spec, int *spread)
   for (gsize i = 0; i < (beside ? 8u : 4u) && *spread > 1; i++)
     {
       int s;
-      FlowSpec candidate;
+      FlowTrial candidate = { t->rows, deltas[i] };
+      FlowSpec found;
 
       if (lo->lead.frame_bands + deltas[i] < 3)
         continue;
-      grow_lead (lo, deltas[i]);
-      candidate = balance_rows (lo, spec, &s);
-      grow_lead (lo, -deltas[i]);
+      found = balance_rows (lo, &candidate, spec, out, &s);
       if (s < *spread)
-        *spread = s, best = candidate, best_delta = deltas[i];
+        *spread = s, best = found, best_delta = deltas[i];
     }
-  grow_lead (lo, best_delta);
+  t->lead_delta = best_delta;
   return best;
 }
 
+/* Balances the last page.  A pull quote is display type, not running text:
+ * where its size keeps the columns uneven, it may float down a few lines
+ * (as a designer would move it) to where the columns come out even.  Fills
+ * @t with the chosen lead change and @order with the chosen row order (a
+ * copy of the Layout's rows, to begin with). */
 static FlowSpec
-balance (Layout *lo, FlowSpec spec)
+balance (const Layout *lo, FlowTrial *t, GArray *order, FlowSpec spec, FlowOut *out)
 {
   int spread;
-  FlowSpec best = balance_with_lead (lo, spec, &spread);
+  FlowSpec best;
+  g_autoptr (GArray) moved = g_array_sized_new (FALSE, FALSE, sizeof (Row), order->len);
 
-  for (guint q = 0; q < lo->rows->len && spread > 1; q++)
+  t->rows = order;
+  best = balance_with_lead (lo, t, spec, out, &spread);
+  for (guint q = 0; q < order->len && spread > 1; q++)
     {
       guint best_at = q;
 
-      if (!g_array_index (lo->rows, Row, q).rule_above)
+      if (!g_array_index (order, Row, q).rule_above)
         continue;
-      for (guint at = q + 2; at <= MIN (q + 12, lo->rows->len) && spread > 1; at++)
+      for (guint at = q + 2; at <= MIN (q + 12, order->len) && spread > 1; at++)
         {
           int s;
-          FlowSpec candidate;
+          FlowTrial candidate = { moved, t->lead_delta };
+          FlowSpec found;
 
-          if (!quote_may_stand_before (lo, at))
+          if (!quote_may_stand_before (order, at))
             continue;
-          relocate_row (lo->rows, q, at - 1);
-          candidate = balance_rows (lo, spec, &s);
-          relocate_row (lo->rows, at - 1, q);
+          g_array_set_size (moved, 0);
+          g_array_append_vals (moved, order->data, order->len);
+          relocate_row (moved, q, at - 1);
+          found = balance_rows (lo, &candidate, spec, out, &s);
           if (s < spread)
-            spread = s, best = candidate, best_at = at;
+            spread = s, best = found, best_at = at;
         }
       if (best_at != q)
         {
-          relocate_row (lo->rows, q, best_at - 1);
+          relocate_row (order, q, best_at - 1);
           q = best_at - 1;
         }
     }
   return best;
 }
 
+/* Applies the chosen trial to the Layout: the lead photo's frame and the
+ * rows' order. */
+static void
+apply_trial (Layout *lo, const FlowTrial *t)
+{
+  lo->lead.frame_bands += t->lead_delta;
+  lo->lead.bands += t->lead_delta;
+  for (int c = lo->lead_column; t->lead_delta != 0 && c < lo->lead_column + lo->lead.columns; c++)
+    lo->column_top[c] += t->lead_delta;
+  if (t->rows != lo->rows)
+    {
+      g_array_set_size (lo->rows, 0);
+      g_array_append_vals (lo->rows, t->rows->data, t->rows->len);
+    }
+}
+
+/* The chosen flow's placements, segments and photos become the Layout's. */
+static void
+keep_out (Layout *lo, FlowOut *out)
+{
+  g_array_set_size (lo->segments, 0);
+  g_array_append_vals (lo->segments, out->segments->data, out->segments->len);
+  g_array_set_size (lo->holes, 0);
+  g_array_append_vals (lo->holes, out->holes->data, out->holes->len);
+  g_free (lo->placed);
+  lo->placed = g_steal_pointer (&out->placed);
+  lo->forced_breaks = out->forced_breaks;
+}
+
 void
 jopan_flow_fit (Layout *lo)
 {
   FlowSpec spec = { .n_pages = 1, .last_depth = lo->depth };
-  guint n_rows = lo->rows->len;
+  guint n_rows = lo->rows->len, n_placed = 0;
+  FlowTrial trial = { lo->rows, 0 };
+  g_autoptr (GArray) order = g_array_copy (lo->rows);
+  g_autoptr (GArray) segments = g_array_new (FALSE, FALSE, sizeof (Segment));
+  g_autoptr (GArray) holes = g_array_copy (lo->holes);
+  FlowOut scratch = { segments, g_new0 (Placement, MAX (1, n_rows)), holes, 0 };
 
-  g_free (lo->placed);
-  lo->placed = g_new0 (Placement, MAX (1, n_rows));
   for (spec.n_pages = 1; spec.n_pages <= lo->max_pages; spec.n_pages++)
     {
       spec.last_depth = layout_page_depth (lo, spec.n_pages - 1);
-      lo->n_placed = try_flow (lo, &spec);
-      if (lo->n_placed == n_rows)
+      n_placed = try_flow (lo, &trial, &spec, &scratch);
+      if (n_placed == n_rows)
         break;
     }
-  if (lo->n_placed == n_rows && lo->n_placed > 0)
-    spec = balance (lo, spec);
+  if (n_placed == n_rows && n_placed > 0)
+    spec = balance (lo, &trial, order, spec, &scratch);
   else
     {
       spec.n_pages = lo->max_pages; /* overset: what did not fit is reported */
       spec.last_depth = layout_page_depth (lo, spec.n_pages - 1);
     }
-  lo->n_placed = try_flow (lo, &spec);
+  apply_trial (lo, &trial);
+  trial.rows = lo->rows;
+  trial.lead_delta = 0;
+  lo->n_placed = try_flow (lo, &trial, &spec, &scratch);
+  keep_out (lo, &scratch);
   lo->n_pages = spec.n_pages;
   lo->last_depth = spec.last_depth;
 }
