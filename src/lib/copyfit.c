@@ -13,7 +13,7 @@
 static gboolean
 try_fit (Layout *lo, FitParams fit, GError **error)
 {
-  lo->fit = fit;
+  lo->set.fit = fit;
   return jopan_layout_attempt (lo, error);
 }
 
@@ -21,14 +21,14 @@ try_fit (Layout *lo, FitParams fit, GError **error)
 static gboolean
 shrink (Layout *lo, const JopanCopyfit *b, GError **error)
 {
-  FitParams f = lo->fit;
+  FitParams f = lo->set.fit;
 
 #define TRY()                                                                              \
   do                                                                                       \
     {                                                                                      \
       if (!try_fit (lo, f, error))                                                         \
         return FALSE;                                                                      \
-      if (lo->overset_lines == 0)                                                          \
+      if (lo->res.overset_lines == 0)                                                          \
         return TRUE;                                                                       \
     }                                                                                      \
   while (0)
@@ -36,9 +36,9 @@ shrink (Layout *lo, const JopanCopyfit *b, GError **error)
   for (f.tracking = -b->tracking_step; f.tracking >= b->tracking_min - 1e-9; f.tracking -= b->tracking_step)
     TRY ();
   f.tracking = b->tracking_min;
-  for (f.photo_lines = -1; lo->has_lead && f.photo_lines >= b->photo_min; f.photo_lines--)
+  for (f.photo_lines = -1; lo->at.has_lead && f.photo_lines >= b->photo_min; f.photo_lines--)
     TRY ();
-  f.photo_lines = lo->has_lead ? b->photo_min : 0;
+  f.photo_lines = lo->at.has_lead ? b->photo_min : 0;
   for (f.size_change = -b->size_step; f.size_change >= b->size_min - 1e-9; f.size_change -= b->size_step)
     TRY ();
 #undef TRY
@@ -58,10 +58,10 @@ grow_along (Layout *lo, FitParams *best, int *best_underset, gsize field, double
     {
       if (!try_fit (lo, f, error))
         return FALSE;
-      if (lo->overset_lines > 0)
+      if (lo->res.overset_lines > 0)
         break;
-      if (lo->underset_lines < *best_underset)
-        *best = f, *best_underset = lo->underset_lines;
+      if (lo->res.underset_lines < *best_underset)
+        *best = f, *best_underset = lo->res.underset_lines;
     }
   return TRUE;
 }
@@ -70,12 +70,12 @@ grow_along (Layout *lo, FitParams *best, int *best_underset, gsize field, double
 static gboolean
 grow (Layout *lo, const JopanCopyfit *b, GError **error)
 {
-  FitParams best = lo->fit;
-  int best_underset = lo->underset_lines;
+  FitParams best = lo->set.fit;
+  int best_underset = lo->res.underset_lines;
 
   if (!grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, tracking),
                    b->tracking_max, b->tracking_step, error)
-      || (lo->has_lead && !grow_along (lo, &best, &best_underset,
+      || (lo->at.has_lead && !grow_along (lo, &best, &best_underset,
                                        G_STRUCT_OFFSET (FitParams, photo_lines), b->photo_max, 1,
                                        error))
       || !grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, size_change),
@@ -92,21 +92,21 @@ grow (Layout *lo, const JopanCopyfit *b, GError **error)
 static gboolean
 fill (Layout *lo, const JopanCopyfit *b, GError **error)
 {
-  FitParams best = lo->fit;
-  int best_underset = lo->underset_lines;
-  int span_max = lo->has_lead ? lo->columns - lo->lead.columns : 0;
-  double headline_room = MAX (0, lo->treatment->headline_max - lo->headline_size);
+  FitParams best = lo->set.fit;
+  int best_underset = lo->res.underset_lines;
+  int span_max = lo->at.has_lead ? lo->set.columns - lo->at.lead.columns : 0;
+  double headline_room = MAX (0, lo->set.treatment->headline_max - lo->set.headline_size);
 
-  lo->max_pages = 1;
+  lo->set.max_pages = 1;
   if ((span_max > 0 && !grow_along (lo, &best, &best_underset,
                                     G_STRUCT_OFFSET (FitParams, photo_span), span_max, 1, error))
       || !grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, headline_change),
                       headline_room, 1, error)
       || !try_fit (lo, best, error))
     return FALSE;
-  if (lo->has_lead
+  if (lo->at.has_lead
       && !grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, photo_lines),
-                      lo->lead.frame_bands * 2 / 5, 1, error))
+                      lo->at.lead.frame_bands * 2 / 5, 1, error))
     return FALSE;
   if (!grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, size_change),
                    b->size_max, b->size_step, error)
@@ -118,22 +118,22 @@ fill (Layout *lo, const JopanCopyfit *b, GError **error)
 static void
 report_changes (JopanReport *report, const Layout *lo)
 {
-  const JopanParaStyle *body = &lo->base_style->para[JOPAN_PARA_BODY];
+  const JopanParaStyle *body = &lo->in->style->para[JOPAN_PARA_BODY];
 
-  jopan_report_set_copyfit (report, lo->fit.tracking, (int) lo->fit.photo_lines,
-                            body->size + lo->fit.size_change);
-  if (lo->fit.tracking != 0)
-    jopan_report_add_change (report, "body tracking %+.4fem", lo->fit.tracking);
-  if (lo->fit.photo_lines != 0)
-    jopan_report_add_change (report, "lead photo %+d grid lines", (int) lo->fit.photo_lines);
-  if (fabs (lo->fit.size_change) > 1e-9)
+  jopan_report_set_copyfit (report, lo->set.fit.tracking, (int) lo->set.fit.photo_lines,
+                            body->size + lo->set.fit.size_change);
+  if (lo->set.fit.tracking != 0)
+    jopan_report_add_change (report, "body tracking %+.4fem", lo->set.fit.tracking);
+  if (lo->set.fit.photo_lines != 0)
+    jopan_report_add_change (report, "lead photo %+d grid lines", (int) lo->set.fit.photo_lines);
+  if (fabs (lo->set.fit.size_change) > 1e-9)
     jopan_report_add_change (report, "body size %.2fpt to %.2fpt", body->size,
-                             body->size + lo->fit.size_change);
-  if (lo->fit.photo_span > 0)
-    jopan_report_add_change (report, "lead photo %+d columns", (int) lo->fit.photo_span);
-  if (lo->fit.headline_change > 0)
-    jopan_report_add_change (report, "headline %.1fpt to %.1fpt", lo->headline_size,
-                             lo->headline_size + lo->fit.headline_change);
+                             body->size + lo->set.fit.size_change);
+  if (lo->set.fit.photo_span > 0)
+    jopan_report_add_change (report, "lead photo %+d columns", (int) lo->set.fit.photo_span);
+  if (lo->set.fit.headline_change > 0)
+    jopan_report_add_change (report, "headline %.1fpt to %.1fpt", lo->set.headline_size,
+                             lo->set.headline_size + lo->set.fit.headline_change);
 }
 
 /* The story's words: its body's, split at spaces (a Korean word is an
@@ -180,14 +180,14 @@ choose_weight (const JopanStyle *s, const JopanArticle *a, const JopanLayoutOpti
 static double
 headline_width (const Layout *lo)
 {
-  const JopanStyle *s = lo->base_style;
+  const JopanStyle *s = lo->in->style;
   double column = (s->page_width - s->margin[1] - s->margin[3] - (s->columns - 1) * s->gutter)
                   / s->columns;
-  int story = lo->slot ? MIN (lo->slot_columns, s->columns)
-              : lo->treatment->columns > 0 && !lo->fill_page ? MIN (lo->treatment->columns, s->columns)
+  int story = lo->set.slot ? MIN (lo->set.slot_columns, s->columns)
+              : lo->set.treatment->columns > 0 && !lo->set.fill_page ? MIN (lo->set.treatment->columns, s->columns)
                                                              : s->columns;
-  int span = lo->article->headline_columns > 0 ? lo->article->headline_columns
-             : lo->treatment->headline_columns > 0 ? lo->treatment->headline_columns
+  int span = lo->in->article->headline_columns > 0 ? lo->in->article->headline_columns
+             : lo->set.treatment->headline_columns > 0 ? lo->set.treatment->headline_columns
              : s->para[JOPAN_PARA_HEADLINE].columns;
 
   span = span <= 0 || span > story ? story : span;
@@ -200,14 +200,14 @@ headline_width (const Layout *lo)
 static double
 choose_headline_size (const Layout *lo, guint words)
 {
-  const JopanTreatment *t = lo->treatment;
-  const JopanStyle *s = lo->base_style;
-  double low = lo->weight == JOPAN_WEIGHT_BRIEF ? 0
-               : lo->weight == JOPAN_WEIGHT_SECONDARY ? s->treatment[JOPAN_WEIGHT_BRIEF - 1].max_words
+  const JopanTreatment *t = lo->set.treatment;
+  const JopanStyle *s = lo->in->style;
+  double low = lo->set.weight == JOPAN_WEIGHT_BRIEF ? 0
+               : lo->set.weight == JOPAN_WEIGHT_SECONDARY ? s->treatment[JOPAN_WEIGHT_BRIEF - 1].max_words
                                                       : s->treatment[JOPAN_WEIGHT_SECONDARY - 1].max_words;
-  double high = lo->weight == JOPAN_WEIGHT_LEAD ? MAX (low * 3, 1) : MAX (t->max_words, low + 1);
+  double high = lo->set.weight == JOPAN_WEIGHT_LEAD ? MAX (low * 3, 1) : MAX (t->max_words, low + 1);
   double by_length = CLAMP ((words - low) / (high - low), 0, 1);
-  glong chars = lo->article->headline ? g_utf8_strlen (lo->article->headline, -1) : 0;
+  glong chars = lo->in->article->headline ? g_utf8_strlen (lo->in->article->headline, -1) : 0;
   double by_shortness = CLAMP ((60.0 - chars) / 40.0, 0, 1);
 
   double size;
@@ -230,27 +230,26 @@ layout_init (Layout *lo, const LayoutInput *in)
   const JopanLayoutOptions *options = &in->options;
   guint words = count_words (in->article);
 
-  *lo = (Layout) { .base_style = in->style, .article = in->article, .fonts = in->fonts,
-                   .max_pages = MAX_PAGES, .module = in->module };
-  lo->has_lead = in->article->images->len > 0;
-  lo->weight = choose_weight (in->style, in->article, options, words);
-  lo->treatment = &in->style->treatment[lo->weight - 1];
-  lo->jump_page = options->jump_page;
+  *lo = (Layout) { .in = in, .set.max_pages = MAX_PAGES };
+  lo->at.has_lead = in->article->images->len > 0;
+  lo->set.weight = choose_weight (in->style, in->article, options, words);
+  lo->set.treatment = &in->style->treatment[lo->set.weight - 1];
+  lo->set.jump_page = options->jump_page;
   /* A story filling its page takes all of its columns; a brief stays a
    * brief (a five-column strip a few lines deep fills nothing). */
-  lo->fill_page = options->fill && options->slot_columns == 0 && lo->weight != JOPAN_WEIGHT_BRIEF;
-  lo->korean = g_ascii_strncasecmp (jopan_article_get_lang (in->article), "ko", 2) == 0;
+  lo->set.fill_page = options->fill && options->slot_columns == 0 && lo->set.weight != JOPAN_WEIGHT_BRIEF;
+  lo->set.korean = g_ascii_strncasecmp (jopan_article_get_lang (in->article), "ko", 2) == 0;
   if (options->slot_columns > 0)
     {
-      lo->slot = TRUE;
-      lo->slot_columns = (int) options->slot_columns;
+      lo->set.slot = TRUE;
+      lo->set.slot_columns = (int) options->slot_columns;
       /* A slot story that jumps takes one continuation page. */
-      lo->max_pages = options->jump_page > 0 ? 2 : 1;
-      lo->depth_lines = options->slot_lines > 0
+      lo->set.max_pages = options->jump_page > 0 ? 2 : 1;
+      lo->set.depth_lines = options->slot_lines > 0
                             ? (int) options->slot_lines
                             : (int) floor (options->slot_depth / in->style->baseline + 1e-6);
     }
-  lo->headline_size = choose_headline_size (lo, words);
+  lo->set.headline_size = choose_headline_size (lo, words);
 }
 
 /* Moves the last attempt's pages and measures into @result. */
@@ -259,39 +258,39 @@ layout_take (Layout *lo, LayoutResult *result)
 {
   JopanReport *report = result->report;
 
-  while (lo->pages->len > 0)
-    g_ptr_array_add (result->pages, g_ptr_array_steal_index (lo->pages, 0));
-  jopan_report_merge (report, lo->findings);
-  jopan_report_set_overset (report, lo->overset_lines, lo->overset_chars);
-  jopan_report_set_underset (report, lo->underset_lines);
-  jopan_report_set_underset_share (report, lo->underset_share);
-  jopan_report_set_treatment (report, jopan_weight_names[lo->weight - 1],
-                              lo->headline_size + lo->fit.headline_change);
-  for (guint i = 0; i < lo->holes->len; i++)
+  while (lo->at.pages->len > 0)
+    g_ptr_array_add (result->pages, g_ptr_array_steal_index (lo->at.pages, 0));
+  jopan_report_merge (report, lo->at.findings);
+  jopan_report_set_overset (report, lo->res.overset_lines, lo->res.overset_chars);
+  jopan_report_set_underset (report, lo->res.underset_lines);
+  jopan_report_set_underset_share (report, lo->res.underset_share);
+  jopan_report_set_treatment (report, jopan_weight_names[lo->set.weight - 1],
+                              lo->set.headline_size + lo->set.fit.headline_change);
+  for (guint i = 0; i < lo->at.holes->len; i++)
     {
-      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      const Hole *h = &g_array_index (lo->at.holes, Hole, i);
       if (h->page < 0)
         jopan_report_add (report, "overset", "%s: images[%d]: photo \"%s\" did not fit "
-                          "the slot", lo->article->name, h->photo.index, h->photo.image->src);
+                          "the slot", lo->in->article->name, h->photo.index, h->photo.image->src);
     }
-  if (lo->overset_lines > 0)
+  if (lo->res.overset_lines > 0)
     jopan_report_add (report, "overset", "%s: %u lines (%u characters) did not fit the "
-                      "slot", lo->article->name, lo->overset_lines, lo->overset_chars);
-  result->has_lead = lo->has_lead;
-  result->lead = lo->lead;
+                      "slot", lo->in->article->name, lo->res.overset_lines, lo->res.overset_chars);
+  result->has_lead = lo->at.has_lead;
+  result->lead = lo->at.lead;
   result->lead.credit = result->lead.caption = NULL;
-  result->fit = lo->fit;
-  result->weight = lo->weight;
-  result->headline_size = lo->headline_size + lo->fit.headline_change;
-  result->overset_lines = lo->overset_lines;
-  result->overset_chars = lo->overset_chars;
-  result->overset_photos = lo->overset_photos;
-  result->underset_lines = lo->underset_lines;
-  result->bottom = lo->bottom;
-  result->need_bands = lo->need_bands;
-  result->header_bands = lo->header_bands;
-  result->folio_boxes = lo->folio_boxes;
-  result->columns = lo->columns;
+  result->fit = lo->set.fit;
+  result->weight = lo->set.weight;
+  result->headline_size = lo->set.headline_size + lo->set.fit.headline_change;
+  result->overset_lines = lo->res.overset_lines;
+  result->overset_chars = lo->res.overset_chars;
+  result->overset_photos = lo->res.overset_photos;
+  result->underset_lines = lo->res.underset_lines;
+  result->bottom = lo->res.bottom;
+  result->need_bands = lo->res.need_bands;
+  result->header_bands = lo->res.header_bands;
+  result->folio_boxes = lo->res.folio_boxes;
+  result->columns = lo->set.columns;
 }
 
 void
@@ -312,20 +311,20 @@ jopan_layout_story (const LayoutInput *in, LayoutResult *result, GError **error)
   result->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
   result->report = jopan_report_new ();
   /* One typesetter (and hyphenation dictionary) for every attempt; it
-   * sets with lo.style, which each attempt refits. */
-  jopan_typesetter_init (&lo.ts, lo.fonts, &lo.style, jopan_article_get_lang (in->article),
+   * sets with lo.set.style, which each attempt refits. */
+  jopan_typesetter_init (&lo.at.ts, lo.in->fonts, &lo.set.style, jopan_article_get_lang (in->article),
                          result->report);
   ok = jopan_layout_attempt (&lo, error);
-  if (ok && lo.slot && in->options.copyfit)
+  if (ok && lo.set.slot && in->options.copyfit)
     {
-      if (lo.overset_lines > 0)
+      if (lo.res.overset_lines > 0)
         ok = shrink (&lo, &in->style->copyfit, error);
-      else if (lo.underset_lines > 0)
+      else if (lo.res.underset_lines > 0)
         ok = grow (&lo, &in->style->copyfit, error);
       if (ok)
         report_changes (result->report, &lo);
     }
-  else if (ok && in->options.fill && !lo.slot && lo.n_pages == 1 && lo.underset_lines > 0)
+  else if (ok && in->options.fill && !lo.set.slot && lo.at.n_pages == 1 && lo.res.underset_lines > 0)
     {
       ok = fill (&lo, &in->style->copyfit, error);
       if (ok)
@@ -335,9 +334,9 @@ jopan_layout_story (const LayoutInput *in, LayoutResult *result, GError **error)
     layout_take (&lo, result);
   jopan_report_set_pages (result->report, result->pages->len);
   jopan_layout_attempt_clear (&lo);
-  jopan_typesetter_clear (&lo.ts);
-  g_free (lo.body_font);
-  g_free (lo.headline_font);
+  jopan_typesetter_clear (&lo.at.ts);
+  g_free (lo.set.body_font);
+  g_free (lo.set.headline_font);
   return ok;
 }
 

@@ -30,10 +30,10 @@ static int
 column_top (const Layout *lo, const FlowTrial *t, int page, int c)
 {
   if (page != 0)
-    return lo->continued_top;
-  if (lo->has_lead && c >= lo->lead_column && c < lo->lead_column + lo->lead.columns)
-    return lo->column_top[c] + t->lead_delta;
-  return lo->column_top[c];
+    return lo->at.continued_top;
+  if (lo->at.has_lead && c >= lo->at.lead_column && c < lo->at.lead_column + lo->at.lead.columns)
+    return lo->at.column_top[c] + t->lead_delta;
+  return lo->at.column_top[c];
 }
 
 /* The band under the last column of a page the story continues from: it
@@ -226,7 +226,7 @@ place_holes (const Layout *lo, const FlowTrial *t, GArray *holes, int n_pages, i
       int below = ph->natural_bands - ph->natural_frame_bands;
       int page = i < 2 ? 0 : MIN ((int) i - 1, MAX (0, n_pages - 2));
 
-      for (h->page = -1; page < lo->max_pages; page++)
+      for (h->page = -1; page < lo->set.max_pages; page++)
         {
           int page_depth = layout_page_depth (lo, page);
           int bottom = MIN (page == n_pages - 1 ? depth : page_depth, page_depth);
@@ -373,11 +373,11 @@ static FlowSpec
 balance_with_lead (const Layout *lo, FlowTrial *t, FlowSpec spec, FlowOut *out, int *spread)
 {
   static const int deltas[] = { -1, 1, -2, 2, -3, 3, -4, 4 };
-  gboolean beside = lo->has_lead && lo->lead.columns < lo->columns;
+  gboolean beside = lo->at.has_lead && lo->at.lead.columns < lo->set.columns;
   FlowSpec best = balance_rows (lo, t, spec, out, spread);
   int best_delta = 0;
 
-  if (!lo->has_lead || lo->slot || spec.n_pages != 1)
+  if (!lo->at.has_lead || lo->set.slot || spec.n_pages != 1)
     return best;
   for (gsize i = 0; i < (beside ? 8u : 4u) && *spread > 1; i++)
     {
@@ -385,7 +385,7 @@ balance_with_lead (const Layout *lo, FlowTrial *t, FlowSpec spec, FlowOut *out, 
       FlowTrial candidate = { t->rows, deltas[i] };
       FlowSpec found;
 
-      if (lo->lead.frame_bands + deltas[i] < 3)
+      if (lo->at.lead.frame_bands + deltas[i] < 3)
         continue;
       found = balance_rows (lo, &candidate, spec, out, &s);
       if (s < *spread)
@@ -444,14 +444,14 @@ balance (const Layout *lo, FlowTrial *t, GArray *order, FlowSpec spec, FlowOut *
 static void
 apply_trial (Layout *lo, const FlowTrial *t)
 {
-  lo->lead.frame_bands += t->lead_delta;
-  lo->lead.bands += t->lead_delta;
-  for (int c = lo->lead_column; t->lead_delta != 0 && c < lo->lead_column + lo->lead.columns; c++)
-    lo->column_top[c] += t->lead_delta;
-  if (t->rows != lo->rows)
+  lo->at.lead.frame_bands += t->lead_delta;
+  lo->at.lead.bands += t->lead_delta;
+  for (int c = lo->at.lead_column; t->lead_delta != 0 && c < lo->at.lead_column + lo->at.lead.columns; c++)
+    lo->at.column_top[c] += t->lead_delta;
+  if (t->rows != lo->at.rows)
     {
-      g_array_set_size (lo->rows, 0);
-      g_array_append_vals (lo->rows, t->rows->data, t->rows->len);
+      g_array_set_size (lo->at.rows, 0);
+      g_array_append_vals (lo->at.rows, t->rows->data, t->rows->len);
     }
 }
 
@@ -459,27 +459,27 @@ apply_trial (Layout *lo, const FlowTrial *t)
 static void
 keep_out (Layout *lo, FlowOut *out)
 {
-  g_array_set_size (lo->segments, 0);
-  g_array_append_vals (lo->segments, out->segments->data, out->segments->len);
-  g_array_set_size (lo->holes, 0);
-  g_array_append_vals (lo->holes, out->holes->data, out->holes->len);
-  g_free (lo->placed);
-  lo->placed = g_steal_pointer (&out->placed);
-  lo->forced_breaks = out->forced_breaks;
+  g_array_set_size (lo->at.segments, 0);
+  g_array_append_vals (lo->at.segments, out->segments->data, out->segments->len);
+  g_array_set_size (lo->at.holes, 0);
+  g_array_append_vals (lo->at.holes, out->holes->data, out->holes->len);
+  g_free (lo->at.placed);
+  lo->at.placed = g_steal_pointer (&out->placed);
+  lo->at.forced_breaks = out->forced_breaks;
 }
 
 void
 jopan_flow_fit (Layout *lo)
 {
-  FlowSpec spec = { .n_pages = 1, .last_depth = lo->depth };
-  guint n_rows = lo->rows->len, n_placed = 0;
-  FlowTrial trial = { lo->rows, 0 };
-  g_autoptr (GArray) order = g_array_copy (lo->rows);
+  FlowSpec spec = { .n_pages = 1, .last_depth = lo->set.depth };
+  guint n_rows = lo->at.rows->len, n_placed = 0;
+  FlowTrial trial = { lo->at.rows, 0 };
+  g_autoptr (GArray) order = g_array_copy (lo->at.rows);
   g_autoptr (GArray) segments = g_array_new (FALSE, FALSE, sizeof (Segment));
-  g_autoptr (GArray) holes = g_array_copy (lo->holes);
+  g_autoptr (GArray) holes = g_array_copy (lo->at.holes);
   FlowOut scratch = { segments, g_new0 (Placement, MAX (1, n_rows)), holes, 0 };
 
-  for (spec.n_pages = 1; spec.n_pages <= lo->max_pages; spec.n_pages++)
+  for (spec.n_pages = 1; spec.n_pages <= lo->set.max_pages; spec.n_pages++)
     {
       spec.last_depth = layout_page_depth (lo, spec.n_pages - 1);
       n_placed = try_flow (lo, &trial, &spec, &scratch);
@@ -490,14 +490,14 @@ jopan_flow_fit (Layout *lo)
     spec = balance (lo, &trial, order, spec, &scratch);
   else
     {
-      spec.n_pages = lo->max_pages; /* overset: what did not fit is reported */
+      spec.n_pages = lo->set.max_pages; /* overset: what did not fit is reported */
       spec.last_depth = layout_page_depth (lo, spec.n_pages - 1);
     }
   apply_trial (lo, &trial);
-  trial.rows = lo->rows;
+  trial.rows = lo->at.rows;
   trial.lead_delta = 0;
-  lo->n_placed = try_flow (lo, &trial, &spec, &scratch);
+  lo->at.n_placed = try_flow (lo, &trial, &spec, &scratch);
   keep_out (lo, &scratch);
-  lo->n_pages = spec.n_pages;
-  lo->last_depth = spec.last_depth;
+  lo->at.n_pages = spec.n_pages;
+  lo->at.last_depth = spec.last_depth;
 }

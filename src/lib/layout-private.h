@@ -91,90 +91,6 @@ typedef struct {
   const char *title, *section, *date; /* the page's, for the folio */
 } LayoutModule;
 
-typedef struct {
-  JopanDocument *doc;
-  const JopanStyle *base_style;
-  JopanStyle style;             /* a shallow copy with the fit applied */
-  char *body_font;              /* owned: the copy's body font */
-  char *headline_font;          /* owned: the copy's headline font */
-  const JopanArticle *article;
-  JopanFonts *fonts;
-  Grid grid;
-  gboolean korean;
-  /* the story's area */
-  int columns;                  /* its columns, from the left of the grid */
-  int depth;                    /* its last band + 1 on each page */
-  int max_pages;                /* 1 in a slot */
-  gboolean slot;
-  int slot_columns;
-  int depth_lines;              /* a slot's depth in grid lines */
-  gboolean beyond_pages;        /* rows were left unset: they fill max_pages already */
-  LayoutModule module;          /* on a composed page */
-  FitParams fit;
-  /* the story's treatment (its weight) and its jumps */
-  JopanWeight weight;           /* never AUTO here */
-  const JopanTreatment *treatment;
-  double headline_size;         /* from the ladder, before --fill */
-  guint jump_page;              /* the number of the page the rest continues on; 0: next */
-  gboolean fill_page;           /* --fill on a whole page: every column */
-  int folio_bottom;             /* first band under the folio */
-  int lead_column;              /* the lead photo's first column */
-  double underset_share;        /* of the story's type area, last page */
-  /* one attempt */
-  JopanTypesetter ts;
-  JopanReport *findings;
-  GPtrArray *texts;             /* of JopanText*, owned */
-  GArray *rows;                 /* of Row */
-  guint keep_pending;           /* rows still to keep with a subhead */
-  GPtrArray *pages;             /* of JopanPage* */
-  int *column_top;              /* first free band per column on page 1 */
-  int continued_top;            /* first free band on later pages */
-  /* Later pages: a module's story continues across the whole page. */
-  Grid later_grid;
-  int later_columns, later_depth;
-  GArray *holes;                /* of Hole */
-  Photo lead;
-  gboolean has_lead;
-  int lead_top;                 /* band of the lead photo's top on page 1 */
-  /* the attempt's result */
-  GArray *segments;             /* of Segment */
-  Placement *placed;
-  guint n_placed;               /* rows placed; the rest is overset */
-  guint forced_breaks;          /* column breaks the keeps did not allow */
-  int n_pages;
-  int last_depth;               /* the balanced depth of the last page */
-  guint overset_lines, overset_chars;
-  guint overset_photos;         /* further photos with no room in the slot */
-  int underset_lines;
-  int bottom;                   /* the last band the story uses on its last page + 1 */
-  int need_bands;               /* the body's rows, in bands of one column */
-  int header_bands;             /* kicker, headline and deck */
-  guint folio_boxes;            /* the page's folio: the first boxes of page 1 */
-} Layout;
-
-/* The grid, the columns and the depth of the story's page @p: its module
- * on the first, the whole page on a continuation page. */
-static inline const Grid *
-layout_page_grid (const Layout *lo, int p)
-{
-  return p == 0 ? &lo->grid : &lo->later_grid;
-}
-
-static inline int
-layout_page_columns (const Layout *lo, int p)
-{
-  return p == 0 ? lo->columns : lo->later_columns;
-}
-
-static inline int
-layout_page_depth (const Layout *lo, int p)
-{
-  return p == 0 ? lo->depth : lo->later_depth;
-}
-
-/* ---- story layout as a function: (story, style, module) → result ---------
- * Compose calls it many times for one story, in different modules; it
- * changes nothing but the result it fills. */
 
 /* What a story is laid out from. */
 typedef struct {
@@ -185,6 +101,107 @@ typedef struct {
                                  * weight, jump_page */
   LayoutModule module;          /* columns 0: not on a composed page */
 } LayoutInput;
+
+/* What one attempt is set with: derived from the input and the fit, once
+ * per attempt (the fitted style, the grid, the story's area, its weight). */
+typedef struct {
+  JopanStyle style;             /* a shallow copy of the input's with the fit applied */
+  char *body_font;              /* owned: the copy's body font */
+  char *headline_font;          /* owned: the copy's headline font */
+  Grid grid;
+  gboolean korean;
+  /* the story's area */
+  int columns;                  /* its columns, from the left of the grid */
+  int depth;                    /* its last band + 1 on each page */
+  int max_pages;                /* 1 in a slot */
+  gboolean slot;
+  int slot_columns;
+  int depth_lines;              /* a slot's depth in grid lines */
+  FitParams fit;
+  /* the story's treatment (its weight) and its jumps */
+  JopanWeight weight;           /* never AUTO here */
+  const JopanTreatment *treatment;
+  double headline_size;         /* from the ladder, before --fill */
+  guint jump_page;              /* the number of the page the rest continues on; 0: next */
+  gboolean fill_page;           /* --fill on a whole page: every column */
+  int folio_bottom;             /* first band under the folio */
+  /* Later pages: a module's story continues across the whole page. */
+  Grid later_grid;
+  int later_columns, later_depth;
+} LayoutSettings;
+
+/* One attempt's scratch and its flow: the texts set, the rows, the photos,
+ * where the flow put the rows. */
+typedef struct {
+  JopanTypesetter ts;           /* kept across attempts: it sets with the settings' style */
+  JopanReport *findings;
+  GPtrArray *texts;             /* of JopanText*, owned */
+  GArray *rows;                 /* of Row */
+  guint keep_pending;           /* rows still to keep with a subhead */
+  GPtrArray *pages;             /* of JopanPage* */
+  int *column_top;              /* first free band per column on page 1 */
+  int continued_top;            /* first free band on later pages */
+  GArray *holes;                /* of Hole */
+  Photo lead;
+  gboolean has_lead;
+  int lead_top;                 /* band of the lead photo's top on page 1 */
+  int lead_column;              /* the lead photo's first column */
+  /* the flow (flow.c) */
+  GArray *segments;             /* of Segment */
+  Placement *placed;
+  guint n_placed;               /* rows placed; the rest is overset */
+  guint forced_breaks;          /* column breaks the keeps did not allow */
+  int n_pages;
+  int last_depth;               /* the balanced depth of the last page */
+  gboolean beyond_pages;        /* rows were left unset: they fill max_pages already */
+} LayoutAttempt;
+
+/* What an attempt measured: copyfit judges by it, and the last attempt's
+ * goes into the LayoutResult. */
+typedef struct {
+  guint overset_lines, overset_chars;
+  guint overset_photos;         /* further photos with no room in the slot */
+  int underset_lines;
+  double underset_share;        /* of the story's type area, last page */
+  int bottom;                   /* the last band the story uses on its last page + 1 */
+  int need_bands;               /* the body's rows, in bands of one column */
+  int header_bands;             /* kicker, headline and deck */
+  guint folio_boxes;            /* the page's folio: the first boxes of page 1 */
+} LayoutMeasures;
+
+/* A story being laid out: its input (read only), the settings of the
+ * present attempt, the attempt's scratch, and what it measured. */
+typedef struct {
+  const LayoutInput *in;
+  LayoutSettings set;
+  LayoutAttempt at;
+  LayoutMeasures res;
+} Layout;
+
+/* The grid, the columns and the depth of the story's page @p: its module
+ * on the first, the whole page on a continuation page. */
+static inline const Grid *
+layout_page_grid (const Layout *lo, int p)
+{
+  return p == 0 ? &lo->set.grid : &lo->set.later_grid;
+}
+
+static inline int
+layout_page_columns (const Layout *lo, int p)
+{
+  return p == 0 ? lo->set.columns : lo->set.later_columns;
+}
+
+static inline int
+layout_page_depth (const Layout *lo, int p)
+{
+  return p == 0 ? lo->set.depth : lo->set.later_depth;
+}
+
+/* ---- story layout as a function: (story, style, module) → result ---------
+ * Compose calls it many times for one story, in different modules; it
+ * changes nothing but the result it fills. */
+
 
 /* What laying it out gave. */
 typedef struct {
@@ -197,7 +214,7 @@ typedef struct {
   double headline_size;         /* points */
   guint overset_lines, overset_chars, overset_photos;
   int underset_lines;
-  int bottom, need_bands, header_bands; /* see Layout */
+  int bottom, need_bands, header_bands; /* see LayoutMeasures */
   guint folio_boxes;
   int columns;                  /* the story's columns */
 } LayoutResult;
@@ -214,8 +231,9 @@ void jopan_layout_attempt_clear (Layout *lo);
 int jopan_layout_page_number (const Layout *lo, int p);
 
 /* flow.c */
-/* Places the rows on the fewest pages (at most lo->max_pages), balances
- * the last page, and sets lo->placed, n_placed, n_pages, last_depth. */
+/* Places the rows on the fewest pages (at most lo->set.max_pages), balances
+ * the last page, and sets lo->at's placed, n_placed, n_pages, last_depth
+ * (and the lead's frame and the rows' order, as the balancing chose). */
 void jopan_flow_fit (Layout *lo);
 
 #endif /* JOPAN_LAYOUT_PRIVATE_H */

@@ -77,10 +77,10 @@ static JopanText *
 set_text (Layout *lo, JopanParaKind kind, const char *text, const GArray *spans, double width,
           double indent, const char *where)
 {
-  g_autofree char *place = g_strdup_printf ("%s: %s", lo->article->name, where);
-  JopanText *t = jopan_typeset (&lo->ts, kind, text, spans, width, indent, place);
+  g_autofree char *place = g_strdup_printf ("%s: %s", lo->in->article->name, where);
+  JopanText *t = jopan_typeset (&lo->at.ts, kind, text, spans, width, indent, place);
 
-  g_ptr_array_add (lo->texts, t);
+  g_ptr_array_add (lo->at.texts, t);
   return t;
 }
 
@@ -90,7 +90,7 @@ static double
 draw_lines (Layout *lo, JopanPage *page, const JopanText *t, guint count, JopanParaKind kind,
             double x, double top)
 {
-  const JopanParaStyle *p = &lo->style.para[kind];
+  const JopanParaStyle *p = &lo->set.style.para[kind];
   double baseline = top + ascent_of (p);
 
   for (guint i = 0; i < count && i < t->lines->len; i++, baseline += t->leading)
@@ -102,7 +102,7 @@ draw_lines (Layout *lo, JopanPage *page, const JopanText *t, guint count, JopanP
 static guint
 lines_fitting (const Layout *lo, const JopanText *t, JopanParaKind kind, double top, double limit)
 {
-  const JopanParaStyle *p = &lo->style.para[kind];
+  const JopanParaStyle *p = &lo->set.style.para[kind];
   double room = limit - top - ascent_of (p) - descent_of (p);
 
   if (room < -1e-6)
@@ -121,9 +121,9 @@ count_overset (Layout *lo, const JopanText *t, guint from, guint to, const char 
 
   for (guint i = from; i < to; i++)
     chars += (guint) g_utf8_strlen (pango_layout_get_text (g_array_index (t->lines, JopanLine, i).layout), -1);
-  jopan_report_add_overset_element (lo->findings, element, to - from, chars);
-  jopan_report_add (lo->findings, "overset", "%s: %s: %u lines (%u characters) do not fit the %s",
-                    lo->article->name, element, to - from, chars, lo->slot ? "slot" : "page");
+  jopan_report_add_overset_element (lo->at.findings, element, to - from, chars);
+  jopan_report_add (lo->at.findings, "overset", "%s: %s: %u lines (%u characters) do not fit the %s",
+                    lo->in->article->name, element, to - from, chars, lo->set.slot ? "slot" : "page");
 }
 
 /* Keeps the first @keep lines of @t where @element goes and counts the
@@ -182,16 +182,16 @@ jopan_layout_folio_bands (const JopanStyle *style)
 static int
 place_folio (Layout *lo, JopanPage *page, int number)
 {
-  const Grid *g = &lo->grid;
-  const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_FOLIO];
-  const JopanArticle *a = lo->article;
-  const char *section = lo->module.columns > 0 ? lo->module.section : a->section;
-  const char *title = lo->module.columns > 0 ? lo->module.title : NULL;
+  const Grid *g = &lo->set.grid;
+  const JopanParaStyle *p = &lo->set.style.para[JOPAN_PARA_FOLIO];
+  const JopanArticle *a = lo->in->article;
+  const char *section = lo->in->module.columns > 0 ? lo->in->module.section : a->section;
+  const char *title = lo->in->module.columns > 0 ? lo->in->module.title : NULL;
   g_autofree char *left = title && *title
                               ? g_strdup_printf ("%d   %s   %s", number, title, section ? section : "")
                               : g_strdup_printf ("%d   %s", number, section ? section : "");
-  g_autofree char *date = format_date (lo->module.columns > 0 ? lo->module.date : a->date,
-                                       lo->korean);
+  g_autofree char *date = format_date (lo->in->module.columns > 0 ? lo->in->module.date : a->date,
+                                       lo->set.korean);
   g_autofree char *where = g_strdup_printf ("folio of page %d", number);
   JopanText *l = set_text (lo, JOPAN_PARA_FOLIO, g_strstrip (left), NULL, g->width / 2, 0, where);
   JopanText *r = NULL;
@@ -224,13 +224,13 @@ place_folio (Layout *lo, JopanPage *page, int number)
 static int
 span_of (const Layout *lo, JopanParaKind kind)
 {
-  int n = lo->style.para[kind].columns;
+  int n = lo->set.style.para[kind].columns;
 
-  if (kind == JOPAN_PARA_HEADLINE && lo->treatment->headline_columns > 0)
-    n = lo->treatment->headline_columns;
-  if (kind == JOPAN_PARA_HEADLINE && lo->article->headline_columns > 0)
-    n = lo->article->headline_columns;
-  return n <= 0 || n > lo->columns ? lo->columns : n;
+  if (kind == JOPAN_PARA_HEADLINE && lo->set.treatment->headline_columns > 0)
+    n = lo->set.treatment->headline_columns;
+  if (kind == JOPAN_PARA_HEADLINE && lo->in->article->headline_columns > 0)
+    n = lo->in->article->headline_columns;
+  return n <= 0 || n > lo->set.columns ? lo->set.columns : n;
 }
 
 /* On a composed page a module's first line starts at its top edge: it
@@ -242,12 +242,12 @@ module_inset (const Layout *lo, const JopanText *t, JopanParaKind kind)
   const JopanLine *line;
   PangoRectangle logical;
 
-  if (lo->module.columns <= 0 || t->lines->len == 0)
+  if (lo->in->module.columns <= 0 || t->lines->len == 0)
     return 0;
   line = &g_array_index (t->lines, JopanLine, 0);
   pango_layout_line_get_extents (pango_layout_get_line_readonly (line->layout, line->index), NULL,
                                  &logical);
-  return MAX (0, -logical.y / (double) PANGO_SCALE - ascent_of (&lo->style.para[kind]));
+  return MAX (0, -logical.y / (double) PANGO_SCALE - ascent_of (&lo->set.style.para[kind]));
 }
 
 static void apply_headline (Layout *lo);
@@ -258,22 +258,22 @@ static void apply_headline (Layout *lo);
 static JopanText *
 headline_to_lines (Layout *lo, JopanText *t, double width)
 {
-  const JopanStyle *s = lo->base_style;
-  guint most = lo->weight == JOPAN_WEIGHT_BRIEF ? HEADLINE_LINES_BRIEF : HEADLINE_LINES;
+  const JopanStyle *s = lo->in->style;
+  guint most = lo->set.weight == JOPAN_WEIGHT_BRIEF ? HEADLINE_LINES_BRIEF : HEADLINE_LINES;
   double floor_size = s->treatment[JOPAN_WEIGHT_BRIEF - 1].headline_min > 0
                           ? s->treatment[JOPAN_WEIGHT_BRIEF - 1].headline_min
                           : MIN_HEADLINE_SIZE;
 
-  if (!lo->slot && lo->module.columns <= 0)
+  if (!lo->set.slot && lo->in->module.columns <= 0)
     return t;
-  while (t->lines->len > most && lo->style.para[JOPAN_PARA_HEADLINE].size > floor_size)
+  while (t->lines->len > most && lo->set.style.para[JOPAN_PARA_HEADLINE].size > floor_size)
     {
-      double size = lo->style.para[JOPAN_PARA_HEADLINE].size;
+      double size = lo->set.style.para[JOPAN_PARA_HEADLINE].size;
       /* The lines go about as the size: step by their share, at least half a point. */
       double next = MIN (size - 0.5, round (2 * size * (most + 0.5) / t->lines->len) / 2);
-      lo->headline_size -= size - MAX (next, floor_size);
+      lo->set.headline_size -= size - MAX (next, floor_size);
       apply_headline (lo);
-      t = set_text (lo, JOPAN_PARA_HEADLINE, lo->article->headline, NULL, width, 0, "headline");
+      t = set_text (lo, JOPAN_PARA_HEADLINE, lo->in->article->headline, NULL, width, 0, "headline");
     }
   return t;
 }
@@ -283,8 +283,8 @@ headline_to_lines (Layout *lo, JopanText *t, double width)
 static int
 place_header (Layout *lo, JopanPage *page, int top)
 {
-  const Grid *g = &lo->grid;
-  const JopanArticle *a = lo->article;
+  const Grid *g = &lo->set.grid;
+  const JopanArticle *a = lo->in->article;
   const struct {
     JopanParaKind kind;
     const char *text;
@@ -293,11 +293,11 @@ place_header (Layout *lo, JopanPage *page, int top)
     { JOPAN_PARA_HEADLINE, a->headline },
     { JOPAN_PARA_DECK, a->subheadline },
   };
-  double y = band_y (g, top), limit = band_y (g, lo->depth);
+  double y = band_y (g, top), limit = band_y (g, lo->set.depth);
 
   for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
     {
-      const JopanParaStyle *p = &lo->style.para[parts[i].kind];
+      const JopanParaStyle *p = &lo->set.style.para[parts[i].kind];
       const char *name = jopan_para_names[parts[i].kind];
       JopanText *t;
       double from;
@@ -315,7 +315,7 @@ place_header (Layout *lo, JopanPage *page, int top)
       if (keep > 0)
         y = draw_lines (lo, page, t, keep, parts[i].kind, g->x0, from) + p->space_after;
     }
-  return MIN (bands_for (g, y - g->y0) + 1, lo->depth);
+  return MIN (bands_for (g, y - g->y0) + 1, lo->set.depth);
 }
 
 /* ---- photos ------------------------------------------------------------------------ */
@@ -327,8 +327,8 @@ photo_below (const Layout *lo, const Photo *ph)
   double below = 3;
 
   if (ph->credit_lines > 0)
-    below += ph->credit_lines * lo->style.para[JOPAN_PARA_CREDIT].leading + 1;
-  return below + ph->caption_lines * lo->style.para[JOPAN_PARA_CAPTION].leading;
+    below += ph->credit_lines * lo->set.style.para[JOPAN_PARA_CREDIT].leading + 1;
+  return below + ph->caption_lines * lo->set.style.para[JOPAN_PARA_CAPTION].leading;
 }
 
 /* Sets the photo's credit and caption; if, with the smallest frame, they
@@ -354,7 +354,7 @@ photo_set_texts (Layout *lo, Photo *ph, double width, int room, const char *wher
     }
   ph->credit_lines = ph->credit ? ph->credit->lines->len : 0;
   ph->caption_lines = ph->caption ? ph->caption->lines->len : 0;
-  while (min_frame + bands_for (&lo->grid, photo_below (lo, ph)) + 1 > room
+  while (min_frame + bands_for (&lo->set.grid, photo_below (lo, ph)) + 1 > room
          && ph->credit_lines + ph->caption_lines > 0)
     *(ph->caption_lines > 0 ? &ph->caption_lines : &ph->credit_lines) -= 1;
   credit_keep = ph->credit_lines, caption_keep = ph->caption_lines;
@@ -370,7 +370,7 @@ static void
 photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, int max_bands,
                int room, int index)
 {
-  const Grid *g = &lo->grid;
+  const Grid *g = &lo->set.grid;
   double width = span_width (g, columns);
   g_autofree char *where = g_strdup_printf ("images[%d]", index);
 
@@ -379,23 +379,23 @@ photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, i
   ph->frame_bands = CLAMP (ph->frame_bands, 3, MAX (3, max_bands));
   /* Copyfit may take lines from (or give lines to) the lead photo. */
   if (index == 0)
-    ph->frame_bands = MAX (3, ph->frame_bands + (int) lo->fit.photo_lines);
+    ph->frame_bands = MAX (3, ph->frame_bands + (int) lo->set.fit.photo_lines);
   photo_set_texts (lo, ph, width, room, where);
   ph->bands = ph->frame_bands + bands_for (g, photo_below (lo, ph)) + 1;
   ph->natural_frame_bands = ph->frame_bands;
   ph->natural_bands = ph->bands;
   /* Report photos printed below the style's resolution. */
-  if (lo->style.min_image_dpi > 0)
+  if (lo->set.style.min_image_dpi > 0)
     {
       double frame_in = width / 72.0;
       double dpi = image->width / frame_in;
       double frame_h_in = ph->frame_bands * g->pitch / 72.0;
       dpi = MIN (dpi, image->height / frame_h_in);
-      if (dpi < lo->style.min_image_dpi)
-        jopan_report_add (lo->findings, "low-resolution",
-                          "%s: %s: photo \"%s\" prints at %.0f dpi, below %.0f", lo->article->name,
+      if (dpi < lo->set.style.min_image_dpi)
+        jopan_report_add (lo->at.findings, "low-resolution",
+                          "%s: %s: photo \"%s\" prints at %.0f dpi, below %.0f", lo->in->article->name,
                           where, image->src, dpi,
-                          lo->style.min_image_dpi);
+                          lo->set.style.min_image_dpi);
     }
 }
 
@@ -429,14 +429,14 @@ add_row (Layout *lo, JopanText *t, guint first, guint count, JopanParaKind kind,
 {
   Row row = { .text = t, .first = first, .count = count, .bands = bands, .kind = kind,
               .break_before = TRUE,
-              .offset = lo->grid.base_offset };
+              .offset = lo->set.grid.base_offset };
 
-  row.order = lo->rows->len;
+  row.order = lo->at.rows->len;
   /* The first rows after a subhead stay in its column. */
-  if (lo->keep_pending > 0)
-    row.break_before = FALSE, lo->keep_pending--;
-  g_array_append_val (lo->rows, row);
-  return &g_array_index (lo->rows, Row, lo->rows->len - 1);
+  if (lo->at.keep_pending > 0)
+    row.break_before = FALSE, lo->at.keep_pending--;
+  g_array_append_val (lo->at.rows, row);
+  return &g_array_index (lo->at.rows, Row, lo->at.rows->len - 1);
 }
 
 /* A paragraph: a row per line.  No column may end after its first line or
@@ -460,8 +460,8 @@ add_paragraph_rows (Layout *lo, JopanText *t, JopanParaKind kind, double indent)
 static Row *
 add_block_row (Layout *lo, JopanText *t, JopanParaKind kind)
 {
-  const Grid *g = &lo->grid;
-  const JopanParaStyle *p = &lo->style.para[kind];
+  const Grid *g = &lo->set.grid;
+  const JopanParaStyle *p = &lo->set.style.para[kind];
   double body = (t->lines->len - 1) * t->leading;
   int bands = 1;
   Row *row;
@@ -489,8 +489,8 @@ add_block_row (Layout *lo, JopanText *t, JopanParaKind kind)
 static void
 add_quote_row (Layout *lo, JopanText *t)
 {
-  const Grid *g = &lo->grid;
-  const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_QUOTE];
+  const Grid *g = &lo->set.grid;
+  const JopanParaStyle *p = &lo->set.style.para[JOPAN_PARA_QUOTE];
   double below_rule = 6 + ascent_of (p) + (t->lines->len - 1) * t->leading + descent_of (p) + 6
                       + p->space_after;
   double rule;
@@ -513,14 +513,14 @@ add_quote_row (Layout *lo, JopanText *t)
 static char *
 with_dateline (Layout *lo, const JopanBlock *block, GArray *spans)
 {
-  const char *dateline = lo->article->dateline;
+  const char *dateline = lo->in->article->dateline;
   g_autofree char *lead = NULL;
   JopanSpan strong = { 0, 0, JOPAN_SPAN_STRONG };
 
   g_array_append_vals (spans, block->spans->data, block->spans->len);
   if (dateline == NULL || *dateline == '\0')
     return g_strdup (block->text);
-  lead = lo->korean ? g_strdup_printf ("[%s] ", dateline) : g_strdup_printf ("%s — ", dateline);
+  lead = lo->set.korean ? g_strdup_printf ("[%s] ", dateline) : g_strdup_printf ("%s — ", dateline);
   strong.end = (guint) strlen (lead) - 1;
   for (guint i = 0; i < spans->len; i++)
     {
@@ -534,8 +534,8 @@ with_dateline (Layout *lo, const JopanBlock *block, GArray *spans)
 static void
 add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_next)
 {
-  const JopanParaStyle *body = &lo->style.para[JOPAN_PARA_BODY];
-  double width = lo->grid.column_width;
+  const JopanParaStyle *body = &lo->set.style.para[JOPAN_PARA_BODY];
+  double width = lo->set.grid.column_width;
   g_autofree char *where = g_strdup_printf ("body line %u", block->line);
   g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
   g_autofree char *text = NULL;
@@ -546,7 +546,7 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
     case JOPAN_BLOCK_SUBHEAD:
       t = set_text (lo, JOPAN_PARA_SUBHEAD, block->text, block->spans, width, 0, where);
       add_block_row (lo, t, JOPAN_PARA_SUBHEAD);
-      lo->keep_pending = 2;
+      lo->at.keep_pending = 2;
       *indent_next = FALSE;
       break;
     case JOPAN_BLOCK_QUOTE:
@@ -587,28 +587,28 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
 static void
 build_rows (Layout *lo)
 {
-  const JopanArticle *a = lo->article;
+  const JopanArticle *a = lo->in->article;
   gboolean indent_next = FALSE;
   gint64 bands = 0;
 
   if (a->byline && *a->byline)
     {
-      JopanText *t = set_text (lo, JOPAN_PARA_BYLINE, a->byline, NULL, lo->grid.column_width, 0,
+      JopanText *t = set_text (lo, JOPAN_PARA_BYLINE, a->byline, NULL, lo->set.grid.column_width, 0,
                                "byline");
       Row *row = add_block_row (lo, t, JOPAN_PARA_BYLINE);
       if (row)
         row->bands += 1; /* a band of air before the text */
     }
-  lo->beyond_pages = FALSE;
+  lo->at.beyond_pages = FALSE;
   for (guint i = 0, counted = 0; i < a->blocks->len; i++)
     {
       /* Rows that would fill every column of every page leave no room for
        * the rest: stop setting it (a 16 MB body would take gigabytes). */
-      for (; counted < lo->rows->len; counted++)
-        bands += g_array_index (lo->rows, Row, counted).bands;
-      if (lo->max_pages == MAX_PAGES && bands > (gint64) lo->max_pages * lo->columns * lo->depth)
+      for (; counted < lo->at.rows->len; counted++)
+        bands += g_array_index (lo->at.rows, Row, counted).bands;
+      if (lo->set.max_pages == MAX_PAGES && bands > (gint64) lo->set.max_pages * lo->set.columns * lo->set.depth)
         {
-          lo->beyond_pages = TRUE;
+          lo->at.beyond_pages = TRUE;
           return;
         }
       add_block (lo, g_ptr_array_index (a->blocks, i), i, &indent_next);
@@ -620,7 +620,7 @@ build_rows (Layout *lo)
 static void
 draw_row (Layout *lo, const Grid *g, JopanPage *page, const Row *row, int column, int band)
 {
-  const JopanParaStyle *p = &lo->style.para[row->kind];
+  const JopanParaStyle *p = &lo->set.style.para[row->kind];
   double x = column_x (g, column) + row->indent;
   double top = band_y (g, band);
   double baseline = top + row->offset;
@@ -645,9 +645,9 @@ draw_row (Layout *lo, const Grid *g, JopanPage *page, const Row *row, int column
 int
 jopan_layout_page_number (const Layout *lo, int p)
 {
-  if (p == 0 || lo->jump_page == 0)
+  if (p == 0 || lo->set.jump_page == 0)
     return p + 1;
-  return (int) lo->jump_page + p - 1;
+  return (int) lo->set.jump_page + p - 1;
 }
 
 /* The jump head: the article's jump_headline, else the first words of its
@@ -655,7 +655,7 @@ jopan_layout_page_number (const Layout *lo, int p)
 static char *
 jump_head_text (const Layout *lo)
 {
-  const JopanArticle *a = lo->article;
+  const JopanArticle *a = lo->in->article;
   g_auto (GStrv) words = NULL;
   g_autoptr (GPtrArray) kept = g_ptr_array_new ();
 
@@ -673,7 +673,7 @@ jump_head_text (const Layout *lo)
 static char *
 jump_line (const Layout *lo, gboolean from, int page)
 {
-  if (lo->korean)
+  if (lo->set.korean)
     return g_strdup_printf (from ? "%d면에서 계속" : "%d면에 계속", page);
   return g_strdup_printf (from ? "Continued from page %d" : "Continued on page %d", page);
 }
@@ -684,14 +684,14 @@ jump_line (const Layout *lo, gboolean from, int page)
 static int
 place_jump_head (Layout *lo, JopanPage *page, int top, int from_page)
 {
-  const Grid *g = &lo->later_grid;
-  const JopanParaStyle *j = &lo->style.para[JOPAN_PARA_JUMP];
+  const Grid *g = &lo->set.later_grid;
+  const JopanParaStyle *j = &lo->set.style.para[JOPAN_PARA_JUMP];
   g_autofree char *head_text = jump_head_text (lo);
   g_autofree char *from_text = jump_line (lo, TRUE, from_page);
-  double width = span_width (g, lo->later_columns), y = band_y (g, top);
+  double width = span_width (g, lo->set.later_columns), y = band_y (g, top);
   JopanText *head = set_text (lo, JOPAN_PARA_JUMP, head_text, NULL, width, 0, "jump head");
   JopanText *from = set_text (lo, JOPAN_PARA_BYLINE, from_text, NULL, width, 0, "jump head");
-  const char *given = lo->article->jump_headline;
+  const char *given = lo->in->article->jump_headline;
   /* Two lines at most; a longer jump_headline is overset, counted once,
    * on the first continuation page. */
   guint head_lines = keep_lines (lo, head, 2,
@@ -703,10 +703,10 @@ place_jump_head (Layout *lo, JopanPage *page, int top, int from_page)
   else if (head_lines > 0)
     y += ascent_of (j) + (head_lines - 1) * head->leading + descent_of (j) + j->space_after;
   /* Its role is "jump", not "byline": it is no part of the story's text. */
-  y += ascent_of (&lo->style.para[JOPAN_PARA_BYLINE]);
+  y += ascent_of (&lo->set.style.para[JOPAN_PARA_BYLINE]);
   if (page)
-    jopan_page_add_line (page, "jump", from, 0, g->x0, y, lo->style.para[JOPAN_PARA_BYLINE].color);
-  y += descent_of (&lo->style.para[JOPAN_PARA_BYLINE]);
+    jopan_page_add_line (page, "jump", from, 0, g->x0, y, lo->set.style.para[JOPAN_PARA_BYLINE].color);
+  y += descent_of (&lo->set.style.para[JOPAN_PARA_BYLINE]);
   return bands_for (g, y - g->y0) + 1;
 }
 
@@ -715,30 +715,30 @@ place_jump_head (Layout *lo, JopanPage *page, int top, int from_page)
 static void
 place_jump_lines (Layout *lo)
 {
-  const Grid *g = &lo->grid;
-  const JopanParaStyle *p = &lo->style.para[JOPAN_PARA_BYLINE];
+  const Grid *g = &lo->set.grid;
+  const JopanParaStyle *p = &lo->set.style.para[JOPAN_PARA_BYLINE];
 
-  for (int i = 0; i + 1 < lo->n_pages; i++)
+  for (int i = 0; i + 1 < lo->at.n_pages; i++)
     {
       g_autofree char *text = jump_line (lo, FALSE, jopan_layout_page_number (lo, i + 1));
       JopanText *t = set_text (lo, JOPAN_PARA_BYLINE, text, NULL, g->column_width, 0, "jump line");
       const JopanLine *line = &g_array_index (t->lines, JopanLine, 0);
-      double x = column_x (g, lo->columns - 1) + g->column_width - line->width - line->x;
+      double x = column_x (g, lo->set.columns - 1) + g->column_width - line->width - line->x;
 
-      jopan_page_add_line (g_ptr_array_index (lo->pages, i), "jump", t, 0, x,
-                           band_y (g, lo->depth - 1) + g->base_offset, p->color);
+      jopan_page_add_line (g_ptr_array_index (lo->at.pages, i), "jump", t, 0, x,
+                           band_y (g, lo->set.depth - 1) + g->base_offset, p->color);
     }
 }
 
 static JopanPage *
 new_page (Layout *lo, int number)
 {
-  const JopanStyle *s = &lo->style;
+  const JopanStyle *s = &lo->set.style;
   JopanPage *page = jopan_page_new (s->page_width, s->page_height, number);
 
   page->bleed = s->bleed;
   page->marks = s->marks;
-  g_ptr_array_add (lo->pages, page);
+  g_ptr_array_add (lo->at.pages, page);
   return page;
 }
 
@@ -758,22 +758,22 @@ draw_rows (Layout *lo)
 {
   g_autoptr (GArray) sequence = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  for (guint r = 0; r < lo->n_placed; r++)
+  for (guint r = 0; r < lo->at.n_placed; r++)
     g_array_append_val (sequence, r);
-  g_array_sort_with_data (sequence, by_order, lo->rows);
+  g_array_sort_with_data (sequence, by_order, lo->at.rows);
   for (guint i = 0; i < sequence->len; i++)
     {
       guint r = g_array_index (sequence, guint, i);
-      const Segment *seg = &g_array_index (lo->segments, Segment, lo->placed[r].segment);
-      JopanPage *page = g_ptr_array_index (lo->pages, seg->page);
-      const Row *row = &g_array_index (lo->rows, Row, r);
+      const Segment *seg = &g_array_index (lo->at.segments, Segment, lo->at.placed[r].segment);
+      JopanPage *page = g_ptr_array_index (lo->at.pages, seg->page);
+      const Row *row = &g_array_index (lo->at.rows, Row, r);
 
-      draw_row (lo, layout_page_grid (lo, seg->page), page, row, seg->column, lo->placed[r].band);
+      draw_row (lo, layout_page_grid (lo, seg->page), page, row, seg->column, lo->at.placed[r].band);
       if (seg->column < JOPAN_MAX_COLUMNS)
         {
           JopanColumnStats *c = &page->columns[seg->column];
-          double top = band_y (&lo->grid, lo->placed[r].band);
-          double bottom = band_y (&lo->grid, lo->placed[r].band + row->bands);
+          double top = band_y (&lo->set.grid, lo->at.placed[r].band);
+          double bottom = band_y (&lo->set.grid, lo->at.placed[r].band + row->bands);
           if (c->lines == 0 || top < c->top)
             c->top = top;
           c->bottom = MAX (c->bottom, bottom);
@@ -787,33 +787,33 @@ draw_rows (Layout *lo)
 static void
 lay_out_pages (Layout *lo)
 {
-  for (int p = 1; p < lo->n_pages; p++)
+  for (int p = 1; p < lo->at.n_pages; p++)
     {
       int number = jopan_layout_page_number (lo, p);
       JopanPage *page = new_page (lo, number);
       int top = place_folio (lo, page, number);
       place_jump_head (lo, page, top, jopan_layout_page_number (lo, p - 1));
     }
-  if (lo->has_lead)
-    photo_place (lo, &lo->grid, g_ptr_array_index (lo->pages, 0), &lo->lead, lo->lead_column, lo->lead_top,
+  if (lo->at.has_lead)
+    photo_place (lo, &lo->set.grid, g_ptr_array_index (lo->at.pages, 0), &lo->at.lead, lo->at.lead_column, lo->at.lead_top,
                  FALSE);
-  for (guint i = 0; i < lo->holes->len; i++)
+  for (guint i = 0; i < lo->at.holes->len; i++)
     {
-      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      const Hole *h = &g_array_index (lo->at.holes, Hole, i);
       if (h->page >= 0)
-        photo_place (lo, layout_page_grid (lo, h->page), g_ptr_array_index (lo->pages, h->page),
+        photo_place (lo, layout_page_grid (lo, h->page), g_ptr_array_index (lo->at.pages, h->page),
                      &h->photo, h->column, h->top,
                      TRUE);
     }
   draw_rows (lo);
   /* A photo at the foot of its columns ends them. */
-  for (guint i = 0; i < lo->holes->len; i++)
+  for (guint i = 0; i < lo->at.holes->len; i++)
     {
-      const Hole *h = &g_array_index (lo->holes, Hole, i);
-      JopanPage *page = h->page >= 0 ? g_ptr_array_index (lo->pages, h->page) : NULL;
+      const Hole *h = &g_array_index (lo->at.holes, Hole, i);
+      JopanPage *page = h->page >= 0 ? g_ptr_array_index (lo->at.pages, h->page) : NULL;
       for (int c = h->column; page && c < h->column + h->photo.columns && c < JOPAN_MAX_COLUMNS; c++)
         page->columns[c].bottom = MAX (page->columns[c].bottom,
-                                       band_y (&lo->grid, h->top + h->photo.bands));
+                                       band_y (&lo->set.grid, h->top + h->photo.bands));
     }
   place_jump_lines (lo);
 }
@@ -825,15 +825,15 @@ lay_out_pages (Layout *lo)
 static int
 photo_columns (const Layout *lo, const JopanImageRef *image, guint index)
 {
-  int lead = lo->treatment->photo_columns > 0    ? lo->treatment->photo_columns
-             : lo->treatment->photo_columns == 0 ? lo->columns
-                                                 : lo->style.image_columns;
+  int lead = lo->set.treatment->photo_columns > 0    ? lo->set.treatment->photo_columns
+             : lo->set.treatment->photo_columns == 0 ? lo->set.columns
+                                                 : lo->set.style.image_columns;
   int n = image->columns > 0 ? image->columns
           : index == 0       ? lead
-                             : MAX (1, lo->columns / 3);
+                             : MAX (1, lo->set.columns / 3);
   if (index == 0)
-    n += (int) lo->fit.photo_span;
-  return MIN (n, lo->columns);
+    n += (int) lo->set.fit.photo_span;
+  return MIN (n, lo->set.columns);
 }
 
 /* ---- the module on a composed page (compose.c) ----------------------------- */
@@ -843,13 +843,13 @@ photo_columns (const Layout *lo, const JopanImageRef *image, guint index)
 static void
 module_apply (Layout *lo)
 {
-  Grid *g = &lo->grid;
+  Grid *g = &lo->set.grid;
 
-  if (lo->module.columns <= 0)
+  if (lo->in->module.columns <= 0)
     return;
-  g->x0 += lo->module.column * (g->column_width + g->gutter);
-  g->width = span_width (g, lo->module.columns);
-  lo->columns = MIN (lo->module.columns, g->columns - lo->module.column);
+  g->x0 += lo->in->module.column * (g->column_width + g->gutter);
+  g->width = span_width (g, lo->in->module.columns);
+  lo->set.columns = MIN (lo->in->module.columns, g->columns - lo->in->module.column);
 }
 
 /* The first band of the story's area on page 1: under its own folio, or
@@ -858,13 +858,13 @@ module_apply (Layout *lo)
 static int
 module_top (Layout *lo, JopanPage *page)
 {
-  if (lo->module.columns <= 0)
+  if (lo->in->module.columns <= 0)
     return place_folio (lo, page, 1);
-  page->number = lo->module.number;
-  if (lo->module.folio)
-    place_folio (lo, page, lo->module.number);
-  lo->folio_boxes = page->boxes->len;
-  return lo->module.top;
+  page->number = lo->in->module.number;
+  if (lo->in->module.folio)
+    place_folio (lo, page, lo->in->module.number);
+  lo->res.folio_boxes = page->boxes->len;
+  return lo->in->module.top;
 }
 
 /* Page 1: folio, header, lead photo; sets where each column's text starts
@@ -872,51 +872,51 @@ module_top (Layout *lo, JopanPage *page)
 static void
 lay_out_first_page (Layout *lo)
 {
-  const Grid *g = &lo->grid;
-  const JopanArticle *a = lo->article;
+  const Grid *g = &lo->set.grid;
+  const JopanArticle *a = lo->in->article;
   JopanPage *page = new_page (lo, 1);
   int top = module_top (lo, page);
   int body_top;
 
-  if (lo->slot)
-    lo->depth = MIN (g->bands, top + lo->depth_lines);
-  lo->folio_bottom = top;
+  if (lo->set.slot)
+    lo->set.depth = MIN (g->bands, top + lo->set.depth_lines);
+  lo->set.folio_bottom = top;
   body_top = place_header (lo, page, top);
-  lo->header_bands = body_top - top;
+  lo->res.header_bands = body_top - top;
   /* Later pages: the same folio, then the jump head. */
-  lo->continued_top = place_jump_head (lo, NULL, lo->module.columns > 0
-                                                    ? jopan_layout_folio_bands (&lo->style) : top, 1);
-  if (lo->module.columns <= 0)
-    lo->later_depth = lo->depth;
-  for (int c = 0; c < lo->columns; c++)
-    lo->column_top[c] = body_top;
+  lo->at.continued_top = place_jump_head (lo, NULL, lo->in->module.columns > 0
+                                                    ? jopan_layout_folio_bands (&lo->set.style) : top, 1);
+  if (lo->in->module.columns <= 0)
+    lo->set.later_depth = lo->set.depth;
+  for (int c = 0; c < lo->set.columns; c++)
+    lo->at.column_top[c] = body_top;
   /* The smallest lead: a 3-band frame and a band of air below it. */
-  lo->has_lead = a->images->len > 0 && lo->depth - body_top >= 4;
+  lo->at.has_lead = a->images->len > 0 && lo->set.depth - body_top >= 4;
   for (guint i = 0; i < a->images->len; i++)
     {
       const JopanImageRef *image = g_ptr_array_index (a->images, i);
       int columns = photo_columns (lo, image, i);
       Hole hole = { .page = 0 };
 
-      if (i == 0 && lo->has_lead)
+      if (i == 0 && lo->at.has_lead)
         {
           /* Placed (and drawn) after the flow, which may give or take a
            * line or two of its frame to balance the columns. */
-          photo_prepare (lo, &lo->lead, image, columns, (lo->depth - body_top) / 2,
-                         lo->depth - body_top, (int) i);
+          photo_prepare (lo, &lo->at.lead, image, columns, (lo->set.depth - body_top) / 2,
+                         lo->set.depth - body_top, (int) i);
           /* At the top right: the text starts top left, beside it, and
            * runs on under it (no dog-leg). */
-          lo->lead_top = body_top;
-          lo->lead_column = lo->columns - columns;
-          for (int c = lo->lead_column; c < lo->columns; c++)
-            lo->column_top[c] = body_top + lo->lead.bands;
+          lo->at.lead_top = body_top;
+          lo->at.lead_column = lo->set.columns - columns;
+          for (int c = lo->at.lead_column; c < lo->set.columns; c++)
+            lo->at.column_top[c] = body_top + lo->at.lead.bands;
           continue;
         }
       /* Further photos, and a lead the header left no room for, go where
        * the flow finds room for them, on a later page if need be. */
-      photo_prepare (lo, &hole.photo, image, columns, lo->depth / 3, lo->depth - lo->continued_top,
+      photo_prepare (lo, &hole.photo, image, columns, lo->set.depth / 3, lo->set.depth - lo->at.continued_top,
                      (int) i);
-      g_array_append_val (lo->holes, hole);
+      g_array_append_val (lo->at.holes, hole);
     }
 }
 
@@ -925,17 +925,17 @@ static void
 column_feet (const Layout *lo, int page, int *feet)
 {
   for (int c = 0; c < layout_page_columns (lo, page); c++)
-    feet[c] = page == 0 ? lo->column_top[c] : lo->continued_top;
-  for (guint r = 0; r < lo->n_placed; r++)
+    feet[c] = page == 0 ? lo->at.column_top[c] : lo->at.continued_top;
+  for (guint r = 0; r < lo->at.n_placed; r++)
     {
-      const Segment *seg = &g_array_index (lo->segments, Segment, lo->placed[r].segment);
+      const Segment *seg = &g_array_index (lo->at.segments, Segment, lo->at.placed[r].segment);
       if (seg->page == page)
         feet[seg->column] = MAX (feet[seg->column],
-                                 lo->placed[r].band + g_array_index (lo->rows, Row, r).bands);
+                                 lo->at.placed[r].band + g_array_index (lo->at.rows, Row, r).bands);
     }
-  for (guint i = 0; i < lo->holes->len; i++)
+  for (guint i = 0; i < lo->at.holes->len; i++)
     {
-      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      const Hole *h = &g_array_index (lo->at.holes, Hole, i);
       for (int c = h->column; h->page == page && c < h->column + h->photo.columns; c++)
         feet[c] = MAX (feet[c], h->top + h->photo.bands);
     }
@@ -947,27 +947,27 @@ column_feet (const Layout *lo, int page, int *feet)
 static void
 measure_underset (Layout *lo)
 {
-  g_autofree int *feet = g_new0 (int, MAX (lo->columns, lo->later_columns));
-  int area_columns = lo->slot ? lo->columns : lo->grid.columns;
-  int area = area_columns * (lo->depth - lo->folio_bottom);
+  g_autofree int *feet = g_new0 (int, MAX (lo->set.columns, lo->set.later_columns));
+  int area_columns = lo->set.slot ? lo->set.columns : lo->set.grid.columns;
+  int area = area_columns * (lo->set.depth - lo->set.folio_bottom);
 
-  lo->underset_lines = 0;
-  lo->underset_share = 0;
+  lo->res.underset_lines = 0;
+  lo->res.underset_share = 0;
   /* A module's story that continues fills its module; its continuation
    * page is the next page's business. */
-  if (lo->n_placed < lo->rows->len || area <= 0 || (lo->module.columns > 0 && lo->n_pages > 1))
+  if (lo->at.n_placed < lo->at.rows->len || area <= 0 || (lo->in->module.columns > 0 && lo->at.n_pages > 1))
     return;
-  column_feet (lo, lo->n_pages - 1, feet);
-  for (int c = 0; c < lo->columns; c++)
-    lo->underset_lines += MAX (0, lo->depth - feet[c]);
+  column_feet (lo, lo->at.n_pages - 1, feet);
+  for (int c = 0; c < lo->set.columns; c++)
+    lo->res.underset_lines += MAX (0, lo->set.depth - feet[c]);
   /* Columns the story leaves out are empty under the folio. */
-  lo->underset_lines += (area_columns - lo->columns) * (lo->depth - lo->folio_bottom);
-  lo->underset_share = (double) lo->underset_lines / area;
+  lo->res.underset_lines += (area_columns - lo->set.columns) * (lo->set.depth - lo->set.folio_bottom);
+  lo->res.underset_share = (double) lo->res.underset_lines / area;
   /* On a composed page, compose reports the page's empty share. */
-  if (lo->underset_share > 0.05 && lo->module.columns <= 0)
-    jopan_report_add (lo->findings, "underset", "%s: %d grid lines (%.0f%% of the type area) are "
-                      "empty on page %d", lo->article->name, lo->underset_lines,
-                      100 * lo->underset_share, jopan_layout_page_number (lo, lo->n_pages - 1));
+  if (lo->res.underset_share > 0.05 && lo->in->module.columns <= 0)
+    jopan_report_add (lo->at.findings, "underset", "%s: %d grid lines (%.0f%% of the type area) are "
+                      "empty on page %d", lo->in->article->name, lo->res.underset_lines,
+                      100 * lo->res.underset_share, jopan_layout_page_number (lo, lo->at.n_pages - 1));
 }
 
 /* Overset: the rows the flow could not place; underset: the bands of the
@@ -975,30 +975,30 @@ measure_underset (Layout *lo)
 static void
 measure_fit (Layout *lo)
 {
-  lo->overset_lines = lo->overset_chars = 0;
-  for (guint r = lo->n_placed; r < lo->rows->len; r++)
+  lo->res.overset_lines = lo->res.overset_chars = 0;
+  for (guint r = lo->at.n_placed; r < lo->at.rows->len; r++)
     {
-      const Row *row = &g_array_index (lo->rows, Row, r);
+      const Row *row = &g_array_index (lo->at.rows, Row, r);
       for (guint i = 0; i < row->count; i++)
         {
           const JopanLine *line = &g_array_index (row->text->lines, JopanLine, row->first + i);
           PangoLayoutLine *pl = pango_layout_get_line_readonly (line->layout, line->index);
           const char *text = pango_layout_get_text (line->layout) + pl->start_index;
-          lo->overset_lines++;
-          lo->overset_chars += (guint) g_utf8_strlen (text, pl->length);
+          lo->res.overset_lines++;
+          lo->res.overset_chars += (guint) g_utf8_strlen (text, pl->length);
         }
     }
-  lo->overset_photos = 0;
-  for (guint i = 0; i < lo->holes->len; i++)
+  lo->res.overset_photos = 0;
+  for (guint i = 0; i < lo->at.holes->len; i++)
     {
-      const Photo *ph = &g_array_index (lo->holes, Hole, i).photo;
+      const Photo *ph = &g_array_index (lo->at.holes, Hole, i).photo;
       g_autofree char *credit = g_strdup_printf ("images[%d].credit", ph->index);
       g_autofree char *caption = g_strdup_printf ("images[%d].caption", ph->index);
 
-      if (g_array_index (lo->holes, Hole, i).page >= 0)
+      if (g_array_index (lo->at.holes, Hole, i).page >= 0)
         continue;
       /* A photo left out takes its credit and caption with it. */
-      lo->overset_photos++;
+      lo->res.overset_photos++;
       if (ph->credit_lines > 0)
         count_overset (lo, ph->credit, 0, ph->credit_lines, credit);
       if (ph->caption_lines > 0)
@@ -1012,18 +1012,18 @@ measure_fit (Layout *lo)
 static void
 apply_headline (Layout *lo)
 {
-  JopanParaStyle *head = &lo->style.para[JOPAN_PARA_HEADLINE];
-  const JopanParaStyle *base = &lo->base_style->para[JOPAN_PARA_HEADLINE];
+  JopanParaStyle *head = &lo->set.style.para[JOPAN_PARA_HEADLINE];
+  const JopanParaStyle *base = &lo->in->style->para[JOPAN_PARA_HEADLINE];
   PangoFontDescription *desc = pango_font_description_from_string (base->font);
-  double size = lo->headline_size + lo->fit.headline_change;
+  double size = lo->set.headline_size + lo->set.fit.headline_change;
 
   head->size = size;
   head->leading = base->leading * size / base->size;
   head->space_after = base->space_after * size / base->size;
   pango_font_description_set_size (desc, (int) lround (size * PANGO_SCALE));
-  g_free (lo->headline_font);
-  lo->headline_font = pango_font_description_to_string (desc);
-  head->font = lo->headline_font;
+  g_free (lo->set.headline_font);
+  lo->set.headline_font = pango_font_description_to_string (desc);
+  head->font = lo->set.headline_font;
   pango_font_description_free (desc);
 }
 
@@ -1032,25 +1032,25 @@ apply_headline (Layout *lo)
 static void
 measure_extent (Layout *lo)
 {
-  int last = lo->n_pages - 1;
+  int last = lo->at.n_pages - 1;
 
-  lo->need_bands = 0;
-  for (guint r = 0; r < lo->rows->len; r++)
-    lo->need_bands += g_array_index (lo->rows, Row, r).bands;
-  lo->bottom = 0;
-  for (int c = 0; c < lo->columns && last == 0; c++)
-    lo->bottom = MAX (lo->bottom, lo->column_top[c]);
-  for (guint r = 0; r < lo->n_placed; r++)
+  lo->res.need_bands = 0;
+  for (guint r = 0; r < lo->at.rows->len; r++)
+    lo->res.need_bands += g_array_index (lo->at.rows, Row, r).bands;
+  lo->res.bottom = 0;
+  for (int c = 0; c < lo->set.columns && last == 0; c++)
+    lo->res.bottom = MAX (lo->res.bottom, lo->at.column_top[c]);
+  for (guint r = 0; r < lo->at.n_placed; r++)
     {
-      const Segment *seg = &g_array_index (lo->segments, Segment, lo->placed[r].segment);
+      const Segment *seg = &g_array_index (lo->at.segments, Segment, lo->at.placed[r].segment);
       if (seg->page == last)
-        lo->bottom = MAX (lo->bottom, lo->placed[r].band + g_array_index (lo->rows, Row, r).bands);
+        lo->res.bottom = MAX (lo->res.bottom, lo->at.placed[r].band + g_array_index (lo->at.rows, Row, r).bands);
     }
-  for (guint i = 0; i < lo->holes->len; i++)
+  for (guint i = 0; i < lo->at.holes->len; i++)
     {
-      const Hole *h = &g_array_index (lo->holes, Hole, i);
+      const Hole *h = &g_array_index (lo->at.holes, Hole, i);
       if (h->page == last)
-        lo->bottom = MAX (lo->bottom, h->top + h->photo.bands);
+        lo->res.bottom = MAX (lo->res.bottom, h->top + h->photo.bands);
     }
 }
 
@@ -1058,44 +1058,44 @@ measure_extent (Layout *lo)
 static void
 apply_fit (Layout *lo)
 {
-  JopanParaStyle *body = &lo->style.para[JOPAN_PARA_BODY];
-  const JopanParaStyle *base = &lo->base_style->para[JOPAN_PARA_BODY];
+  JopanParaStyle *body = &lo->set.style.para[JOPAN_PARA_BODY];
+  const JopanParaStyle *base = &lo->in->style->para[JOPAN_PARA_BODY];
   PangoFontDescription *desc = pango_font_description_from_string (base->font);
 
-  lo->style = *lo->base_style;
+  lo->set.style = *lo->in->style;
   apply_headline (lo);
   /* A weight without a display deck (a brief) sets it small, in the
    * subhead's type: never dropped. */
-  if (!lo->treatment->deck)
+  if (!lo->set.treatment->deck)
     {
-      JopanParaStyle *deck = &lo->style.para[JOPAN_PARA_DECK];
+      JopanParaStyle *deck = &lo->set.style.para[JOPAN_PARA_DECK];
       int columns = deck->columns;
-      *deck = lo->base_style->para[JOPAN_PARA_SUBHEAD];
+      *deck = lo->in->style->para[JOPAN_PARA_SUBHEAD];
       deck->columns = columns;
       deck->space_before = 0;
-      deck->space_after = lo->base_style->para[JOPAN_PARA_DECK].space_after;
+      deck->space_after = lo->in->style->para[JOPAN_PARA_DECK].space_after;
     }
-  body = &lo->style.para[JOPAN_PARA_BODY];
-  body->size = base->size + lo->fit.size_change;
-  body->tracking = base->tracking + lo->fit.tracking * body->size;
+  body = &lo->set.style.para[JOPAN_PARA_BODY];
+  body->size = base->size + lo->set.fit.size_change;
+  body->tracking = base->tracking + lo->set.fit.tracking * body->size;
   pango_font_description_set_size (desc, (int) lround (body->size * PANGO_SCALE));
-  g_free (lo->body_font);
-  lo->body_font = pango_font_description_to_string (desc);
-  body->font = lo->body_font;
+  g_free (lo->set.body_font);
+  lo->set.body_font = pango_font_description_to_string (desc);
+  body->font = lo->set.body_font;
   pango_font_description_free (desc);
 }
 
 void
 jopan_layout_attempt_clear (Layout *lo)
 {
-  g_clear_pointer (&lo->rows, g_array_unref);
-  g_clear_pointer (&lo->texts, g_ptr_array_unref);
-  g_clear_pointer (&lo->pages, g_ptr_array_unref);
-  g_clear_pointer (&lo->holes, g_array_unref);
-  g_clear_pointer (&lo->segments, g_array_unref);
-  g_clear_pointer (&lo->findings, jopan_report_free);
-  g_clear_pointer (&lo->placed, g_free);
-  g_clear_pointer (&lo->column_top, g_free);
+  g_clear_pointer (&lo->at.rows, g_array_unref);
+  g_clear_pointer (&lo->at.texts, g_ptr_array_unref);
+  g_clear_pointer (&lo->at.pages, g_ptr_array_unref);
+  g_clear_pointer (&lo->at.holes, g_array_unref);
+  g_clear_pointer (&lo->at.segments, g_array_unref);
+  g_clear_pointer (&lo->at.findings, jopan_report_free);
+  g_clear_pointer (&lo->at.placed, g_free);
+  g_clear_pointer (&lo->at.column_top, g_free);
 }
 
 gboolean
@@ -1103,38 +1103,38 @@ jopan_layout_attempt (Layout *lo, GError **error)
 {
   jopan_layout_attempt_clear (lo);
   apply_fit (lo);
-  grid_init (&lo->grid, &lo->style);
-  lo->columns = lo->slot                       ? MIN (lo->slot_columns, lo->grid.columns)
-                : lo->treatment->columns > 0 && !lo->fill_page
-                    ? MIN (lo->treatment->columns, lo->grid.columns)
-                                             : lo->grid.columns;
-  lo->later_grid = lo->grid;
-  lo->later_columns = lo->module.columns > 0 ? lo->grid.columns : lo->columns;
+  grid_init (&lo->set.grid, &lo->set.style);
+  lo->set.columns = lo->set.slot                       ? MIN (lo->set.slot_columns, lo->set.grid.columns)
+                : lo->set.treatment->columns > 0 && !lo->set.fill_page
+                    ? MIN (lo->set.treatment->columns, lo->set.grid.columns)
+                                             : lo->set.grid.columns;
+  lo->set.later_grid = lo->set.grid;
+  lo->set.later_columns = lo->in->module.columns > 0 ? lo->set.grid.columns : lo->set.columns;
   module_apply (lo);
-  if (lo->module.columns <= 0)
-    lo->later_grid = lo->grid;
-  lo->depth = lo->grid.bands;
-  lo->later_depth = lo->grid.bands;
-  lo->findings = jopan_report_new ();
-  jopan_typesetter_begin (&lo->ts, lo->findings);
-  lo->texts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_text_free);
-  lo->rows = g_array_new (FALSE, FALSE, sizeof (Row));
-  lo->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
-  lo->holes = g_array_new (FALSE, FALSE, sizeof (Hole));
-  lo->segments = g_array_new (FALSE, FALSE, sizeof (Segment));
-  lo->column_top = g_new0 (int, lo->columns);
-  lo->keep_pending = 0;
-  lo->n_placed = 0;
-  lo->n_pages = 1;
+  if (lo->in->module.columns <= 0)
+    lo->set.later_grid = lo->set.grid;
+  lo->set.depth = lo->set.grid.bands;
+  lo->set.later_depth = lo->set.grid.bands;
+  lo->at.findings = jopan_report_new ();
+  jopan_typesetter_begin (&lo->at.ts, lo->at.findings);
+  lo->at.texts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_text_free);
+  lo->at.rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  lo->at.pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
+  lo->at.holes = g_array_new (FALSE, FALSE, sizeof (Hole));
+  lo->at.segments = g_array_new (FALSE, FALSE, sizeof (Segment));
+  lo->at.column_top = g_new0 (int, lo->set.columns);
+  lo->at.keep_pending = 0;
+  lo->at.n_placed = 0;
+  lo->at.n_pages = 1;
 
   lay_out_first_page (lo);
   build_rows (lo);
-  if (!lo->beyond_pages)
+  if (!lo->at.beyond_pages)
     jopan_flow_fit (lo);
-  if (lo->max_pages == MAX_PAGES && (lo->beyond_pages || lo->n_placed < lo->rows->len))
+  if (lo->set.max_pages == MAX_PAGES && (lo->at.beyond_pages || lo->at.n_placed < lo->at.rows->len))
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: the story needs more than %d pages",
-                       lo->article->name, MAX_PAGES);
+                       lo->in->article->name, MAX_PAGES);
       return FALSE;
     }
   lay_out_pages (lo);
