@@ -9,6 +9,11 @@
  * body line, or a whole subhead or quote); the flow then only assigns rows
  * to column segments, which makes trying many depths (balancing) cheap.
  * Copyfit makes several attempts with different fit parameters.
+ *
+ * A Layout is grouped by role: lo->in, the input (never written); lo->set,
+ * the settings one attempt derives from the input and its fit; lo->at, the
+ * attempt's scratch and flow; lo->res, what the attempt measured, which
+ * copyfit judges and the last attempt hands on in a LayoutResult.
  */
 #ifndef JOPAN_LAYOUT_PRIVATE_H
 #define JOPAN_LAYOUT_PRIVATE_H
