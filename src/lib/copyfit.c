@@ -184,7 +184,8 @@ headline_width (const Layout *lo)
   double column = (s->page_width - s->margin[1] - s->margin[3] - (s->columns - 1) * s->gutter)
                   / s->columns;
   int story = lo->set.slot ? MIN (lo->set.slot_columns, s->columns)
-              : lo->set.treatment->columns > 0 && !lo->set.fill_page ? MIN (lo->set.treatment->columns, s->columns)
+              : lo->set.treatment->columns > 0 && !lo->set.fill_page
+                  ? MIN (lo->set.treatment->columns, s->columns)
                                                              : s->columns;
   int span = lo->in->article->headline_columns > 0 ? lo->in->article->headline_columns
              : lo->set.treatment->headline_columns > 0 ? lo->set.treatment->headline_columns
@@ -202,10 +203,11 @@ choose_headline_size (const Layout *lo, guint words)
 {
   const JopanTreatment *t = lo->set.treatment;
   const JopanStyle *s = lo->in->style;
-  double low = lo->set.weight == JOPAN_WEIGHT_BRIEF ? 0
-               : lo->set.weight == JOPAN_WEIGHT_SECONDARY ? s->treatment[JOPAN_WEIGHT_BRIEF - 1].max_words
-                                                      : s->treatment[JOPAN_WEIGHT_SECONDARY - 1].max_words;
-  double high = lo->set.weight == JOPAN_WEIGHT_LEAD ? MAX (low * 3, 1) : MAX (t->max_words, low + 1);
+  JopanWeight w = lo->set.weight;
+  double low = w == JOPAN_WEIGHT_BRIEF ? 0
+               : w == JOPAN_WEIGHT_SECONDARY ? s->treatment[JOPAN_WEIGHT_BRIEF - 1].max_words
+                                             : s->treatment[JOPAN_WEIGHT_SECONDARY - 1].max_words;
+  double high = w == JOPAN_WEIGHT_LEAD ? MAX (low * 3, 1) : MAX (t->max_words, low + 1);
   double by_length = CLAMP ((words - low) / (high - low), 0, 1);
   glong chars = lo->in->article->headline ? g_utf8_strlen (lo->in->article->headline, -1) : 0;
   double by_shortness = CLAMP ((60.0 - chars) / 40.0, 0, 1);
@@ -237,7 +239,8 @@ layout_init (Layout *lo, const LayoutInput *in)
   lo->set.jump_page = options->jump_page;
   /* A story filling its page takes all of its columns; a brief stays a
    * brief (a five-column strip a few lines deep fills nothing). */
-  lo->set.fill_page = options->fill && options->slot_columns == 0 && lo->set.weight != JOPAN_WEIGHT_BRIEF;
+  lo->set.fill_page = options->fill && options->slot_columns == 0
+                      && lo->set.weight != JOPAN_WEIGHT_BRIEF;
   lo->set.korean = g_ascii_strncasecmp (jopan_article_get_lang (in->article), "ko", 2) == 0;
   if (options->slot_columns > 0)
     {
@@ -312,7 +315,7 @@ jopan_layout_story (const LayoutInput *in, LayoutResult *result, GError **error)
   result->report = jopan_report_new ();
   /* One typesetter (and hyphenation dictionary) for every attempt; it
    * sets with lo.set.style, which each attempt refits. */
-  jopan_typesetter_init (&lo.at.ts, lo.in->fonts, &lo.set.style, jopan_article_get_lang (in->article),
+  jopan_typesetter_init (&lo.at.ts, in->fonts, &lo.set.style, jopan_article_get_lang (in->article),
                          result->report);
   ok = jopan_layout_attempt (&lo, error);
   if (ok && lo.set.slot && in->options.copyfit)
@@ -324,7 +327,8 @@ jopan_layout_story (const LayoutInput *in, LayoutResult *result, GError **error)
       if (ok)
         report_changes (result->report, &lo);
     }
-  else if (ok && in->options.fill && !lo.set.slot && lo.at.n_pages == 1 && lo.res.underset_lines > 0)
+  else if (ok && in->options.fill && !lo.set.slot && lo.at.n_pages == 1
+           && lo.res.underset_lines > 0)
     {
       ok = fill (&lo, &in->style->copyfit, error);
       if (ok)

@@ -446,8 +446,8 @@ apply_trial (Layout *lo, const FlowTrial *t)
 {
   lo->at.lead.frame_bands += t->lead_delta;
   lo->at.lead.bands += t->lead_delta;
-  for (int c = lo->at.lead_column; t->lead_delta != 0 && c < lo->at.lead_column + lo->at.lead.columns; c++)
-    lo->at.column_top[c] += t->lead_delta;
+  for (int c = 0; t->lead_delta != 0 && c < lo->at.lead.columns; c++)
+    lo->at.column_top[lo->at.lead_column + c] += t->lead_delta;
   if (t->rows != lo->at.rows)
     {
       g_array_set_size (lo->at.rows, 0);

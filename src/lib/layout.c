@@ -122,8 +122,9 @@ count_overset (Layout *lo, const JopanText *t, guint from, guint to, const char 
   for (guint i = from; i < to; i++)
     chars += (guint) g_utf8_strlen (pango_layout_get_text (g_array_index (t->lines, JopanLine, i).layout), -1);
   jopan_report_add_overset_element (lo->at.findings, element, to - from, chars);
-  jopan_report_add (lo->at.findings, "overset", "%s: %s: %u lines (%u characters) do not fit the %s",
-                    lo->in->article->name, element, to - from, chars, lo->set.slot ? "slot" : "page");
+  jopan_report_add (lo->at.findings, "overset",
+                    "%s: %s: %u lines (%u characters) do not fit the %s", lo->in->article->name,
+                    element, to - from, chars, lo->set.slot ? "slot" : "page");
 }
 
 /* Keeps the first @keep lines of @t where @element goes and counts the
@@ -393,8 +394,8 @@ photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, i
       dpi = MIN (dpi, image->height / frame_h_in);
       if (dpi < lo->set.style.min_image_dpi)
         jopan_report_add (lo->at.findings, "low-resolution",
-                          "%s: %s: photo \"%s\" prints at %.0f dpi, below %.0f", lo->in->article->name,
-                          where, image->src, dpi,
+                          "%s: %s: photo \"%s\" prints at %.0f dpi, below %.0f",
+                          lo->in->article->name, where, image->src, dpi,
                           lo->set.style.min_image_dpi);
     }
 }
@@ -520,7 +521,8 @@ with_dateline (Layout *lo, const JopanBlock *block, GArray *spans)
   g_array_append_vals (spans, block->spans->data, block->spans->len);
   if (dateline == NULL || *dateline == '\0')
     return g_strdup (block->text);
-  lead = lo->set.korean ? g_strdup_printf ("[%s] ", dateline) : g_strdup_printf ("%s — ", dateline);
+  lead = lo->set.korean ? g_strdup_printf ("[%s] ", dateline)
+                        : g_strdup_printf ("%s — ", dateline);
   strong.end = (guint) strlen (lead) - 1;
   for (guint i = 0; i < spans->len; i++)
     {
@@ -606,7 +608,8 @@ build_rows (Layout *lo)
        * the rest: stop setting it (a 16 MB body would take gigabytes). */
       for (; counted < lo->at.rows->len; counted++)
         bands += g_array_index (lo->at.rows, Row, counted).bands;
-      if (lo->set.max_pages == MAX_PAGES && bands > (gint64) lo->set.max_pages * lo->set.columns * lo->set.depth)
+      if (lo->set.max_pages == MAX_PAGES
+          && bands > (gint64) lo->set.max_pages * lo->set.columns * lo->set.depth)
         {
           lo->at.beyond_pages = TRUE;
           return;
@@ -705,7 +708,8 @@ place_jump_head (Layout *lo, JopanPage *page, int top, int from_page)
   /* Its role is "jump", not "byline": it is no part of the story's text. */
   y += ascent_of (&lo->set.style.para[JOPAN_PARA_BYLINE]);
   if (page)
-    jopan_page_add_line (page, "jump", from, 0, g->x0, y, lo->set.style.para[JOPAN_PARA_BYLINE].color);
+    jopan_page_add_line (page, "jump", from, 0, g->x0, y,
+                         lo->set.style.para[JOPAN_PARA_BYLINE].color);
   y += descent_of (&lo->set.style.para[JOPAN_PARA_BYLINE]);
   return bands_for (g, y - g->y0) + 1;
 }
@@ -768,7 +772,8 @@ draw_rows (Layout *lo)
       JopanPage *page = g_ptr_array_index (lo->at.pages, seg->page);
       const Row *row = &g_array_index (lo->at.rows, Row, r);
 
-      draw_row (lo, layout_page_grid (lo, seg->page), page, row, seg->column, lo->at.placed[r].band);
+      draw_row (lo, layout_page_grid (lo, seg->page), page, row, seg->column,
+                lo->at.placed[r].band);
       if (seg->column < JOPAN_MAX_COLUMNS)
         {
           JopanColumnStats *c = &page->columns[seg->column];
@@ -914,8 +919,8 @@ lay_out_first_page (Layout *lo)
         }
       /* Further photos, and a lead the header left no room for, go where
        * the flow finds room for them, on a later page if need be. */
-      photo_prepare (lo, &hole.photo, image, columns, lo->set.depth / 3, lo->set.depth - lo->at.continued_top,
-                     (int) i);
+      photo_prepare (lo, &hole.photo, image, columns, lo->set.depth / 3,
+                     lo->set.depth - lo->at.continued_top, (int) i);
       g_array_append_val (lo->at.holes, hole);
     }
 }
@@ -955,19 +960,22 @@ measure_underset (Layout *lo)
   lo->res.underset_share = 0;
   /* A module's story that continues fills its module; its continuation
    * page is the next page's business. */
-  if (lo->at.n_placed < lo->at.rows->len || area <= 0 || (lo->in->module.columns > 0 && lo->at.n_pages > 1))
+  if (lo->at.n_placed < lo->at.rows->len || area <= 0
+      || (lo->in->module.columns > 0 && lo->at.n_pages > 1))
     return;
   column_feet (lo, lo->at.n_pages - 1, feet);
   for (int c = 0; c < lo->set.columns; c++)
     lo->res.underset_lines += MAX (0, lo->set.depth - feet[c]);
   /* Columns the story leaves out are empty under the folio. */
-  lo->res.underset_lines += (area_columns - lo->set.columns) * (lo->set.depth - lo->set.folio_bottom);
+  lo->res.underset_lines
+      += (area_columns - lo->set.columns) * (lo->set.depth - lo->set.folio_bottom);
   lo->res.underset_share = (double) lo->res.underset_lines / area;
   /* On a composed page, compose reports the page's empty share. */
   if (lo->res.underset_share > 0.05 && lo->in->module.columns <= 0)
     jopan_report_add (lo->at.findings, "underset", "%s: %d grid lines (%.0f%% of the type area) are "
                       "empty on page %d", lo->in->article->name, lo->res.underset_lines,
-                      100 * lo->res.underset_share, jopan_layout_page_number (lo, lo->at.n_pages - 1));
+                      100 * lo->res.underset_share,
+                      jopan_layout_page_number (lo, lo->at.n_pages - 1));
 }
 
 /* Overset: the rows the flow could not place; underset: the bands of the
@@ -1044,7 +1052,8 @@ measure_extent (Layout *lo)
     {
       const Segment *seg = &g_array_index (lo->at.segments, Segment, lo->at.placed[r].segment);
       if (seg->page == last)
-        lo->res.bottom = MAX (lo->res.bottom, lo->at.placed[r].band + g_array_index (lo->at.rows, Row, r).bands);
+        lo->res.bottom = MAX (lo->res.bottom,
+                              lo->at.placed[r].band + g_array_index (lo->at.rows, Row, r).bands);
     }
   for (guint i = 0; i < lo->at.holes->len; i++)
     {
@@ -1104,10 +1113,10 @@ jopan_layout_attempt (Layout *lo, GError **error)
   jopan_layout_attempt_clear (lo);
   apply_fit (lo);
   grid_init (&lo->set.grid, &lo->set.style);
-  lo->set.columns = lo->set.slot                       ? MIN (lo->set.slot_columns, lo->set.grid.columns)
-                : lo->set.treatment->columns > 0 && !lo->set.fill_page
-                    ? MIN (lo->set.treatment->columns, lo->set.grid.columns)
-                                             : lo->set.grid.columns;
+  lo->set.columns = lo->set.slot ? MIN (lo->set.slot_columns, lo->set.grid.columns)
+                    : lo->set.treatment->columns > 0 && !lo->set.fill_page
+                        ? MIN (lo->set.treatment->columns, lo->set.grid.columns)
+                        : lo->set.grid.columns;
   lo->set.later_grid = lo->set.grid;
   lo->set.later_columns = lo->in->module.columns > 0 ? lo->set.grid.columns : lo->set.columns;
   module_apply (lo);
