@@ -253,8 +253,7 @@ static void
 add_frame (JsonBuilder *b, const char *src, const JopanBox *box)
 {
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "src");
-  json_builder_add_string_value (b, src);
+  jopan_json_string (b, "src", src);
   jopan_json_number (b, "x", box->x);
   jopan_json_number (b, "y", box->y);
   jopan_json_number (b, "width", box->w);
