@@ -29,6 +29,8 @@
 #   playhouse.jpg      2000x1334  ../edition/en/playhouse-reopens.json
 #   pitch-rain.jpg     2000x1334  ../edition/en/rugby-derby.json
 #   cityhall-ko.jpg    2000x1334  ../edition/ko/budget.json (lettering in ../../fonts)
+#   lights-square.jpg  2000x1334  ../edition/en/lights-switch-on.json
+#   village-school.jpg 2000x1334  ../edition/en/school-merger.json
 #
 # Usage: bash make-photos.sh [NAME...]   (run from anywhere; NAME is a file
 # name without .jpg; without names, all of them)
@@ -887,6 +889,67 @@ done
 convert "$TMP/ksky.png" "${DRAW[@]}" -font "$FONT" -fill white -pointsize 60 \
   -annotate +790+492 '한빛시청' -pointsize 40 -annotate +1020+492 '시민과 함께' \
   -blur 0x1 -seed 181 -attenuate 0.25 +noise Gaussian "${JPEG2[@]}" "$OUT/cityhall-ko.jpg"
+fi
+
+###########################################################################
+# 19. lights-square.jpg — a market square at night: a tall spruce hung
+#     with lights, strings of bulbs between the roofs, a crowd below.
+###########################################################################
+if want lights-square; then
+SEED=20275126
+W=2000; H=1334
+convert -size ${W}x${H} gradient:'#050a1e'-'#1a2444' "$TMP/qsky.png"
+DRAW=(-stroke none -fill '#0e1018' -draw "polygon 0,560 200,500 420,540 420,1334 0,1334"
+      -draw "polygon 1560,520 1760,460 2000,520 2000,1334 1560,1334"
+      -fill '#123a22' -draw "polygon 1000,180 700,1080 1300,1080" -fill '#3a2a1a' -draw "rectangle 980,1080 1020,1160")
+LIGHTS=(-stroke none)
+for i in $(seq 1 140); do
+  rnd 900; y=$(( 200 + R )); rnd 1000; half=$(( (y - 180) * 300 / 900 ))
+  x=$(( 1000 - half + R * half * 2 / 1000 ))
+  LIGHTS+=(-fill '#ffe9a8' -draw "circle $x,$y $(( x + 5 )),$y")
+done
+for (( x = 20; x < 2000; x += 46 )); do
+  y1=$(( 300 + (x - 1000) * (x - 1000) / 9000 ))
+  LIGHTS+=(-fill '#ffd27a' -draw "circle $x,$y1 $(( x + 5 )),$y1")
+done
+LIGHTS+=(-fill '#fff6d0' -draw "polygon 1000,130 1014,168 1054,168 1022,192 1034,230 1000,206 966,230 978,192 946,168 986,168")
+CROWD=(-stroke none -fill '#06060a')
+for i in $(seq 0 40); do
+  rnd 2000; x=$R; rnd 120; h=$(( 180 + R ))
+  CROWD+=(-draw "ellipse $x,$(( H - h )) 22,26 0,360" -draw "roundrectangle $(( x - 34 )),$(( H - h + 24 )) $(( x + 34 )),$H 16,16")
+done
+convert "$TMP/qsky.png" "${DRAW[@]}" "${LIGHTS[@]}" \
+  \( -size ${W}x${H} xc:black "${LIGHTS[@]}" -blur 0x18 -evaluate multiply 1.6 \) -compose Screen -composite \
+  "${CROWD[@]}" -blur 0x1 -seed 191 -attenuate 0.3 +noise Gaussian "${JPEG2[@]}" "$OUT/lights-square.jpg"
+fi
+
+###########################################################################
+# 20. village-school.jpg — a small Victorian stone school with a bell
+#     turret and a tarmac playground behind railings, a grey morning.
+###########################################################################
+if want village-school; then
+SEED=20276126
+W=2000; H=1334
+convert -size ${W}x${H} gradient:'#b8c2ca'-'#e4e6e2' \
+  \( -seed 201 -size 500x300 plasma:fractal -colorspace Gray -blur 0x8 -resize ${W}x${H}\! \) \
+  -compose SoftLight -composite "$TMP/ssky.png"
+convert -seed 202 -size 400x200 plasma:fractal -colorspace Gray -blur 0x1 -resize 1300x520\! \
+  -level 25%,75% +level-colors '#6a6458','#a8a090' "$TMP/sstone.png"
+convert "$TMP/ssky.png" "$TMP/sstone.png" -geometry +350+480 -composite \
+  -stroke none -fill '#3e4448' -draw "polygon 320,490 1000,220 1680,490" \
+  -fill '#8a8478' -draw "rectangle 940,120 1060,260" -fill '#3e4448' -draw "polygon 920,130 1000,50 1080,130" \
+  -fill '#2a2a2a' -draw "circle 1000,200 1000,175" \
+  -fill '#f0ece0' -draw "rectangle 470,560 650,800" -draw "rectangle 1350,560 1530,800" \
+  -draw "rectangle 820,580 1180,800" -fill '#6a8aa0' \
+  -draw "rectangle 480,570 640,790" -draw "rectangle 1360,570 1520,790" -draw "rectangle 830,590 1170,790" \
+  -fill '#4a2a22' -draw "rectangle 950,860 1050,1000" \
+  -fill '#55585a' -draw "rectangle 0,1000 $W,$H" \
+  -fill '#e8d84a' -draw "rectangle 300,1120 700,1130" -draw "circle 1300,1170 1300,1110" -fill '#55585a' -draw "circle 1300,1170 1300,1120" \
+  "$TMP/sbase.png"
+DRAW=(-stroke '#1e2226' -strokewidth 8 -draw "line 0,1040 $W,1040" -draw "line 0,1240 $W,1240")
+for (( x = 10; x < W; x += 44 )); do DRAW+=(-draw "line $x,1020 $x,1300"); done
+convert "$TMP/sbase.png" "${DRAW[@]}" -blur 0x1 -seed 203 -attenuate 0.3 +noise Gaussian -modulate 100,90 \
+  "${JPEG2[@]}" "$OUT/village-school.jpg"
 fi
 
 ls -l "$OUT"/*.jpg
