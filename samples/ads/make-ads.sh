@@ -9,7 +9,8 @@
 #                       in a one-page PDF by a few lines of python3
 #
 #   corn-street-books.png, teal-valley-ales.png, playhouse-panto.png and
-#   hanbit-marathon.png: the sample edition's ads (../edition), 250 ppi PNG
+#   hanbit-marathon.png, hanbit-water.png, hanbit-fishfest.png: the sample
+#   edition's ads (../edition), 250 ppi PNG
 #
 # The businesses, rates, addresses and slogans are invented for the project.
 # Both are byte-identical when made again with the same ImageMagick version.
@@ -182,5 +183,38 @@ convert -size ${W}x${H} xc:white \
   -fill '#666666' -pointsize 32 -annotate +624+630 '주최 한빛시 · 한빛시체육회   문의 (064) 000-2027' \
   -fill none -stroke "$BLUE" -strokewidth 8 -draw "rectangle 4,4 $(( W - 5 )),$(( H - 5 ))" \
   "${PNG[@]}" "$OUT/hanbit-marathon.png"
+
+# hanbit-water.png — 1124x591 px = 114 x 60 mm, two columns: a city's
+# public notice, in Korean.
+W=1124; H=591; SKY='#0f6aa8'
+convert -size ${W}x${H} xc:'#eef6fb' \
+  -stroke none -fill "$SKY" -draw "rectangle 0,0 $W,130" \
+  -fill '#5aa8d8' -draw "path 'M 900,200 Q 960,300 960,360 A 60,60 0 0 1 840,360 Q 840,300 900,200 Z'" \
+  -font "$FONTS/NanumGothicBold.ttf" -fill white -pointsize 64 -gravity North -annotate +0+30 '겨울철 수도관 동파 주의' \
+  -gravity NorthWest -fill "$SKY" -pointsize 46 -annotate +50+190 '영하 10도 아래로 내려가면' \
+  -font "$FONTS/NanumGothic.ttf" -fill '#222222' -pointsize 38 \
+  -annotate +50+270 '· 수돗물을 조금씩 틀어 두세요' \
+  -annotate +50+330 '· 계량기함은 헌 옷으로 채워 주세요' \
+  -annotate +50+390 '· 언 수도관은 미지근한 물로 녹이세요' \
+  -fill "$SKY" -draw "rectangle 0,490 $W,$H" \
+  -font "$FONTS/NanumGothicBold.ttf" -fill white -pointsize 36 \
+  -annotate +50+520 '한빛시 상수도사업본부 · 동파 신고 ☎ 121' \
+  -fill none -stroke "$SKY" -strokewidth 6 -draw "rectangle 2,2 $(( W - 3 )),$(( H - 3 ))" \
+  "${PNG[@]}" "$OUT/hanbit-water.png"
+
+# hanbit-fishfest.png — 1713x689 px = 174 x 70 mm, three columns: the
+# fisheries cooperative's winter festival, in Korean.
+W=1713; H=689; SEA='#0b3a5c'
+convert -size ${W}x${H} gradient:"$SEA"-'#1f6f8b' \
+  -stroke none -fill '#d8e4ea' -draw "ellipse 330,360 230,90 0,360" -fill "$SEA" -draw "circle 180,345 180,330" \
+  -fill '#d8e4ea' -draw "polygon 540,360 640,280 640,440" -fill '#f2c14e' -draw "rectangle 230,355 460,372" \
+  -font "$FONTS/NanumMyeongjoBold.ttf" -fill white -pointsize 104 -annotate +700+190 '한빛 겨울 방어 축제' \
+  -font "$FONTS/NanumGothicBold.ttf" -fill '#f2c14e' -pointsize 56 -annotate +706+300 '12월 12일(토) ~ 14일(월)' \
+  -font "$FONTS/NanumGothic.ttf" -fill white -pointsize 42 \
+  -annotate +706+390 '한빛항 수협 위판장 앞 광장' \
+  -annotate +706+460 '방어 맨손잡기 · 회 뜨기 시연 · 어시장 할인' \
+  -fill '#cfe3ee' -pointsize 32 -annotate +706+620 '주최 한빛수협 · 후원 한빛시   입장 무료' \
+  -fill none -stroke '#f2c14e' -strokewidth 8 -draw "rectangle 4,4 $(( W - 5 )),$(( H - 5 ))" \
+  "${PNG[@]}" "$OUT/hanbit-fishfest.png"
 
 ls -l "$OUT"/*.png "$OUT"/*.pdf

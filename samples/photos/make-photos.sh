@@ -31,6 +31,8 @@
 #   cityhall-ko.jpg    2000x1334  ../edition/ko/budget.json (lettering in ../../fonts)
 #   lights-square.jpg  2000x1334  ../edition/en/lights-switch-on.json
 #   village-school.jpg 2000x1334  ../edition/en/school-merger.json
+#   warehouse-stage.jpg 2000x1334 ../edition/ko/theatre-ko.json
+#   stadium-ko.jpg     2000x1334  ../edition/ko/football-ko.json (lettering in ../../fonts)
 #
 # Usage: bash make-photos.sh [NAME...]   (run from anywhere; NAME is a file
 # name without .jpg; without names, all of them)
@@ -950,6 +952,66 @@ DRAW=(-stroke '#1e2226' -strokewidth 8 -draw "line 0,1040 $W,1040" -draw "line 0
 for (( x = 10; x < W; x += 44 )); do DRAW+=(-draw "line $x,1020 $x,1300"); done
 convert "$TMP/sbase.png" "${DRAW[@]}" -blur 0x1 -seed 203 -attenuate 0.3 +noise Gaussian -modulate 100,90 \
   "${JPEG2[@]}" "$OUT/village-school.jpg"
+fi
+
+###########################################################################
+# 21. warehouse-stage.jpg — an old cold store turned theatre: the great
+#     steel door open on a harbour at night, a lit stage, rows of seats.
+###########################################################################
+if want warehouse-stage; then
+SEED=20277126
+W=2000; H=1334
+convert -seed 211 -size 500x300 plasma:fractal -colorspace Gray -blur 0x2 -resize ${W}x${H}\! \
+  -level 25%,75% +level-colors '#1a1a1e','#4a4a50' "$TMP/wwall.png"
+DRAW=(-stroke none -fill '#0a1a30' -draw "rectangle 600,160 1400,700"
+      -fill '#12304a' -draw "rectangle 600,520 1400,700")
+for i in $(seq 1 26); do
+  rnd 800; x=$(( 600 + R )); rnd 60; y=$(( 470 + R ))
+  DRAW+=(-fill '#ffcf7a' -draw "circle $x,$y $(( x + 4 )),$y")
+done
+DRAW+=(-fill '#6a3a22' -draw "rectangle 560,140 600,720" -draw "rectangle 1400,140 1440,720" -draw "rectangle 560,120 1440,160"
+       -fill '#3a3026' -draw "polygon 200,720 1800,720 2000,860 0,860"
+       -stroke '#2a2a2a' -strokewidth 10 -draw "line 0,80 $W,80" -draw "line 0,40 $W,40" -stroke none)
+SEATS=(-stroke none)
+for row in 0 1 2 3; do
+  y=$(( 960 + row * 100 ))
+  for (( x = 40 + row * 10; x < W; x += 90 )); do
+    SEATS+=(-fill '#7a1e24' -draw "roundrectangle $x,$y $(( x + 70 )),$(( y + 80 )) 10,10")
+  done
+done
+convert "$TMP/wwall.png" "${DRAW[@]}" "$TMP/wbase.png"
+convert "$TMP/wbase.png" \
+  \( -size ${W}x${H} xc:black -fill '#fff0c8' -draw "polygon 700,0 900,0 1100,760 500,760" \
+     -draw "polygon 1100,0 1300,0 1500,760 900,760" -blur 0x40 -evaluate multiply 0.25 \) -compose Screen -composite \
+  "${SEATS[@]}" -blur 0x1 -seed 212 -attenuate 0.3 +noise Gaussian "${JPEG2[@]}" "$OUT/warehouse-stage.jpg"
+fi
+
+###########################################################################
+# 22. stadium-ko.jpg — a full stadium at dusk: blue stands dotted with
+#     fans and scarves, the pitch, floodlight towers, a scoreboard.
+###########################################################################
+if want stadium-ko; then
+SEED=20278126
+W=2000; H=1334
+FONT="$OUT/../../fonts/NanumGothicBold.ttf"
+convert -size ${W}x${H} gradient:'#2a3a6a'-'#e09a6a' "$TMP/dsky.png"
+DRAW=(-stroke none -fill '#1a2a5a' -draw "polygon 0,300 $W,360 $W,900 0,900"
+      -fill '#2e7a34' -draw "polygon 0,900 $W,900 $W,$H 0,$H"
+      -fill '#e8e8e8' -draw "rectangle 0,1000 $W,1008" -draw "rectangle 980,900 988,$H"
+      -fill '#222222' -draw "rectangle 760,170 1240,300"
+      -fill '#3a3a3a' -draw "rectangle 80,40 110,320" -draw "rectangle 1890,40 1920,360"
+      -fill '#fffbe0' -draw "rectangle 40,20 150,70" -draw "rectangle 1850,20 1960,70")
+FANS=(-stroke none)
+for i in $(seq 1 900); do
+  rnd $W; x=$R; rnd 560; y=$(( 330 + R ))
+  rnd 10
+  if (( R < 5 )); then c='#3a6ad8'; elif (( R < 8 )); then c='#f0f0f0'; else c='#e8c090'; fi
+  FANS+=(-fill "$c" -draw "circle $x,$y $(( x + 6 )),$y")
+done
+convert "$TMP/dsky.png" "${DRAW[@]}" "${FANS[@]}" -font "$FONT" -fill '#ffd24a' -pointsize 70 \
+  -annotate +800+260 '한빛 2 : 1' \
+  \( -size ${W}x${H} xc:black -fill white -draw "rectangle 40,20 150,70" -draw "rectangle 1850,20 1960,70" -blur 0x60 \) \
+  -compose Screen -composite -blur 0x1.2 -seed 221 -attenuate 0.3 +noise Gaussian "${JPEG2[@]}" "$OUT/stadium-ko.jpg"
 fi
 
 ls -l "$OUT"/*.jpg
