@@ -8,11 +8,12 @@
  * layout, ranks them by cost, lays the best three out again with copyfit
  * on, and keeps the one of least cost:
  *
- *   empty        1  per empty column-band (a line of one column)
+ *   empty        2  per empty column-band (a line of one column)
  *   overset      4  per line that did not fit (0.5 for a story that jumps:
- *                   its rest continues elsewhere; 20 for a brief, which a
+ *                   its rest continues elsewhere; 40 for a brief, which a
  *                   reader expects whole), 60 per photo left out
  *   collisions   40 per pair of headlines side by side at the same height
+ *                (10 for two briefs: a row of briefs is a common sight)
  *   photos       0.5 per column-band the lead photo is short of its shape
  *   prominence   30 when the lead does not start at the top,
  *                30 for each story wider than the lead or larger in area
@@ -20,6 +21,9 @@
  *                goes on elsewhere is short of a good block of body on its
  *                module (a third of the module's depth, at most 10 lines);
  *                60 when the lead's photo is left off its module
+ *   legs         10 per line a secondary story spread over several columns
+ *                is short of legs of 6 lines a column (a strip of a
+ *                headline over two lines a column reads as a hole)
  *
  * Modules touch: a hairline runs in the gutter between side-by-side
  * modules, and in a band of air at the foot of a module with another
@@ -41,16 +45,20 @@
 /* The fewest bands a story under the lead may have. */
 #define MIN_DEPTH 8
 
-#define COST_EMPTY 1.0
+#define COST_EMPTY 2.0
 #define COST_OVERSET_LINE 4.0
 #define COST_JUMP_LINE 0.5
-#define COST_BRIEF_LINE 20.0
+#define COST_BRIEF_LINE 40.0
 #define COST_OVERSET_PHOTO 60.0
 #define COST_COLLISION 40.0
+#define COST_BRIEF_COLLISION 10.0
 #define COST_PHOTO_BAND 0.5
 #define COST_PROMINENCE 30.0
 #define COST_FRONT_LINE 10.0
 #define COST_LEAD_PHOTO_OFF 60.0
+#define COST_LEG_LINE 10.0
+/* The shallowest legs of a secondary story over several columns. */
+#define LEG_LINES 6
 /* A good block of a lead's body on its module: a third of its depth, at
  * most this many lines a column. */
 #define FRONT_LINES 10
@@ -88,12 +96,13 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
       cost->photos += COST_PHOTO_BAND * f->photo_lost;
       cost->front += COST_FRONT_LINE * f->front_short * f->module.columns
                      + (f->lead_photo_off ? COST_LEAD_PHOTO_OFF : 0);
+      cost->legs += COST_LEG_LINE * f->legs_short;
       if (f->is_box)
         continue;
       top = MIN (top, f->module.top);
       for (guint j = i + 1; j < n; j++)
         if (!fits[j].is_box && side_by_side (&f->module, &fits[j].module))
-          cost->collisions += COST_COLLISION;
+          cost->collisions += f->brief && fits[j].brief ? COST_BRIEF_COLLISION : COST_COLLISION;
       if (i > 0 && (f->module.columns > fits[0].module.columns
                     || f->module.columns * f->module.depth
                            > fits[0].module.columns * fits[0].module.depth))
@@ -103,7 +112,7 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
     cost->prominence += COST_PROMINENCE;
   cost->empty += COST_EMPTY * MAX (0, area - covered);
   cost->total = cost->empty + cost->overset + cost->collisions + cost->photos + cost->prominence
-                + cost->front;
+                + cost->front + cost->legs;
 }
 
 /* ---- the composer ---------------------------------------------------------------- */
@@ -202,6 +211,23 @@ weight_name (JopanWeight w)
   return names[w];
 }
 
+/* The widest module the solver gives a brief: the style's [brief]
+ * columns, else 2 (a brief across 3 to 5 columns is a strip of a few
+ * lines with a hole under it). */
+static int
+brief_columns (const Composer *c)
+{
+  int n = c->style->treatment[JOPAN_WEIGHT_BRIEF - 1].columns;
+
+  return n > 0 ? n : 2;
+}
+
+static gboolean
+too_wide (const Composer *c, const Story *s, const JopanModule *m)
+{
+  return s->weight == JOPAN_WEIGHT_BRIEF && m->columns > brief_columns (c);
+}
+
 static JopanModule
 module_from_slot (const Composer *c, const JopanModuleSlot *slot)
 {
@@ -298,6 +324,23 @@ front_short (const LayoutResult *r, const JopanModule *m, gboolean jumps)
   return MAX (0.0, MIN (FRONT_LINES, m->depth / 3) - (double) lines / MAX (1, m->columns));
 }
 
+/* A secondary story over several columns: the body lines it is short of
+ * legs of LEG_LINES a column (a story too short for its columns has
+ * short legs too: it is better set narrower). */
+static double
+legs_short (const LayoutResult *r, const JopanModule *m)
+{
+  const JopanPage *page;
+  int lines = 0;
+
+  if (r->weight != JOPAN_WEIGHT_SECONDARY || r->pages->len == 0 || m->columns < 2)
+    return 0;
+  page = g_ptr_array_index (r->pages, 0);
+  for (int col = 0; col < page->n_columns; col++)
+    lines += (int) page->columns[col].lines;
+  return MAX (0, LEG_LINES * m->columns - lines);
+}
+
 static void
 fit_of (const Composer *c, const Story *s, const LayoutResult *r, const JopanModule *m,
         JopanModuleFit *f)
@@ -312,7 +355,8 @@ fit_of (const Composer *c, const Story *s, const LayoutResult *r, const JopanMod
                           .front_short = front_short (r, m, jumps),
                           .lead_photo_off = r->weight == JOPAN_WEIGHT_LEAD
                                             && s->entry->article->images->len > 0
-                                            && !r->has_lead };
+                                            && !r->has_lead,
+                          .legs_short = legs_short (r, m) };
 }
 
 /* ---- the page's fixed parts: boxes, fixed stories, the free region ------------ */
@@ -542,35 +586,54 @@ depth_in (Composer *c, const Story *s, const JopanModule *area)
   return MIN (area->depth, r->bottom - c->folio_bands - area->top + 1);
 }
 
-/* The depths of stories [from, to) stacked in @area: each brief first
- * takes what it needs set in the area's width (laid out, measured), the
- * others share the rest in proportion to their need. */
+/* The depths of stories [from, to) stacked in @area.  Each story is
+ * measured set in the area's width; one that fits in its share closes
+ * its module at its depth (a brief always does), and what it leaves goes
+ * to the others, in proportion to their need.  When every story fits,
+ * the modules close at their depths and the area's foot is left free
+ * (no hole under a story). */
 static gboolean
 stack_depths (Composer *c, const Order *o, guint from, guint to, const JopanModule *area,
               int *depths)
 {
-  int weights[MAX_STORIES], others[MAX_STORIES], rest = area->depth;
-  guint n = 0;
+  int weights[MAX_STORIES] = { 0 }, others[MAX_STORIES], measured[MAX_STORIES], rest = area->depth;
+  guint n = to - from, open = 0;
+  gboolean closed = TRUE;
 
-  for (guint i = from; i < to; i++)
+  for (guint i = 0; i < n; i++)
     {
-      const Story *s = &c->stories[o->index[i]];
-      depths[i - from] = s->weight == JOPAN_WEIGHT_BRIEF ? depth_in (c, s, area) : 0;
-      rest -= depths[i - from];
-      if (depths[i - from] == 0)
-        weights[n++] = s->need / MAX (1, area->columns);
+      const Story *s = &c->stories[o->index[from + i]];
+      measured[i] = depth_in (c, s, area);
+      depths[i] = s->weight == JOPAN_WEIGHT_BRIEF ? measured[i] : 0;
+      rest -= depths[i];
     }
-  if (n == 0)
+  /* Closing a story at its depth may let another close at its own. */
+  while (closed && rest >= 0)
     {
-      depths[to - from - 1] += rest; /* the last brief takes the foot */
-      return rest >= 0;
+      gint64 need = 0;
+      closed = FALSE;
+      for (guint i = 0; i < n; i++)
+        if (depths[i] == 0)
+          need += MAX (1, c->stories[o->index[from + i]].need);
+      for (guint i = 0; i < n && need > 0; i++)
+        if (depths[i] == 0 && measured[i] > 0
+            && measured[i] <= rest * MAX (1, c->stories[o->index[from + i]].need) / need)
+          {
+            depths[i] = measured[i], rest -= measured[i], closed = TRUE;
+            break;
+          }
     }
-  if (!split (rest, n, weights, MIN (MIN_DEPTH, MAX (1, rest) / (int) n), others))
+  for (guint i = 0; i < n; i++)
+    if (depths[i] == 0)
+      weights[open++] = c->stories[o->index[from + i]].need / MAX (1, area->columns);
+  if (open == 0)
+    return rest >= 0;
+  if (!split (rest, open, weights, MIN (MIN_DEPTH, MAX (1, rest) / (int) open), others))
     return FALSE;
-  n = 0;
-  for (guint i = from; i < to; i++)
-    if (depths[i - from] == 0)
-      depths[i - from] = others[n++];
+  open = 0;
+  for (guint i = 0; i < n; i++)
+    if (depths[i] == 0)
+      depths[i] = others[open++];
   return TRUE;
 }
 
@@ -596,15 +659,77 @@ stack (Composer *c, const Order *o, guint from, guint to, JopanModule area, Jopa
   return TRUE;
 }
 
-/* Stories [from, to) side by side in @area, widths in proportion to need. */
+static void fit_of (const Composer *c, const Story *s, const LayoutResult *r,
+                    const JopanModule *m, JopanModuleFit *f);
+
+/* What story @s costs alone in @m, set without copyfit (empty, overset,
+ * short legs). */
+static double
+module_cost (Composer *c, const Story *s, const JopanModule *m)
+{
+  LayoutResult *r = lay_out_in (c, s, m, FALSE, FALSE, NULL);
+  JopanModuleFit f;
+  JopanComposeCost cost;
+
+  if (r == NULL)
+    return G_MAXDOUBLE / 8;
+  fit_of (c, s, r, m, &f);
+  jopan_compose_cost (&f, 1, m->columns * m->depth, &cost);
+  return cost.total;
+}
+
+/* The widths of stories [from, to) side by side in @area that cost least
+ * (each laid out in its strip), no brief wider than brief_columns();
+ * FALSE when there are too many to try. */
+static gboolean
+cheapest_widths (Composer *c, const Order *o, guint from, guint to, const JopanModule *area,
+                 int *widths)
+{
+  int n = (int) (to - from), w[MAX_STORIES], limit = brief_columns (c);
+  double best = G_MAXDOUBLE;
+
+  if (n < 2 || n > 4 || area->columns > 6 || area->columns < n)
+    return FALSE;
+  /* Every composition of the columns into n parts, as an odometer. */
+  for (int i = 0; i < n - 1; i++)
+    w[i] = 1;
+  for (;;)
+    {
+      int used = 0, column = area->column;
+      double cost = 0;
+      for (int i = 0; i < n - 1; i++)
+        used += w[i];
+      w[n - 1] = area->columns - used;
+      for (int i = 0; i < n && w[n - 1] >= 1 && cost < best; i++)
+        {
+          const Story *s = &c->stories[o->index[from + i]];
+          JopanModule m = { column, w[i], area->top, area->depth };
+          cost += s->weight == JOPAN_WEIGHT_BRIEF && w[i] > limit ? G_MAXDOUBLE / 8
+                                                                   : module_cost (c, s, &m);
+          column += w[i];
+        }
+      if (w[n - 1] >= 1 && cost < best)
+        best = cost, memcpy (widths, w, n * sizeof *w);
+      int k = 0;
+      while (k < n - 1 && ++w[k] > area->columns - (n - 1))
+        w[k++] = 1;
+      if (k == n - 1)
+        break;
+    }
+  return best < G_MAXDOUBLE / 8;
+}
+
+/* Stories [from, to) side by side in @area: the widths that cost least,
+ * else in proportion to need. */
 static gboolean
 strips (Composer *c, const Order *o, guint from, guint to, JopanModule area, JopanModule *out)
 {
-  int weights[MAX_STORIES], widths[MAX_STORIES];
+  int weights[MAX_STORIES] = { 0 }, widths[MAX_STORIES];
 
   for (guint i = from; i < to; i++)
     weights[i - from] = c->stories[o->index[i]].need;
-  if (!split (area.columns, to - from, weights, 1, widths))
+  if (!cheapest_widths (c, o, from, to, &area, widths)
+      && !split (area.columns, to - from, weights, 1, widths))
     return FALSE;
   for (guint i = from; i < to; i++)
     {
@@ -614,35 +739,86 @@ strips (Composer *c, const Order *o, guint from, guint to, JopanModule area, Jop
   return TRUE;
 }
 
-/* The lead across the top, @depth bands deep; the rest below it. */
+/* How the stories under a lead across the top share the area below it:
+ * side by side, stacked, or the second wide with the rest in a rail of
+ * 1 or 2 columns. */
+typedef enum { UNDER_STRIPS, UNDER_STACKED, UNDER_WIDE_RAIL } Under;
+
+static const char *const under_names[] = { "strips", "stacked", "wide+rail" };
+
+/* Stories [1, n) of @o in @under as @kind says, into @out. */
+static gboolean
+arrange_under (Composer *c, const Order *o, Under kind, int rail, JopanModule under,
+               JopanModule *out)
+{
+  JopanModule wide = { under.column, under.columns - rail, under.top, under.depth };
+  JopanModule side = { under.column + wide.columns, rail, under.top, under.depth };
+
+  if (kind == UNDER_STRIPS)
+    return strips (c, o, 1, o->n, under, out);
+  if (kind == UNDER_STACKED)
+    return stack (c, o, 1, o->n, under, out);
+  out[o->index[1]] = wide;
+  return stack (c, o, 2, o->n, side, out);
+}
+
 static void
-lead_on_top (Composer *c, const Order *o, const JopanModule *r, int depth)
+lead_top_candidate (Composer *c, const Order *o, const JopanModule *r, int depth, Under kind,
+                    int rail)
 {
   JopanModule under = { r->column, r->columns, r->top + depth, r->depth - depth };
-  JopanModule lead = { r->column, r->columns, r->top, depth };
-  Candidate *cand;
+  Candidate *cand = kind == UNDER_WIDE_RAIL
+                        ? candidate_new (c, "lead-top-%d/%s-%d", depth, under_names[kind], rail)
+                        : candidate_new (c, "lead-top-%d/%s", depth, under_names[kind]);
 
+  cand->modules[o->index[0]] = (JopanModule) { r->column, r->columns, r->top, depth };
+  if (!arrange_under (c, o, kind, rail, under, cand->modules))
+    g_ptr_array_remove (c->candidates, cand);
+}
+
+/* The lead's depth across the top that leaves the stories under it,
+ * arranged as @kind says, just the depth they take (each measured in its
+ * module of a trial arrangement in the lower two thirds); 0 when one does
+ * not fit even there. */
+static int
+snug_depth (Composer *c, const Order *o, const JopanModule *r, Under kind, int rail)
+{
+  JopanModule under = { r->column, r->columns, r->top + r->depth / 3, r->depth - r->depth / 3 };
+  JopanModule out[MAX_STORIES];
+  int need = 0, stacked = 0;
+
+  if (!arrange_under (c, o, kind, rail, under, out))
+    return 0;
+  for (guint i = 1; i < o->n; i++)
+    {
+      const JopanModule *m = &out[o->index[i]];
+      JopanModule area = { m->column, m->columns, under.top, under.depth };
+      int d = depth_in (c, &c->stories[o->index[i]], &area);
+      if (d == 0)
+        return 0;
+      /* Stacked modules add up; modules side by side take the deepest. */
+      if (kind == UNDER_STACKED || (kind == UNDER_WIDE_RAIL && i >= 2))
+        stacked += d;
+      else
+        need = MAX (need, d);
+    }
+  return r->depth - MAX (need, stacked);
+}
+
+/* The lead across the top, @depth bands deep; the rest below it, in
+ * every arrangement (@kind < 0) or in @kind's. */
+static void
+lead_on_top (Composer *c, const Order *o, const JopanModule *r, int depth, int kind)
+{
   if (o->n == 1)
     return;
-  cand = candidate_new (c, "lead-top-%d/strips", depth);
-  cand->modules[o->index[0]] = lead;
-  if (!strips (c, o, 1, o->n, under, cand->modules))
-    g_ptr_array_remove (c->candidates, cand);
-  cand = candidate_new (c, "lead-top-%d/stacked", depth);
-  cand->modules[o->index[0]] = lead;
-  if (!stack (c, o, 1, o->n, under, cand->modules))
-    g_ptr_array_remove (c->candidates, cand);
+  for (Under k = UNDER_STRIPS; k <= UNDER_STACKED; k++)
+    if (kind < 0 || kind == (int) k)
+      lead_top_candidate (c, o, r, depth, k, 0);
   /* The second story wide under the lead, the rest in a rail. */
   for (int rail = 1; rail <= 2 && o->n >= 3 && rail < r->columns - 1; rail++)
-    {
-      JopanModule wide = { under.column, under.columns - rail, under.top, under.depth };
-      JopanModule side = { under.column + wide.columns, rail, under.top, under.depth };
-      cand = candidate_new (c, "lead-top-%d/wide+rail-%d", depth, rail);
-      cand->modules[o->index[0]] = lead;
-      cand->modules[o->index[1]] = wide;
-      if (!stack (c, o, 2, o->n, side, cand->modules))
-        g_ptr_array_remove (c->candidates, cand);
-    }
+    if (kind < 0 || kind == UNDER_WIDE_RAIL + rail - 1)
+      lead_top_candidate (c, o, r, depth, UNDER_WIDE_RAIL, rail);
 }
 
 /* The lead as a wide block the region's depth, the rest in a right rail. */
@@ -693,7 +869,21 @@ enumerate (Composer *c, const Order *o)
   for (guint i = 0; i < n; i++)
     if (depths[i] >= MIN_DEPTH && depths[i] <= r->depth - MIN_DEPTH
         && (i == 0 || depths[i] != depths[i - 1]))
-      lead_on_top (c, o, r, depths[i]);
+      lead_on_top (c, o, r, depths[i], -1);
+  /* And each arrangement with the lead as deep as the stories under it
+   * leave room for: they close at their depths, no hole under them. */
+  for (int kind = UNDER_STRIPS; kind <= UNDER_WIDE_RAIL + 1 && o->n >= 2; kind++)
+    {
+      int rail = kind >= UNDER_WIDE_RAIL ? kind - UNDER_WIDE_RAIL + 1 : 0;
+      int depth = (rail == 0 || (o->n >= 3 && rail < r->columns - 1))
+                      ? snug_depth (c, o, r, MIN (kind, UNDER_WIDE_RAIL), rail)
+                      : 0;
+      gboolean known = FALSE;
+      for (guint i = 0; i < n; i++)
+        known |= depths[i] == depth;
+      if (!known && depth >= MIN_DEPTH && depth <= r->depth - MIN_DEPTH)
+        lead_on_top (c, o, r, depth, kind);
+    }
   lead_with_rail (c, o, r);
 }
 
@@ -845,6 +1035,94 @@ estimate (Composer *c, GError **error)
   return TRUE;
 }
 
+/* Candidates with the last stories of @all beside the boxes: @k of them
+ * side by side in the first area beside a box (briefs beside the ad
+ * rather than a hole), one in each other area; the rest in the region.
+ * A brief too wide for its area closes at its width next to the box. */
+static void
+enumerate_beside (Composer *c, const Order *all, guint k)
+{
+  Order o = *all;
+  JopanModule mods[MAX_STORIES];
+  guint first = c->candidates->len, from = o.n;
+  gboolean split_first = FALSE;
+
+  for (int b = 0; b < 4; b++)
+    {
+      JopanModule area = c->beside[b];
+      guint take = split_first ? 1 : k;
+      if (area.columns == 0 || (take == 1 && o.n < 2))
+        continue;
+      if (o.n < take + 1 || (int) take > area.columns)
+        return;
+      if (take > 1 && !strips (c, &o, o.n - take, o.n, area, mods))
+        return;
+      if (take == 1)
+        mods[o.index[o.n - 1]] = area;
+      split_first = TRUE;
+      o.n -= take;
+    }
+  if (k > 1 && !split_first)
+    return;
+  for (guint i = o.n; i < from; i++)
+    {
+      JopanModule *m = &mods[o.index[i]];
+      if (too_wide (c, &c->stories[o.index[i]], m))
+        m->column += m->columns - brief_columns (c), m->columns = brief_columns (c);
+    }
+  enumerate (c, &o);
+  for (guint j = first; j < c->candidates->len; j++)
+    {
+      Candidate *cand = g_ptr_array_index (c->candidates, j);
+      for (guint i = o.n; i < from; i++)
+        cand->modules[o.index[i]] = mods[o.index[i]];
+      if (k > 1)
+        {
+          gsize len = strlen (cand->name);
+          g_snprintf (cand->name + len, sizeof cand->name - len, ", %u beside", k);
+        }
+    }
+}
+
+/* Drops the candidates that set a brief wider than brief_columns(),
+ * unless no other is left. */
+static void
+drop_wide_briefs (Composer *c)
+{
+  guint wide = 0;
+  gboolean is_wide[512] = { FALSE };
+
+  for (guint j = 0; j < c->candidates->len && j < G_N_ELEMENTS (is_wide); j++)
+    {
+      const Candidate *cand = g_ptr_array_index (c->candidates, j);
+      for (guint i = 0; i < c->n_stories; i++)
+        is_wide[j] |= !c->stories[i].fixed && too_wide (c, &c->stories[i], &cand->modules[i]);
+      wide += is_wide[j];
+    }
+  for (guint j = MIN (c->candidates->len, G_N_ELEMENTS (is_wide)); wide < c->candidates->len && j-- > 0;)
+    if (is_wide[j])
+      g_ptr_array_remove_index (c->candidates, j);
+}
+
+/* Drops a candidate whose modules an earlier one has already (one story
+ * under the lead is the same in strips as stacked): it would cost the
+ * same, and take a place among the few copyfitted. */
+static void
+drop_duplicates (Composer *c)
+{
+  for (guint j = c->candidates->len; j-- > 1;)
+    {
+      const Candidate *cand = g_ptr_array_index (c->candidates, j);
+      for (guint k = 0; k < j; k++)
+        if (memcmp (((Candidate *) g_ptr_array_index (c->candidates, k))->modules, cand->modules,
+                    sizeof cand->modules) == 0)
+          {
+            g_ptr_array_remove_index (c->candidates, j);
+            break;
+          }
+    }
+}
+
 /* The best candidate and its cost; ties keep the earlier one. */
 static const Candidate *
 solve (Composer *c, JopanComposeCost *best_cost, GError **error)
@@ -855,17 +1133,10 @@ solve (Composer *c, JopanComposeCost *best_cost, GError **error)
   for (guint i = 0; i < c->n_stories; i++)
     if (!c->stories[i].fixed)
       o.index[o.n++] = i;
-  /* The last stories go beside the boxes: a brief beside the ad. */
-  for (int b = 0; b < 4; b++)
-    if (c->beside[b].columns > 0 && o.n >= 2)
-      {
-        Story *last = &c->stories[o.index[--o.n]];
-        last->fixed = TRUE;
-        last->module = c->beside[b];
-      }
   if (!estimate (c, error))
     return NULL;
-  enumerate (c, &o);
+  for (guint k = 1; k <= 3; k++)
+    enumerate_beside (c, &o, k);
   for (guint i = c->candidates->len; c->only && i-- > 0;)
     if (strstr (((Candidate *) g_ptr_array_index (c->candidates, i))->name, c->only) == NULL)
       g_ptr_array_remove_index (c->candidates, i);
@@ -875,6 +1146,8 @@ solve (Composer *c, JopanComposeCost *best_cost, GError **error)
                        c->plan->name ? c->plan->name : "page", c->only ? c->only : "");
       return NULL;
     }
+  drop_wide_briefs (c);
+  drop_duplicates (c);
   /* Every candidate as set, then the best few copyfitted: copyfit takes
    * a dozen attempts a story, and it moves a cost by a few lines. */
   for (guint i = 0; i < c->candidates->len; i++)
@@ -967,6 +1240,7 @@ report_cost (JsonBuilder *b, const JopanComposeCost *cost)
   jopan_json_number (b, "photos", cost->photos);
   jopan_json_number (b, "prominence", cost->prominence);
   jopan_json_number (b, "front", cost->front);
+  jopan_json_number (b, "legs", cost->legs);
   json_builder_end_object (b);
 }
 
