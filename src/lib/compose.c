@@ -903,6 +903,35 @@ all_modules (const Composer *c, const Candidate *cand, JopanModule *out)
   return n;
 }
 
+/* After copyfit: a story module with nothing under it closes at the
+ * depth its story takes, when that leaves two bands or more: what copyfit
+ * could not fill is left at the page's foot (or the rail's), not as a
+ * hole inside the module.  Whether any closed. */
+static gboolean
+close_modules (Composer *c, Candidate *cand)
+{
+  JopanModule modules[MAX_MODULES];
+  guint n = all_modules (c, cand, modules);
+  gboolean closed = FALSE;
+
+  for (guint i = 0; i < c->n_stories; i++)
+    {
+      JopanModule *m = &cand->modules[i];
+      LayoutResult *r;
+      int depth;
+      if (c->stories[i].fixed || m->columns == 0 || has_below (m, modules, n))
+        continue;
+      r = lay_out_in (c, &c->stories[i], m, FALSE, TRUE, NULL);
+      if (r == NULL || jopan_report_get_overset (r->report, NULL) > 0 || r->overset_photos > 0
+          || r->pages->len != 1)
+        continue;
+      depth = r->bottom - c->folio_bands - m->top + 1;
+      if (depth > 0 && depth <= m->depth - 2)
+        m->depth = depth, closed = TRUE;
+    }
+  return closed;
+}
+
 static gboolean
 evaluate (Composer *c, const Candidate *cand, gboolean copyfit, JopanComposeCost *cost,
           GError **error)
@@ -1099,7 +1128,9 @@ drop_wide_briefs (Composer *c)
         is_wide[j] |= !c->stories[i].fixed && too_wide (c, &c->stories[i], &cand->modules[i]);
       wide += is_wide[j];
     }
-  for (guint j = MIN (c->candidates->len, G_N_ELEMENTS (is_wide)); wide < c->candidates->len && j-- > 0;)
+  if (wide == c->candidates->len)
+    return;
+  for (guint j = MIN (c->candidates->len, G_N_ELEMENTS (is_wide)); j-- > 0;)
     if (is_wide[j])
       g_ptr_array_remove_index (c->candidates, j);
 }
@@ -1159,9 +1190,10 @@ solve (Composer *c, JopanComposeCost *best_cost, GError **error)
   g_ptr_array_sort (c->candidates, by_rough_cost);
   for (guint i = 0; i < MIN (c->candidates->len, FITTED_CANDIDATES); i++)
     {
-      const Candidate *cand = g_ptr_array_index (c->candidates, i);
+      Candidate *cand = g_ptr_array_index (c->candidates, i);
       JopanComposeCost cost;
-      if (!evaluate (c, cand, TRUE, &cost, error))
+      if (!evaluate (c, cand, TRUE, &cost, error)
+          || (close_modules (c, cand) && !evaluate (c, cand, TRUE, &cost, error)))
         return NULL;
       if (best == NULL || cost.total < best_cost->total - 1e-9)
         best = cand, *best_cost = cost;
