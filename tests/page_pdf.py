@@ -313,6 +313,19 @@ def short_pages(tmp):
     expect_failure("a brief across 5 columns", broken and "a brief across" in broken and broken)
 
 
+def overfull_finding(rep):
+    """A page with more copy than it holds says so once, naming every
+    story that is overset (a desk then moves or jumps one)."""
+    over = [s["src"] for s in rep.get("stories", []) if s.get("overset", {}).get("lines", 0) > 0]
+    if not over:
+        return None
+    found = [f["message"] for f in rep.get("findings", []) if "more than fit" in f.get("message", "")]
+    if not found:
+        return f"no page finding for the overset stories {over}"
+    missing = [src for src in over if src not in found[0]]
+    return f"the page finding does not name {missing}" if missing else None
+
+
 def jopan(args, cwd=None):
     env = dict(os.environ, JOPAN_DATA_DIR=ROOT)
     return subprocess.run([JOPAN] + args, capture_output=True, text=True, env=env, cwd=cwd)
@@ -465,6 +478,7 @@ def fronts(tmp):
         report(f"{page}: the lead's photo and a good block of body on the front",
                front_block(mw, cols, photos, module, baseline(style)))
         report(f"{page}: no brief overset", briefs_overset(rep))
+        report(f"{page}: a page finding names the overset stories", overfull_finding(rep))
         if rep["stories"][0].get("jump") and n_pages(pdf) > 1:
             report(f"{page}: the lead's continuation takes the whole page",
                    continuation(words(pdf, 2), columns, rep["stories"][0]))
@@ -472,6 +486,8 @@ def fronts(tmp):
             doctored = {"stories": rep["stories"] + [{"src": "x.json", "weight": "brief",
                                                      "overset": {"lines": 3}}]}
             expect_failure("a brief overset", briefs_overset(doctored))
+            expect_failure("an overset story the page finding does not name",
+                           overfull_finding(dict(rep, stories=doctored["stories"])))
             expect_failure("a continuation in the module's columns",
                            continuation([(0, 0, 10, 10, "x")], columns, rep["stories"][0]))
             expect_failure("a continuation overset",

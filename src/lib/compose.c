@@ -162,6 +162,7 @@ typedef struct {
   GPtrArray *candidates;        /* of Candidate* */
   const char *only;             /* tests: keep the candidates whose name has it */
   guint overset_lines, overset_chars; /* the page's stories', for the report */
+  GString *overset_names;       /* "a.json (85 lines), b.json (67 lines)" */
   JopanReport *report;          /* the document's */
 } Composer;
 
@@ -1302,6 +1303,7 @@ composer_init (Composer *c, JopanFonts *fonts, const JopanStyle *style, const Jo
                           / style->baseline + 1e-6) - c->folio_bands;
   c->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, result_free);
   c->candidates = g_ptr_array_new_with_free_func (g_free);
+  c->overset_names = g_string_new (NULL);
   c->n_stories = plan->stories->len;
   for (guint i = 0; i < c->n_stories; i++)
     {
@@ -1324,6 +1326,7 @@ composer_clear (Composer *c)
 {
   g_clear_pointer (&c->cache, g_hash_table_unref);
   g_clear_pointer (&c->candidates, g_ptr_array_unref);
+  g_string_free (c->overset_names, TRUE);
 }
 
 /* The page's empty share, the solver's layout and its cost; a finding
@@ -1353,6 +1356,11 @@ report_page (Composer *c, JopanDocument *doc, const JopanPage *page, const Candi
   json_builder_end_array (b);
   jopan_report_add_member (doc->report, "composition", json_builder_get_root (b));
   jopan_report_set_underset (doc->report, empty);
+  /* More copy than the page holds: a desk moves a story or jumps one. */
+  if (c->overset_lines > 0)
+    jopan_report_add (doc->report, "overset", "%s: page %d holds %u lines more than fit; move a "
+                      "story or jump one: %s", c->plan->name ? c->plan->name : "page",
+                      page->number, c->overset_lines, c->overset_names->str);
   if (share > 0.05)
     jopan_report_add (doc->report, "underset", "%s: page %d: %.0f%% of the type area is empty "
                       "(%d column lines)", c->plan->name ? c->plan->name : "page", page->number,
@@ -1377,7 +1385,7 @@ build_story (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPla
 {
   const JopanPageStory *e = c->stories[i].entry;
   LayoutResult *r = lay_out_in (c, &c->stories[i], m, air, TRUE, error);
-  guint chars;
+  guint chars, lines;
 
   if (r == NULL)
     return FALSE;
@@ -1387,8 +1395,12 @@ build_story (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPla
     take_page (page, g_ptr_array_index (r->pages, 0), r->folio_boxes, m, p);
   g_array_append_val (doc->placed, *p);
   *empty += MAX (0, r->underset_lines);
-  c->overset_lines += jopan_report_get_overset (r->report, &chars);
+  lines = jopan_report_get_overset (r->report, &chars);
+  c->overset_lines += lines;
   c->overset_chars += chars;
+  if (lines > 0)
+    g_string_append_printf (c->overset_names, "%s%s (%u lines)", c->overset_names->len ? ", " : "",
+                            e->src ? e->src : e->article->name, lines);
   /* A jumped story's continuation page follows the composed page. */
   while (e->jump > 0 && r->pages->len > 1)
     g_ptr_array_add (doc->pages, g_ptr_array_steal_index (r->pages, 1));
