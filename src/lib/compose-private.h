@@ -100,6 +100,8 @@ typedef struct {
   gboolean lead_photo_off;      /* a lead's photo is left off its module */
   double legs_short;            /* a secondary's body lines short of a leg of
                                  * LEG_LINES a column, summed over its columns */
+  gboolean off;                 /* a story left off the page: no module, all its
+                                 * lines overset */
 } JopanModuleFit;
 
 /* The cost of a candidate layout, term by term (see compose.c for the

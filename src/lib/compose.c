@@ -13,7 +13,8 @@
  *                   its rest continues elsewhere; 40 for a brief, which a
  *                   reader expects whole), 60 per photo left out
  *   collisions   40 per pair of headlines side by side at the same height
- *                (10 for two briefs: a row of briefs is a common sight)
+ *                (10 when one is a brief: its small headline does not
+ *                read on into the other's, and a row of briefs is common)
  *   photos       0.5 per column-band the lead photo is short of its shape
  *   prominence   30 when the lead does not start at the top,
  *                30 for each story wider than the lead or larger in area
@@ -97,12 +98,12 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
       cost->front += COST_FRONT_LINE * f->front_short * f->module.columns
                      + (f->lead_photo_off ? COST_LEAD_PHOTO_OFF : 0);
       cost->legs += COST_LEG_LINE * f->legs_short;
-      if (f->is_box)
+      if (f->is_box || f->off)
         continue;
       top = MIN (top, f->module.top);
       for (guint j = i + 1; j < n; j++)
-        if (!fits[j].is_box && side_by_side (&f->module, &fits[j].module))
-          cost->collisions += f->brief && fits[j].brief ? COST_BRIEF_COLLISION : COST_COLLISION;
+        if (!fits[j].is_box && !fits[j].off && side_by_side (&f->module, &fits[j].module))
+          cost->collisions += f->brief || fits[j].brief ? COST_BRIEF_COLLISION : COST_COLLISION;
       if (i > 0 && (f->module.columns > fits[0].module.columns
                     || f->module.columns * f->module.depth
                            > fits[0].module.columns * fits[0].module.depth))
@@ -123,12 +124,13 @@ typedef struct {
   JopanWeight weight;
   int need;                     /* estimated column-bands */
   int natural_depth;            /* bands across the whole region */
+  int lines;                    /* its body lines in one column, about */
   gboolean fixed;
   JopanModule module;           /* when fixed */
 } Story;
 
 typedef struct {
-  char name[48];
+  char name[64];
   JopanModule modules[MAX_STORIES]; /* the solver's stories, in order */
   guint order;                  /* as enumerated: ties keep the earlier */
   JopanComposeCost rough;       /* without copyfit */
@@ -822,19 +824,42 @@ lead_on_top (Composer *c, const Order *o, const JopanModule *r, int depth, int k
       lead_top_candidate (c, o, r, depth, UNDER_WIDE_RAIL, rail);
 }
 
-/* The lead as a wide block the region's depth, the rest in a right rail. */
+/* @o with its stories [from, n) reordered briefs first: the staggered
+ * rail, whose top story is a brief, its small headline beside the lead's,
+ * and the secondaries' headlines lower, level with the lead's text.
+ * FALSE when that changes nothing. */
+static gboolean
+staggered (const Composer *c, const Order *o, guint from, Order *out)
+{
+  guint n = from;
+
+  *out = *o;
+  for (int brief = 1; brief >= 0; brief--)
+    for (guint i = from; i < o->n; i++)
+      if ((c->stories[o->index[i]].weight == JOPAN_WEIGHT_BRIEF) == brief)
+        out->index[n++] = o->index[i];
+  return memcmp (out->index, o->index, sizeof o->index) != 0;
+}
+
+/* The lead as a wide block the region's depth, the rest in a right rail,
+ * in their order and staggered. */
 static void
 lead_with_rail (Composer *c, const Order *o, const JopanModule *r)
 {
-  for (int rail = 1; rail <= 2 && o->n >= 2 && rail < r->columns - 1; rail++)
-    {
-      Candidate *cand = candidate_new (c, "lead-left/rail-%d", rail);
-      JopanModule side = { r->column + r->columns - rail, rail, r->top, r->depth };
+  Order stagger;
+  gboolean can_stagger = staggered (c, o, 1, &stagger);
 
-      cand->modules[o->index[0]] = (JopanModule) { r->column, r->columns - rail, r->top, r->depth };
-      if (!stack (c, o, 1, o->n, side, cand->modules))
-        g_ptr_array_remove (c->candidates, cand);
-    }
+  for (int rail = 1; rail <= 2 && o->n >= 2 && rail < r->columns - 1; rail++)
+    for (int s = 0; s <= can_stagger; s++)
+      {
+        Candidate *cand = candidate_new (c, "lead-left/rail-%d%s", rail, s ? "/staggered" : "");
+        JopanModule side = { r->column + r->columns - rail, rail, r->top, r->depth };
+
+        cand->modules[o->index[0]] = (JopanModule) { r->column, r->columns - rail, r->top,
+                                                     r->depth };
+        if (!stack (c, s ? &stagger : o, 1, o->n, side, cand->modules))
+          g_ptr_array_remove (c->candidates, cand);
+      }
 }
 
 static int
@@ -949,6 +974,11 @@ evaluate (Composer *c, const Candidate *cand, gboolean copyfit, JopanComposeCost
           fits[i] = (JopanModuleFit) { .module = modules[i], .is_box = TRUE };
           continue;
         }
+      if (modules[i].columns == 0)
+        {
+          fits[i] = (JopanModuleFit) { .off = TRUE, .overset_lines = (guint) c->stories[i].lines };
+          continue;
+        }
       LayoutResult *r = lay_out_in (c, &c->stories[i], &modules[i], air, copyfit, error);
       if (r == NULL)
         return FALSE;
@@ -1061,6 +1091,7 @@ estimate (Composer *c, GError **error)
       s->need = r->need_bands + r->header_bands * 2
                 + (r->has_lead ? r->lead.bands * r->lead.columns : 0);
       s->natural_depth = MAX (1, r->bottom - c->folio_bands - c->region.top);
+      s->lines = r->need_bands;
     }
   return TRUE;
 }
@@ -1110,6 +1141,52 @@ enumerate_beside (Composer *c, const Order *all, guint k)
         {
           gsize len = strlen (cand->name);
           g_snprintf (cand->name + len, sizeof cand->name - len, ", %u beside", k);
+        }
+    }
+}
+
+/* Does the page hold more copy than its free area?  A lead that jumps
+ * counts for half the region at most. */
+static gboolean
+overfull (const Composer *c, const Order *o)
+{
+  gint64 need = 0, area = (gint64) c->region.columns * c->region.depth;
+
+  for (int b = 0; b < 4; b++)
+    area += (gint64) c->beside[b].columns * c->beside[b].depth;
+  for (guint i = 0; i < o->n; i++)
+    {
+      const Story *s = &c->stories[o->index[i]];
+      need += i == 0 && s->entry->jump > 0 ? MIN (s->need, area / 2) : s->need;
+    }
+  return need > area;
+}
+
+/* On a page with more copy than it holds, candidates with one secondary
+ * story left off (its lines overset, reported: a desk moves it or jumps
+ * it), so that the others show a good block of body rather than a
+ * headline over nothing. */
+static void
+enumerate_left_off (Composer *c, const Order *all)
+{
+  if (all->n < 3 || !overfull (c, all))
+    return;
+  for (guint x = 1; x < all->n; x++)
+    {
+      Order o = { .n = 0 };
+      guint first = c->candidates->len;
+      if (c->stories[all->index[x]].weight != JOPAN_WEIGHT_SECONDARY)
+        continue;
+      for (guint i = 0; i < all->n; i++)
+        if (i != x)
+          o.index[o.n++] = all->index[i];
+      for (guint k = 1; k <= 3; k++)
+        enumerate_beside (c, &o, k);
+      for (guint j = first; j < c->candidates->len; j++)
+        {
+          Candidate *cand = g_ptr_array_index (c->candidates, j);
+          gsize len = strlen (cand->name);
+          g_snprintf (cand->name + len, sizeof cand->name - len, ", %u off", all->index[x] + 1);
         }
     }
 }
@@ -1169,6 +1246,7 @@ solve (Composer *c, JopanComposeCost *best_cost, GError **error)
     return NULL;
   for (guint k = 1; k <= 3; k++)
     enumerate_beside (c, &o, k);
+  enumerate_left_off (c, &o);
   for (guint i = c->candidates->len; c->only && i-- > 0;)
     if (strstr (((Candidate *) g_ptr_array_index (c->candidates, i))->name, c->only) == NULL)
       g_ptr_array_remove_index (c->candidates, i);
@@ -1407,6 +1485,32 @@ build_story (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPla
   return TRUE;
 }
 
+/* Story @i, left off the page: all of it is overset, and said so. */
+static void
+left_off (Composer *c, JopanDocument *doc, const JopanPage *page, guint i, JsonBuilder *b)
+{
+  const Story *s = &c->stories[i];
+  const JopanArticle *a = s->entry->article;
+  const char *src = s->entry->src ? s->entry->src : a->name;
+  guint chars = 0;
+
+  for (guint k = 0; k < a->blocks->len; k++)
+    chars += (guint) g_utf8_strlen (((JopanBlock *) g_ptr_array_index (a->blocks, k))->text, -1);
+  jopan_report_add (doc->report, "overset", "%s: left off page %d, it does not fit beside the "
+                    "others (some %d lines); move it to another page or jump it",
+                    s->entry->place ? s->entry->place : src, page->number, s->lines);
+  c->overset_lines += (guint) s->lines;
+  c->overset_chars += chars;
+  g_string_append_printf (c->overset_names, "%s%s (left off)", c->overset_names->len ? ", " : "",
+                          src);
+  json_builder_begin_object (b);
+  jopan_json_string (b, "src", src);
+  jopan_json_string (b, "weight", weight_name (s->weight));
+  jopan_json_int (b, "lines", s->lines);
+  jopan_json_int (b, "characters", chars);
+  json_builder_end_object (b);
+}
+
 /* Draws the chosen candidate onto a page and reports each story. */
 static gboolean
 build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanComposeCost *cost,
@@ -1417,8 +1521,10 @@ build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanC
   JopanPage *page = jopan_page_new (c->style->page_width, c->style->page_height,
                                     (int) MAX (1u, c->plan->number));
   g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonBuilder) off = json_builder_new ();
   int empty = 0, index = (int) doc->pages->len;
 
+  json_builder_begin_array (off);
   page->bleed = c->style->bleed;
   page->marks = c->style->marks;
   g_ptr_array_add (doc->pages, page);
@@ -1428,7 +1534,9 @@ build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanC
       JopanPlaced p = { .is_box = i >= c->n_stories, .index = (int) i,
                         .page = index };
       module_rect (c, &modules[i], &p);
-      if (p.is_box)
+      if (!p.is_box && modules[i].columns == 0)
+        left_off (c, doc, page, i, off);
+      else if (p.is_box)
         build_box (c, doc, page, i - c->n_stories, &p);
       else if (!build_story (c, doc, page, i, &p, &modules[i], has_below (&modules[i], modules, n),
                              b, &empty, error))
@@ -1436,6 +1544,8 @@ build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanC
     }
   json_builder_end_array (b);
   jopan_report_add_member (doc->report, "stories", json_builder_get_root (b));
+  json_builder_end_array (off);
+  jopan_report_add_member (doc->report, "left_off", json_builder_get_root (off));
   draw_hairlines (c, page, modules, n);
   report_page (c, doc, page, best, cost, modules, n, empty);
   jopan_report_set_overset (doc->report, c->overset_lines, c->overset_chars);
