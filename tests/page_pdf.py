@@ -313,6 +313,34 @@ def short_pages(tmp):
     expect_failure("a brief across 5 columns", broken and "a brief across" in broken and broken)
 
 
+def body_lines(module_words, columns):
+    """The body lines in a story's module: words of its most common
+    height, counted by column and baseline."""
+    heights = collections.Counter(round(w[3] - w[1]) for w in module_words)
+    if not heights:
+        return 0
+    body = heights.most_common(1)[0][0]
+    return len({(i, round(w[3])) for w in module_words if abs(round(w[3] - w[1]) - body) <= 1
+                for i, (a, b) in enumerate(columns) if w[0] >= a - EPS and w[2] <= b + EPS})
+
+
+def starved(rep, pdf, columns, want=18):
+    """A secondary story that does not fit shows a few inches of body
+    (18 lines) at least, else the solver leaves it off and reports it: no
+    headline over nothing."""
+    pw = words(pdf, 1)
+    problems = []
+    for s in rep.get("stories", []):
+        if s.get("weight") != "secondary" or s.get("overset", {}).get("lines", 0) == 0:
+            continue
+        module = rect(s["module"])
+        cols = [(a, b) for a, b in columns if a >= module[0] - EPS and b <= module[2] + EPS]
+        have = body_lines([w for w in pw if inside(w[:4], module)], cols)
+        if have < want:
+            problems.append(f"{s['src']}: {have} body lines, overset {s['overset']['lines']}")
+    return "; ".join(problems) or None
+
+
 def overfull_finding(rep):
     """A page with more copy than it holds says so once, naming every
     story that is overset (a desk then moves or jumps one)."""
@@ -479,6 +507,7 @@ def fronts(tmp):
                front_block(mw, cols, photos, module, baseline(style)))
         report(f"{page}: no brief overset", briefs_overset(rep))
         report(f"{page}: a page finding names the overset stories", overfull_finding(rep))
+        report(f"{page}: no overset secondary starved of body", starved(rep, pdf, columns))
         if rep["stories"][0].get("jump") and n_pages(pdf) > 1:
             report(f"{page}: the lead's continuation takes the whole page",
                    continuation(words(pdf, 2), columns, rep["stories"][0]))
@@ -486,6 +515,9 @@ def fronts(tmp):
             doctored = {"stories": rep["stories"] + [{"src": "x.json", "weight": "brief",
                                                      "overset": {"lines": 3}}]}
             expect_failure("a brief overset", briefs_overset(doctored))
+            expect_failure("a secondary with too few body lines", starved(rep, pdf, columns, 500)
+                           if any(s.get("weight") == "secondary" and s["overset"]["lines"]
+                                  for s in rep["stories"]) else None)
             expect_failure("an overset story the page finding does not name",
                            overfull_finding(dict(rep, stories=doctored["stories"])))
             expect_failure("a continuation in the module's columns",

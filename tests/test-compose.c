@@ -681,8 +681,18 @@ test_cost (void)
   jopan_compose_cost (fits, 2, 80, &cost);
   g_assert_cmpfloat_with_epsilon (cost.collisions, 0, 1e-9);
   fits[1].is_box = FALSE;
-  /* Two briefs side by side: a row of briefs, a smaller collision. */
-  fits[0].brief = fits[1].brief = TRUE;
+  /* A story left off the page has no headline to collide with; its
+   * lines are overset. */
+  fits[1].off = TRUE, fits[1].overset_lines = 5;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.collisions, 0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cost.overset, 5 * 4, 1e-9);
+  fits[1].off = FALSE, fits[1].overset_lines = 0;
+  /* A brief beside another: its small headline does not read on. */
+  fits[1].brief = TRUE;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.collisions, 10, 1e-9);
+  fits[0].brief = TRUE;
   jopan_compose_cost (fits, 2, 80, &cost);
   g_assert_cmpfloat_with_epsilon (cost.collisions, 10, 1e-9);
   fits[0].brief = fits[1].brief = FALSE;
