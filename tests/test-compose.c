@@ -12,6 +12,7 @@
  * and sees its check fail.
  */
 #include "compose-private.h"
+#include "json-private.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -349,11 +350,24 @@ check_empty (const JopanDocument *doc)
   return g_strdup_printf ("empty: %.1f%% of the type area is empty", share * 100);
 }
 
+/* The report prints its numbers rounded: 56.02, not 56.020000000000003. */
+static char *
+check_numbers (const JopanDocument *doc)
+{
+  g_autofree char *json = jopan_document_report_json (doc);
+  g_autoptr (GMatchInfo) match = NULL;
+  g_autoptr (GRegex) long_number = g_regex_new ("[0-9]\\.[0-9]{6,}", 0, 0, NULL);
+
+  if (!g_regex_match (long_number, json, 0, &match))
+    return NULL;
+  return g_strdup_printf ("numbers: the report prints %s", g_match_info_fetch (match, 0));
+}
+
 static void
 assert_rules (const JopanDocument *doc, const JopanStyle *style, gboolean full)
 {
   char *(*checks[]) (const JopanDocument *) = { check_overlaps, check_inside, check_headlines,
-                                                check_brief_width };
+                                                check_brief_width, check_numbers };
   g_autofree char *tops = check_tops (doc, style);
   g_autofree char *briefs = check_briefs (doc, style);
   g_autofree char *empty = full ? check_empty (doc) : NULL;
@@ -448,11 +462,8 @@ dump_case (const JopanDocument *doc)
   for (gsize i = 0; i < 2; i++)
     {
       g_autoptr (JsonParser) parser = json_parser_new ();
-      g_autoptr (JsonGenerator) gen = json_generator_new ();
-      g_autofree char *json = NULL;
-      json_generator_set_root (gen, report_member (doc, parser, i ? "composition" : "stories"));
-      json_generator_set_pretty (gen, TRUE);
-      json = json_generator_to_data (gen, NULL);
+      g_autofree char *json = jopan_json_to_data (report_member (doc, parser,
+                                                                 i ? "composition" : "stories"));
       g_string_append_printf (out, "%s\n", json);
     }
   for (guint i = 0; i < doc->pages->len; i++)
