@@ -60,6 +60,9 @@
 #define COST_LEG_LINE 10.0
 /* The shallowest legs of a secondary story over several columns. */
 #define LEG_LINES 6
+/* The body a secondary story that does not fit shows at least (some 3
+ * inches), else the solver tries leaving a story off. */
+#define BODY_LINES 18
 /* A good block of a lead's body on its module: a third of its depth, at
  * most this many lines a column. */
 #define FRONT_LINES 10
@@ -134,6 +137,7 @@ typedef struct {
   JopanModule modules[MAX_STORIES]; /* the solver's stories, in order */
   guint order;                  /* as enumerated: ties keep the earlier */
   JopanComposeCost rough;       /* without copyfit */
+  gboolean fitted;              /* laid out again with copyfit */
 } Candidate;
 
 /* Candidates by their cost without copyfit, ties in their order. */
@@ -1191,35 +1195,35 @@ enumerate_left_off (Composer *c, const Order *all)
     }
 }
 
-/* Drops the candidates that set a brief wider than brief_columns(),
- * unless no other is left. */
+/* Drops the candidates from @from on that set a brief wider than
+ * brief_columns(), unless no other is left among them. */
 static void
-drop_wide_briefs (Composer *c)
+drop_wide_briefs (Composer *c, guint from)
 {
   guint wide = 0;
-  gboolean is_wide[512] = { FALSE };
+  g_autofree gboolean *is_wide = g_new0 (gboolean, c->candidates->len + 1);
 
-  for (guint j = 0; j < c->candidates->len && j < G_N_ELEMENTS (is_wide); j++)
+  for (guint j = from; j < c->candidates->len; j++)
     {
       const Candidate *cand = g_ptr_array_index (c->candidates, j);
       for (guint i = 0; i < c->n_stories; i++)
         is_wide[j] |= !c->stories[i].fixed && too_wide (c, &c->stories[i], &cand->modules[i]);
       wide += is_wide[j];
     }
-  if (wide == c->candidates->len)
+  if (wide == c->candidates->len - from)
     return;
-  for (guint j = MIN (c->candidates->len, G_N_ELEMENTS (is_wide)); j-- > 0;)
+  for (guint j = c->candidates->len; j-- > from;)
     if (is_wide[j])
       g_ptr_array_remove_index (c->candidates, j);
 }
 
-/* Drops a candidate whose modules an earlier one has already (one story
- * under the lead is the same in strips as stacked): it would cost the
- * same, and take a place among the few copyfitted. */
+/* Drops a candidate from @from on whose modules an earlier one has
+ * already (one story under the lead is the same in strips as stacked):
+ * it would cost the same, and take a place among the few copyfitted. */
 static void
-drop_duplicates (Composer *c)
+drop_duplicates (Composer *c, guint from)
 {
-  for (guint j = c->candidates->len; j-- > 1;)
+  for (guint j = c->candidates->len; j-- > MAX (from, 1u);)
     {
       const Candidate *cand = g_ptr_array_index (c->candidates, j);
       for (guint k = 0; k < j; k++)
@@ -1232,12 +1236,89 @@ drop_duplicates (Composer *c)
     }
 }
 
-/* The best candidate and its cost; ties keep the earlier one. */
+/* The candidates from @from on that the test's name filter keeps, none
+ * too wide for a brief or twice; FALSE when none is left at all. */
+static gboolean
+keep_candidates (Composer *c, guint from)
+{
+  for (guint i = c->candidates->len; c->only && i-- > from;)
+    if (strstr (((Candidate *) g_ptr_array_index (c->candidates, i))->name, c->only) == NULL)
+      g_ptr_array_remove_index (c->candidates, i);
+  drop_wide_briefs (c, from);
+  drop_duplicates (c, from);
+  return c->candidates->len > 0;
+}
+
+/* Evaluates the candidates from @from on as set, then copyfits the best
+ * few not yet copyfitted (copyfit takes a dozen attempts a story, and it
+ * moves a cost by a few lines); @best and its cost as the cheapest so
+ * far, a tie keeping the one found first. */
+static gboolean
+pick (Composer *c, guint from, Candidate **best, JopanComposeCost *best_cost, GError **error)
+{
+  guint fitted = 0;
+
+  for (guint i = from; i < c->candidates->len; i++)
+    {
+      Candidate *cand = g_ptr_array_index (c->candidates, i);
+      if (!evaluate (c, cand, FALSE, &cand->rough, error))
+        return FALSE;
+    }
+  g_ptr_array_sort (c->candidates, by_rough_cost);
+  for (guint i = 0; i < c->candidates->len && fitted < FITTED_CANDIDATES; i++)
+    {
+      Candidate *cand = g_ptr_array_index (c->candidates, i);
+      JopanComposeCost cost;
+      if (cand->fitted)
+        continue;
+      cand->fitted = TRUE, fitted++;
+      if (!evaluate (c, cand, TRUE, &cost, error)
+          || (close_modules (c, cand) && !evaluate (c, cand, TRUE, &cost, error)))
+        return FALSE;
+      if (*best == NULL || cost.total < best_cost->total - 1e-9)
+        *best = cand, *best_cost = cost;
+    }
+  return TRUE;
+}
+
+/* Does a secondary story of @cand, as copyfitted, show less than
+ * BODY_LINES of body while the rest of it is overset (a headline over
+ * nothing)? */
+static gboolean
+starved (Composer *c, const Candidate *cand)
+{
+  JopanModule modules[MAX_MODULES];
+  guint n = all_modules (c, cand, modules);
+
+  for (guint i = 0; i < c->n_stories; i++)
+    {
+      const JopanPage *page;
+      LayoutResult *r;
+      guint lines = 0;
+      if (c->stories[i].weight != JOPAN_WEIGHT_SECONDARY || modules[i].columns == 0)
+        continue;
+      r = lay_out_in (c, &c->stories[i], &modules[i], has_below (&modules[i], modules, n), TRUE,
+                      NULL);
+      if (r == NULL || r->pages->len == 0 || jopan_report_get_overset (r->report, NULL) == 0)
+        continue;
+      page = g_ptr_array_index (r->pages, 0);
+      for (int col = 0; col < page->n_columns; col++)
+        lines += page->columns[col].lines;
+      if (lines < BODY_LINES)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The best candidate and its cost; ties keep the earlier one.  When its
+ * page starves a secondary story of body, the candidates that leave one
+ * off are tried too. */
 static const Candidate *
 solve (Composer *c, JopanComposeCost *best_cost, GError **error)
 {
   Order o = { .n = 0 };
-  const Candidate *best = NULL;
+  Candidate *best = NULL;
+  guint from;
 
   for (guint i = 0; i < c->n_stories; i++)
     if (!c->stories[i].fixed)
@@ -1246,38 +1327,20 @@ solve (Composer *c, JopanComposeCost *best_cost, GError **error)
     return NULL;
   for (guint k = 1; k <= 3; k++)
     enumerate_beside (c, &o, k);
-  enumerate_left_off (c, &o);
-  for (guint i = c->candidates->len; c->only && i-- > 0;)
-    if (strstr (((Candidate *) g_ptr_array_index (c->candidates, i))->name, c->only) == NULL)
-      g_ptr_array_remove_index (c->candidates, i);
-  if (c->candidates->len == 0)
+  if (!keep_candidates (c, 0))
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: no module layout \"%s\" for this page",
                        c->plan->name ? c->plan->name : "page", c->only ? c->only : "");
       return NULL;
     }
-  drop_wide_briefs (c);
-  drop_duplicates (c);
-  /* Every candidate as set, then the best few copyfitted: copyfit takes
-   * a dozen attempts a story, and it moves a cost by a few lines. */
-  for (guint i = 0; i < c->candidates->len; i++)
-    {
-      Candidate *cand = g_ptr_array_index (c->candidates, i);
-      if (!evaluate (c, cand, FALSE, &cand->rough, error))
-        return NULL;
-    }
-  g_ptr_array_sort (c->candidates, by_rough_cost);
-  for (guint i = 0; i < MIN (c->candidates->len, FITTED_CANDIDATES); i++)
-    {
-      Candidate *cand = g_ptr_array_index (c->candidates, i);
-      JopanComposeCost cost;
-      if (!evaluate (c, cand, TRUE, &cost, error)
-          || (close_modules (c, cand) && !evaluate (c, cand, TRUE, &cost, error)))
-        return NULL;
-      if (best == NULL || cost.total < best_cost->total - 1e-9)
-        best = cand, *best_cost = cost;
-    }
-  return best;
+  if (!pick (c, 0, &best, best_cost, error))
+    return NULL;
+  if (!starved (c, best))
+    return best;
+  from = c->candidates->len;
+  enumerate_left_off (c, &o);
+  keep_candidates (c, from);
+  return pick (c, from, &best, best_cost, error) ? best : NULL;
 }
 
 /* ---- the report --------------------------------------------------------------------- */
