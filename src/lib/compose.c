@@ -726,17 +726,41 @@ cheapest_widths (Composer *c, const Order *o, guint from, guint to, const JopanM
   return best < G_MAXDOUBLE / 8;
 }
 
-/* Stories [from, to) side by side in @area: the widths that cost least,
- * else in proportion to need. */
+/* Do stories [from, to) fit side by side in @area at @widths, each
+ * whole, no brief too wide? */
+static gboolean
+all_fit (Composer *c, const Order *o, guint from, guint to, const JopanModule *area,
+         const int *widths)
+{
+  JopanModule m = *area;
+
+  for (guint i = from; i < to; i++)
+    {
+      const Story *s = &c->stories[o->index[i]];
+      LayoutResult *r;
+      m.columns = widths[i - from];
+      r = lay_out_in (c, s, &m, FALSE, FALSE, NULL);
+      if (too_wide (c, s, &m) || r == NULL || jopan_report_get_overset (r->report, NULL) > 0
+          || r->overset_photos > 0)
+        return FALSE;
+      m.column += m.columns;
+    }
+  return TRUE;
+}
+
+/* Stories [from, to) side by side in @area, widths in proportion to
+ * need; when one does not fit so, the widths that cost least. */
 static gboolean
 strips (Composer *c, const Order *o, guint from, guint to, JopanModule area, JopanModule *out)
 {
   int weights[MAX_STORIES] = { 0 }, widths[MAX_STORIES];
+  gboolean even;
 
   for (guint i = from; i < to; i++)
     weights[i - from] = c->stories[o->index[i]].need;
-  if (!cheapest_widths (c, o, from, to, &area, widths)
-      && !split (area.columns, to - from, weights, 1, widths))
+  even = split (area.columns, to - from, weights, 1, widths);
+  if ((!even || !all_fit (c, o, from, to, &area, widths))
+      && !cheapest_widths (c, o, from, to, &area, widths) && !even)
     return FALSE;
   for (guint i = from; i < to; i++)
     {
