@@ -86,11 +86,19 @@ test_missing_glyph (void)
 
   g_assert_no_error (error);
   jopan_typesetter_init (&ts, fonts, style, "en", report);
-  jopan_text_free (jopan_typeset (&ts, JOPAN_PARA_BODY, "A hieroglyph \xF0\x93\x80\x80 here.", NULL, 200, 0,
-                                  "body paragraph 1"));
+  /* One finding per character and article, with a count: a text set
+   * twice (a headline tried at two sizes) counts once. */
+  for (int twice = 0; twice < 2; twice++)
+    jopan_text_free (jopan_typeset (&ts, JOPAN_PARA_BODY, "A hieroglyph \xF0\x93\x80\x80 here \xF0\x93\x80\x80.",
+                                    NULL, 200, 0, "body paragraph 1"));
+  jopan_text_free (jopan_typeset (&ts, JOPAN_PARA_BODY, "And \xF0\x93\x80\x80 again.", NULL, 200, 0,
+                                  "body paragraph 2"));
+  g_assert_cmpuint (jopan_report_get_n (report), ==, 0);
+  jopan_typesetter_report_missing (&ts, "story.json");
   g_assert_cmpuint (jopan_report_get_n (report), ==, 1);
   g_assert_cmpstr (jopan_report_get (report, 0, &kind), ==,
-                   "body paragraph 1: no bundled font has U+13000 \"\xF0\x93\x80\x80\"");
+                   "story.json: no bundled font has U+13000 \"\xF0\x93\x80\x80\": 3 times, first in "
+                   "body paragraph 1");
   g_assert_cmpstr (kind, ==, "missing-glyph");
   jopan_typesetter_clear (&ts);
   jopan_report_free (report);

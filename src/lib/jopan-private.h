@@ -167,7 +167,25 @@ typedef struct {
   JopanKoreanBreak korean_break;
   JopanLineBreaking line_breaking;
   int columns;            /* span in grid columns; 0: all */
+  double scale;           /* horizontal glyph scale (장평), 1: as drawn */
+  /* Justification may part letters by letter_min..letter_max points per
+   * gap (NAN: by language) and scale glyphs by 1 ± expansion. */
+  double letter_min, letter_max;
+  double expansion;
+  /* Size of Hangul inside Latin text and of Latin inside Korean text, as
+   * a share of the paragraph's size (a per-pair adjustment). */
+  double hangul_size, latin_size;
 } JopanParaStyle;
+
+/* [GROUP:LANG] overrides of one language: the paragraph styles (each
+ * starts as a copy of the plain group) and the grid's pitch. */
+#define JOPAN_MAX_LANG_VARIANTS 4
+typedef struct {
+  char lang[4];           /* a primary language subtag, lower case */
+  guint has_para;         /* bit i: [para i:lang] given */
+  JopanParaStyle para[JOPAN_N_PARA];
+  double baseline;        /* [page:lang] baseline; 0: the page's */
+} JopanLangVariant;
 
 typedef enum {
   JOPAN_MARKS_NONE = 0,
@@ -212,11 +230,20 @@ struct _JopanStyle {
   JopanCopyfit copyfit;
   JopanTreatment treatment[JOPAN_N_WEIGHTS];
   JopanParaStyle para[JOPAN_N_PARA];
+  JopanLangVariant variant[JOPAN_MAX_LANG_VARIANTS];
+  int n_variants;
 };
 
 extern const char *const jopan_weight_names[JOPAN_N_WEIGHTS];
 
 extern const char *const jopan_para_names[JOPAN_N_PARA];
+
+/* @base as a story in @text_lang on a page in @page_lang (either may be
+ * NULL) sets it: the page's grid from [page:PAGE_LANG], the paragraph
+ * styles from the [GROUP:TEXT_LANG] groups.  @out is a shallow copy that
+ * borrows from @base. */
+void jopan_style_resolve (const JopanStyle *base, const char *page_lang, const char *text_lang,
+                          JopanStyle *out);
 
 /* Where GROUP.KEY got its value, for messages: "berliner.ini:57: [body] font"
  * or "--set body.font=…". */
@@ -272,6 +299,8 @@ typedef struct {
   double measure;         /* the width it was set to */
   double true_width;      /* the advance of its glyphs as set, never capped: a check
                            * compares it with the measure */
+  double scale;           /* horizontal scale it is drawn at: the style's 장평 times
+                           * the line's expansion; widths above are as drawn */
 } JopanLine;
 
 typedef struct {
@@ -291,6 +320,9 @@ typedef struct {
   gpointer hyphenator;    /* HyphenDict*, or NULL */
   /* Measured once per style: a word space and a hyphen (0: not yet). */
   double space_width[JOPAN_N_PARA], hyphen_width[JOPAN_N_PARA];
+  /* Characters no font has: code point → MissingGlyph (typeset.c), found
+   * since jopan_typesetter_begin, reported by jopan_typesetter_report_missing. */
+  GHashTable *missing;
 } JopanTypesetter;
 
 gboolean jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
@@ -299,6 +331,9 @@ void jopan_typesetter_clear (JopanTypesetter *ts);
 /* Starts a pass whose findings go to @report; the style may have changed
  * since the last (copyfit), so what was measured with it is forgotten. */
 void jopan_typesetter_begin (JopanTypesetter *ts, struct _JopanReport *report);
+/* Reports each character no font had since the pass began, once for
+ * @name (the article) with its count and its first place. */
+void jopan_typesetter_report_missing (JopanTypesetter *ts, const char *name);
 
 /* Sets @text (with @spans, may be NULL) in @kind's style at @width.  @where
  * names the text in findings ("body paragraph 3"). */
@@ -323,6 +358,8 @@ typedef struct {
   double space_stretch, space_shrink; /* how far a space may grow and shrink, in spaces */
   gboolean korean_text;   /* gaps are between Hangul syllables, else between Latin letters */
   double syllable_stretch;/* how far a gap (jopan_is_gap) may grow, points */
+  double gap_shrink;      /* how far it may close, points */
+  double expansion;       /* how far glyphs may be scaled, a share (0.02: 98–102 %) */
   double hyphen_width;
   double line_penalty, hyphen_penalty, inner_penalty;
   double double_hyphen_demerits, fitness_demerits;
@@ -360,6 +397,7 @@ typedef struct {
   double x, y;            /* text: line origin on the baseline; others: top left */
   double w, h;            /* images: frame size; rules: end point delta */
   double line_width;      /* rules */
+  double scale;           /* text: horizontal scale (1, or see JopanLine) */
   double color[3];
   PangoLayout *layout;    /* text (a reference) */
   int line;               /* text: the line in @layout */

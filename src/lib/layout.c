@@ -478,9 +478,12 @@ add_block_row (Layout *lo, JopanText *t, JopanParaKind kind)
     }
   row = add_row (lo, t, 0, t->lines->len, kind, bands);
   row->offset = (bands - 1) * g->pitch + g->base_offset - body;
-  /* At a column's top the space before it is not needed. */
+  /* At a column's top the space before it is not needed; its first line
+   * may reach into the air above by a fifth of a grid line (a two-line
+   * subhead on its own leading), as a body line's accents do. */
   while (row->discard + 1 < bands
-         && (bands - row->discard - 2) * g->pitch + g->base_offset - body - ascent_of (p) >= -1e-6)
+         && (bands - row->discard - 2) * g->pitch + g->base_offset - body - ascent_of (p)
+              >= -0.2 * g->pitch)
     row->discard++;
   return row;
 }
@@ -1149,5 +1152,6 @@ jopan_layout_attempt (Layout *lo, GError **error)
   lay_out_pages (lo);
   measure_fit (lo);
   measure_extent (lo);
+  jopan_typesetter_report_missing (&lo->at.ts, lo->in->article->name);
   return TRUE;
 }

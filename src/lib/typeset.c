@@ -58,10 +58,27 @@ jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle 
   return TRUE;
 }
 
+/* A character no font has: how often each text has it, and the first. */
+typedef struct {
+  GHashTable *places;     /* "where" → GUINT count in that text */
+  char *first;
+} MissingGlyph;
+
+static void
+missing_glyph_free (gpointer data)
+{
+  MissingGlyph *m = data;
+
+  g_hash_table_unref (m->places);
+  g_free (m->first);
+  g_free (m);
+}
+
 void
 jopan_typesetter_begin (JopanTypesetter *ts, JopanReport *report)
 {
   ts->report = report;
+  g_clear_pointer (&ts->missing, g_hash_table_unref);
   memset (ts->space_width, 0, sizeof ts->space_width);
   memset (ts->hyphen_width, 0, sizeof ts->hyphen_width);
 }
@@ -70,6 +87,7 @@ void
 jopan_typesetter_clear (JopanTypesetter *ts)
 {
   g_clear_object (&ts->context);
+  g_clear_pointer (&ts->missing, g_hash_table_unref);
   if (ts->hyphenator)
     hnj_hyphen_free (ts->hyphenator);
   ts->hyphenator = NULL;
@@ -208,34 +226,84 @@ add_span_attributes (PangoAttrList *attrs, const GArray *spans)
     }
 }
 
-/* Reports each character no font has, once per paragraph. */
+/* Notes each character no font has, with how often this text (@where)
+ * has it: a text set again (a headline tried at several sizes) counts once. */
 static void
-report_missing_glyphs (JopanTypesetter *ts, PangoLayout *layout, const char *where)
+note_missing_glyphs (JopanTypesetter *ts, PangoLayout *layout, const char *where)
 {
-  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_autoptr (GHashTable) counts = g_hash_table_new (NULL, NULL);
   PangoLayoutIter *iter = pango_layout_get_iter (layout);
+  GHashTableIter i;
+  gpointer ch, count;
 
   do
     {
       PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
-      if (run == NULL)
-        continue;
-      for (int i = 0; i < run->glyphs->num_glyphs; i++)
+      for (int g = 0; run && g < run->glyphs->num_glyphs; g++)
         {
-          PangoGlyph glyph = run->glyphs->glyphs[i].glyph;
-          gunichar ch = glyph & ~PANGO_GLYPH_UNKNOWN_FLAG;
-          char utf8[8] = { 0 };
-
-          if (!(glyph & PANGO_GLYPH_UNKNOWN_FLAG) || g_hash_table_contains (seen, GUINT_TO_POINTER (ch)))
-            continue;
-          g_hash_table_add (seen, GUINT_TO_POINTER (ch));
-          g_unichar_to_utf8 (ch, utf8);
-          jopan_report_add (ts->report, "missing-glyph", "%s: no bundled font has U+%04X \"%s\"",
-                            where, ch, utf8);
+          PangoGlyph glyph = run->glyphs->glyphs[g].glyph;
+          gpointer key = GUINT_TO_POINTER (glyph & ~PANGO_GLYPH_UNKNOWN_FLAG);
+          if (glyph & PANGO_GLYPH_UNKNOWN_FLAG)
+            g_hash_table_insert (counts, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (
+                                                  g_hash_table_lookup (counts, key)) + 1));
         }
     }
   while (pango_layout_iter_next_run (iter));
   pango_layout_iter_free (iter);
+  if (g_hash_table_size (counts) > 0 && ts->missing == NULL)
+    ts->missing = g_hash_table_new_full (NULL, NULL, NULL, missing_glyph_free);
+  g_hash_table_iter_init (&i, counts);
+  while (g_hash_table_iter_next (&i, &ch, &count))
+    {
+      MissingGlyph *m = g_hash_table_lookup (ts->missing, ch);
+      if (m == NULL)
+        {
+          m = g_new0 (MissingGlyph, 1);
+          m->places = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          m->first = g_strdup (where);
+          g_hash_table_insert (ts->missing, ch, m);
+        }
+      g_hash_table_replace (m->places, g_strdup (where), count);
+    }
+}
+
+static int
+by_code_point (gconstpointer a, gconstpointer b)
+{
+  guint x = GPOINTER_TO_UINT (*(const gpointer *) a), y = GPOINTER_TO_UINT (*(const gpointer *) b);
+  return x < y ? -1 : x > y;
+}
+
+void
+jopan_typesetter_report_missing (JopanTypesetter *ts, const char *name)
+{
+  g_autoptr (GPtrArray) chars = g_ptr_array_new ();
+  GHashTableIter i;
+  gpointer ch;
+
+  if (ts->missing == NULL)
+    return;
+  g_hash_table_iter_init (&i, ts->missing);
+  while (g_hash_table_iter_next (&i, &ch, NULL))
+    g_ptr_array_add (chars, ch);
+  g_ptr_array_sort (chars, by_code_point);
+  for (guint c = 0; c < chars->len; c++)
+    {
+      const MissingGlyph *m = g_hash_table_lookup (ts->missing, chars->pdata[c]);
+      gunichar code = GPOINTER_TO_UINT (chars->pdata[c]);
+      guint total = 0;
+      gpointer count;
+      char utf8[8] = { 0 };
+
+      g_hash_table_iter_init (&i, m->places);
+      while (g_hash_table_iter_next (&i, NULL, &count))
+        total += GPOINTER_TO_UINT (count);
+      g_unichar_to_utf8 (code, utf8);
+      jopan_report_add (ts->report, "missing-glyph", "%s: no bundled font has U+%04X \"%s\": %u "
+                        "time%s, first in %s", name, code, utf8, total, total == 1 ? "" : "s",
+                        m->first);
+    }
+  g_clear_pointer (&ts->missing, g_hash_table_unref);
 }
 
 /* A layout of @text on one line (no wrapping): breaking is ours. */
@@ -357,42 +425,41 @@ spread (GArray *slots, gboolean gaps, double total)
     }
 }
 
-/* Sets a one-line layout to @width as the breaker planned it: each word
- * space and (in Korean) each gap between two syllables takes its share of
- * the difference in proportion to how far it may stretch, so that Korean
- * word spaces stay even while the syllables take up most of the slack; a
- * line that is too long shrinks its spaces only.  A line without spaces is
- * never letter-spaced beyond its gaps' stretch. */
-static void
+/* Sets a one-line layout to @width as the breaker planned it and returns
+ * the horizontal scale to draw it at.  Word spaces, the gaps between
+ * letters (in Korean, between syllables) and the glyphs' width (font
+ * expansion, as in pdfTeX) share the difference in proportion to how far
+ * each may go, so that a loose line grows its spaces less; letters and
+ * glyphs never go beyond their bounds: what is left goes to the spaces.  A
+ * line without spaces parts its letters no further than their bound, and
+ * the rest stays white at its end: letter-spaced words read as codes. */
+static double
 justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp, gboolean shrink_only)
 {
-  double natural, delta, space_part;
+  double natural, delta, by_spaces, by_gaps, by_scale, ratio, scale, gap_part;
   g_autoptr (GArray) slots = collect_slots (layout, bp->korean_text, &natural);
-  int spaces = 0, gaps = 0;
+  int spaces = 0, gaps = 0, sign;
 
   delta = width - natural;
   for (guint i = 0; i < slots->len; i++)
     spaces += g_array_index (slots, Slot, i).space, gaps += g_array_index (slots, Slot, i).gap;
   if (fabs (delta) < 0.01 || slots->len < 2 || (shrink_only && delta > 0))
-    return;
-  if (delta < 0 || gaps == 0)
-    space_part = spaces > 0 ? delta : 0;
-  else
-    {
-      /* Syllables never part by more than their stretch: wider gaps read
-       * as letter-spacing (and split words for a text extractor). */
-      double by_spaces = spaces * bp->space_width * bp->space_stretch;
-      double by_gaps = gaps * bp->syllable_stretch;
-      space_part = delta * by_spaces / (by_spaces + by_gaps);
-      if (delta - space_part > by_gaps && spaces > 0)
-        space_part = delta - by_gaps;
-    }
-  spread (slots, FALSE, space_part);
-  /* A line without word spaces (a long word, hyphenated) parts its letters
-   * no further than the breaker allowed for; the rest stays white at its
-   * end: letter-spaced words read as codes spelled out. */
-  if (delta > 0 && gaps > 0)
-    spread (slots, TRUE, spaces > 0 ? delta - space_part : MIN (delta, gaps * bp->syllable_stretch));
+    return 1;
+  sign = delta > 0 ? 1 : -1;
+  by_spaces = spaces * bp->space_width * (sign > 0 ? bp->space_stretch : bp->space_shrink);
+  by_gaps = gaps * (sign > 0 ? bp->syllable_stretch : bp->gap_shrink);
+  by_scale = natural * bp->expansion;
+  ratio = by_spaces + by_gaps + by_scale > 0 ? fabs (delta) / (by_spaces + by_gaps + by_scale) : 0;
+  ratio = MIN (ratio, 1);
+  scale = 1 + sign * ratio * bp->expansion;
+  /* What is left, in the line's own units, after the glyphs are scaled. */
+  delta = width / scale - natural;
+  gap_part = sign * ratio * by_gaps;
+  if (spaces == 0 || fabs (gap_part) > fabs (delta))
+    gap_part = sign > 0 ? MIN (delta, by_gaps) : MAX (delta, -by_gaps);
+  spread (slots, FALSE, spaces > 0 ? delta - gap_part : 0);
+  spread (slots, TRUE, gap_part);
+  return scale;
 }
 
 /* ---- setting a paragraph -------------------------------------------------------- */
@@ -418,13 +485,20 @@ break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double inde
     .space_stretch = ts->korean ? 0.25 : 0.6,
     .space_shrink = ts->korean ? 0.2 : 0.3,
     .korean_text = ts->korean,
-    /* Letters part by at most 0.012 em (invisible; words stay whole for a
-     * reader and an extractor), Hangul syllables by 0.05 em. */
-    .syllable_stretch = (ts->korean ? 0.05 : 0.012) * p->size,
+    /* Unless the style says: letters part by at most 0.02 em and close by
+     * 0.01 em (words stay whole for a reader and an extractor), Hangul
+     * syllables by 0.05 em and 0.02 em. */
+    .syllable_stretch = isnan (p->letter_max) ? (ts->korean ? 0.05 : 0.02) * p->size : p->letter_max,
+    .gap_shrink = isnan (p->letter_min) ? (ts->korean ? 0.02 : 0.01) * p->size : -p->letter_min,
+    .expansion = p->align == JOPAN_ALIGN_JUSTIFY ? p->expansion : 0,
     .hyphen_width = ts->hyphen_width[kind],
     .line_penalty = 10,
     .hyphen_penalty = 50,
-    .inner_penalty = p->korean_break == JOPAN_KOREAN_BREAK_AUTO ? 400 : 0,
+    /* keep-all breaks inside a word only where a line would otherwise be
+     * too loose or too tight (linebreak.c), auto wherever that pays. */
+    .inner_penalty = p->korean_break == JOPAN_KOREAN_BREAK_AUTO       ? 150
+                     : p->korean_break == JOPAN_KOREAN_BREAK_KEEP_ALL ? 100
+                                                                      : 0,
     .double_hyphen_demerits = 3000,
     .fitness_demerits = 100,
     .tolerance = 3,
@@ -432,10 +506,10 @@ break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double inde
 }
 
 /* The line @b of @text as a layout of its own, justified to @width unless
- * it is the paragraph's last. */
+ * it is the paragraph's last; @scale gets the scale it is drawn at. */
 static PangoLayout *
 set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
-          const JopanBreakLine *b, double width, const JopanBreakParams *bp)
+          const JopanBreakLine *b, double width, const JopanBreakParams *bp, double *scale)
 {
   g_autoptr (GArray) clipped = clip_spans (spans, b->start, b->end);
   g_autofree char *line = g_strndup (text + b->start, b->end - b->start);
@@ -448,12 +522,13 @@ set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const 
       line = with;
     }
   layout = make_layout (ts, p, line, clipped);
+  *scale = 1;
   if (b->flush)
     return layout; /* a piece of a long string: never letter-spaced */
   if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last)
-    justify_line (layout, width, bp, FALSE);
+    *scale = justify_line (layout, width, bp, FALSE);
   else if (b->ratio < 0)
-    justify_line (layout, width, bp, TRUE); /* a last line set a little tight */
+    *scale = justify_line (layout, width, bp, TRUE); /* a last line set a little tight */
   return layout;
 }
 
@@ -498,12 +573,12 @@ static JopanLine
 place_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
             const JopanBreakLine *b, double offset, double measure, const JopanBreakParams *bp)
 {
-  JopanLine line = { set_line (ts, p, text, spans, b, measure, bp), 0, offset, 0,
-                     b->hyphen, b->inner, b->ratio, measure, 0 };
+  JopanLine line = { NULL, 0, offset, 0, b->hyphen, b->inner, b->ratio, measure, 0, 1 };
   PangoRectangle logical;
 
+  line.layout = set_line (ts, p, text, spans, b, measure, bp, &line.scale);
   pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
-  line.width = line.true_width = logical.width / (double) PANGO_SCALE;
+  line.width = line.true_width = line.scale * logical.width / (double) PANGO_SCALE;
   if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last && !b->flush && line.width < measure)
     line.width = measure;
   else if (p->align == JOPAN_ALIGN_CENTER)
@@ -513,7 +588,21 @@ place_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, cons
   return line;
 }
 
-/* Sets one paragraph (no newlines) and appends its lines to @result. */
+/* Draws @line @scale times as wide (the style's 장평): its places and
+ * widths as drawn. */
+static void
+scale_line (JopanLine *line, double scale)
+{
+  line->x *= scale;
+  line->width *= scale;
+  line->measure *= scale;
+  line->true_width *= scale;
+  line->scale *= scale;
+}
+
+/* Sets one paragraph (no newlines) and appends its lines to @result.  A
+ * style with a horizontal scale sets it in a column as much wider and
+ * draws it narrower: breaking and justifying see the glyphs as shaped. */
 static void
 set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
                double width, double indent, const char *where, JopanText *result)
@@ -524,8 +613,11 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   g_autoptr (GArray) hyphens = NULL;
   JopanBreakParams bp;
   guint overfull = 0, first_overfull = 0;
+  double scale = p->scale > 0 ? p->scale : 1;
 
-  report_missing_glyphs (ts, unbroken, where);
+  note_missing_glyphs (ts, unbroken, where);
+  width /= scale;
+  indent /= scale;
   break_params (ts, kind, width, indent, &bp);
   if (p->hyphenate && ts->hyphenator)
     bp.hyphen_points = hyphens = jopan_hyphen_points (ts->hyphenator, text);
@@ -543,12 +635,13 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
         first_overfull = i + 1;
       if (line.width > width - offset)
         line.width = width - offset;
+      scale_line (&line, scale);
       g_array_append_val (result->lines, line);
     }
   if (overfull > 0)
     jopan_report_add (ts->report, "overfull", "%s: a character is wider than the %.2f pt column: "
-                      "%u of its set lines overflow, the first is line %u", where, width, overfull,
-                      first_overfull);
+                      "%u of its set lines overflow, the first is line %u", where, width * scale,
+                      overfull, first_overfull);
 }
 
 /* The length of the mandatory line break (UAX #14 classes BK, CR, LF, NL)
