@@ -97,8 +97,8 @@ test_missing_glyph (void)
   jopan_typesetter_report_missing (&ts, "story.json");
   g_assert_cmpuint (jopan_report_get_n (report), ==, 1);
   g_assert_cmpstr (jopan_report_get (report, 0, &kind), ==,
-                   "story.json: no bundled font has U+13000 \"\xF0\x93\x80\x80\": 3 times, first in "
-                   "body paragraph 1");
+                   "body paragraph 1: no bundled font has U+13000 \"\xF0\x93\x80\x80\" (3 times in "
+                   "story.json)");
   g_assert_cmpstr (kind, ==, "missing-glyph");
   jopan_typesetter_clear (&ts);
   jopan_report_free (report);
@@ -155,8 +155,67 @@ test_mixed_scripts (void)
   latin_in_ko = family_at (ko, 7);
   g_assert_cmpstr (latin_in_en, ==, "Noto Serif");
   g_assert_cmpstr (hangul_in_en, ==, "NanumMyeongjo");
-  g_assert_cmpstr (hanja_in_en, ==, "NanumGothic");
+  /* Hanja in serif text stay serif (they came from NanumGothic). */
+  g_assert_cmpstr (hanja_in_en, ==, "Noto Serif CJK KR");
   g_assert_cmpstr (latin_in_ko, ==, "NanumMyeongjo");
+  jopan_report_free (report);
+}
+
+/* The size Pango set the run holding byte @index at, points. */
+static double
+size_at (const JopanText *t, int index)
+{
+  PangoLayoutLine *l = pango_layout_get_line_readonly (g_array_index (t->lines, JopanLine, 0).layout, 0);
+
+  for (GSList *r = l->runs; r; r = r->next)
+    {
+      PangoGlyphItem *run = r->data;
+      if (index >= run->item->offset && index < run->item->offset + run->item->length)
+        {
+          PangoFontDescription *desc = pango_font_describe (run->item->analysis.font);
+          double size = pango_font_description_get_size (desc) / (double) PANGO_SCALE;
+          pango_font_description_free (desc);
+          return size;
+        }
+    }
+  return 0;
+}
+
+/* Arabic, Hebrew and emoji inside English find bundled faces (nothing is
+ * reported missing); Hanja in a sans style keep the sans face; Hangul in
+ * English is set at the style's hangul-size. */
+static void
+test_every_script (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  JopanReport *report = jopan_report_new ();
+  JopanTypesetter ts;
+  /* "Ali علي, David דוד, 😀 首爾 서울" */
+  const char *text = "Ali \xD8\xB9\xD9\x84\xD9\x8A, David \xD7\x93\xD7\x95\xD7\x93, \xF0\x9F\x98\x80 "
+                     "\xE9\xA6\x96\xE7\x88\xBE \xEC\x84\x9C\xEC\x9A\xB8";
+  g_autoptr (JopanText) body = NULL;
+  g_autoptr (JopanText) caption = NULL;
+  g_autofree char *arabic = NULL, *hebrew = NULL, *emoji = NULL, *hanja_sans = NULL;
+
+  g_assert_no_error (error);
+  jopan_typesetter_init (&ts, fonts, style, "en", report);
+  body = jopan_typeset (&ts, JOPAN_PARA_BODY, text, NULL, 400, 0, "test");
+  caption = jopan_typeset (&ts, JOPAN_PARA_CAPTION, text, NULL, 400, 0, "test");
+  jopan_typesetter_report_missing (&ts, "test");
+  jopan_typesetter_clear (&ts);
+  g_assert_cmpuint (jopan_report_get_n (report), ==, 0);
+  arabic = family_at (body, 4);
+  hebrew = family_at (body, 18);
+  emoji = family_at (body, 26);
+  hanja_sans = family_at (caption, 31);
+  g_assert_cmpstr (arabic, ==, "Noto Naskh Arabic");
+  g_assert_cmpstr (hebrew, ==, "Noto Serif Hebrew");
+  g_assert_cmpstr (emoji, ==, "Symbola");
+  g_assert_cmpstr (hanja_sans, ==, "NanumGothic");
+  g_assert_cmpfloat_with_epsilon (size_at (body, 0), 9.2, 0.01);
+  g_assert_cmpfloat_with_epsilon (size_at (body, 38), 9.2 * 1.06, 0.01);
   jopan_report_free (report);
 }
 
@@ -196,6 +255,7 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/lines", test_lines);
   g_test_add_func ("/typeset/forced-breaks", test_forced_breaks);
   g_test_add_func ("/typeset/missing-glyph", test_missing_glyph);
+  g_test_add_func ("/typeset/every-script", test_every_script);
   g_test_add_func ("/typeset/mixed-scripts", test_mixed_scripts);
   return g_test_run ();
 }

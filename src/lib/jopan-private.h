@@ -102,6 +102,7 @@ struct _JopanArticle {
   char *name;      /* the file name used in messages */
   char *id, *lang, *section, *kicker, *headline, *subheadline;
   char *byline, *dateline, *date;
+  char *email;            /* the writer's address, printed after the byline */
   int headline_columns;   /* 0: the style's */
   JopanWeight weight;     /* "weight": AUTO when absent */
   char *jump_headline;    /* "jump_headline": the continuation page's head */
@@ -175,7 +176,16 @@ typedef struct {
   /* Size of Hangul inside Latin text and of Latin inside Korean text, as
    * a share of the paragraph's size (a per-pair adjustment). */
   double hangul_size, latin_size;
+  gboolean at_end;        /* byline: after the story's text, not above it */
+  int dateline_form;      /* body: JopanDatelineForm, -1: by language */
 } JopanParaStyle;
+
+/* How the dateline leads the first paragraph. */
+typedef enum {
+  JOPAN_DATELINE_DASH,       /* SEOUL — */
+  JOPAN_DATELINE_BRACKET,    /* [서울] */
+  JOPAN_DATELINE_LENTICULAR, /* 【서울】 */
+} JopanDatelineForm;
 
 /* [GROUP:LANG] overrides of one language: the paragraph styles (each
  * starts as a copy of the plain group) and the grid's pitch. */
@@ -259,6 +269,11 @@ PangoContext *jopan_fonts_create_context (JopanFonts *fonts);
  * Hangul face, as Korean typesetting expects, and words stay in one font. */
 char *jopan_fonts_korean_first (JopanFonts *fonts, const char *families);
 
+/* @families with the bundled serif Hanja face after them when they are
+ * serif faces: Hanja in Myeongjo text then stay serif (NanumGothic, a
+ * sans face, is the only other face with Hanja). */
+char *jopan_fonts_with_fallbacks (JopanFonts *fonts, const char *families);
+
 /* Whether one of @fonts (bundled or added) has @family, case aside. */
 gboolean jopan_fonts_has_family (JopanFonts *fonts, const char *family);
 
@@ -332,7 +347,7 @@ void jopan_typesetter_clear (JopanTypesetter *ts);
  * since the last (copyfit), so what was measured with it is forgotten. */
 void jopan_typesetter_begin (JopanTypesetter *ts, struct _JopanReport *report);
 /* Reports each character no font had since the pass began, once for
- * @name (the article) with its count and its first place. */
+ * @name (the article, "story.json") at its first place, with its count. */
 void jopan_typesetter_report_missing (JopanTypesetter *ts, const char *name);
 
 /* Sets @text (with @spans, may be NULL) in @kind's style at @width.  @where

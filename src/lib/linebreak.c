@@ -183,13 +183,17 @@ forbidden (gunichar a, gunichar b, gboolean spaced)
 
 /* ---- the paragraph ---------------------------------------------------------- */
 
-/* Pen positions at each character boundary, from the unbroken line's glyphs. */
+/* Pen positions at each character boundary, from the unbroken line's
+ * glyphs, in logical order: a right-to-left run (an Arabic name) is drawn
+ * backwards, but what a line holds is what comes before its break.  So
+ * each cluster's advance is summed in the order of the text. */
 static void
 measure (Paragraph *p, PangoLayout *layout)
 {
   PangoLayoutLine *line = pango_layout_get_line_readonly (layout, 0);
   int len = (int) strlen (p->text);
   double *at_byte = g_new (double, len + 1);
+  double *advance = g_new0 (double, len + 1);
   double pen = 0;
 
   for (int i = 0; i <= len; i++)
@@ -201,12 +205,21 @@ measure (Paragraph *p, PangoLayout *layout)
       for (int g = 0; g < glyphs->num_glyphs; g++)
         {
           int byte = run->item->offset + glyphs->log_clusters[g];
-          if (byte <= len && at_byte[byte] < 0)
-            at_byte[byte] = pen;
-          pen += glyphs->glyphs[g].geometry.width / (double) PANGO_SCALE;
+          if (byte <= len)
+            {
+              advance[byte] += glyphs->glyphs[g].geometry.width / (double) PANGO_SCALE;
+              at_byte[byte] = 0; /* a cluster starts here */
+            }
         }
     }
+  for (int byte = 0; byte < len; byte++)
+    if (at_byte[byte] >= 0)
+      {
+        at_byte[byte] = pen;
+        pen += advance[byte];
+      }
   at_byte[len] = pen;
+  g_free (advance);
   /* A character inside a cluster (the second f of an ff ligature) sits in
    * proportion between the cluster's ends: a break there splits the glyph. */
   for (int k = 0, known = 0; k <= p->n; k++)

@@ -34,7 +34,7 @@ static const char *const copyfit_keys[] = { "tracking", "photo-lines", "size", N
 static const char *const para_keys[] = {
   "font", "leading", "align", "indent", "space-before", "space-after", "tracking",
   "color", "hyphenate", "uppercase", "korean-break", "line-breaking", "columns", "scale",
-  "letter-spacing", "expansion", "hangul-size", "latin-size", NULL,
+  "letter-spacing", "expansion", "hangul-size", "latin-size", "position", "dateline", NULL,
 };
 
 static const struct {
@@ -367,8 +367,15 @@ parse_letter_spacing (const Value *v, JopanParaStyle *p, GError **error)
 static gboolean
 parse_para_share_key (JopanParaStyle *p, const Value *v, GError **error)
 {
+  static const char *const positions[] = { "top", "end", NULL };
+  static const char *const forms[] = { "dash", "bracket", "lenticular", NULL };
   const char *k = v->key;
+  int choice = 0;
 
+  if (strcmp (k, "position") == 0)
+    return parse_choice (v, positions, &choice, error) && (p->at_end = choice == 1, TRUE);
+  if (strcmp (k, "dateline") == 0)
+    return parse_choice (v, forms, &choice, error) && (p->dateline_form = choice, TRUE);
   if (strcmp (k, "scale") == 0)
     return parse_share (v, 0.5, 2, &p->scale, error);
   if (strcmp (k, "expansion") == 0)
@@ -540,7 +547,7 @@ set_defaults (JopanStyle *s)
       g_free (p->font);
       *p = (JopanParaStyle) { .font = g_strdup ("Noto Serif, NanumMyeongjo 9"), .size = 9, .scale = 1,
                               .letter_min = NAN, .letter_max = NAN, .expansion = 0.02,
-                              .hangul_size = 1, .latin_size = 1 };
+                              .hangul_size = 1, .latin_size = 1, .dateline_form = -1 };
       p->align = i == JOPAN_PARA_BODY ? JOPAN_ALIGN_JUSTIFY : JOPAN_ALIGN_LEFT;
       p->hyphenate = i == JOPAN_PARA_BODY;
     }

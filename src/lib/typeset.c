@@ -47,6 +47,9 @@ jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle 
   *ts = (JopanTypesetter) { .fonts = fonts, .style = style, .lang = lang, .report = report };
   ts->context = jopan_fonts_create_context (fonts);
   pango_context_set_language (ts->context, pango_language_from_string (lang));
+  /* Korean and English run left to right whatever a line starts with (a
+   * Hebrew name): right-to-left runs are reordered inside it. */
+  pango_context_set_base_dir (ts->context, PANGO_DIRECTION_LTR);
   ts->korean = is_korean (lang);
   if (!ts->korean)
     {
@@ -299,11 +302,54 @@ jopan_typesetter_report_missing (JopanTypesetter *ts, const char *name)
       while (g_hash_table_iter_next (&i, NULL, &count))
         total += GPOINTER_TO_UINT (count);
       g_unichar_to_utf8 (code, utf8);
-      jopan_report_add (ts->report, "missing-glyph", "%s: no bundled font has U+%04X \"%s\": %u "
-                        "time%s, first in %s", name, code, utf8, total, total == 1 ? "" : "s",
-                        m->first);
+      jopan_report_add (ts->report, "missing-glyph", "%s: no bundled font has U+%04X \"%s\" (%u "
+                        "time%s in %s)", m->first, code, utf8, total, total == 1 ? "" : "s", name);
     }
   g_clear_pointer (&ts->missing, g_hash_table_unref);
+}
+
+static gboolean
+is_hangul_char (gunichar c)
+{
+  return (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F);
+}
+
+/* Is @c of the other script of the pair, whose size the style adjusts:
+ * Hangul in Latin text, Latin letters and digits in Korean text? */
+static gboolean
+is_guest (gunichar c, gboolean korean)
+{
+  if (!korean)
+    return is_hangul_char (c);
+  return g_unichar_isdigit (c) || (g_unichar_isalpha (c) && g_unichar_get_script (c) == G_UNICODE_SCRIPT_LATIN);
+}
+
+/* Sets the runs of the other script of the pair at the style's size for
+ * them (hangul-size, latin-size), so that their x-heights match the face
+ * around them. */
+static void
+add_script_sizes (PangoAttrList *attrs, const char *text, const JopanParaStyle *p, gboolean korean)
+{
+  double share = korean ? p->latin_size : p->hangul_size;
+  const char *s = text, *run = NULL;
+
+  if (share <= 0 || fabs (share - 1) < 1e-6)
+    return;
+  for (;; s = g_utf8_next_char (s))
+    {
+      gboolean guest = *s && is_guest (g_utf8_get_char (s), korean);
+      if (guest && run == NULL)
+        run = s;
+      else if (!guest && run)
+        {
+          PangoAttribute *a = pango_attr_size_new ((int) lround (p->size * share * PANGO_SCALE));
+          a->start_index = (guint) (run - text), a->end_index = (guint) (s - text);
+          pango_attr_list_insert (attrs, a);
+          run = NULL;
+        }
+      if (*s == '\0')
+        break;
+    }
 }
 
 /* A layout of @text on one line (no wrapping): breaking is ours. */
@@ -314,17 +360,21 @@ make_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, con
   PangoFontDescription *desc = pango_font_description_from_string (p->font);
   PangoAttrList *attrs = pango_attr_list_new ();
 
-  if (ts->korean)
-    {
-      g_autofree char *families = jopan_fonts_korean_first (ts->fonts,
-                                                            pango_font_description_get_family (desc));
-      pango_font_description_set_family (desc, families);
-    }
+  g_autofree char *families = ts->korean ? jopan_fonts_korean_first (ts->fonts,
+                                              pango_font_description_get_family (desc))
+                                        : g_strdup (pango_font_description_get_family (desc));
+  g_autofree char *with_fallbacks = jopan_fonts_with_fallbacks (ts->fonts, families);
+
+  pango_font_description_set_family (desc, with_fallbacks);
   pango_layout_set_font_description (layout, desc);
   pango_font_description_free (desc);
   pango_layout_set_width (layout, -1);
+  /* The story's direction, not the first letter's: a line opening with a
+   * Hebrew name is still a left-to-right line. */
+  pango_layout_set_auto_dir (layout, FALSE);
   if (p->tracking != 0)
     pango_attr_list_insert (attrs, pango_attr_letter_spacing_new ((int) (p->tracking * PANGO_SCALE)));
+  add_script_sizes (attrs, text, p, ts->korean);
   add_span_attributes (attrs, spans);
   pango_layout_set_attributes (layout, attrs);
   pango_attr_list_unref (attrs);
