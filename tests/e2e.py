@@ -398,6 +398,34 @@ def check_missing_glyph(tmp):
         raise Fail("--strict exit 3 but no PDF written (3 means rendered)")
 
 
+def check_every_script(tmp):
+    """Arabic and Hebrew names and emoji inside English text print (their
+    words come back from pdftotext, right to left in the right order), Hanja
+    in serif text stay serif, and a character no font has is reported once
+    per article with its count."""
+    words = ["محمد", "العلي", "דוד", "לוי", "😀", "👍", "❤", "金大中"]
+    body = ("The imam, محمد العلي, met the cantor, דוד לוי, at the harbour. One reader wrote: "
+            "great work 😀👍 and thanks ❤ to the crew. The scholar signed 金大中.\n\n"
+            + "".join(f"Paragraph {i} has a hieroglyph \U00013000 in it.\n\n" for i in range(12)))
+    src = write_article(tmp, "scripts.json", {"headline": "Readers write", "lang": "en", "body": body})
+    pdf = os.path.join(tmp, "scripts.pdf")
+    p = jopan("render", src, "-o", pdf)
+    expect_exit(p, 0, "render")
+    text = unicodedata.normalize("NFC", run("pdftotext", pdf, "-").stdout)
+    missing = [w for w in words if w not in text]
+    if missing:
+        raise Fail(f"not in the PDF's text: {missing}")
+    if "לוי דוד" in text or "العلي محمد" in text:
+        raise Fail("a right-to-left name came out reversed")
+    fonts = run("pdffonts", pdf).stdout
+    for face in ["NotoNaskhArabic", "NotoSerifHebrew", "Symbola", "NotoSerifCJKkr"]:
+        if face not in fonts:
+            raise Fail(f"{face} not embedded: {fonts}")
+    found = [l for l in p.stderr.splitlines() if "missing-glyph" in l]
+    if len(found) != 1 or "U+13000" not in found[0] or "12 times" not in found[0]:
+        raise Fail(f"expected one missing-glyph finding with its count 12, got {found}")
+
+
 def check_raw_html(tmp):
     body = "First paragraph.\n\n<div class=\"ad\">\nAdvert\n</div>\n\nSecond <b>bold</b> one.\n"
     src = write_article(tmp, "html.json", {"headline": "Raw HTML", "body": body})
@@ -476,6 +504,8 @@ def main():
              "seoul-market"),
             ("check and --report", check_check),
             ("missing glyph warning, --strict exit 3", check_missing_glyph),
+            ("Arabic, Hebrew, emoji and Hanja print; missing glyphs once with a count",
+             check_every_script),
             ("raw HTML warning", check_raw_html),
             ("unknown key warning", check_unknown_key),
             ("hard line break: the line before is not justified", check_hard_break),

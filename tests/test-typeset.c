@@ -247,6 +247,53 @@ test_forced_breaks (void)
   jopan_report_free (report);
 }
 
+
+/* The true width of the first line of @text set in @style's body. */
+static double
+first_width (JopanFonts *fonts, const JopanStyle *style, const char *text, double *scale)
+{
+  JopanReport *report = jopan_report_new ();
+  JopanTypesetter ts;
+  g_autoptr (JopanText) t = NULL;
+  double width;
+
+  jopan_typesetter_init (&ts, fonts, style, "ko", report);
+  t = jopan_typeset (&ts, JOPAN_PARA_BODY, text, NULL, 1000, 0, "test");
+  width = g_array_index (t->lines, JopanLine, 0).true_width;
+  if (scale)
+    *scale = g_array_index (t->lines, JopanLine, 0).scale;
+  jopan_typesetter_clear (&ts);
+  jopan_report_free (report);
+  return width;
+}
+
+/* 장평 is a real horizontal scale of the glyphs as shaped: a line set at
+ * 92 % is drawn (and measured) 0.92 times as wide, its glyphs the same;
+ * 자간 (tracking -2%) takes 0.02 em from every gap between syllables. */
+static void
+test_scale_and_tracking (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  const char *text = "가나다라마바사";
+  double plain, scaled, tracked, scale = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (jopan_style_set (style, "body.font=NanumMyeongjo 10", &error));
+  plain = first_width (fonts, style, text, NULL);
+  g_assert_true (jopan_style_set (style, "body.scale=92%", &error));
+  scaled = first_width (fonts, style, text, &scale);
+  g_assert_true (jopan_style_set (style, "body.scale=100%", &error));
+  g_assert_true (jopan_style_set (style, "body.tracking=-2%", &error));
+  tracked = first_width (fonts, style, text, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (scale, 0.92, 1e-9);
+  g_assert_cmpfloat_with_epsilon (scaled, 0.92 * plain, 0.01);
+  /* Pango spaces the 6 gaps between the 7 syllables, not the line's ends. */
+  g_assert_cmpfloat_with_epsilon (tracked, plain - 6 * 0.02 * 10, 0.01);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -256,6 +303,7 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/forced-breaks", test_forced_breaks);
   g_test_add_func ("/typeset/missing-glyph", test_missing_glyph);
   g_test_add_func ("/typeset/every-script", test_every_script);
+  g_test_add_func ("/typeset/scale-and-tracking", test_scale_and_tracking);
   g_test_add_func ("/typeset/mixed-scripts", test_mixed_scripts);
   return g_test_run ();
 }

@@ -176,6 +176,8 @@ typedef struct {
   /* Size of Hangul inside Latin text and of Latin inside Korean text, as
    * a share of the paragraph's size (a per-pair adjustment). */
   double hangul_size, latin_size;
+  double max_word_space;  /* keep-all breaks inside a word rather than stretch a word
+                           * space beyond this share of its width; 0: never */
   gboolean at_end;        /* byline: after the story's text, not above it */
   int dateline_form;      /* body: JopanDatelineForm, -1: by language */
 } JopanParaStyle;
@@ -375,6 +377,8 @@ typedef struct {
   double syllable_stretch;/* how far a gap (jopan_is_gap) may grow, points */
   double gap_shrink;      /* how far it may close, points */
   double expansion;       /* how far glyphs may be scaled, a share (0.02: 98–102 %) */
+  double fallback_ratio;  /* keep-all: the adjustment beyond which a line may end inside a
+                           * word instead; <= 0: never */
   double hyphen_width;
   double line_penalty, hyphen_penalty, inner_penalty;
   double double_hyphen_demerits, fitness_demerits;
@@ -392,6 +396,10 @@ typedef struct {
 } JopanBreakLine;
 
 gboolean jopan_is_gap (gunichar a, gunichar b, gboolean korean);
+
+/* The parameters @kind's paragraphs break with at @width (for tests). */
+void jopan_break_params_for_test (JopanTypesetter *ts, JopanParaKind kind, double width,
+                                  JopanBreakParams *bp);
 
 /* Breaks @unbroken (one shaped line, no wrapping) into lines.
  * Returns: an array of JopanBreakLine. */

@@ -40,10 +40,6 @@
  * kerning pair at its end falls away): it keeps this share of a word space
  * free. */
 #define STRING_MARGIN 0.5
-/* keep-all breaks inside a word only where a line of whole words would
- * stretch further than this (its spaces, letters and glyphs at twice
- * their maximum). */
-#define FALLBACK_RATIO 2
 
 typedef enum {
   BREAK_SPACE,       /* after a word space */
@@ -828,8 +824,9 @@ word_neighbours (const Paragraph *p, int *before, int *after)
 }
 
 /* May a line from break @i end at fallback break @j?  Only where ending
- * it at a word would stretch it past the style's maximum or shrink it
- * past its minimum. */
+ * it at a word would stretch its word spaces past the style's maximum
+ * (max-word-space) and taking the next word would shrink it past its
+ * minimum. */
 static gboolean
 fallback_allowed (const Paragraph *p, const JopanBreakParams *bp, int i, int j, const int *before,
                   const int *after)
@@ -837,7 +834,7 @@ fallback_allowed (const Paragraph *p, const JopanBreakParams *bp, int i, int j, 
   const Candidate *from = candidate (p, i);
   double width = width_of_line (bp, i == 0);
 
-  if (before[j] > i && fit_line (p, bp, from, candidate (p, before[j]), width).ratio <= FALLBACK_RATIO)
+  if (before[j] > i && fit_line (p, bp, from, candidate (p, before[j]), width).ratio <= bp->fallback_ratio)
     return FALSE;
   return fit_line (p, bp, from, candidate (p, after[j]), width).ratio < -1;
 }
@@ -961,7 +958,7 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
   paragraph_init (&p, unbroken, bp->korean_text);
   find_candidates (&p, attrs, n_attrs, bp);
   add_emergency_breaks (&p, attrs, n_attrs, MIN (width_of_line (bp, TRUE), width_of_line (bp, FALSE)));
-  if (bp->korean_break == JOPAN_KOREAN_BREAK_KEEP_ALL && bp->optimal)
+  if (bp->korean_break == JOPAN_KOREAN_BREAK_KEEP_ALL && bp->optimal && bp->fallback_ratio > 0)
     add_fallback_breaks (&p, attrs, n_attrs, bp);
   /* Tolerances widen until the paragraph can be set: loose lines first,
    * then any stretch.  Only a character wider than the line defeats both. */

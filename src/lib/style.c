@@ -34,7 +34,8 @@ static const char *const copyfit_keys[] = { "tracking", "photo-lines", "size", N
 static const char *const para_keys[] = {
   "font", "leading", "align", "indent", "space-before", "space-after", "tracking",
   "color", "hyphenate", "uppercase", "korean-break", "line-breaking", "columns", "scale",
-  "letter-spacing", "expansion", "hangul-size", "latin-size", "position", "dateline", NULL,
+  "letter-spacing", "expansion", "hangul-size", "latin-size", "position", "dateline",
+  "max-word-space", NULL,
 };
 
 static const struct {
@@ -372,6 +373,9 @@ parse_para_share_key (JopanParaStyle *p, const Value *v, GError **error)
   const char *k = v->key;
   int choice = 0;
 
+  if (strcmp (k, "max-word-space") == 0)
+    return strcmp (v->value, "none") == 0 ? (p->max_word_space = 0, TRUE)
+                                          : parse_share (v, 1, 5, &p->max_word_space, error);
   if (strcmp (k, "position") == 0)
     return parse_choice (v, positions, &choice, error) && (p->at_end = choice == 1, TRUE);
   if (strcmp (k, "dateline") == 0)
@@ -547,7 +551,8 @@ set_defaults (JopanStyle *s)
       g_free (p->font);
       *p = (JopanParaStyle) { .font = g_strdup ("Noto Serif, NanumMyeongjo 9"), .size = 9, .scale = 1,
                               .letter_min = NAN, .letter_max = NAN, .expansion = 0.02,
-                              .hangul_size = 1, .latin_size = 1, .dateline_form = -1 };
+                              .hangul_size = 1, .latin_size = 1, .dateline_form = -1,
+                              .max_word_space = 1.5 };
       p->align = i == JOPAN_PARA_BODY ? JOPAN_ALIGN_JUSTIFY : JOPAN_ALIGN_LEFT;
       p->hyphenate = i == JOPAN_PARA_BODY;
     }

@@ -531,16 +531,20 @@ break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double inde
     .korean_break = p->korean_break,
     .optimal = p->align == JOPAN_ALIGN_JUSTIFY && p->line_breaking == JOPAN_BREAKING_OPTIMAL,
     .space_width = ts->space_width[kind],
-    /* Korean stretches mostly between syllables, keeping word spaces even. */
-    .space_stretch = ts->korean ? 0.25 : 0.6,
-    .space_shrink = ts->korean ? 0.2 : 0.3,
+    /* Korean stretches mostly between syllables, keeping word spaces even;
+     * Latin word spaces go from 66 % to 140 % (as InDesign's 80/100/133),
+     * letters and glyph scaling taking their share. */
+    .space_stretch = ts->korean ? 0.25 : 0.4,
+    .space_shrink = ts->korean ? 0.2 : 0.34,
     .korean_text = ts->korean,
-    /* Unless the style says: letters part by at most 0.02 em and close by
-     * 0.01 em (words stay whole for a reader and an extractor), Hangul
-     * syllables by 0.05 em and 0.02 em. */
+    /* Unless the style says: letters part and close by at most 0.02 em
+     * (words stay whole for a reader and an extractor), Hangul syllables
+     * part by 0.05 em and close by 0.02 em. */
     .syllable_stretch = isnan (p->letter_max) ? (ts->korean ? 0.05 : 0.02) * p->size : p->letter_max,
-    .gap_shrink = isnan (p->letter_min) ? (ts->korean ? 0.02 : 0.01) * p->size : -p->letter_min,
+    .gap_shrink = isnan (p->letter_min) ? 0.02 * p->size : -p->letter_min,
     .expansion = p->align == JOPAN_ALIGN_JUSTIFY ? p->expansion : 0,
+    /* A word space at adjustment r is 1 + r × stretch spaces wide. */
+    .fallback_ratio = p->max_word_space > 0 ? (p->max_word_space - 1) / (ts->korean ? 0.25 : 0.4) : 0,
     .hyphen_width = ts->hyphen_width[kind],
     .line_penalty = 10,
     .hyphen_penalty = 50,
@@ -553,6 +557,13 @@ break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double inde
     .fitness_demerits = 100,
     .tolerance = 3,
   };
+}
+
+void
+jopan_break_params_for_test (JopanTypesetter *ts, JopanParaKind kind, double width,
+                             JopanBreakParams *bp)
+{
+  break_params (ts, kind, width, 0, bp);
 }
 
 /* The line @b of @text as a layout of its own, justified to @width unless
