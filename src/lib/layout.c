@@ -614,6 +614,9 @@ add_byline (Layout *lo)
     return;
   text = a->email && *a->email ? g_strdup_printf ("%s %s", a->byline, a->email) : g_strdup (a->byline);
   t = set_text (lo, JOPAN_PARA_BYLINE, text, NULL, lo->set.grid.column_width, 0, "byline");
+  /* Its p: the body block it follows (0 above the text), for checks. */
+  if (lo->set.style.para[JOPAN_PARA_BYLINE].at_end)
+    t->para = (int) a->blocks->len;
   row = add_block_row (lo, t, JOPAN_PARA_BYLINE);
   if (row)
     row->bands += 1; /* a band of air between it and the text */

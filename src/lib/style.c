@@ -1039,8 +1039,9 @@ jopan_style_resolve (const JopanStyle *base, const char *page_lang, const char *
   const JopanLangVariant *page = find_variant (base, page_lang);
   const JopanLangVariant *text = find_variant (base, text_lang);
 
+  /* A shallow copy: it borrows the variants (a story on a composed page
+   * resolves its language from the page's copy), and is never freed. */
   *out = *base;
-  out->n_variants = 0; /* a borrowed copy owns no variants */
   if (page && page->baseline > 0)
     out->baseline = page->baseline;
   for (int i = 0; text && i < JOPAN_N_PARA; i++)
