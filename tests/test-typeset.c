@@ -32,7 +32,7 @@ test_hyphenate (void)
   g_autoptr (GString) shown = NULL;
 
   g_assert_nonnull (dict);
-  points = jopan_hyphen_points (dict, text);
+  points = jopan_hyphen_points (dict, text, TRUE);
   shown = with_points (text, points);
   /* Long words take hyphenation points; words under six letters, URLs and
    * Hangul do not. */

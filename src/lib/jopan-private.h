@@ -167,6 +167,11 @@ typedef struct {
   JopanKoreanBreak korean_break;
   JopanLineBreaking line_breaking;
   int columns;            /* span in grid columns; 0: all */
+  /* Display type: even lines, by words (the display groups' default). */
+  gboolean balance;
+  gboolean smart_quotes;  /* ' and " set as ‘ ’ “ ” (by language) */
+  gboolean hang_punctuation; /* an opening quote mark hangs into the left margin */
+  gboolean hyphenate_capitalized; /* hyphenate words with a capital (names) too */
 } JopanParaStyle;
 
 typedef enum {
@@ -310,7 +315,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanText, jopan_text_free)
 
 /* The byte offsets in @text where @dict allows a hyphen (before that
  * byte): Latin words of six letters or more, outside URLs. */
-GArray *jopan_hyphen_points (gpointer dict, const char *text);
+GArray *jopan_hyphen_points (gpointer dict, const char *text, gboolean capitalized);
 
 /* ---- line breaking ---------------------------------------------------------- */
 
@@ -328,6 +333,10 @@ typedef struct {
   double double_hyphen_demerits, fitness_demerits;
   double tolerance;       /* the loosest adjustment ratio tried first */
   const GArray *hyphen_points; /* byte offsets where a hyphen may break a word */
+  /* Display type: lines of even length (in as few lines as the measure
+   * allows), breaks after commas and phrase ends preferred. */
+  gboolean balance;
+  double name_penalty;    /* a break at the hyphen of a capitalised compound (Jong-un) */
 } JopanBreakParams;
 
 typedef struct {

@@ -45,6 +45,7 @@ typedef enum {
   BREAK_SPACE,       /* after a word space */
   BREAK_PLAIN,       /* no space: after a dash or slash, or before a CJK character */
   BREAK_HYPHEN,      /* at a soft hyphen: a hyphen is drawn */
+  BREAK_NAME,        /* after the hyphen of a capitalised compound: Kim Jong-|un, Joong-|Ang */
   BREAK_INNER,       /* between two Hangul syllables of one word */
   BREAK_SOFT_EMERGENCY, /* inside a string wider than the line: after / . - _ and the like */
   BREAK_EMERGENCY,   /* inside such a string where the klreq rules allow */
@@ -325,6 +326,53 @@ has_at (const gunichar *chars, int from, int to, const char *ascii)
   return FALSE;
 }
 
+/* Is the word at @k (a run of Hangul up to a space) one of the titles a
+ * Korean name goes before: 김민지 기자, 박 대표? */
+static gboolean
+title_at (const Paragraph *p, int k)
+{
+  static const char *const titles[] = {
+    "기자", "특파원", "논설위원", "씨", "대표", "교수", "의원", "장관", "대통령", "위원장",
+    "사장", "회장", "총리", "시장", "군수", "구청장", "감독", "선수", "원장", "부장", "팀장",
+  };
+  int end = k;
+  char word[32] = "";
+
+  while (end < p->n && is_hangul (p->chars[end]))
+    end++;
+  if (end == k || p->offset[end] - p->offset[k] >= (int) sizeof word)
+    return FALSE;
+  memcpy (word, p->text + p->offset[k], (gsize) (p->offset[end] - p->offset[k]));
+  for (gsize i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (strcmp (word, titles[i]) == 0 || (g_str_has_prefix (word, titles[i])
+                                          && end - k <= (int) g_utf8_strlen (titles[i], -1) + 1))
+      return TRUE; /* 기자는, 씨가: a title and its particle */
+  return FALSE;
+}
+
+/* Which characters belong to a Korean name: a word of two to four Hangul
+ * syllables before a title (김민지 기자).  A name is never split. */
+static gboolean *
+korean_names (const Paragraph *p)
+{
+  gboolean *name = g_new0 (gboolean, p->n + 1);
+
+  for (int k = 0; k < p->n; k++)
+    {
+      int end = k;
+      while (end < p->n && is_hangul (p->chars[end]))
+        end++;
+      if (end - k >= 2 && end - k <= 4 && end + 1 < p->n && p->chars[end] == ' '
+          && title_at (p, end + 1))
+        for (int i = k; i < end; i++)
+          name[i] = TRUE;
+      while (end < p->n && !g_unichar_isspace (p->chars[end]))
+        end++;
+      k = end;
+    }
+  return name;
+}
+
 /* Which characters belong to a URL, an e-mail address or a path (a run
  * between spaces with :// or www. or @ or /): a line that ends inside one
  * is set flush, as a piece of a string. */
@@ -359,6 +407,20 @@ candidate_at (const Paragraph *p, int k, BreakKind kind)
   return c;
 }
 
+/* Is the break before @k one after the hyphen of a capitalised compound
+ * (Kim Jong-un, Joong-Ang, PARK HYUN-JU)?  A name split there reads as two. */
+static gboolean
+capitalised_compound (const Paragraph *p, int k)
+{
+  int s = k - 1;
+
+  if (k < 2 || (p->chars[k - 1] != '-' && p->chars[k - 1] != 0x2010))
+    return FALSE;
+  while (s > 0 && g_unichar_isalpha (p->chars[s - 1]))
+    s--;
+  return s < k - 1 && g_unichar_isupper (p->chars[s]);
+}
+
 /* The ordinary break opportunities: Pango's, narrowed by the rules and the
  * Korean break mode. */
 static void
@@ -368,6 +430,7 @@ find_candidates (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const Jop
   g_autofree gboolean *hyphen = hyphen_marks (p, bp);
   g_autofree gboolean *korean_word = korean_words (p);
   g_autofree gboolean *url = url_words (p);
+  g_autofree gboolean *name = korean_names (p);
 
   g_array_set_size (p->candidates, 0);
   for (int k = 1; k < p->n && k < n_attrs; k++)
@@ -387,7 +450,9 @@ find_candidates (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const Jop
         c.kind = BREAK_HYPHEN;
       else if (!attrs[k].is_line_break && !(is_hangul (a) && is_hangul (b)))
         continue; /* inside a word: only where the word is wider than the line */
-      else if (korean_word[k] && mode == JOPAN_KOREAN_BREAK_KEEP_ALL)
+      else if (capitalised_compound (p, k))
+        c.kind = BREAK_NAME;
+      else if (korean_word[k] && (mode == JOPAN_KOREAN_BREAK_KEEP_ALL || name[k]))
         continue;
       else if (korean_word[k])
         c.kind = BREAK_INNER;
@@ -547,6 +612,8 @@ penalty_of (const JopanBreakParams *bp, BreakKind kind)
     {
     case BREAK_HYPHEN:
       return bp->hyphen_penalty;
+    case BREAK_NAME:
+      return bp->name_penalty;
     case BREAK_INNER:
       return bp->inner_penalty;
     case BREAK_FORCED:
@@ -783,7 +850,7 @@ static int
 first_fit_pick (const Paragraph *p, const JopanBreakParams *bp, int from, int run)
 {
   const Candidate *prev = candidate (p, from);
-  int start = line_start (p, prev), pick = -1;
+  int start = line_start (p, prev), pick = -1, unnamed = -1;
   double width = width_of_line (bp, from == 0);
 
   for (int j = from + 1; j <= (int) p->candidates->len; j++)
@@ -797,7 +864,12 @@ first_fit_pick (const Paragraph *p, const JopanBreakParams *bp, int from, int ru
       if (to->kind == BREAK_END && last_line_too_short (p, start) && pick > 0)
         break;
       pick = j;
+      if (to->kind != BREAK_NAME)
+        unnamed = j;
     }
+  /* Kim Jong-|un only when nothing else fits. */
+  if (pick > 0 && candidate (p, pick)->kind == BREAK_NAME && unnamed > 0)
+    pick = unnamed;
   if (pick > 0 && candidate (p, pick)->in_string && string_end (p, bp, from) > 0)
     return string_end (p, bp, from);
   return pick;
@@ -830,6 +902,157 @@ first_fit (const Paragraph *p, const JopanBreakParams *bp)
   return lines;
 }
 
+/* ---- balanced display lines -------------------------------------------------- */
+
+/* A display paragraph with more breaks than this is set by first fit. */
+#define MAX_BALANCE_CANDIDATES 2000
+/* How far a display line may stray from the mean length before it costs
+ * steeply: lines within it keep the shortest over 60 % of the longest
+ * ((1 - 0.24) / (1 + 0.24) = 0.61). */
+#define BALANCE_SLACK 0.24
+
+/* Does a phrase end before the break (a comma, a colon, a sentence's end,
+ * a dash), so that a display line reads best ending there? */
+static gboolean
+phrase_end (const Paragraph *p, const Candidate *c)
+{
+  static const gunichar marks[] = {
+    ',', ';', ':', '.', '?', '!', 0x00B7, 0x2014, 0x2013, 0x2026, 0x3001, 0x3002, 0xFF0C,
+  };
+  int k = c->end - 1;
+
+  while (k > 0 && (p->chars[k] == 0x2019 || p->chars[k] == 0x201D || p->chars[k] == ')'
+                   || p->chars[k] == '"' || p->chars[k] == '\''))
+    k--;
+  return k >= 0 && one_of (p->chars[k], marks, G_N_ELEMENTS (marks));
+}
+
+/* Does the line before the break end on a little word that belongs with
+ * the next (a, the, of, to …)?  A headline line reads badly ending there. */
+static gboolean
+weak_end (const Paragraph *p, const Candidate *c)
+{
+  static const char *const words[] = {
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "and", "or", "with", "from", "as",
+  };
+  int s = c->end;
+  char word[8] = "";
+
+  while (s > 0 && g_unichar_isalpha (p->chars[s - 1]))
+    s--;
+  if (s == c->end || c->end - s >= (int) sizeof word || (s > 0 && !g_unichar_isspace (p->chars[s - 1])))
+    return FALSE;
+  for (int k = s; k < c->end; k++)
+    word[k - s] = (char) g_unichar_tolower (p->chars[k]);
+  for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
+    if (strcmp (word, words[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The natural length of the line from break @i to break @j. */
+static double
+line_length (const Paragraph *p, const JopanBreakParams *bp, int i, int j)
+{
+  const Candidate *to = candidate (p, j);
+
+  return p->x[to->end] - p->x[line_start (p, candidate (p, i))]
+         + (to->kind == BREAK_HYPHEN ? bp->hyphen_width : 0);
+}
+
+/* What a display line of @length costs against the mean @target, and its
+ * break: a line within BALANCE_SLACK of the mean costs little, one beyond
+ * it steeply (lines within it keep the shortest over 60 % of the
+ * longest); a break after a comma or a phrase's end is worth two lines
+ * some 25 % off the mean, one after a little word (of, the) costs. */
+static double
+balance_cost (const Paragraph *p, const JopanBreakParams *bp, double length, double target,
+              const Candidate *to)
+{
+  double off = fabs (length - target) / target;
+  double cost = 1000 * off * off;
+
+  if (off > BALANCE_SLACK)
+    cost += 1e5 * (off - BALANCE_SLACK) * (off - BALANCE_SLACK);
+  if (to->kind == BREAK_END)
+    return cost;
+  if (phrase_end (p, to))
+    cost -= 150;
+  if (weak_end (p, to))
+    cost += 60;
+  return cost + 10 * penalty_of (bp, to->kind);
+}
+
+/* The fewest lines each break can be reached in, lines within the
+ * measure; -1 where none reaches it. */
+static int *
+fewest_lines (const Paragraph *p, const JopanBreakParams *bp)
+{
+  int n = (int) p->candidates->len;
+  int *fewest = g_new (int, n + 1);
+
+  fewest[0] = 0;
+  for (int j = 1; j <= n; j++)
+    {
+      fewest[j] = -1;
+      for (int i = j - 1; i >= 0; i--)
+        {
+          if (line_length (p, bp, i, j) > width_of_line (bp, i == 0))
+            break;
+          if (fewest[i] >= 0 && (fewest[j] < 0 || fewest[i] + 1 < fewest[j]))
+            fewest[j] = fewest[i] + 1;
+        }
+    }
+  return fewest;
+}
+
+/* Lines of even length in as few lines as the measure allows: the breaks
+ * that minimise the sum of balance_cost over exactly that many lines.
+ * NULL when no set of breaks fits (a character wider than the line). */
+static GArray *
+balanced (const Paragraph *p, const JopanBreakParams *bp)
+{
+  int n = (int) p->candidates->len;
+  g_autofree int *fewest = fewest_lines (p, bp);
+  int k_lines = fewest[n];
+  g_autofree double *cost = NULL;
+  g_autofree int *previous = NULL;
+  GArray *lines;
+  double target;
+
+  if (k_lines < 1)
+    return NULL;
+  target = MAX (1, (p->x[p->n] - p->x[0]) / k_lines);
+  cost = g_new (double, (gsize) (n + 1) * (k_lines + 1));
+  previous = g_new (int, (gsize) (n + 1) * (k_lines + 1));
+#define AT(j, k) ((j) * (k_lines + 1) + (k))
+  for (int i = 0; i < (n + 1) * (k_lines + 1); i++)
+    cost[i] = INFEASIBLE, previous[i] = -1;
+  cost[AT (0, 0)] = 0;
+  for (int j = 1; j <= n; j++)
+    for (int i = j - 1; i >= 0; i--)
+      {
+        double length = line_length (p, bp, i, j);
+        double c;
+        if (length > width_of_line (bp, i == 0))
+          break;
+        if (j == n && i > 0 && last_line_too_short (p, line_start (p, candidate (p, i))))
+          continue;
+        c = balance_cost (p, bp, length, target, candidate (p, j));
+        for (int k = 0; k < k_lines; k++)
+          if (cost[AT (i, k)] < INFEASIBLE && cost[AT (i, k)] + c < cost[AT (j, k + 1)])
+            cost[AT (j, k + 1)] = cost[AT (i, k)] + c, previous[AT (j, k + 1)] = i;
+      }
+  if (cost[AT (n, k_lines)] >= INFEASIBLE)
+    return NULL;
+  lines = g_array_new (FALSE, FALSE, sizeof (JopanBreakLine));
+  g_array_set_size (lines, (guint) k_lines);
+  for (int j = n, k = k_lines; k > 0; j = previous[AT (j, k)], k--)
+    g_array_index (lines, JopanBreakLine, k - 1) = make_line (p, previous[AT (j, k)], j, 0);
+#undef AT
+  return lines;
+}
+
 GArray *
 jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
 {
@@ -843,7 +1066,9 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
   add_emergency_breaks (&p, attrs, n_attrs, MIN (width_of_line (bp, TRUE), width_of_line (bp, FALSE)));
   /* Tolerances widen until the paragraph can be set: loose lines first,
    * then any stretch.  Only a character wider than the line defeats both. */
-  if (bp->optimal && p.candidates->len <= MAX_OPTIMAL_CANDIDATES)
+  if (bp->balance && p.candidates->len <= MAX_BALANCE_CANDIDATES)
+    lines = balanced (&p, bp);
+  else if (bp->optimal && p.candidates->len <= MAX_OPTIMAL_CANDIDATES)
     {
       lines = total_fit (&p, bp, bp->tolerance);
       if (lines == NULL)

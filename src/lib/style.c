@@ -33,7 +33,9 @@ static const char *const copyfit_keys[] = { "tracking", "photo-lines", "size", N
 
 static const char *const para_keys[] = {
   "font", "leading", "align", "indent", "space-before", "space-after", "tracking",
-  "color", "hyphenate", "uppercase", "korean-break", "line-breaking", "columns", NULL,
+  "color", "hyphenate", "uppercase", "korean-break", "line-breaking", "columns",
+  "balance", "smart-quotes", "hang-punctuation", "hyphenate-capitalized",
+  NULL,
 };
 
 static const struct {
@@ -336,6 +338,14 @@ parse_para_key (JopanParaStyle *p, const Value *v, GError **error)
     return parse_bool (v, &p->hyphenate, error);
   if (strcmp (k, "uppercase") == 0)
     return parse_bool (v, &p->uppercase, error);
+  if (strcmp (k, "balance") == 0)
+    return parse_bool (v, &p->balance, error);
+  if (strcmp (k, "smart-quotes") == 0)
+    return parse_bool (v, &p->smart_quotes, error);
+  if (strcmp (k, "hang-punctuation") == 0)
+    return parse_bool (v, &p->hang_punctuation, error);
+  if (strcmp (k, "hyphenate-capitalized") == 0)
+    return parse_bool (v, &p->hyphenate_capitalized, error);
   if (strcmp (k, "columns") == 0)
     return parse_int (v, 0, 12, &p->columns, error);
   if (strcmp (k, "align") == 0)
@@ -448,6 +458,23 @@ set_treatment_defaults (JopanStyle *s)
     s->treatment[i] = defaults[i];
 }
 
+/* Display type breaks between words only (keep-all in Korean) into lines
+ * of even length; every group sets typographic quotes; a pull quote hangs
+ * its opening mark.  A style's keys override each. */
+static void
+para_display_defaults (int kind, JopanParaStyle *p)
+{
+  gboolean display = kind == JOPAN_PARA_KICKER || kind == JOPAN_PARA_HEADLINE || kind == JOPAN_PARA_DECK
+                     || kind == JOPAN_PARA_BYLINE || kind == JOPAN_PARA_SUBHEAD
+                     || kind == JOPAN_PARA_QUOTE || kind == JOPAN_PARA_JUMP;
+
+  if (display || kind == JOPAN_PARA_CREDIT)
+    p->korean_break = JOPAN_KOREAN_BREAK_KEEP_ALL;
+  p->balance = display;
+  p->smart_quotes = TRUE;
+  p->hang_punctuation = kind == JOPAN_PARA_QUOTE;
+}
+
 static void
 set_defaults (JopanStyle *s)
 {
@@ -469,6 +496,7 @@ set_defaults (JopanStyle *s)
       *p = (JopanParaStyle) { .font = g_strdup ("Noto Serif, NanumMyeongjo 9"), .size = 9 };
       p->align = i == JOPAN_PARA_BODY ? JOPAN_ALIGN_JUSTIFY : JOPAN_ALIGN_LEFT;
       p->hyphenate = i == JOPAN_PARA_BODY;
+      para_display_defaults (i, p);
     }
 }
 

@@ -128,7 +128,8 @@ hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArra
 /* Adds the hyphenation points of the Latin words in the token (a run
  * between spaces) [@token, @end) of @text. */
 static void
-hyphenate_token (gpointer dict, const char *text, const char *token, const char *end, GArray *points)
+hyphenate_token (gpointer dict, const char *text, const char *token, const char *end,
+                 gboolean capitalized, GArray *points)
 {
   const char *p = token;
 
@@ -152,12 +153,15 @@ hyphenate_token (gpointer dict, const char *text, const char *token, const char 
       if ((start > token && g_ascii_isdigit (start[-1])) || (p < end && g_ascii_isdigit (*p))
           || p - start > 100)
         continue;
+      /* A capitalised word is most often a name: Kinmar-|sh, Wednes-|day. */
+      if (!capitalized && g_unichar_isupper (g_utf8_get_char (start)))
+        continue;
       hyphenate_word (dict, start, (gsize) (p - start), (guint) (start - text), points);
     }
 }
 
 GArray *
-jopan_hyphen_points (gpointer dict, const char *text)
+jopan_hyphen_points (gpointer dict, const char *text, gboolean capitalized)
 {
   GArray *points = g_array_new (FALSE, FALSE, sizeof (guint));
   const char *p = text;
@@ -170,7 +174,7 @@ jopan_hyphen_points (gpointer dict, const char *text)
       while (*p && !g_ascii_isspace (*p))
         p++;
       if (p > token)
-        hyphenate_token (dict, text, token, p, points);
+        hyphenate_token (dict, text, token, p, capitalized, points);
       while (g_ascii_isspace (*p))
         p++;
     }
@@ -425,6 +429,8 @@ break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double inde
     .line_penalty = 10,
     .hyphen_penalty = 50,
     .inner_penalty = p->korean_break == JOPAN_KOREAN_BREAK_AUTO ? 400 : 0,
+    .name_penalty = 3000,
+    .balance = p->balance && p->align != JOPAN_ALIGN_JUSTIFY,
     .double_hyphen_demerits = 3000,
     .fitness_demerits = 100,
     .tolerance = 3,
@@ -457,41 +463,6 @@ set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const 
   return layout;
 }
 
-static guint
-count_flush (const GArray *lines)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < lines->len; i++)
-    n += g_array_index (lines, JopanBreakLine, i).flush;
-  return n;
-}
-
-/* Display type reads best with lines of even length: the narrowest width
- * that still needs no more lines than the full width, and breaks no more
- * long words inside. */
-static double
-balanced_width (PangoLayout *unbroken, const JopanBreakParams *bp)
-{
-  JopanBreakParams trial = *bp;
-  g_autoptr (GArray) full = jopan_break_paragraph (unbroken, bp);
-  double lo = bp->width / 2, hi = bp->width;
-
-  if (full->len < 2)
-    return bp->width;
-  while (hi - lo > 1)
-    {
-      g_autoptr (GArray) lines = NULL;
-      trial.width = (lo + hi) / 2;
-      lines = jopan_break_paragraph (unbroken, &trial);
-      if (lines->len > full->len || count_flush (lines) > count_flush (full))
-        lo = trial.width;
-      else
-        hi = trial.width;
-    }
-  return hi;
-}
-
 /* The line @b set in a column @measure wide, @offset from its left: its
  * width is the measure if justified, its true width is its advance. */
 static JopanLine
@@ -513,6 +484,15 @@ place_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, cons
   return line;
 }
 
+/* Bylines, headlines, kickers and credits are never hyphenated, whatever
+ * the style says: they hold names, and a name split by a hyphen reads as two. */
+static gboolean
+names_only (JopanParaKind kind)
+{
+  return kind == JOPAN_PARA_BYLINE || kind == JOPAN_PARA_HEADLINE || kind == JOPAN_PARA_KICKER
+         || kind == JOPAN_PARA_CREDIT;
+}
+
 /* Sets one paragraph (no newlines) and appends its lines to @result. */
 static void
 set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
@@ -527,10 +507,8 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
 
   report_missing_glyphs (ts, unbroken, where);
   break_params (ts, kind, width, indent, &bp);
-  if (p->hyphenate && ts->hyphenator)
-    bp.hyphen_points = hyphens = jopan_hyphen_points (ts->hyphenator, text);
-  if (kind == JOPAN_PARA_HEADLINE || kind == JOPAN_PARA_DECK)
-    bp.width = balanced_width (unbroken, &bp);
+  if (p->hyphenate && ts->hyphenator && !names_only (kind))
+    bp.hyphen_points = hyphens = jopan_hyphen_points (ts->hyphenator, text, p->hyphenate_capitalized);
   breaks = jopan_break_paragraph (unbroken, &bp);
   for (guint i = 0; i < breaks->len; i++)
     {
