@@ -313,6 +313,11 @@ JopanText *jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *t
 void jopan_text_free (JopanText *text);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanText, jopan_text_free)
 
+/* @text with straight quotes set as typographic ones for @lang (code
+ * spans untouched); when @moved, the @spans at their new offsets there.
+ * Returns: the new text. */
+char *jopan_smart_quotes (const char *text, const GArray *spans, const char *lang, GArray **moved);
+
 /* The byte offsets in @text where @dict allows a hyphen (before that
  * byte): Latin words of six letters or more, outside URLs. */
 GArray *jopan_hyphen_points (gpointer dict, const char *text, gboolean capitalized);
