@@ -536,27 +536,25 @@ static void
 test_display_words_balanced (Fixture *f, gconstpointer data)
 {
   static const JopanParaKind kinds[] = { JOPAN_PARA_HEADLINE, JOPAN_PARA_DECK, JOPAN_PARA_SUBHEAD,
-                                         JOPAN_PARA_QUOTE, JOPAN_PARA_BYLINE, JOPAN_PARA_KICKER };
+                                         JOPAN_PARA_QUOTE, JOPAN_PARA_BYLINE };
 
   for (gsize k = 0; k < G_N_ELEMENTS (kinds); k++)
     for (gsize i = 0; i < G_N_ELEMENTS (display_texts); i++)
-      for (double width = 120; width <= 700; width += 20)
-        {
-          const char *text = display_texts[i][1];
-          g_autoptr (JopanText) t = set_kind (f, display_texts[i][0], kinds[k], text, width);
-          double longest_word = 0;
+      {
+        const char *text = display_texts[i][1];
+        g_auto (GStrv) words = g_strsplit (text, " ", -1);
+        double longest_word = 0;
 
-          if (kinds[k] == JOPAN_PARA_KICKER)
-            continue; /* set in capitals: checked by width only */
-          /* Where every word fits the measure, lines end between words. */
+        for (int w = 0; words[w]; w++)
           {
-            g_auto (GStrv) words = g_strsplit (text, " ", -1);
-            for (int w = 0; words[w]; w++)
-              {
-                g_autoptr (JopanText) one = set_kind (f, display_texts[i][0], kinds[k], words[w], 10000);
-                longest_word = MAX (longest_word, g_array_index (one->lines, JopanLine, 0).true_width);
-              }
+            g_autoptr (JopanText) one = set_kind (f, display_texts[i][0], kinds[k], words[w], 10000);
+            longest_word = MAX (longest_word, g_array_index (one->lines, JopanLine, 0).true_width);
           }
+        for (double width = 120; width <= 700; width += 29)
+        {
+          g_autoptr (JopanText) t = set_kind (f, display_texts[i][0], kinds[k], text, width);
+
+          /* Where every word fits the measure, lines end between words. */
           if (longest_word > width)
             continue;
           if (!broken_between_words (t, text))
@@ -567,6 +565,7 @@ test_display_words_balanced (Fixture *f, gconstpointer data)
             g_error ("%s at %.0f pt: lines uneven (%.2f): %s | %s", jopan_para_names[kinds[k]], width,
                      balance_of (t), line_text (t, 0), line_text (t, 1));
         }
+      }
 }
 
 /* A display line prefers to end after a comma or a phrase's end; a word
@@ -639,6 +638,36 @@ test_names (Fixture *f, gconstpointer data)
   g_assert_cmpuint (body, <=, widths / 3);
 }
 
+/* A caption (ragged) never ends on a runt: its last line takes at least
+ * 30 % of the measure wherever the text has more than one line. */
+static void
+test_caption_no_runt (Fixture *f, gconstpointer data)
+{
+  const char *texts[][2] = {
+    { "en", "Net sheds and a cable drum on the east quay. The empty ice house nearby is to hold a "
+            "1.5 MWh battery and a visitor gallery." },
+    { "ko", "24일 저녁 서울 솔내시장 골목에 청년 상인들이 새로 연 가게의 불빛이 켜져 있다. "
+            "시장은 지난달 재개장했다." },
+  };
+  guint runts = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    for (double width = 100; width <= 330; width += 7)
+      {
+        g_autoptr (JopanText) t = set_kind (f, texts[i][0], JOPAN_PARA_CAPTION, texts[i][1], width);
+        const JopanLine *last = &g_array_index (t->lines, JopanLine, t->lines->len - 1);
+
+        if (t->lines->len > 1 && last->true_width < 0.3 * width)
+          {
+            for (guint l = 0; l < t->lines->len; l++)
+              g_test_message ("width %.0f: %.1f %s", width, g_array_index (t->lines, JopanLine, l).true_width, line_text (t, l));
+            runts++;
+          }
+        check_edges (t, width);
+      }
+  g_assert_cmpuint (runts, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -657,6 +686,7 @@ main (int argc, char **argv)
   ADD ("/linebreak/display-words-balanced", test_display_words_balanced);
   ADD ("/linebreak/display-phrases", test_display_phrases);
   ADD ("/linebreak/names", test_names);
+  ADD ("/linebreak/caption-no-runt", test_caption_no_runt);
 #undef ADD
   return g_test_run ();
 }

@@ -150,6 +150,7 @@ typedef enum {
   JOPAN_PARA_CREDIT,
   JOPAN_PARA_FOLIO,
   JOPAN_PARA_JUMP,        /* the short head over a story's continuation */
+  JOPAN_PARA_ATTRIBUTION, /* a pull quote's last paragraph "— Name" */
   JOPAN_N_PARA,
 } JopanParaKind;
 
@@ -341,6 +342,7 @@ typedef struct {
   /* Display type: lines of even length (in as few lines as the measure
    * allows), breaks after commas and phrase ends preferred. */
   gboolean balance;
+  gboolean ragged;        /* unjustified text: lines as full as they go, no runt last line */
   double name_penalty;    /* a break at the hyphen of a capitalised compound (Jong-un) */
 } JopanBreakParams;
 

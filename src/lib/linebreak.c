@@ -910,6 +910,11 @@ first_fit (const Paragraph *p, const JopanBreakParams *bp)
  * steeply: lines within it keep the shortest over 60 % of the longest
  * ((1 - 0.24) / (1 + 0.24) = 0.61). */
 #define BALANCE_SLACK 0.24
+/* A ragged paragraph's last line shorter than this share of the measure is a runt. */
+#define RUNT 0.3
+/* What a ragged paragraph's extra line costs: more than three lines half
+ * empty, less than a name split. */
+#define EXTRA_LINE 3000
 
 /* Does a phrase end before the break (a comma, a colon, a sentence's end,
  * a dash), so that a display line reads best ending there? */
@@ -983,6 +988,20 @@ balance_cost (const Paragraph *p, const JopanBreakParams *bp, double length, dou
   return cost + 10 * penalty_of (bp, to->kind);
 }
 
+/* What a ragged line (a caption's, say) of @length costs in a measure
+ * @width: white at its end costs, but the last line's only when it is a
+ * runt (under RUNT of the measure). */
+static double
+ragged_cost (const Paragraph *p, const JopanBreakParams *bp, double length, double width,
+             const Candidate *to)
+{
+  double fill = length / width;
+
+  if (to->kind == BREAK_END)
+    return fill < RUNT ? 300 + 1e5 * (RUNT - fill) * (RUNT - fill) : 0;
+  return 1000 * (1 - fill) * (1 - fill) + 10 * penalty_of (bp, to->kind) + (phrase_end (p, to) ? -5 : 0);
+}
+
 /* The fewest lines each break can be reached in, lines within the
  * measure; -1 where none reaches it. */
 static int *
@@ -1006,21 +1025,25 @@ fewest_lines (const Paragraph *p, const JopanBreakParams *bp)
   return fewest;
 }
 
-/* Lines of even length in as few lines as the measure allows: the breaks
- * that minimise the sum of balance_cost over exactly that many lines.
+/* Lines of even length (or, ragged, lines as full as they go and no runt
+ * at the end) in as few lines as the measure allows: the breaks that
+ * minimise the sum of balance_cost (ragged_cost) over that many lines.
  * NULL when no set of breaks fits (a character wider than the line). */
 static GArray *
 balanced (const Paragraph *p, const JopanBreakParams *bp)
 {
   int n = (int) p->candidates->len;
   g_autofree int *fewest = fewest_lines (p, bp);
-  int k_lines = fewest[n];
+  /* Ragged text may take a line more than it must, at a price, rather
+   * than split a name. */
+  int k_lines = fewest[n] + (bp->ragged && !bp->balance && fewest[n] > 0);
+  int best = fewest[n];
   g_autofree double *cost = NULL;
   g_autofree int *previous = NULL;
   GArray *lines;
   double target;
 
-  if (k_lines < 1)
+  if (fewest[n] < 1)
     return NULL;
   target = MAX (1, (p->x[p->n] - p->x[0]) / k_lines);
   cost = g_new (double, (gsize) (n + 1) * (k_lines + 1));
@@ -1038,16 +1061,19 @@ balanced (const Paragraph *p, const JopanBreakParams *bp)
           break;
         if (j == n && i > 0 && last_line_too_short (p, line_start (p, candidate (p, i))))
           continue;
-        c = balance_cost (p, bp, length, target, candidate (p, j));
+        c = bp->balance ? balance_cost (p, bp, length, target, candidate (p, j))
+                        : ragged_cost (p, bp, length, width_of_line (bp, i == 0), candidate (p, j));
         for (int k = 0; k < k_lines; k++)
           if (cost[AT (i, k)] < INFEASIBLE && cost[AT (i, k)] + c < cost[AT (j, k + 1)])
             cost[AT (j, k + 1)] = cost[AT (i, k)] + c, previous[AT (j, k + 1)] = i;
       }
-  if (cost[AT (n, k_lines)] >= INFEASIBLE)
+  if (k_lines > best && cost[AT (n, k_lines)] + EXTRA_LINE < cost[AT (n, best)])
+    best = k_lines;
+  if (cost[AT (n, best)] >= INFEASIBLE)
     return NULL;
   lines = g_array_new (FALSE, FALSE, sizeof (JopanBreakLine));
-  g_array_set_size (lines, (guint) k_lines);
-  for (int j = n, k = k_lines; k > 0; j = previous[AT (j, k)], k--)
+  g_array_set_size (lines, (guint) best);
+  for (int j = n, k = best; k > 0; j = previous[AT (j, k)], k--)
     g_array_index (lines, JopanBreakLine, k - 1) = make_line (p, previous[AT (j, k)], j, 0);
 #undef AT
   return lines;
@@ -1066,7 +1092,7 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
   add_emergency_breaks (&p, attrs, n_attrs, MIN (width_of_line (bp, TRUE), width_of_line (bp, FALSE)));
   /* Tolerances widen until the paragraph can be set: loose lines first,
    * then any stretch.  Only a character wider than the line defeats both. */
-  if (bp->balance && p.candidates->len <= MAX_BALANCE_CANDIDATES)
+  if ((bp->balance || bp->ragged) && p.candidates->len <= MAX_BALANCE_CANDIDATES)
     lines = balanced (&p, bp);
   else if (bp->optimal && p.candidates->len <= MAX_OPTIMAL_CANDIDATES)
     {

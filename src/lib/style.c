@@ -11,7 +11,7 @@
 
 const char *const jopan_para_names[JOPAN_N_PARA] = {
   "kicker", "headline", "deck", "byline", "body", "subhead",
-  "quote", "caption", "credit", "folio", "jump",
+  "quote", "caption", "credit", "folio", "jump", "attribution",
 };
 
 const char *const jopan_weight_names[JOPAN_N_WEIGHTS] = { "lead", "secondary", "brief" };

@@ -512,6 +512,7 @@ break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double inde
     .inner_penalty = p->korean_break == JOPAN_KOREAN_BREAK_AUTO ? 400 : 0,
     .name_penalty = 3000,
     .balance = p->balance && p->align != JOPAN_ALIGN_JUSTIFY,
+    .ragged = !p->balance && p->align != JOPAN_ALIGN_JUSTIFY,
     .double_hyphen_demerits = 3000,
     .fitness_demerits = 100,
     .tolerance = 3,
