@@ -1025,29 +1025,18 @@ fewest_lines (const Paragraph *p, const JopanBreakParams *bp)
   return fewest;
 }
 
-/* Lines of even length (or, ragged, lines as full as they go and no runt
- * at the end) in as few lines as the measure allows: the breaks that
- * minimise the sum of balance_cost (ragged_cost) over that many lines.
- * NULL when no set of breaks fits (a character wider than the line). */
+/* The breaks that set the paragraph in exactly @k_lines lines at the least
+ * sum of balance_cost (ragged: ragged_cost); their cost in *@total
+ * (INFEASIBLE, and NULL returned, when no such breaks fit). */
 static GArray *
-balanced (const Paragraph *p, const JopanBreakParams *bp)
+break_into (const Paragraph *p, const JopanBreakParams *bp, int k_lines, double *total)
 {
   int n = (int) p->candidates->len;
-  g_autofree int *fewest = fewest_lines (p, bp);
-  /* Ragged text may take a line more than it must, at a price, rather
-   * than split a name. */
-  int k_lines = fewest[n] + (bp->ragged && !bp->balance && fewest[n] > 0);
-  int best = fewest[n];
-  g_autofree double *cost = NULL;
-  g_autofree int *previous = NULL;
+  double target = MAX (1, (p->x[p->n] - p->x[0]) / k_lines);
+  g_autofree double *cost = g_new (double, (gsize) (n + 1) * (k_lines + 1));
+  g_autofree int *previous = g_new (int, (gsize) (n + 1) * (k_lines + 1));
   GArray *lines;
-  double target;
 
-  if (fewest[n] < 1)
-    return NULL;
-  target = MAX (1, (p->x[p->n] - p->x[0]) / k_lines);
-  cost = g_new (double, (gsize) (n + 1) * (k_lines + 1));
-  previous = g_new (int, (gsize) (n + 1) * (k_lines + 1));
 #define AT(j, k) ((j) * (k_lines + 1) + (k))
   for (int i = 0; i < (n + 1) * (k_lines + 1); i++)
     cost[i] = INFEASIBLE, previous[i] = -1;
@@ -1067,16 +1056,43 @@ balanced (const Paragraph *p, const JopanBreakParams *bp)
           if (cost[AT (i, k)] < INFEASIBLE && cost[AT (i, k)] + c < cost[AT (j, k + 1)])
             cost[AT (j, k + 1)] = cost[AT (i, k)] + c, previous[AT (j, k + 1)] = i;
       }
-  if (k_lines > best && cost[AT (n, k_lines)] + EXTRA_LINE < cost[AT (n, best)])
-    best = k_lines;
-  if (cost[AT (n, best)] >= INFEASIBLE)
+  *total = cost[AT (n, k_lines)];
+  if (*total >= INFEASIBLE)
     return NULL;
   lines = g_array_new (FALSE, FALSE, sizeof (JopanBreakLine));
-  g_array_set_size (lines, (guint) best);
-  for (int j = n, k = best; k > 0; j = previous[AT (j, k)], k--)
+  g_array_set_size (lines, (guint) k_lines);
+  for (int j = n, k = k_lines; k > 0; j = previous[AT (j, k)], k--)
     g_array_index (lines, JopanBreakLine, k - 1) = make_line (p, previous[AT (j, k)], j, 0);
 #undef AT
   return lines;
+}
+
+/* Lines of even length (or, ragged, lines as full as they go and no runt
+ * at the end) in as few lines as the measure allows, or in one more when
+ * that saves more than EXTRA_LINE (a name split, say).  NULL when no set
+ * of breaks fits (a character wider than the line). */
+static GArray *
+balanced (const Paragraph *p, const JopanBreakParams *bp)
+{
+  g_autofree int *fewest = fewest_lines (p, bp);
+  int k = fewest[p->candidates->len];
+  double cost, more_cost;
+  GArray *lines, *more;
+
+  if (k < 1)
+    return NULL;
+  lines = break_into (p, bp, k, &cost);
+  if (lines == NULL || cost < EXTRA_LINE)
+    return lines;
+  more = break_into (p, bp, k + 1, &more_cost);
+  if (more == NULL || more_cost + EXTRA_LINE >= cost)
+    {
+      if (more)
+        g_array_unref (more);
+      return lines;
+    }
+  g_array_unref (lines);
+  return more;
 }
 
 GArray *
