@@ -427,6 +427,23 @@ def check_every_script(tmp):
         raise Fail(f"expected one missing-glyph finding with its count 12, got {found}")
 
 
+def check_korean_convention(tmp):
+    """A Korean story in the bundled style: the dateline 【서울】 leads the
+    text, the byline and the writer's address follow it, after the last
+    paragraph's words."""
+    src = os.path.join(ROOT, "samples", "seoul-market.json")
+    pdf = os.path.join(tmp, "ko.pdf")
+    expect_exit(jopan("render", src, "-o", pdf), 0, "render")
+    text = re.sub(r"\s+", "", run("pdftotext", pdf, "-").stdout)
+    article = json.load(open(src, encoding="utf-8"))
+    last = re.sub(r"\s+", "", article["body"].strip().split("\n")[-1])[-12:]
+    if "【서울】" not in text:
+        raise Fail("no 【서울】 dateline in the text")
+    byline = text.find("김민지기자minji@hanbit.example")
+    if byline < 0 or byline < text.find(last):
+        raise Fail(f"the byline and address do not follow the last paragraph ({last!r})")
+
+
 def check_raw_html(tmp):
     body = "First paragraph.\n\n<div class=\"ad\">\nAdvert\n</div>\n\nSecond <b>bold</b> one.\n"
     src = write_article(tmp, "html.json", {"headline": "Raw HTML", "body": body})
@@ -507,6 +524,7 @@ def main():
             ("missing glyph warning, --strict exit 3", check_missing_glyph),
             ("Arabic, Hebrew, emoji and Hanja print; missing glyphs once with a count",
              check_every_script),
+            ("Korean dateline and byline", check_korean_convention),
             ("raw HTML warning", check_raw_html),
             ("unknown key warning", check_unknown_key),
             ("hard line break: the line before is not justified", check_hard_break),

@@ -32,7 +32,7 @@ test_hyphenate (void)
   g_autoptr (GString) shown = NULL;
 
   g_assert_nonnull (dict);
-  points = jopan_hyphen_points (dict, text);
+  points = jopan_hyphen_points (dict, text, TRUE);
   shown = with_points (text, points);
   /* Long words take hyphenation points; words under six letters, URLs and
    * Hangul do not. */
@@ -294,6 +294,53 @@ test_scale_and_tracking (void)
   g_assert_cmpfloat_with_epsilon (tracked, plain - 6 * 0.02 * 10, 0.01);
 }
 
+/* Straight quotes become typographic by language; code spans keep theirs
+ * and every span moves with its text. */
+static void
+test_smart_quotes (void)
+{
+  const char *text = "Workers' 'behind' \"arrest\" in the '90s: \"김 씨의 '말'\" `a='b'` end";
+  g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
+  g_autoptr (GArray) moved = NULL;
+  JopanSpan code = { (guint) (strstr (text, "`") - text), (guint) (strstr (text, " end") - text),
+                     JOPAN_SPAN_CODE };
+  g_autofree char *en = NULL, *de = NULL;
+  const JopanSpan *m;
+
+  g_array_append_val (spans, code);
+  en = jopan_smart_quotes (text, spans, "en", &moved);
+  g_assert_cmpstr (en, ==, "Workers’ ‘behind’ “arrest” in the ’90s: “김 씨의 ‘말’” `a='b'` end");
+  m = &g_array_index (moved, JopanSpan, 0);
+  g_assert_cmpint (strncmp (en + m->start, "`a='b'`", m->end - m->start), ==, 0);
+  de = jopan_smart_quotes ("Er sagte \"ja\".", NULL, "de", NULL);
+  g_assert_cmpstr (de, ==, "Er sagte „ja“.");
+}
+
+/* A pull quote's opening mark hangs into the margin: the line starts left
+ * of the column by the mark's width; a line without one does not. */
+static void
+test_hanging_quote (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  JopanReport *report = jopan_report_new ();
+  JopanTypesetter ts;
+  g_autoptr (JopanText) quote = NULL, body = NULL;
+
+  g_assert_no_error (error);
+  jopan_typesetter_init (&ts, fonts, style, "en", report);
+  quote = jopan_typeset (&ts, JOPAN_PARA_QUOTE, "\"We will stay here,\" she said.", NULL, 150, 0, "q");
+  body = jopan_typeset (&ts, JOPAN_PARA_BODY, "\"We will stay,\" she said.", NULL, 150, 0, "b");
+  g_assert_cmpfloat (g_array_index (quote->lines, JopanLine, 0).x, <, -3);
+  g_assert_cmpfloat (g_array_index (body->lines, JopanLine, 0).x, ==, 0);
+  g_assert_true (g_str_has_prefix (pango_layout_get_text (g_array_index (quote->lines, JopanLine, 0).layout),
+                                   "“We"));
+  g_assert_cmpuint (jopan_report_get_n (report), ==, 0);
+  jopan_typesetter_clear (&ts);
+  jopan_report_free (report);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -305,5 +352,7 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/every-script", test_every_script);
   g_test_add_func ("/typeset/scale-and-tracking", test_scale_and_tracking);
   g_test_add_func ("/typeset/mixed-scripts", test_mixed_scripts);
+  g_test_add_func ("/typeset/smart-quotes", test_smart_quotes);
+  g_test_add_func ("/typeset/hanging-quote", test_hanging_quote);
   return g_test_run ();
 }

@@ -151,6 +151,7 @@ typedef enum {
   JOPAN_PARA_CREDIT,
   JOPAN_PARA_FOLIO,
   JOPAN_PARA_JUMP,        /* the short head over a story's continuation */
+  JOPAN_PARA_ATTRIBUTION, /* a pull quote's last paragraph "— Name" */
   JOPAN_N_PARA,
 } JopanParaKind;
 
@@ -180,6 +181,11 @@ typedef struct {
                            * space beyond this share of its width; 0: never */
   gboolean at_end;        /* byline: after the story's text, not above it */
   int dateline_form;      /* body: JopanDatelineForm, -1: by language */
+  /* Display type: even lines, by words (the display groups' default). */
+  gboolean balance;
+  gboolean smart_quotes;  /* ' and " set as ‘ ’ “ ” (by language) */
+  gboolean hang_punctuation; /* an opening quote mark hangs into the left margin */
+  gboolean hyphenate_capitalized; /* hyphenate words with a capital (names) too */
 } JopanParaStyle;
 
 /* How the dateline leads the first paragraph. */
@@ -360,9 +366,14 @@ JopanText *jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *t
 void jopan_text_free (JopanText *text);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanText, jopan_text_free)
 
+/* @text with straight quotes set as typographic ones for @lang (code
+ * spans untouched); when @moved, the @spans at their new offsets there.
+ * Returns: the new text. */
+char *jopan_smart_quotes (const char *text, const GArray *spans, const char *lang, GArray **moved);
+
 /* The byte offsets in @text where @dict allows a hyphen (before that
  * byte): Latin words of six letters or more, outside URLs. */
-GArray *jopan_hyphen_points (gpointer dict, const char *text);
+GArray *jopan_hyphen_points (gpointer dict, const char *text, gboolean capitalized);
 
 /* ---- line breaking ---------------------------------------------------------- */
 
@@ -384,6 +395,11 @@ typedef struct {
   double double_hyphen_demerits, fitness_demerits;
   double tolerance;       /* the loosest adjustment ratio tried first */
   const GArray *hyphen_points; /* byte offsets where a hyphen may break a word */
+  /* Display type: lines of even length (in as few lines as the measure
+   * allows), breaks after commas and phrase ends preferred. */
+  gboolean balance;
+  gboolean ragged;        /* unjustified text: lines as full as they go, no runt last line */
+  double name_penalty;    /* a break at the hyphen of a capitalised compound (Jong-un) */
 } JopanBreakParams;
 
 typedef struct {

@@ -45,6 +45,7 @@ typedef enum {
   BREAK_SPACE,       /* after a word space */
   BREAK_PLAIN,       /* no space: after a dash or slash, or before a CJK character */
   BREAK_HYPHEN,      /* at a soft hyphen: a hyphen is drawn */
+  BREAK_NAME,        /* after the hyphen of a capitalised compound: Kim Jong-|un, Joong-|Ang */
   BREAK_INNER,       /* between two Hangul syllables of one word */
   BREAK_SOFT_EMERGENCY, /* inside a string wider than the line: after / . - _ and the like */
   BREAK_EMERGENCY,   /* inside such a string where the klreq rules allow */
@@ -351,6 +352,53 @@ has_at (const gunichar *chars, int from, int to, const char *ascii)
   return FALSE;
 }
 
+/* Is the word at @k (a run of Hangul up to a space) one of the titles a
+ * Korean name goes before: 김민지 기자, 박 대표? */
+static gboolean
+title_at (const Paragraph *p, int k)
+{
+  static const char *const titles[] = {
+    "기자", "특파원", "논설위원", "씨", "대표", "교수", "의원", "장관", "대통령", "위원장",
+    "사장", "회장", "총리", "시장", "군수", "구청장", "감독", "선수", "원장", "부장", "팀장",
+  };
+  int end = k;
+  char word[32] = "";
+
+  while (end < p->n && is_hangul (p->chars[end]))
+    end++;
+  if (end == k || p->offset[end] - p->offset[k] >= (int) sizeof word)
+    return FALSE;
+  memcpy (word, p->text + p->offset[k], (gsize) (p->offset[end] - p->offset[k]));
+  for (gsize i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (strcmp (word, titles[i]) == 0 || (g_str_has_prefix (word, titles[i])
+                                          && end - k <= (int) g_utf8_strlen (titles[i], -1) + 1))
+      return TRUE; /* 기자는, 씨가: a title and its particle */
+  return FALSE;
+}
+
+/* Which characters belong to a Korean name: a word of two to four Hangul
+ * syllables before a title (김민지 기자).  A name is never split. */
+static gboolean *
+korean_names (const Paragraph *p)
+{
+  gboolean *name = g_new0 (gboolean, p->n + 1);
+
+  for (int k = 0; k < p->n; k++)
+    {
+      int end = k;
+      while (end < p->n && is_hangul (p->chars[end]))
+        end++;
+      if (end - k >= 2 && end - k <= 4 && end + 1 < p->n && p->chars[end] == ' '
+          && title_at (p, end + 1))
+        for (int i = k; i < end; i++)
+          name[i] = TRUE;
+      while (end < p->n && !g_unichar_isspace (p->chars[end]))
+        end++;
+      k = end;
+    }
+  return name;
+}
+
 /* Which characters belong to a URL, an e-mail address or a path (a run
  * between spaces with :// or www. or @ or /): a line that ends inside one
  * is set flush, as a piece of a string. */
@@ -385,9 +433,23 @@ candidate_at (const Paragraph *p, int k, BreakKind kind)
   return c;
 }
 
+/* Is the break before @k one after the hyphen of a capitalised compound
+ * (Kim Jong-un, Joong-Ang, PARK HYUN-JU)?  A name split there reads as two. */
+static gboolean
+capitalised_compound (const Paragraph *p, int k)
+{
+  int s = k - 1;
+
+  if (k < 2 || (p->chars[k - 1] != '-' && p->chars[k - 1] != 0x2010))
+    return FALSE;
+  while (s > 0 && g_unichar_isalpha (p->chars[s - 1]))
+    s--;
+  return s < k - 1 && g_unichar_isupper (p->chars[s]);
+}
+
 /* Character facts find_candidates reads for each boundary. */
 typedef struct {
-  gboolean *hyphen, *korean_word, *url;
+  gboolean *hyphen, *korean_word, *url, *name;
 } Marks;
 
 /* The break before character @k, if the rules and @mode allow one. */
@@ -410,7 +472,9 @@ classify (const Paragraph *p, const PangoLogAttr *attrs, const Marks *m, JopanKo
     c.kind = BREAK_HYPHEN;
   else if (!attrs[k].is_line_break && !(is_hangul (a) && is_hangul (b)))
     return FALSE; /* inside a word: only where the word is wider than the line */
-  else if (m->korean_word[k] && mode == JOPAN_KOREAN_BREAK_KEEP_ALL)
+  else if (capitalised_compound (p, k))
+    c.kind = BREAK_NAME;
+  else if (m->korean_word[k] && (mode == JOPAN_KOREAN_BREAK_KEEP_ALL || m->name[k]))
     return FALSE;
   else if (m->korean_word[k])
     c.kind = BREAK_INNER;
@@ -427,7 +491,8 @@ find_candidates (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const Jop
   g_autofree gboolean *hyphen = hyphen_marks (p, bp);
   g_autofree gboolean *korean_word = korean_words (p);
   g_autofree gboolean *url = url_words (p);
-  Marks m = { hyphen, korean_word, url };
+  g_autofree gboolean *name = korean_names (p);
+  Marks m = { hyphen, korean_word, url, name };
   Candidate c;
 
   g_array_set_size (p->candidates, 0);
@@ -446,7 +511,8 @@ add_fallback_breaks (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const
   g_autofree gboolean *hyphen = hyphen_marks (p, bp);
   g_autofree gboolean *korean_word = korean_words (p);
   g_autofree gboolean *url = url_words (p);
-  Marks m = { hyphen, korean_word, url };
+  g_autofree gboolean *name = korean_names (p);
+  Marks m = { hyphen, korean_word, url, name };
   GArray *all = g_array_sized_new (FALSE, FALSE, sizeof (Candidate), p->candidates->len * 2);
   int from = 0;
 
@@ -603,6 +669,11 @@ fit_line (const Paragraph *p, const JopanBreakParams *bp, const Candidate *from,
     f.ratio = shrink > 0 ? (width - natural) / shrink : -INFEASIBLE;
   else
     f.ratio = stretch > 0 ? (width - natural) / stretch : INFEASIBLE;
+  /* Beyond their maximum, letters and glyphs stop and the word spaces
+   * alone take the rest (typeset.c): such a line is as loose as its
+   * spaces, which a line of few spaces feels most. */
+  if (f.ratio > 1 && spaces > 0)
+    f.ratio = 1 + (width - natural - stretch) / (spaces * bp->space_width * bp->space_stretch);
   /* Not capped at 10000 as in TeX: when no set of breaks keeps every line
    * within tolerance, a line twice as loose must still cost more. */
   f.badness = MIN (1e12, 100 * pow (MIN (fabs (f.ratio), 1e4), 3));
@@ -622,6 +693,8 @@ penalty_of (const JopanBreakParams *bp, BreakKind kind)
     {
     case BREAK_HYPHEN:
       return bp->hyphen_penalty;
+    case BREAK_NAME:
+      return bp->name_penalty;
     case BREAK_INNER:
       return bp->inner_penalty;
     case BREAK_FORCED:
@@ -900,7 +973,7 @@ static int
 first_fit_pick (const Paragraph *p, const JopanBreakParams *bp, int from, int run)
 {
   const Candidate *prev = candidate (p, from);
-  int start = line_start (p, prev), pick = -1;
+  int start = line_start (p, prev), pick = -1, unnamed = -1;
   double width = width_of_line (bp, from == 0);
 
   for (int j = from + 1; j <= (int) p->candidates->len; j++)
@@ -914,7 +987,12 @@ first_fit_pick (const Paragraph *p, const JopanBreakParams *bp, int from, int ru
       if (to->kind == BREAK_END && last_line_too_short (p, start) && pick > 0)
         break;
       pick = j;
+      if (to->kind != BREAK_NAME)
+        unnamed = j;
     }
+  /* Kim Jong-|un only when nothing else fits. */
+  if (pick > 0 && candidate (p, pick)->kind == BREAK_NAME && unnamed > 0)
+    pick = unnamed;
   if (pick > 0 && candidate (p, pick)->in_string && string_end (p, bp, from) > 0)
     return string_end (p, bp, from);
   return pick;
@@ -947,6 +1025,199 @@ first_fit (const Paragraph *p, const JopanBreakParams *bp)
   return lines;
 }
 
+/* ---- balanced display lines -------------------------------------------------- */
+
+/* A display paragraph with more breaks than this is set by first fit. */
+#define MAX_BALANCE_CANDIDATES 2000
+/* How far a display line may stray from the mean length before it costs
+ * steeply: lines within it keep the shortest over 60 % of the longest
+ * ((1 - 0.24) / (1 + 0.24) = 0.61). */
+#define BALANCE_SLACK 0.24
+/* A ragged paragraph's last line shorter than this share of the measure is a runt. */
+#define RUNT 0.3
+/* What a ragged paragraph's extra line costs: more than three lines half
+ * empty, less than a name split. */
+#define EXTRA_LINE 3000
+
+/* Does a phrase end before the break (a comma, a colon, a sentence's end,
+ * a dash), so that a display line reads best ending there? */
+static gboolean
+phrase_end (const Paragraph *p, const Candidate *c)
+{
+  static const gunichar marks[] = {
+    ',', ';', ':', '.', '?', '!', 0x00B7, 0x2014, 0x2013, 0x2026, 0x3001, 0x3002, 0xFF0C,
+  };
+  int k = c->end - 1;
+
+  while (k > 0 && (p->chars[k] == 0x2019 || p->chars[k] == 0x201D || p->chars[k] == ')'
+                   || p->chars[k] == '"' || p->chars[k] == '\''))
+    k--;
+  return k >= 0 && one_of (p->chars[k], marks, G_N_ELEMENTS (marks));
+}
+
+/* Does the line before the break end on a little word that belongs with
+ * the next (a, the, of, to …)?  A headline line reads badly ending there. */
+static gboolean
+weak_end (const Paragraph *p, const Candidate *c)
+{
+  static const char *const words[] = {
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "and", "or", "with", "from", "as",
+  };
+  int s = c->end;
+  char word[8] = "";
+
+  while (s > 0 && g_unichar_isalpha (p->chars[s - 1]))
+    s--;
+  if (s == c->end || c->end - s >= (int) sizeof word || (s > 0 && !g_unichar_isspace (p->chars[s - 1])))
+    return FALSE;
+  for (int k = s; k < c->end; k++)
+    word[k - s] = (char) g_unichar_tolower (p->chars[k]);
+  for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
+    if (strcmp (word, words[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The natural length of the line from break @i to break @j. */
+static double
+line_length (const Paragraph *p, const JopanBreakParams *bp, int i, int j)
+{
+  const Candidate *to = candidate (p, j);
+
+  return p->x[to->end] - p->x[line_start (p, candidate (p, i))]
+         + (to->kind == BREAK_HYPHEN ? bp->hyphen_width : 0);
+}
+
+/* What a display line of @length costs against the mean @target, and its
+ * break: a line within BALANCE_SLACK of the mean costs little, one beyond
+ * it steeply (lines within it keep the shortest over 60 % of the
+ * longest); a break after a comma or a phrase's end is worth two lines
+ * some 25 % off the mean, one after a little word (of, the) costs. */
+static double
+balance_cost (const Paragraph *p, const JopanBreakParams *bp, double length, double target,
+              const Candidate *to)
+{
+  double off = fabs (length - target) / target;
+  double cost = 1000 * off * off;
+
+  if (off > BALANCE_SLACK)
+    cost += 1e5 * (off - BALANCE_SLACK) * (off - BALANCE_SLACK);
+  if (to->kind == BREAK_END)
+    return cost;
+  if (phrase_end (p, to))
+    cost -= 150;
+  if (weak_end (p, to))
+    cost += 60;
+  return cost + 10 * penalty_of (bp, to->kind);
+}
+
+/* What a ragged line (a caption's, say) of @length costs in a measure
+ * @width: white at its end costs, but the last line's only when it is a
+ * runt (under RUNT of the measure). */
+static double
+ragged_cost (const Paragraph *p, const JopanBreakParams *bp, double length, double width,
+             const Candidate *to)
+{
+  double fill = length / width;
+
+  if (to->kind == BREAK_END)
+    return fill < RUNT ? 300 + 1e5 * (RUNT - fill) * (RUNT - fill) : 0;
+  return 1000 * (1 - fill) * (1 - fill) + 10 * penalty_of (bp, to->kind) + (phrase_end (p, to) ? -5 : 0);
+}
+
+/* The fewest lines each break can be reached in, lines within the
+ * measure; -1 where none reaches it. */
+static int *
+fewest_lines (const Paragraph *p, const JopanBreakParams *bp)
+{
+  int n = (int) p->candidates->len;
+  int *fewest = g_new (int, n + 1);
+
+  fewest[0] = 0;
+  for (int j = 1; j <= n; j++)
+    {
+      fewest[j] = -1;
+      for (int i = j - 1; i >= 0; i--)
+        {
+          if (line_length (p, bp, i, j) > width_of_line (bp, i == 0))
+            break;
+          if (fewest[i] >= 0 && (fewest[j] < 0 || fewest[i] + 1 < fewest[j]))
+            fewest[j] = fewest[i] + 1;
+        }
+    }
+  return fewest;
+}
+
+/* The breaks that set the paragraph in exactly @k_lines lines at the least
+ * sum of balance_cost (ragged: ragged_cost); their cost in *@total
+ * (INFEASIBLE, and NULL returned, when no such breaks fit). */
+static GArray *
+break_into (const Paragraph *p, const JopanBreakParams *bp, int k_lines, double *total)
+{
+  int n = (int) p->candidates->len;
+  double target = MAX (1, (p->x[p->n] - p->x[0]) / k_lines);
+  g_autofree double *cost = g_new (double, (gsize) (n + 1) * (k_lines + 1));
+  g_autofree int *previous = g_new (int, (gsize) (n + 1) * (k_lines + 1));
+  GArray *lines;
+
+#define AT(j, k) ((j) * (k_lines + 1) + (k))
+  for (int i = 0; i < (n + 1) * (k_lines + 1); i++)
+    cost[i] = INFEASIBLE, previous[i] = -1;
+  cost[AT (0, 0)] = 0;
+  for (int j = 1; j <= n; j++)
+    for (int i = j - 1; i >= 0; i--)
+      {
+        double length = line_length (p, bp, i, j);
+        double c;
+        if (length > width_of_line (bp, i == 0))
+          break;
+        if (j == n && i > 0 && last_line_too_short (p, line_start (p, candidate (p, i))))
+          continue;
+        c = bp->balance ? balance_cost (p, bp, length, target, candidate (p, j))
+                        : ragged_cost (p, bp, length, width_of_line (bp, i == 0), candidate (p, j));
+        for (int k = 0; k < k_lines; k++)
+          if (cost[AT (i, k)] < INFEASIBLE && cost[AT (i, k)] + c < cost[AT (j, k + 1)])
+            cost[AT (j, k + 1)] = cost[AT (i, k)] + c, previous[AT (j, k + 1)] = i;
+      }
+  *total = cost[AT (n, k_lines)];
+  if (*total >= INFEASIBLE)
+    return NULL;
+  lines = g_array_new (FALSE, FALSE, sizeof (JopanBreakLine));
+  g_array_set_size (lines, (guint) k_lines);
+  for (int j = n, k = k_lines; k > 0; j = previous[AT (j, k)], k--)
+    g_array_index (lines, JopanBreakLine, k - 1) = make_line (p, previous[AT (j, k)], j, 0);
+#undef AT
+  return lines;
+}
+
+/* Lines of even length (or, ragged, lines as full as they go and no runt
+ * at the end) in as few lines as the measure allows, or in one more when
+ * that saves more than EXTRA_LINE (a name split, say).  NULL when no set
+ * of breaks fits (a character wider than the line). */
+static GArray *
+balanced (const Paragraph *p, const JopanBreakParams *bp)
+{
+  g_autofree int *fewest = fewest_lines (p, bp);
+  int k = fewest[p->candidates->len];
+  double cost, more_cost;
+  GArray *lines, *more;
+
+  if (k < 1)
+    return NULL;
+  lines = break_into (p, bp, k, &cost);
+  if (lines == NULL || cost < EXTRA_LINE)
+    return lines;
+  more = break_into (p, bp, k + 1, &more_cost);
+  if (more == NULL || more_cost + EXTRA_LINE >= cost)
+    {
+      if (more)
+        g_array_unref (more);
+      return lines;
+    }
+  g_array_unref (lines);
+  return more;
+}
+
 GArray *
 jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
 {
@@ -962,7 +1233,9 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
     add_fallback_breaks (&p, attrs, n_attrs, bp);
   /* Tolerances widen until the paragraph can be set: loose lines first,
    * then any stretch.  Only a character wider than the line defeats both. */
-  if (bp->optimal && p.candidates->len <= MAX_OPTIMAL_CANDIDATES)
+  if ((bp->balance || bp->ragged) && p.candidates->len <= MAX_BALANCE_CANDIDATES)
+    lines = balanced (&p, bp);
+  else if (bp->optimal && p.candidates->len <= MAX_OPTIMAL_CANDIDATES)
     {
       lines = total_fit (&p, bp, bp->tolerance);
       if (lines == NULL)

@@ -11,7 +11,7 @@
 
 const char *const jopan_para_names[JOPAN_N_PARA] = {
   "kicker", "headline", "deck", "byline", "body", "subhead",
-  "quote", "caption", "credit", "folio", "jump",
+  "quote", "caption", "credit", "folio", "jump", "attribution",
 };
 
 const char *const jopan_weight_names[JOPAN_N_WEIGHTS] = { "lead", "secondary", "brief" };
@@ -35,7 +35,8 @@ static const char *const para_keys[] = {
   "font", "leading", "align", "indent", "space-before", "space-after", "tracking",
   "color", "hyphenate", "uppercase", "korean-break", "line-breaking", "columns", "scale",
   "letter-spacing", "expansion", "hangul-size", "latin-size", "position", "dateline",
-  "max-word-space", NULL,
+  "max-word-space", "balance", "smart-quotes", "hang-punctuation", "hyphenate-capitalized",
+  NULL,
 };
 
 static const struct {
@@ -419,6 +420,14 @@ parse_para_key (JopanParaStyle *p, const Value *v, GError **error)
     return parse_bool (v, &p->hyphenate, error);
   if (strcmp (k, "uppercase") == 0)
     return parse_bool (v, &p->uppercase, error);
+  if (strcmp (k, "balance") == 0)
+    return parse_bool (v, &p->balance, error);
+  if (strcmp (k, "smart-quotes") == 0)
+    return parse_bool (v, &p->smart_quotes, error);
+  if (strcmp (k, "hang-punctuation") == 0)
+    return parse_bool (v, &p->hang_punctuation, error);
+  if (strcmp (k, "hyphenate-capitalized") == 0)
+    return parse_bool (v, &p->hyphenate_capitalized, error);
   if (strcmp (k, "columns") == 0)
     return parse_int (v, 0, 12, &p->columns, error);
   if (strcmp (k, "align") == 0)
@@ -531,6 +540,23 @@ set_treatment_defaults (JopanStyle *s)
     s->treatment[i] = defaults[i];
 }
 
+/* Display type breaks between words only (keep-all in Korean) into lines
+ * of even length; every group sets typographic quotes; a pull quote hangs
+ * its opening mark.  A style's keys override each. */
+static void
+para_display_defaults (int kind, JopanParaStyle *p)
+{
+  gboolean display = kind == JOPAN_PARA_KICKER || kind == JOPAN_PARA_HEADLINE || kind == JOPAN_PARA_DECK
+                     || kind == JOPAN_PARA_BYLINE || kind == JOPAN_PARA_SUBHEAD
+                     || kind == JOPAN_PARA_QUOTE || kind == JOPAN_PARA_JUMP;
+
+  if (display || kind == JOPAN_PARA_CREDIT)
+    p->korean_break = JOPAN_KOREAN_BREAK_KEEP_ALL;
+  p->balance = display;
+  p->smart_quotes = TRUE;
+  p->hang_punctuation = kind == JOPAN_PARA_QUOTE;
+}
+
 static void
 set_defaults (JopanStyle *s)
 {
@@ -555,6 +581,7 @@ set_defaults (JopanStyle *s)
                               .max_word_space = 1.5 };
       p->align = i == JOPAN_PARA_BODY ? JOPAN_ALIGN_JUSTIFY : JOPAN_ALIGN_LEFT;
       p->hyphenate = i == JOPAN_PARA_BODY;
+      para_display_defaults (i, p);
     }
 }
 

@@ -149,7 +149,8 @@ hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArra
 /* Adds the hyphenation points of the Latin words in the token (a run
  * between spaces) [@token, @end) of @text. */
 static void
-hyphenate_token (gpointer dict, const char *text, const char *token, const char *end, GArray *points)
+hyphenate_token (gpointer dict, const char *text, const char *token, const char *end,
+                 gboolean capitalized, GArray *points)
 {
   const char *p = token;
 
@@ -173,12 +174,15 @@ hyphenate_token (gpointer dict, const char *text, const char *token, const char 
       if ((start > token && g_ascii_isdigit (start[-1])) || (p < end && g_ascii_isdigit (*p))
           || p - start > 100)
         continue;
+      /* A capitalised word is most often a name: Kinmar-|sh, Wednes-|day. */
+      if (!capitalized && g_unichar_isupper (g_utf8_get_char (start)))
+        continue;
       hyphenate_word (dict, start, (gsize) (p - start), (guint) (start - text), points);
     }
 }
 
 GArray *
-jopan_hyphen_points (gpointer dict, const char *text)
+jopan_hyphen_points (gpointer dict, const char *text, gboolean capitalized)
 {
   GArray *points = g_array_new (FALSE, FALSE, sizeof (guint));
   const char *p = text;
@@ -191,11 +195,92 @@ jopan_hyphen_points (gpointer dict, const char *text)
       while (*p && !g_ascii_isspace (*p))
         p++;
       if (p > token)
-        hyphenate_token (dict, text, token, p, points);
+        hyphenate_token (dict, text, token, p, capitalized, points);
       while (g_ascii_isspace (*p))
         p++;
     }
   return points;
+}
+
+/* ---- typographic quotes ------------------------------------------------------ */
+
+/* Does a quote mark after @c open a quotation?  After a space, the
+ * paragraph's start, an opening bracket or quote, or a dash. */
+static gboolean
+opens_after (gunichar c)
+{
+  return c == 0 || g_unichar_isspace (c) || c == '(' || c == '[' || c == '{' || c == 0x201C
+         || c == 0x2018 || c == 0x00AB || c == 0x2014 || c == 0x2013 || c == '-' || c == '/'
+         || c == 0x300C || c == 0x300E;
+}
+
+/* The typographic mark for the straight quote @c between @prev and @next:
+ * “ ” and ‘ ’ in English and Korean, „ “ and ‚ ‘ in German.  An apostrophe
+ * inside a word (it’s, 김’s) or before a year (’90s) is a closing single. */
+static const char *
+curly (gunichar c, gunichar prev, gunichar next, gunichar after_next, const char *lang)
+{
+  gboolean german = lang && g_ascii_strncasecmp (lang, "de", 2) == 0;
+  gboolean opening = opens_after (prev);
+
+  if (c == '"')
+    return opening ? (german ? "„" : "“") : (german ? "“" : "”");
+  if (opening && g_unichar_isdigit (next) && g_unichar_isdigit (after_next))
+    return "’"; /* ’90s */
+  if (opening && !g_unichar_isspace (next) && next != 0)
+    return german ? "‚" : "‘";
+  return german && !g_unichar_isalnum (prev) ? "‘" : "’";
+}
+
+static gboolean
+in_code (const GArray *spans, gsize at)
+{
+  for (guint i = 0; spans && i < spans->len; i++)
+    {
+      const JopanSpan *s = &g_array_index (spans, JopanSpan, i);
+      if ((s->flags & JOPAN_SPAN_CODE) && at >= s->start && at < s->end)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* @text with its straight quotes made typographic (code spans untouched);
+ * @spans, if any, move to the new byte offsets in *@moved. */
+char *
+jopan_smart_quotes (const char *text, const GArray *spans, const char *lang, GArray **moved)
+{
+  gsize len = strlen (text);
+  g_autofree gsize *to = g_new (gsize, len + 1);
+  GString *out = g_string_sized_new (len + 16);
+  gunichar prev = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      const char *next = g_utf8_next_char (p);
+      gunichar n1 = *next ? g_utf8_get_char (next) : 0;
+      gunichar n2 = n1 ? g_utf8_get_char (g_utf8_next_char (next)) : 0;
+
+      for (const char *b = p; b < next; b++)
+        to[b - text] = out->len;
+      if ((c == '"' || c == '\'') && !in_code (spans, (gsize) (p - text)))
+        g_string_append (out, curly (c, prev, n1, n2, lang));
+      else
+        g_string_append_len (out, p, next - p);
+      prev = c;
+    }
+  to[len] = out->len;
+  if (moved)
+    {
+      *moved = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
+      for (guint i = 0; spans && i < spans->len; i++)
+        {
+          JopanSpan s = g_array_index (spans, JopanSpan, i);
+          s.start = (guint) to[MIN (s.start, len)], s.end = (guint) to[MIN (s.end, len)];
+          g_array_append_val (*moved, s);
+        }
+    }
+  return g_string_free (out, FALSE);
 }
 
 /* ---- setting a paragraph --------------------------------------------------- */
@@ -532,7 +617,7 @@ break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double inde
     .optimal = p->align == JOPAN_ALIGN_JUSTIFY && p->line_breaking == JOPAN_BREAKING_OPTIMAL,
     .space_width = ts->space_width[kind],
     /* Korean stretches mostly between syllables, keeping word spaces even;
-     * Latin word spaces go from 66 % to 140 % (as InDesign's 80/100/133),
+     * Latin word spaces go from 66 % to 140 % (InDesign: 80/100/133 %),
      * letters and glyph scaling taking their share. */
     .space_stretch = ts->korean ? 0.25 : 0.4,
     .space_shrink = ts->korean ? 0.2 : 0.34,
@@ -553,6 +638,9 @@ break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double inde
     .inner_penalty = p->korean_break == JOPAN_KOREAN_BREAK_AUTO       ? 150
                      : p->korean_break == JOPAN_KOREAN_BREAK_KEEP_ALL ? 100
                                                                       : 0,
+    .name_penalty = 3000,
+    .balance = p->balance && p->align != JOPAN_ALIGN_JUSTIFY,
+    .ragged = !p->balance && p->align != JOPAN_ALIGN_JUSTIFY,
     .double_hyphen_demerits = 3000,
     .fitness_demerits = 100,
     .tolerance = 3,
@@ -593,50 +681,39 @@ set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const 
   return layout;
 }
 
-static guint
-count_flush (const GArray *lines)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < lines->len; i++)
-    n += g_array_index (lines, JopanBreakLine, i).flush;
-  return n;
-}
-
-/* Display type reads best with lines of even length: the narrowest width
- * that still needs no more lines than the full width, and breaks no more
- * long words inside. */
+/* How far line @b hangs into the left margin: the width of its opening
+ * quote mark, when the style hangs punctuation (optical margin alignment:
+ * the text's edge, not the mark's, lines up with the column). */
 static double
-balanced_width (PangoLayout *unbroken, const JopanBreakParams *bp)
+hang_of (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const JopanBreakLine *b)
 {
-  JopanBreakParams trial = *bp;
-  g_autoptr (GArray) full = jopan_break_paragraph (unbroken, bp);
-  double lo = bp->width / 2, hi = bp->width;
+  static const gunichar marks[] = { 0x201C, 0x2018, 0x201E, 0x201A, 0x00AB, '"', '\'' };
+  gunichar c = b->end > b->start ? g_utf8_get_char (text + b->start) : 0;
+  char mark[8] = { 0 };
 
-  if (full->len < 2)
-    return bp->width;
-  while (hi - lo > 1)
-    {
-      g_autoptr (GArray) lines = NULL;
-      trial.width = (lo + hi) / 2;
-      lines = jopan_break_paragraph (unbroken, &trial);
-      if (lines->len > full->len || count_flush (lines) > count_flush (full))
-        lo = trial.width;
-      else
-        hi = trial.width;
-    }
-  return hi;
+  if (!p->hang_punctuation || (p->align != JOPAN_ALIGN_LEFT && p->align != JOPAN_ALIGN_JUSTIFY))
+    return 0;
+  for (gsize i = 0; i < G_N_ELEMENTS (marks); i++)
+    if (c == marks[i])
+      {
+        g_unichar_to_utf8 (c, mark);
+        return text_width (ts, p, mark);
+      }
+  return 0;
 }
 
 /* The line @b set in a column @measure wide, @offset from its left: its
- * width is the measure if justified, its true width is its advance. */
+ * width is the measure if justified, its true width is its advance.  A
+ * hanging mark moves it left by @hang and widens its measure as much. */
 static JopanLine
 place_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
-            const JopanBreakLine *b, double offset, double measure, const JopanBreakParams *bp)
+            const JopanBreakLine *b, double offset, double measure, double hang,
+            const JopanBreakParams *bp)
 {
-  JopanLine line = { NULL, 0, offset, 0, b->hyphen, b->inner, b->ratio, measure, 0, 1 };
+  JopanLine line = { NULL, 0, offset - hang, 0, b->hyphen, b->inner, b->ratio, measure + hang, 0, 1 };
   PangoRectangle logical;
 
+  measure += hang;
   line.layout = set_line (ts, p, text, spans, b, measure, bp, &line.scale);
   pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
   line.width = line.true_width = line.scale * logical.width / (double) PANGO_SCALE;
@@ -661,6 +738,15 @@ scale_line (JopanLine *line, double scale)
   line->scale *= scale;
 }
 
+/* Bylines, headlines, kickers and credits are never hyphenated, whatever
+ * the style says: they hold names, and a name split by a hyphen reads as two. */
+static gboolean
+names_only (JopanParaKind kind)
+{
+  return kind == JOPAN_PARA_BYLINE || kind == JOPAN_PARA_HEADLINE || kind == JOPAN_PARA_KICKER
+         || kind == JOPAN_PARA_CREDIT;
+}
+
 /* Sets one paragraph (no newlines) and appends its lines to @result.  A
  * style with a horizontal scale sets it in a column as much wider and
  * draws it narrower: breaking and justifying see the glyphs as shaped. */
@@ -680,22 +766,21 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   width /= scale;
   indent /= scale;
   break_params (ts, kind, width, indent, &bp);
-  if (p->hyphenate && ts->hyphenator)
-    bp.hyphen_points = hyphens = jopan_hyphen_points (ts->hyphenator, text);
-  if (kind == JOPAN_PARA_HEADLINE || kind == JOPAN_PARA_DECK)
-    bp.width = balanced_width (unbroken, &bp);
+  if (p->hyphenate && ts->hyphenator && !names_only (kind))
+    bp.hyphen_points = hyphens = jopan_hyphen_points (ts->hyphenator, text, p->hyphenate_capitalized);
   breaks = jopan_break_paragraph (unbroken, &bp);
   for (guint i = 0; i < breaks->len; i++)
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
       double offset = i == 0 ? MAX (indent, 0) : MAX (-indent, 0);
-      JopanLine line = place_line (ts, p, text, spans, b, offset, width - offset, &bp);
+      double hang = hang_of (ts, p, text, b);
+      JopanLine line = place_line (ts, p, text, spans, b, offset, width - offset, hang, &bp);
 
       /* Only a character wider than the column makes a line overfull. */
-      if (line.true_width > width - offset + 0.01 && overfull++ == 0)
+      if (line.true_width > width - offset + hang + 0.01 && overfull++ == 0)
         first_overfull = i + 1;
-      if (line.width > width - offset)
-        line.width = width - offset;
+      if (line.width > width - offset + hang)
+        line.width = width - offset + hang;
       scale_line (&line, scale);
       g_array_append_val (result->lines, line);
     }
@@ -737,8 +822,16 @@ jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   JopanText *result = g_new0 (JopanText, 1);
   guint start = 0;
 
+  g_autofree char *quoted = NULL;
+  g_autoptr (GArray) quoted_spans = NULL;
+
   if (p->uppercase && (spans == NULL || spans->len == 0))
     text = prepared = g_utf8_strup (text, -1);
+  if (p->smart_quotes && (strchr (text, '"') || strchr (text, '\'')))
+    {
+      text = quoted = jopan_smart_quotes (text, spans, ts->lang, &quoted_spans);
+      spans = quoted_spans;
+    }
   result->lines = g_array_new (FALSE, FALSE, sizeof (JopanLine));
   result->leading = p->leading;
   /* Each forced break starts a paragraph of its own (quotes, hard breaks). */
