@@ -341,6 +341,26 @@ test_hanging_quote (void)
   jopan_report_free (report);
 }
 
+/* Capitalised words are names unless they start a sentence: not hyphenated
+ * (unless the style allows), while a sentence's first word is. */
+static void
+test_capitalised (void)
+{
+  HyphenDict *dict = hnj_hyphen_load ("/usr/share/hyphen/hyph_en_US.dic");
+  const char *text = "Developers met Kinmarrow councillors. Developers said “Nevertheless” twice.";
+  g_autoptr (GArray) names = NULL, all = NULL;
+  g_autoptr (GString) shown = NULL;
+
+  g_assert_nonnull (dict);
+  names = jopan_hyphen_points (dict, text, FALSE);
+  all = jopan_hyphen_points (dict, text, TRUE);
+  shown = with_points (text, names);
+  g_assert_cmpstr (shown->str, ==, "De-vel-op-ers met Kinmarrow coun-cil-lors. De-vel-op-ers said "
+                                   "“Nevertheless” twice.");
+  g_assert_cmpuint (all->len, >, names->len);
+  hnj_hyphen_free (dict);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -352,6 +372,7 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/every-script", test_every_script);
   g_test_add_func ("/typeset/scale-and-tracking", test_scale_and_tracking);
   g_test_add_func ("/typeset/mixed-scripts", test_mixed_scripts);
+  g_test_add_func ("/typeset/capitalised", test_capitalised);
   g_test_add_func ("/typeset/smart-quotes", test_smart_quotes);
   g_test_add_func ("/typeset/hanging-quote", test_hanging_quote);
   return g_test_run ();

@@ -181,6 +181,24 @@ hyphenate_token (gpointer dict, const char *text, const char *token, const char 
     }
 }
 
+/* Does the token at @token start a sentence: the paragraph's first, or
+ * after a token ending in . ! ? (and closing quotes or brackets)? */
+static gboolean
+sentence_start (const char *text, const char *token)
+{
+  const char *p = token;
+
+  while (p > text && g_ascii_isspace (p[-1]))
+    p--;
+  if (p == text)
+    return TRUE;
+  p = g_utf8_prev_char (p);
+  while (p > text && (strchr (")]\"'", *p) || g_str_has_prefix (p, "\xE2\x80\x9D")
+                      || g_str_has_prefix (p, "\xE2\x80\x99")))
+    p = g_utf8_prev_char (p);
+  return *p == '.' || *p == '!' || *p == '?';
+}
+
 GArray *
 jopan_hyphen_points (gpointer dict, const char *text, gboolean capitalized)
 {
@@ -194,8 +212,9 @@ jopan_hyphen_points (gpointer dict, const char *text, gboolean capitalized)
 
       while (*p && !g_ascii_isspace (*p))
         p++;
+      /* A capital that starts a sentence marks no name: "Currently". */
       if (p > token)
-        hyphenate_token (dict, text, token, p, capitalized, points);
+        hyphenate_token (dict, text, token, p, capitalized || sentence_start (text, token), points);
       while (g_ascii_isspace (*p))
         p++;
     }
