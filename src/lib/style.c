@@ -1010,9 +1010,14 @@ jopan_style_report_fonts (const JopanStyle *style, JopanFonts *fonts, JopanRepor
 {
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  for (int i = 0; i < JOPAN_N_PARA; i++)
+  for (int i = 0; i < JOPAN_N_PARA * (1 + style->n_variants); i++)
     {
-      PangoFontDescription *desc = pango_font_description_from_string (style->para[i].font);
+      const JopanLangVariant *variant = i < JOPAN_N_PARA ? NULL : &style->variant[i / JOPAN_N_PARA - 1];
+      const JopanParaStyle *p = variant ? &variant->para[i % JOPAN_N_PARA] : &style->para[i];
+      g_autofree char *group = variant ? g_strdup_printf ("%s:%s", jopan_para_names[i % JOPAN_N_PARA],
+                                                          variant->lang)
+                                       : g_strdup (jopan_para_names[i]);
+      PangoFontDescription *desc = pango_font_description_from_string (p->font);
       g_auto (GStrv) families = g_strsplit (pango_font_description_get_family (desc), ",", -1);
 
       pango_font_description_free (desc);
@@ -1023,7 +1028,7 @@ jopan_style_report_fonts (const JopanStyle *style, JopanFonts *fonts, JopanRepor
           if (*family == '\0' || g_hash_table_contains (seen, key)
               || jopan_fonts_has_family (fonts, family))
             continue;
-          g_autofree char *place = jopan_style_key_place (style, jopan_para_names[i], "font");
+          g_autofree char *place = jopan_style_key_place (style, group, "font");
           jopan_report_add (report, "font", "%s: no font has the family \"%s\": expected one of "
                             "the bundled fonts or a --font-dir; another family sets this text",
                             place, family);
