@@ -54,6 +54,7 @@ typedef enum {
   JOPAN_SPAN_EMPHASIS = 1 << 0,
   JOPAN_SPAN_STRONG = 1 << 1,
   JOPAN_SPAN_CODE = 1 << 2,
+  JOPAN_SPAN_REGULAR = 1 << 3, /* set at the regular weight in a bold style (an address) */
 } JopanSpanFlags;
 
 /* A run of a block's text (byte offsets) set in emphasis, strong or code. */

@@ -687,6 +687,7 @@ static void
 add_byline (Layout *lo)
 {
   const JopanArticle *a = lo->in->article;
+  g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
   g_autofree char *text = NULL;
   JopanText *t;
   Row *row;
@@ -694,7 +695,13 @@ add_byline (Layout *lo)
   if (a->byline == NULL || *a->byline == '\0')
     return;
   text = a->email && *a->email ? g_strdup_printf ("%s %s", a->byline, a->email) : g_strdup (a->byline);
-  t = set_text (lo, JOPAN_PARA_BYLINE, text, NULL, lo->set.grid.column_width, 0, "byline");
+  if (strlen (text) > strlen (a->byline))
+    {
+      /* The address in the regular weight, as dailies print it. */
+      JopanSpan address = { (guint) strlen (a->byline) + 1, (guint) strlen (text), JOPAN_SPAN_REGULAR };
+      g_array_append_val (spans, address);
+    }
+  t = set_text (lo, JOPAN_PARA_BYLINE, text, spans, lo->set.grid.column_width, 0, "byline");
   /* Its p: the body block it follows (0 above the text), for checks. */
   if (lo->set.style.para[JOPAN_PARA_BYLINE].at_end)
     t->para = (int) a->blocks->len;

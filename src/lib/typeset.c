@@ -324,6 +324,12 @@ add_span_attributes (PangoAttrList *attrs, const GArray *spans)
           a->start_index = s->start, a->end_index = s->end;
           pango_attr_list_insert (attrs, a);
         }
+      if (s->flags & JOPAN_SPAN_REGULAR)
+        {
+          a = pango_attr_weight_new (PANGO_WEIGHT_NORMAL);
+          a->start_index = s->start, a->end_index = s->end;
+          pango_attr_list_insert (attrs, a);
+        }
       if (s->flags & JOPAN_SPAN_CODE)
         {
           a = pango_attr_family_new ("Noto Sans, NanumGothic");
