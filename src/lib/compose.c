@@ -165,6 +165,7 @@ typedef struct {
   JopanModule beside[4];        /* beside the foot boxes, the top boxes, fixed modules
                                  * (columns 0: none): each takes one of the last stories */
   GHashTable *cache;            /* "story:column:columns:top:depth:air" → LayoutResult* */
+  JopanTypesetCache *texts;     /* the stories' texts as set, in any module */
   GPtrArray *candidates;        /* of Candidate* */
   const char *only;             /* tests: keep the candidates whose name has it */
   guint overset_lines, overset_chars; /* the page's stories', for the report */
@@ -268,7 +269,8 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
   g_autofree char *key = g_strdup_printf ("%d:%d:%d:%d:%d:%d:%d", s->index, m->column, m->columns,
                                           m->top, m->depth, air, copyfit);
   LayoutResult *r = g_hash_table_lookup (c->cache, key);
-  LayoutInput in = { .fonts = c->fonts, .style = c->style, .article = s->entry->article };
+  LayoutInput in = { .fonts = c->fonts, .style = c->style, .article = s->entry->article,
+                     .cache = c->texts };
 
   if (r)
     return r;
@@ -1467,6 +1469,7 @@ composer_init (Composer *c, JopanFonts *fonts, const JopanStyle *style, const Jo
   c->bands = (int) floor ((style->page_height - style->margin[0] - style->margin[2])
                           / style->baseline + 1e-6) - c->folio_bands;
   c->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, result_free);
+  c->texts = jopan_typeset_cache_new ();
   c->candidates = g_ptr_array_new_with_free_func (g_free);
   c->overset_names = g_string_new (NULL);
   c->n_stories = plan->stories->len;
@@ -1490,6 +1493,7 @@ static void
 composer_clear (Composer *c)
 {
   g_clear_pointer (&c->cache, g_hash_table_unref);
+  g_clear_pointer (&c->texts, jopan_typeset_cache_free);
   g_clear_pointer (&c->candidates, g_ptr_array_unref);
   g_string_free (c->overset_names, TRUE);
 }

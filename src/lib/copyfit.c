@@ -309,6 +309,7 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
   const char *lang = jopan_article_get_lang (input->article);
   LayoutInput local = *input;
   const LayoutInput *in = &local;
+  g_autoptr (JopanTypesetCache) own_cache = input->cache ? NULL : jopan_typeset_cache_new ();
   JopanStyle style;
   Layout lo;
   gboolean ok;
@@ -323,8 +324,9 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
   result->report = jopan_report_new ();
   /* One typesetter (and hyphenation dictionary) for every attempt; it
    * sets with lo.set.style, which each attempt refits. */
-  jopan_typesetter_init (&lo.at.ts, in->fonts, &lo.set.style, jopan_article_get_lang (in->article),
-                         result->report);
+  jopan_typesetter_init_cached (&lo.at.ts, in->fonts, &lo.set.style,
+                                jopan_article_get_lang (in->article), result->report,
+                                input->cache ? input->cache : own_cache);
   ok = jopan_layout_attempt (&lo, error);
   if (ok && lo.set.slot && in->options.copyfit)
     {

@@ -334,6 +334,16 @@ typedef struct {
                            * for a caption or credit, else 0 */
 } JopanText;
 
+/* Texts as set, for one page's composition or one story's layout
+ * (typeset.c says why it is safe): owned by one thread at a time. */
+typedef struct _JopanTypesetCache JopanTypesetCache;
+
+JopanTypesetCache *jopan_typeset_cache_new (void);
+void jopan_typeset_cache_free (JopanTypesetCache *cache);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanTypesetCache, jopan_typeset_cache_free)
+/* How often jopan_typeset found a text in @cache, and set one anew (tests). */
+void jopan_typeset_cache_counts (const JopanTypesetCache *cache, guint *hits, guint *misses);
+
 typedef struct {
   JopanFonts *fonts;
   PangoContext *context;
@@ -347,10 +357,16 @@ typedef struct {
   /* Characters no font has: code point → MissingGlyph (typeset.c), found
    * since jopan_typesetter_begin, reported by jopan_typesetter_report_missing. */
   GHashTable *missing;
+  JopanTypesetCache *cache; /* borrowed, may be NULL; it owns the hyphenator then */
 } JopanTypesetter;
 
 gboolean jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
                                 const char *lang, struct _JopanReport *report);
+/* As jopan_typesetter_init, setting texts through @cache (may be NULL),
+ * which must outlive the typesetter. */
+gboolean jopan_typesetter_init_cached (JopanTypesetter *ts, JopanFonts *fonts,
+                                       const JopanStyle *style, const char *lang,
+                                       struct _JopanReport *report, JopanTypesetCache *cache);
 void jopan_typesetter_clear (JopanTypesetter *ts);
 /* Starts a pass whose findings go to @report; the style may have changed
  * since the last (copyfit), so what was measured with it is forgotten. */

@@ -106,6 +106,7 @@ typedef struct {
   JopanLayoutOptions options;   /* a slot (or the module's columns and depth), copyfit,
                                  * weight, jump_page */
   LayoutModule module;          /* columns 0: not on a composed page */
+  JopanTypesetCache *cache;     /* the page's texts as set; NULL: the story's own */
 } LayoutInput;
 
 /* What one attempt is set with: derived from the input and the fit, once

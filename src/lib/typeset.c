@@ -44,7 +44,17 @@ gboolean
 jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
                        const char *lang, JopanReport *report)
 {
-  *ts = (JopanTypesetter) { .fonts = fonts, .style = style, .lang = lang, .report = report };
+  return jopan_typesetter_init_cached (ts, fonts, style, lang, report, NULL);
+}
+
+static HyphenDict *cache_hyphenator (JopanTypesetCache *cache, const char *lang);
+
+gboolean
+jopan_typesetter_init_cached (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
+                              const char *lang, JopanReport *report, JopanTypesetCache *cache)
+{
+  *ts = (JopanTypesetter) { .fonts = fonts, .style = style, .lang = lang, .report = report,
+                            .cache = cache };
   ts->context = jopan_fonts_create_context (fonts);
   pango_context_set_language (ts->context, pango_language_from_string (lang));
   /* Korean and English run left to right whatever a line starts with (a
@@ -53,7 +63,7 @@ jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle 
   ts->korean = is_korean (lang);
   if (!ts->korean)
     {
-      ts->hyphenator = load_hyphenator (lang);
+      ts->hyphenator = cache ? cache_hyphenator (cache, lang) : load_hyphenator (lang);
       if (ts->hyphenator == NULL)
         jopan_report_add (report, "warning", "no hyphenation patterns for language \"%s\": words "
                           "are not hyphenated", lang);
@@ -91,7 +101,7 @@ jopan_typesetter_clear (JopanTypesetter *ts)
 {
   g_clear_object (&ts->context);
   g_clear_pointer (&ts->missing, g_hash_table_unref);
-  if (ts->hyphenator)
+  if (ts->hyphenator && ts->cache == NULL)
     hnj_hyphen_free (ts->hyphenator);
   ts->hyphenator = NULL;
 }
@@ -339,15 +349,13 @@ add_span_attributes (PangoAttrList *attrs, const GArray *spans)
     }
 }
 
-/* Notes each character no font has, with how often this text (@where)
- * has it: a text set again (a headline tried at several sizes) counts once. */
-static void
-note_missing_glyphs (JopanTypesetter *ts, PangoLayout *layout, const char *where)
+/* How often each character no font has occurs in @layout: code point →
+ * count, or NULL when it has none. */
+static GHashTable *
+missing_glyphs_of (PangoLayout *layout)
 {
-  g_autoptr (GHashTable) counts = g_hash_table_new (NULL, NULL);
+  GHashTable *counts = NULL;
   PangoLayoutIter *iter = pango_layout_get_iter (layout);
-  GHashTableIter i;
-  gpointer ch, count;
 
   do
     {
@@ -356,14 +364,31 @@ note_missing_glyphs (JopanTypesetter *ts, PangoLayout *layout, const char *where
         {
           PangoGlyph glyph = run->glyphs->glyphs[g].glyph;
           gpointer key = GUINT_TO_POINTER (glyph & ~PANGO_GLYPH_UNKNOWN_FLAG);
-          if (glyph & PANGO_GLYPH_UNKNOWN_FLAG)
-            g_hash_table_insert (counts, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (
-                                                  g_hash_table_lookup (counts, key)) + 1));
+          if (!(glyph & PANGO_GLYPH_UNKNOWN_FLAG))
+            continue;
+          if (counts == NULL)
+            counts = g_hash_table_new (NULL, NULL);
+          g_hash_table_insert (counts, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (
+                                              g_hash_table_lookup (counts, key)) + 1));
         }
     }
   while (pango_layout_iter_next_run (iter));
   pango_layout_iter_free (iter);
-  if (g_hash_table_size (counts) > 0 && ts->missing == NULL)
+  return counts;
+}
+
+/* Notes each character no font has (@counts), with how often this text
+ * (@where) has it: a text set again (a headline tried at several sizes)
+ * counts once. */
+static void
+note_missing_glyphs (JopanTypesetter *ts, GHashTable *counts, const char *where)
+{
+  GHashTableIter i;
+  gpointer ch, count;
+
+  if (counts == NULL)
+    return;
+  if (ts->missing == NULL)
     ts->missing = g_hash_table_new_full (NULL, NULL, NULL, missing_glyph_free);
   g_hash_table_iter_init (&i, counts);
   while (g_hash_table_iter_next (&i, &ch, &count))
@@ -624,9 +649,10 @@ justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp, gbo
 
 /* ---- setting a paragraph -------------------------------------------------------- */
 
+/* Measures @kind's word space and hyphen, once per pass: a style changed
+ * inside a pass (a headline tried smaller) keeps the first measures. */
 static void
-break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double indent,
-              JopanBreakParams *bp)
+measure_spaces (JopanTypesetter *ts, JopanParaKind kind)
 {
   const JopanParaStyle *p = &ts->style->para[kind];
 
@@ -635,6 +661,15 @@ break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double inde
       ts->space_width[kind] = text_width (ts, p, " ");
       ts->hyphen_width[kind] = text_width (ts, p, "-");
     }
+}
+
+static void
+break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double indent,
+              JopanBreakParams *bp)
+{
+  const JopanParaStyle *p = &ts->style->para[kind];
+
+  measure_spaces (ts, kind);
   *bp = (JopanBreakParams) {
     .width = width,
     .indent = indent,
@@ -772,22 +807,41 @@ names_only (JopanParaKind kind)
          || kind == JOPAN_PARA_CREDIT;
 }
 
-/* Sets one paragraph (no newlines) and appends its lines to @result.  A
- * style with a horizontal scale sets it in a column as much wider and
- * draws it narrower: breaking and justifying see the glyphs as shaped. */
+/* What setting one paragraph found: reported under the text's name each
+ * time the text is set, newly or from the cache (report_findings). */
+typedef struct {
+  GHashTable *missing;    /* code point → count; NULL: none */
+  guint overfull;         /* lines wider than the column */
+  guint first_overfull;   /* the first, counted from 1 */
+  double column;          /* the column's width, as reported */
+} Findings;
+
+static void
+report_findings (JopanTypesetter *ts, const Findings *f, const char *where)
+{
+  note_missing_glyphs (ts, f->missing, where);
+  if (f->overfull > 0)
+    jopan_report_add (ts->report, "overfull", "%s: a character is wider than the %.2f pt column: "
+                      "%u of its set lines overflow, the first is line %u", where, f->column,
+                      f->overfull, f->first_overfull);
+}
+
+/* Sets one paragraph (no newlines) and appends its lines to @result and
+ * what it found to @found.  A style with a horizontal scale sets it in a
+ * column as much wider and draws it narrower: breaking and justifying see
+ * the glyphs as shaped. */
 static void
 set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
-               double width, double indent, const char *where, JopanText *result)
+               double width, double indent, JopanText *result, Findings *found)
 {
   const JopanParaStyle *p = &ts->style->para[kind];
   g_autoptr (PangoLayout) unbroken = make_layout (ts, p, text, spans);
   g_autoptr (GArray) breaks = NULL;
   g_autoptr (GArray) hyphens = NULL;
   JopanBreakParams bp;
-  guint overfull = 0, first_overfull = 0;
   double scale = p->scale > 0 ? p->scale : 1;
 
-  note_missing_glyphs (ts, unbroken, where);
+  *found = (Findings) { .missing = missing_glyphs_of (unbroken) };
   width /= scale;
   indent /= scale;
   break_params (ts, kind, width, indent, &bp);
@@ -802,17 +856,14 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
       JopanLine line = place_line (ts, p, text, spans, b, offset, width - offset, hang, &bp);
 
       /* Only a character wider than the column makes a line overfull. */
-      if (line.true_width > width - offset + hang + 0.01 && overfull++ == 0)
-        first_overfull = i + 1;
+      if (line.true_width > width - offset + hang + 0.01 && found->overfull++ == 0)
+        found->first_overfull = i + 1;
       if (line.width > width - offset + hang)
         line.width = width - offset + hang;
       scale_line (&line, scale);
       g_array_append_val (result->lines, line);
     }
-  if (overfull > 0)
-    jopan_report_add (ts->report, "overfull", "%s: a character is wider than the %.2f pt column: "
-                      "%u of its set lines overflow, the first is line %u", where, width * scale,
-                      overfull, first_overfull);
+  found->column = width * scale;
 }
 
 /* The length of the mandatory line break (UAX #14 classes BK, CR, LF, NL)
@@ -838,18 +889,45 @@ break_length (const char *p)
     }
 }
 
-JopanText *
-jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
-               double width, double indent, const char *where)
+/* A text set, with what setting each of its paragraphs found. */
+typedef struct {
+  JopanText *text;
+  GArray *findings;       /* of Findings */
+} SetText;
+
+static void
+findings_clear (gpointer data)
+{
+  Findings *f = data;
+
+  g_clear_pointer (&f->missing, g_hash_table_unref);
+}
+
+static void
+set_text_free (gpointer data)
+{
+  SetText *t = data;
+
+  jopan_text_free (t->text);
+  g_array_unref (t->findings);
+  g_free (t);
+}
+
+static SetText *
+set_text (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
+          double width, double indent)
 {
   const JopanParaStyle *p = &ts->style->para[kind];
   g_autofree char *prepared = NULL;
-  JopanText *result = g_new0 (JopanText, 1);
+  SetText *set = g_new0 (SetText, 1);
+  JopanText *result = set->text = g_new0 (JopanText, 1);
   guint start = 0;
 
   g_autofree char *quoted = NULL;
   g_autoptr (GArray) quoted_spans = NULL;
 
+  set->findings = g_array_new (FALSE, TRUE, sizeof (Findings));
+  g_array_set_clear_func (set->findings, findings_clear);
   if (p->uppercase && (spans == NULL || spans->len == 0))
     text = prepared = g_utf8_strup (text, -1);
   if (p->smart_quotes && (strchr (text, '"') || strchr (text, '\'')))
@@ -865,18 +943,181 @@ jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
       guint separator = text[end] ? break_length (text + end) : 1;
       g_autofree char *paragraph = NULL;
       g_autoptr (GArray) clipped = NULL;
+      Findings found;
 
       if (separator == 0)
         continue;
       paragraph = g_strndup (text + start, end - start);
       clipped = clip_spans (spans, start, end);
       set_paragraph (ts, kind, paragraph, clipped, width, start == 0 ? indent : MIN (indent, 0),
-                     where, result);
+                     result, &found);
+      g_array_append_val (set->findings, found);
       if (text[end] == '\0')
         break;
       end += separator - 1;
       start = end + 1;
     }
+  return set;
+}
+
+/* ---- the cache ------------------------------------------------------------------- */
+
+/* A page's composer lays each story out in dozens of candidate modules,
+ * and copyfit tries several fits in each: most paragraphs are set again
+ * and again at the same measure in the same style.  The cache keeps each
+ * text as set.  Why that is safe:
+ *
+ * - The key holds everything jopan_typeset reads: the text, its spans, the
+ *   kind, width and indent, the paragraph style's every byte (a field added
+ *   to JopanParaStyle is keyed without a change here) and its font's name,
+ *   the language (context, hyphenator, quotes), the fonts, and the word
+ *   space and hyphen measured for the pass (a headline tried smaller keeps
+ *   its pass's first measures).  A key that differs in padding alone only
+ *   misses.
+ * - A hit hands out a copy of the lines, each holding a reference to a
+ *   layout nothing changes once set, and reports what the text found
+ *   (missing glyphs, overfull lines) under the present name, as setting it
+ *   again would.
+ * - One cache belongs to one page's composition (or one story's layout)
+ *   and is freed with it: no global state, and a page composed on a thread
+ *   of its own has a cache of its own.  The hyphenation dictionaries it
+ *   keeps are read only after loading. */
+struct _JopanTypesetCache {
+  GHashTable *hyphenators; /* language → HyphenDict*, NULL when it has none */
+  GHashTable *texts;       /* GBytes key → SetText* */
+  guint hits, misses;
+};
+
+static void
+hyphenator_free (gpointer dict)
+{
+  if (dict)
+    hnj_hyphen_free (dict);
+}
+
+JopanTypesetCache *
+jopan_typeset_cache_new (void)
+{
+  JopanTypesetCache *cache = g_new0 (JopanTypesetCache, 1);
+
+  cache->hyphenators = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, hyphenator_free);
+  cache->texts = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                        (GDestroyNotify) g_bytes_unref, set_text_free);
+  return cache;
+}
+
+void
+jopan_typeset_cache_free (JopanTypesetCache *cache)
+{
+  if (cache == NULL)
+    return;
+  g_hash_table_unref (cache->hyphenators);
+  g_hash_table_unref (cache->texts);
+  g_free (cache);
+}
+
+void
+jopan_typeset_cache_counts (const JopanTypesetCache *cache, guint *hits, guint *misses)
+{
+  *hits = cache->hits;
+  *misses = cache->misses;
+}
+
+/* @lang's hyphenation dictionary, loaded once per cache. */
+static HyphenDict *
+cache_hyphenator (JopanTypesetCache *cache, const char *lang)
+{
+  gpointer dict;
+
+  if (!g_hash_table_lookup_extended (cache->hyphenators, lang, NULL, &dict))
+    {
+      dict = load_hyphenator (lang);
+      g_hash_table_insert (cache->hyphenators, g_strdup (lang), dict);
+    }
+  return dict;
+}
+
+#define KEY_ADD(key, value) g_byte_array_append ((key), (const guint8 *) &(value), sizeof (value))
+
+/* Everything the setting of @text depends on (see the cache's comment). */
+static GBytes *
+cache_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
+           double width, double indent)
+{
+  GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
+  const char *lang = ts->lang ? ts->lang : "";
+  const char *font = ts->style->para[kind].font ? ts->style->para[kind].font : "";
+  JopanParaStyle style;
+  gboolean hyphenates = ts->hyphenator != NULL;
+  guint n_spans;
+
+  memcpy (&style, &ts->style->para[kind], sizeof style);
+  style.font = NULL;
+  KEY_ADD (key, style);
+  KEY_ADD (key, ts->fonts);
+  KEY_ADD (key, kind);
+  KEY_ADD (key, hyphenates);
+  KEY_ADD (key, width);
+  KEY_ADD (key, indent);
+  KEY_ADD (key, ts->space_width[kind]);
+  KEY_ADD (key, ts->hyphen_width[kind]);
+  g_byte_array_append (key, (const guint8 *) font, (guint) strlen (font) + 1);
+  g_byte_array_append (key, (const guint8 *) lang, (guint) strlen (lang) + 1);
+  if (spans && spans->len)
+    g_byte_array_append (key, (const guint8 *) spans->data, spans->len * (guint) sizeof (JopanSpan));
+  n_spans = spans ? spans->len : 0;
+  KEY_ADD (key, n_spans);
+  g_byte_array_append (key, (const guint8 *) text, (guint) strlen (text));
+  return g_byte_array_free_to_bytes (key);
+}
+
+/* A copy of @text whose lines share its layouts. */
+static JopanText *
+text_copy (const JopanText *text)
+{
+  JopanText *copy = g_new0 (JopanText, 1);
+
+  copy->leading = text->leading;
+  copy->lines = g_array_sized_new (FALSE, FALSE, sizeof (JopanLine), text->lines->len);
+  g_array_append_vals (copy->lines, text->lines->data, text->lines->len);
+  for (guint i = 0; i < copy->lines->len; i++)
+    g_object_ref (g_array_index (copy->lines, JopanLine, i).layout);
+  return copy;
+}
+
+JopanText *
+jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
+               double width, double indent, const char *where)
+{
+  g_autoptr (GBytes) key = NULL;
+  SetText *set = NULL;
+  JopanText *result;
+
+  if (ts->cache)
+    {
+      /* The measures are part of the key: taken now, as setting takes them. */
+      measure_spaces (ts, kind);
+      key = cache_key (ts, kind, text, spans, width, indent);
+      set = g_hash_table_lookup (ts->cache->texts, key);
+      if (set)
+        ts->cache->hits++;
+    }
+  if (set == NULL)
+    {
+      set = set_text (ts, kind, text, spans, width, indent);
+      if (key)
+        {
+          ts->cache->misses++;
+          g_hash_table_insert (ts->cache->texts, g_bytes_ref (key), set);
+        }
+    }
+  for (guint i = 0; i < set->findings->len; i++)
+    report_findings (ts, &g_array_index (set->findings, Findings, i), where);
+  if (key)
+    return text_copy (set->text);
+  result = g_steal_pointer (&set->text);
+  g_array_unref (set->findings);
+  g_free (set);
   return result;
 }
 
