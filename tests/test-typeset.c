@@ -361,6 +361,111 @@ test_capitalised (void)
   hnj_hyphen_free (dict);
 }
 
+/* What drawing @t depends on: each line's fields, its text and its glyphs. */
+static void
+describe_text (GString *out, const JopanText *t)
+{
+  g_string_append_printf (out, "leading %a para %d\n", t->leading, t->para);
+  for (guint i = 0; i < t->lines->len; i++)
+    {
+      const JopanLine *l = &g_array_index (t->lines, JopanLine, i);
+      PangoLayoutLine *pl = pango_layout_get_line_readonly (l->layout, l->index);
+
+      g_string_append_printf (out, "%d %a %a %d %d %a %a %a %a [%s]", l->index, l->x, l->width,
+                              l->hyphen, l->inner, l->ratio, l->measure, l->true_width, l->scale,
+                              pango_layout_get_text (l->layout));
+      for (GSList *r = pl->runs; r; r = r->next)
+        {
+          PangoGlyphItem *run = r->data;
+          for (int g = 0; g < run->glyphs->num_glyphs; g++)
+            g_string_append_printf (out, " %u:%d", run->glyphs->glyphs[g].glyph,
+                                    run->glyphs->glyphs[g].geometry.width);
+        }
+      g_string_append_c (out, '\n');
+    }
+}
+
+/* Sets a story's texts twice (as two candidate modules would), under new
+ * names the second time, and a third time with the body tracked (as
+ * copyfit would), through @cache (may be NULL): the lines and the
+ * findings. */
+static void
+set_story (GString *out, JopanFonts *fonts, const JopanStyle *base, JopanTypesetCache *cache)
+{
+  static const struct {
+    JopanParaKind kind;
+    const char *text;
+    double width;
+  } samples[] = {
+    { JOPAN_PARA_BODY, "The approved scheme would anchor four \"turbines\" on the seabed about six "
+      "hundred metres beyond the breakwater, where spring tides run extraordinarily fast.", 120 },
+    { JOPAN_PARA_BODY, "A hieroglyph \xF0\x93\x80\x80 no font has,\nand a forced break.", 120 },
+    { JOPAN_PARA_BODY, "WWW overfull", 4 },
+    { JOPAN_PARA_HEADLINE, "Tidal turbines approved for the harbour mouth", 300 },
+    { JOPAN_PARA_BODY, "Tidal turbines approved for the harbour mouth", 300 },
+    { JOPAN_PARA_BODY, "Tidal turbines approved for the harbour mouth", 80 },
+  };
+  g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
+  JopanSpan emphasis = { 4, 12, JOPAN_SPAN_EMPHASIS };
+  JopanReport *report = jopan_report_new ();
+  JopanStyle style = *base;
+  JopanTypesetter ts;
+
+  g_array_append_val (spans, emphasis);
+  jopan_typesetter_init_cached (&ts, fonts, &style, "en", report, cache);
+  jopan_typesetter_begin (&ts, report);
+  for (int round = 0; round < 3; round++)
+    {
+      style.para[JOPAN_PARA_BODY].tracking = round == 2 ? 0.3 : base->para[JOPAN_PARA_BODY].tracking;
+      for (gsize i = 0; i < G_N_ELEMENTS (samples); i++)
+        {
+          g_autofree char *where = g_strdup_printf ("round %d text %zu", round, i);
+          g_autoptr (JopanText) t = jopan_typeset (&ts, samples[i].kind, samples[i].text,
+                                                   i == 0 ? spans : NULL, samples[i].width,
+                                                   i == 0 ? 9 : 0, where);
+          describe_text (out, t);
+        }
+    }
+  jopan_typesetter_report_missing (&ts, "story.json");
+  for (guint i = 0; i < jopan_report_get_n (report); i++)
+    {
+      const char *kind;
+      const char *message = jopan_report_get (report, i, &kind);
+      g_string_append_printf (out, "%s: %s\n", kind, message);
+    }
+  jopan_typesetter_clear (&ts);
+  jopan_report_free (report);
+}
+
+/* Texts from the cache are the texts set anew, line for line and glyph
+ * for glyph, and their findings are reported as often as before: an
+ * overfull line each time, a missing glyph once per story. */
+static void
+test_cache (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanTypesetCache) cache = jopan_typeset_cache_new ();
+  g_autoptr (GString) uncached = g_string_new (NULL);
+  g_autoptr (GString) cached = g_string_new (NULL);
+  guint hits, misses;
+
+  g_assert_no_error (error);
+  /* Two stories of a page through one cache: the second finds every text. */
+  for (int story = 0; story < 2; story++)
+    {
+      set_story (uncached, fonts, style, NULL);
+      set_story (cached, fonts, style, cache);
+    }
+  g_assert_cmpstr (cached->str, ==, uncached->str);
+  g_assert_nonnull (strstr (cached->str, "overfull: round 1 text 2"));
+  g_assert_nonnull (strstr (cached->str, "missing-glyph: round 0 text 1: no bundled font has U+13000"));
+  jopan_typeset_cache_counts (cache, &hits, &misses);
+  g_assert_cmpuint (misses, ==, 6 + 5);
+  g_assert_cmpuint (hits, ==, 6 + 1 + 18);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -375,5 +480,6 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/capitalised", test_capitalised);
   g_test_add_func ("/typeset/smart-quotes", test_smart_quotes);
   g_test_add_func ("/typeset/hanging-quote", test_hanging_quote);
+  g_test_add_func ("/typeset/cache", test_cache);
   return g_test_run ();
 }
