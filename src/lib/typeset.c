@@ -651,12 +651,14 @@ justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp, gbo
 
 /* Measures @kind's word space and hyphen, once per pass: a style changed
  * inside a pass (a headline tried smaller) keeps the first measures. */
+static gboolean cached_spaces (JopanTypesetter *ts, JopanParaKind kind);
+
 static void
 measure_spaces (JopanTypesetter *ts, JopanParaKind kind)
 {
   const JopanParaStyle *p = &ts->style->para[kind];
 
-  if (ts->space_width[kind] == 0)
+  if (ts->space_width[kind] == 0 && !cached_spaces (ts, kind))
     {
       ts->space_width[kind] = text_width (ts, p, " ");
       ts->hyphen_width[kind] = text_width (ts, p, "-");
@@ -973,7 +975,8 @@ set_text (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArra
  *   the language (context, hyphenator, quotes), the fonts, and the word
  *   space and hyphen measured for the pass (a headline tried smaller keeps
  *   its pass's first measures).  A key that differs in padding alone only
- *   misses.
+ *   misses.  A style's word space and hyphen are kept by the same key,
+ *   less the text: a measure depends on nothing else.
  * - A hit hands out a copy of the lines, each holding a reference to a
  *   layout nothing changes once set, and reports what the text found
  *   (missing glyphs, overfull lines) under the present name, as setting it
@@ -985,6 +988,7 @@ set_text (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArra
 struct _JopanTypesetCache {
   GHashTable *hyphenators; /* language → HyphenDict*, NULL when it has none */
   GHashTable *texts;       /* GBytes key → SetText* */
+  GHashTable *spaces;      /* GBytes key (style_key) → double[2]: a word space, a hyphen */
   guint hits, misses;
 };
 
@@ -1003,6 +1007,8 @@ jopan_typeset_cache_new (void)
   cache->hyphenators = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, hyphenator_free);
   cache->texts = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                         (GDestroyNotify) g_bytes_unref, set_text_free);
+  cache->spaces = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                         (GDestroyNotify) g_bytes_unref, g_free);
   return cache;
 }
 
@@ -1013,6 +1019,7 @@ jopan_typeset_cache_free (JopanTypesetCache *cache)
     return;
   g_hash_table_unref (cache->hyphenators);
   g_hash_table_unref (cache->texts);
+  g_hash_table_unref (cache->spaces);
   g_free (cache);
 }
 
@@ -1039,33 +1046,67 @@ cache_hyphenator (JopanTypesetCache *cache, const char *lang)
 
 #define KEY_ADD(key, value) g_byte_array_append ((key), (const guint8 *) &(value), sizeof (value))
 
+/* Appends what setting anything in @kind's style depends on: the style's
+ * every byte and its font's name, the fonts and the language. */
+static void
+style_key (GByteArray *key, JopanTypesetter *ts, JopanParaKind kind)
+{
+  const char *lang = ts->lang ? ts->lang : "";
+  const char *font = ts->style->para[kind].font ? ts->style->para[kind].font : "";
+  JopanParaStyle style;
+
+  memcpy (&style, &ts->style->para[kind], sizeof style);
+  style.font = NULL;
+  KEY_ADD (key, style);
+  KEY_ADD (key, ts->fonts);
+  g_byte_array_append (key, (const guint8 *) font, (guint) strlen (font) + 1);
+  g_byte_array_append (key, (const guint8 *) lang, (guint) strlen (lang) + 1);
+}
+
+/* Takes @kind's word space and hyphen from the cache, measuring them into
+ * it the first time: they depend on the style alone. */
+static gboolean
+cached_spaces (JopanTypesetter *ts, JopanParaKind kind)
+{
+  GByteArray *bytes = g_byte_array_new ();
+  g_autoptr (GBytes) key = NULL;
+  double *widths;
+
+  if (ts->cache == NULL)
+    return FALSE;
+  style_key (bytes, ts, kind);
+  key = g_byte_array_free_to_bytes (bytes);
+  widths = g_hash_table_lookup (ts->cache->spaces, key);
+  if (widths == NULL)
+    {
+      widths = g_new (double, 2);
+      widths[0] = text_width (ts, &ts->style->para[kind], " ");
+      widths[1] = text_width (ts, &ts->style->para[kind], "-");
+      g_hash_table_insert (ts->cache->spaces, g_steal_pointer (&key), widths);
+    }
+  ts->space_width[kind] = widths[0];
+  ts->hyphen_width[kind] = widths[1];
+  return TRUE;
+}
+
 /* Everything the setting of @text depends on (see the cache's comment). */
 static GBytes *
 cache_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
            double width, double indent)
 {
   GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
-  const char *lang = ts->lang ? ts->lang : "";
-  const char *font = ts->style->para[kind].font ? ts->style->para[kind].font : "";
-  JopanParaStyle style;
   gboolean hyphenates = ts->hyphenator != NULL;
-  guint n_spans;
+  guint n_spans = spans ? spans->len : 0;
 
-  memcpy (&style, &ts->style->para[kind], sizeof style);
-  style.font = NULL;
-  KEY_ADD (key, style);
-  KEY_ADD (key, ts->fonts);
+  style_key (key, ts, kind);
   KEY_ADD (key, kind);
   KEY_ADD (key, hyphenates);
   KEY_ADD (key, width);
   KEY_ADD (key, indent);
   KEY_ADD (key, ts->space_width[kind]);
   KEY_ADD (key, ts->hyphen_width[kind]);
-  g_byte_array_append (key, (const guint8 *) font, (guint) strlen (font) + 1);
-  g_byte_array_append (key, (const guint8 *) lang, (guint) strlen (lang) + 1);
-  if (spans && spans->len)
-    g_byte_array_append (key, (const guint8 *) spans->data, spans->len * (guint) sizeof (JopanSpan));
-  n_spans = spans ? spans->len : 0;
+  if (n_spans)
+    g_byte_array_append (key, (const guint8 *) spans->data, n_spans * (guint) sizeof (JopanSpan));
   KEY_ADD (key, n_spans);
   g_byte_array_append (key, (const guint8 *) text, (guint) strlen (text));
   return g_byte_array_free_to_bytes (key);
