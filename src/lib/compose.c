@@ -1147,6 +1147,7 @@ jopan_compose_page (JopanFonts *fonts, const JopanStyle *style, const JopanPageP
   doc = g_new0 (JopanDocument, 1);
   doc->fonts = jopan_fonts_ref (fonts);
   doc->style_path = g_strdup (style->path);
+  jopan_print_copy (&doc->print, style);
   doc->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
   doc->report = jopan_report_new ();
   doc->placed = g_array_new (FALSE, FALSE, sizeof (JopanPlaced));
