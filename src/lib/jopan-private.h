@@ -238,6 +238,7 @@ struct _JopanStyle {
   int image_columns;      /* default span of a lead photo */
   double min_image_dpi;   /* below this a photo is reported */
   JopanOutput output;     /* [print]: see JopanPrint */
+  gboolean pdfx;          /* print.pdfx (--pdfx): output at least PDF/X-1a */
   double ink_limit;
   int intent;
   gboolean proof;

@@ -469,7 +469,8 @@ render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
  * little larger and the encoding several times quicker than cairo's own
  * PNG writer, whose compression was most of a preview's time. */
 static gboolean
-encode_png (cairo_surface_t *surface, const char *path, GByteArray *out, GError **error)
+encode_png (cairo_surface_t *surface, JopanColor *proof, const char *path, GByteArray *out,
+            GError **error)
 {
   int w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
   int in_stride = cairo_image_surface_get_stride (surface);
@@ -496,6 +497,10 @@ encode_png (cairo_surface_t *surface, const char *path, GByteArray *out, GError 
       guchar *q = pixels + (gsize) y * stride;
       for (int x = 0; x < w; x++, q += 3)
         q[0] = (p[x] >> 16) & 0xFF, q[1] = (p[x] >> 8) & 0xFF, q[2] = p[x] & 0xFF;
+      /* The soft proof: each pixel separated as a photo would be, then
+       * shown on the profile's paper (absolute colorimetric). */
+      if (proof)
+        jopan_color_proof (proof, pixels + (gsize) y * stride, (gsize) w);
     }
   if (!gdk_pixbuf_save_to_buffer (pixbuf, &png, &length, "png", &local, "compression", "1", NULL))
     {
@@ -507,8 +512,8 @@ encode_png (cairo_surface_t *surface, const char *path, GByteArray *out, GError 
 }
 
 static gboolean
-render_raster (const JopanPage *page, JopanFormat format, double dpi, const char *path,
-               GByteArray *out, GError **error)
+render_raster (const JopanPage *page, JopanFormat format, double dpi, JopanColor *proof,
+               const char *path, GByteArray *out, GError **error)
 {
   g_autoptr (GHashTable) cache = surface_cache_new ();
   double pad = page_pad (page), scale = dpi / 72.0;
@@ -536,7 +541,7 @@ render_raster (const JopanPage *page, JopanFormat format, double dpi, const char
        && context_ok (cr, path, error);
   cairo_destroy (cr);
   if (ok && format == JOPAN_FORMAT_PNG)
-    ok = encode_png (surface, path, out, error);
+    ok = encode_png (surface, proof, path, out, error);
   if (!ok)
     {
       cairo_surface_destroy (surface);
@@ -595,6 +600,8 @@ gboolean
 jopan_document_render (JopanDocument *doc, const char *path, JopanFormat format, double dpi,
                        GPtrArray *outputs, GError **error)
 {
+  g_autoptr (JopanColor) proof = NULL;
+
   if (format == JOPAN_FORMAT_PDF || format == JOPAN_FORMAT_DUMP)
     {
       GByteArray *out = g_byte_array_new ();
@@ -611,12 +618,16 @@ jopan_document_render (JopanDocument *doc, const char *path, JopanFormat format,
     }
   if (format == JOPAN_FORMAT_PNG && !check_preview (doc, path, dpi, error))
     return FALSE;
+  if (format == JOPAN_FORMAT_PNG && doc->print.proof
+      && (proof = jopan_color_new (doc->print.profile, doc->print.intent, doc->print.ink_limit,
+                                   error)) == NULL)
+    return FALSE;
   for (guint i = 0; i < doc->pages->len; i++)
     {
       GByteArray *out = g_byte_array_new ();
       g_autofree char *page = jopan_page_file_name (path, i, doc->pages->len);
       g_ptr_array_add (outputs, out);
-      if (!render_raster (g_ptr_array_index (doc->pages, i), format, dpi, page, out, error))
+      if (!render_raster (g_ptr_array_index (doc->pages, i), format, dpi, proof, page, out, error))
         return FALSE;
     }
   return TRUE;

@@ -28,7 +28,7 @@ static const char *const page_keys[] = {
 static const char *const copyfit_keys[] = { "tracking", "photo-lines", "size", NULL };
 
 static const char *const print_keys[] = {
-  "output", "ink-limit", "min-ppi", "intent", "profile", "proof", NULL,
+  "output", "pdfx", "ink-limit", "min-ppi", "intent", "profile", "proof", NULL,
 };
 
 #define GROUP_PAGE JOPAN_N_PARA
@@ -266,7 +266,7 @@ parse_color (const Value *v, JopanParaStyle *p, GError **error)
   return TRUE;
 }
 
-/* [print] output, ink-limit, min-ppi, intent, profile, proof. */
+/* [print] output, pdfx, ink-limit, min-ppi, intent, profile, proof. */
 static gboolean
 parse_print_key (JopanStyle *s, const Value *v, GError **error)
 {
@@ -282,6 +282,8 @@ parse_print_key (JopanStyle *s, const Value *v, GError **error)
     return parse_choice (v, intents, &s->intent, error);
   if (strcmp (k, "proof") == 0)
     return parse_bool (v, &s->proof, error);
+  if (strcmp (k, "pdfx") == 0)
+    return parse_bool (v, &s->pdfx, error);
   if (strcmp (k, "min-ppi") == 0)
     return parse_int (v, 0, 2400, &n, error) && (s->min_image_dpi = n, TRUE);
   if (strcmp (k, "ink-limit") == 0)
@@ -535,6 +537,7 @@ set_defaults (JopanStyle *s)
   s->ink_limit = 240;
   s->intent = 0; /* perceptual: photos keep their gradations on newsprint */
   s->proof = FALSE;
+  s->pdfx = FALSE;
   s->copyfit = (JopanCopyfit) { -0.02, 0.01, 0.0025, -6, 4, -0.5, 0.3, 0.1 };
   set_treatment_defaults (s);
   for (int i = 0; i < JOPAN_N_PARA; i++)
@@ -651,6 +654,9 @@ compile (JopanStyle *s, GError **error)
     return FALSE;
   if (g_key_file_has_group (s->keys, "print") && !compile_group (s, "print", error))
     return FALSE;
+  /* --pdfx: the style's PDF/X, or X-1a, the one most printers ask for. */
+  if (s->pdfx && s->output == JOPAN_OUTPUT_RGB)
+    s->output = JOPAN_OUTPUT_PDFX_1A;
   for (int i = 0; i < JOPAN_N_WEIGHTS; i++)
     if (g_key_file_has_group (s->keys, jopan_weight_names[i])
         && !compile_group (s, jopan_weight_names[i], error))
