@@ -16,7 +16,7 @@
 
 #define BUILTIN_DESCRIPTION "jopan newsprint (approximation of ISO 12647-3, IFRA26)"
 #define LUT_POINTS_CMYK 9
-#define LUT_POINTS_LAB 33
+#define LUT_POINTS_LAB 17
 
 struct _JopanColor {
   cmsHTRANSFORM photo;     /* RGB_8 → CMYK_8, ink limited */
@@ -194,17 +194,19 @@ separation (cmsHPROFILE out, int intent, double ink_limit, cmsUInt32Number in_fo
                            cmsCreateInkLimitingDeviceLink (cmsSigCmykData, ink_limit) };
   cmsHTRANSFORM t = cmsCreateMultiprofileTransform (chain, 3, in_format, out_format,
                                                     (cmsUInt32Number) intent,
-                                                    cmsFLAGS_BLACKPOINTCOMPENSATION);
+                                                    cmsFLAGS_BLACKPOINTCOMPENSATION | cmsFLAGS_NOCACHE);
 
   cmsCloseProfile (chain[0]);
   cmsCloseProfile (chain[2]);
   return t;
 }
 
-JopanColor *
-jopan_color_new (const char *profile, int intent, double ink_limit, GError **error)
+static void color_free (JopanColor *color);
+
+static JopanColor *
+color_new (const char *profile, int intent, double ink_limit, GError **error)
 {
-  g_autoptr (JopanColor) color = g_new0 (JopanColor, 1);
+  JopanColor *color = g_new0 (JopanColor, 1);
   cmsHPROFILE out = NULL, srgb;
 
   if (profile)
@@ -215,27 +217,61 @@ jopan_color_new (const char *profile, int intent, double ink_limit, GError **err
       color->profile = profile_bytes (out);
     }
   if (out == NULL)
-    return NULL;
+    {
+      color_free (color);
+      return NULL;
+    }
   color->builtin = profile == NULL;
   color->description = description (out);
   srgb = cmsCreate_sRGBProfile ();
   color->photo = separation (out, intent, ink_limit, TYPE_RGB_8, TYPE_CMYK_8);
   color->fill = separation (out, intent, ink_limit, TYPE_RGB_DBL, TYPE_CMYK_DBL);
+  /* No transform caches its last pixel: a JopanColor serves every thread. */
   color->show = cmsCreateTransform (out, TYPE_CMYK_8, srgb, TYPE_RGB_8,
-                                    INTENT_ABSOLUTE_COLORIMETRIC, 0);
+                                    INTENT_ABSOLUTE_COLORIMETRIC, cmsFLAGS_NOCACHE);
   cmsCloseProfile (srgb);
   cmsCloseProfile (out);
   if (color->photo == NULL || color->fill == NULL || color->show == NULL || !color->profile)
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: LittleCMS cannot use this profile",
                        profile ? profile : BUILTIN_DESCRIPTION);
+      color_free (color);
       return NULL;
     }
-  return g_steal_pointer (&color);
+  return color;
 }
 
+/* A run (an edition's pages, the same page again) asks for the same
+ * colour many times: each profile, intent and limit is made once and kept
+ * for the process, and shared (its transforms keep no state). */
+static GMutex cache_lock;
+static GHashTable *cache;
+
+JopanColor *
+jopan_color_new (const char *profile, int intent, double ink_limit, GError **error)
+{
+  g_autofree char *key = g_strdup_printf ("%d|%.3f|%s", intent, ink_limit, profile ? profile : "");
+  JopanColor *color;
+
+  g_mutex_lock (&cache_lock);
+  if (cache == NULL)
+    cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  color = g_hash_table_lookup (cache, key);
+  if (color == NULL && (color = color_new (profile, intent, ink_limit, error)) != NULL)
+    g_hash_table_insert (cache, g_steal_pointer (&key), color);
+  g_mutex_unlock (&cache_lock);
+  return color;
+}
+
+/* Colours live in the cache: freeing one is a no-op. */
 void
 jopan_color_free (JopanColor *color)
+{
+  (void) color;
+}
+
+static void
+color_free (JopanColor *color)
 {
   if (color == NULL)
     return;

@@ -193,7 +193,7 @@ jpeg_to_cmyk (JopanColor *color, Object &image, std::string &out)
       rgb.resize ((size_t) w * (size_t) h * 3);
       cmyk.resize ((size_t) w * (size_t) h * 4);
       ok = tjDecompress2 (dec, raw->getBuffer (), raw->getSize (), rgb.data (), w, 0, h, TJPF_RGB,
-                          TJFLAG_ACCURATEDCT) == 0;
+                          TJFLAG_FASTDCT) == 0;
     }
   if (ok)
     {
