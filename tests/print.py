@@ -349,6 +349,30 @@ def check_proof(d):
     report("--proof: the preview on newsprint's paper", problems)
 
 
+def check_ppi(d):
+    """The report gives each photo's effective ppi; print.min-ppi finds the
+    ones under it, and says so when under half of it."""
+    problems = []
+    rep = os.path.join(d, "ppi.json")
+    p = jopan("check", HARBOUR, "--report", rep, "--set", "print.min-ppi=400")
+    data = json.load(open(rep)) if os.path.exists(rep) else {}
+    ppis = [f.get("ppi") for page in data.get("page_details", []) for f in page.get("photos", [])]
+    if not ppis or any(not isinstance(v, (int, float)) or not 300 < v < 400 for v in ppis):
+        problems.append(f"photo ppi {ppis}")
+    low = [f["message"] for f in data.get("findings", []) if f.get("kind") == "low-resolution"]
+    if len(low) != len(ppis) or any("below 400" not in m for m in low):
+        problems.append(f"findings {low}")
+    p = jopan("check", HARBOUR, "--report", rep, "--set", "print.min-ppi=800")
+    data = json.load(open(rep))
+    low = [f["message"] for f in data.get("findings", []) if f.get("kind") == "low-resolution"]
+    if not low or any("under half" not in m for m in low):
+        problems.append(f"under half of 800: {low}")
+    p = jopan("check", HARBOUR, "--strict", "--set", "print.min-ppi=800")
+    if p.returncode != 3:
+        problems.append(f"--strict under half the minimum: exit {p.returncode}")
+    report("photos' effective ppi in the report; print.min-ppi findings", problems)
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         for check in (check_boxes, check_bleed_photo):
@@ -356,7 +380,7 @@ def main():
         x4 = check_pdfx_keys(d)
         for check in (lambda dd: check_profile(dd, x4), check_passthrough, check_plates,
                       check_ink_limit, check_style_cmyk, check_determinism, check_ghostscript,
-                      check_proof):
+                      check_proof, check_ppi):
             check(d)
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
