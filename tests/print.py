@@ -373,6 +373,89 @@ def check_ppi(d):
     report("photos' effective ppi in the report; print.min-ppi findings", problems)
 
 
+GRADIENT_AD = [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] "
+    b"/Resources << /Shading << /Sh1 5 0 R >> >> /Contents 4 0 R >>",
+    None,
+    b"<< /ShadingType 2 /ColorSpace /DeviceRGB /Coords [0 0 200 0] /Function << /FunctionType 2 "
+    b"/Domain [0 1] /C0 [1 0 0] /C1 [0 0 1] /N 1 >> /Extend [true true] >>",
+]
+
+
+def write_pdf(path, objects, content):
+    """A small PDF by hand (an ad with an RGB gradient)."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, o in enumerate(objects, 1):
+        offsets.append(len(out))
+        if o is None:
+            o = b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    with open(path, "wb") as f:
+        f.write(out)
+
+
+def print_findings(*args):
+    p = jopan("check", *args)
+    return p.returncode, [line for line in p.stderr.splitlines() if line.startswith("jopan: print: ")]
+
+
+def check_preflight(d):
+    """Each crafted input makes its finding, naming page and object; the
+    samples (articles and pages, RGB and PDF/X) make none."""
+    ink_jpeg = os.path.join(d, "ink.jpg")
+    with open(ink_jpeg, "wb") as f:
+        f.write(odd_photos.jpeg(8, 8, lambda bx, by: (255, 255, 255, 255), cmyk=True))
+    ink_article = os.path.join(d, "ink.json")
+    with open(ink_article, "w") as f:
+        json.dump({"headline": "Too much ink", "body": "Words.", "images": [{"src": "ink.jpg"}]}, f)
+    write_pdf(os.path.join(d, "gradient.pdf"), GRADIENT_AD, b"q 0 0 200 100 re W n /Sh1 sh Q")
+    page = os.path.join(d, "ad-page.json")
+    with open(page, "w") as f:
+        json.dump({"title": "Ads", "date": "2026-11-26", "style": "berliner",
+                   "articles": [os.path.join(ROOT, "samples", "brief-bus.json")],
+                   "boxes": [{"src": "gradient.pdf", "columns": 5, "depth": "120mm",
+                              "position": "foot"}]}, f)
+    cases = [
+        ("small type in several inks", [HARBOUR, "--pdfx", "--set", "credit.font=Noto Sans 6",
+                                        "--set", "credit.color=#3366cc"],
+         r"page 1: credit line \"TAMSIN GALE\": 6.0 pt type in 3 inks"),
+        ("reversed type under 10 pt", [HARBOUR, "--set", "caption.color=#ffffff"],
+         r"page 1: caption line \"First light.*reversed \(light\) type of 7.5 pt"),
+        ("text in the bleed", [HARBOUR, "--set", "page.margins=1mm", "--set", "page.bleed=3mm"],
+         r"page 1: folio line .* reaches within 3mm of the trim"),
+        ("RGB left in a PDF/X file", [page, "--pdfx"],
+         r"RGB left in a PDF/X file: page 1: Shading /\w+ is RGB"),
+        ("ink over the limit", [ink_article, "--pdfx"],
+         r"ink over the limit: page 1: image /\w+ \(object \d+\) reaches 400% ink, over the limit of 240%"),
+    ]
+    for name, args, pattern in cases:
+        code, found = print_findings(*args)
+        problems = [] if any(re.search(pattern, line) for line in found) else \
+            [f"no finding like {pattern!r} in {found}"]
+        code, _ = print_findings(*args, "--strict")
+        if code != 3:
+            problems.append(f"--strict: exit {code}")
+        report(f"preflight finds {name}", problems)
+    problems = []
+    samples = [os.path.join(ROOT, "samples", n) for n in sorted(os.listdir(os.path.join(ROOT, "samples")))
+               if n.endswith(".json")]
+    samples += [os.path.join(ROOT, "samples", "pages", n)
+                for n in sorted(os.listdir(os.path.join(ROOT, "samples", "pages")))]
+    for sample in samples:
+        for args in ([], ["--pdfx"]):
+            code, found = print_findings(sample, *args)
+            if found:
+                problems.append(f"{os.path.basename(sample)} {args}: {found[:2]}")
+    report(f"preflight is silent on the {len(samples)} samples, RGB and PDF/X", problems)
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         for check in (check_boxes, check_bleed_photo):
@@ -380,7 +463,7 @@ def main():
         x4 = check_pdfx_keys(d)
         for check in (lambda dd: check_profile(dd, x4), check_passthrough, check_plates,
                       check_ink_limit, check_style_cmyk, check_determinism, check_ghostscript,
-                      check_proof, check_ppi):
+                      check_proof, check_ppi, check_preflight):
             check(d)
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

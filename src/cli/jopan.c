@@ -252,11 +252,17 @@ run (const char *command, const char *input, const Options *o)
   if (doc == NULL)
     return fail (error);
   jopan_document_set_date (doc, date);
-  findings = print_findings (doc);
+  /* A check makes the PDF/X file in memory for the printer's checks; a
+   * render finds the same while writing it, so it reports after. */
+  if (check && !jopan_document_preflight (doc, &error))
+    return fail (error);
+  findings = check ? print_findings (doc) : 0;
   /* The document and its report in one commit, neither over an input. */
   if ((!check || o->report)
       && !jopan_document_write_full (doc, check ? NULL : output, format, o->dpi, o->report, &error))
     return fail (error);
+  if (!check)
+    findings = print_findings (doc);
   if (check)
     printf ("%s: %u page(s), %d finding(s)\n", input, jopan_document_get_n_pages (doc), findings);
   return o->strict && findings > 0 ? EXIT_FINDINGS : EXIT_OK;

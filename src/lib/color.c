@@ -20,6 +20,7 @@
 
 struct _JopanColor {
   cmsHTRANSFORM photo;     /* RGB_8 → CMYK_8, ink limited */
+  int photo_limit;         /* its limit, in 8-bit ink units (255 a colour) */
   cmsHTRANSFORM fill;      /* RGB_DBL → CMYK_DBL, ink limited */
   cmsHTRANSFORM show;      /* CMYK_8 → RGB_8 on the paper (absolute colorimetric) */
   GBytes *profile;
@@ -225,6 +226,7 @@ color_new (const char *profile, int intent, double ink_limit, GError **error)
   color->description = description (out);
   srgb = cmsCreate_sRGBProfile ();
   color->photo = separation (out, intent, ink_limit, TYPE_RGB_8, TYPE_CMYK_8);
+  color->photo_limit = (int) (ink_limit * 255 / 100);
   color->fill = separation (out, intent, ink_limit, TYPE_RGB_DBL, TYPE_CMYK_DBL);
   /* No transform caches its last pixel: a JopanColor serves every thread. */
   color->show = cmsCreateTransform (out, TYPE_CMYK_8, srgb, TYPE_RGB_8,
@@ -287,6 +289,21 @@ color_free (JopanColor *color)
   g_free (color);
 }
 
+/* The ink limit held exactly: lcms's table interpolates between its
+ * points, which may overshoot; the excess is taken from C, M and Y (K
+ * carries the detail). */
+static void
+hold_ink_limit (guint8 *p, gsize n, int limit)
+{
+  for (gsize i = 0; i < n; i++, p += 4)
+    {
+      int cmy = p[0] + p[1] + p[2], over = cmy + p[3] - limit;
+      if (over > 0 && cmy > 0)
+        for (int c = 0; c < 3; c++)
+          p[c] = (guint8) (p[c] - (p[c] * over + cmy - 1) / cmy);
+    }
+}
+
 void
 jopan_color_rgb_to_cmyk (JopanColor *color, const guint8 *rgb, guint8 *cmyk, gsize n)
 {
@@ -297,6 +314,7 @@ jopan_color_rgb_to_cmyk (JopanColor *color, const guint8 *rgb, guint8 *cmyk, gsi
       cmsDoTransform (color->photo, rgb + 3 * done, cmyk + 4 * done, (cmsUInt32Number) part);
       done += part;
     }
+  hold_ink_limit (cmyk, n, color->photo_limit);
 }
 
 void

@@ -1169,6 +1169,7 @@ jopan_compose_page (JopanFonts *fonts, const JopanStyle *style, const JopanPageP
   composer_clear (&c);
   if (!ok)
     return NULL;
+  jopan_preflight_pages (doc);
   jopan_report_set_pages (doc->report, doc->pages->len);
   return g_steal_pointer (&doc);
 }

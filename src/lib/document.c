@@ -35,6 +35,7 @@ jopan_document_new_full (JopanFonts *fonts, const JopanStyle *style, const Jopan
   jopan_style_report_fonts (style, fonts, doc->report);
   if (!jopan_layout_article (doc, options, error))
     return NULL;
+  jopan_preflight_pages (doc);
   doc->style = NULL;
   return g_steal_pointer (&doc);
 }

@@ -61,6 +61,12 @@ typedef struct {
  * Returns: FALSE with @error set when qpdf cannot read or write it. */
 gboolean jopan_finish_pdf (GByteArray *pdf, const JopanFinish *finish, GError **error);
 
+/* A printer's preflight of a finished PDF/X file: RGB left (operators,
+ * images, shadings), ink over @ink_limit (fills, CMYK images), fonts not
+ * embedded.  Appends "KIND\tpage N: object: what" strings to @findings
+ * (KIND: rgb, ink, font). */
+void jopan_preflight_pdf (const guint8 *data, gsize n, double ink_limit, GPtrArray *findings);
+
 /* The fill colour a PDF/X file prints for @rgb: a style ink, K only for a
  * neutral grey, else through the profile.  Returns: TRUE when the colour
  * is K only (it then overprints). */

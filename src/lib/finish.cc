@@ -25,7 +25,9 @@
 #include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/QPDFWriter.hh>
 #include <turbojpeg.h>
+#include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <exception>
 #include <stdexcept>
@@ -174,42 +176,37 @@ jpeg_is_adobe (const unsigned char *d, size_t n)
 
 const char *const kInverted = "[ 1 0 1 0 1 0 1 0 ]";
 
-/* An RGB JPEG: decoded, separated, and encoded again as an Adobe CMYK
- * JPEG (inverted, as the /Decode says), the way a prepress tool does. */
+/* zlib's fastest level: separated photos are the bulk of a PDF/X file,
+ * and its default level takes several times as long for a few percent. */
+std::string
+deflate (const std::string &data)
+{
+  uLongf size = compressBound ((uLong) data.size ());
+  std::string out (size, '\0');
+
+  if (compress2 ((Bytef *) &out[0], &size, (const Bytef *) data.data (), (uLong) data.size (), 1) != Z_OK)
+    throw std::runtime_error ("cannot compress a photo");
+  out.resize (size);
+  return out;
+}
+
+/* An RGB JPEG decoded (libjpeg-turbo) into @rgb. */
 bool
-jpeg_to_cmyk (JopanColor *color, Object &image, std::string &out)
+jpeg_decode (Object &image, std::string &rgb)
 {
   std::shared_ptr<Buffer> raw = image.getRawStreamData ();
-  tjhandle dec = tjInitDecompress (), enc = tjInitCompress ();
+  tjhandle dec = tjInitDecompress ();
   int w = 0, h = 0, sub = 0, space = 0;
-  bool ok = dec && enc
-            && tjDecompressHeader3 (dec, raw->getBuffer (), raw->getSize (), &w, &h, &sub, &space) == 0;
-  std::vector<unsigned char> rgb, cmyk;
-  unsigned char *jpeg = NULL;
-  unsigned long size = 0;
+  bool ok = dec && tjDecompressHeader3 (dec, raw->getBuffer (), raw->getSize (), &w, &h, &sub, &space) == 0;
 
   if (ok)
     {
       rgb.resize ((size_t) w * (size_t) h * 3);
-      cmyk.resize ((size_t) w * (size_t) h * 4);
-      ok = tjDecompress2 (dec, raw->getBuffer (), raw->getSize (), rgb.data (), w, 0, h, TJPF_RGB,
-                          TJFLAG_FASTDCT) == 0;
+      ok = tjDecompress2 (dec, raw->getBuffer (), raw->getSize (), (unsigned char *) &rgb[0], w, 0, h,
+                          TJPF_RGB, TJFLAG_FASTDCT) == 0;
     }
-  if (ok)
-    {
-      jopan_color_rgb_to_cmyk (color, rgb.data (), cmyk.data (), (size_t) w * (size_t) h);
-      for (auto &v : cmyk)
-        v = (unsigned char) (255 - v);
-      ok = tjCompress2 (enc, cmyk.data (), w, 0, h, TJPF_CMYK, &jpeg, &size, TJSAMP_444, 90,
-                        TJFLAG_ACCURATEDCT) == 0;
-    }
-  if (ok)
-    out.assign ((const char *) jpeg, size);
-  tjFree (jpeg);
   if (dec)
     tjDestroy (dec);
-  if (enc)
-    tjDestroy (enc);
   return ok;
 }
 
@@ -231,22 +228,24 @@ finish_image (const JopanFinish *finish, Object &image)
     }
   if (finish->pdfx == 0 || space != "/DeviceRGB" || dict.getKey ("/BitsPerComponent").getIntValue () != 8)
     return;
-  std::string data;
+  /* The separated photo is stored losslessly (Flate): a JPEG's
+   * requantisation would put edges over the ink limit again. */
+  std::string rgb, data;
   if (filter == "/DCTDecode")
     {
-      if (!jpeg_to_cmyk (finish->color, image, data))
-        throw std::runtime_error ("cannot convert a JPEG photo to CMYK");
-      image.replaceStreamData (data, Object::newName ("/DCTDecode"), Object::newNull ());
-      dict.replaceKey ("/Decode", Object::parse (kInverted));
+      if (!jpeg_decode (image, rgb))
+        throw std::runtime_error ("cannot decode a JPEG photo");
     }
   else
     {
-      std::shared_ptr<Buffer> rgb = image.getStreamData (qpdf_dl_generalized);
-      size_t pixels = rgb->getSize () / 3;
-      data.resize (pixels * 4);
-      jopan_color_rgb_to_cmyk (finish->color, rgb->getBuffer (), (guint8 *) &data[0], pixels);
-      image.replaceStreamData (data, Object::newNull (), Object::newNull ());
+      std::shared_ptr<Buffer> decoded = image.getStreamData (qpdf_dl_generalized);
+      rgb.assign ((const char *) decoded->getBuffer (), decoded->getSize ());
     }
+  size_t pixels = rgb.size () / 3;
+  data.resize (pixels * 4);
+  jopan_color_rgb_to_cmyk (finish->color, (const guint8 *) rgb.data (), (guint8 *) &data[0], pixels);
+  image.replaceStreamData (deflate (data), Object::newName ("/FlateDecode"), Object::newNull ());
+  dict.removeKey ("/Decode");
   dict.replaceKey ("/ColorSpace", Object::newName ("/DeviceCMYK"));
 }
 
@@ -467,4 +466,238 @@ jopan_finish_pdf (GByteArray *pdf, const JopanFinish *finish, GError **error)
       g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_OUTPUT, "cannot finish the PDF: %s", e.what ());
       return FALSE;
     }
+}
+
+/* ---- preflight of a finished file ------------------------------------------ */
+
+namespace {
+
+typedef std::vector<std::string> Findings;
+
+/* Colour operators in a content stream: RGB ones, and CMYK fills over the
+ * ink limit (registration, 1 1 1 1, is the marks' and allowed). */
+class ColourCounter : public Object::ParserCallbacks
+{
+public:
+  explicit ColourCounter (double limit) : limit_ (limit) {}
+  int rgb = 0;
+  double worst = 0;
+
+  void
+  handleObject (Object o) override
+  {
+    if (!o.isOperator ())
+      {
+        operands_.push_back (o);
+        return;
+      }
+    std::string op = o.getOperatorValue ();
+    if (op == "rg" || op == "RG")
+      rgb++;
+    else if ((op == "cs" || op == "CS") && !operands_.empty () && operands_.back ().isName ()
+             && operands_.back ().getName () == "/DeviceRGB")
+      rgb++;
+    else if ((op == "k" || op == "K") && operands_.size () >= 4)
+      {
+        double total = 0;
+        bool registration = true;
+        for (size_t i = operands_.size () - 4; i < operands_.size (); i++)
+          {
+            double v = operands_[i].isNumber () ? operands_[i].getNumericValue () : 0;
+            total += v;
+            registration = registration && v == 1;
+          }
+        if (!registration)
+          worst = std::max (worst, total * 100);
+      }
+    operands_.clear ();
+  }
+
+  void
+  handleEOF () override
+  {
+  }
+
+private:
+  double limit_;
+  std::vector<Object> operands_;
+};
+
+bool
+is_rgb_space (Object space)
+{
+  if (space.isName ())
+    return space.getName () == "/DeviceRGB" || space.getName () == "/CalRGB";
+  if (space.isArray () && space.getArrayNItems () >= 2 && space.getArrayItem (0).isName ())
+    {
+      std::string family = space.getArrayItem (0).getName ();
+      Object arg = space.getArrayItem (1);
+      if (family == "/ICCBased" && arg.isStream ())
+        return arg.getDict ().getKey ("/N").isInteger () && arg.getDict ().getKey ("/N").getIntValue () == 3;
+      if (family == "/Indexed" || family == "/CalRGB")
+        return family == "/CalRGB" || is_rgb_space (arg);
+    }
+  return false;
+}
+
+/* The most ink a CMYK image puts down, percent; -1 if it cannot be read. */
+double
+image_ink (Object &image)
+{
+  Object dict = image.getDict ();
+  bool inverted = dict.getKey ("/Decode").isArray () && dict.getKey ("/Decode").getArrayNItems () == 8
+                  && dict.getKey ("/Decode").getArrayItem (0).getNumericValue () == 1;
+  std::vector<unsigned char> px;
+  std::string filter = dict.getKey ("/Filter").isName () ? dict.getKey ("/Filter").getName () : "";
+
+  if (filter == "/DCTDecode")
+    {
+      std::shared_ptr<Buffer> raw = image.getRawStreamData ();
+      tjhandle dec = tjInitDecompress ();
+      int w = 0, h = 0, sub = 0, space = 0;
+      bool ok = dec && tjDecompressHeader3 (dec, raw->getBuffer (), raw->getSize (), &w, &h, &sub, &space) == 0;
+      if (ok)
+        {
+          px.resize ((size_t) w * (size_t) h * 4);
+          ok = tjDecompress2 (dec, raw->getBuffer (), raw->getSize (), px.data (), w, 0, h, TJPF_CMYK,
+                              TJFLAG_ACCURATEDCT) == 0;
+        }
+      if (dec)
+        tjDestroy (dec);
+      if (!ok)
+        return -1;
+    }
+  else
+    {
+      std::shared_ptr<Buffer> data = image.getStreamData (qpdf_dl_generalized);
+      px.assign (data->getBuffer (), data->getBuffer () + data->getSize ());
+    }
+  int worst = 0;
+  for (size_t i = 0; i + 3 < px.size (); i += 4)
+    {
+      int total = px[i] + px[i + 1] + px[i + 2] + px[i + 3];
+      worst = std::max (worst, inverted ? 4 * 255 - total : total);
+    }
+  return worst * 100.0 / 255;
+}
+
+void
+check_fonts (Object resources, const std::string &where, Findings &out, std::set<QPDFObjGen> &seen)
+{
+  Object fonts = resources.isDictionary () ? resources.getKey ("/Font") : Object::newNull ();
+  if (!fonts.isDictionary ())
+    return;
+  for (auto const &key : fonts.getKeys ())
+    {
+      Object font = fonts.getKey (key);
+      if (!font.isDictionary () || !seen.insert (font.getObjGen ()).second)
+        continue;
+      Object described = font;
+      if (font.getKey ("/Subtype").isName () && font.getKey ("/Subtype").getName () == "/Type3")
+        continue;
+      if (font.getKey ("/DescendantFonts").isArray () && font.getKey ("/DescendantFonts").getArrayNItems () > 0)
+        described = font.getKey ("/DescendantFonts").getArrayItem (0);
+      Object fd = described.getKey ("/FontDescriptor");
+      if (!fd.isDictionary () || !(fd.hasKey ("/FontFile") || fd.hasKey ("/FontFile2") || fd.hasKey ("/FontFile3")))
+        {
+          std::string name = font.getKey ("/BaseFont").isName () ? font.getKey ("/BaseFont").getName () : key;
+          out.push_back ("font\t" + where + ": font " + name.substr (1) + " is not embedded");
+        }
+    }
+}
+
+void
+check_shadings (Object resources, const std::string &where, Findings &out)
+{
+  if (!resources.isDictionary ())
+    return;
+  for (const char *group : { "/Shading", "/Pattern" })
+    {
+      Object dict = resources.getKey (group);
+      if (!dict.isDictionary ())
+        continue;
+      for (auto const &key : dict.getKeys ())
+        {
+          Object o = dict.getKey (key);
+          Object d = o.isStream () ? o.getDict () : o;
+          Object shading = d.isDictionary () && d.hasKey ("/Shading") ? d.getKey ("/Shading") : d;
+          Object sd = shading.isStream () ? shading.getDict () : shading;
+          if (sd.isDictionary () && is_rgb_space (sd.getKey ("/ColorSpace")))
+            out.push_back ("rgb\t" + where + ": " + (group + 1) + " " + key + " is RGB");
+        }
+    }
+}
+
+void
+preflight_content (Object contents_owner, bool is_page, QPDFPageObjectHelper *page, double limit,
+                   const std::string &where, Findings &out)
+{
+  ColourCounter counter (limit);
+  if (is_page)
+    page->parseContents (&counter);
+  else
+    contents_owner.parseAsContents (&counter);
+  if (counter.rgb)
+    out.push_back ("rgb\t" + where + ": " + std::to_string (counter.rgb) + " RGB colour operators");
+  if (counter.worst > limit + 0.5)
+    out.push_back ("ink\t" + where + ": a colour of " + std::to_string ((int) (counter.worst + 0.5))
+                   + "% ink, over the limit of " + std::to_string ((int) limit) + "%");
+}
+
+void
+preflight (const guint8 *data, gsize n, double limit, Findings &out)
+{
+  QPDF pdf;
+  pdf.setSuppressWarnings (true);
+  pdf.processMemoryFile ("the PDF", (const char *) data, n);
+  std::set<QPDFObjGen> images, forms, fonts;
+  int number = 0;
+  for (auto &page : QPDFPageDocumentHelper (pdf).getAllPages ())
+    {
+      std::string where = "page " + std::to_string (++number);
+      preflight_content (page.getObjectHandle (), true, &page, limit, where, out);
+      check_fonts (page.getAttribute ("/Resources", false), where, out, fonts);
+      check_shadings (page.getAttribute ("/Resources", false), where, out);
+      page.forEachImage (true, [&] (Object &image, Object &, std::string const &key) {
+        if (!images.insert (image.getObjGen ()).second)
+          return;
+        std::string name = where + ": image " + key + " (object " + std::to_string (image.getObjectID ()) + ")";
+        Object space = image.getDict ().getKey ("/ColorSpace");
+        if (is_rgb_space (space))
+          out.push_back ("rgb\t" + name + " is RGB");
+        else if (space.isName () && space.getName () == "/DeviceCMYK")
+          {
+            double ink = image_ink (image);
+            if (ink > limit + 1)
+              out.push_back ("ink\t" + name + " reaches " + std::to_string ((int) (ink + 0.5))
+                             + "% ink, over the limit of " + std::to_string ((int) limit) + "%");
+          }
+      });
+      page.forEachFormXObject (true, [&] (Object &form, Object &, std::string const &key) {
+        if (!forms.insert (form.getObjGen ()).second)
+          return;
+        std::string in = where + ": form " + key;
+        preflight_content (form, false, nullptr, limit, in, out);
+        check_fonts (form.getDict ().getKey ("/Resources"), in, out, fonts);
+        check_shadings (form.getDict ().getKey ("/Resources"), in, out);
+      });
+    }
+}
+
+} // namespace
+
+void
+jopan_preflight_pdf (const guint8 *data, gsize n, double ink_limit, GPtrArray *findings)
+{
+  Findings out;
+  try
+    {
+      preflight (data, n, ink_limit, out);
+    }
+  catch (std::exception &e)
+    {
+      out.push_back (std::string ("print\tthe PDF cannot be read for its preflight: ") + e.what ());
+    }
+  for (auto const &f : out)
+    g_ptr_array_add (findings, g_strdup (f.c_str ()));
 }

@@ -487,6 +487,7 @@ struct _JopanDocument {
   JopanFonts *fonts;      /* a reference: the pages' layouts use its faces */
   gint64 date;            /* for the PDF's metadata, seconds since 1970; 0: a fixed date */
   JopanPrint print;       /* the style's [print] group and CMYK colours */
+  gboolean print_checked; /* the PDF/X file's preflight is in the report */
   GArray *placed;         /* of JopanPlaced: where each story and box went on a
                            * composed page (compose.c) */
 };
@@ -515,6 +516,10 @@ gboolean jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat form
 gboolean jopan_render_page_full (cairo_t *cr, const JopanPage *page, JopanFormat format,
                                  double scale, GHashTable *surfaces, const char *slug,
                                  GError **error);
+
+/* The printer's checks on the laid-out pages ("print" findings): small type
+ * in several inks (PDF/X), small reversed type, text near or over the trim. */
+void jopan_preflight_pages (JopanDocument *doc);
 
 /* The file of page @index: @path itself for one page, NAME-N.ext for several. */
 char *jopan_page_file_name (const char *path, guint index, guint n_pages);

@@ -390,6 +390,31 @@ slug_text (const JopanDocument *doc, const JopanPage *page)
                           *day ? " \u00b7 " : "", day);
 }
 
+/* The finished PDF/X file, checked as a printer's preflight would: its
+ * findings join the report, once however often the file is written. */
+static void
+preflight_file (JopanDocument *doc, const GByteArray *pdf)
+{
+  static const char *const kinds[][2] = {
+    { "rgb", "RGB left in a PDF/X file" },
+    { "ink", "ink over the limit" },
+    { "font", "font not embedded" },
+  };
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+  doc->print_checked = TRUE;
+  jopan_preflight_pdf (pdf->data, pdf->len, doc->print.ink_limit, found);
+  for (guint i = 0; i < found->len; i++)
+    {
+      const char *f = g_ptr_array_index (found, i), *tab = strchr (f, '\t');
+      const char *what = "print";
+      for (gsize k = 0; tab && k < G_N_ELEMENTS (kinds); k++)
+        if (strncmp (f, kinds[k][0], (gsize) (tab - f)) == 0 && kinds[k][0][tab - f] == '\0')
+          what = kinds[k][1];
+      jopan_report_add (doc->report, "print", "%s: %s", what, tab ? tab + 1 : f);
+    }
+}
+
 /* cairo's PDF (RGB, one MediaBox) made into the file the output asks
  * for: boxes and info always, the press's colour for PDF/X. */
 static gboolean
@@ -424,10 +449,14 @@ finish_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
                                           doc->print.ink_limit, error)) == NULL)
     return FALSE;
   f.color = color;
-  if (jopan_finish_pdf (out, &f, &local))
-    return TRUE;
-  jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: %s", path, local->message);
-  return FALSE;
+  if (!jopan_finish_pdf (out, &f, &local))
+    {
+      jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: %s", path, local->message);
+      return FALSE;
+    }
+  if (f.pdfx && !doc->print_checked)
+    preflight_file (doc, out);
+  return TRUE;
 }
 
 static gboolean
@@ -631,6 +660,17 @@ jopan_document_render (JopanDocument *doc, const char *path, JopanFormat format,
         return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+jopan_document_preflight (JopanDocument *doc, GError **error)
+{
+  g_autoptr (GByteArray) pdf = g_byte_array_new ();
+
+  g_return_val_if_fail (doc != NULL, FALSE);
+  if (doc->print.output == JOPAN_OUTPUT_RGB || doc->print_checked)
+    return TRUE;
+  return render_pdf (doc, "the PDF/X file", pdf, error);
 }
 
 gboolean
