@@ -278,9 +278,13 @@ def check_plates(d):
 
 def check_ink_limit(d):
     problems = []
+    # The style's red (0 100 90 20) is 210%: under a 200% limit the style
+    # must give another (the preflight says so, check_preflight).
+    red = ["--set", "kicker.color=#b0191e cmyk(0 100 80 10)",
+           "--set", "quote.color=#b0191e cmyk(0 100 80 10)"]
     for limit in (240, 200):
         pdf = render(HARBOUR, os.path.join(d, f"ink{limit}.pdf"), "--pdfx",
-                     "--set", f"print.ink-limit={limit}%")
+                     "--set", f"print.ink-limit={limit}%", *red)
         px = separations(pdf, 20)
         worst = max(px[i] + px[i + 1] + px[i + 2] + px[i + 3] for i in range(0, len(px), 4))
         # JPEG's requantisation may move a pixel by a step or two.
@@ -434,6 +438,8 @@ def check_preflight(d):
          r"RGB left in a PDF/X file: page 1: Shading /\w+ is RGB"),
         ("ink over the limit", [ink_article, "--pdfx"],
          r"ink over the limit: page 1: image /\w+ \(object \d+\) reaches 400% ink, over the limit of 240%"),
+        ("a style colour over the limit", [HARBOUR, "--pdfx", "--set", "print.ink-limit=200%"],
+         r"ink over the limit: page 1: the fill colour 0 1 0.9 0.2 \(CMYK\) is 210% ink, over the limit of 200%"),
     ]
     for name, args, pattern in cases:
         code, found = print_findings(*args)

@@ -482,6 +482,7 @@ public:
   explicit ColourCounter (double limit) : limit_ (limit) {}
   int rgb = 0;
   double worst = 0;
+  std::string worst_colour; /* "k 0 1 0.9 0.2": fill (k) or stroke (K) */
 
   void
   handleObject (Object o) override
@@ -507,8 +508,13 @@ public:
             total += v;
             registration = registration && v == 1;
           }
-        if (!registration)
-          worst = std::max (worst, total * 100);
+        if (!registration && total * 100 > worst)
+          {
+            worst = total * 100;
+            worst_colour = op + " " + number (operands_[operands_.size () - 4].getNumericValue ());
+            for (size_t i = operands_.size () - 3; i < operands_.size (); i++)
+              worst_colour += " " + number (operands_[i].getNumericValue ());
+          }
       }
     operands_.clear ();
   }
@@ -640,7 +646,9 @@ preflight_content (Object contents_owner, bool is_page, QPDFPageObjectHelper *pa
   if (counter.rgb)
     out.push_back ("rgb\t" + where + ": " + std::to_string (counter.rgb) + " RGB colour operators");
   if (counter.worst > limit + 0.5)
-    out.push_back ("ink\t" + where + ": a colour of " + std::to_string ((int) (counter.worst + 0.5))
+    out.push_back ("ink\t" + where + ": the " + (counter.worst_colour[0] == 'k' ? "fill" : "stroke")
+                   + " colour" + counter.worst_colour.substr (1) + " (CMYK) is "
+                   + std::to_string ((int) (counter.worst + 0.5))
                    + "% ink, over the limit of " + std::to_string ((int) limit) + "%");
 }
 
