@@ -469,6 +469,27 @@ def check_preflight(d):
     report(f"preflight is silent on the {len(samples)} samples, RGB and PDF/X", problems)
 
 
+def check_outline(d):
+    """The outline lists each story of a page by its headline, on its page,
+    in the screen PDF and in PDF/X."""
+    problems = []
+    page = os.path.join(ROOT, "samples", "pages", "en-front.json")
+    plan = json.load(open(page))
+    want = []
+    for entry in plan["articles"]:
+        src = entry if isinstance(entry, str) else entry["src"]
+        want.append(json.load(open(os.path.join(os.path.dirname(page), src)))["headline"])
+    for args in ([], ["--pdfx"]):
+        pdf = os.path.join(d, "outline.pdf")
+        p = jopan("page", page, "-o", pdf, *args)
+        j = subprocess.run(["qpdf", "--json=2", "--json-key=outlines", pdf], capture_output=True,
+                           text=True).stdout
+        titles = [o["title"] for o in json.loads(j)["outlines"]] if p.returncode in (0, 3) else []
+        if sorted(titles) != sorted(want):
+            problems.append(f"{args}: outline {titles}, expected {want}")
+    report("the outline lists each story's headline", problems)
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         for check in (check_boxes, check_bleed_photo):
@@ -476,7 +497,7 @@ def main():
         x4 = check_pdfx_keys(d)
         for check in (lambda dd: check_profile(dd, x4), check_passthrough, check_plates,
                       check_ink_limit, check_style_cmyk, check_determinism, check_ghostscript,
-                      check_proof, check_ppi, check_preflight):
+                      check_proof, check_ppi, check_preflight, check_outline):
             check(d)
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

@@ -459,6 +459,36 @@ finish_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
   return TRUE;
 }
 
+/* The outline (bookmarks): each story's headline, at its module on its
+ * page; one entry for a single article. */
+static void
+add_outline (cairo_surface_t *surface, const JopanDocument *doc)
+{
+  if (doc->article)
+    {
+      const JopanPage *first = g_ptr_array_index (doc->pages, 0);
+      g_autofree char *at = g_strdup_printf ("page=1 pos=[%g %g]", page_pad (first), page_pad (first));
+      cairo_pdf_surface_add_outline (surface, CAIRO_PDF_OUTLINE_ROOT, doc->article->headline, at, 0);
+      return;
+    }
+  for (guint i = 0; doc->plan && doc->placed && i < doc->placed->len; i++)
+    {
+      const JopanPlaced *p = &g_array_index (doc->placed, JopanPlaced, i);
+      const JopanPageStory *story;
+      const JopanPage *page;
+      g_autofree char *at = NULL;
+
+      if (p->is_box || p->index < 0 || (guint) p->index >= doc->plan->stories->len
+          || p->page < 0 || (guint) p->page >= doc->pages->len)
+        continue;
+      story = g_ptr_array_index (doc->plan->stories, p->index);
+      page = g_ptr_array_index (doc->pages, p->page);
+      at = g_strdup_printf ("page=%d pos=[%g %g]", p->page + 1, p->x + page_pad (page),
+                            p->y + page_pad (page));
+      cairo_pdf_surface_add_outline (surface, CAIRO_PDF_OUTLINE_ROOT, story->article->headline, at, 0);
+    }
+}
+
 static gboolean
 render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
 {
@@ -491,6 +521,7 @@ render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
       cairo_surface_destroy (surface);
       return FALSE;
     }
+  add_outline (surface, doc);
   return finish_surface (surface, path, error) && finish_pdf (doc, path, out, error);
 }
 
