@@ -1131,6 +1131,15 @@ jopan_document_new_page (JopanFonts *fonts, const JopanStyle *style, const Jopan
   return jopan_compose_page (fonts, style, plan, options, NULL, error);
 }
 
+/* The page file's lang, else its first story's. */
+static const char *
+page_lang (const JopanPagePlan *plan)
+{
+  if (plan->lang || plan->stories->len == 0)
+    return plan->lang;
+  return jopan_article_get_lang (((JopanPageStory *) g_ptr_array_index (plan->stories, 0))->article);
+}
+
 JopanDocument *
 jopan_compose_page (JopanFonts *fonts, const JopanStyle *style, const JopanPagePlan *plan,
                     const JopanLayoutOptions *options, const char *only, GError **error)
@@ -1139,9 +1148,14 @@ jopan_compose_page (JopanFonts *fonts, const JopanStyle *style, const JopanPageP
   Composer c;
   JopanComposeCost cost;
   const Candidate *best;
+  JopanStyle page_style;
   gboolean ok;
 
   g_return_val_if_fail (fonts != NULL && style != NULL && plan != NULL, NULL);
+  /* The page's grid is its language's ([page:ko] baseline); each story
+   * takes its own language's paragraph styles. */
+  jopan_style_resolve (style, page_lang (plan), NULL, &page_style);
+  style = &page_style;
   if (!check_plan (plan, error) || !jopan_layout_options_check (options, style, error))
     return NULL;
   doc = g_new0 (JopanDocument, 1);

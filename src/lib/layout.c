@@ -524,9 +524,12 @@ add_block_row (Layout *lo, JopanText *t, JopanParaKind kind)
     }
   row = add_row (lo, t, 0, t->lines->len, kind, bands);
   row->offset = (bands - 1) * g->pitch + g->base_offset - body;
-  /* At a column's top the space before it is not needed. */
+  /* At a column's top the space before it is not needed; its first line
+   * may reach into the air above by a fifth of a grid line (a two-line
+   * subhead on its own leading), as a body line's accents do. */
   while (row->discard + 1 < bands
-         && (bands - row->discard - 2) * g->pitch + g->base_offset - body - ascent_of (p) >= -1e-6)
+         && (bands - row->discard - 2) * g->pitch + g->base_offset - body - ascent_of (p)
+              >= -0.2 * g->pitch)
     row->discard++;
   return row;
 }
@@ -593,14 +596,25 @@ static char *
 with_dateline (Layout *lo, const JopanBlock *block, GArray *spans)
 {
   const char *dateline = lo->in->article->dateline;
+  int form = lo->set.style.para[JOPAN_PARA_BODY].dateline_form;
   g_autofree char *lead = NULL;
   JopanSpan strong = { 0, 0, JOPAN_SPAN_STRONG };
 
   g_array_append_vals (spans, block->spans->data, block->spans->len);
   if (dateline == NULL || *dateline == '\0')
     return g_strdup (block->text);
-  lead = lo->set.korean ? g_strdup_printf ("[%s] ", dateline)
-                        : g_strdup_printf ("%s — ", dateline);
+  switch (form >= 0 ? form : lo->set.korean ? JOPAN_DATELINE_BRACKET : JOPAN_DATELINE_DASH)
+    {
+    case JOPAN_DATELINE_LENTICULAR:
+      lead = g_strdup_printf ("【%s】 ", dateline);
+      break;
+    case JOPAN_DATELINE_BRACKET:
+      lead = g_strdup_printf ("[%s] ", dateline);
+      break;
+    default:
+      lead = g_strdup_printf ("%s — ", dateline);
+      break;
+    }
   strong.end = (guint) strlen (lead) - 1;
   for (guint i = 0; i < spans->len; i++)
     {
@@ -667,6 +681,30 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
     t->para = (int) index;
 }
 
+/* The byline (and the writer's address after it, as Korean dailies print
+ * "김민지 기자 minji@…"), above the text or, by the style, after it. */
+static void
+add_byline (Layout *lo)
+{
+  const JopanArticle *a = lo->in->article;
+  g_autofree char *text = NULL;
+  JopanText *t;
+  Row *row;
+
+  if (a->byline == NULL || *a->byline == '\0')
+    return;
+  text = a->email && *a->email ? g_strdup_printf ("%s %s", a->byline, a->email) : g_strdup (a->byline);
+  t = set_text (lo, JOPAN_PARA_BYLINE, text, NULL, lo->set.grid.column_width, 0, "byline");
+  /* Its p: the body block it follows (0 above the text), for checks. */
+  if (lo->set.style.para[JOPAN_PARA_BYLINE].at_end)
+    t->para = (int) a->blocks->len;
+  row = add_block_row (lo, t, JOPAN_PARA_BYLINE);
+  if (row)
+    row->bands += 1; /* a band of air between it and the text */
+  if (row && lo->set.style.para[JOPAN_PARA_BYLINE].at_end)
+    row->offset += lo->set.grid.pitch;
+}
+
 static void
 build_rows (Layout *lo)
 {
@@ -674,14 +712,8 @@ build_rows (Layout *lo)
   gboolean indent_next = FALSE;
   gint64 bands = 0;
 
-  if (a->byline && *a->byline)
-    {
-      JopanText *t = set_text (lo, JOPAN_PARA_BYLINE, a->byline, NULL, lo->set.grid.column_width, 0,
-                               "byline");
-      Row *row = add_block_row (lo, t, JOPAN_PARA_BYLINE);
-      if (row)
-        row->bands += 1; /* a band of air before the text */
-    }
+  if (!lo->set.style.para[JOPAN_PARA_BYLINE].at_end)
+    add_byline (lo);
   lo->at.beyond_pages = FALSE;
   for (guint i = 0, counted = 0; i < a->blocks->len; i++)
     {
@@ -697,6 +729,8 @@ build_rows (Layout *lo)
         }
       add_block (lo, g_ptr_array_index (a->blocks, i), i, &indent_next);
     }
+  if (lo->set.style.para[JOPAN_PARA_BYLINE].at_end)
+    add_byline (lo);
 }
 
 /* ---- pages -------------------------------------------------------------------------- */
@@ -1230,5 +1264,6 @@ jopan_layout_attempt (Layout *lo, GError **error)
   lay_out_pages (lo);
   measure_fit (lo);
   measure_extent (lo);
+  jopan_typesetter_report_missing (&lo->at.ts, lo->in->article->name);
   return TRUE;
 }

@@ -60,6 +60,7 @@ typedef struct {
   BreakKind kind;
   gboolean in_string;/* inside a string wider than the line */
   gboolean in_url;   /* inside a URL, an address or a path */
+  gboolean fallback; /* keep-all: inside a word, only where words alone set badly */
 } Candidate;
 
 /* Per character boundary k (0..n): prefix counts and positions. */
@@ -179,13 +180,17 @@ forbidden (gunichar a, gunichar b, gboolean spaced)
 
 /* ---- the paragraph ---------------------------------------------------------- */
 
-/* Pen positions at each character boundary, from the unbroken line's glyphs. */
+/* Pen positions at each character boundary, from the unbroken line's
+ * glyphs, in logical order: a right-to-left run (an Arabic name) is drawn
+ * backwards, but what a line holds is what comes before its break.  So
+ * each cluster's advance is summed in the order of the text. */
 static void
 measure (Paragraph *p, PangoLayout *layout)
 {
   PangoLayoutLine *line = pango_layout_get_line_readonly (layout, 0);
   int len = (int) strlen (p->text);
   double *at_byte = g_new (double, len + 1);
+  double *advance = g_new0 (double, len + 1);
   double pen = 0;
 
   for (int i = 0; i <= len; i++)
@@ -197,12 +202,21 @@ measure (Paragraph *p, PangoLayout *layout)
       for (int g = 0; g < glyphs->num_glyphs; g++)
         {
           int byte = run->item->offset + glyphs->log_clusters[g];
-          if (byte <= len && at_byte[byte] < 0)
-            at_byte[byte] = pen;
-          pen += glyphs->glyphs[g].geometry.width / (double) PANGO_SCALE;
+          if (byte <= len)
+            {
+              advance[byte] += glyphs->glyphs[g].geometry.width / (double) PANGO_SCALE;
+              at_byte[byte] = 0; /* a cluster starts here */
+            }
         }
     }
+  for (int byte = 0; byte < len; byte++)
+    if (at_byte[byte] >= 0)
+      {
+        at_byte[byte] = pen;
+        pen += advance[byte];
+      }
   at_byte[len] = pen;
+  g_free (advance);
   /* A character inside a cluster (the second f of an ff ligature) sits in
    * proportion between the cluster's ends: a break there splits the glyph. */
   for (int k = 0, known = 0; k <= p->n; k++)
@@ -224,12 +238,24 @@ measure (Paragraph *p, PangoLayout *layout)
 /* May the space between @a and @b grow a little when a line is justified?
  * Between two Hangul syllables in Korean text; between two Latin letters
  * of a word otherwise, by much less. */
+/* Letters that may part: Latin, Greek and Cyrillic.  Joined scripts
+ * (Arabic) must not, and Hangul parts only in Korean text. */
+static gboolean
+is_spaced_letter (gunichar c)
+{
+  GUnicodeScript script = g_unichar_get_script (c);
+
+  return g_unichar_isalpha (c)
+         && (script == G_UNICODE_SCRIPT_LATIN || script == G_UNICODE_SCRIPT_GREEK
+             || script == G_UNICODE_SCRIPT_CYRILLIC);
+}
+
 gboolean
 jopan_is_gap (gunichar a, gunichar b, gboolean korean)
 {
   if (korean)
     return a >= 0xAC00 && a <= 0xD7A3 && b >= 0xAC00 && b <= 0xD7A3;
-  return g_unichar_isalpha (a) && g_unichar_isalpha (b) && !is_hangul (a) && !is_hangul (b);
+  return is_spaced_letter (a) && is_spaced_letter (b);
 }
 
 static void
@@ -400,7 +426,7 @@ url_words (const Paragraph *p)
 static Candidate
 candidate_at (const Paragraph *p, int k, BreakKind kind)
 {
-  Candidate c = { k, k, kind, FALSE, FALSE };
+  Candidate c = { k, k, kind, FALSE, FALSE, FALSE };
 
   while (c.end > 0 && g_unichar_isspace (p->chars[c.end - 1]))
     c.end--;
@@ -421,45 +447,92 @@ capitalised_compound (const Paragraph *p, int k)
   return s < k - 1 && g_unichar_isupper (p->chars[s]);
 }
 
+/* Character facts find_candidates reads for each boundary. */
+typedef struct {
+  gboolean *hyphen, *korean_word, *url, *name;
+} Marks;
+
+/* The break before character @k, if the rules and @mode allow one. */
+static gboolean
+classify (const Paragraph *p, const PangoLogAttr *attrs, const Marks *m, JopanKoreanBreak mode,
+          int k, Candidate *out)
+{
+  gunichar a = p->chars[k - 1], b = p->chars[k];
+  Candidate c = candidate_at (p, k, BREAK_PLAIN);
+
+  if (g_unichar_isspace (b) || c.end == 0 || forbidden (p->chars[c.end - 1], b, c.end < k))
+    return FALSE;
+  if (c.end < k && is_digit (p->chars[c.end - 1]) && unit_at (p, k))
+    return FALSE; /* 600 m, 1.5 MWh */
+  if (g_unichar_isspace (a) && !attrs[k].is_line_break)
+    return FALSE; /* a space Pango keeps closed (before a closing mark, say) */
+  if (g_unichar_isspace (a))
+    c.kind = BREAK_SPACE;
+  else if (m->hyphen[k] || a == SOFT_HYPHEN)
+    c.kind = BREAK_HYPHEN;
+  else if (!attrs[k].is_line_break && !(is_hangul (a) && is_hangul (b)))
+    return FALSE; /* inside a word: only where the word is wider than the line */
+  else if (capitalised_compound (p, k))
+    c.kind = BREAK_NAME;
+  else if (m->korean_word[k] && (mode == JOPAN_KOREAN_BREAK_KEEP_ALL || m->name[k]))
+    return FALSE;
+  else if (m->korean_word[k])
+    c.kind = BREAK_INNER;
+  c.in_url = c.kind != BREAK_SPACE && m->url[k];
+  *out = c;
+  return TRUE;
+}
+
 /* The ordinary break opportunities: Pango's, narrowed by the rules and the
  * Korean break mode. */
 static void
 find_candidates (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const JopanBreakParams *bp)
 {
-  JopanKoreanBreak mode = bp->korean_break;
   g_autofree gboolean *hyphen = hyphen_marks (p, bp);
   g_autofree gboolean *korean_word = korean_words (p);
   g_autofree gboolean *url = url_words (p);
   g_autofree gboolean *name = korean_names (p);
+  Marks m = { hyphen, korean_word, url, name };
+  Candidate c;
 
   g_array_set_size (p->candidates, 0);
   for (int k = 1; k < p->n && k < n_attrs; k++)
-    {
-      gunichar a = p->chars[k - 1], b = p->chars[k];
-      Candidate c = candidate_at (p, k, BREAK_PLAIN);
-
-      if (g_unichar_isspace (b) || c.end == 0 || forbidden (p->chars[c.end - 1], b, c.end < k))
-        continue;
-      if (c.end < k && is_digit (p->chars[c.end - 1]) && unit_at (p, k))
-        continue; /* 600 m, 1.5 MWh */
-      if (g_unichar_isspace (a) && !attrs[k].is_line_break)
-        continue; /* a space Pango keeps closed (before a closing mark, say) */
-      if (g_unichar_isspace (a))
-        c.kind = BREAK_SPACE;
-      else if (hyphen[k] || a == SOFT_HYPHEN)
-        c.kind = BREAK_HYPHEN;
-      else if (!attrs[k].is_line_break && !(is_hangul (a) && is_hangul (b)))
-        continue; /* inside a word: only where the word is wider than the line */
-      else if (capitalised_compound (p, k))
-        c.kind = BREAK_NAME;
-      else if (korean_word[k] && (mode == JOPAN_KOREAN_BREAK_KEEP_ALL || name[k]))
-        continue;
-      else if (korean_word[k])
-        c.kind = BREAK_INNER;
-      c.in_url = c.kind != BREAK_SPACE && url[k];
+    if (classify (p, attrs, &m, bp->korean_break, k, &c))
       g_array_append_val (p->candidates, c);
+  g_array_append_val (p->candidates, ((Candidate) { p->n, p->n, BREAK_END, FALSE, FALSE, FALSE }));
+}
+
+/* keep-all in total fit: the syllable breaks inside the words between two
+ * ordinary breaks (not inside a string, which has breaks of its own), as
+ * fallbacks that total_fit takes only where words alone set badly. */
+static void
+add_fallback_breaks (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const JopanBreakParams *bp)
+{
+  g_autofree gboolean *hyphen = hyphen_marks (p, bp);
+  g_autofree gboolean *korean_word = korean_words (p);
+  g_autofree gboolean *url = url_words (p);
+  g_autofree gboolean *name = korean_names (p);
+  Marks m = { hyphen, korean_word, url, name };
+  GArray *all = g_array_sized_new (FALSE, FALSE, sizeof (Candidate), p->candidates->len * 2);
+  int from = 0;
+
+  for (guint i = 0; i < p->candidates->len; i++)
+    {
+      const Candidate *to = &g_array_index (p->candidates, Candidate, i);
+      gboolean plain = !to->in_string && (i == 0 || !g_array_index (p->candidates, Candidate, i - 1).in_string);
+      Candidate c;
+
+      for (int k = from + 1; plain && k < to->at && k < n_attrs; k++)
+        if (classify (p, attrs, &m, JOPAN_KOREAN_BREAK_SYLLABLE, k, &c) && c.kind == BREAK_INNER)
+          {
+            c.fallback = TRUE;
+            g_array_append_val (all, c);
+          }
+      g_array_append_val (all, *to);
+      from = to->at;
     }
-  g_array_append_val (p->candidates, ((Candidate) { p->n, p->n, BREAK_END, FALSE, FALSE }));
+  g_array_unref (p->candidates);
+  p->candidates = all;
 }
 
 /* The first character of the line after break @from (NULL: the paragraph's start). */
@@ -574,8 +647,11 @@ fit_line (const Paragraph *p, const JopanBreakParams *bp, const Candidate *from,
   double natural = p->x[to->end] - p->x[start] + (to->kind == BREAK_HYPHEN ? bp->hyphen_width : 0);
   int spaces = p->spaces[to->end] - p->spaces[start];
   int gaps = p->gaps[to->end] - p->gaps[start];
-  double stretch = spaces * bp->space_width * bp->space_stretch + gaps * bp->syllable_stretch;
-  double shrink = spaces * bp->space_width * bp->space_shrink;
+  /* Glyphs may be scaled (font expansion) and letters part or close. */
+  double stretch = spaces * bp->space_width * bp->space_stretch + gaps * bp->syllable_stretch
+                   + natural * bp->expansion;
+  double shrink = spaces * bp->space_width * bp->space_shrink + gaps * bp->gap_shrink
+                  + natural * bp->expansion;
   Fit f = { 0, 0 };
 
   if (to->kind == BREAK_END && natural <= width)
@@ -593,6 +669,11 @@ fit_line (const Paragraph *p, const JopanBreakParams *bp, const Candidate *from,
     f.ratio = shrink > 0 ? (width - natural) / shrink : -INFEASIBLE;
   else
     f.ratio = stretch > 0 ? (width - natural) / stretch : INFEASIBLE;
+  /* Beyond their maximum, letters and glyphs stop and the word spaces
+   * alone take the rest (typeset.c): such a line is as loose as its
+   * spaces, which a line of few spaces feels most. */
+  if (f.ratio > 1 && spaces > 0)
+    f.ratio = 1 + (width - natural - stretch) / (spaces * bp->space_width * bp->space_stretch);
   /* Not capped at 10000 as in TeX: when no set of breaks keeps every line
    * within tolerance, a line twice as loose must still cost more. */
   f.badness = MIN (1e12, 100 * pow (MIN (fabs (f.ratio), 1e4), 3));
@@ -793,14 +874,55 @@ has_strings (const Paragraph *p)
   return FALSE;
 }
 
+/* For each break (1-based, as candidate ()), the nearest ordinary break
+ * before it (@before, 0: the paragraph's start) and after it (@after). */
+static void
+word_neighbours (const Paragraph *p, int *before, int *after)
+{
+  int n = (int) p->candidates->len, last = 0;
+
+  for (int j = 1; j <= n; j++)
+    {
+      before[j] = last;
+      if (!candidate (p, j)->fallback)
+        last = j;
+    }
+  last = n;
+  for (int j = n; j >= 1; j--)
+    {
+      after[j] = last;
+      if (!candidate (p, j)->fallback)
+        last = j;
+    }
+}
+
+/* May a line from break @i end at fallback break @j?  Only where ending
+ * it at a word would stretch its word spaces past the style's maximum
+ * (max-word-space) and taking the next word would shrink it past its
+ * minimum. */
+static gboolean
+fallback_allowed (const Paragraph *p, const JopanBreakParams *bp, int i, int j, const int *before,
+                  const int *after)
+{
+  const Candidate *from = candidate (p, i);
+  double width = width_of_line (bp, i == 0);
+
+  if (before[j] > i && fit_line (p, bp, from, candidate (p, before[j]), width).ratio <= bp->fallback_ratio)
+    return FALSE;
+  return fit_line (p, bp, from, candidate (p, after[j]), width).ratio < -1;
+}
+
 static GArray *
 total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
 {
   int n_cand = (int) p->candidates->len, n_states = STATE (n_cand + 1, 0, 0);
   g_autofree Node *nodes = g_new (Node, n_states);
   g_autofree int *string_ends = NULL;
+  g_autofree int *before = g_new (int, n_cand + 1);
+  g_autofree int *after = g_new (int, n_cand + 1);
   int best = -1, first_active = 0;
 
+  word_neighbours (p, before, after);
   if (has_strings (p))
     {
       string_ends = g_new (int, n_cand + 1);
@@ -827,7 +949,8 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
               continue;
             }
           if (fit.ratio > max_ratio || (to->in_string && j != string_ends[i])
-              || (to->kind == BREAK_END && last_line_too_short (p, line_start (p, from))))
+              || (to->kind == BREAK_END && last_line_too_short (p, line_start (p, from)))
+              || (to->fallback && !fallback_allowed (p, bp, i, j, before, after)))
             continue;
           relax (p, bp, nodes, i, j, &fit);
         }
@@ -859,7 +982,7 @@ first_fit_pick (const Paragraph *p, const JopanBreakParams *bp, int from, int ru
       Fit fit = fit_line (p, bp, prev, to, width);
       if (fit.ratio < 0 && !(to->kind == BREAK_END && fit.ratio == 0))
         break;
-      if (to->kind == BREAK_HYPHEN && run >= MAX_HYPHEN_RUN)
+      if ((to->kind == BREAK_HYPHEN && run >= MAX_HYPHEN_RUN) || to->fallback)
         continue;
       if (to->kind == BREAK_END && last_line_too_short (p, start) && pick > 0)
         break;
@@ -1106,6 +1229,8 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
   paragraph_init (&p, unbroken, bp->korean_text);
   find_candidates (&p, attrs, n_attrs, bp);
   add_emergency_breaks (&p, attrs, n_attrs, MIN (width_of_line (bp, TRUE), width_of_line (bp, FALSE)));
+  if (bp->korean_break == JOPAN_KOREAN_BREAK_KEEP_ALL && bp->optimal && bp->fallback_ratio > 0)
+    add_fallback_breaks (&p, attrs, n_attrs, bp);
   /* Tolerances widen until the paragraph can be set: loose lines first,
    * then any stretch.  Only a character wider than the line defeats both. */
   if ((bp->balance || bp->ragged) && p.candidates->len <= MAX_BALANCE_CANDIDATES)
