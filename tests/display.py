@@ -339,6 +339,30 @@ def caption_width_broken(tmp):
         raise Fail("a caption line three columns wide was not found")
 
 
+ATTRIBUTED = {
+    "lang": "en",
+    "headline": "A pull quote with its source",
+    "body": "First paragraph of the story, with enough words to set a few lines in its column.\n\n"
+            "> \"It is quieter than the old pumps, and it keeps the water out.\"\n>\n"
+            "> — Marta Ellison, baker\n\nMore text follows here.\n",
+}
+
+
+def attribution(tmp):
+    """A pull quote's last paragraph '— Name' is a line of its own, smaller than the quote's."""
+    lines = pdf_lines(render(tmp, write(tmp, "attribution", ATTRIBUTED), "attribution"))
+    name = [l for l in lines if text_of(l).startswith("— Marta")]
+    quote = [l for l in lines if text_of(l).startswith("“It is")]
+    if not name or not quote:
+        raise Fail(f"attribution or quote not found: {[text_of(l) for l in lines][:8]}")
+    if text_of(name[0]) != "— Marta Ellison, baker":
+        raise Fail(f"the attribution shares its line: {text_of(name[0])!r}")
+    if not (name[0]["y1"] - name[0]["y0"]) < 0.8 * (quote[0]["y1"] - quote[0]["y0"]):
+        raise Fail("the attribution is set as large as the quote")
+    if not name[0]["y0"] > quote[0]["y0"]:
+        raise Fail("the attribution is not under the quote")
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="jopan-display-") as tmp:
         for name, fn in [
@@ -352,6 +376,7 @@ def main():
             ("  ... and the check finds one", no_hyphen_ends_broken),
             ("caption lines at most two columns wide", caption_width),
             ("  ... and the check finds a wide one", caption_width_broken),
+            ("a pull quote's attribution on a line of its own, in its own style", attribution),
         ]:
             d = tempfile.mkdtemp(dir=tmp)
             check(name, fn, d)

@@ -25,6 +25,8 @@ typedef struct {
   JopanFonts *fonts;
   JopanStyle *style;
   JopanReport *report;
+  JopanTypesetter cached[2];  /* set_kind's, English and Korean, made once */
+  gboolean have_cached[2];
 } Fixture;
 
 static void
@@ -42,6 +44,9 @@ fixture_set_up (Fixture *f, gconstpointer data)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
+  for (int i = 0; i < 2; i++)
+    if (f->have_cached[i])
+      jopan_typesetter_clear (&f->cached[i]);
   jopan_fonts_free (f->fonts);
   jopan_style_free (f->style);
   jopan_report_free (f->report);
@@ -615,16 +620,18 @@ test_even_spacing (Fixture *f, gconstpointer data)
 
 /* ---- display type -------------------------------------------------------- */
 
+/* @text set in @kind's style at @width, by a typesetter made once per
+ * language ("en" or "ko"): loading the patterns each time is slow under
+ * the sanitizers. */
 static JopanText *
 set_kind (Fixture *f, const char *lang, JopanParaKind kind, const char *text, double width)
 {
-  JopanTypesetter ts;
-  JopanText *t;
+  int i = strcmp (lang, "ko") == 0;
 
-  jopan_typesetter_init (&ts, f->fonts, f->style, lang, f->report);
-  t = jopan_typeset (&ts, kind, text, NULL, width, 0, "test");
-  jopan_typesetter_clear (&ts);
-  return t;
+  if (!f->have_cached[i])
+    jopan_typesetter_init (&f->cached[i], f->fonts, f->style, lang, f->report);
+  f->have_cached[i] = TRUE;
+  return jopan_typeset (&f->cached[i], kind, text, NULL, width, 0, "test");
 }
 
 /* The lines joined by spaces: equal to @text when every line ends between words. */
@@ -682,20 +689,20 @@ test_display_words_balanced (Fixture *f, gconstpointer data)
             longest_word = MAX (longest_word, g_array_index (one->lines, JopanLine, 0).true_width);
           }
         for (double width = 120; width <= 700; width += 29)
-        {
-          g_autoptr (JopanText) t = set_kind (f, display_texts[i][0], kinds[k], text, width);
+          {
+            g_autoptr (JopanText) t = set_kind (f, display_texts[i][0], kinds[k], text, width);
 
-          /* Where every word fits the measure, lines end between words. */
-          if (longest_word > width)
-            continue;
-          if (!broken_between_words (t, text))
-            g_error ("%s at %.0f pt breaks inside a word: %s | %s", jopan_para_names[kinds[k]], width,
-                     line_text (t, 0), t->lines->len > 1 ? line_text (t, 1) : "");
-          /* Even lines need room: a measure of three long words or more. */
-          if (width >= 3 * longest_word && balance_of (t) < 0.6)
-            g_error ("%s at %.0f pt: lines uneven (%.2f): %s | %s", jopan_para_names[kinds[k]], width,
-                     balance_of (t), line_text (t, 0), line_text (t, 1));
-        }
+            /* Where every word fits the measure, lines end between words. */
+            if (longest_word > width)
+              continue;
+            if (!broken_between_words (t, text))
+              g_error ("%s at %.0f pt breaks inside a word: %s | %s", jopan_para_names[kinds[k]], width,
+                       line_text (t, 0), t->lines->len > 1 ? line_text (t, 1) : "");
+            /* Even lines need room: a measure of three long words or more. */
+            if (width >= 3 * longest_word && balance_of (t) < 0.6)
+              g_error ("%s at %.0f pt: lines uneven (%.2f): %s | %s", jopan_para_names[kinds[k]], width,
+                       balance_of (t), line_text (t, 0), line_text (t, 1));
+          }
       }
 }
 
@@ -751,11 +758,12 @@ test_names (Fixture *f, gconstpointer data)
                    "박서준 대표가 전했다.";
   guint body = 0, ragged = 0, widths = 0;
 
+  g_assert_true (jopan_style_set (f->style, "body.korean-break=syllable", NULL));
   for (double width = 60; width <= 240; width += 3, widths++)
     {
-      g_autoptr (JopanText) t = set (f, "en", "syllable", en, width);
+      g_autoptr (JopanText) t = set_kind (f, "en", JOPAN_PARA_BODY, en, width);
       g_autoptr (JopanText) c = set_kind (f, "en", JOPAN_PARA_CAPTION, en, width);
-      g_autoptr (JopanText) k = set (f, "ko", "syllable", ko, width);
+      g_autoptr (JopanText) k = set_kind (f, "ko", JOPAN_PARA_BODY, ko, width);
 
       body += name_breaks (t, width);
       ragged += name_breaks (c, width);

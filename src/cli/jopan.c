@@ -35,6 +35,9 @@ typedef struct {
   int jump_page;
   int dpi;
   gboolean strict;
+  gboolean pdfx;
+  char *output_profile;
+  gboolean proof;
 } Options;
 
 static int
@@ -151,6 +154,18 @@ is_page_file (const char *path)
          && !top_level_has_key (text, n, "headline") && !top_level_has_key (text, n, "body");
 }
 
+/* --pdfx, --output-profile and --proof are the style's [print] keys. */
+static gboolean
+print_options (const Options *o, JopanStyle *style, GError **error)
+{
+  g_autofree char *profile = o->output_profile
+                             ? g_strdup_printf ("print.profile=%s", o->output_profile) : NULL;
+
+  return (!o->pdfx || jopan_style_set (style, "print.pdfx=true", error))
+         && (!profile || jopan_style_set (style, profile, error))
+         && (!o->proof || jopan_style_set (style, "print.proof=true", error));
+}
+
 /* The style: --style, else the page file's, else berliner. */
 static JopanStyle *
 load_style (const Options *o, const JopanPagePlan *plan, const char *data_dir, GError **error)
@@ -166,6 +181,8 @@ load_style (const Options *o, const JopanPagePlan *plan, const char *data_dir, G
   for (int i = 0; o->sets && o->sets[i]; i++)
     if (!jopan_style_set (style, o->sets[i], error))
       return NULL;
+  if (!print_options (o, style, error))
+    return NULL;
   return g_steal_pointer (&style);
 }
 
@@ -235,11 +252,17 @@ run (const char *command, const char *input, const Options *o)
   if (doc == NULL)
     return fail (error);
   jopan_document_set_date (doc, date);
-  findings = print_findings (doc);
+  /* A check makes the PDF/X file in memory for the printer's checks; a
+   * render finds the same while writing it, so it reports after. */
+  if (check && !jopan_document_preflight (doc, &error))
+    return fail (error);
+  findings = check ? print_findings (doc) : 0;
   /* The document and its report in one commit, neither over an input. */
   if ((!check || o->report)
       && !jopan_document_write_full (doc, check ? NULL : output, format, o->dpi, o->report, &error))
     return fail (error);
+  if (!check)
+    findings = print_findings (doc);
   if (check)
     printf ("%s: %u page(s), %d finding(s)\n", input, jopan_document_get_n_pages (doc), findings);
   return o->strict && findings > 0 ? EXIT_FINDINGS : EXIT_OK;
@@ -271,6 +294,12 @@ main (int argc, char **argv)
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &o.report, "Write the preflight report as JSON",
       "REPORT.json" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &o.strict, "Exit 3 when there are findings", NULL },
+    { "pdfx", 0, 0, G_OPTION_ARG_NONE, &o.pdfx,
+      "A CMYK PDF/X file for the press (the style's print.output, else PDF/X-1a)", NULL },
+    { "output-profile", 0, 0, G_OPTION_ARG_FILENAME, &o.output_profile,
+      "The printer's ICC output profile (CMYK), embedded as the output intent", "FILE.icc" },
+    { "proof", 0, 0, G_OPTION_ARG_NONE, &o.proof,
+      "A PNG preview shows the page as the press prints it on newsprint", NULL },
     { "font-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.font_dirs,
       "Also use the fonts in this folder", "DIR" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.data_dir,
@@ -312,6 +341,7 @@ main (int argc, char **argv)
   g_free (o.output);
   g_free (o.style);
   g_free (o.report);
+  g_free (o.output_profile);
   g_free (o.slot);
   g_free (o.weight);
   g_strfreev (o.sets);

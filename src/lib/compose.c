@@ -1680,6 +1680,7 @@ jopan_compose_page (JopanFonts *fonts, const JopanStyle *style, const JopanPageP
   doc = g_new0 (JopanDocument, 1);
   doc->fonts = jopan_fonts_ref (fonts);
   doc->style_path = g_strdup (style->path);
+  jopan_print_copy (&doc->print, style);
   doc->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
   doc->report = jopan_report_new ();
   doc->placed = g_array_new (FALSE, FALSE, sizeof (JopanPlaced));
@@ -1701,6 +1702,7 @@ jopan_compose_page (JopanFonts *fonts, const JopanStyle *style, const JopanPageP
   composer_clear (&c);
   if (!ok)
     return NULL;
+  jopan_preflight_pages (doc);
   jopan_report_set_pages (doc->report, doc->pages->len);
   return g_steal_pointer (&doc);
 }

@@ -24,6 +24,7 @@ jopan_document_new_full (JopanFonts *fonts, const JopanStyle *style, const Jopan
   doc->fonts = jopan_fonts_ref (fonts);
   doc->style = style;
   doc->style_path = g_strdup (style->path);
+  jopan_print_copy (&doc->print, style);
   doc->article = jopan_article_ref ((JopanArticle *) article);
   doc->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
   doc->report = jopan_report_new ();
@@ -34,6 +35,7 @@ jopan_document_new_full (JopanFonts *fonts, const JopanStyle *style, const Jopan
   jopan_style_report_fonts (style, fonts, doc->report);
   if (!jopan_layout_article (doc, options, error))
     return NULL;
+  jopan_preflight_pages (doc);
   doc->style = NULL;
   return g_steal_pointer (&doc);
 }
@@ -47,6 +49,7 @@ jopan_document_free (JopanDocument *doc)
     g_ptr_array_unref (doc->pages);
   jopan_report_free (doc->report);
   g_free (doc->style_path);
+  jopan_print_clear (&doc->print);
   jopan_article_free (doc->article);
   if (doc->placed)
     g_array_unref (doc->placed);

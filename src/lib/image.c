@@ -186,12 +186,15 @@ jpeg_pass_through (const JopanImageRef *image, JopanFormat format, GError **erro
 }
 
 /* An Adobe CMYK JPEG stores its inks inverted, and a PDF must say so with
- * /Decode [1 0 1 0 1 0 1 0]; cairo (1.16 to 1.18) writes no /Decode when it
- * embeds a JPEG, so such a photo would print as a negative.  It is decoded
- * instead (libjpeg, through gdk-pixbuf, knows the convention). */
+ * /Decode [1 0 1 0 1 0 1 0].  Cairo (1.16 to 1.18) writes no /Decode when
+ * it embeds a JPEG: in a PDF, finish.cc adds it; an SVG cannot say it, so
+ * there such a photo is decoded (libjpeg, through gdk-pixbuf, knows the
+ * convention). */
 static gboolean
 can_pass_through (const JopanImageRef *image, JopanFormat format)
 {
+  if (format == JOPAN_FORMAT_PDF)
+    return image->is_jpeg;
   return format != JOPAN_FORMAT_PNG && image->is_jpeg && !(image->components == 4 && image->adobe);
 }
 

@@ -165,6 +165,8 @@ typedef struct {
   double space_before, space_after;
   double tracking;        /* letter spacing in points */
   double color[3];
+  double cmyk[4];         /* the colour on the press, when the style gives it */
+  gboolean has_cmyk;
   gboolean hyphenate;
   gboolean uppercase;
   JopanKoreanBreak korean_break;
@@ -212,6 +214,32 @@ typedef enum {
   JOPAN_MARKS_REGISTRATION = 1 << 1,
 } JopanMarks;
 
+/* What the PDF is for: the screen (cairo's RGB as it is) or the press. */
+typedef enum {
+  JOPAN_OUTPUT_RGB,
+  JOPAN_OUTPUT_PDFX_1A,
+  JOPAN_OUTPUT_PDFX_4,
+} JopanOutput;
+
+/* A style colour the style gives in CMYK: drawn as @rgb, printed as @cmyk. */
+typedef struct {
+  double rgb[3], cmyk[4];
+} JopanInk;
+
+/* The [print] group: how finish.c makes the file for the press. */
+typedef struct {
+  JopanOutput output;
+  double ink_limit;       /* the most total ink, percent (240) */
+  int intent;             /* ICC rendering intent for photos */
+  gboolean proof;         /* PNG previews simulate the press */
+  char *profile;          /* the output ICC profile's path (owned); NULL: built-in */
+  JopanInk inks[JOPAN_N_PARA];
+  int n_inks;
+} JopanPrint;
+
+void jopan_print_copy (JopanPrint *to, const struct _JopanStyle *style);
+void jopan_print_clear (JopanPrint *print);
+
 /* How far copyfit may go, from the style's [copyfit] group. */
 typedef struct {
   double tracking_min, tracking_max, tracking_step; /* em */
@@ -246,6 +274,11 @@ struct _JopanStyle {
   JopanMarks marks;
   int image_columns;      /* default span of a lead photo */
   double min_image_dpi;   /* below this a photo is reported */
+  JopanOutput output;     /* [print]: see JopanPrint */
+  gboolean pdfx;          /* print.pdfx (--pdfx): output at least PDF/X-1a */
+  double ink_limit;
+  int intent;
+  gboolean proof;
   JopanCopyfit copyfit;
   JopanTreatment treatment[JOPAN_N_WEIGHTS];
   JopanParaStyle para[JOPAN_N_PARA];
@@ -547,6 +580,8 @@ struct _JopanDocument {
                            * page file, articles, photos and boxes are inputs */
   JopanFonts *fonts;      /* a reference: the pages' layouts use its faces */
   gint64 date;            /* for the PDF's metadata, seconds since 1970; 0: a fixed date */
+  JopanPrint print;       /* the style's [print] group and CMYK colours */
+  gboolean print_checked; /* the PDF/X file's preflight is in the report */
   GArray *placed;         /* of JopanPlaced: where each story and box went on a
                            * composed page (compose.c) */
 };
@@ -571,6 +606,14 @@ gboolean jopan_layout_article (JopanDocument *doc, const JopanLayoutOptions *opt
  * trim box's top left at (bleed, bleed). */
 gboolean jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat format,
                             double scale, GHashTable *surfaces, GError **error);
+/* The same, with @slug (edition, page, date) under the marks, if any. */
+gboolean jopan_render_page_full (cairo_t *cr, const JopanPage *page, JopanFormat format,
+                                 double scale, GHashTable *surfaces, const char *slug,
+                                 GError **error);
+
+/* The printer's checks on the laid-out pages ("print" findings): small type
+ * in several inks (PDF/X), small reversed type, text near or over the trim. */
+void jopan_preflight_pages (JopanDocument *doc);
 
 /* The file of page @index: @path itself for one page, NAME-N.ext for several. */
 char *jopan_page_file_name (const char *path, guint index, guint n_pages);

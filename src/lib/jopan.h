@@ -494,13 +494,32 @@ guint jopan_document_get_n_findings (const JopanDocument *doc);
  * @index: below jopan_document_get_n_findings()
  * @kind: (out) (optional): a short kind: "warning", "missing-glyph",
  *   "overset", "low-resolution", "font" (a family no font has), "underset"
- *   (more than 5 % of the story's type area left empty)
+ *   (more than 5 % of the story's type area left empty), "print" (a
+ *   printer's preflight: small type in several inks, small reversed type,
+ *   text near the trim; in a PDF/X file RGB left, ink over the limit, fonts
+ *   not embedded)
  *
  * Returns: (transfer none): the finding's message.
  */
 JOPAN_API
 const char *jopan_document_get_finding (const JopanDocument *doc, guint index,
                                         const char **kind);
+
+/**
+ * jopan_document_preflight:
+ * @doc: a document
+ * @error: return location for an error
+ *
+ * Runs the printer's checks on the file the document would write: for a
+ * PDF/X output (the style's print.output) it makes the PDF in memory and
+ * reports RGB left, ink over the limit and fonts not embedded as "print"
+ * findings, naming page and object.  Writing a PDF/X file runs the same
+ * checks; each document is checked once.  For RGB output it does nothing.
+ *
+ * Returns: %FALSE with @error set when the file cannot be made.
+ */
+JOPAN_API
+gboolean jopan_document_preflight (JopanDocument *doc, GError **error);
 
 /**
  * jopan_document_report_json:

@@ -430,11 +430,14 @@ photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, i
       double dpi = image->width / frame_in;
       double frame_h_in = ph->frame_bands * g->pitch / 72.0;
       dpi = MIN (dpi, image->height / frame_h_in);
+      /* Under half the minimum the press would print visible pixels. */
       if (dpi < lo->set.style.min_image_dpi)
         jopan_report_add (lo->at.findings, "low-resolution",
-                          "%s: %s: photo \"%s\" prints at %.0f dpi, below %.0f",
+                          "%s: %s: photo \"%s\" prints at %.0f dpi, below %.0f%s",
                           lo->in->article->name, where, image->src, dpi,
-                          lo->set.style.min_image_dpi);
+                          lo->set.style.min_image_dpi,
+                          dpi < lo->set.style.min_image_dpi / 2 ? ": under half of it, an error "
+                                                                   "for the press" : "");
     }
 }
 

@@ -6,6 +6,7 @@
  */
 #include "compose-private.h"
 
+#include "finish-private.h"
 #include "jopan-config.h"
 
 #include <cairo-pdf.h>
@@ -119,14 +120,13 @@ draw_pdf (cairo_t *cr, const JopanBox *b, GError **error)
   return TRUE;
 }
 
+/* Crop marks at the trim's corners, from 3pt outside the bleed outwards. */
 static void
 draw_crop_marks (cairo_t *cr, const JopanPage *page)
 {
   double w = page->width, h = page->height, gap = page->bleed + 3, len = 15;
   const double corners[4][2] = { { 0, 0 }, { w, 0 }, { 0, h }, { w, h } };
 
-  cairo_save (cr);
-  cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_line_width (cr, 0.25);
   for (int i = 0; i < 4; i++)
     {
@@ -138,19 +138,105 @@ draw_crop_marks (cairo_t *cr, const JopanPage *page)
       cairo_line_to (cr, x, y + sy * (gap + len));
     }
   cairo_stroke (cr);
+}
+
+/* A registration target (circle and cross) in the middle of each side. */
+static void
+draw_registration (cairo_t *cr, const JopanPage *page)
+{
+  double w = page->width, h = page->height, d = page->bleed + 10.5, r = 4;
+  const double centres[4][2] = { { w / 2, -d }, { w / 2, h + d }, { -d, h / 2 }, { w + d, h / 2 } };
+
+  cairo_set_line_width (cr, 0.25);
+  for (int i = 0; i < 4; i++)
+    {
+      double x = centres[i][0], y = centres[i][1];
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+      cairo_move_to (cr, x - r - 2, y);
+      cairo_line_to (cr, x + r + 2, y);
+      cairo_move_to (cr, x, y - r - 2);
+      cairo_line_to (cr, x, y + r + 2);
+    }
+  cairo_stroke (cr);
+}
+
+/* The slug under the bleed, left of the bottom target: edition, page,
+ * date.  It is set with the page's own fonts (a text box's context), so
+ * that no font outside the project's enters the file. */
+static void
+draw_slug (cairo_t *cr, const JopanPage *page, const char *slug)
+{
+  g_autoptr (PangoLayout) layout = NULL;
+  PangoFontDescription *font;
+
+  for (guint i = 0; layout == NULL && i < page->boxes->len; i++)
+    {
+      const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+      if (b->kind == JOPAN_BOX_TEXT)
+        layout = pango_layout_new (pango_layout_get_context (b->layout));
+    }
+  if (layout == NULL || slug == NULL)
+    return;
+  font = pango_font_description_from_string ("Noto Sans 6");
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_set_text (layout, slug, -1);
+  pango_layout_set_width (layout, (int) (MAX (page->width / 2 - 30, 36) * PANGO_SCALE));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  cairo_move_to (cr, 24, page->height + page->bleed + 8);
+  pango_cairo_show_layout (cr, layout);
+}
+
+/* Marks are outside the bleed, in registration colour: on every plate
+ * of a PDF/X file (finish.c recognises the colour). */
+static void
+draw_marks (cairo_t *cr, const JopanPage *page, const char *slug)
+{
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, JOPAN_REGISTRATION_RGB);
+  if (page->marks & JOPAN_MARKS_CROP)
+    draw_crop_marks (cr, page);
+  if (page->marks & JOPAN_MARKS_REGISTRATION)
+    draw_registration (cr, page);
+  if (page->marks)
+    draw_slug (cr, page, slug);
   cairo_restore (cr);
 }
 
+/* A photo whose frame touches the trim runs on into the bleed, so that a
+ * trim a little off leaves no white edge: the frame and the part of the
+ * photo it shows grow by the bleed on that side (as far as the photo has
+ * pixels there). */
+static JopanBox
+bleed_image (const JopanPage *page, const JopanBox *b)
+{
+  JopanBox e = *b;
+  double px = b->src_w / b->w, py = b->src_h / b->h, g = page->bleed, near = 0.5;
+
+  if (g <= 0)
+    return e;
+  if (b->x < near)
+    e.x -= g, e.w += g, e.src_x = MAX (0, e.src_x - g * px), e.src_w = b->src_x + b->src_w - e.src_x;
+  if (b->y < near)
+    e.y -= g, e.h += g, e.src_y = MAX (0, e.src_y - g * py), e.src_h = b->src_y + b->src_h - e.src_y;
+  if (b->x + b->w > page->width - near)
+    e.w += g, e.src_w = MIN (b->image->width - e.src_x, e.src_w + g * px);
+  if (b->y + b->h > page->height - near)
+    e.h += g, e.src_h = MIN (b->image->height - e.src_y, e.src_h + g * py);
+  return e;
+}
+
 gboolean
-jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat format, double scale,
-                   GHashTable *surfaces, GError **error)
+jopan_render_page_full (cairo_t *cr, const JopanPage *page, JopanFormat format, double scale,
+                        GHashTable *surfaces, const char *slug, GError **error)
 {
   cairo_translate (cr, page_pad (page), page_pad (page));
-  if (page->marks & JOPAN_MARKS_CROP)
-    draw_crop_marks (cr, page);
+  draw_marks (cr, page, slug);
   for (guint i = 0; i < page->boxes->len; i++)
     {
       const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+      JopanBox bled;
 
       cairo_set_source_rgb (cr, b->color[0], b->color[1], b->color[2]);
       switch (b->kind)
@@ -173,7 +259,8 @@ jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat format, doubl
           cairo_stroke (cr);
           break;
         case JOPAN_BOX_IMAGE:
-          if (!draw_image (cr, b, format, scale, surfaces, error))
+          bled = bleed_image (page, b);
+          if (!draw_image (cr, &bled, format, scale, surfaces, error))
             return FALSE;
           break;
         case JOPAN_BOX_PDF:
@@ -183,6 +270,13 @@ jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat format, doubl
         }
     }
   return TRUE;
+}
+
+gboolean
+jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat format, double scale,
+                   GHashTable *surfaces, GError **error)
+{
+  return jopan_render_page_full (cr, page, format, scale, surfaces, NULL, error);
 }
 
 /* ---- outputs --------------------------------------------------------------------- */
@@ -268,11 +362,144 @@ document_title (const JopanDocument *doc)
   return "jopan";
 }
 
+static const char *
+document_author (const JopanDocument *doc)
+{
+  if (doc->article && doc->article->byline)
+    return doc->article->byline;
+  return doc->plan && doc->plan->title ? doc->plan->title : "";
+}
+
+static const char *
+document_subject (const JopanDocument *doc)
+{
+  if (doc->article)
+    return doc->article->section ? doc->article->section
+           : doc->article->kicker ? doc->article->kicker : "";
+  return doc->plan && doc->plan->section ? doc->plan->section : "";
+}
+
+static const char *
+document_day (const JopanDocument *doc)
+{
+  if (doc->article && doc->article->date)
+    return doc->article->date;
+  return doc->plan && doc->plan->date ? doc->plan->date : "";
+}
+
+/* "The Daily Example · page 3 · 2024-03-13" under the marks. */
+static char *
+slug_text (const JopanDocument *doc, const JopanPage *page)
+{
+  const char *day = document_day (doc);
+
+  return g_strdup_printf ("%s \u00b7 page %d%s%s", document_title (doc), page->number,
+                          *day ? " \u00b7 " : "", day);
+}
+
+/* The finished PDF/X file, checked as a printer's preflight would: its
+ * findings join the report, once however often the file is written. */
+static void
+preflight_file (JopanDocument *doc, const GByteArray *pdf)
+{
+  static const char *const kinds[][2] = {
+    { "rgb", "RGB left in a PDF/X file" },
+    { "ink", "ink over the limit" },
+    { "font", "font not embedded" },
+  };
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+  doc->print_checked = TRUE;
+  jopan_preflight_pdf (pdf->data, pdf->len, doc->print.ink_limit, found);
+  for (guint i = 0; i < found->len; i++)
+    {
+      const char *f = g_ptr_array_index (found, i), *tab = strchr (f, '\t');
+      const char *what = "print";
+      for (gsize k = 0; tab && k < G_N_ELEMENTS (kinds); k++)
+        if (strncmp (f, kinds[k][0], (gsize) (tab - f)) == 0 && kinds[k][0][tab - f] == '\0')
+          what = kinds[k][1];
+      jopan_report_add (doc->report, "print", "%s: %s", what, tab ? tab + 1 : f);
+    }
+}
+
+/* cairo's PDF (RGB, one MediaBox) made into the file the output asks
+ * for: boxes and info always, the press's colour for PDF/X. */
+static gboolean
+finish_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
+{
+  g_autofree JopanFinishPage *pages = g_new0 (JopanFinishPage, doc->pages->len);
+  g_autofree JopanFinishInk *inks = g_new0 (JopanFinishInk, doc->print.n_inks + 1);
+  g_autofree char *date = creation_date (doc);
+  g_autoptr (JopanColor) color = NULL;
+  g_autoptr (GError) local = NULL;
+  JopanOutput output = doc->print.output;
+  JopanFinish f = { output == JOPAN_OUTPUT_PDFX_1A ? 1 : output == JOPAN_OUTPUT_PDFX_4 ? 4 : 0,
+                    pages, doc->pages->len, inks, (guint) doc->print.n_inks, NULL,
+                    document_title (doc), document_author (doc), document_subject (doc),
+                    "jopan " JOPAN_VERSION, date };
+
+  for (guint i = 0; i < doc->pages->len; i++)
+    {
+      const JopanPage *page = g_ptr_array_index (doc->pages, i);
+      double pad = page_pad (page), b = page->bleed, w = page->width, h = page->height;
+      JopanFinishPage box = { { 0, 0, w + 2 * pad, h + 2 * pad },
+                              { pad - b, pad - b, pad + w + b, pad + h + b },
+                              { pad, pad, pad + w, pad + h } };
+      pages[i] = box;
+    }
+  for (int i = 0; i < doc->print.n_inks; i++)
+    {
+      memcpy (inks[i].rgb, doc->print.inks[i].rgb, sizeof inks[i].rgb);
+      memcpy (inks[i].cmyk, doc->print.inks[i].cmyk, sizeof inks[i].cmyk);
+    }
+  if (f.pdfx && (color = jopan_color_new (doc->print.profile, doc->print.intent,
+                                          doc->print.ink_limit, error)) == NULL)
+    return FALSE;
+  f.color = color;
+  if (!jopan_finish_pdf (out, &f, &local))
+    {
+      jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: %s", path, local->message);
+      return FALSE;
+    }
+  if (f.pdfx && !doc->print_checked)
+    preflight_file (doc, out);
+  return TRUE;
+}
+
+/* The outline (bookmarks): each story's headline, at its module on its
+ * page; one entry for a single article. */
+static void
+add_outline (cairo_surface_t *surface, const JopanDocument *doc)
+{
+  if (doc->article)
+    {
+      const JopanPage *first = g_ptr_array_index (doc->pages, 0);
+      g_autofree char *at = g_strdup_printf ("page=1 pos=[%g %g]", page_pad (first), page_pad (first));
+      cairo_pdf_surface_add_outline (surface, CAIRO_PDF_OUTLINE_ROOT, doc->article->headline, at, 0);
+      return;
+    }
+  for (guint i = 0; doc->plan && doc->placed && i < doc->placed->len; i++)
+    {
+      const JopanPlaced *p = &g_array_index (doc->placed, JopanPlaced, i);
+      const JopanPageStory *story;
+      const JopanPage *page;
+      g_autofree char *at = NULL;
+
+      if (p->is_box || p->index < 0 || (guint) p->index >= doc->plan->stories->len
+          || p->page < 0 || (guint) p->page >= doc->pages->len)
+        continue;
+      story = g_ptr_array_index (doc->plan->stories, p->index);
+      page = g_ptr_array_index (doc->pages, p->page);
+      at = g_strdup_printf ("page=%d pos=[%g %g]", p->page + 1, p->x + page_pad (page),
+                            p->y + page_pad (page));
+      cairo_pdf_surface_add_outline (surface, CAIRO_PDF_OUTLINE_ROOT, story->article->headline, at, 0);
+    }
+}
+
 static gboolean
 render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
 {
   g_autoptr (GHashTable) cache = surface_cache_new ();
-  g_autofree char *date = creation_date (doc);
   const JopanPage *first = g_ptr_array_index (doc->pages, 0);
   double pad = page_pad (first);
   cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (
@@ -281,20 +508,17 @@ render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
 
   if (!ok)
     return FALSE;
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, document_title (doc));
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "jopan " JOPAN_VERSION);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_MOD_DATE, date);
   for (guint i = 0; ok && i < doc->pages->len; i++)
     {
       const JopanPage *page = g_ptr_array_index (doc->pages, i);
+      g_autofree char *slug = slug_text (doc, page);
       cairo_t *cr;
 
       pad = page_pad (page);
       cairo_pdf_surface_set_size (surface, page->width + 2 * pad, page->height + 2 * pad);
       cr = cairo_create (surface);
       ok = context_ok (cr, path, error)
-           && jopan_render_page (cr, page, JOPAN_FORMAT_PDF, 1.0, cache, error);
+           && jopan_render_page_full (cr, page, JOPAN_FORMAT_PDF, 1.0, cache, slug, error);
       cairo_show_page (cr);
       ok = ok && context_ok (cr, path, error);
       cairo_destroy (cr);
@@ -304,14 +528,16 @@ render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
       cairo_surface_destroy (surface);
       return FALSE;
     }
-  return finish_surface (surface, path, error);
+  add_outline (surface, doc);
+  return finish_surface (surface, path, error) && finish_pdf (doc, path, out, error);
 }
 
 /* A preview is encoded for speed: zlib's fast level makes the file a
  * little larger and the encoding several times quicker than cairo's own
  * PNG writer, whose compression was most of a preview's time. */
 static gboolean
-encode_png (cairo_surface_t *surface, const char *path, GByteArray *out, GError **error)
+encode_png (cairo_surface_t *surface, JopanColor *proof, const char *path, GByteArray *out,
+            GError **error)
 {
   int w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
   int in_stride = cairo_image_surface_get_stride (surface);
@@ -338,6 +564,10 @@ encode_png (cairo_surface_t *surface, const char *path, GByteArray *out, GError 
       guchar *q = pixels + (gsize) y * stride;
       for (int x = 0; x < w; x++, q += 3)
         q[0] = (p[x] >> 16) & 0xFF, q[1] = (p[x] >> 8) & 0xFF, q[2] = p[x] & 0xFF;
+      /* The soft proof: each pixel separated as a photo would be, then
+       * shown on the profile's paper (absolute colorimetric). */
+      if (proof)
+        jopan_color_proof (proof, pixels + (gsize) y * stride, (gsize) w);
     }
   if (!gdk_pixbuf_save_to_buffer (pixbuf, &png, &length, "png", &local, "compression", "1", NULL))
     {
@@ -349,8 +579,8 @@ encode_png (cairo_surface_t *surface, const char *path, GByteArray *out, GError 
 }
 
 static gboolean
-render_raster (const JopanPage *page, JopanFormat format, double dpi, const char *path,
-               GByteArray *out, GError **error)
+render_raster (const JopanPage *page, JopanFormat format, double dpi, JopanColor *proof,
+               const char *path, GByteArray *out, GError **error)
 {
   g_autoptr (GHashTable) cache = surface_cache_new ();
   double pad = page_pad (page), scale = dpi / 72.0;
@@ -378,7 +608,7 @@ render_raster (const JopanPage *page, JopanFormat format, double dpi, const char
        && context_ok (cr, path, error);
   cairo_destroy (cr);
   if (ok && format == JOPAN_FORMAT_PNG)
-    ok = encode_png (surface, path, out, error);
+    ok = encode_png (surface, proof, path, out, error);
   if (!ok)
     {
       cairo_surface_destroy (surface);
@@ -437,6 +667,8 @@ gboolean
 jopan_document_render (JopanDocument *doc, const char *path, JopanFormat format, double dpi,
                        GPtrArray *outputs, GError **error)
 {
+  g_autoptr (JopanColor) proof = NULL;
+
   if (format == JOPAN_FORMAT_PDF || format == JOPAN_FORMAT_DUMP)
     {
       GByteArray *out = g_byte_array_new ();
@@ -453,15 +685,30 @@ jopan_document_render (JopanDocument *doc, const char *path, JopanFormat format,
     }
   if (format == JOPAN_FORMAT_PNG && !check_preview (doc, path, dpi, error))
     return FALSE;
+  if (format == JOPAN_FORMAT_PNG && doc->print.proof
+      && (proof = jopan_color_new (doc->print.profile, doc->print.intent, doc->print.ink_limit,
+                                   error)) == NULL)
+    return FALSE;
   for (guint i = 0; i < doc->pages->len; i++)
     {
       GByteArray *out = g_byte_array_new ();
       g_autofree char *page = jopan_page_file_name (path, i, doc->pages->len);
       g_ptr_array_add (outputs, out);
-      if (!render_raster (g_ptr_array_index (doc->pages, i), format, dpi, page, out, error))
+      if (!render_raster (g_ptr_array_index (doc->pages, i), format, dpi, proof, page, out, error))
         return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+jopan_document_preflight (JopanDocument *doc, GError **error)
+{
+  g_autoptr (GByteArray) pdf = g_byte_array_new ();
+
+  g_return_val_if_fail (doc != NULL, FALSE);
+  if (doc->print.output == JOPAN_OUTPUT_RGB || doc->print_checked)
+    return TRUE;
+  return render_pdf (doc, "the PDF/X file", pdf, error);
 }
 
 gboolean

@@ -258,6 +258,10 @@ add_frame (JsonBuilder *b, const char *src, const JopanBox *box)
   jopan_json_number (b, "y", box->y);
   jopan_json_number (b, "width", box->w);
   jopan_json_number (b, "height", box->h);
+  /* A photo's effective resolution on the page: the pixels the frame
+   * shows per inch, the lesser of the two directions. */
+  if (box->kind == JOPAN_BOX_IMAGE && box->w > 0 && box->h > 0)
+    jopan_json_number (b, "ppi", round (MIN (box->src_w * 72 / box->w, box->src_h * 72 / box->h)));
   json_builder_end_object (b);
 }
 

@@ -27,9 +27,14 @@ static const char *const page_keys[] = {
 
 static const char *const copyfit_keys[] = { "tracking", "photo-lines", "size", NULL };
 
+static const char *const print_keys[] = {
+  "output", "pdfx", "ink-limit", "min-ppi", "intent", "profile", "proof", NULL,
+};
+
 #define GROUP_PAGE JOPAN_N_PARA
 #define GROUP_COPYFIT (JOPAN_N_PARA + 1)
-#define GROUP_TREATMENT (JOPAN_N_PARA + 2) /* + the weight's index */
+#define GROUP_PRINT (JOPAN_N_PARA + 2)
+#define GROUP_TREATMENT (JOPAN_N_PARA + 3) /* + the weight's index */
 
 static const char *const para_keys[] = {
   "font", "leading", "align", "indent", "space-before", "space-after", "tracking",
@@ -216,17 +221,85 @@ parse_choice (const Value *v, const char *const *choices, int *out, GError **err
   return bad_value (v, error, "one of %s", list);
 }
 
+/* "cmyk(0 100 90 20)" (percent, commas allowed) at @text; the rest of
+ * the value must be empty. */
 static gboolean
-parse_color (const Value *v, double rgb[3], GError **error)
+parse_cmyk (const char *text, double cmyk[4])
 {
+  g_autofree char *copy = g_strdup (text);
+  int used = 0;
+  double v[4];
+
+  g_strdelimit (copy, ",", ' ');
+  if (sscanf (copy, " cmyk( %lf %lf %lf %lf )%n", &v[0], &v[1], &v[2], &v[3], &used) != 4
+      || used == 0 || copy[used + strspn (copy + used, " ")] != '\0')
+    return FALSE;
+  for (int i = 0; i < 4; i++)
+    {
+      if (!(v[i] >= 0 && v[i] <= 100))
+        return FALSE;
+      cmyk[i] = v[i] / 100;
+    }
+  return TRUE;
+}
+
+/* "#b0191e", "cmyk(0 100 90 20)" or both ("#b0191e cmyk(…)"): the RGB is
+ * what the screen shows, the CMYK what the press prints (PDF/X); CMYK
+ * alone is shown as its plain inks would be. */
+static gboolean
+parse_color (const Value *v, JopanParaStyle *p, GError **error)
+{
+  const char *s = v->value;
   unsigned r, g, b;
   int used = 0;
 
-  if (sscanf (v->value, "#%2x%2x%2x%n", &r, &g, &b, &used) != 3 || used != 7
-      || v->value[used] != '\0')
-    return bad_value (v, error, "a colour such as #1a1a1a");
-  rgb[0] = r / 255.0, rgb[1] = g / 255.0, rgb[2] = b / 255.0;
+  p->has_cmyk = FALSE;
+  if (sscanf (s, "#%2x%2x%2x%n", &r, &g, &b, &used) == 3 && used == 7)
+    {
+      p->color[0] = r / 255.0, p->color[1] = g / 255.0, p->color[2] = b / 255.0;
+      s += used;
+      if (s[strspn (s, " ")] == '\0')
+        return TRUE;
+    }
+  if (!parse_cmyk (s, p->cmyk))
+    return bad_value (v, error, "a colour such as #1a1a1a, cmyk(0 100 90 20) or both");
+  p->has_cmyk = TRUE;
+  for (int i = 0; used == 0 && i < 3; i++)
+    p->color[i] = (1 - p->cmyk[i]) * (1 - p->cmyk[3]);
   return TRUE;
+}
+
+/* [print] output, pdfx, ink-limit, min-ppi, intent, profile, proof. */
+static gboolean
+parse_print_key (JopanStyle *s, const Value *v, GError **error)
+{
+  static const char *const outputs[] = { "rgb", "pdfx-1a", "pdfx-4", NULL };
+  static const char *const intents[] = { "perceptual", "relative", "saturation", "absolute", NULL };
+  const char *k = v->key;
+  int n = 0;
+  char *end;
+
+  if (strcmp (k, "output") == 0)
+    return parse_choice (v, outputs, &n, error) && (s->output = (JopanOutput) n, TRUE);
+  if (strcmp (k, "intent") == 0)
+    return parse_choice (v, intents, &s->intent, error);
+  if (strcmp (k, "proof") == 0)
+    return parse_bool (v, &s->proof, error);
+  if (strcmp (k, "pdfx") == 0)
+    return parse_bool (v, &s->pdfx, error);
+  if (strcmp (k, "min-ppi") == 0)
+    return parse_int (v, 0, 2400, &n, error) && (s->min_image_dpi = n, TRUE);
+  if (strcmp (k, "ink-limit") == 0)
+    {
+      s->ink_limit = g_ascii_strtod (v->value, &end);
+      if (end != v->value && strcmp (end, "%") == 0 && s->ink_limit >= 100 && s->ink_limit <= 400)
+        return TRUE;
+      return bad_value (v, error, "a total ink from 100%% to 400%%, such as 240%%");
+    }
+  if (strcmp (k, "profile") == 0)
+    return g_file_test (v->value, G_FILE_TEST_IS_REGULAR)
+           || bad_value (v, error, "an ICC profile file that exists");
+  g_assert_not_reached ();
 }
 
 static gboolean
@@ -415,7 +488,7 @@ parse_para_key (JopanParaStyle *p, const Value *v, GError **error)
   if (strcmp (k, "tracking") == 0)
     return parse_tracking (v, p, error);
   if (strcmp (k, "color") == 0)
-    return parse_color (v, p->color, error);
+    return parse_color (v, p, error);
   if (strcmp (k, "hyphenate") == 0)
     return parse_bool (v, &p->hyphenate, error);
   if (strcmp (k, "uppercase") == 0)
@@ -569,6 +642,11 @@ set_defaults (JopanStyle *s)
   s->baseline = 11;
   s->image_columns = 3;
   s->min_image_dpi = 150;
+  s->output = JOPAN_OUTPUT_RGB;
+  s->ink_limit = 240;
+  s->intent = 0; /* perceptual: photos keep their gradations on newsprint */
+  s->proof = FALSE;
+  s->pdfx = FALSE;
   s->copyfit = (JopanCopyfit) { -0.02, 0.01, 0.0025, -6, 4, -0.5, 0.3, 0.1 };
   set_treatment_defaults (s);
   for (int i = 0; i < JOPAN_N_PARA; i++)
@@ -612,6 +690,8 @@ group_index (const char *group)
     index = GROUP_PAGE;
   if (strcmp (name, "copyfit") == 0)
     index = GROUP_COPYFIT;
+  if (strcmp (name, "print") == 0)
+    index = GROUP_PRINT;
   for (int i = 0; i < JOPAN_N_WEIGHTS; i++)
     if (strcmp (name, jopan_weight_names[i]) == 0)
       index = GROUP_TREATMENT + i;
@@ -633,6 +713,7 @@ key_known (int group, const char *key)
     return g_strv_contains (page_lang_keys, key);
   return g_strv_contains (group == GROUP_PAGE      ? page_keys
                           : group == GROUP_COPYFIT ? copyfit_keys
+                          : group == GROUP_PRINT   ? print_keys
                           : group >= GROUP_TREATMENT ? treatment_keys
                                                    : para_keys,
                           key);
@@ -672,6 +753,7 @@ compile_group (JopanStyle *s, const char *group, JopanLangVariant *variant, GErr
         else
           ok = index == GROUP_PAGE      ? parse_page_key (s, &v, error)
                : index == GROUP_COPYFIT ? parse_copyfit_key (&s->copyfit, &v, error)
+               : index == GROUP_PRINT   ? parse_print_key (s, &v, error)
                : index >= GROUP_TREATMENT
                    ? parse_treatment_key (&s->treatment[index - GROUP_TREATMENT], &v, error)
                    : parse_para_key (variant ? &variant->para[index] : &s->para[index], &v, error);
@@ -780,6 +862,11 @@ compile (JopanStyle *s, GError **error)
     return FALSE;
   if (g_key_file_has_group (s->keys, "copyfit") && !compile_group (s, "copyfit", NULL, error))
     return FALSE;
+  if (g_key_file_has_group (s->keys, "print") && !compile_group (s, "print", NULL, error))
+    return FALSE;
+  /* --pdfx: the style's PDF/X, or X-1a, the one most printers ask for. */
+  if (s->pdfx && s->output == JOPAN_OUTPUT_RGB)
+    s->output = JOPAN_OUTPUT_PDFX_1A;
   for (int i = 0; i < JOPAN_N_WEIGHTS; i++)
     if (g_key_file_has_group (s->keys, jopan_weight_names[i])
         && !compile_group (s, jopan_weight_names[i], NULL, error))
@@ -1104,4 +1191,34 @@ double
 jopan_style_get_baseline (const JopanStyle *style)
 {
   return style->baseline;
+}
+
+/* The document keeps the print settings: the style is only borrowed while
+ * laying out.  Each colour given in CMYK becomes an ink the finishing step
+ * recognises by its RGB. */
+void
+jopan_print_copy (JopanPrint *to, const JopanStyle *style)
+{
+  g_autofree char *profile = g_key_file_get_string (style->keys, "print", "profile", NULL);
+
+  jopan_print_clear (to);
+  to->output = style->output;
+  to->ink_limit = style->ink_limit;
+  to->intent = style->intent;
+  to->proof = style->proof;
+  to->profile = profile ? g_strdup (g_strstrip (profile)) : NULL;
+  for (int i = 0; i < JOPAN_N_PARA; i++)
+    if (style->para[i].has_cmyk)
+      {
+        JopanInk *ink = &to->inks[to->n_inks++];
+        memcpy (ink->rgb, style->para[i].color, sizeof ink->rgb);
+        memcpy (ink->cmyk, style->para[i].cmyk, sizeof ink->cmyk);
+      }
+}
+
+void
+jopan_print_clear (JopanPrint *print)
+{
+  g_clear_pointer (&print->profile, g_free);
+  print->n_inks = 0;
 }

@@ -1,0 +1,77 @@
+/* finish-private.h — the print file: colour (color.c, LittleCMS 2) and the
+ * finishing of cairo's PDF (finish.cc, libqpdf).  Plain C types only: the
+ * finishing step is C++ (qpdf's content tokenizer is a C++ API). */
+#ifndef JOPAN_FINISH_PRIVATE_H
+#define JOPAN_FINISH_PRIVATE_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Greys this dark or darker print as solid black (0 0 0 100). */
+#define JOPAN_SOLID_BLACK (0x22 / 255.0)
+/* The colour render.c draws marks in: registration on the press. */
+#define JOPAN_REGISTRATION_RGB 0.0, 0.0, (1.0 / 255)
+
+/* The output condition's colour: the output profile (the user's, or the
+ * built-in newsprint approximation), the photo transform with the ink
+ * limit, and the soft proof. */
+typedef struct _JopanColor JopanColor;
+
+/* @profile: an ICC file, or NULL for the built-in newsprint profile;
+ * @intent: 0 perceptual … 3 absolute; @ink_limit: percent. */
+JopanColor *jopan_color_new (const char *profile, int intent, double ink_limit, GError **error);
+void jopan_color_free (JopanColor *color);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanColor, jopan_color_free)
+
+/* @n 8-bit RGB pixels to CMYK (0 = no ink), within the ink limit. */
+void jopan_color_rgb_to_cmyk (JopanColor *color, const guint8 *rgb, guint8 *cmyk, gsize n);
+/* One RGB fill colour (0..1) to CMYK (0..1) through the profile. */
+void jopan_color_fill_to_cmyk (JopanColor *color, const double rgb[3], double cmyk[4]);
+/* @n 8-bit RGB pixels replaced by what the press prints, on its paper. */
+void jopan_color_proof (JopanColor *color, guint8 *rgb, gsize n);
+/* The profile as embedded in an output intent, and its description. */
+GBytes *jopan_color_get_profile (JopanColor *color);
+const char *jopan_color_get_description (JopanColor *color);
+gboolean jopan_color_is_builtin (JopanColor *color);
+
+/* A style colour given in CMYK, found by the RGB cairo drew it with. */
+typedef struct {
+  double rgb[3], cmyk[4];
+} JopanFinishInk;
+
+typedef struct {
+  double media[4], bleed[4], trim[4]; /* PDF boxes, points: x0 y0 x1 y1 */
+} JopanFinishPage;
+
+typedef struct {
+  int pdfx;                   /* 0: RGB for the screen; 1: PDF/X-1a; 4: PDF/X-4 */
+  const JopanFinishPage *pages;
+  guint n_pages;
+  const JopanFinishInk *inks;
+  guint n_inks;
+  JopanColor *color;          /* PDF/X only */
+  const char *title, *author, *subject, *creator;
+  const char *date;           /* ISO 8601 UTC: 2024-03-13T00:00:00Z */
+} JopanFinish;
+
+/* Rewrites the PDF in @pdf (cairo's) as @finish says: page boxes on every
+ * page, document info; for PDF/X, CMYK colours (K-only black text
+ * overprinting), CMYK photos, the output intent and the PDF/X keys.
+ * Returns: FALSE with @error set when qpdf cannot read or write it. */
+gboolean jopan_finish_pdf (GByteArray *pdf, const JopanFinish *finish, GError **error);
+
+/* A printer's preflight of a finished PDF/X file: RGB left (operators,
+ * images, shadings), ink over @ink_limit (fills, CMYK images), fonts not
+ * embedded.  Appends "KIND\tpage N: object: what" strings to @findings
+ * (KIND: rgb, ink, font). */
+void jopan_preflight_pdf (const guint8 *data, gsize n, double ink_limit, GPtrArray *findings);
+
+/* The fill colour a PDF/X file prints for @rgb: a style ink, K only for a
+ * neutral grey, else through the profile.  Returns: TRUE when the colour
+ * is K only (it then overprints). */
+gboolean jopan_finish_fill_cmyk (const JopanFinish *finish, const double rgb[3], double cmyk[4]);
+
+G_END_DECLS
+
+#endif /* JOPAN_FINISH_PRIVATE_H */

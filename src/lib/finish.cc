@@ -1,0 +1,711 @@
+/* finish.cc — cairo's PDF made into the file the press needs, with libqpdf.
+ *
+ * Cairo draws the page (text, rules, photos) and writes RGB only.  This step
+ * reads that file with qpdf and:
+ *   - puts TrimBox and BleedBox on every page (cairo writes a MediaBox);
+ *   - sets the document info (title, author, subject, creator);
+ *   - for PDF/X, rewrites each colour operator through qpdf's content
+ *     tokenizer (a TokenFilter, never a hand-written parser): "r g b rg"
+ *     becomes "c m y k k", K-only colours set to overprint; converts RGB
+ *     photos to CMYK (LittleCMS, color.c); marks Adobe CMYK JPEGs as
+ *     inverted; drops the transparency group; adds the output intent,
+ *     the PDF/X keys and XMP metadata.
+ * The writer's ID is derived from the content, so the bytes are the same
+ * on every run.
+ */
+#include "finish-private.h"
+
+#include "jopan-config.h"
+
+/* qpdf 11: no PointerHolder, std::shared_ptr only. */
+#define POINTERHOLDER_TRANSITION 4
+#include <qpdf/Buffer.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
+#include <qpdf/QPDFWriter.hh>
+#include <turbojpeg.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "jopan.h"
+
+namespace {
+
+typedef QPDFObjectHandle Object;
+
+/* The four graphics states the colour filter sets: fill or stroke
+ * overprint on (K-only black) or off (every other colour). */
+const char *const kGraphicsStates[4][2] = {
+  { "/JopanFillOP", "<< /Type /ExtGState /op true /OPM 1 >>" },
+  { "/JopanFillKO", "<< /Type /ExtGState /op false >>" },
+  { "/JopanStrokeOP", "<< /Type /ExtGState /OP true /OPM 1 >>" },
+  { "/JopanStrokeKO", "<< /Type /ExtGState /OP false >>" },
+};
+
+std::string
+number (double v)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (text, sizeof text, "%.4f", v);
+  std::string s = text;
+  while (s.find ('.') != std::string::npos && (s.back () == '0' || s.back () == '.'))
+    s.pop_back ();
+  return s.empty () || s == "-" ? "0" : s;
+}
+
+bool
+is_number (QPDFTokenizer::Token const &t)
+{
+  return t.getType () == QPDFTokenizer::tt_integer || t.getType () == QPDFTokenizer::tt_real;
+}
+
+/* "r g b rg" and "r g b RG" → the press's CMYK, with overprint for K only.
+ * Operands are held until their operator comes. */
+class ColourFilter : public Object::TokenFilter
+{
+public:
+  explicit ColourFilter (const JopanFinish *finish) : finish_ (finish) {}
+
+  void
+  handleToken (QPDFTokenizer::Token const &token) override
+  {
+    if (token.getType () != QPDFTokenizer::tt_word)
+      {
+        pending_.push_back (token);
+        return;
+      }
+    std::string op = token.getValue ();
+    if ((op == "rg" || op == "RG") && rewrite (op == "rg"))
+      return;
+    flush ();
+    writeToken (token);
+  }
+
+  void
+  handleEOF () override
+  {
+    flush ();
+  }
+
+private:
+  void
+  flush ()
+  {
+    for (auto const &t : pending_)
+      writeToken (t);
+    pending_.clear ();
+  }
+
+  bool
+  rewrite (bool fill)
+  {
+    std::vector<size_t> operands;
+    for (size_t i = pending_.size (); i-- > 0 && operands.size () < 3;)
+      if (is_number (pending_[i]))
+        operands.insert (operands.begin (), i);
+      else if (pending_[i].getType () != QPDFTokenizer::tt_space)
+        return false;
+    if (operands.size () != 3)
+      return false;
+    double rgb[3], cmyk[4];
+    for (int i = 0; i < 3; i++)
+      rgb[i] = g_ascii_strtod (pending_[operands[(size_t) i]].getValue ().c_str (), NULL);
+    pending_.resize (operands[0]);
+    flush ();
+    bool overprint = jopan_finish_fill_cmyk (finish_, rgb, cmyk);
+    std::string out = std::string (kGraphicsStates[(fill ? 0 : 2) + (overprint ? 0 : 1)][0]) + " gs ";
+    for (double v : cmyk)
+      out += number (v) + " ";
+    out += fill ? "k" : "K";
+    write (out);
+    return true;
+  }
+
+  const JopanFinish *finish_;
+  std::vector<QPDFTokenizer::Token> pending_;
+};
+
+void
+add_graphics_states (QPDF &pdf, Object holder)
+{
+  Object resources = holder.getKey ("/Resources");
+  if (!resources.isDictionary ())
+    {
+      resources = Object::newDictionary ();
+      holder.replaceKey ("/Resources", resources);
+    }
+  Object states = resources.getKey ("/ExtGState");
+  if (!states.isDictionary ())
+    {
+      states = Object::newDictionary ();
+      resources.replaceKey ("/ExtGState", states);
+    }
+  for (auto const &gs : kGraphicsStates)
+    if (!states.hasKey (gs[0]))
+      states.replaceKey (gs[0], pdf.makeIndirectObject (Object::parse (gs[1])));
+}
+
+/* ---- photos -------------------------------------------------------------- */
+
+/* An Adobe (Photoshop) CMYK JPEG stores its inks inverted: its APP14
+ * "Adobe" segment says so.  Only the markers before the scan are read. */
+bool
+jpeg_is_adobe (const unsigned char *d, size_t n)
+{
+  for (size_t i = 2; i + 4 <= n && d[i] == 0xFF;)
+    {
+      unsigned marker = d[i + 1];
+      size_t length = (size_t) (d[i + 2] << 8 | d[i + 3]);
+      if (marker == 0xDA)
+        break;
+      if (marker == 0xEE && i + 9 <= n && memcmp (d + i + 4, "Adobe", 5) == 0)
+        return true;
+      i += 2 + length;
+    }
+  return false;
+}
+
+const char *const kInverted = "[ 1 0 1 0 1 0 1 0 ]";
+
+/* zlib's fastest level: separated photos are the bulk of a PDF/X file,
+ * and its default level takes several times as long for a few percent. */
+std::string
+deflate (const std::string &data)
+{
+  uLongf size = compressBound ((uLong) data.size ());
+  std::string out (size, '\0');
+
+  if (compress2 ((Bytef *) &out[0], &size, (const Bytef *) data.data (), (uLong) data.size (), 1) != Z_OK)
+    throw std::runtime_error ("cannot compress a photo");
+  out.resize (size);
+  return out;
+}
+
+/* An RGB JPEG decoded (libjpeg-turbo) into @rgb. */
+bool
+jpeg_decode (Object &image, std::string &rgb)
+{
+  std::shared_ptr<Buffer> raw = image.getRawStreamData ();
+  tjhandle dec = tjInitDecompress ();
+  int w = 0, h = 0, sub = 0, space = 0;
+  bool ok = dec && tjDecompressHeader3 (dec, raw->getBuffer (), raw->getSize (), &w, &h, &sub, &space) == 0;
+
+  if (ok)
+    {
+      rgb.resize ((size_t) w * (size_t) h * 3);
+      ok = tjDecompress2 (dec, raw->getBuffer (), raw->getSize (), (unsigned char *) &rgb[0], w, 0, h,
+                          TJPF_RGB, TJFLAG_FASTDCT) == 0;
+    }
+  if (dec)
+    tjDestroy (dec);
+  return ok;
+}
+
+/* One image XObject for the press: RGB separated, CMYK JPEGs kept, grey
+ * left grey. */
+void
+finish_image (const JopanFinish *finish, Object &image)
+{
+  Object dict = image.getDict ();
+  std::string space = dict.getKey ("/ColorSpace").isName () ? dict.getKey ("/ColorSpace").getName () : "";
+  std::string filter = dict.getKey ("/Filter").isName () ? dict.getKey ("/Filter").getName () : "";
+
+  if (space == "/DeviceCMYK" && filter == "/DCTDecode")
+    {
+      std::shared_ptr<Buffer> raw = image.getRawStreamData ();
+      if (jpeg_is_adobe (raw->getBuffer (), raw->getSize ()) && !dict.hasKey ("/Decode"))
+        dict.replaceKey ("/Decode", Object::parse (kInverted));
+      return;
+    }
+  if (finish->pdfx == 0 || space != "/DeviceRGB" || dict.getKey ("/BitsPerComponent").getIntValue () != 8)
+    return;
+  /* The separated photo is stored losslessly (Flate): a JPEG's
+   * requantisation would put edges over the ink limit again. */
+  std::string rgb, data;
+  if (filter == "/DCTDecode")
+    {
+      if (!jpeg_decode (image, rgb))
+        throw std::runtime_error ("cannot decode a JPEG photo");
+    }
+  else
+    {
+      std::shared_ptr<Buffer> decoded = image.getStreamData (qpdf_dl_generalized);
+      rgb.assign ((const char *) decoded->getBuffer (), decoded->getSize ());
+    }
+  size_t pixels = rgb.size () / 3;
+  data.resize (pixels * 4);
+  jopan_color_rgb_to_cmyk (finish->color, (const guint8 *) rgb.data (), (guint8 *) &data[0], pixels);
+  image.replaceStreamData (deflate (data), Object::newName ("/FlateDecode"), Object::newNull ());
+  dict.removeKey ("/Decode");
+  dict.replaceKey ("/ColorSpace", Object::newName ("/DeviceCMYK"));
+}
+
+/* ---- pages ----------------------------------------------------------------- */
+
+Object
+box (const double b[4])
+{
+  return Object::newArray (Object::Rectangle (b[0], b[1], b[2], b[3]));
+}
+
+void
+finish_page (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page, guint index,
+             std::set<QPDFObjGen> &done)
+{
+  Object o = page.getObjectHandle ();
+  const JopanFinishPage *p = &finish->pages[index];
+
+  o.replaceKey ("/MediaBox", box (p->media));
+  o.replaceKey ("/BleedBox", box (p->bleed));
+  o.replaceKey ("/TrimBox", box (p->trim));
+  page.forEachImage (true, [&] (Object &image, Object &, std::string const &) {
+    if (done.insert (image.getObjGen ()).second)
+      finish_image (finish, image);
+  });
+  if (finish->pdfx == 0)
+    return;
+  /* Every colour is opaque: a transparency group (cairo adds one) would
+   * be transparency PDF/X-1a forbids, and it names an RGB blending space. */
+  o.removeKey ("/Group");
+  add_graphics_states (pdf, o);
+  page.addContentTokenFilter (std::make_shared<ColourFilter> (finish));
+  page.forEachFormXObject (true, [&] (Object &form, Object &, std::string const &) {
+    if (!done.insert (form.getObjGen ()).second)
+      return;
+    form.getDict ().removeKey ("/Group");
+    add_graphics_states (pdf, form.getDict ());
+    form.addTokenFilter (std::make_shared<ColourFilter> (finish));
+  });
+}
+
+/* ---- the document -------------------------------------------------------------- */
+
+/* "2024-03-13T00:00:00Z" → "D:20240313000000Z". */
+std::string
+pdf_date (const char *iso)
+{
+  std::string d = "D:";
+  for (const char *c = iso; *c; c++)
+    if (g_ascii_isdigit (*c))
+      d += *c;
+  return d + "Z";
+}
+
+std::string
+xml_escape (const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  return escaped;
+}
+
+const char *
+pdfx_version (const JopanFinish *f)
+{
+  return f->pdfx == 4 ? "PDF/X-4" : "PDF/X-1:2003";
+}
+
+std::string
+uuid (const JopanFinish *f, const char *salt)
+{
+  g_autofree char *seed = g_strdup_printf ("%s|%s|%s|%u|%s", f->title, f->date, f->creator,
+                                           f->n_pages, salt);
+  g_autofree char *md5 = g_compute_checksum_for_string (G_CHECKSUM_MD5, seed, -1);
+  std::string h = md5;
+  return "uuid:" + h.substr (0, 8) + "-" + h.substr (8, 4) + "-" + h.substr (12, 4) + "-"
+         + h.substr (16, 4) + "-" + h.substr (20, 12);
+}
+
+std::string
+xmp (const JopanFinish *f)
+{
+  std::string x = "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                  "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                  "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                  "<rdf:Description rdf:about=\"\"\n"
+                  " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+                  " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+                  " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+                  " xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"\n"
+                  " xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\"\n"
+                  " xmlns:pdfx=\"http://ns.adobe.com/pdfx/1.3/\">\n";
+  x += "<dc:format>application/pdf</dc:format>\n";
+  x += "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape (f->title)
+       + "</rdf:li></rdf:Alt></dc:title>\n";
+  x += "<dc:creator><rdf:Seq><rdf:li>" + xml_escape (f->author) + "</rdf:li></rdf:Seq></dc:creator>\n";
+  x += std::string ("<xmp:CreateDate>") + f->date + "</xmp:CreateDate>\n";
+  x += std::string ("<xmp:ModifyDate>") + f->date + "</xmp:ModifyDate>\n";
+  x += std::string ("<xmp:MetadataDate>") + f->date + "</xmp:MetadataDate>\n";
+  x += "<xmp:CreatorTool>" + xml_escape (f->creator) + "</xmp:CreatorTool>\n";
+  x += "<pdf:Producer>" + xml_escape (f->creator) + "</pdf:Producer>\n";
+  x += "<pdf:Trapped>False</pdf:Trapped>\n";
+  x += "<xmpMM:DocumentID>" + uuid (f, "document") + "</xmpMM:DocumentID>\n";
+  x += "<xmpMM:InstanceID>" + uuid (f, "instance") + "</xmpMM:InstanceID>\n";
+  x += "<xmpMM:RenditionClass>default</xmpMM:RenditionClass>\n";
+  x += "<xmpMM:VersionID>1</xmpMM:VersionID>\n";
+  x += std::string ("<pdfxid:GTS_PDFXVersion>") + pdfx_version (f) + "</pdfxid:GTS_PDFXVersion>\n";
+  if (f->pdfx == 1)
+    x += "<pdfx:GTS_PDFXVersion>PDF/X-1:2003</pdfx:GTS_PDFXVersion>\n"
+         "<pdfx:GTS_PDFXConformance>PDF/X-1a:2003</pdfx:GTS_PDFXConformance>\n";
+  x += "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>";
+  return x;
+}
+
+void
+set_info (QPDF &pdf, const JopanFinish *f)
+{
+  Object trailer = pdf.getTrailer ();
+  Object info = trailer.getKey ("/Info");
+  if (!info.isDictionary ())
+    {
+      info = pdf.makeIndirectObject (Object::newDictionary ());
+      trailer.replaceKey ("/Info", info);
+    }
+  info.replaceKey ("/Title", Object::newUnicodeString (f->title));
+  info.replaceKey ("/Author", Object::newUnicodeString (f->author));
+  info.replaceKey ("/Subject", Object::newUnicodeString (f->subject));
+  info.replaceKey ("/Creator", Object::newUnicodeString (f->creator));
+  info.replaceKey ("/Producer", Object::newUnicodeString (f->creator));
+  info.replaceKey ("/CreationDate", Object::newString (pdf_date (f->date)));
+  info.replaceKey ("/ModDate", Object::newString (pdf_date (f->date)));
+  if (f->pdfx == 0)
+    return;
+  info.replaceKey ("/Trapped", Object::newName ("/False"));
+  info.replaceKey ("/GTS_PDFXVersion", Object::newString (pdfx_version (f)));
+  if (f->pdfx == 1)
+    info.replaceKey ("/GTS_PDFXConformance", Object::newString ("PDF/X-1a:2003"));
+}
+
+/* The output condition: the registered IFRA26 by name; a profile the user
+ * gives is embedded (and PDF/X-4 always embeds one). */
+void
+set_output_intent (QPDF &pdf, const JopanFinish *f)
+{
+  Object root = pdf.getRoot ();
+  Object intent = Object::newDictionary ();
+  bool builtin = jopan_color_is_builtin (f->color);
+
+  intent.replaceKey ("/Type", Object::newName ("/OutputIntent"));
+  intent.replaceKey ("/S", Object::newName ("/GTS_PDFX"));
+  intent.replaceKey ("/OutputConditionIdentifier", Object::newString (builtin ? "IFRA26" : "Custom"));
+  intent.replaceKey ("/RegistryName", Object::newString ("http://www.color.org"));
+  intent.replaceKey ("/OutputCondition",
+                     Object::newString (builtin ? "Newspaper coldset offset on newsprint (ISO 12647-3)"
+                                                : jopan_color_get_description (f->color)));
+  intent.replaceKey ("/Info", Object::newString (builtin ? "ISOnewspaper26v4 / WAN-IFRAnewspaper26v5"
+                                                         : jopan_color_get_description (f->color)));
+  if (!builtin || f->pdfx == 4)
+    {
+      gsize n = 0;
+      const char *data = (const char *) g_bytes_get_data (jopan_color_get_profile (f->color), &n);
+      Object profile = pdf.newStream (std::string (data, n));
+      profile.getDict ().replaceKey ("/N", Object::newInteger (4));
+      intent.replaceKey ("/DestOutputProfile", profile);
+    }
+  Object intents = Object::newArray ();
+  intents.appendItem (intent);
+  root.replaceKey ("/OutputIntents", intents);
+  Object metadata = pdf.newStream (xmp (f));
+  metadata.getDict ().replaceKey ("/Type", Object::newName ("/Metadata"));
+  metadata.getDict ().replaceKey ("/Subtype", Object::newName ("/XML"));
+  root.replaceKey ("/Metadata", metadata);
+}
+
+void
+finish_document (GByteArray *bytes, const JopanFinish *f)
+{
+  QPDF pdf;
+  pdf.setSuppressWarnings (true);
+  pdf.processMemoryFile ("cairo's PDF", (const char *) bytes->data, bytes->len);
+  std::vector<QPDFPageObjectHelper> pages = QPDFPageDocumentHelper (pdf).getAllPages ();
+  if (pages.size () != f->n_pages)
+    throw std::runtime_error ("cairo wrote another number of pages");
+  std::set<QPDFObjGen> done;
+  for (guint i = 0; i < f->n_pages; i++)
+    finish_page (pdf, f, pages[i], i, done);
+  set_info (pdf, f);
+  if (f->pdfx)
+    set_output_intent (pdf, f);
+
+  QPDFWriter writer (pdf);
+  writer.setOutputMemory ();
+  writer.setDeterministicID (true);
+  if (f->pdfx == 1)
+    {
+      writer.setObjectStreamMode (qpdf_o_disable);
+      writer.forcePDFVersion ("1.4");
+    }
+  else if (f->pdfx == 4)
+    writer.forcePDFVersion ("1.6");
+  writer.write ();
+  std::shared_ptr<Buffer> out = writer.getBufferSharedPointer ();
+  g_byte_array_set_size (bytes, 0);
+  g_byte_array_append (bytes, out->getBuffer (), (guint) out->getSize ());
+}
+
+} // namespace
+
+gboolean
+jopan_finish_pdf (GByteArray *pdf, const JopanFinish *finish, GError **error)
+{
+  try
+    {
+      finish_document (pdf, finish);
+      return TRUE;
+    }
+  catch (std::exception &e)
+    {
+      g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_OUTPUT, "cannot finish the PDF: %s", e.what ());
+      return FALSE;
+    }
+}
+
+/* ---- preflight of a finished file ------------------------------------------ */
+
+namespace {
+
+typedef std::vector<std::string> Findings;
+
+/* Colour operators in a content stream: RGB ones, and CMYK fills over the
+ * ink limit (registration, 1 1 1 1, is the marks' and allowed). */
+class ColourCounter : public Object::ParserCallbacks
+{
+public:
+  explicit ColourCounter (double limit) : limit_ (limit) {}
+  int rgb = 0;
+  double worst = 0;
+  std::string worst_colour; /* "k 0 1 0.9 0.2": fill (k) or stroke (K) */
+
+  void
+  handleObject (Object o) override
+  {
+    if (!o.isOperator ())
+      {
+        operands_.push_back (o);
+        return;
+      }
+    std::string op = o.getOperatorValue ();
+    if (op == "rg" || op == "RG")
+      rgb++;
+    else if ((op == "cs" || op == "CS") && !operands_.empty () && operands_.back ().isName ()
+             && operands_.back ().getName () == "/DeviceRGB")
+      rgb++;
+    else if ((op == "k" || op == "K") && operands_.size () >= 4)
+      {
+        double total = 0;
+        bool registration = true;
+        for (size_t i = operands_.size () - 4; i < operands_.size (); i++)
+          {
+            double v = operands_[i].isNumber () ? operands_[i].getNumericValue () : 0;
+            total += v;
+            registration = registration && v == 1;
+          }
+        if (!registration && total * 100 > worst)
+          {
+            worst = total * 100;
+            worst_colour = op + " " + number (operands_[operands_.size () - 4].getNumericValue ());
+            for (size_t i = operands_.size () - 3; i < operands_.size (); i++)
+              worst_colour += " " + number (operands_[i].getNumericValue ());
+          }
+      }
+    operands_.clear ();
+  }
+
+  void
+  handleEOF () override
+  {
+  }
+
+private:
+  double limit_;
+  std::vector<Object> operands_;
+};
+
+bool
+is_rgb_space (Object space)
+{
+  if (space.isName ())
+    return space.getName () == "/DeviceRGB" || space.getName () == "/CalRGB";
+  if (space.isArray () && space.getArrayNItems () >= 2 && space.getArrayItem (0).isName ())
+    {
+      std::string family = space.getArrayItem (0).getName ();
+      Object arg = space.getArrayItem (1);
+      if (family == "/ICCBased" && arg.isStream ())
+        return arg.getDict ().getKey ("/N").isInteger () && arg.getDict ().getKey ("/N").getIntValue () == 3;
+      if (family == "/Indexed" || family == "/CalRGB")
+        return family == "/CalRGB" || is_rgb_space (arg);
+    }
+  return false;
+}
+
+/* The most ink a CMYK image puts down, percent; -1 if it cannot be read. */
+double
+image_ink (Object &image)
+{
+  Object dict = image.getDict ();
+  bool inverted = dict.getKey ("/Decode").isArray () && dict.getKey ("/Decode").getArrayNItems () == 8
+                  && dict.getKey ("/Decode").getArrayItem (0).getNumericValue () == 1;
+  std::vector<unsigned char> px;
+  std::string filter = dict.getKey ("/Filter").isName () ? dict.getKey ("/Filter").getName () : "";
+
+  if (filter == "/DCTDecode")
+    {
+      std::shared_ptr<Buffer> raw = image.getRawStreamData ();
+      tjhandle dec = tjInitDecompress ();
+      int w = 0, h = 0, sub = 0, space = 0;
+      bool ok = dec && tjDecompressHeader3 (dec, raw->getBuffer (), raw->getSize (), &w, &h, &sub, &space) == 0;
+      if (ok)
+        {
+          px.resize ((size_t) w * (size_t) h * 4);
+          ok = tjDecompress2 (dec, raw->getBuffer (), raw->getSize (), px.data (), w, 0, h, TJPF_CMYK,
+                              TJFLAG_ACCURATEDCT) == 0;
+        }
+      if (dec)
+        tjDestroy (dec);
+      if (!ok)
+        return -1;
+    }
+  else
+    {
+      std::shared_ptr<Buffer> data = image.getStreamData (qpdf_dl_generalized);
+      px.assign (data->getBuffer (), data->getBuffer () + data->getSize ());
+    }
+  int worst = 0;
+  for (size_t i = 0; i + 3 < px.size (); i += 4)
+    {
+      int total = px[i] + px[i + 1] + px[i + 2] + px[i + 3];
+      worst = std::max (worst, inverted ? 4 * 255 - total : total);
+    }
+  return worst * 100.0 / 255;
+}
+
+void
+check_fonts (Object resources, const std::string &where, Findings &out, std::set<QPDFObjGen> &seen)
+{
+  Object fonts = resources.isDictionary () ? resources.getKey ("/Font") : Object::newNull ();
+  if (!fonts.isDictionary ())
+    return;
+  for (auto const &key : fonts.getKeys ())
+    {
+      Object font = fonts.getKey (key);
+      if (!font.isDictionary () || !seen.insert (font.getObjGen ()).second)
+        continue;
+      Object described = font;
+      if (font.getKey ("/Subtype").isName () && font.getKey ("/Subtype").getName () == "/Type3")
+        continue;
+      if (font.getKey ("/DescendantFonts").isArray () && font.getKey ("/DescendantFonts").getArrayNItems () > 0)
+        described = font.getKey ("/DescendantFonts").getArrayItem (0);
+      Object fd = described.getKey ("/FontDescriptor");
+      if (!fd.isDictionary () || !(fd.hasKey ("/FontFile") || fd.hasKey ("/FontFile2") || fd.hasKey ("/FontFile3")))
+        {
+          std::string name = font.getKey ("/BaseFont").isName () ? font.getKey ("/BaseFont").getName () : key;
+          out.push_back ("font\t" + where + ": font " + name.substr (1) + " is not embedded");
+        }
+    }
+}
+
+void
+check_shadings (Object resources, const std::string &where, Findings &out)
+{
+  if (!resources.isDictionary ())
+    return;
+  for (const char *group : { "/Shading", "/Pattern" })
+    {
+      Object dict = resources.getKey (group);
+      if (!dict.isDictionary ())
+        continue;
+      for (auto const &key : dict.getKeys ())
+        {
+          Object o = dict.getKey (key);
+          Object d = o.isStream () ? o.getDict () : o;
+          Object shading = d.isDictionary () && d.hasKey ("/Shading") ? d.getKey ("/Shading") : d;
+          Object sd = shading.isStream () ? shading.getDict () : shading;
+          if (sd.isDictionary () && is_rgb_space (sd.getKey ("/ColorSpace")))
+            out.push_back ("rgb\t" + where + ": " + (group + 1) + " " + key + " is RGB");
+        }
+    }
+}
+
+void
+preflight_content (Object contents_owner, bool is_page, QPDFPageObjectHelper *page, double limit,
+                   const std::string &where, Findings &out)
+{
+  ColourCounter counter (limit);
+  if (is_page)
+    page->parseContents (&counter);
+  else
+    contents_owner.parseAsContents (&counter);
+  if (counter.rgb)
+    out.push_back ("rgb\t" + where + ": " + std::to_string (counter.rgb) + " RGB colour operators");
+  if (counter.worst > limit + 0.5)
+    out.push_back ("ink\t" + where + ": the " + (counter.worst_colour[0] == 'k' ? "fill" : "stroke")
+                   + " colour" + counter.worst_colour.substr (1) + " (CMYK) is "
+                   + std::to_string ((int) (counter.worst + 0.5))
+                   + "% ink, over the limit of " + std::to_string ((int) limit) + "%");
+}
+
+void
+preflight (const guint8 *data, gsize n, double limit, Findings &out)
+{
+  QPDF pdf;
+  pdf.setSuppressWarnings (true);
+  pdf.processMemoryFile ("the PDF", (const char *) data, n);
+  std::set<QPDFObjGen> images, forms, fonts;
+  int number = 0;
+  for (auto &page : QPDFPageDocumentHelper (pdf).getAllPages ())
+    {
+      std::string where = "page " + std::to_string (++number);
+      preflight_content (page.getObjectHandle (), true, &page, limit, where, out);
+      check_fonts (page.getAttribute ("/Resources", false), where, out, fonts);
+      check_shadings (page.getAttribute ("/Resources", false), where, out);
+      page.forEachImage (true, [&] (Object &image, Object &, std::string const &key) {
+        if (!images.insert (image.getObjGen ()).second)
+          return;
+        std::string name = where + ": image " + key + " (object " + std::to_string (image.getObjectID ()) + ")";
+        Object space = image.getDict ().getKey ("/ColorSpace");
+        if (is_rgb_space (space))
+          out.push_back ("rgb\t" + name + " is RGB");
+        else if (space.isName () && space.getName () == "/DeviceCMYK")
+          {
+            double ink = image_ink (image);
+            if (ink > limit + 1)
+              out.push_back ("ink\t" + name + " reaches " + std::to_string ((int) (ink + 0.5))
+                             + "% ink, over the limit of " + std::to_string ((int) limit) + "%");
+          }
+      });
+      page.forEachFormXObject (true, [&] (Object &form, Object &, std::string const &key) {
+        if (!forms.insert (form.getObjGen ()).second)
+          return;
+        std::string in = where + ": form " + key;
+        preflight_content (form, false, nullptr, limit, in, out);
+        check_fonts (form.getDict ().getKey ("/Resources"), in, out, fonts);
+        check_shadings (form.getDict ().getKey ("/Resources"), in, out);
+      });
+    }
+}
+
+} // namespace
+
+void
+jopan_preflight_pdf (const guint8 *data, gsize n, double ink_limit, GPtrArray *findings)
+{
+  Findings out;
+  try
+    {
+      preflight (data, n, ink_limit, out);
+    }
+  catch (std::exception &e)
+    {
+      out.push_back (std::string ("print\tthe PDF cannot be read for its preflight: ") + e.what ());
+    }
+  for (auto const &f : out)
+    g_ptr_array_add (findings, g_strdup (f.c_str ()));
+}

@@ -1,0 +1,159 @@
+/* test-print.c — the print file's pieces: fill colours for the press, the
+ * style's CMYK colours and [print] keys, and the preflight of a PDF that
+ * jopan would never write (so that each check is seen to fire). */
+#include "jopan-private.h"
+#include "finish-private.h"
+
+#include <string.h>
+
+static void
+test_fill_colours (void)
+{
+  g_autoptr (JopanColor) color = jopan_color_new (NULL, 0, 240, NULL);
+  JopanFinishInk red = { { 176 / 255.0, 25 / 255.0, 30 / 255.0 }, { 0, 1, 0.9, 0.2 } };
+  JopanFinish f = { 1, NULL, 0, &red, 1, color, "t", "a", "s", "c", "2000-01-01T00:00:00Z" };
+  const double near_black[3] = { 0x11 / 255.0, 0x11 / 255.0, 0x11 / 255.0 };
+  const double grey[3] = { 0.5, 0.5, 0.5 };
+  const double registration[3] = { JOPAN_REGISTRATION_RGB };
+  const double blue[3] = { 0.1, 0.3, 0.8 };
+  const double white[3] = { 1, 1, 1 };
+  double cmyk[4];
+
+  g_assert_nonnull (color);
+  /* The styles' near-black is solid K, and overprints. */
+  g_assert_true (jopan_finish_fill_cmyk (&f, near_black, cmyk));
+  g_assert_cmpfloat (cmyk[0] + cmyk[1] + cmyk[2], ==, 0);
+  g_assert_cmpfloat (cmyk[3], ==, 1);
+  g_assert_true (jopan_finish_fill_cmyk (&f, grey, cmyk));
+  g_assert_cmpfloat_with_epsilon (cmyk[3], 0.5, 1e-9);
+  /* A colour the style gives in CMYK is used as given; it knocks out. */
+  g_assert_false (jopan_finish_fill_cmyk (&f, red.rgb, cmyk));
+  g_assert_cmpmem (cmyk, sizeof cmyk, red.cmyk, sizeof red.cmyk);
+  g_assert_false (jopan_finish_fill_cmyk (&f, registration, cmyk));
+  g_assert_cmpfloat (cmyk[0] + cmyk[1] + cmyk[2] + cmyk[3], ==, 4);
+  /* Anything else goes through the profile, within the ink limit. */
+  g_assert_false (jopan_finish_fill_cmyk (&f, blue, cmyk));
+  g_assert_cmpfloat (cmyk[0], >, 0.5);
+  g_assert_cmpfloat (cmyk[0] + cmyk[1] + cmyk[2] + cmyk[3], <=, 2.41);
+  g_assert_false (jopan_finish_fill_cmyk (&f, white, cmyk));
+  g_assert_cmpfloat (cmyk[0] + cmyk[1] + cmyk[2] + cmyk[3], ==, 0);
+}
+
+static void
+test_photo_ink_limit (void)
+{
+  g_autoptr (JopanColor) color = jopan_color_new (NULL, 0, 200, NULL);
+  guint8 rgb[3 * 4] = { 0, 0, 0, 20, 10, 5, 255, 255, 255, 0, 0, 255 };
+  guint8 cmyk[4 * 4];
+
+  jopan_color_rgb_to_cmyk (color, rgb, cmyk, 4);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpint (cmyk[4 * i] + cmyk[4 * i + 1] + cmyk[4 * i + 2] + cmyk[4 * i + 3], <=, 2 * 255 + 3);
+  g_assert_cmpint (cmyk[3], >, 200);        /* black is mostly K */
+  g_assert_cmpint (cmyk[8] + cmyk[9] + cmyk[10] + cmyk[11], ==, 0); /* white: no ink */
+}
+
+static void
+test_style_keys (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data_dir = g_strdup (SOURCE_ROOT);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", data_dir, &error);
+  JopanPrint print = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_true (jopan_style_set (style, "kicker.color=#b0191e cmyk(0, 100, 90, 20)", &error));
+  g_assert_true (jopan_style_set (style, "print.pdfx=true", &error));
+  g_assert_true (jopan_style_set (style, "print.ink-limit=220%", &error));
+  jopan_print_copy (&print, style);
+  g_assert_cmpint (print.output, ==, JOPAN_OUTPUT_PDFX_1A);
+  g_assert_cmpfloat (print.ink_limit, ==, 220);
+  g_assert_cmpint (print.n_inks, ==, 2); /* the kicker and the quote */
+  g_assert_cmpfloat_with_epsilon (print.inks[0].cmyk[2], 0.9, 1e-9);
+  g_assert_cmpfloat_with_epsilon (print.inks[0].rgb[0], 176 / 255.0, 1e-9);
+  /* --pdfx keeps a style's PDF/X-4. */
+  g_assert_true (jopan_style_set (style, "print.output=pdfx-4", &error));
+  jopan_print_copy (&print, style);
+  g_assert_cmpint (print.output, ==, JOPAN_OUTPUT_PDFX_4);
+  /* CMYK alone is shown as its plain inks. */
+  g_assert_true (jopan_style_set (style, "kicker.color=cmyk(0 0 0 50)", &error));
+  jopan_print_copy (&print, style);
+  g_assert_cmpfloat_with_epsilon (print.inks[0].rgb[1], 0.5, 1e-9);
+  jopan_print_clear (&print);
+  g_assert_false (jopan_style_set (style, "kicker.color=cmyk(0 0 0)", &error));
+  g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_USAGE);
+  g_assert_nonnull (strstr (error->message, "kicker.color"));
+}
+
+/* A PDF by hand: a font not embedded, an RGB fill, a 350% CMYK fill. */
+static GByteArray *
+crafted_pdf (void)
+{
+  static const char *const objects[] = {
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Resources << /Font << /F1 5 0 R >> >> "
+    "/Contents 4 0 R >>",
+    NULL,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  };
+  const char *content = "1 0 0 rg 0 0 10 10 re f 1 1 1 0.5 k 10 0 10 10 re f "
+                        "BT /F1 12 Tf 20 50 Td (Hi) Tj ET";
+  GString *pdf = g_string_new ("%PDF-1.4\n");
+  gsize offsets[G_N_ELEMENTS (objects)], xref;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (objects); i++)
+    {
+      offsets[i] = pdf->len;
+      if (objects[i])
+        g_string_append_printf (pdf, "%zu 0 obj\n%s\nendobj\n", i + 1, objects[i]);
+      else
+        g_string_append_printf (pdf, "%zu 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n",
+                                i + 1, strlen (content), content);
+    }
+  xref = pdf->len;
+  g_string_append_printf (pdf, "xref\n0 %zu\n0000000000 65535 f \n", G_N_ELEMENTS (objects) + 1);
+  for (gsize i = 0; i < G_N_ELEMENTS (objects); i++)
+    g_string_append_printf (pdf, "%010zu 00000 n \n", offsets[i]);
+  g_string_append_printf (pdf, "trailer\n<< /Size %zu /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+                          G_N_ELEMENTS (objects) + 1, xref);
+  return g_bytes_unref_to_array (g_string_free_to_bytes (pdf));
+}
+
+static gboolean
+has_finding (GPtrArray *found, const char *prefix, const char *part)
+{
+  for (guint i = 0; i < found->len; i++)
+    {
+      const char *f = g_ptr_array_index (found, i);
+      if (g_str_has_prefix (f, prefix) && strstr (f, part))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_preflight_pdf (void)
+{
+  g_autoptr (GByteArray) pdf = crafted_pdf ();
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+  jopan_preflight_pdf (pdf->data, pdf->len, 240, found);
+  for (guint i = 0; i < found->len; i++)
+    g_test_message ("%s", (char *) g_ptr_array_index (found, i));
+  g_assert_true (has_finding (found, "font\tpage 1", "Helvetica is not embedded"));
+  g_assert_true (has_finding (found, "rgb\tpage 1", "1 RGB colour operators"));
+  g_assert_true (has_finding (found, "ink\tpage 1", "fill colour 1 1 1 0.5 (CMYK) is 350% ink"));
+  g_assert_cmpuint (found->len, ==, 3);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/print/fill-colours", test_fill_colours);
+  g_test_add_func ("/print/photo-ink-limit", test_photo_ink_limit);
+  g_test_add_func ("/print/style-keys", test_style_keys);
+  g_test_add_func ("/print/preflight-pdf", test_preflight_pdf);
+  return g_test_run ();
+}
