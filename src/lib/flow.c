@@ -44,37 +44,45 @@ jump_band (const Layout *lo, int page, int column, gboolean continues)
   return continues && column == layout_page_columns (lo, page) - 1 ? 1 : 0;
 }
 
+/* The segments of column @c of @page, top to bottom, its foot @shorten
+ * bands above @depth; @continues: the story goes on on a later page. */
+static void
+column_segments (const Layout *lo, const FlowTrial *t, const GArray *holes, int page, int c,
+                 int depth, int shorten, gboolean continues, GArray *out)
+{
+  int top = column_top (lo, t, page, c);
+  int bottom = MIN (depth, layout_page_depth (lo, page)) - shorten
+               - jump_band (lo, page, c, continues);
+
+  for (guint h = 0; h < holes->len; h++)
+    {
+      const Hole *hole = &g_array_index (holes, Hole, h);
+      if (hole->page != page || c < hole->column || c >= hole->column + hole->photo.columns
+          || hole->top + hole->photo.bands <= top)
+        continue;
+      if (MIN (hole->top, bottom) > top)
+        g_array_append_val (out, ((Segment) { page, c, top, MIN (hole->top, bottom) }));
+      top = hole->top + hole->photo.bands;
+    }
+  if (bottom > top)
+    g_array_append_val (out, ((Segment) { page, c, top, bottom }));
+}
+
 /* Column segments of one page, left to right, each column top to bottom;
- * @continues: the story goes on on a later page. */
+ * @shorten holds, in base 3, how far each column ends above @depth. */
 static void
 page_segments (const Layout *lo, const FlowTrial *t, const GArray *holes, int page, int depth,
                guint shorten, gboolean continues, GArray *out)
 {
-  for (int c = 0; c < layout_page_columns (lo, page); c++)
-    {
-      int top = column_top (lo, t, page, c);
-      int bottom = MIN (depth, layout_page_depth (lo, page)) - (int) (shorten % 3)
-                   - jump_band (lo, page, c, continues);
-
-      shorten /= 3;
-
-      for (guint h = 0; h < holes->len; h++)
-        {
-          const Hole *hole = &g_array_index (holes, Hole, h);
-          if (hole->page != page || c < hole->column || c >= hole->column + hole->photo.columns
-              || hole->top + hole->photo.bands <= top)
-            continue;
-          if (MIN (hole->top, bottom) > top)
-            g_array_append_val (out, ((Segment) { page, c, top, MIN (hole->top, bottom) }));
-          top = hole->top + hole->photo.bands;
-        }
-      if (bottom > top)
-        g_array_append_val (out, ((Segment) { page, c, top, bottom }));
-    }
+  for (int c = 0; c < layout_page_columns (lo, page); c++, shorten /= 3)
+    column_segments (lo, t, holes, page, c, depth, (int) (shorten % 3), continues, out);
 }
 
+/* May a column end before row @r, segment @s being filled?  @more: more
+ * segments of the same page follow those built (balancing builds them
+ * column by column). */
 static gboolean
-may_end_before (const GArray *rows, const GArray *segments, guint s, guint r)
+may_end_before (const GArray *rows, const GArray *segments, guint s, guint r, gboolean more)
 {
   const Row *row;
   gboolean page_ends;
@@ -85,8 +93,9 @@ may_end_before (const GArray *rows, const GArray *segments, guint s, guint r)
     return TRUE;
   row = &g_array_index (rows, Row, r);
   page_ends = s + 1 >= segments->len
-                       || g_array_index (segments, Segment, s + 1).page
-                              != g_array_index (segments, Segment, s).page;
+                ? !more
+                : g_array_index (segments, Segment, s + 1).page
+                      != g_array_index (segments, Segment, s).page;
 
   return row->break_before && !(page_ends && row->after_hyphen);
 }
@@ -107,66 +116,101 @@ place (const GArray *rows, FlowOut *out, guint r, guint s, int *band)
   return TRUE;
 }
 
-/* Fills segments with rows in order.  A pull quote that does not fit what
- * is left of a column waits for the next one, and the text after it fills
- * the column (a column never ends early for a quote).  Returns how many
- * rows, from the first, were placed. */
+/* Where a flow stands: the next row, the first row of the present
+ * segment, the segment and the band, the pull quote waiting (-1: none). */
+typedef struct {
+  guint r, first, s;
+  int band, waiting;
+  guint forced_breaks;
+} FlowState;
+
+/* Fills the segments built, from @st on, with rows in order.  A pull quote
+ * that does not fit what is left of a column waits for the next one, and
+ * the text after it fills the column (a column never ends early for a
+ * quote).  @more: see may_end_before(). */
+static void
+flow_on (const GArray *rows, FlowOut *out, FlowState *st, gboolean more)
+{
+  GArray *segments = out->segments;
+  guint n = rows->len;
+
+  while (st->s < segments->len && (st->r < n || st->waiting >= 0))
+    {
+      const Segment *seg = &g_array_index (segments, Segment, st->s);
+      guint back = st->r;
+
+      if (st->waiting >= 0 && st->band == seg->top
+          && place (rows, out, (guint) st->waiting, st->s, &st->band))
+        {
+          st->waiting = -1;
+          continue;
+        }
+      if (st->r < n && place (rows, out, st->r, st->s, &st->band))
+        {
+          st->r++;
+          continue;
+        }
+      if (st->r < n && st->waiting < 0 && st->band > seg->top
+          && g_array_index (rows, Row, st->r).rule_above)
+        {
+          st->waiting = (int) st->r++;
+          continue;
+        }
+      /* End the segment before the last row a column may end before (a
+       * page never ends in a hyphen); where no break is allowed, break here
+       * rather than lose text. */
+      while (back > st->first && !may_end_before (rows, segments, st->s, back, more))
+        back--;
+      if (back > st->first)
+        st->r = back;
+      else if (st->r > st->first && st->r < n)
+        st->forced_breaks++;
+      if (st->waiting >= 0 && (guint) st->waiting >= st->r)
+        st->waiting = -1; /* the quote comes round again */
+      if (++st->s < segments->len)
+        st->band = g_array_index (segments, Segment, st->s).top;
+      st->first = st->r;
+    }
+}
+
+/* Flows on into segments just built after the @built ones: the band
+ * starts at the top of the first of them. */
+static void
+flow_into_new (const GArray *rows, FlowOut *out, FlowState *st, guint built, gboolean more)
+{
+  if (st->s == built && st->s < out->segments->len)
+    st->band = g_array_index (out->segments, Segment, st->s).top;
+  flow_on (rows, out, st, more);
+}
+
+/* Rows placed by a flow that stands at @st. */
+static guint
+flow_placed (const FlowState *st)
+{
+  return st->waiting >= 0 ? (guint) st->waiting : st->r;
+}
+
+/* Fills segments with rows in order (flow_on).  Returns how many rows,
+ * from the first, were placed. */
 static guint
 flow (const Layout *lo, const FlowTrial *t, const FlowSpec *spec, FlowOut *out)
 {
-  GArray *segments = out->segments;
-  const GArray *rows = t->rows;
-  guint r = 0, first = 0, s = 0, n = rows->len;
-  int band, waiting = -1;
+  FlowState st = { .waiting = -1 };
 
-  g_array_set_size (segments, 0);
+  g_array_set_size (out->segments, 0);
   out->forced_breaks = 0;
   for (int page = 0; page < spec->n_pages; page++)
     {
       gboolean last = page == spec->n_pages - 1;
       page_segments (lo, t, out->holes, page,
                      last ? spec->last_depth : layout_page_depth (lo, page),
-                     last ? spec->shorten : 0, !last, segments);
+                     last ? spec->shorten : 0, !last, out->segments);
     }
-  if (segments->len == 0)
+  if (out->segments->len == 0)
     return 0;
-  band = g_array_index (segments, Segment, 0).top;
-  while (s < segments->len && (r < n || waiting >= 0))
-    {
-      const Segment *seg = &g_array_index (segments, Segment, s);
-      guint back = r;
-
-      if (waiting >= 0 && band == seg->top && place (rows, out, (guint) waiting, s, &band))
-        {
-          waiting = -1;
-          continue;
-        }
-      if (r < n && place (rows, out, r, s, &band))
-        {
-          r++;
-          continue;
-        }
-      if (r < n && waiting < 0 && band > seg->top && g_array_index (rows, Row, r).rule_above)
-        {
-          waiting = (int) r++;
-          continue;
-        }
-      /* End the segment before the last row a column may end before (a
-       * page never ends in a hyphen); where no break is allowed, break here
-       * rather than lose text. */
-      while (back > first && !may_end_before (rows, segments, s, back))
-        back--;
-      if (back > first)
-        r = back;
-      else if (r > first && r < n)
-        out->forced_breaks++;
-      if (waiting >= 0 && (guint) waiting >= r)
-        waiting = -1; /* the quote comes round again */
-      if (++s < segments->len)
-        band = g_array_index (segments, Segment, s).top;
-      first = r;
-    }
-  return waiting >= 0 ? (guint) waiting : r;
+  flow_into_new (t->rows, out, &st, 0, FALSE);
+  out->forced_breaks = st.forced_breaks;
+  return flow_placed (&st);
 }
 
 /* The first band below every column in [@column, @column + @columns) on
@@ -293,6 +337,104 @@ spread_of_last_page (const Layout *lo, const FlowTrial *t, const FlowOut *out, g
   return lowest == G_MAXINT ? 0 : highest - lowest;
 }
 
+/* The spread of a flow standing at @st after the last segment, G_MAXINT
+ * if it left rows unset.  A break the keeps did not allow (a widow, say)
+ * weighs more than any unevenness. */
+static int
+spread_of_flow (const Layout *lo, const FlowTrial *t, const FlowOut *out, const FlowState *st,
+                int page)
+{
+  if (flow_placed (st) != t->rows->len)
+    return G_MAXINT;
+  return spread_of_last_page (lo, t, out, t->rows->len, page) + 100 * (int) st->forced_breaks;
+}
+
+/* Balancing tries every way of ending the last page's columns up to two
+ * bands early: 3^columns flows of every row at each depth.  Flows that end
+ * the first columns alike are alike up to there, so they are flowed column
+ * by column, each column's three feet from where the flow stood after the
+ * columns before: 3 + 9 + … + 3^columns columns flowed instead of
+ * columns × 3^columns.  A row never goes back past the column it stands in
+ * (the first row of a segment bounds its breaks), so the rows the columns
+ * before placed keep their places while the later columns vary. */
+typedef struct {
+  const Layout *lo;
+  const FlowTrial *t;
+  FlowOut *out;
+  int page, depth, columns;
+  int *spreads;                 /* by shortening, as FlowSpec.shorten counts it */
+} ByColumn;
+
+static void
+flow_columns (const ByColumn *b, const FlowState *st, int c, guint shorten, guint unit)
+{
+  guint built = b->out->segments->len;
+
+  if (c == b->columns)
+    {
+      b->spreads[shorten] = spread_of_flow (b->lo, b->t, b->out, st, b->page);
+      return;
+    }
+  for (int feet = 0; feet < (c < 6 ? 3 : 1); feet++)
+    {
+      FlowState next = *st;
+
+      g_array_set_size (b->out->segments, built);
+      column_segments (b->lo, b->t, b->out->holes, b->page, c, b->depth, feet, FALSE,
+                       b->out->segments);
+      flow_into_new (b->t->rows, b->out, &next, built, c + 1 < b->columns);
+      flow_columns (b, &next, c + 1, shorten + (guint) feet * unit, unit * 3);
+    }
+}
+
+/* Whether every column of the last page keeps a segment however short it
+ * ends: only then does a column's flow not depend on the columns after it
+ * (a page's last segment may not end in a hyphen). */
+static gboolean
+columns_never_vanish (const ByColumn *b)
+{
+  g_autoptr (GArray) scratch = g_array_new (FALSE, FALSE, sizeof (Segment));
+
+  for (int c = 0; c < b->columns; c++)
+    for (int feet = 0; feet < (c < 6 ? 3 : 1); feet++)
+      {
+        g_array_set_size (scratch, 0);
+        column_segments (b->lo, b->t, b->out->holes, b->page, c, b->depth, feet, FALSE, scratch);
+        if (scratch->len == 0)
+          return FALSE;
+      }
+  return TRUE;
+}
+
+/* Fills @spreads (by shortening) with the spread of each way of ending the
+ * last page's columns at @spec's depth, as balance_rows() would measure it
+ * flow by flow.  FALSE (nothing measured) where a column may vanish. */
+static gboolean
+spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out,
+                   guint combinations, int *spreads)
+{
+  ByColumn b = { lo, t, out, spec.n_pages - 1, spec.last_depth,
+                 layout_page_columns (lo, spec.n_pages - 1), spreads };
+  FlowState st = { .waiting = -1 };
+
+  if (!place_holes (lo, t, out->holes, spec.n_pages, spec.last_depth))
+    {
+      for (guint i = 0; i < combinations; i++)
+        spreads[i] = G_MAXINT;
+      return TRUE;
+    }
+  if (b.columns < 1 || !columns_never_vanish (&b))
+    return FALSE;
+  g_array_set_size (out->segments, 0);
+  for (int page = 0; page < b.page; page++)
+    page_segments (lo, t, out->holes, page, layout_page_depth (lo, page), 0, TRUE, out->segments);
+  /* The pages before the last end where the last page begins: their last
+   * segment ends a page. */
+  flow_into_new (t->rows, out, &st, 0, FALSE);
+  flow_columns (&b, &st, 0, 0, 1);
+  return TRUE;
+}
+
 /* For trial @t's rows in their order: the shallowest last page that holds
  * them all, then the depth (a few bands deeper at most) and the columns
  * ending a band or two early that leave the columns' feet most even.
@@ -306,6 +448,7 @@ balance_rows (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out,
   int lo_depth = 1, hi_depth = depth_of_last;
   guint combinations = 1;
   FlowSpec best = spec;
+  int spreads[729];
 
   *spread = G_MAXINT;
   spec.last_depth = depth_of_last;
@@ -325,20 +468,26 @@ balance_rows (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out,
   for (int c = 0; c < MIN (layout_page_columns (lo, last), 6); c++)
     combinations *= 3;
   for (int depth = hi_depth; depth <= MIN (hi_depth + 3, depth_of_last) && *spread > 1; depth++)
-    for (guint shorten = 0; shorten < combinations && *spread > 1; shorten++)
-      {
-        int s;
-        spec.last_depth = depth;
-        spec.shorten = shorten;
-        if (try_flow (lo, t, &spec, out) != n_rows)
-          continue;
-        /* A break the keeps did not allow (a widow, say) weighs more than
-         * any unevenness. */
-        s = spread_of_last_page (lo, t, out, n_rows, spec.n_pages - 1)
-            + 100 * (int) out->forced_breaks;
-        if (s < *spread)
-          *spread = s, best = spec;
-      }
+    {
+      gboolean measured;
+
+      spec.last_depth = depth;
+      measured = spreads_by_column (lo, t, spec, out, combinations, spreads);
+      for (guint shorten = 0; shorten < combinations && *spread > 1; shorten++)
+        {
+          int s;
+          spec.shorten = shorten;
+          if (measured)
+            s = spreads[shorten];
+          else if (try_flow (lo, t, &spec, out) != n_rows)
+            continue;
+          else
+            s = spread_of_last_page (lo, t, out, n_rows, spec.n_pages - 1)
+                + 100 * (int) out->forced_breaks;
+          if (s < *spread)
+            *spread = s, best = spec;
+        }
+    }
   return best;
 }
 
