@@ -1,7 +1,7 @@
 /* test-flow.c — extreme type sizes and column widths: every sample lays
  * out and renders without a crash or a memory error (run it under ASan),
  * and what cannot be set is reported, not lost. */
-#include "jopan-private.h"
+#include "layout-private.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -131,6 +131,61 @@ test_paragraph_limit (void)
   }
 }
 
+/* The dump of @sample laid out in @options, balanced column by column or
+ * flow by flow. */
+static char *
+dump_of (JopanFonts *fonts, const JopanStyle *style, const char *sample,
+         const JopanLayoutOptions *options, gboolean by_column)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("%s/%s", SAMPLES, sample);
+  g_autoptr (JopanArticle) article = jopan_article_load (path, &error);
+  g_autoptr (JopanDocument) doc = NULL;
+  g_autofree char *dump = g_build_filename (g_get_tmp_dir (), "test-flow-XXXXXX.txt", NULL);
+  char *text = NULL;
+  int fd;
+
+  g_assert_no_error (error);
+  jopan_flow_by_column = by_column;
+  doc = jopan_document_new_full (fonts, style, article, options, &error);
+  jopan_flow_by_column = TRUE;
+  g_assert_no_error (error);
+  fd = g_mkstemp (dump);
+  g_assert_cmpint (fd, >=, 0);
+  g_close (fd, NULL);
+  g_assert_true (jopan_document_write (doc, dump, JOPAN_FORMAT_DUMP, 72, &error));
+  g_assert_true (g_file_get_contents (dump, &text, NULL, &error));
+  g_unlink (dump);
+  return text;
+}
+
+/* Balancing column by column chooses what flowing every way whole chose:
+ * every sample, on whole pages and in slots of 1 to 6 columns (photos,
+ * pull quotes, several pages). */
+static void
+test_by_column (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (GDir) dir = g_dir_open (SAMPLES, 0, &error);
+  const char *name;
+  guint compared = 0;
+
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    for (guint columns = 0; g_str_has_suffix (name, ".json") && columns <= 6; columns++)
+      {
+        JopanLayoutOptions options = { .slot_columns = columns, .slot_lines = 30 + 10 * columns };
+        g_autofree char *whole = dump_of (fonts, style, name, &options, FALSE);
+        g_autofree char *by_column = dump_of (fonts, style, name, &options, TRUE);
+
+        g_assert_cmpstr (by_column, ==, whole);
+        compared++;
+      }
+  g_assert_cmpuint (compared, >=, 70);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -141,5 +196,6 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &extremes[i], test_extreme);
     }
   g_test_add_func ("/flow/paragraph-limit", test_paragraph_limit);
+  g_test_add_func ("/flow/by-column", test_by_column);
   return g_test_run ();
 }

@@ -357,6 +357,8 @@ spread_of_flow (const Layout *lo, const FlowTrial *t, const FlowOut *out, const 
  * columns × 3^columns.  A row never goes back past the column it stands in
  * (the first row of a segment bounds its breaks), so the rows the columns
  * before placed keep their places while the later columns vary. */
+gboolean jopan_flow_by_column = TRUE;
+
 typedef struct {
   const Layout *lo;
   const FlowTrial *t;
@@ -423,7 +425,7 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
         spreads[i] = G_MAXINT;
       return TRUE;
     }
-  if (b.columns < 1 || !columns_never_vanish (&b))
+  if (!jopan_flow_by_column || b.columns < 1 || !columns_never_vanish (&b))
     return FALSE;
   g_array_set_size (out->segments, 0);
   for (int page = 0; page < b.page; page++)

@@ -238,6 +238,10 @@ void jopan_layout_attempt_clear (Layout *lo);
 int jopan_layout_page_number (const Layout *lo, int p);
 
 /* flow.c */
+/* Tests: FALSE makes balancing flow every way of ending the last page's
+ * columns whole, as it did before it flowed them column by column; never
+ * written outside tests. */
+extern gboolean jopan_flow_by_column;
 /* Places the rows on the fewest pages (at most lo->set.max_pages), balances
  * the last page, and sets lo->at's placed, n_placed, n_pages, last_depth
  * (and the lead's frame and the rows' order, as the balancing chose). */
