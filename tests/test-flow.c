@@ -160,8 +160,8 @@ dump_of (JopanFonts *fonts, const JopanStyle *style, const char *sample,
 }
 
 /* Balancing column by column chooses what flowing every way whole chose:
- * every sample, on whole pages and in slots of 1 to 6 columns (photos,
- * pull quotes, several pages). */
+ * every sample, on whole pages and in slots of 2 and 5 columns (photos,
+ * pull quotes, several pages; few enough to run under ASan). */
 static void
 test_by_column (void)
 {
@@ -169,21 +169,22 @@ test_by_column (void)
   g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
   g_autoptr (GDir) dir = g_dir_open (SAMPLES, 0, &error);
+  static const guint slots[] = { 0, 2, 5 }; /* 0: whole pages */
   const char *name;
   guint compared = 0;
 
   g_assert_no_error (error);
   while ((name = g_dir_read_name (dir)) != NULL)
-    for (guint columns = 0; g_str_has_suffix (name, ".json") && columns <= 6; columns++)
+    for (gsize i = 0; g_str_has_suffix (name, ".json") && i < G_N_ELEMENTS (slots); i++)
       {
-        JopanLayoutOptions options = { .slot_columns = columns, .slot_lines = 30 + 10 * columns };
+        JopanLayoutOptions options = { .slot_columns = slots[i], .slot_lines = 30 + 10 * slots[i] };
         g_autofree char *whole = dump_of (fonts, style, name, &options, FALSE);
         g_autofree char *by_column = dump_of (fonts, style, name, &options, TRUE);
 
         g_assert_cmpstr (by_column, ==, whole);
         compared++;
       }
-  g_assert_cmpuint (compared, >=, 70);
+  g_assert_cmpuint (compared, >=, 40);
 }
 
 int
