@@ -641,6 +641,77 @@ gboolean jopan_edition_write (const JopanEdition *edition, const JopanStyle *sty
                               JopanEditionOutput *out, GError **error);
 
 
+/* ---- editions: merged PDF and contact sheet ---------------------------- */
+
+/**
+ * JopanOutlineItem:
+ * @title: the entry's text (UTF-8)
+ * @page: the 0-based index of the page it leads to, in the merged file
+ * @level: 0, a page's entry; 1, a story on that page, under the page
+ *   entry before it
+ *
+ * One entry of a merged PDF's outline (its bookmarks).
+ */
+typedef struct {
+  const char *title;
+  guint page;
+  int level;
+} JopanOutlineItem;
+
+/**
+ * jopan_pdf_merge:
+ * @page_pdfs: the PDFs to join, in order (every page of each)
+ * @n: how many; at least one
+ * @outline: (nullable): the outline, in reading order: each page entry
+ *   followed by its stories
+ * @n_outline: how many items @outline holds
+ * @out_pdf: the merged file to write
+ * @error: return location for an error
+ *
+ * Joins the pages with libqpdf and adds @outline as PDF outline items (a
+ * page's stories start folded under it).  The document information
+ * (creation date, producer) is the first input's, so the merged file is
+ * dated like its pages (by jopan_document_set_date()), never by the
+ * clock; the file ID is qpdf's deterministic one: the same inputs give
+ * the same bytes.  Written atomically, as jopan_document_write() does.
+ * An input that is no PDF is a %JOPAN_ERROR_INPUT error naming it; an
+ * outline item past the last page, or a story before any page entry, a
+ * %JOPAN_ERROR_USAGE error.
+ *
+ * Thread safety: every call has its own qpdf objects; calls may run on
+ * separate threads at once (for separate outputs).
+ *
+ * Returns: %TRUE on success.
+ */
+JOPAN_API
+gboolean jopan_pdf_merge (const char *const *page_pdfs, guint n, const JopanOutlineItem *outline,
+                          guint n_outline, const char *out_pdf, GError **error);
+
+/**
+ * jopan_contact_sheet_write:
+ * @page_pdfs: the pages' PDFs, in order (every page of each)
+ * @n: how many; at least one
+ * @first_number: the page number of the first page (1 for a whole edition)
+ * @out_png: the PNG to write
+ * @error: return location for an error
+ *
+ * Draws every page as a thumbnail 300 pixels high, in spreads as the desk's
+ * flatplan shows them: an odd page on the right of its spread (page 1
+ * alone), an even one on the left, four spreads to a row, each page's
+ * number under it.  The numbers are drawn strokes, not type: the sheet
+ * uses no font and is the same on every machine.  Written atomically;
+ * the same pages give the same bytes.
+ *
+ * Thread safety: calls may run on separate threads at once (each opens
+ * its own poppler documents).
+ *
+ * Returns: %TRUE on success.
+ */
+JOPAN_API
+gboolean jopan_contact_sheet_write (const char *const *page_pdfs, guint n, guint first_number,
+                                    const char *out_png, GError **error);
+
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanArticle, jopan_article_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanStyle, jopan_style_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanFonts, jopan_fonts_free)
