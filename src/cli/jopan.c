@@ -12,6 +12,8 @@
  */
 #include "jopan.h"
 
+#include "edition.h"
+
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -284,6 +286,8 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+  if (argc >= 2 && strcmp (argv[1], "edition") == 0)
+    return jopan_cli_edition (argc, argv);
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context,
                                 "Typeset a news article (JSON, CommonMark body) as newspaper pages.\n\n"

@@ -573,13 +573,12 @@ JopanDocument *jopan_document_new_edition_page (JopanFonts *fonts, const JopanSt
 /**
  * JopanEditionProgress:
  * @number: the page just written (its number, from 1)
- * @done: pages written so far
- * @total: pages to write
+ * @findings: its findings
  * @user_data: as given
  *
  * Called once per page written, from a worker thread, one call at a time.
  */
-typedef void (*JopanEditionProgress) (guint number, guint done, guint total, gpointer user_data);
+typedef void (*JopanEditionProgress) (guint number, guint findings, gpointer user_data);
 
 /**
  * JopanEditionOutput:

@@ -1,0 +1,259 @@
+/* edition.c — `jopan edition EDITION.json -o OUTDIR`: every page of an
+ * edition (or the part --pages and --shard choose) composed in parallel by
+ * jopan_edition_write(), with progress on stderr.
+ */
+#include "edition.h"
+
+#include "progress.h"
+
+#include "jopan.h"
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_FINDINGS = 3 };
+
+typedef struct {
+  char *output, *style, *data_dir, *pages, *shard;
+  char **sets, **font_dirs;
+  int dpi, jobs;
+  gboolean png, quiet, strict, copyfit, fill;
+} Options;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->output);
+  g_free (o->style);
+  g_free (o->data_dir);
+  g_free (o->pages);
+  g_free (o->shard);
+  g_strfreev (o->sets);
+  g_strfreev (o->font_dirs);
+}
+
+static int G_GNUC_PRINTF (1, 2)
+usage (const char *format, ...)
+{
+  va_list args;
+
+  fprintf (stderr, "jopan: ");
+  va_start (args, format);
+  vfprintf (stderr, format, args);
+  va_end (args);
+  fprintf (stderr, "\nTry 'jopan edition --help'.\n");
+  return EXIT_USAGE;
+}
+
+static int
+fail (const GError *error)
+{
+  fprintf (stderr, "jopan: %s\n", error->message);
+  return error->domain == JOPAN_ERROR && error->code == JOPAN_ERROR_USAGE ? EXIT_USAGE
+                                                                          : EXIT_INPUT;
+}
+
+/* A page number from 1 to @n at *@p, moving past it. */
+static gboolean
+parse_number (const char **p, guint n, guint *out)
+{
+  char *end;
+  guint64 v;
+
+  if (!g_ascii_isdigit (**p))
+    return FALSE;
+  v = g_ascii_strtoull (*p, &end, 10);
+  *p = end;
+  *out = (guint) v;
+  return v >= 1 && v <= n;
+}
+
+/* "1-16" or "1,3,5-7" into flags for pages 1 to @n. */
+static gboolean
+parse_pages (const char *text, guint n, gboolean *flags)
+{
+  const char *p = text;
+
+  while (*p)
+    {
+      guint first, last;
+      if (!parse_number (&p, n, &first))
+        return FALSE;
+      last = first;
+      if (*p == '-')
+        {
+          p++;
+          if (!parse_number (&p, n, &last) || last < first)
+            return FALSE;
+        }
+      for (guint i = first; i <= last; i++)
+        flags[i - 1] = TRUE;
+      if (*p == ',' && p[1])
+        p++;
+      else if (*p)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* "I/N": the I-th of N runs of consecutive pages, as even as can be. */
+static gboolean
+apply_shard (const char *text, guint n, gboolean *flags)
+{
+  guint64 i, parts;
+  char *end;
+
+  i = g_ascii_strtoull (text, &end, 10);
+  if (end == text || *end != '/')
+    return FALSE;
+  text = end + 1;
+  parts = g_ascii_strtoull (text, &end, 10);
+  if (end == text || *end || parts < 1 || i < 1 || i > parts || parts > 10000)
+    return FALSE;
+  for (guint p = 0; p < n; p++)
+    if (p < (i - 1) * n / parts || p >= i * n / parts)
+      flags[p] = FALSE;
+  return TRUE;
+}
+
+static JopanStyle *
+load_style (const Options *o, const JopanEdition *edition, const char *data_dir, GError **error)
+{
+  const char *name = o->style ? o->style : jopan_edition_get_style (edition);
+  g_autoptr (JopanStyle) style = jopan_style_load (name ? name : "berliner", data_dir, error);
+
+  for (int i = 0; style && o->sets && o->sets[i]; i++)
+    if (!jopan_style_set (style, o->sets[i], error))
+      return NULL;
+  return g_steal_pointer (&style);
+}
+
+static void
+on_page (guint number, guint findings, gpointer user_data)
+{
+  progress_step (user_data, findings);
+}
+
+static gboolean
+source_date (gint64 *seconds)
+{
+  const char *epoch = g_getenv ("SOURCE_DATE_EPOCH");
+  guint64 value = 0;
+
+  *seconds = 0;
+  if (epoch == NULL || *epoch == '\0')
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (epoch, 10, 0, JOPAN_DATE_MAX, &value, NULL))
+    return FALSE;
+  *seconds = (gint64) value;
+  return TRUE;
+}
+
+/* Which pages: --pages, then --shard of those. */
+static int
+select_pages (const Options *o, guint n, gboolean *flags)
+{
+  for (guint i = 0; i < n; i++)
+    flags[i] = o->pages == NULL;
+  if (o->pages && !parse_pages (o->pages, n, flags))
+    return usage ("--pages %s: expected page numbers from 1 to %u such as 1-4,7", o->pages, n);
+  if (o->shard && !apply_shard (o->shard, n, flags))
+    return usage ("--shard %s: expected I/N, the I-th of N parts (1 <= I <= N)", o->shard);
+  return EXIT_OK;
+}
+
+static int
+run (const char *input, const Options *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanEdition) edition = NULL;
+  g_autoptr (JopanStyle) style = NULL;
+  g_autofree gboolean *flags = NULL;
+  const char *data_dir = o->data_dir ? o->data_dir : g_getenv ("JOPAN_DATA_DIR");
+  JopanLayoutOptions layout = { .copyfit = o->copyfit, .fill = o->fill };
+  JopanEditionOutput out = { .outdir = o->output, .data_dir = data_dir, .layout = &layout,
+                             .png = o->png, .dpi = o->dpi,
+                             .font_dirs = (const char *const *) o->font_dirs };
+  guint n, total = 0;
+  Progress *progress;
+  gboolean ok;
+  int status;
+
+  if (o->dpi < JOPAN_MIN_DPI || o->dpi > JOPAN_MAX_DPI)
+    return usage ("--dpi %d: expected a resolution from %d to %d", o->dpi, JOPAN_MIN_DPI,
+                  JOPAN_MAX_DPI);
+  if (o->jobs < 0 || o->jobs > 256)
+    return usage ("--jobs %d: expected 1 to 256 (0: one per processor)", o->jobs);
+  if (!source_date (&out.date))
+    return usage ("SOURCE_DATE_EPOCH=%s: expected seconds since 1970", g_getenv ("SOURCE_DATE_EPOCH"));
+  out.jobs = (guint) o->jobs;
+  edition = jopan_edition_load (input, &error);
+  if (edition == NULL)
+    return fail (error);
+  n = jopan_edition_get_n_pages (edition);
+  flags = g_new0 (gboolean, n);
+  if ((status = select_pages (o, n, flags)) != EXIT_OK)
+    return status;
+  for (guint i = 0; i < n; i++)
+    total += flags[i] != 0;
+  style = load_style (o, edition, data_dir, &error);
+  if (style == NULL)
+    return fail (error);
+  out.pages = flags;
+  progress = progress_new (total, "pages", o->quiet);
+  out.progress = on_page;
+  out.user_data = progress;
+  ok = jopan_edition_write (edition, style, &out, &error);
+  progress_finish (progress);
+  if (!ok)
+    return fail (error);
+  return o->strict && out.findings > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+int
+jopan_cli_edition (int argc, char **argv)
+{
+  Options o = { .dpi = 150 };
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "The output folder", "OUTDIR" },
+    { "png", 0, 0, G_OPTION_ARG_NONE, &o.png, "Also write page-NN.png", NULL },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs, "Pages composed at once (default: one per core)",
+      "N" },
+    { "pages", 0, 0, G_OPTION_ARG_STRING, &o.pages, "Only these pages (1-16, 1,3,5-7)", "LIST" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &o.shard, "Only the I-th of N parts of the pages",
+      "I/N" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress, no summary", NULL },
+    { "style", 's', 0, G_OPTION_ARG_STRING, &o.style, "Style name or .ini file", "NAME|FILE" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.sets, "Override one style key",
+      "GROUP.KEY=VALUE" },
+    { "copyfit", 0, 0, G_OPTION_ARG_NONE, &o.copyfit, "Copyfit every story", NULL },
+    { "fill", 0, 0, G_OPTION_ARG_NONE, &o.fill, "Grow stories to fill their pages", NULL },
+    { "dpi", 0, 0, G_OPTION_ARG_INT, &o.dpi, "PNG resolution, 18 to 1200 (default 150)", "N" },
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &o.strict, "Exit 3 when there are findings", NULL },
+    { "font-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.font_dirs, "Also use these fonts", "DIR" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.data_dir, "The folder with styles/ and fonts/",
+      "DIR" },
+    G_OPTION_ENTRY_NULL,
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("EDITION.json -o OUTDIR");
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context, "Compose and write every page of an edition: "
+                                         "page-NN.pdf, edition.pdf, contact.png, report.json.");
+  /* argv[1] is "edition": parse from there. */
+  argc--, argv++;
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    status = usage ("%s", error->message);
+  else if (argc != 2)
+    status = usage ("%s", "edition: expected one edition file");
+  else if (o.output == NULL || !*o.output)
+    status = usage ("%s", "edition: expected -o OUTDIR");
+  else
+    status = run (argv[1], &o);
+  options_clear (&o);
+  return status;
+}
