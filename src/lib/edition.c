@@ -359,11 +359,13 @@ run_pool (Run *run, GError **error)
 /* ---- edition.pdf, contact.png, report.json ----------------------------------- */
 
 /* The outline: each page ("3 National"), under it its stories' headlines
- * (a continued story's marked so). */
+ * in reading order: the continued stories at its top first, marked so. */
 static GArray *
 outline_of (Run *run, const GArray *pages, GPtrArray *titles)
 {
   GArray *items = g_array_new (FALSE, FALSE, sizeof (JopanOutlineItem));
+  const char *lang = run->edition->lang;
+  gboolean korean = lang && g_ascii_strncasecmp (lang, "ko", 2) == 0;
 
   for (guint i = 0; i < pages->len; i++)
     {
@@ -387,7 +389,8 @@ outline_of (Run *run, const GArray *pages, GPtrArray *titles)
               if (q == p)
                 t = g_strdup (headline);
               else if (e->jump == p + 1)
-                t = g_strdup_printf ("%s (continued from page %u)", headline, q + 1);
+                t = g_strdup_printf (korean ? "%s (%u면에서 계속)" : "%s (continued from page %u)",
+                                     headline, q + 1);
               if (t == NULL)
                 continue;
               g_ptr_array_add (titles, t);
