@@ -240,6 +240,26 @@ def whole_runs(tmp):
         report(f"{lang}: --shard 2/2 writes the second half, the same bytes", problems)
 
 
+def check_command(tmp):
+    """`jopan check EDITION.json` composes every page and writes nothing."""
+    ed = os.path.join(tmp, "check.json")
+    shutil.copy(os.path.join(EDITIONS, "en.json"), ed)
+    text = open(ed).read().replace("../../samples/", os.path.join(ROOT, "samples") + "/")
+    write(ed, text)
+    before = sorted(os.listdir(tmp))
+    r = run(["check", ed])
+    problems = [] if r.returncode == 0 else [f"exit {r.returncode}: {r.stderr}"]
+    problems += [] if "4 page(s)" in r.stdout else [f"stdout {r.stdout!r}"]
+    problems += [] if sorted(os.listdir(tmp)) == before else ["wrote files"]
+    pages = [int(n) for n in re.findall(r"^jopan: page (\d+):", r.stderr, re.M)]
+    problems += [] if pages == sorted(pages) else [f"findings out of page order: {pages}"]
+    report("check EDITION.json: every page, nothing written", problems)
+    r = run(["check", ed, "--strict"])
+    report("check EDITION.json --strict: exit 3 with findings",
+           [] if r.returncode == 3 or (r.returncode == 0 and "0 finding" in r.stdout)
+           else [f"exit {r.returncode}: {r.stdout}"])
+
+
 def write(path, text):
     with open(path, "w") as f:
         f.write(text)
@@ -349,6 +369,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         whole_runs(tmp)
         bad_article(tmp)
+        check_command(tmp)
         bad_editions(tmp)
         usage_cases(tmp)
     print(f"{passed} passed, {failed} failed" + (f", {todo} known (TODO)" if todo else ""))

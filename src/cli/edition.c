@@ -131,9 +131,52 @@ load_style (const Options *o, const JopanEdition *edition, const char *data_dir,
 }
 
 static void
-on_page (guint number, guint findings, gpointer user_data)
+on_page (guint number, JopanDocument *doc, gpointer user_data)
 {
-  progress_step (user_data, findings);
+  progress_step (user_data, jopan_document_get_n_findings (doc));
+}
+
+/* check: each page's findings, kept to be printed in page order. */
+static void
+on_checked (guint number, JopanDocument *doc, gpointer user_data)
+{
+  GPtrArray *pages = user_data;
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < jopan_document_get_n_findings (doc); i++)
+    {
+      const char *kind;
+      const char *message = jopan_document_get_finding (doc, i, &kind);
+      g_string_append_printf (text, "jopan: page %u: %s: %s\n", number, kind, message);
+    }
+  g_free (g_ptr_array_index (pages, number - 1));
+  g_ptr_array_index (pages, number - 1) = g_string_free (text, FALSE);
+}
+
+int
+jopan_cli_check_edition (const char *input, const char *style_name, char **sets,
+                         char **font_dirs, const char *data_dir, gboolean strict)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanEdition) edition = jopan_edition_load (input, &error);
+  g_autoptr (JopanStyle) style = NULL;
+  g_autoptr (GPtrArray) pages = g_ptr_array_new_with_free_func (g_free);
+  Options o = { .style = (char *) style_name, .sets = sets };
+  JopanEditionOutput out = { .data_dir = data_dir, .font_dirs = (const char *const *) font_dirs,
+                             .progress = on_checked, .user_data = pages, .dpi = 150 };
+
+  if (edition == NULL)
+    return fail (error);
+  style = load_style (&o, edition, data_dir, &error);
+  if (style == NULL)
+    return fail (error);
+  g_ptr_array_set_size (pages, (int) jopan_edition_get_n_pages (edition));
+  if (!jopan_edition_write (edition, style, &out, &error))
+    return fail (error);
+  for (guint i = 0; i < pages->len; i++)
+    fputs (g_ptr_array_index (pages, i) ? (char *) g_ptr_array_index (pages, i) : "", stderr);
+  printf ("%s: %u page(s), %u finding(s)\n", input, pages->len, out.findings);
+  return strict && out.findings > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 static gboolean

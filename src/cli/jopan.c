@@ -153,6 +153,17 @@ is_page_file (const char *path)
          && !top_level_has_key (text, n, "headline") && !top_level_has_key (text, n, "body");
 }
 
+/* An edition file has "pages" (and no "articles"): `check` composes it. */
+static gboolean
+is_edition_file (const char *path)
+{
+  g_autofree char *text = NULL;
+  gsize n;
+
+  return is_page_file (path) && g_file_get_contents (path, &text, &n, NULL)
+         && top_level_has_key (text, n, "pages") && !top_level_has_key (text, n, "articles");
+}
+
 /* The style: --style, else the page file's, else berliner. */
 static JopanStyle *
 load_style (const Options *o, const JopanPagePlan *plan, const char *data_dir, GError **error)
@@ -189,6 +200,8 @@ run (const char *command, const char *input, const Options *o)
   gint64 date;
   int findings;
 
+  if (check && is_edition_file (input))
+    return jopan_cli_check_edition (input, o->style, o->sets, o->font_dirs, data_dir, o->strict);
   output = o->output ? g_strdup (o->output) : default_output (input);
   if (!check && !jopan_format_from_path (output, &format))
     return usage ("%s: unknown output format: expected .pdf, .png, .svg or .txt", output);

@@ -227,12 +227,12 @@ write_page (Run *run, JopanDocument *doc, guint index, GError **error)
 {
   guint number = index + 1;
   g_autofree char *pdf_name = page_file (number, "pdf");
-  g_autofree char *pdf = g_build_filename (run->tmp, pdf_name, NULL);
+  g_autofree char *pdf = run->tmp ? g_build_filename (run->tmp, pdf_name, NULL) : NULL;
 
   jopan_document_set_date (doc, run->out->date);
-  if (!jopan_document_write (doc, pdf, JOPAN_FORMAT_PDF, run->out->dpi, error))
+  if (pdf && !jopan_document_write (doc, pdf, JOPAN_FORMAT_PDF, run->out->dpi, error))
     return FALSE;
-  if (run->out->png)
+  if (pdf && run->out->png)
     {
       g_autofree char *png_name = page_file (number, "png");
       g_autofree char *png = g_build_filename (run->tmp, png_name, NULL);
@@ -244,7 +244,7 @@ write_page (Run *run, JopanDocument *doc, guint index, GError **error)
   if (run->out->progress)
     {
       g_mutex_lock (&run->lock);
-      run->out->progress (number, run->findings[index], run->out->user_data);
+      run->out->progress (number, doc, run->out->user_data);
       g_mutex_unlock (&run->lock);
     }
   return TRUE;
@@ -599,6 +599,17 @@ swap_in (const char *tmp, const char *outdir, GError **error)
   return FALSE;
 }
 
+/* A preflight's findings: those of the pages selected. */
+static gboolean
+count_findings (Run *run)
+{
+  run->out->findings = 0;
+  for (guint p = 0; p < run->edition->pages->len; p++)
+    if (selected (run, p))
+      run->out->findings += run->findings[p];
+  return TRUE;
+}
+
 static void
 run_clear (Run *run)
 {
@@ -623,8 +634,8 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
   Run run = { .edition = edition, .style = style, .out = out, .failed_at = G_MAXUINT };
   gboolean ok;
 
-  g_return_val_if_fail (edition != NULL && style != NULL && out != NULL && out->outdir, FALSE);
-  if (!check_outdir (out->outdir, error))
+  g_return_val_if_fail (edition != NULL && style != NULL && out != NULL, FALSE);
+  if (out->outdir && !check_outdir (out->outdir, error))
     return FALSE;
   g_mutex_init (&run.lock);
   run.fonts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_fonts_free);
@@ -637,9 +648,14 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
       run_clear (&run);
       return FALSE;
     }
-  run.tmp = make_tmp (out->outdir, error);
-  ok = run.tmp != NULL && run_pool (&run, error) && write_whole (&run, error)
-       && swap_in (run.tmp, out->outdir, error);
+  if (out->outdir == NULL)
+    ok = run_pool (&run, error) && count_findings (&run);
+  else
+    {
+      run.tmp = make_tmp (out->outdir, error);
+      ok = run.tmp != NULL && run_pool (&run, error) && write_whole (&run, error)
+           && swap_in (run.tmp, out->outdir, error);
+    }
   if (!ok && run.tmp)
     remove_folder (run.tmp);
   run_clear (&run);

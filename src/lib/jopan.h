@@ -572,17 +572,19 @@ JopanDocument *jopan_document_new_edition_page (JopanFonts *fonts, const JopanSt
 
 /**
  * JopanEditionProgress:
- * @number: the page just written (its number, from 1)
- * @findings: its findings
+ * @number: the page just composed (and written), its number from 1
+ * @doc: (transfer none): its document, for its findings; valid during the
+ *   call only
  * @user_data: as given
  *
- * Called once per page written, from a worker thread, one call at a time.
+ * Called once per page, from a worker thread, one call at a time.
  */
-typedef void (*JopanEditionProgress) (guint number, guint findings, gpointer user_data);
+typedef void (*JopanEditionProgress) (guint number, JopanDocument *doc, gpointer user_data);
 
 /**
  * JopanEditionOutput:
- * @outdir: the folder to write (made, or replaced whole on success)
+ * @outdir: (nullable): the folder to write (made, or replaced whole on
+ *   success); %NULL composes the pages and writes nothing (a preflight)
  * @font_dirs: (nullable): further font folders, as for jopan_fonts_new()
  * @data_dir: (nullable): the data folder, as for jopan_fonts_new()
  * @layout: (nullable): copyfit and fill for every page
