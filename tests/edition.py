@@ -350,6 +350,28 @@ def bad_editions(tmp):
         report(f"bad edition ({name}): exit 1 at its place", problems)
 
 
+def unknown_keys(tmp):
+    """Unknown keys are warnings: the edition's on stderr and in
+    report.json, a page's in that page's findings."""
+    d = os.path.join(tmp, "unknown")
+    os.makedirs(d)
+    shutil.copy(os.path.join(ROOT, "samples", "brief-clock.json"), os.path.join(d, "a.json"))
+    os.symlink(os.path.join(ROOT, "samples", "photos"), os.path.join(d, "photos"))
+    ed = os.path.join(d, "ed.json")
+    write(ed, '{ "title": "T", "colour": 1,\n  "pages": [ { "articles": ["a.json"], "sectoin": "A" } ] }')
+    out = os.path.join(d, "out")
+    r = edition(ed, out)
+    problems = [] if r.returncode == 0 else [f"exit {r.returncode}: {r.stderr}"]
+    if not problems:
+        rep = json.load(open(os.path.join(out, "report.json")))
+        if not any("ed.json:1:27: colour: unknown key" in w for w in rep["warnings"]):
+            problems.append(f"report warnings {rep['warnings']}")
+        found = [f["message"] for f in rep["pages"][0]["report"]["findings"]]
+        if not any("ed.json:2:51: pages[0].sectoin: unknown key" in m for m in found):
+            problems.append(f"page findings {found}")
+    report("unknown keys: warnings with their place", problems)
+
+
 def usage_cases(tmp):
     ed = os.path.join(EDITIONS, "en.json")
     theirs = os.path.join(tmp, "theirs")
@@ -376,6 +398,7 @@ def main():
         whole_runs(tmp)
         bad_article(tmp)
         check_command(tmp)
+        unknown_keys(tmp)
         bad_editions(tmp)
         usage_cases(tmp)
     print(f"{passed} passed, {failed} failed" + (f", {todo} known (TODO)" if todo else ""))

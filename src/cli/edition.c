@@ -170,6 +170,8 @@ jopan_cli_check_edition (const char *input, const char *style_name, char **sets,
   style = load_style (&o, edition, data_dir, &error);
   if (style == NULL)
     return fail (error);
+  for (const char *const *w = jopan_edition_get_warnings (edition); *w; w++)
+    fprintf (stderr, "jopan: warning: %s\n", *w);
   g_ptr_array_set_size (pages, (int) jopan_edition_get_n_pages (edition));
   if (!jopan_edition_write (edition, style, &out, &error))
     return fail (error);
@@ -235,6 +237,8 @@ run (const char *input, const Options *o)
   edition = jopan_edition_load (input, &error);
   if (edition == NULL)
     return fail (error);
+  for (const char *const *w = jopan_edition_get_warnings (edition); *w && !o->quiet; w++)
+    fprintf (stderr, "jopan: warning: %s\n", *w);
   n = jopan_edition_get_n_pages (edition);
   flags = g_new0 (gboolean, n);
   if ((status = select_pages (o, n, flags)) != EXIT_OK)

@@ -44,6 +44,13 @@ jopan_edition_get_style (const JopanEdition *edition)
   return edition->style;
 }
 
+const char *const *
+jopan_edition_get_warnings (const JopanEdition *edition)
+{
+  g_return_val_if_fail (edition != NULL, NULL);
+  return (const char *const *) edition->warnings->pdata;
+}
+
 static JopanEdition *
 edition_new (const char *name)
 {

@@ -471,6 +471,11 @@ write_report (Run *run, const GArray *pages, GError **error)
     }
   json_builder_end_array (b);
   report_jumps (b, run->edition);
+  json_builder_set_member_name (b, "warnings");
+  json_builder_begin_array (b);
+  for (const char *const *w = jopan_edition_get_warnings (run->edition); *w; w++)
+    json_builder_add_string_value (b, *w);
+  json_builder_end_array (b);
   jopan_json_int (b, "findings", findings);
   json_builder_end_object (b);
   root = json_builder_get_root (b);

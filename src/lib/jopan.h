@@ -545,6 +545,16 @@ guint jopan_edition_get_n_pages (const JopanEdition *edition);
 /** Returns: (transfer none) (nullable): the style the edition file names. */
 JOPAN_API
 const char *jopan_edition_get_style (const JopanEdition *edition);
+/**
+ * jopan_edition_get_warnings:
+ *
+ * The edition file's own unknown keys (a page's go to that page's
+ * findings); jopan_edition_write() puts them in report.json.
+ *
+ * Returns: (transfer none): a %NULL-terminated array of messages.
+ */
+JOPAN_API
+const char *const *jopan_edition_get_warnings (const JopanEdition *edition);
 
 /**
  * jopan_document_new_edition_page:
