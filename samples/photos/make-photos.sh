@@ -24,6 +24,15 @@
 #   island-village.jpg 1600x1200  second photo for ../island-ferry.json
 #   rail-forest.jpg    2000x1334  ../rail-forest.json
 #   bathhouse.jpg      1600x1200  ../bathhouse.json (lettering in ../../fonts)
+#   infirmary.jpg      2000x1334  ../edition/en/infirmary-beds.json
+#   mill.jpg           2000x1334  ../edition/en/mill-buyout.json
+#   playhouse.jpg      2000x1334  ../edition/en/playhouse-reopens.json
+#   pitch-rain.jpg     2000x1334  ../edition/en/rugby-derby.json
+#   cityhall-ko.jpg    2000x1334  ../edition/ko/budget.json (lettering in ../../fonts)
+#   lights-square.jpg  2000x1334  ../edition/en/lights-switch-on.json
+#   village-school.jpg 2000x1334  ../edition/en/school-merger.json
+#   warehouse-stage.jpg 2000x1334 ../edition/ko/theatre-ko.json
+#   stadium-ko.jpg     2000x1334  ../edition/ko/football-ko.json (lettering in ../../fonts)
 #
 # Usage: bash make-photos.sh [NAME...]   (run from anywhere; NAME is a file
 # name without .jpg; without names, all of them)
@@ -722,6 +731,287 @@ convert "$TMP/hbase2.png" \
      -draw "rectangle 140,730 1020,870" -blur 0x40 -evaluate multiply 0.6 \) \
   -compose Screen -composite -blur 0x1 -seed 132 -attenuate 0.25 +noise Gaussian \
   "${JPEG2[@]}" "$OUT/bathhouse.jpg"
+fi
+
+###########################################################################
+# 14. infirmary.jpg — the Aldwick Infirmary's 1960s ward block at dusk:
+#     a pale concrete grid of lit and dark windows, an ambulance bay.
+###########################################################################
+if want infirmary; then
+SEED=20270126
+W=2000; H=1334
+convert -size ${W}x${H} gradient:'#1a2a4a'-'#7a86a0' "$TMP/fsky.png"
+DRAW=(-stroke none -fill '#8c8a84' -draw "rectangle 160,220 1840,1120"
+      -fill '#6e6c66' -draw "rectangle 160,200 1840,230")
+LIT=(-stroke none)
+for row in 0 1 2 3 4 5 6; do
+  for col in $(seq 0 13); do
+    x=$(( 200 + col * 117 )); y=$(( 270 + row * 118 ))
+    rnd 10
+    if (( R < 6 )); then c='#f4e6b8'; LIT+=(-fill '#f4e6b8' -draw "rectangle $x,$y $(( x + 80 )),$(( y + 70 ))")
+    else c='#2a3040'; fi
+    DRAW+=(-fill "$c" -draw "rectangle $x,$y $(( x + 80 )),$(( y + 70 ))")
+  done
+done
+# Ambulance bay: a canopy, a white van with a green band, wet tarmac.
+DRAW+=(-fill '#3a3c42' -draw "rectangle 0,1120 $W,$H"
+       -fill '#d8d8d4' -draw "rectangle 620,1060 1380,1090"
+       -fill '#f2f2ee' -draw "rectangle 760,1130 1100,1260" -draw "rectangle 1100,1170 1190,1260"
+       -fill '#2e9a4a' -draw "rectangle 760,1200 1190,1220"
+       -fill '#1a1a1a' -draw "circle 820,1262 850,1262" -draw "circle 1120,1262 1150,1262"
+       -fill '#3a7ae0' -draw "rectangle 900,1118 960,1130")
+convert "$TMP/fsky.png" "${DRAW[@]}" "$TMP/fbase.png"
+convert "$TMP/fbase.png" \( -size ${W}x${H} xc:black "${LIT[@]}" -blur 0x25 -evaluate multiply 0.7 \) \
+  -compose Screen -composite -blur 0x1 -seed 141 -attenuate 0.3 +noise Gaussian \
+  \( -size ${W}x${H} radial-gradient:white-'#707070' \) -compose Multiply -composite \
+  "${JPEG2[@]}" "$OUT/infirmary.jpg"
+fi
+
+###########################################################################
+# 15. mill.jpg — a brick woollen mill on the river, its chimney, a weir,
+#     an overcast morning.
+###########################################################################
+if want mill; then
+SEED=20271126
+W=2000; H=1334; HZ=820
+convert -size ${W}x${HZ} gradient:'#9aa6b2'-'#dcdcd4' \
+  \( -seed 151 -size 500x200 plasma:fractal -colorspace Gray -blur 0x6 -resize ${W}x${HZ}\! \) \
+  -compose SoftLight -composite "$TMP/msky.png"
+convert -size ${W}x$(( H - HZ )) gradient:'#6a7a7c'-'#2e3a3c' \
+  \( -seed 152 -size 200x400 xc:gray50 +noise Gaussian -colorspace Gray -resize ${W}x$(( H - HZ ))\! \
+     -blur 0x3 +level 35%,65% \) -compose Overlay -composite "$TMP/mriver.png"
+convert "$TMP/msky.png" "$TMP/mriver.png" -append "$TMP/mbase.png"
+convert -seed 153 -size 400x200 plasma:fractal -colorspace Gray -blur 0x1 -resize 1400x560\! \
+  -level 25%,75% +level-colors '#5a2a1c','#9a5030' "$TMP/mbrick.png"
+DRAW=(-stroke none)
+for row in 0 1 2 3; do
+  for col in $(seq 0 10); do
+    x=$(( 60 + col * 122 )); y=$(( 60 + row * 120 ))
+    DRAW+=(-fill '#d8d0b8' -draw "rectangle $x,$y $(( x + 70 )),$(( y + 84 ))"
+           -fill '#3a3a3a' -draw "rectangle $(( x + 6 )),$(( y + 6 )) $(( x + 64 )),$(( y + 78 ))")
+  done
+done
+convert "$TMP/mbrick.png" "${DRAW[@]}" "$TMP/mfront.png"
+convert "$TMP/mbase.png" "$TMP/mfront.png" -geometry +300+260 -composite \
+  -stroke none -fill '#3a3c40' -draw "polygon 280,270 1720,270 1640,200 360,200" \
+  -fill '#7a3a26' -draw "polygon 1780,820 1800,90 1870,90 1890,820" \
+  -fill '#2a2a2a' -draw "rectangle 1792,80 1878,100" \
+  -fill '#e8ece8' -draw "polygon 0,1010 $W,950 $W,975 0,1040" \
+  -fill '#4a3a2e' -draw "rectangle 0,800 300,830" -draw "rectangle 1700,800 $W,830" \
+  -blur 0x1 -seed 154 -attenuate 0.3 +noise Gaussian -modulate 100,85 \
+  "${JPEG2[@]}" "$OUT/mill.jpg"
+fi
+
+###########################################################################
+# 16. playhouse.jpg — a Victorian theatre front at night: a canopy of
+#     bulbs, three tall lit doors, posters and a queue in silhouette.
+###########################################################################
+if want playhouse; then
+SEED=20272126
+W=2000; H=1334
+convert -seed 161 -size 500x300 plasma:fractal -colorspace Gray -blur 0x2 -resize ${W}x${H}\! \
+  -level 25%,75% +level-colors '#2a2228','#6a5a58' "$TMP/pwall.png"
+DRAW=(-stroke none -fill '#16121a' -draw "rectangle 0,0 $W,120"
+      -fill '#3a1a22' -draw "rectangle 200,520 1800,600"
+      -fill '#ffd88a' -draw "rectangle 360,700 640,1150" -draw "rectangle 860,700 1140,1150" -draw "rectangle 1360,700 1640,1150"
+      -fill '#c23a3a' -draw "rectangle 140,720 300,960" -draw "rectangle 1700,720 1860,960"
+      -fill '#f0e6d0' -draw "rectangle 160,740 280,800" -draw "rectangle 1720,740 1840,800"
+      -fill '#1c1c20' -draw "rectangle 0,1150 $W,$H")
+BULBS=(-stroke none)
+for (( x = 220; x <= 1780; x += 40 )); do
+  BULBS+=(-fill '#fff2c0' -draw "circle $x,540 $(( x + 7 )),540" -draw "circle $x,585 $(( x + 7 )),585")
+done
+QUEUE=(-stroke none -fill '#0c0c10')
+for i in $(seq 0 13); do
+  rnd 60; x=$(( 120 + i * 130 + R )); rnd 60; h=$(( 230 + R ))
+  QUEUE+=(-draw "ellipse $x,$(( H - h + 20 )) 26,32 0,360" -draw "roundrectangle $(( x - 40 )),$(( H - h + 50 )) $(( x + 40 )),$H 20,20")
+done
+convert "$TMP/pwall.png" "${DRAW[@]}" "${BULBS[@]}" "$TMP/pbase.png"
+convert "$TMP/pbase.png" \( -size ${W}x${H} xc:black "${BULBS[@]}" -fill '#ffd88a' \
+    -draw "rectangle 360,700 1640,1150" -blur 0x30 -evaluate multiply 0.7 \) -compose Screen -composite \
+  "${QUEUE[@]}" -blur 0x1.2 -seed 162 -attenuate 0.3 +noise Gaussian \
+  "${JPEG2[@]}" "$OUT/playhouse.jpg"
+fi
+
+###########################################################################
+# 17. pitch-rain.jpg — a rugby pitch under floodlights in the rain: the
+#     posts, a scrum in dark and amber shirts, streaks of rain.
+###########################################################################
+if want pitch-rain; then
+SEED=20273126
+W=2000; H=1334; HZ=520
+convert -size ${W}x${HZ} gradient:'#05070c'-'#1a2030' "$TMP/tsky.png"
+convert -seed 171 -size ${W}x$(( H - HZ )) gradient:'#3a6a34'-'#1e4420' \
+  \( -size 400x200 plasma:fractal -colorspace Gray -blur 0x2 -resize ${W}x$(( H - HZ ))\! \) \
+  -compose SoftLight -composite "$TMP/tgrass.png"
+convert "$TMP/tsky.png" "$TMP/tgrass.png" -append \
+  -stroke '#e8e8e8' -strokewidth 6 -draw "line 0,900 $W,880" -draw "line 0,640 $W,632" \
+  -strokewidth 14 -draw "line 1500,640 1500,180" -draw "line 1700,636 1700,180" -draw "line 1500,470 1700,466" \
+  -stroke none -fill '#2a2a30' -draw "polygon 0,520 700,460 700,520" \
+  -fill '#ffffff' -draw "circle 120,90 140,90" -draw "circle 1900,70 1920,70" "$TMP/tbase.png"
+MEN=(-stroke none)
+for i in $(seq 0 15); do
+  rnd 700; x=$(( 400 + R )); rnd 140; y=$(( 760 + R ))
+  if (( i % 2 == 0 )); then c='#1a1a28'; else c='#d8902a'; fi
+  MEN+=(-fill "$c" -draw "roundrectangle $(( x - 34 )),$(( y - 90 )) $(( x + 34 )),$y 14,14"
+        -fill '#e8e8e8' -draw "rectangle $(( x - 28 )),$y $(( x + 28 )),$(( y + 40 ))"
+        -fill '#2a1a14' -draw "circle $x,$(( y - 110 )) $(( x + 20 )),$(( y - 110 ))")
+done
+convert "$TMP/tbase.png" "${MEN[@]}" \
+  \( -size ${W}x${H} xc:black -fill white -draw "circle 120,90 120,20" -draw "circle 1900,70 1900,0" -blur 0x50 \) \
+  -compose Screen -composite \
+  \( -size ${W}x${H} xc:black -seed 172 +noise Random -colorspace Gray -threshold 99.6% -motion-blur 0x30+100 \) \
+  -compose Screen -composite -blur 0x1 -seed 173 -attenuate 0.3 +noise Gaussian \
+  "${JPEG2[@]}" "$OUT/pitch-rain.jpg"
+fi
+
+###########################################################################
+# 18. cityhall-ko.jpg — 한빛시청: a glass-and-stone city hall on a winter
+#     afternoon, a plaza with a banner and people crossing it.
+###########################################################################
+if want cityhall-ko; then
+SEED=20274126
+W=2000; H=1334
+FONT="$OUT/../../fonts/NanumGothicBold.ttf"
+convert -size ${W}x${H} gradient:'#8ab0d8'-'#e6eef2' "$TMP/ksky.png"
+DRAW=(-stroke none -fill '#c8c4ba' -draw "rectangle 240,260 1760,1000"
+      -fill '#5a7a96' -draw "rectangle 700,200 1300,1000"
+      -fill '#b0aca2' -draw "rectangle 200,990 1800,1020"
+      -fill '#9a968e' -draw "rectangle 0,1020 $W,$H")
+for (( x = 720; x < 1300; x += 60 )); do DRAW+=(-fill '#7a9ab4' -draw "rectangle $x,220 $(( x + 4 )),1000"); done
+for (( y = 320; y < 1000; y += 110 )); do
+  for (( x = 280; x < 660; x += 90 )); do DRAW+=(-fill '#4a5a6a' -draw "rectangle $x,$y $(( x + 56 )),$(( y + 70 ))"); done
+  for (( x = 1340; x < 1720; x += 90 )); do DRAW+=(-fill '#4a5a6a' -draw "rectangle $x,$y $(( x + 56 )),$(( y + 70 ))"); done
+done
+DRAW+=(-fill '#1e5aa0' -draw "rectangle 760,420 1240,520")
+for i in $(seq 0 11); do
+  rnd 1800; x=$(( 100 + R )); rnd 200; y=$(( 1120 + R ))
+  DRAW+=(-fill '#2a2a30' -draw "ellipse $x,$(( y - 96 )) 14,16 0,360" -draw "roundrectangle $(( x - 22 )),$(( y - 80 )) $(( x + 22 )),$y 10,10")
+done
+convert "$TMP/ksky.png" "${DRAW[@]}" -font "$FONT" -fill white -pointsize 60 \
+  -annotate +790+492 '한빛시청' -pointsize 40 -annotate +1020+492 '시민과 함께' \
+  -blur 0x1 -seed 181 -attenuate 0.25 +noise Gaussian "${JPEG2[@]}" "$OUT/cityhall-ko.jpg"
+fi
+
+###########################################################################
+# 19. lights-square.jpg — a market square at night: a tall spruce hung
+#     with lights, strings of bulbs between the roofs, a crowd below.
+###########################################################################
+if want lights-square; then
+SEED=20275126
+W=2000; H=1334
+convert -size ${W}x${H} gradient:'#050a1e'-'#1a2444' "$TMP/qsky.png"
+DRAW=(-stroke none -fill '#0e1018' -draw "polygon 0,560 200,500 420,540 420,1334 0,1334"
+      -draw "polygon 1560,520 1760,460 2000,520 2000,1334 1560,1334"
+      -fill '#123a22' -draw "polygon 1000,180 700,1080 1300,1080" -fill '#3a2a1a' -draw "rectangle 980,1080 1020,1160")
+LIGHTS=(-stroke none)
+for i in $(seq 1 140); do
+  rnd 900; y=$(( 200 + R )); rnd 1000; half=$(( (y - 180) * 300 / 900 ))
+  x=$(( 1000 - half + R * half * 2 / 1000 ))
+  LIGHTS+=(-fill '#ffe9a8' -draw "circle $x,$y $(( x + 5 )),$y")
+done
+for (( x = 20; x < 2000; x += 46 )); do
+  y1=$(( 300 + (x - 1000) * (x - 1000) / 9000 ))
+  LIGHTS+=(-fill '#ffd27a' -draw "circle $x,$y1 $(( x + 5 )),$y1")
+done
+LIGHTS+=(-fill '#fff6d0' -draw "polygon 1000,130 1014,168 1054,168 1022,192 1034,230 1000,206 966,230 978,192 946,168 986,168")
+CROWD=(-stroke none -fill '#06060a')
+for i in $(seq 0 40); do
+  rnd 2000; x=$R; rnd 120; h=$(( 180 + R ))
+  CROWD+=(-draw "ellipse $x,$(( H - h )) 22,26 0,360" -draw "roundrectangle $(( x - 34 )),$(( H - h + 24 )) $(( x + 34 )),$H 16,16")
+done
+convert "$TMP/qsky.png" "${DRAW[@]}" "${LIGHTS[@]}" \
+  \( -size ${W}x${H} xc:black "${LIGHTS[@]}" -blur 0x18 -evaluate multiply 1.6 \) -compose Screen -composite \
+  "${CROWD[@]}" -blur 0x1 -seed 191 -attenuate 0.3 +noise Gaussian "${JPEG2[@]}" "$OUT/lights-square.jpg"
+fi
+
+###########################################################################
+# 20. village-school.jpg — a small Victorian stone school with a bell
+#     turret and a tarmac playground behind railings, a grey morning.
+###########################################################################
+if want village-school; then
+SEED=20276126
+W=2000; H=1334
+convert -size ${W}x${H} gradient:'#b8c2ca'-'#e4e6e2' \
+  \( -seed 201 -size 500x300 plasma:fractal -colorspace Gray -blur 0x8 -resize ${W}x${H}\! \) \
+  -compose SoftLight -composite "$TMP/ssky.png"
+convert -seed 202 -size 400x200 plasma:fractal -colorspace Gray -blur 0x1 -resize 1300x520\! \
+  -level 25%,75% +level-colors '#6a6458','#a8a090' "$TMP/sstone.png"
+convert "$TMP/ssky.png" "$TMP/sstone.png" -geometry +350+480 -composite \
+  -stroke none -fill '#3e4448' -draw "polygon 320,490 1000,220 1680,490" \
+  -fill '#8a8478' -draw "rectangle 940,120 1060,260" -fill '#3e4448' -draw "polygon 920,130 1000,50 1080,130" \
+  -fill '#2a2a2a' -draw "circle 1000,200 1000,175" \
+  -fill '#f0ece0' -draw "rectangle 470,560 650,800" -draw "rectangle 1350,560 1530,800" \
+  -draw "rectangle 820,580 1180,800" -fill '#6a8aa0' \
+  -draw "rectangle 480,570 640,790" -draw "rectangle 1360,570 1520,790" -draw "rectangle 830,590 1170,790" \
+  -fill '#4a2a22' -draw "rectangle 950,860 1050,1000" \
+  -fill '#55585a' -draw "rectangle 0,1000 $W,$H" \
+  -fill '#e8d84a' -draw "rectangle 300,1120 700,1130" -draw "circle 1300,1170 1300,1110" -fill '#55585a' -draw "circle 1300,1170 1300,1120" \
+  "$TMP/sbase.png"
+DRAW=(-stroke '#1e2226' -strokewidth 8 -draw "line 0,1040 $W,1040" -draw "line 0,1240 $W,1240")
+for (( x = 10; x < W; x += 44 )); do DRAW+=(-draw "line $x,1020 $x,1300"); done
+convert "$TMP/sbase.png" "${DRAW[@]}" -blur 0x1 -seed 203 -attenuate 0.3 +noise Gaussian -modulate 100,90 \
+  "${JPEG2[@]}" "$OUT/village-school.jpg"
+fi
+
+###########################################################################
+# 21. warehouse-stage.jpg — an old cold store turned theatre: the great
+#     steel door open on a harbour at night, a lit stage, rows of seats.
+###########################################################################
+if want warehouse-stage; then
+SEED=20277126
+W=2000; H=1334
+convert -seed 211 -size 500x300 plasma:fractal -colorspace Gray -blur 0x2 -resize ${W}x${H}\! \
+  -level 25%,75% +level-colors '#1a1a1e','#4a4a50' "$TMP/wwall.png"
+DRAW=(-stroke none -fill '#0a1a30' -draw "rectangle 600,160 1400,700"
+      -fill '#12304a' -draw "rectangle 600,520 1400,700")
+for i in $(seq 1 26); do
+  rnd 800; x=$(( 600 + R )); rnd 60; y=$(( 470 + R ))
+  DRAW+=(-fill '#ffcf7a' -draw "circle $x,$y $(( x + 4 )),$y")
+done
+DRAW+=(-fill '#6a3a22' -draw "rectangle 560,140 600,720" -draw "rectangle 1400,140 1440,720" -draw "rectangle 560,120 1440,160"
+       -fill '#3a3026' -draw "polygon 200,720 1800,720 2000,860 0,860"
+       -stroke '#2a2a2a' -strokewidth 10 -draw "line 0,80 $W,80" -draw "line 0,40 $W,40" -stroke none)
+SEATS=(-stroke none)
+for row in 0 1 2 3; do
+  y=$(( 960 + row * 100 ))
+  for (( x = 40 + row * 10; x < W; x += 90 )); do
+    SEATS+=(-fill '#7a1e24' -draw "roundrectangle $x,$y $(( x + 70 )),$(( y + 80 )) 10,10")
+  done
+done
+convert "$TMP/wwall.png" "${DRAW[@]}" "$TMP/wbase.png"
+convert "$TMP/wbase.png" \
+  \( -size ${W}x${H} xc:black -fill '#fff0c8' -draw "polygon 700,0 900,0 1100,760 500,760" \
+     -draw "polygon 1100,0 1300,0 1500,760 900,760" -blur 0x40 -evaluate multiply 0.25 \) -compose Screen -composite \
+  "${SEATS[@]}" -blur 0x1 -seed 212 -attenuate 0.3 +noise Gaussian "${JPEG2[@]}" "$OUT/warehouse-stage.jpg"
+fi
+
+###########################################################################
+# 22. stadium-ko.jpg — a full stadium at dusk: blue stands dotted with
+#     fans and scarves, the pitch, floodlight towers, a scoreboard.
+###########################################################################
+if want stadium-ko; then
+SEED=20278126
+W=2000; H=1334
+FONT="$OUT/../../fonts/NanumGothicBold.ttf"
+convert -size ${W}x${H} gradient:'#2a3a6a'-'#e09a6a' "$TMP/dsky.png"
+DRAW=(-stroke none -fill '#1a2a5a' -draw "polygon 0,300 $W,360 $W,900 0,900"
+      -fill '#2e7a34' -draw "polygon 0,900 $W,900 $W,$H 0,$H"
+      -fill '#e8e8e8' -draw "rectangle 0,1000 $W,1008" -draw "rectangle 980,900 988,$H"
+      -fill '#222222' -draw "rectangle 760,170 1240,300"
+      -fill '#3a3a3a' -draw "rectangle 80,40 110,320" -draw "rectangle 1890,40 1920,360"
+      -fill '#fffbe0' -draw "rectangle 40,20 150,70" -draw "rectangle 1850,20 1960,70")
+FANS=(-stroke none)
+for i in $(seq 1 900); do
+  rnd $W; x=$R; rnd 560; y=$(( 330 + R ))
+  rnd 10
+  if (( R < 5 )); then c='#3a6ad8'; elif (( R < 8 )); then c='#f0f0f0'; else c='#e8c090'; fi
+  FANS+=(-fill "$c" -draw "circle $x,$y $(( x + 6 )),$y")
+done
+convert "$TMP/dsky.png" "${DRAW[@]}" "${FANS[@]}" -font "$FONT" -fill '#ffd24a' -pointsize 70 \
+  -annotate +800+260 '한빛 2 : 1' \
+  \( -size ${W}x${H} xc:black -fill white -draw "rectangle 40,20 150,70" -draw "rectangle 1850,20 1960,70" -blur 0x60 \) \
+  -compose Screen -composite -blur 0x1.2 -seed 221 -attenuate 0.3 +noise Gaussian "${JPEG2[@]}" "$OUT/stadium-ko.jpg"
 fi
 
 ls -l "$OUT"/*.jpg
