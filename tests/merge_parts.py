@@ -3,13 +3,12 @@
 
 Usage: merge_parts.py JOPAN_BINARY SOURCE_ROOT
 
-Parts made by hand (page PDFs rendered from the samples, report.json
-written here) merge into the same edition.pdf, contact.png and report as
-one folder holding every page; the outline comes from the reports; a
-missing or doubled page fails with a message and leaves OUTDIR as it was.
-Prints TAP.
+The test editions (English and Korean) rendered whole, and in shards
+(--shard I/N, --pages) merged: the merged folder holds the very bytes of
+the whole run (pages, edition.pdf with its outline, contact.png,
+report.json); a missing or doubled page, or a part without its report,
+fails with a message and leaves OUTDIR as it was.  Prints TAP.
 """
-import json
 import os
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ import sys
 import tempfile
 
 JOPAN, ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-SAMPLES = ["harbour", "seoul-market", "brief-bus", "rail-forest", "bathhouse"]
+EDITIONS = os.path.join(ROOT, "tests", "editions")
 results = []
 
 
@@ -29,19 +28,10 @@ def expect(p, code, what):
     assert p.returncode == code, f"{what}: exit {p.returncode}, expected {code}: {p.stderr!r}"
 
 
-def make_part(tmp, name, numbers):
-    """A folder as `jopan edition --pages` would leave it."""
-    d = os.path.join(tmp, name)
-    os.makedirs(d, exist_ok=True)
-    pages = []
-    for n in numbers:
-        src = os.path.join(ROOT, "samples", SAMPLES[n - 1] + ".json")
-        expect(jopan("render", src, "-o", os.path.join(d, f"page-{n:02d}.pdf"), "--quiet"), 0, src)
-        pages.append({"number": n, "section": f"Section {n}",
-                      "stories": [{"headline": f"Story {n}"}], "overset": 0})
-    with open(os.path.join(d, "report.json"), "w") as f:
-        json.dump({"title": "The Example", "pages": pages, "findings": len(numbers)}, f)
-    return d
+def edition(name, out, *args):
+    expect(jopan("edition", os.path.join(EDITIONS, name), "-o", out, "--quiet", *args), 0,
+           f"edition {name} {' '.join(args)}")
+    return out
 
 
 def tree(d):
@@ -49,57 +39,63 @@ def tree(d):
 
 
 def shards_equal_whole(tmp):
-    whole = make_part(tmp, "whole", [1, 2, 3, 4, 5])
-    parts = [make_part(tmp, "p2", [3, 4]), make_part(tmp, "p1", [1, 2]), make_part(tmp, "p3", [5])]
-    expect(jopan("edition", "--merge", whole, "-o", whole, "--quiet"), 0, "merge one folder")
-    out = os.path.join(tmp, "out")
-    p = jopan("edition", "--merge", *parts, "-o", out)
-    expect(p, 0, "merge three parts")
-    assert p.stderr == f"jopan: 5 pages from 3 parts in {out}\n", p.stderr
-    a, b = tree(whole), tree(out)
-    assert sorted(a) == sorted(b), f"{sorted(a)} != {sorted(b)}"
-    for name in a:
-        if name != "report.json":
-            assert a[name] == b[name], f"{name} differs from the whole run's"
-    ra, rb = json.loads(a["report.json"]), json.loads(b["report.json"])
-    assert ra == rb, "the merged report differs"
-    assert [p["number"] for p in rb["pages"]] == [1, 2, 3, 4, 5] and rb["findings"] == 5, rb
-    info = subprocess.run(["pdfinfo", os.path.join(out, "edition.pdf")], capture_output=True,
-                          text=True).stdout
-    assert "Pages:           5" in info, info
-    outline = subprocess.run(["qpdf", "--json", "--json-key=outlines",
-                              os.path.join(out, "edition.pdf")], capture_output=True, text=True).stdout
-    titles = [json.loads(l.split(":", 1)[1].rstrip(",")) for l in outline.splitlines()
-              if l.strip().startswith('"title"')]
-    assert titles == [t for n in range(1, 6) for t in (f"Story {n}", f"Page {n} — Section {n}")], titles
+    for name in ("en.json", "ko.json"):
+        whole = edition(name, os.path.join(tmp, name + "-whole"))
+        n = len([f for f in os.listdir(whole) if f.startswith("page-")])
+        k = min(n, 3)
+        parts = [edition(name, os.path.join(tmp, f"{name}-{i}"), "--shard", f"{i}/{k}")
+                 for i in reversed(range(1, k + 1))]
+        out = os.path.join(tmp, name + "-merged")
+        p = jopan("edition", "--merge", *parts, "-o", out)
+        expect(p, 0, "merge the shards")
+        assert p.stderr == f"jopan: {n} pages from {k} parts in {out}\n", p.stderr
+        a, b = tree(whole), tree(out)
+        assert sorted(a) == sorted(b), f"{name}: {sorted(a)} != {sorted(b)}"
+        assert [f for f in a if a[f] != b[f]] == [], \
+            f"{name}: {[f for f in a if a[f] != b[f]]} differ from the whole run's"
+        # --pages parts too, merged into the folder of one of them.
+        first = edition(name, os.path.join(tmp, name + "-first"), "--pages", "1")
+        rest = edition(name, os.path.join(tmp, name + "-rest"), "--pages", f"2-{n}")
+        expect(jopan("edition", "--merge", first, rest, "-o", rest, "--quiet"), 0, "merge in place")
+        assert tree(rest) == a, f"{name}: merging into a part's folder differs"
+    check = subprocess.run(["qpdf", "--check", os.path.join(out, "edition.pdf")],
+                           capture_output=True, text=True)
+    assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, check.stdout
 
 
 def bad_parts(tmp):
-    p1, p2 = make_part(tmp, "p1", [1, 2]), make_part(tmp, "p2", [4])
+    p1 = edition("en.json", os.path.join(tmp, "p1"), "--pages", "1-2")
+    p3 = edition("en.json", os.path.join(tmp, "p3"), "--pages", "4")
     out = os.path.join(tmp, "out")
     os.mkdir(out)
     with open(os.path.join(out, "edition.pdf"), "w") as f:
         f.write("an earlier good run")
     before = tree(out)
-    p = jopan("edition", "--merge", p1, p2, "-o", out)
+    p = jopan("edition", "--merge", p1, p3, "-o", out)
     expect(p, 1, "page 3 missing")
     assert "page 3: no page-03.pdf" in p.stderr, p.stderr
-    p3 = make_part(tmp, "p3", [2, 3])
-    p = jopan("edition", "--merge", p1, p3, p2, "-o", out)
+    p2 = edition("en.json", os.path.join(tmp, "p2"), "--pages", "2-3")
+    p = jopan("edition", "--merge", p1, p2, p3, "-o", out)
     expect(p, 2, "page 2 twice")
-    assert f"page 2 is in {p1} and in {p3}" in p.stderr, p.stderr
-    os.unlink(os.path.join(p2, "report.json"))
-    shutil.copy(os.path.join(p3, "page-03.pdf"), p2)
-    p = jopan("edition", "--merge", p1, p2, "-o", out)
+    assert f"page 2 is in {p1} and in {p2}" in p.stderr, p.stderr
+    p2b = edition("en.json", os.path.join(tmp, "p2b"), "--pages", "3")
+    os.unlink(os.path.join(p2b, "report.json"))
+    p = jopan("edition", "--merge", p1, p2b, p3, "-o", out)
     expect(p, 1, "no report")
-    assert os.path.join(p2, "report.json") in p.stderr, p.stderr
+    assert os.path.join(p2b, "report.json") in p.stderr, p.stderr
     assert tree(out) == before, f"OUTDIR changed: {sorted(os.listdir(out))}"
     expect(jopan("edition", "--merge", p1), 2, "no -o")
+    expect(jopan("edition", "--merge", p1, "-o", out, "--shard", "1/2"), 2, "--merge --shard")
     expect(jopan("render", os.path.join(ROOT, "samples", "harbour.json"), "--shard", "1/2"), 2,
            "--shard for render")
+    # More shards than pages: the empty one writes nothing and succeeds.
+    empty = os.path.join(tmp, "empty")
+    p = jopan("edition", os.path.join(EDITIONS, "ko.json"), "-o", empty, "--shard", "1/3")
+    expect(p, 0, "an empty shard")
+    assert "no pages" in p.stderr and not os.path.exists(empty), p.stderr
 
 
-for name, fn in [("parts merge as the whole folder does", shards_equal_whole),
+for name, fn in [("shards and --pages parts merge into the whole run's bytes", shards_equal_whole),
                  ("a missing, doubled or reportless page fails and leaves OUTDIR", bad_parts)]:
     with tempfile.TemporaryDirectory() as tmp:
         try:

@@ -4,7 +4,6 @@
  *   jopan page PAGE.json [-o OUT.pdf|.png|.svg|.txt] [same options]
  *   jopan check ARTICLE.json|PAGE.json [--style S] [--set G.K=V]…
  *   jopan render A.json B.json … -o OUTDIR/ [--format F] [--jobs N] [--quiet]
- *   jopan edition --merge PARTDIR… -o OUTDIR [--quiet]
  *
  * Exit codes: 0 done; 1 bad input; 2 usage; 3 rendered with findings under --strict.
  *
@@ -13,9 +12,9 @@
  * SOURCE_DATE_EPOCH (the date in a PDF, reproducible-builds.org).
  */
 #include "jopan.h"
-#include "merge.h"
-#include "parts.h"
 #include "render-batch.h"
+
+#include "edition.h"
 
 #include <glib/gstdio.h>
 #include <locale.h>
@@ -43,9 +42,6 @@ typedef struct {
   int jobs;
   gboolean quiet;
   char *format;
-  char *pages;
-  char *shard;
-  gboolean merge;
 } Options;
 
 static int
@@ -162,6 +158,17 @@ is_page_file (const char *path)
          && !top_level_has_key (text, n, "headline") && !top_level_has_key (text, n, "body");
 }
 
+/* An edition file has "pages" (and no "articles"): `check` composes it. */
+static gboolean
+is_edition_file (const char *path)
+{
+  g_autofree char *text = NULL;
+  gsize n;
+
+  return is_page_file (path) && g_file_get_contents (path, &text, &n, NULL)
+         && top_level_has_key (text, n, "pages") && !top_level_has_key (text, n, "articles");
+}
+
 /* The style: --style, else the page file's, else berliner. */
 static JopanStyle *
 load_style (const Options *o, const JopanPagePlan *plan, const char *data_dir, GError **error)
@@ -233,6 +240,8 @@ run (const char *command, const char *input, const Options *o)
   gint64 date;
   int findings, status;
 
+  if (check && is_edition_file (input))
+    return jopan_cli_check_edition (input, o->style, o->sets, o->font_dirs, data_dir, o->strict);
   output = o->output ? g_strdup (o->output) : default_output (input);
   if (!check && !jopan_format_from_path (output, &format))
     return usage ("%s: unknown output format: expected .pdf, .png, .svg or .txt", output);
@@ -313,35 +322,6 @@ run_batch (const char *const *inputs, guint n, const Options *o)
   return o->strict && findings > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/* `edition --merge DIR… -o OUTDIR`: the parts of sharded runs joined. */
-static int
-run_merge (const char *const *dirs, guint n, const Options *o)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (n == 0 || o->output == NULL)
-    return usage ("%s", "edition --merge: expected the parts' folders and -o OUTDIR");
-  if (o->pages || o->shard)
-    return usage ("%s", "edition --merge joins whole parts: --pages and --shard are for the runs");
-  if (!merge_outdirs (dirs, n, o->output, o->quiet, &error))
-    return fail (error);
-  return EXIT_OK;
-}
-
-/* `edition`: only --merge so far; composing an edition file comes with it. */
-static int
-run_edition (const char *const *args, guint n, const Options *o)
-{
-  g_autoptr (GError) error = NULL;
-  guint index, count;
-
-  if (o->merge)
-    return run_merge (args, n, o);
-  if (o->shard && !parts_parse_shard (o->shard, &index, &count, &error))
-    return fail (error);
-  return usage ("%s", "edition: expected --merge PARTDIR… -o OUTDIR");
-}
-
 int
 main (int argc, char **argv)
 {
@@ -371,12 +351,6 @@ main (int argc, char **argv)
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs,
       "Threads for several articles (default: one a core)", "N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress bar nor summary line", NULL },
-    { "pages", 0, 0, G_OPTION_ARG_STRING, &o.pages,
-      "edition: render only these pages (1-4,9)", "LIST" },
-    { "shard", 0, 0, G_OPTION_ARG_STRING, &o.shard,
-      "edition: render part I of N (consecutive pages)", "I/N" },
-    { "merge", 0, 0, G_OPTION_ARG_NONE, &o.merge,
-      "edition: join the folders of parts (--pages, --shard) into -o OUTDIR", NULL },
     { "format", 0, 0, G_OPTION_ARG_STRING, &o.format,
       "The format of several articles' files in -o OUTDIR/: pdf, png, svg or txt", "FORMAT" },
     { "font-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.font_dirs,
@@ -392,6 +366,8 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+  if (argc >= 2 && strcmp (argv[1], "edition") == 0)
+    return jopan_cli_edition (argc, argv);
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context,
                                 "Typeset a news article (JSON, CommonMark body) as newspaper pages.\n\n"
@@ -411,13 +387,9 @@ main (int argc, char **argv)
   if (argc < 2)
     return usage ("%s", "expected a command: render, page or check");
   if (strcmp (argv[1], "render") != 0 && strcmp (argv[1], "check") != 0
-      && strcmp (argv[1], "page") != 0 && strcmp (argv[1], "edition") != 0)
+      && strcmp (argv[1], "page") != 0)
     return usage ("unknown command \"%s\": expected render, page, edition or check", argv[1]);
-  if (strcmp (argv[1], "edition") != 0 && (o.pages || o.shard || o.merge))
-    return usage ("%s", "--pages, --shard and --merge are for jopan edition");
-  if (strcmp (argv[1], "edition") == 0)
-    status = run_edition ((const char *const *) argv + 2, (guint) argc - 2, &o);
-  else if (strcmp (argv[1], "render") == 0 && argc >= 3
+  if (strcmp (argv[1], "render") == 0 && argc >= 3
       && (argc > 3 || (o.output && g_str_has_suffix (o.output, "/"))))
     status = run_batch ((const char *const *) argv + 2, (guint) argc - 2, &o);
   else if (argc != 3)
@@ -431,8 +403,6 @@ main (int argc, char **argv)
   g_free (o.slot);
   g_free (o.weight);
   g_free (o.format);
-  g_free (o.pages);
-  g_free (o.shard);
   g_strfreev (o.sets);
   g_strfreev (o.font_dirs);
   g_free (o.data_dir);

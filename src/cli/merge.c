@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <poppler.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,56 +127,53 @@ parts_clear (Parts *parts)
 
 /* ---- the report ---------------------------------------------------------- */
 
-/* Joins @from's members into @into: arrays concatenated, integers summed,
- * anything else kept from the first part. */
-static void
-merge_object (JsonObject *into, JsonObject *from)
-{
-  g_autoptr (GList) members = json_object_get_members (from);
-
-  for (GList *l = members; l; l = l->next)
-    {
-      JsonNode *value = json_object_get_member (from, l->data);
-      JsonNode *have = json_object_get_member (into, l->data);
-
-      if (have == NULL)
-        json_object_set_member (into, l->data, json_node_copy (value));
-      else if (JSON_NODE_HOLDS_ARRAY (have) && JSON_NODE_HOLDS_ARRAY (value))
-        {
-          JsonArray *a = json_node_get_array (value);
-          for (guint i = 0; i < json_array_get_length (a); i++)
-            json_array_add_element (json_node_get_array (have),
-                                    json_node_copy (json_array_get_element (a, i)));
-        }
-      else if (JSON_NODE_HOLDS_VALUE (have) && JSON_NODE_HOLDS_VALUE (value)
-               && json_node_get_value_type (have) == G_TYPE_INT64
-               && json_node_get_value_type (value) == G_TYPE_INT64)
-        json_node_set_int (have, json_node_get_int (have) + json_node_get_int (value));
-    }
-}
-
-static gboolean
-merge_report (JsonObject *into, const char *dir, GError **error)
+static JsonNode *
+load_report (const char *dir, GError **error)
 {
   g_autofree char *path = g_build_filename (dir, "report.json", NULL);
   g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) local = NULL;
   JsonNode *root;
 
-  if (!json_parser_load_from_file (parser, path, error))
+  if (!json_parser_load_from_file (parser, path, &local))
     {
-      g_prefix_error (error, "%s: ", path);
-      if (*error)
-        (*error)->domain = JOPAN_ERROR, (*error)->code = JOPAN_ERROR_INPUT;
-      return FALSE;
+      g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT, "%s: %s", path, local->message);
+      return NULL;
     }
   root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (root), "pages")))
     {
-      g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT, "%s: expected a JSON object", path);
-      return FALSE;
+      g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT, "%s: expected an edition's report, an "
+                   "object with \"pages\"", path);
+      return NULL;
     }
-  merge_object (into, json_node_get_object (root));
-  return TRUE;
+  return json_node_copy (root);
+}
+
+/* The integer member @name of @o, or 0. */
+static gint64
+member_int (JsonObject *o, const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  return node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64
+             ? json_node_get_int (node) : 0;
+}
+
+/* @into with @from's pages after its own and their findings added; the
+ * other members describe the whole edition and are the same in every part. */
+static void
+join_report (JsonObject *into, JsonObject *from)
+{
+  JsonArray *pages = json_object_get_array_member (into, "pages");
+  JsonArray *more = json_object_get_array_member (from, "pages");
+  JsonNode *findings = json_object_get_member (into, "findings");
+
+  for (guint i = 0; i < json_array_get_length (more); i++)
+    json_array_add_element (pages, json_node_copy (json_array_get_element (more, i)));
+  if (findings && JSON_NODE_HOLDS_VALUE (findings))
+    json_node_set_int (findings, member_int (into, "findings") + member_int (from, "findings"));
 }
 
 /* The folders in page order (by their first page). */
@@ -196,78 +194,118 @@ static JsonNode *
 merged_report (const Parts *parts, GError **error)
 {
   g_autofree guint *order = dirs_in_order (parts);
-  JsonObject *object = json_object_new ();
-  JsonNode *root = json_node_init_object (json_node_alloc (), object);
+  JsonNode *root = NULL;
 
-  json_object_unref (object);
   for (guint i = 0; i < parts->n_dirs; i++)
-    if (!merge_report (object, parts->dirs[order[i]], error))
-      {
-        json_node_unref (root);
-        return NULL;
-      }
+    {
+      JsonNode *part = load_report (parts->dirs[order[i]], error);
+      if (part == NULL)
+        {
+          g_clear_pointer (&root, json_node_unref);
+          return NULL;
+        }
+      if (root == NULL)
+        root = part;
+      else
+        {
+          join_report (json_node_get_object (root), json_node_get_object (part));
+          json_node_unref (part);
+        }
+    }
   return root;
 }
 
 /* ---- the outline --------------------------------------------------------- */
 
-static const char *
-member_string (JsonObject *o, const char *name)
+/* The page (from 0) an outline entry leads to, or -1. */
+static int
+entry_page (PopplerDocument *pdf, PopplerIndexIter *iter, char **title)
 {
-  JsonNode *node = json_object_get_member (o, name);
+  PopplerAction *action = poppler_index_iter_get_action (iter);
+  PopplerDest *dest = NULL;
+  int page = -1;
 
-  return node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-             ? json_node_get_string (node) : NULL;
-}
-
-/* The report's entry for page @n in its `pages` array, if any. */
-static JsonObject *
-report_page (JsonObject *report, guint n)
-{
-  JsonNode *pages = json_object_get_member (report, "pages");
-  JsonArray *a = pages && JSON_NODE_HOLDS_ARRAY (pages) ? json_node_get_array (pages) : NULL;
-
-  for (guint i = 0; a && i < json_array_get_length (a); i++)
+  *title = g_strdup (action->any.title ? action->any.title : "");
+  if (action->type == POPPLER_ACTION_GOTO_DEST && action->goto_dest.dest)
     {
-      JsonNode *e = json_array_get_element (a, i);
-      JsonNode *number = JSON_NODE_HOLDS_OBJECT (e)
-                             ? json_object_get_member (json_node_get_object (e), "number") : NULL;
-      if (number && JSON_NODE_HOLDS_VALUE (number)
-          && json_node_get_value_type (number) == G_TYPE_INT64 && json_node_get_int (number) == n)
-        return json_node_get_object (e);
+      dest = action->goto_dest.dest;
+      if (dest->type == POPPLER_DEST_NAMED)
+        dest = poppler_document_find_dest (pdf, dest->named_dest);
+      else
+        dest = poppler_dest_copy (dest);
     }
-  return NULL;
+  if (dest)
+    page = dest->page_num - 1;
+  poppler_dest_free (dest);
+  poppler_action_free (action);
+  return page;
 }
 
-/* Page N (— section), then each story's headline under it; the titles are kept in @strings. */
+/* Appends the entries of @iter's level (and the level under it) to @items,
+ * their pages moved by @offset; a title is kept in @titles. */
+static void
+read_level (PopplerDocument *pdf, PopplerIndexIter *iter, int level, guint offset,
+            GArray *items, GPtrArray *titles)
+{
+  do
+    {
+      char *title;
+      int page = entry_page (pdf, iter, &title);
+      PopplerIndexIter *child = level == 0 ? poppler_index_iter_get_child (iter) : NULL;
+      JopanOutlineItem item = { title, offset + (guint) MAX (page, 0), level };
+
+      g_ptr_array_add (titles, title);
+      if (page >= 0)
+        g_array_append_val (items, item);
+      if (child)
+        read_level (pdf, child, 1, offset, items, titles);
+      if (child)
+        poppler_index_iter_free (child);
+    }
+  while (poppler_index_iter_next (iter));
+}
+
+/* The outline a part's edition.pdf carries, its pages moved by @offset:
+ * the merged file gets the entries a single run would have made. */
+static gboolean
+read_outline (const char *dir, guint offset, GArray *items, GPtrArray *titles, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, "edition.pdf", NULL);
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autofree char *uri = g_filename_to_uri (absolute, NULL, NULL);
+  g_autoptr (GError) local = NULL;
+  PopplerDocument *pdf = uri ? poppler_document_new_from_file (uri, NULL, &local) : NULL;
+  PopplerIndexIter *iter;
+
+  if (pdf == NULL)
+    {
+      g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT, "%s: %s: expected the part's edition.pdf",
+                   path, local ? local->message : "not a file name");
+      return FALSE;
+    }
+  iter = poppler_index_iter_new (pdf);
+  if (iter)
+    read_level (pdf, iter, 0, offset, items, titles);
+  if (iter)
+    poppler_index_iter_free (iter);
+  g_object_unref (pdf);
+  return TRUE;
+}
+
+/* The parts' outlines in page order. */
 static GArray *
-build_outline (JsonObject *report, guint last, GPtrArray *strings)
+merged_outline (const Parts *parts, GPtrArray *titles, GError **error)
 {
-  GArray *outline = g_array_new (FALSE, FALSE, sizeof (JopanOutlineItem));
+  g_autofree guint *order = dirs_in_order (parts);
+  GArray *items = g_array_new (FALSE, FALSE, sizeof (JopanOutlineItem));
 
-  for (guint n = 1; n <= last; n++)
-    {
-      JsonObject *page = report_page (report, n);
-      const char *section = page ? member_string (page, "section") : NULL;
-      JsonNode *stories = page ? json_object_get_member (page, "stories") : NULL;
-      JsonArray *a = stories && JSON_NODE_HOLDS_ARRAY (stories) ? json_node_get_array (stories) : NULL;
-      char *title = section ? g_strdup_printf ("Page %u — %s", n, section)
-                            : g_strdup_printf ("Page %u", n);
-      JopanOutlineItem item = { title, n - 1, 0 };
-
-      g_ptr_array_add (strings, title);
-      g_array_append_val (outline, item);
-      for (guint i = 0; a && i < json_array_get_length (a); i++)
-        {
-          JsonNode *s = json_array_get_element (a, i);
-          const char *headline = JSON_NODE_HOLDS_OBJECT (s)
-                                     ? member_string (json_node_get_object (s), "headline") : NULL;
-          JopanOutlineItem story = { headline, n - 1, 1 };
-          if (headline)
-            g_array_append_val (outline, story);
-        }
-    }
-  return outline;
+  for (guint i = 0; i < parts->n_dirs; i++)
+    if (!read_outline (parts->dirs[order[i]], parts->first[order[i]] - 1, items, titles, error))
+      {
+        g_array_unref (items);
+        return NULL;
+      }
+  return items;
 }
 
 /* ---- writing ------------------------------------------------------------- */
@@ -328,10 +366,12 @@ stage_edition (const Parts *parts, JsonNode *report, const char *staging, GError
 {
   g_autoptr (GPtrArray) pdfs = g_ptr_array_new ();
   g_autoptr (GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GArray) outline = build_outline (json_node_get_object (report), parts->last, strings);
+  g_autoptr (GArray) outline = merged_outline (parts, strings, error);
   g_autofree char *edition = g_build_filename (staging, "edition.pdf", NULL);
   g_autofree char *contact = g_build_filename (staging, "contact.png", NULL);
 
+  if (outline == NULL)
+    return FALSE;
   for (guint n = 1; n <= parts->last; n++)
     g_ptr_array_add (pdfs, parts->pages[n].pdf);
   return jopan_pdf_merge ((const char *const *) pdfs->pdata, pdfs->len,

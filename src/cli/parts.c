@@ -100,14 +100,13 @@ GArray *
 parts_shard (const GArray *pages, guint index, guint count)
 {
   GArray *shard = g_array_new (FALSE, FALSE, sizeof (guint));
-  guint base = pages->len / count, extra = pages->len % count;
-  /* Shards before @index: each base long, the first `extra` one longer. */
-  guint start = (index - 1) * base + MIN (index - 1, extra);
-  guint length = base + (index <= extra ? 1 : 0);
+  guint start, end;
 
   g_return_val_if_fail (index >= 1 && index <= count, shard);
-  if (length > 0)
-    g_array_append_vals (shard, &g_array_index (pages, guint, start), length);
+  start = (guint) ((guint64) (index - 1) * pages->len / count);
+  end = (guint) ((guint64) index * pages->len / count);
+  if (end > start)
+    g_array_append_vals (shard, &g_array_index (pages, guint, start), end - start);
   return shard;
 }
 

@@ -31,10 +31,10 @@ gboolean parts_parse_shard (const char *text, guint *index, guint *count, GError
  * @pages: the pages to share out (from parts_parse_pages(), or all)
  * @index, @count: shard @index of @count
  *
- * Shard I of N takes the I-th of N runs of consecutive entries of @pages,
- * as equal as they can be (the first ones one longer); together the
- * shards take every page once.  A shard may be empty when N exceeds the
- * pages.
+ * Shard I of N takes the entries of @pages from (I - 1) × n / N to
+ * I × n / N (rounded down; n the entries): runs of consecutive pages as
+ * equal as they can be, together every page once.  A shard may be empty
+ * when N exceeds the pages.
  *
  * Returns: (transfer full): the shard's page numbers, ascending.
  */

@@ -454,6 +454,8 @@ struct _JopanDocument {
   JopanArticle *article;  /* a reference: boxes point at its photos */
   struct _JopanPagePlan *plan; /* a composed page's plan (a reference), or NULL: its
                            * page file, articles, photos and boxes are inputs */
+  GPtrArray *held;        /* of JopanPagePlan* (references), or NULL: the plans of the
+                           * stories an edition page continues, whose photos it shows */
   JopanFonts *fonts;      /* a reference: the pages' layouts use its faces */
   gint64 date;            /* for the PDF's metadata, seconds since 1970; 0: a fixed date */
   GArray *placed;         /* of JopanPlaced: where each story and box went on a

@@ -94,6 +94,7 @@ typedef struct {
   gboolean folio;               /* this story draws the page's one folio */
   int number;                   /* the page's number, for the folio */
   const char *title, *section, *date; /* the page's, for the folio */
+  const char *lang;             /* the page's (NULL: the story's), for the folio's date */
 } LayoutModule;
 
 
