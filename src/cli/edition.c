@@ -4,6 +4,8 @@
  */
 #include "edition.h"
 
+#include "merge.h"
+#include "parts.h"
 #include "progress.h"
 
 #include "jopan.h"
@@ -19,7 +21,7 @@ typedef struct {
   char *output, *style, *data_dir, *pages, *shard;
   char **sets, **font_dirs;
   int dpi, jobs;
-  gboolean png, quiet, strict, copyfit, fill;
+  gboolean png, quiet, strict, copyfit, fill, merge;
 } Options;
 
 static void
@@ -53,69 +55,6 @@ fail (const GError *error)
   fprintf (stderr, "jopan: %s\n", error->message);
   return error->domain == JOPAN_ERROR && error->code == JOPAN_ERROR_USAGE ? EXIT_USAGE
                                                                           : EXIT_INPUT;
-}
-
-/* A page number from 1 to @n at *@p, moving past it. */
-static gboolean
-parse_number (const char **p, guint n, guint *out)
-{
-  char *end;
-  guint64 v;
-
-  if (!g_ascii_isdigit (**p))
-    return FALSE;
-  v = g_ascii_strtoull (*p, &end, 10);
-  *p = end;
-  *out = (guint) v;
-  return v >= 1 && v <= n;
-}
-
-/* "1-16" or "1,3,5-7" into flags for pages 1 to @n. */
-static gboolean
-parse_pages (const char *text, guint n, gboolean *flags)
-{
-  const char *p = text;
-
-  while (*p)
-    {
-      guint first, last;
-      if (!parse_number (&p, n, &first))
-        return FALSE;
-      last = first;
-      if (*p == '-')
-        {
-          p++;
-          if (!parse_number (&p, n, &last) || last < first)
-            return FALSE;
-        }
-      for (guint i = first; i <= last; i++)
-        flags[i - 1] = TRUE;
-      if (*p == ',' && p[1])
-        p++;
-      else if (*p)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* "I/N": the I-th of N runs of consecutive pages, as even as can be. */
-static gboolean
-apply_shard (const char *text, guint n, gboolean *flags)
-{
-  guint64 i, parts;
-  char *end;
-
-  i = g_ascii_strtoull (text, &end, 10);
-  if (end == text || *end != '/')
-    return FALSE;
-  text = end + 1;
-  parts = g_ascii_strtoull (text, &end, 10);
-  if (end == text || *end || parts < 1 || i < 1 || i > parts || parts > 10000)
-    return FALSE;
-  for (guint p = 0; p < n; p++)
-    if (p < (i - 1) * n / parts || p >= i * n / parts)
-      flags[p] = FALSE;
-  return TRUE;
 }
 
 static JopanStyle *
@@ -196,16 +135,43 @@ source_date (gint64 *seconds)
   return TRUE;
 }
 
-/* Which pages: --pages, then --shard of those. */
+/* Which pages: --pages (else all), then --shard of those (src/cli/parts.h). */
 static int
 select_pages (const Options *o, guint n, gboolean *flags)
 {
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) pages = o->pages ? parts_parse_pages (o->pages, n, &error) : parts_all_pages (n);
+  guint index, count;
+
+  if (pages == NULL)
+    return fail (error);
+  if (o->shard && !parts_parse_shard (o->shard, &index, &count, &error))
+    return fail (error);
+  if (o->shard)
+    {
+      GArray *shard = parts_shard (pages, index, count);
+      g_array_unref (pages);
+      pages = shard;
+    }
   for (guint i = 0; i < n; i++)
-    flags[i] = o->pages == NULL;
-  if (o->pages && !parse_pages (o->pages, n, flags))
-    return usage ("--pages %s: expected page numbers from 1 to %u such as 1-4,7", o->pages, n);
-  if (o->shard && !apply_shard (o->shard, n, flags))
-    return usage ("--shard %s: expected I/N, the I-th of N parts (1 <= I <= N)", o->shard);
+    flags[i] = FALSE;
+  for (guint i = 0; i < pages->len; i++)
+    flags[g_array_index (pages, guint, i) - 1] = TRUE;
+  return EXIT_OK;
+}
+
+/* `jopan edition --merge PARTDIR… -o OUTDIR` (src/cli/merge.h). */
+static int
+run_merge (char **dirs, int n, const Options *o)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (n < 1)
+    return usage ("%s", "edition --merge: expected the parts' folders");
+  if (o->pages || o->shard)
+    return usage ("%s", "edition --merge joins whole parts: --pages and --shard are for the runs");
+  if (!merge_outdirs ((const char *const *) dirs, (guint) n, o->output, o->quiet, &error))
+    return fail (error);
   return EXIT_OK;
 }
 
@@ -245,6 +211,13 @@ run (const char *input, const Options *o)
     return status;
   for (guint i = 0; i < n; i++)
     total += flags[i] != 0;
+  /* More shards than pages: this one has none, and writes nothing. */
+  if (total == 0)
+    {
+      if (!o->quiet)
+        fprintf (stderr, "jopan: --shard %s: no pages of the %u in this part\n", o->shard, n);
+      return EXIT_OK;
+    }
   style = load_style (o, edition, data_dir, &error);
   if (style == NULL)
     return fail (error);
@@ -272,6 +245,8 @@ jopan_cli_edition (int argc, char **argv)
     { "shard", 0, 0, G_OPTION_ARG_STRING, &o.shard, "Only the I-th of N parts of the pages",
       "I/N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress, no summary", NULL },
+    { "merge", 0, 0, G_OPTION_ARG_NONE, &o.merge,
+      "Join the folders of parts (--pages, --shard runs) into -o OUTDIR", NULL },
     { "style", 's', 0, G_OPTION_ARG_STRING, &o.style, "Style name or .ini file", "NAME|FILE" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.sets, "Override one style key",
       "GROUP.KEY=VALUE" },
@@ -284,7 +259,7 @@ jopan_cli_edition (int argc, char **argv)
       "DIR" },
     G_OPTION_ENTRY_NULL,
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("EDITION.json -o OUTDIR");
+  g_autoptr (GOptionContext) context = g_option_context_new ("EDITION.json -o OUTDIR | --merge PARTDIR… -o OUTDIR");
   g_autoptr (GError) error = NULL;
   int status;
 
@@ -295,6 +270,10 @@ jopan_cli_edition (int argc, char **argv)
   argc--, argv++;
   if (!g_option_context_parse (context, &argc, &argv, &error))
     status = usage ("%s", error->message);
+  else if (o.merge && (o.output == NULL || !*o.output))
+    status = usage ("%s", "edition --merge: expected -o OUTDIR");
+  else if (o.merge)
+    status = run_merge (argv + 1, argc - 1, &o);
   else if (argc != 2)
     status = usage ("%s", "edition: expected one edition file");
   else if (o.output == NULL || !*o.output)

@@ -95,6 +95,15 @@ progress_step (Progress *p, guint findings)
 }
 
 void
+progress_clear (Progress *p)
+{
+  g_mutex_lock (&p->lock);
+  if (!p->quiet && p->tty)
+    fprintf (p->out, "\r\033[K");
+  g_mutex_unlock (&p->lock);
+}
+
+void
 progress_finish (Progress *p)
 {
   if (p == NULL)

@@ -17,6 +17,9 @@ Progress *progress_new_full (guint total, const char *unit, gboolean quiet, FILE
                              gboolean tty);
 /* One item done, with @findings findings; may be called from any thread. */
 void progress_step (Progress *progress, guint findings);
+/* Clears the bar's line on a terminal, so other lines can be printed
+ * before progress_finish(). */
+void progress_clear (Progress *progress);
 /* Ends the bar, or prints the summary, and frees @progress. */
 void progress_finish (Progress *progress);
 

@@ -30,7 +30,10 @@
  * each thread its own (jopan_fonts_new() takes some 10 to 30 ms), or hold
  * one lock around every call that uses the fonts or a document made with
  * them.  A document belongs to one thread at a time, and writing it uses
- * the fonts it was laid out with.
+ * the fonts it was laid out with.  (The jopan tool's batches keep a pool
+ * of font sets, one per worker thread, lent to one item at a time, and
+ * share one style and the articles.)  jopan_pdf_merge() and
+ * jopan_contact_sheet_write() keep all their state per call.
  */
 #ifndef JOPAN_H
 #define JOPAN_H
