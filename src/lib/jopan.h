@@ -33,7 +33,10 @@
  * the fonts it was laid out with.  (The jopan tool's batches keep a pool
  * of font sets, one per worker thread, lent to one item at a time, and
  * share one style and the articles.)  jopan_pdf_merge() and
- * jopan_contact_sheet_write() keep all their state per call.
+ * jopan_contact_sheet_write() keep all their state per call.  An edition,
+ * once loaded, is only read; jopan_edition_write() runs pages on threads
+ * of its own, each with its own JopanFonts, sharing the edition and the
+ * style.
  */
 #ifndef JOPAN_H
 #define JOPAN_H
