@@ -372,6 +372,33 @@ def unknown_keys(tmp):
     report("unknown keys: warnings with their place", problems)
 
 
+def deep_continuation(tmp):
+    """A continuation deeper than the page that carries it leaves room for
+    is cut at its module: the lines cut are reported overset there."""
+    d = os.path.join(tmp, "deep")
+    os.makedirs(d)
+    a = json.load(open(os.path.join(ROOT, "samples", "bridge-closure.json")))
+    a["body"] += "\n\n" + a["body"]
+    a["images"] = []
+    write(os.path.join(d, "long.json"), json.dumps(a))
+    shutil.copy(os.path.join(ROOT, "samples", "brief-lifeboat.json"), os.path.join(d, "b.json"))
+    ed = os.path.join(d, "ed.json")
+    write(ed, json.dumps({"title": "T", "pages": [
+        {"articles": [{"src": "long.json", "jump": 2,
+                       "slot": {"column": 1, "columns": 2, "top": 0, "depth": 20}}]},
+        {"articles": ["b.json"]}]}, indent=1))
+    out = os.path.join(d, "out")
+    r = edition(ed, out)
+    problems = [] if r.returncode == 0 else [f"exit {r.returncode}: {r.stderr}"]
+    if not problems:
+        rep = json.load(open(os.path.join(out, "report.json")))
+        found = [f["message"] for f in rep["pages"][1]["report"]["findings"]]
+        if not any(re.search(r"pages\[0\]\.articles\[0\]: the story from page 1 is deeper "
+                             r"than page 2 leaves it: \d+ lines overset", m) for m in found):
+            problems.append(f"page 2's findings {found}")
+    report("a continuation deeper than its page: cut, its lines reported overset", problems)
+
+
 def usage_cases(tmp):
     ed = os.path.join(EDITIONS, "en.json")
     theirs = os.path.join(tmp, "theirs")
@@ -399,6 +426,7 @@ def main():
         bad_article(tmp)
         check_command(tmp)
         unknown_keys(tmp)
+        deep_continuation(tmp)
         bad_editions(tmp)
         usage_cases(tmp)
     print(f"{passed} passed, {failed} failed" + (f", {todo} known (TODO)" if todo else ""))

@@ -1107,16 +1107,25 @@ report_page (Composer *c, JopanDocument *doc, const JopanPage *page, const Candi
 }
 
 /* Draws a continued story's boxes (its own folio left out) moved down
- * to its module; the page keeps references of its own. */
+ * to its module; the page keeps references of its own.  What falls below
+ * the module (a continuation deeper than the page leaves it) is not
+ * drawn: its body lines are counted in @cut. */
 static void
-place_carried_boxes (const Composer *c, JopanPage *page, const JopanCarried *k, const JopanPlaced *p)
+place_carried_boxes (const Composer *c, JopanPage *page, const JopanCarried *k, const JopanPlaced *p,
+                     guint *cut)
 {
-  double dy = p->y - module_y (c, 0);
+  double dy = p->y - module_y (c, 0), bottom = p->y + p->h;
 
+  *cut = 0;
   for (guint i = k->skip; i < k->page->boxes->len; i++)
     {
       JopanBox box = g_array_index (k->page->boxes, JopanBox, i);
       box.y += dy;
+      if (box.y + (box.kind == JOPAN_BOX_IMAGE ? box.h : 0) > bottom + 0.01)
+        {
+          *cut += box.kind == JOPAN_BOX_TEXT && g_strcmp0 (box.role, "body") == 0;
+          continue;
+        }
       if (box.layout)
         g_object_ref (box.layout);
       box.path = g_strdup (box.path);
@@ -1133,7 +1142,15 @@ build_box (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPlace
   p->index = (int) i;
   p->first_box = page->boxes->len;
   if (i >= c->plan->boxes->len)
-    place_carried_boxes (c, page, g_ptr_array_index (c->carried_in, i - c->plan->boxes->len), p);
+    {
+      const JopanCarried *k = g_ptr_array_index (c->carried_in, i - c->plan->boxes->len);
+      const JopanPageStory *e = g_ptr_array_index (k->source->stories, k->story);
+      guint cut;
+      place_carried_boxes (c, page, k, p, &cut);
+      if (cut > 0)
+        jopan_report_add (c->report, "overset", "%s: the story from page %u is deeper than page "
+                          "%u leaves it: %u lines overset", e->place, k->from, k->to, cut);
+    }
   else
     place_box (page, g_ptr_array_index (c->plan->boxes, i), p);
   p->n_boxes = page->boxes->len - p->first_box;
