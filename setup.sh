@@ -1,7 +1,8 @@
 #!/bin/sh
 # jopan set-up: installs what it needs (Debian 12), builds, and then
-#   ./setup.sh demo   renders the samples to out/*.pdf and out/*.png, and the
-#                     page files in samples/pages/ to out/pages/
+#   ./setup.sh demo   renders the samples to out/*.pdf and out/*.png, the
+#                     page files in samples/pages/ to out/pages/ and the sample
+#                     editions to out/edition/ and out/edition-ko/
 #   ./setup.sh test   runs the whole test suite in four builds: the normal one, one under
 #                     ASan+UBSan, a release build (-O3) and a clang build, all with -Werror
 # Both are idempotent; run as root or with sudo available.
@@ -92,6 +93,13 @@ case "${1:-}" in
       build/src/cli/jopan page --data-dir . "$page" -o "out/pages/$name.png" --dpi 100 2>/dev/null
       echo "setup: out/pages/$name.pdf and its PNG pages"
     done
+    # The sample editions (samples/edition/): run only once `jopan edition`
+    # exists; its help then lists --shard.
+    if build/src/cli/jopan edition --help 2>&1 | grep -q -e '--shard'; then
+      build/src/cli/jopan edition --data-dir . samples/edition/edition.json -o out/edition --png --quiet
+      build/src/cli/jopan edition --data-dir . samples/edition/ko/edition.json -o out/edition-ko --png --quiet
+      echo "setup: out/edition/ and out/edition-ko/ (edition.pdf, page-NN.pdf and .png, contact.png)"
+    fi
     ;;
   test)
     install_packages

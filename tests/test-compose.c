@@ -12,6 +12,7 @@
  * and sees its check fail.
  */
 #include "compose-private.h"
+#include "json-private.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -195,6 +196,33 @@ check_headlines (const JopanDocument *doc)
   return NULL;
 }
 
+/* The solver sets no brief wider than 2 columns (a brief across 3 to 5
+ * columns is a strip of a few lines over a hole); a slot the page file
+ * fixes is the file's. */
+static char *
+check_brief_width (const JopanDocument *doc)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonArray *stories = json_node_get_array (report_member (doc, parser, "stories"));
+
+  for (guint i = 0, s = 0; i < doc->placed->len; i++)
+    {
+      const JopanPlaced *p = &g_array_index (doc->placed, JopanPlaced, i);
+      JsonObject *story;
+
+      if (p->is_box || s >= json_array_get_length (stories))
+        continue;
+      story = json_array_get_object_element (stories, s++);
+      if (g_strcmp0 (json_object_get_string_member (story, "weight"), "brief") == 0
+          && !json_object_get_boolean_member (json_object_get_object_member (story, "module"),
+                                              "fixed")
+          && p->columns > 2)
+        return g_strdup_printf ("brief width: %s is set across %d columns",
+                                json_object_get_string_member (story, "src"), p->columns);
+    }
+  return NULL;
+}
+
 /* A brief is never overset while a story stacked with it (a secondary in
  * the same columns) could have given it the lines: the solver sizes a
  * brief by laying it out, and its overset costs more than anything. */
@@ -322,10 +350,24 @@ check_empty (const JopanDocument *doc)
   return g_strdup_printf ("empty: %.1f%% of the type area is empty", share * 100);
 }
 
+/* The report prints its numbers rounded: 56.02, not 56.020000000000003. */
+static char *
+check_numbers (const JopanDocument *doc)
+{
+  g_autofree char *json = jopan_document_report_json (doc);
+  g_autoptr (GMatchInfo) match = NULL;
+  g_autoptr (GRegex) long_number = g_regex_new ("[0-9]\\.[0-9]{6,}", 0, 0, NULL);
+
+  if (!g_regex_match (long_number, json, 0, &match))
+    return NULL;
+  return g_strdup_printf ("numbers: the report prints %s", g_match_info_fetch (match, 0));
+}
+
 static void
 assert_rules (const JopanDocument *doc, const JopanStyle *style, gboolean full)
 {
-  char *(*checks[]) (const JopanDocument *) = { check_overlaps, check_inside, check_headlines };
+  char *(*checks[]) (const JopanDocument *) = { check_overlaps, check_inside, check_headlines,
+                                                check_brief_width, check_numbers };
   g_autofree char *tops = check_tops (doc, style);
   g_autofree char *briefs = check_briefs (doc, style);
   g_autofree char *empty = full ? check_empty (doc) : NULL;
@@ -420,11 +462,8 @@ dump_case (const JopanDocument *doc)
   for (gsize i = 0; i < 2; i++)
     {
       g_autoptr (JsonParser) parser = json_parser_new ();
-      g_autoptr (JsonGenerator) gen = json_generator_new ();
-      g_autofree char *json = NULL;
-      json_generator_set_root (gen, report_member (doc, parser, i ? "composition" : "stories"));
-      json_generator_set_pretty (gen, TRUE);
-      json = json_generator_to_data (gen, NULL);
+      g_autofree char *json = jopan_json_to_data (report_member (doc, parser,
+                                                                 i ? "composition" : "stories"));
       g_string_append_printf (out, "%s\n", json);
     }
   for (guint i = 0; i < doc->pages->len; i++)
@@ -553,6 +592,18 @@ test_rules_broken (void)
     for (guint k = 0; k < n; k++)
       boxes[k]->role = saved_roles[k];
   }
+  /* Brief width: the brief's module doctored to 3 columns. */
+  {
+    JopanPlaced *brief = &g_array_index (doc->placed, JopanPlaced, 2);
+    int columns = brief->columns;
+    g_assert_null (check_brief_width (doc));
+    brief->columns = 3;
+    broken = check_brief_width (doc);
+    g_assert_nonnull (broken);
+    g_assert_nonnull (strstr (broken, "brief width"));
+    g_free (broken);
+    brief->columns = columns;
+  }
   g_assert_null (check_overlaps (doc));
   jopan_style_free (style);
 }
@@ -593,12 +644,12 @@ test_cost (void)
   };
   JopanComposeCost cost;
 
-  /* Empty bands in modules, and area no module covers. */
+  /* Empty bands in modules, and area no module covers: 2 each. */
   jopan_compose_cost (fits, 2, 80, &cost);
-  g_assert_cmpfloat_with_epsilon (cost.empty, 5, 1e-9);
-  g_assert_cmpfloat_with_epsilon (cost.total, 5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cost.empty, 10, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cost.total, 10, 1e-9);
   jopan_compose_cost (fits, 2, 100, &cost);
-  g_assert_cmpfloat_with_epsilon (cost.empty, 25, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cost.empty, 50, 1e-9);
   /* Overset lines and photos. */
   fits[1].overset_lines = 3, fits[1].overset_photos = 1;
   jopan_compose_cost (fits, 2, 80, &cost);
@@ -611,7 +662,7 @@ test_cost (void)
   /* A brief's overset costs much more than empty space. */
   fits[1].brief = TRUE;
   jopan_compose_cost (fits, 2, 80, &cost);
-  g_assert_cmpfloat_with_epsilon (cost.overset, 3 * 20 + 60, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cost.overset, 3 * 40 + 60, 1e-9);
   fits[1].brief = FALSE;
   fits[1].overset_lines = 0, fits[1].overset_photos = 0;
   /* Photo bands lost to copyfit. */
@@ -626,6 +677,12 @@ test_cost (void)
   g_assert_cmpfloat_with_epsilon (cost.front, 10 * 2.5 * 4 + 60, 1e-9);
   g_assert_cmpfloat_with_epsilon (cost.total, cost.empty + cost.front, 1e-9);
   fits[0].front_short = 0, fits[0].lead_photo_off = FALSE;
+  /* A secondary over several columns short of legs of 6 lines: 10 a line. */
+  fits[1].legs_short = 3;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.legs, 30, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cost.total, cost.empty + cost.legs, 1e-9);
+  fits[1].legs_short = 0;
   /* Headlines side by side at one height collide; a box beside is no headline. */
   fits[0].module = (JopanModule) { 0, 2, 0, 20 };
   fits[1].module = (JopanModule) { 2, 2, 0, 20 };
@@ -635,6 +692,21 @@ test_cost (void)
   jopan_compose_cost (fits, 2, 80, &cost);
   g_assert_cmpfloat_with_epsilon (cost.collisions, 0, 1e-9);
   fits[1].is_box = FALSE;
+  /* A story left off the page has no headline to collide with; its
+   * lines are overset. */
+  fits[1].off = TRUE, fits[1].overset_lines = 5;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.collisions, 0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cost.overset, 5 * 4, 1e-9);
+  fits[1].off = FALSE, fits[1].overset_lines = 0;
+  /* A brief beside another: its small headline does not read on. */
+  fits[1].brief = TRUE;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.collisions, 10, 1e-9);
+  fits[0].brief = TRUE;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.collisions, 10, 1e-9);
+  fits[0].brief = fits[1].brief = FALSE;
   fits[1].module.top = 1, fits[1].module.depth = 19;
   jopan_compose_cost (fits, 2, 80, &cost);
   g_assert_cmpfloat_with_epsilon (cost.collisions, 0, 1e-9);
@@ -644,7 +716,8 @@ test_cost (void)
   jopan_compose_cost (fits, 2, 80, &cost);
   g_assert_cmpfloat_with_epsilon (cost.prominence, 60, 1e-9);
   g_assert_cmpfloat_with_epsilon (cost.total, cost.empty + cost.overset + cost.collisions
-                                                  + cost.photos + cost.prominence + cost.front,
+                                                  + cost.photos + cost.prominence + cost.front
+                                                  + cost.legs,
                                   1e-9);
 }
 

@@ -180,7 +180,7 @@ convert -size ${W}x${H} xc:white \
   -annotate +624+370 '2027년 3월 21일(일) 오전 8시, 한빛해변공원 출발' \
   -annotate +624+440 '풀코스 · 하프 · 10㎞ · 5㎞ 가족걷기' \
   -annotate +624+510 '접수: 12월 1~31일, 한빛시 누리집' \
-  -fill '#666666' -pointsize 32 -annotate +624+630 '주최 한빛시 · 한빛시체육회   문의 (064) 000-2027' \
+  -fill '#666666' -pointsize 32 -annotate +624+630 '주최 한빛시 · 한빛시체육회   문의 (054) 000-2027' \
   -fill none -stroke "$BLUE" -strokewidth 8 -draw "rectangle 4,4 $(( W - 5 )),$(( H - 5 ))" \
   "${PNG[@]}" "$OUT/hanbit-marathon.png"
 

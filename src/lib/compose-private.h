@@ -149,12 +149,16 @@ typedef struct {
   double front_short;           /* a lead's body lines a column short of a good block
                                  * on its module (a third of its depth, at most 10) */
   gboolean lead_photo_off;      /* a lead's photo is left off its module */
+  double legs_short;            /* a secondary's body lines short of a leg of
+                                 * LEG_LINES a column, summed over its columns */
+  gboolean off;                 /* a story left off the page: no module, all its
+                                 * lines overset */
 } JopanModuleFit;
 
 /* The cost of a candidate layout, term by term (see compose.c for the
  * weights); the solver keeps the candidate of least total. */
 typedef struct {
-  double empty, overset, collisions, photos, prominence, front;
+  double empty, overset, collisions, photos, prominence, front, legs;
   double total;
 } JopanComposeCost;
 

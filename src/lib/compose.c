@@ -8,11 +8,13 @@
  * layout, ranks them by cost, lays the best three out again with copyfit
  * on, and keeps the one of least cost:
  *
- *   empty        1  per empty column-band (a line of one column)
+ *   empty        2  per empty column-band (a line of one column)
  *   overset      4  per line that did not fit (0.5 for a story that jumps:
- *                   its rest continues elsewhere; 20 for a brief, which a
+ *                   its rest continues elsewhere; 40 for a brief, which a
  *                   reader expects whole), 60 per photo left out
  *   collisions   40 per pair of headlines side by side at the same height
+ *                (10 when one is a brief: its small headline does not
+ *                read on into the other's, and a row of briefs is common)
  *   photos       0.5 per column-band the lead photo is short of its shape
  *   prominence   30 when the lead does not start at the top,
  *                30 for each story wider than the lead or larger in area
@@ -20,6 +22,9 @@
  *                goes on elsewhere is short of a good block of body on its
  *                module (a third of the module's depth, at most 10 lines);
  *                60 when the lead's photo is left off its module
+ *   legs         10 per line a secondary story spread over several columns
+ *                is short of legs of 6 lines a column (a strip of a
+ *                headline over two lines a column reads as a hole)
  *
  * Modules touch: a hairline runs in the gutter between side-by-side
  * modules, and in a band of air at the foot of a module with another
@@ -41,16 +46,23 @@
 /* The fewest bands a story under the lead may have. */
 #define MIN_DEPTH 8
 
-#define COST_EMPTY 1.0
+#define COST_EMPTY 2.0
 #define COST_OVERSET_LINE 4.0
 #define COST_JUMP_LINE 0.5
-#define COST_BRIEF_LINE 20.0
+#define COST_BRIEF_LINE 40.0
 #define COST_OVERSET_PHOTO 60.0
 #define COST_COLLISION 40.0
+#define COST_BRIEF_COLLISION 10.0
 #define COST_PHOTO_BAND 0.5
 #define COST_PROMINENCE 30.0
 #define COST_FRONT_LINE 10.0
 #define COST_LEAD_PHOTO_OFF 60.0
+#define COST_LEG_LINE 10.0
+/* The shallowest legs of a secondary story over several columns. */
+#define LEG_LINES 6
+/* The body a secondary story that does not fit shows at least (some 3
+ * inches), else the solver tries leaving a story off. */
+#define BODY_LINES 18
 /* A good block of a lead's body on its module: a third of its depth, at
  * most this many lines a column. */
 #define FRONT_LINES 10
@@ -88,12 +100,13 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
       cost->photos += COST_PHOTO_BAND * f->photo_lost;
       cost->front += COST_FRONT_LINE * f->front_short * f->module.columns
                      + (f->lead_photo_off ? COST_LEAD_PHOTO_OFF : 0);
-      if (f->is_box)
+      cost->legs += COST_LEG_LINE * f->legs_short;
+      if (f->is_box || f->off)
         continue;
       top = MIN (top, f->module.top);
       for (guint j = i + 1; j < n; j++)
-        if (!fits[j].is_box && side_by_side (&f->module, &fits[j].module))
-          cost->collisions += COST_COLLISION;
+        if (!fits[j].is_box && !fits[j].off && side_by_side (&f->module, &fits[j].module))
+          cost->collisions += f->brief || fits[j].brief ? COST_BRIEF_COLLISION : COST_COLLISION;
       if (i > 0 && (f->module.columns > fits[0].module.columns
                     || f->module.columns * f->module.depth
                            > fits[0].module.columns * fits[0].module.depth))
@@ -103,7 +116,7 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
     cost->prominence += COST_PROMINENCE;
   cost->empty += COST_EMPTY * MAX (0, area - covered);
   cost->total = cost->empty + cost->overset + cost->collisions + cost->photos + cost->prominence
-                + cost->front;
+                + cost->front + cost->legs;
 }
 
 /* ---- the composer ---------------------------------------------------------------- */
@@ -114,15 +127,17 @@ typedef struct {
   JopanWeight weight;
   int need;                     /* estimated column-bands */
   int natural_depth;            /* bands across the whole region */
+  int lines;                    /* its body lines in one column, about */
   gboolean fixed;
   JopanModule module;           /* when fixed */
 } Story;
 
 typedef struct {
-  char name[48];
+  char name[64];
   JopanModule modules[MAX_STORIES]; /* the solver's stories, in order */
   guint order;                  /* as enumerated: ties keep the earlier */
   JopanComposeCost rough;       /* without copyfit */
+  gboolean fitted;              /* laid out again with copyfit */
 } Candidate;
 
 /* Candidates by their cost without copyfit, ties in their order. */
@@ -153,6 +168,7 @@ typedef struct {
   GPtrArray *candidates;        /* of Candidate* */
   const char *only;             /* tests: keep the candidates whose name has it */
   guint overset_lines, overset_chars; /* the page's stories', for the report */
+  GString *overset_names;       /* "a.json (85 lines), b.json (67 lines)" */
   JopanReport *report;          /* the document's */
   GPtrArray *carried_in;        /* editions: JopanCarried* at the top, after the plan's boxes */
   GPtrArray *carried_out;       /* editions: where a jumped story's continuation goes */
@@ -202,6 +218,23 @@ weight_name (JopanWeight w)
 {
   static const char *const names[] = { "auto", "lead", "secondary", "brief" };
   return names[w];
+}
+
+/* The widest module the solver gives a brief: the style's [brief]
+ * columns, else 2 (a brief across 3 to 5 columns is a strip of a few
+ * lines with a hole under it). */
+static int
+brief_columns (const Composer *c)
+{
+  int n = c->style->treatment[JOPAN_WEIGHT_BRIEF - 1].columns;
+
+  return n > 0 ? n : 2;
+}
+
+static gboolean
+too_wide (const Composer *c, const Story *s, const JopanModule *m)
+{
+  return s->weight == JOPAN_WEIGHT_BRIEF && m->columns > brief_columns (c);
 }
 
 static JopanModule
@@ -300,6 +333,23 @@ front_short (const LayoutResult *r, const JopanModule *m, gboolean jumps)
   return MAX (0.0, MIN (FRONT_LINES, m->depth / 3) - (double) lines / MAX (1, m->columns));
 }
 
+/* A secondary story over several columns: the body lines it is short of
+ * legs of LEG_LINES a column (a story too short for its columns has
+ * short legs too: it is better set narrower). */
+static double
+legs_short (const LayoutResult *r, const JopanModule *m)
+{
+  const JopanPage *page;
+  int lines = 0;
+
+  if (r->weight != JOPAN_WEIGHT_SECONDARY || r->pages->len == 0 || m->columns < 2)
+    return 0;
+  page = g_ptr_array_index (r->pages, 0);
+  for (int col = 0; col < page->n_columns; col++)
+    lines += (int) page->columns[col].lines;
+  return MAX (0, LEG_LINES * m->columns - lines);
+}
+
 static void
 fit_of (const Composer *c, const Story *s, const LayoutResult *r, const JopanModule *m,
         JopanModuleFit *f)
@@ -314,7 +364,8 @@ fit_of (const Composer *c, const Story *s, const LayoutResult *r, const JopanMod
                           .front_short = front_short (r, m, jumps),
                           .lead_photo_off = r->weight == JOPAN_WEIGHT_LEAD
                                             && s->entry->article->images->len > 0
-                                            && !r->has_lead };
+                                            && !r->has_lead,
+                          .legs_short = legs_short (r, m) };
 }
 
 /* ---- the page's fixed parts: boxes, fixed stories, the free region ------------ */
@@ -577,35 +628,54 @@ depth_in (Composer *c, const Story *s, const JopanModule *area)
   return MIN (area->depth, r->bottom - c->folio_bands - area->top + 1);
 }
 
-/* The depths of stories [from, to) stacked in @area: each brief first
- * takes what it needs set in the area's width (laid out, measured), the
- * others share the rest in proportion to their need. */
+/* The depths of stories [from, to) stacked in @area.  Each story is
+ * measured set in the area's width; one that fits in its share closes
+ * its module at its depth (a brief always does), and what it leaves goes
+ * to the others, in proportion to their need.  When every story fits,
+ * the modules close at their depths and the area's foot is left free
+ * (no hole under a story). */
 static gboolean
 stack_depths (Composer *c, const Order *o, guint from, guint to, const JopanModule *area,
               int *depths)
 {
-  int weights[MAX_STORIES], others[MAX_STORIES], rest = area->depth;
-  guint n = 0;
+  int weights[MAX_STORIES] = { 0 }, others[MAX_STORIES], measured[MAX_STORIES], rest = area->depth;
+  guint n = to - from, open = 0;
+  gboolean closed = TRUE;
 
-  for (guint i = from; i < to; i++)
+  for (guint i = 0; i < n; i++)
     {
-      const Story *s = &c->stories[o->index[i]];
-      depths[i - from] = s->weight == JOPAN_WEIGHT_BRIEF ? depth_in (c, s, area) : 0;
-      rest -= depths[i - from];
-      if (depths[i - from] == 0)
-        weights[n++] = s->need / MAX (1, area->columns);
+      const Story *s = &c->stories[o->index[from + i]];
+      measured[i] = depth_in (c, s, area);
+      depths[i] = s->weight == JOPAN_WEIGHT_BRIEF ? measured[i] : 0;
+      rest -= depths[i];
     }
-  if (n == 0)
+  /* Closing a story at its depth may let another close at its own. */
+  while (closed && rest >= 0)
     {
-      depths[to - from - 1] += rest; /* the last brief takes the foot */
-      return rest >= 0;
+      gint64 need = 0;
+      closed = FALSE;
+      for (guint i = 0; i < n; i++)
+        if (depths[i] == 0)
+          need += MAX (1, c->stories[o->index[from + i]].need);
+      for (guint i = 0; i < n && need > 0; i++)
+        if (depths[i] == 0 && measured[i] > 0
+            && measured[i] <= rest * MAX (1, c->stories[o->index[from + i]].need) / need)
+          {
+            depths[i] = measured[i], rest -= measured[i], closed = TRUE;
+            break;
+          }
     }
-  if (!split (rest, n, weights, MIN (MIN_DEPTH, MAX (1, rest) / (int) n), others))
+  for (guint i = 0; i < n; i++)
+    if (depths[i] == 0)
+      weights[open++] = c->stories[o->index[from + i]].need / MAX (1, area->columns);
+  if (open == 0)
+    return rest >= 0;
+  if (!split (rest, open, weights, MIN (MIN_DEPTH, MAX (1, rest) / (int) open), others))
     return FALSE;
-  n = 0;
-  for (guint i = from; i < to; i++)
-    if (depths[i - from] == 0)
-      depths[i - from] = others[n++];
+  open = 0;
+  for (guint i = 0; i < n; i++)
+    if (depths[i] == 0)
+      depths[i] = others[open++];
   return TRUE;
 }
 
@@ -631,15 +701,101 @@ stack (Composer *c, const Order *o, guint from, guint to, JopanModule area, Jopa
   return TRUE;
 }
 
-/* Stories [from, to) side by side in @area, widths in proportion to need. */
+static void fit_of (const Composer *c, const Story *s, const LayoutResult *r,
+                    const JopanModule *m, JopanModuleFit *f);
+
+/* What story @s costs alone in @m, set without copyfit (empty, overset,
+ * short legs). */
+static double
+module_cost (Composer *c, const Story *s, const JopanModule *m)
+{
+  LayoutResult *r = lay_out_in (c, s, m, FALSE, FALSE, NULL);
+  JopanModuleFit f;
+  JopanComposeCost cost;
+
+  if (r == NULL)
+    return G_MAXDOUBLE / 8;
+  fit_of (c, s, r, m, &f);
+  jopan_compose_cost (&f, 1, m->columns * m->depth, &cost);
+  return cost.total;
+}
+
+/* The widths of stories [from, to) side by side in @area that cost least
+ * (each laid out in its strip), no brief wider than brief_columns();
+ * FALSE when there are too many to try. */
+static gboolean
+cheapest_widths (Composer *c, const Order *o, guint from, guint to, const JopanModule *area,
+                 int *widths)
+{
+  int n = (int) (to - from), w[MAX_STORIES], limit = brief_columns (c);
+  double best = G_MAXDOUBLE;
+
+  if (n < 2 || n > 4 || area->columns > 6 || area->columns < n)
+    return FALSE;
+  /* Every composition of the columns into n parts, as an odometer. */
+  for (int i = 0; i < n - 1; i++)
+    w[i] = 1;
+  for (;;)
+    {
+      int used = 0, column = area->column;
+      double cost = 0;
+      for (int i = 0; i < n - 1; i++)
+        used += w[i];
+      w[n - 1] = area->columns - used;
+      for (int i = 0; i < n && w[n - 1] >= 1 && cost < best; i++)
+        {
+          const Story *s = &c->stories[o->index[from + i]];
+          JopanModule m = { column, w[i], area->top, area->depth };
+          cost += s->weight == JOPAN_WEIGHT_BRIEF && w[i] > limit ? G_MAXDOUBLE / 8
+                                                                   : module_cost (c, s, &m);
+          column += w[i];
+        }
+      if (w[n - 1] >= 1 && cost < best)
+        best = cost, memcpy (widths, w, n * sizeof *w);
+      int k = 0;
+      while (k < n - 1 && ++w[k] > area->columns - (n - 1))
+        w[k++] = 1;
+      if (k == n - 1)
+        break;
+    }
+  return best < G_MAXDOUBLE / 8;
+}
+
+/* Do stories [from, to) fit side by side in @area at @widths, each
+ * whole, no brief too wide? */
+static gboolean
+all_fit (Composer *c, const Order *o, guint from, guint to, const JopanModule *area,
+         const int *widths)
+{
+  JopanModule m = *area;
+
+  for (guint i = from; i < to; i++)
+    {
+      const Story *s = &c->stories[o->index[i]];
+      LayoutResult *r;
+      m.columns = widths[i - from];
+      r = lay_out_in (c, s, &m, FALSE, FALSE, NULL);
+      if (too_wide (c, s, &m) || r == NULL || jopan_report_get_overset (r->report, NULL) > 0
+          || r->overset_photos > 0)
+        return FALSE;
+      m.column += m.columns;
+    }
+  return TRUE;
+}
+
+/* Stories [from, to) side by side in @area, widths in proportion to
+ * need; when one does not fit so, the widths that cost least. */
 static gboolean
 strips (Composer *c, const Order *o, guint from, guint to, JopanModule area, JopanModule *out)
 {
-  int weights[MAX_STORIES], widths[MAX_STORIES];
+  int weights[MAX_STORIES] = { 0 }, widths[MAX_STORIES];
+  gboolean even;
 
   for (guint i = from; i < to; i++)
     weights[i - from] = c->stories[o->index[i]].need;
-  if (!split (area.columns, to - from, weights, 1, widths))
+  even = split (area.columns, to - from, weights, 1, widths);
+  if ((!even || !all_fit (c, o, from, to, &area, widths))
+      && !cheapest_widths (c, o, from, to, &area, widths) && !even)
     return FALSE;
   for (guint i = from; i < to; i++)
     {
@@ -649,50 +805,124 @@ strips (Composer *c, const Order *o, guint from, guint to, JopanModule area, Jop
   return TRUE;
 }
 
-/* The lead across the top, @depth bands deep; the rest below it. */
-static void
-lead_on_top (Composer *c, const Order *o, const JopanModule *r, int depth)
-{
-  JopanModule under = { r->column, r->columns, r->top + depth, r->depth - depth };
-  JopanModule lead = { r->column, r->columns, r->top, depth };
-  Candidate *cand;
+/* How the stories under a lead across the top share the area below it:
+ * side by side, stacked, or the second wide with the rest in a rail of
+ * 1 or 2 columns. */
+typedef enum { UNDER_STRIPS, UNDER_STACKED, UNDER_WIDE_RAIL } Under;
 
-  if (o->n == 1)
-    return;
-  cand = candidate_new (c, "lead-top-%d/strips", depth);
-  cand->modules[o->index[0]] = lead;
-  if (!strips (c, o, 1, o->n, under, cand->modules))
-    g_ptr_array_remove (c->candidates, cand);
-  cand = candidate_new (c, "lead-top-%d/stacked", depth);
-  cand->modules[o->index[0]] = lead;
-  if (!stack (c, o, 1, o->n, under, cand->modules))
-    g_ptr_array_remove (c->candidates, cand);
-  /* The second story wide under the lead, the rest in a rail. */
-  for (int rail = 1; rail <= 2 && o->n >= 3 && rail < r->columns - 1; rail++)
-    {
-      JopanModule wide = { under.column, under.columns - rail, under.top, under.depth };
-      JopanModule side = { under.column + wide.columns, rail, under.top, under.depth };
-      cand = candidate_new (c, "lead-top-%d/wide+rail-%d", depth, rail);
-      cand->modules[o->index[0]] = lead;
-      cand->modules[o->index[1]] = wide;
-      if (!stack (c, o, 2, o->n, side, cand->modules))
-        g_ptr_array_remove (c->candidates, cand);
-    }
+static const char *const under_names[] = { "strips", "stacked", "wide+rail" };
+
+/* Stories [1, n) of @o in @under as @kind says, into @out. */
+static gboolean
+arrange_under (Composer *c, const Order *o, Under kind, int rail, JopanModule under,
+               JopanModule *out)
+{
+  JopanModule wide = { under.column, under.columns - rail, under.top, under.depth };
+  JopanModule side = { under.column + wide.columns, rail, under.top, under.depth };
+
+  if (kind == UNDER_STRIPS)
+    return strips (c, o, 1, o->n, under, out);
+  if (kind == UNDER_STACKED)
+    return stack (c, o, 1, o->n, under, out);
+  out[o->index[1]] = wide;
+  return stack (c, o, 2, o->n, side, out);
 }
 
-/* The lead as a wide block the region's depth, the rest in a right rail. */
+static void
+lead_top_candidate (Composer *c, const Order *o, const JopanModule *r, int depth, Under kind,
+                    int rail)
+{
+  JopanModule under = { r->column, r->columns, r->top + depth, r->depth - depth };
+  Candidate *cand = kind == UNDER_WIDE_RAIL
+                        ? candidate_new (c, "lead-top-%d/%s-%d", depth, under_names[kind], rail)
+                        : candidate_new (c, "lead-top-%d/%s", depth, under_names[kind]);
+
+  cand->modules[o->index[0]] = (JopanModule) { r->column, r->columns, r->top, depth };
+  if (!arrange_under (c, o, kind, rail, under, cand->modules))
+    g_ptr_array_remove (c->candidates, cand);
+}
+
+/* The lead's depth across the top that leaves the stories under it,
+ * arranged as @kind says, just the depth they take (each measured in its
+ * module of a trial arrangement in the lower two thirds); 0 when one does
+ * not fit even there. */
+static int
+snug_depth (Composer *c, const Order *o, const JopanModule *r, Under kind, int rail)
+{
+  JopanModule under = { r->column, r->columns, r->top + r->depth / 3, r->depth - r->depth / 3 };
+  JopanModule out[MAX_STORIES];
+  int need = 0, stacked = 0;
+
+  if (!arrange_under (c, o, kind, rail, under, out))
+    return 0;
+  for (guint i = 1; i < o->n; i++)
+    {
+      const JopanModule *m = &out[o->index[i]];
+      JopanModule area = { m->column, m->columns, under.top, under.depth };
+      int d = depth_in (c, &c->stories[o->index[i]], &area);
+      if (d == 0)
+        return 0;
+      /* Stacked modules add up; modules side by side take the deepest. */
+      if (kind == UNDER_STACKED || (kind == UNDER_WIDE_RAIL && i >= 2))
+        stacked += d;
+      else
+        need = MAX (need, d);
+    }
+  return r->depth - MAX (need, stacked);
+}
+
+/* The lead across the top, @depth bands deep; the rest below it, in
+ * every arrangement (@kind < 0) or in @kind's. */
+static void
+lead_on_top (Composer *c, const Order *o, const JopanModule *r, int depth, int kind)
+{
+  if (o->n == 1)
+    return;
+  for (Under k = UNDER_STRIPS; k <= UNDER_STACKED; k++)
+    if (kind < 0 || kind == (int) k)
+      lead_top_candidate (c, o, r, depth, k, 0);
+  /* The second story wide under the lead, the rest in a rail. */
+  for (int rail = 1; rail <= 2 && o->n >= 3 && rail < r->columns - 1; rail++)
+    if (kind < 0 || kind == UNDER_WIDE_RAIL + rail - 1)
+      lead_top_candidate (c, o, r, depth, UNDER_WIDE_RAIL, rail);
+}
+
+/* @o with its stories [from, n) reordered briefs first: the staggered
+ * rail, whose top story is a brief, its small headline beside the lead's,
+ * and the secondaries' headlines lower, level with the lead's text.
+ * FALSE when that changes nothing. */
+static gboolean
+staggered (const Composer *c, const Order *o, guint from, Order *out)
+{
+  guint n = from;
+
+  *out = *o;
+  for (int brief = 1; brief >= 0; brief--)
+    for (guint i = from; i < o->n; i++)
+      if ((c->stories[o->index[i]].weight == JOPAN_WEIGHT_BRIEF) == brief)
+        out->index[n++] = o->index[i];
+  return memcmp (out->index, o->index, sizeof o->index) != 0;
+}
+
+/* The lead as a wide block the region's depth, the rest in a right rail,
+ * in their order and staggered. */
 static void
 lead_with_rail (Composer *c, const Order *o, const JopanModule *r)
 {
-  for (int rail = 1; rail <= 2 && o->n >= 2 && rail < r->columns - 1; rail++)
-    {
-      Candidate *cand = candidate_new (c, "lead-left/rail-%d", rail);
-      JopanModule side = { r->column + r->columns - rail, rail, r->top, r->depth };
+  Order stagger;
+  gboolean can_stagger = staggered (c, o, 1, &stagger);
 
-      cand->modules[o->index[0]] = (JopanModule) { r->column, r->columns - rail, r->top, r->depth };
-      if (!stack (c, o, 1, o->n, side, cand->modules))
-        g_ptr_array_remove (c->candidates, cand);
-    }
+  for (int rail = 1; rail <= 2 && o->n >= 2 && rail < r->columns - 1; rail++)
+    for (int s = 0; s <= can_stagger; s++)
+      {
+        Candidate *cand = candidate_new (c, "lead-left/rail-%d%s", rail, s ? "/staggered" : "");
+        JopanModule side = { r->column + r->columns - rail, rail, r->top, r->depth };
+
+        cand->modules[o->index[0]] = (JopanModule) { r->column, r->columns - rail, r->top,
+                                                     r->depth };
+        if (!stack (c, s ? &stagger : o, 1, o->n, side, cand->modules))
+          g_ptr_array_remove (c->candidates, cand);
+      }
 }
 
 static int
@@ -728,7 +958,21 @@ enumerate (Composer *c, const Order *o)
   for (guint i = 0; i < n; i++)
     if (depths[i] >= MIN_DEPTH && depths[i] <= r->depth - MIN_DEPTH
         && (i == 0 || depths[i] != depths[i - 1]))
-      lead_on_top (c, o, r, depths[i]);
+      lead_on_top (c, o, r, depths[i], -1);
+  /* And each arrangement with the lead as deep as the stories under it
+   * leave room for: they close at their depths, no hole under them. */
+  for (int kind = UNDER_STRIPS; kind <= UNDER_WIDE_RAIL + 1 && o->n >= 2; kind++)
+    {
+      int rail = kind >= UNDER_WIDE_RAIL ? kind - UNDER_WIDE_RAIL + 1 : 0;
+      int depth = (rail == 0 || (o->n >= 3 && rail < r->columns - 1))
+                      ? snug_depth (c, o, r, MIN (kind, UNDER_WIDE_RAIL), rail)
+                      : 0;
+      gboolean known = FALSE;
+      for (guint i = 0; i < n; i++)
+        known |= depths[i] == depth;
+      if (!known && depth >= MIN_DEPTH && depth <= r->depth - MIN_DEPTH)
+        lead_on_top (c, o, r, depth, kind);
+    }
   lead_with_rail (c, o, r);
 }
 
@@ -748,6 +992,35 @@ all_modules (const Composer *c, const Candidate *cand, JopanModule *out)
   return n;
 }
 
+/* After copyfit: a story module with nothing under it closes at the
+ * depth its story takes, when that leaves two bands or more: what copyfit
+ * could not fill is left at the page's foot (or the rail's), not as a
+ * hole inside the module.  Whether any closed. */
+static gboolean
+close_modules (Composer *c, Candidate *cand)
+{
+  JopanModule modules[MAX_MODULES];
+  guint n = all_modules (c, cand, modules);
+  gboolean closed = FALSE;
+
+  for (guint i = 0; i < c->n_stories; i++)
+    {
+      JopanModule *m = &cand->modules[i];
+      LayoutResult *r;
+      int depth;
+      if (c->stories[i].fixed || m->columns == 0 || has_below (m, modules, n))
+        continue;
+      r = lay_out_in (c, &c->stories[i], m, FALSE, TRUE, NULL);
+      if (r == NULL || jopan_report_get_overset (r->report, NULL) > 0 || r->overset_photos > 0
+          || r->pages->len != 1)
+        continue;
+      depth = r->bottom - c->folio_bands - m->top + 1;
+      if (depth > 0 && depth <= m->depth - 2)
+        m->depth = depth, closed = TRUE;
+    }
+  return closed;
+}
+
 static gboolean
 evaluate (Composer *c, const Candidate *cand, gboolean copyfit, JopanComposeCost *cost,
           GError **error)
@@ -762,6 +1035,11 @@ evaluate (Composer *c, const Candidate *cand, gboolean copyfit, JopanComposeCost
       if (i >= c->n_stories)
         {
           fits[i] = (JopanModuleFit) { .module = modules[i], .is_box = TRUE };
+          continue;
+        }
+      if (modules[i].columns == 0)
+        {
+          fits[i] = (JopanModuleFit) { .off = TRUE, .overset_lines = (guint) c->stories[i].lines };
           continue;
         }
       LayoutResult *r = lay_out_in (c, &c->stories[i], &modules[i], air, copyfit, error);
@@ -876,59 +1154,252 @@ estimate (Composer *c, GError **error)
       s->need = r->need_bands + r->header_bands * 2
                 + (r->has_lead ? r->lead.bands * r->lead.columns : 0);
       s->natural_depth = MAX (1, r->bottom - c->folio_bands - c->region.top);
+      s->lines = r->need_bands;
     }
   return TRUE;
 }
 
-/* The best candidate and its cost; ties keep the earlier one. */
+/* Candidates with the last stories of @all beside the boxes: @k of them
+ * side by side in the first area beside a box (briefs beside the ad
+ * rather than a hole), one in each other area; the rest in the region.
+ * A brief too wide for its area closes at its width next to the box. */
+static void
+enumerate_beside (Composer *c, const Order *all, guint k)
+{
+  Order o = *all;
+  JopanModule mods[MAX_STORIES];
+  guint first = c->candidates->len, from = o.n;
+  gboolean split_first = FALSE;
+
+  for (int b = 0; b < 4; b++)
+    {
+      JopanModule area = c->beside[b];
+      guint take = split_first ? 1 : k;
+      if (area.columns == 0 || (take == 1 && o.n < 2))
+        continue;
+      if (o.n < take + 1 || (int) take > area.columns)
+        return;
+      if (take > 1 && !strips (c, &o, o.n - take, o.n, area, mods))
+        return;
+      if (take == 1)
+        mods[o.index[o.n - 1]] = area;
+      split_first = TRUE;
+      o.n -= take;
+    }
+  if (k > 1 && !split_first)
+    return;
+  for (guint i = o.n; i < from; i++)
+    {
+      JopanModule *m = &mods[o.index[i]];
+      if (too_wide (c, &c->stories[o.index[i]], m))
+        m->column += m->columns - brief_columns (c), m->columns = brief_columns (c);
+    }
+  enumerate (c, &o);
+  for (guint j = first; j < c->candidates->len; j++)
+    {
+      Candidate *cand = g_ptr_array_index (c->candidates, j);
+      for (guint i = o.n; i < from; i++)
+        cand->modules[o.index[i]] = mods[o.index[i]];
+      if (k > 1)
+        {
+          gsize len = strlen (cand->name);
+          g_snprintf (cand->name + len, sizeof cand->name - len, ", %u beside", k);
+        }
+    }
+}
+
+/* Does the page hold more copy than its free area?  A lead that jumps
+ * counts for half the region at most. */
+static gboolean
+overfull (const Composer *c, const Order *o)
+{
+  gint64 need = 0, area = (gint64) c->region.columns * c->region.depth;
+
+  for (int b = 0; b < 4; b++)
+    area += (gint64) c->beside[b].columns * c->beside[b].depth;
+  for (guint i = 0; i < o->n; i++)
+    {
+      const Story *s = &c->stories[o->index[i]];
+      need += i == 0 && s->entry->jump > 0 ? MIN (s->need, area / 2) : s->need;
+    }
+  return need > area;
+}
+
+/* On a page with more copy than it holds, candidates with one secondary
+ * story left off (its lines overset, reported: a desk moves it or jumps
+ * it), so that the others show a good block of body rather than a
+ * headline over nothing. */
+static void
+enumerate_left_off (Composer *c, const Order *all)
+{
+  if (all->n < 3 || !overfull (c, all))
+    return;
+  for (guint x = 1; x < all->n; x++)
+    {
+      Order o = { .n = 0 };
+      guint first = c->candidates->len;
+      if (c->stories[all->index[x]].weight != JOPAN_WEIGHT_SECONDARY)
+        continue;
+      for (guint i = 0; i < all->n; i++)
+        if (i != x)
+          o.index[o.n++] = all->index[i];
+      for (guint k = 1; k <= 3; k++)
+        enumerate_beside (c, &o, k);
+      for (guint j = first; j < c->candidates->len; j++)
+        {
+          Candidate *cand = g_ptr_array_index (c->candidates, j);
+          gsize len = strlen (cand->name);
+          g_snprintf (cand->name + len, sizeof cand->name - len, ", %u off", all->index[x] + 1);
+        }
+    }
+}
+
+/* Drops the candidates from @from on that set a brief wider than
+ * brief_columns(), unless no other is left among them. */
+static void
+drop_wide_briefs (Composer *c, guint from)
+{
+  guint wide = 0;
+  g_autofree gboolean *is_wide = g_new0 (gboolean, c->candidates->len + 1);
+
+  for (guint j = from; j < c->candidates->len; j++)
+    {
+      const Candidate *cand = g_ptr_array_index (c->candidates, j);
+      for (guint i = 0; i < c->n_stories; i++)
+        is_wide[j] |= !c->stories[i].fixed && too_wide (c, &c->stories[i], &cand->modules[i]);
+      wide += is_wide[j];
+    }
+  if (wide == c->candidates->len - from)
+    return;
+  for (guint j = c->candidates->len; j-- > from;)
+    if (is_wide[j])
+      g_ptr_array_remove_index (c->candidates, j);
+}
+
+/* Drops a candidate from @from on whose modules an earlier one has
+ * already (one story under the lead is the same in strips as stacked):
+ * it would cost the same, and take a place among the few copyfitted. */
+static void
+drop_duplicates (Composer *c, guint from)
+{
+  for (guint j = c->candidates->len; j-- > MAX (from, 1u);)
+    {
+      const Candidate *cand = g_ptr_array_index (c->candidates, j);
+      for (guint k = 0; k < j; k++)
+        if (memcmp (((Candidate *) g_ptr_array_index (c->candidates, k))->modules, cand->modules,
+                    sizeof cand->modules) == 0)
+          {
+            g_ptr_array_remove_index (c->candidates, j);
+            break;
+          }
+    }
+}
+
+/* The candidates from @from on that the test's name filter keeps, none
+ * too wide for a brief or twice; FALSE when none is left at all. */
+static gboolean
+keep_candidates (Composer *c, guint from)
+{
+  for (guint i = c->candidates->len; c->only && i-- > from;)
+    if (strstr (((Candidate *) g_ptr_array_index (c->candidates, i))->name, c->only) == NULL)
+      g_ptr_array_remove_index (c->candidates, i);
+  drop_wide_briefs (c, from);
+  drop_duplicates (c, from);
+  return c->candidates->len > 0;
+}
+
+/* Evaluates the candidates from @from on as set, then copyfits the best
+ * few not yet copyfitted (copyfit takes a dozen attempts a story, and it
+ * moves a cost by a few lines); @best and its cost as the cheapest so
+ * far, a tie keeping the one found first. */
+static gboolean
+pick (Composer *c, guint from, Candidate **best, JopanComposeCost *best_cost, GError **error)
+{
+  guint fitted = 0;
+
+  for (guint i = from; i < c->candidates->len; i++)
+    {
+      Candidate *cand = g_ptr_array_index (c->candidates, i);
+      if (!evaluate (c, cand, FALSE, &cand->rough, error))
+        return FALSE;
+    }
+  g_ptr_array_sort (c->candidates, by_rough_cost);
+  for (guint i = 0; i < c->candidates->len && fitted < FITTED_CANDIDATES; i++)
+    {
+      Candidate *cand = g_ptr_array_index (c->candidates, i);
+      JopanComposeCost cost;
+      if (cand->fitted)
+        continue;
+      cand->fitted = TRUE, fitted++;
+      if (!evaluate (c, cand, TRUE, &cost, error)
+          || (close_modules (c, cand) && !evaluate (c, cand, TRUE, &cost, error)))
+        return FALSE;
+      if (*best == NULL || cost.total < best_cost->total - 1e-9)
+        *best = cand, *best_cost = cost;
+    }
+  return TRUE;
+}
+
+/* Does a secondary story of @cand, as copyfitted, show less than
+ * BODY_LINES of body while the rest of it is overset (a headline over
+ * nothing)? */
+static gboolean
+starved (Composer *c, const Candidate *cand)
+{
+  JopanModule modules[MAX_MODULES];
+  guint n = all_modules (c, cand, modules);
+
+  for (guint i = 0; i < c->n_stories; i++)
+    {
+      const JopanPage *page;
+      LayoutResult *r;
+      guint lines = 0;
+      if (c->stories[i].weight != JOPAN_WEIGHT_SECONDARY || modules[i].columns == 0)
+        continue;
+      r = lay_out_in (c, &c->stories[i], &modules[i], has_below (&modules[i], modules, n), TRUE,
+                      NULL);
+      if (r == NULL || r->pages->len == 0 || jopan_report_get_overset (r->report, NULL) == 0)
+        continue;
+      page = g_ptr_array_index (r->pages, 0);
+      for (int col = 0; col < page->n_columns; col++)
+        lines += page->columns[col].lines;
+      if (lines < BODY_LINES)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The best candidate and its cost; ties keep the earlier one.  When its
+ * page starves a secondary story of body, the candidates that leave one
+ * off are tried too. */
 static const Candidate *
 solve (Composer *c, JopanComposeCost *best_cost, GError **error)
 {
   Order o = { .n = 0 };
-  const Candidate *best = NULL;
+  Candidate *best = NULL;
+  guint from;
 
   for (guint i = 0; i < c->n_stories; i++)
     if (!c->stories[i].fixed)
       o.index[o.n++] = i;
-  /* The last stories go beside the boxes: a brief beside the ad. */
-  for (int b = 0; b < 4; b++)
-    if (c->beside[b].columns > 0 && o.n >= 2)
-      {
-        Story *last = &c->stories[o.index[--o.n]];
-        last->fixed = TRUE;
-        last->module = c->beside[b];
-      }
   if (!estimate (c, error))
     return NULL;
-  enumerate (c, &o);
-  for (guint i = c->candidates->len; c->only && i-- > 0;)
-    if (strstr (((Candidate *) g_ptr_array_index (c->candidates, i))->name, c->only) == NULL)
-      g_ptr_array_remove_index (c->candidates, i);
-  if (c->candidates->len == 0)
+  for (guint k = 1; k <= 3; k++)
+    enumerate_beside (c, &o, k);
+  if (!keep_candidates (c, 0))
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: no module layout \"%s\" for this page",
                        c->plan->name ? c->plan->name : "page", c->only ? c->only : "");
       return NULL;
     }
-  /* Every candidate as set, then the best few copyfitted: copyfit takes
-   * a dozen attempts a story, and it moves a cost by a few lines. */
-  for (guint i = 0; i < c->candidates->len; i++)
-    {
-      Candidate *cand = g_ptr_array_index (c->candidates, i);
-      if (!evaluate (c, cand, FALSE, &cand->rough, error))
-        return NULL;
-    }
-  g_ptr_array_sort (c->candidates, by_rough_cost);
-  for (guint i = 0; i < MIN (c->candidates->len, FITTED_CANDIDATES); i++)
-    {
-      const Candidate *cand = g_ptr_array_index (c->candidates, i);
-      JopanComposeCost cost;
-      if (!evaluate (c, cand, TRUE, &cost, error))
-        return NULL;
-      if (best == NULL || cost.total < best_cost->total - 1e-9)
-        best = cand, *best_cost = cost;
-    }
-  return best;
+  if (!pick (c, 0, &best, best_cost, error))
+    return NULL;
+  if (!starved (c, best))
+    return best;
+  from = c->candidates->len;
+  enumerate_left_off (c, &o);
+  keep_candidates (c, from);
+  return pick (c, from, &best, best_cost, error) ? best : NULL;
 }
 
 /* ---- the report --------------------------------------------------------------------- */
@@ -1002,6 +1473,7 @@ report_cost (JsonBuilder *b, const JopanComposeCost *cost)
   jopan_json_number (b, "photos", cost->photos);
   jopan_json_number (b, "prominence", cost->prominence);
   jopan_json_number (b, "front", cost->front);
+  jopan_json_number (b, "legs", cost->legs);
   json_builder_end_object (b);
 }
 
@@ -1049,6 +1521,7 @@ composer_init (Composer *c, JopanFonts *fonts, const JopanStyle *style, const Jo
                           / style->baseline + 1e-6) - c->folio_bands;
   c->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, result_free);
   c->candidates = g_ptr_array_new_with_free_func (g_free);
+  c->overset_names = g_string_new (NULL);
   c->n_stories = plan->stories->len;
   for (guint i = 0; i < c->n_stories; i++)
     {
@@ -1071,6 +1544,7 @@ composer_clear (Composer *c)
 {
   g_clear_pointer (&c->cache, g_hash_table_unref);
   g_clear_pointer (&c->candidates, g_ptr_array_unref);
+  g_string_free (c->overset_names, TRUE);
 }
 
 /* The page's empty share, the solver's layout and its cost; a finding
@@ -1100,6 +1574,11 @@ report_page (Composer *c, JopanDocument *doc, const JopanPage *page, const Candi
   json_builder_end_array (b);
   jopan_report_add_member (doc->report, "composition", json_builder_get_root (b));
   jopan_report_set_underset (doc->report, empty);
+  /* More copy than the page holds: a desk moves a story or jumps one. */
+  if (c->overset_lines > 0)
+    jopan_report_add (doc->report, "overset", "%s: page %d holds %u lines more than fit; move a "
+                      "story or jump one: %s", c->plan->name ? c->plan->name : "page",
+                      page->number, c->overset_lines, c->overset_names->str);
   if (share > 0.05)
     jopan_report_add (doc->report, "underset", "%s: page %d: %.0f%% of the type area is empty "
                       "(%d column lines)", c->plan->name ? c->plan->name : "page", page->number,
@@ -1213,7 +1692,7 @@ build_story (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPla
 {
   const JopanPageStory *e = c->stories[i].entry;
   LayoutResult *r = lay_out_in (c, &c->stories[i], m, air, TRUE, error);
-  guint chars;
+  guint chars, lines;
 
   if (r == NULL)
     return FALSE;
@@ -1223,8 +1702,12 @@ build_story (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPla
     take_page (page, g_ptr_array_index (r->pages, 0), r->folio_boxes, m, p);
   g_array_append_val (doc->placed, *p);
   *empty += MAX (0, r->underset_lines);
-  c->overset_lines += jopan_report_get_overset (r->report, &chars);
+  lines = jopan_report_get_overset (r->report, &chars);
+  c->overset_lines += lines;
   c->overset_chars += chars;
+  if (lines > 0)
+    g_string_append_printf (c->overset_names, "%s%s (%u lines)", c->overset_names->len ? ", " : "",
+                            e->src ? e->src : e->article->name, lines);
   /* A jumped story's continuation page follows the composed page, or in
    * an edition goes to the page it continues on. */
   if (e->jump > 0 && r->pages->len > 1 && c->carried_out)
@@ -1232,6 +1715,32 @@ build_story (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPla
   while (e->jump > 0 && r->pages->len > 1)
     g_ptr_array_add (doc->pages, g_ptr_array_steal_index (r->pages, 1));
   return TRUE;
+}
+
+/* Story @i, left off the page: all of it is overset, and said so. */
+static void
+left_off (Composer *c, JopanDocument *doc, const JopanPage *page, guint i, JsonBuilder *b)
+{
+  const Story *s = &c->stories[i];
+  const JopanArticle *a = s->entry->article;
+  const char *src = s->entry->src ? s->entry->src : a->name;
+  guint chars = 0;
+
+  for (guint k = 0; k < a->blocks->len; k++)
+    chars += (guint) g_utf8_strlen (((JopanBlock *) g_ptr_array_index (a->blocks, k))->text, -1);
+  jopan_report_add (doc->report, "overset", "%s: left off page %d, it does not fit beside the "
+                    "others (some %d lines); move it to another page or jump it",
+                    s->entry->place ? s->entry->place : src, page->number, s->lines);
+  c->overset_lines += (guint) s->lines;
+  c->overset_chars += chars;
+  g_string_append_printf (c->overset_names, "%s%s (left off)", c->overset_names->len ? ", " : "",
+                          src);
+  json_builder_begin_object (b);
+  jopan_json_string (b, "src", src);
+  jopan_json_string (b, "weight", weight_name (s->weight));
+  jopan_json_int (b, "lines", s->lines);
+  jopan_json_int (b, "characters", chars);
+  json_builder_end_object (b);
 }
 
 /* Draws the chosen candidate onto a page and reports each story. */
@@ -1244,8 +1753,10 @@ build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanC
   JopanPage *page = jopan_page_new (c->style->page_width, c->style->page_height,
                                     (int) MAX (1u, c->plan->number));
   g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonBuilder) off = json_builder_new ();
   int empty = 0, index = (int) doc->pages->len;
 
+  json_builder_begin_array (off);
   page->bleed = c->style->bleed;
   page->marks = c->style->marks;
   g_ptr_array_add (doc->pages, page);
@@ -1255,7 +1766,9 @@ build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanC
       JopanPlaced p = { .is_box = i >= c->n_stories, .index = (int) i,
                         .page = index };
       module_rect (c, &modules[i], &p);
-      if (p.is_box)
+      if (!p.is_box && modules[i].columns == 0)
+        left_off (c, doc, page, i, off);
+      else if (p.is_box)
         build_box (c, doc, page, i - c->n_stories, &p);
       else if (!build_story (c, doc, page, i, &p, &modules[i], has_below (&modules[i], modules, n),
                              b, &empty, error))
@@ -1263,6 +1776,8 @@ build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanC
     }
   json_builder_end_array (b);
   jopan_report_add_member (doc->report, "stories", json_builder_get_root (b));
+  json_builder_end_array (off);
+  jopan_report_add_member (doc->report, "left_off", json_builder_get_root (off));
   draw_hairlines (c, page, modules, n);
   report_page (c, doc, page, best, cost, modules, n, empty);
   jopan_report_set_overset (doc->report, c->overset_lines, c->overset_chars);

@@ -17,6 +17,9 @@
 void jopan_json_number (JsonBuilder *b, const char *name, double value);
 void jopan_json_int (JsonBuilder *b, const char *name, gint64 value);
 void jopan_json_string (JsonBuilder *b, const char *name, const char *value);
+/* @root as pretty JSON, each double in the shortest text that reads back
+ * as it (56.02, not 56.020000000000003). */
+char *jopan_json_to_data (JsonNode *root);
 
 typedef struct {
   const char *key; /* NULL for an array index */

@@ -355,11 +355,66 @@ add_overset (JsonBuilder *b, const JopanReport *report)
   json_builder_end_object (b);
 }
 
+/* The shortest text that reads back as @value ("56.02", not json-glib's
+ * "56.020000000000003"): fixed point with up to 6 decimals, else all 17
+ * digits; ".0" kept on a whole number. */
+static void
+append_number (GString *out, double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE], format[8];
+  gboolean exact = FALSE;
+
+  for (int decimals = 0; decimals <= 6 && !exact && fabs (value) < 1e15; decimals++)
+    {
+      g_snprintf (format, sizeof format, "%%.%df", decimals);
+      g_ascii_formatd (buf, sizeof buf, format, value);
+      exact = g_ascii_strtod (buf, NULL) == value;
+    }
+  if (!exact)
+    g_ascii_formatd (buf, sizeof buf, "%.17g", value);
+  g_string_append (out, buf);
+  if (strpbrk (buf, ".eEn") == NULL)
+    g_string_append (out, ".0");
+}
+
+char *
+jopan_json_to_data (JsonNode *root)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+  GString *out;
+  gboolean in_string = FALSE;
+
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  out = g_string_sized_new (strlen (text));
+  /* Numbers outside strings with a point or an exponent are doubles. */
+  for (const char *p = text; *p;)
+    {
+      if (in_string || (*p != '-' && !g_ascii_isdigit (*p)))
+        {
+          if (in_string && *p == '\\' && p[1])
+            g_string_append_c (out, *p++);
+          else if (*p == '"')
+            in_string = !in_string;
+          g_string_append_c (out, *p++);
+          continue;
+        }
+      gsize n = strspn (p, "-+0123456789.eE");
+      if (memchr (p, '.', n) || memchr (p, 'e', n) || memchr (p, 'E', n))
+        append_number (out, g_ascii_strtod (p, NULL));
+      else
+        g_string_append_len (out, p, (gssize) n);
+      p += n;
+    }
+  return g_string_free (out, FALSE);
+}
+
 char *
 jopan_report_to_json (const JopanReport *report, const GPtrArray *pages)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_object (b);
@@ -407,7 +462,5 @@ jopan_report_to_json (const JopanReport *report, const GPtrArray *pages)
   json_builder_end_array (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  return json_generator_to_data (gen, NULL);
+  return jopan_json_to_data (root);
 }
