@@ -9,8 +9,12 @@
  */
 #include "jopan-private.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <qpdf/qpdf-c.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The inputs must stay open until the output is written: qpdf copies
  * their streams' data lazily. */
@@ -170,32 +174,72 @@ check_outline (const JopanOutlineItem *outline, guint n_outline, guint n_pages, 
   return TRUE;
 }
 
-/* Writes the output to memory, deterministically, and returns its bytes. */
-static GByteArray *
+/* A new empty file beside @path, for qpdf to write: the merged file goes
+ * to disk as qpdf makes it, never whole in memory (an edition's PDF grows
+ * with its pages; the memory of a run should not). */
+static char *
+make_temporary (const char *path, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  char *temp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  int fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0644);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot write %s: %s", path, g_strerror (saved));
+      g_free (temp);
+      return NULL;
+    }
+  close (fd);
+  return temp;
+}
+
+/* On disk before the rename, as the other outputs are. */
+static gboolean
+sync_file (const char *path)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  gboolean ok = fd >= 0 && fsync (fd) == 0;
+
+  if (fd >= 0)
+    close (fd);
+  return ok;
+}
+
+/* Writes the output deterministically to a temporary file, then renames
+ * it to @out_pdf. */
+static gboolean
 write_merged (Merge *m, const char *out_pdf, GError **error)
 {
-  GByteArray *bytes;
+  g_autofree char *temp = make_temporary (out_pdf, error);
+  gboolean ok;
 
-  qpdf_init_write_memory (m->out);
+  if (temp == NULL)
+    return FALSE;
+  qpdf_init_write (m->out, temp);
   qpdf_set_deterministic_ID (m->out, QPDF_TRUE);
   qpdf_set_object_stream_mode (m->out, qpdf_o_generate);
   qpdf_set_compress_streams (m->out, QPDF_TRUE);
   qpdf_write (m->out);
-  if (!qpdf_ok (m->out, out_pdf, JOPAN_ERROR_OUTPUT, error))
-    return NULL;
-  bytes = g_byte_array_sized_new ((guint) qpdf_get_buffer_length (m->out));
-  g_byte_array_append (bytes, qpdf_get_buffer (m->out), (guint) qpdf_get_buffer_length (m->out));
-  return bytes;
+  ok = qpdf_ok (m->out, out_pdf, JOPAN_ERROR_OUTPUT, error);
+  if (ok && (!sync_file (temp) || g_rename (temp, out_pdf) != 0))
+    {
+      int saved = errno;
+      jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot write %s: %s", out_pdf,
+                       g_strerror (saved));
+      ok = FALSE;
+    }
+  if (!ok)
+    g_unlink (temp);
+  return ok;
 }
 
 static gboolean
 merge_run (Merge *m, const char *const *page_pdfs, guint n, const JopanOutlineItem *outline,
            guint n_outline, const char *out_pdf, GError **error)
 {
-  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
-  GByteArray *bytes;
-
   qpdf_empty_pdf (m->out);
   for (guint i = 0; i < n; i++)
     if (!append_pages (m, page_pdfs[i], error))
@@ -206,12 +250,7 @@ merge_run (Merge *m, const char *const *page_pdfs, guint n, const JopanOutlineIt
   build_outline (m->out, outline, n_outline);
   if (!qpdf_ok (m->out, out_pdf, JOPAN_ERROR_OUTPUT, error))
     return FALSE;
-  bytes = write_merged (m, out_pdf, error);
-  if (bytes == NULL)
-    return FALSE;
-  g_ptr_array_add (paths, g_strdup (out_pdf));
-  g_ptr_array_add (contents, bytes);
-  return jopan_write_files_atomic (paths, contents, error);
+  return write_merged (m, out_pdf, error);
 }
 
 gboolean

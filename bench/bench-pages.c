@@ -1,6 +1,7 @@
-/* bench-edition — an edition's throughput and memory (issue 9's targets).
+/* bench-pages — composed pages through the library: throughput, where the
+ * time goes, memory (issue 9; bench-edition.py runs the jopan tool itself).
  *
- *   bench-edition [SOURCE_ROOT] [PAGES]
+ *   bench-pages [SOURCE_ROOT] [PAGES]
  *
  * The edition is the page files in samples/pages (some with a jump page)
  * repeated until it has PAGES pages (default 48).  Each page file is
@@ -52,7 +53,7 @@ cpu_seconds (void)
 static void
 die (const char *what, const GError *error)
 {
-  fprintf (stderr, "bench-edition: %s: %s\n", what, error ? error->message : "failed");
+  fprintf (stderr, "bench-pages: %s: %s\n", what, error ? error->message : "failed");
   exit (1);
 }
 
