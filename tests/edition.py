@@ -100,6 +100,14 @@ def check_files(name, out, n, png):
     report(f"{name}: the folder holds every file", problems)
 
 
+def split_on(page, word, k):
+    """Does @word end one line of @page at its @k-th character and the
+    rest start another?"""
+    ends = re.search(r"(^|\W)" + re.escape(word[:k]) + r"-?\n", page)
+    starts = re.search(r"(^|\n)" + re.escape(word[k:]) + r"(\W|$)", page)
+    return bool(ends and starts)
+
+
 def check_words(name, ed_path, out):
     raw = pdftext(os.path.join(out, "edition.pdf"))
     text = squeeze(raw)
@@ -108,14 +116,18 @@ def check_words(name, ed_path, out):
     for page in rep["pages"]:
         for s in page["report"].get("stories", []):
             overset[(page["page"], s["src"])] = s["overset"]["characters"]
+        # A story the page could not hold at all is left off, and said so.
+        for s in page["report"].get("left_off", []):
+            overset[(page["page"], s["src"])] = s["characters"]
     pages = [pdftext(os.path.join(out, f"page-{p['page']:02d}.pdf")) for p in rep["pages"]]
     problems, split = [], []
     for number, src, path in stories(ed_path):
         missing = [w for w in story_words(path) if w not in text]
-        # A word hyphenated at a column's foot, its rest in a column that
-        # pdftotext reads later: both halves on one page.
-        halves = [w for w in missing if any(w[:k] + "-\n" in page and w[k:] in squeeze(page)
-                                            for page in pages for k in range(2, len(w) - 1))]
+        # A word broken at a column's foot (hyphenated, or between Korean
+        # syllables), its rest opening a column that pdftotext reads
+        # later: both halves on one page, at a line's end and a line's start.
+        halves = [w for w in missing if any(split_on(page, w, k) for page in pages
+                                            for k in range(1, len(w)))]
         # A word hyphenated at a jump would have its halves on two pages.
         split += [f"page {number} {src}: {w!r} split across pages" for w in missing
                   if w not in halves and any(w[:k] + "-\n" in raw and w[k:] in text
