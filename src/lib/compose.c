@@ -45,6 +45,10 @@
 #define FITTED_CANDIDATES 3
 /* The fewest bands a story under the lead may have. */
 #define MIN_DEPTH 8
+/* The most bands a continued story may take on the page that carries
+ * it (a band of air under it, and room for a story of the page's own):
+ * what goes beyond is the story's overset. */
+#define CARRIED_MAX_BANDS(c) ((c)->bands - MIN_DEPTH - 1)
 
 #define COST_EMPTY 2.0
 #define COST_OVERSET_LINE 4.0
@@ -284,7 +288,8 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
                                .top = c->folio_bands + m->top, .folio = s->index == 0,
                                .number = (int) MAX (1u, c->plan->number),
                                .title = c->plan->title, .section = c->plan->section,
-                               .date = c->plan->date, .lang = c->plan->lang };
+                               .date = c->plan->date, .lang = c->plan->lang,
+                               .later_bands = c->carried_out ? CARRIED_MAX_BANDS (c) : 0 };
   /* A jump: story layout ends the text with "Continued on page N" and
    * sets the rest on a continuation page numbered N. */
   in.options.jump_page = s->entry->jump;

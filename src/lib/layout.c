@@ -1139,6 +1139,9 @@ jopan_layout_attempt (Layout *lo, GError **error)
     lo->set.later_grid = lo->set.grid;
   lo->set.depth = lo->set.grid.bands;
   lo->set.later_depth = lo->set.grid.bands;
+  if (lo->in->module.columns > 0 && lo->in->module.later_bands > 0)
+    lo->set.later_depth = MIN (lo->set.grid.bands, jopan_layout_folio_bands (&lo->set.style)
+                                                   + lo->in->module.later_bands);
   lo->at.findings = jopan_report_new ();
   jopan_typesetter_begin (&lo->at.ts, lo->at.findings);
   lo->at.texts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_text_free);
