@@ -398,6 +398,52 @@ def check_missing_glyph(tmp):
         raise Fail("--strict exit 3 but no PDF written (3 means rendered)")
 
 
+def check_every_script(tmp):
+    """Arabic and Hebrew names and emoji inside English text print (their
+    words come back from pdftotext, right to left in the right order), Hanja
+    in serif text stay serif, and a character no font has is reported once
+    per article with its count."""
+    words = ["محمد", "العلي", "דוד", "לוי", "😀", "👍", "❤", "金大中"]
+    body = ("The imam, محمد العلي, met the cantor, דוד לוי, at the harbour. One reader wrote: "
+            "great work 😀👍 and thanks ❤ to the crew. The scholar signed 金大中.\n\n"
+            + "".join(f"Paragraph {i} has a hieroglyph \U00013000 in it.\n\n" for i in range(12)))
+    src = write_article(tmp, "scripts.json", {"headline": "Readers write", "lang": "en", "body": body})
+    pdf = os.path.join(tmp, "scripts.pdf")
+    p = jopan("render", src, "-o", pdf)
+    expect_exit(p, 0, "render")
+    text = unicodedata.normalize("NFC", run("pdftotext", pdf, "-").stdout)
+    joined = re.sub(r"\s+", "", text)  # Hanja may break between characters
+    missing = [w for w in words if w not in joined]
+    if missing:
+        raise Fail(f"not in the PDF's text: {missing}")
+    if "לוי דוד" in text or "العلي محمد" in text:
+        raise Fail("a right-to-left name came out reversed")
+    fonts = run("pdffonts", pdf).stdout
+    for face in ["NotoNaskhArabic", "NotoSerifHebrew", "Symbola", "NotoSerifCJKkr"]:
+        if face not in fonts:
+            raise Fail(f"{face} not embedded: {fonts}")
+    found = [l for l in p.stderr.splitlines() if "missing-glyph" in l]
+    if len(found) != 1 or "U+13000" not in found[0] or "12 times" not in found[0]:
+        raise Fail(f"expected one missing-glyph finding with its count 12, got {found}")
+
+
+def check_korean_convention(tmp):
+    """A Korean story in the bundled style: the dateline 【서울】 leads the
+    text, the byline and the writer's address follow it, after the last
+    paragraph's words."""
+    src = os.path.join(ROOT, "samples", "seoul-market.json")
+    pdf = os.path.join(tmp, "ko.pdf")
+    expect_exit(jopan("render", src, "-o", pdf), 0, "render")
+    text = re.sub(r"\s+", "", run("pdftotext", pdf, "-").stdout)
+    article = json.load(open(src, encoding="utf-8"))
+    last = re.sub(r"\s+", "", article["body"].strip().split("\n")[-1])[-12:]
+    if "【서울】" not in text:
+        raise Fail("no 【서울】 dateline in the text")
+    byline = text.find("김민지기자minji@hanbit.example")
+    if byline < 0 or byline < text.find(last):
+        raise Fail(f"the byline and address do not follow the last paragraph ({last!r})")
+
+
 def check_raw_html(tmp):
     body = "First paragraph.\n\n<div class=\"ad\">\nAdvert\n</div>\n\nSecond <b>bold</b> one.\n"
     src = write_article(tmp, "html.json", {"headline": "Raw HTML", "body": body})
@@ -476,6 +522,9 @@ def main():
              "seoul-market"),
             ("check and --report", check_check),
             ("missing glyph warning, --strict exit 3", check_missing_glyph),
+            ("Arabic, Hebrew, emoji and Hanja print; missing glyphs once with a count",
+             check_every_script),
+            ("Korean dateline and byline", check_korean_convention),
             ("raw HTML warning", check_raw_html),
             ("unknown key warning", check_unknown_key),
             ("hard line break: the line before is not justified", check_hard_break),

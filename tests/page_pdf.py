@@ -277,14 +277,16 @@ def briefs_overset(rep):
 
 
 def closed_modules(rep, pitch):
-    """Every story's module closes at its depth: no more than 2 empty
+    """Every story's module closes at its depth: no more than 3 empty
     lines a column inside it (a short story leaves the page's foot free,
-    not a hole under its text), and no brief set wider than 2 columns."""
+    not a hole under its text; up to 3 is the feet's balance, which keeps
+    and subheads can leave 2 or 3 lines apart), and no brief set wider
+    than 2 columns."""
     problems = []
     for s in rep.get("stories", []):
         m = s["module"]
         empty = s.get("underset", {}).get("lines", 0) / max(1, m["columns"])
-        if empty > 2:
+        if empty > 3:
             problems.append(f"{s['src']}: {empty:.0f} empty lines a column inside its module")
         if s.get("weight") == "brief" and m["columns"] > 2 and not m.get("fixed"):
             problems.append(f"{s['src']}: a brief across {m['columns']} columns")

@@ -119,6 +119,21 @@ check_overlaps (const JopanDocument *doc)
   return NULL;
 }
 
+/* How far a text box's opening quote mark hangs into the margin (the
+ * style's hang-punctuation): the mark's advance, else 0. */
+static double
+hang_of (const JopanBox *b)
+{
+  const char *text = b->kind == JOPAN_BOX_TEXT && b->layout ? pango_layout_get_text (b->layout) : "";
+  gunichar c = g_utf8_get_char (text);
+  PangoRectangle pos;
+
+  if (c != 0x201C && c != 0x2018 && c != 0x201E && c != 0x201A && c != 0x00AB)
+    return 0;
+  pango_layout_index_to_pos (b->layout, (int) (g_utf8_next_char (text) - text), &pos);
+  return pos.x / (double) PANGO_SCALE;
+}
+
 static gboolean
 box_inside (const JopanBox *b, const JopanPlaced *p)
 {
@@ -127,7 +142,7 @@ box_inside (const JopanBox *b, const JopanPlaced *p)
   switch (b->kind)
     {
     case JOPAN_BOX_TEXT:
-      return b->x >= p->x - e && b->x + b->true_width <= p->x + p->w + e && b->y >= p->y - e
+      return b->x + hang_of (b) >= p->x - e && b->x + b->true_width <= p->x + p->w + e && b->y >= p->y - e
              && b->y <= p->y + p->h + e;
     case JOPAN_BOX_IMAGE:
     case JOPAN_BOX_PDF:

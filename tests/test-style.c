@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 
 #define MM (72.0 / 25.4)
 
@@ -251,6 +252,88 @@ test_set_all_or_nothing (void)
     }
 }
 
+
+/* [GROUP:LANG] groups override their plain group for a story in that
+ * language, key by key; [page:LANG] gives that language's grid; the plain
+ * style is untouched, and --set reaches a language's group. */
+static void
+test_language_groups (void)
+{
+  g_autofree char *path = write_style ("[page]\nbaseline = 11pt\n"
+                                       "[body]\nfont = Noto Serif 9\nindent = 1em\ntracking = 0.1pt\n"
+                                       "[page:ko]\nbaseline = 15pt\n"
+                                       "[body:ko]\nfont = NanumMyeongjo 9.6\nscale = 92%\n"
+                                       "tracking = -2%\nletter-spacing = -0.02em 0.05em\n"
+                                       "dateline = lenticular\nmax-word-space = 140%\n"
+                                       "[byline:ko]\nposition = end\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) s = jopan_style_load (path, SOURCE_ROOT, &error);
+  JopanStyle ko, en, ko_on_en_page;
+  const JopanParaStyle *body;
+
+  g_assert_no_error (error);
+  jopan_style_resolve (s, "ko", "ko-KR", &ko);
+  jopan_style_resolve (s, "en", "en", &en);
+  jopan_style_resolve (s, NULL, "ko", &ko_on_en_page);
+  body = &ko.para[JOPAN_PARA_BODY];
+  g_assert_cmpfloat (ko.baseline, ==, 15);
+  g_assert_cmpfloat (body->leading, ==, 15);
+  g_assert_cmpfloat_with_epsilon (body->size, 9.6, 1e-3);
+  g_assert_cmpfloat_with_epsilon (body->scale, 0.92, 1e-9);
+  g_assert_cmpfloat_with_epsilon (body->tracking, -0.02 * body->size, 1e-9);
+  g_assert_cmpfloat_with_epsilon (body->letter_max, 0.05 * body->size, 1e-9);
+  g_assert_cmpfloat_with_epsilon (body->max_word_space, 1.4, 1e-9);
+  g_assert_cmpfloat_with_epsilon (body->indent, 9, 1e-9); /* kept from [body]: 1em of 9 pt */
+  g_assert_cmpint (body->dateline_form, ==, JOPAN_DATELINE_LENTICULAR);
+  g_assert_true (ko.para[JOPAN_PARA_BYLINE].at_end);
+  /* English and the plain style keep theirs. */
+  g_assert_cmpfloat (en.baseline, ==, 11);
+  g_assert_cmpfloat (en.para[JOPAN_PARA_BODY].scale, ==, 1);
+  g_assert_cmpfloat_with_epsilon (en.para[JOPAN_PARA_BODY].tracking, 0.1, 1e-9);
+  g_assert_false (en.para[JOPAN_PARA_BYLINE].at_end);
+  g_assert_cmpfloat (s->para[JOPAN_PARA_BODY].scale, ==, 1);
+  /* A Korean story on an English page: Korean type on the page's grid. */
+  g_assert_cmpfloat (ko_on_en_page.baseline, ==, 11);
+  g_assert_cmpfloat (ko_on_en_page.para[JOPAN_PARA_BODY].leading, ==, 11);
+  g_assert_cmpfloat_with_epsilon (ko_on_en_page.para[JOPAN_PARA_BODY].scale, 0.92, 1e-9);
+  /* --set reaches the language's group. */
+  g_assert_true (jopan_style_set (s, "body:ko.scale=95%", &error));
+  g_assert_no_error (error);
+  jopan_style_resolve (s, "ko", "ko", &ko);
+  g_assert_cmpfloat_with_epsilon (ko.para[JOPAN_PARA_BODY].scale, 0.95, 1e-9);
+  g_unlink (path);
+}
+
+/* Bad language groups and values are named at their line. */
+static void
+test_language_errors (void)
+{
+  static const struct {
+    const char *text, *message;
+  } cases[] = {
+    { "[body:korean]\nscale = 92%\n", ":1: [body:korean]: unknown group" },
+    { "[copyfit:ko]\nsize = -1pt 1pt\n", ":1: [copyfit:ko]: unknown group" },
+    { "[page:ko]\ncolumns = 4\n", ":2: [page:ko] columns: unknown key (only baseline differs by language)" },
+    { "[body:ko]\nscale = 20%\n", ":2: [body:ko] scale: expected a percentage from 50% to 200%" },
+    { "[body:ko]\nletter-spacing = 0.01em 0.05em\n", ":2: [body:ko] letter-spacing: expected two lengths" },
+    { "[body]\ntracking = -20%\n", ":2: [body] tracking: expected a tracking from -0.1em to 1em" },
+    { "[byline:ko]\nposition = bottom\n", ":2: [byline:ko] position: expected one of top, end" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = write_style (cases[i].text);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JopanStyle) s = jopan_style_load (path, SOURCE_ROOT, &error);
+
+      g_assert_null (s);
+      g_assert_nonnull (error);
+      if (strstr (error->message, cases[i].message) == NULL)
+        g_error ("case %zu: %s", i, error->message);
+      g_unlink (path);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -263,6 +346,8 @@ main (int argc, char **argv)
   g_test_add_func ("/style/file-errors", test_file_errors);
   g_test_add_func ("/style/bom", test_bom);
   g_test_add_func ("/style/negative-tracking", test_negative_tracking);
+  g_test_add_func ("/style/language-groups", test_language_groups);
+  g_test_add_func ("/style/language-errors", test_language_errors);
   g_test_add_func ("/style/set-all-or-nothing", test_set_all_or_nothing);
   return g_test_run ();
 }

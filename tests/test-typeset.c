@@ -32,7 +32,7 @@ test_hyphenate (void)
   g_autoptr (GString) shown = NULL;
 
   g_assert_nonnull (dict);
-  points = jopan_hyphen_points (dict, text);
+  points = jopan_hyphen_points (dict, text, TRUE);
   shown = with_points (text, points);
   /* Long words take hyphenation points; words under six letters, URLs and
    * Hangul do not. */
@@ -86,11 +86,19 @@ test_missing_glyph (void)
 
   g_assert_no_error (error);
   jopan_typesetter_init (&ts, fonts, style, "en", report);
-  jopan_text_free (jopan_typeset (&ts, JOPAN_PARA_BODY, "A hieroglyph \xF0\x93\x80\x80 here.", NULL, 200, 0,
-                                  "body paragraph 1"));
+  /* One finding per character and article, with a count: a text set
+   * twice (a headline tried at two sizes) counts once. */
+  for (int twice = 0; twice < 2; twice++)
+    jopan_text_free (jopan_typeset (&ts, JOPAN_PARA_BODY, "A hieroglyph \xF0\x93\x80\x80 here \xF0\x93\x80\x80.",
+                                    NULL, 200, 0, "body paragraph 1"));
+  jopan_text_free (jopan_typeset (&ts, JOPAN_PARA_BODY, "And \xF0\x93\x80\x80 again.", NULL, 200, 0,
+                                  "body paragraph 2"));
+  g_assert_cmpuint (jopan_report_get_n (report), ==, 0);
+  jopan_typesetter_report_missing (&ts, "story.json");
   g_assert_cmpuint (jopan_report_get_n (report), ==, 1);
   g_assert_cmpstr (jopan_report_get (report, 0, &kind), ==,
-                   "body paragraph 1: no bundled font has U+13000 \"\xF0\x93\x80\x80\"");
+                   "body paragraph 1: no bundled font has U+13000 \"\xF0\x93\x80\x80\" (3 times in "
+                   "story.json)");
   g_assert_cmpstr (kind, ==, "missing-glyph");
   jopan_typesetter_clear (&ts);
   jopan_report_free (report);
@@ -147,8 +155,67 @@ test_mixed_scripts (void)
   latin_in_ko = family_at (ko, 7);
   g_assert_cmpstr (latin_in_en, ==, "Noto Serif");
   g_assert_cmpstr (hangul_in_en, ==, "NanumMyeongjo");
-  g_assert_cmpstr (hanja_in_en, ==, "NanumGothic");
+  /* Hanja in serif text stay serif (they came from NanumGothic). */
+  g_assert_cmpstr (hanja_in_en, ==, "Noto Serif CJK KR");
   g_assert_cmpstr (latin_in_ko, ==, "NanumMyeongjo");
+  jopan_report_free (report);
+}
+
+/* The size Pango set the run holding byte @index at, points. */
+static double
+size_at (const JopanText *t, int index)
+{
+  PangoLayoutLine *l = pango_layout_get_line_readonly (g_array_index (t->lines, JopanLine, 0).layout, 0);
+
+  for (GSList *r = l->runs; r; r = r->next)
+    {
+      PangoGlyphItem *run = r->data;
+      if (index >= run->item->offset && index < run->item->offset + run->item->length)
+        {
+          PangoFontDescription *desc = pango_font_describe (run->item->analysis.font);
+          double size = pango_font_description_get_size (desc) / (double) PANGO_SCALE;
+          pango_font_description_free (desc);
+          return size;
+        }
+    }
+  return 0;
+}
+
+/* Arabic, Hebrew and emoji inside English find bundled faces (nothing is
+ * reported missing); Hanja in a sans style keep the sans face; Hangul in
+ * English is set at the style's hangul-size. */
+static void
+test_every_script (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  JopanReport *report = jopan_report_new ();
+  JopanTypesetter ts;
+  /* "Ali علي, David דוד, 😀 首爾 서울" */
+  const char *text = "Ali \xD8\xB9\xD9\x84\xD9\x8A, David \xD7\x93\xD7\x95\xD7\x93, \xF0\x9F\x98\x80 "
+                     "\xE9\xA6\x96\xE7\x88\xBE \xEC\x84\x9C\xEC\x9A\xB8";
+  g_autoptr (JopanText) body = NULL;
+  g_autoptr (JopanText) caption = NULL;
+  g_autofree char *arabic = NULL, *hebrew = NULL, *emoji = NULL, *hanja_sans = NULL;
+
+  g_assert_no_error (error);
+  jopan_typesetter_init (&ts, fonts, style, "en", report);
+  body = jopan_typeset (&ts, JOPAN_PARA_BODY, text, NULL, 400, 0, "test");
+  caption = jopan_typeset (&ts, JOPAN_PARA_CAPTION, text, NULL, 400, 0, "test");
+  jopan_typesetter_report_missing (&ts, "test");
+  jopan_typesetter_clear (&ts);
+  g_assert_cmpuint (jopan_report_get_n (report), ==, 0);
+  arabic = family_at (body, 4);
+  hebrew = family_at (body, 18);
+  emoji = family_at (body, 26);
+  hanja_sans = family_at (caption, 31);
+  g_assert_cmpstr (arabic, ==, "Noto Naskh Arabic");
+  g_assert_cmpstr (hebrew, ==, "Noto Serif Hebrew");
+  g_assert_cmpstr (emoji, ==, "Symbola");
+  g_assert_cmpstr (hanja_sans, ==, "NanumGothic");
+  g_assert_cmpfloat_with_epsilon (size_at (body, 0), 9.2, 0.01);
+  g_assert_cmpfloat_with_epsilon (size_at (body, 38), 9.2 * 1.06, 0.01);
   jopan_report_free (report);
 }
 
@@ -201,6 +268,120 @@ test_hyphenator_shared (void)
   jopan_report_free (report);
 }
 
+
+/* The true width of the first line of @text set in @style's body. */
+static double
+first_width (JopanFonts *fonts, const JopanStyle *style, const char *text, double *scale)
+{
+  JopanReport *report = jopan_report_new ();
+  JopanTypesetter ts;
+  g_autoptr (JopanText) t = NULL;
+  double width;
+
+  jopan_typesetter_init (&ts, fonts, style, "ko", report);
+  t = jopan_typeset (&ts, JOPAN_PARA_BODY, text, NULL, 1000, 0, "test");
+  width = g_array_index (t->lines, JopanLine, 0).true_width;
+  if (scale)
+    *scale = g_array_index (t->lines, JopanLine, 0).scale;
+  jopan_typesetter_clear (&ts);
+  jopan_report_free (report);
+  return width;
+}
+
+/* 장평 is a real horizontal scale of the glyphs as shaped: a line set at
+ * 92 % is drawn (and measured) 0.92 times as wide, its glyphs the same;
+ * 자간 (tracking -2%) takes 0.02 em from every gap between syllables. */
+static void
+test_scale_and_tracking (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  const char *text = "가나다라마바사";
+  double plain, scaled, tracked, scale = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (jopan_style_set (style, "body.font=NanumMyeongjo 10", &error));
+  plain = first_width (fonts, style, text, NULL);
+  g_assert_true (jopan_style_set (style, "body.scale=92%", &error));
+  scaled = first_width (fonts, style, text, &scale);
+  g_assert_true (jopan_style_set (style, "body.scale=100%", &error));
+  g_assert_true (jopan_style_set (style, "body.tracking=-2%", &error));
+  tracked = first_width (fonts, style, text, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (scale, 0.92, 1e-9);
+  g_assert_cmpfloat_with_epsilon (scaled, 0.92 * plain, 0.01);
+  /* Pango spaces the 6 gaps between the 7 syllables, not the line's ends. */
+  g_assert_cmpfloat_with_epsilon (tracked, plain - 6 * 0.02 * 10, 0.01);
+}
+
+/* Straight quotes become typographic by language; code spans keep theirs
+ * and every span moves with its text. */
+static void
+test_smart_quotes (void)
+{
+  const char *text = "Workers' 'behind' \"arrest\" in the '90s: \"김 씨의 '말'\" `a='b'` end";
+  g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
+  g_autoptr (GArray) moved = NULL;
+  JopanSpan code = { (guint) (strstr (text, "`") - text), (guint) (strstr (text, " end") - text),
+                     JOPAN_SPAN_CODE };
+  g_autofree char *en = NULL, *de = NULL;
+  const JopanSpan *m;
+
+  g_array_append_val (spans, code);
+  en = jopan_smart_quotes (text, spans, "en", &moved);
+  g_assert_cmpstr (en, ==, "Workers’ ‘behind’ “arrest” in the ’90s: “김 씨의 ‘말’” `a='b'` end");
+  m = &g_array_index (moved, JopanSpan, 0);
+  g_assert_cmpint (strncmp (en + m->start, "`a='b'`", m->end - m->start), ==, 0);
+  de = jopan_smart_quotes ("Er sagte \"ja\".", NULL, "de", NULL);
+  g_assert_cmpstr (de, ==, "Er sagte „ja“.");
+}
+
+/* A pull quote's opening mark hangs into the margin: the line starts left
+ * of the column by the mark's width; a line without one does not. */
+static void
+test_hanging_quote (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  JopanReport *report = jopan_report_new ();
+  JopanTypesetter ts;
+  g_autoptr (JopanText) quote = NULL, body = NULL;
+
+  g_assert_no_error (error);
+  jopan_typesetter_init (&ts, fonts, style, "en", report);
+  quote = jopan_typeset (&ts, JOPAN_PARA_QUOTE, "\"We will stay here,\" she said.", NULL, 150, 0, "q");
+  body = jopan_typeset (&ts, JOPAN_PARA_BODY, "\"We will stay,\" she said.", NULL, 150, 0, "b");
+  g_assert_cmpfloat (g_array_index (quote->lines, JopanLine, 0).x, <, -3);
+  g_assert_cmpfloat (g_array_index (body->lines, JopanLine, 0).x, ==, 0);
+  g_assert_true (g_str_has_prefix (pango_layout_get_text (g_array_index (quote->lines, JopanLine, 0).layout),
+                                   "“We"));
+  g_assert_cmpuint (jopan_report_get_n (report), ==, 0);
+  jopan_typesetter_clear (&ts);
+  jopan_report_free (report);
+}
+
+/* Capitalised words are names unless they start a sentence: not hyphenated
+ * (unless the style allows), while a sentence's first word is. */
+static void
+test_capitalised (void)
+{
+  HyphenDict *dict = hnj_hyphen_load ("/usr/share/hyphen/hyph_en_US.dic");
+  const char *text = "Developers met Kinmarrow councillors. Developers said “Nevertheless” twice.";
+  g_autoptr (GArray) names = NULL, all = NULL;
+  g_autoptr (GString) shown = NULL;
+
+  g_assert_nonnull (dict);
+  names = jopan_hyphen_points (dict, text, FALSE);
+  all = jopan_hyphen_points (dict, text, TRUE);
+  shown = with_points (text, names);
+  g_assert_cmpstr (shown->str, ==, "De-vel-op-ers met Kinmarrow coun-cil-lors. De-vel-op-ers said "
+                                   "“Nevertheless” twice.");
+  g_assert_cmpuint (all->len, >, names->len);
+  hnj_hyphen_free (dict);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -210,6 +391,11 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/lines", test_lines);
   g_test_add_func ("/typeset/forced-breaks", test_forced_breaks);
   g_test_add_func ("/typeset/missing-glyph", test_missing_glyph);
+  g_test_add_func ("/typeset/every-script", test_every_script);
+  g_test_add_func ("/typeset/scale-and-tracking", test_scale_and_tracking);
   g_test_add_func ("/typeset/mixed-scripts", test_mixed_scripts);
+  g_test_add_func ("/typeset/capitalised", test_capitalised);
+  g_test_add_func ("/typeset/smart-quotes", test_smart_quotes);
+  g_test_add_func ("/typeset/hanging-quote", test_hanging_quote);
   return g_test_run ();
 }

@@ -106,7 +106,7 @@ static gboolean
 load_fields (Loader *ld, JsonObject *root, const char *base_dir, GError **error)
 {
   static const char *const known[] = { "version", "id", "lang", "section", "kicker", "headline",
-                                       "subheadline", "byline", "dateline", "date", "images",
+                                       "subheadline", "byline", "email", "dateline", "date", "images",
                                        "body", "headline_columns", "weight", "jump_headline",
                                        NULL };
   JopanArticle *a = ld->target;
@@ -123,6 +123,7 @@ load_fields (Loader *ld, JsonObject *root, const char *base_dir, GError **error)
       || !jopan_json_get_string (ld, root, "kicker", FALSE, &a->kicker, error)
       || !jopan_json_get_string (ld, root, "subheadline", FALSE, &a->subheadline, error)
       || !jopan_json_get_string (ld, root, "byline", FALSE, &a->byline, error)
+      || !jopan_json_get_string (ld, root, "email", FALSE, &a->email, error)
       || !jopan_json_get_string (ld, root, "dateline", FALSE, &a->dateline, error)
       || !jopan_json_get_string (ld, root, "date", FALSE, &a->date, error)
       || !jopan_json_get_string (ld, root, "jump_headline", FALSE, &a->jump_headline, error)

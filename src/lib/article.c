@@ -71,6 +71,7 @@ jopan_article_free (JopanArticle *article)
   g_free (article->subheadline);
   g_free (article->byline);
   g_free (article->dateline);
+  g_free (article->email);
   g_free (article->date);
   g_free (article->jump_headline);
   g_ptr_array_unref (article->blocks);

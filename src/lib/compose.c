@@ -998,7 +998,7 @@ all_modules (const Composer *c, const Candidate *cand, JopanModule *out)
 }
 
 /* After copyfit: a story module with nothing under it closes at the
- * depth its story takes, when that leaves two bands or more: what copyfit
+ * depth its story takes, when that frees a band or more: what copyfit
  * could not fill is left at the page's foot (or the rail's), not as a
  * hole inside the module.  Whether any closed. */
 static gboolean
@@ -1020,7 +1020,7 @@ close_modules (Composer *c, Candidate *cand)
           || r->pages->len != 1)
         continue;
       depth = r->bottom - c->folio_bands - m->top + 1;
-      if (depth > 0 && depth <= m->depth - 2)
+      if (depth > 0 && depth < m->depth)
         m->depth = depth, closed = TRUE;
     }
   return closed;
@@ -1796,6 +1796,15 @@ jopan_document_new_page (JopanFonts *fonts, const JopanStyle *style, const Jopan
   return jopan_compose_page (fonts, style, plan, options, NULL, error);
 }
 
+/* The page file's lang, else its first story's. */
+static const char *
+page_lang (const JopanPagePlan *plan)
+{
+  if (plan->lang || plan->stories->len == 0)
+    return plan->lang;
+  return jopan_article_get_lang (((JopanPageStory *) g_ptr_array_index (plan->stories, 0))->article);
+}
+
 static JopanDocument *compose (JopanFonts *fonts, const JopanStyle *style,
                                const JopanPagePlan *plan, const JopanLayoutOptions *options,
                                const char *only, GPtrArray *carried_in, GPtrArray *carried_out,
@@ -1825,9 +1834,14 @@ compose (JopanFonts *fonts, const JopanStyle *style, const JopanPagePlan *plan,
   Composer c;
   JopanComposeCost cost;
   const Candidate *best;
+  JopanStyle page_style;
   gboolean ok;
 
   g_return_val_if_fail (fonts != NULL && style != NULL && plan != NULL, NULL);
+  /* The page's grid is its language's ([page:ko] baseline); each story
+   * takes its own language's paragraph styles. */
+  jopan_style_resolve (style, page_lang (plan), NULL, &page_style);
+  style = &page_style;
   if (!check_plan (plan, error) || !jopan_layout_options_check (options, style, error))
     return NULL;
   doc = g_new0 (JopanDocument, 1);

@@ -304,11 +304,19 @@ jopan_layout_result_clear (LayoutResult *result)
 }
 
 gboolean
-jopan_layout_story (const LayoutInput *in, LayoutResult *result, GError **error)
+jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **error)
 {
+  const char *lang = jopan_article_get_lang (input->article);
+  LayoutInput local = *input;
+  const LayoutInput *in = &local;
+  JopanStyle style;
   Layout lo;
   gboolean ok;
 
+  /* The story's language picks its paragraph styles ([body:ko]); alone
+   * on its page, its grid too ([page:ko]). */
+  jopan_style_resolve (input->style, input->module.columns == 0 ? lang : NULL, lang, &style);
+  local.style = &style;
   layout_init (&lo, in);
   *result = (LayoutResult) { 0 };
   result->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);

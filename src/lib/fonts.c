@@ -244,3 +244,32 @@ jopan_fonts_has_family (JopanFonts *fonts, const char *family)
     }
   return FALSE;
 }
+
+/* Is @family a serif face: a Myeongjo (Batang) or a Serif? */
+static gboolean
+is_serif_family (const char *family)
+{
+  g_autofree char *lower = g_ascii_strdown (family, -1);
+
+  return (strstr (lower, "serif") && !strstr (lower, "sans")) || strstr (lower, "myeongjo")
+         || strstr (lower, "batang");
+}
+
+char *
+jopan_fonts_with_fallbacks (JopanFonts *fonts, const char *families)
+{
+  static const char *const serif_hanja = "Noto Serif CJK KR";
+  g_auto (GStrv) names = g_strsplit (families, ",", -1);
+  gboolean serif = FALSE;
+
+  for (int i = 0; names[i]; i++)
+    {
+      const char *name = g_strstrip (names[i]);
+      if (g_ascii_strcasecmp (name, serif_hanja) == 0)
+        return g_strdup (families);
+      serif |= is_serif_family (name);
+    }
+  if (!serif || !jopan_fonts_has_family (fonts, serif_hanja))
+    return g_strdup (families);
+  return g_strdup_printf ("%s,%s", families, serif_hanja);
+}

@@ -54,6 +54,7 @@ typedef enum {
   JOPAN_SPAN_EMPHASIS = 1 << 0,
   JOPAN_SPAN_STRONG = 1 << 1,
   JOPAN_SPAN_CODE = 1 << 2,
+  JOPAN_SPAN_REGULAR = 1 << 3, /* set at the regular weight in a bold style (an address) */
 } JopanSpanFlags;
 
 /* A run of a block's text (byte offsets) set in emphasis, strong or code. */
@@ -102,6 +103,7 @@ struct _JopanArticle {
   char *name;      /* the file name used in messages */
   char *id, *lang, *section, *kicker, *headline, *subheadline;
   char *byline, *dateline, *date;
+  char *email;            /* the writer's address, printed after the byline */
   int headline_columns;   /* 0: the style's */
   JopanWeight weight;     /* "weight": AUTO when absent */
   char *jump_headline;    /* "jump_headline": the continuation page's head */
@@ -150,6 +152,7 @@ typedef enum {
   JOPAN_PARA_CREDIT,
   JOPAN_PARA_FOLIO,
   JOPAN_PARA_JUMP,        /* the short head over a story's continuation */
+  JOPAN_PARA_ATTRIBUTION, /* a pull quote's last paragraph "— Name" */
   JOPAN_N_PARA,
 } JopanParaKind;
 
@@ -167,7 +170,41 @@ typedef struct {
   JopanKoreanBreak korean_break;
   JopanLineBreaking line_breaking;
   int columns;            /* span in grid columns; 0: all */
+  double scale;           /* horizontal glyph scale (장평), 1: as drawn */
+  /* Justification may part letters by letter_min..letter_max points per
+   * gap (NAN: by language) and scale glyphs by 1 ± expansion. */
+  double letter_min, letter_max;
+  double expansion;
+  /* Size of Hangul inside Latin text and of Latin inside Korean text, as
+   * a share of the paragraph's size (a per-pair adjustment). */
+  double hangul_size, latin_size;
+  double max_word_space;  /* keep-all breaks inside a word rather than stretch a word
+                           * space beyond this share of its width; 0: never */
+  gboolean at_end;        /* byline: after the story's text, not above it */
+  int dateline_form;      /* body: JopanDatelineForm, -1: by language */
+  /* Display type: even lines, by words (the display groups' default). */
+  gboolean balance;
+  gboolean smart_quotes;  /* ' and " set as ‘ ’ “ ” (by language) */
+  gboolean hang_punctuation; /* an opening quote mark hangs into the left margin */
+  gboolean hyphenate_capitalized; /* hyphenate words with a capital (names) too */
 } JopanParaStyle;
+
+/* How the dateline leads the first paragraph. */
+typedef enum {
+  JOPAN_DATELINE_DASH,       /* SEOUL — */
+  JOPAN_DATELINE_BRACKET,    /* [서울] */
+  JOPAN_DATELINE_LENTICULAR, /* 【서울】 */
+} JopanDatelineForm;
+
+/* [GROUP:LANG] overrides of one language: the paragraph styles (each
+ * starts as a copy of the plain group) and the grid's pitch. */
+#define JOPAN_MAX_LANG_VARIANTS 4
+typedef struct {
+  char lang[4];           /* a primary language subtag, lower case */
+  guint has_para;         /* bit i: [para i:lang] given */
+  JopanParaStyle para[JOPAN_N_PARA];
+  double baseline;        /* [page:lang] baseline; 0: the page's */
+} JopanLangVariant;
 
 typedef enum {
   JOPAN_MARKS_NONE = 0,
@@ -212,11 +249,20 @@ struct _JopanStyle {
   JopanCopyfit copyfit;
   JopanTreatment treatment[JOPAN_N_WEIGHTS];
   JopanParaStyle para[JOPAN_N_PARA];
+  JopanLangVariant variant[JOPAN_MAX_LANG_VARIANTS];
+  int n_variants;
 };
 
 extern const char *const jopan_weight_names[JOPAN_N_WEIGHTS];
 
 extern const char *const jopan_para_names[JOPAN_N_PARA];
+
+/* @base as a story in @text_lang on a page in @page_lang (either may be
+ * NULL) sets it: the page's grid from [page:PAGE_LANG], the paragraph
+ * styles from the [GROUP:TEXT_LANG] groups.  @out is a shallow copy that
+ * borrows from @base. */
+void jopan_style_resolve (const JopanStyle *base, const char *page_lang, const char *text_lang,
+                          JopanStyle *out);
 
 /* Where GROUP.KEY got its value, for messages: "berliner.ini:57: [body] font"
  * or "--set body.font=…". */
@@ -234,6 +280,11 @@ gpointer jopan_fonts_get_hyphenator (JopanFonts *fonts, const char *lang);
  * first: in Korean text, digits and Latin letters then come from the
  * Hangul face, as Korean typesetting expects, and words stay in one font. */
 char *jopan_fonts_korean_first (JopanFonts *fonts, const char *families);
+
+/* @families with the bundled serif Hanja face after them when they are
+ * serif faces: Hanja in Myeongjo text then stay serif (NanumGothic, a
+ * sans face, is the only other face with Hanja). */
+char *jopan_fonts_with_fallbacks (JopanFonts *fonts, const char *families);
 
 /* Whether one of @fonts (bundled or added) has @family, case aside. */
 gboolean jopan_fonts_has_family (JopanFonts *fonts, const char *family);
@@ -275,6 +326,8 @@ typedef struct {
   double measure;         /* the width it was set to */
   double true_width;      /* the advance of its glyphs as set, never capped: a check
                            * compares it with the measure */
+  double scale;           /* horizontal scale it is drawn at: the style's 장평 times
+                           * the line's expansion; widths above are as drawn */
 } JopanLine;
 
 typedef struct {
@@ -294,6 +347,9 @@ typedef struct {
   gpointer hyphenator;    /* HyphenDict*, or NULL */
   /* Measured once per style: a word space and a hyphen (0: not yet). */
   double space_width[JOPAN_N_PARA], hyphen_width[JOPAN_N_PARA];
+  /* Characters no font has: code point → MissingGlyph (typeset.c), found
+   * since jopan_typesetter_begin, reported by jopan_typesetter_report_missing. */
+  GHashTable *missing;
 } JopanTypesetter;
 
 gboolean jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
@@ -302,6 +358,9 @@ void jopan_typesetter_clear (JopanTypesetter *ts);
 /* Starts a pass whose findings go to @report; the style may have changed
  * since the last (copyfit), so what was measured with it is forgotten. */
 void jopan_typesetter_begin (JopanTypesetter *ts, struct _JopanReport *report);
+/* Reports each character no font had since the pass began, once for
+ * @name (the article, "story.json") at its first place, with its count. */
+void jopan_typesetter_report_missing (JopanTypesetter *ts, const char *name);
 
 /* Sets @text (with @spans, may be NULL) in @kind's style at @width.  @where
  * names the text in findings ("body paragraph 3"). */
@@ -311,9 +370,14 @@ JopanText *jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *t
 void jopan_text_free (JopanText *text);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanText, jopan_text_free)
 
+/* @text with straight quotes set as typographic ones for @lang (code
+ * spans untouched); when @moved, the @spans at their new offsets there.
+ * Returns: the new text. */
+char *jopan_smart_quotes (const char *text, const GArray *spans, const char *lang, GArray **moved);
+
 /* The byte offsets in @text where @dict allows a hyphen (before that
  * byte): Latin words of six letters or more, outside URLs. */
-GArray *jopan_hyphen_points (gpointer dict, const char *text);
+GArray *jopan_hyphen_points (gpointer dict, const char *text, gboolean capitalized);
 
 /* ---- line breaking ---------------------------------------------------------- */
 
@@ -326,11 +390,20 @@ typedef struct {
   double space_stretch, space_shrink; /* how far a space may grow and shrink, in spaces */
   gboolean korean_text;   /* gaps are between Hangul syllables, else between Latin letters */
   double syllable_stretch;/* how far a gap (jopan_is_gap) may grow, points */
+  double gap_shrink;      /* how far it may close, points */
+  double expansion;       /* how far glyphs may be scaled, a share (0.02: 98–102 %) */
+  double fallback_ratio;  /* keep-all: the adjustment beyond which a line may end inside a
+                           * word instead; <= 0: never */
   double hyphen_width;
   double line_penalty, hyphen_penalty, inner_penalty;
   double double_hyphen_demerits, fitness_demerits;
   double tolerance;       /* the loosest adjustment ratio tried first */
   const GArray *hyphen_points; /* byte offsets where a hyphen may break a word */
+  /* Display type: lines of even length (in as few lines as the measure
+   * allows), breaks after commas and phrase ends preferred. */
+  gboolean balance;
+  gboolean ragged;        /* unjustified text: lines as full as they go, no runt last line */
+  double name_penalty;    /* a break at the hyphen of a capitalised compound (Jong-un) */
 } JopanBreakParams;
 
 typedef struct {
@@ -343,6 +416,10 @@ typedef struct {
 } JopanBreakLine;
 
 gboolean jopan_is_gap (gunichar a, gunichar b, gboolean korean);
+
+/* The parameters @kind's paragraphs break with at @width (for tests). */
+void jopan_break_params_for_test (JopanTypesetter *ts, JopanParaKind kind, double width,
+                                  JopanBreakParams *bp);
 
 /* Breaks @unbroken (one shaped line, no wrapping) into lines.
  * Returns: an array of JopanBreakLine. */
@@ -363,6 +440,7 @@ typedef struct {
   double x, y;            /* text: line origin on the baseline; others: top left */
   double w, h;            /* images: frame size; rules: end point delta */
   double line_width;      /* rules */
+  double scale;           /* text: horizontal scale (1, or see JopanLine) */
   double color[3];
   PangoLayout *layout;    /* text (a reference) */
   int line;               /* text: the line in @layout */

@@ -68,6 +68,7 @@ typedef struct {
   int natural_frame_bands, natural_bands; /* before any room was short */
   JopanText *credit, *caption;
   guint credit_lines, caption_lines; /* drawn: what fits under the frame */
+  gboolean credit_inline;       /* the credit ends the caption's last line */
 } Photo;
 
 /* A photo in the columns: a hole the flow goes around. */

@@ -84,6 +84,15 @@ set_text (Layout *lo, JopanParaKind kind, const char *text, const GArray *spans,
   return t;
 }
 
+/* The advance of @text set on one line in @kind's style. */
+static double
+advance_of (Layout *lo, JopanParaKind kind, const char *text)
+{
+  g_autoptr (JopanText) t = jopan_typeset (&lo->at.ts, kind, text, NULL, G_MAXINT, 0, "measure");
+
+  return t->lines->len ? g_array_index (t->lines, JopanLine, 0).true_width : 0;
+}
+
 /* Draws the first @count lines of @t from @top downwards at its leading;
  * returns the bottom of the last line's descent. */
 static double
@@ -339,17 +348,41 @@ photo_below (const Layout *lo, const Photo *ph)
 {
   double below = 3;
 
-  if (ph->credit_lines > 0)
+  if (ph->credit_lines > 0 && !ph->credit_inline)
     below += ph->credit_lines * lo->set.style.para[JOPAN_PARA_CREDIT].leading + 1;
   return below + ph->caption_lines * lo->set.style.para[JOPAN_PARA_CAPTION].leading;
+}
+
+/* A caption reads in lines no longer than two columns' measure: under a
+ * wider photo it keeps to the photo's first two columns. */
+static double
+caption_width (const Grid *g, int columns)
+{
+  return span_width (g, MIN (columns, 2));
+}
+
+/* Does a one-line credit fit at the end of the caption's last line, an
+ * em of the credit's size after its text? */
+static gboolean
+credit_fits_inline (const Layout *lo, const Photo *ph, double width)
+{
+  const JopanLine *last, *credit;
+
+  if (!ph->caption || !ph->credit || ph->credit->lines->len != 1 || ph->caption->lines->len == 0)
+    return FALSE;
+  last = &g_array_index (ph->caption->lines, JopanLine, ph->caption->lines->len - 1);
+  credit = &g_array_index (ph->credit->lines, JopanLine, 0);
+  return last->x + last->true_width + lo->set.style.para[JOPAN_PARA_CREDIT].size + credit->true_width
+         <= width + 0.01;
 }
 
 /* Sets the photo's credit and caption; if, with the smallest frame, they
  * would not fit the @room bands the photo may take, the lines that do not
  * fit are overset of the caption (then the credit). */
 static void
-photo_set_texts (Layout *lo, Photo *ph, double width, int room, const char *where)
+photo_set_texts (Layout *lo, Photo *ph, int room, const char *where)
 {
+  double width = caption_width (&lo->set.grid, ph->columns);
   const int min_frame = ph->index == 0 ? 3 : 4;
   g_autofree char *credit_name = g_strdup_printf ("%s.credit", where);
   g_autofree char *caption_name = g_strdup_printf ("%s.caption", where);
@@ -367,9 +400,14 @@ photo_set_texts (Layout *lo, Photo *ph, double width, int room, const char *wher
     }
   ph->credit_lines = ph->credit ? ph->credit->lines->len : 0;
   ph->caption_lines = ph->caption ? ph->caption->lines->len : 0;
+  ph->credit_inline = credit_fits_inline (lo, ph, width);
   while (min_frame + bands_for (&lo->set.grid, photo_below (lo, ph)) + 1 > room
          && ph->credit_lines + ph->caption_lines > 0)
-    *(ph->caption_lines > 0 ? &ph->caption_lines : &ph->credit_lines) -= 1;
+    {
+      /* A caption cut short no longer ends where the credit would. */
+      ph->credit_inline = FALSE;
+      *(ph->caption_lines > 0 ? &ph->caption_lines : &ph->credit_lines) -= 1;
+    }
   credit_keep = ph->credit_lines, caption_keep = ph->caption_lines;
   if (ph->credit)
     keep_lines (lo, ph->credit, credit_keep, credit_name);
@@ -393,7 +431,7 @@ photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, i
   /* Copyfit may take lines from (or give lines to) the lead photo. */
   if (index == 0)
     ph->frame_bands = MAX (3, ph->frame_bands + (int) lo->set.fit.photo_lines);
-  photo_set_texts (lo, ph, width, room, where);
+  photo_set_texts (lo, ph, room, where);
   ph->bands = ph->frame_bands + bands_for (g, photo_below (lo, ph)) + 1;
   ph->natural_frame_bands = ph->frame_bands;
   ph->natural_bands = ph->bands;
@@ -429,10 +467,18 @@ photo_place (Layout *lo, const Grid *g, JopanPage *page, const Photo *ph, int co
 
   jopan_page_add_image (page, ph->image, x, y, w, h);
   y += h + 2;
-  if (ph->credit_lines > 0)
-    y = draw_lines (lo, page, ph->credit, ph->credit_lines, JOPAN_PARA_CREDIT, x, y) + 1;
   if (ph->caption_lines > 0)
-    draw_lines (lo, page, ph->caption, ph->caption_lines, JOPAN_PARA_CAPTION, x, y);
+    y = draw_lines (lo, page, ph->caption, ph->caption_lines, JOPAN_PARA_CAPTION, x, y) + 1;
+  if (ph->credit_lines > 0 && ph->credit_inline)
+    {
+      /* On the caption's last baseline, flush with its measure's end. */
+      const JopanParaStyle *caption = &lo->set.style.para[JOPAN_PARA_CAPTION];
+      double baseline = y - 1 - descent_of (caption);
+      draw_lines (lo, page, ph->credit, 1, JOPAN_PARA_CREDIT, x,
+                  baseline - ascent_of (&lo->set.style.para[JOPAN_PARA_CREDIT]));
+    }
+  else if (ph->credit_lines > 0)
+    draw_lines (lo, page, ph->credit, ph->credit_lines, JOPAN_PARA_CREDIT, x, y);
 }
 
 /* ---- rows: the body set at column width ------------------------------------------- */
@@ -490,9 +536,12 @@ add_block_row (Layout *lo, JopanText *t, JopanParaKind kind)
     }
   row = add_row (lo, t, 0, t->lines->len, kind, bands);
   row->offset = (bands - 1) * g->pitch + g->base_offset - body;
-  /* At a column's top the space before it is not needed. */
+  /* At a column's top the space before it is not needed; its first line
+   * may reach into the air above by a fifth of a grid line (a two-line
+   * subhead on its own leading), as a body line's accents do. */
   while (row->discard + 1 < bands
-         && (bands - row->discard - 2) * g->pitch + g->base_offset - body - ascent_of (p) >= -1e-6)
+         && (bands - row->discard - 2) * g->pitch + g->base_offset - body - ascent_of (p)
+              >= -0.2 * g->pitch)
     row->discard++;
   return row;
 }
@@ -522,19 +571,62 @@ add_quote_row (Layout *lo, JopanText *t)
   row->rule_above = row->rule_below = TRUE;
 }
 
+/* Where a pull quote's attribution starts: its last paragraph when that
+ * starts with a dash ("> — Name"); -1 if it has none. */
+static int
+attribution_at (const char *text)
+{
+  const char *last = strrchr (text, '\n');
+  const char *start = last ? last + 1 : NULL;
+
+  if (start && (g_str_has_prefix (start, "\xE2\x80\x94") || g_str_has_prefix (start, "\xE2\x80\x95")
+                || g_str_has_prefix (start, "\xE2\x80\x93") || g_str_has_prefix (start, "-- ")))
+    return (int) (start - text);
+  return -1;
+}
+
+/* A pull quote, its attribution's lines set in their own style after its own. */
+static JopanText *
+set_quote (Layout *lo, const JopanBlock *block, double width, const char *where)
+{
+  int at = attribution_at (block->text);
+  g_autofree char *quote = at > 0 ? g_strndup (block->text, (gsize) at - 1) : NULL;
+  JopanText *t, *name;
+
+  if (at < 0)
+    return set_text (lo, JOPAN_PARA_QUOTE, block->text, block->spans, width, 0, where);
+  t = set_text (lo, JOPAN_PARA_QUOTE, quote, block->spans, width, 0, where);
+  name = set_text (lo, JOPAN_PARA_ATTRIBUTION, block->text + at, NULL, width, 0, where);
+  /* The quote's text takes them over: the row draws one text. */
+  g_array_append_vals (t->lines, name->lines->data, name->lines->len);
+  g_array_set_size (name->lines, 0);
+  return t;
+}
+
 /* The dateline leads the first paragraph: "SEOUL — …". */
 static char *
 with_dateline (Layout *lo, const JopanBlock *block, GArray *spans)
 {
   const char *dateline = lo->in->article->dateline;
+  int form = lo->set.style.para[JOPAN_PARA_BODY].dateline_form;
   g_autofree char *lead = NULL;
   JopanSpan strong = { 0, 0, JOPAN_SPAN_STRONG };
 
   g_array_append_vals (spans, block->spans->data, block->spans->len);
   if (dateline == NULL || *dateline == '\0')
     return g_strdup (block->text);
-  lead = lo->set.korean ? g_strdup_printf ("[%s] ", dateline)
-                        : g_strdup_printf ("%s — ", dateline);
+  switch (form >= 0 ? form : lo->set.korean ? JOPAN_DATELINE_BRACKET : JOPAN_DATELINE_DASH)
+    {
+    case JOPAN_DATELINE_LENTICULAR:
+      lead = g_strdup_printf ("【%s】 ", dateline);
+      break;
+    case JOPAN_DATELINE_BRACKET:
+      lead = g_strdup_printf ("[%s] ", dateline);
+      break;
+    default:
+      lead = g_strdup_printf ("%s — ", dateline);
+      break;
+    }
   strong.end = (guint) strlen (lead) - 1;
   for (guint i = 0; i < spans->len; i++)
     {
@@ -564,14 +656,17 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
       *indent_next = FALSE;
       break;
     case JOPAN_BLOCK_QUOTE:
-      t = set_text (lo, JOPAN_PARA_QUOTE, block->text, block->spans, width, 0, where);
+      t = set_quote (lo, block, width, where);
       add_quote_row (lo, t);
       *indent_next = FALSE;
       break;
     case JOPAN_BLOCK_LIST_ITEM:
       {
-        /* A hanging indent: the marker hangs left of the item's text. */
-        g_autofree char *lead = g_strdup_printf ("%s ", block->marker);
+        /* A hanging indent: the marker hangs left of the item's text,
+         * a no-break space after it that justification never stretches,
+         * so every item's text starts at the same place. */
+        g_autofree char *lead = g_strdup_printf ("%s\xC2\xA0", block->marker);
+        double hang = advance_of (lo, JOPAN_PARA_BODY, lead);
         g_array_append_vals (spans, block->spans->data, block->spans->len);
         for (guint i = 0; i < spans->len; i++)
           {
@@ -581,7 +676,7 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
         /* A nested item steps in by the hang, down to half the column. */
         double step = MIN (block->level * body->size, width / 2);
         text = g_strconcat (lead, block->text, NULL);
-        t = set_text (lo, JOPAN_PARA_BODY, text, spans, width - step, -body->size, where);
+        t = set_text (lo, JOPAN_PARA_BODY, text, spans, width - step, -hang, where);
         add_paragraph_rows (lo, t, JOPAN_PARA_BODY, step);
         *indent_next = FALSE;
         break;
@@ -598,6 +693,37 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
     t->para = (int) index;
 }
 
+/* The byline (and the writer's address after it, as Korean dailies print
+ * "김민지 기자 minji@…"), above the text or, by the style, after it. */
+static void
+add_byline (Layout *lo)
+{
+  const JopanArticle *a = lo->in->article;
+  g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
+  g_autofree char *text = NULL;
+  JopanText *t;
+  Row *row;
+
+  if (a->byline == NULL || *a->byline == '\0')
+    return;
+  text = a->email && *a->email ? g_strdup_printf ("%s %s", a->byline, a->email) : g_strdup (a->byline);
+  if (strlen (text) > strlen (a->byline))
+    {
+      /* The address in the regular weight, as dailies print it. */
+      JopanSpan address = { (guint) strlen (a->byline) + 1, (guint) strlen (text), JOPAN_SPAN_REGULAR };
+      g_array_append_val (spans, address);
+    }
+  t = set_text (lo, JOPAN_PARA_BYLINE, text, spans, lo->set.grid.column_width, 0, "byline");
+  /* Its p: the body block it follows (0 above the text), for checks. */
+  if (lo->set.style.para[JOPAN_PARA_BYLINE].at_end)
+    t->para = (int) a->blocks->len;
+  row = add_block_row (lo, t, JOPAN_PARA_BYLINE);
+  if (row)
+    row->bands += 1; /* a band of air between it and the text */
+  if (row && lo->set.style.para[JOPAN_PARA_BYLINE].at_end)
+    row->offset += lo->set.grid.pitch;
+}
+
 static void
 build_rows (Layout *lo)
 {
@@ -605,14 +731,8 @@ build_rows (Layout *lo)
   gboolean indent_next = FALSE;
   gint64 bands = 0;
 
-  if (a->byline && *a->byline)
-    {
-      JopanText *t = set_text (lo, JOPAN_PARA_BYLINE, a->byline, NULL, lo->set.grid.column_width, 0,
-                               "byline");
-      Row *row = add_block_row (lo, t, JOPAN_PARA_BYLINE);
-      if (row)
-        row->bands += 1; /* a band of air before the text */
-    }
+  if (!lo->set.style.para[JOPAN_PARA_BYLINE].at_end)
+    add_byline (lo);
   lo->at.beyond_pages = FALSE;
   for (guint i = 0, counted = 0; i < a->blocks->len; i++)
     {
@@ -628,6 +748,8 @@ build_rows (Layout *lo)
         }
       add_block (lo, g_ptr_array_index (a->blocks, i), i, &indent_next);
     }
+  if (lo->set.style.para[JOPAN_PARA_BYLINE].at_end)
+    add_byline (lo);
 }
 
 /* ---- pages -------------------------------------------------------------------------- */
@@ -1167,5 +1289,6 @@ jopan_layout_attempt (Layout *lo, GError **error)
   lay_out_pages (lo);
   measure_fit (lo);
   measure_extent (lo);
+  jopan_typesetter_report_missing (&lo->at.ts, lo->in->article->name);
   return TRUE;
 }

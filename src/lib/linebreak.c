@@ -45,6 +45,7 @@ typedef enum {
   BREAK_SPACE,       /* after a word space */
   BREAK_PLAIN,       /* no space: after a dash or slash, or before a CJK character */
   BREAK_HYPHEN,      /* at a soft hyphen: a hyphen is drawn */
+  BREAK_NAME,        /* after the hyphen of a capitalised compound: Kim Jong-|un, Joong-|Ang */
   BREAK_INNER,       /* between two Hangul syllables of one word */
   BREAK_SOFT_EMERGENCY, /* inside a string wider than the line: after / . - _ and the like */
   BREAK_EMERGENCY,   /* inside such a string where the klreq rules allow */
@@ -59,6 +60,7 @@ typedef struct {
   BreakKind kind;
   gboolean in_string;/* inside a string wider than the line */
   gboolean in_url;   /* inside a URL, an address or a path */
+  gboolean fallback; /* keep-all: inside a word, only where words alone set badly */
 } Candidate;
 
 /* Per character boundary k (0..n): prefix counts and positions. */
@@ -178,13 +180,17 @@ forbidden (gunichar a, gunichar b, gboolean spaced)
 
 /* ---- the paragraph ---------------------------------------------------------- */
 
-/* Pen positions at each character boundary, from the unbroken line's glyphs. */
+/* Pen positions at each character boundary, from the unbroken line's
+ * glyphs, in logical order: a right-to-left run (an Arabic name) is drawn
+ * backwards, but what a line holds is what comes before its break.  So
+ * each cluster's advance is summed in the order of the text. */
 static void
 measure (Paragraph *p, PangoLayout *layout)
 {
   PangoLayoutLine *line = pango_layout_get_line_readonly (layout, 0);
   int len = (int) strlen (p->text);
   double *at_byte = g_new (double, len + 1);
+  double *advance = g_new0 (double, len + 1);
   double pen = 0;
 
   for (int i = 0; i <= len; i++)
@@ -196,12 +202,21 @@ measure (Paragraph *p, PangoLayout *layout)
       for (int g = 0; g < glyphs->num_glyphs; g++)
         {
           int byte = run->item->offset + glyphs->log_clusters[g];
-          if (byte <= len && at_byte[byte] < 0)
-            at_byte[byte] = pen;
-          pen += glyphs->glyphs[g].geometry.width / (double) PANGO_SCALE;
+          if (byte <= len)
+            {
+              advance[byte] += glyphs->glyphs[g].geometry.width / (double) PANGO_SCALE;
+              at_byte[byte] = 0; /* a cluster starts here */
+            }
         }
     }
+  for (int byte = 0; byte < len; byte++)
+    if (at_byte[byte] >= 0)
+      {
+        at_byte[byte] = pen;
+        pen += advance[byte];
+      }
   at_byte[len] = pen;
+  g_free (advance);
   /* A character inside a cluster (the second f of an ff ligature) sits in
    * proportion between the cluster's ends: a break there splits the glyph. */
   for (int k = 0, known = 0; k <= p->n; k++)
@@ -223,12 +238,24 @@ measure (Paragraph *p, PangoLayout *layout)
 /* May the space between @a and @b grow a little when a line is justified?
  * Between two Hangul syllables in Korean text; between two Latin letters
  * of a word otherwise, by much less. */
+/* Letters that may part: Latin, Greek and Cyrillic.  Joined scripts
+ * (Arabic) must not, and Hangul parts only in Korean text. */
+static gboolean
+is_spaced_letter (gunichar c)
+{
+  GUnicodeScript script = g_unichar_get_script (c);
+
+  return g_unichar_isalpha (c)
+         && (script == G_UNICODE_SCRIPT_LATIN || script == G_UNICODE_SCRIPT_GREEK
+             || script == G_UNICODE_SCRIPT_CYRILLIC);
+}
+
 gboolean
 jopan_is_gap (gunichar a, gunichar b, gboolean korean)
 {
   if (korean)
     return a >= 0xAC00 && a <= 0xD7A3 && b >= 0xAC00 && b <= 0xD7A3;
-  return g_unichar_isalpha (a) && g_unichar_isalpha (b) && !is_hangul (a) && !is_hangul (b);
+  return is_spaced_letter (a) && is_spaced_letter (b);
 }
 
 static void
@@ -325,6 +352,53 @@ has_at (const gunichar *chars, int from, int to, const char *ascii)
   return FALSE;
 }
 
+/* Is the word at @k (a run of Hangul up to a space) one of the titles a
+ * Korean name goes before: 김민지 기자, 박 대표? */
+static gboolean
+title_at (const Paragraph *p, int k)
+{
+  static const char *const titles[] = {
+    "기자", "특파원", "논설위원", "씨", "대표", "교수", "의원", "장관", "대통령", "위원장",
+    "사장", "회장", "총리", "시장", "군수", "구청장", "감독", "선수", "원장", "부장", "팀장",
+  };
+  int end = k;
+  char word[32] = "";
+
+  while (end < p->n && is_hangul (p->chars[end]))
+    end++;
+  if (end == k || p->offset[end] - p->offset[k] >= (int) sizeof word)
+    return FALSE;
+  memcpy (word, p->text + p->offset[k], (gsize) (p->offset[end] - p->offset[k]));
+  for (gsize i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (strcmp (word, titles[i]) == 0 || (g_str_has_prefix (word, titles[i])
+                                          && end - k <= (int) g_utf8_strlen (titles[i], -1) + 1))
+      return TRUE; /* 기자는, 씨가: a title and its particle */
+  return FALSE;
+}
+
+/* Which characters belong to a Korean name: a word of two to four Hangul
+ * syllables before a title (김민지 기자).  A name is never split. */
+static gboolean *
+korean_names (const Paragraph *p)
+{
+  gboolean *name = g_new0 (gboolean, p->n + 1);
+
+  for (int k = 0; k < p->n; k++)
+    {
+      int end = k;
+      while (end < p->n && is_hangul (p->chars[end]))
+        end++;
+      if (end - k >= 2 && end - k <= 4 && end + 1 < p->n && p->chars[end] == ' '
+          && title_at (p, end + 1))
+        for (int i = k; i < end; i++)
+          name[i] = TRUE;
+      while (end < p->n && !g_unichar_isspace (p->chars[end]))
+        end++;
+      k = end;
+    }
+  return name;
+}
+
 /* Which characters belong to a URL, an e-mail address or a path (a run
  * between spaces with :// or www. or @ or /): a line that ends inside one
  * is set flush, as a piece of a string. */
@@ -352,11 +426,61 @@ url_words (const Paragraph *p)
 static Candidate
 candidate_at (const Paragraph *p, int k, BreakKind kind)
 {
-  Candidate c = { k, k, kind, FALSE, FALSE };
+  Candidate c = { k, k, kind, FALSE, FALSE, FALSE };
 
   while (c.end > 0 && g_unichar_isspace (p->chars[c.end - 1]))
     c.end--;
   return c;
+}
+
+/* Is the break before @k one after the hyphen of a capitalised compound
+ * (Kim Jong-un, Joong-Ang, PARK HYUN-JU)?  A name split there reads as two. */
+static gboolean
+capitalised_compound (const Paragraph *p, int k)
+{
+  int s = k - 1;
+
+  if (k < 2 || (p->chars[k - 1] != '-' && p->chars[k - 1] != 0x2010))
+    return FALSE;
+  while (s > 0 && g_unichar_isalpha (p->chars[s - 1]))
+    s--;
+  return s < k - 1 && g_unichar_isupper (p->chars[s]);
+}
+
+/* Character facts find_candidates reads for each boundary. */
+typedef struct {
+  gboolean *hyphen, *korean_word, *url, *name;
+} Marks;
+
+/* The break before character @k, if the rules and @mode allow one. */
+static gboolean
+classify (const Paragraph *p, const PangoLogAttr *attrs, const Marks *m, JopanKoreanBreak mode,
+          int k, Candidate *out)
+{
+  gunichar a = p->chars[k - 1], b = p->chars[k];
+  Candidate c = candidate_at (p, k, BREAK_PLAIN);
+
+  if (g_unichar_isspace (b) || c.end == 0 || forbidden (p->chars[c.end - 1], b, c.end < k))
+    return FALSE;
+  if (c.end < k && is_digit (p->chars[c.end - 1]) && unit_at (p, k))
+    return FALSE; /* 600 m, 1.5 MWh */
+  if (g_unichar_isspace (a) && !attrs[k].is_line_break)
+    return FALSE; /* a space Pango keeps closed (before a closing mark, say) */
+  if (g_unichar_isspace (a))
+    c.kind = BREAK_SPACE;
+  else if (m->hyphen[k] || a == SOFT_HYPHEN)
+    c.kind = BREAK_HYPHEN;
+  else if (!attrs[k].is_line_break && !(is_hangul (a) && is_hangul (b)))
+    return FALSE; /* inside a word: only where the word is wider than the line */
+  else if (capitalised_compound (p, k))
+    c.kind = BREAK_NAME;
+  else if (m->korean_word[k] && (mode == JOPAN_KOREAN_BREAK_KEEP_ALL || m->name[k]))
+    return FALSE;
+  else if (m->korean_word[k])
+    c.kind = BREAK_INNER;
+  c.in_url = c.kind != BREAK_SPACE && m->url[k];
+  *out = c;
+  return TRUE;
 }
 
 /* The ordinary break opportunities: Pango's, narrowed by the rules and the
@@ -364,37 +488,51 @@ candidate_at (const Paragraph *p, int k, BreakKind kind)
 static void
 find_candidates (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const JopanBreakParams *bp)
 {
-  JopanKoreanBreak mode = bp->korean_break;
   g_autofree gboolean *hyphen = hyphen_marks (p, bp);
   g_autofree gboolean *korean_word = korean_words (p);
   g_autofree gboolean *url = url_words (p);
+  g_autofree gboolean *name = korean_names (p);
+  Marks m = { hyphen, korean_word, url, name };
+  Candidate c;
 
   g_array_set_size (p->candidates, 0);
   for (int k = 1; k < p->n && k < n_attrs; k++)
-    {
-      gunichar a = p->chars[k - 1], b = p->chars[k];
-      Candidate c = candidate_at (p, k, BREAK_PLAIN);
-
-      if (g_unichar_isspace (b) || c.end == 0 || forbidden (p->chars[c.end - 1], b, c.end < k))
-        continue;
-      if (c.end < k && is_digit (p->chars[c.end - 1]) && unit_at (p, k))
-        continue; /* 600 m, 1.5 MWh */
-      if (g_unichar_isspace (a) && !attrs[k].is_line_break)
-        continue; /* a space Pango keeps closed (before a closing mark, say) */
-      if (g_unichar_isspace (a))
-        c.kind = BREAK_SPACE;
-      else if (hyphen[k] || a == SOFT_HYPHEN)
-        c.kind = BREAK_HYPHEN;
-      else if (!attrs[k].is_line_break && !(is_hangul (a) && is_hangul (b)))
-        continue; /* inside a word: only where the word is wider than the line */
-      else if (korean_word[k] && mode == JOPAN_KOREAN_BREAK_KEEP_ALL)
-        continue;
-      else if (korean_word[k])
-        c.kind = BREAK_INNER;
-      c.in_url = c.kind != BREAK_SPACE && url[k];
+    if (classify (p, attrs, &m, bp->korean_break, k, &c))
       g_array_append_val (p->candidates, c);
+  g_array_append_val (p->candidates, ((Candidate) { p->n, p->n, BREAK_END, FALSE, FALSE, FALSE }));
+}
+
+/* keep-all in total fit: the syllable breaks inside the words between two
+ * ordinary breaks (not inside a string, which has breaks of its own), as
+ * fallbacks that total_fit takes only where words alone set badly. */
+static void
+add_fallback_breaks (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const JopanBreakParams *bp)
+{
+  g_autofree gboolean *hyphen = hyphen_marks (p, bp);
+  g_autofree gboolean *korean_word = korean_words (p);
+  g_autofree gboolean *url = url_words (p);
+  g_autofree gboolean *name = korean_names (p);
+  Marks m = { hyphen, korean_word, url, name };
+  GArray *all = g_array_sized_new (FALSE, FALSE, sizeof (Candidate), p->candidates->len * 2);
+  int from = 0;
+
+  for (guint i = 0; i < p->candidates->len; i++)
+    {
+      const Candidate *to = &g_array_index (p->candidates, Candidate, i);
+      gboolean plain = !to->in_string && (i == 0 || !g_array_index (p->candidates, Candidate, i - 1).in_string);
+      Candidate c;
+
+      for (int k = from + 1; plain && k < to->at && k < n_attrs; k++)
+        if (classify (p, attrs, &m, JOPAN_KOREAN_BREAK_SYLLABLE, k, &c) && c.kind == BREAK_INNER)
+          {
+            c.fallback = TRUE;
+            g_array_append_val (all, c);
+          }
+      g_array_append_val (all, *to);
+      from = to->at;
     }
-  g_array_append_val (p->candidates, ((Candidate) { p->n, p->n, BREAK_END, FALSE, FALSE }));
+  g_array_unref (p->candidates);
+  p->candidates = all;
 }
 
 /* The first character of the line after break @from (NULL: the paragraph's start). */
@@ -509,8 +647,11 @@ fit_line (const Paragraph *p, const JopanBreakParams *bp, const Candidate *from,
   double natural = p->x[to->end] - p->x[start] + (to->kind == BREAK_HYPHEN ? bp->hyphen_width : 0);
   int spaces = p->spaces[to->end] - p->spaces[start];
   int gaps = p->gaps[to->end] - p->gaps[start];
-  double stretch = spaces * bp->space_width * bp->space_stretch + gaps * bp->syllable_stretch;
-  double shrink = spaces * bp->space_width * bp->space_shrink;
+  /* Glyphs may be scaled (font expansion) and letters part or close. */
+  double stretch = spaces * bp->space_width * bp->space_stretch + gaps * bp->syllable_stretch
+                   + natural * bp->expansion;
+  double shrink = spaces * bp->space_width * bp->space_shrink + gaps * bp->gap_shrink
+                  + natural * bp->expansion;
   Fit f = { 0, 0 };
 
   if (to->kind == BREAK_END && natural <= width)
@@ -528,6 +669,11 @@ fit_line (const Paragraph *p, const JopanBreakParams *bp, const Candidate *from,
     f.ratio = shrink > 0 ? (width - natural) / shrink : -INFEASIBLE;
   else
     f.ratio = stretch > 0 ? (width - natural) / stretch : INFEASIBLE;
+  /* Beyond their maximum, letters and glyphs stop and the word spaces
+   * alone take the rest (typeset.c): such a line is as loose as its
+   * spaces, which a line of few spaces feels most. */
+  if (f.ratio > 1 && spaces > 0)
+    f.ratio = 1 + (width - natural - stretch) / (spaces * bp->space_width * bp->space_stretch);
   /* Not capped at 10000 as in TeX: when no set of breaks keeps every line
    * within tolerance, a line twice as loose must still cost more. */
   f.badness = MIN (1e12, 100 * pow (MIN (fabs (f.ratio), 1e4), 3));
@@ -547,6 +693,8 @@ penalty_of (const JopanBreakParams *bp, BreakKind kind)
     {
     case BREAK_HYPHEN:
       return bp->hyphen_penalty;
+    case BREAK_NAME:
+      return bp->name_penalty;
     case BREAK_INNER:
       return bp->inner_penalty;
     case BREAK_FORCED:
@@ -726,14 +874,55 @@ has_strings (const Paragraph *p)
   return FALSE;
 }
 
+/* For each break (1-based, as candidate ()), the nearest ordinary break
+ * before it (@before, 0: the paragraph's start) and after it (@after). */
+static void
+word_neighbours (const Paragraph *p, int *before, int *after)
+{
+  int n = (int) p->candidates->len, last = 0;
+
+  for (int j = 1; j <= n; j++)
+    {
+      before[j] = last;
+      if (!candidate (p, j)->fallback)
+        last = j;
+    }
+  last = n;
+  for (int j = n; j >= 1; j--)
+    {
+      after[j] = last;
+      if (!candidate (p, j)->fallback)
+        last = j;
+    }
+}
+
+/* May a line from break @i end at fallback break @j?  Only where ending
+ * it at a word would stretch its word spaces past the style's maximum
+ * (max-word-space) and taking the next word would shrink it past its
+ * minimum. */
+static gboolean
+fallback_allowed (const Paragraph *p, const JopanBreakParams *bp, int i, int j, const int *before,
+                  const int *after)
+{
+  const Candidate *from = candidate (p, i);
+  double width = width_of_line (bp, i == 0);
+
+  if (before[j] > i && fit_line (p, bp, from, candidate (p, before[j]), width).ratio <= bp->fallback_ratio)
+    return FALSE;
+  return fit_line (p, bp, from, candidate (p, after[j]), width).ratio < -1;
+}
+
 static GArray *
 total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
 {
   int n_cand = (int) p->candidates->len, n_states = STATE (n_cand + 1, 0, 0);
   g_autofree Node *nodes = g_new (Node, n_states);
   g_autofree int *string_ends = NULL;
+  g_autofree int *before = g_new (int, n_cand + 1);
+  g_autofree int *after = g_new (int, n_cand + 1);
   int best = -1, first_active = 0;
 
+  word_neighbours (p, before, after);
   if (has_strings (p))
     {
       string_ends = g_new (int, n_cand + 1);
@@ -760,7 +949,8 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
               continue;
             }
           if (fit.ratio > max_ratio || (to->in_string && j != string_ends[i])
-              || (to->kind == BREAK_END && last_line_too_short (p, line_start (p, from))))
+              || (to->kind == BREAK_END && last_line_too_short (p, line_start (p, from)))
+              || (to->fallback && !fallback_allowed (p, bp, i, j, before, after)))
             continue;
           relax (p, bp, nodes, i, j, &fit);
         }
@@ -783,7 +973,7 @@ static int
 first_fit_pick (const Paragraph *p, const JopanBreakParams *bp, int from, int run)
 {
   const Candidate *prev = candidate (p, from);
-  int start = line_start (p, prev), pick = -1;
+  int start = line_start (p, prev), pick = -1, unnamed = -1;
   double width = width_of_line (bp, from == 0);
 
   for (int j = from + 1; j <= (int) p->candidates->len; j++)
@@ -792,12 +982,17 @@ first_fit_pick (const Paragraph *p, const JopanBreakParams *bp, int from, int ru
       Fit fit = fit_line (p, bp, prev, to, width);
       if (fit.ratio < 0 && !(to->kind == BREAK_END && fit.ratio == 0))
         break;
-      if (to->kind == BREAK_HYPHEN && run >= MAX_HYPHEN_RUN)
+      if ((to->kind == BREAK_HYPHEN && run >= MAX_HYPHEN_RUN) || to->fallback)
         continue;
       if (to->kind == BREAK_END && last_line_too_short (p, start) && pick > 0)
         break;
       pick = j;
+      if (to->kind != BREAK_NAME)
+        unnamed = j;
     }
+  /* Kim Jong-|un only when nothing else fits. */
+  if (pick > 0 && candidate (p, pick)->kind == BREAK_NAME && unnamed > 0)
+    pick = unnamed;
   if (pick > 0 && candidate (p, pick)->in_string && string_end (p, bp, from) > 0)
     return string_end (p, bp, from);
   return pick;
@@ -830,6 +1025,199 @@ first_fit (const Paragraph *p, const JopanBreakParams *bp)
   return lines;
 }
 
+/* ---- balanced display lines -------------------------------------------------- */
+
+/* A display paragraph with more breaks than this is set by first fit. */
+#define MAX_BALANCE_CANDIDATES 2000
+/* How far a display line may stray from the mean length before it costs
+ * steeply: lines within it keep the shortest over 60 % of the longest
+ * ((1 - 0.24) / (1 + 0.24) = 0.61). */
+#define BALANCE_SLACK 0.24
+/* A ragged paragraph's last line shorter than this share of the measure is a runt. */
+#define RUNT 0.3
+/* What a ragged paragraph's extra line costs: more than three lines half
+ * empty, less than a name split. */
+#define EXTRA_LINE 3000
+
+/* Does a phrase end before the break (a comma, a colon, a sentence's end,
+ * a dash), so that a display line reads best ending there? */
+static gboolean
+phrase_end (const Paragraph *p, const Candidate *c)
+{
+  static const gunichar marks[] = {
+    ',', ';', ':', '.', '?', '!', 0x00B7, 0x2014, 0x2013, 0x2026, 0x3001, 0x3002, 0xFF0C,
+  };
+  int k = c->end - 1;
+
+  while (k > 0 && (p->chars[k] == 0x2019 || p->chars[k] == 0x201D || p->chars[k] == ')'
+                   || p->chars[k] == '"' || p->chars[k] == '\''))
+    k--;
+  return k >= 0 && one_of (p->chars[k], marks, G_N_ELEMENTS (marks));
+}
+
+/* Does the line before the break end on a little word that belongs with
+ * the next (a, the, of, to …)?  A headline line reads badly ending there. */
+static gboolean
+weak_end (const Paragraph *p, const Candidate *c)
+{
+  static const char *const words[] = {
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "and", "or", "with", "from", "as",
+  };
+  int s = c->end;
+  char word[8] = "";
+
+  while (s > 0 && g_unichar_isalpha (p->chars[s - 1]))
+    s--;
+  if (s == c->end || c->end - s >= (int) sizeof word || (s > 0 && !g_unichar_isspace (p->chars[s - 1])))
+    return FALSE;
+  for (int k = s; k < c->end; k++)
+    word[k - s] = (char) g_unichar_tolower (p->chars[k]);
+  for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
+    if (strcmp (word, words[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The natural length of the line from break @i to break @j. */
+static double
+line_length (const Paragraph *p, const JopanBreakParams *bp, int i, int j)
+{
+  const Candidate *to = candidate (p, j);
+
+  return p->x[to->end] - p->x[line_start (p, candidate (p, i))]
+         + (to->kind == BREAK_HYPHEN ? bp->hyphen_width : 0);
+}
+
+/* What a display line of @length costs against the mean @target, and its
+ * break: a line within BALANCE_SLACK of the mean costs little, one beyond
+ * it steeply (lines within it keep the shortest over 60 % of the
+ * longest); a break after a comma or a phrase's end is worth two lines
+ * some 25 % off the mean, one after a little word (of, the) costs. */
+static double
+balance_cost (const Paragraph *p, const JopanBreakParams *bp, double length, double target,
+              const Candidate *to)
+{
+  double off = fabs (length - target) / target;
+  double cost = 1000 * off * off;
+
+  if (off > BALANCE_SLACK)
+    cost += 1e5 * (off - BALANCE_SLACK) * (off - BALANCE_SLACK);
+  if (to->kind == BREAK_END)
+    return cost;
+  if (phrase_end (p, to))
+    cost -= 150;
+  if (weak_end (p, to))
+    cost += 60;
+  return cost + 10 * penalty_of (bp, to->kind);
+}
+
+/* What a ragged line (a caption's, say) of @length costs in a measure
+ * @width: white at its end costs, but the last line's only when it is a
+ * runt (under RUNT of the measure). */
+static double
+ragged_cost (const Paragraph *p, const JopanBreakParams *bp, double length, double width,
+             const Candidate *to)
+{
+  double fill = length / width;
+
+  if (to->kind == BREAK_END)
+    return fill < RUNT ? 300 + 1e5 * (RUNT - fill) * (RUNT - fill) : 0;
+  return 1000 * (1 - fill) * (1 - fill) + 10 * penalty_of (bp, to->kind) + (phrase_end (p, to) ? -5 : 0);
+}
+
+/* The fewest lines each break can be reached in, lines within the
+ * measure; -1 where none reaches it. */
+static int *
+fewest_lines (const Paragraph *p, const JopanBreakParams *bp)
+{
+  int n = (int) p->candidates->len;
+  int *fewest = g_new (int, n + 1);
+
+  fewest[0] = 0;
+  for (int j = 1; j <= n; j++)
+    {
+      fewest[j] = -1;
+      for (int i = j - 1; i >= 0; i--)
+        {
+          if (line_length (p, bp, i, j) > width_of_line (bp, i == 0))
+            break;
+          if (fewest[i] >= 0 && (fewest[j] < 0 || fewest[i] + 1 < fewest[j]))
+            fewest[j] = fewest[i] + 1;
+        }
+    }
+  return fewest;
+}
+
+/* The breaks that set the paragraph in exactly @k_lines lines at the least
+ * sum of balance_cost (ragged: ragged_cost); their cost in *@total
+ * (INFEASIBLE, and NULL returned, when no such breaks fit). */
+static GArray *
+break_into (const Paragraph *p, const JopanBreakParams *bp, int k_lines, double *total)
+{
+  int n = (int) p->candidates->len;
+  double target = MAX (1, (p->x[p->n] - p->x[0]) / k_lines);
+  g_autofree double *cost = g_new (double, (gsize) (n + 1) * (k_lines + 1));
+  g_autofree int *previous = g_new (int, (gsize) (n + 1) * (k_lines + 1));
+  GArray *lines;
+
+#define AT(j, k) ((j) * (k_lines + 1) + (k))
+  for (int i = 0; i < (n + 1) * (k_lines + 1); i++)
+    cost[i] = INFEASIBLE, previous[i] = -1;
+  cost[AT (0, 0)] = 0;
+  for (int j = 1; j <= n; j++)
+    for (int i = j - 1; i >= 0; i--)
+      {
+        double length = line_length (p, bp, i, j);
+        double c;
+        if (length > width_of_line (bp, i == 0))
+          break;
+        if (j == n && i > 0 && last_line_too_short (p, line_start (p, candidate (p, i))))
+          continue;
+        c = bp->balance ? balance_cost (p, bp, length, target, candidate (p, j))
+                        : ragged_cost (p, bp, length, width_of_line (bp, i == 0), candidate (p, j));
+        for (int k = 0; k < k_lines; k++)
+          if (cost[AT (i, k)] < INFEASIBLE && cost[AT (i, k)] + c < cost[AT (j, k + 1)])
+            cost[AT (j, k + 1)] = cost[AT (i, k)] + c, previous[AT (j, k + 1)] = i;
+      }
+  *total = cost[AT (n, k_lines)];
+  if (*total >= INFEASIBLE)
+    return NULL;
+  lines = g_array_new (FALSE, FALSE, sizeof (JopanBreakLine));
+  g_array_set_size (lines, (guint) k_lines);
+  for (int j = n, k = k_lines; k > 0; j = previous[AT (j, k)], k--)
+    g_array_index (lines, JopanBreakLine, k - 1) = make_line (p, previous[AT (j, k)], j, 0);
+#undef AT
+  return lines;
+}
+
+/* Lines of even length (or, ragged, lines as full as they go and no runt
+ * at the end) in as few lines as the measure allows, or in one more when
+ * that saves more than EXTRA_LINE (a name split, say).  NULL when no set
+ * of breaks fits (a character wider than the line). */
+static GArray *
+balanced (const Paragraph *p, const JopanBreakParams *bp)
+{
+  g_autofree int *fewest = fewest_lines (p, bp);
+  int k = fewest[p->candidates->len];
+  double cost, more_cost;
+  GArray *lines, *more;
+
+  if (k < 1)
+    return NULL;
+  lines = break_into (p, bp, k, &cost);
+  if (lines == NULL || cost < EXTRA_LINE)
+    return lines;
+  more = break_into (p, bp, k + 1, &more_cost);
+  if (more == NULL || more_cost + EXTRA_LINE >= cost)
+    {
+      if (more)
+        g_array_unref (more);
+      return lines;
+    }
+  g_array_unref (lines);
+  return more;
+}
+
 GArray *
 jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
 {
@@ -841,9 +1229,13 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
   paragraph_init (&p, unbroken, bp->korean_text);
   find_candidates (&p, attrs, n_attrs, bp);
   add_emergency_breaks (&p, attrs, n_attrs, MIN (width_of_line (bp, TRUE), width_of_line (bp, FALSE)));
+  if (bp->korean_break == JOPAN_KOREAN_BREAK_KEEP_ALL && bp->optimal && bp->fallback_ratio > 0)
+    add_fallback_breaks (&p, attrs, n_attrs, bp);
   /* Tolerances widen until the paragraph can be set: loose lines first,
    * then any stretch.  Only a character wider than the line defeats both. */
-  if (bp->optimal && p.candidates->len <= MAX_OPTIMAL_CANDIDATES)
+  if ((bp->balance || bp->ragged) && p.candidates->len <= MAX_BALANCE_CANDIDATES)
+    lines = balanced (&p, bp);
+  else if (bp->optimal && p.candidates->len <= MAX_OPTIMAL_CANDIDATES)
     {
       lines = total_fit (&p, bp, bp->tolerance);
       if (lines == NULL)

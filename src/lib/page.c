@@ -2,6 +2,8 @@
  * boxes (ads). */
 #include "compose-private.h"
 
+#include <math.h>
+
 JopanPage *
 jopan_page_new (double width, double height, int number)
 {
@@ -56,6 +58,7 @@ jopan_page_add_line (JopanPage *page, const char *role, const JopanText *text, g
   box->w = line->width;
   box->measure = line->measure;
   box->true_width = line->true_width;
+  box->scale = line->scale;
   box->para = text->para;
   box->para_line = (int) index;
   box->para_lines = (int) text->lines->len;
@@ -131,8 +134,10 @@ jopan_page_dump (const JopanPage *page, GString *out)
           {
             PangoLayoutLine *line = pango_layout_get_line_readonly (b->layout, b->line);
             const char *text = pango_layout_get_text (b->layout);
-            g_string_append_printf (out, "  %-8s x=%.2f base=%.2f w=%.2f m=%.2f p=%d l=%d/%d |%.*s|\n",
-                                    b->role, b->x, b->y, b->true_width, b->measure, b->para,
+            g_autofree char *scale = fabs (b->scale - 1) > 5e-4 ? g_strdup_printf (" s=%.3f", b->scale)
+                                                                : g_strdup ("");
+            g_string_append_printf (out, "  %-8s x=%.2f base=%.2f w=%.2f m=%.2f%s p=%d l=%d/%d |%.*s|\n",
+                                    b->role, b->x, b->y, b->true_width, b->measure, scale, b->para,
                                     b->para_line, b->para_lines, line->length,
                                     text + line->start_index);
             break;

@@ -156,8 +156,15 @@ jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat format, doubl
       switch (b->kind)
         {
         case JOPAN_BOX_TEXT:
-          cairo_move_to (cr, b->x, b->y);
+          /* 장평 and justification's glyph scaling: a real horizontal
+           * scale of the line, never a stretched face. */
+          cairo_save (cr);
+          cairo_translate (cr, b->x, b->y);
+          if (b->scale > 0)
+            cairo_scale (cr, b->scale, 1);
+          cairo_move_to (cr, 0, 0);
           pango_cairo_show_layout_line (cr, pango_layout_get_line_readonly (b->layout, b->line));
+          cairo_restore (cr);
           break;
         case JOPAN_BOX_RULE:
           cairo_set_line_width (cr, b->line_width);

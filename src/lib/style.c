@@ -11,7 +11,7 @@
 
 const char *const jopan_para_names[JOPAN_N_PARA] = {
   "kicker", "headline", "deck", "byline", "body", "subhead",
-  "quote", "caption", "credit", "folio", "jump",
+  "quote", "caption", "credit", "folio", "jump", "attribution",
 };
 
 const char *const jopan_weight_names[JOPAN_N_WEIGHTS] = { "lead", "secondary", "brief" };
@@ -33,7 +33,10 @@ static const char *const copyfit_keys[] = { "tracking", "photo-lines", "size", N
 
 static const char *const para_keys[] = {
   "font", "leading", "align", "indent", "space-before", "space-after", "tracking",
-  "color", "hyphenate", "uppercase", "korean-break", "line-breaking", "columns", NULL,
+  "color", "hyphenate", "uppercase", "korean-break", "line-breaking", "columns", "scale",
+  "letter-spacing", "expansion", "hangul-size", "latin-size", "position", "dateline",
+  "max-word-space", "balance", "smart-quotes", "hang-punctuation", "hyphenate-capitalized",
+  NULL,
 };
 
 static const struct {
@@ -296,18 +299,99 @@ parse_font (const Value *v, JopanParaStyle *p, GError **error)
   return ok ? TRUE : bad_value (v, error, "a font such as \"Noto Serif, NanumMyeongjo 9.5\"");
 }
 
-/* Tight tracking is common in headlines; below -0.1em letters collide. */
+/* A share of the em: "92%" is 0.92 (NAN if @text is no percentage). */
+static double
+parse_percent (const char *text)
+{
+  char *end;
+  double value = g_ascii_strtod (text, &end);
+
+  if (end == text || strcmp (end, "%") != 0 || !isfinite (value))
+    return NAN;
+  return value / 100;
+}
+
+/* Tight tracking is common in headlines; below -0.1em letters collide.
+ * Korean typesetters give 자간 as a share of the em: -2% is -0.02em. */
 static gboolean
 parse_tracking (const Value *v, JopanParaStyle *p, GError **error)
 {
-  double t;
+  double t = parse_percent (v->value) * p->size;
 
-  if (jopan_length_parse (v->value, p->size, &t) && t >= -0.1 * p->size - 1e-9 && t <= p->size)
+  if ((isfinite (t) || jopan_length_parse (v->value, p->size, &t)) && t >= -0.1 * p->size - 1e-9 && t <= p->size)
     {
       p->tracking = t;
       return TRUE;
     }
-  return bad_value (v, error, "a tracking from -0.1em to 1em, such as 0.6pt or -0.01em");
+  return bad_value (v, error, "a tracking from -0.1em to 1em, such as 0.6pt, -0.01em or -2%%");
+}
+
+/* A percentage from @min to @max (shares, 0.5 for 50%). */
+static gboolean
+parse_share (const Value *v, double min, double max, double *out, GError **error)
+{
+  double share = parse_percent (v->value);
+
+  if (isfinite (share) && share >= min - 1e-9 && share <= max + 1e-9)
+    {
+      *out = share;
+      return TRUE;
+    }
+  return bad_value (v, error, "a percentage from %g%% to %g%%, such as %g%%", min * 100, max * 100,
+                    (min + max) * 50);
+}
+
+/* How far justification may part (and close) letters: "MIN MAX" from
+ * -0.05em to 0.1em, MIN <= 0 <= MAX. */
+static gboolean
+parse_letter_spacing (const Value *v, JopanParaStyle *p, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit_set (v->value, " \t", -1);
+  g_autoptr (GPtrArray) words = g_ptr_array_new ();
+  double out[2] = { 0, 0 };
+  gboolean ok;
+
+  for (int i = 0; parts[i]; i++)
+    if (*parts[i])
+      g_ptr_array_add (words, parts[i]);
+  ok = words->len == 2 && jopan_length_parse (g_ptr_array_index (words, 0), p->size, &out[0])
+       && jopan_length_parse (g_ptr_array_index (words, 1), p->size, &out[1])
+       && out[0] <= 0 && out[1] >= 0 && out[0] >= -0.05 * p->size - 1e-9
+       && out[1] <= 0.1 * p->size + 1e-9;
+  if (!ok)
+    return bad_value (v, error, "two lengths MIN MAX from -0.05em to 0.1em, MIN <= 0 <= MAX, "
+                      "such as -0.01em 0.02em");
+  p->letter_min = out[0];
+  p->letter_max = out[1];
+  return TRUE;
+}
+
+static gboolean
+parse_para_share_key (JopanParaStyle *p, const Value *v, GError **error)
+{
+  static const char *const positions[] = { "top", "end", NULL };
+  static const char *const forms[] = { "dash", "bracket", "lenticular", NULL };
+  const char *k = v->key;
+  int choice = 0;
+
+  if (strcmp (k, "max-word-space") == 0)
+    return strcmp (v->value, "none") == 0 ? (p->max_word_space = 0, TRUE)
+                                          : parse_share (v, 1, 5, &p->max_word_space, error);
+  if (strcmp (k, "position") == 0)
+    return parse_choice (v, positions, &choice, error) && (p->at_end = choice == 1, TRUE);
+  if (strcmp (k, "dateline") == 0)
+    return parse_choice (v, forms, &choice, error) && (p->dateline_form = choice, TRUE);
+  if (strcmp (k, "scale") == 0)
+    return parse_share (v, 0.5, 2, &p->scale, error);
+  if (strcmp (k, "expansion") == 0)
+    return parse_share (v, 0, 0.05, &p->expansion, error);
+  if (strcmp (k, "hangul-size") == 0)
+    return parse_share (v, 0.5, 2, &p->hangul_size, error);
+  if (strcmp (k, "latin-size") == 0)
+    return parse_share (v, 0.5, 2, &p->latin_size, error);
+  if (strcmp (k, "letter-spacing") == 0)
+    return parse_letter_spacing (v, p, error);
+  g_assert_not_reached ();
 }
 
 static gboolean
@@ -336,6 +420,14 @@ parse_para_key (JopanParaStyle *p, const Value *v, GError **error)
     return parse_bool (v, &p->hyphenate, error);
   if (strcmp (k, "uppercase") == 0)
     return parse_bool (v, &p->uppercase, error);
+  if (strcmp (k, "balance") == 0)
+    return parse_bool (v, &p->balance, error);
+  if (strcmp (k, "smart-quotes") == 0)
+    return parse_bool (v, &p->smart_quotes, error);
+  if (strcmp (k, "hang-punctuation") == 0)
+    return parse_bool (v, &p->hang_punctuation, error);
+  if (strcmp (k, "hyphenate-capitalized") == 0)
+    return parse_bool (v, &p->hyphenate_capitalized, error);
   if (strcmp (k, "columns") == 0)
     return parse_int (v, 0, 12, &p->columns, error);
   if (strcmp (k, "align") == 0)
@@ -349,7 +441,7 @@ parse_para_key (JopanParaStyle *p, const Value *v, GError **error)
   if (strcmp (k, "korean-break") == 0)
     return parse_choice (v, breaks, &choice, error)
            && (p->korean_break = (JopanKoreanBreak) choice, TRUE);
-  g_assert_not_reached ();
+  return parse_para_share_key (p, v, error);
 }
 
 /* "MIN MAX": two numbers (with @unit_em, em lengths; else plain numbers),
@@ -448,6 +540,23 @@ set_treatment_defaults (JopanStyle *s)
     s->treatment[i] = defaults[i];
 }
 
+/* Display type breaks between words only (keep-all in Korean) into lines
+ * of even length; every group sets typographic quotes; a pull quote hangs
+ * its opening mark.  A style's keys override each. */
+static void
+para_display_defaults (int kind, JopanParaStyle *p)
+{
+  gboolean display = kind == JOPAN_PARA_KICKER || kind == JOPAN_PARA_HEADLINE || kind == JOPAN_PARA_DECK
+                     || kind == JOPAN_PARA_BYLINE || kind == JOPAN_PARA_SUBHEAD
+                     || kind == JOPAN_PARA_QUOTE || kind == JOPAN_PARA_JUMP;
+
+  if (display || kind == JOPAN_PARA_CREDIT)
+    p->korean_break = JOPAN_KOREAN_BREAK_KEEP_ALL;
+  p->balance = display;
+  p->smart_quotes = TRUE;
+  p->hang_punctuation = kind == JOPAN_PARA_QUOTE;
+}
+
 static void
 set_defaults (JopanStyle *s)
 {
@@ -466,31 +575,62 @@ set_defaults (JopanStyle *s)
     {
       JopanParaStyle *p = &s->para[i];
       g_free (p->font);
-      *p = (JopanParaStyle) { .font = g_strdup ("Noto Serif, NanumMyeongjo 9"), .size = 9 };
+      *p = (JopanParaStyle) { .font = g_strdup ("Noto Serif, NanumMyeongjo 9"), .size = 9, .scale = 1,
+                              .letter_min = NAN, .letter_max = NAN, .expansion = 0.02,
+                              .hangul_size = 1, .latin_size = 1, .dateline_form = -1,
+                              .max_word_space = 1.5 };
       p->align = i == JOPAN_PARA_BODY ? JOPAN_ALIGN_JUSTIFY : JOPAN_ALIGN_LEFT;
       p->hyphenate = i == JOPAN_PARA_BODY;
+      para_display_defaults (i, p);
     }
+}
+
+/* The language of a [GROUP:LANG] group (2 or 3 letters a to z), "" for a
+ * plain group, NULL for a malformed one. */
+static const char *
+group_lang (const char *group)
+{
+  const char *colon = strchr (group, ':');
+  gsize n;
+
+  if (colon == NULL)
+    return "";
+  n = strlen (colon + 1);
+  if (n < 2 || n > 3 || strspn (colon + 1, "abcdefghijklmnopqrstuvwxyz") != n)
+    return NULL;
+  return colon + 1;
 }
 
 static int
 group_index (const char *group)
 {
-  if (strcmp (group, "page") == 0)
-    return GROUP_PAGE;
-  if (strcmp (group, "copyfit") == 0)
-    return GROUP_COPYFIT;
+  g_autofree char *name = g_strndup (group, strcspn (group, ":"));
+  const char *lang = group_lang (group);
+  int index = -1;
+
+  if (strcmp (name, "page") == 0)
+    index = GROUP_PAGE;
+  if (strcmp (name, "copyfit") == 0)
+    index = GROUP_COPYFIT;
   for (int i = 0; i < JOPAN_N_WEIGHTS; i++)
-    if (strcmp (group, jopan_weight_names[i]) == 0)
-      return GROUP_TREATMENT + i;
+    if (strcmp (name, jopan_weight_names[i]) == 0)
+      index = GROUP_TREATMENT + i;
   for (int i = 0; i < JOPAN_N_PARA; i++)
-    if (strcmp (group, jopan_para_names[i]) == 0)
-      return i;
-  return -1;
+    if (strcmp (name, jopan_para_names[i]) == 0)
+      index = i;
+  /* Only paragraph styles and the grid differ by language. */
+  if (lang == NULL || (*lang && index >= JOPAN_N_PARA && index != GROUP_PAGE))
+    return -1;
+  return index;
 }
 
 static gboolean
 key_known (int group, const char *key)
 {
+  static const char *const page_lang_keys[] = { "baseline", NULL };
+
+  if (group == GROUP_PAGE + 1000)
+    return g_strv_contains (page_lang_keys, key);
   return g_strv_contains (group == GROUP_PAGE      ? page_keys
                           : group == GROUP_COPYFIT ? copyfit_keys
                           : group >= GROUP_TREATMENT ? treatment_keys
@@ -498,9 +638,10 @@ key_known (int group, const char *key)
                           key);
 }
 
-/* Reads one group's keys; "font" first, so em lengths know their size. */
+/* Reads one group's keys; "font" first, so em lengths know their size.
+ * A [GROUP:LANG] group's keys go into @variant. */
 static gboolean
-compile_group (JopanStyle *s, const char *group, GError **error)
+compile_group (JopanStyle *s, const char *group, JopanLangVariant *variant, GError **error)
 {
   int index = group_index (group);
   g_auto (GStrv) keys = g_key_file_get_keys (s->keys, group, NULL, NULL);
@@ -517,21 +658,90 @@ compile_group (JopanStyle *s, const char *group, GError **error)
         value = g_key_file_get_string (s->keys, group, keys[i], NULL);
         v.key = keys[i];
         v.value = value ? g_strstrip (value) : "";
-        if (!key_known (index, keys[i]))
+        if (!key_known (index + (variant && index == GROUP_PAGE ? 1000 : 0), keys[i]))
           {
-            jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%d: [%s] %s: unknown key", s->path,
-                             line_of_key (s->text, group, keys[i]), group, keys[i]);
+            jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%d: [%s] %s: unknown key%s", s->path,
+                             line_of_key (s->text, group, keys[i]), group, keys[i],
+                             variant && index == GROUP_PAGE ? " (only baseline differs by language)"
+                                                            : "");
             return FALSE;
           }
-        ok = index == GROUP_PAGE      ? parse_page_key (s, &v, error)
-             : index == GROUP_COPYFIT ? parse_copyfit_key (&s->copyfit, &v, error)
-             : index >= GROUP_TREATMENT
-                 ? parse_treatment_key (&s->treatment[index - GROUP_TREATMENT], &v, error)
-                 : parse_para_key (&s->para[index], &v, error);
+        if (variant && index == GROUP_PAGE)
+          ok = parse_length (&v, 0, &variant->baseline, error)
+               && (variant->baseline >= 4 || bad_value (&v, error, "a pitch of at least 4pt"));
+        else
+          ok = index == GROUP_PAGE      ? parse_page_key (s, &v, error)
+               : index == GROUP_COPYFIT ? parse_copyfit_key (&s->copyfit, &v, error)
+               : index >= GROUP_TREATMENT
+                   ? parse_treatment_key (&s->treatment[index - GROUP_TREATMENT], &v, error)
+                   : parse_para_key (variant ? &variant->para[index] : &s->para[index], &v, error);
         if (!ok)
           return FALSE;
       }
   return TRUE;
+}
+
+/* The variant of @lang, made (its paragraph styles copies of the plain
+ * ones) when first asked for; NULL when there are too many languages. */
+static JopanLangVariant *
+variant_of (JopanStyle *s, const char *lang)
+{
+  JopanLangVariant *v;
+
+  for (int i = 0; i < s->n_variants; i++)
+    if (strcmp (s->variant[i].lang, lang) == 0)
+      return &s->variant[i];
+  if (s->n_variants == JOPAN_MAX_LANG_VARIANTS)
+    return NULL;
+  v = &s->variant[s->n_variants++];
+  *v = (JopanLangVariant) { 0 };
+  g_strlcpy (v->lang, lang, sizeof v->lang);
+  for (int i = 0; i < JOPAN_N_PARA; i++)
+    {
+      v->para[i] = s->para[i];
+      v->para[i].font = g_strdup (s->para[i].font);
+    }
+  return v;
+}
+
+/* Reads the [GROUP:LANG] groups, after the plain ones they start from. */
+static gboolean
+compile_variants (JopanStyle *s, char **groups, GError **error)
+{
+  for (int i = 0; groups[i]; i++)
+    {
+      const char *lang = group_lang (groups[i]);
+      int index = group_index (groups[i]);
+      JopanLangVariant *v;
+
+      if (lang == NULL || *lang == '\0')
+        continue;
+      v = variant_of (s, lang);
+      if (v == NULL)
+        {
+          jopan_set_error (error, JOPAN_ERROR_INPUT, "%s:%d: [%s]: expected at most %d languages "
+                           "with groups of their own", s->path, line_of_key (s->text, groups[i], ""),
+                           groups[i], JOPAN_MAX_LANG_VARIANTS);
+          return FALSE;
+        }
+      if (!compile_group (s, groups[i], v, error))
+        return FALSE;
+      if (index < JOPAN_N_PARA)
+        v->has_para |= 1u << index;
+    }
+  for (int i = 0; i < s->n_variants; i++)
+    s->variant[i].para[JOPAN_PARA_BODY].leading
+      = s->variant[i].baseline > 0 ? s->variant[i].baseline : s->baseline;
+  return TRUE;
+}
+
+static void
+free_variants (JopanStyle *s)
+{
+  for (int v = 0; v < s->n_variants; v++)
+    for (int i = 0; i < JOPAN_N_PARA; i++)
+      g_clear_pointer (&s->variant[v].para[i].font, g_free);
+  s->n_variants = 0;
 }
 
 /* The type area must hold the columns and some lines: margins larger than
@@ -566,26 +776,26 @@ compile (JopanStyle *s, GError **error)
                          line_of_key (s->text, groups[i], ""), groups[i]);
         return FALSE;
       }
-  if (g_key_file_has_group (s->keys, "page") && !compile_group (s, "page", error))
+  if (g_key_file_has_group (s->keys, "page") && !compile_group (s, "page", NULL, error))
     return FALSE;
-  if (g_key_file_has_group (s->keys, "copyfit") && !compile_group (s, "copyfit", error))
+  if (g_key_file_has_group (s->keys, "copyfit") && !compile_group (s, "copyfit", NULL, error))
     return FALSE;
   for (int i = 0; i < JOPAN_N_WEIGHTS; i++)
     if (g_key_file_has_group (s->keys, jopan_weight_names[i])
-        && !compile_group (s, jopan_weight_names[i], error))
+        && !compile_group (s, jopan_weight_names[i], NULL, error))
       return FALSE;
   for (int i = 0; i < JOPAN_N_PARA; i++)
     {
       JopanParaStyle *p = &s->para[i];
       if (g_key_file_has_group (s->keys, jopan_para_names[i])
-          && !compile_group (s, jopan_para_names[i], error))
+          && !compile_group (s, jopan_para_names[i], NULL, error))
         return FALSE;
       if (p->leading <= 0)
         p->leading = i == JOPAN_PARA_BODY ? s->baseline : ceil (p->size * 1.2 * 4) / 4;
     }
   /* The body's leading is the grid's pitch. */
   s->para[JOPAN_PARA_BODY].leading = s->baseline;
-  return check_room (s, error);
+  return compile_variants (s, groups, error) && check_room (s, error);
 }
 
 /* Compiles the keys into a scratch copy and takes it only when every value
@@ -597,14 +807,17 @@ compile_all_or_nothing (JopanStyle *style, GError **error)
 
   for (int i = 0; i < JOPAN_N_PARA; i++)
     scratch.para[i].font = NULL;
+  scratch.n_variants = 0;
   if (!compile (&scratch, error))
     {
       for (int i = 0; i < JOPAN_N_PARA; i++)
         g_free (scratch.para[i].font);
+      free_variants (&scratch);
       return FALSE;
     }
   for (int i = 0; i < JOPAN_N_PARA; i++)
     g_free (style->para[i].font);
+  free_variants (style);
   *style = scratch;
   return TRUE;
 }
@@ -797,9 +1010,14 @@ jopan_style_report_fonts (const JopanStyle *style, JopanFonts *fonts, JopanRepor
 {
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  for (int i = 0; i < JOPAN_N_PARA; i++)
+  for (int i = 0; i < JOPAN_N_PARA * (1 + style->n_variants); i++)
     {
-      PangoFontDescription *desc = pango_font_description_from_string (style->para[i].font);
+      const JopanLangVariant *variant = i < JOPAN_N_PARA ? NULL : &style->variant[i / JOPAN_N_PARA - 1];
+      const JopanParaStyle *p = variant ? &variant->para[i % JOPAN_N_PARA] : &style->para[i];
+      g_autofree char *group = variant ? g_strdup_printf ("%s:%s", jopan_para_names[i % JOPAN_N_PARA],
+                                                          variant->lang)
+                                       : g_strdup (jopan_para_names[i]);
+      PangoFontDescription *desc = pango_font_description_from_string (p->font);
       g_auto (GStrv) families = g_strsplit (pango_font_description_get_family (desc), ",", -1);
 
       pango_font_description_free (desc);
@@ -810,7 +1028,7 @@ jopan_style_report_fonts (const JopanStyle *style, JopanFonts *fonts, JopanRepor
           if (*family == '\0' || g_hash_table_contains (seen, key)
               || jopan_fonts_has_family (fonts, family))
             continue;
-          g_autofree char *place = jopan_style_key_place (style, jopan_para_names[i], "font");
+          g_autofree char *place = jopan_style_key_place (style, group, "font");
           jopan_report_add (report, "font", "%s: no font has the family \"%s\": expected one of "
                             "the bundled fonts or a --font-dir; another family sets this text",
                             place, family);
@@ -826,6 +1044,7 @@ jopan_style_free (JopanStyle *style)
     return;
   for (int i = 0; i < JOPAN_N_PARA; i++)
     g_free (style->para[i].font);
+  free_variants (style);
   if (style->keys)
     g_key_file_unref (style->keys);
   if (style->sets)
@@ -833,6 +1052,34 @@ jopan_style_free (JopanStyle *style)
   g_free (style->path);
   g_free (style->text);
   g_free (style);
+}
+
+static const JopanLangVariant *
+find_variant (const JopanStyle *style, const char *lang)
+{
+  for (int i = 0; lang && i < style->n_variants; i++)
+    if (g_ascii_strncasecmp (lang, style->variant[i].lang, strlen (style->variant[i].lang)) == 0
+        && !g_ascii_isalpha (lang[strlen (style->variant[i].lang)]))
+      return &style->variant[i];
+  return NULL;
+}
+
+void
+jopan_style_resolve (const JopanStyle *base, const char *page_lang, const char *text_lang,
+                     JopanStyle *out)
+{
+  const JopanLangVariant *page = find_variant (base, page_lang);
+  const JopanLangVariant *text = find_variant (base, text_lang);
+
+  /* A shallow copy: it borrows the variants (a story on a composed page
+   * resolves its language from the page's copy), and is never freed. */
+  *out = *base;
+  if (page && page->baseline > 0)
+    out->baseline = page->baseline;
+  for (int i = 0; text && i < JOPAN_N_PARA; i++)
+    if (text->has_para & (1u << i))
+      out->para[i] = text->para[i];
+  out->para[JOPAN_PARA_BODY].leading = out->baseline;
 }
 
 double

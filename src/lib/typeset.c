@@ -28,6 +28,9 @@ jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle 
   *ts = (JopanTypesetter) { .fonts = fonts, .style = style, .lang = lang, .report = report };
   ts->context = jopan_fonts_create_context (fonts);
   pango_context_set_language (ts->context, pango_language_from_string (lang));
+  /* Korean and English run left to right whatever a line starts with (a
+   * Hebrew name): right-to-left runs are reordered inside it. */
+  pango_context_set_base_dir (ts->context, PANGO_DIRECTION_LTR);
   ts->korean = is_korean (lang);
   if (!ts->korean)
     {
@@ -39,10 +42,27 @@ jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle 
   return TRUE;
 }
 
+/* A character no font has: how often each text has it, and the first. */
+typedef struct {
+  GHashTable *places;     /* "where" → GUINT count in that text */
+  char *first;
+} MissingGlyph;
+
+static void
+missing_glyph_free (gpointer data)
+{
+  MissingGlyph *m = data;
+
+  g_hash_table_unref (m->places);
+  g_free (m->first);
+  g_free (m);
+}
+
 void
 jopan_typesetter_begin (JopanTypesetter *ts, JopanReport *report)
 {
   ts->report = report;
+  g_clear_pointer (&ts->missing, g_hash_table_unref);
   memset (ts->space_width, 0, sizeof ts->space_width);
   memset (ts->hyphen_width, 0, sizeof ts->hyphen_width);
 }
@@ -51,6 +71,7 @@ void
 jopan_typesetter_clear (JopanTypesetter *ts)
 {
   g_clear_object (&ts->context);
+  g_clear_pointer (&ts->missing, g_hash_table_unref);
   ts->hyphenator = NULL; /* the font set's, shared */
 }
 
@@ -107,7 +128,8 @@ hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArra
 /* Adds the hyphenation points of the Latin words in the token (a run
  * between spaces) [@token, @end) of @text. */
 static void
-hyphenate_token (gpointer dict, const char *text, const char *token, const char *end, GArray *points)
+hyphenate_token (gpointer dict, const char *text, const char *token, const char *end,
+                 gboolean capitalized, GArray *points)
 {
   const char *p = token;
 
@@ -131,12 +153,33 @@ hyphenate_token (gpointer dict, const char *text, const char *token, const char 
       if ((start > token && g_ascii_isdigit (start[-1])) || (p < end && g_ascii_isdigit (*p))
           || p - start > 100)
         continue;
+      /* A capitalised word is most often a name: Kinmar-|sh, Wednes-|day. */
+      if (!capitalized && g_unichar_isupper (g_utf8_get_char (start)))
+        continue;
       hyphenate_word (dict, start, (gsize) (p - start), (guint) (start - text), points);
     }
 }
 
+/* Does the token at @token start a sentence: the paragraph's first, or
+ * after a token ending in . ! ? (and closing quotes or brackets)? */
+static gboolean
+sentence_start (const char *text, const char *token)
+{
+  const char *p = token;
+
+  while (p > text && g_ascii_isspace (p[-1]))
+    p--;
+  if (p == text)
+    return TRUE;
+  p = g_utf8_prev_char (p);
+  while (p > text && (strchr (")]\"'", *p) || g_str_has_prefix (p, "\xE2\x80\x9D")
+                      || g_str_has_prefix (p, "\xE2\x80\x99")))
+    p = g_utf8_prev_char (p);
+  return *p == '.' || *p == '!' || *p == '?';
+}
+
 GArray *
-jopan_hyphen_points (gpointer dict, const char *text)
+jopan_hyphen_points (gpointer dict, const char *text, gboolean capitalized)
 {
   GArray *points = g_array_new (FALSE, FALSE, sizeof (guint));
   const char *p = text;
@@ -148,12 +191,94 @@ jopan_hyphen_points (gpointer dict, const char *text)
 
       while (*p && !g_ascii_isspace (*p))
         p++;
+      /* A capital that starts a sentence marks no name: "Currently". */
       if (p > token)
-        hyphenate_token (dict, text, token, p, points);
+        hyphenate_token (dict, text, token, p, capitalized || sentence_start (text, token), points);
       while (g_ascii_isspace (*p))
         p++;
     }
   return points;
+}
+
+/* ---- typographic quotes ------------------------------------------------------ */
+
+/* Does a quote mark after @c open a quotation?  After a space, the
+ * paragraph's start, an opening bracket or quote, or a dash. */
+static gboolean
+opens_after (gunichar c)
+{
+  return c == 0 || g_unichar_isspace (c) || c == '(' || c == '[' || c == '{' || c == 0x201C
+         || c == 0x2018 || c == 0x00AB || c == 0x2014 || c == 0x2013 || c == '-' || c == '/'
+         || c == 0x300C || c == 0x300E;
+}
+
+/* The typographic mark for the straight quote @c between @prev and @next:
+ * “ ” and ‘ ’ in English and Korean, „ “ and ‚ ‘ in German.  An apostrophe
+ * inside a word (it’s, 김’s) or before a year (’90s) is a closing single. */
+static const char *
+curly (gunichar c, gunichar prev, gunichar next, gunichar after_next, const char *lang)
+{
+  gboolean german = lang && g_ascii_strncasecmp (lang, "de", 2) == 0;
+  gboolean opening = opens_after (prev);
+
+  if (c == '"')
+    return opening ? (german ? "„" : "“") : (german ? "“" : "”");
+  if (opening && g_unichar_isdigit (next) && g_unichar_isdigit (after_next))
+    return "’"; /* ’90s */
+  if (opening && !g_unichar_isspace (next) && next != 0)
+    return german ? "‚" : "‘";
+  return german && !g_unichar_isalnum (prev) ? "‘" : "’";
+}
+
+static gboolean
+in_code (const GArray *spans, gsize at)
+{
+  for (guint i = 0; spans && i < spans->len; i++)
+    {
+      const JopanSpan *s = &g_array_index (spans, JopanSpan, i);
+      if ((s->flags & JOPAN_SPAN_CODE) && at >= s->start && at < s->end)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* @text with its straight quotes made typographic (code spans untouched);
+ * @spans, if any, move to the new byte offsets in *@moved. */
+char *
+jopan_smart_quotes (const char *text, const GArray *spans, const char *lang, GArray **moved)
+{
+  gsize len = strlen (text);
+  g_autofree gsize *to = g_new (gsize, len + 1);
+  GString *out = g_string_sized_new (len + 16);
+  gunichar prev = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      const char *next = g_utf8_next_char (p);
+      gunichar n1 = *next ? g_utf8_get_char (next) : 0;
+      gunichar n2 = n1 ? g_utf8_get_char (g_utf8_next_char (next)) : 0;
+
+      for (const char *b = p; b < next; b++)
+        to[b - text] = out->len;
+      if ((c == '"' || c == '\'') && !in_code (spans, (gsize) (p - text)))
+        g_string_append (out, curly (c, prev, n1, n2, lang));
+      else
+        g_string_append_len (out, p, next - p);
+      prev = c;
+    }
+  to[len] = out->len;
+  if (moved)
+    {
+      *moved = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
+      for (guint i = 0; spans && i < spans->len; i++)
+        {
+          JopanSpan s = g_array_index (spans, JopanSpan, i);
+          s.start = (guint) to[MIN (s.start, len)], s.end = (guint) to[MIN (s.end, len)];
+          g_array_append_val (*moved, s);
+        }
+    }
+  return g_string_free (out, FALSE);
 }
 
 /* ---- setting a paragraph --------------------------------------------------- */
@@ -178,6 +303,12 @@ add_span_attributes (PangoAttrList *attrs, const GArray *spans)
           a->start_index = s->start, a->end_index = s->end;
           pango_attr_list_insert (attrs, a);
         }
+      if (s->flags & JOPAN_SPAN_REGULAR)
+        {
+          a = pango_attr_weight_new (PANGO_WEIGHT_NORMAL);
+          a->start_index = s->start, a->end_index = s->end;
+          pango_attr_list_insert (attrs, a);
+        }
       if (s->flags & JOPAN_SPAN_CODE)
         {
           a = pango_attr_family_new ("Noto Sans, NanumGothic");
@@ -187,34 +318,127 @@ add_span_attributes (PangoAttrList *attrs, const GArray *spans)
     }
 }
 
-/* Reports each character no font has, once per paragraph. */
+/* Notes each character no font has, with how often this text (@where)
+ * has it: a text set again (a headline tried at several sizes) counts once. */
 static void
-report_missing_glyphs (JopanTypesetter *ts, PangoLayout *layout, const char *where)
+note_missing_glyphs (JopanTypesetter *ts, PangoLayout *layout, const char *where)
 {
-  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_autoptr (GHashTable) counts = g_hash_table_new (NULL, NULL);
   PangoLayoutIter *iter = pango_layout_get_iter (layout);
+  GHashTableIter i;
+  gpointer ch, count;
 
   do
     {
       PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
-      if (run == NULL)
-        continue;
-      for (int i = 0; i < run->glyphs->num_glyphs; i++)
+      for (int g = 0; run && g < run->glyphs->num_glyphs; g++)
         {
-          PangoGlyph glyph = run->glyphs->glyphs[i].glyph;
-          gunichar ch = glyph & ~PANGO_GLYPH_UNKNOWN_FLAG;
-          char utf8[8] = { 0 };
-
-          if (!(glyph & PANGO_GLYPH_UNKNOWN_FLAG) || g_hash_table_contains (seen, GUINT_TO_POINTER (ch)))
-            continue;
-          g_hash_table_add (seen, GUINT_TO_POINTER (ch));
-          g_unichar_to_utf8 (ch, utf8);
-          jopan_report_add (ts->report, "missing-glyph", "%s: no bundled font has U+%04X \"%s\"",
-                            where, ch, utf8);
+          PangoGlyph glyph = run->glyphs->glyphs[g].glyph;
+          gpointer key = GUINT_TO_POINTER (glyph & ~PANGO_GLYPH_UNKNOWN_FLAG);
+          if (glyph & PANGO_GLYPH_UNKNOWN_FLAG)
+            g_hash_table_insert (counts, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (
+                                                  g_hash_table_lookup (counts, key)) + 1));
         }
     }
   while (pango_layout_iter_next_run (iter));
   pango_layout_iter_free (iter);
+  if (g_hash_table_size (counts) > 0 && ts->missing == NULL)
+    ts->missing = g_hash_table_new_full (NULL, NULL, NULL, missing_glyph_free);
+  g_hash_table_iter_init (&i, counts);
+  while (g_hash_table_iter_next (&i, &ch, &count))
+    {
+      MissingGlyph *m = g_hash_table_lookup (ts->missing, ch);
+      if (m == NULL)
+        {
+          m = g_new0 (MissingGlyph, 1);
+          m->places = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          m->first = g_strdup (where);
+          g_hash_table_insert (ts->missing, ch, m);
+        }
+      g_hash_table_replace (m->places, g_strdup (where), count);
+    }
+}
+
+static int
+by_code_point (gconstpointer a, gconstpointer b)
+{
+  guint x = GPOINTER_TO_UINT (*(const gpointer *) a), y = GPOINTER_TO_UINT (*(const gpointer *) b);
+  return x < y ? -1 : x > y;
+}
+
+void
+jopan_typesetter_report_missing (JopanTypesetter *ts, const char *name)
+{
+  g_autoptr (GPtrArray) chars = g_ptr_array_new ();
+  GHashTableIter i;
+  gpointer ch;
+
+  if (ts->missing == NULL)
+    return;
+  g_hash_table_iter_init (&i, ts->missing);
+  while (g_hash_table_iter_next (&i, &ch, NULL))
+    g_ptr_array_add (chars, ch);
+  g_ptr_array_sort (chars, by_code_point);
+  for (guint c = 0; c < chars->len; c++)
+    {
+      const MissingGlyph *m = g_hash_table_lookup (ts->missing, chars->pdata[c]);
+      gunichar code = GPOINTER_TO_UINT (chars->pdata[c]);
+      guint total = 0;
+      gpointer count;
+      char utf8[8] = { 0 };
+
+      g_hash_table_iter_init (&i, m->places);
+      while (g_hash_table_iter_next (&i, NULL, &count))
+        total += GPOINTER_TO_UINT (count);
+      g_unichar_to_utf8 (code, utf8);
+      jopan_report_add (ts->report, "missing-glyph", "%s: no bundled font has U+%04X \"%s\" (%u "
+                        "time%s in %s)", m->first, code, utf8, total, total == 1 ? "" : "s", name);
+    }
+  g_clear_pointer (&ts->missing, g_hash_table_unref);
+}
+
+static gboolean
+is_hangul_char (gunichar c)
+{
+  return (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F);
+}
+
+/* Is @c of the other script of the pair, whose size the style adjusts:
+ * Hangul in Latin text, Latin letters and digits in Korean text? */
+static gboolean
+is_guest (gunichar c, gboolean korean)
+{
+  if (!korean)
+    return is_hangul_char (c);
+  return g_unichar_isdigit (c) || (g_unichar_isalpha (c) && g_unichar_get_script (c) == G_UNICODE_SCRIPT_LATIN);
+}
+
+/* Sets the runs of the other script of the pair at the style's size for
+ * them (hangul-size, latin-size), so that their x-heights match the face
+ * around them. */
+static void
+add_script_sizes (PangoAttrList *attrs, const char *text, const JopanParaStyle *p, gboolean korean)
+{
+  double share = korean ? p->latin_size : p->hangul_size;
+  const char *s = text, *run = NULL;
+
+  if (share <= 0 || fabs (share - 1) < 1e-6)
+    return;
+  for (;; s = g_utf8_next_char (s))
+    {
+      gboolean guest = *s && is_guest (g_utf8_get_char (s), korean);
+      if (guest && run == NULL)
+        run = s;
+      else if (!guest && run)
+        {
+          PangoAttribute *a = pango_attr_size_new ((int) lround (p->size * share * PANGO_SCALE));
+          a->start_index = (guint) (run - text), a->end_index = (guint) (s - text);
+          pango_attr_list_insert (attrs, a);
+          run = NULL;
+        }
+      if (*s == '\0')
+        break;
+    }
 }
 
 /* A layout of @text on one line (no wrapping): breaking is ours. */
@@ -225,17 +449,21 @@ make_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, con
   PangoFontDescription *desc = pango_font_description_from_string (p->font);
   PangoAttrList *attrs = pango_attr_list_new ();
 
-  if (ts->korean)
-    {
-      g_autofree char *families = jopan_fonts_korean_first (ts->fonts,
-                                                            pango_font_description_get_family (desc));
-      pango_font_description_set_family (desc, families);
-    }
+  g_autofree char *families = ts->korean ? jopan_fonts_korean_first (ts->fonts,
+                                              pango_font_description_get_family (desc))
+                                        : g_strdup (pango_font_description_get_family (desc));
+  g_autofree char *with_fallbacks = jopan_fonts_with_fallbacks (ts->fonts, families);
+
+  pango_font_description_set_family (desc, with_fallbacks);
   pango_layout_set_font_description (layout, desc);
   pango_font_description_free (desc);
   pango_layout_set_width (layout, -1);
+  /* The story's direction, not the first letter's: a line opening with a
+   * Hebrew name is still a left-to-right line. */
+  pango_layout_set_auto_dir (layout, FALSE);
   if (p->tracking != 0)
     pango_attr_list_insert (attrs, pango_attr_letter_spacing_new ((int) (p->tracking * PANGO_SCALE)));
+  add_script_sizes (attrs, text, p, ts->korean);
   add_span_attributes (attrs, spans);
   pango_layout_set_attributes (layout, attrs);
   pango_attr_list_unref (attrs);
@@ -336,42 +564,41 @@ spread (GArray *slots, gboolean gaps, double total)
     }
 }
 
-/* Sets a one-line layout to @width as the breaker planned it: each word
- * space and (in Korean) each gap between two syllables takes its share of
- * the difference in proportion to how far it may stretch, so that Korean
- * word spaces stay even while the syllables take up most of the slack; a
- * line that is too long shrinks its spaces only.  A line without spaces is
- * never letter-spaced beyond its gaps' stretch. */
-static void
+/* Sets a one-line layout to @width as the breaker planned it and returns
+ * the horizontal scale to draw it at.  Word spaces, the gaps between
+ * letters (in Korean, between syllables) and the glyphs' width (font
+ * expansion, as in pdfTeX) share the difference in proportion to how far
+ * each may go, so that a loose line grows its spaces less; letters and
+ * glyphs never go beyond their bounds: what is left goes to the spaces.  A
+ * line without spaces parts its letters no further than their bound, and
+ * the rest stays white at its end: letter-spaced words read as codes. */
+static double
 justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp, gboolean shrink_only)
 {
-  double natural, delta, space_part;
+  double natural, delta, by_spaces, by_gaps, by_scale, ratio, scale, gap_part;
   g_autoptr (GArray) slots = collect_slots (layout, bp->korean_text, &natural);
-  int spaces = 0, gaps = 0;
+  int spaces = 0, gaps = 0, sign;
 
   delta = width - natural;
   for (guint i = 0; i < slots->len; i++)
     spaces += g_array_index (slots, Slot, i).space, gaps += g_array_index (slots, Slot, i).gap;
   if (fabs (delta) < 0.01 || slots->len < 2 || (shrink_only && delta > 0))
-    return;
-  if (delta < 0 || gaps == 0)
-    space_part = spaces > 0 ? delta : 0;
-  else
-    {
-      /* Syllables never part by more than their stretch: wider gaps read
-       * as letter-spacing (and split words for a text extractor). */
-      double by_spaces = spaces * bp->space_width * bp->space_stretch;
-      double by_gaps = gaps * bp->syllable_stretch;
-      space_part = delta * by_spaces / (by_spaces + by_gaps);
-      if (delta - space_part > by_gaps && spaces > 0)
-        space_part = delta - by_gaps;
-    }
-  spread (slots, FALSE, space_part);
-  /* A line without word spaces (a long word, hyphenated) parts its letters
-   * no further than the breaker allowed for; the rest stays white at its
-   * end: letter-spaced words read as codes spelled out. */
-  if (delta > 0 && gaps > 0)
-    spread (slots, TRUE, spaces > 0 ? delta - space_part : MIN (delta, gaps * bp->syllable_stretch));
+    return 1;
+  sign = delta > 0 ? 1 : -1;
+  by_spaces = spaces * bp->space_width * (sign > 0 ? bp->space_stretch : bp->space_shrink);
+  by_gaps = gaps * (sign > 0 ? bp->syllable_stretch : bp->gap_shrink);
+  by_scale = natural * bp->expansion;
+  ratio = by_spaces + by_gaps + by_scale > 0 ? fabs (delta) / (by_spaces + by_gaps + by_scale) : 0;
+  ratio = MIN (ratio, 1);
+  scale = 1 + sign * ratio * bp->expansion;
+  /* What is left, in the line's own units, after the glyphs are scaled. */
+  delta = width / scale - natural;
+  gap_part = sign * ratio * by_gaps;
+  if (spaces == 0 || fabs (gap_part) > fabs (delta))
+    gap_part = sign > 0 ? MIN (delta, by_gaps) : MAX (delta, -by_gaps);
+  spread (slots, FALSE, spaces > 0 ? delta - gap_part : 0);
+  spread (slots, TRUE, gap_part);
+  return scale;
 }
 
 /* ---- setting a paragraph -------------------------------------------------------- */
@@ -393,28 +620,49 @@ break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double inde
     .korean_break = p->korean_break,
     .optimal = p->align == JOPAN_ALIGN_JUSTIFY && p->line_breaking == JOPAN_BREAKING_OPTIMAL,
     .space_width = ts->space_width[kind],
-    /* Korean stretches mostly between syllables, keeping word spaces even. */
-    .space_stretch = ts->korean ? 0.25 : 0.6,
-    .space_shrink = ts->korean ? 0.2 : 0.3,
+    /* Korean stretches mostly between syllables, keeping word spaces even;
+     * Latin word spaces go from 66 % to 140 % (InDesign: 80/100/133 %),
+     * letters and glyph scaling taking their share. */
+    .space_stretch = ts->korean ? 0.25 : 0.4,
+    .space_shrink = ts->korean ? 0.2 : 0.34,
     .korean_text = ts->korean,
-    /* Letters part by at most 0.012 em (invisible; words stay whole for a
-     * reader and an extractor), Hangul syllables by 0.05 em. */
-    .syllable_stretch = (ts->korean ? 0.05 : 0.012) * p->size,
+    /* Unless the style says: letters part and close by at most 0.02 em
+     * (words stay whole for a reader and an extractor), Hangul syllables
+     * part by 0.05 em and close by 0.02 em. */
+    .syllable_stretch = isnan (p->letter_max) ? (ts->korean ? 0.05 : 0.02) * p->size : p->letter_max,
+    .gap_shrink = isnan (p->letter_min) ? 0.02 * p->size : -p->letter_min,
+    .expansion = p->align == JOPAN_ALIGN_JUSTIFY ? p->expansion : 0,
+    /* A word space at adjustment r is 1 + r × stretch spaces wide. */
+    .fallback_ratio = p->max_word_space > 0 ? (p->max_word_space - 1) / (ts->korean ? 0.25 : 0.4) : 0,
     .hyphen_width = ts->hyphen_width[kind],
     .line_penalty = 10,
     .hyphen_penalty = 50,
-    .inner_penalty = p->korean_break == JOPAN_KOREAN_BREAK_AUTO ? 400 : 0,
+    /* keep-all breaks inside a word only where a line would otherwise be
+     * too loose or too tight (linebreak.c), auto wherever that pays. */
+    .inner_penalty = p->korean_break == JOPAN_KOREAN_BREAK_AUTO       ? 150
+                     : p->korean_break == JOPAN_KOREAN_BREAK_KEEP_ALL ? 100
+                                                                      : 0,
+    .name_penalty = 3000,
+    .balance = p->balance && p->align != JOPAN_ALIGN_JUSTIFY,
+    .ragged = !p->balance && p->align != JOPAN_ALIGN_JUSTIFY,
     .double_hyphen_demerits = 3000,
     .fitness_demerits = 100,
     .tolerance = 3,
   };
 }
 
+void
+jopan_break_params_for_test (JopanTypesetter *ts, JopanParaKind kind, double width,
+                             JopanBreakParams *bp)
+{
+  break_params (ts, kind, width, 0, bp);
+}
+
 /* The line @b of @text as a layout of its own, justified to @width unless
- * it is the paragraph's last. */
+ * it is the paragraph's last; @scale gets the scale it is drawn at. */
 static PangoLayout *
 set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
-          const JopanBreakLine *b, double width, const JopanBreakParams *bp)
+          const JopanBreakLine *b, double width, const JopanBreakParams *bp, double *scale)
 {
   g_autoptr (GArray) clipped = clip_spans (spans, b->start, b->end);
   g_autofree char *line = g_strndup (text + b->start, b->end - b->start);
@@ -427,62 +675,52 @@ set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const 
       line = with;
     }
   layout = make_layout (ts, p, line, clipped);
+  *scale = 1;
   if (b->flush)
     return layout; /* a piece of a long string: never letter-spaced */
   if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last)
-    justify_line (layout, width, bp, FALSE);
+    *scale = justify_line (layout, width, bp, FALSE);
   else if (b->ratio < 0)
-    justify_line (layout, width, bp, TRUE); /* a last line set a little tight */
+    *scale = justify_line (layout, width, bp, TRUE); /* a last line set a little tight */
   return layout;
 }
 
-static guint
-count_flush (const GArray *lines)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < lines->len; i++)
-    n += g_array_index (lines, JopanBreakLine, i).flush;
-  return n;
-}
-
-/* Display type reads best with lines of even length: the narrowest width
- * that still needs no more lines than the full width, and breaks no more
- * long words inside. */
+/* How far line @b hangs into the left margin: the width of its opening
+ * quote mark, when the style hangs punctuation (optical margin alignment:
+ * the text's edge, not the mark's, lines up with the column). */
 static double
-balanced_width (PangoLayout *unbroken, const JopanBreakParams *bp)
+hang_of (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const JopanBreakLine *b)
 {
-  JopanBreakParams trial = *bp;
-  g_autoptr (GArray) full = jopan_break_paragraph (unbroken, bp);
-  double lo = bp->width / 2, hi = bp->width;
+  static const gunichar marks[] = { 0x201C, 0x2018, 0x201E, 0x201A, 0x00AB, '"', '\'' };
+  gunichar c = b->end > b->start ? g_utf8_get_char (text + b->start) : 0;
+  char mark[8] = { 0 };
 
-  if (full->len < 2)
-    return bp->width;
-  while (hi - lo > 1)
-    {
-      g_autoptr (GArray) lines = NULL;
-      trial.width = (lo + hi) / 2;
-      lines = jopan_break_paragraph (unbroken, &trial);
-      if (lines->len > full->len || count_flush (lines) > count_flush (full))
-        lo = trial.width;
-      else
-        hi = trial.width;
-    }
-  return hi;
+  if (!p->hang_punctuation || (p->align != JOPAN_ALIGN_LEFT && p->align != JOPAN_ALIGN_JUSTIFY))
+    return 0;
+  for (gsize i = 0; i < G_N_ELEMENTS (marks); i++)
+    if (c == marks[i])
+      {
+        g_unichar_to_utf8 (c, mark);
+        return text_width (ts, p, mark);
+      }
+  return 0;
 }
 
 /* The line @b set in a column @measure wide, @offset from its left: its
- * width is the measure if justified, its true width is its advance. */
+ * width is the measure if justified, its true width is its advance.  A
+ * hanging mark moves it left by @hang and widens its measure as much. */
 static JopanLine
 place_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
-            const JopanBreakLine *b, double offset, double measure, const JopanBreakParams *bp)
+            const JopanBreakLine *b, double offset, double measure, double hang,
+            const JopanBreakParams *bp)
 {
-  JopanLine line = { set_line (ts, p, text, spans, b, measure, bp), 0, offset, 0,
-                     b->hyphen, b->inner, b->ratio, measure, 0 };
+  JopanLine line = { NULL, 0, offset - hang, 0, b->hyphen, b->inner, b->ratio, measure + hang, 0, 1 };
   PangoRectangle logical;
 
+  measure += hang;
+  line.layout = set_line (ts, p, text, spans, b, measure, bp, &line.scale);
   pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
-  line.width = line.true_width = logical.width / (double) PANGO_SCALE;
+  line.width = line.true_width = line.scale * logical.width / (double) PANGO_SCALE;
   if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last && !b->flush && line.width < measure)
     line.width = measure;
   else if (p->align == JOPAN_ALIGN_CENTER)
@@ -492,7 +730,30 @@ place_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, cons
   return line;
 }
 
-/* Sets one paragraph (no newlines) and appends its lines to @result. */
+/* Draws @line @scale times as wide (the style's 장평): its places and
+ * widths as drawn. */
+static void
+scale_line (JopanLine *line, double scale)
+{
+  line->x *= scale;
+  line->width *= scale;
+  line->measure *= scale;
+  line->true_width *= scale;
+  line->scale *= scale;
+}
+
+/* Bylines, headlines, kickers and credits are never hyphenated, whatever
+ * the style says: they hold names, and a name split by a hyphen reads as two. */
+static gboolean
+names_only (JopanParaKind kind)
+{
+  return kind == JOPAN_PARA_BYLINE || kind == JOPAN_PARA_HEADLINE || kind == JOPAN_PARA_KICKER
+         || kind == JOPAN_PARA_CREDIT;
+}
+
+/* Sets one paragraph (no newlines) and appends its lines to @result.  A
+ * style with a horizontal scale sets it in a column as much wider and
+ * draws it narrower: breaking and justifying see the glyphs as shaped. */
 static void
 set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
                double width, double indent, const char *where, JopanText *result)
@@ -503,31 +764,34 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   g_autoptr (GArray) hyphens = NULL;
   JopanBreakParams bp;
   guint overfull = 0, first_overfull = 0;
+  double scale = p->scale > 0 ? p->scale : 1;
 
-  report_missing_glyphs (ts, unbroken, where);
+  note_missing_glyphs (ts, unbroken, where);
+  width /= scale;
+  indent /= scale;
   break_params (ts, kind, width, indent, &bp);
-  if (p->hyphenate && ts->hyphenator)
-    bp.hyphen_points = hyphens = jopan_hyphen_points (ts->hyphenator, text);
-  if (kind == JOPAN_PARA_HEADLINE || kind == JOPAN_PARA_DECK)
-    bp.width = balanced_width (unbroken, &bp);
+  if (p->hyphenate && ts->hyphenator && !names_only (kind))
+    bp.hyphen_points = hyphens = jopan_hyphen_points (ts->hyphenator, text, p->hyphenate_capitalized);
   breaks = jopan_break_paragraph (unbroken, &bp);
   for (guint i = 0; i < breaks->len; i++)
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
       double offset = i == 0 ? MAX (indent, 0) : MAX (-indent, 0);
-      JopanLine line = place_line (ts, p, text, spans, b, offset, width - offset, &bp);
+      double hang = hang_of (ts, p, text, b);
+      JopanLine line = place_line (ts, p, text, spans, b, offset, width - offset, hang, &bp);
 
       /* Only a character wider than the column makes a line overfull. */
-      if (line.true_width > width - offset + 0.01 && overfull++ == 0)
+      if (line.true_width > width - offset + hang + 0.01 && overfull++ == 0)
         first_overfull = i + 1;
-      if (line.width > width - offset)
-        line.width = width - offset;
+      if (line.width > width - offset + hang)
+        line.width = width - offset + hang;
+      scale_line (&line, scale);
       g_array_append_val (result->lines, line);
     }
   if (overfull > 0)
     jopan_report_add (ts->report, "overfull", "%s: a character is wider than the %.2f pt column: "
-                      "%u of its set lines overflow, the first is line %u", where, width, overfull,
-                      first_overfull);
+                      "%u of its set lines overflow, the first is line %u", where, width * scale,
+                      overfull, first_overfull);
 }
 
 /* The length of the mandatory line break (UAX #14 classes BK, CR, LF, NL)
@@ -562,8 +826,16 @@ jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   JopanText *result = g_new0 (JopanText, 1);
   guint start = 0;
 
+  g_autofree char *quoted = NULL;
+  g_autoptr (GArray) quoted_spans = NULL;
+
   if (p->uppercase && (spans == NULL || spans->len == 0))
     text = prepared = g_utf8_strup (text, -1);
+  if (p->smart_quotes && (strchr (text, '"') || strchr (text, '\'')))
+    {
+      text = quoted = jopan_smart_quotes (text, spans, ts->lang, &quoted_spans);
+      spans = quoted_spans;
+    }
   result->lines = g_array_new (FALSE, FALSE, sizeof (JopanLine));
   result->leading = p->leading;
   /* Each forced break starts a paragraph of its own (quotes, hard breaks). */
