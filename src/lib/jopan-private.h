@@ -416,6 +416,15 @@ JopanText *jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *t
 void jopan_text_free (JopanText *text);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanText, jopan_text_free)
 
+/* A link on a set line: bytes of its layout's text, and the destination. */
+typedef struct {
+  guint start, end;
+  char *uri;
+} JopanLink;
+
+/* The links of a layout jopan_typeset made (of JopanLink), or NULL. */
+const GArray *jopan_layout_links (PangoLayout *layout);
+
 /* @text with straight quotes set as typographic ones for @lang (code
  * spans untouched); when @moved, the @spans at their new offsets there.
  * Returns: the new text. */
@@ -526,6 +535,15 @@ void jopan_page_add_rule (JopanPage *page, double x0, double y0, double x1, doub
                           double width, const double color[3]);
 void jopan_page_add_image (JopanPage *page, const JopanImageRef *image,
                            double x, double y, double w, double h);
+/* Where a text box's links lie on the page: a rectangle for each link on
+ * its line, in page points (y down), and the destination (borrowed). */
+typedef struct {
+  double x, y, w, h;
+  const char *uri;
+} JopanLinkRect;
+
+/* Returns: the links on @box (a text box; none for others), of JopanLinkRect. */
+GArray *jopan_box_links (const JopanBox *box);
 /* Prints the boxes as text: one line each, positions in points. */
 void jopan_page_dump (const JopanPage *page, GString *out);
 
