@@ -563,8 +563,9 @@ render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
       cr = cairo_create (surface);
       ok = context_ok (cr, path, error)
            && jopan_render_page_full (cr, page, JOPAN_FORMAT_PDF, 1.0, cache, slug, error);
-      /* PDF/X forbids annotations inside the bleed box but printer's marks
-       * (ISO 15930-1 6.7.1, 15930-7 6.6.1): the press's file has no links. */
+      /* PDF/X (1a and 4 alike) allows annotations only outside the bleed
+       * box (trim box without one), TrapNet excepted: a link over the text
+       * would be inside, so the press's file has none. */
       if (ok && doc->print.output == JOPAN_OUTPUT_RGB)
         draw_links (cr, page);
       cairo_show_page (cr);
