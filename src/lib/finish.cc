@@ -479,7 +479,6 @@ typedef std::vector<std::string> Findings;
 class ColourCounter : public Object::ParserCallbacks
 {
 public:
-  explicit ColourCounter (double limit) : limit_ (limit) {}
   int rgb = 0;
   double worst = 0;
   std::string worst_colour; /* "k 0 1 0.9 0.2": fill (k) or stroke (K) */
@@ -525,7 +524,6 @@ public:
   }
 
 private:
-  double limit_;
   std::vector<Object> operands_;
 };
 
@@ -638,7 +636,7 @@ void
 preflight_content (Object contents_owner, bool is_page, QPDFPageObjectHelper *page, double limit,
                    const std::string &where, Findings &out)
 {
-  ColourCounter counter (limit);
+  ColourCounter counter;
   if (is_page)
     page->parseContents (&counter);
   else

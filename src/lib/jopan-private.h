@@ -55,12 +55,15 @@ typedef enum {
   JOPAN_SPAN_STRONG = 1 << 1,
   JOPAN_SPAN_CODE = 1 << 2,
   JOPAN_SPAN_REGULAR = 1 << 3, /* set at the regular weight in a bold style (an address) */
+  JOPAN_SPAN_LINK = 1 << 4,    /* a link: its destination in @uri */
 } JopanSpanFlags;
 
-/* A run of a block's text (byte offsets) set in emphasis, strong or code. */
+/* A run of a block's text (byte offsets) set in emphasis, strong or code,
+ * or a link to @uri (owned by the block's links). */
 typedef struct {
   guint start, end;
   JopanSpanFlags flags;
+  const char *uri;
 } JopanSpan;
 
 typedef enum {
@@ -74,6 +77,7 @@ typedef struct {
   JopanBlockKind kind;
   char *text;      /* UTF-8, newlines only inside quotes */
   GArray *spans;   /* of JopanSpan */
+  GPtrArray *links; /* of char*: the destinations the link spans point to */
   char *marker;    /* list items: "•" or "3." */
   guint level;     /* list items: 0, or deeper for a list inside an item */
   guint line;      /* first line in the body text, for messages */
@@ -116,6 +120,15 @@ JopanArticle *jopan_article_new_empty (const char *name);
 JopanBlock *jopan_block_new (JopanBlockKind kind);
 void jopan_block_free (JopanBlock *block);
 void jopan_article_warn (JopanArticle *article, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Adds a link span over @text's bare URLs ("https://…", "http://…",
+ * "www.…", trailing punctuation left out) outside @spans' links and code;
+ * the destinations go to @links (owned). */
+void jopan_find_bare_urls (const char *text, GArray *spans, GPtrArray *links);
+/* @uri as a link may keep it: an absolute http(s), ftp, mailto or tel
+ * address; percent-encodes what is not printable ASCII.
+ * Returns: the destination, or NULL if it is not one. */
+char *jopan_link_uri (const char *uri);
 
 /* Parses a CommonMark body into article->blocks; warnings for what is ignored. */
 gboolean jopan_body_parse (JopanArticle *article, const char *markdown, GError **error);
@@ -305,6 +318,9 @@ char *jopan_style_key_place (const JopanStyle *style, const char *group, const c
 
 /* A Pango context with unhinted metrics at 72 dpi: one unit is one point. */
 PangoContext *jopan_fonts_create_context (JopanFonts *fonts);
+/* The hyphenation patterns for @lang (a HyphenDict*, or NULL when there
+ * are none), loaded once and kept by @fonts; only read once loaded. */
+gpointer jopan_fonts_get_hyphenator (JopanFonts *fonts, const char *lang);
 
 /* @families (a comma-separated list) with the families that have Hangul
  * first: in Korean text, digits and Latin letters then come from the
@@ -390,7 +406,7 @@ typedef struct {
   /* Characters no font has: code point → MissingGlyph (typeset.c), found
    * since jopan_typesetter_begin, reported by jopan_typesetter_report_missing. */
   GHashTable *missing;
-  JopanTypesetCache *cache; /* borrowed, may be NULL; it owns the hyphenator then */
+  JopanTypesetCache *cache; /* borrowed, may be NULL */
 } JopanTypesetter;
 
 gboolean jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
@@ -415,6 +431,15 @@ JopanText *jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *t
                           const char *where);
 void jopan_text_free (JopanText *text);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanText, jopan_text_free)
+
+/* A link on a set line: bytes of its layout's text, and the destination. */
+typedef struct {
+  guint start, end;
+  char *uri;
+} JopanLink;
+
+/* The links of a layout jopan_typeset made (of JopanLink), or NULL. */
+const GArray *jopan_layout_links (PangoLayout *layout);
 
 /* @text with straight quotes set as typographic ones for @lang (code
  * spans untouched); when @moved, the @spans at their new offsets there.
@@ -526,6 +551,15 @@ void jopan_page_add_rule (JopanPage *page, double x0, double y0, double x1, doub
                           double width, const double color[3]);
 void jopan_page_add_image (JopanPage *page, const JopanImageRef *image,
                            double x, double y, double w, double h);
+/* Where a text box's links lie on the page: a rectangle for each link on
+ * its line, in page points (y down), and the destination (borrowed). */
+typedef struct {
+  double x, y, w, h;
+  const char *uri;
+} JopanLinkRect;
+
+/* Returns: the links on @box (a text box; none for others), of JopanLinkRect. */
+GArray *jopan_box_links (const JopanBox *box);
 /* Prints the boxes as text: one line each, positions in points. */
 void jopan_page_dump (const JopanPage *page, GString *out);
 
@@ -578,6 +612,8 @@ struct _JopanDocument {
   JopanArticle *article;  /* a reference: boxes point at its photos */
   struct _JopanPagePlan *plan; /* a composed page's plan (a reference), or NULL: its
                            * page file, articles, photos and boxes are inputs */
+  GPtrArray *held;        /* of JopanPagePlan* (references), or NULL: the plans of the
+                           * stories an edition page continues, whose photos it shows */
   JopanFonts *fonts;      /* a reference: the pages' layouts use its faces */
   gint64 date;            /* for the PDF's metadata, seconds since 1970; 0: a fixed date */
   JopanPrint print;       /* the style's [print] group and CMYK colours */

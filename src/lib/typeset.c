@@ -21,33 +21,12 @@ is_korean (const char *lang)
          && (lang[2] == '\0' || lang[2] == '-');
 }
 
-/* The pattern file for @lang: hyph_en_US.dic for "en-US", hyph_en.dic for "en". */
-static HyphenDict *
-load_hyphenator (const char *lang)
-{
-  g_autofree char *tag = g_strdup (lang);
-  const char *dir = JOPAN_HYPHEN_DIR; /* the system's patterns (hyphen-en-us) */
-
-  g_strdelimit (tag, "-", '_');
-  for (int attempt = 0; attempt < 2; attempt++)
-    {
-      g_autofree char *path = g_strdup_printf ("%s/hyph_%s.dic", dir, tag);
-      if (g_file_test (path, G_FILE_TEST_EXISTS))
-        return hnj_hyphen_load (path);
-      if (strchr (tag, '_'))
-        *strchr (tag, '_') = '\0';
-    }
-  return NULL;
-}
-
 gboolean
 jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
                        const char *lang, JopanReport *report)
 {
   return jopan_typesetter_init_cached (ts, fonts, style, lang, report, NULL);
 }
-
-static HyphenDict *cache_hyphenator (JopanTypesetCache *cache, const char *lang);
 
 gboolean
 jopan_typesetter_init_cached (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
@@ -63,7 +42,7 @@ jopan_typesetter_init_cached (JopanTypesetter *ts, JopanFonts *fonts, const Jopa
   ts->korean = is_korean (lang);
   if (!ts->korean)
     {
-      ts->hyphenator = cache ? cache_hyphenator (cache, lang) : load_hyphenator (lang);
+      ts->hyphenator = jopan_fonts_get_hyphenator (fonts, lang);
       if (ts->hyphenator == NULL)
         jopan_report_add (report, "warning", "no hyphenation patterns for language \"%s\": words "
                           "are not hyphenated", lang);
@@ -101,9 +80,7 @@ jopan_typesetter_clear (JopanTypesetter *ts)
 {
   g_clear_object (&ts->context);
   g_clear_pointer (&ts->missing, g_hash_table_unref);
-  if (ts->hyphenator && ts->cache == NULL)
-    hnj_hyphen_free (ts->hyphenator);
-  ts->hyphenator = NULL;
+  ts->hyphenator = NULL; /* the font set's, shared */
 }
 
 /* ---- hyphenation --------------------------------------------------------- */
@@ -487,6 +464,45 @@ add_script_sizes (PangoAttrList *attrs, const char *text, const JopanParaStyle *
     }
 }
 
+static void
+link_clear (gpointer data)
+{
+  g_free (((JopanLink *) data)->uri);
+}
+
+/* The link spans travel with the layout (its own copies of the
+ * destinations), so that a line on a page knows where it points. */
+static void
+attach_links (PangoLayout *layout, const GArray *spans)
+{
+  GArray *links = NULL;
+
+  for (guint i = 0; spans && i < spans->len; i++)
+    {
+      const JopanSpan *s = &g_array_index (spans, JopanSpan, i);
+      JopanLink link = { s->start, s->end, NULL };
+
+      if (!(s->flags & JOPAN_SPAN_LINK) || s->uri == NULL || s->end <= s->start)
+        continue;
+      if (links == NULL)
+        {
+          links = g_array_new (FALSE, FALSE, sizeof (JopanLink));
+          g_array_set_clear_func (links, link_clear);
+        }
+      link.uri = g_strdup (s->uri);
+      g_array_append_val (links, link);
+    }
+  if (links)
+    g_object_set_qdata_full (G_OBJECT (layout), g_quark_from_static_string ("jopan-links"), links,
+                             (GDestroyNotify) g_array_unref);
+}
+
+const GArray *
+jopan_layout_links (PangoLayout *layout)
+{
+  return g_object_get_qdata (G_OBJECT (layout), g_quark_from_static_string ("jopan-links"));
+}
+
 /* A layout of @text on one line (no wrapping): breaking is ours. */
 static PangoLayout *
 make_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans)
@@ -514,6 +530,7 @@ make_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, con
   pango_layout_set_attributes (layout, attrs);
   pango_attr_list_unref (attrs);
   pango_layout_set_text (layout, text, -1);
+  attach_links (layout, spans);
   return layout;
 }
 
@@ -983,28 +1000,18 @@ set_text (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArra
  *   again would.
  * - One cache belongs to one page's composition (or one story's layout)
  *   and is freed with it: no global state, and a page composed on a thread
- *   of its own has a cache of its own.  The hyphenation dictionaries it
- *   keeps are read only after loading. */
+ *   of its own has a cache of its own. */
 struct _JopanTypesetCache {
-  GHashTable *hyphenators; /* language → HyphenDict*, NULL when it has none */
   GHashTable *texts;       /* GBytes key → SetText* */
   GHashTable *spaces;      /* GBytes key (style_key) → double[2]: a word space, a hyphen */
   guint hits, misses;
 };
-
-static void
-hyphenator_free (gpointer dict)
-{
-  if (dict)
-    hnj_hyphen_free (dict);
-}
 
 JopanTypesetCache *
 jopan_typeset_cache_new (void)
 {
   JopanTypesetCache *cache = g_new0 (JopanTypesetCache, 1);
 
-  cache->hyphenators = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, hyphenator_free);
   cache->texts = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                         (GDestroyNotify) g_bytes_unref, set_text_free);
   cache->spaces = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
@@ -1017,7 +1024,6 @@ jopan_typeset_cache_free (JopanTypesetCache *cache)
 {
   if (cache == NULL)
     return;
-  g_hash_table_unref (cache->hyphenators);
   g_hash_table_unref (cache->texts);
   g_hash_table_unref (cache->spaces);
   g_free (cache);
@@ -1028,20 +1034,6 @@ jopan_typeset_cache_counts (const JopanTypesetCache *cache, guint *hits, guint *
 {
   *hits = cache->hits;
   *misses = cache->misses;
-}
-
-/* @lang's hyphenation dictionary, loaded once per cache. */
-static HyphenDict *
-cache_hyphenator (JopanTypesetCache *cache, const char *lang)
-{
-  gpointer dict;
-
-  if (!g_hash_table_lookup_extended (cache->hyphenators, lang, NULL, &dict))
-    {
-      dict = load_hyphenator (lang);
-      g_hash_table_insert (cache->hyphenators, g_strdup (lang), dict);
-    }
-  return dict;
 }
 
 #define KEY_ADD(key, value) g_byte_array_append ((key), (const guint8 *) &(value), sizeof (value))
@@ -1105,8 +1097,18 @@ cache_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArr
   KEY_ADD (key, indent);
   KEY_ADD (key, ts->space_width[kind]);
   KEY_ADD (key, ts->hyphen_width[kind]);
-  if (n_spans)
-    g_byte_array_append (key, (const guint8 *) spans->data, n_spans * (guint) sizeof (JopanSpan));
+  for (guint i = 0; i < n_spans; i++)
+    {
+      const JopanSpan *span = &g_array_index (spans, JopanSpan, i);
+      const char *uri = span->uri ? span->uri : "";
+      guint8 has_uri = span->uri != NULL;
+
+      KEY_ADD (key, span->start);
+      KEY_ADD (key, span->end);
+      KEY_ADD (key, span->flags);
+      KEY_ADD (key, has_uri);
+      g_byte_array_append (key, (const guint8 *) uri, (guint) strlen (uri) + 1);
+    }
   KEY_ADD (key, n_spans);
   g_byte_array_append (key, (const guint8 *) text, (guint) strlen (text));
   return g_byte_array_free_to_bytes (key);
