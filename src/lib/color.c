@@ -341,6 +341,12 @@ jopan_color_proof (JopanColor *color, guint8 *rgb, gsize n)
     }
 }
 
+int
+jopan_color_get_ink_limit (JopanColor *color)
+{
+  return color->photo_limit;
+}
+
 GBytes *
 jopan_color_get_profile (JopanColor *color)
 {

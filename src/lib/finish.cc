@@ -28,6 +28,8 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <cstring>
 #include <exception>
 #include <stdexcept>
@@ -190,9 +192,31 @@ deflate (const std::string &data)
   return out;
 }
 
-/* An RGB JPEG decoded (libjpeg-turbo) into @rgb. */
+/* A photo's pixels: width, height and 3 (RGB) or 4 (CMYK) bytes each. */
+struct Pixels
+{
+  int w = 0, h = 0;
+  std::string data;
+};
+
+/* The smallest libjpeg-turbo scale (n/8) that still gives @want of @w
+ * pixels: its scaled IDCT skips most of the decoding for free. */
+tjscalingfactor
+jpeg_scale (int w, int want)
+{
+  int n = 0;
+  tjscalingfactor *factors = tjGetScalingFactors (&n), best = { 1, 1 };
+
+  for (int i = 0; i < n; i++)
+    if (factors[i].num <= factors[i].denom && TJSCALED (w, factors[i]) >= want
+        && TJSCALED (w, factors[i]) < TJSCALED (w, best))
+      best = factors[i];
+  return best;
+}
+
+/* An RGB JPEG decoded (libjpeg-turbo) into @rgb, at least @want_w wide. */
 bool
-jpeg_decode (Object &image, std::string &rgb)
+jpeg_decode (Object &image, int want_w, Pixels &rgb)
 {
   std::shared_ptr<Buffer> raw = image.getRawStreamData ();
   tjhandle dec = tjInitDecompress ();
@@ -201,19 +225,216 @@ jpeg_decode (Object &image, std::string &rgb)
 
   if (ok)
     {
-      rgb.resize ((size_t) w * (size_t) h * 3);
-      ok = tjDecompress2 (dec, raw->getBuffer (), raw->getSize (), (unsigned char *) &rgb[0], w, 0, h,
-                          TJPF_RGB, TJFLAG_FASTDCT) == 0;
+      tjscalingfactor f = jpeg_scale (w, want_w);
+      rgb.w = TJSCALED (w, f);
+      rgb.h = TJSCALED (h, f);
+      rgb.data.resize ((size_t) rgb.w * (size_t) rgb.h * 3);
+      ok = tjDecompress2 (dec, raw->getBuffer (), raw->getSize (), (unsigned char *) &rgb.data[0],
+                          rgb.w, 0, rgb.h, TJPF_RGB, TJFLAG_FASTDCT) == 0;
     }
   if (dec)
     tjDestroy (dec);
   return ok;
 }
 
-/* One image XObject for the press: RGB separated, CMYK JPEGs kept, grey
- * left grey. */
+/* Each output pixel of a row of @n inputs scaled to @m (m <= n): the
+ * inputs it covers, with the share of each (the last ones partly). */
+struct Span
+{
+  int first, count;
+  std::vector<float> weight;
+};
+
+std::vector<Span>
+area_spans (int n, int m)
+{
+  std::vector<Span> spans ((size_t) m);
+  double step = (double) n / m;
+
+  for (int j = 0; j < m; j++)
+    {
+      double a = j * step, b = std::min ((double) n, (j + 1) * step);
+      Span &s = spans[(size_t) j];
+      s.first = (int) a;
+      s.count = std::max (1, (int) std::ceil (b) - s.first);
+      for (int i = 0; i < s.count; i++)
+        {
+          double lo = std::max (a, (double) (s.first + i)), hi = std::min (b, (double) (s.first + i + 1));
+          s.weight.push_back ((float) (std::max (0.0, hi - lo) / step));
+        }
+    }
+  return spans;
+}
+
+/* RGB pixels scaled down to @w × @h by area averaging (each output pixel
+ * the mean of the inputs it covers): a fair downsampling at any ratio. */
+Pixels
+area_resample (const Pixels &in, int w, int h)
+{
+  std::vector<Span> xs = area_spans (in.w, w), ys = area_spans (in.h, h);
+  std::vector<float> row ((size_t) w * 3);
+  Pixels out;
+
+  out.w = w, out.h = h;
+  out.data.resize ((size_t) w * (size_t) h * 3);
+  for (int y = 0; y < h; y++)
+    {
+      const Span &sy = ys[(size_t) y];
+      std::fill (row.begin (), row.end (), 0.0f);
+      for (int k = 0; k < sy.count; k++)
+        {
+          const unsigned char *src = (const unsigned char *) in.data.data () + (size_t) (sy.first + k) * (size_t) in.w * 3;
+          for (int x = 0; x < w; x++)
+            {
+              const Span &sx = xs[(size_t) x];
+              for (int i = 0; i < sx.count; i++)
+                for (int c = 0; c < 3; c++)
+                  row[(size_t) x * 3 + (size_t) c] += sy.weight[(size_t) k] * sx.weight[(size_t) i]
+                                                      * src[(size_t) (sx.first + i) * 3 + (size_t) c];
+            }
+        }
+      for (size_t i = 0; i < row.size (); i++)
+        out.data[(size_t) y * (size_t) w * 3 + i] = (char) (unsigned char) std::min (255.0f, row[i] + 0.5f);
+    }
+  return out;
+}
+
+const int kJpegQuality = 90;
+const int kJpegPasses = 6;
+
+/* The pixels of @back (a decoded JPEG of @cmyk) over @limit: the excess
+ * and a step more comes off those pixels' C, M and Y in @cmyk (K, when
+ * there is no C, M or Y).  Returns: whether any pixel was over. */
+bool
+pull_under_limit (std::string &cmyk, const std::string &back, int limit)
+{
+  unsigned char *p = (unsigned char *) &cmyk[0];
+  const unsigned char *q = (const unsigned char *) back.data ();
+  bool over = false;
+
+  for (size_t i = 0; i + 3 < cmyk.size (); i += 4)
+    {
+      int excess = q[i] + q[i + 1] + q[i + 2] + q[i + 3] - limit;
+      if (excess <= 0)
+        continue;
+      over = true;
+      int cmy = p[i] + p[i + 1] + p[i + 2], take = excess + 1;
+      if (cmy == 0)
+        p[i + 3] = (unsigned char) std::max (0, p[i + 3] - take);
+      for (size_t c = 0; c < 3 && cmy > 0; c++)
+        p[i + c] = (unsigned char) std::max (0, p[i + c] - (p[i + c] * take + cmy - 1) / cmy);
+    }
+  return over;
+}
+
+/* The separated photo as a CMYK JPEG (libjpeg-turbo, quality 90, no
+ * chroma subsampling), or "" when its requantisation cannot be kept within
+ * the ink limit.  A JPEG's ringing puts some edge pixels over the limit:
+ * each pass decodes the file as a reader does (the accurate IDCT), takes
+ * the excess (and a step more) off those pixels' C, M and Y, and encodes
+ * again. */
+std::string
+jpeg_encode_limited (Pixels cmyk, int limit)
+{
+  tjhandle enc = tjInitCompress (), dec = tjInitDecompress ();
+  std::string out, back (cmyk.data.size (), '\0');
+
+  for (int pass = 0; enc && dec && pass < kJpegPasses && out.empty (); pass++)
+    {
+      unsigned char *jpeg = NULL;
+      unsigned long size = 0;
+      if (tjCompress2 (enc, (const unsigned char *) cmyk.data.data (), cmyk.w, 0, cmyk.h, TJPF_CMYK, &jpeg,
+                       &size, TJSAMP_444, kJpegQuality, TJFLAG_ACCURATEDCT) != 0)
+        break;
+      bool over = false;
+      if (tjDecompress2 (dec, jpeg, size, (unsigned char *) &back[0], cmyk.w, 0, cmyk.h, TJPF_CMYK,
+                         TJFLAG_ACCURATEDCT) == 0)
+        over = pull_under_limit (cmyk.data, back, limit);
+      else
+        over = true, pass = kJpegPasses;
+      if (!over)
+        out.assign ((const char *) jpeg, size);
+      tjFree (jpeg);
+    }
+  if (enc)
+    tjDestroy (enc);
+  if (dec)
+    tjDestroy (dec);
+  return out;
+}
+
+/* A photo as separated for the press: its stream data and filter. */
+struct Separated
+{
+  std::string data, filter;
+  int w = 0, h = 0;
+};
+
+/* What finishing the document's pages keeps: how much of each photo's
+ * resolution its largest placement needs (1: all of it), and the photos
+ * separated so far by source and size (an edition's photo on several
+ * pages is separated once). */
+struct PhotoState
+{
+  std::map<QPDFObjGen, double> need;
+  std::map<std::string, Separated> separated;
+};
+
+/* @image's RGB pixels, decoded at the size its placements need. */
+Pixels
+photo_pixels (Object &image, const std::string &filter, double need)
+{
+  Object dict = image.getDict ();
+  int w = (int) dict.getKey ("/Width").getIntValue (), h = (int) dict.getKey ("/Height").getIntValue ();
+  int tw = std::max (1, std::min (w, (int) std::ceil (w * need)));
+  int th = std::max (1, std::min (h, (int) std::ceil (h * need)));
+  Pixels rgb;
+
+  if (filter == "/DCTDecode")
+    {
+      if (!jpeg_decode (image, tw, rgb))
+        throw std::runtime_error ("cannot decode a JPEG photo");
+    }
+  else
+    {
+      std::shared_ptr<Buffer> decoded = image.getStreamData (qpdf_dl_generalized);
+      rgb.w = w, rgb.h = h;
+      rgb.data.assign ((const char *) decoded->getBuffer (), decoded->getSize ());
+      if (rgb.data.size () != (size_t) w * (size_t) h * 3)
+        throw std::runtime_error ("an RGB photo of the wrong size");
+    }
+  if (rgb.w > tw || rgb.h > th)
+    rgb = area_resample (rgb, std::min (tw, rgb.w), std::min (th, rgb.h));
+  return rgb;
+}
+
+/* RGB pixels separated within the ink limit, stored as a CMYK JPEG when
+ * its requantisation can be held under the limit, else losslessly. */
+Separated
+separate (const JopanFinish *finish, const Pixels &rgb)
+{
+  size_t n = (size_t) rgb.w * (size_t) rgb.h;
+  Pixels cmyk;
+  Separated out;
+
+  cmyk.w = rgb.w, cmyk.h = rgb.h;
+  cmyk.data.resize (n * 4);
+  jopan_color_rgb_to_cmyk (finish->color, (const guint8 *) rgb.data.data (), (guint8 *) &cmyk.data[0], n);
+  out.w = rgb.w, out.h = rgb.h;
+  out.data = jpeg_encode_limited (cmyk, jopan_color_get_ink_limit (finish->color));
+  out.filter = "/DCTDecode";
+  if (out.data.empty ())
+    {
+      out.data = deflate (cmyk.data);
+      out.filter = "/FlateDecode";
+    }
+  return out;
+}
+
+/* One image XObject for the press: RGB separated (at most at the style's
+ * max-ppi as placed), CMYK JPEGs kept, grey left grey. */
 void
-finish_image (const JopanFinish *finish, Object &image)
+finish_image (const JopanFinish *finish, Object &image, PhotoState &state)
 {
   Object dict = image.getDict ();
   std::string space = dict.getKey ("/ColorSpace").isName () ? dict.getKey ("/ColorSpace").getName () : "";
@@ -228,26 +449,134 @@ finish_image (const JopanFinish *finish, Object &image)
     }
   if (finish->pdfx == 0 || space != "/DeviceRGB" || dict.getKey ("/BitsPerComponent").getIntValue () != 8)
     return;
-  /* The separated photo is stored losslessly (Flate): a JPEG's
-   * requantisation would put edges over the ink limit again. */
-  std::string rgb, data;
-  if (filter == "/DCTDecode")
-    {
-      if (!jpeg_decode (image, rgb))
-        throw std::runtime_error ("cannot decode a JPEG photo");
-    }
-  else
-    {
-      std::shared_ptr<Buffer> decoded = image.getStreamData (qpdf_dl_generalized);
-      rgb.assign ((const char *) decoded->getBuffer (), decoded->getSize ());
-    }
-  size_t pixels = rgb.size () / 3;
-  data.resize (pixels * 4);
-  jopan_color_rgb_to_cmyk (finish->color, (const guint8 *) rgb.data (), (guint8 *) &data[0], pixels);
-  image.replaceStreamData (deflate (data), Object::newName ("/FlateDecode"), Object::newNull ());
+  auto found = state.need.find (image.getObjGen ());
+  double need = found == state.need.end () ? 1.0 : found->second;
+  std::shared_ptr<Buffer> raw = image.getRawStreamData ();
+  g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, raw->getBuffer (), raw->getSize ());
+  std::string key = filter + "|" + sum + "|" + number (need);
+  auto cached = state.separated.find (key);
+  if (cached == state.separated.end ())
+    cached = state.separated.emplace (key, separate (finish, photo_pixels (image, filter, need))).first;
+  const Separated &done = cached->second;
+  image.replaceStreamData (done.data, Object::newName (done.filter), Object::newNull ());
   dict.removeKey ("/Decode");
   dict.replaceKey ("/ColorSpace", Object::newName ("/DeviceCMYK"));
+  dict.replaceKey ("/Width", Object::newInteger (done.w));
+  dict.replaceKey ("/Height", Object::newInteger (done.h));
 }
+
+/* ---- where photos are placed ------------------------------------------------ */
+
+struct Matrix
+{
+  double a = 1, b = 0, c = 0, d = 1, e = 0, f = 0;
+
+  /* This matrix applied first, then @m (PDF's order for "cm"). */
+  Matrix
+  then (const Matrix &m) const
+  {
+    Matrix r;
+    r.a = a * m.a + b * m.c, r.b = a * m.b + b * m.d;
+    r.c = c * m.a + d * m.c, r.d = c * m.b + d * m.d;
+    r.e = e * m.a + f * m.c + m.e, r.f = e * m.b + f * m.d + m.f;
+    return r;
+  }
+};
+
+/* Follows the current matrix through a content stream (q, Q, cm, and
+ * forms drawn with Do) and records, for each image drawn, the share of
+ * its pixels @max_ppi needs at its largest placement. */
+class Placements : public Object::ParserCallbacks
+{
+public:
+  Placements (Object resources, Matrix ctm, double max_ppi, std::map<QPDFObjGen, double> &need, int depth)
+    : resources_ (resources), ctm_ (ctm), max_ppi_ (max_ppi), need_ (need), depth_ (depth)
+  {
+  }
+
+  void
+  handleObject (Object obj) override
+  {
+    if (!obj.isOperator ())
+      {
+        operands_.push_back (obj);
+        return;
+      }
+    std::string op = obj.getOperatorValue ();
+    if (op == "q")
+      stack_.push_back (ctm_);
+    else if (op == "Q" && !stack_.empty ())
+      ctm_ = stack_.back (), stack_.pop_back ();
+    else if (op == "cm" && operands_.size () == 6)
+      ctm_ = matrix (operands_).then (ctm_);
+    else if (op == "Do" && operands_.size () == 1 && operands_[0].isName ())
+      draw (operands_[0].getName ());
+    operands_.clear ();
+  }
+
+  void
+  handleEOF () override
+  {
+  }
+
+private:
+  static Matrix
+  matrix (std::vector<Object> v)
+  {
+    Matrix m;
+    double *x[6] = { &m.a, &m.b, &m.c, &m.d, &m.e, &m.f };
+    for (size_t i = 0; i < 6 && i < v.size (); i++)
+      if (v[i].isNumber ())
+        *x[i] = v[i].getNumericValue ();
+    return m;
+  }
+
+  void
+  draw (const std::string &name)
+  {
+    Object xobjects = resources_.isDictionary () ? resources_.getKey ("/XObject") : Object::newNull ();
+    Object x = xobjects.isDictionary () ? xobjects.getKey (name) : Object::newNull ();
+    if (!x.isStream ())
+      return;
+    Object dict = x.getDict ();
+    std::string type = dict.getKey ("/Subtype").isName () ? dict.getKey ("/Subtype").getName () : "";
+    if (type == "/Image")
+      image (x);
+    else if (type == "/Form" && depth_ < 8)
+      {
+        Object mk = dict.getKey ("/Matrix");
+        Matrix m = mk.isArray () ? matrix (mk.getArrayAsVector ()) : Matrix ();
+        Placements inner (dict.getKey ("/Resources"), m.then (ctm_), max_ppi_, need_, depth_ + 1);
+        QPDFPageObjectHelper (x).parseContents (&inner);
+      }
+  }
+
+  /* The image's unit square as placed: the points each pixel covers. */
+  void
+  image (Object &x)
+  {
+    Object dict = x.getDict ();
+    double w = dict.getKey ("/Width").isInteger () ? (double) dict.getKey ("/Width").getIntValue () : 0;
+    double h = dict.getKey ("/Height").isInteger () ? (double) dict.getKey ("/Height").getIntValue () : 0;
+    if (w <= 0 || h <= 0)
+      return;
+    double side_w = std::hypot (ctm_.a, ctm_.b), side_h = std::hypot (ctm_.c, ctm_.d);
+    double share = std::min (1.0, max_ppi_ / 72 * std::max (side_w / w, side_h / h));
+    auto it = need_.find (x.getObjGen ());
+    if (it == need_.end ())
+      need_[x.getObjGen ()] = share;
+    else
+      it->second = std::max (it->second, share);
+  }
+
+  Object resources_;
+  Matrix ctm_;
+  double max_ppi_;
+  std::map<QPDFObjGen, double> &need_;
+  int depth_;
+  std::vector<Matrix> stack_;
+  std::vector<Object> operands_;
+};
 
 /* ---- pages ----------------------------------------------------------------- */
 
@@ -259,7 +588,7 @@ box (const double b[4])
 
 void
 finish_page (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page, guint index,
-             std::set<QPDFObjGen> &done)
+             std::set<QPDFObjGen> &done, PhotoState &photos)
 {
   Object o = page.getObjectHandle ();
   const JopanFinishPage *p = &finish->pages[index];
@@ -269,7 +598,7 @@ finish_page (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page, g
   o.replaceKey ("/TrimBox", box (p->trim));
   page.forEachImage (true, [&] (Object &image, Object &, std::string const &) {
     if (done.insert (image.getObjGen ()).second)
-      finish_image (finish, image);
+      finish_image (finish, image, photos);
   });
   if (finish->pdfx == 0)
     return;
@@ -429,8 +758,15 @@ finish_document (GByteArray *bytes, const JopanFinish *f)
   if (pages.size () != f->n_pages)
     throw std::runtime_error ("cairo wrote another number of pages");
   std::set<QPDFObjGen> done;
+  PhotoState photos;
+  /* Every placement is known before any photo is downsampled. */
+  for (guint i = 0; f->pdfx && f->max_ppi > 0 && i < f->n_pages; i++)
+    {
+      Placements scan (pages[i].getAttribute ("/Resources", false), Matrix (), f->max_ppi, photos.need, 0);
+      pages[i].parseContents (&scan);
+    }
   for (guint i = 0; i < f->n_pages; i++)
-    finish_page (pdf, f, pages[i], i, done);
+    finish_page (pdf, f, pages[i], i, done, photos);
   set_info (pdf, f);
   if (f->pdfx)
     set_output_intent (pdf, f);
