@@ -266,13 +266,34 @@ area_spans (int n, int m)
   return spans;
 }
 
+/* Input row @y of @in averaged across to @xs's outputs, into @row. */
+void
+area_row (const Pixels &in, int y, const std::vector<Span> &xs, std::vector<float> &row)
+{
+  const unsigned char *src = (const unsigned char *) in.data.data () + (size_t) y * (size_t) in.w * 3;
+
+  for (size_t x = 0; x < xs.size (); x++)
+    {
+      const Span &sx = xs[x];
+      float sum[3] = { 0, 0, 0 };
+      for (int i = 0; i < sx.count; i++)
+        for (size_t c = 0; c < 3; c++)
+          sum[c] += sx.weight[(size_t) i] * src[(size_t) (sx.first + i) * 3 + c];
+      for (size_t c = 0; c < 3; c++)
+        row[x * 3 + c] = sum[c];
+    }
+}
+
 /* RGB pixels scaled down to @w × @h by area averaging (each output pixel
- * the mean of the inputs it covers): a fair downsampling at any ratio. */
+ * the mean of the inputs it covers): a fair downsampling at any ratio.
+ * Rows are averaged across once each (a row two outputs share is kept),
+ * then down. */
 Pixels
 area_resample (const Pixels &in, int w, int h)
 {
   std::vector<Span> xs = area_spans (in.w, w), ys = area_spans (in.h, h);
-  std::vector<float> row ((size_t) w * 3);
+  std::vector<float> sum ((size_t) w * 3), row ((size_t) w * 3), kept ((size_t) w * 3);
+  int kept_y = -1;
   Pixels out;
 
   out.w = w, out.h = h;
@@ -280,21 +301,23 @@ area_resample (const Pixels &in, int w, int h)
   for (int y = 0; y < h; y++)
     {
       const Span &sy = ys[(size_t) y];
-      std::fill (row.begin (), row.end (), 0.0f);
+      std::fill (sum.begin (), sum.end (), 0.0f);
       for (int k = 0; k < sy.count; k++)
         {
-          const unsigned char *src = (const unsigned char *) in.data.data () + (size_t) (sy.first + k) * (size_t) in.w * 3;
-          for (int x = 0; x < w; x++)
-            {
-              const Span &sx = xs[(size_t) x];
-              for (int i = 0; i < sx.count; i++)
-                for (int c = 0; c < 3; c++)
-                  row[(size_t) x * 3 + (size_t) c] += sy.weight[(size_t) k] * sx.weight[(size_t) i]
-                                                      * src[(size_t) (sx.first + i) * 3 + (size_t) c];
-            }
+          int r = sy.first + k;
+          if (r != kept_y)
+            area_row (in, r, xs, row);
+          else
+            row.swap (kept);
+          float wy = sy.weight[(size_t) k];
+          for (size_t i = 0; i < sum.size (); i++)
+            sum[i] += wy * row[i];
+          if (k == sy.count - 1)
+            row.swap (kept), kept_y = r;
         }
-      for (size_t i = 0; i < row.size (); i++)
-        out.data[(size_t) y * (size_t) w * 3 + i] = (char) (unsigned char) std::min (255.0f, row[i] + 0.5f);
+      unsigned char *dst = (unsigned char *) &out.data[(size_t) y * (size_t) w * 3];
+      for (size_t i = 0; i < sum.size (); i++)
+        dst[i] = (unsigned char) std::min (255.0f, sum[i] + 0.5f);
     }
   return out;
 }
