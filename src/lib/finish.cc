@@ -28,6 +28,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <map>
 #include <cstring>
@@ -35,6 +36,7 @@
 #include <stdexcept>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "jopan.h"
@@ -216,9 +218,8 @@ jpeg_scale (int w, int want)
 
 /* An RGB JPEG decoded (libjpeg-turbo) into @rgb, at least @want_w wide. */
 bool
-jpeg_decode (Object &image, int want_w, Pixels &rgb)
+jpeg_decode (const std::shared_ptr<Buffer> &raw, int want_w, Pixels &rgb)
 {
-  std::shared_ptr<Buffer> raw = image.getRawStreamData ();
   tjhandle dec = tjInitDecompress ();
   int w = 0, h = 0, sub = 0, space = 0;
   bool ok = dec && tjDecompressHeader3 (dec, raw->getBuffer (), raw->getSize (), &w, &h, &sub, &space) == 0;
@@ -403,27 +404,36 @@ struct PhotoState
   std::map<std::string, Separated> separated;
 };
 
-/* @image's RGB pixels, decoded at the size its placements need. */
-Pixels
-photo_pixels (Object &image, const std::string &filter, double need)
+/* One photo to separate: its stream (raw for a JPEG, else decoded RGB),
+ * its size, and the share of its pixels its placements need. */
+struct PhotoJob
 {
-  Object dict = image.getDict ();
-  int w = (int) dict.getKey ("/Width").getIntValue (), h = (int) dict.getKey ("/Height").getIntValue ();
-  int tw = std::max (1, std::min (w, (int) std::ceil (w * need)));
-  int th = std::max (1, std::min (h, (int) std::ceil (h * need)));
+  std::string key, filter;
+  std::shared_ptr<Buffer> data;
+  int w = 0, h = 0;
+  double need = 1;
+  Separated result;
+  std::string error;
+};
+
+/* The job's RGB pixels, decoded at the size its placements need. */
+Pixels
+photo_pixels (const PhotoJob &job)
+{
+  int tw = std::max (1, std::min (job.w, (int) std::ceil (job.w * job.need)));
+  int th = std::max (1, std::min (job.h, (int) std::ceil (job.h * job.need)));
   Pixels rgb;
 
-  if (filter == "/DCTDecode")
+  if (job.filter == "/DCTDecode")
     {
-      if (!jpeg_decode (image, tw, rgb))
+      if (!jpeg_decode (job.data, tw, rgb))
         throw std::runtime_error ("cannot decode a JPEG photo");
     }
   else
     {
-      std::shared_ptr<Buffer> decoded = image.getStreamData (qpdf_dl_generalized);
-      rgb.w = w, rgb.h = h;
-      rgb.data.assign ((const char *) decoded->getBuffer (), decoded->getSize ());
-      if (rgb.data.size () != (size_t) w * (size_t) h * 3)
+      rgb.w = job.w, rgb.h = job.h;
+      rgb.data.assign ((const char *) job.data->getBuffer (), job.data->getSize ());
+      if (rgb.data.size () != (size_t) job.w * (size_t) job.h * 3)
         throw std::runtime_error ("an RGB photo of the wrong size");
     }
   if (rgb.w > tw || rgb.h > th)
@@ -454,6 +464,76 @@ separate (const JopanFinish *finish, const Pixels &rgb)
   return out;
 }
 
+/* @image's separation job when it is an 8-bit RGB photo of a PDF/X
+ * file; its key names the source and the size it is wanted at. */
+bool
+photo_job (const JopanFinish *finish, Object &image, const PhotoState &state, PhotoJob &job)
+{
+  Object dict = image.getDict ();
+  std::string space = dict.getKey ("/ColorSpace").isName () ? dict.getKey ("/ColorSpace").getName () : "";
+  if (finish->pdfx == 0 || space != "/DeviceRGB" || dict.getKey ("/BitsPerComponent").getIntValue () != 8
+      || !dict.getKey ("/Width").isInteger () || !dict.getKey ("/Height").isInteger ())
+    return false;
+  job.filter = dict.getKey ("/Filter").isName () ? dict.getKey ("/Filter").getName () : "";
+  job.w = (int) dict.getKey ("/Width").getIntValue ();
+  job.h = (int) dict.getKey ("/Height").getIntValue ();
+  auto found = state.need.find (image.getObjGen ());
+  job.need = found == state.need.end () ? 1.0 : found->second;
+  job.data = image.getRawStreamData ();
+  g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, job.data->getBuffer (), job.data->getSize ());
+  job.key = job.filter + "|" + sum + "|" + number (job.need) + "|" + std::to_string (job.w);
+  if (job.filter != "/DCTDecode")
+    job.data = image.getStreamData (qpdf_dl_generalized);
+  return true;
+}
+
+/* Runs every job, on up to as many threads as there are processors: each
+ * photo is separated alone, so the bytes do not depend on the order. */
+void
+run_jobs (const JopanFinish *finish, std::vector<PhotoJob> &jobs)
+{
+  std::atomic<size_t> next (0);
+  auto work = [&] () {
+    for (size_t i; (i = next++) < jobs.size ();)
+      try
+        {
+          jobs[i].result = separate (finish, photo_pixels (jobs[i]));
+        }
+      catch (std::exception &e)
+        {
+          jobs[i].error = e.what ();
+        }
+  };
+  size_t n = std::min (jobs.size (), (size_t) std::max (1, (int) g_get_num_processors ()));
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < n; t++)
+    threads.emplace_back (work);
+  work ();
+  for (auto &t : threads)
+    t.join ();
+  for (auto &job : jobs)
+    if (!job.error.empty ())
+      throw std::runtime_error (job.error);
+}
+
+/* Every photo of the document separated before any page is finished. */
+void
+separate_photos (const JopanFinish *finish, std::vector<QPDFPageObjectHelper> &pages, PhotoState &state)
+{
+  std::vector<PhotoJob> jobs;
+  std::set<std::string> keys;
+
+  for (auto &page : pages)
+    page.forEachImage (true, [&] (Object &image, Object &, std::string const &) {
+      PhotoJob job;
+      if (photo_job (finish, image, state, job) && keys.insert (job.key).second)
+        jobs.push_back (std::move (job));
+    });
+  run_jobs (finish, jobs);
+  for (auto &job : jobs)
+    state.separated[job.key] = std::move (job.result);
+}
+
 /* One image XObject for the press: RGB separated (at most at the style's
  * max-ppi as placed), CMYK JPEGs kept, grey left grey. */
 void
@@ -462,6 +542,7 @@ finish_image (const JopanFinish *finish, Object &image, PhotoState &state)
   Object dict = image.getDict ();
   std::string space = dict.getKey ("/ColorSpace").isName () ? dict.getKey ("/ColorSpace").getName () : "";
   std::string filter = dict.getKey ("/Filter").isName () ? dict.getKey ("/Filter").getName () : "";
+  PhotoJob job;
 
   if (space == "/DeviceCMYK" && filter == "/DCTDecode")
     {
@@ -470,16 +551,11 @@ finish_image (const JopanFinish *finish, Object &image, PhotoState &state)
         dict.replaceKey ("/Decode", Object::parse (kInverted));
       return;
     }
-  if (finish->pdfx == 0 || space != "/DeviceRGB" || dict.getKey ("/BitsPerComponent").getIntValue () != 8)
+  if (!photo_job (finish, image, state, job))
     return;
-  auto found = state.need.find (image.getObjGen ());
-  double need = found == state.need.end () ? 1.0 : found->second;
-  std::shared_ptr<Buffer> raw = image.getRawStreamData ();
-  g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, raw->getBuffer (), raw->getSize ());
-  std::string key = filter + "|" + sum + "|" + number (need);
-  auto cached = state.separated.find (key);
+  auto cached = state.separated.find (job.key);
   if (cached == state.separated.end ())
-    cached = state.separated.emplace (key, separate (finish, photo_pixels (image, filter, need))).first;
+    throw std::runtime_error ("a photo was not separated");
   const Separated &done = cached->second;
   image.replaceStreamData (done.data, Object::newName (done.filter), Object::newNull ());
   dict.removeKey ("/Decode");
@@ -788,6 +864,8 @@ finish_document (GByteArray *bytes, const JopanFinish *f)
       Placements scan (pages[i].getAttribute ("/Resources", false), Matrix (), f->max_ppi, photos.need, 0);
       pages[i].parseContents (&scan);
     }
+  if (f->pdfx)
+    separate_photos (f, pages, photos);
   for (guint i = 0; i < f->n_pages; i++)
     finish_page (pdf, f, pages[i], i, done, photos);
   set_info (pdf, f);
