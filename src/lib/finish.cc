@@ -201,8 +201,10 @@ struct Pixels
   std::string data;
 };
 
-/* The smallest libjpeg-turbo scale (n/8) that still gives @want of @w
- * pixels: its scaled IDCT skips most of the decoding for free. */
+/* The smallest of libjpeg-turbo's 1/1, 1/2, 1/4 and 1/8 scales that still
+ * gives @want of @w pixels: its scaled IDCT skips most of the decoding.
+ * (Its other n/8 scales have no SIMD code: a 7/8 decode is slower than a
+ * full one, which the resample then takes down.) */
 tjscalingfactor
 jpeg_scale (int w, int want)
 {
@@ -210,7 +212,8 @@ jpeg_scale (int w, int want)
   tjscalingfactor *factors = tjGetScalingFactors (&n), best = { 1, 1 };
 
   for (int i = 0; i < n; i++)
-    if (factors[i].num <= factors[i].denom && TJSCALED (w, factors[i]) >= want
+    if (factors[i].num == 1 && (factors[i].denom & (factors[i].denom - 1)) == 0
+        && TJSCALED (w, factors[i]) >= want
         && TJSCALED (w, factors[i]) < TJSCALED (w, best))
       best = factors[i];
   return best;
