@@ -591,8 +591,8 @@ def page_cases(tmp):
         page = os.path.join(d, "page.json")
         with open(page, "w") as f:
             f.write(text.replace("BOX", box))
-        # `check` tells a page file by its "articles" (or "pages").
-        both = '"articles"' in text or '"pages"' in text
+        # `check` tells a page file by its "articles" ("pages": an edition).
+        both = '"articles"' in text and '"pages"' not in text
         for command in [["page", page, "-o", "OUT"]] + ([["check", page]] if both else []):
             bad_case(name + " (" + command[0] + ")", command, 1, fragments, tmp=tmp)
     bad_case("page: --slot is for one article", ["page", os.path.join(PAGES, "five-ad.json"),

@@ -247,6 +247,27 @@ test_forced_breaks (void)
   jopan_report_free (report);
 }
 
+/* The patterns are loaded once per font set, not by every story (loading
+ * them took most of a composed page's time): two typesetters share them. */
+static void
+test_hyphenator_shared (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  JopanReport *report = jopan_report_new ();
+  JopanTypesetter a, b;
+
+  g_assert_no_error (error);
+  jopan_typesetter_init (&a, fonts, style, "en", report);
+  jopan_typesetter_init (&b, fonts, style, "en", report);
+  g_assert_nonnull (a.hyphenator);
+  g_assert_true (a.hyphenator == b.hyphenator);
+  jopan_typesetter_clear (&a);
+  jopan_typesetter_clear (&b);
+  jopan_report_free (report);
+}
+
 
 /* The true width of the first line of @text set in @style's body. */
 static double
@@ -366,6 +387,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/typeset/hyphenate", test_hyphenate);
+  g_test_add_func ("/typeset/hyphenator-shared", test_hyphenator_shared);
   g_test_add_func ("/typeset/lines", test_lines);
   g_test_add_func ("/typeset/forced-breaks", test_forced_breaks);
   g_test_add_func ("/typeset/missing-glyph", test_missing_glyph);

@@ -3,6 +3,7 @@
  *   jopan render ARTICLE.json [-o OUT.pdf|.png|.svg|.txt] [--style S] [--set G.K=V]…
  *   jopan page PAGE.json [-o OUT.pdf|.png|.svg|.txt] [same options]
  *   jopan check ARTICLE.json|PAGE.json [--style S] [--set G.K=V]…
+ *   jopan render A.json B.json … -o OUTDIR/ [--format F] [--jobs N] [--quiet]
  *
  * Exit codes: 0 done; 1 bad input; 2 usage; 3 rendered with findings under --strict.
  *
@@ -11,6 +12,9 @@
  * SOURCE_DATE_EPOCH (the date in a PDF, reproducible-builds.org).
  */
 #include "jopan.h"
+#include "render-batch.h"
+
+#include "edition.h"
 
 #include <glib/gstdio.h>
 #include <locale.h>
@@ -38,6 +42,9 @@ typedef struct {
   gboolean pdfx;
   char *output_profile;
   gboolean proof;
+  int jobs;
+  gboolean quiet;
+  char *format;
 } Options;
 
 static int
@@ -166,6 +173,17 @@ print_options (const Options *o, JopanStyle *style, GError **error)
          && (!o->proof || jopan_style_set (style, "print.proof=true", error));
 }
 
+/* An edition file has "pages" (and no "articles"): `check` composes it. */
+static gboolean
+is_edition_file (const char *path)
+{
+  g_autofree char *text = NULL;
+  gsize n;
+
+  return is_page_file (path) && g_file_get_contents (path, &text, &n, NULL)
+         && top_level_has_key (text, n, "pages") && !top_level_has_key (text, n, "articles");
+}
+
 /* The style: --style, else the page file's, else berliner. */
 static JopanStyle *
 load_style (const Options *o, const JopanPagePlan *plan, const char *data_dir, GError **error)
@@ -186,6 +204,41 @@ load_style (const Options *o, const JopanPagePlan *plan, const char *data_dir, G
   return g_steal_pointer (&style);
 }
 
+/* The layout options and the date from @o; EXIT_OK, or a usage error printed. */
+static int
+layout_options (const Options *o, gboolean page, JopanLayoutOptions *layout, gint64 *date)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (o->dpi < JOPAN_MIN_DPI || o->dpi > JOPAN_MAX_DPI)
+    return usage ("--dpi %d: expected a resolution from %d to %d", o->dpi, JOPAN_MIN_DPI,
+                  JOPAN_MAX_DPI);
+  if (page && o->slot)
+    return usage ("%s", "--slot lays out one article: a page file places its own modules");
+  if (o->slot && !jopan_layout_options_parse_slot (layout, o->slot, &error))
+    return fail (error);
+  if (o->copyfit && !o->slot && !page)
+    return usage ("%s", "--copyfit needs a --slot to fit");
+  if (!source_date (date))
+    return usage ("SOURCE_DATE_EPOCH=%s: expected seconds since 1970, at most %" G_GINT64_FORMAT,
+                  g_getenv ("SOURCE_DATE_EPOCH"), JOPAN_DATE_MAX);
+  layout->copyfit = o->copyfit;
+  layout->fill = o->fill;
+  if (o->jump_page < 0 || o->jump_page > 9999)
+    return usage ("--jump-page %d: expected a page number from 1 to 9999", o->jump_page);
+  layout->jump_page = (guint) o->jump_page;
+  if (o->weight)
+    {
+      static const char *const weights[] = { "lead", "secondary", "brief" };
+      for (guint i = 0; i < G_N_ELEMENTS (weights); i++)
+        if (strcmp (o->weight, weights[i]) == 0)
+          layout->weight = (JopanWeight) (JOPAN_WEIGHT_LEAD + i);
+      if (layout->weight == JOPAN_WEIGHT_AUTO)
+        return usage ("--weight %s: expected lead, secondary or brief", o->weight);
+    }
+  return EXIT_OK;
+}
+
 static int
 run (const char *command, const char *input, const Options *o)
 {
@@ -202,37 +255,19 @@ run (const char *command, const char *input, const Options *o)
   gboolean page = strcmp (command, "page") == 0 || (check && is_page_file (input));
   const char *data_dir = o->data_dir ? o->data_dir : g_getenv ("JOPAN_DATA_DIR");
   gint64 date;
-  int findings;
+  int findings, status;
 
+  if (check && is_edition_file (input))
+    return jopan_cli_check_edition (input, o->style, o->sets, o->font_dirs, data_dir, o->strict);
   output = o->output ? g_strdup (o->output) : default_output (input);
   if (!check && !jopan_format_from_path (output, &format))
     return usage ("%s: unknown output format: expected .pdf, .png, .svg or .txt", output);
-  if (o->dpi < JOPAN_MIN_DPI || o->dpi > JOPAN_MAX_DPI)
-    return usage ("--dpi %d: expected a resolution from %d to %d", o->dpi, JOPAN_MIN_DPI,
-                  JOPAN_MAX_DPI);
-  if (page && o->slot)
-    return usage ("%s", "--slot lays out one article: a page file places its own modules");
-  if (o->slot && !jopan_layout_options_parse_slot (&layout, o->slot, &error))
-    return fail (error);
-  if (o->copyfit && !o->slot && !page)
-    return usage ("%s", "--copyfit needs a --slot to fit");
-  if (!source_date (&date))
-    return usage ("SOURCE_DATE_EPOCH=%s: expected seconds since 1970, at most %" G_GINT64_FORMAT,
-                  g_getenv ("SOURCE_DATE_EPOCH"), JOPAN_DATE_MAX);
-  layout.copyfit = o->copyfit;
-  layout.fill = o->fill;
-  if (o->jump_page < 0 || o->jump_page > 9999)
-    return usage ("--jump-page %d: expected a page number from 1 to 9999", o->jump_page);
-  layout.jump_page = (guint) o->jump_page;
-  if (o->weight)
-    {
-      static const char *const weights[] = { "lead", "secondary", "brief" };
-      for (guint i = 0; i < G_N_ELEMENTS (weights); i++)
-        if (strcmp (o->weight, weights[i]) == 0)
-          layout.weight = (JopanWeight) (JOPAN_WEIGHT_LEAD + i);
-      if (layout.weight == JOPAN_WEIGHT_AUTO)
-        return usage ("--weight %s: expected lead, secondary or brief", o->weight);
-    }
+  if (o->format)
+    return usage ("--format %s: only for several articles or -o OUTDIR/; %s's extension picks "
+                  "the format", o->format, output);
+  status = layout_options (o, page, &layout, &date);
+  if (status != EXIT_OK)
+    return status;
   if (page)
     plan = jopan_page_plan_load (input, &error);
   else
@@ -268,6 +303,48 @@ run (const char *command, const char *input, const Options *o)
   return o->strict && findings > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
+/* --format for a batch: pdf (the default), png, svg or txt. */
+static gboolean
+batch_format (const char *name, JopanFormat *format)
+{
+  g_autofree char *path = g_strdup_printf ("x.%s", name ? name : "pdf");
+
+  return strchr (name ? name : "", '.') == NULL && jopan_format_from_path (path, format);
+}
+
+/* Several articles, or -o OUTDIR/: each into OUTDIR, in parallel. */
+static int
+run_batch (const char *const *inputs, guint n, const Options *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) style = NULL;
+  const char *data_dir = o->data_dir ? o->data_dir : g_getenv ("JOPAN_DATA_DIR");
+  JopanLayoutOptions layout = { 0 };
+  RenderBatch r = { .dpi = o->dpi, .font_dirs = (const char *const *) o->font_dirs,
+                    .data_dir = data_dir, .quiet = o->quiet, .report = o->report };
+  guint findings = 0;
+  int status;
+
+  if (o->output == NULL)
+    return usage ("%s", "several articles: expected -o OUTDIR/ for their files");
+  if (!batch_format (o->format, &r.format))
+    return usage ("--format %s: expected pdf, png, svg or txt", o->format);
+  if (o->jobs < 0 || o->jobs > 1024)
+    return usage ("--jobs %d: expected 1 to 1024 threads (0: one a core)", o->jobs);
+  status = layout_options (o, FALSE, &layout, &r.date);
+  if (status != EXIT_OK)
+    return status;
+  style = load_style (o, NULL, data_dir, &error);
+  if (style == NULL)
+    return fail (error);
+  r.style = style;
+  r.layout = &layout;
+  r.jobs = (guint) o->jobs;
+  if (!render_batch (inputs, n, o->output, &r, &findings, &error))
+    return fail (error);
+  return o->strict && findings > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -300,6 +377,11 @@ main (int argc, char **argv)
       "The printer's ICC output profile (CMYK), embedded as the output intent", "FILE.icc" },
     { "proof", 0, 0, G_OPTION_ARG_NONE, &o.proof,
       "A PNG preview shows the page as the press prints it on newsprint", NULL },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs,
+      "Threads for several articles (default: one a core)", "N" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress bar nor summary line", NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &o.format,
+      "The format of several articles' files in -o OUTDIR/: pdf, png, svg or txt", "FORMAT" },
     { "font-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.font_dirs,
       "Also use the fonts in this folder", "DIR" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.data_dir,
@@ -313,6 +395,8 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+  if (argc >= 2 && strcmp (argv[1], "edition") == 0)
+    return jopan_cli_edition (argc, argv);
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context,
                                 "Typeset a news article (JSON, CommonMark body) as newspaper pages.\n\n"
@@ -333,17 +417,22 @@ main (int argc, char **argv)
     return usage ("%s", "expected a command: render, page or check");
   if (strcmp (argv[1], "render") != 0 && strcmp (argv[1], "check") != 0
       && strcmp (argv[1], "page") != 0)
-    return usage ("unknown command \"%s\": expected render, page or check", argv[1]);
-  if (argc != 3)
+    return usage ("unknown command \"%s\": expected render, page, edition or check", argv[1]);
+  if (strcmp (argv[1], "render") == 0 && argc >= 3
+      && (argc > 3 || (o.output && g_str_has_suffix (o.output, "/"))))
+    status = run_batch ((const char *const *) argv + 2, (guint) argc - 2, &o);
+  else if (argc != 3)
     return usage ("%s: expected one %s file", argv[1],
                   strcmp (argv[1], "page") == 0 ? "page" : "article");
-  status = run (argv[1], argv[2], &o);
+  else
+    status = run (argv[1], argv[2], &o);
   g_free (o.output);
   g_free (o.style);
   g_free (o.report);
   g_free (o.output_profile);
   g_free (o.slot);
   g_free (o.weight);
+  g_free (o.format);
   g_strfreev (o.sets);
   g_strfreev (o.font_dirs);
   g_free (o.data_dir);

@@ -10,6 +10,7 @@
 #define JOPAN_COMPOSE_PRIVATE_H
 
 #include "jopan-private.h"
+#include "json-private.h"
 
 /* Where a module sits, when the page file fixes it ("slot"). */
 typedef struct {
@@ -60,6 +61,8 @@ struct _JopanPagePlan {
   GPtrArray *stories;      /* of JopanPageStory*, in the file's order */
   GPtrArray *boxes;        /* of JopanPageBox* */
   GPtrArray *warnings;     /* NULL-terminated: unknown keys of the page file */
+  guint edition_pages;     /* in an edition: how many pages it has (jumps must land on
+                            * one); 0 for a page file */
 };
 
 /* Limits on a page file, checked as it is read. */
@@ -69,6 +72,54 @@ struct _JopanPagePlan {
 #define JOPAN_MAX_PAGE_NUMBER 9999
 
 JopanPagePlan *jopan_page_plan_ref (JopanPagePlan *plan);
+JopanPagePlan *jopan_page_plan_new (const char *name);
+/* Reads the page entry @object at @ld's current path (an edition's
+ * "pages[3]") into @plan, whose title, date, lang, style and number the
+ * edition has set: its "section", "articles" and "boxes". */
+gboolean jopan_page_plan_load_entry (JopanJson *ld, JsonObject *object, JopanPagePlan *plan,
+                                     GError **error);
+
+/* ---- editions: a story continued on another page ------------------------- */
+
+/* The continuation of a story that jumps, as laid out on its start page's
+ * thread across the whole page under the folio (the continuation page a
+ * composed page makes), for the page it continues on to carry at its top. */
+typedef struct {
+  JopanPage *page;         /* owned: its boxes keep references to the fonts' layouts */
+  guint skip;              /* its first boxes are its own folio: the page has one */
+  int bands;               /* bands it takes under the folio */
+  guint from, to;          /* the page numbers it starts on and continues on */
+  guint lost_lines;        /* lines beyond one continuation page: overset */
+  JopanPagePlan *source;   /* a reference: the photos its boxes borrow */
+  int story;               /* its index in the source's stories */
+} JopanCarried;
+
+void jopan_carried_free (JopanCarried *carried);
+
+/* An edition file (edition-file.c): its pages as plans numbered from 1,
+ * each with the edition's title, date, lang and style.  Read only once
+ * loaded. */
+struct _JopanEdition {
+  char *name;              /* the edition file, for messages */
+  char *title, *date, *lang, *style;
+  GPtrArray *pages;        /* of JopanPagePlan* */
+  GPtrArray *warnings;     /* NULL-terminated: unknown keys of the edition's own */
+};
+
+#define JOPAN_MAX_EDITION_FILE_BYTES (4u << 20) /* 4 MB */
+#define JOPAN_MAX_EDITION_PAGES 999
+/* Continuations one page may carry at its top. */
+#define JOPAN_MAX_CARRIED 3
+
+/* jopan_document_new_page() in an edition: @carried_in (of JopanCarried*,
+ * borrowed) are the continuations the page carries at its top, under the
+ * folio; with @carried_out, a jumped story's continuation goes there
+ * (JopanCarried*, transfer full) instead of following the page. */
+JopanDocument *jopan_compose_edition_page (JopanFonts *fonts, const JopanStyle *style,
+                                           const JopanPagePlan *plan,
+                                           const JopanLayoutOptions *options,
+                                           GPtrArray *carried_in, GPtrArray *carried_out,
+                                           GError **error);
 
 /* Adds a fixed box (an ad) in the frame @x, @y, @w × @h (points): an image
  * covers the frame, cropped around its centre; a PDF is drawn as vectors,

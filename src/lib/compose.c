@@ -45,6 +45,10 @@
 #define FITTED_CANDIDATES 3
 /* The fewest bands a story under the lead may have. */
 #define MIN_DEPTH 8
+/* The most bands a continued story may take on the page that carries
+ * it (a band of air under it, and room for a story of the page's own):
+ * what goes beyond is the story's overset. */
+#define CARRIED_MAX_BANDS(c) ((c)->bands - MIN_DEPTH - 1)
 
 #define COST_EMPTY 2.0
 #define COST_OVERSET_LINE 4.0
@@ -170,6 +174,8 @@ typedef struct {
   guint overset_lines, overset_chars; /* the page's stories', for the report */
   GString *overset_names;       /* "a.json (85 lines), b.json (67 lines)" */
   JopanReport *report;          /* the document's */
+  GPtrArray *carried_in;        /* editions: JopanCarried* at the top, after the plan's boxes */
+  GPtrArray *carried_out;       /* editions: where a jumped story's continuation goes */
 } Composer;
 
 static void
@@ -282,7 +288,8 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
                                .top = c->folio_bands + m->top, .folio = s->index == 0,
                                .number = (int) MAX (1u, c->plan->number),
                                .title = c->plan->title, .section = c->plan->section,
-                               .date = c->plan->date };
+                               .date = c->plan->date, .lang = c->plan->lang,
+                               .later_bands = c->carried_out ? CARRIED_MAX_BANDS (c) : 0 };
   /* A jump: story layout ends the text with "Continued on page N" and
    * sets the rest on a continuation page numbered N. */
   in.options.jump_page = s->entry->jump;
@@ -374,14 +381,45 @@ box_bands (const Composer *c, const JopanPageBox *b)
   return MAX (1, (int) ceil (b->depth / c->style->baseline - 1e-6));
 }
 
+/* The bands the continued stories an edition page carries take, each
+ * with a band of air, stacked under the folio. */
+static int
+carried_bands (const Composer *c)
+{
+  int bands = 0;
+
+  for (guint i = 0; c->carried_in && i < c->carried_in->len; i++)
+    bands += ((JopanCarried *) g_ptr_array_index (c->carried_in, i))->bands + 1;
+  return MIN (bands, c->bands - MIN_DEPTH);
+}
+
+/* Each continued story as a module across the page, after the plan's boxes. */
+static void
+place_carried (Composer *c)
+{
+  int top = 0, limit = carried_bands (c);
+
+  for (guint i = 0; c->carried_in && i < c->carried_in->len && c->n_boxes < MAX_MODULES - MAX_STORIES;
+       i++)
+    {
+      const JopanCarried *k = g_ptr_array_index (c->carried_in, i);
+      int depth = MAX (1, MIN (k->bands + 1, limit - top));
+      c->boxes[c->n_boxes++] = (JopanModule) { 0, c->columns, top, depth };
+      top += depth;
+    }
+}
+
 /* Foot boxes side by side from the right, top boxes from the right under
- * the folio; the region shrinks by the deepest of each. */
+ * the folio (and the continued stories); the region shrinks by the
+ * deepest of each. */
 static void
 place_boxes (Composer *c)
 {
   int foot = 0, head = 0, foot_right = c->columns, head_right = c->columns;
+  int carried = carried_bands (c);
 
   c->region = (JopanModule) { 0, c->columns, 0, c->bands };
+  head = carried;
   for (guint i = 0; i < c->plan->boxes->len && i < MAX_MODULES; i++)
     {
       const JopanPageBox *b = g_ptr_array_index (c->plan->boxes, i);
@@ -394,8 +432,8 @@ place_boxes (Composer *c)
         {
           /* A band of air under it, with the hairline. */
           head_right = MAX (columns, head_right) - columns;
-          *m = (JopanModule) { head_right, columns, 0, depth + 1 };
-          head = MAX (head, depth + 1);
+          *m = (JopanModule) { head_right, columns, carried, depth + 1 };
+          head = MAX (head, carried + depth + 1);
         }
       else
         {
@@ -404,15 +442,16 @@ place_boxes (Composer *c)
           foot = MAX (foot, depth);
         }
     }
+  place_carried (c);
   c->region.top = head;
   c->region.depth = c->bands - head - foot;
   /* The columns left of the boxes take the last stories: a brief beside
    * the ad rather than a hole. */
   c->beside[0] = (JopanModule) { 0, foot_right, c->bands - foot, foot };
-  c->beside[1] = (JopanModule) { 0, head_right, 0, head };
+  c->beside[1] = (JopanModule) { 0, head_right, carried, head - carried };
   if (foot == 0 || foot_right == 0)
     c->beside[0].columns = 0;
-  if (head == 0 || head_right == 0)
+  if (head == carried || head_right == 0)
     c->beside[1].columns = 0;
 }
 
@@ -435,8 +474,9 @@ clear_of_boxes (Composer *c, Story *s)
         m->depth = MAX (1, b->top - m->top);
       jopan_report_add (c->report, "slot", "%s: its slot overlaps the box %s: moved to lines %d "
                         "to %d of the page", s->entry->place ? s->entry->place : s->entry->src,
-                        ((JopanPageBox *) g_ptr_array_index (c->plan->boxes, i))->src, m->top + 1,
-                        m->top + m->depth);
+                        i < c->plan->boxes->len
+                            ? ((JopanPageBox *) g_ptr_array_index (c->plan->boxes, i))->src
+                            : "of a continued story", m->top + 1, m->top + m->depth);
     }
 }
 
@@ -1444,6 +1484,24 @@ report_cost (JsonBuilder *b, const JopanComposeCost *cost)
 
 /* ---- the document ------------------------------------------------------------------ */
 
+/* The plans of the continued stories a page carries (their photos), and
+ * their lines that found no page, as overset. */
+static void
+hold_carried (JopanDocument *doc, GPtrArray *carried_in)
+{
+  for (guint i = 0; carried_in && i < carried_in->len; i++)
+    {
+      const JopanCarried *k = g_ptr_array_index (carried_in, i);
+      const JopanPageStory *e = g_ptr_array_index (k->source->stories, k->story);
+      if (doc->held == NULL)
+        doc->held = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_plan_free);
+      g_ptr_array_add (doc->held, jopan_page_plan_ref (k->source));
+      if (k->lost_lines > 0)
+        jopan_report_add (doc->report, "overset", "%s: the story from page %u needs more than "
+                          "page %u: %u lines overset", e->place, k->from, k->to, k->lost_lines);
+    }
+}
+
 static gboolean
 check_plan (const JopanPagePlan *plan, GError **error)
 {
@@ -1458,10 +1516,10 @@ check_plan (const JopanPagePlan *plan, GError **error)
 
 static void
 composer_init (Composer *c, JopanFonts *fonts, const JopanStyle *style, const JopanPagePlan *plan,
-               const JopanLayoutOptions *options, JopanReport *report)
+               const JopanLayoutOptions *options, GPtrArray *carried_in, JopanReport *report)
 {
   *c = (Composer) { .fonts = fonts, .style = style, .plan = plan, .options = options,
-                    .report = report };
+                    .report = report, .carried_in = carried_in };
   c->columns = style->columns;
   c->folio_bands = jopan_layout_folio_bands (style);
   c->bands = (int) floor ((style->page_height - style->margin[0] - style->margin[2])
@@ -1532,15 +1590,104 @@ report_page (Composer *c, JopanDocument *doc, const JopanPage *page, const Candi
                       share * 100, empty);
 }
 
-/* Places box @i (of the plan's boxes) in its module. */
+/* Draws a continued story's boxes (its own folio left out) moved down
+ * to its module; the page keeps references of its own.  What falls below
+ * the module (a continuation deeper than the page leaves it) is not
+ * drawn: its body lines are counted in @cut. */
+static void
+place_carried_boxes (const Composer *c, JopanPage *page, const JopanCarried *k, const JopanPlaced *p,
+                     guint *cut)
+{
+  double dy = p->y - module_y (c, 0), bottom = p->y + p->h;
+
+  *cut = 0;
+  for (guint i = k->skip; i < k->page->boxes->len; i++)
+    {
+      JopanBox box = g_array_index (k->page->boxes, JopanBox, i);
+      box.y += dy;
+      if (box.y + (box.kind == JOPAN_BOX_IMAGE ? box.h : 0) > bottom + 0.01)
+        {
+          *cut += box.kind == JOPAN_BOX_TEXT && g_strcmp0 (box.role, "body") == 0;
+          continue;
+        }
+      if (box.layout)
+        g_object_ref (box.layout);
+      box.path = g_strdup (box.path);
+      box.place = g_strdup (box.place);
+      g_array_append_val (page->boxes, box);
+    }
+}
+
+/* Places box @i (of the plan's boxes, then the continued stories) in its
+ * module. */
 static void
 build_box (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPlaced *p)
 {
   p->index = (int) i;
   p->first_box = page->boxes->len;
-  place_box (page, g_ptr_array_index (c->plan->boxes, i), p);
+  if (i >= c->plan->boxes->len)
+    {
+      const JopanCarried *k = g_ptr_array_index (c->carried_in, i - c->plan->boxes->len);
+      const JopanPageStory *e = g_ptr_array_index (k->source->stories, k->story);
+      guint cut;
+      place_carried_boxes (c, page, k, p, &cut);
+      if (cut > 0)
+        jopan_report_add (c->report, "overset", "%s: the story from page %u is deeper than page "
+                          "%u leaves it: %u lines overset", e->place, k->from, k->to, cut);
+    }
+  else
+    place_box (page, g_ptr_array_index (c->plan->boxes, i), p);
   p->n_boxes = page->boxes->len - p->first_box;
   g_array_append_val (doc->placed, *p);
+}
+
+void
+jopan_carried_free (JopanCarried *k)
+{
+  if (k == NULL)
+    return;
+  jopan_page_free (k->page);
+  jopan_page_plan_free (k->source);
+  g_free (k);
+}
+
+/* The body lines on @page. */
+static guint
+body_lines (const JopanPage *page)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < page->boxes->len; i++)
+    n += g_strcmp0 (g_array_index (page->boxes, JopanBox, i).role, "body") == 0;
+  return n;
+}
+
+/* Story @i's first continuation page, taken from @r, for the page it
+ * continues on; what would go on further pages is counted as lost. */
+static JopanCarried *
+carried_new (Composer *c, guint i, LayoutResult *r)
+{
+  JopanCarried *k = g_new0 (JopanCarried, 1);
+  const JopanPageStory *e = c->stories[i].entry;
+
+  k->page = g_ptr_array_steal_index (r->pages, 1);
+  k->source = jopan_page_plan_ref ((JopanPagePlan *) c->plan);
+  k->story = (int) i;
+  k->from = MAX (1u, c->plan->number);
+  k->to = e->jump;
+  /* Its own folio comes first, then the jump head. */
+  while (k->skip < k->page->boxes->len
+         && g_strcmp0 (g_array_index (k->page->boxes, JopanBox, k->skip).role, "jump") != 0)
+    k->skip++;
+  k->bands = (r->pages->len == 1 ? r->bottom : c->bands + c->folio_bands) - c->folio_bands;
+  k->bands = CLAMP (k->bands, 1, c->bands);
+  while (r->pages->len > 1)
+    {
+      JopanPage *further = g_ptr_array_steal_index (r->pages, 1);
+      k->lost_lines += body_lines (further);
+      jopan_page_free (further);
+    }
+  return k;
 }
 
 /* Moves story @i's layout in its module onto the page; reports it. */
@@ -1566,7 +1713,10 @@ build_story (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPla
   if (lines > 0)
     g_string_append_printf (c->overset_names, "%s%s (%u lines)", c->overset_names->len ? ", " : "",
                             e->src ? e->src : e->article->name, lines);
-  /* A jumped story's continuation page follows the composed page. */
+  /* A jumped story's continuation page follows the composed page, or in
+   * an edition goes to the page it continues on. */
+  if (e->jump > 0 && r->pages->len > 1 && c->carried_out)
+    g_ptr_array_add (c->carried_out, carried_new (c, i, r));
   while (e->jump > 0 && r->pages->len > 1)
     g_ptr_array_add (doc->pages, g_ptr_array_steal_index (r->pages, 1));
   return TRUE;
@@ -1655,9 +1805,30 @@ page_lang (const JopanPagePlan *plan)
   return jopan_article_get_lang (((JopanPageStory *) g_ptr_array_index (plan->stories, 0))->article);
 }
 
+static JopanDocument *compose (JopanFonts *fonts, const JopanStyle *style,
+                               const JopanPagePlan *plan, const JopanLayoutOptions *options,
+                               const char *only, GPtrArray *carried_in, GPtrArray *carried_out,
+                               GError **error);
+
 JopanDocument *
 jopan_compose_page (JopanFonts *fonts, const JopanStyle *style, const JopanPagePlan *plan,
                     const JopanLayoutOptions *options, const char *only, GError **error)
+{
+  return compose (fonts, style, plan, options, only, NULL, NULL, error);
+}
+
+JopanDocument *
+jopan_compose_edition_page (JopanFonts *fonts, const JopanStyle *style, const JopanPagePlan *plan,
+                            const JopanLayoutOptions *options, GPtrArray *carried_in,
+                            GPtrArray *carried_out, GError **error)
+{
+  return compose (fonts, style, plan, options, NULL, carried_in, carried_out, error);
+}
+
+static JopanDocument *
+compose (JopanFonts *fonts, const JopanStyle *style, const JopanPagePlan *plan,
+         const JopanLayoutOptions *options, const char *only, GPtrArray *carried_in,
+         GPtrArray *carried_out, GError **error)
 {
   g_autoptr (JopanDocument) doc = NULL;
   Composer c;
@@ -1691,8 +1862,10 @@ jopan_compose_page (JopanFonts *fonts, const JopanStyle *style, const JopanPageP
         jopan_report_add (doc->report, "warning", "%s", *w);
     }
   jopan_style_report_fonts (style, fonts, doc->report);
-  composer_init (&c, fonts, style, plan, options, doc->report);
+  hold_carried (doc, carried_in);
+  composer_init (&c, fonts, style, plan, options, carried_in, doc->report);
   c.only = only;
+  c.carried_out = carried_out;
   best = solve (&c, &cost, error);
   ok = best != NULL && build_page (&c, doc, best, &cost, error);
   composer_clear (&c);

@@ -47,6 +47,8 @@ jopan_document_free (JopanDocument *doc)
     return;
   if (doc->pages)
     g_ptr_array_unref (doc->pages);
+  if (doc->held)
+    g_ptr_array_unref (doc->held);
   jopan_report_free (doc->report);
   g_free (doc->style_path);
   jopan_print_clear (&doc->print);

@@ -1,7 +1,10 @@
 /* fonts.c — a private fontconfig configuration: the bundled fonts only. */
 #include "jopan-private.h"
 
+#include "jopan-config.h"
+
 #include <fontconfig/fontconfig.h>
+#include <hyphen.h>
 #include <string.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
@@ -11,6 +14,7 @@ struct _JopanFonts {
   FcConfig *config;
   PangoFontMap *map;
   GHashTable *hangul;   /* family name → GINT (1 covers Hangul, 2 does not) */
+  GHashTable *hyphenators; /* language tag → HyphenDict* (NULL: no patterns) */
   GMutex lock;
 };
 
@@ -63,6 +67,32 @@ add_dir (FcConfig *config, const char *dir, GError **error)
   return TRUE;
 }
 
+/* The pattern file for @lang: hyph_en_US.dic for "en-US", hyph_en.dic for "en". */
+static HyphenDict *
+load_hyphenator (const char *lang)
+{
+  g_autofree char *tag = g_strdup (lang);
+  const char *dir = JOPAN_HYPHEN_DIR; /* the system's patterns (hyphen-en-us) */
+
+  g_strdelimit (tag, "-", '_');
+  for (int attempt = 0; attempt < 2; attempt++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/hyph_%s.dic", dir, tag);
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        return hnj_hyphen_load (path);
+      if (strchr (tag, '_'))
+        *strchr (tag, '_') = '\0';
+    }
+  return NULL;
+}
+
+static void
+free_hyphenator (gpointer dict)
+{
+  if (dict)
+    hnj_hyphen_free (dict);
+}
+
 JopanFonts *
 jopan_fonts_new (const char *const *extra_dirs, const char *data_dir, GError **error)
 {
@@ -96,6 +126,7 @@ jopan_fonts_new (const char *const *extra_dirs, const char *data_dir, GError **e
   fonts->config = config;
   fonts->map = pango_cairo_font_map_new_for_font_type (CAIRO_FONT_TYPE_FT);
   fonts->hangul = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  fonts->hyphenators = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_hyphenator);
   g_mutex_init (&fonts->lock);
   pango_fc_font_map_set_config (PANGO_FC_FONT_MAP (fonts->map), config);
   return fonts;
@@ -116,9 +147,27 @@ jopan_fonts_free (JopanFonts *fonts)
     return;
   g_object_unref (fonts->map);
   g_hash_table_unref (fonts->hangul);
+  g_hash_table_unref (fonts->hyphenators);
   g_mutex_clear (&fonts->lock);
   FcConfigDestroy (fonts->config);
   g_free (fonts);
+}
+
+/* Loaded once per font set: reading and parsing a pattern file costs more
+ * than setting a story, and every story of a page used to do it again. */
+gpointer
+jopan_fonts_get_hyphenator (JopanFonts *fonts, const char *lang)
+{
+  gpointer dict;
+
+  g_mutex_lock (&fonts->lock);
+  if (!g_hash_table_lookup_extended (fonts->hyphenators, lang, NULL, &dict))
+    {
+      dict = load_hyphenator (lang);
+      g_hash_table_insert (fonts->hyphenators, g_strdup (lang), dict);
+    }
+  g_mutex_unlock (&fonts->lock);
+  return dict;
 }
 
 PangoContext *

@@ -307,6 +307,9 @@ char *jopan_style_key_place (const JopanStyle *style, const char *group, const c
 
 /* A Pango context with unhinted metrics at 72 dpi: one unit is one point. */
 PangoContext *jopan_fonts_create_context (JopanFonts *fonts);
+/* The hyphenation patterns for @lang (a HyphenDict*, or NULL when there
+ * are none), loaded once and kept by @fonts; only read once loaded. */
+gpointer jopan_fonts_get_hyphenator (JopanFonts *fonts, const char *lang);
 
 /* @families (a comma-separated list) with the families that have Hangul
  * first: in Korean text, digits and Latin letters then come from the
@@ -564,6 +567,8 @@ struct _JopanDocument {
   JopanArticle *article;  /* a reference: boxes point at its photos */
   struct _JopanPagePlan *plan; /* a composed page's plan (a reference), or NULL: its
                            * page file, articles, photos and boxes are inputs */
+  GPtrArray *held;        /* of JopanPagePlan* (references), or NULL: the plans of the
+                           * stories an edition page continues, whose photos it shows */
   JopanFonts *fonts;      /* a reference: the pages' layouts use its faces */
   gint64 date;            /* for the PDF's metadata, seconds since 1970; 0: a fixed date */
   JopanPrint print;       /* the style's [print] group and CMYK colours */

@@ -30,7 +30,13 @@
  * each thread its own (jopan_fonts_new() takes some 10 to 30 ms), or hold
  * one lock around every call that uses the fonts or a document made with
  * them.  A document belongs to one thread at a time, and writing it uses
- * the fonts it was laid out with.
+ * the fonts it was laid out with.  (The jopan tool's batches keep a pool
+ * of font sets, one per worker thread, lent to one item at a time, and
+ * share one style and the articles.)  jopan_pdf_merge() and
+ * jopan_contact_sheet_write() keep all their state per call.  An edition,
+ * once loaded, is only read; jopan_edition_write() runs pages on threads
+ * of its own, each with its own JopanFonts, sharing the edition and the
+ * style.
  */
 #ifndef JOPAN_H
 #define JOPAN_H
@@ -529,12 +535,225 @@ gboolean jopan_document_preflight (JopanDocument *doc, GError **error);
 JOPAN_API
 char *jopan_document_report_json (const JopanDocument *doc);
 
+/* ---- editions: many pages, composed and written in parallel ------------ */
+
+typedef struct _JopanEdition JopanEdition;
+
+/**
+ * jopan_edition_load:
+ * @path: an edition file (JSON, version 1; see DESIGN.md): `title`, `date`,
+ *   `lang`, `style` and `pages`, each page an entry as a page file has
+ *   (`section`, `articles`, `boxes`)
+ * @error: return location for an error naming the file and the place
+ *
+ * Reads the edition and every article and box its pages name (paths are
+ * relative to the edition file).  Pages are numbered from 1 in their
+ * order.  A story's `jump` must name another page of the edition, and
+ * jumps must not come back round to the page they start from; a page
+ * carries at most 3 continued stories.  An article's error keeps its own
+ * file and place and names the edition, the page and the entry
+ * (`… (named by ed.json:9:11: pages[3].articles[1])`).  Strict JSON of at
+ * most 4 MB, a regular file, 1 to 999 pages.
+ *
+ * Thread safety: once loaded, an edition is only read; any number of
+ * threads may compose its pages at once (each with its own #JopanFonts).
+ *
+ * Returns: (transfer full): the edition, or %NULL with @error set.
+ */
+JOPAN_API
+JopanEdition *jopan_edition_load (const char *path, GError **error);
+JOPAN_API
+void jopan_edition_free (JopanEdition *edition);
+/** Returns: the number of pages. */
+JOPAN_API
+guint jopan_edition_get_n_pages (const JopanEdition *edition);
+/** Returns: (transfer none) (nullable): the style the edition file names. */
+JOPAN_API
+const char *jopan_edition_get_style (const JopanEdition *edition);
+/**
+ * jopan_edition_get_warnings:
+ *
+ * The edition file's own unknown keys (a page's go to that page's
+ * findings); jopan_edition_write() puts them in report.json.
+ *
+ * Returns: (transfer none): a %NULL-terminated array of messages.
+ */
+JOPAN_API
+const char *const *jopan_edition_get_warnings (const JopanEdition *edition);
+
+/**
+ * jopan_document_new_edition_page:
+ * @fonts: the fonts to set with
+ * @style: the page and paragraph styles
+ * @edition: the edition
+ * @index: the page, from 0 (it is numbered @index + 1)
+ * @options: (nullable): copyfit and fill
+ * @error: return location for an error
+ *
+ * Composes one page of @edition under its folio (the edition's title and
+ * date, the page's section and number; a Korean date for a `ko` edition).
+ * A story with `jump` ends with "Continued on page N"; page N carries the
+ * rest at its top under a jump head, before its own stories, which is why
+ * composing page N lays out again, with @fonts, the pages its continued
+ * stories start on.  The document holds exactly one page.
+ *
+ * Returns: (transfer full): the document, or %NULL with @error set.
+ */
+JOPAN_API
+JopanDocument *jopan_document_new_edition_page (JopanFonts *fonts, const JopanStyle *style,
+                                                const JopanEdition *edition, guint index,
+                                                const JopanLayoutOptions *options,
+                                                GError **error);
+
+/**
+ * JopanEditionProgress:
+ * @number: the page just composed (and written), its number from 1
+ * @doc: (transfer none): its document, for its findings; valid during the
+ *   call only
+ * @user_data: as given
+ *
+ * Called once per page, from a worker thread, one call at a time.
+ */
+typedef void (*JopanEditionProgress) (guint number, JopanDocument *doc, gpointer user_data);
+
+/**
+ * JopanEditionOutput:
+ * @outdir: (nullable): the folder to write (made, or replaced whole on
+ *   success); %NULL composes the pages and writes nothing (a preflight)
+ * @font_dirs: (nullable): further font folders, as for jopan_fonts_new()
+ * @data_dir: (nullable): the data folder, as for jopan_fonts_new()
+ * @layout: (nullable): copyfit and fill for every page
+ * @jobs: pages composed at once (threads); 0: one per processor
+ * @png: also write `page-NN.png`
+ * @dpi: the PNG resolution
+ * @date: the PDFs' date, as for jopan_document_set_date()
+ * @pages: (nullable): @n_pages flags, %TRUE for each page to write (by
+ *   index); %NULL: all
+ * @progress: (nullable): called as each page is written
+ * @user_data: for @progress
+ * @findings: (out): the findings of the pages written
+ */
+typedef struct {
+  const char *outdir;
+  const char *const *font_dirs;
+  const char *data_dir;
+  const JopanLayoutOptions *layout;
+  guint jobs;
+  gboolean png;
+  double dpi;
+  gint64 date;
+  const gboolean *pages;
+  JopanEditionProgress progress;
+  gpointer user_data;
+  guint findings;
+} JopanEditionOutput;
+
+/**
+ * jopan_edition_write:
+ * @edition: the edition
+ * @style: the style of every page
+ * @out: where and how
+ * @error: return location for an error
+ *
+ * Composes the pages @out selects on @out->jobs threads and writes
+ * `page-NN.pdf` (NN the page number, two digits at least), with @png
+ * `page-NN.png`, `edition.pdf` (the pages written, with an outline: each
+ * page, under it its stories), `contact.png` (a thumbnail of each, its
+ * number under it) and `report.json` (per page its report; the jumps).
+ * Pages are composed in parallel, a page's document freed once written;
+ * a page that carries a continued story is composed after the page the
+ * story starts on, on the same thread, so the output is the same bytes
+ * whatever @jobs.  Each thread has its own #JopanFonts; @edition and
+ * @style are shared, read only.
+ *
+ * Atomic: everything is written into a new folder beside @outdir, which
+ * replaces @outdir only when all is written; on failure @outdir is as it
+ * was.
+ *
+ * Returns: %TRUE on success.
+ */
+JOPAN_API
+gboolean jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
+                              JopanEditionOutput *out, GError **error);
+
+
+/* ---- editions: merged PDF and contact sheet ---------------------------- */
+
+/**
+ * JopanOutlineItem:
+ * @title: the entry's text (UTF-8)
+ * @page: the 0-based index of the page it leads to, in the merged file
+ * @level: 0, a page's entry; 1, a story on that page, under the page
+ *   entry before it
+ *
+ * One entry of a merged PDF's outline (its bookmarks).
+ */
+typedef struct {
+  const char *title;
+  guint page;
+  int level;
+} JopanOutlineItem;
+
+/**
+ * jopan_pdf_merge:
+ * @page_pdfs: the PDFs to join, in order (every page of each)
+ * @n: how many; at least one
+ * @outline: (nullable): the outline, in reading order: each page entry
+ *   followed by its stories
+ * @n_outline: how many items @outline holds
+ * @out_pdf: the merged file to write
+ * @error: return location for an error
+ *
+ * Joins the pages with libqpdf and adds @outline as PDF outline items (a
+ * page's stories start folded under it).  The document information
+ * (creation date, producer) is the first input's, so the merged file is
+ * dated like its pages (by jopan_document_set_date()), never by the
+ * clock; the file ID is qpdf's deterministic one: the same inputs give
+ * the same bytes.  Written atomically, as jopan_document_write() does.
+ * An input that is no PDF is a %JOPAN_ERROR_INPUT error naming it; an
+ * outline item past the last page, or a story before any page entry, a
+ * %JOPAN_ERROR_USAGE error.
+ *
+ * Thread safety: every call has its own qpdf objects; calls may run on
+ * separate threads at once (for separate outputs).
+ *
+ * Returns: %TRUE on success.
+ */
+JOPAN_API
+gboolean jopan_pdf_merge (const char *const *page_pdfs, guint n, const JopanOutlineItem *outline,
+                          guint n_outline, const char *out_pdf, GError **error);
+
+/**
+ * jopan_contact_sheet_write:
+ * @page_pdfs: the pages' PDFs, in order (every page of each)
+ * @n: how many; at least one
+ * @first_number: the page number of the first page (1 for a whole edition)
+ * @out_png: the PNG to write
+ * @error: return location for an error
+ *
+ * Draws every page as a thumbnail 300 pixels high, in spreads as the desk's
+ * flatplan shows them: an odd page on the right of its spread (page 1
+ * alone), an even one on the left, four spreads to a row, each page's
+ * number under it.  The numbers are drawn strokes, not type: the sheet
+ * uses no font and is the same on every machine.  Written atomically;
+ * the same pages give the same bytes.
+ *
+ * Thread safety: calls may run on separate threads at once (each opens
+ * its own poppler documents).
+ *
+ * Returns: %TRUE on success.
+ */
+JOPAN_API
+gboolean jopan_contact_sheet_write (const char *const *page_pdfs, guint n, guint first_number,
+                                    const char *out_png, GError **error);
+
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanArticle, jopan_article_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanStyle, jopan_style_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanFonts, jopan_fonts_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanDocument, jopan_document_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPagePlan, jopan_page_plan_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanEdition, jopan_edition_free)
 
 G_END_DECLS
 

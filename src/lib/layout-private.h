@@ -95,6 +95,10 @@ typedef struct {
   gboolean folio;               /* this story draws the page's one folio */
   int number;                   /* the page's number, for the folio */
   const char *title, *section, *date; /* the page's, for the folio */
+  const char *lang;             /* the page's (NULL: the story's), for the folio's date */
+  int later_bands;              /* > 0: a continuation page holds the story in at most
+                                 * this many bands under its folio (an edition's page
+                                 * carries it above stories of its own) */
 } LayoutModule;
 
 

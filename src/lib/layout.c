@@ -187,6 +187,18 @@ jopan_layout_folio_bands (const JopanStyle *style)
                      - 1e-6);
 }
 
+/* A Korean date on a Korean page (a composed page's lang), else on a
+ * Korean story's. */
+static gboolean
+folio_korean (const Layout *lo)
+{
+  const char *lang = lo->in->module.columns > 0 ? lo->in->module.lang : NULL;
+
+  if (lang && *lang)
+    return g_ascii_strncasecmp (lang, "ko", 2) == 0 && (lang[2] == '\0' || lang[2] == '-');
+  return lo->set.korean;
+}
+
 /* Page number and section on the left, date on the right, a rule below.
  * Returns the first band below it. */
 static int
@@ -201,7 +213,7 @@ place_folio (Layout *lo, JopanPage *page, int number)
                               ? g_strdup_printf ("%d   %s   %s", number, title, section ? section : "")
                               : g_strdup_printf ("%d   %s", number, section ? section : "");
   g_autofree char *date = format_date (lo->in->module.columns > 0 ? lo->in->module.date : a->date,
-                                       lo->set.korean);
+                                       folio_korean (lo));
   g_autofree char *where = g_strdup_printf ("folio of page %d", number);
   JopanText *l = set_text (lo, JOPAN_PARA_FOLIO, g_strstrip (left), NULL, g->width / 2, 0, where);
   JopanText *r = NULL;
@@ -773,7 +785,10 @@ draw_row (Layout *lo, const Grid *g, JopanPage *page, const Row *row, int column
 int
 jopan_layout_page_number (const Layout *lo, int p)
 {
-  if (p == 0 || lo->set.jump_page == 0)
+  /* On a composed page, the story starts on that page's number. */
+  if (p == 0)
+    return lo->in->module.columns > 0 ? MAX (1, lo->in->module.number) : 1;
+  if (lo->set.jump_page == 0)
     return p + 1;
   return (int) lo->set.jump_page + p - 1;
 }
@@ -1249,6 +1264,9 @@ jopan_layout_attempt (Layout *lo, GError **error)
     lo->set.later_grid = lo->set.grid;
   lo->set.depth = lo->set.grid.bands;
   lo->set.later_depth = lo->set.grid.bands;
+  if (lo->in->module.columns > 0 && lo->in->module.later_bands > 0)
+    lo->set.later_depth = MIN (lo->set.grid.bands, jopan_layout_folio_bands (&lo->set.style)
+                                                   + lo->in->module.later_bands);
   lo->at.findings = jopan_report_new ();
   jopan_typesetter_begin (&lo->at.ts, lo->at.findings);
   lo->at.texts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_text_free);

@@ -52,8 +52,8 @@ box_free (JopanPageBox *box)
   g_free (box);
 }
 
-static JopanPagePlan *
-plan_new (const char *name)
+JopanPagePlan *
+jopan_page_plan_new (const char *name)
 {
   JopanPagePlan *plan = g_new0 (JopanPagePlan, 1);
 
@@ -273,6 +273,14 @@ load_story_object (Loader *ld, JsonObject *object, JopanPageStory *story, GError
       jopan_json_push_key (ld, "jump");
       jopan_json_fail (ld, error, FALSE, "the story continues on page %u, this page: expected "
                        "another page's number", story->jump);
+      ld->depth--;
+      return FALSE;
+    }
+  if (story->jump && plan_of (ld)->edition_pages && story->jump > plan_of (ld)->edition_pages)
+    {
+      jopan_json_push_key (ld, "jump");
+      jopan_json_fail (ld, error, FALSE, "page %u does not exist: expected a page of the edition, "
+                       "1 to %u", story->jump, plan_of (ld)->edition_pages);
       ld->depth--;
       return FALSE;
     }
@@ -586,6 +594,26 @@ load_page (Loader *ld, JsonObject *root, GError **error)
   return load_stories (ld, root, error) && load_boxes (ld, root, error);
 }
 
+gboolean
+jopan_page_plan_load_entry (JopanJson *ld, JsonObject *object, JopanPagePlan *plan,
+                            GError **error)
+{
+  static const char *const known[] = { "section", "articles", "boxes", NULL };
+  gpointer target = ld->target;
+  GPtrArray *warnings = ld->warnings;
+  gboolean ok;
+
+  ld->target = plan;
+  ld->warnings = plan->warnings;
+  ok = jopan_json_get_string (ld, object, "section", FALSE, &plan->section, error);
+  if (ok)
+    jopan_json_warn_unknown (ld, object, known);
+  ok = ok && load_stories (ld, object, error) && load_boxes (ld, object, error);
+  ld->target = target;
+  ld->warnings = warnings;
+  return ok;
+}
+
 static JopanPagePlan *
 load_from_data (const char *data, gsize length, const char *name, GError **error)
 {
@@ -603,7 +631,7 @@ load_from_data (const char *data, gsize length, const char *name, GError **error
       jopan_json_parse_error (name, local, error);
       return NULL;
     }
-  plan = plan_new (name);
+  plan = jopan_page_plan_new (name);
   ld = (Loader) { .name = name, .text = data, .length = length, .target = plan,
                   .warnings = plan->warnings };
   root = json_parser_get_root (parser);

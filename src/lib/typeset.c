@@ -21,25 +21,6 @@ is_korean (const char *lang)
          && (lang[2] == '\0' || lang[2] == '-');
 }
 
-/* The pattern file for @lang: hyph_en_US.dic for "en-US", hyph_en.dic for "en". */
-static HyphenDict *
-load_hyphenator (const char *lang)
-{
-  g_autofree char *tag = g_strdup (lang);
-  const char *dir = JOPAN_HYPHEN_DIR; /* the system's patterns (hyphen-en-us) */
-
-  g_strdelimit (tag, "-", '_');
-  for (int attempt = 0; attempt < 2; attempt++)
-    {
-      g_autofree char *path = g_strdup_printf ("%s/hyph_%s.dic", dir, tag);
-      if (g_file_test (path, G_FILE_TEST_EXISTS))
-        return hnj_hyphen_load (path);
-      if (strchr (tag, '_'))
-        *strchr (tag, '_') = '\0';
-    }
-  return NULL;
-}
-
 gboolean
 jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
                        const char *lang, JopanReport *report)
@@ -53,7 +34,7 @@ jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle 
   ts->korean = is_korean (lang);
   if (!ts->korean)
     {
-      ts->hyphenator = load_hyphenator (lang);
+      ts->hyphenator = jopan_fonts_get_hyphenator (fonts, lang);
       if (ts->hyphenator == NULL)
         jopan_report_add (report, "warning", "no hyphenation patterns for language \"%s\": words "
                           "are not hyphenated", lang);
@@ -91,9 +72,7 @@ jopan_typesetter_clear (JopanTypesetter *ts)
 {
   g_clear_object (&ts->context);
   g_clear_pointer (&ts->missing, g_hash_table_unref);
-  if (ts->hyphenator)
-    hnj_hyphen_free (ts->hyphenator);
-  ts->hyphenator = NULL;
+  ts->hyphenator = NULL; /* the font set's, shared */
 }
 
 /* ---- hyphenation --------------------------------------------------------- */

@@ -1,0 +1,285 @@
+/* edition.c — `jopan edition EDITION.json -o OUTDIR`: every page of an
+ * edition (or the part --pages and --shard choose) composed in parallel by
+ * jopan_edition_write(), with progress on stderr.
+ */
+#include "edition.h"
+
+#include "merge.h"
+#include "parts.h"
+#include "progress.h"
+
+#include "jopan.h"
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_FINDINGS = 3 };
+
+typedef struct {
+  char *output, *style, *data_dir, *pages, *shard;
+  char **sets, **font_dirs;
+  int dpi, jobs;
+  gboolean png, quiet, strict, copyfit, fill, merge;
+} Options;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->output);
+  g_free (o->style);
+  g_free (o->data_dir);
+  g_free (o->pages);
+  g_free (o->shard);
+  g_strfreev (o->sets);
+  g_strfreev (o->font_dirs);
+}
+
+static int G_GNUC_PRINTF (1, 2)
+usage (const char *format, ...)
+{
+  va_list args;
+
+  fprintf (stderr, "jopan: ");
+  va_start (args, format);
+  vfprintf (stderr, format, args);
+  va_end (args);
+  fprintf (stderr, "\nTry 'jopan edition --help'.\n");
+  return EXIT_USAGE;
+}
+
+static int
+fail (const GError *error)
+{
+  fprintf (stderr, "jopan: %s\n", error->message);
+  return error->domain == JOPAN_ERROR && error->code == JOPAN_ERROR_USAGE ? EXIT_USAGE
+                                                                          : EXIT_INPUT;
+}
+
+static JopanStyle *
+load_style (const Options *o, const JopanEdition *edition, const char *data_dir, GError **error)
+{
+  const char *name = o->style ? o->style : jopan_edition_get_style (edition);
+  g_autoptr (JopanStyle) style = jopan_style_load (name ? name : "berliner", data_dir, error);
+
+  for (int i = 0; style && o->sets && o->sets[i]; i++)
+    if (!jopan_style_set (style, o->sets[i], error))
+      return NULL;
+  return g_steal_pointer (&style);
+}
+
+static void
+on_page (guint number, JopanDocument *doc, gpointer user_data)
+{
+  progress_step (user_data, jopan_document_get_n_findings (doc));
+}
+
+/* check: each page's findings, kept to be printed in page order. */
+static void
+on_checked (guint number, JopanDocument *doc, gpointer user_data)
+{
+  GPtrArray *pages = user_data;
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < jopan_document_get_n_findings (doc); i++)
+    {
+      const char *kind;
+      const char *message = jopan_document_get_finding (doc, i, &kind);
+      g_string_append_printf (text, "jopan: page %u: %s: %s\n", number, kind, message);
+    }
+  g_free (g_ptr_array_index (pages, number - 1));
+  g_ptr_array_index (pages, number - 1) = g_string_free (text, FALSE);
+}
+
+int
+jopan_cli_check_edition (const char *input, const char *style_name, char **sets,
+                         char **font_dirs, const char *data_dir, gboolean strict)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanEdition) edition = jopan_edition_load (input, &error);
+  g_autoptr (JopanStyle) style = NULL;
+  g_autoptr (GPtrArray) pages = g_ptr_array_new_with_free_func (g_free);
+  Options o = { .style = (char *) style_name, .sets = sets };
+  JopanEditionOutput out = { .data_dir = data_dir, .font_dirs = (const char *const *) font_dirs,
+                             .progress = on_checked, .user_data = pages, .dpi = 150 };
+
+  if (edition == NULL)
+    return fail (error);
+  style = load_style (&o, edition, data_dir, &error);
+  if (style == NULL)
+    return fail (error);
+  for (const char *const *w = jopan_edition_get_warnings (edition); *w; w++)
+    fprintf (stderr, "jopan: warning: %s\n", *w);
+  g_ptr_array_set_size (pages, (int) jopan_edition_get_n_pages (edition));
+  if (!jopan_edition_write (edition, style, &out, &error))
+    return fail (error);
+  for (guint i = 0; i < pages->len; i++)
+    fputs (g_ptr_array_index (pages, i) ? (char *) g_ptr_array_index (pages, i) : "", stderr);
+  printf ("%s: %u page(s), %u finding(s)\n", input, pages->len, out.findings);
+  return strict && out.findings > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+static gboolean
+source_date (gint64 *seconds)
+{
+  const char *epoch = g_getenv ("SOURCE_DATE_EPOCH");
+  guint64 value = 0;
+
+  *seconds = 0;
+  if (epoch == NULL || *epoch == '\0')
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (epoch, 10, 0, JOPAN_DATE_MAX, &value, NULL))
+    return FALSE;
+  *seconds = (gint64) value;
+  return TRUE;
+}
+
+/* Which pages: --pages (else all), then --shard of those (src/cli/parts.h). */
+static int
+select_pages (const Options *o, guint n, gboolean *flags)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) pages = o->pages ? parts_parse_pages (o->pages, n, &error) : parts_all_pages (n);
+  guint index, count;
+
+  if (pages == NULL)
+    return fail (error);
+  if (o->shard && !parts_parse_shard (o->shard, &index, &count, &error))
+    return fail (error);
+  if (o->shard)
+    {
+      GArray *shard = parts_shard (pages, index, count);
+      g_array_unref (pages);
+      pages = shard;
+    }
+  for (guint i = 0; i < n; i++)
+    flags[i] = FALSE;
+  for (guint i = 0; i < pages->len; i++)
+    flags[g_array_index (pages, guint, i) - 1] = TRUE;
+  return EXIT_OK;
+}
+
+/* `jopan edition --merge PARTDIR… -o OUTDIR` (src/cli/merge.h). */
+static int
+run_merge (char **dirs, int n, const Options *o)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (n < 1)
+    return usage ("%s", "edition --merge: expected the parts' folders");
+  if (o->pages || o->shard)
+    return usage ("%s", "edition --merge joins whole parts: --pages and --shard are for the runs");
+  if (!merge_outdirs ((const char *const *) dirs, (guint) n, o->output, o->quiet, &error))
+    return fail (error);
+  return EXIT_OK;
+}
+
+static int
+run (const char *input, const Options *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanEdition) edition = NULL;
+  g_autoptr (JopanStyle) style = NULL;
+  g_autofree gboolean *flags = NULL;
+  const char *data_dir = o->data_dir ? o->data_dir : g_getenv ("JOPAN_DATA_DIR");
+  JopanLayoutOptions layout = { .copyfit = o->copyfit, .fill = o->fill };
+  JopanEditionOutput out = { .outdir = o->output, .data_dir = data_dir, .layout = &layout,
+                             .png = o->png, .dpi = o->dpi,
+                             .font_dirs = (const char *const *) o->font_dirs };
+  guint n, total = 0;
+  Progress *progress;
+  gboolean ok;
+  int status;
+
+  if (o->dpi < JOPAN_MIN_DPI || o->dpi > JOPAN_MAX_DPI)
+    return usage ("--dpi %d: expected a resolution from %d to %d", o->dpi, JOPAN_MIN_DPI,
+                  JOPAN_MAX_DPI);
+  if (o->jobs < 0 || o->jobs > 256)
+    return usage ("--jobs %d: expected 1 to 256 (0: one per processor)", o->jobs);
+  if (!source_date (&out.date))
+    return usage ("SOURCE_DATE_EPOCH=%s: expected seconds since 1970", g_getenv ("SOURCE_DATE_EPOCH"));
+  out.jobs = (guint) o->jobs;
+  edition = jopan_edition_load (input, &error);
+  if (edition == NULL)
+    return fail (error);
+  for (const char *const *w = jopan_edition_get_warnings (edition); *w && !o->quiet; w++)
+    fprintf (stderr, "jopan: warning: %s\n", *w);
+  n = jopan_edition_get_n_pages (edition);
+  flags = g_new0 (gboolean, n);
+  if ((status = select_pages (o, n, flags)) != EXIT_OK)
+    return status;
+  for (guint i = 0; i < n; i++)
+    total += flags[i] != 0;
+  /* More shards than pages: this one has none, and writes nothing. */
+  if (total == 0)
+    {
+      if (!o->quiet)
+        fprintf (stderr, "jopan: --shard %s: no pages of the %u in this part\n", o->shard, n);
+      return EXIT_OK;
+    }
+  style = load_style (o, edition, data_dir, &error);
+  if (style == NULL)
+    return fail (error);
+  out.pages = flags;
+  progress = progress_new (total, "pages", o->quiet);
+  out.progress = on_page;
+  out.user_data = progress;
+  ok = jopan_edition_write (edition, style, &out, &error);
+  progress_finish (progress);
+  if (!ok)
+    return fail (error);
+  return o->strict && out.findings > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+int
+jopan_cli_edition (int argc, char **argv)
+{
+  Options o = { .dpi = 150 };
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "The output folder", "OUTDIR" },
+    { "png", 0, 0, G_OPTION_ARG_NONE, &o.png, "Also write page-NN.png", NULL },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs, "Pages composed at once (default: one per core)",
+      "N" },
+    { "pages", 0, 0, G_OPTION_ARG_STRING, &o.pages, "Only these pages (1-16, 1,3,5-7)", "LIST" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &o.shard, "Only the I-th of N parts of the pages",
+      "I/N" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress, no summary", NULL },
+    { "merge", 0, 0, G_OPTION_ARG_NONE, &o.merge,
+      "Join the folders of parts (--pages, --shard runs) into -o OUTDIR", NULL },
+    { "style", 's', 0, G_OPTION_ARG_STRING, &o.style, "Style name or .ini file", "NAME|FILE" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.sets, "Override one style key",
+      "GROUP.KEY=VALUE" },
+    { "copyfit", 0, 0, G_OPTION_ARG_NONE, &o.copyfit, "Copyfit every story", NULL },
+    { "fill", 0, 0, G_OPTION_ARG_NONE, &o.fill, "Grow stories to fill their pages", NULL },
+    { "dpi", 0, 0, G_OPTION_ARG_INT, &o.dpi, "PNG resolution, 18 to 1200 (default 150)", "N" },
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &o.strict, "Exit 3 when there are findings", NULL },
+    { "font-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.font_dirs, "Also use these fonts", "DIR" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.data_dir, "The folder with styles/ and fonts/",
+      "DIR" },
+    G_OPTION_ENTRY_NULL,
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("EDITION.json -o OUTDIR | --merge PARTDIR… -o OUTDIR");
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context, "Compose and write every page of an edition: "
+                                         "page-NN.pdf, edition.pdf, contact.png, report.json.");
+  /* argv[1] is "edition": parse from there. */
+  argc--, argv++;
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    status = usage ("%s", error->message);
+  else if (o.merge && (o.output == NULL || !*o.output))
+    status = usage ("%s", "edition --merge: expected -o OUTDIR");
+  else if (o.merge)
+    status = run_merge (argv + 1, argc - 1, &o);
+  else if (argc != 2)
+    status = usage ("%s", "edition: expected one edition file");
+  else if (o.output == NULL || !*o.output)
+    status = usage ("%s", "edition: expected -o OUTDIR");
+  else
+    status = run (argv[1], &o);
+  options_clear (&o);
+  return status;
+}

@@ -1,0 +1,460 @@
+/* merge.c — shard folders joined into one edition folder.
+ *
+ * Each shard ran `jopan edition --pages/--shard` into its own folder; the
+ * merge needs only their files: the page PDFs (and PNGs) and report.json.
+ * Everything is written into a staging folder inside OUTDIR and moved
+ * into place at the end, so a failed merge leaves OUTDIR as it was.
+ */
+#include "merge.h"
+
+#include "jopan.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <poppler.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PAGES 9999
+
+typedef struct {
+  char *pdf;        /* the page's PDF */
+  GPtrArray *files; /* every file of the page (PDF, PNG), full paths */
+  guint dir;        /* the index of its folder */
+} Page;
+
+typedef struct {
+  const char *const *dirs;
+  guint n_dirs;
+  Page *pages;      /* [MAX_PAGES + 1], by number */
+  guint last;       /* the highest page number found */
+  guint *first;     /* per folder, its lowest page number (0: none) */
+} Parts;
+
+/* The page number of `page-NN.pdf` or `page-NN.png` (also `page-NN-K.png`), else 0. */
+static guint
+page_number (const char *name, gboolean *pdf)
+{
+  guint64 n;
+  char *end;
+
+  if (!g_str_has_prefix (name, "page-") || !g_ascii_isdigit (name[5]))
+    return 0;
+  n = g_ascii_strtoull (name + 5, &end, 10);
+  *pdf = strcmp (end, ".pdf") == 0;
+  if (n < 1 || n > MAX_PAGES || !(*pdf || g_str_has_suffix (end, ".png")))
+    return 0;
+  return (guint) n;
+}
+
+static gboolean
+add_file (Parts *parts, guint dir, const char *name, GError **error)
+{
+  gboolean pdf;
+  guint n = page_number (name, &pdf);
+  Page *page = &parts->pages[n];
+
+  if (n == 0)
+    return TRUE;
+  if (page->files && page->dir != dir)
+    {
+      g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_USAGE, "page %u is in %s and in %s: expected "
+                   "each page in one part", n, parts->dirs[page->dir], parts->dirs[dir]);
+      return FALSE;
+    }
+  if (page->files == NULL)
+    page->files = g_ptr_array_new_with_free_func (g_free);
+  page->dir = dir;
+  g_ptr_array_add (page->files, g_build_filename (parts->dirs[dir], name, NULL));
+  if (pdf)
+    page->pdf = g_strdup (g_ptr_array_index (page->files, page->files->len - 1));
+  parts->last = MAX (parts->last, n);
+  if (parts->first[dir] == 0 || n < parts->first[dir])
+    parts->first[dir] = n;
+  return TRUE;
+}
+
+static gboolean
+scan_dir (Parts *parts, guint dir, GError **error)
+{
+  g_autoptr (GDir) d = g_dir_open (parts->dirs[dir], 0, error);
+  const char *name;
+
+  if (d == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (d)))
+    if (!add_file (parts, dir, name, error))
+      return FALSE;
+  if (parts->first[dir] == 0)
+    {
+      g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT, "%s: no page-NN.pdf: expected a folder "
+                   "`jopan edition` wrote", parts->dirs[dir]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every page from 1 to the last, each with its PDF. */
+static gboolean
+check_complete (const Parts *parts, GError **error)
+{
+  for (guint n = 1; n <= parts->last; n++)
+    if (parts->pages[n].pdf == NULL)
+      {
+        g_autofree char *dirs = g_strjoinv (", ", (char **) parts->dirs);
+        g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT, "page %u: no page-%02u.pdf in %s: "
+                     "expected every page from 1 to %u in one of the parts", n, n, dirs,
+                     parts->last);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static void
+parts_clear (Parts *parts)
+{
+  for (guint n = 0; n <= MAX_PAGES; n++)
+    {
+      g_free (parts->pages[n].pdf);
+      if (parts->pages[n].files)
+        g_ptr_array_unref (parts->pages[n].files);
+    }
+  g_free (parts->pages);
+  g_free (parts->first);
+}
+
+/* ---- the report ---------------------------------------------------------- */
+
+static JsonNode *
+load_report (const char *dir, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, "report.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) local = NULL;
+  JsonNode *root;
+
+  if (!json_parser_load_from_file (parser, path, &local))
+    {
+      g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT, "%s: %s", path, local->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (root), "pages")))
+    {
+      g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT, "%s: expected an edition's report, an "
+                   "object with \"pages\"", path);
+      return NULL;
+    }
+  return json_node_copy (root);
+}
+
+/* The integer member @name of @o, or 0. */
+static gint64
+member_int (JsonObject *o, const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  return node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64
+             ? json_node_get_int (node) : 0;
+}
+
+/* @into with @from's pages after its own and their findings added; the
+ * other members describe the whole edition and are the same in every part. */
+static void
+join_report (JsonObject *into, JsonObject *from)
+{
+  JsonArray *pages = json_object_get_array_member (into, "pages");
+  JsonArray *more = json_object_get_array_member (from, "pages");
+  JsonNode *findings = json_object_get_member (into, "findings");
+
+  for (guint i = 0; i < json_array_get_length (more); i++)
+    json_array_add_element (pages, json_node_copy (json_array_get_element (more, i)));
+  if (findings && JSON_NODE_HOLDS_VALUE (findings))
+    json_node_set_int (findings, member_int (into, "findings") + member_int (from, "findings"));
+}
+
+/* The folders in page order (by their first page). */
+static guint *
+dirs_in_order (const Parts *parts)
+{
+  guint *order = g_new (guint, parts->n_dirs);
+  guint k = 0;
+
+  for (guint n = 1; n <= parts->last; n++)
+    for (guint d = 0; d < parts->n_dirs; d++)
+      if (parts->first[d] == n)
+        order[k++] = d;
+  return order;
+}
+
+static JsonNode *
+merged_report (const Parts *parts, GError **error)
+{
+  g_autofree guint *order = dirs_in_order (parts);
+  JsonNode *root = NULL;
+
+  for (guint i = 0; i < parts->n_dirs; i++)
+    {
+      JsonNode *part = load_report (parts->dirs[order[i]], error);
+      if (part == NULL)
+        {
+          g_clear_pointer (&root, json_node_unref);
+          return NULL;
+        }
+      if (root == NULL)
+        root = part;
+      else
+        {
+          join_report (json_node_get_object (root), json_node_get_object (part));
+          json_node_unref (part);
+        }
+    }
+  return root;
+}
+
+/* ---- the outline --------------------------------------------------------- */
+
+/* The page (from 0) an outline entry leads to, or -1. */
+static int
+entry_page (PopplerDocument *pdf, PopplerIndexIter *iter, char **title)
+{
+  PopplerAction *action = poppler_index_iter_get_action (iter);
+  PopplerDest *dest = NULL;
+  int page = -1;
+
+  *title = g_strdup (action->any.title ? action->any.title : "");
+  if (action->type == POPPLER_ACTION_GOTO_DEST && action->goto_dest.dest)
+    {
+      dest = action->goto_dest.dest;
+      if (dest->type == POPPLER_DEST_NAMED)
+        dest = poppler_document_find_dest (pdf, dest->named_dest);
+      else
+        dest = poppler_dest_copy (dest);
+    }
+  if (dest)
+    page = dest->page_num - 1;
+  poppler_dest_free (dest);
+  poppler_action_free (action);
+  return page;
+}
+
+/* Appends the entries of @iter's level (and the level under it) to @items,
+ * their pages moved by @offset; a title is kept in @titles. */
+static void
+read_level (PopplerDocument *pdf, PopplerIndexIter *iter, int level, guint offset,
+            GArray *items, GPtrArray *titles)
+{
+  do
+    {
+      char *title;
+      int page = entry_page (pdf, iter, &title);
+      PopplerIndexIter *child = level == 0 ? poppler_index_iter_get_child (iter) : NULL;
+      JopanOutlineItem item = { title, offset + (guint) MAX (page, 0), level };
+
+      g_ptr_array_add (titles, title);
+      if (page >= 0)
+        g_array_append_val (items, item);
+      if (child)
+        read_level (pdf, child, 1, offset, items, titles);
+      if (child)
+        poppler_index_iter_free (child);
+    }
+  while (poppler_index_iter_next (iter));
+}
+
+/* The outline a part's edition.pdf carries, its pages moved by @offset:
+ * the merged file gets the entries a single run would have made. */
+static gboolean
+read_outline (const char *dir, guint offset, GArray *items, GPtrArray *titles, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, "edition.pdf", NULL);
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autofree char *uri = g_filename_to_uri (absolute, NULL, NULL);
+  g_autoptr (GError) local = NULL;
+  PopplerDocument *pdf = uri ? poppler_document_new_from_file (uri, NULL, &local) : NULL;
+  PopplerIndexIter *iter;
+
+  if (pdf == NULL)
+    {
+      g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT, "%s: %s: expected the part's edition.pdf",
+                   path, local ? local->message : "not a file name");
+      return FALSE;
+    }
+  iter = poppler_index_iter_new (pdf);
+  if (iter)
+    read_level (pdf, iter, 0, offset, items, titles);
+  if (iter)
+    poppler_index_iter_free (iter);
+  g_object_unref (pdf);
+  return TRUE;
+}
+
+/* The parts' outlines in page order. */
+static GArray *
+merged_outline (const Parts *parts, GPtrArray *titles, GError **error)
+{
+  g_autofree guint *order = dirs_in_order (parts);
+  GArray *items = g_array_new (FALSE, FALSE, sizeof (JopanOutlineItem));
+
+  for (guint i = 0; i < parts->n_dirs; i++)
+    if (!read_outline (parts->dirs[order[i]], parts->first[order[i]] - 1, items, titles, error))
+      {
+        g_array_unref (items);
+        return NULL;
+      }
+  return items;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static gboolean
+copy_file (const char *from, const char *to, GError **error)
+{
+  g_autoptr (GFile) src = g_file_new_for_path (from);
+  g_autoptr (GFile) dst = g_file_new_for_path (to);
+
+  return g_file_copy (src, dst, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error);
+}
+
+static gboolean
+same_dir (const char *a, const char *b)
+{
+  char *ra = realpath (a, NULL), *rb = realpath (b, NULL);
+  gboolean same = ra && rb && strcmp (ra, rb) == 0;
+
+  free (ra);
+  free (rb);
+  return same;
+}
+
+/* The pages' files from the other folders, copied into @staging. */
+static gboolean
+stage_pages (const Parts *parts, const char *outdir, const char *staging, GError **error)
+{
+  for (guint n = 1; n <= parts->last; n++)
+    {
+      const Page *page = &parts->pages[n];
+      if (same_dir (parts->dirs[page->dir], outdir))
+        continue;
+      for (guint i = 0; i < page->files->len; i++)
+        {
+          g_autofree char *name = g_path_get_basename (page->files->pdata[i]);
+          g_autofree char *to = g_build_filename (staging, name, NULL);
+          if (!copy_file (page->files->pdata[i], to, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+stage_report (JsonNode *report, const char *staging, GError **error)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autofree char *path = g_build_filename (staging, "report.json", NULL);
+
+  json_generator_set_root (generator, report);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_file (generator, path, error);
+}
+
+static gboolean
+stage_edition (const Parts *parts, JsonNode *report, const char *staging, GError **error)
+{
+  g_autoptr (GPtrArray) pdfs = g_ptr_array_new ();
+  g_autoptr (GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) outline = merged_outline (parts, strings, error);
+  g_autofree char *edition = g_build_filename (staging, "edition.pdf", NULL);
+  g_autofree char *contact = g_build_filename (staging, "contact.png", NULL);
+
+  if (outline == NULL)
+    return FALSE;
+  for (guint n = 1; n <= parts->last; n++)
+    g_ptr_array_add (pdfs, parts->pages[n].pdf);
+  return jopan_pdf_merge ((const char *const *) pdfs->pdata, pdfs->len,
+                          (const JopanOutlineItem *) (void *) outline->data, outline->len, edition,
+                          error)
+         && jopan_contact_sheet_write ((const char *const *) pdfs->pdata, pdfs->len, 1, contact,
+                                       error)
+         && stage_report (report, staging, error);
+}
+
+/* Moves every file of @staging into @outdir, then removes @staging. */
+static gboolean
+commit_staging (const char *staging, const char *outdir, GError **error)
+{
+  g_autoptr (GDir) d = g_dir_open (staging, 0, error);
+  gboolean ok = d != NULL;
+
+  for (const char *name; ok && (name = g_dir_read_name (d));)
+    {
+      g_autofree char *from = g_build_filename (staging, name, NULL);
+      g_autofree char *to = g_build_filename (outdir, name, NULL);
+      if (g_rename (from, to) != 0)
+        {
+          int saved = errno;
+          g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_OUTPUT, "cannot write %s: %s", to,
+                       g_strerror (saved));
+          ok = FALSE;
+        }
+    }
+  return ok;
+}
+
+static void
+remove_staging (const char *staging)
+{
+  g_autoptr (GDir) d = g_dir_open (staging, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (staging, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (staging);
+}
+
+static gboolean
+merge_into (const Parts *parts, const char *outdir, GError **error)
+{
+  g_autofree char *staging = g_build_filename (outdir, ".jopan-XXXXXX", NULL);
+  JsonNode *report = merged_report (parts, error);
+  gboolean ok;
+
+  if (report == NULL)
+    return FALSE;
+  if (g_mkdir_with_parents (outdir, 0777) != 0 || g_mkdtemp (staging) == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_OUTPUT, "cannot write into %s: %s", outdir,
+                   g_strerror (saved));
+      json_node_unref (report);
+      return FALSE;
+    }
+  ok = stage_pages (parts, outdir, staging, error) && stage_edition (parts, report, staging, error)
+       && commit_staging (staging, outdir, error);
+  remove_staging (staging);
+  json_node_unref (report);
+  return ok;
+}
+
+gboolean
+merge_outdirs (const char *const *dirs, guint n, const char *outdir, gboolean quiet,
+               GError **error)
+{
+  Parts parts = { dirs, n, g_new0 (Page, MAX_PAGES + 1), 0, g_new0 (guint, n) };
+  gboolean ok = TRUE;
+
+  for (guint i = 0; ok && i < n; i++)
+    ok = scan_dir (&parts, i, error);
+  ok = ok && check_complete (&parts, error) && merge_into (&parts, outdir, error);
+  if (ok && !quiet)
+    fprintf (stderr, "jopan: %u pages from %u part%s in %s\n", parts.last, n, n == 1 ? "" : "s",
+             outdir);
+  parts_clear (&parts);
+  return ok;
+}

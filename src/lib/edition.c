@@ -1,0 +1,668 @@
+/* edition.c — an edition's pages composed and written in parallel.
+ *
+ * A story that jumps from page M to page N makes page N depend on page M:
+ * page N carries the story's continuation, which is laid out with page M
+ * (compose.c, JopanCarried).  The pages joined by jumps form a group that
+ * one task composes in order (a page after those its continued stories
+ * start on), on one thread with one JopanFonts, so no font or layout
+ * crosses threads; groups run on a GThreadPool.  Each task takes a
+ * JopanFonts from a pool (Pango's font map is not shared between threads),
+ * and frees each page's document once it is written.  What a page shows
+ * depends only on its group, never on the schedule, so any --jobs gives
+ * the same bytes.
+ *
+ * Everything goes into a new folder beside the output folder, which takes
+ * the output folder's place (renameat2's exchange) once all is written.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "compose-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- the jump graph ----------------------------------------------------------- */
+
+/* Does a story of page @from (0-based) continue on page @to? */
+static gboolean
+jumps_to (const JopanEdition *edition, guint from, guint to)
+{
+  const JopanPagePlan *plan = g_ptr_array_index (edition->pages, from);
+
+  for (guint s = 0; s < plan->stories->len; s++)
+    if (((const JopanPageStory *) g_ptr_array_index (plan->stories, s))->jump == to + 1)
+      return TRUE;
+  return FALSE;
+}
+
+/* The pages in @set (flags by index) in the order they can be composed:
+ * each after every page in @set whose story it carries, the lowest index
+ * first among those ready.  The edition has no cycle (edition-file.c). */
+static GArray *
+compose_order (const JopanEdition *edition, const gboolean *set)
+{
+  guint n = edition->pages->len;
+  g_autofree gboolean *done = g_new0 (gboolean, n);
+  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
+  gboolean progressed = TRUE;
+
+  while (progressed)
+    {
+      progressed = FALSE;
+      for (guint p = 0; p < n && !progressed; p++)
+        {
+          gboolean ready = set[p] && !done[p];
+          for (guint q = 0; ready && q < n; q++)
+            ready = !(set[q] && !done[q] && q != p && jumps_to (edition, q, p));
+          if (ready)
+            {
+              done[p] = progressed = TRUE;
+              g_array_append_val (order, p);
+            }
+        }
+    }
+  return order;
+}
+
+/* Marks @index and every page whose stories it (in turn) carries. */
+static void
+mark_sources (const JopanEdition *edition, guint index, gboolean *set)
+{
+  set[index] = TRUE;
+  for (guint q = 0; q < edition->pages->len; q++)
+    if (!set[q] && jumps_to (edition, q, index))
+      mark_sources (edition, q, set);
+}
+
+/* ---- composing in order ----------------------------------------------------- */
+
+typedef struct {
+  const JopanEdition *edition;
+  const JopanStyle *style;
+  const JopanLayoutOptions *layout;
+  GPtrArray **carried;          /* per page: the JopanCarried* it carries, or NULL */
+} Chain;
+
+static void
+chain_init (Chain *ch, const JopanEdition *edition, const JopanStyle *style,
+            const JopanLayoutOptions *layout)
+{
+  *ch = (Chain) { .edition = edition, .style = style, .layout = layout };
+  ch->carried = g_new0 (GPtrArray *, edition->pages->len);
+}
+
+static void
+chain_clear (Chain *ch)
+{
+  for (guint i = 0; ch->carried && i < ch->edition->pages->len; i++)
+    if (ch->carried[i])
+      g_ptr_array_unref (ch->carried[i]);
+  g_clear_pointer (&ch->carried, g_free);
+}
+
+/* Continued stories in the order of their pages, then of their stories:
+ * the same whichever order their pages were composed in. */
+static int
+by_source (gconstpointer a, gconstpointer b)
+{
+  const JopanCarried *x = *(JopanCarried *const *) a, *y = *(JopanCarried *const *) b;
+
+  if (x->from != y->from)
+    return x->from < y->from ? -1 : 1;
+  return x->story - y->story;
+}
+
+/* Composes page @index with the continued stories it carries; hands its
+ * own jumped stories' continuations on to their pages. */
+static JopanDocument *
+chain_compose (Chain *ch, JopanFonts *fonts, guint index, GError **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_carried_free);
+  const JopanPagePlan *plan = g_ptr_array_index (ch->edition->pages, index);
+  JopanDocument *doc;
+
+  if (ch->carried[index])
+    g_ptr_array_sort (ch->carried[index], by_source);
+  doc = jopan_compose_edition_page (fonts, ch->style, plan, ch->layout, ch->carried[index], out,
+                                    error);
+  if (doc == NULL)
+    return NULL;
+  while (out->len > 0)
+    {
+      JopanCarried *k = g_ptr_array_steal_index (out, 0);
+      GPtrArray **to = &ch->carried[k->to - 1];
+      if (*to == NULL)
+        *to = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_carried_free);
+      g_ptr_array_add (*to, k);
+    }
+  return doc;
+}
+
+JopanDocument *
+jopan_document_new_edition_page (JopanFonts *fonts, const JopanStyle *style,
+                                 const JopanEdition *edition, guint index,
+                                 const JopanLayoutOptions *options, GError **error)
+{
+  g_autofree gboolean *set = NULL;
+  g_autoptr (GArray) order = NULL;
+  JopanDocument *doc = NULL;
+  Chain ch;
+
+  g_return_val_if_fail (fonts != NULL && style != NULL && edition != NULL, NULL);
+  g_return_val_if_fail (index < edition->pages->len, NULL);
+  set = g_new0 (gboolean, edition->pages->len);
+  mark_sources (edition, index, set);
+  order = compose_order (edition, set);
+  chain_init (&ch, edition, style, options);
+  for (guint i = 0; i < order->len; i++)
+    {
+      guint p = g_array_index (order, guint, i);
+      g_clear_pointer (&doc, jopan_document_free);
+      doc = chain_compose (&ch, fonts, p, error);
+      if (doc == NULL)
+        break;
+    }
+  chain_clear (&ch);
+  return doc;
+}
+
+/* ---- the run: groups of pages on a thread pool -------------------------------- */
+
+typedef struct {
+  const JopanEdition *edition;
+  const JopanStyle *style;
+  JopanEditionOutput *out;
+  char *tmp;                    /* the new folder */
+  GPtrArray *groups;            /* of GArray* of guint: pages in compose order */
+  GMutex lock;                  /* guards what follows */
+  GPtrArray *fonts;             /* of JopanFonts*: free for a task to take */
+  guint failed_at;              /* the first group that failed (G_MAXUINT: none) */
+  GError *error;                /* its error */
+  /* per page, each written by its group's task only */
+  char **reports;
+  guint *findings;
+} Run;
+
+static gboolean
+selected (const Run *run, guint index)
+{
+  return run->out->pages == NULL || run->out->pages[index];
+}
+
+static char *
+page_file (guint number, const char *ext)
+{
+  return g_strdup_printf ("page-%02u.%s", number, ext);
+}
+
+static JopanFonts *
+take_fonts (Run *run, GError **error)
+{
+  JopanFonts *fonts = NULL;
+
+  g_mutex_lock (&run->lock);
+  if (run->fonts->len > 0)
+    fonts = g_ptr_array_steal_index (run->fonts, run->fonts->len - 1);
+  g_mutex_unlock (&run->lock);
+  if (fonts == NULL)
+    fonts = jopan_fonts_new (run->out->font_dirs, run->out->data_dir, error);
+  return fonts;
+}
+
+static void
+give_fonts (Run *run, JopanFonts *fonts)
+{
+  g_mutex_lock (&run->lock);
+  g_ptr_array_add (run->fonts, fonts);
+  g_mutex_unlock (&run->lock);
+}
+
+/* page-NN.pdf (and .png); the report and findings kept for the end. */
+static gboolean
+write_page (Run *run, JopanDocument *doc, guint index, GError **error)
+{
+  guint number = index + 1;
+  g_autofree char *pdf_name = page_file (number, "pdf");
+  g_autofree char *pdf = run->tmp ? g_build_filename (run->tmp, pdf_name, NULL) : NULL;
+
+  jopan_document_set_date (doc, run->out->date);
+  if (pdf && !jopan_document_write (doc, pdf, JOPAN_FORMAT_PDF, run->out->dpi, error))
+    return FALSE;
+  if (pdf && run->out->png)
+    {
+      g_autofree char *png_name = page_file (number, "png");
+      g_autofree char *png = g_build_filename (run->tmp, png_name, NULL);
+      if (!jopan_document_write (doc, png, JOPAN_FORMAT_PNG, run->out->dpi, error))
+        return FALSE;
+    }
+  run->reports[index] = jopan_document_report_json (doc);
+  run->findings[index] = jopan_document_get_n_findings (doc);
+  if (run->out->progress)
+    {
+      g_mutex_lock (&run->lock);
+      run->out->progress (number, doc, run->out->user_data);
+      g_mutex_unlock (&run->lock);
+    }
+  return TRUE;
+}
+
+static gboolean
+run_group (Run *run, const GArray *group, GError **error)
+{
+  g_autoptr (JopanFonts) fonts = take_fonts (run, error);
+  gboolean ok = fonts != NULL;
+  Chain ch;
+
+  if (!ok)
+    return FALSE;
+  chain_init (&ch, run->edition, run->style, run->out->layout);
+  for (guint i = 0; ok && i < group->len; i++)
+    {
+      guint p = g_array_index (group, guint, i);
+      g_autoptr (JopanDocument) doc = chain_compose (&ch, fonts, p, error);
+      ok = doc != NULL && (!selected (run, p) || write_page (run, doc, p, error));
+    }
+  chain_clear (&ch);
+  give_fonts (run, g_steal_pointer (&fonts));
+  return ok;
+}
+
+/* A task: one group.  It is skipped when an earlier group failed, so the
+ * error reported is the first group's whatever the schedule. */
+static void
+task (gpointer data, gpointer user_data)
+{
+  Run *run = user_data;
+  guint g = GPOINTER_TO_UINT (data) - 1;
+  g_autoptr (GError) error = NULL;
+  gboolean skip;
+
+  g_mutex_lock (&run->lock);
+  skip = run->failed_at < g;
+  g_mutex_unlock (&run->lock);
+  if (skip || run_group (run, g_ptr_array_index (run->groups, g), &error))
+    return;
+  g_mutex_lock (&run->lock);
+  if (g < run->failed_at)
+    {
+      run->failed_at = g;
+      g_clear_error (&run->error);
+      run->error = g_steal_pointer (&error);
+    }
+  g_mutex_unlock (&run->lock);
+}
+
+/* The pages joined by jumps, each group in compose order, the groups in
+ * the order of their first page; only groups with a page to write. */
+static void
+make_groups (Run *run)
+{
+  guint n = run->edition->pages->len;
+  g_autofree guint *group = g_new (guint, n);
+
+  for (guint p = 0; p < n; p++)
+    group[p] = p;
+  /* Merge a page's group into the lowest-numbered one it is joined to. */
+  for (gboolean changed = TRUE; changed;)
+    {
+      changed = FALSE;
+      for (guint p = 0; p < n; p++)
+        for (guint q = 0; q < n; q++)
+          if (group[p] != group[q] && jumps_to (run->edition, p, q))
+            {
+              guint lo = MIN (group[p], group[q]), hi = MAX (group[p], group[q]);
+              for (guint r = 0; r < n; r++)
+                if (group[r] == hi)
+                  group[r] = lo;
+              changed = TRUE;
+            }
+    }
+  run->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint g = 0; g < n; g++)
+    {
+      g_autofree gboolean *set = g_new0 (gboolean, n);
+      gboolean wanted = FALSE;
+      for (guint p = 0; p < n; p++)
+        if (group[p] == g)
+          {
+            set[p] = TRUE;
+            wanted |= selected (run, p);
+          }
+      if (wanted)
+        g_ptr_array_add (run->groups, compose_order (run->edition, set));
+    }
+}
+
+static gboolean
+run_pool (Run *run, GError **error)
+{
+  guint jobs = run->out->jobs ? run->out->jobs : g_get_num_processors ();
+  GThreadPool *pool;
+
+  jobs = CLAMP (jobs, 1, MAX (1u, run->groups->len));
+  pool = g_thread_pool_new (task, run, (int) jobs, TRUE, error);
+  if (pool == NULL)
+    return FALSE;
+  for (guint g = 0; g < run->groups->len; g++)
+    g_thread_pool_push (pool, GUINT_TO_POINTER (g + 1), NULL);
+  g_thread_pool_free (pool, FALSE, TRUE);
+  if (run->error == NULL)
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&run->error));
+  return FALSE;
+}
+
+/* ---- edition.pdf, contact.png, report.json ----------------------------------- */
+
+/* The outline: each page ("3 National"), under it its stories' headlines
+ * in reading order: the continued stories at its top first, marked so. */
+static GArray *
+outline_of (Run *run, const GArray *pages, GPtrArray *titles)
+{
+  GArray *items = g_array_new (FALSE, FALSE, sizeof (JopanOutlineItem));
+  const char *lang = run->edition->lang;
+  gboolean korean = lang && g_ascii_strncasecmp (lang, "ko", 2) == 0;
+
+  for (guint i = 0; i < pages->len; i++)
+    {
+      guint p = g_array_index (pages, guint, i);
+      const JopanPagePlan *plan = g_ptr_array_index (run->edition->pages, p);
+      char *title = plan->section && *plan->section
+                        ? g_strdup_printf ("%u %s", p + 1, plan->section)
+                        : g_strdup_printf ("%u", p + 1);
+      JopanOutlineItem item = { title, i, 0 };
+
+      g_ptr_array_add (titles, title);
+      g_array_append_val (items, item);
+      for (guint q = 0; q < run->edition->pages->len; q++)
+        {
+          const JopanPagePlan *from = g_ptr_array_index (run->edition->pages, q);
+          for (guint s = 0; s < from->stories->len; s++)
+            {
+              const JopanPageStory *e = g_ptr_array_index (from->stories, s);
+              const char *headline = jopan_article_get_headline (e->article);
+              char *t = NULL;
+              if (q == p)
+                t = g_strdup (headline);
+              else if (e->jump == p + 1)
+                t = g_strdup_printf (korean ? "%s (%u면에서 계속)" : "%s (continued from page %u)",
+                                     headline, q + 1);
+              if (t == NULL)
+                continue;
+              g_ptr_array_add (titles, t);
+              item = (JopanOutlineItem) { t, i, 1 };
+              g_array_append_val (items, item);
+            }
+        }
+    }
+  return items;
+}
+
+/* The jumps: each story that continues, where from and where to. */
+static void
+report_jumps (JsonBuilder *b, const JopanEdition *edition)
+{
+  json_builder_set_member_name (b, "jumps");
+  json_builder_begin_array (b);
+  for (guint p = 0; p < edition->pages->len; p++)
+    {
+      const JopanPagePlan *plan = g_ptr_array_index (edition->pages, p);
+      for (guint s = 0; s < plan->stories->len; s++)
+        {
+          const JopanPageStory *e = g_ptr_array_index (plan->stories, s);
+          if (e->jump == 0)
+            continue;
+          json_builder_begin_object (b);
+          jopan_json_string (b, "story", e->src);
+          jopan_json_string (b, "headline", jopan_article_get_headline (e->article));
+          jopan_json_int (b, "from", p + 1);
+          jopan_json_int (b, "to", e->jump);
+          json_builder_end_object (b);
+        }
+    }
+  json_builder_end_array (b);
+}
+
+static void
+report_page (JsonBuilder *b, const Run *run, guint p)
+{
+  const JopanPagePlan *plan = g_ptr_array_index (run->edition->pages, p);
+  g_autofree char *pdf = page_file (p + 1, "pdf");
+  g_autoptr (JsonNode) report = json_from_string (run->reports[p], NULL);
+
+  json_builder_begin_object (b);
+  jopan_json_int (b, "page", p + 1);
+  jopan_json_string (b, "section", plan->section);
+  jopan_json_string (b, "file", pdf);
+  jopan_json_int (b, "findings", run->findings[p]);
+  json_builder_set_member_name (b, "report");
+  if (report)
+    json_builder_add_value (b, g_steal_pointer (&report));
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+}
+
+static gboolean
+write_report (Run *run, const GArray *pages, GError **error)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *path = g_build_filename (run->tmp, "report.json", NULL);
+  g_autofree char *text = NULL;
+  guint findings = 0;
+
+  json_builder_begin_object (b);
+  jopan_json_string (b, "edition", run->edition->name);
+  jopan_json_string (b, "title", run->edition->title);
+  jopan_json_string (b, "date", run->edition->date);
+  jopan_json_int (b, "pages_in_edition", run->edition->pages->len);
+  json_builder_set_member_name (b, "pages");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      report_page (b, run, g_array_index (pages, guint, i));
+      findings += run->findings[g_array_index (pages, guint, i)];
+    }
+  json_builder_end_array (b);
+  report_jumps (b, run->edition);
+  json_builder_set_member_name (b, "warnings");
+  json_builder_begin_array (b);
+  for (const char *const *w = jopan_edition_get_warnings (run->edition); *w; w++)
+    json_builder_add_string_value (b, *w);
+  json_builder_end_array (b);
+  jopan_json_int (b, "findings", findings);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  run->out->findings = findings;
+  if (g_file_set_contents (path, text, -1, NULL))
+    return TRUE;
+  jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot write %s: %s", path, g_strerror (errno));
+  return FALSE;
+}
+
+static gboolean
+write_whole (Run *run, GError **error)
+{
+  g_autoptr (GArray) pages = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GPtrArray) pdfs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) outline = NULL;
+  g_autofree char *merged = g_build_filename (run->tmp, "edition.pdf", NULL);
+  g_autofree char *contact = g_build_filename (run->tmp, "contact.png", NULL);
+
+  for (guint p = 0; p < run->edition->pages->len; p++)
+    if (selected (run, p))
+      {
+        g_autofree char *name = page_file (p + 1, "pdf");
+        g_array_append_val (pages, p);
+        g_ptr_array_add (pdfs, g_build_filename (run->tmp, name, NULL));
+      }
+  outline = outline_of (run, pages, titles);
+  return jopan_pdf_merge ((const char *const *) pdfs->pdata, pdfs->len,
+                          (const JopanOutlineItem *) outline->data, outline->len, merged, error)
+         && jopan_contact_sheet_write ((const char *const *) pdfs->pdata, pdfs->len,
+                                       g_array_index (pages, guint, 0) + 1, contact, error)
+         && write_report (run, pages, error);
+}
+
+/* ---- the folder ------------------------------------------------------------------ */
+
+/* What an edition folder holds: a folder with anything else is not
+ * replaced (it may be the user's). */
+static gboolean
+is_output_name (const char *name)
+{
+  return strcmp (name, "edition.pdf") == 0 || strcmp (name, "contact.png") == 0
+         || strcmp (name, "report.json") == 0
+         || (g_str_has_prefix (name, "page-")
+             && (g_str_has_suffix (name, ".pdf") || g_str_has_suffix (name, ".png")));
+}
+
+static gboolean
+check_outdir (const char *outdir, GError **error)
+{
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+
+  if (!g_file_test (outdir, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!g_file_test (outdir, G_FILE_TEST_IS_DIR) || g_file_test (outdir, G_FILE_TEST_IS_SYMLINK))
+    {
+      jopan_set_error (error, JOPAN_ERROR_USAGE, "%s: not a folder: expected an edition's "
+                       "output folder", outdir);
+      return FALSE;
+    }
+  dir = g_dir_open (outdir, 0, NULL);
+  while (dir && (name = g_dir_read_name (dir)))
+    if (!is_output_name (name))
+      {
+        jopan_set_error (error, JOPAN_ERROR_USAGE, "%s: holds \"%s\", not an edition's output: "
+                         "expected an empty or new folder, or one an edition was written to",
+                         outdir, name);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* Removes @path, a folder of files only (ours). */
+static void
+remove_folder (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
+/* A new folder beside @outdir: ".NAME.XXXXXX" in its parent. */
+static char *
+make_tmp (const char *outdir, GError **error)
+{
+  g_autofree char *parent = g_path_get_dirname (outdir);
+  g_autofree char *base = g_path_get_basename (outdir);
+  g_autofree char *template = g_strdup_printf (".%s.XXXXXX", base);
+  char *tmp = g_build_filename (parent, template, NULL);
+
+  if (g_mkdtemp_full (tmp, 0755) != NULL)
+    return tmp;
+  jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot make a folder in %s: %s", parent,
+                   g_strerror (errno));
+  g_free (tmp);
+  return NULL;
+}
+
+/* The new folder takes @outdir's place in one step; the old one goes. */
+static gboolean
+swap_in (const char *tmp, const char *outdir, GError **error)
+{
+  if (!g_file_test (outdir, G_FILE_TEST_EXISTS))
+    {
+      if (g_rename (tmp, outdir) == 0)
+        return TRUE;
+    }
+  else if (renameat2 (AT_FDCWD, tmp, AT_FDCWD, outdir, RENAME_EXCHANGE) == 0)
+    {
+      remove_folder (tmp); /* now the old one */
+      return TRUE;
+    }
+  jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot put %s in place of %s: %s", tmp, outdir,
+                   g_strerror (errno));
+  return FALSE;
+}
+
+/* A preflight's findings: those of the pages selected. */
+static gboolean
+count_findings (Run *run)
+{
+  run->out->findings = 0;
+  for (guint p = 0; p < run->edition->pages->len; p++)
+    if (selected (run, p))
+      run->out->findings += run->findings[p];
+  return TRUE;
+}
+
+static void
+run_clear (Run *run)
+{
+  guint n = run->edition->pages->len;
+
+  for (guint i = 0; run->reports && i < n; i++)
+    g_free (run->reports[i]);
+  g_free (run->reports);
+  g_free (run->findings);
+  if (run->groups)
+    g_ptr_array_unref (run->groups);
+  g_ptr_array_unref (run->fonts);
+  g_clear_error (&run->error);
+  g_mutex_clear (&run->lock);
+  g_free (run->tmp);
+}
+
+gboolean
+jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
+                     JopanEditionOutput *out, GError **error)
+{
+  Run run = { .edition = edition, .style = style, .out = out, .failed_at = G_MAXUINT };
+  gboolean ok;
+
+  g_return_val_if_fail (edition != NULL && style != NULL && out != NULL, FALSE);
+  if (out->outdir && !check_outdir (out->outdir, error))
+    return FALSE;
+  g_mutex_init (&run.lock);
+  run.fonts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_fonts_free);
+  run.reports = g_new0 (char *, edition->pages->len);
+  run.findings = g_new0 (guint, edition->pages->len);
+  make_groups (&run);
+  if (run.groups->len == 0)
+    {
+      jopan_set_error (error, JOPAN_ERROR_USAGE, "%s: no page selected", edition->name);
+      run_clear (&run);
+      return FALSE;
+    }
+  if (out->outdir == NULL)
+    ok = run_pool (&run, error) && count_findings (&run);
+  else
+    {
+      run.tmp = make_tmp (out->outdir, error);
+      ok = run.tmp != NULL && run_pool (&run, error) && write_whole (&run, error)
+           && swap_in (run.tmp, out->outdir, error);
+    }
+  if (!ok && run.tmp)
+    remove_folder (run.tmp);
+  run_clear (&run);
+  return ok;
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""`jopan edition --merge PARTDIR… -o OUTDIR` (issue 9, item 6).
+
+Usage: merge_parts.py JOPAN_BINARY SOURCE_ROOT
+
+The test editions (English and Korean) rendered whole, and in shards
+(--shard I/N, --pages) merged: the merged folder holds the very bytes of
+the whole run (pages, edition.pdf with its outline, contact.png,
+report.json); a missing or doubled page, or a part without its report,
+fails with a message and leaves OUTDIR as it was.  Prints TAP.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+JOPAN, ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+EDITIONS = os.path.join(ROOT, "tests", "editions")
+results = []
+
+
+def jopan(*args):
+    return subprocess.run([JOPAN, *args], capture_output=True, text=True, timeout=300)
+
+
+def expect(p, code, what):
+    assert p.returncode == code, f"{what}: exit {p.returncode}, expected {code}: {p.stderr!r}"
+
+
+def edition(name, out, *args):
+    expect(jopan("edition", os.path.join(EDITIONS, name), "-o", out, "--quiet", *args), 0,
+           f"edition {name} {' '.join(args)}")
+    return out
+
+
+def tree(d):
+    return {n: open(os.path.join(d, n), "rb").read() for n in sorted(os.listdir(d))}
+
+
+def shards_equal_whole(tmp):
+    for name in ("en.json", "ko.json"):
+        whole = edition(name, os.path.join(tmp, name + "-whole"))
+        n = len([f for f in os.listdir(whole) if f.startswith("page-")])
+        k = min(n, 3)
+        parts = [edition(name, os.path.join(tmp, f"{name}-{i}"), "--shard", f"{i}/{k}")
+                 for i in reversed(range(1, k + 1))]
+        out = os.path.join(tmp, name + "-merged")
+        p = jopan("edition", "--merge", *parts, "-o", out)
+        expect(p, 0, "merge the shards")
+        assert p.stderr == f"jopan: {n} pages from {k} parts in {out}\n", p.stderr
+        a, b = tree(whole), tree(out)
+        assert sorted(a) == sorted(b), f"{name}: {sorted(a)} != {sorted(b)}"
+        assert [f for f in a if a[f] != b[f]] == [], \
+            f"{name}: {[f for f in a if a[f] != b[f]]} differ from the whole run's"
+        # Merged into the folder of one of the parts (a copy).
+        into = os.path.join(tmp, name + "-into")
+        shutil.copytree(parts[-1], into)
+        expect(jopan("edition", "--merge", into, *parts[:-1], "-o", into, "--quiet"), 0,
+               "merge in place")
+        assert tree(into) == a, f"{name}: merging into a part's folder differs"
+    check = subprocess.run(["qpdf", "--check", os.path.join(out, "edition.pdf")],
+                           capture_output=True, text=True)
+    assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, check.stdout
+
+
+def bad_parts(tmp):
+    p1 = edition("en.json", os.path.join(tmp, "p1"), "--pages", "1-2")
+    p3 = edition("en.json", os.path.join(tmp, "p3"), "--pages", "4-")
+    out = os.path.join(tmp, "out")
+    os.mkdir(out)
+    with open(os.path.join(out, "edition.pdf"), "w") as f:
+        f.write("an earlier good run")
+    before = tree(out)
+    p = jopan("edition", "--merge", p1, p3, "-o", out)
+    expect(p, 1, "page 3 missing")
+    assert "page 3: no page-03.pdf" in p.stderr, p.stderr
+    p2 = edition("en.json", os.path.join(tmp, "p2"), "--pages", "2-3")
+    p = jopan("edition", "--merge", p1, p2, p3, "-o", out)
+    expect(p, 2, "page 2 twice")
+    assert f"page 2 is in {p1} and in {p2}" in p.stderr, p.stderr
+    p2b = os.path.join(tmp, "p2b")
+    shutil.copytree(p2, p2b)
+    os.unlink(os.path.join(p2b, "page-02.pdf"))
+    os.unlink(os.path.join(p2b, "report.json"))
+    p = jopan("edition", "--merge", p1, p2b, p3, "-o", out)
+    expect(p, 1, "no report")
+    assert os.path.join(p2b, "report.json") in p.stderr, p.stderr
+    assert tree(out) == before, f"OUTDIR changed: {sorted(os.listdir(out))}"
+    expect(jopan("edition", "--merge", p1), 2, "no -o")
+    expect(jopan("edition", "--merge", p1, "-o", out, "--shard", "1/2"), 2, "--merge --shard")
+    expect(jopan("render", os.path.join(ROOT, "samples", "harbour.json"), "--shard", "1/2"), 2,
+           "--shard for render")
+    # More shards than pages: the empty one writes nothing and succeeds.
+    empty = os.path.join(tmp, "empty")
+    p = jopan("edition", os.path.join(EDITIONS, "ko.json"), "-o", empty, "--shard", "1/3")
+    expect(p, 0, "an empty shard")
+    assert "no pages" in p.stderr and not os.path.exists(empty), p.stderr
+
+
+for name, fn in [("shards and --pages parts merge into the whole run's bytes", shards_equal_whole),
+                 ("a missing, doubled or reportless page fails and leaves OUTDIR", bad_parts)]:
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            fn(tmp)
+            results.append((name, None))
+        except AssertionError as e:
+            results.append((name, str(e)))
+
+print(f"1..{len(results)}")
+for i, (name, problem) in enumerate(results, 1):
+    print(f"ok {i} - {name}" if problem is None else f"not ok {i} - {name}: {problem}")
+sys.exit(1 if any(p for _, p in results) else 0)
