@@ -864,6 +864,9 @@ finish_document (GByteArray *bytes, const JopanFinish *f)
   /* Every placement is known before any photo is downsampled. */
   for (guint i = 0; f->pdfx && f->max_ppi > 0 && i < f->n_pages; i++)
     {
+      /* A text page's content stream is long: parse it only for photos. */
+      if (pages[i].getImages ().empty () && pages[i].getFormXObjects ().empty ())
+        continue;
       Placements scan (pages[i].getAttribute ("/Resources", false), Matrix (), f->max_ppi, photos.need, 0);
       pages[i].parseContents (&scan);
     }
