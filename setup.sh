@@ -116,7 +116,7 @@ case "${1:-}" in
     # -O3 and clang warn where the debug build does not (values that may be
     # used uninitialised after inlining, missing initialisers).
     check "release build" build-release --buildtype=release -Db_sanitize=none
-    CC=clang check "clang build" build-clang --buildtype=debugoptimized -Db_sanitize=none
+    CC=clang CXX=clang++ check "clang build" build-clang --buildtype=debugoptimized -Db_sanitize=none
     echo "all builds:"; summary build build-asan build-release build-clang
     exit $status
     ;;

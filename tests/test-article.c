@@ -244,6 +244,94 @@ test_size_limit (void)
   expect_error (big, (gssize) n, "story.json: 16777217 bytes: expected an article of at most 16777216 bytes");
 }
 
+/* The links of @text's spans as "text>uri" lines. */
+static char *
+links_of (const char *text, const GArray *spans)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const JopanSpan *s = &g_array_index (spans, JopanSpan, i);
+      if (s->flags & JOPAN_SPAN_LINK)
+        g_string_append_printf (out, "%.*s>%s\n", (int) (s->end - s->start), text + s->start, s->uri);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+bare (const char *text)
+{
+  g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
+  g_autoptr (GPtrArray) links = g_ptr_array_new_with_free_func (g_free);
+
+  jopan_find_bare_urls (text, spans, links);
+  return links_of (text, spans);
+}
+
+/* Bare URLs become links: the sentence's punctuation and the Korean
+ * text around them are left out, a word that merely contains "www." or
+ * a parenthesis the URL did not open is not taken in. */
+static void
+test_bare_urls (void)
+{
+  static const struct { const char *text, *links; } cases[] = {
+    { "See https://example.org/a/b.", "https://example.org/a/b>https://example.org/a/b\n" },
+    { "(at http://x.example/p?q=1&r=2), then", "http://x.example/p?q=1&r=2>http://x.example/p?q=1&r=2\n" },
+    { "자세한 내용은 https://news.example.kr/2026/11에서 확인할 수 있다.",
+      "https://news.example.kr/2026/11>https://news.example.kr/2026/11\n" },
+    { "누리집(www.seoul.example)에서, 또는 “www.busan.example.”",
+      "www.seoul.example>http://www.seoul.example\nwww.busan.example>http://www.busan.example\n" },
+    { "the wiki https://w.example/Tide_(energy)! and https://a.example/x)",
+      "https://w.example/Tide_(energy)>https://w.example/Tide_(energy)\nhttps://a.example/x>https://a.example/x\n" },
+    { "no links: awww.example, https://, www., mailto and a.www.b", "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *found = bare (cases[i].text);
+      g_assert_cmpstr (found, ==, cases[i].links);
+    }
+}
+
+/* CommonMark links and autolinks keep their destinations; a bare URL in
+ * the text is a link too, one inside a link's text or code is not; a
+ * relative or javascript: destination is no link, its text stays. */
+static void
+test_body_links (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanArticle) a = load (
+      "{\"headline\": \"H\", \"body\": \"Read [the report](https://example.org/r?a='b' \\\"t\\\") "
+      "or <https://example.com/full>, mail <desk@example.com>; [local](notes.html), "
+      "[bad](javascript:alert(1)), `https://code.example` and https://bare.example/x.\"}", &error);
+  const JopanBlock *b;
+  g_autofree char *links = NULL;
+
+  g_assert_no_error (error);
+  b = g_ptr_array_index (a->blocks, 0);
+  g_assert_cmpstr (b->text, ==, "Read the report or https://example.com/full, mail desk@example.com; local, "
+                   "bad, https://code.example and https://bare.example/x.");
+  links = links_of (b->text, b->spans);
+  g_assert_cmpstr (links, ==, "the report>https://example.org/r?a='b'\n"
+                   "https://example.com/full>https://example.com/full\n"
+                   "desk@example.com>mailto:desk@example.com\n"
+                   "https://bare.example/x>https://bare.example/x\n");
+}
+
+/* A destination outside ASCII is percent-encoded; unknown schemes are no links. */
+static void
+test_link_uri (void)
+{
+  g_autofree char *korean = jopan_link_uri ("https://example.kr/검색?q=a b");
+  g_autofree char *js = jopan_link_uri ("javascript:alert(1)");
+  g_autofree char *relative = jopan_link_uri ("/story");
+
+  g_assert_cmpstr (korean, ==, "https://example.kr/%EA%B2%80%EC%83%89?q=a%20b");
+  g_assert_null (js);
+  g_assert_null (relative);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -255,5 +343,8 @@ main (int argc, char **argv)
   g_test_add_func ("/article/errors", test_errors);
   g_test_add_func ("/article/strict-json", test_strict_json);
   g_test_add_func ("/article/size-limit", test_size_limit);
+  g_test_add_func ("/article/bare-urls", test_bare_urls);
+  g_test_add_func ("/article/body-links", test_body_links);
+  g_test_add_func ("/article/link-uri", test_link_uri);
   return g_test_run ();
 }

@@ -324,7 +324,7 @@ test_smart_quotes (void)
   g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
   g_autoptr (GArray) moved = NULL;
   JopanSpan code = { (guint) (strstr (text, "`") - text), (guint) (strstr (text, " end") - text),
-                     JOPAN_SPAN_CODE };
+                     JOPAN_SPAN_CODE, NULL };
   g_autofree char *en = NULL, *de = NULL;
   const JopanSpan *m;
 

@@ -8,6 +8,7 @@ typedef struct {
   JopanArticle *article;
   GString *text;
   GArray *spans;
+  GPtrArray *links;     /* the block's: destinations of the link spans */
   gboolean skip_lists;  /* a list item's own lists become blocks of their own */
   gboolean after_marker; /* the next paragraph continues the marker's line */
 } Inlines;
@@ -24,12 +25,34 @@ warn_at (JopanArticle *article, cmark_node *node, const char *what)
 static void
 add_leaf (Inlines *in, const char *literal, JopanSpanFlags flags)
 {
-  JopanSpan span = { (guint) in->text->len, 0, flags };
+  JopanSpan span = { (guint) in->text->len, 0, flags, NULL };
 
   g_string_append (in->text, literal ? literal : "");
   span.end = (guint) in->text->len;
   if (flags && span.end > span.start)
     g_array_append_val (in->spans, span);
+}
+
+static void collect (Inlines *in, cmark_node *node, JopanSpanFlags flags);
+
+/* A link's text, with a link span to its destination if a reader could
+ * follow it (an absolute web or mail address); its text stays either way. */
+static void
+add_link (Inlines *in, cmark_node *link, JopanSpanFlags flags)
+{
+  JopanSpan span = { (guint) in->text->len, 0, JOPAN_SPAN_LINK, NULL };
+  char *uri = jopan_link_uri (cmark_node_get_url (link));
+
+  collect (in, link, flags);
+  span.end = (guint) in->text->len;
+  if (uri == NULL || span.end == span.start)
+    {
+      g_free (uri);
+      return;
+    }
+  span.uri = uri;
+  g_ptr_array_add (in->links, uri);
+  g_array_append_val (in->spans, span);
 }
 
 static void
@@ -58,6 +81,9 @@ collect (Inlines *in, cmark_node *node, JopanSpanFlags flags)
           break;
         case CMARK_NODE_STRONG:
           collect (in, child, flags | JOPAN_SPAN_STRONG);
+          break;
+        case CMARK_NODE_LINK:
+          add_link (in, child, flags);
           break;
         case CMARK_NODE_IMAGE:
           warn_at (in->article, child, "an image in the body is not placed; its text is kept");
@@ -127,7 +153,7 @@ add_block (JopanArticle *article, JopanBlockKind kind, cmark_node *node, const c
 {
   JopanBlock *block = jopan_block_new (kind);
   Inlines in = { .article = article, .text = g_string_new (NULL), .spans = block->spans,
-                 .skip_lists = kind == JOPAN_BLOCK_LIST_ITEM };
+                 .links = block->links, .skip_lists = kind == JOPAN_BLOCK_LIST_ITEM };
 
   if (cmark_node_get_type (node) == CMARK_NODE_CODE_BLOCK)
     {
@@ -139,6 +165,7 @@ add_block (JopanArticle *article, JopanBlockKind kind, cmark_node *node, const c
   else
     collect_blocks (&in, node);
   block->text = g_string_free (in.text, FALSE);
+  jopan_find_bare_urls (block->text, block->spans, block->links);
   block->marker = g_strdup (marker);
   block->level = level;
   block->line = (guint) cmark_node_get_start_line (node);

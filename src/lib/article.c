@@ -10,6 +10,7 @@ jopan_block_new (JopanBlockKind kind)
 
   block->kind = kind;
   block->spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
+  block->links = g_ptr_array_new_with_free_func (g_free);
   return block;
 }
 
@@ -21,6 +22,7 @@ jopan_block_free (JopanBlock *block)
   g_free (block->text);
   g_free (block->marker);
   g_array_unref (block->spans);
+  g_ptr_array_unref (block->links);
   g_free (block);
 }
 

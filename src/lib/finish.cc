@@ -922,7 +922,6 @@ typedef std::vector<std::string> Findings;
 class ColourCounter : public Object::ParserCallbacks
 {
 public:
-  explicit ColourCounter (double limit) : limit_ (limit) {}
   int rgb = 0;
   double worst = 0;
   std::string worst_colour; /* "k 0 1 0.9 0.2": fill (k) or stroke (K) */
@@ -968,7 +967,6 @@ public:
   }
 
 private:
-  double limit_;
   std::vector<Object> operands_;
 };
 
@@ -1081,7 +1079,7 @@ void
 preflight_content (Object contents_owner, bool is_page, QPDFPageObjectHelper *page, double limit,
                    const std::string &where, Findings &out)
 {
-  ColourCounter counter (limit);
+  ColourCounter counter;
   if (is_page)
     page->parseContents (&counter);
   else

@@ -55,12 +55,15 @@ typedef enum {
   JOPAN_SPAN_STRONG = 1 << 1,
   JOPAN_SPAN_CODE = 1 << 2,
   JOPAN_SPAN_REGULAR = 1 << 3, /* set at the regular weight in a bold style (an address) */
+  JOPAN_SPAN_LINK = 1 << 4,    /* a link: its destination in @uri */
 } JopanSpanFlags;
 
-/* A run of a block's text (byte offsets) set in emphasis, strong or code. */
+/* A run of a block's text (byte offsets) set in emphasis, strong or code,
+ * or a link to @uri (owned by the block's links). */
 typedef struct {
   guint start, end;
   JopanSpanFlags flags;
+  const char *uri;
 } JopanSpan;
 
 typedef enum {
@@ -74,6 +77,7 @@ typedef struct {
   JopanBlockKind kind;
   char *text;      /* UTF-8, newlines only inside quotes */
   GArray *spans;   /* of JopanSpan */
+  GPtrArray *links; /* of char*: the destinations the link spans point to */
   char *marker;    /* list items: "•" or "3." */
   guint level;     /* list items: 0, or deeper for a list inside an item */
   guint line;      /* first line in the body text, for messages */
@@ -116,6 +120,15 @@ JopanArticle *jopan_article_new_empty (const char *name);
 JopanBlock *jopan_block_new (JopanBlockKind kind);
 void jopan_block_free (JopanBlock *block);
 void jopan_article_warn (JopanArticle *article, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Adds a link span over @text's bare URLs ("https://…", "http://…",
+ * "www.…", trailing punctuation left out) outside @spans' links and code;
+ * the destinations go to @links (owned). */
+void jopan_find_bare_urls (const char *text, GArray *spans, GPtrArray *links);
+/* @uri as a link may keep it: an absolute http(s), ftp, mailto or tel
+ * address; percent-encodes what is not printable ASCII.
+ * Returns: the destination, or NULL if it is not one. */
+char *jopan_link_uri (const char *uri);
 
 /* Parses a CommonMark body into article->blocks; warnings for what is ignored. */
 gboolean jopan_body_parse (JopanArticle *article, const char *markdown, GError **error);
@@ -405,6 +418,15 @@ JopanText *jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *t
 void jopan_text_free (JopanText *text);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanText, jopan_text_free)
 
+/* A link on a set line: bytes of its layout's text, and the destination. */
+typedef struct {
+  guint start, end;
+  char *uri;
+} JopanLink;
+
+/* The links of a layout jopan_typeset made (of JopanLink), or NULL. */
+const GArray *jopan_layout_links (PangoLayout *layout);
+
 /* @text with straight quotes set as typographic ones for @lang (code
  * spans untouched); when @moved, the @spans at their new offsets there.
  * Returns: the new text. */
@@ -515,6 +537,15 @@ void jopan_page_add_rule (JopanPage *page, double x0, double y0, double x1, doub
                           double width, const double color[3]);
 void jopan_page_add_image (JopanPage *page, const JopanImageRef *image,
                            double x, double y, double w, double h);
+/* Where a text box's links lie on the page: a rectangle for each link on
+ * its line, in page points (y down), and the destination (borrowed). */
+typedef struct {
+  double x, y, w, h;
+  const char *uri;
+} JopanLinkRect;
+
+/* Returns: the links on @box (a text box; none for others), of JopanLinkRect. */
+GArray *jopan_box_links (const JopanBox *box);
 /* Prints the boxes as text: one line each, positions in points. */
 void jopan_page_dump (const JopanPage *page, GString *out);
 

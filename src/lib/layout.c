@@ -613,7 +613,7 @@ with_dateline (Layout *lo, const JopanBlock *block, GArray *spans)
   const char *dateline = lo->in->article->dateline;
   int form = lo->set.style.para[JOPAN_PARA_BODY].dateline_form;
   g_autofree char *lead = NULL;
-  JopanSpan strong = { 0, 0, JOPAN_SPAN_STRONG };
+  JopanSpan strong = { 0, 0, JOPAN_SPAN_STRONG, NULL };
 
   g_array_append_vals (spans, block->spans->data, block->spans->len);
   if (dateline == NULL || *dateline == '\0')
@@ -713,7 +713,7 @@ add_byline (Layout *lo)
   if (strlen (text) > strlen (a->byline))
     {
       /* The address in the regular weight, as dailies print it. */
-      JopanSpan address = { (guint) strlen (a->byline) + 1, (guint) strlen (text), JOPAN_SPAN_REGULAR };
+      JopanSpan address = { (guint) strlen (a->byline) + 1, (guint) strlen (text), JOPAN_SPAN_REGULAR, NULL };
       g_array_append_val (spans, address);
     }
   t = set_text (lo, JOPAN_PARA_BYLINE, text, spans, lo->set.grid.column_width, 0, "byline");

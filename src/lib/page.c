@@ -121,6 +121,58 @@ jopan_page_add_box (JopanPage *page, const JopanPageBox *box, double x, double y
   jopan_page_add_rule (page, x + w - in, y, x + w - in, y + h, BOX_FRAME_WIDTH, black);
 }
 
+GArray *
+jopan_box_links (const JopanBox *b)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (JopanLinkRect));
+  const GArray *links = b->kind == JOPAN_BOX_TEXT ? jopan_layout_links (b->layout) : NULL;
+  PangoLayoutLine *line;
+  PangoRectangle logical;
+
+  if (links == NULL)
+    return out;
+  line = pango_layout_get_line_readonly (b->layout, b->line);
+  pango_layout_line_get_extents (line, NULL, &logical);
+  for (guint i = 0; i < links->len; i++)
+    {
+      const JopanLink *l = &g_array_index (links, JopanLink, i);
+      int start = MAX ((int) l->start, line->start_index);
+      int end = MIN ((int) l->end, line->start_index + line->length);
+      g_autofree int *ranges = NULL;
+      int n = 0, x0 = G_MAXINT, x1 = G_MININT;
+      double scale = b->scale > 0 ? b->scale : 1;
+
+      if (start >= end)
+        continue;
+      /* One rectangle over the link's part of the line, even where
+       * bidi text splits it: a reader taps a word, not a glyph run. */
+      pango_layout_line_get_x_ranges (line, start, end, &ranges, &n);
+      for (int k = 0; k < n; k++)
+        x0 = MIN (x0, ranges[2 * k]), x1 = MAX (x1, ranges[2 * k + 1]);
+      if (n == 0 || x1 <= x0)
+        continue;
+      JopanLinkRect r = { b->x + scale * x0 / PANGO_SCALE, b->y + logical.y / (double) PANGO_SCALE,
+                          scale * (x1 - x0) / PANGO_SCALE, logical.height / (double) PANGO_SCALE,
+                          l->uri };
+      g_array_append_val (out, r);
+    }
+  return out;
+}
+
+/* A "link" line after a text box for each link on it. */
+static void
+dump_links (const JopanBox *b, GString *out)
+{
+  g_autoptr (GArray) rects = jopan_box_links (b);
+
+  for (guint i = 0; i < rects->len; i++)
+    {
+      const JopanLinkRect *r = &g_array_index (rects, JopanLinkRect, i);
+      g_string_append_printf (out, "  link     x=%.2f y=%.2f w=%.2f h=%.2f uri=%s\n", r->x, r->y,
+                              r->w, r->h, r->uri);
+    }
+}
+
 void
 jopan_page_dump (const JopanPage *page, GString *out)
 {
@@ -140,6 +192,7 @@ jopan_page_dump (const JopanPage *page, GString *out)
                                     b->role, b->x, b->y, b->true_width, b->measure, scale, b->para,
                                     b->para_line, b->para_lines, line->length,
                                     text + line->start_index);
+            dump_links (b, out);
             break;
           }
         case JOPAN_BOX_IMAGE:

@@ -496,6 +496,50 @@ add_outline (cairo_surface_t *surface, const JopanDocument *doc)
     }
 }
 
+/* The link attributes of cairo's tag for @uri: a string in single
+ * quotes, its quotes and backslashes escaped with a backslash. */
+static char *
+link_attributes (const JopanLinkRect *r, double pad)
+{
+  GString *a = g_string_new ("uri='");
+  const double v[4] = { r->x + pad, r->y + pad, r->w, r->h };
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (const char *p = r->uri; *p; p++)
+    {
+      if (*p == '\\' || *p == '\'')
+        g_string_append_c (a, '\\');
+      g_string_append_c (a, *p);
+    }
+  g_string_append (a, "' rect=[");
+  for (int i = 0; i < 4; i++) /* a point, whatever the locale's decimal comma */
+    g_string_append_printf (a, "%s%s", i ? " " : "", g_ascii_formatd (number, sizeof number, "%.2f", v[i]));
+  g_string_append_c (a, ']');
+  return g_string_free (a, FALSE);
+}
+
+/* Marks each link's rectangle on each line it covers as a link
+ * annotation of the page (a screen PDF's only: see render_pdf). */
+static void
+draw_links (cairo_t *cr, const JopanPage *page)
+{
+  cairo_save (cr);
+  cairo_identity_matrix (cr); /* rectangles in page points from the media's corner */
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      g_autoptr (GArray) rects = jopan_box_links (&g_array_index (page->boxes, JopanBox, i));
+
+      for (guint k = 0; k < rects->len; k++)
+        {
+          g_autofree char *attributes = link_attributes (&g_array_index (rects, JopanLinkRect, k),
+                                                         page_pad (page));
+          cairo_tag_begin (cr, CAIRO_TAG_LINK, attributes);
+          cairo_tag_end (cr, CAIRO_TAG_LINK);
+        }
+    }
+  cairo_restore (cr);
+}
+
 static gboolean
 render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
 {
@@ -519,6 +563,11 @@ render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
       cr = cairo_create (surface);
       ok = context_ok (cr, path, error)
            && jopan_render_page_full (cr, page, JOPAN_FORMAT_PDF, 1.0, cache, slug, error);
+      /* PDF/X (1a and 4 alike) allows annotations only outside the bleed
+       * box (trim box without one), TrapNet excepted: a link over the text
+       * would be inside, so the press's file has none. */
+      if (ok && doc->print.output == JOPAN_OUTPUT_RGB)
+        draw_links (cr, page);
       cairo_show_page (cr);
       ok = ok && context_ok (cr, path, error);
       cairo_destroy (cr);

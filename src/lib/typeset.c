@@ -441,6 +441,45 @@ add_script_sizes (PangoAttrList *attrs, const char *text, const JopanParaStyle *
     }
 }
 
+static void
+link_clear (gpointer data)
+{
+  g_free (((JopanLink *) data)->uri);
+}
+
+/* The link spans travel with the layout (its own copies of the
+ * destinations), so that a line on a page knows where it points. */
+static void
+attach_links (PangoLayout *layout, const GArray *spans)
+{
+  GArray *links = NULL;
+
+  for (guint i = 0; spans && i < spans->len; i++)
+    {
+      const JopanSpan *s = &g_array_index (spans, JopanSpan, i);
+      JopanLink link = { s->start, s->end, NULL };
+
+      if (!(s->flags & JOPAN_SPAN_LINK) || s->uri == NULL || s->end <= s->start)
+        continue;
+      if (links == NULL)
+        {
+          links = g_array_new (FALSE, FALSE, sizeof (JopanLink));
+          g_array_set_clear_func (links, link_clear);
+        }
+      link.uri = g_strdup (s->uri);
+      g_array_append_val (links, link);
+    }
+  if (links)
+    g_object_set_qdata_full (G_OBJECT (layout), g_quark_from_static_string ("jopan-links"), links,
+                             (GDestroyNotify) g_array_unref);
+}
+
+const GArray *
+jopan_layout_links (PangoLayout *layout)
+{
+  return g_object_get_qdata (G_OBJECT (layout), g_quark_from_static_string ("jopan-links"));
+}
+
 /* A layout of @text on one line (no wrapping): breaking is ours. */
 static PangoLayout *
 make_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans)
@@ -468,6 +507,7 @@ make_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, con
   pango_layout_set_attributes (layout, attrs);
   pango_attr_list_unref (attrs);
   pango_layout_set_text (layout, text, -1);
+  attach_links (layout, spans);
   return layout;
 }
 
