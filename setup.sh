@@ -67,7 +67,7 @@ check () {
   label=$1; dir=$2; shift 2
   rm -f "$dir/meson-logs/testlog.json"
   if build "$dir" -Dwerror=true "$@"; then
-    meson test -C "$dir" --print-errorlogs || status=1
+    meson test -C "$dir" --print-errorlogs --timeout-multiplier "${timeouts:-1}" || status=1
   else
     echo "$label: the build failed"
     status=1
@@ -111,8 +111,11 @@ case "${1:-}" in
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0
     export LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0
     export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+    # Sanitized programs run 3-10 times slower: their tests get 3 times the time.
+    timeouts=3
     check "sanitizer build" build-asan --buildtype=debugoptimized \
       -Db_sanitize=address,undefined -Db_lundef=false
+    timeouts=1
     # -O3 and clang warn where the debug build does not (values that may be
     # used uninitialised after inlining, missing initialisers).
     check "release build" build-release --buildtype=release -Db_sanitize=none

@@ -308,7 +308,7 @@ def check_style_cmyk(d):
     p = jopan("render", HARBOUR, "-o", os.path.join(d, "k.pdf"), "--set", "kicker.color=cmyk(0 120 0 0)")
     if p.returncode != 2 or "kicker.color" not in p.stderr:
         problems.append(f"cmyk(0 120 0 0): exit {p.returncode}: {p.stderr.strip()[-200:]!r}")
-    for bad in ("print.output=cmyk", "print.ink-limit=500%", "print.intent=vivid"):
+    for bad in ("print.output=cmyk", "print.ink-limit=500%", "print.intent=vivid", "print.max-ppi=10"):
         p = jopan("render", HARBOUR, "-o", os.path.join(d, "k.pdf"), "--set", bad)
         if p.returncode != 2 or bad.split("=")[0] not in p.stderr:
             problems.append(f"--set {bad}: exit {p.returncode}: {p.stderr.strip()[-200:]!r}")
@@ -390,6 +390,37 @@ GRADIENT_AD = [
     b"<< /ShadingType 2 /ColorSpace /DeviceRGB /Coords [0 0 200 0] /Function << /FunctionType 2 "
     b"/Domain [0 1] /C0 [1 0 0] /C1 [0 0 1] /N 1 >> /Extend [true true] >>",
 ]
+
+
+def placed_images(pdf):
+    """pdfimages -list's rows: (width, height, x-ppi, y-ppi, encoding)."""
+    out = subprocess.run(["pdfimages", "-list", pdf], capture_output=True, text=True).stdout
+    return [(int(r[3]), int(r[4]), int(r[12]), int(r[13]), r[8])
+            for r in (line.split() for line in out.splitlines()[2:]) if len(r) > 13]
+
+
+def check_max_ppi(d):
+    """Photos placed finer than print.max-ppi (harbour's are 349 and 356
+    ppi) are downsampled to it in the PDF/X file, and the file is bounded
+    by the pixels it keeps (the lossless separation took 1.8 bytes a pixel;
+    the ink limit itself is check_ink_limit's)."""
+    problems = []
+    plain = placed_images(render(HARBOUR, os.path.join(d, "ppi-rgb.pdf")))
+    if sorted(r[2] for r in plain) != [349, 356]:
+        problems.append(f"the sample's photos changed: {plain}")
+    for max_ppi in (300, 150):
+        args = ["--set", f"print.max-ppi={max_ppi}"] if max_ppi != 300 else []
+        pdf = render(HARBOUR, os.path.join(d, f"ppi{max_ppi}.pdf"), "--pdfx", *args)
+        rows = placed_images(pdf)
+        pixels = sum(r[0] * r[1] for r in rows)
+        if len(rows) != 2 or any(not max_ppi - 2 <= r[2] <= max_ppi + 1 or r[4] != "jpeg" for r in rows):
+            problems.append(f"max-ppi {max_ppi}: {rows}")
+        if os.path.getsize(pdf) > 100_000 + pixels // 2:
+            problems.append(f"max-ppi {max_ppi}: {os.path.getsize(pdf)} bytes for {pixels} pixels")
+    wide = render(HARBOUR, os.path.join(d, "ppi-wide.pdf"), "--pdfx", "--set", "print.max-ppi=2400")
+    if sorted(r[:2] for r in placed_images(wide)) != sorted(r[:2] for r in plain):
+        problems.append(f"max-ppi 2400 changed the pixels: {placed_images(wide)}")
+    report("photos over print.max-ppi downsampled to it; the file bounded by its pixels", problems)
 
 
 def write_pdf(path, objects, content):
@@ -495,7 +526,7 @@ def main():
         x4 = check_pdfx_keys(d)
         for check in (lambda dd: check_profile(dd, x4), check_passthrough, check_plates,
                       check_ink_limit, check_style_cmyk, check_determinism, check_ghostscript,
-                      check_proof, check_ppi, check_preflight, check_outline):
+                      check_proof, check_ppi, check_max_ppi, check_preflight, check_outline):
             check(d)
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

@@ -11,7 +11,7 @@ test_fill_colours (void)
 {
   g_autoptr (JopanColor) color = jopan_color_new (NULL, 0, 240, NULL);
   JopanFinishInk red = { { 176 / 255.0, 25 / 255.0, 30 / 255.0 }, { 0, 1, 0.9, 0.2 } };
-  JopanFinish f = { 1, NULL, 0, &red, 1, color, "t", "a", "s", "c", "2000-01-01T00:00:00Z" };
+  JopanFinish f = { 1, NULL, 0, &red, 1, color, "t", "a", "s", "c", "2000-01-01T00:00:00Z", 0 };
   const double near_black[3] = { 0x11 / 255.0, 0x11 / 255.0, 0x11 / 255.0 };
   const double grey[3] = { 0.5, 0.5, 0.5 };
   const double registration[3] = { JOPAN_REGISTRATION_RGB };

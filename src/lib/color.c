@@ -195,7 +195,7 @@ separation (cmsHPROFILE out, int intent, double ink_limit, cmsUInt32Number in_fo
                            cmsCreateInkLimitingDeviceLink (cmsSigCmykData, ink_limit) };
   cmsHTRANSFORM t = cmsCreateMultiprofileTransform (chain, 3, in_format, out_format,
                                                     (cmsUInt32Number) intent,
-                                                    cmsFLAGS_BLACKPOINTCOMPENSATION | cmsFLAGS_NOCACHE);
+                                                    cmsFLAGS_BLACKPOINTCOMPENSATION);
 
   cmsCloseProfile (chain[0]);
   cmsCloseProfile (chain[2]);
@@ -228,7 +228,9 @@ color_new (const char *profile, int intent, double ink_limit, GError **error)
   color->photo = separation (out, intent, ink_limit, TYPE_RGB_8, TYPE_CMYK_8);
   color->photo_limit = (int) (ink_limit * 255 / 100);
   color->fill = separation (out, intent, ink_limit, TYPE_RGB_DBL, TYPE_CMYK_DBL);
-  /* No transform caches its last pixel: a JopanColor serves every thread. */
+  /* A JopanColor serves every thread: lcms copies a transform's one-pixel
+   * cache into each call and never writes it back, so the photo transform
+   * keeps it (runs of equal pixels cost one lookup). */
   color->show = cmsCreateTransform (out, TYPE_CMYK_8, srgb, TYPE_RGB_8,
                                     INTENT_ABSOLUTE_COLORIMETRIC, cmsFLAGS_NOCACHE);
   cmsCloseProfile (srgb);
@@ -339,6 +341,12 @@ jopan_color_proof (JopanColor *color, guint8 *rgb, gsize n)
       cmsDoTransform (color->show, cmyk, rgb + 3 * done, (cmsUInt32Number) part);
       done += part;
     }
+}
+
+int
+jopan_color_get_ink_limit (JopanColor *color)
+{
+  return color->photo_limit;
 }
 
 GBytes *

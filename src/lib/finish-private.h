@@ -26,6 +26,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanColor, jopan_color_free)
 
 /* @n 8-bit RGB pixels to CMYK (0 = no ink), within the ink limit. */
 void jopan_color_rgb_to_cmyk (JopanColor *color, const guint8 *rgb, guint8 *cmyk, gsize n);
+/* The total ink limit of the photo transform, in 8-bit units (255 a colour). */
+int jopan_color_get_ink_limit (JopanColor *color);
 /* One RGB fill colour (0..1) to CMYK (0..1) through the profile. */
 void jopan_color_fill_to_cmyk (JopanColor *color, const double rgb[3], double cmyk[4]);
 /* @n 8-bit RGB pixels replaced by what the press prints, on its paper. */
@@ -53,6 +55,7 @@ typedef struct {
   JopanColor *color;          /* PDF/X only */
   const char *title, *author, *subject, *creator;
   const char *date;           /* ISO 8601 UTC: 2024-03-13T00:00:00Z */
+  double max_ppi;             /* PDF/X photos placed finer are downsampled; 0: never */
 } JopanFinish;
 
 /* Rewrites the PDF in @pdf (cairo's) as @finish says: page boxes on every

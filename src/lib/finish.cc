@@ -28,11 +28,15 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <map>
 #include <cstring>
 #include <exception>
 #include <stdexcept>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "jopan.h"
@@ -190,34 +194,358 @@ deflate (const std::string &data)
   return out;
 }
 
-/* An RGB JPEG decoded (libjpeg-turbo) into @rgb. */
-bool
-jpeg_decode (Object &image, std::string &rgb)
+/* A photo's pixels: width, height and 3 (RGB) or 4 (CMYK) bytes each. */
+struct Pixels
 {
-  std::shared_ptr<Buffer> raw = image.getRawStreamData ();
+  int w = 0, h = 0;
+  std::string data;
+};
+
+/* The smallest of libjpeg-turbo's 1/1, 1/2, 1/4 and 1/8 scales that still
+ * gives @want of @w pixels: its scaled IDCT skips most of the decoding.
+ * (Its other n/8 scales have no SIMD code: a 7/8 decode is slower than a
+ * full one, which the resample then takes down.) */
+tjscalingfactor
+jpeg_scale (int w, int want)
+{
+  int n = 0;
+  tjscalingfactor *factors = tjGetScalingFactors (&n), best = { 1, 1 };
+
+  for (int i = 0; i < n; i++)
+    if (factors[i].num == 1 && (factors[i].denom & (factors[i].denom - 1)) == 0
+        && TJSCALED (w, factors[i]) >= want
+        && TJSCALED (w, factors[i]) < TJSCALED (w, best))
+      best = factors[i];
+  return best;
+}
+
+/* An RGB JPEG decoded (libjpeg-turbo) into @rgb, at least @want_w wide. */
+bool
+jpeg_decode (const std::shared_ptr<Buffer> &raw, int want_w, Pixels &rgb)
+{
   tjhandle dec = tjInitDecompress ();
   int w = 0, h = 0, sub = 0, space = 0;
   bool ok = dec && tjDecompressHeader3 (dec, raw->getBuffer (), raw->getSize (), &w, &h, &sub, &space) == 0;
 
   if (ok)
     {
-      rgb.resize ((size_t) w * (size_t) h * 3);
-      ok = tjDecompress2 (dec, raw->getBuffer (), raw->getSize (), (unsigned char *) &rgb[0], w, 0, h,
-                          TJPF_RGB, TJFLAG_FASTDCT) == 0;
+      tjscalingfactor f = jpeg_scale (w, want_w);
+      rgb.w = TJSCALED (w, f);
+      rgb.h = TJSCALED (h, f);
+      rgb.data.resize ((size_t) rgb.w * (size_t) rgb.h * 3);
+      ok = tjDecompress2 (dec, raw->getBuffer (), raw->getSize (), (unsigned char *) &rgb.data[0],
+                          rgb.w, 0, rgb.h, TJPF_RGB, TJFLAG_FASTDCT) == 0;
     }
   if (dec)
     tjDestroy (dec);
   return ok;
 }
 
-/* One image XObject for the press: RGB separated, CMYK JPEGs kept, grey
- * left grey. */
+/* Each output pixel of a row of @n inputs scaled to @m (m <= n): the
+ * inputs it covers, with the share of each (the last ones partly). */
+struct Span
+{
+  int first, count;
+  std::vector<float> weight;
+};
+
+std::vector<Span>
+area_spans (int n, int m)
+{
+  std::vector<Span> spans ((size_t) m);
+  double step = (double) n / m;
+
+  for (int j = 0; j < m; j++)
+    {
+      double a = j * step, b = std::min ((double) n, (j + 1) * step);
+      Span &s = spans[(size_t) j];
+      s.first = (int) a;
+      s.count = std::max (1, (int) std::ceil (b) - s.first);
+      for (int i = 0; i < s.count; i++)
+        {
+          double lo = std::max (a, (double) (s.first + i)), hi = std::min (b, (double) (s.first + i + 1));
+          s.weight.push_back ((float) (std::max (0.0, hi - lo) / step));
+        }
+    }
+  return spans;
+}
+
+/* Input row @y of @in averaged across to @xs's outputs, into @row. */
 void
-finish_image (const JopanFinish *finish, Object &image)
+area_row (const Pixels &in, int y, const std::vector<Span> &xs, std::vector<float> &row)
+{
+  const unsigned char *src = (const unsigned char *) in.data.data () + (size_t) y * (size_t) in.w * 3;
+
+  for (size_t x = 0; x < xs.size (); x++)
+    {
+      const Span &sx = xs[x];
+      float sum[3] = { 0, 0, 0 };
+      for (int i = 0; i < sx.count; i++)
+        for (size_t c = 0; c < 3; c++)
+          sum[c] += sx.weight[(size_t) i] * src[(size_t) (sx.first + i) * 3 + c];
+      for (size_t c = 0; c < 3; c++)
+        row[x * 3 + c] = sum[c];
+    }
+}
+
+/* RGB pixels scaled down to @w × @h by area averaging (each output pixel
+ * the mean of the inputs it covers): a fair downsampling at any ratio.
+ * Rows are averaged across once each (a row two outputs share is kept),
+ * then down. */
+Pixels
+area_resample (const Pixels &in, int w, int h)
+{
+  std::vector<Span> xs = area_spans (in.w, w), ys = area_spans (in.h, h);
+  std::vector<float> sum ((size_t) w * 3), row ((size_t) w * 3), kept ((size_t) w * 3);
+  int kept_y = -1;
+  Pixels out;
+
+  out.w = w, out.h = h;
+  out.data.resize ((size_t) w * (size_t) h * 3);
+  for (int y = 0; y < h; y++)
+    {
+      const Span &sy = ys[(size_t) y];
+      std::fill (sum.begin (), sum.end (), 0.0f);
+      for (int k = 0; k < sy.count; k++)
+        {
+          int r = sy.first + k;
+          if (r != kept_y)
+            area_row (in, r, xs, row);
+          else
+            row.swap (kept);
+          float wy = sy.weight[(size_t) k];
+          for (size_t i = 0; i < sum.size (); i++)
+            sum[i] += wy * row[i];
+          if (k == sy.count - 1)
+            row.swap (kept), kept_y = r;
+        }
+      unsigned char *dst = (unsigned char *) &out.data[(size_t) y * (size_t) w * 3];
+      for (size_t i = 0; i < sum.size (); i++)
+        dst[i] = (unsigned char) std::min (255.0f, sum[i] + 0.5f);
+    }
+  return out;
+}
+
+const int kJpegQuality = 90;
+const int kJpegPasses = 6;
+
+/* The pixels of @back (a decoded JPEG of @cmyk) over @limit: the excess
+ * and a step more comes off those pixels' C, M and Y in @cmyk (K, when
+ * there is no C, M or Y).  Returns: whether any pixel was over. */
+bool
+pull_under_limit (std::string &cmyk, const std::string &back, int limit)
+{
+  unsigned char *p = (unsigned char *) &cmyk[0];
+  const unsigned char *q = (const unsigned char *) back.data ();
+  bool over = false;
+
+  for (size_t i = 0; i + 3 < cmyk.size (); i += 4)
+    {
+      int excess = q[i] + q[i + 1] + q[i + 2] + q[i + 3] - limit;
+      if (excess <= 0)
+        continue;
+      over = true;
+      int cmy = p[i] + p[i + 1] + p[i + 2], take = excess + 1;
+      if (cmy == 0)
+        p[i + 3] = (unsigned char) std::max (0, p[i + 3] - take);
+      for (size_t c = 0; c < 3 && cmy > 0; c++)
+        p[i + c] = (unsigned char) std::max (0, p[i + c] - (p[i + c] * take + cmy - 1) / cmy);
+    }
+  return over;
+}
+
+/* The separated photo as a CMYK JPEG (libjpeg-turbo, quality 90, no
+ * chroma subsampling), or "" when its requantisation cannot be kept within
+ * the ink limit.  A JPEG's ringing puts some edge pixels over the limit:
+ * each pass decodes the file as a reader does (the accurate IDCT), takes
+ * the excess (and a step more) off those pixels' C, M and Y, and encodes
+ * again. */
+std::string
+jpeg_encode_limited (Pixels cmyk, int limit)
+{
+  tjhandle enc = tjInitCompress (), dec = tjInitDecompress ();
+  std::string out, back (cmyk.data.size (), '\0');
+
+  for (int pass = 0; enc && dec && pass < kJpegPasses && out.empty (); pass++)
+    {
+      unsigned char *jpeg = NULL;
+      unsigned long size = 0;
+      if (tjCompress2 (enc, (const unsigned char *) cmyk.data.data (), cmyk.w, 0, cmyk.h, TJPF_CMYK, &jpeg,
+                       &size, TJSAMP_444, kJpegQuality, TJFLAG_ACCURATEDCT) != 0)
+        break;
+      bool over = false;
+      if (tjDecompress2 (dec, jpeg, size, (unsigned char *) &back[0], cmyk.w, 0, cmyk.h, TJPF_CMYK,
+                         TJFLAG_ACCURATEDCT) == 0)
+        over = pull_under_limit (cmyk.data, back, limit);
+      else
+        over = true, pass = kJpegPasses;
+      if (!over)
+        out.assign ((const char *) jpeg, size);
+      tjFree (jpeg);
+    }
+  if (enc)
+    tjDestroy (enc);
+  if (dec)
+    tjDestroy (dec);
+  return out;
+}
+
+/* A photo as separated for the press: its stream data and filter. */
+struct Separated
+{
+  std::string data, filter;
+  int w = 0, h = 0;
+};
+
+/* What finishing the document's pages keeps: how much of each photo's
+ * resolution its largest placement needs (1: all of it), and the photos
+ * separated so far by source and size (an edition's photo on several
+ * pages is separated once). */
+struct PhotoState
+{
+  std::map<QPDFObjGen, double> need;
+  std::map<std::string, Separated> separated;
+};
+
+/* One photo to separate: its stream (raw for a JPEG, else decoded RGB),
+ * its size, and the share of its pixels its placements need. */
+struct PhotoJob
+{
+  std::string key, filter;
+  std::shared_ptr<Buffer> data;
+  int w = 0, h = 0;
+  double need = 1;
+  Separated result;
+  std::string error;
+};
+
+/* The job's RGB pixels, decoded at the size its placements need. */
+Pixels
+photo_pixels (const PhotoJob &job)
+{
+  int tw = std::max (1, std::min (job.w, (int) std::ceil (job.w * job.need)));
+  int th = std::max (1, std::min (job.h, (int) std::ceil (job.h * job.need)));
+  Pixels rgb;
+
+  if (job.filter == "/DCTDecode")
+    {
+      if (!jpeg_decode (job.data, tw, rgb))
+        throw std::runtime_error ("cannot decode a JPEG photo");
+    }
+  else
+    {
+      rgb.w = job.w, rgb.h = job.h;
+      rgb.data.assign ((const char *) job.data->getBuffer (), job.data->getSize ());
+      if (rgb.data.size () != (size_t) job.w * (size_t) job.h * 3)
+        throw std::runtime_error ("an RGB photo of the wrong size");
+    }
+  if (rgb.w > tw || rgb.h > th)
+    rgb = area_resample (rgb, std::min (tw, rgb.w), std::min (th, rgb.h));
+  return rgb;
+}
+
+/* RGB pixels separated within the ink limit, stored as a CMYK JPEG when
+ * its requantisation can be held under the limit, else losslessly. */
+Separated
+separate (const JopanFinish *finish, const Pixels &rgb)
+{
+  size_t n = (size_t) rgb.w * (size_t) rgb.h;
+  Pixels cmyk;
+  Separated out;
+
+  cmyk.w = rgb.w, cmyk.h = rgb.h;
+  cmyk.data.resize (n * 4);
+  jopan_color_rgb_to_cmyk (finish->color, (const guint8 *) rgb.data.data (), (guint8 *) &cmyk.data[0], n);
+  out.w = rgb.w, out.h = rgb.h;
+  out.data = jpeg_encode_limited (cmyk, jopan_color_get_ink_limit (finish->color));
+  out.filter = "/DCTDecode";
+  if (out.data.empty ())
+    {
+      out.data = deflate (cmyk.data);
+      out.filter = "/FlateDecode";
+    }
+  return out;
+}
+
+/* @image's separation job when it is an 8-bit RGB photo of a PDF/X
+ * file; its key names the source and the size it is wanted at. */
+bool
+photo_job (const JopanFinish *finish, Object &image, const PhotoState &state, PhotoJob &job)
+{
+  Object dict = image.getDict ();
+  std::string space = dict.getKey ("/ColorSpace").isName () ? dict.getKey ("/ColorSpace").getName () : "";
+  if (finish->pdfx == 0 || space != "/DeviceRGB" || dict.getKey ("/BitsPerComponent").getIntValue () != 8
+      || !dict.getKey ("/Width").isInteger () || !dict.getKey ("/Height").isInteger ())
+    return false;
+  job.filter = dict.getKey ("/Filter").isName () ? dict.getKey ("/Filter").getName () : "";
+  job.w = (int) dict.getKey ("/Width").getIntValue ();
+  job.h = (int) dict.getKey ("/Height").getIntValue ();
+  auto found = state.need.find (image.getObjGen ());
+  job.need = found == state.need.end () ? 1.0 : found->second;
+  job.data = image.getRawStreamData ();
+  g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, job.data->getBuffer (), job.data->getSize ());
+  job.key = job.filter + "|" + sum + "|" + number (job.need) + "|" + std::to_string (job.w);
+  if (job.filter != "/DCTDecode")
+    job.data = image.getStreamData (qpdf_dl_generalized);
+  return true;
+}
+
+/* Runs every job, on up to as many threads as there are processors: each
+ * photo is separated alone, so the bytes do not depend on the order. */
+void
+run_jobs (const JopanFinish *finish, std::vector<PhotoJob> &jobs)
+{
+  std::atomic<size_t> next (0);
+  auto work = [&] () {
+    for (size_t i; (i = next++) < jobs.size ();)
+      try
+        {
+          jobs[i].result = separate (finish, photo_pixels (jobs[i]));
+        }
+      catch (std::exception &e)
+        {
+          jobs[i].error = e.what ();
+        }
+  };
+  size_t n = std::min (jobs.size (), (size_t) std::max (1, (int) g_get_num_processors ()));
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < n; t++)
+    threads.emplace_back (work);
+  work ();
+  for (auto &t : threads)
+    t.join ();
+  for (auto &job : jobs)
+    if (!job.error.empty ())
+      throw std::runtime_error (job.error);
+}
+
+/* Every photo of the document separated before any page is finished. */
+void
+separate_photos (const JopanFinish *finish, std::vector<QPDFPageObjectHelper> &pages, PhotoState &state)
+{
+  std::vector<PhotoJob> jobs;
+  std::set<std::string> keys;
+
+  for (auto &page : pages)
+    page.forEachImage (true, [&] (Object &image, Object &, std::string const &) {
+      PhotoJob job;
+      if (photo_job (finish, image, state, job) && keys.insert (job.key).second)
+        jobs.push_back (std::move (job));
+    });
+  run_jobs (finish, jobs);
+  for (auto &job : jobs)
+    state.separated[job.key] = std::move (job.result);
+}
+
+/* One image XObject for the press: RGB separated (at most at the style's
+ * max-ppi as placed), CMYK JPEGs kept, grey left grey. */
+void
+finish_image (const JopanFinish *finish, Object &image, PhotoState &state)
 {
   Object dict = image.getDict ();
   std::string space = dict.getKey ("/ColorSpace").isName () ? dict.getKey ("/ColorSpace").getName () : "";
   std::string filter = dict.getKey ("/Filter").isName () ? dict.getKey ("/Filter").getName () : "";
+  PhotoJob job;
 
   if (space == "/DeviceCMYK" && filter == "/DCTDecode")
     {
@@ -226,28 +554,131 @@ finish_image (const JopanFinish *finish, Object &image)
         dict.replaceKey ("/Decode", Object::parse (kInverted));
       return;
     }
-  if (finish->pdfx == 0 || space != "/DeviceRGB" || dict.getKey ("/BitsPerComponent").getIntValue () != 8)
+  if (!photo_job (finish, image, state, job))
     return;
-  /* The separated photo is stored losslessly (Flate): a JPEG's
-   * requantisation would put edges over the ink limit again. */
-  std::string rgb, data;
-  if (filter == "/DCTDecode")
-    {
-      if (!jpeg_decode (image, rgb))
-        throw std::runtime_error ("cannot decode a JPEG photo");
-    }
-  else
-    {
-      std::shared_ptr<Buffer> decoded = image.getStreamData (qpdf_dl_generalized);
-      rgb.assign ((const char *) decoded->getBuffer (), decoded->getSize ());
-    }
-  size_t pixels = rgb.size () / 3;
-  data.resize (pixels * 4);
-  jopan_color_rgb_to_cmyk (finish->color, (const guint8 *) rgb.data (), (guint8 *) &data[0], pixels);
-  image.replaceStreamData (deflate (data), Object::newName ("/FlateDecode"), Object::newNull ());
+  auto cached = state.separated.find (job.key);
+  if (cached == state.separated.end ())
+    throw std::runtime_error ("a photo was not separated");
+  const Separated &done = cached->second;
+  image.replaceStreamData (done.data, Object::newName (done.filter), Object::newNull ());
   dict.removeKey ("/Decode");
   dict.replaceKey ("/ColorSpace", Object::newName ("/DeviceCMYK"));
+  dict.replaceKey ("/Width", Object::newInteger (done.w));
+  dict.replaceKey ("/Height", Object::newInteger (done.h));
 }
+
+/* ---- where photos are placed ------------------------------------------------ */
+
+struct Matrix
+{
+  double a = 1, b = 0, c = 0, d = 1, e = 0, f = 0;
+
+  /* This matrix applied first, then @m (PDF's order for "cm"). */
+  Matrix
+  then (const Matrix &m) const
+  {
+    Matrix r;
+    r.a = a * m.a + b * m.c, r.b = a * m.b + b * m.d;
+    r.c = c * m.a + d * m.c, r.d = c * m.b + d * m.d;
+    r.e = e * m.a + f * m.c + m.e, r.f = e * m.b + f * m.d + m.f;
+    return r;
+  }
+};
+
+/* Follows the current matrix through a content stream (q, Q, cm, and
+ * forms drawn with Do) and records, for each image drawn, the share of
+ * its pixels @max_ppi needs at its largest placement. */
+class Placements : public Object::ParserCallbacks
+{
+public:
+  Placements (Object resources, Matrix ctm, double max_ppi, std::map<QPDFObjGen, double> &need, int depth)
+    : resources_ (resources), ctm_ (ctm), max_ppi_ (max_ppi), need_ (need), depth_ (depth)
+  {
+  }
+
+  void
+  handleObject (Object obj) override
+  {
+    if (!obj.isOperator ())
+      {
+        operands_.push_back (obj);
+        return;
+      }
+    std::string op = obj.getOperatorValue ();
+    if (op == "q")
+      stack_.push_back (ctm_);
+    else if (op == "Q" && !stack_.empty ())
+      ctm_ = stack_.back (), stack_.pop_back ();
+    else if (op == "cm" && operands_.size () == 6)
+      ctm_ = matrix (operands_).then (ctm_);
+    else if (op == "Do" && operands_.size () == 1 && operands_[0].isName ())
+      draw (operands_[0].getName ());
+    operands_.clear ();
+  }
+
+  void
+  handleEOF () override
+  {
+  }
+
+private:
+  static Matrix
+  matrix (std::vector<Object> v)
+  {
+    Matrix m;
+    double *x[6] = { &m.a, &m.b, &m.c, &m.d, &m.e, &m.f };
+    for (size_t i = 0; i < 6 && i < v.size (); i++)
+      if (v[i].isNumber ())
+        *x[i] = v[i].getNumericValue ();
+    return m;
+  }
+
+  void
+  draw (const std::string &name)
+  {
+    Object xobjects = resources_.isDictionary () ? resources_.getKey ("/XObject") : Object::newNull ();
+    Object x = xobjects.isDictionary () ? xobjects.getKey (name) : Object::newNull ();
+    if (!x.isStream ())
+      return;
+    Object dict = x.getDict ();
+    std::string type = dict.getKey ("/Subtype").isName () ? dict.getKey ("/Subtype").getName () : "";
+    if (type == "/Image")
+      image (x);
+    else if (type == "/Form" && depth_ < 8)
+      {
+        Object mk = dict.getKey ("/Matrix");
+        Matrix m = mk.isArray () ? matrix (mk.getArrayAsVector ()) : Matrix ();
+        Placements inner (dict.getKey ("/Resources"), m.then (ctm_), max_ppi_, need_, depth_ + 1);
+        QPDFPageObjectHelper (x).parseContents (&inner);
+      }
+  }
+
+  /* The image's unit square as placed: the points each pixel covers. */
+  void
+  image (Object &x)
+  {
+    Object dict = x.getDict ();
+    double w = dict.getKey ("/Width").isInteger () ? (double) dict.getKey ("/Width").getIntValue () : 0;
+    double h = dict.getKey ("/Height").isInteger () ? (double) dict.getKey ("/Height").getIntValue () : 0;
+    if (w <= 0 || h <= 0)
+      return;
+    double side_w = std::hypot (ctm_.a, ctm_.b), side_h = std::hypot (ctm_.c, ctm_.d);
+    double share = std::min (1.0, max_ppi_ / 72 * std::max (side_w / w, side_h / h));
+    auto it = need_.find (x.getObjGen ());
+    if (it == need_.end ())
+      need_[x.getObjGen ()] = share;
+    else
+      it->second = std::max (it->second, share);
+  }
+
+  Object resources_;
+  Matrix ctm_;
+  double max_ppi_;
+  std::map<QPDFObjGen, double> &need_;
+  int depth_;
+  std::vector<Matrix> stack_;
+  std::vector<Object> operands_;
+};
 
 /* ---- pages ----------------------------------------------------------------- */
 
@@ -259,7 +690,7 @@ box (const double b[4])
 
 void
 finish_page (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page, guint index,
-             std::set<QPDFObjGen> &done)
+             std::set<QPDFObjGen> &done, PhotoState &photos)
 {
   Object o = page.getObjectHandle ();
   const JopanFinishPage *p = &finish->pages[index];
@@ -269,7 +700,7 @@ finish_page (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page, g
   o.replaceKey ("/TrimBox", box (p->trim));
   page.forEachImage (true, [&] (Object &image, Object &, std::string const &) {
     if (done.insert (image.getObjGen ()).second)
-      finish_image (finish, image);
+      finish_image (finish, image, photos);
   });
   if (finish->pdfx == 0)
     return;
@@ -429,8 +860,20 @@ finish_document (GByteArray *bytes, const JopanFinish *f)
   if (pages.size () != f->n_pages)
     throw std::runtime_error ("cairo wrote another number of pages");
   std::set<QPDFObjGen> done;
+  PhotoState photos;
+  /* Every placement is known before any photo is downsampled. */
+  for (guint i = 0; f->pdfx && f->max_ppi > 0 && i < f->n_pages; i++)
+    {
+      /* A text page's content stream is long: parse it only for photos. */
+      if (pages[i].getImages ().empty () && pages[i].getFormXObjects ().empty ())
+        continue;
+      Placements scan (pages[i].getAttribute ("/Resources", false), Matrix (), f->max_ppi, photos.need, 0);
+      pages[i].parseContents (&scan);
+    }
+  if (f->pdfx)
+    separate_photos (f, pages, photos);
   for (guint i = 0; i < f->n_pages; i++)
-    finish_page (pdf, f, pages[i], i, done);
+    finish_page (pdf, f, pages[i], i, done, photos);
   set_info (pdf, f);
   if (f->pdfx)
     set_output_intent (pdf, f);

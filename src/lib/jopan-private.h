@@ -243,6 +243,7 @@ typedef struct {
 typedef struct {
   JopanOutput output;
   double ink_limit;       /* the most total ink, percent (240) */
+  double max_ppi;         /* PDF/X photos placed finer are downsampled (300) */
   int intent;             /* ICC rendering intent for photos */
   gboolean proof;         /* PNG previews simulate the press */
   char *profile;          /* the output ICC profile's path (owned); NULL: built-in */
@@ -290,6 +291,7 @@ struct _JopanStyle {
   JopanOutput output;     /* [print]: see JopanPrint */
   gboolean pdfx;          /* print.pdfx (--pdfx): output at least PDF/X-1a */
   double ink_limit;
+  double max_ppi;
   int intent;
   gboolean proof;
   JopanCopyfit copyfit;

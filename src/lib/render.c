@@ -436,7 +436,7 @@ finish_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
   JopanFinish f = { output == JOPAN_OUTPUT_PDFX_1A ? 1 : output == JOPAN_OUTPUT_PDFX_4 ? 4 : 0,
                     pages, doc->pages->len, inks, (guint) doc->print.n_inks, NULL,
                     document_title (doc), document_author (doc), document_subject (doc),
-                    "jopan " JOPAN_VERSION, date };
+                    "jopan " JOPAN_VERSION, date, doc->print.max_ppi };
 
   for (guint i = 0; i < doc->pages->len; i++)
     {

@@ -28,7 +28,7 @@ static const char *const page_keys[] = {
 static const char *const copyfit_keys[] = { "tracking", "photo-lines", "size", NULL };
 
 static const char *const print_keys[] = {
-  "output", "pdfx", "ink-limit", "min-ppi", "intent", "profile", "proof", NULL,
+  "output", "pdfx", "ink-limit", "min-ppi", "max-ppi", "intent", "profile", "proof", NULL,
 };
 
 #define GROUP_PAGE JOPAN_N_PARA
@@ -269,7 +269,7 @@ parse_color (const Value *v, JopanParaStyle *p, GError **error)
   return TRUE;
 }
 
-/* [print] output, pdfx, ink-limit, min-ppi, intent, profile, proof. */
+/* [print] output, pdfx, ink-limit, min-ppi, max-ppi, intent, profile, proof. */
 static gboolean
 parse_print_key (JopanStyle *s, const Value *v, GError **error)
 {
@@ -289,6 +289,8 @@ parse_print_key (JopanStyle *s, const Value *v, GError **error)
     return parse_bool (v, &s->pdfx, error);
   if (strcmp (k, "min-ppi") == 0)
     return parse_int (v, 0, 2400, &n, error) && (s->min_image_dpi = n, TRUE);
+  if (strcmp (k, "max-ppi") == 0)
+    return parse_int (v, 72, 2400, &n, error) && (s->max_ppi = n, TRUE);
   if (strcmp (k, "ink-limit") == 0)
     {
       s->ink_limit = g_ascii_strtod (v->value, &end);
@@ -644,6 +646,7 @@ set_defaults (JopanStyle *s)
   s->min_image_dpi = 150;
   s->output = JOPAN_OUTPUT_RGB;
   s->ink_limit = 240;
+  s->max_ppi = 300;
   s->intent = 0; /* perceptual: photos keep their gradations on newsprint */
   s->proof = FALSE;
   s->pdfx = FALSE;
@@ -1204,6 +1207,7 @@ jopan_print_copy (JopanPrint *to, const JopanStyle *style)
   jopan_print_clear (to);
   to->output = style->output;
   to->ink_limit = style->ink_limit;
+  to->max_ppi = style->max_ppi;
   to->intent = style->intent;
   to->proof = style->proof;
   to->profile = profile ? g_strdup (g_strstrip (profile)) : NULL;
