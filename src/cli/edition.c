@@ -3,6 +3,7 @@
  * jopan_edition_write(), with progress on stderr.
  */
 #include "edition.h"
+#include "env.h"
 
 #include "merge.h"
 #include "parts.h"
@@ -120,21 +121,6 @@ jopan_cli_check_edition (const char *input, const char *style_name, char **sets,
   return strict && out.findings > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
-static gboolean
-source_date (gint64 *seconds)
-{
-  const char *epoch = g_getenv ("SOURCE_DATE_EPOCH");
-  guint64 value = 0;
-
-  *seconds = 0;
-  if (epoch == NULL || *epoch == '\0')
-    return TRUE;
-  if (!g_ascii_string_to_unsigned (epoch, 10, 0, JOPAN_DATE_MAX, &value, NULL))
-    return FALSE;
-  *seconds = (gint64) value;
-  return TRUE;
-}
-
 /* Which pages: --pages (else all), then --shard of those (src/cli/parts.h). */
 static int
 select_pages (const Options *o, guint n, gboolean *flags)
@@ -197,7 +183,7 @@ run (const char *input, const Options *o)
                   JOPAN_MAX_DPI);
   if (o->jobs < 0 || o->jobs > 256)
     return usage ("--jobs %d: expected 1 to 256 (0: one per processor)", o->jobs);
-  if (!source_date (&out.date))
+  if (!env_source_date (&out.date))
     return usage ("SOURCE_DATE_EPOCH=%s: expected seconds since 1970", g_getenv ("SOURCE_DATE_EPOCH"));
   out.jobs = (guint) o->jobs;
   edition = jopan_edition_load (input, &error);

@@ -11,6 +11,7 @@
  * folder with styles/ and fonts/, when --data-dir is not given) and
  * SOURCE_DATE_EPOCH (the date in a PDF, reproducible-builds.org).
  */
+#include "env.h"
 #include "jopan.h"
 #include "render-batch.h"
 
@@ -93,22 +94,6 @@ print_findings (JopanDocument *doc)
       fprintf (stderr, "jopan: %s: %s\n", kind, message);
     }
   return (int) n;
-}
-
-/* SOURCE_DATE_EPOCH, when set, dates the PDF; 0 keeps the library's fixed date. */
-static gboolean
-source_date (gint64 *seconds)
-{
-  const char *epoch = g_getenv ("SOURCE_DATE_EPOCH");
-  guint64 value = 0;
-
-  *seconds = 0;
-  if (epoch == NULL || *epoch == '\0')
-    return TRUE;
-  if (!g_ascii_string_to_unsigned (epoch, 10, 0, JOPAN_DATE_MAX, &value, NULL))
-    return FALSE;
-  *seconds = (gint64) value;
-  return TRUE;
 }
 
 /* Whether @path's top-level object has @key, by a look at its text that
@@ -219,7 +204,7 @@ layout_options (const Options *o, gboolean page, JopanLayoutOptions *layout, gin
     return fail (error);
   if (o->copyfit && !o->slot && !page)
     return usage ("%s", "--copyfit needs a --slot to fit");
-  if (!source_date (date))
+  if (!env_source_date (date))
     return usage ("SOURCE_DATE_EPOCH=%s: expected seconds since 1970, at most %" G_GINT64_FORMAT,
                   g_getenv ("SOURCE_DATE_EPOCH"), JOPAN_DATE_MAX);
   layout->copyfit = o->copyfit;
