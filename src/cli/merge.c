@@ -6,6 +6,7 @@
  * into place at the end, so a failed merge leaves OUTDIR as it was.
  */
 #include "merge.h"
+#include "staging.h"
 
 #include "jopan.h"
 
@@ -382,42 +383,6 @@ stage_edition (const Parts *parts, JsonNode *report, const char *staging, GError
          && stage_report (report, staging, error);
 }
 
-/* Moves every file of @staging into @outdir, then removes @staging. */
-static gboolean
-commit_staging (const char *staging, const char *outdir, GError **error)
-{
-  g_autoptr (GDir) d = g_dir_open (staging, 0, error);
-  gboolean ok = d != NULL;
-
-  for (const char *name; ok && (name = g_dir_read_name (d));)
-    {
-      g_autofree char *from = g_build_filename (staging, name, NULL);
-      g_autofree char *to = g_build_filename (outdir, name, NULL);
-      if (g_rename (from, to) != 0)
-        {
-          int saved = errno;
-          g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_OUTPUT, "cannot write %s: %s", to,
-                       g_strerror (saved));
-          ok = FALSE;
-        }
-    }
-  return ok;
-}
-
-static void
-remove_staging (const char *staging)
-{
-  g_autoptr (GDir) d = g_dir_open (staging, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *path = g_build_filename (staging, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (staging);
-}
-
 static gboolean
 merge_into (const Parts *parts, const char *outdir, GError **error)
 {
@@ -436,8 +401,8 @@ merge_into (const Parts *parts, const char *outdir, GError **error)
       return FALSE;
     }
   ok = stage_pages (parts, outdir, staging, error) && stage_edition (parts, report, staging, error)
-       && commit_staging (staging, outdir, error);
-  remove_staging (staging);
+       && staging_commit (staging, outdir, error);
+  staging_remove (staging);
   json_node_unref (report);
   return ok;
 }

@@ -9,6 +9,7 @@
 #include "render-batch.h"
 
 #include "batch.h"
+#include "staging.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -142,47 +143,6 @@ plan_staged (Job *jobs, guint n, const char *staging)
     }
 }
 
-/* Removes @dir and the files in it (the staging folder holds no folders). */
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-/* Moves every staged file (a PNG may be several pages) into @outdir. */
-static gboolean
-commit_staged (const char *staging, const char *outdir, GError **error)
-{
-  g_autoptr (GDir) d = g_dir_open (staging, 0, error);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-
-  if (d == NULL)
-    return FALSE;
-  for (const char *name; (name = g_dir_read_name (d));)
-    g_ptr_array_add (names, g_strdup (name));
-  for (guint i = 0; i < names->len; i++)
-    {
-      g_autofree char *from = g_build_filename (staging, names->pdata[i], NULL);
-      g_autofree char *to = g_build_filename (outdir, names->pdata[i], NULL);
-      if (g_rename (from, to) != 0)
-        {
-          int saved = errno;
-          g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_OUTPUT, "cannot write %s: %s", to,
-                       g_strerror (saved));
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 /* {"articles": [{"article", "output", "findings", "report"}…], "findings": N} */
 static gboolean
 write_report (const Job *jobs, guint n, const char *path, guint findings, GError **error)
@@ -272,9 +232,9 @@ render_batch (const char *const *inputs, guint n, const char *outdir, const Rend
   if (ok)
     {
       plan_staged (run.jobs, n, staging);
-      ok = render_staged (&run, n, findings, error) && commit_staged (staging, outdir, error)
+      ok = render_staged (&run, n, findings, error) && staging_commit (staging, outdir, error)
            && (r->report == NULL || write_report (run.jobs, n, r->report, *findings, error));
-      remove_tree (staging);
+      staging_remove (staging);
     }
   /* A failed run leaves no folder it made either (rmdir removes only an empty one). */
   if (!ok && created)
