@@ -409,6 +409,7 @@ typedef struct {
    * since jopan_typesetter_begin, reported by jopan_typesetter_report_missing. */
   GHashTable *missing;
   JopanTypesetCache *cache; /* borrowed, may be NULL */
+  GHashTable *fonts_of;   /* a style's font → its PangoFontDescription (typeset.c) */
 } JopanTypesetter;
 
 gboolean jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,

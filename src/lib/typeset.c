@@ -80,6 +80,7 @@ jopan_typesetter_clear (JopanTypesetter *ts)
 {
   g_clear_object (&ts->context);
   g_clear_pointer (&ts->missing, g_hash_table_unref);
+  g_clear_pointer (&ts->fonts_of, g_hash_table_unref);
   ts->hyphenator = NULL; /* the font set's, shared */
 }
 
@@ -327,30 +328,31 @@ add_span_attributes (PangoAttrList *attrs, const GArray *spans)
 }
 
 /* How often each character no font has occurs in @layout: code point →
- * count, or NULL when it has none. */
+ * count, or NULL when it has none.  The runs are read as they are: a
+ * PangoLayoutIter would measure every glyph's extents first. */
 static GHashTable *
 missing_glyphs_of (PangoLayout *layout)
 {
   GHashTable *counts = NULL;
-  PangoLayoutIter *iter = pango_layout_get_iter (layout);
 
-  do
-    {
-      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
-      for (int g = 0; run && g < run->glyphs->num_glyphs; g++)
-        {
-          PangoGlyph glyph = run->glyphs->glyphs[g].glyph;
-          gpointer key = GUINT_TO_POINTER (glyph & ~PANGO_GLYPH_UNKNOWN_FLAG);
-          if (!(glyph & PANGO_GLYPH_UNKNOWN_FLAG))
-            continue;
-          if (counts == NULL)
-            counts = g_hash_table_new (NULL, NULL);
-          g_hash_table_insert (counts, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (
-                                              g_hash_table_lookup (counts, key)) + 1));
-        }
-    }
-  while (pango_layout_iter_next_run (iter));
-  pango_layout_iter_free (iter);
+  if (pango_layout_get_unknown_glyphs_count (layout) == 0)
+    return NULL;
+  for (GSList *l = pango_layout_get_lines_readonly (layout); l; l = l->next)
+    for (GSList *r = ((PangoLayoutLine *) l->data)->runs; r; r = r->next)
+      {
+        const PangoGlyphString *glyphs = ((PangoGlyphItem *) r->data)->glyphs;
+        for (int g = 0; g < glyphs->num_glyphs; g++)
+          {
+            PangoGlyph glyph = glyphs->glyphs[g].glyph;
+            gpointer key = GUINT_TO_POINTER (glyph & ~PANGO_GLYPH_UNKNOWN_FLAG);
+            if (!(glyph & PANGO_GLYPH_UNKNOWN_FLAG))
+              continue;
+            if (counts == NULL)
+              counts = g_hash_table_new (NULL, NULL);
+            g_hash_table_insert (counts, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (
+                                                g_hash_table_lookup (counts, key)) + 1));
+          }
+      }
   return counts;
 }
 
@@ -503,22 +505,42 @@ jopan_layout_links (PangoLayout *layout)
   return g_object_get_qdata (G_OBJECT (layout), g_quark_from_static_string ("jopan-links"));
 }
 
+/* @font (a style's font, as Pango reads it) with its families in the
+ * order this language takes them and the fallbacks after them.  Kept by
+ * the typesetter: working the families out reads the font set under its
+ * lock, and every line of every paragraph asks. */
+static const PangoFontDescription *
+font_of (JopanTypesetter *ts, const char *font)
+{
+  PangoFontDescription *desc;
+
+  if (ts->fonts_of == NULL)
+    ts->fonts_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) pango_font_description_free);
+  desc = g_hash_table_lookup (ts->fonts_of, font);
+  if (desc == NULL)
+    {
+      const char *family;
+      g_autofree char *families = NULL, *with_fallbacks = NULL;
+
+      desc = pango_font_description_from_string (font);
+      family = pango_font_description_get_family (desc);
+      families = ts->korean ? jopan_fonts_korean_first (ts->fonts, family) : g_strdup (family);
+      with_fallbacks = jopan_fonts_with_fallbacks (ts->fonts, families);
+      pango_font_description_set_family (desc, with_fallbacks);
+      g_hash_table_insert (ts->fonts_of, g_strdup (font), desc);
+    }
+  return desc;
+}
+
 /* A layout of @text on one line (no wrapping): breaking is ours. */
 static PangoLayout *
 make_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans)
 {
   PangoLayout *layout = pango_layout_new (ts->context);
-  PangoFontDescription *desc = pango_font_description_from_string (p->font);
   PangoAttrList *attrs = pango_attr_list_new ();
 
-  g_autofree char *families = ts->korean ? jopan_fonts_korean_first (ts->fonts,
-                                              pango_font_description_get_family (desc))
-                                        : g_strdup (pango_font_description_get_family (desc));
-  g_autofree char *with_fallbacks = jopan_fonts_with_fallbacks (ts->fonts, families);
-
-  pango_font_description_set_family (desc, with_fallbacks);
-  pango_layout_set_font_description (layout, desc);
-  pango_font_description_free (desc);
+  pango_layout_set_font_description (layout, font_of (ts, p->font));
   pango_layout_set_width (layout, -1);
   /* The story's direction, not the first letter's: a line opening with a
    * Hebrew name is still a left-to-right line. */
