@@ -243,7 +243,12 @@ measure (Paragraph *p, PangoLayout *layout)
 static gboolean
 is_spaced_letter (gunichar c)
 {
-  GUnicodeScript script = g_unichar_get_script (c);
+  GUnicodeScript script;
+
+  /* Most text is ASCII: its letters are Latin, and nothing else is a letter. */
+  if (c < 0x80)
+    return g_ascii_isalpha (c);
+  script = g_unichar_get_script (c);
 
   return g_unichar_isalpha (c)
          && (script == G_UNICODE_SCRIPT_LATIN || script == G_UNICODE_SCRIPT_GREEK
