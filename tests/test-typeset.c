@@ -618,6 +618,7 @@ test_cache_bounded (void)
     {
       g_autofree char *text = g_strdup_printf ("Paragraph %u of the councillors' papers", i);
       g_autoptr (JopanText) t = jopan_typeset (&ts, JOPAN_PARA_BODY, text, NULL, 100, 0, "bounded");
+      g_assert_cmpuint (t->lines->len, >, 0);
       jopan_typeset_cache_parts (cache, &shaped, &shaped_hits, &hyphens, &hyphen_hits);
       g_assert_cmpuint (shaped, <=, JOPAN_SHAPED_LIMIT);
       g_assert_cmpuint (hyphens, <=, JOPAN_HYPHENS_LIMIT);
