@@ -12,6 +12,7 @@
  * and sees its check fail.
  */
 #include "compose-private.h"
+#include "layout-private.h"
 #include "json-private.h"
 
 #include <json-glib/json-glib.h>
@@ -746,6 +747,52 @@ test_overlaps (void)
   g_assert_true (jopan_module_overlaps (&b, &c));
 }
 
+/* ---- how many attempts a page takes ---------------------------------------------- */
+
+/* The layout attempts composing the sample page @name takes.  Copyfit
+ * once walked every tracking and size step for every story of the best
+ * candidates (and laid the best out again); its search now probes the
+ * far end of a range, bisects, and takes what compose or another
+ * candidate measured from the page's memo.  A count, not a time: the
+ * waste cannot come back unseen. */
+static guint
+page_attempts (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("%s/samples/pages/%s", SOURCE_ROOT, name);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  JopanStyle *style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  JopanPagePlan *plan = jopan_page_plan_load (path, &error);
+  JopanLayoutOptions options = { .copyfit = TRUE };
+  g_autoptr (JopanDocument) doc = NULL;
+  gint before = g_atomic_int_get (&jopan_layout_attempts);
+
+  g_assert_no_error (error);
+  doc = jopan_document_new_page (fonts, style, plan, &options, &error);
+  g_assert_no_error (error);
+  jopan_page_plan_free (plan);
+  jopan_style_free (style);
+  return (guint) (g_atomic_int_get (&jopan_layout_attempts) - before);
+}
+
+static void
+test_attempts (void)
+{
+  static const struct {
+    const char *page;
+    guint most;
+  } pages[] = { /* the old walk took 443, 539, 67, 27, 27 */
+                { "en-front.json", 280 }, { "ko-front.json", 360 }, { "en-page4.json", 56 },
+                { "ko-medium.json", 26 }, { "en-medium.json", 24 } };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      guint n = page_attempts (pages[i].page);
+      g_test_message ("%s: %u layout attempts", pages[i].page, n);
+      g_assert_cmpuint (n, <=, pages[i].most);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -759,5 +806,6 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/compose/rules/broken", test_rules_broken);
   g_test_add_func ("/compose/rules/empty", test_rules_empty);
+  g_test_add_func ("/compose/attempts", test_attempts);
   return g_test_run ();
 }

@@ -170,6 +170,7 @@ typedef struct {
                                  * (columns 0: none): each takes one of the last stories */
   GHashTable *cache;            /* "story:column:columns:top:depth:air" → LayoutResult* */
   JopanTypesetCache *texts;     /* the stories' texts as set, in any module */
+  LayoutMemo *memo;             /* the stories' attempts measured, in any module */
   GPtrArray *candidates;        /* of Candidate* */
   const char *only;             /* tests: keep the candidates whose name has it */
   guint overset_lines, overset_chars; /* the page's stories', for the report */
@@ -276,7 +277,7 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
                                           m->top, m->depth, air, copyfit);
   LayoutResult *r = g_hash_table_lookup (c->cache, key);
   LayoutInput in = { .fonts = c->fonts, .style = c->style, .article = s->entry->article,
-                     .cache = c->texts };
+                     .cache = c->texts, .memo = c->memo };
 
   if (r)
     return r;
@@ -1528,6 +1529,7 @@ composer_init (Composer *c, JopanFonts *fonts, const JopanStyle *style, const Jo
                           / style->baseline + 1e-6) - c->folio_bands;
   c->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, result_free);
   c->texts = jopan_typeset_cache_new ();
+  c->memo = jopan_layout_memo_new ();
   c->candidates = g_ptr_array_new_with_free_func (g_free);
   c->overset_names = g_string_new (NULL);
   c->n_stories = plan->stories->len;
@@ -1552,6 +1554,7 @@ composer_clear (Composer *c)
 {
   g_clear_pointer (&c->cache, g_hash_table_unref);
   g_clear_pointer (&c->texts, jopan_typeset_cache_free);
+  g_clear_pointer (&c->memo, jopan_layout_memo_free);
   g_clear_pointer (&c->candidates, g_ptr_array_unref);
   g_string_free (c->overset_names, TRUE);
 }
