@@ -59,15 +59,75 @@ jopan_layout_memo_free (LayoutMemo *memo)
   g_free (memo);
 }
 
+/* An attempt set aside: its settings, scratch (its typesetter is the
+ * Layout's) and measures. */
+typedef struct {
+  LayoutSettings set;
+  LayoutAttempt at;
+  LayoutMeasures res;
+  gboolean valid;
+} Kept;
+
 /* A copyfit search: the Layout holds the last attempt laid out (at
- * @held, when @holding). */
+ * @held, when @holding); @kept, the best found so far when it was laid
+ * out, so that settling on it does not lay it out again. */
 typedef struct {
   Layout *lo;
   LayoutMemo *memo;
   FitParams held;
   gboolean holding;
   gboolean monotone;            /* underset falls as a parameter rises */
+  Kept kept;
 } Search;
+
+static void
+kept_clear (Kept *k)
+{
+  Layout scratch = { .at = k->at };
+
+  if (!k->valid)
+    return;
+  jopan_layout_attempt_clear (&scratch);
+  g_free (k->set.body_font);
+  g_free (k->set.headline_font);
+  k->valid = FALSE;
+}
+
+/* Sets the attempt the Layout holds aside, when it is at @fit: the best
+ * so far.  The Layout holds nothing then. */
+static void
+keep (Search *s, const FitParams *fit)
+{
+  Layout *lo = s->lo;
+
+  if (!s->holding || memcmp (&s->held, fit, sizeof *fit) != 0)
+    return;
+  kept_clear (&s->kept);
+  s->kept = (Kept) { .set = lo->set, .at = lo->at, .res = lo->res, .valid = TRUE };
+  lo->at = (LayoutAttempt) { .ts = lo->at.ts };
+  lo->set.body_font = lo->set.headline_font = NULL;
+  s->holding = FALSE;
+}
+
+/* Takes the attempt set aside back, when it is at @fit. */
+static gboolean
+take_kept (Search *s, const FitParams *fit)
+{
+  Layout *lo = s->lo;
+  JopanTypesetter ts = lo->at.ts;
+
+  if (!s->kept.valid || memcmp (&s->kept.set.fit, fit, sizeof *fit) != 0)
+    return FALSE;
+  jopan_layout_attempt_clear (lo);
+  g_free (lo->set.body_font);
+  g_free (lo->set.headline_font);
+  lo->set = s->kept.set, lo->at = s->kept.at, lo->res = s->kept.res;
+  lo->at.ts = ts;
+  jopan_typesetter_begin (&lo->at.ts, lo->at.findings);
+  s->kept.valid = FALSE;
+  s->held = *fit, s->holding = TRUE;
+  return TRUE;
+}
 
 static gboolean
 fit_equal (const FitParams *a, const FitParams *b)
@@ -124,11 +184,12 @@ probe (Search *s, FitParams fit, Probe *out, GError **error)
   return TRUE;
 }
 
-/* Leaves the Layout holding @fit, laying it out unless it does. */
+/* Leaves the Layout holding @fit, laying it out unless it does or it
+ * was set aside. */
 static gboolean
 settle (Search *s, FitParams fit, GError **error)
 {
-  if (s->holding && fit_equal (&s->held, &fit))
+  if ((s->holding && fit_equal (&s->held, &fit)) || take_kept (s, &fit))
     return TRUE;
   return try_fit (s, fit, error);
 }
@@ -165,6 +226,7 @@ shrink (Search *s, const JopanCopyfit *b, gboolean has_lead, GError **error)
     {
       int mid = lo + (hi - lo) / 2;
       Probe q;
+      keep (s, &g_array_index (steps, FitParams, hi));
       if (!probe (s, g_array_index (steps, FitParams, mid), &q, error))
         return FALSE;
       *(q.overset_lines > 0 ? &lo : &hi) = mid;
@@ -186,7 +248,10 @@ grow_walk (Search *s, const GArray *steps, FitParams *best, int *best_underset, 
       if (p.overset_lines > 0)
         break;
       if (p.underset_lines < *best_underset)
-        *best = g_array_index (steps, FitParams, i), *best_underset = p.underset_lines;
+        {
+          *best = g_array_index (steps, FitParams, i), *best_underset = p.underset_lines;
+          keep (s, best);
+        }
     }
   return TRUE;
 }
@@ -244,12 +309,14 @@ grow_along (Search *s, FitParams *best, int *best_underset, gsize field, double 
     return TRUE;
   /* The first step as full: in (lo, hi]. */
   hi = last;
+  keep (s, &g_array_index (steps, FitParams, hi));
   for (int lo = -1; hi - lo > 1;)
     {
       int mid = lo + (hi - lo) / 2;
       if (!probe (s, g_array_index (steps, FitParams, mid), &q, error))
         return FALSE;
       *(q.overset_lines == 0 && q.underset_lines <= p.underset_lines ? &hi : &lo) = mid;
+      keep (s, &g_array_index (steps, FitParams, hi));
     }
   *best = g_array_index (steps, FitParams, hi);
   *best_underset = p.underset_lines;
@@ -552,6 +619,7 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
   if (ok)
     layout_take (&lo, result);
   jopan_report_set_pages (result->report, result->pages->len);
+  kept_clear (&search.kept);
   jopan_layout_attempt_clear (&lo);
   jopan_typesetter_clear (&lo.at.ts);
   g_free (lo.set.body_font);
