@@ -24,12 +24,12 @@
  * keyed by story, slot and fit.
  *
  * More tracking, a taller photo or a bigger body never sets fewer lines:
- * overset comes as a parameter rises and goes as it falls, and without a
- * lead photo underset falls as it rises.  The search relies on that: it
- * probes the far end of a range first and bisects only when that end
- * changes anything, instead of walking step by step.  With a lead photo,
- * underset is not monotone (balancing gives or takes lines of the
- * photo's frame): growing walks, as it did, from the memo. */
+ * overset comes as a parameter rises and goes as it falls, and underset
+ * falls as it rises.  The search relies on that: it probes the far end
+ * of a range first and bisects only when that end changes anything,
+ * instead of walking step by step.  A story with photos besides its lead
+ * is the exception (see underset_monotone()): growing it walks, as it
+ * did, from the memo. */
 
 struct _LayoutMemo {
   GHashTable *measures; /* key → Probe */
@@ -323,6 +323,15 @@ grow_along (Search *s, FitParams *best, int *best_underset, gsize field, double 
   return TRUE;
 }
 
+/* Does underset fall as a fit parameter rises?  Not when the story has
+ * photos besides its lead: they go to the foot of the columns with the
+ * most room, and a line more can move one to other columns. */
+static gboolean
+underset_monotone (const JopanArticle *a, const Probe *plain)
+{
+  return a->images->len <= (plain->has_lead ? 1u : 0u);
+}
+
 /* Grows while the story still fits: tracking, then photo, then size. */
 static gboolean
 grow (Search *s, const JopanCopyfit *b, const Probe *plain, GError **error)
@@ -593,9 +602,7 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
        * shrink or grow lay out only what they must. */
       Probe plain;
       ok = probe (&search, lo.set.fit, &plain, error);
-      /* Underset is not monotone with a lead photo: balancing may give
-       * or take lines of its frame. */
-      search.monotone = !plain.has_lead;
+      search.monotone = underset_monotone (in->article, &plain);
       if (ok && plain.overset_lines > 0)
         ok = shrink (&search, &in->style->copyfit, plain.has_lead, error);
       else if (ok && plain.underset_lines > 0)
