@@ -1665,6 +1665,8 @@ place_carried_boxes (const Composer *c, JopanPage *page, const JopanCarried *k, 
         }
       if (box.layout)
         g_object_ref (box.layout);
+      if (box.shape)
+        jopan_line_shape_ref (box.shape);
       box.path = g_strdup (box.path);
       box.place = g_strdup (box.place);
       g_array_append_val (page->boxes, box);
@@ -1724,6 +1726,7 @@ carried_new (Composer *c, guint i, LayoutResult *r)
   const JopanPageStory *e = c->stories[i].entry;
 
   k->page = g_ptr_array_steal_index (r->pages, 1);
+  jopan_page_shape_lines (k->page); /* it goes to another page's thread */
   k->source = jopan_page_plan_ref ((JopanPagePlan *) c->plan);
   k->story = (int) i;
   k->from = MAX (1u, c->plan->number);

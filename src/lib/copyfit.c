@@ -596,6 +596,7 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
   jopan_typesetter_init_cached (&lo.at.ts, in->fonts, &lo.set.style,
                                 jopan_article_get_lang (in->article), result->report,
                                 input->cache ? input->cache : own_cache);
+  lo.at.ts.lazy_lines = TRUE; /* most attempts are measured, not drawn (typeset.c) */
   if (lo.set.slot && in->options.copyfit)
     {
       /* The unfitted layout is probed (compose laid it out already):
