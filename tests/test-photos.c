@@ -2,6 +2,8 @@
  * PNG chunks, EXIF orientation) and the preview limit of PNG output. */
 #include "jopan-private.h"
 
+#include "image-stream-private.h"
+
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -308,6 +310,111 @@ test_render_error_names_place (void)
   g_rmdir (dir);
 }
 
+/* A document of one story with the test photo @name (copied into @dir). */
+static JopanDocument *
+photo_document (const char *dir, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *from = g_build_filename (TEST_DATA, "photos", name, NULL);
+  g_autofree char *to = g_build_filename (dir, name, NULL);
+  g_autofree char *data = NULL;
+  g_autofree char *json = g_strdup_printf ("{\"headline\": \"H\", \"body\": \"Text.\",\n"
+                                           " \"images\": [{\"src\": \"%s\"}]}", name);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanArticle) article = NULL;
+  JopanDocument *doc;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (from, &data, &length, NULL));
+  g_assert_true (g_file_set_contents (to, data, (gssize) length, NULL));
+  article = jopan_article_load_from_data (json, -1, "story.json", dir, &error);
+  g_assert_no_error (error);
+  doc = jopan_document_new (fonts, style, article, &error);
+  g_assert_no_error (error);
+  return doc;
+}
+
+/* The bytes of @doc written as @format into @dir. */
+static GBytes *
+written (JopanDocument *doc, const char *dir, JopanFormat format)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = g_build_filename (dir, format == JOPAN_FORMAT_PDF ? "page.pdf" : "page.png",
+                                           NULL);
+  char *data;
+  gsize length;
+
+  g_assert_true (jopan_document_write (doc, out, format, 72, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (out, &data, &length, NULL));
+  g_remove (out);
+  return g_bytes_new_take (data, length);
+}
+
+static void
+remove_dir (const char *dir, const char *photo)
+{
+  g_autofree char *path = g_build_filename (dir, photo, NULL);
+
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* A PNG photo in PDF is decoded and encoded once: every later page that
+ * shows it gets cairo's image object from the cache, and the file is the
+ * one made without the cache, byte for byte (alpha laid on white as
+ * before).  PNG output still decodes. */
+static void
+test_png_encoded_once (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("jopan-image-XXXXXX", NULL);
+  g_autoptr (JopanDocument) doc = photo_document (dir, "alpha.png");
+  g_autoptr (JopanDocument) again = photo_document (dir, "alpha.png");
+  g_autoptr (GBytes) first = NULL, second = NULL, third = NULL, uncached = NULL, png = NULL;
+  guint before = jopan_image_decode_count ();
+  gsize n;
+  const char *p;
+
+  first = written (doc, dir, JOPAN_FORMAT_PDF);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 1);
+  second = written (doc, dir, JOPAN_FORMAT_PDF);
+  third = written (again, dir, JOPAN_FORMAT_PDF);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 1);
+  g_assert_true (g_bytes_equal (first, second));
+  g_assert_true (g_bytes_equal (first, third));
+  p = g_bytes_get_data (first, &n);
+  g_assert_null (g_strstr_len (p, (gssize) n, JOPAN_STAND_IN_TAG));
+  jopan_image_stream_set_enabled (FALSE);
+  uncached = written (doc, dir, JOPAN_FORMAT_PDF);
+  jopan_image_stream_set_enabled (TRUE);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 2);
+  g_assert_true (g_bytes_equal (first, uncached));
+  png = written (doc, dir, JOPAN_FORMAT_PNG);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 3);
+  remove_dir (dir, "alpha.png");
+}
+
+/* A JPEG in PDF is never decoded: the file holds its bytes as they are. */
+static void
+test_jpeg_never_decoded (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("jopan-image-XXXXXX", NULL);
+  g_autoptr (JopanDocument) doc = photo_document (dir, "small.jpg");
+  g_autoptr (GBytes) pdf = NULL;
+  g_autofree char *jpeg = NULL;
+  guint before = jopan_image_decode_count ();
+  gsize n, length;
+  const char *p;
+
+  pdf = written (doc, dir, JOPAN_FORMAT_PDF);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before);
+  g_assert_true (g_file_get_contents (TEST_DATA "/photos/small.jpg", &jpeg, &length, NULL));
+  p = g_bytes_get_data (pdf, &n);
+  g_assert_nonnull (memmem (p, n, jpeg, length));
+  remove_dir (dir, "small.jpg");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -319,5 +426,7 @@ main (int argc, char **argv)
   g_test_add_func ("/photos/orientation", test_orientation);
   g_test_add_func ("/photos/preview-limit", test_preview_limit);
   g_test_add_func ("/photos/render-error-names-place", test_render_error_names_place);
+  g_test_add_func ("/photos/png-encoded-once", test_png_encoded_once);
+  g_test_add_func ("/photos/jpeg-never-decoded", test_jpeg_never_decoded);
   return g_test_run ();
 }
