@@ -365,7 +365,7 @@ remove_dir (const char *dir, const char *photo)
 /* A PNG photo in PDF is decoded and encoded once: every later page that
  * shows it gets cairo's image object from the cache, and the file is the
  * one made without the cache, byte for byte (alpha laid on white as
- * before).  PNG output still decodes. */
+ * before).  A PNG preview decodes it once per size. */
 static void
 test_png_encoded_once (void)
 {
@@ -373,6 +373,7 @@ test_png_encoded_once (void)
   g_autoptr (JopanDocument) doc = photo_document (dir, "alpha.png");
   g_autoptr (JopanDocument) again = photo_document (dir, "alpha.png");
   g_autoptr (GBytes) first = NULL, second = NULL, third = NULL, uncached = NULL, png = NULL;
+  g_autoptr (GBytes) png_again = NULL, png_uncached = NULL;
   guint before = jopan_image_decode_count ();
   gsize n;
   const char *p;
@@ -393,6 +394,15 @@ test_png_encoded_once (void)
   g_assert_true (g_bytes_equal (first, uncached));
   png = written (doc, dir, JOPAN_FORMAT_PNG);
   g_assert_cmpuint (jopan_image_decode_count (), ==, before + 3);
+  /* A preview decodes a photo once per size too. */
+  png_again = written (again, dir, JOPAN_FORMAT_PNG);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 3);
+  g_assert_true (g_bytes_equal (png, png_again));
+  jopan_image_stream_set_enabled (FALSE);
+  png_uncached = written (doc, dir, JOPAN_FORMAT_PNG);
+  jopan_image_stream_set_enabled (TRUE);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 4);
+  g_assert_true (g_bytes_equal (png, png_uncached));
   remove_dir (dir, "alpha.png");
 }
 

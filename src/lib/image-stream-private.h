@@ -35,8 +35,9 @@ gboolean jopan_image_stream_lookup (guint id, const char **dict, GBytes **data);
  * way to see that a photo was decoded once, or never. */
 guint jopan_image_decode_count (void);
 
-/* Turns the cache off (or on again) for the process: a test compares the
- * files made with and without it. */
+/* Turns the caches off (or on again) for the process, this one and
+ * image.c's of photos decoded for PNG: a test compares the files made
+ * with and without them. */
 void jopan_image_stream_set_enabled (gboolean enabled);
 
 G_END_DECLS

@@ -12,6 +12,8 @@
  * their bytes, so that memory stays flat however long an edition is;
  * past it a photo is encoded on every page as before. */
 #define STREAM_CACHE_BYTES (48 * 1024 * 1024)
+/* The same for photos decoded for PNG previews. */
+#define PIXEL_CACHE_BYTES (48 * 1024 * 1024)
 
 typedef struct {
   char *dict;
@@ -377,27 +379,34 @@ stand_in (const JopanImageRef *image, gint64 id, int w, int h, GError **error)
   return surface;
 }
 
-/* Decodes the photo to pixels at @scale, never wider than @max_side. */
+/* The size the photo is decoded at for @scale: the scale the page shows
+ * it at, and never wider than @max_side (cairo's limit, or less for a
+ * raster): a 40000-pixel panorama is shrunk.  Returns: FALSE for full
+ * size (then @w, @h are the stored size). */
+static gboolean
+decoded_size (const JopanImageRef *image, double scale, int max_side, int *w, int *h)
+{
+  int side = MAX (image->raw_width, image->raw_height);
+
+  scale = MIN (scale, 1.0);
+  if (side * scale > max_side)
+    scale = (double) max_side / side;
+  *w = scale < 1.0 ? CLAMP ((int) (image->raw_width * scale), 1, JOPAN_CAIRO_MAX_SIDE) : image->raw_width;
+  *h = scale < 1.0 ? CLAMP ((int) (image->raw_height * scale), 1, JOPAN_CAIRO_MAX_SIDE) : image->raw_height;
+  return scale < 1.0;
+}
+
+/* Decodes the photo to pixels, at decoded_size(). */
 static cairo_surface_t *
 decode (const JopanImageRef *image, double scale, int max_side, GError **error)
 {
   g_autoptr (GError) local = NULL;
   g_autoptr (GdkPixbuf) pixbuf = NULL;
-  int side = MAX (image->raw_width, image->raw_height);
+  int w, h;
 
-  /* Decoded at the scale the page shows it, and never wider than cairo
-   * can draw: a 40000-pixel panorama is shrunk. */
-  scale = MIN (scale, 1.0);
-  if (side * scale > max_side)
-    scale = (double) max_side / side;
   g_atomic_int_inc (&decodes);
-  if (scale < 1.0)
-    pixbuf = gdk_pixbuf_new_from_file_at_scale (image->path,
-                                                CLAMP ((int) (image->raw_width * scale), 1,
-                                                       JOPAN_CAIRO_MAX_SIDE),
-                                                CLAMP ((int) (image->raw_height * scale), 1,
-                                                       JOPAN_CAIRO_MAX_SIDE),
-                                                FALSE, &local);
+  if (decoded_size (image, scale, max_side, &w, &h))
+    pixbuf = gdk_pixbuf_new_from_file_at_scale (image->path, w, h, FALSE, &local);
   else
     pixbuf = gdk_pixbuf_new_from_file (image->path, &local);
   if (pixbuf == NULL)
@@ -414,16 +423,12 @@ decode (const JopanImageRef *image, double scale, int max_side, GError **error)
 static cairo_surface_t *
 pdf_surface (const JopanImageRef *image, double scale, GError **error)
 {
-  int side = MAX (image->raw_width, image->raw_height), w, h;
   g_autofree char *key = NULL;
   cairo_surface_t *pixels;
   gint64 id;
+  int w, h;
 
-  scale = MIN (scale, 1.0);
-  if (side * scale > JOPAN_CAIRO_MAX_SIDE)
-    scale = (double) JOPAN_CAIRO_MAX_SIDE / side;
-  w = scale < 1.0 ? CLAMP ((int) (image->raw_width * scale), 1, JOPAN_CAIRO_MAX_SIDE) : image->raw_width;
-  h = scale < 1.0 ? CLAMP ((int) (image->raw_height * scale), 1, JOPAN_CAIRO_MAX_SIDE) : image->raw_height;
+  decoded_size (image, scale, JOPAN_CAIRO_MAX_SIDE, &w, &h);
   if (g_atomic_int_get (&stream_disabled) || (key = stream_key (image, w, h)) == NULL)
     return decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error);
   if ((id = stream_find (key)) >= 0)
@@ -436,6 +441,72 @@ pdf_surface (const JopanImageRef *image, double scale, GError **error)
   return stand_in (image, id, w, h, error);
 }
 
+/* The pixels of a photo decoded for raster output, kept (within
+ * PIXEL_CACHE_BYTES) for the next page that shows it at that size. */
+typedef struct {
+  GBytes *pixels;
+  int w, h, stride;
+} Decoded;
+
+static GHashTable *pixel_cache; /* key → Decoded*: never freed, never changed */
+static gsize pixel_bytes;
+
+/* Each use gets its own surface over the shared, read-only pixels: cairo
+ * then never shares a pixman image (and its transform) between threads. */
+static cairo_surface_t *
+pixels_surface (const Decoded *d)
+{
+  return cairo_image_surface_create_for_data ((guchar *) g_bytes_get_data (d->pixels, NULL),
+                                              CAIRO_FORMAT_RGB24, d->w, d->h, d->stride);
+}
+
+static void
+pixels_keep (const char *key, cairo_surface_t *surface)
+{
+  int stride = cairo_image_surface_get_stride (surface), h = cairo_image_surface_get_height (surface);
+  gsize size = (gsize) stride * h;
+  Decoded *d;
+
+  g_mutex_lock (&stream_lock);
+  if (pixel_cache == NULL)
+    pixel_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!g_hash_table_contains (pixel_cache, key) && pixel_bytes + size <= PIXEL_CACHE_BYTES)
+    {
+      cairo_surface_flush (surface);
+      d = g_new (Decoded, 1);
+      d->pixels = g_bytes_new (cairo_image_surface_get_data (surface), size);
+      d->w = cairo_image_surface_get_width (surface), d->h = h, d->stride = stride;
+      pixel_bytes += size;
+      g_hash_table_insert (pixel_cache, g_strdup (key), d);
+    }
+  g_mutex_unlock (&stream_lock);
+}
+
+static cairo_surface_t *
+raster_surface (const JopanImageRef *image, JopanFormat format, double scale, GError **error)
+{
+  int max_side = format == JOPAN_FORMAT_PNG ? JOPAN_RASTER_MAX_SOURCE : JOPAN_CAIRO_MAX_SIDE;
+  g_autofree char *key = NULL;
+  const Decoded *found = NULL;
+  cairo_surface_t *surface;
+  int w, h;
+
+  decoded_size (image, scale, max_side, &w, &h);
+  if (format != JOPAN_FORMAT_PNG || g_atomic_int_get (&stream_disabled)
+      || (key = stream_key (image, w, h)) == NULL)
+    return decode (image, scale, max_side, error);
+  g_mutex_lock (&stream_lock);
+  if (pixel_cache)
+    found = g_hash_table_lookup (pixel_cache, key);
+  g_mutex_unlock (&stream_lock);
+  if (found)
+    return pixels_surface (found);
+  surface = decode (image, scale, max_side, error);
+  if (surface)
+    pixels_keep (key, surface);
+  return surface;
+}
+
 cairo_surface_t *
 jopan_image_surface (const JopanImageRef *image, JopanFormat format, double scale, GError **error)
 {
@@ -443,6 +514,5 @@ jopan_image_surface (const JopanImageRef *image, JopanFormat format, double scal
     return jpeg_pass_through (image, format, error);
   if (format == JOPAN_FORMAT_PDF)
     return pdf_surface (image, scale, error);
-  return decode (image, scale, format == JOPAN_FORMAT_PNG ? JOPAN_RASTER_MAX_SOURCE : JOPAN_CAIRO_MAX_SIDE,
-                 error);
+  return raster_surface (image, format, scale, error);
 }
