@@ -386,7 +386,7 @@ test_png_encoded_once (void)
   g_assert_true (g_bytes_equal (first, second));
   g_assert_true (g_bytes_equal (first, third));
   p = g_bytes_get_data (first, &n);
-  g_assert_null (g_strstr_len (p, (gssize) n, JOPAN_STAND_IN_TAG));
+  g_assert_null (g_strstr_len (p, (gssize) n, "jopan-stand-in"));
   jopan_image_stream_set_enabled (FALSE);
   uncached = written (doc, dir, JOPAN_FORMAT_PDF);
   jopan_image_stream_set_enabled (TRUE);

@@ -18,8 +18,10 @@
 
 G_BEGIN_DECLS
 
-/* The start of a stand-in's bytes; an entry's number follows. */
-#define JOPAN_STAND_IN_TAG "jopan-stand-in "
+/* The start of a stand-in's bytes, "jopan-stand-in " and a number drawn
+ * once per process (so that no photo's bytes can pass for one); an
+ * entry's number follows. */
+const char *jopan_image_stream_tag (void);
 
 /* Splits the one image XObject of @pdf (a one-page file cairo wrote) into
  * its dictionary without /Length, as PDF text, and its encoded bytes.

@@ -43,16 +43,17 @@ stand_in_id (QPDFObjectHandle image)
 {
   QPDFObjectHandle dict = image.getDict ();
   QPDFObjectHandle length = dict.getKey ("/Length");
-  const size_t tag = strlen (JOPAN_STAND_IN_TAG);
+  const char *prefix = jopan_image_stream_tag ();
+  const size_t tag = strlen (prefix);
 
   if (!dict.getKey ("/Filter").isNameAndEquals ("/DCTDecode") || !length.isInteger ()
-      || length.getIntValue () > 64)
+      || length.getIntValue () > 96)
     return -1;
   std::shared_ptr<Buffer> raw = image.getRawStreamData ();
   const char *p = (const char *) raw->getBuffer ();
   size_t n = raw->getSize ();
   /* FF D8, FF FE, two length bytes, then the tag and the number. */
-  if (n < 6 + tag || memcmp (p + 6, JOPAN_STAND_IN_TAG, tag) != 0)
+  if (n < 6 + tag || memcmp (p + 6, prefix, tag) != 0)
     return -1;
   std::string digits (p + 6 + tag, strnlen (p + 6 + tag, n - 6 - tag));
   return std::stol (digits.substr (0, digits.find_first_not_of ("0123456789")));

@@ -221,6 +221,16 @@ can_pass_through (const JopanImageRef *image, JopanFormat format)
   return format != JOPAN_FORMAT_PNG && image->is_jpeg && !(image->components == 4 && image->adobe);
 }
 
+const char *
+jopan_image_stream_tag (void)
+{
+  static char *tag;
+
+  if (g_once_init_enter (&tag))
+    g_once_init_leave (&tag, g_strdup_printf ("jopan-stand-in %08x ", g_random_int ()));
+  return tag;
+}
+
 guint
 jopan_image_decode_count (void)
 {
@@ -349,7 +359,7 @@ stream_encode (const char *key, cairo_surface_t *surface)
 static cairo_surface_t *
 stand_in (const JopanImageRef *image, gint64 id, int w, int h, GError **error)
 {
-  g_autofree char *tag = g_strdup_printf (JOPAN_STAND_IN_TAG "%" G_GINT64_FORMAT, id);
+  g_autofree char *tag = g_strdup_printf ("%s%" G_GINT64_FORMAT, jopan_image_stream_tag (), id);
   gsize n = strlen (tag) + 2;
   GByteArray *jpeg = g_byte_array_new ();
   const guint8 start[] = { 0xFF, 0xD8, 0xFF, 0xFE, (guint8) (n >> 8), (guint8) n };
