@@ -367,11 +367,12 @@ remove_dir (const char *dir, const char *photo)
  * one made without the cache, byte for byte (alpha laid on white as
  * before).  A PNG preview decodes it once per size. */
 static void
-test_png_encoded_once (void)
+test_png_encoded_once (gconstpointer data)
 {
+  const char *photo = data;
   g_autofree char *dir = g_dir_make_tmp ("jopan-image-XXXXXX", NULL);
-  g_autoptr (JopanDocument) doc = photo_document (dir, "alpha.png");
-  g_autoptr (JopanDocument) again = photo_document (dir, "alpha.png");
+  g_autoptr (JopanDocument) doc = photo_document (dir, photo);
+  g_autoptr (JopanDocument) again = photo_document (dir, photo);
   g_autoptr (GBytes) first = NULL, second = NULL, third = NULL, uncached = NULL, png = NULL;
   g_autoptr (GBytes) png_again = NULL, png_uncached = NULL;
   guint before = jopan_image_decode_count ();
@@ -403,7 +404,7 @@ test_png_encoded_once (void)
   jopan_image_stream_set_enabled (TRUE);
   g_assert_cmpuint (jopan_image_decode_count (), ==, before + 4);
   g_assert_true (g_bytes_equal (png, png_uncached));
-  remove_dir (dir, "alpha.png");
+  remove_dir (dir, photo);
 }
 
 /* A JPEG in PDF is never decoded: the file holds its bytes as they are. */
@@ -482,7 +483,8 @@ main (int argc, char **argv)
   g_test_add_func ("/photos/orientation", test_orientation);
   g_test_add_func ("/photos/preview-limit", test_preview_limit);
   g_test_add_func ("/photos/render-error-names-place", test_render_error_names_place);
-  g_test_add_func ("/photos/png-encoded-once", test_png_encoded_once);
+  g_test_add_data_func ("/photos/png-encoded-once/alpha", "alpha.png", test_png_encoded_once);
+  g_test_add_data_func ("/photos/png-encoded-once/dot", "dot.png", test_png_encoded_once);
   g_test_add_func ("/photos/jpeg-never-decoded", test_jpeg_never_decoded);
   g_test_add_func ("/photos/png-preview-encoding", test_png_preview_encoding);
   return g_test_run ();

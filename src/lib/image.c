@@ -428,6 +428,21 @@ decode (const JopanImageRef *image, double scale, int max_side, GError **error)
   return surface_from_pixbuf (image, pixbuf, error);
 }
 
+/* Whether a photo of @w x @h is worth encoding for the cache: not when
+ * the cache is (nearly) full, nor when its pixels alone would fill it
+ * (then cairo would encode it a second time, for the page). */
+static gboolean
+stream_room (int w, int h)
+{
+  gboolean room;
+
+  g_mutex_lock (&stream_lock);
+  room = stream_bytes + 1024 * 1024 <= STREAM_CACHE_BYTES
+         && (gsize) w * (gsize) h * 3 <= STREAM_CACHE_BYTES;
+  g_mutex_unlock (&stream_lock);
+  return room;
+}
+
 /* A photo for a PDF page that cairo cannot pass through: decoded and
  * encoded once per process (and per size), then drawn as a stand-in. */
 static cairo_surface_t *
@@ -443,6 +458,8 @@ pdf_surface (const JopanImageRef *image, double scale, GError **error)
     return decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error);
   if ((id = stream_find (key)) >= 0)
     return stand_in (image, id, w, h, error);
+  if (!stream_room (w, h))
+    return decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error);
   pixels = decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error);
   if (pixels == NULL || cairo_image_surface_get_width (pixels) != w
       || cairo_image_surface_get_height (pixels) != h || (id = stream_encode (key, pixels)) < 0)
