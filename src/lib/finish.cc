@@ -14,6 +14,7 @@
  * on every run.
  */
 #include "finish-private.h"
+#include "image-stream-private.h"
 
 #include "jopan-config.h"
 
@@ -856,6 +857,7 @@ finish_document (GByteArray *bytes, const JopanFinish *f)
   QPDF pdf;
   pdf.setSuppressWarnings (true);
   pdf.processMemoryFile ("cairo's PDF", (const char *) bytes->data, bytes->len);
+  jopan_image_stream_put_back (pdf); /* photos encoded once (image.c) */
   std::vector<QPDFPageObjectHelper> pages = QPDFPageDocumentHelper (pdf).getAllPages ();
   if (pages.size () != f->n_pages)
     throw std::runtime_error ("cairo wrote another number of pages");
