@@ -270,34 +270,37 @@ area_spans (int n, int m)
   return spans;
 }
 
-/* Input row @y of @in averaged across to @xs's outputs, into @row. */
-void
-area_row (const Pixels &in, int y, const std::vector<Span> &xs, std::vector<float> &row)
-{
-  const unsigned char *src = (const unsigned char *) in.data.data () + (size_t) y * (size_t) in.w * 3;
+typedef float Float4 __attribute__ ((vector_size (16)));
+typedef unsigned char Byte4 __attribute__ ((vector_size (4)));
 
-  for (size_t x = 0; x < xs.size (); x++)
+/* @sum[i] += @w × @src[i], four at a time (a GCC/clang vector). */
+void
+add_row (float *sum, const unsigned char *src, size_t n, float w)
+{
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4)
     {
-      const Span &sx = xs[x];
-      float sum[3] = { 0, 0, 0 };
-      for (int i = 0; i < sx.count; i++)
-        for (size_t c = 0; c < 3; c++)
-          sum[c] += sx.weight[(size_t) i] * src[(size_t) (sx.first + i) * 3 + c];
-      for (size_t c = 0; c < 3; c++)
-        row[x * 3 + c] = sum[c];
+      Byte4 b;
+      Float4 s;
+      memcpy (&b, src + i, 4);
+      memcpy (&s, sum + i, sizeof s);
+      s += w * __builtin_convertvector (b, Float4);
+      memcpy (sum + i, &s, sizeof s);
     }
+  for (; i < n; i++)
+    sum[i] += w * (float) src[i];
 }
 
 /* RGB pixels scaled down to @w × @h by area averaging (each output pixel
  * the mean of the inputs it covers): a fair downsampling at any ratio.
- * Rows are averaged across once each (a row two outputs share is kept),
- * then down. */
+ * Each output row first sums its input rows down (contiguous, which the
+ * compiler vectorises), then that one row is averaged across. */
 Pixels
 area_resample (const Pixels &in, int w, int h)
 {
   std::vector<Span> xs = area_spans (in.w, w), ys = area_spans (in.h, h);
-  std::vector<float> sum ((size_t) w * 3), row ((size_t) w * 3), kept ((size_t) w * 3);
-  int kept_y = -1;
+  size_t row = (size_t) in.w * 3;
+  std::vector<float> sum (row + 1); /* + 1: the last pixel is read as four floats */
   Pixels out;
 
   out.w = w, out.h = h;
@@ -308,22 +311,66 @@ area_resample (const Pixels &in, int w, int h)
       std::fill (sum.begin (), sum.end (), 0.0f);
       for (int k = 0; k < sy.count; k++)
         {
-          int r = sy.first + k;
-          if (r != kept_y)
-            area_row (in, r, xs, row);
-          else
-            row.swap (kept);
-          float wy = sy.weight[(size_t) k];
-          for (size_t i = 0; i < sum.size (); i++)
-            sum[i] += wy * row[i];
-          if (k == sy.count - 1)
-            row.swap (kept), kept_y = r;
+          const unsigned char *src = (const unsigned char *) in.data.data () + (size_t) (sy.first + k) * row;
+          add_row (sum.data (), src, row, sy.weight[(size_t) k]);
         }
       unsigned char *dst = (unsigned char *) &out.data[(size_t) y * (size_t) w * 3];
-      for (size_t i = 0; i < sum.size (); i++)
-        dst[i] = (unsigned char) std::min (255.0f, sum[i] + 0.5f);
+      for (size_t x = 0; x < xs.size (); x++)
+        {
+          /* A pixel's R, G, B (and the next one's R, unused) at once. */
+          const Span &sx = xs[x];
+          const float *p = sum.data () + (size_t) sx.first * 3;
+          Float4 v = { 0, 0, 0, 0 }, q;
+          for (int i = 0; i < sx.count; i++, p += 3)
+            {
+              memcpy (&q, p, sizeof q);
+              v += sx.weight[(size_t) i] * q;
+            }
+          for (size_t c = 0; c < 3; c++)
+            dst[x * 3 + c] = (unsigned char) std::min (255.0f, v[c] + 0.5f);
+        }
     }
   return out;
+}
+
+/* The most ink (8-bit units, C+M+Y+K) each CMYK JPEG this process wrote
+ * puts down, as its check decoded it: the preflight of the finished file
+ * reads it here instead of decoding the same bytes again the same way.
+ * Keyed by the file's length and two checksums; kept for the process,
+ * cleared when it grows past a bound. */
+GMutex measured_lock;
+std::map<std::string, int> *measured;
+
+std::string
+jpeg_key (const unsigned char *data, size_t n)
+{
+  uLong crc = crc32_z (crc32_z (0, NULL, 0), data, n), adler = adler32_z (adler32_z (0, NULL, 0), data, n);
+  return std::to_string (n) + ":" + std::to_string (crc) + ":" + std::to_string (adler);
+}
+
+void
+remember_ink (const std::string &key, int worst)
+{
+  g_mutex_lock (&measured_lock);
+  if (measured == nullptr)
+    measured = new std::map<std::string, int> ();
+  if (measured->size () >= 4096)
+    measured->clear ();
+  (*measured)[key] = worst;
+  g_mutex_unlock (&measured_lock);
+}
+
+/* Returns: the ink remembered for @key, or -1. */
+int
+remembered_ink (const std::string &key)
+{
+  int worst = -1;
+
+  g_mutex_lock (&measured_lock);
+  if (measured != nullptr && measured->count (key))
+    worst = (*measured)[key];
+  g_mutex_unlock (&measured_lock);
+  return worst;
 }
 
 const int kJpegQuality = 90;
@@ -331,17 +378,20 @@ const int kJpegPasses = 6;
 
 /* The pixels of @back (a decoded JPEG of @cmyk) over @limit: the excess
  * and a step more comes off those pixels' C, M and Y in @cmyk (K, when
- * there is no C, M or Y).  Returns: whether any pixel was over. */
+ * there is no C, M or Y).  @worst: the most ink of @back.  Returns:
+ * whether any pixel was over. */
 bool
-pull_under_limit (std::string &cmyk, const std::string &back, int limit)
+pull_under_limit (std::string &cmyk, const std::string &back, int limit, int &worst)
 {
   unsigned char *p = (unsigned char *) &cmyk[0];
   const unsigned char *q = (const unsigned char *) back.data ();
   bool over = false;
 
+  worst = 0;
   for (size_t i = 0; i + 3 < cmyk.size (); i += 4)
     {
-      int excess = q[i] + q[i + 1] + q[i + 2] + q[i + 3] - limit;
+      int total = q[i] + q[i + 1] + q[i + 2] + q[i + 3], excess = total - limit;
+      worst = std::max (worst, total);
       if (excess <= 0)
         continue;
       over = true;
@@ -374,13 +424,17 @@ jpeg_encode_limited (Pixels cmyk, int limit)
                        &size, TJSAMP_444, kJpegQuality, TJFLAG_ACCURATEDCT) != 0)
         break;
       bool over = false;
+      int worst = 0;
       if (tjDecompress2 (dec, jpeg, size, (unsigned char *) &back[0], cmyk.w, 0, cmyk.h, TJPF_CMYK,
                          TJFLAG_ACCURATEDCT) == 0)
-        over = pull_under_limit (cmyk.data, back, limit);
+        over = pull_under_limit (cmyk.data, back, limit, worst);
       else
         over = true, pass = kJpegPasses;
       if (!over)
-        out.assign ((const char *) jpeg, size);
+        {
+          out.assign ((const char *) jpeg, size);
+          remember_ink (jpeg_key (jpeg, size), worst);
+        }
       tjFree (jpeg);
     }
   if (enc)
@@ -1000,6 +1054,9 @@ image_ink (Object &image)
   if (filter == "/DCTDecode")
     {
       std::shared_ptr<Buffer> raw = image.getRawStreamData ();
+      int known = inverted ? -1 : remembered_ink (jpeg_key (raw->getBuffer (), raw->getSize ()));
+      if (known >= 0)
+        return known * 100.0 / 255;
       tjhandle dec = tjInitDecompress ();
       int w = 0, h = 0, sub = 0, space = 0;
       bool ok = dec && tjDecompressHeader3 (dec, raw->getBuffer (), raw->getSize (), &w, &h, &sub, &space) == 0;
