@@ -37,6 +37,7 @@ struct _JopanColor {
   cmsHTRANSFORM show;      /* CMYK_8 → RGB_8 on the paper (absolute colorimetric) */
   GBytes *profile;
   char *description;
+  char *key;               /* what the separation depends on, for caches */
   gboolean builtin;
 };
 
@@ -279,6 +280,15 @@ color_new (const char *profile, int intent, double ink_limit, GError **error)
     }
   color->builtin = profile == NULL;
   color->description = description (out);
+  if (color->profile)
+    {
+      g_autofree char *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, color->profile);
+      /* "table 1": bump when the photo table is made or read otherwise. */
+      char limit[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (limit, sizeof limit, "%.4f", ink_limit);
+      color->key = g_strdup_printf ("table 1|%d|%d|%s|%s", GRID_STEP, intent, limit, sum);
+    }
   srgb = cmsCreate_sRGBProfile ();
   color->photo_limit = (int) (ink_limit * 255 / 100);
   color->fill = separation (out, intent, ink_limit, TYPE_RGB_DBL, TYPE_CMYK_DBL);
@@ -339,6 +349,7 @@ color_free (JopanColor *color)
   if (color->profile)
     g_bytes_unref (color->profile);
   g_free (color->description);
+  g_free (color->key);
   g_free (color);
 }
 
@@ -432,6 +443,12 @@ GBytes *
 jopan_color_get_profile (JopanColor *color)
 {
   return color->profile;
+}
+
+const char *
+jopan_color_get_key (JopanColor *color)
+{
+  return color->key;
 }
 
 const char *

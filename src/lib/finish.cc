@@ -25,6 +25,8 @@
 #include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/QPDFWriter.hh>
 #include <turbojpeg.h>
+#include <glib/gstdio.h>
+#include <sys/time.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -411,7 +413,7 @@ pull_under_limit (std::string &cmyk, const std::string &back, int limit, int &wo
  * the excess (and a step more) off those pixels' C, M and Y, and encodes
  * again. */
 std::string
-jpeg_encode_limited (Pixels cmyk, int limit)
+jpeg_encode_limited (Pixels cmyk, int limit, int &checked)
 {
   tjhandle enc = tjInitCompress (), dec = tjInitDecompress ();
   std::string out, back (cmyk.data.size (), '\0');
@@ -434,6 +436,7 @@ jpeg_encode_limited (Pixels cmyk, int limit)
         {
           out.assign ((const char *) jpeg, size);
           remember_ink (jpeg_key (jpeg, size), worst);
+          checked = worst;
         }
       tjFree (jpeg);
     }
@@ -449,6 +452,7 @@ struct Separated
 {
   std::string data, filter;
   int w = 0, h = 0;
+  int ink = -1; /* a JPEG's most ink as its check decoded it (8-bit units) */
 };
 
 /* What finishing the document's pages keeps: how much of each photo's
@@ -511,7 +515,7 @@ separate (const JopanFinish *finish, const Pixels &rgb)
   cmyk.data.resize (n * 4);
   jopan_color_rgb_to_cmyk (finish->color, (const guint8 *) rgb.data.data (), (guint8 *) &cmyk.data[0], n);
   out.w = rgb.w, out.h = rgb.h;
-  out.data = jpeg_encode_limited (cmyk, jopan_color_get_ink_limit (finish->color));
+  out.data = jpeg_encode_limited (cmyk, jopan_color_get_ink_limit (finish->color), out.ink);
   out.filter = "/DCTDecode";
   if (out.data.empty ())
     {
@@ -544,6 +548,131 @@ photo_job (const JopanFinish *finish, Object &image, const PhotoState &state, Ph
   return true;
 }
 
+/* ---- separated photos kept on disk ---------------------------------------- */
+
+/* With JOPAN_PHOTO_CACHE naming a directory, each separated photo is kept
+ * there, so that an editor rendering the same page again (or the next
+ * edition with the same photo) finds it separated: the file is named by
+ * a digest of the photo's bytes, the size it is wanted at, the colour's
+ * key (profile bytes, intent, ink limit) and kCacheFormat, which changes
+ * whenever the separation does.  A file is written whole or not at all
+ * (GLib writes a temporary file and renames it) and is checked when read;
+ * anything wrong with the cache is a miss, never an error.  The oldest
+ * files go when the directory grows past kCacheBytes. */
+const char *const kCacheFormat = "jopan separated photo 1";
+const gint64 kCacheBytes = (gint64) 256 << 20;
+GMutex cache_lock;
+
+std::string
+cache_path (const JopanFinish *finish, const PhotoJob &job)
+{
+  const char *dir = g_getenv ("JOPAN_PHOTO_CACHE");
+  const char *colour = jopan_color_get_key (finish->color);
+
+  if (dir == NULL || *dir == '\0' || colour == NULL)
+    return "";
+  std::string seed = std::string (kCacheFormat) + "|" + colour + "|" + job.key + "|" + std::to_string (job.h);
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, seed.c_str (), -1);
+  g_autofree char *name = g_strconcat (sum, ".sep", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  return path;
+}
+
+/* The first line of a cache file: format, size, filter, ink, length and
+ * CRC-32 of the data that follows. */
+std::string
+cache_header (const Separated &s)
+{
+  uLong crc = crc32_z (crc32_z (0, NULL, 0), (const Bytef *) s.data.data (), s.data.size ());
+  return std::string (kCacheFormat) + " " + std::to_string (s.w) + " " + std::to_string (s.h) + " " + s.filter
+         + " " + std::to_string (s.ink) + " " + std::to_string (s.data.size ()) + " " + std::to_string (crc) + "\n";
+}
+
+bool
+cache_read (const std::string &path, Separated &out)
+{
+  g_autofree char *data = NULL;
+  gsize n = 0;
+
+  if (!g_file_get_contents (path.c_str (), &data, &n, NULL))
+    return false;
+  const char *end = (const char *) memchr (data, '\n', n);
+  size_t skip = strlen (kCacheFormat) + 1;
+  if (end == NULL || (size_t) (end - data) <= skip || strncmp (data, kCacheFormat, skip - 1) != 0)
+    return false;
+  std::string line ((const char *) data + skip, end);
+  char filter[32] = "";
+  unsigned long long length = 0;
+  unsigned long crc = 0;
+  if (sscanf (line.c_str (), "%d %d %31s %d %llu %lu", &out.w, &out.h, filter, &out.ink, &length, &crc) != 6
+      || length != n - (gsize) (end + 1 - data))
+    return false;
+  out.filter = filter;
+  out.data.assign (end + 1, (size_t) length);
+  if (cache_header (out) != std::string (data, (size_t) (end + 1 - data))
+      || (out.filter != "/DCTDecode" && out.filter != "/FlateDecode"))
+    return false;
+  utimes (path.c_str (), NULL); /* recently used: kept the longest */
+  if (out.filter == "/DCTDecode" && out.ink >= 0)
+    remember_ink (jpeg_key ((const unsigned char *) out.data.data (), out.data.size ()), out.ink);
+  return true;
+}
+
+/* The cache's directory trimmed to three quarters of kCacheBytes, oldest
+ * files first, once it holds more than kCacheBytes. */
+void
+cache_trim (const std::string &dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir.c_str (), 0, NULL);
+  std::vector<std::pair<time_t, std::pair<gint64, std::string>>> files;
+  gint64 total = 0;
+
+  for (const char *name; d && (name = g_dir_read_name (d)) != NULL;)
+    {
+      GStatBuf st;
+      g_autofree char *path = g_build_filename (dir.c_str (), name, NULL);
+      if (g_str_has_suffix (name, ".sep") && g_stat (path, &st) == 0)
+        {
+          files.push_back ({ st.st_mtime, { (gint64) st.st_size, path } });
+          total += st.st_size;
+        }
+    }
+  if (total <= kCacheBytes)
+    return;
+  std::sort (files.begin (), files.end ());
+  for (size_t i = 0; i < files.size () && total > kCacheBytes / 4 * 3; i++)
+    if (g_unlink (files[i].second.second.c_str ()) == 0)
+      total -= files[i].second.first;
+}
+
+void
+cache_write (const std::string &path, const Separated &s)
+{
+  g_autofree char *dir = g_path_get_dirname (path.c_str ());
+  std::string content = cache_header (s) + s.data;
+
+  g_mutex_lock (&cache_lock);
+  if (g_mkdir_with_parents (dir, 0755) == 0
+      && g_file_set_contents (path.c_str (), content.data (), (gssize) content.size (), NULL))
+    cache_trim (dir);
+  g_mutex_unlock (&cache_lock);
+}
+
+/* A job's photo separated, or found separated in the cache. */
+Separated
+separate_job (const JopanFinish *finish, const PhotoJob &job)
+{
+  std::string path = cache_path (finish, job);
+  Separated out;
+
+  if (!path.empty () && cache_read (path, out))
+    return out;
+  out = separate (finish, photo_pixels (job));
+  if (!path.empty ())
+    cache_write (path, out);
+  return out;
+}
+
 /* Runs every job, on up to as many threads as there are processors: each
  * photo is separated alone, so the bytes do not depend on the order. */
 void
@@ -554,7 +683,7 @@ run_jobs (const JopanFinish *finish, std::vector<PhotoJob> &jobs)
     for (size_t i; (i = next++) < jobs.size ();)
       try
         {
-          jobs[i].result = separate (finish, photo_pixels (jobs[i]));
+          jobs[i].result = separate_job (finish, jobs[i]);
         }
       catch (std::exception &e)
         {
