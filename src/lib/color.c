@@ -34,7 +34,8 @@ struct _JopanColor {
   int node[256], frac[256]; /* an 8-bit value's lower node and the way to the next (of WEIGHT_ONE) */
   int photo_limit;         /* its limit, in 8-bit ink units (255 a colour) */
   cmsHTRANSFORM fill;      /* RGB_DBL → CMYK_DBL, ink limited */
-  cmsHTRANSFORM show;      /* CMYK_8 → RGB_8 on the paper (absolute colorimetric) */
+  cmsHTRANSFORM show;      /* CMYK_8 → RGB_8 on the paper (absolute colorimetric); made
+                            * on the first proof (a third of the set-up), by show () */
   GBytes *profile;
   char *description;
   char *key;               /* what the separation depends on, for caches */
@@ -264,7 +265,7 @@ static JopanColor *
 color_new (const char *profile, int intent, double ink_limit, GError **error)
 {
   JopanColor *color = g_new0 (JopanColor, 1);
-  cmsHPROFILE out = NULL, srgb;
+  cmsHPROFILE out = NULL;
 
   if (profile)
     out = load_profile (profile, &color->profile, error);
@@ -289,13 +290,10 @@ color_new (const char *profile, int intent, double ink_limit, GError **error)
       g_ascii_formatd (limit, sizeof limit, "%.4f", ink_limit);
       color->key = g_strdup_printf ("table 1|%d|%d|%s|%s", GRID_STEP, intent, limit, sum);
     }
-  srgb = cmsCreate_sRGBProfile ();
   color->photo_limit = (int) (ink_limit * 255 / 100);
   color->fill = separation (out, intent, ink_limit, TYPE_RGB_DBL, TYPE_CMYK_DBL);
-  color->show = cmsCreateTransform (out, TYPE_CMYK_8, srgb, TYPE_RGB_8,
-                                    INTENT_ABSOLUTE_COLORIMETRIC, cmsFLAGS_NOCACHE);
-  cmsCloseProfile (srgb);
-  if (!make_grid (color, out, intent, ink_limit) || color->fill == NULL || color->show == NULL || !color->profile)
+  if (!make_grid (color, out, intent, ink_limit) || color->fill == NULL || !color->profile
+      || !(cmsIsTag (out, cmsSigAToB0Tag) || cmsIsTag (out, cmsSigAToB1Tag))) /* the proof's way back */
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: LittleCMS cannot use this profile",
                        profile ? profile : BUILTIN_DESCRIPTION);
@@ -344,7 +342,7 @@ color_free (JopanColor *color)
   g_free (color->grid);
   if (color->fill)
     cmsDeleteTransform (color->fill);
-  if (color->show)
+  if (color->show && color->show != (cmsHTRANSFORM) &color->show)
     cmsDeleteTransform (color->show);
   if (color->profile)
     g_bytes_unref (color->profile);
@@ -419,16 +417,41 @@ jopan_color_fill_to_cmyk (JopanColor *color, const double rgb[3], double cmyk[4]
     cmyk[i] = CLAMP (out[i] / 100, 0.0, 1.0); /* lcms's CMYK floats are percent */
 }
 
+/* The proof's transform, made once on first use from the profile's bytes
+ * (a JopanColor serves every thread; the transform has no pixel cache, so
+ * it keeps no state).  Returns: NULL if LittleCMS cannot make it. */
+static cmsHTRANSFORM
+show (JopanColor *color)
+{
+  if (g_once_init_enter (&color->show))
+    {
+      gsize n = 0;
+      const void *data = g_bytes_get_data (color->profile, &n);
+      cmsHPROFILE out = cmsOpenProfileFromMem (data, (cmsUInt32Number) n), srgb = cmsCreate_sRGBProfile ();
+      cmsHTRANSFORM t = out ? cmsCreateTransform (out, TYPE_CMYK_8, srgb, TYPE_RGB_8,
+                                                  INTENT_ABSOLUTE_COLORIMETRIC, cmsFLAGS_NOCACHE)
+                            : NULL;
+      if (out)
+        cmsCloseProfile (out);
+      cmsCloseProfile (srgb);
+      g_once_init_leave (&color->show, t ? t : (cmsHTRANSFORM) &color->show);
+    }
+  return color->show == (cmsHTRANSFORM) &color->show ? NULL : color->show;
+}
+
 void
 jopan_color_proof (JopanColor *color, guint8 *rgb, gsize n)
 {
   g_autofree guint8 *cmyk = g_malloc (4 * MIN (n, (gsize) 4096));
+  cmsHTRANSFORM t = show (color);
 
+  if (t == NULL)
+    return; /* the profile cannot be shown: the preview stays as drawn */
   for (gsize done = 0; done < n;)
     {
       gsize part = MIN (n - done, (gsize) 4096);
       jopan_color_rgb_to_cmyk (color, rgb + 3 * done, cmyk, part);
-      cmsDoTransform (color->show, cmyk, rgb + 3 * done, (cmsUInt32Number) part);
+      cmsDoTransform (t, cmyk, rgb + 3 * done, (cmsUInt32Number) part);
       done += part;
     }
 }
