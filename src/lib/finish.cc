@@ -20,6 +20,8 @@
 /* qpdf 11: no PointerHolder, std::shared_ptr only. */
 #define POINTERHOLDER_TRANSITION 4
 #include <qpdf/Buffer.hh>
+#include <qpdf/BufferInputSource.hh>
+#include <qpdf/Pl_Buffer.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
@@ -72,6 +74,63 @@ bool
 is_number (QPDFTokenizer::Token const &t)
 {
   return t.getType () == QPDFTokenizer::tt_integer || t.getType () == QPDFTokenizer::tt_real;
+}
+
+typedef std::vector<QPDFTokenizer::Token> Operands;
+
+/* Each operator of @data (a content stream) with its operands, through
+ * qpdf's tokenizer: no object is built for each operand, as parsing the
+ * stream would (for every string of text: most of the time it took). */
+template <typename F>
+void
+each_operator (const std::string &data, F &&on_operator)
+{
+  auto input = std::make_shared<BufferInputSource> ("content stream", data);
+  QPDFTokenizer tokenizer;
+  Operands operands;
+
+  tokenizer.allowEOF ();
+  for (;;)
+    {
+      QPDFTokenizer::Token t = tokenizer.readToken (input, "content stream", true);
+      if (t.getType () == QPDFTokenizer::tt_eof)
+        return;
+      if (t.getType () != QPDFTokenizer::tt_word)
+        {
+          operands.push_back (t);
+          continue;
+        }
+      on_operator (t.getValue (), operands);
+      operands.clear ();
+      if (t.getValue () == "ID")
+        {
+          char space;
+          input->read (&space, 1); /* the one white-space character before the data */
+          tokenizer.expectInlineImage (input);
+        }
+    }
+}
+
+std::string
+page_content (QPDFPageObjectHelper &page)
+{
+  Pl_Buffer out ("page content");
+  page.pipeContents (&out);
+  std::shared_ptr<Buffer> b = out.getBufferSharedPointer ();
+  return b ? std::string ((const char *) b->getBuffer (), b->getSize ()) : std::string ();
+}
+
+std::string
+form_content (Object form)
+{
+  std::shared_ptr<Buffer> b = form.getStreamData (qpdf_dl_generalized);
+  return std::string ((const char *) b->getBuffer (), b->getSize ());
+}
+
+double
+token_number (QPDFTokenizer::Token const &t)
+{
+  return is_number (t) ? g_ascii_strtod (t.getValue ().c_str (), NULL) : 0;
 }
 
 /* "r g b rg" and "r g b RG" → the press's CMYK, with overprint for K only.
@@ -771,7 +830,7 @@ struct Matrix
 /* Follows the current matrix through a content stream (q, Q, cm, and
  * forms drawn with Do) and records, for each image drawn, the share of
  * its pixels @max_ppi needs at its largest placement. */
-class Placements : public Object::ParserCallbacks
+class Placements
 {
 public:
   Placements (Object resources, Matrix ctm, double max_ppi, std::map<QPDFObjGen, double> &need, int depth)
@@ -780,31 +839,32 @@ public:
   }
 
   void
-  handleObject (Object obj) override
+  scan (const std::string &content)
   {
-    if (!obj.isOperator ())
-      {
-        operands_.push_back (obj);
-        return;
-      }
-    std::string op = obj.getOperatorValue ();
-    if (op == "q")
-      stack_.push_back (ctm_);
-    else if (op == "Q" && !stack_.empty ())
-      ctm_ = stack_.back (), stack_.pop_back ();
-    else if (op == "cm" && operands_.size () == 6)
-      ctm_ = matrix (operands_).then (ctm_);
-    else if (op == "Do" && operands_.size () == 1 && operands_[0].isName ())
-      draw (operands_[0].getName ());
-    operands_.clear ();
-  }
-
-  void
-  handleEOF () override
-  {
+    each_operator (content, [this] (const std::string &op, const Operands &operands) {
+      if (op == "q")
+        stack_.push_back (ctm_);
+      else if (op == "Q" && !stack_.empty ())
+        ctm_ = stack_.back (), stack_.pop_back ();
+      else if (op == "cm" && operands.size () == 6)
+        ctm_ = matrix (operands).then (ctm_);
+      else if (op == "Do" && operands.size () == 1 && operands[0].getType () == QPDFTokenizer::tt_name)
+        draw (operands[0].getValue ());
+    });
   }
 
 private:
+  static Matrix
+  matrix (const Operands &v)
+  {
+    Matrix m;
+    double *x[6] = { &m.a, &m.b, &m.c, &m.d, &m.e, &m.f };
+    for (size_t i = 0; i < 6 && i < v.size (); i++)
+      if (is_number (v[i]))
+        *x[i] = token_number (v[i]);
+    return m;
+  }
+
   static Matrix
   matrix (std::vector<Object> v)
   {
@@ -832,7 +892,7 @@ private:
         Object mk = dict.getKey ("/Matrix");
         Matrix m = mk.isArray () ? matrix (mk.getArrayAsVector ()) : Matrix ();
         Placements inner (dict.getKey ("/Resources"), m.then (ctm_), max_ppi_, need_, depth_ + 1);
-        QPDFPageObjectHelper (x).parseContents (&inner);
+        inner.scan (form_content (x));
       }
   }
 
@@ -860,7 +920,6 @@ private:
   std::map<QPDFObjGen, double> &need_;
   int depth_;
   std::vector<Matrix> stack_;
-  std::vector<Object> operands_;
 };
 
 /* ---- pages ----------------------------------------------------------------- */
@@ -1051,7 +1110,7 @@ finish_document (GByteArray *bytes, const JopanFinish *f)
       if (pages[i].getImages ().empty () && pages[i].getFormXObjects ().empty ())
         continue;
       Placements scan (pages[i].getAttribute ("/Resources", false), Matrix (), f->max_ppi, photos.need, 0);
-      pages[i].parseContents (&scan);
+      scan.scan (page_content (pages[i]));
     }
   if (f->pdfx)
     separate_photos (f, pages, photos);
@@ -1102,7 +1161,7 @@ typedef std::vector<std::string> Findings;
 
 /* Colour operators in a content stream: RGB ones, and CMYK fills over the
  * ink limit (registration, 1 1 1 1, is the marks' and allowed). */
-class ColourCounter : public Object::ParserCallbacks
+class ColourCounter
 {
 public:
   int rgb = 0;
@@ -1110,47 +1169,39 @@ public:
   std::string worst_colour; /* "k 0 1 0.9 0.2": fill (k) or stroke (K) */
 
   void
-  handleObject (Object o) override
+  scan (const std::string &content)
   {
-    if (!o.isOperator ())
-      {
-        operands_.push_back (o);
-        return;
-      }
-    std::string op = o.getOperatorValue ();
-    if (op == "rg" || op == "RG")
-      rgb++;
-    else if ((op == "cs" || op == "CS") && !operands_.empty () && operands_.back ().isName ()
-             && operands_.back ().getName () == "/DeviceRGB")
-      rgb++;
-    else if ((op == "k" || op == "K") && operands_.size () >= 4)
-      {
-        double total = 0;
-        bool registration = true;
-        for (size_t i = operands_.size () - 4; i < operands_.size (); i++)
-          {
-            double v = operands_[i].isNumber () ? operands_[i].getNumericValue () : 0;
-            total += v;
-            registration = registration && v == 1;
-          }
-        if (!registration && total * 100 > worst)
-          {
-            worst = total * 100;
-            worst_colour = op + " " + number (operands_[operands_.size () - 4].getNumericValue ());
-            for (size_t i = operands_.size () - 3; i < operands_.size (); i++)
-              worst_colour += " " + number (operands_[i].getNumericValue ());
-          }
-      }
-    operands_.clear ();
-  }
-
-  void
-  handleEOF () override
-  {
+    each_operator (content, [this] (const std::string &op, const Operands &operands) {
+      if (op == "rg" || op == "RG")
+        rgb++;
+      else if ((op == "cs" || op == "CS") && !operands.empty ()
+               && operands.back ().getType () == QPDFTokenizer::tt_name
+               && operands.back ().getValue () == "/DeviceRGB")
+        rgb++;
+      else if ((op == "k" || op == "K") && operands.size () >= 4)
+        fill (op, operands);
+    });
   }
 
 private:
-  std::vector<Object> operands_;
+  void
+  fill (const std::string &op, const Operands &operands)
+  {
+    double total = 0;
+    bool registration = true;
+    for (size_t i = operands.size () - 4; i < operands.size (); i++)
+      {
+        double v = token_number (operands[i]);
+        total += v;
+        registration = registration && v == 1;
+      }
+    if (registration || total * 100 <= worst)
+      return;
+    worst = total * 100;
+    worst_colour = op;
+    for (size_t i = operands.size () - 4; i < operands.size (); i++)
+      worst_colour += " " + number (token_number (operands[i]));
+  }
 };
 
 bool
@@ -1266,10 +1317,7 @@ preflight_content (Object contents_owner, bool is_page, QPDFPageObjectHelper *pa
                    const std::string &where, Findings &out)
 {
   ColourCounter counter;
-  if (is_page)
-    page->parseContents (&counter);
-  else
-    contents_owner.parseAsContents (&counter);
+  counter.scan (is_page ? page_content (*page) : form_content (contents_owner));
   if (counter.rgb)
     out.push_back ("rgb\t" + where + ": " + std::to_string (counter.rgb) + " RGB colour operators");
   if (counter.worst > limit + 0.5)
