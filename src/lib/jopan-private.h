@@ -394,6 +394,13 @@ void jopan_typeset_cache_free (JopanTypesetCache *cache);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanTypesetCache, jopan_typeset_cache_free)
 /* How often jopan_typeset found a text in @cache, and set one anew (tests). */
 void jopan_typeset_cache_counts (const JopanTypesetCache *cache, guint *hits, guint *misses);
+/* How many paragraphs shaped whole (at most JOPAN_SHAPED_LIMIT) and
+ * hyphenation points (at most JOPAN_HYPHENS_LIMIT) @cache holds, and how
+ * often each was found (tests). */
+#define JOPAN_SHAPED_LIMIT 64
+#define JOPAN_HYPHENS_LIMIT 2048
+void jopan_typeset_cache_parts (const JopanTypesetCache *cache, guint *shaped, guint *shaped_hits,
+                                guint *hyphens, guint *hyphen_hits);
 
 typedef struct {
   JopanFonts *fonts;
@@ -409,6 +416,7 @@ typedef struct {
    * since jopan_typesetter_begin, reported by jopan_typesetter_report_missing. */
   GHashTable *missing;
   JopanTypesetCache *cache; /* borrowed, may be NULL */
+  GHashTable *fonts_of;   /* a style's font → its PangoFontDescription (typeset.c) */
 } JopanTypesetter;
 
 gboolean jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
