@@ -243,7 +243,7 @@ typedef struct {
 typedef struct {
   JopanOutput output;
   double ink_limit;       /* the most total ink, percent (240) */
-  double max_ppi;         /* PDF/X photos placed finer are downsampled (300) */
+  double max_ppi;         /* PDF/X photos placed finer are downsampled (200) */
   int intent;             /* ICC rendering intent for photos */
   gboolean proof;         /* PNG previews simulate the press */
   char *profile;          /* the output ICC profile's path (owned); NULL: built-in */
