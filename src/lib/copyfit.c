@@ -141,11 +141,14 @@ static char *
 probe_key (const Layout *lo, const FitParams *f)
 {
   const LayoutInput *in = lo->in;
+  /* A module past the grid's right edge loses columns (compose's never
+   * does, nor one past its foot). */
+  int columns = MIN (in->module.columns, in->style->columns - in->module.column);
 
   return g_strdup_printf ("%p|%d|%u|%d|%d|%d|%d|%d|%d|%d|%d|%a|%a|%a|%a|%a", (void *) in->article,
                           lo->set.weight, lo->set.jump_page, lo->set.max_pages,
                           lo->set.fill_page, lo->set.slot ? lo->set.slot_columns : 0,
-                          lo->set.slot ? lo->set.depth_lines : 0, in->module.columns,
+                          lo->set.slot ? lo->set.depth_lines : 0, columns,
                           in->module.folio, in->module.later_bands, in->module.number,
                           f->tracking, f->photo_lines, f->size_change, f->headline_change,
                           f->photo_span);

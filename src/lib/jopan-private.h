@@ -243,7 +243,7 @@ typedef struct {
 typedef struct {
   JopanOutput output;
   double ink_limit;       /* the most total ink, percent (240) */
-  double max_ppi;         /* PDF/X photos placed finer are downsampled (300) */
+  double max_ppi;         /* PDF/X photos placed finer are downsampled (200) */
   int intent;             /* ICC rendering intent for photos */
   gboolean proof;         /* PNG previews simulate the press */
   char *profile;          /* the output ICC profile's path (owned); NULL: built-in */
@@ -353,7 +353,9 @@ gboolean jopan_image_read_header (JopanImageRef *image, const guchar *data, gsiz
 
 /* A surface to paint the photo with.  For vector output a JPEG is not
  * decoded: the surface carries the file's bytes as MIME data, which cairo
- * embeds as they are.  For raster output it is decoded at @scale. */
+ * embeds as they are; for PDF any other photo is encoded once and drawn
+ * as a stand-in (image-stream-private.h).  For raster output it is
+ * decoded at @scale (once per size: the pixels are kept). */
 cairo_surface_t *jopan_image_surface (const JopanImageRef *image, JopanFormat format,
                                       double scale, GError **error);
 
