@@ -814,19 +814,27 @@ hang_of (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const J
  * is that typesetter's); a page's boxes are shaped before it leaves that
  * thread (jopan_preflight_pages, a carried continuation), so no plan is
  * shaped by two threads.  Its reference count is atomic all the same. */
-struct _JopanLineShape {
+
+/* What a paragraph's lines are shaped with, copied once for them all. */
+typedef struct {
   gint refs;
-  /* What shaping reads (cleared once shaped). */
   PangoContext *context;
   PangoFontDescription *font;
   JopanParaStyle style;      /* a copy; its font is @font, the pointer cleared */
   gboolean korean;
+  JopanBreakParams bp;       /* its hyphen_points cleared (not read) */
+  double style_scale;        /* the style's 장평 */
+} ParaPlan;
+
+struct _JopanLineShape {
+  gint refs;
+  /* What shaping reads (cleared once shaped). */
+  ParaPlan *para;            /* a reference */
   char *text;                /* the line's own text with its hyphen; NULL: @whole */
   GArray *spans;             /* of JopanSpan, clipped to the line */
   PangoLayout *whole;        /* the paragraph's shaped layout, when the line is all of it */
   JopanBreakLine b;
-  JopanBreakParams bp;       /* its hyphen_points cleared (not read) */
-  double offset, measure, hang, column, style_scale;
+  double offset, measure, hang, column;
   gboolean checked;          /* overfull was checked unshaped: it was not */
   /* What shaping gives. */
   gboolean shaped, overfull;
@@ -842,11 +850,36 @@ jopan_line_shape_ref (JopanLineShape *shape)
   return shape;
 }
 
+static ParaPlan *
+para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakParams *bp,
+               double style_scale)
+{
+  ParaPlan *para = g_new0 (ParaPlan, 1);
+
+  *para = (ParaPlan) { .refs = 1, .context = g_object_ref (ts->context), .style = *p,
+                       .korean = ts->korean, .bp = *bp, .style_scale = style_scale };
+  para->font = pango_font_description_copy (font_of (ts, p->font));
+  para->style.font = NULL;
+  para->bp.hyphen_points = NULL;
+  return para;
+}
+
+static void
+para_plan_unref (ParaPlan *para)
+{
+  if (para == NULL || !g_atomic_int_dec_and_test (&para->refs))
+    return;
+  g_object_unref (para->context);
+  pango_font_description_free (para->font);
+  g_free (para);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParaPlan, para_plan_unref)
+
 static void
 line_shape_clear_inputs (JopanLineShape *shape)
 {
-  g_clear_object (&shape->context);
-  g_clear_pointer (&shape->font, pango_font_description_free);
+  g_clear_pointer (&shape->para, para_plan_unref);
   g_clear_pointer (&shape->text, g_free);
   g_clear_pointer (&shape->spans, g_array_unref);
   g_clear_object (&shape->whole);
@@ -867,21 +900,16 @@ jopan_line_shape_unref (JopanLineShape *shape)
  * same text, spans and style): shaped once, and never changed, so it may
  * be shared with the cache. */
 static JopanLineShape *
-plan_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
-           const JopanBreakLine *b, double offset, double column, double hang,
-           const JopanBreakParams *bp, PangoLayout *whole, double style_scale)
+plan_line (ParaPlan *para, const char *text, const GArray *spans, const JopanBreakLine *b,
+           double offset, double column, double hang, PangoLayout *whole)
 {
   JopanLineShape *s = g_new0 (JopanLineShape, 1);
-  gboolean justify = !b->flush && p->align == JOPAN_ALIGN_JUSTIFY && !b->last;
+  gboolean justify = !b->flush && para->style.align == JOPAN_ALIGN_JUSTIFY && !b->last;
   gboolean tighten = !b->flush && !justify && b->ratio < 0;
 
-  *s = (JopanLineShape) { .refs = 1, .context = g_object_ref (ts->context), .style = *p,
-                          .korean = ts->korean, .b = *b, .bp = *bp, .offset = offset,
-                          .measure = column - offset, .hang = hang, .column = column,
-                          .style_scale = style_scale };
-  s->font = pango_font_description_copy (font_of (ts, p->font));
-  s->style.font = NULL;
-  s->bp.hyphen_points = NULL;
+  g_atomic_int_inc (&para->refs);
+  *s = (JopanLineShape) { .refs = 1, .para = para, .b = *b, .offset = offset,
+                          .measure = column - offset, .hang = hang, .column = column };
   if (whole && b->start == 0 && b->end == strlen (text) && !b->hyphen && !justify && !tighten)
     s->whole = g_object_ref (whole);
   else
@@ -899,7 +927,8 @@ static PangoLayout *
 set_line (JopanLineShape *s, double width, double *scale)
 {
   const JopanBreakLine *b = &s->b;
-  gboolean justify = !b->flush && s->style.align == JOPAN_ALIGN_JUSTIFY && !b->last;
+  const ParaPlan *para = s->para;
+  gboolean justify = !b->flush && para->style.align == JOPAN_ALIGN_JUSTIFY && !b->last;
   gboolean tighten = !b->flush && !justify && b->ratio < 0;
   PangoLayout *layout;
 
@@ -907,11 +936,11 @@ set_line (JopanLineShape *s, double width, double *scale)
   if (s->whole)
     return g_object_ref (s->whole);
   g_atomic_int_inc (&jopan_line_shapings);
-  layout = make_layout_in (s->context, s->font, s->korean, &s->style, s->text, s->spans);
+  layout = make_layout_in (para->context, para->font, para->korean, &para->style, s->text, s->spans);
   if (justify)
-    *scale = justify_line (layout, width, &s->bp, FALSE);
+    *scale = justify_line (layout, width, &para->bp, FALSE);
   else if (tighten)
-    *scale = justify_line (layout, width, &s->bp, TRUE); /* a last line set a little tight */
+    *scale = justify_line (layout, width, &para->bp, TRUE); /* a last line set a little tight */
   return layout;
 }
 
@@ -936,7 +965,8 @@ static void
 shape_line (JopanLineShape *s)
 {
   const JopanBreakLine *b = &s->b;
-  const JopanParaStyle *p = &s->style;
+  const JopanParaStyle *p = &s->para->style;
+  double style_scale = s->para->style_scale;
   double measure = s->measure + s->hang, room = s->column - s->offset + s->hang;
   JopanLine line = { NULL, 0, s->offset - s->hang, 0, b->hyphen, b->inner, b->ratio, measure, 0, 1,
                      s->line.chars, NULL };
@@ -956,7 +986,7 @@ shape_line (JopanLineShape *s)
     g_atomic_int_inc (&jopan_line_shapings_missed);
   if (line.width > room)
     line.width = room;
-  scale_line (&line, s->style_scale);
+  scale_line (&line, style_scale);
   s->line = line;
   s->shaped = TRUE;
   line_shape_clear_inputs (s);
@@ -981,8 +1011,8 @@ static gboolean
 may_overflow (const JopanLineShape *s)
 {
   const JopanBreakLine *b = &s->b;
-  const JopanBreakParams *bp = &s->bp;
-  gboolean justify = !b->flush && s->style.align == JOPAN_ALIGN_JUSTIFY && !b->last;
+  const JopanBreakParams *bp = &s->para->bp;
+  gboolean justify = !b->flush && s->para->style.align == JOPAN_ALIGN_JUSTIFY && !b->last;
   gboolean tighten = !b->flush && !justify && b->ratio < 0;
   double natural = b->natural + (b->hyphen ? bp->hyphen_width : 0);
   double shrink = 0;
@@ -990,7 +1020,7 @@ may_overflow (const JopanLineShape *s)
   if (justify || tighten)
     shrink = b->spaces * bp->space_width * bp->space_shrink + b->gaps * bp->gap_shrink
              + natural * bp->expansion;
-  return b->flush || natural - shrink > s->column - s->offset + s->hang - s->style.size / 4;
+  return b->flush || natural - shrink > s->column - s->offset + s->hang - s->para->style.size / 4;
 }
 
 /* Bylines, headlines, kickers and credits are never hyphenated, whatever
@@ -1039,6 +1069,7 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   g_autoptr (GArray) hyphens = NULL;
   JopanBreakParams bp;
   double scale = p->scale > 0 ? p->scale : 1;
+  g_autoptr (ParaPlan) para = NULL;
 
   *found = (Findings) { 0 };
   unbroken = shaped_paragraph (ts, kind, text, spans, &found->missing);
@@ -1048,13 +1079,13 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   if (p->hyphenate && ts->hyphenator && !names_only (kind))
     bp.hyphen_points = hyphens = hyphen_points (ts, text, p->hyphenate_capitalized);
   breaks = jopan_break_paragraph (unbroken, &bp);
+  para = para_plan_new (ts, p, &bp, scale);
   for (guint i = 0; i < breaks->len; i++)
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
       double offset = i == 0 ? MAX (indent, 0) : MAX (-indent, 0);
       double hang = hang_of (ts, p, text, b);
-      JopanLineShape *plan = plan_line (ts, p, text, spans, b, offset, width, hang, &bp, unbroken,
-                                        scale);
+      JopanLineShape *plan = plan_line (para, text, spans, b, offset, width, hang, unbroken);
 
       plan->line.chars = (guint) g_utf8_strlen (text + b->start, b->end - b->start) + b->hyphen;
       g_array_append_val (result->lines, ((JopanLine) { .hyphen = b->hyphen, .inner = b->inner,
