@@ -1,7 +1,8 @@
 /* merge.c — shard folders joined into one edition folder.
  *
  * Each shard ran `jopan edition --pages/--shard` into its own folder; the
- * merge needs only their files: the page PDFs (and PNGs) and report.json.
+ * merge needs only their files: the page PDFs (and PNGs), report.json,
+ * edition.pdf (its outline) and contact.png (its thumbnails).
  * Everything is written into a staging folder inside OUTDIR and moved
  * into place at the end, so a failed merge leaves OUTDIR as it was.
  */
@@ -366,6 +367,8 @@ static gboolean
 stage_edition (const Parts *parts, JsonNode *report, const char *staging, GError **error)
 {
   g_autoptr (GPtrArray) pdfs = g_ptr_array_new ();
+  g_autoptr (GPtrArray) sheets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr (GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GArray) outline = merged_outline (parts, strings, error);
   g_autofree char *edition = g_build_filename (staging, "edition.pdf", NULL);
@@ -373,13 +376,22 @@ stage_edition (const Parts *parts, JsonNode *report, const char *staging, GError
 
   if (outline == NULL)
     return FALSE;
+  /* Each page's thumbnail comes from its part's contact.png (the PDF is
+   * drawn only for a part without one). */
   for (guint n = 1; n <= parts->last; n++)
-    g_ptr_array_add (pdfs, parts->pages[n].pdf);
+    {
+      g_ptr_array_add (pdfs, parts->pages[n].pdf);
+      g_array_append_val (numbers, n);
+      g_ptr_array_add (sheets, g_build_filename (parts->dirs[parts->pages[n].dir], "contact.png",
+                                                 NULL));
+    }
   return jopan_pdf_merge ((const char *const *) pdfs->pdata, pdfs->len,
                           (const JopanOutlineItem *) (void *) outline->data, outline->len, edition,
                           error)
-         && jopan_contact_sheet_write ((const char *const *) pdfs->pdata, pdfs->len, 1, contact,
-                                       error)
+         && jopan_contact_sheet_join ((const char *const *) pdfs->pdata,
+                                      (const guint *) (void *) numbers->data,
+                                      (const char *const *) sheets->pdata, pdfs->len, contact,
+                                      error)
          && stage_report (report, staging, error);
 }
 

@@ -177,6 +177,7 @@ typedef struct {
   const JopanStyle *style;
   JopanEditionOutput *out;
   char *tmp;                    /* the new folder */
+  JopanContactSheet *sheet;     /* contact.png, each page's thumbnail drawn as it is written */
   GPtrArray *groups;            /* of GArray* of guint: pages in compose order */
   GMutex lock;                  /* guards what follows */
   GPtrArray *fonts;             /* of JopanFonts*: free for a task to take */
@@ -239,6 +240,10 @@ write_page (Run *run, JopanDocument *doc, guint index, GError **error)
       if (!jopan_document_write (doc, png, JOPAN_FORMAT_PNG, run->out->dpi, error))
         return FALSE;
     }
+  /* The thumbnail now, from the page in memory: drawing it later from
+   * the PDF would read the page back and decode its photos again. */
+  if (pdf && !jopan_contact_sheet_add_page (run->sheet, number, doc, error))
+    return FALSE;
   run->reports[index] = jopan_document_report_json (doc);
   run->findings[index] = jopan_document_get_n_findings (doc);
   if (run->out->progress)
@@ -509,8 +514,7 @@ write_whole (Run *run, GError **error)
   outline = outline_of (run, pages, titles);
   return jopan_pdf_merge ((const char *const *) pdfs->pdata, pdfs->len,
                           (const JopanOutlineItem *) outline->data, outline->len, merged, error)
-         && jopan_contact_sheet_write ((const char *const *) pdfs->pdata, pdfs->len,
-                                       g_array_index (pages, guint, 0) + 1, contact, error)
+         && jopan_contact_sheet_save (run->sheet, contact, error)
          && write_report (run, pages, error);
 }
 
@@ -615,6 +619,21 @@ count_findings (Run *run)
   return TRUE;
 }
 
+/* The contact sheet of the pages selected. */
+static JopanContactSheet *
+new_sheet (Run *run, GError **error)
+{
+  g_autoptr (GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint p = 0; p < run->edition->pages->len; p++)
+    if (selected (run, p))
+      {
+        guint number = p + 1;
+        g_array_append_val (numbers, number);
+      }
+  return jopan_contact_sheet_new ((const guint *) (void *) numbers->data, numbers->len, error);
+}
+
 static void
 run_clear (Run *run)
 {
@@ -630,6 +649,7 @@ run_clear (Run *run)
   g_clear_error (&run->error);
   g_mutex_clear (&run->lock);
   g_free (run->tmp);
+  jopan_contact_sheet_free (run->sheet);
 }
 
 gboolean
@@ -658,7 +678,8 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
   else
     {
       run.tmp = make_tmp (out->outdir, error);
-      ok = run.tmp != NULL && run_pool (&run, error) && write_whole (&run, error)
+      run.sheet = run.tmp ? new_sheet (&run, error) : NULL;
+      ok = run.sheet != NULL && run_pool (&run, error) && write_whole (&run, error)
            && swap_in (run.tmp, out->outdir, error);
     }
   if (!ok && run.tmp)
