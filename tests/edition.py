@@ -514,8 +514,30 @@ def contact_numbers(tmp):
     report("--pages 1,4: contact.png numbers each page with its own number", problems)
 
 
+def jumps_that_carried(tmp):
+    """A jump given to a brief that fits on its page carries nothing over:
+    report.json's `jumps` lists only the story that did continue."""
+    ed = json.load(open(os.path.join(EDITIONS, "en.json")))
+    for page in ed["pages"]:
+        page["articles"] = [a if isinstance(a, dict) else {"src": a} for a in page["articles"]]
+        for a in page["articles"]:
+            a["src"] = os.path.normpath(os.path.join(EDITIONS, a["src"]))
+        for b in page.get("boxes", []):
+            b["src"] = os.path.normpath(os.path.join(EDITIONS, b["src"]))
+    ed["pages"][0]["articles"][2]["jump"] = 3
+    path, out = os.path.join(tmp, "fits.json"), os.path.join(tmp, "fits")
+    json.dump(ed, open(path, "w"))
+    r = edition(path, out)
+    problems = [f"exit {r.returncode}: {r.stderr}"] if r.returncode else []
+    if not problems:
+        jumps = [(j["from"], j["to"]) for j in json.load(open(os.path.join(out, "report.json")))["jumps"]]
+        problems += [f"jumps {jumps}, expected [(2, 4)]"] if jumps != [(2, 4)] else []
+    report("report.json lists only the jumps that carried text", problems)
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
+        jumps_that_carried(tmp)
         contact_numbers(tmp)
         whole_runs(tmp)
         bad_article(tmp)

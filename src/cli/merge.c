@@ -163,17 +163,31 @@ member_int (JsonObject *o, const char *name)
              ? json_node_get_int (node) : 0;
 }
 
-/* @into with @from's pages after its own and their findings added; the
- * other members describe the whole edition and are the same in every part. */
+/* Appends the elements of @from's array @name to @into's (if both have one). */
+static void
+append_array (JsonObject *into, JsonObject *from, const char *name)
+{
+  JsonNode *a = json_object_get_member (into, name), *b = json_object_get_member (from, name);
+  JsonArray *to, *more;
+
+  if (a == NULL || b == NULL || !JSON_NODE_HOLDS_ARRAY (a) || !JSON_NODE_HOLDS_ARRAY (b))
+    return;
+  to = json_node_get_array (a);
+  more = json_node_get_array (b);
+  for (guint i = 0; i < json_array_get_length (more); i++)
+    json_array_add_element (to, json_node_copy (json_array_get_element (more, i)));
+}
+
+/* @into with @from's pages and jumps (those from its pages) after its own
+ * and their findings added; the other members describe the whole edition
+ * and are the same in every part. */
 static void
 join_report (JsonObject *into, JsonObject *from)
 {
-  JsonArray *pages = json_object_get_array_member (into, "pages");
-  JsonArray *more = json_object_get_array_member (from, "pages");
   JsonNode *findings = json_object_get_member (into, "findings");
 
-  for (guint i = 0; i < json_array_get_length (more); i++)
-    json_array_add_element (pages, json_node_copy (json_array_get_element (more, i)));
+  append_array (into, from, "pages");
+  append_array (into, from, "jumps");
   if (findings && JSON_NODE_HOLDS_VALUE (findings))
     json_node_set_int (findings, member_int (into, "findings") + member_int (from, "findings"));
 }
@@ -190,6 +204,40 @@ dirs_in_order (const Parts *parts)
       if (parts->first[d] == n)
         order[k++] = d;
   return order;
+}
+
+static int
+by_from (gconstpointer a, gconstpointer b)
+{
+  JsonNode *x = *(JsonNode *const *) a, *y = *(JsonNode *const *) b;
+  gint64 fx = JSON_NODE_HOLDS_OBJECT (x) ? member_int (json_node_get_object (x), "from") : 0;
+  gint64 fy = JSON_NODE_HOLDS_OBJECT (y) ? member_int (json_node_get_object (y), "from") : 0;
+
+  return fx < fy ? -1 : fx > fy;
+}
+
+/* The jumps in the order of the pages they start on, as a whole run lists
+ * them (each page's in its part's order: the sort is stable). */
+static void
+sort_jumps (JsonObject *report)
+{
+  JsonNode *node = json_object_get_member (report, "jumps");
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  JsonArray *sorted = json_array_new ();
+  JsonArray *jumps;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      json_array_unref (sorted);
+      return;
+    }
+  jumps = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (jumps); i++)
+    g_ptr_array_add (items, json_node_copy (json_array_get_element (jumps, i)));
+  g_ptr_array_sort (items, by_from);
+  for (guint i = 0; i < items->len; i++)
+    json_array_add_element (sorted, json_node_copy (items->pdata[i]));
+  json_object_set_array_member (report, "jumps", sorted);
 }
 
 static JsonNode *
@@ -214,6 +262,8 @@ merged_report (const Parts *parts, GError **error)
           json_node_unref (part);
         }
     }
+  if (root)
+    sort_jumps (json_node_get_object (root));
   return root;
 }
 

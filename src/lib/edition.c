@@ -85,6 +85,9 @@ typedef struct {
   const JopanStyle *style;
   const JopanLayoutOptions *layout;
   GPtrArray **carried;          /* per page: the JopanCarried* it carries, or NULL */
+  gboolean *continued;          /* or NULL: per story (page_story[page] + index), set when
+                                 * the story continued on its jump page */
+  const guint *page_story;
 } Chain;
 
 static void
@@ -135,6 +138,8 @@ chain_compose (Chain *ch, JopanFonts *fonts, guint index, GError **error)
     {
       JopanCarried *k = g_ptr_array_steal_index (out, 0);
       GPtrArray **to = &ch->carried[k->to - 1];
+      if (ch->continued)
+        ch->continued[ch->page_story[index] + (guint) k->story] = TRUE;
       if (*to == NULL)
         *to = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_carried_free);
       g_ptr_array_add (*to, k);
@@ -186,6 +191,8 @@ typedef struct {
   /* per page, each written by its group's task only */
   char **reports;
   guint *findings;
+  guint *page_story;            /* per page, the index of its first story in what follows */
+  gboolean *continued;          /* per story of the edition: it continued on its jump page */
 } Run;
 
 static gboolean
@@ -265,6 +272,8 @@ run_group (Run *run, const GArray *group, GError **error)
   if (!ok)
     return FALSE;
   chain_init (&ch, run->edition, run->style, run->out->layout);
+  ch.continued = run->continued;
+  ch.page_story = run->page_story;
   for (guint i = 0; ok && i < group->len; i++)
     {
       guint p = g_array_index (group, guint, i);
@@ -407,19 +416,24 @@ outline_of (Run *run, const GArray *pages, GPtrArray *titles)
   return items;
 }
 
-/* The jumps: each story that continues, where from and where to. */
+/* The jumps: each story of the pages written that continued on its
+ * jump page, where from and where to.  A story given a jump that fitted
+ * on its page carried nothing over: it is not listed. */
 static void
-report_jumps (JsonBuilder *b, const JopanEdition *edition)
+report_jumps (JsonBuilder *b, const Run *run, const GArray *pages)
 {
+  const JopanEdition *edition = run->edition;
+
   json_builder_set_member_name (b, "jumps");
   json_builder_begin_array (b);
-  for (guint p = 0; p < edition->pages->len; p++)
+  for (guint i = 0; i < pages->len; i++)
     {
+      guint p = g_array_index (pages, guint, i);
       const JopanPagePlan *plan = g_ptr_array_index (edition->pages, p);
       for (guint s = 0; s < plan->stories->len; s++)
         {
           const JopanPageStory *e = g_ptr_array_index (plan->stories, s);
-          if (e->jump == 0)
+          if (e->jump == 0 || !run->continued[run->page_story[p] + s])
             continue;
           json_builder_begin_object (b);
           jopan_json_string (b, "story", e->src);
@@ -475,7 +489,7 @@ write_report (Run *run, const GArray *pages, GError **error)
       findings += run->findings[g_array_index (pages, guint, i)];
     }
   json_builder_end_array (b);
-  report_jumps (b, run->edition);
+  report_jumps (b, run, pages);
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
   for (const char *const *w = jopan_edition_get_warnings (run->edition); *w; w++)
@@ -643,6 +657,8 @@ run_clear (Run *run)
     g_free (run->reports[i]);
   g_free (run->reports);
   g_free (run->findings);
+  g_free (run->page_story);
+  g_free (run->continued);
   if (run->groups)
     g_ptr_array_unref (run->groups);
   g_ptr_array_unref (run->fonts);
@@ -666,6 +682,11 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
   run.fonts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_fonts_free);
   run.reports = g_new0 (char *, edition->pages->len);
   run.findings = g_new0 (guint, edition->pages->len);
+  run.page_story = g_new0 (guint, edition->pages->len + 1);
+  for (guint p = 0; p < edition->pages->len; p++)
+    run.page_story[p + 1] = run.page_story[p]
+                            + ((JopanPagePlan *) g_ptr_array_index (edition->pages, p))->stories->len;
+  run.continued = g_new0 (gboolean, run.page_story[edition->pages->len]);
   make_groups (&run);
   if (run.groups->len == 0)
     {
