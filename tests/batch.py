@@ -83,6 +83,7 @@ def bad_article(tmp):
     p = jopan("render", SAMPLES[0], bad, *SAMPLES[1:], "-o", out + "/", "--jobs", "2")
     expect(p, 1, "a bad article")
     assert "bad.json" in p.stderr.splitlines()[-1], f"message does not name it: {p.stderr!r}"
+    assert " articles in " not in p.stderr, f"a summary line for a failed run: {p.stderr!r}"
     assert tree(out) == before, f"OUTDIR changed: {os.listdir(out)}"
 
 

@@ -535,8 +535,21 @@ def jumps_that_carried(tmp):
     report("report.json lists only the jumps that carried text", problems)
 
 
+def no_summary_on_failure(tmp):
+    """A run that fails once under way (OUTDIR holds a file of the user's)
+    prints its error and no summary line ("0 pages in 0.00 s")."""
+    out = os.path.join(tmp, "users")
+    os.makedirs(out)
+    write(os.path.join(out, "notes.txt"), "mine\n")
+    r = run(["edition", os.path.join(EDITIONS, "ko.json"), "-o", out])
+    problems = [] if r.returncode == 2 else [f"exit {r.returncode}, expected 2"]
+    problems += [f"stderr {r.stderr!r}"] if " pages in " in r.stderr or "notes.txt" not in r.stderr else []
+    report("a failed run prints no summary line", problems)
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
+        no_summary_on_failure(tmp)
         jumps_that_carried(tmp)
         contact_numbers(tmp)
         whole_runs(tmp)

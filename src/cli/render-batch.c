@@ -188,7 +188,8 @@ render_staged (Run *run, guint n, guint *findings, GError **error)
   gboolean ok = batch_run (n, run->r->jobs, run->r->font_dirs, run->r->data_dir, render_one, run,
                            progress, NULL, error);
 
-  /* The findings, then the summary line under them. */
+  /* The findings, then the summary line under them; none when the run
+   * failed (its error follows). */
   progress_clear (progress);
   *findings = 0;
   for (guint i = 0; ok && i < n; i++)
@@ -196,7 +197,10 @@ render_staged (Run *run, guint n, guint *findings, GError **error)
       fputs (run->jobs[i].findings, stderr);
       *findings += run->jobs[i].n_findings;
     }
-  progress_finish (progress);
+  if (ok)
+    progress_finish (progress);
+  else
+    progress_abandon (progress);
   return ok;
 }
 
