@@ -22,6 +22,7 @@
 #include <poppler.h>
 #include <math.h>
 #include <string.h>
+#include <zlib.h>
 
 #define SPREADS_PER_ROW 4
 #define THUMB_HEIGHT 300 /* pixels: a page's thumbnail, its width follows */
@@ -38,12 +39,27 @@ typedef struct {
   guint n_spreads;
 } Plan;
 
+/* A row of spreads with its numbers and the margin above it. */
+#define BAND (MARGIN + THUMB_HEIGHT + LABEL)
+#define IDAT_BYTES 65536
+
 struct _JopanContactSheet {
   Plan plan;
-  GMutex lock;                /* guards what follows */
-  cairo_surface_t *surface;   /* NULL until the first page's thumbnail came */
-  int thumb_w;                /* a slot's width: the first page's thumbnail's */
+  GMutex lock;                /* guards what follows, up to the encoder */
+  int thumb_w, width;         /* a slot's width (the first page's thumbnail's), or 0
+                               * until that came; the sheet's width */
+  guint n_bands;
+  cairo_surface_t **bands;    /* per band: its pixels, made when its first page
+                               * comes, freed once encoded */
+  guint *missing;             /* per band: its pages not drawn yet */
+  gboolean *drawn;            /* per page */
   cairo_surface_t **waiting;  /* per page: a thumbnail that came before the first's */
+  guint encoded;              /* bands encoded so far, from the top */
+  GMutex encoding;            /* guards the encoder: */
+  z_stream z;                 /* the image data, row by row, band by band */
+  gboolean z_open, z_failed;
+  guchar *row, *zbuf;         /* a filtered row; the deflated bytes for an IDAT */
+  GByteArray *png;            /* the file so far */
 };
 
 /* ---- the plan ------------------------------------------------------------------- */
@@ -193,6 +209,141 @@ thumb_end (cairo_t *cr, double pw, double ph, double scale)
   return surface;
 }
 
+/* ---- the PNG, encoded band by band ------------------------------------------------ */
+
+/* The sheet is encoded as it fills: a band (a row of spreads) goes
+ * through zlib once its last page is drawn, by the thread that drew it,
+ * and its pixels are freed.  So neither the pixels of the whole sheet
+ * nor the encoding is left for the end of an edition.  Bands are encoded
+ * in order from the top; the same pixels give the same bytes. */
+
+static void
+append_be32 (GByteArray *out, guint32 v)
+{
+  guint8 b[4] = { (guint8) (v >> 24), (guint8) (v >> 16), (guint8) (v >> 8), (guint8) v };
+  g_byte_array_append (out, b, 4);
+}
+
+static void
+write_chunk (GByteArray *png, const char *type, const guchar *data, gsize length)
+{
+  uLong crc = crc32 (crc32 (0, NULL, 0), (const Bytef *) type, 4);
+
+  /* (crc32 of no buffer is its start value, not @crc.) */
+  if (length > 0)
+    crc = crc32 (crc, data, (uInt) length);
+  append_be32 (png, (guint32) length);
+  g_byte_array_append (png, (const guint8 *) type, 4);
+  g_byte_array_append (png, data, (guint) length);
+  append_be32 (png, (guint32) crc);
+}
+
+/* The signature and the header: 8-bit RGB, not interlaced. */
+static void
+encoder_start (JopanContactSheet *sheet, int height)
+{
+  static const guchar signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autoptr (GByteArray) header = g_byte_array_new ();
+  static const guchar kind[5] = { 8, 2, 0, 0, 0 };
+
+  sheet->png = g_byte_array_new ();
+  g_byte_array_append (sheet->png, signature, 8);
+  append_be32 (header, (guint32) sheet->width);
+  append_be32 (header, (guint32) height);
+  g_byte_array_append (header, kind, 5);
+  write_chunk (sheet->png, "IHDR", header->data, header->len);
+  sheet->row = g_malloc (1 + 3 * (gsize) sheet->width);
+  sheet->zbuf = g_malloc (IDAT_BYTES);
+  sheet->z_open = deflateInit (&sheet->z, Z_DEFAULT_COMPRESSION) == Z_OK;
+  sheet->z_failed = !sheet->z_open;
+  sheet->z.next_out = sheet->zbuf;
+  sheet->z.avail_out = IDAT_BYTES;
+}
+
+/* Deflates the bytes at next_in (all of them, or with Z_FINISH to the
+ * end), an IDAT chunk for each full buffer. */
+static void
+encoder_deflate (JopanContactSheet *sheet, int flush)
+{
+  for (;;)
+    {
+      int status = deflate (&sheet->z, flush);
+      gboolean full = sheet->z.avail_out == 0;
+      if (status == Z_STREAM_ERROR)
+        {
+          sheet->z_failed = TRUE;
+          return;
+        }
+      if (full || (flush == Z_FINISH && status == Z_STREAM_END))
+        {
+          write_chunk (sheet->png, "IDAT", sheet->zbuf, IDAT_BYTES - sheet->z.avail_out);
+          sheet->z.next_out = sheet->zbuf;
+          sheet->z.avail_out = IDAT_BYTES;
+        }
+      if (flush == Z_FINISH ? status == Z_STREAM_END : sheet->z.avail_in == 0 && !full)
+        return;
+    }
+}
+
+/* The rows of @band, each with PNG's Sub filter (a pixel less the one on
+ * its left: the sheet's flat grey and white go to zeros). */
+static void
+encode_band (JopanContactSheet *sheet, cairo_surface_t *band)
+{
+  const guchar *data = cairo_image_surface_get_data (band);
+  int stride = cairo_image_surface_get_stride (band), w = sheet->width;
+
+  cairo_surface_flush (band);
+  for (int y = 0; y < cairo_image_surface_get_height (band) && !sheet->z_failed; y++)
+    {
+      const guint32 *p = (const guint32 *) (const void *) (data + (gsize) y * stride);
+      guchar *q = sheet->row + 1, r0 = 0, g0 = 0, b0 = 0;
+
+      sheet->row[0] = 1;
+      for (int x = 0; x < w; x++, q += 3)
+        {
+          guchar r = (guchar) (p[x] >> 16), g = (guchar) (p[x] >> 8), b = (guchar) p[x];
+          q[0] = (guchar) (r - r0), q[1] = (guchar) (g - g0), q[2] = (guchar) (b - b0);
+          r0 = r, g0 = g, b0 = b;
+        }
+      sheet->z.next_in = sheet->row;
+      sheet->z.avail_in = (uInt) (1 + 3 * w);
+      encoder_deflate (sheet, Z_NO_FLUSH);
+    }
+}
+
+/* Encodes the bands that are complete, in order.  With @wait false, a
+ * thread finding another at it leaves them to that one (or to the save). */
+static void
+encode_ready (JopanContactSheet *sheet, gboolean wait)
+{
+  if (wait)
+    g_mutex_lock (&sheet->encoding);
+  else if (!g_mutex_trylock (&sheet->encoding))
+    return;
+  for (;;)
+    {
+      cairo_surface_t *band = NULL;
+      guint k;
+
+      g_mutex_lock (&sheet->lock);
+      k = sheet->encoded;
+      if (sheet->thumb_w > 0 && k < sheet->n_bands && sheet->missing[k] == 0)
+        band = sheet->bands[k];
+      g_mutex_unlock (&sheet->lock);
+      if (band == NULL)
+        break;
+      /* No page is drawn into a complete band: it is read unlocked. */
+      encode_band (sheet, band);
+      g_mutex_lock (&sheet->lock);
+      sheet->bands[k] = NULL;
+      sheet->encoded++;
+      g_mutex_unlock (&sheet->lock);
+      cairo_surface_destroy (band);
+    }
+  g_mutex_unlock (&sheet->encoding);
+}
+
 /* ---- the sheet ------------------------------------------------------------------- */
 
 JopanContactSheet *
@@ -203,12 +354,14 @@ jopan_contact_sheet_new (const guint *numbers, guint n, GError **error)
   g_return_val_if_fail (numbers != NULL && n > 0, NULL);
   sheet = g_new0 (JopanContactSheet, 1);
   g_mutex_init (&sheet->lock);
+  g_mutex_init (&sheet->encoding);
   if (!plan_init (&sheet->plan, numbers, n, error))
     {
       jopan_contact_sheet_free (sheet);
       return NULL;
     }
   sheet->waiting = g_new0 (cairo_surface_t *, n);
+  sheet->drawn = g_new0 (gboolean, n);
   return sheet;
 }
 
@@ -220,67 +373,109 @@ jopan_contact_sheet_free (JopanContactSheet *sheet)
   for (guint i = 0; sheet->waiting && i < sheet->plan.n; i++)
     if (sheet->waiting[i])
       cairo_surface_destroy (sheet->waiting[i]);
+  for (guint k = 0; sheet->bands && k < sheet->n_bands; k++)
+    if (sheet->bands[k])
+      cairo_surface_destroy (sheet->bands[k]);
+  if (sheet->z_open)
+    deflateEnd (&sheet->z);
   g_free (sheet->waiting);
-  if (sheet->surface)
-    cairo_surface_destroy (sheet->surface);
+  g_free (sheet->drawn);
+  g_free (sheet->bands);
+  g_free (sheet->missing);
+  g_free (sheet->row);
+  g_free (sheet->zbuf);
+  if (sheet->png)
+    g_byte_array_unref (sheet->png);
   plan_clear (&sheet->plan);
   g_mutex_clear (&sheet->lock);
+  g_mutex_clear (&sheet->encoding);
   g_free (sheet);
 }
 
-/* The grey sheet with every page's number; its slots @thumb_w wide. */
+static guint
+band_of (const JopanContactSheet *sheet, guint i)
+{
+  return sheet->plan.spread[i] / SPREADS_PER_ROW;
+}
+
+/* The slots @thumb_w wide: the bands and what each waits for; the encoder. */
 static void
 sheet_start (JopanContactSheet *sheet, int thumb_w)
 {
-  int width, height;
-  cairo_t *cr;
+  int height;
 
   sheet->thumb_w = thumb_w;
-  sheet_size (&sheet->plan, thumb_w, &width, &height);
-  sheet->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  cr = cairo_create (sheet->surface);
+  sheet_size (&sheet->plan, thumb_w, &sheet->width, &height);
+  sheet->n_bands = (sheet->plan.n_spreads + SPREADS_PER_ROW - 1) / SPREADS_PER_ROW;
+  sheet->bands = g_new0 (cairo_surface_t *, sheet->n_bands);
+  sheet->missing = g_new0 (guint, sheet->n_bands);
+  for (guint i = 0; i < sheet->plan.n; i++)
+    sheet->missing[band_of (sheet, i)]++;
+  encoder_start (sheet, height);
+}
+
+/* Band @k, grey, with its pages' numbers (the last also has the margin
+ * under the sheet). */
+static cairo_surface_t *
+band_new (JopanContactSheet *sheet, guint k)
+{
+  int height = BAND + (k + 1 == sheet->n_bands ? MARGIN : 0);
+  cairo_surface_t *band = cairo_image_surface_create (CAIRO_FORMAT_RGB24, sheet->width, height);
+  cairo_t *cr = cairo_create (band);
+
   cairo_set_source_rgb (cr, 0.85, 0.85, 0.85);
   cairo_paint (cr);
   for (guint i = 0; i < sheet->plan.n; i++)
-    {
-      int x, y;
-      slot_origin (&sheet->plan, thumb_w, i, &x, &y);
-      draw_number (cr, x + thumb_w / 2.0, y + THUMB_HEIGHT + (LABEL - DIGIT_HEIGHT) / 2,
-                   sheet->plan.numbers[i]);
-    }
+    if (band_of (sheet, i) == k)
+      {
+        int x, y;
+        slot_origin (&sheet->plan, sheet->thumb_w, i, &x, &y);
+        draw_number (cr, x + sheet->thumb_w / 2.0,
+                     y - (int) k * BAND + THUMB_HEIGHT + (LABEL - DIGIT_HEIGHT) / 2,
+                     sheet->plan.numbers[i]);
+      }
   cairo_destroy (cr);
+  return band;
 }
 
 /* @thumb into page @i's slot (centred if its width is not the slot's). */
 static void
 sheet_paint (JopanContactSheet *sheet, guint i, cairo_surface_t *thumb)
 {
-  cairo_t *cr = cairo_create (sheet->surface);
+  guint k = band_of (sheet, i);
   int x, y, dx = (sheet->thumb_w - cairo_image_surface_get_width (thumb)) / 2;
+  cairo_t *cr;
 
+  if (sheet->drawn[i])
+    return;
+  if (sheet->bands[k] == NULL)
+    sheet->bands[k] = band_new (sheet, k);
   slot_origin (&sheet->plan, sheet->thumb_w, i, &x, &y);
+  y -= (int) k * BAND;
+  cr = cairo_create (sheet->bands[k]);
   cairo_rectangle (cr, x, y, sheet->thumb_w, THUMB_HEIGHT);
   cairo_clip (cr);
   cairo_set_source_surface (cr, thumb, x + dx, y);
   cairo_paint (cr);
   cairo_destroy (cr);
+  sheet->drawn[i] = TRUE;
+  sheet->missing[k]--;
 }
 
 /* Takes @thumb, page @i's.  The first page's sets the slots' width: the
  * thumbnails that come before it wait, so that any order of arrival
- * gives the same sheet. */
+ * gives the same sheet.  The bands it completes are encoded. */
 static void
 sheet_add (JopanContactSheet *sheet, guint i, cairo_surface_t *thumb)
 {
   g_mutex_lock (&sheet->lock);
-  if (sheet->surface == NULL && i != 0)
+  if (sheet->thumb_w == 0 && i != 0)
     {
       if (sheet->waiting[i])
         cairo_surface_destroy (sheet->waiting[i]);
-      sheet->waiting[i] = thumb;
-      thumb = NULL;
+      sheet->waiting[i] = g_steal_pointer (&thumb);
     }
-  else if (sheet->surface == NULL)
+  else if (sheet->thumb_w == 0)
     {
       sheet_start (sheet, cairo_image_surface_get_width (thumb));
       for (guint k = 1; k < sheet->plan.n; k++)
@@ -296,6 +491,7 @@ sheet_add (JopanContactSheet *sheet, guint i, cairo_surface_t *thumb)
       cairo_surface_destroy (thumb);
     }
   g_mutex_unlock (&sheet->lock);
+  encode_ready (sheet, FALSE);
 }
 
 /* The index of page @number on the sheet, or -1. */
@@ -373,49 +569,6 @@ pages_text (const Plan *plan)
   return g_string_free (text, FALSE);
 }
 
-/* PNG's CRC-32 (ISO 3309), bit by bit: a few hundred bytes are summed. */
-static guint32
-crc32_of (const guchar *p, gsize n)
-{
-  guint32 crc = 0xffffffffu;
-
-  for (gsize i = 0; i < n; i++)
-    {
-      crc ^= p[i];
-      for (int k = 0; k < 8; k++)
-        crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
-    }
-  return crc ^ 0xffffffffu;
-}
-
-static void
-append_be32 (GByteArray *out, guint32 v)
-{
-  guint8 b[4] = { (guint8) (v >> 24), (guint8) (v >> 16), (guint8) (v >> 8), (guint8) v };
-  g_byte_array_append (out, b, 4);
-}
-
-/* Names the sheet's pages in @png (before its IEND): a merge copies a
- * part's slots only from a sheet made for that part's pages. */
-static void
-add_pages_chunk (GByteArray *png, const Plan *plan)
-{
-  g_autofree char *pages = pages_text (plan);
-  g_autoptr (GByteArray) chunk = g_byte_array_new ();
-  guint8 iend[12];
-
-  if (png->len < 20 || memcmp (png->data + png->len - 8, "IEND", 4) != 0)
-    return;
-  memcpy (iend, png->data + png->len - 12, 12);
-  g_byte_array_set_size (png, png->len - 12);
-  g_byte_array_append (chunk, (const guint8 *) "tEXt" PAGES_KEY, 4 + sizeof PAGES_KEY);
-  g_byte_array_append (chunk, (const guint8 *) pages, (guint) strlen (pages));
-  append_be32 (png, chunk->len - 4);
-  g_byte_array_append (png, chunk->data, chunk->len);
-  append_be32 (png, crc32_of (chunk->data, chunk->len));
-  g_byte_array_append (png, iend, 12);
-}
-
 /* The pages @data (a PNG) says it holds, or NULL. */
 static char *
 find_pages_chunk (const guchar *data, gsize length)
@@ -435,11 +588,21 @@ find_pages_chunk (const guchar *data, gsize length)
   return NULL;
 }
 
-static cairo_status_t
-append_png (void *closure, const unsigned char *data, unsigned int length)
+/* The file's end: the last image data, the pages it holds (a merge copies
+ * a part's slots only from a sheet made for that part's pages), IEND. */
+static void
+encoder_finish (JopanContactSheet *sheet)
 {
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
+  g_autofree char *pages = pages_text (&sheet->plan);
+  g_autoptr (GByteArray) text = g_byte_array_new ();
+
+  sheet->z.next_in = NULL;
+  sheet->z.avail_in = 0;
+  encoder_deflate (sheet, Z_FINISH);
+  g_byte_array_append (text, (const guint8 *) PAGES_KEY, sizeof PAGES_KEY);
+  g_byte_array_append (text, (const guint8 *) pages, (guint) strlen (pages));
+  write_chunk (sheet->png, "tEXt", text->data, text->len);
+  write_chunk (sheet->png, "IEND", NULL, 0);
 }
 
 gboolean
@@ -447,21 +610,21 @@ jopan_contact_sheet_save (JopanContactSheet *sheet, const char *out_png, GError 
 {
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
-  cairo_status_t status;
+  gboolean complete;
 
+  encode_ready (sheet, TRUE);
   g_mutex_lock (&sheet->lock);
-  g_ptr_array_add (contents, g_byte_array_new ());
-  status = sheet->surface ? cairo_surface_status (sheet->surface) : CAIRO_STATUS_NULL_POINTER;
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_write_to_png_stream (sheet->surface, append_png, contents->pdata[0]);
+  complete = sheet->thumb_w > 0 && sheet->encoded == sheet->n_bands && !sheet->z_failed;
   g_mutex_unlock (&sheet->lock);
-  if (status != CAIRO_STATUS_SUCCESS)
+  if (complete)
+    encoder_finish (sheet);
+  if (!complete || sheet->z_failed)
     {
       jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot write %s: %s", out_png,
-                       cairo_status_to_string (status));
+                       complete ? "the image data does not compress" : "a page is missing");
       return FALSE;
     }
-  add_pages_chunk (contents->pdata[0], &sheet->plan);
+  g_ptr_array_add (contents, g_steal_pointer (&sheet->png));
   g_ptr_array_add (paths, g_strdup (out_png));
   return jopan_write_files_atomic (paths, contents, error);
 }
