@@ -401,15 +401,16 @@ def placed_images(pdf):
 
 def check_max_ppi(d):
     """Photos placed finer than print.max-ppi (harbour's are 349 and 356
-    ppi) are downsampled to it in the PDF/X file, and the file is bounded
+    ppi; the default is 200, twice newsprint's 100 lpi screen) are
+    downsampled to it in the PDF/X file, and the file is bounded
     by the pixels it keeps (the lossless separation took 1.8 bytes a pixel;
     the ink limit itself is check_ink_limit's)."""
     problems = []
     plain = placed_images(render(HARBOUR, os.path.join(d, "ppi-rgb.pdf")))
     if sorted(r[2] for r in plain) != [349, 356]:
         problems.append(f"the sample's photos changed: {plain}")
-    for max_ppi in (300, 150):
-        args = ["--set", f"print.max-ppi={max_ppi}"] if max_ppi != 300 else []
+    for max_ppi in (200, 300, 150):
+        args = ["--set", f"print.max-ppi={max_ppi}"] if max_ppi != 200 else []
         pdf = render(HARBOUR, os.path.join(d, f"ppi{max_ppi}.pdf"), "--pdfx", *args)
         rows = placed_images(pdf)
         pixels = sum(r[0] * r[1] for r in rows)
@@ -443,6 +444,42 @@ def write_pdf(path, objects, content):
 def print_findings(*args):
     p = jopan("check", *args)
     return p.returncode, [line for line in p.stderr.splitlines() if line.startswith("jopan: print: ")]
+
+
+def check_photo_cache(d):
+    """With JOPAN_PHOTO_CACHE, separated photos are kept on disk and found
+    again: the file is the same cold, warm, without the cache and after a
+    cache file is damaged; another ink limit is another entry."""
+    problems = []
+    cache = os.path.join(d, "photo-cache")
+    env = dict(os.environ, JOPAN_PHOTO_CACHE=cache)
+    plain = render(HARBOUR, os.path.join(d, "cache-none.pdf"), "--pdfx")
+    outs, sizes = [], {}
+    for name in ("cold", "warm", "damaged"):
+        out = os.path.join(d, f"cache-{name}.pdf")
+        p = jopan("render", HARBOUR, "-o", out, "--pdfx", env=env)
+        if p.returncode != 0:
+            problems.append(f"{name}: exit {p.returncode}: {p.stderr[-300:]}")
+            outs.append(b"")
+            continue
+        outs.append(open(out, "rb").read())
+        kept = sorted(os.listdir(cache)) if os.path.isdir(cache) else []
+        if len(kept) != 2:
+            problems.append(f"{name}: the cache holds {kept}")
+        elif name == "warm":
+            sizes = {k: os.path.getsize(os.path.join(cache, k)) for k in kept}
+            with open(os.path.join(cache, kept[0]), "r+b") as f:
+                f.truncate(sizes[kept[0]] // 2)
+        elif name == "damaged" and {k: os.path.getsize(os.path.join(cache, k)) for k in kept} != sizes:
+            problems.append("a damaged cache file was not written again")
+    if any(o != open(plain, "rb").read() for o in outs):
+        problems.append("the cache changed the file")
+    jopan("render", HARBOUR, "-o", os.path.join(d, "cache-220.pdf"), "--pdfx",
+          "--set", "print.ink-limit=220%", env=env)
+    kept = os.listdir(cache) if os.path.isdir(cache) else []
+    if len(kept) != 4:
+        problems.append(f"another ink limit: the cache holds {kept}")
+    report("JOPAN_PHOTO_CACHE keeps separated photos; the same file cold, warm and damaged", problems)
 
 
 def check_preflight(d):
@@ -526,7 +563,7 @@ def main():
         x4 = check_pdfx_keys(d)
         for check in (lambda dd: check_profile(dd, x4), check_passthrough, check_plates,
                       check_ink_limit, check_style_cmyk, check_determinism, check_ghostscript,
-                      check_proof, check_ppi, check_max_ppi, check_preflight, check_outline):
+                      check_proof, check_ppi, check_max_ppi, check_photo_cache, check_preflight, check_outline):
             check(d)
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

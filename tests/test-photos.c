@@ -2,8 +2,11 @@
  * PNG chunks, EXIF orientation) and the preview limit of PNG output. */
 #include "jopan-private.h"
 
+#include "image-stream-private.h"
+
 #include <glib/gstdio.h>
 #include <string.h>
+#include <zlib.h>
 
 static const guchar PNG_SIGNATURE[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
 
@@ -308,6 +311,167 @@ test_render_error_names_place (void)
   g_rmdir (dir);
 }
 
+/* A document of one story with the test photo @name (copied into @dir). */
+static JopanDocument *
+photo_document (const char *dir, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *from = g_build_filename (TEST_DATA, "photos", name, NULL);
+  g_autofree char *to = g_build_filename (dir, name, NULL);
+  g_autofree char *data = NULL;
+  g_autofree char *json = g_strdup_printf ("{\"headline\": \"H\", \"body\": \"Text.\",\n"
+                                           " \"images\": [{\"src\": \"%s\"}]}", name);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanArticle) article = NULL;
+  JopanDocument *doc;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (from, &data, &length, NULL));
+  g_assert_true (g_file_set_contents (to, data, (gssize) length, NULL));
+  article = jopan_article_load_from_data (json, -1, "story.json", dir, &error);
+  g_assert_no_error (error);
+  doc = jopan_document_new (fonts, style, article, &error);
+  g_assert_no_error (error);
+  return doc;
+}
+
+/* The bytes of @doc written as @format into @dir. */
+static GBytes *
+written (JopanDocument *doc, const char *dir, JopanFormat format)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = g_build_filename (dir, format == JOPAN_FORMAT_PDF ? "page.pdf" : "page.png",
+                                           NULL);
+  char *data;
+  gsize length;
+
+  g_assert_true (jopan_document_write (doc, out, format, 72, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (out, &data, &length, NULL));
+  g_remove (out);
+  return g_bytes_new_take (data, length);
+}
+
+static void
+remove_dir (const char *dir, const char *photo)
+{
+  g_autofree char *path = g_build_filename (dir, photo, NULL);
+
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* A PNG photo in PDF is decoded and encoded once: every later page that
+ * shows it gets cairo's image object from the cache, and the file is the
+ * one made without the cache, byte for byte (alpha laid on white as
+ * before).  A PNG preview decodes it once per size. */
+static void
+test_png_encoded_once (gconstpointer data)
+{
+  const char *photo = data;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-image-XXXXXX", NULL);
+  g_autoptr (JopanDocument) doc = photo_document (dir, photo);
+  g_autoptr (JopanDocument) again = photo_document (dir, photo);
+  g_autoptr (GBytes) first = NULL, second = NULL, third = NULL, uncached = NULL, png = NULL;
+  g_autoptr (GBytes) png_again = NULL, png_uncached = NULL;
+  guint before = jopan_image_decode_count ();
+  gsize n;
+  const char *p;
+
+  first = written (doc, dir, JOPAN_FORMAT_PDF);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 1);
+  second = written (doc, dir, JOPAN_FORMAT_PDF);
+  third = written (again, dir, JOPAN_FORMAT_PDF);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 1);
+  g_assert_true (g_bytes_equal (first, second));
+  g_assert_true (g_bytes_equal (first, third));
+  p = g_bytes_get_data (first, &n);
+  g_assert_null (g_strstr_len (p, (gssize) n, "jopan-stand-in"));
+  jopan_image_stream_set_enabled (FALSE);
+  uncached = written (doc, dir, JOPAN_FORMAT_PDF);
+  jopan_image_stream_set_enabled (TRUE);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 2);
+  g_assert_true (g_bytes_equal (first, uncached));
+  png = written (doc, dir, JOPAN_FORMAT_PNG);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 3);
+  /* A preview decodes a photo once per size too. */
+  png_again = written (again, dir, JOPAN_FORMAT_PNG);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 3);
+  g_assert_true (g_bytes_equal (png, png_again));
+  jopan_image_stream_set_enabled (FALSE);
+  png_uncached = written (doc, dir, JOPAN_FORMAT_PNG);
+  jopan_image_stream_set_enabled (TRUE);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 4);
+  g_assert_true (g_bytes_equal (png, png_uncached));
+  remove_dir (dir, photo);
+}
+
+/* A JPEG in PDF is never decoded: the file holds its bytes as they are. */
+static void
+test_jpeg_never_decoded (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("jopan-image-XXXXXX", NULL);
+  g_autoptr (JopanDocument) doc = photo_document (dir, "small.jpg");
+  g_autoptr (GBytes) pdf = NULL;
+  g_autofree char *jpeg = NULL;
+  guint before = jopan_image_decode_count ();
+  gsize n, length;
+  const char *p;
+
+  pdf = written (doc, dir, JOPAN_FORMAT_PDF);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before);
+  g_assert_true (g_file_get_contents (TEST_DATA "/photos/small.jpg", &jpeg, &length, NULL));
+  p = g_bytes_get_data (pdf, &n);
+  g_assert_nonnull (memmem (p, n, jpeg, length));
+  remove_dir (dir, "small.jpg");
+}
+
+static guint32
+get32 (const guint8 *p)
+{
+  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+}
+
+/* A preview is written the fast way: one IDAT of rows each with the Up
+ * filter (libpng, through gdk-pixbuf, tried five filters a row), and it
+ * decodes to the page gdk-pixbuf reads. */
+static void
+test_png_preview_encoding (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("jopan-image-XXXXXX", NULL);
+  g_autoptr (JopanDocument) doc = photo_document (dir, "small.jpg");
+  g_autoptr (GBytes) png = written (doc, dir, JOPAN_FORMAT_PNG);
+  gsize n, at = 8;
+  const guint8 *p = g_bytes_get_data (png, &n);
+  guint32 w = get32 (p + 16), h = get32 (p + 20);
+  gsize raw_size = (gsize) h * (1 + 3 * (gsize) w);
+  g_autofree guint8 *raw = g_malloc (raw_size + 1);
+  uLongf got = (uLongf) raw_size + 1;
+  guint idats = 0;
+
+  g_assert_cmpmem (p + 12, 4, "IHDR", 4);
+  g_assert_cmpuint (p[24], ==, 8); /* 8 bits, RGB */
+  g_assert_cmpuint (p[25], ==, 2);
+  while (at + 12 <= n)
+    {
+      guint32 length = get32 (p + at);
+      g_assert_cmpuint (crc32 (0, p + at + 4, length + 4), ==, get32 (p + at + 8 + length));
+      if (memcmp (p + at + 4, "IDAT", 4) == 0)
+        {
+          idats++;
+          g_assert_cmpint (uncompress (raw, &got, p + at + 8, length), ==, Z_OK);
+        }
+      at += 12 + length;
+    }
+  g_assert_cmpuint (at, ==, n);
+  g_assert_cmpuint (idats, ==, 1);
+  g_assert_cmpuint (got, ==, raw_size);
+  for (guint32 y = 0; y < h; y++)
+    g_assert_cmpuint (raw[y * (1 + 3 * (gsize) w)], ==, 2);
+  remove_dir (dir, "small.jpg");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -319,5 +483,9 @@ main (int argc, char **argv)
   g_test_add_func ("/photos/orientation", test_orientation);
   g_test_add_func ("/photos/preview-limit", test_preview_limit);
   g_test_add_func ("/photos/render-error-names-place", test_render_error_names_place);
+  g_test_add_data_func ("/photos/png-encoded-once/alpha", "alpha.png", test_png_encoded_once);
+  g_test_add_data_func ("/photos/png-encoded-once/dot", "dot.png", test_png_encoded_once);
+  g_test_add_func ("/photos/jpeg-never-decoded", test_jpeg_never_decoded);
+  g_test_add_func ("/photos/png-preview-encoding", test_png_preview_encoding);
   return g_test_run ();
 }

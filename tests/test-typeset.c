@@ -489,6 +489,208 @@ test_cache (void)
   g_assert_cmpuint (hits, ==, 6 + 1 + 18);
 }
 
+/* A paragraph set through a cache at widths, trackings and sizes in turn,
+ * and again, as copyfit and the candidate modules would: @out gets the
+ * lines. */
+static void
+set_variants (GString *out, JopanFonts *fonts, const JopanStyle *base, JopanTypesetCache *cache)
+{
+  static const char *const texts[] = {
+    "Tidal turbines approved for the harbour mouth",
+    "The approved scheme would anchor four turbines on the seabed about six hundred metres "
+    "beyond the breakwater, where spring tides run extraordinarily fast and councillors "
+    "worried about the fishermen.",
+  };
+  static const double widths[] = { 400, 80, 150, 400, 120, 80 };
+  static const JopanParaKind kinds[] = { JOPAN_PARA_BODY, JOPAN_PARA_HEADLINE };
+  JopanReport *report = jopan_report_new ();
+  JopanStyle style = *base;
+  JopanTypesetter ts;
+
+  jopan_typesetter_init_cached (&ts, fonts, &style, "en", report, cache);
+  for (int round = 0; round < 3; round++)
+    {
+      /* As copyfit: another tracking, then another size (a new pass). */
+      jopan_typesetter_begin (&ts, report);
+      style.para[JOPAN_PARA_BODY].tracking = base->para[JOPAN_PARA_BODY].tracking + 0.2 * round;
+      style.para[JOPAN_PARA_HEADLINE].size = base->para[JOPAN_PARA_HEADLINE].size - round;
+      for (gsize t = 0; t < G_N_ELEMENTS (texts); t++)
+        for (gsize w = 0; w < G_N_ELEMENTS (widths); w++)
+          for (gsize k = 0; k < G_N_ELEMENTS (kinds); k++)
+            {
+              g_autoptr (JopanText) text = jopan_typeset (&ts, kinds[k], texts[t], NULL, widths[w],
+                                                          0, "variant");
+              describe_text (out, text);
+            }
+    }
+  jopan_typesetter_clear (&ts);
+  jopan_report_free (report);
+}
+
+/* A paragraph shaped once serves every width, its hyphenation points every
+ * tracking, and a one-line paragraph's line shares its layout: each text
+ * comes out as set without a cache, glyph for glyph, and a shared layout
+ * is never justified in place (the widths go back and forth). */
+static void
+test_cache_shaped (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanTypesetCache) cache = jopan_typeset_cache_new ();
+  g_autoptr (GString) uncached = g_string_new (NULL);
+  g_autoptr (GString) cached = g_string_new (NULL);
+  guint shaped, shaped_hits, hyphens, hyphen_hits;
+
+  g_assert_no_error (error);
+  set_variants (uncached, fonts, style, NULL);
+  set_variants (cached, fonts, style, cache);
+  g_assert_cmpstr (cached->str, ==, uncached->str);
+  jopan_typeset_cache_parts (cache, &shaped, &shaped_hits, &hyphens, &hyphen_hits);
+  /* Two texts in two styles, at three trackings and sizes, each shaped
+   * once for its four widths (a width set again is a text found); the
+   * body's points found at every width and tracking after the first. */
+  g_assert_cmpuint (shaped, ==, 2 * 2 * 3);
+  g_assert_cmpuint (shaped_hits, ==, 2 * 2 * 3 * 3);
+  g_assert_cmpuint (hyphens, ==, 2);
+  g_assert_cmpuint (hyphen_hits, ==, 2 * 3 * 4 - 2);
+}
+
+/* A one-line paragraph set a little tight is shrunk in a layout of its
+ * own: the paragraph's shaped layout, kept by the cache, stays as shaped
+ * for the next width, where the line shares it. */
+static void
+test_cache_tight (void)
+{
+  const char *text = "Tidal turbines approved for the harbour mouth";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanTypesetCache) cache = jopan_typeset_cache_new ();
+  JopanReport *report = jopan_report_new ();
+  JopanTypesetter cached, fresh;
+  double natural;
+
+  g_assert_no_error (error);
+  jopan_typesetter_init_cached (&cached, fonts, style, "en", report, cache);
+  jopan_typesetter_init (&fresh, fonts, style, "en", report);
+  {
+    g_autoptr (JopanText) t = jopan_typeset (&fresh, JOPAN_PARA_BODY, text, NULL, 1000, 0, "tight");
+    natural = g_array_index (t->lines, JopanLine, 0).true_width;
+  }
+  for (int i = 0; i < 3; i++)
+    {
+      double width = i == 1 ? natural + 40 : natural - 1 - i;
+      g_autoptr (JopanText) a = jopan_typeset (&cached, JOPAN_PARA_BODY, text, NULL, width, 0, "tight");
+      g_autoptr (JopanText) b = jopan_typeset (&fresh, JOPAN_PARA_BODY, text, NULL, width, 0, "tight");
+      g_autoptr (GString) shown_a = g_string_new (NULL);
+      g_autoptr (GString) shown_b = g_string_new (NULL);
+
+      g_assert_cmpuint (a->lines->len, ==, 1);
+      /* Set tight, then loose, then tight again. */
+      g_assert_true ((g_array_index (a->lines, JopanLine, 0).ratio < 0) == (i != 1));
+      describe_text (shown_a, a);
+      describe_text (shown_b, b);
+      g_assert_cmpstr (shown_a->str, ==, shown_b->str);
+    }
+  jopan_typesetter_clear (&cached);
+  jopan_typesetter_clear (&fresh);
+  jopan_report_free (report);
+}
+
+/* However many texts a page sets, the cache keeps at most so many shaped
+ * paragraphs and hyphenation points, and what it dropped is set anew. */
+static void
+test_cache_bounded (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanTypesetCache) cache = jopan_typeset_cache_new ();
+  JopanReport *report = jopan_report_new ();
+  JopanTypesetter ts, fresh;
+  guint shaped, shaped_hits, hyphens, hyphen_hits;
+
+  g_assert_no_error (error);
+  jopan_typesetter_init_cached (&ts, fonts, style, "en", report, cache);
+  jopan_typesetter_init (&fresh, fonts, style, "en", report);
+  for (guint i = 0; i < JOPAN_HYPHENS_LIMIT + 10; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Paragraph %u of the councillors' papers", i);
+      g_autoptr (JopanText) t = jopan_typeset (&ts, JOPAN_PARA_BODY, text, NULL, 100, 0, "bounded");
+      g_assert_cmpuint (t->lines->len, >, 0);
+      jopan_typeset_cache_parts (cache, &shaped, &shaped_hits, &hyphens, &hyphen_hits);
+      g_assert_cmpuint (shaped, <=, JOPAN_SHAPED_LIMIT);
+      g_assert_cmpuint (hyphens, <=, JOPAN_HYPHENS_LIMIT);
+    }
+  g_assert_cmpuint (shaped, ==, JOPAN_SHAPED_LIMIT);
+  g_assert_cmpuint (hyphens, ==, JOPAN_HYPHENS_LIMIT);
+  /* The first text was dropped from both: set again, at another width, it
+   * is as a typesetter without a cache sets it. */
+  {
+    g_autoptr (JopanText) again = jopan_typeset (&ts, JOPAN_PARA_BODY,
+                                                 "Paragraph 0 of the councillors' papers", NULL, 60,
+                                                 0, "bounded");
+    g_autoptr (JopanText) anew = jopan_typeset (&fresh, JOPAN_PARA_BODY,
+                                                "Paragraph 0 of the councillors' papers", NULL, 60,
+                                                0, "bounded");
+    g_autoptr (GString) a = g_string_new (NULL);
+    g_autoptr (GString) b = g_string_new (NULL);
+    describe_text (a, again);
+    describe_text (b, anew);
+    g_assert_cmpstr (a->str, ==, b->str);
+  }
+  jopan_typeset_cache_parts (cache, &shaped, &shaped_hits, &hyphens, &hyphen_hits);
+  g_assert_cmpuint (shaped_hits, ==, 0);
+  g_assert_cmpuint (hyphen_hits, ==, 0);
+  jopan_typesetter_clear (&ts);
+  jopan_typesetter_clear (&fresh);
+  jopan_report_free (report);
+}
+
+typedef struct {
+  JopanFonts *fonts;
+  const JopanStyle *style;
+  GString *out;
+} VariantsJob;
+
+static gpointer
+variants_thread (gpointer data)
+{
+  VariantsJob *job = data;
+  g_autoptr (JopanTypesetCache) cache = jopan_typeset_cache_new ();
+
+  set_variants (job->out, job->fonts, job->style, cache);
+  return NULL;
+}
+
+/* Pages composed at once on threads of their own, each with a cache of its
+ * own over the shared fonts, set what one thread sets alone. */
+static void
+test_cache_threads (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (GString) alone = g_string_new (NULL);
+  VariantsJob jobs[4];
+  GThread *threads[4];
+
+  g_assert_no_error (error);
+  set_variants (alone, fonts, style, NULL);
+  for (int i = 0; i < 4; i++)
+    {
+      jobs[i] = (VariantsJob) { fonts, style, g_string_new (NULL) };
+      threads[i] = g_thread_new ("variants", variants_thread, &jobs[i]);
+    }
+  for (int i = 0; i < 4; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpstr (jobs[i].out->str, ==, alone->str);
+      g_string_free (jobs[i].out, TRUE);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -505,5 +707,9 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/smart-quotes", test_smart_quotes);
   g_test_add_func ("/typeset/hanging-quote", test_hanging_quote);
   g_test_add_func ("/typeset/cache", test_cache);
+  g_test_add_func ("/typeset/cache-shaped", test_cache_shaped);
+  g_test_add_func ("/typeset/cache-tight", test_cache_tight);
+  g_test_add_func ("/typeset/cache-bounded", test_cache_bounded);
+  g_test_add_func ("/typeset/cache-threads", test_cache_threads);
   return g_test_run ();
 }

@@ -17,14 +17,28 @@
 #define BUILTIN_DESCRIPTION "jopan newsprint (approximation of ISO 12647-3, IFRA26)"
 #define LUT_POINTS_CMYK 9
 #define LUT_POINTS_LAB 17
+/* The photo table: nodes every GRID_STEP of 8-bit sRGB (255 = 51 × 5): 52³
+ * nodes, 2.2 MB, within half a step of LittleCMS's own 8-bit transform on
+ * average (6 steps at most, on harbour-dawn). */
+#define GRID_STEP 5
+#define GRID_NODES (255 / GRID_STEP + 1)
+
+/* One node of the photo table: C, M, Y, K in 1/256ths of an 8-bit step
+ * (a GCC/clang vector: the four inks are interpolated at once). */
+typedef gint32 Node __attribute__ ((vector_size (16)));
+/* The interpolation's weights add up to this (fixed point). */
+#define WEIGHT_ONE 4096
 
 struct _JopanColor {
-  cmsHTRANSFORM photo;     /* RGB_8 → CMYK_8, ink limited */
+  Node *grid;              /* RGB → CMYK, ink limited, GRID_NODES³ nodes */
+  int node[256], frac[256]; /* an 8-bit value's lower node and the way to the next (of WEIGHT_ONE) */
   int photo_limit;         /* its limit, in 8-bit ink units (255 a colour) */
   cmsHTRANSFORM fill;      /* RGB_DBL → CMYK_DBL, ink limited */
-  cmsHTRANSFORM show;      /* CMYK_8 → RGB_8 on the paper (absolute colorimetric) */
+  cmsHTRANSFORM show;      /* CMYK_8 → RGB_8 on the paper (absolute colorimetric); made
+                            * on the first proof (a third of the set-up), by show () */
   GBytes *profile;
   char *description;
+  char *key;               /* what the separation depends on, for caches */
   gboolean builtin;
 };
 
@@ -204,11 +218,54 @@ separation (cmsHPROFILE out, int intent, double ink_limit, cmsUInt32Number in_fo
 
 static void color_free (JopanColor *color);
 
+/* The photo table: the separation (16 bits) at every node, each held to
+ * the ink limit.  Interpolating between nodes within the limit stays
+ * within it (the sum of the inks is interpolated too), so photos keep it
+ * up to the rounding that hold_ink_limit takes back. */
+static gboolean
+make_grid (JopanColor *color, cmsHPROFILE out, int intent, double ink_limit)
+{
+  cmsHTRANSFORM t = separation (out, intent, ink_limit, TYPE_RGB_16, TYPE_CMYK_16);
+  const gsize n = GRID_NODES * GRID_NODES * GRID_NODES;
+  g_autofree guint16 *rgb = g_new (guint16, 3 * n), *cmyk = g_new (guint16, 4 * n);
+  gint32 limit = color->photo_limit * 256;
+
+  if (t == NULL)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    {
+      rgb[3 * i] = (guint16) (i / (GRID_NODES * GRID_NODES) * GRID_STEP * 257);
+      rgb[3 * i + 1] = (guint16) (i / GRID_NODES % GRID_NODES * GRID_STEP * 257);
+      rgb[3 * i + 2] = (guint16) (i % GRID_NODES * GRID_STEP * 257);
+    }
+  cmsDoTransform (t, rgb, cmyk, (cmsUInt32Number) n);
+  cmsDeleteTransform (t);
+  color->grid = g_new (Node, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      gint32 ink[4], total = 0, cmy;
+      for (int c = 0; c < 4; c++)
+        total += ink[c] = (cmyk[4 * i + c] * 256 + 128) / 257;
+      cmy = ink[0] + ink[1] + ink[2];
+      for (int c = 0; c < 3 && total > limit && cmy > 0; c++)
+        ink[c] = MAX (0, ink[c] - (gint32) (((gint64) ink[c] * (total - limit) + cmy - 1) / cmy));
+      color->grid[i] = (Node) { ink[0], ink[1], ink[2], ink[3] };
+    }
+  /* 255 sits on the last node; it is reached from the one before. */
+  for (int v = 0; v < 256; v++)
+    {
+      int i = MIN (v / GRID_STEP, GRID_NODES - 2);
+      color->node[v] = i;
+      color->frac[v] = ((v - i * GRID_STEP) * WEIGHT_ONE + GRID_STEP / 2) / GRID_STEP;
+    }
+  return TRUE;
+}
+
 static JopanColor *
 color_new (const char *profile, int intent, double ink_limit, GError **error)
 {
   JopanColor *color = g_new0 (JopanColor, 1);
-  cmsHPROFILE out = NULL, srgb;
+  cmsHPROFILE out = NULL;
 
   if (profile)
     out = load_profile (profile, &color->profile, error);
@@ -224,24 +281,27 @@ color_new (const char *profile, int intent, double ink_limit, GError **error)
     }
   color->builtin = profile == NULL;
   color->description = description (out);
-  srgb = cmsCreate_sRGBProfile ();
-  color->photo = separation (out, intent, ink_limit, TYPE_RGB_8, TYPE_CMYK_8);
+  if (color->profile)
+    {
+      g_autofree char *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, color->profile);
+      /* "table 1": bump when the photo table is made or read otherwise. */
+      char limit[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (limit, sizeof limit, "%.4f", ink_limit);
+      color->key = g_strdup_printf ("table 1|%d|%d|%s|%s", GRID_STEP, intent, limit, sum);
+    }
   color->photo_limit = (int) (ink_limit * 255 / 100);
   color->fill = separation (out, intent, ink_limit, TYPE_RGB_DBL, TYPE_CMYK_DBL);
-  /* A JopanColor serves every thread: lcms copies a transform's one-pixel
-   * cache into each call and never writes it back, so the photo transform
-   * keeps it (runs of equal pixels cost one lookup). */
-  color->show = cmsCreateTransform (out, TYPE_CMYK_8, srgb, TYPE_RGB_8,
-                                    INTENT_ABSOLUTE_COLORIMETRIC, cmsFLAGS_NOCACHE);
-  cmsCloseProfile (srgb);
-  cmsCloseProfile (out);
-  if (color->photo == NULL || color->fill == NULL || color->show == NULL || !color->profile)
+  if (!make_grid (color, out, intent, ink_limit) || color->fill == NULL || !color->profile
+      || !(cmsIsTag (out, cmsSigAToB0Tag) || cmsIsTag (out, cmsSigAToB1Tag))) /* the proof's way back */
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: LittleCMS cannot use this profile",
                        profile ? profile : BUILTIN_DESCRIPTION);
+      cmsCloseProfile (out);
       color_free (color);
       return NULL;
     }
+  cmsCloseProfile (out);
   return color;
 }
 
@@ -279,15 +339,15 @@ color_free (JopanColor *color)
 {
   if (color == NULL)
     return;
-  if (color->photo)
-    cmsDeleteTransform (color->photo);
+  g_free (color->grid);
   if (color->fill)
     cmsDeleteTransform (color->fill);
-  if (color->show)
+  if (color->show && color->show != (cmsHTRANSFORM) &color->show)
     cmsDeleteTransform (color->show);
   if (color->profile)
     g_bytes_unref (color->profile);
   g_free (color->description);
+  g_free (color->key);
   g_free (color);
 }
 
@@ -306,16 +366,44 @@ hold_ink_limit (guint8 *p, gsize n, int limit)
     }
 }
 
+/* The two corners a tetrahedron passes through on its way from a cube's
+ * first node to its last, by which of r ≥ g, g ≥ b, r ≥ b hold (bits 2,
+ * 1, 0): the axis furthest along first, then the next. */
+enum { R = GRID_NODES * GRID_NODES, G = GRID_NODES, B = 1 };
+static const int corner[8][2] = {
+  [0] = { B, G + B },  /* b > g > r */
+  [1] = { B, G + B },  /* impossible (r < g < b ≤ r) */
+  [2] = { G, G + B },  /* g > r, g ≥ b > r */
+  [3] = { G, R + G },  /* g > r ≥ b */
+  [4] = { B, R + B },  /* b > r ≥ g */
+  [5] = { R, R + B },  /* r ≥ b > g */
+  [6] = { B, R + B },  /* impossible (r ≥ g ≥ b > r) */
+  [7] = { R, R + G },  /* r ≥ g ≥ b */
+};
+
+/* One pixel through the table: tetrahedral interpolation (the cube
+ * between the nodes around it cut into six along its grey diagonal, as
+ * LittleCMS does), branch-free and in integers so that every machine gives
+ * the same bytes. */
+static inline void
+interpolate (const JopanColor *color, const guint8 *rgb, guint8 *cmyk)
+{
+  const Node *n = color->grid + color->node[rgb[0]] * R + color->node[rgb[1]] * G + color->node[rgb[2]];
+  int fr = color->frac[rgb[0]], fg = color->frac[rgb[1]], fb = color->frac[rgb[2]];
+  const int *c = corner[(fr >= fg) << 2 | (fg >= fb) << 1 | (fr >= fb)];
+  int f1 = MAX (fr, MAX (fg, fb)), f3 = MIN (fr, MIN (fg, fb)), f2 = fr + fg + fb - f1 - f3;
+  Node v = n[0] * (WEIGHT_ONE - f1) + n[c[0]] * (f1 - f2) + n[c[1]] * (f2 - f3) + n[R + G + B] * f3;
+
+  v = (v + WEIGHT_ONE * 128) >> 20; /* 256 × WEIGHT_ONE */
+  for (int i = 0; i < 4; i++)
+    cmyk[i] = (guint8) v[i];
+}
+
 void
 jopan_color_rgb_to_cmyk (JopanColor *color, const guint8 *rgb, guint8 *cmyk, gsize n)
 {
-  /* lcms counts pixels in 32 bits: a huge photo goes in slices. */
-  for (gsize done = 0; done < n;)
-    {
-      gsize part = MIN (n - done, (gsize) 1 << 24);
-      cmsDoTransform (color->photo, rgb + 3 * done, cmyk + 4 * done, (cmsUInt32Number) part);
-      done += part;
-    }
+  for (gsize i = 0; i < n; i++)
+    interpolate (color, rgb + 3 * i, cmyk + 4 * i);
   hold_ink_limit (cmyk, n, color->photo_limit);
 }
 
@@ -329,16 +417,41 @@ jopan_color_fill_to_cmyk (JopanColor *color, const double rgb[3], double cmyk[4]
     cmyk[i] = CLAMP (out[i] / 100, 0.0, 1.0); /* lcms's CMYK floats are percent */
 }
 
+/* The proof's transform, made once on first use from the profile's bytes
+ * (a JopanColor serves every thread; the transform has no pixel cache, so
+ * it keeps no state).  Returns: NULL if LittleCMS cannot make it. */
+static cmsHTRANSFORM
+show (JopanColor *color)
+{
+  if (g_once_init_enter (&color->show))
+    {
+      gsize n = 0;
+      const void *data = g_bytes_get_data (color->profile, &n);
+      cmsHPROFILE out = cmsOpenProfileFromMem (data, (cmsUInt32Number) n), srgb = cmsCreate_sRGBProfile ();
+      cmsHTRANSFORM t = out ? cmsCreateTransform (out, TYPE_CMYK_8, srgb, TYPE_RGB_8,
+                                                  INTENT_ABSOLUTE_COLORIMETRIC, cmsFLAGS_NOCACHE)
+                            : NULL;
+      if (out)
+        cmsCloseProfile (out);
+      cmsCloseProfile (srgb);
+      g_once_init_leave (&color->show, t ? t : (cmsHTRANSFORM) &color->show);
+    }
+  return color->show == (cmsHTRANSFORM) &color->show ? NULL : color->show;
+}
+
 void
 jopan_color_proof (JopanColor *color, guint8 *rgb, gsize n)
 {
   g_autofree guint8 *cmyk = g_malloc (4 * MIN (n, (gsize) 4096));
+  cmsHTRANSFORM t = show (color);
 
+  if (t == NULL)
+    return; /* the profile cannot be shown: the preview stays as drawn */
   for (gsize done = 0; done < n;)
     {
       gsize part = MIN (n - done, (gsize) 4096);
-      cmsDoTransform (color->photo, rgb + 3 * done, cmyk, (cmsUInt32Number) part);
-      cmsDoTransform (color->show, cmyk, rgb + 3 * done, (cmsUInt32Number) part);
+      jopan_color_rgb_to_cmyk (color, rgb + 3 * done, cmyk, part);
+      cmsDoTransform (t, cmyk, rgb + 3 * done, (cmsUInt32Number) part);
       done += part;
     }
 }
@@ -353,6 +466,12 @@ GBytes *
 jopan_color_get_profile (JopanColor *color)
 {
   return color->profile;
+}
+
+const char *
+jopan_color_get_key (JopanColor *color)
+{
+  return color->key;
 }
 
 const char *

@@ -35,6 +35,9 @@ void jopan_color_proof (JopanColor *color, guint8 *rgb, gsize n);
 /* The profile as embedded in an output intent, and its description. */
 GBytes *jopan_color_get_profile (JopanColor *color);
 const char *jopan_color_get_description (JopanColor *color);
+/* What a photo's separation depends on besides the photo (the profile's
+ * bytes, intent, ink limit, the table's make): a key for caches. */
+const char *jopan_color_get_key (JopanColor *color);
 gboolean jopan_color_is_builtin (JopanColor *color);
 
 /* A style colour given in CMYK, found by the RGB cairo drew it with. */

@@ -14,17 +14,22 @@
  * on every run.
  */
 #include "finish-private.h"
+#include "image-stream-private.h"
 
 #include "jopan-config.h"
 
 /* qpdf 11: no PointerHolder, std::shared_ptr only. */
 #define POINTERHOLDER_TRANSITION 4
 #include <qpdf/Buffer.hh>
+#include <qpdf/BufferInputSource.hh>
+#include <qpdf/Pl_Buffer.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/QPDFWriter.hh>
 #include <turbojpeg.h>
+#include <glib/gstdio.h>
+#include <sys/time.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -70,6 +75,63 @@ bool
 is_number (QPDFTokenizer::Token const &t)
 {
   return t.getType () == QPDFTokenizer::tt_integer || t.getType () == QPDFTokenizer::tt_real;
+}
+
+typedef std::vector<QPDFTokenizer::Token> Operands;
+
+/* Each operator of @data (a content stream) with its operands, through
+ * qpdf's tokenizer: no object is built for each operand, as parsing the
+ * stream would (for every string of text: most of the time it took). */
+template <typename F>
+void
+each_operator (const std::string &data, F &&on_operator)
+{
+  auto input = std::make_shared<BufferInputSource> ("content stream", data);
+  QPDFTokenizer tokenizer;
+  Operands operands;
+
+  tokenizer.allowEOF ();
+  for (;;)
+    {
+      QPDFTokenizer::Token t = tokenizer.readToken (input, "content stream", true);
+      if (t.getType () == QPDFTokenizer::tt_eof)
+        return;
+      if (t.getType () != QPDFTokenizer::tt_word)
+        {
+          operands.push_back (t);
+          continue;
+        }
+      on_operator (t.getValue (), operands);
+      operands.clear ();
+      if (t.getValue () == "ID")
+        {
+          char space;
+          input->read (&space, 1); /* the one white-space character before the data */
+          tokenizer.expectInlineImage (input);
+        }
+    }
+}
+
+std::string
+page_content (QPDFPageObjectHelper &page)
+{
+  Pl_Buffer out ("page content");
+  page.pipeContents (&out);
+  std::shared_ptr<Buffer> b = out.getBufferSharedPointer ();
+  return b ? std::string ((const char *) b->getBuffer (), b->getSize ()) : std::string ();
+}
+
+std::string
+form_content (Object form)
+{
+  std::shared_ptr<Buffer> b = form.getStreamData (qpdf_dl_generalized);
+  return std::string ((const char *) b->getBuffer (), b->getSize ());
+}
+
+double
+token_number (QPDFTokenizer::Token const &t)
+{
+  return is_number (t) ? g_ascii_strtod (t.getValue ().c_str (), NULL) : 0;
 }
 
 /* "r g b rg" and "r g b RG" → the press's CMYK, with overprint for K only.
@@ -270,34 +332,37 @@ area_spans (int n, int m)
   return spans;
 }
 
-/* Input row @y of @in averaged across to @xs's outputs, into @row. */
-void
-area_row (const Pixels &in, int y, const std::vector<Span> &xs, std::vector<float> &row)
-{
-  const unsigned char *src = (const unsigned char *) in.data.data () + (size_t) y * (size_t) in.w * 3;
+typedef float Float4 __attribute__ ((vector_size (16)));
+typedef unsigned char Byte4 __attribute__ ((vector_size (4)));
 
-  for (size_t x = 0; x < xs.size (); x++)
+/* @sum[i] += @w × @src[i], four at a time (a GCC/clang vector). */
+void
+add_row (float *sum, const unsigned char *src, size_t n, float w)
+{
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4)
     {
-      const Span &sx = xs[x];
-      float sum[3] = { 0, 0, 0 };
-      for (int i = 0; i < sx.count; i++)
-        for (size_t c = 0; c < 3; c++)
-          sum[c] += sx.weight[(size_t) i] * src[(size_t) (sx.first + i) * 3 + c];
-      for (size_t c = 0; c < 3; c++)
-        row[x * 3 + c] = sum[c];
+      Byte4 b;
+      Float4 s;
+      memcpy (&b, src + i, 4);
+      memcpy (&s, sum + i, sizeof s);
+      s += w * __builtin_convertvector (b, Float4);
+      memcpy (sum + i, &s, sizeof s);
     }
+  for (; i < n; i++)
+    sum[i] += w * (float) src[i];
 }
 
 /* RGB pixels scaled down to @w × @h by area averaging (each output pixel
  * the mean of the inputs it covers): a fair downsampling at any ratio.
- * Rows are averaged across once each (a row two outputs share is kept),
- * then down. */
+ * Each output row first sums its input rows down (contiguous, which the
+ * compiler vectorises), then that one row is averaged across. */
 Pixels
 area_resample (const Pixels &in, int w, int h)
 {
   std::vector<Span> xs = area_spans (in.w, w), ys = area_spans (in.h, h);
-  std::vector<float> sum ((size_t) w * 3), row ((size_t) w * 3), kept ((size_t) w * 3);
-  int kept_y = -1;
+  size_t row = (size_t) in.w * 3;
+  std::vector<float> sum (row + 1); /* + 1: the last pixel is read as four floats */
   Pixels out;
 
   out.w = w, out.h = h;
@@ -308,22 +373,66 @@ area_resample (const Pixels &in, int w, int h)
       std::fill (sum.begin (), sum.end (), 0.0f);
       for (int k = 0; k < sy.count; k++)
         {
-          int r = sy.first + k;
-          if (r != kept_y)
-            area_row (in, r, xs, row);
-          else
-            row.swap (kept);
-          float wy = sy.weight[(size_t) k];
-          for (size_t i = 0; i < sum.size (); i++)
-            sum[i] += wy * row[i];
-          if (k == sy.count - 1)
-            row.swap (kept), kept_y = r;
+          const unsigned char *src = (const unsigned char *) in.data.data () + (size_t) (sy.first + k) * row;
+          add_row (sum.data (), src, row, sy.weight[(size_t) k]);
         }
       unsigned char *dst = (unsigned char *) &out.data[(size_t) y * (size_t) w * 3];
-      for (size_t i = 0; i < sum.size (); i++)
-        dst[i] = (unsigned char) std::min (255.0f, sum[i] + 0.5f);
+      for (size_t x = 0; x < xs.size (); x++)
+        {
+          /* A pixel's R, G, B (and the next one's R, unused) at once. */
+          const Span &sx = xs[x];
+          const float *p = sum.data () + (size_t) sx.first * 3;
+          Float4 v = { 0, 0, 0, 0 }, q;
+          for (int i = 0; i < sx.count; i++, p += 3)
+            {
+              memcpy (&q, p, sizeof q);
+              v += sx.weight[(size_t) i] * q;
+            }
+          for (size_t c = 0; c < 3; c++)
+            dst[x * 3 + c] = (unsigned char) std::min (255.0f, v[c] + 0.5f);
+        }
     }
   return out;
+}
+
+/* The most ink (8-bit units, C+M+Y+K) each CMYK JPEG this process wrote
+ * puts down, as its check decoded it: the preflight of the finished file
+ * reads it here instead of decoding the same bytes again the same way.
+ * Keyed by the file's length and two checksums; kept for the process,
+ * cleared when it grows past a bound. */
+GMutex measured_lock;
+std::map<std::string, int> *measured;
+
+std::string
+jpeg_key (const unsigned char *data, size_t n)
+{
+  uLong crc = crc32_z (crc32_z (0, NULL, 0), data, n), adler = adler32_z (adler32_z (0, NULL, 0), data, n);
+  return std::to_string (n) + ":" + std::to_string (crc) + ":" + std::to_string (adler);
+}
+
+void
+remember_ink (const std::string &key, int worst)
+{
+  g_mutex_lock (&measured_lock);
+  if (measured == nullptr)
+    measured = new std::map<std::string, int> ();
+  if (measured->size () >= 4096)
+    measured->clear ();
+  (*measured)[key] = worst;
+  g_mutex_unlock (&measured_lock);
+}
+
+/* Returns: the ink remembered for @key, or -1. */
+int
+remembered_ink (const std::string &key)
+{
+  int worst = -1;
+
+  g_mutex_lock (&measured_lock);
+  if (measured != nullptr && measured->count (key))
+    worst = (*measured)[key];
+  g_mutex_unlock (&measured_lock);
+  return worst;
 }
 
 const int kJpegQuality = 90;
@@ -331,17 +440,20 @@ const int kJpegPasses = 6;
 
 /* The pixels of @back (a decoded JPEG of @cmyk) over @limit: the excess
  * and a step more comes off those pixels' C, M and Y in @cmyk (K, when
- * there is no C, M or Y).  Returns: whether any pixel was over. */
+ * there is no C, M or Y).  @worst: the most ink of @back.  Returns:
+ * whether any pixel was over. */
 bool
-pull_under_limit (std::string &cmyk, const std::string &back, int limit)
+pull_under_limit (std::string &cmyk, const std::string &back, int limit, int &worst)
 {
   unsigned char *p = (unsigned char *) &cmyk[0];
   const unsigned char *q = (const unsigned char *) back.data ();
   bool over = false;
 
+  worst = 0;
   for (size_t i = 0; i + 3 < cmyk.size (); i += 4)
     {
-      int excess = q[i] + q[i + 1] + q[i + 2] + q[i + 3] - limit;
+      int total = q[i] + q[i + 1] + q[i + 2] + q[i + 3], excess = total - limit;
+      worst = std::max (worst, total);
       if (excess <= 0)
         continue;
       over = true;
@@ -361,7 +473,7 @@ pull_under_limit (std::string &cmyk, const std::string &back, int limit)
  * the excess (and a step more) off those pixels' C, M and Y, and encodes
  * again. */
 std::string
-jpeg_encode_limited (Pixels cmyk, int limit)
+jpeg_encode_limited (Pixels cmyk, int limit, int &checked)
 {
   tjhandle enc = tjInitCompress (), dec = tjInitDecompress ();
   std::string out, back (cmyk.data.size (), '\0');
@@ -374,13 +486,18 @@ jpeg_encode_limited (Pixels cmyk, int limit)
                        &size, TJSAMP_444, kJpegQuality, TJFLAG_ACCURATEDCT) != 0)
         break;
       bool over = false;
+      int worst = 0;
       if (tjDecompress2 (dec, jpeg, size, (unsigned char *) &back[0], cmyk.w, 0, cmyk.h, TJPF_CMYK,
                          TJFLAG_ACCURATEDCT) == 0)
-        over = pull_under_limit (cmyk.data, back, limit);
+        over = pull_under_limit (cmyk.data, back, limit, worst);
       else
         over = true, pass = kJpegPasses;
       if (!over)
-        out.assign ((const char *) jpeg, size);
+        {
+          out.assign ((const char *) jpeg, size);
+          remember_ink (jpeg_key (jpeg, size), worst);
+          checked = worst;
+        }
       tjFree (jpeg);
     }
   if (enc)
@@ -395,6 +512,7 @@ struct Separated
 {
   std::string data, filter;
   int w = 0, h = 0;
+  int ink = -1; /* a JPEG's most ink as its check decoded it (8-bit units) */
 };
 
 /* What finishing the document's pages keeps: how much of each photo's
@@ -457,7 +575,7 @@ separate (const JopanFinish *finish, const Pixels &rgb)
   cmyk.data.resize (n * 4);
   jopan_color_rgb_to_cmyk (finish->color, (const guint8 *) rgb.data.data (), (guint8 *) &cmyk.data[0], n);
   out.w = rgb.w, out.h = rgb.h;
-  out.data = jpeg_encode_limited (cmyk, jopan_color_get_ink_limit (finish->color));
+  out.data = jpeg_encode_limited (cmyk, jopan_color_get_ink_limit (finish->color), out.ink);
   out.filter = "/DCTDecode";
   if (out.data.empty ())
     {
@@ -490,6 +608,131 @@ photo_job (const JopanFinish *finish, Object &image, const PhotoState &state, Ph
   return true;
 }
 
+/* ---- separated photos kept on disk ---------------------------------------- */
+
+/* With JOPAN_PHOTO_CACHE naming a directory, each separated photo is kept
+ * there, so that an editor rendering the same page again (or the next
+ * edition with the same photo) finds it separated: the file is named by
+ * a digest of the photo's bytes, the size it is wanted at, the colour's
+ * key (profile bytes, intent, ink limit) and kCacheFormat, which changes
+ * whenever the separation does.  A file is written whole or not at all
+ * (GLib writes a temporary file and renames it) and is checked when read;
+ * anything wrong with the cache is a miss, never an error.  The oldest
+ * files go when the directory grows past kCacheBytes. */
+const char *const kCacheFormat = "jopan separated photo 1";
+const gint64 kCacheBytes = (gint64) 256 << 20;
+GMutex cache_lock;
+
+std::string
+cache_path (const JopanFinish *finish, const PhotoJob &job)
+{
+  const char *dir = g_getenv ("JOPAN_PHOTO_CACHE");
+  const char *colour = jopan_color_get_key (finish->color);
+
+  if (dir == NULL || *dir == '\0' || colour == NULL)
+    return "";
+  std::string seed = std::string (kCacheFormat) + "|" + colour + "|" + job.key + "|" + std::to_string (job.h);
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, seed.c_str (), -1);
+  g_autofree char *name = g_strconcat (sum, ".sep", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  return path;
+}
+
+/* The first line of a cache file: format, size, filter, ink, length and
+ * CRC-32 of the data that follows. */
+std::string
+cache_header (const Separated &s)
+{
+  uLong crc = crc32_z (crc32_z (0, NULL, 0), (const Bytef *) s.data.data (), s.data.size ());
+  return std::string (kCacheFormat) + " " + std::to_string (s.w) + " " + std::to_string (s.h) + " " + s.filter
+         + " " + std::to_string (s.ink) + " " + std::to_string (s.data.size ()) + " " + std::to_string (crc) + "\n";
+}
+
+bool
+cache_read (const std::string &path, Separated &out)
+{
+  g_autofree char *data = NULL;
+  gsize n = 0;
+
+  if (!g_file_get_contents (path.c_str (), &data, &n, NULL))
+    return false;
+  const char *end = (const char *) memchr (data, '\n', n);
+  size_t skip = strlen (kCacheFormat) + 1;
+  if (end == NULL || (size_t) (end - data) <= skip || strncmp (data, kCacheFormat, skip - 1) != 0)
+    return false;
+  std::string line ((const char *) data + skip, end);
+  char filter[32] = "";
+  unsigned long long length = 0;
+  unsigned long crc = 0;
+  if (sscanf (line.c_str (), "%d %d %31s %d %llu %lu", &out.w, &out.h, filter, &out.ink, &length, &crc) != 6
+      || length != n - (gsize) (end + 1 - data))
+    return false;
+  out.filter = filter;
+  out.data.assign (end + 1, (size_t) length);
+  if (cache_header (out) != std::string (data, (size_t) (end + 1 - data))
+      || (out.filter != "/DCTDecode" && out.filter != "/FlateDecode"))
+    return false;
+  utimes (path.c_str (), NULL); /* recently used: kept the longest */
+  if (out.filter == "/DCTDecode" && out.ink >= 0)
+    remember_ink (jpeg_key ((const unsigned char *) out.data.data (), out.data.size ()), out.ink);
+  return true;
+}
+
+/* The cache's directory trimmed to three quarters of kCacheBytes, oldest
+ * files first, once it holds more than kCacheBytes. */
+void
+cache_trim (const std::string &dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir.c_str (), 0, NULL);
+  std::vector<std::pair<time_t, std::pair<gint64, std::string>>> files;
+  gint64 total = 0;
+
+  for (const char *name; d && (name = g_dir_read_name (d)) != NULL;)
+    {
+      GStatBuf st;
+      g_autofree char *path = g_build_filename (dir.c_str (), name, NULL);
+      if (g_str_has_suffix (name, ".sep") && g_stat (path, &st) == 0)
+        {
+          files.push_back ({ st.st_mtime, { (gint64) st.st_size, path } });
+          total += st.st_size;
+        }
+    }
+  if (total <= kCacheBytes)
+    return;
+  std::sort (files.begin (), files.end ());
+  for (size_t i = 0; i < files.size () && total > kCacheBytes / 4 * 3; i++)
+    if (g_unlink (files[i].second.second.c_str ()) == 0)
+      total -= files[i].second.first;
+}
+
+void
+cache_write (const std::string &path, const Separated &s)
+{
+  g_autofree char *dir = g_path_get_dirname (path.c_str ());
+  std::string content = cache_header (s) + s.data;
+
+  g_mutex_lock (&cache_lock);
+  if (g_mkdir_with_parents (dir, 0755) == 0
+      && g_file_set_contents (path.c_str (), content.data (), (gssize) content.size (), NULL))
+    cache_trim (dir);
+  g_mutex_unlock (&cache_lock);
+}
+
+/* A job's photo separated, or found separated in the cache. */
+Separated
+separate_job (const JopanFinish *finish, const PhotoJob &job)
+{
+  std::string path = cache_path (finish, job);
+  Separated out;
+
+  if (!path.empty () && cache_read (path, out))
+    return out;
+  out = separate (finish, photo_pixels (job));
+  if (!path.empty ())
+    cache_write (path, out);
+  return out;
+}
+
 /* Runs every job, on up to as many threads as there are processors: each
  * photo is separated alone, so the bytes do not depend on the order. */
 void
@@ -500,7 +743,7 @@ run_jobs (const JopanFinish *finish, std::vector<PhotoJob> &jobs)
     for (size_t i; (i = next++) < jobs.size ();)
       try
         {
-          jobs[i].result = separate (finish, photo_pixels (jobs[i]));
+          jobs[i].result = separate_job (finish, jobs[i]);
         }
       catch (std::exception &e)
         {
@@ -588,7 +831,7 @@ struct Matrix
 /* Follows the current matrix through a content stream (q, Q, cm, and
  * forms drawn with Do) and records, for each image drawn, the share of
  * its pixels @max_ppi needs at its largest placement. */
-class Placements : public Object::ParserCallbacks
+class Placements
 {
 public:
   Placements (Object resources, Matrix ctm, double max_ppi, std::map<QPDFObjGen, double> &need, int depth)
@@ -597,31 +840,32 @@ public:
   }
 
   void
-  handleObject (Object obj) override
+  scan (const std::string &content)
   {
-    if (!obj.isOperator ())
-      {
-        operands_.push_back (obj);
-        return;
-      }
-    std::string op = obj.getOperatorValue ();
-    if (op == "q")
-      stack_.push_back (ctm_);
-    else if (op == "Q" && !stack_.empty ())
-      ctm_ = stack_.back (), stack_.pop_back ();
-    else if (op == "cm" && operands_.size () == 6)
-      ctm_ = matrix (operands_).then (ctm_);
-    else if (op == "Do" && operands_.size () == 1 && operands_[0].isName ())
-      draw (operands_[0].getName ());
-    operands_.clear ();
-  }
-
-  void
-  handleEOF () override
-  {
+    each_operator (content, [this] (const std::string &op, const Operands &operands) {
+      if (op == "q")
+        stack_.push_back (ctm_);
+      else if (op == "Q" && !stack_.empty ())
+        ctm_ = stack_.back (), stack_.pop_back ();
+      else if (op == "cm" && operands.size () == 6)
+        ctm_ = matrix (operands).then (ctm_);
+      else if (op == "Do" && operands.size () == 1 && operands[0].getType () == QPDFTokenizer::tt_name)
+        draw (operands[0].getValue ());
+    });
   }
 
 private:
+  static Matrix
+  matrix (const Operands &v)
+  {
+    Matrix m;
+    double *x[6] = { &m.a, &m.b, &m.c, &m.d, &m.e, &m.f };
+    for (size_t i = 0; i < 6 && i < v.size (); i++)
+      if (is_number (v[i]))
+        *x[i] = token_number (v[i]);
+    return m;
+  }
+
   static Matrix
   matrix (std::vector<Object> v)
   {
@@ -649,7 +893,7 @@ private:
         Object mk = dict.getKey ("/Matrix");
         Matrix m = mk.isArray () ? matrix (mk.getArrayAsVector ()) : Matrix ();
         Placements inner (dict.getKey ("/Resources"), m.then (ctm_), max_ppi_, need_, depth_ + 1);
-        QPDFPageObjectHelper (x).parseContents (&inner);
+        inner.scan (form_content (x));
       }
   }
 
@@ -677,7 +921,6 @@ private:
   std::map<QPDFObjGen, double> &need_;
   int depth_;
   std::vector<Matrix> stack_;
-  std::vector<Object> operands_;
 };
 
 /* ---- pages ----------------------------------------------------------------- */
@@ -856,6 +1099,7 @@ finish_document (GByteArray *bytes, const JopanFinish *f)
   QPDF pdf;
   pdf.setSuppressWarnings (true);
   pdf.processMemoryFile ("cairo's PDF", (const char *) bytes->data, bytes->len);
+  jopan_image_stream_put_back (pdf); /* photos encoded once (image.c) */
   std::vector<QPDFPageObjectHelper> pages = QPDFPageDocumentHelper (pdf).getAllPages ();
   if (pages.size () != f->n_pages)
     throw std::runtime_error ("cairo wrote another number of pages");
@@ -868,7 +1112,7 @@ finish_document (GByteArray *bytes, const JopanFinish *f)
       if (pages[i].getImages ().empty () && pages[i].getFormXObjects ().empty ())
         continue;
       Placements scan (pages[i].getAttribute ("/Resources", false), Matrix (), f->max_ppi, photos.need, 0);
-      pages[i].parseContents (&scan);
+      scan.scan (page_content (pages[i]));
     }
   if (f->pdfx)
     separate_photos (f, pages, photos);
@@ -919,7 +1163,7 @@ typedef std::vector<std::string> Findings;
 
 /* Colour operators in a content stream: RGB ones, and CMYK fills over the
  * ink limit (registration, 1 1 1 1, is the marks' and allowed). */
-class ColourCounter : public Object::ParserCallbacks
+class ColourCounter
 {
 public:
   int rgb = 0;
@@ -927,47 +1171,39 @@ public:
   std::string worst_colour; /* "k 0 1 0.9 0.2": fill (k) or stroke (K) */
 
   void
-  handleObject (Object o) override
+  scan (const std::string &content)
   {
-    if (!o.isOperator ())
-      {
-        operands_.push_back (o);
-        return;
-      }
-    std::string op = o.getOperatorValue ();
-    if (op == "rg" || op == "RG")
-      rgb++;
-    else if ((op == "cs" || op == "CS") && !operands_.empty () && operands_.back ().isName ()
-             && operands_.back ().getName () == "/DeviceRGB")
-      rgb++;
-    else if ((op == "k" || op == "K") && operands_.size () >= 4)
-      {
-        double total = 0;
-        bool registration = true;
-        for (size_t i = operands_.size () - 4; i < operands_.size (); i++)
-          {
-            double v = operands_[i].isNumber () ? operands_[i].getNumericValue () : 0;
-            total += v;
-            registration = registration && v == 1;
-          }
-        if (!registration && total * 100 > worst)
-          {
-            worst = total * 100;
-            worst_colour = op + " " + number (operands_[operands_.size () - 4].getNumericValue ());
-            for (size_t i = operands_.size () - 3; i < operands_.size (); i++)
-              worst_colour += " " + number (operands_[i].getNumericValue ());
-          }
-      }
-    operands_.clear ();
-  }
-
-  void
-  handleEOF () override
-  {
+    each_operator (content, [this] (const std::string &op, const Operands &operands) {
+      if (op == "rg" || op == "RG")
+        rgb++;
+      else if ((op == "cs" || op == "CS") && !operands.empty ()
+               && operands.back ().getType () == QPDFTokenizer::tt_name
+               && operands.back ().getValue () == "/DeviceRGB")
+        rgb++;
+      else if ((op == "k" || op == "K") && operands.size () >= 4)
+        fill (op, operands);
+    });
   }
 
 private:
-  std::vector<Object> operands_;
+  void
+  fill (const std::string &op, const Operands &operands)
+  {
+    double total = 0;
+    bool registration = true;
+    for (size_t i = operands.size () - 4; i < operands.size (); i++)
+      {
+        double v = token_number (operands[i]);
+        total += v;
+        registration = registration && v == 1;
+      }
+    if (registration || total * 100 <= worst)
+      return;
+    worst = total * 100;
+    worst_colour = op;
+    for (size_t i = operands.size () - 4; i < operands.size (); i++)
+      worst_colour += " " + number (token_number (operands[i]));
+  }
 };
 
 bool
@@ -1000,6 +1236,9 @@ image_ink (Object &image)
   if (filter == "/DCTDecode")
     {
       std::shared_ptr<Buffer> raw = image.getRawStreamData ();
+      int known = inverted ? -1 : remembered_ink (jpeg_key (raw->getBuffer (), raw->getSize ()));
+      if (known >= 0)
+        return known * 100.0 / 255;
       tjhandle dec = tjInitDecompress ();
       int w = 0, h = 0, sub = 0, space = 0;
       bool ok = dec && tjDecompressHeader3 (dec, raw->getBuffer (), raw->getSize (), &w, &h, &sub, &space) == 0;
@@ -1080,10 +1319,7 @@ preflight_content (Object contents_owner, bool is_page, QPDFPageObjectHelper *pa
                    const std::string &where, Findings &out)
 {
   ColourCounter counter;
-  if (is_page)
-    page->parseContents (&counter);
-  else
-    contents_owner.parseAsContents (&counter);
+  counter.scan (is_page ? page_content (*page) : form_content (contents_owner));
   if (counter.rgb)
     out.push_back ("rgb\t" + where + ": " + std::to_string (counter.rgb) + " RGB colour operators");
   if (counter.worst > limit + 0.5)

@@ -1,8 +1,31 @@
 /* image.c — photos: header probing, and surfaces for vector or raster output. */
 #include "jopan-private.h"
 
+#include "image-stream-private.h"
+
+#include <cairo-pdf.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
 #include <string.h>
+
+/* The encoded photos kept for PDF (image-stream-private.h): a bound on
+ * their bytes, so that memory stays flat however long an edition is;
+ * past it a photo is encoded on every page as before. */
+#define STREAM_CACHE_BYTES (48 * 1024 * 1024)
+/* The same for photos decoded for PNG previews. */
+#define PIXEL_CACHE_BYTES (48 * 1024 * 1024)
+
+typedef struct {
+  char *dict;
+  GBytes *data;
+} Encoded;
+
+static GMutex stream_lock;
+static GHashTable *stream_ids;    /* "path size mtime w h" → id + 1 */
+static GPtrArray *stream_entries; /* of Encoded*, by id: never freed */
+static gsize stream_bytes;
+static gint stream_disabled;
+static guint decodes;
 
 /* Whether gdk-pixbuf has a loader for @name ("jpeg", "png"): a build
  * without one would pass `check` and fail `render`. */
@@ -198,28 +221,202 @@ can_pass_through (const JopanImageRef *image, JopanFormat format)
   return format != JOPAN_FORMAT_PNG && image->is_jpeg && !(image->components == 4 && image->adobe);
 }
 
-cairo_surface_t *
-jopan_image_surface (const JopanImageRef *image, JopanFormat format, double scale, GError **error)
+const char *
+jopan_image_stream_tag (void)
 {
-  g_autoptr (GError) local = NULL;
-  g_autoptr (GdkPixbuf) pixbuf = NULL;
-  int side = MAX (image->raw_width, image->raw_height);
-  int max_side = format == JOPAN_FORMAT_PNG ? JOPAN_RASTER_MAX_SOURCE : JOPAN_CAIRO_MAX_SIDE;
+  static char *tag;
 
-  if (can_pass_through (image, format))
-    return jpeg_pass_through (image, format, error);
-  /* Decoded at the scale the page shows it, and never wider than cairo
-   * can draw: a 40000-pixel panorama is shrunk. */
+  if (g_once_init_enter (&tag))
+    g_once_init_leave (&tag, g_strdup_printf ("jopan-stand-in %08x ", g_random_int ()));
+  return tag;
+}
+
+guint
+jopan_image_decode_count (void)
+{
+  return (guint) g_atomic_int_get (&decodes);
+}
+
+void
+jopan_image_stream_set_enabled (gboolean enabled)
+{
+  g_atomic_int_set (&stream_disabled, !enabled);
+}
+
+gboolean
+jopan_image_stream_lookup (guint id, const char **dict, GBytes **data)
+{
+  gboolean found;
+
+  g_mutex_lock (&stream_lock);
+  found = stream_entries && id < stream_entries->len;
+  if (found)
+    {
+      const Encoded *e = g_ptr_array_index (stream_entries, id);
+      *dict = e->dict;
+      *data = e->data;
+    }
+  g_mutex_unlock (&stream_lock);
+  return found;
+}
+
+/* The cache's key: the file (path, size, time) and the decoded size.
+ * NULL when the file cannot be looked at (decoding will say why). */
+static char *
+stream_key (const JopanImageRef *image, int w, int h)
+{
+  GStatBuf st;
+
+  if (g_stat (image->path, &st) != 0)
+    return NULL;
+  return g_strdup_printf ("%s\n%" G_GINT64_FORMAT " %" G_GINT64_FORMAT ".%ld %d %d", image->path,
+                          (gint64) st.st_size, (gint64) st.st_mtim.tv_sec, (long) st.st_mtim.tv_nsec,
+                          w, h);
+}
+
+/* The entry for @key, or -1. */
+static gint64
+stream_find (const char *key)
+{
+  gpointer value = NULL;
+
+  g_mutex_lock (&stream_lock);
+  if (stream_ids)
+    value = g_hash_table_lookup (stream_ids, key);
+  g_mutex_unlock (&stream_lock);
+  return value ? (gint64) GPOINTER_TO_UINT (value) - 1 : -1;
+}
+
+/* Keeps @dict and @data under @key, unless the cache is full.  Two
+ * threads may encode the same photo at once: the first one kept wins
+ * (both are the same).  Returns: the entry, or -1. */
+static gint64
+stream_add (const char *key, char *dict, GBytes *data)
+{
+  gint64 id = -1;
+  gpointer value;
+
+  g_mutex_lock (&stream_lock);
+  if (stream_ids == NULL)
+    {
+      stream_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      stream_entries = g_ptr_array_new ();
+    }
+  if ((value = g_hash_table_lookup (stream_ids, key)) != NULL)
+    id = (gint64) GPOINTER_TO_UINT (value) - 1;
+  else if (stream_bytes + g_bytes_get_size (data) + strlen (dict) <= STREAM_CACHE_BYTES)
+    {
+      Encoded *e = g_new (Encoded, 1);
+      e->dict = g_steal_pointer (&dict);
+      e->data = g_bytes_ref (data);
+      stream_bytes += g_bytes_get_size (data) + strlen (e->dict);
+      id = stream_entries->len;
+      g_ptr_array_add (stream_entries, e);
+      g_hash_table_insert (stream_ids, g_strdup (key), GUINT_TO_POINTER ((guint) id + 1));
+    }
+  g_mutex_unlock (&stream_lock);
+  g_free (dict);
+  return id;
+}
+
+static cairo_status_t
+append_bytes (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* Has cairo write @surface into a PDF of its own, as render.c's pages
+ * draw photos (filter GOOD), and keeps the image object cairo made.
+ * Returns: the cache entry, or -1 (cache full, or cairo failed: the
+ * caller draws the pixels then). */
+static gint64
+stream_encode (const char *key, cairo_surface_t *surface)
+{
+  g_autoptr (GByteArray) pdf = g_byte_array_new ();
+  cairo_surface_t *target = cairo_pdf_surface_create_for_stream (append_bytes, pdf, 1, 1);
+  cairo_t *cr = cairo_create (target);
+  g_autoptr (GBytes) data = NULL;
+  char *dict = NULL;
+  gboolean ok;
+
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_finish (target);
+  ok = cairo_surface_status (target) == CAIRO_STATUS_SUCCESS;
+  cairo_surface_destroy (target);
+  if (!ok || !jopan_image_stream_extract (pdf->data, pdf->len, &dict, &data))
+    return -1;
+  return stream_add (key, dict, data);
+}
+
+/* What a page draws for cache entry @id: a one-pixel surface (the caller
+ * scales it to the photo) whose JPEG MIME data is a header cairo reads
+ * as a @w x @h photo and embeds as it is: SOI, a comment naming the
+ * entry, a baseline frame header, EOI. */
+static cairo_surface_t *
+stand_in (const JopanImageRef *image, gint64 id, int w, int h, GError **error)
+{
+  g_autofree char *tag = g_strdup_printf ("%s%" G_GINT64_FORMAT, jopan_image_stream_tag (), id);
+  gsize n = strlen (tag) + 2;
+  GByteArray *jpeg = g_byte_array_new ();
+  const guint8 start[] = { 0xFF, 0xD8, 0xFF, 0xFE, (guint8) (n >> 8), (guint8) n };
+  const guint8 frame[] = { 0xFF, 0xC0, 0, 17, 8, (guint8) (h >> 8), (guint8) h, (guint8) (w >> 8),
+                           (guint8) w, 3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0, 0xFF, 0xD9 };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, 1);
+  cairo_status_t status;
+
+  g_byte_array_append (jpeg, start, sizeof start);
+  g_byte_array_append (jpeg, (const guint8 *) tag, (guint) strlen (tag));
+  g_byte_array_append (jpeg, frame, sizeof frame);
+  if (!surface_ok (image, surface, 1, 1, error))
+    {
+      g_byte_array_unref (jpeg);
+      return NULL;
+    }
+  status = cairo_surface_set_mime_data (surface, CAIRO_MIME_TYPE_JPEG, jpeg->data, jpeg->len,
+                                        (cairo_destroy_func_t) g_byte_array_unref, jpeg);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_byte_array_unref (jpeg);
+      cairo_surface_destroy (surface);
+      jopan_set_error (error, JOPAN_ERROR_OUTPUT, "photo \"%s\": %s", image->src,
+                       cairo_status_to_string (status));
+      return NULL;
+    }
+  return surface;
+}
+
+/* The size the photo is decoded at for @scale: the scale the page shows
+ * it at, and never wider than @max_side (cairo's limit, or less for a
+ * raster): a 40000-pixel panorama is shrunk.  Returns: FALSE for full
+ * size (then @w, @h are the stored size). */
+static gboolean
+decoded_size (const JopanImageRef *image, double scale, int max_side, int *w, int *h)
+{
+  int side = MAX (image->raw_width, image->raw_height);
+
   scale = MIN (scale, 1.0);
   if (side * scale > max_side)
     scale = (double) max_side / side;
-  if (scale < 1.0)
-    pixbuf = gdk_pixbuf_new_from_file_at_scale (image->path,
-                                                CLAMP ((int) (image->raw_width * scale), 1,
-                                                       JOPAN_CAIRO_MAX_SIDE),
-                                                CLAMP ((int) (image->raw_height * scale), 1,
-                                                       JOPAN_CAIRO_MAX_SIDE),
-                                                FALSE, &local);
+  *w = scale < 1.0 ? CLAMP ((int) (image->raw_width * scale), 1, JOPAN_CAIRO_MAX_SIDE) : image->raw_width;
+  *h = scale < 1.0 ? CLAMP ((int) (image->raw_height * scale), 1, JOPAN_CAIRO_MAX_SIDE) : image->raw_height;
+  return scale < 1.0;
+}
+
+/* Decodes the photo to pixels, at decoded_size(). */
+static cairo_surface_t *
+decode (const JopanImageRef *image, double scale, int max_side, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  int w, h;
+
+  g_atomic_int_inc (&decodes);
+  if (decoded_size (image, scale, max_side, &w, &h))
+    pixbuf = gdk_pixbuf_new_from_file_at_scale (image->path, w, h, FALSE, &local);
   else
     pixbuf = gdk_pixbuf_new_from_file (image->path, &local);
   if (pixbuf == NULL)
@@ -229,4 +426,120 @@ jopan_image_surface (const JopanImageRef *image, JopanFormat format, double scal
       return NULL;
     }
   return surface_from_pixbuf (image, pixbuf, error);
+}
+
+/* Whether a photo of @w x @h is worth encoding for the cache: not when
+ * the cache is (nearly) full, nor when its pixels alone would fill it
+ * (then cairo would encode it a second time, for the page). */
+static gboolean
+stream_room (int w, int h)
+{
+  gboolean room;
+
+  g_mutex_lock (&stream_lock);
+  room = stream_bytes + 1024 * 1024 <= STREAM_CACHE_BYTES
+         && (gsize) w * (gsize) h * 3 <= STREAM_CACHE_BYTES;
+  g_mutex_unlock (&stream_lock);
+  return room;
+}
+
+/* A photo for a PDF page that cairo cannot pass through: decoded and
+ * encoded once per process (and per size), then drawn as a stand-in. */
+static cairo_surface_t *
+pdf_surface (const JopanImageRef *image, double scale, GError **error)
+{
+  g_autofree char *key = NULL;
+  cairo_surface_t *pixels;
+  gint64 id;
+  int w, h;
+
+  decoded_size (image, scale, JOPAN_CAIRO_MAX_SIDE, &w, &h);
+  if (g_atomic_int_get (&stream_disabled) || (key = stream_key (image, w, h)) == NULL)
+    return decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error);
+  if ((id = stream_find (key)) >= 0)
+    return stand_in (image, id, w, h, error);
+  if (!stream_room (w, h))
+    return decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error);
+  pixels = decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error);
+  if (pixels == NULL || cairo_image_surface_get_width (pixels) != w
+      || cairo_image_surface_get_height (pixels) != h || (id = stream_encode (key, pixels)) < 0)
+    return pixels;
+  cairo_surface_destroy (pixels);
+  return stand_in (image, id, w, h, error);
+}
+
+/* The pixels of a photo decoded for raster output, kept (within
+ * PIXEL_CACHE_BYTES) for the next page that shows it at that size. */
+typedef struct {
+  GBytes *pixels;
+  int w, h, stride;
+} Decoded;
+
+static GHashTable *pixel_cache; /* key → Decoded*: never freed, never changed */
+static gsize pixel_bytes;
+
+/* Each use gets its own surface over the shared, read-only pixels: cairo
+ * then never shares a pixman image (and its transform) between threads. */
+static cairo_surface_t *
+pixels_surface (const Decoded *d)
+{
+  return cairo_image_surface_create_for_data ((guchar *) g_bytes_get_data (d->pixels, NULL),
+                                              CAIRO_FORMAT_RGB24, d->w, d->h, d->stride);
+}
+
+static void
+pixels_keep (const char *key, cairo_surface_t *surface)
+{
+  int stride = cairo_image_surface_get_stride (surface), h = cairo_image_surface_get_height (surface);
+  gsize size = (gsize) stride * h;
+  Decoded *d;
+
+  g_mutex_lock (&stream_lock);
+  if (pixel_cache == NULL)
+    pixel_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!g_hash_table_contains (pixel_cache, key) && pixel_bytes + size <= PIXEL_CACHE_BYTES)
+    {
+      cairo_surface_flush (surface);
+      d = g_new (Decoded, 1);
+      d->pixels = g_bytes_new (cairo_image_surface_get_data (surface), size);
+      d->w = cairo_image_surface_get_width (surface), d->h = h, d->stride = stride;
+      pixel_bytes += size;
+      g_hash_table_insert (pixel_cache, g_strdup (key), d);
+    }
+  g_mutex_unlock (&stream_lock);
+}
+
+static cairo_surface_t *
+raster_surface (const JopanImageRef *image, JopanFormat format, double scale, GError **error)
+{
+  int max_side = format == JOPAN_FORMAT_PNG ? JOPAN_RASTER_MAX_SOURCE : JOPAN_CAIRO_MAX_SIDE;
+  g_autofree char *key = NULL;
+  const Decoded *found = NULL;
+  cairo_surface_t *surface;
+  int w, h;
+
+  decoded_size (image, scale, max_side, &w, &h);
+  if (format != JOPAN_FORMAT_PNG || g_atomic_int_get (&stream_disabled)
+      || (key = stream_key (image, w, h)) == NULL)
+    return decode (image, scale, max_side, error);
+  g_mutex_lock (&stream_lock);
+  if (pixel_cache)
+    found = g_hash_table_lookup (pixel_cache, key);
+  g_mutex_unlock (&stream_lock);
+  if (found)
+    return pixels_surface (found);
+  surface = decode (image, scale, max_side, error);
+  if (surface)
+    pixels_keep (key, surface);
+  return surface;
+}
+
+cairo_surface_t *
+jopan_image_surface (const JopanImageRef *image, JopanFormat format, double scale, GError **error)
+{
+  if (can_pass_through (image, format))
+    return jpeg_pass_through (image, format, error);
+  if (format == JOPAN_FORMAT_PDF)
+    return pdf_surface (image, scale, error);
+  return raster_surface (image, format, scale, error);
 }

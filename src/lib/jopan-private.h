@@ -243,7 +243,7 @@ typedef struct {
 typedef struct {
   JopanOutput output;
   double ink_limit;       /* the most total ink, percent (240) */
-  double max_ppi;         /* PDF/X photos placed finer are downsampled (300) */
+  double max_ppi;         /* PDF/X photos placed finer are downsampled (200) */
   int intent;             /* ICC rendering intent for photos */
   gboolean proof;         /* PNG previews simulate the press */
   char *profile;          /* the output ICC profile's path (owned); NULL: built-in */
@@ -353,7 +353,9 @@ gboolean jopan_image_read_header (JopanImageRef *image, const guchar *data, gsiz
 
 /* A surface to paint the photo with.  For vector output a JPEG is not
  * decoded: the surface carries the file's bytes as MIME data, which cairo
- * embeds as they are.  For raster output it is decoded at @scale. */
+ * embeds as they are; for PDF any other photo is encoded once and drawn
+ * as a stand-in (image-stream-private.h).  For raster output it is
+ * decoded at @scale (once per size: the pixels are kept). */
 cairo_surface_t *jopan_image_surface (const JopanImageRef *image, JopanFormat format,
                                       double scale, GError **error);
 
@@ -394,6 +396,13 @@ void jopan_typeset_cache_free (JopanTypesetCache *cache);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanTypesetCache, jopan_typeset_cache_free)
 /* How often jopan_typeset found a text in @cache, and set one anew (tests). */
 void jopan_typeset_cache_counts (const JopanTypesetCache *cache, guint *hits, guint *misses);
+/* How many paragraphs shaped whole (at most JOPAN_SHAPED_LIMIT) and
+ * hyphenation points (at most JOPAN_HYPHENS_LIMIT) @cache holds, and how
+ * often each was found (tests). */
+#define JOPAN_SHAPED_LIMIT 64
+#define JOPAN_HYPHENS_LIMIT 2048
+void jopan_typeset_cache_parts (const JopanTypesetCache *cache, guint *shaped, guint *shaped_hits,
+                                guint *hyphens, guint *hyphen_hits);
 
 typedef struct {
   JopanFonts *fonts;
@@ -409,6 +418,7 @@ typedef struct {
    * since jopan_typesetter_begin, reported by jopan_typesetter_report_missing. */
   GHashTable *missing;
   JopanTypesetCache *cache; /* borrowed, may be NULL */
+  GHashTable *fonts_of;   /* a style's font → its PangoFontDescription (typeset.c) */
 } JopanTypesetter;
 
 gboolean jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,

@@ -243,7 +243,12 @@ measure (Paragraph *p, PangoLayout *layout)
 static gboolean
 is_spaced_letter (gunichar c)
 {
-  GUnicodeScript script = g_unichar_get_script (c);
+  GUnicodeScript script;
+
+  /* Most text is ASCII: its letters are Latin, and nothing else is a letter. */
+  if (c < 0x80)
+    return g_ascii_isalpha (c);
+  script = g_unichar_get_script (c);
 
   return g_unichar_isalpha (c)
          && (script == G_UNICODE_SCRIPT_LATIN || script == G_UNICODE_SCRIPT_GREEK
@@ -609,10 +614,22 @@ add_emergency_breaks (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, doub
 
 /* ---- one line from candidate i to candidate j -------------------------------- */
 
+/* The badness is 100 × looseness³, but most lines tried are too long or
+ * too loose to be taken: the cube (pow is dear) is worked out only for
+ * those relaxed (badness_of). */
 typedef struct {
   double ratio;           /* adjustment: > 0 stretch, < 0 shrink */
-  double badness;
+  double looseness;       /* what the badness is the cube of */
+  gboolean capped;        /* badness at most 1e12 */
 } Fit;
+
+static double
+badness_of (const Fit *f)
+{
+  double badness = 100 * pow (f->looseness, 3);
+
+  return f->capped ? MIN (1e12, badness) : badness;
+}
 
 static gboolean
 is_emergency (BreakKind kind)
@@ -652,7 +669,7 @@ fit_line (const Paragraph *p, const JopanBreakParams *bp, const Candidate *from,
                    + natural * bp->expansion;
   double shrink = spaces * bp->space_width * bp->space_shrink + gaps * bp->gap_shrink
                   + natural * bp->expansion;
-  Fit f = { 0, 0 };
+  Fit f = { 0, 0, FALSE };
 
   if (to->kind == BREAK_END && natural <= width)
     return f; /* the last line is set at its natural width */
@@ -662,7 +679,7 @@ fit_line (const Paragraph *p, const JopanBreakParams *bp, const Candidate *from,
       if (natural > width)
         f.ratio = -INFEASIBLE;
       else
-        f.badness = 100 * pow ((width - natural) / (FLUSH_SLACK * width), 3);
+        f.looseness = (width - natural) / (FLUSH_SLACK * width);
       return f;
     }
   if (natural > width)
@@ -676,7 +693,8 @@ fit_line (const Paragraph *p, const JopanBreakParams *bp, const Candidate *from,
     f.ratio = 1 + (width - natural - stretch) / (spaces * bp->space_width * bp->space_stretch);
   /* Not capped at 10000 as in TeX: when no set of breaks keeps every line
    * within tolerance, a line twice as loose must still cost more. */
-  f.badness = MIN (1e12, 100 * pow (MIN (fabs (f.ratio), 1e4), 3));
+  f.looseness = MIN (fabs (f.ratio), 1e4);
+  f.capped = TRUE;
   return f;
 }
 
@@ -791,6 +809,8 @@ relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, int i, int j
 {
   const Candidate *to = candidate (p, j);
   double penalty = penalty_of (bp, to->kind);
+  /* The same for every state: worked out once (pow is dear). */
+  double line_demerits = pow (bp->line_penalty + badness_of (fit), 2) + penalty * penalty;
   int fitness = fitness_of (fit->ratio);
 
   for (int h = 0; h <= MAX_HYPHEN_RUN; h++)
@@ -802,7 +822,7 @@ relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, int i, int j
 
         if (from_node->demerits >= INFEASIBLE || run > MAX_HYPHEN_RUN)
           continue;
-        d = pow (bp->line_penalty + fit->badness, 2) + penalty * penalty;
+        d = line_demerits;
         if (run == 2)
           d += bp->double_hyphen_demerits;
         if (abs (fitness - f) > 1 && i > 0)

@@ -646,7 +646,7 @@ set_defaults (JopanStyle *s)
   s->min_image_dpi = 150;
   s->output = JOPAN_OUTPUT_RGB;
   s->ink_limit = 240;
-  s->max_ppi = 300;
+  s->max_ppi = 200; /* twice newsprint's 100 lpi screen: a finer photo only costs time */
   s->intent = 0; /* perceptual: photos keep their gradations on newsprint */
   s->proof = FALSE;
   s->pdfx = FALSE;

@@ -80,6 +80,7 @@ jopan_typesetter_clear (JopanTypesetter *ts)
 {
   g_clear_object (&ts->context);
   g_clear_pointer (&ts->missing, g_hash_table_unref);
+  g_clear_pointer (&ts->fonts_of, g_hash_table_unref);
   ts->hyphenator = NULL; /* the font set's, shared */
 }
 
@@ -327,30 +328,31 @@ add_span_attributes (PangoAttrList *attrs, const GArray *spans)
 }
 
 /* How often each character no font has occurs in @layout: code point →
- * count, or NULL when it has none. */
+ * count, or NULL when it has none.  The runs are read as they are: a
+ * PangoLayoutIter would measure every glyph's extents first. */
 static GHashTable *
 missing_glyphs_of (PangoLayout *layout)
 {
   GHashTable *counts = NULL;
-  PangoLayoutIter *iter = pango_layout_get_iter (layout);
 
-  do
-    {
-      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
-      for (int g = 0; run && g < run->glyphs->num_glyphs; g++)
-        {
-          PangoGlyph glyph = run->glyphs->glyphs[g].glyph;
-          gpointer key = GUINT_TO_POINTER (glyph & ~PANGO_GLYPH_UNKNOWN_FLAG);
-          if (!(glyph & PANGO_GLYPH_UNKNOWN_FLAG))
-            continue;
-          if (counts == NULL)
-            counts = g_hash_table_new (NULL, NULL);
-          g_hash_table_insert (counts, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (
-                                              g_hash_table_lookup (counts, key)) + 1));
-        }
-    }
-  while (pango_layout_iter_next_run (iter));
-  pango_layout_iter_free (iter);
+  if (pango_layout_get_unknown_glyphs_count (layout) == 0)
+    return NULL;
+  for (GSList *l = pango_layout_get_lines_readonly (layout); l; l = l->next)
+    for (GSList *r = ((PangoLayoutLine *) l->data)->runs; r; r = r->next)
+      {
+        const PangoGlyphString *glyphs = ((PangoGlyphItem *) r->data)->glyphs;
+        for (int g = 0; g < glyphs->num_glyphs; g++)
+          {
+            PangoGlyph glyph = glyphs->glyphs[g].glyph;
+            gpointer key = GUINT_TO_POINTER (glyph & ~PANGO_GLYPH_UNKNOWN_FLAG);
+            if (!(glyph & PANGO_GLYPH_UNKNOWN_FLAG))
+              continue;
+            if (counts == NULL)
+              counts = g_hash_table_new (NULL, NULL);
+            g_hash_table_insert (counts, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (
+                                                g_hash_table_lookup (counts, key)) + 1));
+          }
+      }
   return counts;
 }
 
@@ -503,22 +505,42 @@ jopan_layout_links (PangoLayout *layout)
   return g_object_get_qdata (G_OBJECT (layout), g_quark_from_static_string ("jopan-links"));
 }
 
+/* @font (a style's font, as Pango reads it) with its families in the
+ * order this language takes them and the fallbacks after them.  Kept by
+ * the typesetter: working the families out reads the font set under its
+ * lock, and every line of every paragraph asks. */
+static const PangoFontDescription *
+font_of (JopanTypesetter *ts, const char *font)
+{
+  PangoFontDescription *desc;
+
+  if (ts->fonts_of == NULL)
+    ts->fonts_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) pango_font_description_free);
+  desc = g_hash_table_lookup (ts->fonts_of, font);
+  if (desc == NULL)
+    {
+      const char *family;
+      g_autofree char *families = NULL, *with_fallbacks = NULL;
+
+      desc = pango_font_description_from_string (font);
+      family = pango_font_description_get_family (desc);
+      families = ts->korean ? jopan_fonts_korean_first (ts->fonts, family) : g_strdup (family);
+      with_fallbacks = jopan_fonts_with_fallbacks (ts->fonts, families);
+      pango_font_description_set_family (desc, with_fallbacks);
+      g_hash_table_insert (ts->fonts_of, g_strdup (font), desc);
+    }
+  return desc;
+}
+
 /* A layout of @text on one line (no wrapping): breaking is ours. */
 static PangoLayout *
 make_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans)
 {
   PangoLayout *layout = pango_layout_new (ts->context);
-  PangoFontDescription *desc = pango_font_description_from_string (p->font);
   PangoAttrList *attrs = pango_attr_list_new ();
 
-  g_autofree char *families = ts->korean ? jopan_fonts_korean_first (ts->fonts,
-                                              pango_font_description_get_family (desc))
-                                        : g_strdup (pango_font_description_get_family (desc));
-  g_autofree char *with_fallbacks = jopan_fonts_with_fallbacks (ts->fonts, families);
-
-  pango_font_description_set_family (desc, with_fallbacks);
-  pango_layout_set_font_description (layout, desc);
-  pango_font_description_free (desc);
+  pango_layout_set_font_description (layout, font_of (ts, p->font));
   pango_layout_set_width (layout, -1);
   /* The story's direction, not the first letter's: a line opening with a
    * Hebrew name is still a left-to-right line. */
@@ -733,15 +755,13 @@ jopan_break_params_for_test (JopanTypesetter *ts, JopanParaKind kind, double wid
   break_params (ts, kind, width, 0, bp);
 }
 
-/* The line @b of @text as a layout of its own, justified to @width unless
- * it is the paragraph's last; @scale gets the scale it is drawn at. */
+/* The line @b of @text as a layout of its own, with its hyphen. */
 static PangoLayout *
-set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
-          const JopanBreakLine *b, double width, const JopanBreakParams *bp, double *scale)
+line_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
+             const JopanBreakLine *b)
 {
   g_autoptr (GArray) clipped = clip_spans (spans, b->start, b->end);
   g_autofree char *line = g_strndup (text + b->start, b->end - b->start);
-  PangoLayout *layout;
 
   if (b->hyphen)
     {
@@ -749,13 +769,31 @@ set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const 
       g_free (line);
       line = with;
     }
-  layout = make_layout (ts, p, line, clipped);
+  return make_layout (ts, p, line, clipped);
+}
+
+/* The line @b of @text as a layout, justified to @width unless it is the
+ * paragraph's last; @whole is @text's own layout (make_layout's); @scale
+ * gets the scale it is drawn at. */
+static PangoLayout *
+set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
+          const JopanBreakLine *b, double width, const JopanBreakParams *bp, PangoLayout *whole,
+          double *scale)
+{
+  gboolean justify = !b->flush && p->align == JOPAN_ALIGN_JUSTIFY && !b->last;
+  gboolean tighten = !b->flush && !justify && b->ratio < 0;
+  PangoLayout *layout;
+
   *scale = 1;
-  if (b->flush)
-    return layout; /* a piece of a long string: never letter-spaced */
-  if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last)
+  /* A line that is the whole paragraph, set as it is, is the paragraph's
+   * layout (the same text, spans and style): shaped once, and never
+   * changed, so it may be shared with the cache. */
+  if (whole && b->start == 0 && b->end == strlen (text) && !b->hyphen && !justify && !tighten)
+    return g_object_ref (whole);
+  layout = line_layout (ts, p, text, spans, b);
+  if (justify)
     *scale = justify_line (layout, width, bp, FALSE);
-  else if (b->ratio < 0)
+  else if (tighten)
     *scale = justify_line (layout, width, bp, TRUE); /* a last line set a little tight */
   return layout;
 }
@@ -787,13 +825,13 @@ hang_of (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const J
 static JopanLine
 place_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
             const JopanBreakLine *b, double offset, double measure, double hang,
-            const JopanBreakParams *bp)
+            const JopanBreakParams *bp, PangoLayout *whole)
 {
   JopanLine line = { NULL, 0, offset - hang, 0, b->hyphen, b->inner, b->ratio, measure + hang, 0, 1 };
   PangoRectangle logical;
 
   measure += hang;
-  line.layout = set_line (ts, p, text, spans, b, measure, bp, &line.scale);
+  line.layout = set_line (ts, p, text, spans, b, measure, bp, whole, &line.scale);
   pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
   line.width = line.true_width = line.scale * logical.width / (double) PANGO_SCALE;
   if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last && !b->flush && line.width < measure)
@@ -845,6 +883,10 @@ report_findings (JopanTypesetter *ts, const Findings *f, const char *where)
                       f->overfull, f->first_overfull);
 }
 
+static PangoLayout *shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                                      const GArray *spans, GHashTable **missing);
+static GArray *hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized);
+
 /* Sets one paragraph (no newlines) and appends its lines to @result and
  * what it found to @found.  A style with a horizontal scale sets it in a
  * column as much wider and draws it narrower: breaking and justifying see
@@ -854,25 +896,27 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
                double width, double indent, JopanText *result, Findings *found)
 {
   const JopanParaStyle *p = &ts->style->para[kind];
-  g_autoptr (PangoLayout) unbroken = make_layout (ts, p, text, spans);
+  g_autoptr (PangoLayout) unbroken = NULL;
   g_autoptr (GArray) breaks = NULL;
   g_autoptr (GArray) hyphens = NULL;
   JopanBreakParams bp;
   double scale = p->scale > 0 ? p->scale : 1;
 
-  *found = (Findings) { .missing = missing_glyphs_of (unbroken) };
+  *found = (Findings) { 0 };
+  unbroken = shaped_paragraph (ts, kind, text, spans, &found->missing);
   width /= scale;
   indent /= scale;
   break_params (ts, kind, width, indent, &bp);
   if (p->hyphenate && ts->hyphenator && !names_only (kind))
-    bp.hyphen_points = hyphens = jopan_hyphen_points (ts->hyphenator, text, p->hyphenate_capitalized);
+    bp.hyphen_points = hyphens = hyphen_points (ts, text, p->hyphenate_capitalized);
   breaks = jopan_break_paragraph (unbroken, &bp);
   for (guint i = 0; i < breaks->len; i++)
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
       double offset = i == 0 ? MAX (indent, 0) : MAX (-indent, 0);
       double hang = hang_of (ts, p, text, b);
-      JopanLine line = place_line (ts, p, text, spans, b, offset, width - offset, hang, &bp);
+      JopanLine line = place_line (ts, p, text, spans, b, offset, width - offset, hang, &bp,
+                                   unbroken);
 
       /* Only a character wider than the column makes a line overfull. */
       if (line.true_width > width - offset + hang + 0.01 && found->overfull++ == 0)
@@ -998,14 +1042,81 @@ set_text (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArra
  *   layout nothing changes once set, and reports what the text found
  *   (missing glyphs, overfull lines) under the present name, as setting it
  *   again would.
+ * - A paragraph shaped whole is keyed by what make_layout reads (the
+ *   style's key, the text and its spans), its hyphenation points by the
+ *   text, the dictionary and whether capitals are hyphenated.  Both are
+ *   read, never changed: a line that is its whole paragraph shares the
+ *   layout only when it is not justified (set_line).
  * - One cache belongs to one page's composition (or one story's layout)
  *   and is freed with it: no global state, and a page composed on a thread
  *   of its own has a cache of its own. */
+typedef struct {
+  GHashTable *table;       /* GBytes key → value */
+  GQueue order;            /* its keys (references), oldest first */
+  guint limit;
+} Bounded;
+
 struct _JopanTypesetCache {
   GHashTable *texts;       /* GBytes key → SetText* */
   GHashTable *spaces;      /* GBytes key (style_key) → double[2]: a word space, a hyphen */
+  Bounded shaped;          /* paragraph_key → Shaped* */
+  Bounded hyphens;         /* hyphen_key → GArray of guint */
   guint hits, misses;
+  guint shaped_hits, hyphen_hits;
 };
+
+/* Copyfit sets a text again at each tracking and size, a module at
+ * another width: a paragraph shaped whole (for the breaker) serves every
+ * width of its style, its hyphenation points every style.  These are kept
+ * for the most recent texts only (by count): an attempt sets a story's
+ * paragraphs in order, and the next attempt asks for them in the same
+ * order, so a story's worth suffices (JOPAN_SHAPED_LIMIT,
+ * JOPAN_HYPHENS_LIMIT: a few MB at most). */
+
+typedef struct {
+  PangoLayout *layout;     /* make_layout's, never changed once shaped */
+  GHashTable *missing;     /* missing_glyphs_of; NULL: none */
+} Shaped;
+
+static void
+shaped_free (gpointer data)
+{
+  Shaped *shaped = data;
+
+  g_object_unref (shaped->layout);
+  g_clear_pointer (&shaped->missing, g_hash_table_unref);
+  g_free (shaped);
+}
+
+static void
+bounded_init (Bounded *b, guint limit, GDestroyNotify free_value)
+{
+  b->table = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
+                                    free_value);
+  g_queue_init (&b->order);
+  b->limit = limit;
+}
+
+static void
+bounded_clear (Bounded *b)
+{
+  g_hash_table_unref (b->table);
+  g_queue_clear_full (&b->order, (GDestroyNotify) g_bytes_unref);
+}
+
+/* Adds @value under @key (taken), dropping the oldest entry when full. */
+static void
+bounded_insert (Bounded *b, GBytes *key, gpointer value)
+{
+  if (g_hash_table_size (b->table) >= b->limit)
+    {
+      GBytes *oldest = g_queue_pop_head (&b->order);
+      g_hash_table_remove (b->table, oldest);
+      g_bytes_unref (oldest);
+    }
+  g_queue_push_tail (&b->order, g_bytes_ref (key));
+  g_hash_table_insert (b->table, key, value);
+}
 
 JopanTypesetCache *
 jopan_typeset_cache_new (void)
@@ -1016,6 +1127,8 @@ jopan_typeset_cache_new (void)
                                         (GDestroyNotify) g_bytes_unref, set_text_free);
   cache->spaces = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                          (GDestroyNotify) g_bytes_unref, g_free);
+  bounded_init (&cache->shaped, JOPAN_SHAPED_LIMIT, shaped_free);
+  bounded_init (&cache->hyphens, JOPAN_HYPHENS_LIMIT, (GDestroyNotify) g_array_unref);
   return cache;
 }
 
@@ -1026,6 +1139,8 @@ jopan_typeset_cache_free (JopanTypesetCache *cache)
     return;
   g_hash_table_unref (cache->texts);
   g_hash_table_unref (cache->spaces);
+  bounded_clear (&cache->shaped);
+  bounded_clear (&cache->hyphens);
   g_free (cache);
 }
 
@@ -1034,6 +1149,16 @@ jopan_typeset_cache_counts (const JopanTypesetCache *cache, guint *hits, guint *
 {
   *hits = cache->hits;
   *misses = cache->misses;
+}
+
+void
+jopan_typeset_cache_parts (const JopanTypesetCache *cache, guint *shaped, guint *shaped_hits,
+                           guint *hyphens, guint *hyphen_hits)
+{
+  *shaped = g_hash_table_size (cache->shaped.table);
+  *shaped_hits = cache->shaped_hits;
+  *hyphens = g_hash_table_size (cache->hyphens.table);
+  *hyphen_hits = cache->hyphen_hits;
 }
 
 #define KEY_ADD(key, value) g_byte_array_append ((key), (const guint8 *) &(value), sizeof (value))
@@ -1081,22 +1206,12 @@ cached_spaces (JopanTypesetter *ts, JopanParaKind kind)
   return TRUE;
 }
 
-/* Everything the setting of @text depends on (see the cache's comment). */
-static GBytes *
-cache_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
-           double width, double indent)
+/* Appends @text and its spans. */
+static void
+text_key (GByteArray *key, const char *text, const GArray *spans)
 {
-  GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
-  gboolean hyphenates = ts->hyphenator != NULL;
   guint n_spans = spans ? spans->len : 0;
 
-  style_key (key, ts, kind);
-  KEY_ADD (key, kind);
-  KEY_ADD (key, hyphenates);
-  KEY_ADD (key, width);
-  KEY_ADD (key, indent);
-  KEY_ADD (key, ts->space_width[kind]);
-  KEY_ADD (key, ts->hyphen_width[kind]);
   for (guint i = 0; i < n_spans; i++)
     {
       const JopanSpan *span = &g_array_index (spans, JopanSpan, i);
@@ -1111,7 +1226,94 @@ cache_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArr
     }
   KEY_ADD (key, n_spans);
   g_byte_array_append (key, (const guint8 *) text, (guint) strlen (text));
+}
+
+/* Everything the setting of @text depends on (see the cache's comment). */
+static GBytes *
+cache_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
+           double width, double indent)
+{
+  GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
+  gboolean hyphenates = ts->hyphenator != NULL;
+
+  style_key (key, ts, kind);
+  KEY_ADD (key, kind);
+  KEY_ADD (key, hyphenates);
+  KEY_ADD (key, width);
+  KEY_ADD (key, indent);
+  KEY_ADD (key, ts->space_width[kind]);
+  KEY_ADD (key, ts->hyphen_width[kind]);
+  text_key (key, text, spans);
   return g_byte_array_free_to_bytes (key);
+}
+
+/* What shaping @text whole depends on: make_layout's every input. */
+static GBytes *
+paragraph_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
+{
+  GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
+
+  style_key (key, ts, kind);
+  text_key (key, text, spans);
+  return g_byte_array_free_to_bytes (key);
+}
+
+/* @text shaped on one line, as the breaker reads it, and (in *@missing, a
+ * reference) how often it has each character no font has. */
+static PangoLayout *
+shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
+                  GHashTable **missing)
+{
+  g_autoptr (GBytes) key = NULL;
+  Shaped *shaped;
+
+  if (ts->cache == NULL)
+    {
+      PangoLayout *layout = make_layout (ts, &ts->style->para[kind], text, spans);
+      *missing = missing_glyphs_of (layout);
+      return layout;
+    }
+  key = paragraph_key (ts, kind, text, spans);
+  shaped = g_hash_table_lookup (ts->cache->shaped.table, key);
+  if (shaped)
+    ts->cache->shaped_hits++;
+  else
+    {
+      shaped = g_new0 (Shaped, 1);
+      shaped->layout = make_layout (ts, &ts->style->para[kind], text, spans);
+      shaped->missing = missing_glyphs_of (shaped->layout);
+      bounded_insert (&ts->cache->shaped, g_steal_pointer (&key), shaped);
+    }
+  *missing = shaped->missing ? g_hash_table_ref (shaped->missing) : NULL;
+  return g_object_ref (shaped->layout);
+}
+
+/* The hyphenation points of @text (a reference), from the cache when it
+ * has them: they depend on the text, the dictionary and @capitalized alone. */
+static GArray *
+hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized)
+{
+  GByteArray *bytes;
+  g_autoptr (GBytes) key = NULL;
+  GArray *points;
+  guint8 flag = capitalized != FALSE;
+
+  if (ts->cache == NULL)
+    return jopan_hyphen_points (ts->hyphenator, text, capitalized);
+  bytes = g_byte_array_sized_new ((guint) (strlen (text) + 16));
+  KEY_ADD (bytes, ts->hyphenator);
+  KEY_ADD (bytes, flag);
+  g_byte_array_append (bytes, (const guint8 *) text, (guint) strlen (text));
+  key = g_byte_array_free_to_bytes (bytes);
+  points = g_hash_table_lookup (ts->cache->hyphens.table, key);
+  if (points)
+    ts->cache->hyphen_hits++;
+  else
+    {
+      points = jopan_hyphen_points (ts->hyphenator, text, capitalized);
+      bounded_insert (&ts->cache->hyphens, g_steal_pointer (&key), points);
+    }
+  return g_array_ref (points);
 }
 
 /* A copy of @text whose lines share its layouts. */

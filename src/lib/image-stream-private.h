@@ -1,0 +1,53 @@
+/* image-stream-private.h — a photo encoded for PDF once, then reused.
+ *
+ * A photo cairo cannot pass through (a PNG) is decoded and deflated by
+ * cairo on every page that shows it.  Instead, image.c has cairo encode it
+ * once, in a one-image PDF, and keeps that image object (its dictionary
+ * and its encoded bytes) in a bounded process-wide cache.  A page then
+ * draws a stand-in: a tiny surface whose JPEG MIME data is no JPEG but a
+ * header naming the cached entry; cairo embeds it as it would a JPEG, and
+ * jopan_image_stream_put_back(), called by finish.cc on cairo's file,
+ * puts the cached object in its place.  The object is the one cairo
+ * writes for the decoded photo, so the file is the same as without the
+ * cache, byte for byte.  Thread safety: the cache is behind one mutex and
+ * its entries are never changed or freed once in it. */
+#ifndef JOPAN_IMAGE_STREAM_PRIVATE_H
+#define JOPAN_IMAGE_STREAM_PRIVATE_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The start of a stand-in's bytes, "jopan-stand-in " and a number drawn
+ * once per process (so that no photo's bytes can pass for one); an
+ * entry's number follows. */
+const char *jopan_image_stream_tag (void);
+
+/* Splits the one image XObject of @pdf (a one-page file cairo wrote) into
+ * its dictionary without /Length, as PDF text, and its encoded bytes.
+ * Returns: FALSE when there is not exactly one image, or its dictionary
+ * refers to another object (then it cannot stand alone). */
+gboolean jopan_image_stream_extract (const guint8 *pdf, gsize n, char **dict, GBytes **data);
+
+/* Entry @id of the cache: its dictionary and bytes (owned by the cache,
+ * alive as long as the process).  Returns: FALSE for no such entry. */
+gboolean jopan_image_stream_lookup (guint id, const char **dict, GBytes **data);
+
+/* How many photos were decoded to pixels so far (all threads): a test's
+ * way to see that a photo was decoded once, or never. */
+guint jopan_image_decode_count (void);
+
+/* Turns the caches off (or on again) for the process, this one and
+ * image.c's of photos decoded for PNG: a test compares the files made
+ * with and without them. */
+void jopan_image_stream_set_enabled (gboolean enabled);
+
+G_END_DECLS
+
+#ifdef __cplusplus
+class QPDF;
+/* Replaces each stand-in image of @pdf by the cached image it names. */
+void jopan_image_stream_put_back (QPDF &pdf);
+#endif
+
+#endif /* JOPAN_IMAGE_STREAM_PRIVATE_H */
