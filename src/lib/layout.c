@@ -1247,9 +1247,12 @@ jopan_layout_attempt_clear (Layout *lo)
   g_clear_pointer (&lo->at.column_top, g_free);
 }
 
+gint jopan_layout_attempts;
+
 gboolean
 jopan_layout_attempt (Layout *lo, GError **error)
 {
+  g_atomic_int_inc (&jopan_layout_attempts);
   jopan_layout_attempt_clear (lo);
   apply_fit (lo);
   grid_init (&lo->set.grid, &lo->set.style);
