@@ -684,6 +684,25 @@ gboolean jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat form
 gboolean jopan_render_page_full (cairo_t *cr, const JopanPage *page, JopanFormat format,
                                  double scale, GHashTable *surfaces, const char *slug,
                                  GError **error);
+/* The size of @page's media box in points: the trim, the bleed, room for marks. */
+void jopan_page_media_size (const JopanPage *page, double *width, double *height);
+/* The slug line (edition, page, date) @doc's PDF prints under @page's marks. */
+char *jopan_document_slug (const JopanDocument *doc, const JopanPage *page);
+
+/* ---- contact sheet (contact-sheet.c) ------------------------------------------ */
+
+/* A contact sheet being filled: thread-safe; each page's thumbnail is drawn
+ * into its slot as it comes, so no page's document is kept for it. */
+typedef struct _JopanContactSheet JopanContactSheet;
+/* A sheet for the pages @numbers (ascending, from 1). */
+JopanContactSheet *jopan_contact_sheet_new (const guint *numbers, guint n, GError **error);
+/* Draws the first page of @doc as the thumbnail of page @number (one of
+ * the sheet's); from any thread, while @doc is that thread's. */
+gboolean jopan_contact_sheet_add_page (JopanContactSheet *sheet, guint number,
+                                       const JopanDocument *doc, GError **error);
+/* Writes the sheet (every page added) to @out_png atomically. */
+gboolean jopan_contact_sheet_save (JopanContactSheet *sheet, const char *out_png, GError **error);
+void jopan_contact_sheet_free (JopanContactSheet *sheet);
 
 /* The printer's checks on the laid-out pages ("print" findings): small type
  * in several inks (PDF/X), small reversed type, text near or over the trim. */
