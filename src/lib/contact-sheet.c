@@ -530,6 +530,7 @@ jopan_contact_sheet_add_page (JopanContactSheet *sheet, guint number, const Jopa
   slug = jopan_document_slug (doc, page);
   photos = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) cairo_surface_destroy);
   jopan_page_media_size (page, &pw, &ph);
+  jopan_render_lock ();
   cr = thumb_begin (pw, ph, &scale);
   cairo_rectangle (cr, 0, 0, pw, ph);
   cairo_clip (cr);
@@ -537,9 +538,11 @@ jopan_contact_sheet_add_page (JopanContactSheet *sheet, guint number, const Jopa
   if (!jopan_render_page_full (cr, page, JOPAN_FORMAT_PNG, scale, photos, slug, error))
     {
       cairo_destroy (cr);
+      jopan_render_unlock ();
       return FALSE;
     }
   thumb = thumb_end (cr, pw, ph, scale);
+  jopan_render_unlock ();
   if (!thumb_ok (thumb, number, error))
     return FALSE;
   sheet_add (sheet, (guint) i, thumb);
@@ -659,14 +662,18 @@ static cairo_surface_t *
 pdf_thumb (PopplerDocument *pdf, int k)
 {
   PopplerPage *page = poppler_document_get_page (pdf, k);
+  cairo_surface_t *thumb;
   double pw, ph, scale;
   cairo_t *cr;
 
   poppler_page_get_size (page, &pw, &ph);
+  jopan_render_lock ();
   cr = thumb_begin (pw, ph, &scale);
   poppler_page_render (page, cr);
   g_object_unref (page);
-  return thumb_end (cr, pw, ph, scale);
+  thumb = thumb_end (cr, pw, ph, scale);
+  jopan_render_unlock ();
+  return thumb;
 }
 
 /* The first page of @path into page @i's slot. */

@@ -20,6 +20,29 @@
 #include <zlib.h>
 
 #define MARK_SPACE 24.0 /* room for crop marks outside the bleed */
+
+/* cairo 1.16 (Debian 12's) can deadlock when two threads draw text at
+ * once: a thread retiring a scaled font holds the font's lock and waits
+ * for the glyph cache's, while another holds the glyph cache's and waits
+ * for that font's, to evict its glyphs (later cairo releases take the
+ * font's lock with a try-lock there).  Pages still compose in parallel;
+ * what draws text onto cairo, and what makes cairo let go of fonts
+ * (showing a page, finishing a surface), runs one thread at a time under
+ * this lock.  Encoding the pixels, finishing the PDF with qpdf and
+ * separating photos stay outside it. */
+static GRecMutex render_lock;
+
+void
+jopan_render_lock (void)
+{
+  g_rec_mutex_lock (&render_lock);
+}
+
+void
+jopan_render_unlock (void)
+{
+  g_rec_mutex_unlock (&render_lock);
+}
 #define PRINT_MAX_PPI 600.0 /* decoded photos in PDF and SVG */
 
 static double
@@ -554,15 +577,13 @@ draw_links (cairo_t *cr, const JopanPage *page)
   cairo_restore (cr);
 }
 
+/* Draws @doc's pages onto @surface and finishes it (under the render lock). */
 static gboolean
-render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
+drawn_pdf (JopanDocument *doc, cairo_surface_t *surface, GHashTable *cache, const char *path,
+           GError **error)
 {
-  g_autoptr (GHashTable) cache = surface_cache_new ();
-  const JopanPage *first = g_ptr_array_index (doc->pages, 0);
-  double pad = page_pad (first);
-  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (
-      append_bytes, out, first->width + 2 * pad, first->height + 2 * pad);
   gboolean ok = surface_ok (surface, path, error);
+  double pad;
 
   if (!ok)
     return FALSE;
@@ -592,7 +613,24 @@ render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
       return FALSE;
     }
   add_outline (surface, doc);
-  return finish_surface (surface, path, error) && finish_pdf (doc, path, out, error);
+  return finish_surface (surface, path, error);
+}
+
+static gboolean
+render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
+{
+  g_autoptr (GHashTable) cache = surface_cache_new ();
+  const JopanPage *first = g_ptr_array_index (doc->pages, 0);
+  double pad = page_pad (first);
+  cairo_surface_t *surface;
+  gboolean ok;
+
+  jopan_render_lock ();
+  surface = cairo_pdf_surface_create_for_stream (append_bytes, out, first->width + 2 * pad,
+                                                 first->height + 2 * pad);
+  ok = drawn_pdf (doc, surface, cache, path, error);
+  jopan_render_unlock ();
+  return ok && finish_pdf (doc, path, out, error);
 }
 
 /* One PNG chunk: its length, its type, @n bytes of data already at the
@@ -715,13 +753,17 @@ render_raster (const JopanPage *page, JopanFormat format, double dpi, JopanColor
   gboolean ok;
 
   /* jopan_document_write checked the size against the preview limit. */
+  jopan_render_lock ();
   if (format == JOPAN_FORMAT_SVG)
     surface = cairo_svg_surface_create_for_stream (append_bytes, out, w, h);
   else
     surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ceil (w * scale),
                                           (int) ceil (h * scale));
   if (!surface_ok (surface, path, error))
-    return FALSE;
+    {
+      jopan_render_unlock ();
+      return FALSE;
+    }
   cr = cairo_create (surface);
   if (format == JOPAN_FORMAT_PNG)
     {
@@ -732,7 +774,14 @@ render_raster (const JopanPage *page, JopanFormat format, double dpi, JopanColor
   ok = context_ok (cr, path, error) && jopan_render_page (cr, page, format, scale, cache, error)
        && context_ok (cr, path, error);
   cairo_destroy (cr);
-  if (ok && format == JOPAN_FORMAT_PNG)
+  if (format == JOPAN_FORMAT_SVG) /* the SVG surface writes its glyphs when finished */
+    {
+      ok = ok ? finish_surface (surface, path, error) : (cairo_surface_destroy (surface), FALSE);
+      jopan_render_unlock ();
+      return ok;
+    }
+  jopan_render_unlock ();
+  if (ok)
     ok = encode_png (surface, proof, path, out, error);
   if (!ok)
     {
