@@ -21,8 +21,12 @@
  * is not used for its private configuration.  Hyphenation patterns come
  * from the system's folder (/usr/share/hyphen).
  *
- * Threads: the library keeps no global state of its own, so separate
- * objects may be used on separate threads at the same time.  Once loaded,
+ * Threads: the library's only global state is a few bounded caches
+ * behind locks (encoded and decoded photos, colour transforms) and one
+ * lock under which a single thread at a time draws text onto cairo
+ * (cairo 1.16's font caches can deadlock when two threads draw text at
+ * once; composing never takes it).  Separate objects may be used on
+ * separate threads at the same time.  Once loaded,
  * an article and a style are only read (jopan_style_set() is the one
  * change, and must not run while another thread uses the style): several
  * threads may lay out with the same ones at once.  A JopanFonts may not be
