@@ -36,6 +36,7 @@
 #include <atomic>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <cstring>
 #include <exception>
 #include <stdexcept>
@@ -245,22 +246,42 @@ const char *const kInverted = "[ 1 0 1 0 1 0 1 0 ]";
 /* zlib's fastest level: separated photos are the bulk of a PDF/X file,
  * and its default level takes several times as long for a few percent. */
 std::string
-deflate (const std::string &data)
+deflate (const unsigned char *data, size_t n)
 {
-  uLongf size = compressBound ((uLong) data.size ());
+  uLongf size = compressBound ((uLong) n);
   std::string out (size, '\0');
 
-  if (compress2 ((Bytef *) &out[0], &size, (const Bytef *) data.data (), (uLong) data.size (), 1) != Z_OK)
+  if (compress2 ((Bytef *) &out[0], &size, (const Bytef *) data, (uLong) n, 1) != Z_OK)
     throw std::runtime_error ("cannot compress a photo");
   out.resize (size);
   return out;
 }
 
+/* A buffer of pixels left uninitialised when made: every byte is written
+ * before it is read, and zeroing megabytes first (as std::string's resize
+ * does) cost as much as the decoding it is for. */
+class Bytes
+{
+  std::unique_ptr<unsigned char[]> bytes;
+  size_t n = 0;
+
+public:
+  void
+  allocate (size_t size)
+  {
+    bytes.reset (new unsigned char[size]);
+    n = size;
+  }
+  unsigned char *data () { return bytes.get (); }
+  const unsigned char *data () const { return bytes.get (); }
+  size_t size () const { return n; }
+};
+
 /* A photo's pixels: width, height and 3 (RGB) or 4 (CMYK) bytes each. */
 struct Pixels
 {
   int w = 0, h = 0;
-  std::string data;
+  Bytes data;
 };
 
 /* The smallest of libjpeg-turbo's 1/1, 1/2, 1/4 and 1/8 scales that still
@@ -294,8 +315,8 @@ jpeg_decode (const std::shared_ptr<Buffer> &raw, int want_w, Pixels &rgb)
       tjscalingfactor f = jpeg_scale (w, want_w);
       rgb.w = TJSCALED (w, f);
       rgb.h = TJSCALED (h, f);
-      rgb.data.resize ((size_t) rgb.w * (size_t) rgb.h * 3);
-      ok = tjDecompress2 (dec, raw->getBuffer (), raw->getSize (), (unsigned char *) &rgb.data[0],
+      rgb.data.allocate ((size_t) rgb.w * (size_t) rgb.h * 3);
+      ok = tjDecompress2 (dec, raw->getBuffer (), raw->getSize (), rgb.data.data (),
                           rgb.w, 0, rgb.h, TJPF_RGB, TJFLAG_FASTDCT) == 0;
     }
   if (dec)
@@ -366,17 +387,17 @@ area_resample (const Pixels &in, int w, int h)
   Pixels out;
 
   out.w = w, out.h = h;
-  out.data.resize ((size_t) w * (size_t) h * 3);
+  out.data.allocate ((size_t) w * (size_t) h * 3);
   for (int y = 0; y < h; y++)
     {
       const Span &sy = ys[(size_t) y];
       std::fill (sum.begin (), sum.end (), 0.0f);
       for (int k = 0; k < sy.count; k++)
         {
-          const unsigned char *src = (const unsigned char *) in.data.data () + (size_t) (sy.first + k) * row;
+          const unsigned char *src = in.data.data () + (size_t) (sy.first + k) * row;
           add_row (sum.data (), src, row, sy.weight[(size_t) k]);
         }
-      unsigned char *dst = (unsigned char *) &out.data[(size_t) y * (size_t) w * 3];
+      unsigned char *dst = out.data.data () + (size_t) y * (size_t) w * 3;
       for (size_t x = 0; x < xs.size (); x++)
         {
           /* A pixel's R, G, B (and the next one's R, unused) at once. */
@@ -438,15 +459,16 @@ remembered_ink (const std::string &key)
 const int kJpegQuality = 90;
 const int kJpegPasses = 6;
 
-/* The pixels of @back (a decoded JPEG of @cmyk) over @limit: the excess
- * and a step more comes off those pixels' C, M and Y in @cmyk (K, when
- * there is no C, M or Y).  @worst: the most ink of @back.  Returns:
- * whether any pixel was over. */
+/* The pixels of @back (a decoded JPEG of @pulled, or of @cmyk while
+ * @pulled is empty) over @limit: the excess and a step more comes off
+ * those pixels' C, M and Y in @pulled (K, when there is no C, M or Y),
+ * made from @cmyk at the first such pixel.  @worst: the most ink of
+ * @back.  Returns: whether any pixel was over. */
 bool
-pull_under_limit (std::string &cmyk, const std::string &back, int limit, int &worst)
+pull_under_limit (const Bytes &cmyk, Bytes &pulled, const Bytes &back, int limit, int &worst)
 {
-  unsigned char *p = (unsigned char *) &cmyk[0];
-  const unsigned char *q = (const unsigned char *) back.data ();
+  const unsigned char *q = back.data ();
+  unsigned char *p = pulled.data ();
   bool over = false;
 
   worst = 0;
@@ -456,6 +478,11 @@ pull_under_limit (std::string &cmyk, const std::string &back, int limit, int &wo
       worst = std::max (worst, total);
       if (excess <= 0)
         continue;
+      if (p == nullptr)
+        {
+          pulled.allocate (cmyk.size ());
+          p = (unsigned char *) memcpy (pulled.data (), cmyk.data (), cmyk.size ());
+        }
       over = true;
       int cmy = p[i] + p[i + 1] + p[i + 2], take = excess + 1;
       if (cmy == 0)
@@ -473,23 +500,25 @@ pull_under_limit (std::string &cmyk, const std::string &back, int limit, int &wo
  * the excess (and a step more) off those pixels' C, M and Y, and encodes
  * again. */
 std::string
-jpeg_encode_limited (Pixels cmyk, int limit, int &checked)
+jpeg_encode_limited (const Pixels &cmyk, int limit, int &checked)
 {
   tjhandle enc = tjInitCompress (), dec = tjInitDecompress ();
-  std::string out, back (cmyk.data.size (), '\0');
+  std::string out;
+  Bytes back, pulled; /* pulled: the inks as taken down, once a pass found a pixel over */
 
+  back.allocate (cmyk.data.size ());
   for (int pass = 0; enc && dec && pass < kJpegPasses && out.empty (); pass++)
     {
       unsigned char *jpeg = NULL;
       unsigned long size = 0;
-      if (tjCompress2 (enc, (const unsigned char *) cmyk.data.data (), cmyk.w, 0, cmyk.h, TJPF_CMYK, &jpeg,
-                       &size, TJSAMP_444, kJpegQuality, TJFLAG_ACCURATEDCT) != 0)
+      const unsigned char *inks = pulled.size () ? pulled.data () : cmyk.data.data ();
+      if (tjCompress2 (enc, inks, cmyk.w, 0, cmyk.h, TJPF_CMYK, &jpeg, &size, TJSAMP_444, kJpegQuality,
+                       TJFLAG_ACCURATEDCT) != 0)
         break;
       bool over = false;
       int worst = 0;
-      if (tjDecompress2 (dec, jpeg, size, (unsigned char *) &back[0], cmyk.w, 0, cmyk.h, TJPF_CMYK,
-                         TJFLAG_ACCURATEDCT) == 0)
-        over = pull_under_limit (cmyk.data, back, limit, worst);
+      if (tjDecompress2 (dec, jpeg, size, back.data (), cmyk.w, 0, cmyk.h, TJPF_CMYK, TJFLAG_ACCURATEDCT) == 0)
+        over = pull_under_limit (cmyk.data, pulled, back, limit, worst);
       else
         over = true, pass = kJpegPasses;
       if (!over)
@@ -553,9 +582,10 @@ photo_pixels (const PhotoJob &job)
   else
     {
       rgb.w = job.w, rgb.h = job.h;
-      rgb.data.assign ((const char *) job.data->getBuffer (), job.data->getSize ());
-      if (rgb.data.size () != (size_t) job.w * (size_t) job.h * 3)
+      if (job.data->getSize () != (size_t) job.w * (size_t) job.h * 3)
         throw std::runtime_error ("an RGB photo of the wrong size");
+      rgb.data.allocate (job.data->getSize ());
+      memcpy (rgb.data.data (), job.data->getBuffer (), job.data->getSize ());
     }
   if (rgb.w > tw || rgb.h > th)
     rgb = area_resample (rgb, std::min (tw, rgb.w), std::min (th, rgb.h));
@@ -572,14 +602,14 @@ separate (const JopanFinish *finish, const Pixels &rgb)
   Separated out;
 
   cmyk.w = rgb.w, cmyk.h = rgb.h;
-  cmyk.data.resize (n * 4);
-  jopan_color_rgb_to_cmyk (finish->color, (const guint8 *) rgb.data.data (), (guint8 *) &cmyk.data[0], n);
+  cmyk.data.allocate (n * 4);
+  jopan_color_rgb_to_cmyk (finish->color, rgb.data.data (), cmyk.data.data (), n);
   out.w = rgb.w, out.h = rgb.h;
   out.data = jpeg_encode_limited (cmyk, jopan_color_get_ink_limit (finish->color), out.ink);
   out.filter = "/DCTDecode";
   if (out.data.empty ())
     {
-      out.data = deflate (cmyk.data);
+      out.data = deflate (cmyk.data.data (), cmyk.data.size ());
       out.filter = "/FlateDecode";
     }
   return out;
