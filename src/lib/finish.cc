@@ -354,24 +354,49 @@ area_spans (int n, int m)
 }
 
 typedef float Float4 __attribute__ ((vector_size (16)));
-typedef unsigned char Byte4 __attribute__ ((vector_size (4)));
+typedef gint32 Int4 __attribute__ ((vector_size (16)));
+typedef guint16 Short8 __attribute__ ((vector_size (16)));
+typedef unsigned char Byte16 __attribute__ ((vector_size (16)));
 
-/* @sum[i] += @w × @src[i], four at a time (a GCC/clang vector). */
-void
-add_row (float *sum, const unsigned char *src, size_t n, float w)
+/* @sum[0..3] = @w × @v (or, unless @first, @sum[0..3] + that). */
+inline void
+add_four (float *sum, Short8 v, float w, bool first)
 {
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4)
+  Float4 s = w * __builtin_convertvector ((Int4) v, Float4);
+  if (!first)
     {
-      Byte4 b;
-      Float4 s;
-      memcpy (&b, src + i, 4);
-      memcpy (&s, sum + i, sizeof s);
-      s += w * __builtin_convertvector (b, Float4);
-      memcpy (sum + i, &s, sizeof s);
+      Float4 old;
+      memcpy (&old, sum, sizeof old);
+      s = old + s;
+    }
+  memcpy (sum, &s, sizeof s);
+}
+
+/* @sum[i] += @w × @src[i] (or, for the @first row, =), sixteen at a time
+ * (GCC/clang vectors).  The bytes are widened by interleaving them with
+ * zeros (SSE2's unpack, NEON's zip): converting four bytes to floats as
+ * one vector compiles to four scalar conversions. */
+void
+add_row (float *sum, const unsigned char *src, size_t n, float w, bool first)
+{
+  const Byte16 zero = {};
+  const Short8 zero16 = {};
+  size_t i = 0;
+
+  for (; i + 16 <= n; i += 16)
+    {
+      Byte16 b;
+      memcpy (&b, src + i, sizeof b);
+      Short8 lo = (Short8) __builtin_shufflevector (b, zero, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+      Short8 hi = (Short8) __builtin_shufflevector (b, zero, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30,
+                                                    15, 31);
+      add_four (sum + i, __builtin_shufflevector (lo, zero16, 0, 8, 1, 9, 2, 10, 3, 11), w, first);
+      add_four (sum + i + 4, __builtin_shufflevector (lo, zero16, 4, 12, 5, 13, 6, 14, 7, 15), w, first);
+      add_four (sum + i + 8, __builtin_shufflevector (hi, zero16, 0, 8, 1, 9, 2, 10, 3, 11), w, first);
+      add_four (sum + i + 12, __builtin_shufflevector (hi, zero16, 4, 12, 5, 13, 6, 14, 7, 15), w, first);
     }
   for (; i < n; i++)
-    sum[i] += w * (float) src[i];
+    sum[i] = (first ? 0.0f : sum[i]) + w * (float) src[i];
 }
 
 /* RGB pixels scaled down to @w × @h by area averaging (each output pixel
@@ -391,11 +416,10 @@ area_resample (const Pixels &in, int w, int h)
   for (int y = 0; y < h; y++)
     {
       const Span &sy = ys[(size_t) y];
-      std::fill (sum.begin (), sum.end (), 0.0f);
       for (int k = 0; k < sy.count; k++)
         {
           const unsigned char *src = in.data.data () + (size_t) (sy.first + k) * row;
-          add_row (sum.data (), src, row, sy.weight[(size_t) k]);
+          add_row (sum.data (), src, row, sy.weight[(size_t) k], k == 0);
         }
       unsigned char *dst = out.data.data () + (size_t) y * (size_t) w * 3;
       for (size_t x = 0; x < xs.size (); x++)
@@ -409,8 +433,12 @@ area_resample (const Pixels &in, int w, int h)
               memcpy (&q, p, sizeof q);
               v += sx.weight[(size_t) i] * q;
             }
+          /* Rounded and held to 255 as four lanes (one by one, the
+           * lanes went through memory to scalar conversions). */
+          v += 0.5f;
+          Int4 k = __builtin_convertvector (v < 255.0f ? v : 255.0f, Int4);
           for (size_t c = 0; c < 3; c++)
-            dst[x * 3 + c] = (unsigned char) std::min (255.0f, v[c] + 0.5f);
+            dst[x * 3 + c] = (unsigned char) k[c];
         }
     }
   return out;
