@@ -28,6 +28,9 @@
 #include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/QPDFWriter.hh>
 #include <turbojpeg.h>
+#include <csetjmp>
+#include <cstdio>
+#include <jpeglib.h>
 #include <glib/gstdio.h>
 #include <sys/time.h>
 #include <zlib.h>
@@ -302,27 +305,84 @@ jpeg_scale (int w, int want)
   return best;
 }
 
-/* An RGB JPEG decoded (libjpeg-turbo) into @rgb, at least @want_w wide. */
-bool
-jpeg_decode (const std::shared_ptr<Buffer> &raw, int want_w, Pixels &rgb)
+/* An RGB JPEG read a row at a time (libjpeg-turbo's libjpeg API, at the
+ * smallest of its fast scales that keeps a given width), so that a photo
+ * is downsampled as it is decoded: the whole photo at full size (11 MB
+ * for harbour's) would be written once and read once, the faulting-in and
+ * cache misses costing nearly as much as the decoding.
+ *
+ * libjpeg reports an error by longjmp to the setjmp of the function that
+ * called it: only open () and read () call it, and they hold nothing that
+ * needs destroying. */
+class JpegReader
 {
-  tjhandle dec = tjInitDecompress ();
-  int w = 0, h = 0, sub = 0, space = 0;
-  bool ok = dec && tjDecompressHeader3 (dec, raw->getBuffer (), raw->getSize (), &w, &h, &sub, &space) == 0;
+  struct Error
+  {
+    jpeg_error_mgr mgr;
+    std::jmp_buf jump;
+  };
+  jpeg_decompress_struct cinfo;
+  Error error;
+  bool made = false;
 
-  if (ok)
-    {
-      tjscalingfactor f = jpeg_scale (w, want_w);
-      rgb.w = TJSCALED (w, f);
-      rgb.h = TJSCALED (h, f);
-      rgb.data.allocate ((size_t) rgb.w * (size_t) rgb.h * 3);
-      ok = tjDecompress2 (dec, raw->getBuffer (), raw->getSize (), rgb.data.data (),
-                          rgb.w, 0, rgb.h, TJPF_RGB, TJFLAG_FASTDCT) == 0;
-    }
-  if (dec)
-    tjDestroy (dec);
-  return ok;
-}
+  static void
+  on_error (j_common_ptr c)
+  {
+    std::longjmp (((Error *) c->err)->jump, 1);
+  }
+
+public:
+  int w = 0, h = 0;
+
+  JpegReader () { memset (&cinfo, 0, sizeof cinfo); }
+  ~JpegReader ()
+  {
+    if (made)
+      jpeg_destroy_decompress (&cinfo);
+  }
+
+  /* Returns: whether @data is a JPEG libjpeg can give as RGB. */
+  bool
+  open (const unsigned char *data, size_t n, int want_w)
+  {
+    cinfo.err = jpeg_std_error (&error.mgr);
+    error.mgr.error_exit = on_error;
+    if (setjmp (error.jump))
+      return false;
+    jpeg_create_decompress (&cinfo);
+    made = true;
+    jpeg_mem_src (&cinfo, data, (unsigned long) n);
+    jpeg_read_header (&cinfo, TRUE);
+    tjscalingfactor f = jpeg_scale ((int) cinfo.image_width, want_w);
+    cinfo.scale_num = (unsigned) f.num, cinfo.scale_denom = (unsigned) f.denom;
+    cinfo.out_color_space = JCS_RGB;
+    cinfo.dct_method = JDCT_IFAST;
+    jpeg_start_decompress (&cinfo);
+    w = (int) cinfo.output_width, h = (int) cinfo.output_height;
+    return cinfo.output_components == 3;
+  }
+
+  /* The next row into @row (w × 3 bytes).  Returns: false on an error. */
+  bool
+  read (unsigned char *row)
+  {
+    if (setjmp (error.jump))
+      return false;
+    JSAMPROW rows[1] = { row };
+    return jpeg_read_scanlines (&cinfo, rows, 1) == 1;
+  }
+
+  /* Returns: whether the file ended well, without a warning (of corrupt
+   * data, which TurboJPEG's decoding also refused). */
+  bool
+  finish ()
+  {
+    if (setjmp (error.jump))
+      return false;
+    jpeg_finish_decompress (&cinfo);
+    return error.mgr.num_warnings == 0;
+  }
+};
 
 /* Each output pixel of a row of @n inputs scaled to @m (m <= n): the
  * inputs it covers, with the share of each (the last ones partly). */
@@ -399,15 +459,18 @@ add_row (float *sum, const unsigned char *src, size_t n, float w, bool first)
     sum[i] = (first ? 0.0f : sum[i]) + w * (float) src[i];
 }
 
-/* RGB pixels scaled down to @w × @h by area averaging (each output pixel
- * the mean of the inputs it covers): a fair downsampling at any ratio.
- * Each output row first sums its input rows down (contiguous, which the
- * compiler vectorises), then that one row is averaged across. */
+/* RGB pixels (@in_w × @in_h, row r given by @rows (r), asked for in
+ * order: the same row, or later ones) scaled down to @w × @h by area
+ * averaging (each output pixel the mean of the inputs it covers): a fair
+ * downsampling at any ratio.  Each output row first sums its input rows
+ * down (contiguous, which the compiler vectorises), then that one row is
+ * averaged across. */
+template <typename Rows>
 Pixels
-area_resample (const Pixels &in, int w, int h)
+area_resample (int in_w, int in_h, Rows &&rows, int w, int h)
 {
-  std::vector<Span> xs = area_spans (in.w, w), ys = area_spans (in.h, h);
-  size_t row = (size_t) in.w * 3;
+  std::vector<Span> xs = area_spans (in_w, w), ys = area_spans (in_h, h);
+  size_t row = (size_t) in_w * 3;
   std::vector<float> sum (row + 1); /* + 1: the last pixel is read as four floats */
   Pixels out;
 
@@ -418,8 +481,7 @@ area_resample (const Pixels &in, int w, int h)
       const Span &sy = ys[(size_t) y];
       for (int k = 0; k < sy.count; k++)
         {
-          const unsigned char *src = in.data.data () + (size_t) (sy.first + k) * row;
-          add_row (sum.data (), src, row, sy.weight[(size_t) k], k == 0);
+          add_row (sum.data (), rows (sy.first + k), row, sy.weight[(size_t) k], k == 0);
         }
       unsigned char *dst = out.data.data () + (size_t) y * (size_t) w * 3;
       for (size_t x = 0; x < xs.size (); x++)
@@ -602,21 +664,49 @@ photo_pixels (const PhotoJob &job)
   int th = std::max (1, std::min (job.h, (int) std::ceil (job.h * job.need)));
   Pixels rgb;
 
-  if (job.filter == "/DCTDecode")
+  if (job.filter != "/DCTDecode")
     {
-      if (!jpeg_decode (job.data, tw, rgb))
-        throw std::runtime_error ("cannot decode a JPEG photo");
+      const unsigned char *data = job.data->getBuffer ();
+      size_t row = (size_t) job.w * 3;
+      if (job.data->getSize () != row * (size_t) job.h)
+        throw std::runtime_error ("an RGB photo of the wrong size");
+      if (job.w > tw || job.h > th)
+        return area_resample (job.w, job.h, [&] (int r) { return data + (size_t) r * row; },
+                              std::min (tw, job.w), std::min (th, job.h));
+      rgb.w = job.w, rgb.h = job.h;
+      rgb.data.allocate (job.data->getSize ());
+      memcpy (rgb.data.data (), data, job.data->getSize ());
+      return rgb;
+    }
+  JpegReader jpeg;
+  if (!jpeg.open (job.data->getBuffer (), job.data->getSize (), tw))
+    throw std::runtime_error ("cannot decode a JPEG photo");
+  size_t row = (size_t) jpeg.w * 3;
+  if (jpeg.w > tw || jpeg.h > th)
+    {
+      /* Decoded a row at a time, as the resampling asks for them. */
+      Bytes line;
+      int held = -1;
+      line.allocate (row);
+      rgb = area_resample (jpeg.w, jpeg.h,
+                           [&] (int r) {
+                             for (; held < r; held++)
+                               if (!jpeg.read (line.data ()))
+                                 throw std::runtime_error ("cannot decode a JPEG photo");
+                             return (const unsigned char *) line.data ();
+                           },
+                           std::min (tw, jpeg.w), std::min (th, jpeg.h));
     }
   else
     {
-      rgb.w = job.w, rgb.h = job.h;
-      if (job.data->getSize () != (size_t) job.w * (size_t) job.h * 3)
-        throw std::runtime_error ("an RGB photo of the wrong size");
-      rgb.data.allocate (job.data->getSize ());
-      memcpy (rgb.data.data (), job.data->getBuffer (), job.data->getSize ());
+      rgb.w = jpeg.w, rgb.h = jpeg.h;
+      rgb.data.allocate (row * (size_t) jpeg.h);
+      for (int r = 0; r < jpeg.h; r++)
+        if (!jpeg.read (rgb.data.data () + (size_t) r * row))
+          throw std::runtime_error ("cannot decode a JPEG photo");
     }
-  if (rgb.w > tw || rgb.h > th)
-    rgb = area_resample (rgb, std::min (tw, rgb.w), std::min (th, rgb.h));
+  if (!jpeg.finish ())
+    throw std::runtime_error ("cannot decode a JPEG photo");
   return rgb;
 }
 
