@@ -305,11 +305,12 @@ jpeg_scale (int w, int want)
   return best;
 }
 
-/* An RGB JPEG read a row at a time (libjpeg-turbo's libjpeg API, at the
+/* A JPEG read a row at a time (libjpeg-turbo's libjpeg API, at the
  * smallest of its fast scales that keeps a given width), so that a photo
- * is downsampled as it is decoded: the whole photo at full size (11 MB
- * for harbour's) would be written once and read once, the faulting-in and
- * cache misses costing nearly as much as the decoding.
+ * is downsampled as it is decoded, and a CMYK JPEG checked as it is read
+ * back: the whole photo at full size (11 MB for harbour's) would be
+ * written once and read once, the faulting-in and cache misses costing
+ * nearly as much as the decoding.
  *
  * libjpeg reports an error by longjmp to the setjmp of the function that
  * called it: only open () and read () call it, and they hold nothing that
@@ -341,9 +342,10 @@ public:
       jpeg_destroy_decompress (&cinfo);
   }
 
-  /* Returns: whether @data is a JPEG libjpeg can give as RGB. */
+  /* Returns: whether @data is a JPEG libjpeg can give in @space (RGB or
+   * CMYK, @components a pixel), decoded with @dct. */
   bool
-  open (const unsigned char *data, size_t n, int want_w)
+  open (const unsigned char *data, size_t n, int want_w, J_COLOR_SPACE space, J_DCT_METHOD dct, int components)
   {
     cinfo.err = jpeg_std_error (&error.mgr);
     error.mgr.error_exit = on_error;
@@ -355,14 +357,15 @@ public:
     jpeg_read_header (&cinfo, TRUE);
     tjscalingfactor f = jpeg_scale ((int) cinfo.image_width, want_w);
     cinfo.scale_num = (unsigned) f.num, cinfo.scale_denom = (unsigned) f.denom;
-    cinfo.out_color_space = JCS_RGB;
-    cinfo.dct_method = JDCT_IFAST;
+    cinfo.out_color_space = space;
+    cinfo.dct_method = dct;
     jpeg_start_decompress (&cinfo);
     w = (int) cinfo.output_width, h = (int) cinfo.output_height;
-    return cinfo.output_components == 3;
+    return cinfo.output_components == components;
   }
 
-  /* The next row into @row (w × 3 bytes).  Returns: false on an error. */
+  /* The next row into @row (w × components bytes).  Returns: false on an
+   * error. */
   bool
   read (unsigned char *row)
   {
@@ -549,20 +552,20 @@ remembered_ink (const std::string &key)
 const int kJpegQuality = 90;
 const int kJpegPasses = 6;
 
-/* The pixels of @back (a decoded JPEG of @pulled, or of @cmyk while
- * @pulled is empty) over @limit: the excess and a step more comes off
- * those pixels' C, M and Y in @pulled (K, when there is no C, M or Y),
- * made from @cmyk at the first such pixel.  @worst: the most ink of
- * @back.  Returns: whether any pixel was over. */
+/* The pixels of @back (row @r of a decoded JPEG of @pulled, or of @cmyk
+ * while @pulled is empty) over @limit: the excess and a step more comes
+ * off those pixels' C, M and Y in @pulled (K, when there is no C, M or
+ * Y), made from @cmyk at the first such pixel.  @worst: raised to the
+ * most ink of @back.  Returns: whether any pixel was over. */
 bool
-pull_under_limit (const Bytes &cmyk, Bytes &pulled, const Bytes &back, int limit, int &worst)
+pull_under_limit (const Pixels &cmyk, Bytes &pulled, const unsigned char *back, int r, int limit, int &worst)
 {
-  const unsigned char *q = back.data ();
-  unsigned char *p = pulled.data ();
+  size_t row = (size_t) cmyk.w * 4, at = (size_t) r * row;
+  const unsigned char *q = back;
+  unsigned char *p = pulled.size () ? pulled.data () + at : nullptr;
   bool over = false;
 
-  worst = 0;
-  for (size_t i = 0; i + 3 < cmyk.size (); i += 4)
+  for (size_t i = 0; i < row; i += 4)
     {
       int total = q[i] + q[i + 1] + q[i + 2] + q[i + 3], excess = total - limit;
       worst = std::max (worst, total);
@@ -570,8 +573,9 @@ pull_under_limit (const Bytes &cmyk, Bytes &pulled, const Bytes &back, int limit
         continue;
       if (p == nullptr)
         {
-          pulled.allocate (cmyk.size ());
-          p = (unsigned char *) memcpy (pulled.data (), cmyk.data (), cmyk.size ());
+          pulled.allocate (cmyk.data.size ());
+          memcpy (pulled.data (), cmyk.data.data (), cmyk.data.size ());
+          p = pulled.data () + at;
         }
       over = true;
       int cmy = p[i] + p[i + 1] + p[i + 2], take = excess + 1;
@@ -583,6 +587,30 @@ pull_under_limit (const Bytes &cmyk, Bytes &pulled, const Bytes &back, int limit
   return over;
 }
 
+/* @jpeg (of @cmyk's size) read back a row at a time as a reader does (the
+ * accurate IDCT), each row's pixels over @limit pulled under it (above).
+ * @worst: the most ink read back; @over: whether any pixel was over.
+ * Returns: false if it cannot be read. */
+bool
+check_jpeg (const unsigned char *jpeg, size_t size, const Pixels &cmyk, Bytes &pulled, int limit, int &worst,
+            bool &over)
+{
+  JpegReader reader;
+  Bytes line;
+
+  if (!reader.open (jpeg, size, cmyk.w, JCS_CMYK, JDCT_ISLOW, 4) || reader.w != cmyk.w || reader.h != cmyk.h)
+    return false;
+  line.allocate ((size_t) cmyk.w * 4);
+  worst = 0, over = false;
+  for (int r = 0; r < cmyk.h; r++)
+    {
+      if (!reader.read (line.data ()))
+        return false;
+      over = pull_under_limit (cmyk, pulled, line.data (), r, limit, worst) || over;
+    }
+  return reader.finish ();
+}
+
 /* The separated photo as a CMYK JPEG (libjpeg-turbo, quality 90, no
  * chroma subsampling), or "" when its requantisation cannot be kept within
  * the ink limit.  A JPEG's ringing puts some edge pixels over the limit:
@@ -592,12 +620,11 @@ pull_under_limit (const Bytes &cmyk, Bytes &pulled, const Bytes &back, int limit
 std::string
 jpeg_encode_limited (const Pixels &cmyk, int limit, int &checked)
 {
-  tjhandle enc = tjInitCompress (), dec = tjInitDecompress ();
+  tjhandle enc = tjInitCompress ();
   std::string out;
-  Bytes back, pulled; /* pulled: the inks as taken down, once a pass found a pixel over */
+  Bytes pulled; /* the inks as taken down, once a pass found a pixel over */
 
-  back.allocate (cmyk.data.size ());
-  for (int pass = 0; enc && dec && pass < kJpegPasses && out.empty (); pass++)
+  for (int pass = 0; enc && pass < kJpegPasses && out.empty (); pass++)
     {
       unsigned char *jpeg = NULL;
       unsigned long size = 0;
@@ -607,9 +634,7 @@ jpeg_encode_limited (const Pixels &cmyk, int limit, int &checked)
         break;
       bool over = false;
       int worst = 0;
-      if (tjDecompress2 (dec, jpeg, size, back.data (), cmyk.w, 0, cmyk.h, TJPF_CMYK, TJFLAG_ACCURATEDCT) == 0)
-        over = pull_under_limit (cmyk.data, pulled, back, limit, worst);
-      else
+      if (!check_jpeg (jpeg, size, cmyk, pulled, limit, worst, over))
         over = true, pass = kJpegPasses;
       if (!over)
         {
@@ -621,8 +646,6 @@ jpeg_encode_limited (const Pixels &cmyk, int limit, int &checked)
     }
   if (enc)
     tjDestroy (enc);
-  if (dec)
-    tjDestroy (dec);
   return out;
 }
 
@@ -679,7 +702,7 @@ photo_pixels (const PhotoJob &job)
       return rgb;
     }
   JpegReader jpeg;
-  if (!jpeg.open (job.data->getBuffer (), job.data->getSize (), tw))
+  if (!jpeg.open (job.data->getBuffer (), job.data->getSize (), tw, JCS_RGB, JDCT_IFAST, 3))
     throw std::runtime_error ("cannot decode a JPEG photo");
   size_t row = (size_t) jpeg.w * 3;
   if (jpeg.w > tw || jpeg.h > th)
