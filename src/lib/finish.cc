@@ -467,18 +467,17 @@ add_row (float *sum, const unsigned char *src, size_t n, float w, bool first)
  * averaging (each output pixel the mean of the inputs it covers): a fair
  * downsampling at any ratio.  Each output row first sums its input rows
  * down (contiguous, which the compiler vectorises), then that one row is
- * averaged across. */
-template <typename Rows>
-Pixels
-area_resample (int in_w, int in_h, Rows &&rows, int w, int h)
+ * averaged across and given to @put (y, row). */
+template <typename Rows, typename Put>
+void
+area_resample (int in_w, int in_h, Rows &&rows, int w, int h, Put &&put)
 {
   std::vector<Span> xs = area_spans (in_w, w), ys = area_spans (in_h, h);
   size_t row = (size_t) in_w * 3;
   std::vector<float> sum (row + 1); /* + 1: the last pixel is read as four floats */
-  Pixels out;
+  Bytes out;
 
-  out.w = w, out.h = h;
-  out.data.allocate ((size_t) w * (size_t) h * 3);
+  out.allocate ((size_t) w * 3);
   for (int y = 0; y < h; y++)
     {
       const Span &sy = ys[(size_t) y];
@@ -486,7 +485,7 @@ area_resample (int in_w, int in_h, Rows &&rows, int w, int h)
         {
           add_row (sum.data (), rows (sy.first + k), row, sy.weight[(size_t) k], k == 0);
         }
-      unsigned char *dst = out.data.data () + (size_t) y * (size_t) w * 3;
+      unsigned char *dst = out.data ();
       for (size_t x = 0; x < xs.size (); x++)
         {
           /* A pixel's R, G, B (and the next one's R, unused) at once. */
@@ -505,8 +504,8 @@ area_resample (int in_w, int in_h, Rows &&rows, int w, int h)
           for (size_t c = 0; c < 3; c++)
             dst[x * 3 + c] = (unsigned char) k[c];
         }
+      put (y, (const unsigned char *) dst);
     }
-  return out;
 }
 
 /* The most ink (8-bit units, C+M+Y+K) each CMYK JPEG this process wrote
@@ -679,73 +678,69 @@ struct PhotoJob
   std::string error;
 };
 
-/* The job's RGB pixels, decoded at the size its placements need. */
+/* The job's photo in the output's CMYK, at the size its placements
+ * need: decoded, downsampled and separated a row at a time, so that no
+ * RGB photo is kept whole. */
 Pixels
-photo_pixels (const PhotoJob &job)
+photo_cmyk (const JopanFinish *finish, const PhotoJob &job)
 {
   int tw = std::max (1, std::min (job.w, (int) std::ceil (job.w * job.need)));
   int th = std::max (1, std::min (job.h, (int) std::ceil (job.h * job.need)));
-  Pixels rgb;
+  Pixels cmyk;
+  auto start = [&] (int w, int h) {
+    cmyk.w = std::min (tw, w), cmyk.h = std::min (th, h);
+    cmyk.data.allocate ((size_t) cmyk.w * (size_t) cmyk.h * 4);
+    return w > tw || h > th;
+  };
+  auto put = [&] (int y, const unsigned char *rgb) {
+    jopan_color_rgb_to_cmyk (finish->color, rgb, cmyk.data.data () + (size_t) y * (size_t) cmyk.w * 4,
+                             (gsize) cmyk.w);
+  };
 
   if (job.filter != "/DCTDecode")
     {
       const unsigned char *data = job.data->getBuffer ();
       size_t row = (size_t) job.w * 3;
+      auto rows = [&] (int r) { return data + (size_t) r * row; };
       if (job.data->getSize () != row * (size_t) job.h)
         throw std::runtime_error ("an RGB photo of the wrong size");
-      if (job.w > tw || job.h > th)
-        return area_resample (job.w, job.h, [&] (int r) { return data + (size_t) r * row; },
-                              std::min (tw, job.w), std::min (th, job.h));
-      rgb.w = job.w, rgb.h = job.h;
-      rgb.data.allocate (job.data->getSize ());
-      memcpy (rgb.data.data (), data, job.data->getSize ());
-      return rgb;
+      if (start (job.w, job.h))
+        area_resample (job.w, job.h, rows, cmyk.w, cmyk.h, put);
+      else
+        for (int r = 0; r < job.h; r++)
+          put (r, rows (r));
+      return cmyk;
     }
   JpegReader jpeg;
+  Bytes line;
+  int held = -1;
+  auto rows = [&] (int r) {
+    for (; held < r; held++)
+      if (!jpeg.read (line.data ()))
+        throw std::runtime_error ("cannot decode a JPEG photo");
+    return (const unsigned char *) line.data ();
+  };
   if (!jpeg.open (job.data->getBuffer (), job.data->getSize (), tw, JCS_RGB, JDCT_IFAST, 3))
     throw std::runtime_error ("cannot decode a JPEG photo");
-  size_t row = (size_t) jpeg.w * 3;
-  if (jpeg.w > tw || jpeg.h > th)
-    {
-      /* Decoded a row at a time, as the resampling asks for them. */
-      Bytes line;
-      int held = -1;
-      line.allocate (row);
-      rgb = area_resample (jpeg.w, jpeg.h,
-                           [&] (int r) {
-                             for (; held < r; held++)
-                               if (!jpeg.read (line.data ()))
-                                 throw std::runtime_error ("cannot decode a JPEG photo");
-                             return (const unsigned char *) line.data ();
-                           },
-                           std::min (tw, jpeg.w), std::min (th, jpeg.h));
-    }
+  line.allocate ((size_t) jpeg.w * 3);
+  if (start (jpeg.w, jpeg.h))
+    area_resample (jpeg.w, jpeg.h, rows, cmyk.w, cmyk.h, put);
   else
-    {
-      rgb.w = jpeg.w, rgb.h = jpeg.h;
-      rgb.data.allocate (row * (size_t) jpeg.h);
-      for (int r = 0; r < jpeg.h; r++)
-        if (!jpeg.read (rgb.data.data () + (size_t) r * row))
-          throw std::runtime_error ("cannot decode a JPEG photo");
-    }
+    for (int r = 0; r < jpeg.h; r++)
+      put (r, rows (r));
   if (!jpeg.finish ())
     throw std::runtime_error ("cannot decode a JPEG photo");
-  return rgb;
+  return cmyk;
 }
 
-/* RGB pixels separated within the ink limit, stored as a CMYK JPEG when
- * its requantisation can be held under the limit, else losslessly. */
+/* A photo's CMYK stored as a CMYK JPEG when its requantisation can be
+ * held under the ink limit, else losslessly. */
 Separated
-separate (const JopanFinish *finish, const Pixels &rgb)
+separate (const JopanFinish *finish, const Pixels &cmyk)
 {
-  size_t n = (size_t) rgb.w * (size_t) rgb.h;
-  Pixels cmyk;
   Separated out;
 
-  cmyk.w = rgb.w, cmyk.h = rgb.h;
-  cmyk.data.allocate (n * 4);
-  jopan_color_rgb_to_cmyk (finish->color, rgb.data.data (), cmyk.data.data (), n);
-  out.w = rgb.w, out.h = rgb.h;
+  out.w = cmyk.w, out.h = cmyk.h;
   out.data = jpeg_encode_limited (cmyk, jopan_color_get_ink_limit (finish->color), out.ink);
   out.filter = "/DCTDecode";
   if (out.data.empty ())
@@ -898,7 +893,7 @@ separate_job (const JopanFinish *finish, const PhotoJob &job)
 
   if (!path.empty () && cache_read (path, out))
     return out;
-  out = separate (finish, photo_pixels (job));
+  out = separate (finish, photo_cmyk (finish, job));
   if (!path.empty ())
     cache_write (path, out);
   return out;
