@@ -657,12 +657,14 @@ struct Separated
 };
 
 /* What finishing the document's pages keeps: how much of each photo's
- * resolution its largest placement needs (1: all of it), and the photos
- * separated so far by source and size (an edition's photo on several
- * pages is separated once). */
+ * resolution its largest placement needs (1: all of it), each photo
+ * image's key (its source's digest is taken once), and the photos
+ * separated so far by key (an edition's photo on several pages is
+ * separated once). */
 struct PhotoState
 {
   std::map<QPDFObjGen, double> need;
+  std::map<QPDFObjGen, std::string> key;
   std::map<std::string, Separated> separated;
 };
 
@@ -935,10 +937,15 @@ separate_photos (const JopanFinish *finish, std::vector<QPDFPageObjectHelper> &p
   std::vector<PhotoJob> jobs;
   std::set<std::string> keys;
 
+  std::set<QPDFObjGen> seen;
+
   for (auto &page : pages)
     page.forEachImage (true, [&] (Object &image, Object &, std::string const &) {
       PhotoJob job;
-      if (photo_job (finish, image, state, job) && keys.insert (job.key).second)
+      if (!seen.insert (image.getObjGen ()).second || !photo_job (finish, image, state, job))
+        return;
+      state.key[image.getObjGen ()] = job.key;
+      if (keys.insert (job.key).second)
         jobs.push_back (std::move (job));
     });
   run_jobs (finish, jobs);
@@ -949,12 +956,11 @@ separate_photos (const JopanFinish *finish, std::vector<QPDFPageObjectHelper> &p
 /* One image XObject for the press: RGB separated (at most at the style's
  * max-ppi as placed), CMYK JPEGs kept, grey left grey. */
 void
-finish_image (const JopanFinish *finish, Object &image, PhotoState &state)
+finish_image (Object &image, PhotoState &state)
 {
   Object dict = image.getDict ();
   std::string space = dict.getKey ("/ColorSpace").isName () ? dict.getKey ("/ColorSpace").getName () : "";
   std::string filter = dict.getKey ("/Filter").isName () ? dict.getKey ("/Filter").getName () : "";
-  PhotoJob job;
 
   if (space == "/DeviceCMYK" && filter == "/DCTDecode")
     {
@@ -963,9 +969,10 @@ finish_image (const JopanFinish *finish, Object &image, PhotoState &state)
         dict.replaceKey ("/Decode", Object::parse (kInverted));
       return;
     }
-  if (!photo_job (finish, image, state, job))
-    return;
-  auto cached = state.separated.find (job.key);
+  auto key = state.key.find (image.getObjGen ());
+  if (key == state.key.end ())
+    return; /* not a photo to separate (photo_job) */
+  auto cached = state.separated.find (key->second);
   if (cached == state.separated.end ())
     throw std::runtime_error ("a photo was not separated");
   const Separated &done = cached->second;
@@ -1109,7 +1116,7 @@ finish_page (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page, g
   o.replaceKey ("/TrimBox", box (p->trim));
   page.forEachImage (true, [&] (Object &image, Object &, std::string const &) {
     if (done.insert (image.getObjGen ()).second)
-      finish_image (finish, image, photos);
+      finish_image (image, photos);
   });
   if (finish->pdfx == 0)
     return;
