@@ -83,6 +83,7 @@ def bad_article(tmp):
     p = jopan("render", SAMPLES[0], bad, *SAMPLES[1:], "-o", out + "/", "--jobs", "2")
     expect(p, 1, "a bad article")
     assert "bad.json" in p.stderr.splitlines()[-1], f"message does not name it: {p.stderr!r}"
+    assert " articles in " not in p.stderr, f"a summary line for a failed run: {p.stderr!r}"
     assert tree(out) == before, f"OUTDIR changed: {os.listdir(out)}"
 
 
@@ -112,7 +113,24 @@ def progress_lines(tmp):
     assert " articles in " not in p.stderr, p.stderr
 
 
+def stale_pages(tmp):
+    """A run that writes fewer pages of an article than an earlier one
+    leaves none of the earlier pages behind (nor another file)."""
+    out = os.path.join(tmp, "out") + "/"
+    two = SAMPLES[:3:2]
+    expect(jopan("render", *two, "-o", out, "--format", "png", "--dpi", "20", "--quiet",
+                 "--set", "page.size=120mm 160mm"), 0, "small pages")
+    assert "harbour-3.png" in os.listdir(out), os.listdir(out)
+    open(out + "notes.txt", "w").write("mine")
+    open(out + "harbour-x.png", "w").write("mine too")
+    expect(jopan("render", *two, "-o", out, "--format", "png", "--dpi", "20", "--quiet"), 0,
+           "berliner pages")
+    assert sorted(os.listdir(out)) == ["brief-bus.png", "harbour-x.png", "harbour.png", "notes.txt"], \
+        sorted(os.listdir(out))
+
+
 for name, fn in [("each file as a single render writes it", same_as_single),
+                 ("an earlier run's extra pages are removed", stale_pages),
                  ("--jobs 1, 2, 4: the same bytes and report", jobs_identical),
                  ("a bad article fails by name and leaves OUTDIR", bad_article),
                  ("usage errors write nothing", usage_errors),

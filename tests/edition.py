@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zlib
 
 JOPAN = os.path.abspath(sys.argv[1])
 ROOT = os.path.abspath(sys.argv[2])
@@ -435,8 +436,122 @@ def usage_cases(tmp):
         report(f"usage ({name}): exit 2", problems)
 
 
+def read_png(path):
+    """(width, height, rows of RGB bytes) of an 8-bit RGB or RGBA PNG, not interlaced."""
+    data = open(path, "rb").read()
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        length, kind = int.from_bytes(data[pos:pos + 4], "big"), data[pos + 4:pos + 8]
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, color = (int.from_bytes(body[0:4], "big"),
+                                           int.from_bytes(body[4:8], "big"), body[8], body[9])
+            assert depth == 8 and color in (2, 6) and body[12] == 0, f"{path}: PNG kind"
+            bpp = 3 if color == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw, stride, rows, prev = zlib.decompress(idat), width * bpp, [], bytearray(width * bpp)
+    for y in range(height):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            pred = [0, a, b, (a + b) // 2,
+                    min((a, b, c), key=lambda v: (abs(a + b - c - v), [a, b, c].index(v)))][f]
+            line[i] = (line[i] + pred) & 0xFF
+        rows.append(bytes(line[x * bpp + k] for x in range(width) for k in range(3)))
+        prev = line
+    return width, height, rows
+
+
+SEGMENTS = {0x3f: 0, 0x06: 1, 0x5b: 2, 0x4f: 3, 0x66: 4, 0x6d: 5, 0x7d: 6, 0x07: 7, 0x7f: 8,
+            0x6f: 9}
+
+
+def sheet_label(png, spread, side, digits=1):
+    """The number drawn under a slot of contact.png (its seven segments read back)."""
+    width, _, rows = png
+    tw = (width - 5 * 24) // 8
+    x0 = 24 + (spread % 4) * (2 * tw + 24) + side * tw
+    top = 24 + (spread // 4) * (300 + 36 + 24) + 300 + 8
+    left = x0 + tw / 2 - (digits * 16 - 6) / 2
+    # Each segment's middle, in units of half a digit's height (10 px).
+    middles = [(0.5, 0), (1, 0.5), (1, 1.5), (0.5, 2), (0, 1.5), (0, 0.5), (0.5, 1)]
+
+    def dark(x, y):
+        return any(rows[int(y) + j][3 * (int(x) + i)] < 128 for i in (-1, 0, 1) for j in (-1, 0, 1))
+    number = ""
+    for d in range(digits):
+        bits = sum(1 << s for s, (u, v) in enumerate(middles)
+                   if dark(left + d * 16 + u * 10, top + v * 10))
+        number += str(SEGMENTS.get(bits, "?"))
+    return number
+
+
+def slot_is_empty(png, spread, side):
+    width, _, rows = png
+    tw = (width - 5 * 24) // 8
+    x0 = 24 + (spread % 4) * (2 * tw + 24) + side * tw
+    y = 24 + (spread // 4) * (300 + 36 + 24) + 150
+    return all(rows[y][3 * x:3 * x + 3] == bytes((217, 217, 217)) for x in range(x0, x0 + tw))
+
+
+def contact_numbers(tmp):
+    """--pages 1,4: the sheet shows page 1 alone, then 4 on the left of its
+    spread, each over its own number (not 1 and 2)."""
+    out = os.path.join(tmp, "en-1-4")
+    r = edition(os.path.join(EDITIONS, "en.json"), out, "--pages", "1,4")
+    problems = [f"exit {r.returncode}: {r.stderr}"] if r.returncode else []
+    if not problems:
+        png = read_png(os.path.join(out, "contact.png"))
+        labels = [sheet_label(png, 0, 1), sheet_label(png, 1, 0)]
+        problems += [f"numbers {labels}, expected ['1', '4']"] if labels != ["1", "4"] else []
+        problems += [f"slot {s}|{side} holds a page, expected none"
+                     for s, side in ((0, 0), (1, 1)) if not slot_is_empty(png, s, side)]
+        problems += [f"slot {s}|{side} holds no page"
+                     for s, side in ((0, 1), (1, 0)) if slot_is_empty(png, s, side)]
+    report("--pages 1,4: contact.png numbers each page with its own number", problems)
+
+
+def jumps_that_carried(tmp):
+    """A jump given to a brief that fits on its page carries nothing over:
+    report.json's `jumps` lists only the story that did continue."""
+    ed = json.load(open(os.path.join(EDITIONS, "en.json")))
+    for page in ed["pages"]:
+        page["articles"] = [a if isinstance(a, dict) else {"src": a} for a in page["articles"]]
+        for a in page["articles"]:
+            a["src"] = os.path.normpath(os.path.join(EDITIONS, a["src"]))
+        for b in page.get("boxes", []):
+            b["src"] = os.path.normpath(os.path.join(EDITIONS, b["src"]))
+    ed["pages"][0]["articles"][2]["jump"] = 3
+    path, out = os.path.join(tmp, "fits.json"), os.path.join(tmp, "fits")
+    json.dump(ed, open(path, "w"))
+    r = edition(path, out)
+    problems = [f"exit {r.returncode}: {r.stderr}"] if r.returncode else []
+    if not problems:
+        jumps = [(j["from"], j["to"]) for j in json.load(open(os.path.join(out, "report.json")))["jumps"]]
+        problems += [f"jumps {jumps}, expected [(2, 4)]"] if jumps != [(2, 4)] else []
+    report("report.json lists only the jumps that carried text", problems)
+
+
+def no_summary_on_failure(tmp):
+    """A run that fails once under way (OUTDIR holds a file of the user's)
+    prints its error and no summary line ("0 pages in 0.00 s")."""
+    out = os.path.join(tmp, "users")
+    os.makedirs(out)
+    write(os.path.join(out, "notes.txt"), "mine\n")
+    r = run(["edition", os.path.join(EDITIONS, "ko.json"), "-o", out])
+    problems = [] if r.returncode == 2 else [f"exit {r.returncode}, expected 2"]
+    problems += [f"stderr {r.stderr!r}"] if " pages in " in r.stderr or "notes.txt" not in r.stderr else []
+    report("a failed run prints no summary line", problems)
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
+        no_summary_on_failure(tmp)
+        jumps_that_carried(tmp)
+        contact_numbers(tmp)
         whole_runs(tmp)
         bad_article(tmp)
         check_command(tmp)

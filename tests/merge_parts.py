@@ -98,7 +98,30 @@ def bad_parts(tmp):
     assert "no pages" in p.stderr and not os.path.exists(empty), p.stderr
 
 
+def png_size(path):
+    head = open(path, "rb").read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path}: not a PNG"
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def parts_without_sheet(tmp):
+    """A part whose contact.png is gone (or foreign): its pages are drawn
+    from their PDFs; the others' thumbnails still come from their sheets."""
+    whole = edition("en.json", os.path.join(tmp, "whole"))
+    a = edition("en.json", os.path.join(tmp, "a"), "--pages", "1-2")
+    b = edition("en.json", os.path.join(tmp, "b"), "--pages", "3-4")
+    os.unlink(os.path.join(b, "contact.png"))
+    out = os.path.join(tmp, "out")
+    expect(jopan("edition", "--merge", a, b, "-o", out, "--quiet"), 0, "merge without a sheet")
+    assert png_size(os.path.join(out, "contact.png")) == png_size(os.path.join(whole, "contact.png"))
+    with open(os.path.join(b, "contact.png"), "wb") as f:
+        f.write(open(os.path.join(whole, "contact.png"), "rb").read())
+    expect(jopan("edition", "--merge", a, b, "-o", out, "--quiet"), 0, "merge with a foreign sheet")
+    assert png_size(os.path.join(out, "contact.png")) == png_size(os.path.join(whole, "contact.png"))
+
+
 for name, fn in [("shards and --pages parts merge into the whole run's bytes", shards_equal_whole),
+                 ("a part without its contact.png still merges", parts_without_sheet),
                  ("a missing, doubled or reportless page fails and leaves OUTDIR", bad_parts)]:
     with tempfile.TemporaryDirectory() as tmp:
         try:

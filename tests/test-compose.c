@@ -12,6 +12,7 @@
  * and sees its check fail.
  */
 #include "compose-private.h"
+#include "layout-private.h"
 #include "json-private.h"
 
 #include <json-glib/json-glib.h>
@@ -746,6 +747,93 @@ test_overlaps (void)
   g_assert_true (jopan_module_overlaps (&b, &c));
 }
 
+/* ---- how many attempts a page takes ---------------------------------------------- */
+
+/* The layout attempts composing the sample page @name takes.  Copyfit
+ * once walked every tracking and size step for every story of the best
+ * candidates (and laid the best out again); its search now probes the
+ * far end of a range, bisects, and takes what compose or another
+ * candidate measured from the page's memo.  A count, not a time: the
+ * waste cannot come back unseen. */
+static guint
+page_attempts (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("%s/samples/pages/%s", SOURCE_ROOT, name);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanPagePlan) plan = NULL;
+  g_autoptr (JopanDocument) doc = NULL;
+  JopanLayoutOptions options = { .copyfit = TRUE };
+  JopanStyle *style;
+  gint before;
+
+  g_assert_no_error (error);
+  style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_assert_no_error (error);
+  plan = jopan_page_plan_load (path, &error);
+  g_assert_no_error (error);
+  before = g_atomic_int_get (&jopan_layout_attempts);
+  doc = jopan_document_new_page (fonts, style, plan, &options, &error);
+  g_assert_no_error (error);
+  jopan_style_free (style);
+  return (guint) (g_atomic_int_get (&jopan_layout_attempts) - before);
+}
+
+/* The attempts copyfitting the test story @name in a slot takes. */
+static guint
+slot_attempts (const char *name, const char *slot)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("%s/tests/layouts/%s", SOURCE_ROOT, name);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanArticle) article = NULL;
+  g_autoptr (JopanDocument) doc = NULL;
+  JopanLayoutOptions options = { .copyfit = TRUE };
+  JopanStyle *style;
+  gint before;
+
+  g_assert_no_error (error);
+  style = jopan_style_load ("a4", SOURCE_ROOT, &error);
+  g_assert_no_error (error);
+  article = jopan_article_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (jopan_layout_options_parse_slot (&options, slot, NULL));
+  before = g_atomic_int_get (&jopan_layout_attempts);
+  doc = jopan_document_new_full (fonts, style, article, &options, &error);
+  g_assert_no_error (error);
+  jopan_style_free (style);
+  return (guint) (g_atomic_int_get (&jopan_layout_attempts) - before);
+}
+
+static void
+test_attempts (void)
+{
+  static const struct {
+    const char *page;
+    guint most;
+  } pages[] = { /* the old walk took 443, 539, 67, 27, 27 */
+                { "en-front.json", 212 }, { "ko-front.json", 258 }, { "en-page4.json", 48 },
+                { "ko-medium.json", 20 }, { "en-medium.json", 20 } };
+  static const struct {
+    const char *story, *slot;
+    guint most;
+  } slots[] = { /* the old walk took 13, 9 */
+                { "slot-underset.json", "2:64", 8 }, { "slot-copyfit.json", "2:56", 6 } };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      guint n = page_attempts (pages[i].page);
+      g_test_message ("%s: %u layout attempts", pages[i].page, n);
+      g_assert_cmpuint (n, <=, pages[i].most);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (slots); i++)
+    {
+      guint n = slot_attempts (slots[i].story, slots[i].slot);
+      g_test_message ("%s in %s: %u layout attempts", slots[i].story, slots[i].slot, n);
+      g_assert_cmpuint (n, <=, slots[i].most);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -759,5 +847,6 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/compose/rules/broken", test_rules_broken);
   g_test_add_func ("/compose/rules/empty", test_rules_empty);
+  g_test_add_func ("/compose/attempts", test_attempts);
   return g_test_run ();
 }

@@ -284,6 +284,61 @@ test_contact_sheet_spreads (Fixture *f, gconstpointer data)
   g_assert_cmphex (even_px, !=, 0xd9d9d9);
 }
 
+static guint32
+pixel_at (const char *png, int x, int y)
+{
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  guint32 p = *(guint32 *) (cairo_image_surface_get_data (s) + y * cairo_image_surface_get_stride (s)
+                            + x * 4) & 0xffffff;
+
+  cairo_surface_destroy (s);
+  return p;
+}
+
+/* Pages 1, 3, 7: spreads [ |1] [2|3] [6|7] with 2 and 6 empty; a sheet
+ * joined from that sheet's slots is the same bytes as the one drawn from
+ * the PDFs; a sheet that does not match (another page list) is not
+ * copied from; numbers out of order are an error. */
+static void
+test_contact_sheet_join (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *drawn = g_build_filename (f->dir, "drawn.png", NULL);
+  g_autofree char *joined = g_build_filename (f->dir, "joined.png", NULL);
+  g_autofree char *other = g_build_filename (f->dir, "other.png", NULL);
+  const guint numbers[N_PAGES] = { 1, 3, 7 }, wrong[N_PAGES] = { 1, 3, 3 };
+  const char *sheets[N_PAGES] = { drawn, drawn, drawn };
+  const char *others[N_PAGES] = { other, other, other };
+  const char *const *pdfs = (const char *const *) f->pages;
+  g_autoptr (GBytes) a = NULL, b = NULL;
+  int width, height, tw;
+
+  g_assert_true (jopan_contact_sheet_join (pdfs, numbers, NULL, N_PAGES, drawn, &error));
+  g_assert_no_error (error);
+  inked_pixels (drawn, &width, &height);
+  tw = (width - 5 * 24) / 8;
+  g_assert_cmpint (height, ==, 24 + 300 + 36 + 24);
+  /* The middle of each half spread: 0|1 (1), 2|3 (3), 6|7 (7). */
+  g_assert_cmphex (pixel_at (drawn, 24 + tw / 2, 150), ==, 0xd9d9d9);
+  g_assert_cmphex (pixel_at (drawn, 24 + tw * 3 / 2, 300), !=, 0xd9d9d9);
+  g_assert_cmphex (pixel_at (drawn, 48 + 2 * tw + tw / 2, 150), ==, 0xd9d9d9);
+  g_assert_cmphex (pixel_at (drawn, 48 + 2 * tw + tw * 3 / 2, 300), !=, 0xd9d9d9);
+  g_assert_cmphex (pixel_at (drawn, 72 + 4 * tw + tw / 2, 150), ==, 0xd9d9d9);
+  g_assert_cmphex (pixel_at (drawn, 72 + 4 * tw + tw * 3 / 2, 300), !=, 0xd9d9d9);
+  g_assert_true (jopan_contact_sheet_join (pdfs, numbers, sheets, N_PAGES, joined, &error));
+  a = read_bytes (drawn);
+  b = read_bytes (joined);
+  g_assert_true (g_bytes_equal (a, b));
+  /* A sheet of pages 1-3 has other slots: the pages are drawn again. */
+  g_assert_true (jopan_contact_sheet_write (pdfs, N_PAGES, 1, other, &error));
+  g_assert_true (jopan_contact_sheet_join (pdfs, numbers, others, N_PAGES, joined, &error));
+  g_clear_pointer (&b, g_bytes_unref);
+  b = read_bytes (joined);
+  g_assert_true (g_bytes_equal (a, b));
+  g_assert_false (jopan_contact_sheet_join (pdfs, wrong, NULL, N_PAGES, joined, &error));
+  g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_USAGE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -295,5 +350,7 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/merge/contact-sheet-spreads", Fixture, NULL, fixture_set_up,
               test_contact_sheet_spreads, fixture_tear_down);
+  g_test_add ("/merge/contact-sheet-join", Fixture, NULL, fixture_set_up, test_contact_sheet_join,
+              fixture_tear_down);
   return g_test_run ();
 }

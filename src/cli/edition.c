@@ -212,9 +212,12 @@ run (const char *input, const Options *o)
   out.progress = on_page;
   out.user_data = progress;
   ok = jopan_edition_write (edition, style, &out, &error);
-  progress_finish (progress);
   if (!ok)
-    return fail (error);
+    {
+      progress_abandon (progress);
+      return fail (error);
+    }
+  progress_finish (progress);
   return o->strict && out.findings > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 

@@ -1,7 +1,8 @@
 /* merge.c — shard folders joined into one edition folder.
  *
  * Each shard ran `jopan edition --pages/--shard` into its own folder; the
- * merge needs only their files: the page PDFs (and PNGs) and report.json.
+ * merge needs only their files: the page PDFs (and PNGs), report.json,
+ * edition.pdf (its outline) and contact.png (its thumbnails).
  * Everything is written into a staging folder inside OUTDIR and moved
  * into place at the end, so a failed merge leaves OUTDIR as it was.
  */
@@ -162,17 +163,31 @@ member_int (JsonObject *o, const char *name)
              ? json_node_get_int (node) : 0;
 }
 
-/* @into with @from's pages after its own and their findings added; the
- * other members describe the whole edition and are the same in every part. */
+/* Appends the elements of @from's array @name to @into's (if both have one). */
+static void
+append_array (JsonObject *into, JsonObject *from, const char *name)
+{
+  JsonNode *a = json_object_get_member (into, name), *b = json_object_get_member (from, name);
+  JsonArray *to, *more;
+
+  if (a == NULL || b == NULL || !JSON_NODE_HOLDS_ARRAY (a) || !JSON_NODE_HOLDS_ARRAY (b))
+    return;
+  to = json_node_get_array (a);
+  more = json_node_get_array (b);
+  for (guint i = 0; i < json_array_get_length (more); i++)
+    json_array_add_element (to, json_node_copy (json_array_get_element (more, i)));
+}
+
+/* @into with @from's pages and jumps (those from its pages) after its own
+ * and their findings added; the other members describe the whole edition
+ * and are the same in every part. */
 static void
 join_report (JsonObject *into, JsonObject *from)
 {
-  JsonArray *pages = json_object_get_array_member (into, "pages");
-  JsonArray *more = json_object_get_array_member (from, "pages");
   JsonNode *findings = json_object_get_member (into, "findings");
 
-  for (guint i = 0; i < json_array_get_length (more); i++)
-    json_array_add_element (pages, json_node_copy (json_array_get_element (more, i)));
+  append_array (into, from, "pages");
+  append_array (into, from, "jumps");
   if (findings && JSON_NODE_HOLDS_VALUE (findings))
     json_node_set_int (findings, member_int (into, "findings") + member_int (from, "findings"));
 }
@@ -189,6 +204,40 @@ dirs_in_order (const Parts *parts)
       if (parts->first[d] == n)
         order[k++] = d;
   return order;
+}
+
+static int
+by_from (gconstpointer a, gconstpointer b)
+{
+  JsonNode *x = *(JsonNode *const *) a, *y = *(JsonNode *const *) b;
+  gint64 fx = JSON_NODE_HOLDS_OBJECT (x) ? member_int (json_node_get_object (x), "from") : 0;
+  gint64 fy = JSON_NODE_HOLDS_OBJECT (y) ? member_int (json_node_get_object (y), "from") : 0;
+
+  return fx < fy ? -1 : fx > fy;
+}
+
+/* The jumps in the order of the pages they start on, as a whole run lists
+ * them (each page's in its part's order: the sort is stable). */
+static void
+sort_jumps (JsonObject *report)
+{
+  JsonNode *node = json_object_get_member (report, "jumps");
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  JsonArray *sorted = json_array_new ();
+  JsonArray *jumps;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      json_array_unref (sorted);
+      return;
+    }
+  jumps = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (jumps); i++)
+    g_ptr_array_add (items, json_node_copy (json_array_get_element (jumps, i)));
+  g_ptr_array_sort (items, by_from);
+  for (guint i = 0; i < items->len; i++)
+    json_array_add_element (sorted, json_node_copy (items->pdata[i]));
+  json_object_set_array_member (report, "jumps", sorted);
 }
 
 static JsonNode *
@@ -213,6 +262,8 @@ merged_report (const Parts *parts, GError **error)
           json_node_unref (part);
         }
     }
+  if (root)
+    sort_jumps (json_node_get_object (root));
   return root;
 }
 
@@ -366,6 +417,8 @@ static gboolean
 stage_edition (const Parts *parts, JsonNode *report, const char *staging, GError **error)
 {
   g_autoptr (GPtrArray) pdfs = g_ptr_array_new ();
+  g_autoptr (GPtrArray) sheets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr (GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GArray) outline = merged_outline (parts, strings, error);
   g_autofree char *edition = g_build_filename (staging, "edition.pdf", NULL);
@@ -373,13 +426,22 @@ stage_edition (const Parts *parts, JsonNode *report, const char *staging, GError
 
   if (outline == NULL)
     return FALSE;
+  /* Each page's thumbnail comes from its part's contact.png (the PDF is
+   * drawn only for a part without one). */
   for (guint n = 1; n <= parts->last; n++)
-    g_ptr_array_add (pdfs, parts->pages[n].pdf);
+    {
+      g_ptr_array_add (pdfs, parts->pages[n].pdf);
+      g_array_append_val (numbers, n);
+      g_ptr_array_add (sheets, g_build_filename (parts->dirs[parts->pages[n].dir], "contact.png",
+                                                 NULL));
+    }
   return jopan_pdf_merge ((const char *const *) pdfs->pdata, pdfs->len,
                           (const JopanOutlineItem *) (void *) outline->data, outline->len, edition,
                           error)
-         && jopan_contact_sheet_write ((const char *const *) pdfs->pdata, pdfs->len, 1, contact,
-                                       error)
+         && jopan_contact_sheet_join ((const char *const *) pdfs->pdata,
+                                      (const guint *) (void *) numbers->data,
+                                      (const char *const *) sheets->pdata, pdfs->len, contact,
+                                      error)
          && stage_report (report, staging, error);
 }
 

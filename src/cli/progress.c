@@ -103,6 +103,24 @@ progress_clear (Progress *p)
   g_mutex_unlock (&p->lock);
 }
 
+static void
+progress_free (Progress *p)
+{
+  g_mutex_clear (&p->lock);
+  g_free (p->unit);
+  g_free (p);
+}
+
+void
+progress_abandon (Progress *p)
+{
+  if (p == NULL)
+    return;
+  progress_clear (p);
+  fflush (p->out);
+  progress_free (p);
+}
+
 void
 progress_finish (Progress *p)
 {
@@ -116,7 +134,5 @@ progress_finish (Progress *p)
       fprintf (p->out, p->tty ? "\r%s\033[K\n" : "jopan: %s\n", summary);
       fflush (p->out);
     }
-  g_mutex_clear (&p->lock);
-  g_free (p->unit);
-  g_free (p);
+  progress_free (p);
 }

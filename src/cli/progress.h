@@ -22,6 +22,9 @@ void progress_step (Progress *progress, guint findings);
 void progress_clear (Progress *progress);
 /* Ends the bar, or prints the summary, and frees @progress. */
 void progress_finish (Progress *progress);
+/* Ends a run that failed: clears the bar, prints no summary (the error
+ * follows), and frees @progress. */
+void progress_abandon (Progress *progress);
 
 /* "12/48 pages  25.0 pages/s  1 s left" (the bar's text, for tests). */
 char *progress_format_bar (guint done, guint total, const char *unit, double seconds);

@@ -188,7 +188,8 @@ render_staged (Run *run, guint n, guint *findings, GError **error)
   gboolean ok = batch_run (n, run->r->jobs, run->r->font_dirs, run->r->data_dir, render_one, run,
                            progress, NULL, error);
 
-  /* The findings, then the summary line under them. */
+  /* The findings, then the summary line under them; none when the run
+   * failed (its error follows). */
   progress_clear (progress);
   *findings = 0;
   for (guint i = 0; ok && i < n; i++)
@@ -196,8 +197,64 @@ render_staged (Run *run, guint n, guint *findings, GError **error)
       fputs (run->jobs[i].findings, stderr);
       *findings += run->jobs[i].n_findings;
     }
-  progress_finish (progress);
+  if (ok)
+    progress_finish (progress);
+  else
+    progress_abandon (progress);
   return ok;
+}
+
+/* The names in @dir. */
+static GHashTable *
+names_in (const char *dir)
+{
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+
+  for (const char *name; d && (name = g_dir_read_name (d));)
+    g_hash_table_add (names, g_strdup (name));
+  return names;
+}
+
+/* Is @name (in OUTDIR) one of an article's files, @base.@ext or a page of
+ * it, @base-N.@ext? */
+static gboolean
+is_page_of (const char *name, const char *base, const char *ext)
+{
+  gsize n = strlen (base);
+  const char *p = name + n;
+
+  if (strncmp (name, base, n) != 0)
+    return FALSE;
+  if (*p == '-' && g_ascii_isdigit (p[1]))
+    for (p++; g_ascii_isdigit (*p); p++)
+      ;
+  return *p == '.' && strcmp (p + 1, ext) == 0;
+}
+
+/* After the commit: the files of an article an earlier run wrote that
+ * this one did not (NAME-3.png when it now has two pages, or NAME-1.png
+ * when it now has one) are removed, so OUTDIR holds this run's pages
+ * only.  @written: the names this run moved in. */
+static void
+remove_stale (const Job *jobs, guint n, const char *outdir, const char *ext, GHashTable *written)
+{
+  g_autoptr (GHashTable) present = names_in (outdir);
+  GHashTableIter iter;
+  gpointer name;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *file = g_path_get_basename (jobs[i].output);
+      file[strlen (file) - strlen (ext) - 1] = '\0';
+      g_hash_table_iter_init (&iter, present);
+      while (g_hash_table_iter_next (&iter, &name, NULL))
+        if (!g_hash_table_contains (written, name) && is_page_of (name, file, ext))
+          {
+            g_autofree char *path = g_build_filename (outdir, name, NULL);
+            g_unlink (path);
+          }
+    }
 }
 
 /* Makes @outdir if missing (*@created says so) and a staging folder in it. */
@@ -231,9 +288,13 @@ render_batch (const char *const *inputs, guint n, const char *outdir, const Rend
        && (staging = make_staging (outdir, &created, error)) != NULL;
   if (ok)
     {
+      g_autoptr (GHashTable) written = NULL;
       plan_staged (run.jobs, n, staging);
-      ok = render_staged (&run, n, findings, error) && staging_commit (staging, outdir, error)
-           && (r->report == NULL || write_report (run.jobs, n, r->report, *findings, error));
+      ok = render_staged (&run, n, findings, error) && (written = names_in (staging)) != NULL
+           && staging_commit (staging, outdir, error);
+      if (ok)
+        remove_stale (run.jobs, n, outdir, render_batch_extension (r->format), written);
+      ok = ok && (r->report == NULL || write_report (run.jobs, n, r->report, *findings, error));
       staging_remove (staging);
     }
   /* A failed run leaves no folder it made either (rmdir removes only an empty one). */

@@ -155,6 +155,12 @@ by_rough_cost (gconstpointer a, gconstpointer b)
   return (int) x->order - (int) y->order;
 }
 
+/* A layout without copyfit (the cache's) and its module's top. */
+typedef struct {
+  const LayoutResult *result;
+  int top;
+} Placed;
+
 typedef struct {
   JopanFonts *fonts;
   const JopanStyle *style;
@@ -169,7 +175,10 @@ typedef struct {
   JopanModule beside[4];        /* beside the foot boxes, the top boxes, fixed modules
                                  * (columns 0: none): each takes one of the last stories */
   GHashTable *cache;            /* "story:column:columns:top:depth:air" → LayoutResult* */
+  GHashTable *shapes;           /* "story:columns:depth:air" → Placed*: the first laid
+                                 * out so, without copyfit */
   JopanTypesetCache *texts;     /* the stories' texts as set, in any module */
+  LayoutMemo *memo;             /* the stories' attempts measured, in any module */
   GPtrArray *candidates;        /* of Candidate* */
   const char *only;             /* tests: keep the candidates whose name has it */
   guint overset_lines, overset_chars; /* the page's stories', for the report */
@@ -267,6 +276,30 @@ has_below (const JopanModule *m, const JopanModule *others, guint n)
   return FALSE;
 }
 
+/* A story laid out without copyfit in a module of the same shape as @m
+ * elsewhere on the page, moved to @m: the solver reads such a layout's
+ * measures only (overset, underset, the lines a column, its foot), and
+ * they do not depend on where the module sits.  NULL when there is none. */
+static LayoutResult *
+moved_layout (Composer *c, const Story *s, const JopanModule *m, gboolean air)
+{
+  g_autofree char *shape = g_strdup_printf ("%d:%d:%d:%d", s->index, m->columns, m->depth, air);
+  const Placed *from = g_hash_table_lookup (c->shapes, shape);
+  LayoutResult *r;
+
+  if (from == NULL)
+    return NULL;
+  r = g_new (LayoutResult, 1);
+  *r = *from->result;
+  r->pages = g_ptr_array_ref (from->result->pages);
+  r->report = jopan_report_new ();
+  jopan_report_absorb (r->report, from->result->report);
+  /* Its foot moves with the module, on the module's page. */
+  if (r->pages->len <= 1)
+    r->bottom += m->top - from->top;
+  return r;
+}
+
 /* Lays story @s out in @m (from the cache when it was already). */
 static LayoutResult *
 lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gboolean copyfit,
@@ -276,10 +309,15 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
                                           m->top, m->depth, air, copyfit);
   LayoutResult *r = g_hash_table_lookup (c->cache, key);
   LayoutInput in = { .fonts = c->fonts, .style = c->style, .article = s->entry->article,
-                     .cache = c->texts };
+                     .cache = c->texts, .memo = c->memo };
 
   if (r)
     return r;
+  if (!copyfit && (r = moved_layout (c, s, m, air)) != NULL)
+    {
+      g_hash_table_insert (c->cache, g_steal_pointer (&key), r);
+      return r;
+    }
   if (c->options)
     in.options = *c->options;
   in.options.slot_columns = (guint) m->columns;
@@ -300,6 +338,13 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
     {
       result_free (r);
       return NULL;
+    }
+  if (!copyfit)
+    {
+      Placed *placed = g_new (Placed, 1);
+      *placed = (Placed) { r, m->top };
+      g_hash_table_insert (c->shapes, g_strdup_printf ("%d:%d:%d:%d", s->index, m->columns,
+                                                       m->depth, air), placed);
     }
   g_hash_table_insert (c->cache, g_steal_pointer (&key), r);
   return r;
@@ -1527,7 +1572,9 @@ composer_init (Composer *c, JopanFonts *fonts, const JopanStyle *style, const Jo
   c->bands = (int) floor ((style->page_height - style->margin[0] - style->margin[2])
                           / style->baseline + 1e-6) - c->folio_bands;
   c->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, result_free);
+  c->shapes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   c->texts = jopan_typeset_cache_new ();
+  c->memo = jopan_layout_memo_new ();
   c->candidates = g_ptr_array_new_with_free_func (g_free);
   c->overset_names = g_string_new (NULL);
   c->n_stories = plan->stories->len;
@@ -1550,8 +1597,10 @@ composer_init (Composer *c, JopanFonts *fonts, const JopanStyle *style, const Jo
 static void
 composer_clear (Composer *c)
 {
+  g_clear_pointer (&c->shapes, g_hash_table_unref);
   g_clear_pointer (&c->cache, g_hash_table_unref);
   g_clear_pointer (&c->texts, jopan_typeset_cache_free);
+  g_clear_pointer (&c->memo, jopan_layout_memo_free);
   g_clear_pointer (&c->candidates, g_ptr_array_unref);
   g_string_free (c->overset_names, TRUE);
 }
@@ -1616,6 +1665,8 @@ place_carried_boxes (const Composer *c, JopanPage *page, const JopanCarried *k, 
         }
       if (box.layout)
         g_object_ref (box.layout);
+      if (box.shape)
+        jopan_line_shape_ref (box.shape);
       box.path = g_strdup (box.path);
       box.place = g_strdup (box.place);
       g_array_append_val (page->boxes, box);
@@ -1675,6 +1726,7 @@ carried_new (Composer *c, guint i, LayoutResult *r)
   const JopanPageStory *e = c->stories[i].entry;
 
   k->page = g_ptr_array_steal_index (r->pages, 1);
+  jopan_page_shape_lines (k->page); /* it goes to another page's thread */
   k->source = jopan_page_plan_ref ((JopanPagePlan *) c->plan);
   k->story = (int) i;
   k->from = MAX (1u, c->plan->number);

@@ -2,30 +2,123 @@
  *
  * Page 1 stands alone on the right, then 2|3, 4|5 …: an even page on the
  * left of its spread, an odd one on the right, as the paper is printed.
- * Spreads sit SPREADS_PER_ROW to a row, each page's number under it.  The
- * numbers are drawn as seven-segment strokes, not set in a font, so the
- * sheet depends on no font the machine happens to have.  The pages are
- * drawn by poppler one at a time, straight onto the sheet.
+ * Only the spreads that hold a page of the run are shown, SPREADS_PER_ROW
+ * to a row, each page's own number under it: `--pages 1,3,7` shows
+ * [ |1] [ |3] [ |7], the halves not in the run left empty.  The numbers
+ * are drawn as seven-segment strokes, not set in a font, so the sheet
+ * depends on no font the machine happens to have.
+ *
+ * A thumbnail is the image of one slot: the sheet's grey, the page at its
+ * foot, centred, with a hairline frame.  Slots sit on whole pixels, so a
+ * slot of the sheet holds its thumbnail's very pixels, wherever that came
+ * from: drawn by the renderer while an edition's page is still in memory
+ * (jopan_contact_sheet_add_page(), on the edition's worker threads),
+ * copied from the sheet of a part of the edition (jopan_contact_sheet_join()),
+ * or, where nothing better exists, drawn from the page's PDF by poppler.
+ * So the sheet of merged parts is the whole run's, byte for byte.
  */
 #include "jopan-private.h"
 
 #include <poppler.h>
 #include <math.h>
 #include <string.h>
+#include <zlib.h>
 
 #define SPREADS_PER_ROW 4
-#define THUMB_HEIGHT 300.0 /* pixels: a page's thumbnail, its width follows */
-#define MARGIN 24.0        /* around the sheet and between spreads */
-#define LABEL 36.0         /* the band under a row for the numbers */
+#define THUMB_HEIGHT 300 /* pixels: a page's thumbnail, its width follows */
+#define MARGIN 24        /* around the sheet and between spreads */
+#define LABEL 36         /* the band under a row for the numbers */
 #define DIGIT_HEIGHT 20.0
 #define MAX_SHEET_PAGES 2000
 
+/* Where the pages go; the same for any thumbnail width. */
 typedef struct {
-  double thumb_w;   /* one page's thumbnail width */
-  guint first_slot; /* the spread slot (2 per spread) of the first page */
-  guint n_slots;
-  int width, height;
-} Sheet;
+  guint n;
+  guint *numbers;   /* the pages' numbers, ascending */
+  guint *spread;    /* per page, the place of its spread on the sheet */
+  guint n_spreads;
+} Plan;
+
+/* A row of spreads with its numbers and the margin above it. */
+#define BAND (MARGIN + THUMB_HEIGHT + LABEL)
+#define IDAT_BYTES 65536
+
+struct _JopanContactSheet {
+  Plan plan;
+  GMutex lock;                /* guards what follows, up to the encoder */
+  int thumb_w, width;         /* a slot's width (the first page's thumbnail's), or 0
+                               * until that came; the sheet's width */
+  guint n_bands;
+  cairo_surface_t **bands;    /* per band: its pixels, made when its first page
+                               * comes, freed once encoded */
+  guint *missing;             /* per band: its pages not drawn yet */
+  gboolean *drawn;            /* per page */
+  cairo_surface_t **waiting;  /* per page: a thumbnail that came before the first's */
+  guint encoded;              /* bands encoded so far, from the top */
+  GMutex encoding;            /* guards the encoder: */
+  z_stream z;                 /* the image data, row by row, band by band */
+  gboolean z_open, z_failed;
+  guchar *row, *zbuf;         /* a filtered row; the deflated bytes for an IDAT */
+  GByteArray *png;            /* the file so far */
+};
+
+/* ---- the plan ------------------------------------------------------------------- */
+
+static gboolean
+plan_init (Plan *plan, const guint *numbers, guint n, GError **error)
+{
+  *plan = (Plan) { .n = n };
+  if (n > MAX_SHEET_PAGES)
+    {
+      jopan_set_error (error, JOPAN_ERROR_USAGE, "%u pages for one contact sheet: expected at "
+                       "most %d", n, MAX_SHEET_PAGES);
+      return FALSE;
+    }
+  plan->numbers = g_memdup2 (numbers, n * sizeof *numbers);
+  plan->spread = g_new (guint, n);
+  for (guint i = 0; i < n; i++)
+    {
+      if (numbers[i] == 0 || (i > 0 && numbers[i] <= numbers[i - 1]))
+        {
+          jopan_set_error (error, JOPAN_ERROR_USAGE, "contact sheet: page number %u after %u: "
+                           "expected numbers from 1 up", numbers[i], i ? numbers[i - 1] : 0);
+          return FALSE;
+        }
+      if (i == 0 || numbers[i] / 2 != numbers[i - 1] / 2)
+        plan->n_spreads++;
+      plan->spread[i] = plan->n_spreads - 1;
+    }
+  return TRUE;
+}
+
+static void
+plan_clear (Plan *plan)
+{
+  g_clear_pointer (&plan->numbers, g_free);
+  g_clear_pointer (&plan->spread, g_free);
+}
+
+/* The top left corner of page @i's slot on a sheet of slots @thumb_w wide. */
+static void
+slot_origin (const Plan *plan, int thumb_w, guint i, int *x, int *y)
+{
+  guint spread = plan->spread[i];
+  int row = (int) (spread / SPREADS_PER_ROW), column = (int) (spread % SPREADS_PER_ROW);
+
+  *x = MARGIN + column * (2 * thumb_w + MARGIN) + (int) (plan->numbers[i] % 2) * thumb_w;
+  *y = MARGIN + row * (THUMB_HEIGHT + LABEL + MARGIN);
+}
+
+static void
+sheet_size (const Plan *plan, int thumb_w, int *width, int *height)
+{
+  int rows = (int) ((plan->n_spreads + SPREADS_PER_ROW - 1) / SPREADS_PER_ROW);
+
+  *width = MARGIN + SPREADS_PER_ROW * (2 * thumb_w + MARGIN);
+  *height = MARGIN + rows * (THUMB_HEIGHT + LABEL + MARGIN);
+}
+
+/* ---- page numbers ------------------------------------------------------------- */
 
 /* Segments a..g of each digit, as bits 0..6. */
 static const guint8 digit_segments[10] = { 0x3f, 0x06, 0x5b, 0x4f, 0x66,
@@ -65,15 +158,478 @@ draw_number (cairo_t *cr, double cx, double y, guint number)
     draw_digit (cr, x + i * advance, y, text[i] - '0');
 }
 
-/* Where page @slot (counted from the sheet's first slot) goes. */
-static void
-slot_origin (const Sheet *sheet, guint slot, double *x, double *y)
-{
-  guint spread = slot / 2, row = spread / SPREADS_PER_ROW, column = spread % SPREADS_PER_ROW;
+/* ---- thumbnails ----------------------------------------------------------------- */
 
-  *x = MARGIN + column * (2 * sheet->thumb_w + MARGIN) + (slot % 2) * sheet->thumb_w;
-  *y = MARGIN + row * (THUMB_HEIGHT + LABEL + MARGIN);
+static int
+thumb_width (double pw, double ph)
+{
+  return (int) CLAMP (ceil (THUMB_HEIGHT * pw / ph), 20.0, 4.0 * THUMB_HEIGHT);
 }
+
+/* A slot for a page of @pw x @ph points, grey, the page's place white; the
+ * context's user space is the page in points (the media box). */
+static cairo_t *
+thumb_begin (double pw, double ph, double *scale)
+{
+  int tw = thumb_width (pw, ph);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, tw, THUMB_HEIGHT);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_surface_destroy (surface);
+  cairo_set_source_rgb (cr, 0.85, 0.85, 0.85);
+  cairo_paint (cr);
+  *scale = MIN (tw / pw, THUMB_HEIGHT / ph);
+  cairo_save (cr);
+  cairo_translate (cr, (tw - pw * *scale) / 2, THUMB_HEIGHT - ph * *scale);
+  cairo_scale (cr, *scale, *scale);
+  cairo_rectangle (cr, 0, 0, pw, ph);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_fill (cr);
+  return cr;
+}
+
+/* The thumbnail, framed; NULL if cairo failed. */
+static cairo_surface_t *
+thumb_end (cairo_t *cr, double pw, double ph, double scale)
+{
+  cairo_surface_t *surface = cairo_surface_reference (cairo_get_target (cr));
+  int tw = cairo_image_surface_get_width (surface);
+
+  cairo_restore (cr);
+  cairo_set_source_rgb (cr, 0.5, 0.5, 0.5);
+  cairo_set_line_width (cr, 1.0);
+  cairo_rectangle (cr, (tw - pw * scale) / 2 + 0.5, THUMB_HEIGHT - ph * scale + 0.5,
+                   pw * scale - 1, ph * scale - 1);
+  cairo_stroke (cr);
+  if (cairo_status (cr) != CAIRO_STATUS_SUCCESS)
+    g_clear_pointer (&surface, cairo_surface_destroy);
+  cairo_destroy (cr);
+  if (surface)
+    cairo_surface_flush (surface);
+  return surface;
+}
+
+/* ---- the PNG, encoded band by band ------------------------------------------------ */
+
+/* The sheet is encoded as it fills: a band (a row of spreads) goes
+ * through zlib once its last page is drawn, by the thread that drew it,
+ * and its pixels are freed.  So neither the pixels of the whole sheet
+ * nor the encoding is left for the end of an edition.  Bands are encoded
+ * in order from the top; the same pixels give the same bytes. */
+
+static void
+append_be32 (GByteArray *out, guint32 v)
+{
+  guint8 b[4] = { (guint8) (v >> 24), (guint8) (v >> 16), (guint8) (v >> 8), (guint8) v };
+  g_byte_array_append (out, b, 4);
+}
+
+static void
+write_chunk (GByteArray *png, const char *type, const guchar *data, gsize length)
+{
+  uLong crc = crc32 (crc32 (0, NULL, 0), (const Bytef *) type, 4);
+
+  /* (crc32 of no buffer is its start value, not @crc.) */
+  if (length > 0)
+    crc = crc32 (crc, data, (uInt) length);
+  append_be32 (png, (guint32) length);
+  g_byte_array_append (png, (const guint8 *) type, 4);
+  g_byte_array_append (png, data, (guint) length);
+  append_be32 (png, (guint32) crc);
+}
+
+/* The signature and the header: 8-bit RGB, not interlaced. */
+static void
+encoder_start (JopanContactSheet *sheet, int height)
+{
+  static const guchar signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autoptr (GByteArray) header = g_byte_array_new ();
+  static const guchar kind[5] = { 8, 2, 0, 0, 0 };
+
+  sheet->png = g_byte_array_new ();
+  g_byte_array_append (sheet->png, signature, 8);
+  append_be32 (header, (guint32) sheet->width);
+  append_be32 (header, (guint32) height);
+  g_byte_array_append (header, kind, 5);
+  write_chunk (sheet->png, "IHDR", header->data, header->len);
+  sheet->row = g_malloc (1 + 3 * (gsize) sheet->width);
+  sheet->zbuf = g_malloc (IDAT_BYTES);
+  sheet->z_open = deflateInit (&sheet->z, Z_DEFAULT_COMPRESSION) == Z_OK;
+  sheet->z_failed = !sheet->z_open;
+  sheet->z.next_out = sheet->zbuf;
+  sheet->z.avail_out = IDAT_BYTES;
+}
+
+/* Deflates the bytes at next_in (all of them, or with Z_FINISH to the
+ * end), an IDAT chunk for each full buffer. */
+static void
+encoder_deflate (JopanContactSheet *sheet, int flush)
+{
+  for (;;)
+    {
+      int status = deflate (&sheet->z, flush);
+      gboolean full = sheet->z.avail_out == 0;
+      if (status == Z_STREAM_ERROR)
+        {
+          sheet->z_failed = TRUE;
+          return;
+        }
+      if (full || (flush == Z_FINISH && status == Z_STREAM_END))
+        {
+          write_chunk (sheet->png, "IDAT", sheet->zbuf, IDAT_BYTES - sheet->z.avail_out);
+          sheet->z.next_out = sheet->zbuf;
+          sheet->z.avail_out = IDAT_BYTES;
+        }
+      if (flush == Z_FINISH ? status == Z_STREAM_END : sheet->z.avail_in == 0 && !full)
+        return;
+    }
+}
+
+/* The rows of @band, each with PNG's Sub filter (a pixel less the one on
+ * its left: the sheet's flat grey and white go to zeros). */
+static void
+encode_band (JopanContactSheet *sheet, cairo_surface_t *band)
+{
+  const guchar *data = cairo_image_surface_get_data (band);
+  int stride = cairo_image_surface_get_stride (band), w = sheet->width;
+
+  cairo_surface_flush (band);
+  for (int y = 0; y < cairo_image_surface_get_height (band) && !sheet->z_failed; y++)
+    {
+      const guint32 *p = (const guint32 *) (const void *) (data + (gsize) y * stride);
+      guchar *q = sheet->row + 1, r0 = 0, g0 = 0, b0 = 0;
+
+      sheet->row[0] = 1;
+      for (int x = 0; x < w; x++, q += 3)
+        {
+          guchar r = (guchar) (p[x] >> 16), g = (guchar) (p[x] >> 8), b = (guchar) p[x];
+          q[0] = (guchar) (r - r0), q[1] = (guchar) (g - g0), q[2] = (guchar) (b - b0);
+          r0 = r, g0 = g, b0 = b;
+        }
+      sheet->z.next_in = sheet->row;
+      sheet->z.avail_in = (uInt) (1 + 3 * w);
+      encoder_deflate (sheet, Z_NO_FLUSH);
+    }
+}
+
+/* Encodes the bands that are complete, in order.  With @wait false, a
+ * thread finding another at it leaves them to that one (or to the save). */
+static void
+encode_ready (JopanContactSheet *sheet, gboolean wait)
+{
+  if (wait)
+    g_mutex_lock (&sheet->encoding);
+  else if (!g_mutex_trylock (&sheet->encoding))
+    return;
+  for (;;)
+    {
+      cairo_surface_t *band = NULL;
+      guint k;
+
+      g_mutex_lock (&sheet->lock);
+      k = sheet->encoded;
+      if (sheet->thumb_w > 0 && k < sheet->n_bands && sheet->missing[k] == 0)
+        band = sheet->bands[k];
+      g_mutex_unlock (&sheet->lock);
+      if (band == NULL)
+        break;
+      /* No page is drawn into a complete band: it is read unlocked. */
+      encode_band (sheet, band);
+      g_mutex_lock (&sheet->lock);
+      sheet->bands[k] = NULL;
+      sheet->encoded++;
+      g_mutex_unlock (&sheet->lock);
+      cairo_surface_destroy (band);
+    }
+  g_mutex_unlock (&sheet->encoding);
+}
+
+/* ---- the sheet ------------------------------------------------------------------- */
+
+JopanContactSheet *
+jopan_contact_sheet_new (const guint *numbers, guint n, GError **error)
+{
+  JopanContactSheet *sheet;
+
+  g_return_val_if_fail (numbers != NULL && n > 0, NULL);
+  sheet = g_new0 (JopanContactSheet, 1);
+  g_mutex_init (&sheet->lock);
+  g_mutex_init (&sheet->encoding);
+  if (!plan_init (&sheet->plan, numbers, n, error))
+    {
+      jopan_contact_sheet_free (sheet);
+      return NULL;
+    }
+  sheet->waiting = g_new0 (cairo_surface_t *, n);
+  sheet->drawn = g_new0 (gboolean, n);
+  return sheet;
+}
+
+void
+jopan_contact_sheet_free (JopanContactSheet *sheet)
+{
+  if (sheet == NULL)
+    return;
+  for (guint i = 0; sheet->waiting && i < sheet->plan.n; i++)
+    if (sheet->waiting[i])
+      cairo_surface_destroy (sheet->waiting[i]);
+  for (guint k = 0; sheet->bands && k < sheet->n_bands; k++)
+    if (sheet->bands[k])
+      cairo_surface_destroy (sheet->bands[k]);
+  if (sheet->z_open)
+    deflateEnd (&sheet->z);
+  g_free (sheet->waiting);
+  g_free (sheet->drawn);
+  g_free (sheet->bands);
+  g_free (sheet->missing);
+  g_free (sheet->row);
+  g_free (sheet->zbuf);
+  if (sheet->png)
+    g_byte_array_unref (sheet->png);
+  plan_clear (&sheet->plan);
+  g_mutex_clear (&sheet->lock);
+  g_mutex_clear (&sheet->encoding);
+  g_free (sheet);
+}
+
+static guint
+band_of (const JopanContactSheet *sheet, guint i)
+{
+  return sheet->plan.spread[i] / SPREADS_PER_ROW;
+}
+
+/* The slots @thumb_w wide: the bands and what each waits for; the encoder. */
+static void
+sheet_start (JopanContactSheet *sheet, int thumb_w)
+{
+  int height;
+
+  sheet->thumb_w = thumb_w;
+  sheet_size (&sheet->plan, thumb_w, &sheet->width, &height);
+  sheet->n_bands = (sheet->plan.n_spreads + SPREADS_PER_ROW - 1) / SPREADS_PER_ROW;
+  sheet->bands = g_new0 (cairo_surface_t *, sheet->n_bands);
+  sheet->missing = g_new0 (guint, sheet->n_bands);
+  for (guint i = 0; i < sheet->plan.n; i++)
+    sheet->missing[band_of (sheet, i)]++;
+  encoder_start (sheet, height);
+}
+
+/* Band @k, grey, with its pages' numbers (the last also has the margin
+ * under the sheet). */
+static cairo_surface_t *
+band_new (JopanContactSheet *sheet, guint k)
+{
+  int height = BAND + (k + 1 == sheet->n_bands ? MARGIN : 0);
+  cairo_surface_t *band = cairo_image_surface_create (CAIRO_FORMAT_RGB24, sheet->width, height);
+  cairo_t *cr = cairo_create (band);
+
+  cairo_set_source_rgb (cr, 0.85, 0.85, 0.85);
+  cairo_paint (cr);
+  for (guint i = 0; i < sheet->plan.n; i++)
+    if (band_of (sheet, i) == k)
+      {
+        int x, y;
+        slot_origin (&sheet->plan, sheet->thumb_w, i, &x, &y);
+        draw_number (cr, x + sheet->thumb_w / 2.0,
+                     y - (int) k * BAND + THUMB_HEIGHT + (LABEL - DIGIT_HEIGHT) / 2,
+                     sheet->plan.numbers[i]);
+      }
+  cairo_destroy (cr);
+  return band;
+}
+
+/* @thumb into page @i's slot (centred if its width is not the slot's). */
+static void
+sheet_paint (JopanContactSheet *sheet, guint i, cairo_surface_t *thumb)
+{
+  guint k = band_of (sheet, i);
+  int x, y, dx = (sheet->thumb_w - cairo_image_surface_get_width (thumb)) / 2;
+  cairo_t *cr;
+
+  if (sheet->drawn[i])
+    return;
+  if (sheet->bands[k] == NULL)
+    sheet->bands[k] = band_new (sheet, k);
+  slot_origin (&sheet->plan, sheet->thumb_w, i, &x, &y);
+  y -= (int) k * BAND;
+  cr = cairo_create (sheet->bands[k]);
+  cairo_rectangle (cr, x, y, sheet->thumb_w, THUMB_HEIGHT);
+  cairo_clip (cr);
+  cairo_set_source_surface (cr, thumb, x + dx, y);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  sheet->drawn[i] = TRUE;
+  sheet->missing[k]--;
+}
+
+/* Takes @thumb, page @i's.  The first page's sets the slots' width: the
+ * thumbnails that come before it wait, so that any order of arrival
+ * gives the same sheet.  The bands it completes are encoded. */
+static void
+sheet_add (JopanContactSheet *sheet, guint i, cairo_surface_t *thumb)
+{
+  g_mutex_lock (&sheet->lock);
+  if (sheet->thumb_w == 0 && i != 0)
+    {
+      if (sheet->waiting[i])
+        cairo_surface_destroy (sheet->waiting[i]);
+      sheet->waiting[i] = g_steal_pointer (&thumb);
+    }
+  else if (sheet->thumb_w == 0)
+    {
+      sheet_start (sheet, cairo_image_surface_get_width (thumb));
+      for (guint k = 1; k < sheet->plan.n; k++)
+        if (sheet->waiting[k])
+          {
+            sheet_paint (sheet, k, sheet->waiting[k]);
+            g_clear_pointer (&sheet->waiting[k], cairo_surface_destroy);
+          }
+    }
+  if (thumb)
+    {
+      sheet_paint (sheet, i, thumb);
+      cairo_surface_destroy (thumb);
+    }
+  g_mutex_unlock (&sheet->lock);
+  encode_ready (sheet, FALSE);
+}
+
+/* The index of page @number on the sheet, or -1. */
+static int
+sheet_index (const JopanContactSheet *sheet, guint number)
+{
+  for (guint i = 0; i < sheet->plan.n; i++)
+    if (sheet->plan.numbers[i] == number)
+      return (int) i;
+  return -1;
+}
+
+static gboolean
+thumb_ok (cairo_surface_t *thumb, guint number, GError **error)
+{
+  if (thumb)
+    return TRUE;
+  jopan_set_error (error, JOPAN_ERROR_OUTPUT, "page %u: cannot draw its thumbnail", number);
+  return FALSE;
+}
+
+gboolean
+jopan_contact_sheet_add_page (JopanContactSheet *sheet, guint number, const JopanDocument *doc,
+                              GError **error)
+{
+  g_autoptr (GHashTable) photos = NULL;
+  g_autofree char *slug = NULL;
+  const JopanPage *page;
+  cairo_surface_t *thumb;
+  double pw, ph, scale;
+  int i = sheet_index (sheet, number);
+  cairo_t *cr;
+
+  g_return_val_if_fail (i >= 0 && doc->pages->len > 0, FALSE);
+  page = g_ptr_array_index (doc->pages, 0);
+  slug = jopan_document_slug (doc, page);
+  photos = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) cairo_surface_destroy);
+  jopan_page_media_size (page, &pw, &ph);
+  cr = thumb_begin (pw, ph, &scale);
+  cairo_rectangle (cr, 0, 0, pw, ph);
+  cairo_clip (cr);
+  /* Photos are decoded at the thumbnail's scale, not the print's. */
+  if (!jopan_render_page_full (cr, page, JOPAN_FORMAT_PNG, scale, photos, slug, error))
+    {
+      cairo_destroy (cr);
+      return FALSE;
+    }
+  thumb = thumb_end (cr, pw, ph, scale);
+  if (!thumb_ok (thumb, number, error))
+    return FALSE;
+  sheet_add (sheet, (guint) i, thumb);
+  return TRUE;
+}
+
+/* ---- the pages a sheet holds, in a tEXt chunk --------------------------------- */
+
+#define PAGES_KEY "jopan:pages"
+
+/* "1-4,7": the plan's page numbers, runs shortened. */
+static char *
+pages_text (const Plan *plan)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < plan->n; i++)
+    {
+      guint last = i;
+      while (last + 1 < plan->n && plan->numbers[last + 1] == plan->numbers[last] + 1)
+        last++;
+      g_string_append_printf (text, "%s%u", i ? "," : "", plan->numbers[i]);
+      if (last > i)
+        g_string_append_printf (text, "-%u", plan->numbers[last]);
+      i = last;
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* The pages @data (a PNG) says it holds, or NULL. */
+static char *
+find_pages_chunk (const guchar *data, gsize length)
+{
+  for (gsize at = 8; at + 12 <= length;)
+    {
+      guint32 n = (guint32) data[at] << 24 | (guint32) data[at + 1] << 16
+                  | (guint32) data[at + 2] << 8 | data[at + 3];
+      const guchar *body = data + at + 8;
+      if (n > length - at - 12)
+        return NULL;
+      if (memcmp (data + at + 4, "tEXt", 4) == 0 && n > sizeof PAGES_KEY
+          && memcmp (body, PAGES_KEY, sizeof PAGES_KEY) == 0)
+        return g_strndup ((const char *) body + sizeof PAGES_KEY, n - sizeof PAGES_KEY);
+      at += 12 + (gsize) n;
+    }
+  return NULL;
+}
+
+/* The file's end: the last image data, the pages it holds (a merge copies
+ * a part's slots only from a sheet made for that part's pages), IEND. */
+static void
+encoder_finish (JopanContactSheet *sheet)
+{
+  g_autofree char *pages = pages_text (&sheet->plan);
+  g_autoptr (GByteArray) text = g_byte_array_new ();
+
+  sheet->z.next_in = NULL;
+  sheet->z.avail_in = 0;
+  encoder_deflate (sheet, Z_FINISH);
+  g_byte_array_append (text, (const guint8 *) PAGES_KEY, sizeof PAGES_KEY);
+  g_byte_array_append (text, (const guint8 *) pages, (guint) strlen (pages));
+  write_chunk (sheet->png, "tEXt", text->data, text->len);
+  write_chunk (sheet->png, "IEND", NULL, 0);
+}
+
+gboolean
+jopan_contact_sheet_save (JopanContactSheet *sheet, const char *out_png, GError **error)
+{
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
+  gboolean complete;
+
+  encode_ready (sheet, TRUE);
+  g_mutex_lock (&sheet->lock);
+  complete = sheet->thumb_w > 0 && sheet->encoded == sheet->n_bands && !sheet->z_failed;
+  g_mutex_unlock (&sheet->lock);
+  if (complete)
+    encoder_finish (sheet);
+  if (!complete || sheet->z_failed)
+    {
+      jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot write %s: %s", out_png,
+                       complete ? "the image data does not compress" : "a page is missing");
+      return FALSE;
+    }
+  g_ptr_array_add (contents, g_steal_pointer (&sheet->png));
+  g_ptr_array_add (paths, g_strdup (out_png));
+  return jopan_write_files_atomic (paths, contents, error);
+}
+
+/* ---- from PDFs, by poppler -------------------------------------------------- */
 
 static PopplerDocument *
 open_pdf (const char *path, GError **error)
@@ -98,150 +654,192 @@ open_pdf (const char *path, GError **error)
   return pdf;
 }
 
-/* Draws @page scaled to a thumbnail at @x, @y, on white, with a hairline frame. */
-static void
-draw_page (cairo_t *cr, PopplerPage *page, const Sheet *sheet, double x, double y)
+/* Page @k of @pdf as a thumbnail. */
+static cairo_surface_t *
+pdf_thumb (PopplerDocument *pdf, int k)
 {
+  PopplerPage *page = poppler_document_get_page (pdf, k);
   double pw, ph, scale;
+  cairo_t *cr;
 
   poppler_page_get_size (page, &pw, &ph);
-  scale = MIN (sheet->thumb_w / pw, THUMB_HEIGHT / ph);
-  cairo_save (cr);
-  cairo_translate (cr, x + (sheet->thumb_w - pw * scale) / 2, y + THUMB_HEIGHT - ph * scale);
-  cairo_scale (cr, scale, scale);
-  cairo_rectangle (cr, 0, 0, pw, ph);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_fill (cr);
+  cr = thumb_begin (pw, ph, &scale);
   poppler_page_render (page, cr);
-  cairo_restore (cr);
-  cairo_set_source_rgb (cr, 0.5, 0.5, 0.5);
-  cairo_set_line_width (cr, 1.0);
-  cairo_rectangle (cr, x + (sheet->thumb_w - pw * scale) / 2 + 0.5,
-                   y + THUMB_HEIGHT - ph * scale + 0.5, pw * scale - 1, ph * scale - 1);
-  cairo_stroke (cr);
+  g_object_unref (page);
+  return thumb_end (cr, pw, ph, scale);
 }
 
-/* The first page's proportions set the thumbnails' width. */
+/* The first page of @path into page @i's slot. */
 static gboolean
-sheet_init (Sheet *sheet, const char *first_pdf, guint n_pages, guint first_number,
-            GError **error)
+add_pdf_page (JopanContactSheet *sheet, guint i, const char *path, GError **error)
 {
-  PopplerDocument *pdf = open_pdf (first_pdf, error);
-  PopplerPage *page;
-  double pw, ph;
-  guint rows;
+  PopplerDocument *pdf = open_pdf (path, error);
+  cairo_surface_t *thumb;
 
   if (pdf == NULL)
     return FALSE;
-  page = poppler_document_get_page (pdf, 0);
-  poppler_page_get_size (page, &pw, &ph);
-  g_object_unref (page);
+  thumb = pdf_thumb (pdf, 0);
   g_object_unref (pdf);
-  sheet->thumb_w = CLAMP (ceil (THUMB_HEIGHT * pw / ph), 20.0, 4 * THUMB_HEIGHT);
-  sheet->first_slot = first_number % 2 == 0 ? 0 : 1;
-  sheet->n_slots = sheet->first_slot + n_pages;
-  rows = (sheet->n_slots + 2 * SPREADS_PER_ROW - 1) / (2 * SPREADS_PER_ROW);
-  sheet->width = (int) (MARGIN + SPREADS_PER_ROW * (2 * sheet->thumb_w + MARGIN));
-  sheet->height = (int) (MARGIN + rows * (THUMB_HEIGHT + LABEL + MARGIN));
+  if (!thumb_ok (thumb, sheet->plan.numbers[i], error))
+    return FALSE;
+  sheet_add (sheet, i, thumb);
   return TRUE;
-}
-
-static cairo_status_t
-append_png (void *closure, const unsigned char *data, unsigned int length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
-/* Draws every page of @pdf from slot *@slot on, numbering them from *@number. */
-static void
-draw_document (cairo_t *cr, const Sheet *sheet, PopplerDocument *pdf, guint *slot, guint *number)
-{
-  for (int i = 0; i < poppler_document_get_n_pages (pdf); i++, (*slot)++, (*number)++)
-    {
-      PopplerPage *page = poppler_document_get_page (pdf, i);
-      double x, y;
-
-      slot_origin (sheet, *slot, &x, &y);
-      draw_page (cr, page, sheet, x, y);
-      g_object_unref (page);
-      draw_number (cr, x + sheet->thumb_w / 2, y + THUMB_HEIGHT + (LABEL - DIGIT_HEIGHT) / 2,
-                   *number);
-    }
-}
-
-static guint
-count_pages (const char *const *page_pdfs, guint n, GError **error)
-{
-  guint pages = 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      PopplerDocument *pdf = open_pdf (page_pdfs[i], error);
-      if (pdf == NULL)
-        return 0;
-      pages += (guint) poppler_document_get_n_pages (pdf);
-      g_object_unref (pdf);
-      if (pages > MAX_SHEET_PAGES)
-        {
-          jopan_set_error (error, JOPAN_ERROR_USAGE, "%s: more than %d pages for one contact "
-                           "sheet: expected fewer", page_pdfs[i], MAX_SHEET_PAGES);
-          return 0;
-        }
-    }
-  return pages;
 }
 
 static gboolean
-draw_sheet (cairo_t *cr, const Sheet *sheet, const char *const *page_pdfs, guint n,
-            guint first_number, GError **error)
+write_sheet (JopanContactSheet *sheet, const char *out_png, gboolean ok, GError **error)
 {
-  guint slot = sheet->first_slot, number = first_number;
-
-  cairo_set_source_rgb (cr, 0.85, 0.85, 0.85);
-  cairo_paint (cr);
-  for (guint i = 0; i < n; i++)
-    {
-      PopplerDocument *pdf = open_pdf (page_pdfs[i], error);
-      if (pdf == NULL)
-        return FALSE;
-      draw_document (cr, sheet, pdf, &slot, &number);
-      g_object_unref (pdf);
-    }
-  return TRUE;
+  ok = ok && jopan_contact_sheet_save (sheet, out_png, error);
+  jopan_contact_sheet_free (sheet);
+  return ok;
 }
 
 gboolean
 jopan_contact_sheet_write (const char *const *page_pdfs, guint n, guint first_number,
                            const char *out_png, GError **error)
 {
-  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  Sheet sheet = { 0 };
-  guint n_pages;
-  gboolean ok;
+  g_autoptr (GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GPtrArray) pdfs = g_ptr_array_new_with_free_func (g_object_unref);
+  JopanContactSheet *sheet;
+  gboolean ok = TRUE;
+  guint i = 0;
 
   g_return_val_if_fail (page_pdfs != NULL && n > 0 && out_png != NULL, FALSE);
   g_return_val_if_fail (first_number > 0, FALSE);
-  n_pages = count_pages (page_pdfs, n, error);
-  if (n_pages == 0 || !sheet_init (&sheet, page_pdfs[0], n_pages, first_number, error))
-    return FALSE;
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, sheet.width, sheet.height);
-  cr = cairo_create (surface);
-  ok = draw_sheet (cr, &sheet, page_pdfs, n, first_number, error);
-  cairo_destroy (cr);
-  g_ptr_array_add (contents, g_byte_array_new ());
-  if (ok && (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS
-             || cairo_surface_write_to_png_stream (surface, append_png, contents->pdata[0])
-                    != CAIRO_STATUS_SUCCESS))
+  /* Every page of every file, numbered on from @first_number. */
+  for (guint f = 0; f < n; f++)
     {
-      jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot write %s: %s", out_png,
-                       cairo_status_to_string (cairo_surface_status (surface)));
-      ok = FALSE;
+      PopplerDocument *pdf = open_pdf (page_pdfs[f], error);
+      if (pdf == NULL)
+        return FALSE;
+      g_ptr_array_add (pdfs, pdf);
+      for (int k = 0; k < poppler_document_get_n_pages (pdf) && numbers->len <= MAX_SHEET_PAGES; k++)
+        {
+          guint number = first_number + numbers->len;
+          g_array_append_val (numbers, number);
+        }
     }
-  cairo_surface_destroy (surface);
-  g_ptr_array_add (paths, g_strdup (out_png));
-  return ok && jopan_write_files_atomic (paths, contents, error);
+  sheet = jopan_contact_sheet_new ((const guint *) (void *) numbers->data, numbers->len, error);
+  if (sheet == NULL)
+    return FALSE;
+  for (guint f = 0; ok && f < n; f++)
+    for (int k = 0; ok && k < poppler_document_get_n_pages (pdfs->pdata[f]); k++, i++)
+      {
+        cairo_surface_t *thumb = pdf_thumb (pdfs->pdata[f], k);
+        ok = thumb_ok (thumb, sheet->plan.numbers[i], error);
+        if (ok)
+          sheet_add (sheet, i, thumb);
+      }
+  return write_sheet (sheet, out_png, ok, error);
+}
+
+/* ---- from the sheets of parts ------------------------------------------------ */
+
+typedef struct {
+  const guchar *data;
+  gsize left;
+} Reader;
+
+static cairo_status_t
+read_png (void *closure, unsigned char *data, unsigned int length)
+{
+  Reader *r = closure;
+
+  if (length > r->left)
+    return CAIRO_STATUS_READ_ERROR;
+  memcpy (data, r->data, length);
+  r->data += length, r->left -= length;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* The sheet @path if it was made for @part's pages, else NULL. */
+static cairo_surface_t *
+part_sheet (const char *path, const Plan *part)
+{
+  g_autofree char *data = NULL, *pages = NULL, *want = pages_text (part);
+  gsize length = 0;
+  Reader r;
+  cairo_surface_t *png;
+
+  if (!g_file_get_contents (path, &data, &length, NULL))
+    return NULL;
+  pages = find_pages_chunk ((const guchar *) data, length);
+  if (pages == NULL || strcmp (pages, want) != 0)
+    return NULL;
+  r = (Reader) { (const guchar *) data, length };
+  png = cairo_image_surface_create_from_png_stream (read_png, &r);
+  if (cairo_surface_status (png) != CAIRO_STATUS_SUCCESS
+      || cairo_image_surface_get_format (png) != CAIRO_FORMAT_RGB24)
+    g_clear_pointer (&png, cairo_surface_destroy);
+  return png;
+}
+
+/* The slots of a part's sheet @path, made for the pages @sheets names it
+ * for, copied into @sheet; those pages are marked in @tried, and in @done
+ * when taken.  A sheet that was not made for those pages (a part's
+ * missing contact.png, or one an older jopan wrote) is left alone. */
+static void
+take_part (JopanContactSheet *sheet, const char *const *sheets, const char *path,
+           gboolean *tried, gboolean *done)
+{
+  g_autoptr (GArray) mine = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  cairo_surface_t *png = NULL;
+  Plan part = { 0 };
+  int tw = 0, width = -1, height = -1;
+
+  for (guint i = 0; i < sheet->plan.n; i++)
+    if (!tried[i] && sheets[i] && strcmp (sheets[i], path) == 0)
+      {
+        tried[i] = TRUE;
+        g_array_append_val (mine, i);
+        g_array_append_val (numbers, sheet->plan.numbers[i]);
+      }
+  if (plan_init (&part, (const guint *) (void *) numbers->data, numbers->len, NULL)
+      && (png = part_sheet (path, &part)) != NULL)
+    {
+      tw = (cairo_image_surface_get_width (png) - MARGIN * (SPREADS_PER_ROW + 1)) / (2 * SPREADS_PER_ROW);
+      sheet_size (&part, tw, &width, &height);
+    }
+  if (png && tw >= 20 && width == cairo_image_surface_get_width (png)
+      && height == cairo_image_surface_get_height (png))
+    for (guint k = 0; k < mine->len; k++)
+      {
+        cairo_surface_t *thumb = cairo_image_surface_create (CAIRO_FORMAT_RGB24, tw, THUMB_HEIGHT);
+        cairo_t *cr = cairo_create (thumb);
+        int x, y;
+
+        slot_origin (&part, tw, k, &x, &y);
+        cairo_set_source_surface (cr, png, -x, -y);
+        cairo_paint (cr);
+        cairo_destroy (cr);
+        sheet_add (sheet, g_array_index (mine, guint, k), thumb);
+        done[g_array_index (mine, guint, k)] = TRUE;
+      }
+  plan_clear (&part);
+  if (png)
+    cairo_surface_destroy (png);
+}
+
+gboolean
+jopan_contact_sheet_join (const char *const *page_pdfs, const guint *numbers,
+                          const char *const *sheets, guint n, const char *out_png, GError **error)
+{
+  g_autofree gboolean *done = NULL, *tried = NULL;
+  JopanContactSheet *sheet;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (page_pdfs != NULL && numbers != NULL && n > 0 && out_png != NULL, FALSE);
+  sheet = jopan_contact_sheet_new (numbers, n, error);
+  if (sheet == NULL)
+    return FALSE;
+  done = g_new0 (gboolean, n);
+  tried = g_new0 (gboolean, n);
+  for (guint i = 0; sheets && i < n; i++)
+    if (!tried[i] && sheets[i])
+      take_part (sheet, sheets, sheets[i], tried, done);
+  for (guint i = 0; ok && i < n; i++)
+    if (!done[i])
+      ok = add_pdf_page (sheet, i, page_pdfs[i], error);
+  return write_sheet (sheet, out_png, ok, error);
 }

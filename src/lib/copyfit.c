@@ -9,79 +9,348 @@
 #include "layout-private.h"
 
 #include <math.h>
+#include <string.h>
 
-static gboolean
-try_fit (Layout *lo, FitParams fit, GError **error)
+/* ---- the search ------------------------------------------------------------------
+ *
+ * Copyfit judges a fit by three numbers (overset, underset, whether the
+ * lead photo has room), and laying the story out is what costs: each new
+ * tracking or size sets every paragraph again.  So a fit is probed: its
+ * measures come from the memo when an earlier attempt (this search's,
+ * the plain layout compose made of the same module, or another
+ * candidate's search) measured them; only the fit chosen at the end must
+ * be laid out for real.  A story's measures do not depend on where its
+ * module sits (its first column, its top), only on its shape: the memo is
+ * keyed by story, slot and fit.
+ *
+ * More tracking, a taller photo or a bigger body never sets fewer lines:
+ * overset comes as a parameter rises and goes as it falls, and underset
+ * falls as it rises.  The search relies on that: it probes the far end
+ * of a range first and bisects only when that end changes anything,
+ * instead of walking step by step.  A story with photos besides its lead
+ * is the exception (see underset_monotone()): growing it walks, as it
+ * did, from the memo. */
+
+struct _LayoutMemo {
+  GHashTable *measures; /* key → Probe */
+};
+
+typedef struct {
+  guint overset_lines;
+  int underset_lines;
+  gboolean has_lead;
+} Probe;
+
+LayoutMemo *
+jopan_layout_memo_new (void)
 {
-  lo->set.fit = fit;
-  return jopan_layout_attempt (lo, error);
+  LayoutMemo *memo = g_new0 (LayoutMemo, 1);
+
+  memo->measures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return memo;
 }
 
-/* Shrinks until nothing is overset: tracking, then photo, then size. */
-static gboolean
-shrink (Layout *lo, const JopanCopyfit *b, GError **error)
+void
+jopan_layout_memo_free (LayoutMemo *memo)
 {
-  FitParams f = lo->set.fit;
+  if (memo == NULL)
+    return;
+  g_hash_table_unref (memo->measures);
+  g_free (memo);
+}
 
-#define TRY()                                                                              \
-  do                                                                                       \
-    {                                                                                      \
-      if (!try_fit (lo, f, error))                                                         \
-        return FALSE;                                                                      \
-      if (lo->res.overset_lines == 0)                                                          \
-        return TRUE;                                                                       \
-    }                                                                                      \
-  while (0)
+/* An attempt set aside: its settings, scratch (its typesetter is the
+ * Layout's) and measures. */
+typedef struct {
+  LayoutSettings set;
+  LayoutAttempt at;
+  LayoutMeasures res;
+  gboolean valid;
+} Kept;
 
-  for (f.tracking = -b->tracking_step; f.tracking >= b->tracking_min - 1e-9; f.tracking -= b->tracking_step)
-    TRY ();
-  f.tracking = b->tracking_min;
-  for (f.photo_lines = -1; lo->at.has_lead && f.photo_lines >= b->photo_min; f.photo_lines--)
-    TRY ();
-  f.photo_lines = lo->at.has_lead ? b->photo_min : 0;
-  for (f.size_change = -b->size_step; f.size_change >= b->size_min - 1e-9; f.size_change -= b->size_step)
-    TRY ();
-#undef TRY
+/* A copyfit search: the Layout holds the last attempt laid out (at
+ * @held, when @holding); @kept, the best found so far when it was laid
+ * out, so that settling on it does not lay it out again. */
+typedef struct {
+  Layout *lo;
+  LayoutMemo *memo;
+  FitParams held;
+  gboolean holding;
+  gboolean monotone;            /* underset falls as a parameter rises */
+  Kept kept;
+} Search;
+
+static void
+kept_clear (Kept *k)
+{
+  Layout scratch = { .at = k->at };
+
+  if (!k->valid)
+    return;
+  jopan_layout_attempt_clear (&scratch);
+  g_free (k->set.body_font);
+  g_free (k->set.headline_font);
+  k->valid = FALSE;
+}
+
+/* Sets the attempt the Layout holds aside, when it is at @fit: the best
+ * so far.  The Layout holds nothing then. */
+static void
+keep (Search *s, const FitParams *fit)
+{
+  Layout *lo = s->lo;
+
+  if (!s->holding || memcmp (&s->held, fit, sizeof *fit) != 0)
+    return;
+  kept_clear (&s->kept);
+  s->kept = (Kept) { .set = lo->set, .at = lo->at, .res = lo->res, .valid = TRUE };
+  lo->at = (LayoutAttempt) { .ts = lo->at.ts };
+  lo->set.body_font = lo->set.headline_font = NULL;
+  s->holding = FALSE;
+}
+
+/* Takes the attempt set aside back, when it is at @fit. */
+static gboolean
+take_kept (Search *s, const FitParams *fit)
+{
+  Layout *lo = s->lo;
+  JopanTypesetter ts = lo->at.ts;
+
+  if (!s->kept.valid || memcmp (&s->kept.set.fit, fit, sizeof *fit) != 0)
+    return FALSE;
+  jopan_layout_attempt_clear (lo);
+  g_free (lo->set.body_font);
+  g_free (lo->set.headline_font);
+  lo->set = s->kept.set, lo->at = s->kept.at, lo->res = s->kept.res;
+  lo->at.ts = ts;
+  jopan_typesetter_begin (&lo->at.ts, lo->at.findings);
+  s->kept.valid = FALSE;
+  s->held = *fit, s->holding = TRUE;
   return TRUE;
 }
 
-/* Raises one parameter (at @field in a copy of the best) step by step while
- * the story still fits, keeping the fullest fit in @best. */
 static gboolean
-grow_along (Layout *lo, FitParams *best, int *best_underset, gsize field, double to, double step,
-            GError **error)
+fit_equal (const FitParams *a, const FitParams *b)
 {
-  FitParams f = *best;
-  double *value = (double *) ((char *) &f + field);
+  return memcmp (a, b, sizeof *a) == 0;
+}
 
-  for (*value += step; *value <= to + 1e-9 && *best_underset > 0; *value += step)
+/* Everything an attempt's measures depend on but its module's place and
+ * the page's style (a memo serves one page). */
+static char *
+probe_key (const Layout *lo, const FitParams *f)
+{
+  const LayoutInput *in = lo->in;
+  /* A module past the grid's right edge loses columns (compose's never
+   * does, nor one past its foot). */
+  int columns = MIN (in->module.columns, in->style->columns - in->module.column);
+
+  return g_strdup_printf ("%p|%d|%u|%d|%d|%d|%d|%d|%d|%d|%d|%a|%a|%a|%a|%a", (void *) in->article,
+                          lo->set.weight, lo->set.jump_page, lo->set.max_pages,
+                          lo->set.fill_page, lo->set.slot ? lo->set.slot_columns : 0,
+                          lo->set.slot ? lo->set.depth_lines : 0, columns,
+                          in->module.folio, in->module.later_bands, in->module.number,
+                          f->tracking, f->photo_lines, f->size_change, f->headline_change,
+                          f->photo_span);
+}
+
+/* Lays the story out at @fit; the Layout then holds it. */
+static gboolean
+try_fit (Search *s, FitParams fit, GError **error)
+{
+  Layout *lo = s->lo;
+  Probe *p = g_new (Probe, 1);
+
+  lo->set.fit = fit;
+  s->holding = FALSE;
+  if (!jopan_layout_attempt (lo, error))
     {
-      if (!try_fit (lo, f, error))
+      g_free (p);
+      return FALSE;
+    }
+  s->held = fit, s->holding = TRUE;
+  *p = (Probe) { lo->res.overset_lines, lo->res.underset_lines, lo->at.has_lead };
+  g_hash_table_replace (s->memo->measures, probe_key (lo, &fit), p);
+  return TRUE;
+}
+
+/* The measures of @fit: the memo's, else laid out. */
+static gboolean
+probe (Search *s, FitParams fit, Probe *out, GError **error)
+{
+  g_autofree char *key = probe_key (s->lo, &fit);
+  const Probe *known = g_hash_table_lookup (s->memo->measures, key);
+
+  if (known == NULL && !try_fit (s, fit, error))
+    return FALSE;
+  *out = *(const Probe *) g_hash_table_lookup (s->memo->measures, key);
+  return TRUE;
+}
+
+/* Leaves the Layout holding @fit, laying it out unless it does or it
+ * was set aside. */
+static gboolean
+settle (Search *s, FitParams fit, GError **error)
+{
+  if ((s->holding && fit_equal (&s->held, &fit)) || take_kept (s, &fit))
+    return TRUE;
+  return try_fit (s, fit, error);
+}
+
+/* Shrinks until nothing is overset: the tracking tighter step by step,
+ * then (at the tightest) the photo a line shorter at a time, then (at
+ * its shortest) the body smaller; stops at the first step that fits, or
+ * at the last.  Each step shrinks more than the one before, so overset
+ * never grows along them: the last is probed first, then the first that
+ * fits is found by bisection. */
+static gboolean
+shrink (Search *s, const JopanCopyfit *b, gboolean has_lead, GError **error)
+{
+  g_autoptr (GArray) steps = g_array_new (FALSE, FALSE, sizeof (FitParams));
+  FitParams f = s->lo->set.fit;
+  int hi;
+  Probe p;
+
+  for (f.tracking = -b->tracking_step; f.tracking >= b->tracking_min - 1e-9; f.tracking -= b->tracking_step)
+    g_array_append_val (steps, f);
+  f.tracking = b->tracking_min;
+  for (f.photo_lines = -1; has_lead && f.photo_lines >= b->photo_min; f.photo_lines--)
+    g_array_append_val (steps, f);
+  f.photo_lines = has_lead ? b->photo_min : 0;
+  for (f.size_change = -b->size_step; f.size_change >= b->size_min - 1e-9; f.size_change -= b->size_step)
+    g_array_append_val (steps, f);
+  if (steps->len == 0)
+    return TRUE;
+  /* The unshrunk fit oversets; the first step that fits is in (lo, hi]. */
+  hi = (int) steps->len - 1;
+  if (!probe (s, g_array_index (steps, FitParams, hi), &p, error))
+    return FALSE;
+  for (int lo = -1; p.overset_lines == 0 && hi - lo > 1;)
+    {
+      int mid = lo + (hi - lo) / 2;
+      Probe q;
+      keep (s, &g_array_index (steps, FitParams, hi));
+      if (!probe (s, g_array_index (steps, FitParams, mid), &q, error))
         return FALSE;
-      if (lo->res.overset_lines > 0)
+      *(q.overset_lines > 0 ? &lo : &hi) = mid;
+    }
+  return settle (s, g_array_index (steps, FitParams, hi), error);
+}
+
+/* Walks @steps in order while the story fits, keeping in @best the
+ * first that leaves fewer empty lines than any before it. */
+static gboolean
+grow_walk (Search *s, const GArray *steps, FitParams *best, int *best_underset, GError **error)
+{
+  Probe p;
+
+  for (guint i = 0; i < steps->len && *best_underset > 0; i++)
+    {
+      if (!probe (s, g_array_index (steps, FitParams, i), &p, error))
+        return FALSE;
+      if (p.overset_lines > 0)
         break;
-      if (lo->res.underset_lines < *best_underset)
-        *best = f, *best_underset = lo->res.underset_lines;
+      if (p.underset_lines < *best_underset)
+        {
+          *best = g_array_index (steps, FitParams, i), *best_underset = p.underset_lines;
+          keep (s, best);
+        }
     }
   return TRUE;
 }
 
+/* The last of @steps that does not overset (-1: none) and its measures:
+ * the last step probed first, bisection only when it oversets. */
+static gboolean
+last_fitting (Search *s, const GArray *steps, int *last, Probe *p, GError **error)
+{
+  int ok = -1, over = (int) steps->len - 1;
+
+  if (!probe (s, g_array_index (steps, FitParams, over), p, error))
+    return FALSE;
+  if (p->overset_lines == 0)
+    {
+      *last = over;
+      return TRUE;
+    }
+  while (over - ok > 1)
+    {
+      int mid = ok + (over - ok) / 2;
+      if (!probe (s, g_array_index (steps, FitParams, mid), p, error))
+        return FALSE;
+      *(p->overset_lines > 0 ? &over : &ok) = mid;
+    }
+  *last = ok;
+  return ok < 0 || probe (s, g_array_index (steps, FitParams, ok), p, error);
+}
+
+/* Raises one parameter (at @field in a copy of @best) step by step
+ * towards @to while the story still fits, keeping in @best the first
+ * value that leaves the fewest empty lines.  When underset falls as the
+ * parameter rises (s->monotone), the answer is the first step as full as
+ * the last that fits: found by bisection, and in one probe when the last
+ * step fills no line more. */
+static gboolean
+grow_along (Search *s, FitParams *best, int *best_underset, gsize field, double to, double step,
+            GError **error)
+{
+  g_autoptr (GArray) steps = g_array_new (FALSE, FALSE, sizeof (FitParams));
+  FitParams f = *best;
+  double *value = (double *) ((char *) &f + field);
+  int last, hi;
+  Probe p, q;
+
+  for (*value += step; *value <= to + 1e-9; *value += step)
+    g_array_append_val (steps, f);
+  if (*best_underset <= 0 || steps->len == 0)
+    return TRUE;
+  if (!s->monotone)
+    return grow_walk (s, steps, best, best_underset, error);
+  if (!last_fitting (s, steps, &last, &p, error))
+    return FALSE;
+  if (last < 0 || p.underset_lines >= *best_underset)
+    return TRUE;
+  /* The first step as full: in (lo, hi]. */
+  hi = last;
+  keep (s, &g_array_index (steps, FitParams, hi));
+  for (int lo = -1; hi - lo > 1;)
+    {
+      int mid = lo + (hi - lo) / 2;
+      if (!probe (s, g_array_index (steps, FitParams, mid), &q, error))
+        return FALSE;
+      *(q.overset_lines == 0 && q.underset_lines <= p.underset_lines ? &hi : &lo) = mid;
+      keep (s, &g_array_index (steps, FitParams, hi));
+    }
+  *best = g_array_index (steps, FitParams, hi);
+  *best_underset = p.underset_lines;
+  return TRUE;
+}
+
+/* Does underset fall as a fit parameter rises?  Not when the story has
+ * photos besides its lead: they go to the foot of the columns with the
+ * most room, and a line more can move one to other columns. */
+static gboolean
+underset_monotone (const JopanArticle *a, const Probe *plain)
+{
+  return a->images->len <= (plain->has_lead ? 1u : 0u);
+}
+
 /* Grows while the story still fits: tracking, then photo, then size. */
 static gboolean
-grow (Layout *lo, const JopanCopyfit *b, GError **error)
+grow (Search *s, const JopanCopyfit *b, const Probe *plain, GError **error)
 {
-  FitParams best = lo->set.fit;
-  int best_underset = lo->res.underset_lines;
+  FitParams best = s->lo->set.fit;
+  int best_underset = plain->underset_lines;
 
-  if (!grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, tracking),
+  if (!grow_along (s, &best, &best_underset, G_STRUCT_OFFSET (FitParams, tracking),
                    b->tracking_max, b->tracking_step, error)
-      || (lo->at.has_lead && !grow_along (lo, &best, &best_underset,
-                                       G_STRUCT_OFFSET (FitParams, photo_lines), b->photo_max, 1,
-                                       error))
-      || !grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, size_change),
+      || (plain->has_lead && !grow_along (s, &best, &best_underset,
+                                          G_STRUCT_OFFSET (FitParams, photo_lines), b->photo_max,
+                                          1, error))
+      || !grow_along (s, &best, &best_underset, G_STRUCT_OFFSET (FitParams, size_change),
                       b->size_max, b->size_step, error))
     return FALSE;
-  return try_fit (lo, best, error);
+  return settle (s, best, error);
 }
 
 /* --fill: a story alone on its page grows into the empty lines, in this
@@ -90,27 +359,28 @@ grow (Layout *lo, const JopanCopyfit *b, GError **error)
  * then the body grows within the [copyfit] bounds; the story stays on one
  * page. */
 static gboolean
-fill (Layout *lo, const JopanCopyfit *b, GError **error)
+fill (Search *s, const JopanCopyfit *b, GError **error)
 {
+  Layout *lo = s->lo;
   FitParams best = lo->set.fit;
   int best_underset = lo->res.underset_lines;
   int span_max = lo->at.has_lead ? lo->set.columns - lo->at.lead.columns : 0;
   double headline_room = MAX (0, lo->set.treatment->headline_max - lo->set.headline_size);
 
   lo->set.max_pages = 1;
-  if ((span_max > 0 && !grow_along (lo, &best, &best_underset,
+  if ((span_max > 0 && !grow_along (s, &best, &best_underset,
                                     G_STRUCT_OFFSET (FitParams, photo_span), span_max, 1, error))
-      || !grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, headline_change),
+      || !grow_along (s, &best, &best_underset, G_STRUCT_OFFSET (FitParams, headline_change),
                       headline_room, 1, error)
-      || !try_fit (lo, best, error))
+      || !settle (s, best, error))
     return FALSE;
   if (lo->at.has_lead
-      && !grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, photo_lines),
+      && !grow_along (s, &best, &best_underset, G_STRUCT_OFFSET (FitParams, photo_lines),
                       lo->at.lead.frame_bands * 2 / 5, 1, error))
     return FALSE;
-  if (!grow_along (lo, &best, &best_underset, G_STRUCT_OFFSET (FitParams, size_change),
+  if (!grow_along (s, &best, &best_underset, G_STRUCT_OFFSET (FitParams, size_change),
                    b->size_max, b->size_step, error)
-      || !try_fit (lo, best, error))
+      || !settle (s, best, error))
     return FALSE;
   return TRUE;
 }
@@ -310,8 +580,10 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
   LayoutInput local = *input;
   const LayoutInput *in = &local;
   g_autoptr (JopanTypesetCache) own_cache = input->cache ? NULL : jopan_typeset_cache_new ();
+  g_autoptr (LayoutMemo) own_memo = input->memo ? NULL : jopan_layout_memo_new ();
   JopanStyle style;
   Layout lo;
+  Search search = { .lo = &lo, .memo = input->memo ? input->memo : own_memo };
   gboolean ok;
 
   /* The story's language picks its paragraph styles ([body:ko]); alone
@@ -327,26 +599,38 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
   jopan_typesetter_init_cached (&lo.at.ts, in->fonts, &lo.set.style,
                                 jopan_article_get_lang (in->article), result->report,
                                 input->cache ? input->cache : own_cache);
-  ok = jopan_layout_attempt (&lo, error);
-  if (ok && lo.set.slot && in->options.copyfit)
+  lo.at.ts.lazy_lines = TRUE; /* most attempts are measured, not drawn (typeset.c) */
+  if (lo.set.slot && in->options.copyfit)
     {
-      if (lo.res.overset_lines > 0)
-        ok = shrink (&lo, &in->style->copyfit, error);
-      else if (lo.res.underset_lines > 0)
-        ok = grow (&lo, &in->style->copyfit, error);
+      /* The unfitted layout is probed (compose laid it out already):
+       * shrink or grow lay out only what they must. */
+      Probe plain;
+      ok = probe (&search, lo.set.fit, &plain, error);
+      search.monotone = underset_monotone (in->article, &plain);
+      if (ok && plain.overset_lines > 0)
+        ok = shrink (&search, &in->style->copyfit, plain.has_lead, error);
+      else if (ok && plain.underset_lines > 0)
+        ok = grow (&search, &in->style->copyfit, &plain, error);
+      else if (ok)
+        ok = settle (&search, lo.set.fit, error);
       if (ok)
         report_changes (result->report, &lo);
     }
-  else if (ok && in->options.fill && !lo.set.slot && lo.at.n_pages == 1
-           && lo.res.underset_lines > 0)
+  else
     {
-      ok = fill (&lo, &in->style->copyfit, error);
-      if (ok)
-        report_changes (result->report, &lo);
+      ok = try_fit (&search, lo.set.fit, error);
+      if (ok && in->options.fill && !lo.set.slot && lo.at.n_pages == 1
+          && lo.res.underset_lines > 0)
+        {
+          ok = fill (&search, &in->style->copyfit, error);
+          if (ok)
+            report_changes (result->report, &lo);
+        }
     }
   if (ok)
     layout_take (&lo, result);
   jopan_report_set_pages (result->report, result->pages->len);
+  kept_clear (&search.kept);
   jopan_layout_attempt_clear (&lo);
   jopan_typesetter_clear (&lo.at.ts);
   g_free (lo.set.body_font);

@@ -85,6 +85,9 @@ typedef struct {
   const JopanStyle *style;
   const JopanLayoutOptions *layout;
   GPtrArray **carried;          /* per page: the JopanCarried* it carries, or NULL */
+  gboolean *continued;          /* or NULL: per story (page_story[page] + index), set when
+                                 * the story continued on its jump page */
+  const guint *page_story;
 } Chain;
 
 static void
@@ -135,6 +138,8 @@ chain_compose (Chain *ch, JopanFonts *fonts, guint index, GError **error)
     {
       JopanCarried *k = g_ptr_array_steal_index (out, 0);
       GPtrArray **to = &ch->carried[k->to - 1];
+      if (ch->continued)
+        ch->continued[ch->page_story[index] + (guint) k->story] = TRUE;
       if (*to == NULL)
         *to = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_carried_free);
       g_ptr_array_add (*to, k);
@@ -177,6 +182,7 @@ typedef struct {
   const JopanStyle *style;
   JopanEditionOutput *out;
   char *tmp;                    /* the new folder */
+  JopanContactSheet *sheet;     /* contact.png, each page's thumbnail drawn as it is written */
   GPtrArray *groups;            /* of GArray* of guint: pages in compose order */
   GMutex lock;                  /* guards what follows */
   GPtrArray *fonts;             /* of JopanFonts*: free for a task to take */
@@ -185,6 +191,8 @@ typedef struct {
   /* per page, each written by its group's task only */
   char **reports;
   guint *findings;
+  guint *page_story;            /* per page, the index of its first story in what follows */
+  gboolean *continued;          /* per story of the edition: it continued on its jump page */
 } Run;
 
 static gboolean
@@ -239,6 +247,10 @@ write_page (Run *run, JopanDocument *doc, guint index, GError **error)
       if (!jopan_document_write (doc, png, JOPAN_FORMAT_PNG, run->out->dpi, error))
         return FALSE;
     }
+  /* The thumbnail now, from the page in memory: drawing it later from
+   * the PDF would read the page back and decode its photos again. */
+  if (pdf && !jopan_contact_sheet_add_page (run->sheet, number, doc, error))
+    return FALSE;
   run->reports[index] = jopan_document_report_json (doc);
   run->findings[index] = jopan_document_get_n_findings (doc);
   if (run->out->progress)
@@ -260,6 +272,8 @@ run_group (Run *run, const GArray *group, GError **error)
   if (!ok)
     return FALSE;
   chain_init (&ch, run->edition, run->style, run->out->layout);
+  ch.continued = run->continued;
+  ch.page_story = run->page_story;
   for (guint i = 0; ok && i < group->len; i++)
     {
       guint p = g_array_index (group, guint, i);
@@ -402,19 +416,24 @@ outline_of (Run *run, const GArray *pages, GPtrArray *titles)
   return items;
 }
 
-/* The jumps: each story that continues, where from and where to. */
+/* The jumps: each story of the pages written that continued on its
+ * jump page, where from and where to.  A story given a jump that fitted
+ * on its page carried nothing over: it is not listed. */
 static void
-report_jumps (JsonBuilder *b, const JopanEdition *edition)
+report_jumps (JsonBuilder *b, const Run *run, const GArray *pages)
 {
+  const JopanEdition *edition = run->edition;
+
   json_builder_set_member_name (b, "jumps");
   json_builder_begin_array (b);
-  for (guint p = 0; p < edition->pages->len; p++)
+  for (guint i = 0; i < pages->len; i++)
     {
+      guint p = g_array_index (pages, guint, i);
       const JopanPagePlan *plan = g_ptr_array_index (edition->pages, p);
       for (guint s = 0; s < plan->stories->len; s++)
         {
           const JopanPageStory *e = g_ptr_array_index (plan->stories, s);
-          if (e->jump == 0)
+          if (e->jump == 0 || !run->continued[run->page_story[p] + s])
             continue;
           json_builder_begin_object (b);
           jopan_json_string (b, "story", e->src);
@@ -470,7 +489,7 @@ write_report (Run *run, const GArray *pages, GError **error)
       findings += run->findings[g_array_index (pages, guint, i)];
     }
   json_builder_end_array (b);
-  report_jumps (b, run->edition);
+  report_jumps (b, run, pages);
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
   for (const char *const *w = jopan_edition_get_warnings (run->edition); *w; w++)
@@ -509,8 +528,7 @@ write_whole (Run *run, GError **error)
   outline = outline_of (run, pages, titles);
   return jopan_pdf_merge ((const char *const *) pdfs->pdata, pdfs->len,
                           (const JopanOutlineItem *) outline->data, outline->len, merged, error)
-         && jopan_contact_sheet_write ((const char *const *) pdfs->pdata, pdfs->len,
-                                       g_array_index (pages, guint, 0) + 1, contact, error)
+         && jopan_contact_sheet_save (run->sheet, contact, error)
          && write_report (run, pages, error);
 }
 
@@ -615,6 +633,21 @@ count_findings (Run *run)
   return TRUE;
 }
 
+/* The contact sheet of the pages selected. */
+static JopanContactSheet *
+new_sheet (Run *run, GError **error)
+{
+  g_autoptr (GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint p = 0; p < run->edition->pages->len; p++)
+    if (selected (run, p))
+      {
+        guint number = p + 1;
+        g_array_append_val (numbers, number);
+      }
+  return jopan_contact_sheet_new ((const guint *) (void *) numbers->data, numbers->len, error);
+}
+
 static void
 run_clear (Run *run)
 {
@@ -624,12 +657,15 @@ run_clear (Run *run)
     g_free (run->reports[i]);
   g_free (run->reports);
   g_free (run->findings);
+  g_free (run->page_story);
+  g_free (run->continued);
   if (run->groups)
     g_ptr_array_unref (run->groups);
   g_ptr_array_unref (run->fonts);
   g_clear_error (&run->error);
   g_mutex_clear (&run->lock);
   g_free (run->tmp);
+  jopan_contact_sheet_free (run->sheet);
 }
 
 gboolean
@@ -646,6 +682,11 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
   run.fonts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_fonts_free);
   run.reports = g_new0 (char *, edition->pages->len);
   run.findings = g_new0 (guint, edition->pages->len);
+  run.page_story = g_new0 (guint, edition->pages->len + 1);
+  for (guint p = 0; p < edition->pages->len; p++)
+    run.page_story[p + 1] = run.page_story[p]
+                            + ((JopanPagePlan *) g_ptr_array_index (edition->pages, p))->stories->len;
+  run.continued = g_new0 (gboolean, run.page_story[edition->pages->len]);
   make_groups (&run);
   if (run.groups->len == 0)
     {
@@ -658,7 +699,8 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
   else
     {
       run.tmp = make_tmp (out->outdir, error);
-      ok = run.tmp != NULL && run_pool (&run, error) && write_whole (&run, error)
+      run.sheet = run.tmp ? new_sheet (&run, error) : NULL;
+      ok = run.sheet != NULL && run_pool (&run, error) && write_whole (&run, error)
            && swap_in (run.tmp, out->outdir, error);
     }
   if (!ok && run.tmp)

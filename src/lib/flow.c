@@ -337,18 +337,6 @@ spread_of_last_page (const Layout *lo, const FlowTrial *t, const FlowOut *out, g
   return lowest == G_MAXINT ? 0 : highest - lowest;
 }
 
-/* The spread of a flow standing at @st after the last segment, G_MAXINT
- * if it left rows unset.  A break the keeps did not allow (a widow, say)
- * weighs more than any unevenness. */
-static int
-spread_of_flow (const Layout *lo, const FlowTrial *t, const FlowOut *out, const FlowState *st,
-                int page)
-{
-  if (flow_placed (st) != t->rows->len)
-    return G_MAXINT;
-  return spread_of_last_page (lo, t, out, t->rows->len, page) + 100 * (int) st->forced_breaks;
-}
-
 /* Balancing tries every way of ending the last page's columns up to two
  * bands early: 3^columns flows of every row at each depth.  Flows that end
  * the first columns alike are alike up to there, so they are flowed column
@@ -365,27 +353,72 @@ typedef struct {
   FlowOut *out;
   int page, depth, columns;
   int *spreads;                 /* by shortening, as FlowSpec.shorten counts it */
+  int base[64];                 /* each column's foot before its rows: its top, its photos */
 } ByColumn;
 
+/* The foot of column @c of the last page, flowed from @before to @after:
+ * its base, or the foot of its lowest row (the rows it placed are those
+ * between, but the pull quote still waiting; the quote that waited
+ * before it, when it took it). */
+static int
+column_foot (const ByColumn *b, const FlowState *before, const FlowState *after, int c,
+             guint built)
+{
+  int foot = b->base[c];
+  guint from = before->r;
+
+  if (before->waiting >= 0 && after->waiting != before->waiting)
+    from = MIN (from, (guint) before->waiting);
+  for (guint r = from; r < after->r; r++)
+    {
+      const Placement *at = &b->out->placed[r];
+      if ((int) r == after->waiting || (r < before->r && (int) r != before->waiting)
+          || at->segment < (int) built)
+        continue;
+      foot = MAX (foot, at->band + g_array_index (b->t->rows, Row, r).bands);
+    }
+  return foot;
+}
+
+/* The spread of a flow standing at @st after the last segment, its
+ * columns' @feet measured as spread_of_last_page() would, G_MAXINT if it
+ * left rows unset.  A break the keeps did not allow (a widow, say) weighs
+ * more than any unevenness. */
+static int
+spread_of_feet (const ByColumn *b, const FlowState *st, const int *feet)
+{
+  int lowest = G_MAXINT, highest = 0;
+
+  if (flow_placed (st) != b->t->rows->len)
+    return G_MAXINT;
+  for (int c = 0; c < b->columns && c < 64; c++)
+    lowest = MIN (lowest, feet[c]), highest = MAX (highest, feet[c]);
+  return (lowest == G_MAXINT ? 0 : highest - lowest) + 100 * (int) st->forced_breaks;
+}
+
+/* Flows column @c on, each of its three feet, and the columns after it;
+ * @feet holds the feet of the columns before it. */
 static void
-flow_columns (const ByColumn *b, const FlowState *st, int c, guint shorten, guint unit)
+flow_columns (const ByColumn *b, const FlowState *st, int c, guint shorten, guint unit, int *feet)
 {
   guint built = b->out->segments->len;
 
   if (c == b->columns)
     {
-      b->spreads[shorten] = spread_of_flow (b->lo, b->t, b->out, st, b->page);
+      b->spreads[shorten] = spread_of_feet (b, st, feet);
       return;
     }
-  for (int feet = 0; feet < (c < 6 ? 3 : 1); feet++)
+  for (int ends = 0; ends < (c < 6 ? 3 : 1); ends++)
     {
       FlowState next = *st;
 
       g_array_set_size (b->out->segments, built);
-      column_segments (b->lo, b->t, b->out->holes, b->page, c, b->depth, feet, FALSE,
+      column_segments (b->lo, b->t, b->out->holes, b->page, c, b->depth, ends, FALSE,
                        b->out->segments);
       flow_into_new (b->t->rows, b->out, &next, built, c + 1 < b->columns);
-      flow_columns (b, &next, c + 1, shorten + (guint) feet * unit, unit * 3);
+      if (c < 64)
+        feet[c] = column_foot (b, st, &next, c, built);
+      flow_columns (b, &next, c + 1, shorten + (guint) ends * unit, unit * 3, feet);
     }
 }
 
@@ -408,6 +441,21 @@ columns_never_vanish (const ByColumn *b)
   return TRUE;
 }
 
+/* Each column's foot before its rows (see spread_of_last_page()): its top,
+ * or the foot of a photo at the foot of the column. */
+static void
+column_bases (ByColumn *b)
+{
+  for (int c = 0; c < b->columns && c < 64; c++)
+    b->base[c] = column_top (b->lo, b->t, b->page, c);
+  for (guint i = 0; i < b->out->holes->len; i++)
+    {
+      const Hole *h = &g_array_index (b->out->holes, Hole, i);
+      for (int c = h->column; h->page == b->page && c < h->column + h->photo.columns && c < 64; c++)
+        b->base[c] = MAX (b->base[c], h->top + h->photo.bands);
+    }
+}
+
 /* Fills @spreads (by shortening) with the spread of each way of ending the
  * last page's columns at @spec's depth, as balance_rows() would measure it
  * flow by flow.  FALSE (nothing measured) where a column may vanish. */
@@ -416,8 +464,9 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
                    guint combinations, int *spreads)
 {
   ByColumn b = { lo, t, out, spec.n_pages - 1, spec.last_depth,
-                 layout_page_columns (lo, spec.n_pages - 1), spreads };
+                 layout_page_columns (lo, spec.n_pages - 1), spreads, { 0 } };
   FlowState st = { .waiting = -1 };
+  int feet[64];
 
   if (!place_holes (lo, t, out->holes, spec.n_pages, spec.last_depth))
     {
@@ -433,7 +482,8 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
   /* The pages before the last end where the last page begins: their last
    * segment ends a page. */
   flow_into_new (t->rows, out, &st, 0, FALSE);
-  flow_columns (&b, &st, 0, 0, 1);
+  column_bases (&b);
+  flow_columns (&b, &st, 0, 0, 1, feet);
   return TRUE;
 }
 

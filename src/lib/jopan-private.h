@@ -378,7 +378,22 @@ typedef struct {
                            * compares it with the measure */
   double scale;           /* horizontal scale it is drawn at: the style's 장평 times
                            * the line's expansion; widths above are as drawn */
+  guint chars;            /* characters on the line, its hyphen too (known unshaped) */
+  /* A line set lazily (JopanTypesetter.lazy_lines) has no @layout, @x,
+   * @width, @true_width or @scale until jopan_text_line() shapes it from
+   * this plan (a reference, shared by the text's copies); NULL: set whole. */
+  struct _JopanLineShape *shape;
 } JopanLine;
+
+typedef struct _JopanLineShape JopanLineShape;
+JopanLineShape *jopan_line_shape_ref (JopanLineShape *shape);
+void jopan_line_shape_unref (JopanLineShape *shape);
+/* The line as placed, shaped on the first call (typeset.c: from one thread only). */
+const JopanLine *jopan_line_shape_get (JopanLineShape *shape);
+/* How many lines were given a layout of their own (shaped) in this
+ * process, and how many set lazily turned out overfull when shaped (the
+ * set-time check missed them; always 0 unless the margin is wrong). */
+extern gint jopan_line_shapings, jopan_line_shapings_missed;
 
 typedef struct {
   GArray *lines;          /* of JopanLine */
@@ -419,6 +434,7 @@ typedef struct {
   GHashTable *missing;
   JopanTypesetCache *cache; /* borrowed, may be NULL */
   GHashTable *fonts_of;   /* a style's font → its PangoFontDescription (typeset.c) */
+  gboolean lazy_lines;    /* lines shaped when first read (jopan_text_line), not when set */
 } JopanTypesetter;
 
 gboolean jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
@@ -442,6 +458,8 @@ JopanText *jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *t
                           const GArray *spans, double width, double indent,
                           const char *where);
 void jopan_text_free (JopanText *text);
+/* Line @index of @text, shaped now if it was set lazily. */
+const JopanLine *jopan_text_line (const JopanText *text, guint index);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanText, jopan_text_free)
 
 /* A link on a set line: bytes of its layout's text, and the destination. */
@@ -496,6 +514,8 @@ typedef struct {
   gboolean flush;         /* broken inside a string wider than the line: set unjustified */
   gboolean last;
   double ratio;           /* > 0 the spaces stretch, < 0 they shrink */
+  double natural;         /* its glyphs' advance as the paragraph was shaped, no hyphen */
+  int spaces, gaps;       /* word spaces and gaps that may shrink, as the breaker counts */
 } JopanBreakLine;
 
 gboolean jopan_is_gap (gunichar a, gunichar b, gboolean korean);
@@ -528,6 +548,10 @@ typedef struct {
   PangoLayout *layout;    /* text (a reference) */
   int line;               /* text: the line in @layout */
   double measure, true_width; /* text: see JopanLine */
+  /* Text set lazily: the line's plan (a reference) until
+   * jopan_page_shape_lines() fills @layout, @w, @true_width, @scale and
+   * adds the line's own x to @x; NULL once shaped. */
+  JopanLineShape *shape;
   /* Text: which paragraph (JopanText.para of @role) and which of its
    * @para_lines lines, so that checks see a paragraph across columns. */
   int para, para_line, para_lines;
@@ -559,6 +583,8 @@ void jopan_page_free (JopanPage *page);
 /* Adds line @index of @text. */
 void jopan_page_add_line (JopanPage *page, const char *role, const JopanText *text, guint index,
                           double x, double baseline, const double color[3]);
+/* Shapes the lazily set lines of @page's boxes (before it leaves its composing thread). */
+void jopan_page_shape_lines (JopanPage *page);
 void jopan_page_add_rule (JopanPage *page, double x0, double y0, double x1, double y1,
                           double width, const double color[3]);
 void jopan_page_add_image (JopanPage *page, const JopanImageRef *image,
@@ -658,6 +684,25 @@ gboolean jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat form
 gboolean jopan_render_page_full (cairo_t *cr, const JopanPage *page, JopanFormat format,
                                  double scale, GHashTable *surfaces, const char *slug,
                                  GError **error);
+/* The size of @page's media box in points: the trim, the bleed, room for marks. */
+void jopan_page_media_size (const JopanPage *page, double *width, double *height);
+/* The slug line (edition, page, date) @doc's PDF prints under @page's marks. */
+char *jopan_document_slug (const JopanDocument *doc, const JopanPage *page);
+
+/* ---- contact sheet (contact-sheet.c) ------------------------------------------ */
+
+/* A contact sheet being filled: thread-safe; each page's thumbnail is drawn
+ * into its slot as it comes, so no page's document is kept for it. */
+typedef struct _JopanContactSheet JopanContactSheet;
+/* A sheet for the pages @numbers (ascending, from 1). */
+JopanContactSheet *jopan_contact_sheet_new (const guint *numbers, guint n, GError **error);
+/* Draws the first page of @doc as the thumbnail of page @number (one of
+ * the sheet's); from any thread, while @doc is that thread's. */
+gboolean jopan_contact_sheet_add_page (JopanContactSheet *sheet, guint number,
+                                       const JopanDocument *doc, GError **error);
+/* Writes the sheet (every page added) to @out_png atomically. */
+gboolean jopan_contact_sheet_save (JopanContactSheet *sheet, const char *out_png, GError **error);
+void jopan_contact_sheet_free (JopanContactSheet *sheet);
 
 /* The printer's checks on the laid-out pages ("print" findings): small type
  * in several inks (PDF/X), small reversed type, text near or over the trim. */

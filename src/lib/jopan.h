@@ -747,6 +747,33 @@ JOPAN_API
 gboolean jopan_contact_sheet_write (const char *const *page_pdfs, guint n, guint first_number,
                                     const char *out_png, GError **error);
 
+/**
+ * jopan_contact_sheet_join:
+ * @page_pdfs: the pages' PDFs, one page each, in order
+ * @numbers: their page numbers, ascending (they need not follow on)
+ * @sheets: (nullable): per page, the contact sheet of the run that wrote it
+ *   (a part's `contact.png`), or %NULL
+ * @n: how many pages; at least one
+ * @out_png: the PNG to write
+ * @error: return location for an error
+ *
+ * The contact sheet of the pages, as jopan_contact_sheet_write() draws
+ * it but with the pages' own numbers (a spread without a page of the
+ * sheet is left out, a half of a spread without one left empty).  A
+ * page's thumbnail is copied from its part's sheet when that is a sheet
+ * made for that part's pages (those @sheets gives the same name), so
+ * parts of an edition joined give the whole run's sheet, byte for byte;
+ * else it is drawn from its PDF.  Written atomically.
+ *
+ * Thread safety: as jopan_contact_sheet_write().
+ *
+ * Returns: %TRUE on success.
+ */
+JOPAN_API
+gboolean jopan_contact_sheet_join (const char *const *page_pdfs, const guint *numbers,
+                                   const char *const *sheets, guint n, const char *out_png,
+                                   GError **error);
+
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanArticle, jopan_article_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanStyle, jopan_style_free)

@@ -102,6 +102,14 @@ typedef struct {
 } LayoutModule;
 
 
+/* What attempts measured, by story, slot and fit: a page's copyfit
+ * searches share it across the solver's candidates (see copyfit.c). */
+typedef struct _LayoutMemo LayoutMemo;
+
+LayoutMemo *jopan_layout_memo_new (void);
+void jopan_layout_memo_free (LayoutMemo *memo);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LayoutMemo, jopan_layout_memo_free)
+
 /* What a story is laid out from. */
 typedef struct {
   JopanFonts *fonts;
@@ -111,6 +119,7 @@ typedef struct {
                                  * weight, jump_page */
   LayoutModule module;          /* columns 0: not on a composed page */
   JopanTypesetCache *cache;     /* the page's texts as set; NULL: the story's own */
+  LayoutMemo *memo;             /* the page's attempts measured; NULL: the story's own */
 } LayoutInput;
 
 /* What one attempt is set with: derived from the input and the fit, once
@@ -237,6 +246,8 @@ void jopan_layout_result_clear (LayoutResult *result);
 /* The bands a page's folio takes, rule and air included. */
 int jopan_layout_folio_bands (const JopanStyle *style);
 gboolean jopan_layout_attempt (Layout *lo, GError **error);
+/* Attempts made in this process (atomically counted): tests bound them. */
+extern gint jopan_layout_attempts;
 void jopan_layout_attempt_clear (Layout *lo);
 /* The number printed on page @p (0-based) of the story. */
 int jopan_layout_page_number (const Layout *lo, int p);

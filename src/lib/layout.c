@@ -90,7 +90,7 @@ advance_of (Layout *lo, JopanParaKind kind, const char *text)
 {
   g_autoptr (JopanText) t = jopan_typeset (&lo->at.ts, kind, text, NULL, G_MAXINT, 0, "measure");
 
-  return t->lines->len ? g_array_index (t->lines, JopanLine, 0).true_width : 0;
+  return t->lines->len ? jopan_text_line (t, 0)->true_width : 0;
 }
 
 /* Draws the first @count lines of @t from @top downwards at its leading;
@@ -129,7 +129,7 @@ count_overset (Layout *lo, const JopanText *t, guint from, guint to, const char 
   guint chars = 0;
 
   for (guint i = from; i < to; i++)
-    chars += (guint) g_utf8_strlen (pango_layout_get_text (g_array_index (t->lines, JopanLine, i).layout), -1);
+    chars += g_array_index (t->lines, JopanLine, i).chars;
   jopan_report_add_overset_element (lo->at.findings, element, to - from, chars);
   jopan_report_add (lo->at.findings, "overset",
                     "%s: %s: %u lines (%u characters) do not fit the %s", lo->in->article->name,
@@ -226,10 +226,10 @@ place_folio (Layout *lo, JopanPage *page, int number)
   if (*date)
     {
       /* The same style, right-aligned: typeset once with a copy of it. */
-      JopanLine *line;
+      const JopanLine *line;
       r = set_text (lo, JOPAN_PARA_FOLIO, date, NULL, g->width / 2, 0, where);
       keep_lines (lo, r, 1, number == 1 ? "date" : NULL);
-      line = &g_array_index (r->lines, JopanLine, 0);
+      line = jopan_text_line (r, 0);
       r->para = 1;
       jopan_page_add_line (page, "folio", r, 0, g->x0 + g->width - line->width - line->x,
                            g->y0 + ascent_of (&right), p->color);
@@ -266,7 +266,7 @@ module_inset (const Layout *lo, const JopanText *t, JopanParaKind kind)
 
   if (lo->in->module.columns <= 0 || t->lines->len == 0)
     return 0;
-  line = &g_array_index (t->lines, JopanLine, 0);
+  line = jopan_text_line (t, 0);
   pango_layout_line_get_extents (pango_layout_get_line_readonly (line->layout, line->index), NULL,
                                  &logical);
   return MAX (0, -logical.y / (double) PANGO_SCALE - ascent_of (&lo->set.style.para[kind]));
@@ -370,8 +370,8 @@ credit_fits_inline (const Layout *lo, const Photo *ph, double width)
 
   if (!ph->caption || !ph->credit || ph->credit->lines->len != 1 || ph->caption->lines->len == 0)
     return FALSE;
-  last = &g_array_index (ph->caption->lines, JopanLine, ph->caption->lines->len - 1);
-  credit = &g_array_index (ph->credit->lines, JopanLine, 0);
+  last = jopan_text_line (ph->caption, ph->caption->lines->len - 1);
+  credit = jopan_text_line (ph->credit, 0);
   return last->x + last->true_width + lo->set.style.para[JOPAN_PARA_CREDIT].size + credit->true_width
          <= width + 0.01;
 }
@@ -866,7 +866,7 @@ place_jump_lines (Layout *lo)
     {
       g_autofree char *text = jump_line (lo, FALSE, jopan_layout_page_number (lo, i + 1));
       JopanText *t = set_text (lo, JOPAN_PARA_BYLINE, text, NULL, g->column_width, 0, "jump line");
-      const JopanLine *line = &g_array_index (t->lines, JopanLine, 0);
+      const JopanLine *line = jopan_text_line (t, 0);
       double x = column_x (g, lo->set.columns - 1) + g->column_width - line->width - line->x;
 
       jopan_page_add_line (g_ptr_array_index (lo->at.pages, i), "jump", t, 0, x,
@@ -1129,11 +1129,8 @@ measure_fit (Layout *lo)
       const Row *row = &g_array_index (lo->at.rows, Row, r);
       for (guint i = 0; i < row->count; i++)
         {
-          const JopanLine *line = &g_array_index (row->text->lines, JopanLine, row->first + i);
-          PangoLayoutLine *pl = pango_layout_get_line_readonly (line->layout, line->index);
-          const char *text = pango_layout_get_text (line->layout) + pl->start_index;
           lo->res.overset_lines++;
-          lo->res.overset_chars += (guint) g_utf8_strlen (text, pl->length);
+          lo->res.overset_chars += g_array_index (row->text->lines, JopanLine, row->first + i).chars;
         }
     }
   lo->res.overset_photos = 0;
@@ -1247,9 +1244,12 @@ jopan_layout_attempt_clear (Layout *lo)
   g_clear_pointer (&lo->at.column_top, g_free);
 }
 
+gint jopan_layout_attempts;
+
 gboolean
 jopan_layout_attempt (Layout *lo, GError **error)
 {
+  g_atomic_int_inc (&jopan_layout_attempts);
   jopan_layout_attempt_clear (lo);
   apply_fit (lo);
   grid_init (&lo->set.grid, &lo->set.style);

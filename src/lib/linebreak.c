@@ -763,6 +763,10 @@ make_line (const Paragraph *p, int i, int j, double ratio)
   line.flush = is_flush (p, from, start, to);
   line.last = to->kind == BREAK_END;
   line.ratio = ratio;
+  /* For the typesetter's check whether a line may overflow, unshaped. */
+  line.natural = p->x[to->end] - p->x[start];
+  line.spaces = p->spaces[to->end] - p->spaces[start];
+  line.gaps = p->gaps[to->end] - p->gaps[start];
   return line;
 }
 

@@ -25,6 +25,7 @@ jopan_page_free (JopanPage *page)
     {
       JopanBox *box = &g_array_index (page->boxes, JopanBox, i);
       g_clear_object (&box->layout);
+      jopan_line_shape_unref (box->shape);
       g_free (box->path);
       g_free (box->place);
     }
@@ -44,6 +45,8 @@ add_box (JopanPage *page, JopanBoxKind kind, const char *role, const double colo
   return &g_array_index (page->boxes, JopanBox, page->boxes->len - 1);
 }
 
+/* A line set lazily goes in as its plan: only a page that is kept has
+ * its lines shaped (jopan_page_shape_lines). */
 void
 jopan_page_add_line (JopanPage *page, const char *role, const JopanText *text, guint index,
                      double x, double baseline, const double color[3])
@@ -51,17 +54,43 @@ jopan_page_add_line (JopanPage *page, const char *role, const JopanText *text, g
   const JopanLine *line = &g_array_index (text->lines, JopanLine, index);
   JopanBox *box = add_box (page, JOPAN_BOX_TEXT, role, color);
 
-  box->layout = g_object_ref (line->layout);
   box->line = line->index;
-  box->x = x + line->x;
+  box->x = x;
   box->y = baseline;
-  box->w = line->width;
   box->measure = line->measure;
-  box->true_width = line->true_width;
-  box->scale = line->scale;
   box->para = text->para;
   box->para_line = (int) index;
   box->para_lines = (int) text->lines->len;
+  if (line->layout == NULL)
+    {
+      box->shape = jopan_line_shape_ref (line->shape);
+      return;
+    }
+  box->layout = g_object_ref (line->layout);
+  box->x += line->x;
+  box->w = line->width;
+  box->true_width = line->true_width;
+  box->scale = line->scale;
+}
+
+void
+jopan_page_shape_lines (JopanPage *page)
+{
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      JopanBox *box = &g_array_index (page->boxes, JopanBox, i);
+      const JopanLine *line;
+
+      if (box->shape == NULL)
+        continue;
+      line = jopan_line_shape_get (box->shape);
+      box->layout = g_object_ref (line->layout);
+      box->x += line->x;
+      box->w = line->width;
+      box->true_width = line->true_width;
+      box->scale = line->scale;
+      g_clear_pointer (&box->shape, jopan_line_shape_unref);
+    }
 }
 
 void

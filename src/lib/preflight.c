@@ -122,6 +122,10 @@ jopan_preflight_pages (JopanDocument *doc)
   JopanFinish f = { 0 };
   JopanFinishInk inks_given[JOPAN_N_PARA];
 
+  /* Still on the thread that composed them: lines set lazily are shaped. */
+  for (guint i = 0; i < doc->pages->len; i++)
+    jopan_page_shape_lines (g_ptr_array_index (doc->pages, i));
+
   for (int i = 0; i < doc->print.n_inks; i++)
     {
       memcpy (inks_given[i].rgb, doc->print.inks[i].rgb, sizeof inks_given[i].rgb);

@@ -398,6 +398,19 @@ slug_text (const JopanDocument *doc, const JopanPage *page)
                           *day ? " \u00b7 " : "", day);
 }
 
+char *
+jopan_document_slug (const JopanDocument *doc, const JopanPage *page)
+{
+  return slug_text (doc, page);
+}
+
+void
+jopan_page_media_size (const JopanPage *page, double *width, double *height)
+{
+  *width = page->width + 2 * page_pad (page);
+  *height = page->height + 2 * page_pad (page);
+}
+
 /* The finished PDF/X file, checked as a printer's preflight would: its
  * findings join the report, once however often the file is written. */
 static void

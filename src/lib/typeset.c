@@ -535,25 +535,32 @@ font_of (JopanTypesetter *ts, const char *font)
 
 /* A layout of @text on one line (no wrapping): breaking is ours. */
 static PangoLayout *
-make_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans)
+make_layout_in (PangoContext *context, const PangoFontDescription *font, gboolean korean,
+                const JopanParaStyle *p, const char *text, const GArray *spans)
 {
-  PangoLayout *layout = pango_layout_new (ts->context);
+  PangoLayout *layout = pango_layout_new (context);
   PangoAttrList *attrs = pango_attr_list_new ();
 
-  pango_layout_set_font_description (layout, font_of (ts, p->font));
+  pango_layout_set_font_description (layout, font);
   pango_layout_set_width (layout, -1);
   /* The story's direction, not the first letter's: a line opening with a
    * Hebrew name is still a left-to-right line. */
   pango_layout_set_auto_dir (layout, FALSE);
   if (p->tracking != 0)
     pango_attr_list_insert (attrs, pango_attr_letter_spacing_new ((int) (p->tracking * PANGO_SCALE)));
-  add_script_sizes (attrs, text, p, ts->korean);
+  add_script_sizes (attrs, text, p, korean);
   add_span_attributes (attrs, spans);
   pango_layout_set_attributes (layout, attrs);
   pango_attr_list_unref (attrs);
   pango_layout_set_text (layout, text, -1);
   attach_links (layout, spans);
   return layout;
+}
+
+static PangoLayout *
+make_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans)
+{
+  return make_layout_in (ts->context, font_of (ts, p->font), ts->korean, p, text, spans);
 }
 
 /* The spans of @text[@start, @end), moved to start at 0. */
@@ -755,49 +762,6 @@ jopan_break_params_for_test (JopanTypesetter *ts, JopanParaKind kind, double wid
   break_params (ts, kind, width, 0, bp);
 }
 
-/* The line @b of @text as a layout of its own, with its hyphen. */
-static PangoLayout *
-line_layout (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
-             const JopanBreakLine *b)
-{
-  g_autoptr (GArray) clipped = clip_spans (spans, b->start, b->end);
-  g_autofree char *line = g_strndup (text + b->start, b->end - b->start);
-
-  if (b->hyphen)
-    {
-      char *with = g_strconcat (line, "-", NULL);
-      g_free (line);
-      line = with;
-    }
-  return make_layout (ts, p, line, clipped);
-}
-
-/* The line @b of @text as a layout, justified to @width unless it is the
- * paragraph's last; @whole is @text's own layout (make_layout's); @scale
- * gets the scale it is drawn at. */
-static PangoLayout *
-set_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
-          const JopanBreakLine *b, double width, const JopanBreakParams *bp, PangoLayout *whole,
-          double *scale)
-{
-  gboolean justify = !b->flush && p->align == JOPAN_ALIGN_JUSTIFY && !b->last;
-  gboolean tighten = !b->flush && !justify && b->ratio < 0;
-  PangoLayout *layout;
-
-  *scale = 1;
-  /* A line that is the whole paragraph, set as it is, is the paragraph's
-   * layout (the same text, spans and style): shaped once, and never
-   * changed, so it may be shared with the cache. */
-  if (whole && b->start == 0 && b->end == strlen (text) && !b->hyphen && !justify && !tighten)
-    return g_object_ref (whole);
-  layout = line_layout (ts, p, text, spans, b);
-  if (justify)
-    *scale = justify_line (layout, width, bp, FALSE);
-  else if (tighten)
-    *scale = justify_line (layout, width, bp, TRUE); /* a last line set a little tight */
-  return layout;
-}
-
 /* How far line @b hangs into the left margin: the width of its opening
  * quote mark, when the style hangs punctuation (optical margin alignment:
  * the text's edge, not the mark's, lines up with the column). */
@@ -819,28 +783,165 @@ hang_of (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const J
   return 0;
 }
 
-/* The line @b set in a column @measure wide, @offset from its left: its
- * width is the measure if justified, its true width is its advance.  A
- * hanging mark moves it left by @hang and widens its measure as much. */
-static JopanLine
-place_line (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const GArray *spans,
-            const JopanBreakLine *b, double offset, double measure, double hang,
-            const JopanBreakParams *bp, PangoLayout *whole)
-{
-  JopanLine line = { NULL, 0, offset - hang, 0, b->hyphen, b->inner, b->ratio, measure + hang, 0, 1 };
-  PangoRectangle logical;
+/* ---- lines shaped when read ---------------------------------------------------
+ *
+ * Copyfit and compose set a story at many fits and in many modules, and
+ * draw few of the lines they set: most attempts are only measured.  A
+ * line's own layout (shaping it with its hyphen, justifying it) is what
+ * costs, and the breaker already knows all an attempt decides by (how
+ * many lines, where each breaks, its characters).  So a typesetter with
+ * lazy_lines keeps each line as a plan (a JopanLineShape: what set_line
+ * reads, copied) and shapes it the first time its layout or its drawn
+ * width is read (jopan_text_line, or a kept page's jopan_page_shape_lines).
+ * Shaped later it is shaped exactly as it would have been at once: the
+ * same code, the same inputs.
+ *
+ * Only an overfull line is a finding at set time: a line the breaker's
+ * widths show could be near the column (within a quarter em, after all
+ * the shrinking justification may do) is shaped at once and checked; any
+ * other is shaped when read (jopan_line_shapings_missed counts a check
+ * that was wrong, tests hold it at 0).
+ *
+ * Why not take a line's drawn width and scale from the breaker, and shape
+ * none until drawn: they are not the same numbers.  The breaker measures
+ * a line in the paragraph shaped whole; the line shaped alone kerns
+ * differently at its ends and draws its own hyphen, and justify_line()
+ * works from that (in the 12-page sample edition 1,905 of the 3,532
+ * lines shaped alone differ, by up to 0.18 pt): the scale drawn would change.
+ *
+ * Threads: a plan is reached only from the thread that composes its page
+ * (it lives in that page's cache or layout, and the PangoContext it keeps
+ * is that typesetter's); a page's boxes are shaped before it leaves that
+ * thread (jopan_preflight_pages, a carried continuation), so no plan is
+ * shaped by two threads.  Its reference count is atomic all the same. */
 
-  measure += hang;
-  line.layout = set_line (ts, p, text, spans, b, measure, bp, whole, &line.scale);
-  pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
-  line.width = line.true_width = line.scale * logical.width / (double) PANGO_SCALE;
-  if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last && !b->flush && line.width < measure)
-    line.width = measure;
-  else if (p->align == JOPAN_ALIGN_CENTER)
-    line.x += (measure - line.width) / 2;
-  else if (p->align == JOPAN_ALIGN_RIGHT)
-    line.x += measure - line.width;
-  return line;
+/* What a paragraph's lines are shaped with, copied once for them all. */
+typedef struct {
+  gint refs;
+  PangoContext *context;
+  PangoFontDescription *font;
+  JopanParaStyle style;      /* a copy; its font is @font, the pointer cleared */
+  gboolean korean;
+  JopanBreakParams bp;       /* its hyphen_points cleared (not read) */
+  double style_scale;        /* the style's 장평 */
+} ParaPlan;
+
+struct _JopanLineShape {
+  gint refs;
+  /* What shaping reads (cleared once shaped). */
+  ParaPlan *para;            /* a reference */
+  char *text;                /* the line's own text with its hyphen; NULL: @whole */
+  GArray *spans;             /* of JopanSpan, clipped to the line */
+  PangoLayout *whole;        /* the paragraph's shaped layout, when the line is all of it */
+  JopanBreakLine b;
+  double offset, measure, hang, column;
+  gboolean checked;          /* overfull was checked unshaped: it was not */
+  /* What shaping gives. */
+  gboolean shaped, overfull;
+  JopanLine line;            /* as placed, drawn at the style's scale; owns a layout reference */
+};
+
+gint jopan_line_shapings, jopan_line_shapings_missed;
+
+JopanLineShape *
+jopan_line_shape_ref (JopanLineShape *shape)
+{
+  g_atomic_int_inc (&shape->refs);
+  return shape;
+}
+
+static ParaPlan *
+para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakParams *bp,
+               double style_scale)
+{
+  ParaPlan *para = g_new0 (ParaPlan, 1);
+
+  *para = (ParaPlan) { .refs = 1, .context = g_object_ref (ts->context), .style = *p,
+                       .korean = ts->korean, .bp = *bp, .style_scale = style_scale };
+  para->font = pango_font_description_copy (font_of (ts, p->font));
+  para->style.font = NULL;
+  para->bp.hyphen_points = NULL;
+  return para;
+}
+
+static void
+para_plan_unref (ParaPlan *para)
+{
+  if (para == NULL || !g_atomic_int_dec_and_test (&para->refs))
+    return;
+  g_object_unref (para->context);
+  pango_font_description_free (para->font);
+  g_free (para);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParaPlan, para_plan_unref)
+
+static void
+line_shape_clear_inputs (JopanLineShape *shape)
+{
+  g_clear_pointer (&shape->para, para_plan_unref);
+  g_clear_pointer (&shape->text, g_free);
+  g_clear_pointer (&shape->spans, g_array_unref);
+  g_clear_object (&shape->whole);
+}
+
+void
+jopan_line_shape_unref (JopanLineShape *shape)
+{
+  if (shape == NULL || !g_atomic_int_dec_and_test (&shape->refs))
+    return;
+  line_shape_clear_inputs (shape);
+  g_clear_object (&shape->line.layout);
+  g_free (shape);
+}
+
+/* The plan of line @b of @text: what set_line reads, copied.  A line that
+ * is the whole paragraph, set as it is, is the paragraph's layout (the
+ * same text, spans and style): shaped once, and never changed, so it may
+ * be shared with the cache. */
+static JopanLineShape *
+plan_line (ParaPlan *para, const char *text, const GArray *spans, const JopanBreakLine *b,
+           double offset, double column, double hang, PangoLayout *whole)
+{
+  JopanLineShape *s = g_new0 (JopanLineShape, 1);
+  gboolean justify = !b->flush && para->style.align == JOPAN_ALIGN_JUSTIFY && !b->last;
+  gboolean tighten = !b->flush && !justify && b->ratio < 0;
+
+  g_atomic_int_inc (&para->refs);
+  *s = (JopanLineShape) { .refs = 1, .para = para, .b = *b, .offset = offset,
+                          .measure = column - offset, .hang = hang, .column = column };
+  if (whole && b->start == 0 && b->end == strlen (text) && !b->hyphen && !justify && !tighten)
+    s->whole = g_object_ref (whole);
+  else
+    {
+      g_autofree char *line = g_strndup (text + b->start, b->end - b->start);
+      s->text = b->hyphen ? g_strconcat (line, "-", NULL) : g_steal_pointer (&line);
+      s->spans = clip_spans (spans, b->start, b->end);
+    }
+  return s;
+}
+
+/* The line's layout, justified to @width unless it is the paragraph's
+ * last; @scale gets the scale it is drawn at. */
+static PangoLayout *
+set_line (JopanLineShape *s, double width, double *scale)
+{
+  const JopanBreakLine *b = &s->b;
+  const ParaPlan *para = s->para;
+  gboolean justify = !b->flush && para->style.align == JOPAN_ALIGN_JUSTIFY && !b->last;
+  gboolean tighten = !b->flush && !justify && b->ratio < 0;
+  PangoLayout *layout;
+
+  *scale = 1;
+  if (s->whole)
+    return g_object_ref (s->whole);
+  g_atomic_int_inc (&jopan_line_shapings);
+  layout = make_layout_in (para->context, para->font, para->korean, &para->style, s->text, s->spans);
+  if (justify)
+    *scale = justify_line (layout, width, &para->bp, FALSE);
+  else if (tighten)
+    *scale = justify_line (layout, width, &para->bp, TRUE); /* a last line set a little tight */
+  return layout;
 }
 
 /* Draws @line @scale times as wide (the style's 장평): its places and
@@ -853,6 +954,73 @@ scale_line (JopanLine *line, double scale)
   line->measure *= scale;
   line->true_width *= scale;
   line->scale *= scale;
+}
+
+/* Places the planned line in its column, @offset from its left: its width
+ * is the measure if justified, its true width is its advance.  A hanging
+ * mark moves it left by its hang and widens its measure as much.  Then
+ * checks it (overfull: only a character wider than the column makes a
+ * line so), caps its width at the column, and scales it as drawn. */
+static void
+shape_line (JopanLineShape *s)
+{
+  const JopanBreakLine *b = &s->b;
+  const JopanParaStyle *p = &s->para->style;
+  double style_scale = s->para->style_scale;
+  double measure = s->measure + s->hang, room = s->column - s->offset + s->hang;
+  JopanLine line = { NULL, 0, s->offset - s->hang, 0, b->hyphen, b->inner, b->ratio, measure, 0, 1,
+                     s->line.chars, NULL };
+  PangoRectangle logical;
+
+  line.layout = set_line (s, measure, &line.scale);
+  pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
+  line.width = line.true_width = line.scale * logical.width / (double) PANGO_SCALE;
+  if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last && !b->flush && line.width < measure)
+    line.width = measure;
+  else if (p->align == JOPAN_ALIGN_CENTER)
+    line.x += (measure - line.width) / 2;
+  else if (p->align == JOPAN_ALIGN_RIGHT)
+    line.x += measure - line.width;
+  s->overfull = line.true_width > room + 0.01;
+  if (s->overfull && s->checked)
+    g_atomic_int_inc (&jopan_line_shapings_missed);
+  if (line.width > room)
+    line.width = room;
+  scale_line (&line, style_scale);
+  s->line = line;
+  s->shaped = TRUE;
+  line_shape_clear_inputs (s);
+}
+
+const JopanLine *
+jopan_line_shape_get (JopanLineShape *shape)
+{
+  if (!shape->shaped)
+    shape_line (shape);
+  return &shape->line;
+}
+
+/* Whether the planned line may come out wider than its column, by the
+ * breaker's widths (the paragraph's glyphs, shaped whole): what shaping
+ * the line alone changes (kerning across its ends, its hyphen's: 0.2 pt
+ * at most in the sample edition; a ligature's gap the breaker counts and
+ * justify_line() does not, 0.02 em each) stays well under a quarter em.
+ * A line justified or set tight may shrink its spaces, gaps and glyphs as
+ * far as justify_line() takes them. */
+static gboolean
+may_overflow (const JopanLineShape *s)
+{
+  const JopanBreakLine *b = &s->b;
+  const JopanBreakParams *bp = &s->para->bp;
+  gboolean justify = !b->flush && s->para->style.align == JOPAN_ALIGN_JUSTIFY && !b->last;
+  gboolean tighten = !b->flush && !justify && b->ratio < 0;
+  double natural = b->natural + (b->hyphen ? bp->hyphen_width : 0);
+  double shrink = 0;
+
+  if (justify || tighten)
+    shrink = b->spaces * bp->space_width * bp->space_shrink + b->gaps * bp->gap_shrink
+             + natural * bp->expansion;
+  return b->flush || natural - shrink > s->column - s->offset + s->hang - s->para->style.size / 4;
 }
 
 /* Bylines, headlines, kickers and credits are never hyphenated, whatever
@@ -901,6 +1069,7 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   g_autoptr (GArray) hyphens = NULL;
   JopanBreakParams bp;
   double scale = p->scale > 0 ? p->scale : 1;
+  g_autoptr (ParaPlan) para = NULL;
 
   *found = (Findings) { 0 };
   unbroken = shaped_paragraph (ts, kind, text, spans, &found->missing);
@@ -910,21 +1079,27 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   if (p->hyphenate && ts->hyphenator && !names_only (kind))
     bp.hyphen_points = hyphens = hyphen_points (ts, text, p->hyphenate_capitalized);
   breaks = jopan_break_paragraph (unbroken, &bp);
+  para = para_plan_new (ts, p, &bp, scale);
   for (guint i = 0; i < breaks->len; i++)
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
       double offset = i == 0 ? MAX (indent, 0) : MAX (-indent, 0);
       double hang = hang_of (ts, p, text, b);
-      JopanLine line = place_line (ts, p, text, spans, b, offset, width - offset, hang, &bp,
-                                   unbroken);
+      JopanLineShape *plan = plan_line (para, text, spans, b, offset, width, hang, unbroken);
 
-      /* Only a character wider than the column makes a line overfull. */
-      if (line.true_width > width - offset + hang + 0.01 && found->overfull++ == 0)
+      plan->line.chars = (guint) g_utf8_strlen (text + b->start, b->end - b->start) + b->hyphen;
+      g_array_append_val (result->lines, ((JopanLine) { .hyphen = b->hyphen, .inner = b->inner,
+                                                        .ratio = b->ratio, .chars = plan->line.chars,
+                                                        .measure = (width - offset + hang) * scale,
+                                                        .shape = plan }));
+      if (ts->lazy_lines && !may_overflow (plan))
+        {
+          plan->checked = TRUE;
+          continue;
+        }
+      jopan_text_line (result, result->lines->len - 1);
+      if (plan->overfull && found->overfull++ == 0)
         found->first_overfull = i + 1;
-      if (line.width > width - offset + hang)
-        line.width = width - offset + hang;
-      scale_line (&line, scale);
-      g_array_append_val (result->lines, line);
     }
   found->column = width * scale;
 }
@@ -1039,7 +1214,8 @@ set_text (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArra
  *   misses.  A style's word space and hyphen are kept by the same key,
  *   less the text: a measure depends on nothing else.
  * - A hit hands out a copy of the lines, each holding a reference to a
- *   layout nothing changes once set, and reports what the text found
+ *   layout nothing changes once set (or to its plan, shaped once when
+ *   first read, the same for every copy), and reports what the text found
  *   (missing glyphs, overfull lines) under the present name, as setting it
  *   again would.
  * - A paragraph shaped whole is keyed by what make_layout reads (the
@@ -1326,7 +1502,13 @@ text_copy (const JopanText *text)
   copy->lines = g_array_sized_new (FALSE, FALSE, sizeof (JopanLine), text->lines->len);
   g_array_append_vals (copy->lines, text->lines->data, text->lines->len);
   for (guint i = 0; i < copy->lines->len; i++)
-    g_object_ref (g_array_index (copy->lines, JopanLine, i).layout);
+    {
+      JopanLine *line = &g_array_index (copy->lines, JopanLine, i);
+      if (line->layout)
+        g_object_ref (line->layout);
+      if (line->shape)
+        jopan_line_shape_ref (line->shape);
+    }
   return copy;
 }
 
@@ -1372,7 +1554,26 @@ jopan_text_free (JopanText *text)
   if (text == NULL)
     return;
   for (guint i = 0; i < text->lines->len; i++)
-    g_object_unref (g_array_index (text->lines, JopanLine, i).layout);
+    {
+      JopanLine *line = &g_array_index (text->lines, JopanLine, i);
+      g_clear_object (&line->layout);
+      jopan_line_shape_unref (line->shape);
+    }
   g_array_unref (text->lines);
   g_free (text);
+}
+
+const JopanLine *
+jopan_text_line (const JopanText *text, guint index)
+{
+  JopanLine *line = &g_array_index (text->lines, JopanLine, index);
+
+  if (line->layout == NULL && line->shape)
+    {
+      JopanLineShape *shape = line->shape;
+      *line = *jopan_line_shape_get (shape);
+      g_object_ref (line->layout);
+      line->shape = shape;
+    }
+  return line;
 }
