@@ -33,7 +33,11 @@ struct _JopanColor {
   Node *grid;              /* RGB → CMYK, ink limited, GRID_NODES³ nodes */
   int node[256], frac[256]; /* an 8-bit value's lower node and the way to the next (of WEIGHT_ONE) */
   int photo_limit;         /* its limit, in 8-bit ink units (255 a colour) */
-  cmsHTRANSFORM fill;      /* RGB_DBL → CMYK_DBL, ink limited */
+  cmsHTRANSFORM fill;      /* RGB_DBL → CMYK_DBL, ink limited; made on the first colour
+                            * that needs it (most pages have none), by fill () */
+  cmsHPROFILE out;         /* the output profile, for fill (); closed with the colour */
+  int intent;
+  double ink_limit;
   cmsHTRANSFORM show;      /* CMYK_8 → RGB_8 on the paper (absolute colorimetric); made
                             * on the first proof (a third of the set-up), by show () */
   GBytes *profile;
@@ -291,17 +295,15 @@ color_new (const char *profile, int intent, double ink_limit, GError **error)
       color->key = g_strdup_printf ("table 1|%d|%d|%s|%s", GRID_STEP, intent, limit, sum);
     }
   color->photo_limit = (int) (ink_limit * 255 / 100);
-  color->fill = separation (out, intent, ink_limit, TYPE_RGB_DBL, TYPE_CMYK_DBL);
-  if (!make_grid (color, out, intent, ink_limit) || color->fill == NULL || !color->profile
+  color->out = out, color->intent = intent, color->ink_limit = ink_limit;
+  if (!make_grid (color, out, intent, ink_limit) || !color->profile
       || !(cmsIsTag (out, cmsSigAToB0Tag) || cmsIsTag (out, cmsSigAToB1Tag))) /* the proof's way back */
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: LittleCMS cannot use this profile",
                        profile ? profile : BUILTIN_DESCRIPTION);
-      cmsCloseProfile (out);
       color_free (color);
       return NULL;
     }
-  cmsCloseProfile (out);
   return color;
 }
 
@@ -340,8 +342,10 @@ color_free (JopanColor *color)
   if (color == NULL)
     return;
   g_free (color->grid);
-  if (color->fill)
+  if (color->fill && color->fill != (cmsHTRANSFORM) &color->fill)
     cmsDeleteTransform (color->fill);
+  if (color->out)
+    cmsCloseProfile (color->out);
   if (color->show && color->show != (cmsHTRANSFORM) &color->show)
     cmsDeleteTransform (color->show);
   if (color->profile)
@@ -407,12 +411,40 @@ jopan_color_rgb_to_cmyk (JopanColor *color, const guint8 *rgb, guint8 *cmyk, gsi
   hold_ink_limit (cmyk, n, color->photo_limit);
 }
 
+/* The fill colours' transform (doubles, so a colour is exact), made on
+ * first use: it is a sixth of the colour's set-up, and the styles' own
+ * colours, greys and marks never need it.  Only this reads color->out,
+ * once, under g_once.  Returns: NULL if LittleCMS cannot make it. */
+static cmsHTRANSFORM
+fill (JopanColor *color)
+{
+  if (g_once_init_enter (&color->fill))
+    {
+      cmsHTRANSFORM t = separation (color->out, color->intent, color->ink_limit, TYPE_RGB_DBL, TYPE_CMYK_DBL);
+      g_once_init_leave (&color->fill, t ? t : (cmsHTRANSFORM) &color->fill);
+    }
+  return color->fill == (cmsHTRANSFORM) &color->fill ? NULL : color->fill;
+}
+
 void
 jopan_color_fill_to_cmyk (JopanColor *color, const double rgb[3], double cmyk[4])
 {
   cmsFloat64Number in[3] = { rgb[0], rgb[1], rgb[2] }, out[4];
+  cmsHTRANSFORM t = fill (color);
 
-  cmsDoTransform (color->fill, in, out, 1);
+  if (t == NULL)
+    {
+      /* Not seen: the photo table was made through the same chain.  Its
+       * colour then, to the nearest 8-bit step. */
+      guint8 in8[3], out8[4];
+      for (int i = 0; i < 3; i++)
+        in8[i] = (guint8) (CLAMP (rgb[i], 0.0, 1.0) * 255 + 0.5);
+      jopan_color_rgb_to_cmyk (color, in8, out8, 1);
+      for (int i = 0; i < 4; i++)
+        out[i] = out8[i] * 100.0 / 255;
+    }
+  else
+    cmsDoTransform (t, in, out, 1);
   for (int i = 0; i < 4; i++)
     cmyk[i] = CLAMP (out[i] / 100, 0.0, 1.0); /* lcms's CMYK floats are percent */
 }

@@ -28,6 +28,9 @@
 #include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/QPDFWriter.hh>
 #include <turbojpeg.h>
+#include <csetjmp>
+#include <cstdio>
+#include <jpeglib.h>
 #include <glib/gstdio.h>
 #include <sys/time.h>
 #include <zlib.h>
@@ -36,6 +39,7 @@
 #include <atomic>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <cstring>
 #include <exception>
 #include <stdexcept>
@@ -245,22 +249,42 @@ const char *const kInverted = "[ 1 0 1 0 1 0 1 0 ]";
 /* zlib's fastest level: separated photos are the bulk of a PDF/X file,
  * and its default level takes several times as long for a few percent. */
 std::string
-deflate (const std::string &data)
+deflate (const unsigned char *data, size_t n)
 {
-  uLongf size = compressBound ((uLong) data.size ());
+  uLongf size = compressBound ((uLong) n);
   std::string out (size, '\0');
 
-  if (compress2 ((Bytef *) &out[0], &size, (const Bytef *) data.data (), (uLong) data.size (), 1) != Z_OK)
+  if (compress2 ((Bytef *) &out[0], &size, (const Bytef *) data, (uLong) n, 1) != Z_OK)
     throw std::runtime_error ("cannot compress a photo");
   out.resize (size);
   return out;
 }
 
+/* A buffer of pixels left uninitialised when made: every byte is written
+ * before it is read, and zeroing megabytes first (as std::string's resize
+ * does) cost as much as the decoding it is for. */
+class Bytes
+{
+  std::unique_ptr<unsigned char[]> bytes;
+  size_t n = 0;
+
+public:
+  void
+  allocate (size_t size)
+  {
+    bytes.reset (new unsigned char[size]);
+    n = size;
+  }
+  unsigned char *data () { return bytes.get (); }
+  const unsigned char *data () const { return bytes.get (); }
+  size_t size () const { return n; }
+};
+
 /* A photo's pixels: width, height and 3 (RGB) or 4 (CMYK) bytes each. */
 struct Pixels
 {
   int w = 0, h = 0;
-  std::string data;
+  Bytes data;
 };
 
 /* The smallest of libjpeg-turbo's 1/1, 1/2, 1/4 and 1/8 scales that still
@@ -281,27 +305,87 @@ jpeg_scale (int w, int want)
   return best;
 }
 
-/* An RGB JPEG decoded (libjpeg-turbo) into @rgb, at least @want_w wide. */
-bool
-jpeg_decode (const std::shared_ptr<Buffer> &raw, int want_w, Pixels &rgb)
+/* A JPEG read a row at a time (libjpeg-turbo's libjpeg API, at the
+ * smallest of its fast scales that keeps a given width), so that a photo
+ * is downsampled as it is decoded, and a CMYK JPEG checked as it is read
+ * back: the whole photo at full size (11 MB for harbour's) would be
+ * written once and read once, the faulting-in and cache misses costing
+ * nearly as much as the decoding.
+ *
+ * libjpeg reports an error by longjmp to the setjmp of the function that
+ * called it: only open () and read () call it, and they hold nothing that
+ * needs destroying. */
+class JpegReader
 {
-  tjhandle dec = tjInitDecompress ();
-  int w = 0, h = 0, sub = 0, space = 0;
-  bool ok = dec && tjDecompressHeader3 (dec, raw->getBuffer (), raw->getSize (), &w, &h, &sub, &space) == 0;
+  struct Error
+  {
+    jpeg_error_mgr mgr;
+    std::jmp_buf jump;
+  };
+  jpeg_decompress_struct cinfo;
+  Error error;
+  bool made = false;
 
-  if (ok)
-    {
-      tjscalingfactor f = jpeg_scale (w, want_w);
-      rgb.w = TJSCALED (w, f);
-      rgb.h = TJSCALED (h, f);
-      rgb.data.resize ((size_t) rgb.w * (size_t) rgb.h * 3);
-      ok = tjDecompress2 (dec, raw->getBuffer (), raw->getSize (), (unsigned char *) &rgb.data[0],
-                          rgb.w, 0, rgb.h, TJPF_RGB, TJFLAG_FASTDCT) == 0;
-    }
-  if (dec)
-    tjDestroy (dec);
-  return ok;
-}
+  static void
+  on_error (j_common_ptr c)
+  {
+    std::longjmp (((Error *) c->err)->jump, 1);
+  }
+
+public:
+  int w = 0, h = 0;
+
+  JpegReader () { memset (&cinfo, 0, sizeof cinfo); }
+  ~JpegReader ()
+  {
+    if (made)
+      jpeg_destroy_decompress (&cinfo);
+  }
+
+  /* Returns: whether @data is a JPEG libjpeg can give in @space (RGB or
+   * CMYK, @components a pixel), decoded with @dct. */
+  bool
+  open (const unsigned char *data, size_t n, int want_w, J_COLOR_SPACE space, J_DCT_METHOD dct, int components)
+  {
+    cinfo.err = jpeg_std_error (&error.mgr);
+    error.mgr.error_exit = on_error;
+    if (setjmp (error.jump))
+      return false;
+    jpeg_create_decompress (&cinfo);
+    made = true;
+    jpeg_mem_src (&cinfo, data, (unsigned long) n);
+    jpeg_read_header (&cinfo, TRUE);
+    tjscalingfactor f = jpeg_scale ((int) cinfo.image_width, want_w);
+    cinfo.scale_num = (unsigned) f.num, cinfo.scale_denom = (unsigned) f.denom;
+    cinfo.out_color_space = space;
+    cinfo.dct_method = dct;
+    jpeg_start_decompress (&cinfo);
+    w = (int) cinfo.output_width, h = (int) cinfo.output_height;
+    return cinfo.output_components == components;
+  }
+
+  /* The next row into @row (w × components bytes).  Returns: false on an
+   * error. */
+  bool
+  read (unsigned char *row)
+  {
+    if (setjmp (error.jump))
+      return false;
+    JSAMPROW rows[1] = { row };
+    return jpeg_read_scanlines (&cinfo, rows, 1) == 1;
+  }
+
+  /* Returns: whether the file ended well, without a warning (of corrupt
+   * data, which TurboJPEG's decoding also refused). */
+  bool
+  finish ()
+  {
+    if (setjmp (error.jump))
+      return false;
+    jpeg_finish_decompress (&cinfo);
+    return error.mgr.num_warnings == 0;
+  }
+};
 
 /* Each output pixel of a row of @n inputs scaled to @m (m <= n): the
  * inputs it covers, with the share of each (the last ones partly). */
@@ -333,50 +417,75 @@ area_spans (int n, int m)
 }
 
 typedef float Float4 __attribute__ ((vector_size (16)));
-typedef unsigned char Byte4 __attribute__ ((vector_size (4)));
+typedef gint32 Int4 __attribute__ ((vector_size (16)));
+typedef guint16 Short8 __attribute__ ((vector_size (16)));
+typedef unsigned char Byte16 __attribute__ ((vector_size (16)));
 
-/* @sum[i] += @w × @src[i], four at a time (a GCC/clang vector). */
-void
-add_row (float *sum, const unsigned char *src, size_t n, float w)
+/* @sum[0..3] = @w × @v (or, unless @first, @sum[0..3] + that). */
+inline void
+add_four (float *sum, Short8 v, float w, bool first)
 {
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4)
+  Float4 s = w * __builtin_convertvector ((Int4) v, Float4);
+  if (!first)
     {
-      Byte4 b;
-      Float4 s;
-      memcpy (&b, src + i, 4);
-      memcpy (&s, sum + i, sizeof s);
-      s += w * __builtin_convertvector (b, Float4);
-      memcpy (sum + i, &s, sizeof s);
+      Float4 old;
+      memcpy (&old, sum, sizeof old);
+      s = old + s;
     }
-  for (; i < n; i++)
-    sum[i] += w * (float) src[i];
+  memcpy (sum, &s, sizeof s);
 }
 
-/* RGB pixels scaled down to @w × @h by area averaging (each output pixel
- * the mean of the inputs it covers): a fair downsampling at any ratio.
- * Each output row first sums its input rows down (contiguous, which the
- * compiler vectorises), then that one row is averaged across. */
-Pixels
-area_resample (const Pixels &in, int w, int h)
+/* @sum[i] += @w × @src[i] (or, for the @first row, =), sixteen at a time
+ * (GCC/clang vectors).  The bytes are widened by interleaving them with
+ * zeros (SSE2's unpack, NEON's zip): converting four bytes to floats as
+ * one vector compiles to four scalar conversions. */
+void
+add_row (float *sum, const unsigned char *src, size_t n, float w, bool first)
 {
-  std::vector<Span> xs = area_spans (in.w, w), ys = area_spans (in.h, h);
-  size_t row = (size_t) in.w * 3;
-  std::vector<float> sum (row + 1); /* + 1: the last pixel is read as four floats */
-  Pixels out;
+  const Byte16 zero = {};
+  const Short8 zero16 = {};
+  size_t i = 0;
 
-  out.w = w, out.h = h;
-  out.data.resize ((size_t) w * (size_t) h * 3);
+  for (; i + 16 <= n; i += 16)
+    {
+      Byte16 b;
+      memcpy (&b, src + i, sizeof b);
+      Short8 lo = (Short8) __builtin_shufflevector (b, zero, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+      Short8 hi = (Short8) __builtin_shufflevector (b, zero, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30,
+                                                    15, 31);
+      add_four (sum + i, __builtin_shufflevector (lo, zero16, 0, 8, 1, 9, 2, 10, 3, 11), w, first);
+      add_four (sum + i + 4, __builtin_shufflevector (lo, zero16, 4, 12, 5, 13, 6, 14, 7, 15), w, first);
+      add_four (sum + i + 8, __builtin_shufflevector (hi, zero16, 0, 8, 1, 9, 2, 10, 3, 11), w, first);
+      add_four (sum + i + 12, __builtin_shufflevector (hi, zero16, 4, 12, 5, 13, 6, 14, 7, 15), w, first);
+    }
+  for (; i < n; i++)
+    sum[i] = (first ? 0.0f : sum[i]) + w * (float) src[i];
+}
+
+/* RGB pixels (@in_w × @in_h, row r given by @rows (r), asked for in
+ * order: the same row, or later ones) scaled down to @w × @h by area
+ * averaging (each output pixel the mean of the inputs it covers): a fair
+ * downsampling at any ratio.  Each output row first sums its input rows
+ * down (contiguous, which the compiler vectorises), then that one row is
+ * averaged across and given to @put (y, row). */
+template <typename Rows, typename Put>
+void
+area_resample (int in_w, int in_h, Rows &&rows, int w, int h, Put &&put)
+{
+  std::vector<Span> xs = area_spans (in_w, w), ys = area_spans (in_h, h);
+  size_t row = (size_t) in_w * 3;
+  std::vector<float> sum (row + 1); /* + 1: the last pixel is read as four floats */
+  Bytes out;
+
+  out.allocate ((size_t) w * 3);
   for (int y = 0; y < h; y++)
     {
       const Span &sy = ys[(size_t) y];
-      std::fill (sum.begin (), sum.end (), 0.0f);
       for (int k = 0; k < sy.count; k++)
         {
-          const unsigned char *src = (const unsigned char *) in.data.data () + (size_t) (sy.first + k) * row;
-          add_row (sum.data (), src, row, sy.weight[(size_t) k]);
+          add_row (sum.data (), rows (sy.first + k), row, sy.weight[(size_t) k], k == 0);
         }
-      unsigned char *dst = (unsigned char *) &out.data[(size_t) y * (size_t) w * 3];
+      unsigned char *dst = out.data ();
       for (size_t x = 0; x < xs.size (); x++)
         {
           /* A pixel's R, G, B (and the next one's R, unused) at once. */
@@ -388,11 +497,15 @@ area_resample (const Pixels &in, int w, int h)
               memcpy (&q, p, sizeof q);
               v += sx.weight[(size_t) i] * q;
             }
+          /* Rounded and held to 255 as four lanes (one by one, the
+           * lanes went through memory to scalar conversions). */
+          v += 0.5f;
+          Int4 k = __builtin_convertvector (v < 255.0f ? v : 255.0f, Int4);
           for (size_t c = 0; c < 3; c++)
-            dst[x * 3 + c] = (unsigned char) std::min (255.0f, v[c] + 0.5f);
+            dst[x * 3 + c] = (unsigned char) k[c];
         }
+      put (y, (const unsigned char *) dst);
     }
-  return out;
 }
 
 /* The most ink (8-bit units, C+M+Y+K) each CMYK JPEG this process wrote
@@ -438,24 +551,31 @@ remembered_ink (const std::string &key)
 const int kJpegQuality = 90;
 const int kJpegPasses = 6;
 
-/* The pixels of @back (a decoded JPEG of @cmyk) over @limit: the excess
- * and a step more comes off those pixels' C, M and Y in @cmyk (K, when
- * there is no C, M or Y).  @worst: the most ink of @back.  Returns:
- * whether any pixel was over. */
+/* The pixels of @back (row @r of a decoded JPEG of @pulled, or of @cmyk
+ * while @pulled is empty) over @limit: the excess and a step more comes
+ * off those pixels' C, M and Y in @pulled (K, when there is no C, M or
+ * Y), made from @cmyk at the first such pixel.  @worst: raised to the
+ * most ink of @back.  Returns: whether any pixel was over. */
 bool
-pull_under_limit (std::string &cmyk, const std::string &back, int limit, int &worst)
+pull_under_limit (const Pixels &cmyk, Bytes &pulled, const unsigned char *back, int r, int limit, int &worst)
 {
-  unsigned char *p = (unsigned char *) &cmyk[0];
-  const unsigned char *q = (const unsigned char *) back.data ();
+  size_t row = (size_t) cmyk.w * 4, at = (size_t) r * row;
+  const unsigned char *q = back;
+  unsigned char *p = pulled.size () ? pulled.data () + at : nullptr;
   bool over = false;
 
-  worst = 0;
-  for (size_t i = 0; i + 3 < cmyk.size (); i += 4)
+  for (size_t i = 0; i < row; i += 4)
     {
       int total = q[i] + q[i + 1] + q[i + 2] + q[i + 3], excess = total - limit;
       worst = std::max (worst, total);
       if (excess <= 0)
         continue;
+      if (p == nullptr)
+        {
+          pulled.allocate (cmyk.data.size ());
+          memcpy (pulled.data (), cmyk.data.data (), cmyk.data.size ());
+          p = pulled.data () + at;
+        }
       over = true;
       int cmy = p[i] + p[i + 1] + p[i + 2], take = excess + 1;
       if (cmy == 0)
@@ -466,6 +586,30 @@ pull_under_limit (std::string &cmyk, const std::string &back, int limit, int &wo
   return over;
 }
 
+/* @jpeg (of @cmyk's size) read back a row at a time as a reader does (the
+ * accurate IDCT), each row's pixels over @limit pulled under it (above).
+ * @worst: the most ink read back; @over: whether any pixel was over.
+ * Returns: false if it cannot be read. */
+bool
+check_jpeg (const unsigned char *jpeg, size_t size, const Pixels &cmyk, Bytes &pulled, int limit, int &worst,
+            bool &over)
+{
+  JpegReader reader;
+  Bytes line;
+
+  if (!reader.open (jpeg, size, cmyk.w, JCS_CMYK, JDCT_ISLOW, 4) || reader.w != cmyk.w || reader.h != cmyk.h)
+    return false;
+  line.allocate ((size_t) cmyk.w * 4);
+  worst = 0, over = false;
+  for (int r = 0; r < cmyk.h; r++)
+    {
+      if (!reader.read (line.data ()))
+        return false;
+      over = pull_under_limit (cmyk, pulled, line.data (), r, limit, worst) || over;
+    }
+  return reader.finish ();
+}
+
 /* The separated photo as a CMYK JPEG (libjpeg-turbo, quality 90, no
  * chroma subsampling), or "" when its requantisation cannot be kept within
  * the ink limit.  A JPEG's ringing puts some edge pixels over the limit:
@@ -473,24 +617,23 @@ pull_under_limit (std::string &cmyk, const std::string &back, int limit, int &wo
  * the excess (and a step more) off those pixels' C, M and Y, and encodes
  * again. */
 std::string
-jpeg_encode_limited (Pixels cmyk, int limit, int &checked)
+jpeg_encode_limited (const Pixels &cmyk, int limit, int &checked)
 {
-  tjhandle enc = tjInitCompress (), dec = tjInitDecompress ();
-  std::string out, back (cmyk.data.size (), '\0');
+  tjhandle enc = tjInitCompress ();
+  std::string out;
+  Bytes pulled; /* the inks as taken down, once a pass found a pixel over */
 
-  for (int pass = 0; enc && dec && pass < kJpegPasses && out.empty (); pass++)
+  for (int pass = 0; enc && pass < kJpegPasses && out.empty (); pass++)
     {
       unsigned char *jpeg = NULL;
       unsigned long size = 0;
-      if (tjCompress2 (enc, (const unsigned char *) cmyk.data.data (), cmyk.w, 0, cmyk.h, TJPF_CMYK, &jpeg,
-                       &size, TJSAMP_444, kJpegQuality, TJFLAG_ACCURATEDCT) != 0)
+      const unsigned char *inks = pulled.size () ? pulled.data () : cmyk.data.data ();
+      if (tjCompress2 (enc, inks, cmyk.w, 0, cmyk.h, TJPF_CMYK, &jpeg, &size, TJSAMP_444, kJpegQuality,
+                       TJFLAG_ACCURATEDCT) != 0)
         break;
       bool over = false;
       int worst = 0;
-      if (tjDecompress2 (dec, jpeg, size, (unsigned char *) &back[0], cmyk.w, 0, cmyk.h, TJPF_CMYK,
-                         TJFLAG_ACCURATEDCT) == 0)
-        over = pull_under_limit (cmyk.data, back, limit, worst);
-      else
+      if (!check_jpeg (jpeg, size, cmyk, pulled, limit, worst, over))
         over = true, pass = kJpegPasses;
       if (!over)
         {
@@ -502,8 +645,6 @@ jpeg_encode_limited (Pixels cmyk, int limit, int &checked)
     }
   if (enc)
     tjDestroy (enc);
-  if (dec)
-    tjDestroy (dec);
   return out;
 }
 
@@ -516,12 +657,14 @@ struct Separated
 };
 
 /* What finishing the document's pages keeps: how much of each photo's
- * resolution its largest placement needs (1: all of it), and the photos
- * separated so far by source and size (an edition's photo on several
- * pages is separated once). */
+ * resolution its largest placement needs (1: all of it), each photo
+ * image's key (its source's digest is taken once), and the photos
+ * separated so far by key (an edition's photo on several pages is
+ * separated once). */
 struct PhotoState
 {
   std::map<QPDFObjGen, double> need;
+  std::map<QPDFObjGen, std::string> key;
   std::map<std::string, Separated> separated;
 };
 
@@ -537,49 +680,74 @@ struct PhotoJob
   std::string error;
 };
 
-/* The job's RGB pixels, decoded at the size its placements need. */
+/* The job's photo in the output's CMYK, at the size its placements
+ * need: decoded, downsampled and separated a row at a time, so that no
+ * RGB photo is kept whole. */
 Pixels
-photo_pixels (const PhotoJob &job)
+photo_cmyk (const JopanFinish *finish, const PhotoJob &job)
 {
   int tw = std::max (1, std::min (job.w, (int) std::ceil (job.w * job.need)));
   int th = std::max (1, std::min (job.h, (int) std::ceil (job.h * job.need)));
-  Pixels rgb;
+  Pixels cmyk;
+  auto start = [&] (int w, int h) {
+    cmyk.w = std::min (tw, w), cmyk.h = std::min (th, h);
+    cmyk.data.allocate ((size_t) cmyk.w * (size_t) cmyk.h * 4);
+    return w > tw || h > th;
+  };
+  auto put = [&] (int y, const unsigned char *rgb) {
+    jopan_color_rgb_to_cmyk (finish->color, rgb, cmyk.data.data () + (size_t) y * (size_t) cmyk.w * 4,
+                             (gsize) cmyk.w);
+  };
 
-  if (job.filter == "/DCTDecode")
+  if (job.filter != "/DCTDecode")
     {
-      if (!jpeg_decode (job.data, tw, rgb))
-        throw std::runtime_error ("cannot decode a JPEG photo");
-    }
-  else
-    {
-      rgb.w = job.w, rgb.h = job.h;
-      rgb.data.assign ((const char *) job.data->getBuffer (), job.data->getSize ());
-      if (rgb.data.size () != (size_t) job.w * (size_t) job.h * 3)
+      const unsigned char *data = job.data->getBuffer ();
+      size_t row = (size_t) job.w * 3;
+      auto rows = [&] (int r) { return data + (size_t) r * row; };
+      if (job.data->getSize () != row * (size_t) job.h)
         throw std::runtime_error ("an RGB photo of the wrong size");
+      if (start (job.w, job.h))
+        area_resample (job.w, job.h, rows, cmyk.w, cmyk.h, put);
+      else
+        for (int r = 0; r < job.h; r++)
+          put (r, rows (r));
+      return cmyk;
     }
-  if (rgb.w > tw || rgb.h > th)
-    rgb = area_resample (rgb, std::min (tw, rgb.w), std::min (th, rgb.h));
-  return rgb;
+  JpegReader jpeg;
+  Bytes line;
+  int held = -1;
+  auto rows = [&] (int r) {
+    for (; held < r; held++)
+      if (!jpeg.read (line.data ()))
+        throw std::runtime_error ("cannot decode a JPEG photo");
+    return (const unsigned char *) line.data ();
+  };
+  if (!jpeg.open (job.data->getBuffer (), job.data->getSize (), tw, JCS_RGB, JDCT_IFAST, 3))
+    throw std::runtime_error ("cannot decode a JPEG photo");
+  line.allocate ((size_t) jpeg.w * 3);
+  if (start (jpeg.w, jpeg.h))
+    area_resample (jpeg.w, jpeg.h, rows, cmyk.w, cmyk.h, put);
+  else
+    for (int r = 0; r < jpeg.h; r++)
+      put (r, rows (r));
+  if (!jpeg.finish ())
+    throw std::runtime_error ("cannot decode a JPEG photo");
+  return cmyk;
 }
 
-/* RGB pixels separated within the ink limit, stored as a CMYK JPEG when
- * its requantisation can be held under the limit, else losslessly. */
+/* A photo's CMYK stored as a CMYK JPEG when its requantisation can be
+ * held under the ink limit, else losslessly. */
 Separated
-separate (const JopanFinish *finish, const Pixels &rgb)
+separate (const JopanFinish *finish, const Pixels &cmyk)
 {
-  size_t n = (size_t) rgb.w * (size_t) rgb.h;
-  Pixels cmyk;
   Separated out;
 
-  cmyk.w = rgb.w, cmyk.h = rgb.h;
-  cmyk.data.resize (n * 4);
-  jopan_color_rgb_to_cmyk (finish->color, (const guint8 *) rgb.data.data (), (guint8 *) &cmyk.data[0], n);
-  out.w = rgb.w, out.h = rgb.h;
+  out.w = cmyk.w, out.h = cmyk.h;
   out.data = jpeg_encode_limited (cmyk, jopan_color_get_ink_limit (finish->color), out.ink);
   out.filter = "/DCTDecode";
   if (out.data.empty ())
     {
-      out.data = deflate (cmyk.data);
+      out.data = deflate (cmyk.data.data (), cmyk.data.size ());
       out.filter = "/FlateDecode";
     }
   return out;
@@ -727,7 +895,7 @@ separate_job (const JopanFinish *finish, const PhotoJob &job)
 
   if (!path.empty () && cache_read (path, out))
     return out;
-  out = separate (finish, photo_pixels (job));
+  out = separate (finish, photo_cmyk (finish, job));
   if (!path.empty ())
     cache_write (path, out);
   return out;
@@ -769,10 +937,15 @@ separate_photos (const JopanFinish *finish, std::vector<QPDFPageObjectHelper> &p
   std::vector<PhotoJob> jobs;
   std::set<std::string> keys;
 
+  std::set<QPDFObjGen> seen;
+
   for (auto &page : pages)
     page.forEachImage (true, [&] (Object &image, Object &, std::string const &) {
       PhotoJob job;
-      if (photo_job (finish, image, state, job) && keys.insert (job.key).second)
+      if (!seen.insert (image.getObjGen ()).second || !photo_job (finish, image, state, job))
+        return;
+      state.key[image.getObjGen ()] = job.key;
+      if (keys.insert (job.key).second)
         jobs.push_back (std::move (job));
     });
   run_jobs (finish, jobs);
@@ -783,12 +956,11 @@ separate_photos (const JopanFinish *finish, std::vector<QPDFPageObjectHelper> &p
 /* One image XObject for the press: RGB separated (at most at the style's
  * max-ppi as placed), CMYK JPEGs kept, grey left grey. */
 void
-finish_image (const JopanFinish *finish, Object &image, PhotoState &state)
+finish_image (Object &image, PhotoState &state)
 {
   Object dict = image.getDict ();
   std::string space = dict.getKey ("/ColorSpace").isName () ? dict.getKey ("/ColorSpace").getName () : "";
   std::string filter = dict.getKey ("/Filter").isName () ? dict.getKey ("/Filter").getName () : "";
-  PhotoJob job;
 
   if (space == "/DeviceCMYK" && filter == "/DCTDecode")
     {
@@ -797,9 +969,10 @@ finish_image (const JopanFinish *finish, Object &image, PhotoState &state)
         dict.replaceKey ("/Decode", Object::parse (kInverted));
       return;
     }
-  if (!photo_job (finish, image, state, job))
-    return;
-  auto cached = state.separated.find (job.key);
+  auto key = state.key.find (image.getObjGen ());
+  if (key == state.key.end ())
+    return; /* not a photo to separate (photo_job) */
+  auto cached = state.separated.find (key->second);
   if (cached == state.separated.end ())
     throw std::runtime_error ("a photo was not separated");
   const Separated &done = cached->second;
@@ -943,7 +1116,7 @@ finish_page (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page, g
   o.replaceKey ("/TrimBox", box (p->trim));
   page.forEachImage (true, [&] (Object &image, Object &, std::string const &) {
     if (done.insert (image.getObjGen ()).second)
-      finish_image (finish, image, photos);
+      finish_image (image, photos);
   });
   if (finish->pdfx == 0)
     return;
