@@ -407,6 +407,41 @@ test_png_encoded_once (gconstpointer data)
   remove_dir (dir, photo);
 }
 
+/* A photo's file is read and checked once per process while it stays as
+ * it is (an edition shows an advertisement on many pages), and read anew
+ * once it changes: a damaged copy is still refused. */
+static void
+test_probe_once (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-image-XXXXXX", NULL);
+  g_autofree char *from = g_build_filename (TEST_DATA, "photos", "alpha.png", NULL);
+  g_autofree char *path = g_build_filename (dir, "alpha.png", NULL);
+  g_autofree char *data = NULL;
+  JopanImageRef first = { .src = (char *) "alpha.png", .path = path }, again = first, cut = first;
+  guint before = jopan_image_probe_reads ();
+  gsize length;
+
+  g_assert_true (g_file_get_contents (from, &data, &length, NULL));
+  g_assert_true (g_file_set_contents (path, data, (gssize) length, NULL));
+  g_assert_true (jopan_image_probe (&first, &error));
+  g_assert_true (jopan_image_probe (&again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (jopan_image_probe_reads (), ==, before + 1);
+  g_assert_cmpint (again.width, ==, first.width);
+  g_assert_cmpint (again.height, ==, first.height);
+  g_assert_cmpint (again.components, ==, first.components);
+  g_assert_cmpuint (again.png_bits, ==, first.png_bits);
+  g_assert_cmpint (again.is_jpeg, ==, first.is_jpeg);
+  /* The same name, another file: read again, and its damage found. */
+  g_assert_true (g_file_set_contents (path, data, (gssize) length / 2, NULL));
+  g_assert_false (jopan_image_probe (&cut, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "alpha.png"));
+  g_assert_cmpuint (jopan_image_probe_reads (), ==, before + 2);
+  remove_dir (dir, "alpha.png");
+}
+
 /* A JPEG in PDF is never decoded: the file holds its bytes as they are. */
 static void
 test_jpeg_never_decoded (void)
@@ -486,6 +521,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/photos/png-encoded-once/alpha", "alpha.png", test_png_encoded_once);
   g_test_add_data_func ("/photos/png-encoded-once/dot", "dot.png", test_png_encoded_once);
   g_test_add_func ("/photos/jpeg-never-decoded", test_jpeg_never_decoded);
+  g_test_add_func ("/photos/probe-once", test_probe_once);
   g_test_add_func ("/photos/png-preview-encoding", test_png_preview_encoding);
   return g_test_run ();
 }

@@ -36,6 +36,8 @@ gboolean jopan_image_stream_lookup (guint id, const char **dict, GBytes **data);
 /* How many photos were decoded to pixels so far (all threads): a test's
  * way to see that a photo was decoded once, or never. */
 guint jopan_image_decode_count (void);
+/* How many times jopan_image_probe() read and checked a file (not recalled). */
+guint jopan_image_probe_reads (void);
 
 /* Turns the caches off (or on again) for the process, this one and
  * image.c's of photos decoded for PNG: a test compares the files made

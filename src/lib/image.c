@@ -6,6 +6,7 @@
 #include <cairo-pdf.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
+#include <stdint.h>
 #include <string.h>
 
 /* The encoded photos kept for PDF (image-stream-private.h): a bound on
@@ -43,20 +44,87 @@ decoder_available (const char *name)
   return FALSE;
 }
 
-gboolean
-jopan_image_probe (JopanImageRef *image, GError **error)
+/* ---- probing ---------------------------------------------------------------- */
+
+/* What a file's header said, kept per process for files read whole once:
+ * an edition shows the same advertisement on several pages, and checking
+ * a PNG means inflating all of it.  A file is known again by its path,
+ * device, inode, size and change time, so an edited photo is read anew. */
+#define PROBE_CACHE_ENTRIES 4096
+
+typedef struct {
+  int raw_width, raw_height, orientation, components;
+  gboolean is_jpeg, adobe, png_interlaced, png_indexed;
+  guint png_bits;
+} Probed;
+
+static GMutex probe_lock;
+static GHashTable *probed; /* key (probe_key) → Probed* */
+static guint probe_reads;
+
+static char *
+probe_key (const char *path)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    return NULL;
+  return g_strdup_printf ("%s\n%ju %ju %jd %jd.%09ld", path, (uintmax_t) st.st_dev,
+                          (uintmax_t) st.st_ino, (intmax_t) st.st_size, (intmax_t) st.st_mtime,
+                          (long) st.st_mtim.tv_nsec);
+}
+
+static gboolean
+probe_recall (const char *key, JopanImageRef *image)
+{
+  const Probed *p;
+
+  g_mutex_lock (&probe_lock);
+  p = probed ? g_hash_table_lookup (probed, key) : NULL;
+  if (p)
+    {
+      image->raw_width = p->raw_width, image->raw_height = p->raw_height;
+      image->orientation = p->orientation, image->components = p->components;
+      image->is_jpeg = p->is_jpeg, image->adobe = p->adobe;
+      image->png_interlaced = p->png_interlaced, image->png_indexed = p->png_indexed;
+      image->png_bits = p->png_bits;
+    }
+  g_mutex_unlock (&probe_lock);
+  return p != NULL;
+}
+
+static void
+probe_keep (char *key, const JopanImageRef *image)
+{
+  Probed *p = g_new (Probed, 1);
+
+  *p = (Probed) { image->raw_width, image->raw_height, image->orientation, image->components,
+                  image->is_jpeg, image->adobe, image->png_interlaced, image->png_indexed,
+                  image->png_bits };
+  g_mutex_lock (&probe_lock);
+  if (probed == NULL)
+    probed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (g_hash_table_size (probed) >= PROBE_CACHE_ENTRIES)
+    g_hash_table_remove_all (probed);
+  g_hash_table_replace (probed, key, p);
+  g_mutex_unlock (&probe_lock);
+}
+
+/* How many times a photo's file was read and checked (not recalled). */
+guint
+jopan_image_probe_reads (void)
+{
+  return g_atomic_int_get (&probe_reads);
+}
+
+/* Reads and checks @image's file; @key, if any, keeps what it found. */
+static gboolean
+probe_file (JopanImageRef *image, const char *key, GError **error)
 {
   g_autoptr (GError) local = NULL;
-  g_autoptr (GMappedFile) map = NULL;
-  gboolean turned;
+  g_autoptr (GMappedFile) map = g_mapped_file_new (image->path, FALSE, &local);
 
-  if (!g_file_test (image->path, G_FILE_TEST_IS_REGULAR))
-    {
-      jopan_set_error (error, JOPAN_ERROR_INPUT, "cannot open photo \"%s\": no such file",
-                       image->src);
-      return FALSE;
-    }
-  map = g_mapped_file_new (image->path, FALSE, &local);
+  g_atomic_int_inc (&probe_reads);
   if (map == NULL)
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT, "cannot open photo \"%s\": %s", image->src,
@@ -72,6 +140,26 @@ jopan_image_probe (JopanImageRef *image, GError **error)
                        image->src, image->is_jpeg ? "JPEG" : "PNG");
       return FALSE;
     }
+  if (key)
+    probe_keep (g_strdup (key), image);
+  return TRUE;
+}
+
+gboolean
+jopan_image_probe (JopanImageRef *image, GError **error)
+{
+  g_autofree char *key = NULL;
+  gboolean turned;
+
+  if (!g_file_test (image->path, G_FILE_TEST_IS_REGULAR))
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "cannot open photo \"%s\": no such file",
+                       image->src);
+      return FALSE;
+    }
+  key = probe_key (image->path);
+  if (!(key && probe_recall (key, image)) && !probe_file (image, key, error))
+    return FALSE;
   /* Orientations 5 to 8 turn the photo a quarter: the frame crops the
    * photo as it is shown. */
   turned = image->orientation >= 5;
