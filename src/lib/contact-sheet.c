@@ -166,6 +166,13 @@ thumb_width (double pw, double ph)
   return (int) CLAMP (ceil (THUMB_HEIGHT * pw / ph), 20.0, 4.0 * THUMB_HEIGHT);
 }
 
+/* The scale a page of @pw x @ph points is drawn at in its thumbnail. */
+static void
+thumb_scale (double pw, double ph, double *scale)
+{
+  *scale = MIN (thumb_width (pw, ph) / pw, THUMB_HEIGHT / ph);
+}
+
 /* A slot for a page of @pw x @ph points, grey, the page's place white; the
  * context's user space is the page in points (the media box). */
 static cairo_t *
@@ -178,7 +185,7 @@ thumb_begin (double pw, double ph, double *scale)
   cairo_surface_destroy (surface);
   cairo_set_source_rgb (cr, 0.85, 0.85, 0.85);
   cairo_paint (cr);
-  *scale = MIN (tw / pw, THUMB_HEIGHT / ph);
+  thumb_scale (pw, ph, scale);
   cairo_save (cr);
   cairo_translate (cr, (tw - pw * *scale) / 2, THUMB_HEIGHT - ph * *scale);
   cairo_scale (cr, *scale, *scale);
@@ -530,6 +537,9 @@ jopan_contact_sheet_add_page (JopanContactSheet *sheet, guint number, const Jopa
   slug = jopan_document_slug (doc, page);
   photos = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) cairo_surface_destroy);
   jopan_page_media_size (page, &pw, &ph);
+  thumb_scale (pw, ph, &scale);
+  if (!jopan_render_warm (page, JOPAN_FORMAT_PNG, scale, photos, error))
+    return FALSE;
   jopan_render_lock ();
   cr = thumb_begin (pw, ph, &scale);
   cairo_rectangle (cr, 0, 0, pw, ph);

@@ -688,6 +688,10 @@ gboolean jopan_render_page_full (cairo_t *cr, const JopanPage *page, JopanFormat
  * (cairo 1.16's font caches can deadlock across threads: render.c). */
 void jopan_render_lock (void);
 void jopan_render_unlock (void);
+/* Decodes the photos jopan_render_page_full() would draw into @surfaces,
+ * to be called before taking the render lock. */
+gboolean jopan_render_warm (const JopanPage *page, JopanFormat format, double scale,
+                            GHashTable *surfaces, GError **error);
 /* The size of @page's media box in points: the trim, the bleed, room for marks. */
 void jopan_page_media_size (const JopanPage *page, double *width, double *height);
 /* The slug line (edition, page, date) @doc's PDF prints under @page's marks. */

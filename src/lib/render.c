@@ -251,6 +251,27 @@ bleed_image (const JopanPage *page, const JopanBox *b)
   return e;
 }
 
+/* Decodes the photos @page shows into @surfaces as drawing it would, box
+ * by box in the same order: done before taking the render lock, so that
+ * decoding runs in parallel and only drawing waits its turn. */
+gboolean
+jopan_render_warm (const JopanPage *page, JopanFormat format, double scale, GHashTable *surfaces,
+                   GError **error)
+{
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+      JopanBox bled;
+
+      if (b->kind != JOPAN_BOX_IMAGE)
+        continue;
+      bled = bleed_image (page, b);
+      if (image_surface_lookup (surfaces, &bled, format, scale, error) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 jopan_render_page_full (cairo_t *cr, const JopanPage *page, JopanFormat format, double scale,
                         GHashTable *surfaces, const char *slug, GError **error)
@@ -625,6 +646,10 @@ render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
   cairo_surface_t *surface;
   gboolean ok;
 
+  for (guint i = 0; i < doc->pages->len; i++)
+    if (!jopan_render_warm (g_ptr_array_index (doc->pages, i), JOPAN_FORMAT_PDF, 1.0, cache,
+                            error))
+      return FALSE;
   jopan_render_lock ();
   surface = cairo_pdf_surface_create_for_stream (append_bytes, out, first->width + 2 * pad,
                                                  first->height + 2 * pad);
@@ -753,6 +778,8 @@ render_raster (const JopanPage *page, JopanFormat format, double dpi, JopanColor
   gboolean ok;
 
   /* jopan_document_write checked the size against the preview limit. */
+  if (!jopan_render_warm (page, format, scale, cache, error))
+    return FALSE;
   jopan_render_lock ();
   if (format == JOPAN_FORMAT_SVG)
     surface = cairo_svg_surface_create_for_stream (append_bytes, out, w, h);
