@@ -2,6 +2,7 @@
 #include "jopan-private.h"
 
 #include <hyphen.h>
+#include <math.h>
 #include <string.h>
 
 
@@ -313,6 +314,43 @@ test_scale_and_tracking (void)
   g_assert_cmpfloat_with_epsilon (scaled, 0.92 * plain, 0.01);
   /* Pango spaces the 6 gaps between the 7 syllables, not the line's ends. */
   g_assert_cmpfloat_with_epsilon (tracked, plain - 6 * 0.02 * 10, 0.01);
+}
+
+/* A justified line's glyphs are scaled in steps of 1/1000 (each scale is
+ * a font cairo makes anew), and its spaces take the rest: the line still
+ * fills its measure. */
+static void
+test_scale_steps (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  JopanReport *report = jopan_report_new ();
+  JopanTypesetter ts;
+  g_autoptr (JopanText) t = NULL;
+  guint scaled = 0;
+
+  g_assert_no_error (error);
+  jopan_typesetter_init (&ts, fonts, style, "en", report);
+  t = jopan_typeset (&ts, JOPAN_PARA_BODY,
+                     "The harbour board met on Thursday night and voted to keep the old "
+                     "crane, which has stood over the east quay since the war, as a "
+                     "landmark for visitors arriving by the evening ferry from the islands, "
+                     "though the cost of painting it every other summer worried several "
+                     "members who asked what else the money could buy for the town.",
+                     NULL, 140, 0, "test");
+  for (guint i = 0; i + 1 < t->lines->len; i++)
+    {
+      const JopanLine *l = &g_array_index (t->lines, JopanLine, i);
+      double steps = l->scale * 1000;
+
+      g_assert_cmpfloat_with_epsilon (steps, round (steps), 1e-6);
+      g_assert_cmpfloat_with_epsilon (l->width, 140, 0.01);
+      scaled += fabs (l->scale - 1) > 1e-9;
+    }
+  g_assert_cmpuint (scaled, >, 0);
+  jopan_typesetter_clear (&ts);
+  jopan_report_free (report);
 }
 
 /* Straight quotes become typographic by language; code spans keep theirs
@@ -702,6 +740,7 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/missing-glyph", test_missing_glyph);
   g_test_add_func ("/typeset/every-script", test_every_script);
   g_test_add_func ("/typeset/scale-and-tracking", test_scale_and_tracking);
+  g_test_add_func ("/typeset/scale-steps", test_scale_steps);
   g_test_add_func ("/typeset/mixed-scripts", test_mixed_scripts);
   g_test_add_func ("/typeset/capitalised", test_capitalised);
   g_test_add_func ("/typeset/smart-quotes", test_smart_quotes);

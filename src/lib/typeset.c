@@ -664,6 +664,8 @@ spread (GArray *slots, gboolean gaps, double total)
  * glyphs never go beyond their bounds: what is left goes to the spaces.  A
  * line without spaces parts its letters no further than their bound, and
  * the rest stays white at its end: letter-spaced words read as codes. */
+#define SCALE_STEPS 1000.0
+
 static double
 justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp, gboolean shrink_only)
 {
@@ -682,7 +684,11 @@ justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp, gbo
   by_scale = natural * bp->expansion;
   ratio = by_spaces + by_gaps + by_scale > 0 ? fabs (delta) / (by_spaces + by_gaps + by_scale) : 0;
   ratio = MIN (ratio, 1);
-  scale = 1 + sign * ratio * bp->expansion;
+  /* The glyphs' scale goes in steps of 1/1000, rounded towards 1: each
+   * scale a line is drawn at is a font cairo makes and measures anew, and
+   * a few dozen steps serve every line of an edition; the spaces take the
+   * rest, so the line still ends at its measure. */
+  scale = 1 + sign * floor (ratio * bp->expansion * SCALE_STEPS + 1e-9) / SCALE_STEPS;
   /* What is left, in the line's own units, after the glyphs are scaled. */
   delta = width / scale - natural;
   gap_part = sign * ratio * by_gaps;
