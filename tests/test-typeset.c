@@ -687,7 +687,6 @@ test_cache_bounded (void)
 }
 
 typedef struct {
-  JopanFonts *fonts;
   const JopanStyle *style;
   GString *out;
 } VariantsJob;
@@ -697,13 +696,16 @@ variants_thread (gpointer data)
 {
   VariantsJob *job = data;
   g_autoptr (JopanTypesetCache) cache = jopan_typeset_cache_new ();
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, NULL);
 
-  set_variants (job->out, job->fonts, job->style, cache);
+  g_assert_nonnull (fonts);
+  set_variants (job->out, fonts, job->style, cache);
   return NULL;
 }
 
-/* Pages composed at once on threads of their own, each with a cache of its
- * own over the shared fonts, set what one thread sets alone. */
+/* Pages composed at once on threads of their own, each with a cache and a
+ * font set of its own (jopan.h: a JopanFonts is never shared) over the
+ * shared style, set what one thread sets alone. */
 static void
 test_cache_threads (void)
 {
@@ -718,7 +720,7 @@ test_cache_threads (void)
   set_variants (alone, fonts, style, NULL);
   for (int i = 0; i < 4; i++)
     {
-      jobs[i] = (VariantsJob) { fonts, style, g_string_new (NULL) };
+      jobs[i] = (VariantsJob) { style, g_string_new (NULL) };
       threads[i] = g_thread_new ("variants", variants_thread, &jobs[i]);
     }
   for (int i = 0; i < 4; i++)
