@@ -25,24 +25,14 @@ import sys
 import tempfile
 import time
 
+from tap import report, summary
+
 JOPAN = os.path.abspath(sys.argv[1])
 ROOT = os.path.abspath(sys.argv[2])
 BAD = os.path.join(ROOT, "tests", "data", "bad")
 SAMPLE = os.path.join(ROOT, "samples", "harbour.json")
 PHOTO = os.path.join(ROOT, "samples", "photos", "harbour-dawn.jpg")
 GOOD_BYTES = b"%PDF-1.5 a good PDF from an earlier run\n"
-passed = failed = 0
-
-
-def report(name, problems):
-    global passed, failed
-    if problems:
-        failed += 1
-        print(f"not ok - {name}: " + "; ".join(problems))
-    else:
-        passed += 1
-        print(f"ok - {name}")
-    sys.stdout.flush()
 
 
 def run(args, cwd=None, timeout=60):
@@ -653,8 +643,7 @@ def main():
         nul_case(tmp)
         fuzz(tmp)
     print(f"# {time.time() - start:.1f} s")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -31,20 +31,11 @@ import sys
 import tempfile
 import zlib
 
+from tap import report, summary
+
 JOPAN = os.path.abspath(sys.argv[1])
 ROOT = os.path.abspath(sys.argv[2])
 EDITIONS = os.path.join(ROOT, "tests", "editions")
-passed = failed = 0
-
-
-def report(name, problems):
-    global passed, failed
-    if problems:
-        failed += 1
-        print(f"not ok - {name}: {'; '.join(str(p) for p in problems)[:2000]}")
-    else:
-        passed += 1
-        print(f"ok - {name}")
 
 
 def run(args, timeout=300):
@@ -559,8 +550,7 @@ def main():
         deep_continuation(tmp)
         bad_editions(tmp)
         usage_cases(tmp)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -24,9 +24,10 @@ import subprocess
 import sys
 import tempfile
 
+from tap import report, summary
+
 JOPAN = os.path.abspath(sys.argv[1])
 ROOT = os.path.abspath(sys.argv[2])
-passed = failed = 0
 
 BODY = ("Read the [council's report](https://example.org/report?id=7&x='y') before the vote. "
         "The full text is at <https://example.com/tidal-energy/full-text-of-the-consent> and the "
@@ -40,17 +41,6 @@ LINKS = {
     "https://maps.example.net/harbour_(east)": "https://maps.example.net/harbour_(east)",
     "http://www.kinmarrow.example": "www.kinmarrow.example",
 }
-
-
-def report(name, problems):
-    global passed, failed
-    if problems:
-        failed += 1
-        print(f"not ok - {name}: " + "; ".join(problems))
-    else:
-        passed += 1
-        print(f"ok - {name}")
-    sys.stdout.flush()
 
 
 def render(article, out, *args):
@@ -169,8 +159,7 @@ def main():
                 check(d, article)
             except Exception as e:  # one broken check must not hide the others
                 report(check.__name__, [f"{type(e).__name__}: {e}"])
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(summary())
 
 
 if __name__ == "__main__":

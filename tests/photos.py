@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 
+from tap import report, summary
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import odd_photos  # noqa: E402
 
@@ -24,18 +26,6 @@ JOPAN = os.path.abspath(sys.argv[1])
 ROOT = os.path.abspath(sys.argv[2])
 DPI = 36
 RED, BLUE, GREEN, CYAN = (220, 30, 30), (30, 30, 220), (30, 200, 30), (0, 255, 255)
-passed = failed = 0
-
-
-def report(name, problems):
-    global passed, failed
-    if problems:
-        failed += 1
-        print(f"not ok - {name}: " + "; ".join(problems))
-    else:
-        passed += 1
-        print(f"ok - {name}")
-    sys.stdout.flush()
 
 
 def article(d, name, src):
@@ -211,8 +201,7 @@ def main():
         orientation(d)
         alpha(d)
         mutants(d)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ import subprocess
 import sys
 import tempfile
 
+from tap import report, summary
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import odd_photos  # noqa: E402
 
@@ -35,18 +37,6 @@ ROOT = os.path.abspath(sys.argv[2])
 HARBOUR = os.path.join(ROOT, "samples", "harbour.json")
 SANITIZED = "--sanitized" in sys.argv[3:]
 MM = 72 / 25.4
-passed = failed = 0
-
-
-def report(name, problems):
-    global passed, failed
-    if problems:
-        failed += 1
-        print(f"not ok - {name}: " + "; ".join(problems))
-    else:
-        passed += 1
-        print(f"ok - {name}")
-    sys.stdout.flush()
 
 
 def jopan(*args, env=None):
@@ -565,8 +555,7 @@ def main():
                       check_ink_limit, check_style_cmyk, check_determinism, check_ghostscript,
                       check_proof, check_ppi, check_max_ppi, check_photo_cache, check_preflight, check_outline):
             check(d)
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(summary())
 
 
 if __name__ == "__main__":
