@@ -4,6 +4,7 @@
  */
 #include "edition.h"
 #include "env.h"
+#include "exit.h"
 
 #include "merge.h"
 #include "parts.h"
@@ -15,8 +16,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_FINDINGS = 3 };
 
 typedef struct {
   char *output, *style, *data_dir, *pages, *shard;
@@ -35,27 +34,6 @@ options_clear (Options *o)
   g_free (o->shard);
   g_strfreev (o->sets);
   g_strfreev (o->font_dirs);
-}
-
-static int G_GNUC_PRINTF (1, 2)
-usage (const char *format, ...)
-{
-  va_list args;
-
-  fprintf (stderr, "jopan: ");
-  va_start (args, format);
-  vfprintf (stderr, format, args);
-  va_end (args);
-  fprintf (stderr, "\nTry 'jopan edition --help'.\n");
-  return EXIT_USAGE;
-}
-
-static int
-fail (const GError *error)
-{
-  fprintf (stderr, "jopan: %s\n", error->message);
-  return error->domain == JOPAN_ERROR && error->code == JOPAN_ERROR_USAGE ? EXIT_USAGE
-                                                                          : EXIT_INPUT;
 }
 
 static JopanStyle *
@@ -106,15 +84,15 @@ jopan_cli_check_edition (const char *input, const char *style_name, char **sets,
                              .progress = on_checked, .user_data = pages, .dpi = 150 };
 
   if (edition == NULL)
-    return fail (error);
+    return cli_fail (error);
   style = load_style (&o, edition, data_dir, &error);
   if (style == NULL)
-    return fail (error);
+    return cli_fail (error);
   for (const char *const *w = jopan_edition_get_warnings (edition); *w; w++)
     fprintf (stderr, "jopan: warning: %s\n", *w);
   g_ptr_array_set_size (pages, (int) jopan_edition_get_n_pages (edition));
   if (!jopan_edition_write (edition, style, &out, &error))
-    return fail (error);
+    return cli_fail (error);
   for (guint i = 0; i < pages->len; i++)
     fputs (g_ptr_array_index (pages, i) ? (char *) g_ptr_array_index (pages, i) : "", stderr);
   printf ("%s: %u page(s), %u finding(s)\n", input, pages->len, out.findings);
@@ -130,9 +108,9 @@ select_pages (const Options *o, guint n, gboolean *flags)
   guint index, count;
 
   if (pages == NULL)
-    return fail (error);
+    return cli_fail (error);
   if (o->shard && !parts_parse_shard (o->shard, &index, &count, &error))
-    return fail (error);
+    return cli_fail (error);
   if (o->shard)
     {
       GArray *shard = parts_shard (pages, index, count);
@@ -153,11 +131,12 @@ run_merge (char **dirs, int n, const Options *o)
   g_autoptr (GError) error = NULL;
 
   if (n < 1)
-    return usage ("%s", "edition --merge: expected the parts' folders");
+    return cli_usage ("jopan edition", "%s", "edition --merge: expected the parts' folders");
   if (o->pages || o->shard)
-    return usage ("%s", "edition --merge joins whole parts: --pages and --shard are for the runs");
+    return cli_usage ("jopan edition", "%s",
+                      "edition --merge joins whole parts: --pages and --shard are for the runs");
   if (!merge_outdirs ((const char *const *) dirs, (guint) n, o->output, o->quiet, &error))
-    return fail (error);
+    return cli_fail (error);
   return EXIT_OK;
 }
 
@@ -179,16 +158,18 @@ run (const char *input, const Options *o)
   int status;
 
   if (o->dpi < JOPAN_MIN_DPI || o->dpi > JOPAN_MAX_DPI)
-    return usage ("--dpi %d: expected a resolution from %d to %d", o->dpi, JOPAN_MIN_DPI,
-                  JOPAN_MAX_DPI);
+    return cli_usage ("jopan edition", "--dpi %d: expected a resolution from %d to %d", o->dpi,
+                      JOPAN_MIN_DPI, JOPAN_MAX_DPI);
   if (o->jobs < 0 || o->jobs > 256)
-    return usage ("--jobs %d: expected 1 to 256 (0: one per processor)", o->jobs);
+    return cli_usage ("jopan edition", "--jobs %d: expected 1 to 256 (0: one per processor)",
+                      o->jobs);
   if (!env_source_date (&out.date))
-    return usage ("SOURCE_DATE_EPOCH=%s: expected seconds since 1970", g_getenv ("SOURCE_DATE_EPOCH"));
+    return cli_usage ("jopan edition", "SOURCE_DATE_EPOCH=%s: expected seconds since 1970",
+                      g_getenv ("SOURCE_DATE_EPOCH"));
   out.jobs = (guint) o->jobs;
   edition = jopan_edition_load (input, &error);
   if (edition == NULL)
-    return fail (error);
+    return cli_fail (error);
   for (const char *const *w = jopan_edition_get_warnings (edition); *w && !o->quiet; w++)
     fprintf (stderr, "jopan: warning: %s\n", *w);
   n = jopan_edition_get_n_pages (edition);
@@ -206,7 +187,7 @@ run (const char *input, const Options *o)
     }
   style = load_style (o, edition, data_dir, &error);
   if (style == NULL)
-    return fail (error);
+    return cli_fail (error);
   out.pages = flags;
   progress = progress_new (total, "pages", o->quiet);
   out.progress = on_page;
@@ -215,7 +196,7 @@ run (const char *input, const Options *o)
   if (!ok)
     {
       progress_abandon (progress);
-      return fail (error);
+      return cli_fail (error);
     }
   progress_finish (progress);
   return o->strict && out.findings > 0 ? EXIT_FINDINGS : EXIT_OK;
@@ -258,15 +239,15 @@ jopan_cli_edition (int argc, char **argv)
   /* argv[1] is "edition": parse from there. */
   argc--, argv++;
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    status = usage ("%s", error->message);
+    status = cli_usage ("jopan edition", "%s", error->message);
   else if (o.merge && (o.output == NULL || !*o.output))
-    status = usage ("%s", "edition --merge: expected -o OUTDIR");
+    status = cli_usage ("jopan edition", "%s", "edition --merge: expected -o OUTDIR");
   else if (o.merge)
     status = run_merge (argv + 1, argc - 1, &o);
   else if (argc != 2)
-    status = usage ("%s", "edition: expected one edition file");
+    status = cli_usage ("jopan edition", "%s", "edition: expected one edition file");
   else if (o.output == NULL || !*o.output)
-    status = usage ("%s", "edition: expected -o OUTDIR");
+    status = cli_usage ("jopan edition", "%s", "edition: expected -o OUTDIR");
   else
     status = run (argv[1], &o);
   options_clear (&o);

@@ -12,6 +12,7 @@
  * SOURCE_DATE_EPOCH (the date in a PDF, reproducible-builds.org).
  */
 #include "env.h"
+#include "exit.h"
 #include "jopan.h"
 #include "render-batch.h"
 
@@ -23,8 +24,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-
-enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_FINDINGS = 3 };
 
 typedef struct {
   char *output;
@@ -47,28 +46,6 @@ typedef struct {
   gboolean quiet;
   char *format;
 } Options;
-
-static int
-fail (const GError *error)
-{
-  fprintf (stderr, "jopan: %s\n", error->message);
-  if (error->domain == JOPAN_ERROR && error->code == JOPAN_ERROR_USAGE)
-    return EXIT_USAGE;
-  return EXIT_INPUT;
-}
-
-static int G_GNUC_PRINTF (1, 2)
-usage (const char *format, ...)
-{
-  va_list args;
-
-  fprintf (stderr, "jopan: ");
-  va_start (args, format);
-  vfprintf (stderr, format, args);
-  va_end (args);
-  fprintf (stderr, "\nTry 'jopan --help'.\n");
-  return EXIT_USAGE;
-}
 
 /* The default output: ARTICLE.pdf beside the input. */
 static char *
@@ -196,21 +173,24 @@ layout_options (const Options *o, gboolean page, JopanLayoutOptions *layout, gin
   g_autoptr (GError) error = NULL;
 
   if (o->dpi < JOPAN_MIN_DPI || o->dpi > JOPAN_MAX_DPI)
-    return usage ("--dpi %d: expected a resolution from %d to %d", o->dpi, JOPAN_MIN_DPI,
-                  JOPAN_MAX_DPI);
+    return cli_usage ("jopan", "--dpi %d: expected a resolution from %d to %d", o->dpi,
+                      JOPAN_MIN_DPI, JOPAN_MAX_DPI);
   if (page && o->slot)
-    return usage ("%s", "--slot lays out one article: a page file places its own modules");
+    return cli_usage ("jopan", "%s",
+                      "--slot lays out one article: a page file places its own modules");
   if (o->slot && !jopan_layout_options_parse_slot (layout, o->slot, &error))
-    return fail (error);
+    return cli_fail (error);
   if (o->copyfit && !o->slot && !page)
-    return usage ("%s", "--copyfit needs a --slot to fit");
+    return cli_usage ("jopan", "%s", "--copyfit needs a --slot to fit");
   if (!env_source_date (date))
-    return usage ("SOURCE_DATE_EPOCH=%s: expected seconds since 1970, at most %" G_GINT64_FORMAT,
-                  g_getenv ("SOURCE_DATE_EPOCH"), JOPAN_DATE_MAX);
+    return cli_usage (
+        "jopan", "SOURCE_DATE_EPOCH=%s: expected seconds since 1970, at most %" G_GINT64_FORMAT,
+        g_getenv ("SOURCE_DATE_EPOCH"), JOPAN_DATE_MAX);
   layout->copyfit = o->copyfit;
   layout->fill = o->fill;
   if (o->jump_page < 0 || o->jump_page > 9999)
-    return usage ("--jump-page %d: expected a page number from 1 to 9999", o->jump_page);
+    return cli_usage ("jopan", "--jump-page %d: expected a page number from 1 to 9999",
+                      o->jump_page);
   layout->jump_page = (guint) o->jump_page;
   if (o->weight)
     {
@@ -219,7 +199,7 @@ layout_options (const Options *o, gboolean page, JopanLayoutOptions *layout, gin
         if (strcmp (o->weight, weights[i]) == 0)
           layout->weight = (JopanWeight) (JOPAN_WEIGHT_LEAD + i);
       if (layout->weight == JOPAN_WEIGHT_AUTO)
-        return usage ("--weight %s: expected lead, secondary or brief", o->weight);
+        return cli_usage ("jopan", "--weight %s: expected lead, secondary or brief", o->weight);
     }
   return EXIT_OK;
 }
@@ -246,10 +226,13 @@ run (const char *command, const char *input, const Options *o)
     return jopan_cli_check_edition (input, o->style, o->sets, o->font_dirs, data_dir, o->strict);
   output = o->output ? g_strdup (o->output) : default_output (input);
   if (!check && !jopan_format_from_path (output, &format))
-    return usage ("%s: unknown output format: expected .pdf, .png, .svg or .txt", output);
+    return cli_usage ("jopan", "%s: unknown output format: expected .pdf, .png, .svg or .txt",
+                      output);
   if (o->format)
-    return usage ("--format %s: only for several articles or -o OUTDIR/; %s's extension picks "
-                  "the format", o->format, output);
+    return cli_usage ("jopan",
+                      "--format %s: only for several articles or -o OUTDIR/; %s's extension picks "
+                      "the format",
+                      o->format, output);
   status = layout_options (o, page, &layout, &date);
   if (status != EXIT_OK)
     return status;
@@ -258,29 +241,29 @@ run (const char *command, const char *input, const Options *o)
   else
     article = jopan_article_load (input, &error);
   if (plan == NULL && article == NULL)
-    return fail (error);
+    return cli_fail (error);
   style = load_style (o, plan, data_dir, &error);
   if (style == NULL)
-    return fail (error);
+    return cli_fail (error);
   fonts = jopan_fonts_new ((const char *const *) o->font_dirs, data_dir, &error);
   if (fonts == NULL)
-    return fail (error);
+    return cli_fail (error);
   if (plan)
     doc = jopan_document_new_page (fonts, style, plan, &layout, &error);
   else
     doc = jopan_document_new_full (fonts, style, article, &layout, &error);
   if (doc == NULL)
-    return fail (error);
+    return cli_fail (error);
   jopan_document_set_date (doc, date);
   /* A check makes the PDF/X file in memory for the printer's checks; a
    * render finds the same while writing it, so it reports after. */
   if (check && !jopan_document_preflight (doc, &error))
-    return fail (error);
+    return cli_fail (error);
   findings = check ? print_findings (doc) : 0;
   /* The document and its report in one commit, neither over an input. */
   if ((!check || o->report)
       && !jopan_document_write_full (doc, check ? NULL : output, format, o->dpi, o->report, &error))
-    return fail (error);
+    return cli_fail (error);
   if (!check)
     findings = print_findings (doc);
   if (check)
@@ -311,22 +294,22 @@ run_batch (const char *const *inputs, guint n, const Options *o)
   int status;
 
   if (o->output == NULL)
-    return usage ("%s", "several articles: expected -o OUTDIR/ for their files");
+    return cli_usage ("jopan", "%s", "several articles: expected -o OUTDIR/ for their files");
   if (!batch_format (o->format, &r.format))
-    return usage ("--format %s: expected pdf, png, svg or txt", o->format);
+    return cli_usage ("jopan", "--format %s: expected pdf, png, svg or txt", o->format);
   if (o->jobs < 0 || o->jobs > 1024)
-    return usage ("--jobs %d: expected 1 to 1024 threads (0: one a core)", o->jobs);
+    return cli_usage ("jopan", "--jobs %d: expected 1 to 1024 threads (0: one a core)", o->jobs);
   status = layout_options (o, FALSE, &layout, &r.date);
   if (status != EXIT_OK)
     return status;
   style = load_style (o, NULL, data_dir, &error);
   if (style == NULL)
-    return fail (error);
+    return cli_fail (error);
   r.style = style;
   r.layout = &layout;
   r.jobs = (guint) o->jobs;
   if (!render_batch (inputs, n, o->output, &r, &findings, &error))
-    return fail (error);
+    return cli_fail (error);
   return o->strict && findings > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -392,23 +375,24 @@ main (int argc, char **argv)
   g_option_context_set_description (context, "Exit status: 0 done, 1 bad input, 2 usage error, "
                                              "3 findings with --strict.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage ("%s", error->message);
+    return cli_usage ("jopan", "%s", error->message);
   if (version)
     {
       printf ("jopan %s\n", JOPAN_VERSION_STRING);
       return EXIT_OK;
     }
   if (argc < 2)
-    return usage ("%s", "expected a command: render, page or check");
+    return cli_usage ("jopan", "%s", "expected a command: render, page or check");
   if (strcmp (argv[1], "render") != 0 && strcmp (argv[1], "check") != 0
       && strcmp (argv[1], "page") != 0)
-    return usage ("unknown command \"%s\": expected render, page, edition or check", argv[1]);
+    return cli_usage ("jopan", "unknown command \"%s\": expected render, page, edition or check",
+                      argv[1]);
   if (strcmp (argv[1], "render") == 0 && argc >= 3
       && (argc > 3 || (o.output && g_str_has_suffix (o.output, "/"))))
     status = run_batch ((const char *const *) argv + 2, (guint) argc - 2, &o);
   else if (argc != 3)
-    return usage ("%s: expected one %s file", argv[1],
-                  strcmp (argv[1], "page") == 0 ? "page" : "article");
+    return cli_usage ("jopan", "%s: expected one %s file", argv[1],
+                      strcmp (argv[1], "page") == 0 ? "page" : "article");
   else
     status = run (argv[1], argv[2], &o);
   g_free (o.output);
