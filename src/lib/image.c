@@ -22,7 +22,7 @@ typedef struct {
 } Encoded;
 
 static GMutex stream_lock;
-static GHashTable *stream_ids;    /* "path size mtime w h" → id + 1 */
+static GHashTable *stream_ids;    /* stream_key → id + 1 */
 static GPtrArray *stream_entries; /* of Encoded*, by id: never freed */
 static gsize stream_bytes;
 static gint stream_disabled;
@@ -59,11 +59,13 @@ typedef struct {
 } Probed;
 
 static GMutex probe_lock;
-static GHashTable *probed; /* key (probe_key) → Probed* */
+static GHashTable *probed; /* file_key → Probed* */
 static guint probe_reads;
 
+/* A file as the caches know it: its path, device, inode, size and change
+ * time; NULL when it is not a regular file one can look at. */
 static char *
-probe_key (const char *path)
+file_key (const char *path)
 {
   GStatBuf st;
 
@@ -157,7 +159,7 @@ jopan_image_probe (JopanImageRef *image, GError **error)
                        image->src);
       return FALSE;
     }
-  key = probe_key (image->path);
+  key = file_key (image->path);
   if (!(key && probe_recall (key, image)) && !probe_file (image, key, error))
     return FALSE;
   /* Orientations 5 to 8 turn the photo a quarter: the frame crops the
@@ -348,18 +350,14 @@ jopan_image_stream_lookup (guint id, const char **dict, GBytes **data)
   return found;
 }
 
-/* The cache's key: the file (path, size, time) and the decoded size.
- * NULL when the file cannot be looked at (decoding will say why). */
+/* The cache's key: the file (file_key) and the decoded size.  NULL when
+ * the file cannot be looked at (decoding will say why). */
 static char *
 stream_key (const JopanImageRef *image, int w, int h)
 {
-  GStatBuf st;
+  g_autofree char *file = file_key (image->path);
 
-  if (g_stat (image->path, &st) != 0)
-    return NULL;
-  return g_strdup_printf ("%s\n%" G_GINT64_FORMAT " %" G_GINT64_FORMAT ".%ld %d %d", image->path,
-                          (gint64) st.st_size, (gint64) st.st_mtim.tv_sec, (long) st.st_mtim.tv_nsec,
-                          w, h);
+  return file ? g_strdup_printf ("%s %d %d", file, w, h) : NULL;
 }
 
 /* The entry for @key, or -1. */
