@@ -14,6 +14,7 @@
 #include "compose-private.h"
 #include "layout-private.h"
 #include "json-private.h"
+#include "support.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -120,21 +121,6 @@ check_overlaps (const JopanDocument *doc)
   return NULL;
 }
 
-/* How far a text box's opening quote mark hangs into the margin (the
- * style's hang-punctuation): the mark's advance, else 0. */
-static double
-hang_of (const JopanBox *b)
-{
-  const char *text = b->kind == JOPAN_BOX_TEXT && b->layout ? pango_layout_get_text (b->layout) : "";
-  gunichar c = g_utf8_get_char (text);
-  PangoRectangle pos;
-
-  if (c != 0x201C && c != 0x2018 && c != 0x201E && c != 0x201A && c != 0x00AB)
-    return 0;
-  pango_layout_index_to_pos (b->layout, (int) (g_utf8_next_char (text) - text), &pos);
-  return pos.x / (double) PANGO_SCALE;
-}
-
 static gboolean
 box_inside (const JopanBox *b, const JopanPlaced *p)
 {
@@ -143,7 +129,7 @@ box_inside (const JopanBox *b, const JopanPlaced *p)
   switch (b->kind)
     {
     case JOPAN_BOX_TEXT:
-      return b->x + hang_of (b) >= p->x - e && b->x + b->true_width <= p->x + p->w + e && b->y >= p->y - e
+      return b->x + support_hang_of (b) >= p->x - e && b->x + b->true_width <= p->x + p->w + e && b->y >= p->y - e
              && b->y <= p->y + p->h + e;
     case JOPAN_BOX_IMAGE:
     case JOPAN_BOX_PDF:
@@ -759,23 +745,13 @@ static guint
 page_attempts (const char *name)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_strdup_printf ("%s/samples/pages/%s", SOURCE_ROOT, name);
   g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
-  g_autoptr (JopanPagePlan) plan = NULL;
   g_autoptr (JopanDocument) doc = NULL;
-  JopanLayoutOptions options = { .copyfit = TRUE };
-  JopanStyle *style;
   gint before;
 
   g_assert_no_error (error);
-  style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
-  g_assert_no_error (error);
-  plan = jopan_page_plan_load (path, &error);
-  g_assert_no_error (error);
   before = g_atomic_int_get (&jopan_layout_attempts);
-  doc = jopan_document_new_page (fonts, style, plan, &options, &error);
-  g_assert_no_error (error);
-  jopan_style_free (style);
+  doc = support_compose_sample (fonts, name);
   return (guint) (g_atomic_int_get (&jopan_layout_attempts) - before);
 }
 

@@ -14,6 +14,7 @@
  * to see its check fail.
  */
 #include "jopan-private.h"
+#include "support.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -170,21 +171,6 @@ by_reading_order (gconstpointer a, gconstpointer b)
   return px != py ? px - py : x->para_line - y->para_line;
 }
 
-/* How far a text box's opening quote mark hangs into the margin (the
- * style's hang-punctuation): the mark's advance, else 0. */
-static double
-hang_of (const JopanBox *b)
-{
-  const char *text = b->kind == JOPAN_BOX_TEXT && b->layout ? pango_layout_get_text (b->layout) : "";
-  gunichar c = g_utf8_get_char (text);
-  PangoRectangle pos;
-
-  if (c != 0x201C && c != 0x2018 && c != 0x201E && c != 0x201A && c != 0x00AB)
-    return 0;
-  pango_layout_index_to_pos (b->layout, (int) (g_utf8_next_char (text) - text), &pos);
-  return pos.x / (double) PANGO_SCALE;
-}
-
 /* All running lines of the story, in reading order, with their columns. */
 static GArray *
 running_lines (const GPtrArray *pages, const JopanStyle *style)
@@ -197,7 +183,7 @@ running_lines (const GPtrArray *pages, const JopanStyle *style)
       for (guint i = 0; i < page->boxes->len; i++)
         {
           const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
-          Placed placed = { b, page->number, column_of (style, b->x + hang_of (b)) };
+          Placed placed = { b, page->number, column_of (style, b->x + support_hang_of (b)) };
           if (is_running (b))
             g_array_append_val (lines, placed);
         }
@@ -244,15 +230,15 @@ check_overflow (const GPtrArray *pages, const JopanStyle *style)
       for (guint i = 0; i < page->boxes->len; i++)
         {
           const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
-          Placed l = { b, page->number, column_of (style, b->x + hang_of (b)) };
+          Placed l = { b, page->number, column_of (style, b->x + support_hang_of (b)) };
           if (b->kind != JOPAN_BOX_TEXT)
             continue;
           if (b->true_width > b->measure + 0.01)
             return describe (&l, "wider than its measure");
-          if (b->x + hang_of (b) < style->margin[3] - 0.01 || b->x + b->true_width > right + 0.01)
+          if (b->x + support_hang_of (b) < style->margin[3] - 0.01 || b->x + b->true_width > right + 0.01)
             return describe (&l, "outside the type area");
           if (is_running (b)
-              && (b->x + hang_of (b) < column_left (style, l.column) - 0.01
+              && (b->x + support_hang_of (b) < column_left (style, l.column) - 0.01
                   || b->x + b->true_width
                          > column_left (style, l.column) + column_width_of (style) + 0.01))
             return describe (&l, "outside its column");

@@ -2,6 +2,7 @@
  * page shapes about the lines it draws, not every line every attempt set. */
 #include "compose-private.h"
 #include "layout-private.h"
+#include "support.h"
 
 #include <string.h>
 
@@ -11,23 +12,13 @@ static guint
 page_shapings (const char *name, guint *drawn)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_strdup_printf ("%s/samples/pages/%s", SOURCE_ROOT, name);
   g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
-  g_autoptr (JopanPagePlan) plan = NULL;
   g_autoptr (JopanDocument) doc = NULL;
-  JopanLayoutOptions options = { .copyfit = TRUE };
-  JopanStyle *style;
   gint before;
 
   g_assert_no_error (error);
-  style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
-  g_assert_no_error (error);
-  plan = jopan_page_plan_load (path, &error);
-  g_assert_no_error (error);
   before = g_atomic_int_get (&jopan_line_shapings);
-  doc = jopan_document_new_page (fonts, style, plan, &options, &error);
-  g_assert_no_error (error);
-  jopan_style_free (style);
+  doc = support_compose_sample (fonts, name);
   *drawn = 0;
   for (guint p = 0; p < doc->pages->len; p++)
     {
