@@ -186,6 +186,63 @@ test_merge_memory (Fixture *f, gconstpointer data)
   g_assert_cmpint ((rss_large - rss_small) * 1024, <, 2 * (b.st_size - a.st_size));
 }
 
+/* The /ID of @pdf (both parts, as hex), asserting there are two. */
+static char *
+file_id (const char *pdf)
+{
+  g_autofree char *trailer = run ((const char *const[]) { "qpdf", "--show-object=trailer", pdf, NULL });
+  g_autoptr (GMatchInfo) match = NULL;
+  g_autoptr (GRegex) re = g_regex_new ("/ID \\[ <([0-9a-f]+)> <([0-9a-f]+)> \\]", 0, 0, NULL);
+  g_autofree char *first = NULL, *second = NULL;
+
+  g_assert_true (g_regex_match (re, trailer, 0, &match));
+  first = g_match_info_fetch (match, 1);
+  second = g_match_info_fetch (match, 2);
+  g_assert_cmpstr (first, ==, second);
+  return g_steal_pointer (&first);
+}
+
+/* The file ID is made from what the file is made of (qpdf's placeholder
+ * replaced, in a file qpdf checks clean): the same pages and outline give
+ * the same ID wherever the pages lie, another outline or another page
+ * another ID. */
+static void
+test_merge_id (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = g_build_filename (f->dir, "one.pdf", NULL);
+  g_autofree char *moved = g_build_filename (f->dir, "moved.pdf", NULL);
+  g_autofree char *renamed = g_build_filename (f->dir, "renamed-page.pdf", NULL);
+  g_autofree char *check = NULL, *id = NULL, *id_moved = NULL, *id_outline = NULL, *id_pages = NULL;
+  const char *copies[N_PAGES] = { f->pages[0], f->pages[1], renamed };
+  const char *swapped[N_PAGES] = { f->pages[1], f->pages[0], f->pages[2] };
+  JopanOutlineItem other[G_N_ELEMENTS (outline)];
+  g_autoptr (GBytes) page = read_bytes (f->pages[2]);
+
+  memcpy (other, outline, sizeof outline);
+  other[1].title = "Harbour story, renamed";
+  g_assert_true (g_file_set_contents (renamed, g_bytes_get_data (page, NULL),
+                                      (gssize) g_bytes_get_size (page), NULL));
+  g_assert_true (jopan_pdf_merge ((const char *const *) f->pages, N_PAGES, outline,
+                                  G_N_ELEMENTS (outline), out, &error));
+  id = file_id (out);
+  g_assert_cmpuint (strlen (id), ==, 32);
+  g_assert_cmpstr (id, !=, "31415926535897932384626433832795");
+  check = run ((const char *const[]) { "qpdf", "--check", out, NULL });
+  g_assert_nonnull (strstr (check, "No syntax or stream encoding errors"));
+  g_assert_true (jopan_pdf_merge (copies, N_PAGES, outline, G_N_ELEMENTS (outline), moved, &error));
+  id_moved = file_id (moved);
+  g_assert_cmpstr (id_moved, ==, id);
+  g_assert_true (jopan_pdf_merge ((const char *const *) f->pages, N_PAGES, other,
+                                  G_N_ELEMENTS (other), moved, &error));
+  id_outline = file_id (moved);
+  g_assert_cmpstr (id_outline, !=, id);
+  g_assert_true (jopan_pdf_merge (swapped, N_PAGES, outline, G_N_ELEMENTS (outline), moved, &error));
+  id_pages = file_id (moved);
+  g_assert_cmpstr (id_pages, !=, id);
+  g_assert_no_error (error);
+}
+
 /* Bad input and a bad outline fail with a message and write nothing. */
 static void
 test_merge_bad (Fixture *f, gconstpointer data)
@@ -346,6 +403,7 @@ main (int argc, char **argv)
   g_test_add ("/merge/pdf", Fixture, NULL, fixture_set_up, test_merge, fixture_tear_down);
   g_test_add ("/merge/memory", Fixture, NULL, fixture_set_up, test_merge_memory, fixture_tear_down);
   g_test_add ("/merge/bad", Fixture, NULL, fixture_set_up, test_merge_bad, fixture_tear_down);
+  g_test_add ("/merge/id", Fixture, NULL, fixture_set_up, test_merge_id, fixture_tear_down);
   g_test_add ("/merge/contact-sheet", Fixture, NULL, fixture_set_up, test_contact_sheet,
               fixture_tear_down);
   g_test_add ("/merge/contact-sheet-spreads", Fixture, NULL, fixture_set_up,

@@ -193,6 +193,14 @@ typedef struct {
   guint *findings;
   guint *page_story;            /* per page, the index of its first story in what follows */
   gboolean *continued;          /* per story of the edition: it continued on its jump page */
+  /* edition.pdf, joined as pages are written: each page once it and every
+   * selected page before it are (in page order, whatever the schedule) */
+  JopanPdfJoin *join;
+  GMutex join_lock;             /* guards what follows */
+  gboolean *written;            /* per page */
+  guint next;                   /* the first page not joined yet */
+  gboolean joining;             /* a task is appending: others leave their page to it */
+  GError *join_error;
 } Run;
 
 static gboolean
@@ -229,6 +237,39 @@ give_fonts (Run *run, JopanFonts *fonts)
   g_mutex_unlock (&run->lock);
 }
 
+/* Appends to edition.pdf the pages written since the last one appended,
+ * in page order, from the task that wrote page @index; another task
+ * appending already takes this page too. */
+static void
+join_written (Run *run, guint index)
+{
+  guint n = run->edition->pages->len;
+
+  g_mutex_lock (&run->join_lock);
+  run->written[index] = TRUE;
+  if (!run->joining)
+    {
+      run->joining = TRUE;
+      while (run->join_error == NULL && run->next < n
+             && (!selected (run, run->next) || run->written[run->next]))
+        {
+          guint p = run->next;
+          g_autofree char *name = page_file (p + 1, "pdf");
+          g_autofree char *path = g_build_filename (run->tmp, name, NULL);
+          GError *local = NULL;
+
+          g_mutex_unlock (&run->join_lock);
+          if (selected (run, p))
+            jopan_pdf_join_append (run->join, path, &local);
+          g_mutex_lock (&run->join_lock);
+          run->join_error = local;
+          run->next++;
+        }
+      run->joining = FALSE;
+    }
+  g_mutex_unlock (&run->join_lock);
+}
+
 /* page-NN.pdf (and .png); the report and findings kept for the end. */
 static gboolean
 write_page (Run *run, JopanDocument *doc, guint index, GError **error)
@@ -259,6 +300,8 @@ write_page (Run *run, JopanDocument *doc, guint index, GError **error)
       run->out->progress (number, doc, run->out->user_data);
       g_mutex_unlock (&run->lock);
     }
+  if (pdf)
+    join_written (run, index);
   return TRUE;
 }
 
@@ -512,22 +555,32 @@ static gboolean
 write_whole (Run *run, GError **error)
 {
   g_autoptr (GArray) pages = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr (GPtrArray) pdfs = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GArray) outline = NULL;
   g_autofree char *merged = g_build_filename (run->tmp, "edition.pdf", NULL);
   g_autofree char *contact = g_build_filename (run->tmp, "contact.png", NULL);
 
+  if (run->join_error)
+    {
+      g_propagate_error (error, g_steal_pointer (&run->join_error));
+      return FALSE;
+    }
   for (guint p = 0; p < run->edition->pages->len; p++)
+    if (selected (run, p))
+      g_array_append_val (pages, p);
+  /* Each page was joined as it was written: none is left but by a bug. */
+  for (guint p = run->next; p < run->edition->pages->len; p++)
     if (selected (run, p))
       {
         g_autofree char *name = page_file (p + 1, "pdf");
-        g_array_append_val (pages, p);
-        g_ptr_array_add (pdfs, g_build_filename (run->tmp, name, NULL));
+        g_autofree char *path = g_build_filename (run->tmp, name, NULL);
+        if (!jopan_pdf_join_append (run->join, path, error))
+          return FALSE;
       }
+  run->next = run->edition->pages->len;
   outline = outline_of (run, pages, titles);
-  return jopan_pdf_merge ((const char *const *) pdfs->pdata, pdfs->len,
-                          (const JopanOutlineItem *) outline->data, outline->len, merged, error)
+  return jopan_pdf_join_write (run->join, (const JopanOutlineItem *) outline->data, outline->len,
+                               merged, error)
          && jopan_contact_sheet_save (run->sheet, contact, error)
          && write_report (run, pages, error);
 }
@@ -664,6 +717,10 @@ run_clear (Run *run)
   g_ptr_array_unref (run->fonts);
   g_clear_error (&run->error);
   g_mutex_clear (&run->lock);
+  jopan_pdf_join_free (run->join);
+  g_free (run->written);
+  g_clear_error (&run->join_error);
+  g_mutex_clear (&run->join_lock);
   g_free (run->tmp);
   jopan_contact_sheet_free (run->sheet);
 }
@@ -679,6 +736,8 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
   if (out->outdir && !check_outdir (out->outdir, error))
     return FALSE;
   g_mutex_init (&run.lock);
+  g_mutex_init (&run.join_lock);
+  run.written = g_new0 (gboolean, edition->pages->len);
   run.fonts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_fonts_free);
   run.reports = g_new0 (char *, edition->pages->len);
   run.findings = g_new0 (guint, edition->pages->len);
@@ -700,6 +759,7 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
     {
       run.tmp = make_tmp (out->outdir, error);
       run.sheet = run.tmp ? new_sheet (&run, error) : NULL;
+      run.join = jopan_pdf_join_new ();
       ok = run.sheet != NULL && run_pool (&run, error) && write_whole (&run, error)
            && swap_in (run.tmp, out->outdir, error);
     }

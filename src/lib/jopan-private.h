@@ -712,6 +712,23 @@ gboolean jopan_contact_sheet_add_page (JopanContactSheet *sheet, guint number,
 gboolean jopan_contact_sheet_save (JopanContactSheet *sheet, const char *out_png, GError **error);
 void jopan_contact_sheet_free (JopanContactSheet *sheet);
 
+/* ---- joining page PDFs (pdf-merge.c) ------------------------------------------ */
+
+/* A merged PDF being built: pages appended one file at a time, in order,
+ * as they are written, so that little is left for the end.  Not
+ * thread-safe: one thread at a time (a caller's lock). */
+typedef struct _JopanPdfJoin JopanPdfJoin;
+JopanPdfJoin *jopan_pdf_join_new (void);
+/* Appends every page of @path; the file must stay until the join is written. */
+gboolean jopan_pdf_join_append (JopanPdfJoin *join, const char *path, GError **error);
+/* How many files were appended. */
+guint jopan_pdf_join_n_files (const JopanPdfJoin *join);
+/* Writes the pages appended and @outline to @out_pdf, as jopan_pdf_merge(). */
+gboolean jopan_pdf_join_write (JopanPdfJoin *join, const JopanOutlineItem *outline,
+                               guint n_outline, const char *out_pdf, GError **error);
+void jopan_pdf_join_free (JopanPdfJoin *join);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPdfJoin, jopan_pdf_join_free)
+
 /* The printer's checks on the laid-out pages ("print" findings): small type
  * in several inks (PDF/X), small reversed type, text near or over the trim. */
 void jopan_preflight_pages (JopanDocument *doc);

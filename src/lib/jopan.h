@@ -712,8 +712,9 @@ typedef struct {
  * page's stories start folded under it).  The document information
  * (creation date, producer) is the first input's, so the merged file is
  * dated like its pages (by jopan_document_set_date()), never by the
- * clock; the file ID is qpdf's deterministic one: the same inputs give
- * the same bytes.  Written atomically, as jopan_document_write() does.
+ * clock; the file ID is a hash of the inputs' own IDs (or bytes, for an
+ * input without one), the outline and that information: the same inputs
+ * give the same bytes.  Written atomically, as jopan_document_write() does.
  * An input that is no PDF is a %JOPAN_ERROR_INPUT error naming it; an
  * outline item past the last page, or a story before any page entry, a
  * %JOPAN_ERROR_USAGE error.

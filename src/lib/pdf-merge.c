@@ -4,8 +4,13 @@
  * as PDF outline items (a page entry, its stories under it, closed); the
  * document information (dates, producer) comes from the first input, so
  * the merged file carries the date the pages were made with and no clock
- * time.  qpdf's deterministic ID makes the same inputs give the same bytes.
- * Each call has its own qpdf objects: calls on separate threads are safe.
+ * time.  Pages can be appended as they are written (an edition appends
+ * each page when it and every page before it are done), so that writing
+ * the file is all that is left for the end.  The file ID is a hash of
+ * what the file is made from (the inputs' own IDs, the outline, the
+ * information): the same inputs give the same bytes, without hashing the
+ * whole output as qpdf's deterministic ID would.
+ * Each join has its own qpdf objects: joins on separate threads are safe.
  */
 #include "jopan-private.h"
 
@@ -14,26 +19,69 @@
 #include <glib/gstdio.h>
 #include <qpdf/qpdf-c.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/* The ID qpdf writes when asked for a static one ("for test suites"):
+ * here a placeholder, found in the trailer and overwritten (set_file_id). */
+#define STATIC_ID_HEX "31415926535897932384626433832795"
+/* The trailer (with a classic xref table, the table too) is read whole to
+ * find it; a larger one makes qpdf write its deterministic ID instead. */
+#define TRAILER_MAX (16 * 1024 * 1024)
 
 /* The inputs must stay open until the output is written: qpdf copies
  * their streams' data lazily. */
-typedef struct {
+struct _JopanPdfJoin {
   qpdf_data out;
   GPtrArray *inputs; /* of qpdf_data */
-} Merge;
+  GChecksum *id;     /* of what the file is made from */
+};
 
-static void
-merge_clear (Merge *m)
+JopanPdfJoin *
+jopan_pdf_join_new (void)
 {
-  for (guint i = 0; m->inputs && i < m->inputs->len; i++)
+  JopanPdfJoin *j = g_new0 (JopanPdfJoin, 1);
+
+  j->out = qpdf_init ();
+  j->inputs = g_ptr_array_new ();
+  j->id = g_checksum_new (G_CHECKSUM_MD5);
+  qpdf_silence_errors (j->out);
+  qpdf_set_suppress_warnings (j->out, QPDF_TRUE);
+  qpdf_empty_pdf (j->out);
+  return j;
+}
+
+void
+jopan_pdf_join_free (JopanPdfJoin *j)
+{
+  if (j == NULL)
+    return;
+  for (guint i = 0; i < j->inputs->len; i++)
     {
-      qpdf_data q = g_ptr_array_index (m->inputs, i);
+      qpdf_data q = g_ptr_array_index (j->inputs, i);
       qpdf_cleanup (&q);
     }
-  g_clear_pointer (&m->inputs, g_ptr_array_unref);
-  if (m->out)
-    qpdf_cleanup (&m->out);
+  g_ptr_array_unref (j->inputs);
+  qpdf_cleanup (&j->out);
+  g_checksum_free (j->id);
+  g_free (j);
+}
+
+guint
+jopan_pdf_join_n_files (const JopanPdfJoin *j)
+{
+  return j->inputs->len;
+}
+
+/* @n bytes into the ID's hash, after their length: no two sequences of
+ * parts hash alike by running together. */
+static void
+id_add (JopanPdfJoin *j, const void *data, gsize n)
+{
+  guint64 len = GUINT64_TO_BE ((guint64) n);
+
+  g_checksum_update (j->id, (const guchar *) &len, sizeof len);
+  g_checksum_update (j->id, data, n);
 }
 
 /* qpdf's last error as a GError naming @what; TRUE when there is none. */
@@ -47,16 +95,50 @@ qpdf_ok (qpdf_data q, const char *what, JopanErrorCode code, GError **error)
   return FALSE;
 }
 
-/* Reads @path and appends its pages to the output. */
+/* An input's own ID (both parts) into the file ID; an input without one
+ * gives its bytes instead.  (jopan's pages carry qpdf's deterministic ID,
+ * a hash of their bytes.) */
 static gboolean
-append_pages (Merge *m, const char *path, GError **error)
+id_add_input (JopanPdfJoin *j, qpdf_data in, const char *path, GError **error)
+{
+  qpdf_oh id = qpdf_oh_get_key (in, qpdf_get_trailer (in), "/ID");
+  int n = qpdf_oh_is_array (in, id) ? qpdf_oh_get_array_n_items (in, id) : 0;
+  int strings = 0;
+  g_autoptr (GMappedFile) map = NULL;
+
+  for (int i = 0; i < n; i++)
+    {
+      qpdf_oh part = qpdf_oh_get_array_item (in, id, i);
+      size_t len = 0;
+      const char *bytes;
+
+      if (!qpdf_oh_is_string (in, part))
+        continue;
+      bytes = qpdf_oh_get_binary_string_value (in, part, &len);
+      id_add (j, bytes, len);
+      strings++;
+    }
+  if (strings > 0)
+    return TRUE;
+  if ((map = g_mapped_file_new (path, FALSE, NULL)) == NULL)
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: %s", path, g_strerror (errno));
+      return FALSE;
+    }
+  id_add (j, g_mapped_file_get_contents (map), g_mapped_file_get_length (map));
+  return TRUE;
+}
+
+gboolean
+jopan_pdf_join_append (JopanPdfJoin *j, const char *path, GError **error)
 {
   qpdf_data in = qpdf_init ();
   int n;
 
+  g_return_val_if_fail (j != NULL && path != NULL, FALSE);
   qpdf_silence_errors (in);
   qpdf_set_suppress_warnings (in, QPDF_TRUE);
-  g_ptr_array_add (m->inputs, in);
+  g_ptr_array_add (j->inputs, in);
   qpdf_read (in, path, "");
   if (!qpdf_ok (in, path, JOPAN_ERROR_INPUT, error))
     return FALSE;
@@ -68,25 +150,28 @@ append_pages (Merge *m, const char *path, GError **error)
     }
   for (int i = 0; i < n; i++)
     {
-      qpdf_add_page (m->out, in, qpdf_get_page_n (in, (size_t) i), QPDF_FALSE);
-      if (!qpdf_ok (m->out, path, JOPAN_ERROR_INPUT, error))
+      qpdf_add_page (j->out, in, qpdf_get_page_n (in, (size_t) i), QPDF_FALSE);
+      if (!qpdf_ok (j->out, path, JOPAN_ERROR_INPUT, error))
         return FALSE;
     }
-  return TRUE;
+  return id_add_input (j, in, path, error);
 }
 
-/* The first input's dates and producer, copied as they are. */
+/* The first input's dates and producer, copied as they are (and hashed
+ * into the ID). */
 static void
-copy_info (Merge *m)
+copy_info (JopanPdfJoin *j)
 {
   static const char *const keys[] = { "/CreationDate", "/ModDate", "/Producer", "/Creator" };
-  qpdf_data first = g_ptr_array_index (m->inputs, 0);
+  qpdf_data first = g_ptr_array_index (j->inputs, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
       const char *value = qpdf_get_info_key (first, keys[i]);
       if (value)
-        qpdf_set_info_key (m->out, keys[i], value);
+        qpdf_set_info_key (j->out, keys[i], value);
+      id_add (j, keys[i], strlen (keys[i]));
+      id_add (j, value ? value : "", value ? strlen (value) : 0);
     }
 }
 
@@ -208,22 +293,90 @@ sync_file (const char *path)
   return ok;
 }
 
-/* Writes the output deterministically to a temporary file, then renames
- * it to @out_pdf. */
+/* Replaces the placeholder ID in the trailer of the file @fd (both
+ * parts) by @hex, in place: the same length, so no offset moves.
+ * Returns: FALSE when the trailer is not as expected (nothing changed). */
 static gboolean
-write_merged (Merge *m, const char *out_pdf, GError **error)
+set_file_id (int fd, const char *hex)
+{
+  struct stat st;
+  char tail[64] = { 0 }, *at;
+  g_autofree char *trailer = NULL;
+  gint64 start;
+  gsize n, from = 0, to;
+  const char *found[3];
+  guint hits = 0;
+
+  if (fstat (fd, &st) != 0 || st.st_size < (off_t) sizeof tail - 1
+      || pread (fd, tail, sizeof tail - 1, st.st_size - (off_t) (sizeof tail - 1)) != sizeof tail - 1
+      || (at = g_strrstr (tail, "startxref")) == NULL)
+    return FALSE;
+  start = g_ascii_strtoll (at + strlen ("startxref"), NULL, 10);
+  if (start <= 0 || start >= st.st_size || st.st_size - start > TRAILER_MAX)
+    return FALSE;
+  n = (gsize) (st.st_size - start);
+  trailer = g_malloc (n + 1);
+  if (pread (fd, trailer, n, start) != (ssize_t) n)
+    return FALSE;
+  trailer[n] = '\0';
+  /* An xref stream's dictionary ends before its (binary) data; a table's
+   * trailer follows the table. */
+  if (g_str_has_prefix (trailer, "xref"))
+    from = (at = strstr (trailer, "trailer")) ? (gsize) (at - trailer) : n;
+  to = (at = g_strstr_len (trailer, (gssize) n, "stream")) && !g_str_has_prefix (trailer, "xref")
+       ? (gsize) (at - trailer) : n;
+  for (at = trailer + from; hits < 3 && (at = g_strstr_len (at, (gssize) (trailer + to - at), STATIC_ID_HEX));
+       at += strlen (STATIC_ID_HEX))
+    found[hits++] = at;
+  if (hits != 2)
+    return FALSE;
+  for (guint i = 0; i < hits; i++)
+    if (pwrite (fd, hex, strlen (STATIC_ID_HEX), start + (found[i] - trailer)) != (ssize_t) strlen (STATIC_ID_HEX))
+      return FALSE;
+  return TRUE;
+}
+
+/* Has qpdf write the output to @temp with the file ID @hex. */
+static gboolean
+write_with_id (JopanPdfJoin *j, const char *temp, const char *hex, const char *out_pdf,
+               GError **error)
+{
+  int fd;
+  gboolean placed;
+
+  qpdf_init_write (j->out, temp);
+  qpdf_set_static_ID (j->out, QPDF_TRUE);
+  qpdf_set_object_stream_mode (j->out, qpdf_o_generate);
+  qpdf_set_compress_streams (j->out, QPDF_TRUE);
+  qpdf_write (j->out);
+  if (!qpdf_ok (j->out, out_pdf, JOPAN_ERROR_OUTPUT, error))
+    return FALSE;
+  fd = g_open (temp, O_RDWR | O_CLOEXEC, 0);
+  placed = fd >= 0 && set_file_id (fd, hex);
+  if (fd >= 0)
+    close (fd);
+  if (placed)
+    return TRUE;
+  /* A trailer qpdf laid out otherwise: its own deterministic ID, which
+   * hashes the whole file. */
+  qpdf_init_write (j->out, temp);
+  qpdf_set_deterministic_ID (j->out, QPDF_TRUE);
+  qpdf_set_object_stream_mode (j->out, qpdf_o_generate);
+  qpdf_set_compress_streams (j->out, QPDF_TRUE);
+  qpdf_write (j->out);
+  return qpdf_ok (j->out, out_pdf, JOPAN_ERROR_OUTPUT, error);
+}
+
+/* Writes the output to a temporary file, then renames it to @out_pdf. */
+static gboolean
+write_merged (JopanPdfJoin *j, const char *out_pdf, GError **error)
 {
   g_autofree char *temp = make_temporary (out_pdf, error);
   gboolean ok;
 
   if (temp == NULL)
     return FALSE;
-  qpdf_init_write (m->out, temp);
-  qpdf_set_deterministic_ID (m->out, QPDF_TRUE);
-  qpdf_set_object_stream_mode (m->out, qpdf_o_generate);
-  qpdf_set_compress_streams (m->out, QPDF_TRUE);
-  qpdf_write (m->out);
-  ok = qpdf_ok (m->out, out_pdf, JOPAN_ERROR_OUTPUT, error);
+  ok = write_with_id (j, temp, g_checksum_get_string (j->id), out_pdf, error);
   if (ok && (!sync_file (temp) || g_rename (temp, out_pdf) != 0))
     {
       int saved = errno;
@@ -236,29 +389,44 @@ write_merged (Merge *m, const char *out_pdf, GError **error)
   return ok;
 }
 
-static gboolean
-merge_run (Merge *m, const char *const *page_pdfs, guint n, const JopanOutlineItem *outline,
-           guint n_outline, const char *out_pdf, GError **error)
+/* The outline's items into the file ID. */
+static void
+id_add_outline (JopanPdfJoin *j, const JopanOutlineItem *outline, guint n)
 {
-  qpdf_empty_pdf (m->out);
   for (guint i = 0; i < n; i++)
-    if (!append_pages (m, page_pdfs[i], error))
+    {
+      guint32 where[2] = { GUINT32_TO_BE (outline[i].page), GUINT32_TO_BE ((guint32) outline[i].level) };
+      id_add (j, outline[i].title, strlen (outline[i].title));
+      id_add (j, where, sizeof where);
+    }
+}
+
+gboolean
+jopan_pdf_join_write (JopanPdfJoin *j, const JopanOutlineItem *outline, guint n_outline,
+                      const char *out_pdf, GError **error)
+{
+  g_return_val_if_fail (j != NULL && out_pdf != NULL, FALSE);
+  g_return_val_if_fail (outline != NULL || n_outline == 0, FALSE);
+  if (j->inputs->len == 0)
+    {
+      jopan_set_error (error, JOPAN_ERROR_USAGE, "cannot write %s: no pages", out_pdf);
       return FALSE;
-  if (!check_outline (outline, n_outline, (guint) qpdf_get_num_pages (m->out), error))
+    }
+  if (!check_outline (outline, n_outline, (guint) qpdf_get_num_pages (j->out), error))
     return FALSE;
-  copy_info (m);
-  build_outline (m->out, outline, n_outline);
-  if (!qpdf_ok (m->out, out_pdf, JOPAN_ERROR_OUTPUT, error))
+  copy_info (j);
+  id_add_outline (j, outline, n_outline);
+  build_outline (j->out, outline, n_outline);
+  if (!qpdf_ok (j->out, out_pdf, JOPAN_ERROR_OUTPUT, error))
     return FALSE;
-  return write_merged (m, out_pdf, error);
+  return write_merged (j, out_pdf, error);
 }
 
 gboolean
 jopan_pdf_merge (const char *const *page_pdfs, guint n, const JopanOutlineItem *outline,
                  guint n_outline, const char *out_pdf, GError **error)
 {
-  Merge m = { qpdf_init (), g_ptr_array_new () };
-  gboolean ok;
+  g_autoptr (JopanPdfJoin) j = NULL;
 
   g_return_val_if_fail (page_pdfs != NULL && n > 0 && out_pdf != NULL, FALSE);
   g_return_val_if_fail (outline != NULL || n_outline == 0, FALSE);
@@ -267,12 +435,11 @@ jopan_pdf_merge (const char *const *page_pdfs, guint n, const JopanOutlineItem *
       {
         jopan_set_error (error, JOPAN_ERROR_USAGE, "cannot write %s: it is input %u: expected "
                          "another output file", out_pdf, i + 1);
-        merge_clear (&m);
         return FALSE;
       }
-  qpdf_silence_errors (m.out);
-  qpdf_set_suppress_warnings (m.out, QPDF_TRUE);
-  ok = merge_run (&m, page_pdfs, n, outline, n_outline, out_pdf, error);
-  merge_clear (&m);
-  return ok;
+  j = jopan_pdf_join_new ();
+  for (guint i = 0; i < n; i++)
+    if (!jopan_pdf_join_append (j, page_pdfs[i], error))
+      return FALSE;
+  return jopan_pdf_join_write (j, outline, n_outline, out_pdf, error);
 }
