@@ -407,6 +407,118 @@ test_png_encoded_once (gconstpointer data)
   remove_dir (dir, photo);
 }
 
+/* One thread of test_decoded_once_in_parallel: writes its document once
+ * all are told to start. */
+typedef struct {
+  JopanDocument *doc;
+  char *out;
+  JopanFormat format;
+  GMutex *lock;
+  GCond *go;
+  gboolean *started;
+} Drawer;
+
+static gpointer
+draw_when_told (gpointer data)
+{
+  Drawer *d = data;
+  g_autoptr (GError) error = NULL;
+
+  g_mutex_lock (d->lock);
+  while (!*d->started)
+    g_cond_wait (d->go, d->lock);
+  g_mutex_unlock (d->lock);
+  g_assert_true (jopan_document_write (d->doc, d->out, d->format, 72, &error));
+  g_assert_no_error (error);
+  return NULL;
+}
+
+/* A PNG large enough that decoding it takes a while: colour bands and
+ * translucent squares. */
+static void
+write_large_png (const char *path)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1600, 1000);
+  cairo_t *cr = cairo_create (s);
+
+  for (int i = 0; i < 40; i++)
+    {
+      cairo_set_source_rgba (cr, (i % 7) / 7.0, (i % 5) / 5.0, (i % 3) / 3.0, 0.3 + (i % 4) / 6.0);
+      cairo_rectangle (cr, i * 37 % 1500, i * 53 % 900, 100 + i * 3, 80 + i * 2);
+      cairo_fill (cr);
+    }
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (s, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (s);
+}
+
+#define DRAWERS 4
+
+/* Pages drawn at once that show one photo decode it once (an
+ * advertisement on pages composed in parallel): the threads after the
+ * first wait for its pixels instead of decoding it too, in PDF (the
+ * encoded image) and in PNG previews (the pixels) alike; the files are
+ * the same bytes. */
+static void
+test_decoded_once_in_parallel (gconstpointer data)
+{
+  JopanFormat format = GPOINTER_TO_INT (data);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-image-XXXXXX", NULL);
+  g_autofree char *photo = g_build_filename (dir, "ad.png", NULL);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanArticle) article = NULL;
+  Drawer drawers[DRAWERS];
+  GThread *threads[DRAWERS];
+  GMutex lock;
+  GCond go;
+  gboolean started = FALSE;
+  guint before;
+
+  write_large_png (photo);
+  article = jopan_article_load_from_data ("{\"headline\": \"H\", \"body\": \"Text.\",\n"
+                                          " \"images\": [{\"src\": \"ad.png\"}]}",
+                                          -1, "story.json", dir, &error);
+  g_assert_no_error (error);
+  g_mutex_init (&lock);
+  g_cond_init (&go);
+  for (int i = 0; i < DRAWERS; i++)
+    {
+      g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+      drawers[i] = (Drawer) { jopan_document_new (fonts, style, article, &error),
+                              g_strdup_printf ("%s/page-%d.%s", dir, i,
+                                               format == JOPAN_FORMAT_PDF ? "pdf" : "png"),
+                              format, &lock, &go, &started };
+      g_assert_no_error (error);
+      threads[i] = g_thread_new ("drawer", draw_when_told, &drawers[i]);
+    }
+  before = jopan_image_decode_count ();
+  g_mutex_lock (&lock);
+  started = TRUE;
+  g_cond_broadcast (&go);
+  g_mutex_unlock (&lock);
+  for (int i = 0; i < DRAWERS; i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 1);
+  for (int i = 0; i < DRAWERS; i++)
+    {
+      g_autofree char *a = NULL, *b = NULL;
+      gsize na = 0, nb = 0;
+      g_assert_true (g_file_get_contents (drawers[0].out, &a, &na, NULL));
+      g_assert_true (g_file_get_contents (drawers[i].out, &b, &nb, NULL));
+      g_assert_true (na == nb && memcmp (a, b, na) == 0);
+    }
+  for (int i = 0; i < DRAWERS; i++)
+    {
+      g_remove (drawers[i].out);
+      g_free (drawers[i].out);
+      jopan_document_free (drawers[i].doc);
+    }
+  g_mutex_clear (&lock);
+  g_cond_clear (&go);
+  remove_dir (dir, "ad.png");
+}
+
 /* A photo's file is read and checked once per process while it stays as
  * it is (an edition shows an advertisement on many pages), and read anew
  * once it changes: a damaged copy is still refused. */
@@ -520,6 +632,10 @@ main (int argc, char **argv)
   g_test_add_func ("/photos/render-error-names-place", test_render_error_names_place);
   g_test_add_data_func ("/photos/png-encoded-once/alpha", "alpha.png", test_png_encoded_once);
   g_test_add_data_func ("/photos/png-encoded-once/dot", "dot.png", test_png_encoded_once);
+  g_test_add_data_func ("/photos/decoded-once-in-parallel/pdf", GINT_TO_POINTER (JOPAN_FORMAT_PDF),
+                        test_decoded_once_in_parallel);
+  g_test_add_data_func ("/photos/decoded-once-in-parallel/png", GINT_TO_POINTER (JOPAN_FORMAT_PNG),
+                        test_decoded_once_in_parallel);
   g_test_add_func ("/photos/jpeg-never-decoded", test_jpeg_never_decoded);
   g_test_add_func ("/photos/probe-once", test_probe_once);
   g_test_add_func ("/photos/png-preview-encoding", test_png_preview_encoding);

@@ -22,6 +22,8 @@ typedef struct {
 } Encoded;
 
 static GMutex stream_lock;
+static GCond stream_done;         /* a key left decoding */
+static GHashTable *decoding;      /* stream_key → itself: being decoded by some thread */
 static GHashTable *stream_ids;    /* stream_key → id + 1 */
 static GPtrArray *stream_entries; /* of Encoded*, by id: never freed */
 static gsize stream_bytes;
@@ -529,13 +531,57 @@ stream_room (int w, int h)
   return room;
 }
 
+/* Waits while another thread decodes the photo of @key for a cache, then
+ * takes it: two pages showing one advertisement, drawn at once, decode it
+ * once, the second page's thread waiting for the first's.  The caller
+ * looks in the cache again, decodes on a miss, and calls decode_done(). */
+static void
+decode_claim (const char *key)
+{
+  g_mutex_lock (&stream_lock);
+  if (decoding == NULL)
+    decoding = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  while (g_hash_table_contains (decoding, key))
+    g_cond_wait (&stream_done, &stream_lock);
+  g_hash_table_add (decoding, g_strdup (key));
+  g_mutex_unlock (&stream_lock);
+}
+
+static void
+decode_done (const char *key)
+{
+  g_mutex_lock (&stream_lock);
+  g_hash_table_remove (decoding, key);
+  g_cond_broadcast (&stream_done);
+  g_mutex_unlock (&stream_lock);
+}
+
+/* pdf_surface() on a miss, @key claimed: the cache again (another thread
+ * may have just filled it), else decoded and encoded into it. */
+static cairo_surface_t *
+pdf_surface_claimed (const JopanImageRef *image, const char *key, double scale, int w, int h,
+                     GError **error)
+{
+  cairo_surface_t *pixels;
+  gint64 id;
+
+  if ((id = stream_find (key)) >= 0)
+    return stand_in (image, id, w, h, error);
+  pixels = decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error);
+  if (pixels == NULL || cairo_image_surface_get_width (pixels) != w
+      || cairo_image_surface_get_height (pixels) != h || (id = stream_encode (key, pixels)) < 0)
+    return pixels;
+  cairo_surface_destroy (pixels);
+  return stand_in (image, id, w, h, error);
+}
+
 /* A photo for a PDF page that cairo cannot pass through: decoded and
  * encoded once per process (and per size), then drawn as a stand-in. */
 static cairo_surface_t *
 pdf_surface (const JopanImageRef *image, double scale, GError **error)
 {
   g_autofree char *key = NULL;
-  cairo_surface_t *pixels;
+  cairo_surface_t *surface;
   gint64 id;
   int w, h;
 
@@ -544,14 +590,13 @@ pdf_surface (const JopanImageRef *image, double scale, GError **error)
     return decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error);
   if ((id = stream_find (key)) >= 0)
     return stand_in (image, id, w, h, error);
+  /* Past the cache's room each thread decodes its own, at once. */
   if (!stream_room (w, h))
     return decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error);
-  pixels = decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error);
-  if (pixels == NULL || cairo_image_surface_get_width (pixels) != w
-      || cairo_image_surface_get_height (pixels) != h || (id = stream_encode (key, pixels)) < 0)
-    return pixels;
-  cairo_surface_destroy (pixels);
-  return stand_in (image, id, w, h, error);
+  decode_claim (key);
+  surface = pdf_surface_claimed (image, key, scale, w, h, error);
+  decode_done (key);
+  return surface;
 }
 
 /* The pixels of a photo decoded for raster output, kept (within
@@ -595,6 +640,32 @@ pixels_keep (const char *key, cairo_surface_t *surface)
   g_mutex_unlock (&stream_lock);
 }
 
+/* The pixels kept for @key, or NULL. */
+static const Decoded *
+pixels_find (const char *key)
+{
+  const Decoded *found = NULL;
+
+  g_mutex_lock (&stream_lock);
+  if (pixel_cache)
+    found = g_hash_table_lookup (pixel_cache, key);
+  g_mutex_unlock (&stream_lock);
+  return found;
+}
+
+/* Whether @w x @h pixels would still be kept (pixels_keep()). */
+static gboolean
+pixels_room (int w, int h)
+{
+  gsize size = (gsize) cairo_format_stride_for_width (CAIRO_FORMAT_RGB24, w) * (gsize) h;
+  gboolean room;
+
+  g_mutex_lock (&stream_lock);
+  room = pixel_bytes + size <= PIXEL_CACHE_BYTES;
+  g_mutex_unlock (&stream_lock);
+  return room;
+}
+
 static cairo_surface_t *
 raster_surface (const JopanImageRef *image, JopanFormat format, double scale, GError **error)
 {
@@ -608,15 +679,17 @@ raster_surface (const JopanImageRef *image, JopanFormat format, double scale, GE
   if (format != JOPAN_FORMAT_PNG || g_atomic_int_get (&stream_disabled)
       || (key = stream_key (image, w, h)) == NULL)
     return decode (image, scale, max_side, error);
-  g_mutex_lock (&stream_lock);
-  if (pixel_cache)
-    found = g_hash_table_lookup (pixel_cache, key);
-  g_mutex_unlock (&stream_lock);
-  if (found)
+  if ((found = pixels_find (key)) != NULL)
     return pixels_surface (found);
-  surface = decode (image, scale, max_side, error);
-  if (surface)
+  /* Past the cache's room each thread decodes its own, at once. */
+  if (!pixels_room (w, h))
+    return decode (image, scale, max_side, error);
+  decode_claim (key);
+  if ((found = pixels_find (key)) != NULL)
+    surface = pixels_surface (found);
+  else if ((surface = decode (image, scale, max_side, error)) != NULL)
     pixels_keep (key, surface);
+  decode_done (key);
   return surface;
 }
 
