@@ -243,8 +243,12 @@ surface_from_pixbuf (const JopanImageRef *image, GdkPixbuf *pixbuf, GError **err
       for (int x = 0; x < w; x++, p += channels)
         {
           guint a = channels == 4 ? p[3] : 255, white = 255 * (255 - a);
-          guint r = (p[0] * a + white + 127) / 255, g = (p[1] * a + white + 127) / 255;
-          guint b = (p[2] * a + white + 127) / 255;
+          guint r = p[0], g = p[1], b = p[2];
+          /* Opaque pixels (most of a photo or an advertisement) as they are:
+           * the sums below give the same for a = 255. */
+          if (a != 255)
+            r = (r * a + white + 127) / 255, g = (g * a + white + 127) / 255,
+            b = (b * a + white + 127) / 255;
           q[x] = 0xFF000000u | (r << 16) | (g << 8) | b;
         }
     }
