@@ -344,6 +344,10 @@ gboolean jopan_fonts_has_family (JopanFonts *fonts, const char *family);
 gboolean jopan_image_probe (JopanImageRef *image, GError **error);
 gboolean jopan_image_read_header (JopanImageRef *image, const guchar *data, gsize length,
                                   GError **error);
+/* How many PNGs' image data was checked whole (libdeflate), not streamed
+ * through zlib; with @enabled FALSE all stream (tests compare the two). */
+guint jopan_image_header_whole_count (void);
+void jopan_image_header_set_whole (gboolean enabled);
 
 /* Cairo cannot make an image surface with a side over 32767 pixels; and
  * pixman, drawing a scaled source into a raster, draws nothing from one
