@@ -2,7 +2,7 @@
  * checked from outside: pdfinfo and pdftotext for the pages and words,
  * `qpdf --json` for the outline, `qpdf --check` for the structure, and
  * the bytes of two runs for determinism. */
-#include "jopan.h"
+#include "jopan-private.h"
 
 #include <cairo.h>
 #include <glib/gstdio.h>
@@ -223,8 +223,11 @@ test_merge_id (Fixture *f, gconstpointer data)
   other[1].title = "Harbour story, renamed";
   g_assert_true (g_file_set_contents (renamed, g_bytes_get_data (page, NULL),
                                       (gssize) g_bytes_get_size (page), NULL));
+  guint placed = jopan_pdf_join_ids_placed ();
+
   g_assert_true (jopan_pdf_merge ((const char *const *) f->pages, N_PAGES, outline,
                                   G_N_ELEMENTS (outline), out, &error));
+  g_assert_cmpuint (jopan_pdf_join_ids_placed (), ==, placed + 1);
   id = file_id (out);
   g_assert_cmpuint (strlen (id), ==, 32);
   g_assert_cmpstr (id, !=, "31415926535897932384626433832795");

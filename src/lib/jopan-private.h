@@ -735,6 +735,9 @@ guint jopan_pdf_join_n_files (const JopanPdfJoin *join);
 gboolean jopan_pdf_join_write (JopanPdfJoin *join, const JopanOutlineItem *outline,
                                guint n_outline, const char *out_pdf, GError **error);
 void jopan_pdf_join_free (JopanPdfJoin *join);
+/* How many merged files got their ID from what they are made of (not
+ * from qpdf hashing the whole file, the fallback). */
+guint jopan_pdf_join_ids_placed (void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPdfJoin, jopan_pdf_join_free)
 
 /* The printer's checks on the laid-out pages ("print" findings): small type

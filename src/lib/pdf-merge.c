@@ -29,6 +29,14 @@
  * find it; a larger one makes qpdf write its deterministic ID instead. */
 #define TRAILER_MAX (16 * 1024 * 1024)
 
+static guint ids_placed;
+
+guint
+jopan_pdf_join_ids_placed (void)
+{
+  return (guint) g_atomic_int_get (&ids_placed);
+}
+
 /* The inputs must stay open until the output is written: qpdf copies
  * their streams' data lazily. */
 struct _JopanPdfJoin {
@@ -308,8 +316,14 @@ set_file_id (int fd, const char *hex)
   guint hits = 0;
 
   if (fstat (fd, &st) != 0 || st.st_size < (off_t) sizeof tail - 1
-      || pread (fd, tail, sizeof tail - 1, st.st_size - (off_t) (sizeof tail - 1)) != sizeof tail - 1
-      || (at = g_strrstr (tail, "startxref")) == NULL)
+      || pread (fd, tail, sizeof tail - 1, st.st_size - (off_t) (sizeof tail - 1)) != sizeof tail - 1)
+    return FALSE;
+  /* The last "startxref": the bytes before it may hold zeros (an xref
+   * stream's data), which string functions would stop at. */
+  for (at = tail + sizeof tail - 1 - strlen ("startxref"); at >= tail; at--)
+    if (memcmp (at, "startxref", strlen ("startxref")) == 0)
+      break;
+  if (at < tail)
     return FALSE;
   start = g_ascii_strtoll (at + strlen ("startxref"), NULL, 10);
   if (start <= 0 || start >= st.st_size || st.st_size - start > TRAILER_MAX)
@@ -333,6 +347,7 @@ set_file_id (int fd, const char *hex)
   for (guint i = 0; i < hits; i++)
     if (pwrite (fd, hex, strlen (STATIC_ID_HEX), start + (found[i] - trailer)) != (ssize_t) strlen (STATIC_ID_HEX))
       return FALSE;
+  g_atomic_int_inc (&ids_placed);
   return TRUE;
 }
 
