@@ -697,6 +697,32 @@ void jopan_page_media_size (const JopanPage *page, double *width, double *height
 /* The slug line (edition, page, date) @doc's PDF prints under @page's marks. */
 char *jopan_document_slug (const JopanDocument *doc, const JopanPage *page);
 
+/* ---- PNG files (png-io.c, by libpng) ------------------------------------------ */
+
+/* A PNG of 8-bit RGB being written into memory, rows in order. */
+typedef struct _JopanPngWriter JopanPngWriter;
+/* Changes a row of @n_pixels R, G, B bytes in place before it is written. */
+typedef void (*JopanPngRowFunc) (guint8 *rgb, guint32 n_pixels, gpointer data);
+/* @width x @height, every row filtered with libpng's @filters (PNG_FILTER_UP …),
+ * deflated at zlib @level; a tEXt chunk @key = @text before the image, unless
+ * @key is NULL.  Returns: the writer, or NULL with @error set. */
+JopanPngWriter *jopan_png_writer_new (guint32 width, guint32 height, int filters, int level,
+                                      const char *key, const char *text, GError **error);
+/* Writes the rows of @surface (RGB24, the image's width), each first passed
+ * to @convert if not NULL.  Returns: FALSE with @error set if libpng failed
+ * (then, or before): the writer gives no file then. */
+gboolean jopan_png_writer_add_rows (JopanPngWriter *w, cairo_surface_t *surface,
+                                    JopanPngRowFunc convert, gpointer data, GError **error);
+/* Returns: the whole file (every row written), or NULL with @error set. */
+GByteArray *jopan_png_writer_finish (JopanPngWriter *w, GError **error);
+void jopan_png_writer_free (JopanPngWriter *w);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPngWriter, jopan_png_writer_free)
+/* Decodes @data, an 8-bit RGB PNG not interlaced, and its tEXt @key (before
+ * or after the image) into @text (NULL if it has none).  Returns: the image,
+ * or NULL with @error set. */
+cairo_surface_t *jopan_png_read (const guchar *data, gsize length, const char *key, char **text,
+                                 GError **error);
+
 /* ---- contact sheet (contact-sheet.c) ------------------------------------------ */
 
 /* A contact sheet being filled: thread-safe; each page's thumbnail is drawn
