@@ -1,8 +1,12 @@
 /* test-png.c — the PNG writer and reader over libpng (png-io.c): rows in
  * bands, the filter asked for, the tEXt before or after the image, and
- * libpng's errors as GErrors, with no file handed out. */
+ * libpng's errors as GErrors, with no file handed out; and a contact
+ * sheet's thumbnails, drawn with few distinct glyph scales. */
 #include "jopan-private.h"
 
+#include "support.h"
+
+#include <math.h>
 #include <png.h>
 #include <string.h>
 #include <zlib.h>
@@ -236,6 +240,93 @@ test_reader_errors (void)
   }
 }
 
+/* A composed page as a thumbnail 300 pixels tall, exactly or as a
+ * thumbnail; the number of distinct horizontal scales its small text is
+ * drawn with into @n_scales. */
+static cairo_surface_t *
+thumbnail (const JopanPage *page, gboolean rounded, guint *n_scales)
+{
+  g_autoptr (GHashTable) scales = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr (GHashTable) photos = g_hash_table_new_full (NULL, NULL, NULL,
+                                                         (GDestroyNotify) cairo_surface_destroy);
+  g_autoptr (GError) error = NULL;
+  double pw, ph, scale;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  jopan_page_media_size (page, &pw, &ph);
+  scale = 300 / ph;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ceil (pw * scale), 300);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, scale, scale);
+  g_assert_true (jopan_render_warm (page, JOPAN_FORMAT_PNG, scale, photos, &error));
+  g_assert_true (rounded ? jopan_render_thumbnail (cr, page, scale, photos, NULL, &error)
+                         : jopan_render_page_full (cr, page, JOPAN_FORMAT_PNG, scale, photos, NULL, &error));
+  g_assert_no_error (error);
+  cairo_destroy (cr);
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+      const PangoFontDescription *font;
+      double s;
+
+      if (b->kind != JOPAN_BOX_TEXT || b->scale <= 0)
+        continue;
+      font = pango_layout_get_font_description (b->layout);
+      if (font == NULL || scale * pango_font_description_get_size (font) / PANGO_SCALE >= 4)
+        continue;
+      s = jopan_render_line_scale (b, rounded, scale);
+      /* The line ends within half a pixel of its place; off a thumbnail, on it. */
+      g_assert_cmpfloat (fabs (s - b->scale) * b->w * scale, <=, 0.5);
+      if (!rounded)
+        g_assert_cmpfloat (s, ==, b->scale);
+      g_hash_table_add (scales, g_memdup2 (&(gint64) { (gint64) llround (s * 1e9) }, sizeof (gint64)));
+    }
+  *n_scales = g_hash_table_size (scales);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* Each distinct glyph scale costs cairo a new font whose glyphs are all
+ * rasterised again: a thumbnail's small text uses a handful, not one a
+ * justified line; and it looks the same (few pixels change, by little). */
+static void
+test_thumbnail_scales (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanDocument) doc = support_compose_sample (fonts, "en-front.json");
+  const JopanPage *page = g_ptr_array_index (doc->pages, 0);
+  guint exact_scales, rounded_scales, differ = 0, n;
+  cairo_surface_t *exact = thumbnail (page, FALSE, &exact_scales);
+  cairo_surface_t *rounded = thumbnail (page, TRUE, &rounded_scales);
+  int w = cairo_image_surface_get_width (exact);
+  double sum = 0;
+
+  g_test_message ("glyph scales: %u exact, %u in the thumbnail", exact_scales, rounded_scales);
+  g_assert_cmpuint (exact_scales, >, 20);
+  g_assert_cmpuint (rounded_scales, <=, 12);
+  for (int y = 0; y < 300; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 p = ((guint32 *) (void *) (cairo_image_surface_get_data (exact)
+                                           + y * cairo_image_surface_get_stride (exact)))[x];
+        guint32 q = ((guint32 *) (void *) (cairo_image_surface_get_data (rounded)
+                                           + y * cairo_image_surface_get_stride (rounded)))[x];
+        int d = abs ((int) (p & 0xff) - (int) (q & 0xff));
+        differ += d > 0;
+        sum += d;
+      }
+  n = (guint) w * 300;
+  g_test_message ("%u of %u pixels differ, by %.1f on average", differ, n, sum / n);
+  g_assert_cmpuint (differ, <, n / 10);
+  g_assert_cmpfloat (sum / n, <, 2.0);
+  cairo_surface_destroy (exact);
+  cairo_surface_destroy (rounded);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -244,5 +335,6 @@ main (int argc, char **argv)
   g_test_add_func ("/png/text-after-image", test_text_after_image);
   g_test_add_func ("/png/writer-errors", test_writer_errors);
   g_test_add_func ("/png/reader-errors", test_reader_errors);
+  g_test_add_func ("/png/thumbnail-scales", test_thumbnail_scales);
   return g_test_run ();
 }

@@ -485,7 +485,7 @@ jopan_contact_sheet_add_page (JopanContactSheet *sheet, guint number, const Jopa
   cairo_rectangle (cr, 0, 0, pw, ph);
   cairo_clip (cr);
   /* Photos are decoded at the thumbnail's scale, not the print's. */
-  if (!jopan_render_page_full (cr, page, JOPAN_FORMAT_PNG, scale, photos, slug, error))
+  if (!jopan_render_thumbnail (cr, page, scale, photos, slug, error))
     {
       cairo_destroy (cr);
       jopan_render_unlock ();

@@ -272,9 +272,34 @@ jopan_render_warm (const JopanPage *page, JopanFormat format, double scale, GHas
   return TRUE;
 }
 
-gboolean
-jopan_render_page_full (cairo_t *cr, const JopanPage *page, JopanFormat format, double scale,
-                        GHashTable *surfaces, const char *slug, GError **error)
+/* The horizontal scale @b's line is drawn with, @scale pixels a point.
+ * Each distinct scale is a new cairo scaled font whose glyphs are all
+ * rasterised anew: on a contact sheet's thumbnail (body text two pixels
+ * to the em, each justified line with its own scale) that was half the
+ * drawing.  There, a face under SMALL_EM pixels gets its scale rounded to
+ * 1/2^k, 2^k at least the line's width in pixels: the line's end moves by
+ * half a pixel at most (cairo puts each glyph on a whole pixel anyway)
+ * and a glyph's width by under a 60th of a pixel.  Elsewhere (PDF,
+ * previews) the scale is exact. */
+#define SMALL_EM 6.0
+
+double
+jopan_render_line_scale (const JopanBox *b, gboolean thumbnail, double scale)
+{
+  const PangoFontDescription *font = pango_layout_get_font_description (b->layout);
+  double em = font ? scale * pango_font_description_get_size (font) / PANGO_SCALE : SMALL_EM;
+  double steps = 64;
+
+  if (!thumbnail || em >= SMALL_EM)
+    return b->scale;
+  while (steps < b->w * scale && steps < 65536)
+    steps *= 2;
+  return round (b->scale * steps) / steps;
+}
+
+static gboolean
+draw_page (cairo_t *cr, const JopanPage *page, JopanFormat format, double scale, gboolean thumbnail,
+           GHashTable *surfaces, const char *slug, GError **error)
 {
   cairo_translate (cr, page_pad (page), page_pad (page));
   draw_marks (cr, page, slug);
@@ -292,7 +317,7 @@ jopan_render_page_full (cairo_t *cr, const JopanPage *page, JopanFormat format, 
           cairo_save (cr);
           cairo_translate (cr, b->x, b->y);
           if (b->scale > 0)
-            cairo_scale (cr, b->scale, 1);
+            cairo_scale (cr, jopan_render_line_scale (b, thumbnail, scale), 1);
           cairo_move_to (cr, 0, 0);
           pango_cairo_show_layout_line (cr, pango_layout_get_line_readonly (b->layout, b->line));
           cairo_restore (cr);
@@ -315,6 +340,20 @@ jopan_render_page_full (cairo_t *cr, const JopanPage *page, JopanFormat format, 
         }
     }
   return TRUE;
+}
+
+gboolean
+jopan_render_page_full (cairo_t *cr, const JopanPage *page, JopanFormat format, double scale,
+                        GHashTable *surfaces, const char *slug, GError **error)
+{
+  return draw_page (cr, page, format, scale, FALSE, surfaces, slug, error);
+}
+
+gboolean
+jopan_render_thumbnail (cairo_t *cr, const JopanPage *page, double scale, GHashTable *surfaces,
+                        const char *slug, GError **error)
+{
+  return draw_page (cr, page, JOPAN_FORMAT_PNG, scale, TRUE, surfaces, slug, error);
 }
 
 gboolean
