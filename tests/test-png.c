@@ -88,11 +88,18 @@ test_round_trip (void)
       g_autofree char *text = NULL;
       g_autofree guint8 *raw = g_malloc (200 * 901);
       uLongf got = 200 * 901;
-      cairo_surface_t *back = jopan_png_read (png->data, png->len, KEY, &text, &error);
+      cairo_surface_t *back = jopan_png_read (png->data, png->len, &error);
       cairo_surface_t *top = pattern (300, 120, 0), *bottom = pattern (300, 80, 120);
+      guint32 width, height;
 
       g_assert_no_error (error);
+      g_assert_true (jopan_png_read_text (png->data, png->len, KEY, &text, &width, &height, &error));
       g_assert_cmpstr (text, ==, "1-4,7");
+      g_assert_cmpuint (width, ==, 300);
+      g_assert_cmpuint (height, ==, 200);
+      /* Before the image: a merge reads it without decoding the sheet. */
+      g_assert_true ((guint8 *) memmem (png->data, png->len, "tEXt", 4)
+                     < (guint8 *) memmem (png->data, png->len, "IDAT", 4));
       g_assert_true (same_pixels (top, back, 0));
       g_assert_true (same_pixels (bottom, back, 120));
       for (guint at = 8; at + 12 <= png->len; at += 12 + get32 (png->data + at))
@@ -117,8 +124,8 @@ test_text_after_image (void)
   g_autoptr (GByteArray) moved = g_byte_array_new ();
   g_autoptr (GByteArray) text_chunk = g_byte_array_new ();
   g_autoptr (GError) error = NULL;
-  g_autofree char *text = NULL;
-  cairo_surface_t *back;
+  g_autofree char *text = NULL, *other = NULL;
+  guint32 width = 0, height = 0;
 
   g_byte_array_append (moved, png->data, 8);
   for (guint at = 8; at + 12 <= png->len; at += 12 + get32 (png->data + at))
@@ -135,10 +142,14 @@ test_text_after_image (void)
     }
   g_assert_cmpuint (text_chunk->len, >, 12);
   g_assert_cmpuint (moved->len, ==, png->len);
-  back = jopan_png_read (moved->data, moved->len, KEY, &text, &error);
+  g_assert_true (jopan_png_read_text (moved->data, moved->len, KEY, &text, &width, &height, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (text, ==, "2-9");
-  cairo_surface_destroy (back);
+  g_assert_cmpuint (width, ==, 300);
+  /* Another key: none, and no error. */
+  g_assert_true (jopan_png_read_text (moved->data, moved->len, "other", &other, &width, &height,
+                                      &error));
+  g_assert_null (other);
 }
 
 /* libpng's errors (it longjmps out of them) come back as GErrors with
@@ -216,25 +227,30 @@ test_reader_errors (void)
   g_autoptr (GByteArray) png = two_bands (PNG_FILTER_UP, "1");
   g_autoptr (GByteArray) gray = gray_png ();
   const gsize cuts[3] = { 4, 40, png->len / 2 };
+  guint32 width, height;
   char *text = NULL;
 
   for (int i = 0; i < 3; i++)
     {
       g_autoptr (GError) error = NULL;
-      g_assert_null (jopan_png_read (png->data, cuts[i], KEY, &text, &error));
+      g_autoptr (GError) error2 = NULL;
+      g_assert_null (jopan_png_read (png->data, cuts[i], &error));
       g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT);
+      /* The text is after the image data here: cut, it is not reached. */
+      g_assert_false (jopan_png_read_text (png->data, cuts[i], "other", &text, &width, &height, &error2));
+      g_assert_error (error2, JOPAN_ERROR, JOPAN_ERROR_INPUT);
       g_assert_null (text);
     }
   /* A byte of the image data changed: its CRC no longer matches. */
   png->data[png->len / 2] ^= 0x55;
   {
     g_autoptr (GError) error = NULL;
-    g_assert_null (jopan_png_read (png->data, png->len, KEY, &text, &error));
+    g_assert_null (jopan_png_read (png->data, png->len, &error));
     g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT);
   }
   {
     g_autoptr (GError) error = NULL;
-    g_assert_null (jopan_png_read (gray->data, gray->len, KEY, &text, &error));
+    g_assert_null (jopan_png_read (gray->data, gray->len, &error));
     g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT);
     g_assert_nonnull (strstr (error->message, "expected 8-bit RGB"));
   }

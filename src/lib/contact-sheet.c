@@ -638,20 +638,27 @@ jopan_contact_sheet_write (const char *const *page_pdfs, guint n, guint first_nu
 
 /* ---- from the sheets of parts ------------------------------------------------ */
 
-/* The sheet @path if it was made for @part's pages, else NULL. */
+/* The sheet @path if it was made for @part's pages, else NULL; its
+ * thumbnails' width into @tw.  Its pages and size are read first: the
+ * image is decoded only if they are those of a sheet for @part. */
 static cairo_surface_t *
-part_sheet (const char *path, const Plan *part)
+part_sheet (const char *path, const Plan *part, int *tw)
 {
   g_autofree char *data = NULL, *pages = NULL, *want = pages_text (part);
+  guint32 width = 0, height = 0;
+  int w, h;
   gsize length = 0;
-  cairo_surface_t *png;
 
-  if (!g_file_get_contents (path, &data, &length, NULL))
+  if (!g_file_get_contents (path, &data, &length, NULL)
+      || !jopan_png_read_text ((const guchar *) data, length, PAGES_KEY, &pages, &width, &height,
+                               NULL)
+      || pages == NULL || strcmp (pages, want) != 0)
     return NULL;
-  png = jopan_png_read ((const guchar *) data, length, PAGES_KEY, &pages, NULL);
-  if (png && (pages == NULL || strcmp (pages, want) != 0))
-    g_clear_pointer (&png, cairo_surface_destroy);
-  return png;
+  *tw = ((int) width - MARGIN * (SPREADS_PER_ROW + 1)) / (2 * SPREADS_PER_ROW);
+  sheet_size (part, *tw, &w, &h);
+  if (*tw < 20 || *tw > 4 * THUMB_HEIGHT || (guint32) w != width || (guint32) h != height)
+    return NULL;
+  return jopan_png_read ((const guchar *) data, length, NULL);
 }
 
 /* The slots of a part's sheet @path, made for the pages @sheets names it
@@ -666,7 +673,7 @@ take_part (JopanContactSheet *sheet, const char *const *sheets, const char *path
   g_autoptr (GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
   cairo_surface_t *png = NULL;
   Plan part = { 0 };
-  int tw = 0, width = -1, height = -1;
+  int tw = 0;
 
   for (guint i = 0; i < sheet->plan.n; i++)
     if (!tried[i] && sheets[i] && strcmp (sheets[i], path) == 0)
@@ -675,14 +682,9 @@ take_part (JopanContactSheet *sheet, const char *const *sheets, const char *path
         g_array_append_val (mine, i);
         g_array_append_val (numbers, sheet->plan.numbers[i]);
       }
-  if (plan_init (&part, (const guint *) (void *) numbers->data, numbers->len, NULL)
-      && (png = part_sheet (path, &part)) != NULL)
-    {
-      tw = (cairo_image_surface_get_width (png) - MARGIN * (SPREADS_PER_ROW + 1)) / (2 * SPREADS_PER_ROW);
-      sheet_size (&part, tw, &width, &height);
-    }
-  if (png && tw >= 20 && width == cairo_image_surface_get_width (png)
-      && height == cairo_image_surface_get_height (png))
+  if (plan_init (&part, (const guint *) (void *) numbers->data, numbers->len, NULL))
+    png = part_sheet (path, &part, &tw);
+  if (png)
     for (guint k = 0; k < mine->len; k++)
       {
         cairo_surface_t *thumb = cairo_image_surface_create (CAIRO_FORMAT_RGB24, tw, THUMB_HEIGHT);

@@ -725,11 +725,14 @@ gboolean jopan_png_writer_add_rows (JopanPngWriter *w, cairo_surface_t *surface,
 GByteArray *jopan_png_writer_finish (JopanPngWriter *w, GError **error);
 void jopan_png_writer_free (JopanPngWriter *w);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPngWriter, jopan_png_writer_free)
-/* Decodes @data, an 8-bit RGB PNG not interlaced, and its tEXt @key (before
- * or after the image) into @text (NULL if it has none).  Returns: the image,
- * or NULL with @error set. */
-cairo_surface_t *jopan_png_read (const guchar *data, gsize length, const char *key, char **text,
-                                 GError **error);
+/* The tEXt @key of @data, an 8-bit RGB PNG not interlaced, into @text (NULL
+ * if it has none; found before the image data or after it), and the
+ * image's size.  Returns: FALSE with @error set if the file is not such a PNG. */
+gboolean jopan_png_read_text (const guchar *data, gsize length, const char *key, char **text,
+                              guint32 *width, guint32 *height, GError **error);
+/* Decodes @data, an 8-bit RGB PNG not interlaced.  Returns: the image, or
+ * NULL with @error set. */
+cairo_surface_t *jopan_png_read (const guchar *data, gsize length, GError **error);
 
 /* ---- contact sheet (contact-sheet.c) ------------------------------------------ */
 

@@ -227,9 +227,10 @@ typedef struct {
   png_infop info, end;
   const guchar *data;   /* the bytes not read yet */
   gsize left;
-  const char *key;
+  const char *key;      /* the tEXt wanted, or NULL */
   char *text;           /* @key's text, once found */
-  cairo_surface_t *surface;
+  png_uint_32 width, height;
+  cairo_surface_t *surface; /* the image, if wanted */
   guint8 *row;
 } PngReader;
 
@@ -256,63 +257,110 @@ find_text (PngReader *r, png_infop info)
       r->text = g_strndup (texts[i].text, texts[i].text_length);
 }
 
-/* The header, the image into an RGB24 surface, the chunks after it. */
+/* The header, up to the image data: 8-bit RGB, not interlaced. */
 static void
-read_all (gpointer data)
+read_header (PngReader *r)
 {
-  PngReader *r = data;
-  png_uint_32 width, height;
   int depth, kind, interlace;
-  guchar *pixels;
 
   png_set_read_fn (r->png, r, take_bytes);
   png_set_user_limits (r->png, JOPAN_CAIRO_MAX_SIDE, JOPAN_CAIRO_MAX_SIDE);
   png_read_info (r->png, r->info);
-  png_get_IHDR (r->png, r->info, &width, &height, &depth, &kind, &interlace, NULL, NULL);
+  png_get_IHDR (r->png, r->info, &r->width, &r->height, &depth, &kind, &interlace, NULL, NULL);
   if (depth != 8 || kind != PNG_COLOR_TYPE_RGB || interlace != PNG_INTERLACE_NONE)
     png_error (r->png, "expected 8-bit RGB, not interlaced");
+  r->row = g_malloc (3 * (gsize) r->width);
+}
+
+/* The text: before the image data, or else after it (the rows are read
+ * one at a time into one row, to reach it). */
+static void
+read_text (gpointer data)
+{
+  PngReader *r = data;
+
+  read_header (r);
   find_text (r, r->info);
-  r->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
-  if (cairo_surface_status (r->surface) != CAIRO_STATUS_SUCCESS)
-    png_error (r->png, "no memory for the image");
-  r->row = g_malloc (3 * (gsize) width);
-  pixels = cairo_image_surface_get_data (r->surface);
-  for (png_uint_32 y = 0; y < height; y++)
-    {
-      guint32 *p = (guint32 *) (void *) (pixels + (gsize) y * cairo_image_surface_get_stride (r->surface));
-      png_read_row (r->png, r->row, NULL);
-      for (png_uint_32 x = 0; x < width; x++)
-        p[x] = (guint32) r->row[3 * x] << 16 | (guint32) r->row[3 * x + 1] << 8 | r->row[3 * x + 2];
-    }
-  cairo_surface_mark_dirty (r->surface);
+  if (r->text)
+    return;
+  for (png_uint_32 y = 0; y < r->height; y++)
+    png_read_row (r->png, r->row, NULL);
   png_read_end (r->png, r->end);
   find_text (r, r->end);
 }
 
-cairo_surface_t *
-jopan_png_read (const guchar *data, gsize length, const char *key, char **text, GError **error)
+/* The image into an RGB24 surface, and the chunks after it. */
+static void
+read_image (gpointer data)
 {
-  PngReader r = { .data = data, .left = length, .key = key };
+  PngReader *r = data;
+  guchar *pixels;
+  int stride;
+
+  read_header (r);
+  r->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) r->width, (int) r->height);
+  if (cairo_surface_status (r->surface) != CAIRO_STATUS_SUCCESS)
+    png_error (r->png, "no memory for the image");
+  pixels = cairo_image_surface_get_data (r->surface);
+  stride = cairo_image_surface_get_stride (r->surface);
+  for (png_uint_32 y = 0; y < r->height; y++)
+    {
+      guint32 *p = (guint32 *) (void *) (pixels + (gsize) y * stride);
+      const guint8 *q = r->row;
+
+      png_read_row (r->png, r->row, NULL);
+      for (png_uint_32 x = 0; x < r->width; x++, q += 3)
+        p[x] = (guint32) q[0] << 16 | (guint32) q[1] << 8 | q[2];
+    }
+  cairo_surface_mark_dirty (r->surface);
+  png_read_end (r->png, r->end);
+}
+
+/* Runs @step over @data; FALSE with @error set if libpng failed. */
+static gboolean
+read_png (PngReader *r, const guchar *data, gsize length, void (*step) (gpointer), GError **error)
+{
   gboolean ok;
 
-  g_return_val_if_fail (data != NULL && key != NULL && text != NULL, NULL);
-  g_strlcpy (r.failure.message, "no memory", sizeof r.failure.message);
-  r.png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &r.failure, png_fail, png_warn);
-  if (r.png)
+  r->data = data, r->left = length;
+  g_strlcpy (r->failure.message, "no memory", sizeof r->failure.message);
+  r->png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &r->failure, png_fail, png_warn);
+  if (r->png)
     {
-      r.info = png_create_info_struct (r.png);
-      r.end = png_create_info_struct (r.png);
+      r->info = png_create_info_struct (r->png);
+      r->end = png_create_info_struct (r->png);
     }
-  ok = r.info && r.end && guarded (r.png, read_all, &r);
-  png_destroy_read_struct (&r.png, r.info ? &r.info : NULL, r.end ? &r.end : NULL);
-  g_free (r.row);
+  ok = r->info && r->end && guarded (r->png, step, r);
+  png_destroy_read_struct (&r->png, r->info ? &r->info : NULL, r->end ? &r->end : NULL);
+  g_clear_pointer (&r->row, g_free);
   if (!ok)
     {
-      jopan_set_error (error, JOPAN_ERROR_INPUT, "cannot read PNG: %s", r.failure.message);
-      g_clear_pointer (&r.surface, cairo_surface_destroy);
-      g_free (r.text);
-      return NULL;
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "cannot read PNG: %s", r->failure.message);
+      g_clear_pointer (&r->surface, cairo_surface_destroy);
+      g_clear_pointer (&r->text, g_free);
     }
+  return ok;
+}
+
+gboolean
+jopan_png_read_text (const guchar *data, gsize length, const char *key, char **text,
+                     guint32 *width, guint32 *height, GError **error)
+{
+  PngReader r = { .key = key };
+
+  g_return_val_if_fail (data != NULL && key != NULL && text != NULL, FALSE);
+  if (!read_png (&r, data, length, read_text, error))
+    return FALSE;
   *text = r.text;
-  return r.surface;
+  *width = r.width, *height = r.height;
+  return TRUE;
+}
+
+cairo_surface_t *
+jopan_png_read (const guchar *data, gsize length, GError **error)
+{
+  PngReader r = { 0 };
+
+  g_return_val_if_fail (data != NULL, NULL);
+  return read_png (&r, data, length, read_image, error) ? r.surface : NULL;
 }
