@@ -731,6 +731,32 @@ test_cache_threads (void)
     }
 }
 
+/* The cache's key hash (read a word at a time) still tells apart keys that
+ * differ in one bit anywhere, and spreads them over a table's low bits:
+ * a style's bytes then a text, each bit flipped in turn. */
+static void
+test_cache_key_hash (void)
+{
+  guint8 key[301];
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint buckets[1024] = { 0 }, most = 0, n = 0;
+
+  for (gsize i = 0; i < sizeof key; i++)
+    key[i] = i < 200 ? (guint8) (i * 7) : (guint8) "a paragraph of text"[i % 19];
+  for (gsize bit = 0; bit < 8 * sizeof key; bit++, n++)
+    {
+      guint h;
+      key[bit / 8] ^= (guint8) (1u << (bit % 8));
+      h = jopan_typeset_key_hash_for_test (key, sizeof key);
+      key[bit / 8] ^= (guint8) (1u << (bit % 8));
+      g_hash_table_add (seen, GUINT_TO_POINTER (h));
+      most = MAX (most, ++buckets[h % 1024]);
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, n);
+  /* 2,408 keys in 1,024 buckets: about 2.4 each. */
+  g_assert_cmpuint (most, <=, 10);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -752,5 +778,6 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/cache-tight", test_cache_tight);
   g_test_add_func ("/typeset/cache-bounded", test_cache_bounded);
   g_test_add_func ("/typeset/cache-threads", test_cache_threads);
+  g_test_add_func ("/typeset/cache-key-hash", test_cache_key_hash);
   return g_test_run ();
 }

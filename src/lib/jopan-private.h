@@ -416,6 +416,8 @@ void jopan_typeset_cache_counts (const JopanTypesetCache *cache, guint *hits, gu
  * often each was found (tests). */
 #define JOPAN_SHAPED_LIMIT 64
 #define JOPAN_HYPHENS_LIMIT 2048
+/* The hash the cache gives a key of @n bytes at @data (tests). */
+guint jopan_typeset_key_hash_for_test (const void *data, gsize n);
 void jopan_typeset_cache_parts (const JopanTypesetCache *cache, guint *shaped, guint *shaped_hits,
                                 guint *hyphens, guint *hyphen_hits);
 

@@ -248,6 +248,8 @@ int jopan_layout_folio_bands (const JopanStyle *style);
 gboolean jopan_layout_attempt (Layout *lo, GError **error);
 /* Attempts made in this process (atomically counted): tests bound them. */
 extern gint jopan_layout_attempts;
+/* Articles whose words were counted (copyfit.c, once per memo): tests bound them. */
+extern gint jopan_layout_word_counts;
 void jopan_layout_attempt_clear (Layout *lo);
 /* The number printed on page @p (0-based) of the story. */
 int jopan_layout_page_number (const Layout *lo, int p);
