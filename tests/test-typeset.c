@@ -731,6 +731,84 @@ test_cache_threads (void)
     }
 }
 
+/* Respaces every paragraph (each line of a block) of the sample articles
+ * in @dir; adds to *@compared and *@derived. */
+static guint with_spans;
+
+static void
+respace_dir (JopanFonts *fonts, const JopanStyle *style, const char *dir, guint *compared,
+             guint *derived)
+{
+  static const double from[] = { 0.01, -0.02 }, to[] = { 0.0025, 0.005, 0.0075, -0.005, -0.02, 0.01 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) d = g_dir_open (dir, 0, &error);
+  const char *name;
+
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr (JopanArticle) article = NULL;
+      JopanTypesetter ts;
+
+      if (!g_str_has_suffix (name, ".json"))
+        continue;
+      article = jopan_article_load (path, NULL);
+      if (article == NULL)
+        continue; /* an edition's page list */
+      jopan_typesetter_init (&ts, fonts, style, jopan_article_get_lang (article), NULL);
+      for (guint b = 0; b < article->blocks->len; b++)
+        {
+          const JopanBlock *block = g_ptr_array_index (article->blocks, b);
+          g_auto (GStrv) paras = g_strsplit (block->text, "\n", -1);
+          /* A block of one paragraph keeps its emphasis, links and code. */
+          const GArray *spans = paras[0] && !paras[1] ? block->spans : NULL;
+          for (guint p = 0; paras[p]; p++)
+            for (gsize f = 0; f < G_N_ELEMENTS (from) * 2; f++)
+              for (gsize t = 0; t < G_N_ELEMENTS (to); t++)
+                {
+                  /* The body's face, and the caption's (a sans) with typographic quotes. */
+                  JopanParaKind kind = f % 2 ? JOPAN_PARA_CAPTION : JOPAN_PARA_BODY;
+                  double size = style->para[kind].size;
+                  g_autofree char *quoted = f % 2 ? jopan_smart_quotes (paras[p], NULL, ts.lang, NULL)
+                                                  : g_strdup (paras[p]);
+                  gboolean respaced;
+
+                  if (*paras[p] == '\0' || from[f / 2] == to[t])
+                    continue;
+                  g_assert_true (jopan_respace_for_test (&ts, kind, quoted, f % 2 ? NULL : spans,
+                                                         from[f / 2] * size, to[t] * size, &respaced));
+                  (*compared)++;
+                  *derived += respaced;
+                  with_spans += f % 2 == 0 && spans && spans->len > 0;
+                }
+        }
+      jopan_typesetter_clear (&ts);
+    }
+}
+
+/* A paragraph letter-spaced anew from one shaped at another spacing has,
+ * glyph for glyph, the advances Pango gives it shaped at that spacing:
+ * every paragraph of the samples, English and Korean (with their Latin
+ * words, digits and quotes), spaced out and in. */
+static void
+test_respace (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  guint compared = 0, derived = 0;
+
+  g_assert_no_error (error);
+  respace_dir (fonts, style, SOURCE_ROOT "/samples", &compared, &derived);
+  respace_dir (fonts, style, SOURCE_ROOT "/samples/edition/en", &compared, &derived);
+  respace_dir (fonts, style, SOURCE_ROOT "/samples/edition/ko", &compared, &derived);
+  g_test_message ("%u paragraphs respaced of %u (%u with spans)", derived, compared, with_spans);
+  g_assert_cmpuint (compared, >=, 12000);
+  /* Only a paragraph with a zero-width glyph at a run's edge is shaped anew. */
+  g_assert_cmpuint (derived, >=, compared * 95 / 100);
+}
+
 /* The cache's key hash (read a word at a time) still tells apart keys that
  * differ in one bit anywhere, and spreads them over a table's low bits:
  * a style's bytes then a text, each bit flipped in turn. */
@@ -779,5 +857,6 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/cache-bounded", test_cache_bounded);
   g_test_add_func ("/typeset/cache-threads", test_cache_threads);
   g_test_add_func ("/typeset/cache-key-hash", test_cache_key_hash);
+  g_test_add_func ("/typeset/respace", test_respace);
   return g_test_run ();
 }

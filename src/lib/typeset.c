@@ -867,6 +867,7 @@ para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakPar
   para->font = pango_font_description_copy (font_of (ts, p->font));
   para->style.font = NULL;
   para->bp.hyphen_points = NULL;
+  para->bp.glyph_widths = NULL;
   return para;
 }
 
@@ -1057,8 +1058,22 @@ report_findings (JopanTypesetter *ts, const Findings *f, const char *where)
                       f->overfull, f->first_overfull);
 }
 
-static PangoLayout *shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text,
-                                      const GArray *spans, GHashTable **missing);
+/* A paragraph shaped whole, on one line (the cache's, or the caller's). */
+typedef struct _Shaped Shaped;
+struct _Shaped {
+  gint refs;
+  PangoLayout *layout;     /* make_layout's, never changed once shaped */
+  GHashTable *missing;     /* missing_glyphs_of; NULL: none */
+  int spacing;             /* the letter spacing it was set with, Pango units */
+  /* Each glyph's advance at the spacing asked for, when @layout was shaped
+   * with another (respace()): runs in line order; NULL: @layout's own. */
+  int *widths;
+};
+
+static Shaped *shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                                 const GArray *spans);
+static void shaped_unref (Shaped *shaped);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Shaped, shaped_unref)
 static GArray *hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized);
 
 /* Sets one paragraph (no newlines) and appends its lines to @result and
@@ -1070,7 +1085,7 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
                double width, double indent, JopanText *result, Findings *found)
 {
   const JopanParaStyle *p = &ts->style->para[kind];
-  g_autoptr (PangoLayout) unbroken = NULL;
+  g_autoptr (Shaped) shaped = NULL;
   g_autoptr (GArray) breaks = NULL;
   g_autoptr (GArray) hyphens = NULL;
   JopanBreakParams bp;
@@ -1078,20 +1093,24 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   g_autoptr (ParaPlan) para = NULL;
 
   *found = (Findings) { 0 };
-  unbroken = shaped_paragraph (ts, kind, text, spans, &found->missing);
+  shaped = shaped_paragraph (ts, kind, text, spans);
+  found->missing = shaped->missing ? g_hash_table_ref (shaped->missing) : NULL;
   width /= scale;
   indent /= scale;
   break_params (ts, kind, width, indent, &bp);
   if (p->hyphenate && ts->hyphenator && !names_only (kind))
     bp.hyphen_points = hyphens = hyphen_points (ts, text, p->hyphenate_capitalized);
-  breaks = jopan_break_paragraph (unbroken, &bp);
+  bp.glyph_widths = shaped->widths;
+  breaks = jopan_break_paragraph (shaped->layout, &bp);
   para = para_plan_new (ts, p, &bp, scale);
   for (guint i = 0; i < breaks->len; i++)
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
       double offset = i == 0 ? MAX (indent, 0) : MAX (-indent, 0);
       double hang = hang_of (ts, p, text, b);
-      JopanLineShape *plan = plan_line (para, text, spans, b, offset, width, hang, unbroken);
+      /* A layout spaced otherwise is no line of this paragraph's. */
+      JopanLineShape *plan = plan_line (para, text, spans, b, offset, width, hang,
+                                        shaped->widths ? NULL : shaped->layout);
 
       plan->line.chars = (guint) g_utf8_strlen (text + b->start, b->end - b->start) + b->hyphen;
       g_array_append_val (result->lines, ((JopanLine) { .hyphen = b->hyphen, .inner = b->inner,
@@ -1242,9 +1261,11 @@ struct _JopanTypesetCache {
   GHashTable *texts;       /* GBytes key → SetText* */
   GHashTable *spaces;      /* GBytes key (style_key) → double[2]: a word space, a hyphen */
   Bounded shaped;          /* paragraph_key → Shaped* */
+  Bounded spaced;          /* spacing_key → Shaped*, shaped with a letter spacing */
   Bounded hyphens;         /* hyphen_key → GArray of guint */
   guint hits, misses;
   guint shaped_hits, hyphen_hits;
+  guint shapings, respaced;  /* paragraphs shaped whole, and letter-spaced anew instead */
 };
 
 /* Copyfit sets a text again at each tracking and size, a module at
@@ -1255,18 +1276,21 @@ struct _JopanTypesetCache {
  * order, so a story's worth suffices (JOPAN_SHAPED_LIMIT,
  * JOPAN_HYPHENS_LIMIT: a few MB at most). */
 
-typedef struct {
-  PangoLayout *layout;     /* make_layout's, never changed once shaped */
-  GHashTable *missing;     /* missing_glyphs_of; NULL: none */
-} Shaped;
+static Shaped *
+shaped_ref (Shaped *shaped)
+{
+  shaped->refs++;
+  return shaped;
+}
 
 static void
-shaped_free (gpointer data)
+shaped_unref (Shaped *shaped)
 {
-  Shaped *shaped = data;
-
+  if (shaped == NULL || --shaped->refs > 0)
+    return;
   g_object_unref (shaped->layout);
   g_clear_pointer (&shaped->missing, g_hash_table_unref);
+  g_free (shaped->widths);
   g_free (shaped);
 }
 
@@ -1351,7 +1375,8 @@ jopan_typeset_cache_new (void)
 
   cache->texts = key_table_new (set_text_free);
   cache->spaces = key_table_new (g_free);
-  bounded_init (&cache->shaped, JOPAN_SHAPED_LIMIT, shaped_free);
+  bounded_init (&cache->shaped, JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
+  bounded_init (&cache->spaced, JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
   bounded_init (&cache->hyphens, JOPAN_HYPHENS_LIMIT, (GDestroyNotify) g_array_unref);
   return cache;
 }
@@ -1364,6 +1389,7 @@ jopan_typeset_cache_free (JopanTypesetCache *cache)
   g_hash_table_unref (cache->texts);
   g_hash_table_unref (cache->spaces);
   bounded_clear (&cache->shaped);
+  bounded_clear (&cache->spaced);
   bounded_clear (&cache->hyphens);
   g_free (cache);
 }
@@ -1373,6 +1399,13 @@ jopan_typeset_cache_counts (const JopanTypesetCache *cache, guint *hits, guint *
 {
   *hits = cache->hits;
   *misses = cache->misses;
+}
+
+void
+jopan_typeset_cache_shapings (const JopanTypesetCache *cache, guint *shaped, guint *respaced)
+{
+  *shaped = cache->shapings;
+  *respaced = cache->respaced;
 }
 
 void
@@ -1482,34 +1515,265 @@ paragraph_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   return g_byte_array_free_to_bytes (key);
 }
 
-/* @text shaped on one line, as the breaker reads it, and (in *@missing, a
- * reference) how often it has each character no font has. */
-static PangoLayout *
-shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
-                  GHashTable **missing)
+/* ---- a paragraph letter-spaced anew ------------------------------------------
+ *
+ * Copyfit tries a story at several trackings, and each is a letter
+ * spacing Pango shapes every paragraph anew for.  But with any letter
+ * spacing Pango shapes alike: it turns the ligatures off whenever there is
+ * one (pango_analysis_collect_features), and the spacing itself is added
+ * to the glyphs' advances after shaping, half before a cluster and half
+ * after (pango 1.50: pango_glyph_item_letter_space, shape_run,
+ * adjust_line_letter_spacing).  So a paragraph shaped at one spacing gives
+ * its advances at another: each glyph keeps what the font gave it and
+ * takes the halves of the new spacing where Pango puts them.  Only the
+ * advances are derived (the breaker reads nothing else); a line drawn from
+ * such a paragraph is shaped at its own spacing, as any line is.
+ *
+ * Where the halves go depends on widths in a few places (a zero-width
+ * glyph at a run's edge is passed over, a line's last advance never goes
+ * below zero): a paragraph where either spacing reaches those, or with a
+ * tab, a right-to-left run or more than one line, is shaped for real.
+ * /typeset/respace compares derived advances with Pango's for every
+ * paragraph of the samples at several spacings. */
+
+/* Pango's halves of a letter spacing (distribute_letter_spacing). */
+static void
+spacing_halves (int spacing, int *left, int *right)
+{
+  *left = spacing / 2;
+  if ((spacing & (PANGO_SCALE - 1)) == 0)
+    *left = PANGO_UNITS_ROUND (*left);
+  *right = spacing - *left;
+}
+
+/* How many left and right halves of the spacing each glyph of @line gets
+ * before the line's ends are trimmed, counting the line's glyphs; FALSE
+ * where Pango would not space it as respace() assumes. */
+static gboolean
+spacing_shares (PangoLayout *layout, PangoLayoutLine *line, GArray *left, GArray *right)
+{
+  const char *text = pango_layout_get_text (layout);
+  int n_attrs;
+  const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly (layout, &n_attrs);
+
+  for (GSList *l = line->runs; l; l = l->next)
+    {
+      PangoGlyphItem *run = l->data;
+      PangoGlyphItemIter iter;
+      guint first = left->len;
+      glong item_char = g_utf8_pointer_to_offset (text, text + run->item->offset);
+
+      if (run->glyphs->num_glyphs == 0 || run->item->analysis.level % 2 != 0)
+        return FALSE;
+      g_array_set_size (left, first + (guint) run->glyphs->num_glyphs);
+      g_array_set_size (right, first + (guint) run->glyphs->num_glyphs);
+      for (gboolean more = pango_glyph_item_iter_init_start (&iter, run, text); more;
+           more = pango_glyph_item_iter_next_cluster (&iter))
+        {
+          if (item_char + iter.start_char >= n_attrs)
+            return FALSE;
+          if (!attrs[item_char + iter.start_char].is_cursor_position)
+            continue; /* only its offset moves */
+          if (iter.start_char > 0)
+            g_array_index (left, int, first + (guint) iter.start_glyph)++;
+          if (iter.end_char < run->item->num_chars)
+            g_array_index (right, int, first + (guint) iter.end_glyph - 1)++;
+        }
+      /* The run's ends (shape_run). */
+      g_array_index (left, int, first)++;
+      g_array_index (right, int, left->len - 1)++;
+    }
+  return left->len > 0;
+}
+
+/* Whether the glyph at @g starts or ends a run of @line (of @n glyphs
+ * counted in line order): adjust_line_letter_spacing reads their widths. */
+static GArray *
+run_edges (PangoLayoutLine *line)
+{
+  GArray *edges = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint at = 0;
+
+  for (GSList *l = line->runs; l; l = l->next)
+    {
+      guint last = at + (guint) ((PangoGlyphItem *) l->data)->glyphs->num_glyphs - 1;
+      g_array_append_val (edges, at);
+      g_array_append_val (edges, last);
+      at = last + 1;
+    }
+  return edges;
+}
+
+/* The advances of @from's glyphs (shaped with its spacing) letter-spaced
+ * with @spacing instead, runs in line order; NULL where that is not as
+ * Pango would set them (see above). */
+static int *
+respace (const Shaped *from, int spacing)
+{
+  PangoLayout *layout = from->layout;
+  PangoLayoutLine *line;
+  g_autoptr (GArray) left = g_array_new (FALSE, TRUE, sizeof (int));
+  g_autoptr (GArray) right = g_array_new (FALSE, TRUE, sizeof (int));
+  g_autoptr (GArray) edges = NULL;
+  g_autofree int *before = NULL, *after = NULL;
+  int l1, r1, l2, r2;
+  guint g = 0, n;
+
+  if (from->spacing == 0 || spacing == 0 || strchr (pango_layout_get_text (layout), '\t')
+      || pango_layout_get_line_count (layout) != 1)
+    return NULL;
+  line = pango_layout_get_line_readonly (layout, 0);
+  if (!spacing_shares (layout, line, left, right))
+    return NULL;
+  n = left->len;
+  spacing_halves (from->spacing, &l1, &r1);
+  spacing_halves (spacing, &l2, &r2);
+  /* The widths before the line's ends were trimmed, at either spacing. */
+  before = g_new (int, n);
+  after = g_new (int, n);
+  for (GSList *l = line->runs; l; l = l->next)
+    for (int i = 0; i < ((PangoGlyphItem *) l->data)->glyphs->num_glyphs; i++, g++)
+      {
+        int width = ((PangoGlyphItem *) l->data)->glyphs->glyphs[i].geometry.width;
+        int a = g_array_index (left, int, g), b = g_array_index (right, int, g);
+        before[g] = width + (g == 0 ? l1 : 0) + (g == n - 1 ? r1 : 0);
+        after[g] = before[g] - a * l1 - b * r1 + a * l2 + b * r2;
+      }
+  /* A run's edge of zero width is passed over when the ends are trimmed,
+   * and the last advance is kept from going below zero: none here. */
+  edges = run_edges (line);
+  for (guint e = 0; e < edges->len; e++)
+    {
+      guint at = g_array_index (edges, guint, e);
+      if (before[at] == 0 || after[at] == 0)
+        return NULL;
+    }
+  if (before[n - 1] - r1 <= 0 || after[n - 1] - r2 <= 0)
+    return NULL;
+  after[0] -= l2;
+  after[n - 1] -= r2;
+  return g_steal_pointer (&after);
+}
+
+/* What the spacing of @kind's style gives: Pango's, as make_layout_in sets it. */
+static int
+spacing_of (const JopanParaStyle *p)
+{
+  return p->tracking != 0 ? (int) (p->tracking * PANGO_SCALE) : 0;
+}
+
+/* As paragraph_key, the style's tracking left out: the key of every
+ * letter spacing of @text (but none). */
+static GBytes *
+spacing_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
+{
+  GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
+  JopanTypesetter untracked = *ts;
+  JopanStyle style;
+
+  memcpy (&style, ts->style, sizeof style);
+  style.para[kind].tracking = 0;
+  untracked.style = &style;
+  style_key (key, &untracked, kind);
+  text_key (key, text, spans);
+  return g_byte_array_free_to_bytes (key);
+}
+
+gint jopan_paragraph_shapings;
+
+static Shaped *
+shape_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
+{
+  Shaped *shaped = g_new0 (Shaped, 1);
+
+  g_atomic_int_inc (&jopan_paragraph_shapings);
+  shaped->refs = 1;
+  shaped->layout = make_layout (ts, &ts->style->para[kind], text, spans);
+  shaped->missing = missing_glyphs_of (shaped->layout);
+  shaped->spacing = spacing_of (&ts->style->para[kind]);
+  return shaped;
+}
+
+gboolean
+jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                        const GArray *spans, double from, double to, gboolean *derived)
+{
+  const JopanStyle *style = ts->style;
+  JopanStyle tracked = *style;
+  g_autoptr (Shaped) a = NULL;
+  g_autoptr (Shaped) b = NULL;
+  g_autofree int *widths = NULL;
+  guint g = 0;
+
+  ts->style = &tracked;
+  tracked.para[kind].tracking = from;
+  a = shape_paragraph (ts, kind, text, spans);
+  tracked.para[kind].tracking = to;
+  b = shape_paragraph (ts, kind, text, spans);
+  ts->style = style;
+  widths = respace (a, b->spacing);
+  *derived = widths != NULL;
+  if (widths == NULL)
+    return TRUE;
+  for (GSList *l = pango_layout_get_line_readonly (b->layout, 0)->runs; l; l = l->next)
+    for (int i = 0; i < ((PangoGlyphItem *) l->data)->glyphs->num_glyphs; i++, g++)
+      if (widths[g] != ((PangoGlyphItem *) l->data)->glyphs->glyphs[i].geometry.width)
+        return FALSE;
+  return TRUE;
+}
+
+/* @text letter-spaced as @kind's style asks, from a paragraph of the cache
+ * shaped at another spacing, or NULL. */
+static Shaped *
+respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, GBytes *spacing_key)
+{
+  const Shaped *from = g_hash_table_lookup (ts->cache->spaced.table, spacing_key);
+  int spacing = spacing_of (&ts->style->para[kind]);
+  int *widths = from ? respace (from, spacing) : NULL;
+  Shaped *shaped;
+
+  if (widths == NULL)
+    return NULL;
+  shaped = g_new0 (Shaped, 1);
+  *shaped = (Shaped) { 1, g_object_ref (from->layout),
+                       from->missing ? g_hash_table_ref (from->missing) : NULL, spacing, widths };
+  ts->cache->respaced++;
+  return shaped;
+}
+
+/* @text shaped on one line, as the breaker reads it (a reference), with
+ * how often it has each character no font has. */
+static Shaped *
+shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
 {
   g_autoptr (GBytes) key = NULL;
+  g_autoptr (GBytes) spaced = NULL;
   Shaped *shaped;
 
   if (ts->cache == NULL)
-    {
-      PangoLayout *layout = make_layout (ts, &ts->style->para[kind], text, spans);
-      *missing = missing_glyphs_of (layout);
-      return layout;
-    }
+    return shape_paragraph (ts, kind, text, spans);
   key = paragraph_key (ts, kind, text, spans);
   shaped = g_hash_table_lookup (ts->cache->shaped.table, key);
   if (shaped)
-    ts->cache->shaped_hits++;
-  else
     {
-      shaped = g_new0 (Shaped, 1);
-      shaped->layout = make_layout (ts, &ts->style->para[kind], text, spans);
-      shaped->missing = missing_glyphs_of (shaped->layout);
-      bounded_insert (&ts->cache->shaped, g_steal_pointer (&key), shaped);
+      ts->cache->shaped_hits++;
+      return shaped_ref (shaped);
     }
-  *missing = shaped->missing ? g_hash_table_ref (shaped->missing) : NULL;
-  return g_object_ref (shaped->layout);
+  if (spacing_of (&ts->style->para[kind]) != 0)
+    {
+      spaced = spacing_key (ts, kind, text, spans);
+      shaped = respaced_paragraph (ts, kind, spaced);
+    }
+  if (shaped == NULL)
+    {
+      shaped = shape_paragraph (ts, kind, text, spans);
+      ts->cache->shapings++;
+      /* Shaped with a spacing, it serves every other. */
+      if (spaced)
+        bounded_insert (&ts->cache->spaced, g_steal_pointer (&spaced), shaped_ref (shaped));
+    }
+  bounded_insert (&ts->cache->shaped, g_steal_pointer (&key), shaped);
+  return shaped_ref (shaped);
 }
 
 /* The hyphenation points of @text (a reference), from the cache when it
