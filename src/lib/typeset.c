@@ -9,6 +9,7 @@
 
 #include "jopan-config.h"
 
+#include <hb-ot.h>
 #include <hyphen.h>
 #include <math.h>
 #include <string.h>
@@ -1261,7 +1262,9 @@ struct _JopanTypesetCache {
   GHashTable *texts;       /* GBytes key → SetText* */
   GHashTable *spaces;      /* GBytes key (style_key) → double[2]: a word space, a hyphen */
   Bounded shaped;          /* paragraph_key → Shaped* */
-  Bounded spaced;          /* spacing_key → Shaped*, shaped with a letter spacing */
+  Bounded spaced;          /* spacing_key → Shaped*: shaped with a letter spacing, and
+                            * (a byte more) with none */
+  GHashTable *faces;       /* hb_face_t* → its Ligatures (ligatures_of) */
   Bounded hyphens;         /* hyphen_key → GArray of guint */
   guint hits, misses;
   guint shaped_hits, hyphen_hits;
@@ -1376,7 +1379,8 @@ jopan_typeset_cache_new (void)
   cache->texts = key_table_new (set_text_free);
   cache->spaces = key_table_new (g_free);
   bounded_init (&cache->shaped, JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
-  bounded_init (&cache->spaced, JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
+  bounded_init (&cache->spaced, 2 * JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
+  cache->faces = g_hash_table_new (NULL, NULL);
   bounded_init (&cache->hyphens, JOPAN_HYPHENS_LIMIT, (GDestroyNotify) g_array_unref);
   return cache;
 }
@@ -1390,6 +1394,7 @@ jopan_typeset_cache_free (JopanTypesetCache *cache)
   g_hash_table_unref (cache->spaces);
   bounded_clear (&cache->shaped);
   bounded_clear (&cache->spaced);
+  g_hash_table_unref (cache->faces);
   bounded_clear (&cache->hyphens);
   g_free (cache);
 }
@@ -1529,6 +1534,12 @@ paragraph_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
  * advances are derived (the breaker reads nothing else); a line drawn from
  * such a paragraph is shaped at its own spacing, as any line is.
  *
+ * A paragraph shaped with no spacing gives the same glyphs only where no
+ * ligature formed: it serves when each of its faces has no lookup for the
+ * features Pango turns off (the Nanum faces) or ligature substitutions
+ * only and its text made none (Noto's fi, fl: ligature_free()), and its
+ * advances then are the font's own.
+ *
  * Where the halves go depends on widths in a few places (a zero-width
  * glyph at a run's edge is passed over, a line's last advance never goes
  * below zero): a paragraph where either spacing reaches those, or with a
@@ -1604,11 +1615,117 @@ run_edges (PangoLayoutLine *line)
   return edges;
 }
 
+/* What a face does with the features Pango turns off at any letter
+ * spacing (pango_analysis_collect_features). */
+typedef enum {
+  LIGATURES_NONE = 1,   /* it has no lookup for them */
+  LIGATURES_ONLY,       /* only ligature substitutions (GSUB type 4) */
+  LIGATURES_OTHER,      /* other substitutions too, or unreadable */
+} Ligatures;
+
+static guint
+be16 (const guint8 *data, gsize size, gsize at)
+{
+  return at + 2 <= size ? (guint) data[at] << 8 | data[at + 1] : G_MAXUINT;
+}
+
+/* The type of GSUB lookup @index of @data (the table), an extension's
+ * (type 7) own type when all its subtables share it; 0: unreadable. */
+static guint
+lookup_type (const guint8 *data, gsize size, guint index)
+{
+  gsize list = be16 (data, size, 8), lookup, type, n;
+
+  if (list == G_MAXUINT || index >= be16 (data, size, list))
+    return 0;
+  lookup = list + be16 (data, size, list + 2 + 2 * index);
+  type = be16 (data, size, lookup);
+  n = be16 (data, size, lookup + 4);
+  if (type != 7 || n == G_MAXUINT)
+    return type == G_MAXUINT ? 0 : (guint) type;
+  type = 0;
+  for (gsize i = 0; i < n; i++)
+    {
+      gsize sub = lookup + be16 (data, size, lookup + 6 + 2 * i);
+      guint own = be16 (data, size, sub + 2);
+      if (own == G_MAXUINT || (type != 0 && own != type))
+        return 0;
+      type = own;
+    }
+  return (guint) type;
+}
+
+static Ligatures
+face_ligatures (hb_face_t *face)
+{
+  static const hb_tag_t off[] = { HB_TAG ('l', 'i', 'g', 'a'), HB_TAG ('c', 'l', 'i', 'g'),
+                                  HB_TAG ('d', 'l', 'i', 'g'), HB_TAG ('h', 'l', 'i', 'g'),
+                                  HB_TAG_NONE };
+  hb_set_t *lookups = hb_set_create ();
+  hb_blob_t *gsub = hb_face_reference_table (face, HB_TAG ('G', 'S', 'U', 'B'));
+  unsigned int size;
+  const guint8 *data = (const guint8 *) hb_blob_get_data (gsub, &size);
+  hb_codepoint_t index = HB_SET_VALUE_INVALID;
+  Ligatures found = LIGATURES_NONE;
+
+  hb_ot_layout_collect_lookups (face, HB_OT_TAG_GSUB, NULL, NULL, off, lookups);
+  while (found != LIGATURES_OTHER && hb_set_next (lookups, &index))
+    found = lookup_type (data, size, index) == 4 ? LIGATURES_ONLY : LIGATURES_OTHER;
+  hb_set_destroy (lookups);
+  hb_blob_destroy (gsub);
+  return found;
+}
+
+/* face_ligatures() of @font's face, kept per face in @known. */
+static Ligatures
+ligatures_of (PangoFont *font, GHashTable *known)
+{
+  hb_font_t *hb = font ? pango_font_get_hb_font (font) : NULL;
+  hb_face_t *face = hb ? hb_font_get_face (hb) : NULL;
+  Ligatures found;
+
+  if (face == NULL)
+    return LIGATURES_OTHER;
+  found = GPOINTER_TO_INT (g_hash_table_lookup (known, face));
+  if (found == 0)
+    {
+      found = face_ligatures (face);
+      g_hash_table_insert (known, face, GINT_TO_POINTER (found));
+    }
+  return found;
+}
+
+/* Whether @layout shaped with no spacing has the glyphs it would have with
+ * one, where Pango turns the ligatures off: each of its runs is in a face
+ * with no ligature lookups, or with ligature substitutions only and none
+ * made (a ligature merges its characters' clusters: HarfBuzz ligate_input;
+ * here each cluster is one character). */
+static gboolean
+ligature_free (PangoLayout *layout, GHashTable *known)
+{
+  const char *text = pango_layout_get_text (layout);
+
+  for (GSList *l = pango_layout_get_line_readonly (layout, 0)->runs; l; l = l->next)
+    {
+      PangoGlyphItem *run = l->data;
+      PangoGlyphItemIter iter;
+      Ligatures found = ligatures_of (run->item->analysis.font, known);
+
+      if (found == LIGATURES_OTHER)
+        return FALSE;
+      for (gboolean more = found == LIGATURES_ONLY && pango_glyph_item_iter_init_start (&iter, run, text);
+           more; more = pango_glyph_item_iter_next_cluster (&iter))
+        if (iter.end_char - iter.start_char != 1)
+          return FALSE;
+    }
+  return TRUE;
+}
+
 /* The advances of @from's glyphs (shaped with its spacing) letter-spaced
  * with @spacing instead, runs in line order; NULL where that is not as
- * Pango would set them (see above). */
+ * Pango would set them (see above).  @faces: ligatures_of()'s. */
 static int *
-respace (const Shaped *from, int spacing)
+respace (const Shaped *from, int spacing, GHashTable *faces)
 {
   PangoLayout *layout = from->layout;
   PangoLayoutLine *line;
@@ -1619,8 +1736,10 @@ respace (const Shaped *from, int spacing)
   int l1, r1, l2, r2;
   guint g = 0, n;
 
-  if (from->spacing == 0 || spacing == 0 || strchr (pango_layout_get_text (layout), '\t')
+  if (spacing == 0 || strchr (pango_layout_get_text (layout), '\t')
       || pango_layout_get_line_count (layout) != 1)
+    return NULL;
+  if (from->spacing == 0 && !ligature_free (layout, faces))
     return NULL;
   line = pango_layout_get_line_readonly (layout, 0);
   if (!spacing_shares (layout, line, left, right))
@@ -1663,18 +1782,21 @@ spacing_of (const JopanParaStyle *p)
 }
 
 /* As paragraph_key, the style's tracking left out: the key of every
- * letter spacing of @text (but none). */
+ * letter spacing of @text, or (@none) of no spacing. */
 static GBytes *
-spacing_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
+spacing_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
+             gboolean none)
 {
   GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
   JopanTypesetter untracked = *ts;
   JopanStyle style;
+  guint8 flag = none != FALSE;
 
   memcpy (&style, ts->style, sizeof style);
   style.para[kind].tracking = 0;
   untracked.style = &style;
   style_key (key, &untracked, kind);
+  KEY_ADD (key, flag);
   text_key (key, text, spans);
   return g_byte_array_free_to_bytes (key);
 }
@@ -1703,6 +1825,7 @@ jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *tex
   g_autoptr (Shaped) a = NULL;
   g_autoptr (Shaped) b = NULL;
   g_autofree int *widths = NULL;
+  GHashTable *faces;
   guint g = 0;
 
   ts->style = &tracked;
@@ -1711,7 +1834,9 @@ jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *tex
   tracked.para[kind].tracking = to;
   b = shape_paragraph (ts, kind, text, spans);
   ts->style = style;
-  widths = respace (a, b->spacing);
+  faces = g_hash_table_new (NULL, NULL);
+  widths = respace (a, b->spacing, faces);
+  g_hash_table_unref (faces);
   *derived = widths != NULL;
   if (widths == NULL)
     return TRUE;
@@ -1722,14 +1847,14 @@ jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *tex
   return TRUE;
 }
 
-/* @text letter-spaced as @kind's style asks, from a paragraph of the cache
- * shaped at another spacing, or NULL. */
+/* @text letter-spaced as @kind's style asks, from the paragraph of the
+ * cache under @key shaped at another spacing, or NULL. */
 static Shaped *
-respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, GBytes *spacing_key)
+respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, GBytes *key)
 {
-  const Shaped *from = g_hash_table_lookup (ts->cache->spaced.table, spacing_key);
+  const Shaped *from = g_hash_table_lookup (ts->cache->spaced.table, key);
   int spacing = spacing_of (&ts->style->para[kind]);
-  int *widths = from ? respace (from, spacing) : NULL;
+  int *widths = from ? respace (from, spacing, ts->cache->faces) : NULL;
   Shaped *shaped;
 
   if (widths == NULL)
@@ -1759,17 +1884,21 @@ shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, con
       ts->cache->shaped_hits++;
       return shaped_ref (shaped);
     }
+  spaced = spacing_key (ts, kind, text, spans, spacing_of (&ts->style->para[kind]) == 0);
   if (spacing_of (&ts->style->para[kind]) != 0)
     {
-      spaced = spacing_key (ts, kind, text, spans);
+      g_autoptr (GBytes) unspaced = spacing_key (ts, kind, text, spans, TRUE);
       shaped = respaced_paragraph (ts, kind, spaced);
+      if (shaped == NULL)
+        shaped = respaced_paragraph (ts, kind, unspaced);
     }
   if (shaped == NULL)
     {
       shaped = shape_paragraph (ts, kind, text, spans);
       ts->cache->shapings++;
-      /* Shaped with a spacing, it serves every other. */
-      if (spaced)
+      /* It serves every other spacing (one with a spacing, or with none
+       * but no ligatures: respace()). */
+      if (!g_hash_table_contains (ts->cache->spaced.table, spaced))
         bounded_insert (&ts->cache->spaced, g_steal_pointer (&spaced), shaped_ref (shaped));
     }
   bounded_insert (&ts->cache->shaped, g_steal_pointer (&key), shaped);
