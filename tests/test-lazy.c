@@ -93,6 +93,34 @@ test_paragraph_shapings (void)
     }
 }
 
+/* A paragraph's break opportunities are found once for all the measures,
+ * sizes and trackings a page sets it at (typeset.c, linebreak.c), not for
+ * each paragraph set: composing the sample pages found them 208, 184 and
+ * 214 times, now 108, 98 and 46.  A count, not a time. */
+static void
+test_candidate_finds (void)
+{
+  static const struct {
+    const char *name;
+    guint most;
+  } pages[] = { { "en-front.json", 115 }, { "ko-front.json", 105 }, { "en-long.json", 50 } };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+      g_autoptr (JopanDocument) doc = NULL;
+      gint before = g_atomic_int_get (&jopan_break_candidate_finds);
+      guint found;
+
+      g_assert_no_error (error);
+      doc = support_compose_sample (fonts, pages[i].name);
+      found = (guint) (g_atomic_int_get (&jopan_break_candidate_finds) - before);
+      g_test_message ("%s: break opportunities found %u times", pages[i].name, found);
+      g_assert_cmpuint (found, <=, pages[i].most);
+    }
+}
+
 /* Sets samples (justified with an indent and spans, a forced break, an
  * overfull word, a headline, a centred credit, a hanging quote, Korean)
  * through @cache, lazily or not, and writes every line as drawn (read
@@ -182,5 +210,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lazy/same-lines", test_same_lines);
   g_test_add_func ("/lazy/shapings", test_shapings);
   g_test_add_func ("/lazy/paragraph-shapings", test_paragraph_shapings);
+  g_test_add_func ("/lazy/candidate-finds", test_candidate_finds);
   return g_test_run ();
 }

@@ -521,6 +521,12 @@ typedef struct {
    * Pango units, when it is not the layout's (a paragraph letter-spaced
    * anew, typeset.c); NULL: the layout's. */
   const int *glyph_widths;
+  /* Where the paragraph's ordinary break opportunities are kept (NULL:
+   * nowhere): taken from *candidates when it holds them, else found and
+   * kept there.  They depend on the text, its spans and language, the
+   * Korean break mode and the hyphenation points alone, not the measure
+   * or the type's size and spacing (linebreak.c: find_candidates). */
+  GArray **candidates;
 } JopanBreakParams;
 
 typedef struct {
@@ -539,6 +545,10 @@ gboolean jopan_is_gap (gunichar a, gunichar b, gboolean korean);
 /* The parameters @kind's paragraphs break with at @width (for tests). */
 void jopan_break_params_for_test (JopanTypesetter *ts, JopanParaKind kind, double width,
                                   JopanBreakParams *bp);
+
+/* How often the ordinary break opportunities of a paragraph were found
+ * (not taken from JopanBreakParams.candidates) in this process (tests). */
+extern gint jopan_break_candidate_finds;
 
 /* Breaks @unbroken (one shaped line, no wrapping) into lines.
  * Returns: an array of JopanBreakLine. */

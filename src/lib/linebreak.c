@@ -491,6 +491,8 @@ classify (const Paragraph *p, const PangoLogAttr *attrs, const Marks *m, JopanKo
   return TRUE;
 }
 
+gint jopan_break_candidate_finds;
+
 /* The ordinary break opportunities: Pango's, narrowed by the rules and the
  * Korean break mode. */
 static void
@@ -503,6 +505,7 @@ find_candidates (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const Jop
   Marks m = { hyphen, korean_word, url, name };
   Candidate c;
 
+  g_atomic_int_inc (&jopan_break_candidate_finds);
   g_array_set_size (p->candidates, 0);
   for (int k = 1; k < p->n && k < n_attrs; k++)
     if (classify (p, attrs, &m, bp->korean_break, k, &c))
@@ -1254,7 +1257,12 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
   const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly (unbroken, &n_attrs);
 
   paragraph_init (&p, unbroken, bp->glyph_widths, bp->korean_text);
-  find_candidates (&p, attrs, n_attrs, bp);
+  if (bp->candidates && *bp->candidates)
+    g_array_append_vals (p.candidates, (*bp->candidates)->data, (*bp->candidates)->len);
+  else
+    find_candidates (&p, attrs, n_attrs, bp);
+  if (bp->candidates && *bp->candidates == NULL)
+    *bp->candidates = g_array_copy (p.candidates);
   add_emergency_breaks (&p, attrs, n_attrs, MIN (width_of_line (bp, TRUE), width_of_line (bp, FALSE)));
   if (bp->korean_break == JOPAN_KOREAN_BREAK_KEEP_ALL && bp->optimal && bp->fallback_ratio > 0)
     add_fallback_breaks (&p, attrs, n_attrs, bp);

@@ -869,6 +869,7 @@ para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakPar
   para->style.font = NULL;
   para->bp.hyphen_points = NULL;
   para->bp.glyph_widths = NULL;
+  para->bp.candidates = NULL;
   return para;
 }
 
@@ -1076,6 +1077,8 @@ static Shaped *shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const 
 static void shaped_unref (Shaped *shaped);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Shaped, shaped_unref)
 static GArray *hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized);
+static GArray *break_paragraph (JopanTypesetter *ts, const char *text, const GArray *spans,
+                                PangoLayout *unbroken, JopanBreakParams *bp);
 
 /* Sets one paragraph (no newlines) and appends its lines to @result and
  * what it found to @found.  A style with a horizontal scale sets it in a
@@ -1102,7 +1105,7 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   if (p->hyphenate && ts->hyphenator && !names_only (kind))
     bp.hyphen_points = hyphens = hyphen_points (ts, text, p->hyphenate_capitalized);
   bp.glyph_widths = shaped->widths;
-  breaks = jopan_break_paragraph (shaped->layout, &bp);
+  breaks = break_paragraph (ts, text, spans, shaped->layout, &bp);
   para = para_plan_new (ts, p, &bp, scale);
   for (guint i = 0; i < breaks->len; i++)
     {
@@ -1266,6 +1269,7 @@ struct _JopanTypesetCache {
                             * (a byte more) with none */
   GHashTable *faces;       /* hb_face_t* → its Ligatures (ligatures_of) */
   Bounded hyphens;         /* hyphen_key → GArray of guint */
+  Bounded candidates;      /* candidates_key → a paragraph's break opportunities (GArray) */
   guint hits, misses;
   guint shaped_hits, hyphen_hits;
   guint shapings, respaced;  /* paragraphs shaped whole, and letter-spaced anew instead */
@@ -1382,6 +1386,7 @@ jopan_typeset_cache_new (void)
   bounded_init (&cache->spaced, 2 * JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
   cache->faces = g_hash_table_new (NULL, NULL);
   bounded_init (&cache->hyphens, JOPAN_HYPHENS_LIMIT, (GDestroyNotify) g_array_unref);
+  bounded_init (&cache->candidates, JOPAN_SHAPED_LIMIT, (GDestroyNotify) g_array_unref);
   return cache;
 }
 
@@ -1396,6 +1401,7 @@ jopan_typeset_cache_free (JopanTypesetCache *cache)
   bounded_clear (&cache->spaced);
   g_hash_table_unref (cache->faces);
   bounded_clear (&cache->hyphens);
+  bounded_clear (&cache->candidates);
   g_free (cache);
 }
 
@@ -1428,18 +1434,24 @@ jopan_typeset_cache_parts (const JopanTypesetCache *cache, guint *shaped, guint 
 /* Appends what setting anything in @kind's style depends on: the style's
  * every byte and its font's name, the fonts and the language. */
 static void
-style_key (GByteArray *key, JopanTypesetter *ts, JopanParaKind kind)
+para_style_key (GByteArray *key, JopanTypesetter *ts, const JopanParaStyle *para)
 {
   const char *lang = ts->lang ? ts->lang : "";
-  const char *font = ts->style->para[kind].font ? ts->style->para[kind].font : "";
+  const char *font = para->font ? para->font : "";
   JopanParaStyle style;
 
-  memcpy (&style, &ts->style->para[kind], sizeof style);
+  memcpy (&style, para, sizeof style);
   style.font = NULL;
   KEY_ADD (key, style);
   KEY_ADD (key, ts->fonts);
   g_byte_array_append (key, (const guint8 *) font, (guint) strlen (font) + 1);
   g_byte_array_append (key, (const guint8 *) lang, (guint) strlen (lang) + 1);
+}
+
+static void
+style_key (GByteArray *key, JopanTypesetter *ts, JopanParaKind kind)
+{
+  para_style_key (key, ts, &ts->style->para[kind]);
 }
 
 /* Takes @kind's word space and hyphen from the cache, measuring them into
@@ -1788,14 +1800,13 @@ spacing_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GA
              gboolean none)
 {
   GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
-  JopanTypesetter untracked = *ts;
-  JopanStyle style;
+  JopanParaStyle untracked;
   guint8 flag = none != FALSE;
 
-  memcpy (&style, ts->style, sizeof style);
-  style.para[kind].tracking = 0;
-  untracked.style = &style;
-  style_key (key, &untracked, kind);
+  /* Copied bytes and all (padding too: the key reads it). */
+  memcpy (&untracked, &ts->style->para[kind], sizeof untracked);
+  untracked.tracking = 0;
+  para_style_key (key, ts, &untracked);
   KEY_ADD (key, flag);
   text_key (key, text, spans);
   return g_byte_array_free_to_bytes (key);
@@ -1931,6 +1942,50 @@ hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized)
       bounded_insert (&ts->cache->hyphens, g_steal_pointer (&key), points);
     }
   return g_array_ref (points);
+}
+
+/* What a paragraph's break opportunities depend on (JopanBreakParams.candidates):
+ * its text and spans, the language, the Korean break mode and its
+ * hyphenation points. */
+static GBytes *
+candidates_key (JopanTypesetter *ts, const char *text, const GArray *spans,
+                const JopanBreakParams *bp)
+{
+  GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 64));
+  const char *lang = ts->lang ? ts->lang : "";
+  guint n_points = bp->hyphen_points ? bp->hyphen_points->len : 0;
+  guint8 korean = bp->korean_text != FALSE;
+
+  g_byte_array_append (key, (const guint8 *) lang, (guint) strlen (lang) + 1);
+  KEY_ADD (key, bp->korean_break);
+  KEY_ADD (key, korean);
+  KEY_ADD (key, n_points);
+  if (n_points > 0)
+    g_byte_array_append (key, (const guint8 *) bp->hyphen_points->data,
+                         n_points * (guint) sizeof (guint));
+  text_key (key, text, spans);
+  return g_byte_array_free_to_bytes (key);
+}
+
+/* jopan_break_paragraph, with the paragraph's break opportunities from
+ * the cache when it has them: they serve every measure, size and spacing. */
+static GArray *
+break_paragraph (JopanTypesetter *ts, const char *text, const GArray *spans,
+                 PangoLayout *unbroken, JopanBreakParams *bp)
+{
+  g_autoptr (GBytes) key = NULL;
+  GArray *candidates, *lines;
+
+  if (ts->cache == NULL)
+    return jopan_break_paragraph (unbroken, bp);
+  key = candidates_key (ts, text, spans, bp);
+  candidates = g_hash_table_lookup (ts->cache->candidates.table, key);
+  bp->candidates = &candidates;
+  lines = jopan_break_paragraph (unbroken, bp);
+  if (!g_hash_table_contains (ts->cache->candidates.table, key) && candidates)
+    bounded_insert (&ts->cache->candidates, g_steal_pointer (&key), candidates);
+  bp->candidates = NULL;
+  return lines;
 }
 
 /* A copy of @text whose lines share its layouts. */
