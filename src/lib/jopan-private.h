@@ -469,6 +469,11 @@ void jopan_typesetter_report_missing (JopanTypesetter *ts, const char *name);
 JopanText *jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *text,
                           const GArray *spans, double width, double indent,
                           const char *where);
+/* As jopan_typeset, the text named "@name: @where" in findings (a page
+ * sets thousands of texts: the name is put together only for a finding). */
+JopanText *jopan_typeset_named (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                                const GArray *spans, double width, double indent,
+                                const char *name, const char *where);
 void jopan_text_free (JopanText *text);
 /* Line @index of @text, shaped now if it was set lazily. */
 const JopanLine *jopan_text_line (const JopanText *text, guint index);

@@ -1459,7 +1459,7 @@ style_key (GByteArray *key, JopanTypesetter *ts, JopanParaKind kind)
 static gboolean
 cached_spaces (JopanTypesetter *ts, JopanParaKind kind)
 {
-  GByteArray *bytes = g_byte_array_new ();
+  GByteArray *bytes = g_byte_array_sized_new (sizeof (JopanParaStyle) + 64);
   g_autoptr (GBytes) key = NULL;
   double *widths;
 
@@ -2012,6 +2012,15 @@ JopanText *
 jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
                double width, double indent, const char *where)
 {
+  return jopan_typeset_named (ts, kind, text, spans, width, indent, NULL, where);
+}
+
+JopanText *
+jopan_typeset_named (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                     const GArray *spans, double width, double indent, const char *name,
+                     const char *where)
+{
+  g_autofree char *place = NULL;
   g_autoptr (GBytes) key = NULL;
   SetText *set = NULL;
   JopanText *result;
@@ -2035,7 +2044,15 @@ jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
         }
     }
   for (guint i = 0; i < set->findings->len; i++)
-    report_findings (ts, &g_array_index (set->findings, Findings, i), where);
+    {
+      const Findings *f = &g_array_index (set->findings, Findings, i);
+      /* The place is named only when there is something to report. */
+      if (f->missing == NULL && f->overfull == 0)
+        continue;
+      if (place == NULL)
+        place = name ? g_strdup_printf ("%s: %s", name, where) : g_strdup (where);
+      report_findings (ts, f, place);
+    }
   if (key)
     return text_copy (set->text);
   result = g_steal_pointer (&set->text);
