@@ -803,6 +803,36 @@ test_respace (void)
   respace_dir (fonts, style, SOURCE_ROOT "/samples", counts);
   respace_dir (fonts, style, SOURCE_ROOT "/samples/edition/en", counts);
   respace_dir (fonts, style, SOURCE_ROOT "/samples/edition/ko", counts);
+  /* Texts the samples lack: combining marks, zero-width and soft hyphens,
+   * right-to-left runs, emoji with a modifier, a ligature character, a tab,
+   * Hangul jamo, a first glyph of zero width.  Respaced or refused, never
+   * respaced wrongly. */
+  {
+    static const char *const odd[] = {
+      "cafe\xCC\x81 and re\xCC\x81sume\xCC\x81 with fi and fl", "a\xE2\x80\x8B""b zero\xE2\x80\x8Dwidth",
+      "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D world \xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7", "thumbs \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD up",
+      "the \xEF\xAC\x81nal of\xEF\xAC\x82""ce", "tab\there", "\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8 jamo",
+      "\xCC\x81leading mark", "soft\xC2\xADhyphen and Stra\xC3\x9F""e",
+    };
+    JopanTypesetter ts;
+    guint odd_respaced = 0, odd_compared = 0;
+
+    jopan_typesetter_init (&ts, fonts, style, "en", NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS (odd); i++)
+      for (int f = -1; f <= 1; f++)
+        for (int t = -2; t <= 2; t++)
+          {
+            gboolean respaced;
+            if (f == t || t == 0)
+              continue;
+            g_assert_true (jopan_respace_for_test (&ts, JOPAN_PARA_BODY, odd[i], NULL, f * 0.3, t * 0.17,
+                                                   &respaced));
+            odd_compared++;
+            odd_respaced += respaced;
+          }
+    jopan_typesetter_clear (&ts);
+    g_test_message ("odd texts: %u respaced of %u", odd_respaced, odd_compared);
+  }
   g_test_message ("from a spacing: %u paragraphs respaced of %u; from none: %u of %u", counts[1],
                   counts[0], counts[3], counts[2]);
   g_assert_cmpuint (counts[0], >=, 12000);
