@@ -94,6 +94,25 @@ test_photo_table (void)
     }
 }
 
+/* The photo table is made as pixels need it, not whole up front (36 000
+ * nodes through LittleCMS took 20 ms a process): one pixel makes the
+ * eight nodes around it, a pixel in the same cube none. */
+static void
+test_photo_table_lazy (void)
+{
+  /* A limit no other test uses: a colour of its own (colours are kept). */
+  g_autoptr (JopanColor) color = jopan_color_new (NULL, 0, 233, NULL);
+  guint8 rgb[6] = { 100, 150, 200, 101, 151, 201 }, cmyk[8];
+
+  g_assert_nonnull (color);
+  g_assert_cmpuint (jopan_color_nodes_made (color), ==, 0);
+  jopan_color_rgb_to_cmyk (color, rgb, cmyk, 1);
+  g_assert_cmpuint (jopan_color_nodes_made (color), ==, 8);
+  jopan_color_rgb_to_cmyk (color, rgb, cmyk, 2);
+  g_assert_cmpuint (jopan_color_nodes_made (color), ==, 8);
+  g_assert_cmpint (cmyk[0] + cmyk[1] + cmyk[2] + cmyk[3], >, 0);
+}
+
 static void
 test_style_keys (void)
 {
@@ -195,6 +214,7 @@ main (int argc, char **argv)
   g_test_add_func ("/print/fill-colours", test_fill_colours);
   g_test_add_func ("/print/photo-ink-limit", test_photo_ink_limit);
   g_test_add_func ("/print/photo-table", test_photo_table);
+  g_test_add_func ("/print/photo-table-lazy", test_photo_table_lazy);
   g_test_add_func ("/print/style-keys", test_style_keys);
   g_test_add_func ("/print/preflight-pdf", test_preflight_pdf);
   return g_test_run ();

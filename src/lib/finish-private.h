@@ -26,6 +26,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanColor, jopan_color_free)
 
 /* @n 8-bit RGB pixels to CMYK (0 = no ink), within the ink limit. */
 void jopan_color_rgb_to_cmyk (JopanColor *color, const guint8 *rgb, guint8 *cmyk, gsize n);
+/* How many nodes of the photo table were made so far: it is filled as
+ * photos' colours need it (a test's count). */
+guint jopan_color_nodes_made (JopanColor *color);
 /* The total ink limit of the photo transform, in 8-bit units (255 a colour). */
 int jopan_color_get_ink_limit (JopanColor *color);
 /* One RGB fill colour (0..1) to CMYK (0..1) through the profile. */
