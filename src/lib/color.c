@@ -51,10 +51,11 @@ struct _JopanColor {
    * and on whichever thread it is made, so the bytes never depend on the
    * order. */
   Node *grid;
-  guint8 *ready;           /* GRID_CUBES³: 1 when the cube's eight nodes are made */
+  guint8 *ready;           /* by a cube's first node: 1 when its eight nodes are made */
   guint8 *made;            /* GRID_NODES³: 1 when a node is made (under grid_lock) */
   GMutex grid_lock;
-  int node[256], frac[256]; /* an 8-bit value's lower node and the way to the next (of WEIGHT_ONE) */
+  int at[3][256];          /* an 8-bit R, G or B's lower node: its offset in the table */
+  int frac[256];           /* and the way on to the next (of WEIGHT_ONE) */
   int photo_limit;         /* its limit, in 8-bit ink units (255 a colour) */
   cmsHTRANSFORM separate;  /* RGB_DBL → CMYK_DBL through the output profile (no ink limit) */
   double ink_limit;
@@ -262,12 +263,14 @@ make_grid (JopanColor *color)
 
   color->grid = g_new (Node, n); /* pages of it are touched as nodes are made */
   color->made = g_new0 (guint8, n);
-  color->ready = g_new0 (guint8, (gsize) GRID_CUBES * GRID_CUBES * GRID_CUBES);
+  color->ready = g_new0 (guint8, n);
   g_mutex_init (&color->grid_lock);
   for (int v = 0; v < 256; v++)
     {
       int i = MIN (v * GRID_CUBES / 255, GRID_CUBES - 1), rest = v * GRID_CUBES - i * 255;
-      color->node[v] = i;
+      color->at[0][v] = i * GRID_NODES * GRID_NODES;
+      color->at[1][v] = i * GRID_NODES;
+      color->at[2][v] = i;
       color->frac[v] = (rest * WEIGHT_ONE + 127) / 255;
     }
 }
@@ -376,21 +379,6 @@ color_free (JopanColor *color)
   g_free (color);
 }
 
-/* The ink limit held on 8-bit pixels: interpolating between nodes within
- * the limit stays within it, but for the rounding; the excess is taken
- * from C, M and Y (K carries the detail). */
-static void
-hold_ink_limit (guint8 *p, gsize n, int limit)
-{
-  for (gsize i = 0; i < n; i++, p += 4)
-    {
-      int cmy = p[0] + p[1] + p[2], over = cmy + p[3] - limit;
-      if (over > 0 && cmy > 0)
-        for (int c = 0; c < 3; c++)
-          p[c] = (guint8) (p[c] - (p[c] * over + cmy - 1) / cmy);
-    }
-}
-
 /* Node @i of the table from @cmyk (percent, as LittleCMS gives CMYK
  * doubles): in NODE_ONEths of an 8-bit step, held to the limit exactly,
  * then to it again after the rounding. */
@@ -413,12 +401,12 @@ node_value (const JopanColor *color, const double cmyk[4])
 
 enum { R = GRID_NODES * GRID_NODES, G = GRID_NODES, B = 1 };
 
-/* Cube @cube's eight nodes made (those not made for a neighbour), then
- * the cube marked ready. */
+/* The eight nodes of the cube whose first node is @cube made (those not
+ * made for a neighbour), then the cube marked ready. */
 static void __attribute__ ((noinline))
 make_cube (JopanColor *color, int cube)
 {
-  int r = cube / (GRID_CUBES * GRID_CUBES), g = cube / GRID_CUBES % GRID_CUBES, b = cube % GRID_CUBES;
+  int r = cube / R, g = cube / G % GRID_NODES, b = cube % GRID_NODES;
   double rgb[8][3], cmyk[8][4];
   int at[8], n = 0;
 
@@ -472,9 +460,8 @@ static const int corner[8][2] = {
 static inline void
 interpolate (JopanColor *color, const guint8 *rgb, guint8 *cmyk)
 {
-  int r = color->node[rgb[0]], g = color->node[rgb[1]], b = color->node[rgb[2]];
-  int cube = (r * GRID_CUBES + g) * GRID_CUBES + b;
-  const Node *n = color->grid + r * R + g * G + b;
+  int cube = color->at[0][rgb[0]] + color->at[1][rgb[1]] + color->at[2][rgb[2]];
+  const Node *n = color->grid + cube;
   int fr = color->frac[rgb[0]], fg = color->frac[rgb[1]], fb = color->frac[rgb[2]];
   const int *c = corner[(fr >= fg) << 2 | (fg >= fb) << 1 | (fr >= fb)];
   int f1 = MAX (fr, MAX (fg, fb)), f3 = MIN (fr, MIN (fg, fb)), f2 = fr + fg + fb - f1 - f3;
@@ -504,6 +491,21 @@ interpolate (JopanColor *color, const guint8 *rgb, guint8 *cmyk)
     cmyk[i] = (guint8) ((n->ink[i] * w0 + a->ink[i] * w1 + z->ink[i] * w2 + last->ink[i] * w3
                          + (1 << (WEIGHT_SHIFT - 1))) >> WEIGHT_SHIFT);
 #endif
+}
+
+/* The ink limit held on 8-bit pixels: interpolating between nodes within
+ * the limit stays within it, but for the rounding; the excess is taken
+ * from C, M and Y (K carries the detail). */
+static void
+hold_ink_limit (guint8 *p, gsize n, int limit)
+{
+  for (gsize i = 0; i < n; i++, p += 4)
+    {
+      int cmy = p[0] + p[1] + p[2], over = cmy + p[3] - limit;
+      if (over > 0 && cmy > 0)
+        for (int c = 0; c < 3; c++)
+          p[c] = (guint8) (p[c] - (p[c] * over + cmy - 1) / cmy);
+    }
 }
 
 void
