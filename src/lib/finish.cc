@@ -687,21 +687,25 @@ struct PhotoJob
 
 /* The job's photo in the output's CMYK, at the size its placements
  * need: decoded, downsampled and separated a row at a time, so that no
- * RGB photo is kept whole. */
-Pixels
-photo_cmyk (const JopanFinish *finish, const PhotoJob &job)
+ * RGB photo is kept whole.  @start (w, h) is told the size, then @sink
+ * (y, row) is given each row of CMYK in turn. */
+template <typename Start, typename Sink>
+void
+photo_rows (const JopanFinish *finish, const PhotoJob &job, Start &&start_out, Sink &&sink)
 {
   int tw = std::max (1, std::min (job.w, (int) std::ceil (job.w * job.need)));
   int th = std::max (1, std::min (job.h, (int) std::ceil (job.h * job.need)));
-  Pixels cmyk;
+  int ow = 0, oh = 0;
+  Bytes cmyk;
   auto start = [&] (int w, int h) {
-    cmyk.w = std::min (tw, w), cmyk.h = std::min (th, h);
-    cmyk.data.allocate ((size_t) cmyk.w * (size_t) cmyk.h * 4);
+    ow = std::min (tw, w), oh = std::min (th, h);
+    cmyk.allocate ((size_t) ow * 4);
+    start_out (ow, oh);
     return w > tw || h > th;
   };
   auto put = [&] (int y, const unsigned char *rgb) {
-    jopan_color_rgb_to_cmyk (finish->color, rgb, cmyk.data.data () + (size_t) y * (size_t) cmyk.w * 4,
-                             (gsize) cmyk.w);
+    jopan_color_rgb_to_cmyk (finish->color, rgb, cmyk.data (), (gsize) ow);
+    sink (y, (const unsigned char *) cmyk.data ());
   };
 
   if (job.filter != "/DCTDecode")
@@ -712,11 +716,11 @@ photo_cmyk (const JopanFinish *finish, const PhotoJob &job)
       if (job.data->getSize () != row * (size_t) job.h)
         throw std::runtime_error ("an RGB photo of the wrong size");
       if (start (job.w, job.h))
-        area_resample (job.w, job.h, rows, cmyk.w, cmyk.h, put);
+        area_resample (job.w, job.h, rows, ow, oh, put);
       else
         for (int r = 0; r < job.h; r++)
           put (r, rows (r));
-      return cmyk;
+      return;
     }
   JpegReader jpeg;
   Bytes line;
@@ -731,13 +735,130 @@ photo_cmyk (const JopanFinish *finish, const PhotoJob &job)
     throw std::runtime_error ("cannot decode a JPEG photo");
   line.allocate ((size_t) jpeg.w * 3);
   if (start (jpeg.w, jpeg.h))
-    area_resample (jpeg.w, jpeg.h, rows, cmyk.w, cmyk.h, put);
+    area_resample (jpeg.w, jpeg.h, rows, ow, oh, put);
   else
     for (int r = 0; r < jpeg.h; r++)
       put (r, rows (r));
   if (!jpeg.finish ())
     throw std::runtime_error ("cannot decode a JPEG photo");
+}
+
+/* The job's photo in the output's CMYK, whole. */
+Pixels
+photo_cmyk (const JopanFinish *finish, const PhotoJob &job)
+{
+  Pixels cmyk;
+
+  photo_rows (
+      finish, job,
+      [&] (int w, int h) {
+        cmyk.w = w, cmyk.h = h;
+        cmyk.data.allocate ((size_t) w * (size_t) h * 4);
+      },
+      [&] (int y, const unsigned char *row) {
+        memcpy (cmyk.data.data () + (size_t) y * (size_t) cmyk.w * 4, row, (size_t) cmyk.w * 4);
+      });
   return cmyk;
+}
+
+/* A CMYK JPEG written a row at a time (libjpeg-turbo's libjpeg API, set
+ * as TurboJPEG sets its own for tjCompress2 in jpeg_encode_limited:
+ * quality kJpegQuality, accurate DCT, Adobe YCCK, no subsampling), so the
+ * same bytes.  Errors longjmp to the setjmp of the method that called
+ * libjpeg, as in JpegReader. */
+class JpegWriter
+{
+  struct Error
+  {
+    jpeg_error_mgr mgr;
+    std::jmp_buf jump;
+  };
+  jpeg_compress_struct cinfo;
+  Error error;
+  bool made = false;
+  unsigned char *out = nullptr;
+  unsigned long size = 0;
+
+  static void
+  on_error (j_common_ptr c)
+  {
+    std::longjmp (((Error *) c->err)->jump, 1);
+  }
+
+public:
+  JpegWriter () { memset (&cinfo, 0, sizeof cinfo); }
+  ~JpegWriter ()
+  {
+    if (made)
+      jpeg_destroy_compress (&cinfo);
+    free (out);
+  }
+
+  bool
+  open (int w, int h)
+  {
+    cinfo.err = jpeg_std_error (&error.mgr);
+    error.mgr.error_exit = on_error;
+    if (setjmp (error.jump))
+      return false;
+    jpeg_create_compress (&cinfo);
+    made = true;
+    jpeg_mem_dest (&cinfo, &out, &size);
+    cinfo.image_width = (JDIMENSION) w, cinfo.image_height = (JDIMENSION) h;
+    cinfo.input_components = 4, cinfo.in_color_space = JCS_CMYK;
+    jpeg_set_defaults (&cinfo);
+    jpeg_set_quality (&cinfo, kJpegQuality, TRUE);
+    cinfo.dct_method = JDCT_ISLOW;
+    jpeg_set_colorspace (&cinfo, JCS_YCCK);
+    for (int c = 0; c < 4; c++)
+      cinfo.comp_info[c].h_samp_factor = cinfo.comp_info[c].v_samp_factor = 1;
+    jpeg_start_compress (&cinfo, TRUE);
+    return true;
+  }
+
+  bool
+  write (const unsigned char *row)
+  {
+    if (setjmp (error.jump))
+      return false;
+    JSAMPROW rows[1] = { (JSAMPROW) row };
+    return jpeg_write_scanlines (&cinfo, rows, 1) == 1;
+  }
+
+  /* Returns: the file, or "" on an error. */
+  std::string
+  finish ()
+  {
+    if (setjmp (error.jump))
+      return "";
+    jpeg_finish_compress (&cinfo);
+    return std::string ((const char *) out, size);
+  }
+};
+
+/* The most ink (8-bit units) of @jpeg's pixels (w × h, CMYK) as a reader
+ * decodes them (the accurate IDCT), stopping at the first row over
+ * @limit.  Returns: -1 when it cannot be read. */
+int
+jpeg_most_ink (const std::string &jpeg, int w, int h, int limit)
+{
+  JpegReader reader;
+  Bytes line;
+  int worst = 0;
+
+  if (!reader.open ((const unsigned char *) jpeg.data (), jpeg.size (), w, JCS_CMYK, JDCT_ISLOW, 4)
+      || reader.w != w || reader.h != h)
+    return -1;
+  line.allocate ((size_t) w * 4);
+  for (int r = 0; r < h && worst <= limit; r++)
+    {
+      if (!reader.read (line.data ()))
+        return -1;
+      const unsigned char *q = line.data ();
+      for (size_t i = 0; i < (size_t) w * 4; i += 4)
+        worst = std::max (worst, q[i] + q[i + 1] + q[i + 2] + q[i + 3]);
+    }
+  return worst > limit || reader.finish () ? worst : -1;
 }
 
 /* A photo's CMYK stored as a CMYK JPEG when its requantisation can be
@@ -755,6 +876,34 @@ separate (const JopanFinish *finish, const Pixels &cmyk)
       out.data = deflate (cmyk.data.data (), cmyk.data.size ());
       out.filter = "/FlateDecode";
     }
+  return out;
+}
+
+/* The photo separated straight into a CMYK JPEG, a row at a time, then
+ * read back: when no pixel is over the ink limit (the common case), that
+ * is the file, and the photo was never held whole in CMYK (5 MB for
+ * harbour's, whose pages the kernel had to fault in and zero: a tenth of
+ * the photo's time).  Returns: no data when a pixel is over the limit or
+ * the file cannot be read back: separate () then takes its passes. */
+Separated
+separate_streamed (const JopanFinish *finish, const PhotoJob &job)
+{
+  JpegWriter writer;
+  Separated out;
+  bool ok = true;
+  int limit = jopan_color_get_ink_limit (finish->color);
+
+  photo_rows (
+      finish, job, [&] (int w, int h) { ok = writer.open (out.w = w, out.h = h); },
+      [&] (int, const unsigned char *row) { ok = ok && writer.write (row); });
+  std::string jpeg = ok ? writer.finish () : "";
+  int worst = jpeg.empty () ? -1 : jpeg_most_ink (jpeg, out.w, out.h, limit);
+  if (worst < 0 || worst > limit)
+    return out;
+  out.data = std::move (jpeg);
+  out.filter = "/DCTDecode";
+  out.ink = worst;
+  remember_ink (jpeg_key ((const unsigned char *) out.data.data (), out.data.size ()), worst);
   return out;
 }
 
@@ -912,7 +1061,9 @@ separate_job (const JopanFinish *finish, const PhotoJob &job)
 
   if (!path.empty () && cache_read (path, out))
     return out;
-  out = separate (finish, photo_cmyk (finish, job));
+  out = separate_streamed (finish, job);
+  if (out.data.empty ())
+    out = separate (finish, photo_cmyk (finish, job));
   if (!path.empty ())
     cache_write (path, out);
   return out;
