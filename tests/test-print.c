@@ -4,6 +4,7 @@
 #include "jopan-private.h"
 #include "finish-private.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static void
@@ -113,6 +114,42 @@ test_photo_table_lazy (void)
   g_assert_cmpint (cmyk[0] + cmyk[1] + cmyk[2] + cmyk[3], >, 0);
 }
 
+/* A photo whose CMYK JPEG keeps within the ink limit is separated
+ * straight into it, a row at a time, never held whole in CMYK (harbour's
+ * reach 207 %); at a limit its JPEG goes over (180 %), it is held for the
+ * passes that pull it under. */
+static void
+test_photo_streamed (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-print-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "page.pdf", NULL);
+  g_autofree char *path = g_build_filename (SOURCE_ROOT, "samples", "harbour.json", NULL);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanArticle) article = jopan_article_load (path, &error);
+  static const char *const limits[] = { "print.ink-limit=240%", "print.ink-limit=180%" };
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+      g_autoptr (JopanDocument) doc = NULL;
+      guint held = jopan_finish_photos_held ();
+
+      g_assert_true (jopan_style_set (style, "print.pdfx=true", &error));
+      g_assert_true (jopan_style_set (style, limits[i], &error));
+      doc = jopan_document_new (fonts, style, article, &error);
+      g_assert_no_error (error);
+      g_assert_true (jopan_document_write (doc, out, JOPAN_FORMAT_PDF, 150, &error));
+      if (i == 0)
+        g_assert_cmpuint (jopan_finish_photos_held (), ==, held);
+      else
+        g_assert_cmpuint (jopan_finish_photos_held (), >, held);
+    }
+  g_remove (out);
+  g_rmdir (dir);
+}
+
 static void
 test_style_keys (void)
 {
@@ -215,6 +252,7 @@ main (int argc, char **argv)
   g_test_add_func ("/print/photo-ink-limit", test_photo_ink_limit);
   g_test_add_func ("/print/photo-table", test_photo_table);
   g_test_add_func ("/print/photo-table-lazy", test_photo_table_lazy);
+  g_test_add_func ("/print/photo-streamed", test_photo_streamed);
   g_test_add_func ("/print/style-keys", test_style_keys);
   g_test_add_func ("/print/preflight-pdf", test_preflight_pdf);
   return g_test_run ();

@@ -70,6 +70,11 @@ typedef struct {
  * Returns: FALSE with @error set when qpdf cannot read or write it. */
 gboolean jopan_finish_pdf (GByteArray *pdf, const JopanFinish *finish, GError **error);
 
+/* How many photos this process held whole in CMYK to separate them: only
+ * those whose CMYK JPEG went over the ink limit (a test's count; the
+ * others are written a row at a time). */
+guint jopan_finish_photos_held (void);
+
 /* A printer's preflight of a finished PDF/X file: RGB left (operators,
  * images, shadings), ink over @ink_limit (fills, CMYK images), fonts not
  * embedded.  Appends "KIND\tpage N: object: what" strings to @findings

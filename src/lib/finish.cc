@@ -743,11 +743,15 @@ photo_rows (const JopanFinish *finish, const PhotoJob &job, Start &&start_out, S
     throw std::runtime_error ("cannot decode a JPEG photo");
 }
 
+std::atomic<unsigned> photos_held (0);
+
 /* The job's photo in the output's CMYK, whole. */
 Pixels
 photo_cmyk (const JopanFinish *finish, const PhotoJob &job)
 {
   Pixels cmyk;
+
+  photos_held++;
 
   photo_rows (
       finish, job,
@@ -1482,6 +1486,12 @@ finish_document (GByteArray *bytes, const JopanFinish *f)
 }
 
 } // namespace
+
+guint
+jopan_finish_photos_held (void)
+{
+  return photos_held.load ();
+}
 
 gboolean
 jopan_finish_pdf (GByteArray *pdf, const JopanFinish *finish, GError **error)
