@@ -684,6 +684,14 @@ gboolean jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat form
 gboolean jopan_render_page_full (cairo_t *cr, const JopanPage *page, JopanFormat format,
                                  double scale, GHashTable *surfaces, const char *slug,
                                  GError **error);
+/* The same as a contact sheet's thumbnail, @scale pixels a point: small
+ * text's horizontal scales rounded, to draw faster (render.c). */
+gboolean jopan_render_thumbnail (cairo_t *cr, const JopanPage *page, double scale,
+                                 GHashTable *surfaces, const char *slug, GError **error);
+/* The horizontal scale text box @b is drawn with at @scale pixels a point,
+ * in a thumbnail or not.  Returns: @b's own scale, or in a thumbnail for
+ * small text that scale rounded so that the line ends within half a pixel. */
+double jopan_render_line_scale (const JopanBox *b, gboolean thumbnail, double scale);
 /* Held while anything draws text onto cairo or lets cairo release fonts
  * (cairo 1.16's font caches can deadlock across threads: render.c). */
 void jopan_render_lock (void);
@@ -696,6 +704,35 @@ gboolean jopan_render_warm (const JopanPage *page, JopanFormat format, double sc
 void jopan_page_media_size (const JopanPage *page, double *width, double *height);
 /* The slug line (edition, page, date) @doc's PDF prints under @page's marks. */
 char *jopan_document_slug (const JopanDocument *doc, const JopanPage *page);
+
+/* ---- PNG files (png-io.c, by libpng) ------------------------------------------ */
+
+/* A PNG of 8-bit RGB being written into memory, rows in order. */
+typedef struct _JopanPngWriter JopanPngWriter;
+/* Changes a row of @n_pixels R, G, B bytes in place before it is written. */
+typedef void (*JopanPngRowFunc) (guint8 *rgb, guint32 n_pixels, gpointer data);
+/* @width x @height, every row filtered with libpng's @filters (PNG_FILTER_UP …),
+ * deflated at zlib @level; a tEXt chunk @key = @text before the image, unless
+ * @key is NULL.  Returns: the writer, or NULL with @error set. */
+JopanPngWriter *jopan_png_writer_new (guint32 width, guint32 height, int filters, int level,
+                                      const char *key, const char *text, GError **error);
+/* Writes the rows of @surface (RGB24, the image's width), each first passed
+ * to @convert if not NULL.  Returns: FALSE with @error set if libpng failed
+ * (then, or before): the writer gives no file then. */
+gboolean jopan_png_writer_add_rows (JopanPngWriter *w, cairo_surface_t *surface,
+                                    JopanPngRowFunc convert, gpointer data, GError **error);
+/* Returns: the whole file (every row written), or NULL with @error set. */
+GByteArray *jopan_png_writer_finish (JopanPngWriter *w, GError **error);
+void jopan_png_writer_free (JopanPngWriter *w);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPngWriter, jopan_png_writer_free)
+/* The tEXt @key of @data, an 8-bit RGB PNG not interlaced, into @text (NULL
+ * if it has none; found before the image data or after it), and the
+ * image's size.  Returns: FALSE with @error set if the file is not such a PNG. */
+gboolean jopan_png_read_text (const guchar *data, gsize length, const char *key, char **text,
+                              guint32 *width, guint32 *height, GError **error);
+/* Decodes @data, an 8-bit RGB PNG not interlaced.  Returns: the image, or
+ * NULL with @error set. */
+cairo_surface_t *jopan_png_read (const guchar *data, gsize length, GError **error);
 
 /* ---- contact sheet (contact-sheet.c) ------------------------------------------ */
 

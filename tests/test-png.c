@@ -1,0 +1,356 @@
+/* test-png.c — the PNG writer and reader over libpng (png-io.c): rows in
+ * bands, the filter asked for, the tEXt before or after the image, and
+ * libpng's errors as GErrors, with no file handed out; and a contact
+ * sheet's thumbnails, drawn with few distinct glyph scales. */
+#include "jopan-private.h"
+
+#include "support.h"
+
+#include <math.h>
+#include <png.h>
+#include <string.h>
+#include <zlib.h>
+
+#define KEY "jopan:pages"
+
+static guint32
+get32 (const guint8 *p)
+{
+  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+}
+
+/* @w x @h RGB24 of a pattern that differs in every channel, from row @y0. */
+static cairo_surface_t *
+pattern (int w, int h, int y0)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  guchar *data = cairo_image_surface_get_data (s);
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      ((guint32 *) (void *) (data + y * cairo_image_surface_get_stride (s)))[x]
+        = (guint32) ((x * 7 + y0 + y) & 0xff) << 16 | (guint32) (((y0 + y) * 3) & 0xff) << 8
+          | (guint32) ((x ^ (y0 + y)) & 0xff);
+  cairo_surface_mark_dirty (s);
+  return s;
+}
+
+static gboolean
+same_pixels (cairo_surface_t *a, cairo_surface_t *b, int y0)
+{
+  int w = cairo_image_surface_get_width (a);
+
+  for (int y = 0; y < cairo_image_surface_get_height (a); y++)
+    {
+      const guint32 *p = (const guint32 *) (const void *) (cairo_image_surface_get_data (a)
+                                                          + y * cairo_image_surface_get_stride (a));
+      const guint32 *q = (const guint32 *) (const void *) (cairo_image_surface_get_data (b)
+                                                          + (y0 + y) * cairo_image_surface_get_stride (b));
+      for (int x = 0; x < w; x++)
+        if ((p[x] & 0xffffff) != (q[x] & 0xffffff))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+/* A 300 x 200 file written in two bands of 120 and 80 rows. */
+static GByteArray *
+two_bands (int filter, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanPngWriter) w = jopan_png_writer_new (300, 200, filter, 1, text ? KEY : NULL, text,
+                                                       &error);
+  cairo_surface_t *top = pattern (300, 120, 0), *bottom = pattern (300, 80, 120);
+  GByteArray *png;
+
+  g_assert_no_error (error);
+  g_assert_true (jopan_png_writer_add_rows (w, top, NULL, NULL, &error));
+  g_assert_true (jopan_png_writer_add_rows (w, bottom, NULL, NULL, &error));
+  png = jopan_png_writer_finish (w, &error);
+  g_assert_no_error (error);
+  cairo_surface_destroy (top);
+  cairo_surface_destroy (bottom);
+  return png;
+}
+
+/* The bands come back as they went in, with the text; every row carries
+ * the one filter asked for (Up: 2, Sub: 1). */
+static void
+test_round_trip (void)
+{
+  const int filters[2] = { PNG_FILTER_UP, PNG_FILTER_SUB }, kinds[2] = { 2, 1 };
+
+  for (int f = 0; f < 2; f++)
+    {
+      g_autoptr (GByteArray) png = two_bands (filters[f], "1-4,7");
+      g_autoptr (GByteArray) idat = g_byte_array_new ();
+      g_autoptr (GError) error = NULL;
+      g_autofree char *text = NULL;
+      g_autofree guint8 *raw = g_malloc (200 * 901);
+      uLongf got = 200 * 901;
+      cairo_surface_t *back = jopan_png_read (png->data, png->len, &error);
+      cairo_surface_t *top = pattern (300, 120, 0), *bottom = pattern (300, 80, 120);
+      guint32 width, height;
+
+      g_assert_no_error (error);
+      g_assert_true (jopan_png_read_text (png->data, png->len, KEY, &text, &width, &height, &error));
+      g_assert_cmpstr (text, ==, "1-4,7");
+      g_assert_cmpuint (width, ==, 300);
+      g_assert_cmpuint (height, ==, 200);
+      /* Before the image: a merge reads it without decoding the sheet. */
+      g_assert_true ((guint8 *) memmem (png->data, png->len, "tEXt", 4)
+                     < (guint8 *) memmem (png->data, png->len, "IDAT", 4));
+      g_assert_true (same_pixels (top, back, 0));
+      g_assert_true (same_pixels (bottom, back, 120));
+      for (guint at = 8; at + 12 <= png->len; at += 12 + get32 (png->data + at))
+        if (memcmp (png->data + at + 4, "IDAT", 4) == 0)
+          g_byte_array_append (idat, png->data + at + 8, get32 (png->data + at));
+      g_assert_cmpint (uncompress (raw, &got, idat->data, idat->len), ==, Z_OK);
+      g_assert_cmpuint (got, ==, 200 * 901);
+      for (int y = 0; y < 200; y++)
+        g_assert_cmpuint (raw[y * 901], ==, kinds[f]);
+      cairo_surface_destroy (back);
+      cairo_surface_destroy (top);
+      cairo_surface_destroy (bottom);
+    }
+}
+
+/* The tEXt is read after the image too, where jopan's own encoder put it
+ * before libpng wrote the sheets: such a part's sheet still merges. */
+static void
+test_text_after_image (void)
+{
+  g_autoptr (GByteArray) png = two_bands (PNG_FILTER_UP, "2-9");
+  g_autoptr (GByteArray) moved = g_byte_array_new ();
+  g_autoptr (GByteArray) text_chunk = g_byte_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL, *other = NULL;
+  guint32 width = 0, height = 0;
+
+  g_byte_array_append (moved, png->data, 8);
+  for (guint at = 8; at + 12 <= png->len; at += 12 + get32 (png->data + at))
+    {
+      guint n = 12 + get32 (png->data + at);
+      if (memcmp (png->data + at + 4, "tEXt", 4) == 0)
+        g_byte_array_append (text_chunk, png->data + at, n);
+      else
+        {
+          if (memcmp (png->data + at + 4, "IEND", 4) == 0)
+            g_byte_array_append (moved, text_chunk->data, text_chunk->len);
+          g_byte_array_append (moved, png->data + at, n);
+        }
+    }
+  g_assert_cmpuint (text_chunk->len, >, 12);
+  g_assert_cmpuint (moved->len, ==, png->len);
+  g_assert_true (jopan_png_read_text (moved->data, moved->len, KEY, &text, &width, &height, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "2-9");
+  g_assert_cmpuint (width, ==, 300);
+  /* Another key: none, and no error. */
+  g_assert_true (jopan_png_read_text (moved->data, moved->len, "other", &other, &width, &height,
+                                      &error));
+  g_assert_null (other);
+}
+
+/* libpng's errors (it longjmps out of them) come back as GErrors with
+ * its reason, and a failed writer hands out no file. */
+static void
+test_writer_errors (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanPngWriter) w = NULL;
+  cairo_surface_t *band = pattern (50, 10, 0);
+  GByteArray *png;
+
+  /* Wider than libpng's own limit of a million pixels a row. */
+  w = jopan_png_writer_new (2000000, 1, PNG_FILTER_UP, 1, NULL, NULL, &error);
+  g_assert_null (w);
+  g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_OUTPUT);
+  g_assert_nonnull (strstr (error->message, "cannot encode PNG: "));
+  g_clear_error (&error);
+  /* Ten rows of twenty: finishing is an error, and stays one. */
+  w = jopan_png_writer_new (50, 20, PNG_FILTER_UP, 1, KEY, "1", &error);
+  g_assert_true (jopan_png_writer_add_rows (w, band, NULL, NULL, &error));
+  png = jopan_png_writer_finish (w, &error);
+  g_assert_null (png);
+  g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_OUTPUT);
+  g_assert_nonnull (strstr (error->message, "rows missing"));
+  g_clear_error (&error);
+  g_assert_false (jopan_png_writer_add_rows (w, band, NULL, NULL, &error));
+  g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_OUTPUT);
+  g_clear_error (&error);
+  g_assert_null (jopan_png_writer_finish (w, &error));
+  g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_OUTPUT);
+  cairo_surface_destroy (band);
+}
+
+static void
+chunk (GByteArray *png, const char *type, const guint8 *data, guint32 n)
+{
+  guint8 be[4] = { n >> 24, n >> 16, n >> 8, n };
+  guint32 crc = (guint32) crc32 (0, (const Bytef *) type, 4);
+
+  if (n > 0) /* (crc32 of no buffer is its start value, not @crc) */
+    crc = (guint32) crc32 (crc, data, n);
+
+  g_byte_array_append (png, be, 4);
+  g_byte_array_append (png, (const guint8 *) type, 4);
+  g_byte_array_append (png, data, n);
+  be[0] = crc >> 24, be[1] = crc >> 16, be[2] = crc >> 8, be[3] = crc;
+  g_byte_array_append (png, be, 4);
+}
+
+/* A valid 1 x 1 grey PNG. */
+static GByteArray *
+gray_png (void)
+{
+  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+  static const guint8 header[13] = { 0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0 };
+  static const guint8 row[2] = { 0, 0x80 };
+  guint8 data[64];
+  uLongf n = sizeof data;
+  GByteArray *png = g_byte_array_new ();
+
+  g_assert_cmpint (compress (data, &n, row, sizeof row), ==, Z_OK);
+  g_byte_array_append (png, signature, 8);
+  chunk (png, "IHDR", header, sizeof header);
+  chunk (png, "IDAT", data, (guint32) n);
+  chunk (png, "IEND", NULL, 0);
+  return png;
+}
+
+/* Broken or foreign files: an error, never a crash (the sanitizer build
+ * checks nothing leaks across libpng's longjmp). */
+static void
+test_reader_errors (void)
+{
+  g_autoptr (GByteArray) png = two_bands (PNG_FILTER_UP, "1");
+  g_autoptr (GByteArray) gray = gray_png ();
+  const gsize cuts[3] = { 4, 40, png->len / 2 };
+  guint32 width, height;
+  char *text = NULL;
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GError) error2 = NULL;
+      g_assert_null (jopan_png_read (png->data, cuts[i], &error));
+      g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT);
+      /* The text is after the image data here: cut, it is not reached. */
+      g_assert_false (jopan_png_read_text (png->data, cuts[i], "other", &text, &width, &height, &error2));
+      g_assert_error (error2, JOPAN_ERROR, JOPAN_ERROR_INPUT);
+      g_assert_null (text);
+    }
+  /* A byte of the image data changed: its CRC no longer matches. */
+  png->data[png->len / 2] ^= 0x55;
+  {
+    g_autoptr (GError) error = NULL;
+    g_assert_null (jopan_png_read (png->data, png->len, &error));
+    g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT);
+  }
+  {
+    g_autoptr (GError) error = NULL;
+    g_assert_null (jopan_png_read (gray->data, gray->len, &error));
+    g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT);
+    g_assert_nonnull (strstr (error->message, "expected 8-bit RGB"));
+  }
+}
+
+/* A composed page as a thumbnail 300 pixels tall, exactly or as a
+ * thumbnail; the number of distinct horizontal scales its small text is
+ * drawn with into @n_scales. */
+static cairo_surface_t *
+thumbnail (const JopanPage *page, gboolean rounded, guint *n_scales)
+{
+  g_autoptr (GHashTable) scales = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr (GHashTable) photos = g_hash_table_new_full (NULL, NULL, NULL,
+                                                         (GDestroyNotify) cairo_surface_destroy);
+  g_autoptr (GError) error = NULL;
+  double pw, ph, scale;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  jopan_page_media_size (page, &pw, &ph);
+  scale = 300 / ph;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ceil (pw * scale), 300);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, scale, scale);
+  g_assert_true (jopan_render_warm (page, JOPAN_FORMAT_PNG, scale, photos, &error));
+  g_assert_true (rounded ? jopan_render_thumbnail (cr, page, scale, photos, NULL, &error)
+                         : jopan_render_page_full (cr, page, JOPAN_FORMAT_PNG, scale, photos, NULL, &error));
+  g_assert_no_error (error);
+  cairo_destroy (cr);
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+      const PangoFontDescription *font;
+      double s;
+
+      if (b->kind != JOPAN_BOX_TEXT || b->scale <= 0)
+        continue;
+      font = pango_layout_get_font_description (b->layout);
+      if (font == NULL || scale * pango_font_description_get_size (font) / PANGO_SCALE >= 4)
+        continue;
+      s = jopan_render_line_scale (b, rounded, scale);
+      /* The line ends within half a pixel of its place; off a thumbnail, on it. */
+      g_assert_cmpfloat (fabs (s - b->scale) * b->w * scale, <=, 0.5);
+      if (!rounded)
+        g_assert_cmpfloat (s, ==, b->scale);
+      g_hash_table_add (scales, g_memdup2 (&(gint64) { (gint64) llround (s * 1e9) }, sizeof (gint64)));
+    }
+  *n_scales = g_hash_table_size (scales);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* Each distinct glyph scale costs cairo a new font whose glyphs are all
+ * rasterised again: a thumbnail's small text uses a handful, not one a
+ * justified line; and it looks the same (few pixels change, by little). */
+static void
+test_thumbnail_scales (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanDocument) doc = support_compose_sample (fonts, "en-front.json");
+  const JopanPage *page = g_ptr_array_index (doc->pages, 0);
+  guint exact_scales, rounded_scales, differ = 0, n;
+  cairo_surface_t *exact = thumbnail (page, FALSE, &exact_scales);
+  cairo_surface_t *rounded = thumbnail (page, TRUE, &rounded_scales);
+  int w = cairo_image_surface_get_width (exact);
+  double sum = 0;
+
+  g_test_message ("glyph scales: %u exact, %u in the thumbnail", exact_scales, rounded_scales);
+  g_assert_cmpuint (exact_scales, >, 20);
+  g_assert_cmpuint (rounded_scales, <=, 12);
+  for (int y = 0; y < 300; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 p = ((guint32 *) (void *) (cairo_image_surface_get_data (exact)
+                                           + y * cairo_image_surface_get_stride (exact)))[x];
+        guint32 q = ((guint32 *) (void *) (cairo_image_surface_get_data (rounded)
+                                           + y * cairo_image_surface_get_stride (rounded)))[x];
+        int d = abs ((int) (p & 0xff) - (int) (q & 0xff));
+        differ += d > 0;
+        sum += d;
+      }
+  n = (guint) w * 300;
+  g_test_message ("%u of %u pixels differ, by %.1f on average", differ, n, sum / n);
+  g_assert_cmpuint (differ, <, n / 10);
+  g_assert_cmpfloat (sum / n, <, 2.0);
+  cairo_surface_destroy (exact);
+  cairo_surface_destroy (rounded);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/png/round-trip", test_round_trip);
+  g_test_add_func ("/png/text-after-image", test_text_after_image);
+  g_test_add_func ("/png/writer-errors", test_writer_errors);
+  g_test_add_func ("/png/reader-errors", test_reader_errors);
+  g_test_add_func ("/png/thumbnail-scales", test_thumbnail_scales);
+  return g_test_run ();
+}
