@@ -5,6 +5,7 @@
 #include "finish-private.h"
 
 #include <glib/gstdio.h>
+#include <turbojpeg.h>
 #include <string.h>
 
 static void
@@ -150,6 +151,42 @@ test_photo_streamed (void)
   g_rmdir (dir);
 }
 
+/* The check of a separated photo reads its YCCK planes and converts them
+ * itself (libjpeg converts YCCK in plain C, a quarter of the check): its
+ * most ink is libjpeg's own decoding's, to the unit, on noise that
+ * reaches every corner of the conversion (clamping at 0 and 255), at
+ * widths with and without a whole number of eight-pixel groups. */
+static void
+test_check_decoding (void)
+{
+  tjhandle enc = tjInitCompress (), dec = tjInitDecompress ();
+  guint32 seed = 1;
+
+  /* Large images, then 400 of nine pixels (one group and one more): a
+   * maximum over few pixels misses no pixel's error. */
+  for (int i = 0; i < 406; i++)
+    for (int quality = 50; quality <= 90; quality += 40)
+      {
+        static const int widths[] = { 517, 64, 3, 517, 64, 3 };
+        int w = i < 6 ? widths[i] : 9, h = i < 6 ? 37 : 1, most = 0;
+        g_autofree guint8 *cmyk = g_malloc ((gsize) w * h * 4), *back = g_malloc ((gsize) w * h * 4);
+        guint8 *jpeg = NULL;
+        unsigned long size = 0;
+
+        for (gsize p = 0; p < (gsize) w * h * 4; p++)
+          cmyk[p] = (guint8) ((seed = seed * 1103515245 + 12345) >> 16);
+        g_assert_cmpint (tjCompress2 (enc, cmyk, w, 0, h, TJPF_CMYK, &jpeg, &size, TJSAMP_444, quality,
+                                      TJFLAG_ACCURATEDCT), ==, 0);
+        g_assert_cmpint (tjDecompress2 (dec, jpeg, size, back, w, 0, h, TJPF_CMYK, TJFLAG_ACCURATEDCT), ==, 0);
+        for (gsize p = 0; p < (gsize) w * h * 4; p += 4)
+          most = MAX (most, back[p] + back[p + 1] + back[p + 2] + back[p + 3]);
+        g_assert_cmpint (jopan_finish_jpeg_most_ink (jpeg, size, w, h), ==, most);
+        tjFree (jpeg);
+      }
+  tjDestroy (enc);
+  tjDestroy (dec);
+}
+
 static void
 test_style_keys (void)
 {
@@ -253,6 +290,7 @@ main (int argc, char **argv)
   g_test_add_func ("/print/photo-table", test_photo_table);
   g_test_add_func ("/print/photo-table-lazy", test_photo_table_lazy);
   g_test_add_func ("/print/photo-streamed", test_photo_streamed);
+  g_test_add_func ("/print/check-decoding", test_check_decoding);
   g_test_add_func ("/print/style-keys", test_style_keys);
   g_test_add_func ("/print/preflight-pdf", test_preflight_pdf);
   return g_test_run ();

@@ -75,6 +75,12 @@ gboolean jopan_finish_pdf (GByteArray *pdf, const JopanFinish *finish, GError **
  * others are written a row at a time). */
 guint jopan_finish_photos_held (void);
 
+/* The most ink (8-bit units, C + M + Y + K) of a pixel of the CMYK JPEG
+ * @jpeg (@w × @h) as a reader decodes it: the check of a separated photo
+ * (a test's way to hold it to libjpeg's own decoding).  Returns: -1 when
+ * it cannot be read. */
+int jopan_finish_jpeg_most_ink (const guint8 *jpeg, gsize n, int w, int h);
+
 /* A printer's preflight of a finished PDF/X file: RGB left (operators,
  * images, shadings), ink over @ink_limit (fills, CMYK images), fonts not
  * embedded.  Appends "KIND\tpage N: object: what" strings to @findings
