@@ -75,6 +75,11 @@ gboolean jopan_finish_pdf (GByteArray *pdf, const JopanFinish *finish, GError **
  * others are written a row at a time). */
 guint jopan_finish_photos_held (void);
 
+/* @cmyk (@w × @h pixels) as the CMYK JPEG a separated photo is written
+ * as, a row at a time (a test's way to hold it to TurboJPEG's file).
+ * Returns: NULL on an error. */
+GBytes *jopan_finish_cmyk_jpeg (const guint8 *cmyk, int w, int h);
+
 /* The most ink (8-bit units, C + M + Y + K) of a pixel of the CMYK JPEG
  * @jpeg (@w × @h) as a reader decodes it: the check of a separated photo
  * (a test's way to hold it to libjpeg's own decoding).  Returns: -1 when
