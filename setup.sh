@@ -9,7 +9,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="gcc libc6-dev pkg-config meson ninja-build python3 libglib2.0-dev libpango1.0-dev
+PACKAGES="gcc libc6-dev pkg-config meson ninja-build python3 libglib2.0-dev libpango1.0-dev libharfbuzz-dev
 libcairo2-dev libfontconfig-dev libjson-glib-dev libcmark-dev libhyphen-dev hyphen-en-us
 libgdk-pixbuf-2.0-dev libpoppler-glib-dev poppler-utils clang
 g++ libqpdf-dev qpdf liblcms2-dev libturbojpeg0-dev libjpeg-dev zlib1g-dev libpng-dev ghostscript"

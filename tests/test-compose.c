@@ -810,6 +810,25 @@ test_attempts (void)
     }
 }
 
+/* A story's words are counted once a page, not once a layout: the sample
+ * front page lays its stories out in hundreds of modules (test_attempts),
+ * and counting reads every character of a story. */
+static void
+test_word_counts (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanDocument) doc = NULL;
+  gint before;
+
+  g_assert_no_error (error);
+  before = g_atomic_int_get (&jopan_layout_word_counts);
+  doc = support_compose_sample (fonts, "en-front.json");
+  g_test_message ("en-front.json: %d word counts", g_atomic_int_get (&jopan_layout_word_counts) - before);
+  /* Its five stories, once each (counted at each layout, 191). */
+  g_assert_cmpint (g_atomic_int_get (&jopan_layout_word_counts) - before, <=, 5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -824,5 +843,6 @@ main (int argc, char **argv)
   g_test_add_func ("/compose/rules/broken", test_rules_broken);
   g_test_add_func ("/compose/rules/empty", test_rules_empty);
   g_test_add_func ("/compose/attempts", test_attempts);
+  g_test_add_func ("/compose/word-counts", test_word_counts);
   return g_test_run ();
 }

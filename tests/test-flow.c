@@ -2,6 +2,7 @@
  * out and renders without a crash or a memory error (run it under ASan),
  * and what cannot be set is reported, not lost. */
 #include "layout-private.h"
+#include "support.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -187,6 +188,26 @@ test_by_column (void)
   g_assert_cmpuint (compared, >=, 40);
 }
 
+/* Balancing flows each column of the last page once for every place its
+ * rows may start from, not once for every way of ending the columns
+ * before it: composing the sample front page flowed 106,059 columns so,
+ * 35,385 now. */
+static void
+test_column_flows (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanDocument) doc = NULL;
+  gint before;
+
+  g_assert_no_error (error);
+  before = g_atomic_int_get (&jopan_flow_column_flows);
+  doc = support_compose_sample (fonts, "en-front.json");
+  g_test_message ("en-front.json: %d columns flowed",
+                  g_atomic_int_get (&jopan_flow_column_flows) - before);
+  g_assert_cmpint (g_atomic_int_get (&jopan_flow_column_flows) - before, <=, 40000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -198,5 +219,6 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/flow/paragraph-limit", test_paragraph_limit);
   g_test_add_func ("/flow/by-column", test_by_column);
+  g_test_add_func ("/flow/column-flows", test_column_flows);
   return g_test_run ();
 }

@@ -41,8 +41,10 @@ page_shapings (const char *name, guint *drawn)
  * (en-front.json: 874 lines to draw 372).  Now a line is shaped when a
  * kept page draws it, or when the breaker's widths leave it within a
  * quarter em of overflowing (the overfull check needs its true width), or a
- * layout reads its width (folios, captions): 381 for en-front, 260 for
- * ko-front, 353 for en-long.  A count, not a time. */
+ * layout reads its width (folios, captions): 386 for en-front, 262 for
+ * ko-front, 353 for en-long (a paragraph of one line letter-spaced anew,
+ * test_paragraph_shapings, is shaped as a line: 381 and 260 before).  A
+ * count, not a time. */
 static void
 test_shapings (void)
 {
@@ -60,6 +62,63 @@ test_shapings (void)
     }
   /* The set-time check never let an overfull line through unshaped. */
   g_assert_cmpint (g_atomic_int_get (&jopan_line_shapings_missed), ==, 0);
+}
+
+/* A paragraph copyfit tries at a new tracking is letter-spaced anew from
+ * the same paragraph shaped at another tracking of its size, or at none
+ * where no ligature formed (typeset.c), not shaped again: the paragraphs
+ * shaped whole to compose each sample page (each shaped anew: 176, 144
+ * and 214; now 160, 135 and 115).  A count, not a time. */
+static void
+test_paragraph_shapings (void)
+{
+  static const struct {
+    const char *name;
+    guint most;
+  } pages[] = { { "en-front.json", 163 }, { "ko-front.json", 138 }, { "en-long.json", 120 } };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+      g_autoptr (JopanDocument) doc = NULL;
+      gint before = g_atomic_int_get (&jopan_paragraph_shapings);
+      guint shaped;
+
+      g_assert_no_error (error);
+      doc = support_compose_sample (fonts, pages[i].name);
+      shaped = (guint) (g_atomic_int_get (&jopan_paragraph_shapings) - before);
+      g_test_message ("%s: %u paragraphs shaped whole", pages[i].name, shaped);
+      g_assert_cmpuint (shaped, <=, pages[i].most);
+    }
+}
+
+/* A paragraph's break opportunities are found once for all the measures,
+ * sizes and trackings a page sets it at (typeset.c, linebreak.c), not for
+ * each paragraph set: composing the sample pages found them 208, 184 and
+ * 214 times, now 108, 98 and 46.  A count, not a time. */
+static void
+test_candidate_finds (void)
+{
+  static const struct {
+    const char *name;
+    guint most;
+  } pages[] = { { "en-front.json", 115 }, { "ko-front.json", 105 }, { "en-long.json", 50 } };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+      g_autoptr (JopanDocument) doc = NULL;
+      gint before = g_atomic_int_get (&jopan_break_candidate_finds);
+      guint found;
+
+      g_assert_no_error (error);
+      doc = support_compose_sample (fonts, pages[i].name);
+      found = (guint) (g_atomic_int_get (&jopan_break_candidate_finds) - before);
+      g_test_message ("%s: break opportunities found %u times", pages[i].name, found);
+      g_assert_cmpuint (found, <=, pages[i].most);
+    }
 }
 
 /* Sets samples (justified with an indent and spans, a forced break, an
@@ -150,5 +209,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/lazy/same-lines", test_same_lines);
   g_test_add_func ("/lazy/shapings", test_shapings);
+  g_test_add_func ("/lazy/paragraph-shapings", test_paragraph_shapings);
+  g_test_add_func ("/lazy/candidate-finds", test_candidate_finds);
   return g_test_run ();
 }

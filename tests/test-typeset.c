@@ -731,6 +731,145 @@ test_cache_threads (void)
     }
 }
 
+/* Respaces every paragraph (each line of a block) of the sample articles
+ * in @dir from each spacing of @from to each of @to; counts in @counts
+ * what it compared ([0]) and respaced ([1]): from a spacing, and ([2],
+ * [3]) from none. */
+static void
+respace_dir (JopanFonts *fonts, const JopanStyle *style, const char *dir, guint *counts)
+{
+  static const double from[] = { 0.01, -0.02, 0 }, to[] = { 0.0025, 0.005, 0.0075, -0.005, -0.02, 0.01 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) d = g_dir_open (dir, 0, &error);
+  const char *name;
+
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr (JopanArticle) article = NULL;
+      JopanTypesetter ts;
+
+      if (!g_str_has_suffix (name, ".json"))
+        continue;
+      article = jopan_article_load (path, NULL);
+      if (article == NULL)
+        continue; /* an edition's page list */
+      jopan_typesetter_init (&ts, fonts, style, jopan_article_get_lang (article), NULL);
+      for (guint b = 0; b < article->blocks->len; b++)
+        {
+          const JopanBlock *block = g_ptr_array_index (article->blocks, b);
+          g_auto (GStrv) paras = g_strsplit (block->text, "\n", -1);
+          /* A block of one paragraph keeps its emphasis, links and code. */
+          const GArray *spans = paras[0] && !paras[1] ? block->spans : NULL;
+
+          for (guint p = 0; paras[p]; p++)
+            for (gsize f = 0; f < G_N_ELEMENTS (from) * 2; f++)
+              for (gsize t = 0; t < G_N_ELEMENTS (to); t++)
+                {
+                  /* The body's face, and the caption's (a sans) with typographic quotes. */
+                  JopanParaKind kind = f % 2 ? JOPAN_PARA_CAPTION : JOPAN_PARA_BODY;
+                  double size = style->para[kind].size;
+                  g_autofree char *quoted = f % 2 ? jopan_smart_quotes (paras[p], NULL, ts.lang, NULL)
+                                                  : g_strdup (paras[p]);
+                  guint *count = from[f / 2] != 0 ? counts : counts + 2;
+                  gboolean respaced;
+
+                  if (*paras[p] == '\0' || from[f / 2] == to[t])
+                    continue;
+                  g_assert_true (jopan_respace_for_test (&ts, kind, quoted, f % 2 ? NULL : spans,
+                                                         from[f / 2] * size, to[t] * size, &respaced));
+                  count[0]++;
+                  count[1] += respaced;
+                }
+        }
+      jopan_typesetter_clear (&ts);
+    }
+}
+
+/* A paragraph letter-spaced anew from one shaped at another spacing has,
+ * glyph for glyph, the advances Pango gives it shaped at that spacing:
+ * every paragraph of the samples, English and Korean (with their Latin
+ * words, digits, quotes and emphasis), spaced out and in, in two faces. */
+static void
+test_respace (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  guint counts[4] = { 0 };
+
+  g_assert_no_error (error);
+  respace_dir (fonts, style, SOURCE_ROOT "/samples", counts);
+  respace_dir (fonts, style, SOURCE_ROOT "/samples/edition/en", counts);
+  respace_dir (fonts, style, SOURCE_ROOT "/samples/edition/ko", counts);
+  /* Texts the samples lack: combining marks, zero-width and soft hyphens,
+   * right-to-left runs, emoji with a modifier, a ligature character, a tab,
+   * Hangul jamo, a first glyph of zero width.  Respaced or refused, never
+   * respaced wrongly. */
+  {
+    static const char *const odd[] = {
+      "cafe\xCC\x81 and re\xCC\x81sume\xCC\x81 with fi and fl", "a\xE2\x80\x8B""b zero\xE2\x80\x8Dwidth",
+      "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D world \xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7", "thumbs \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD up",
+      "the \xEF\xAC\x81nal of\xEF\xAC\x82""ce", "tab\there", "\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8 jamo",
+      "\xCC\x81leading mark", "soft\xC2\xADhyphen and Stra\xC3\x9F""e",
+    };
+    JopanTypesetter ts;
+    guint odd_respaced = 0, odd_compared = 0;
+
+    jopan_typesetter_init (&ts, fonts, style, "en", NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS (odd); i++)
+      for (int f = -1; f <= 1; f++)
+        for (int t = -2; t <= 2; t++)
+          {
+            gboolean respaced;
+            if (f == t || t == 0)
+              continue;
+            g_assert_true (jopan_respace_for_test (&ts, JOPAN_PARA_BODY, odd[i], NULL, f * 0.3, t * 0.17,
+                                                   &respaced));
+            odd_compared++;
+            odd_respaced += respaced;
+          }
+    jopan_typesetter_clear (&ts);
+    g_test_message ("odd texts: %u respaced of %u", odd_respaced, odd_compared);
+  }
+  g_test_message ("from a spacing: %u paragraphs respaced of %u; from none: %u of %u", counts[1],
+                  counts[0], counts[3], counts[2]);
+  g_assert_cmpuint (counts[0], >=, 12000);
+  /* From a spacing only a zero-width glyph at a run's edge is refused. */
+  g_assert_cmpuint (counts[1], >=, counts[0] * 95 / 100);
+  /* From none, the paragraphs set in Nanum alone (Korean): Noto's faces
+   * form ligatures. */
+  g_assert_cmpuint (counts[3], >=, counts[2] / 4);
+  g_assert_cmpuint (counts[3], <, counts[2]);
+}
+
+/* The cache's key hash (read a word at a time) still tells apart keys that
+ * differ in one bit anywhere, and spreads them over a table's low bits:
+ * a style's bytes then a text, each bit flipped in turn. */
+static void
+test_cache_key_hash (void)
+{
+  guint8 key[301];
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint buckets[1024] = { 0 }, most = 0, n = 0;
+
+  for (gsize i = 0; i < sizeof key; i++)
+    key[i] = i < 200 ? (guint8) (i * 7) : (guint8) "a paragraph of text"[i % 19];
+  for (gsize bit = 0; bit < 8 * sizeof key; bit++, n++)
+    {
+      guint h;
+      key[bit / 8] ^= (guint8) (1u << (bit % 8));
+      h = jopan_typeset_key_hash_for_test (key, sizeof key);
+      key[bit / 8] ^= (guint8) (1u << (bit % 8));
+      g_hash_table_add (seen, GUINT_TO_POINTER (h));
+      most = MAX (most, ++buckets[h % 1024]);
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, n);
+  /* 2,408 keys in 1,024 buckets: about 2.4 each. */
+  g_assert_cmpuint (most, <=, 10);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -752,5 +891,7 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/cache-tight", test_cache_tight);
   g_test_add_func ("/typeset/cache-bounded", test_cache_bounded);
   g_test_add_func ("/typeset/cache-threads", test_cache_threads);
+  g_test_add_func ("/typeset/cache-key-hash", test_cache_key_hash);
+  g_test_add_func ("/typeset/respace", test_respace);
   return g_test_run ();
 }

@@ -33,6 +33,7 @@
 
 struct _LayoutMemo {
   GHashTable *measures; /* key → Probe */
+  GHashTable *words;    /* JopanArticle* → its words, GUINT (count_words) */
 };
 
 typedef struct {
@@ -47,6 +48,7 @@ jopan_layout_memo_new (void)
   LayoutMemo *memo = g_new0 (LayoutMemo, 1);
 
   memo->measures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  memo->words = g_hash_table_new (NULL, NULL);
   return memo;
 }
 
@@ -56,6 +58,7 @@ jopan_layout_memo_free (LayoutMemo *memo)
   if (memo == NULL)
     return;
   g_hash_table_unref (memo->measures);
+  g_hash_table_unref (memo->words);
   g_free (memo);
 }
 
@@ -427,6 +430,24 @@ count_words (const JopanArticle *a)
   return n;
 }
 
+gint jopan_layout_word_counts;
+
+/* The article's words, counted once per memo: a page lays each story out
+ * in dozens of modules, and counting reads its every character. */
+static guint
+words_of (LayoutMemo *memo, const JopanArticle *a)
+{
+  gpointer known;
+  guint n;
+
+  if (g_hash_table_lookup_extended (memo->words, a, NULL, &known))
+    return GPOINTER_TO_UINT (known);
+  g_atomic_int_inc (&jopan_layout_word_counts);
+  n = count_words (a);
+  g_hash_table_insert (memo->words, (gpointer) a, GUINT_TO_POINTER (n));
+  return n;
+}
+
 /* The options' weight, else the article's, else by length: up to
  * [brief] max-words a brief, up to [secondary] max-words a secondary. */
 static JopanWeight
@@ -497,10 +518,10 @@ choose_headline_size (const Layout *lo, guint words)
 /* The settings a layout starts from, from its input: the weight and its
  * treatment, the slot (a module's columns and depth), a jump. */
 static void
-layout_init (Layout *lo, const LayoutInput *in)
+layout_init (Layout *lo, const LayoutInput *in, LayoutMemo *memo)
 {
   const JopanLayoutOptions *options = &in->options;
-  guint words = count_words (in->article);
+  guint words = words_of (memo, in->article);
 
   *lo = (Layout) { .in = in, .set.max_pages = MAX_PAGES };
   lo->at.has_lead = in->article->images->len > 0;
@@ -590,7 +611,7 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
    * on its page, its grid too ([page:ko]). */
   jopan_style_resolve (input->style, input->module.columns == 0 ? lang : NULL, lang, &style);
   local.style = &style;
-  layout_init (&lo, in);
+  layout_init (&lo, in, search.memo);
   *result = (LayoutResult) { 0 };
   result->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
   result->report = jopan_report_new ();

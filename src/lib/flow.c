@@ -347,6 +347,22 @@ spread_of_last_page (const Layout *lo, const FlowTrial *t, const FlowOut *out, g
  * before placed keep their places while the later columns vary. */
 gboolean jopan_flow_by_column = TRUE;
 
+/* A column flowed: from the rows where a flow stood (@r, @waiting; it
+ * stands at a column's first segment, so its first row is @r and its band
+ * the segment's top), with @ends, to @next (its segment @next_s counted
+ * from the end of the column's segments, its forced breaks @forced more),
+ * the column's foot @foot.  Ways that end the first columns differently
+ * often reach a column from the same rows: it is flowed once for them all. */
+typedef struct {
+  guint r;
+  int waiting, ends;
+  FlowState next;
+  int next_s, foot;
+  guint forced;
+} ColumnFlow;
+
+gint jopan_flow_column_flows;
+
 typedef struct {
   const Layout *lo;
   const FlowTrial *t;
@@ -354,6 +370,7 @@ typedef struct {
   int page, depth, columns;
   int *spreads;                 /* by shortening, as FlowSpec.shorten counts it */
   int base[64];                 /* each column's foot before its rows: its top, its photos */
+  GArray *flowed[64];           /* by column: its ColumnFlows (NULL: none yet) */
 } ByColumn;
 
 /* The foot of column @c of the last page, flowed from @before to @after:
@@ -396,10 +413,63 @@ spread_of_feet (const ByColumn *b, const FlowState *st, const int *feet)
   return (lowest == G_MAXINT ? 0 : highest - lowest) + 100 * (int) st->forced_breaks;
 }
 
+/* Column @c flowed with @ends from @st, as flowed before when it was
+ * (NULL: not yet).  A flow at a column's first segment depends on its
+ * rows alone: its first row is its next, its band the segment's top. */
+static const ColumnFlow *
+flowed_before (const ByColumn *b, const FlowState *st, int c, int ends)
+{
+  const GArray *flowed = c < 64 ? b->flowed[c] : NULL;
+
+  for (guint i = 0; flowed && i < flowed->len; i++)
+    {
+      const ColumnFlow *f = &g_array_index (flowed, ColumnFlow, i);
+      if (f->r == st->r && f->waiting == st->waiting && f->ends == ends)
+        return f;
+    }
+  return NULL;
+}
+
+/* Flows column @c with @ends from @st into @next (see ColumnFlow);
+ * returns its foot. */
+static int
+flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
+{
+  guint built = b->out->segments->len;
+  gboolean at_top = st->s == built && st->first == st->r;
+  const ColumnFlow *known = at_top ? flowed_before (b, st, c, ends) : NULL;
+  ColumnFlow f = { st->r, st->waiting, ends, *st, 0, 0, 0 };
+
+  if (known)
+    {
+      *next = known->next;
+      next->s = (guint) ((int) built + known->next_s);
+      next->forced_breaks = st->forced_breaks + known->forced;
+      return known->foot;
+    }
+  g_atomic_int_inc (&jopan_flow_column_flows);
+  column_segments (b->lo, b->t, b->out->holes, b->page, c, b->depth, ends, FALSE,
+                   b->out->segments);
+  flow_into_new (b->t->rows, b->out, &f.next, built, c + 1 < b->columns);
+  f.foot = c < 64 ? column_foot (b, st, &f.next, c, built) : 0;
+  *next = f.next;
+  if (c < 64 && at_top)
+    {
+      /* Where it stands against the end of the column's segments, where
+       * the next column's begin (a column taken from here builds none). */
+      f.next_s = (int) f.next.s - (int) b->out->segments->len;
+      f.forced = f.next.forced_breaks - st->forced_breaks;
+      if (b->flowed[c] == NULL)
+        b->flowed[c] = g_array_new (FALSE, FALSE, sizeof (ColumnFlow));
+      g_array_append_val (b->flowed[c], f);
+    }
+  return f.foot;
+}
+
 /* Flows column @c on, each of its three feet, and the columns after it;
  * @feet holds the feet of the columns before it. */
 static void
-flow_columns (const ByColumn *b, const FlowState *st, int c, guint shorten, guint unit, int *feet)
+flow_columns (ByColumn *b, const FlowState *st, int c, guint shorten, guint unit, int *feet)
 {
   guint built = b->out->segments->len;
 
@@ -410,14 +480,13 @@ flow_columns (const ByColumn *b, const FlowState *st, int c, guint shorten, guin
     }
   for (int ends = 0; ends < (c < 6 ? 3 : 1); ends++)
     {
-      FlowState next = *st;
+      FlowState next;
+      int foot;
 
       g_array_set_size (b->out->segments, built);
-      column_segments (b->lo, b->t, b->out->holes, b->page, c, b->depth, ends, FALSE,
-                       b->out->segments);
-      flow_into_new (b->t->rows, b->out, &next, built, c + 1 < b->columns);
+      foot = flow_column (b, st, c, ends, &next);
       if (c < 64)
-        feet[c] = column_foot (b, st, &next, c, built);
+        feet[c] = foot;
       flow_columns (b, &next, c + 1, shorten + (guint) ends * unit, unit * 3, feet);
     }
 }
@@ -464,7 +533,7 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
                    guint combinations, int *spreads)
 {
   ByColumn b = { lo, t, out, spec.n_pages - 1, spec.last_depth,
-                 layout_page_columns (lo, spec.n_pages - 1), spreads, { 0 } };
+                 layout_page_columns (lo, spec.n_pages - 1), spreads, { 0 }, { NULL } };
   FlowState st = { .waiting = -1 };
   int feet[64];
 
@@ -484,6 +553,8 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
   flow_into_new (t->rows, out, &st, 0, FALSE);
   column_bases (&b);
   flow_columns (&b, &st, 0, 0, 1, feet);
+  for (int c = 0; c < 64; c++)
+    g_clear_pointer (&b.flowed[c], g_array_unref);
   return TRUE;
 }
 

@@ -394,6 +394,8 @@ const JopanLine *jopan_line_shape_get (JopanLineShape *shape);
  * process, and how many set lazily turned out overfull when shaped (the
  * set-time check missed them; always 0 unless the margin is wrong). */
 extern gint jopan_line_shapings, jopan_line_shapings_missed;
+/* How many paragraphs were shaped whole (for the breaker) in this process. */
+extern gint jopan_paragraph_shapings;
 
 typedef struct {
   GArray *lines;          /* of JopanLine */
@@ -416,6 +418,11 @@ void jopan_typeset_cache_counts (const JopanTypesetCache *cache, guint *hits, gu
  * often each was found (tests). */
 #define JOPAN_SHAPED_LIMIT 64
 #define JOPAN_HYPHENS_LIMIT 2048
+/* How many paragraphs @cache shaped whole, and how many it letter-spaced
+ * anew from one shaped at another spacing instead (tests). */
+void jopan_typeset_cache_shapings (const JopanTypesetCache *cache, guint *shaped, guint *respaced);
+/* The hash the cache gives a key of @n bytes at @data (tests). */
+guint jopan_typeset_key_hash_for_test (const void *data, gsize n);
 void jopan_typeset_cache_parts (const JopanTypesetCache *cache, guint *shaped, guint *shaped_hits,
                                 guint *hyphens, guint *hyphen_hits);
 
@@ -445,6 +452,11 @@ gboolean jopan_typesetter_init_cached (JopanTypesetter *ts, JopanFonts *fonts,
                                        const JopanStyle *style, const char *lang,
                                        struct _JopanReport *report, JopanTypesetCache *cache);
 void jopan_typesetter_clear (JopanTypesetter *ts);
+/* Whether @text (with @spans) in @kind's style shaped at letter spacing @from (points)
+ * and respaced to @to gives the advances Pango gives it shaped at @to;
+ * *@derived: whether it was respaced (else it would be shaped). Tests. */
+gboolean jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                                 const GArray *spans, double from, double to, gboolean *derived);
 /* Starts a pass whose findings go to @report; the style may have changed
  * since the last (copyfit), so what was measured with it is forgotten. */
 void jopan_typesetter_begin (JopanTypesetter *ts, struct _JopanReport *report);
@@ -457,6 +469,11 @@ void jopan_typesetter_report_missing (JopanTypesetter *ts, const char *name);
 JopanText *jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *text,
                           const GArray *spans, double width, double indent,
                           const char *where);
+/* As jopan_typeset, the text named "@name: @where" in findings (a page
+ * sets thousands of texts: the name is put together only for a finding). */
+JopanText *jopan_typeset_named (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                                const GArray *spans, double width, double indent,
+                                const char *name, const char *where);
 void jopan_text_free (JopanText *text);
 /* Line @index of @text, shaped now if it was set lazily. */
 const JopanLine *jopan_text_line (const JopanText *text, guint index);
@@ -505,6 +522,16 @@ typedef struct {
   gboolean balance;
   gboolean ragged;        /* unjustified text: lines as full as they go, no runt last line */
   double name_penalty;    /* a break at the hyphen of a capitalised compound (Jong-un) */
+  /* The advance of each glyph of the unbroken line, runs in line order, in
+   * Pango units, when it is not the layout's (a paragraph letter-spaced
+   * anew, typeset.c); NULL: the layout's. */
+  const int *glyph_widths;
+  /* Where the paragraph's ordinary break opportunities are kept (NULL:
+   * nowhere): taken from *candidates when it holds them, else found and
+   * kept there.  They depend on the text, its spans and language, the
+   * Korean break mode and the hyphenation points alone, not the measure
+   * or the type's size and spacing (linebreak.c: find_candidates). */
+  GArray **candidates;
 } JopanBreakParams;
 
 typedef struct {
@@ -523,6 +550,10 @@ gboolean jopan_is_gap (gunichar a, gunichar b, gboolean korean);
 /* The parameters @kind's paragraphs break with at @width (for tests). */
 void jopan_break_params_for_test (JopanTypesetter *ts, JopanParaKind kind, double width,
                                   JopanBreakParams *bp);
+
+/* How often the ordinary break opportunities of a paragraph were found
+ * (not taken from JopanBreakParams.candidates) in this process (tests). */
+extern gint jopan_break_candidate_finds;
 
 /* Breaks @unbroken (one shaped line, no wrapping) into lines.
  * Returns: an array of JopanBreakLine. */

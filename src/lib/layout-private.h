@@ -248,6 +248,8 @@ int jopan_layout_folio_bands (const JopanStyle *style);
 gboolean jopan_layout_attempt (Layout *lo, GError **error);
 /* Attempts made in this process (atomically counted): tests bound them. */
 extern gint jopan_layout_attempts;
+/* Articles whose words were counted (copyfit.c, once per memo): tests bound them. */
+extern gint jopan_layout_word_counts;
 void jopan_layout_attempt_clear (Layout *lo);
 /* The number printed on page @p (0-based) of the story. */
 int jopan_layout_page_number (const Layout *lo, int p);
@@ -257,6 +259,8 @@ int jopan_layout_page_number (const Layout *lo, int p);
  * columns whole, as it did before it flowed them column by column; never
  * written outside tests. */
 extern gboolean jopan_flow_by_column;
+/* Columns balancing flowed in this process (atomically counted): tests bound them. */
+extern gint jopan_flow_column_flows;
 /* Places the rows on the fewest pages (at most lo->set.max_pages), balances
  * the last page, and sets lo->at's placed, n_placed, n_pages, last_depth
  * (and the lead's frame and the rows' order, as the balancing chose). */

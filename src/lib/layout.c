@@ -77,8 +77,8 @@ static JopanText *
 set_text (Layout *lo, JopanParaKind kind, const char *text, const GArray *spans, double width,
           double indent, const char *where)
 {
-  g_autofree char *place = g_strdup_printf ("%s: %s", lo->in->article->name, where);
-  JopanText *t = jopan_typeset (&lo->at.ts, kind, text, spans, width, indent, place);
+  JopanText *t = jopan_typeset_named (&lo->at.ts, kind, text, spans, width, indent,
+                                      lo->in->article->name, where);
 
   g_ptr_array_add (lo->at.texts, t);
   return t;

@@ -185,13 +185,14 @@ forbidden (gunichar a, gunichar b, gboolean spaced)
  * backwards, but what a line holds is what comes before its break.  So
  * each cluster's advance is summed in the order of the text. */
 static void
-measure (Paragraph *p, PangoLayout *layout)
+measure (Paragraph *p, PangoLayout *layout, const int *widths)
 {
   PangoLayoutLine *line = pango_layout_get_line_readonly (layout, 0);
   int len = (int) strlen (p->text);
   double *at_byte = g_new (double, len + 1);
   double *advance = g_new0 (double, len + 1);
   double pen = 0;
+  guint nth = 0;
 
   for (int i = 0; i <= len; i++)
     at_byte[i] = -1;
@@ -202,9 +203,11 @@ measure (Paragraph *p, PangoLayout *layout)
       for (int g = 0; g < glyphs->num_glyphs; g++)
         {
           int byte = run->item->offset + glyphs->log_clusters[g];
+          int width = widths ? widths[nth] : glyphs->glyphs[g].geometry.width;
+          nth++;
           if (byte <= len)
             {
-              advance[byte] += glyphs->glyphs[g].geometry.width / (double) PANGO_SCALE;
+              advance[byte] += width / (double) PANGO_SCALE;
               at_byte[byte] = 0; /* a cluster starts here */
             }
         }
@@ -264,7 +267,7 @@ jopan_is_gap (gunichar a, gunichar b, gboolean korean)
 }
 
 static void
-paragraph_init (Paragraph *p, PangoLayout *layout, gboolean korean)
+paragraph_init (Paragraph *p, PangoLayout *layout, const int *widths, gboolean korean)
 {
   const char *s;
   int k = 0;
@@ -289,7 +292,7 @@ paragraph_init (Paragraph *p, PangoLayout *layout, gboolean korean)
       p->spaces[k] = p->spaces[k - 1] + (a == ' ');
       p->gaps[k] = p->gaps[k - 1] + (k < p->n && jopan_is_gap (a, b, p->korean));
     }
-  measure (p, layout);
+  measure (p, layout, widths);
   p->candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
 }
 
@@ -488,6 +491,8 @@ classify (const Paragraph *p, const PangoLogAttr *attrs, const Marks *m, JopanKo
   return TRUE;
 }
 
+gint jopan_break_candidate_finds;
+
 /* The ordinary break opportunities: Pango's, narrowed by the rules and the
  * Korean break mode. */
 static void
@@ -500,6 +505,7 @@ find_candidates (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const Jop
   Marks m = { hyphen, korean_word, url, name };
   Candidate c;
 
+  g_atomic_int_inc (&jopan_break_candidate_finds);
   g_array_set_size (p->candidates, 0);
   for (int k = 1; k < p->n && k < n_attrs; k++)
     if (classify (p, attrs, &m, bp->korean_break, k, &c))
@@ -1250,8 +1256,13 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
   int n_attrs;
   const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly (unbroken, &n_attrs);
 
-  paragraph_init (&p, unbroken, bp->korean_text);
-  find_candidates (&p, attrs, n_attrs, bp);
+  paragraph_init (&p, unbroken, bp->glyph_widths, bp->korean_text);
+  if (bp->candidates && *bp->candidates)
+    g_array_append_vals (p.candidates, (*bp->candidates)->data, (*bp->candidates)->len);
+  else
+    find_candidates (&p, attrs, n_attrs, bp);
+  if (bp->candidates && *bp->candidates == NULL)
+    *bp->candidates = g_array_copy (p.candidates);
   add_emergency_breaks (&p, attrs, n_attrs, MIN (width_of_line (bp, TRUE), width_of_line (bp, FALSE)));
   if (bp->korean_break == JOPAN_KOREAN_BREAK_KEEP_ALL && bp->optimal && bp->fallback_ratio > 0)
     add_fallback_breaks (&p, attrs, n_attrs, bp);

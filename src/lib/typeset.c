@@ -9,6 +9,7 @@
 
 #include "jopan-config.h"
 
+#include <hb-ot.h>
 #include <hyphen.h>
 #include <math.h>
 #include <string.h>
@@ -867,6 +868,8 @@ para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakPar
   para->font = pango_font_description_copy (font_of (ts, p->font));
   para->style.font = NULL;
   para->bp.hyphen_points = NULL;
+  para->bp.glyph_widths = NULL;
+  para->bp.candidates = NULL;
   return para;
 }
 
@@ -1057,9 +1060,25 @@ report_findings (JopanTypesetter *ts, const Findings *f, const char *where)
                       f->overfull, f->first_overfull);
 }
 
-static PangoLayout *shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text,
-                                      const GArray *spans, GHashTable **missing);
+/* A paragraph shaped whole, on one line (the cache's, or the caller's). */
+typedef struct _Shaped Shaped;
+struct _Shaped {
+  gint refs;
+  PangoLayout *layout;     /* make_layout's, never changed once shaped */
+  GHashTable *missing;     /* missing_glyphs_of; NULL: none */
+  int spacing;             /* the letter spacing it was set with, Pango units */
+  /* Each glyph's advance at the spacing asked for, when @layout was shaped
+   * with another (respace()): runs in line order; NULL: @layout's own. */
+  int *widths;
+};
+
+static Shaped *shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                                 const GArray *spans);
+static void shaped_unref (Shaped *shaped);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Shaped, shaped_unref)
 static GArray *hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized);
+static GArray *break_paragraph (JopanTypesetter *ts, const char *text, const GArray *spans,
+                                PangoLayout *unbroken, JopanBreakParams *bp);
 
 /* Sets one paragraph (no newlines) and appends its lines to @result and
  * what it found to @found.  A style with a horizontal scale sets it in a
@@ -1070,7 +1089,7 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
                double width, double indent, JopanText *result, Findings *found)
 {
   const JopanParaStyle *p = &ts->style->para[kind];
-  g_autoptr (PangoLayout) unbroken = NULL;
+  g_autoptr (Shaped) shaped = NULL;
   g_autoptr (GArray) breaks = NULL;
   g_autoptr (GArray) hyphens = NULL;
   JopanBreakParams bp;
@@ -1078,20 +1097,24 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   g_autoptr (ParaPlan) para = NULL;
 
   *found = (Findings) { 0 };
-  unbroken = shaped_paragraph (ts, kind, text, spans, &found->missing);
+  shaped = shaped_paragraph (ts, kind, text, spans);
+  found->missing = shaped->missing ? g_hash_table_ref (shaped->missing) : NULL;
   width /= scale;
   indent /= scale;
   break_params (ts, kind, width, indent, &bp);
   if (p->hyphenate && ts->hyphenator && !names_only (kind))
     bp.hyphen_points = hyphens = hyphen_points (ts, text, p->hyphenate_capitalized);
-  breaks = jopan_break_paragraph (unbroken, &bp);
+  bp.glyph_widths = shaped->widths;
+  breaks = break_paragraph (ts, text, spans, shaped->layout, &bp);
   para = para_plan_new (ts, p, &bp, scale);
   for (guint i = 0; i < breaks->len; i++)
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
       double offset = i == 0 ? MAX (indent, 0) : MAX (-indent, 0);
       double hang = hang_of (ts, p, text, b);
-      JopanLineShape *plan = plan_line (para, text, spans, b, offset, width, hang, unbroken);
+      /* A layout spaced otherwise is no line of this paragraph's. */
+      JopanLineShape *plan = plan_line (para, text, spans, b, offset, width, hang,
+                                        shaped->widths ? NULL : shaped->layout);
 
       plan->line.chars = (guint) g_utf8_strlen (text + b->start, b->end - b->start) + b->hyphen;
       g_array_append_val (result->lines, ((JopanLine) { .hyphen = b->hyphen, .inner = b->inner,
@@ -1242,9 +1265,14 @@ struct _JopanTypesetCache {
   GHashTable *texts;       /* GBytes key → SetText* */
   GHashTable *spaces;      /* GBytes key (style_key) → double[2]: a word space, a hyphen */
   Bounded shaped;          /* paragraph_key → Shaped* */
+  Bounded spaced;          /* spacing_key → Shaped*: shaped with a letter spacing, and
+                            * (a byte more) with none */
+  GHashTable *faces;       /* hb_face_t* → its Ligatures (ligatures_of) */
   Bounded hyphens;         /* hyphen_key → GArray of guint */
+  Bounded candidates;      /* candidates_key → a paragraph's break opportunities (GArray) */
   guint hits, misses;
   guint shaped_hits, hyphen_hits;
+  guint shapings, respaced;  /* paragraphs shaped whole, and letter-spaced anew instead */
 };
 
 /* Copyfit sets a text again at each tracking and size, a module at
@@ -1255,26 +1283,73 @@ struct _JopanTypesetCache {
  * order, so a story's worth suffices (JOPAN_SHAPED_LIMIT,
  * JOPAN_HYPHENS_LIMIT: a few MB at most). */
 
-typedef struct {
-  PangoLayout *layout;     /* make_layout's, never changed once shaped */
-  GHashTable *missing;     /* missing_glyphs_of; NULL: none */
-} Shaped;
+static Shaped *
+shaped_ref (Shaped *shaped)
+{
+  shaped->refs++;
+  return shaped;
+}
 
 static void
-shaped_free (gpointer data)
+shaped_unref (Shaped *shaped)
 {
-  Shaped *shaped = data;
-
+  if (shaped == NULL || --shaped->refs > 0)
+    return;
   g_object_unref (shaped->layout);
   g_clear_pointer (&shaped->missing, g_hash_table_unref);
+  g_free (shaped->widths);
   g_free (shaped);
+}
+
+/* The hash of a cache key: the key holds a paragraph's text and a style's
+ * every byte (hundreds of bytes), and every jopan_typeset looks one up, so
+ * it is read eight bytes at a time (g_bytes_hash takes them one by one),
+ * each word mixed in by a multiply and a rotation, the whole avalanched at
+ * the end so that every bit of the key reaches the low bits a table uses. */
+static guint
+key_hash (gconstpointer key)
+{
+  gsize n;
+  const guint8 *p = g_bytes_get_data ((GBytes *) key, &n);
+  guint64 h = 0x9E3779B97F4A7C15u ^ (n * 0xC2B2AE3D27D4EB4Fu);
+  guint64 w;
+
+  for (; n >= 8; n -= 8, p += 8)
+    {
+      memcpy (&w, p, 8);
+      h ^= w * 0x87C37B91114253D5u;
+      h = ((h << 27) | (h >> 37)) * 0x4CF5AD432745937Fu;
+    }
+  w = 0;
+  memcpy (&w, p, n);
+  h ^= w * 0x87C37B91114253D5u;
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDu;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53u;
+  h ^= h >> 33;
+  return (guint) h;
+}
+
+static GHashTable *
+key_table_new (GDestroyNotify free_value)
+{
+  return g_hash_table_new_full (key_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
+                                free_value);
+}
+
+guint
+jopan_typeset_key_hash_for_test (const void *data, gsize n)
+{
+  g_autoptr (GBytes) key = g_bytes_new (data, n);
+
+  return key_hash (key);
 }
 
 static void
 bounded_init (Bounded *b, guint limit, GDestroyNotify free_value)
 {
-  b->table = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
-                                    free_value);
+  b->table = key_table_new (free_value);
   g_queue_init (&b->order);
   b->limit = limit;
 }
@@ -1305,12 +1380,13 @@ jopan_typeset_cache_new (void)
 {
   JopanTypesetCache *cache = g_new0 (JopanTypesetCache, 1);
 
-  cache->texts = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
-                                        (GDestroyNotify) g_bytes_unref, set_text_free);
-  cache->spaces = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
-                                         (GDestroyNotify) g_bytes_unref, g_free);
-  bounded_init (&cache->shaped, JOPAN_SHAPED_LIMIT, shaped_free);
+  cache->texts = key_table_new (set_text_free);
+  cache->spaces = key_table_new (g_free);
+  bounded_init (&cache->shaped, JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
+  bounded_init (&cache->spaced, 2 * JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
+  cache->faces = g_hash_table_new (NULL, NULL);
   bounded_init (&cache->hyphens, JOPAN_HYPHENS_LIMIT, (GDestroyNotify) g_array_unref);
+  bounded_init (&cache->candidates, JOPAN_SHAPED_LIMIT, (GDestroyNotify) g_array_unref);
   return cache;
 }
 
@@ -1322,7 +1398,10 @@ jopan_typeset_cache_free (JopanTypesetCache *cache)
   g_hash_table_unref (cache->texts);
   g_hash_table_unref (cache->spaces);
   bounded_clear (&cache->shaped);
+  bounded_clear (&cache->spaced);
+  g_hash_table_unref (cache->faces);
   bounded_clear (&cache->hyphens);
+  bounded_clear (&cache->candidates);
   g_free (cache);
 }
 
@@ -1331,6 +1410,13 @@ jopan_typeset_cache_counts (const JopanTypesetCache *cache, guint *hits, guint *
 {
   *hits = cache->hits;
   *misses = cache->misses;
+}
+
+void
+jopan_typeset_cache_shapings (const JopanTypesetCache *cache, guint *shaped, guint *respaced)
+{
+  *shaped = cache->shapings;
+  *respaced = cache->respaced;
 }
 
 void
@@ -1348,13 +1434,13 @@ jopan_typeset_cache_parts (const JopanTypesetCache *cache, guint *shaped, guint 
 /* Appends what setting anything in @kind's style depends on: the style's
  * every byte and its font's name, the fonts and the language. */
 static void
-style_key (GByteArray *key, JopanTypesetter *ts, JopanParaKind kind)
+para_style_key (GByteArray *key, JopanTypesetter *ts, const JopanParaStyle *para)
 {
   const char *lang = ts->lang ? ts->lang : "";
-  const char *font = ts->style->para[kind].font ? ts->style->para[kind].font : "";
+  const char *font = para->font ? para->font : "";
   JopanParaStyle style;
 
-  memcpy (&style, &ts->style->para[kind], sizeof style);
+  memcpy (&style, para, sizeof style);
   style.font = NULL;
   KEY_ADD (key, style);
   KEY_ADD (key, ts->fonts);
@@ -1362,12 +1448,18 @@ style_key (GByteArray *key, JopanTypesetter *ts, JopanParaKind kind)
   g_byte_array_append (key, (const guint8 *) lang, (guint) strlen (lang) + 1);
 }
 
+static void
+style_key (GByteArray *key, JopanTypesetter *ts, JopanParaKind kind)
+{
+  para_style_key (key, ts, &ts->style->para[kind]);
+}
+
 /* Takes @kind's word space and hyphen from the cache, measuring them into
  * it the first time: they depend on the style alone. */
 static gboolean
 cached_spaces (JopanTypesetter *ts, JopanParaKind kind)
 {
-  GByteArray *bytes = g_byte_array_new ();
+  GByteArray *bytes = g_byte_array_sized_new (sizeof (JopanParaStyle) + 64);
   g_autoptr (GBytes) key = NULL;
   double *widths;
 
@@ -1440,34 +1532,388 @@ paragraph_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   return g_byte_array_free_to_bytes (key);
 }
 
-/* @text shaped on one line, as the breaker reads it, and (in *@missing, a
- * reference) how often it has each character no font has. */
-static PangoLayout *
-shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
-                  GHashTable **missing)
+/* ---- a paragraph letter-spaced anew ------------------------------------------
+ *
+ * Copyfit tries a story at several trackings, and each is a letter
+ * spacing Pango shapes every paragraph anew for.  But with any letter
+ * spacing Pango shapes alike: it turns the ligatures off whenever there is
+ * one (pango_analysis_collect_features), and the spacing itself is added
+ * to the glyphs' advances after shaping, half before a cluster and half
+ * after (pango 1.50: pango_glyph_item_letter_space, shape_run,
+ * adjust_line_letter_spacing).  So a paragraph shaped at one spacing gives
+ * its advances at another: each glyph keeps what the font gave it and
+ * takes the halves of the new spacing where Pango puts them.  Only the
+ * advances are derived (the breaker reads nothing else); a line drawn from
+ * such a paragraph is shaped at its own spacing, as any line is.
+ *
+ * A paragraph shaped with no spacing gives the same glyphs only where no
+ * ligature formed: it serves when each of its faces has no lookup for the
+ * features Pango turns off (the Nanum faces) or ligature substitutions
+ * only and its text made none (Noto's fi, fl: ligature_free()), and its
+ * advances then are the font's own.
+ *
+ * Where the halves go depends on widths in a few places (a zero-width
+ * glyph at a run's edge is passed over, a line's last advance never goes
+ * below zero): a paragraph where either spacing reaches those, or with a
+ * tab, a right-to-left run or more than one line, is shaped for real.
+ * /typeset/respace compares derived advances with Pango's for every
+ * paragraph of the samples at several spacings. */
+
+/* Pango's halves of a letter spacing (distribute_letter_spacing). */
+static void
+spacing_halves (int spacing, int *left, int *right)
+{
+  *left = spacing / 2;
+  if ((spacing & (PANGO_SCALE - 1)) == 0)
+    *left = PANGO_UNITS_ROUND (*left);
+  *right = spacing - *left;
+}
+
+/* How many left and right halves of the spacing each glyph of @line gets
+ * before the line's ends are trimmed, counting the line's glyphs; FALSE
+ * where Pango would not space it as respace() assumes. */
+static gboolean
+spacing_shares (PangoLayout *layout, PangoLayoutLine *line, GArray *left, GArray *right)
+{
+  const char *text = pango_layout_get_text (layout);
+  int n_attrs;
+  const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly (layout, &n_attrs);
+
+  for (GSList *l = line->runs; l; l = l->next)
+    {
+      PangoGlyphItem *run = l->data;
+      PangoGlyphItemIter iter;
+      guint first = left->len;
+      glong item_char = g_utf8_pointer_to_offset (text, text + run->item->offset);
+
+      if (run->glyphs->num_glyphs == 0 || run->item->analysis.level % 2 != 0)
+        return FALSE;
+      g_array_set_size (left, first + (guint) run->glyphs->num_glyphs);
+      g_array_set_size (right, first + (guint) run->glyphs->num_glyphs);
+      for (gboolean more = pango_glyph_item_iter_init_start (&iter, run, text); more;
+           more = pango_glyph_item_iter_next_cluster (&iter))
+        {
+          if (item_char + iter.start_char >= n_attrs)
+            return FALSE;
+          if (!attrs[item_char + iter.start_char].is_cursor_position)
+            continue; /* only its offset moves */
+          if (iter.start_char > 0)
+            g_array_index (left, int, first + (guint) iter.start_glyph)++;
+          if (iter.end_char < run->item->num_chars)
+            g_array_index (right, int, first + (guint) iter.end_glyph - 1)++;
+        }
+      /* The run's ends (shape_run). */
+      g_array_index (left, int, first)++;
+      g_array_index (right, int, left->len - 1)++;
+    }
+  return left->len > 0;
+}
+
+/* Whether the glyph at @g starts or ends a run of @line (of @n glyphs
+ * counted in line order): adjust_line_letter_spacing reads their widths. */
+static GArray *
+run_edges (PangoLayoutLine *line)
+{
+  GArray *edges = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint at = 0;
+
+  for (GSList *l = line->runs; l; l = l->next)
+    {
+      guint last = at + (guint) ((PangoGlyphItem *) l->data)->glyphs->num_glyphs - 1;
+      g_array_append_val (edges, at);
+      g_array_append_val (edges, last);
+      at = last + 1;
+    }
+  return edges;
+}
+
+/* What a face does with the features Pango turns off at any letter
+ * spacing (pango_analysis_collect_features). */
+typedef enum {
+  LIGATURES_NONE = 1,   /* it has no lookup for them */
+  LIGATURES_ONLY,       /* only ligature substitutions (GSUB type 4) */
+  LIGATURES_OTHER,      /* other substitutions too, or unreadable */
+} Ligatures;
+
+static guint
+be16 (const guint8 *data, gsize size, gsize at)
+{
+  return at + 2 <= size ? (guint) data[at] << 8 | data[at + 1] : G_MAXUINT;
+}
+
+/* The type of GSUB lookup @index of @data (the table), an extension's
+ * (type 7) own type when all its subtables share it; 0: unreadable. */
+static guint
+lookup_type (const guint8 *data, gsize size, guint index)
+{
+  gsize list = be16 (data, size, 8), lookup, type, n;
+
+  if (list == G_MAXUINT || index >= be16 (data, size, list))
+    return 0;
+  lookup = list + be16 (data, size, list + 2 + 2 * index);
+  type = be16 (data, size, lookup);
+  n = be16 (data, size, lookup + 4);
+  if (type != 7 || n == G_MAXUINT)
+    return type == G_MAXUINT ? 0 : (guint) type;
+  type = 0;
+  for (gsize i = 0; i < n; i++)
+    {
+      gsize sub = lookup + be16 (data, size, lookup + 6 + 2 * i);
+      guint own = be16 (data, size, sub + 2);
+      if (own == G_MAXUINT || (type != 0 && own != type))
+        return 0;
+      type = own;
+    }
+  return (guint) type;
+}
+
+static Ligatures
+face_ligatures (hb_face_t *face)
+{
+  static const hb_tag_t off[] = { HB_TAG ('l', 'i', 'g', 'a'), HB_TAG ('c', 'l', 'i', 'g'),
+                                  HB_TAG ('d', 'l', 'i', 'g'), HB_TAG ('h', 'l', 'i', 'g'),
+                                  HB_TAG_NONE };
+  hb_set_t *lookups = hb_set_create ();
+  hb_blob_t *gsub = hb_face_reference_table (face, HB_TAG ('G', 'S', 'U', 'B'));
+  unsigned int size;
+  const guint8 *data = (const guint8 *) hb_blob_get_data (gsub, &size);
+  hb_codepoint_t index = HB_SET_VALUE_INVALID;
+  Ligatures found = LIGATURES_NONE;
+
+  hb_ot_layout_collect_lookups (face, HB_OT_TAG_GSUB, NULL, NULL, off, lookups);
+  while (found != LIGATURES_OTHER && hb_set_next (lookups, &index))
+    found = lookup_type (data, size, index) == 4 ? LIGATURES_ONLY : LIGATURES_OTHER;
+  hb_set_destroy (lookups);
+  hb_blob_destroy (gsub);
+  return found;
+}
+
+/* face_ligatures() of @font's face, kept per face in @known. */
+static Ligatures
+ligatures_of (PangoFont *font, GHashTable *known)
+{
+  hb_font_t *hb = font ? pango_font_get_hb_font (font) : NULL;
+  hb_face_t *face = hb ? hb_font_get_face (hb) : NULL;
+  Ligatures found;
+
+  if (face == NULL)
+    return LIGATURES_OTHER;
+  found = GPOINTER_TO_INT (g_hash_table_lookup (known, face));
+  if (found == 0)
+    {
+      found = face_ligatures (face);
+      g_hash_table_insert (known, face, GINT_TO_POINTER (found));
+    }
+  return found;
+}
+
+/* Whether @layout shaped with no spacing has the glyphs it would have with
+ * one, where Pango turns the ligatures off: each of its runs is in a face
+ * with no ligature lookups, or with ligature substitutions only and none
+ * made (a ligature merges its characters' clusters: HarfBuzz ligate_input;
+ * here each cluster is one character). */
+static gboolean
+ligature_free (PangoLayout *layout, GHashTable *known)
+{
+  const char *text = pango_layout_get_text (layout);
+
+  for (GSList *l = pango_layout_get_line_readonly (layout, 0)->runs; l; l = l->next)
+    {
+      PangoGlyphItem *run = l->data;
+      PangoGlyphItemIter iter;
+      Ligatures found = ligatures_of (run->item->analysis.font, known);
+
+      if (found == LIGATURES_OTHER)
+        return FALSE;
+      for (gboolean more = found == LIGATURES_ONLY && pango_glyph_item_iter_init_start (&iter, run, text);
+           more; more = pango_glyph_item_iter_next_cluster (&iter))
+        if (iter.end_char - iter.start_char != 1)
+          return FALSE;
+    }
+  return TRUE;
+}
+
+/* The advances of @from's glyphs (shaped with its spacing) letter-spaced
+ * with @spacing instead, runs in line order; NULL where that is not as
+ * Pango would set them (see above).  @faces: ligatures_of()'s. */
+static int *
+respace (const Shaped *from, int spacing, GHashTable *faces)
+{
+  PangoLayout *layout = from->layout;
+  PangoLayoutLine *line;
+  g_autoptr (GArray) left = g_array_new (FALSE, TRUE, sizeof (int));
+  g_autoptr (GArray) right = g_array_new (FALSE, TRUE, sizeof (int));
+  g_autoptr (GArray) edges = NULL;
+  g_autofree int *before = NULL, *after = NULL;
+  int l1, r1, l2, r2;
+  guint g = 0, n;
+
+  if (spacing == 0 || strchr (pango_layout_get_text (layout), '\t')
+      || pango_layout_get_line_count (layout) != 1)
+    return NULL;
+  if (from->spacing == 0 && !ligature_free (layout, faces))
+    return NULL;
+  line = pango_layout_get_line_readonly (layout, 0);
+  if (!spacing_shares (layout, line, left, right))
+    return NULL;
+  n = left->len;
+  spacing_halves (from->spacing, &l1, &r1);
+  spacing_halves (spacing, &l2, &r2);
+  /* The widths before the line's ends were trimmed, at either spacing. */
+  before = g_new (int, n);
+  after = g_new (int, n);
+  for (GSList *l = line->runs; l; l = l->next)
+    for (int i = 0; i < ((PangoGlyphItem *) l->data)->glyphs->num_glyphs; i++, g++)
+      {
+        int width = ((PangoGlyphItem *) l->data)->glyphs->glyphs[i].geometry.width;
+        int a = g_array_index (left, int, g), b = g_array_index (right, int, g);
+        before[g] = width + (g == 0 ? l1 : 0) + (g == n - 1 ? r1 : 0);
+        after[g] = before[g] - a * l1 - b * r1 + a * l2 + b * r2;
+      }
+  /* A run's edge of zero width is passed over when the ends are trimmed,
+   * and the last advance is kept from going below zero: none here. */
+  edges = run_edges (line);
+  for (guint e = 0; e < edges->len; e++)
+    {
+      guint at = g_array_index (edges, guint, e);
+      if (before[at] == 0 || after[at] == 0)
+        return NULL;
+    }
+  if (before[n - 1] - r1 <= 0 || after[n - 1] - r2 <= 0)
+    return NULL;
+  after[0] -= l2;
+  after[n - 1] -= r2;
+  return g_steal_pointer (&after);
+}
+
+/* What the spacing of @kind's style gives: Pango's, as make_layout_in sets it. */
+static int
+spacing_of (const JopanParaStyle *p)
+{
+  return p->tracking != 0 ? (int) (p->tracking * PANGO_SCALE) : 0;
+}
+
+/* As paragraph_key, the style's tracking left out: the key of every
+ * letter spacing of @text, or (@none) of no spacing. */
+static GBytes *
+spacing_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
+             gboolean none)
+{
+  GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
+  JopanParaStyle untracked;
+  guint8 flag = none != FALSE;
+
+  /* Copied bytes and all (padding too: the key reads it). */
+  memcpy (&untracked, &ts->style->para[kind], sizeof untracked);
+  untracked.tracking = 0;
+  para_style_key (key, ts, &untracked);
+  KEY_ADD (key, flag);
+  text_key (key, text, spans);
+  return g_byte_array_free_to_bytes (key);
+}
+
+gint jopan_paragraph_shapings;
+
+static Shaped *
+shape_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
+{
+  Shaped *shaped = g_new0 (Shaped, 1);
+
+  g_atomic_int_inc (&jopan_paragraph_shapings);
+  shaped->refs = 1;
+  shaped->layout = make_layout (ts, &ts->style->para[kind], text, spans);
+  shaped->missing = missing_glyphs_of (shaped->layout);
+  shaped->spacing = spacing_of (&ts->style->para[kind]);
+  return shaped;
+}
+
+gboolean
+jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                        const GArray *spans, double from, double to, gboolean *derived)
+{
+  const JopanStyle *style = ts->style;
+  JopanStyle tracked = *style;
+  g_autoptr (Shaped) a = NULL;
+  g_autoptr (Shaped) b = NULL;
+  g_autofree int *widths = NULL;
+  GHashTable *faces;
+  guint g = 0;
+
+  ts->style = &tracked;
+  tracked.para[kind].tracking = from;
+  a = shape_paragraph (ts, kind, text, spans);
+  tracked.para[kind].tracking = to;
+  b = shape_paragraph (ts, kind, text, spans);
+  ts->style = style;
+  faces = g_hash_table_new (NULL, NULL);
+  widths = respace (a, b->spacing, faces);
+  g_hash_table_unref (faces);
+  *derived = widths != NULL;
+  if (widths == NULL)
+    return TRUE;
+  for (GSList *l = pango_layout_get_line_readonly (b->layout, 0)->runs; l; l = l->next)
+    for (int i = 0; i < ((PangoGlyphItem *) l->data)->glyphs->num_glyphs; i++, g++)
+      if (widths[g] != ((PangoGlyphItem *) l->data)->glyphs->glyphs[i].geometry.width)
+        return FALSE;
+  return TRUE;
+}
+
+/* @text letter-spaced as @kind's style asks, from the paragraph of the
+ * cache under @key shaped at another spacing, or NULL. */
+static Shaped *
+respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, GBytes *key)
+{
+  const Shaped *from = g_hash_table_lookup (ts->cache->spaced.table, key);
+  int spacing = spacing_of (&ts->style->para[kind]);
+  int *widths = from ? respace (from, spacing, ts->cache->faces) : NULL;
+  Shaped *shaped;
+
+  if (widths == NULL)
+    return NULL;
+  shaped = g_new0 (Shaped, 1);
+  *shaped = (Shaped) { 1, g_object_ref (from->layout),
+                       from->missing ? g_hash_table_ref (from->missing) : NULL, spacing, widths };
+  ts->cache->respaced++;
+  return shaped;
+}
+
+/* @text shaped on one line, as the breaker reads it (a reference), with
+ * how often it has each character no font has. */
+static Shaped *
+shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
 {
   g_autoptr (GBytes) key = NULL;
+  g_autoptr (GBytes) spaced = NULL;
   Shaped *shaped;
 
   if (ts->cache == NULL)
-    {
-      PangoLayout *layout = make_layout (ts, &ts->style->para[kind], text, spans);
-      *missing = missing_glyphs_of (layout);
-      return layout;
-    }
+    return shape_paragraph (ts, kind, text, spans);
   key = paragraph_key (ts, kind, text, spans);
   shaped = g_hash_table_lookup (ts->cache->shaped.table, key);
   if (shaped)
-    ts->cache->shaped_hits++;
-  else
     {
-      shaped = g_new0 (Shaped, 1);
-      shaped->layout = make_layout (ts, &ts->style->para[kind], text, spans);
-      shaped->missing = missing_glyphs_of (shaped->layout);
-      bounded_insert (&ts->cache->shaped, g_steal_pointer (&key), shaped);
+      ts->cache->shaped_hits++;
+      return shaped_ref (shaped);
     }
-  *missing = shaped->missing ? g_hash_table_ref (shaped->missing) : NULL;
-  return g_object_ref (shaped->layout);
+  spaced = spacing_key (ts, kind, text, spans, spacing_of (&ts->style->para[kind]) == 0);
+  if (spacing_of (&ts->style->para[kind]) != 0)
+    {
+      g_autoptr (GBytes) unspaced = spacing_key (ts, kind, text, spans, TRUE);
+      shaped = respaced_paragraph (ts, kind, spaced);
+      if (shaped == NULL)
+        shaped = respaced_paragraph (ts, kind, unspaced);
+    }
+  if (shaped == NULL)
+    {
+      shaped = shape_paragraph (ts, kind, text, spans);
+      ts->cache->shapings++;
+      /* It serves every other spacing (one with a spacing, or with none
+       * but no ligatures: respace()). */
+      if (!g_hash_table_contains (ts->cache->spaced.table, spaced))
+        bounded_insert (&ts->cache->spaced, g_steal_pointer (&spaced), shaped_ref (shaped));
+    }
+  bounded_insert (&ts->cache->shaped, g_steal_pointer (&key), shaped);
+  return shaped_ref (shaped);
 }
 
 /* The hyphenation points of @text (a reference), from the cache when it
@@ -1498,6 +1944,50 @@ hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized)
   return g_array_ref (points);
 }
 
+/* What a paragraph's break opportunities depend on (JopanBreakParams.candidates):
+ * its text and spans, the language, the Korean break mode and its
+ * hyphenation points. */
+static GBytes *
+candidates_key (JopanTypesetter *ts, const char *text, const GArray *spans,
+                const JopanBreakParams *bp)
+{
+  GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 64));
+  const char *lang = ts->lang ? ts->lang : "";
+  guint n_points = bp->hyphen_points ? bp->hyphen_points->len : 0;
+  guint8 korean = bp->korean_text != FALSE;
+
+  g_byte_array_append (key, (const guint8 *) lang, (guint) strlen (lang) + 1);
+  KEY_ADD (key, bp->korean_break);
+  KEY_ADD (key, korean);
+  KEY_ADD (key, n_points);
+  if (n_points > 0)
+    g_byte_array_append (key, (const guint8 *) bp->hyphen_points->data,
+                         n_points * (guint) sizeof (guint));
+  text_key (key, text, spans);
+  return g_byte_array_free_to_bytes (key);
+}
+
+/* jopan_break_paragraph, with the paragraph's break opportunities from
+ * the cache when it has them: they serve every measure, size and spacing. */
+static GArray *
+break_paragraph (JopanTypesetter *ts, const char *text, const GArray *spans,
+                 PangoLayout *unbroken, JopanBreakParams *bp)
+{
+  g_autoptr (GBytes) key = NULL;
+  GArray *candidates, *lines;
+
+  if (ts->cache == NULL)
+    return jopan_break_paragraph (unbroken, bp);
+  key = candidates_key (ts, text, spans, bp);
+  candidates = g_hash_table_lookup (ts->cache->candidates.table, key);
+  bp->candidates = &candidates;
+  lines = jopan_break_paragraph (unbroken, bp);
+  if (!g_hash_table_contains (ts->cache->candidates.table, key) && candidates)
+    bounded_insert (&ts->cache->candidates, g_steal_pointer (&key), candidates);
+  bp->candidates = NULL;
+  return lines;
+}
+
 /* A copy of @text whose lines share its layouts. */
 static JopanText *
 text_copy (const JopanText *text)
@@ -1522,6 +2012,15 @@ JopanText *
 jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
                double width, double indent, const char *where)
 {
+  return jopan_typeset_named (ts, kind, text, spans, width, indent, NULL, where);
+}
+
+JopanText *
+jopan_typeset_named (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                     const GArray *spans, double width, double indent, const char *name,
+                     const char *where)
+{
+  g_autofree char *place = NULL;
   g_autoptr (GBytes) key = NULL;
   SetText *set = NULL;
   JopanText *result;
@@ -1545,7 +2044,15 @@ jopan_typeset (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
         }
     }
   for (guint i = 0; i < set->findings->len; i++)
-    report_findings (ts, &g_array_index (set->findings, Findings, i), where);
+    {
+      const Findings *f = &g_array_index (set->findings, Findings, i);
+      /* The place is named only when there is something to report. */
+      if (f->missing == NULL && f->overfull == 0)
+        continue;
+      if (place == NULL)
+        place = name ? g_strdup_printf ("%s: %s", name, where) : g_strdup (where);
+      report_findings (ts, f, place);
+    }
   if (key)
     return text_copy (set->text);
   result = g_steal_pointer (&set->text);
