@@ -4,6 +4,8 @@
 #include "jopan-private.h"
 #include "finish-private.h"
 
+#include <glib/gstdio.h>
+#include <turbojpeg.h>
 #include <string.h>
 
 static void
@@ -92,6 +94,107 @@ test_photo_table (void)
       g_assert_cmpint (cmyk[3], >=, last_k);
       last_k = cmyk[3];
     }
+}
+
+/* The photo table is made as pixels need it, not whole up front (36 000
+ * nodes through LittleCMS took 20 ms a process): one pixel makes the
+ * eight nodes around it, a pixel in the same cube none. */
+static void
+test_photo_table_lazy (void)
+{
+  /* A limit no other test uses: a colour of its own (colours are kept). */
+  g_autoptr (JopanColor) color = jopan_color_new (NULL, 0, 233, NULL);
+  guint8 rgb[6] = { 100, 150, 200, 101, 151, 201 }, cmyk[8];
+
+  g_assert_nonnull (color);
+  g_assert_cmpuint (jopan_color_nodes_made (color), ==, 0);
+  jopan_color_rgb_to_cmyk (color, rgb, cmyk, 1);
+  g_assert_cmpuint (jopan_color_nodes_made (color), ==, 8);
+  jopan_color_rgb_to_cmyk (color, rgb, cmyk, 2);
+  g_assert_cmpuint (jopan_color_nodes_made (color), ==, 8);
+  g_assert_cmpint (cmyk[0] + cmyk[1] + cmyk[2] + cmyk[3], >, 0);
+}
+
+/* A photo whose CMYK JPEG keeps within the ink limit is separated
+ * straight into it, a row at a time, never held whole in CMYK (harbour's
+ * reach 207 %); at a limit its JPEG goes over (180 %), it is held for the
+ * passes that pull it under. */
+static void
+test_photo_streamed (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-print-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "page.pdf", NULL);
+  g_autofree char *path = g_build_filename (SOURCE_ROOT, "samples", "harbour.json", NULL);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanArticle) article = jopan_article_load (path, &error);
+  static const char *const limits[] = { "print.ink-limit=240%", "print.ink-limit=180%" };
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+      g_autoptr (JopanDocument) doc = NULL;
+      guint held = jopan_finish_photos_held ();
+
+      g_assert_true (jopan_style_set (style, "print.pdfx=true", &error));
+      g_assert_true (jopan_style_set (style, limits[i], &error));
+      doc = jopan_document_new (fonts, style, article, &error);
+      g_assert_no_error (error);
+      g_assert_true (jopan_document_write (doc, out, JOPAN_FORMAT_PDF, 150, &error));
+      if (i == 0)
+        g_assert_cmpuint (jopan_finish_photos_held (), ==, held);
+      else
+        g_assert_cmpuint (jopan_finish_photos_held (), >, held);
+    }
+  g_remove (out);
+  g_rmdir (dir);
+}
+
+/* A separated photo's CMYK JPEG is converted to YCCK by jopan and read
+ * back from its YCCK planes (libjpeg converts YCCK in plain C, a fifth
+ * of the encoding and a quarter of the check): the file is TurboJPEG's,
+ * byte for byte, and its most ink libjpeg's own decoding's, to the unit,
+ * on noise that reaches every corner of the conversions (clamping at 0
+ * and 255), at sizes with and without whole blocks and pixel groups. */
+static void
+test_cmyk_jpeg (void)
+{
+  tjhandle enc = tjInitCompress (), dec = tjInitDecompress ();
+  guint32 seed = 1;
+
+  /* Large images, then 400 of nine pixels (one group and one more): a
+   * maximum over few pixels misses no pixel's error. */
+  for (int i = 0; i < 406; i++)
+    for (int quality = 50; quality <= 90; quality += 40)
+      {
+        static const int widths[] = { 517, 64, 3, 517, 64, 3 };
+        int w = i < 6 ? widths[i] : 9, h = i < 6 ? 37 : 1, most = 0;
+        g_autofree guint8 *cmyk = g_malloc ((gsize) w * h * 4), *back = g_malloc ((gsize) w * h * 4);
+        guint8 *jpeg = NULL;
+        unsigned long size = 0;
+
+        for (gsize p = 0; p < (gsize) w * h * 4; p++)
+          cmyk[p] = (guint8) ((seed = seed * 1103515245 + 12345) >> 16);
+        g_assert_cmpint (tjCompress2 (enc, cmyk, w, 0, h, TJPF_CMYK, &jpeg, &size, TJSAMP_444, quality,
+                                      TJFLAG_ACCURATEDCT), ==, 0);
+        g_assert_cmpint (tjDecompress2 (dec, jpeg, size, back, w, 0, h, TJPF_CMYK, TJFLAG_ACCURATEDCT), ==, 0);
+        for (gsize p = 0; p < (gsize) w * h * 4; p += 4)
+          most = MAX (most, back[p] + back[p + 1] + back[p + 2] + back[p + 3]);
+        g_assert_cmpint (jopan_finish_jpeg_most_ink (jpeg, size, w, h), ==, most);
+        if (quality == 90)
+          {
+            /* Written as separated photos are (YCCK converted by jopan, a
+             * row at a time): TurboJPEG's very file. */
+            g_autoptr (GBytes) ours = jopan_finish_cmyk_jpeg (cmyk, w, h);
+            gsize n = 0;
+            const guint8 *data = g_bytes_get_data (ours, &n);
+            g_assert_cmpmem (data, n, jpeg, size);
+          }
+        tjFree (jpeg);
+      }
+  tjDestroy (enc);
+  tjDestroy (dec);
 }
 
 static void
@@ -195,6 +298,9 @@ main (int argc, char **argv)
   g_test_add_func ("/print/fill-colours", test_fill_colours);
   g_test_add_func ("/print/photo-ink-limit", test_photo_ink_limit);
   g_test_add_func ("/print/photo-table", test_photo_table);
+  g_test_add_func ("/print/photo-table-lazy", test_photo_table_lazy);
+  g_test_add_func ("/print/photo-streamed", test_photo_streamed);
+  g_test_add_func ("/print/cmyk-jpeg", test_cmyk_jpeg);
   g_test_add_func ("/print/style-keys", test_style_keys);
   g_test_add_func ("/print/preflight-pdf", test_preflight_pdf);
   return g_test_run ();

@@ -13,157 +13,62 @@
 
 #include <lcms2.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define BUILTIN_DESCRIPTION "jopan newsprint (approximation of ISO 12647-3, IFRA26)"
-#define LUT_POINTS_CMYK 9
-#define LUT_POINTS_LAB 17
-/* The photo table: nodes every GRID_STEP of 8-bit sRGB (255 = 51 × 5): 52³
- * nodes, 2.2 MB, within half a step of LittleCMS's own 8-bit transform on
- * average (6 steps at most, on harbour-dawn). */
-#define GRID_STEP 5
-#define GRID_NODES (255 / GRID_STEP + 1)
+/* The photo table: GRID_NODES nodes an axis of 8-bit sRGB, as LittleCMS
+ * samples an RGB transform it optimises (33: within a step of its double
+ * precision on average; 17 strayed 25 steps at the ink limit's knee). */
+#define GRID_NODES 33
+#define GRID_CUBES (GRID_NODES - 1)
 
-/* One node of the photo table: C, M, Y, K in 1/256ths of an 8-bit step
- * (a GCC/clang vector: the four inks are interpolated at once). */
-typedef gint32 Node __attribute__ ((vector_size (16)));
-/* The interpolation's weights add up to this (fixed point). */
+/* One node of the photo table: C, M, Y, K in NODE_ONEths of an 8-bit
+ * step, 16 bits each: eight bytes a node, so that SSE2 multiplies and
+ * adds a pair of nodes' inks by their weights in one instruction
+ * (pmaddwd; 32-bit lanes have no multiply before SSE4.1, and emulating
+ * it took half the time a pixel took). */
+typedef struct {
+  gint16 ink[4];
+} Node;
+#define NODE_ONE 128
+/* The interpolation's weights add up to this (fixed point): a node times
+ * a weight stays under 2^31 (255 × 128 × 4096 = 2^27). */
 #define WEIGHT_ONE 4096
+#define WEIGHT_SHIFT 19 /* log2 (NODE_ONE × WEIGHT_ONE) */
 
 struct _JopanColor {
-  Node *grid;              /* RGB → CMYK, ink limited, GRID_NODES³ nodes */
-  int node[256], frac[256]; /* an 8-bit value's lower node and the way to the next (of WEIGHT_ONE) */
+  /* The photo table, RGB → CMYK within the ink limit, GRID_NODES³ nodes
+   * filled lazily: a photo's colours touch a few thousand of its 36 000
+   * nodes, and each node is LittleCMS's transform at double precision
+   * (separate ()), a third of a microsecond.  A cube of eight nodes is
+   * made whole under @grid_lock and then marked in @ready (an atomic
+   * store after the nodes, read atomically before them): readers never
+   * lock once a cube is made.  Every node's value is the same whenever
+   * and on whichever thread it is made, so the bytes never depend on the
+   * order. */
+  Node *grid;
+  guint8 *ready;           /* by a cube's first node: 1 when its eight nodes are made */
+  guint8 *made;            /* GRID_NODES³: 1 when a node is made (under grid_lock) */
+  GMutex grid_lock;
+  int at[3][256];          /* an 8-bit R, G or B's lower node: its offset in the table */
+  int frac[256];           /* and the way on to the next (of WEIGHT_ONE) */
   int photo_limit;         /* its limit, in 8-bit ink units (255 a colour) */
-  cmsHTRANSFORM fill;      /* RGB_DBL → CMYK_DBL, ink limited; made on the first colour
-                            * that needs it (most pages have none), by fill () */
-  cmsHPROFILE out;         /* the output profile, for fill (); closed with the colour */
-  int intent;
+  cmsHTRANSFORM separate;  /* RGB_DBL → CMYK_DBL through the output profile (no ink limit) */
   double ink_limit;
   cmsHTRANSFORM show;      /* CMYK_8 → RGB_8 on the paper (absolute colorimetric); made
-                            * on the first proof (a third of the set-up), by show () */
+                            * on the first proof, by show () */
   GBytes *profile;
   char *description;
   char *key;               /* what the separation depends on, for caches */
   gboolean builtin;
 };
 
-/* Newsprint paper, CIE Lab (D50): ISO 12647-3's paper is about L 82, b 3. */
-static const cmsCIELab paper = { 84.0, 0.0, 4.0 };
-
-/* ---- the built-in profile ------------------------------------------------- */
-
-typedef struct {
-  cmsHTRANSFORM to_lab, from_lab; /* sRGB ↔ Lab, floats */
-} Sampler;
-
-/* CMYK → Lab: the inks as a plain subtractive model on paper white. */
-static int
-sample_forward (const cmsUInt16Number in[], cmsUInt16Number out[], void *cargo)
-{
-  const Sampler *s = cargo;
-  double k = in[3] / 65535.0;
-  cmsFloat64Number rgb[3];
-  cmsCIELab lab;
-
-  for (int i = 0; i < 3; i++)
-    rgb[i] = (1 - in[i] / 65535.0) * (1 - k);
-  cmsDoTransform (s->to_lab, rgb, &lab, 1);
-  cmsFloat2LabEncoded (out, &lab);
-  return TRUE;
-}
-
-/* Lab → CMYK: the inverse of the model, with the grey component on K. */
-static int
-sample_backward (const cmsUInt16Number in[], cmsUInt16Number out[], void *cargo)
-{
-  const Sampler *s = cargo;
-  cmsFloat64Number rgb[3];
-  cmsCIELab lab;
-  double ink[3], k;
-
-  cmsLabEncoded2Float (&lab, in);
-  cmsDoTransform (s->from_lab, &lab, rgb, 1);
-  for (int i = 0; i < 3; i++)
-    ink[i] = 1 - CLAMP (rgb[i], 0.0, 1.0);
-  k = MIN (ink[0], MIN (ink[1], ink[2]));
-  for (int i = 0; i < 3; i++)
-    out[i] = (cmsUInt16Number) (65535 * (k < 1 ? (ink[i] - k) / (1 - k) : 0) + 0.5);
-  out[3] = (cmsUInt16Number) (65535 * k + 0.5);
-  return TRUE;
-}
-
-static cmsPipeline *
-sampled_pipeline (int in, int out, int points, cmsSAMPLER16 fn, Sampler *s)
-{
-  cmsPipeline *lut = cmsPipelineAlloc (NULL, (cmsUInt32Number) in, (cmsUInt32Number) out);
-  cmsStage *clut = cmsStageAllocCLut16bit (NULL, (cmsUInt32Number) points, (cmsUInt32Number) in,
-                                           (cmsUInt32Number) out, NULL);
-
-  /* An ICC v4 lut (mAB, mBA) has curves on both sides of its table. */
-  cmsStageSampleCLut16bit (clut, fn, s, 0);
-  cmsPipelineInsertStage (lut, cmsAT_END, cmsStageAllocToneCurves (NULL, (cmsUInt32Number) in, NULL));
-  cmsPipelineInsertStage (lut, cmsAT_END, clut);
-  cmsPipelineInsertStage (lut, cmsAT_END, cmsStageAllocToneCurves (NULL, (cmsUInt32Number) out, NULL));
-  return lut;
-}
-
-static void
-write_text_tag (cmsHPROFILE h, cmsTagSignature sig, const char *text)
-{
-  cmsMLU *mlu = cmsMLUalloc (NULL, 1);
-
-  cmsMLUsetASCII (mlu, "en", "US", text);
-  cmsWriteTag (h, sig, mlu);
-  cmsMLUfree (mlu);
-}
-
-static cmsHPROFILE
-builtin_profile (void)
-{
-  cmsHPROFILE srgb = cmsCreate_sRGBProfile (), lab = cmsCreateLab4Profile (NULL);
-  Sampler s = {
-    cmsCreateTransform (srgb, TYPE_RGB_DBL, lab, TYPE_Lab_DBL, INTENT_RELATIVE_COLORIMETRIC, 0),
-    cmsCreateTransform (lab, TYPE_Lab_DBL, srgb, TYPE_RGB_DBL, INTENT_RELATIVE_COLORIMETRIC, 0),
-  };
-  cmsHPROFILE h = cmsCreateProfilePlaceholder (NULL);
-  cmsPipeline *forward = sampled_pipeline (4, 3, LUT_POINTS_CMYK, sample_forward, &s);
-  cmsPipeline *backward = sampled_pipeline (3, 4, LUT_POINTS_LAB, sample_backward, &s);
-  cmsCIEXYZ white;
-
-  cmsSetProfileVersion (h, 4.3);
-  cmsSetDeviceClass (h, cmsSigOutputClass);
-  cmsSetColorSpace (h, cmsSigCmykData);
-  cmsSetPCS (h, cmsSigLabData);
-  cmsSetHeaderRenderingIntent (h, INTENT_PERCEPTUAL);
-  write_text_tag (h, cmsSigProfileDescriptionTag, BUILTIN_DESCRIPTION);
-  write_text_tag (h, cmsSigCopyrightTag, "No copyright, use freely");
-  cmsLab2XYZ (cmsD50_XYZ (), &white, &paper);
-  cmsWriteTag (h, cmsSigMediaWhitePointTag, &white);
-  cmsWriteTag (h, cmsSigAToB0Tag, forward);
-  cmsWriteTag (h, cmsSigBToA0Tag, backward);
-  cmsPipelineFree (forward);
-  cmsPipelineFree (backward);
-  cmsDeleteTransform (s.to_lab);
-  cmsDeleteTransform (s.from_lab);
-  cmsCloseProfile (srgb);
-  cmsCloseProfile (lab);
-  return h;
-}
-
-/* The profile's bytes; lcms stamps the header with today's date, which is
- * zeroed so that the same run gives the same file. */
-static GBytes *
-profile_bytes (cmsHPROFILE h)
-{
-  cmsUInt32Number n = 0;
-  guint8 *data;
-
-  if (!cmsSaveProfileToMem (h, NULL, &n) || n < 128)
-    return NULL;
-  data = g_malloc (n);
-  cmsSaveProfileToMem (h, data, &n);
-  memset (data + 24, 0, 12);
-  return g_bytes_new_take (data, n);
-}
+/* The built-in profile's bytes, made when jopan is built by
+ * make-builtin-profile (color-profile.c): making it took a LittleCMS
+ * transform of 11 000 colours, 2.5 ms of every process. */
+#include "builtin-profile.h"
 
 /* ---- transforms ------------------------------------------------------------ */
 
@@ -204,65 +109,54 @@ description (cmsHPROFILE h)
   return g_strdup (text[0] ? text : "CMYK output profile");
 }
 
-/* sRGB → the profile → the ink limit, in @in and @out formats. */
+/* sRGB → the profile, in doubles: unoptimised (LittleCMS resamples
+ * only integer transforms), so exact, and made in a millisecond. */
 static cmsHTRANSFORM
-separation (cmsHPROFILE out, int intent, double ink_limit, cmsUInt32Number in_format,
-            cmsUInt32Number out_format)
+separation (cmsHPROFILE out, int intent)
 {
-  cmsHPROFILE chain[3] = { cmsCreate_sRGBProfile (), out,
-                           cmsCreateInkLimitingDeviceLink (cmsSigCmykData, ink_limit) };
-  cmsHTRANSFORM t = cmsCreateMultiprofileTransform (chain, 3, in_format, out_format,
-                                                    (cmsUInt32Number) intent,
-                                                    cmsFLAGS_BLACKPOINTCOMPENSATION);
+  cmsHPROFILE srgb = cmsCreate_sRGBProfile ();
+  cmsHTRANSFORM t = cmsCreateTransform (srgb, TYPE_RGB_DBL, out, TYPE_CMYK_DBL, (cmsUInt32Number) intent,
+                                        cmsFLAGS_BLACKPOINTCOMPENSATION);
 
-  cmsCloseProfile (chain[0]);
-  cmsCloseProfile (chain[2]);
+  cmsCloseProfile (srgb);
   return t;
+}
+
+/* The total ink limit held exactly: the excess over @limit comes off C,
+ * M and Y in proportion, K is kept (as LittleCMS's ink-limiting device
+ * link does, but without its 17⁴ table's interpolation).  Inks in any
+ * unit; the share taken is rounded up. */
+static void
+limit_ink (double ink[4], double limit)
+{
+  double cmy = ink[0] + ink[1] + ink[2], over = cmy + ink[3] - limit;
+
+  if (over > 0 && cmy > 0)
+    for (int c = 0; c < 3; c++)
+      ink[c] = MAX (0.0, ink[c] - ink[c] * over / cmy);
 }
 
 static void color_free (JopanColor *color);
 
-/* The photo table: the separation (16 bits) at every node, each held to
- * the ink limit.  Interpolating between nodes within the limit stays
- * within it (the sum of the inks is interpolated too), so photos keep it
- * up to the rounding that hold_ink_limit takes back. */
-static gboolean
-make_grid (JopanColor *color, cmsHPROFILE out, int intent, double ink_limit)
+/* The photo table's frame: which node an 8-bit value falls after, and how
+ * far on.  255 sits on the last node; it is reached from the one before. */
+static void
+make_grid (JopanColor *color)
 {
-  cmsHTRANSFORM t = separation (out, intent, ink_limit, TYPE_RGB_16, TYPE_CMYK_16);
-  const gsize n = GRID_NODES * GRID_NODES * GRID_NODES;
-  g_autofree guint16 *rgb = g_new (guint16, 3 * n), *cmyk = g_new (guint16, 4 * n);
-  gint32 limit = color->photo_limit * 256;
+  gsize n = (gsize) GRID_NODES * GRID_NODES * GRID_NODES;
 
-  if (t == NULL)
-    return FALSE;
-  for (gsize i = 0; i < n; i++)
-    {
-      rgb[3 * i] = (guint16) (i / (GRID_NODES * GRID_NODES) * GRID_STEP * 257);
-      rgb[3 * i + 1] = (guint16) (i / GRID_NODES % GRID_NODES * GRID_STEP * 257);
-      rgb[3 * i + 2] = (guint16) (i % GRID_NODES * GRID_STEP * 257);
-    }
-  cmsDoTransform (t, rgb, cmyk, (cmsUInt32Number) n);
-  cmsDeleteTransform (t);
-  color->grid = g_new (Node, n);
-  for (gsize i = 0; i < n; i++)
-    {
-      gint32 ink[4], total = 0, cmy;
-      for (int c = 0; c < 4; c++)
-        total += ink[c] = (cmyk[4 * i + c] * 256 + 128) / 257;
-      cmy = ink[0] + ink[1] + ink[2];
-      for (int c = 0; c < 3 && total > limit && cmy > 0; c++)
-        ink[c] = MAX (0, ink[c] - (gint32) (((gint64) ink[c] * (total - limit) + cmy - 1) / cmy));
-      color->grid[i] = (Node) { ink[0], ink[1], ink[2], ink[3] };
-    }
-  /* 255 sits on the last node; it is reached from the one before. */
+  color->grid = g_new (Node, n); /* pages of it are touched as nodes are made */
+  color->made = g_new0 (guint8, n);
+  color->ready = g_new0 (guint8, n);
+  g_mutex_init (&color->grid_lock);
   for (int v = 0; v < 256; v++)
     {
-      int i = MIN (v / GRID_STEP, GRID_NODES - 2);
-      color->node[v] = i;
-      color->frac[v] = ((v - i * GRID_STEP) * WEIGHT_ONE + GRID_STEP / 2) / GRID_STEP;
+      int i = MIN (v * GRID_CUBES / 255, GRID_CUBES - 1), rest = v * GRID_CUBES - i * 255;
+      color->at[0][v] = i * GRID_NODES * GRID_NODES;
+      color->at[1][v] = i * GRID_NODES;
+      color->at[2][v] = i;
+      color->frac[v] = (rest * WEIGHT_ONE + 127) / 255;
     }
-  return TRUE;
 }
 
 static JopanColor *
@@ -275,11 +169,19 @@ color_new (const char *profile, int intent, double ink_limit, GError **error)
     out = load_profile (profile, &color->profile, error);
   else
     {
-      out = builtin_profile ();
-      color->profile = profile_bytes (out);
+      color->profile = g_bytes_new_static (jopan_builtin_profile, sizeof jopan_builtin_profile);
+      out = cmsOpenProfileFromMem (jopan_builtin_profile, sizeof jopan_builtin_profile);
     }
   if (out == NULL)
     {
+      color_free (color);
+      return NULL;
+    }
+  if (!(cmsIsTag (out, cmsSigAToB0Tag) || cmsIsTag (out, cmsSigAToB1Tag))) /* the proof's way back */
+    {
+      jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: LittleCMS cannot use this profile",
+                       profile ? profile : BUILTIN_DESCRIPTION);
+      cmsCloseProfile (out);
       color_free (color);
       return NULL;
     }
@@ -288,22 +190,26 @@ color_new (const char *profile, int intent, double ink_limit, GError **error)
   if (color->profile)
     {
       g_autofree char *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, color->profile);
-      /* "table 1": bump when the photo table is made or read otherwise. */
+      /* "table 2": bump when the photo table is made or read otherwise. */
       char limit[G_ASCII_DTOSTR_BUF_SIZE];
 
       g_ascii_formatd (limit, sizeof limit, "%.4f", ink_limit);
-      color->key = g_strdup_printf ("table 1|%d|%d|%s|%s", GRID_STEP, intent, limit, sum);
+      color->key = g_strdup_printf ("table 2|%d|%d|%s|%s", GRID_NODES, intent, limit, sum);
     }
   color->photo_limit = (int) (ink_limit * 255 / 100);
-  color->out = out, color->intent = intent, color->ink_limit = ink_limit;
-  if (!make_grid (color, out, intent, ink_limit) || !color->profile
-      || !(cmsIsTag (out, cmsSigAToB0Tag) || cmsIsTag (out, cmsSigAToB1Tag))) /* the proof's way back */
+  color->ink_limit = ink_limit;
+  /* Made now, though no colour may need it: a profile LittleCMS cannot
+   * use is the input's error, before anything is written. */
+  color->separate = separation (out, intent);
+  cmsCloseProfile (out);
+  if (color->separate == NULL || !color->profile)
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: LittleCMS cannot use this profile",
                        profile ? profile : BUILTIN_DESCRIPTION);
       color_free (color);
       return NULL;
     }
+  make_grid (color);
   return color;
 }
 
@@ -341,11 +247,13 @@ color_free (JopanColor *color)
 {
   if (color == NULL)
     return;
+  if (color->grid)
+    g_mutex_clear (&color->grid_lock);
   g_free (color->grid);
-  if (color->fill && color->fill != (cmsHTRANSFORM) &color->fill)
-    cmsDeleteTransform (color->fill);
-  if (color->out)
-    cmsCloseProfile (color->out);
+  g_free (color->made);
+  g_free (color->ready);
+  if (color->separate)
+    cmsDeleteTransform (color->separate);
   if (color->show && color->show != (cmsHTRANSFORM) &color->show)
     cmsDeleteTransform (color->show);
   if (color->profile)
@@ -355,25 +263,68 @@ color_free (JopanColor *color)
   g_free (color);
 }
 
-/* The ink limit held exactly: lcms's table interpolates between its
- * points, which may overshoot; the excess is taken from C, M and Y (K
- * carries the detail). */
-static void
-hold_ink_limit (guint8 *p, gsize n, int limit)
+/* Node @i of the table from @cmyk (percent, as LittleCMS gives CMYK
+ * doubles): in NODE_ONEths of an 8-bit step, held to the limit exactly,
+ * then to it again after the rounding. */
+static Node
+node_value (const JopanColor *color, const double cmyk[4])
 {
-  for (gsize i = 0; i < n; i++, p += 4)
+  gint32 limit = color->photo_limit * NODE_ONE, ink[4], total = 0, cmy;
+  double v[4];
+
+  for (int c = 0; c < 4; c++)
+    v[c] = CLAMP (cmyk[c], 0.0, 100.0) * (255 * NODE_ONE / 100.0);
+  limit_ink (v, limit);
+  for (int c = 0; c < 4; c++)
+    total += ink[c] = (gint32) (v[c] + 0.5);
+  cmy = ink[0] + ink[1] + ink[2];
+  for (int c = 0; c < 3 && total > limit && cmy > 0; c++)
+    ink[c] = MAX (0, ink[c] - (gint32) (((gint64) ink[c] * (total - limit) + cmy - 1) / cmy));
+  return (Node) { { (gint16) ink[0], (gint16) ink[1], (gint16) ink[2], (gint16) ink[3] } };
+}
+
+enum { R = GRID_NODES * GRID_NODES, G = GRID_NODES, B = 1 };
+
+/* The eight nodes of the cube whose first node is @cube made (those not
+ * made for a neighbour), then the cube marked ready. */
+static void __attribute__ ((noinline))
+make_cube (JopanColor *color, int cube)
+{
+  int r = cube / R, g = cube / G % GRID_NODES, b = cube % GRID_NODES;
+  double rgb[8][3], cmyk[8][4];
+  int at[8], n = 0;
+
+  g_mutex_lock (&color->grid_lock);
+  if (!__atomic_load_n (&color->ready[cube], __ATOMIC_ACQUIRE))
     {
-      int cmy = p[0] + p[1] + p[2], over = cmy + p[3] - limit;
-      if (over > 0 && cmy > 0)
-        for (int c = 0; c < 3; c++)
-          p[c] = (guint8) (p[c] - (p[c] * over + cmy - 1) / cmy);
+      for (int k = 0; k < 8; k++)
+        {
+          int i = ((r + (k >> 2)) * GRID_NODES + g + (k >> 1 & 1)) * GRID_NODES + b + (k & 1);
+          if (color->made[i])
+            continue;
+          rgb[n][0] = (r + (k >> 2)) / (double) GRID_CUBES;
+          rgb[n][1] = (g + (k >> 1 & 1)) / (double) GRID_CUBES;
+          rgb[n][2] = (b + (k & 1)) / (double) GRID_CUBES;
+          at[n++] = i;
+        }
+      if (n > 0)
+        cmsDoTransform (color->separate, rgb, cmyk, (cmsUInt32Number) n);
+      for (int k = 0; k < n; k++)
+        {
+          /* Paper white carries no ink (LittleCMS fixes its own tables'
+           * white node so too: the profile's white maps a hair off). */
+          static const Node none = { { 0, 0, 0, 0 } };
+          color->grid[at[k]] = at[k] == R * GRID_NODES - 1 ? none : node_value (color, cmyk[k]);
+          color->made[at[k]] = 1;
+        }
+      __atomic_store_n (&color->ready[cube], 1, __ATOMIC_RELEASE);
     }
+  g_mutex_unlock (&color->grid_lock);
 }
 
 /* The two corners a tetrahedron passes through on its way from a cube's
  * first node to its last, by which of r ≥ g, g ≥ b, r ≥ b hold (bits 2,
  * 1, 0): the axis furthest along first, then the next. */
-enum { R = GRID_NODES * GRID_NODES, G = GRID_NODES, B = 1 };
 static const int corner[8][2] = {
   [0] = { B, G + B },  /* b > g > r */
   [1] = { B, G + B },  /* impossible (r < g < b ≤ r) */
@@ -388,19 +339,57 @@ static const int corner[8][2] = {
 /* One pixel through the table: tetrahedral interpolation (the cube
  * between the nodes around it cut into six along its grey diagonal, as
  * LittleCMS does), branch-free and in integers so that every machine gives
- * the same bytes. */
+ * the same bytes (the SSE2 path computes the very sums the plain one
+ * does).  The cube is made first if no pixel needed it before. */
 static inline void
-interpolate (const JopanColor *color, const guint8 *rgb, guint8 *cmyk)
+interpolate (JopanColor *color, const guint8 *rgb, guint8 *cmyk)
 {
-  const Node *n = color->grid + color->node[rgb[0]] * R + color->node[rgb[1]] * G + color->node[rgb[2]];
+  int cube = color->at[0][rgb[0]] + color->at[1][rgb[1]] + color->at[2][rgb[2]];
+  const Node *n = color->grid + cube;
   int fr = color->frac[rgb[0]], fg = color->frac[rgb[1]], fb = color->frac[rgb[2]];
   const int *c = corner[(fr >= fg) << 2 | (fg >= fb) << 1 | (fr >= fb)];
   int f1 = MAX (fr, MAX (fg, fb)), f3 = MIN (fr, MIN (fg, fb)), f2 = fr + fg + fb - f1 - f3;
-  Node v = n[0] * (WEIGHT_ONE - f1) + n[c[0]] * (f1 - f2) + n[c[1]] * (f2 - f3) + n[R + G + B] * f3;
+  int w0 = WEIGHT_ONE - f1, w1 = f1 - f2, w2 = f2 - f3, w3 = f3;
+  const Node *a = n + c[0], *z = n + c[1], *last = n + R + G + B;
 
-  v = (v + WEIGHT_ONE * 128) >> 20; /* 256 × WEIGHT_ONE */
+  if (G_UNLIKELY (!__atomic_load_n (&color->ready[cube], __ATOMIC_ACQUIRE)))
+    make_cube (color, cube);
+#ifdef __SSE2__
+  {
+    /* Two nodes' inks interleaved (C C M M Y Y K K), times their two
+     * weights, pairs summed: four 32-bit sums, then the other two nodes'. */
+    __m128i first = _mm_unpacklo_epi16 (_mm_loadl_epi64 ((const __m128i *) n), _mm_loadl_epi64 ((const __m128i *) a));
+    __m128i second = _mm_unpacklo_epi16 (_mm_loadl_epi64 ((const __m128i *) z),
+                                         _mm_loadl_epi64 ((const __m128i *) last));
+    __m128i v = _mm_add_epi32 (_mm_madd_epi16 (first, _mm_set1_epi32 (w0 | w1 << 16)),
+                               _mm_madd_epi16 (second, _mm_set1_epi32 (w2 | w3 << 16)));
+    guint32 out;
+
+    v = _mm_srai_epi32 (_mm_add_epi32 (v, _mm_set1_epi32 (1 << (WEIGHT_SHIFT - 1))), WEIGHT_SHIFT);
+    v = _mm_packs_epi32 (v, v);
+    out = (guint32) _mm_cvtsi128_si32 (_mm_packus_epi16 (v, v));
+    memcpy (cmyk, &out, 4);
+  }
+#else
   for (int i = 0; i < 4; i++)
-    cmyk[i] = (guint8) v[i];
+    cmyk[i] = (guint8) ((n->ink[i] * w0 + a->ink[i] * w1 + z->ink[i] * w2 + last->ink[i] * w3
+                         + (1 << (WEIGHT_SHIFT - 1))) >> WEIGHT_SHIFT);
+#endif
+}
+
+/* The ink limit held on 8-bit pixels: interpolating between nodes within
+ * the limit stays within it, but for the rounding; the excess is taken
+ * from C, M and Y (K carries the detail). */
+static void
+hold_ink_limit (guint8 *p, gsize n, int limit)
+{
+  for (gsize i = 0; i < n; i++, p += 4)
+    {
+      int cmy = p[0] + p[1] + p[2], over = cmy + p[3] - limit;
+      if (over > 0 && cmy > 0)
+        for (int c = 0; c < 3; c++)
+          p[c] = (guint8) (p[c] - (p[c] * over + cmy - 1) / cmy);
+    }
 }
 
 void
@@ -411,42 +400,15 @@ jopan_color_rgb_to_cmyk (JopanColor *color, const guint8 *rgb, guint8 *cmyk, gsi
   hold_ink_limit (cmyk, n, color->photo_limit);
 }
 
-/* The fill colours' transform (doubles, so a colour is exact), made on
- * first use: it is a sixth of the colour's set-up, and the styles' own
- * colours, greys and marks never need it.  Only this reads color->out,
- * once, under g_once.  Returns: NULL if LittleCMS cannot make it. */
-static cmsHTRANSFORM
-fill (JopanColor *color)
-{
-  if (g_once_init_enter (&color->fill))
-    {
-      cmsHTRANSFORM t = separation (color->out, color->intent, color->ink_limit, TYPE_RGB_DBL, TYPE_CMYK_DBL);
-      g_once_init_leave (&color->fill, t ? t : (cmsHTRANSFORM) &color->fill);
-    }
-  return color->fill == (cmsHTRANSFORM) &color->fill ? NULL : color->fill;
-}
-
 void
 jopan_color_fill_to_cmyk (JopanColor *color, const double rgb[3], double cmyk[4])
 {
   cmsFloat64Number in[3] = { rgb[0], rgb[1], rgb[2] }, out[4];
-  cmsHTRANSFORM t = fill (color);
 
-  if (t == NULL)
-    {
-      /* Not seen: the photo table was made through the same chain.  Its
-       * colour then, to the nearest 8-bit step. */
-      guint8 in8[3], out8[4];
-      for (int i = 0; i < 3; i++)
-        in8[i] = (guint8) (CLAMP (rgb[i], 0.0, 1.0) * 255 + 0.5);
-      jopan_color_rgb_to_cmyk (color, in8, out8, 1);
-      for (int i = 0; i < 4; i++)
-        out[i] = out8[i] * 100.0 / 255;
-    }
-  else
-    cmsDoTransform (t, in, out, 1);
+  cmsDoTransform (color->separate, in, out, 1);
+  limit_ink (out, color->ink_limit); /* lcms's CMYK doubles are percent */
   for (int i = 0; i < 4; i++)
-    cmyk[i] = CLAMP (out[i] / 100, 0.0, 1.0); /* lcms's CMYK floats are percent */
+    cmyk[i] = CLAMP (out[i] / 100, 0.0, 1.0);
 }
 
 /* The proof's transform, made once on first use from the profile's bytes
@@ -486,6 +448,18 @@ jopan_color_proof (JopanColor *color, guint8 *rgb, gsize n)
       cmsDoTransform (t, cmyk, rgb + 3 * done, (cmsUInt32Number) part);
       done += part;
     }
+}
+
+guint
+jopan_color_nodes_made (JopanColor *color)
+{
+  guint n = 0;
+
+  g_mutex_lock (&color->grid_lock);
+  for (gsize i = 0; i < (gsize) GRID_NODES * GRID_NODES * GRID_NODES; i++)
+    n += color->made[i];
+  g_mutex_unlock (&color->grid_lock);
+  return n;
 }
 
 int

@@ -26,6 +26,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanColor, jopan_color_free)
 
 /* @n 8-bit RGB pixels to CMYK (0 = no ink), within the ink limit. */
 void jopan_color_rgb_to_cmyk (JopanColor *color, const guint8 *rgb, guint8 *cmyk, gsize n);
+/* How many nodes of the photo table were made so far: it is filled as
+ * photos' colours need it (a test's count). */
+guint jopan_color_nodes_made (JopanColor *color);
 /* The total ink limit of the photo transform, in 8-bit units (255 a colour). */
 int jopan_color_get_ink_limit (JopanColor *color);
 /* One RGB fill colour (0..1) to CMYK (0..1) through the profile. */
@@ -66,6 +69,22 @@ typedef struct {
  * overprinting), CMYK photos, the output intent and the PDF/X keys.
  * Returns: FALSE with @error set when qpdf cannot read or write it. */
 gboolean jopan_finish_pdf (GByteArray *pdf, const JopanFinish *finish, GError **error);
+
+/* How many photos this process held whole in CMYK to separate them: only
+ * those whose CMYK JPEG went over the ink limit (a test's count; the
+ * others are written a row at a time). */
+guint jopan_finish_photos_held (void);
+
+/* @cmyk (@w × @h pixels) as the CMYK JPEG a separated photo is written
+ * as, a row at a time (a test's way to hold it to TurboJPEG's file).
+ * Returns: NULL on an error. */
+GBytes *jopan_finish_cmyk_jpeg (const guint8 *cmyk, int w, int h);
+
+/* The most ink (8-bit units, C + M + Y + K) of a pixel of the CMYK JPEG
+ * @jpeg (@w × @h) as a reader decodes it: the check of a separated photo
+ * (a test's way to hold it to libjpeg's own decoding).  Returns: -1 when
+ * it cannot be read. */
+int jopan_finish_jpeg_most_ink (const guint8 *jpeg, gsize n, int w, int h);
 
 /* A printer's preflight of a finished PDF/X file: RGB left (operators,
  * images, shadings), ink over @ink_limit (fills, CMYK images), fonts not

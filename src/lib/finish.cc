@@ -34,6 +34,9 @@
 #include <glib/gstdio.h>
 #include <sys/time.h>
 #include <zlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -334,6 +337,10 @@ class JpegReader
 
 public:
   int w = 0, h = 0;
+  /* Given as decoded planes (read_planes), before libjpeg's colour
+   * conversion: asked for by open's @planar, and taken for a YCCK file of
+   * four full-size components (as the separated photos are). */
+  bool planar = false;
 
   JpegReader () { memset (&cinfo, 0, sizeof cinfo); }
   ~JpegReader ()
@@ -345,7 +352,8 @@ public:
   /* Returns: whether @data is a JPEG libjpeg can give in @space (RGB or
    * CMYK, @components a pixel), decoded with @dct. */
   bool
-  open (const unsigned char *data, size_t n, int want_w, J_COLOR_SPACE space, J_DCT_METHOD dct, int components)
+  open (const unsigned char *data, size_t n, int want_w, J_COLOR_SPACE space, J_DCT_METHOD dct, int components,
+        bool want_planes = false)
   {
     cinfo.err = jpeg_std_error (&error.mgr);
     error.mgr.error_exit = on_error;
@@ -357,8 +365,17 @@ public:
     jpeg_read_header (&cinfo, TRUE);
     tjscalingfactor f = jpeg_scale ((int) cinfo.image_width, want_w);
     cinfo.scale_num = (unsigned) f.num, cinfo.scale_denom = (unsigned) f.denom;
+    /* Averaged down after: chroma replicated (libjpeg-turbo's merged
+     * upsampling with the colour conversion) serves as well as
+     * interpolated, and is a tenth of the decoding faster. */
+    if (TJSCALED ((int) cinfo.image_width, f) > want_w)
+      cinfo.do_fancy_upsampling = FALSE;
     cinfo.out_color_space = space;
     cinfo.dct_method = dct;
+    planar = want_planes && cinfo.jpeg_color_space == JCS_YCCK && cinfo.num_components == 4 && f.num == f.denom;
+    for (int c = 0; planar && c < 4; c++)
+      planar = cinfo.comp_info[c].h_samp_factor == 1 && cinfo.comp_info[c].v_samp_factor == 1;
+    cinfo.raw_data_out = planar ? TRUE : FALSE;
     jpeg_start_decompress (&cinfo);
     w = (int) cinfo.output_width, h = (int) cinfo.output_height;
     return cinfo.output_components == components;
@@ -373,6 +390,24 @@ public:
       return false;
     JSAMPROW rows[1] = { row };
     return jpeg_read_scanlines (&cinfo, rows, 1) == 1;
+  }
+
+  /* A plane's row length, a whole number of blocks. */
+  int
+  plane_width ()
+  {
+    return (int) cinfo.comp_info[0].width_in_blocks * DCTSIZE;
+  }
+
+  /* The next DCTSIZE rows of the four planes (Y, Cb, Cr, K) into
+   * @planes[c][0 … DCTSIZE - 1], plane_width () bytes each.  Returns:
+   * false on an error. */
+  bool
+  read_planes (JSAMPARRAY planes[4])
+  {
+    if (setjmp (error.jump))
+      return false;
+    return jpeg_read_raw_data (&cinfo, planes, DCTSIZE) == DCTSIZE;
   }
 
   /* Returns: whether the file ended well, without a warning (of corrupt
@@ -673,7 +708,7 @@ struct PhotoState
 struct PhotoJob
 {
   std::string key, filter;
-  std::shared_ptr<Buffer> data;
+  std::shared_ptr<Buffer> raw, data; /* the stream as stored; as separated from */
   int w = 0, h = 0;
   double need = 1;
   Separated result;
@@ -682,21 +717,25 @@ struct PhotoJob
 
 /* The job's photo in the output's CMYK, at the size its placements
  * need: decoded, downsampled and separated a row at a time, so that no
- * RGB photo is kept whole. */
-Pixels
-photo_cmyk (const JopanFinish *finish, const PhotoJob &job)
+ * RGB photo is kept whole.  @start (w, h) is told the size, then @sink
+ * (y, row) is given each row of CMYK in turn. */
+template <typename Start, typename Sink>
+void
+photo_rows (const JopanFinish *finish, const PhotoJob &job, Start &&start_out, Sink &&sink)
 {
   int tw = std::max (1, std::min (job.w, (int) std::ceil (job.w * job.need)));
   int th = std::max (1, std::min (job.h, (int) std::ceil (job.h * job.need)));
-  Pixels cmyk;
+  int ow = 0, oh = 0;
+  Bytes cmyk;
   auto start = [&] (int w, int h) {
-    cmyk.w = std::min (tw, w), cmyk.h = std::min (th, h);
-    cmyk.data.allocate ((size_t) cmyk.w * (size_t) cmyk.h * 4);
+    ow = std::min (tw, w), oh = std::min (th, h);
+    cmyk.allocate ((size_t) ow * 4);
+    start_out (ow, oh);
     return w > tw || h > th;
   };
   auto put = [&] (int y, const unsigned char *rgb) {
-    jopan_color_rgb_to_cmyk (finish->color, rgb, cmyk.data.data () + (size_t) y * (size_t) cmyk.w * 4,
-                             (gsize) cmyk.w);
+    jopan_color_rgb_to_cmyk (finish->color, rgb, cmyk.data (), (gsize) ow);
+    sink (y, (const unsigned char *) cmyk.data ());
   };
 
   if (job.filter != "/DCTDecode")
@@ -707,11 +746,11 @@ photo_cmyk (const JopanFinish *finish, const PhotoJob &job)
       if (job.data->getSize () != row * (size_t) job.h)
         throw std::runtime_error ("an RGB photo of the wrong size");
       if (start (job.w, job.h))
-        area_resample (job.w, job.h, rows, cmyk.w, cmyk.h, put);
+        area_resample (job.w, job.h, rows, ow, oh, put);
       else
         for (int r = 0; r < job.h; r++)
           put (r, rows (r));
-      return cmyk;
+      return;
     }
   JpegReader jpeg;
   Bytes line;
@@ -726,13 +765,319 @@ photo_cmyk (const JopanFinish *finish, const PhotoJob &job)
     throw std::runtime_error ("cannot decode a JPEG photo");
   line.allocate ((size_t) jpeg.w * 3);
   if (start (jpeg.w, jpeg.h))
-    area_resample (jpeg.w, jpeg.h, rows, cmyk.w, cmyk.h, put);
+    area_resample (jpeg.w, jpeg.h, rows, ow, oh, put);
   else
     for (int r = 0; r < jpeg.h; r++)
       put (r, rows (r));
   if (!jpeg.finish ())
     throw std::runtime_error ("cannot decode a JPEG photo");
+}
+
+std::atomic<unsigned> photos_held (0);
+
+/* The job's photo in the output's CMYK, whole. */
+Pixels
+photo_cmyk (const JopanFinish *finish, const PhotoJob &job)
+{
+  Pixels cmyk;
+
+  photos_held++;
+
+  photo_rows (
+      finish, job,
+      [&] (int w, int h) {
+        cmyk.w = w, cmyk.h = h;
+        cmyk.data.allocate ((size_t) w * (size_t) h * 4);
+      },
+      [&] (int y, const unsigned char *row) {
+        memcpy (cmyk.data.data () + (size_t) y * (size_t) cmyk.w * 4, row, (size_t) cmyk.w * 4);
+      });
   return cmyk;
+}
+
+/* CMYK row @cmyk (@w pixels) as libjpeg's cmyk_ycck_convert makes it
+ * YCCK, into planes @y, @cb, @cr, @k: R = 255 − C and so on, then JFIF's
+ * 0.299, 0.587, 0.114, 0.16874, 0.33126, 0.5, 0.41869, 0.08131 in 16-bit
+ * fixed point (rounded), a half added (a half less one for Cb and Cr),
+ * shifted down; K as it is.  With SSE2 eight pixels at a time, each
+ * factor of 0.5 or more split in two so that it fits pmaddwd's 16 bits:
+ * the same integers, so the same file as libjpeg's own conversion (which
+ * is plain C, a fifth of the encoding). */
+void
+cmyk_to_ycck (const unsigned char *cmyk, int w, unsigned char *y, unsigned char *cb, unsigned char *cr,
+              unsigned char *k)
+{
+  int x = 0;
+#ifdef __SSE2__
+  const __m128i byte = _mm_set1_epi32 (0xff), full = _mm_set1_epi16 (255);
+  const __m128i y_rg = _mm_set_epi16 (19235, 19595, 19235, 19595, 19235, 19595, 19235, 19595);
+  const __m128i y_gb = _mm_set_epi16 (7471, 19235, 7471, 19235, 7471, 19235, 7471, 19235);
+  const __m128i cb_rg = _mm_set_epi16 (-21709, -11059, -21709, -11059, -21709, -11059, -21709, -11059);
+  const __m128i halves = _mm_set1_epi16 (16384);
+  const __m128i cr_gb = _mm_set_epi16 (-5329, -27439, -5329, -27439, -5329, -27439, -5329, -27439);
+  const __m128i y_add = _mm_set1_epi32 (32768), c_add = _mm_set1_epi32 (8421375);
+
+  for (; x + 8 <= w; x += 8)
+    {
+      __m128i p0 = _mm_loadu_si128 ((const __m128i *) (cmyk + 4 * x));
+      __m128i p1 = _mm_loadu_si128 ((const __m128i *) (cmyk + 4 * x + 16));
+      /* each ink of the eight pixels in 16-bit lanes */
+      __m128i c = _mm_packs_epi32 (_mm_and_si128 (p0, byte), _mm_and_si128 (p1, byte));
+      __m128i m = _mm_packs_epi32 (_mm_and_si128 (_mm_srli_epi32 (p0, 8), byte),
+                                   _mm_and_si128 (_mm_srli_epi32 (p1, 8), byte));
+      __m128i ye = _mm_packs_epi32 (_mm_and_si128 (_mm_srli_epi32 (p0, 16), byte),
+                                    _mm_and_si128 (_mm_srli_epi32 (p1, 16), byte));
+      __m128i kk = _mm_packs_epi32 (_mm_srli_epi32 (p0, 24), _mm_srli_epi32 (p1, 24));
+      __m128i r = _mm_sub_epi16 (full, c), g = _mm_sub_epi16 (full, m), b = _mm_sub_epi16 (full, ye);
+      __m128i out[3][2];
+      for (int half = 0; half < 2; half++)
+        {
+          __m128i rg = half ? _mm_unpackhi_epi16 (r, g) : _mm_unpacklo_epi16 (r, g);
+          __m128i gb = half ? _mm_unpackhi_epi16 (g, b) : _mm_unpacklo_epi16 (g, b);
+          __m128i bb = half ? _mm_unpackhi_epi16 (b, b) : _mm_unpacklo_epi16 (b, b);
+          __m128i rr = half ? _mm_unpackhi_epi16 (r, r) : _mm_unpacklo_epi16 (r, r);
+          out[0][half] = _mm_srai_epi32 (
+              _mm_add_epi32 (_mm_add_epi32 (_mm_madd_epi16 (rg, y_rg), _mm_madd_epi16 (gb, y_gb)), y_add), 16);
+          out[1][half] = _mm_srai_epi32 (
+              _mm_add_epi32 (_mm_add_epi32 (_mm_madd_epi16 (rg, cb_rg), _mm_madd_epi16 (bb, halves)), c_add), 16);
+          out[2][half] = _mm_srai_epi32 (
+              _mm_add_epi32 (_mm_add_epi32 (_mm_madd_epi16 (rr, halves), _mm_madd_epi16 (gb, cr_gb)), c_add), 16);
+        }
+      unsigned char *planes[3] = { y, cb, cr };
+      for (int p = 0; p < 3; p++)
+        {
+          __m128i v = _mm_packs_epi32 (out[p][0], out[p][1]);
+          _mm_storel_epi64 ((__m128i *) (planes[p] + x), _mm_packus_epi16 (v, v));
+        }
+      _mm_storel_epi64 ((__m128i *) (k + x), _mm_packus_epi16 (kk, kk));
+    }
+#endif
+  for (; x < w; x++)
+    {
+      int r = 255 - cmyk[4 * x], g = 255 - cmyk[4 * x + 1], b = 255 - cmyk[4 * x + 2];
+      y[x] = (unsigned char) ((19595 * r + 38470 * g + 7471 * b + 32768) >> 16);
+      cb[x] = (unsigned char) ((-11059 * r - 21709 * g + 32768 * b + 8421375) >> 16);
+      cr[x] = (unsigned char) ((32768 * r - 27439 * g - 5329 * b + 8421375) >> 16);
+      k[x] = cmyk[4 * x + 3];
+    }
+}
+
+/* A CMYK JPEG written a row at a time (libjpeg-turbo's libjpeg API, set
+ * as TurboJPEG sets its own for tjCompress2 in jpeg_encode_limited:
+ * quality kJpegQuality, accurate DCT, Adobe YCCK, no subsampling), so the
+ * same bytes.  Its rows are converted to YCCK here (cmyk_to_ycck) and
+ * given as planes, eight rows at a time, each padded as libjpeg pads
+ * (the last pixel repeated to a whole block across, the last row down).
+ * Errors longjmp to the setjmp of the method that called libjpeg, as in
+ * JpegReader. */
+class JpegWriter
+{
+  struct Error
+  {
+    jpeg_error_mgr mgr;
+    std::jmp_buf jump;
+  };
+  jpeg_compress_struct cinfo;
+  Error error;
+  bool made = false;
+  unsigned char *out = nullptr;
+  unsigned long size = 0;
+  int w = 0, padded = 0, held = 0; /* rows of the planes filled */
+  Bytes planes;                     /* Y, Cb, Cr, K: DCTSIZE rows of @padded each */
+  JSAMPROW rows[4][DCTSIZE];
+
+  static void
+  on_error (j_common_ptr c)
+  {
+    std::longjmp (((Error *) c->err)->jump, 1);
+  }
+
+  bool
+  flush ()
+  {
+    JSAMPARRAY data[4] = { rows[0], rows[1], rows[2], rows[3] };
+    if (setjmp (error.jump))
+      return false;
+    held = 0;
+    return jpeg_write_raw_data (&cinfo, data, DCTSIZE) == DCTSIZE;
+  }
+
+public:
+  JpegWriter () { memset (&cinfo, 0, sizeof cinfo); }
+  ~JpegWriter ()
+  {
+    if (made)
+      jpeg_destroy_compress (&cinfo);
+    free (out);
+  }
+
+  bool
+  open (int width, int h)
+  {
+    cinfo.err = jpeg_std_error (&error.mgr);
+    error.mgr.error_exit = on_error;
+    if (setjmp (error.jump))
+      return false;
+    jpeg_create_compress (&cinfo);
+    made = true;
+    jpeg_mem_dest (&cinfo, &out, &size);
+    cinfo.image_width = (JDIMENSION) width, cinfo.image_height = (JDIMENSION) h;
+    cinfo.input_components = 4, cinfo.in_color_space = JCS_CMYK;
+    jpeg_set_defaults (&cinfo);
+    jpeg_set_quality (&cinfo, kJpegQuality, TRUE);
+    cinfo.dct_method = JDCT_ISLOW;
+    jpeg_set_colorspace (&cinfo, JCS_YCCK);
+    for (int c = 0; c < 4; c++)
+      cinfo.comp_info[c].h_samp_factor = cinfo.comp_info[c].v_samp_factor = 1;
+    cinfo.raw_data_in = TRUE;
+    jpeg_start_compress (&cinfo, TRUE);
+    w = width, padded = (width + DCTSIZE - 1) / DCTSIZE * DCTSIZE;
+    planes.allocate ((size_t) 4 * DCTSIZE * (size_t) padded);
+    for (int c = 0; c < 4; c++)
+      for (int r = 0; r < DCTSIZE; r++)
+        rows[c][r] = planes.data () + ((size_t) c * DCTSIZE + (size_t) r) * (size_t) padded;
+    return true;
+  }
+
+  bool
+  write (const unsigned char *cmyk)
+  {
+    cmyk_to_ycck (cmyk, w, rows[0][held], rows[1][held], rows[2][held], rows[3][held]);
+    for (int c = 0; c < 4; c++)
+      memset (rows[c][held] + w, rows[c][held][w - 1], (size_t) (padded - w));
+    return ++held < DCTSIZE || flush ();
+  }
+
+  /* Returns: the file, or "" on an error. */
+  std::string
+  finish ()
+  {
+    for (int r = held; held > 0 && r < DCTSIZE; r++)
+      for (int c = 0; c < 4; c++)
+        memcpy (rows[c][r], rows[c][held - 1], (size_t) padded);
+    if (held > 0 && !flush ())
+      return "";
+    if (setjmp (error.jump))
+      return "";
+    jpeg_finish_compress (&cinfo);
+    return std::string ((const char *) out, size);
+  }
+};
+
+/* libjpeg's YCC → RGB for a YCCK file, as jdcolor.c's tables compute it
+ * (JFIF's 1.402, 0.34414, 0.71414 and 1.772 in 16-bit fixed point,
+ * rounded, shifted down arithmetically), C = 255 − R and so on, clamped:
+ * the inks a reader decodes, to the unit.  For a value x = Cb or Cr − 128:
+ * R − Y = (91881 x + 32768) >> 16, B − Y = (116130 x + 32768) >> 16,
+ * G − Y = (−22554 Cbx − 46802 Crx + 32768) >> 16. */
+inline int
+ycck_ink (int y, int cb, int cr, int k)
+{
+  int xb = cb - 128, xr = cr - 128;
+  int r = y + ((91881 * xr + 32768) >> 16), b = y + ((116130 * xb + 32768) >> 16);
+  int g = y + ((-22554 * xb - 46802 * xr + 32768) >> 16);
+
+  return std::clamp (255 - r, 0, 255) + std::clamp (255 - g, 0, 255) + std::clamp (255 - b, 0, 255) + k;
+}
+
+/* The most ink of a row of @w pixels given as YCCK planes.  With SSE2,
+ * eight pixels at a time in 16-bit lanes, each product split so that its
+ * factor fits pmaddwd's 16 bits (91881 x = 65536 x + 26345 x, 116130 x =
+ * 131072 x − 14942 x, −46802 x = −65536 x + 18734 x): the same integers
+ * as ycck_ink.  libjpeg converts YCCK in plain C, a quarter of the
+ * check's time; these planes skip it. */
+int
+ycck_most_ink (const unsigned char *y, const unsigned char *cb, const unsigned char *cr, const unsigned char *k,
+               int w)
+{
+  int worst = 0, x = 0;
+#ifdef __SSE2__
+  const __m128i zero = _mm_setzero_si128 (), centre = _mm_set1_epi16 (128), two = _mm_set1_epi16 (2);
+  const __m128i full = _mm_set1_epi16 (255), half = _mm_set1_epi32 (32768);
+  const __m128i red = _mm_set_epi16 (16384, 26345, 16384, 26345, 16384, 26345, 16384, 26345);
+  const __m128i blue = _mm_set_epi16 (16384, -14942, 16384, -14942, 16384, -14942, 16384, -14942);
+  const __m128i green = _mm_set_epi16 (18734, -22554, 18734, -22554, 18734, -22554, 18734, -22554);
+  __m128i most = zero;
+
+  for (; x + 8 <= w; x += 8)
+    {
+      __m128i vy = _mm_unpacklo_epi8 (_mm_loadl_epi64 ((const __m128i *) (y + x)), zero);
+      __m128i xb = _mm_sub_epi16 (_mm_unpacklo_epi8 (_mm_loadl_epi64 ((const __m128i *) (cb + x)), zero), centre);
+      __m128i xr = _mm_sub_epi16 (_mm_unpacklo_epi8 (_mm_loadl_epi64 ((const __m128i *) (cr + x)), zero), centre);
+      __m128i vk = _mm_unpacklo_epi8 (_mm_loadl_epi64 ((const __m128i *) (k + x)), zero);
+      /* (f x + 2 × 16384) >> 16 for the four low pixels, then the high */
+      __m128i r = _mm_packs_epi32 (
+          _mm_srai_epi32 (_mm_madd_epi16 (_mm_unpacklo_epi16 (xr, two), red), 16),
+          _mm_srai_epi32 (_mm_madd_epi16 (_mm_unpackhi_epi16 (xr, two), red), 16));
+      __m128i b = _mm_packs_epi32 (
+          _mm_srai_epi32 (_mm_madd_epi16 (_mm_unpacklo_epi16 (xb, two), blue), 16),
+          _mm_srai_epi32 (_mm_madd_epi16 (_mm_unpackhi_epi16 (xb, two), blue), 16));
+      __m128i g = _mm_packs_epi32 (
+          _mm_srai_epi32 (_mm_add_epi32 (_mm_madd_epi16 (_mm_unpacklo_epi16 (xb, xr), green), half), 16),
+          _mm_srai_epi32 (_mm_add_epi32 (_mm_madd_epi16 (_mm_unpackhi_epi16 (xb, xr), green), half), 16));
+      r = _mm_add_epi16 (_mm_add_epi16 (vy, xr), r);
+      b = _mm_add_epi16 (_mm_add_epi16 (vy, _mm_add_epi16 (xb, xb)), b);
+      g = _mm_sub_epi16 (_mm_add_epi16 (vy, g), xr);
+      /* inks 255 − R … clamped to 0 … 255 */
+      r = _mm_max_epi16 (_mm_min_epi16 (_mm_sub_epi16 (full, r), full), zero);
+      g = _mm_max_epi16 (_mm_min_epi16 (_mm_sub_epi16 (full, g), full), zero);
+      b = _mm_max_epi16 (_mm_min_epi16 (_mm_sub_epi16 (full, b), full), zero);
+      most = _mm_max_epi16 (most, _mm_add_epi16 (_mm_add_epi16 (r, g), _mm_add_epi16 (b, vk)));
+    }
+  gint16 lanes[8];
+  memcpy (lanes, &most, sizeof lanes);
+  for (gint16 v : lanes)
+    worst = std::max (worst, (int) v);
+#endif
+  for (; x < w; x++)
+    worst = std::max (worst, ycck_ink (y[x], cb[x], cr[x], k[x]));
+  return worst;
+}
+
+/* The most ink (8-bit units) of @jpeg's pixels (w × h, CMYK) as a reader
+ * decodes them (the accurate IDCT), stopping at the first row over
+ * @limit.  Returns: -1 when it cannot be read. */
+int
+jpeg_most_ink (const std::string &jpeg, int w, int h, int limit)
+{
+  JpegReader reader;
+  Bytes line;
+  int worst = 0;
+
+  if (!reader.open ((const unsigned char *) jpeg.data (), jpeg.size (), w, JCS_CMYK, JDCT_ISLOW, 4, true)
+      || reader.w != w || reader.h != h)
+    return -1;
+  if (reader.planar)
+    {
+      size_t pw = (size_t) reader.plane_width ();
+      JSAMPROW rows[4][DCTSIZE];
+      JSAMPARRAY planes[4];
+      line.allocate (4 * DCTSIZE * pw);
+      for (int c = 0; c < 4; c++)
+        {
+          for (int r = 0; r < DCTSIZE; r++)
+            rows[c][r] = line.data () + ((size_t) c * DCTSIZE + (size_t) r) * pw;
+          planes[c] = rows[c];
+        }
+      for (int y0 = 0; y0 < h && worst <= limit; y0 += DCTSIZE)
+        {
+          if (!reader.read_planes (planes))
+            return -1;
+          for (int r = 0; r < DCTSIZE && y0 + r < h; r++)
+            worst = std::max (worst, ycck_most_ink (rows[0][r], rows[1][r], rows[2][r], rows[3][r], w));
+        }
+      return worst > limit || reader.finish () ? worst : -1;
+    }
+  line.allocate ((size_t) w * 4);
+  for (int r = 0; r < h && worst <= limit; r++)
+    {
+      if (!reader.read (line.data ()))
+        return -1;
+      const unsigned char *q = line.data ();
+      for (size_t i = 0; i < (size_t) w * 4; i += 4)
+        worst = std::max (worst, q[i] + q[i + 1] + q[i + 2] + q[i + 3]);
+    }
+  return worst > limit || reader.finish () ? worst : -1;
 }
 
 /* A photo's CMYK stored as a CMYK JPEG when its requantisation can be
@@ -753,6 +1098,34 @@ separate (const JopanFinish *finish, const Pixels &cmyk)
   return out;
 }
 
+/* The photo separated straight into a CMYK JPEG, a row at a time, then
+ * read back: when no pixel is over the ink limit (the common case), that
+ * is the file, and the photo was never held whole in CMYK (5 MB for
+ * harbour's, whose pages the kernel had to fault in and zero: a tenth of
+ * the photo's time).  Returns: no data when a pixel is over the limit or
+ * the file cannot be read back: separate () then takes its passes. */
+Separated
+separate_streamed (const JopanFinish *finish, const PhotoJob &job)
+{
+  JpegWriter writer;
+  Separated out;
+  bool ok = true;
+  int limit = jopan_color_get_ink_limit (finish->color);
+
+  photo_rows (
+      finish, job, [&] (int w, int h) { ok = writer.open (out.w = w, out.h = h); },
+      [&] (int, const unsigned char *row) { ok = ok && writer.write (row); });
+  std::string jpeg = ok ? writer.finish () : "";
+  int worst = jpeg.empty () ? -1 : jpeg_most_ink (jpeg, out.w, out.h, limit);
+  if (worst < 0 || worst > limit)
+    return out;
+  out.data = std::move (jpeg);
+  out.filter = "/DCTDecode";
+  out.ink = worst;
+  remember_ink (jpeg_key ((const unsigned char *) out.data.data (), out.data.size ()), worst);
+  return out;
+}
+
 /* @image's separation job when it is an 8-bit RGB photo of a PDF/X
  * file; its key names the source and the size it is wanted at. */
 bool
@@ -768,12 +1141,22 @@ photo_job (const JopanFinish *finish, Object &image, const PhotoState &state, Ph
   job.h = (int) dict.getKey ("/Height").getIntValue ();
   auto found = state.need.find (image.getObjGen ());
   job.need = found == state.need.end () ? 1.0 : found->second;
-  job.data = image.getRawStreamData ();
-  g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, job.data->getBuffer (), job.data->getSize ());
-  job.key = job.filter + "|" + sum + "|" + number (job.need) + "|" + std::to_string (job.w);
+  job.raw = job.data = image.getRawStreamData ();
+  /* Length and two checksums name it within the document (a photo on
+   * two pages is separated once; separate_photos compares the bytes of
+   * two with the same name); only the disk cache takes a SHA-256 (1.4 ms
+   * for harbour's two photos). */
+  job.key = job.filter + "|" + jpeg_key (job.raw->getBuffer (), job.raw->getSize ()) + "|" + number (job.need) + "|"
+            + std::to_string (job.w);
   if (job.filter != "/DCTDecode")
     job.data = image.getStreamData (qpdf_dl_generalized);
   return true;
+}
+
+bool
+same_bytes (const Buffer &a, const Buffer &b)
+{
+  return a.getSize () == b.getSize () && memcmp (a.getBuffer (), b.getBuffer (), a.getSize ()) == 0;
 }
 
 /* ---- separated photos kept on disk ---------------------------------------- */
@@ -787,7 +1170,7 @@ photo_job (const JopanFinish *finish, Object &image, const PhotoState &state, Ph
  * (GLib writes a temporary file and renames it) and is checked when read;
  * anything wrong with the cache is a miss, never an error.  The oldest
  * files go when the directory grows past kCacheBytes. */
-const char *const kCacheFormat = "jopan separated photo 1";
+const char *const kCacheFormat = "jopan separated photo 2";
 const gint64 kCacheBytes = (gint64) 256 << 20;
 GMutex cache_lock;
 
@@ -799,7 +1182,9 @@ cache_path (const JopanFinish *finish, const PhotoJob &job)
 
   if (dir == NULL || *dir == '\0' || colour == NULL)
     return "";
-  std::string seed = std::string (kCacheFormat) + "|" + colour + "|" + job.key + "|" + std::to_string (job.h);
+  g_autofree char *photo = g_compute_checksum_for_data (G_CHECKSUM_SHA256, job.raw->getBuffer (), job.raw->getSize ());
+  std::string seed = std::string (kCacheFormat) + "|" + colour + "|" + job.filter + "|" + photo + "|"
+                     + number (job.need) + "|" + std::to_string (job.w) + "|" + std::to_string (job.h);
   g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, seed.c_str (), -1);
   g_autofree char *name = g_strconcat (sum, ".sep", NULL);
   g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -895,7 +1280,9 @@ separate_job (const JopanFinish *finish, const PhotoJob &job)
 
   if (!path.empty () && cache_read (path, out))
     return out;
-  out = separate (finish, photo_cmyk (finish, job));
+  out = separate_streamed (finish, job);
+  if (out.data.empty ())
+    out = separate (finish, photo_cmyk (finish, job));
   if (!path.empty ())
     cache_write (path, out);
   return out;
@@ -935,8 +1322,7 @@ void
 separate_photos (const JopanFinish *finish, std::vector<QPDFPageObjectHelper> &pages, PhotoState &state)
 {
   std::vector<PhotoJob> jobs;
-  std::set<std::string> keys;
-
+  std::map<std::string, size_t> keys; /* a job by its key */
   std::set<QPDFObjGen> seen;
 
   for (auto &page : pages)
@@ -944,8 +1330,11 @@ separate_photos (const JopanFinish *finish, std::vector<QPDFPageObjectHelper> &p
       PhotoJob job;
       if (!seen.insert (image.getObjGen ()).second || !photo_job (finish, image, state, job))
         return;
+      auto same = keys.find (job.key);
+      if (same != keys.end () && !same_bytes (*jobs[same->second].raw, *job.raw))
+        job.key += "|object " + std::to_string (image.getObjectID ()); /* two photos, one name */
       state.key[image.getObjGen ()] = job.key;
-      if (keys.insert (job.key).second)
+      if (keys.emplace (job.key, jobs.size ()).second)
         jobs.push_back (std::move (job));
     });
   run_jobs (finish, jobs);
@@ -1312,6 +1701,30 @@ finish_document (GByteArray *bytes, const JopanFinish *f)
 }
 
 } // namespace
+
+GBytes *
+jopan_finish_cmyk_jpeg (const guint8 *cmyk, int w, int h)
+{
+  JpegWriter writer;
+  bool ok = writer.open (w, h);
+
+  for (int r = 0; ok && r < h; r++)
+    ok = writer.write (cmyk + (size_t) r * (size_t) w * 4);
+  std::string jpeg = ok ? writer.finish () : "";
+  return jpeg.empty () ? NULL : g_bytes_new (jpeg.data (), jpeg.size ());
+}
+
+int
+jopan_finish_jpeg_most_ink (const guint8 *jpeg, gsize n, int w, int h)
+{
+  return jpeg_most_ink (std::string ((const char *) jpeg, n), w, h, 4 * 255);
+}
+
+guint
+jopan_finish_photos_held (void)
+{
+  return photos_held.load ();
+}
 
 gboolean
 jopan_finish_pdf (GByteArray *pdf, const JopanFinish *finish, GError **error)
