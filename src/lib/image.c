@@ -542,44 +542,22 @@ paeth (int a, int b, int c)
 }
 
 /* Undoes a row's filter (PNG 9.2) in place: @row its @n bytes, @prev the
- * row above, unfiltered (NULL for the first: zeros), @bpp bytes a pixel.
- * One loop a filter type: the per-byte work is an add or two. */
+ * row above, unfiltered (NULL for the first), @bpp bytes a pixel. */
 static gboolean
 unfilter (guint8 type, guint8 *row, const guint8 *prev, gsize n, gsize bpp)
 {
-  gsize first = MIN (bpp, n);
-
-  if (type > 4)
-    return FALSE;
-  if (prev == NULL && type >= 2)
+  for (gsize i = 0; type != 0 && i < n; i++)
     {
-      /* Up adds nothing; Average halves the left byte; Paeth takes it. */
-      for (gsize i = bpp; type >= 3 && i < n; i++)
-        row[i] = (guint8) (row[i] + (type == 3 ? row[i - bpp] / 2 : row[i - bpp]));
-      return TRUE;
-    }
-  switch (type)
-    {
-    case 1:
-      for (gsize i = bpp; i < n; i++)
-        row[i] = (guint8) (row[i] + row[i - bpp]);
-      break;
-    case 2:
-      for (gsize i = 0; i < n; i++)
-        row[i] = (guint8) (row[i] + prev[i]);
-      break;
-    case 3:
-      for (gsize i = 0; i < first; i++)
-        row[i] = (guint8) (row[i] + prev[i] / 2);
-      for (gsize i = bpp; i < n; i++)
-        row[i] = (guint8) (row[i] + (row[i - bpp] + prev[i]) / 2);
-      break;
-    case 4:
-      for (gsize i = 0; i < first; i++)
-        row[i] = (guint8) (row[i] + prev[i]);
-      for (gsize i = bpp; i < n; i++)
-        row[i] = (guint8) (row[i] + paeth (row[i - bpp], prev[i], prev[i - bpp]));
-      break;
+      int a = i >= bpp ? row[i - bpp] : 0, b = prev ? prev[i] : 0;
+      int c = i >= bpp && prev ? prev[i - bpp] : 0;
+      switch (type)
+        {
+        case 1: row[i] = (guint8) (row[i] + a); break;
+        case 2: row[i] = (guint8) (row[i] + b); break;
+        case 3: row[i] = (guint8) (row[i] + (a + b) / 2); break;
+        case 4: row[i] = (guint8) (row[i] + paeth (a, b, c)); break;
+        default: return FALSE;
+        }
     }
   return TRUE;
 }
