@@ -638,20 +638,6 @@ fast_png (const char *path)
   return pixbuf;
 }
 
-/* The photo at @w x @h: a PNG image.c decodes, scaled as gdk-pixbuf's
- * loader scales (bilinear; /photos/png-decoded-here compares them). */
-static GdkPixbuf *
-fast_png_at (const JopanImageRef *image, int w, int h, GError **error)
-{
-  g_autoptr (GdkPixbuf) full = image->is_jpeg ? NULL : fast_png (image->path);
-
-  if (full == NULL)
-    return gdk_pixbuf_new_from_file_at_scale (image->path, w, h, FALSE, error);
-  if (gdk_pixbuf_get_width (full) == w && gdk_pixbuf_get_height (full) == h)
-    return g_steal_pointer (&full);
-  return gdk_pixbuf_scale_simple (full, w, h, GDK_INTERP_BILINEAR);
-}
-
 /* Decodes the photo to pixels, at decoded_size(). */
 static cairo_surface_t *
 decode (const JopanImageRef *image, double scale, int max_side, GError **error)
@@ -662,7 +648,7 @@ decode (const JopanImageRef *image, double scale, int max_side, GError **error)
 
   g_atomic_int_inc (&decodes);
   if (decoded_size (image, scale, max_side, &w, &h))
-    pixbuf = fast_png_at (image, w, h, &local);
+    pixbuf = gdk_pixbuf_new_from_file_at_scale (image->path, w, h, FALSE, &local);
   else if (image->is_jpeg || (pixbuf = fast_png (image->path)) == NULL)
     pixbuf = gdk_pixbuf_new_from_file (image->path, &local);
   if (pixbuf == NULL)
