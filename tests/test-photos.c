@@ -618,93 +618,6 @@ test_png_checked_whole (void)
       }
 }
 
-/* @path decoded for PDF at full size (no stream cache), fast path on or off. */
-static cairo_surface_t *
-decoded_at_full_size (const char *path, gboolean fast)
-{
-  g_autoptr (GError) error = NULL;
-  JopanImageRef image = { .path = (char *) path, .src = (char *) path };
-  cairo_surface_t *s;
-
-  g_assert_true (jopan_image_probe (&image, &error));
-  jopan_image_stream_set_enabled (FALSE);
-  jopan_image_fast_png_set_enabled (fast);
-  s = jopan_image_surface (&image, JOPAN_FORMAT_PDF, 1.0, &error);
-  jopan_image_fast_png_set_enabled (TRUE);
-  jopan_image_stream_set_enabled (TRUE);
-  g_assert_no_error (error);
-  cairo_surface_flush (s);
-  return s;
-}
-
-/* An 8-bit RGB or RGBA PNG is decoded by image.c itself (libdeflate, its
- * rows unfiltered), to the pixels gdk-pixbuf gives: the sample
- * advertisements and PNGs libpng wrote with its row filters, with and
- * without alpha; the test photos (a palette) still go to gdk-pixbuf. */
-static void
-test_png_decoded_here (void)
-{
-  g_autofree char *dir = g_dir_make_tmp ("jopan-image-XXXXXX", NULL);
-  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GDir) ads = NULL;
-  g_autofree char *ads_dir = g_build_filename (SOURCE_ROOT, "samples", "ads", NULL);
-  const char *name;
-
-  g_ptr_array_add (paths, g_build_filename (TEST_DATA, "photos", "alpha.png", NULL));
-  g_ptr_array_add (paths, g_build_filename (TEST_DATA, "photos", "dot.png", NULL));
-  ads = g_dir_open (ads_dir, 0, NULL);
-  while (ads && (name = g_dir_read_name (ads)))
-    if (g_str_has_suffix (name, ".png"))
-      g_ptr_array_add (paths, g_build_filename (ads_dir, name, NULL));
-  for (int alpha = 0; alpha < 2; alpha++)
-    {
-      cairo_surface_t *s = cairo_image_surface_create (alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24,
-                                                       333, 97);
-      cairo_t *cr = cairo_create (s);
-      char *path = g_strdup_printf ("%s/drawn-%d.png", dir, alpha);
-      cairo_pattern_t *ramp = cairo_pattern_create_linear (0, 0, 333, 97);
-
-      cairo_pattern_add_color_stop_rgba (ramp, 0, 0.9, 0.1, 0.3, 1);
-      cairo_pattern_add_color_stop_rgba (ramp, 1, 0.1, 0.6, 0.9, 0.2);
-      cairo_set_source (cr, ramp);
-      cairo_paint (cr);
-      cairo_arc (cr, 150, 50, 40, 0, 6.3);
-      cairo_set_source_rgba (cr, 0.2, 0.8, 0.1, 0.6);
-      cairo_fill (cr);
-      cairo_pattern_destroy (ramp);
-      cairo_destroy (cr);
-      g_assert_cmpint (cairo_surface_write_to_png (s, path), ==, CAIRO_STATUS_SUCCESS);
-      cairo_surface_destroy (s);
-      g_ptr_array_add (paths, path);
-    }
-  g_assert_cmpuint (paths->len, >=, 6);
-  for (guint i = 0; i < paths->len; i++)
-    {
-      const char *path = g_ptr_array_index (paths, i);
-      guint before = jopan_image_fast_png_count ();
-      cairo_surface_t *fast = decoded_at_full_size (path, TRUE);
-      cairo_surface_t *pixbuf = decoded_at_full_size (path, FALSE);
-      int h = cairo_image_surface_get_height (fast), stride = cairo_image_surface_get_stride (fast);
-
-      g_test_message ("%s: %d x %d", path, cairo_image_surface_get_width (fast), h);
-      /* The test photos have a palette: gdk-pixbuf's; the rest are image.c's. */
-      g_assert_cmpuint (jopan_image_fast_png_count (), ==, before + (i >= 2));
-      g_assert_cmpint (cairo_image_surface_get_width (fast), ==, cairo_image_surface_get_width (pixbuf));
-      g_assert_cmpint (h, ==, cairo_image_surface_get_height (pixbuf));
-      g_assert_cmpint (stride, ==, cairo_image_surface_get_stride (pixbuf));
-      g_assert_true (memcmp (cairo_image_surface_get_data (fast), cairo_image_surface_get_data (pixbuf),
-                             (gsize) stride * h) == 0);
-      cairo_surface_destroy (fast);
-      cairo_surface_destroy (pixbuf);
-    }
-  for (int alpha = 0; alpha < 2; alpha++)
-    {
-      g_autofree char *path = g_strdup_printf ("%s/drawn-%d.png", dir, alpha);
-      g_remove (path);
-    }
-  g_rmdir (dir);
-}
-
 /* A photo's file is read and checked once per process while it stays as
  * it is (an edition shows an advertisement on many pages), and read anew
  * once it changes: a damaged copy is still refused. */
@@ -816,7 +729,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/photos/png-encoded-once/alpha", "alpha.png", test_png_encoded_once);
   g_test_add_data_func ("/photos/png-encoded-once/dot", "dot.png", test_png_encoded_once);
   g_test_add_func ("/photos/png-checked-whole", test_png_checked_whole);
-  g_test_add_func ("/photos/png-decoded-here", test_png_decoded_here);
   g_test_add_data_func ("/photos/decoded-once-in-parallel/pdf", GINT_TO_POINTER (JOPAN_FORMAT_PDF),
                         test_decoded_once_in_parallel);
   g_test_add_data_func ("/photos/decoded-once-in-parallel/png", GINT_TO_POINTER (JOPAN_FORMAT_PNG),

@@ -6,11 +6,8 @@
 #include <cairo-pdf.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
-#include <libdeflate.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 /* The encoded photos kept for PDF (image-stream-private.h): a bound on
  * their bytes, so that memory stays flat however long an edition is;
@@ -501,143 +498,6 @@ decoded_size (const JopanImageRef *image, double scale, int max_side, int *w, in
   return scale < 1.0;
 }
 
-/* ---- PNGs decoded here -------------------------------------------------------- */
-
-/* An 8-bit RGB or RGBA PNG, not interlaced, is decoded here at full size:
- * its image data inflated whole by libdeflate (libpng's zlib copies an
- * advertisement's long runs of one colour byte by byte, 15 to 40 times
- * slower), its rows unfiltered: the same pixels gdk-pixbuf gives (it
- * applies no gamma).  Any other PNG, and any doubt (a checksum, data
- * short or long, a colour key, an unknown critical chunk), goes to
- * gdk-pixbuf, which also says what is wrong. */
-#define FAST_PNG_MAX_BYTES (512 * 1024 * 1024) /* the image data inflated */
-
-static gint fast_png_off;
-static guint fast_png_count;
-
-guint
-jopan_image_fast_png_count (void)
-{
-  return (guint) g_atomic_int_get (&fast_png_count);
-}
-
-void
-jopan_image_fast_png_set_enabled (gboolean enabled)
-{
-  g_atomic_int_set (&fast_png_off, !enabled);
-}
-
-static guint32
-be32 (const guint8 *p)
-{
-  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
-}
-
-static guint8
-paeth (int a, int b, int c)
-{
-  int p = a + b - c, pa = abs (p - a), pb = abs (p - b), pc = abs (p - c);
-
-  return (guint8) (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
-}
-
-/* Undoes a row's filter (PNG 9.2) in place: @row its @n bytes, @prev the
- * row above, unfiltered (NULL for the first), @bpp bytes a pixel. */
-static gboolean
-unfilter (guint8 type, guint8 *row, const guint8 *prev, gsize n, gsize bpp)
-{
-  for (gsize i = 0; type != 0 && i < n; i++)
-    {
-      int a = i >= bpp ? row[i - bpp] : 0, b = prev ? prev[i] : 0;
-      int c = i >= bpp && prev ? prev[i - bpp] : 0;
-      switch (type)
-        {
-        case 1: row[i] = (guint8) (row[i] + a); break;
-        case 2: row[i] = (guint8) (row[i] + b); break;
-        case 3: row[i] = (guint8) (row[i] + (a + b) / 2); break;
-        case 4: row[i] = (guint8) (row[i] + paeth (a, b, c)); break;
-        default: return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* The chunks of a PNG this decoder takes: its size and bytes a pixel
- * (3 or 4) from the header, its image data joined into @idat. */
-static gboolean
-fast_png_chunks (const guint8 *d, gsize n, guint32 *w, guint32 *h, guint *bpp, GByteArray *idat)
-{
-  if (n < 8 || memcmp (d, "\x89PNG\r\n\x1a\n", 8) != 0)
-    return FALSE;
-  for (gsize i = 8;;)
-    {
-      guint32 length;
-      const guint8 *type;
-
-      if (n - i < 12 || (length = be32 (d + i)) > n - i - 12)
-        return FALSE;
-      type = d + i + 4;
-      if ((guint32) crc32 (0, type, length + 4) != be32 (type + 4 + length))
-        return FALSE;
-      if (i == 8 && (memcmp (type, "IHDR", 4) != 0 || length != 13 || type[12] != 8
-                     || (type[13] != 2 && type[13] != 6) || type[14] || type[15] || type[16]))
-        return FALSE;
-      if (i == 8)
-        *w = be32 (type + 4), *h = be32 (type + 8), *bpp = type[13] == 6 ? 4 : 3;
-      else if (memcmp (type, "IDAT", 4) == 0)
-        g_byte_array_append (idat, type + 4, length);
-      else if (memcmp (type, "IEND", 4) == 0)
-        return TRUE;
-      else if (memcmp (type, "tRNS", 4) == 0
-               || (!(type[0] & 0x20) && memcmp (type, "PLTE", 4) != 0))
-        return FALSE;
-      i += 12 + length;
-    }
-}
-
-/* The PNG at @path decoded here at full size, or NULL (see above). */
-static GdkPixbuf *
-fast_png (const char *path)
-{
-  g_autoptr (GMappedFile) map = g_atomic_int_get (&fast_png_off) ? NULL
-                                : g_mapped_file_new (path, FALSE, NULL);
-  g_autoptr (GByteArray) idat = g_byte_array_new ();
-  g_autofree guint8 *raw = NULL;
-  struct libdeflate_decompressor *z = NULL;
-  guint32 w = 0, h = 0;
-  guint bpp = 0;
-  guint64 row, size;
-  size_t used = 0, got = 0;
-  gboolean ok;
-  GdkPixbuf *pixbuf;
-
-  if (map == NULL || !fast_png_chunks ((const guint8 *) g_mapped_file_get_contents (map),
-                                       g_mapped_file_get_length (map), &w, &h, &bpp, idat))
-    return NULL;
-  row = 1 + (guint64) w * bpp, size = row * h;
-  if (w == 0 || h == 0 || w > G_MAXINT / 4 || h > G_MAXINT || size > FAST_PNG_MAX_BYTES
-      || (raw = g_try_malloc ((gsize) size)) == NULL || (z = libdeflate_alloc_decompressor ()) == NULL)
-    return NULL;
-  ok = libdeflate_zlib_decompress_ex (z, idat->data, idat->len, raw, (size_t) size, &used, &got)
-       == LIBDEFLATE_SUCCESS && got == size;
-  libdeflate_free_decompressor (z);
-  if (!ok || (pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, bpp == 4, 8, (int) w, (int) h)) == NULL)
-    return NULL;
-  for (guint64 y = 0; y < h; y++)
-    {
-      guint8 *r = raw + y * row;
-      if (!unfilter (r[0], r + 1, y ? r - row + 1 : NULL, (gsize) row - 1, bpp))
-        {
-          g_object_unref (pixbuf);
-          return NULL;
-        }
-      memcpy (gdk_pixbuf_get_pixels (pixbuf) + y * (guint64) gdk_pixbuf_get_rowstride (pixbuf),
-              r + 1, (gsize) row - 1);
-    }
-  g_atomic_int_inc (&fast_png_count);
-  return pixbuf;
-}
-
 /* Decodes the photo to pixels, at decoded_size(). */
 static cairo_surface_t *
 decode (const JopanImageRef *image, double scale, int max_side, GError **error)
@@ -649,7 +509,7 @@ decode (const JopanImageRef *image, double scale, int max_side, GError **error)
   g_atomic_int_inc (&decodes);
   if (decoded_size (image, scale, max_side, &w, &h))
     pixbuf = gdk_pixbuf_new_from_file_at_scale (image->path, w, h, FALSE, &local);
-  else if (image->is_jpeg || (pixbuf = fast_png (image->path)) == NULL)
+  else
     pixbuf = gdk_pixbuf_new_from_file (image->path, &local);
   if (pixbuf == NULL)
     {

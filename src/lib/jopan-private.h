@@ -348,10 +348,6 @@ gboolean jopan_image_read_header (JopanImageRef *image, const guchar *data, gsiz
  * through zlib; with @enabled FALSE all stream (tests compare the two). */
 guint jopan_image_header_whole_count (void);
 void jopan_image_header_set_whole (gboolean enabled);
-/* How many PNGs image.c decoded itself (8-bit RGB or RGBA, full size);
- * with @enabled FALSE gdk-pixbuf decodes all (tests compare the two). */
-guint jopan_image_fast_png_count (void);
-void jopan_image_fast_png_set_enabled (gboolean enabled);
 
 /* Cairo cannot make an image surface with a side over 32767 pixels; and
  * pixman, drawing a scaled source into a raster, draws nothing from one
