@@ -351,6 +351,21 @@ set_file_id (int fd, const char *hex)
   return TRUE;
 }
 
+/* Has qpdf write the output to @temp, its file ID a placeholder when
+ * @placeholder (set_file_id replaces it), else qpdf's deterministic one. */
+static void
+qpdf_write_to (JopanPdfJoin *j, const char *temp, gboolean placeholder)
+{
+  qpdf_init_write (j->out, temp);
+  if (placeholder)
+    qpdf_set_static_ID (j->out, QPDF_TRUE);
+  else
+    qpdf_set_deterministic_ID (j->out, QPDF_TRUE);
+  qpdf_set_object_stream_mode (j->out, qpdf_o_generate);
+  qpdf_set_compress_streams (j->out, QPDF_TRUE);
+  qpdf_write (j->out);
+}
+
 /* Has qpdf write the output to @temp with the file ID @hex. */
 static gboolean
 write_with_id (JopanPdfJoin *j, const char *temp, const char *hex, const char *out_pdf,
@@ -359,11 +374,7 @@ write_with_id (JopanPdfJoin *j, const char *temp, const char *hex, const char *o
   int fd;
   gboolean placed;
 
-  qpdf_init_write (j->out, temp);
-  qpdf_set_static_ID (j->out, QPDF_TRUE);
-  qpdf_set_object_stream_mode (j->out, qpdf_o_generate);
-  qpdf_set_compress_streams (j->out, QPDF_TRUE);
-  qpdf_write (j->out);
+  qpdf_write_to (j, temp, TRUE);
   if (!qpdf_ok (j->out, out_pdf, JOPAN_ERROR_OUTPUT, error))
     return FALSE;
   fd = g_open (temp, O_RDWR | O_CLOEXEC, 0);
@@ -374,11 +385,7 @@ write_with_id (JopanPdfJoin *j, const char *temp, const char *hex, const char *o
     return TRUE;
   /* A trailer qpdf laid out otherwise: its own deterministic ID, which
    * hashes the whole file. */
-  qpdf_init_write (j->out, temp);
-  qpdf_set_deterministic_ID (j->out, QPDF_TRUE);
-  qpdf_set_object_stream_mode (j->out, qpdf_o_generate);
-  qpdf_set_compress_streams (j->out, QPDF_TRUE);
-  qpdf_write (j->out);
+  qpdf_write_to (j, temp, FALSE);
   return qpdf_ok (j->out, out_pdf, JOPAN_ERROR_OUTPUT, error);
 }
 
