@@ -31,3 +31,17 @@ support_compose_sample (JopanFonts *fonts, const char *name)
   g_assert_no_error (error);
   return doc;
 }
+
+guint
+support_composing_count (const char *name, gint *counter)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanDocument) doc = NULL;
+  gint before;
+
+  g_assert_no_error (error);
+  before = g_atomic_int_get (counter);
+  doc = support_compose_sample (fonts, name);
+  return (guint) (g_atomic_int_get (counter) - before);
+}

@@ -12,4 +12,8 @@ double support_hang_of (const JopanBox *b);
  * lines set with @fonts (which must outlive it). */
 JopanDocument *support_compose_sample (JopanFonts *fonts, const char *name);
 
+/* How far composing samples/pages/@name (with fonts of its own) moves
+ * the atomic @counter: a count the speed tests bound. */
+guint support_composing_count (const char *name, gint *counter);
+
 #endif

@@ -79,15 +79,7 @@ test_paragraph_shapings (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
     {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
-      g_autoptr (JopanDocument) doc = NULL;
-      gint before = g_atomic_int_get (&jopan_paragraph_shapings);
-      guint shaped;
-
-      g_assert_no_error (error);
-      doc = support_compose_sample (fonts, pages[i].name);
-      shaped = (guint) (g_atomic_int_get (&jopan_paragraph_shapings) - before);
+      guint shaped = support_composing_count (pages[i].name, &jopan_paragraph_shapings);
       g_test_message ("%s: %u paragraphs shaped whole", pages[i].name, shaped);
       g_assert_cmpuint (shaped, <=, pages[i].most);
     }
@@ -107,15 +99,7 @@ test_candidate_finds (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
     {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
-      g_autoptr (JopanDocument) doc = NULL;
-      gint before = g_atomic_int_get (&jopan_break_candidate_finds);
-      guint found;
-
-      g_assert_no_error (error);
-      doc = support_compose_sample (fonts, pages[i].name);
-      found = (guint) (g_atomic_int_get (&jopan_break_candidate_finds) - before);
+      guint found = support_composing_count (pages[i].name, &jopan_break_candidate_finds);
       g_test_message ("%s: break opportunities found %u times", pages[i].name, found);
       g_assert_cmpuint (found, <=, pages[i].most);
     }
