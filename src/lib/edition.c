@@ -568,16 +568,14 @@ write_whole (Run *run, GError **error)
   for (guint p = 0; p < run->edition->pages->len; p++)
     if (selected (run, p))
       g_array_append_val (pages, p);
-  /* Each page was joined as it was written: none is left but by a bug. */
-  for (guint p = run->next; p < run->edition->pages->len; p++)
-    if (selected (run, p))
-      {
-        g_autofree char *name = page_file (p + 1, "pdf");
-        g_autofree char *path = g_build_filename (run->tmp, name, NULL);
-        if (!jopan_pdf_join_append (run->join, path, error))
-          return FALSE;
-      }
-  run->next = run->edition->pages->len;
+  /* Each page was joined as it was written (join_written): the task
+   * that wrote the last of them joined every one left. */
+  if (run->next < run->edition->pages->len)
+    {
+      jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: page %u was never joined", merged,
+                       run->next + 1);
+      return FALSE;
+    }
   outline = outline_of (run, pages, titles);
   return jopan_pdf_join_write (run->join, (const JopanOutlineItem *) outline->data, outline->len,
                                merged, error)
