@@ -497,19 +497,61 @@ add_row (float *sum, const unsigned char *src, size_t n, float w, bool first)
     sum[i] = (first ? 0.0f : sum[i]) + w * (float) src[i];
 }
 
+/* The horizontal half of area_resample: each output pixel's inputs as
+ * @taps weights a pixel (@weight[x × taps …], zero past the pixel's own
+ * count) from @first[x] on.  A fixed number of taps (K, or @taps when K
+ * is 0) keeps the loop free of a span's own count and weights vector:
+ * this pass took more than the summing down.  A zero weight adds a
+ * +0.0, so the sums are the very floats a span at a time gave. */
+template <int K>
+void
+average_across (const float *sum, const int *first, const float *weight, int taps, size_t w, unsigned char *dst)
+{
+  const int n = K ? K : taps;
+
+  for (size_t x = 0; x < w; x++)
+    {
+      /* A pixel's R, G, B (and the next one's R, unused) at once. */
+      const float *p = sum + (size_t) first[x] * 3, *wx = weight + x * (size_t) n;
+      Float4 v = { 0, 0, 0, 0 }, q;
+      for (int i = 0; i < n; i++, p += 3)
+        {
+          memcpy (&q, p, sizeof q);
+          v += wx[i] * q;
+        }
+      /* Rounded and held to 255 as four lanes (one by one, the lanes
+       * went through memory to scalar conversions). */
+      v += 0.5f;
+      Int4 k = __builtin_convertvector (v < 255.0f ? v : 255.0f, Int4);
+      for (size_t c = 0; c < 3; c++)
+        dst[x * 3 + c] = (unsigned char) k[c];
+    }
+}
+
 /* RGB pixels (@in_w × @in_h, row r given by @rows (r), asked for in
  * order: the same row, or later ones) scaled down to @w × @h by area
  * averaging (each output pixel the mean of the inputs it covers): a fair
  * downsampling at any ratio.  Each output row first sums its input rows
  * down (contiguous, which the compiler vectorises), then that one row is
- * averaged across and given to @put (y, row). */
+ * averaged across (average_across) and given to @put (y, row). */
 template <typename Rows, typename Put>
 void
 area_resample (int in_w, int in_h, Rows &&rows, int w, int h, Put &&put)
 {
   std::vector<Span> xs = area_spans (in_w, w), ys = area_spans (in_h, h);
   size_t row = (size_t) in_w * 3;
-  std::vector<float> sum (row + 1); /* + 1: the last pixel is read as four floats */
+  int taps = 1;
+  for (const Span &s : xs)
+    taps = std::max (taps, s.count);
+  std::vector<int> first ((size_t) w);
+  std::vector<float> weight ((size_t) w * (size_t) taps);
+  for (size_t x = 0; x < xs.size (); x++)
+    {
+      first[x] = xs[x].first;
+      std::copy (xs[x].weight.begin (), xs[x].weight.end (), weight.begin () + (ptrdiff_t) (x * (size_t) taps));
+    }
+  /* + 3 × taps + 1: a pixel's unused taps and the next one's R read past the row (zeros) */
+  std::vector<float> sum (row + 3 * (size_t) taps + 1);
   Bytes out;
 
   out.allocate ((size_t) w * 3);
@@ -520,26 +562,9 @@ area_resample (int in_w, int in_h, Rows &&rows, int w, int h, Put &&put)
         {
           add_row (sum.data (), rows (sy.first + k), row, sy.weight[(size_t) k], k == 0);
         }
-      unsigned char *dst = out.data ();
-      for (size_t x = 0; x < xs.size (); x++)
-        {
-          /* A pixel's R, G, B (and the next one's R, unused) at once. */
-          const Span &sx = xs[x];
-          const float *p = sum.data () + (size_t) sx.first * 3;
-          Float4 v = { 0, 0, 0, 0 }, q;
-          for (int i = 0; i < sx.count; i++, p += 3)
-            {
-              memcpy (&q, p, sizeof q);
-              v += sx.weight[(size_t) i] * q;
-            }
-          /* Rounded and held to 255 as four lanes (one by one, the
-           * lanes went through memory to scalar conversions). */
-          v += 0.5f;
-          Int4 k = __builtin_convertvector (v < 255.0f ? v : 255.0f, Int4);
-          for (size_t c = 0; c < 3; c++)
-            dst[x * 3 + c] = (unsigned char) k[c];
-        }
-      put (y, (const unsigned char *) dst);
+      auto across = taps == 2 ? average_across<2> : taps == 3 ? average_across<3> : average_across<0>;
+      across (sum.data (), first.data (), weight.data (), taps, (size_t) w, out.data ());
+      put (y, (const unsigned char *) out.data ());
     }
 }
 
