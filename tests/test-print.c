@@ -115,6 +115,51 @@ test_photo_table_lazy (void)
   g_assert_cmpint (cmyk[0] + cmyk[1] + cmyk[2] + cmyk[3], >, 0);
 }
 
+/* A row of pixels separated at once (eight at a time where the processor
+ * has AVX2) gives the bytes each pixel separated alone gives (the plain
+ * path): every kind of tie between R, G and B, both ends of the scale,
+ * pixels over the ink limit after rounding, and rows of every length
+ * around the eight-pixel step. */
+static void
+test_photo_row_same_bytes (void)
+{
+  g_autoptr (JopanColor) color = jopan_color_new (NULL, 0, 240, NULL);
+  static const guint8 levels[] = { 0, 1, 7, 8, 100, 127, 128, 200, 247, 248, 254, 255 };
+  enum { N = 12 * 12 * 12 + 2000 };
+  guint8 *rgb = g_new (guint8, 3 * N), *row = g_new (guint8, 4 * N), one[4];
+  guint32 seed = 12345;
+  gsize n = 0;
+
+  for (int r = 0; r < 12; r++)
+    for (int g = 0; g < 12; g++)
+      for (int b = 0; b < 12; b++, n++)
+        rgb[3 * n] = levels[r], rgb[3 * n + 1] = levels[g], rgb[3 * n + 2] = levels[b];
+  for (; n < N; n++)
+    for (int c = 0; c < 3; c++)
+      rgb[3 * n + c] = (guint8) ((seed = seed * 1103515245 + 12345) >> 16);
+  for (gsize len = 1; len <= N; len = len < 40 ? len + 1 : len * 3)
+    {
+      gsize at = N - len; /* the row's end is the buffer's: nothing read past it */
+      jopan_color_rgb_to_cmyk (color, rgb + 3 * at, row, len);
+      for (gsize i = 0; i < len; i++)
+        {
+          jopan_color_rgb_to_cmyk (color, rgb + 3 * (at + i), one, 1);
+          if (memcmp (one, row + 4 * i, 4) != 0)
+            g_error ("pixel %zu of a row of %zu (%d %d %d): %d %d %d %d alone, %d %d %d %d in the row", i, len,
+                     rgb[3 * (at + i)], rgb[3 * (at + i) + 1], rgb[3 * (at + i) + 2], one[0], one[1], one[2], one[3],
+                     row[4 * i], row[4 * i + 1], row[4 * i + 2], row[4 * i + 3]);
+        }
+    }
+  jopan_color_rgb_to_cmyk (color, rgb, row, N);
+  for (gsize i = 0; i < N; i++)
+    {
+      jopan_color_rgb_to_cmyk (color, rgb + 3 * i, one, 1);
+      g_assert_cmpmem (one, 4, row + 4 * i, 4);
+    }
+  g_free (rgb);
+  g_free (row);
+}
+
 /* A photo whose CMYK JPEG keeps within the ink limit is separated
  * straight into it, a row at a time, never held whole in CMYK (harbour's
  * reach 207 %); at a limit its JPEG goes over (180 %), it is held for the
@@ -299,6 +344,7 @@ main (int argc, char **argv)
   g_test_add_func ("/print/photo-ink-limit", test_photo_ink_limit);
   g_test_add_func ("/print/photo-table", test_photo_table);
   g_test_add_func ("/print/photo-table-lazy", test_photo_table_lazy);
+  g_test_add_func ("/print/photo-row-same-bytes", test_photo_row_same_bytes);
   g_test_add_func ("/print/photo-streamed", test_photo_streamed);
   g_test_add_func ("/print/cmyk-jpeg", test_cmyk_jpeg);
   g_test_add_func ("/print/style-keys", test_style_keys);

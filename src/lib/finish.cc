@@ -386,10 +386,31 @@ public:
   bool
   read (unsigned char *row)
   {
+    return read_some (row, 1) == 1;
+  }
+
+  /* How many rows libjpeg makes at once (2 for chroma halved both ways,
+   * upsampled with the colour conversion): read_some's best. */
+  int
+  rows_at_once () const
+  {
+    return std::max (1, cinfo.rec_outbuf_height);
+  }
+
+  /* Up to @n of the next rows into @rows (one after another, w ×
+   * components bytes each).  Asked for one at a time, libjpeg makes two
+   * such rows into a buffer of its own and copies each out.  Returns: how
+   * many, 0 on an error. */
+  int
+  read_some (unsigned char *rows, int n)
+  {
+    JSAMPROW at[4];
+    n = std::min (n, 4);
+    for (int i = 0; i < n; i++)
+      at[i] = rows + (size_t) i * (size_t) w * (size_t) cinfo.output_components;
     if (setjmp (error.jump))
-      return false;
-    JSAMPROW rows[1] = { row };
-    return jpeg_read_scanlines (&cinfo, rows, 1) == 1;
+      return 0;
+    return (int) jpeg_read_scanlines (&cinfo, at, (JDIMENSION) n);
   }
 
   /* A plane's row length, a whole number of blocks. */
@@ -778,17 +799,21 @@ photo_rows (const JopanFinish *finish, const PhotoJob &job, Start &&start_out, S
       return;
     }
   JpegReader jpeg;
-  Bytes line;
-  int held = -1;
+  Bytes lines;  /* the rows libjpeg made at once, from row @first on */
+  int first = 0, held = 0; /* rows in @lines */
   auto rows = [&] (int r) {
-    for (; held < r; held++)
-      if (!jpeg.read (line.data ()))
-        throw std::runtime_error ("cannot decode a JPEG photo");
-    return (const unsigned char *) line.data ();
+    while (r >= first + held)
+      {
+        first += held;
+        held = jpeg.read_some (lines.data (), std::min (jpeg.rows_at_once (), jpeg.h - first));
+        if (held <= 0)
+          throw std::runtime_error ("cannot decode a JPEG photo");
+      }
+    return (const unsigned char *) lines.data () + (size_t) (r - first) * (size_t) jpeg.w * 3;
   };
   if (!jpeg.open (job.data->getBuffer (), job.data->getSize (), tw, JCS_RGB, JDCT_IFAST, 3))
     throw std::runtime_error ("cannot decode a JPEG photo");
-  line.allocate ((size_t) jpeg.w * 3);
+  lines.allocate ((size_t) jpeg.rows_at_once () * (size_t) jpeg.w * 3);
   if (start (jpeg.w, jpeg.h))
     area_resample (jpeg.w, jpeg.h, rows, ow, oh, put);
   else
