@@ -507,9 +507,12 @@ rgb_to_cmyk_avx2 (JopanColor *color, const guint8 *rgb, guint8 *cmyk, gsize n)
   return i;
 }
 
-static gboolean
-has_avx2 (void)
+#endif
+
+gboolean
+jopan_has_avx2 (void)
 {
+#ifdef PHOTO_AVX2
   static int known; /* 0: not asked yet, 1: no, 2: yes */
   int v = __atomic_load_n (&known, __ATOMIC_RELAXED);
 
@@ -520,8 +523,10 @@ has_avx2 (void)
       __atomic_store_n (&known, v, __ATOMIC_RELAXED);
     }
   return v == 2;
-}
+#else
+  return FALSE;
 #endif
+}
 
 void
 jopan_color_rgb_to_cmyk (JopanColor *color, const guint8 *rgb, guint8 *cmyk, gsize n)
@@ -529,7 +534,7 @@ jopan_color_rgb_to_cmyk (JopanColor *color, const guint8 *rgb, guint8 *cmyk, gsi
   gsize done = 0;
 
 #ifdef PHOTO_AVX2
-  if (has_avx2 ())
+  if (jopan_has_avx2 ())
     done = rgb_to_cmyk_avx2 (color, rgb, cmyk, n);
 #endif
   for (gsize i = done; i < n; i++)

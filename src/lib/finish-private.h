@@ -24,6 +24,11 @@ JopanColor *jopan_color_new (const char *profile, int intent, double ink_limit, 
 void jopan_color_free (JopanColor *color);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanColor, jopan_color_free)
 
+/* Whether the photo paths may take their AVX2 code (the processor has
+ * it, and JOPAN_NO_AVX2 is unset: the same bytes either way, which the
+ * tests compare).  Asked once a process. */
+gboolean jopan_has_avx2 (void);
+
 /* @n 8-bit RGB pixels to CMYK (0 = no ink), within the ink limit. */
 void jopan_color_rgb_to_cmyk (JopanColor *color, const guint8 *rgb, guint8 *cmyk, gsize n);
 /* How many nodes of the photo table were made so far: it is filled as
