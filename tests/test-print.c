@@ -115,6 +115,41 @@ test_photo_table_lazy (void)
   g_assert_cmpint (cmyk[0] + cmyk[1] + cmyk[2] + cmyk[3], >, 0);
 }
 
+/* The built-in profile at the styles' default intent and ink limit
+ * (perceptual, 240 %) reads the table made when jopan was built: every
+ * node is there before any pixel asks, and each is the node made here as
+ * pixels need it (the same profile's bytes given as a file make theirs). */
+static void
+test_photo_table_built (void)
+{
+  g_autoptr (JopanColor) built = jopan_color_new (NULL, 0, 240, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("jopan-print-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "newsprint.icc", NULL);
+  g_autoptr (JopanColor) made = NULL;
+  guint n = 33 * 33 * 33;
+  gsize size = 0;
+  const void *bytes = NULL;
+
+  g_assert_nonnull (built);
+  g_assert_cmpuint (jopan_color_nodes_made (built), ==, n);
+  bytes = g_bytes_get_data (jopan_color_get_profile (built), &size);
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) size, NULL));
+  made = jopan_color_new (path, 0, 240, NULL);
+  g_assert_nonnull (made);
+  g_assert_cmpuint (jopan_color_nodes_made (made), <, n);
+  for (guint i = 0; i < n; i++)
+    {
+      gint16 a[4], b[4];
+      jopan_color_node (built, i, a);
+      jopan_color_node (made, i, b);
+      if (memcmp (a, b, sizeof a) != 0)
+        g_error ("node %u: %d %d %d %d built, %d %d %d %d made", i, a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]);
+    }
+  g_assert_cmpuint (jopan_color_nodes_made (made), ==, n);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 /* A row of pixels separated at once (eight at a time where the processor
  * has AVX2) gives the bytes each pixel separated alone gives (the plain
  * path): every kind of tie between R, G and B, both ends of the scale,
@@ -345,6 +380,7 @@ main (int argc, char **argv)
   g_test_add_func ("/print/photo-ink-limit", test_photo_ink_limit);
   g_test_add_func ("/print/photo-table", test_photo_table);
   g_test_add_func ("/print/photo-table-lazy", test_photo_table_lazy);
+  g_test_add_func ("/print/photo-table-built", test_photo_table_built);
   g_test_add_func ("/print/photo-row-same-bytes", test_photo_row_same_bytes);
   g_test_add_func ("/print/photo-streamed", test_photo_streamed);
   g_test_add_func ("/print/cmyk-jpeg", test_cmyk_jpeg);

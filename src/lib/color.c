@@ -11,6 +11,8 @@
 #include "jopan-private.h"
 #include "finish-private.h"
 
+#include "color-table.h"
+
 #include <lcms2.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -24,21 +26,6 @@
 #endif
 
 #define BUILTIN_DESCRIPTION "jopan newsprint (approximation of ISO 12647-3, IFRA26)"
-/* The photo table: GRID_NODES nodes an axis of 8-bit sRGB, as LittleCMS
- * samples an RGB transform it optimises (33: within a step of its double
- * precision on average; 17 strayed 25 steps at the ink limit's knee). */
-#define GRID_NODES 33
-#define GRID_CUBES (GRID_NODES - 1)
-
-/* One node of the photo table: C, M, Y, K in NODE_ONEths of an 8-bit
- * step, 16 bits each: eight bytes a node, so that SSE2 multiplies and
- * adds a pair of nodes' inks by their weights in one instruction
- * (pmaddwd; 32-bit lanes have no multiply before SSE4.1, and emulating
- * it took half the time a pixel took). */
-typedef struct {
-  gint16 ink[4];
-} Node;
-#define NODE_ONE 128
 /* The interpolation's weights add up to this (fixed point): a node times
  * a weight stays under 2^31 (255 × 128 × 4096 = 2^27). */
 #define WEIGHT_ONE 4096
@@ -54,8 +41,12 @@ struct _JopanColor {
    * store after the nodes, read atomically before them): readers never
    * lock once a cube is made.  Every node's value is the same whenever
    * and on whichever thread it is made, so the bytes never depend on the
-   * order. */
-  Node *grid;
+   * order.  For the built-in profile at the styles' default intent and
+   * ink limit, @nodes is the whole table made when jopan was built
+   * (make-builtin-profile, with color-table.h: the same nodes), every
+   * cube ready: making them took a millisecond a photo page. */
+  const Node *nodes;       /* what pixels read: @grid, or the built-in table */
+  Node *grid;              /* the nodes made here (none for the built-in table) */
   guint8 *ready;           /* by a cube's first node: 1 when its eight nodes are made */
   guint8 *made;            /* GRID_NODES³: 1 when a node is made (under grid_lock) */
   GMutex grid_lock;
@@ -64,6 +55,7 @@ struct _JopanColor {
   int at_frac[3][256];     /* both in one: at << FRAC_BITS | frac (the AVX2 path's
                             * lookups, one gather for both) */
   int photo_limit;         /* its limit, in 8-bit ink units (255 a colour) */
+  int intent;
   cmsHTRANSFORM separate;  /* RGB_DBL → CMYK_DBL through the output profile (no ink limit) */
   double ink_limit;
   cmsHTRANSFORM show;      /* CMYK_8 → RGB_8 on the paper (absolute colorimetric); made
@@ -118,33 +110,6 @@ description (cmsHPROFILE h)
   return g_strdup (text[0] ? text : "CMYK output profile");
 }
 
-/* sRGB → the profile, in doubles: unoptimised (LittleCMS resamples
- * only integer transforms), so exact, and made in a millisecond. */
-static cmsHTRANSFORM
-separation (cmsHPROFILE out, int intent)
-{
-  cmsHPROFILE srgb = cmsCreate_sRGBProfile ();
-  cmsHTRANSFORM t = cmsCreateTransform (srgb, TYPE_RGB_DBL, out, TYPE_CMYK_DBL, (cmsUInt32Number) intent,
-                                        cmsFLAGS_BLACKPOINTCOMPENSATION);
-
-  cmsCloseProfile (srgb);
-  return t;
-}
-
-/* The total ink limit held exactly: the excess over @limit comes off C,
- * M and Y in proportion, K is kept (as LittleCMS's ink-limiting device
- * link does, but without its 17⁴ table's interpolation).  Inks in any
- * unit; the share taken is rounded up. */
-static void
-limit_ink (double ink[4], double limit)
-{
-  double cmy = ink[0] + ink[1] + ink[2], over = cmy + ink[3] - limit;
-
-  if (over > 0 && cmy > 0)
-    for (int c = 0; c < 3; c++)
-      ink[c] = MAX (0.0, ink[c] - ink[c] * over / cmy);
-}
-
 static void color_free (JopanColor *color);
 
 /* The photo table's frame: which node an 8-bit value falls after, and how
@@ -152,12 +117,21 @@ static void color_free (JopanColor *color);
 static void
 make_grid (JopanColor *color)
 {
-  gsize n = (gsize) GRID_NODES * GRID_NODES * GRID_NODES;
+  gsize n = GRID_SIZE;
+  gboolean built = color->builtin && color->intent == BUILTIN_TABLE_INTENT
+                   && color->photo_limit == BUILTIN_TABLE_LIMIT;
 
-  color->grid = g_new (Node, n); /* pages of it are touched as nodes are made */
   color->made = g_new0 (guint8, n);
   color->ready = g_new0 (guint8, n);
   g_mutex_init (&color->grid_lock);
+  if (built)
+    {
+      color->nodes = jopan_builtin_nodes;
+      memset (color->made, 1, n);
+      memset (color->ready, 1, n);
+    }
+  else
+    color->nodes = color->grid = g_new (Node, n); /* pages of it are touched as nodes are made */
   for (int v = 0; v < 256; v++)
     {
       int i = MIN (v * GRID_CUBES / 255, GRID_CUBES - 1), rest = v * GRID_CUBES - i * 255;
@@ -207,7 +181,8 @@ color_new (const char *profile, int intent, double ink_limit, GError **error)
       g_ascii_formatd (limit, sizeof limit, "%.4f", ink_limit);
       color->key = g_strdup_printf ("table 2|%d|%d|%s|%s", GRID_NODES, intent, limit, sum);
     }
-  color->photo_limit = (int) (ink_limit * 255 / 100);
+  color->photo_limit = photo_limit (ink_limit);
+  color->intent = intent;
   color->ink_limit = ink_limit;
   /* Made now, though no colour may need it: a profile LittleCMS cannot
    * use is the input's error, before anything is written. */
@@ -258,7 +233,7 @@ color_free (JopanColor *color)
 {
   if (color == NULL)
     return;
-  if (color->grid)
+  if (color->ready)
     g_mutex_clear (&color->grid_lock);
   g_free (color->grid);
   g_free (color->made);
@@ -272,26 +247,6 @@ color_free (JopanColor *color)
   g_free (color->description);
   g_free (color->key);
   g_free (color);
-}
-
-/* Node @i of the table from @cmyk (percent, as LittleCMS gives CMYK
- * doubles): in NODE_ONEths of an 8-bit step, held to the limit exactly,
- * then to it again after the rounding. */
-static Node
-node_value (const JopanColor *color, const double cmyk[4])
-{
-  gint32 limit = color->photo_limit * NODE_ONE, ink[4], total = 0, cmy;
-  double v[4];
-
-  for (int c = 0; c < 4; c++)
-    v[c] = CLAMP (cmyk[c], 0.0, 100.0) * (255 * NODE_ONE / 100.0);
-  limit_ink (v, limit);
-  for (int c = 0; c < 4; c++)
-    total += ink[c] = (gint32) (v[c] + 0.5);
-  cmy = ink[0] + ink[1] + ink[2];
-  for (int c = 0; c < 3 && total > limit && cmy > 0; c++)
-    ink[c] = MAX (0, ink[c] - (gint32) (((gint64) ink[c] * (total - limit) + cmy - 1) / cmy));
-  return (Node) { { (gint16) ink[0], (gint16) ink[1], (gint16) ink[2], (gint16) ink[3] } };
 }
 
 enum { R = GRID_NODES * GRID_NODES, G = GRID_NODES, B = 1 };
@@ -313,19 +268,14 @@ make_cube (JopanColor *color, int cube)
           int i = ((r + (k >> 2)) * GRID_NODES + g + (k >> 1 & 1)) * GRID_NODES + b + (k & 1);
           if (color->made[i])
             continue;
-          rgb[n][0] = (r + (k >> 2)) / (double) GRID_CUBES;
-          rgb[n][1] = (g + (k >> 1 & 1)) / (double) GRID_CUBES;
-          rgb[n][2] = (b + (k & 1)) / (double) GRID_CUBES;
+          node_rgb (i, rgb[n]);
           at[n++] = i;
         }
       if (n > 0)
         cmsDoTransform (color->separate, rgb, cmyk, (cmsUInt32Number) n);
       for (int k = 0; k < n; k++)
         {
-          /* Paper white carries no ink (LittleCMS fixes its own tables'
-           * white node so too: the profile's white maps a hair off). */
-          static const Node none = { { 0, 0, 0, 0 } };
-          color->grid[at[k]] = at[k] == R * GRID_NODES - 1 ? none : node_value (color, cmyk[k]);
+          color->grid[at[k]] = node_value (at[k], color->photo_limit, cmyk[k]);
           color->made[at[k]] = 1;
         }
       __atomic_store_n (&color->ready[cube], 1, __ATOMIC_RELEASE);
@@ -356,7 +306,7 @@ static inline void
 interpolate (JopanColor *color, const guint8 *rgb, guint8 *cmyk)
 {
   int cube = color->at[0][rgb[0]] + color->at[1][rgb[1]] + color->at[2][rgb[2]];
-  const Node *n = color->grid + cube;
+  const Node *n = color->nodes + cube;
   int fr = color->frac[rgb[0]], fg = color->frac[rgb[1]], fb = color->frac[rgb[2]];
   const int *c = corner[(fr >= fg) << 2 | (fg >= fb) << 1 | (fr >= fb)];
   int f1 = MAX (fr, MAX (fg, fb)), f3 = MIN (fr, MIN (fg, fb)), f2 = fr + fg + fb - f1 - f3;
@@ -453,7 +403,7 @@ interpolate8 (JopanColor *color, const guint8 *rgb)
   /* the weights of n and a, and of z and last, as 16-bit pairs */
   __m256i w01 = _mm256_or_si256 (_mm256_sub_epi32 (one, f1), _mm256_slli_epi32 (_mm256_sub_epi32 (f1, f2), 16));
   __m256i w23 = _mm256_or_si256 (_mm256_sub_epi32 (f2, f3), _mm256_slli_epi32 (f3, 16));
-  const long long *grid = (const long long *) color->grid;
+  const long long *grid = (const long long *) color->nodes;
   __m256i out[2];
 
   make_cubes (color, cube);
@@ -590,6 +540,18 @@ jopan_color_proof (JopanColor *color, guint8 *rgb, gsize n)
       cmsDoTransform (t, cmyk, rgb + 3 * done, (cmsUInt32Number) part);
       done += part;
     }
+}
+
+void
+jopan_color_node (JopanColor *color, guint i, gint16 ink[4])
+{
+  int r = MIN ((int) i / R, GRID_CUBES - 1), g = MIN ((int) i / G % GRID_NODES, GRID_CUBES - 1);
+  int cube = (r * GRID_NODES + g) * GRID_NODES + MIN ((int) i % GRID_NODES, GRID_CUBES - 1);
+
+  g_return_if_fail (i < GRID_SIZE);
+  if (!__atomic_load_n (&color->ready[cube], __ATOMIC_ACQUIRE))
+    make_cube (color, cube);
+  memcpy (ink, color->nodes[i].ink, sizeof color->nodes[i].ink);
 }
 
 guint

@@ -34,6 +34,10 @@ void jopan_color_rgb_to_cmyk (JopanColor *color, const guint8 *rgb, guint8 *cmyk
 /* How many nodes of the photo table were made so far: it is filled as
  * photos' colours need it (a test's count). */
 guint jopan_color_nodes_made (JopanColor *color);
+/* Node @i (of 33³) of the photo table, made if it was not: C, M, Y, K in
+ * 128ths of an 8-bit step (a test's way to hold the built-in table made
+ * when jopan was built to the nodes made here). */
+void jopan_color_node (JopanColor *color, guint i, gint16 ink[4]);
 /* The total ink limit of the photo transform, in 8-bit units (255 a colour). */
 int jopan_color_get_ink_limit (JopanColor *color);
 /* One RGB fill colour (0..1) to CMYK (0..1) through the profile. */
