@@ -214,6 +214,33 @@ private:
   std::vector<QPDFTokenizer::Token> pending_;
 };
 
+/* Content rewritten by the colour filter, stored deflated by libdeflate
+ * at zlib's default level: a third of the time qpdf's zlib took to
+ * compress it when it wrote the file (a stream already deflated it
+ * keeps as it is). */
+void
+store_deflated (Object stream, const std::string &data)
+{
+  struct libdeflate_compressor *z = libdeflate_alloc_compressor (6);
+  if (z == NULL)
+    throw std::runtime_error ("cannot compress a content stream");
+  std::string out (libdeflate_zlib_compress_bound (z, data.size ()), '\0');
+  size_t n = libdeflate_zlib_compress (z, data.data (), data.size (), &out[0], out.size ());
+  libdeflate_free_compressor (z);
+  if (n == 0)
+    throw std::runtime_error ("cannot compress a content stream");
+  out.resize (n);
+  stream.replaceStreamData (out, Object::newName ("/FlateDecode"), Object::newNull ());
+}
+
+/* The bytes a pipeline was given. */
+std::string
+piped (Pl_Buffer &out)
+{
+  std::shared_ptr<Buffer> b = out.getBufferSharedPointer ();
+  return b ? std::string ((const char *) b->getBuffer (), b->getSize ()) : std::string ();
+}
+
 void
 add_graphics_states (QPDF &pdf, Object holder)
 {
@@ -1756,13 +1783,23 @@ finish_page (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page, g
    * be transparency PDF/X-1a forbids, and it names an RGB blending space. */
   o.removeKey ("/Group");
   add_graphics_states (pdf, o);
-  page.addContentTokenFilter (std::make_shared<ColourFilter> (finish));
+  /* Rewritten now, not as qpdf writes the file, so as to be stored
+   * deflated by store_deflated. */
+  ColourFilter colours (finish);
+  Pl_Buffer page_out ("page content");
+  page.filterContents (&colours, &page_out);
+  Object content = pdf.newStream ();
+  store_deflated (content, piped (page_out));
+  o.replaceKey ("/Contents", content);
   page.forEachFormXObject (true, [&] (Object &form, Object &, std::string const &) {
     if (!done.insert (form.getObjGen ()).second)
       return;
     form.getDict ().removeKey ("/Group");
     add_graphics_states (pdf, form.getDict ());
-    form.addTokenFilter (std::make_shared<ColourFilter> (finish));
+    ColourFilter form_colours (finish);
+    Pl_Buffer form_out ("form content");
+    form.filterAsContents (&form_colours, &form_out);
+    store_deflated (form, piped (form_out));
   });
 }
 
