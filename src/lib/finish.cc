@@ -148,12 +148,26 @@ token_number (QPDFTokenizer::Token const &t)
   return is_number (t) ? g_ascii_strtod (t.getValue ().c_str (), NULL) : 0;
 }
 
+/* What follows the graphics state through a content stream (Placements):
+ * each operator with its operands, as each_operator gives them. */
+class OperatorSink
+{
+public:
+  virtual ~OperatorSink () = default;
+  /* Whether on_operator wants @op. */
+  virtual bool wants (const std::string &op) const = 0;
+  virtual void on_operator (const std::string &op, const Operands &operands) = 0;
+};
+
 /* "r g b rg" and "r g b RG" → the press's CMYK, with overprint for K only.
- * Operands are held until their operator comes. */
+ * Operands are held until their operator comes.  With a @sink, the
+ * operators it wants are given to it too, with their operands as
+ * each_operator would (white space and comments left out): one pass over
+ * a page's content for its colours and its photos' placements. */
 class ColourFilter : public Object::TokenFilter
 {
 public:
-  explicit ColourFilter (const JopanFinish *finish) : finish_ (finish) {}
+  explicit ColourFilter (const JopanFinish *finish, OperatorSink *sink = nullptr) : finish_ (finish), sink_ (sink) {}
 
   void
   handleToken (QPDFTokenizer::Token const &token) override
@@ -164,6 +178,14 @@ public:
         return;
       }
     std::string op = token.getValue ();
+    if (sink_ && sink_->wants (op))
+      {
+        Operands operands;
+        for (auto const &t : pending_)
+          if (t.getType () != QPDFTokenizer::tt_space && t.getType () != QPDFTokenizer::tt_comment)
+            operands.push_back (t);
+        sink_->on_operator (op, operands);
+      }
     if ((op == "rg" || op == "RG") && rewrite (op == "rg"))
       return;
     flush ();
@@ -211,6 +233,7 @@ private:
   }
 
   const JopanFinish *finish_;
+  OperatorSink *sink_;
   std::vector<QPDFTokenizer::Token> pending_;
 };
 
@@ -1663,7 +1686,7 @@ struct Matrix
 /* Follows the current matrix through a content stream (q, Q, cm, and
  * forms drawn with Do) and records, for each image drawn, the share of
  * its pixels @max_ppi needs at its largest placement. */
-class Placements
+class Placements : public OperatorSink
 {
 public:
   Placements (Object resources, Matrix ctm, double max_ppi, std::map<QPDFObjGen, double> &need, int depth)
@@ -1675,15 +1698,28 @@ public:
   scan (const std::string &content)
   {
     each_operator (content, [this] (const std::string &op, const Operands &operands) {
-      if (op == "q")
-        stack_.push_back (ctm_);
-      else if (op == "Q" && !stack_.empty ())
-        ctm_ = stack_.back (), stack_.pop_back ();
-      else if (op == "cm" && operands.size () == 6)
-        ctm_ = matrix (operands).then (ctm_);
-      else if (op == "Do" && operands.size () == 1 && operands[0].getType () == QPDFTokenizer::tt_name)
-        draw (operands[0].getValue ());
+      if (wants (op))
+        on_operator (op, operands);
     });
+  }
+
+  bool
+  wants (const std::string &op) const override
+  {
+    return op == "q" || op == "Q" || op == "cm" || op == "Do";
+  }
+
+  void
+  on_operator (const std::string &op, const Operands &operands) override
+  {
+    if (op == "q")
+      stack_.push_back (ctm_);
+    else if (op == "Q" && !stack_.empty ())
+      ctm_ = stack_.back (), stack_.pop_back ();
+    else if (op == "cm" && operands.size () == 6)
+      ctm_ = matrix (operands).then (ctm_);
+    else if (op == "Do" && operands.size () == 1 && operands[0].getType () == QPDFTokenizer::tt_name)
+      draw (operands[0].getValue ());
   }
 
 private:
@@ -1764,8 +1800,8 @@ box (const double b[4])
 }
 
 void
-finish_page (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page, guint index,
-             std::set<QPDFObjGen> &done, PhotoState &photos)
+finish_page (const JopanFinish *finish, QPDFPageObjectHelper &page, guint index, std::set<QPDFObjGen> &done,
+             PhotoState &photos)
 {
   Object o = page.getObjectHandle ();
   const JopanFinishPage *p = &finish->pages[index];
@@ -1777,15 +1813,23 @@ finish_page (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page, g
     if (done.insert (image.getObjGen ()).second)
       finish_image (image, photos);
   });
-  if (finish->pdfx == 0)
-    return;
+}
+
+/* A PDF/X page's colours and its forms': the content rewritten by the
+ * colour filter now, not as qpdf writes the file, so as to be stored
+ * deflated by store_deflated; @placements (if any) follows the page's
+ * content in the same pass. */
+void
+finish_colours (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page, std::set<QPDFObjGen> &done,
+                Placements *placements)
+{
+  Object o = page.getObjectHandle ();
+
   /* Every colour is opaque: a transparency group (cairo adds one) would
    * be transparency PDF/X-1a forbids, and it names an RGB blending space. */
   o.removeKey ("/Group");
   add_graphics_states (pdf, o);
-  /* Rewritten now, not as qpdf writes the file, so as to be stored
-   * deflated by store_deflated. */
-  ColourFilter colours (finish);
+  ColourFilter colours (finish, placements);
   Pl_Buffer page_out ("page content");
   page.filterContents (&colours, &page_out);
   Object content = pdf.newStream ();
@@ -1947,19 +1991,17 @@ finish_document (GByteArray *bytes, const JopanFinish *f)
     throw std::runtime_error ("cairo wrote another number of pages");
   std::set<QPDFObjGen> done;
   PhotoState photos;
-  /* Every placement is known before any photo is downsampled. */
-  for (guint i = 0; f->pdfx && f->max_ppi > 0 && i < f->n_pages; i++)
+  /* Every placement is known before any photo is downsampled: found as
+   * the colour filter rewrites each page (one pass over its content). */
+  for (guint i = 0; f->pdfx && i < f->n_pages; i++)
     {
-      /* A text page's content stream is long: parse it only for photos. */
-      if (pages[i].getImages ().empty () && pages[i].getFormXObjects ().empty ())
-        continue;
       Placements scan (pages[i].getAttribute ("/Resources", false), Matrix (), f->max_ppi, photos.need, 0);
-      scan.scan (page_content (pages[i]));
+      finish_colours (pdf, f, pages[i], done, f->max_ppi > 0 ? &scan : nullptr);
     }
   if (f->pdfx)
     separate_photos (f, pages, photos);
   for (guint i = 0; i < f->n_pages; i++)
-    finish_page (pdf, f, pages[i], i, done, photos);
+    finish_page (f, pages[i], i, done, photos);
   set_info (pdf, f);
   if (f->pdfx)
     set_output_intent (pdf, f);
