@@ -56,6 +56,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "jopan.h"
@@ -112,7 +113,7 @@ each_operator (const std::string &data, F &&on_operator)
         return;
       if (t.getType () != QPDFTokenizer::tt_word)
         {
-          operands.push_back (t);
+          operands.push_back (std::move (t)); /* a text page's strings: not copied */
           continue;
         }
       on_operator (t.getValue (), operands);
