@@ -62,7 +62,8 @@ struct _JopanColor {
                             * on the first proof, by show () */
   GBytes *profile;
   char *description;
-  char *key;               /* what the separation depends on, for caches */
+  char *key;               /* what the separation depends on, for caches: made on the
+                            * first ask (under grid_lock), by jopan_color_get_key () */
   gboolean builtin;
 };
 
@@ -172,15 +173,6 @@ color_new (const char *profile, int intent, double ink_limit, GError **error)
     }
   color->builtin = profile == NULL;
   color->description = description (out);
-  if (color->profile)
-    {
-      g_autofree char *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, color->profile);
-      /* "table 2": bump when the photo table is made or read otherwise. */
-      char limit[G_ASCII_DTOSTR_BUF_SIZE];
-
-      g_ascii_formatd (limit, sizeof limit, "%.4f", ink_limit);
-      color->key = g_strdup_printf ("table 2|%d|%d|%s|%s", GRID_NODES, intent, limit, sum);
-    }
   color->photo_limit = photo_limit (ink_limit);
   color->intent = intent;
   color->ink_limit = ink_limit;
@@ -581,6 +573,19 @@ jopan_color_get_profile (JopanColor *color)
 const char *
 jopan_color_get_key (JopanColor *color)
 {
+  /* Only the photo cache asks: the profile's SHA-256 (80 KB for the
+   * built-in one, 0.3 ms) is not taken in every process. */
+  g_mutex_lock (&color->grid_lock);
+  if (color->key == NULL && color->profile)
+    {
+      g_autofree char *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, color->profile);
+      /* "table 2": bump when the photo table is made or read otherwise. */
+      char limit[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (limit, sizeof limit, "%.4f", color->ink_limit);
+      color->key = g_strdup_printf ("table 2|%d|%d|%s|%s", GRID_NODES, color->intent, limit, sum);
+    }
+  g_mutex_unlock (&color->grid_lock);
   return color->key;
 }
 

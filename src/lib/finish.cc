@@ -1502,9 +1502,9 @@ std::string
 cache_path (const JopanFinish *finish, const PhotoJob &job)
 {
   const char *dir = g_getenv ("JOPAN_PHOTO_CACHE");
-  const char *colour = jopan_color_get_key (finish->color);
+  const char *colour = dir == NULL || *dir == '\0' ? NULL : jopan_color_get_key (finish->color);
 
-  if (dir == NULL || *dir == '\0' || colour == NULL)
+  if (colour == NULL)
     return "";
   g_autofree char *photo = g_compute_checksum_for_data (G_CHECKSUM_SHA256, job.raw->getBuffer (), job.raw->getSize ());
   std::string seed = std::string (kCacheFormat) + "|" + colour + "|" + job.filter + "|" + photo + "|"
