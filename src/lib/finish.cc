@@ -173,20 +173,34 @@ public:
   void
   handleToken (QPDFTokenizer::Token const &token) override
   {
-    if (token.getType () != QPDFTokenizer::tt_word)
+    QPDFTokenizer::token_type_e type = token.getType ();
+    if (type == QPDFTokenizer::tt_integer || type == QPDFTokenizer::tt_real || type == QPDFTokenizer::tt_space
+        || type == QPDFTokenizer::tt_name)
       {
         pending_.push_back (token);
+        return;
+      }
+    if (type != QPDFTokenizer::tt_word)
+      {
+        /* No rewrite nor sink can use it (a string, an array's bracket
+         * …): out at once, and what is held before it, instead of copied
+         * to be held (a text page is mostly strings).  The sink is told
+         * it was an operand. */
+        flush ();
+        writeToken (token);
+        written_ += type != QPDFTokenizer::tt_comment;
         return;
       }
     std::string op = token.getValue ();
     if (sink_ && sink_->wants (op))
       {
-        Operands operands;
+        Operands operands (written_, QPDFTokenizer::Token (QPDFTokenizer::tt_string, ""));
         for (auto const &t : pending_)
           if (t.getType () != QPDFTokenizer::tt_space && t.getType () != QPDFTokenizer::tt_comment)
             operands.push_back (t);
         sink_->on_operator (op, operands);
       }
+    written_ = 0;
     if ((op == "rg" || op == "RG") && rewrite (op == "rg"))
       return;
     flush ();
@@ -235,7 +249,8 @@ private:
 
   const JopanFinish *finish_;
   OperatorSink *sink_;
-  std::vector<QPDFTokenizer::Token> pending_;
+  std::vector<QPDFTokenizer::Token> pending_; /* numbers, names, spaces since the last operator or other token */
+  size_t written_ = 0;                        /* operands since the last operator written out already */
 };
 
 /* Content rewritten by the colour filter, stored deflated by libdeflate
