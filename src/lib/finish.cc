@@ -1162,7 +1162,7 @@ class JpegWriter
   jpeg_compress_struct cinfo;
   Error error;
   bool made = false;
-  unsigned char *out = nullptr;
+  unsigned char *out = nullptr, *mine = nullptr; /* libjpeg's buffer, and the one given it first */
   unsigned long size = 0;
   int w = 0, padded = 0, held = 0; /* rows of the planes filled */
   Bytes planes;                     /* Y, Cb, Cr, K: DCTSIZE rows of @padded each */
@@ -1192,6 +1192,8 @@ public:
   {
     if (made)
       jpeg_destroy_compress (&cinfo);
+    if (mine != out)
+      free (mine);
     free (out);
   }
 
@@ -1204,6 +1206,13 @@ public:
       return false;
     jpeg_create_compress (&cinfo);
     made = true;
+    /* An eighth of the CMYK (harbour's are 8 and 10 %) given at once: the
+     * 4 KB libjpeg starts from doubled eight times over, each copied to
+     * fresh pages. */
+    size = (unsigned long) width * (unsigned long) h / 2 + 4096;
+    out = mine = (unsigned char *) malloc (size);
+    if (out == nullptr)
+      size = 0;
     jpeg_mem_dest (&cinfo, &out, &size);
     cinfo.image_width = (JDIMENSION) width, cinfo.image_height = (JDIMENSION) h;
     cinfo.input_components = 4, cinfo.in_color_space = JCS_CMYK;
