@@ -372,6 +372,45 @@ test_preflight_pdf (void)
   g_assert_cmpuint (found->len, ==, 3);
 }
 
+/* The preflight of a PDF/X file this process wrote reads what writing it
+ * found (each JPEG's ink, each content stream's colour operators, counted
+ * by the colour filter as it rewrote them) instead of finding it again:
+ * its findings are those of a preflight that finds it all anew (a fill
+ * over the ink limit among them). */
+static void
+test_preflight_remembered (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-print-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "page.pdf", NULL);
+  g_autofree char *path = g_build_filename (SOURCE_ROOT, "samples", "harbour.json", NULL);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanArticle) article = jopan_article_load (path, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanDocument) doc = NULL;
+  g_autoptr (GPtrArray) remembered = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) anew = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *data = NULL;
+  gsize n = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (jopan_style_set (style, "print.pdfx=true", &error));
+  g_assert_true (jopan_style_set (style, "kicker.color=cmyk(100 100 100 0)", &error));
+  doc = jopan_document_new (fonts, style, article, &error);
+  g_assert_no_error (error);
+  g_assert_true (jopan_document_write (doc, out, JOPAN_FORMAT_PDF, 150, &error));
+  g_assert_true (g_file_get_contents (out, &data, &n, NULL));
+  jopan_preflight_pdf ((const guint8 *) data, n, 240, remembered);
+  jopan_finish_forget ();
+  jopan_preflight_pdf ((const guint8 *) data, n, 240, anew);
+  g_assert_cmpuint (remembered->len, ==, anew->len);
+  for (guint i = 0; i < anew->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (remembered, i), ==, g_ptr_array_index (anew, i));
+  g_assert_true (has_finding (anew, "ink\tpage 1", "fill colour 1 1 1 0 (CMYK) is 300% ink"));
+  g_remove (out);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -386,5 +425,6 @@ main (int argc, char **argv)
   g_test_add_func ("/print/cmyk-jpeg", test_cmyk_jpeg);
   g_test_add_func ("/print/style-keys", test_style_keys);
   g_test_add_func ("/print/preflight-pdf", test_preflight_pdf);
+  g_test_add_func ("/print/preflight-remembered", test_preflight_remembered);
   return g_test_run ();
 }

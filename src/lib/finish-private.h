@@ -84,6 +84,12 @@ gboolean jopan_finish_pdf (GByteArray *pdf, const JopanFinish *finish, GError **
  * others are written a row at a time). */
 guint jopan_finish_photos_held (void);
 
+/* Forgets what the PDF/X files this process wrote were found to hold (each
+ * CMYK JPEG's most ink, each content stream's colour operators), which
+ * their preflight reads instead of decoding or tokenizing them again: a
+ * test's way to have the preflight find it all anew. */
+void jopan_finish_forget (void);
+
 /* @cmyk (@w × @h pixels) as the CMYK JPEG a separated photo is written
  * as, a row at a time (a test's way to hold it to TurboJPEG's file).
  * Returns: NULL on an error. */

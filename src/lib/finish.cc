@@ -149,6 +149,63 @@ token_number (QPDFTokenizer::Token const &t)
   return is_number (t) ? g_ascii_strtod (t.getValue ().c_str (), NULL) : 0;
 }
 
+/* Colour operators in a content stream: RGB ones, and CMYK fills over the
+ * ink limit (registration, 1 1 1 1, is the marks' and allowed). */
+class ColourCounter
+{
+public:
+  int rgb = 0;
+  double worst = 0;
+  std::string worst_colour; /* "k 0 1 0.9 0.2": fill (k) or stroke (K) */
+
+  void
+  scan (const std::string &content)
+  {
+    each_operator (content, [this] (const std::string &op, const Operands &operands) {
+      if (counts (op))
+        on_operator (op, operands);
+    });
+  }
+
+  static bool
+  counts (const std::string &op)
+  {
+    return op == "rg" || op == "RG" || op == "cs" || op == "CS" || op == "k" || op == "K";
+  }
+
+  void
+  on_operator (const std::string &op, const Operands &operands)
+  {
+    if (op == "rg" || op == "RG")
+      rgb++;
+    else if ((op == "cs" || op == "CS") && !operands.empty () && operands.back ().getType () == QPDFTokenizer::tt_name
+             && operands.back ().getValue () == "/DeviceRGB")
+      rgb++;
+    else if ((op == "k" || op == "K") && operands.size () >= 4)
+      fill (op, operands);
+  }
+
+private:
+  void
+  fill (const std::string &op, const Operands &operands)
+  {
+    double total = 0;
+    bool registration = true;
+    for (size_t i = operands.size () - 4; i < operands.size (); i++)
+      {
+        double v = token_number (operands[i]);
+        total += v;
+        registration = registration && v == 1;
+      }
+    if (registration || total * 100 <= worst)
+      return;
+    worst = total * 100;
+    worst_colour = op;
+    for (size_t i = operands.size () - 4; i < operands.size (); i++)
+      worst_colour += " " + number (token_number (operands[i]));
+  }
+};
+
 /* What follows the graphics state through a content stream (Placements):
  * each operator with its operands, as each_operator gives them. */
 class OperatorSink
@@ -192,19 +249,32 @@ public:
         return;
       }
     std::string op = token.getValue ();
-    if (sink_ && sink_->wants (op))
+    bool follow = sink_ && sink_->wants (op), rewritten = false;
+    if (follow || ColourCounter::counts (op))
       {
         Operands operands (written_, QPDFTokenizer::Token (QPDFTokenizer::tt_string, ""));
         for (auto const &t : pending_)
           if (t.getType () != QPDFTokenizer::tt_space && t.getType () != QPDFTokenizer::tt_comment)
             operands.push_back (t);
-        sink_->on_operator (op, operands);
+        if (follow)
+          sink_->on_operator (op, operands);
+        rewritten = (op == "rg" || op == "RG") && rewrite (op == "rg");
+        if (!rewritten && ColourCounter::counts (op))
+          counter_.on_operator (op, operands);
       }
     written_ = 0;
-    if ((op == "rg" || op == "RG") && rewrite (op == "rg"))
+    if (rewritten)
       return;
     flush ();
     writeToken (token);
+  }
+
+  /* The colour operators of the content as written (ColourCounter's
+   * count of it, got without tokenizing it again). */
+  const ColourCounter &
+  counted () const
+  {
+    return counter_;
   }
 
   void
@@ -240,16 +310,22 @@ private:
     flush ();
     bool overprint = jopan_finish_fill_cmyk (finish_, rgb, cmyk);
     std::string out = std::string (kGraphicsStates[(fill ? 0 : 2) + (overprint ? 0 : 1)][0]) + " gs ";
+    Operands written; /* the k or K operator's, as a tokenizer reads them back */
     for (double v : cmyk)
-      out += number (v) + " ";
+      {
+        out += number (v) + " ";
+        written.emplace_back (QPDFTokenizer::tt_real, number (v));
+      }
     out += fill ? "k" : "K";
     write (out);
+    counter_.on_operator (fill ? "k" : "K", written);
     return true;
   }
 
   const JopanFinish *finish_;
   OperatorSink *sink_;
   std::vector<QPDFTokenizer::Token> pending_; /* numbers, names, spaces since the last operator or other token */
+  ColourCounter counter_;
   size_t written_ = 0;                        /* operands since the last operator written out already */
 };
 
@@ -775,6 +851,40 @@ public:
     return std::to_string (n) + ":" + std::to_string ((uLong) crc) + ":" + std::to_string ((uLong) adler);
   }
 };
+
+/* What ColourCounter finds in each content stream this process wrote (a
+ * PDF/X page's or form's, as the colour filter rewrote it, counting the
+ * same operators as it went): the preflight of the finished file reads
+ * it here instead of tokenizing the same content again.  Keyed by
+ * jpeg_key of the content's bytes; kept for the process, cleared when it
+ * grows past a bound. */
+GMutex counted_lock;
+std::map<std::string, ColourCounter> *counted;
+
+void
+remember_count (const std::string &key, const ColourCounter &c)
+{
+  g_mutex_lock (&counted_lock);
+  if (counted == nullptr)
+    counted = new std::map<std::string, ColourCounter> ();
+  if (counted->size () >= 4096)
+    counted->clear ();
+  (*counted)[key] = c;
+  g_mutex_unlock (&counted_lock);
+}
+
+/* Returns: whether @key's count was remembered (into @c). */
+bool
+remembered_count (const std::string &key, ColourCounter &c)
+{
+  bool found = false;
+
+  g_mutex_lock (&counted_lock);
+  if (counted != nullptr && counted->count (key))
+    c = (*counted)[key], found = true;
+  g_mutex_unlock (&counted_lock);
+  return found;
+}
 
 void
 remember_ink (const std::string &key, int worst)
@@ -1888,7 +1998,9 @@ finish_colours (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page
   Pl_Buffer page_out ("page content");
   page.filterContents (&colours, &page_out);
   Object content = pdf.newStream ();
-  store_deflated (content, piped (page_out));
+  std::string rewritten = piped (page_out);
+  remember_count (jpeg_key ((const unsigned char *) rewritten.data (), rewritten.size ()), colours.counted ());
+  store_deflated (content, rewritten);
   o.replaceKey ("/Contents", content);
   page.forEachFormXObject (true, [&] (Object &form, Object &, std::string const &) {
     if (!done.insert (form.getObjGen ()).second)
@@ -1898,7 +2010,10 @@ finish_colours (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page
     ColourFilter form_colours (finish);
     Pl_Buffer form_out ("form content");
     form.filterAsContents (&form_colours, &form_out);
-    store_deflated (form, piped (form_out));
+    std::string form_rewritten = piped (form_out);
+    remember_count (jpeg_key ((const unsigned char *) form_rewritten.data (), form_rewritten.size ()),
+                    form_colours.counted ());
+    store_deflated (form, form_rewritten);
   });
 }
 
@@ -2097,6 +2212,19 @@ jopan_finish_jpeg_most_ink (const guint8 *jpeg, gsize n, int w, int h)
   return jpeg_most_ink (std::string ((const char *) jpeg, n), w, h, 4 * 255);
 }
 
+void
+jopan_finish_forget (void)
+{
+  g_mutex_lock (&counted_lock);
+  if (counted)
+    counted->clear ();
+  g_mutex_unlock (&counted_lock);
+  g_mutex_lock (&measured_lock);
+  if (measured)
+    measured->clear ();
+  g_mutex_unlock (&measured_lock);
+}
+
 guint
 jopan_finish_photos_held (void)
 {
@@ -2124,50 +2252,6 @@ namespace {
 
 typedef std::vector<std::string> Findings;
 
-/* Colour operators in a content stream: RGB ones, and CMYK fills over the
- * ink limit (registration, 1 1 1 1, is the marks' and allowed). */
-class ColourCounter
-{
-public:
-  int rgb = 0;
-  double worst = 0;
-  std::string worst_colour; /* "k 0 1 0.9 0.2": fill (k) or stroke (K) */
-
-  void
-  scan (const std::string &content)
-  {
-    each_operator (content, [this] (const std::string &op, const Operands &operands) {
-      if (op == "rg" || op == "RG")
-        rgb++;
-      else if ((op == "cs" || op == "CS") && !operands.empty ()
-               && operands.back ().getType () == QPDFTokenizer::tt_name
-               && operands.back ().getValue () == "/DeviceRGB")
-        rgb++;
-      else if ((op == "k" || op == "K") && operands.size () >= 4)
-        fill (op, operands);
-    });
-  }
-
-private:
-  void
-  fill (const std::string &op, const Operands &operands)
-  {
-    double total = 0;
-    bool registration = true;
-    for (size_t i = operands.size () - 4; i < operands.size (); i++)
-      {
-        double v = token_number (operands[i]);
-        total += v;
-        registration = registration && v == 1;
-      }
-    if (registration || total * 100 <= worst)
-      return;
-    worst = total * 100;
-    worst_colour = op;
-    for (size_t i = operands.size () - 4; i < operands.size (); i++)
-      worst_colour += " " + number (token_number (operands[i]));
-  }
-};
 
 bool
 is_rgb_space (Object space)
@@ -2284,7 +2368,9 @@ preflight_content (Object contents_owner, bool is_page, QPDFPageObjectHelper *pa
                    const std::string &where, Findings &out)
 {
   ColourCounter counter;
-  counter.scan (is_page ? page_content (*page) : form_content (contents_owner));
+  std::string content = is_page ? page_content (*page) : form_content (contents_owner);
+  if (!remembered_count (jpeg_key ((const unsigned char *) content.data (), content.size ()), counter))
+    counter.scan (content);
   if (counter.rgb)
     out.push_back ("rgb\t" + where + ": " + std::to_string (counter.rgb) + " RGB colour operators");
   if (counter.worst > limit + 0.5)
