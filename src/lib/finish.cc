@@ -1823,7 +1823,10 @@ finish_image (Object &image, PhotoState &state)
   if (cached == state.separated.end ())
     throw std::runtime_error ("a photo was not separated");
   const Separated &done = cached->second;
-  image.replaceStreamData (done.data, Object::newName (done.filter), Object::newNull ());
+  /* The separated bytes lent, not copied (650 KB for harbour's, on fresh
+   * pages): @state outlives the writing of the file. */
+  auto lent = std::make_shared<Buffer> ((unsigned char *) done.data.data (), done.data.size ());
+  image.replaceStreamData (lent, Object::newName (done.filter), Object::newNull ());
   dict.removeKey ("/Decode");
   dict.replaceKey ("/ColorSpace", Object::newName ("/DeviceCMYK"));
   dict.replaceKey ("/Width", Object::newInteger (done.w));
