@@ -328,11 +328,11 @@ block_mean (cairo_surface_t *s, int bx, int by)
  * a grey bar a word, render.c): every such line, and the thumbnail keeps
  * the tone of the page drawn exactly, 8 x 8 pixels at a time. */
 static void
-test_thumbnail_scales (void)
+test_thumbnail_scales (gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
-  g_autoptr (JopanDocument) doc = support_compose_sample (fonts, "en-front.json");
+  g_autoptr (JopanDocument) doc = support_compose_sample (fonts, data);
   const JopanPage *page = g_ptr_array_index (doc->pages, 0);
   guint exact_scales, rounded_scales, differ = 0, n = 0, small = 0;
   gint greeked = g_atomic_int_get (&jopan_render_greeked_lines);
@@ -383,6 +383,7 @@ main (int argc, char **argv)
   g_test_add_func ("/png/text-after-image", test_text_after_image);
   g_test_add_func ("/png/writer-errors", test_writer_errors);
   g_test_add_func ("/png/reader-errors", test_reader_errors);
-  g_test_add_func ("/png/thumbnail-scales", test_thumbnail_scales);
+  g_test_add_data_func ("/png/thumbnail-scales", "en-front.json", test_thumbnail_scales);
+  g_test_add_data_func ("/png/thumbnail-scales-korean", "ko-front.json", test_thumbnail_scales);
   return g_test_run ();
 }

@@ -316,6 +316,9 @@ jopan_render_line_scale (const JopanBox *b, gboolean thumbnail, double scale)
 #define GREEK_TOP 0.6
 #define GREEK_INK 0.34
 #define GREEK_BOLD_INK 0.48
+/* Hangul spreads thinner strokes over the whole em: a taller, lighter bar. */
+#define GREEK_HANGUL_TOP 0.8
+#define GREEK_HANGUL_INK 0.6
 
 gint jopan_render_greeked_lines;
 
@@ -343,10 +346,12 @@ greek_word (cairo_t *cr, const JopanBox *b, double x0, double x1, double top)
 /* One run's words as bars (filled at once, in its ink); @x: where the run
  * starts on the line, moved to its end. */
 static void
-greek_run (cairo_t *cr, const JopanBox *b, const PangoGlyphItem *run, double *x, double top)
+greek_run (cairo_t *cr, const JopanBox *b, const PangoGlyphItem *run, double *x, double em)
 {
   const char *text = pango_layout_get_text (b->layout) + run->item->offset;
-  double start = -1;
+  gboolean hangul = run->item->analysis.script == PANGO_SCRIPT_HANGUL;
+  double start = -1, top = em * (hangul ? GREEK_HANGUL_TOP : GREEK_TOP);
+  double ink = (run_bold (run) ? GREEK_BOLD_INK : GREEK_INK) * (hangul ? GREEK_HANGUL_INK : 1);
 
   for (int g = 0; g < run->glyphs->num_glyphs; g++)
     {
@@ -359,8 +364,7 @@ greek_run (cairo_t *cr, const JopanBox *b, const PangoGlyphItem *run, double *x,
     }
   if (start >= 0)
     greek_word (cr, b, start, *x, top);
-  cairo_set_source_rgba (cr, b->color[0], b->color[1], b->color[2],
-                         run_bold (run) ? GREEK_BOLD_INK : GREEK_INK);
+  cairo_set_source_rgba (cr, b->color[0], b->color[1], b->color[2], ink);
   cairo_fill (cr);
 }
 
@@ -372,7 +376,7 @@ greek_line (cairo_t *cr, const JopanBox *b, double em_points)
 
   g_atomic_int_inc (&jopan_render_greeked_lines);
   for (GSList *r = line ? line->runs : NULL; r; r = r->next)
-    greek_run (cr, b, r->data, &x, GREEK_TOP * em_points);
+    greek_run (cr, b, r->data, &x, em_points);
 }
 
 static void
