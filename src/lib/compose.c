@@ -333,6 +333,9 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
   /* A jump: story layout ends the text with "Continued on page N" and
    * sets the rest on a continuation page numbered N. */
   in.options.jump_page = s->entry->jump;
+  /* The solver only measures a layout without copyfit: what is drawn is
+   * laid out with copyfit (build_story). */
+  in.measure_only = !copyfit;
   r = g_new0 (LayoutResult, 1);
   if (!jopan_layout_story (&in, r, error))
     {

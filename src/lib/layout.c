@@ -895,37 +895,79 @@ by_order (gconstpointer a, gconstpointer b, gpointer rows)
          - (int) g_array_index ((GArray *) rows, Row, rb).order;
 }
 
-/* Draws the placed rows in the order of the text (a floated pull quote
+/* The placed rows in the order of the text (a floated pull quote
  * included), so that the PDF's text reads in order. */
-static void
-draw_rows (Layout *lo)
+static GArray *
+rows_in_order (const Layout *lo)
 {
-  g_autoptr (GArray) sequence = g_array_new (FALSE, FALSE, sizeof (guint));
+  GArray *sequence = g_array_sized_new (FALSE, FALSE, sizeof (guint), lo->at.n_placed);
 
   for (guint r = 0; r < lo->at.n_placed; r++)
     g_array_append_val (sequence, r);
   g_array_sort_with_data (sequence, by_order, lo->at.rows);
-  for (guint i = 0; i < sequence->len; i++)
+  return sequence;
+}
+
+/* What the rows fill of each column (compose reads it from any attempt),
+ * and where on each page their lines go: most attempts are only
+ * measured, so the lines themselves are added by jopan_layout_draw_rows()
+ * to the attempt that is kept. */
+static void
+measure_rows (Layout *lo)
+{
+  g_free (lo->at.rows_at);
+  lo->at.rows_at = g_new (guint, lo->at.pages->len);
+  for (guint p = 0; p < lo->at.pages->len; p++)
+    lo->at.rows_at[p] = ((JopanPage *) g_ptr_array_index (lo->at.pages, p))->boxes->len;
+  for (guint r = 0; r < lo->at.n_placed; r++)
     {
-      guint r = g_array_index (sequence, guint, i);
       const Segment *seg = &g_array_index (lo->at.segments, Segment, lo->at.placed[r].segment);
       JopanPage *page = g_ptr_array_index (lo->at.pages, seg->page);
       const Row *row = &g_array_index (lo->at.rows, Row, r);
+      JopanColumnStats *c;
+      double top, bottom;
 
-      draw_row (lo, layout_page_grid (lo, seg->page), page, row, seg->column,
-                lo->at.placed[r].band);
-      if (seg->column < JOPAN_MAX_COLUMNS)
-        {
-          JopanColumnStats *c = &page->columns[seg->column];
-          double top = band_y (&lo->set.grid, lo->at.placed[r].band);
-          double bottom = band_y (&lo->set.grid, lo->at.placed[r].band + row->bands);
-          if (c->lines == 0 || top < c->top)
-            c->top = top;
-          c->bottom = MAX (c->bottom, bottom);
-          c->lines += row->kind == JOPAN_PARA_BODY ? row->count : 0;
-          page->n_columns = MAX (page->n_columns, seg->column + 1);
-        }
+      if (seg->column >= JOPAN_MAX_COLUMNS)
+        continue;
+      c = &page->columns[seg->column];
+      top = band_y (&lo->set.grid, lo->at.placed[r].band);
+      bottom = band_y (&lo->set.grid, lo->at.placed[r].band + row->bands);
+      if (c->lines == 0 || top < c->top)
+        c->top = top;
+      c->bottom = MAX (c->bottom, bottom);
+      c->lines += row->kind == JOPAN_PARA_BODY ? row->count : 0;
+      page->n_columns = MAX (page->n_columns, seg->column + 1);
     }
+}
+
+void
+jopan_layout_draw_rows (Layout *lo)
+{
+  g_autoptr (GArray) sequence = NULL;
+
+  if (lo->at.rows_at == NULL)
+    return;
+  sequence = rows_in_order (lo);
+  for (guint p = 0; p < lo->at.pages->len; p++)
+    {
+      JopanPage *page = g_ptr_array_index (lo->at.pages, p);
+      /* Drawn apart, then put where measure_rows() left their place:
+       * the page's boxes keep the order a drawing in one pass gave. */
+      JopanPage *rows = jopan_page_new (page->width, page->height, page->number);
+
+      for (guint i = 0; i < sequence->len; i++)
+        {
+          guint r = g_array_index (sequence, guint, i);
+          const Segment *seg = &g_array_index (lo->at.segments, Segment, lo->at.placed[r].segment);
+          if (seg->page == (int) p)
+            draw_row (lo, layout_page_grid (lo, seg->page), rows,
+                      &g_array_index (lo->at.rows, Row, r), seg->column, lo->at.placed[r].band);
+        }
+      g_array_insert_vals (page->boxes, lo->at.rows_at[p], rows->boxes->data, rows->boxes->len);
+      g_array_set_size (rows->boxes, 0); /* the page holds its lines' references now */
+      jopan_page_free (rows);
+    }
+  g_clear_pointer (&lo->at.rows_at, g_free);
 }
 
 /* Later pages: folio and jump head; then photos, rows and jump lines. */
@@ -950,7 +992,7 @@ lay_out_pages (Layout *lo)
                      &h->photo, h->column, h->top,
                      TRUE);
     }
-  draw_rows (lo);
+  measure_rows (lo);
   /* A photo at the foot of its columns ends them. */
   for (guint i = 0; i < lo->at.holes->len; i++)
     {
@@ -1242,6 +1284,7 @@ jopan_layout_attempt_clear (Layout *lo)
   g_clear_pointer (&lo->at.findings, jopan_report_free);
   g_clear_pointer (&lo->at.placed, g_free);
   g_clear_pointer (&lo->at.column_top, g_free);
+  g_clear_pointer (&lo->at.rows_at, g_free);
 }
 
 gint jopan_layout_attempts;
