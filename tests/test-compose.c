@@ -823,6 +823,19 @@ test_word_counts (void)
   g_assert_cmpint (counts, <=, 5);
 }
 
+/* An attempt's fit is a body and a headline size, mostly the sizes of
+ * attempts before it: a font description is parsed and printed once a
+ * page for each font and size (every attempt printed two or more: 528 on
+ * the sample front page). */
+static void
+test_font_prints (void)
+{
+  guint prints = support_composing_count ("en-front.json", &jopan_layout_font_prints);
+
+  g_test_message ("en-front.json: %u font descriptions printed", prints);
+  g_assert_cmpuint (prints, <=, 40);
+}
+
 /* The line boxes a page's display list holds. */
 static guint
 text_boxes (const JopanDocument *doc)
@@ -882,5 +895,6 @@ main (int argc, char **argv)
   g_test_add_func ("/compose/attempts", test_attempts);
   g_test_add_func ("/compose/word-counts", test_word_counts);
   g_test_add_func ("/compose/lines-added", test_lines_added);
+  g_test_add_func ("/compose/font-prints", test_font_prints);
   return g_test_run ();
 }

@@ -120,6 +120,8 @@ typedef struct {
   LayoutModule module;          /* columns 0: not on a composed page */
   JopanTypesetCache *cache;     /* the page's texts as set; NULL: the story's own */
   LayoutMemo *memo;             /* the page's attempts measured; NULL: the story's own */
+  GHashTable *font_names;       /* "size|font" → the font at that size, printed: the
+                                 * page's; NULL: the story's own */
   gboolean measure_only;        /* the result is measured, never drawn: its pages hold
                                  * no body lines, only what its columns hold */
 } LayoutInput;
@@ -130,6 +132,7 @@ typedef struct {
   JopanStyle style;             /* a shallow copy of the input's with the fit applied */
   char *body_font;              /* owned: the copy's body font */
   char *headline_font;          /* owned: the copy's headline font */
+  int body_font_size, headline_font_size; /* theirs, in Pango units (when not NULL) */
   Grid grid;
   gboolean korean;
   /* the story's area */
@@ -251,6 +254,8 @@ int jopan_layout_folio_bands (const JopanStyle *style);
 gboolean jopan_layout_attempt (Layout *lo, GError **error);
 /* Attempts made in this process (atomically counted): tests bound them. */
 extern gint jopan_layout_attempts;
+/* Font descriptions an attempt's fit printed (layout.c): tests bound them. */
+extern gint jopan_layout_font_prints;
 /* Articles whose words were counted (copyfit.c, once per memo): tests bound them. */
 extern gint jopan_layout_word_counts;
 void jopan_layout_attempt_clear (Layout *lo);

@@ -1194,6 +1194,40 @@ measure_fit (Layout *lo)
   measure_underset (lo);
 }
 
+gint jopan_layout_font_prints;
+
+/* Sets *@font to @base at @size, unless it is already: an attempt sets
+ * the sizes of the one before it more often than not, and a page's
+ * stories are laid out in dozens of modules at the same few sizes;
+ * parsing and printing a font description is not free.  @set_size: the
+ * size *@font has, in Pango units. */
+static char *
+font_at_size (const Layout *lo, char **font, int *set_size, const char *base, double size)
+{
+  int pango_size = (int) lround (size * PANGO_SCALE);
+  GHashTable *names = lo->in->font_names;
+  g_autofree char *key = NULL;
+  const char *known;
+  PangoFontDescription *desc;
+
+  if (*font && *set_size == pango_size)
+    return *font;
+  g_free (*font);
+  *set_size = pango_size;
+  key = names ? g_strdup_printf ("%d|%s", pango_size, base) : NULL;
+  known = key ? g_hash_table_lookup (names, key) : NULL;
+  if (known)
+    return *font = g_strdup (known);
+  g_atomic_int_inc (&jopan_layout_font_prints);
+  desc = pango_font_description_from_string (base);
+  pango_font_description_set_size (desc, pango_size);
+  *font = pango_font_description_to_string (desc);
+  pango_font_description_free (desc);
+  if (key)
+    g_hash_table_insert (names, g_steal_pointer (&key), g_strdup (*font));
+  return *font;
+}
+
 /* The headline at its weight's size (and --fill's change), its leading
  * in proportion. */
 static void
@@ -1201,17 +1235,12 @@ apply_headline (Layout *lo)
 {
   JopanParaStyle *head = &lo->set.style.para[JOPAN_PARA_HEADLINE];
   const JopanParaStyle *base = &lo->in->style->para[JOPAN_PARA_HEADLINE];
-  PangoFontDescription *desc = pango_font_description_from_string (base->font);
   double size = lo->set.headline_size + lo->set.fit.headline_change;
 
   head->size = size;
   head->leading = base->leading * size / base->size;
   head->space_after = base->space_after * size / base->size;
-  pango_font_description_set_size (desc, (int) lround (size * PANGO_SCALE));
-  g_free (lo->set.headline_font);
-  lo->set.headline_font = pango_font_description_to_string (desc);
-  head->font = lo->set.headline_font;
-  pango_font_description_free (desc);
+  head->font = font_at_size (lo, &lo->set.headline_font, &lo->set.headline_font_size, base->font, size);
 }
 
 /* How deep the story goes on its last page, and how many bands its body
@@ -1248,7 +1277,6 @@ apply_fit (Layout *lo)
 {
   JopanParaStyle *body = &lo->set.style.para[JOPAN_PARA_BODY];
   const JopanParaStyle *base = &lo->in->style->para[JOPAN_PARA_BODY];
-  PangoFontDescription *desc = pango_font_description_from_string (base->font);
 
   lo->set.style = *lo->in->style;
   apply_headline (lo);
@@ -1266,11 +1294,7 @@ apply_fit (Layout *lo)
   body = &lo->set.style.para[JOPAN_PARA_BODY];
   body->size = base->size + lo->set.fit.size_change;
   body->tracking = base->tracking + lo->set.fit.tracking * body->size;
-  pango_font_description_set_size (desc, (int) lround (body->size * PANGO_SCALE));
-  g_free (lo->set.body_font);
-  lo->set.body_font = pango_font_description_to_string (desc);
-  body->font = lo->set.body_font;
-  pango_font_description_free (desc);
+  body->font = font_at_size (lo, &lo->set.body_font, &lo->set.body_font_size, base->font, body->size);
 }
 
 void
