@@ -369,6 +369,7 @@ typedef struct {
   FlowOut *out;
   int page, depth, columns;
   int *spreads;                 /* by shortening, as FlowSpec.shorten counts it */
+  int bound;                    /* a way spreading this far or more is never chosen */
   int base[64];                 /* each column's foot before its rows: its top, its photos */
   GArray *flowed[64];           /* by column: its ColumnFlows (NULL: none yet) */
 } ByColumn;
@@ -466,8 +467,28 @@ flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
   return f.foot;
 }
 
+/* Do the columns up to @c, flowed to @st with @feet, spread so far that
+ * no way of ending the columns after them can be chosen?  A spread only
+ * grows with more columns (and forced breaks with more rows); balancing
+ * takes the first way with the least spread, or the first spreading a
+ * band at most: a way that spreads 2 or more and no less than one
+ * already measured (or @b->bound) is never it. */
+static gboolean
+spread_already (const ByColumn *b, const FlowState *st, int c, const int *feet)
+{
+  int lowest = G_MAXINT, highest = 0;
+
+  for (int k = 0; k <= c && k < 64; k++)
+    lowest = MIN (lowest, feet[k]), highest = MAX (highest, feet[k]);
+  if (lowest == G_MAXINT || st->forced_breaks > 1000)
+    return FALSE;
+  return highest - lowest + 100 * (int) st->forced_breaks >= MAX (2, b->bound);
+}
+
 /* Flows column @c on, each of its three feet, and the columns after it;
- * @feet holds the feet of the columns before it. */
+ * @feet holds the feet of the columns before it.  Ways that can no
+ * longer be chosen (spread_already()) are left unflowed, their spreads
+ * G_MAXINT. */
 static void
 flow_columns (ByColumn *b, const FlowState *st, int c, guint shorten, guint unit, int *feet)
 {
@@ -475,7 +496,10 @@ flow_columns (ByColumn *b, const FlowState *st, int c, guint shorten, guint unit
 
   if (c == b->columns)
     {
-      b->spreads[shorten] = spread_of_feet (b, st, feet);
+      int s = spread_of_feet (b, st, feet);
+      b->spreads[shorten] = s;
+      if (s < G_MAXINT)
+        b->bound = MIN (b->bound, s + 1);
       return;
     }
   for (int ends = 0; ends < (c < 6 ? 3 : 1); ends++)
@@ -487,6 +511,8 @@ flow_columns (ByColumn *b, const FlowState *st, int c, guint shorten, guint unit
       foot = flow_column (b, st, c, ends, &next);
       if (c < 64)
         feet[c] = foot;
+      if (c + 1 < b->columns && spread_already (b, &next, c, feet))
+        continue;
       flow_columns (b, &next, c + 1, shorten + (guint) ends * unit, unit * 3, feet);
     }
 }
@@ -527,22 +553,22 @@ column_bases (ByColumn *b)
 
 /* Fills @spreads (by shortening) with the spread of each way of ending the
  * last page's columns at @spec's depth, as balance_rows() would measure it
- * flow by flow.  FALSE (nothing measured) where a column may vanish. */
+ * flow by flow, G_MAXINT for a way that spreads @bound or more (as far
+ * as the best so far: never chosen) and 2 or more.  FALSE (nothing
+ * measured) where a column may vanish. */
 static gboolean
 spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out,
-                   guint combinations, int *spreads)
+                   guint combinations, int bound, int *spreads)
 {
   ByColumn b = { lo, t, out, spec.n_pages - 1, spec.last_depth,
-                 layout_page_columns (lo, spec.n_pages - 1), spreads, { 0 }, { NULL } };
+                 layout_page_columns (lo, spec.n_pages - 1), spreads, bound, { 0 }, { NULL } };
   FlowState st = { .waiting = -1 };
   int feet[64];
 
+  for (guint i = 0; i < combinations; i++)
+    spreads[i] = G_MAXINT;
   if (!place_holes (lo, t, out->holes, spec.n_pages, spec.last_depth))
-    {
-      for (guint i = 0; i < combinations; i++)
-        spreads[i] = G_MAXINT;
-      return TRUE;
-    }
+    return TRUE;
   if (!jopan_flow_by_column || b.columns < 1 || !columns_never_vanish (&b))
     return FALSE;
   g_array_set_size (out->segments, 0);
@@ -595,7 +621,7 @@ balance_rows (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out,
       gboolean measured;
 
       spec.last_depth = depth;
-      measured = spreads_by_column (lo, t, spec, out, combinations, spreads);
+      measured = spreads_by_column (lo, t, spec, out, combinations, *spread, spreads);
       for (guint shorten = 0; shorten < combinations && *spread > 1; shorten++)
         {
           int s;
