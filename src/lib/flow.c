@@ -588,9 +588,12 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
  * them all, then the depth (a few bands deeper at most) and the columns
  * ending a band or two early that leave the columns' feet most even.
  * Sets *@spread (G_MAXINT if the rows do not fit on @spec's pages); @out
- * is scratch. */
+ * is scratch.  @bound: the spread of another trial, which this one is
+ * chosen over only if it spreads less (its ways that spread as far or
+ * farther are not measured exactly). */
 static FlowSpec
-balance_rows (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out, int *spread)
+balance_rows (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out, int bound,
+              int *spread)
 {
   guint n_rows = t->rows->len;
   int last = spec.n_pages - 1, depth_of_last = layout_page_depth (lo, last);
@@ -621,7 +624,7 @@ balance_rows (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out,
       gboolean measured;
 
       spec.last_depth = depth;
-      measured = spreads_by_column (lo, t, spec, out, combinations, *spread, spreads);
+      measured = spreads_by_column (lo, t, spec, out, combinations, MIN (*spread, bound), spreads);
       for (guint shorten = 0; shorten < combinations && *spread > 1; shorten++)
         {
           int s;
@@ -672,7 +675,7 @@ balance_with_lead (const Layout *lo, FlowTrial *t, FlowSpec spec, FlowOut *out, 
 {
   static const int deltas[] = { -1, 1, -2, 2, -3, 3, -4, 4 };
   gboolean beside = lo->at.has_lead && lo->at.lead.columns < lo->set.columns;
-  FlowSpec best = balance_rows (lo, t, spec, out, spread);
+  FlowSpec best = balance_rows (lo, t, spec, out, G_MAXINT, spread);
   int best_delta = 0;
 
   if (!lo->at.has_lead || lo->set.slot || spec.n_pages != 1)
@@ -685,7 +688,7 @@ balance_with_lead (const Layout *lo, FlowTrial *t, FlowSpec spec, FlowOut *out, 
 
       if (lo->at.lead.frame_bands + deltas[i] < 3)
         continue;
-      found = balance_rows (lo, &candidate, spec, out, &s);
+      found = balance_rows (lo, &candidate, spec, out, *spread, &s);
       if (s < *spread)
         *spread = s, best = found, best_delta = deltas[i];
     }
@@ -724,7 +727,7 @@ balance (const Layout *lo, FlowTrial *t, GArray *order, FlowSpec spec, FlowOut *
           g_array_set_size (moved, 0);
           g_array_append_vals (moved, order->data, order->len);
           relocate_row (moved, q, at - 1);
-          found = balance_rows (lo, &candidate, spec, out, &s);
+          found = balance_rows (lo, &candidate, spec, out, spread, &s);
           if (s < spread)
             spread = s, best = found, best_at = at;
         }
