@@ -22,6 +22,8 @@ typedef struct {
   Placement *placed;            /* one per row */
   GArray *holes;                /* of Hole */
   guint forced_breaks;
+  GArray *column_flows[64];     /* balancing's scratch (ByColumn's flowed), kept for
+                                 * the next depth and trial */
 } FlowOut;
 
 /* The first free band of column @c on @page, under the lead photo as the
@@ -371,7 +373,7 @@ typedef struct {
   int *spreads;                 /* by shortening, as FlowSpec.shorten counts it */
   int bound;                    /* a way spreading this far or more is never chosen */
   int base[64];                 /* each column's foot before its rows: its top, its photos */
-  GArray *flowed[64];           /* by column: its ColumnFlows (NULL: none yet) */
+  GArray **flowed;              /* by column: its ColumnFlows (NULL: none yet) */
 } ByColumn;
 
 /* The foot of column @c of the last page, flowed from @before to @after:
@@ -561,7 +563,8 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
                    guint combinations, int bound, int *spreads)
 {
   ByColumn b = { lo, t, out, spec.n_pages - 1, spec.last_depth,
-                 layout_page_columns (lo, spec.n_pages - 1), spreads, bound, { 0 }, { NULL } };
+                 layout_page_columns (lo, spec.n_pages - 1), spreads, bound, { 0 },
+                 out->column_flows };
   FlowState st = { .waiting = -1 };
   int feet[64];
 
@@ -578,9 +581,10 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
    * segment ends a page. */
   flow_into_new (t->rows, out, &st, 0, FALSE);
   column_bases (&b);
-  flow_columns (&b, &st, 0, 0, 1, feet);
   for (int c = 0; c < 64; c++)
-    g_clear_pointer (&b.flowed[c], g_array_unref);
+    if (b.flowed[c])
+      g_array_set_size (b.flowed[c], 0);
+  flow_columns (&b, &st, 0, 0, 1, feet);
   return TRUE;
 }
 
@@ -778,7 +782,7 @@ jopan_flow_fit (Layout *lo)
   g_autoptr (GArray) order = g_array_copy (lo->at.rows);
   g_autoptr (GArray) segments = g_array_new (FALSE, FALSE, sizeof (Segment));
   g_autoptr (GArray) holes = g_array_copy (lo->at.holes);
-  FlowOut scratch = { segments, g_new0 (Placement, MAX (1, n_rows)), holes, 0 };
+  FlowOut scratch = { segments, g_new0 (Placement, MAX (1, n_rows)), holes, 0, { NULL } };
 
   for (spec.n_pages = 1; spec.n_pages <= lo->set.max_pages; spec.n_pages++)
     {
@@ -799,6 +803,8 @@ jopan_flow_fit (Layout *lo)
   trial.lead_delta = 0;
   lo->at.n_placed = try_flow (lo, &trial, &spec, &scratch);
   keep_out (lo, &scratch);
+  for (int c = 0; c < 64; c++)
+    g_clear_pointer (&scratch.column_flows[c], g_array_unref);
   lo->at.n_pages = spec.n_pages;
   lo->at.last_depth = spec.last_depth;
 }
