@@ -1282,7 +1282,8 @@ struct _JopanTypesetCache {
 
 /* Copyfit sets a text again at each tracking and size, a module at
  * another width: a paragraph shaped whole (for the breaker) serves every
- * width of its style, its hyphenation points every style.  These are kept
+ * width of its style (and, respace(), most trackings and sizes), its
+ * hyphenation points every style.  These are kept
  * for the most recent texts only (by count): an attempt sets a story's
  * paragraphs in order, and the next attempt asks for them in the same
  * order, so a story's worth suffices (JOPAN_SHAPED_LIMIT,
