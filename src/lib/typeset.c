@@ -2015,6 +2015,39 @@ typedef struct {
   int spacing, size, guest;
 } Setting;
 
+/* Whether @from has the glyphs it would have shaped as @to asks: one
+ * line, no tab, and the same ligatures. */
+static gboolean
+same_glyphs (JopanTypesetter *ts, const Shaped *from, const Setting *to)
+{
+  PangoLayout *layout = from->layout;
+
+  /* No spacing turns the ligatures a spacing turned off back on. */
+  if ((to->spacing == 0 && from->spacing != 0) || strchr (pango_layout_get_text (layout), '\t')
+      || pango_layout_get_line_count (layout) != 1)
+    return FALSE;
+  return from->spacing != 0 || to->spacing == 0 || ligature_free (layout, ts->cache->faces);
+}
+
+/* A run's edge of zero width is passed over when a line's ends are
+ * trimmed, and the last advance is kept from going below zero: whether
+ * neither happens to @line's @n glyphs @before (as shaped, the last with
+ * @r1) or @after (as asked for, with @r2). */
+static gboolean
+ends_trimmed_alike (PangoLayoutLine *line, const int *before, const int *after, guint n, int r1,
+                    int r2)
+{
+  g_autoptr (GArray) edges = run_edges (line);
+
+  for (guint e = 0; e < edges->len; e++)
+    {
+      guint at = g_array_index (edges, guint, e);
+      if (before[at] == 0 || after[at] == 0)
+        return FALSE;
+    }
+  return before[n - 1] - r1 > 0 && after[n - 1] - r2 > 0;
+}
+
 /* The advances of @from's glyphs (shaped at its size and spacing) at the
  * size and letter spacing of @to instead, runs in line order; NULL where
  * that is not as Pango would set them (see above). */
@@ -2026,17 +2059,12 @@ respace (JopanTypesetter *ts, const Shaped *from, const Setting *to)
   PangoLayoutLine *line;
   g_autoptr (GArray) left = g_array_new (FALSE, TRUE, sizeof (int));
   g_autoptr (GArray) right = g_array_new (FALSE, TRUE, sizeof (int));
-  g_autoptr (GArray) edges = NULL;
   g_autofree int *before = NULL, *after = NULL;
   gboolean resize = to->size != from->size || to->guest != from->guest;
   int l1, r1, l2, r2;
   guint g = 0, n;
 
-  /* No spacing turns the ligatures a spacing turned off back on. */
-  if ((to->spacing == 0 && from->spacing != 0) || strchr (text, '\t')
-      || pango_layout_get_line_count (layout) != 1)
-    return NULL;
-  if (from->spacing == 0 && to->spacing != 0 && !ligature_free (layout, ts->cache->faces))
+  if (!same_glyphs (ts, from, to))
     return NULL;
   line = pango_layout_get_line_readonly (layout, 0);
   if (!spacing_shares (layout, line, left, right))
@@ -2066,16 +2094,7 @@ respace (JopanTypesetter *ts, const Shaped *from, const Setting *to)
           after[g] = advance + a * l2 + b * r2;
         }
     }
-  /* A run's edge of zero width is passed over when the ends are trimmed,
-   * and the last advance is kept from going below zero: none here. */
-  edges = run_edges (line);
-  for (guint e = 0; e < edges->len; e++)
-    {
-      guint at = g_array_index (edges, guint, e);
-      if (before[at] == 0 || after[at] == 0)
-        return NULL;
-    }
-  if (before[n - 1] - r1 <= 0 || after[n - 1] - r2 <= 0)
+  if (!ends_trimmed_alike (line, before, after, n, r1, r2))
     return NULL;
   after[0] -= l2;
   after[n - 1] -= r2;
