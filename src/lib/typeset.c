@@ -1069,6 +1069,10 @@ struct _Shaped {
   GHashTable *missing;     /* missing_glyphs_of; NULL: none */
   int spacing;             /* the letter spacing it was set with, Pango units */
   int size, guest;         /* the sizes it was set at (para_sizes) */
+  /* spacing_shares() of its line, worked out the first time it is
+   * respaced (@shares_known): NULL where it is not respaced. */
+  GArray *left, *right;
+  gboolean shares_known;
   /* Each glyph's advance at the spacing and size asked for, when @layout
    * was shaped at others (respace()): runs in line order; NULL: @layout's
    * own. */
@@ -1303,6 +1307,8 @@ shaped_unref (Shaped *shaped)
     return;
   g_object_unref (shaped->layout);
   g_clear_pointer (&shaped->missing, g_hash_table_unref);
+  g_clear_pointer (&shaped->left, g_array_unref);
+  g_clear_pointer (&shaped->right, g_array_unref);
   g_free (shaped->widths);
   g_free (shaped);
 }
@@ -1781,6 +1787,7 @@ ligature_free (PangoLayout *layout, GHashTable *known)
 typedef struct {
   gboolean resizable;
   hb_set_t *adjustable;   /* glyphs a single or pair adjustment may move */
+  hb_set_t *marks;        /* those of them that are marks (GDEF) */
 } FaceSizes;
 
 static void
@@ -1789,6 +1796,7 @@ face_sizes_free (gpointer data)
   FaceSizes *f = data;
 
   hb_set_destroy (f->adjustable);
+  hb_set_destroy (f->marks);
   g_free (f);
 }
 
@@ -1844,10 +1852,14 @@ face_sizes (JopanTypesetCache *cache, hb_face_t *face)
     return f;
   f = g_new0 (FaceSizes, 1);
   f->adjustable = hb_set_create ();
+  f->marks = hb_set_create ();
   f->resizable = !hb_ot_var_has_data (face) && !hb_aat_layout_has_substitution (face)
                  && !hb_aat_layout_has_positioning (face) && !hb_aat_layout_has_tracking (face)
                  && !table_present (face, HB_TAG ('k', 'e', 'r', 'n'))
                  && adjustments_single (face, f->adjustable);
+  hb_ot_layout_get_glyphs_in_class (face, HB_OT_LAYOUT_GLYPH_CLASS_MARK, f->marks);
+  hb_set_intersect (f->marks, f->adjustable);
+  f->resizable = f->resizable && hb_set_allocation_successful (f->marks);
   g_hash_table_insert (cache->face_sizes, face, f);
   return f;
 }
@@ -1976,28 +1988,26 @@ run_sizes (JopanTypesetter *ts, const Shaped *from, int size, int guest, PangoGl
   return TRUE;
 }
 
-/* @glyph's @advance (as HarfBuzz gave it, no letter spacing) at the other
- * size, in *@out; FALSE where it cannot be known (see above). */
+/* @glyph's @advance (as HarfBuzz gave it, no letter spacing; the font's
+ * own is @from, and @to at the other size) at the other size, in *@out;
+ * FALSE where it cannot be known (see above). */
 static gboolean
-resize_advance (const RunSizes *rs, PangoGlyph glyph, int advance, int *out)
+resize_advance (const RunSizes *rs, PangoGlyph glyph, int advance, int from, int to, int *out)
 {
-  int from, to, diff;
+  int diff;
   double guess;
 
   if (glyph == PANGO_GLYPH_EMPTY)
     return *out = 0, advance == 0;
   if (glyph & PANGO_GLYPH_UNKNOWN_FLAG)
     return FALSE;
-  from = hb_font_get_glyph_h_advance (rs->from, glyph);
-  to = hb_font_get_glyph_h_advance (rs->to, glyph);
   if (!hb_set_has (rs->face->adjustable, glyph))
     {
       *out = advance == 0 ? 0 : to;
       return advance == 0 || advance == from;
     }
   /* A mark may be zeroed before it is adjusted. */
-  if (advance == 0 || hb_ot_layout_get_glyph_class (hb_font_get_face (rs->from), glyph)
-                          == HB_OT_LAYOUT_GLYPH_CLASS_MARK)
+  if (advance == 0 || hb_set_has (rs->face->marks, glyph))
     return FALSE;
   diff = advance - from;
   guess = round (diff * 65536.0 / (double) rs->from_mult);
@@ -2014,6 +2024,41 @@ resize_advance (const RunSizes *rs, PangoGlyph glyph, int advance, int *out)
 typedef struct {
   int spacing, size, guest;
 } Setting;
+
+/* spacing_shares() of @shaped's line, kept in it; FALSE where Pango
+ * would not space it as respace() assumes. */
+static gboolean
+shares_of (const Shaped *shaped)
+{
+  Shaped *s = (Shaped *) shaped; /* the cache's, read on its page's thread alone */
+  PangoLayout *layout = s->layout;
+
+  if (!s->shares_known)
+    {
+      s->left = g_array_new (FALSE, TRUE, sizeof (int));
+      s->right = g_array_new (FALSE, TRUE, sizeof (int));
+      if (!spacing_shares (layout, pango_layout_get_line_readonly (layout, 0), s->left, s->right))
+        {
+          g_clear_pointer (&s->left, g_array_unref);
+          g_clear_pointer (&s->right, g_array_unref);
+        }
+      s->shares_known = TRUE;
+    }
+  return s->left != NULL;
+}
+
+/* The font's own advances of @glyphs at both sizes of @rs, as HarfBuzz
+ * gives them when shaping (hb_ot_position_default), in @from and @to. */
+static void
+font_advances (const RunSizes *rs, const PangoGlyphString *glyphs, int *from, int *to)
+{
+  guint n = (guint) glyphs->num_glyphs;
+  const hb_codepoint_t *first = &glyphs->glyphs[0].glyph;
+
+  G_STATIC_ASSERT (sizeof (PangoGlyph) == sizeof (hb_codepoint_t));
+  hb_font_get_glyph_h_advances (rs->from, n, first, sizeof (PangoGlyphInfo), from, sizeof (int));
+  hb_font_get_glyph_h_advances (rs->to, n, first, sizeof (PangoGlyphInfo), to, sizeof (int));
+}
 
 /* Whether @from has the glyphs it would have shaped as @to asks: one
  * line, no tab, and the same ligatures. */
@@ -2057,18 +2102,16 @@ respace (JopanTypesetter *ts, const Shaped *from, const Setting *to)
   PangoLayout *layout = from->layout;
   const char *text = pango_layout_get_text (layout);
   PangoLayoutLine *line;
-  g_autoptr (GArray) left = g_array_new (FALSE, TRUE, sizeof (int));
-  g_autoptr (GArray) right = g_array_new (FALSE, TRUE, sizeof (int));
-  g_autofree int *before = NULL, *after = NULL;
+  GArray *left, *right;
+  g_autofree int *before = NULL, *after = NULL, *fonts_from = NULL, *fonts_to = NULL;
   gboolean resize = to->size != from->size || to->guest != from->guest;
   int l1, r1, l2, r2;
   guint g = 0, n;
 
-  if (!same_glyphs (ts, from, to))
+  if (!same_glyphs (ts, from, to) || !shares_of (from))
     return NULL;
   line = pango_layout_get_line_readonly (layout, 0);
-  if (!spacing_shares (layout, line, left, right))
-    return NULL;
+  left = from->left, right = from->right;
   n = left->len;
   spacing_halves (from->spacing, &l1, &r1);
   spacing_halves (to->spacing, &l2, &r2);
@@ -2076,6 +2119,8 @@ respace (JopanTypesetter *ts, const Shaped *from, const Setting *to)
    * asked for. */
   before = g_new (int, n);
   after = g_new (int, n);
+  fonts_from = resize ? g_new (int, n) : NULL;
+  fonts_to = resize ? g_new (int, n) : NULL;
   for (GSList *l = line->runs; l; l = l->next)
     {
       PangoGlyphString *glyphs = ((PangoGlyphItem *) l->data)->glyphs;
@@ -2083,13 +2128,16 @@ respace (JopanTypesetter *ts, const Shaped *from, const Setting *to)
 
       if (resize && !run_sizes (ts, from, to->size, to->guest, l->data, text, &rs))
         return NULL;
+      if (resize)
+        font_advances (&rs, glyphs, fonts_from + g, fonts_to + g);
       for (int i = 0; i < glyphs->num_glyphs; i++, g++)
         {
           int a = g_array_index (left, int, g), b = g_array_index (right, int, g);
           int advance;
           before[g] = glyphs->glyphs[i].geometry.width + (g == 0 ? l1 : 0) + (g == n - 1 ? r1 : 0);
           advance = before[g] - a * l1 - b * r1;
-          if (resize && !resize_advance (&rs, glyphs->glyphs[i].glyph, advance, &advance))
+          if (resize && !resize_advance (&rs, glyphs->glyphs[i].glyph, advance, fonts_from[g],
+                                         fonts_to[g], &advance))
             return NULL;
           after[g] = advance + a * l2 + b * r2;
         }
@@ -2227,9 +2275,9 @@ respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, GBytes *key)
   if (widths == NULL)
     return NULL;
   shaped = g_new0 (Shaped, 1);
-  *shaped = (Shaped) { 1, g_object_ref (from->layout),
-                       from->missing ? g_hash_table_ref (from->missing) : NULL, to.spacing,
-                       to.size, to.guest, widths };
+  *shaped = (Shaped) { .refs = 1, .layout = g_object_ref (from->layout),
+                       .missing = from->missing ? g_hash_table_ref (from->missing) : NULL,
+                       .spacing = to.spacing, .size = to.size, .guest = to.guest, .widths = widths };
   ts->cache->respaced++;
   return shaped;
 }
