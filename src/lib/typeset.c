@@ -1277,6 +1277,7 @@ struct _JopanTypesetCache {
   GHashTable *faces;       /* hb_face_t* → its Ligatures (ligatures_of) */
   GHashTable *face_sizes;  /* hb_face_t* → its FaceSizes (face_sizes) */
   GHashTable *fonts_at;    /* a font and a size (font_at) → FontAt */
+  GHashTable *sizeless;    /* a style's font → its description less the size (spacing_key) */
   Bounded hyphens;         /* hyphen_key → GArray of guint */
   Bounded candidates;      /* candidates_key → a paragraph's break opportunities (GArray) */
   guint hits, misses;
@@ -1402,6 +1403,7 @@ jopan_typeset_cache_new (void)
   cache->faces = g_hash_table_new (NULL, NULL);
   cache->face_sizes = g_hash_table_new_full (NULL, NULL, NULL, face_sizes_free);
   cache->fonts_at = key_table_new (font_at_free);
+  cache->sizeless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   bounded_init (&cache->hyphens, JOPAN_HYPHENS_LIMIT, (GDestroyNotify) g_array_unref);
   bounded_init (&cache->candidates, JOPAN_SHAPED_LIMIT, (GDestroyNotify) g_array_unref);
   return cache;
@@ -1419,6 +1421,7 @@ jopan_typeset_cache_free (JopanTypesetCache *cache)
   g_hash_table_unref (cache->faces);
   g_hash_table_unref (cache->face_sizes);
   g_hash_table_unref (cache->fonts_at);
+  g_hash_table_unref (cache->sizeless);
   bounded_clear (&cache->hyphens);
   bounded_clear (&cache->candidates);
   g_free (cache);
@@ -2163,14 +2166,19 @@ spacing_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GA
              gboolean none)
 {
   GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
-  PangoFontDescription *desc = pango_font_description_from_string (ts->style->para[kind].font);
-  g_autofree char *sizeless = NULL;
+  const char *font = ts->style->para[kind].font ? ts->style->para[kind].font : "";
+  char *sizeless = g_hash_table_lookup (ts->cache->sizeless, font);
   JopanParaStyle untracked;
   guint8 flag = none != FALSE;
 
-  pango_font_description_unset_fields (desc, PANGO_FONT_MASK_SIZE);
-  sizeless = pango_font_description_to_string (desc);
-  pango_font_description_free (desc);
+  if (sizeless == NULL)
+    {
+      PangoFontDescription *desc = pango_font_description_from_string (font);
+      pango_font_description_unset_fields (desc, PANGO_FONT_MASK_SIZE);
+      sizeless = pango_font_description_to_string (desc);
+      pango_font_description_free (desc);
+      g_hash_table_insert (ts->cache->sizeless, g_strdup (font), sizeless);
+    }
   /* Copied bytes and all (padding too: the key reads it). */
   memcpy (&untracked, &ts->style->para[kind], sizeof untracked);
   untracked.tracking = 0;
