@@ -9,6 +9,7 @@
  */
 #include "compose-private.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #define EDITIONS SOURCE_ROOT "/tests/editions"
@@ -82,11 +83,89 @@ test_continued_page (void)
   g_assert_null (strstr (text2, "Continued from"));
 }
 
+/* Writes tests/editions/en.json to a new folder in @dir with @jobs threads;
+ * returns the folder. */
+static char *
+write_edition (const char *dir, guint jobs)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanEdition) ed = jopan_edition_load (EDITIONS "/en.json", &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autofree char *name = g_strdup_printf ("jobs-%u", jobs);
+  char *outdir = g_build_filename (dir, name, NULL);
+  JopanEditionOutput out = { .outdir = outdir, .data_dir = SOURCE_ROOT, .jobs = jobs,
+                             .dpi = 150, .date = 1719705600 };
+
+  g_assert_no_error (error);
+  g_assert_true (jopan_edition_write (ed, style, &out, &error));
+  g_assert_no_error (error);
+  return outdir;
+}
+
+static void
+assert_same_file (const char *a_dir, const char *b_dir, const char *name)
+{
+  g_autofree char *a = g_build_filename (a_dir, name, NULL);
+  g_autofree char *b = g_build_filename (b_dir, name, NULL);
+  g_autofree char *a_data = NULL, *b_data = NULL;
+  gsize a_len, b_len;
+
+  g_assert_true (g_file_get_contents (a, &a_data, &a_len, NULL));
+  g_assert_true (g_file_get_contents (b, &b_data, &b_len, NULL));
+  g_assert_cmpmem (a_data, a_len, b_data, b_len);
+}
+
+/* Removes @path, a folder of files. */
+static void
+remove_folder (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
+/* With two threads or more the end of a run uses two: edition.pdf is
+ * written on a thread of its own while contact.png and report.json are,
+ * its qpdf objects freed on another while the folder takes OUTDIR's place,
+ * and no font set is left for the main thread to free (each worker frees
+ * its own once no page is left to start).  One thread keeps to one.  The
+ * files are the same bytes either way. */
+static void
+test_write_ends (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
+  g_autofree char *one = NULL, *two = NULL;
+  guint side = jopan_edition_side_threads (), left = jopan_edition_fonts_left ();
+  static const char *const files[] = { "edition.pdf", "contact.png", "report.json",
+                                       "page-01.pdf", "page-04.pdf" };
+
+  g_assert_no_error (error);
+  one = write_edition (dir, 1);
+  g_assert_cmpuint (jopan_edition_side_threads (), ==, side);
+  g_assert_cmpuint (jopan_edition_fonts_left (), ==, left);
+  two = write_edition (dir, 2);
+  g_assert_cmpuint (jopan_edition_side_threads (), ==, side + 2);
+  g_assert_cmpuint (jopan_edition_fonts_left (), ==, left);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    assert_same_file (one, two, files[i]);
+  remove_folder (one);
+  remove_folder (two);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/edition/load", test_load);
   g_test_add_func ("/edition/continued-page", test_continued_page);
+  g_test_add_func ("/edition/write-ends", test_write_ends);
   return g_test_run ();
 }
