@@ -8,6 +8,7 @@
  * and keeps no continuation page.
  */
 #include "compose-private.h"
+#include "json-private.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -81,6 +82,56 @@ test_continued_page (void)
   text2 = dump (p2);
   g_assert_nonnull (strstr (text2, "|Continued on page 4|"));
   g_assert_null (strstr (text2, "Continued from"));
+}
+
+/* The places of an edition's stories (kept for later messages) are found
+ * in one pass over its text: loading 200 pages walks past a bounded
+ * number of JSON values a page (finding each place from the start of the
+ * text again made it quadratic), and the places are the same. */
+static void
+test_places_linear (void)
+{
+  enum { PAGES = 200 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) text = g_string_new ("{\n  \"title\": \"Linear\",\n  \"pages\": [\n");
+  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr (JopanEdition) ed = NULL;
+  guint walked;
+
+  g_assert_no_error (error);
+  for (guint p = 0; p < PAGES; p++)
+    g_string_append_printf (text, "    { \"section\": \"P%u\", \"articles\": [ \"%s\", "
+                            "{ \"src\": \"%s\" } ] }%s\n", p, SOURCE_ROOT "/samples/brief-clock.json",
+                            SOURCE_ROOT "/samples/brief-lifeboat.json", p + 1 < PAGES ? "," : "");
+  g_string_append (text, "  ]\n}\n");
+  path = g_build_filename (dir, "linear.json", NULL);
+  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
+  walked = jopan_json_values_walked ();
+  ed = jopan_edition_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (jopan_edition_get_n_pages (ed), ==, PAGES);
+  g_assert_cmpuint (jopan_json_values_walked () - walked, <=, 30 * PAGES);
+  for (guint p = 0; p < PAGES; p += 37)
+    {
+      const JopanPagePlan *plan = g_ptr_array_index (ed->pages, p);
+      const char *first = ((const JopanPageStory *) g_ptr_array_index (plan->stories, 0))->place;
+      const char *second = ((const JopanPageStory *) g_ptr_array_index (plan->stories, 1))->place;
+      /* Page p is on line p + 4, its articles where the text has them. */
+      const char *at_line = text->str;
+      g_autofree char *want1 = NULL, *want2 = NULL;
+
+      for (guint l = 0; l < p + 3; l++)
+        at_line = strchr (at_line, '\n') + 1;
+      want1 = g_strdup_printf ("%s:%u:%u: pages[%u].articles[0]", path, p + 4,
+                               (guint) (strstr (at_line, "[ \"") + 2 - at_line) + 1, p);
+      want2 = g_strdup_printf ("%s:%u:%u: pages[%u].articles[1]", path, p + 4,
+                               (guint) (strstr (at_line, "{ \"src\"") - at_line) + 1, p);
+      g_assert_cmpstr (first, ==, want1);
+      g_assert_cmpstr (second, ==, want2);
+    }
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 /* Writes tests/editions/en.json to a new folder in @dir with @jobs threads;
@@ -167,5 +218,6 @@ main (int argc, char **argv)
   g_test_add_func ("/edition/load", test_load);
   g_test_add_func ("/edition/continued-page", test_continued_page);
   g_test_add_func ("/edition/write-ends", test_write_ends);
+  g_test_add_func ("/edition/places-linear", test_places_linear);
   return g_test_run ();
 }
