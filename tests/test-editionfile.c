@@ -134,6 +134,20 @@ test_places_linear (void)
   g_rmdir (dir);
 }
 
+/* Each worker of an edition has its own fonts; the hyphenation patterns
+ * are read once for all of them (they are only read once loaded). */
+static void
+test_shared_patterns (void)
+{
+  g_autoptr (JopanFonts) a = fonts ();
+  g_autoptr (JopanFonts) b = fonts ();
+  gpointer dict = jopan_fonts_get_hyphenator (a, "en-US");
+
+  g_assert_nonnull (dict);
+  g_assert_true (jopan_fonts_get_hyphenator (b, "en-US") == dict);
+  g_assert_true (jopan_fonts_get_hyphenator (a, "en") == jopan_fonts_get_hyphenator (b, "en"));
+}
+
 /* Writes tests/editions/en.json to a new folder in @dir with @jobs threads;
  * returns the folder. */
 static char *
@@ -219,5 +233,6 @@ main (int argc, char **argv)
   g_test_add_func ("/edition/continued-page", test_continued_page);
   g_test_add_func ("/edition/write-ends", test_write_ends);
   g_test_add_func ("/edition/places-linear", test_places_linear);
+  g_test_add_func ("/edition/shared-patterns", test_shared_patterns);
   return g_test_run ();
 }

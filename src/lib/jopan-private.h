@@ -321,7 +321,8 @@ char *jopan_style_key_place (const JopanStyle *style, const char *group, const c
 /* A Pango context with unhinted metrics at 72 dpi: one unit is one point. */
 PangoContext *jopan_fonts_create_context (JopanFonts *fonts);
 /* The hyphenation patterns for @lang (a HyphenDict*, or NULL when there
- * are none), loaded once and kept by @fonts; only read once loaded. */
+ * are none), loaded once per process and shared by every font set and
+ * thread: only read once loaded. */
 gpointer jopan_fonts_get_hyphenator (JopanFonts *fonts, const char *lang);
 
 /* @families (a comma-separated list) with the families that have Hangul
