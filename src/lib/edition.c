@@ -14,9 +14,8 @@
  * Everything goes into a new folder beside the output folder, which takes
  * the output folder's place (renameat2's exchange) once all is written.
  * What is left after the last page runs on two threads when --jobs allows
- * two: edition.pdf (qpdf) beside contact.png and report.json, then
- * qpdf's objects freed beside the swap; each worker frees its fonts once
- * no group is left to start.
+ * two: edition.pdf (qpdf) beside contact.png, report.json and freeing the
+ * workers' fonts, then qpdf's objects freed beside the swap.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -206,7 +205,6 @@ typedef struct {
   gboolean two_threads;         /* the end may run on two threads (--jobs 2 or more) */
   GMutex lock;                  /* guards what follows */
   GPtrArray *fonts;             /* of JopanFonts*: free for a task to take */
-  guint taken;                  /* groups that took fonts */
   guint failed_at;              /* the first group that failed (G_MAXUINT: none) */
   GError *error;                /* its error */
   /* per page, each written by its group's task only */
@@ -242,7 +240,6 @@ take_fonts (Run *run, GError **error)
   JopanFonts *fonts = NULL;
 
   g_mutex_lock (&run->lock);
-  run->taken++;
   if (run->fonts->len > 0)
     fonts = g_ptr_array_steal_index (run->fonts, run->fonts->len - 1);
   g_mutex_unlock (&run->lock);
@@ -251,21 +248,12 @@ take_fonts (Run *run, GError **error)
   return fonts;
 }
 
-/* Once every group has taken its fonts, none will take these again: they
- * are freed here, beside the pages still being composed, rather than on
- * the main thread after the last page. */
 static void
 give_fonts (Run *run, JopanFonts *fonts)
 {
-  gboolean last;
-
   g_mutex_lock (&run->lock);
-  last = run->taken == run->groups->len;
-  if (!last)
-    g_ptr_array_add (run->fonts, fonts);
+  g_ptr_array_add (run->fonts, fonts);
   g_mutex_unlock (&run->lock);
-  if (last)
-    jopan_fonts_free (fonts);
 }
 
 /* Appends to edition.pdf the pages written since the last one appended,
@@ -624,6 +612,9 @@ write_files (Run *run, const GArray *pages, const GArray *outline, const char *m
     {
       g_atomic_int_inc (&side_threads);
       rest_ok = write_sheet_and_report (run, pages, contact, &rest);
+      /* The workers' fonts too, meanwhile: no thread draws any more, so
+       * cairo may let go of their fonts (render.c). */
+      g_ptr_array_set_size (run->fonts, 0);
     }
   merged_ok = (thread ? g_thread_join (thread) : write_merged (&m)) != NULL;
   if (!merged_ok)
