@@ -720,14 +720,17 @@ gboolean jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat form
 gboolean jopan_render_page_full (cairo_t *cr, const JopanPage *page, JopanFormat format,
                                  double scale, GHashTable *surfaces, const char *slug,
                                  GError **error);
-/* The same as a contact sheet's thumbnail, @scale pixels a point: small
- * text's horizontal scales rounded, to draw faster (render.c). */
+/* The same as a contact sheet's thumbnail, @scale pixels a point: text
+ * under 3 pixels to the em greeked, other small text's horizontal
+ * scales rounded, to draw faster (render.c). */
 gboolean jopan_render_thumbnail (cairo_t *cr, const JopanPage *page, double scale,
                                  GHashTable *surfaces, const char *slug, GError **error);
 /* The horizontal scale text box @b is drawn with at @scale pixels a point,
  * in a thumbnail or not.  Returns: @b's own scale, or in a thumbnail for
  * small text that scale rounded so that the line ends within half a pixel. */
 double jopan_render_line_scale (const JopanBox *b, gboolean thumbnail, double scale);
+/* Lines a thumbnail drew as grey bars (greeked: render.c), in this process. */
+extern gint jopan_render_greeked_lines;
 /* Held while anything draws text onto cairo or lets cairo release fonts
  * (cairo 1.16's font caches can deadlock across threads: render.c). */
 void jopan_render_lock (void);
