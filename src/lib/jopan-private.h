@@ -321,7 +321,8 @@ char *jopan_style_key_place (const JopanStyle *style, const char *group, const c
 /* A Pango context with unhinted metrics at 72 dpi: one unit is one point. */
 PangoContext *jopan_fonts_create_context (JopanFonts *fonts);
 /* The hyphenation patterns for @lang (a HyphenDict*, or NULL when there
- * are none), loaded once and kept by @fonts; only read once loaded. */
+ * are none), loaded once per process and shared by every font set and
+ * thread: only read once loaded. */
 gpointer jopan_fonts_get_hyphenator (JopanFonts *fonts, const char *lang);
 
 /* @families (a comma-separated list) with the families that have Hangul
@@ -807,6 +808,8 @@ guint jopan_pdf_join_n_files (const JopanPdfJoin *join);
 gboolean jopan_pdf_join_write (JopanPdfJoin *join, const JopanOutlineItem *outline,
                                guint n_outline, const char *out_pdf, GError **error);
 void jopan_pdf_join_free (JopanPdfJoin *join);
+/* As jopan_pdf_join_free(), with a second thread: a run with the cores to spare. */
+void jopan_pdf_join_free_on_two_threads (JopanPdfJoin *join);
 /* How many merged files got their ID from what they are made of (not
  * from qpdf hashing the whole file, the fallback). */
 guint jopan_pdf_join_ids_placed (void);
