@@ -462,6 +462,11 @@ void jopan_typesetter_clear (JopanTypesetter *ts);
  * *@derived: whether it was respaced (else it would be shaped). Tests. */
 gboolean jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
                                  const GArray *spans, double from, double to, gboolean *derived);
+/* As jopan_respace_for_test, shaped at @from_size points and derived at
+ * @to_size too (0: the style's size). Tests. */
+gboolean jopan_resize_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                                const GArray *spans, double from_size, double from,
+                                double to_size, double to, gboolean *derived);
 /* Starts a pass whose findings go to @report; the style may have changed
  * since the last (copyfit), so what was measured with it is forgotten. */
 void jopan_typesetter_begin (JopanTypesetter *ts, struct _JopanReport *report);
