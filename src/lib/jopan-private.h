@@ -321,7 +321,8 @@ char *jopan_style_key_place (const JopanStyle *style, const char *group, const c
 /* A Pango context with unhinted metrics at 72 dpi: one unit is one point. */
 PangoContext *jopan_fonts_create_context (JopanFonts *fonts);
 /* The hyphenation patterns for @lang (a HyphenDict*, or NULL when there
- * are none), loaded once and kept by @fonts; only read once loaded. */
+ * are none), loaded once per process and shared by every font set and
+ * thread: only read once loaded. */
 gpointer jopan_fonts_get_hyphenator (JopanFonts *fonts, const char *lang);
 
 /* @families (a comma-separated list) with the families that have Hangul
@@ -461,6 +462,11 @@ void jopan_typesetter_clear (JopanTypesetter *ts);
  * *@derived: whether it was respaced (else it would be shaped). Tests. */
 gboolean jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
                                  const GArray *spans, double from, double to, gboolean *derived);
+/* As jopan_respace_for_test, shaped at @from_size points and derived at
+ * @to_size too (0: the style's size). Tests. */
+gboolean jopan_resize_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                                const GArray *spans, double from_size, double from,
+                                double to_size, double to, gboolean *derived);
 /* Starts a pass whose findings go to @report; the style may have changed
  * since the last (copyfit), so what was measured with it is forgotten. */
 void jopan_typesetter_begin (JopanTypesetter *ts, struct _JopanReport *report);
@@ -805,6 +811,8 @@ guint jopan_pdf_join_n_files (const JopanPdfJoin *join);
 gboolean jopan_pdf_join_write (JopanPdfJoin *join, const JopanOutlineItem *outline,
                                guint n_outline, const char *out_pdf, GError **error);
 void jopan_pdf_join_free (JopanPdfJoin *join);
+/* As jopan_pdf_join_free(), with a second thread: a run with the cores to spare. */
+void jopan_pdf_join_free_on_two_threads (JopanPdfJoin *join);
 /* How many merged files got their ID from what they are made of (not
  * from qpdf hashing the whole file, the fallback). */
 guint jopan_pdf_join_ids_placed (void);
