@@ -621,6 +621,9 @@ typedef struct {
 
 JopanPage *jopan_page_new (double width, double height, int number);
 void jopan_page_free (JopanPage *page);
+/* Line boxes added to pages in this process (atomically counted): tests
+ * bound how many a composed page adds beyond those it draws. */
+extern gint jopan_page_lines_added;
 /* Adds line @index of @text. */
 void jopan_page_add_line (JopanPage *page, const char *role, const JopanText *text, guint index,
                           double x, double baseline, const double color[3]);
