@@ -16,7 +16,7 @@
 /* The same for photos decoded for PNG previews. */
 #define PIXEL_CACHE_BYTES (48 * 1024 * 1024)
 /* The same for PNG photos' full-size pixels (decode()). */
-#define FULL_CACHE_BYTES (48 * 1024 * 1024)
+#define FULL_CACHE_BYTES (32 * 1024 * 1024)
 
 typedef struct {
   char *dict;
