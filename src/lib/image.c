@@ -528,10 +528,31 @@ read_pixbuf (const JopanImageRef *image, gboolean scaled, int w, int h, GError *
  * that a PNG is read and inflated once per process: an advertisement is
  * wanted at its stored size for the PDF's image and again at a thumbnail's
  * or a preview's, and gdk-pixbuf's PNG loader inflates the whole file for
- * any size (it scales after reading).  A JPEG is not kept: libjpeg
- * decodes it at a fraction of its size for less than a full read. */
-static GHashTable *full_cache; /* file_key → GdkPixbuf*: never freed, never changed */
+ * any size (it scales after reading).  Those two sizes are then in the
+ * stream and pixel caches, so the pixels are let go after their second
+ * use (FULL_USES): they cost memory only while the first page showing the
+ * photo is made.  A third size reads the file again (the same pixels).
+ * A JPEG is not kept: libjpeg decodes it at a fraction of its size for
+ * less than a full read. */
+#define FULL_USES 2
+
+typedef struct {
+  GdkPixbuf *pixbuf;
+  int uses;
+} Full;
+
+static GHashTable *full_cache; /* "full", file_key → Full*: the pixbufs never change */
 static gsize full_bytes;
+
+static void
+full_free (gpointer data)
+{
+  Full *f = data;
+
+  full_bytes -= gdk_pixbuf_get_byte_length (f->pixbuf);
+  g_object_unref (f->pixbuf);
+  g_free (f);
+}
 
 static gsize
 pixbuf_bytes (const JopanImageRef *image)
@@ -539,31 +560,41 @@ pixbuf_bytes (const JopanImageRef *image)
   return (gsize) image->raw_width * (gsize) image->raw_height * 4;
 }
 
-/* The kept pixels of @key, a new reference, or NULL. */
+/* The kept pixels of @key, a new reference, or NULL; a use of them. */
 static GdkPixbuf *
 full_find (const char *key)
 {
   GdkPixbuf *found = NULL;
+  Full *f;
 
   g_mutex_lock (&stream_lock);
-  if (full_cache && (found = g_hash_table_lookup (full_cache, key)) != NULL)
-    g_object_ref (found);
+  if (full_cache && (f = g_hash_table_lookup (full_cache, key)) != NULL)
+    {
+      found = g_object_ref (f->pixbuf);
+      if (++f->uses >= FULL_USES)
+        g_hash_table_remove (full_cache, key);
+    }
   g_mutex_unlock (&stream_lock);
   return found;
 }
 
+/* Keeps @pixbuf, just read and used once, under @key if there is room. */
 static void
 full_keep (const char *key, GdkPixbuf *pixbuf)
 {
   gsize size = gdk_pixbuf_get_byte_length (pixbuf);
+  Full *f;
 
   g_mutex_lock (&stream_lock);
   if (full_cache == NULL)
-    full_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+    full_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, full_free);
   if (!g_hash_table_contains (full_cache, key) && full_bytes + size <= FULL_CACHE_BYTES)
     {
+      f = g_new (Full, 1);
+      f->pixbuf = g_object_ref (pixbuf);
+      f->uses = 1;
       full_bytes += size;
-      g_hash_table_insert (full_cache, g_strdup (key), g_object_ref (pixbuf));
+      g_hash_table_insert (full_cache, g_strdup (key), f);
     }
   g_mutex_unlock (&stream_lock);
 }
