@@ -147,6 +147,33 @@ def alpha(d):
         problems = []
 
 
+def pdf_advert(d):
+    """An advertisement given as a one-page PDF keeps its JPEG in the page's
+    PDF byte for byte: drawn for print, not decoded and deflated again."""
+    ad = os.path.join(ROOT, "samples", "ads", "solnae-bakery.pdf")
+    article_path = os.path.join(ROOT, "samples", "harbour.json")
+    page = os.path.join(d, "ad-page.json")
+    with open(page, "w") as f:
+        f.write('{"style": "berliner", "articles": [{"src": "%s", "weight": "lead"}],\n'
+                ' "boxes": [{"src": "%s", "columns": 2, "depth": "60mm", "position": "foot"}]}\n'
+                % (article_path, ad))
+    pdf = os.path.join(d, "ad-page.pdf")
+    p = subprocess.run([JOPAN, "page", page, "-o", pdf], capture_output=True, text=True)
+    problems = [] if p.returncode == 0 else [f"exit {p.returncode}: {p.stderr.strip()}"]
+    jpegs = []
+    for src, prefix in ((ad, "own"), (pdf, "page")):
+        if not problems:
+            subprocess.run(["pdfimages", "-j", src, os.path.join(d, prefix)], check=True)
+            jpegs.append({open(os.path.join(d, n), "rb").read() for n in os.listdir(d)
+                          if n.startswith(prefix + "-") and n.endswith(".jpg")})
+    if not problems and len(jpegs[0]) != 1:
+        problems.append(f"expected the advert to hold one JPEG, found {len(jpegs[0])}")
+    elif not problems and not jpegs[0] <= jpegs[1]:
+        listing = subprocess.run(["pdfimages", "-list", pdf], capture_output=True, text=True).stdout
+        problems.append("the advert's JPEG is not in the page's PDF as it is:\n" + listing)
+    report("a PDF advert's JPEG passes into the page's PDF byte for byte", problems)
+
+
 def mutants(d, n=100):
     """Damaged photos: `check` refuses exactly those `render` would fail on
     (the photo is validated once, the same way), and nothing crashes.  A
@@ -200,6 +227,7 @@ def main():
         cmyk(d)
         orientation(d)
         alpha(d)
+        pdf_advert(d)
         mutants(d)
     return summary()
 

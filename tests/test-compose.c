@@ -823,6 +823,62 @@ test_word_counts (void)
   g_assert_cmpint (counts, <=, 5);
 }
 
+/* An attempt's fit is a body and a headline size, mostly the sizes of
+ * attempts before it: a font description is parsed and printed once a
+ * page for each font and size (every attempt printed two or more: 528 on
+ * the sample front page). */
+static void
+test_font_prints (void)
+{
+  guint prints = support_composing_count ("en-front.json", &jopan_layout_font_prints);
+
+  g_test_message ("en-front.json: %u font descriptions printed", prints);
+  g_assert_cmpuint (prints, <=, 40);
+}
+
+/* The line boxes a page's display list holds. */
+static guint
+text_boxes (const JopanDocument *doc)
+{
+  guint n = 0;
+
+  for (guint p = 0; p < doc->pages->len; p++)
+    {
+      const JopanPage *page = g_ptr_array_index (doc->pages, p);
+      for (guint i = 0; i < page->boxes->len; i++)
+        n += g_array_index (page->boxes, JopanBox, i).kind == JOPAN_BOX_TEXT;
+    }
+  return n;
+}
+
+/* Composing tries a story in many modules and copyfit many fits: those
+ * attempts are measured, and only the one kept has its body lines added
+ * to a page (they once all were: 28 lines added for each drawn on the
+ * sample front page; 7 now, the attempts' folios and heads).  A count,
+ * not a time. */
+static void
+test_lines_added (void)
+{
+  static const char *const pages[] = { "en-front.json", "ko-front.json", "en-page4.json" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+      g_autoptr (JopanDocument) doc = NULL;
+      gint before = g_atomic_int_get (&jopan_page_lines_added);
+      guint added, drawn;
+
+      g_assert_no_error (error);
+      doc = support_compose_sample (fonts, pages[i]);
+      added = (guint) (g_atomic_int_get (&jopan_page_lines_added) - before);
+      drawn = text_boxes (doc);
+      g_test_message ("%s: %u lines added, %u drawn", pages[i], added, drawn);
+      g_assert_cmpuint (drawn, >, 0);
+      g_assert_cmpuint (added, <=, 10 * drawn);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -838,5 +894,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compose/rules/empty", test_rules_empty);
   g_test_add_func ("/compose/attempts", test_attempts);
   g_test_add_func ("/compose/word-counts", test_word_counts);
+  g_test_add_func ("/compose/lines-added", test_lines_added);
+  g_test_add_func ("/compose/font-prints", test_font_prints);
   return g_test_run ();
 }

@@ -8,7 +8,9 @@
  * and keeps no continuation page.
  */
 #include "compose-private.h"
+#include "json-private.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #define EDITIONS SOURCE_ROOT "/tests/editions"
@@ -82,11 +84,155 @@ test_continued_page (void)
   g_assert_null (strstr (text2, "Continued from"));
 }
 
+/* The places of an edition's stories (kept for later messages) are found
+ * in one pass over its text: loading 200 pages walks past a bounded
+ * number of JSON values a page (finding each place from the start of the
+ * text again made it quadratic), and the places are the same. */
+static void
+test_places_linear (void)
+{
+  enum { PAGES = 200 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) text = g_string_new ("{\n  \"title\": \"Linear\",\n  \"pages\": [\n");
+  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr (JopanEdition) ed = NULL;
+  guint walked;
+
+  g_assert_no_error (error);
+  for (guint p = 0; p < PAGES; p++)
+    g_string_append_printf (text, "    { \"section\": \"P%u\", \"articles\": [ \"%s\", "
+                            "{ \"src\": \"%s\" } ] }%s\n", p, SOURCE_ROOT "/samples/brief-clock.json",
+                            SOURCE_ROOT "/samples/brief-lifeboat.json", p + 1 < PAGES ? "," : "");
+  g_string_append (text, "  ]\n}\n");
+  path = g_build_filename (dir, "linear.json", NULL);
+  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
+  walked = jopan_json_values_walked ();
+  ed = jopan_edition_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (jopan_edition_get_n_pages (ed), ==, PAGES);
+  g_assert_cmpuint (jopan_json_values_walked () - walked, <=, 30 * PAGES);
+  for (guint p = 0; p < PAGES; p += 37)
+    {
+      const JopanPagePlan *plan = g_ptr_array_index (ed->pages, p);
+      const char *first = ((const JopanPageStory *) g_ptr_array_index (plan->stories, 0))->place;
+      const char *second = ((const JopanPageStory *) g_ptr_array_index (plan->stories, 1))->place;
+      /* Page p is on line p + 4, its articles where the text has them. */
+      const char *at_line = text->str;
+      g_autofree char *want1 = NULL, *want2 = NULL;
+
+      for (guint l = 0; l < p + 3; l++)
+        at_line = strchr (at_line, '\n') + 1;
+      want1 = g_strdup_printf ("%s:%u:%u: pages[%u].articles[0]", path, p + 4,
+                               (guint) (strstr (at_line, "[ \"") + 2 - at_line) + 1, p);
+      want2 = g_strdup_printf ("%s:%u:%u: pages[%u].articles[1]", path, p + 4,
+                               (guint) (strstr (at_line, "{ \"src\"") - at_line) + 1, p);
+      g_assert_cmpstr (first, ==, want1);
+      g_assert_cmpstr (second, ==, want2);
+    }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Each worker of an edition has its own fonts; the hyphenation patterns
+ * are read once for all of them (they are only read once loaded). */
+static void
+test_shared_patterns (void)
+{
+  g_autoptr (JopanFonts) a = fonts ();
+  g_autoptr (JopanFonts) b = fonts ();
+  gpointer dict = jopan_fonts_get_hyphenator (a, "en-US");
+
+  g_assert_nonnull (dict);
+  g_assert_true (jopan_fonts_get_hyphenator (b, "en-US") == dict);
+  g_assert_true (jopan_fonts_get_hyphenator (a, "en") == jopan_fonts_get_hyphenator (b, "en"));
+}
+
+/* Writes tests/editions/en.json to a new folder in @dir with @jobs threads;
+ * returns the folder. */
+static char *
+write_edition (const char *dir, guint jobs)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanEdition) ed = jopan_edition_load (EDITIONS "/en.json", &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autofree char *name = g_strdup_printf ("jobs-%u", jobs);
+  char *outdir = g_build_filename (dir, name, NULL);
+  JopanEditionOutput out = { .outdir = outdir, .data_dir = SOURCE_ROOT, .jobs = jobs,
+                             .dpi = 150, .date = 1719705600 };
+
+  g_assert_no_error (error);
+  g_assert_true (jopan_edition_write (ed, style, &out, &error));
+  g_assert_no_error (error);
+  return outdir;
+}
+
+static void
+assert_same_file (const char *a_dir, const char *b_dir, const char *name)
+{
+  g_autofree char *a = g_build_filename (a_dir, name, NULL);
+  g_autofree char *b = g_build_filename (b_dir, name, NULL);
+  g_autofree char *a_data = NULL, *b_data = NULL;
+  gsize a_len, b_len;
+
+  g_assert_true (g_file_get_contents (a, &a_data, &a_len, NULL));
+  g_assert_true (g_file_get_contents (b, &b_data, &b_len, NULL));
+  g_assert_cmpmem (a_data, a_len, b_data, b_len);
+}
+
+/* Removes @path, a folder of files. */
+static void
+remove_folder (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
+/* With two threads or more the end of a run uses two: edition.pdf is
+ * written on a thread of its own while contact.png and report.json are
+ * written and the workers' fonts freed (none left for the end), its qpdf
+ * objects freed on another while the folder takes OUTDIR's place.  One
+ * thread keeps to one (its font set freed at the end).  The files are the
+ * same bytes either way. */
+static void
+test_write_ends (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
+  g_autofree char *one = NULL, *two = NULL;
+  guint side = jopan_edition_side_threads (), left = jopan_edition_fonts_left ();
+  static const char *const files[] = { "edition.pdf", "contact.png", "report.json",
+                                       "page-01.pdf", "page-04.pdf" };
+
+  g_assert_no_error (error);
+  one = write_edition (dir, 1);
+  g_assert_cmpuint (jopan_edition_side_threads (), ==, side);
+  g_assert_cmpuint (jopan_edition_fonts_left (), ==, left + 1);
+  two = write_edition (dir, 2);
+  g_assert_cmpuint (jopan_edition_side_threads (), ==, side + 2);
+  g_assert_cmpuint (jopan_edition_fonts_left (), ==, left + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    assert_same_file (one, two, files[i]);
+  remove_folder (one);
+  remove_folder (two);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/edition/load", test_load);
   g_test_add_func ("/edition/continued-page", test_continued_page);
+  g_test_add_func ("/edition/write-ends", test_write_ends);
+  g_test_add_func ("/edition/places-linear", test_places_linear);
+  g_test_add_func ("/edition/shared-patterns", test_shared_patterns);
   return g_test_run ();
 }

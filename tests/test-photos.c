@@ -338,7 +338,7 @@ photo_document (const char *dir, const char *name)
 
 /* The bytes of @doc written as @format into @dir. */
 static GBytes *
-written (JopanDocument *doc, const char *dir, JopanFormat format)
+written_at (JopanDocument *doc, const char *dir, JopanFormat format, double dpi)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *out = g_build_filename (dir, format == JOPAN_FORMAT_PDF ? "page.pdf" : "page.png",
@@ -346,11 +346,17 @@ written (JopanDocument *doc, const char *dir, JopanFormat format)
   char *data;
   gsize length;
 
-  g_assert_true (jopan_document_write (doc, out, format, 72, &error));
+  g_assert_true (jopan_document_write (doc, out, format, dpi, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (out, &data, &length, NULL));
   g_remove (out);
   return g_bytes_new_take (data, length);
+}
+
+static GBytes *
+written (JopanDocument *doc, const char *dir, JopanFormat format)
+{
+  return written_at (doc, dir, format, 72);
 }
 
 static void
@@ -365,7 +371,7 @@ remove_dir (const char *dir, const char *photo)
 /* A PNG photo in PDF is decoded and encoded once: every later page that
  * shows it gets cairo's image object from the cache, and the file is the
  * one made without the cache, byte for byte (alpha laid on white as
- * before).  A PNG preview decodes it once per size. */
+ * before).  A PNG preview takes the pixels the PDF read. */
 static void
 test_png_encoded_once (gconstpointer data)
 {
@@ -394,17 +400,43 @@ test_png_encoded_once (gconstpointer data)
   g_assert_cmpuint (jopan_image_decode_count (), ==, before + 2);
   g_assert_true (g_bytes_equal (first, uncached));
   png = written (doc, dir, JOPAN_FORMAT_PNG);
-  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 3);
-  /* A preview decodes a photo once per size too. */
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 2);
   png_again = written (again, dir, JOPAN_FORMAT_PNG);
-  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 3);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 2);
   g_assert_true (g_bytes_equal (png, png_again));
   jopan_image_stream_set_enabled (FALSE);
   png_uncached = written (doc, dir, JOPAN_FORMAT_PNG);
   jopan_image_stream_set_enabled (TRUE);
-  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 4);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 3);
   g_assert_true (g_bytes_equal (png, png_uncached));
   remove_dir (dir, photo);
+}
+
+/* A PNG wanted at two sizes (an edition's advertisement: full size for
+ * the PDF, a thumbnail for the contact sheet) is read once: the smaller
+ * size is scaled from the full-size pixels, and equals, byte for byte,
+ * what reading the file at that size gives.  The pixels are let go after
+ * that: a third size reads the file again. */
+static void
+test_png_read_once_at_sizes (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("jopan-image-XXXXXX", NULL);
+  g_autoptr (JopanDocument) doc = photo_document (dir, "alpha.png");
+  g_autoptr (GBytes) pdf = NULL, small = NULL, smaller = NULL, uncached = NULL;
+  guint before = jopan_image_decode_count ();
+
+  pdf = written (doc, dir, JOPAN_FORMAT_PDF);
+  smaller = written_at (doc, dir, JOPAN_FORMAT_PNG, 18);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 1);
+  small = written_at (doc, dir, JOPAN_FORMAT_PNG, 36);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 2);
+  g_assert_false (g_bytes_equal (small, smaller));
+  jopan_image_stream_set_enabled (FALSE);
+  uncached = written_at (doc, dir, JOPAN_FORMAT_PNG, 18);
+  jopan_image_stream_set_enabled (TRUE);
+  g_assert_cmpuint (jopan_image_decode_count (), ==, before + 3);
+  g_assert_true (g_bytes_equal (smaller, uncached));
+  remove_dir (dir, "alpha.png");
 }
 
 /* One thread of test_decoded_once_in_parallel: writes its document once
@@ -729,6 +761,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/photos/png-encoded-once/alpha", "alpha.png", test_png_encoded_once);
   g_test_add_data_func ("/photos/png-encoded-once/dot", "dot.png", test_png_encoded_once);
   g_test_add_func ("/photos/png-checked-whole", test_png_checked_whole);
+  g_test_add_func ("/photos/png-read-once-at-sizes", test_png_read_once_at_sizes);
   g_test_add_data_func ("/photos/decoded-once-in-parallel/pdf", GINT_TO_POINTER (JOPAN_FORMAT_PDF),
                         test_decoded_once_in_parallel);
   g_test_add_data_func ("/photos/decoded-once-in-parallel/png", GINT_TO_POINTER (JOPAN_FORMAT_PNG),

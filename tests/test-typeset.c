@@ -731,6 +731,114 @@ test_cache_threads (void)
     }
 }
 
+/* Sets every paragraph (each line of a block) of the sample articles in
+ * @dir in the body and caption styles (the article's language's) at
+ * sizes and trackings around the style's, derived from each one shaped
+ * at another: counts in @counts what it compared and derived, in the
+ * body ([0], [1]) and the caption ([2], [3]). */
+static void
+resize_dir (JopanFonts *fonts, const JopanStyle *style, const char *dir, guint *counts)
+{
+  static const double sizes[] = { -0.1, 0.2, -0.5, 0.3, 1.7 };
+  /* Trackings (em) from and to; none from a spacing never derives. */
+  static const double trackings[][2] = { { 0, 0 }, { 0, 0.01 }, { -0.02, 0.01 }, { 0.01, -0.02 },
+                                         { -0.02, -0.02 } };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) d = g_dir_open (dir, 0, &error);
+  const char *name;
+
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr (JopanArticle) article = NULL;
+      JopanStyle resolved;
+      JopanTypesetter ts;
+
+      if (!g_str_has_suffix (name, ".json"))
+        continue;
+      article = jopan_article_load (path, NULL);
+      if (article == NULL)
+        continue; /* an edition's page list */
+      jopan_style_resolve (style, NULL, jopan_article_get_lang (article), &resolved);
+      jopan_typesetter_init (&ts, fonts, &resolved, jopan_article_get_lang (article), NULL);
+      for (guint b = 0; b < article->blocks->len; b++)
+        {
+          const JopanBlock *block = g_ptr_array_index (article->blocks, b);
+          g_auto (GStrv) paras = g_strsplit (block->text, "\n", -1);
+          const GArray *spans = paras[0] && !paras[1] ? block->spans : NULL;
+
+          for (guint p = 0; paras[p]; p++)
+            for (gsize k = 0; k < 2 && *paras[p]; k++)
+              for (gsize i = 0; i < G_N_ELEMENTS (sizes) * 2; i++)
+                {
+                  JopanParaKind kind = k ? JOPAN_PARA_CAPTION : JOPAN_PARA_BODY;
+                  double size = resolved.para[kind].size;
+                  /* Each size from the style's, and the style's from it. */
+                  double from = i % 2 ? size : size + sizes[i / 2];
+                  double to = i % 2 ? size + sizes[i / 2] : size;
+                  const double *t = trackings[(i + p) % G_N_ELEMENTS (trackings)];
+                  gboolean derived;
+
+                  g_assert_true (jopan_resize_for_test (&ts, kind, paras[p], k ? NULL : spans, from,
+                                                        t[0] * from, to, t[1] * to, &derived));
+                  counts[2 * k]++;
+                  counts[2 * k + 1] += derived;
+                }
+        }
+      jopan_typesetter_clear (&ts);
+    }
+}
+
+/* A paragraph set at another size from one shaped at the style's (and
+ * the other way) has, glyph for glyph, the advances Pango gives it shaped
+ * at that size: every paragraph of the samples, English and Korean, at
+ * sizes and trackings copyfit tries and beyond, in two faces; and texts
+ * the samples lack, derived or refused, never derived wrongly. */
+static void
+test_resize (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  static const char *const odd[] = {
+    "cafe\xCC\x81 and re\xCC\x81sume\xCC\x81 with fi and fl", "a\xE2\x80\x8B""b zero\xE2\x80\x8Dwidth",
+    "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D world \xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7", "thumbs \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD up",
+    "the \xEF\xAC\x81nal of\xEF\xAC\x82""ce", "tab\there", "\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8 jamo",
+    "\xCC\x81leading mark", "soft\xC2\xADhyphen and Stra\xC3\x9F""e",
+    "thin\xE2\x80\x89space, em\xE2\x80\x83space and\xE3\x80\x80ideographic", "AVAT Tea, WAVE. \"Yo,\" T.V. LY",
+    "\xE2\x80\x9CTo\xE2\x80\x9D P.A. Fjord 7\xE2\x80\x93""1 \xEC\x84\x9C\xEC\x9A\xB8 Ty",
+  };
+  guint counts[4] = { 0 }, odd_counts[2] = { 0 };
+  JopanTypesetter ts;
+
+  g_assert_no_error (error);
+  resize_dir (fonts, style, SOURCE_ROOT "/samples", counts);
+  resize_dir (fonts, style, SOURCE_ROOT "/samples/edition/en", counts);
+  resize_dir (fonts, style, SOURCE_ROOT "/samples/edition/ko", counts);
+  jopan_typesetter_init (&ts, fonts, style, "en", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (odd); i++)
+    for (int f = 0; f < 3; f++)
+      for (int t = 0; t < 4; t++)
+        {
+          gboolean derived;
+          g_assert_true (jopan_resize_for_test (&ts, JOPAN_PARA_BODY, odd[i], NULL, 7 + f * 1.3,
+                                                (f - 1) * 0.2, 9.2 + t * 0.1, (t % 2) * 0.1, &derived));
+          odd_counts[0]++;
+          odd_counts[1] += derived;
+        }
+  jopan_typesetter_clear (&ts);
+  g_test_message ("samples: %u paragraphs derived at another size of %u in the body, %u of %u "
+                  "in the caption; odd texts: %u of %u", counts[1], counts[0], counts[3], counts[2],
+                  odd_counts[1], odd_counts[0]);
+  g_assert_cmpuint (counts[0], >=, 5000);
+  /* The body's faces (Noto Serif, NanumMyeongjo) scale: refused are only
+   * ligatures a spacing turns off and a zero-width glyph at a run's edge. */
+  g_assert_cmpuint (counts[1], >=, counts[0] * 3 / 4);
+  /* Noto Sans positions in context (GPOS chained lookups): refused. */
+  g_assert_cmpuint (counts[3], <, counts[2] / 10);
+}
+
 /* Respaces every paragraph (each line of a block) of the sample articles
  * in @dir from each spacing of @from to each of @to; counts in @counts
  * what it compared ([0]) and respaced ([1]): from a spacing, and ([2],
@@ -893,5 +1001,6 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/cache-threads", test_cache_threads);
   g_test_add_func ("/typeset/cache-key-hash", test_cache_key_hash);
   g_test_add_func ("/typeset/respace", test_respace);
+  g_test_add_func ("/typeset/resize", test_resize);
   return g_test_run ();
 }

@@ -121,6 +121,13 @@ JopanDocument *jopan_compose_edition_page (JopanFonts *fonts, const JopanStyle *
                                            GPtrArray *carried_in, GPtrArray *carried_out,
                                            GError **error);
 
+/* For tests (edition.c): threads that edition runs started beside their
+ * workers for the end (edition.pdf written while contact.png and
+ * report.json are; its qpdf objects freed while the folder is swapped in),
+ * and font sets a run left to free after its last page. */
+guint jopan_edition_side_threads (void);
+guint jopan_edition_fonts_left (void);
+
 /* Adds a fixed box (an ad) in the frame @x, @y, @w × @h (points): an image
  * covers the frame, cropped around its centre; a PDF is drawn as vectors,
  * scaled to fit the frame and centred.  A thin frame is drawn around it. */

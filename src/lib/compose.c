@@ -179,6 +179,7 @@ typedef struct {
                                  * out so, without copyfit */
   JopanTypesetCache *texts;     /* the stories' texts as set, in any module */
   LayoutMemo *memo;             /* the stories' attempts measured, in any module */
+  GHashTable *font_names;       /* the stories' fonts at the sizes their fits set */
   GPtrArray *candidates;        /* of Candidate* */
   const char *only;             /* tests: keep the candidates whose name has it */
   guint overset_lines, overset_chars; /* the page's stories', for the report */
@@ -309,7 +310,7 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
                                           m->top, m->depth, air, copyfit);
   LayoutResult *r = g_hash_table_lookup (c->cache, key);
   LayoutInput in = { .fonts = c->fonts, .style = c->style, .article = s->entry->article,
-                     .cache = c->texts, .memo = c->memo };
+                     .cache = c->texts, .memo = c->memo, .font_names = c->font_names };
 
   if (r)
     return r;
@@ -333,6 +334,9 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
   /* A jump: story layout ends the text with "Continued on page N" and
    * sets the rest on a continuation page numbered N. */
   in.options.jump_page = s->entry->jump;
+  /* The solver only measures a layout without copyfit: what is drawn is
+   * laid out with copyfit (build_story). */
+  in.measure_only = !copyfit;
   r = g_new0 (LayoutResult, 1);
   if (!jopan_layout_story (&in, r, error))
     {
@@ -1575,6 +1579,7 @@ composer_init (Composer *c, JopanFonts *fonts, const JopanStyle *style, const Jo
   c->shapes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   c->texts = jopan_typeset_cache_new ();
   c->memo = jopan_layout_memo_new ();
+  c->font_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   c->candidates = g_ptr_array_new_with_free_func (g_free);
   c->overset_names = g_string_new (NULL);
   c->n_stories = plan->stories->len;
@@ -1601,6 +1606,7 @@ composer_clear (Composer *c)
   g_clear_pointer (&c->cache, g_hash_table_unref);
   g_clear_pointer (&c->texts, jopan_typeset_cache_free);
   g_clear_pointer (&c->memo, jopan_layout_memo_free);
+  g_clear_pointer (&c->font_names, g_hash_table_unref);
   g_clear_pointer (&c->candidates, g_ptr_array_unref);
   g_string_free (c->overset_names, TRUE);
 }

@@ -552,6 +552,8 @@ layout_take (Layout *lo, LayoutResult *result)
 {
   JopanReport *report = result->report;
 
+  if (!lo->in->measure_only)
+    jopan_layout_draw_rows (lo);
   while (lo->at.pages->len > 0)
     g_ptr_array_add (result->pages, g_ptr_array_steal_index (lo->at.pages, 0));
   jopan_report_merge (report, lo->at.findings);

@@ -229,6 +229,7 @@ load_from_data (const char *data, gsize length, const char *name, GError **error
   g_autoptr (GError) local = NULL;
   g_autoptr (JopanEdition) edition = NULL;
   JsonNode *root;
+  JopanJsonMemo memo = { 0 };
   Loader ld;
 
   if (!jopan_json_check_utf8 (name, data, length, error)
@@ -241,7 +242,7 @@ load_from_data (const char *data, gsize length, const char *name, GError **error
     }
   edition = edition_new (name);
   ld = (Loader) { .name = name, .text = data, .length = length, .target = edition,
-                  .warnings = edition->warnings };
+                  .warnings = edition->warnings, .memo = &memo };
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {

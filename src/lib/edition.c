@@ -13,6 +13,9 @@
  *
  * Everything goes into a new folder beside the output folder, which takes
  * the output folder's place (renameat2's exchange) once all is written.
+ * What is left after the last page runs on two threads when --jobs allows
+ * two: edition.pdf (qpdf) beside contact.png, report.json and freeing the
+ * workers' fonts, then qpdf's objects freed beside the swap.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -24,6 +27,20 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+
+static guint side_threads, fonts_left;
+
+guint
+jopan_edition_side_threads (void)
+{
+  return (guint) g_atomic_int_get (&side_threads);
+}
+
+guint
+jopan_edition_fonts_left (void)
+{
+  return (guint) g_atomic_int_get (&fonts_left);
+}
 
 /* ---- the jump graph ----------------------------------------------------------- */
 
@@ -184,6 +201,8 @@ typedef struct {
   char *tmp;                    /* the new folder */
   JopanContactSheet *sheet;     /* contact.png, each page's thumbnail drawn as it is written */
   GPtrArray *groups;            /* of GArray* of guint: pages in compose order */
+  guint jobs;                   /* threads composing at once */
+  gboolean two_threads;         /* the end may run on two threads (--jobs 2 or more) */
   GMutex lock;                  /* guards what follows */
   GPtrArray *fonts;             /* of JopanFonts*: free for a task to take */
   guint failed_at;              /* the first group that failed (G_MAXUINT: none) */
@@ -397,11 +416,8 @@ make_groups (Run *run)
 static gboolean
 run_pool (Run *run, GError **error)
 {
-  guint jobs = run->out->jobs ? run->out->jobs : g_get_num_processors ();
-  GThreadPool *pool;
+  GThreadPool *pool = g_thread_pool_new (task, run, (int) run->jobs, TRUE, error);
 
-  jobs = CLAMP (jobs, 1, MAX (1u, run->groups->len));
-  pool = g_thread_pool_new (task, run, (int) jobs, TRUE, error);
   if (pool == NULL)
     return FALSE;
   for (guint g = 0; g < run->groups->len; g++)
@@ -551,6 +567,68 @@ write_report (Run *run, const GArray *pages, GError **error)
   return FALSE;
 }
 
+/* edition.pdf, written by qpdf: the longest step after the last page. */
+typedef struct {
+  Run *run;
+  const GArray *outline;
+  const char *path;
+  GError *error;
+} Merged;
+
+static gpointer
+write_merged (gpointer data)
+{
+  Merged *m = data;
+
+  return GINT_TO_POINTER (jopan_pdf_join_write (m->run->join,
+                                                (const JopanOutlineItem *) m->outline->data,
+                                                m->outline->len, m->path, &m->error));
+}
+
+/* contact.png (its sheet freed once saved) and report.json. */
+static gboolean
+write_sheet_and_report (Run *run, const GArray *pages, const char *contact, GError **error)
+{
+  gboolean ok = jopan_contact_sheet_save (run->sheet, contact, error);
+
+  g_clear_pointer (&run->sheet, jopan_contact_sheet_free);
+  return ok && write_report (run, pages, error);
+}
+
+/* With --jobs 2 or more, edition.pdf is written on a thread of its own
+ * while contact.png and report.json are written here; the error, if any,
+ * is the one of the first file in that order as when one thread writes. */
+static gboolean
+write_files (Run *run, const GArray *pages, const GArray *outline, const char *merged,
+             const char *contact, GError **error)
+{
+  Merged m = { run, outline, merged, NULL };
+  g_autoptr (GError) rest = NULL;
+  GThread *thread = run->two_threads ? g_thread_try_new ("jopan-write", write_merged, &m, NULL)
+                                     : NULL;
+  gboolean rest_ok = TRUE, merged_ok;
+
+  if (thread)
+    {
+      g_atomic_int_inc (&side_threads);
+      rest_ok = write_sheet_and_report (run, pages, contact, &rest);
+      /* The workers' fonts too, meanwhile: no thread draws any more, so
+       * cairo may let go of their fonts (render.c). */
+      g_ptr_array_set_size (run->fonts, 0);
+    }
+  merged_ok = (thread ? g_thread_join (thread) : write_merged (&m)) != NULL;
+  if (!merged_ok)
+    {
+      g_propagate_error (error, m.error);
+      return FALSE;
+    }
+  if (thread == NULL)
+    return write_sheet_and_report (run, pages, contact, error);
+  if (!rest_ok)
+    g_propagate_error (error, g_steal_pointer (&rest));
+  return rest_ok;
+}
+
 static gboolean
 write_whole (Run *run, GError **error)
 {
@@ -577,10 +655,31 @@ write_whole (Run *run, GError **error)
       return FALSE;
     }
   outline = outline_of (run, pages, titles);
-  return jopan_pdf_join_write (run->join, (const JopanOutlineItem *) outline->data, outline->len,
-                               merged, error)
-         && jopan_contact_sheet_save (run->sheet, contact, error)
-         && write_report (run, pages, error);
+  return write_files (run, pages, outline, merged, contact, error);
+}
+
+/* Freeing qpdf's objects of edition.pdf takes about as long as writing it
+ * (48 pages: some 40 ms on two threads): with --jobs 2 or more it runs
+ * while the new folder takes the old one's place and the old one goes.
+ * Returns: the thread to join, or NULL (then run_clear frees the join). */
+static gpointer
+free_join (gpointer join)
+{
+  jopan_pdf_join_free_on_two_threads (join);
+  return NULL;
+}
+
+static GThread *
+free_join_meanwhile (Run *run)
+{
+  GThread *thread = g_thread_try_new ("jopan-free", free_join, run->join, NULL);
+
+  if (thread)
+    {
+      g_atomic_int_inc (&side_threads);
+      run->join = NULL;
+    }
+  return thread;
 }
 
 /* ---- the folder ------------------------------------------------------------------ */
@@ -712,6 +811,7 @@ run_clear (Run *run)
   g_free (run->continued);
   if (run->groups)
     g_ptr_array_unref (run->groups);
+  g_atomic_int_add (&fonts_left, (gint) run->fonts->len);
   g_ptr_array_unref (run->fonts);
   g_clear_error (&run->error);
   g_mutex_clear (&run->lock);
@@ -728,6 +828,7 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
                      JopanEditionOutput *out, GError **error)
 {
   Run run = { .edition = edition, .style = style, .out = out, .failed_at = G_MAXUINT };
+  GThread *freeing = NULL;
   gboolean ok;
 
   g_return_val_if_fail (edition != NULL && style != NULL && out != NULL, FALSE);
@@ -745,6 +846,9 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
                             + ((JopanPagePlan *) g_ptr_array_index (edition->pages, p))->stories->len;
   run.continued = g_new0 (gboolean, run.page_story[edition->pages->len]);
   make_groups (&run);
+  run.jobs = out->jobs ? out->jobs : g_get_num_processors ();
+  run.two_threads = run.jobs >= 2;
+  run.jobs = CLAMP (run.jobs, 1, MAX (1u, run.groups->len));
   if (run.groups->len == 0)
     {
       jopan_set_error (error, JOPAN_ERROR_USAGE, "%s: no page selected", edition->name);
@@ -758,8 +862,11 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
       run.tmp = make_tmp (out->outdir, error);
       run.sheet = run.tmp ? new_sheet (&run, error) : NULL;
       run.join = jopan_pdf_join_new ();
-      ok = run.sheet != NULL && run_pool (&run, error) && write_whole (&run, error)
-           && swap_in (run.tmp, out->outdir, error);
+      ok = run.sheet != NULL && run_pool (&run, error) && write_whole (&run, error);
+      freeing = ok && run.two_threads ? free_join_meanwhile (&run) : NULL;
+      ok = ok && swap_in (run.tmp, out->outdir, error);
+      if (freeing)
+        g_thread_join (freeing);
     }
   if (!ok && run.tmp)
     remove_folder (run.tmp);

@@ -22,6 +22,8 @@ typedef struct {
   Placement *placed;            /* one per row */
   GArray *holes;                /* of Hole */
   guint forced_breaks;
+  GArray *column_flows[64];     /* balancing's scratch (ByColumn's flowed), kept for
+                                 * the next depth and trial */
 } FlowOut;
 
 /* The first free band of column @c on @page, under the lead photo as the
@@ -369,8 +371,9 @@ typedef struct {
   FlowOut *out;
   int page, depth, columns;
   int *spreads;                 /* by shortening, as FlowSpec.shorten counts it */
+  int bound;                    /* a way spreading this far or more is never chosen */
   int base[64];                 /* each column's foot before its rows: its top, its photos */
-  GArray *flowed[64];           /* by column: its ColumnFlows (NULL: none yet) */
+  GArray **flowed;              /* by column: its ColumnFlows (NULL: none yet) */
 } ByColumn;
 
 /* The foot of column @c of the last page, flowed from @before to @after:
@@ -466,8 +469,28 @@ flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
   return f.foot;
 }
 
+/* Do the columns up to @c, flowed to @st with @feet, spread so far that
+ * no way of ending the columns after them can be chosen?  A spread only
+ * grows with more columns (and forced breaks with more rows); balancing
+ * takes the first way with the least spread, or the first spreading a
+ * band at most: a way that spreads 2 or more and no less than one
+ * already measured (or @b->bound) is never it. */
+static gboolean
+spread_already (const ByColumn *b, const FlowState *st, int c, const int *feet)
+{
+  int lowest = G_MAXINT, highest = 0;
+
+  for (int k = 0; k <= c && k < 64; k++)
+    lowest = MIN (lowest, feet[k]), highest = MAX (highest, feet[k]);
+  if (lowest == G_MAXINT || st->forced_breaks > 1000)
+    return FALSE;
+  return highest - lowest + 100 * (int) st->forced_breaks >= MAX (2, b->bound);
+}
+
 /* Flows column @c on, each of its three feet, and the columns after it;
- * @feet holds the feet of the columns before it. */
+ * @feet holds the feet of the columns before it.  Ways that can no
+ * longer be chosen (spread_already()) are left unflowed, their spreads
+ * G_MAXINT. */
 static void
 flow_columns (ByColumn *b, const FlowState *st, int c, guint shorten, guint unit, int *feet)
 {
@@ -475,7 +498,10 @@ flow_columns (ByColumn *b, const FlowState *st, int c, guint shorten, guint unit
 
   if (c == b->columns)
     {
-      b->spreads[shorten] = spread_of_feet (b, st, feet);
+      int s = spread_of_feet (b, st, feet);
+      b->spreads[shorten] = s;
+      if (s < G_MAXINT)
+        b->bound = MIN (b->bound, s + 1);
       return;
     }
   for (int ends = 0; ends < (c < 6 ? 3 : 1); ends++)
@@ -487,6 +513,8 @@ flow_columns (ByColumn *b, const FlowState *st, int c, guint shorten, guint unit
       foot = flow_column (b, st, c, ends, &next);
       if (c < 64)
         feet[c] = foot;
+      if (c + 1 < b->columns && spread_already (b, &next, c, feet))
+        continue;
       flow_columns (b, &next, c + 1, shorten + (guint) ends * unit, unit * 3, feet);
     }
 }
@@ -527,22 +555,23 @@ column_bases (ByColumn *b)
 
 /* Fills @spreads (by shortening) with the spread of each way of ending the
  * last page's columns at @spec's depth, as balance_rows() would measure it
- * flow by flow.  FALSE (nothing measured) where a column may vanish. */
+ * flow by flow, G_MAXINT for a way that spreads @bound or more (as far
+ * as the best so far: never chosen) and 2 or more.  FALSE (nothing
+ * measured) where a column may vanish. */
 static gboolean
 spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out,
-                   guint combinations, int *spreads)
+                   guint combinations, int bound, int *spreads)
 {
   ByColumn b = { lo, t, out, spec.n_pages - 1, spec.last_depth,
-                 layout_page_columns (lo, spec.n_pages - 1), spreads, { 0 }, { NULL } };
+                 layout_page_columns (lo, spec.n_pages - 1), spreads, bound, { 0 },
+                 out->column_flows };
   FlowState st = { .waiting = -1 };
   int feet[64];
 
+  for (guint i = 0; i < combinations; i++)
+    spreads[i] = G_MAXINT;
   if (!place_holes (lo, t, out->holes, spec.n_pages, spec.last_depth))
-    {
-      for (guint i = 0; i < combinations; i++)
-        spreads[i] = G_MAXINT;
-      return TRUE;
-    }
+    return TRUE;
   if (!jopan_flow_by_column || b.columns < 1 || !columns_never_vanish (&b))
     return FALSE;
   g_array_set_size (out->segments, 0);
@@ -552,9 +581,10 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
    * segment ends a page. */
   flow_into_new (t->rows, out, &st, 0, FALSE);
   column_bases (&b);
-  flow_columns (&b, &st, 0, 0, 1, feet);
   for (int c = 0; c < 64; c++)
-    g_clear_pointer (&b.flowed[c], g_array_unref);
+    if (b.flowed[c])
+      g_array_set_size (b.flowed[c], 0);
+  flow_columns (&b, &st, 0, 0, 1, feet);
   return TRUE;
 }
 
@@ -562,9 +592,12 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
  * them all, then the depth (a few bands deeper at most) and the columns
  * ending a band or two early that leave the columns' feet most even.
  * Sets *@spread (G_MAXINT if the rows do not fit on @spec's pages); @out
- * is scratch. */
+ * is scratch.  @bound: the spread of another trial, which this one is
+ * chosen over only if it spreads less (its ways that spread as far or
+ * farther are not measured exactly). */
 static FlowSpec
-balance_rows (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out, int *spread)
+balance_rows (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out, int bound,
+              int *spread)
 {
   guint n_rows = t->rows->len;
   int last = spec.n_pages - 1, depth_of_last = layout_page_depth (lo, last);
@@ -595,7 +628,7 @@ balance_rows (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out,
       gboolean measured;
 
       spec.last_depth = depth;
-      measured = spreads_by_column (lo, t, spec, out, combinations, spreads);
+      measured = spreads_by_column (lo, t, spec, out, combinations, MIN (*spread, bound), spreads);
       for (guint shorten = 0; shorten < combinations && *spread > 1; shorten++)
         {
           int s;
@@ -646,7 +679,7 @@ balance_with_lead (const Layout *lo, FlowTrial *t, FlowSpec spec, FlowOut *out, 
 {
   static const int deltas[] = { -1, 1, -2, 2, -3, 3, -4, 4 };
   gboolean beside = lo->at.has_lead && lo->at.lead.columns < lo->set.columns;
-  FlowSpec best = balance_rows (lo, t, spec, out, spread);
+  FlowSpec best = balance_rows (lo, t, spec, out, G_MAXINT, spread);
   int best_delta = 0;
 
   if (!lo->at.has_lead || lo->set.slot || spec.n_pages != 1)
@@ -659,7 +692,7 @@ balance_with_lead (const Layout *lo, FlowTrial *t, FlowSpec spec, FlowOut *out, 
 
       if (lo->at.lead.frame_bands + deltas[i] < 3)
         continue;
-      found = balance_rows (lo, &candidate, spec, out, &s);
+      found = balance_rows (lo, &candidate, spec, out, *spread, &s);
       if (s < *spread)
         *spread = s, best = found, best_delta = deltas[i];
     }
@@ -698,7 +731,7 @@ balance (const Layout *lo, FlowTrial *t, GArray *order, FlowSpec spec, FlowOut *
           g_array_set_size (moved, 0);
           g_array_append_vals (moved, order->data, order->len);
           relocate_row (moved, q, at - 1);
-          found = balance_rows (lo, &candidate, spec, out, &s);
+          found = balance_rows (lo, &candidate, spec, out, spread, &s);
           if (s < spread)
             spread = s, best = found, best_at = at;
         }
@@ -749,7 +782,7 @@ jopan_flow_fit (Layout *lo)
   g_autoptr (GArray) order = g_array_copy (lo->at.rows);
   g_autoptr (GArray) segments = g_array_new (FALSE, FALSE, sizeof (Segment));
   g_autoptr (GArray) holes = g_array_copy (lo->at.holes);
-  FlowOut scratch = { segments, g_new0 (Placement, MAX (1, n_rows)), holes, 0 };
+  FlowOut scratch = { segments, g_new0 (Placement, MAX (1, n_rows)), holes, 0, { NULL } };
 
   for (spec.n_pages = 1; spec.n_pages <= lo->set.max_pages; spec.n_pages++)
     {
@@ -770,6 +803,8 @@ jopan_flow_fit (Layout *lo)
   trial.lead_delta = 0;
   lo->at.n_placed = try_flow (lo, &trial, &spec, &scratch);
   keep_out (lo, &scratch);
+  for (int c = 0; c < 64; c++)
+    g_clear_pointer (&scratch.column_flows[c], g_array_unref);
   lo->at.n_pages = spec.n_pages;
   lo->at.last_depth = spec.last_depth;
 }

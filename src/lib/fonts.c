@@ -14,9 +14,33 @@ struct _JopanFonts {
   FcConfig *config;
   PangoFontMap *map;
   GHashTable *hangul;   /* family name → GINT (1 covers Hangul, 2 does not) */
-  GHashTable *hyphenators; /* language tag → HyphenDict* (NULL: no patterns) */
+  GHashTable *hyphenators; /* language tag → HyphenDict* (NULL: no patterns), shared */
   GMutex lock;
 };
+
+/* Hyphenation patterns, shared by every font set of the process: reading
+ * a pattern file costs some 7 ms, and a font set per thread read it once
+ * each.  A HyphenDict is only read once loaded (libhyphen's hyphenation
+ * writes to the caller's buffers only), so threads share it without a
+ * lock.  One per pattern file of the system's folder, which bounds it;
+ * kept for the life of the process. */
+static GMutex patterns_lock;
+static GHashTable *patterns; /* file path → HyphenDict* */
+
+static HyphenDict *
+shared_patterns (const char *path)
+{
+  HyphenDict *dict;
+
+  g_mutex_lock (&patterns_lock);
+  if (patterns == NULL)
+    patterns = g_hash_table_new (g_str_hash, g_str_equal);
+  dict = g_hash_table_lookup (patterns, path);
+  if (dict == NULL && (dict = hnj_hyphen_load (path)) != NULL)
+    g_hash_table_insert (patterns, g_strdup (path), dict);
+  g_mutex_unlock (&patterns_lock);
+  return dict;
+}
 
 /* Adds the fonts in @dir and its subfolders (to a few levels) file by file.
  * FcConfigAppFontAddDir() would write a cache of the folder, or complain on
@@ -79,18 +103,27 @@ load_hyphenator (const char *lang)
     {
       g_autofree char *path = g_strdup_printf ("%s/hyph_%s.dic", dir, tag);
       if (g_file_test (path, G_FILE_TEST_EXISTS))
-        return hnj_hyphen_load (path);
+        return shared_patterns (path);
       if (strchr (tag, '_'))
         *strchr (tag, '_') = '\0';
     }
   return NULL;
 }
 
-static void
-free_hyphenator (gpointer dict)
+/* A font set over @config (its reference taken): its own Pango font map. */
+static JopanFonts *
+fonts_with_config (FcConfig *config)
 {
-  if (dict)
-    hnj_hyphen_free (dict);
+  JopanFonts *fonts = g_new0 (JopanFonts, 1);
+
+  g_atomic_ref_count_init (&fonts->ref_count);
+  fonts->config = config;
+  fonts->map = pango_cairo_font_map_new_for_font_type (CAIRO_FONT_TYPE_FT);
+  fonts->hangul = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  fonts->hyphenators = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_mutex_init (&fonts->lock);
+  pango_fc_font_map_set_config (PANGO_FC_FONT_MAP (fonts->map), config);
+  return fonts;
 }
 
 JopanFonts *
@@ -100,7 +133,6 @@ jopan_fonts_new (const char *const *extra_dirs, const char *data_dir, GError **e
   /* No <cachedir>: fontconfig neither reads nor writes a cache for this
    * configuration, so the library leaves the user's ~/.cache alone. */
   FcConfig *config = FcConfigCreate ();
-  JopanFonts *fonts;
   FcFontSet *set;
 
   if (!add_dir (config, bundled, error))
@@ -121,16 +153,9 @@ jopan_fonts_new (const char *const *extra_dirs, const char *data_dir, GError **e
       FcConfigDestroy (config);
       return NULL;
     }
-  fonts = g_new0 (JopanFonts, 1);
-  g_atomic_ref_count_init (&fonts->ref_count);
-  fonts->config = config;
-  fonts->map = pango_cairo_font_map_new_for_font_type (CAIRO_FONT_TYPE_FT);
-  fonts->hangul = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  fonts->hyphenators = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_hyphenator);
-  g_mutex_init (&fonts->lock);
-  pango_fc_font_map_set_config (PANGO_FC_FONT_MAP (fonts->map), config);
-  return fonts;
+  return fonts_with_config (config);
 }
+
 
 JopanFonts *
 jopan_fonts_ref (JopanFonts *fonts)
@@ -153,8 +178,9 @@ jopan_fonts_free (JopanFonts *fonts)
   g_free (fonts);
 }
 
-/* Loaded once per font set: reading and parsing a pattern file costs more
- * than setting a story, and every story of a page used to do it again. */
+/* Looked up once per font set and language; the patterns themselves are
+ * read once per process (shared_patterns): reading and parsing a pattern
+ * file costs more than setting a story. */
 gpointer
 jopan_fonts_get_hyphenator (JopanFonts *fonts, const char *lang)
 {

@@ -33,8 +33,9 @@ gboolean jopan_image_stream_extract (const guint8 *pdf, gsize n, char **dict, GB
  * alive as long as the process).  Returns: FALSE for no such entry. */
 gboolean jopan_image_stream_lookup (guint id, const char **dict, GBytes **data);
 
-/* How many photos were decoded to pixels so far (all threads): a test's
- * way to see that a photo was decoded once, or never. */
+/* How many times a photo's file was decoded to pixels so far (all
+ * threads; a PNG scaled from its kept full-size pixels is not read
+ * again): a test's way to see that a photo was decoded once, or never. */
 guint jopan_image_decode_count (void);
 /* How many times jopan_image_probe() read and checked a file (not recalled). */
 guint jopan_image_probe_reads (void);

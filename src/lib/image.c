@@ -15,6 +15,8 @@
 #define STREAM_CACHE_BYTES (48 * 1024 * 1024)
 /* The same for photos decoded for PNG previews. */
 #define PIXEL_CACHE_BYTES (48 * 1024 * 1024)
+/* The same for PNG photos' full-size pixels (decode()). */
+#define FULL_CACHE_BYTES (32 * 1024 * 1024)
 
 typedef struct {
   char *dict;
@@ -29,6 +31,9 @@ static GPtrArray *stream_entries; /* of Encoded*, by id: never freed */
 static gsize stream_bytes;
 static gint stream_disabled;
 static guint decodes;
+
+static void decode_claim (const char *key);
+static void decode_done (const char *key);
 
 /* Whether gdk-pixbuf has a loader for @name ("jpeg", "png"): a build
  * without one would pass `check` and fail `render`. */
@@ -498,16 +503,16 @@ decoded_size (const JopanImageRef *image, double scale, int max_side, int *w, in
   return scale < 1.0;
 }
 
-/* Decodes the photo to pixels, at decoded_size(). */
-static cairo_surface_t *
-decode (const JopanImageRef *image, double scale, int max_side, GError **error)
+/* Reads @image's file into pixels: at @w x @h when @scaled, else at its
+ * stored size.  Every read of a photo's pixels goes through here. */
+static GdkPixbuf *
+read_pixbuf (const JopanImageRef *image, gboolean scaled, int w, int h, GError **error)
 {
   g_autoptr (GError) local = NULL;
-  g_autoptr (GdkPixbuf) pixbuf = NULL;
-  int w, h;
+  GdkPixbuf *pixbuf;
 
   g_atomic_int_inc (&decodes);
-  if (decoded_size (image, scale, max_side, &w, &h))
+  if (scaled)
     pixbuf = gdk_pixbuf_new_from_file_at_scale (image->path, w, h, FALSE, &local);
   else
     pixbuf = gdk_pixbuf_new_from_file (image->path, &local);
@@ -515,6 +520,147 @@ decode (const JopanImageRef *image, double scale, int max_side, GError **error)
     {
       g_autofree char *name = photo_name (image);
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: %s", name, local->message);
+    }
+  return pixbuf;
+}
+
+/* The full-size pixels of PNG photos, kept (within FULL_CACHE_BYTES) so
+ * that a PNG is read and inflated once per process: an advertisement is
+ * wanted at its stored size for the PDF's image and again at a thumbnail's
+ * or a preview's, and gdk-pixbuf's PNG loader inflates the whole file for
+ * any size (it scales after reading).  Those two sizes are then in the
+ * stream and pixel caches, so the pixels are let go after their second
+ * use (FULL_USES): they cost memory only while the first page showing the
+ * photo is made.  A third size reads the file again (the same pixels).
+ * A JPEG is not kept: libjpeg decodes it at a fraction of its size for
+ * less than a full read. */
+#define FULL_USES 2
+
+typedef struct {
+  GdkPixbuf *pixbuf;
+  int uses;
+} Full;
+
+static GHashTable *full_cache; /* "full", file_key → Full*: the pixbufs never change */
+static gsize full_bytes;
+
+static void
+full_free (gpointer data)
+{
+  Full *f = data;
+
+  full_bytes -= gdk_pixbuf_get_byte_length (f->pixbuf);
+  g_object_unref (f->pixbuf);
+  g_free (f);
+}
+
+static gsize
+pixbuf_bytes (const JopanImageRef *image)
+{
+  return (gsize) image->raw_width * (gsize) image->raw_height * 4;
+}
+
+/* The kept pixels of @key, a new reference, or NULL; a use of them. */
+static GdkPixbuf *
+full_find (const char *key)
+{
+  GdkPixbuf *found = NULL;
+  Full *f;
+
+  g_mutex_lock (&stream_lock);
+  if (full_cache && (f = g_hash_table_lookup (full_cache, key)) != NULL)
+    {
+      found = g_object_ref (f->pixbuf);
+      if (++f->uses >= FULL_USES)
+        g_hash_table_remove (full_cache, key);
+    }
+  g_mutex_unlock (&stream_lock);
+  return found;
+}
+
+/* Keeps @pixbuf, just read and used once, under @key if there is room. */
+static void
+full_keep (const char *key, GdkPixbuf *pixbuf)
+{
+  gsize size = gdk_pixbuf_get_byte_length (pixbuf);
+  Full *f;
+
+  g_mutex_lock (&stream_lock);
+  if (full_cache == NULL)
+    full_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, full_free);
+  if (!g_hash_table_contains (full_cache, key) && full_bytes + size <= FULL_CACHE_BYTES)
+    {
+      f = g_new (Full, 1);
+      f->pixbuf = g_object_ref (pixbuf);
+      f->uses = 1;
+      full_bytes += size;
+      g_hash_table_insert (full_cache, g_strdup (key), f);
+    }
+  g_mutex_unlock (&stream_lock);
+}
+
+static gboolean
+full_room (const JopanImageRef *image)
+{
+  gboolean room;
+
+  g_mutex_lock (&stream_lock);
+  room = full_bytes + pixbuf_bytes (image) <= FULL_CACHE_BYTES;
+  g_mutex_unlock (&stream_lock);
+  return room;
+}
+
+/* A PNG's full-size pixels from the cache, or read (once, however many
+ * threads want them at once) and kept.  Returns: a new reference, or
+ * NULL when the cache cannot hold them (the caller reads the size it
+ * wants) or reading failed (@error set). */
+static GdkPixbuf *
+png_full (const JopanImageRef *image, gboolean *tried, GError **error)
+{
+  g_autofree char *file = NULL, *key = NULL;
+  GdkPixbuf *pixbuf;
+
+  *tried = FALSE;
+  if (g_atomic_int_get (&stream_disabled) || (file = file_key (image->path)) == NULL)
+    return NULL;
+  key = g_strconcat ("full\n", file, NULL);
+  if ((pixbuf = full_find (key)) != NULL || !full_room (image))
+    return pixbuf;
+  *tried = TRUE;
+  decode_claim (key);
+  if ((pixbuf = full_find (key)) == NULL && (pixbuf = read_pixbuf (image, FALSE, 0, 0, error)))
+    full_keep (key, pixbuf);
+  decode_done (key);
+  return pixbuf;
+}
+
+/* Decodes the photo to pixels, at decoded_size().  A PNG is scaled from
+ * its full-size pixels as gdk-pixbuf's loader scales one read at a size
+ * (bilinear), so that the pixels are the same as read at that size. */
+static cairo_surface_t *
+decode (const JopanImageRef *image, double scale, int max_side, GError **error)
+{
+  g_autoptr (GdkPixbuf) full = NULL;
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  gboolean scaled, tried = FALSE;
+  int w, h;
+
+  scaled = decoded_size (image, scale, max_side, &w, &h);
+  if (!image->is_jpeg)
+    full = png_full (image, &tried, error);
+  if (full)
+    pixbuf = scaled ? gdk_pixbuf_scale_simple (full, w, h, GDK_INTERP_BILINEAR)
+                    : g_object_ref (full);
+  else if (!tried)
+    pixbuf = read_pixbuf (image, scaled, w, h, error);
+  if (pixbuf == NULL)
+    {
+      if (full)
+        {
+          g_autofree char *name = photo_name (image);
+          jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: cannot make a %d x %d image", name,
+                           w, h);
+        }
       return NULL;
     }
   return surface_from_pixbuf (image, pixbuf, error);

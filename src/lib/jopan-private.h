@@ -321,7 +321,8 @@ char *jopan_style_key_place (const JopanStyle *style, const char *group, const c
 /* A Pango context with unhinted metrics at 72 dpi: one unit is one point. */
 PangoContext *jopan_fonts_create_context (JopanFonts *fonts);
 /* The hyphenation patterns for @lang (a HyphenDict*, or NULL when there
- * are none), loaded once and kept by @fonts; only read once loaded. */
+ * are none), loaded once per process and shared by every font set and
+ * thread: only read once loaded. */
 gpointer jopan_fonts_get_hyphenator (JopanFonts *fonts, const char *lang);
 
 /* @families (a comma-separated list) with the families that have Hangul
@@ -461,6 +462,11 @@ void jopan_typesetter_clear (JopanTypesetter *ts);
  * *@derived: whether it was respaced (else it would be shaped). Tests. */
 gboolean jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
                                  const GArray *spans, double from, double to, gboolean *derived);
+/* As jopan_respace_for_test, shaped at @from_size points and derived at
+ * @to_size too (0: the style's size). Tests. */
+gboolean jopan_resize_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                                const GArray *spans, double from_size, double from,
+                                double to_size, double to, gboolean *derived);
 /* Starts a pass whose findings go to @report; the style may have changed
  * since the last (copyfit), so what was measured with it is forgotten. */
 void jopan_typesetter_begin (JopanTypesetter *ts, struct _JopanReport *report);
@@ -615,6 +621,9 @@ typedef struct {
 
 JopanPage *jopan_page_new (double width, double height, int number);
 void jopan_page_free (JopanPage *page);
+/* Line boxes added to pages in this process (atomically counted): tests
+ * bound how many a composed page adds beyond those it draws. */
+extern gint jopan_page_lines_added;
 /* Adds line @index of @text. */
 void jopan_page_add_line (JopanPage *page, const char *role, const JopanText *text, guint index,
                           double x, double baseline, const double color[3]);
@@ -719,14 +728,17 @@ gboolean jopan_render_page (cairo_t *cr, const JopanPage *page, JopanFormat form
 gboolean jopan_render_page_full (cairo_t *cr, const JopanPage *page, JopanFormat format,
                                  double scale, GHashTable *surfaces, const char *slug,
                                  GError **error);
-/* The same as a contact sheet's thumbnail, @scale pixels a point: small
- * text's horizontal scales rounded, to draw faster (render.c). */
+/* The same as a contact sheet's thumbnail, @scale pixels a point: text
+ * under 3 pixels to the em greeked, other small text's horizontal
+ * scales rounded, to draw faster (render.c). */
 gboolean jopan_render_thumbnail (cairo_t *cr, const JopanPage *page, double scale,
                                  GHashTable *surfaces, const char *slug, GError **error);
 /* The horizontal scale text box @b is drawn with at @scale pixels a point,
  * in a thumbnail or not.  Returns: @b's own scale, or in a thumbnail for
  * small text that scale rounded so that the line ends within half a pixel. */
 double jopan_render_line_scale (const JopanBox *b, gboolean thumbnail, double scale);
+/* Lines a thumbnail drew as grey bars (greeked: render.c), in this process. */
+extern gint jopan_render_greeked_lines;
 /* Held while anything draws text onto cairo or lets cairo release fonts
  * (cairo 1.16's font caches can deadlock across threads: render.c). */
 void jopan_render_lock (void);
@@ -799,6 +811,8 @@ guint jopan_pdf_join_n_files (const JopanPdfJoin *join);
 gboolean jopan_pdf_join_write (JopanPdfJoin *join, const JopanOutlineItem *outline,
                                guint n_outline, const char *out_pdf, GError **error);
 void jopan_pdf_join_free (JopanPdfJoin *join);
+/* As jopan_pdf_join_free(), with a second thread: a run with the cores to spare. */
+void jopan_pdf_join_free_on_two_threads (JopanPdfJoin *join);
 /* How many merged files got their ID from what they are made of (not
  * from qpdf hashing the whole file, the fallback). */
 guint jopan_pdf_join_ids_placed (void);

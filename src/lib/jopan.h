@@ -40,7 +40,10 @@
  * jopan_contact_sheet_write() keep all their state per call.  An edition,
  * once loaded, is only read; jopan_edition_write() runs pages on threads
  * of its own, each with its own JopanFonts, sharing the edition and the
- * style.
+ * style; with two threads or more it ends on two (edition.pdf written
+ * while the contact sheet and report are; libqpdf's objects of separate
+ * files freed on separate threads, which libqpdf allows: they share only
+ * atomically counted references).
  */
 #ifndef JOPAN_H
 #define JOPAN_H
@@ -668,7 +671,9 @@ typedef struct {
  * a page that carries a continued story is composed after the page the
  * story starts on, on the same thread, so the output is the same bytes
  * whatever @jobs.  Each thread has its own #JopanFonts; @edition and
- * @style are shared, read only.
+ * @style are shared, read only.  With @jobs 2 or more the end of the run
+ * takes two threads too: `edition.pdf` is written while `contact.png` and
+ * `report.json` are.
  *
  * Atomic: everything is written into a new folder beside @outdir, which
  * replaces @outdir only when all is written; on failure @outdir is as it

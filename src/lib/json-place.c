@@ -13,6 +13,14 @@
 
 /* ---- finding a value's place in the text -------------------------------- */
 
+static guint values_walked;
+
+guint
+jopan_json_values_walked (void)
+{
+  return (guint) g_atomic_int_get (&values_walked);
+}
+
 static gsize
 skip_space (const char *t, gsize n, gsize i)
 {
@@ -59,7 +67,7 @@ skip_value (const char *t, gsize n, gsize i)
 /* From the value at @i, the start of its member or element @step, or -1.
  * Of repeated keys the last counts, as it does for json-glib. */
 static gssize
-find_step (const char *t, gsize n, gsize i, const JopanJsonStep *step)
+find_step (const char *t, gsize n, gsize i, const JopanJsonStep *step, guint *walked)
 {
   gboolean object;
   guint index = 0;
@@ -92,22 +100,86 @@ find_step (const char *t, gsize n, gsize i, const JopanJsonStep *step)
       if (i < n && t[i] == ',')
         i = skip_space (t, n, i + 1);
       index++;
+      (*walked)++;
     }
   return found;
+}
+
+/* From element @index of an array, starting at @i, element @wanted, or -1. */
+static gssize
+find_element (const char *t, gsize n, gsize i, guint index, guint wanted, guint *walked)
+{
+  while (i < n && t[i] != ']')
+    {
+      if (index == wanted)
+        return (gssize) i;
+      i = skip_space (t, n, skip_value (t, n, i));
+      if (i < n && t[i] == ',')
+        i = skip_space (t, n, i + 1);
+      index++;
+      (*walked)++;
+    }
+  return -1;
+}
+
+static gboolean
+same_step (const JopanJsonStep *a, const JopanJsonStep *b)
+{
+  if (a->key == NULL || b->key == NULL)
+    return a->key == b->key && a->index == b->index;
+  return strcmp (a->key, b->key) == 0;
+}
+
+/* Where @memo's last path and @ld's path part, and the offset to start
+ * from there: a later element of the same array is found from the
+ * element cached (no JSON value is revisited in an edition's pass). */
+static int
+memo_resume (const JopanJson *ld, JopanJsonMemo *m, int depth, gsize *at, guint *walked)
+{
+  int d = 0;
+
+  while (d < depth && d < m->depth && same_step (&ld->path[d], &m->path[d]))
+    d++;
+  *at = m->at[d];
+  if (d < depth && d < m->depth && ld->path[d].key == NULL && m->path[d].key == NULL
+      && ld->path[d].index > m->path[d].index)
+    {
+      gssize next = find_element (ld->text, ld->length, m->at[d + 1], m->path[d].index,
+                                  ld->path[d].index, walked);
+      if (next >= 0)
+        {
+          *at = m->at[d + 1] = (gsize) next;
+          m->path[d] = ld->path[d];
+          d++;
+        }
+    }
+  return d;
 }
 
 static gsize
 offset_of (const JopanJson *ld, int depth)
 {
+  JopanJsonMemo *m = ld->memo;
   gsize at = skip_space (ld->text, ld->length, 0);
+  int d = 0;
+  guint walked = 0;
 
-  for (int d = 0; d < depth; d++)
+  if (m && !m->ready)
+    *m = (JopanJsonMemo) { .ready = TRUE, .at = { at }, .line = 1, .column = 1 };
+  if (m)
+    d = memo_resume (ld, m, depth, &at, &walked);
+  for (; d < depth; d++)
     {
-      gssize next = find_step (ld->text, ld->length, at, &ld->path[d]);
+      gssize next = find_step (ld->text, ld->length, at, &ld->path[d], &walked);
       if (next < 0)
         break;
       at = (gsize) next;
+      if (m)
+        m->path[d] = ld->path[d], m->at[d + 1] = at;
     }
+  if (m)
+    m->depth = d;
+  g_atomic_int_add (&values_walked, (gint) walked);
   return at;
 }
 
@@ -127,17 +199,22 @@ jopan_json_raw_value (const JopanJson *ld)
 void
 jopan_json_place_of (const JopanJson *ld, int depth, guint *line, guint *column)
 {
-  gsize at = offset_of (ld, depth);
+  gsize at = offset_of (ld, depth), from = 0;
+  JopanJsonMemo *m = ld->memo;
 
   *line = 1;
   *column = 1;
-  for (gsize i = 0; i < at; i++)
+  if (m && m->line_at <= at)
+    from = m->line_at, *line = m->line, *column = m->column;
+  for (gsize i = from; i < at; i++)
     {
       if (ld->text[i] == '\n')
         (*line)++, *column = 1;
       else if (((guchar) ld->text[i] & 0xC0) != 0x80)
         (*column)++;
     }
+  if (m)
+    m->line_at = at, m->line = *line, m->column = *column;
 }
 
 char *

@@ -26,6 +26,19 @@ typedef struct {
   guint index;
 } JopanJsonStep;
 
+/* The last value whose place was found (json-place.c): a loader that
+ * asks for the places of many values in text order (an edition's stories
+ * and boxes) resumes from there, not from the start of the text each
+ * time, which made loading an edition quadratic in its pages. */
+typedef struct {
+  gboolean ready;
+  JopanJsonStep path[JOPAN_JSON_MAX_DEPTH];
+  gsize at[JOPAN_JSON_MAX_DEPTH + 1]; /* at[d]: where the value at depth d starts */
+  int depth;
+  gsize line_at;                      /* an offset, its line and column */
+  guint line, column;
+} JopanJsonMemo;
+
 /* A loader's position: the file's text and the JSON path of the value
  * being read, so that a message can name its line and column. */
 typedef struct {
@@ -36,7 +49,11 @@ typedef struct {
   int depth;
   GPtrArray *warnings;    /* NULL-terminated: unknown keys go here */
   gpointer target;        /* what the loader fills */
+  JopanJsonMemo *memo;    /* or NULL: every place found from the start */
 } JopanJson;
+
+/* For tests: the JSON values passed over so far to find places. */
+guint jopan_json_values_walked (void);
 
 void jopan_json_push_key (JopanJson *ld, const char *key);
 void jopan_json_push_index (JopanJson *ld, guint index);

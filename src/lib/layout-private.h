@@ -120,6 +120,10 @@ typedef struct {
   LayoutModule module;          /* columns 0: not on a composed page */
   JopanTypesetCache *cache;     /* the page's texts as set; NULL: the story's own */
   LayoutMemo *memo;             /* the page's attempts measured; NULL: the story's own */
+  GHashTable *font_names;       /* "size|font" → the font at that size, printed: the
+                                 * page's; NULL: the story's own */
+  gboolean measure_only;        /* the result is measured, never drawn: its pages hold
+                                 * no body lines, only what its columns hold */
 } LayoutInput;
 
 /* What one attempt is set with: derived from the input and the fit, once
@@ -128,6 +132,7 @@ typedef struct {
   JopanStyle style;             /* a shallow copy of the input's with the fit applied */
   char *body_font;              /* owned: the copy's body font */
   char *headline_font;          /* owned: the copy's headline font */
+  int body_font_size, headline_font_size; /* theirs, in Pango units (when not NULL) */
   Grid grid;
   gboolean korean;
   /* the story's area */
@@ -174,6 +179,7 @@ typedef struct {
   int n_pages;
   int last_depth;               /* the balanced depth of the last page */
   gboolean beyond_pages;        /* rows were left unset: they fill max_pages already */
+  guint *rows_at;               /* by page: where its rows' boxes go (NULL: drawn) */
 } LayoutAttempt;
 
 /* What an attempt measured: copyfit judges by it, and the last attempt's
@@ -248,9 +254,14 @@ int jopan_layout_folio_bands (const JopanStyle *style);
 gboolean jopan_layout_attempt (Layout *lo, GError **error);
 /* Attempts made in this process (atomically counted): tests bound them. */
 extern gint jopan_layout_attempts;
+/* Font descriptions an attempt's fit printed (layout.c): tests bound them. */
+extern gint jopan_layout_font_prints;
 /* Articles whose words were counted (copyfit.c, once per memo): tests bound them. */
 extern gint jopan_layout_word_counts;
 void jopan_layout_attempt_clear (Layout *lo);
+/* Adds the rows' lines to the attempt's pages: only the attempt kept,
+ * and drawn, needs them. */
+void jopan_layout_draw_rows (Layout *lo);
 /* The number printed on page @p (0-based) of the story. */
 int jopan_layout_page_number (const Layout *lo, int p);
 

@@ -895,37 +895,79 @@ by_order (gconstpointer a, gconstpointer b, gpointer rows)
          - (int) g_array_index ((GArray *) rows, Row, rb).order;
 }
 
-/* Draws the placed rows in the order of the text (a floated pull quote
+/* The placed rows in the order of the text (a floated pull quote
  * included), so that the PDF's text reads in order. */
-static void
-draw_rows (Layout *lo)
+static GArray *
+rows_in_order (const Layout *lo)
 {
-  g_autoptr (GArray) sequence = g_array_new (FALSE, FALSE, sizeof (guint));
+  GArray *sequence = g_array_sized_new (FALSE, FALSE, sizeof (guint), lo->at.n_placed);
 
   for (guint r = 0; r < lo->at.n_placed; r++)
     g_array_append_val (sequence, r);
   g_array_sort_with_data (sequence, by_order, lo->at.rows);
-  for (guint i = 0; i < sequence->len; i++)
+  return sequence;
+}
+
+/* What the rows fill of each column (compose reads it from any attempt),
+ * and where on each page their lines go: most attempts are only
+ * measured, so the lines themselves are added by jopan_layout_draw_rows()
+ * to the attempt that is kept. */
+static void
+measure_rows (Layout *lo)
+{
+  g_free (lo->at.rows_at);
+  lo->at.rows_at = g_new (guint, lo->at.pages->len);
+  for (guint p = 0; p < lo->at.pages->len; p++)
+    lo->at.rows_at[p] = ((JopanPage *) g_ptr_array_index (lo->at.pages, p))->boxes->len;
+  for (guint r = 0; r < lo->at.n_placed; r++)
     {
-      guint r = g_array_index (sequence, guint, i);
       const Segment *seg = &g_array_index (lo->at.segments, Segment, lo->at.placed[r].segment);
       JopanPage *page = g_ptr_array_index (lo->at.pages, seg->page);
       const Row *row = &g_array_index (lo->at.rows, Row, r);
+      JopanColumnStats *c;
+      double top, bottom;
 
-      draw_row (lo, layout_page_grid (lo, seg->page), page, row, seg->column,
-                lo->at.placed[r].band);
-      if (seg->column < JOPAN_MAX_COLUMNS)
-        {
-          JopanColumnStats *c = &page->columns[seg->column];
-          double top = band_y (&lo->set.grid, lo->at.placed[r].band);
-          double bottom = band_y (&lo->set.grid, lo->at.placed[r].band + row->bands);
-          if (c->lines == 0 || top < c->top)
-            c->top = top;
-          c->bottom = MAX (c->bottom, bottom);
-          c->lines += row->kind == JOPAN_PARA_BODY ? row->count : 0;
-          page->n_columns = MAX (page->n_columns, seg->column + 1);
-        }
+      if (seg->column >= JOPAN_MAX_COLUMNS)
+        continue;
+      c = &page->columns[seg->column];
+      top = band_y (&lo->set.grid, lo->at.placed[r].band);
+      bottom = band_y (&lo->set.grid, lo->at.placed[r].band + row->bands);
+      if (c->lines == 0 || top < c->top)
+        c->top = top;
+      c->bottom = MAX (c->bottom, bottom);
+      c->lines += row->kind == JOPAN_PARA_BODY ? row->count : 0;
+      page->n_columns = MAX (page->n_columns, seg->column + 1);
     }
+}
+
+void
+jopan_layout_draw_rows (Layout *lo)
+{
+  g_autoptr (GArray) sequence = NULL;
+
+  if (lo->at.rows_at == NULL)
+    return;
+  sequence = rows_in_order (lo);
+  for (guint p = 0; p < lo->at.pages->len; p++)
+    {
+      JopanPage *page = g_ptr_array_index (lo->at.pages, p);
+      /* Drawn apart, then put where measure_rows() left their place:
+       * the page's boxes keep the order a drawing in one pass gave. */
+      JopanPage *rows = jopan_page_new (page->width, page->height, page->number);
+
+      for (guint i = 0; i < sequence->len; i++)
+        {
+          guint r = g_array_index (sequence, guint, i);
+          const Segment *seg = &g_array_index (lo->at.segments, Segment, lo->at.placed[r].segment);
+          if (seg->page == (int) p)
+            draw_row (lo, layout_page_grid (lo, seg->page), rows,
+                      &g_array_index (lo->at.rows, Row, r), seg->column, lo->at.placed[r].band);
+        }
+      g_array_insert_vals (page->boxes, lo->at.rows_at[p], rows->boxes->data, rows->boxes->len);
+      g_array_set_size (rows->boxes, 0); /* the page holds its lines' references now */
+      jopan_page_free (rows);
+    }
+  g_clear_pointer (&lo->at.rows_at, g_free);
 }
 
 /* Later pages: folio and jump head; then photos, rows and jump lines. */
@@ -950,7 +992,7 @@ lay_out_pages (Layout *lo)
                      &h->photo, h->column, h->top,
                      TRUE);
     }
-  draw_rows (lo);
+  measure_rows (lo);
   /* A photo at the foot of its columns ends them. */
   for (guint i = 0; i < lo->at.holes->len; i++)
     {
@@ -1152,6 +1194,40 @@ measure_fit (Layout *lo)
   measure_underset (lo);
 }
 
+gint jopan_layout_font_prints;
+
+/* Sets *@font to @base at @size, unless it is already: an attempt sets
+ * the sizes of the one before it more often than not, and a page's
+ * stories are laid out in dozens of modules at the same few sizes;
+ * parsing and printing a font description is not free.  @set_size: the
+ * size *@font has, in Pango units. */
+static char *
+font_at_size (const Layout *lo, char **font, int *set_size, const char *base, double size)
+{
+  int pango_size = (int) lround (size * PANGO_SCALE);
+  GHashTable *names = lo->in->font_names;
+  g_autofree char *key = NULL;
+  const char *known;
+  PangoFontDescription *desc;
+
+  if (*font && *set_size == pango_size)
+    return *font;
+  g_free (*font);
+  *set_size = pango_size;
+  key = names ? g_strdup_printf ("%d|%s", pango_size, base) : NULL;
+  known = key ? g_hash_table_lookup (names, key) : NULL;
+  if (known)
+    return *font = g_strdup (known);
+  g_atomic_int_inc (&jopan_layout_font_prints);
+  desc = pango_font_description_from_string (base);
+  pango_font_description_set_size (desc, pango_size);
+  *font = pango_font_description_to_string (desc);
+  pango_font_description_free (desc);
+  if (key)
+    g_hash_table_insert (names, g_steal_pointer (&key), g_strdup (*font));
+  return *font;
+}
+
 /* The headline at its weight's size (and --fill's change), its leading
  * in proportion. */
 static void
@@ -1159,17 +1235,12 @@ apply_headline (Layout *lo)
 {
   JopanParaStyle *head = &lo->set.style.para[JOPAN_PARA_HEADLINE];
   const JopanParaStyle *base = &lo->in->style->para[JOPAN_PARA_HEADLINE];
-  PangoFontDescription *desc = pango_font_description_from_string (base->font);
   double size = lo->set.headline_size + lo->set.fit.headline_change;
 
   head->size = size;
   head->leading = base->leading * size / base->size;
   head->space_after = base->space_after * size / base->size;
-  pango_font_description_set_size (desc, (int) lround (size * PANGO_SCALE));
-  g_free (lo->set.headline_font);
-  lo->set.headline_font = pango_font_description_to_string (desc);
-  head->font = lo->set.headline_font;
-  pango_font_description_free (desc);
+  head->font = font_at_size (lo, &lo->set.headline_font, &lo->set.headline_font_size, base->font, size);
 }
 
 /* How deep the story goes on its last page, and how many bands its body
@@ -1206,7 +1277,6 @@ apply_fit (Layout *lo)
 {
   JopanParaStyle *body = &lo->set.style.para[JOPAN_PARA_BODY];
   const JopanParaStyle *base = &lo->in->style->para[JOPAN_PARA_BODY];
-  PangoFontDescription *desc = pango_font_description_from_string (base->font);
 
   lo->set.style = *lo->in->style;
   apply_headline (lo);
@@ -1224,11 +1294,7 @@ apply_fit (Layout *lo)
   body = &lo->set.style.para[JOPAN_PARA_BODY];
   body->size = base->size + lo->set.fit.size_change;
   body->tracking = base->tracking + lo->set.fit.tracking * body->size;
-  pango_font_description_set_size (desc, (int) lround (body->size * PANGO_SCALE));
-  g_free (lo->set.body_font);
-  lo->set.body_font = pango_font_description_to_string (desc);
-  body->font = lo->set.body_font;
-  pango_font_description_free (desc);
+  body->font = font_at_size (lo, &lo->set.body_font, &lo->set.body_font_size, base->font, body->size);
 }
 
 void
@@ -1242,6 +1308,7 @@ jopan_layout_attempt_clear (Layout *lo)
   g_clear_pointer (&lo->at.findings, jopan_report_free);
   g_clear_pointer (&lo->at.placed, g_free);
   g_clear_pointer (&lo->at.column_top, g_free);
+  g_clear_pointer (&lo->at.rows_at, g_free);
 }
 
 gint jopan_layout_attempts;

@@ -74,6 +74,9 @@ typedef struct {
   int *gaps;              /* gaps that may grow (jopan_is_gap) before k */
   gboolean korean;
   GArray *candidates;     /* of Candidate */
+  /* Once the candidates are all found, line_start() of each (0: the
+   * paragraph's start, i: candidate i - 1): every line tried asks. */
+  int *starts;
 } Paragraph;
 
 /* ---- characters and the klreq rules --------------------------------------- */
@@ -304,6 +307,7 @@ paragraph_clear (Paragraph *p)
   g_free (p->x);
   g_free (p->spaces);
   g_free (p->gaps);
+  g_free (p->starts);
   g_array_unref (p->candidates);
 }
 
@@ -552,9 +556,23 @@ line_start (const Paragraph *p, const Candidate *from)
 {
   int s = from ? from->at : 0;
 
+  if (p->starts)
+    return p->starts[from ? from - &g_array_index (p->candidates, Candidate, 0) + 1 : 0];
   while (s < p->n && g_unichar_isspace (p->chars[s]))
     s++;
   return s;
+}
+
+/* Keeps line_start() of every candidate, now that they are all found. */
+static void
+keep_starts (Paragraph *p)
+{
+  int *starts = g_new (int, p->candidates->len + 1);
+
+  starts[0] = line_start (p, NULL);
+  for (guint i = 0; i < p->candidates->len; i++)
+    starts[i + 1] = line_start (p, &g_array_index (p->candidates, Candidate, i));
+  p->starts = starts;
 }
 
 /* After these a URL, a path or an identifier breaks most readably. */
@@ -1266,6 +1284,7 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
   add_emergency_breaks (&p, attrs, n_attrs, MIN (width_of_line (bp, TRUE), width_of_line (bp, FALSE)));
   if (bp->korean_break == JOPAN_KOREAN_BREAK_KEEP_ALL && bp->optimal && bp->fallback_ratio > 0)
     add_fallback_breaks (&p, attrs, n_attrs, bp);
+  keep_starts (&p);
   /* Tolerances widen until the paragraph can be set: loose lines first,
    * then any stretch.  Only a character wider than the line defeats both. */
   if ((bp->balance || bp->ragged) && p.candidates->len <= MAX_BALANCE_CANDIDATES)

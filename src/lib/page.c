@@ -45,6 +45,8 @@ add_box (JopanPage *page, JopanBoxKind kind, const char *role, const double colo
   return &g_array_index (page->boxes, JopanBox, page->boxes->len - 1);
 }
 
+gint jopan_page_lines_added;
+
 /* A line set lazily goes in as its plan: only a page that is kept has
  * its lines shaped (jopan_page_shape_lines). */
 void
@@ -54,6 +56,7 @@ jopan_page_add_line (JopanPage *page, const char *role, const JopanText *text, g
   const JopanLine *line = &g_array_index (text->lines, JopanLine, index);
   JopanBox *box = add_box (page, JOPAN_BOX_TEXT, role, color);
 
+  g_atomic_int_inc (&jopan_page_lines_added);
   box->line = line->index;
   box->x = x;
   box->y = baseline;

@@ -109,9 +109,14 @@ draw_image (cairo_t *cr, const JopanBox *b, JopanFormat format, double scale, GH
 
 /* A fixed box's PDF page as vectors: scaled to fit the box keeping its
  * proportions, centred, clipped to the box.  (The loader checked that it
- * is a one-page PDF poppler reads; the file may have changed since.) */
+ * is a one-page PDF poppler reads; the file may have changed since.)  Into
+ * a PDF it is drawn as for printing: poppler then hands cairo each JPEG
+ * at its own size with its bytes, which cairo embeds as they are; drawn
+ * for the screen, poppler decoded it, resampled it and cairo deflated the
+ * pixels again (an advert's 114 KB JPEG became 265 KB, and its page took
+ * 22 ms more CPU, 143 ms against 121).  Previews are drawn for the screen. */
 static gboolean
-draw_pdf (cairo_t *cr, const JopanBox *b, GError **error)
+draw_pdf (cairo_t *cr, const JopanBox *b, JopanFormat format, GError **error)
 {
   g_autoptr (GError) local = NULL;
   g_autoptr (GFile) file = g_file_new_for_path (b->path);
@@ -137,7 +142,10 @@ draw_pdf (cairo_t *cr, const JopanBox *b, GError **error)
   cairo_clip (cr);
   cairo_translate (cr, b->x + (b->w - pw * scale) / 2, b->y + (b->h - ph * scale) / 2);
   cairo_scale (cr, scale, scale);
-  poppler_page_render (page, cr);
+  if (format == JOPAN_FORMAT_PNG)
+    poppler_page_render (page, cr);
+  else
+    poppler_page_render_for_printing (page, cr);
   cairo_restore (cr);
   g_object_unref (page);
   g_object_unref (pdf);
@@ -283,18 +291,121 @@ jopan_render_warm (const JopanPage *page, JopanFormat format, double scale, GHas
  * previews) the scale is exact. */
 #define SMALL_EM 6.0
 
+/* @b's em in pixels at @scale; SMALL_EM when its layout has no font. */
+static double
+line_em (const JopanBox *b, double scale)
+{
+  const PangoFontDescription *font = pango_layout_get_font_description (b->layout);
+
+  return font ? scale * pango_font_description_get_size (font) / PANGO_SCALE : SMALL_EM;
+}
+
 double
 jopan_render_line_scale (const JopanBox *b, gboolean thumbnail, double scale)
 {
-  const PangoFontDescription *font = pango_layout_get_font_description (b->layout);
-  double em = font ? scale * pango_font_description_get_size (font) / PANGO_SCALE : SMALL_EM;
-  double steps = 64;
+  double em = line_em (b, scale), steps = 64;
 
   if (!thumbnail || em >= SMALL_EM)
     return b->scale;
   while (steps < b->w * scale && steps < 65536)
     steps *= 2;
   return round (b->scale * steps) / steps;
+}
+
+/* Greeking, as page layout programs do below a size: in a thumbnail, a
+ * line whose em is under GREEK_EM pixels is drawn as a grey bar over each
+ * word, from its baseline to GREEK_TOP em above it, in the line's colour at
+ * GREEK_INK (bold at GREEK_BOLD_INK).  Glyphs two pixels high are a grey
+ * texture anyway; each one drawn cost cairo a glyph lookup and a mask
+ * composited, and small text was most of a thumbnail's drawing.  The
+ * bars' height and ink were set so that the page keeps the mean grey its
+ * glyphs had, 8 x 8 pixels at a time (tests/test-png.c). */
+#define GREEK_EM 3.0
+#define GREEK_TOP 0.6
+#define GREEK_INK 0.34
+#define GREEK_BOLD_INK 0.48
+/* Hangul spreads thinner strokes over the whole em: a taller, lighter bar. */
+#define GREEK_HANGUL_TOP 0.8
+#define GREEK_HANGUL_INK 0.6
+
+gint jopan_render_greeked_lines;
+
+/* Whether a run's face is bold or heavier. */
+static gboolean
+run_bold (const PangoGlyphItem *run)
+{
+  PangoFontDescription *d = pango_font_describe (run->item->analysis.font);
+  gboolean bold = pango_font_description_get_weight (d) >= PANGO_WEIGHT_SEMIBOLD;
+
+  pango_font_description_free (d);
+  return bold;
+}
+
+/* Adds the bar of one word, @x0 to @x1 along the line, to the path. */
+static void
+greek_word (cairo_t *cr, const JopanBox *b, double x0, double x1, double top)
+{
+  double s = b->scale > 0 ? b->scale : 1;
+
+  if (x1 > x0)
+    cairo_rectangle (cr, b->x + s * x0, b->y - top, s * (x1 - x0), top);
+}
+
+/* One run's words as bars (filled at once, in its ink); @x: where the run
+ * starts on the line, moved to its end. */
+static void
+greek_run (cairo_t *cr, const JopanBox *b, const PangoGlyphItem *run, double *x, double em)
+{
+  const char *text = pango_layout_get_text (b->layout) + run->item->offset;
+  gboolean hangul = run->item->analysis.script == PANGO_SCRIPT_HANGUL;
+  double start = -1, top = em * (hangul ? GREEK_HANGUL_TOP : GREEK_TOP);
+  double ink = (run_bold (run) ? GREEK_BOLD_INK : GREEK_INK) * (hangul ? GREEK_HANGUL_INK : 1);
+
+  for (int g = 0; g < run->glyphs->num_glyphs; g++)
+    {
+      gboolean space = g_unichar_isspace (g_utf8_get_char (text + run->glyphs->log_clusters[g]));
+      if (space && start >= 0)
+        greek_word (cr, b, start, *x, top), start = -1;
+      else if (!space && start < 0)
+        start = *x;
+      *x += run->glyphs->glyphs[g].geometry.width / (double) PANGO_SCALE;
+    }
+  if (start >= 0)
+    greek_word (cr, b, start, *x, top);
+  cairo_set_source_rgba (cr, b->color[0], b->color[1], b->color[2], ink);
+  cairo_fill (cr);
+}
+
+static void
+greek_line (cairo_t *cr, const JopanBox *b, double em_points)
+{
+  PangoLayoutLine *line = pango_layout_get_line_readonly (b->layout, b->line);
+  double x = 0;
+
+  g_atomic_int_inc (&jopan_render_greeked_lines);
+  for (GSList *r = line ? line->runs : NULL; r; r = r->next)
+    greek_run (cr, b, r->data, &x, em_points);
+}
+
+static void
+draw_text (cairo_t *cr, const JopanBox *b, gboolean thumbnail, double scale)
+{
+  double em = line_em (b, scale);
+
+  if (thumbnail && em < GREEK_EM)
+    {
+      greek_line (cr, b, em / scale);
+      return;
+    }
+  /* 장평 and justification's glyph scaling: a real horizontal scale of
+   * the line, never a stretched face. */
+  cairo_save (cr);
+  cairo_translate (cr, b->x, b->y);
+  if (b->scale > 0)
+    cairo_scale (cr, jopan_render_line_scale (b, thumbnail, scale), 1);
+  cairo_move_to (cr, 0, 0);
+  pango_cairo_show_layout_line (cr, pango_layout_get_line_readonly (b->layout, b->line));
+  cairo_restore (cr);
 }
 
 static gboolean
@@ -312,15 +423,7 @@ draw_page (cairo_t *cr, const JopanPage *page, JopanFormat format, double scale,
       switch (b->kind)
         {
         case JOPAN_BOX_TEXT:
-          /* 장평 and justification's glyph scaling: a real horizontal
-           * scale of the line, never a stretched face. */
-          cairo_save (cr);
-          cairo_translate (cr, b->x, b->y);
-          if (b->scale > 0)
-            cairo_scale (cr, jopan_render_line_scale (b, thumbnail, scale), 1);
-          cairo_move_to (cr, 0, 0);
-          pango_cairo_show_layout_line (cr, pango_layout_get_line_readonly (b->layout, b->line));
-          cairo_restore (cr);
+          draw_text (cr, b, thumbnail, scale);
           break;
         case JOPAN_BOX_RULE:
           cairo_set_line_width (cr, b->line_width);
@@ -334,7 +437,7 @@ draw_page (cairo_t *cr, const JopanPage *page, JopanFormat format, double scale,
             return FALSE;
           break;
         case JOPAN_BOX_PDF:
-          if (!draw_pdf (cr, b, error))
+          if (!draw_pdf (cr, b, format, error))
             return FALSE;
           break;
         }

@@ -9,6 +9,7 @@
 
 #include "jopan-config.h"
 
+#include <hb-aat.h>
 #include <hb-ot.h>
 #include <hyphen.h>
 #include <math.h>
@@ -1067,8 +1068,14 @@ struct _Shaped {
   PangoLayout *layout;     /* make_layout's, never changed once shaped */
   GHashTable *missing;     /* missing_glyphs_of; NULL: none */
   int spacing;             /* the letter spacing it was set with, Pango units */
-  /* Each glyph's advance at the spacing asked for, when @layout was shaped
-   * with another (respace()): runs in line order; NULL: @layout's own. */
+  int size, guest;         /* the sizes it was set at (para_sizes) */
+  /* spacing_shares() of its line, worked out the first time it is
+   * respaced (@shares_known): NULL where it is not respaced. */
+  GArray *left, *right;
+  gboolean shares_known;
+  /* Each glyph's advance at the spacing and size asked for, when @layout
+   * was shaped at others (respace()): runs in line order; NULL: @layout's
+   * own. */
   int *widths;
 };
 
@@ -1268,6 +1275,9 @@ struct _JopanTypesetCache {
   Bounded spaced;          /* spacing_key → Shaped*: shaped with a letter spacing, and
                             * (a byte more) with none */
   GHashTable *faces;       /* hb_face_t* → its Ligatures (ligatures_of) */
+  GHashTable *face_sizes;  /* hb_face_t* → its FaceSizes (face_sizes) */
+  GHashTable *fonts_at;    /* a font and a size (font_at) → FontAt */
+  GHashTable *sizeless;    /* a style's font → its description less the size (spacing_key) */
   Bounded hyphens;         /* hyphen_key → GArray of guint */
   Bounded candidates;      /* candidates_key → a paragraph's break opportunities (GArray) */
   guint hits, misses;
@@ -1277,7 +1287,8 @@ struct _JopanTypesetCache {
 
 /* Copyfit sets a text again at each tracking and size, a module at
  * another width: a paragraph shaped whole (for the breaker) serves every
- * width of its style, its hyphenation points every style.  These are kept
+ * width of its style (and, respace(), most trackings and sizes), its
+ * hyphenation points every style.  These are kept
  * for the most recent texts only (by count): an attempt sets a story's
  * paragraphs in order, and the next attempt asks for them in the same
  * order, so a story's worth suffices (JOPAN_SHAPED_LIMIT,
@@ -1297,6 +1308,8 @@ shaped_unref (Shaped *shaped)
     return;
   g_object_unref (shaped->layout);
   g_clear_pointer (&shaped->missing, g_hash_table_unref);
+  g_clear_pointer (&shaped->left, g_array_unref);
+  g_clear_pointer (&shaped->right, g_array_unref);
   g_free (shaped->widths);
   g_free (shaped);
 }
@@ -1375,6 +1388,9 @@ bounded_insert (Bounded *b, GBytes *key, gpointer value)
   g_hash_table_insert (b->table, key, value);
 }
 
+static void face_sizes_free (gpointer data);
+static void font_at_free (gpointer data);
+
 JopanTypesetCache *
 jopan_typeset_cache_new (void)
 {
@@ -1385,6 +1401,9 @@ jopan_typeset_cache_new (void)
   bounded_init (&cache->shaped, JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
   bounded_init (&cache->spaced, 2 * JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
   cache->faces = g_hash_table_new (NULL, NULL);
+  cache->face_sizes = g_hash_table_new_full (NULL, NULL, NULL, face_sizes_free);
+  cache->fonts_at = key_table_new (font_at_free);
+  cache->sizeless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   bounded_init (&cache->hyphens, JOPAN_HYPHENS_LIMIT, (GDestroyNotify) g_array_unref);
   bounded_init (&cache->candidates, JOPAN_SHAPED_LIMIT, (GDestroyNotify) g_array_unref);
   return cache;
@@ -1400,6 +1419,9 @@ jopan_typeset_cache_free (JopanTypesetCache *cache)
   bounded_clear (&cache->shaped);
   bounded_clear (&cache->spaced);
   g_hash_table_unref (cache->faces);
+  g_hash_table_unref (cache->face_sizes);
+  g_hash_table_unref (cache->fonts_at);
+  g_hash_table_unref (cache->sizeless);
   bounded_clear (&cache->hyphens);
   bounded_clear (&cache->candidates);
   g_free (cache);
@@ -1641,10 +1663,11 @@ be16 (const guint8 *data, gsize size, gsize at)
   return at + 2 <= size ? (guint) data[at] << 8 | data[at + 1] : G_MAXUINT;
 }
 
-/* The type of GSUB lookup @index of @data (the table), an extension's
- * (type 7) own type when all its subtables share it; 0: unreadable. */
+/* The type of lookup @index of @data (a GSUB or GPOS table), an
+ * extension's (type @extension: 7 in GSUB, 9 in GPOS) own type when all
+ * its subtables share it; 0: unreadable. */
 static guint
-lookup_type (const guint8 *data, gsize size, guint index)
+lookup_type (const guint8 *data, gsize size, guint index, guint extension)
 {
   gsize list = be16 (data, size, 8), lookup, type, n;
 
@@ -1653,7 +1676,7 @@ lookup_type (const guint8 *data, gsize size, guint index)
   lookup = list + be16 (data, size, list + 2 + 2 * index);
   type = be16 (data, size, lookup);
   n = be16 (data, size, lookup + 4);
-  if (type != 7 || n == G_MAXUINT)
+  if (type != extension || n == G_MAXUINT)
     return type == G_MAXUINT ? 0 : (guint) type;
   type = 0;
   for (gsize i = 0; i < n; i++)
@@ -1682,7 +1705,7 @@ face_ligatures (hb_face_t *face)
 
   hb_ot_layout_collect_lookups (face, HB_OT_TAG_GSUB, NULL, NULL, off, lookups);
   while (found != LIGATURES_OTHER && hb_set_next (lookups, &index))
-    found = lookup_type (data, size, index) == 4 ? LIGATURES_ONLY : LIGATURES_OTHER;
+    found = lookup_type (data, size, index, 7) == 4 ? LIGATURES_ONLY : LIGATURES_OTHER;
   hb_set_destroy (lookups);
   hb_blob_destroy (gsub);
   return found;
@@ -1733,53 +1756,396 @@ ligature_free (PangoLayout *layout, GHashTable *known)
   return TRUE;
 }
 
-/* The advances of @from's glyphs (shaped with its spacing) letter-spaced
- * with @spacing instead, runs in line order; NULL where that is not as
- * Pango would set them (see above).  @faces: ligatures_of()'s. */
-static int *
-respace (const Shaped *from, int spacing, GHashTable *faces)
+/* ---- a paragraph set at another size ------------------------------------------
+ *
+ * Copyfit tries a story's body at several sizes too, and at each Pango
+ * shapes every paragraph anew.  The glyphs do not change with the size:
+ * GSUB substitutes by glyph, never by scale, and a face of scalable
+ * outlines covers the same characters at every size, so the runs fall
+ * alike.  Only the advances scale, and HarfBuzz scales each font unit
+ * value on its own with its own rounding (hb_font_t's em_mult: the
+ * advance from hmtx, and each GPOS value record's x advance), which Pango
+ * takes as it is (round_glyph_positions is off: fonts.c).  So an advance
+ * is derived exactly where it is known what it was made of:
+ *
+ * - a face whose GPOS has single and pair adjustments (types 1, 2) and
+ *   mark attachments (4, 5, 6: offsets only) and no other lookups, no glyph
+ *   in two adjusting lookups, and no kern table, AAT tables or variations:
+ *   a glyph takes at most one adjustment (a pair lookup adjusts a glyph as
+ *   the first of a pair or, skipping it then, as the second; HarfBuzz
+ *   PairPos), so its advance is the font's, the font's and one value, or 0
+ *   (a mark zeroed);
+ * - the value is the one whose scaled value is the difference (scaling
+ *   by at least a unit a font unit is one to one); a glyph no lookup
+ *   adjusts must have the font's advance or none;
+ * - Pango's fonts at both sizes have no ppem (no device tables apply) and
+ *   no variations, and the font at the new size is the same face.
+ *
+ * Anything else (a mark that may be adjusted, a missing glyph's hex box,
+ * a space HarfBuzz makes of another: _hb_ot_shape_fallback_spaces) is
+ * shaped for real.  /typeset/resize compares derived advances with
+ * Pango's for every paragraph of the samples at several sizes. */
+
+/* What deriving a face's advances at another size needs. */
+typedef struct {
+  gboolean resizable;
+  hb_set_t *adjustable;   /* glyphs a single or pair adjustment may move */
+  hb_set_t *marks;        /* those of them that are marks (GDEF) */
+} FaceSizes;
+
+static void
+face_sizes_free (gpointer data)
+{
+  FaceSizes *f = data;
+
+  hb_set_destroy (f->adjustable);
+  hb_set_destroy (f->marks);
+  g_free (f);
+}
+
+static gboolean
+table_present (hb_face_t *face, hb_tag_t tag)
+{
+  hb_blob_t *blob = hb_face_reference_table (face, tag);
+  gboolean present = hb_blob_get_length (blob) > 0;
+
+  hb_blob_destroy (blob);
+  return present;
+}
+
+/* Whether every GPOS lookup of @face is an adjustment or a mark
+ * attachment, no glyph in two adjustments, gathering those it may adjust. */
+static gboolean
+adjustments_single (hb_face_t *face, hb_set_t *adjustable)
+{
+  hb_blob_t *gpos = hb_face_reference_table (face, HB_TAG ('G', 'P', 'O', 'S'));
+  unsigned int size;
+  const guint8 *data = (const guint8 *) hb_blob_get_data (gpos, &size);
+  guint n = hb_ot_layout_table_get_lookup_count (face, HB_OT_TAG_GPOS);
+  gboolean single = TRUE;
+
+  for (guint i = 0; single && i < n; i++)
+    {
+      guint type = lookup_type (data, size, i, 9);
+      hb_set_t *glyphs, *both;
+
+      single = type == 1 || type == 2 || type == 4 || type == 5 || type == 6;
+      if (!single || type > 2)
+        continue;
+      glyphs = hb_set_create ();
+      hb_ot_layout_lookup_collect_glyphs (face, HB_OT_TAG_GPOS, i, glyphs, glyphs, glyphs, glyphs);
+      both = hb_set_copy (glyphs);
+      hb_set_intersect (both, adjustable);
+      single = hb_set_is_empty (both) && hb_set_allocation_successful (glyphs);
+      hb_set_union (adjustable, glyphs);
+      hb_set_destroy (both);
+      hb_set_destroy (glyphs);
+    }
+  hb_blob_destroy (gpos);
+  return single;
+}
+
+/* How @face's advances scale (see above), kept per face in @cache. */
+static const FaceSizes *
+face_sizes (JopanTypesetCache *cache, hb_face_t *face)
+{
+  FaceSizes *f = g_hash_table_lookup (cache->face_sizes, face);
+
+  if (f)
+    return f;
+  f = g_new0 (FaceSizes, 1);
+  f->adjustable = hb_set_create ();
+  f->marks = hb_set_create ();
+  f->resizable = !hb_ot_var_has_data (face) && !hb_aat_layout_has_substitution (face)
+                 && !hb_aat_layout_has_positioning (face) && !hb_aat_layout_has_tracking (face)
+                 && !table_present (face, HB_TAG ('k', 'e', 'r', 'n'))
+                 && adjustments_single (face, f->adjustable);
+  hb_ot_layout_get_glyphs_in_class (face, HB_OT_LAYOUT_GLYPH_CLASS_MARK, f->marks);
+  hb_set_intersect (f->marks, f->adjustable);
+  f->resizable = f->resizable && hb_set_allocation_successful (f->marks);
+  g_hash_table_insert (cache->face_sizes, face, f);
+  return f;
+}
+
+/* A font and the same face at another size, as Pango loads it. */
+typedef struct {
+  PangoFont *from, *to;   /* references; @to NULL: not the same face */
+  int from_size;          /* @from's size, Pango units */
+} FontAt;
+
+static void
+font_at_free (gpointer data)
+{
+  FontAt *f = data;
+
+  g_clear_object (&f->from);
+  g_clear_object (&f->to);
+  g_free (f);
+}
+
+/* @font's face at @size (Pango units), kept in the cache. */
+static const FontAt *
+font_at (JopanTypesetter *ts, PangoFont *font, int size)
+{
+  struct { PangoFont *font; int size; } k;
+  g_autoptr (GBytes) key = NULL;
+  FontAt *at;
+  PangoFontDescription *desc;
+
+  memset (&k, 0, sizeof k); /* the padding too: the key reads it */
+  k.font = font, k.size = size;
+  key = g_bytes_new (&k, sizeof k);
+  at = g_hash_table_lookup (ts->cache->fonts_at, key);
+  if (at)
+    return at;
+  at = g_new0 (FontAt, 1);
+  at->from = g_object_ref (font);
+  desc = pango_font_describe (font);
+  at->from_size = pango_font_description_get_size (desc);
+  pango_font_description_set_size (desc, size);
+  at->to = pango_font_map_load_font (pango_context_get_font_map (ts->context), ts->context, desc);
+  pango_font_description_free (desc);
+  if (at->to && hb_font_get_face (pango_font_get_hb_font (at->to))
+                  != hb_font_get_face (pango_font_get_hb_font (font)))
+    g_clear_object (&at->to);
+  g_hash_table_insert (ts->cache->fonts_at, g_steal_pointer (&key), at);
+  return at;
+}
+
+/* The sizes (Pango units) @p sets a paragraph at: its own, and (else 0)
+ * that of the other script's runs (add_script_sizes). */
+static void
+para_sizes (JopanTypesetter *ts, const JopanParaStyle *p, int *size, int *guest)
+{
+  double share = ts->korean ? p->latin_size : p->hangul_size;
+
+  *size = pango_font_description_get_size (font_of (ts, p->font));
+  *guest = share <= 0 || fabs (share - 1) < 1e-6 ? 0 : (int) lround (p->size * share * PANGO_SCALE);
+}
+
+/* A run's fonts at the size its paragraph was shaped at and at the other. */
+typedef struct {
+  hb_font_t *from, *to;
+  const FaceSizes *face;
+  gint64 from_mult, to_mult; /* hb_font_t's x_mult */
+} RunSizes;
+
+static gint64
+x_mult (hb_font_t *font)
+{
+  int x, y;
+
+  hb_font_get_scale (font, &x, &y);
+  return ((gint64) x << 16) / (gint64) hb_face_get_upem (hb_font_get_face (font));
+}
+
+/* HarfBuzz's scaling of @v font units (em_mult). */
+static int
+em_mult (int v, gint64 mult)
+{
+  return (int) ((v * mult + 32768) >> 16);
+}
+
+static gboolean
+unvaried (hb_font_t *font)
+{
+  unsigned int x, y, n = 0;
+
+  hb_font_get_ppem (font, &x, &y);
+  hb_font_get_var_coords_normalized (font, &n);
+  return x == 0 && y == 0 && n == 0;
+}
+
+/* Whether @run's advances can be derived at the sizes @size and @guest
+ * (Pango units) from @from's, filling @rs. */
+static gboolean
+run_sizes (JopanTypesetter *ts, const Shaped *from, int size, int guest, PangoGlyphItem *run,
+           const char *text, RunSizes *rs)
+{
+  const char *start = text + run->item->offset, *end = start + run->item->length;
+  gboolean is_guest_run = from->guest != 0 && is_guest (g_utf8_get_char (start), ts->korean);
+  const FontAt *at;
+
+  if (run->item->analysis.font == NULL || (is_guest_run ? guest : size) <= 0)
+    return FALSE;
+  at = font_at (ts, run->item->analysis.font, is_guest_run ? guest : size);
+  if (at->to == NULL || at->from_size != (is_guest_run ? from->guest : from->size))
+    return FALSE;
+  rs->from = pango_font_get_hb_font (at->from);
+  rs->to = pango_font_get_hb_font (at->to);
+  rs->face = face_sizes (ts->cache, hb_font_get_face (rs->from));
+  rs->from_mult = x_mult (rs->from);
+  rs->to_mult = x_mult (rs->to);
+  if (!rs->face->resizable || !unvaried (rs->from) || !unvaried (rs->to)
+      || rs->from_mult < 65536 || rs->to_mult < 65536)
+    return FALSE;
+  /* A space the face lacks HarfBuzz widens by a rule of its own. */
+  for (const char *s = start; s < end; s = g_utf8_next_char (s))
+    {
+      gunichar c = g_utf8_get_char (s);
+      hb_codepoint_t glyph;
+      if (c != ' ' && g_unichar_type (c) == G_UNICODE_SPACE_SEPARATOR
+          && !hb_font_get_nominal_glyph (rs->from, c, &glyph))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* @glyph's @advance (as HarfBuzz gave it, no letter spacing; the font's
+ * own is @from, and @to at the other size) at the other size, in *@out;
+ * FALSE where it cannot be known (see above). */
+static gboolean
+resize_advance (const RunSizes *rs, PangoGlyph glyph, int advance, int from, int to, int *out)
+{
+  int diff;
+  double guess;
+
+  if (glyph == PANGO_GLYPH_EMPTY)
+    return *out = 0, advance == 0;
+  if (glyph & PANGO_GLYPH_UNKNOWN_FLAG)
+    return FALSE;
+  if (!hb_set_has (rs->face->adjustable, glyph))
+    {
+      *out = advance == 0 ? 0 : to;
+      return advance == 0 || advance == from;
+    }
+  /* A mark may be zeroed before it is adjusted. */
+  if (advance == 0 || hb_set_has (rs->face->marks, glyph))
+    return FALSE;
+  diff = advance - from;
+  guess = round (diff * 65536.0 / (double) rs->from_mult);
+  for (int v = (int) guess - 1; v <= (int) guess + 1; v++)
+    if (v >= G_MININT16 && v <= G_MAXINT16 && em_mult (v, rs->from_mult) == diff)
+      {
+        *out = to + em_mult (v, rs->to_mult);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* The size and letter spacing a paragraph is asked for, Pango units. */
+typedef struct {
+  int spacing, size, guest;
+} Setting;
+
+/* spacing_shares() of @shaped's line, kept in it; FALSE where Pango
+ * would not space it as respace() assumes. */
+static gboolean
+shares_of (const Shaped *shaped)
+{
+  Shaped *s = (Shaped *) shaped; /* the cache's, read on its page's thread alone */
+  PangoLayout *layout = s->layout;
+
+  if (!s->shares_known)
+    {
+      s->left = g_array_new (FALSE, TRUE, sizeof (int));
+      s->right = g_array_new (FALSE, TRUE, sizeof (int));
+      if (!spacing_shares (layout, pango_layout_get_line_readonly (layout, 0), s->left, s->right))
+        {
+          g_clear_pointer (&s->left, g_array_unref);
+          g_clear_pointer (&s->right, g_array_unref);
+        }
+      s->shares_known = TRUE;
+    }
+  return s->left != NULL;
+}
+
+/* The font's own advances of @glyphs at both sizes of @rs, as HarfBuzz
+ * gives them when shaping (hb_ot_position_default), in @from and @to. */
+static void
+font_advances (const RunSizes *rs, const PangoGlyphString *glyphs, int *from, int *to)
+{
+  guint n = (guint) glyphs->num_glyphs;
+  const hb_codepoint_t *first = &glyphs->glyphs[0].glyph;
+
+  G_STATIC_ASSERT (sizeof (PangoGlyph) == sizeof (hb_codepoint_t));
+  hb_font_get_glyph_h_advances (rs->from, n, first, sizeof (PangoGlyphInfo), from, sizeof (int));
+  hb_font_get_glyph_h_advances (rs->to, n, first, sizeof (PangoGlyphInfo), to, sizeof (int));
+}
+
+/* Whether @from has the glyphs it would have shaped as @to asks: one
+ * line, no tab, and the same ligatures. */
+static gboolean
+same_glyphs (JopanTypesetter *ts, const Shaped *from, const Setting *to)
 {
   PangoLayout *layout = from->layout;
-  PangoLayoutLine *line;
-  g_autoptr (GArray) left = g_array_new (FALSE, TRUE, sizeof (int));
-  g_autoptr (GArray) right = g_array_new (FALSE, TRUE, sizeof (int));
-  g_autoptr (GArray) edges = NULL;
-  g_autofree int *before = NULL, *after = NULL;
-  int l1, r1, l2, r2;
-  guint g = 0, n;
 
-  if (spacing == 0 || strchr (pango_layout_get_text (layout), '\t')
+  /* No spacing turns the ligatures a spacing turned off back on. */
+  if ((to->spacing == 0 && from->spacing != 0) || strchr (pango_layout_get_text (layout), '\t')
       || pango_layout_get_line_count (layout) != 1)
-    return NULL;
-  if (from->spacing == 0 && !ligature_free (layout, faces))
-    return NULL;
-  line = pango_layout_get_line_readonly (layout, 0);
-  if (!spacing_shares (layout, line, left, right))
-    return NULL;
-  n = left->len;
-  spacing_halves (from->spacing, &l1, &r1);
-  spacing_halves (spacing, &l2, &r2);
-  /* The widths before the line's ends were trimmed, at either spacing. */
-  before = g_new (int, n);
-  after = g_new (int, n);
-  for (GSList *l = line->runs; l; l = l->next)
-    for (int i = 0; i < ((PangoGlyphItem *) l->data)->glyphs->num_glyphs; i++, g++)
-      {
-        int width = ((PangoGlyphItem *) l->data)->glyphs->glyphs[i].geometry.width;
-        int a = g_array_index (left, int, g), b = g_array_index (right, int, g);
-        before[g] = width + (g == 0 ? l1 : 0) + (g == n - 1 ? r1 : 0);
-        after[g] = before[g] - a * l1 - b * r1 + a * l2 + b * r2;
-      }
-  /* A run's edge of zero width is passed over when the ends are trimmed,
-   * and the last advance is kept from going below zero: none here. */
-  edges = run_edges (line);
+    return FALSE;
+  return from->spacing != 0 || to->spacing == 0 || ligature_free (layout, ts->cache->faces);
+}
+
+/* A run's edge of zero width is passed over when a line's ends are
+ * trimmed, and the last advance is kept from going below zero: whether
+ * neither happens to @line's @n glyphs @before (as shaped, the last with
+ * @r1) or @after (as asked for, with @r2). */
+static gboolean
+ends_trimmed_alike (PangoLayoutLine *line, const int *before, const int *after, guint n, int r1,
+                    int r2)
+{
+  g_autoptr (GArray) edges = run_edges (line);
+
   for (guint e = 0; e < edges->len; e++)
     {
       guint at = g_array_index (edges, guint, e);
       if (before[at] == 0 || after[at] == 0)
-        return NULL;
+        return FALSE;
     }
-  if (before[n - 1] - r1 <= 0 || after[n - 1] - r2 <= 0)
+  return before[n - 1] - r1 > 0 && after[n - 1] - r2 > 0;
+}
+
+/* The advances of @from's glyphs (shaped at its size and spacing) at the
+ * size and letter spacing of @to instead, runs in line order; NULL where
+ * that is not as Pango would set them (see above). */
+static int *
+respace (JopanTypesetter *ts, const Shaped *from, const Setting *to)
+{
+  PangoLayout *layout = from->layout;
+  const char *text = pango_layout_get_text (layout);
+  PangoLayoutLine *line;
+  GArray *left, *right;
+  g_autofree int *before = NULL, *after = NULL, *fonts_from = NULL, *fonts_to = NULL;
+  gboolean resize = to->size != from->size || to->guest != from->guest;
+  int l1, r1, l2, r2;
+  guint g = 0, n;
+
+  if (!same_glyphs (ts, from, to) || !shares_of (from))
+    return NULL;
+  line = pango_layout_get_line_readonly (layout, 0);
+  left = from->left, right = from->right;
+  n = left->len;
+  spacing_halves (from->spacing, &l1, &r1);
+  spacing_halves (to->spacing, &l2, &r2);
+  /* The widths before the line's ends were trimmed, as shaped and as
+   * asked for. */
+  before = g_new (int, n);
+  after = g_new (int, n);
+  fonts_from = resize ? g_new (int, n) : NULL;
+  fonts_to = resize ? g_new (int, n) : NULL;
+  for (GSList *l = line->runs; l; l = l->next)
+    {
+      PangoGlyphString *glyphs = ((PangoGlyphItem *) l->data)->glyphs;
+      RunSizes rs = { 0 };
+
+      if (resize && !run_sizes (ts, from, to->size, to->guest, l->data, text, &rs))
+        return NULL;
+      if (resize)
+        font_advances (&rs, glyphs, fonts_from + g, fonts_to + g);
+      for (int i = 0; i < glyphs->num_glyphs; i++, g++)
+        {
+          int a = g_array_index (left, int, g), b = g_array_index (right, int, g);
+          int advance;
+          before[g] = glyphs->glyphs[i].geometry.width + (g == 0 ? l1 : 0) + (g == n - 1 ? r1 : 0);
+          advance = before[g] - a * l1 - b * r1;
+          if (resize && !resize_advance (&rs, glyphs->glyphs[i].glyph, advance, fonts_from[g],
+                                         fonts_to[g], &advance))
+            return NULL;
+          after[g] = advance + a * l2 + b * r2;
+        }
+    }
+  if (!ends_trimmed_alike (line, before, after, n, r1, r2))
     return NULL;
   after[0] -= l2;
   after[n - 1] -= r2;
@@ -1793,19 +2159,31 @@ spacing_of (const JopanParaStyle *p)
   return p->tracking != 0 ? (int) (p->tracking * PANGO_SCALE) : 0;
 }
 
-/* As paragraph_key, the style's tracking left out: the key of every
- * letter spacing of @text, or (@none) of no spacing. */
+/* As paragraph_key, the style's tracking and size left out: the key of
+ * every letter spacing and size of @text, or (@none) of no spacing. */
 static GBytes *
 spacing_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
              gboolean none)
 {
   GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
+  const char *font = ts->style->para[kind].font ? ts->style->para[kind].font : "";
+  char *sizeless = g_hash_table_lookup (ts->cache->sizeless, font);
   JopanParaStyle untracked;
   guint8 flag = none != FALSE;
 
+  if (sizeless == NULL)
+    {
+      PangoFontDescription *desc = pango_font_description_from_string (font);
+      pango_font_description_unset_fields (desc, PANGO_FONT_MASK_SIZE);
+      sizeless = pango_font_description_to_string (desc);
+      pango_font_description_free (desc);
+      g_hash_table_insert (ts->cache->sizeless, g_strdup (font), sizeless);
+    }
   /* Copied bytes and all (padding too: the key reads it). */
   memcpy (&untracked, &ts->style->para[kind], sizeof untracked);
   untracked.tracking = 0;
+  untracked.size = 0;
+  untracked.font = sizeless;
   para_style_key (key, ts, &untracked);
   KEY_ADD (key, flag);
   text_key (key, text, spans);
@@ -1824,30 +2202,52 @@ shape_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, cons
   shaped->layout = make_layout (ts, &ts->style->para[kind], text, spans);
   shaped->missing = missing_glyphs_of (shaped->layout);
   shaped->spacing = spacing_of (&ts->style->para[kind]);
+  para_sizes (ts, &ts->style->para[kind], &shaped->size, &shaped->guest);
   return shaped;
 }
 
+/* @p at @size points, its font description in *@font. */
+static void
+set_size (JopanParaStyle *p, double size, char **font)
+{
+  PangoFontDescription *desc = pango_font_description_from_string (p->font);
+
+  pango_font_description_set_size (desc, (int) lround (size * PANGO_SCALE));
+  g_free (*font);
+  *font = pango_font_description_to_string (desc);
+  pango_font_description_free (desc);
+  p->font = *font;
+  p->size = size;
+}
+
 gboolean
-jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
-                        const GArray *spans, double from, double to, gboolean *derived)
+jopan_resize_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                       const GArray *spans, double from_size, double from, double to_size,
+                       double to, gboolean *derived)
 {
   const JopanStyle *style = ts->style;
+  JopanTypesetCache *cache = ts->cache;
   JopanStyle tracked = *style;
+  g_autofree char *font = NULL;
   g_autoptr (Shaped) a = NULL;
   g_autoptr (Shaped) b = NULL;
   g_autofree int *widths = NULL;
-  GHashTable *faces;
+  Setting setting;
   guint g = 0;
 
   ts->style = &tracked;
+  set_size (&tracked.para[kind], from_size > 0 ? from_size : style->para[kind].size, &font);
   tracked.para[kind].tracking = from;
   a = shape_paragraph (ts, kind, text, spans);
+  set_size (&tracked.para[kind], to_size > 0 ? to_size : style->para[kind].size, &font);
   tracked.para[kind].tracking = to;
   b = shape_paragraph (ts, kind, text, spans);
+  setting = (Setting) { b->spacing, b->size, b->guest };
+  ts->cache = jopan_typeset_cache_new ();
+  widths = respace (ts, a, &setting);
+  jopan_typeset_cache_free (ts->cache);
+  ts->cache = cache;
   ts->style = style;
-  faces = g_hash_table_new (NULL, NULL);
-  widths = respace (a, b->spacing, faces);
-  g_hash_table_unref (faces);
   *derived = widths != NULL;
   if (widths == NULL)
     return TRUE;
@@ -1858,21 +2258,34 @@ jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *tex
   return TRUE;
 }
 
-/* @text letter-spaced as @kind's style asks, from the paragraph of the
- * cache under @key shaped at another spacing, or NULL. */
+gboolean
+jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                        const GArray *spans, double from, double to, gboolean *derived)
+{
+  return jopan_resize_for_test (ts, kind, text, spans, 0, from, 0, to, derived);
+}
+
+/* @text letter-spaced and sized as @kind's style asks, from the
+ * paragraph of the cache under @key shaped at another spacing or size, or
+ * NULL. */
 static Shaped *
 respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, GBytes *key)
 {
   const Shaped *from = g_hash_table_lookup (ts->cache->spaced.table, key);
-  int spacing = spacing_of (&ts->style->para[kind]);
-  int *widths = from ? respace (from, spacing, ts->cache->faces) : NULL;
+  Setting to = { spacing_of (&ts->style->para[kind]), 0, 0 };
+  int *widths;
   Shaped *shaped;
 
+  if (from == NULL)
+    return NULL;
+  para_sizes (ts, &ts->style->para[kind], &to.size, &to.guest);
+  widths = respace (ts, from, &to);
   if (widths == NULL)
     return NULL;
   shaped = g_new0 (Shaped, 1);
-  *shaped = (Shaped) { 1, g_object_ref (from->layout),
-                       from->missing ? g_hash_table_ref (from->missing) : NULL, spacing, widths };
+  *shaped = (Shaped) { .refs = 1, .layout = g_object_ref (from->layout),
+                       .missing = from->missing ? g_hash_table_ref (from->missing) : NULL,
+                       .spacing = to.spacing, .size = to.size, .guest = to.guest, .widths = widths };
   ts->cache->respaced++;
   return shaped;
 }
@@ -1896,12 +2309,11 @@ shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, con
       return shaped_ref (shaped);
     }
   spaced = spacing_key (ts, kind, text, spans, spacing_of (&ts->style->para[kind]) == 0);
-  if (spacing_of (&ts->style->para[kind]) != 0)
+  shaped = respaced_paragraph (ts, kind, spaced);
+  if (shaped == NULL && spacing_of (&ts->style->para[kind]) != 0)
     {
       g_autoptr (GBytes) unspaced = spacing_key (ts, kind, text, spans, TRUE);
-      shaped = respaced_paragraph (ts, kind, spaced);
-      if (shaped == NULL)
-        shaped = respaced_paragraph (ts, kind, unspaced);
+      shaped = respaced_paragraph (ts, kind, unspaced);
     }
   if (shaped == NULL)
     {
