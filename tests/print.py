@@ -14,7 +14,8 @@ samples' silence is checked on three of them, not all.)
   as given;
 - Ghostscript renders every file; its separations (bitcmyk) put text, rules
   and folio on the black plate only, and no pixel over the ink limit;
-- byte-identical output across runs; SOURCE_DATE_EPOCH dates the file;
+- byte-identical output across runs, and with the photos' AVX2 code or
+  without (JOPAN_NO_AVX2); SOURCE_DATE_EPOCH dates the file;
 - --proof makes a PNG preview on newsprint's paper tone;
 - bad print settings are usage or input errors naming the key.
 
@@ -312,6 +313,13 @@ def check_determinism(d):
         b = open(render(HARBOUR, os.path.join(d, "b.pdf"), *args), "rb").read()
         if a != b:
             problems.append(f"{args}: two runs differ")
+    # The photos' AVX2 code (where the processor has it) and the plain
+    # code make the same bytes.
+    a = open(os.path.join(d, "a.pdf"), "rb").read()
+    p = jopan("render", HARBOUR, "-o", os.path.join(d, "plain-code.pdf"), "--set", "print.output=pdfx-4",
+              env=dict(os.environ, JOPAN_NO_AVX2="1"))
+    if p.returncode != 0 or open(os.path.join(d, "plain-code.pdf"), "rb").read() != a:
+        problems.append(f"JOPAN_NO_AVX2=1: exit {p.returncode}, a file that differs")
     env = dict(os.environ, SOURCE_DATE_EPOCH="1000000000")
     p = subprocess.run([JOPAN, "render", HARBOUR, "-o", os.path.join(d, "c.pdf"), "--pdfx"], env=env,
                        capture_output=True)

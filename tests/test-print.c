@@ -115,6 +115,86 @@ test_photo_table_lazy (void)
   g_assert_cmpint (cmyk[0] + cmyk[1] + cmyk[2] + cmyk[3], >, 0);
 }
 
+/* The built-in profile at the styles' default intent and ink limit
+ * (perceptual, 240 %) reads the table made when jopan was built: every
+ * node is there before any pixel asks, and each is the node made here as
+ * pixels need it (the same profile's bytes given as a file make theirs). */
+static void
+test_photo_table_built (void)
+{
+  g_autoptr (JopanColor) built = jopan_color_new (NULL, 0, 240, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("jopan-print-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "newsprint.icc", NULL);
+  g_autoptr (JopanColor) made = NULL;
+  guint n = 33 * 33 * 33;
+  gsize size = 0;
+  const void *bytes = NULL;
+
+  g_assert_nonnull (built);
+  g_assert_cmpuint (jopan_color_nodes_made (built), ==, n);
+  bytes = g_bytes_get_data (jopan_color_get_profile (built), &size);
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) size, NULL));
+  made = jopan_color_new (path, 0, 240, NULL);
+  g_assert_nonnull (made);
+  g_assert_cmpuint (jopan_color_nodes_made (made), <, n);
+  for (guint i = 0; i < n; i++)
+    {
+      gint16 a[4], b[4];
+      jopan_color_node (built, i, a);
+      jopan_color_node (made, i, b);
+      if (memcmp (a, b, sizeof a) != 0)
+        g_error ("node %u: %d %d %d %d built, %d %d %d %d made", i, a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]);
+    }
+  g_assert_cmpuint (jopan_color_nodes_made (made), ==, n);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* A row of pixels separated at once (eight at a time where the processor
+ * has AVX2) gives the bytes each pixel separated alone gives (the plain
+ * path): every kind of tie between R, G and B, both ends of the scale,
+ * pixels over the ink limit after rounding, and rows of every length
+ * around the eight-pixel step. */
+static void
+test_photo_row_same_bytes (void)
+{
+  g_autoptr (JopanColor) color = jopan_color_new (NULL, 0, 240, NULL);
+  static const guint8 levels[] = { 0, 1, 7, 8, 100, 127, 128, 200, 247, 248, 254, 255 };
+  enum { N = 12 * 12 * 12 + 2000 };
+  guint8 *rgb = g_new (guint8, 3 * N), *row = g_new (guint8, 4 * N), one[4];
+  guint32 seed = 12345;
+  gsize n = 0;
+
+  for (int r = 0; r < 12; r++)
+    for (int g = 0; g < 12; g++)
+      for (int b = 0; b < 12; b++, n++)
+        rgb[3 * n] = levels[r], rgb[3 * n + 1] = levels[g], rgb[3 * n + 2] = levels[b];
+  for (; n < N; n++)
+    for (int c = 0; c < 3; c++)
+      rgb[3 * n + c] = (guint8) ((seed = seed * 1103515245 + 12345) >> 16);
+  for (gsize len = 1; len <= N; len = len < 40 ? len + 1 : len * 3)
+    {
+      gsize at = N - len; /* the row's end is the buffer's: nothing read past it */
+      jopan_color_rgb_to_cmyk (color, rgb + 3 * at, row, len);
+      for (gsize i = 0; i < len; i++)
+        {
+          jopan_color_rgb_to_cmyk (color, rgb + 3 * (at + i), one, 1);
+          if (memcmp (one, row + 4 * i, 4) != 0)
+            g_error ("pixel %zu of a row of %zu (%d %d %d): %d %d %d %d alone, %d %d %d %d in the row", i, len,
+                     rgb[3 * (at + i)], rgb[3 * (at + i) + 1], rgb[3 * (at + i) + 2], one[0], one[1], one[2], one[3],
+                     row[4 * i], row[4 * i + 1], row[4 * i + 2], row[4 * i + 3]);
+        }
+    }
+  jopan_color_rgb_to_cmyk (color, rgb, row, N);
+  for (gsize i = 0; i < N; i++)
+    {
+      jopan_color_rgb_to_cmyk (color, rgb + 3 * i, one, 1);
+      g_assert_cmpmem (one, 4, row + 4 * i, 4);
+    }
+  g_free (rgb);
+  g_free (row);
+}
+
 /* A photo whose CMYK JPEG keeps within the ink limit is separated
  * straight into it, a row at a time, never held whole in CMYK (harbour's
  * reach 207 %); at a limit its JPEG goes over (180 %), it is held for the
@@ -163,13 +243,14 @@ test_cmyk_jpeg (void)
   tjhandle enc = tjInitCompress (), dec = tjInitDecompress ();
   guint32 seed = 1;
 
-  /* Large images, then 400 of nine pixels (one group and one more): a
-   * maximum over few pixels misses no pixel's error. */
+  /* Large images, then 400 of nine and seventeen pixels (one group of
+   * the SSE2 or the AVX2 code and one more): a maximum over few pixels
+   * misses no pixel's error. */
   for (int i = 0; i < 406; i++)
     for (int quality = 50; quality <= 90; quality += 40)
       {
         static const int widths[] = { 517, 64, 3, 517, 64, 3 };
-        int w = i < 6 ? widths[i] : 9, h = i < 6 ? 37 : 1, most = 0;
+        int w = i < 6 ? widths[i] : i % 2 ? 17 : 9, h = i < 6 ? 37 : 1, most = 0;
         g_autofree guint8 *cmyk = g_malloc ((gsize) w * h * 4), *back = g_malloc ((gsize) w * h * 4);
         guint8 *jpeg = NULL;
         unsigned long size = 0;
@@ -291,6 +372,45 @@ test_preflight_pdf (void)
   g_assert_cmpuint (found->len, ==, 3);
 }
 
+/* The preflight of a PDF/X file this process wrote reads what writing it
+ * found (each JPEG's ink, each content stream's colour operators, counted
+ * by the colour filter as it rewrote them) instead of finding it again:
+ * its findings are those of a preflight that finds it all anew (a fill
+ * over the ink limit among them). */
+static void
+test_preflight_remembered (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-print-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "page.pdf", NULL);
+  g_autofree char *path = g_build_filename (SOURCE_ROOT, "samples", "harbour.json", NULL);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanArticle) article = jopan_article_load (path, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanDocument) doc = NULL;
+  g_autoptr (GPtrArray) remembered = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) anew = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *data = NULL;
+  gsize n = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (jopan_style_set (style, "print.pdfx=true", &error));
+  g_assert_true (jopan_style_set (style, "kicker.color=cmyk(100 100 100 0)", &error));
+  doc = jopan_document_new (fonts, style, article, &error);
+  g_assert_no_error (error);
+  g_assert_true (jopan_document_write (doc, out, JOPAN_FORMAT_PDF, 150, &error));
+  g_assert_true (g_file_get_contents (out, &data, &n, NULL));
+  jopan_preflight_pdf ((const guint8 *) data, n, 240, remembered);
+  jopan_finish_forget ();
+  jopan_preflight_pdf ((const guint8 *) data, n, 240, anew);
+  g_assert_cmpuint (remembered->len, ==, anew->len);
+  for (guint i = 0; i < anew->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (remembered, i), ==, g_ptr_array_index (anew, i));
+  g_assert_true (has_finding (anew, "ink\tpage 1", "fill colour 1 1 1 0 (CMYK) is 300% ink"));
+  g_remove (out);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -299,9 +419,12 @@ main (int argc, char **argv)
   g_test_add_func ("/print/photo-ink-limit", test_photo_ink_limit);
   g_test_add_func ("/print/photo-table", test_photo_table);
   g_test_add_func ("/print/photo-table-lazy", test_photo_table_lazy);
+  g_test_add_func ("/print/photo-table-built", test_photo_table_built);
+  g_test_add_func ("/print/photo-row-same-bytes", test_photo_row_same_bytes);
   g_test_add_func ("/print/photo-streamed", test_photo_streamed);
   g_test_add_func ("/print/cmyk-jpeg", test_cmyk_jpeg);
   g_test_add_func ("/print/style-keys", test_style_keys);
   g_test_add_func ("/print/preflight-pdf", test_preflight_pdf);
+  g_test_add_func ("/print/preflight-remembered", test_preflight_remembered);
   return g_test_run ();
 }

@@ -24,11 +24,20 @@ JopanColor *jopan_color_new (const char *profile, int intent, double ink_limit, 
 void jopan_color_free (JopanColor *color);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanColor, jopan_color_free)
 
+/* Whether the photo paths may take their AVX2 code (the processor has
+ * it, and JOPAN_NO_AVX2 is unset: the same bytes either way, which the
+ * tests compare).  Asked once a process. */
+gboolean jopan_has_avx2 (void);
+
 /* @n 8-bit RGB pixels to CMYK (0 = no ink), within the ink limit. */
 void jopan_color_rgb_to_cmyk (JopanColor *color, const guint8 *rgb, guint8 *cmyk, gsize n);
 /* How many nodes of the photo table were made so far: it is filled as
  * photos' colours need it (a test's count). */
 guint jopan_color_nodes_made (JopanColor *color);
+/* Node @i (of 33³) of the photo table, made if it was not: C, M, Y, K in
+ * 128ths of an 8-bit step (a test's way to hold the built-in table made
+ * when jopan was built to the nodes made here). */
+void jopan_color_node (JopanColor *color, guint i, gint16 ink[4]);
 /* The total ink limit of the photo transform, in 8-bit units (255 a colour). */
 int jopan_color_get_ink_limit (JopanColor *color);
 /* One RGB fill colour (0..1) to CMYK (0..1) through the profile. */
@@ -74,6 +83,12 @@ gboolean jopan_finish_pdf (GByteArray *pdf, const JopanFinish *finish, GError **
  * those whose CMYK JPEG went over the ink limit (a test's count; the
  * others are written a row at a time). */
 guint jopan_finish_photos_held (void);
+
+/* Forgets what the PDF/X files this process wrote were found to hold (each
+ * CMYK JPEG's most ink, each content stream's colour operators), which
+ * their preflight reads instead of decoding or tokenizing them again: a
+ * test's way to have the preflight find it all anew. */
+void jopan_finish_forget (void);
 
 /* @cmyk (@w × @h pixels) as the CMYK JPEG a separated photo is written
  * as, a row at a time (a test's way to hold it to TurboJPEG's file).

@@ -34,8 +34,15 @@
 #include <glib/gstdio.h>
 #include <sys/time.h>
 #include <zlib.h>
+#include <libdeflate.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+/* The averaging's AVX2 code, compiled for AVX2 whatever the build's
+ * target, taken where jopan_has_avx2 (). */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define PHOTO_AVX2 1
+#include <immintrin.h>
 #endif
 
 #include <algorithm>
@@ -49,6 +56,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "jopan.h"
@@ -105,7 +113,7 @@ each_operator (const std::string &data, F &&on_operator)
         return;
       if (t.getType () != QPDFTokenizer::tt_word)
         {
-          operands.push_back (t);
+          operands.push_back (std::move (t)); /* a text page's strings: not copied */
           continue;
         }
       on_operator (t.getValue (), operands);
@@ -141,26 +149,132 @@ token_number (QPDFTokenizer::Token const &t)
   return is_number (t) ? g_ascii_strtod (t.getValue ().c_str (), NULL) : 0;
 }
 
+/* Colour operators in a content stream: RGB ones, and CMYK fills over the
+ * ink limit (registration, 1 1 1 1, is the marks' and allowed). */
+class ColourCounter
+{
+public:
+  int rgb = 0;
+  double worst = 0;
+  std::string worst_colour; /* "k 0 1 0.9 0.2": fill (k) or stroke (K) */
+
+  void
+  scan (const std::string &content)
+  {
+    each_operator (content, [this] (const std::string &op, const Operands &operands) {
+      if (counts (op))
+        on_operator (op, operands);
+    });
+  }
+
+  static bool
+  counts (const std::string &op)
+  {
+    return op == "rg" || op == "RG" || op == "cs" || op == "CS" || op == "k" || op == "K";
+  }
+
+  void
+  on_operator (const std::string &op, const Operands &operands)
+  {
+    if (op == "rg" || op == "RG")
+      rgb++;
+    else if ((op == "cs" || op == "CS") && !operands.empty () && operands.back ().getType () == QPDFTokenizer::tt_name
+             && operands.back ().getValue () == "/DeviceRGB")
+      rgb++;
+    else if ((op == "k" || op == "K") && operands.size () >= 4)
+      fill (op, operands);
+  }
+
+private:
+  void
+  fill (const std::string &op, const Operands &operands)
+  {
+    double total = 0;
+    bool registration = true;
+    for (size_t i = operands.size () - 4; i < operands.size (); i++)
+      {
+        double v = token_number (operands[i]);
+        total += v;
+        registration = registration && v == 1;
+      }
+    if (registration || total * 100 <= worst)
+      return;
+    worst = total * 100;
+    worst_colour = op;
+    for (size_t i = operands.size () - 4; i < operands.size (); i++)
+      worst_colour += " " + number (token_number (operands[i]));
+  }
+};
+
+/* What follows the graphics state through a content stream (Placements):
+ * each operator with its operands, as each_operator gives them. */
+class OperatorSink
+{
+public:
+  virtual ~OperatorSink () = default;
+  /* Whether on_operator wants @op. */
+  virtual bool wants (const std::string &op) const = 0;
+  virtual void on_operator (const std::string &op, const Operands &operands) = 0;
+};
+
 /* "r g b rg" and "r g b RG" → the press's CMYK, with overprint for K only.
- * Operands are held until their operator comes. */
+ * Operands are held until their operator comes.  With a @sink, the
+ * operators it wants are given to it too, with their operands as
+ * each_operator would (white space and comments left out): one pass over
+ * a page's content for its colours and its photos' placements. */
 class ColourFilter : public Object::TokenFilter
 {
 public:
-  explicit ColourFilter (const JopanFinish *finish) : finish_ (finish) {}
+  explicit ColourFilter (const JopanFinish *finish, OperatorSink *sink = nullptr) : finish_ (finish), sink_ (sink) {}
 
   void
   handleToken (QPDFTokenizer::Token const &token) override
   {
-    if (token.getType () != QPDFTokenizer::tt_word)
+    QPDFTokenizer::token_type_e type = token.getType ();
+    if (type == QPDFTokenizer::tt_integer || type == QPDFTokenizer::tt_real || type == QPDFTokenizer::tt_space
+        || type == QPDFTokenizer::tt_name)
       {
         pending_.push_back (token);
         return;
       }
+    if (type != QPDFTokenizer::tt_word)
+      {
+        /* No rewrite nor sink can use it (a string, an array's bracket
+         * …): out at once, and what is held before it, instead of copied
+         * to be held (a text page is mostly strings).  The sink is told
+         * it was an operand. */
+        flush ();
+        writeToken (token);
+        written_ += type != QPDFTokenizer::tt_comment;
+        return;
+      }
     std::string op = token.getValue ();
-    if ((op == "rg" || op == "RG") && rewrite (op == "rg"))
+    bool follow = sink_ && sink_->wants (op), rewritten = false;
+    if (follow || ColourCounter::counts (op))
+      {
+        Operands operands (written_, QPDFTokenizer::Token (QPDFTokenizer::tt_string, ""));
+        for (auto const &t : pending_)
+          if (t.getType () != QPDFTokenizer::tt_space && t.getType () != QPDFTokenizer::tt_comment)
+            operands.push_back (t);
+        if (follow)
+          sink_->on_operator (op, operands);
+        rewritten = (op == "rg" || op == "RG") && rewrite (op == "rg");
+        if (!rewritten && ColourCounter::counts (op))
+          counter_.on_operator (op, operands);
+      }
+    written_ = 0;
+    if (rewritten)
       return;
     flush ();
     writeToken (token);
+  }
+
+  /* The colour operators of the content as written (ColourCounter's
+   * count of it, got without tokenizing it again). */
+  const ColourCounter &
+  counted () const
+  {
+    return counter_;
   }
 
   void
@@ -196,16 +310,51 @@ private:
     flush ();
     bool overprint = jopan_finish_fill_cmyk (finish_, rgb, cmyk);
     std::string out = std::string (kGraphicsStates[(fill ? 0 : 2) + (overprint ? 0 : 1)][0]) + " gs ";
+    Operands written; /* the k or K operator's, as a tokenizer reads them back */
     for (double v : cmyk)
-      out += number (v) + " ";
+      {
+        out += number (v) + " ";
+        written.emplace_back (QPDFTokenizer::tt_real, number (v));
+      }
     out += fill ? "k" : "K";
     write (out);
+    counter_.on_operator (fill ? "k" : "K", written);
     return true;
   }
 
   const JopanFinish *finish_;
-  std::vector<QPDFTokenizer::Token> pending_;
+  OperatorSink *sink_;
+  std::vector<QPDFTokenizer::Token> pending_; /* numbers, names, spaces since the last operator or other token */
+  ColourCounter counter_;
+  size_t written_ = 0;                        /* operands since the last operator written out already */
 };
+
+/* Content rewritten by the colour filter, stored deflated by libdeflate
+ * at zlib's default level: a third of the time qpdf's zlib took to
+ * compress it when it wrote the file (a stream already deflated it
+ * keeps as it is). */
+void
+store_deflated (Object stream, const std::string &data)
+{
+  struct libdeflate_compressor *z = libdeflate_alloc_compressor (6);
+  if (z == NULL)
+    throw std::runtime_error ("cannot compress a content stream");
+  std::string out (libdeflate_zlib_compress_bound (z, data.size ()), '\0');
+  size_t n = libdeflate_zlib_compress (z, data.data (), data.size (), &out[0], out.size ());
+  libdeflate_free_compressor (z);
+  if (n == 0)
+    throw std::runtime_error ("cannot compress a content stream");
+  out.resize (n);
+  stream.replaceStreamData (out, Object::newName ("/FlateDecode"), Object::newNull ());
+}
+
+/* The bytes a pipeline was given. */
+std::string
+piped (Pl_Buffer &out)
+{
+  std::shared_ptr<Buffer> b = out.getBufferSharedPointer ();
+  return b ? std::string ((const char *) b->getBuffer (), b->getSize ()) : std::string ();
+}
 
 void
 add_graphics_states (QPDF &pdf, Object holder)
@@ -386,10 +535,31 @@ public:
   bool
   read (unsigned char *row)
   {
+    return read_some (row, 1) == 1;
+  }
+
+  /* How many rows libjpeg makes at once (2 for chroma halved both ways,
+   * upsampled with the colour conversion): read_some's best. */
+  int
+  rows_at_once () const
+  {
+    return std::max (1, cinfo.rec_outbuf_height);
+  }
+
+  /* Up to @n of the next rows into @rows (one after another, w ×
+   * components bytes each).  Asked for one at a time, libjpeg makes two
+   * such rows into a buffer of its own and copies each out.  Returns: how
+   * many, 0 on an error. */
+  int
+  read_some (unsigned char *rows, int n)
+  {
+    JSAMPROW at[4];
+    n = std::min (n, 4);
+    for (int i = 0; i < n; i++)
+      at[i] = rows + (size_t) i * (size_t) w * (size_t) cinfo.output_components;
     if (setjmp (error.jump))
-      return false;
-    JSAMPROW rows[1] = { row };
-    return jpeg_read_scanlines (&cinfo, rows, 1) == 1;
+      return 0;
+    return (int) jpeg_read_scanlines (&cinfo, at, (JDIMENSION) n);
   }
 
   /* A plane's row length, a whole number of blocks. */
@@ -497,49 +667,139 @@ add_row (float *sum, const unsigned char *src, size_t n, float w, bool first)
     sum[i] = (first ? 0.0f : sum[i]) + w * (float) src[i];
 }
 
+#ifdef PHOTO_AVX2
+/* add_row eight at a time (the bytes widened to floats by vpmovzxbd):
+ * the same products and sums, so the same floats. */
+__attribute__ ((target ("avx2"))) void
+add_row_avx2 (float *sum, const unsigned char *src, size_t n, float w, bool first)
+{
+  const __m256 wv = _mm256_set1_ps (w);
+  size_t i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      __m256i v = _mm256_cvtepu8_epi32 (_mm_loadl_epi64 ((const __m128i *) (src + i)));
+      __m256 s = _mm256_mul_ps (wv, _mm256_cvtepi32_ps (v));
+      _mm256_storeu_ps (sum + i, first ? s : _mm256_add_ps (_mm256_loadu_ps (sum + i), s));
+    }
+  for (; i < n; i++)
+    sum[i] = (first ? 0.0f : sum[i]) + w * (float) src[i];
+}
+#endif
+
+/* The horizontal half of area_resample: each output pixel's inputs as
+ * @taps weights a pixel (@weight[x × taps …], zero past the pixel's own
+ * count) from @first[x] on.  A fixed number of taps (K, or @taps when K
+ * is 0) keeps the loop free of a span's own count and weights vector:
+ * this pass took more than the summing down.  A zero weight adds a
+ * +0.0, so the sums are the very floats a span at a time gave. */
+template <int K>
+void
+average_across (const float *sum, const int *first, const float *weight, int taps, size_t w, unsigned char *dst)
+{
+  const int n = K ? K : taps;
+
+  for (size_t x = 0; x < w; x++)
+    {
+      /* A pixel's R, G, B (and the next one's R, unused) at once. */
+      const float *p = sum + (size_t) first[x] * 3, *wx = weight + x * (size_t) n;
+      Float4 v = { 0, 0, 0, 0 }, q;
+      for (int i = 0; i < n; i++, p += 3)
+        {
+          memcpy (&q, p, sizeof q);
+          v += wx[i] * q;
+        }
+      /* Rounded and held to 255 as four lanes (one by one, the lanes
+       * went through memory to scalar conversions). */
+      v += 0.5f;
+      Int4 k = __builtin_convertvector (v < 255.0f ? v : 255.0f, Int4);
+      for (size_t c = 0; c < 3; c++)
+        dst[x * 3 + c] = (unsigned char) k[c];
+    }
+}
+
+#ifdef PHOTO_AVX2
+/* average_across<K> two pixels at a time, one to each half of an AVX2
+ * register: the same products, added in the same order, so the same
+ * bytes.  Each pair's six bytes are stored as eight (@dst has two bytes
+ * to spare), the last pixel of an odd row by average_across. */
+template <int K>
+__attribute__ ((target ("avx2"))) void
+average_across_avx2 (const float *sum, const int *first, const float *weight, int taps, size_t w, unsigned char *dst)
+{
+  const __m256 half = _mm256_set1_ps (0.5f), top = _mm256_set1_ps (255.0f);
+  const __m128i rgb = _mm_setr_epi8 (0, 1, 2, 4, 5, 6, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+  size_t x = 0;
+
+  for (; x + 2 <= w; x += 2)
+    {
+      const float *p = sum + (size_t) first[x] * 3, *q = sum + (size_t) first[x + 1] * 3, *wx = weight + x * K;
+      __m256 v = _mm256_setzero_ps ();
+      for (int i = 0; i < K; i++, p += 3, q += 3)
+        {
+          __m256 pq = _mm256_insertf128_ps (_mm256_castps128_ps256 (_mm_loadu_ps (p)), _mm_loadu_ps (q), 1);
+          __m256 ww = _mm256_insertf128_ps (_mm256_castps128_ps256 (_mm_set1_ps (wx[i])), _mm_set1_ps (wx[K + i]), 1);
+          v = i == 0 ? _mm256_mul_ps (ww, pq) : _mm256_add_ps (v, _mm256_mul_ps (ww, pq));
+        }
+      __m256i k = _mm256_cvttps_epi32 (_mm256_min_ps (_mm256_add_ps (v, half), top));
+      __m128i both = _mm_packs_epi32 (_mm256_castsi256_si128 (k), _mm256_extracti128_si256 (k, 1));
+      _mm_storel_epi64 ((__m128i *) (dst + x * 3), _mm_shuffle_epi8 (_mm_packus_epi16 (both, both), rgb));
+    }
+  if (x < w)
+    average_across<K> (sum, first + x, weight + x * K, taps, 1, dst + x * 3);
+}
+#endif
+
+/* The horizontal pass for @taps taps a pixel. */
+void (*averaging_across (int taps)) (const float *, const int *, const float *, int, size_t, unsigned char *)
+{
+#ifdef PHOTO_AVX2
+  if (jopan_has_avx2 () && (taps == 2 || taps == 3))
+    return taps == 2 ? average_across_avx2<2> : average_across_avx2<3>;
+#endif
+  return taps == 2 ? average_across<2> : taps == 3 ? average_across<3> : average_across<0>;
+}
+
 /* RGB pixels (@in_w × @in_h, row r given by @rows (r), asked for in
  * order: the same row, or later ones) scaled down to @w × @h by area
  * averaging (each output pixel the mean of the inputs it covers): a fair
  * downsampling at any ratio.  Each output row first sums its input rows
  * down (contiguous, which the compiler vectorises), then that one row is
- * averaged across and given to @put (y, row). */
+ * averaged across (average_across) and given to @put (y, row). */
 template <typename Rows, typename Put>
 void
 area_resample (int in_w, int in_h, Rows &&rows, int w, int h, Put &&put)
 {
   std::vector<Span> xs = area_spans (in_w, w), ys = area_spans (in_h, h);
   size_t row = (size_t) in_w * 3;
-  std::vector<float> sum (row + 1); /* + 1: the last pixel is read as four floats */
+  int taps = 1;
+  for (const Span &s : xs)
+    taps = std::max (taps, s.count);
+  std::vector<int> first ((size_t) w);
+  std::vector<float> weight ((size_t) w * (size_t) taps);
+  for (size_t x = 0; x < xs.size (); x++)
+    {
+      first[x] = xs[x].first;
+      std::copy (xs[x].weight.begin (), xs[x].weight.end (), weight.begin () + (ptrdiff_t) (x * (size_t) taps));
+    }
+  /* + 3 × taps + 1: a pixel's unused taps and the next one's R read past the row (zeros) */
+  std::vector<float> sum (row + 3 * (size_t) taps + 1);
   Bytes out;
+  auto across = averaging_across (taps);
+  auto down = add_row;
+#ifdef PHOTO_AVX2
+  if (jopan_has_avx2 ())
+    down = add_row_avx2;
+#endif
 
-  out.allocate ((size_t) w * 3);
+  out.allocate ((size_t) w * 3 + 2); /* + 2: average_across_avx2's spare bytes */
   for (int y = 0; y < h; y++)
     {
       const Span &sy = ys[(size_t) y];
       for (int k = 0; k < sy.count; k++)
-        {
-          add_row (sum.data (), rows (sy.first + k), row, sy.weight[(size_t) k], k == 0);
-        }
-      unsigned char *dst = out.data ();
-      for (size_t x = 0; x < xs.size (); x++)
-        {
-          /* A pixel's R, G, B (and the next one's R, unused) at once. */
-          const Span &sx = xs[x];
-          const float *p = sum.data () + (size_t) sx.first * 3;
-          Float4 v = { 0, 0, 0, 0 }, q;
-          for (int i = 0; i < sx.count; i++, p += 3)
-            {
-              memcpy (&q, p, sizeof q);
-              v += sx.weight[(size_t) i] * q;
-            }
-          /* Rounded and held to 255 as four lanes (one by one, the
-           * lanes went through memory to scalar conversions). */
-          v += 0.5f;
-          Int4 k = __builtin_convertvector (v < 255.0f ? v : 255.0f, Int4);
-          for (size_t c = 0; c < 3; c++)
-            dst[x * 3 + c] = (unsigned char) k[c];
-        }
-      put (y, (const unsigned char *) dst);
+        down (sum.data (), rows (sy.first + k), row, sy.weight[(size_t) k], k == 0);
+      across (sum.data (), first.data (), weight.data (), taps, (size_t) w, out.data ());
+      put (y, (const unsigned char *) out.data ());
     }
 }
 
@@ -551,11 +811,79 @@ area_resample (int in_w, int in_h, Rows &&rows, int w, int h, Put &&put)
 GMutex measured_lock;
 std::map<std::string, int> *measured;
 
+/* The same CRC-32 and Adler-32 as zlib's, by libdeflate: a fifth of
+ * zlib's time (its CRC folds with carry-less multiplies, its Adler sums
+ * with SIMD), and a page's photos are hashed three times (the source, the
+ * written JPEG, the finished file's for the preflight). */
 std::string
 jpeg_key (const unsigned char *data, size_t n)
 {
-  uLong crc = crc32_z (crc32_z (0, NULL, 0), data, n), adler = adler32_z (adler32_z (0, NULL, 0), data, n);
+  uLong crc = libdeflate_crc32 (0, data, n), adler = libdeflate_adler32 (1, data, n);
   return std::to_string (n) + ":" + std::to_string (crc) + ":" + std::to_string (adler);
+}
+
+/* jpeg_key of the bytes piped through it, as they come: the preflight
+ * keys a JPEG of the finished file without copying it out first (its
+ * 650 KB, with the fresh pages they were copied to, took a quarter of a
+ * millisecond for harbour's). */
+class Pl_Key : public Pipeline
+{
+  uint32_t crc = 0, adler = 1;
+  size_t n = 0;
+
+public:
+  Pl_Key () : Pipeline ("jpeg key", nullptr) {}
+
+  void
+  write (unsigned char const *data, size_t len) override
+  {
+    crc = libdeflate_crc32 (crc, data, len), adler = libdeflate_adler32 (adler, data, len), n += len;
+  }
+
+  void
+  finish () override
+  {
+  }
+
+  std::string
+  key () const
+  {
+    return std::to_string (n) + ":" + std::to_string ((uLong) crc) + ":" + std::to_string ((uLong) adler);
+  }
+};
+
+/* What ColourCounter finds in each content stream this process wrote (a
+ * PDF/X page's or form's, as the colour filter rewrote it, counting the
+ * same operators as it went): the preflight of the finished file reads
+ * it here instead of tokenizing the same content again.  Keyed by
+ * jpeg_key of the content's bytes; kept for the process, cleared when it
+ * grows past a bound. */
+GMutex counted_lock;
+std::map<std::string, ColourCounter> *counted;
+
+void
+remember_count (const std::string &key, const ColourCounter &c)
+{
+  g_mutex_lock (&counted_lock);
+  if (counted == nullptr)
+    counted = new std::map<std::string, ColourCounter> ();
+  if (counted->size () >= 4096)
+    counted->clear ();
+  (*counted)[key] = c;
+  g_mutex_unlock (&counted_lock);
+}
+
+/* Returns: whether @key's count was remembered (into @c). */
+bool
+remembered_count (const std::string &key, ColourCounter &c)
+{
+  bool found = false;
+
+  g_mutex_lock (&counted_lock);
+  if (counted != nullptr && counted->count (key))
+    c = (*counted)[key], found = true;
+  g_mutex_unlock (&counted_lock);
+  return found;
 }
 
 void
@@ -753,17 +1081,21 @@ photo_rows (const JopanFinish *finish, const PhotoJob &job, Start &&start_out, S
       return;
     }
   JpegReader jpeg;
-  Bytes line;
-  int held = -1;
+  Bytes lines;  /* the rows libjpeg made at once, from row @first on */
+  int first = 0, held = 0; /* rows in @lines */
   auto rows = [&] (int r) {
-    for (; held < r; held++)
-      if (!jpeg.read (line.data ()))
-        throw std::runtime_error ("cannot decode a JPEG photo");
-    return (const unsigned char *) line.data ();
+    while (r >= first + held)
+      {
+        first += held;
+        held = jpeg.read_some (lines.data (), std::min (jpeg.rows_at_once (), jpeg.h - first));
+        if (held <= 0)
+          throw std::runtime_error ("cannot decode a JPEG photo");
+      }
+    return (const unsigned char *) lines.data () + (size_t) (r - first) * (size_t) jpeg.w * 3;
   };
   if (!jpeg.open (job.data->getBuffer (), job.data->getSize (), tw, JCS_RGB, JDCT_IFAST, 3))
     throw std::runtime_error ("cannot decode a JPEG photo");
-  line.allocate ((size_t) jpeg.w * 3);
+  lines.allocate ((size_t) jpeg.rows_at_once () * (size_t) jpeg.w * 3);
   if (start (jpeg.w, jpeg.h))
     area_resample (jpeg.w, jpeg.h, rows, ow, oh, put);
   else
@@ -862,6 +1194,66 @@ cmyk_to_ycck (const unsigned char *cmyk, int w, unsigned char *y, unsigned char 
     }
 }
 
+#ifdef PHOTO_AVX2
+/* cmyk_to_ycck sixteen pixels at a time: the same integers.  AVX2 packs
+ * within each half of a register, so the pixels come out as (0–3, 8–11 |
+ * 4–7, 12–15) and are put back in order by their 4-byte groups. */
+__attribute__ ((target ("avx2"))) void
+cmyk_to_ycck_avx2 (const unsigned char *cmyk, int w, unsigned char *y, unsigned char *cb, unsigned char *cr,
+                   unsigned char *k)
+{
+  const __m256i byte = _mm256_set1_epi32 (0xff), full = _mm256_set1_epi16 (255);
+  const __m256i y_rg = _mm256_set1_epi32 (19235 << 16 | 19595), y_gb = _mm256_set1_epi32 (7471 << 16 | 19235);
+  const __m256i cb_rg = _mm256_set1_epi32 ((int) ((unsigned) -21709 << 16 | (unsigned) (-11059 & 0xffff)));
+  const __m256i halves = _mm256_set1_epi16 (16384);
+  const __m256i cr_gb = _mm256_set1_epi32 ((int) ((unsigned) -5329 << 16 | (unsigned) (-27439 & 0xffff)));
+  const __m256i y_add = _mm256_set1_epi32 (32768), c_add = _mm256_set1_epi32 (8421375);
+  const __m256i order = _mm256_setr_epi32 (0, 4, 1, 5, 0, 4, 1, 5);
+  int x = 0;
+
+  for (; x + 16 <= w; x += 16)
+    {
+      __m256i p0 = _mm256_loadu_si256 ((const __m256i *) (cmyk + 4 * x));
+      __m256i p1 = _mm256_loadu_si256 ((const __m256i *) (cmyk + 4 * x + 32));
+      __m256i c = _mm256_packs_epi32 (_mm256_and_si256 (p0, byte), _mm256_and_si256 (p1, byte));
+      __m256i m = _mm256_packs_epi32 (_mm256_and_si256 (_mm256_srli_epi32 (p0, 8), byte),
+                                      _mm256_and_si256 (_mm256_srli_epi32 (p1, 8), byte));
+      __m256i ye = _mm256_packs_epi32 (_mm256_and_si256 (_mm256_srli_epi32 (p0, 16), byte),
+                                       _mm256_and_si256 (_mm256_srli_epi32 (p1, 16), byte));
+      __m256i kk = _mm256_packs_epi32 (_mm256_srli_epi32 (p0, 24), _mm256_srli_epi32 (p1, 24));
+      __m256i r = _mm256_sub_epi16 (full, c), g = _mm256_sub_epi16 (full, m), b = _mm256_sub_epi16 (full, ye);
+      __m256i out[3][2];
+      for (int half = 0; half < 2; half++)
+        {
+          __m256i rg = half ? _mm256_unpackhi_epi16 (r, g) : _mm256_unpacklo_epi16 (r, g);
+          __m256i gb = half ? _mm256_unpackhi_epi16 (g, b) : _mm256_unpacklo_epi16 (g, b);
+          __m256i bb = half ? _mm256_unpackhi_epi16 (b, b) : _mm256_unpacklo_epi16 (b, b);
+          __m256i rr = half ? _mm256_unpackhi_epi16 (r, r) : _mm256_unpacklo_epi16 (r, r);
+          out[0][half] = _mm256_srai_epi32 (
+              _mm256_add_epi32 (_mm256_add_epi32 (_mm256_madd_epi16 (rg, y_rg), _mm256_madd_epi16 (gb, y_gb)), y_add),
+              16);
+          out[1][half] = _mm256_srai_epi32 (
+              _mm256_add_epi32 (_mm256_add_epi32 (_mm256_madd_epi16 (rg, cb_rg), _mm256_madd_epi16 (bb, halves)),
+                                c_add),
+              16);
+          out[2][half] = _mm256_srai_epi32 (
+              _mm256_add_epi32 (_mm256_add_epi32 (_mm256_madd_epi16 (rr, halves), _mm256_madd_epi16 (gb, cr_gb)),
+                                c_add),
+              16);
+        }
+      unsigned char *planes[4] = { y, cb, cr, k };
+      for (int p = 0; p < 4; p++)
+        {
+          __m256i v = p < 3 ? _mm256_packs_epi32 (out[p][0], out[p][1]) : kk;
+          v = _mm256_permutevar8x32_epi32 (_mm256_packus_epi16 (v, v), order);
+          _mm_storeu_si128 ((__m128i *) (planes[p] + x), _mm256_castsi256_si128 (v));
+        }
+    }
+  if (x < w)
+    cmyk_to_ycck (cmyk + 4 * x, w - x, y + x, cb + x, cr + x, k + x);
+}
+#endif
+
 /* A CMYK JPEG written a row at a time (libjpeg-turbo's libjpeg API, set
  * as TurboJPEG sets its own for tjCompress2 in jpeg_encode_limited:
  * quality kJpegQuality, accurate DCT, Adobe YCCK, no subsampling), so the
@@ -880,11 +1272,13 @@ class JpegWriter
   jpeg_compress_struct cinfo;
   Error error;
   bool made = false;
-  unsigned char *out = nullptr;
+  unsigned char *out = nullptr, *mine = nullptr; /* libjpeg's buffer, and the one given it first */
   unsigned long size = 0;
   int w = 0, padded = 0, held = 0; /* rows of the planes filled */
   Bytes planes;                     /* Y, Cb, Cr, K: DCTSIZE rows of @padded each */
   JSAMPROW rows[4][DCTSIZE];
+  void (*convert) (const unsigned char *, int, unsigned char *, unsigned char *, unsigned char *,
+                   unsigned char *) = cmyk_to_ycck;
 
   static void
   on_error (j_common_ptr c)
@@ -908,6 +1302,8 @@ public:
   {
     if (made)
       jpeg_destroy_compress (&cinfo);
+    if (mine != out)
+      free (mine);
     free (out);
   }
 
@@ -920,6 +1316,13 @@ public:
       return false;
     jpeg_create_compress (&cinfo);
     made = true;
+    /* An eighth of the CMYK (harbour's are 8 and 10 %) given at once: the
+     * 4 KB libjpeg starts from doubled eight times over, each copied to
+     * fresh pages. */
+    size = (unsigned long) width * (unsigned long) h / 2 + 4096;
+    out = mine = (unsigned char *) malloc (size);
+    if (out == nullptr)
+      size = 0;
     jpeg_mem_dest (&cinfo, &out, &size);
     cinfo.image_width = (JDIMENSION) width, cinfo.image_height = (JDIMENSION) h;
     cinfo.input_components = 4, cinfo.in_color_space = JCS_CMYK;
@@ -932,6 +1335,10 @@ public:
     cinfo.raw_data_in = TRUE;
     jpeg_start_compress (&cinfo, TRUE);
     w = width, padded = (width + DCTSIZE - 1) / DCTSIZE * DCTSIZE;
+#ifdef PHOTO_AVX2
+    if (jopan_has_avx2 ())
+      convert = cmyk_to_ycck_avx2;
+#endif
     planes.allocate ((size_t) 4 * DCTSIZE * (size_t) padded);
     for (int c = 0; c < 4; c++)
       for (int r = 0; r < DCTSIZE; r++)
@@ -942,7 +1349,7 @@ public:
   bool
   write (const unsigned char *cmyk)
   {
-    cmyk_to_ycck (cmyk, w, rows[0][held], rows[1][held], rows[2][held], rows[3][held]);
+    convert (cmyk, w, rows[0][held], rows[1][held], rows[2][held], rows[3][held]);
     for (int c = 0; c < 4; c++)
       memset (rows[c][held] + w, rows[c][held][w - 1], (size_t) (padded - w));
     return ++held < DCTSIZE || flush ();
@@ -1034,6 +1441,52 @@ ycck_most_ink (const unsigned char *y, const unsigned char *cb, const unsigned c
   return worst;
 }
 
+#ifdef PHOTO_AVX2
+/* ycck_most_ink sixteen pixels at a time: the same integers (in an order
+ * of AVX2's own, which a maximum does not mind). */
+__attribute__ ((target ("avx2"))) int
+ycck_most_ink_avx2 (const unsigned char *y, const unsigned char *cb, const unsigned char *cr, const unsigned char *k,
+                    int w)
+{
+  const __m256i zero = _mm256_setzero_si256 (), centre = _mm256_set1_epi16 (128), two = _mm256_set1_epi16 (2);
+  const __m256i full = _mm256_set1_epi16 (255), half = _mm256_set1_epi32 (32768);
+  const __m256i red = _mm256_set1_epi32 (16384 << 16 | 26345);
+  const __m256i blue = _mm256_set1_epi32 ((int) (16384u << 16 | (unsigned) (-14942 & 0xffff)));
+  const __m256i green = _mm256_set1_epi32 ((int) (18734u << 16 | (unsigned) (-22554 & 0xffff)));
+  __m256i most = zero;
+  int worst = 0, x = 0;
+
+  for (; x + 16 <= w; x += 16)
+    {
+      __m256i vy = _mm256_cvtepu8_epi16 (_mm_loadu_si128 ((const __m128i *) (y + x)));
+      __m256i xb = _mm256_sub_epi16 (_mm256_cvtepu8_epi16 (_mm_loadu_si128 ((const __m128i *) (cb + x))), centre);
+      __m256i xr = _mm256_sub_epi16 (_mm256_cvtepu8_epi16 (_mm_loadu_si128 ((const __m128i *) (cr + x))), centre);
+      __m256i vk = _mm256_cvtepu8_epi16 (_mm_loadu_si128 ((const __m128i *) (k + x)));
+      __m256i r = _mm256_packs_epi32 (
+          _mm256_srai_epi32 (_mm256_madd_epi16 (_mm256_unpacklo_epi16 (xr, two), red), 16),
+          _mm256_srai_epi32 (_mm256_madd_epi16 (_mm256_unpackhi_epi16 (xr, two), red), 16));
+      __m256i b = _mm256_packs_epi32 (
+          _mm256_srai_epi32 (_mm256_madd_epi16 (_mm256_unpacklo_epi16 (xb, two), blue), 16),
+          _mm256_srai_epi32 (_mm256_madd_epi16 (_mm256_unpackhi_epi16 (xb, two), blue), 16));
+      __m256i g = _mm256_packs_epi32 (
+          _mm256_srai_epi32 (_mm256_add_epi32 (_mm256_madd_epi16 (_mm256_unpacklo_epi16 (xb, xr), green), half), 16),
+          _mm256_srai_epi32 (_mm256_add_epi32 (_mm256_madd_epi16 (_mm256_unpackhi_epi16 (xb, xr), green), half), 16));
+      r = _mm256_add_epi16 (_mm256_add_epi16 (vy, xr), r);
+      b = _mm256_add_epi16 (_mm256_add_epi16 (vy, _mm256_add_epi16 (xb, xb)), b);
+      g = _mm256_sub_epi16 (_mm256_add_epi16 (vy, g), xr);
+      r = _mm256_max_epi16 (_mm256_min_epi16 (_mm256_sub_epi16 (full, r), full), zero);
+      g = _mm256_max_epi16 (_mm256_min_epi16 (_mm256_sub_epi16 (full, g), full), zero);
+      b = _mm256_max_epi16 (_mm256_min_epi16 (_mm256_sub_epi16 (full, b), full), zero);
+      most = _mm256_max_epi16 (most, _mm256_add_epi16 (_mm256_add_epi16 (r, g), _mm256_add_epi16 (b, vk)));
+    }
+  gint16 lanes[16];
+  _mm256_storeu_si256 ((__m256i *) lanes, most);
+  for (gint16 v : lanes)
+    worst = std::max (worst, (int) v);
+  return x < w ? std::max (worst, ycck_most_ink (y + x, cb + x, cr + x, k + x, w - x)) : worst;
+}
+#endif
+
 /* The most ink (8-bit units) of @jpeg's pixels (w × h, CMYK) as a reader
  * decodes them (the accurate IDCT), stopping at the first row over
  * @limit.  Returns: -1 when it cannot be read. */
@@ -1050,6 +1503,11 @@ jpeg_most_ink (const std::string &jpeg, int w, int h, int limit)
   if (reader.planar)
     {
       size_t pw = (size_t) reader.plane_width ();
+      auto most_ink = ycck_most_ink;
+#ifdef PHOTO_AVX2
+      if (jopan_has_avx2 ())
+        most_ink = ycck_most_ink_avx2;
+#endif
       JSAMPROW rows[4][DCTSIZE];
       JSAMPARRAY planes[4];
       line.allocate (4 * DCTSIZE * pw);
@@ -1064,7 +1522,7 @@ jpeg_most_ink (const std::string &jpeg, int w, int h, int limit)
           if (!reader.read_planes (planes))
             return -1;
           for (int r = 0; r < DCTSIZE && y0 + r < h; r++)
-            worst = std::max (worst, ycck_most_ink (rows[0][r], rows[1][r], rows[2][r], rows[3][r], w));
+            worst = std::max (worst, most_ink (rows[0][r], rows[1][r], rows[2][r], rows[3][r], w));
         }
       return worst > limit || reader.finish () ? worst : -1;
     }
@@ -1178,9 +1636,9 @@ std::string
 cache_path (const JopanFinish *finish, const PhotoJob &job)
 {
   const char *dir = g_getenv ("JOPAN_PHOTO_CACHE");
-  const char *colour = jopan_color_get_key (finish->color);
+  const char *colour = dir == NULL || *dir == '\0' ? NULL : jopan_color_get_key (finish->color);
 
-  if (dir == NULL || *dir == '\0' || colour == NULL)
+  if (colour == NULL)
     return "";
   g_autofree char *photo = g_compute_checksum_for_data (G_CHECKSUM_SHA256, job.raw->getBuffer (), job.raw->getSize ());
   std::string seed = std::string (kCacheFormat) + "|" + colour + "|" + job.filter + "|" + photo + "|"
@@ -1365,7 +1823,10 @@ finish_image (Object &image, PhotoState &state)
   if (cached == state.separated.end ())
     throw std::runtime_error ("a photo was not separated");
   const Separated &done = cached->second;
-  image.replaceStreamData (done.data, Object::newName (done.filter), Object::newNull ());
+  /* The separated bytes lent, not copied (650 KB for harbour's, on fresh
+   * pages): @state outlives the writing of the file. */
+  auto lent = std::make_shared<Buffer> ((unsigned char *) done.data.data (), done.data.size ());
+  image.replaceStreamData (lent, Object::newName (done.filter), Object::newNull ());
   dict.removeKey ("/Decode");
   dict.replaceKey ("/ColorSpace", Object::newName ("/DeviceCMYK"));
   dict.replaceKey ("/Width", Object::newInteger (done.w));
@@ -1393,7 +1854,7 @@ struct Matrix
 /* Follows the current matrix through a content stream (q, Q, cm, and
  * forms drawn with Do) and records, for each image drawn, the share of
  * its pixels @max_ppi needs at its largest placement. */
-class Placements
+class Placements : public OperatorSink
 {
 public:
   Placements (Object resources, Matrix ctm, double max_ppi, std::map<QPDFObjGen, double> &need, int depth)
@@ -1405,15 +1866,28 @@ public:
   scan (const std::string &content)
   {
     each_operator (content, [this] (const std::string &op, const Operands &operands) {
-      if (op == "q")
-        stack_.push_back (ctm_);
-      else if (op == "Q" && !stack_.empty ())
-        ctm_ = stack_.back (), stack_.pop_back ();
-      else if (op == "cm" && operands.size () == 6)
-        ctm_ = matrix (operands).then (ctm_);
-      else if (op == "Do" && operands.size () == 1 && operands[0].getType () == QPDFTokenizer::tt_name)
-        draw (operands[0].getValue ());
+      if (wants (op))
+        on_operator (op, operands);
     });
+  }
+
+  bool
+  wants (const std::string &op) const override
+  {
+    return op == "q" || op == "Q" || op == "cm" || op == "Do";
+  }
+
+  void
+  on_operator (const std::string &op, const Operands &operands) override
+  {
+    if (op == "q")
+      stack_.push_back (ctm_);
+    else if (op == "Q" && !stack_.empty ())
+      ctm_ = stack_.back (), stack_.pop_back ();
+    else if (op == "cm" && operands.size () == 6)
+      ctm_ = matrix (operands).then (ctm_);
+    else if (op == "Do" && operands.size () == 1 && operands[0].getType () == QPDFTokenizer::tt_name)
+      draw (operands[0].getValue ());
   }
 
 private:
@@ -1494,8 +1968,8 @@ box (const double b[4])
 }
 
 void
-finish_page (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page, guint index,
-             std::set<QPDFObjGen> &done, PhotoState &photos)
+finish_page (const JopanFinish *finish, QPDFPageObjectHelper &page, guint index, std::set<QPDFObjGen> &done,
+             PhotoState &photos)
 {
   Object o = page.getObjectHandle ();
   const JopanFinishPage *p = &finish->pages[index];
@@ -1507,19 +1981,42 @@ finish_page (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page, g
     if (done.insert (image.getObjGen ()).second)
       finish_image (image, photos);
   });
-  if (finish->pdfx == 0)
-    return;
+}
+
+/* A PDF/X page's colours and its forms': the content rewritten by the
+ * colour filter now, not as qpdf writes the file, so as to be stored
+ * deflated by store_deflated; @placements (if any) follows the page's
+ * content in the same pass. */
+void
+finish_colours (QPDF &pdf, const JopanFinish *finish, QPDFPageObjectHelper &page, std::set<QPDFObjGen> &done,
+                Placements *placements)
+{
+  Object o = page.getObjectHandle ();
+
   /* Every colour is opaque: a transparency group (cairo adds one) would
    * be transparency PDF/X-1a forbids, and it names an RGB blending space. */
   o.removeKey ("/Group");
   add_graphics_states (pdf, o);
-  page.addContentTokenFilter (std::make_shared<ColourFilter> (finish));
+  ColourFilter colours (finish, placements);
+  Pl_Buffer page_out ("page content");
+  page.filterContents (&colours, &page_out);
+  Object content = pdf.newStream ();
+  std::string rewritten = piped (page_out);
+  remember_count (jpeg_key ((const unsigned char *) rewritten.data (), rewritten.size ()), colours.counted ());
+  store_deflated (content, rewritten);
+  o.replaceKey ("/Contents", content);
   page.forEachFormXObject (true, [&] (Object &form, Object &, std::string const &) {
     if (!done.insert (form.getObjGen ()).second)
       return;
     form.getDict ().removeKey ("/Group");
     add_graphics_states (pdf, form.getDict ());
-    form.addTokenFilter (std::make_shared<ColourFilter> (finish));
+    ColourFilter form_colours (finish);
+    Pl_Buffer form_out ("form content");
+    form.filterAsContents (&form_colours, &form_out);
+    std::string form_rewritten = piped (form_out);
+    remember_count (jpeg_key ((const unsigned char *) form_rewritten.data (), form_rewritten.size ()),
+                    form_colours.counted ());
+    store_deflated (form, form_rewritten);
   });
 }
 
@@ -1667,19 +2164,17 @@ finish_document (GByteArray *bytes, const JopanFinish *f)
     throw std::runtime_error ("cairo wrote another number of pages");
   std::set<QPDFObjGen> done;
   PhotoState photos;
-  /* Every placement is known before any photo is downsampled. */
-  for (guint i = 0; f->pdfx && f->max_ppi > 0 && i < f->n_pages; i++)
+  /* Every placement is known before any photo is downsampled: found as
+   * the colour filter rewrites each page (one pass over its content). */
+  for (guint i = 0; f->pdfx && i < f->n_pages; i++)
     {
-      /* A text page's content stream is long: parse it only for photos. */
-      if (pages[i].getImages ().empty () && pages[i].getFormXObjects ().empty ())
-        continue;
       Placements scan (pages[i].getAttribute ("/Resources", false), Matrix (), f->max_ppi, photos.need, 0);
-      scan.scan (page_content (pages[i]));
+      finish_colours (pdf, f, pages[i], done, f->max_ppi > 0 ? &scan : nullptr);
     }
   if (f->pdfx)
     separate_photos (f, pages, photos);
   for (guint i = 0; i < f->n_pages; i++)
-    finish_page (pdf, f, pages[i], i, done, photos);
+    finish_page (f, pages[i], i, done, photos);
   set_info (pdf, f);
   if (f->pdfx)
     set_output_intent (pdf, f);
@@ -1720,6 +2215,19 @@ jopan_finish_jpeg_most_ink (const guint8 *jpeg, gsize n, int w, int h)
   return jpeg_most_ink (std::string ((const char *) jpeg, n), w, h, 4 * 255);
 }
 
+void
+jopan_finish_forget (void)
+{
+  g_mutex_lock (&counted_lock);
+  if (counted)
+    counted->clear ();
+  g_mutex_unlock (&counted_lock);
+  g_mutex_lock (&measured_lock);
+  if (measured)
+    measured->clear ();
+  g_mutex_unlock (&measured_lock);
+}
+
 guint
 jopan_finish_photos_held (void)
 {
@@ -1747,50 +2255,6 @@ namespace {
 
 typedef std::vector<std::string> Findings;
 
-/* Colour operators in a content stream: RGB ones, and CMYK fills over the
- * ink limit (registration, 1 1 1 1, is the marks' and allowed). */
-class ColourCounter
-{
-public:
-  int rgb = 0;
-  double worst = 0;
-  std::string worst_colour; /* "k 0 1 0.9 0.2": fill (k) or stroke (K) */
-
-  void
-  scan (const std::string &content)
-  {
-    each_operator (content, [this] (const std::string &op, const Operands &operands) {
-      if (op == "rg" || op == "RG")
-        rgb++;
-      else if ((op == "cs" || op == "CS") && !operands.empty ()
-               && operands.back ().getType () == QPDFTokenizer::tt_name
-               && operands.back ().getValue () == "/DeviceRGB")
-        rgb++;
-      else if ((op == "k" || op == "K") && operands.size () >= 4)
-        fill (op, operands);
-    });
-  }
-
-private:
-  void
-  fill (const std::string &op, const Operands &operands)
-  {
-    double total = 0;
-    bool registration = true;
-    for (size_t i = operands.size () - 4; i < operands.size (); i++)
-      {
-        double v = token_number (operands[i]);
-        total += v;
-        registration = registration && v == 1;
-      }
-    if (registration || total * 100 <= worst)
-      return;
-    worst = total * 100;
-    worst_colour = op;
-    for (size_t i = operands.size () - 4; i < operands.size (); i++)
-      worst_colour += " " + number (token_number (operands[i]));
-  }
-};
 
 bool
 is_rgb_space (Object space)
@@ -1821,10 +2285,12 @@ image_ink (Object &image)
 
   if (filter == "/DCTDecode")
     {
-      std::shared_ptr<Buffer> raw = image.getRawStreamData ();
-      int known = inverted ? -1 : remembered_ink (jpeg_key (raw->getBuffer (), raw->getSize ()));
+      Pl_Key key;
+      bool filtered = false;
+      int known = !inverted && image.pipeStreamData (&key, &filtered, 0, qpdf_dl_none) ? remembered_ink (key.key ()) : -1;
       if (known >= 0)
         return known * 100.0 / 255;
+      std::shared_ptr<Buffer> raw = image.getRawStreamData ();
       tjhandle dec = tjInitDecompress ();
       int w = 0, h = 0, sub = 0, space = 0;
       bool ok = dec && tjDecompressHeader3 (dec, raw->getBuffer (), raw->getSize (), &w, &h, &sub, &space) == 0;
@@ -1905,7 +2371,9 @@ preflight_content (Object contents_owner, bool is_page, QPDFPageObjectHelper *pa
                    const std::string &where, Findings &out)
 {
   ColourCounter counter;
-  counter.scan (is_page ? page_content (*page) : form_content (contents_owner));
+  std::string content = is_page ? page_content (*page) : form_content (contents_owner);
+  if (!remembered_count (jpeg_key ((const unsigned char *) content.data (), content.size ()), counter))
+    counter.scan (content);
   if (counter.rgb)
     out.push_back ("rgb\t" + where + ": " + std::to_string (counter.rgb) + " RGB colour operators");
   if (counter.worst > limit + 0.5)

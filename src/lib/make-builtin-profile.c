@@ -8,11 +8,17 @@
  * the grey component on K (see color.c).  LittleCMS samples it into the
  * profile's tables through sRGB; that took 2.5 ms of every process that
  * wrote a PDF/X file, so it is done here instead, to the same bytes.
+ *
+ * Its photo table (color-table.h) for the styles' defaults, perceptual
+ * intent and 240 % ink, is made here too, from those bytes, by the code
+ * color.c makes a node with: the same nodes, which photos then find made.
  */
 #include <glib.h>
 #include <lcms2.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "color-table.h"
 
 #define BUILTIN_DESCRIPTION "jopan newsprint (approximation of ISO 12647-3, IFRA26)"
 #define LUT_POINTS_CMYK 9
@@ -135,6 +141,35 @@ profile_bytes (cmsHPROFILE h)
   return g_bytes_new_take (data, n);
 }
 
+/* The photo table of the profile @data for BUILTIN_TABLE_INTENT and
+ * BUILTIN_TABLE_LIMIT, every node, as the C array jopan_builtin_nodes. */
+static gboolean
+write_nodes (FILE *out, const guint8 *data, gsize n)
+{
+  cmsHPROFILE profile = cmsOpenProfileFromMem (data, (cmsUInt32Number) n);
+  cmsHTRANSFORM t = profile ? separation (profile, BUILTIN_TABLE_INTENT) : NULL;
+
+  if (profile)
+    cmsCloseProfile (profile);
+  if (t == NULL || photo_limit (240) != BUILTIN_TABLE_LIMIT)
+    return FALSE;
+  fprintf (out, "/* The photo table of that profile, perceptual, 240 %% ink (color-table.h). */\n"
+                "static const Node jopan_builtin_nodes[%d] = {", GRID_SIZE);
+  for (int i = 0; i < GRID_SIZE; i++)
+    {
+      double rgb[3], cmyk[4];
+      Node v;
+
+      node_rgb (i, rgb);
+      cmsDoTransform (t, rgb, cmyk, 1);
+      v = node_value (i, BUILTIN_TABLE_LIMIT, cmyk);
+      fprintf (out, "%s{ { %d, %d, %d, %d } },", i % 4 ? " " : "\n  ", v.ink[0], v.ink[1], v.ink[2], v.ink[3]);
+    }
+  fprintf (out, "\n};\n");
+  cmsDeleteTransform (t);
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -155,6 +190,11 @@ main (int argc, char **argv)
   for (gsize i = 0; i < n; i++)
     fprintf (out, "%s%u,", i % 16 ? " " : "\n  ", data[i]);
   fprintf (out, "\n};\n");
+  if (!write_nodes (out, data, n))
+    {
+      fprintf (stderr, "make-builtin-profile: LittleCMS cannot separate through the profile\n");
+      return 1;
+    }
   g_bytes_unref (bytes);
   return fclose (out) == 0 ? 0 : 1;
 }
