@@ -156,7 +156,6 @@ jopan_fonts_new (const char *const *extra_dirs, const char *data_dir, GError **e
   return fonts_with_config (config);
 }
 
-
 JopanFonts *
 jopan_fonts_ref (JopanFonts *fonts)
 {

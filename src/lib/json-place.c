@@ -64,47 +64,6 @@ skip_value (const char *t, gsize n, gsize i)
   return i;
 }
 
-/* From the value at @i, the start of its member or element @step, or -1.
- * Of repeated keys the last counts, as it does for json-glib. */
-static gssize
-find_step (const char *t, gsize n, gsize i, const JopanJsonStep *step, guint *walked)
-{
-  gboolean object;
-  guint index = 0;
-  gssize found = -1;
-
-  i = skip_space (t, n, i);
-  if (i >= n || (t[i] != '{' && t[i] != '['))
-    return -1;
-  object = t[i] == '{';
-  i = skip_space (t, n, i + 1);
-  while (i < n && t[i] != '}' && t[i] != ']')
-    {
-      gboolean match;
-
-      if (object)
-        {
-          gsize key = i + 1, end = skip_string (t, n, i);
-          match = step->key && end - key - 1 == strlen (step->key)
-                  && memcmp (t + key, step->key, end - key - 1) == 0;
-          i = skip_space (t, n, end);
-          i = skip_space (t, n, i + 1); /* the colon */
-        }
-      else
-        match = step->key == NULL && index == step->index;
-      if (match)
-        found = (gssize) i;
-      if (match && !object)
-        break;
-      i = skip_space (t, n, skip_value (t, n, i));
-      if (i < n && t[i] == ',')
-        i = skip_space (t, n, i + 1);
-      index++;
-      (*walked)++;
-    }
-  return found;
-}
-
 /* From element @index of an array, starting at @i, element @wanted, or -1. */
 static gssize
 find_element (const char *t, gsize n, gsize i, guint index, guint wanted, guint *walked)
@@ -120,6 +79,37 @@ find_element (const char *t, gsize n, gsize i, guint index, guint wanted, guint 
       (*walked)++;
     }
   return -1;
+}
+
+/* From the value at @i, the start of its member or element @step, or -1.
+ * Of repeated keys the last counts, as it does for json-glib. */
+static gssize
+find_step (const char *t, gsize n, gsize i, const JopanJsonStep *step, guint *walked)
+{
+  gssize found = -1;
+
+  i = skip_space (t, n, i);
+  if (i >= n || (t[i] != '{' && t[i] != '['))
+    return -1;
+  if (t[i] == '[')
+    return step->key ? -1 : find_element (t, n, skip_space (t, n, i + 1), 0, step->index, walked);
+  i = skip_space (t, n, i + 1);
+  while (i < n && t[i] != '}')
+    {
+      gsize key = i + 1, end = skip_string (t, n, i);
+      gboolean match = step->key && end - key - 1 == strlen (step->key)
+                       && memcmp (t + key, step->key, end - key - 1) == 0;
+
+      i = skip_space (t, n, end);
+      i = skip_space (t, n, i + 1); /* the colon */
+      if (match)
+        found = (gssize) i;
+      i = skip_space (t, n, skip_value (t, n, i));
+      if (i < n && t[i] == ',')
+        i = skip_space (t, n, i + 1);
+      (*walked)++;
+    }
+  return found;
 }
 
 static gboolean
