@@ -731,18 +731,19 @@ test_cache_threads (void)
     }
 }
 
-/* Sets every paragraph (each line of a block) of the sample articles in
- * @dir in the body and caption styles (the article's language's) at
- * sizes and trackings around the style's, derived from each one shaped
- * at another: counts in @counts what it compared and derived, in the
- * body ([0], [1]) and the caption ([2], [3]). */
+/* What each_sample_paragraph() calls for paragraph @p of a block: @ts
+ * set up over @style for the article's language. */
+typedef void (*SampleParagraphFunc) (JopanTypesetter *ts, const JopanStyle *style, const char *para,
+                                     guint p, const GArray *spans, guint *counts);
+
+/* Calls @fn on every paragraph (each line of a block) of the sample
+ * articles in @dir, with a typesetter over @style (resolved for the
+ * article's language when @resolve).  A block of one paragraph keeps its
+ * emphasis, links and code (@spans). */
 static void
-resize_dir (JopanFonts *fonts, const JopanStyle *style, const char *dir, guint *counts)
+each_sample_paragraph (JopanFonts *fonts, const JopanStyle *style, gboolean resolve, const char *dir,
+                       SampleParagraphFunc fn, guint *counts)
 {
-  static const double sizes[] = { -0.1, 0.2, -0.5, 0.3, 1.7 };
-  /* Trackings (em) from and to; none from a spacing never derives. */
-  static const double trackings[][2] = { { 0, 0 }, { 0, 0.01 }, { -0.02, 0.01 }, { 0.01, -0.02 },
-                                         { -0.02, -0.02 } };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDir) d = g_dir_open (dir, 0, &error);
   const char *name;
@@ -752,7 +753,7 @@ resize_dir (JopanFonts *fonts, const JopanStyle *style, const char *dir, guint *
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
       g_autoptr (JopanArticle) article = NULL;
-      JopanStyle resolved;
+      JopanStyle resolved = *style;
       JopanTypesetter ts;
 
       if (!g_str_has_suffix (name, ".json"))
@@ -760,8 +761,9 @@ resize_dir (JopanFonts *fonts, const JopanStyle *style, const char *dir, guint *
       article = jopan_article_load (path, NULL);
       if (article == NULL)
         continue; /* an edition's page list */
-      jopan_style_resolve (style, NULL, jopan_article_get_lang (article), &resolved);
-      jopan_typesetter_init (&ts, fonts, &resolved, jopan_article_get_lang (article), NULL);
+      if (resolve)
+        jopan_style_resolve (style, NULL, jopan_article_get_lang (article), &resolved);
+      jopan_typesetter_init (&ts, fonts, resolve ? &resolved : style, jopan_article_get_lang (article), NULL);
       for (guint b = 0; b < article->blocks->len; b++)
         {
           const JopanBlock *block = g_ptr_array_index (article->blocks, b);
@@ -769,25 +771,49 @@ resize_dir (JopanFonts *fonts, const JopanStyle *style, const char *dir, guint *
           const GArray *spans = paras[0] && !paras[1] ? block->spans : NULL;
 
           for (guint p = 0; paras[p]; p++)
-            for (gsize k = 0; k < 2 && *paras[p]; k++)
-              for (gsize i = 0; i < G_N_ELEMENTS (sizes) * 2; i++)
-                {
-                  JopanParaKind kind = k ? JOPAN_PARA_CAPTION : JOPAN_PARA_BODY;
-                  double size = resolved.para[kind].size;
-                  /* Each size from the style's, and the style's from it. */
-                  double from = i % 2 ? size : size + sizes[i / 2];
-                  double to = i % 2 ? size + sizes[i / 2] : size;
-                  const double *t = trackings[(i + p) % G_N_ELEMENTS (trackings)];
-                  gboolean derived;
-
-                  g_assert_true (jopan_resize_for_test (&ts, kind, paras[p], k ? NULL : spans, from,
-                                                        t[0] * from, to, t[1] * to, &derived));
-                  counts[2 * k]++;
-                  counts[2 * k + 1] += derived;
-                }
+            fn (&ts, resolve ? &resolved : style, paras[p], p, spans, counts);
         }
       jopan_typesetter_clear (&ts);
     }
+}
+
+/* Sets paragraph @p in the body and caption styles at sizes and trackings
+ * around @style's, derived from each one shaped at another: counts in
+ * @counts what it compared and derived, in the body ([0], [1]) and the
+ * caption ([2], [3]). */
+static void
+resize_paragraph (JopanTypesetter *ts, const JopanStyle *style, const char *para, guint p,
+                  const GArray *spans, guint *counts)
+{
+  static const double sizes[] = { -0.1, 0.2, -0.5, 0.3, 1.7 };
+  /* Trackings (em) from and to; none from a spacing never derives. */
+  static const double trackings[][2] = { { 0, 0 }, { 0, 0.01 }, { -0.02, 0.01 }, { 0.01, -0.02 },
+                                         { -0.02, -0.02 } };
+
+  for (gsize k = 0; k < 2 && *para; k++)
+    for (gsize i = 0; i < G_N_ELEMENTS (sizes) * 2; i++)
+      {
+        JopanParaKind kind = k ? JOPAN_PARA_CAPTION : JOPAN_PARA_BODY;
+        double size = style->para[kind].size;
+        /* Each size from the style's, and the style's from it. */
+        double from = i % 2 ? size : size + sizes[i / 2];
+        double to = i % 2 ? size + sizes[i / 2] : size;
+        const double *t = trackings[(i + p) % G_N_ELEMENTS (trackings)];
+        gboolean derived;
+
+        g_assert_true (jopan_resize_for_test (ts, kind, para, k ? NULL : spans, from, t[0] * from, to,
+                                              t[1] * to, &derived));
+        counts[2 * k]++;
+        counts[2 * k + 1] += derived;
+      }
+}
+
+/* Sets every paragraph of the sample articles in @dir in the article's
+ * language's styles (resize_paragraph()). */
+static void
+resize_dir (JopanFonts *fonts, const JopanStyle *style, const char *dir, guint *counts)
+{
+  each_sample_paragraph (fonts, style, TRUE, dir, resize_paragraph, counts);
 }
 
 /* A paragraph set at another size from one shaped at the style's (and
@@ -839,60 +865,41 @@ test_resize (void)
   g_assert_cmpuint (counts[3], <, counts[2] / 10);
 }
 
-/* Respaces every paragraph (each line of a block) of the sample articles
- * in @dir from each spacing of @from to each of @to; counts in @counts
- * what it compared ([0]) and respaced ([1]): from a spacing, and ([2],
- * [3]) from none. */
+/* Respaces paragraph @para from each spacing of from[] to each of to[];
+ * counts in @counts what it compared ([0]) and respaced ([1]): from a
+ * spacing, and ([2], [3]) from none. */
+static void
+respace_paragraph (JopanTypesetter *ts, const JopanStyle *style, const char *para, guint p,
+                   const GArray *spans, guint *counts)
+{
+  static const double from[] = { 0.01, -0.02, 0 }, to[] = { 0.0025, 0.005, 0.0075, -0.005, -0.02, 0.01 };
+
+  (void) p;
+  for (gsize f = 0; f < G_N_ELEMENTS (from) * 2; f++)
+    for (gsize t = 0; t < G_N_ELEMENTS (to); t++)
+      {
+        /* The body's face, and the caption's (a sans) with typographic quotes. */
+        JopanParaKind kind = f % 2 ? JOPAN_PARA_CAPTION : JOPAN_PARA_BODY;
+        double size = style->para[kind].size;
+        g_autofree char *quoted = f % 2 ? jopan_smart_quotes (para, NULL, ts->lang, NULL) : g_strdup (para);
+        guint *count = from[f / 2] != 0 ? counts : counts + 2;
+        gboolean respaced;
+
+        if (*para == '\0' || from[f / 2] == to[t])
+          continue;
+        g_assert_true (jopan_respace_for_test (ts, kind, quoted, f % 2 ? NULL : spans,
+                                               from[f / 2] * size, to[t] * size, &respaced));
+        count[0]++;
+        count[1] += respaced;
+      }
+}
+
+/* Respaces every paragraph of the sample articles in @dir
+ * (respace_paragraph()), in @style as it is. */
 static void
 respace_dir (JopanFonts *fonts, const JopanStyle *style, const char *dir, guint *counts)
 {
-  static const double from[] = { 0.01, -0.02, 0 }, to[] = { 0.0025, 0.005, 0.0075, -0.005, -0.02, 0.01 };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDir) d = g_dir_open (dir, 0, &error);
-  const char *name;
-
-  g_assert_no_error (error);
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autoptr (JopanArticle) article = NULL;
-      JopanTypesetter ts;
-
-      if (!g_str_has_suffix (name, ".json"))
-        continue;
-      article = jopan_article_load (path, NULL);
-      if (article == NULL)
-        continue; /* an edition's page list */
-      jopan_typesetter_init (&ts, fonts, style, jopan_article_get_lang (article), NULL);
-      for (guint b = 0; b < article->blocks->len; b++)
-        {
-          const JopanBlock *block = g_ptr_array_index (article->blocks, b);
-          g_auto (GStrv) paras = g_strsplit (block->text, "\n", -1);
-          /* A block of one paragraph keeps its emphasis, links and code. */
-          const GArray *spans = paras[0] && !paras[1] ? block->spans : NULL;
-
-          for (guint p = 0; paras[p]; p++)
-            for (gsize f = 0; f < G_N_ELEMENTS (from) * 2; f++)
-              for (gsize t = 0; t < G_N_ELEMENTS (to); t++)
-                {
-                  /* The body's face, and the caption's (a sans) with typographic quotes. */
-                  JopanParaKind kind = f % 2 ? JOPAN_PARA_CAPTION : JOPAN_PARA_BODY;
-                  double size = style->para[kind].size;
-                  g_autofree char *quoted = f % 2 ? jopan_smart_quotes (paras[p], NULL, ts.lang, NULL)
-                                                  : g_strdup (paras[p]);
-                  guint *count = from[f / 2] != 0 ? counts : counts + 2;
-                  gboolean respaced;
-
-                  if (*paras[p] == '\0' || from[f / 2] == to[t])
-                    continue;
-                  g_assert_true (jopan_respace_for_test (&ts, kind, quoted, f % 2 ? NULL : spans,
-                                                         from[f / 2] * size, to[t] * size, &respaced));
-                  count[0]++;
-                  count[1] += respaced;
-                }
-        }
-      jopan_typesetter_clear (&ts);
-    }
+  each_sample_paragraph (fonts, style, FALSE, dir, respace_paragraph, counts);
 }
 
 /* A paragraph letter-spaced anew from one shaped at another spacing has,
