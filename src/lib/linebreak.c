@@ -551,7 +551,7 @@ add_fallback_breaks (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const
 }
 
 /* The first character of the line after break @from (NULL: the paragraph's start). */
-static int
+G_ALWAYS_INLINE static inline int
 line_start (const Paragraph *p, const Candidate *from)
 {
   int s = from ? from->at : 0;
@@ -655,14 +655,14 @@ badness_of (const Fit *f)
   return f->capped ? MIN (1e12, badness) : badness;
 }
 
-static gboolean
+G_ALWAYS_INLINE static inline gboolean
 is_emergency (BreakKind kind)
 {
   return kind == BREAK_SOFT_EMERGENCY || kind == BREAK_EMERGENCY || kind == BREAK_NUMBER
          || kind == BREAK_FORCED;
 }
 
-static gboolean
+G_ALWAYS_INLINE static inline gboolean
 ends_in_string (const Candidate *c)
 {
   return is_emergency (c->kind) || c->in_url;
@@ -671,7 +671,7 @@ ends_in_string (const Candidate *c)
 /* A line broken inside a string wider than the line or inside a URL, or a
  * piece of one alone on its line, is set flush: never justified nor
  * letter-spaced. */
-static gboolean
+G_ALWAYS_INLINE static inline gboolean
 is_flush (const Paragraph *p, const Candidate *from, int start, const Candidate *to)
 {
   return ends_in_string (to)
@@ -680,7 +680,7 @@ is_flush (const Paragraph *p, const Candidate *from, int start, const Candidate 
 
 /* How line @from → @to fits @width.  A flush line cannot shrink; its
  * shortfall costs as a stretch would, over a share of the measure. */
-static Fit
+G_ALWAYS_INLINE static inline Fit
 fit_line (const Paragraph *p, const JopanBreakParams *bp, const Candidate *from, const Candidate *to,
           double width)
 {
