@@ -836,9 +836,9 @@ static void
 relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, int i, int j, const Fit *fit)
 {
   const Candidate *to = candidate (p, j);
-  double penalty = penalty_of (bp, to->kind);
-  /* The same for every state: worked out once (pow is dear). */
-  double line_demerits = pow (bp->line_penalty + badness_of (fit), 2) + penalty * penalty;
+  /* The same for every state: worked out once, when a state can start
+   * the line (pow is dear). */
+  double line_demerits = -1;
   int fitness = fitness_of (fit->ratio);
 
   for (int h = 0; h <= MAX_HYPHEN_RUN; h++)
@@ -850,6 +850,11 @@ relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, int i, int j
 
         if (from_node->demerits >= INFEASIBLE || run > MAX_HYPHEN_RUN)
           continue;
+        if (line_demerits < 0)
+          {
+            double penalty = penalty_of (bp, to->kind);
+            line_demerits = pow (bp->line_penalty + badness_of (fit), 2) + penalty * penalty;
+          }
         d = line_demerits;
         if (run == 2)
           d += bp->double_hyphen_demerits;
@@ -969,6 +974,7 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
   g_autofree int *before = g_new (int, n_cand + 1);
   g_autofree int *after = g_new (int, n_cand + 1);
   int best = -1, first_active = 0;
+  double first_width = width_of_line (bp, TRUE), width = width_of_line (bp, FALSE);
 
   word_neighbours (p, before, after);
   if (has_strings (p))
@@ -987,7 +993,7 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
       for (int i = first_active; i < j; i++)
         {
           const Candidate *from = candidate (p, i);
-          Fit fit = fit_line (p, bp, from, to, width_of_line (bp, i == 0));
+          Fit fit = fit_line (p, bp, from, to, i == 0 ? first_width : width);
 
           if (fit.ratio < -1)
             {
