@@ -104,7 +104,7 @@ may_end_before (const GArray *rows, const GArray *segments, guint s, guint r, gb
 
 /* Places row @r at @band of segment @s if it fits there; a row opening a
  * segment sheds the space before it. */
-static gboolean
+G_ALWAYS_INLINE static inline gboolean
 place (const GArray *rows, FlowOut *out, guint r, guint s, int *band)
 {
   const Segment *seg = &g_array_index (out->segments, Segment, s);
