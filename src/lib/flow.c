@@ -149,7 +149,12 @@ flow_on (const GArray *rows, FlowOut *out, FlowState *st, gboolean more)
         }
       if (st->r < n && place (rows, out, st->r, st->s, &st->band))
         {
-          st->r++;
+          /* The rows after it, while the loop would only place them
+           * (no quote waits for this segment's top): a tight loop. */
+          for (st->r++; (st->waiting < 0 || st->band != seg->top) && st->r < n
+                        && place (rows, out, st->r, st->s, &st->band);
+               st->r++)
+            ;
           continue;
         }
       if (st->r < n && st->waiting < 0 && st->band > seg->top
