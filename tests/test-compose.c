@@ -921,63 +921,6 @@ test_measured_probes (void)
   g_assert_cmpuint (measured, <, checked);
 }
 
-/* The dump and findings of the sample page @name composed with copyfit's
- * probes and the layouts without copyfit laid out @measuring; *@shaped
- * gets the lines shaped. */
-static char *
-composed (const char *name, gboolean measuring, guint *shaped)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
-  g_autoptr (JopanDocument) doc = NULL;
-  g_autofree char *dump = g_build_filename (g_get_tmp_dir (), "test-compose-XXXXXX.txt", NULL);
-  GString *out = g_string_new (NULL);
-  g_autofree char *text = NULL;
-  gint before;
-  int fd;
-
-  g_assert_no_error (error);
-  jopan_copyfit_measuring = measuring;
-  before = g_atomic_int_get (&jopan_line_shapings);
-  doc = support_compose_sample (fonts, name);
-  *shaped = (guint) (g_atomic_int_get (&jopan_line_shapings) - before);
-  jopan_copyfit_measuring = TRUE;
-  for (guint i = 0; i < jopan_document_get_n_findings (doc); i++)
-    {
-      const char *kind = NULL;
-      const char *message = jopan_document_get_finding (doc, i, &kind);
-      g_string_append_printf (out, "%s: %s\n", kind, message);
-    }
-  fd = g_mkstemp (dump);
-  g_assert_cmpint (fd, >=, 0);
-  close (fd);
-  g_assert_true (jopan_document_write (doc, dump, JOPAN_FORMAT_DUMP, 72, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_file_get_contents (dump, &text, NULL, NULL));
-  g_unlink (dump);
-  g_string_append (out, text);
-  return g_string_free (out, FALSE);
-}
-
-/* The same on composed pages: compose's layouts without copyfit are only
- * measured, and laid out measuring too. */
-static void
-test_measured_pages (void)
-{
-  static const char *const pages[] = { "en-front.json", "ko-front.json" };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
-    {
-      guint m, c;
-      g_autofree char *lazy = composed (pages[i], TRUE, &m);
-      g_autofree char *all = composed (pages[i], FALSE, &c);
-
-      g_test_message ("%s: %u lines shaped measuring, %u checking", pages[i], m, c);
-      g_assert_cmpstr (lazy, ==, all);
-      g_assert_cmpuint (m, <, c);
-    }
-}
-
 /* The line boxes a page's display list holds. */
 static guint
 text_boxes (const JopanDocument *doc)
@@ -1039,6 +982,5 @@ main (int argc, char **argv)
   g_test_add_func ("/compose/lines-added", test_lines_added);
   g_test_add_func ("/compose/font-prints", test_font_prints);
   g_test_add_func ("/compose/measured-probes", test_measured_probes);
-  g_test_add_func ("/compose/measured-pages", test_measured_pages);
   return g_test_run ();
 }

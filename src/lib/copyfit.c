@@ -659,9 +659,7 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
     }
   else
     {
-      /* A layout only measured (compose's without copyfit) reports no
-       * finding: its lines need no check. */
-      ok = try_fit (&search, lo.set.fit, in->measure_only && jopan_copyfit_measuring, error);
+      ok = try_fit (&search, lo.set.fit, FALSE, error);
       if (ok && in->options.fill && !lo.set.slot && lo.at.n_pages == 1
           && lo.res.underset_lines > 0)
         {

@@ -270,9 +270,8 @@ void jopan_layout_draw_rows (Layout *lo);
 int jopan_layout_page_number (const Layout *lo, int p);
 
 /* copyfit.c */
-/* Tests: FALSE lays copyfit's probes and compose's layouts without
- * copyfit out checking every line, as a layout kept is; never written
- * outside tests. */
+/* Tests: FALSE lays copyfit's probes out checking every line, as the fit
+ * settled on is; never written outside tests. */
 extern gboolean jopan_copyfit_measuring;
 
 /* flow.c */
