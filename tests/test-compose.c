@@ -16,11 +16,9 @@
 #include "json-private.h"
 #include "support.h"
 
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
-#include <unistd.h>
 
 #define PAGES TEST_DATA "/../pages"
 
@@ -838,89 +836,6 @@ test_font_prints (void)
   g_assert_cmpuint (prints, <=, 40);
 }
 
-/* The dump and findings of the test story @name copyfitted in @slot (in
- * the a4 style with @set applied, when not NULL), probes laid out
- * @measuring; *@shaped gets the lines shaped. */
-static char *
-copyfitted (const char *name, const char *slot, const char *const *set, gboolean measuring,
-            guint *shaped)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_strdup_printf ("%s/tests/layouts/%s", SOURCE_ROOT, name);
-  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
-  g_autoptr (JopanStyle) style = jopan_style_load ("a4", SOURCE_ROOT, &error);
-  g_autoptr (JopanArticle) article = jopan_article_load (path, &error);
-  g_autoptr (JopanDocument) doc = NULL;
-  g_autofree char *dump = g_build_filename (g_get_tmp_dir (), "test-compose-XXXXXX.txt", NULL);
-  JopanLayoutOptions options = { .copyfit = TRUE };
-  GString *out = g_string_new (NULL);
-  g_autofree char *text = NULL;
-  gint before;
-  int fd;
-
-  g_assert_no_error (error);
-  for (int i = 0; set && set[i]; i++)
-    g_assert_true (jopan_style_set (style, set[i], NULL));
-  g_assert_true (jopan_layout_options_parse_slot (&options, slot, NULL));
-  jopan_copyfit_measuring = measuring;
-  before = g_atomic_int_get (&jopan_line_shapings);
-  doc = jopan_document_new_full (fonts, style, article, &options, &error);
-  *shaped = (guint) (g_atomic_int_get (&jopan_line_shapings) - before);
-  jopan_copyfit_measuring = TRUE;
-  g_assert_no_error (error);
-  for (guint i = 0; i < jopan_document_get_n_findings (doc); i++)
-    {
-      const char *kind = NULL;
-      const char *message = jopan_document_get_finding (doc, i, &kind);
-      g_string_append_printf (out, "%s: %s\n", kind, message);
-    }
-  fd = g_mkstemp (dump);
-  g_assert_cmpint (fd, >=, 0);
-  close (fd);
-  g_assert_true (jopan_document_write (doc, dump, JOPAN_FORMAT_DUMP, 72, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_file_get_contents (dump, &text, NULL, NULL));
-  g_unlink (dump);
-  g_string_append (out, text);
-  return g_string_free (out, FALSE);
-}
-
-/* Copyfit's probes are laid out measuring: a line that may be overfull
- * is not shaped to check it, unless the search settles on that probe
- * (then it is checked, and laid out again if one is overfull, so that its
- * findings come in their order).  Each story comes out as when every
- * probe checked every line, its overfull lines found (in 12 columns of
- * 5 mm, where the probe the search settles on oversets), and fewer lines
- * are shaped. */
-static void
-test_measured_probes (void)
-{
-  static const char *const narrow[] = { "page.columns=12", "page.gutter=1mm",
-                                        "page.margins=12mm 70mm 14mm 69mm", NULL };
-  static const struct {
-    const char *story, *slot;
-    const char *const *set;
-  } stories[] = { { "slot-underset.json", "2:64", NULL },
-                { "slot-copyfit.json", "2:56", NULL },
-                { "slot-copyfit.json", "2:20", NULL },
-                { "slot-copyfit.json", "2:56", narrow } };
-  guint measured = 0, checked = 0;
-
-  for (gsize i = 0; i < G_N_ELEMENTS (stories); i++)
-    {
-      guint m, c;
-      g_autofree char *lazy = copyfitted (stories[i].story, stories[i].slot, stories[i].set, TRUE, &m);
-      g_autofree char *all = copyfitted (stories[i].story, stories[i].slot, stories[i].set, FALSE, &c);
-
-      g_test_message ("%s in %s: %u lines shaped measuring, %u checking", stories[i].story,
-                      stories[i].slot, m, c);
-      g_assert_cmpstr (lazy, ==, all);
-      g_assert_true (stories[i].set == NULL || strstr (lazy, "overfull: ") != NULL);
-      measured += m, checked += c;
-    }
-  g_assert_cmpuint (measured, <, checked);
-}
-
 /* The line boxes a page's display list holds. */
 static guint
 text_boxes (const JopanDocument *doc)
@@ -981,6 +896,5 @@ main (int argc, char **argv)
   g_test_add_func ("/compose/word-counts", test_word_counts);
   g_test_add_func ("/compose/lines-added", test_lines_added);
   g_test_add_func ("/compose/font-prints", test_font_prints);
-  g_test_add_func ("/compose/measured-probes", test_measured_probes);
   return g_test_run ();
 }

@@ -69,7 +69,6 @@ typedef struct {
   LayoutAttempt at;
   LayoutMeasures res;
   gboolean valid;
-  gboolean measured;            /* laid out measuring (try_fit) */
 } Kept;
 
 /* A copyfit search: the Layout holds the last attempt laid out (at
@@ -80,7 +79,6 @@ typedef struct {
   LayoutMemo *memo;
   FitParams held;
   gboolean holding;
-  gboolean held_measured;       /* laid out measuring (try_fit) */
   gboolean monotone;            /* underset falls as a parameter rises */
   Kept kept;
 } Search;
@@ -108,8 +106,7 @@ keep (Search *s, const FitParams *fit)
   if (!s->holding || memcmp (&s->held, fit, sizeof *fit) != 0)
     return;
   kept_clear (&s->kept);
-  s->kept = (Kept) { .set = lo->set, .at = lo->at, .res = lo->res, .valid = TRUE,
-                     .measured = s->held_measured };
+  s->kept = (Kept) { .set = lo->set, .at = lo->at, .res = lo->res, .valid = TRUE };
   lo->at = (LayoutAttempt) { .ts = lo->at.ts };
   lo->set.body_font = lo->set.headline_font = NULL;
   s->holding = FALSE;
@@ -131,7 +128,7 @@ take_kept (Search *s, const FitParams *fit)
   lo->at.ts = ts;
   jopan_typesetter_begin (&lo->at.ts, lo->at.findings);
   s->kept.valid = FALSE;
-  s->held = *fit, s->holding = TRUE, s->held_measured = s->kept.measured;
+  s->held = *fit, s->holding = TRUE;
   return TRUE;
 }
 
@@ -160,62 +157,47 @@ probe_key (const Layout *lo, const FitParams *f)
                           f->photo_span);
 }
 
-/* Lays the story out at @fit; the Layout then holds it.  @measured: for
- * its measures alone (a probe): lines that may be overfull are not shaped
- * to check them (JopanTypesetter.measuring) unless it is settled on. */
+/* Lays the story out at @fit; the Layout then holds it. */
 static gboolean
-try_fit (Search *s, FitParams fit, gboolean measured, GError **error)
+try_fit (Search *s, FitParams fit, GError **error)
 {
   Layout *lo = s->lo;
   Probe *p = g_new (Probe, 1);
-  gboolean ok;
 
   lo->set.fit = fit;
   s->holding = FALSE;
-  lo->at.ts.measuring = measured;
-  ok = jopan_layout_attempt (lo, error);
-  lo->at.ts.measuring = FALSE;
-  if (!ok)
+  if (!jopan_layout_attempt (lo, error))
     {
       g_free (p);
       return FALSE;
     }
-  s->held = fit, s->holding = TRUE, s->held_measured = measured;
+  s->held = fit, s->holding = TRUE;
   *p = (Probe) { lo->res.overset_lines, lo->res.underset_lines, lo->at.has_lead };
   g_hash_table_replace (s->memo->measures, probe_key (lo, &fit), p);
   return TRUE;
 }
 
-gboolean jopan_copyfit_measuring = TRUE;
-
-/* The measures of @fit: the memo's, else laid out (measuring). */
+/* The measures of @fit: the memo's, else laid out. */
 static gboolean
 probe (Search *s, FitParams fit, Probe *out, GError **error)
 {
   g_autofree char *key = probe_key (s->lo, &fit);
   const Probe *known = g_hash_table_lookup (s->memo->measures, key);
 
-  if (known == NULL && !try_fit (s, fit, jopan_copyfit_measuring, error))
+  if (known == NULL && !try_fit (s, fit, error))
     return FALSE;
   *out = *(const Probe *) g_hash_table_lookup (s->memo->measures, key);
   return TRUE;
 }
 
 /* Leaves the Layout holding @fit, laying it out unless it does or it
- * was set aside.  One laid out measuring has its lines checked now; if
- * one is overfull it is laid out again, its findings in their order. */
+ * was set aside. */
 static gboolean
 settle (Search *s, FitParams fit, GError **error)
 {
   if ((s->holding && fit_equal (&s->held, &fit)) || take_kept (s, &fit))
-    {
-      if (!s->held_measured || jopan_layout_attempt_check (s->lo))
-        {
-          s->held_measured = FALSE;
-          return TRUE;
-        }
-    }
-  return try_fit (s, fit, FALSE, error);
+    return TRUE;
+  return try_fit (s, fit, error);
 }
 
 /* Shrinks until nothing is overset: the tracking tighter step by step,
@@ -659,7 +641,7 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
     }
   else
     {
-      ok = try_fit (&search, lo.set.fit, FALSE, error);
+      ok = try_fit (&search, lo.set.fit, error);
       if (ok && in->options.fill && !lo.set.slot && lo.at.n_pages == 1
           && lo.res.underset_lines > 0)
         {

@@ -447,11 +447,6 @@ typedef struct {
   JopanTypesetCache *cache; /* borrowed, may be NULL */
   GHashTable *fonts_of;   /* a style's font → its PangoFontDescription (typeset.c) */
   gboolean lazy_lines;    /* lines shaped when first read (jopan_text_line), not when set */
-  /* With lazy_lines and a cache: an attempt only measured (copyfit's
-   * probes) leaves even the lines that may be overfull unshaped; the texts
-   * it sets are checked when a typesetter not measuring reads them, and
-   * its own findings lack their overfull lines (typeset.c, jopan_text_check). */
-  gboolean measuring;
 } JopanTypesetter;
 
 gboolean jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
@@ -492,10 +487,6 @@ JopanText *jopan_typeset_named (JopanTypesetter *ts, JopanParaKind kind, const c
 void jopan_text_free (JopanText *text);
 /* Line @index of @text, shaped now if it was set lazily. */
 const JopanLine *jopan_text_line (const JopanText *text, guint index);
-/* Shapes the lines of @text a measuring typesetter left unchecked (any
- * line not known to fit unshaped); FALSE if one of its lines is overfull
- * (a finding the measuring left out, or reported). */
-gboolean jopan_text_check (const JopanText *text);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanText, jopan_text_free)
 
 /* A link on a set line: bytes of its layout's text, and the destination. */

@@ -259,20 +259,11 @@ extern gint jopan_layout_font_prints;
 /* Articles whose words were counted (copyfit.c, once per memo): tests bound them. */
 extern gint jopan_layout_word_counts;
 void jopan_layout_attempt_clear (Layout *lo);
-/* Makes an attempt laid out measuring (JopanTypesetter.measuring) as
- * one laid out not measuring, by shaping the lines it left unchecked:
- * FALSE when one is overfull (its findings would differ). */
-gboolean jopan_layout_attempt_check (Layout *lo);
 /* Adds the rows' lines to the attempt's pages: only the attempt kept,
  * and drawn, needs them. */
 void jopan_layout_draw_rows (Layout *lo);
 /* The number printed on page @p (0-based) of the story. */
 int jopan_layout_page_number (const Layout *lo, int p);
-
-/* copyfit.c */
-/* Tests: FALSE lays copyfit's probes out checking every line, as the fit
- * settled on is; never written outside tests. */
-extern gboolean jopan_copyfit_measuring;
 
 /* flow.c */
 /* Tests: FALSE makes balancing flow every way of ending the last page's

@@ -1311,15 +1311,6 @@ jopan_layout_attempt_clear (Layout *lo)
   g_clear_pointer (&lo->at.rows_at, g_free);
 }
 
-gboolean
-jopan_layout_attempt_check (Layout *lo)
-{
-  for (guint i = 0; i < lo->at.texts->len; i++)
-    if (!jopan_text_check (g_ptr_array_index (lo->at.texts, i)))
-      return FALSE;
-  return TRUE;
-}
-
 gint jopan_layout_attempts;
 
 gboolean

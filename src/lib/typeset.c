@@ -1049,11 +1049,6 @@ typedef struct {
   guint overfull;         /* lines wider than the column */
   guint first_overfull;   /* the first, counted from 1 */
   double column;          /* the column's width, as reported */
-  guint first_line;       /* the paragraph's first line in its text */
-  /* Its lines (counted from its first) that may be overfull, left
-   * unshaped by a measuring typesetter: overfull and first_overfull do not
-   * count them yet (check_lines).  NULL: none. */
-  GArray *unchecked;
 } Findings;
 
 static void
@@ -1092,29 +1087,6 @@ static GArray *hyphen_points (JopanTypesetter *ts, const char *text, gboolean ca
 static GArray *break_paragraph (JopanTypesetter *ts, const char *text, const GArray *spans,
                                 PangoLayout *unbroken, JopanBreakParams *bp);
 
-/* Shapes line @i of the paragraph @found is of (in @text) and counts it
- * when it is overfull. */
-static void
-check_line (JopanText *text, Findings *found, guint i)
-{
-  const JopanLine *line = jopan_text_line (text, found->first_line + i);
-
-  if (line->shape->overfull && found->overfull++ == 0)
-    found->first_overfull = i + 1;
-}
-
-gboolean
-jopan_text_check (const JopanText *text)
-{
-  for (guint i = 0; i < text->lines->len; i++)
-    {
-      JopanLineShape *shape = g_array_index (text->lines, JopanLine, i).shape;
-      if (shape && !shape->checked && jopan_line_shape_get (shape) && shape->overfull)
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* Sets one paragraph (no newlines) and appends its lines to @result and
  * what it found to @found.  A style with a horizontal scale sets it in a
  * column as much wider and draws it narrower: breaking and justifying see
@@ -1131,7 +1103,7 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   double scale = p->scale > 0 ? p->scale : 1;
   g_autoptr (ParaPlan) para = NULL;
 
-  *found = (Findings) { .first_line = result->lines->len };
+  *found = (Findings) { 0 };
   shaped = shaped_paragraph (ts, kind, text, spans);
   found->missing = shaped->missing ? g_hash_table_ref (shaped->missing) : NULL;
   width /= scale;
@@ -1161,15 +1133,9 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
           plan->checked = TRUE;
           continue;
         }
-      if (ts->lazy_lines && ts->measuring && ts->cache)
-        {
-          /* Checked when a typesetter not measuring reads the text. */
-          if (found->unchecked == NULL)
-            found->unchecked = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_array_append_val (found->unchecked, i);
-          continue;
-        }
-      check_line (result, found, i);
+      jopan_text_line (result, result->lines->len - 1);
+      if (plan->overfull && found->overfull++ == 0)
+        found->first_overfull = i + 1;
     }
   found->column = width * scale;
 }
@@ -1209,21 +1175,6 @@ findings_clear (gpointer data)
   Findings *f = data;
 
   g_clear_pointer (&f->missing, g_hash_table_unref);
-  g_clear_pointer (&f->unchecked, g_array_unref);
-}
-
-/* Checks the lines of @set a measuring typesetter left unchecked, as
- * setting it not measuring would have (in the same order). */
-static void
-check_lines (SetText *set)
-{
-  for (guint p = 0; p < set->findings->len; p++)
-    {
-      Findings *f = &g_array_index (set->findings, Findings, p);
-      for (guint k = 0; f->unchecked && k < f->unchecked->len; k++)
-        check_line (set->text, f, g_array_index (f->unchecked, guint, k));
-      g_clear_pointer (&f->unchecked, g_array_unref);
-    }
 }
 
 static void
@@ -2504,8 +2455,6 @@ jopan_typeset_named (JopanTypesetter *ts, JopanParaKind kind, const char *text,
           g_hash_table_insert (ts->cache->texts, g_bytes_ref (key), set);
         }
     }
-  if (!ts->measuring)
-    check_lines (set);
   for (guint i = 0; i < set->findings->len; i++)
     {
       const Findings *f = &g_array_index (set->findings, Findings, i);
