@@ -6,6 +6,8 @@
 
 #include <glib/gstdio.h>
 #include <libdeflate.h>
+#include <qpdf/qpdf-c.h>
+#include <stdlib.h>
 #include <turbojpeg.h>
 #include <string.h>
 
@@ -485,9 +487,60 @@ test_page_id (void)
   g_rmdir (dir);
 }
 
+/* With CAIRO_DEBUG_PDF set (main(), as the jopan tool sets it) cairo
+ * writes a page's content stream plain, and finishing deflates it with
+ * libdeflate's fastest level: the stored bytes are exactly that. */
+static void
+test_plain_streams_deflated (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-print-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "page.pdf", NULL);
+  g_autofree char *path = g_build_filename (SOURCE_ROOT, "samples", "harbour.json", NULL);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanArticle) article = jopan_article_load (path, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanDocument) doc = NULL;
+  g_autofree char *data = NULL;
+  struct libdeflate_compressor *z = libdeflate_alloc_compressor (1);
+  unsigned char *raw = NULL, *plain = NULL;
+  size_t raw_n = 0, plain_n = 0, n;
+  gsize size = 0;
+  qpdf_data q = qpdf_init ();
+  qpdf_oh contents;
+
+  g_assert_no_error (error);
+  doc = jopan_document_new (fonts, style, article, &error);
+  g_assert_no_error (error);
+  g_assert_true (jopan_document_write (doc, out, JOPAN_FORMAT_PDF, 150, &error));
+  g_assert_true (g_file_get_contents (out, &data, &size, NULL));
+  g_assert_cmpint (qpdf_read_memory (q, "page", data, size, NULL), ==, QPDF_SUCCESS);
+  contents = qpdf_oh_get_key (q, qpdf_get_page_n (q, 0), "/Contents");
+  g_assert_true (qpdf_oh_is_stream (q, contents));
+  g_assert_true (qpdf_oh_is_name_and_equals (q, qpdf_oh_get_key (q, qpdf_oh_get_dict (q, contents), "/Filter"),
+                                             "/FlateDecode"));
+  g_assert_cmpint (qpdf_oh_get_stream_data (q, contents, qpdf_dl_none, NULL, &raw, &raw_n), ==, QPDF_SUCCESS);
+  g_assert_cmpint (qpdf_oh_get_stream_data (q, contents, qpdf_dl_generalized, NULL, &plain, &plain_n), ==,
+                   QPDF_SUCCESS);
+  g_assert_nonnull (g_strstr_len ((const char *) plain, (gssize) plain_n, " Tf"));
+  {
+    g_autofree guint8 *again = g_malloc (libdeflate_zlib_compress_bound (z, plain_n));
+    n = libdeflate_zlib_compress (z, plain, plain_n, again, libdeflate_zlib_compress_bound (z, plain_n));
+    g_assert_cmpmem (raw, raw_n, again, n);
+  }
+  free (raw);
+  free (plain);
+  qpdf_cleanup (&q);
+  libdeflate_free_compressor (z);
+  g_remove (out);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
+  /* As the jopan tool does (src/cli/jopan.c), before any thread. */
+  g_setenv ("CAIRO_DEBUG_PDF", "1", TRUE);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/print/fill-colours", test_fill_colours);
   g_test_add_func ("/print/photo-ink-limit", test_photo_ink_limit);
@@ -501,5 +554,6 @@ main (int argc, char **argv)
   g_test_add_func ("/print/preflight-pdf", test_preflight_pdf);
   g_test_add_func ("/print/preflight-remembered", test_preflight_remembered);
   g_test_add_func ("/print/page-id", test_page_id);
+  g_test_add_func ("/print/plain-streams-deflated", test_plain_streams_deflated);
   return g_test_run ();
 }

@@ -2255,6 +2255,39 @@ set_file_id (GByteArray *bytes, const std::string &hex)
   return true;
 }
 
+/* libdeflate's level for the streams cairo left plain: its fastest.  On
+ * the sample edition's content streams and ToUnicode maps it takes a
+ * fifth of level 6's time (3 ms against 16 for 12 pages), for 10 % more
+ * bytes in them, half a percent of the files. */
+const int kPlainLevel = 1;
+
+/* cairo's streams it left plain (all its content streams and ToUnicode
+ * maps when CAIRO_DEBUG_PDF is set, as the jopan tool sets it) deflated
+ * by libdeflate: here, outside the render lock, in a tenth of the time
+ * cairo's zlib took to as it showed each page under it.  What cairo
+ * deflated (fonts, images) is kept as it is. */
+void
+deflate_plain_streams (QPDF &pdf)
+{
+  std::unique_ptr<libdeflate_compressor, void (*) (libdeflate_compressor *)> z (
+    libdeflate_alloc_compressor (kPlainLevel), libdeflate_free_compressor);
+
+  if (!z)
+    throw std::runtime_error ("cannot compress a content stream");
+  for (Object &o : pdf.getAllObjects ())
+    {
+      if (!o.isStream () || o.getDict ().hasKey ("/Filter"))
+        continue;
+      std::shared_ptr<Buffer> raw = o.getRawStreamData ();
+      std::string out (libdeflate_zlib_compress_bound (z.get (), raw->getSize ()), '\0');
+      size_t n = libdeflate_zlib_compress (z.get (), raw->getBuffer (), raw->getSize (), &out[0], out.size ());
+      if (n == 0)
+        throw std::runtime_error ("cannot compress a content stream");
+      out.resize (n);
+      o.replaceStreamData (out, Object::newName ("/FlateDecode"), Object::newNull ());
+    }
+}
+
 void
 finish_document (GByteArray *bytes, const JopanFinish *f)
 {
@@ -2278,6 +2311,7 @@ finish_document (GByteArray *bytes, const JopanFinish *f)
     separate_photos (f, pages, photos);
   for (guint i = 0; i < f->n_pages; i++)
     finish_page (f, pages[i], i, done, photos);
+  deflate_plain_streams (pdf);
   set_info (pdf, f);
   if (f->pdfx)
     set_output_intent (pdf, f);
