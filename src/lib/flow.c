@@ -494,6 +494,14 @@ flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
   const ColumnFlow *known = at_top ? flowed_before (b, st, c, ends) : NULL;
   ColumnFlow f = { st->r, st->waiting, ends, *st, 0, 0, 0 };
 
+  /* With every row placed and no quote waiting, the column stays empty
+   * at its base whatever its segments: nothing after reads more of the
+   * flow than its rows and forced breaks (spread_of_feet()). */
+  if (st->r >= b->t->rows->len && st->waiting < 0)
+    {
+      *next = *st;
+      return c < 64 ? b->base[c] : 0;
+    }
   if (known)
     {
       *next = known->next;
