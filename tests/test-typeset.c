@@ -563,6 +563,41 @@ test_cache_keys (void)
   jopan_report_free (report);
 }
 
+/* A style's word space and hyphen are measured once for every cache set
+ * with the same fonts (each page of an edition has a cache): a second
+ * cache measures none, a style changed in a byte measures anew. */
+static void
+test_cache_spaces_shared (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  JopanStyle tracked;
+  int measured[3];
+
+  g_assert_no_error (error);
+  tracked = *style;
+  tracked.para[JOPAN_PARA_BODY].tracking += 0.25;
+  for (int round = 0; round < 3; round++)
+    {
+      g_autoptr (JopanTypesetCache) cache = jopan_typeset_cache_new ();
+      JopanReport *report = jopan_report_new ();
+      JopanTypesetter ts;
+      int before = g_atomic_int_get (&jopan_typeset_spaces_measured);
+
+      g_assert_true (jopan_typesetter_init_cached (&ts, fonts, round == 2 ? &tracked : style,
+                                                   "en", report, cache));
+      jopan_typesetter_begin (&ts, report);
+      jopan_text_free (jopan_typeset (&ts, JOPAN_PARA_BODY, "Tidal turbines.", NULL, 200, 0, "t"));
+      measured[round] = g_atomic_int_get (&jopan_typeset_spaces_measured) - before;
+      jopan_typesetter_clear (&ts);
+      jopan_report_free (report);
+    }
+  g_assert_cmpint (measured[0], ==, 1);
+  g_assert_cmpint (measured[1], ==, 0);
+  g_assert_cmpint (measured[2], ==, 1);
+}
+
 /* A paragraph set through a cache at widths, trackings and sizes in turn,
  * and again, as copyfit and the candidate modules would: @out gets the
  * lines. */
@@ -1039,6 +1074,7 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/hanging-quote", test_hanging_quote);
   g_test_add_func ("/typeset/cache", test_cache);
   g_test_add_func ("/typeset/cache-keys", test_cache_keys);
+  g_test_add_func ("/typeset/cache-spaces-shared", test_cache_spaces_shared);
   g_test_add_func ("/typeset/cache-shaped", test_cache_shaped);
   g_test_add_func ("/typeset/cache-tight", test_cache_tight);
   g_test_add_func ("/typeset/cache-bounded", test_cache_bounded);

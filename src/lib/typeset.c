@@ -1674,6 +1674,64 @@ style_key (GByteArray *key, JopanTypesetter *ts, JopanParaKind kind)
   para_style_key (key, ts, &ts->style->para[kind]);
 }
 
+/* A style's word space and hyphen are the same for every page set with
+ * one font map (the key names the fonts, the style's every byte and the
+ * language): each page's cache would measure them anew, so they are also
+ * kept with the font map, for the process, a few thousand styles at most
+ * (copyfit's sizes and trackings), under a lock (pages are composed on
+ * threads that may share the fonts). */
+#define SHARED_SPACES_LIMIT 4096
+
+gint jopan_typeset_spaces_measured;
+
+static GMutex shared_spaces_lock;
+
+static GHashTable *
+shared_spaces_locked (PangoContext *context)
+{
+  static GQuark quark;
+  PangoFontMap *map = pango_context_get_font_map (context);
+  GHashTable *table;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("jopan-spaces");
+  table = g_object_get_qdata (G_OBJECT (map), quark);
+  if (table == NULL)
+    {
+      table = flat_table_new (g_free);
+      g_object_set_qdata_full (G_OBJECT (map), quark, table, (GDestroyNotify) g_hash_table_unref);
+    }
+  return table;
+}
+
+/* @key's widths as measured before with @context's font map (into
+ * @widths), or FALSE. */
+static gboolean
+shared_spaces_get (PangoContext *context, const FlatKey *key, double *widths)
+{
+  const double *known;
+
+  g_mutex_lock (&shared_spaces_lock);
+  known = g_hash_table_lookup (shared_spaces_locked (context), key);
+  if (known)
+    memcpy (widths, known, 2 * sizeof (double));
+  g_mutex_unlock (&shared_spaces_lock);
+  return known != NULL;
+}
+
+static void
+shared_spaces_put (PangoContext *context, const FlatKey *key, const double *widths)
+{
+  GHashTable *table;
+
+  g_mutex_lock (&shared_spaces_lock);
+  table = shared_spaces_locked (context);
+  if (g_hash_table_size (table) >= SHARED_SPACES_LIMIT)
+    g_hash_table_remove_all (table);
+  g_hash_table_replace (table, flat_key_copy (key), g_memdup2 (widths, 2 * sizeof (double)));
+  g_mutex_unlock (&shared_spaces_lock);
+}
+
 /* Takes @kind's word space and hyphen from the cache, measuring them into
  * it the first time: they depend on the style alone. */
 static gboolean
@@ -1694,8 +1752,13 @@ cached_spaces (JopanTypesetter *ts, JopanParaKind kind)
       /* Kept before measuring: the scratch array serves any lookup. */
       FlatKey *kept = flat_key_copy (key);
       widths = g_new (double, 2);
-      widths[0] = text_width (ts, &ts->style->para[kind], " ");
-      widths[1] = text_width (ts, &ts->style->para[kind], "-");
+      if (!shared_spaces_get (ts->context, kept, widths))
+        {
+          g_atomic_int_inc (&jopan_typeset_spaces_measured);
+          widths[0] = text_width (ts, &ts->style->para[kind], " ");
+          widths[1] = text_width (ts, &ts->style->para[kind], "-");
+          shared_spaces_put (ts->context, kept, widths);
+        }
       g_hash_table_insert (ts->cache->spaces, kept, widths);
     }
   ts->space_width[kind] = widths[0];
