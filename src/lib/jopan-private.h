@@ -22,6 +22,11 @@ char *jopan_data_dir (const char *data_dir, const char *what);
  * and two runs writing the same files both succeed or fail cleanly.
  * Messages name the final paths, never a temporary one. */
 gboolean jopan_write_files_atomic (GPtrArray *paths, GPtrArray *contents, GError **error);
+/* The same; with @sync FALSE the files are not flushed to disk before the
+ * renames: for files in a folder that takes its place only once its
+ * writer has flushed them (an edition's new folder). */
+gboolean jopan_write_files_atomic_full (GPtrArray *paths, GPtrArray *contents, gboolean sync,
+                                        GError **error);
 
 /* Reads the regular file at @path, of at most @max_bytes, into @data
  * (NUL-terminated): a FIFO, a device or a folder is refused before it is
@@ -324,6 +329,9 @@ PangoContext *jopan_fonts_create_context (JopanFonts *fonts);
  * are none), loaded once per process and shared by every font set and
  * thread: only read once loaded. */
 gpointer jopan_fonts_get_hyphenator (JopanFonts *fonts, const char *lang);
+/* Reads the hyphenation patterns for @lang ahead, if there are any (on an
+ * idle thread, so that the first story set in @lang does not wait). */
+void jopan_fonts_read_hyphenation (const char *lang);
 
 /* @families (a comma-separated list) with the families that have Hangul
  * first: in Korean text, digits and Latin letters then come from the
@@ -827,6 +835,10 @@ char *jopan_page_file_name (const char *path, guint index, guint n_pages);
 
 /* Appends the bytes of each file of @doc written to @path (one, or one a
  * PNG page) to @outputs (of GByteArray*). */
+/* jopan_document_write() without flushing the file to disk: its writer
+ * does so later (an edition, before its new folder takes its place). */
+gboolean jopan_document_write_unsynced (JopanDocument *doc, const char *path, JopanFormat format,
+                                        double dpi, GError **error);
 gboolean jopan_document_render (JopanDocument *doc, const char *path, JopanFormat format,
                                 double dpi, GPtrArray *outputs, GError **error);
 
