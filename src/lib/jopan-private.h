@@ -811,7 +811,8 @@ void jopan_contact_sheet_free (JopanContactSheet *sheet);
  * thread-safe: one thread at a time (a caller's lock). */
 typedef struct _JopanPdfJoin JopanPdfJoin;
 JopanPdfJoin *jopan_pdf_join_new (void);
-/* Appends every page of @path; the file must stay until the join is written. */
+/* Appends every page of @path (its qpdf objects freed once they are
+ * copied); the file must stay until the join is written. */
 gboolean jopan_pdf_join_append (JopanPdfJoin *join, const char *path, GError **error);
 /* How many files were appended. */
 guint jopan_pdf_join_n_files (const JopanPdfJoin *join);
@@ -819,8 +820,6 @@ guint jopan_pdf_join_n_files (const JopanPdfJoin *join);
 gboolean jopan_pdf_join_write (JopanPdfJoin *join, const JopanOutlineItem *outline,
                                guint n_outline, const char *out_pdf, GError **error);
 void jopan_pdf_join_free (JopanPdfJoin *join);
-/* As jopan_pdf_join_free(), with a second thread: a run with the cores to spare. */
-void jopan_pdf_join_free_on_two_threads (JopanPdfJoin *join);
 /* How many merged files got their ID from what they are made of (not
  * from qpdf hashing the whole file, the fallback). */
 guint jopan_pdf_join_ids_placed (void);

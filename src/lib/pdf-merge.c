@@ -11,6 +11,11 @@
  * information): the same inputs give the same bytes, without hashing the
  * whole output as qpdf's deterministic ID would.
  * Each join has its own qpdf objects: joins on separate threads are safe.
+ * An input's qpdf objects are freed once its pages are copied (by the
+ * thread appending it): the copies read their streams' data from the
+ * input's file when the output is written, without the input's objects
+ * (qpdf does so since 8.3 for data read from a file, which is all a page
+ * PDF has), so that freeing them is not left for the end.
  */
 #include "jopan-private.h"
 
@@ -37,12 +42,16 @@ jopan_pdf_join_ids_placed (void)
   return (guint) g_atomic_int_get (&ids_placed);
 }
 
-/* The inputs must stay open until the output is written: qpdf copies
- * their streams' data lazily. */
+/* The document information copied from the first input (copy_info). */
+static const char *const info_keys[] = { "/CreationDate", "/ModDate", "/Producer", "/Creator" };
+
+/* The input files must stay until the output is written: qpdf copies
+ * their streams' data lazily, from the files. */
 struct _JopanPdfJoin {
   qpdf_data out;
-  GPtrArray *inputs; /* of qpdf_data */
-  GChecksum *id;     /* of what the file is made from */
+  guint n_inputs;
+  char *info[G_N_ELEMENTS (info_keys)]; /* the first input's, or NULL */
+  GChecksum *id;                        /* of what the file is made from */
 };
 
 JopanPdfJoin *
@@ -51,7 +60,6 @@ jopan_pdf_join_new (void)
   JopanPdfJoin *j = g_new0 (JopanPdfJoin, 1);
 
   j->out = qpdf_init ();
-  j->inputs = g_ptr_array_new ();
   j->id = g_checksum_new (G_CHECKSUM_MD5);
   qpdf_silence_errors (j->out);
   qpdf_set_suppress_warnings (j->out, QPDF_TRUE);
@@ -59,68 +67,22 @@ jopan_pdf_join_new (void)
   return j;
 }
 
-static void
-free_inputs (JopanPdfJoin *j)
-{
-  for (guint i = 0; i < j->inputs->len; i++)
-    {
-      qpdf_data q = g_ptr_array_index (j->inputs, i);
-      qpdf_cleanup (&q);
-    }
-  g_ptr_array_set_size (j->inputs, 0);
-}
-
-static gpointer
-free_output (gpointer data)
-{
-  qpdf_data out = data;
-
-  qpdf_cleanup (&out);
-  return NULL;
-}
-
 void
 jopan_pdf_join_free (JopanPdfJoin *j)
 {
   if (j == NULL)
     return;
-  free_inputs (j);
-  g_ptr_array_unref (j->inputs);
-  if (j->out)
-    qpdf_cleanup (&j->out);
+  qpdf_cleanup (&j->out);
+  for (guint i = 0; i < G_N_ELEMENTS (j->info); i++)
+    g_free (j->info[i]);
   g_checksum_free (j->id);
   g_free (j);
-}
-
-/* Freeing a joined edition's qpdf objects takes as long as writing it
- * (48 pages: 20-40 ms for the output's, as much for the inputs'): the
- * output's are freed on a thread of their own meanwhile.  Separate QPDFs
- * share no state but the objects the output copied from an input, which
- * are reference-counted atomically (std::shared_ptr): whichever side lets
- * go last frees them. */
-void
-jopan_pdf_join_free_on_two_threads (JopanPdfJoin *j)
-{
-  GThread *thread;
-
-  if (j == NULL)
-    return;
-  thread = g_thread_try_new ("jopan-free-pdf", free_output, j->out, NULL);
-  if (thread == NULL)
-    {
-      jopan_pdf_join_free (j);
-      return;
-    }
-  j->out = NULL;
-  free_inputs (j);
-  g_thread_join (thread);
-  jopan_pdf_join_free (j);
 }
 
 guint
 jopan_pdf_join_n_files (const JopanPdfJoin *j)
 {
-  return j->inputs->len;
+  return j->n_inputs;
 }
 
 /* @n bytes into the ID's hash, after their length: no two sequences of
@@ -179,16 +141,20 @@ id_add_input (JopanPdfJoin *j, qpdf_data in, const char *path, GError **error)
   return TRUE;
 }
 
-gboolean
-jopan_pdf_join_append (JopanPdfJoin *j, const char *path, GError **error)
+/* The first input's dates and producer, kept for copy_info. */
+static void
+keep_info (JopanPdfJoin *j, qpdf_data in)
 {
-  qpdf_data in = qpdf_init ();
+  for (guint i = 0; i < G_N_ELEMENTS (info_keys); i++)
+    j->info[i] = g_strdup (qpdf_get_info_key (in, info_keys[i]));
+}
+
+/* Copies the pages of @in, read from @path, to the output. */
+static gboolean
+append_pages (JopanPdfJoin *j, qpdf_data in, const char *path, GError **error)
+{
   int n;
 
-  g_return_val_if_fail (j != NULL && path != NULL, FALSE);
-  qpdf_silence_errors (in);
-  qpdf_set_suppress_warnings (in, QPDF_TRUE);
-  g_ptr_array_add (j->inputs, in);
   qpdf_read (in, path, "");
   if (!qpdf_ok (in, path, JOPAN_ERROR_INPUT, error))
     return FALSE;
@@ -204,7 +170,24 @@ jopan_pdf_join_append (JopanPdfJoin *j, const char *path, GError **error)
       if (!qpdf_ok (j->out, path, JOPAN_ERROR_INPUT, error))
         return FALSE;
     }
+  if (j->n_inputs == 0)
+    keep_info (j, in);
   return id_add_input (j, in, path, error);
+}
+
+gboolean
+jopan_pdf_join_append (JopanPdfJoin *j, const char *path, GError **error)
+{
+  qpdf_data in = qpdf_init ();
+  gboolean ok;
+
+  g_return_val_if_fail (j != NULL && path != NULL, FALSE);
+  qpdf_silence_errors (in);
+  qpdf_set_suppress_warnings (in, QPDF_TRUE);
+  ok = append_pages (j, in, path, error);
+  j->n_inputs++;
+  qpdf_cleanup (&in);
+  return ok;
 }
 
 /* The first input's dates and producer, copied as they are (and hashed
@@ -212,15 +195,12 @@ jopan_pdf_join_append (JopanPdfJoin *j, const char *path, GError **error)
 static void
 copy_info (JopanPdfJoin *j)
 {
-  static const char *const keys[] = { "/CreationDate", "/ModDate", "/Producer", "/Creator" };
-  qpdf_data first = g_ptr_array_index (j->inputs, 0);
-
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (info_keys); i++)
     {
-      const char *value = qpdf_get_info_key (first, keys[i]);
+      const char *value = j->info[i];
       if (value)
-        qpdf_set_info_key (j->out, keys[i], value);
-      id_add (j, keys[i], strlen (keys[i]));
+        qpdf_set_info_key (j->out, info_keys[i], value);
+      id_add (j, info_keys[i], strlen (info_keys[i]));
       id_add (j, value ? value : "", value ? strlen (value) : 0);
     }
 }
@@ -475,7 +455,7 @@ jopan_pdf_join_write (JopanPdfJoin *j, const JopanOutlineItem *outline, guint n_
 {
   g_return_val_if_fail (j != NULL && out_pdf != NULL, FALSE);
   g_return_val_if_fail (outline != NULL || n_outline == 0, FALSE);
-  if (j->inputs->len == 0)
+  if (j->n_inputs == 0)
     {
       jopan_set_error (error, JOPAN_ERROR_USAGE, "cannot write %s: no pages", out_pdf);
       return FALSE;
