@@ -823,6 +823,8 @@ void jopan_pdf_join_free (JopanPdfJoin *join);
 /* How many merged files got their ID from what they are made of (not
  * from qpdf hashing the whole file, the fallback). */
 guint jopan_pdf_join_ids_placed (void);
+/* For tests: inputs whose qpdf objects are held, in every join. */
+guint jopan_pdf_join_inputs_open (void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPdfJoin, jopan_pdf_join_free)
 
 /* The printer's checks on the laid-out pages ("print" findings): small type

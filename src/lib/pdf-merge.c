@@ -34,12 +34,18 @@
  * find it; a larger one makes qpdf write its deterministic ID instead. */
 #define TRAILER_MAX (16 * 1024 * 1024)
 
-static guint ids_placed;
+static guint ids_placed, inputs_open;
 
 guint
 jopan_pdf_join_ids_placed (void)
 {
   return (guint) g_atomic_int_get (&ids_placed);
+}
+
+guint
+jopan_pdf_join_inputs_open (void)
+{
+  return (guint) g_atomic_int_get (&inputs_open);
 }
 
 /* The document information copied from the first input (copy_info). */
@@ -182,11 +188,13 @@ jopan_pdf_join_append (JopanPdfJoin *j, const char *path, GError **error)
   gboolean ok;
 
   g_return_val_if_fail (j != NULL && path != NULL, FALSE);
+  g_atomic_int_inc (&inputs_open);
   qpdf_silence_errors (in);
   qpdf_set_suppress_warnings (in, QPDF_TRUE);
   ok = append_pages (j, in, path, error);
   j->n_inputs++;
   qpdf_cleanup (&in);
+  g_atomic_int_add (&inputs_open, -1);
   return ok;
 }
 
