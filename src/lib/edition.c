@@ -316,9 +316,10 @@ join_written (Run *run, guint index)
 
 /* A worker that flushed each page's files itself (fsync) waited for the
  * disk about a millisecond a page, its core idle: with two threads or more
- * a thread of their own flushes them, which mostly waits, and every file
- * is on disk before the new folder takes OUTDIR's place (as each file is
- * before its rename with one thread). */
+ * a thread of their own flushes them (and edition.pdf, while qpdf's
+ * objects are freed), which mostly waits, and every file is on disk
+ * before the new folder takes OUTDIR's place (as each file is before its
+ * rename with one thread). */
 static gpointer
 sync_pages (gpointer data)
 {
@@ -701,10 +702,15 @@ static gpointer
 write_merged (gpointer data)
 {
   Merged *m = data;
+  Run *run = m->run;
+  gboolean ok = jopan_pdf_join_write_full (run->join, (const JopanOutlineItem *) m->outline->data,
+                                           m->outline->len, m->path, run->to_sync == NULL,
+                                           &m->error);
 
-  return GINT_TO_POINTER (jopan_pdf_join_write (m->run->join,
-                                                (const JopanOutlineItem *) m->outline->data,
-                                                m->outline->len, m->path, &m->error));
+  /* Flushed to disk while qpdf's objects are freed (free_join_meanwhile). */
+  if (ok && run->to_sync)
+    g_async_queue_push (run->to_sync, g_strdup (m->path));
+  return GINT_TO_POINTER (ok);
 }
 
 /* contact.png (its sheet freed once saved) and report.json. */

@@ -819,6 +819,11 @@ guint jopan_pdf_join_n_files (const JopanPdfJoin *join);
 /* Writes the pages appended and @outline to @out_pdf, as jopan_pdf_merge(). */
 gboolean jopan_pdf_join_write (JopanPdfJoin *join, const JopanOutlineItem *outline,
                                guint n_outline, const char *out_pdf, GError **error);
+/* The same; with @sync FALSE the file is not flushed to disk before its
+ * rename: its writer does so later (an edition, before its folder swap). */
+gboolean jopan_pdf_join_write_full (JopanPdfJoin *join, const JopanOutlineItem *outline,
+                                    guint n_outline, const char *out_pdf, gboolean sync,
+                                    GError **error);
 void jopan_pdf_join_free (JopanPdfJoin *join);
 /* How many merged files got their ID from what they are made of (not
  * from qpdf hashing the whole file, the fallback). */

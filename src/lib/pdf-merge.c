@@ -425,7 +425,7 @@ write_with_id (JopanPdfJoin *j, const char *temp, const char *hex, const char *o
 
 /* Writes the output to a temporary file, then renames it to @out_pdf. */
 static gboolean
-write_merged (JopanPdfJoin *j, const char *out_pdf, GError **error)
+write_merged (JopanPdfJoin *j, const char *out_pdf, gboolean sync, GError **error)
 {
   g_autofree char *temp = make_temporary (out_pdf, error);
   gboolean ok;
@@ -433,7 +433,7 @@ write_merged (JopanPdfJoin *j, const char *out_pdf, GError **error)
   if (temp == NULL)
     return FALSE;
   ok = write_with_id (j, temp, g_checksum_get_string (j->id), out_pdf, error);
-  if (ok && (!sync_file (temp) || g_rename (temp, out_pdf) != 0))
+  if (ok && ((sync && !sync_file (temp)) || g_rename (temp, out_pdf) != 0))
     {
       int saved = errno;
       jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot write %s: %s", out_pdf,
@@ -461,6 +461,13 @@ gboolean
 jopan_pdf_join_write (JopanPdfJoin *j, const JopanOutlineItem *outline, guint n_outline,
                       const char *out_pdf, GError **error)
 {
+  return jopan_pdf_join_write_full (j, outline, n_outline, out_pdf, TRUE, error);
+}
+
+gboolean
+jopan_pdf_join_write_full (JopanPdfJoin *j, const JopanOutlineItem *outline, guint n_outline,
+                           const char *out_pdf, gboolean sync, GError **error)
+{
   g_return_val_if_fail (j != NULL && out_pdf != NULL, FALSE);
   g_return_val_if_fail (outline != NULL || n_outline == 0, FALSE);
   if (j->n_inputs == 0)
@@ -475,7 +482,7 @@ jopan_pdf_join_write (JopanPdfJoin *j, const JopanOutlineItem *outline, guint n_
   build_outline (j->out, outline, n_outline);
   if (!qpdf_ok (j->out, out_pdf, JOPAN_ERROR_OUTPUT, error))
     return FALSE;
-  return write_merged (j, out_pdf, error);
+  return write_merged (j, out_pdf, sync, error);
 }
 
 gboolean
