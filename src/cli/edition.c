@@ -143,11 +143,13 @@ run_merge (char **dirs, int n, const Options *o)
 /* Font sets for the run's threads, made on a thread of their own while
  * the main thread reads the edition (each takes some 4 ms, the first
  * more), and the hyphenation patterns of an article's default language
- * read (some 7 ms): else the run's threads would start with them. */
+ * read (some 7 ms): else the run's threads would start with them.  It
+ * stops when the edition is read: the run's threads make the rest. */
 typedef struct {
   const Options *o;
   const char *data_dir;
   guint n;
+  gint stop;
   GPtrArray *fonts;
 } Ahead;
 
@@ -156,7 +158,7 @@ make_fonts (gpointer data)
 {
   Ahead *a = data;
 
-  for (guint i = 0; i < a->n; i++)
+  for (guint i = 0; i < a->n && !g_atomic_int_get (&a->stop); i++)
     {
       JopanFonts *fonts = jopan_fonts_new ((const char *const *) a->o->font_dirs, a->data_dir,
                                            NULL);
@@ -168,10 +170,11 @@ make_fonts (gpointer data)
   return NULL;
 }
 
-/* The edition read, its pages selected and written, with @ahead's font
- * sets once they are made (@maker joined here, or by the caller). */
+/* The edition read, its pages selected and written, with the font sets
+ * @ahead made meanwhile (@maker joined here, or by the caller). */
 static int
-run_edition (const char *input, const Options *o, JopanEditionOutput *out, GThread **maker)
+run_edition (const char *input, const Options *o, JopanEditionOutput *out, Ahead *ahead,
+             GThread **maker)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JopanEdition) edition = NULL;
@@ -207,6 +210,7 @@ run_edition (const char *input, const Options *o, JopanEditionOutput *out, GThre
   progress = progress_new (total, "pages", o->quiet);
   out->progress = on_page;
   out->user_data = progress;
+  g_atomic_int_set (&ahead->stop, TRUE);
   if (*maker)
     g_thread_join (g_steal_pointer (maker));
   ok = jopan_edition_write (edition, style, out, &error);
@@ -228,7 +232,7 @@ run (const char *input, const Options *o)
   JopanEditionOutput out = { .outdir = o->output, .data_dir = data_dir, .layout = &layout,
                              .png = o->png, .dpi = o->dpi,
                              .font_dirs = (const char *const *) o->font_dirs, .fonts = fonts };
-  Ahead ahead = { o, data_dir, 0, fonts };
+  Ahead ahead = { o, data_dir, 0, FALSE, fonts };
   GThread *maker = NULL;
   int status;
 
@@ -242,12 +246,13 @@ run (const char *input, const Options *o)
     return cli_usage ("jopan edition", "SOURCE_DATE_EPOCH=%s: expected seconds since 1970",
                       g_getenv ("SOURCE_DATE_EPOCH"));
   out.jobs = (guint) o->jobs;
-  /* --jobs 1 keeps to one thread (runs side by side); more threads than
-   * processors make the rest of their font sets as they start. */
+  /* --jobs 1 keeps to one thread (runs side by side); threads beyond
+   * the processors make their font sets as they start. */
   ahead.n = MIN (out.jobs ? out.jobs : g_get_num_processors (), g_get_num_processors ());
   if (ahead.n >= 2)
     maker = g_thread_try_new ("jopan-fonts", make_fonts, &ahead, NULL);
-  status = run_edition (input, o, &out, &maker);
+  status = run_edition (input, o, &out, &ahead, &maker);
+  g_atomic_int_set (&ahead.stop, TRUE);
   if (maker)
     g_thread_join (maker);
   return status;
