@@ -38,20 +38,24 @@ page_shapings (const char *name, guint *drawn)
 }
 
 /* Every copyfit and compose attempt once shaped all the lines it set
- * (en-front.json: 874 lines to draw 372).  Now a line is shaped when a
+ * (en-front.json: 874 lines to draw 372).  Then a line was shaped when a
  * kept page draws it, or when the breaker's widths leave it within a
  * quarter em of overflowing (the overfull check needs its true width), or a
  * layout reads its width (folios, captions): 386 for en-front, 262 for
  * ko-front, 353 for en-long (a paragraph of one line letter-spaced anew,
- * test_paragraph_shapings, is shaped as a line: 381 and 260 before).  A
- * count, not a time. */
+ * test_paragraph_shapings, is shaped as a line: 381 and 260 before).  Now
+ * the overfull check waits for the findings to be read (typeset.c,
+ * LaterCheck): a line of an attempt thrown away is never shaped for it,
+ * and no more lines are shaped than drawn (367, 260 and 271; a line that
+ * is its whole paragraph is drawn from the paragraph's layout).  A count,
+ * not a time. */
 static void
 test_shapings (void)
 {
   static const struct {
     const char *name;
     guint most;
-  } pages[] = { { "en-front.json", 420 }, { "ko-front.json", 290 }, { "en-long.json", 400 } };
+  } pages[] = { { "en-front.json", 375 }, { "ko-front.json", 270 }, { "en-long.json", 290 } };
 
   for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
     {
@@ -59,6 +63,7 @@ test_shapings (void)
       g_test_message ("%s: %u lines shaped, %u drawn", pages[i].name, shaped, drawn);
       g_assert_cmpuint (drawn, >, 200);
       g_assert_cmpuint (shaped, <=, pages[i].most);
+      g_assert_cmpuint (shaped, <=, drawn);
     }
   /* The set-time check never let an overfull line through unshaped. */
   g_assert_cmpint (g_atomic_int_get (&jopan_line_shapings_missed), ==, 0);
@@ -130,7 +135,7 @@ set_samples (GString *out, JopanFonts *fonts, const JopanStyle *style, gboolean 
       "\xEC\x84\xA4\xEC\xB9\x98\xEB\x90\x9C\xEB\x8B\xA4.", 50 },
   };
   g_autoptr (JopanTypesetCache) cache = jopan_typeset_cache_new ();
-  JopanReport *report = jopan_report_new ();
+  JopanReport *report = jopan_report_new (), *copy;
 
   for (gsize i = 0; i < G_N_ELEMENTS (samples); i++)
     {
@@ -157,12 +162,18 @@ set_samples (GString *out, JopanFonts *fonts, const JopanStyle *style, gboolean 
       jopan_typesetter_report_missing (&ts, "story.json");
       jopan_typesetter_clear (&ts);
     }
-  for (guint i = 0; i < jopan_report_get_n (report); i++)
-    {
-      const char *kind;
-      const char *message = jopan_report_get (report, i, &kind);
-      g_string_append_printf (out, "%s: %s\n", kind, message);
-    }
+  /* A copy made before the findings are read (a lazy check still
+   * pending) reads the same. */
+  copy = jopan_report_new ();
+  jopan_report_merge (copy, report);
+  for (int r = 0; r < 2; r++)
+    for (guint i = 0; i < jopan_report_get_n (r ? report : copy); i++)
+      {
+        const char *kind;
+        const char *message = jopan_report_get (r ? report : copy, i, &kind);
+        g_string_append_printf (out, "%s: %s\n", kind, message);
+      }
+  jopan_report_free (copy);
   jopan_report_free (report);
 }
 

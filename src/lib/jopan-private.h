@@ -662,6 +662,15 @@ void jopan_report_free (JopanReport *report);
 void jopan_report_add (JopanReport *report, const char *kind, const char *format, ...)
     G_GNUC_PRINTF (3, 4);
 void jopan_report_set_pages (JopanReport *report, guint n_pages);
+/* A finding known only later: what @resolve(@data) returns, its message
+ * (freed by the report), or none when NULL.  It keeps its place among the
+ * findings; a merge shares @data (@ref).  Settled (resolved, @data dropped)
+ * by jopan_report_settle() or when the findings are first read, on the
+ * thread that added it: @resolve may read what that thread owns. */
+typedef char *(*JopanReportResolve) (gpointer data);
+void jopan_report_add_pending (JopanReport *report, const char *kind, JopanReportResolve resolve,
+                               gpointer data, gpointer (*ref) (gpointer data), GDestroyNotify unref);
+void jopan_report_settle (JopanReport *report);
 
 /* Adds a "font" finding for each family @style names that no font has. */
 void jopan_style_report_fonts (const JopanStyle *style, JopanFonts *fonts, JopanReport *report);

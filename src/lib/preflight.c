@@ -125,6 +125,9 @@ jopan_preflight_pages (JopanDocument *doc)
   /* Still on the thread that composed them: lines set lazily are shaped. */
   for (guint i = 0; i < doc->pages->len; i++)
     jopan_page_shape_lines (g_ptr_array_index (doc->pages, i));
+  /* Then the lines that may overflow: those on these pages are shaped by
+   * now, the others of the kept attempts are shaped here (typeset.c). */
+  jopan_report_settle (doc->report);
 
   for (int i = 0; i < doc->print.n_inks; i++)
     {

@@ -9,7 +9,13 @@
 
 typedef struct {
   char *kind;
-  char *message;
+  char *message;           /* NULL while pending */
+  /* A finding known only later (jopan_report_add_pending): @resolve(@data)
+   * gives its message or NULL (none after all). */
+  JopanReportResolve resolve;
+  gpointer data;
+  gpointer (*ref) (gpointer data);
+  GDestroyNotify unref;
 } Finding;
 
 /* Lines of a text outside the body (headline, caption, …) that did not fit. */
@@ -40,6 +46,8 @@ finding_clear (Finding *f)
 {
   g_free (f->kind);
   g_free (f->message);
+  if (f->unref)
+    f->unref (f->data);
 }
 
 static void
@@ -80,12 +88,60 @@ void
 jopan_report_add (JopanReport *report, const char *kind, const char *format, ...)
 {
   va_list args;
-  Finding f = { g_strdup (kind), NULL };
+  Finding f = { .kind = g_strdup (kind) };
 
   va_start (args, format);
   f.message = g_strdup_vprintf (format, args);
   va_end (args);
   g_array_append_val (report->findings, f);
+}
+
+void
+jopan_report_add_pending (JopanReport *report, const char *kind, JopanReportResolve resolve,
+                          gpointer data, gpointer (*ref) (gpointer data), GDestroyNotify unref)
+{
+  Finding f = { g_strdup (kind), NULL, resolve, data, ref, unref };
+
+  g_array_append_val (report->findings, f);
+}
+
+void
+jopan_report_settle (JopanReport *report)
+{
+  guint to = 0;
+
+  for (guint i = 0; i < report->findings->len; i++)
+    {
+      Finding *f = &g_array_index (report->findings, Finding, i);
+      if (f->resolve)
+        {
+          f->message = f->resolve (f->data);
+          f->unref (f->data);
+          f->resolve = NULL, f->data = NULL, f->ref = NULL, f->unref = NULL;
+        }
+      if (f->message == NULL)
+        {
+          finding_clear (f);
+          continue;
+        }
+      if (to != i)
+        g_array_index (report->findings, Finding, to) = *f;
+      to++;
+    }
+  /* The entries moved down are owned where they went: drop the tail as is. */
+  g_array_set_clear_func (report->findings, NULL);
+  g_array_set_size (report->findings, to);
+  g_array_set_clear_func (report->findings, (GDestroyNotify) finding_clear);
+}
+
+/* The findings are read on the thread that made them (settled before a
+ * document is handed out: jopan_preflight_pages): settling is no change
+ * that a reader could see, so a const report may settle. */
+static const JopanReport *
+settled (const JopanReport *report)
+{
+  jopan_report_settle ((JopanReport *) report);
+  return report;
 }
 
 void
@@ -154,7 +210,10 @@ jopan_report_merge (JopanReport *report, const JopanReport *from)
   for (guint i = 0; i < from->findings->len; i++)
     {
       const Finding *f = &g_array_index (from->findings, Finding, i);
-      jopan_report_add (report, f->kind, "%s", f->message);
+      if (f->resolve)
+        jopan_report_add_pending (report, f->kind, f->resolve, f->ref (f->data), f->ref, f->unref);
+      else
+        jopan_report_add (report, f->kind, "%s", f->message);
     }
   for (guint i = 0; i < from->elements->len; i++)
     {
@@ -213,7 +272,7 @@ jopan_report_get_overset (const JopanReport *report, guint *chars)
 guint
 jopan_report_get_n (const JopanReport *report)
 {
-  return report->findings->len;
+  return settled (report)->findings->len;
 }
 
 const char *
@@ -221,7 +280,7 @@ jopan_report_get (const JopanReport *report, guint index, const char **kind)
 {
   const Finding *f;
 
-  g_return_val_if_fail (index < report->findings->len, NULL);
+  g_return_val_if_fail (index < settled (report)->findings->len, NULL);
   f = &g_array_index (report->findings, Finding, index);
   if (kind)
     *kind = f->kind;
@@ -421,6 +480,7 @@ jopan_report_to_json (const JopanReport *report, const GPtrArray *pages)
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
 
+  settled (report);
   json_builder_begin_object (b);
   jopan_json_int (b, "pages", report->n_pages);
   add_overset (b, report);

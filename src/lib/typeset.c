@@ -804,11 +804,12 @@ hang_of (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const J
  * Shaped later it is shaped exactly as it would have been at once: the
  * same code, the same inputs.
  *
- * Only an overfull line is a finding at set time: a line the breaker's
+ * Only an overfull line is a finding of setting: a line the breaker's
  * widths show could be near the column (within a quarter em, after all
- * the shrinking justification may do) is shaped at once and checked; any
- * other is shaped when read (jopan_line_shapings_missed counts a check
- * that was wrong, tests hold it at 0).
+ * the shrinking justification may do) is checked, shaped, when the
+ * findings are read (LaterCheck below); any other is shaped when read
+ * (jopan_line_shapings_missed counts a check that was wrong, tests hold
+ * it at 0).
  *
  * Why not take a line's drawn width and scale from the breaker, and shape
  * none until drawn: they are not the same numbers.  The breaker measures
@@ -1033,6 +1034,129 @@ may_overflow (const JopanLineShape *s)
   return b->flush || natural - shrink > s->column - s->offset + s->hang - s->para->style.size / 4;
 }
 
+/* Lines that may overflow, checked when the findings are read.  Copyfit
+ * and compose throw most attempts away, and their findings with them; a
+ * lazy typesetter reports a paragraph's lines that may overflow as a
+ * finding pending (jopan_report_add_pending) that shapes them only when
+ * the findings are read: the findings of a kept page are settled after
+ * its lines are shaped for drawing (jopan_preflight_pages), so a line is
+ * shaped once if its page is kept and never if not (the 12-page sample
+ * edition shaped 4,217 lines when it checked them at once, now 3,565 for
+ * its 3,532 drawn).  The finding is the one set_paragraph() made when it
+ * shaped them at once, in the same place among the findings.  Threads:
+ * settled where the page was composed, as its lines are shaped. */
+typedef struct {
+  gint refs;
+  GPtrArray *lines;          /* the plans (references), in order */
+  GArray *numbers;           /* of guint: each one's line in its paragraph, from 1 */
+  gboolean checked;
+  guint overfull, first;     /* as Findings' */
+} LaterCheck;
+
+static void
+later_check_add (LaterCheck **check, JopanLineShape *plan, guint number)
+{
+  if (*check == NULL)
+    {
+      *check = g_new0 (LaterCheck, 1);
+      (*check)->refs = 1;
+      (*check)->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_line_shape_unref);
+      (*check)->numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+    }
+  g_ptr_array_add ((*check)->lines, jopan_line_shape_ref (plan));
+  g_array_append_val ((*check)->numbers, number);
+}
+
+static LaterCheck *
+later_check_ref (LaterCheck *check)
+{
+  g_atomic_int_inc (&check->refs);
+  return check;
+}
+
+static void
+later_check_unref (LaterCheck *check)
+{
+  if (check == NULL || !g_atomic_int_dec_and_test (&check->refs))
+    return;
+  g_clear_pointer (&check->lines, g_ptr_array_unref);
+  g_array_unref (check->numbers);
+  g_free (check);
+}
+
+/* Shapes the lines (once for every copy of the check) and counts. */
+static void
+later_check_run (LaterCheck *check)
+{
+  if (check->checked)
+    return;
+  for (guint i = 0; i < check->lines->len; i++)
+    {
+      JopanLineShape *plan = g_ptr_array_index (check->lines, i);
+      jopan_line_shape_get (plan);
+      if (plan->overfull && check->overfull++ == 0)
+        check->first = g_array_index (check->numbers, guint, i);
+    }
+  check->checked = TRUE;
+  g_clear_pointer (&check->lines, g_ptr_array_unref); /* what the plans held goes */
+}
+
+static char *
+overfull_message (const char *where, double column, guint overfull, guint first)
+{
+  return g_strdup_printf ("%s: a character is wider than the %.2f pt column: %u of its set lines "
+                          "overflow, the first is line %u", where, column, overfull, first);
+}
+
+/* One report of a check: where, and in what column. */
+typedef struct {
+  gint refs;
+  LaterCheck *check;
+  char *where;
+  double column;
+} LaterFinding;
+
+static gpointer
+later_finding_ref (gpointer data)
+{
+  LaterFinding *f = data;
+
+  g_atomic_int_inc (&f->refs);
+  return f;
+}
+
+static void
+later_finding_unref (gpointer data)
+{
+  LaterFinding *f = data;
+
+  if (!g_atomic_int_dec_and_test (&f->refs))
+    return;
+  later_check_unref (f->check);
+  g_free (f->where);
+  g_free (f);
+}
+
+static char *
+later_finding_resolve (gpointer data)
+{
+  LaterFinding *f = data;
+
+  later_check_run (f->check);
+  return f->check->overfull > 0
+         ? overfull_message (f->where, f->column, f->check->overfull, f->check->first) : NULL;
+}
+
+static void
+report_later (JopanReport *report, LaterCheck *check, const char *where, double column)
+{
+  LaterFinding *f = g_new0 (LaterFinding, 1);
+
+  *f = (LaterFinding) { 1, later_check_ref (check), g_strdup (where), column };
+  jopan_report_add_pending (report, "overfull", later_finding_resolve, f, later_finding_ref,
+                            later_finding_unref);
+}
+
 /* Bylines, headlines, kickers and credits are never hyphenated, whatever
  * the style says: they hold names, and a name split by a hyphen reads as two. */
 static gboolean
@@ -1049,16 +1173,20 @@ typedef struct {
   guint overfull;         /* lines wider than the column */
   guint first_overfull;   /* the first, counted from 1 */
   double column;          /* the column's width, as reported */
+  LaterCheck *later;      /* lines still to check (set lazily); NULL: none */
 } Findings;
 
 static void
 report_findings (JopanTypesetter *ts, const Findings *f, const char *where)
 {
   note_missing_glyphs (ts, f->missing, where);
-  if (f->overfull > 0)
-    jopan_report_add (ts->report, "overfull", "%s: a character is wider than the %.2f pt column: "
-                      "%u of its set lines overflow, the first is line %u", where, f->column,
-                      f->overfull, f->first_overfull);
+  if (f->later)
+    report_later (ts->report, f->later, where, f->column);
+  else if (f->overfull > 0)
+    {
+      g_autofree char *message = overfull_message (where, f->column, f->overfull, f->first_overfull);
+      jopan_report_add (ts->report, "overfull", "%s", message);
+    }
 }
 
 /* A paragraph shaped whole, on one line (the cache's, or the caller's). */
@@ -1128,9 +1256,11 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
                                                         .ratio = b->ratio, .chars = plan->line.chars,
                                                         .measure = (width - offset + hang) * scale,
                                                         .shape = plan }));
-      if (ts->lazy_lines && !may_overflow (plan))
+      if (ts->lazy_lines)
         {
-          plan->checked = TRUE;
+          plan->checked = !may_overflow (plan);
+          if (!plan->checked)
+            later_check_add (&found->later, plan, i + 1);
           continue;
         }
       jopan_text_line (result, result->lines->len - 1);
@@ -1175,6 +1305,7 @@ findings_clear (gpointer data)
   Findings *f = data;
 
   g_clear_pointer (&f->missing, g_hash_table_unref);
+  g_clear_pointer (&f->later, later_check_unref);
 }
 
 static void
@@ -2459,7 +2590,7 @@ jopan_typeset_named (JopanTypesetter *ts, JopanParaKind kind, const char *text,
     {
       const Findings *f = &g_array_index (set->findings, Findings, i);
       /* The place is named only when there is something to report. */
-      if (f->missing == NULL && f->overfull == 0)
+      if (f->missing == NULL && f->overfull == 0 && f->later == NULL)
         continue;
       if (place == NULL)
         place = name ? g_strdup_printf ("%s: %s", name, where) : g_strdup (where);
