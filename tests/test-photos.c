@@ -4,7 +4,9 @@
 
 #include "image-stream-private.h"
 
+#include <cairo-pdf.h>
 #include <glib/gstdio.h>
+#include <libdeflate.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -394,11 +396,14 @@ test_png_encoded_once (gconstpointer data)
   g_assert_true (g_bytes_equal (first, third));
   p = g_bytes_get_data (first, &n);
   g_assert_null (g_strstr_len (p, (gssize) n, "jopan-stand-in"));
+  /* Without the cache (as past its room) the photo is encoded the same
+   * way, for that file alone. */
   jopan_image_stream_set_enabled (FALSE);
   uncached = written (doc, dir, JOPAN_FORMAT_PDF);
   jopan_image_stream_set_enabled (TRUE);
   g_assert_cmpuint (jopan_image_decode_count (), ==, before + 2);
   g_assert_true (g_bytes_equal (first, uncached));
+  g_assert_cmpuint (jopan_image_stream_transient_count (), ==, 0);
   png = written (doc, dir, JOPAN_FORMAT_PNG);
   g_assert_cmpuint (jopan_image_decode_count (), ==, before + 2);
   png_again = written (again, dir, JOPAN_FORMAT_PNG);
@@ -747,6 +752,95 @@ test_png_preview_encoding (void)
   remove_dir (dir, "small.jpg");
 }
 
+static cairo_status_t
+append_to (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* @n bytes inflated from zlib's format @z (exactly @n, or fails). */
+static guint8 *
+inflated (GBytes *z, gsize n)
+{
+  struct libdeflate_decompressor *d = libdeflate_alloc_decompressor ();
+  guint8 *out = g_malloc (n);
+
+  g_assert_cmpint (libdeflate_zlib_decompress (d, g_bytes_get_data (z, NULL), g_bytes_get_size (z), out, n,
+                                               NULL), ==, LIBDEFLATE_SUCCESS);
+  libdeflate_free_decompressor (d);
+  return out;
+}
+
+static guint32
+colour_pixel (int x, int y)
+{
+  return 0x12000000u | (guint32) (x * 7 & 0xFF) << 16 | (guint32) (y * 3 & 0xFF) << 8 | 5;
+}
+
+static guint32
+grey_pixel (int x, int y)
+{
+  guint32 g = (guint32) (x + 2 * y) & 0xFF;
+  return (x & 1 ? 0xFF000000u : 0) | g << 16 | g << 8 | g;
+}
+
+static guint32
+mono_pixel (int x, int y)
+{
+  return (x * 3 + y) % 5 < 2 ? 0x00FFFFFFu : 0xFF000000u;
+}
+
+/* An image encoded for the PDF cache is the object cairo's PDF surface
+ * writes for it (RGB, grey, one bit with rows padded to a byte; the
+ * unused byte of RGB24 ignored): the same dictionary and, inflated, the
+ * same samples; deflated by libdeflate at zlib's default level, not by
+ * cairo's zlib. */
+static void
+test_stream_encode_as_cairo (void)
+{
+  guint32 (*const kinds[]) (int, int) = { colour_pixel, grey_pixel, mono_pixel, mono_pixel };
+  const int widths[] = { 37, 20, 21, 1 }, h = 9;
+  const gsize samples[] = { 37 * 3 * 9, 20 * 9, 3 * 9, 1 * 9 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, widths[k], h);
+      g_autoptr (GByteArray) pdf = g_byte_array_new ();
+      cairo_surface_t *target = cairo_pdf_surface_create_for_stream (append_to, pdf, 1, 1);
+      cairo_t *cr = cairo_create (target);
+      g_autofree char *dict = NULL, *cairo_dict = NULL;
+      g_autoptr (GBytes) data = NULL, cairo_data = NULL;
+      g_autofree guint8 *ours = NULL, *theirs = NULL, *again = NULL;
+      struct libdeflate_compressor *z = libdeflate_alloc_compressor (6);
+      gsize n = samples[k];
+
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < widths[k]; x++)
+          ((guint32 *) (void *) (cairo_image_surface_get_data (image)
+                                 + y * cairo_image_surface_get_stride (image)))[x] = kinds[k](x, y);
+      cairo_surface_mark_dirty (image);
+      cairo_set_source_surface (cr, image, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      cairo_surface_finish (target);
+      cairo_surface_destroy (target);
+      g_assert_true (jopan_image_stream_extract (pdf->data, pdf->len, &cairo_dict, &cairo_data));
+      g_assert_true (jopan_image_stream_encode (image, &dict, &data));
+      g_test_message ("%s", dict);
+      g_assert_cmpstr (dict, ==, cairo_dict);
+      ours = inflated (data, n);
+      theirs = inflated (cairo_data, n);
+      g_assert_cmpmem (ours, n, theirs, n);
+      again = g_malloc (libdeflate_zlib_compress_bound (z, n));
+      g_assert_cmpmem (g_bytes_get_data (data, NULL), g_bytes_get_size (data), again,
+                       libdeflate_zlib_compress (z, ours, n, again, libdeflate_zlib_compress_bound (z, n)));
+      libdeflate_free_compressor (z);
+      cairo_surface_destroy (image);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -761,6 +855,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/photos/png-encoded-once/alpha", "alpha.png", test_png_encoded_once);
   g_test_add_data_func ("/photos/png-encoded-once/dot", "dot.png", test_png_encoded_once);
   g_test_add_func ("/photos/png-checked-whole", test_png_checked_whole);
+  g_test_add_func ("/photos/stream-encode-as-cairo", test_stream_encode_as_cairo);
   g_test_add_func ("/photos/png-read-once-at-sizes", test_png_read_once_at_sizes);
   g_test_add_data_func ("/photos/decoded-once-in-parallel/pdf", GINT_TO_POINTER (JOPAN_FORMAT_PDF),
                         test_decoded_once_in_parallel);

@@ -5,6 +5,9 @@
 #include "finish-private.h"
 
 #include <glib/gstdio.h>
+#include <libdeflate.h>
+#include <qpdf/qpdf-c.h>
+#include <stdlib.h>
 #include <turbojpeg.h>
 #include <string.h>
 
@@ -411,9 +414,133 @@ test_preflight_remembered (void)
   g_rmdir (dir);
 }
 
+/* The ID of a PDF @path jopan wrote, checked to be what finish.cc makes:
+ * an MD5 of the file's length, CRC-32 and Adler-32 with qpdf's static
+ * ID in its place (the same page, the same bytes; no MD5 of the whole
+ * file).  Returns: the ID, 32 hex digits. */
+static char *
+checked_page_id (const char *path)
+{
+  static const char placeholder[] = "31415926535897932384626433832795";
+  const char *const check[] = { "qpdf", "--check", path, NULL };
+  g_autofree char *data = NULL, *sums = NULL, *md5 = NULL, *checked = NULL;
+  g_autoptr (GRegex) re = g_regex_new ("/ID \\[<([0-9a-f]{32})><\\1>\\] >>\nstartxref\n[0-9]+\n%%EOF\n$",
+                                       G_REGEX_RAW, 0, NULL);
+  g_autoptr (GMatchInfo) match = NULL;
+  char *id;
+  gint start, status;
+  gsize n = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &n, NULL));
+  g_assert_true (g_regex_match_full (re, data, (gssize) n, 0, 0, &match, NULL));
+  id = g_match_info_fetch (match, 1);
+  g_assert_cmpstr (id, !=, placeholder);
+  g_assert_true (g_match_info_fetch_pos (match, 1, &start, NULL));
+  memcpy (data + start, placeholder, 32);
+  memcpy (data + start + 34, placeholder, 32);
+  sums = g_strdup_printf ("jopan page|%u:%u:%u", (guint) n, libdeflate_crc32 (0, data, n),
+                          libdeflate_adler32 (1, data, n));
+  md5 = g_compute_checksum_for_string (G_CHECKSUM_MD5, sums, -1);
+  g_assert_cmpstr (id, ==, md5);
+  /* Every stream still reads back (qpdf reads cairo's file as it writes). */
+  g_assert_true (g_spawn_sync (NULL, (char **) check, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &checked, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (checked, "No syntax or stream encoding errors"));
+  return id;
+}
+
+/* A page's file ID (RGB and PDF/X): made from the sums of the file as
+ * written (checked_page_id), the same for the same page written again,
+ * another for another page. */
+static void
+test_page_id (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-print-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "page.pdf", NULL);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *const articles[] = { "harbour.json", "harbour.json", "brief-bus.json" };
+
+  for (guint pdfx = 0; pdfx < 2; pdfx++)
+    for (guint i = 0; i < G_N_ELEMENTS (articles); i++)
+      {
+        g_autofree char *path = g_build_filename (SOURCE_ROOT, "samples", articles[i], NULL);
+        g_autoptr (JopanArticle) article = jopan_article_load (path, &error);
+        g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+        g_autoptr (JopanDocument) doc = NULL;
+        char *id;
+
+        g_assert_no_error (error);
+        if (pdfx)
+          g_assert_true (jopan_style_set (style, "print.pdfx=true", &error));
+        doc = jopan_document_new (fonts, style, article, &error);
+        g_assert_no_error (error);
+        g_assert_true (jopan_document_write (doc, out, JOPAN_FORMAT_PDF, 150, &error));
+        id = checked_page_id (out);
+        /* The second harbour is the first again: one new ID per article. */
+        g_hash_table_add (seen, id);
+        g_assert_cmpuint (g_hash_table_size (seen), ==, pdfx * 2 + (i == 0 ? 1 : i));
+      }
+  g_remove (out);
+  g_rmdir (dir);
+}
+
+/* With CAIRO_DEBUG_PDF set (main(), as the jopan tool sets it) cairo
+ * writes a page's content stream plain, and finishing deflates it with
+ * libdeflate's fastest level: the stored bytes are exactly that. */
+static void
+test_plain_streams_deflated (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-print-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "page.pdf", NULL);
+  g_autofree char *path = g_build_filename (SOURCE_ROOT, "samples", "harbour.json", NULL);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanArticle) article = jopan_article_load (path, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanDocument) doc = NULL;
+  g_autofree char *data = NULL;
+  struct libdeflate_compressor *z = libdeflate_alloc_compressor (1);
+  unsigned char *raw = NULL, *plain = NULL;
+  size_t raw_n = 0, plain_n = 0, n;
+  gsize size = 0;
+  qpdf_data q = qpdf_init ();
+  qpdf_oh contents;
+
+  g_assert_no_error (error);
+  doc = jopan_document_new (fonts, style, article, &error);
+  g_assert_no_error (error);
+  g_assert_true (jopan_document_write (doc, out, JOPAN_FORMAT_PDF, 150, &error));
+  g_assert_true (g_file_get_contents (out, &data, &size, NULL));
+  g_assert_cmpint (qpdf_read_memory (q, "page", data, size, NULL), ==, QPDF_SUCCESS);
+  contents = qpdf_oh_get_key (q, qpdf_get_page_n (q, 0), "/Contents");
+  g_assert_true (qpdf_oh_is_stream (q, contents));
+  g_assert_true (qpdf_oh_is_name_and_equals (q, qpdf_oh_get_key (q, qpdf_oh_get_dict (q, contents), "/Filter"),
+                                             "/FlateDecode"));
+  g_assert_cmpint (qpdf_oh_get_stream_data (q, contents, qpdf_dl_none, NULL, &raw, &raw_n), ==, QPDF_SUCCESS);
+  g_assert_cmpint (qpdf_oh_get_stream_data (q, contents, qpdf_dl_generalized, NULL, &plain, &plain_n), ==,
+                   QPDF_SUCCESS);
+  g_assert_nonnull (g_strstr_len ((const char *) plain, (gssize) plain_n, " Tf"));
+  {
+    g_autofree guint8 *again = g_malloc (libdeflate_zlib_compress_bound (z, plain_n));
+    n = libdeflate_zlib_compress (z, plain, plain_n, again, libdeflate_zlib_compress_bound (z, plain_n));
+    g_assert_cmpmem (raw, raw_n, again, n);
+  }
+  free (raw);
+  free (plain);
+  qpdf_cleanup (&q);
+  libdeflate_free_compressor (z);
+  g_remove (out);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
+  /* As the jopan tool does (src/cli/jopan.c), before any thread. */
+  g_setenv ("CAIRO_DEBUG_PDF", "1", TRUE);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/print/fill-colours", test_fill_colours);
   g_test_add_func ("/print/photo-ink-limit", test_photo_ink_limit);
@@ -426,5 +553,7 @@ main (int argc, char **argv)
   g_test_add_func ("/print/style-keys", test_style_keys);
   g_test_add_func ("/print/preflight-pdf", test_preflight_pdf);
   g_test_add_func ("/print/preflight-remembered", test_preflight_remembered);
+  g_test_add_func ("/print/page-id", test_page_id);
+  g_test_add_func ("/print/plain-streams-deflated", test_plain_streams_deflated);
   return g_test_run ();
 }

@@ -363,6 +363,10 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+  /* cairo then leaves content streams plain, and the library deflates
+   * them as it finishes each PDF, outside its render lock and faster
+   * (finish.cc).  Set before any thread reads the environment. */
+  g_setenv ("CAIRO_DEBUG_PDF", "1", FALSE);
   if (argc >= 2 && strcmp (argv[1], "edition") == 0)
     return jopan_cli_edition (argc, argv);
   g_option_context_add_main_entries (context, entries, NULL);

@@ -104,7 +104,7 @@ may_end_before (const GArray *rows, const GArray *segments, guint s, guint r, gb
 
 /* Places row @r at @band of segment @s if it fits there; a row opening a
  * segment sheds the space before it. */
-static gboolean
+G_ALWAYS_INLINE static inline gboolean
 place (const GArray *rows, FlowOut *out, guint r, guint s, int *band)
 {
   const Segment *seg = &g_array_index (out->segments, Segment, s);
@@ -149,7 +149,12 @@ flow_on (const GArray *rows, FlowOut *out, FlowState *st, gboolean more)
         }
       if (st->r < n && place (rows, out, st->r, st->s, &st->band))
         {
-          st->r++;
+          /* The rows after it, while the loop would only place them
+           * (no quote waits for this segment's top): a tight loop. */
+          for (st->r++; (st->waiting < 0 || st->band != seg->top) && st->r < n
+                        && place (rows, out, st->r, st->s, &st->band);
+               st->r++)
+            ;
           continue;
         }
       if (st->r < n && st->waiting < 0 && st->band > seg->top

@@ -1,19 +1,20 @@
 /* image-stream-private.h — a photo encoded for PDF once, then reused.
  *
  * A photo cairo cannot pass through (a PNG) is decoded and deflated by
- * cairo on every page that shows it.  Instead, image.c has cairo encode it
- * once, in a one-image PDF, and keeps that image object (its dictionary
- * and its encoded bytes) in a bounded process-wide cache.  A page then
+ * cairo on every page that shows it.  Instead, image.c encodes it once,
+ * as cairo would (jopan_image_stream_encode), and keeps that image object
+ * (its dictionary and its encoded bytes) in a bounded process-wide cache.  A page then
  * draws a stand-in: a tiny surface whose JPEG MIME data is no JPEG but a
  * header naming the cached entry; cairo embeds it as it would a JPEG, and
  * jopan_image_stream_put_back(), called by finish.cc on cairo's file,
- * puts the cached object in its place.  The object is the one cairo
- * writes for the decoded photo, so the file is the same as without the
- * cache, byte for byte.  Thread safety: the cache is behind one mutex and
+ * puts the cached object in its place.  Past the cache's room (or with it
+ * off) the photo is encoded the same way for the page alone, so the file
+ * is the same with or without the cache, byte for byte.  Thread safety: the cache is behind one mutex and
  * its entries are never changed or freed once in it. */
 #ifndef JOPAN_IMAGE_STREAM_PRIVATE_H
 #define JOPAN_IMAGE_STREAM_PRIVATE_H
 
+#include <cairo.h>
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -29,9 +30,21 @@ const char *jopan_image_stream_tag (void);
  * refers to another object (then it cannot stand alone). */
 gboolean jopan_image_stream_extract (const guint8 *pdf, gsize n, char **dict, GBytes **data);
 
-/* Entry @id of the cache: its dictionary and bytes (owned by the cache,
+/* The image object cairo 1.16's PDF surface writes for the opaque RGB24
+ * @surface drawn with filter GOOD: its dictionary (as
+ * jopan_image_stream_extract() gives it) and the same samples (RGB, grey
+ * or one bit, as cairo picks), deflated by libdeflate rather than by
+ * cairo's zlib, in a third of the time.  Returns: FALSE for another
+ * format or no memory. */
+gboolean jopan_image_stream_encode (cairo_surface_t *surface, char **dict, GBytes **data);
+
+/* Entry @id of the cache (or of a photo encoded past its room): its dictionary and bytes (owned by the cache,
  * alive as long as the process).  Returns: FALSE for no such entry. */
 gboolean jopan_image_stream_lookup (guint id, const char **dict, GBytes **data);
+
+/* How many photos encoded past the cache's room (or with it off) are
+ * held: each is let go with the page file that drew it (a test's count). */
+guint jopan_image_stream_transient_count (void);
 
 /* How many times a photo's file was decoded to pixels so far (all
  * threads; a PNG scaled from its kept full-size pixels is not read

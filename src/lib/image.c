@@ -5,6 +5,7 @@
 
 #include <cairo-pdf.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <libdeflate.h>
 #include <glib/gstdio.h>
 #include <stdint.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 #define PIXEL_CACHE_BYTES (48 * 1024 * 1024)
 /* The same for PNG photos' full-size pixels (decode()). */
 #define FULL_CACHE_BYTES (32 * 1024 * 1024)
+/* libdeflate's level for a photo's samples (jopan_image_stream_encode). */
+#define STREAM_DEFLATE_LEVEL 6
 
 typedef struct {
   char *dict;
@@ -29,6 +32,14 @@ static GHashTable *decoding;      /* stream_key → itself: being decoded by som
 static GHashTable *stream_ids;    /* stream_key → id + 1 */
 static GPtrArray *stream_entries; /* of Encoded*, by id: never freed */
 static gsize stream_bytes;
+/* The entries made past the cache's room (or with it off), numbered from
+ * TRANSIENT_FIRST: each freed with the stand-in that names it, so that a
+ * page's photo is encoded the same way whether the cache has room or not
+ * (which thread filled it first must not change a file's bytes). */
+#define TRANSIENT_FIRST 0x80000000u
+static GHashTable *transient; /* id → Encoded* */
+static guint transient_next;
+static const cairo_user_data_key_t transient_key;
 static gint stream_disabled;
 static guint decodes;
 
@@ -347,18 +358,67 @@ jopan_image_stream_set_enabled (gboolean enabled)
 gboolean
 jopan_image_stream_lookup (guint id, const char **dict, GBytes **data)
 {
-  gboolean found;
+  const Encoded *e = NULL;
 
   g_mutex_lock (&stream_lock);
-  found = stream_entries && id < stream_entries->len;
-  if (found)
-    {
-      const Encoded *e = g_ptr_array_index (stream_entries, id);
-      *dict = e->dict;
-      *data = e->data;
-    }
+  if (id >= TRANSIENT_FIRST)
+    e = transient ? g_hash_table_lookup (transient, GUINT_TO_POINTER (id)) : NULL;
+  else if (stream_entries && id < stream_entries->len)
+    e = g_ptr_array_index (stream_entries, id);
+  if (e)
+    *dict = e->dict, *data = e->data;
   g_mutex_unlock (&stream_lock);
-  return found;
+  return e != NULL;
+}
+
+static void
+encoded_free (gpointer data)
+{
+  Encoded *e = data;
+
+  g_free (e->dict);
+  g_bytes_unref (e->data);
+  g_free (e);
+}
+
+/* Keeps @dict and @data (taken) outside the cache, for as long as the
+ * stand-in naming them lives (transient_drop).  Returns: its entry. */
+static guint
+transient_add (char *dict, GBytes *data)
+{
+  Encoded *e = g_new (Encoded, 1);
+  guint id;
+
+  e->dict = dict, e->data = data;
+  g_mutex_lock (&stream_lock);
+  if (transient == NULL)
+    transient = g_hash_table_new_full (NULL, NULL, NULL, encoded_free);
+  /* Numbers wrap past G_MAXUINT only after 3 billion photos. */
+  do
+    id = transient_next++ | TRANSIENT_FIRST;
+  while (g_hash_table_contains (transient, GUINT_TO_POINTER (id)));
+  g_hash_table_insert (transient, GUINT_TO_POINTER (id), e);
+  g_mutex_unlock (&stream_lock);
+  return id;
+}
+
+guint
+jopan_image_stream_transient_count (void)
+{
+  guint n;
+
+  g_mutex_lock (&stream_lock);
+  n = transient ? g_hash_table_size (transient) : 0;
+  g_mutex_unlock (&stream_lock);
+  return n;
+}
+
+static void
+transient_drop (void *data)
+{
+  g_mutex_lock (&stream_lock);
+  g_hash_table_remove (transient, data);
+  g_mutex_unlock (&stream_lock);
 }
 
 /* The cache's key: the file (file_key) and the decoded size.  NULL when
@@ -416,37 +476,92 @@ stream_add (const char *key, char *dict, GBytes *data)
   return id;
 }
 
-static cairo_status_t
-append_bytes (void *closure, const unsigned char *data, unsigned int length)
+/* What cairo 1.16's PDF surface writes an opaque RGB24 image as: its
+ * samples in DeviceRGB, in DeviceGray when every pixel is grey, at one
+ * bit when every pixel is black or white. */
+typedef enum { SAMPLES_RGB, SAMPLES_GRAY, SAMPLES_MONO } Samples;
+
+static Samples
+samples_kind (const guint8 *pixels, int stride, int w, int h)
 {
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
+  Samples kind = SAMPLES_MONO;
+
+  for (int y = 0; y < h; y++)
+    {
+      const guint32 *p = (const guint32 *) (const void *) (pixels + (gsize) y * stride);
+      for (int x = 0; x < w; x++)
+        {
+          guint32 r = (p[x] >> 16) & 0xFF, g = (p[x] >> 8) & 0xFF, b = p[x] & 0xFF;
+          if (r != g || r != b)
+            return SAMPLES_RGB;
+          if (r != 0 && r != 0xFF)
+            kind = SAMPLES_GRAY;
+        }
+    }
+  return kind;
 }
 
-/* Has cairo write @surface into a PDF of its own, as render.c's pages
- * draw photos (filter GOOD), and keeps the image object cairo made.
- * Returns: the cache entry, or -1 (cache full, or cairo failed: the
- * caller draws the pixels then). */
-static gint64
-stream_encode (const char *key, cairo_surface_t *surface)
+/* One row of @kind's samples from @p (cairo's order; a bit row padded
+ * with zeros to a byte).  Returns: the end of what was written. */
+static guint8 *
+samples_row (Samples kind, const guint32 *p, int w, guint8 *q)
 {
-  g_autoptr (GByteArray) pdf = g_byte_array_new ();
-  cairo_surface_t *target = cairo_pdf_surface_create_for_stream (append_bytes, pdf, 1, 1);
-  cairo_t *cr = cairo_create (target);
-  g_autoptr (GBytes) data = NULL;
-  char *dict = NULL;
-  gboolean ok;
+  if (kind == SAMPLES_RGB)
+    for (int x = 0; x < w; x++)
+      *q++ = (guint8) (p[x] >> 16), *q++ = (guint8) (p[x] >> 8), *q++ = (guint8) p[x];
+  else if (kind == SAMPLES_GRAY)
+    for (int x = 0; x < w; x++)
+      *q++ = (guint8) p[x];
+  else
+    for (int x = 0; x < w; x += 8, q++)
+      {
+        *q = 0;
+        for (int k = 0; k < 8 && x + k < w; k++)
+          if (p[x + k] & 0xFF)
+            *q |= (guint8) (0x80 >> k);
+      }
+  return q;
+}
 
-  cairo_set_source_surface (cr, surface, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  cairo_surface_finish (target);
-  ok = cairo_surface_status (target) == CAIRO_STATUS_SUCCESS;
-  cairo_surface_destroy (target);
-  if (!ok || !jopan_image_stream_extract (pdf->data, pdf->len, &dict, &data))
-    return -1;
-  return stream_add (key, dict, data);
+gboolean
+jopan_image_stream_encode (cairo_surface_t *surface, char **dict, GBytes **data)
+{
+  int w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  const guint8 *pixels;
+  struct libdeflate_compressor *z;
+  g_autofree guint8 *samples = NULL;
+  guint8 *q, *out;
+  gsize row, n, bound, size;
+  Samples kind;
+
+  cairo_surface_flush (surface);
+  pixels = cairo_image_surface_get_data (surface);
+  if (cairo_image_surface_get_format (surface) != CAIRO_FORMAT_RGB24 || pixels == NULL || w <= 0 || h <= 0)
+    return FALSE;
+  kind = samples_kind (pixels, stride, w, h);
+  row = kind == SAMPLES_RGB ? (gsize) w * 3 : kind == SAMPLES_GRAY ? (gsize) w : ((gsize) w + 7) / 8;
+  n = row * (gsize) h;
+  q = samples = g_try_malloc (n);
+  if (samples == NULL || (z = libdeflate_alloc_compressor (STREAM_DEFLATE_LEVEL)) == NULL)
+    return FALSE;
+  for (int y = 0; y < h; y++)
+    q = samples_row (kind, (const guint32 *) (const void *) (pixels + (gsize) y * stride), w, q);
+  bound = libdeflate_zlib_compress_bound (z, n);
+  out = g_try_malloc (bound);
+  size = out ? libdeflate_zlib_compress (z, samples, n, out, bound) : 0;
+  libdeflate_free_compressor (z);
+  if (size == 0)
+    {
+      g_free (out);
+      return FALSE;
+    }
+  *data = g_bytes_new_take (g_realloc (out, size), size);
+  *dict = g_strdup_printf ("<< /BitsPerComponent %d /ColorSpace /%s /Filter /FlateDecode /Height %d "
+                           "/Interpolate true /Subtype /Image /Type /XObject /Width %d >>",
+                           kind == SAMPLES_MONO ? 1 : 8, kind == SAMPLES_RGB ? "DeviceRGB" : "DeviceGray",
+                           h, w);
+  return TRUE;
 }
 
 /* What a page draws for cache entry @id: a one-pixel surface (the caller
@@ -706,23 +821,52 @@ decode_done (const char *key)
   g_mutex_unlock (&stream_lock);
 }
 
+/* @image decoded and encoded for a page, the encoding kept in the cache
+ * under @key when there is room (and a @key), else for this stand-in
+ * only.  Returns: the stand-in, or the pixels themselves (cairo deflates
+ * them) when encoding failed for want of memory. */
+static cairo_surface_t *
+encoded (const JopanImageRef *image, const char *key, double scale, int w, int h, GError **error)
+{
+  cairo_surface_t *pixels = decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error), *surface;
+  g_autoptr (GBytes) data = NULL;
+  char *dict = NULL;
+  gint64 id = -1;
+
+  if (pixels == NULL || cairo_image_surface_get_width (pixels) != w
+      || cairo_image_surface_get_height (pixels) != h || !jopan_image_stream_encode (pixels, &dict, &data))
+    return pixels;
+  cairo_surface_destroy (pixels);
+  if (key && (id = stream_add (key, g_strdup (dict), data)) >= 0)
+    {
+      g_free (dict);
+      return stand_in (image, id, w, h, error);
+    }
+  id = transient_add (dict, g_steal_pointer (&data));
+  surface = stand_in (image, id, w, h, error);
+  if (surface == NULL
+      || cairo_surface_set_user_data (surface, &transient_key, GUINT_TO_POINTER ((guint) id), transient_drop)
+           != CAIRO_STATUS_SUCCESS)
+    {
+      transient_drop (GUINT_TO_POINTER ((guint) id));
+      g_clear_pointer (&surface, cairo_surface_destroy);
+      if (error && *error == NULL)
+        jopan_set_error (error, JOPAN_ERROR_OUTPUT, "photo \"%s\": no memory", image->src);
+    }
+  return surface;
+}
+
 /* pdf_surface() on a miss, @key claimed: the cache again (another thread
  * may have just filled it), else decoded and encoded into it. */
 static cairo_surface_t *
 pdf_surface_claimed (const JopanImageRef *image, const char *key, double scale, int w, int h,
                      GError **error)
 {
-  cairo_surface_t *pixels;
   gint64 id;
 
   if ((id = stream_find (key)) >= 0)
     return stand_in (image, id, w, h, error);
-  pixels = decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error);
-  if (pixels == NULL || cairo_image_surface_get_width (pixels) != w
-      || cairo_image_surface_get_height (pixels) != h || (id = stream_encode (key, pixels)) < 0)
-    return pixels;
-  cairo_surface_destroy (pixels);
-  return stand_in (image, id, w, h, error);
+  return encoded (image, key, scale, w, h, error);
 }
 
 /* A photo for a PDF page that cairo cannot pass through: decoded and
@@ -737,12 +881,12 @@ pdf_surface (const JopanImageRef *image, double scale, GError **error)
 
   decoded_size (image, scale, JOPAN_CAIRO_MAX_SIDE, &w, &h);
   if (g_atomic_int_get (&stream_disabled) || (key = stream_key (image, w, h)) == NULL)
-    return decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error);
+    return encoded (image, NULL, scale, w, h, error);
   if ((id = stream_find (key)) >= 0)
     return stand_in (image, id, w, h, error);
   /* Past the cache's room each thread decodes its own, at once. */
   if (!stream_room (w, h))
-    return decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error);
+    return encoded (image, NULL, scale, w, h, error);
   decode_claim (key);
   surface = pdf_surface_claimed (image, key, scale, w, h, error);
   decode_done (key);

@@ -551,7 +551,7 @@ add_fallback_breaks (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const
 }
 
 /* The first character of the line after break @from (NULL: the paragraph's start). */
-static int
+G_ALWAYS_INLINE static inline int
 line_start (const Paragraph *p, const Candidate *from)
 {
   int s = from ? from->at : 0;
@@ -655,14 +655,14 @@ badness_of (const Fit *f)
   return f->capped ? MIN (1e12, badness) : badness;
 }
 
-static gboolean
+G_ALWAYS_INLINE static inline gboolean
 is_emergency (BreakKind kind)
 {
   return kind == BREAK_SOFT_EMERGENCY || kind == BREAK_EMERGENCY || kind == BREAK_NUMBER
          || kind == BREAK_FORCED;
 }
 
-static gboolean
+G_ALWAYS_INLINE static inline gboolean
 ends_in_string (const Candidate *c)
 {
   return is_emergency (c->kind) || c->in_url;
@@ -671,7 +671,7 @@ ends_in_string (const Candidate *c)
 /* A line broken inside a string wider than the line or inside a URL, or a
  * piece of one alone on its line, is set flush: never justified nor
  * letter-spaced. */
-static gboolean
+G_ALWAYS_INLINE static inline gboolean
 is_flush (const Paragraph *p, const Candidate *from, int start, const Candidate *to)
 {
   return ends_in_string (to)
@@ -680,7 +680,7 @@ is_flush (const Paragraph *p, const Candidate *from, int start, const Candidate 
 
 /* How line @from → @to fits @width.  A flush line cannot shrink; its
  * shortfall costs as a stretch would, over a share of the measure. */
-static Fit
+G_ALWAYS_INLINE static inline Fit
 fit_line (const Paragraph *p, const JopanBreakParams *bp, const Candidate *from, const Candidate *to,
           double width)
 {
@@ -836,9 +836,9 @@ static void
 relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, int i, int j, const Fit *fit)
 {
   const Candidate *to = candidate (p, j);
-  double penalty = penalty_of (bp, to->kind);
-  /* The same for every state: worked out once (pow is dear). */
-  double line_demerits = pow (bp->line_penalty + badness_of (fit), 2) + penalty * penalty;
+  /* The same for every state: worked out once, when a state can start
+   * the line (pow is dear). */
+  double line_demerits = -1;
   int fitness = fitness_of (fit->ratio);
 
   for (int h = 0; h <= MAX_HYPHEN_RUN; h++)
@@ -850,6 +850,11 @@ relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, int i, int j
 
         if (from_node->demerits >= INFEASIBLE || run > MAX_HYPHEN_RUN)
           continue;
+        if (line_demerits < 0)
+          {
+            double penalty = penalty_of (bp, to->kind);
+            line_demerits = pow (bp->line_penalty + badness_of (fit), 2) + penalty * penalty;
+          }
         d = line_demerits;
         if (run == 2)
           d += bp->double_hyphen_demerits;
@@ -969,6 +974,7 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
   g_autofree int *before = g_new (int, n_cand + 1);
   g_autofree int *after = g_new (int, n_cand + 1);
   int best = -1, first_active = 0;
+  double first_width = width_of_line (bp, TRUE), width = width_of_line (bp, FALSE);
 
   word_neighbours (p, before, after);
   if (has_strings (p))
@@ -987,7 +993,7 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
       for (int i = first_active; i < j; i++)
         {
           const Candidate *from = candidate (p, i);
-          Fit fit = fit_line (p, bp, from, to, width_of_line (bp, i == 0));
+          Fit fit = fit_line (p, bp, from, to, i == 0 ? first_width : width);
 
           if (fit.ratio < -1)
             {

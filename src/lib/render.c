@@ -779,12 +779,46 @@ drawn_pdf (JopanDocument *doc, cairo_surface_t *surface, GHashTable *cache, cons
   return finish_surface (surface, path, error);
 }
 
+/* cairo's PDF on its way to a GByteArray.  Cairo hands its stream
+ * function every piece it prints (a number, an operator: a content
+ * stream it leaves plain comes a few bytes at a time); they are
+ * gathered here and appended a block at a time. */
+#define SINK_BYTES 65536
+
+typedef struct {
+  GByteArray *out;
+  gsize n;
+  guint8 block[SINK_BYTES];
+} PdfSink;
+
+static void
+sink_flush (PdfSink *sink)
+{
+  g_byte_array_append (sink->out, sink->block, (guint) sink->n);
+  sink->n = 0;
+}
+
+static cairo_status_t
+sink_write (void *closure, const unsigned char *data, unsigned int length)
+{
+  PdfSink *sink = closure;
+
+  if (sink->n + length > SINK_BYTES)
+    sink_flush (sink);
+  if (length >= SINK_BYTES)
+    g_byte_array_append (sink->out, data, length);
+  else
+    memcpy (sink->block + sink->n, data, length), sink->n += length;
+  return CAIRO_STATUS_SUCCESS;
+}
+
 static gboolean
 render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
 {
   g_autoptr (GHashTable) cache = surface_cache_new ();
   const JopanPage *first = g_ptr_array_index (doc->pages, 0);
   double pad = page_pad (first);
+  g_autofree PdfSink *sink = g_new (PdfSink, 1);
   cairo_surface_t *surface;
   gboolean ok;
 
@@ -792,11 +826,13 @@ render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
     if (!jopan_render_warm (g_ptr_array_index (doc->pages, i), JOPAN_FORMAT_PDF, 1.0, cache,
                             error))
       return FALSE;
+  sink->out = out, sink->n = 0;
   jopan_render_lock ();
-  surface = cairo_pdf_surface_create_for_stream (append_bytes, out, first->width + 2 * pad,
+  surface = cairo_pdf_surface_create_for_stream (sink_write, sink, first->width + 2 * pad,
                                                  first->height + 2 * pad);
   ok = drawn_pdf (doc, surface, cache, path, error);
   jopan_render_unlock ();
+  sink_flush (sink);
   return ok && finish_pdf (doc, path, out, error);
 }
 
