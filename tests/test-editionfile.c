@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#define N_EN_PAGES 4 /* tests/editions/en.json */
 #define EDITIONS SOURCE_ROOT "/tests/editions"
 
 static JopanFonts *
@@ -151,20 +152,26 @@ test_shared_patterns (void)
 /* Writes tests/editions/en.json to a new folder in @dir with @jobs threads;
  * returns the folder. */
 static char *
-write_edition (const char *dir, guint jobs)
+write_edition_with (const char *dir, guint jobs, GPtrArray *fonts)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JopanEdition) ed = jopan_edition_load (EDITIONS "/en.json", &error);
   g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
-  g_autofree char *name = g_strdup_printf ("jobs-%u", jobs);
+  g_autofree char *name = g_strdup_printf ("jobs-%u%s", jobs, fonts ? "-ahead" : "");
   char *outdir = g_build_filename (dir, name, NULL);
   JopanEditionOutput out = { .outdir = outdir, .data_dir = SOURCE_ROOT, .jobs = jobs,
-                             .dpi = 150, .date = 1719705600 };
+                             .dpi = 150, .date = 1719705600, .fonts = fonts };
 
   g_assert_no_error (error);
   g_assert_true (jopan_edition_write (ed, style, &out, &error));
   g_assert_no_error (error);
   return outdir;
+}
+
+static char *
+write_edition (const char *dir, guint jobs)
+{
+  return write_edition_with (dir, jobs, NULL);
 }
 
 static void
@@ -198,9 +205,11 @@ remove_folder (const char *path)
 /* With two threads or more the end of a run uses two: edition.pdf is
  * written on a thread of its own while contact.png and report.json are
  * written and the workers' fonts freed (none left for the end), its qpdf
- * objects freed on another while the folder takes OUTDIR's place.  One
- * thread keeps to one (its font set freed at the end).  The files are the
- * same bytes either way. */
+ * objects freed on another while the folder takes OUTDIR's place; the
+ * pages' files and edition.pdf are flushed to disk by a thread of their
+ * own.  One thread
+ * keeps to one (its font set freed at the end, each file flushed as it is
+ * written).  The files are the same bytes either way. */
 static void
 test_write_ends (void)
 {
@@ -208,6 +217,7 @@ test_write_ends (void)
   g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
   g_autofree char *one = NULL, *two = NULL;
   guint side = jopan_edition_side_threads (), left = jopan_edition_fonts_left ();
+  guint synced = jopan_edition_files_synced ();
   static const char *const files[] = { "edition.pdf", "contact.png", "report.json",
                                        "page-01.pdf", "page-04.pdf" };
 
@@ -215,13 +225,51 @@ test_write_ends (void)
   one = write_edition (dir, 1);
   g_assert_cmpuint (jopan_edition_side_threads (), ==, side);
   g_assert_cmpuint (jopan_edition_fonts_left (), ==, left + 1);
+  g_assert_cmpuint (jopan_edition_files_synced (), ==, synced);
   two = write_edition (dir, 2);
   g_assert_cmpuint (jopan_edition_side_threads (), ==, side + 2);
   g_assert_cmpuint (jopan_edition_fonts_left (), ==, left + 1);
+  /* Each page flushed to disk by a thread of its own, not by its worker,
+   * and edition.pdf while qpdf's objects are freed. */
+  g_assert_cmpuint (jopan_edition_files_synced (), ==, synced + N_EN_PAGES + 1);
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     assert_same_file (one, two, files[i]);
   remove_folder (one);
   remove_folder (two);
+  g_rmdir (dir);
+}
+
+/* Font sets made ahead (while the edition is read) are the ones the
+ * run's threads use, taken out of the array: the threads make none, and
+ * the files are the same bytes. */
+static void
+test_fonts_ahead (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
+  g_autoptr (GPtrArray) ahead = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_fonts_free);
+  g_autofree char *made = NULL, *given = NULL;
+  guint before;
+  static const char *const files[] = { "edition.pdf", "contact.png", "report.json",
+                                       "page-01.pdf", "page-04.pdf" };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    {
+      JopanFonts *f = fonts ();
+      jopan_fonts_prepare (f, NULL);
+      g_ptr_array_add (ahead, f);
+    }
+  before = jopan_edition_fonts_made ();
+  given = write_edition_with (dir, 2, ahead);
+  g_assert_cmpuint (jopan_edition_fonts_made (), ==, before);
+  g_assert_cmpuint (ahead->len, ==, 0);
+  made = write_edition (dir, 2);
+  g_assert_cmpuint (jopan_edition_fonts_made (), >, before);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    assert_same_file (made, given, files[i]);
+  remove_folder (made);
+  remove_folder (given);
   g_rmdir (dir);
 }
 
@@ -234,5 +282,6 @@ main (int argc, char **argv)
   g_test_add_func ("/edition/write-ends", test_write_ends);
   g_test_add_func ("/edition/places-linear", test_places_linear);
   g_test_add_func ("/edition/shared-patterns", test_shared_patterns);
+  g_test_add_func ("/edition/fonts-ahead", test_fonts_ahead);
   return g_test_run ();
 }

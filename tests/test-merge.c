@@ -130,6 +130,25 @@ test_merge (Fixture *f, gconstpointer data)
   a = read_bytes (out);
   b = read_bytes (again);
   g_assert_true (g_bytes_equal (a, b));
+  /* Joined page by page, each input's qpdf objects freed as soon as its
+   * pages are copied (the copies read their data from the files when
+   * the output is written): the same bytes. */
+  {
+    g_autoptr (JopanPdfJoin) j = jopan_pdf_join_new ();
+    g_autofree char *joined = g_build_filename (f->dir, "joined.pdf", NULL);
+    g_autoptr (GBytes) c = NULL;
+
+    for (guint i = 0; i < N_PAGES; i++)
+      g_assert_true (jopan_pdf_join_append (j, f->pages[i], &error));
+    g_assert_cmpuint (jopan_pdf_join_inputs_open (), ==, 0);
+    g_assert_true (jopan_pdf_join_write (j, outline, G_N_ELEMENTS (outline), joined, &error));
+    g_assert_no_error (error);
+    c = read_bytes (joined);
+    g_assert_true (g_bytes_equal (a, c));
+  }
+  /* No object streams: gathering the pages' objects into compressed
+   * streams took a third of an edition's last step for 1.6 % of size. */
+  g_assert_null (g_strstr_len (g_bytes_get_data (a, NULL), (gssize) g_bytes_get_size (a), "/ObjStm"));
 }
 
 /* The peak RSS (KiB) of a child merging @n inputs (the fixture's pages

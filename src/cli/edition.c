@@ -140,33 +140,51 @@ run_merge (char **dirs, int n, const Options *o)
   return EXIT_OK;
 }
 
+/* Font sets for the run's threads, made on a thread of their own while
+ * the main thread reads the edition (each takes some 4 ms, the first
+ * more), and the hyphenation patterns of an article's default language
+ * read (some 7 ms): else the run's threads would start with them.  It
+ * stops when the edition is read: the run's threads make the rest. */
+typedef struct {
+  const Options *o;
+  const char *data_dir;
+  guint n;
+  gint stop;
+  GPtrArray *fonts;
+} Ahead;
+
+static gpointer
+make_fonts (gpointer data)
+{
+  Ahead *a = data;
+
+  for (guint i = 0; i < a->n && !g_atomic_int_get (&a->stop); i++)
+    {
+      JopanFonts *fonts = jopan_fonts_new ((const char *const *) a->o->font_dirs, a->data_dir,
+                                           NULL);
+      if (fonts == NULL)
+        break; /* a thread of the run makes its own, and says what failed */
+      jopan_fonts_prepare (fonts, NULL);
+      g_ptr_array_add (a->fonts, fonts);
+    }
+  return NULL;
+}
+
+/* The edition read, its pages selected and written, with the font sets
+ * @ahead made meanwhile (@maker joined here, or by the caller). */
 static int
-run (const char *input, const Options *o)
+run_edition (const char *input, const Options *o, JopanEditionOutput *out, Ahead *ahead,
+             GThread **maker)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JopanEdition) edition = NULL;
   g_autoptr (JopanStyle) style = NULL;
   g_autofree gboolean *flags = NULL;
-  const char *data_dir = o->data_dir ? o->data_dir : g_getenv ("JOPAN_DATA_DIR");
-  JopanLayoutOptions layout = { .copyfit = o->copyfit, .fill = o->fill };
-  JopanEditionOutput out = { .outdir = o->output, .data_dir = data_dir, .layout = &layout,
-                             .png = o->png, .dpi = o->dpi,
-                             .font_dirs = (const char *const *) o->font_dirs };
   guint n, total = 0;
   Progress *progress;
   gboolean ok;
   int status;
 
-  if (o->dpi < JOPAN_MIN_DPI || o->dpi > JOPAN_MAX_DPI)
-    return cli_usage ("jopan edition", "--dpi %d: expected a resolution from %d to %d", o->dpi,
-                      JOPAN_MIN_DPI, JOPAN_MAX_DPI);
-  if (o->jobs < 0 || o->jobs > 256)
-    return cli_usage ("jopan edition", "--jobs %d: expected 1 to 256 (0: one per processor)",
-                      o->jobs);
-  if (!env_source_date (&out.date))
-    return cli_usage ("jopan edition", "SOURCE_DATE_EPOCH=%s: expected seconds since 1970",
-                      g_getenv ("SOURCE_DATE_EPOCH"));
-  out.jobs = (guint) o->jobs;
   edition = jopan_edition_load (input, &error);
   if (edition == NULL)
     return cli_fail (error);
@@ -185,21 +203,59 @@ run (const char *input, const Options *o)
         fprintf (stderr, "jopan: --shard %s: no pages of the %u in this part\n", o->shard, n);
       return EXIT_OK;
     }
-  style = load_style (o, edition, data_dir, &error);
+  style = load_style (o, edition, out->data_dir, &error);
   if (style == NULL)
     return cli_fail (error);
-  out.pages = flags;
+  out->pages = flags;
   progress = progress_new (total, "pages", o->quiet);
-  out.progress = on_page;
-  out.user_data = progress;
-  ok = jopan_edition_write (edition, style, &out, &error);
+  out->progress = on_page;
+  out->user_data = progress;
+  g_atomic_int_set (&ahead->stop, TRUE);
+  if (*maker)
+    g_thread_join (g_steal_pointer (maker));
+  ok = jopan_edition_write (edition, style, out, &error);
   if (!ok)
     {
       progress_abandon (progress);
       return cli_fail (error);
     }
   progress_finish (progress);
-  return o->strict && out.findings > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return o->strict && out->findings > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+static int
+run (const char *input, const Options *o)
+{
+  g_autoptr (GPtrArray) fonts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_fonts_free);
+  const char *data_dir = o->data_dir ? o->data_dir : g_getenv ("JOPAN_DATA_DIR");
+  JopanLayoutOptions layout = { .copyfit = o->copyfit, .fill = o->fill };
+  JopanEditionOutput out = { .outdir = o->output, .data_dir = data_dir, .layout = &layout,
+                             .png = o->png, .dpi = o->dpi,
+                             .font_dirs = (const char *const *) o->font_dirs, .fonts = fonts };
+  Ahead ahead = { o, data_dir, 0, FALSE, fonts };
+  GThread *maker = NULL;
+  int status;
+
+  if (o->dpi < JOPAN_MIN_DPI || o->dpi > JOPAN_MAX_DPI)
+    return cli_usage ("jopan edition", "--dpi %d: expected a resolution from %d to %d", o->dpi,
+                      JOPAN_MIN_DPI, JOPAN_MAX_DPI);
+  if (o->jobs < 0 || o->jobs > 256)
+    return cli_usage ("jopan edition", "--jobs %d: expected 1 to 256 (0: one per processor)",
+                      o->jobs);
+  if (!env_source_date (&out.date))
+    return cli_usage ("jopan edition", "SOURCE_DATE_EPOCH=%s: expected seconds since 1970",
+                      g_getenv ("SOURCE_DATE_EPOCH"));
+  out.jobs = (guint) o->jobs;
+  /* --jobs 1 keeps to one thread (runs side by side); threads beyond
+   * the processors make their font sets as they start. */
+  ahead.n = MIN (out.jobs ? out.jobs : g_get_num_processors (), g_get_num_processors ());
+  if (ahead.n >= 2)
+    maker = g_thread_try_new ("jopan-fonts", make_fonts, &ahead, NULL);
+  status = run_edition (input, o, &out, &ahead, &maker);
+  g_atomic_int_set (&ahead.stop, TRUE);
+  if (maker)
+    g_thread_join (maker);
+  return status;
 }
 
 int

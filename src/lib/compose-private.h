@@ -127,6 +127,10 @@ JopanDocument *jopan_compose_edition_page (JopanFonts *fonts, const JopanStyle *
  * and font sets a run left to free after its last page. */
 guint jopan_edition_side_threads (void);
 guint jopan_edition_fonts_left (void);
+/* For tests: font sets a run's threads made (none given ahead). */
+guint jopan_edition_fonts_made (void);
+/* For tests: files a run's flushing thread flushed to disk. */
+guint jopan_edition_files_synced (void);
 
 /* Adds a fixed box (an ad) in the frame @x, @y, @w × @h (points): an image
  * covers the frame, cropped around its centre; a PDF is drawn as vectors,

@@ -12,7 +12,9 @@
  * the same bytes.
  *
  * Everything goes into a new folder beside the output folder, which takes
- * the output folder's place (renameat2's exchange) once all is written.
+ * the output folder's place (renameat2's exchange) once all is written
+ * and flushed to disk (with two threads or more, the pages' files by a
+ * thread of their own, so that no worker waits for the disk).
  * What is left after the last page runs on two threads when --jobs allows
  * two: edition.pdf (qpdf) beside contact.png, report.json and freeing the
  * workers' fonts, then qpdf's objects freed beside the swap.
@@ -27,8 +29,9 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
-static guint side_threads, fonts_left;
+static guint side_threads, fonts_left, fonts_made, files_synced;
 
 guint
 jopan_edition_side_threads (void)
@@ -40,6 +43,18 @@ guint
 jopan_edition_fonts_left (void)
 {
   return (guint) g_atomic_int_get (&fonts_left);
+}
+
+guint
+jopan_edition_files_synced (void)
+{
+  return (guint) g_atomic_int_get (&files_synced);
+}
+
+guint
+jopan_edition_fonts_made (void)
+{
+  return (guint) g_atomic_int_get (&fonts_made);
 }
 
 /* ---- the jump graph ----------------------------------------------------------- */
@@ -220,6 +235,11 @@ typedef struct {
   guint next;                   /* the first page not joined yet */
   gboolean joining;             /* a task is appending: others leave their page to it */
   GError *join_error;
+  /* With two threads or more, the pages' files flushed to disk (sync_pages) */
+  GAsyncQueue *to_sync;         /* of char*: paths; "" ends */
+  GThread *syncer;
+  char *sync_failed;            /* the first file that could not be flushed, and why */
+  int sync_errno;
 } Run;
 
 static gboolean
@@ -244,7 +264,10 @@ take_fonts (Run *run, GError **error)
     fonts = g_ptr_array_steal_index (run->fonts, run->fonts->len - 1);
   g_mutex_unlock (&run->lock);
   if (fonts == NULL)
-    fonts = jopan_fonts_new (run->out->font_dirs, run->out->data_dir, error);
+    {
+      g_atomic_int_inc (&fonts_made);
+      fonts = jopan_fonts_new (run->out->font_dirs, run->out->data_dir, error);
+    }
   return fonts;
 }
 
@@ -289,6 +312,81 @@ join_written (Run *run, guint index)
   g_mutex_unlock (&run->join_lock);
 }
 
+/* ---- flushing the pages' files to disk ---------------------------------------- */
+
+/* A worker that flushed each page's files itself (fsync) waited for the
+ * disk about a millisecond a page, its core idle: with two threads or more
+ * a thread of their own flushes them (and edition.pdf, while qpdf's
+ * objects are freed), which mostly waits, and every file is on disk
+ * before the new folder takes OUTDIR's place (as each file is before its
+ * rename with one thread). */
+static gpointer
+sync_pages (gpointer data)
+{
+  Run *run = data;
+  char *path;
+
+  while (*(path = g_async_queue_pop (run->to_sync)) != '\0')
+    {
+      int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+      int saved = fd < 0 || fsync (fd) != 0 ? errno : 0;
+
+      if (fd >= 0)
+        close (fd);
+      if (saved == 0)
+        g_atomic_int_inc (&files_synced);
+      if (saved != 0 && run->sync_failed == NULL)
+        {
+          run->sync_failed = path;
+          run->sync_errno = saved;
+        }
+      else
+        g_free (path);
+    }
+  g_free (path);
+  return NULL;
+}
+
+static void
+start_syncing (Run *run)
+{
+  run->to_sync = g_async_queue_new_full (g_free);
+  run->syncer = g_thread_try_new ("jopan-sync", sync_pages, run, NULL);
+  if (run->syncer == NULL)
+    g_clear_pointer (&run->to_sync, g_async_queue_unref);
+}
+
+/* Waits until every file handed on is flushed; @ok: the run so far, whose
+ * error comes first. */
+static gboolean
+finish_syncing (Run *run, gboolean ok, GError **error)
+{
+  if (run->syncer == NULL)
+    return ok;
+  g_async_queue_push (run->to_sync, g_strdup (""));
+  g_thread_join (g_steal_pointer (&run->syncer));
+  g_clear_pointer (&run->to_sync, g_async_queue_unref);
+  if (ok && run->sync_failed)
+    {
+      jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot write %s: %s", run->sync_failed,
+                       g_strerror (run->sync_errno));
+      return FALSE;
+    }
+  return ok;
+}
+
+/* A page's file: with a thread flushing them, written and handed on. */
+static gboolean
+write_file (Run *run, JopanDocument *doc, const char *path, JopanFormat format, GError **error)
+{
+  if (run->to_sync == NULL)
+    return jopan_document_write (doc, path, format, run->out->dpi, error);
+  if (!jopan_document_write_unsynced (doc, path, format, run->out->dpi, error))
+    return FALSE;
+  g_async_queue_push (run->to_sync, g_strdup (path));
+  return TRUE;
+}
+
 /* page-NN.pdf (and .png); the report and findings kept for the end. */
 static gboolean
 write_page (Run *run, JopanDocument *doc, guint index, GError **error)
@@ -298,13 +396,13 @@ write_page (Run *run, JopanDocument *doc, guint index, GError **error)
   g_autofree char *pdf = run->tmp ? g_build_filename (run->tmp, pdf_name, NULL) : NULL;
 
   jopan_document_set_date (doc, run->out->date);
-  if (pdf && !jopan_document_write (doc, pdf, JOPAN_FORMAT_PDF, run->out->dpi, error))
+  if (pdf && !write_file (run, doc, pdf, JOPAN_FORMAT_PDF, error))
     return FALSE;
   if (pdf && run->out->png)
     {
       g_autofree char *png_name = page_file (number, "png");
       g_autofree char *png = g_build_filename (run->tmp, png_name, NULL);
-      if (!jopan_document_write (doc, png, JOPAN_FORMAT_PNG, run->out->dpi, error))
+      if (!write_file (run, doc, png, JOPAN_FORMAT_PNG, error))
         return FALSE;
     }
   /* The thumbnail now, from the page in memory: drawing it later from
@@ -413,6 +511,27 @@ make_groups (Run *run)
     }
 }
 
+/* The hyphenation patterns of the stories' languages, read while the
+ * workers make their font sets: else the first worker to set English
+ * reads them (some 7 ms) while the others wait for them. */
+static void
+read_hyphenation (const Run *run)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint p = 0; p < run->edition->pages->len; p++)
+    {
+      const JopanPagePlan *plan = g_ptr_array_index (run->edition->pages, p);
+      for (guint s = 0; selected (run, p) && s < plan->stories->len; s++)
+        {
+          const JopanPageStory *e = g_ptr_array_index (plan->stories, s);
+          const char *lang = jopan_article_get_lang (e->article);
+          if (g_hash_table_add (seen, (gpointer) lang))
+            jopan_fonts_read_hyphenation (lang);
+        }
+    }
+}
+
 static gboolean
 run_pool (Run *run, GError **error)
 {
@@ -422,6 +541,10 @@ run_pool (Run *run, GError **error)
     return FALSE;
   for (guint g = 0; g < run->groups->len; g++)
     g_thread_pool_push (pool, GUINT_TO_POINTER (g + 1), NULL);
+  /* The main thread only waits for the pool: with two threads or more,
+   * it does this meanwhile. */
+  if (run->two_threads)
+    read_hyphenation (run);
   g_thread_pool_free (pool, FALSE, TRUE);
   if (run->error == NULL)
     return TRUE;
@@ -579,10 +702,15 @@ static gpointer
 write_merged (gpointer data)
 {
   Merged *m = data;
+  Run *run = m->run;
+  gboolean ok = jopan_pdf_join_write_full (run->join, (const JopanOutlineItem *) m->outline->data,
+                                           m->outline->len, m->path, run->to_sync == NULL,
+                                           &m->error);
 
-  return GINT_TO_POINTER (jopan_pdf_join_write (m->run->join,
-                                                (const JopanOutlineItem *) m->outline->data,
-                                                m->outline->len, m->path, &m->error));
+  /* Flushed to disk while qpdf's objects are freed (free_join_meanwhile). */
+  if (ok && run->to_sync)
+    g_async_queue_push (run->to_sync, g_strdup (m->path));
+  return GINT_TO_POINTER (ok);
 }
 
 /* contact.png (its sheet freed once saved) and report.json. */
@@ -658,14 +786,15 @@ write_whole (Run *run, GError **error)
   return write_files (run, pages, outline, merged, contact, error);
 }
 
-/* Freeing qpdf's objects of edition.pdf takes about as long as writing it
- * (48 pages: some 40 ms on two threads): with --jobs 2 or more it runs
- * while the new folder takes the old one's place and the old one goes.
- * Returns: the thread to join, or NULL (then run_clear frees the join). */
+/* Freeing qpdf's objects of edition.pdf (the pages' were freed as they
+ * were joined) takes some 10 ms at 48 pages: with --jobs 2 or more it
+ * runs while the new folder takes the old one's place and the old one
+ * goes.  Returns: the thread to join, or NULL (then run_clear frees the
+ * join). */
 static gpointer
 free_join (gpointer join)
 {
-  jopan_pdf_join_free_on_two_threads (join);
+  jopan_pdf_join_free (join);
   return NULL;
 }
 
@@ -821,6 +950,7 @@ run_clear (Run *run)
   g_mutex_clear (&run->join_lock);
   g_free (run->tmp);
   jopan_contact_sheet_free (run->sheet);
+  g_free (run->sync_failed);
 }
 
 gboolean
@@ -838,6 +968,8 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
   g_mutex_init (&run.join_lock);
   run.written = g_new0 (gboolean, edition->pages->len);
   run.fonts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_fonts_free);
+  while (out->fonts && out->fonts->len > 0)
+    g_ptr_array_add (run.fonts, g_ptr_array_steal_index (out->fonts, out->fonts->len - 1));
   run.reports = g_new0 (char *, edition->pages->len);
   run.findings = g_new0 (guint, edition->pages->len);
   run.page_story = g_new0 (guint, edition->pages->len + 1);
@@ -862,8 +994,11 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
       run.tmp = make_tmp (out->outdir, error);
       run.sheet = run.tmp ? new_sheet (&run, error) : NULL;
       run.join = jopan_pdf_join_new ();
+      if (run.sheet && run.two_threads)
+        start_syncing (&run);
       ok = run.sheet != NULL && run_pool (&run, error) && write_whole (&run, error);
       freeing = ok && run.two_threads ? free_join_meanwhile (&run) : NULL;
+      ok = finish_syncing (&run, ok, error);
       ok = ok && swap_in (run.tmp, out->outdir, error);
       if (freeing)
         g_thread_join (freeing);

@@ -42,7 +42,7 @@ write_error (const char *path, const GError *local, GError **error)
  * made by mkstemp, so a concurrent run never shares it) and returns that
  * name, or NULL with @error naming @path. */
 static char *
-write_temporary (const char *path, GByteArray *bytes, GError **error)
+write_temporary (const char *path, GByteArray *bytes, gboolean sync, GError **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
@@ -62,7 +62,7 @@ write_temporary (const char *path, GByteArray *bytes, GError **error)
         done += (gsize) n;
     }
   /* On disk before the rename, as g_file_set_contents does. */
-  if (fd >= 0 && saved == 0 && fsync (fd) != 0)
+  if (fd >= 0 && saved == 0 && sync && fsync (fd) != 0)
     saved = errno;
   if (fd >= 0 && close (fd) != 0 && saved == 0)
     saved = errno;
@@ -81,6 +81,13 @@ write_temporary (const char *path, GByteArray *bytes, GError **error)
 gboolean
 jopan_write_files_atomic (GPtrArray *paths, GPtrArray *contents, GError **error)
 {
+  return jopan_write_files_atomic_full (paths, contents, TRUE, error);
+}
+
+gboolean
+jopan_write_files_atomic_full (GPtrArray *paths, GPtrArray *contents, gboolean sync,
+                               GError **error)
+{
   g_autoptr (GPtrArray) temps = g_ptr_array_new_with_free_func (g_free);
   gboolean ok = TRUE;
   guint renamed = 0;
@@ -90,7 +97,7 @@ jopan_write_files_atomic (GPtrArray *paths, GPtrArray *contents, GError **error)
   for (guint i = 0; ok && i < paths->len; i++)
     {
       char *temp = write_temporary (g_ptr_array_index (paths, i), g_ptr_array_index (contents, i),
-                                    error);
+                                    sync, error);
       ok = temp != NULL;
       if (ok)
         g_ptr_array_add (temps, temp);

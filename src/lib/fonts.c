@@ -110,6 +110,12 @@ load_hyphenator (const char *lang)
   return NULL;
 }
 
+void
+jopan_fonts_read_hyphenation (const char *lang)
+{
+  load_hyphenator (lang);
+}
+
 /* A font set over @config (its reference taken): its own Pango font map. */
 static JopanFonts *
 fonts_with_config (FcConfig *config)
@@ -193,6 +199,13 @@ jopan_fonts_get_hyphenator (JopanFonts *fonts, const char *lang)
     }
   g_mutex_unlock (&fonts->lock);
   return dict;
+}
+
+void
+jopan_fonts_prepare (JopanFonts *fonts, const char *lang)
+{
+  g_return_if_fail (fonts != NULL);
+  jopan_fonts_get_hyphenator (fonts, lang ? lang : "en");
 }
 
 PangoContext *

@@ -336,25 +336,6 @@ jpeg_walk (JopanImageRef *image, const guchar *d, gsize n, GError **error)
 
 /* ---- PNG ---------------------------------------------------------------- */
 
-static guint32
-crc32_png (const guchar *p, gsize n)
-{
-  static guint32 table[256];
-  guint32 c = 0xFFFFFFFF;
-
-  if (table[1] == 0)
-    for (guint32 k = 0; k < 256; k++)
-      {
-        guint32 v = k;
-        for (int b = 0; b < 8; b++)
-          v = v & 1 ? 0xEDB88320 ^ (v >> 1) : v >> 1;
-        table[k] = v;
-      }
-  for (gsize i = 0; i < n; i++)
-    c = table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
-  return c ^ 0xFFFFFFFF;
-}
-
 /* The filtered image data an IDAT stream must hold: for each pass (seven
  * when interlaced, else one) its rows, each a filter byte and the packed
  * samples.  The walk through it checks each row's filter type. */
@@ -564,7 +545,7 @@ png_walk (JopanImageRef *image, const guchar *d, gsize n, GError **error)
       type = d + i + 4;
       if (i == 8 && memcmp (type, "IHDR", 4) != 0)
         return damaged (error, image, "the PNG does not start with its header");
-      if (!(type[0] & 0x20) && crc32_png (type, length + 4) != be32 (type + 4 + length))
+      if (!(type[0] & 0x20) && libdeflate_crc32 (0, type, length + 4) != be32 (type + 4 + length))
         return damaged (error, image, "the PNG's %.4s chunk fails its checksum", type);
       if (i == 8 && !png_header (image, type + 4, length, error))
         return FALSE;

@@ -22,6 +22,11 @@ char *jopan_data_dir (const char *data_dir, const char *what);
  * and two runs writing the same files both succeed or fail cleanly.
  * Messages name the final paths, never a temporary one. */
 gboolean jopan_write_files_atomic (GPtrArray *paths, GPtrArray *contents, GError **error);
+/* The same; with @sync FALSE the files are not flushed to disk before the
+ * renames: for files in a folder that takes its place only once its
+ * writer has flushed them (an edition's new folder). */
+gboolean jopan_write_files_atomic_full (GPtrArray *paths, GPtrArray *contents, gboolean sync,
+                                        GError **error);
 
 /* Reads the regular file at @path, of at most @max_bytes, into @data
  * (NUL-terminated): a FIFO, a device or a folder is refused before it is
@@ -324,6 +329,9 @@ PangoContext *jopan_fonts_create_context (JopanFonts *fonts);
  * are none), loaded once per process and shared by every font set and
  * thread: only read once loaded. */
 gpointer jopan_fonts_get_hyphenator (JopanFonts *fonts, const char *lang);
+/* Reads the hyphenation patterns for @lang ahead, if there are any (on an
+ * idle thread, so that the first story set in @lang does not wait). */
+void jopan_fonts_read_hyphenation (const char *lang);
 
 /* @families (a comma-separated list) with the families that have Hangul
  * first: in Korean text, digits and Latin letters then come from the
@@ -815,19 +823,25 @@ void jopan_contact_sheet_free (JopanContactSheet *sheet);
  * thread-safe: one thread at a time (a caller's lock). */
 typedef struct _JopanPdfJoin JopanPdfJoin;
 JopanPdfJoin *jopan_pdf_join_new (void);
-/* Appends every page of @path; the file must stay until the join is written. */
+/* Appends every page of @path (its qpdf objects freed once they are
+ * copied); the file must stay until the join is written. */
 gboolean jopan_pdf_join_append (JopanPdfJoin *join, const char *path, GError **error);
 /* How many files were appended. */
 guint jopan_pdf_join_n_files (const JopanPdfJoin *join);
 /* Writes the pages appended and @outline to @out_pdf, as jopan_pdf_merge(). */
 gboolean jopan_pdf_join_write (JopanPdfJoin *join, const JopanOutlineItem *outline,
                                guint n_outline, const char *out_pdf, GError **error);
+/* The same; with @sync FALSE the file is not flushed to disk before its
+ * rename: its writer does so later (an edition, before its folder swap). */
+gboolean jopan_pdf_join_write_full (JopanPdfJoin *join, const JopanOutlineItem *outline,
+                                    guint n_outline, const char *out_pdf, gboolean sync,
+                                    GError **error);
 void jopan_pdf_join_free (JopanPdfJoin *join);
-/* As jopan_pdf_join_free(), with a second thread: a run with the cores to spare. */
-void jopan_pdf_join_free_on_two_threads (JopanPdfJoin *join);
 /* How many merged files got their ID from what they are made of (not
  * from qpdf hashing the whole file, the fallback). */
 guint jopan_pdf_join_ids_placed (void);
+/* For tests: inputs whose qpdf objects are held, in every join. */
+guint jopan_pdf_join_inputs_open (void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPdfJoin, jopan_pdf_join_free)
 
 /* The printer's checks on the laid-out pages ("print" findings): small type
@@ -839,6 +853,10 @@ char *jopan_page_file_name (const char *path, guint index, guint n_pages);
 
 /* Appends the bytes of each file of @doc written to @path (one, or one a
  * PNG page) to @outputs (of GByteArray*). */
+/* jopan_document_write() without flushing the file to disk: its writer
+ * does so later (an edition, before its new folder takes its place). */
+gboolean jopan_document_write_unsynced (JopanDocument *doc, const char *path, JopanFormat format,
+                                        double dpi, GError **error);
 gboolean jopan_document_render (JopanDocument *doc, const char *path, JopanFormat format,
                                 double dpi, GPtrArray *outputs, GError **error);
 

@@ -251,6 +251,18 @@ JopanFonts *jopan_fonts_ref (JopanFonts *fonts);
 /* Releases one reference; the last frees the font set. */
 JOPAN_API
 void jopan_fonts_free (JopanFonts *fonts);
+/**
+ * jopan_fonts_prepare:
+ * @fonts: a font set
+ * @lang: (nullable): a language tag; %NULL: an article's default, "en"
+ *
+ * Reads ahead what setting text in @lang with @fonts takes: its
+ * hyphenation patterns (read once per process, some 7 ms), so that the
+ * first story in @lang does not wait for them; on a thread of its own
+ * while the articles are read, say.
+ */
+JOPAN_API
+void jopan_fonts_prepare (JopanFonts *fonts, const char *lang);
 
 /* ---- document: layout, report, output -------------------------------- */
 
@@ -639,6 +651,10 @@ typedef void (*JopanEditionProgress) (guint number, JopanDocument *doc, gpointer
  * @progress: (nullable): called as each page is written
  * @user_data: for @progress
  * @findings: (out): the findings of the pages written
+ * @fonts: (nullable): font sets made ahead with @font_dirs and @data_dir
+ *   (#JopanFonts*; on another thread while the edition was read, say):
+ *   the run takes them out of the array for its threads and frees them;
+ *   a thread without one makes its own
  */
 typedef struct {
   const char *outdir;
@@ -653,6 +669,7 @@ typedef struct {
   JopanEditionProgress progress;
   gpointer user_data;
   guint findings;
+  GPtrArray *fonts;
 } JopanEditionOutput;
 
 /**

@@ -189,9 +189,9 @@ remove_stale_pages (const JopanDocument *doc, const char *path, guint n_pages)
   file_set_clear (&inputs);
 }
 
-gboolean
-jopan_document_write_full (JopanDocument *doc, const char *path, JopanFormat format, double dpi,
-                           const char *report_path, GError **error)
+static gboolean
+write_files (JopanDocument *doc, const char *path, JopanFormat format, double dpi,
+             const char *report_path, gboolean sync, GError **error)
 {
   g_autoptr (GPtrArray) outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
@@ -216,9 +216,24 @@ jopan_document_write_full (JopanDocument *doc, const char *path, JopanFormat for
       g_ptr_array_add (outputs, bytes);
     }
   g_assert (outputs->len == paths->len);
-  if (!jopan_write_files_atomic (paths, outputs, error))
+  if (!jopan_write_files_atomic_full (paths, outputs, sync, error))
     return FALSE;
   if (path && paged)
     remove_stale_pages (doc, path, n_pages);
   return TRUE;
+}
+
+gboolean
+jopan_document_write_full (JopanDocument *doc, const char *path, JopanFormat format, double dpi,
+                           const char *report_path, GError **error)
+{
+  return write_files (doc, path, format, dpi, report_path, TRUE, error);
+}
+
+gboolean
+jopan_document_write_unsynced (JopanDocument *doc, const char *path, JopanFormat format,
+                               double dpi, GError **error)
+{
+  g_return_val_if_fail (doc != NULL && path != NULL, FALSE);
+  return write_files (doc, path, format, dpi, NULL, FALSE, error);
 }

@@ -11,6 +11,11 @@
  * information): the same inputs give the same bytes, without hashing the
  * whole output as qpdf's deterministic ID would.
  * Each join has its own qpdf objects: joins on separate threads are safe.
+ * An input's qpdf objects are freed once its pages are copied (by the
+ * thread appending it): the copies read their streams' data from the
+ * input's file when the output is written, without the input's objects
+ * (qpdf does so since 8.3 for data read from a file, which is all a page
+ * PDF has), so that freeing them is not left for the end.
  */
 #include "jopan-private.h"
 
@@ -29,7 +34,7 @@
  * find it; a larger one makes qpdf write its deterministic ID instead. */
 #define TRAILER_MAX (16 * 1024 * 1024)
 
-static guint ids_placed;
+static guint ids_placed, inputs_open;
 
 guint
 jopan_pdf_join_ids_placed (void)
@@ -37,12 +42,22 @@ jopan_pdf_join_ids_placed (void)
   return (guint) g_atomic_int_get (&ids_placed);
 }
 
-/* The inputs must stay open until the output is written: qpdf copies
- * their streams' data lazily. */
+guint
+jopan_pdf_join_inputs_open (void)
+{
+  return (guint) g_atomic_int_get (&inputs_open);
+}
+
+/* The document information copied from the first input (copy_info). */
+static const char *const info_keys[] = { "/CreationDate", "/ModDate", "/Producer", "/Creator" };
+
+/* The input files must stay until the output is written: qpdf copies
+ * their streams' data lazily, from the files. */
 struct _JopanPdfJoin {
   qpdf_data out;
-  GPtrArray *inputs; /* of qpdf_data */
-  GChecksum *id;     /* of what the file is made from */
+  guint n_inputs;
+  char *info[G_N_ELEMENTS (info_keys)]; /* the first input's, or NULL */
+  GChecksum *id;                        /* of what the file is made from */
 };
 
 JopanPdfJoin *
@@ -51,7 +66,6 @@ jopan_pdf_join_new (void)
   JopanPdfJoin *j = g_new0 (JopanPdfJoin, 1);
 
   j->out = qpdf_init ();
-  j->inputs = g_ptr_array_new ();
   j->id = g_checksum_new (G_CHECKSUM_MD5);
   qpdf_silence_errors (j->out);
   qpdf_set_suppress_warnings (j->out, QPDF_TRUE);
@@ -59,68 +73,22 @@ jopan_pdf_join_new (void)
   return j;
 }
 
-static void
-free_inputs (JopanPdfJoin *j)
-{
-  for (guint i = 0; i < j->inputs->len; i++)
-    {
-      qpdf_data q = g_ptr_array_index (j->inputs, i);
-      qpdf_cleanup (&q);
-    }
-  g_ptr_array_set_size (j->inputs, 0);
-}
-
-static gpointer
-free_output (gpointer data)
-{
-  qpdf_data out = data;
-
-  qpdf_cleanup (&out);
-  return NULL;
-}
-
 void
 jopan_pdf_join_free (JopanPdfJoin *j)
 {
   if (j == NULL)
     return;
-  free_inputs (j);
-  g_ptr_array_unref (j->inputs);
-  if (j->out)
-    qpdf_cleanup (&j->out);
+  qpdf_cleanup (&j->out);
+  for (guint i = 0; i < G_N_ELEMENTS (j->info); i++)
+    g_free (j->info[i]);
   g_checksum_free (j->id);
   g_free (j);
-}
-
-/* Freeing a joined edition's qpdf objects takes as long as writing it
- * (48 pages: 20-40 ms for the output's, as much for the inputs'): the
- * output's are freed on a thread of their own meanwhile.  Separate QPDFs
- * share no state but the objects the output copied from an input, which
- * are reference-counted atomically (std::shared_ptr): whichever side lets
- * go last frees them. */
-void
-jopan_pdf_join_free_on_two_threads (JopanPdfJoin *j)
-{
-  GThread *thread;
-
-  if (j == NULL)
-    return;
-  thread = g_thread_try_new ("jopan-free-pdf", free_output, j->out, NULL);
-  if (thread == NULL)
-    {
-      jopan_pdf_join_free (j);
-      return;
-    }
-  j->out = NULL;
-  free_inputs (j);
-  g_thread_join (thread);
-  jopan_pdf_join_free (j);
 }
 
 guint
 jopan_pdf_join_n_files (const JopanPdfJoin *j)
 {
-  return j->inputs->len;
+  return j->n_inputs;
 }
 
 /* @n bytes into the ID's hash, after their length: no two sequences of
@@ -179,16 +147,20 @@ id_add_input (JopanPdfJoin *j, qpdf_data in, const char *path, GError **error)
   return TRUE;
 }
 
-gboolean
-jopan_pdf_join_append (JopanPdfJoin *j, const char *path, GError **error)
+/* The first input's dates and producer, kept for copy_info. */
+static void
+keep_info (JopanPdfJoin *j, qpdf_data in)
 {
-  qpdf_data in = qpdf_init ();
+  for (guint i = 0; i < G_N_ELEMENTS (info_keys); i++)
+    j->info[i] = g_strdup (qpdf_get_info_key (in, info_keys[i]));
+}
+
+/* Copies the pages of @in, read from @path, to the output. */
+static gboolean
+append_pages (JopanPdfJoin *j, qpdf_data in, const char *path, GError **error)
+{
   int n;
 
-  g_return_val_if_fail (j != NULL && path != NULL, FALSE);
-  qpdf_silence_errors (in);
-  qpdf_set_suppress_warnings (in, QPDF_TRUE);
-  g_ptr_array_add (j->inputs, in);
   qpdf_read (in, path, "");
   if (!qpdf_ok (in, path, JOPAN_ERROR_INPUT, error))
     return FALSE;
@@ -204,7 +176,26 @@ jopan_pdf_join_append (JopanPdfJoin *j, const char *path, GError **error)
       if (!qpdf_ok (j->out, path, JOPAN_ERROR_INPUT, error))
         return FALSE;
     }
+  if (j->n_inputs == 0)
+    keep_info (j, in);
   return id_add_input (j, in, path, error);
+}
+
+gboolean
+jopan_pdf_join_append (JopanPdfJoin *j, const char *path, GError **error)
+{
+  qpdf_data in = qpdf_init ();
+  gboolean ok;
+
+  g_return_val_if_fail (j != NULL && path != NULL, FALSE);
+  g_atomic_int_inc (&inputs_open);
+  qpdf_silence_errors (in);
+  qpdf_set_suppress_warnings (in, QPDF_TRUE);
+  ok = append_pages (j, in, path, error);
+  j->n_inputs++;
+  qpdf_cleanup (&in);
+  g_atomic_int_add (&inputs_open, -1);
+  return ok;
 }
 
 /* The first input's dates and producer, copied as they are (and hashed
@@ -212,15 +203,12 @@ jopan_pdf_join_append (JopanPdfJoin *j, const char *path, GError **error)
 static void
 copy_info (JopanPdfJoin *j)
 {
-  static const char *const keys[] = { "/CreationDate", "/ModDate", "/Producer", "/Creator" };
-  qpdf_data first = g_ptr_array_index (j->inputs, 0);
-
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (info_keys); i++)
     {
-      const char *value = qpdf_get_info_key (first, keys[i]);
+      const char *value = j->info[i];
       if (value)
-        qpdf_set_info_key (j->out, keys[i], value);
-      id_add (j, keys[i], strlen (keys[i]));
+        qpdf_set_info_key (j->out, info_keys[i], value);
+      id_add (j, info_keys[i], strlen (info_keys[i]));
       id_add (j, value ? value : "", value ? strlen (value) : 0);
     }
 }
@@ -403,7 +391,11 @@ qpdf_write_to (JopanPdfJoin *j, const char *temp, gboolean placeholder)
     qpdf_set_static_ID (j->out, QPDF_TRUE);
   else
     qpdf_set_deterministic_ID (j->out, QPDF_TRUE);
-  qpdf_set_object_stream_mode (j->out, qpdf_o_generate);
+  /* No object streams: the pages' own objects as cairo wrote them.
+   * Gathering some 40 objects a page into compressed streams made the
+   * file 1.6 % smaller but took a third of the write, the longest step
+   * after the last page (48 pages: ~20 of ~56 ms). */
+  qpdf_set_object_stream_mode (j->out, qpdf_o_disable);
   qpdf_set_compress_streams (j->out, QPDF_TRUE);
   qpdf_write (j->out);
 }
@@ -433,7 +425,7 @@ write_with_id (JopanPdfJoin *j, const char *temp, const char *hex, const char *o
 
 /* Writes the output to a temporary file, then renames it to @out_pdf. */
 static gboolean
-write_merged (JopanPdfJoin *j, const char *out_pdf, GError **error)
+write_merged (JopanPdfJoin *j, const char *out_pdf, gboolean sync, GError **error)
 {
   g_autofree char *temp = make_temporary (out_pdf, error);
   gboolean ok;
@@ -441,7 +433,7 @@ write_merged (JopanPdfJoin *j, const char *out_pdf, GError **error)
   if (temp == NULL)
     return FALSE;
   ok = write_with_id (j, temp, g_checksum_get_string (j->id), out_pdf, error);
-  if (ok && (!sync_file (temp) || g_rename (temp, out_pdf) != 0))
+  if (ok && ((sync && !sync_file (temp)) || g_rename (temp, out_pdf) != 0))
     {
       int saved = errno;
       jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot write %s: %s", out_pdf,
@@ -469,9 +461,16 @@ gboolean
 jopan_pdf_join_write (JopanPdfJoin *j, const JopanOutlineItem *outline, guint n_outline,
                       const char *out_pdf, GError **error)
 {
+  return jopan_pdf_join_write_full (j, outline, n_outline, out_pdf, TRUE, error);
+}
+
+gboolean
+jopan_pdf_join_write_full (JopanPdfJoin *j, const JopanOutlineItem *outline, guint n_outline,
+                           const char *out_pdf, gboolean sync, GError **error)
+{
   g_return_val_if_fail (j != NULL && out_pdf != NULL, FALSE);
   g_return_val_if_fail (outline != NULL || n_outline == 0, FALSE);
-  if (j->inputs->len == 0)
+  if (j->n_inputs == 0)
     {
       jopan_set_error (error, JOPAN_ERROR_USAGE, "cannot write %s: no pages", out_pdf);
       return FALSE;
@@ -483,7 +482,7 @@ jopan_pdf_join_write (JopanPdfJoin *j, const JopanOutlineItem *outline, guint n_
   build_outline (j->out, outline, n_outline);
   if (!qpdf_ok (j->out, out_pdf, JOPAN_ERROR_OUTPUT, error))
     return FALSE;
-  return write_merged (j, out_pdf, error);
+  return write_merged (j, out_pdf, sync, error);
 }
 
 gboolean
