@@ -666,7 +666,7 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
   const JopanParaStyle *body = &lo->set.style.para[JOPAN_PARA_BODY];
   double width = lo->set.grid.column_width;
   char where[32];
-  g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
+  g_autoptr (GArray) spans = NULL; /* made for the blocks whose spans move */
   g_autofree char *text = NULL;
   JopanText *t = NULL;
 
@@ -692,6 +692,7 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
          * so every item's text starts at the same place. */
         g_autofree char *lead = g_strdup_printf ("%s\xC2\xA0", block->marker);
         double hang = advance_of (lo, JOPAN_PARA_BODY, lead);
+        spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
         g_array_append_vals (spans, block->spans->data, block->spans->len);
         for (guint i = 0; i < spans->len; i++)
           {
@@ -707,6 +708,8 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
         break;
       }
     case JOPAN_BLOCK_PARAGRAPH:
+      if (index == 0)
+        spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
       text = index == 0 ? with_dateline (lo, block, spans) : NULL;
       t = set_text (lo, JOPAN_PARA_BODY, text ? text : block->text, text ? spans : block->spans,
                     width, *indent_next ? body->indent : 0, where);
