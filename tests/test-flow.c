@@ -192,14 +192,15 @@ test_by_column (void)
  * rows may start from, not once for every way of ending the columns
  * before it: composing the sample front page flowed 106,059 columns so,
  * 35,385 then; and not at all past columns already spread too far to be
- * chosen: 13,806 now. */
+ * chosen: 13,806 then; nor once every row is placed (the column stays at
+ * its base): 9,597 now. */
 static void
 test_column_flows (void)
 {
   guint flows = support_composing_count ("en-front.json", &jopan_flow_column_flows);
 
   g_test_message ("en-front.json: %u columns flowed", flows);
-  g_assert_cmpint (flows, <=, 20000);
+  g_assert_cmpint (flows, <=, 12000);
 }
 
 int

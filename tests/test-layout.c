@@ -958,6 +958,38 @@ by_name (gconstpointer a, gconstpointer b)
   return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
+/* A block's findings are reported under its body line: a hieroglyph no
+ * bundled font has, in the paragraph on line 123. */
+static void
+test_body_line_name (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) json = g_string_new ("{\"headline\": \"H\", \"body\": \"");
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanArticle) article = NULL;
+  g_autoptr (JopanDocument) doc = NULL;
+  gboolean found = FALSE;
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 61; i++)
+    g_string_append (json, "A paragraph.\\n\\n");
+  g_string_append (json, "A hieroglyph \xF0\x93\x80\x80 here.\"}");
+  article = jopan_article_load_from_data (json->str, -1, "lines.json", ".", &error);
+  g_assert_no_error (error);
+  doc = jopan_document_new (fonts, style, article, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < jopan_document_get_n_findings (doc); i++)
+    {
+      const char *kind;
+      const char *message = jopan_document_get_finding (doc, i, &kind);
+      g_test_message ("%s: %s", kind, message);
+      found |= g_str_equal (kind, "missing-glyph")
+               && strstr (message, "lines.json: body line 123: no bundled font") != NULL;
+    }
+  g_assert_true (found);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -990,5 +1022,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/column-order", test_mutant_column_order);
   g_test_add_func ("/rules/dog-leg", test_mutant_dog_leg);
   g_test_add_func ("/rules/jump", test_mutant_jump);
+  g_test_add_func ("/layout-names/body-line", test_body_line_name);
   return g_test_run ();
 }

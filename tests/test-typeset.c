@@ -527,6 +527,77 @@ test_cache (void)
   g_assert_cmpuint (hits, ==, 6 + 1 + 18);
 }
 
+/* A text's key is its every byte: a text that differs in its last byte
+ * alone, or is a byte longer, or is set a point wider, misses; the same
+ * text hits, also when its first setting measured the style's spaces
+ * (the key is kept before setting builds keys of its own). */
+static void
+test_cache_keys (void)
+{
+  static const char text[] = "The approved scheme would anchor four turbines on the seabed "
+                             "about six hundred metres beyond the breakwater.";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanTypesetCache) cache = jopan_typeset_cache_new ();
+  g_autofree char *other = g_strdup (text);
+  g_autofree char *longer = g_strconcat (text, "x", NULL);
+  JopanReport *report = jopan_report_new ();
+  JopanTypesetter ts;
+  const struct { const char *text; double width; } sets[] = {
+    { text, 200 }, { text, 200 }, { other, 200 }, { text, 201 }, { longer, 200 }, { text, 200 },
+  };
+  guint hits, misses;
+
+  g_assert_no_error (error);
+  other[strlen (other) - 1] = '!';
+  g_assert_true (jopan_typesetter_init_cached (&ts, fonts, style, "en", report, cache));
+  jopan_typesetter_begin (&ts, report);
+  for (guint i = 0; i < G_N_ELEMENTS (sets); i++)
+    jopan_text_free (jopan_typeset (&ts, JOPAN_PARA_BODY, sets[i].text, NULL, sets[i].width, 0,
+                                    "keys"));
+  jopan_typeset_cache_counts (cache, &hits, &misses);
+  g_assert_cmpuint (misses, ==, 4);
+  g_assert_cmpuint (hits, ==, 2);
+  jopan_typesetter_clear (&ts);
+  jopan_report_free (report);
+}
+
+/* A style's word space and hyphen are measured once for every cache set
+ * with the same fonts (each page of an edition has a cache): a second
+ * cache measures none, a style changed in a byte measures anew. */
+static void
+test_cache_spaces_shared (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  JopanStyle tracked;
+  int measured[3];
+
+  g_assert_no_error (error);
+  tracked = *style;
+  tracked.para[JOPAN_PARA_BODY].tracking += 0.25;
+  for (int round = 0; round < 3; round++)
+    {
+      g_autoptr (JopanTypesetCache) cache = jopan_typeset_cache_new ();
+      JopanReport *report = jopan_report_new ();
+      JopanTypesetter ts;
+      int before = g_atomic_int_get (&jopan_typeset_spaces_measured);
+
+      g_assert_true (jopan_typesetter_init_cached (&ts, fonts, round == 2 ? &tracked : style,
+                                                   "en", report, cache));
+      jopan_typesetter_begin (&ts, report);
+      jopan_text_free (jopan_typeset (&ts, JOPAN_PARA_BODY, "Tidal turbines.", NULL, 200, 0, "t"));
+      measured[round] = g_atomic_int_get (&jopan_typeset_spaces_measured) - before;
+      jopan_typesetter_clear (&ts);
+      jopan_report_free (report);
+    }
+  g_assert_cmpint (measured[0], ==, 1);
+  g_assert_cmpint (measured[1], ==, 0);
+  g_assert_cmpint (measured[2], ==, 1);
+}
+
 /* A paragraph set through a cache at widths, trackings and sizes in turn,
  * and again, as copyfit and the candidate modules would: @out gets the
  * lines. */
@@ -1002,6 +1073,8 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/smart-quotes", test_smart_quotes);
   g_test_add_func ("/typeset/hanging-quote", test_hanging_quote);
   g_test_add_func ("/typeset/cache", test_cache);
+  g_test_add_func ("/typeset/cache-keys", test_cache_keys);
+  g_test_add_func ("/typeset/cache-spaces-shared", test_cache_spaces_shared);
   g_test_add_func ("/typeset/cache-shaped", test_cache_shaped);
   g_test_add_func ("/typeset/cache-tight", test_cache_tight);
   g_test_add_func ("/typeset/cache-bounded", test_cache_bounded);

@@ -13,7 +13,30 @@ typedef struct {
 typedef struct {
   const GArray *rows;           /* of Row: the Layout's, or a copy with a quote moved */
   int lead_delta;               /* grid lines added to the lead photo's frame */
+  const int *sums;              /* the rows' bands summed (row_sums()); NULL: none */
 } FlowTrial;
+
+/* Fills @sums (of int, one more than @rows) with the bands of the rows
+ * before each: a run of rows below a segment's top, where no space is
+ * shed, is placed from them (flow_on()).  Returns them, NULL (and the
+ * flow places row by row) where a row's bands are negative. */
+static const int *
+row_sums (GArray *sums, const GArray *rows)
+{
+  int total = 0;
+
+  g_array_set_size (sums, rows->len + 1);
+  for (guint r = 0; r < rows->len; r++)
+    {
+      int bands = g_array_index (rows, Row, r).bands;
+      if (bands < 0 || bands > G_MAXINT / 2 - total)
+        return NULL;
+      g_array_index (sums, int, r) = total;
+      total += bands;
+    }
+  g_array_index (sums, int, rows->len) = total;
+  return (const int *) (void *) sums->data;
+}
 
 /* What flowing a trial gives: the column segments, the rows' placements
  * and the further photos' places.  The final flow writes the Layout's own. */
@@ -130,9 +153,25 @@ typedef struct {
  * that does not fit what is left of a column waits for the next one, and
  * the text after it fills the column (a column never ends early for a
  * quote).  @more: see may_end_before(). */
+/* Places rows from @st->r on in segment @s while they fit, @st->band
+ * below its top (no row sheds space there): what place() would do row
+ * by row, from the sums. */
 static void
-flow_on (const GArray *rows, FlowOut *out, FlowState *st, gboolean more)
+place_run (const int *sums, guint n, FlowOut *out, FlowState *st, int bottom)
 {
+  guint r = st->r;
+  int origin = st->band - sums[r], limit = bottom - origin;
+
+  for (; r < n && sums[r + 1] <= limit; r++)
+    out->placed[r] = (Placement) { (int) st->s, origin + sums[r] };
+  st->band = origin + sums[r];
+  st->r = r;
+}
+
+static void
+flow_on (const FlowTrial *t, FlowOut *out, FlowState *st, gboolean more)
+{
+  const GArray *rows = t->rows;
   GArray *segments = out->segments;
   guint n = rows->len;
 
@@ -150,11 +189,18 @@ flow_on (const GArray *rows, FlowOut *out, FlowState *st, gboolean more)
       if (st->r < n && place (rows, out, st->r, st->s, &st->band))
         {
           /* The rows after it, while the loop would only place them
-           * (no quote waits for this segment's top): a tight loop. */
-          for (st->r++; (st->waiting < 0 || st->band != seg->top) && st->r < n
-                        && place (rows, out, st->r, st->s, &st->band);
-               st->r++)
-            ;
+           * (no quote waits for this segment's top): a tight loop, or
+           * below the top, the sums. */
+          for (st->r++; (st->waiting < 0 || st->band != seg->top) && st->r < n; st->r++)
+            {
+              if (t->sums && st->band > seg->top)
+                {
+                  place_run (t->sums, n, out, st, seg->bottom);
+                  break;
+                }
+              if (!place (rows, out, st->r, st->s, &st->band))
+                break;
+            }
           continue;
         }
       if (st->r < n && st->waiting < 0 && st->band > seg->top
@@ -183,11 +229,11 @@ flow_on (const GArray *rows, FlowOut *out, FlowState *st, gboolean more)
 /* Flows on into segments just built after the @built ones: the band
  * starts at the top of the first of them. */
 static void
-flow_into_new (const GArray *rows, FlowOut *out, FlowState *st, guint built, gboolean more)
+flow_into_new (const FlowTrial *t, FlowOut *out, FlowState *st, guint built, gboolean more)
 {
   if (st->s == built && st->s < out->segments->len)
     st->band = g_array_index (out->segments, Segment, st->s).top;
-  flow_on (rows, out, st, more);
+  flow_on (t, out, st, more);
 }
 
 /* Rows placed by a flow that stands at @st. */
@@ -215,7 +261,7 @@ flow (const Layout *lo, const FlowTrial *t, const FlowSpec *spec, FlowOut *out)
     }
   if (out->segments->len == 0)
     return 0;
-  flow_into_new (t->rows, out, &st, 0, FALSE);
+  flow_into_new (t, out, &st, 0, FALSE);
   out->forced_breaks = st.forced_breaks;
   return flow_placed (&st);
 }
@@ -448,6 +494,14 @@ flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
   const ColumnFlow *known = at_top ? flowed_before (b, st, c, ends) : NULL;
   ColumnFlow f = { st->r, st->waiting, ends, *st, 0, 0, 0 };
 
+  /* With every row placed and no quote waiting, the column stays empty
+   * at its base whatever its segments: nothing after reads more of the
+   * flow than its rows and forced breaks (spread_of_feet()). */
+  if (st->r >= b->t->rows->len && st->waiting < 0)
+    {
+      *next = *st;
+      return c < 64 ? b->base[c] : 0;
+    }
   if (known)
     {
       *next = known->next;
@@ -458,7 +512,7 @@ flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
   g_atomic_int_inc (&jopan_flow_column_flows);
   column_segments (b->lo, b->t, b->out->holes, b->page, c, b->depth, ends, FALSE,
                    b->out->segments);
-  flow_into_new (b->t->rows, b->out, &f.next, built, c + 1 < b->columns);
+  flow_into_new (b->t, b->out, &f.next, built, c + 1 < b->columns);
   f.foot = c < 64 ? column_foot (b, st, &f.next, c, built) : 0;
   *next = f.next;
   if (c < 64 && at_top)
@@ -584,7 +638,7 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
     page_segments (lo, t, out->holes, page, layout_page_depth (lo, page), 0, TRUE, out->segments);
   /* The pages before the last end where the last page begins: their last
    * segment ends a page. */
-  flow_into_new (t->rows, out, &st, 0, FALSE);
+  flow_into_new (t, out, &st, 0, FALSE);
   column_bases (&b);
   for (int c = 0; c < 64; c++)
     if (b.flowed[c])
@@ -692,7 +746,7 @@ balance_with_lead (const Layout *lo, FlowTrial *t, FlowSpec spec, FlowOut *out, 
   for (gsize i = 0; i < (beside ? 8u : 4u) && *spread > 1; i++)
     {
       int s;
-      FlowTrial candidate = { t->rows, deltas[i] };
+      FlowTrial candidate = { t->rows, deltas[i], t->sums };
       FlowSpec found;
 
       if (lo->at.lead.frame_bands + deltas[i] < 3)
@@ -716,8 +770,11 @@ balance (const Layout *lo, FlowTrial *t, GArray *order, FlowSpec spec, FlowOut *
   int spread;
   FlowSpec best;
   g_autoptr (GArray) moved = g_array_sized_new (FALSE, FALSE, sizeof (Row), order->len);
+  g_autoptr (GArray) order_sums = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (GArray) moved_sums = g_array_new (FALSE, FALSE, sizeof (int));
 
   t->rows = order;
+  t->sums = row_sums (order_sums, order);
   best = balance_with_lead (lo, t, spec, out, &spread);
   for (guint q = 0; q < order->len && spread > 1; q++)
     {
@@ -728,7 +785,7 @@ balance (const Layout *lo, FlowTrial *t, GArray *order, FlowSpec spec, FlowOut *
       for (guint at = q + 2; at <= MIN (q + 12, order->len) && spread > 1; at++)
         {
           int s;
-          FlowTrial candidate = { moved, t->lead_delta };
+          FlowTrial candidate = { moved, t->lead_delta, NULL };
           FlowSpec found;
 
           if (!quote_may_stand_before (order, at))
@@ -736,6 +793,7 @@ balance (const Layout *lo, FlowTrial *t, GArray *order, FlowSpec spec, FlowOut *
           g_array_set_size (moved, 0);
           g_array_append_vals (moved, order->data, order->len);
           relocate_row (moved, q, at - 1);
+          candidate.sums = row_sums (moved_sums, moved);
           found = balance_rows (lo, &candidate, spec, out, spread, &s);
           if (s < spread)
             spread = s, best = found, best_at = at;
@@ -743,6 +801,7 @@ balance (const Layout *lo, FlowTrial *t, GArray *order, FlowSpec spec, FlowOut *
       if (best_at != q)
         {
           relocate_row (order, q, best_at - 1);
+          t->sums = row_sums (order_sums, order);
           q = best_at - 1;
         }
     }
@@ -783,7 +842,8 @@ jopan_flow_fit (Layout *lo)
 {
   FlowSpec spec = { .n_pages = 1, .last_depth = lo->set.depth };
   guint n_rows = lo->at.rows->len, n_placed = 0;
-  FlowTrial trial = { lo->at.rows, 0 };
+  g_autoptr (GArray) sums = g_array_new (FALSE, FALSE, sizeof (int));
+  FlowTrial trial = { lo->at.rows, 0, row_sums (sums, lo->at.rows) };
   g_autoptr (GArray) order = g_array_copy (lo->at.rows);
   g_autoptr (GArray) segments = g_array_new (FALSE, FALSE, sizeof (Segment));
   g_autoptr (GArray) holes = g_array_copy (lo->at.holes);
@@ -806,6 +866,7 @@ jopan_flow_fit (Layout *lo)
   apply_trial (lo, &trial);
   trial.rows = lo->at.rows;
   trial.lead_delta = 0;
+  trial.sums = row_sums (sums, lo->at.rows);
   lo->at.n_placed = try_flow (lo, &trial, &spec, &scratch);
   keep_out (lo, &scratch);
   for (int c = 0; c < 64; c++)

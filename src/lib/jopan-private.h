@@ -434,6 +434,9 @@ void jopan_typeset_cache_counts (const JopanTypesetCache *cache, guint *hits, gu
 /* How many paragraphs @cache shaped whole, and how many it letter-spaced
  * anew from one shaped at another spacing instead (tests). */
 void jopan_typeset_cache_shapings (const JopanTypesetCache *cache, guint *shaped, guint *respaced);
+/* Word spaces and hyphens measured (not found kept with the font map)
+ * by any cache of the process (tests). */
+extern gint jopan_typeset_spaces_measured;
 /* The hash the cache gives a key of @n bytes at @data (tests). */
 guint jopan_typeset_key_hash_for_test (const void *data, gsize n);
 void jopan_typeset_cache_parts (const JopanTypesetCache *cache, guint *shaped, guint *shaped_hits,

@@ -640,15 +640,37 @@ with_dateline (Layout *lo, const JopanBlock *block, GArray *spans)
   return g_strconcat (lead, block->text, NULL);
 }
 
+/* "body line N" into @where, the name under which a block's findings are
+ * reported: every attempt sets every block, and most find nothing, so
+ * the name is written without printf or an allocation. */
+static void
+body_line_name (char where[32], guint line)
+{
+  static const char prefix[] = "body line ";
+  char digits[12];
+  int n = 0;
+
+  do
+    digits[n++] = (char) ('0' + line % 10), line /= 10;
+  while (line > 0);
+  memcpy (where, prefix, sizeof prefix - 1);
+  where += sizeof prefix - 1;
+  while (n > 0)
+    *where++ = digits[--n];
+  *where = '\0';
+}
+
 static void
 add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_next)
 {
   const JopanParaStyle *body = &lo->set.style.para[JOPAN_PARA_BODY];
   double width = lo->set.grid.column_width;
-  g_autofree char *where = g_strdup_printf ("body line %u", block->line);
-  g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
+  char where[32];
+  g_autoptr (GArray) spans = NULL; /* made for the blocks whose spans move */
   g_autofree char *text = NULL;
   JopanText *t = NULL;
+
+  body_line_name (where, block->line);
 
   switch (block->kind)
     {
@@ -670,6 +692,7 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
          * so every item's text starts at the same place. */
         g_autofree char *lead = g_strdup_printf ("%s\xC2\xA0", block->marker);
         double hang = advance_of (lo, JOPAN_PARA_BODY, lead);
+        spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
         g_array_append_vals (spans, block->spans->data, block->spans->len);
         for (guint i = 0; i < spans->len; i++)
           {
@@ -685,6 +708,8 @@ add_block (Layout *lo, const JopanBlock *block, guint index, gboolean *indent_ne
         break;
       }
     case JOPAN_BLOCK_PARAGRAPH:
+      if (index == 0)
+        spans = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
       text = index == 0 ? with_dateline (lo, block, spans) : NULL;
       t = set_text (lo, JOPAN_PARA_BODY, text ? text : block->text, text ? spans : block->spans,
                     width, *indent_next ? body->indent : 0, where);

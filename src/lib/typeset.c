@@ -1400,8 +1400,9 @@ typedef struct {
 } Bounded;
 
 struct _JopanTypesetCache {
-  GHashTable *texts;       /* GBytes key → SetText* */
-  GHashTable *spaces;      /* GBytes key (style_key) → double[2]: a word space, a hyphen */
+  GHashTable *texts;       /* FlatKey (cache_key) → SetText* */
+  GHashTable *spaces;      /* FlatKey (style_key) → double[2]: a word space, a hyphen */
+  GByteArray *scratch;     /* the FlatKey looked up: built in place, copied when kept */
   Bounded shaped;          /* paragraph_key → Shaped* */
   Bounded spaced;          /* spacing_key → Shaped*: shaped with a letter spacing, and
                             * (a byte more) with none */
@@ -1451,10 +1452,8 @@ shaped_unref (Shaped *shaped)
  * each word mixed in by a multiply and a rotation, the whole avalanched at
  * the end so that every bit of the key reaches the low bits a table uses. */
 static guint
-key_hash (gconstpointer key)
+key_hash_data (const guint8 *p, gsize n)
 {
-  gsize n;
-  const guint8 *p = g_bytes_get_data ((GBytes *) key, &n);
   guint64 h = 0x9E3779B97F4A7C15u ^ (n * 0xC2B2AE3D27D4EB4Fu);
   guint64 w;
 
@@ -1475,11 +1474,77 @@ key_hash (gconstpointer key)
   return (guint) h;
 }
 
+static guint
+key_hash (gconstpointer key)
+{
+  gsize n;
+  const guint8 *p = g_bytes_get_data ((GBytes *) key, &n);
+
+  return key_hash_data (p, n);
+}
+
 static GHashTable *
 key_table_new (GDestroyNotify free_value)
 {
   return g_hash_table_new_full (key_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
                                 free_value);
+}
+
+/* A key of the tables every jopan_typeset looks in (texts, spaces): its
+ * bytes after its hash and length, all in one block.  A lookup builds it
+ * in the cache's scratch array (no allocation) and hashes it once; only a
+ * key kept (a miss) is copied. */
+typedef struct {
+  guint hash;
+  guint len;
+  guint8 data[];
+} FlatKey;
+
+static guint
+flat_key_hash (gconstpointer key)
+{
+  return ((const FlatKey *) key)->hash;
+}
+
+static gboolean
+flat_key_equal (gconstpointer a, gconstpointer b)
+{
+  const FlatKey *x = a, *y = b;
+
+  return x->hash == y->hash && x->len == y->len && memcmp (x->data, y->data, x->len) == 0;
+}
+
+static GHashTable *
+flat_table_new (GDestroyNotify free_value)
+{
+  return g_hash_table_new_full (flat_key_hash, flat_key_equal, g_free, free_value);
+}
+
+/* Empties the cache's scratch array for a key to be appended to it. */
+static GByteArray *
+flat_key_begin (JopanTypesetCache *cache)
+{
+  g_byte_array_set_size (cache->scratch, sizeof (FlatKey));
+  return cache->scratch;
+}
+
+/* The key appended to @scratch since flat_key_begin(), its hash taken
+ * (as key_hash() hashes the same bytes). */
+static const FlatKey *
+flat_key_end (GByteArray *scratch)
+{
+  FlatKey *key = (FlatKey *) (void *) scratch->data;
+
+  key->len = scratch->len - (guint) sizeof (FlatKey);
+  key->hash = key_hash_data (key->data, key->len);
+  return key;
+}
+
+/* A copy of @key to keep in a table. */
+static FlatKey *
+flat_key_copy (const FlatKey *key)
+{
+  return g_memdup2 (key, sizeof (FlatKey) + key->len);
 }
 
 guint
@@ -1527,8 +1592,9 @@ jopan_typeset_cache_new (void)
 {
   JopanTypesetCache *cache = g_new0 (JopanTypesetCache, 1);
 
-  cache->texts = key_table_new (set_text_free);
-  cache->spaces = key_table_new (g_free);
+  cache->texts = flat_table_new (set_text_free);
+  cache->spaces = flat_table_new (g_free);
+  cache->scratch = g_byte_array_sized_new (1024);
   bounded_init (&cache->shaped, JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
   bounded_init (&cache->spaced, 2 * JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
   cache->faces = g_hash_table_new (NULL, NULL);
@@ -1547,6 +1613,7 @@ jopan_typeset_cache_free (JopanTypesetCache *cache)
     return;
   g_hash_table_unref (cache->texts);
   g_hash_table_unref (cache->spaces);
+  g_byte_array_unref (cache->scratch);
   bounded_clear (&cache->shaped);
   bounded_clear (&cache->spaced);
   g_hash_table_unref (cache->faces);
@@ -1607,26 +1674,92 @@ style_key (GByteArray *key, JopanTypesetter *ts, JopanParaKind kind)
   para_style_key (key, ts, &ts->style->para[kind]);
 }
 
+/* A style's word space and hyphen are the same for every page set with
+ * one font map (the key names the fonts, the style's every byte and the
+ * language): each page's cache would measure them anew, so they are also
+ * kept with the font map, for the process, a few thousand styles at most
+ * (copyfit's sizes and trackings), under a lock (pages are composed on
+ * threads that may share the fonts). */
+#define SHARED_SPACES_LIMIT 4096
+
+gint jopan_typeset_spaces_measured;
+
+static GMutex shared_spaces_lock;
+
+static GHashTable *
+shared_spaces_locked (PangoContext *context)
+{
+  static GQuark quark;
+  PangoFontMap *map = pango_context_get_font_map (context);
+  GHashTable *table;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("jopan-spaces");
+  table = g_object_get_qdata (G_OBJECT (map), quark);
+  if (table == NULL)
+    {
+      table = flat_table_new (g_free);
+      g_object_set_qdata_full (G_OBJECT (map), quark, table, (GDestroyNotify) g_hash_table_unref);
+    }
+  return table;
+}
+
+/* @key's widths as measured before with @context's font map (into
+ * @widths), or FALSE. */
+static gboolean
+shared_spaces_get (PangoContext *context, const FlatKey *key, double *widths)
+{
+  const double *known;
+
+  g_mutex_lock (&shared_spaces_lock);
+  known = g_hash_table_lookup (shared_spaces_locked (context), key);
+  if (known)
+    memcpy (widths, known, 2 * sizeof (double));
+  g_mutex_unlock (&shared_spaces_lock);
+  return known != NULL;
+}
+
+static void
+shared_spaces_put (PangoContext *context, const FlatKey *key, const double *widths)
+{
+  GHashTable *table;
+
+  g_mutex_lock (&shared_spaces_lock);
+  table = shared_spaces_locked (context);
+  if (g_hash_table_size (table) >= SHARED_SPACES_LIMIT)
+    g_hash_table_remove_all (table);
+  g_hash_table_replace (table, flat_key_copy (key), g_memdup2 (widths, 2 * sizeof (double)));
+  g_mutex_unlock (&shared_spaces_lock);
+}
+
 /* Takes @kind's word space and hyphen from the cache, measuring them into
  * it the first time: they depend on the style alone. */
 static gboolean
 cached_spaces (JopanTypesetter *ts, JopanParaKind kind)
 {
-  GByteArray *bytes = g_byte_array_sized_new (sizeof (JopanParaStyle) + 64);
-  g_autoptr (GBytes) key = NULL;
+  GByteArray *bytes;
+  const FlatKey *key;
   double *widths;
 
   if (ts->cache == NULL)
     return FALSE;
+  bytes = flat_key_begin (ts->cache);
   style_key (bytes, ts, kind);
-  key = g_byte_array_free_to_bytes (bytes);
+  key = flat_key_end (bytes);
   widths = g_hash_table_lookup (ts->cache->spaces, key);
   if (widths == NULL)
     {
+      /* Kept before measuring: the scratch array serves any lookup. */
+      FlatKey *kept = flat_key_copy (key);
       widths = g_new (double, 2);
-      widths[0] = text_width (ts, &ts->style->para[kind], " ");
-      widths[1] = text_width (ts, &ts->style->para[kind], "-");
-      g_hash_table_insert (ts->cache->spaces, g_steal_pointer (&key), widths);
+      if (!shared_spaces_get (ts->context, kept, widths))
+        {
+          g_atomic_int_inc (&jopan_typeset_spaces_measured);
+          widths[0] = text_width (ts, &ts->style->para[kind], " ");
+          widths[1] = text_width (ts, &ts->style->para[kind], "-");
+          shared_spaces_put (ts->context, kept, widths);
+        }
+      g_hash_table_insert (ts->cache->spaces, kept, widths);
     }
   ts->space_width[kind] = widths[0];
   ts->hyphen_width[kind] = widths[1];
@@ -1655,12 +1788,13 @@ text_key (GByteArray *key, const char *text, const GArray *spans)
   g_byte_array_append (key, (const guint8 *) text, (guint) strlen (text));
 }
 
-/* Everything the setting of @text depends on (see the cache's comment). */
-static GBytes *
+/* Everything the setting of @text depends on (see the cache's comment),
+ * built in the cache's scratch array: valid until the next key is. */
+static const FlatKey *
 cache_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
            double width, double indent)
 {
-  GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
+  GByteArray *key = flat_key_begin (ts->cache);
   gboolean hyphenates = ts->hyphenator != NULL;
 
   style_key (key, ts, kind);
@@ -1671,7 +1805,7 @@ cache_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArr
   KEY_ADD (key, ts->space_width[kind]);
   KEY_ADD (key, ts->hyphen_width[kind]);
   text_key (key, text, spans);
-  return g_byte_array_free_to_bytes (key);
+  return flat_key_end (key);
 }
 
 /* What shaping @text whole depends on: make_layout's every input. */
@@ -2564,7 +2698,7 @@ jopan_typeset_named (JopanTypesetter *ts, JopanParaKind kind, const char *text,
                      const char *where)
 {
   g_autofree char *place = NULL;
-  g_autoptr (GBytes) key = NULL;
+  const FlatKey *key = NULL;
   SetText *set = NULL;
   JopanText *result;
 
@@ -2579,11 +2713,13 @@ jopan_typeset_named (JopanTypesetter *ts, JopanParaKind kind, const char *text,
     }
   if (set == NULL)
     {
+      /* Kept before setting: setting builds keys of its own in scratch. */
+      FlatKey *kept = key ? flat_key_copy (key) : NULL;
       set = set_text (ts, kind, text, spans, width, indent);
-      if (key)
+      if (kept)
         {
           ts->cache->misses++;
-          g_hash_table_insert (ts->cache->texts, g_bytes_ref (key), set);
+          g_hash_table_insert (ts->cache->texts, kept, set);
         }
     }
   for (guint i = 0; i < set->findings->len; i++)
@@ -2596,7 +2732,7 @@ jopan_typeset_named (JopanTypesetter *ts, JopanParaKind kind, const char *text,
         place = name ? g_strdup_printf ("%s: %s", name, where) : g_strdup (where);
       report_findings (ts, f, place);
     }
-  if (key)
+  if (ts->cache)
     return text_copy (set->text);
   result = g_steal_pointer (&set->text);
   g_array_unref (set->findings);
