@@ -193,14 +193,15 @@ test_by_column (void)
  * before it: composing the sample front page flowed 106,059 columns so,
  * 35,385 then; and not at all past columns already spread too far to be
  * chosen: 13,806 then; nor once every row is placed (the column stays at
- * its base): 9,597 now. */
+ * its base): 9,597 now (8,631 since the front holds the four stories
+ * that fit, no longer five). */
 static void
 test_column_flows (void)
 {
   guint flows = support_composing_count ("en-front.json", &jopan_flow_column_flows);
 
   g_test_message ("en-front.json: %u columns flowed", flows);
-  g_assert_cmpint (flows, <=, 12000);
+  g_assert_cmpint (flows, <=, 10500);
 }
 
 int
