@@ -1394,8 +1394,8 @@ set_text (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArra
  *   and is freed with it: no global state, and a page composed on a thread
  *   of its own has a cache of its own. */
 typedef struct {
-  GHashTable *table;       /* GBytes key → value */
-  GQueue order;            /* its keys (references), oldest first */
+  GHashTable *table;       /* FlatKey → value */
+  GQueue order;            /* its keys (the table's), oldest first */
   guint limit;
 } Bounded;
 
@@ -1408,7 +1408,7 @@ struct _JopanTypesetCache {
                             * (a byte more) with none */
   GHashTable *faces;       /* hb_face_t* → its Ligatures (ligatures_of) */
   GHashTable *face_sizes;  /* hb_face_t* → its FaceSizes (face_sizes) */
-  GHashTable *fonts_at;    /* a font and a size (font_at) → FontAt */
+  GHashTable *fonts_at;    /* FontAt (a font and a size, font_at) → itself */
   GHashTable *sizeless;    /* a style's font → its description less the size (spacing_key) */
   Bounded hyphens;         /* hyphen_key → GArray of guint */
   Bounded candidates;      /* candidates_key → a paragraph's break opportunities (GArray) */
@@ -1483,13 +1483,6 @@ key_hash (gconstpointer key)
   return key_hash_data (p, n);
 }
 
-static GHashTable *
-key_table_new (GDestroyNotify free_value)
-{
-  return g_hash_table_new_full (key_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
-                                free_value);
-}
-
 /* A key of the tables every jopan_typeset looks in (texts, spaces): its
  * bytes after its hash and length, all in one block.  A lookup builds it
  * in the cache's scratch array (no allocation) and hashes it once; only a
@@ -1558,7 +1551,7 @@ jopan_typeset_key_hash_for_test (const void *data, gsize n)
 static void
 bounded_init (Bounded *b, guint limit, GDestroyNotify free_value)
 {
-  b->table = key_table_new (free_value);
+  b->table = flat_table_new (free_value);
   g_queue_init (&b->order);
   b->limit = limit;
 }
@@ -1566,25 +1559,26 @@ bounded_init (Bounded *b, guint limit, GDestroyNotify free_value)
 static void
 bounded_clear (Bounded *b)
 {
+  g_queue_clear (&b->order);
   g_hash_table_unref (b->table);
-  g_queue_clear_full (&b->order, (GDestroyNotify) g_bytes_unref);
 }
 
-/* Adds @value under @key (taken), dropping the oldest entry when full. */
+/* Adds @value under @key (a copy, taken; not in the table yet), dropping
+ * the oldest entry when full.  The queue holds the table's own keys: an
+ * entry's key is freed with it, when it is dropped. */
 static void
-bounded_insert (Bounded *b, GBytes *key, gpointer value)
+bounded_insert (Bounded *b, FlatKey *key, gpointer value)
 {
+  g_assert (!g_hash_table_contains (b->table, key));
   if (g_hash_table_size (b->table) >= b->limit)
-    {
-      GBytes *oldest = g_queue_pop_head (&b->order);
-      g_hash_table_remove (b->table, oldest);
-      g_bytes_unref (oldest);
-    }
-  g_queue_push_tail (&b->order, g_bytes_ref (key));
+    g_hash_table_remove (b->table, g_queue_pop_head (&b->order));
+  g_queue_push_tail (&b->order, key);
   g_hash_table_insert (b->table, key, value);
 }
 
 static void face_sizes_free (gpointer data);
+static guint font_at_hash (gconstpointer key);
+static gboolean font_at_equal (gconstpointer a, gconstpointer b);
 static void font_at_free (gpointer data);
 
 JopanTypesetCache *
@@ -1599,7 +1593,7 @@ jopan_typeset_cache_new (void)
   bounded_init (&cache->spaced, 2 * JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
   cache->faces = g_hash_table_new (NULL, NULL);
   cache->face_sizes = g_hash_table_new_full (NULL, NULL, NULL, face_sizes_free);
-  cache->fonts_at = key_table_new (font_at_free);
+  cache->fonts_at = g_hash_table_new_full (font_at_hash, font_at_equal, NULL, font_at_free);
   cache->sizeless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   bounded_init (&cache->hyphens, JOPAN_HYPHENS_LIMIT, (GDestroyNotify) g_array_unref);
   bounded_init (&cache->candidates, JOPAN_SHAPED_LIMIT, (GDestroyNotify) g_array_unref);
@@ -1808,15 +1802,16 @@ cache_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArr
   return flat_key_end (key);
 }
 
-/* What shaping @text whole depends on: make_layout's every input. */
-static GBytes *
+/* What shaping @text whole depends on: make_layout's every input (in
+ * the cache's scratch array, as cache_key). */
+static const FlatKey *
 paragraph_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
 {
-  GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
+  GByteArray *key = flat_key_begin (ts->cache);
 
   style_key (key, ts, kind);
   text_key (key, text, spans);
-  return g_byte_array_free_to_bytes (key);
+  return flat_key_end (key);
 }
 
 /* ---- a paragraph letter-spaced anew ------------------------------------------
@@ -2136,7 +2131,25 @@ face_sizes (JopanTypesetCache *cache, hb_face_t *face)
 typedef struct {
   PangoFont *from, *to;   /* references; @to NULL: not the same face */
   int from_size;          /* @from's size, Pango units */
+  int size;               /* the size asked for (@to's), Pango units */
 } FontAt;
+
+/* A FontAt is its own key: the font asked for and the size. */
+static guint
+font_at_hash (gconstpointer key)
+{
+  const FontAt *f = key;
+
+  return g_direct_hash (f->from) ^ ((guint) f->size * 0x9E3779B1u);
+}
+
+static gboolean
+font_at_equal (gconstpointer a, gconstpointer b)
+{
+  const FontAt *x = a, *y = b;
+
+  return x->from == y->from && x->size == y->size;
+}
 
 static void
 font_at_free (gpointer data)
@@ -2152,19 +2165,15 @@ font_at_free (gpointer data)
 static const FontAt *
 font_at (JopanTypesetter *ts, PangoFont *font, int size)
 {
-  struct { PangoFont *font; int size; } k;
-  g_autoptr (GBytes) key = NULL;
-  FontAt *at;
+  FontAt sought = { .from = font, .size = size };
+  FontAt *at = g_hash_table_lookup (ts->cache->fonts_at, &sought);
   PangoFontDescription *desc;
 
-  memset (&k, 0, sizeof k); /* the padding too: the key reads it */
-  k.font = font, k.size = size;
-  key = g_bytes_new (&k, sizeof k);
-  at = g_hash_table_lookup (ts->cache->fonts_at, key);
   if (at)
     return at;
   at = g_new0 (FontAt, 1);
   at->from = g_object_ref (font);
+  at->size = size;
   desc = pango_font_describe (font);
   at->from_size = pango_font_description_get_size (desc);
   pango_font_description_set_size (desc, size);
@@ -2173,7 +2182,7 @@ font_at (JopanTypesetter *ts, PangoFont *font, int size)
   if (at->to && hb_font_get_face (pango_font_get_hb_font (at->to))
                   != hb_font_get_face (pango_font_get_hb_font (font)))
     g_clear_object (&at->to);
-  g_hash_table_insert (ts->cache->fonts_at, g_steal_pointer (&key), at);
+  g_hash_table_add (ts->cache->fonts_at, at);
   return at;
 }
 
@@ -2426,11 +2435,11 @@ spacing_of (const JopanParaStyle *p)
 
 /* As paragraph_key, the style's tracking and size left out: the key of
  * every letter spacing and size of @text, or (@none) of no spacing. */
-static GBytes *
+static const FlatKey *
 spacing_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
              gboolean none)
 {
-  GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
+  GByteArray *key;
   const char *font = ts->style->para[kind].font ? ts->style->para[kind].font : "";
   char *sizeless = g_hash_table_lookup (ts->cache->sizeless, font);
   JopanParaStyle untracked;
@@ -2444,6 +2453,7 @@ spacing_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GA
       pango_font_description_free (desc);
       g_hash_table_insert (ts->cache->sizeless, g_strdup (font), sizeless);
     }
+  key = flat_key_begin (ts->cache);
   /* Copied bytes and all (padding too: the key reads it). */
   memcpy (&untracked, &ts->style->para[kind], sizeof untracked);
   untracked.tracking = 0;
@@ -2452,7 +2462,7 @@ spacing_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GA
   para_style_key (key, ts, &untracked);
   KEY_ADD (key, flag);
   text_key (key, text, spans);
-  return g_byte_array_free_to_bytes (key);
+  return flat_key_end (key);
 }
 
 gint jopan_paragraph_shapings;
@@ -2530,13 +2540,11 @@ jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *tex
   return jopan_resize_for_test (ts, kind, text, spans, 0, from, 0, to, derived);
 }
 
-/* @text letter-spaced and sized as @kind's style asks, from the
- * paragraph of the cache under @key shaped at another spacing or size, or
- * NULL. */
+/* A paragraph letter-spaced and sized as @kind's style asks, from @from
+ * (the cache's, shaped at another spacing or size; NULL: none), or NULL. */
 static Shaped *
-respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, GBytes *key)
+respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, const Shaped *from)
 {
-  const Shaped *from = g_hash_table_lookup (ts->cache->spaced.table, key);
   Setting to = { spacing_of (&ts->style->para[kind]), 0, 0 };
   int *widths;
   Shaped *shaped;
@@ -2560,36 +2568,44 @@ respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, GBytes *key)
 static Shaped *
 shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
 {
-  g_autoptr (GBytes) key = NULL;
-  g_autoptr (GBytes) spaced = NULL;
+  const FlatKey *sought;
+  FlatKey *key;
+  g_autofree FlatKey *spaced = NULL;
+  const Shaped *from;
   Shaped *shaped;
+  gboolean tracked = spacing_of (&ts->style->para[kind]) != 0;
 
   if (ts->cache == NULL)
     return shape_paragraph (ts, kind, text, spans);
-  key = paragraph_key (ts, kind, text, spans);
-  shaped = g_hash_table_lookup (ts->cache->shaped.table, key);
+  /* The keys are built in the cache's scratch array and copied only when
+   * kept (a miss): a hit allocates nothing. */
+  sought = paragraph_key (ts, kind, text, spans);
+  shaped = g_hash_table_lookup (ts->cache->shaped.table, sought);
   if (shaped)
     {
       ts->cache->shaped_hits++;
       return shaped_ref (shaped);
     }
-  spaced = spacing_key (ts, kind, text, spans, spacing_of (&ts->style->para[kind]) == 0);
-  shaped = respaced_paragraph (ts, kind, spaced);
-  if (shaped == NULL && spacing_of (&ts->style->para[kind]) != 0)
-    {
-      g_autoptr (GBytes) unspaced = spacing_key (ts, kind, text, spans, TRUE);
-      shaped = respaced_paragraph (ts, kind, unspaced);
-    }
+  key = flat_key_copy (sought);
+  sought = spacing_key (ts, kind, text, spans, !tracked);
+  from = g_hash_table_lookup (ts->cache->spaced.table, sought);
+  if (from == NULL)
+    spaced = flat_key_copy (sought);
+  shaped = respaced_paragraph (ts, kind, from);
+  if (shaped == NULL && tracked)
+    shaped = respaced_paragraph (ts, kind,
+                                 g_hash_table_lookup (ts->cache->spaced.table,
+                                                      spacing_key (ts, kind, text, spans, TRUE)));
   if (shaped == NULL)
     {
       shaped = shape_paragraph (ts, kind, text, spans);
       ts->cache->shapings++;
       /* It serves every other spacing (one with a spacing, or with none
        * but no ligatures: respace()). */
-      if (!g_hash_table_contains (ts->cache->spaced.table, spaced))
+      if (spaced)
         bounded_insert (&ts->cache->spaced, g_steal_pointer (&spaced), shaped_ref (shaped));
     }
-  bounded_insert (&ts->cache->shaped, g_steal_pointer (&key), shaped);
+  bounded_insert (&ts->cache->shaped, key, shaped);
   return shaped_ref (shaped);
 }
 
@@ -2599,24 +2615,25 @@ static GArray *
 hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized)
 {
   GByteArray *bytes;
-  g_autoptr (GBytes) key = NULL;
+  const FlatKey *key;
   GArray *points;
   guint8 flag = capitalized != FALSE;
 
   if (ts->cache == NULL)
     return jopan_hyphen_points (ts->hyphenator, text, capitalized);
-  bytes = g_byte_array_sized_new ((guint) (strlen (text) + 16));
+  bytes = flat_key_begin (ts->cache);
   KEY_ADD (bytes, ts->hyphenator);
   KEY_ADD (bytes, flag);
   g_byte_array_append (bytes, (const guint8 *) text, (guint) strlen (text));
-  key = g_byte_array_free_to_bytes (bytes);
+  key = flat_key_end (bytes);
   points = g_hash_table_lookup (ts->cache->hyphens.table, key);
   if (points)
     ts->cache->hyphen_hits++;
   else
     {
+      FlatKey *kept = flat_key_copy (key);
       points = jopan_hyphen_points (ts->hyphenator, text, capitalized);
-      bounded_insert (&ts->cache->hyphens, g_steal_pointer (&key), points);
+      bounded_insert (&ts->cache->hyphens, kept, points);
     }
   return g_array_ref (points);
 }
@@ -2624,11 +2641,11 @@ hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized)
 /* What a paragraph's break opportunities depend on (JopanBreakParams.candidates):
  * its text and spans, the language, the Korean break mode and its
  * hyphenation points. */
-static GBytes *
+static const FlatKey *
 candidates_key (JopanTypesetter *ts, const char *text, const GArray *spans,
                 const JopanBreakParams *bp)
 {
-  GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 64));
+  GByteArray *key = flat_key_begin (ts->cache);
   const char *lang = ts->lang ? ts->lang : "";
   guint n_points = bp->hyphen_points ? bp->hyphen_points->len : 0;
   guint8 korean = bp->korean_text != FALSE;
@@ -2641,7 +2658,7 @@ candidates_key (JopanTypesetter *ts, const char *text, const GArray *spans,
     g_byte_array_append (key, (const guint8 *) bp->hyphen_points->data,
                          n_points * (guint) sizeof (guint));
   text_key (key, text, spans);
-  return g_byte_array_free_to_bytes (key);
+  return flat_key_end (key);
 }
 
 /* jopan_break_paragraph, with the paragraph's break opportunities from
@@ -2650,17 +2667,21 @@ static GArray *
 break_paragraph (JopanTypesetter *ts, const char *text, const GArray *spans,
                  PangoLayout *unbroken, JopanBreakParams *bp)
 {
-  g_autoptr (GBytes) key = NULL;
+  const FlatKey *key;
+  g_autofree FlatKey *kept = NULL;
   GArray *candidates, *lines;
 
   if (ts->cache == NULL)
     return jopan_break_paragraph (unbroken, bp);
   key = candidates_key (ts, text, spans, bp);
   candidates = g_hash_table_lookup (ts->cache->candidates.table, key);
+  /* A key is kept (copied) only for what the breaker finds anew. */
+  if (candidates == NULL)
+    kept = flat_key_copy (key);
   bp->candidates = &candidates;
   lines = jopan_break_paragraph (unbroken, bp);
-  if (!g_hash_table_contains (ts->cache->candidates.table, key) && candidates)
-    bounded_insert (&ts->cache->candidates, g_steal_pointer (&key), candidates);
+  if (kept && candidates)
+    bounded_insert (&ts->cache->candidates, g_steal_pointer (&kept), candidates);
   bp->candidates = NULL;
   return lines;
 }
