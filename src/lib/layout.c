@@ -600,9 +600,8 @@ set_quote (Layout *lo, const JopanBlock *block, double width, const char *where)
     return set_text (lo, JOPAN_PARA_QUOTE, block->text, block->spans, width, 0, where);
   t = set_text (lo, JOPAN_PARA_QUOTE, quote, block->spans, width, 0, where);
   name = set_text (lo, JOPAN_PARA_ATTRIBUTION, block->text + at, NULL, width, 0, where);
-  /* The quote's text takes them over: the row draws one text. */
-  g_array_append_vals (t->lines, name->lines->data, name->lines->len);
-  g_array_set_size (name->lines, 0);
+  /* The quote's text takes them too: the row draws one text. */
+  jopan_text_append (t, name);
   return t;
 }
 

@@ -1299,6 +1299,41 @@ typedef struct {
   GArray *findings;       /* of Findings */
 } SetText;
 
+/* A line's references, dropped with the array that holds it. */
+static void
+line_clear (gpointer data)
+{
+  JopanLine *line = data;
+
+  g_clear_object (&line->layout);
+  g_clear_pointer (&line->shape, jopan_line_shape_unref);
+}
+
+/* An array of a text's lines: it holds their references (line_clear). */
+static GArray *
+text_lines_new (guint size)
+{
+  GArray *lines = g_array_sized_new (FALSE, FALSE, sizeof (JopanLine), size);
+
+  g_array_set_clear_func (lines, line_clear);
+  return lines;
+}
+
+/* Appends @from's lines to @lines, each with references of its own. */
+static void
+add_line_refs (GArray *lines, const GArray *from)
+{
+  g_array_append_vals (lines, from->data, from->len);
+  for (guint i = lines->len - from->len; i < lines->len; i++)
+    {
+      JopanLine *line = &g_array_index (lines, JopanLine, i);
+      if (line->layout)
+        g_object_ref (line->layout);
+      if (line->shape)
+        jopan_line_shape_ref (line->shape);
+    }
+}
+
 static void
 findings_clear (gpointer data)
 {
@@ -1340,7 +1375,7 @@ set_text (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArra
       text = quoted = jopan_smart_quotes (text, spans, ts->lang, &quoted_spans);
       spans = quoted_spans;
     }
-  result->lines = g_array_new (FALSE, FALSE, sizeof (JopanLine));
+  result->lines = text_lines_new (0);
   result->leading = p->leading;
   /* Each forced break starts a paragraph of its own (quotes, hard breaks). */
   for (guint end = 0;; end++)
@@ -2686,24 +2721,30 @@ break_paragraph (JopanTypesetter *ts, const char *text, const GArray *spans,
   return lines;
 }
 
-/* A copy of @text whose lines share its layouts. */
+/* A text of the cache's @text that shares its lines (a reference to
+ * the array: nothing changes a set text's lines but jopan_text_line,
+ * which gives a lazily set line the layout it stands for, the same for
+ * every holder; jopan_text_append makes an array of its own).  A hit
+ * makes one small struct, not an array and a reference per line. */
 static JopanText *
-text_copy (const JopanText *text)
+text_share (const JopanText *text)
 {
   JopanText *copy = g_new0 (JopanText, 1);
 
   copy->leading = text->leading;
-  copy->lines = g_array_sized_new (FALSE, FALSE, sizeof (JopanLine), text->lines->len);
-  g_array_append_vals (copy->lines, text->lines->data, text->lines->len);
-  for (guint i = 0; i < copy->lines->len; i++)
-    {
-      JopanLine *line = &g_array_index (copy->lines, JopanLine, i);
-      if (line->layout)
-        g_object_ref (line->layout);
-      if (line->shape)
-        jopan_line_shape_ref (line->shape);
-    }
+  copy->lines = g_array_ref (text->lines);
   return copy;
+}
+
+void
+jopan_text_append (JopanText *text, const JopanText *more)
+{
+  GArray *lines = text_lines_new (text->lines->len + more->lines->len);
+
+  add_line_refs (lines, text->lines);
+  add_line_refs (lines, more->lines);
+  g_array_unref (text->lines);
+  text->lines = lines;
 }
 
 JopanText *
@@ -2754,7 +2795,7 @@ jopan_typeset_named (JopanTypesetter *ts, JopanParaKind kind, const char *text,
       report_findings (ts, f, place);
     }
   if (ts->cache)
-    return text_copy (set->text);
+    return text_share (set->text);
   result = g_steal_pointer (&set->text);
   g_array_unref (set->findings);
   g_free (set);
@@ -2766,12 +2807,6 @@ jopan_text_free (JopanText *text)
 {
   if (text == NULL)
     return;
-  for (guint i = 0; i < text->lines->len; i++)
-    {
-      JopanLine *line = &g_array_index (text->lines, JopanLine, i);
-      g_clear_object (&line->layout);
-      jopan_line_shape_unref (line->shape);
-    }
   g_array_unref (text->lines);
   g_free (text);
 }
