@@ -1434,10 +1434,17 @@ typedef struct {
   guint limit;
 } Bounded;
 
+/* A key being built: appended to by key_add (inline; the keys are built
+ * a few fields at a time, hundreds of thousands of times an edition). */
+typedef struct {
+  guint8 *data;
+  gsize len, size;
+} KeyBuf;
+
 struct _JopanTypesetCache {
   GHashTable *texts;       /* FlatKey (cache_key) → SetText* */
   GHashTable *spaces;      /* FlatKey (style_key) → double[2]: a word space, a hyphen */
-  GByteArray *scratch;     /* the FlatKey looked up: built in place, copied when kept */
+  KeyBuf scratch;          /* the FlatKey looked up: built in place, copied when kept */
   Bounded shaped;          /* paragraph_key → Shaped* */
   Bounded spaced;          /* spacing_key → Shaped*: shaped with a letter spacing, and
                             * (a byte more) with none */
@@ -1548,22 +1555,40 @@ flat_table_new (GDestroyNotify free_value)
   return g_hash_table_new_full (flat_key_hash, flat_key_equal, g_free, free_value);
 }
 
+/* Makes room in @key for @n bytes more. */
+static void
+key_grow (KeyBuf *key, gsize n)
+{
+  key->size = MAX (2 * key->size, key->len + n);
+  key->data = g_realloc (key->data, key->size);
+}
+
+static inline void
+key_add (KeyBuf *key, const void *bytes, gsize n)
+{
+  if (key->len + n > key->size)
+    key_grow (key, n);
+  memcpy (key->data + key->len, bytes, n);
+  key->len += n;
+}
+
 /* Empties the cache's scratch array for a key to be appended to it. */
-static GByteArray *
+static KeyBuf *
 flat_key_begin (JopanTypesetCache *cache)
 {
-  g_byte_array_set_size (cache->scratch, sizeof (FlatKey));
-  return cache->scratch;
+  /* The header is filled in by flat_key_end (the array holds 1 KB at least). */
+  cache->scratch.len = sizeof (FlatKey);
+  return &cache->scratch;
 }
 
 /* The key appended to @scratch since flat_key_begin(), its hash taken
  * (as key_hash() hashes the same bytes). */
 static const FlatKey *
-flat_key_end (GByteArray *scratch)
+flat_key_end (KeyBuf *scratch)
 {
   FlatKey *key = (FlatKey *) (void *) scratch->data;
 
-  key->len = scratch->len - (guint) sizeof (FlatKey);
+  key->len = (guint) (scratch->len - sizeof (FlatKey));
   key->hash = key_hash_data (key->data, key->len);
   return key;
 }
@@ -1623,7 +1648,7 @@ jopan_typeset_cache_new (void)
 
   cache->texts = flat_table_new (set_text_free);
   cache->spaces = flat_table_new (g_free);
-  cache->scratch = g_byte_array_sized_new (1024);
+  key_grow (&cache->scratch, 1024);
   bounded_init (&cache->shaped, JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
   bounded_init (&cache->spaced, 2 * JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
   cache->faces = g_hash_table_new (NULL, NULL);
@@ -1642,7 +1667,7 @@ jopan_typeset_cache_free (JopanTypesetCache *cache)
     return;
   g_hash_table_unref (cache->texts);
   g_hash_table_unref (cache->spaces);
-  g_byte_array_unref (cache->scratch);
+  g_free (cache->scratch.data);
   bounded_clear (&cache->shaped);
   bounded_clear (&cache->spaced);
   g_hash_table_unref (cache->faces);
@@ -1678,12 +1703,12 @@ jopan_typeset_cache_parts (const JopanTypesetCache *cache, guint *shaped, guint 
   *hyphen_hits = cache->hyphen_hits;
 }
 
-#define KEY_ADD(key, value) g_byte_array_append ((key), (const guint8 *) &(value), sizeof (value))
+#define KEY_ADD(key, value) key_add ((key), &(value), sizeof (value))
 
 /* Appends what setting anything in @kind's style depends on: the style's
  * every byte and its font's name, the fonts and the language. */
 static void
-para_style_key (GByteArray *key, JopanTypesetter *ts, const JopanParaStyle *para)
+para_style_key (KeyBuf *key, JopanTypesetter *ts, const JopanParaStyle *para)
 {
   const char *lang = ts->lang ? ts->lang : "";
   const char *font = para->font ? para->font : "";
@@ -1693,12 +1718,12 @@ para_style_key (GByteArray *key, JopanTypesetter *ts, const JopanParaStyle *para
   style.font = NULL;
   KEY_ADD (key, style);
   KEY_ADD (key, ts->fonts);
-  g_byte_array_append (key, (const guint8 *) font, (guint) strlen (font) + 1);
-  g_byte_array_append (key, (const guint8 *) lang, (guint) strlen (lang) + 1);
+  key_add (key, font, (guint) strlen (font) + 1);
+  key_add (key, lang, (guint) strlen (lang) + 1);
 }
 
 static void
-style_key (GByteArray *key, JopanTypesetter *ts, JopanParaKind kind)
+style_key (KeyBuf *key, JopanTypesetter *ts, JopanParaKind kind)
 {
   para_style_key (key, ts, &ts->style->para[kind]);
 }
@@ -1766,7 +1791,7 @@ shared_spaces_put (PangoContext *context, const FlatKey *key, const double *widt
 static gboolean
 cached_spaces (JopanTypesetter *ts, JopanParaKind kind)
 {
-  GByteArray *bytes;
+  KeyBuf *bytes;
   const FlatKey *key;
   double *widths;
 
@@ -1797,7 +1822,7 @@ cached_spaces (JopanTypesetter *ts, JopanParaKind kind)
 
 /* Appends @text and its spans. */
 static void
-text_key (GByteArray *key, const char *text, const GArray *spans)
+text_key (KeyBuf *key, const char *text, const GArray *spans)
 {
   guint n_spans = spans ? spans->len : 0;
 
@@ -1811,10 +1836,10 @@ text_key (GByteArray *key, const char *text, const GArray *spans)
       KEY_ADD (key, span->end);
       KEY_ADD (key, span->flags);
       KEY_ADD (key, has_uri);
-      g_byte_array_append (key, (const guint8 *) uri, (guint) strlen (uri) + 1);
+      key_add (key, uri, (guint) strlen (uri) + 1);
     }
   KEY_ADD (key, n_spans);
-  g_byte_array_append (key, (const guint8 *) text, (guint) strlen (text));
+  key_add (key, text, (guint) strlen (text));
 }
 
 /* Everything the setting of @text depends on (see the cache's comment),
@@ -1823,7 +1848,7 @@ static const FlatKey *
 cache_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
            double width, double indent)
 {
-  GByteArray *key = flat_key_begin (ts->cache);
+  KeyBuf *key = flat_key_begin (ts->cache);
   gboolean hyphenates = ts->hyphenator != NULL;
 
   style_key (key, ts, kind);
@@ -1842,7 +1867,7 @@ cache_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArr
 static const FlatKey *
 paragraph_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
 {
-  GByteArray *key = flat_key_begin (ts->cache);
+  KeyBuf *key = flat_key_begin (ts->cache);
 
   style_key (key, ts, kind);
   text_key (key, text, spans);
@@ -2474,7 +2499,7 @@ static const FlatKey *
 spacing_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
              gboolean none)
 {
-  GByteArray *key;
+  KeyBuf *key;
   const char *font = ts->style->para[kind].font ? ts->style->para[kind].font : "";
   char *sizeless = g_hash_table_lookup (ts->cache->sizeless, font);
   JopanParaStyle untracked;
@@ -2649,7 +2674,7 @@ shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, con
 static GArray *
 hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized)
 {
-  GByteArray *bytes;
+  KeyBuf *bytes;
   const FlatKey *key;
   GArray *points;
   guint8 flag = capitalized != FALSE;
@@ -2659,7 +2684,7 @@ hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized)
   bytes = flat_key_begin (ts->cache);
   KEY_ADD (bytes, ts->hyphenator);
   KEY_ADD (bytes, flag);
-  g_byte_array_append (bytes, (const guint8 *) text, (guint) strlen (text));
+  key_add (bytes, text, (guint) strlen (text));
   key = flat_key_end (bytes);
   points = g_hash_table_lookup (ts->cache->hyphens.table, key);
   if (points)
@@ -2680,17 +2705,17 @@ static const FlatKey *
 candidates_key (JopanTypesetter *ts, const char *text, const GArray *spans,
                 const JopanBreakParams *bp)
 {
-  GByteArray *key = flat_key_begin (ts->cache);
+  KeyBuf *key = flat_key_begin (ts->cache);
   const char *lang = ts->lang ? ts->lang : "";
   guint n_points = bp->hyphen_points ? bp->hyphen_points->len : 0;
   guint8 korean = bp->korean_text != FALSE;
 
-  g_byte_array_append (key, (const guint8 *) lang, (guint) strlen (lang) + 1);
+  key_add (key, lang, (guint) strlen (lang) + 1);
   KEY_ADD (key, bp->korean_break);
   KEY_ADD (key, korean);
   KEY_ADD (key, n_points);
   if (n_points > 0)
-    g_byte_array_append (key, (const guint8 *) bp->hyphen_points->data,
+    key_add (key, bp->hyphen_points->data,
                          n_points * (guint) sizeof (guint));
   text_key (key, text, spans);
   return flat_key_end (key);
