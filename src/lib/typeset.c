@@ -1415,9 +1415,10 @@ set_text (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArra
  *   its pass's first measures).  A key that differs in padding alone only
  *   misses.  A style's word space and hyphen are kept by the same key,
  *   less the text: a measure depends on nothing else.
- * - A hit hands out a copy of the lines, each holding a reference to a
- *   layout nothing changes once set (or to its plan, shaped once when
- *   first read, the same for every copy), and reports what the text found
+ * - A hit hands out a text sharing the cache's lines (text_share), each
+ *   holding a reference to a layout nothing changes once set (or to its
+ *   plan, shaped once when first read, the same for every holder), and
+ *   reports what the text found
  *   (missing glyphs, overfull lines) under the present name, as setting it
  *   again would.
  * - A paragraph shaped whole is keyed by what make_layout reads (the
