@@ -203,7 +203,6 @@ typedef struct {
   LayoutSettings set;
   LayoutAttempt at;
   LayoutMeasures res;
-  guint rows_hint;              /* the most rows an attempt built: the next's room */
 } Layout;
 
 /* The grid, the columns and the depth of the story's page @p: its module

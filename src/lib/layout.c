@@ -1374,9 +1374,7 @@ jopan_layout_attempt (Layout *lo, GError **error)
   lo->at.findings = jopan_report_new ();
   jopan_typesetter_begin (&lo->at.ts, lo->at.findings);
   lo->at.texts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_text_free);
-  /* Room for as many rows as an attempt built: they are built one by
-   * one, and the array would grow a doubling at a time. */
-  lo->at.rows = g_array_sized_new (FALSE, FALSE, sizeof (Row), lo->rows_hint);
+  lo->at.rows = g_array_new (FALSE, FALSE, sizeof (Row));
   lo->at.pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
   lo->at.holes = g_array_new (FALSE, FALSE, sizeof (Hole));
   lo->at.segments = g_array_new (FALSE, FALSE, sizeof (Segment));
@@ -1387,7 +1385,6 @@ jopan_layout_attempt (Layout *lo, GError **error)
 
   lay_out_first_page (lo);
   build_rows (lo);
-  lo->rows_hint = MAX (lo->rows_hint, lo->at.rows->len);
   if (!lo->at.beyond_pages)
     jopan_flow_fit (lo);
   if (lo->set.max_pages == MAX_PAGES && (lo->at.beyond_pages || lo->at.n_placed < lo->at.rows->len))
