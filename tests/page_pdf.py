@@ -490,9 +490,13 @@ def composed_pages(tmp):
 
 def fronts(tmp):
     """The sample front pages: the lead, which jumps, shows its photo and a
-    good block of body before the jump."""
-    for page in ("en-front.json", "ko-front.json"):
-        path = os.path.join(ROOT, "samples", "pages", page)
+    good block of body before the jump.  tests/pages/ko-overfull.json is
+    ko-front with the two stories it gave up (bathhouse, the cold-wave
+    brief): more copy than the page holds, on purpose, so that the checks of
+    an overset page see one."""
+    for page, where in (("en-front.json", "samples"), ("ko-front.json", "samples"),
+                        ("ko-overfull.json", "tests")):
+        path = os.path.join(ROOT, where, "pages", page)
         pdf, rep_path = os.path.join(tmp, page + ".pdf"), os.path.join(tmp, page + ".report.json")
         p = jopan(["page", path, "-o", pdf, "--report", rep_path])
         if p.returncode != 0:
@@ -510,6 +514,14 @@ def fronts(tmp):
         report(f"{page}: no brief overset", briefs_overset(rep))
         report(f"{page}: a page finding names the overset stories", overfull_finding(rep))
         report(f"{page}: no overset secondary starved of body", starved(rep, pdf, columns))
+        if page == "ko-front.json":
+            report(f"{page}: every story fits, none overset or left off",
+                   None if rep["overset"]["lines"] == 0 and not rep.get("left_off") else
+                   f"overset {rep['overset']['lines']} lines, left off {rep.get('left_off')}")
+        if page == "ko-overfull.json":
+            report(f"{page}: overset on purpose (the two checks above see an overset page)",
+                   None if rep["overset"]["lines"] > 0 and rep.get("left_off") else
+                   f"overset {rep['overset']['lines']} lines, left off {rep.get('left_off')}")
         if rep["stories"][0].get("jump") and n_pages(pdf) > 1:
             report(f"{page}: the lead's continuation takes the whole page",
                    continuation(words(pdf, 2), columns, rep["stories"][0]))
