@@ -757,6 +757,47 @@ test_cache_bounded (void)
   jopan_report_free (report);
 }
 
+/* A text the cache has is handed out sharing its lines, not copied; a
+ * text joined with another (a pull quote and its attribution) gets lines
+ * of its own, and the cache's stay as they were. */
+static void
+test_cache_shares_lines (void)
+{
+  static const char text[] = "The approved scheme would anchor four turbines on the seabed "
+                             "about six hundred metres beyond the breakwater.";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanTypesetCache) cache = jopan_typeset_cache_new ();
+  g_autoptr (GString) before = g_string_new (NULL);
+  g_autoptr (GString) after = g_string_new (NULL);
+  JopanReport *report = jopan_report_new ();
+  JopanTypesetter ts;
+  JopanText *a, *b, *c;
+  guint n;
+
+  g_assert_no_error (error);
+  g_assert_true (jopan_typesetter_init_cached (&ts, fonts, style, "en", report, cache));
+  jopan_typesetter_begin (&ts, report);
+  a = jopan_typeset (&ts, JOPAN_PARA_BODY, text, NULL, 120, 0, "share");
+  b = jopan_typeset (&ts, JOPAN_PARA_BODY, text, NULL, 120, 0, "share");
+  c = jopan_typeset (&ts, JOPAN_PARA_ATTRIBUTION, "Councillor Anne Reid", NULL, 120, 0, "share");
+  g_assert_true (a->lines == b->lines);
+  describe_text (before, b);
+  n = b->lines->len;
+  jopan_text_append (a, c);
+  g_assert_true (a->lines != b->lines);
+  g_assert_cmpuint (a->lines->len, ==, n + c->lines->len);
+  jopan_text_free (c);
+  jopan_text_free (a);
+  g_assert_cmpuint (b->lines->len, ==, n);
+  describe_text (after, b);
+  g_assert_cmpstr (after->str, ==, before->str);
+  jopan_text_free (b);
+  jopan_typesetter_clear (&ts);
+  jopan_report_free (report);
+}
+
 typedef struct {
   const JopanStyle *style;
   GString *out;
@@ -1078,6 +1119,7 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/cache-shaped", test_cache_shaped);
   g_test_add_func ("/typeset/cache-tight", test_cache_tight);
   g_test_add_func ("/typeset/cache-bounded", test_cache_bounded);
+  g_test_add_func ("/typeset/cache-shares-lines", test_cache_shares_lines);
   g_test_add_func ("/typeset/cache-threads", test_cache_threads);
   g_test_add_func ("/typeset/cache-key-hash", test_cache_key_hash);
   g_test_add_func ("/typeset/respace", test_respace);

@@ -496,6 +496,9 @@ JopanText *jopan_typeset_named (JopanTypesetter *ts, JopanParaKind kind, const c
                                 const GArray *spans, double width, double indent,
                                 const char *name, const char *where);
 void jopan_text_free (JopanText *text);
+/* Appends @more's lines to @text's (an array of its own: a text's lines
+ * may be shared with the cache's). */
+void jopan_text_append (JopanText *text, const JopanText *more);
 /* Line @index of @text, shaped now if it was set lazily. */
 const JopanLine *jopan_text_line (const JopanText *text, guint index);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanText, jopan_text_free)

@@ -130,6 +130,7 @@ typedef struct {
  * per attempt (the fitted style, the grid, the story's area, its weight). */
 typedef struct {
   JopanStyle style;             /* a shallow copy of the input's with the fit applied */
+  const JopanStyle *style_from; /* the input's style @style was copied from whole */
   char *body_font;              /* owned: the copy's body font */
   char *headline_font;          /* owned: the copy's headline font */
   int body_font_size, headline_font_size; /* theirs, in Pango units (when not NULL) */

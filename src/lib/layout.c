@@ -600,9 +600,8 @@ set_quote (Layout *lo, const JopanBlock *block, double width, const char *where)
     return set_text (lo, JOPAN_PARA_QUOTE, block->text, block->spans, width, 0, where);
   t = set_text (lo, JOPAN_PARA_QUOTE, quote, block->spans, width, 0, where);
   name = set_text (lo, JOPAN_PARA_ATTRIBUTION, block->text + at, NULL, width, 0, where);
-  /* The quote's text takes them over: the row draws one text. */
-  g_array_append_vals (t->lines, name->lines->data, name->lines->len);
-  g_array_set_size (name->lines, 0);
+  /* The quote's text takes them too: the row draws one text. */
+  jopan_text_append (t, name);
   return t;
 }
 
@@ -1296,14 +1295,27 @@ measure_extent (Layout *lo)
     }
 }
 
-/* The fit parameters applied to a copy of the style: body tracking and size. */
+/* The paragraph styles apply_fit changes in its copy of the style. */
+static const JopanParaKind fitted_paras[] = { JOPAN_PARA_HEADLINE, JOPAN_PARA_DECK,
+                                              JOPAN_PARA_BODY };
+
+/* The fit parameters applied to a copy of the style: body tracking and size.
+ * The style (~14 KB) is copied whole for the first attempt only; the
+ * next restore the few paragraph styles an attempt changes. */
 static void
 apply_fit (Layout *lo)
 {
-  JopanParaStyle *body = &lo->set.style.para[JOPAN_PARA_BODY];
+  JopanParaStyle *body;
   const JopanParaStyle *base = &lo->in->style->para[JOPAN_PARA_BODY];
 
-  lo->set.style = *lo->in->style;
+  if (lo->set.style_from != lo->in->style)
+    {
+      lo->set.style = *lo->in->style;
+      lo->set.style_from = lo->in->style;
+    }
+  else
+    for (guint i = 0; i < G_N_ELEMENTS (fitted_paras); i++)
+      lo->set.style.para[fitted_paras[i]] = lo->in->style->para[fitted_paras[i]];
   apply_headline (lo);
   /* A weight without a display deck (a brief) sets it small, in the
    * subhead's type: never dropped. */

@@ -1299,6 +1299,41 @@ typedef struct {
   GArray *findings;       /* of Findings */
 } SetText;
 
+/* A line's references, dropped with the array that holds it. */
+static void
+line_clear (gpointer data)
+{
+  JopanLine *line = data;
+
+  g_clear_object (&line->layout);
+  g_clear_pointer (&line->shape, jopan_line_shape_unref);
+}
+
+/* An array of a text's lines: it holds their references (line_clear). */
+static GArray *
+text_lines_new (guint size)
+{
+  GArray *lines = g_array_sized_new (FALSE, FALSE, sizeof (JopanLine), size);
+
+  g_array_set_clear_func (lines, line_clear);
+  return lines;
+}
+
+/* Appends @from's lines to @lines, each with references of its own. */
+static void
+add_line_refs (GArray *lines, const GArray *from)
+{
+  g_array_append_vals (lines, from->data, from->len);
+  for (guint i = lines->len - from->len; i < lines->len; i++)
+    {
+      JopanLine *line = &g_array_index (lines, JopanLine, i);
+      if (line->layout)
+        g_object_ref (line->layout);
+      if (line->shape)
+        jopan_line_shape_ref (line->shape);
+    }
+}
+
 static void
 findings_clear (gpointer data)
 {
@@ -1340,7 +1375,7 @@ set_text (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArra
       text = quoted = jopan_smart_quotes (text, spans, ts->lang, &quoted_spans);
       spans = quoted_spans;
     }
-  result->lines = g_array_new (FALSE, FALSE, sizeof (JopanLine));
+  result->lines = text_lines_new (0);
   result->leading = p->leading;
   /* Each forced break starts a paragraph of its own (quotes, hard breaks). */
   for (guint end = 0;; end++)
@@ -1380,9 +1415,10 @@ set_text (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArra
  *   its pass's first measures).  A key that differs in padding alone only
  *   misses.  A style's word space and hyphen are kept by the same key,
  *   less the text: a measure depends on nothing else.
- * - A hit hands out a copy of the lines, each holding a reference to a
- *   layout nothing changes once set (or to its plan, shaped once when
- *   first read, the same for every copy), and reports what the text found
+ * - A hit hands out a text sharing the cache's lines (text_share), each
+ *   holding a reference to a layout nothing changes once set (or to its
+ *   plan, shaped once when first read, the same for every holder), and
+ *   reports what the text found
  *   (missing glyphs, overfull lines) under the present name, as setting it
  *   again would.
  * - A paragraph shaped whole is keyed by what make_layout reads (the
@@ -1394,21 +1430,28 @@ set_text (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArra
  *   and is freed with it: no global state, and a page composed on a thread
  *   of its own has a cache of its own. */
 typedef struct {
-  GHashTable *table;       /* GBytes key → value */
-  GQueue order;            /* its keys (references), oldest first */
+  GHashTable *table;       /* FlatKey → value */
+  GQueue order;            /* its keys (the table's), oldest first */
   guint limit;
 } Bounded;
+
+/* A key being built: appended to by key_add (inline; the keys are built
+ * a few fields at a time, hundreds of thousands of times an edition). */
+typedef struct {
+  guint8 *data;
+  gsize len, size;
+} KeyBuf;
 
 struct _JopanTypesetCache {
   GHashTable *texts;       /* FlatKey (cache_key) → SetText* */
   GHashTable *spaces;      /* FlatKey (style_key) → double[2]: a word space, a hyphen */
-  GByteArray *scratch;     /* the FlatKey looked up: built in place, copied when kept */
+  KeyBuf scratch;          /* the FlatKey looked up: built in place, copied when kept */
   Bounded shaped;          /* paragraph_key → Shaped* */
   Bounded spaced;          /* spacing_key → Shaped*: shaped with a letter spacing, and
                             * (a byte more) with none */
   GHashTable *faces;       /* hb_face_t* → its Ligatures (ligatures_of) */
   GHashTable *face_sizes;  /* hb_face_t* → its FaceSizes (face_sizes) */
-  GHashTable *fonts_at;    /* a font and a size (font_at) → FontAt */
+  GHashTable *fonts_at;    /* FontAt (a font and a size, font_at) → itself */
   GHashTable *sizeless;    /* a style's font → its description less the size (spacing_key) */
   Bounded hyphens;         /* hyphen_key → GArray of guint */
   Bounded candidates;      /* candidates_key → a paragraph's break opportunities (GArray) */
@@ -1483,13 +1526,6 @@ key_hash (gconstpointer key)
   return key_hash_data (p, n);
 }
 
-static GHashTable *
-key_table_new (GDestroyNotify free_value)
-{
-  return g_hash_table_new_full (key_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
-                                free_value);
-}
-
 /* A key of the tables every jopan_typeset looks in (texts, spaces): its
  * bytes after its hash and length, all in one block.  A lookup builds it
  * in the cache's scratch array (no allocation) and hashes it once; only a
@@ -1520,22 +1556,40 @@ flat_table_new (GDestroyNotify free_value)
   return g_hash_table_new_full (flat_key_hash, flat_key_equal, g_free, free_value);
 }
 
+/* Makes room in @key for @n bytes more. */
+static void
+key_grow (KeyBuf *key, gsize n)
+{
+  key->size = MAX (2 * key->size, key->len + n);
+  key->data = g_realloc (key->data, key->size);
+}
+
+static inline void
+key_add (KeyBuf *key, const void *bytes, gsize n)
+{
+  if (key->len + n > key->size)
+    key_grow (key, n);
+  memcpy (key->data + key->len, bytes, n);
+  key->len += n;
+}
+
 /* Empties the cache's scratch array for a key to be appended to it. */
-static GByteArray *
+static KeyBuf *
 flat_key_begin (JopanTypesetCache *cache)
 {
-  g_byte_array_set_size (cache->scratch, sizeof (FlatKey));
-  return cache->scratch;
+  /* The header is filled in by flat_key_end (the array holds 1 KB at least). */
+  cache->scratch.len = sizeof (FlatKey);
+  return &cache->scratch;
 }
 
 /* The key appended to @scratch since flat_key_begin(), its hash taken
  * (as key_hash() hashes the same bytes). */
 static const FlatKey *
-flat_key_end (GByteArray *scratch)
+flat_key_end (KeyBuf *scratch)
 {
   FlatKey *key = (FlatKey *) (void *) scratch->data;
 
-  key->len = scratch->len - (guint) sizeof (FlatKey);
+  key->len = (guint) (scratch->len - sizeof (FlatKey));
   key->hash = key_hash_data (key->data, key->len);
   return key;
 }
@@ -1558,7 +1612,7 @@ jopan_typeset_key_hash_for_test (const void *data, gsize n)
 static void
 bounded_init (Bounded *b, guint limit, GDestroyNotify free_value)
 {
-  b->table = key_table_new (free_value);
+  b->table = flat_table_new (free_value);
   g_queue_init (&b->order);
   b->limit = limit;
 }
@@ -1566,25 +1620,26 @@ bounded_init (Bounded *b, guint limit, GDestroyNotify free_value)
 static void
 bounded_clear (Bounded *b)
 {
+  g_queue_clear (&b->order);
   g_hash_table_unref (b->table);
-  g_queue_clear_full (&b->order, (GDestroyNotify) g_bytes_unref);
 }
 
-/* Adds @value under @key (taken), dropping the oldest entry when full. */
+/* Adds @value under @key (a copy, taken; not in the table yet), dropping
+ * the oldest entry when full.  The queue holds the table's own keys: an
+ * entry's key is freed with it, when it is dropped. */
 static void
-bounded_insert (Bounded *b, GBytes *key, gpointer value)
+bounded_insert (Bounded *b, FlatKey *key, gpointer value)
 {
+  g_assert (!g_hash_table_contains (b->table, key));
   if (g_hash_table_size (b->table) >= b->limit)
-    {
-      GBytes *oldest = g_queue_pop_head (&b->order);
-      g_hash_table_remove (b->table, oldest);
-      g_bytes_unref (oldest);
-    }
-  g_queue_push_tail (&b->order, g_bytes_ref (key));
+    g_hash_table_remove (b->table, g_queue_pop_head (&b->order));
+  g_queue_push_tail (&b->order, key);
   g_hash_table_insert (b->table, key, value);
 }
 
 static void face_sizes_free (gpointer data);
+static guint font_at_hash (gconstpointer key);
+static gboolean font_at_equal (gconstpointer a, gconstpointer b);
 static void font_at_free (gpointer data);
 
 JopanTypesetCache *
@@ -1594,12 +1649,12 @@ jopan_typeset_cache_new (void)
 
   cache->texts = flat_table_new (set_text_free);
   cache->spaces = flat_table_new (g_free);
-  cache->scratch = g_byte_array_sized_new (1024);
+  key_grow (&cache->scratch, 1024);
   bounded_init (&cache->shaped, JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
   bounded_init (&cache->spaced, 2 * JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
   cache->faces = g_hash_table_new (NULL, NULL);
   cache->face_sizes = g_hash_table_new_full (NULL, NULL, NULL, face_sizes_free);
-  cache->fonts_at = key_table_new (font_at_free);
+  cache->fonts_at = g_hash_table_new_full (font_at_hash, font_at_equal, NULL, font_at_free);
   cache->sizeless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   bounded_init (&cache->hyphens, JOPAN_HYPHENS_LIMIT, (GDestroyNotify) g_array_unref);
   bounded_init (&cache->candidates, JOPAN_SHAPED_LIMIT, (GDestroyNotify) g_array_unref);
@@ -1613,7 +1668,7 @@ jopan_typeset_cache_free (JopanTypesetCache *cache)
     return;
   g_hash_table_unref (cache->texts);
   g_hash_table_unref (cache->spaces);
-  g_byte_array_unref (cache->scratch);
+  g_free (cache->scratch.data);
   bounded_clear (&cache->shaped);
   bounded_clear (&cache->spaced);
   g_hash_table_unref (cache->faces);
@@ -1649,12 +1704,12 @@ jopan_typeset_cache_parts (const JopanTypesetCache *cache, guint *shaped, guint 
   *hyphen_hits = cache->hyphen_hits;
 }
 
-#define KEY_ADD(key, value) g_byte_array_append ((key), (const guint8 *) &(value), sizeof (value))
+#define KEY_ADD(key, value) key_add ((key), &(value), sizeof (value))
 
 /* Appends what setting anything in @kind's style depends on: the style's
  * every byte and its font's name, the fonts and the language. */
 static void
-para_style_key (GByteArray *key, JopanTypesetter *ts, const JopanParaStyle *para)
+para_style_key (KeyBuf *key, JopanTypesetter *ts, const JopanParaStyle *para)
 {
   const char *lang = ts->lang ? ts->lang : "";
   const char *font = para->font ? para->font : "";
@@ -1664,12 +1719,12 @@ para_style_key (GByteArray *key, JopanTypesetter *ts, const JopanParaStyle *para
   style.font = NULL;
   KEY_ADD (key, style);
   KEY_ADD (key, ts->fonts);
-  g_byte_array_append (key, (const guint8 *) font, (guint) strlen (font) + 1);
-  g_byte_array_append (key, (const guint8 *) lang, (guint) strlen (lang) + 1);
+  key_add (key, font, (guint) strlen (font) + 1);
+  key_add (key, lang, (guint) strlen (lang) + 1);
 }
 
 static void
-style_key (GByteArray *key, JopanTypesetter *ts, JopanParaKind kind)
+style_key (KeyBuf *key, JopanTypesetter *ts, JopanParaKind kind)
 {
   para_style_key (key, ts, &ts->style->para[kind]);
 }
@@ -1737,7 +1792,7 @@ shared_spaces_put (PangoContext *context, const FlatKey *key, const double *widt
 static gboolean
 cached_spaces (JopanTypesetter *ts, JopanParaKind kind)
 {
-  GByteArray *bytes;
+  KeyBuf *bytes;
   const FlatKey *key;
   double *widths;
 
@@ -1768,7 +1823,7 @@ cached_spaces (JopanTypesetter *ts, JopanParaKind kind)
 
 /* Appends @text and its spans. */
 static void
-text_key (GByteArray *key, const char *text, const GArray *spans)
+text_key (KeyBuf *key, const char *text, const GArray *spans)
 {
   guint n_spans = spans ? spans->len : 0;
 
@@ -1782,10 +1837,10 @@ text_key (GByteArray *key, const char *text, const GArray *spans)
       KEY_ADD (key, span->end);
       KEY_ADD (key, span->flags);
       KEY_ADD (key, has_uri);
-      g_byte_array_append (key, (const guint8 *) uri, (guint) strlen (uri) + 1);
+      key_add (key, uri, (guint) strlen (uri) + 1);
     }
   KEY_ADD (key, n_spans);
-  g_byte_array_append (key, (const guint8 *) text, (guint) strlen (text));
+  key_add (key, text, (guint) strlen (text));
 }
 
 /* Everything the setting of @text depends on (see the cache's comment),
@@ -1794,7 +1849,7 @@ static const FlatKey *
 cache_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
            double width, double indent)
 {
-  GByteArray *key = flat_key_begin (ts->cache);
+  KeyBuf *key = flat_key_begin (ts->cache);
   gboolean hyphenates = ts->hyphenator != NULL;
 
   style_key (key, ts, kind);
@@ -1808,15 +1863,16 @@ cache_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArr
   return flat_key_end (key);
 }
 
-/* What shaping @text whole depends on: make_layout's every input. */
-static GBytes *
+/* What shaping @text whole depends on: make_layout's every input (in
+ * the cache's scratch array, as cache_key). */
+static const FlatKey *
 paragraph_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
 {
-  GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
+  KeyBuf *key = flat_key_begin (ts->cache);
 
   style_key (key, ts, kind);
   text_key (key, text, spans);
-  return g_byte_array_free_to_bytes (key);
+  return flat_key_end (key);
 }
 
 /* ---- a paragraph letter-spaced anew ------------------------------------------
@@ -2136,7 +2192,25 @@ face_sizes (JopanTypesetCache *cache, hb_face_t *face)
 typedef struct {
   PangoFont *from, *to;   /* references; @to NULL: not the same face */
   int from_size;          /* @from's size, Pango units */
+  int size;               /* the size asked for (@to's), Pango units */
 } FontAt;
+
+/* A FontAt is its own key: the font asked for and the size. */
+static guint
+font_at_hash (gconstpointer key)
+{
+  const FontAt *f = key;
+
+  return g_direct_hash (f->from) ^ ((guint) f->size * 0x9E3779B1u);
+}
+
+static gboolean
+font_at_equal (gconstpointer a, gconstpointer b)
+{
+  const FontAt *x = a, *y = b;
+
+  return x->from == y->from && x->size == y->size;
+}
 
 static void
 font_at_free (gpointer data)
@@ -2152,19 +2226,15 @@ font_at_free (gpointer data)
 static const FontAt *
 font_at (JopanTypesetter *ts, PangoFont *font, int size)
 {
-  struct { PangoFont *font; int size; } k;
-  g_autoptr (GBytes) key = NULL;
-  FontAt *at;
+  FontAt sought = { .from = font, .size = size };
+  FontAt *at = g_hash_table_lookup (ts->cache->fonts_at, &sought);
   PangoFontDescription *desc;
 
-  memset (&k, 0, sizeof k); /* the padding too: the key reads it */
-  k.font = font, k.size = size;
-  key = g_bytes_new (&k, sizeof k);
-  at = g_hash_table_lookup (ts->cache->fonts_at, key);
   if (at)
     return at;
   at = g_new0 (FontAt, 1);
   at->from = g_object_ref (font);
+  at->size = size;
   desc = pango_font_describe (font);
   at->from_size = pango_font_description_get_size (desc);
   pango_font_description_set_size (desc, size);
@@ -2173,7 +2243,7 @@ font_at (JopanTypesetter *ts, PangoFont *font, int size)
   if (at->to && hb_font_get_face (pango_font_get_hb_font (at->to))
                   != hb_font_get_face (pango_font_get_hb_font (font)))
     g_clear_object (&at->to);
-  g_hash_table_insert (ts->cache->fonts_at, g_steal_pointer (&key), at);
+  g_hash_table_add (ts->cache->fonts_at, at);
   return at;
 }
 
@@ -2426,11 +2496,11 @@ spacing_of (const JopanParaStyle *p)
 
 /* As paragraph_key, the style's tracking and size left out: the key of
  * every letter spacing and size of @text, or (@none) of no spacing. */
-static GBytes *
+static const FlatKey *
 spacing_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
              gboolean none)
 {
-  GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 256));
+  KeyBuf *key;
   const char *font = ts->style->para[kind].font ? ts->style->para[kind].font : "";
   char *sizeless = g_hash_table_lookup (ts->cache->sizeless, font);
   JopanParaStyle untracked;
@@ -2444,6 +2514,7 @@ spacing_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GA
       pango_font_description_free (desc);
       g_hash_table_insert (ts->cache->sizeless, g_strdup (font), sizeless);
     }
+  key = flat_key_begin (ts->cache);
   /* Copied bytes and all (padding too: the key reads it). */
   memcpy (&untracked, &ts->style->para[kind], sizeof untracked);
   untracked.tracking = 0;
@@ -2452,7 +2523,7 @@ spacing_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GA
   para_style_key (key, ts, &untracked);
   KEY_ADD (key, flag);
   text_key (key, text, spans);
-  return g_byte_array_free_to_bytes (key);
+  return flat_key_end (key);
 }
 
 gint jopan_paragraph_shapings;
@@ -2530,13 +2601,11 @@ jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *tex
   return jopan_resize_for_test (ts, kind, text, spans, 0, from, 0, to, derived);
 }
 
-/* @text letter-spaced and sized as @kind's style asks, from the
- * paragraph of the cache under @key shaped at another spacing or size, or
- * NULL. */
+/* A paragraph letter-spaced and sized as @kind's style asks, from @from
+ * (the cache's, shaped at another spacing or size; NULL: none), or NULL. */
 static Shaped *
-respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, GBytes *key)
+respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, const Shaped *from)
 {
-  const Shaped *from = g_hash_table_lookup (ts->cache->spaced.table, key);
   Setting to = { spacing_of (&ts->style->para[kind]), 0, 0 };
   int *widths;
   Shaped *shaped;
@@ -2560,36 +2629,44 @@ respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, GBytes *key)
 static Shaped *
 shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
 {
-  g_autoptr (GBytes) key = NULL;
-  g_autoptr (GBytes) spaced = NULL;
+  const FlatKey *sought;
+  FlatKey *key;
+  g_autofree FlatKey *spaced = NULL;
+  const Shaped *from;
   Shaped *shaped;
+  gboolean tracked = spacing_of (&ts->style->para[kind]) != 0;
 
   if (ts->cache == NULL)
     return shape_paragraph (ts, kind, text, spans);
-  key = paragraph_key (ts, kind, text, spans);
-  shaped = g_hash_table_lookup (ts->cache->shaped.table, key);
+  /* The keys are built in the cache's scratch array and copied only when
+   * kept (a miss): a hit allocates nothing. */
+  sought = paragraph_key (ts, kind, text, spans);
+  shaped = g_hash_table_lookup (ts->cache->shaped.table, sought);
   if (shaped)
     {
       ts->cache->shaped_hits++;
       return shaped_ref (shaped);
     }
-  spaced = spacing_key (ts, kind, text, spans, spacing_of (&ts->style->para[kind]) == 0);
-  shaped = respaced_paragraph (ts, kind, spaced);
-  if (shaped == NULL && spacing_of (&ts->style->para[kind]) != 0)
-    {
-      g_autoptr (GBytes) unspaced = spacing_key (ts, kind, text, spans, TRUE);
-      shaped = respaced_paragraph (ts, kind, unspaced);
-    }
+  key = flat_key_copy (sought);
+  sought = spacing_key (ts, kind, text, spans, !tracked);
+  from = g_hash_table_lookup (ts->cache->spaced.table, sought);
+  if (from == NULL)
+    spaced = flat_key_copy (sought);
+  shaped = respaced_paragraph (ts, kind, from);
+  if (shaped == NULL && tracked)
+    shaped = respaced_paragraph (ts, kind,
+                                 g_hash_table_lookup (ts->cache->spaced.table,
+                                                      spacing_key (ts, kind, text, spans, TRUE)));
   if (shaped == NULL)
     {
       shaped = shape_paragraph (ts, kind, text, spans);
       ts->cache->shapings++;
       /* It serves every other spacing (one with a spacing, or with none
        * but no ligatures: respace()). */
-      if (!g_hash_table_contains (ts->cache->spaced.table, spaced))
+      if (spaced)
         bounded_insert (&ts->cache->spaced, g_steal_pointer (&spaced), shaped_ref (shaped));
     }
-  bounded_insert (&ts->cache->shaped, g_steal_pointer (&key), shaped);
+  bounded_insert (&ts->cache->shaped, key, shaped);
   return shaped_ref (shaped);
 }
 
@@ -2598,25 +2675,26 @@ shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, con
 static GArray *
 hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized)
 {
-  GByteArray *bytes;
-  g_autoptr (GBytes) key = NULL;
+  KeyBuf *bytes;
+  const FlatKey *key;
   GArray *points;
   guint8 flag = capitalized != FALSE;
 
   if (ts->cache == NULL)
     return jopan_hyphen_points (ts->hyphenator, text, capitalized);
-  bytes = g_byte_array_sized_new ((guint) (strlen (text) + 16));
+  bytes = flat_key_begin (ts->cache);
   KEY_ADD (bytes, ts->hyphenator);
   KEY_ADD (bytes, flag);
-  g_byte_array_append (bytes, (const guint8 *) text, (guint) strlen (text));
-  key = g_byte_array_free_to_bytes (bytes);
+  key_add (bytes, text, (guint) strlen (text));
+  key = flat_key_end (bytes);
   points = g_hash_table_lookup (ts->cache->hyphens.table, key);
   if (points)
     ts->cache->hyphen_hits++;
   else
     {
+      FlatKey *kept = flat_key_copy (key);
       points = jopan_hyphen_points (ts->hyphenator, text, capitalized);
-      bounded_insert (&ts->cache->hyphens, g_steal_pointer (&key), points);
+      bounded_insert (&ts->cache->hyphens, kept, points);
     }
   return g_array_ref (points);
 }
@@ -2624,24 +2702,24 @@ hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized)
 /* What a paragraph's break opportunities depend on (JopanBreakParams.candidates):
  * its text and spans, the language, the Korean break mode and its
  * hyphenation points. */
-static GBytes *
+static const FlatKey *
 candidates_key (JopanTypesetter *ts, const char *text, const GArray *spans,
                 const JopanBreakParams *bp)
 {
-  GByteArray *key = g_byte_array_sized_new ((guint) (strlen (text) + 64));
+  KeyBuf *key = flat_key_begin (ts->cache);
   const char *lang = ts->lang ? ts->lang : "";
   guint n_points = bp->hyphen_points ? bp->hyphen_points->len : 0;
   guint8 korean = bp->korean_text != FALSE;
 
-  g_byte_array_append (key, (const guint8 *) lang, (guint) strlen (lang) + 1);
+  key_add (key, lang, (guint) strlen (lang) + 1);
   KEY_ADD (key, bp->korean_break);
   KEY_ADD (key, korean);
   KEY_ADD (key, n_points);
   if (n_points > 0)
-    g_byte_array_append (key, (const guint8 *) bp->hyphen_points->data,
+    key_add (key, bp->hyphen_points->data,
                          n_points * (guint) sizeof (guint));
   text_key (key, text, spans);
-  return g_byte_array_free_to_bytes (key);
+  return flat_key_end (key);
 }
 
 /* jopan_break_paragraph, with the paragraph's break opportunities from
@@ -2650,39 +2728,49 @@ static GArray *
 break_paragraph (JopanTypesetter *ts, const char *text, const GArray *spans,
                  PangoLayout *unbroken, JopanBreakParams *bp)
 {
-  g_autoptr (GBytes) key = NULL;
+  const FlatKey *key;
+  g_autofree FlatKey *kept = NULL;
   GArray *candidates, *lines;
 
   if (ts->cache == NULL)
     return jopan_break_paragraph (unbroken, bp);
   key = candidates_key (ts, text, spans, bp);
   candidates = g_hash_table_lookup (ts->cache->candidates.table, key);
+  /* A key is kept (copied) only for what the breaker finds anew. */
+  if (candidates == NULL)
+    kept = flat_key_copy (key);
   bp->candidates = &candidates;
   lines = jopan_break_paragraph (unbroken, bp);
-  if (!g_hash_table_contains (ts->cache->candidates.table, key) && candidates)
-    bounded_insert (&ts->cache->candidates, g_steal_pointer (&key), candidates);
+  if (kept && candidates)
+    bounded_insert (&ts->cache->candidates, g_steal_pointer (&kept), candidates);
   bp->candidates = NULL;
   return lines;
 }
 
-/* A copy of @text whose lines share its layouts. */
+/* A text of the cache's @text that shares its lines (a reference to
+ * the array: nothing changes a set text's lines but jopan_text_line,
+ * which gives a lazily set line the layout it stands for, the same for
+ * every holder; jopan_text_append makes an array of its own).  A hit
+ * makes one small struct, not an array and a reference per line. */
 static JopanText *
-text_copy (const JopanText *text)
+text_share (const JopanText *text)
 {
   JopanText *copy = g_new0 (JopanText, 1);
 
   copy->leading = text->leading;
-  copy->lines = g_array_sized_new (FALSE, FALSE, sizeof (JopanLine), text->lines->len);
-  g_array_append_vals (copy->lines, text->lines->data, text->lines->len);
-  for (guint i = 0; i < copy->lines->len; i++)
-    {
-      JopanLine *line = &g_array_index (copy->lines, JopanLine, i);
-      if (line->layout)
-        g_object_ref (line->layout);
-      if (line->shape)
-        jopan_line_shape_ref (line->shape);
-    }
+  copy->lines = g_array_ref (text->lines);
   return copy;
+}
+
+void
+jopan_text_append (JopanText *text, const JopanText *more)
+{
+  GArray *lines = text_lines_new (text->lines->len + more->lines->len);
+
+  add_line_refs (lines, text->lines);
+  add_line_refs (lines, more->lines);
+  g_array_unref (text->lines);
+  text->lines = lines;
 }
 
 JopanText *
@@ -2733,7 +2821,7 @@ jopan_typeset_named (JopanTypesetter *ts, JopanParaKind kind, const char *text,
       report_findings (ts, f, place);
     }
   if (ts->cache)
-    return text_copy (set->text);
+    return text_share (set->text);
   result = g_steal_pointer (&set->text);
   g_array_unref (set->findings);
   g_free (set);
@@ -2745,12 +2833,6 @@ jopan_text_free (JopanText *text)
 {
   if (text == NULL)
     return;
-  for (guint i = 0; i < text->lines->len; i++)
-    {
-      JopanLine *line = &g_array_index (text->lines, JopanLine, i);
-      g_clear_object (&line->layout);
-      jopan_line_shape_unref (line->shape);
-    }
   g_array_unref (text->lines);
   g_free (text);
 }
