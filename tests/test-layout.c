@@ -416,6 +416,61 @@ check_photo_clearance (const GPtrArray *pages, const JopanStyle *style)
   return NULL;
 }
 
+/* The body lines of @column of @page below @top and above the next photo
+ * there; *@last: the last of them. */
+static guint
+body_lines_below (const JopanPage *page, const JopanStyle *style, int column, double top,
+                  const JopanBox **last)
+{
+  double left = column_left (style, column), end = G_MAXDOUBLE;
+  guint n = 0;
+
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+      if (b->kind == JOPAN_BOX_IMAGE && b->x < left + 1 && b->x + b->w > left + 1 && b->y > top)
+        end = MIN (end, b->y);
+    }
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+      if (b->kind == JOPAN_BOX_TEXT && strcmp (b->role, "body") == 0
+          && column_of (style, b->x) == column && b->y > top && b->y < end)
+        n++, *last = b;
+    }
+  return n;
+}
+
+/* No column holds a single body line under a photo's caption: a photo
+ * near the foot goes to the foot, or leaves two lines under it. */
+static char *
+check_photo_lines (const GPtrArray *pages, const JopanStyle *style)
+{
+  for (guint p = 0; p < pages->len; p++)
+    {
+      const JopanPage *page = g_ptr_array_index (pages, p);
+      for (guint i = 0; i < page->boxes->len; i++)
+        {
+          const JopanBox *ph = &g_array_index (page->boxes, JopanBox, i);
+          double foot;
+          if (ph->kind != JOPAN_BOX_IMAGE)
+            continue;
+          foot = photo_block_foot (page, ph);
+          for (int c = column_of (style, ph->x); c < style->columns
+                                                 && column_left (style, c) < ph->x + ph->w - 1; c++)
+            {
+              const JopanBox *last = NULL;
+              if (body_lines_below (page, style, c, foot, &last) == 1)
+                {
+                  Placed l = { last, page->number, c };
+                  return describe (&l, "a single body line under a photo");
+                }
+            }
+        }
+    }
+  return NULL;
+}
+
 /* Is there a photo in @column of @page above @y? */
 static gboolean
 photo_above (const JopanPage *page, const JopanStyle *style, int column, double y)
@@ -550,6 +605,7 @@ static const struct {
   { "widows", check_widows },
   { "subhead-keeps", check_subhead_keeps },
   { "quotes", check_quotes },
+  { "photo-lines", check_photo_lines },
   { "photo-clearance", check_photo_clearance },
   { "reading-order", check_reading_order },
   { "jumps", check_jumps },

@@ -70,7 +70,10 @@ jump_band (const Layout *lo, int page, int column, gboolean continues)
 }
 
 /* The segments of column @c of @page, top to bottom, its foot @shorten
- * bands above @depth; @continues: the story goes on on a later page. */
+ * bands above @depth; @continues: the story goes on on a later page.  A
+ * single band under a photo (beside the jump line under a photo across
+ * the last columns) is left white: a line stranded under a photo's caption
+ * reads as an orphan. */
 static void
 column_segments (const Layout *lo, const FlowTrial *t, const GArray *holes, int page, int c,
                  int depth, int shorten, gboolean continues, GArray *out)
@@ -78,6 +81,7 @@ column_segments (const Layout *lo, const FlowTrial *t, const GArray *holes, int 
   int top = column_top (lo, t, page, c);
   int bottom = MIN (depth, layout_page_depth (lo, page)) - shorten
                - jump_band (lo, page, c, continues);
+  gboolean under_photo = FALSE;
 
   for (guint h = 0; h < holes->len; h++)
     {
@@ -88,8 +92,9 @@ column_segments (const Layout *lo, const FlowTrial *t, const GArray *holes, int 
       if (MIN (hole->top, bottom) > top)
         g_array_append_val (out, ((Segment) { page, c, top, MIN (hole->top, bottom) }));
       top = hole->top + hole->photo.bands;
+      under_photo = TRUE;
     }
-  if (bottom > top)
+  if (bottom > top && !(under_photo && bottom - top < 2))
     g_array_append_val (out, ((Segment) { page, c, top, bottom }));
 }
 
