@@ -1517,15 +1517,6 @@ key_hash_data (const guint8 *p, gsize n)
   return (guint) h;
 }
 
-static guint
-key_hash (gconstpointer key)
-{
-  gsize n;
-  const guint8 *p = g_bytes_get_data ((GBytes *) key, &n);
-
-  return key_hash_data (p, n);
-}
-
 /* A key of the tables every jopan_typeset looks in (texts, spaces): its
  * bytes after its hash and length, all in one block.  A lookup builds it
  * in the cache's scratch array (no allocation) and hashes it once; only a
@@ -1583,7 +1574,7 @@ flat_key_begin (JopanTypesetCache *cache)
 }
 
 /* The key appended to @scratch since flat_key_begin(), its hash taken
- * (as key_hash() hashes the same bytes). */
+ * (key_hash_data over its bytes). */
 static const FlatKey *
 flat_key_end (KeyBuf *scratch)
 {
@@ -1604,9 +1595,7 @@ flat_key_copy (const FlatKey *key)
 guint
 jopan_typeset_key_hash_for_test (const void *data, gsize n)
 {
-  g_autoptr (GBytes) key = g_bytes_new (data, n);
-
-  return key_hash (key);
+  return key_hash_data (data, n);
 }
 
 static void
