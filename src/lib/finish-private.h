@@ -112,6 +112,23 @@ void jopan_preflight_pdf (const guint8 *data, gsize n, double ink_limit, GPtrArr
  * is K only (it then overprints). */
 gboolean jopan_finish_fill_cmyk (const JopanFinish *finish, const double rgb[3], double cmyk[4]);
 
+/* The ID qpdf writes when asked for a static one ("for test suites"):
+ * the placeholder jopan's files are written with and then given their
+ * own ID in its place, the same length (finish.cc: a page; pdf-merge.c:
+ * a joined file), without qpdf's deterministic ID (an MD5 of the whole
+ * file). */
+#define JOPAN_PDF_STATIC_ID "31415926535897932384626433832795"
+
+/* The offset the last "startxref" in @tail (a PDF's last @n bytes) gives,
+ * or -1. */
+gint64 jopan_pdf_startxref (const char *tail, gsize n);
+
+/* Where the placeholder ID's two parts are in @trailer (@n bytes from
+ * the startxref offset to the end: an xref table and its trailer, or an
+ * xref stream): their offsets into @found.  Returns: FALSE unless there
+ * are exactly two, in the trailer's dictionary. */
+gboolean jopan_pdf_static_id_places (const char *trailer, gsize n, gsize found[2]);
+
 G_END_DECLS
 
 #endif /* JOPAN_FINISH_PRIVATE_H */

@@ -2154,10 +2154,6 @@ set_output_intent (QPDF &pdf, const JopanFinish *f)
 
 /* ---- the file ID ------------------------------------------------------------ */
 
-/* The ID qpdf writes when asked for a static one: here a placeholder,
- * overwritten by set_file_id() (as pdf-merge.c does for edition.pdf). */
-const char kStaticId[] = "31415926535897932384626433832795";
-
 /* qpdf's output into @bytes (emptied first), its length, CRC-32 and
  * Adler-32 (libdeflate's, as jpeg_key) taken as it passes: the file's
  * ID is made from them, so that the same page gives the same bytes and
@@ -2221,37 +2217,21 @@ write_file (QPDF &pdf, const JopanFinish *f, Pipeline *out, bool deterministic)
 }
 
 /* Replaces the placeholder ID (both parts) in the trailer of @bytes by
- * @hex, in place (the same length: no offset moves).  The trailer is
- * what follows the last startxref's offset.  Returns: false when it is
- * not as expected (nothing changed). */
+ * @hex, in place (the same length: no offset moves).  Returns: false
+ * when it is not as expected (nothing changed). */
 bool
 set_file_id (GByteArray *bytes, const std::string &hex)
 {
-  const char *data = (const char *) bytes->data, *at = NULL;
-  const size_t n = strlen (kStaticId), key = strlen ("startxref");
-  std::vector<char *> found;
+  const char *data = (const char *) bytes->data;
+  const gsize tail = MIN (bytes->len, 63u);
+  gint64 start = jopan_pdf_startxref (data + bytes->len - tail, tail);
+  gsize found[2];
 
-  /* From the end, in the last 64 bytes: those before may hold zeros (an
-   * xref stream's data), which string functions would stop at. */
-  for (guint i = 0; at == NULL && i + key <= MIN (bytes->len, 64u); i++)
-    if (memcmp (data + bytes->len - key - i, "startxref", key) == 0)
-      at = data + bytes->len - key - i;
-  if (at == NULL || hex.size () != n)
+  if (hex.size () != strlen (JOPAN_PDF_STATIC_ID) || start <= 0 || start >= (gint64) bytes->len
+      || !jopan_pdf_static_id_places (data + start, bytes->len - (gsize) start, found))
     return false;
-  gint64 start = g_ascii_strtoll (at + key, NULL, 10);
-  if (start <= 0 || start >= at - data)
-    return false;
-  for (const char *p = data + start; found.size () < 3 && p < at; p += n)
-    {
-      p = (const char *) memmem (p, (size_t) (at - p), kStaticId, n);
-      if (p == NULL)
-        break;
-      found.push_back ((char *) p);
-    }
-  if (found.size () != 2)
-    return false;
-  for (char *p : found)
-    memcpy (p, hex.data (), n);
+  for (gsize at : found)
+    memcpy (bytes->data + start + at, hex.data (), hex.size ());
   return true;
 }
 

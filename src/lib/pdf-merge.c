@@ -18,6 +18,7 @@
  * PDF has), so that freeing them is not left for the end.
  */
 #include "jopan-private.h"
+#include "finish-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,9 +28,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The ID qpdf writes when asked for a static one ("for test suites"):
- * here a placeholder, found in the trailer and overwritten (set_file_id). */
-#define STATIC_ID_HEX "31415926535897932384626433832795"
 /* The trailer (with a classic xref table, the table too) is read whole to
  * find it; a larger one makes qpdf write its deterministic ID instead. */
 #define TRAILER_MAX (16 * 1024 * 1024)
@@ -331,6 +329,48 @@ sync_file (const char *path)
   return ok;
 }
 
+gint64
+jopan_pdf_startxref (const char *tail, gsize n)
+{
+  const gsize key = strlen ("startxref");
+
+  /* From the end: the bytes before may hold zeros (an xref stream's
+   * data), which string functions would stop at. */
+  for (gsize i = 0; i + key <= n; i++)
+    if (memcmp (tail + n - key - i, "startxref", key) == 0)
+      {
+        char number[32] = { 0 };
+        memcpy (number, tail + n - i, MIN (i, sizeof number - 1));
+        return g_ascii_strtoll (number, NULL, 10);
+      }
+  return -1;
+}
+
+gboolean
+jopan_pdf_static_id_places (const char *trailer, gsize n, gsize found[2])
+{
+  const gsize id = strlen (JOPAN_PDF_STATIC_ID);
+  gboolean table = n >= 4 && memcmp (trailer, "xref", 4) == 0;
+  const char *at, *end = trailer + n;
+  const char *from = trailer;
+  guint hits = 0;
+
+  /* An xref stream's dictionary ends before its (binary) data; a table's
+   * trailer follows the table. */
+  if (table)
+    from = (at = memmem (trailer, n, "trailer", strlen ("trailer"))) ? at : end;
+  else if ((at = memmem (trailer, n, "stream", strlen ("stream"))) != NULL)
+    end = at;
+  for (at = from; at < end && (at = memmem (at, (gsize) (end - at), JOPAN_PDF_STATIC_ID, id));
+       at += id)
+    {
+      if (hits == 2)
+        return FALSE;
+      found[hits++] = (gsize) (at - trailer);
+    }
+  return hits == 2;
+}
+
 /* Replaces the placeholder ID in the trailer of the file @fd (both
  * parts) by @hex, in place: the same length, so no offset moves.
  * Returns: FALSE when the trailer is not as expected (nothing changed). */
@@ -338,44 +378,24 @@ static gboolean
 set_file_id (int fd, const char *hex)
 {
   struct stat st;
-  char tail[64] = { 0 }, *at;
+  char tail[63];
   g_autofree char *trailer = NULL;
   gint64 start;
-  gsize n, from = 0, to;
-  const char *found[3];
-  guint hits = 0;
+  gsize n, found[2];
+  const gsize id = strlen (JOPAN_PDF_STATIC_ID);
 
-  if (fstat (fd, &st) != 0 || st.st_size < (off_t) sizeof tail - 1
-      || pread (fd, tail, sizeof tail - 1, st.st_size - (off_t) (sizeof tail - 1)) != sizeof tail - 1)
+  if (fstat (fd, &st) != 0 || st.st_size < (off_t) sizeof tail
+      || pread (fd, tail, sizeof tail, st.st_size - (off_t) sizeof tail) != sizeof tail)
     return FALSE;
-  /* The last "startxref": the bytes before it may hold zeros (an xref
-   * stream's data), which string functions would stop at. */
-  for (at = tail + sizeof tail - 1 - strlen ("startxref"); at >= tail; at--)
-    if (memcmp (at, "startxref", strlen ("startxref")) == 0)
-      break;
-  if (at < tail)
-    return FALSE;
-  start = g_ascii_strtoll (at + strlen ("startxref"), NULL, 10);
+  start = jopan_pdf_startxref (tail, sizeof tail);
   if (start <= 0 || start >= st.st_size || st.st_size - start > TRAILER_MAX)
     return FALSE;
   n = (gsize) (st.st_size - start);
-  trailer = g_malloc (n + 1);
-  if (pread (fd, trailer, n, start) != (ssize_t) n)
+  trailer = g_malloc (n);
+  if (pread (fd, trailer, n, start) != (ssize_t) n || !jopan_pdf_static_id_places (trailer, n, found))
     return FALSE;
-  trailer[n] = '\0';
-  /* An xref stream's dictionary ends before its (binary) data; a table's
-   * trailer follows the table. */
-  if (g_str_has_prefix (trailer, "xref"))
-    from = (at = strstr (trailer, "trailer")) ? (gsize) (at - trailer) : n;
-  to = (at = g_strstr_len (trailer, (gssize) n, "stream")) && !g_str_has_prefix (trailer, "xref")
-       ? (gsize) (at - trailer) : n;
-  for (at = trailer + from; hits < 3 && (at = g_strstr_len (at, (gssize) (trailer + to - at), STATIC_ID_HEX));
-       at += strlen (STATIC_ID_HEX))
-    found[hits++] = at;
-  if (hits != 2)
-    return FALSE;
-  for (guint i = 0; i < hits; i++)
-    if (pwrite (fd, hex, strlen (STATIC_ID_HEX), start + (found[i] - trailer)) != (ssize_t) strlen (STATIC_ID_HEX))
+  for (guint i = 0; i < 2; i++)
+    if (pwrite (fd, hex, id, start + (off_t) found[i]) != (ssize_t) id)
       return FALSE;
   g_atomic_int_inc (&ids_placed);
   return TRUE;
