@@ -27,7 +27,8 @@ const char *jopan_image_stream_tag (void);
 /* Splits the one image XObject of @pdf (a one-page file cairo wrote) into
  * its dictionary without /Length, as PDF text, and its encoded bytes.
  * Returns: FALSE when there is not exactly one image, or its dictionary
- * refers to another object (then it cannot stand alone). */
+ * refers to another object (then it cannot stand alone).  The tests'
+ * way to hold jopan_image_stream_encode() to cairo's own image object. */
 gboolean jopan_image_stream_extract (const guint8 *pdf, gsize n, char **dict, GBytes **data);
 
 /* The image object cairo 1.16's PDF surface writes for the opaque RGB24
@@ -38,8 +39,10 @@ gboolean jopan_image_stream_extract (const guint8 *pdf, gsize n, char **dict, GB
  * format or no memory. */
 gboolean jopan_image_stream_encode (cairo_surface_t *surface, char **dict, GBytes **data);
 
-/* Entry @id of the cache (or of a photo encoded past its room): its dictionary and bytes (owned by the cache,
- * alive as long as the process).  Returns: FALSE for no such entry. */
+/* Entry @id of the cache (or of a photo encoded past its room): its
+ * dictionary and bytes (owned by the cache: a cache entry lives as long
+ * as the process, one past its room as long as the stand-in naming it).
+ * Returns: FALSE for no such entry. */
 gboolean jopan_image_stream_lookup (guint id, const char **dict, GBytes **data);
 
 /* How many photos encoded past the cache's room (or with it off) are
