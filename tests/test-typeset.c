@@ -1225,9 +1225,21 @@ test_shape_alone (void)
   g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
   g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   static const char *const dirs[] = { "/samples", "/samples/edition/en", "/samples/edition/ko" };
-  guint counts[3] = { 0 }, broken[3] = { 0 };
+  static const char *const odd[] = {
+    "the caf\xC3\xA9 caf\xCC\x81 r\xC3\xA9sum\xC3\xA9 with fi and fl, linked", "a\xE2\x80\x8B""b zero\xE2\x80\x8Dwidth",
+    "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D world \xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7 and more words", "thumbs \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD up",
+    "flags \xF0\x9F\x87\xB0\xF0\x9F\x87\xB7\xF0\x9F\x87\xAF\xF0\x9F\x87\xB5 here", "tab\there", "\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8 jamo \xEA\xB0\x80\xE1\x86\xA8",
+    "\xCC\x81leading mark", "soft\xC2\xADhyphen and Stra\xC3\x9F""e", "a line\xE2\x80\xA8separator",
+    "thin\xE2\x80\x89space, em\xE2\x80\x83space and\xE3\x80\x80ideographic", "AVAT Tea, WAVE. \"Yo,\" T.V. LY",
+    "\xE2\x80\x9CTo\xE2\x80\x9D P.A. Fjord 7\xE2\x80\x93""1 \xEC\x84\x9C\xEC\x9A\xB8 Ty \xE0\xA4\x95\xE0\xA5\x8D\xE0\xA4\xB7",
+  };
+  g_autoptr (GArray) links = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
+  JopanSpan link = { 4, 20, JOPAN_SPAN_LINK, "https://example.com/" };
+  guint counts[3] = { 0 }, broken[3] = { 0 }, odd_alone = 0;
+  JopanTypesetter ts;
 
   g_assert_no_error (error);
+  g_array_append_val (links, link);
   for (gsize d = 0; d < G_N_ELEMENTS (dirs); d++)
     {
       g_autofree char *dir = g_strconcat (SOURCE_ROOT, dirs[d], NULL);
@@ -1236,6 +1248,19 @@ test_shape_alone (void)
   g_test_message ("%u lines, %u shaped alone, %u differ", counts[0], counts[1], counts[2]);
   g_assert_cmpuint (counts[2], ==, 0);
   g_assert_cmpuint (counts[1], >=, counts[0] * 9 / 10);
+  /* Texts the samples lack: marks, joiners, jamo, flags, right to left,
+   * a tab, a line separator, a link; shaped alone or with a layout. */
+  jopan_typesetter_init (&ts, fonts, style, "en", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (odd); i++)
+    {
+      guint n[3] = { 0 };
+      shape_alone_paragraph (&ts, style, odd[i], (guint) i, i == 0 ? links : NULL, n);
+      shape_alone_paragraph (&ts, style, odd[i], (guint) i + 1, NULL, n);
+      g_assert_cmpuint (n[2], ==, 0);
+      odd_alone += n[1];
+    }
+  jopan_typesetter_clear (&ts);
+  g_assert_cmpuint (odd_alone, >, 0);
   jopan_shape_alone_no_edges = TRUE;
   each_sample_paragraph (fonts, style, TRUE, SOURCE_ROOT "/samples/edition/en", shape_alone_paragraph,
                          broken);

@@ -1015,13 +1015,42 @@ plain_item (const PangoItem *item, int *spacing)
   return TRUE;
 }
 
-/* The break analysis a layout makes of @text (for letter spacing). */
+/* Whether each character of @text starts a grapheme cluster (UAX #29),
+ * so that every place in it is a cursor position: its characters are of
+ * blocks without a mark, joiner, prepended letter, conjoining jamo or
+ * regional indicator, whose grapheme rules (GB9-GB13) never join two.
+ * Controls (GB4, GB5) only part them. */
+static gboolean
+graphemes_are_characters (const char *text)
+{
+  for (const char *s = text; *s; s = g_utf8_next_char (s))
+    {
+      gunichar c = g_utf8_get_char (s);
+      if (!((c >= 0x20 && c <= 0x7E) || (c >= 0xA0 && c <= 0x24F) /* Latin, Latin-1, Extended-A and -B */
+            || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E) /* punctuation */
+            || (c >= 0x3000 && c <= 0x3029) || (c >= 0x3030 && c <= 0x303F) /* CJK punctuation */
+            || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xFF01 && c <= 0xFF60))) /* syllables, full width */
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The break analysis a layout makes of @text, as far as letter spacing
+ * reads it (its cursor positions): Pango's whole analysis (line, word and
+ * sentence breaks too) is a text's cost, worked out only where a
+ * character may join the one before it. */
 static PangoLogAttr *
 log_attrs_of (const char *text, int length, GList *items)
 {
   int n = (int) g_utf8_strlen (text, length), offset = 0;
   PangoLogAttr *log = g_new0 (PangoLogAttr, n + 1);
 
+  if (graphemes_are_characters (text))
+    {
+      for (int i = 0; i <= n; i++)
+        log[i].is_cursor_position = TRUE;
+      return log;
+    }
   pango_default_break (text, length, NULL, log, n + 1);
   for (GList *l = items; l; l = l->next)
     {
@@ -1045,7 +1074,8 @@ shape_run (PangoItem *item, const char *text, int length, PangoLogAttr *log, int
 
   run->item = item;
   run->glyphs = g = pango_glyph_string_new ();
-  pango_shape_item (item, text, length, log, g, flags);
+  /* Without a hyphen or text transform, shaping reads no log attribute. */
+  pango_shape_item (item, text, length, NULL, g, flags);
   if (spacing != 0 && g->num_glyphs > 0)
     {
       pango_glyph_item_letter_space (run, text, log, spacing);
