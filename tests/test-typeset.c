@@ -1188,8 +1188,9 @@ shape_alone_set (JopanTypesetter *ts, JopanParaKind kind, const char *para, cons
     }
 }
 
-/* shape_alone_set() over paragraph @p in the body, caption and headline
- * styles, tracked three ways, at two widths. */
+/* shape_alone_set() over paragraph @p in the body style and in the
+ * caption's or the headline's (by turns), tracked three ways, at two
+ * widths. */
 static void
 shape_alone_paragraph (JopanTypesetter *ts, const JopanStyle *style, const char *para, guint p,
                        const GArray *spans, guint *counts)
@@ -1203,6 +1204,8 @@ shape_alone_paragraph (JopanTypesetter *ts, const JopanStyle *style, const char 
   ts->style = &tracked;
   for (gsize k = 0; k < G_N_ELEMENTS (kinds) && *para; k++)
     {
+      if (k > 0 && k != 1 + p % 2)
+        continue;
       tracked.para[kinds[k]].tracking = trackings[(p + k) % G_N_ELEMENTS (trackings)];
       jopan_typesetter_begin (ts, report);
       shape_alone_set (ts, kinds[k], para, spans, p % 2 ? 140 : 95, counts);
