@@ -403,7 +403,7 @@ JopanLineShape *jopan_line_shape_ref (JopanLineShape *shape);
 void jopan_line_shape_unref (JopanLineShape *shape);
 /* The line as placed, shaped on the first call (typeset.c: from one thread only). */
 const JopanLine *jopan_line_shape_get (JopanLineShape *shape);
-/* How many lines were given a layout of their own (shaped) in this
+/* How many lines were shaped on their own (not the paragraph's layout) in this
  * process, and how many set lazily turned out overfull when shaped (the
  * set-time check missed them; always 0 unless the margin is wrong). */
 extern gint jopan_line_shapings, jopan_line_shapings_missed;
