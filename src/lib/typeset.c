@@ -1143,6 +1143,8 @@ finish_runs (GSList *runs)
       if (l == runs)
         first = baseline;
       run->y_offset = first - baseline;
+      if (run->glyphs->num_glyphs == 0)
+        continue;
       plain_item (run->item, &spacing);
       spacing_halves (spacing, &left, &right);
       if (jopan_shape_alone_no_edges)
