@@ -1248,8 +1248,10 @@ test_shape_alone (void)
       g_autofree char *dir = g_strconcat (SOURCE_ROOT, dirs[d], NULL);
       each_sample_paragraph (fonts, style, TRUE, dir, shape_alone_paragraph, counts);
     }
-  g_test_message ("%u lines, %u shaped alone, %u differ", counts[0], counts[1], counts[2]);
+  g_test_message ("%u lines, %u shaped alone, %d of them taking their paragraph's item, %u differ",
+                  counts[0], counts[1], g_atomic_int_get (&jopan_line_items_taken), counts[2]);
   g_assert_cmpuint (counts[2], ==, 0);
+  g_assert_cmpint (g_atomic_int_get (&jopan_line_items_taken), >, 0);
   g_assert_cmpuint (counts[1], >=, counts[0] * 9 / 10);
   /* Texts the samples lack: marks, joiners, jamo, flags, right to left,
    * a tab, a line separator, a link; shaped alone or with a layout. */

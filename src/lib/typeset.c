@@ -841,6 +841,7 @@ typedef struct {
   gboolean korean;
   JopanBreakParams bp;       /* its hyphen_points cleared (not read) */
   double style_scale;        /* the style's 장평 */
+  PangoLayout *whole;        /* the paragraph shaped whole in this style, or NULL */
 } ParaPlan;
 
 struct _JopanLineShape {
@@ -869,7 +870,7 @@ jopan_line_shape_ref (JopanLineShape *shape)
 
 static ParaPlan *
 para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakParams *bp,
-               double style_scale)
+               double style_scale, PangoLayout *whole)
 {
   ParaPlan *para = g_new0 (ParaPlan, 1);
 
@@ -880,6 +881,7 @@ para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakPar
   para->bp.hyphen_points = NULL;
   para->bp.glyph_widths = NULL;
   para->bp.candidates = NULL;
+  para->whole = whole ? g_object_ref (whole) : NULL;
   return para;
 }
 
@@ -890,6 +892,7 @@ para_plan_unref (ParaPlan *para)
     return;
   g_object_unref (para->context);
   pango_font_description_free (para->font);
+  g_clear_object (&para->whole);
   g_free (para);
 }
 
@@ -955,7 +958,7 @@ own_line_quark (void)
   return (GQuark) quark;
 }
 
-gint jopan_line_shapings_alone;
+gint jopan_line_shapings_alone, jopan_line_items_taken;
 gboolean jopan_shape_alone_off, jopan_shape_alone_no_edges;
 
 static void spacing_halves (int spacing, int *left, int *right);
@@ -1201,11 +1204,24 @@ is_font_attribute (PangoAttribute *attr, gpointer data)
   return attr->klass->type == PANGO_ATTR_FONT_DESC;
 }
 
+/* The line of @text itemized as @item is (a copy, set over the whole text). */
+static GList *
+one_item (const PangoItem *item, const char *text, int length)
+{
+  PangoItem *copy = pango_item_copy ((PangoItem *) item);
+
+  copy->offset = 0;
+  copy->length = length;
+  copy->num_chars = (int) g_utf8_strlen (text, length);
+  return g_list_prepend (NULL, copy);
+}
+
 /* A layout holding line @text shaped alone (see above), or NULL where the
- * line needs a layout of its own (make_layout_in). */
+ * line needs a layout of its own (make_layout_in); @item: the item it is
+ * all of (paragraph_item()), or NULL to itemize it. */
 static PangoLayout *
 shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean korean,
-             const JopanParaStyle *p, const char *text, const GArray *spans)
+             const JopanParaStyle *p, const char *text, const GArray *spans, const PangoItem *item)
 {
   int length = (int) strlen (text);
   PangoAttrList *attrs;
@@ -1221,7 +1237,10 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
   attrs = pango_attr_list_new ();
   add_line_attributes (attrs, p, korean, text, spans);
   pango_attr_list_insert_before (attrs, pango_attr_font_desc_new (font));
-  items = pango_itemize_with_base_dir (context, PANGO_DIRECTION_LTR, text, 0, length, attrs, NULL);
+  if (item)
+    g_atomic_int_inc (&jopan_line_items_taken);
+  items = item ? one_item (item, text, length)
+               : pango_itemize_with_base_dir (context, PANGO_DIRECTION_LTR, text, 0, length, attrs, NULL);
   runs = items ? shape_items (context, text, length, items) : NULL;
   if (runs == NULL)
     {
@@ -1273,6 +1292,45 @@ plan_line (ParaPlan *para, const char *text, const GArray *spans, const JopanBre
   return s;
 }
 
+/* Whether a character of @text is of @script. */
+static gboolean
+has_script (const char *text, PangoScript script)
+{
+  for (const char *c = text; *c; c = g_utf8_next_char (c))
+    if ((PangoScript) g_unichar_get_script (g_utf8_get_char (c)) == script)
+      return TRUE;
+  return FALSE;
+}
+
+/* The item line @s is itemized as when its paragraph, shaped whole in
+ * its style, is one item left to right, and the line (no hyphen of its
+ * own) has a character of the item's script (or the item is of none):
+ * itemizing takes a character's font from its attributes (the line's are
+ * the paragraph's, clipped) and its language (its script's), so every
+ * character of the line gets the item's font again; its level stays 0
+ * (the paragraph has no right-to-left letter); and its script is the
+ * item's, the only one it has, with common characters (spaces, digits,
+ * punctuation) taking it from the letters beside them.  Else NULL:
+ * itemize the line. */
+static const PangoItem *
+paragraph_item (const JopanLineShape *s)
+{
+  PangoLayout *whole = s->para->whole;
+  const PangoItem *item;
+  PangoLayoutLine *line;
+
+  if (whole == NULL || s->b.hyphen || pango_layout_get_line_count (whole) != 1)
+    return NULL;
+  line = pango_layout_get_line_readonly (whole, 0);
+  if (line->runs == NULL || line->runs->next)
+    return NULL;
+  item = ((PangoGlyphItem *) line->runs->data)->item;
+  if (item->analysis.level != 0
+      || (item->analysis.script != PANGO_SCRIPT_COMMON && !has_script (s->text, item->analysis.script)))
+    return NULL;
+  return item;
+}
+
 /* The line's layout, justified to @width unless it is the paragraph's
  * last; @scale gets the scale it is drawn at, @line its line. */
 static PangoLayout *
@@ -1291,7 +1349,8 @@ set_line (JopanLineShape *s, double width, double *scale, PangoLayoutLine **line
       return g_object_ref (s->whole);
     }
   g_atomic_int_inc (&jopan_line_shapings);
-  layout = shape_alone (para->context, para->font, para->korean, &para->style, s->text, s->spans);
+  layout = shape_alone (para->context, para->font, para->korean, &para->style, s->text, s->spans,
+                        paragraph_item (s));
   if (layout)
     *line = jopan_layout_line (layout, 0);
   else
@@ -1604,7 +1663,7 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
     bp.hyphen_points = hyphens = hyphen_points (ts, text, p->hyphenate_capitalized);
   bp.glyph_widths = shaped->widths;
   breaks = break_paragraph (ts, text, spans, shaped->layout, &bp);
-  para = para_plan_new (ts, p, &bp, scale);
+  para = para_plan_new (ts, p, &bp, scale, shaped->widths ? NULL : shaped->layout);
   for (guint i = 0; i < breaks->len; i++)
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
