@@ -841,6 +841,38 @@ test_stream_encode_as_cairo (void)
     }
 }
 
+/* A photo's pixels laid on paper white: every colour at every coverage
+ * as the exact sum rounds it, in a row long enough for any unrolling, and
+ * an RGB row as it is. */
+static void
+test_row_over_white (void)
+{
+  guint8 rgba[256 * 4], rgb[256 * 3];
+  guint32 out[256];
+
+  for (guint a = 0; a < 256; a++)
+    {
+      for (guint c = 0; c < 256; c++)
+        {
+          guint8 px[4] = { (guint8) c, (guint8) (255 - c), (guint8) (c ^ 0x5A), (guint8) a };
+          memcpy (rgba + 4 * c, px, 4);
+        }
+      jopan_image_row_over_white (rgba, 4, 256, out);
+      for (guint c = 0; c < 256; c++)
+        {
+          guint32 want = 0xFF000000u;
+          for (int k = 0; k < 3; k++)
+            want |= ((rgba[4 * c + k] * a + 255 * (255 - a) + 127) / 255) << (16 - 8 * k);
+          g_assert_cmphex (out[c], ==, want);
+        }
+    }
+  for (guint c = 0; c < 256; c++)
+    rgb[3 * c] = (guint8) c, rgb[3 * c + 1] = (guint8) (255 - c), rgb[3 * c + 2] = (guint8) (c * 7);
+  jopan_image_row_over_white (rgb, 3, 256, out);
+  for (guint c = 0; c < 256; c++)
+    g_assert_cmphex (out[c], ==, 0xFF000000u | c << 16 | (255 - c) << 8 | (guint8) (c * 7));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -864,5 +896,6 @@ main (int argc, char **argv)
   g_test_add_func ("/photos/jpeg-never-decoded", test_jpeg_never_decoded);
   g_test_add_func ("/photos/probe-once", test_probe_once);
   g_test_add_func ("/photos/png-preview-encoding", test_png_preview_encoding);
+  g_test_add_func ("/photos/row-over-white", test_row_over_white);
   return g_test_run ();
 }

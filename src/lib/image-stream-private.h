@@ -49,6 +49,11 @@ gboolean jopan_image_stream_lookup (guint id, const char **dict, GBytes **data);
  * held: each is let go with the page file that drew it (a test's count). */
 guint jopan_image_stream_transient_count (void);
 
+/* One row of a pixbuf's pixels (8-bit RGB, or RGBA with @channels 4)
+ * as @w cairo RGB24 words, a transparent pixel laid on paper white
+ * (each channel (c·a + 255·(255 − a) + 127) / 255). */
+void jopan_image_row_over_white (const guint8 *rgba, int channels, int w, guint32 *out);
+
 /* How many times a photo's file was decoded to pixels so far (all
  * threads; a PNG scaled from its kept full-size pixels is not read
  * again): a test's way to see that a photo was decoded once, or never. */

@@ -233,6 +233,42 @@ surface_ok (const JopanImageRef *image, cairo_surface_t *surface, int w, int h, 
   return FALSE;
 }
 
+/* @c laid on paper white at coverage @a, rounded: (c·a + 255·(255 − a) + 127) / 255,
+ * the division by 255 done as (x + 1 + (x >> 8)) >> 8, exact below 65535
+ * (the sum is at most 65152). */
+static inline guint32
+over_white (guint32 c, guint32 a)
+{
+  guint32 x = c * a + 255 * (255 - a) + 127;
+
+  return (x + 1 + (x >> 8)) >> 8;
+}
+
+void
+jopan_image_row_over_white (const guint8 *p, int channels, int w, guint32 *q)
+{
+  if (channels == 3)
+    {
+      for (int x = 0; x < w; x++, p += 3)
+        q[x] = 0xFF000000u | (guint32) p[0] << 16 | (guint32) p[1] << 8 | p[2];
+      return;
+    }
+  for (int x = 0; x < w; x++, p += 4)
+    {
+      guint32 v;
+
+      memcpy (&v, p, 4);
+      v = GUINT32_FROM_LE (v); /* R in the low byte, A in the high */
+      /* An opaque pixel (most of a photo or an advertisement) is its
+       * bytes turned round: the sums give the same for a = 255. */
+      if (v >= 0xFF000000u)
+        q[x] = 0xFF000000u | GUINT32_SWAP_LE_BE (v) >> 8;
+      else
+        q[x] = 0xFF000000u | over_white (p[0], p[3]) << 16 | over_white (p[1], p[3]) << 8
+               | over_white (p[2], p[3]);
+    }
+}
+
 /* Copies a pixbuf into an opaque RGB24 surface.  Transparent pixels are
  * laid on paper white here, so that no output carries a soft mask (a
  * printer's RIP would have to flatten it). */
@@ -253,21 +289,8 @@ surface_from_pixbuf (const JopanImageRef *image, GdkPixbuf *pixbuf, GError **err
   out = cairo_image_surface_get_data (surface);
   cairo_surface_flush (surface);
   for (int y = 0; y < h; y++)
-    {
-      const guchar *p = in + (gsize) y * in_stride;
-      guint32 *q = (guint32 *) (out + (gsize) y * out_stride);
-      for (int x = 0; x < w; x++, p += channels)
-        {
-          guint a = channels == 4 ? p[3] : 255, white = 255 * (255 - a);
-          guint r = p[0], g = p[1], b = p[2];
-          /* Opaque pixels (most of a photo or an advertisement) as they are:
-           * the sums below give the same for a = 255. */
-          if (a != 255)
-            r = (r * a + white + 127) / 255, g = (g * a + white + 127) / 255,
-            b = (b * a + white + 127) / 255;
-          q[x] = 0xFF000000u | (r << 16) | (g << 8) | b;
-        }
-    }
+    jopan_image_row_over_white (in + (gsize) y * in_stride, channels, w,
+                                (guint32 *) (void *) (out + (gsize) y * out_stride));
   cairo_surface_mark_dirty (surface);
   return surface;
 }
