@@ -842,8 +842,8 @@ test_stream_encode_as_cairo (void)
 }
 
 /* A photo's pixels laid on paper white: every colour at every coverage
- * as the exact sum rounds it, in a row long enough for any unrolling, and
- * an RGB row as it is. */
+ * as the exact sum rounds it, in rows long enough for any unrolling (an
+ * odd one, opaque pixels beside others), and an RGB row as it is. */
 static void
 test_row_over_white (void)
 {
@@ -863,6 +863,23 @@ test_row_over_white (void)
           guint32 want = 0xFF000000u;
           for (int k = 0; k < 3; k++)
             want |= ((rgba[4 * c + k] * a + 255 * (255 - a) + 127) / 255) << (16 - 8 * k);
+          g_assert_cmphex (out[c], ==, want);
+        }
+    }
+  /* An odd row, opaque pixels beside transparent ones. */
+  for (guint a = 0; a < 256; a++)
+    {
+      for (guint c = 0; c < 255; c++)
+        {
+          guint8 px[4] = { (guint8) (c * 3), (guint8) c, (guint8) (255 - c), (guint8) (c % 3 ? 255 : a) };
+          memcpy (rgba + 4 * c, px, 4);
+        }
+      jopan_image_row_over_white (rgba, 4, 255, out);
+      for (guint c = 0; c < 255; c++)
+        {
+          guint32 want = 0xFF000000u, alpha = rgba[4 * c + 3];
+          for (int k = 0; k < 3; k++)
+            want |= ((rgba[4 * c + k] * alpha + 255 * (255 - alpha) + 127) / 255) << (16 - 8 * k);
           g_assert_cmphex (out[c], ==, want);
         }
     }
