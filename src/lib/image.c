@@ -553,23 +553,8 @@ samples_row (Samples kind, const guint32 *p, int w, guint8 *q)
 {
   if (kind == SAMPLES_RGB)
     {
-      int x = 0;
-
-      /* Four words at a time: each one's R G B, lowest byte first, is
-       * its bytes swapped and shifted down by 8; the twelve bytes go out
-       * as one 64-bit and one 32-bit store. */
-      for (; x + 3 < w; x += 4, q += 12)
-        {
-          guint64 t0 = GUINT32_SWAP_LE_BE (p[x]) >> 8, t1 = GUINT32_SWAP_LE_BE (p[x + 1]) >> 8;
-          guint64 t2 = GUINT32_SWAP_LE_BE (p[x + 2]) >> 8, t3 = GUINT32_SWAP_LE_BE (p[x + 3]) >> 8;
-          guint64 first = GUINT64_TO_LE (t0 | t1 << 24 | t2 << 48);
-          guint32 rest = GUINT32_TO_LE ((guint32) (t2 >> 16 | t3 << 8));
-
-          memcpy (q, &first, 8);
-          memcpy (q + 8, &rest, 4);
-        }
-      for (; x < w; x++)
-        *q++ = (guint8) (p[x] >> 16), *q++ = (guint8) (p[x] >> 8), *q++ = (guint8) p[x];
+      jopan_rgb_row (p, (guint32) w, q);
+      q += (gsize) w * 3;
     }
   else if (kind == SAMPLES_GRAY)
     for (int x = 0; x < w; x++)
