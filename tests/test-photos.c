@@ -890,6 +890,52 @@ test_row_over_white (void)
     g_assert_cmphex (out[c], ==, 0xFF000000u | c << 16 | (255 - c) << 8 | (guint8) (c * 7));
 }
 
+/* A pixbuf encoded a row at a time gives what its pixels laid on white
+ * as a surface give: colour with every coverage, grey, black and white
+ * (one bit), wholly transparent (white), RGB without alpha, a colour
+ * pixel only in the last row. */
+static void
+test_stream_encode_pixbuf (void)
+{
+  for (int k = 0; k < 6; k++)
+    {
+      gboolean alpha = k != 4;
+      int w = 29, h = 7, channels = alpha ? 4 : 3;
+      g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, alpha, 8, w, h);
+      int stride = gdk_pixbuf_get_rowstride (pixbuf);
+      guint8 *px = gdk_pixbuf_get_pixels (pixbuf);
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+      g_autofree char *dict = NULL, *surface_dict = NULL;
+      g_autoptr (GBytes) data = NULL, surface_data = NULL;
+
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          {
+            guint8 *p = px + y * stride + x * channels;
+            guint8 v = (guint8) (x * 9 + y * 31);
+            guint8 bw = (x + y) % 3 ? 255 : 0;
+            const guint8 kinds[6][4] = { { v, (guint8) (v * 3), (guint8) (255 - v), (guint8) (x * 17 + y) },
+                                         { v, v, v, 255 },
+                                         { bw, bw, bw, 255 },
+                                         { v, (guint8) (v + 1), 0, 0 },
+                                         { v, (guint8) (v * 5), (guint8) (v ^ 0x33), 0 },
+                                         { bw, bw, (guint8) (y == h - 1 && x == w - 1 ? 7 : bw), 255 } };
+            memcpy (p, kinds[k], (gsize) channels);
+          }
+      for (int y = 0; y < h; y++)
+        jopan_image_row_over_white (px + y * stride, channels, w,
+                                    (guint32 *) (void *) (cairo_image_surface_get_data (surface)
+                                                          + y * cairo_image_surface_get_stride (surface)));
+      cairo_surface_mark_dirty (surface);
+      g_assert_true (jopan_image_stream_encode (surface, &surface_dict, &surface_data));
+      g_assert_true (jopan_image_stream_encode_pixbuf (pixbuf, &dict, &data));
+      g_test_message ("%d: %s", k, dict);
+      g_assert_cmpstr (dict, ==, surface_dict);
+      g_assert_true (g_bytes_equal (data, surface_data));
+      cairo_surface_destroy (surface);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -914,5 +960,6 @@ main (int argc, char **argv)
   g_test_add_func ("/photos/probe-once", test_probe_once);
   g_test_add_func ("/photos/png-preview-encoding", test_png_preview_encoding);
   g_test_add_func ("/photos/row-over-white", test_row_over_white);
+  g_test_add_func ("/photos/stream-encode-pixbuf", test_stream_encode_pixbuf);
   return g_test_run ();
 }

@@ -15,6 +15,7 @@
 #define JOPAN_IMAGE_STREAM_PRIVATE_H
 
 #include <cairo.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -38,6 +39,11 @@ gboolean jopan_image_stream_extract (const guint8 *pdf, gsize n, char **dict, GB
  * cairo's zlib, in a third of the time.  Returns: FALSE for another
  * format or no memory. */
 gboolean jopan_image_stream_encode (cairo_surface_t *surface, char **dict, GBytes **data);
+
+/* The same for @pixbuf (8-bit RGB or RGBA) as surface_from_pixbuf() in
+ * image.c lays it on white, a row at a time: the same dictionary and
+ * bytes, without the photo's pixels made whole as a surface first. */
+gboolean jopan_image_stream_encode_pixbuf (GdkPixbuf *pixbuf, char **dict, GBytes **data);
 
 /* Entry @id of the cache (or of a photo encoded past its room): its
  * dictionary and bytes (owned by the cache: a cache entry lives as long
