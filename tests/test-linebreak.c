@@ -807,6 +807,96 @@ test_caption_no_runt (Fixture *f, gconstpointer data)
   g_assert_cmpuint (runts, ==, 0);
 }
 
+/* ---- lines too loose, skipped ------------------------------------------------------- */
+
+/* Each way @text breaks at measures from 40 to 400 points, with tolerances
+ * that bite (1, 3), word spaces that stretch little and letters, syllables
+ * or glyphs that stretch much (a line of one long word may then fit where
+ * the line of two words before it is too loose), a first line indented or
+ * hanging (wider than the next);
+ * @skip: total fit skips the lines past one too loose. */
+static char *
+breaks_swept (Fixture *f, const char *font, const char *text, gboolean hangul, gboolean skip)
+{
+  PangoContext *context = jopan_fonts_create_context (f->fonts);
+  g_autoptr (PangoLayout) layout = pango_layout_new (context);
+  PangoFontDescription *desc = pango_font_description_from_string (font);
+  GString *out = g_string_new (NULL);
+  static const double stretches[][4] = {
+    /* space stretch, syllable stretch, expansion, tolerance */
+    { 0.4, 0.2, 0, 3 }, { 0.25, 0.45, 0, 1 }, { 0.05, 1.5, 0, 1 }, { 0.3, 0, 0.03, 1 },
+  };
+  static const double indents[] = { 0, 9, -12, 12 };
+
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
+  pango_layout_set_text (layout, text, -1);
+  jopan_break_skip_loose = skip;
+  for (double width = 40; width <= 400; width += 3)
+    for (gsize v = 0; v < G_N_ELEMENTS (stretches); v++)
+      {
+        JopanBreakParams bp = {
+          .width = width, .indent = indents[v], .optimal = TRUE, .korean_text = hangul,
+          .space_width = 2.5, .space_stretch = stretches[v][0], .space_shrink = 0.3,
+          .syllable_stretch = stretches[v][1], .gap_shrink = 0.1, .expansion = stretches[v][2],
+          .line_penalty = 10, .hyphen_penalty = 50, .fitness_demerits = 100,
+          .double_hyphen_demerits = 3000, .tolerance = stretches[v][3],
+        };
+        g_autoptr (GArray) lines = jopan_break_paragraph (layout, &bp);
+
+        g_string_append_printf (out, "%.0f/%zu:", width, v);
+        for (guint i = 0; i < lines->len; i++)
+          {
+            const JopanBreakLine *l = &g_array_index (lines, JopanBreakLine, i);
+            g_string_append_printf (out, " %u-%u%s %.17g", l->start, l->end, l->hyphen ? "-" : "",
+                                    l->ratio);
+          }
+        g_string_append_c (out, '\n');
+      }
+  jopan_break_skip_loose = TRUE;
+  g_object_unref (context);
+  return g_string_free (out, FALSE);
+}
+
+/* Total fit skips the lines that start after one too loose, as they are
+ * looser still, but for those without a word space (a long word's tail,
+ * a run of syllables), which may fit: the breaks are those trying every
+ * line chose, to the last bit of every ratio, in fewer lines tried. */
+static void
+test_loose_lines_skipped (Fixture *f, gconstpointer data)
+{
+  static const struct {
+    const char *font, *text;
+    gboolean korean;
+  } texts[] = {
+    { "Noto Serif 9", NULL, FALSE },
+    { "Noto Serif, NanumMyeongjo 9", NULL, TRUE },
+    { "Noto Serif 9", "a an in on of it is at by extraordinarily uncontroversial "
+                      "internationalisation a an in on counterrevolutionaries of it is at "
+                      "incomprehensibilities by as to a an electroencephalographically", FALSE },
+    { "Noto Serif, NanumMyeongjo 9", "이 그 저 대한민국국회의사당앞광장에서 열린 이 그 저 "
+                                     "서울특별시교육청산하초등학교 이 그 저 가나다라마바사아자차카", TRUE },
+  };
+  guint before = 0, after = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      const char *text = texts[i].text ? texts[i].text : texts[i].korean ? korean : english;
+      g_autofree char *every = NULL;
+      g_autofree char *skipped = NULL;
+      guint tried = (guint) g_atomic_int_get (&jopan_break_lines_tried);
+
+      every = breaks_swept (f, texts[i].font, text, texts[i].korean, FALSE);
+      before += (guint) g_atomic_int_get (&jopan_break_lines_tried) - tried;
+      tried = (guint) g_atomic_int_get (&jopan_break_lines_tried);
+      skipped = breaks_swept (f, texts[i].font, text, texts[i].korean, TRUE);
+      after += (guint) g_atomic_int_get (&jopan_break_lines_tried) - tried;
+      g_assert_cmpstr (skipped, ==, every);
+    }
+  g_test_message ("lines tried: %u, %u with the loose ones skipped", before, after);
+  g_assert_cmpuint (after, <, before * 7 / 10);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -827,6 +917,7 @@ main (int argc, char **argv)
   ADD ("/linebreak/display-phrases", test_display_phrases);
   ADD ("/linebreak/names", test_names);
   ADD ("/linebreak/caption-no-runt", test_caption_no_runt);
+  ADD ("/linebreak/loose-lines-skipped", test_loose_lines_skipped);
 #undef ADD
   return g_test_run ();
 }

@@ -77,6 +77,9 @@ typedef struct {
   /* Once the candidates are all found, line_start() of each (0: the
    * paragraph's start, i: candidate i - 1): every line tried asks. */
   int *starts;
+  /* The starts rise with the candidates and the pen never steps back:
+   * a line starting later is never longer (see looser_still()). */
+  gboolean rising;
 } Paragraph;
 
 /* ---- characters and the klreq rules --------------------------------------- */
@@ -570,8 +573,14 @@ keep_starts (Paragraph *p)
   int *starts = g_new (int, p->candidates->len + 1);
 
   starts[0] = line_start (p, NULL);
+  p->rising = TRUE;
   for (guint i = 0; i < p->candidates->len; i++)
-    starts[i + 1] = line_start (p, &g_array_index (p->candidates, Candidate, i));
+    {
+      starts[i + 1] = line_start (p, &g_array_index (p->candidates, Candidate, i));
+      p->rising = p->rising && starts[i + 1] >= starts[i];
+    }
+  for (int k = 0; k < p->n && p->rising; k++)
+    p->rising = p->x[k + 1] >= p->x[k];
   p->starts = starts;
 }
 
@@ -965,6 +974,31 @@ fallback_allowed (const Paragraph *p, const JopanBreakParams *bp, int i, int j, 
   return fit_line (p, bp, from, candidate (p, after[j]), width).ratio < -1;
 }
 
+/* Lines ending at @to that start later are looser still, and one that
+ * starts at @i is too loose for @max_ratio: are those that start after
+ * it with a word space (spaces > 0) too loose as well?  Yes where every
+ * input rises with the line's start: the line's natural width and its
+ * spaces and gaps fall (p->rising), so its stretch falls with them (no
+ * stretch is negative) and the room to fill grows.  Then the adjustment
+ * (width - natural) / stretch only grows, and so does fit_line()'s
+ * ratio past 1, which divides by the spaces' stretch alone: both for
+ * lines with spaces, which is why a line with none is still tried.
+ * Lines measured from the paragraph's first line (another width), the
+ * last line (set at its natural width) and lines ending in a string
+ * (flush, measured otherwise) are not compared; a @max_ratio below 0 would
+ * take shrunk lines in, whose ratio does not rise. */
+static gboolean
+looser_still (const Paragraph *p, const JopanBreakParams *bp, const Candidate *to, int i,
+              double max_ratio)
+{
+  return i > 0 && max_ratio >= 0 && p->rising && to->kind != BREAK_END && !ends_in_string (to)
+         && bp->space_width >= 0 && bp->space_stretch >= 0 && bp->syllable_stretch >= 0
+         && bp->expansion >= 0 && p->spaces[to->end] > p->spaces[line_start (p, candidate (p, i))];
+}
+
+gint jopan_break_lines_tried;
+gboolean jopan_break_skip_loose = TRUE;
+
 static GArray *
 total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
 {
@@ -975,6 +1009,7 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
   g_autofree int *after = g_new (int, n_cand + 1);
   int best = -1, first_active = 0;
   double first_width = width_of_line (bp, TRUE), width = width_of_line (bp, FALSE);
+  gint tried = 0;
 
   word_neighbours (p, before, after);
   if (has_strings (p))
@@ -990,11 +1025,18 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
   for (int j = 1; j <= n_cand; j++)
     {
       const Candidate *to = candidate (p, j);
+      /* Past a line too loose, only lines without a word space are tried. */
+      gboolean too_loose = FALSE;
+
       for (int i = first_active; i < j; i++)
         {
           const Candidate *from = candidate (p, i);
-          Fit fit = fit_line (p, bp, from, to, i == 0 ? first_width : width);
+          Fit fit;
 
+          if (too_loose && p->spaces[to->end] > p->spaces[line_start (p, from)])
+            continue;
+          tried++;
+          fit = fit_line (p, bp, from, to, i == 0 ? first_width : width);
           if (fit.ratio < -1)
             {
               /* Too long already: no later break can start from i either. */
@@ -1002,6 +1044,8 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
                 first_active++;
               continue;
             }
+          if (fit.ratio > max_ratio && jopan_break_skip_loose && looser_still (p, bp, to, i, max_ratio))
+            too_loose = TRUE;
           if (fit.ratio > max_ratio || (to->in_string && j != string_ends[i])
               || (to->kind == BREAK_END && last_line_too_short (p, line_start (p, from)))
               || (to->fallback && !fallback_allowed (p, bp, i, j, before, after)))
@@ -1009,6 +1053,7 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
           relax (p, bp, nodes, i, j, &fit);
         }
     }
+  g_atomic_int_add (&jopan_break_lines_tried, tried);
   for (int h = 0; h <= MAX_HYPHEN_RUN; h++)
     for (int f = 0; f < N_FITNESS; f++)
       if (nodes[STATE (n_cand, h, f)].demerits < INFEASIBLE
