@@ -996,6 +996,18 @@ looser_still (const Paragraph *p, const JopanBreakParams *bp, const Candidate *t
          && bp->expansion >= 0 && p->spaces[to->end] > p->spaces[line_start (p, candidate (p, i))];
 }
 
+/* The first break after @i, before @j, from which a line to @to holds no
+ * word space (@j: none): with rising starts, those lines come last. */
+static int
+first_unspaced (const Paragraph *p, const Candidate *to, int i, int j)
+{
+  int k = j;
+
+  while (k - 1 > i && p->spaces[p->starts[k - 1]] >= p->spaces[to->end])
+    k--;
+  return k;
+}
+
 gint jopan_break_lines_tried;
 gboolean jopan_break_skip_loose = TRUE;
 
@@ -1025,16 +1037,12 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
   for (int j = 1; j <= n_cand; j++)
     {
       const Candidate *to = candidate (p, j);
-      /* Past a line too loose, only lines without a word space are tried. */
-      gboolean too_loose = FALSE;
 
       for (int i = first_active; i < j; i++)
         {
           const Candidate *from = candidate (p, i);
           Fit fit;
 
-          if (too_loose && p->spaces[to->end] > p->spaces[line_start (p, from)])
-            continue;
           tried++;
           fit = fit_line (p, bp, from, to, i == 0 ? first_width : width);
           if (fit.ratio < -1)
@@ -1044,8 +1052,10 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
                 first_active++;
               continue;
             }
+          /* Past a line too loose, only the lines without a word space
+           * are tried: the last few, as the starts rise. */
           if (fit.ratio > max_ratio && jopan_break_skip_loose && looser_still (p, bp, to, i, max_ratio))
-            too_loose = TRUE;
+            i = first_unspaced (p, to, i, j) - 1;
           if (fit.ratio > max_ratio || (to->in_string && j != string_ends[i])
               || (to->kind == BREAK_END && last_line_too_short (p, line_start (p, from)))
               || (to->fallback && !fallback_allowed (p, bp, i, j, before, after)))
