@@ -578,10 +578,11 @@ void jopan_break_params_for_test (JopanTypesetter *ts, JopanParaKind kind, doubl
 /* How often the ordinary break opportunities of a paragraph were found
  * (not taken from JopanBreakParams.candidates) in this process (tests). */
 extern gint jopan_break_candidate_finds;
-/* How many lines total fit measured (tests); whether it skips those
- * looser than one too loose already (TRUE; tests compare). */
+/* How many lines total fit measured (tests); whether it skips those it
+ * cannot take (TRUE; tests compare): past one too loose, from a break no
+ * line reached. */
 extern gint jopan_break_lines_tried;
-extern gboolean jopan_break_skip_loose;
+extern gboolean jopan_break_skip_lines;
 
 /* Breaks @unbroken (one shaped line, no wrapping) into lines.
  * Returns: an array of JopanBreakLine. */

@@ -840,8 +840,9 @@ width_of_line (const JopanBreakParams *bp, gboolean first)
   return bp->width + MIN (bp->indent, 0);
 }
 
-/* Relaxes every state at break @j from the states at break @i. */
-static void
+/* Relaxes every state at break @j from the states at break @i; returns
+ * whether it reached one (a line can start at @j). */
+static gboolean
 relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, int i, int j, const Fit *fit)
 {
   const Candidate *to = candidate (p, j);
@@ -849,6 +850,7 @@ relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, int i, int j
    * the line (pow is dear). */
   double line_demerits = -1;
   int fitness = fitness_of (fit->ratio);
+  gboolean reached = FALSE;
 
   for (int h = 0; h <= MAX_HYPHEN_RUN; h++)
     for (int f = 0; f < N_FITNESS; f++)
@@ -871,8 +873,12 @@ relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, int i, int j
           d += bp->fitness_demerits;
         d += from_node->demerits;
         if (d < nodes[STATE (j, run, fitness)].demerits)
-          nodes[STATE (j, run, fitness)] = (Node) { d, STATE (i, h, f), fit->ratio };
+          {
+            nodes[STATE (j, run, fitness)] = (Node) { d, STATE (i, h, f), fit->ratio };
+            reached = TRUE;
+          }
       }
+  return reached;
 }
 
 /* Inside a long string a line ends at the first kind of break in this
@@ -1009,7 +1015,7 @@ first_unspaced (const Paragraph *p, const Candidate *to, int i, int j)
 }
 
 gint jopan_break_lines_tried;
-gboolean jopan_break_skip_loose = TRUE;
+gboolean jopan_break_skip_lines = TRUE;
 
 static GArray *
 total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
@@ -1019,6 +1025,9 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
   g_autofree int *string_ends = NULL;
   g_autofree int *before = g_new (int, n_cand + 1);
   g_autofree int *after = g_new (int, n_cand + 1);
+  /* Whether a state at each break was reached: a line from one that was
+   * not relaxes nothing (relax() passes over its every state). */
+  g_autofree gboolean *reached = g_new0 (gboolean, n_cand + 1);
   int best = -1, first_active = 0;
   double first_width = width_of_line (bp, TRUE), width = width_of_line (bp, FALSE);
   gint tried = 0;
@@ -1034,6 +1043,7 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
   for (int i = 0; i < n_states; i++)
     nodes[i] = (Node) { INFEASIBLE, -1, 0 };
   nodes[STATE (0, 0, 1)].demerits = 0;
+  reached[0] = TRUE;
   for (int j = 1; j <= n_cand; j++)
     {
       const Candidate *to = candidate (p, j);
@@ -1043,6 +1053,10 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
           const Candidate *from = candidate (p, i);
           Fit fit;
 
+          /* The first is measured all the same: it may be too long, and
+           * no later break start from it either. */
+          if (!reached[i] && i != first_active && jopan_break_skip_lines)
+            continue;
           tried++;
           fit = fit_line (p, bp, from, to, i == 0 ? first_width : width);
           if (fit.ratio < -1)
@@ -1052,15 +1066,20 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
                 first_active++;
               continue;
             }
-          /* Past a line too loose, only the lines without a word space
-           * are tried: the last few, as the starts rise. */
-          if (fit.ratio > max_ratio && jopan_break_skip_loose && looser_still (p, bp, to, i, max_ratio))
-            i = first_unspaced (p, to, i, j) - 1;
-          if (fit.ratio > max_ratio || (to->in_string && j != string_ends[i])
+          if (fit.ratio > max_ratio)
+            {
+              /* Past a line too loose, only the lines without a word
+               * space are tried: the last few, as the starts rise. */
+              if (jopan_break_skip_lines && looser_still (p, bp, to, i, max_ratio))
+                i = first_unspaced (p, to, i, j) - 1;
+              continue;
+            }
+          if ((to->in_string && j != string_ends[i])
               || (to->kind == BREAK_END && last_line_too_short (p, line_start (p, from)))
               || (to->fallback && !fallback_allowed (p, bp, i, j, before, after)))
             continue;
-          relax (p, bp, nodes, i, j, &fit);
+          if (relax (p, bp, nodes, i, j, &fit))
+            reached[j] = TRUE;
         }
     }
   g_atomic_int_add (&jopan_break_lines_tried, tried);
