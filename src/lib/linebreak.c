@@ -299,7 +299,8 @@ paragraph_init (Paragraph *p, PangoLayout *layout, const int *widths, gboolean k
       p->gaps[k] = p->gaps[k - 1] + (k < p->n && jopan_is_gap (a, b, p->korean));
     }
   measure (p, layout, widths);
-  p->candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  /* Room for a break a word (grown only by a text of short words). */
+  p->candidates = g_array_sized_new (FALSE, FALSE, sizeof (Candidate), p->n / 4 + 2);
 }
 
 static void
