@@ -90,9 +90,23 @@ is_hangul (gunichar c)
   return (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F);
 }
 
+/* g_unichar_isspace(), ASCII answered inline: the breaker asks of nearly
+ * every character, several times. */
+G_ALWAYS_INLINE static inline gboolean
+is_space (gunichar c)
+{
+  if (c < 0x80)
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+  return g_unichar_isspace (c);
+}
+
+/* Is @c in @set, a set of marks (never a letter or a digit)? */
 static gboolean
 one_of (gunichar c, const gunichar *set, gsize n)
 {
+  /* Most characters are letters: none is a mark. */
+  if ((c < 0x80 && g_ascii_isalnum (c)) || (c >= 0xAC00 && c <= 0xD7A3))
+    return FALSE;
   for (gsize i = 0; i < n; i++)
     if (c == set[i])
       return TRUE;
@@ -161,7 +175,7 @@ unit_at (const Paragraph *p, int k)
   int end = k;
   char word[16] = "";
 
-  while (end < p->n && !g_unichar_isspace (p->chars[end]) && !g_unichar_ispunct (p->chars[end])
+  while (end < p->n && !is_space (p->chars[end]) && !g_unichar_ispunct (p->chars[end])
          && p->chars[end] != 0x00B0)
     end++;
   if (end < p->n && p->chars[end] == 0x00B0)
@@ -195,13 +209,14 @@ measure (Paragraph *p, PangoLayout *layout, const int *widths)
 {
   PangoLayoutLine *line = pango_layout_get_line_readonly (layout, 0);
   int len = (int) strlen (p->text);
-  double *at_byte = g_new (double, len + 1);
-  double *advance = g_new0 (double, len + 1);
+  /* One block: at_byte, then advance. */
+  double *at_byte = g_new (double, 2 * (len + 1));
+  double *advance = at_byte + len + 1;
   double pen = 0;
   guint nth = 0;
 
   for (int i = 0; i <= len; i++)
-    at_byte[i] = -1;
+    at_byte[i] = -1, advance[i] = 0;
   for (GSList *l = line ? line->runs : NULL; l; l = l->next)
     {
       PangoGlyphItem *run = l->data;
@@ -225,7 +240,6 @@ measure (Paragraph *p, PangoLayout *layout, const int *widths)
         pen += advance[byte];
       }
   at_byte[len] = pen;
-  g_free (advance);
   /* A character inside a cluster (the second f of an ff ligature) sits in
    * proportion between the cluster's ends: a break there splits the glyph. */
   for (int k = 0, known = 0; k <= p->n; k++)
@@ -281,11 +295,14 @@ paragraph_init (Paragraph *p, PangoLayout *layout, const int *widths, gboolean k
   p->korean = korean;
   p->text = pango_layout_get_text (layout);
   p->n = (int) g_utf8_strlen (p->text, -1);
-  p->offset = g_new (int, p->n + 1);
-  p->chars = g_new0 (gunichar, p->n + 1);
+  /* One block for the three arrays of int. */
+  p->offset = g_new (int, 3 * (p->n + 1));
+  p->spaces = p->offset + p->n + 1;
+  p->gaps = p->spaces + p->n + 1;
+  p->spaces[0] = p->gaps[0] = 0;
+  p->chars = g_new (gunichar, p->n + 1);
+  p->chars[p->n] = 0;
   p->x = g_new (double, p->n + 1);
-  p->spaces = g_new0 (int, p->n + 1);
-  p->gaps = g_new0 (int, p->n + 1);
   for (s = p->text; *s; s = g_utf8_next_char (s), k++)
     {
       p->offset[k] = (int) (s - p->text);
@@ -306,11 +323,9 @@ paragraph_init (Paragraph *p, PangoLayout *layout, const int *widths, gboolean k
 static void
 paragraph_clear (Paragraph *p)
 {
-  g_free (p->offset);
+  g_free (p->offset); /* and spaces and gaps */
   g_free (p->chars);
   g_free (p->x);
-  g_free (p->spaces);
-  g_free (p->gaps);
   g_free (p->starts);
   g_array_unref (p->candidates);
 }
@@ -343,7 +358,7 @@ korean_words (const Paragraph *p)
     {
       int end = k;
       gboolean hangul = FALSE;
-      while (end < p->n && !g_unichar_isspace (p->chars[end]))
+      while (end < p->n && !is_space (p->chars[end]))
         hangul |= is_hangul (p->chars[end++]);
       for (int i = k; i < end; i++)
         korean_word[i] = hangul;
@@ -408,7 +423,7 @@ korean_names (const Paragraph *p)
           && title_at (p, end + 1))
         for (int i = k; i < end; i++)
           name[i] = TRUE;
-      while (end < p->n && !g_unichar_isspace (p->chars[end]))
+      while (end < p->n && !is_space (p->chars[end]))
         end++;
       k = end;
     }
@@ -426,7 +441,7 @@ url_words (const Paragraph *p)
   for (int k = 0; k < p->n; k++)
     {
       int end = k;
-      while (end < p->n && !g_unichar_isspace (p->chars[end]))
+      while (end < p->n && !is_space (p->chars[end]))
         end++;
       if (has_at (p->chars, k, end, "://") || has_at (p->chars, k, end, "www.")
           || has_at (p->chars, k, end, "@") || has_at (p->chars, k, end, "/"))
@@ -444,7 +459,7 @@ candidate_at (const Paragraph *p, int k, BreakKind kind)
 {
   Candidate c = { k, k, kind, FALSE, FALSE, FALSE };
 
-  while (c.end > 0 && g_unichar_isspace (p->chars[c.end - 1]))
+  while (c.end > 0 && is_space (p->chars[c.end - 1]))
     c.end--;
   return c;
 }
@@ -476,13 +491,13 @@ classify (const Paragraph *p, const PangoLogAttr *attrs, const Marks *m, JopanKo
   gunichar a = p->chars[k - 1], b = p->chars[k];
   Candidate c = candidate_at (p, k, BREAK_PLAIN);
 
-  if (g_unichar_isspace (b) || c.end == 0 || forbidden (p->chars[c.end - 1], b, c.end < k))
+  if (is_space (b) || c.end == 0 || forbidden (p->chars[c.end - 1], b, c.end < k))
     return FALSE;
   if (c.end < k && is_digit (p->chars[c.end - 1]) && unit_at (p, k))
     return FALSE; /* 600 m, 1.5 MWh */
-  if (g_unichar_isspace (a) && !attrs[k].is_line_break)
+  if (is_space (a) && !attrs[k].is_line_break)
     return FALSE; /* a space Pango keeps closed (before a closing mark, say) */
-  if (g_unichar_isspace (a))
+  if (is_space (a))
     c.kind = BREAK_SPACE;
   else if (m->hyphen[k] || a == SOFT_HYPHEN)
     c.kind = BREAK_HYPHEN;
@@ -562,7 +577,7 @@ line_start (const Paragraph *p, const Candidate *from)
 
   if (p->starts)
     return p->starts[from ? from - &g_array_index (p->candidates, Candidate, 0) + 1 : 0];
-  while (s < p->n && g_unichar_isspace (p->chars[s]))
+  while (s < p->n && is_space (p->chars[s]))
     s++;
   return s;
 }
@@ -608,7 +623,7 @@ add_emergency (const Paragraph *p, const PangoLogAttr *attrs, int n_attrs, int f
       gunichar a = p->chars[k - 1];
       Candidate c;
 
-      if (!attrs[k].is_cursor_position || g_unichar_isspace (p->chars[k]))
+      if (!attrs[k].is_cursor_position || is_space (p->chars[k]))
         continue;
       c = candidate_at (p, k, BREAK_EMERGENCY);
       c.in_string = TRUE;
@@ -628,17 +643,35 @@ add_emergency (const Paragraph *p, const PangoLogAttr *attrs, int n_attrs, int f
 /* Lets every stretch between two ordinary breaks that is wider than the
  * narrowest line break inside (a URL, a hash, a long compound or a long
  * Korean word in keep-all); elsewhere words stay whole. */
+/* Is the stretch before candidate @i wider than @narrowest? */
+static gboolean
+stretch_too_wide (const Paragraph *p, guint i, double narrowest, int *start)
+{
+  const Candidate *to = &g_array_index (p->candidates, Candidate, i);
+
+  *start = line_start (p, i > 0 ? &g_array_index (p->candidates, Candidate, i - 1) : NULL);
+  return p->x[to->end] - p->x[*start] > narrowest;
+}
+
 static void
 add_emergency_breaks (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, double narrowest)
 {
-  GArray *all = g_array_sized_new (FALSE, FALSE, sizeof (Candidate), p->candidates->len);
+  GArray *all;
+  guint first = 0;
+  int start;
 
-  for (guint i = 0; i < p->candidates->len; i++)
+  /* Most paragraphs have no such stretch: their candidates stay. */
+  while (first < p->candidates->len && !stretch_too_wide (p, first, narrowest, &start))
+    first++;
+  if (first == p->candidates->len)
+    return;
+  all = g_array_sized_new (FALSE, FALSE, sizeof (Candidate), p->candidates->len + 16);
+  g_array_append_vals (all, p->candidates->data, first);
+  for (guint i = first; i < p->candidates->len; i++)
     {
       const Candidate *to = &g_array_index (p->candidates, Candidate, i);
-      int start = line_start (p, i > 0 ? &g_array_index (p->candidates, Candidate, i - 1) : NULL);
 
-      if (p->x[to->end] - p->x[start] > narrowest)
+      if (stretch_too_wide (p, i, narrowest, &start))
         add_emergency (p, attrs, n_attrs, start, to->end, all);
       g_array_append_val (all, *to);
     }
@@ -1197,7 +1230,7 @@ weak_end (const Paragraph *p, const Candidate *c)
 
   while (s > 0 && g_unichar_isalpha (p->chars[s - 1]))
     s--;
-  if (s == c->end || c->end - s >= (int) sizeof word || (s > 0 && !g_unichar_isspace (p->chars[s - 1])))
+  if (s == c->end || c->end - s >= (int) sizeof word || (s > 0 && !is_space (p->chars[s - 1])))
     return FALSE;
   for (int k = s; k < c->end; k++)
     word[k - s] = (char) g_unichar_tolower (p->chars[k]);
