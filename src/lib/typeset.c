@@ -1201,6 +1201,9 @@ struct _Shaped {
    * respaced (@shares_known): NULL where it is not respaced. */
   GArray *left, *right;
   gboolean shares_known;
+  /* ligature_free() of @layout, asked the first time it is respaced to a
+   * spacing: 0 not yet, 1 free, 2 not. */
+  int ligatures;
   /* Each glyph's advance at the spacing and size asked for, when @layout
    * was shaped at others (respace()): runs in line order; NULL: @layout's
    * own. */
@@ -2392,13 +2395,19 @@ font_advances (const RunSizes *rs, const PangoGlyphString *glyphs, int *from, in
 static gboolean
 same_glyphs (JopanTypesetter *ts, const Shaped *from, const Setting *to)
 {
+  Shaped *s = (Shaped *) from; /* the cache's, read on its page's thread alone */
   PangoLayout *layout = from->layout;
 
   /* No spacing turns the ligatures a spacing turned off back on. */
   if ((to->spacing == 0 && from->spacing != 0) || strchr (pango_layout_get_text (layout), '\t')
       || pango_layout_get_line_count (layout) != 1)
     return FALSE;
-  return from->spacing != 0 || to->spacing == 0 || ligature_free (layout, ts->cache->faces);
+  if (from->spacing != 0 || to->spacing == 0)
+    return TRUE;
+  /* Walked once: copyfit asks again at each tracking. */
+  if (s->ligatures == 0)
+    s->ligatures = ligature_free (layout, ts->cache->faces) ? 1 : 2;
+  return s->ligatures == 1;
 }
 
 /* A run's edge of zero width is passed over when a line's ends are
