@@ -88,16 +88,20 @@ jopan_typesetter_clear (JopanTypesetter *ts)
 
 /* ---- hyphenation --------------------------------------------------------- */
 
+/* (A token holds no NUL: it is read in place.) */
 static gboolean
 is_url_like (const char *token, gsize n)
 {
-  g_autofree char *t = g_strndup (token, n);
-  return strstr (t, "://") || strstr (t, "www.") || strchr (t, '@') || strchr (t, '/');
+  return g_strstr_len (token, (gssize) n, "://") || g_strstr_len (token, (gssize) n, "www.")
+         || memchr (token, '@', n) || memchr (token, '/', n);
 }
 
 static gboolean
 is_latin_letter (gunichar c)
 {
+  /* Most letters are ASCII, where the Latin ones are the letters. */
+  if (c < 0x80)
+    return g_ascii_isalpha (c);
   return g_unichar_isalpha (c) && g_unichar_get_script (c) == G_UNICODE_SCRIPT_LATIN;
 }
 
@@ -107,13 +111,16 @@ static void
 hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArray *points)
 {
   glong letters = g_utf8_strlen (word, (gssize) n);
-  g_autofree char *lower = g_utf8_strdown (word, (gssize) n);
+  g_autofree char *lower = NULL;
   g_autofree char *hyphens = NULL;
   char **rep = NULL;
   int *pos = NULL, *cut = NULL;
   const char *p = word;
 
-  if (letters < 6 || strlen (lower) != n)
+  if (letters < 6)
+    return;
+  lower = g_utf8_strdown (word, (gssize) n);
+  if (strlen (lower) != n)
     return;
   hyphens = g_malloc0 (n + 5);
   if (hnj_hyphen_hyphenate3 (dict, lower, (int) n, hyphens, NULL, &rep, &pos, &cut, 2, 3, 2, 3)
