@@ -898,6 +898,72 @@ test_lines_skipped (Fixture *f, gconstpointer data)
   g_assert_cmpuint (after, <, before / 2);
 }
 
+/* What breaking reads of a text alone, kept (JopanBreakParams.candidates)
+ * and read again at other measures, sizes and spacings, sets the same
+ * lines as read anew: words, a URL, a compound and a Korean word wider
+ * than the line (emergency breaks, which the candidates kept do not
+ * hold), keep-all (fallback breaks), at measures from 20 to 300 points,
+ * the kept facts found at the widest and read again at every other. */
+static void
+test_facts_kept (Fixture *f, gconstpointer data)
+{
+  static const struct {
+    const char *font;
+    gboolean hangul;
+    JopanKoreanBreak mode;
+  } fonts[] = {
+    { "Noto Serif 9", FALSE, JOPAN_KOREAN_BREAK_AUTO },
+    { "Noto Serif, NanumMyeongjo 9", TRUE, JOPAN_KOREAN_BREAK_KEEP_ALL },
+  };
+  g_autofree char *hash = long_hash ();
+  const char *texts[] = { english, korean, long_url, compound, korean_word, NULL };
+  PangoContext *context = jopan_fonts_create_context (f->fonts);
+  guint compared = 0;
+
+  texts[5] = hash;
+  for (gsize t = 0; t < G_N_ELEMENTS (texts); t++)
+    for (gsize i = 0; i < G_N_ELEMENTS (fonts); i++)
+      {
+        g_autoptr (PangoLayout) layout = pango_layout_new (context);
+        PangoFontDescription *desc = pango_font_description_from_string (fonts[i].font);
+        g_autoptr (JopanBreakFacts) kept = NULL;
+
+        pango_layout_set_font_description (layout, desc);
+        pango_font_description_free (desc);
+        pango_layout_set_text (layout, texts[t], -1);
+        for (double width = 300; width >= 20; width -= 7)
+          {
+            JopanBreakParams bp = {
+              .width = width, .optimal = TRUE, .korean_text = fonts[i].hangul,
+              .korean_break = fonts[i].mode, .fallback_ratio = 1.5, .space_width = 2.5,
+              .space_stretch = 0.4, .space_shrink = 0.3, .syllable_stretch = 0.45,
+              .gap_shrink = 0.1, .line_penalty = 10, .hyphen_penalty = 50, .inner_penalty = 100,
+              .fitness_demerits = 100, .double_hyphen_demerits = 3000, .tolerance = 3,
+            };
+            g_autoptr (GArray) anew = jopan_break_paragraph (layout, &bp);
+            g_autoptr (GArray) again = NULL;
+
+            bp.candidates = &kept;
+            again = jopan_break_paragraph (layout, &bp);
+            g_assert_nonnull (kept);
+            g_assert_cmpuint (again->len, ==, anew->len);
+            for (guint l = 0; l < anew->len; l++)
+              {
+                const JopanBreakLine *a = &g_array_index (anew, JopanBreakLine, l);
+                const JopanBreakLine *b = &g_array_index (again, JopanBreakLine, l);
+                g_assert_cmpuint (b->start, ==, a->start);
+                g_assert_cmpuint (b->end, ==, a->end);
+                g_assert_cmpint (b->hyphen, ==, a->hyphen);
+                g_assert_cmpint (b->flush, ==, a->flush);
+                g_assert_true (b->ratio == a->ratio);
+              }
+            compared++;
+          }
+      }
+  g_object_unref (context);
+  g_assert_cmpuint (compared, >, 400);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -919,6 +985,7 @@ main (int argc, char **argv)
   ADD ("/linebreak/names", test_names);
   ADD ("/linebreak/caption-no-runt", test_caption_no_runt);
   ADD ("/linebreak/lines-skipped", test_lines_skipped);
+  ADD ("/linebreak/facts-kept", test_facts_kept);
 #undef ADD
   return g_test_run ();
 }

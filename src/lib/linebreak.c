@@ -80,7 +80,37 @@ typedef struct {
   /* The starts rise with the candidates and the pen never steps back:
    * a line starting later is never longer (see looser_still()). */
   gboolean rising;
+  /* Where offset, chars, spaces and gaps (and, while the candidates are
+   * its, starts) are borrowed from: never freed with the paragraph. */
+  const JopanBreakFacts *facts;
 } Paragraph;
+
+/* What breaking a paragraph reads of its text alone, kept to break it
+ * again at another measure, size or spacing: its characters, their
+ * prefix counts, the ordinary candidates and where a line after each
+ * starts.  (JopanBreakParams.candidates: they depend on the text, its
+ * spans and language, the Korean break mode and the hyphenation points
+ * alone.) */
+struct _JopanBreakFacts {
+  int n;
+  int *ints;              /* offset, spaces, gaps: n + 1 each */
+  gunichar *chars;
+  GArray *candidates;     /* of Candidate, never changed */
+  int *starts;            /* line_start() of the paragraph and of each candidate */
+  gboolean starts_rise;
+};
+
+void
+jopan_break_facts_free (JopanBreakFacts *facts)
+{
+  if (facts == NULL)
+    return;
+  g_free (facts->ints);
+  g_free (facts->chars);
+  g_array_unref (facts->candidates);
+  g_free (facts->starts);
+  g_free (facts);
+}
 
 /* ---- characters and the klreq rules --------------------------------------- */
 
@@ -286,8 +316,9 @@ jopan_is_gap (gunichar a, gunichar b, gboolean korean)
   return is_spaced_letter (a) && is_spaced_letter (b);
 }
 
+/* The paragraph's text read: its characters and their prefix counts. */
 static void
-paragraph_init (Paragraph *p, PangoLayout *layout, const int *widths, gboolean korean)
+paragraph_read (Paragraph *p, PangoLayout *layout, gboolean korean)
 {
   const char *s;
   int k = 0;
@@ -302,7 +333,6 @@ paragraph_init (Paragraph *p, PangoLayout *layout, const int *widths, gboolean k
   p->spaces[0] = p->gaps[0] = 0;
   p->chars = g_new (gunichar, p->n + 1);
   p->chars[p->n] = 0;
-  p->x = g_new (double, p->n + 1);
   for (s = p->text; *s; s = g_utf8_next_char (s), k++)
     {
       p->offset[k] = (int) (s - p->text);
@@ -315,18 +345,38 @@ paragraph_init (Paragraph *p, PangoLayout *layout, const int *widths, gboolean k
       p->spaces[k] = p->spaces[k - 1] + (a == ' ');
       p->gaps[k] = p->gaps[k - 1] + (k < p->n && jopan_is_gap (a, b, p->korean));
     }
-  measure (p, layout, widths);
   /* Room for a break a word (grown only by a text of short words). */
   p->candidates = g_array_sized_new (FALSE, FALSE, sizeof (Candidate), p->n / 4 + 2);
 }
 
+/* The paragraph's text as read before (@facts, borrowed). */
+static void
+paragraph_borrow (Paragraph *p, PangoLayout *layout, gboolean korean, const JopanBreakFacts *facts)
+{
+  p->korean = korean;
+  p->text = pango_layout_get_text (layout);
+  p->n = facts->n;
+  p->offset = facts->ints;
+  p->spaces = facts->ints + p->n + 1;
+  p->gaps = p->spaces + p->n + 1;
+  p->chars = facts->chars;
+  p->candidates = g_array_ref (facts->candidates);
+  p->starts = facts->starts;
+  p->facts = facts;
+}
+
+
 static void
 paragraph_clear (Paragraph *p)
 {
-  g_free (p->offset); /* and spaces and gaps */
-  g_free (p->chars);
+  if (p->facts == NULL)
+    {
+      g_free (p->offset); /* and spaces and gaps */
+      g_free (p->chars);
+    }
+  if (p->facts == NULL || p->starts != p->facts->starts)
+    g_free (p->starts);
   g_free (p->x);
-  g_free (p->starts);
   g_array_unref (p->candidates);
 }
 
@@ -567,6 +617,7 @@ add_fallback_breaks (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const
     }
   g_array_unref (p->candidates);
   p->candidates = all;
+  p->starts = NULL; /* the ordinary candidates' (borrowed): keep_starts() finds them anew */
 }
 
 /* The first character of the line after break @from (NULL: the paragraph's start). */
@@ -586,18 +637,45 @@ line_start (const Paragraph *p, const Candidate *from)
 static void
 keep_starts (Paragraph *p)
 {
-  int *starts = g_new (int, p->candidates->len + 1);
+  int *starts;
 
-  starts[0] = line_start (p, NULL);
-  p->rising = TRUE;
-  for (guint i = 0; i < p->candidates->len; i++)
+  /* The ordinary candidates alone: their starts were kept with them. */
+  if (p->facts && p->candidates == p->facts->candidates)
+    p->rising = p->facts->starts_rise;
+  else
     {
-      starts[i + 1] = line_start (p, &g_array_index (p->candidates, Candidate, i));
-      p->rising = p->rising && starts[i + 1] >= starts[i];
+      starts = g_new (int, p->candidates->len + 1);
+      starts[0] = line_start (p, NULL);
+      p->rising = TRUE;
+      for (guint i = 0; i < p->candidates->len; i++)
+        {
+          starts[i + 1] = line_start (p, &g_array_index (p->candidates, Candidate, i));
+          p->rising = p->rising && starts[i + 1] >= starts[i];
+        }
+      p->starts = starts;
     }
   for (int k = 0; k < p->n && p->rising; k++)
     p->rising = p->x[k + 1] >= p->x[k];
-  p->starts = starts;
+}
+
+/* Facts of @p, read and its ordinary candidates found: @p borrows them
+ * from now on. */
+static JopanBreakFacts *
+facts_keep (Paragraph *p)
+{
+  JopanBreakFacts *facts = g_new0 (JopanBreakFacts, 1);
+
+  *facts = (JopanBreakFacts) { p->n, p->offset, p->chars, g_array_ref (p->candidates), NULL, TRUE };
+  facts->starts = g_new (int, p->candidates->len + 1);
+  facts->starts[0] = line_start (p, NULL);
+  for (guint i = 0; i < p->candidates->len; i++)
+    {
+      facts->starts[i + 1] = line_start (p, &g_array_index (p->candidates, Candidate, i));
+      facts->starts_rise = facts->starts_rise && facts->starts[i + 1] >= facts->starts[i];
+    }
+  p->starts = facts->starts;
+  p->facts = facts;
+  return facts;
 }
 
 /* After these a URL, a path or an identifier breaks most readably. */
@@ -677,6 +755,7 @@ add_emergency_breaks (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, doub
     }
   g_array_unref (p->candidates);
   p->candidates = all;
+  p->starts = NULL; /* the ordinary candidates' (borrowed): keep_starts() finds them anew */
 }
 
 /* ---- one line from candidate i to candidate j -------------------------------- */
@@ -1388,13 +1467,20 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
   int n_attrs;
   const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly (unbroken, &n_attrs);
 
-  paragraph_init (&p, unbroken, bp->glyph_widths, bp->korean_text);
+  g_autoptr (JopanBreakFacts) own = NULL;
+
   if (bp->candidates && *bp->candidates)
-    g_array_append_vals (p.candidates, (*bp->candidates)->data, (*bp->candidates)->len);
+    paragraph_borrow (&p, unbroken, bp->korean_text, *bp->candidates);
   else
-    find_candidates (&p, attrs, n_attrs, bp);
-  if (bp->candidates && *bp->candidates == NULL)
-    *bp->candidates = g_array_copy (p.candidates);
+    {
+      paragraph_read (&p, unbroken, bp->korean_text);
+      find_candidates (&p, attrs, n_attrs, bp);
+      own = facts_keep (&p);
+      if (bp->candidates)
+        *bp->candidates = g_steal_pointer (&own);
+    }
+  p.x = g_new (double, p.n + 1);
+  measure (&p, unbroken, bp->glyph_widths);
   add_emergency_breaks (&p, attrs, n_attrs, MIN (width_of_line (bp, TRUE), width_of_line (bp, FALSE)));
   if (bp->korean_break == JOPAN_KOREAN_BREAK_KEEP_ALL && bp->optimal && bp->fallback_ratio > 0)
     add_fallback_breaks (&p, attrs, n_attrs, bp);

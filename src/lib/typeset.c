@@ -1464,7 +1464,8 @@ struct _JopanTypesetCache {
   GHashTable *fonts_at;    /* FontAt (a font and a size, font_at) → itself */
   GHashTable *sizeless;    /* a style's font → its description less the size (spacing_key) */
   Bounded hyphens;         /* hyphen_key → GArray of guint */
-  Bounded candidates;      /* candidates_key → a paragraph's break opportunities (GArray) */
+  Bounded candidates;      /* candidates_key → a paragraph's break opportunities and
+                            * characters (JopanBreakFacts) */
   guint hits, misses;
   guint shaped_hits, hyphen_hits;
   guint shapings, respaced;  /* paragraphs shaped whole, and letter-spaced anew instead */
@@ -1656,7 +1657,7 @@ jopan_typeset_cache_new (void)
   cache->fonts_at = g_hash_table_new_full (font_at_hash, font_at_equal, NULL, font_at_free);
   cache->sizeless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   bounded_init (&cache->hyphens, JOPAN_HYPHENS_LIMIT, (GDestroyNotify) g_array_unref);
-  bounded_init (&cache->candidates, JOPAN_SHAPED_LIMIT, (GDestroyNotify) g_array_unref);
+  bounded_init (&cache->candidates, JOPAN_SHAPED_LIMIT, (GDestroyNotify) jopan_break_facts_free);
   return cache;
 }
 
@@ -2735,7 +2736,8 @@ break_paragraph (JopanTypesetter *ts, const char *text, const GArray *spans,
 {
   const FlatKey *key;
   g_autofree FlatKey *kept = NULL;
-  GArray *candidates, *lines;
+  JopanBreakFacts *candidates;
+  GArray *lines;
 
   if (ts->cache == NULL)
     return jopan_break_paragraph (unbroken, bp);
