@@ -861,8 +861,9 @@ breaks_swept (Fixture *f, const char *font, const char *text, gboolean hangul, g
 /* Total fit skips the lines that cannot be taken: those that start after
  * one too loose, as they are looser still, but for those without a word
  * space (a long word's tail, a run of syllables), which may fit; and those
- * from a break no line reached.  The breaks are those trying every line
- * chose, to the last bit of every ratio, in a third of the lines tried. */
+ * from a break no line reached; and it relaxes the states reached alone.
+ * The breaks are those trying every line from every state chose, to the
+ * last bit of every ratio, in a third of the lines tried. */
 static void
 test_lines_skipped (Fixture *f, gconstpointer data)
 {

@@ -584,7 +584,7 @@ void jopan_break_params_for_test (JopanTypesetter *ts, JopanParaKind kind, doubl
 extern gint jopan_break_candidate_finds;
 /* How many lines total fit measured (tests); whether it skips those it
  * cannot take (TRUE; tests compare): past one too loose, from a break no
- * line reached. */
+ * line reached, from states not reached. */
 extern gint jopan_break_lines_tried;
 extern gboolean jopan_break_skip_lines;
 

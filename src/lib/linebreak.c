@@ -953,45 +953,56 @@ width_of_line (const JopanBreakParams *bp, gboolean first)
   return bp->width + MIN (bp->indent, 0);
 }
 
-/* Relaxes every state at break @j from the states at break @i; returns
- * whether it reached one (a line can start at @j). */
-static gboolean
-relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, int i, int j, const Fit *fit)
+/* The bit of state (@h, @f) in a break's mask of states reached. */
+#define STATE_BIT(h, f) (1u << ((h) * N_FITNESS + (f)))
+#define ALL_STATES ((1u << ((MAX_HYPHEN_RUN + 1) * N_FITNESS)) - 1)
+
+gboolean jopan_break_skip_lines = TRUE;
+
+/* Relaxes every state at break @j from the states at break @i.  @live
+ * holds, for each break, the states reached (a line ended there at
+ * finite demerits): those of a node alone are set, the others stand for
+ * INFEASIBLE, and only the reached ones can start a line.  (Tests compare
+ * with every state tried, every node set: !jopan_break_skip_lines.) */
+static void
+relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, guint *live, int i, int j,
+       const Fit *fit)
 {
   const Candidate *to = candidate (p, j);
   /* The same for every state: worked out once, when a state can start
    * the line (pow is dear). */
   double line_demerits = -1;
   int fitness = fitness_of (fit->ratio);
-  gboolean reached = FALSE;
 
-  for (int h = 0; h <= MAX_HYPHEN_RUN; h++)
-    for (int f = 0; f < N_FITNESS; f++)
-      {
-        const Node *from_node = &nodes[STATE (i, h, f)];
-        int run = to->kind == BREAK_HYPHEN ? h + 1 : 0;
-        double d;
+  /* The states in their order, (0, 0) first, as a tie keeps the first. */
+  for (guint from = jopan_break_skip_lines ? live[i] : ALL_STATES; from != 0; from &= from - 1)
+    {
+      int bit = __builtin_ctz (from), h = bit / N_FITNESS, f = bit % N_FITNESS;
+      const Node *from_node = &nodes[STATE (i, h, f)];
+      int run = to->kind == BREAK_HYPHEN ? h + 1 : 0;
+      double d;
 
-        if (from_node->demerits >= INFEASIBLE || run > MAX_HYPHEN_RUN)
-          continue;
-        if (line_demerits < 0)
-          {
-            double penalty = penalty_of (bp, to->kind);
-            line_demerits = pow (bp->line_penalty + badness_of (fit), 2) + penalty * penalty;
-          }
-        d = line_demerits;
-        if (run == 2)
-          d += bp->double_hyphen_demerits;
-        if (abs (fitness - f) > 1 && i > 0)
-          d += bp->fitness_demerits;
-        d += from_node->demerits;
-        if (d < nodes[STATE (j, run, fitness)].demerits)
-          {
-            nodes[STATE (j, run, fitness)] = (Node) { d, STATE (i, h, f), fit->ratio };
-            reached = TRUE;
-          }
-      }
-  return reached;
+      if ((!jopan_break_skip_lines && from_node->demerits >= INFEASIBLE) || run > MAX_HYPHEN_RUN)
+        continue;
+      if (line_demerits < 0)
+        {
+          double penalty = penalty_of (bp, to->kind);
+          line_demerits = pow (bp->line_penalty + badness_of (fit), 2) + penalty * penalty;
+        }
+      d = line_demerits;
+      if (run == 2)
+        d += bp->double_hyphen_demerits;
+      if (abs (fitness - f) > 1 && i > 0)
+        d += bp->fitness_demerits;
+      d += from_node->demerits;
+      if ((live[j] & STATE_BIT (run, fitness)) || !jopan_break_skip_lines
+            ? d < nodes[STATE (j, run, fitness)].demerits
+            : d < INFEASIBLE)
+        {
+          nodes[STATE (j, run, fitness)] = (Node) { d, STATE (i, h, f), fit->ratio };
+          live[j] |= STATE_BIT (run, fitness);
+        }
+    }
 }
 
 /* Inside a long string a line ends at the first kind of break in this
@@ -1128,7 +1139,6 @@ first_unspaced (const Paragraph *p, const Candidate *to, int i, int j)
 }
 
 gint jopan_break_lines_tried;
-gboolean jopan_break_skip_lines = TRUE;
 
 static GArray *
 total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
@@ -1138,9 +1148,9 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
   g_autofree int *string_ends = NULL;
   g_autofree int *before = g_new (int, n_cand + 1);
   g_autofree int *after = g_new (int, n_cand + 1);
-  /* Whether a state at each break was reached: a line from one that was
-   * not relaxes nothing (relax() passes over its every state). */
-  g_autofree gboolean *reached = g_new0 (gboolean, n_cand + 1);
+  /* The states reached at each break (relax()): a line from a break none
+   * was reached at relaxes nothing.  The nodes of the others are never read. */
+  g_autofree guint *live = g_new0 (guint, n_cand + 1);
   int best = -1, first_active = 0;
   double first_width = width_of_line (bp, TRUE), width = width_of_line (bp, FALSE);
   gint tried = 0;
@@ -1153,10 +1163,11 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
         string_ends[i] = string_end (p, bp, i);
     }
 
-  for (int i = 0; i < n_states; i++)
+  G_STATIC_ASSERT ((MAX_HYPHEN_RUN + 1) * N_FITNESS <= 32);
+  for (int i = 0; i < n_states && !jopan_break_skip_lines; i++)
     nodes[i] = (Node) { INFEASIBLE, -1, 0 };
-  nodes[STATE (0, 0, 1)].demerits = 0;
-  reached[0] = TRUE;
+  nodes[STATE (0, 0, 1)] = (Node) { 0, -1, 0 };
+  live[0] = STATE_BIT (0, 1);
   for (int j = 1; j <= n_cand; j++)
     {
       const Candidate *to = candidate (p, j);
@@ -1168,7 +1179,7 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
 
           /* The first is measured all the same: it may be too long, and
            * no later break start from it either. */
-          if (!reached[i] && i != first_active && jopan_break_skip_lines)
+          if (live[i] == 0 && i != first_active && jopan_break_skip_lines)
             continue;
           tried++;
           fit = fit_line (p, bp, from, to, i == 0 ? first_width : width);
@@ -1191,14 +1202,14 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
               || (to->kind == BREAK_END && last_line_too_short (p, line_start (p, from)))
               || (to->fallback && !fallback_allowed (p, bp, i, j, before, after)))
             continue;
-          if (relax (p, bp, nodes, i, j, &fit))
-            reached[j] = TRUE;
+          relax (p, bp, nodes, live, i, j, &fit);
         }
     }
   g_atomic_int_add (&jopan_break_lines_tried, tried);
   for (int h = 0; h <= MAX_HYPHEN_RUN; h++)
     for (int f = 0; f < N_FITNESS; f++)
-      if (nodes[STATE (n_cand, h, f)].demerits < INFEASIBLE
+      if ((jopan_break_skip_lines ? (live[n_cand] & STATE_BIT (h, f)) != 0
+                                  : nodes[STATE (n_cand, h, f)].demerits < INFEASIBLE)
           && (best < 0 || nodes[STATE (n_cand, h, f)].demerits < nodes[best].demerits))
         best = STATE (n_cand, h, f);
   if (best < 0)
