@@ -365,7 +365,6 @@ paragraph_borrow (Paragraph *p, PangoLayout *layout, gboolean korean, const Jopa
   p->facts = facts;
 }
 
-
 static void
 paragraph_clear (Paragraph *p)
 {
@@ -718,10 +717,8 @@ add_emergency (const Paragraph *p, const PangoLogAttr *attrs, int n_attrs, int f
     }
 }
 
-/* Lets every stretch between two ordinary breaks that is wider than the
- * narrowest line break inside (a URL, a hash, a long compound or a long
- * Korean word in keep-all); elsewhere words stay whole. */
-/* Is the stretch before candidate @i wider than @narrowest? */
+/* Is the stretch before candidate @i wider than @narrowest?  Sets *@start
+ * to where it starts. */
 static gboolean
 stretch_too_wide (const Paragraph *p, guint i, double narrowest, int *start)
 {
@@ -731,6 +728,9 @@ stretch_too_wide (const Paragraph *p, guint i, double narrowest, int *start)
   return p->x[to->end] - p->x[*start] > narrowest;
 }
 
+/* Lets every stretch between two ordinary breaks that is wider than the
+ * narrowest line break inside (a URL, a hash, a long compound or a long
+ * Korean word in keep-all); elsewhere words stay whole. */
 static void
 add_emergency_breaks (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, double narrowest)
 {
@@ -1177,8 +1177,8 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
           const Candidate *from = candidate (p, i);
           Fit fit;
 
-          /* The first is measured all the same: it may be too long, and
-           * no later break start from it either. */
+          /* The first active break is measured all the same: a line from
+           * it too long moves first_active on. */
           if (live[i] == 0 && i != first_active && jopan_break_skip_lines)
             continue;
           tried++;
@@ -1477,8 +1477,7 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
   GArray *lines = NULL;
   int n_attrs;
   const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly (unbroken, &n_attrs);
-
-  g_autoptr (JopanBreakFacts) own = NULL;
+  g_autoptr (JopanBreakFacts) own = NULL; /* the facts read, when nothing keeps them */
 
   if (bp->candidates && *bp->candidates)
     paragraph_borrow (&p, unbroken, bp->korean_text, *bp->candidates);
