@@ -203,7 +203,8 @@ remove_folder (const char *path)
 }
 
 /* With two threads or more the end of a run uses two: edition.pdf is
- * written on a thread of its own while contact.png and report.json are
+ * written on a thread of its own, started by the worker that joined its
+ * last page (not after the pool ends), while contact.png and report.json are
  * written and the workers' fonts freed (none left for the end), its qpdf
  * objects freed on another while the folder takes OUTDIR's place; the
  * pages' files and edition.pdf are flushed to disk by a thread of their
@@ -217,7 +218,7 @@ test_write_ends (void)
   g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
   g_autofree char *one = NULL, *two = NULL;
   guint side = jopan_edition_side_threads (), left = jopan_edition_fonts_left ();
-  guint synced = jopan_edition_files_synced ();
+  guint synced = jopan_edition_files_synced (), early = jopan_edition_early_writes ();
   static const char *const files[] = { "edition.pdf", "contact.png", "report.json",
                                        "page-01.pdf", "page-04.pdf" };
 
@@ -226,8 +227,10 @@ test_write_ends (void)
   g_assert_cmpuint (jopan_edition_side_threads (), ==, side);
   g_assert_cmpuint (jopan_edition_fonts_left (), ==, left + 1);
   g_assert_cmpuint (jopan_edition_files_synced (), ==, synced);
+  g_assert_cmpuint (jopan_edition_early_writes (), ==, early);
   two = write_edition (dir, 2);
   g_assert_cmpuint (jopan_edition_side_threads (), ==, side + 2);
+  g_assert_cmpuint (jopan_edition_early_writes (), ==, early + 1);
   g_assert_cmpuint (jopan_edition_fonts_left (), ==, left + 1);
   /* Each page flushed to disk by a thread of its own, not by its worker,
    * and edition.pdf while qpdf's objects are freed. */
@@ -236,6 +239,35 @@ test_write_ends (void)
     assert_same_file (one, two, files[i]);
   remove_folder (one);
   remove_folder (two);
+  g_rmdir (dir);
+}
+
+/* A page that fails after its PDF was joined, as the last one (here its
+ * PNG, too large at 1200 dpi): edition.pdf's writing had started, and is
+ * waited for before the new folder goes; OUTDIR is never made and nothing
+ * is left beside it. */
+static void
+test_fail_after_join (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
+  g_autofree char *outdir = g_build_filename (dir, "out", NULL);
+  g_autoptr (JopanEdition) ed = jopan_edition_load (EDITIONS "/en.json", &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  gboolean pages[N_EN_PAGES] = { FALSE, FALSE, TRUE, FALSE };
+  JopanEditionOutput out = { .outdir = outdir, .data_dir = SOURCE_ROOT, .jobs = 2, .png = TRUE,
+                             .dpi = JOPAN_MAX_DPI, .date = 1719705600, .pages = pages };
+  guint early = jopan_edition_early_writes ();
+  g_autoptr (GDir) left = NULL;
+
+  g_assert_no_error (error);
+  g_assert_false (jopan_edition_write (ed, style, &out, &error));
+  g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_USAGE);
+  g_assert_nonnull (strstr (error->message, "megapixels"));
+  g_assert_cmpuint (jopan_edition_early_writes (), ==, early + 1);
+  g_assert_false (g_file_test (outdir, G_FILE_TEST_EXISTS));
+  left = g_dir_open (dir, 0, NULL);
+  g_assert_null (g_dir_read_name (left));
   g_rmdir (dir);
 }
 
@@ -283,5 +315,6 @@ main (int argc, char **argv)
   g_test_add_func ("/edition/places-linear", test_places_linear);
   g_test_add_func ("/edition/shared-patterns", test_shared_patterns);
   g_test_add_func ("/edition/fonts-ahead", test_fonts_ahead);
+  g_test_add_func ("/edition/fail-after-join", test_fail_after_join);
   return g_test_run ();
 }
