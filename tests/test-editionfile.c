@@ -242,6 +242,49 @@ test_write_ends (void)
   g_rmdir (dir);
 }
 
+/* A run into an earlier edition's folder: the old files go once the new
+ * folder is in place, with two threads or more removed by several threads
+ * at once (each removal may wait for the disk), with one by that one; the
+ * new files are the same bytes, nothing is left beside OUTDIR. */
+static void
+test_rewrite (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
+  g_autofree char *first = NULL, *again = NULL, *once = NULL;
+  g_autofree char *copy = NULL, *one = g_build_filename (dir, "jobs-1", NULL);
+  g_autoptr (GDir) d = NULL;
+  guint removers = jopan_edition_removers ();
+  const char *name;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  first = write_edition (dir, 2);
+  g_assert_cmpuint (jopan_edition_removers (), ==, removers);
+  copy = g_build_filename (dir, "copy", NULL);
+  g_assert_cmpint (g_rename (first, copy), ==, 0);
+  once = write_edition (dir, 2);
+  again = write_edition (dir, 2);
+  g_assert_cmpuint (jopan_edition_removers (), >, removers);
+  removers = jopan_edition_removers ();
+  g_free (write_edition (dir, 1));
+  g_free (write_edition (dir, 1));
+  g_assert_cmpuint (jopan_edition_removers (), ==, removers);
+  assert_same_file (copy, again, "edition.pdf");
+  assert_same_file (copy, again, "report.json");
+  d = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (d)))
+    {
+      g_assert_true (g_str_equal (name, "copy") || g_str_has_prefix (name, "jobs-"));
+      n++;
+    }
+  g_assert_cmpuint (n, ==, 3); /* copy, jobs-2, jobs-1 */
+  remove_folder (copy);
+  remove_folder (again);
+  remove_folder (one);
+  g_rmdir (dir);
+}
+
 /* A page that fails after its PDF was joined, as the last one (here its
  * PNG, too large at 1200 dpi): edition.pdf's writing had started, and is
  * waited for before the new folder goes; OUTDIR is never made and nothing
@@ -316,5 +359,6 @@ main (int argc, char **argv)
   g_test_add_func ("/edition/shared-patterns", test_shared_patterns);
   g_test_add_func ("/edition/fonts-ahead", test_fonts_ahead);
   g_test_add_func ("/edition/fail-after-join", test_fail_after_join);
+  g_test_add_func ("/edition/rewrite", test_rewrite);
   return g_test_run ();
 }

@@ -34,7 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static guint side_threads, fonts_left, fonts_made, files_synced, early_writes;
+static guint side_threads, fonts_left, fonts_made, files_synced, early_writes, removers;
 
 guint
 jopan_edition_side_threads (void)
@@ -64,6 +64,12 @@ guint
 jopan_edition_early_writes (void)
 {
   return (guint) g_atomic_int_get (&early_writes);
+}
+
+guint
+jopan_edition_removers (void)
+{
+  return (guint) g_atomic_int_get (&removers);
 }
 
 /* ---- the jump graph ----------------------------------------------------------- */
@@ -905,18 +911,55 @@ check_outdir (const char *outdir, GError **error)
   return TRUE;
 }
 
-/* Removes @path, a folder of files only (ours). */
+/* Removing a file can wait for the disk: where the file system discards
+ * freed blocks as it frees them (ext4 mounted with -o discard, as virtual
+ * machines often are), each removal waits for its discard, some 3 ms: an
+ * earlier edition's folder of 48 pages took 100-250 ms to remove, one file
+ * after the other, with no core busy.  With two threads or more, up to
+ * REMOVERS threads remove the files at once (they wait, they hardly
+ * compute) and the disk takes the discards together: 15-60 ms. */
+#define REMOVERS 16
+
+typedef struct {
+  GPtrArray *files;
+  gint next;
+} Removal;
+
+static gpointer
+remove_files (gpointer data)
+{
+  Removal *r = data;
+
+  for (gint i; (i = g_atomic_int_add (&r->next, 1)) < (gint) r->files->len;)
+    g_unlink (g_ptr_array_index (r->files, i));
+  return NULL;
+}
+
+/* Removes @path, a folder of files only (ours), with @threads threads at
+ * most. */
 static void
-remove_folder (const char *path)
+remove_folder (const char *path, guint threads)
 {
   g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GPtrArray) helpers = g_ptr_array_new ();
+  Removal r = { g_ptr_array_new_with_free_func (g_free), 0 };
   const char *name;
 
   while (dir && (name = g_dir_read_name (dir)))
+    g_ptr_array_add (r.files, g_build_filename (path, name, NULL));
+  threads = MIN (threads, r.files->len);
+  for (guint i = 1; i < threads; i++)
     {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-      g_unlink (file);
+      GThread *t = g_thread_try_new ("jopan-remove", remove_files, &r, NULL);
+      if (t == NULL)
+        break;
+      g_atomic_int_inc (&removers);
+      g_ptr_array_add (helpers, t);
     }
+  remove_files (&r);
+  for (guint i = 0; i < helpers->len; i++)
+    g_thread_join (g_ptr_array_index (helpers, i));
+  g_ptr_array_unref (r.files);
   g_rmdir (path);
 }
 
@@ -937,9 +980,10 @@ make_tmp (const char *outdir, GError **error)
   return NULL;
 }
 
-/* The new folder takes @outdir's place in one step; the old one goes. */
+/* The new folder takes @outdir's place in one step; the old one goes,
+ * removed by @threads threads at most. */
 static gboolean
-swap_in (const char *tmp, const char *outdir, GError **error)
+swap_in (const char *tmp, const char *outdir, guint threads, GError **error)
 {
   if (!g_file_test (outdir, G_FILE_TEST_EXISTS))
     {
@@ -948,7 +992,7 @@ swap_in (const char *tmp, const char *outdir, GError **error)
     }
   else if (renameat2 (AT_FDCWD, tmp, AT_FDCWD, outdir, RENAME_EXCHANGE) == 0)
     {
-      remove_folder (tmp); /* now the old one */
+      remove_folder (tmp, threads); /* now the old one */
       return TRUE;
     }
   jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot put %s in place of %s: %s", tmp, outdir,
@@ -1067,12 +1111,12 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
         finish_writing (&run, NULL);
       freeing = ok && run.two_threads ? free_join_meanwhile (&run) : NULL;
       ok = finish_syncing (&run, ok, error);
-      ok = ok && swap_in (run.tmp, out->outdir, error);
+      ok = ok && swap_in (run.tmp, out->outdir, run.two_threads ? REMOVERS : 1, error);
       if (freeing)
         g_thread_join (freeing);
     }
   if (!ok && run.tmp)
-    remove_folder (run.tmp);
+    remove_folder (run.tmp, run.two_threads ? REMOVERS : 1);
   run_clear (&run);
   return ok;
 }
