@@ -683,6 +683,26 @@ report_page (JsonBuilder *b, const Run *run, guint p)
   json_builder_end_object (b);
 }
 
+/* @text (taken) into @path, on disk before the folder swap as every file
+ * is: g_file_set_contents() flushes only a file that existed, and
+ * report.json is new in its folder.  With a flushing thread, flushed
+ * by it. */
+static gboolean
+write_text (Run *run, const char *path, char *text, GError **error)
+{
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
+  gsize n = strlen (text);
+
+  g_ptr_array_add (paths, g_strdup (path));
+  g_ptr_array_add (contents, g_byte_array_new_take ((guint8 *) text, n));
+  if (!jopan_write_files_atomic_full (paths, contents, run->to_sync == NULL, error))
+    return FALSE;
+  if (run->to_sync)
+    g_async_queue_push (run->to_sync, g_strdup (path));
+  return TRUE;
+}
+
 static gboolean
 write_report (Run *run, const GArray *pages, GError **error)
 {
@@ -719,10 +739,7 @@ write_report (Run *run, const GArray *pages, GError **error)
   json_generator_set_pretty (gen, TRUE);
   text = json_generator_to_data (gen, NULL);
   run->out->findings = findings;
-  if (g_file_set_contents (path, text, -1, NULL))
-    return TRUE;
-  jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot write %s: %s", path, g_strerror (errno));
-  return FALSE;
+  return write_text (run, path, g_steal_pointer (&text), error);
 }
 
 static gpointer
