@@ -243,32 +243,6 @@ test_write_ends (void)
   g_rmdir (dir);
 }
 
-static void
-note_page (guint number, JopanDocument *doc, gpointer user_data)
-{
-  g_array_append_val ((GArray *) user_data, number);
-}
-
-/* Groups of more pages start first (one thread: composed in that order):
- * pages 2 and 4, joined by a jump, before 1 and 3; the files are the same
- * bytes as ever (write-ends compares one thread with two). */
-static void
-test_compose_order (void)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JopanEdition) ed = jopan_edition_load (EDITIONS "/en.json", &error);
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
-  g_autoptr (GArray) order = g_array_new (FALSE, FALSE, sizeof (guint));
-  JopanEditionOutput out = { .data_dir = SOURCE_ROOT, .jobs = 1, .dpi = 150,
-                             .progress = note_page, .user_data = order };
-  static const guint expected[] = { 2, 4, 1, 3 };
-
-  g_assert_no_error (error);
-  g_assert_true (jopan_edition_write (ed, style, &out, &error));
-  g_assert_no_error (error);
-  g_assert_cmpmem (order->data, order->len * sizeof (guint), expected, sizeof expected);
-}
-
 /* A run into an earlier edition's folder: the old files go once the new
  * folder is in place, with two threads or more removed by several threads
  * at once (each removal may wait for the disk), with one by that one; the
@@ -387,6 +361,5 @@ main (int argc, char **argv)
   g_test_add_func ("/edition/fonts-ahead", test_fonts_ahead);
   g_test_add_func ("/edition/fail-after-join", test_fail_after_join);
   g_test_add_func ("/edition/rewrite", test_rewrite);
-  g_test_add_func ("/edition/compose-order", test_compose_order);
   return g_test_run ();
 }

@@ -567,36 +567,15 @@ read_hyphenation (const Run *run)
     }
 }
 
-/* Groups of more pages (stories jumping between them) before those of
- * fewer, each size in page order: a long chain of pages started last
- * would leave the other workers idle while one composes it.  (A group's
- * number, not its place in this order, decides whose error is reported.) */
-static int
-by_size (gconstpointer a, gconstpointer b, gpointer data)
-{
-  const Run *run = data;
-  guint x = *(const guint *) a, y = *(const guint *) b;
-  guint nx = ((GArray *) g_ptr_array_index (run->groups, x))->len;
-  guint ny = ((GArray *) g_ptr_array_index (run->groups, y))->len;
-
-  if (nx != ny)
-    return nx > ny ? -1 : 1;
-  return x < y ? -1 : x > y;
-}
-
 static gboolean
 run_pool (Run *run, GError **error)
 {
   GThreadPool *pool = g_thread_pool_new (task, run, (int) run->jobs, TRUE, error);
-  g_autofree guint *order = g_new (guint, MAX (1u, run->groups->len));
 
   if (pool == NULL)
     return FALSE;
   for (guint g = 0; g < run->groups->len; g++)
-    order[g] = g;
-  g_qsort_with_data (order, (gint) run->groups->len, sizeof (guint), by_size, run);
-  for (guint i = 0; i < run->groups->len; i++)
-    g_thread_pool_push (pool, GUINT_TO_POINTER (order[i] + 1), NULL);
+    g_thread_pool_push (pool, GUINT_TO_POINTER (g + 1), NULL);
   /* The main thread only waits for the pool: with two threads or more,
    * it does this meanwhile. */
   if (run->two_threads)
