@@ -202,7 +202,7 @@ same_column (const Placed *a, const Placed *b)
 static char *
 line_text (const JopanBox *b)
 {
-  PangoLayoutLine *line = pango_layout_get_line_readonly (b->layout, b->line);
+  PangoLayoutLine *line = jopan_layout_line (b->layout, b->line);
 
   return g_strndup (pango_layout_get_text (b->layout) + line->start_index, line->length);
 }

@@ -301,7 +301,7 @@ logical_width (PangoLayout *layout)
 {
   PangoRectangle logical;
 
-  pango_layout_line_get_extents (pango_layout_get_line_readonly (layout, 0), NULL, &logical);
+  pango_layout_line_get_extents (jopan_layout_line (layout, 0), NULL, &logical);
   return logical.width / (double) PANGO_SCALE;
 }
 
@@ -329,7 +329,7 @@ check_no_overflow (const JopanText *t, const char *text, const char *string, dou
       double advance = logical_width (l->layout);
 
       /* As drawn: a justified line may be scaled by up to 2 %. */
-      pango_layout_line_get_extents (pango_layout_get_line_readonly (l->layout, 0), &ink, NULL);
+      pango_layout_line_get_extents (jopan_layout_line (l->layout, 0), &ink, NULL);
       if (l->x + advance * l->scale > width + 0.01
           || l->x + l->scale * (ink.x + ink.width) / (double) PANGO_SCALE > width + 1)
         g_error ("measure %.0f: line %u |%s| is %.2f pt wide (ink to %.2f)", width, i, line,
@@ -511,7 +511,7 @@ read_line (const JopanLine *line, const JopanParaStyle *p, const JopanBreakParam
            Spacing *out)
 {
   g_autoptr (PangoLayout) fresh = pango_layout_copy (line->layout);
-  PangoLayoutLine *set = pango_layout_get_line_readonly (line->layout, 0);
+  PangoLayoutLine *set = jopan_layout_line (line->layout, 0);
   PangoLayoutLine *plain = pango_layout_get_line_readonly (fresh, 0);
   const char *text = pango_layout_get_text (line->layout);
   double expansion = line->scale / p->scale;

@@ -110,7 +110,7 @@ static char *
 family_at (const JopanText *t, int index)
 {
   const JopanLine *line = &g_array_index (t->lines, JopanLine, 0);
-  PangoLayoutLine *l = pango_layout_get_line_readonly (line->layout, 0);
+  PangoLayoutLine *l = jopan_layout_line (line->layout, 0);
 
   for (GSList *r = l->runs; r; r = r->next)
     {
@@ -166,7 +166,7 @@ test_mixed_scripts (void)
 static double
 size_at (const JopanText *t, int index)
 {
-  PangoLayoutLine *l = pango_layout_get_line_readonly (g_array_index (t->lines, JopanLine, 0).layout, 0);
+  PangoLayoutLine *l = jopan_layout_line (g_array_index (t->lines, JopanLine, 0).layout, 0);
 
   for (GSList *r = l->runs; r; r = r->next)
     {
@@ -428,7 +428,7 @@ describe_text (GString *out, const JopanText *t)
   for (guint i = 0; i < t->lines->len; i++)
     {
       const JopanLine *l = &g_array_index (t->lines, JopanLine, i);
-      PangoLayoutLine *pl = pango_layout_get_line_readonly (l->layout, l->index);
+      PangoLayoutLine *pl = jopan_layout_line (l->layout, l->index);
 
       g_string_append_printf (out, "%d %a %a %d %d %a %a %a %a [%s]", l->index, l->x, l->width,
                               l->hyphen, l->inner, l->ratio, l->measure, l->true_width, l->scale,
@@ -1097,6 +1097,182 @@ test_cache_key_hash (void)
   g_assert_cmpuint (most, <=, 10);
 }
 
+static gboolean
+same_glyph (const PangoGlyphInfo *a, const PangoGlyphInfo *b)
+{
+  return a->glyph == b->glyph && a->geometry.width == b->geometry.width
+         && a->geometry.x_offset == b->geometry.x_offset && a->geometry.y_offset == b->geometry.y_offset
+         && a->attr.is_cluster_start == b->attr.is_cluster_start && a->attr.is_color == b->attr.is_color;
+}
+
+/* Whether two runs are the same: item, font, offsets, glyphs, positions
+ * and clusters; @why gets the first difference. */
+static gboolean
+same_run (const PangoGlyphItem *a, const PangoGlyphItem *b, GString *why)
+{
+  const PangoAnalysis *x = &a->item->analysis, *y = &b->item->analysis;
+
+  if (a->item->offset != b->item->offset || a->item->length != b->item->length
+      || a->item->num_chars != b->item->num_chars || x->font != y->font || x->level != y->level
+      || x->script != y->script || x->language != y->language || x->gravity != y->gravity
+      || x->flags != y->flags || g_slist_length (x->extra_attrs) != g_slist_length (y->extra_attrs))
+    return g_string_append_printf (why, "item at %d", a->item->offset), FALSE;
+  if (a->y_offset != b->y_offset || a->start_x_offset != b->start_x_offset
+      || a->end_x_offset != b->end_x_offset || a->glyphs->num_glyphs != b->glyphs->num_glyphs)
+    return g_string_append_printf (why, "run at %d: offsets or glyph count", a->item->offset), FALSE;
+  for (int g = 0; g < a->glyphs->num_glyphs; g++)
+    if (!same_glyph (&a->glyphs->glyphs[g], &b->glyphs->glyphs[g])
+        || a->glyphs->log_clusters[g] != b->glyphs->log_clusters[g])
+      return g_string_append_printf (why, "run at %d: glyph %d (%u %d %d %d, %u %d %d %d)", a->item->offset, g,
+                                     a->glyphs->glyphs[g].glyph, a->glyphs->glyphs[g].geometry.width,
+                                     a->glyphs->glyphs[g].geometry.x_offset, a->glyphs->log_clusters[g],
+                                     b->glyphs->glyphs[g].glyph, b->glyphs->glyphs[g].geometry.width,
+                                     b->glyphs->glyphs[g].geometry.x_offset, b->glyphs->log_clusters[g]), FALSE;
+  return TRUE;
+}
+
+/* Whether lines @a (set with a layout of its own) and @b are the same
+ * as placed and drawn; @why gets the first difference. */
+static gboolean
+same_line (const JopanLine *a, const JopanLine *b, GString *why)
+{
+  PangoLayoutLine *x = jopan_layout_line (a->layout, a->index), *y = jopan_layout_line (b->layout, b->index);
+  PangoRectangle ink[2], logical[2];
+  GSList *r = x->runs, *s = y->runs;
+
+  if (strcmp (pango_layout_get_text (a->layout), pango_layout_get_text (b->layout)) != 0
+      || a->x != b->x || a->width != b->width || a->true_width != b->true_width
+      || a->scale != b->scale || a->measure != b->measure || x->start_index != y->start_index
+      || x->length != y->length || x->resolved_dir != y->resolved_dir
+      || !pango_font_description_equal (pango_layout_get_font_description (a->layout),
+                                        pango_layout_get_font_description (b->layout)))
+    return g_string_append (why, "text, font or place"), FALSE;
+  for (; r && s; r = r->next, s = s->next)
+    if (!same_run (r->data, s->data, why))
+      return FALSE;
+  if (r || s)
+    return g_string_append (why, "run count"), FALSE;
+  pango_layout_line_get_extents (x, &ink[0], &logical[0]);
+  pango_layout_line_get_extents (y, &ink[1], &logical[1]);
+  if (memcmp (&ink[0], &ink[1], sizeof ink[0]) || memcmp (&logical[0], &logical[1], sizeof logical[0]))
+    return g_string_append (why, "extents"), FALSE;
+  return TRUE;
+}
+
+/* Sets @para in @kind's style at @width with lines given a layout each
+ * and with lines shaped alone; counts lines [0], lines shaped alone [1]
+ * and lines that differ [2]. */
+static void
+shape_alone_set (JopanTypesetter *ts, JopanParaKind kind, const char *para, const GArray *spans,
+                 double width, guint *counts)
+{
+  g_autoptr (JopanText) laid = NULL, alone = NULL;
+  gint before;
+
+  jopan_shape_alone_off = TRUE;
+  laid = jopan_typeset (ts, kind, para, spans, width, 0, "paragraph");
+  jopan_shape_alone_off = FALSE;
+  before = g_atomic_int_get (&jopan_line_shapings_alone);
+  alone = jopan_typeset (ts, kind, para, spans, width, 0, "paragraph");
+  counts[1] += (guint) (g_atomic_int_get (&jopan_line_shapings_alone) - before);
+  g_assert_cmpuint (laid->lines->len, ==, alone->lines->len);
+  for (guint i = 0; i < laid->lines->len; i++)
+    {
+      g_autoptr (GString) why = g_string_new (NULL);
+      counts[0]++;
+      if (!same_line (jopan_text_line (laid, i), jopan_text_line (alone, i), why))
+        {
+          if (counts[2]++ == 0)
+            g_test_message ("line %u of \"%.40s\" differs: %s", i, para, why->str);
+        }
+    }
+}
+
+/* shape_alone_set() over paragraph @p in the body style and in the
+ * caption's or the headline's (by turns), tracked three ways, at two
+ * widths. */
+static void
+shape_alone_paragraph (JopanTypesetter *ts, const JopanStyle *style, const char *para, guint p,
+                       const GArray *spans, guint *counts)
+{
+  static const JopanParaKind kinds[] = { JOPAN_PARA_BODY, JOPAN_PARA_CAPTION, JOPAN_PARA_HEADLINE };
+  static const double trackings[] = { 0, 0.3, -0.25 };
+  JopanStyle tracked = *style;
+  const JopanStyle *was = ts->style;
+  JopanReport *report = jopan_report_new ();
+
+  ts->style = &tracked;
+  for (gsize k = 0; k < G_N_ELEMENTS (kinds) && *para; k++)
+    {
+      if (k > 0 && k != 1 + p % 2)
+        continue;
+      tracked.para[kinds[k]].tracking = trackings[(p + k) % G_N_ELEMENTS (trackings)];
+      jopan_typesetter_begin (ts, report);
+      shape_alone_set (ts, kinds[k], para, spans, p % 2 ? 140 : 95, counts);
+      tracked.para[kinds[k]].tracking = style->para[kinds[k]].tracking;
+    }
+  ts->style = was;
+  jopan_typesetter_begin (ts, NULL);
+  jopan_report_free (report);
+}
+
+/* A line shaped without a layout of its own (typeset.c) is the line its
+ * own layout gives: every run, glyph, position and cluster, its extents,
+ * and its place, on every paragraph of the samples, English and Korean,
+ * tracked and not.  Turning off one step of it (letter spacing taken off
+ * the line's ends) is caught. */
+static void
+test_shape_alone (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  static const char *const dirs[] = { "/samples", "/samples/edition/en", "/samples/edition/ko" };
+  static const char *const odd[] = {
+    "the caf\xC3\xA9 caf\xCC\x81 r\xC3\xA9sum\xC3\xA9 with fi and fl, linked", "a\xE2\x80\x8B""b zero\xE2\x80\x8Dwidth",
+    "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D world \xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7 and more words", "thumbs \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD up",
+    "flags \xF0\x9F\x87\xB0\xF0\x9F\x87\xB7\xF0\x9F\x87\xAF\xF0\x9F\x87\xB5 here", "tab\there", "\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8 jamo \xEA\xB0\x80\xE1\x86\xA8",
+    "\xCC\x81leading mark", "soft\xC2\xADhyphen and Stra\xC3\x9F""e", "a line\xE2\x80\xA8separator",
+    "thin\xE2\x80\x89space, em\xE2\x80\x83space and\xE3\x80\x80ideographic", "AVAT Tea, WAVE. \"Yo,\" T.V. LY",
+    "\xE2\x80\x9CTo\xE2\x80\x9D P.A. Fjord 7\xE2\x80\x93""1 \xEC\x84\x9C\xEC\x9A\xB8 Ty \xE0\xA4\x95\xE0\xA5\x8D\xE0\xA4\xB7",
+  };
+  g_autoptr (GArray) links = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
+  JopanSpan link = { 4, 20, JOPAN_SPAN_LINK, "https://example.com/" };
+  guint counts[3] = { 0 }, broken[3] = { 0 }, odd_alone = 0;
+  JopanTypesetter ts;
+
+  g_assert_no_error (error);
+  g_array_append_val (links, link);
+  for (gsize d = 0; d < G_N_ELEMENTS (dirs); d++)
+    {
+      g_autofree char *dir = g_strconcat (SOURCE_ROOT, dirs[d], NULL);
+      each_sample_paragraph (fonts, style, TRUE, dir, shape_alone_paragraph, counts);
+    }
+  g_test_message ("%u lines, %u shaped alone, %d of them taking their paragraph's item, %u differ",
+                  counts[0], counts[1], g_atomic_int_get (&jopan_line_items_taken), counts[2]);
+  g_assert_cmpuint (counts[2], ==, 0);
+  g_assert_cmpint (g_atomic_int_get (&jopan_line_items_taken), >, 0);
+  g_assert_cmpuint (counts[1], >=, counts[0] * 9 / 10);
+  /* Texts the samples lack: marks, joiners, jamo, flags, right to left,
+   * a tab, a line separator, a link; shaped alone or with a layout. */
+  jopan_typesetter_init (&ts, fonts, style, "en", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (odd); i++)
+    {
+      guint n[3] = { 0 };
+      shape_alone_paragraph (&ts, style, odd[i], (guint) i, i == 0 ? links : NULL, n);
+      shape_alone_paragraph (&ts, style, odd[i], (guint) i + 1, NULL, n);
+      g_assert_cmpuint (n[2], ==, 0);
+      odd_alone += n[1];
+    }
+  jopan_typesetter_clear (&ts);
+  g_assert_cmpuint (odd_alone, >, 0);
+  jopan_shape_alone_no_edges = TRUE;
+  each_sample_paragraph (fonts, style, TRUE, SOURCE_ROOT "/samples/edition/en", shape_alone_paragraph,
+                         broken);
+  jopan_shape_alone_no_edges = FALSE;
+  g_assert_cmpuint (broken[2], >, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1124,5 +1300,6 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/cache-key-hash", test_cache_key_hash);
   g_test_add_func ("/typeset/respace", test_respace);
   g_test_add_func ("/typeset/resize", test_resize);
+  g_test_add_func ("/typeset/shape-alone", test_shape_alone);
   return g_test_run ();
 }

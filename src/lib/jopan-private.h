@@ -379,8 +379,8 @@ void jopan_image_orientation (const JopanImageRef *image, cairo_matrix_t *matrix
 /* ---- typeset: paragraph → lines --------------------------------------- */
 
 typedef struct {
-  PangoLayout *layout;    /* shared by the lines of one paragraph */
-  int index;              /* the line's number in the layout */
+  PangoLayout *layout;    /* shared by the lines of one paragraph, or the line's own */
+  int index;              /* the line's number in the layout (read it with jopan_layout_line) */
   double x;               /* offset of the line's origin from the frame's left */
   double width;           /* advance of the line, at most the measure (for placing it) */
   gboolean hyphen;        /* ends with a hyphen the breaker added */
@@ -403,10 +403,22 @@ JopanLineShape *jopan_line_shape_ref (JopanLineShape *shape);
 void jopan_line_shape_unref (JopanLineShape *shape);
 /* The line as placed, shaped on the first call (typeset.c: from one thread only). */
 const JopanLine *jopan_line_shape_get (JopanLineShape *shape);
-/* How many lines were given a layout of their own (shaped) in this
+/* How many lines were shaped on their own (not the paragraph's layout) in this
  * process, and how many set lazily turned out overfull when shaped (the
  * set-time check missed them; always 0 unless the margin is wrong). */
 extern gint jopan_line_shapings, jopan_line_shapings_missed;
+/* How many of those were shaped without a layout of their own (typeset.c,
+ * "a line shaped without a layout"); tests may turn that off, or its
+ * trimming of letter spacing at the line's ends (to see a check catch it). */
+extern gint jopan_line_shapings_alone;
+/* How many of those took their paragraph's one item, not itemized anew. */
+extern gint jopan_line_items_taken;
+extern gboolean jopan_shape_alone_off, jopan_shape_alone_no_edges;
+/* Line @index of @layout: a text line's own runs where it was shaped
+ * without a layout (the layout then holds only its text, font and
+ * context), else the layout's line.  Read a JopanLine's or JopanBox's
+ * line through this, never with pango_layout_get_line*(). */
+PangoLayoutLine *jopan_layout_line (PangoLayout *layout, int index);
 /* How many paragraphs were shaped whole (for the breaker) in this process. */
 extern gint jopan_paragraph_shapings;
 
@@ -601,7 +613,7 @@ typedef struct {
   double scale;           /* text: horizontal scale (1, or see JopanLine) */
   double color[3];
   PangoLayout *layout;    /* text (a reference) */
-  int line;               /* text: the line in @layout */
+  int line;               /* text: the line in @layout (read it with jopan_layout_line) */
   double measure, true_width; /* text: see JopanLine */
   /* Text set lazily: the line's plan (a reference) until
    * jopan_page_shape_lines() fills @layout, @w, @true_width, @scale and

@@ -267,7 +267,7 @@ module_inset (const Layout *lo, const JopanText *t, JopanParaKind kind)
   if (lo->in->module.columns <= 0 || t->lines->len == 0)
     return 0;
   line = jopan_text_line (t, 0);
-  pango_layout_line_get_extents (pango_layout_get_line_readonly (line->layout, line->index), NULL,
+  pango_layout_line_get_extents (jopan_layout_line (line->layout, line->index), NULL,
                                  &logical);
   return MAX (0, -logical.y / (double) PANGO_SCALE - ascent_of (&lo->set.style.para[kind]));
 }

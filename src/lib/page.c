@@ -163,7 +163,7 @@ jopan_box_links (const JopanBox *b)
 
   if (links == NULL)
     return out;
-  line = pango_layout_get_line_readonly (b->layout, b->line);
+  line = jopan_layout_line (b->layout, b->line);
   pango_layout_line_get_extents (line, NULL, &logical);
   for (guint i = 0; i < links->len; i++)
     {
@@ -216,7 +216,7 @@ jopan_page_dump (const JopanPage *page, GString *out)
         {
         case JOPAN_BOX_TEXT:
           {
-            PangoLayoutLine *line = pango_layout_get_line_readonly (b->layout, b->line);
+            PangoLayoutLine *line = jopan_layout_line (b->layout, b->line);
             const char *text = pango_layout_get_text (b->layout);
             g_autofree char *scale = fabs (b->scale - 1) > 5e-4 ? g_strdup_printf (" s=%.3f", b->scale)
                                                                 : g_strdup ("");

@@ -20,7 +20,7 @@
 static double
 line_size (const JopanBox *b)
 {
-  PangoLayoutLine *line = pango_layout_get_line_readonly (b->layout, b->line);
+  PangoLayoutLine *line = jopan_layout_line (b->layout, b->line);
   double size = 0;
 
   for (GSList *r = line ? line->runs : NULL; r; r = r->next)
@@ -47,7 +47,7 @@ box_name (const JopanBox *b)
     return g_strdup_printf ("a rule at %.0f, %.0f pt", b->x, b->y);
   if (b->kind != JOPAN_BOX_TEXT)
     return g_strdup (b->role);
-  line = pango_layout_get_line_readonly (b->layout, b->line);
+  line = jopan_layout_line (b->layout, b->line);
   text = pango_layout_get_text (b->layout) + line->start_index;
   words = g_utf8_make_valid (text, MIN (line->length, 40));
   return g_strdup_printf ("%s line \"%s%s\"", b->role, words, line->length > 40 ? "…" : "");

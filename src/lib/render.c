@@ -379,7 +379,7 @@ greek_run (cairo_t *cr, const JopanBox *b, const PangoGlyphItem *run, double *x,
 static void
 greek_line (cairo_t *cr, const JopanBox *b, double em_points)
 {
-  PangoLayoutLine *line = pango_layout_get_line_readonly (b->layout, b->line);
+  PangoLayoutLine *line = jopan_layout_line (b->layout, b->line);
   double x = 0;
 
   g_atomic_int_inc (&jopan_render_greeked_lines);
@@ -404,7 +404,7 @@ draw_text (cairo_t *cr, const JopanBox *b, gboolean thumbnail, double scale)
   if (b->scale > 0)
     cairo_scale (cr, jopan_render_line_scale (b, thumbnail, scale), 1);
   cairo_move_to (cr, 0, 0);
-  pango_cairo_show_layout_line (cr, pango_layout_get_line_readonly (b->layout, b->line));
+  pango_cairo_show_layout_line (cr, jopan_layout_line (b->layout, b->line));
   cairo_restore (cr);
 }
 

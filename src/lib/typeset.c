@@ -535,6 +535,18 @@ font_of (JopanTypesetter *ts, const char *font)
   return desc;
 }
 
+/* The attributes a line or paragraph of @text is set with (its
+ * layout's; shape_alone() itemizes with the same). */
+static void
+add_line_attributes (PangoAttrList *attrs, const JopanParaStyle *p, gboolean korean, const char *text,
+                     const GArray *spans)
+{
+  if (p->tracking != 0)
+    pango_attr_list_insert (attrs, pango_attr_letter_spacing_new ((int) (p->tracking * PANGO_SCALE)));
+  add_script_sizes (attrs, text, p, korean);
+  add_span_attributes (attrs, spans);
+}
+
 /* A layout of @text on one line (no wrapping): breaking is ours. */
 static PangoLayout *
 make_layout_in (PangoContext *context, const PangoFontDescription *font, gboolean korean,
@@ -548,10 +560,7 @@ make_layout_in (PangoContext *context, const PangoFontDescription *font, gboolea
   /* The story's direction, not the first letter's: a line opening with a
    * Hebrew name is still a left-to-right line. */
   pango_layout_set_auto_dir (layout, FALSE);
-  if (p->tracking != 0)
-    pango_attr_list_insert (attrs, pango_attr_letter_spacing_new ((int) (p->tracking * PANGO_SCALE)));
-  add_script_sizes (attrs, text, p, korean);
-  add_span_attributes (attrs, spans);
+  add_line_attributes (attrs, p, korean, text, spans);
   pango_layout_set_attributes (layout, attrs);
   pango_attr_list_unref (attrs);
   pango_layout_set_text (layout, text, -1);
@@ -601,14 +610,12 @@ typedef struct {
   gboolean gap;           /* the last glyph of a Hangul syllable followed by another */
 } Slot;
 
-/* The glyphs of a one-line layout in order, each marked as a word space, a
+/* The glyphs of a line of @text in order, each marked as a word space, a
  * gap that may grow (between two Hangul syllables, or two Latin letters;
  * never beside punctuation), or neither. */
 static GArray *
-collect_slots (PangoLayout *layout, gboolean korean, double *natural)
+collect_slots (PangoLayoutLine *line, const char *text, gboolean korean, double *natural)
 {
-  PangoLayoutLine *line = pango_layout_get_line (layout, 0);
-  const char *text = pango_layout_get_text (layout);
   GArray *slots = g_array_new (FALSE, FALSE, sizeof (Slot));
   gunichar previous = 0;
 
@@ -658,7 +665,7 @@ spread (GArray *slots, gboolean gaps, double total)
     }
 }
 
-/* Sets a one-line layout to @width as the breaker planned it and returns
+/* Sets @line (of @text) to @width as the breaker planned it and returns
  * the horizontal scale to draw it at.  Word spaces, the gaps between
  * letters (in Korean, between syllables) and the glyphs' width (font
  * expansion, as in pdfTeX) share the difference in proportion to how far
@@ -669,10 +676,11 @@ spread (GArray *slots, gboolean gaps, double total)
 #define SCALE_STEPS 1000.0
 
 static double
-justify_line (PangoLayout *layout, double width, const JopanBreakParams *bp, gboolean shrink_only)
+justify_line (PangoLayoutLine *line, const char *text, double width, const JopanBreakParams *bp,
+              gboolean shrink_only)
 {
   double natural, delta, by_spaces, by_gaps, by_scale, ratio, scale, gap_part;
-  g_autoptr (GArray) slots = collect_slots (layout, bp->korean_text, &natural);
+  g_autoptr (GArray) slots = collect_slots (line, text, bp->korean_text, &natural);
   int spaces = 0, gaps = 0, sign;
 
   delta = width - natural;
@@ -833,6 +841,7 @@ typedef struct {
   gboolean korean;
   JopanBreakParams bp;       /* its hyphen_points cleared (not read) */
   double style_scale;        /* the style's 장평 */
+  PangoLayout *whole;        /* the paragraph shaped whole in this style, or NULL */
 } ParaPlan;
 
 struct _JopanLineShape {
@@ -861,7 +870,7 @@ jopan_line_shape_ref (JopanLineShape *shape)
 
 static ParaPlan *
 para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakParams *bp,
-               double style_scale)
+               double style_scale, PangoLayout *whole)
 {
   ParaPlan *para = g_new0 (ParaPlan, 1);
 
@@ -872,6 +881,7 @@ para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakPar
   para->bp.hyphen_points = NULL;
   para->bp.glyph_widths = NULL;
   para->bp.candidates = NULL;
+  para->whole = whole ? g_object_ref (whole) : NULL;
   return para;
 }
 
@@ -882,6 +892,7 @@ para_plan_unref (ParaPlan *para)
     return;
   g_object_unref (para->context);
   pango_font_description_free (para->font);
+  g_clear_object (&para->whole);
   g_free (para);
 }
 
@@ -904,6 +915,355 @@ jopan_line_shape_unref (JopanLineShape *shape)
   line_shape_clear_inputs (shape);
   g_clear_object (&shape->line.layout);
   g_free (shape);
+}
+
+/* ---- a line shaped without a layout -------------------------------------------
+ *
+ * A line's own PangoLayout cost twice its shaping: Pango's break analysis
+ * of its text, its line and run lists, its extents and their allocations
+ * (HarfBuzz was a third of the time).  A line of plain text is shaped here
+ * as a one-line PangoLayout of it shapes it (Pango 1.50's
+ * pango_layout_check_lines for a text of one paragraph, not wrapped, left
+ * to right): itemized with the layout's attributes under its font, each
+ * item shaped with the context's flags and letter-spaced as a run, the
+ * spacing taken off the line's two ends, each run moved to the first
+ * run's baseline.  The runs make a PangoLayoutLine of our own, hung on a
+ * layout that holds only the text, font and context (what drawing and the
+ * checks read off a box's layout): jopan_layout_line() finds it there.  A
+ * line needing more (a tab, a line separator, right-to-left text, a link,
+ * an attribute Pango shapes or draws otherwise) gets a layout as before.
+ * tests/test-typeset.c (/typeset/shape-alone) compares the two, run by run
+ * and glyph by glyph, on every line of the samples. */
+
+/* A PangoLayoutLine as Pango lays its own out (PangoLayoutLinePrivate in
+ * 1.50), so that Pango's calls on a line (its extents) work on ours;
+ * LEAKED keeps Pango from caching its extents in it. */
+typedef struct {
+  PangoLayoutLine line;
+  guint refs;
+  guint cache_status;
+  PangoRectangle ink, logical;
+  int height;
+} OwnLine;
+
+#define OWN_LINE_LEAKED 2
+
+static GQuark
+own_line_quark (void)
+{
+  static gsize quark;
+
+  if (g_once_init_enter (&quark))
+    g_once_init_leave (&quark, g_quark_from_static_string ("jopan-own-line"));
+  return (GQuark) quark;
+}
+
+gint jopan_line_shapings_alone, jopan_line_items_taken;
+gboolean jopan_shape_alone_off, jopan_shape_alone_no_edges;
+
+static void spacing_halves (int spacing, int *left, int *right);
+
+static void
+own_line_free (gpointer data)
+{
+  OwnLine *own = data;
+
+  g_slist_free_full (own->line.runs, (GDestroyNotify) pango_glyph_item_free);
+  g_free (own);
+}
+
+PangoLayoutLine *
+jopan_layout_line (PangoLayout *layout, int index)
+{
+  OwnLine *own = g_object_get_qdata (G_OBJECT (layout), own_line_quark ());
+
+  return own ? &own->line : pango_layout_get_line_readonly (layout, index);
+}
+
+/* Whether @text is one paragraph of plain text, no link in it: what
+ * shape_alone() shapes as a layout would. */
+static gboolean
+plain_line (const char *text, gsize length, const GArray *spans)
+{
+  if (length == 0 || g_str_has_suffix (text, "\xE2\x80\xA7")) /* a hyphenation point adds a hyphen */
+    return FALSE;
+  for (const guchar *c = (const guchar *) text; *c; c++)
+    if (*c < 0x20 || (c[0] == 0xC2 && c[1] == 0x85)
+        || (c[0] == 0xE2 && c[1] == 0x80 && (c[2] == 0xA8 || c[2] == 0xA9)))
+      return FALSE;
+  for (guint i = 0; spans && i < spans->len; i++)
+    if (g_array_index (spans, JopanSpan, i).flags & JOPAN_SPAN_LINK)
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether @item is set as shape_run() sets it: left to right,
+ * horizontal, with a font, and no attribute but letter spacing;
+ * @spacing gets that (the last, as Pango reads it). */
+static gboolean
+plain_item (const PangoItem *item, int *spacing)
+{
+  *spacing = 0;
+  if (item->analysis.level % 2 || item->analysis.font == NULL
+      || PANGO_GRAVITY_IS_VERTICAL (item->analysis.gravity)
+      || (item->analysis.flags & PANGO_ANALYSIS_FLAG_CENTERED_BASELINE))
+    return FALSE;
+  for (GSList *a = item->analysis.extra_attrs; a; a = a->next)
+    {
+      const PangoAttribute *attr = a->data;
+      if (attr->klass->type != PANGO_ATTR_LETTER_SPACING)
+        return FALSE;
+      *spacing = ((const PangoAttrInt *) attr)->value;
+    }
+  return TRUE;
+}
+
+/* Whether each character of @text starts a grapheme cluster (UAX #29),
+ * so that every place in it is a cursor position: its characters are of
+ * blocks without a mark, joiner, prepended letter, conjoining jamo or
+ * regional indicator, whose grapheme rules (GB9-GB13) never join two.
+ * Controls (GB4, GB5) only part them. */
+static gboolean
+graphemes_are_characters (const char *text)
+{
+  for (const char *s = text; *s; s = g_utf8_next_char (s))
+    {
+      gunichar c = g_utf8_get_char (s);
+      if (!((c >= 0x20 && c <= 0x7E) || (c >= 0xA0 && c <= 0x24F) /* Latin, Latin-1, Extended-A and -B */
+            || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E) /* punctuation */
+            || (c >= 0x3000 && c <= 0x3029) || (c >= 0x3030 && c <= 0x303F) /* CJK punctuation */
+            || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xFF01 && c <= 0xFF60))) /* syllables, full width */
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The break analysis a layout makes of @text, as far as letter spacing
+ * reads it (its cursor positions): Pango's whole analysis (line, word and
+ * sentence breaks too) is a text's cost, worked out only where a
+ * character may join the one before it. */
+static PangoLogAttr *
+log_attrs_of (const char *text, int length, GList *items)
+{
+  int n = (int) g_utf8_strlen (text, length), offset = 0;
+  PangoLogAttr *log = g_new0 (PangoLogAttr, n + 1);
+
+  if (graphemes_are_characters (text))
+    {
+      for (int i = 0; i <= n; i++)
+        log[i].is_cursor_position = TRUE;
+      return log;
+    }
+  pango_default_break (text, length, NULL, log, n + 1);
+  for (GList *l = items; l; l = l->next)
+    {
+      PangoItem *item = l->data;
+      pango_tailor_break (text + item->offset, item->length, &item->analysis, -1, log + offset,
+                          item->num_chars + 1);
+      offset += item->num_chars;
+    }
+  return log;
+}
+
+/* Shapes @item of @text into a run, letter-spaced as a layout's
+ * (shape_run in pango-layout.c). */
+static PangoGlyphItem *
+shape_run (PangoItem *item, const char *text, int length, PangoLogAttr *log, int spacing,
+           PangoShapeFlags flags)
+{
+  PangoGlyphItem *run = g_slice_new0 (PangoGlyphItem);
+  PangoGlyphString *g;
+  int left, right;
+
+  run->item = item;
+  run->glyphs = g = pango_glyph_string_new ();
+  /* Without a hyphen or text transform, shaping reads no log attribute. */
+  pango_shape_item (item, text, length, NULL, g, flags);
+  if (spacing != 0 && g->num_glyphs > 0)
+    {
+      pango_glyph_item_letter_space (run, text, log, spacing);
+      spacing_halves (spacing, &left, &right);
+      g->glyphs[0].geometry.width += left;
+      g->glyphs[0].geometry.x_offset += left;
+      g->glyphs[g->num_glyphs - 1].geometry.width += right;
+    }
+  return run;
+}
+
+/* @item's baseline (of the tag the line's first run chose, @tag). */
+static hb_position_t
+item_baseline (const PangoItem *item, hb_ot_layout_baseline_tag_t *tag)
+{
+  hb_script_t script = (hb_script_t) g_unicode_script_to_iso15924 (item->analysis.script);
+  hb_language_t language = hb_language_from_string (pango_language_to_string (item->analysis.language), -1);
+  hb_tag_t scripts[HB_OT_MAX_TAGS_PER_SCRIPT], languages[HB_OT_MAX_TAGS_PER_LANGUAGE];
+  unsigned int n_scripts = HB_OT_MAX_TAGS_PER_SCRIPT, n_languages = HB_OT_MAX_TAGS_PER_LANGUAGE;
+  hb_position_t baseline;
+
+  hb_ot_tags_from_script_and_language (script, language, &n_scripts, scripts, &n_languages, languages);
+  if (*tag == 0)
+    *tag = hb_ot_layout_get_horizontal_baseline_tag_for_script (script);
+  hb_ot_layout_get_baseline_with_fallback (pango_font_get_hb_font (item->analysis.font), *tag,
+                                           HB_DIRECTION_LTR, scripts[n_scripts - 1],
+                                           n_languages ? languages[n_languages - 1] : HB_TAG_NONE,
+                                           &baseline);
+  return baseline;
+}
+
+/* Adds @adjustment to the first (@left) or last glyph of @g with a width
+ * (pad_glyphstring_left and _right in pango-layout.c). */
+static void
+pad_run (PangoGlyphString *g, gboolean left, int adjustment)
+{
+  int i = left ? 0 : g->num_glyphs - 1;
+
+  while (i >= 0 && i < g->num_glyphs && g->glyphs[i].geometry.width == 0)
+    i += left ? 1 : -1;
+  if (i < 0 || i == g->num_glyphs)
+    return;
+  g->glyphs[i].geometry.width += adjustment;
+  if (left)
+    g->glyphs[i].geometry.x_offset += adjustment;
+  else if (g->glyphs[i].geometry.width < 0)
+    g->glyphs[i].geometry.width = 0;
+}
+
+/* What a layout's line does after shaping (pango_layout_line_postprocess
+ * for a line not wrapped, left to right): each run on the first run's
+ * baseline, and no letter spacing outside the line's first and last glyph. */
+static void
+finish_runs (GSList *runs)
+{
+  hb_ot_layout_baseline_tag_t tag = 0;
+  hb_position_t first = 0;
+
+  for (GSList *l = runs; l; l = l->next)
+    {
+      PangoGlyphItem *run = l->data;
+      hb_position_t baseline = item_baseline (run->item, &tag);
+      int spacing, left, right;
+
+      if (l == runs)
+        first = baseline;
+      run->y_offset = first - baseline;
+      if (run->glyphs->num_glyphs == 0)
+        continue;
+      plain_item (run->item, &spacing);
+      spacing_halves (spacing, &left, &right);
+      if (jopan_shape_alone_no_edges)
+        continue; /* tests: the check must see what this does */
+      if (run->glyphs->glyphs[0].geometry.width == 0 || l == runs)
+        pad_run (run->glyphs, TRUE, -left);
+      if (run->glyphs->glyphs[run->glyphs->num_glyphs - 1].geometry.width == 0 || l->next == NULL)
+        pad_run (run->glyphs, FALSE, -right);
+    }
+}
+
+/* The runs of @text itemized as @items: NULL (and @items freed) if an
+ * item needs what only a layout does. */
+static GSList *
+shape_items (PangoContext *context, const char *text, int length, GList *items)
+{
+  PangoShapeFlags flags = pango_context_get_round_glyph_positions (context)
+                          ? PANGO_SHAPE_ROUND_POSITIONS : PANGO_SHAPE_NONE;
+  g_autofree PangoLogAttr *log = NULL;
+  GSList *runs = NULL;
+  gboolean spaced = FALSE;
+  int offset = 0;
+
+  for (GList *l = items; l; l = l->next)
+    {
+      int spacing;
+      if (!plain_item (l->data, &spacing))
+        {
+          g_list_free_full (items, (GDestroyNotify) pango_item_free);
+          return NULL;
+        }
+      spaced |= spacing != 0;
+    }
+  if (spaced)
+    log = log_attrs_of (text, length, items);
+  for (GList *l = items; l; l = l->next)
+    {
+      PangoItem *item = l->data;
+      int spacing;
+      plain_item (item, &spacing);
+      runs = g_slist_prepend (runs, shape_run (item, text, length, log ? log + offset : NULL,
+                                               spacing, flags));
+      offset += item->num_chars;
+    }
+  g_list_free (items);
+  runs = g_slist_reverse (runs);
+  finish_runs (runs);
+  return runs;
+}
+
+static gboolean
+is_font_attribute (PangoAttribute *attr, gpointer data)
+{
+  return attr->klass->type == PANGO_ATTR_FONT_DESC;
+}
+
+/* The line of @text itemized as @item is (a copy, set over the whole text). */
+static GList *
+one_item (const PangoItem *item, const char *text, int length)
+{
+  PangoItem *copy = pango_item_copy ((PangoItem *) item);
+
+  copy->offset = 0;
+  copy->length = length;
+  copy->num_chars = (int) g_utf8_strlen (text, length);
+  return g_list_prepend (NULL, copy);
+}
+
+/* A layout holding line @text shaped alone (see above), or NULL where the
+ * line needs a layout of its own (make_layout_in); @item: the item it is
+ * all of (paragraph_item()), or NULL to itemize it. */
+static PangoLayout *
+shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean korean,
+             const JopanParaStyle *p, const char *text, const GArray *spans, const PangoItem *item)
+{
+  int length = (int) strlen (text);
+  PangoAttrList *attrs;
+  PangoLayout *layout;
+  GList *items;
+  GSList *runs;
+  OwnLine *own;
+
+  if (jopan_shape_alone_off || !plain_line (text, length, spans)
+      || pango_context_get_base_dir (context) != PANGO_DIRECTION_LTR
+      || pango_context_get_gravity (context) != PANGO_GRAVITY_SOUTH)
+    return NULL;
+  attrs = pango_attr_list_new ();
+  add_line_attributes (attrs, p, korean, text, spans);
+  pango_attr_list_insert_before (attrs, pango_attr_font_desc_new (font));
+  if (item)
+    g_atomic_int_inc (&jopan_line_items_taken);
+  items = item ? one_item (item, text, length)
+               : pango_itemize_with_base_dir (context, PANGO_DIRECTION_LTR, text, 0, length, attrs, NULL);
+  runs = items ? shape_items (context, text, length, items) : NULL;
+  if (runs == NULL)
+    {
+      pango_attr_list_unref (attrs);
+      return NULL;
+    }
+  /* The layout as make_layout_in() makes it, but not laid out: a copy of
+   * it is the line at its natural width. */
+  pango_attr_list_unref (pango_attr_list_filter (attrs, is_font_attribute, NULL));
+  layout = pango_layout_new (context);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_auto_dir (layout, FALSE);
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  pango_layout_set_text (layout, text, length);
+  own = g_new0 (OwnLine, 1);
+  own->line = (PangoLayoutLine) { .layout = layout, .start_index = 0, .length = length, .runs = runs,
+                                  .is_paragraph_start = TRUE, .resolved_dir = PANGO_DIRECTION_LTR };
+  own->refs = 1;
+  own->cache_status = OWN_LINE_LEAKED;
+  g_object_set_qdata_full (G_OBJECT (layout), own_line_quark (), own, own_line_free);
+  g_atomic_int_inc (&jopan_line_shapings_alone);
+  return layout;
 }
 
 /* The plan of line @b of @text: what set_line reads, copied.  A line that
@@ -932,10 +1292,49 @@ plan_line (ParaPlan *para, const char *text, const GArray *spans, const JopanBre
   return s;
 }
 
+/* Whether a character of @text is of @script. */
+static gboolean
+has_script (const char *text, PangoScript script)
+{
+  for (const char *c = text; *c; c = g_utf8_next_char (c))
+    if ((PangoScript) g_unichar_get_script (g_utf8_get_char (c)) == script)
+      return TRUE;
+  return FALSE;
+}
+
+/* The item line @s is itemized as when its paragraph, shaped whole in
+ * its style, is one item left to right, and the line (no hyphen of its
+ * own) has a character of the item's script (or the item is of none):
+ * itemizing takes a character's font from its attributes (the line's are
+ * the paragraph's, clipped) and its language (its script's), so every
+ * character of the line gets the item's font again; its level stays 0
+ * (the paragraph has no right-to-left letter); and its script is the
+ * item's, the only one it has, with common characters (spaces, digits,
+ * punctuation) taking it from the letters beside them.  Else NULL:
+ * itemize the line. */
+static const PangoItem *
+paragraph_item (const JopanLineShape *s)
+{
+  PangoLayout *whole = s->para->whole;
+  const PangoItem *item;
+  PangoLayoutLine *line;
+
+  if (whole == NULL || s->b.hyphen || pango_layout_get_line_count (whole) != 1)
+    return NULL;
+  line = pango_layout_get_line_readonly (whole, 0);
+  if (line->runs == NULL || line->runs->next)
+    return NULL;
+  item = ((PangoGlyphItem *) line->runs->data)->item;
+  if (item->analysis.level != 0
+      || (item->analysis.script != PANGO_SCRIPT_COMMON && !has_script (s->text, item->analysis.script)))
+    return NULL;
+  return item;
+}
+
 /* The line's layout, justified to @width unless it is the paragraph's
- * last; @scale gets the scale it is drawn at. */
+ * last; @scale gets the scale it is drawn at, @line its line. */
 static PangoLayout *
-set_line (JopanLineShape *s, double width, double *scale)
+set_line (JopanLineShape *s, double width, double *scale, PangoLayoutLine **line)
 {
   const JopanBreakLine *b = &s->b;
   const ParaPlan *para = s->para;
@@ -945,14 +1344,38 @@ set_line (JopanLineShape *s, double width, double *scale)
 
   *scale = 1;
   if (s->whole)
-    return g_object_ref (s->whole);
+    {
+      *line = pango_layout_get_line_readonly (s->whole, 0);
+      return g_object_ref (s->whole);
+    }
   g_atomic_int_inc (&jopan_line_shapings);
-  layout = make_layout_in (para->context, para->font, para->korean, &para->style, s->text, s->spans);
+  layout = shape_alone (para->context, para->font, para->korean, &para->style, s->text, s->spans,
+                        paragraph_item (s));
+  if (layout)
+    *line = jopan_layout_line (layout, 0);
+  else
+    {
+      layout = make_layout_in (para->context, para->font, para->korean, &para->style, s->text, s->spans);
+      *line = pango_layout_get_line (layout, 0); /* not read-only: its extents are read after justifying */
+    }
   if (justify)
-    *scale = justify_line (layout, width, &para->bp, FALSE);
+    *scale = justify_line (*line, s->text, width, &para->bp, FALSE);
   else if (tighten)
-    *scale = justify_line (layout, width, &para->bp, TRUE); /* a last line set a little tight */
+    *scale = justify_line (*line, s->text, width, &para->bp, TRUE); /* a last line set a little tight */
   return layout;
+}
+
+/* The advance of @line: the width of its logical extents (their x is 0
+ * on a line left to right), summed here without the glyphs' extents
+ * Pango would measure for their height. */
+static int
+line_advance (PangoLayoutLine *line)
+{
+  int width = 0;
+
+  for (GSList *r = line->runs; r; r = r->next)
+    width += pango_glyph_string_get_width (((PangoGlyphItem *) r->data)->glyphs);
+  return width;
 }
 
 /* Draws @line @scale times as wide (the style's 장평): its places and
@@ -981,11 +1404,10 @@ shape_line (JopanLineShape *s)
   double measure = s->measure + s->hang, room = s->column - s->offset + s->hang;
   JopanLine line = { NULL, 0, s->offset - s->hang, 0, b->hyphen, b->inner, b->ratio, measure, 0, 1,
                      s->line.chars, NULL };
-  PangoRectangle logical;
+  PangoLayoutLine *set;
 
-  line.layout = set_line (s, measure, &line.scale);
-  pango_layout_line_get_extents (pango_layout_get_line_readonly (line.layout, 0), NULL, &logical);
-  line.width = line.true_width = line.scale * logical.width / (double) PANGO_SCALE;
+  line.layout = set_line (s, measure, &line.scale, &set);
+  line.width = line.true_width = line.scale * line_advance (set) / (double) PANGO_SCALE;
   if (p->align == JOPAN_ALIGN_JUSTIFY && !b->last && !b->flush && line.width < measure)
     line.width = measure;
   else if (p->align == JOPAN_ALIGN_CENTER)
@@ -1241,7 +1663,7 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
     bp.hyphen_points = hyphens = hyphen_points (ts, text, p->hyphenate_capitalized);
   bp.glyph_widths = shaped->widths;
   breaks = break_paragraph (ts, text, spans, shaped->layout, &bp);
-  para = para_plan_new (ts, p, &bp, scale);
+  para = para_plan_new (ts, p, &bp, scale, shaped->widths ? NULL : shaped->layout);
   for (guint i = 0; i < breaks->len; i++)
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
