@@ -535,6 +535,9 @@ GArray *jopan_hyphen_points (gpointer dict, const char *text, gboolean capitaliz
 
 /* ---- line breaking ---------------------------------------------------------- */
 
+/* What breaking reads of a paragraph's text alone (linebreak.c). */
+typedef struct _JopanBreakFacts JopanBreakFacts;
+
 typedef struct {
   double width;           /* the measure, points */
   double indent;          /* > 0: the first line is shorter; < 0: the others are (hanging) */
@@ -563,11 +566,12 @@ typedef struct {
    * anew, typeset.c); NULL: the layout's. */
   const int *glyph_widths;
   /* Where the paragraph's ordinary break opportunities are kept (NULL:
-   * nowhere): taken from *candidates when it holds them, else found and
-   * kept there.  They depend on the text, its spans and language, the
+   * nowhere), with what else the breaker reads of its text alone (its
+   * characters): taken from *candidates when it holds them, else found
+   * and kept there.  They depend on the text, its spans and language, the
    * Korean break mode and the hyphenation points alone, not the measure
    * or the type's size and spacing (linebreak.c: find_candidates). */
-  GArray **candidates;
+  JopanBreakFacts **candidates;
 } JopanBreakParams;
 
 typedef struct {
@@ -590,6 +594,14 @@ void jopan_break_params_for_test (JopanTypesetter *ts, JopanParaKind kind, doubl
 /* How often the ordinary break opportunities of a paragraph were found
  * (not taken from JopanBreakParams.candidates) in this process (tests). */
 extern gint jopan_break_candidate_finds;
+/* How many lines total fit measured (tests); whether it skips those it
+ * cannot take (TRUE; tests compare): past one too loose, from a break no
+ * line reached, from states not reached. */
+extern gint jopan_break_lines_tried;
+extern gboolean jopan_break_skip_lines;
+
+void jopan_break_facts_free (JopanBreakFacts *facts);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanBreakFacts, jopan_break_facts_free)
 
 /* Breaks @unbroken (one shaped line, no wrapping) into lines.
  * Returns: an array of JopanBreakLine. */
@@ -805,6 +817,8 @@ gboolean jopan_png_writer_add_rows (JopanPngWriter *w, cairo_surface_t *surface,
                                     JopanPngRowFunc convert, gpointer data, GError **error);
 /* Returns: the whole file (every row written), or NULL with @error set. */
 GByteArray *jopan_png_writer_finish (JopanPngWriter *w, GError **error);
+/* @width cairo RGB24 words (0x00RRGGBB) as 3 @width bytes R, G, B. */
+void jopan_rgb_row (const guint32 *p, guint32 width, guint8 *q);
 void jopan_png_writer_free (JopanPngWriter *w);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPngWriter, jopan_png_writer_free)
 /* The tEXt @key of @data, an 8-bit RGB PNG not interlaced, into @text (NULL
