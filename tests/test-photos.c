@@ -841,6 +841,101 @@ test_stream_encode_as_cairo (void)
     }
 }
 
+/* A photo's pixels laid on paper white: every colour at every coverage
+ * as the exact sum rounds it, in rows long enough for any unrolling (an
+ * odd one, opaque pixels beside others), and an RGB row as it is. */
+static void
+test_row_over_white (void)
+{
+  guint8 rgba[256 * 4], rgb[256 * 3];
+  guint32 out[256];
+
+  for (guint a = 0; a < 256; a++)
+    {
+      for (guint c = 0; c < 256; c++)
+        {
+          guint8 px[4] = { (guint8) c, (guint8) (255 - c), (guint8) (c ^ 0x5A), (guint8) a };
+          memcpy (rgba + 4 * c, px, 4);
+        }
+      jopan_image_row_over_white (rgba, 4, 256, out);
+      for (guint c = 0; c < 256; c++)
+        {
+          guint32 want = 0xFF000000u;
+          for (int k = 0; k < 3; k++)
+            want |= ((rgba[4 * c + k] * a + 255 * (255 - a) + 127) / 255) << (16 - 8 * k);
+          g_assert_cmphex (out[c], ==, want);
+        }
+    }
+  /* An odd row, opaque pixels beside transparent ones. */
+  for (guint a = 0; a < 256; a++)
+    {
+      for (guint c = 0; c < 255; c++)
+        {
+          guint8 px[4] = { (guint8) (c * 3), (guint8) c, (guint8) (255 - c), (guint8) (c % 3 ? 255 : a) };
+          memcpy (rgba + 4 * c, px, 4);
+        }
+      jopan_image_row_over_white (rgba, 4, 255, out);
+      for (guint c = 0; c < 255; c++)
+        {
+          guint32 want = 0xFF000000u, alpha = rgba[4 * c + 3];
+          for (int k = 0; k < 3; k++)
+            want |= ((rgba[4 * c + k] * alpha + 255 * (255 - alpha) + 127) / 255) << (16 - 8 * k);
+          g_assert_cmphex (out[c], ==, want);
+        }
+    }
+  for (guint c = 0; c < 256; c++)
+    rgb[3 * c] = (guint8) c, rgb[3 * c + 1] = (guint8) (255 - c), rgb[3 * c + 2] = (guint8) (c * 7);
+  jopan_image_row_over_white (rgb, 3, 256, out);
+  for (guint c = 0; c < 256; c++)
+    g_assert_cmphex (out[c], ==, 0xFF000000u | c << 16 | (255 - c) << 8 | (guint8) (c * 7));
+}
+
+/* A pixbuf encoded a row at a time gives what its pixels laid on white
+ * as a surface give: colour with every coverage, grey, black and white
+ * (one bit), wholly transparent (white), RGB without alpha, a colour
+ * pixel only in the last row. */
+static void
+test_stream_encode_pixbuf (void)
+{
+  for (int k = 0; k < 6; k++)
+    {
+      gboolean alpha = k != 4;
+      int w = 29, h = 7, channels = alpha ? 4 : 3;
+      g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, alpha, 8, w, h);
+      int stride = gdk_pixbuf_get_rowstride (pixbuf);
+      guint8 *px = gdk_pixbuf_get_pixels (pixbuf);
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+      g_autofree char *dict = NULL, *surface_dict = NULL;
+      g_autoptr (GBytes) data = NULL, surface_data = NULL;
+
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          {
+            guint8 *p = px + y * stride + x * channels;
+            guint8 v = (guint8) (x * 9 + y * 31);
+            guint8 bw = (x + y) % 3 ? 255 : 0;
+            const guint8 kinds[6][4] = { { v, (guint8) (v * 3), (guint8) (255 - v), (guint8) (x * 17 + y) },
+                                         { v, v, v, 255 },
+                                         { bw, bw, bw, 255 },
+                                         { v, (guint8) (v + 1), 0, 0 },
+                                         { v, (guint8) (v * 5), (guint8) (v ^ 0x33), 0 },
+                                         { bw, bw, (guint8) (y == h - 1 && x == w - 1 ? 7 : bw), 255 } };
+            memcpy (p, kinds[k], (gsize) channels);
+          }
+      for (int y = 0; y < h; y++)
+        jopan_image_row_over_white (px + y * stride, channels, w,
+                                    (guint32 *) (void *) (cairo_image_surface_get_data (surface)
+                                                          + y * cairo_image_surface_get_stride (surface)));
+      cairo_surface_mark_dirty (surface);
+      g_assert_true (jopan_image_stream_encode (surface, &surface_dict, &surface_data));
+      g_assert_true (jopan_image_stream_encode_pixbuf (pixbuf, &dict, &data));
+      g_test_message ("%d: %s", k, dict);
+      g_assert_cmpstr (dict, ==, surface_dict);
+      g_assert_true (g_bytes_equal (data, surface_data));
+      cairo_surface_destroy (surface);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -864,5 +959,7 @@ main (int argc, char **argv)
   g_test_add_func ("/photos/jpeg-never-decoded", test_jpeg_never_decoded);
   g_test_add_func ("/photos/probe-once", test_probe_once);
   g_test_add_func ("/photos/png-preview-encoding", test_png_preview_encoding);
+  g_test_add_func ("/photos/row-over-white", test_row_over_white);
+  g_test_add_func ("/photos/stream-encode-pixbuf", test_stream_encode_pixbuf);
   return g_test_run ();
 }

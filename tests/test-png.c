@@ -375,11 +375,37 @@ test_thumbnail_scales (gconstpointer data)
   cairo_surface_destroy (rounded);
 }
 
+/* cairo's words as R, G, B bytes at every width up to past two rounds
+ * of four, the byte beyond the row left alone. */
+static void
+test_rgb_row (void)
+{
+  for (guint32 w = 0; w <= 13; w++)
+    {
+      guint32 words[13];
+      guint8 bytes[13 * 3 + 1];
+
+      for (guint32 x = 0; x < w; x++)
+        words[x] = (0x5Au << 24) | ((x * 37 + 1) & 0xFF) << 16 | ((255 - x * 11) & 0xFF) << 8
+                   | ((x * 53 + 7) & 0xFF);
+      memset (bytes, 0xEE, sizeof bytes);
+      jopan_rgb_row (words, w, bytes);
+      for (guint32 x = 0; x < w; x++)
+        {
+          g_assert_cmpuint (bytes[3 * x], ==, (guint8) (x * 37 + 1));
+          g_assert_cmpuint (bytes[3 * x + 1], ==, (guint8) (255 - x * 11));
+          g_assert_cmpuint (bytes[3 * x + 2], ==, (guint8) (x * 53 + 7));
+        }
+      g_assert_cmpuint (bytes[3 * w], ==, 0xEE);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/png/round-trip", test_round_trip);
+  g_test_add_func ("/png/rgb-row", test_rgb_row);
   g_test_add_func ("/png/text-after-image", test_text_after_image);
   g_test_add_func ("/png/writer-errors", test_writer_errors);
   g_test_add_func ("/png/reader-errors", test_reader_errors);

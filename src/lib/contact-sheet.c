@@ -190,13 +190,39 @@ thumb_scale (double pw, double ph, double *scale)
   *scale = MIN (thumb_width (pw, ph) / pw, THUMB_HEIGHT / ph);
 }
 
+static const cairo_user_data_key_t pixels_key;
+
+/* A @w x @h RGB24 surface whose pixels are left as they come, for a
+ * caller that paints every one of them first: cairo_image_surface_create()
+ * zeroes them, a page's thumbnail a quarter of a megabyte each time.  An
+ * error surface (no memory) is cairo's own, which draws nothing and is
+ * reported where the thumbnail is finished. */
+static cairo_surface_t *
+surface_unset (int w, int h)
+{
+  int stride = cairo_format_stride_for_width (CAIRO_FORMAT_RGB24, w);
+  guchar *pixels = stride > 0 ? g_try_malloc ((gsize) stride * (gsize) h) : NULL;
+  cairo_surface_t *surface;
+
+  if (pixels == NULL)
+    return cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  surface = cairo_image_surface_create_for_data (pixels, CAIRO_FORMAT_RGB24, w, h, stride);
+  if (cairo_surface_set_user_data (surface, &pixels_key, pixels, g_free) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (surface);
+      g_free (pixels);
+      return cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+    }
+  return surface;
+}
+
 /* A slot for a page of @pw x @ph points, grey, the page's place white; the
  * context's user space is the page in points (the media box). */
 static cairo_t *
 thumb_begin (double pw, double ph, double *scale)
 {
   int tw = thumb_width (pw, ph);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, tw, THUMB_HEIGHT);
+  cairo_surface_t *surface = surface_unset (tw, THUMB_HEIGHT);
   cairo_t *cr = cairo_create (surface);
 
   cairo_surface_destroy (surface);

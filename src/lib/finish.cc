@@ -2166,8 +2166,11 @@ class Pl_Bytes : public Pipeline
   uint32_t crc = 0, adler = 1;
 
 public:
-  explicit Pl_Bytes (GByteArray *out) : Pipeline ("the finished file", nullptr), bytes (out)
+  /* @room: bytes to make room for at once (the file grows without
+   * reallocating up to there). */
+  Pl_Bytes (GByteArray *out, gsize room) : Pipeline ("the finished file", nullptr), bytes (out)
   {
+    g_byte_array_set_size (bytes, (guint) MIN (room, (gsize) G_MAXUINT / 2));
     g_byte_array_set_size (bytes, 0);
   }
 
@@ -2271,9 +2274,15 @@ deflate_plain_streams (QPDF &pdf)
 void
 finish_document (GByteArray *bytes, const JopanFinish *f)
 {
+  /* qpdf reads cairo's file as it writes: cairo's bytes are taken out of
+   * @bytes (declared before @pdf, so freed after it), and qpdf writes
+   * into @bytes, with room for as much (the finished file is smaller:
+   * its content streams are deflated), not into a copy made aside. */
+  gsize n = 0;
+  g_autofree guint8 *cairo_file = g_byte_array_steal (bytes, &n);
   QPDF pdf;
   pdf.setSuppressWarnings (true);
-  pdf.processMemoryFile ("cairo's PDF", (const char *) bytes->data, bytes->len);
+  pdf.processMemoryFile ("cairo's PDF", (const char *) cairo_file, n);
   jopan_image_stream_put_back (pdf); /* photos encoded once (image.c) */
   std::vector<QPDFPageObjectHelper> pages = QPDFPageDocumentHelper (pdf).getAllPages ();
   if (pages.size () != f->n_pages)
@@ -2296,18 +2305,14 @@ finish_document (GByteArray *bytes, const JopanFinish *f)
   if (f->pdfx)
     set_output_intent (pdf, f);
 
-  /* qpdf reads cairo's file in @bytes as it writes: written aside. */
-  g_autoptr (GByteArray) written = g_byte_array_new ();
-  Pl_Bytes out (written);
+  Pl_Bytes out (bytes, n);
   write_file (pdf, f, &out, false);
-  if (!set_file_id (written, out.id ()))
+  if (!set_file_id (bytes, out.id ()))
     {
       /* A trailer laid out otherwise: qpdf's own deterministic ID. */
-      Pl_Bytes again (written);
+      Pl_Bytes again (bytes, n);
       write_file (pdf, f, &again, true);
     }
-  g_byte_array_set_size (bytes, 0);
-  g_byte_array_append (bytes, written->data, written->len);
 }
 
 } // namespace

@@ -15,6 +15,7 @@
 #define JOPAN_IMAGE_STREAM_PRIVATE_H
 
 #include <cairo.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -39,6 +40,11 @@ gboolean jopan_image_stream_extract (const guint8 *pdf, gsize n, char **dict, GB
  * format or no memory. */
 gboolean jopan_image_stream_encode (cairo_surface_t *surface, char **dict, GBytes **data);
 
+/* The same for @pixbuf (8-bit RGB or RGBA) as surface_from_pixbuf() in
+ * image.c lays it on white, a row at a time: the same dictionary and
+ * bytes, without the photo's pixels made whole as a surface first. */
+gboolean jopan_image_stream_encode_pixbuf (GdkPixbuf *pixbuf, char **dict, GBytes **data);
+
 /* Entry @id of the cache (or of a photo encoded past its room): its
  * dictionary and bytes (owned by the cache: a cache entry lives as long
  * as the process, one past its room as long as the stand-in naming it).
@@ -48,6 +54,11 @@ gboolean jopan_image_stream_lookup (guint id, const char **dict, GBytes **data);
 /* How many photos encoded past the cache's room (or with it off) are
  * held: each is let go with the page file that drew it (a test's count). */
 guint jopan_image_stream_transient_count (void);
+
+/* One row of a pixbuf's pixels (8-bit RGB, or RGBA with @channels 4)
+ * as @w cairo RGB24 words, a transparent pixel laid on paper white
+ * (each channel (c·a + 255·(255 − a) + 127) / 255). */
+void jopan_image_row_over_white (const guint8 *rgba, int channels, int w, guint32 *out);
 
 /* How many times a photo's file was decoded to pixels so far (all
  * threads; a PNG scaled from its kept full-size pixels is not read

@@ -233,6 +233,64 @@ surface_ok (const JopanImageRef *image, cairo_surface_t *surface, int w, int h, 
   return FALSE;
 }
 
+/* @c laid on paper white at coverage @a, rounded: (c·a + 255·(255 − a) + 127) / 255,
+ * the division by 255 done as (x + 1 + (x >> 8)) >> 8, exact below 65535
+ * (the sum is at most 65152). */
+static inline guint32
+over_white (guint32 c, guint32 a)
+{
+  guint32 x = c * a + 255 * (255 - a) + 127;
+
+  return (x + 1 + (x >> 8)) >> 8;
+}
+
+/* One RGBA pixel at @p onto white, as a cairo RGB24 word. */
+static inline guint32
+pixel_over_white (const guint8 *p)
+{
+  return 0xFF000000u | over_white (p[0], p[3]) << 16 | over_white (p[1], p[3]) << 8
+         | over_white (p[2], p[3]);
+}
+
+void
+jopan_image_row_over_white (const guint8 *p, int channels, int w, guint32 *q)
+{
+  const guint64 opaque = G_GUINT64_CONSTANT (0xFF000000FF000000);
+  int x = 0;
+
+  if (channels == 3)
+    {
+      for (; x < w; x++, p += 3)
+        q[x] = 0xFF000000u | (guint32) p[0] << 16 | (guint32) p[1] << 8 | p[2];
+      return;
+    }
+  /* Two pixels at a time.  Opaque ones (most of a photo or an
+   * advertisement; the sums give the same for a = 255) are their bytes
+   * turned round: R0 G0 B0 A0 R1 G1 B1 A1, read as a little-endian word
+   * and byte-swapped, has each pixel's R G B A in one half, the halves in
+   * the wrong order; rotated by 32 and shifted by 8, each half is 0xAARRGGBB
+   * with the next byte for alpha, then set to 0xFF. */
+  for (; x + 1 < w; x += 2, p += 8)
+    {
+      guint64 v;
+
+      memcpy (&v, p, 8);
+      v = GUINT64_FROM_LE (v);
+      if ((v & opaque) == opaque)
+        {
+          guint64 s = GUINT64_SWAP_LE_BE (v);
+          guint64 out = ((s << 32 | s >> 32) >> 8) | opaque;
+
+          out = GUINT64_TO_LE (out);
+          memcpy (q + x, &out, 8);
+        }
+      else
+        q[x] = pixel_over_white (p), q[x + 1] = pixel_over_white (p + 4);
+    }
+  if (x < w)
+    q[x] = pixel_over_white (p);
+}
+
 /* Copies a pixbuf into an opaque RGB24 surface.  Transparent pixels are
  * laid on paper white here, so that no output carries a soft mask (a
  * printer's RIP would have to flatten it). */
@@ -253,21 +311,8 @@ surface_from_pixbuf (const JopanImageRef *image, GdkPixbuf *pixbuf, GError **err
   out = cairo_image_surface_get_data (surface);
   cairo_surface_flush (surface);
   for (int y = 0; y < h; y++)
-    {
-      const guchar *p = in + (gsize) y * in_stride;
-      guint32 *q = (guint32 *) (out + (gsize) y * out_stride);
-      for (int x = 0; x < w; x++, p += channels)
-        {
-          guint a = channels == 4 ? p[3] : 255, white = 255 * (255 - a);
-          guint r = p[0], g = p[1], b = p[2];
-          /* Opaque pixels (most of a photo or an advertisement) as they are:
-           * the sums below give the same for a = 255. */
-          if (a != 255)
-            r = (r * a + white + 127) / 255, g = (g * a + white + 127) / 255,
-            b = (b * a + white + 127) / 255;
-          q[x] = 0xFF000000u | (r << 16) | (g << 8) | b;
-        }
-    }
+    jopan_image_row_over_white (in + (gsize) y * in_stride, channels, w,
+                                (guint32 *) (void *) (out + (gsize) y * out_stride));
   cairo_surface_mark_dirty (surface);
   return surface;
 }
@@ -481,22 +526,18 @@ stream_add (const char *key, char *dict, GBytes *data)
  * bit when every pixel is black or white. */
 typedef enum { SAMPLES_RGB, SAMPLES_GRAY, SAMPLES_MONO } Samples;
 
+/* @kind (what the rows before needed) widened for a row of @w words:
+ * RGB once a pixel has colour, grey once one is neither black nor white. */
 static Samples
-samples_kind (const guint8 *pixels, int stride, int w, int h)
+row_kind (const guint32 *p, int w, Samples kind)
 {
-  Samples kind = SAMPLES_MONO;
-
-  for (int y = 0; y < h; y++)
+  for (int x = 0; x < w && kind != SAMPLES_RGB; x++)
     {
-      const guint32 *p = (const guint32 *) (const void *) (pixels + (gsize) y * stride);
-      for (int x = 0; x < w; x++)
-        {
-          guint32 r = (p[x] >> 16) & 0xFF, g = (p[x] >> 8) & 0xFF, b = p[x] & 0xFF;
-          if (r != g || r != b)
-            return SAMPLES_RGB;
-          if (r != 0 && r != 0xFF)
-            kind = SAMPLES_GRAY;
-        }
+      guint32 r = (p[x] >> 16) & 0xFF, g = (p[x] >> 8) & 0xFF, b = p[x] & 0xFF;
+      if (r != g || r != b)
+        kind = SAMPLES_RGB;
+      else if (r != 0 && r != 0xFF)
+        kind = SAMPLES_GRAY;
     }
   return kind;
 }
@@ -507,8 +548,10 @@ static guint8 *
 samples_row (Samples kind, const guint32 *p, int w, guint8 *q)
 {
   if (kind == SAMPLES_RGB)
-    for (int x = 0; x < w; x++)
-      *q++ = (guint8) (p[x] >> 16), *q++ = (guint8) (p[x] >> 8), *q++ = (guint8) p[x];
+    {
+      jopan_rgb_row (p, (guint32) w, q);
+      q += (gsize) w * 3;
+    }
   else if (kind == SAMPLES_GRAY)
     for (int x = 0; x < w; x++)
       *q++ = (guint8) p[x];
@@ -523,33 +566,21 @@ samples_row (Samples kind, const guint32 *p, int w, guint8 *q)
   return q;
 }
 
-gboolean
-jopan_image_stream_encode (cairo_surface_t *surface, char **dict, GBytes **data)
+/* The image object of @samples (@kind's, @w x @h, taken): its
+ * dictionary as cairo writes it and the samples deflated. */
+static gboolean
+deflated_samples (Samples kind, guint8 *samples, gsize n, int w, int h, char **dict, GBytes **data)
 {
-  int w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-  const guint8 *pixels;
-  struct libdeflate_compressor *z;
-  g_autofree guint8 *samples = NULL;
-  guint8 *q, *out;
-  gsize row, n, bound, size;
-  Samples kind;
+  g_autofree guint8 *taken = samples;
+  struct libdeflate_compressor *z = libdeflate_alloc_compressor (STREAM_DEFLATE_LEVEL);
+  gsize bound, size;
+  guint8 *out;
 
-  cairo_surface_flush (surface);
-  pixels = cairo_image_surface_get_data (surface);
-  if (cairo_image_surface_get_format (surface) != CAIRO_FORMAT_RGB24 || pixels == NULL || w <= 0 || h <= 0)
+  if (z == NULL)
     return FALSE;
-  kind = samples_kind (pixels, stride, w, h);
-  row = kind == SAMPLES_RGB ? (gsize) w * 3 : kind == SAMPLES_GRAY ? (gsize) w : ((gsize) w + 7) / 8;
-  n = row * (gsize) h;
-  q = samples = g_try_malloc (n);
-  if (samples == NULL || (z = libdeflate_alloc_compressor (STREAM_DEFLATE_LEVEL)) == NULL)
-    return FALSE;
-  for (int y = 0; y < h; y++)
-    q = samples_row (kind, (const guint32 *) (const void *) (pixels + (gsize) y * stride), w, q);
   bound = libdeflate_zlib_compress_bound (z, n);
   out = g_try_malloc (bound);
-  size = out ? libdeflate_zlib_compress (z, samples, n, out, bound) : 0;
+  size = out ? libdeflate_zlib_compress (z, taken, n, out, bound) : 0;
   libdeflate_free_compressor (z);
   if (size == 0)
     {
@@ -562,6 +593,73 @@ jopan_image_stream_encode (cairo_surface_t *surface, char **dict, GBytes **data)
                            kind == SAMPLES_MONO ? 1 : 8, kind == SAMPLES_RGB ? "DeviceRGB" : "DeviceGray",
                            h, w);
   return TRUE;
+}
+
+/* Bytes of one row of @kind's samples @w pixels wide. */
+static gsize
+samples_row_bytes (Samples kind, int w)
+{
+  return kind == SAMPLES_RGB ? (gsize) w * 3 : kind == SAMPLES_GRAY ? (gsize) w : ((gsize) w + 7) / 8;
+}
+
+gboolean
+jopan_image_stream_encode (cairo_surface_t *surface, char **dict, GBytes **data)
+{
+  int w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  const guint8 *pixels;
+  Samples kind = SAMPLES_MONO;
+  guint8 *samples, *q;
+  gsize n;
+
+  cairo_surface_flush (surface);
+  pixels = cairo_image_surface_get_data (surface);
+  if (cairo_image_surface_get_format (surface) != CAIRO_FORMAT_RGB24 || pixels == NULL || w <= 0 || h <= 0)
+    return FALSE;
+  for (int y = 0; y < h && kind != SAMPLES_RGB; y++)
+    kind = row_kind ((const guint32 *) (const void *) (pixels + (gsize) y * stride), w, kind);
+  n = samples_row_bytes (kind, w) * (gsize) h;
+  q = samples = g_try_malloc (n);
+  if (samples == NULL)
+    return FALSE;
+  for (int y = 0; y < h; y++)
+    q = samples_row (kind, (const guint32 *) (const void *) (pixels + (gsize) y * stride), w, q);
+  return deflated_samples (kind, samples, n, w, h, dict, data);
+}
+
+gboolean
+jopan_image_stream_encode_pixbuf (GdkPixbuf *pixbuf, char **dict, GBytes **data)
+{
+  int w = gdk_pixbuf_get_width (pixbuf), h = gdk_pixbuf_get_height (pixbuf);
+  int channels = gdk_pixbuf_get_n_channels (pixbuf), stride = gdk_pixbuf_get_rowstride (pixbuf);
+  const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
+  g_autofree guint32 *row = NULL;
+  Samples kind = SAMPLES_MONO;
+  guint8 *samples, *q;
+  gsize n;
+
+  if (gdk_pixbuf_get_bits_per_sample (pixbuf) != 8 || (channels != 3 && channels != 4)
+      || (channels == 4) != gdk_pixbuf_get_has_alpha (pixbuf) || w <= 0 || h <= 0
+      || (row = g_try_new (guint32, w)) == NULL)
+    return FALSE;
+  /* Each row laid on white into @row as surface_from_pixbuf() would,
+   * once to learn the kind (up to the first pixel with colour), once
+   * more for the samples. */
+  for (int y = 0; y < h && kind != SAMPLES_RGB; y++)
+    {
+      jopan_image_row_over_white (pixels + (gsize) y * stride, channels, w, row);
+      kind = row_kind (row, w, kind);
+    }
+  n = samples_row_bytes (kind, w) * (gsize) h;
+  q = samples = g_try_malloc (n);
+  if (samples == NULL)
+    return FALSE;
+  for (int y = 0; y < h; y++)
+    {
+      jopan_image_row_over_white (pixels + (gsize) y * stride, channels, w, row);
+      q = samples_row (kind, row, w, q);
+    }
+  return deflated_samples (kind, samples, n, w, h, dict, data);
 }
 
 /* What a page draws for cache entry @id: a one-pixel surface (the caller
@@ -752,8 +850,8 @@ png_full (const JopanImageRef *image, gboolean *tried, GError **error)
 /* Decodes the photo to pixels, at decoded_size().  A PNG is scaled from
  * its full-size pixels as gdk-pixbuf's loader scales one read at a size
  * (bilinear), so that the pixels are the same as read at that size. */
-static cairo_surface_t *
-decode (const JopanImageRef *image, double scale, int max_side, GError **error)
+static GdkPixbuf *
+decode_pixbuf (const JopanImageRef *image, double scale, int max_side, GError **error)
 {
   g_autoptr (GdkPixbuf) full = NULL;
   g_autoptr (GdkPixbuf) pixbuf = NULL;
@@ -778,7 +876,15 @@ decode (const JopanImageRef *image, double scale, int max_side, GError **error)
         }
       return NULL;
     }
-  return surface_from_pixbuf (image, pixbuf, error);
+  return g_steal_pointer (&pixbuf);
+}
+
+static cairo_surface_t *
+decode (const JopanImageRef *image, double scale, int max_side, GError **error)
+{
+  g_autoptr (GdkPixbuf) pixbuf = decode_pixbuf (image, scale, max_side, error);
+
+  return pixbuf ? surface_from_pixbuf (image, pixbuf, error) : NULL;
 }
 
 /* Whether a photo of @w x @h is worth encoding for the cache: not when
@@ -828,15 +934,18 @@ decode_done (const char *key)
 static cairo_surface_t *
 encoded (const JopanImageRef *image, const char *key, double scale, int w, int h, GError **error)
 {
-  cairo_surface_t *pixels = decode (image, scale, JOPAN_CAIRO_MAX_SIDE, error), *surface;
+  g_autoptr (GdkPixbuf) pixels = decode_pixbuf (image, scale, JOPAN_CAIRO_MAX_SIDE, error);
   g_autoptr (GBytes) data = NULL;
+  cairo_surface_t *surface;
   char *dict = NULL;
   gint64 id = -1;
 
-  if (pixels == NULL || cairo_image_surface_get_width (pixels) != w
-      || cairo_image_surface_get_height (pixels) != h || !jopan_image_stream_encode (pixels, &dict, &data))
-    return pixels;
-  cairo_surface_destroy (pixels);
+  /* Encoded from the pixbuf a row at a time, never whole as a surface. */
+  if (pixels == NULL)
+    return NULL;
+  if (gdk_pixbuf_get_width (pixels) != w || gdk_pixbuf_get_height (pixels) != h
+      || !jopan_image_stream_encode_pixbuf (pixels, &dict, &data))
+    return surface_from_pixbuf (image, pixels, error);
   if (key && (id = stream_add (key, g_strdup (dict), data)) >= 0)
     {
       g_free (dict);

@@ -817,6 +817,8 @@ gboolean jopan_png_writer_add_rows (JopanPngWriter *w, cairo_surface_t *surface,
                                     JopanPngRowFunc convert, gpointer data, GError **error);
 /* Returns: the whole file (every row written), or NULL with @error set. */
 GByteArray *jopan_png_writer_finish (JopanPngWriter *w, GError **error);
+/* @width cairo RGB24 words (0x00RRGGBB) as 3 @width bytes R, G, B. */
+void jopan_rgb_row (const guint32 *p, guint32 width, guint8 *q);
 void jopan_png_writer_free (JopanPngWriter *w);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPngWriter, jopan_png_writer_free)
 /* The tEXt @key of @data, an 8-bit RGB PNG not interlaced, into @text (NULL
