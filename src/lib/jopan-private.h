@@ -409,7 +409,7 @@ const JopanLine *jopan_line_shape_get (JopanLineShape *shape);
 extern gint jopan_line_shapings, jopan_line_shapings_missed;
 /* How many of those were shaped without a layout of their own (typeset.c,
  * "a line shaped without a layout"); tests may turn that off, or its
- * trimming of letter spacing at the line's ends (to see a check catch it). */
+ * trimming of letter spacing at a drawn line's ends (to see a check catch it). */
 extern gint jopan_line_shapings_alone;
 /* How many of those took their paragraph's one item, not itemized anew. */
 extern gint jopan_line_items_taken;
