@@ -1405,6 +1405,27 @@ test_shape_paragraph_alone (void)
     }
   jopan_typesetter_clear (&ts);
   g_assert_cmpuint (odd_alone, >, 0);
+  /* A space's and a hyphen's widths (the breaker's) measured alone are
+   * their layouts', in every style, English and Korean, tracked or not. */
+  for (gsize lang = 0; lang < 2; lang++)
+    for (int kind = 0; kind < JOPAN_N_PARA; kind++)
+      for (gsize t = 0; t < 3; t++)
+        {
+          JopanStyle tracked = *style;
+          JopanBreakParams laid, alone;
+
+          tracked.para[kind].tracking = t == 0 ? style->para[kind].tracking : t == 1 ? 0.3 : -0.25;
+          jopan_typesetter_init (&ts, fonts, &tracked, lang ? "ko" : "en", NULL);
+          jopan_shape_alone_off = TRUE;
+          jopan_break_params_for_test (&ts, (JopanParaKind) kind, 100, &laid);
+          jopan_shape_alone_off = FALSE;
+          jopan_typesetter_begin (&ts, NULL);
+          jopan_break_params_for_test (&ts, (JopanParaKind) kind, 100, &alone);
+          g_assert_cmpfloat (laid.space_width, ==, alone.space_width);
+          g_assert_cmpfloat (laid.hyphen_width, ==, alone.hyphen_width);
+          g_assert_cmpfloat (alone.space_width, >, 0);
+          jopan_typesetter_clear (&ts);
+        }
   jopan_shape_alone_cursor_log = TRUE;
   each_sample_paragraph (fonts, style, TRUE, SOURCE_ROOT "/samples/edition/en", shape_whole_paragraph,
                          broken);

@@ -597,12 +597,24 @@ clip_spans (const GArray *spans, guint start, guint end)
   return out;
 }
 
+static PangoLayout *shape_alone (PangoContext *context, const PangoFontDescription *font,
+                                 gboolean korean, const JopanParaStyle *p, const char *text,
+                                 const GArray *spans, const PangoItem *item, gboolean paragraph);
+static int line_advance (PangoLayoutLine *line);
+
+/* The width of @text set on a line in @p's style: its advance where it is
+ * shaped alone (a layout's extents would fetch its fonts' metrics for a
+ * height not asked for), else its layout's logical width. */
 static double
 text_width (JopanTypesetter *ts, const JopanParaStyle *p, const char *text)
 {
-  g_autoptr (PangoLayout) layout = make_layout (ts, p, text, NULL);
+  g_autoptr (PangoLayout) layout = shape_alone (ts->context, font_of (ts, p->font), ts->korean, p,
+                                                text, NULL, NULL, FALSE);
   PangoRectangle logical;
 
+  if (layout)
+    return line_advance (jopan_layout_line (layout, 0)) / (double) PANGO_SCALE;
+  layout = make_layout (ts, p, text, NULL);
   pango_layout_get_extents (layout, NULL, &logical);
   return logical.width / (double) PANGO_SCALE;
 }
@@ -1334,7 +1346,6 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
   own->log = log;
   own->n_log = n + 1;
   g_object_set_qdata_full (G_OBJECT (layout), own_line_quark (), own, own_line_free);
-  g_atomic_int_inc (&jopan_line_shapings_alone);
   return layout;
 }
 
@@ -1424,7 +1435,10 @@ set_line (JopanLineShape *s, double width, double *scale, PangoLayoutLine **line
   layout = shape_alone (para->context, para->font, para->korean, &para->style, s->text, s->spans,
                         paragraph_item (s), FALSE);
   if (layout)
-    *line = jopan_layout_line (layout, 0);
+    {
+      g_atomic_int_inc (&jopan_line_shapings_alone);
+      *line = jopan_layout_line (layout, 0);
+    }
   else
     {
       layout = make_layout_in (para->context, para->font, para->korean, &para->style, s->text, s->spans);
