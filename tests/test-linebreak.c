@@ -807,6 +807,164 @@ test_caption_no_runt (Fixture *f, gconstpointer data)
   g_assert_cmpuint (runts, ==, 0);
 }
 
+/* ---- lines that cannot be taken, skipped ---------------------------------------- */
+
+/* Each way @text breaks at measures from 40 to 400 points, with tolerances
+ * that bite (1, 3), word spaces that stretch little and letters, syllables
+ * or glyphs that stretch much (a line of one long word may then fit where
+ * the line of two words before it is too loose), a first line indented or
+ * hanging (wider than the next); @skip: total fit skips the lines it
+ * cannot take. */
+static char *
+breaks_swept (Fixture *f, const char *font, const char *text, gboolean hangul, gboolean skip)
+{
+  PangoContext *context = jopan_fonts_create_context (f->fonts);
+  g_autoptr (PangoLayout) layout = pango_layout_new (context);
+  PangoFontDescription *desc = pango_font_description_from_string (font);
+  GString *out = g_string_new (NULL);
+  static const double stretches[][4] = {
+    /* space stretch, syllable stretch, expansion, tolerance */
+    { 0.4, 0.2, 0, 3 }, { 0.25, 0.45, 0, 1 }, { 0.05, 1.5, 0, 1 }, { 0.3, 0, 0.03, 1 },
+  };
+  static const double indents[] = { 0, 9, -12, 12 };
+
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
+  pango_layout_set_text (layout, text, -1);
+  jopan_break_skip_lines = skip;
+  for (double width = 40; width <= 400; width += 3)
+    for (gsize v = 0; v < G_N_ELEMENTS (stretches); v++)
+      {
+        JopanBreakParams bp = {
+          .width = width, .indent = indents[v], .optimal = TRUE, .korean_text = hangul,
+          .space_width = 2.5, .space_stretch = stretches[v][0], .space_shrink = 0.3,
+          .syllable_stretch = stretches[v][1], .gap_shrink = 0.1, .expansion = stretches[v][2],
+          .line_penalty = 10, .hyphen_penalty = 50, .fitness_demerits = 100,
+          .double_hyphen_demerits = 3000, .tolerance = stretches[v][3],
+        };
+        g_autoptr (GArray) lines = jopan_break_paragraph (layout, &bp);
+
+        g_string_append_printf (out, "%.0f/%zu:", width, v);
+        for (guint i = 0; i < lines->len; i++)
+          {
+            const JopanBreakLine *l = &g_array_index (lines, JopanBreakLine, i);
+            g_string_append_printf (out, " %u-%u%s %.17g", l->start, l->end, l->hyphen ? "-" : "",
+                                    l->ratio);
+          }
+        g_string_append_c (out, '\n');
+      }
+  jopan_break_skip_lines = TRUE;
+  g_object_unref (context);
+  return g_string_free (out, FALSE);
+}
+
+/* Total fit skips the lines that cannot be taken: those that start after
+ * one too loose, as they are looser still, but for those without a word
+ * space (a long word's tail, a run of syllables), which may fit; and those
+ * from a break no line reached; and it relaxes the states reached alone.
+ * The breaks are those trying every line from every state chose, to the
+ * last bit of every ratio, in a third of the lines tried. */
+static void
+test_lines_skipped (Fixture *f, gconstpointer data)
+{
+  static const struct {
+    const char *font, *text;
+    gboolean korean;
+  } texts[] = {
+    { "Noto Serif 9", NULL, FALSE },
+    { "Noto Serif, NanumMyeongjo 9", NULL, TRUE },
+    { "Noto Serif 9", "a an in on of it is at by extraordinarily uncontroversial "
+                      "internationalisation a an in on counterrevolutionaries of it is at "
+                      "incomprehensibilities by as to a an electroencephalographically", FALSE },
+    { "Noto Serif, NanumMyeongjo 9", "이 그 저 대한민국국회의사당앞광장에서 열린 이 그 저 "
+                                     "서울특별시교육청산하초등학교 이 그 저 가나다라마바사아자차카", TRUE },
+  };
+  guint before = 0, after = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      const char *text = texts[i].text ? texts[i].text : texts[i].korean ? korean : english;
+      g_autofree char *every = NULL;
+      g_autofree char *skipped = NULL;
+      guint tried = (guint) g_atomic_int_get (&jopan_break_lines_tried);
+
+      every = breaks_swept (f, texts[i].font, text, texts[i].korean, FALSE);
+      before += (guint) g_atomic_int_get (&jopan_break_lines_tried) - tried;
+      tried = (guint) g_atomic_int_get (&jopan_break_lines_tried);
+      skipped = breaks_swept (f, texts[i].font, text, texts[i].korean, TRUE);
+      after += (guint) g_atomic_int_get (&jopan_break_lines_tried) - tried;
+      g_assert_cmpstr (skipped, ==, every);
+    }
+  g_test_message ("lines tried: %u, %u skipping those that cannot be taken", before, after);
+  g_assert_cmpuint (after, <, before / 2);
+}
+
+/* What breaking reads of a text alone, kept (JopanBreakParams.candidates)
+ * and read again at other measures, sizes and spacings, sets the same
+ * lines as read anew: words, a URL, a compound and a Korean word wider
+ * than the line (emergency breaks, which the candidates kept do not
+ * hold), keep-all (fallback breaks), at measures from 20 to 300 points,
+ * the kept facts found at the widest and read again at every other. */
+static void
+test_facts_kept (Fixture *f, gconstpointer data)
+{
+  static const struct {
+    const char *font;
+    gboolean hangul;
+    JopanKoreanBreak mode;
+  } fonts[] = {
+    { "Noto Serif 9", FALSE, JOPAN_KOREAN_BREAK_AUTO },
+    { "Noto Serif, NanumMyeongjo 9", TRUE, JOPAN_KOREAN_BREAK_KEEP_ALL },
+  };
+  g_autofree char *hash = long_hash ();
+  const char *texts[] = { english, korean, long_url, compound, korean_word, NULL };
+  PangoContext *context = jopan_fonts_create_context (f->fonts);
+  guint compared = 0;
+
+  texts[5] = hash;
+  for (gsize t = 0; t < G_N_ELEMENTS (texts); t++)
+    for (gsize i = 0; i < G_N_ELEMENTS (fonts); i++)
+      {
+        g_autoptr (PangoLayout) layout = pango_layout_new (context);
+        PangoFontDescription *desc = pango_font_description_from_string (fonts[i].font);
+        g_autoptr (JopanBreakFacts) kept = NULL;
+
+        pango_layout_set_font_description (layout, desc);
+        pango_font_description_free (desc);
+        pango_layout_set_text (layout, texts[t], -1);
+        for (double width = 300; width >= 20; width -= 7)
+          {
+            JopanBreakParams bp = {
+              .width = width, .optimal = TRUE, .korean_text = fonts[i].hangul,
+              .korean_break = fonts[i].mode, .fallback_ratio = 1.5, .space_width = 2.5,
+              .space_stretch = 0.4, .space_shrink = 0.3, .syllable_stretch = 0.45,
+              .gap_shrink = 0.1, .line_penalty = 10, .hyphen_penalty = 50, .inner_penalty = 100,
+              .fitness_demerits = 100, .double_hyphen_demerits = 3000, .tolerance = 3,
+            };
+            g_autoptr (GArray) anew = jopan_break_paragraph (layout, &bp);
+            g_autoptr (GArray) again = NULL;
+
+            bp.candidates = &kept;
+            again = jopan_break_paragraph (layout, &bp);
+            g_assert_nonnull (kept);
+            g_assert_cmpuint (again->len, ==, anew->len);
+            for (guint l = 0; l < anew->len; l++)
+              {
+                const JopanBreakLine *a = &g_array_index (anew, JopanBreakLine, l);
+                const JopanBreakLine *b = &g_array_index (again, JopanBreakLine, l);
+                g_assert_cmpuint (b->start, ==, a->start);
+                g_assert_cmpuint (b->end, ==, a->end);
+                g_assert_cmpint (b->hyphen, ==, a->hyphen);
+                g_assert_cmpint (b->flush, ==, a->flush);
+                g_assert_true (b->ratio == a->ratio);
+              }
+            compared++;
+          }
+      }
+  g_object_unref (context);
+  g_assert_cmpuint (compared, >, 400);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -827,6 +985,8 @@ main (int argc, char **argv)
   ADD ("/linebreak/display-phrases", test_display_phrases);
   ADD ("/linebreak/names", test_names);
   ADD ("/linebreak/caption-no-runt", test_caption_no_runt);
+  ADD ("/linebreak/lines-skipped", test_lines_skipped);
+  ADD ("/linebreak/facts-kept", test_facts_kept);
 #undef ADD
   return g_test_run ();
 }

@@ -527,7 +527,7 @@ flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
       f.next_s = (int) f.next.s - (int) b->out->segments->len;
       f.forced = f.next.forced_breaks - st->forced_breaks;
       if (b->flowed[c] == NULL)
-        b->flowed[c] = g_array_new (FALSE, FALSE, sizeof (ColumnFlow));
+        b->flowed[c] = g_array_sized_new (FALSE, FALSE, sizeof (ColumnFlow), 32);
       g_array_append_val (b->flowed[c], f);
     }
   return f.foot;

@@ -547,6 +547,9 @@ GArray *jopan_hyphen_points (gpointer dict, const char *text, gboolean capitaliz
 
 /* ---- line breaking ---------------------------------------------------------- */
 
+/* What breaking reads of a paragraph's text alone (linebreak.c). */
+typedef struct _JopanBreakFacts JopanBreakFacts;
+
 typedef struct {
   double width;           /* the measure, points */
   double indent;          /* > 0: the first line is shorter; < 0: the others are (hanging) */
@@ -575,11 +578,12 @@ typedef struct {
    * anew, typeset.c); NULL: the layout's. */
   const int *glyph_widths;
   /* Where the paragraph's ordinary break opportunities are kept (NULL:
-   * nowhere): taken from *candidates when it holds them, else found and
-   * kept there.  They depend on the text, its spans and language, the
+   * nowhere), with what else the breaker reads of its text alone (its
+   * characters): taken from *candidates when it holds them, else found
+   * and kept there.  They depend on the text, its spans and language, the
    * Korean break mode and the hyphenation points alone, not the measure
    * or the type's size and spacing (linebreak.c: find_candidates). */
-  GArray **candidates;
+  JopanBreakFacts **candidates;
 } JopanBreakParams;
 
 typedef struct {
@@ -602,6 +606,14 @@ void jopan_break_params_for_test (JopanTypesetter *ts, JopanParaKind kind, doubl
 /* How often the ordinary break opportunities of a paragraph were found
  * (not taken from JopanBreakParams.candidates) in this process (tests). */
 extern gint jopan_break_candidate_finds;
+/* How many lines total fit measured (tests); whether it skips those it
+ * cannot take (TRUE; tests compare): past one too loose, from a break no
+ * line reached, from states not reached. */
+extern gint jopan_break_lines_tried;
+extern gboolean jopan_break_skip_lines;
+
+void jopan_break_facts_free (JopanBreakFacts *facts);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanBreakFacts, jopan_break_facts_free)
 
 /* Breaks @unbroken (one shaped line, no wrapping) into lines.
  * Returns: an array of JopanBreakLine. */

@@ -77,7 +77,40 @@ typedef struct {
   /* Once the candidates are all found, line_start() of each (0: the
    * paragraph's start, i: candidate i - 1): every line tried asks. */
   int *starts;
+  /* The starts rise with the candidates and the pen never steps back:
+   * a line starting later is never longer (see looser_still()). */
+  gboolean rising;
+  /* Where offset, chars, spaces and gaps (and, while the candidates are
+   * its, starts) are borrowed from: never freed with the paragraph. */
+  const JopanBreakFacts *facts;
 } Paragraph;
+
+/* What breaking a paragraph reads of its text alone, kept to break it
+ * again at another measure, size or spacing: its characters, their
+ * prefix counts, the ordinary candidates and where a line after each
+ * starts.  (JopanBreakParams.candidates: they depend on the text, its
+ * spans and language, the Korean break mode and the hyphenation points
+ * alone.) */
+struct _JopanBreakFacts {
+  int n;
+  int *ints;              /* offset, spaces, gaps: n + 1 each */
+  gunichar *chars;
+  GArray *candidates;     /* of Candidate, never changed */
+  int *starts;            /* line_start() of the paragraph and of each candidate */
+  gboolean starts_rise;
+};
+
+void
+jopan_break_facts_free (JopanBreakFacts *facts)
+{
+  if (facts == NULL)
+    return;
+  g_free (facts->ints);
+  g_free (facts->chars);
+  g_array_unref (facts->candidates);
+  g_free (facts->starts);
+  g_free (facts);
+}
 
 /* ---- characters and the klreq rules --------------------------------------- */
 
@@ -87,9 +120,23 @@ is_hangul (gunichar c)
   return (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F);
 }
 
+/* g_unichar_isspace(), ASCII answered inline: the breaker asks of nearly
+ * every character, several times. */
+G_ALWAYS_INLINE static inline gboolean
+is_space (gunichar c)
+{
+  if (c < 0x80)
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+  return g_unichar_isspace (c);
+}
+
+/* Is @c in @set, a set of marks (never a letter or a digit)? */
 static gboolean
 one_of (gunichar c, const gunichar *set, gsize n)
 {
+  /* Most characters are letters: none is a mark. */
+  if ((c < 0x80 && g_ascii_isalnum (c)) || (c >= 0xAC00 && c <= 0xD7A3))
+    return FALSE;
   for (gsize i = 0; i < n; i++)
     if (c == set[i])
       return TRUE;
@@ -158,7 +205,7 @@ unit_at (const Paragraph *p, int k)
   int end = k;
   char word[16] = "";
 
-  while (end < p->n && !g_unichar_isspace (p->chars[end]) && !g_unichar_ispunct (p->chars[end])
+  while (end < p->n && !is_space (p->chars[end]) && !g_unichar_ispunct (p->chars[end])
          && p->chars[end] != 0x00B0)
     end++;
   if (end < p->n && p->chars[end] == 0x00B0)
@@ -192,13 +239,14 @@ measure (Paragraph *p, PangoLayout *layout, const int *widths)
 {
   PangoLayoutLine *line = jopan_layout_line (layout, 0);
   int len = (int) strlen (p->text);
-  double *at_byte = g_new (double, len + 1);
-  double *advance = g_new0 (double, len + 1);
+  /* One block: at_byte, then advance. */
+  double *at_byte = g_new (double, 2 * (len + 1));
+  double *advance = at_byte + len + 1;
   double pen = 0;
   guint nth = 0;
 
   for (int i = 0; i <= len; i++)
-    at_byte[i] = -1;
+    at_byte[i] = -1, advance[i] = 0;
   for (GSList *l = line ? line->runs : NULL; l; l = l->next)
     {
       PangoGlyphItem *run = l->data;
@@ -222,7 +270,6 @@ measure (Paragraph *p, PangoLayout *layout, const int *widths)
         pen += advance[byte];
       }
   at_byte[len] = pen;
-  g_free (advance);
   /* A character inside a cluster (the second f of an ff ligature) sits in
    * proportion between the cluster's ends: a break there splits the glyph. */
   for (int k = 0, known = 0; k <= p->n; k++)
@@ -269,8 +316,9 @@ jopan_is_gap (gunichar a, gunichar b, gboolean korean)
   return is_spaced_letter (a) && is_spaced_letter (b);
 }
 
+/* The paragraph's text read: its characters and their prefix counts. */
 static void
-paragraph_init (Paragraph *p, PangoLayout *layout, const int *widths, gboolean korean)
+paragraph_read (Paragraph *p, PangoLayout *layout, gboolean korean)
 {
   const char *s;
   int k = 0;
@@ -278,11 +326,13 @@ paragraph_init (Paragraph *p, PangoLayout *layout, const int *widths, gboolean k
   p->korean = korean;
   p->text = pango_layout_get_text (layout);
   p->n = (int) g_utf8_strlen (p->text, -1);
-  p->offset = g_new (int, p->n + 1);
-  p->chars = g_new0 (gunichar, p->n + 1);
-  p->x = g_new (double, p->n + 1);
-  p->spaces = g_new0 (int, p->n + 1);
-  p->gaps = g_new0 (int, p->n + 1);
+  /* One block for the three arrays of int. */
+  p->offset = g_new (int, 3 * (p->n + 1));
+  p->spaces = p->offset + p->n + 1;
+  p->gaps = p->spaces + p->n + 1;
+  p->spaces[0] = p->gaps[0] = 0;
+  p->chars = g_new (gunichar, p->n + 1);
+  p->chars[p->n] = 0;
   for (s = p->text; *s; s = g_utf8_next_char (s), k++)
     {
       p->offset[k] = (int) (s - p->text);
@@ -295,19 +345,37 @@ paragraph_init (Paragraph *p, PangoLayout *layout, const int *widths, gboolean k
       p->spaces[k] = p->spaces[k - 1] + (a == ' ');
       p->gaps[k] = p->gaps[k - 1] + (k < p->n && jopan_is_gap (a, b, p->korean));
     }
-  measure (p, layout, widths);
-  p->candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  /* Room for a break a word (grown only by a text of short words). */
+  p->candidates = g_array_sized_new (FALSE, FALSE, sizeof (Candidate), p->n / 4 + 2);
+}
+
+/* The paragraph's text as read before (@facts, borrowed). */
+static void
+paragraph_borrow (Paragraph *p, PangoLayout *layout, gboolean korean, const JopanBreakFacts *facts)
+{
+  p->korean = korean;
+  p->text = pango_layout_get_text (layout);
+  p->n = facts->n;
+  p->offset = facts->ints;
+  p->spaces = facts->ints + p->n + 1;
+  p->gaps = p->spaces + p->n + 1;
+  p->chars = facts->chars;
+  p->candidates = g_array_ref (facts->candidates);
+  p->starts = facts->starts;
+  p->facts = facts;
 }
 
 static void
 paragraph_clear (Paragraph *p)
 {
-  g_free (p->offset);
-  g_free (p->chars);
+  if (p->facts == NULL)
+    {
+      g_free (p->offset); /* and spaces and gaps */
+      g_free (p->chars);
+    }
+  if (p->facts == NULL || p->starts != p->facts->starts)
+    g_free (p->starts);
   g_free (p->x);
-  g_free (p->spaces);
-  g_free (p->gaps);
-  g_free (p->starts);
   g_array_unref (p->candidates);
 }
 
@@ -339,7 +407,7 @@ korean_words (const Paragraph *p)
     {
       int end = k;
       gboolean hangul = FALSE;
-      while (end < p->n && !g_unichar_isspace (p->chars[end]))
+      while (end < p->n && !is_space (p->chars[end]))
         hangul |= is_hangul (p->chars[end++]);
       for (int i = k; i < end; i++)
         korean_word[i] = hangul;
@@ -404,7 +472,7 @@ korean_names (const Paragraph *p)
           && title_at (p, end + 1))
         for (int i = k; i < end; i++)
           name[i] = TRUE;
-      while (end < p->n && !g_unichar_isspace (p->chars[end]))
+      while (end < p->n && !is_space (p->chars[end]))
         end++;
       k = end;
     }
@@ -422,7 +490,7 @@ url_words (const Paragraph *p)
   for (int k = 0; k < p->n; k++)
     {
       int end = k;
-      while (end < p->n && !g_unichar_isspace (p->chars[end]))
+      while (end < p->n && !is_space (p->chars[end]))
         end++;
       if (has_at (p->chars, k, end, "://") || has_at (p->chars, k, end, "www.")
           || has_at (p->chars, k, end, "@") || has_at (p->chars, k, end, "/"))
@@ -440,7 +508,7 @@ candidate_at (const Paragraph *p, int k, BreakKind kind)
 {
   Candidate c = { k, k, kind, FALSE, FALSE, FALSE };
 
-  while (c.end > 0 && g_unichar_isspace (p->chars[c.end - 1]))
+  while (c.end > 0 && is_space (p->chars[c.end - 1]))
     c.end--;
   return c;
 }
@@ -472,13 +540,13 @@ classify (const Paragraph *p, const PangoLogAttr *attrs, const Marks *m, JopanKo
   gunichar a = p->chars[k - 1], b = p->chars[k];
   Candidate c = candidate_at (p, k, BREAK_PLAIN);
 
-  if (g_unichar_isspace (b) || c.end == 0 || forbidden (p->chars[c.end - 1], b, c.end < k))
+  if (is_space (b) || c.end == 0 || forbidden (p->chars[c.end - 1], b, c.end < k))
     return FALSE;
   if (c.end < k && is_digit (p->chars[c.end - 1]) && unit_at (p, k))
     return FALSE; /* 600 m, 1.5 MWh */
-  if (g_unichar_isspace (a) && !attrs[k].is_line_break)
+  if (is_space (a) && !attrs[k].is_line_break)
     return FALSE; /* a space Pango keeps closed (before a closing mark, say) */
-  if (g_unichar_isspace (a))
+  if (is_space (a))
     c.kind = BREAK_SPACE;
   else if (m->hyphen[k] || a == SOFT_HYPHEN)
     c.kind = BREAK_HYPHEN;
@@ -548,6 +616,7 @@ add_fallback_breaks (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, const
     }
   g_array_unref (p->candidates);
   p->candidates = all;
+  p->starts = NULL; /* the ordinary candidates' (borrowed): keep_starts() finds them anew */
 }
 
 /* The first character of the line after break @from (NULL: the paragraph's start). */
@@ -558,7 +627,7 @@ line_start (const Paragraph *p, const Candidate *from)
 
   if (p->starts)
     return p->starts[from ? from - &g_array_index (p->candidates, Candidate, 0) + 1 : 0];
-  while (s < p->n && g_unichar_isspace (p->chars[s]))
+  while (s < p->n && is_space (p->chars[s]))
     s++;
   return s;
 }
@@ -567,12 +636,45 @@ line_start (const Paragraph *p, const Candidate *from)
 static void
 keep_starts (Paragraph *p)
 {
-  int *starts = g_new (int, p->candidates->len + 1);
+  int *starts;
 
-  starts[0] = line_start (p, NULL);
+  /* The ordinary candidates alone: their starts were kept with them. */
+  if (p->facts && p->candidates == p->facts->candidates)
+    p->rising = p->facts->starts_rise;
+  else
+    {
+      starts = g_new (int, p->candidates->len + 1);
+      starts[0] = line_start (p, NULL);
+      p->rising = TRUE;
+      for (guint i = 0; i < p->candidates->len; i++)
+        {
+          starts[i + 1] = line_start (p, &g_array_index (p->candidates, Candidate, i));
+          p->rising = p->rising && starts[i + 1] >= starts[i];
+        }
+      p->starts = starts;
+    }
+  for (int k = 0; k < p->n && p->rising; k++)
+    p->rising = p->x[k + 1] >= p->x[k];
+}
+
+/* Facts of @p, read and its ordinary candidates found: @p borrows them
+ * from now on. */
+static JopanBreakFacts *
+facts_keep (Paragraph *p)
+{
+  JopanBreakFacts *facts = g_new0 (JopanBreakFacts, 1);
+
+  *facts = (JopanBreakFacts) { p->n, p->offset, p->chars, g_array_ref (p->candidates), NULL, TRUE };
+  facts->starts = g_new (int, p->candidates->len + 1);
+  facts->starts[0] = line_start (p, NULL);
   for (guint i = 0; i < p->candidates->len; i++)
-    starts[i + 1] = line_start (p, &g_array_index (p->candidates, Candidate, i));
-  p->starts = starts;
+    {
+      facts->starts[i + 1] = line_start (p, &g_array_index (p->candidates, Candidate, i));
+      facts->starts_rise = facts->starts_rise && facts->starts[i + 1] >= facts->starts[i];
+    }
+  p->starts = facts->starts;
+  p->facts = facts;
+  return facts;
 }
 
 /* After these a URL, a path or an identifier breaks most readably. */
@@ -598,7 +700,7 @@ add_emergency (const Paragraph *p, const PangoLogAttr *attrs, int n_attrs, int f
       gunichar a = p->chars[k - 1];
       Candidate c;
 
-      if (!attrs[k].is_cursor_position || g_unichar_isspace (p->chars[k]))
+      if (!attrs[k].is_cursor_position || is_space (p->chars[k]))
         continue;
       c = candidate_at (p, k, BREAK_EMERGENCY);
       c.in_string = TRUE;
@@ -615,25 +717,45 @@ add_emergency (const Paragraph *p, const PangoLogAttr *attrs, int n_attrs, int f
     }
 }
 
+/* Is the stretch before candidate @i wider than @narrowest?  Sets *@start
+ * to where it starts. */
+static gboolean
+stretch_too_wide (const Paragraph *p, guint i, double narrowest, int *start)
+{
+  const Candidate *to = &g_array_index (p->candidates, Candidate, i);
+
+  *start = line_start (p, i > 0 ? &g_array_index (p->candidates, Candidate, i - 1) : NULL);
+  return p->x[to->end] - p->x[*start] > narrowest;
+}
+
 /* Lets every stretch between two ordinary breaks that is wider than the
  * narrowest line break inside (a URL, a hash, a long compound or a long
  * Korean word in keep-all); elsewhere words stay whole. */
 static void
 add_emergency_breaks (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, double narrowest)
 {
-  GArray *all = g_array_sized_new (FALSE, FALSE, sizeof (Candidate), p->candidates->len);
+  GArray *all;
+  guint first = 0;
+  int start;
 
-  for (guint i = 0; i < p->candidates->len; i++)
+  /* Most paragraphs have no such stretch: their candidates stay. */
+  while (first < p->candidates->len && !stretch_too_wide (p, first, narrowest, &start))
+    first++;
+  if (first == p->candidates->len)
+    return;
+  all = g_array_sized_new (FALSE, FALSE, sizeof (Candidate), p->candidates->len + 16);
+  g_array_append_vals (all, p->candidates->data, first);
+  for (guint i = first; i < p->candidates->len; i++)
     {
       const Candidate *to = &g_array_index (p->candidates, Candidate, i);
-      int start = line_start (p, i > 0 ? &g_array_index (p->candidates, Candidate, i - 1) : NULL);
 
-      if (p->x[to->end] - p->x[start] > narrowest)
+      if (stretch_too_wide (p, i, narrowest, &start))
         add_emergency (p, attrs, n_attrs, start, to->end, all);
       g_array_append_val (all, *to);
     }
   g_array_unref (p->candidates);
   p->candidates = all;
+  p->starts = NULL; /* the ordinary candidates' (borrowed): keep_starts() finds them anew */
 }
 
 /* ---- one line from candidate i to candidate j -------------------------------- */
@@ -831,9 +953,20 @@ width_of_line (const JopanBreakParams *bp, gboolean first)
   return bp->width + MIN (bp->indent, 0);
 }
 
-/* Relaxes every state at break @j from the states at break @i. */
+/* The bit of state (@h, @f) in a break's mask of states reached. */
+#define STATE_BIT(h, f) (1u << ((h) * N_FITNESS + (f)))
+#define ALL_STATES ((1u << ((MAX_HYPHEN_RUN + 1) * N_FITNESS)) - 1)
+
+gboolean jopan_break_skip_lines = TRUE;
+
+/* Relaxes every state at break @j from the states at break @i.  @live
+ * holds, for each break, the states reached (a line ended there at
+ * finite demerits): those of a node alone are set, the others stand for
+ * INFEASIBLE, and only the reached ones can start a line.  (Tests compare
+ * with every state tried, every node set: !jopan_break_skip_lines.) */
 static void
-relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, int i, int j, const Fit *fit)
+relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, guint *live, int i, int j,
+       const Fit *fit)
 {
   const Candidate *to = candidate (p, j);
   /* The same for every state: worked out once, when a state can start
@@ -841,29 +974,35 @@ relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, int i, int j
   double line_demerits = -1;
   int fitness = fitness_of (fit->ratio);
 
-  for (int h = 0; h <= MAX_HYPHEN_RUN; h++)
-    for (int f = 0; f < N_FITNESS; f++)
-      {
-        const Node *from_node = &nodes[STATE (i, h, f)];
-        int run = to->kind == BREAK_HYPHEN ? h + 1 : 0;
-        double d;
+  /* The states in their order, (0, 0) first, as a tie keeps the first. */
+  for (guint from = jopan_break_skip_lines ? live[i] : ALL_STATES; from != 0; from &= from - 1)
+    {
+      int bit = __builtin_ctz (from), h = bit / N_FITNESS, f = bit % N_FITNESS;
+      const Node *from_node = &nodes[STATE (i, h, f)];
+      int run = to->kind == BREAK_HYPHEN ? h + 1 : 0;
+      double d;
 
-        if (from_node->demerits >= INFEASIBLE || run > MAX_HYPHEN_RUN)
-          continue;
-        if (line_demerits < 0)
-          {
-            double penalty = penalty_of (bp, to->kind);
-            line_demerits = pow (bp->line_penalty + badness_of (fit), 2) + penalty * penalty;
-          }
-        d = line_demerits;
-        if (run == 2)
-          d += bp->double_hyphen_demerits;
-        if (abs (fitness - f) > 1 && i > 0)
-          d += bp->fitness_demerits;
-        d += from_node->demerits;
-        if (d < nodes[STATE (j, run, fitness)].demerits)
+      if ((!jopan_break_skip_lines && from_node->demerits >= INFEASIBLE) || run > MAX_HYPHEN_RUN)
+        continue;
+      if (line_demerits < 0)
+        {
+          double penalty = penalty_of (bp, to->kind);
+          line_demerits = pow (bp->line_penalty + badness_of (fit), 2) + penalty * penalty;
+        }
+      d = line_demerits;
+      if (run == 2)
+        d += bp->double_hyphen_demerits;
+      if (abs (fitness - f) > 1 && i > 0)
+        d += bp->fitness_demerits;
+      d += from_node->demerits;
+      if ((live[j] & STATE_BIT (run, fitness)) || !jopan_break_skip_lines
+            ? d < nodes[STATE (j, run, fitness)].demerits
+            : d < INFEASIBLE)
+        {
           nodes[STATE (j, run, fitness)] = (Node) { d, STATE (i, h, f), fit->ratio };
-      }
+          live[j] |= STATE_BIT (run, fitness);
+        }
+    }
 }
 
 /* Inside a long string a line ends at the first kind of break in this
@@ -965,6 +1104,42 @@ fallback_allowed (const Paragraph *p, const JopanBreakParams *bp, int i, int j, 
   return fit_line (p, bp, from, candidate (p, after[j]), width).ratio < -1;
 }
 
+/* Lines ending at @to that start later are looser still, and one that
+ * starts at @i is too loose for @max_ratio: are those that start after
+ * it with a word space (spaces > 0) too loose as well?  Yes where every
+ * input rises with the line's start: the line's natural width and its
+ * spaces and gaps fall (p->rising), so its stretch falls with them (no
+ * stretch is negative) and the room to fill grows.  Then the adjustment
+ * (width - natural) / stretch only grows, and so does fit_line()'s
+ * ratio past 1, which divides by the spaces' stretch alone: both for
+ * lines with spaces, which is why a line with none is still tried.
+ * Lines measured from the paragraph's first line (another width), the
+ * last line (set at its natural width) and lines ending in a string
+ * (flush, measured otherwise) are not compared; a @max_ratio below 0 would
+ * take shrunk lines in, whose ratio does not rise. */
+static gboolean
+looser_still (const Paragraph *p, const JopanBreakParams *bp, const Candidate *to, int i,
+              double max_ratio)
+{
+  return i > 0 && max_ratio >= 0 && p->rising && to->kind != BREAK_END && !ends_in_string (to)
+         && bp->space_width >= 0 && bp->space_stretch >= 0 && bp->syllable_stretch >= 0
+         && bp->expansion >= 0 && p->spaces[to->end] > p->spaces[line_start (p, candidate (p, i))];
+}
+
+/* The first break after @i, before @j, from which a line to @to holds no
+ * word space (@j: none): with rising starts, those lines come last. */
+static int
+first_unspaced (const Paragraph *p, const Candidate *to, int i, int j)
+{
+  int k = j;
+
+  while (k - 1 > i && p->spaces[p->starts[k - 1]] >= p->spaces[to->end])
+    k--;
+  return k;
+}
+
+gint jopan_break_lines_tried;
+
 static GArray *
 total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
 {
@@ -973,8 +1148,12 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
   g_autofree int *string_ends = NULL;
   g_autofree int *before = g_new (int, n_cand + 1);
   g_autofree int *after = g_new (int, n_cand + 1);
+  /* The states reached at each break (relax()): a line from a break none
+   * was reached at relaxes nothing.  The nodes of the others are never read. */
+  g_autofree guint *live = g_new0 (guint, n_cand + 1);
   int best = -1, first_active = 0;
   double first_width = width_of_line (bp, TRUE), width = width_of_line (bp, FALSE);
+  gint tried = 0;
 
   word_neighbours (p, before, after);
   if (has_strings (p))
@@ -984,17 +1163,26 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
         string_ends[i] = string_end (p, bp, i);
     }
 
-  for (int i = 0; i < n_states; i++)
+  G_STATIC_ASSERT ((MAX_HYPHEN_RUN + 1) * N_FITNESS <= 32);
+  for (int i = 0; i < n_states && !jopan_break_skip_lines; i++)
     nodes[i] = (Node) { INFEASIBLE, -1, 0 };
-  nodes[STATE (0, 0, 1)].demerits = 0;
+  nodes[STATE (0, 0, 1)] = (Node) { 0, -1, 0 };
+  live[0] = STATE_BIT (0, 1);
   for (int j = 1; j <= n_cand; j++)
     {
       const Candidate *to = candidate (p, j);
+
       for (int i = first_active; i < j; i++)
         {
           const Candidate *from = candidate (p, i);
-          Fit fit = fit_line (p, bp, from, to, i == 0 ? first_width : width);
+          Fit fit;
 
+          /* The first active break is measured all the same: a line from
+           * it too long moves first_active on. */
+          if (live[i] == 0 && i != first_active && jopan_break_skip_lines)
+            continue;
+          tried++;
+          fit = fit_line (p, bp, from, to, i == 0 ? first_width : width);
           if (fit.ratio < -1)
             {
               /* Too long already: no later break can start from i either. */
@@ -1002,16 +1190,26 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
                 first_active++;
               continue;
             }
-          if (fit.ratio > max_ratio || (to->in_string && j != string_ends[i])
+          if (fit.ratio > max_ratio)
+            {
+              /* Past a line too loose, only the lines without a word
+               * space are tried: the last few, as the starts rise. */
+              if (jopan_break_skip_lines && looser_still (p, bp, to, i, max_ratio))
+                i = first_unspaced (p, to, i, j) - 1;
+              continue;
+            }
+          if ((to->in_string && j != string_ends[i])
               || (to->kind == BREAK_END && last_line_too_short (p, line_start (p, from)))
               || (to->fallback && !fallback_allowed (p, bp, i, j, before, after)))
             continue;
-          relax (p, bp, nodes, i, j, &fit);
+          relax (p, bp, nodes, live, i, j, &fit);
         }
     }
+  g_atomic_int_add (&jopan_break_lines_tried, tried);
   for (int h = 0; h <= MAX_HYPHEN_RUN; h++)
     for (int f = 0; f < N_FITNESS; f++)
-      if (nodes[STATE (n_cand, h, f)].demerits < INFEASIBLE
+      if ((jopan_break_skip_lines ? (live[n_cand] & STATE_BIT (h, f)) != 0
+                                  : nodes[STATE (n_cand, h, f)].demerits < INFEASIBLE)
           && (best < 0 || nodes[STATE (n_cand, h, f)].demerits < nodes[best].demerits))
         best = STATE (n_cand, h, f);
   if (best < 0)
@@ -1122,7 +1320,7 @@ weak_end (const Paragraph *p, const Candidate *c)
 
   while (s > 0 && g_unichar_isalpha (p->chars[s - 1]))
     s--;
-  if (s == c->end || c->end - s >= (int) sizeof word || (s > 0 && !g_unichar_isspace (p->chars[s - 1])))
+  if (s == c->end || c->end - s >= (int) sizeof word || (s > 0 && !is_space (p->chars[s - 1])))
     return FALSE;
   for (int k = s; k < c->end; k++)
     word[k - s] = (char) g_unichar_tolower (p->chars[k]);
@@ -1279,14 +1477,20 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
   GArray *lines = NULL;
   int n_attrs;
   const PangoLogAttr *attrs = jopan_layout_log_attrs (unbroken, &n_attrs);
+  g_autoptr (JopanBreakFacts) own = NULL; /* the facts read, when nothing keeps them */
 
-  paragraph_init (&p, unbroken, bp->glyph_widths, bp->korean_text);
   if (bp->candidates && *bp->candidates)
-    g_array_append_vals (p.candidates, (*bp->candidates)->data, (*bp->candidates)->len);
+    paragraph_borrow (&p, unbroken, bp->korean_text, *bp->candidates);
   else
-    find_candidates (&p, attrs, n_attrs, bp);
-  if (bp->candidates && *bp->candidates == NULL)
-    *bp->candidates = g_array_copy (p.candidates);
+    {
+      paragraph_read (&p, unbroken, bp->korean_text);
+      find_candidates (&p, attrs, n_attrs, bp);
+      own = facts_keep (&p);
+      if (bp->candidates)
+        *bp->candidates = g_steal_pointer (&own);
+    }
+  p.x = g_new (double, p.n + 1);
+  measure (&p, unbroken, bp->glyph_widths);
   add_emergency_breaks (&p, attrs, n_attrs, MIN (width_of_line (bp, TRUE), width_of_line (bp, FALSE)));
   if (bp->korean_break == JOPAN_KOREAN_BREAK_KEEP_ALL && bp->optimal && bp->fallback_ratio > 0)
     add_fallback_breaks (&p, attrs, n_attrs, bp);

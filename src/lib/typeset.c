@@ -88,16 +88,20 @@ jopan_typesetter_clear (JopanTypesetter *ts)
 
 /* ---- hyphenation --------------------------------------------------------- */
 
+/* (A token holds no NUL: it is read in place.) */
 static gboolean
 is_url_like (const char *token, gsize n)
 {
-  g_autofree char *t = g_strndup (token, n);
-  return strstr (t, "://") || strstr (t, "www.") || strchr (t, '@') || strchr (t, '/');
+  return g_strstr_len (token, (gssize) n, "://") || g_strstr_len (token, (gssize) n, "www.")
+         || memchr (token, '@', n) || memchr (token, '/', n);
 }
 
 static gboolean
 is_latin_letter (gunichar c)
 {
+  /* Most letters are ASCII, where the Latin ones are the letters. */
+  if (c < 0x80)
+    return g_ascii_isalpha (c);
   return g_unichar_isalpha (c) && g_unichar_get_script (c) == G_UNICODE_SCRIPT_LATIN;
 }
 
@@ -107,13 +111,16 @@ static void
 hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArray *points)
 {
   glong letters = g_utf8_strlen (word, (gssize) n);
-  g_autofree char *lower = g_utf8_strdown (word, (gssize) n);
+  g_autofree char *lower = NULL;
   g_autofree char *hyphens = NULL;
   char **rep = NULL;
   int *pos = NULL, *cut = NULL;
   const char *p = word;
 
-  if (letters < 6 || strlen (lower) != n)
+  if (letters < 6)
+    return;
+  lower = g_utf8_strdown (word, (gssize) n);
+  if (strlen (lower) != n)
     return;
   hyphens = g_malloc0 (n + 5);
   if (hnj_hyphen_hyphenate3 (dict, lower, (int) n, hyphens, NULL, &rep, &pos, &cut, 2, 3, 2, 3)
@@ -1709,6 +1716,9 @@ struct _Shaped {
    * respaced (@shares_known): NULL where it is not respaced. */
   GArray *left, *right;
   gboolean shares_known;
+  /* ligature_free() of @layout, asked the first time it is respaced to a
+   * spacing: 0 not yet, 1 free, 2 not. */
+  int ligatures;
   /* Each glyph's advance at the spacing and size asked for, when @layout
    * was shaped at others (respace()): runs in line order; NULL: @layout's
    * own. */
@@ -1962,7 +1972,8 @@ struct _JopanTypesetCache {
   GHashTable *fonts_at;    /* FontAt (a font and a size, font_at) → itself */
   GHashTable *sizeless;    /* a style's font → its description less the size (spacing_key) */
   Bounded hyphens;         /* hyphen_key → GArray of guint */
-  Bounded candidates;      /* candidates_key → a paragraph's break opportunities (GArray) */
+  Bounded candidates;      /* candidates_key → a paragraph's break opportunities and
+                            * characters (JopanBreakFacts) */
   guint hits, misses;
   guint shaped_hits, hyphen_hits;
   guint shapings, respaced;  /* paragraphs shaped whole, and letter-spaced anew instead */
@@ -2154,7 +2165,7 @@ jopan_typeset_cache_new (void)
   cache->fonts_at = g_hash_table_new_full (font_at_hash, font_at_equal, NULL, font_at_free);
   cache->sizeless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   bounded_init (&cache->hyphens, JOPAN_HYPHENS_LIMIT, (GDestroyNotify) g_array_unref);
-  bounded_init (&cache->candidates, JOPAN_SHAPED_LIMIT, (GDestroyNotify) g_array_unref);
+  bounded_init (&cache->candidates, JOPAN_SHAPED_LIMIT, (GDestroyNotify) jopan_break_facts_free);
   return cache;
 }
 
@@ -2900,13 +2911,19 @@ font_advances (const RunSizes *rs, const PangoGlyphString *glyphs, int *from, in
 static gboolean
 same_glyphs (JopanTypesetter *ts, const Shaped *from, const Setting *to)
 {
+  Shaped *s = (Shaped *) from; /* the cache's, read on its page's thread alone */
   PangoLayout *layout = from->layout;
 
   /* No spacing turns the ligatures a spacing turned off back on. */
   if ((to->spacing == 0 && from->spacing != 0) || strchr (pango_layout_get_text (layout), '\t')
       || layout_line_count (layout) != 1)
     return FALSE;
-  return from->spacing != 0 || to->spacing == 0 || ligature_free (layout, ts->cache->faces);
+  if (from->spacing != 0 || to->spacing == 0)
+    return TRUE;
+  /* Walked once: copyfit asks again at each tracking. */
+  if (s->ligatures == 0)
+    s->ligatures = ligature_free (layout, ts->cache->faces) ? 1 : 2;
+  return s->ligatures == 1;
 }
 
 /* A run's edge of zero width is passed over when a line's ends are
@@ -3245,7 +3262,8 @@ break_paragraph (JopanTypesetter *ts, const char *text, const GArray *spans,
 {
   const FlatKey *key;
   g_autofree FlatKey *kept = NULL;
-  GArray *candidates, *lines;
+  JopanBreakFacts *candidates;
+  GArray *lines;
 
   if (ts->cache == NULL)
     return jopan_break_paragraph (unbroken, bp);
