@@ -203,7 +203,8 @@ remove_folder (const char *path)
 }
 
 /* With two threads or more the end of a run uses two: edition.pdf is
- * written on a thread of its own while contact.png and report.json are
+ * written on a thread of its own, started by the worker that joined its
+ * last page (not after the pool ends), while contact.png and report.json are
  * written and the workers' fonts freed (none left for the end), its qpdf
  * objects freed on another while the folder takes OUTDIR's place; the
  * pages' files and edition.pdf are flushed to disk by a thread of their
@@ -217,7 +218,7 @@ test_write_ends (void)
   g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
   g_autofree char *one = NULL, *two = NULL;
   guint side = jopan_edition_side_threads (), left = jopan_edition_fonts_left ();
-  guint synced = jopan_edition_files_synced ();
+  guint synced = jopan_edition_files_synced (), early = jopan_edition_early_writes ();
   static const char *const files[] = { "edition.pdf", "contact.png", "report.json",
                                        "page-01.pdf", "page-04.pdf" };
 
@@ -226,16 +227,91 @@ test_write_ends (void)
   g_assert_cmpuint (jopan_edition_side_threads (), ==, side);
   g_assert_cmpuint (jopan_edition_fonts_left (), ==, left + 1);
   g_assert_cmpuint (jopan_edition_files_synced (), ==, synced);
+  g_assert_cmpuint (jopan_edition_early_writes (), ==, early);
   two = write_edition (dir, 2);
   g_assert_cmpuint (jopan_edition_side_threads (), ==, side + 2);
+  g_assert_cmpuint (jopan_edition_early_writes (), ==, early + 1);
   g_assert_cmpuint (jopan_edition_fonts_left (), ==, left + 1);
   /* Each page flushed to disk by a thread of its own, not by its worker,
-   * and edition.pdf while qpdf's objects are freed. */
-  g_assert_cmpuint (jopan_edition_files_synced (), ==, synced + N_EN_PAGES + 1);
+   * edition.pdf while qpdf's objects are freed, and report.json (new in
+   * its folder, which g_file_set_contents() would not have flushed). */
+  g_assert_cmpuint (jopan_edition_files_synced (), ==, synced + N_EN_PAGES + 2);
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     assert_same_file (one, two, files[i]);
   remove_folder (one);
   remove_folder (two);
+  g_rmdir (dir);
+}
+
+/* A run into an earlier edition's folder: the old files go once the new
+ * folder is in place, with two threads or more removed by several threads
+ * at once (each removal may wait for the disk), with one by that one; the
+ * new files are the same bytes, nothing is left beside OUTDIR. */
+static void
+test_rewrite (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
+  g_autofree char *first = NULL, *again = NULL, *once = NULL;
+  g_autofree char *copy = NULL, *one = g_build_filename (dir, "jobs-1", NULL);
+  g_autoptr (GDir) d = NULL;
+  guint removers = jopan_edition_removers ();
+  const char *name;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  first = write_edition (dir, 2);
+  g_assert_cmpuint (jopan_edition_removers (), ==, removers);
+  copy = g_build_filename (dir, "copy", NULL);
+  g_assert_cmpint (g_rename (first, copy), ==, 0);
+  once = write_edition (dir, 2);
+  again = write_edition (dir, 2);
+  g_assert_cmpuint (jopan_edition_removers (), >, removers);
+  removers = jopan_edition_removers ();
+  g_free (write_edition (dir, 1));
+  g_free (write_edition (dir, 1));
+  g_assert_cmpuint (jopan_edition_removers (), ==, removers);
+  assert_same_file (copy, again, "edition.pdf");
+  assert_same_file (copy, again, "report.json");
+  d = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (d)))
+    {
+      g_assert_true (g_str_equal (name, "copy") || g_str_has_prefix (name, "jobs-"));
+      n++;
+    }
+  g_assert_cmpuint (n, ==, 3); /* copy, jobs-2, jobs-1 */
+  remove_folder (copy);
+  remove_folder (again);
+  remove_folder (one);
+  g_rmdir (dir);
+}
+
+/* A page that fails after its PDF was joined, as the last one (here its
+ * PNG, too large at 1200 dpi): edition.pdf's writing had started, and is
+ * waited for before the new folder goes; OUTDIR is never made and nothing
+ * is left beside it. */
+static void
+test_fail_after_join (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
+  g_autofree char *outdir = g_build_filename (dir, "out", NULL);
+  g_autoptr (JopanEdition) ed = jopan_edition_load (EDITIONS "/en.json", &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  gboolean pages[N_EN_PAGES] = { FALSE, FALSE, TRUE, FALSE };
+  JopanEditionOutput out = { .outdir = outdir, .data_dir = SOURCE_ROOT, .jobs = 2, .png = TRUE,
+                             .dpi = JOPAN_MAX_DPI, .date = 1719705600, .pages = pages };
+  guint early = jopan_edition_early_writes ();
+  g_autoptr (GDir) left = NULL;
+
+  g_assert_no_error (error);
+  g_assert_false (jopan_edition_write (ed, style, &out, &error));
+  g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_USAGE);
+  g_assert_nonnull (strstr (error->message, "megapixels"));
+  g_assert_cmpuint (jopan_edition_early_writes (), ==, early + 1);
+  g_assert_false (g_file_test (outdir, G_FILE_TEST_EXISTS));
+  left = g_dir_open (dir, 0, NULL);
+  g_assert_null (g_dir_read_name (left));
   g_rmdir (dir);
 }
 
@@ -283,5 +359,7 @@ main (int argc, char **argv)
   g_test_add_func ("/edition/places-linear", test_places_linear);
   g_test_add_func ("/edition/shared-patterns", test_shared_patterns);
   g_test_add_func ("/edition/fonts-ahead", test_fonts_ahead);
+  g_test_add_func ("/edition/fail-after-join", test_fail_after_join);
+  g_test_add_func ("/edition/rewrite", test_rewrite);
   return g_test_run ();
 }

@@ -1273,6 +1273,166 @@ test_shape_alone (void)
   g_assert_cmpuint (broken[2], >, 0);
 }
 
+/* Whether @a and @b (a code point's count each) are the same. */
+static gboolean
+same_counts (GHashTable *a, GHashTable *b)
+{
+  GHashTableIter i;
+  gpointer key, value;
+
+  if ((a ? g_hash_table_size (a) : 0) != (b ? g_hash_table_size (b) : 0))
+    return FALSE;
+  if (a == NULL)
+    return TRUE;
+  g_hash_table_iter_init (&i, a);
+  while (g_hash_table_iter_next (&i, &key, &value))
+    if (g_hash_table_lookup (b, key) != value)
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether paragraph @text shaped whole without a layout of its own (@b)
+ * reads as its one-line layout (@a) does for the breaker: text, line
+ * count, runs glyph by glyph, break analysis and missing glyphs; @why
+ * gets the first difference. */
+static gboolean
+same_paragraph (PangoLayout *a, GHashTable *missing_a, PangoLayout *b, GHashTable *missing_b,
+                GString *why)
+{
+  PangoLayoutLine *x = pango_layout_get_line_readonly (a, 0), *y = jopan_layout_line (b, 0);
+  int n[2];
+  const PangoLogAttr *la = pango_layout_get_log_attrs_readonly (a, &n[0]);
+  const PangoLogAttr *lb = jopan_layout_log_attrs (b, &n[1]);
+  GSList *r = x->runs, *s = y->runs;
+
+  if (strcmp (pango_layout_get_text (a), pango_layout_get_text (b)) != 0
+      || pango_layout_get_line_count (a) != 1 || x->start_index != y->start_index
+      || x->length != y->length || x->resolved_dir != y->resolved_dir)
+    return g_string_append (why, "text or line"), FALSE;
+  for (; r && s; r = r->next, s = s->next)
+    if (!same_run (r->data, s->data, why))
+      return FALSE;
+  if (r || s)
+    return g_string_append (why, "run count"), FALSE;
+  if (n[0] != n[1] || memcmp (la, lb, sizeof *la * (gsize) n[0]) != 0)
+    return g_string_append (why, "break analysis"), FALSE;
+  if (!same_counts (missing_a, missing_b))
+    return g_string_append (why, "missing glyphs"), FALSE;
+  return TRUE;
+}
+
+/* Shapes paragraph @para whole in the body style and in the caption's or
+ * the headline's (by turns), tracked three ways, with a layout and
+ * without; counts paragraphs [0], those shaped without a layout [1] and
+ * those that differ [2]. */
+static void
+shape_whole_paragraph (JopanTypesetter *ts, const JopanStyle *style, const char *para, guint p,
+                       const GArray *spans, guint *counts)
+{
+  static const JopanParaKind kinds[] = { JOPAN_PARA_BODY, JOPAN_PARA_CAPTION, JOPAN_PARA_HEADLINE };
+  static const double trackings[] = { 0, 0.3, -0.25 };
+  JopanStyle tracked = *style;
+  const JopanStyle *was = ts->style;
+
+  ts->style = &tracked;
+  for (gsize k = 0; k < G_N_ELEMENTS (kinds) && *para; k++)
+    {
+      g_autoptr (PangoLayout) laid = NULL, alone = NULL;
+      g_autoptr (GHashTable) missing_laid = NULL, missing_alone = NULL;
+      g_autoptr (GString) why = g_string_new (NULL);
+      gint before;
+
+      if (k > 0 && k != 1 + p % 2)
+        continue;
+      tracked.para[kinds[k]].tracking = trackings[(p + k) % G_N_ELEMENTS (trackings)];
+      jopan_shape_alone_off = TRUE;
+      laid = jopan_shaped_paragraph_for_test (ts, kinds[k], para, spans, &missing_laid);
+      jopan_shape_alone_off = FALSE;
+      before = g_atomic_int_get (&jopan_paragraph_shapings_alone);
+      alone = jopan_shaped_paragraph_for_test (ts, kinds[k], para, spans, &missing_alone);
+      tracked.para[kinds[k]].tracking = style->para[kinds[k]].tracking;
+      counts[0]++;
+      if (g_atomic_int_get (&jopan_paragraph_shapings_alone) == before)
+        continue;
+      counts[1]++;
+      if (!same_paragraph (laid, missing_laid, alone, missing_alone, why) && counts[2]++ == 0)
+        g_test_message ("\"%.40s\" differs: %s", para, why->str);
+    }
+  ts->style = was;
+}
+
+/* A paragraph shaped whole without a layout of its own (typeset.c) reads
+ * for the breaker as its one-line layout does: every run, glyph, position
+ * and cluster, the break analysis and the missing glyphs, on every
+ * paragraph of the samples, English and Korean, tracked and not, and on
+ * texts the samples lack.  A wrong break analysis (cursor positions
+ * alone) is caught. */
+static void
+test_shape_paragraph_alone (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  static const char *const dirs[] = { "/samples", "/samples/edition/en", "/samples/edition/ko" };
+  static const char *const odd[] = {
+    "the caf\xC3\xA9 caf\xCC\x81 r\xC3\xA9sum\xC3\xA9 with fi and fl", "a\xE2\x80\x8B""b zero\xE2\x80\x8Dwidth",
+    "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D world \xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7 and more words", "thumbs \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD up",
+    "flags \xF0\x9F\x87\xB0\xF0\x9F\x87\xB7\xF0\x9F\x87\xAF\xF0\x9F\x87\xB5 here", "tab\there", "\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8 jamo \xEA\xB0\x80\xE1\x86\xA8",
+    "\xCC\x81leading mark", "soft\xC2\xADhyphen and Stra\xC3\x9F""e", "thin\xE2\x80\x89space, em\xE2\x80\x83space and\xE3\x80\x80ideographic",
+    "\xE2\x80\x9CTo\xE2\x80\x9D P.A. Fjord 7\xE2\x80\x93""1 \xEC\x84\x9C\xEC\x9A\xB8 Ty \xE0\xA4\x95\xE0\xA5\x8D\xE0\xA4\xB7",
+    "\xE0\xB8\xAA\xE0\xB8\xA7\xE0\xB8\xB1\xE0\xB8\xAA\xE0\xB8\x94\xE0\xB8\xB5\xE0\xB8\x84\xE0\xB8\xA3\xE0\xB8\xB1\xE0\xB8\x9A Thai, missing \xEE\x80\x80 glyph",
+  };
+  guint counts[3] = { 0 }, broken[3] = { 0 }, odd_alone = 0;
+  JopanTypesetter ts;
+
+  g_assert_no_error (error);
+  for (gsize d = 0; d < G_N_ELEMENTS (dirs); d++)
+    {
+      g_autofree char *dir = g_strconcat (SOURCE_ROOT, dirs[d], NULL);
+      each_sample_paragraph (fonts, style, TRUE, dir, shape_whole_paragraph, counts);
+    }
+  g_test_message ("%u paragraphs, %u shaped without a layout, %u differ", counts[0], counts[1], counts[2]);
+  g_assert_cmpuint (counts[2], ==, 0);
+  g_assert_cmpuint (counts[1], >=, counts[0] * 9 / 10);
+  jopan_typesetter_init (&ts, fonts, style, "en", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (odd); i++)
+    {
+      guint n[3] = { 0 };
+      shape_whole_paragraph (&ts, style, odd[i], (guint) i, NULL, n);
+      shape_whole_paragraph (&ts, style, odd[i], (guint) i + 1, NULL, n);
+      g_assert_cmpuint (n[2], ==, 0);
+      odd_alone += n[1];
+    }
+  jopan_typesetter_clear (&ts);
+  g_assert_cmpuint (odd_alone, >, 0);
+  /* A space's and a hyphen's widths (the breaker's) measured alone are
+   * their layouts', in every style, English and Korean, tracked or not. */
+  for (gsize lang = 0; lang < 2; lang++)
+    for (int kind = 0; kind < JOPAN_N_PARA; kind++)
+      for (gsize t = 0; t < 3; t++)
+        {
+          JopanStyle tracked = *style;
+          JopanBreakParams laid, alone;
+
+          tracked.para[kind].tracking = t == 0 ? style->para[kind].tracking : t == 1 ? 0.3 : -0.25;
+          jopan_typesetter_init (&ts, fonts, &tracked, lang ? "ko" : "en", NULL);
+          jopan_shape_alone_off = TRUE;
+          jopan_break_params_for_test (&ts, (JopanParaKind) kind, 100, &laid);
+          jopan_shape_alone_off = FALSE;
+          jopan_typesetter_begin (&ts, NULL);
+          jopan_break_params_for_test (&ts, (JopanParaKind) kind, 100, &alone);
+          g_assert_cmpfloat (laid.space_width, ==, alone.space_width);
+          g_assert_cmpfloat (laid.hyphen_width, ==, alone.hyphen_width);
+          g_assert_cmpfloat (alone.space_width, >, 0);
+          jopan_typesetter_clear (&ts);
+        }
+  jopan_shape_alone_cursor_log = TRUE;
+  each_sample_paragraph (fonts, style, TRUE, SOURCE_ROOT "/samples/edition/en", shape_whole_paragraph,
+                         broken);
+  jopan_shape_alone_cursor_log = FALSE;
+  g_assert_cmpuint (broken[2], >, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1301,5 +1461,6 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/respace", test_respace);
   g_test_add_func ("/typeset/resize", test_resize);
   g_test_add_func ("/typeset/shape-alone", test_shape_alone);
+  g_test_add_func ("/typeset/shape-paragraph-alone", test_shape_paragraph_alone);
   return g_test_run ();
 }

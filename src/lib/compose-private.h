@@ -131,6 +131,12 @@ guint jopan_edition_fonts_left (void);
 guint jopan_edition_fonts_made (void);
 /* For tests: files a run's flushing thread flushed to disk. */
 guint jopan_edition_files_synced (void);
+/* For tests: runs whose edition.pdf writing was started by the worker
+ * that joined its last page, before the pool ended. */
+guint jopan_edition_early_writes (void);
+/* For tests: threads that helped remove a folder (an earlier edition's,
+ * or a failed run's), beside the one that lists it. */
+guint jopan_edition_removers (void);
 
 /* Adds a fixed box (an ad) in the frame @x, @y, @w × @h (points): an image
  * covers the frame, cropped around its centre; a PDF is drawn as vectors,

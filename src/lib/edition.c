@@ -17,7 +17,10 @@
  * thread of their own, so that no worker waits for the disk).
  * What is left after the last page runs on two threads when --jobs allows
  * two: edition.pdf (qpdf) beside contact.png, report.json and freeing the
- * workers' fonts, then qpdf's objects freed beside the swap.
+ * workers' fonts, then qpdf's objects freed beside the swap.  edition.pdf's
+ * writing starts as soon as its last page is joined, from the worker that
+ * joined it: the thumbnails, reports and documents of the pages still
+ * being finished, and the pool's end, run beside it.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -31,7 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static guint side_threads, fonts_left, fonts_made, files_synced;
+static guint side_threads, fonts_left, fonts_made, files_synced, early_writes, removers;
 
 guint
 jopan_edition_side_threads (void)
@@ -55,6 +58,18 @@ guint
 jopan_edition_fonts_made (void)
 {
   return (guint) g_atomic_int_get (&fonts_made);
+}
+
+guint
+jopan_edition_early_writes (void)
+{
+  return (guint) g_atomic_int_get (&early_writes);
+}
+
+guint
+jopan_edition_removers (void)
+{
+  return (guint) g_atomic_int_get (&removers);
 }
 
 /* ---- the jump graph ----------------------------------------------------------- */
@@ -209,7 +224,19 @@ jopan_document_new_edition_page (JopanFonts *fonts, const JopanStyle *style,
 
 /* ---- the run: groups of pages on a thread pool -------------------------------- */
 
+typedef struct _Run Run;
+
+/* edition.pdf, written by qpdf: the longest step after the last page. */
 typedef struct {
+  Run *run;
+  GArray *outline;              /* of JopanOutlineItem */
+  GPtrArray *titles;            /* the outline's strings */
+  char *path;
+  GError *error;
+  GThread *thread;              /* writing it, started by the worker that joined the last page */
+} Merged;
+
+struct _Run {
   const JopanEdition *edition;
   const JopanStyle *style;
   JopanEditionOutput *out;
@@ -235,12 +262,13 @@ typedef struct {
   guint next;                   /* the first page not joined yet */
   gboolean joining;             /* a task is appending: others leave their page to it */
   GError *join_error;
+  Merged merged;                /* with two threads or more: written once all are joined */
   /* With two threads or more, the pages' files flushed to disk (sync_pages) */
   GAsyncQueue *to_sync;         /* of char*: paths; "" ends */
   GThread *syncer;
   char *sync_failed;            /* the first file that could not be flushed, and why */
   int sync_errno;
-} Run;
+};
 
 static gboolean
 selected (const Run *run, guint index)
@@ -279,6 +307,8 @@ give_fonts (Run *run, JopanFonts *fonts)
   g_mutex_unlock (&run->lock);
 }
 
+static void start_writing (Run *run);
+
 /* Appends to edition.pdf the pages written since the last one appended,
  * in page order, from the task that wrote page @index; another task
  * appending already takes this page too. */
@@ -308,6 +338,8 @@ join_written (Run *run, guint index)
           run->next++;
         }
       run->joining = FALSE;
+      if (run->next == n && run->join_error == NULL)
+        start_writing (run);
     }
   g_mutex_unlock (&run->join_lock);
 }
@@ -398,6 +430,11 @@ write_page (Run *run, JopanDocument *doc, guint index, GError **error)
   jopan_document_set_date (doc, run->out->date);
   if (pdf && !write_file (run, doc, pdf, JOPAN_FORMAT_PDF, error))
     return FALSE;
+  /* Joined as soon as its PDF is there: with the last page joined,
+   * edition.pdf's writing starts while this page's PNG, thumbnail and
+   * report are still being made. */
+  if (pdf)
+    join_written (run, index);
   if (pdf && run->out->png)
     {
       g_autofree char *png_name = page_file (number, "png");
@@ -417,8 +454,6 @@ write_page (Run *run, JopanDocument *doc, guint index, GError **error)
       run->out->progress (number, doc, run->out->user_data);
       g_mutex_unlock (&run->lock);
     }
-  if (pdf)
-    join_written (run, index);
   return TRUE;
 }
 
@@ -648,6 +683,26 @@ report_page (JsonBuilder *b, const Run *run, guint p)
   json_builder_end_object (b);
 }
 
+/* @text (taken) into @path, on disk before the folder swap as every file
+ * is: g_file_set_contents() flushes only a file that existed, and
+ * report.json is new in its folder.  With a flushing thread, flushed
+ * by it. */
+static gboolean
+write_text (Run *run, const char *path, char *text, GError **error)
+{
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
+  gsize n = strlen (text);
+
+  g_ptr_array_add (paths, g_strdup (path));
+  g_ptr_array_add (contents, g_byte_array_new_take ((guint8 *) text, n));
+  if (!jopan_write_files_atomic_full (paths, contents, run->to_sync == NULL, error))
+    return FALSE;
+  if (run->to_sync)
+    g_async_queue_push (run->to_sync, g_strdup (path));
+  return TRUE;
+}
+
 static gboolean
 write_report (Run *run, const GArray *pages, GError **error)
 {
@@ -684,19 +739,8 @@ write_report (Run *run, const GArray *pages, GError **error)
   json_generator_set_pretty (gen, TRUE);
   text = json_generator_to_data (gen, NULL);
   run->out->findings = findings;
-  if (g_file_set_contents (path, text, -1, NULL))
-    return TRUE;
-  jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot write %s: %s", path, g_strerror (errno));
-  return FALSE;
+  return write_text (run, path, g_steal_pointer (&text), error);
 }
-
-/* edition.pdf, written by qpdf: the longest step after the last page. */
-typedef struct {
-  Run *run;
-  const GArray *outline;
-  const char *path;
-  GError *error;
-} Merged;
 
 static gpointer
 write_merged (gpointer data)
@@ -713,6 +757,52 @@ write_merged (gpointer data)
   return GINT_TO_POINTER (ok);
 }
 
+/* The pages written and edition.pdf's outline, known before the first
+ * page is composed: its writing can start the moment the last page is
+ * joined. */
+static void
+plan_merged (Run *run, GArray *pages)
+{
+  for (guint p = 0; p < run->edition->pages->len; p++)
+    if (selected (run, p))
+      g_array_append_val (pages, p);
+  run->merged.run = run;
+  run->merged.titles = g_ptr_array_new_with_free_func (g_free);
+  run->merged.outline = outline_of (run, pages, run->merged.titles);
+  run->merged.path = g_build_filename (run->tmp, "edition.pdf", NULL);
+}
+
+/* With --jobs 2 or more, from the worker that joined the last page (join
+ * lock held): edition.pdf written on a thread of its own from now on,
+ * while the pages still being finished are and the pool ends. */
+static void
+start_writing (Run *run)
+{
+  if (!run->two_threads || run->merged.path == NULL || run->merged.thread)
+    return;
+  run->merged.thread = g_thread_try_new ("jopan-write", write_merged, &run->merged, NULL);
+  if (run->merged.thread)
+    {
+      g_atomic_int_inc (&side_threads);
+      g_atomic_int_inc (&early_writes);
+    }
+}
+
+/* Waits for edition.pdf's writing, if it was started.  Returns: FALSE,
+ * with its error, if it failed. */
+static gboolean
+finish_writing (Run *run, GError **error)
+{
+  gboolean ok;
+
+  if (run->merged.thread == NULL)
+    return TRUE;
+  ok = g_thread_join (g_steal_pointer (&run->merged.thread)) != NULL;
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&run->merged.error));
+  return ok;
+}
+
 /* contact.png (its sheet freed once saved) and report.json. */
 static gboolean
 write_sheet_and_report (Run *run, const GArray *pages, const char *contact, GError **error)
@@ -724,46 +814,38 @@ write_sheet_and_report (Run *run, const GArray *pages, const char *contact, GErr
 }
 
 /* With --jobs 2 or more, edition.pdf is written on a thread of its own
- * while contact.png and report.json are written here; the error, if any,
- * is the one of the first file in that order as when one thread writes. */
+ * (started when its last page was joined) while contact.png and
+ * report.json are written here; the error, if any, is the one of the
+ * first file in that order as when one thread writes. */
 static gboolean
-write_files (Run *run, const GArray *pages, const GArray *outline, const char *merged,
-             const char *contact, GError **error)
+write_files (Run *run, const GArray *pages, const char *contact, GError **error)
 {
-  Merged m = { run, outline, merged, NULL };
   g_autoptr (GError) rest = NULL;
-  GThread *thread = run->two_threads ? g_thread_try_new ("jopan-write", write_merged, &m, NULL)
-                                     : NULL;
-  gboolean rest_ok = TRUE, merged_ok;
+  gboolean rest_ok = TRUE;
 
-  if (thread)
+  if (run->merged.thread == NULL)
     {
-      g_atomic_int_inc (&side_threads);
-      rest_ok = write_sheet_and_report (run, pages, contact, &rest);
-      /* The workers' fonts too, meanwhile: no thread draws any more, so
-       * cairo may let go of their fonts (render.c). */
-      g_ptr_array_set_size (run->fonts, 0);
+      if (write_merged (&run->merged) == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&run->merged.error));
+          return FALSE;
+        }
+      return write_sheet_and_report (run, pages, contact, error);
     }
-  merged_ok = (thread ? g_thread_join (thread) : write_merged (&m)) != NULL;
-  if (!merged_ok)
-    {
-      g_propagate_error (error, m.error);
-      return FALSE;
-    }
-  if (thread == NULL)
-    return write_sheet_and_report (run, pages, contact, error);
+  rest_ok = write_sheet_and_report (run, pages, contact, &rest);
+  /* The workers' fonts too, meanwhile: no thread draws any more, so
+   * cairo may let go of their fonts (render.c). */
+  g_ptr_array_set_size (run->fonts, 0);
+  if (!finish_writing (run, error))
+    return FALSE;
   if (!rest_ok)
     g_propagate_error (error, g_steal_pointer (&rest));
   return rest_ok;
 }
 
 static gboolean
-write_whole (Run *run, GError **error)
+write_whole (Run *run, const GArray *pages, GError **error)
 {
-  g_autoptr (GArray) pages = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr (GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GArray) outline = NULL;
-  g_autofree char *merged = g_build_filename (run->tmp, "edition.pdf", NULL);
   g_autofree char *contact = g_build_filename (run->tmp, "contact.png", NULL);
 
   if (run->join_error)
@@ -771,19 +853,15 @@ write_whole (Run *run, GError **error)
       g_propagate_error (error, g_steal_pointer (&run->join_error));
       return FALSE;
     }
-  for (guint p = 0; p < run->edition->pages->len; p++)
-    if (selected (run, p))
-      g_array_append_val (pages, p);
   /* Each page was joined as it was written (join_written): the task
    * that wrote the last of them joined every one left. */
   if (run->next < run->edition->pages->len)
     {
-      jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: page %u was never joined", merged,
-                       run->next + 1);
+      jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: page %u was never joined",
+                       run->merged.path, run->next + 1);
       return FALSE;
     }
-  outline = outline_of (run, pages, titles);
-  return write_files (run, pages, outline, merged, contact, error);
+  return write_files (run, pages, contact, error);
 }
 
 /* Freeing qpdf's objects of edition.pdf (the pages' were freed as they
@@ -850,18 +928,55 @@ check_outdir (const char *outdir, GError **error)
   return TRUE;
 }
 
-/* Removes @path, a folder of files only (ours). */
+/* Removing a file can wait for the disk: where the file system discards
+ * freed blocks as it frees them (ext4 mounted with -o discard, as virtual
+ * machines often are), each removal waits for its discard, some 3 ms: an
+ * earlier edition's folder of 48 pages took 100-250 ms to remove, one file
+ * after the other, with no core busy.  With two threads or more, up to
+ * REMOVERS threads remove the files at once (they wait, they hardly
+ * compute) and the disk takes the discards together: 15-60 ms. */
+#define REMOVERS 16
+
+typedef struct {
+  GPtrArray *files;
+  gint next;
+} Removal;
+
+static gpointer
+remove_files (gpointer data)
+{
+  Removal *r = data;
+
+  for (gint i; (i = g_atomic_int_add (&r->next, 1)) < (gint) r->files->len;)
+    g_unlink (g_ptr_array_index (r->files, i));
+  return NULL;
+}
+
+/* Removes @path, a folder of files only (ours), with @threads threads at
+ * most. */
 static void
-remove_folder (const char *path)
+remove_folder (const char *path, guint threads)
 {
   g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GPtrArray) helpers = g_ptr_array_new ();
+  Removal r = { g_ptr_array_new_with_free_func (g_free), 0 };
   const char *name;
 
   while (dir && (name = g_dir_read_name (dir)))
+    g_ptr_array_add (r.files, g_build_filename (path, name, NULL));
+  threads = MIN (threads, r.files->len);
+  for (guint i = 1; i < threads; i++)
     {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-      g_unlink (file);
+      GThread *t = g_thread_try_new ("jopan-remove", remove_files, &r, NULL);
+      if (t == NULL)
+        break;
+      g_atomic_int_inc (&removers);
+      g_ptr_array_add (helpers, t);
     }
+  remove_files (&r);
+  for (guint i = 0; i < helpers->len; i++)
+    g_thread_join (g_ptr_array_index (helpers, i));
+  g_ptr_array_unref (r.files);
   g_rmdir (path);
 }
 
@@ -882,9 +997,10 @@ make_tmp (const char *outdir, GError **error)
   return NULL;
 }
 
-/* The new folder takes @outdir's place in one step; the old one goes. */
+/* The new folder takes @outdir's place in one step; the old one goes,
+ * removed by @threads threads at most. */
 static gboolean
-swap_in (const char *tmp, const char *outdir, GError **error)
+swap_in (const char *tmp, const char *outdir, guint threads, GError **error)
 {
   if (!g_file_test (outdir, G_FILE_TEST_EXISTS))
     {
@@ -893,7 +1009,7 @@ swap_in (const char *tmp, const char *outdir, GError **error)
     }
   else if (renameat2 (AT_FDCWD, tmp, AT_FDCWD, outdir, RENAME_EXCHANGE) == 0)
     {
-      remove_folder (tmp); /* now the old one */
+      remove_folder (tmp, threads); /* now the old one */
       return TRUE;
     }
   jopan_set_error (error, JOPAN_ERROR_OUTPUT, "cannot put %s in place of %s: %s", tmp, outdir,
@@ -951,6 +1067,12 @@ run_clear (Run *run)
   g_free (run->tmp);
   jopan_contact_sheet_free (run->sheet);
   g_free (run->sync_failed);
+  if (run->merged.outline)
+    g_array_unref (run->merged.outline);
+  if (run->merged.titles)
+    g_ptr_array_unref (run->merged.titles);
+  g_free (run->merged.path);
+  g_clear_error (&run->merged.error);
 }
 
 gboolean
@@ -958,6 +1080,7 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
                      JopanEditionOutput *out, GError **error)
 {
   Run run = { .edition = edition, .style = style, .out = out, .failed_at = G_MAXUINT };
+  g_autoptr (GArray) pages = g_array_new (FALSE, FALSE, sizeof (guint));
   GThread *freeing = NULL;
   gboolean ok;
 
@@ -994,17 +1117,23 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
       run.tmp = make_tmp (out->outdir, error);
       run.sheet = run.tmp ? new_sheet (&run, error) : NULL;
       run.join = jopan_pdf_join_new ();
+      if (run.sheet)
+        plan_merged (&run, pages);
       if (run.sheet && run.two_threads)
         start_syncing (&run);
-      ok = run.sheet != NULL && run_pool (&run, error) && write_whole (&run, error);
+      ok = run.sheet != NULL && run_pool (&run, error) && write_whole (&run, pages, error);
+      /* A page that failed after the last one was joined: edition.pdf's
+       * writing is waited for, its outcome dropped. */
+      if (!ok)
+        finish_writing (&run, NULL);
       freeing = ok && run.two_threads ? free_join_meanwhile (&run) : NULL;
       ok = finish_syncing (&run, ok, error);
-      ok = ok && swap_in (run.tmp, out->outdir, error);
+      ok = ok && swap_in (run.tmp, out->outdir, run.two_threads ? REMOVERS : 1, error);
       if (freeing)
         g_thread_join (freeing);
     }
   if (!ok && run.tmp)
-    remove_folder (run.tmp);
+    remove_folder (run.tmp, run.two_threads ? REMOVERS : 1);
   run_clear (&run);
   return ok;
 }

@@ -409,7 +409,7 @@ const JopanLine *jopan_line_shape_get (JopanLineShape *shape);
 extern gint jopan_line_shapings, jopan_line_shapings_missed;
 /* How many of those were shaped without a layout of their own (typeset.c,
  * "a line shaped without a layout"); tests may turn that off, or its
- * trimming of letter spacing at the line's ends (to see a check catch it). */
+ * trimming of letter spacing at a drawn line's ends (to see a check catch it). */
 extern gint jopan_line_shapings_alone;
 /* How many of those took their paragraph's one item, not itemized anew. */
 extern gint jopan_line_items_taken;
@@ -419,8 +419,14 @@ extern gboolean jopan_shape_alone_off, jopan_shape_alone_no_edges;
  * context), else the layout's line.  Read a JopanLine's or JopanBox's
  * line through this, never with pango_layout_get_line*(). */
 PangoLayoutLine *jopan_layout_line (PangoLayout *layout, int index);
-/* How many paragraphs were shaped whole (for the breaker) in this process. */
-extern gint jopan_paragraph_shapings;
+/* The break analysis of @layout's text (@n: how many): a paragraph's own
+ * where it was shaped without a layout, else the layout's. */
+const PangoLogAttr *jopan_layout_log_attrs (PangoLayout *layout, int *n);
+/* How many paragraphs were shaped whole (for the breaker) in this process,
+ * and how many of them without a layout of their own; tests may give those
+ * a wrong break analysis (only cursor positions) to see a check catch it. */
+extern gint jopan_paragraph_shapings, jopan_paragraph_shapings_alone;
+extern gboolean jopan_shape_alone_cursor_log;
 
 typedef struct {
   GArray *lines;          /* of JopanLine */
@@ -472,6 +478,12 @@ typedef struct {
   gboolean lazy_lines;    /* lines shaped when first read (jopan_text_line), not when set */
 } JopanTypesetter;
 
+/* @text shaped whole in @kind's style (set with a layout of its own when
+ * jopan_shape_alone_off), as the breaker reads it; @missing gets how
+ * often it has each character no font has (or NULL). */
+PangoLayout *jopan_shaped_paragraph_for_test (JopanTypesetter *ts, JopanParaKind kind,
+                                              const char *text, const GArray *spans,
+                                              GHashTable **missing);
 gboolean jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
                                 const char *lang, struct _JopanReport *report);
 /* As jopan_typesetter_init, setting texts through @cache (may be NULL),

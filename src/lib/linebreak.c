@@ -237,7 +237,7 @@ forbidden (gunichar a, gunichar b, gboolean spaced)
 static void
 measure (Paragraph *p, PangoLayout *layout, const int *widths)
 {
-  PangoLayoutLine *line = pango_layout_get_line_readonly (layout, 0);
+  PangoLayoutLine *line = jopan_layout_line (layout, 0);
   int len = (int) strlen (p->text);
   /* One block: at_byte, then advance. */
   double *at_byte = g_new (double, 2 * (len + 1));
@@ -1476,7 +1476,7 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
   Paragraph p = { 0 };
   GArray *lines = NULL;
   int n_attrs;
-  const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly (unbroken, &n_attrs);
+  const PangoLogAttr *attrs = jopan_layout_log_attrs (unbroken, &n_attrs);
   g_autoptr (JopanBreakFacts) own = NULL; /* the facts read, when nothing keeps them */
 
   if (bp->candidates && *bp->candidates)

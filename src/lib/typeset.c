@@ -336,6 +336,8 @@ add_span_attributes (PangoAttrList *attrs, const GArray *spans)
     }
 }
 
+static int layout_line_count (PangoLayout *layout);
+
 /* How often each character no font has occurs in @layout: code point →
  * count, or NULL when it has none.  The runs are read as they are: a
  * PangoLayoutIter would measure every glyph's extents first. */
@@ -343,10 +345,13 @@ static GHashTable *
 missing_glyphs_of (PangoLayout *layout)
 {
   GHashTable *counts = NULL;
+  PangoLayoutLine *own = layout_line_count (layout) == 1 ? jopan_layout_line (layout, 0) : NULL;
+  GSList one = { own, NULL };
 
-  if (pango_layout_get_unknown_glyphs_count (layout) == 0)
+  /* A line of its own is read as Pango counts (every glyph flagged unknown). */
+  if (own == NULL && pango_layout_get_unknown_glyphs_count (layout) == 0)
     return NULL;
-  for (GSList *l = pango_layout_get_lines_readonly (layout); l; l = l->next)
+  for (GSList *l = own ? &one : pango_layout_get_lines_readonly (layout); l; l = l->next)
     for (GSList *r = ((PangoLayoutLine *) l->data)->runs; r; r = r->next)
       {
         const PangoGlyphString *glyphs = ((PangoGlyphItem *) r->data)->glyphs;
@@ -599,12 +604,24 @@ clip_spans (const GArray *spans, guint start, guint end)
   return out;
 }
 
+static PangoLayout *shape_alone (PangoContext *context, const PangoFontDescription *font,
+                                 gboolean korean, const JopanParaStyle *p, const char *text,
+                                 const GArray *spans, const PangoItem *item, gboolean paragraph);
+static int line_advance (PangoLayoutLine *line);
+
+/* The width of @text set on a line in @p's style: its advance where it is
+ * shaped alone (a layout's extents would fetch its fonts' metrics for a
+ * height not asked for), else its layout's logical width. */
 static double
 text_width (JopanTypesetter *ts, const JopanParaStyle *p, const char *text)
 {
-  g_autoptr (PangoLayout) layout = make_layout (ts, p, text, NULL);
+  g_autoptr (PangoLayout) layout = shape_alone (ts->context, font_of (ts, p->font), ts->korean, p,
+                                                text, NULL, NULL, FALSE);
   PangoRectangle logical;
 
+  if (layout)
+    return line_advance (jopan_layout_line (layout, 0)) / (double) PANGO_SCALE;
+  layout = make_layout (ts, p, text, NULL);
   pango_layout_get_extents (layout, NULL, &logical);
   return logical.width / (double) PANGO_SCALE;
 }
@@ -951,6 +968,8 @@ typedef struct {
   guint cache_status;
   PangoRectangle ink, logical;
   int height;
+  PangoLogAttr *log;      /* a paragraph's: its break analysis (n_log of them), else NULL */
+  int n_log;
 } OwnLine;
 
 #define OWN_LINE_LEAKED 2
@@ -965,8 +984,8 @@ own_line_quark (void)
   return (GQuark) quark;
 }
 
-gint jopan_line_shapings_alone, jopan_line_items_taken;
-gboolean jopan_shape_alone_off, jopan_shape_alone_no_edges;
+gint jopan_line_shapings_alone, jopan_line_items_taken, jopan_paragraph_shapings_alone;
+gboolean jopan_shape_alone_off, jopan_shape_alone_no_edges, jopan_shape_alone_cursor_log;
 
 static void spacing_halves (int spacing, int *left, int *right);
 
@@ -976,6 +995,7 @@ own_line_free (gpointer data)
   OwnLine *own = data;
 
   g_slist_free_full (own->line.runs, (GDestroyNotify) pango_glyph_item_free);
+  g_free (own->log);
   g_free (own);
 }
 
@@ -985,6 +1005,24 @@ jopan_layout_line (PangoLayout *layout, int index)
   OwnLine *own = g_object_get_qdata (G_OBJECT (layout), own_line_quark ());
 
   return own ? &own->line : pango_layout_get_line_readonly (layout, index);
+}
+
+const PangoLogAttr *
+jopan_layout_log_attrs (PangoLayout *layout, int *n)
+{
+  OwnLine *own = g_object_get_qdata (G_OBJECT (layout), own_line_quark ());
+
+  if (own && own->log)
+    return *n = own->n_log, own->log;
+  return pango_layout_get_log_attrs_readonly (layout, n);
+}
+
+/* How many lines @layout has: one where it holds a line of its own. */
+static int
+layout_line_count (PangoLayout *layout)
+{
+  return g_object_get_qdata (G_OBJECT (layout), own_line_quark ()) ? 1
+                                                                     : pango_layout_get_line_count (layout);
 }
 
 /* Whether @text is one paragraph of plain text, no link in it: what
@@ -1045,22 +1083,16 @@ graphemes_are_characters (const char *text)
   return TRUE;
 }
 
-/* The break analysis a layout makes of @text, as far as letter spacing
- * reads it (its cursor positions): Pango's whole analysis (line, word and
- * sentence breaks too) is a text's cost, worked out only where a
- * character may join the one before it. */
+/* The break analysis a layout makes of @text (@n characters) itemized
+ * as @items (get_items_log_attrs in pango-layout.c: the default breaks,
+ * each item's tailored; attributes tailor none here, as none of a line's
+ * is of a kind that breaks or shapes: affects_break_or_shape). */
 static PangoLogAttr *
-log_attrs_of (const char *text, int length, GList *items)
+full_log_attrs (const char *text, int length, int n, GList *items)
 {
-  int n = (int) g_utf8_strlen (text, length), offset = 0;
   PangoLogAttr *log = g_new0 (PangoLogAttr, n + 1);
+  int offset = 0;
 
-  if (graphemes_are_characters (text))
-    {
-      for (int i = 0; i <= n; i++)
-        log[i].is_cursor_position = TRUE;
-      return log;
-    }
   pango_default_break (text, length, NULL, log, n + 1);
   for (GList *l = items; l; l = l->next)
     {
@@ -1070,6 +1102,26 @@ log_attrs_of (const char *text, int length, GList *items)
       offset += item->num_chars;
     }
   return log;
+}
+
+/* The break analysis a layout makes of @text, as far as letter spacing
+ * reads it (its cursor positions): Pango's whole analysis (line, word and
+ * sentence breaks too) is a text's cost, worked out only where a
+ * character may join the one before it. */
+static PangoLogAttr *
+log_attrs_of (const char *text, int length, GList *items)
+{
+  int n = (int) g_utf8_strlen (text, length);
+  PangoLogAttr *log;
+
+  if (graphemes_are_characters (text))
+    {
+      log = g_new0 (PangoLogAttr, n + 1);
+      for (int i = 0; i <= n; i++)
+        log[i].is_cursor_position = TRUE;
+      return log;
+    }
+  return full_log_attrs (text, length, n, items);
 }
 
 /* Shapes @item of @text into a run, letter-spaced as a layout's
@@ -1139,7 +1191,7 @@ pad_run (PangoGlyphString *g, gboolean left, int adjustment)
  * for a line not wrapped, left to right): each run on the first run's
  * baseline, and no letter spacing outside the line's first and last glyph. */
 static void
-finish_runs (GSList *runs)
+finish_runs (GSList *runs, gboolean trim)
 {
   hb_ot_layout_baseline_tag_t tag = 0;
   hb_position_t first = 0;
@@ -1157,7 +1209,7 @@ finish_runs (GSList *runs)
         continue;
       plain_item (run->item, &spacing);
       spacing_halves (spacing, &left, &right);
-      if (jopan_shape_alone_no_edges)
+      if (!trim)
         continue; /* tests: the check must see what this does */
       if (run->glyphs->glyphs[0].geometry.width == 0 || l == runs)
         pad_run (run->glyphs, TRUE, -left);
@@ -1167,13 +1219,16 @@ finish_runs (GSList *runs)
 }
 
 /* The runs of @text itemized as @items: NULL (and @items freed) if an
- * item needs what only a layout does. */
+ * item needs what only a layout does.  @whole: the text's break
+ * analysis, or NULL to work out what letter spacing needs of it. */
 static GSList *
-shape_items (PangoContext *context, const char *text, int length, GList *items)
+shape_items (PangoContext *context, const char *text, int length, GList *items,
+             PangoLogAttr *whole)
 {
   PangoShapeFlags flags = pango_context_get_round_glyph_positions (context)
                           ? PANGO_SHAPE_ROUND_POSITIONS : PANGO_SHAPE_NONE;
-  g_autofree PangoLogAttr *log = NULL;
+  g_autofree PangoLogAttr *own = NULL;
+  PangoLogAttr *log = NULL;
   GSList *runs = NULL;
   gboolean spaced = FALSE;
   int offset = 0;
@@ -1189,7 +1244,7 @@ shape_items (PangoContext *context, const char *text, int length, GList *items)
       spaced |= spacing != 0;
     }
   if (spaced)
-    log = log_attrs_of (text, length, items);
+    log = whole ? whole : (own = log_attrs_of (text, length, items));
   for (GList *l = items; l; l = l->next)
     {
       PangoItem *item = l->data;
@@ -1201,7 +1256,9 @@ shape_items (PangoContext *context, const char *text, int length, GList *items)
     }
   g_list_free (items);
   runs = g_slist_reverse (runs);
-  finish_runs (runs);
+  /* Tests take the trimming off drawn lines only (a paragraph's widths
+   * would break it otherwise). */
+  finish_runs (runs, whole != NULL || !jopan_shape_alone_no_edges);
   return runs;
 }
 
@@ -1223,19 +1280,38 @@ one_item (const PangoItem *item, const char *text, int length)
   return g_list_prepend (NULL, copy);
 }
 
+/* The break analysis of @text itemized as @items, as a layout's (or, for
+ * tests, a wrong one: cursor positions alone). */
+static PangoLogAttr *
+paragraph_log_attrs (const char *text, int length, int n, GList *items)
+{
+  PangoLogAttr *log;
+
+  if (!jopan_shape_alone_cursor_log)
+    return full_log_attrs (text, length, n, items);
+  log = g_new0 (PangoLogAttr, n + 1);
+  for (int i = 0; i <= n; i++)
+    log[i].is_cursor_position = TRUE;
+  return log;
+}
+
 /* A layout holding line @text shaped alone (see above), or NULL where the
  * line needs a layout of its own (make_layout_in); @item: the item it is
- * all of (paragraph_item()), or NULL to itemize it. */
+ * all of (paragraph_item()), or NULL to itemize it.  A @paragraph shaped
+ * whole for the breaker keeps its break analysis too
+ * (jopan_layout_log_attrs()): its layout would work it out anyway. */
 static PangoLayout *
 shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean korean,
-             const JopanParaStyle *p, const char *text, const GArray *spans, const PangoItem *item)
+             const JopanParaStyle *p, const char *text, const GArray *spans, const PangoItem *item,
+             gboolean paragraph)
 {
-  int length = (int) strlen (text);
+  int length = (int) strlen (text), n = 0;
   PangoAttrList *attrs;
   PangoLayout *layout;
   GList *items;
   GSList *runs;
   OwnLine *own;
+  PangoLogAttr *log = NULL;
 
   if (jopan_shape_alone_off || !plain_line (text, length, spans)
       || pango_context_get_base_dir (context) != PANGO_DIRECTION_LTR
@@ -1248,9 +1324,15 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
     g_atomic_int_inc (&jopan_line_items_taken);
   items = item ? one_item (item, text, length)
                : pango_itemize_with_base_dir (context, PANGO_DIRECTION_LTR, text, 0, length, attrs, NULL);
-  runs = items ? shape_items (context, text, length, items) : NULL;
+  if (paragraph && items)
+    {
+      n = (int) g_utf8_strlen (text, length);
+      log = paragraph_log_attrs (text, length, n, items);
+    }
+  runs = items ? shape_items (context, text, length, items, log) : NULL;
   if (runs == NULL)
     {
+      g_free (log);
       pango_attr_list_unref (attrs);
       return NULL;
     }
@@ -1268,8 +1350,9 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
                                   .is_paragraph_start = TRUE, .resolved_dir = PANGO_DIRECTION_LTR };
   own->refs = 1;
   own->cache_status = OWN_LINE_LEAKED;
+  own->log = log;
+  own->n_log = n + 1;
   g_object_set_qdata_full (G_OBJECT (layout), own_line_quark (), own, own_line_free);
-  g_atomic_int_inc (&jopan_line_shapings_alone);
   return layout;
 }
 
@@ -1326,9 +1409,9 @@ paragraph_item (const JopanLineShape *s)
   const PangoItem *item;
   PangoLayoutLine *line;
 
-  if (whole == NULL || s->b.hyphen || pango_layout_get_line_count (whole) != 1)
+  if (whole == NULL || s->b.hyphen || layout_line_count (whole) != 1)
     return NULL;
-  line = pango_layout_get_line_readonly (whole, 0);
+  line = jopan_layout_line (whole, 0);
   if (line->runs == NULL || line->runs->next)
     return NULL;
   item = ((PangoGlyphItem *) line->runs->data)->item;
@@ -1352,14 +1435,17 @@ set_line (JopanLineShape *s, double width, double *scale, PangoLayoutLine **line
   *scale = 1;
   if (s->whole)
     {
-      *line = pango_layout_get_line_readonly (s->whole, 0);
+      *line = jopan_layout_line (s->whole, 0);
       return g_object_ref (s->whole);
     }
   g_atomic_int_inc (&jopan_line_shapings);
   layout = shape_alone (para->context, para->font, para->korean, &para->style, s->text, s->spans,
-                        paragraph_item (s));
+                        paragraph_item (s), FALSE);
   if (layout)
-    *line = jopan_layout_line (layout, 0);
+    {
+      g_atomic_int_inc (&jopan_line_shapings_alone);
+      *line = jopan_layout_line (layout, 0);
+    }
   else
     {
       layout = make_layout_in (para->context, para->font, para->korean, &para->style, s->text, s->spans);
@@ -2342,7 +2428,7 @@ spacing_shares (PangoLayout *layout, PangoLayoutLine *line, GArray *left, GArray
 {
   const char *text = pango_layout_get_text (layout);
   int n_attrs;
-  const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly (layout, &n_attrs);
+  const PangoLogAttr *attrs = jopan_layout_log_attrs (layout, &n_attrs);
 
   for (GSList *l = line->runs; l; l = l->next)
     {
@@ -2483,7 +2569,7 @@ ligature_free (PangoLayout *layout, GHashTable *known)
 {
   const char *text = pango_layout_get_text (layout);
 
-  for (GSList *l = pango_layout_get_line_readonly (layout, 0)->runs; l; l = l->next)
+  for (GSList *l = jopan_layout_line (layout, 0)->runs; l; l = l->next)
     {
       PangoGlyphItem *run = l->data;
       PangoGlyphItemIter iter;
@@ -2797,7 +2883,7 @@ shares_of (const Shaped *shaped)
     {
       s->left = g_array_new (FALSE, TRUE, sizeof (int));
       s->right = g_array_new (FALSE, TRUE, sizeof (int));
-      if (!spacing_shares (layout, pango_layout_get_line_readonly (layout, 0), s->left, s->right))
+      if (!spacing_shares (layout, jopan_layout_line (layout, 0), s->left, s->right))
         {
           g_clear_pointer (&s->left, g_array_unref);
           g_clear_pointer (&s->right, g_array_unref);
@@ -2830,7 +2916,7 @@ same_glyphs (JopanTypesetter *ts, const Shaped *from, const Setting *to)
 
   /* No spacing turns the ligatures a spacing turned off back on. */
   if ((to->spacing == 0 && from->spacing != 0) || strchr (pango_layout_get_text (layout), '\t')
-      || pango_layout_get_line_count (layout) != 1)
+      || layout_line_count (layout) != 1)
     return FALSE;
   if (from->spacing != 0 || to->spacing == 0)
     return TRUE;
@@ -2876,7 +2962,7 @@ respace (JopanTypesetter *ts, const Shaped *from, const Setting *to)
 
   if (!same_glyphs (ts, from, to) || !shares_of (from))
     return NULL;
-  line = pango_layout_get_line_readonly (layout, 0);
+  line = jopan_layout_line (layout, 0);
   left = from->left, right = from->right;
   n = left->len;
   spacing_halves (from->spacing, &l1, &r1);
@@ -2956,18 +3042,36 @@ spacing_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GA
 
 gint jopan_paragraph_shapings;
 
+/* @text shaped whole in @kind's style: without a layout of its own where
+ * shape_alone() can (its runs are the one-line layout's, and its break
+ * analysis too), else with one. */
 static Shaped *
 shape_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
 {
+  const JopanParaStyle *p = &ts->style->para[kind];
   Shaped *shaped = g_new0 (Shaped, 1);
 
   g_atomic_int_inc (&jopan_paragraph_shapings);
   shaped->refs = 1;
-  shaped->layout = make_layout (ts, &ts->style->para[kind], text, spans);
+  shaped->layout = shape_alone (ts->context, font_of (ts, p->font), ts->korean, p, text, spans, NULL, TRUE);
+  if (shaped->layout)
+    g_atomic_int_inc (&jopan_paragraph_shapings_alone);
+  else
+    shaped->layout = make_layout (ts, p, text, spans);
   shaped->missing = missing_glyphs_of (shaped->layout);
-  shaped->spacing = spacing_of (&ts->style->para[kind]);
-  para_sizes (ts, &ts->style->para[kind], &shaped->size, &shaped->guest);
+  shaped->spacing = spacing_of (p);
+  para_sizes (ts, p, &shaped->size, &shaped->guest);
   return shaped;
+}
+
+PangoLayout *
+jopan_shaped_paragraph_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                                 const GArray *spans, GHashTable **missing)
+{
+  g_autoptr (Shaped) shaped = shape_paragraph (ts, kind, text, spans);
+
+  *missing = shaped->missing ? g_hash_table_ref (shaped->missing) : NULL;
+  return g_object_ref (shaped->layout);
 }
 
 /* @p at @size points, its font description in *@font. */
@@ -3015,7 +3119,7 @@ jopan_resize_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text
   *derived = widths != NULL;
   if (widths == NULL)
     return TRUE;
-  for (GSList *l = pango_layout_get_line_readonly (b->layout, 0)->runs; l; l = l->next)
+  for (GSList *l = jopan_layout_line (b->layout, 0)->runs; l; l = l->next)
     for (int i = 0; i < ((PangoGlyphItem *) l->data)->glyphs->num_glyphs; i++, g++)
       if (widths[g] != ((PangoGlyphItem *) l->data)->glyphs->glyphs[i].geometry.width)
         return FALSE;
