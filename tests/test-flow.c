@@ -148,8 +148,10 @@ dump_of (JopanFonts *fonts, const JopanStyle *style, const char *sample,
 
   g_assert_no_error (error);
   jopan_flow_by_column = by_column;
+  jopan_flow_check_feet = TRUE;
   doc = jopan_document_new_full (fonts, style, article, options, &error);
   jopan_flow_by_column = TRUE;
+  jopan_flow_check_feet = FALSE;
   g_assert_no_error (error);
   fd = g_mkstemp (dump);
   g_assert_cmpint (fd, >=, 0);
@@ -194,14 +196,16 @@ test_by_column (void)
  * 35,385 then; and not at all past columns already spread too far to be
  * chosen: 13,806 then; nor once every row is placed (the column stays at
  * its base): 9,597 now (8,631 since the front holds the four stories
- * that fit, no longer five). */
+ * that fit, no longer five); and once for the pull quote's trial places
+ * and the order they move from, where the column read no row from the
+ * quote on: 7,467 (7,803 before). */
 static void
 test_column_flows (void)
 {
   guint flows = support_composing_count ("en-front.json", &jopan_flow_column_flows);
 
   g_test_message ("en-front.json: %u columns flowed", flows);
-  g_assert_cmpint (flows, <=, 10500);
+  g_assert_cmpint (flows, <=, 7600);
 }
 
 int

@@ -1,5 +1,6 @@
 /* flow.c — rows through column segments and pages; balancing the last page. */
 #include "layout-private.h"
+#include <string.h>
 
 typedef struct {
   int n_pages;
@@ -19,7 +20,9 @@ typedef struct {
 /* Fills @sums (of int, one more than @rows) with the bands of the rows
  * before each: a run of rows below a segment's top, where no space is
  * shed, is placed from them (flow_on()).  Returns them, NULL (and the
- * flow places row by row) where a row's bands are negative. */
+ * flow places row by row) where a row's bands are negative or fewer than
+ * it sheds at a segment's top: only with sums does each row placed end no
+ * higher than the rows placed before it (column_foot()). */
 static const int *
 row_sums (GArray *sums, const GArray *rows)
 {
@@ -29,7 +32,8 @@ row_sums (GArray *sums, const GArray *rows)
   for (guint r = 0; r < rows->len; r++)
     {
       int bands = g_array_index (rows, Row, r).bands;
-      if (bands < 0 || bands > G_MAXINT / 2 - total)
+      if (bands < 0 || bands < g_array_index (rows, Row, r).discard
+          || bands > G_MAXINT / 2 - total)
         return NULL;
       g_array_index (sums, int, r) = total;
       total += bands;
@@ -47,6 +51,9 @@ typedef struct {
   guint forced_breaks;
   GArray *column_flows[64];     /* balancing's scratch (ByColumn's flowed), kept for
                                  * the next depth and trial */
+  GArray *column_heads[64];     /* of int, by row: where the last of column_flows
+                                 * flowed from that row is in them (-1: none) */
+  int flows_lead;               /* the lead_delta column_flows were flowed with */
 } FlowOut;
 
 /* The first free band of column @c on @page, under the lead photo as the
@@ -152,6 +159,8 @@ typedef struct {
   guint r, first, s;
   int band, waiting;
   guint forced_breaks;
+  guint reach;                  /* the highest r held so far: no row after it was read */
+  int last;                     /* the row placed last (-1: none yet, -2: not known) */
 } FlowState;
 
 /* Fills the segments built, from @st on, with rows in order.  A pull quote
@@ -169,8 +178,21 @@ place_run (const int *sums, guint n, FlowOut *out, FlowState *st, int bottom)
 
   for (; r < n && sums[r + 1] <= limit; r++)
     out->placed[r] = (Placement) { (int) st->s, origin + sums[r] };
+  if (r > st->r)
+    st->last = (int) r - 1;
   st->band = origin + sums[r];
   st->r = r;
+}
+
+/* The row placed last once the segment ends before row @back: the one
+ * before, unless that is the pull quote waiting for the next segment;
+ * -2 (not known) where this segment placed no other. */
+static int
+last_before (const FlowState *st, guint back)
+{
+  if ((int) back - 1 != st->waiting)
+    return (int) back - 1;
+  return back - 1 > st->first ? (int) back - 2 : -2;
 }
 
 static void
@@ -188,11 +210,13 @@ flow_on (const FlowTrial *t, FlowOut *out, FlowState *st, gboolean more)
       if (st->waiting >= 0 && st->band == seg->top
           && place (rows, out, (guint) st->waiting, st->s, &st->band))
         {
+          st->last = st->waiting;
           st->waiting = -1;
           continue;
         }
       if (st->r < n && place (rows, out, st->r, st->s, &st->band))
         {
+          st->last = (int) st->r;
           /* The rows after it, while the loop would only place them
            * (no quote waits for this segment's top): a tight loop, or
            * below the top, the sums. */
@@ -205,6 +229,7 @@ flow_on (const FlowTrial *t, FlowOut *out, FlowState *st, gboolean more)
                 }
               if (!place (rows, out, st->r, st->s, &st->band))
                 break;
+              st->last = (int) st->r;
             }
           continue;
         }
@@ -217,10 +242,11 @@ flow_on (const FlowTrial *t, FlowOut *out, FlowState *st, gboolean more)
       /* End the segment before the last row a column may end before (a
        * page never ends in a hyphen); where no break is allowed, break here
        * rather than lose text. */
+      st->reach = MAX (st->reach, st->r);
       while (back > st->first && !may_end_before (rows, segments, st->s, back, more))
         back--;
       if (back > st->first)
-        st->r = back;
+        st->r = back, st->last = last_before (st, back);
       else if (st->r > st->first && st->r < n)
         st->forced_breaks++;
       if (st->waiting >= 0 && (guint) st->waiting >= st->r)
@@ -229,6 +255,7 @@ flow_on (const FlowTrial *t, FlowOut *out, FlowState *st, gboolean more)
         st->band = g_array_index (segments, Segment, st->s).top;
       st->first = st->r;
     }
+  st->reach = MAX (st->reach, st->r);
 }
 
 /* Flows on into segments just built after the @built ones: the band
@@ -253,7 +280,7 @@ flow_placed (const FlowState *st)
 static guint
 flow (const Layout *lo, const FlowTrial *t, const FlowSpec *spec, FlowOut *out)
 {
-  FlowState st = { .waiting = -1 };
+  FlowState st = { .waiting = -1, .last = -1 };
 
   g_array_set_size (out->segments, 0);
   out->forced_breaks = 0;
@@ -407,16 +434,20 @@ gboolean jopan_flow_by_column = TRUE;
 
 /* A column flowed: from the rows where a flow stood (@r, @waiting; it
  * stands at a column's first segment, so its first row is @r and its band
- * the segment's top), with @ends, to @next (its segment @next_s counted
- * from the end of the column's segments, its forced breaks @forced more),
- * the column's foot @foot.  Ways that end the first columns differently
- * often reach a column from the same rows: it is flowed once for them all. */
+ * the segment's top), with @ends, the last page @depth deep, to @next (its
+ * segment @next_s counted from the end of the column's segments, its
+ * forced breaks @forced more), the column's foot @foot.  Ways that end the
+ * first columns differently often reach a column from the same rows: it
+ * is flowed once for them all.  It read no row after @reach: a trial whose
+ * rows differ only after it (a pull quote moved further down) flows it
+ * alike (forget_flows()). */
 typedef struct {
   guint r;
-  int waiting, ends;
+  int waiting, ends, depth;
   FlowState next;
   int next_s, foot;
-  guint forced;
+  guint forced, reach;
+  int chain;                    /* the one flowed before it from @r (-1: none) */
 } ColumnFlow;
 
 gint jopan_flow_column_flows;
@@ -430,18 +461,31 @@ typedef struct {
   int bound;                    /* a way spreading this far or more is never chosen */
   int base[64];                 /* each column's foot before its rows: its top, its photos */
   GArray **flowed;              /* by column: its ColumnFlows (NULL: none yet) */
+  GArray **heads;               /* by column: FlowOut's column_heads */
 } ByColumn;
+
+/* Tests: TRUE makes column_foot() check the foot of the row placed last
+ * against the lowest foot of every row the column placed. */
+gboolean jopan_flow_check_feet = FALSE;
 
 /* The foot of column @c of the last page, flowed from @before to @after:
  * its base, or the foot of its lowest row (the rows it placed are those
  * between, but the pull quote still waiting; the quote that waited
- * before it, when it took it). */
+ * before it, when it took it): the row it placed last (@after->last, -1
+ * for none), with row sums (row_sums()) each row placed ending no higher
+ * than those before it. */
 static int
 column_foot (const ByColumn *b, const FlowState *before, const FlowState *after, int c,
              guint built)
 {
-  int foot = b->base[c];
+  int foot = b->base[c], last_foot = foot;
   guint from = before->r;
+
+  if (after->last >= 0)
+    last_foot = MAX (foot, b->out->placed[after->last].band
+                             + g_array_index (b->t->rows, Row, after->last).bands);
+  if (b->t->sums && after->last != -2 && !jopan_flow_check_feet)
+    return last_foot;
 
   if (before->waiting >= 0 && after->waiting != before->waiting)
     from = MIN (from, (guint) before->waiting);
@@ -453,6 +497,8 @@ column_foot (const ByColumn *b, const FlowState *before, const FlowState *after,
         continue;
       foot = MAX (foot, at->band + g_array_index (b->t->rows, Row, r).bands);
     }
+  if (b->t->sums && after->last != -2 && foot != last_foot)
+    g_error ("flow: column %d's last row ends at band %d, its lowest at %d", c, last_foot, foot);
   return foot;
 }
 
@@ -472,19 +518,33 @@ spread_of_feet (const ByColumn *b, const FlowState *st, const int *feet)
   return (lowest == G_MAXINT ? 0 : highest - lowest) + 100 * (int) st->forced_breaks;
 }
 
+/* A ColumnFlow index for @n rows: none flowed from any. */
+static GArray *
+no_heads (guint n)
+{
+  GArray *heads = g_array_sized_new (FALSE, FALSE, sizeof (int), n);
+
+  g_array_set_size (heads, n);
+  memset (heads->data, 0xff, n * sizeof (int)); /* -1 each */
+  return heads;
+}
+
 /* Column @c flowed with @ends from @st, as flowed before when it was
  * (NULL: not yet).  A flow at a column's first segment depends on its
  * rows alone: its first row is its next, its band the segment's top. */
 static const ColumnFlow *
 flowed_before (const ByColumn *b, const FlowState *st, int c, int ends)
 {
-  const GArray *flowed = c < 64 ? b->flowed[c] : NULL;
+  const GArray *heads = c < 64 ? b->heads[c] : NULL;
 
-  for (guint i = 0; flowed && i < flowed->len; i++)
+  if (heads == NULL || st->r >= heads->len)
+    return NULL;
+  for (int i = g_array_index (heads, int, st->r); i >= 0;)
     {
-      const ColumnFlow *f = &g_array_index (flowed, ColumnFlow, i);
-      if (f->r == st->r && f->waiting == st->waiting && f->ends == ends)
+      const ColumnFlow *f = &g_array_index (b->flowed[c], ColumnFlow, i);
+      if (f->waiting == st->waiting && f->ends == ends && f->depth == b->depth)
         return f;
+      i = f->chain;
     }
   return NULL;
 }
@@ -497,7 +557,7 @@ flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
   guint built = b->out->segments->len;
   gboolean at_top = st->s == built && st->first == st->r;
   const ColumnFlow *known = at_top ? flowed_before (b, st, c, ends) : NULL;
-  ColumnFlow f = { st->r, st->waiting, ends, *st, 0, 0, 0 };
+  ColumnFlow f = { st->r, st->waiting, ends, b->depth, *st, 0, 0, 0, 0, -1 };
 
   /* With every row placed and no quote waiting, the column stays empty
    * at its base whatever its segments: nothing after reads more of the
@@ -515,6 +575,8 @@ flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
       return known->foot;
     }
   g_atomic_int_inc (&jopan_flow_column_flows);
+  f.next.reach = st->r;
+  f.next.last = -1;
   column_segments (b->lo, b->t, b->out->holes, b->page, c, b->depth, ends, FALSE,
                    b->out->segments);
   flow_into_new (b->t, b->out, &f.next, built, c + 1 < b->columns);
@@ -526,8 +588,13 @@ flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
        * the next column's begin (a column taken from here builds none). */
       f.next_s = (int) f.next.s - (int) b->out->segments->len;
       f.forced = f.next.forced_breaks - st->forced_breaks;
+      f.reach = f.next.reach;
       if (b->flowed[c] == NULL)
         b->flowed[c] = g_array_sized_new (FALSE, FALSE, sizeof (ColumnFlow), 32);
+      if (b->heads[c] == NULL)
+        b->heads[c] = no_heads (b->t->rows->len + 1);
+      f.chain = g_array_index (b->heads[c], int, f.r);
+      g_array_index (b->heads[c], int, f.r) = (int) b->flowed[c]->len;
       g_array_append_val (b->flowed[c], f);
     }
   return f.foot;
@@ -583,6 +650,32 @@ flow_columns (ByColumn *b, const FlowState *st, int c, guint shorten, guint unit
     }
 }
 
+/* Forgets the columns flowed (see ColumnFlow) that read row @reach or
+ * later: the next trial's rows may differ from there on. */
+static void
+forget_flows (FlowOut *out, guint reach)
+{
+  for (int c = 0; c < 64; c++)
+    {
+      GArray *flowed = out->column_flows[c], *heads = out->column_heads[c];
+      guint kept = 0;
+
+      if (flowed == NULL || heads == NULL)
+        continue;
+      memset (heads->data, 0xff, heads->len * sizeof (int));
+      for (guint i = 0; i < flowed->len; i++)
+        {
+          ColumnFlow f = g_array_index (flowed, ColumnFlow, i);
+          if (f.reach >= reach)
+            continue;
+          f.chain = g_array_index (heads, int, f.r);
+          g_array_index (heads, int, f.r) = (int) kept;
+          g_array_index (flowed, ColumnFlow, kept++) = f;
+        }
+      g_array_set_size (flowed, kept);
+    }
+}
+
 /* Whether every column of the last page keeps a segment however short it
  * ends: only then does a column's flow not depend on the columns after it
  * (a page's last segment may not end in a hyphen). */
@@ -628,8 +721,8 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
 {
   ByColumn b = { lo, t, out, spec.n_pages - 1, spec.last_depth,
                  layout_page_columns (lo, spec.n_pages - 1), spreads, bound, { 0 },
-                 out->column_flows };
-  FlowState st = { .waiting = -1 };
+                 out->column_flows, out->column_heads };
+  FlowState st = { .waiting = -1, .last = -1 };
   int feet[64];
 
   for (guint i = 0; i < combinations; i++)
@@ -645,9 +738,9 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
    * segment ends a page. */
   flow_into_new (t, out, &st, 0, FALSE);
   column_bases (&b);
-  for (int c = 0; c < 64; c++)
-    if (b.flowed[c])
-      g_array_set_size (b.flowed[c], 0);
+  if (out->flows_lead != t->lead_delta)
+    forget_flows (out, 0);
+  out->flows_lead = t->lead_delta;
   flow_columns (&b, &st, 0, 0, 1, feet);
   return TRUE;
 }
@@ -798,11 +891,14 @@ balance (const Layout *lo, FlowTrial *t, GArray *order, FlowSpec spec, FlowOut *
           g_array_set_size (moved, 0);
           g_array_append_vals (moved, order->data, order->len);
           relocate_row (moved, q, at - 1);
+          /* Every trial's rows are the order's up to the quote. */
+          forget_flows (out, q);
           candidate.sums = row_sums (moved_sums, moved);
           found = balance_rows (lo, &candidate, spec, out, spread, &s);
           if (s < spread)
             spread = s, best = found, best_at = at;
         }
+      forget_flows (out, q);
       if (best_at != q)
         {
           relocate_row (order, q, best_at - 1);
@@ -852,7 +948,8 @@ jopan_flow_fit (Layout *lo)
   g_autoptr (GArray) order = g_array_copy (lo->at.rows);
   g_autoptr (GArray) segments = g_array_new (FALSE, FALSE, sizeof (Segment));
   g_autoptr (GArray) holes = g_array_copy (lo->at.holes);
-  FlowOut scratch = { segments, g_new0 (Placement, MAX (1, n_rows)), holes, 0, { NULL } };
+  FlowOut scratch = { segments, g_new0 (Placement, MAX (1, n_rows)), holes, 0, { NULL }, { NULL },
+                      G_MININT };
 
   for (spec.n_pages = 1; spec.n_pages <= lo->set.max_pages; spec.n_pages++)
     {
@@ -875,7 +972,10 @@ jopan_flow_fit (Layout *lo)
   lo->at.n_placed = try_flow (lo, &trial, &spec, &scratch);
   keep_out (lo, &scratch);
   for (int c = 0; c < 64; c++)
-    g_clear_pointer (&scratch.column_flows[c], g_array_unref);
+    {
+      g_clear_pointer (&scratch.column_flows[c], g_array_unref);
+      g_clear_pointer (&scratch.column_heads[c], g_array_unref);
+    }
   lo->at.n_pages = spec.n_pages;
   lo->at.last_depth = spec.last_depth;
 }

@@ -271,6 +271,9 @@ int jopan_layout_page_number (const Layout *lo, int p);
  * columns whole, as it did before it flowed them column by column; never
  * written outside tests. */
 extern gboolean jopan_flow_by_column;
+/* Tests: TRUE makes balancing check each column's foot, as it finds it
+ * from the row placed last, against every row's (g_error on a difference). */
+extern gboolean jopan_flow_check_feet;
 /* Columns balancing flowed in this process (atomically counted): tests bound them. */
 extern gint jopan_flow_column_flows;
 /* Places the rows on the fewest pages (at most lo->set.max_pages), balances
