@@ -1538,13 +1538,13 @@ subst_sources (hb_set_t *subst, GPtrArray *singles)
     }
 }
 
-static const hb_user_data_key_t face_cuts_key;
+static hb_user_data_key_t face_cuts_key;
 
 /* How lines of @face may be cut (see above), kept on the face. */
 static const FaceCuts *
 face_cuts (hb_face_t *face)
 {
-  FaceCuts *f = hb_face_get_user_data (face, (hb_user_data_key_t *) &face_cuts_key);
+  FaceCuts *f = hb_face_get_user_data (face, &face_cuts_key);
   g_autoptr (GPtrArray) singles = NULL;
 
   if (f)
@@ -1563,10 +1563,10 @@ face_cuts (hb_face_t *face)
   subst_sources (f->subst, singles);
   f->cuttable = f->cuttable && hb_set_allocation_successful (f->subst) && hb_set_allocation_successful (f->spans)
                 && hb_set_allocation_successful (f->pairs) && hb_set_allocation_successful (f->marks);
-  if (!hb_face_set_user_data (face, (hb_user_data_key_t *) &face_cuts_key, f, face_cuts_free, FALSE))
+  if (!hb_face_set_user_data (face, &face_cuts_key, f, face_cuts_free, FALSE))
     {
       face_cuts_free (f); /* another thread's came first */
-      f = hb_face_get_user_data (face, (hb_user_data_key_t *) &face_cuts_key);
+      f = hb_face_get_user_data (face, &face_cuts_key);
     }
   return f;
 }
