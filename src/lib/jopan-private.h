@@ -412,7 +412,8 @@ extern gint jopan_line_shapings, jopan_line_shapings_missed;
  * trimming of letter spacing at a drawn line's ends (to see a check catch it). */
 extern gint jopan_line_shapings_alone;
 /* How many of those took their paragraph's one item, not itemized anew. */
-extern gint jopan_line_items_taken;
+extern gint jopan_line_items_taken, jopan_line_cuts;
+extern gboolean jopan_line_cut_off, jopan_line_cut_unproven;
 extern gboolean jopan_shape_alone_off, jopan_shape_alone_no_edges;
 /* Line @index of @layout: a text line's own runs where it was shaped
  * without a layout (the layout then holds only its text, font and

@@ -606,7 +606,8 @@ clip_spans (const GArray *spans, guint start, guint end)
 
 static PangoLayout *shape_alone (PangoContext *context, const PangoFontDescription *font,
                                  gboolean korean, const JopanParaStyle *p, const char *text,
-                                 const GArray *spans, const PangoItem *item, gboolean paragraph);
+                                 const GArray *spans, const PangoItem *item, gboolean paragraph,
+                                 const JopanLineShape *line);
 static int line_advance (PangoLayoutLine *line);
 
 /* The width of @text set on a line in @p's style: its advance where it is
@@ -616,7 +617,7 @@ static double
 text_width (JopanTypesetter *ts, const JopanParaStyle *p, const char *text)
 {
   g_autoptr (PangoLayout) layout = shape_alone (ts->context, font_of (ts, p->font), ts->korean, p,
-                                                text, NULL, NULL, FALSE);
+                                                text, NULL, NULL, FALSE, NULL);
   PangoRectangle logical;
 
   if (layout)
@@ -1280,6 +1281,413 @@ one_item (const PangoItem *item, const char *text, int length)
   return g_list_prepend (NULL, copy);
 }
 
+/* ---- a line cut from its paragraph's glyphs ------------------------------------
+ *
+ * A line that is a stretch of its paragraph, shaped whole as one item, is
+ * shaped again alone for drawing.  Its glyphs are the paragraph's where
+ * no lookup of the face reads across either of its edges: HarfBuzz then
+ * substitutes and positions each side of an edge alone.  That is proved
+ * from the face, edge by edge, for the two glyphs A | B beside it (each
+ * one character, one glyph, the character's own glyph: no substitution
+ * made it, none of the characters that a mark, joiner or jamo could join,
+ * normalize or hide, neither a mark, ligature or component in GDEF):
+ *
+ * - no GSUB lookup but single, multiple and alternate substitutions (one
+ *   glyph each) matches a sequence holding both: A or B is in none of the
+ *   other lookups' glyphs, nor substituted into one (a lookup whose output
+ *   is one of them counts its input too);
+ * - no cursive or contextual GPOS lookup holds both;
+ * - no pair adjustment has A first: A is in no pair lookup, or B is in no
+ *   pair lookup, no class-based pair's second classes, and every class-based
+ *   pair adjusts the second class 0 (the glyphs it does not list) by nothing;
+ * - no mark attachment moves B onto A: B is in no mark coverage;
+ * - no lookup of those skips a base glyph or a ligature (which would
+ *   let a match reach past A or B), no kern table, no AAT.
+ *
+ * Letter spacing goes by cursor positions, every character's in a line
+ * of characters that each start a grapheme; the paragraph's ends were
+ * trimmed of their halves of it as the line's would be, and a line's
+ * edge inside the paragraph is trimmed here (finish_runs); the two
+ * glyphs at such an edge have a width, so the paragraph's own trimming
+ * (of the first and last glyph with one) stopped outside the line.
+ * /typeset/shape-alone compares every line so cut with Pango's layout of
+ * it, and /typeset/cut-line sees a kerned edge refused. */
+
+static guint be16 (const guint8 *data, gsize size, gsize at);
+static guint lookup_type (const guint8 *data, gsize size, guint index, guint extension);
+static gboolean table_present (hb_face_t *face, hb_tag_t tag);
+
+gint jopan_line_cuts;
+gboolean jopan_line_cut_off, jopan_line_cut_unproven;
+
+/* What cutting lines of a face needs (see above). */
+typedef struct {
+  gboolean cuttable;
+  gboolean zero_class0;   /* every class-based pair adjusts the second class 0 by nothing */
+  hb_set_t *subst;        /* glyphs of GSUB lookups of more than one glyph, and their sources */
+  hb_set_t *spans;        /* glyphs of cursive and contextual GPOS lookups */
+  hb_set_t *pairs;        /* glyphs of pair lookups, and their second classes' */
+  hb_set_t *marks;        /* mark coverage of mark attachments */
+} FaceCuts;
+
+static void
+face_cuts_free (gpointer data)
+{
+  FaceCuts *f = data;
+
+  hb_set_destroy (f->subst);
+  hb_set_destroy (f->spans);
+  hb_set_destroy (f->pairs);
+  hb_set_destroy (f->marks);
+  g_free (f);
+}
+
+static guint32
+be32 (const guint8 *data, gsize size, gsize at)
+{
+  return at + 4 <= size ? (guint32) be16 (data, size, at) << 16 | be16 (data, size, at + 2) : G_MAXUINT32;
+}
+
+/* Adds glyphs @first to @last to @set; FALSE: not a range. */
+static gboolean
+add_range (hb_set_t *set, guint first, guint last)
+{
+  if (first > last || last == G_MAXUINT)
+    return FALSE;
+  hb_set_add_range (set, first, last);
+  return TRUE;
+}
+
+/* Adds the glyphs of Coverage table @at of @data to @set; FALSE: unreadable. */
+static gboolean
+coverage_add (const guint8 *data, gsize size, gsize at, hb_set_t *set)
+{
+  guint format = be16 (data, size, at), n = be16 (data, size, at + 2);
+
+  if (n == G_MAXUINT || (format != 1 && format != 2) || at + 4 + (gsize) n * (format == 1 ? 2 : 6) > size)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (format == 1)
+      hb_set_add (set, be16 (data, size, at + 4 + 2 * i));
+    else if (!add_range (set, be16 (data, size, at + 4 + 6 * i), be16 (data, size, at + 6 + 6 * i)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Adds the glyphs ClassDef table @at of @data lists to @set; FALSE: unreadable. */
+static gboolean
+class_def_add (const guint8 *data, gsize size, gsize at, hb_set_t *set)
+{
+  guint format = be16 (data, size, at);
+
+  if (format == 1)
+    {
+      guint first = be16 (data, size, at + 2), n = be16 (data, size, at + 4);
+      if (n == G_MAXUINT || at + 6 + 2 * (gsize) n > size)
+        return FALSE;
+      if (n > 0)
+        hb_set_add_range (set, first, first + n - 1);
+      return TRUE;
+    }
+  if (format == 2)
+    {
+      guint n = be16 (data, size, at + 2);
+      if (n == G_MAXUINT || at + 4 + 6 * (gsize) n > size)
+        return FALSE;
+      for (guint i = 0; i < n; i++)
+        if (!add_range (set, be16 (data, size, at + 4 + 6 * i), be16 (data, size, at + 6 + 6 * i)))
+          return FALSE;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Whether the class-based pair subtable at @at adjusts no first class
+ * against second class 0, adding its second classes' glyphs to @pairs. */
+static gboolean
+pair_class0_zero (const guint8 *data, gsize size, gsize at, hb_set_t *pairs)
+{
+  guint f1 = be16 (data, size, at + 4), f2 = be16 (data, size, at + 6);
+  guint n1 = be16 (data, size, at + 12), n2 = be16 (data, size, at + 14);
+  gsize record, at_record = at + 16;
+
+  if (n1 == G_MAXUINT || n2 == G_MAXUINT || f1 == G_MAXUINT || f2 == G_MAXUINT
+      || !class_def_add (data, size, at + be16 (data, size, at + 10), pairs))
+    return FALSE;
+  record = 2 * (gsize) (__builtin_popcount (f1) + __builtin_popcount (f2)); /* as HarfBuzz reads it */
+  for (guint c1 = 0; c1 < n1; c1++)
+    for (gsize b = 0; b < record; b++)
+      {
+        gsize byte = at_record + (gsize) c1 * n2 * record + b;
+        if (byte >= size || data[byte] != 0)
+          return FALSE;
+      }
+  return TRUE;
+}
+
+/* Adds the second glyphs of the glyph pair subtable at @at to @pairs;
+ * FALSE: unreadable. */
+static gboolean
+pair_seconds (const guint8 *data, gsize size, gsize at, hb_set_t *pairs)
+{
+  guint f1 = be16 (data, size, at + 4), f2 = be16 (data, size, at + 6), n = be16 (data, size, at + 8);
+  gsize record;
+
+  if (f1 == G_MAXUINT || f2 == G_MAXUINT || n == G_MAXUINT)
+    return FALSE;
+  record = 2 + 2 * (gsize) (__builtin_popcount (f1) + __builtin_popcount (f2));
+  for (guint i = 0; i < n; i++)
+    {
+      gsize set = at + be16 (data, size, at + 10 + 2 * i);
+      guint count = be16 (data, size, set);
+      if (count == G_MAXUINT || set + 2 + count * record > size)
+        return FALSE;
+      for (guint r = 0; r < count; r++)
+        hb_set_add (pairs, be16 (data, size, set + 2 + r * record));
+    }
+  return TRUE;
+}
+
+/* Reads subtable @at of GPOS lookup type @type (resolved from extensions)
+ * into @f; FALSE: unreadable or of a kind not allowed. */
+static gboolean
+gpos_subtable_read (FaceCuts *f, const guint8 *data, gsize size, gsize at, guint type)
+{
+  guint format = be16 (data, size, at);
+
+  if (type == 9)
+    {
+      guint32 offset = be32 (data, size, at + 4);
+      return format == 1 && offset != G_MAXUINT32
+             && gpos_subtable_read (f, data, size, at + offset, be16 (data, size, at + 2));
+    }
+  if (type >= 4 && type <= 6)
+    return format == 1 && coverage_add (data, size, at + be16 (data, size, at + 2), f->marks);
+  if (type == 2 && format == 1)
+    return coverage_add (data, size, at + be16 (data, size, at + 2), f->pairs)
+           && pair_seconds (data, size, at, f->pairs);
+  if (type == 2 && format == 2)
+    {
+      f->zero_class0 = pair_class0_zero (data, size, at, f->pairs) && f->zero_class0;
+      return coverage_add (data, size, at + be16 (data, size, at + 2), f->pairs);
+    }
+  return type == 1 || type == 3 || type == 7 || type == 8;
+}
+
+/* Reads the lookups of @table (GSUB or GPOS) of @face into @f; FALSE
+ * where a lookup is unreadable or skips base glyphs or ligatures. */
+static gboolean
+face_cuts_read (FaceCuts *f, hb_face_t *face, hb_tag_t table, GPtrArray *singles)
+{
+  gboolean gpos = table == HB_OT_TAG_GPOS, ok = TRUE;
+  hb_blob_t *blob = hb_face_reference_table (face, table);
+  unsigned int size;
+  const guint8 *data = (const guint8 *) hb_blob_get_data (blob, &size);
+  guint n = hb_ot_layout_table_get_lookup_count (face, table), list = be16 (data, size, 8);
+
+  for (guint i = 0; ok && i < n; i++)
+    {
+      guint type = lookup_type (data, size, i, gpos ? 9 : 7);
+      gsize lookup = list + be16 (data, size, list + 2 + 2 * i);
+      guint flags = be16 (data, size, lookup + 2), subtables = be16 (data, size, lookup + 4);
+      gboolean single = gpos ? type == 1 || (type >= 4 && type <= 6) : type >= 1 && type <= 3;
+      hb_set_t *glyphs;
+
+      ok = type != 0 && flags != G_MAXUINT && subtables != G_MAXUINT && (single || (flags & 0x6) == 0);
+      for (guint s = 0; ok && gpos && s < subtables; s++)
+        ok = gpos_subtable_read (f, data, size, lookup + be16 (data, size, lookup + 6 + 2 * s),
+                                 be16 (data, size, lookup));
+      if (!ok || (gpos && single))
+        continue;
+      glyphs = hb_set_create ();
+      if (single)
+        {
+          hb_set_t *output = hb_set_create ();
+          hb_ot_layout_lookup_collect_glyphs (face, table, i, NULL, glyphs, NULL, output);
+          g_ptr_array_add (singles, glyphs);
+          g_ptr_array_add (singles, output);
+          continue;
+        }
+      hb_ot_layout_lookup_collect_glyphs (face, table, i, glyphs, glyphs, glyphs, glyphs);
+      hb_set_union (gpos ? type == 2 ? f->pairs : f->spans : f->subst, glyphs);
+      hb_set_destroy (glyphs);
+    }
+  hb_blob_destroy (blob);
+  return ok;
+}
+
+/* Adds to @subst the sources of single substitutions into it, until none
+ * is left (@singles: each lookup's input, then output). */
+static void
+subst_sources (hb_set_t *subst, GPtrArray *singles)
+{
+  for (gboolean grew = TRUE; grew;)
+    {
+      grew = FALSE;
+      for (guint i = 0; i + 1 < singles->len; i += 2)
+        {
+          hb_set_t *into = hb_set_copy (g_ptr_array_index (singles, i + 1));
+          hb_set_intersect (into, subst);
+          if (!hb_set_is_empty (into) && !hb_set_is_subset (g_ptr_array_index (singles, i), subst))
+            {
+              hb_set_union (subst, g_ptr_array_index (singles, i));
+              grew = TRUE;
+            }
+          hb_set_destroy (into);
+        }
+    }
+}
+
+static hb_user_data_key_t face_cuts_key;
+
+/* How lines of @face may be cut (see above), kept on the face. */
+static const FaceCuts *
+face_cuts (hb_face_t *face)
+{
+  FaceCuts *f = hb_face_get_user_data (face, &face_cuts_key);
+  g_autoptr (GPtrArray) singles = NULL;
+
+  if (f)
+    return f;
+  singles = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_set_destroy);
+  f = g_new0 (FaceCuts, 1);
+  f->subst = hb_set_create ();
+  f->spans = hb_set_create ();
+  f->pairs = hb_set_create ();
+  f->marks = hb_set_create ();
+  f->zero_class0 = TRUE;
+  f->cuttable = !hb_aat_layout_has_substitution (face) && !hb_aat_layout_has_positioning (face)
+                && !hb_aat_layout_has_tracking (face) && !table_present (face, HB_TAG ('k', 'e', 'r', 'n'))
+                && face_cuts_read (f, face, HB_OT_TAG_GSUB, singles)
+                && face_cuts_read (f, face, HB_OT_TAG_GPOS, singles);
+  subst_sources (f->subst, singles);
+  f->cuttable = f->cuttable && hb_set_allocation_successful (f->subst) && hb_set_allocation_successful (f->spans)
+                && hb_set_allocation_successful (f->pairs) && hb_set_allocation_successful (f->marks);
+  if (!hb_face_set_user_data (face, &face_cuts_key, f, face_cuts_free, FALSE))
+    {
+      face_cuts_free (f); /* another thread's came first */
+      f = hb_face_get_user_data (face, &face_cuts_key);
+    }
+  return f;
+}
+
+/* Whether @c may stand beside a cut: a character starting its grapheme
+ * that HarfBuzz neither joins, normalizes with a neighbour nor hides. */
+static gboolean
+cut_character (gunichar c)
+{
+  char utf8[8] = { 0 };
+
+  g_unichar_to_utf8 (c, utf8);
+  return c != 0xAD && c != 0x2044 && graphemes_are_characters (utf8);
+}
+
+/* Whether glyph @g of @glyphs is the whole cluster of character @c at
+ * byte @at, the character's own glyph, not a mark, ligature or component. */
+static gboolean
+edge_glyph (hb_font_t *font, const PangoGlyphString *glyphs, int g, gunichar c, int at)
+{
+  hb_codepoint_t own;
+  hb_ot_layout_glyph_class_t klass;
+
+  if (g < 0 || g >= glyphs->num_glyphs || glyphs->log_clusters[g] != at
+      || (g > 0 && glyphs->log_clusters[g - 1] == at)
+      || (g + 1 < glyphs->num_glyphs && glyphs->log_clusters[g + 1] == at)
+      || !cut_character (c) || !hb_font_get_nominal_glyph (font, c, &own)
+      || own != glyphs->glyphs[g].glyph)
+    return FALSE;
+  klass = hb_ot_layout_get_glyph_class (hb_font_get_face (font), own);
+  return klass == HB_OT_LAYOUT_GLYPH_CLASS_UNCLASSIFIED || klass == HB_OT_LAYOUT_GLYPH_CLASS_BASE_GLYPH;
+}
+
+/* Whether no lookup of @f reads across glyphs @a | @b (see above). */
+static gboolean
+edge_apart (const FaceCuts *f, hb_codepoint_t a, hb_codepoint_t b)
+{
+  return (!hb_set_has (f->subst, a) || !hb_set_has (f->subst, b))
+         && (!hb_set_has (f->spans, a) || !hb_set_has (f->spans, b))
+         && (!hb_set_has (f->pairs, a) || (!hb_set_has (f->pairs, b) && f->zero_class0))
+         && !hb_set_has (f->marks, b);
+}
+
+/* The first glyph of @glyphs (clusters rising) whose cluster is at or
+ * after byte @at. */
+static int
+glyph_at (const PangoGlyphString *glyphs, int at)
+{
+  int lo = 0, hi = glyphs->num_glyphs;
+
+  while (lo < hi)
+    {
+      int mid = (lo + hi) / 2;
+      if (glyphs->log_clusters[mid] < at)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* Whether @text (the paragraph's) may be cut at byte @at, glyph @g of
+ * @glyphs starting there: an end of it, or an edge no lookup reads across. */
+static gboolean
+cut_edge (const FaceCuts *f, hb_font_t *font, const PangoGlyphString *glyphs, const char *text, int length,
+          int at, int g)
+{
+  const char *before;
+
+  if (at == 0 || at == length)
+    return (at == 0) == (g == 0) && (at == length) == (g == glyphs->num_glyphs);
+  before = g_utf8_prev_char (text + at);
+  return edge_glyph (font, glyphs, g - 1, g_utf8_get_char (before), (int) (before - text))
+         && edge_glyph (font, glyphs, g, g_utf8_get_char (text + at), at)
+         && glyphs->glyphs[g - 1].geometry.width != 0 && glyphs->glyphs[g].geometry.width != 0
+         && (jopan_line_cut_unproven || edge_apart (f, glyphs->glyphs[g - 1].glyph, glyphs->glyphs[g].glyph));
+}
+
+/* Line @s (@text, @length bytes, of @item) as a run cut from its
+ * paragraph's glyphs, or NULL where that is not proved the same. */
+static GSList *
+cut_line (const JopanLineShape *s, const PangoItem *item, const char *text, int length)
+{
+  PangoLayout *whole = s->para->whole;
+  const char *para = pango_layout_get_text (whole);
+  const PangoGlyphString *from = ((PangoGlyphItem *) jopan_layout_line (whole, 0)->runs->data)->glyphs;
+  hb_font_t *font = pango_font_get_hb_font (item->analysis.font);
+  const FaceCuts *f = font ? face_cuts (hb_font_get_face (font)) : NULL;
+  int para_length = (int) strlen (para), start = (int) s->b.start, end = (int) s->b.end, g0, g1, spacing;
+  int left, right;
+  PangoGlyphItem *run;
+  GList *items;
+
+  plain_item (item, &spacing);
+  if (jopan_line_cut_off || jopan_shape_alone_no_edges || f == NULL || !f->cuttable
+      || end - start != length || strncmp (para + start, text, (size_t) length) != 0
+      || (spacing != 0 && !graphemes_are_characters (text)) || strstr (para, "\xE2\x81\x84"))
+    return NULL;
+  g0 = glyph_at (from, start);
+  g1 = glyph_at (from, end);
+  if (g1 <= g0 || !cut_edge (f, font, from, para, para_length, start, g0)
+      || !cut_edge (f, font, from, para, para_length, end, g1))
+    return NULL;
+  run = g_slice_new0 (PangoGlyphItem);
+  items = one_item (item, text, length);
+  run->item = items->data;
+  g_list_free (items);
+  run->glyphs = pango_glyph_string_new ();
+  pango_glyph_string_set_size (run->glyphs, g1 - g0);
+  memcpy (run->glyphs->glyphs, from->glyphs + g0, sizeof *from->glyphs * (gsize) (g1 - g0));
+  for (int g = g0; g < g1; g++)
+    run->glyphs->log_clusters[g - g0] = from->log_clusters[g] - start;
+  spacing_halves (spacing, &left, &right);
+  if (start > 0)
+    pad_run (run->glyphs, TRUE, -left);
+  if (end < para_length)
+    pad_run (run->glyphs, FALSE, -right);
+  g_atomic_int_inc (&jopan_line_cuts);
+  return g_slist_prepend (NULL, run);
+}
+
 /* The break analysis of @text itemized as @items, as a layout's (or, for
  * tests, a wrong one: cursor positions alone). */
 static PangoLogAttr *
@@ -1299,11 +1707,13 @@ paragraph_log_attrs (const char *text, int length, int n, GList *items)
  * line needs a layout of its own (make_layout_in); @item: the item it is
  * all of (paragraph_item()), or NULL to itemize it.  A @paragraph shaped
  * whole for the breaker keeps its break analysis too
- * (jopan_layout_log_attrs()): its layout would work it out anyway. */
+ * (jopan_layout_log_attrs()): its layout would work it out anyway.
+ * @line: the planned line @text is, cut from its paragraph's glyphs where
+ * that is proved the same (cut_line()), or NULL. */
 static PangoLayout *
 shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean korean,
              const JopanParaStyle *p, const char *text, const GArray *spans, const PangoItem *item,
-             gboolean paragraph)
+             gboolean paragraph, const JopanLineShape *line)
 {
   int length = (int) strlen (text), n = 0;
   PangoAttrList *attrs;
@@ -1322,14 +1732,17 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
   pango_attr_list_insert_before (attrs, pango_attr_font_desc_new (font));
   if (item)
     g_atomic_int_inc (&jopan_line_items_taken);
-  items = item ? one_item (item, text, length)
-               : pango_itemize_with_base_dir (context, PANGO_DIRECTION_LTR, text, 0, length, attrs, NULL);
+  runs = item && line ? cut_line (line, item, text, length) : NULL;
+  items = runs || !item ? NULL : one_item (item, text, length);
+  if (runs == NULL && item == NULL)
+    items = pango_itemize_with_base_dir (context, PANGO_DIRECTION_LTR, text, 0, length, attrs, NULL);
   if (paragraph && items)
     {
       n = (int) g_utf8_strlen (text, length);
       log = paragraph_log_attrs (text, length, n, items);
     }
-  runs = items ? shape_items (context, text, length, items, log) : NULL;
+  if (runs == NULL)
+    runs = items ? shape_items (context, text, length, items, log) : NULL;
   if (runs == NULL)
     {
       g_free (log);
@@ -1440,7 +1853,7 @@ set_line (JopanLineShape *s, double width, double *scale, PangoLayoutLine **line
     }
   g_atomic_int_inc (&jopan_line_shapings);
   layout = shape_alone (para->context, para->font, para->korean, &para->style, s->text, s->spans,
-                        paragraph_item (s), FALSE);
+                        paragraph_item (s), FALSE, s);
   if (layout)
     {
       g_atomic_int_inc (&jopan_line_shapings_alone);
@@ -3053,7 +3466,7 @@ shape_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, cons
 
   g_atomic_int_inc (&jopan_paragraph_shapings);
   shaped->refs = 1;
-  shaped->layout = shape_alone (ts->context, font_of (ts, p->font), ts->korean, p, text, spans, NULL, TRUE);
+  shaped->layout = shape_alone (ts->context, font_of (ts, p->font), ts->korean, p, text, spans, NULL, TRUE, NULL);
   if (shaped->layout)
     g_atomic_int_inc (&jopan_paragraph_shapings_alone);
   else
