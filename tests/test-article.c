@@ -285,6 +285,10 @@ test_bare_urls (void)
     { "the wiki https://w.example/Tide_(energy)! and https://a.example/x)",
       "https://w.example/Tide_(energy)>https://w.example/Tide_(energy)\nhttps://a.example/x>https://a.example/x\n" },
     { "no links: awww.example, https://, www., mailto and a.www.b", "" },
+    /* Prefixes in capitals too (the scan looks at an h or a w, any case). */
+    { "HTTPS://Example.org/X and WWW.Example.org, Http://h.example",
+      "HTTPS://Example.org/X>HTTPS://Example.org/X\nWWW.Example.org>http://WWW.Example.org\n"
+      "Http://h.example>Http://h.example\n" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)

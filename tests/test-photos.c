@@ -164,6 +164,41 @@ test_jpeg_structure (void)
     }
 }
 
+/* The entropy-coded data is passed over to the next marker: stuffed
+ * bytes (0xFF 0x00), restart markers and fill bytes (0xFF 0xFF) are no
+ * marker; data that stops at a 0xFF has no end. */
+static void
+test_jpeg_scan_bytes (void)
+{
+  static const struct {
+    guint8 tail[8];
+    guint n;
+    gboolean ok;
+  } cases[] = {
+    { { 0xFF, 0xD9 }, 2, TRUE },
+    { { 0xFF, 0xFF, 0xFF, 0xD9 }, 4, TRUE },
+    { { 0x01, 0xFF, 0x00, 0xFF, 0xD7, 0xFF, 0xD9 }, 7, TRUE },
+    { { 0x01, 0xFF, 0x00, 0xFF }, 4, FALSE },
+    { { 0x01, 0x02 }, 2, FALSE },
+    { { 0xFF }, 1, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GByteArray) b = jpeg (16, 8, 3, FALSE, 0, TRUE, FALSE);
+      JopanImageRef image;
+      gboolean ok;
+
+      g_byte_array_append (b, cases[i].tail, cases[i].n);
+      ok = read_header (b, &image, &error);
+      g_test_message ("case %u: %s", i, error ? error->message : "ok");
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (!ok)
+        g_assert_nonnull (strstr (error->message, "truncated"));
+    }
+}
+
 /* Tables and scans libjpeg would stop at are refused at load. */
 static void
 test_jpeg_tables (void)
@@ -942,6 +977,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/photos/png-limits", test_png_limits);
   g_test_add_func ("/photos/jpeg-structure", test_jpeg_structure);
+  g_test_add_func ("/photos/jpeg-scan-bytes", test_jpeg_scan_bytes);
   g_test_add_func ("/photos/jpeg-tables", test_jpeg_tables);
   g_test_add_func ("/photos/jpeg-markers", test_jpeg_markers);
   g_test_add_func ("/photos/orientation", test_orientation);

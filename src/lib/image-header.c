@@ -284,10 +284,19 @@ jpeg_segment (Jpeg *jp, guint marker, const guchar *p, guint length, GError **er
 static gsize
 skip_scan (const guchar *d, gsize n, gsize i)
 {
-  for (; i + 1 < n; i++)
-    if (d[i] == 0xFF && d[i + 1] != 0x00 && !(d[i + 1] >= 0xD0 && d[i + 1] <= 0xD7)
-        && d[i + 1] != 0xFF)
-      return i;
+  /* From one 0xFF to the next (memchr): the scan is most of a photo's
+   * bytes, and a byte-by-byte look was most of probing it. */
+  while (i + 1 < n)
+    {
+      const guchar *ff = memchr (d + i, 0xFF, n - 1 - i);
+
+      if (ff == NULL)
+        break;
+      i = (gsize) (ff - d);
+      if (d[i + 1] != 0x00 && !(d[i + 1] >= 0xD0 && d[i + 1] <= 0xD7) && d[i + 1] != 0xFF)
+        return i;
+      i++;
+    }
   return n;
 }
 

@@ -48,6 +48,10 @@ url_length (const char *text, const char *p)
   gsize n = 0, prefix = 0;
   int open = 0;
 
+  /* Every prefix starts with an h or a w: most bytes are none (a
+   * story's body is scanned byte by byte as it is loaded). */
+  if ((*p | 0x20) != 'h' && (*p | 0x20) != 'w')
+    return 0;
   if (p > text && (g_ascii_isalnum (p[-1]) || p[-1] == '/' || p[-1] == '.'))
     return 0; /* inside a word or another address */
   for (gsize i = 0; i < G_N_ELEMENTS (prefixes) && prefix == 0; i++)
@@ -87,7 +91,7 @@ jopan_find_bare_urls (const char *text, GArray *spans, GPtrArray *links)
     {
       gsize n = url_length (text, p);
       JopanSpan span = { (guint) (p - text), (guint) (p - text + n), JOPAN_SPAN_LINK, NULL };
-      g_autofree char *written = NULL;
+      char *written;
 
       if (n == 0 || taken (spans, span.start, span.end))
         continue;
@@ -95,6 +99,7 @@ jopan_find_bare_urls (const char *text, GArray *spans, GPtrArray *links)
       /* "www." has no scheme; a browser would try http first. */
       span.uri = g_ascii_tolower (*p) == 'w' ? g_strconcat ("http://", written, NULL)
                                              : g_strdup (written);
+      g_free (written);
       g_ptr_array_add (links, (char *) span.uri);
       g_array_append_val (spans, span);
       p += n - 1;
