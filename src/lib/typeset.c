@@ -1064,24 +1064,39 @@ plain_item (const PangoItem *item, int *spacing)
   return TRUE;
 }
 
-/* Whether each character of @text starts a grapheme cluster (UAX #29),
- * so that every place in it is a cursor position: its characters are of
- * blocks without a mark, joiner, prepended letter, conjoining jamo or
- * regional indicator, whose grapheme rules (GB9-GB13) never join two.
- * Controls (GB4, GB5) only part them. */
+/* Whether @c starts a grapheme cluster (UAX #29) whatever stands beside
+ * it, so that in a text of such characters every place is a cursor
+ * position: it is of a block without a mark, joiner, prepended letter,
+ * conjoining jamo or regional indicator, whose grapheme rules (GB9-GB13)
+ * never join two.  Controls (GB4, GB5) only part them. */
+static gboolean
+grapheme_character (gunichar c)
+{
+  return (c >= 0x20 && c <= 0x7E) || (c >= 0xA0 && c <= 0x24F) /* Latin, Latin-1, Extended-A and -B */
+         || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E) /* punctuation */
+         || (c >= 0x3000 && c <= 0x3029) || (c >= 0x3030 && c <= 0x303F) /* CJK punctuation */
+         || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xFF01 && c <= 0xFF60); /* syllables, full width */
+}
+
 static gboolean
 graphemes_are_characters (const char *text)
 {
   for (const char *s = text; *s; s = g_utf8_next_char (s))
-    {
-      gunichar c = g_utf8_get_char (s);
-      if (!((c >= 0x20 && c <= 0x7E) || (c >= 0xA0 && c <= 0x24F) /* Latin, Latin-1, Extended-A and -B */
-            || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E) /* punctuation */
-            || (c >= 0x3000 && c <= 0x3029) || (c >= 0x3030 && c <= 0x303F) /* CJK punctuation */
-            || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xFF01 && c <= 0xFF60))) /* syllables, full width */
-        return FALSE;
-    }
+    if (!grapheme_character (g_utf8_get_char (s)))
+      return FALSE;
   return TRUE;
+}
+
+/* A break analysis of @n characters holding only their cursor positions:
+ * all of them (each starts a grapheme). */
+static PangoLogAttr *
+cursor_log_attrs (int n)
+{
+  PangoLogAttr *log = g_new0 (PangoLogAttr, n + 1);
+
+  for (int i = 0; i <= n; i++)
+    log[i].is_cursor_position = TRUE;
+  return log;
 }
 
 /* The break analysis a layout makes of @text (@n characters) itemized
@@ -1113,15 +1128,9 @@ static PangoLogAttr *
 log_attrs_of (const char *text, int length, GList *items)
 {
   int n = (int) g_utf8_strlen (text, length);
-  PangoLogAttr *log;
 
   if (graphemes_are_characters (text))
-    {
-      log = g_new0 (PangoLogAttr, n + 1);
-      for (int i = 0; i <= n; i++)
-        log[i].is_cursor_position = TRUE;
-      return log;
-    }
+    return cursor_log_attrs (n);
   return full_log_attrs (text, length, n, items);
 }
 
@@ -1576,10 +1585,7 @@ face_cuts (hb_face_t *face)
 static gboolean
 cut_character (gunichar c)
 {
-  char utf8[8] = { 0 };
-
-  g_unichar_to_utf8 (c, utf8);
-  return c != 0xAD && c != 0x2044 && graphemes_are_characters (utf8);
+  return c != 0xAD && c != 0x2044 && grapheme_character (c);
 }
 
 /* Whether glyph @g of @glyphs is the whole cluster of character @c at
@@ -1693,14 +1699,9 @@ cut_line (const JopanLineShape *s, const PangoItem *item, const char *text, int 
 static PangoLogAttr *
 paragraph_log_attrs (const char *text, int length, int n, GList *items)
 {
-  PangoLogAttr *log;
-
   if (!jopan_shape_alone_cursor_log)
     return full_log_attrs (text, length, n, items);
-  log = g_new0 (PangoLogAttr, n + 1);
-  for (int i = 0; i <= n; i++)
-    log[i].is_cursor_position = TRUE;
-  return log;
+  return cursor_log_attrs (n);
 }
 
 /* A layout holding line @text shaped alone (see above), or NULL where the
