@@ -602,64 +602,72 @@ samples_row_bytes (Samples kind, int w)
   return kind == SAMPLES_RGB ? (gsize) w * 3 : kind == SAMPLES_GRAY ? (gsize) w : ((gsize) w + 7) / 8;
 }
 
-gboolean
-jopan_image_stream_encode (cairo_surface_t *surface, char **dict, GBytes **data)
-{
-  int w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
-  int stride = cairo_image_surface_get_stride (surface);
+/* Where encode_rows() reads its rows: row @y as cairo RGB24 words. */
+typedef struct {
   const guint8 *pixels;
+  int stride, channels, w;
+  guint32 *row;              /* a pixbuf's row laid on white; NULL: @pixels are words */
+} RowSource;
+
+static const guint32 *
+row_at (const RowSource *src, int y)
+{
+  const guint8 *p = src->pixels + (gsize) y * src->stride;
+
+  if (src->row == NULL)
+    return (const guint32 *) (const void *) p;
+  jopan_image_row_over_white (p, src->channels, src->w, src->row);
+  return src->row;
+}
+
+/* The image object of @src's @w x @h rows: read once to learn the kind
+ * (up to the first pixel with colour), once more for the samples. */
+static gboolean
+encode_rows (const RowSource *src, int w, int h, char **dict, GBytes **data)
+{
   Samples kind = SAMPLES_MONO;
   guint8 *samples, *q;
   gsize n;
 
-  cairo_surface_flush (surface);
-  pixels = cairo_image_surface_get_data (surface);
-  if (cairo_image_surface_get_format (surface) != CAIRO_FORMAT_RGB24 || pixels == NULL || w <= 0 || h <= 0)
-    return FALSE;
   for (int y = 0; y < h && kind != SAMPLES_RGB; y++)
-    kind = row_kind ((const guint32 *) (const void *) (pixels + (gsize) y * stride), w, kind);
+    kind = row_kind (row_at (src, y), w, kind);
   n = samples_row_bytes (kind, w) * (gsize) h;
   q = samples = g_try_malloc (n);
   if (samples == NULL)
     return FALSE;
   for (int y = 0; y < h; y++)
-    q = samples_row (kind, (const guint32 *) (const void *) (pixels + (gsize) y * stride), w, q);
+    q = samples_row (kind, row_at (src, y), w, q);
   return deflated_samples (kind, samples, n, w, h, dict, data);
+}
+
+gboolean
+jopan_image_stream_encode (cairo_surface_t *surface, char **dict, GBytes **data)
+{
+  int w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
+  RowSource src = { .stride = cairo_image_surface_get_stride (surface) };
+
+  cairo_surface_flush (surface);
+  src.pixels = cairo_image_surface_get_data (surface);
+  if (cairo_image_surface_get_format (surface) != CAIRO_FORMAT_RGB24 || src.pixels == NULL || w <= 0 || h <= 0)
+    return FALSE;
+  return encode_rows (&src, w, h, dict, data);
 }
 
 gboolean
 jopan_image_stream_encode_pixbuf (GdkPixbuf *pixbuf, char **dict, GBytes **data)
 {
   int w = gdk_pixbuf_get_width (pixbuf), h = gdk_pixbuf_get_height (pixbuf);
-  int channels = gdk_pixbuf_get_n_channels (pixbuf), stride = gdk_pixbuf_get_rowstride (pixbuf);
-  const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
   g_autofree guint32 *row = NULL;
-  Samples kind = SAMPLES_MONO;
-  guint8 *samples, *q;
-  gsize n;
+  RowSource src = { .pixels = gdk_pixbuf_read_pixels (pixbuf), .stride = gdk_pixbuf_get_rowstride (pixbuf),
+                    .channels = gdk_pixbuf_get_n_channels (pixbuf), .w = w };
 
-  if (gdk_pixbuf_get_bits_per_sample (pixbuf) != 8 || (channels != 3 && channels != 4)
-      || (channels == 4) != gdk_pixbuf_get_has_alpha (pixbuf) || w <= 0 || h <= 0
+  /* Each row laid on white as surface_from_pixbuf() would. */
+  if (gdk_pixbuf_get_bits_per_sample (pixbuf) != 8 || (src.channels != 3 && src.channels != 4)
+      || (src.channels == 4) != gdk_pixbuf_get_has_alpha (pixbuf) || w <= 0 || h <= 0
       || (row = g_try_new (guint32, w)) == NULL)
     return FALSE;
-  /* Each row laid on white into @row as surface_from_pixbuf() would,
-   * once to learn the kind (up to the first pixel with colour), once
-   * more for the samples. */
-  for (int y = 0; y < h && kind != SAMPLES_RGB; y++)
-    {
-      jopan_image_row_over_white (pixels + (gsize) y * stride, channels, w, row);
-      kind = row_kind (row, w, kind);
-    }
-  n = samples_row_bytes (kind, w) * (gsize) h;
-  q = samples = g_try_malloc (n);
-  if (samples == NULL)
-    return FALSE;
-  for (int y = 0; y < h; y++)
-    {
-      jopan_image_row_over_white (pixels + (gsize) y * stride, channels, w, row);
-      q = samples_row (kind, row, w, q);
-    }
-  return deflated_samples (kind, samples, n, w, h, dict, data);
+  src.row = row;
+  return encode_rows (&src, w, h, dict, data);
 }
 
 /* What a page draws for cache entry @id: a one-pixel surface (the caller
