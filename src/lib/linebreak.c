@@ -632,27 +632,32 @@ line_start (const Paragraph *p, const Candidate *from)
   return s;
 }
 
+/* line_start() of @p and of each of its candidates; @rise: whether they
+ * never fall. */
+static int *
+starts_of (const Paragraph *p, gboolean *rise)
+{
+  int *starts = g_new (int, p->candidates->len + 1);
+
+  starts[0] = line_start (p, NULL);
+  *rise = TRUE;
+  for (guint i = 0; i < p->candidates->len; i++)
+    {
+      starts[i + 1] = line_start (p, &g_array_index (p->candidates, Candidate, i));
+      *rise = *rise && starts[i + 1] >= starts[i];
+    }
+  return starts;
+}
+
 /* Keeps line_start() of every candidate, now that they are all found. */
 static void
 keep_starts (Paragraph *p)
 {
-  int *starts;
-
   /* The ordinary candidates alone: their starts were kept with them. */
   if (p->facts && p->candidates == p->facts->candidates)
     p->rising = p->facts->starts_rise;
   else
-    {
-      starts = g_new (int, p->candidates->len + 1);
-      starts[0] = line_start (p, NULL);
-      p->rising = TRUE;
-      for (guint i = 0; i < p->candidates->len; i++)
-        {
-          starts[i + 1] = line_start (p, &g_array_index (p->candidates, Candidate, i));
-          p->rising = p->rising && starts[i + 1] >= starts[i];
-        }
-      p->starts = starts;
-    }
+    p->starts = starts_of (p, &p->rising);
   for (int k = 0; k < p->n && p->rising; k++)
     p->rising = p->x[k + 1] >= p->x[k];
 }
@@ -665,13 +670,7 @@ facts_keep (Paragraph *p)
   JopanBreakFacts *facts = g_new0 (JopanBreakFacts, 1);
 
   *facts = (JopanBreakFacts) { p->n, p->offset, p->chars, g_array_ref (p->candidates), NULL, TRUE };
-  facts->starts = g_new (int, p->candidates->len + 1);
-  facts->starts[0] = line_start (p, NULL);
-  for (guint i = 0; i < p->candidates->len; i++)
-    {
-      facts->starts[i + 1] = line_start (p, &g_array_index (p->candidates, Candidate, i));
-      facts->starts_rise = facts->starts_rise && facts->starts[i + 1] >= facts->starts[i];
-    }
+  facts->starts = starts_of (p, &facts->starts_rise);
   p->starts = facts->starts;
   p->facts = facts;
   return facts;
