@@ -762,6 +762,7 @@ struct _JopanDocument {
   gboolean print_checked; /* the PDF/X file's preflight is in the report */
   GArray *placed;         /* of JopanPlaced: where each story and box went on a
                            * composed page (compose.c) */
+  struct _JopanPdfDraft *draft; /* its PDF drawn ahead (render.c), or NULL */
 };
 
 /* A story or fixed box placed on a composed page: its module in points and
@@ -803,6 +804,17 @@ extern gint jopan_render_greeked_lines;
  * (cairo 1.16's font caches can deadlock across threads: render.c). */
 void jopan_render_lock (void);
 void jopan_render_unlock (void);
+/* Takes the render lock if no other thread holds it.  Returns: whether it did. */
+gboolean jopan_render_trylock (void);
+/* A PDF drawn ahead of its writing, in two steps: jopan_document_warm_pdf()
+ * decodes @doc's photos (outside the lock), jopan_document_draw_pdf()
+ * draws cairo's file (the caller holds the render lock; errors name
+ * @path); writing @doc as PDF then finishes that file instead of drawing
+ * it again, the same bytes. */
+gboolean jopan_document_warm_pdf (JopanDocument *doc, GError **error);
+gboolean jopan_document_draw_pdf (JopanDocument *doc, const char *path, GError **error);
+typedef struct _JopanPdfDraft JopanPdfDraft;
+void jopan_pdf_draft_free (JopanPdfDraft *draft);
 /* Decodes the photos jopan_render_page_full() would draw into @surfaces,
  * to be called before taking the render lock. */
 gboolean jopan_render_warm (const JopanPage *page, JopanFormat format, double scale,
@@ -854,6 +866,17 @@ JopanContactSheet *jopan_contact_sheet_new (const guint *numbers, guint n, GErro
  * the sheet's); from any thread, while @doc is that thread's. */
 gboolean jopan_contact_sheet_add_page (JopanContactSheet *sheet, guint number,
                                        const JopanDocument *doc, GError **error);
+/* The same in three steps, so that only drawing holds the render lock:
+ * a thumbnail begun (its photos decoded, its slot painted), drawn (the
+ * caller holds the render lock), then added, which takes it.  @doc must
+ * outlive the thumbnail. */
+typedef struct _JopanThumb JopanThumb;
+JopanThumb *jopan_contact_sheet_thumb_new (JopanContactSheet *sheet, guint number,
+                                           const JopanDocument *doc, GError **error);
+gboolean jopan_thumb_draw (JopanThumb *thumb, GError **error);
+gboolean jopan_contact_sheet_add_thumb (JopanContactSheet *sheet, JopanThumb *thumb,
+                                        GError **error);
+void jopan_thumb_free (JopanThumb *thumb);
 /* Writes the sheet (every page added) to @out_png atomically. */
 gboolean jopan_contact_sheet_save (JopanContactSheet *sheet, const char *out_png, GError **error);
 void jopan_contact_sheet_free (JopanContactSheet *sheet);

@@ -43,6 +43,12 @@ jopan_render_unlock (void)
 {
   g_rec_mutex_unlock (&render_lock);
 }
+
+gboolean
+jopan_render_trylock (void)
+{
+  return g_rec_mutex_trylock (&render_lock);
+}
 #define PRINT_MAX_PPI 600.0 /* decoded photos in PDF and SVG */
 
 static double
@@ -812,27 +818,100 @@ sink_write (void *closure, const unsigned char *data, unsigned int length)
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* @doc's photos decoded into @cache, as drawing its PDF needs them. */
 static gboolean
-render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
+warm_pdf (const JopanDocument *doc, GHashTable *cache, GError **error)
 {
-  g_autoptr (GHashTable) cache = surface_cache_new ();
+  for (guint i = 0; i < doc->pages->len; i++)
+    if (!jopan_render_warm (g_ptr_array_index (doc->pages, i), JOPAN_FORMAT_PDF, 1.0, cache,
+                            error))
+      return FALSE;
+  return TRUE;
+}
+
+/* cairo's PDF of @doc into @out, its photos in @cache (under the render lock). */
+static gboolean
+draw_raw_pdf (JopanDocument *doc, GHashTable *cache, const char *path, GByteArray *out,
+              GError **error)
+{
   const JopanPage *first = g_ptr_array_index (doc->pages, 0);
   double pad = page_pad (first);
   g_autofree PdfSink *sink = g_new (PdfSink, 1);
   cairo_surface_t *surface;
   gboolean ok;
 
-  for (guint i = 0; i < doc->pages->len; i++)
-    if (!jopan_render_warm (g_ptr_array_index (doc->pages, i), JOPAN_FORMAT_PDF, 1.0, cache,
-                            error))
-      return FALSE;
   sink->out = out, sink->n = 0;
-  jopan_render_lock ();
   surface = cairo_pdf_surface_create_for_stream (sink_write, sink, first->width + 2 * pad,
                                                  first->height + 2 * pad);
   ok = drawn_pdf (doc, surface, cache, path, error);
-  jopan_render_unlock ();
   sink_flush (sink);
+  return ok;
+}
+
+/* A page of an edition is drawn when the render lock is free, which may
+ * be after its worker composed the next page (edition.c); it is finished
+ * and written later, outside the lock, as any PDF. */
+struct _JopanPdfDraft {
+  GHashTable *cache;            /* its photos, decoded */
+  GByteArray *raw;              /* cairo's file, or NULL until drawn */
+};
+
+void
+jopan_pdf_draft_free (JopanPdfDraft *draft)
+{
+  if (draft == NULL)
+    return;
+  g_hash_table_unref (draft->cache);
+  if (draft->raw)
+    g_byte_array_unref (draft->raw);
+  g_free (draft);
+}
+
+gboolean
+jopan_document_warm_pdf (JopanDocument *doc, GError **error)
+{
+  g_clear_pointer (&doc->draft, jopan_pdf_draft_free);
+  doc->draft = g_new0 (JopanPdfDraft, 1);
+  doc->draft->cache = surface_cache_new ();
+  if (warm_pdf (doc, doc->draft->cache, error))
+    return TRUE;
+  g_clear_pointer (&doc->draft, jopan_pdf_draft_free);
+  return FALSE;
+}
+
+gboolean
+jopan_document_draw_pdf (JopanDocument *doc, const char *path, GError **error)
+{
+  g_autoptr (GByteArray) raw = g_byte_array_new ();
+
+  g_return_val_if_fail (doc->draft != NULL && doc->draft->raw == NULL, FALSE);
+  if (!draw_raw_pdf (doc, doc->draft->cache, path, raw, error))
+    {
+      g_clear_pointer (&doc->draft, jopan_pdf_draft_free);
+      return FALSE;
+    }
+  doc->draft->raw = g_steal_pointer (&raw);
+  return TRUE;
+}
+
+static gboolean
+render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
+{
+  g_autoptr (GHashTable) cache = NULL;
+  gboolean ok;
+
+  if (doc->draft && doc->draft->raw) /* drawn already: finished as it is */
+    {
+      g_byte_array_append (out, doc->draft->raw->data, doc->draft->raw->len);
+      g_clear_pointer (&doc->draft, jopan_pdf_draft_free);
+      return finish_pdf (doc, path, out, error);
+    }
+  cache = surface_cache_new ();
+  if (!warm_pdf (doc, cache, error))
+    return FALSE;
+  jopan_render_lock ();
+  ok = draw_raw_pdf (doc, cache, path, out, error);
+  jopan_render_unlock ();
   return ok && finish_pdf (doc, path, out, error);
 }
 
