@@ -467,10 +467,10 @@ ready_free (Ready *r)
 }
 
 /* Page @index composed as the @place-th of group @group: @doc (taken)
- * with its photos decoded and its thumbnail begun.  Returns: NULL with
- * @error set on failure. */
+ * with its photos decoded and its thumbnail begun.  What fails here is
+ * done again when the page is written, and fails there (render.c). */
 static Ready *
-ready_new (Run *run, JopanDocument *doc, guint index, guint group, guint place, GError **error)
+ready_new (Run *run, JopanDocument *doc, guint index, guint group, guint place)
 {
   Ready *r = g_new0 (Ready, 1);
   g_autofree char *name = page_file (index + 1, "pdf");
@@ -480,18 +480,21 @@ ready_new (Run *run, JopanDocument *doc, guint index, guint group, guint place, 
   if (run->tmp == NULL)
     return r;
   r->pdf = g_build_filename (run->tmp, name, NULL);
-  if (jopan_document_warm_pdf (doc, error)
-      && (r->thumb = jopan_contact_sheet_thumb_new (run->sheet, index + 1, doc, error)))
-    return r;
-  ready_free (r);
-  return NULL;
+  jopan_document_warm_pdf (doc);
+  if (run->out->png)
+    jopan_document_warm_png (doc, run->out->dpi);
+  r->thumb = jopan_contact_sheet_thumb_new (run->sheet, index + 1, doc, NULL);
+  return r;
 }
 
-/* Under the render lock: the page's PDF and thumbnail drawn. */
-static gboolean
-draw_ready (Ready *r, GError **error)
+/* Under the render lock: the page's PDF, PNG and thumbnail drawn. */
+static void
+draw_ready (Ready *r)
 {
-  return jopan_document_draw_pdf (r->doc, r->pdf, error) && jopan_thumb_draw (r->thumb, error);
+  jopan_document_draw_pdf (r->doc);
+  jopan_document_draw_png (r->doc);
+  if (r->thumb && !jopan_thumb_draw (r->thumb, NULL))
+    g_clear_pointer (&r->thumb, jopan_thumb_free);
 }
 
 /* page-NN.pdf (and .png) from the page drawn; the report and findings
@@ -516,9 +519,11 @@ write_page (Run *run, Ready *r, GError **error)
       if (!write_file (run, doc, png, JOPAN_FORMAT_PNG, error))
         return FALSE;
     }
-  /* The thumbnail was drawn from the page in memory: drawing it later
-   * from the PDF would read the page back and decode its photos again. */
-  if (r->pdf && !jopan_contact_sheet_add_thumb (run->sheet, g_steal_pointer (&r->thumb), error))
+  /* The thumbnail from the page in memory: drawing it later from the PDF
+   * would read the page back and decode its photos again. */
+  if (r->pdf && !(r->thumb ? jopan_contact_sheet_add_thumb (run->sheet, g_steal_pointer (&r->thumb),
+                                                            error)
+                           : jopan_contact_sheet_add_page (run->sheet, number, doc, error)))
     return FALSE;
   run->reports[r->index] = jopan_document_report_json (doc);
   run->findings[r->index] = jopan_document_get_n_findings (doc);
@@ -555,18 +560,17 @@ static void
 draw_waiting (Worker *w)
 {
   guint n = w->waiting->len;
-  g_autofree GError **errors = g_new0 (GError *, n);
 
   for (guint i = 0; i < n; i++)
-    draw_ready (g_ptr_array_index (w->waiting, i), &errors[i]);
+    draw_ready (g_ptr_array_index (w->waiting, i));
   jopan_render_unlock ();
   for (guint i = 0; i < n; i++)
     {
       Ready *r = g_ptr_array_index (w->waiting, i);
-      if (errors[i] == NULL)
-        write_page (w->run, r, &errors[i]);
-      if (errors[i])
-        fail (w->run, r->group, r->place, errors[i]);
+      GError *error = NULL;
+
+      if (!write_page (w->run, r, &error))
+        fail (w->run, r->group, r->place, error);
       ready_free (r);
     }
   g_ptr_array_set_size (w->waiting, 0);
@@ -620,12 +624,11 @@ run_group (Worker *w, guint g)
     {
       guint p = g_array_index (group, guint, i);
       JopanDocument *doc = chain_compose (&ch, w->fonts, p, &error);
-      Ready *r;
 
       if (doc && !selected (run, p))
         jopan_document_free (doc);
-      else if (doc && (r = ready_new (run, doc, p, g, i, &error)))
-        hand_in (w, r);
+      else if (doc)
+        hand_in (w, ready_new (run, doc, p, g, i));
     }
   chain_clear (&ch);
   if (error)

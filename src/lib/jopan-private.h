@@ -762,7 +762,7 @@ struct _JopanDocument {
   gboolean print_checked; /* the PDF/X file's preflight is in the report */
   GArray *placed;         /* of JopanPlaced: where each story and box went on a
                            * composed page (compose.c) */
-  struct _JopanPdfDraft *draft; /* its PDF drawn ahead (render.c), or NULL */
+  struct _JopanDraft *draft; /* its PDF and PNG drawn ahead (render.c), or NULL */
 };
 
 /* A story or fixed box placed on a composed page: its module in points and
@@ -806,15 +806,18 @@ void jopan_render_lock (void);
 void jopan_render_unlock (void);
 /* Takes the render lock if no other thread holds it.  Returns: whether it did. */
 gboolean jopan_render_trylock (void);
-/* A PDF drawn ahead of its writing, in two steps: jopan_document_warm_pdf()
- * decodes @doc's photos (outside the lock), jopan_document_draw_pdf()
- * draws cairo's file (the caller holds the render lock; errors name
- * @path); writing @doc as PDF then finishes that file instead of drawing
- * it again, the same bytes. */
-gboolean jopan_document_warm_pdf (JopanDocument *doc, GError **error);
-gboolean jopan_document_draw_pdf (JopanDocument *doc, const char *path, GError **error);
-typedef struct _JopanPdfDraft JopanPdfDraft;
-void jopan_pdf_draft_free (JopanPdfDraft *draft);
+/* A page drawn ahead of its writing, in two steps: jopan_document_warm_pdf()
+ * (and _png(), at @dpi) decode @doc's photos, outside the render lock;
+ * jopan_document_draw_pdf() (and _png()) draw cairo's file (its pixels),
+ * the caller holding the lock.  Writing @doc then finishes (encodes) that
+ * instead of drawing it again, the same bytes.  Whatever fails here is
+ * dropped, drawn again when written, and fails there as it would have. */
+typedef struct _JopanDraft JopanDraft;
+void jopan_document_warm_pdf (JopanDocument *doc);
+void jopan_document_draw_pdf (JopanDocument *doc);
+void jopan_document_warm_png (JopanDocument *doc, double dpi);
+void jopan_document_draw_png (JopanDocument *doc);
+void jopan_draft_free (JopanDraft *draft);
 /* Decodes the photos jopan_render_page_full() would draw into @surfaces,
  * to be called before taking the render lock. */
 gboolean jopan_render_warm (const JopanPage *page, JopanFormat format, double scale,
