@@ -250,7 +250,7 @@ struct _Run {
   guint failed_at;              /* the first group that failed (G_MAXUINT: none) */
   GError *error;                /* its error */
   /* per page, each written by its group's task only */
-  char **reports;
+  JsonNode **reports;           /* as trees: report.json nests them as they are */
   guint *findings;
   guint *page_story;            /* per page, the index of its first story in what follows */
   gboolean *continued;          /* per story of the edition: it continued on its jump page */
@@ -446,7 +446,7 @@ write_page (Run *run, JopanDocument *doc, guint index, GError **error)
    * the PDF would read the page back and decode its photos again. */
   if (pdf && !jopan_contact_sheet_add_page (run->sheet, number, doc, error))
     return FALSE;
-  run->reports[index] = jopan_document_report_json (doc);
+  run->reports[index] = jopan_report_to_node (doc->report, doc->pages);
   run->findings[index] = jopan_document_get_n_findings (doc);
   if (run->out->progress)
     {
@@ -668,7 +668,7 @@ report_page (JsonBuilder *b, const Run *run, guint p)
 {
   const JopanPagePlan *plan = g_ptr_array_index (run->edition->pages, p);
   g_autofree char *pdf = page_file (p + 1, "pdf");
-  g_autoptr (JsonNode) report = json_from_string (run->reports[p], NULL);
+  JsonNode *report = g_steal_pointer (&run->reports[p]);
 
   json_builder_begin_object (b);
   jopan_json_int (b, "page", p + 1);
@@ -677,7 +677,7 @@ report_page (JsonBuilder *b, const Run *run, guint p)
   jopan_json_int (b, "findings", run->findings[p]);
   json_builder_set_member_name (b, "report");
   if (report)
-    json_builder_add_value (b, g_steal_pointer (&report));
+    json_builder_add_value (b, report);
   else
     json_builder_add_null_value (b);
   json_builder_end_object (b);
@@ -1049,7 +1049,7 @@ run_clear (Run *run)
   guint n = run->edition->pages->len;
 
   for (guint i = 0; run->reports && i < n; i++)
-    g_free (run->reports[i]);
+    g_clear_pointer (&run->reports[i], json_node_unref);
   g_free (run->reports);
   g_free (run->findings);
   g_free (run->page_story);
@@ -1093,7 +1093,7 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
   run.fonts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_fonts_free);
   while (out->fonts && out->fonts->len > 0)
     g_ptr_array_add (run.fonts, g_ptr_array_steal_index (out->fonts, out->fonts->len - 1));
-  run.reports = g_new0 (char *, edition->pages->len);
+  run.reports = g_new0 (JsonNode *, edition->pages->len);
   run.findings = g_new0 (guint, edition->pages->len);
   run.page_story = g_new0 (guint, edition->pages->len + 1);
   for (guint p = 0; p < edition->pages->len; p++)
