@@ -265,6 +265,28 @@ test_merge_id (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* The inputs' streams are copied as they are, never decoded or
+ * compressed again (jopan's pages have every stream compressed): a page
+ * whose content is plain stays plain. */
+static void
+test_merge_streams_kept (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *plain = g_build_filename (f->dir, "plain.pdf", NULL);
+  g_autofree char *out = g_build_filename (f->dir, "kept.pdf", NULL);
+  g_autofree char *made = run ((const char *const[]) { "qpdf", "--stream-data=uncompress",
+                                                       f->pages[0], plain, NULL });
+  const char *inputs[] = { plain };
+  g_autoptr (GBytes) in = NULL, merged = NULL;
+
+  in = read_bytes (plain);
+  g_assert_nonnull (memmem (g_bytes_get_data (in, NULL), g_bytes_get_size (in), " Tf", 3));
+  g_assert_true (jopan_pdf_merge (inputs, 1, outline, 2, out, &error));
+  g_assert_no_error (error);
+  merged = read_bytes (out);
+  g_assert_nonnull (memmem (g_bytes_get_data (merged, NULL), g_bytes_get_size (merged), " Tf", 3));
+}
+
 /* Bad input and a bad outline fail with a message and write nothing. */
 static void
 test_merge_bad (Fixture *f, gconstpointer data)
@@ -416,6 +438,8 @@ main (int argc, char **argv)
   g_test_add ("/merge/memory", Fixture, NULL, fixture_set_up, test_merge_memory, fixture_tear_down);
   g_test_add ("/merge/bad", Fixture, NULL, fixture_set_up, test_merge_bad, fixture_tear_down);
   g_test_add ("/merge/id", Fixture, NULL, fixture_set_up, test_merge_id, fixture_tear_down);
+  g_test_add ("/merge/streams-kept", Fixture, NULL, fixture_set_up, test_merge_streams_kept,
+              fixture_tear_down);
   g_test_add ("/merge/contact-sheet", Fixture, NULL, fixture_set_up, test_contact_sheet,
               fixture_tear_down);
   g_test_add ("/merge/contact-sheet-spreads", Fixture, NULL, fixture_set_up,

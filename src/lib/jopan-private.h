@@ -754,6 +754,9 @@ guint jopan_report_get_overset (const JopanReport *report, guint *chars);
 const char *jopan_report_get (const JopanReport *report, guint index, const char **kind);
 /* The report with the pages' photos and columns. */
 char *jopan_report_to_json (const JopanReport *report, const GPtrArray *pages);
+/* The same as a tree (an edition nests it in its report.json as it is,
+ * not parsed back from the text); owned by the caller. */
+struct _JsonNode *jopan_report_to_node (const JopanReport *report, const GPtrArray *pages);
 
 /* ---- layout ---------------------------------------------------------------- */
 
