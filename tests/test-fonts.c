@@ -1,6 +1,7 @@
 /* test-fonts.c — the font set: a face at another size made as Pango makes it. */
 #include "jopan-private.h"
 
+#include <glib/gstdio.h>
 #include <hb-ot.h>
 #include <pango/pangocairo.h>
 
@@ -144,6 +145,45 @@ test_hb_font_at_matrix (void)
   g_object_unref (context);
 }
 
+/* Font sets made from the same font files share one fontconfig
+ * configuration (the files scanned once a process); a file changed or
+ * added makes another, and the font sets still find their fonts. */
+static void
+test_shared_config (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-fonts-XXXXXX", &error);
+  g_autofree char *font = g_build_filename (dir, "extra.ttf", NULL);
+  g_autofree char *more = g_build_filename (dir, "more.ttf", NULL);
+  g_autofree char *data = NULL;
+  const char *dirs[] = { dir, NULL };
+  gsize length;
+  int before = g_atomic_int_get (&jopan_fonts_scanned);
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (SOURCE_ROOT "/fonts/NotoSans-Regular.ttf", &data, &length,
+                                      &error));
+  g_assert_true (g_file_set_contents (font, data, (gssize) length, &error));
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr (JopanFonts) fonts = jopan_fonts_new (dirs, SOURCE_ROOT, &error);
+      g_assert_no_error (error);
+      g_assert_true (jopan_fonts_has_family (fonts, "Noto Sans"));
+    }
+  g_assert_cmpint (g_atomic_int_get (&jopan_fonts_scanned) - before, ==, 1);
+  g_assert_true (g_file_set_contents (more, data, (gssize) length, &error));
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (JopanFonts) fonts = jopan_fonts_new (dirs, SOURCE_ROOT, &error);
+      g_assert_no_error (error);
+      g_assert_true (jopan_fonts_has_family (fonts, "NanumMyeongjo"));
+    }
+  g_assert_cmpint (g_atomic_int_get (&jopan_fonts_scanned) - before, ==, 2);
+  g_unlink (more);
+  g_unlink (font);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -151,5 +191,6 @@ main (int argc, char **argv)
   g_test_add_func ("/fonts/hb-font-at/sizes", test_hb_font_at_sizes);
   g_test_add_func ("/fonts/hb-font-at/wrong", test_hb_font_at_wrong);
   g_test_add_func ("/fonts/hb-font-at/matrix", test_hb_font_at_matrix);
+  g_test_add_func ("/fonts/shared-config", test_shared_config);
   return g_test_run ();
 }

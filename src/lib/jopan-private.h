@@ -343,6 +343,10 @@ char *jopan_fonts_korean_first (JopanFonts *fonts, const char *families);
  * sans face, is the only other face with Hanja). */
 char *jopan_fonts_with_fallbacks (JopanFonts *fonts, const char *families);
 
+/* How many fontconfig configurations were made (the font files scanned):
+ * one per set of font files and process, shared by the font sets. */
+extern gint jopan_fonts_scanned;
+
 /* @font's face at @size (Pango units) as HarfBuzz sets it: the hb_font_t
  * Pango's font map would make for the same font loaded at @size in
  * @context, made without loading it (no font pattern, no fontconfig
