@@ -4,6 +4,7 @@
 #include "jopan-config.h"
 
 #include <fontconfig/fontconfig.h>
+#include <hb-ot.h>
 #include <hyphen.h>
 #include <string.h>
 #include <pango/pangocairo.h>
@@ -310,4 +311,88 @@ jopan_fonts_with_fallbacks (JopanFonts *fonts, const char *families)
   if (!serif || !jopan_fonts_has_family (fonts, serif_hanja))
     return g_strdup (families);
   return g_strdup_printf ("%s,%s", families, serif_hanja);
+}
+
+/* ---- a face at another size ------------------------------------------------
+ *
+ * Pango's font map starts two threads (FcFontSetMatch, FcFontSetSort) for
+ * every font pattern it has not seen, a pattern per size: loading a font
+ * at each size copyfit tries only for its HarfBuzz advances started some
+ * 40 a font map, and its caller waited for them.  The hb_font_t of a size
+ * is made here as Pango 1.50 makes it (pango_fc_font_create_hb_font): the
+ * face, a scale of the pattern's pixel size in Pango units, a ptem of its
+ * point size.  The pattern's sizes are those the font map's fontset key
+ * gives a size (get_scaled_size, pango_fc_make_pattern); a font whose own
+ * hb_font_t these rules do not give back (a matrix, a gravity, variation
+ * axes: none of the bundled fonts) has no such font here. */
+
+/* The pixel size (Pango units) and point size a size @size (Pango units)
+ * gets in a pattern of @context's font map: get_scaled_size() rounds the
+ * size at the context's resolution, pango_fc_make_pattern() writes both. */
+static void
+pattern_sizes (PangoContext *context, int size, double *pixel, double *point)
+{
+  double dpi = pango_cairo_context_get_resolution (context);
+  double scaled = size;
+  int pixelsize;
+
+  if (dpi <= 0)
+    dpi = pango_cairo_font_map_get_resolution (PANGO_CAIRO_FONT_MAP (pango_context_get_font_map (context)));
+  scaled = scaled * dpi / 72.;
+  pixelsize = (int) (.5 + 1.0 * scaled); /* the identity matrix's scale factor */
+  *pixel = pixelsize / 1024.;
+  *point = pixelsize * (72. / 1024. / dpi);
+}
+
+/* Whether @font's own hb_font_t is the one the rules above give its
+ * pattern at its size: an identity context and font matrix, a proper
+ * gravity, no variation axes (Pango sets their coordinates). */
+static gboolean
+made_as_pango (PangoContext *context, PangoFont *font, int *size)
+{
+  g_autoptr (PangoFontDescription) desc = NULL;
+  hb_font_t *own;
+  FcPattern *pattern;
+  FcMatrix *matrix;
+  double pixel, point, fc_pixel, fc_point;
+  int x, y;
+  unsigned int ppem_x, ppem_y;
+
+  if (!PANGO_IS_FC_FONT (font) || pango_context_get_matrix (context) != NULL)
+    return FALSE;
+  desc = pango_font_describe (font);
+  pattern = pango_fc_font_get_pattern (PANGO_FC_FONT (font));
+  own = pango_font_get_hb_font (font);
+  *size = pango_font_description_get_size (desc);
+  if (own == NULL || pango_font_description_get_size_is_absolute (desc)
+      || pango_font_description_get_gravity (desc) != PANGO_GRAVITY_SOUTH
+      || FcPatternGetMatrix (pattern, FC_MATRIX, 0, &matrix) != FcResultNoMatch
+      || FcPatternGetDouble (pattern, FC_PIXEL_SIZE, 0, &fc_pixel) != FcResultMatch
+      || FcPatternGetDouble (pattern, FC_SIZE, 0, &fc_point) != FcResultMatch
+      || hb_ot_var_get_axis_count (hb_font_get_face (own)) != 0)
+    return FALSE;
+  pattern_sizes (context, *size, &pixel, &point);
+  hb_font_get_scale (own, &x, &y);
+  hb_font_get_ppem (own, &ppem_x, &ppem_y);
+  return fc_pixel == pixel && fc_point == point && x == (int) (pixel * PANGO_SCALE) && y == x
+         && hb_font_get_ptem (own) == (float) point && ppem_x == 0 && ppem_y == 0
+         && hb_font_get_synthetic_slant (own) == 0;
+}
+
+hb_font_t *
+jopan_fonts_hb_font_at (PangoContext *context, PangoFont *font, int size)
+{
+  hb_font_t *at;
+  double pixel, point;
+  int own_size;
+
+  g_return_val_if_fail (PANGO_IS_CONTEXT (context) && PANGO_IS_FONT (font), NULL);
+  if (size <= 0 || !made_as_pango (context, font, &own_size))
+    return NULL;
+  pattern_sizes (context, size, &pixel, &point);
+  at = hb_font_create (hb_font_get_face (pango_font_get_hb_font (font)));
+  hb_font_set_scale (at, (int) (pixel * PANGO_SCALE), (int) (pixel * PANGO_SCALE));
+  hb_font_set_ptem (at, (float) point);
+  hb_font_make_immutable (at);
+  return at;
 }

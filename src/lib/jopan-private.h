@@ -343,6 +343,13 @@ char *jopan_fonts_korean_first (JopanFonts *fonts, const char *families);
  * sans face, is the only other face with Hanja). */
 char *jopan_fonts_with_fallbacks (JopanFonts *fonts, const char *families);
 
+/* @font's face at @size (Pango units) as HarfBuzz sets it: the hb_font_t
+ * Pango's font map would make for the same font loaded at @size in
+ * @context, made without loading it (no font pattern, no fontconfig
+ * threads).  NULL where Pango would not make it so (a matrix, a gravity,
+ * variation axes).  The caller owns it: hb_font_destroy(). */
+hb_font_t *jopan_fonts_hb_font_at (PangoContext *context, PangoFont *font, int size);
+
 /* Whether one of @fonts (bundled or added) has @family, case aside. */
 gboolean jopan_fonts_has_family (JopanFonts *fonts, const char *family);
 
