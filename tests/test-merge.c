@@ -131,16 +131,19 @@ test_merge (Fixture *f, gconstpointer data)
   b = read_bytes (again);
   g_assert_true (g_bytes_equal (a, b));
   /* Joined page by page, each input's qpdf objects freed as soon as its
-   * pages are copied (the copies read their data from the files when
-   * the output is written): the same bytes. */
+   * pages are copied (the copies read their data from the mapped files
+   * when the output is written): the same bytes.  qpdf reads each input
+   * from memory, not with a system call a seek and a read. */
   {
     g_autoptr (JopanPdfJoin) j = jopan_pdf_join_new ();
     g_autofree char *joined = g_build_filename (f->dir, "joined.pdf", NULL);
     g_autoptr (GBytes) c = NULL;
+    guint mapped = jopan_pdf_join_inputs_mapped ();
 
     for (guint i = 0; i < N_PAGES; i++)
       g_assert_true (jopan_pdf_join_append (j, f->pages[i], &error));
     g_assert_cmpuint (jopan_pdf_join_inputs_open (), ==, 0);
+    g_assert_cmpuint (jopan_pdf_join_inputs_mapped (), ==, mapped + N_PAGES);
     g_assert_true (jopan_pdf_join_write (j, outline, G_N_ELEMENTS (outline), joined, &error));
     g_assert_no_error (error);
     c = read_bytes (joined);
@@ -298,6 +301,11 @@ test_merge_bad (Fixture *f, gconstpointer data)
   const JopanOutlineItem past[] = { { "Page 9", 8, 0 } };
   const JopanOutlineItem orphan[] = { { "A story", 0, 1 } };
 
+  g_assert_true (g_file_set_contents (junk, "", 0, NULL));
+  g_assert_false (jopan_pdf_merge (inputs, 2, NULL, 0, out, &error));
+  g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT);
+  g_assert_nonnull (strstr (error->message, junk));
+  g_clear_error (&error);
   g_assert_true (g_file_set_contents (junk, "not a pdf", -1, NULL));
   g_assert_false (jopan_pdf_merge (inputs, 2, NULL, 0, out, &error));
   g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT);

@@ -898,6 +898,8 @@ void jopan_pdf_join_free (JopanPdfJoin *join);
 guint jopan_pdf_join_ids_placed (void);
 /* For tests: inputs whose qpdf objects are held, in every join. */
 guint jopan_pdf_join_inputs_open (void);
+/* For tests: inputs qpdf read from memory (mapped), in every join. */
+guint jopan_pdf_join_inputs_mapped (void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPdfJoin, jopan_pdf_join_free)
 
 /* The printer's checks on the laid-out pages ("print" findings): small type
