@@ -3110,9 +3110,11 @@ face_sizes (JopanTypesetCache *cache, hb_face_t *face)
   return f;
 }
 
-/* A font and the same face at another size, as Pango loads it. */
+/* A font and its face at another size, as Pango would load it
+ * (jopan_fonts_hb_font_at: no font loaded, no font pattern made). */
 typedef struct {
-  PangoFont *from, *to;   /* references; @to NULL: not the same face */
+  PangoFont *from;        /* a reference */
+  hb_font_t *to;          /* owned; NULL: not made as Pango would */
   int from_size;          /* @from's size, Pango units */
   int size;               /* the size asked for (@to's), Pango units */
 } FontAt;
@@ -3140,7 +3142,7 @@ font_at_free (gpointer data)
   FontAt *f = data;
 
   g_clear_object (&f->from);
-  g_clear_object (&f->to);
+  g_clear_pointer (&f->to, hb_font_destroy);
   g_free (f);
 }
 
@@ -3159,12 +3161,8 @@ font_at (JopanTypesetter *ts, PangoFont *font, int size)
   at->size = size;
   desc = pango_font_describe (font);
   at->from_size = pango_font_description_get_size (desc);
-  pango_font_description_set_size (desc, size);
-  at->to = pango_font_map_load_font (pango_context_get_font_map (ts->context), ts->context, desc);
   pango_font_description_free (desc);
-  if (at->to && hb_font_get_face (pango_font_get_hb_font (at->to))
-                  != hb_font_get_face (pango_font_get_hb_font (font)))
-    g_clear_object (&at->to);
+  at->to = jopan_fonts_hb_font_at (ts->context, font, size);
   g_hash_table_add (ts->cache->fonts_at, at);
   return at;
 }
@@ -3229,7 +3227,7 @@ run_sizes (JopanTypesetter *ts, const Shaped *from, int size, int guest, PangoGl
   if (at->to == NULL || at->from_size != (is_guest_run ? from->guest : from->size))
     return FALSE;
   rs->from = pango_font_get_hb_font (at->from);
-  rs->to = pango_font_get_hb_font (at->to);
+  rs->to = at->to;
   rs->face = face_sizes (ts->cache, hb_font_get_face (rs->from));
   rs->from_mult = x_mult (rs->from);
   rs->to_mult = x_mult (rs->to);
