@@ -857,6 +857,35 @@ hang_of (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const J
  * thread (jopan_preflight_pages, a carried continuation), so no plan is
  * shaped by two threads.  Its reference count is atomic all the same. */
 
+typedef struct _Shaped Shaped;
+/* A paragraph shaped whole, on one line (the cache's, or the caller's). */
+struct _Shaped {
+  gint refs;
+  PangoLayout *layout;     /* make_layout's, never changed once shaped */
+  GHashTable *missing;     /* missing_glyphs_of; NULL: none */
+  int spacing;             /* the letter spacing it was set with, Pango units */
+  int size, guest;         /* the sizes it was set at (para_sizes) */
+  /* spacing_shares() of its line, worked out the first time it is
+   * respaced (@shares_known): NULL where it is not respaced. */
+  GArray *left, *right;
+  gboolean shares_known;
+  /* ligature_free() of @layout, asked the first time it is respaced to a
+   * spacing: 0 not yet, 1 free, 2 not. */
+  int ligatures;
+  /* Each glyph's advance at the spacing and size asked for, when @layout
+   * was shaped at others (respace()): runs in line order; NULL: @layout's
+   * own. */
+  int *widths;
+  /* Then: the spacing @layout was shaped with, and whether at another
+   * size, where its one run's font at the size asked for is @font (a
+   * reference; else NULL). */
+  int from_spacing;
+  gboolean resized;
+  PangoFont *font;
+};
+
+static void shaped_unref (Shaped *shaped);
+
 /* What a paragraph's lines are shaped with, copied once for them all. */
 typedef struct {
   gint refs;
@@ -867,6 +896,13 @@ typedef struct {
   JopanBreakParams bp;       /* its hyphen_points cleared (not read) */
   double style_scale;        /* the style's 장평 */
   PangoLayout *whole;        /* the paragraph shaped whole in this style, or NULL */
+  /* A paragraph derived from one shaped at another spacing or size (a
+   * reference; NULL: none), the paragraph's spans, and its glyphs in this
+   * style once worked out (derived_run(); @derived_tried). */
+  Shaped *derived;
+  GArray *spans;
+  PangoGlyphItem *derived_run;
+  gboolean derived_tried;
 } ParaPlan;
 
 struct _JopanLineShape {
@@ -893,9 +929,11 @@ jopan_line_shape_ref (JopanLineShape *shape)
   return shape;
 }
 
+static Shaped *shaped_ref (Shaped *shaped);
+
 static ParaPlan *
 para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakParams *bp,
-               double style_scale, PangoLayout *whole)
+               double style_scale, PangoLayout *whole, Shaped *derived, const GArray *spans)
 {
   ParaPlan *para = g_new0 (ParaPlan, 1);
 
@@ -907,6 +945,11 @@ para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakPar
   para->bp.glyph_widths = NULL;
   para->bp.candidates = NULL;
   para->whole = whole ? g_object_ref (whole) : NULL;
+  if (derived)
+    {
+      para->derived = shaped_ref (derived);
+      para->spans = spans ? g_array_ref ((GArray *) spans) : NULL;
+    }
   return para;
 }
 
@@ -918,6 +961,9 @@ para_plan_unref (ParaPlan *para)
   g_object_unref (para->context);
   pango_font_description_free (para->font);
   g_clear_object (&para->whole);
+  g_clear_pointer (&para->derived, shaped_unref);
+  g_clear_pointer (&para->spans, g_array_unref);
+  g_clear_pointer (&para->derived_run, pango_glyph_item_free);
   g_free (para);
 }
 
@@ -1292,8 +1338,9 @@ one_item (const PangoItem *item, const char *text, int length)
 
 /* ---- a line cut from its paragraph's glyphs ------------------------------------
  *
- * A line that is a stretch of its paragraph, shaped whole as one item, is
- * shaped again alone for drawing.  Its glyphs are the paragraph's where
+ * A line that is a stretch of its paragraph, shaped whole as one item (or
+ * derived as one at another spacing or size: derive_run()), is shaped
+ * again alone for drawing.  Its glyphs are the paragraph's where
  * no lookup of the face reads across either of its edges: HarfBuzz then
  * substitutes and positions each side of an edge alone.  That is proved
  * from the face, edge by edge, for the two glyphs A | B beside it (each
@@ -1651,14 +1698,15 @@ cut_edge (const FaceCuts *f, hb_font_t *font, const PangoGlyphString *glyphs, co
          && (jopan_line_cut_unproven || edge_apart (f, glyphs->glyphs[g - 1].glyph, glyphs->glyphs[g].glyph));
 }
 
+static const PangoGlyphItem *whole_run (ParaPlan *para, const char **text);
+
 /* Line @s (@text, @length bytes, of @item) as a run cut from its
  * paragraph's glyphs, or NULL where that is not proved the same. */
 static GSList *
 cut_line (const JopanLineShape *s, const PangoItem *item, const char *text, int length)
 {
-  PangoLayout *whole = s->para->whole;
-  const char *para = pango_layout_get_text (whole);
-  const PangoGlyphString *from = ((PangoGlyphItem *) jopan_layout_line (whole, 0)->runs->data)->glyphs;
+  const char *para;
+  const PangoGlyphString *from = whole_run (s->para, &para)->glyphs;
   hb_font_t *font = pango_font_get_hb_font (item->analysis.font);
   const FaceCuts *f = font ? face_cuts (hb_font_get_face (font)) : NULL;
   int para_length = (int) strlen (para), start = (int) s->b.start, end = (int) s->b.end, g0, g1, spacing;
@@ -1692,6 +1740,148 @@ cut_line (const JopanLineShape *s, const PangoItem *item, const char *text, int 
     pad_run (run->glyphs, FALSE, -right);
   g_atomic_int_inc (&jopan_line_cuts);
   return g_slist_prepend (NULL, run);
+}
+
+/* ---- a derived paragraph's glyphs ----------------------------------------------
+ *
+ * A paragraph letter-spaced anew or set at another size (respace()) knows
+ * only its glyphs' advances; its lines would each be itemized and shaped
+ * again.  When its lines are drawn, its glyph string is worked out once,
+ * so that they can be cut from it (cut_line()) and take its item
+ * (paragraph_item()), as a paragraph shaped in its own style:
+ *
+ * - its item is Pango's: the paragraph is itemized in its style, as
+ *   shape_alone() itemizes it, and must be one item, left to right,
+ *   letter-spaced as asked, in the font its advances were worked out for
+ *   (the source's at the same size; at another, font_at()'s);
+ * - its glyphs and clusters are the source's (respace(): the same
+ *   ligatures, and at another size the same substitutions), its advances
+ *   respace()'s;
+ * - each offset is HarfBuzz's plus the halves of the spacing Pango moved
+ *   it by (spacing_shares(): the left halves a glyph took, less the one
+ *   the paragraph's first glyph gave back when its start was trimmed), as
+ *   every character starts a grapheme where the text is spaced (no glyph
+ *   moved otherwise, pango_glyph_item_letter_space).  At the same size
+ *   HarfBuzz's are the source's; at another size only zero is known: a
+ *   glyph in no mark attachment's coverage (FaceCuts) is moved by one
+ *   single or pair adjustment at most (face_sizes()), a value in font
+ *   units HarfBuzz scales by at least one unit a unit, so an offset of 0
+ *   stays 0, and any other is refused.
+ *
+ * /typeset/cut-derived compares every line of the samples so cut with
+ * the line laid out by Pango, and sees a wrongly moved offset caught. */
+
+gint jopan_derived_runs;
+gboolean jopan_derived_offsets_unmoved, jopan_derived_offsets_unproven;
+
+/* The paragraph @text of @para itemized in its style, if one item. */
+static PangoItem *
+whole_item (ParaPlan *para, const char *text, int length)
+{
+  PangoAttrList *attrs = pango_attr_list_new ();
+  GList *items;
+
+  add_line_attributes (attrs, &para->style, para->korean, text, para->spans);
+  pango_attr_list_insert_before (attrs, pango_attr_font_desc_new (para->font));
+  items = pango_itemize_with_base_dir (para->context, PANGO_DIRECTION_LTR, text, 0, length, attrs, NULL);
+  pango_attr_list_unref (attrs);
+  if (items && items->next == NULL)
+    {
+      PangoItem *item = items->data;
+      g_list_free (items);
+      return item;
+    }
+  g_list_free_full (items, (GDestroyNotify) pango_item_free);
+  return NULL;
+}
+
+/* Moves @glyphs (@d's source's) to the spacing and size @d asks for:
+ * FALSE where an offset is not known there (see above). */
+static gboolean
+derive_glyphs (const Shaped *d, PangoGlyphString *glyphs, const FaceCuts *f)
+{
+  int l1, r1, l2, r2;
+
+  if (d->left->len != (guint) glyphs->num_glyphs || (d->resized && (f == NULL || !f->cuttable)))
+    return FALSE;
+  spacing_halves (d->from_spacing, &l1, &r1);
+  spacing_halves (d->spacing, &l2, &r2);
+  for (int g = 0; g < glyphs->num_glyphs; g++)
+    {
+      PangoGlyphGeometry *geometry = &glyphs->glyphs[g].geometry;
+      int shares = g_array_index (d->left, int, g) - (g == 0);
+      int offset = geometry->x_offset - shares * l1;
+
+      if (d->resized && !jopan_derived_offsets_unproven
+          && (offset != 0 || geometry->y_offset != 0 || hb_set_has (f->marks, glyphs->glyphs[g].glyph)))
+        return FALSE;
+      geometry->width = d->widths[g];
+      geometry->x_offset = jopan_derived_offsets_unmoved ? geometry->x_offset : offset + shares * l2;
+    }
+  return TRUE;
+}
+
+/* @para's glyphs derived as one run (see above), or NULL. */
+static PangoGlyphItem *
+derive_run (ParaPlan *para)
+{
+  const Shaped *d = para->derived;
+  const char *text = pango_layout_get_text (d->layout);
+  PangoLayoutLine *line = jopan_layout_line (d->layout, 0);
+  int length = (int) strlen (text), spacing;
+  const PangoGlyphItem *from;
+  PangoGlyphItem *run;
+  PangoItem *item;
+  hb_font_t *font;
+
+  if (line->runs == NULL || line->runs->next || d->left == NULL
+      || ((d->spacing != 0 || d->from_spacing != 0) && !graphemes_are_characters (text)))
+    return NULL;
+  from = line->runs->data;
+  item = whole_item (para, text, length);
+  if (item == NULL)
+    return NULL;
+  if (!plain_item (item, &spacing) || spacing != d->spacing || item->analysis.level != 0
+      || item->analysis.font != (d->resized ? d->font : from->item->analysis.font))
+    {
+      pango_item_free (item);
+      return NULL;
+    }
+  run = g_slice_new0 (PangoGlyphItem);
+  run->item = item;
+  run->glyphs = pango_glyph_string_copy (from->glyphs);
+  font = pango_font_get_hb_font (item->analysis.font);
+  if (!derive_glyphs (d, run->glyphs, font ? face_cuts (hb_font_get_face (font)) : NULL))
+    {
+      pango_glyph_item_free (run);
+      return NULL;
+    }
+  g_atomic_int_inc (&jopan_derived_runs);
+  return run;
+}
+
+/* The glyphs of @para's paragraph, shaped whole in its style as one run
+ * on one line, and (@text) its text; or NULL. */
+static const PangoGlyphItem *
+whole_run (ParaPlan *para, const char **text)
+{
+  PangoLayoutLine *line;
+
+  if (para->derived)
+    {
+      if (!para->derived_tried)
+        para->derived_run = derive_run (para);
+      para->derived_tried = TRUE;
+      *text = pango_layout_get_text (para->derived->layout);
+      return para->derived_run;
+    }
+  if (para->whole == NULL || layout_line_count (para->whole) != 1)
+    return NULL;
+  line = jopan_layout_line (para->whole, 0);
+  if (line->runs == NULL || line->runs->next)
+    return NULL;
+  *text = pango_layout_get_text (para->whole);
+  return line->runs->data;
 }
 
 /* The break analysis of @text itemized as @items, as a layout's (or, for
@@ -1819,16 +2009,13 @@ has_script (const char *text, PangoScript script)
 static const PangoItem *
 paragraph_item (const JopanLineShape *s)
 {
-  PangoLayout *whole = s->para->whole;
+  const PangoGlyphItem *run;
   const PangoItem *item;
-  PangoLayoutLine *line;
+  const char *text;
 
-  if (whole == NULL || s->b.hyphen || layout_line_count (whole) != 1)
+  if (s->b.hyphen || (run = whole_run (s->para, &text)) == NULL)
     return NULL;
-  line = jopan_layout_line (whole, 0);
-  if (line->runs == NULL || line->runs->next)
-    return NULL;
-  item = ((PangoGlyphItem *) line->runs->data)->item;
+  item = run->item;
   if (item->analysis.level != 0
       || (item->analysis.script != PANGO_SCRIPT_COMMON && !has_script (s->text, item->analysis.script)))
     return NULL;
@@ -2118,30 +2305,9 @@ report_findings (JopanTypesetter *ts, const Findings *f, const char *where)
     }
 }
 
-/* A paragraph shaped whole, on one line (the cache's, or the caller's). */
-typedef struct _Shaped Shaped;
-struct _Shaped {
-  gint refs;
-  PangoLayout *layout;     /* make_layout's, never changed once shaped */
-  GHashTable *missing;     /* missing_glyphs_of; NULL: none */
-  int spacing;             /* the letter spacing it was set with, Pango units */
-  int size, guest;         /* the sizes it was set at (para_sizes) */
-  /* spacing_shares() of its line, worked out the first time it is
-   * respaced (@shares_known): NULL where it is not respaced. */
-  GArray *left, *right;
-  gboolean shares_known;
-  /* ligature_free() of @layout, asked the first time it is respaced to a
-   * spacing: 0 not yet, 1 free, 2 not. */
-  int ligatures;
-  /* Each glyph's advance at the spacing and size asked for, when @layout
-   * was shaped at others (respace()): runs in line order; NULL: @layout's
-   * own. */
-  int *widths;
-};
 
 static Shaped *shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text,
                                  const GArray *spans);
-static void shaped_unref (Shaped *shaped);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Shaped, shaped_unref)
 static GArray *hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized);
 static GArray *break_paragraph (JopanTypesetter *ts, const char *text, const GArray *spans,
@@ -2173,7 +2339,8 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
     bp.hyphen_points = hyphens = hyphen_points (ts, text, p->hyphenate_capitalized);
   bp.glyph_widths = shaped->widths;
   breaks = break_paragraph (ts, text, spans, shaped->layout, &bp);
-  para = para_plan_new (ts, p, &bp, scale, shaped->widths ? NULL : shaped->layout);
+  para = para_plan_new (ts, p, &bp, scale, shaped->widths ? NULL : shaped->layout,
+                       shaped->widths ? shaped : NULL, spans);
   for (guint i = 0; i < breaks->len; i++)
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
@@ -2402,19 +2569,22 @@ struct _JopanTypesetCache {
  * order, so a story's worth suffices (JOPAN_SHAPED_LIMIT,
  * JOPAN_HYPHENS_LIMIT: a few MB at most). */
 
+/* Atomic: a line's plan may hold one (ParaPlan) and be dropped on another
+ * thread than the cache's. */
 static Shaped *
 shaped_ref (Shaped *shaped)
 {
-  shaped->refs++;
+  g_atomic_int_inc (&shaped->refs);
   return shaped;
 }
 
 static void
 shaped_unref (Shaped *shaped)
 {
-  if (shaped == NULL || --shaped->refs > 0)
+  if (shaped == NULL || !g_atomic_int_dec_and_test (&shaped->refs))
     return;
   g_object_unref (shaped->layout);
+  g_clear_object (&shaped->font);
   g_clear_pointer (&shaped->missing, g_hash_table_unref);
   g_clear_pointer (&shaped->left, g_array_unref);
   g_clear_pointer (&shaped->right, g_array_unref);
@@ -2808,8 +2978,9 @@ paragraph_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
  * adjust_line_letter_spacing).  So a paragraph shaped at one spacing gives
  * its advances at another: each glyph keeps what the font gave it and
  * takes the halves of the new spacing where Pango puts them.  Only the
- * advances are derived (the breaker reads nothing else); a line drawn from
- * such a paragraph is shaped at its own spacing, as any line is.
+ * advances are derived (the breaker reads nothing else); the rest of the
+ * glyph string is worked out only when a line of it is drawn
+ * (derive_run()).
  *
  * A paragraph shaped with no spacing gives the same glyphs only where no
  * ligature formed: it serves when each of its faces has no lookup for the
@@ -3183,6 +3354,7 @@ para_sizes (JopanTypesetter *ts, const JopanParaStyle *p, int *size, int *guest)
 /* A run's fonts at the size its paragraph was shaped at and at the other. */
 typedef struct {
   hb_font_t *from, *to;
+  PangoFont *to_font;     /* @to's (the cache's) */
   const FaceSizes *face;
   gint64 from_mult, to_mult; /* hb_font_t's x_mult */
 } RunSizes;
@@ -3230,6 +3402,7 @@ run_sizes (JopanTypesetter *ts, const Shaped *from, int size, int guest, PangoGl
     return FALSE;
   rs->from = pango_font_get_hb_font (at->from);
   rs->to = pango_font_get_hb_font (at->to);
+  rs->to_font = at->to;
   rs->face = face_sizes (ts->cache, hb_font_get_face (rs->from));
   rs->from_mult = x_mult (rs->from);
   rs->to_mult = x_mult (rs->to);
@@ -3361,9 +3534,10 @@ ends_trimmed_alike (PangoLayoutLine *line, const int *before, const int *after, 
 
 /* The advances of @from's glyphs (shaped at its size and spacing) at the
  * size and letter spacing of @to instead, runs in line order; NULL where
- * that is not as Pango would set them (see above). */
+ * that is not as Pango would set them (see above).  @font (may be NULL)
+ * gets the font at the new size of a line of one run resized, else NULL. */
 static int *
-respace (JopanTypesetter *ts, const Shaped *from, const Setting *to)
+respace (JopanTypesetter *ts, const Shaped *from, const Setting *to, PangoFont **font)
 {
   PangoLayout *layout = from->layout;
   const char *text = pango_layout_get_text (layout);
@@ -3374,6 +3548,8 @@ respace (JopanTypesetter *ts, const Shaped *from, const Setting *to)
   int l1, r1, l2, r2;
   guint g = 0, n;
 
+  if (font)
+    *font = NULL;
   if (!same_glyphs (ts, from, to) || !shares_of (from))
     return NULL;
   line = jopan_layout_line (layout, 0);
@@ -3407,9 +3583,15 @@ respace (JopanTypesetter *ts, const Shaped *from, const Setting *to)
             return NULL;
           after[g] = advance + a * l2 + b * r2;
         }
+      if (font && resize && line->runs->next == NULL)
+        *font = rs.to_font;
     }
   if (!ends_trimmed_alike (line, before, after, n, r1, r2))
-    return NULL;
+    {
+      if (font)
+        *font = NULL;
+      return NULL;
+    }
   after[0] -= l2;
   after[n - 1] -= r2;
   return g_steal_pointer (&after);
@@ -3526,7 +3708,7 @@ jopan_resize_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text
   b = shape_paragraph (ts, kind, text, spans);
   setting = (Setting) { b->spacing, b->size, b->guest };
   ts->cache = jopan_typeset_cache_new ();
-  widths = respace (ts, a, &setting);
+  widths = respace (ts, a, &setting, NULL);
   jopan_typeset_cache_free (ts->cache);
   ts->cache = cache;
   ts->style = style;
@@ -3555,17 +3737,24 @@ respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, const Shaped *from)
   Setting to = { spacing_of (&ts->style->para[kind]), 0, 0 };
   int *widths;
   Shaped *shaped;
+  PangoFont *font;
 
   if (from == NULL)
     return NULL;
   para_sizes (ts, &ts->style->para[kind], &to.size, &to.guest);
-  widths = respace (ts, from, &to);
+  widths = respace (ts, from, &to, &font);
   if (widths == NULL)
     return NULL;
   shaped = g_new0 (Shaped, 1);
+  /* Its line's glyphs and clusters are @from's: so are their spacing
+   * shares (spacing_shares()). */
   *shaped = (Shaped) { .refs = 1, .layout = g_object_ref (from->layout),
                        .missing = from->missing ? g_hash_table_ref (from->missing) : NULL,
-                       .spacing = to.spacing, .size = to.size, .guest = to.guest, .widths = widths };
+                       .spacing = to.spacing, .size = to.size, .guest = to.guest, .widths = widths,
+                       .left = g_array_ref (from->left), .right = g_array_ref (from->right),
+                       .shares_known = TRUE, .from_spacing = from->spacing,
+                       .resized = to.size != from->size || to.guest != from->guest,
+                       .font = font ? g_object_ref (font) : NULL };
   ts->cache->respaced++;
   return shaped;
 }
