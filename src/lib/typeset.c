@@ -897,11 +897,11 @@ typedef struct {
   double style_scale;        /* the style's 장평 */
   PangoLayout *whole;        /* the paragraph shaped whole in this style, or NULL */
   /* A paragraph derived from one shaped at another spacing or size (a
-   * reference; NULL: none), the paragraph's spans, and its glyphs in this
-   * style once worked out (derived_run(); @derived_tried). */
+   * reference; NULL: none), the paragraph's spans, and its runs in this
+   * style once worked out (derive_runs(); @derived_tried). */
   Shaped *derived;
   GArray *spans;
-  PangoGlyphItem *derived_run;
+  GSList *derived_runs;
   gboolean derived_tried;
 } ParaPlan;
 
@@ -963,7 +963,7 @@ para_plan_unref (ParaPlan *para)
   g_clear_object (&para->whole);
   g_clear_pointer (&para->derived, shaped_unref);
   g_clear_pointer (&para->spans, g_array_unref);
-  g_clear_pointer (&para->derived_run, pango_glyph_item_free);
+  g_slist_free_full (para->derived_runs, (GDestroyNotify) pango_glyph_item_free);
   g_free (para);
 }
 
@@ -1367,7 +1367,17 @@ one_item (const PangoItem *item, const char *text, int length)
  * glyphs at such an edge have a width, so the paragraph's own trimming
  * (of the first and last glyph with one) stopped outside the line.
  * /typeset/shape-alone compares every line so cut with Pango's layout of
- * it, and /typeset/cut-line sees a kerned edge refused. */
+ * it, and /typeset/cut-line sees a kerned edge refused.
+ *
+ * A paragraph of several runs (a bold dateline, an italic phrase): a line
+ * inside one of them, itemized alone as one item that is the run's but
+ * for its place, is cut from that run's glyphs the same way, the run's
+ * ends standing for the paragraph's.  Pango shaped the run alone, given
+ * the rest of the paragraph only as context, which HarfBuzz reads for
+ * joining scripts (Arabic) and marks at a run's start alone: the run must
+ * be Latin, Hangul or common, and its edges at the line's have a width
+ * (the line was trimmed of its spacing there, not a glyph beside it).  A
+ * tab is refused: a layout trims the spacing beside it too. */
 
 static guint be16 (const guint8 *data, gsize size, gsize at);
 static guint lookup_type (const guint8 *data, gsize size, guint index, guint extension);
@@ -1698,31 +1708,45 @@ cut_edge (const FaceCuts *f, hb_font_t *font, const PangoGlyphString *glyphs, co
          && (jopan_line_cut_unproven || edge_apart (f, glyphs->glyphs[g - 1].glyph, glyphs->glyphs[g].glyph));
 }
 
-static const PangoGlyphItem *whole_run (ParaPlan *para, const char **text);
+static const GSList *whole_runs (ParaPlan *para, const char **text);
 
-/* Line @s (@text, @length bytes, of @item) as a run cut from its
- * paragraph's glyphs, or NULL where that is not proved the same. */
-static GSList *
-cut_line (const JopanLineShape *s, const PangoItem *item, const char *text, int length)
+/* Whether a run of @para's paragraph ends at byte @at, the paragraph's
+ * own ends aside, where its glyph @g (0 or the last) has no width: the
+ * paragraph's line trimmed its letter spacing off another glyph then
+ * (finish_runs). */
+static gboolean
+bare_run_edge (const PangoGlyphString *glyphs, int g, int at, int para_length)
 {
-  const char *para;
-  const PangoGlyphString *from = whole_run (s->para, &para)->glyphs;
+  return at > 0 && at < para_length && glyphs->glyphs[g].geometry.width == 0;
+}
+
+/* Line @s (@text, @length bytes, of @item) as a run cut from run @from of
+ * its paragraph's glyphs (@para its text), or NULL where that is not
+ * proved the same. */
+static GSList *
+cut_line (const JopanLineShape *s, const PangoGlyphItem *from, const char *para, const PangoItem *item,
+          const char *text, int length)
+{
+  const PangoGlyphString *glyphs = from->glyphs;
   hb_font_t *font = pango_font_get_hb_font (item->analysis.font);
   const FaceCuts *f = font ? face_cuts (hb_font_get_face (font)) : NULL;
   int para_length = (int) strlen (para), start = (int) s->b.start, end = (int) s->b.end, g0, g1, spacing;
-  int left, right;
+  int offset = from->item->offset, run_length = from->item->length, left, right;
   PangoGlyphItem *run;
   GList *items;
 
   plain_item (item, &spacing);
   if (jopan_line_cut_off || jopan_shape_alone_no_edges || f == NULL || !f->cuttable
-      || end - start != length || strncmp (para + start, text, (size_t) length) != 0
+      || end - start != length || start < offset || end > offset + run_length
+      || strncmp (para + start, text, (size_t) length) != 0
       || (spacing != 0 && !graphemes_are_characters (text)) || strstr (para, "\xE2\x81\x84"))
     return NULL;
-  g0 = glyph_at (from, start);
-  g1 = glyph_at (from, end);
-  if (g1 <= g0 || !cut_edge (f, font, from, para, para_length, start, g0)
-      || !cut_edge (f, font, from, para, para_length, end, g1))
+  g0 = glyph_at (glyphs, start - offset);
+  g1 = glyph_at (glyphs, end - offset);
+  if (g1 <= g0 || !cut_edge (f, font, glyphs, para + offset, run_length, start - offset, g0)
+      || !cut_edge (f, font, glyphs, para + offset, run_length, end - offset, g1)
+      || (start == offset && bare_run_edge (glyphs, g0, start, para_length))
+      || (end == offset + run_length && bare_run_edge (glyphs, g1 - 1, end, para_length)))
     return NULL;
   run = g_slice_new0 (PangoGlyphItem);
   items = one_item (item, text, length);
@@ -1730,9 +1754,9 @@ cut_line (const JopanLineShape *s, const PangoItem *item, const char *text, int 
   g_list_free (items);
   run->glyphs = pango_glyph_string_new ();
   pango_glyph_string_set_size (run->glyphs, g1 - g0);
-  memcpy (run->glyphs->glyphs, from->glyphs + g0, sizeof *from->glyphs * (gsize) (g1 - g0));
+  memcpy (run->glyphs->glyphs, glyphs->glyphs + g0, sizeof *glyphs->glyphs * (gsize) (g1 - g0));
   for (int g = g0; g < g1; g++)
-    run->glyphs->log_clusters[g - g0] = from->log_clusters[g] - start;
+    run->glyphs->log_clusters[g - g0] = glyphs->log_clusters[g] - (start - offset);
   spacing_halves (spacing, &left, &right);
   if (start > 0)
     pad_run (run->glyphs, TRUE, -left);
@@ -1742,18 +1766,57 @@ cut_line (const JopanLineShape *s, const PangoItem *item, const char *text, int 
   return g_slist_prepend (NULL, run);
 }
 
+/* Whether @a is @b but for its place and length: an item of a line
+ * itemized alone that is one of its paragraph's. */
+static gboolean
+same_item (const PangoItem *a, const PangoItem *b)
+{
+  const PangoAnalysis *x = &a->analysis, *y = &b->analysis;
+  int s, t;
+
+  return x->font == y->font && x->level == y->level && x->script == y->script && x->language == y->language
+         && x->gravity == y->gravity && x->flags == y->flags && x->shape_engine == y->shape_engine
+         && x->lang_engine == y->lang_engine && plain_item (a, &s) && plain_item (b, &t) && s == t
+         && g_slist_length (x->extra_attrs) == g_slist_length (y->extra_attrs);
+}
+
+/* Line @s (@text, @length bytes), itemized alone as @items, as a run cut
+ * from the run of its paragraph it lies in (one of several), or NULL. */
+static GSList *
+cut_from_runs (const JopanLineShape *s, GList *items, const char *text, int length)
+{
+  const GSList *runs;
+  const char *para;
+
+  /* A layout trims the letter spacing off a run's edge beside a tab
+   * (adjust_line_letter_spacing), as a line alone would not. */
+  if (s->b.hyphen || items == NULL || items->next || (runs = whole_runs (s->para, &para)) == NULL
+      || runs->next == NULL || strchr (para, '\t'))
+    return NULL;
+  for (; runs; runs = runs->next)
+    {
+      const PangoGlyphItem *run = runs->data;
+      PangoScript script = run->item->analysis.script;
+      if (s->b.start >= (guint) run->item->offset && s->b.end <= (guint) (run->item->offset + run->item->length))
+        return (script == PANGO_SCRIPT_LATIN || script == PANGO_SCRIPT_HANGUL || script == PANGO_SCRIPT_COMMON)
+               && same_item (items->data, run->item) ? cut_line (s, run, para, items->data, text, length) : NULL;
+    }
+  return NULL;
+}
+
 /* ---- a derived paragraph's glyphs ----------------------------------------------
  *
  * A paragraph letter-spaced anew or set at another size (respace()) knows
  * only its glyphs' advances; its lines would each be itemized and shaped
- * again.  When its lines are drawn, its glyph string is worked out once,
- * so that they can be cut from it (cut_line()) and take its item
+ * again.  When its lines are drawn, its runs are worked out once, so that
+ * they can be cut from them (cut_line()) and take its item
  * (paragraph_item()), as a paragraph shaped in its own style:
  *
- * - its item is Pango's: the paragraph is itemized in its style, as
- *   shape_alone() itemizes it, and must be one item, left to right,
- *   letter-spaced as asked, in the font its advances were worked out for
- *   (the source's at the same size; at another, font_at()'s);
+ * - its items are Pango's: the paragraph is itemized in its style, as
+ *   shape_alone() itemizes it, and each item must be its source run's
+ *   (the same bytes), left to right, letter-spaced as asked, in the font
+ *   its advances were worked out for (the source's at the same size; at
+ *   another, font_at()'s, for a paragraph of one run only);
  * - its glyphs and clusters are the source's (respace(): the same
  *   ligatures, and at another size the same substitutions), its advances
  *   respace()'s;
@@ -1761,7 +1824,8 @@ cut_line (const JopanLineShape *s, const PangoItem *item, const char *text, int 
  *   it by (spacing_shares(): the left halves a glyph took, less the one
  *   the paragraph's first glyph gave back when its start was trimmed), as
  *   every character starts a grapheme where the text is spaced (no glyph
- *   moved otherwise, pango_glyph_item_letter_space).  At the same size
+ *   moved otherwise, pango_glyph_item_letter_space); each run keeps its
+ *   source's baseline (the same fonts, or one run).  At the same size
  *   HarfBuzz's are the source's; at another size only zero is known: a
  *   glyph in no mark attachment's coverage (FaceCuts) is moved by one
  *   single or pair adjustment at most (face_sizes()), a value in font
@@ -1774,9 +1838,9 @@ cut_line (const JopanLineShape *s, const PangoItem *item, const char *text, int 
 gint jopan_derived_runs;
 gboolean jopan_derived_offsets_unmoved, jopan_derived_offsets_unproven;
 
-/* The paragraph @text of @para itemized in its style, if one item. */
-static PangoItem *
-whole_item (ParaPlan *para, const char *text, int length)
+/* The paragraph @text of @para itemized in its style. */
+static GList *
+whole_items (ParaPlan *para, const char *text, int length)
 {
   PangoAttrList *attrs = pango_attr_list_new ();
   GList *items;
@@ -1785,35 +1849,30 @@ whole_item (ParaPlan *para, const char *text, int length)
   pango_attr_list_insert_before (attrs, pango_attr_font_desc_new (para->font));
   items = pango_itemize_with_base_dir (para->context, PANGO_DIRECTION_LTR, text, 0, length, attrs, NULL);
   pango_attr_list_unref (attrs);
-  if (items && items->next == NULL)
-    {
-      PangoItem *item = items->data;
-      g_list_free (items);
-      return item;
-    }
-  g_list_free_full (items, (GDestroyNotify) pango_item_free);
-  return NULL;
+  return items;
 }
 
-/* Moves @glyphs (@d's source's) to the spacing and size @d asks for:
- * FALSE where an offset is not known there (see above). */
+/* Moves @glyphs (@d's source's, from its glyph @first in line order) to
+ * the spacing and size @d asks for: FALSE where an offset is not known
+ * there (see above). */
 static gboolean
-derive_glyphs (const Shaped *d, PangoGlyphString *glyphs, const FaceCuts *f)
+derive_glyphs (const Shaped *d, PangoGlyphString *glyphs, guint first, const FaceCuts *f)
 {
   int l1, r1, l2, r2;
 
-  if (d->left->len != (guint) glyphs->num_glyphs || (d->resized && (f == NULL || !f->cuttable)))
+  if (d->left->len < first + (guint) glyphs->num_glyphs || (d->resized && (f == NULL || !f->cuttable)))
     return FALSE;
   spacing_halves (d->from_spacing, &l1, &r1);
   spacing_halves (d->spacing, &l2, &r2);
-  for (int g = 0; g < glyphs->num_glyphs; g++)
+  for (int i = 0; i < glyphs->num_glyphs; i++)
     {
-      PangoGlyphGeometry *geometry = &glyphs->glyphs[g].geometry;
+      PangoGlyphGeometry *geometry = &glyphs->glyphs[i].geometry;
+      guint g = first + (guint) i;
       int shares = g_array_index (d->left, int, g) - (g == 0);
       int offset = geometry->x_offset - shares * l1;
 
       if (d->resized && !jopan_derived_offsets_unproven
-          && (offset != 0 || geometry->y_offset != 0 || hb_set_has (f->marks, glyphs->glyphs[g].glyph)))
+          && (offset != 0 || geometry->y_offset != 0 || hb_set_has (f->marks, glyphs->glyphs[i].glyph)))
         return FALSE;
       geometry->width = d->widths[g];
       geometry->x_offset = jopan_derived_offsets_unmoved ? geometry->x_offset : offset + shares * l2;
@@ -1821,67 +1880,98 @@ derive_glyphs (const Shaped *d, PangoGlyphString *glyphs, const FaceCuts *f)
   return TRUE;
 }
 
-/* @para's glyphs derived as one run (see above), or NULL. */
+/* Source run @from of @d as derived, itemized as @item (taken), or NULL. */
 static PangoGlyphItem *
-derive_run (ParaPlan *para)
+derive_run (const Shaped *d, const PangoGlyphItem *from, PangoItem *item, guint first)
 {
-  const Shaped *d = para->derived;
-  const char *text = pango_layout_get_text (d->layout);
-  PangoLayoutLine *line = jopan_layout_line (d->layout, 0);
-  int length = (int) strlen (text), spacing;
-  const PangoGlyphItem *from;
   PangoGlyphItem *run;
-  PangoItem *item;
   hb_font_t *font;
+  int spacing;
 
-  if (line->runs == NULL || line->runs->next || d->left == NULL
-      || ((d->spacing != 0 || d->from_spacing != 0) && !graphemes_are_characters (text)))
-    return NULL;
-  from = line->runs->data;
-  item = whole_item (para, text, length);
-  if (item == NULL)
-    return NULL;
   if (!plain_item (item, &spacing) || spacing != d->spacing || item->analysis.level != 0
+      || item->offset != from->item->offset || item->length != from->item->length
       || item->analysis.font != (d->resized ? d->font : from->item->analysis.font))
     {
       pango_item_free (item);
       return NULL;
     }
   run = g_slice_new0 (PangoGlyphItem);
-  run->item = item;
-  run->glyphs = pango_glyph_string_copy (from->glyphs);
+  *run = (PangoGlyphItem) { .item = item, .glyphs = pango_glyph_string_copy (from->glyphs),
+                            .y_offset = from->y_offset, .start_x_offset = from->start_x_offset,
+                            .end_x_offset = from->end_x_offset };
   font = pango_font_get_hb_font (item->analysis.font);
-  if (!derive_glyphs (d, run->glyphs, font ? face_cuts (hb_font_get_face (font)) : NULL))
+  if (!derive_glyphs (d, run->glyphs, first, font ? face_cuts (hb_font_get_face (font)) : NULL))
     {
       pango_glyph_item_free (run);
       return NULL;
     }
-  g_atomic_int_inc (&jopan_derived_runs);
   return run;
 }
 
-/* The glyphs of @para's paragraph, shaped whole in its style as one run
- * on one line, and (@text) its text; or NULL. */
-static const PangoGlyphItem *
-whole_run (ParaPlan *para, const char **text)
+/* @para's runs derived (see above), or NULL: at another size, one run. */
+static GSList *
+derive_runs (ParaPlan *para)
 {
-  PangoLayoutLine *line;
+  const Shaped *d = para->derived;
+  const char *text = pango_layout_get_text (d->layout);
+  GSList *from = jopan_layout_line (d->layout, 0)->runs, *runs = NULL;
+  GList *items, *i;
+  guint first = 0;
 
+  if (from == NULL || d->left == NULL || (d->resized && from->next)
+      || ((d->spacing != 0 || d->from_spacing != 0) && !graphemes_are_characters (text)))
+    return NULL;
+  items = whole_items (para, text, (int) strlen (text));
+  for (i = items; i && from; i = i->next, from = from->next)
+    {
+      PangoGlyphItem *run = derive_run (d, from->data, g_steal_pointer (&i->data), first);
+      if (run == NULL)
+        break;
+      runs = g_slist_prepend (runs, run);
+      first += (guint) run->glyphs->num_glyphs;
+    }
+  if (i || from || first != d->left->len)
+    {
+      for (i = items; i; i = i->next)
+        if (i->data)
+          pango_item_free (i->data); /* not taken */
+      g_list_free (items);
+      g_slist_free_full (runs, (GDestroyNotify) pango_glyph_item_free);
+      return NULL;
+    }
+  g_list_free (items);
+  g_atomic_int_inc (&jopan_derived_runs);
+  return g_slist_reverse (runs);
+}
+
+/* The runs of @para's paragraph, shaped whole in its style on one line
+ * (or derived so), and (@text) its text; or NULL. */
+static const GSList *
+whole_runs (ParaPlan *para, const char **text)
+{
   if (para->derived)
     {
       if (!para->derived_tried)
-        para->derived_run = derive_run (para);
+        para->derived_runs = derive_runs (para);
       para->derived_tried = TRUE;
       *text = pango_layout_get_text (para->derived->layout);
-      return para->derived_run;
+      return para->derived_runs;
     }
   if (para->whole == NULL || layout_line_count (para->whole) != 1)
     return NULL;
-  line = jopan_layout_line (para->whole, 0);
-  if (line->runs == NULL || line->runs->next)
-    return NULL;
   *text = pango_layout_get_text (para->whole);
-  return line->runs->data;
+  return jopan_layout_line (para->whole, 0)->runs;
+}
+
+/* Line @s (@text, @length bytes) of a paragraph of one run, @item, cut
+ * from it (cut_line()), or NULL. */
+static GSList *
+cut_single (const JopanLineShape *s, const PangoItem *item, const char *text, int length)
+{
+  const char *para;
+  const GSList *runs = whole_runs (s->para, &para);
+
+  return cut_line (s, runs->data, para, item, text, length);
 }
 
 /* The break analysis of @text itemized as @items, as a layout's (or, for
@@ -1923,10 +2013,15 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
   pango_attr_list_insert_before (attrs, pango_attr_font_desc_new (font));
   if (item)
     g_atomic_int_inc (&jopan_line_items_taken);
-  runs = item && line ? cut_line (line, item, text, length) : NULL;
+  runs = item && line ? cut_single (line, item, text, length) : NULL;
   items = runs || !item ? NULL : one_item (item, text, length);
   if (runs == NULL && item == NULL)
-    items = pango_itemize_with_base_dir (context, PANGO_DIRECTION_LTR, text, 0, length, attrs, NULL);
+    {
+      items = pango_itemize_with_base_dir (context, PANGO_DIRECTION_LTR, text, 0, length, attrs, NULL);
+      runs = line ? cut_from_runs (line, items, text, length) : NULL;
+      if (runs)
+        g_list_free_full (g_steal_pointer (&items), (GDestroyNotify) pango_item_free);
+    }
   if (paragraph && items)
     {
       n = (int) g_utf8_strlen (text, length);
@@ -2009,13 +2104,13 @@ has_script (const char *text, PangoScript script)
 static const PangoItem *
 paragraph_item (const JopanLineShape *s)
 {
-  const PangoGlyphItem *run;
+  const GSList *runs;
   const PangoItem *item;
   const char *text;
 
-  if (s->b.hyphen || (run = whole_run (s->para, &text)) == NULL)
+  if (s->b.hyphen || (runs = whole_runs (s->para, &text)) == NULL || runs->next)
     return NULL;
-  item = run->item;
+  item = ((const PangoGlyphItem *) runs->data)->item;
   if (item->analysis.level != 0
       || (item->analysis.script != PANGO_SCRIPT_COMMON && !has_script (s->text, item->analysis.script)))
     return NULL;
