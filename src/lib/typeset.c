@@ -1339,7 +1339,7 @@ one_item (const PangoItem *item, const char *text, int length)
 /* ---- a line cut from its paragraph's glyphs ------------------------------------
  *
  * A line that is a stretch of its paragraph, shaped whole as one item (or
- * derived as one at another spacing or size: derive_run()), is shaped
+ * derived as one at another spacing or size: derive_runs()), is shaped
  * again alone for drawing.  Its glyphs are the paragraph's where
  * no lookup of the face reads across either of its edges: HarfBuzz then
  * substitutes and positions each side of an edge alone.  That is proved
@@ -3075,7 +3075,7 @@ paragraph_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
  * takes the halves of the new spacing where Pango puts them.  Only the
  * advances are derived (the breaker reads nothing else); the rest of the
  * glyph string is worked out only when a line of it is drawn
- * (derive_run()).
+ * (derive_runs()).
  *
  * A paragraph shaped with no spacing gives the same glyphs only where no
  * ligature formed: it serves when each of its faces has no lookup for the
