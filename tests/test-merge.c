@@ -131,16 +131,19 @@ test_merge (Fixture *f, gconstpointer data)
   b = read_bytes (again);
   g_assert_true (g_bytes_equal (a, b));
   /* Joined page by page, each input's qpdf objects freed as soon as its
-   * pages are copied (the copies read their data from the files when
-   * the output is written): the same bytes. */
+   * pages are copied (the copies read their data from the mapped files
+   * when the output is written): the same bytes.  qpdf reads each input
+   * from memory, not with a system call a seek and a read. */
   {
     g_autoptr (JopanPdfJoin) j = jopan_pdf_join_new ();
     g_autofree char *joined = g_build_filename (f->dir, "joined.pdf", NULL);
     g_autoptr (GBytes) c = NULL;
+    guint mapped = jopan_pdf_join_inputs_mapped ();
 
     for (guint i = 0; i < N_PAGES; i++)
       g_assert_true (jopan_pdf_join_append (j, f->pages[i], &error));
     g_assert_cmpuint (jopan_pdf_join_inputs_open (), ==, 0);
+    g_assert_cmpuint (jopan_pdf_join_inputs_mapped (), ==, mapped + N_PAGES);
     g_assert_true (jopan_pdf_join_write (j, outline, G_N_ELEMENTS (outline), joined, &error));
     g_assert_no_error (error);
     c = read_bytes (joined);
@@ -265,6 +268,28 @@ test_merge_id (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* The inputs' streams are copied as they are, never decoded or
+ * compressed again (jopan's pages have every stream compressed): a page
+ * whose content is plain stays plain. */
+static void
+test_merge_streams_kept (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *plain = g_build_filename (f->dir, "plain.pdf", NULL);
+  g_autofree char *out = g_build_filename (f->dir, "kept.pdf", NULL);
+  g_autofree char *made = run ((const char *const[]) { "qpdf", "--stream-data=uncompress",
+                                                       f->pages[0], plain, NULL });
+  const char *inputs[] = { plain };
+  g_autoptr (GBytes) in = NULL, merged = NULL;
+
+  in = read_bytes (plain);
+  g_assert_nonnull (memmem (g_bytes_get_data (in, NULL), g_bytes_get_size (in), " Tf", 3));
+  g_assert_true (jopan_pdf_merge (inputs, 1, outline, 2, out, &error));
+  g_assert_no_error (error);
+  merged = read_bytes (out);
+  g_assert_nonnull (memmem (g_bytes_get_data (merged, NULL), g_bytes_get_size (merged), " Tf", 3));
+}
+
 /* Bad input and a bad outline fail with a message and write nothing. */
 static void
 test_merge_bad (Fixture *f, gconstpointer data)
@@ -276,6 +301,11 @@ test_merge_bad (Fixture *f, gconstpointer data)
   const JopanOutlineItem past[] = { { "Page 9", 8, 0 } };
   const JopanOutlineItem orphan[] = { { "A story", 0, 1 } };
 
+  g_assert_true (g_file_set_contents (junk, "", 0, NULL));
+  g_assert_false (jopan_pdf_merge (inputs, 2, NULL, 0, out, &error));
+  g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT);
+  g_assert_nonnull (strstr (error->message, junk));
+  g_clear_error (&error);
   g_assert_true (g_file_set_contents (junk, "not a pdf", -1, NULL));
   g_assert_false (jopan_pdf_merge (inputs, 2, NULL, 0, out, &error));
   g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT);
@@ -416,6 +446,8 @@ main (int argc, char **argv)
   g_test_add ("/merge/memory", Fixture, NULL, fixture_set_up, test_merge_memory, fixture_tear_down);
   g_test_add ("/merge/bad", Fixture, NULL, fixture_set_up, test_merge_bad, fixture_tear_down);
   g_test_add ("/merge/id", Fixture, NULL, fixture_set_up, test_merge_id, fixture_tear_down);
+  g_test_add ("/merge/streams-kept", Fixture, NULL, fixture_set_up, test_merge_streams_kept,
+              fixture_tear_down);
   g_test_add ("/merge/contact-sheet", Fixture, NULL, fixture_set_up, test_contact_sheet,
               fixture_tear_down);
   g_test_add ("/merge/contact-sheet-spreads", Fixture, NULL, fixture_set_up,

@@ -17,7 +17,8 @@
  * thread of their own, so that no worker waits for the disk).
  * What is left after the last page runs on two threads when --jobs allows
  * two: edition.pdf (qpdf) beside contact.png, report.json and freeing the
- * workers' fonts, then qpdf's objects freed beside the swap.  edition.pdf's
+ * workers' fonts, then qpdf's objects freed by the same thread at once,
+ * beside the flushing and the swap.  edition.pdf's
  * writing starts as soon as its last page is joined, from the worker that
  * joined it: the thumbnails, reports and documents of the pages still
  * being finished, and the pool's end, run beside it.
@@ -233,7 +234,10 @@ typedef struct {
   GPtrArray *titles;            /* the outline's strings */
   char *path;
   GError *error;
-  GThread *thread;              /* writing it, started by the worker that joined the last page */
+  GThread *thread;              /* writing it, started by the worker that joined the last page,
+                                 * then freeing qpdf's objects */
+  gboolean done, ok;            /* written, and how (guarded by the run's join lock) */
+  GCond done_cond;
 } Merged;
 
 struct _Run {
@@ -250,7 +254,7 @@ struct _Run {
   guint failed_at;              /* the first group that failed (G_MAXUINT: none) */
   GError *error;                /* its error */
   /* per page, each written by its group's task only */
-  char **reports;
+  JsonNode **reports;           /* as trees: report.json nests them as they are */
   guint *findings;
   guint *page_story;            /* per page, the index of its first story in what follows */
   gboolean *continued;          /* per story of the edition: it continued on its jump page */
@@ -446,7 +450,7 @@ write_page (Run *run, JopanDocument *doc, guint index, GError **error)
    * the PDF would read the page back and decode its photos again. */
   if (pdf && !jopan_contact_sheet_add_page (run->sheet, number, doc, error))
     return FALSE;
-  run->reports[index] = jopan_document_report_json (doc);
+  run->reports[index] = jopan_report_to_node (doc->report, doc->pages);
   run->findings[index] = jopan_document_get_n_findings (doc);
   if (run->out->progress)
     {
@@ -668,7 +672,7 @@ report_page (JsonBuilder *b, const Run *run, guint p)
 {
   const JopanPagePlan *plan = g_ptr_array_index (run->edition->pages, p);
   g_autofree char *pdf = page_file (p + 1, "pdf");
-  g_autoptr (JsonNode) report = json_from_string (run->reports[p], NULL);
+  JsonNode *report = g_steal_pointer (&run->reports[p]);
 
   json_builder_begin_object (b);
   jopan_json_int (b, "page", p + 1);
@@ -677,7 +681,7 @@ report_page (JsonBuilder *b, const Run *run, guint p)
   jopan_json_int (b, "findings", run->findings[p]);
   json_builder_set_member_name (b, "report");
   if (report)
-    json_builder_add_value (b, g_steal_pointer (&report));
+    json_builder_add_value (b, report);
   else
     json_builder_add_null_value (b);
   json_builder_end_object (b);
@@ -751,10 +755,30 @@ write_merged (gpointer data)
                                            m->outline->len, m->path, run->to_sync == NULL,
                                            &m->error);
 
-  /* Flushed to disk while qpdf's objects are freed (free_join_meanwhile). */
+  /* Flushed to disk while qpdf's objects are freed. */
   if (ok && run->to_sync)
     g_async_queue_push (run->to_sync, g_strdup (m->path));
   return GINT_TO_POINTER (ok);
+}
+
+/* The thread writing edition.pdf: once written, its outcome is told
+ * (finish_writing) and it frees qpdf's objects at once (some 10 ms at 48
+ * pages), while the main thread may still be writing contact.png and
+ * report.json, the files are flushed and the new folder swapped in. */
+static gpointer
+write_then_free (gpointer data)
+{
+  Merged *m = data;
+  Run *run = m->run;
+  gboolean ok = write_merged (m) != NULL;
+
+  g_mutex_lock (&run->join_lock);
+  m->ok = ok;
+  m->done = TRUE;
+  g_cond_signal (&m->done_cond);
+  g_mutex_unlock (&run->join_lock);
+  g_clear_pointer (&run->join, jopan_pdf_join_free);
+  return NULL;
 }
 
 /* The pages written and edition.pdf's outline, known before the first
@@ -780,7 +804,7 @@ start_writing (Run *run)
 {
   if (!run->two_threads || run->merged.path == NULL || run->merged.thread)
     return;
-  run->merged.thread = g_thread_try_new ("jopan-write", write_merged, &run->merged, NULL);
+  run->merged.thread = g_thread_try_new ("jopan-write", write_then_free, &run->merged, NULL);
   if (run->merged.thread)
     {
       g_atomic_int_inc (&side_threads);
@@ -788,19 +812,33 @@ start_writing (Run *run)
     }
 }
 
-/* Waits for edition.pdf's writing, if it was started.  Returns: FALSE,
- * with its error, if it failed. */
+/* Waits for edition.pdf to be written, if its thread was started (not
+ * for qpdf's objects to be freed: join_writer).  Returns: FALSE, with its
+ * error, if it failed. */
 static gboolean
 finish_writing (Run *run, GError **error)
 {
+  Merged *m = &run->merged;
   gboolean ok;
 
-  if (run->merged.thread == NULL)
+  if (m->thread == NULL)
     return TRUE;
-  ok = g_thread_join (g_steal_pointer (&run->merged.thread)) != NULL;
-  if (!ok)
-    g_propagate_error (error, g_steal_pointer (&run->merged.error));
+  g_mutex_lock (&run->join_lock);
+  while (!m->done)
+    g_cond_wait (&m->done_cond, &run->join_lock);
+  ok = m->ok;
+  g_mutex_unlock (&run->join_lock);
+  if (!ok && m->error)
+    g_propagate_error (error, g_steal_pointer (&m->error));
   return ok;
+}
+
+/* Waits for the thread writing edition.pdf to end, qpdf's objects freed. */
+static void
+join_writer (Run *run)
+{
+  if (run->merged.thread)
+    g_thread_join (g_steal_pointer (&run->merged.thread));
 }
 
 /* contact.png (its sheet freed once saved) and report.json. */
@@ -867,8 +905,9 @@ write_whole (Run *run, const GArray *pages, GError **error)
 /* Freeing qpdf's objects of edition.pdf (the pages' were freed as they
  * were joined) takes some 10 ms at 48 pages: with --jobs 2 or more it
  * runs while the new folder takes the old one's place and the old one
- * goes.  Returns: the thread to join, or NULL (then run_clear frees the
- * join). */
+ * goes, on the thread that wrote edition.pdf (write_then_free) or, if
+ * that one could not be started, on one of its own.  Returns: the thread
+ * to join, or NULL (then run_clear frees the join). */
 static gpointer
 free_join (gpointer join)
 {
@@ -879,7 +918,11 @@ free_join (gpointer join)
 static GThread *
 free_join_meanwhile (Run *run)
 {
-  GThread *thread = g_thread_try_new ("jopan-free", free_join, run->join, NULL);
+  GThread *thread;
+
+  if (run->merged.thread)
+    return NULL;
+  thread = g_thread_try_new ("jopan-free", free_join, run->join, NULL);
 
   if (thread)
     {
@@ -1049,7 +1092,7 @@ run_clear (Run *run)
   guint n = run->edition->pages->len;
 
   for (guint i = 0; run->reports && i < n; i++)
-    g_free (run->reports[i]);
+    g_clear_pointer (&run->reports[i], json_node_unref);
   g_free (run->reports);
   g_free (run->findings);
   g_free (run->page_story);
@@ -1073,6 +1116,7 @@ run_clear (Run *run)
     g_ptr_array_unref (run->merged.titles);
   g_free (run->merged.path);
   g_clear_error (&run->merged.error);
+  g_cond_clear (&run->merged.done_cond);
 }
 
 gboolean
@@ -1089,11 +1133,12 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
     return FALSE;
   g_mutex_init (&run.lock);
   g_mutex_init (&run.join_lock);
+  g_cond_init (&run.merged.done_cond);
   run.written = g_new0 (gboolean, edition->pages->len);
   run.fonts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_fonts_free);
   while (out->fonts && out->fonts->len > 0)
     g_ptr_array_add (run.fonts, g_ptr_array_steal_index (out->fonts, out->fonts->len - 1));
-  run.reports = g_new0 (char *, edition->pages->len);
+  run.reports = g_new0 (JsonNode *, edition->pages->len);
   run.findings = g_new0 (guint, edition->pages->len);
   run.page_story = g_new0 (guint, edition->pages->len + 1);
   for (guint p = 0; p < edition->pages->len; p++)
@@ -1131,6 +1176,7 @@ jopan_edition_write (const JopanEdition *edition, const JopanStyle *style,
       ok = ok && swap_in (run.tmp, out->outdir, run.two_threads ? REMOVERS : 1, error);
       if (freeing)
         g_thread_join (freeing);
+      join_writer (&run);
     }
   if (!ok && run.tmp)
     remove_folder (run.tmp, run.two_threads ? REMOVERS : 1);

@@ -4,6 +4,8 @@
 #include "jopan-config.h"
 
 #include <fontconfig/fontconfig.h>
+#include <glib/gstdio.h>
+#include <hb-ot.h>
 #include <hyphen.h>
 #include <string.h>
 #include <pango/pangocairo.h>
@@ -42,13 +44,13 @@ shared_patterns (const char *path)
   return dict;
 }
 
-/* Adds the fonts in @dir and its subfolders (to a few levels) file by file.
- * FcConfigAppFontAddDir() would write a cache of the folder, or complain on
- * stderr that it has nowhere to: the library writes nothing on its own, and
- * scanning the ten bundled fonts costs about 10 ms more than reading a
- * cache.  Files that are not fonts are skipped by fontconfig; names are
- * sorted, as fontconfig does, so the order of the fonts does not depend on
- * the file system. */
+/* The fonts in @dir and its subfolders (to a few levels), file by file,
+ * appended to @paths.  FcConfigAppFontAddDir() would write a cache of the
+ * folder, or complain on stderr that it has nowhere to: the library writes
+ * nothing on its own, and scanning the ten bundled fonts costs about 10 ms
+ * more than reading a cache.  Files that are not fonts are skipped by
+ * fontconfig; names are sorted, as fontconfig does, so the order of the
+ * fonts does not depend on the file system. */
 static int
 compare_names (gconstpointer a, gconstpointer b)
 {
@@ -56,7 +58,7 @@ compare_names (gconstpointer a, gconstpointer b)
 }
 
 static void
-add_files (FcConfig *config, const char *dir, int depth)
+list_files (const char *dir, int depth, GPtrArray *paths)
 {
   g_autoptr (GDir) folder = g_dir_open (dir, 0, NULL);
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
@@ -67,28 +69,97 @@ add_files (FcConfig *config, const char *dir, int depth)
   g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++)
     {
-      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
 
       if (g_file_test (path, G_FILE_TEST_IS_DIR))
         {
           if (depth < 4)
-            add_files (config, path, depth + 1);
+            list_files (path, depth + 1, paths);
+          g_free (path);
         }
       else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        FcConfigAppFontAddFile (config, (const FcChar8 *) path);
+        g_ptr_array_add (paths, path);
+      else
+        g_free (path);
     }
 }
 
 static gboolean
-add_dir (FcConfig *config, const char *dir, GError **error)
+list_dir (const char *dir, GPtrArray *paths, GError **error)
 {
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       jopan_set_error (error, JOPAN_ERROR_INPUT, "%s: not a folder of fonts", dir);
       return FALSE;
     }
-  add_files (config, dir, 0);
+  list_files (dir, 0, paths);
   return TRUE;
+}
+
+/* Scanning the font files (FreeType reads each face's names and
+ * characters) costs some 10 ms a font set, and an edition makes one per
+ * thread: a configuration is made once per process for the same files
+ * (each one's path, size and time of change: a font replaced or added
+ * makes another) and shared by every font set made from them.  Once made,
+ * a configuration is only read, and fontconfig reads one from several
+ * threads at once (Pango's own threads sort fonts with it while a font
+ * map's thread reads it; Pango's default font maps, one per thread, share
+ * one configuration).  A few sets of files at most are kept (the cache
+ * is emptied past CONFIGS_LIMIT), each for the life of the process. */
+#define CONFIGS_LIMIT 8
+
+static GMutex configs_lock;
+static GHashTable *configs; /* files_key → FcConfig* (a reference) */
+
+gint jopan_fonts_scanned;
+
+static char *
+files_key (GPtrArray *paths)
+{
+  GString *key = g_string_new (NULL);
+
+  for (guint i = 0; i < paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+      GStatBuf st = { 0 };
+
+      if (g_stat (path, &st) != 0)
+        st.st_size = -1;
+      g_string_append_printf (key, "%s\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\n", path,
+                              (gint64) st.st_size, (gint64) st.st_mtime);
+    }
+  return g_string_free (key, FALSE);
+}
+
+/* A configuration of the fonts in @paths (a reference): the process's,
+ * made the first time. */
+static FcConfig *
+shared_config (GPtrArray *paths)
+{
+  g_autofree char *key = files_key (paths);
+  FcConfig *config;
+
+  g_mutex_lock (&configs_lock);
+  if (configs == NULL)
+    configs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify) FcConfigDestroy);
+  config = g_hash_table_lookup (configs, key);
+  if (config == NULL)
+    {
+      /* No <cachedir>: fontconfig neither reads nor writes a cache for
+       * this configuration, so the library leaves the user's ~/.cache
+       * alone. */
+      config = FcConfigCreate ();
+      g_atomic_int_inc (&jopan_fonts_scanned);
+      for (guint i = 0; i < paths->len; i++)
+        FcConfigAppFontAddFile (config, (const FcChar8 *) g_ptr_array_index (paths, i));
+      if (g_hash_table_size (configs) >= CONFIGS_LIMIT)
+        g_hash_table_remove_all (configs);
+      g_hash_table_insert (configs, g_steal_pointer (&key), config);
+    }
+  FcConfigReference (config);
+  g_mutex_unlock (&configs_lock);
+  return config;
 }
 
 /* The pattern file for @lang: hyph_en_US.dic for "en-US", hyph_en.dic for "en". */
@@ -136,22 +207,16 @@ JopanFonts *
 jopan_fonts_new (const char *const *extra_dirs, const char *data_dir, GError **error)
 {
   g_autofree char *bundled = jopan_data_dir (data_dir, "fonts");
-  /* No <cachedir>: fontconfig neither reads nor writes a cache for this
-   * configuration, so the library leaves the user's ~/.cache alone. */
-  FcConfig *config = FcConfigCreate ();
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  FcConfig *config;
   FcFontSet *set;
 
-  if (!add_dir (config, bundled, error))
-    {
-      FcConfigDestroy (config);
-      return NULL;
-    }
+  if (!list_dir (bundled, paths, error))
+    return NULL;
   for (int i = 0; extra_dirs && extra_dirs[i]; i++)
-    if (!add_dir (config, extra_dirs[i], error))
-      {
-        FcConfigDestroy (config);
-        return NULL;
-      }
+    if (!list_dir (extra_dirs[i], paths, error))
+      return NULL;
+  config = shared_config (paths);
   set = FcConfigGetFonts (config, FcSetApplication);
   if (set == NULL || set->nfont == 0)
     {
@@ -310,4 +375,88 @@ jopan_fonts_with_fallbacks (JopanFonts *fonts, const char *families)
   if (!serif || !jopan_fonts_has_family (fonts, serif_hanja))
     return g_strdup (families);
   return g_strdup_printf ("%s,%s", families, serif_hanja);
+}
+
+/* ---- a face at another size ------------------------------------------------
+ *
+ * Pango's font map starts two threads (FcFontSetMatch, FcFontSetSort) for
+ * every font pattern it has not seen, a pattern per size: loading a font
+ * at each size copyfit tries only for its HarfBuzz advances started some
+ * 40 a font map, and its caller waited for them.  The hb_font_t of a size
+ * is made here as Pango 1.50 makes it (pango_fc_font_create_hb_font): the
+ * face, a scale of the pattern's pixel size in Pango units, a ptem of its
+ * point size.  The pattern's sizes are those the font map's fontset key
+ * gives a size (get_scaled_size, pango_fc_make_pattern); a font whose own
+ * hb_font_t these rules do not give back (a matrix, a gravity, variation
+ * axes: none of the bundled fonts) has no such font here. */
+
+/* The pixel size (Pango units) and point size a size @size (Pango units)
+ * gets in a pattern of @context's font map: get_scaled_size() rounds the
+ * size at the context's resolution, pango_fc_make_pattern() writes both. */
+static void
+pattern_sizes (PangoContext *context, int size, double *pixel, double *point)
+{
+  double dpi = pango_cairo_context_get_resolution (context);
+  double scaled = size;
+  int pixelsize;
+
+  if (dpi <= 0)
+    dpi = pango_cairo_font_map_get_resolution (PANGO_CAIRO_FONT_MAP (pango_context_get_font_map (context)));
+  scaled = scaled * dpi / 72.;
+  pixelsize = (int) (.5 + 1.0 * scaled); /* the identity matrix's scale factor */
+  *pixel = pixelsize / 1024.;
+  *point = pixelsize * (72. / 1024. / dpi);
+}
+
+/* Whether @font's own hb_font_t is the one the rules above give its
+ * pattern at its size: an identity context and font matrix, a proper
+ * gravity, no variation axes (Pango sets their coordinates). */
+static gboolean
+made_as_pango (PangoContext *context, PangoFont *font, int *size)
+{
+  g_autoptr (PangoFontDescription) desc = NULL;
+  hb_font_t *own;
+  FcPattern *pattern;
+  FcMatrix *matrix;
+  double pixel, point, fc_pixel, fc_point;
+  int x, y;
+  unsigned int ppem_x, ppem_y;
+
+  if (!PANGO_IS_FC_FONT (font) || pango_context_get_matrix (context) != NULL)
+    return FALSE;
+  desc = pango_font_describe (font);
+  pattern = pango_fc_font_get_pattern (PANGO_FC_FONT (font));
+  own = pango_font_get_hb_font (font);
+  *size = pango_font_description_get_size (desc);
+  if (own == NULL || pango_font_description_get_size_is_absolute (desc)
+      || pango_font_description_get_gravity (desc) != PANGO_GRAVITY_SOUTH
+      || FcPatternGetMatrix (pattern, FC_MATRIX, 0, &matrix) != FcResultNoMatch
+      || FcPatternGetDouble (pattern, FC_PIXEL_SIZE, 0, &fc_pixel) != FcResultMatch
+      || FcPatternGetDouble (pattern, FC_SIZE, 0, &fc_point) != FcResultMatch
+      || hb_ot_var_get_axis_count (hb_font_get_face (own)) != 0)
+    return FALSE;
+  pattern_sizes (context, *size, &pixel, &point);
+  hb_font_get_scale (own, &x, &y);
+  hb_font_get_ppem (own, &ppem_x, &ppem_y);
+  return fc_pixel == pixel && fc_point == point && x == (int) (pixel * PANGO_SCALE) && y == x
+         && hb_font_get_ptem (own) == (float) point && ppem_x == 0 && ppem_y == 0
+         && hb_font_get_synthetic_slant (own) == 0;
+}
+
+hb_font_t *
+jopan_fonts_hb_font_at (PangoContext *context, PangoFont *font, int size)
+{
+  hb_font_t *at;
+  double pixel, point;
+  int own_size;
+
+  g_return_val_if_fail (PANGO_IS_CONTEXT (context) && PANGO_IS_FONT (font), NULL);
+  if (size <= 0 || !made_as_pango (context, font, &own_size))
+    return NULL;
+  pattern_sizes (context, size, &pixel, &point);
+  at = hb_font_create (hb_font_get_face (pango_font_get_hb_font (font)));
+  hb_font_set_scale (at, (int) (pixel * PANGO_SCALE), (int) (pixel * PANGO_SCALE));
+  hb_font_set_ptem (at, (float) point);
+  hb_font_make_immutable (at);
+  return at;
 }

@@ -343,6 +343,17 @@ char *jopan_fonts_korean_first (JopanFonts *fonts, const char *families);
  * sans face, is the only other face with Hanja). */
 char *jopan_fonts_with_fallbacks (JopanFonts *fonts, const char *families);
 
+/* How many fontconfig configurations were made (the font files scanned):
+ * one per set of font files and process, shared by the font sets. */
+extern gint jopan_fonts_scanned;
+
+/* @font's face at @size (Pango units) as HarfBuzz sets it: the hb_font_t
+ * Pango's font map would make for the same font loaded at @size in
+ * @context, made without loading it (no font pattern, no fontconfig
+ * threads).  NULL where Pango would not make it so (a matrix, a gravity,
+ * variation axes).  The caller owns it: hb_font_destroy(). */
+hb_font_t *jopan_fonts_hb_font_at (PangoContext *context, PangoFont *font, int size);
+
 /* Whether one of @fonts (bundled or added) has @family, case aside. */
 gboolean jopan_fonts_has_family (JopanFonts *fonts, const char *family);
 
@@ -750,6 +761,9 @@ guint jopan_report_get_overset (const JopanReport *report, guint *chars);
 const char *jopan_report_get (const JopanReport *report, guint index, const char **kind);
 /* The report with the pages' photos and columns. */
 char *jopan_report_to_json (const JopanReport *report, const GPtrArray *pages);
+/* The same as a tree (an edition nests it in its report.json as it is,
+ * not parsed back from the text); owned by the caller. */
+struct _JsonNode *jopan_report_to_node (const JopanReport *report, const GPtrArray *pages);
 
 /* ---- layout ---------------------------------------------------------------- */
 
@@ -891,6 +905,8 @@ void jopan_pdf_join_free (JopanPdfJoin *join);
 guint jopan_pdf_join_ids_placed (void);
 /* For tests: inputs whose qpdf objects are held, in every join. */
 guint jopan_pdf_join_inputs_open (void);
+/* For tests: inputs qpdf read from memory (mapped), in every join. */
+guint jopan_pdf_join_inputs_mapped (void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPdfJoin, jopan_pdf_join_free)
 
 /* The printer's checks on the laid-out pages ("print" findings): small type

@@ -231,7 +231,9 @@ gboolean jopan_length_parse (const char *text, double em, double *points);
  *
  * Builds a private font configuration holding only the bundled fonts and
  * those in @extra_dirs: the system's fonts are never used, so a page sets
- * the same everywhere.  Nothing is cached on disk.
+ * the same everywhere.  Nothing is cached on disk; the configuration
+ * (the font files scanned) is kept in memory and shared, read-only, by
+ * the font sets made later from the same unchanged files.
  *
  * Returns: (transfer full): the font set, or %NULL with @error set.
  */

@@ -474,11 +474,10 @@ jopan_json_to_data (JsonNode *root)
   return g_string_free (out, FALSE);
 }
 
-char *
-jopan_report_to_json (const JopanReport *report, const GPtrArray *pages)
+JsonNode *
+jopan_report_to_node (const JopanReport *report, const GPtrArray *pages)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
 
   settled (report);
   json_builder_begin_object (b);
@@ -525,6 +524,13 @@ jopan_report_to_json (const JopanReport *report, const GPtrArray *pages)
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
+  return json_builder_get_root (b);
+}
+
+char *
+jopan_report_to_json (const JopanReport *report, const GPtrArray *pages)
+{
+  g_autoptr (JsonNode) root = jopan_report_to_node (report, pages);
+
   return jopan_json_to_data (root);
 }

@@ -877,11 +877,11 @@ struct _Shaped {
    * own. */
   int *widths;
   /* Then: the spacing @layout was shaped with, and whether at another
-   * size, where its one run's font at the size asked for is @font (a
+   * size, where its one run's advances were worked out in @font (a
    * reference; else NULL). */
   int from_spacing;
   gboolean resized;
-  PangoFont *font;
+  hb_font_t *font;
 };
 
 static void shaped_unref (Shaped *shaped);
@@ -1816,7 +1816,8 @@ cut_from_runs (const JopanLineShape *s, GList *items, const char *text, int leng
  *   shape_alone() itemizes it, and each item must be its source run's
  *   (the same bytes), left to right, letter-spaced as asked, in the font
  *   its advances were worked out for (the source's at the same size; at
- *   another, font_at()'s, for a paragraph of one run only);
+ *   another, of font_at()'s face and scale, for a paragraph of one run
+ *   only);
  * - its glyphs and clusters are the source's (respace(): the same
  *   ligatures, and at another size the same substitutions), its advances
  *   respace()'s;
@@ -1880,6 +1881,24 @@ derive_glyphs (const Shaped *d, PangoGlyphString *glyphs, guint first, const Fac
   return TRUE;
 }
 
+static gboolean unvaried (hb_font_t *font);
+
+/* Whether @font shapes as @as, which advances were worked out in: the
+ * same face and scale, no ppem or variations (resize_advance()). */
+static gboolean
+same_scaled (PangoFont *font, hb_font_t *as)
+{
+  hb_font_t *hb = font ? pango_font_get_hb_font (font) : NULL;
+  int x, y, x_as, y_as;
+
+  if (hb == NULL || as == NULL)
+    return FALSE;
+  hb_font_get_scale (hb, &x, &y);
+  hb_font_get_scale (as, &x_as, &y_as);
+  return hb_font_get_face (hb) == hb_font_get_face (as) && x == x_as && y == y_as && unvaried (hb)
+         && unvaried (as);
+}
+
 /* Source run @from of @d as derived, itemized as @item (taken), or NULL. */
 static PangoGlyphItem *
 derive_run (const Shaped *d, const PangoGlyphItem *from, PangoItem *item, guint first)
@@ -1890,7 +1909,8 @@ derive_run (const Shaped *d, const PangoGlyphItem *from, PangoItem *item, guint 
 
   if (!plain_item (item, &spacing) || spacing != d->spacing || item->analysis.level != 0
       || item->offset != from->item->offset || item->length != from->item->length
-      || item->analysis.font != (d->resized ? d->font : from->item->analysis.font))
+      || (d->resized ? !same_scaled (item->analysis.font, d->font)
+                     : item->analysis.font != from->item->analysis.font))
     {
       pango_item_free (item);
       return NULL;
@@ -2679,7 +2699,7 @@ shaped_unref (Shaped *shaped)
   if (shaped == NULL || !g_atomic_int_dec_and_test (&shaped->refs))
     return;
   g_object_unref (shaped->layout);
-  g_clear_object (&shaped->font);
+  g_clear_pointer (&shaped->font, hb_font_destroy);
   g_clear_pointer (&shaped->missing, g_hash_table_unref);
   g_clear_pointer (&shaped->left, g_array_unref);
   g_clear_pointer (&shaped->right, g_array_unref);
@@ -3376,9 +3396,11 @@ face_sizes (JopanTypesetCache *cache, hb_face_t *face)
   return f;
 }
 
-/* A font and the same face at another size, as Pango loads it. */
+/* A font and its face at another size, as Pango would load it
+ * (jopan_fonts_hb_font_at: no font loaded, no font pattern made). */
 typedef struct {
-  PangoFont *from, *to;   /* references; @to NULL: not the same face */
+  PangoFont *from;        /* a reference */
+  hb_font_t *to;          /* owned; NULL: not made as Pango would */
   int from_size;          /* @from's size, Pango units */
   int size;               /* the size asked for (@to's), Pango units */
 } FontAt;
@@ -3406,7 +3428,7 @@ font_at_free (gpointer data)
   FontAt *f = data;
 
   g_clear_object (&f->from);
-  g_clear_object (&f->to);
+  g_clear_pointer (&f->to, hb_font_destroy);
   g_free (f);
 }
 
@@ -3425,12 +3447,8 @@ font_at (JopanTypesetter *ts, PangoFont *font, int size)
   at->size = size;
   desc = pango_font_describe (font);
   at->from_size = pango_font_description_get_size (desc);
-  pango_font_description_set_size (desc, size);
-  at->to = pango_font_map_load_font (pango_context_get_font_map (ts->context), ts->context, desc);
   pango_font_description_free (desc);
-  if (at->to && hb_font_get_face (pango_font_get_hb_font (at->to))
-                  != hb_font_get_face (pango_font_get_hb_font (font)))
-    g_clear_object (&at->to);
+  at->to = jopan_fonts_hb_font_at (ts->context, font, size);
   g_hash_table_add (ts->cache->fonts_at, at);
   return at;
 }
@@ -3449,7 +3467,6 @@ para_sizes (JopanTypesetter *ts, const JopanParaStyle *p, int *size, int *guest)
 /* A run's fonts at the size its paragraph was shaped at and at the other. */
 typedef struct {
   hb_font_t *from, *to;
-  PangoFont *to_font;     /* @to's (the cache's) */
   const FaceSizes *face;
   gint64 from_mult, to_mult; /* hb_font_t's x_mult */
 } RunSizes;
@@ -3496,8 +3513,7 @@ run_sizes (JopanTypesetter *ts, const Shaped *from, int size, int guest, PangoGl
   if (at->to == NULL || at->from_size != (is_guest_run ? from->guest : from->size))
     return FALSE;
   rs->from = pango_font_get_hb_font (at->from);
-  rs->to = pango_font_get_hb_font (at->to);
-  rs->to_font = at->to;
+  rs->to = at->to;
   rs->face = face_sizes (ts->cache, hb_font_get_face (rs->from));
   rs->from_mult = x_mult (rs->from);
   rs->to_mult = x_mult (rs->to);
@@ -3632,7 +3648,7 @@ ends_trimmed_alike (PangoLayoutLine *line, const int *before, const int *after, 
  * that is not as Pango would set them (see above).  @font (may be NULL)
  * gets the font at the new size of a line of one run resized, else NULL. */
 static int *
-respace (JopanTypesetter *ts, const Shaped *from, const Setting *to, PangoFont **font)
+respace (JopanTypesetter *ts, const Shaped *from, const Setting *to, hb_font_t **font)
 {
   PangoLayout *layout = from->layout;
   const char *text = pango_layout_get_text (layout);
@@ -3679,7 +3695,7 @@ respace (JopanTypesetter *ts, const Shaped *from, const Setting *to, PangoFont *
           after[g] = advance + a * l2 + b * r2;
         }
       if (font && resize && line->runs->next == NULL)
-        *font = rs.to_font;
+        *font = rs.to;
     }
   if (!ends_trimmed_alike (line, before, after, n, r1, r2))
     {
@@ -3832,7 +3848,7 @@ respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, const Shaped *from)
   Setting to = { spacing_of (&ts->style->para[kind]), 0, 0 };
   int *widths;
   Shaped *shaped;
-  PangoFont *font;
+  hb_font_t *font;
 
   if (from == NULL)
     return NULL;
@@ -3849,7 +3865,7 @@ respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, const Shaped *from)
                        .left = g_array_ref (from->left), .right = g_array_ref (from->right),
                        .shares_known = TRUE, .from_spacing = from->spacing,
                        .resized = to.size != from->size || to.guest != from->guest,
-                       .font = font ? g_object_ref (font) : NULL };
+                       .font = font ? hb_font_reference (font) : NULL };
   ts->cache->respaced++;
   return shaped;
 }
