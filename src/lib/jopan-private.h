@@ -424,6 +424,13 @@ extern gint jopan_line_shapings, jopan_line_shapings_missed;
 extern gint jopan_line_shapings_alone;
 /* How many of those took their paragraph's one item, not itemized anew. */
 extern gint jopan_line_items_taken, jopan_line_cuts;
+/* How many paragraphs set at another spacing or size had their glyphs
+ * derived whole for their lines (typeset.c, "a derived paragraph's
+ * glyphs"); tests may leave the offsets where the source's spacing put
+ * them, or take a source's offsets at another size unproven (to see a
+ * check catch it). */
+extern gint jopan_derived_runs;
+extern gboolean jopan_derived_offsets_unmoved, jopan_derived_offsets_unproven;
 extern gboolean jopan_line_cut_off, jopan_line_cut_unproven;
 extern gboolean jopan_shape_alone_off, jopan_shape_alone_no_edges;
 /* Line @index of @layout: a text line's own runs where it was shaped
