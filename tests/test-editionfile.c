@@ -350,6 +350,46 @@ test_fonts_ahead (void)
   g_rmdir (dir);
 }
 
+/* A worker that finds the render lock taken keeps its page and composes
+ * its next one instead of waiting, drawing both once the lock is free
+ * (edition.c): with the lock held here, the two workers of a run of the
+ * three groups of pages keep a page each (one held for two groups and
+ * waits then; the third group is the other's); the files are those one
+ * thread writes, which never finds the lock taken. */
+static gpointer
+write_two (gpointer dir)
+{
+  return write_edition (dir, 2);
+}
+
+static void
+test_lock_taken (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
+  g_autofree char *one = NULL, *two = NULL;
+  static const char *const files[] = { "edition.pdf", "contact.png", "report.json",
+                                       "page-01.pdf", "page-02.pdf", "page-03.pdf",
+                                       "page-04.pdf" };
+  guint before = jopan_edition_pages_kept ();
+  GThread *run;
+
+  g_assert_no_error (error);
+  one = write_edition (dir, 1);
+  g_assert_cmpuint (jopan_edition_pages_kept (), ==, before);
+  jopan_render_lock ();
+  run = g_thread_new ("edition", write_two, dir);
+  while (jopan_edition_pages_kept () < before + 2)
+    g_usleep (1000);
+  jopan_render_unlock ();
+  two = g_thread_join (run);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    assert_same_file (one, two, files[i]);
+  remove_folder (one);
+  remove_folder (two);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -362,5 +402,6 @@ main (int argc, char **argv)
   g_test_add_func ("/edition/fonts-ahead", test_fonts_ahead);
   g_test_add_func ("/edition/fail-after-join", test_fail_after_join);
   g_test_add_func ("/edition/rewrite", test_rewrite);
+  g_test_add_func ("/edition/lock-taken", test_lock_taken);
   return g_test_run ();
 }

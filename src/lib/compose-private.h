@@ -137,6 +137,9 @@ guint jopan_edition_early_writes (void);
 /* For tests: threads that helped remove a folder (an earlier edition's,
  * or a failed run's), beside the one that lists it. */
 guint jopan_edition_removers (void);
+/* For tests: pages a worker kept, composed, while the render lock was
+ * taken, to draw them once it was free (edition.c). */
+guint jopan_edition_pages_kept (void);
 
 /* Adds a fixed box (an ad) in the frame @x, @y, @w × @h (points): an image
  * covers the frame, cropped around its centre; a PDF is drawn as vectors,

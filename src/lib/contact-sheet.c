@@ -486,43 +486,109 @@ thumb_ok (cairo_surface_t *thumb, guint number, GError **error)
   return FALSE;
 }
 
+/* A page's thumbnail on its way: begun and its photos decoded on the
+ * worker, drawn under the render lock (when it is free: edition.c), then
+ * put in its slot. */
+struct _JopanThumb {
+  guint index;                  /* on the sheet */
+  guint number;
+  const JopanPage *page;        /* the document's first page */
+  GHashTable *photos;           /* decoded at the thumbnail's scale, not the print's */
+  char *slug;
+  double pw, ph, scale;
+  cairo_t *cr;                  /* the slot begun (no text yet), until drawn */
+  cairo_surface_t *surface;     /* drawn and framed */
+};
+
+void
+jopan_thumb_free (JopanThumb *thumb)
+{
+  if (thumb == NULL)
+    return;
+  /* A context that drew text was destroyed under the lock (jopan_thumb_draw):
+   * this one drew none, so destroying it makes cairo let go of no font. */
+  if (thumb->cr)
+    cairo_destroy (thumb->cr);
+  if (thumb->surface)
+    cairo_surface_destroy (thumb->surface);
+  if (thumb->photos)
+    g_hash_table_unref (thumb->photos);
+  g_free (thumb->slug);
+  g_free (thumb);
+}
+
+JopanThumb *
+jopan_contact_sheet_thumb_new (JopanContactSheet *sheet, guint number, const JopanDocument *doc,
+                               GError **error)
+{
+  int i = sheet_index (sheet, number);
+  JopanThumb *thumb;
+
+  g_return_val_if_fail (i >= 0 && doc->pages->len > 0, NULL);
+  thumb = g_new0 (JopanThumb, 1);
+  thumb->index = (guint) i;
+  thumb->number = number;
+  thumb->page = g_ptr_array_index (doc->pages, 0);
+  thumb->slug = jopan_document_slug (doc, thumb->page);
+  thumb->photos = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) cairo_surface_destroy);
+  jopan_page_media_size (thumb->page, &thumb->pw, &thumb->ph);
+  thumb_scale (thumb->pw, thumb->ph, &thumb->scale);
+  if (!jopan_render_warm (thumb->page, JOPAN_FORMAT_PNG, thumb->scale, thumb->photos, error))
+    {
+      jopan_thumb_free (thumb);
+      return NULL;
+    }
+  /* The slot painted: no text, no font, nothing the render lock guards. */
+  thumb->cr = thumb_begin (thumb->pw, thumb->ph, &thumb->scale);
+  cairo_rectangle (thumb->cr, 0, 0, thumb->pw, thumb->ph);
+  cairo_clip (thumb->cr);
+  return thumb;
+}
+
+gboolean
+jopan_thumb_draw (JopanThumb *thumb, GError **error)
+{
+  cairo_t *cr = g_steal_pointer (&thumb->cr);
+
+  g_return_val_if_fail (cr != NULL, FALSE);
+  if (!jopan_render_thumbnail (cr, thumb->page, thumb->scale, thumb->photos, thumb->slug, error))
+    {
+      cairo_destroy (cr);
+      return FALSE;
+    }
+  thumb->surface = thumb_end (cr, thumb->pw, thumb->ph, thumb->scale);
+  return thumb_ok (thumb->surface, thumb->number, error);
+}
+
+gboolean
+jopan_contact_sheet_add_thumb (JopanContactSheet *sheet, JopanThumb *thumb, GError **error)
+{
+  gboolean ok = thumb_ok (thumb->surface, thumb->number, error);
+
+  if (ok)
+    sheet_add (sheet, thumb->index, g_steal_pointer (&thumb->surface));
+  jopan_thumb_free (thumb);
+  return ok;
+}
+
 gboolean
 jopan_contact_sheet_add_page (JopanContactSheet *sheet, guint number, const JopanDocument *doc,
                               GError **error)
 {
-  g_autoptr (GHashTable) photos = NULL;
-  g_autofree char *slug = NULL;
-  const JopanPage *page;
-  cairo_surface_t *thumb;
-  double pw, ph, scale;
-  int i = sheet_index (sheet, number);
-  cairo_t *cr;
+  JopanThumb *thumb = jopan_contact_sheet_thumb_new (sheet, number, doc, error);
+  gboolean ok;
 
-  g_return_val_if_fail (i >= 0 && doc->pages->len > 0, FALSE);
-  page = g_ptr_array_index (doc->pages, 0);
-  slug = jopan_document_slug (doc, page);
-  photos = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) cairo_surface_destroy);
-  jopan_page_media_size (page, &pw, &ph);
-  thumb_scale (pw, ph, &scale);
-  if (!jopan_render_warm (page, JOPAN_FORMAT_PNG, scale, photos, error))
+  if (thumb == NULL)
     return FALSE;
   jopan_render_lock ();
-  cr = thumb_begin (pw, ph, &scale);
-  cairo_rectangle (cr, 0, 0, pw, ph);
-  cairo_clip (cr);
-  /* Photos are decoded at the thumbnail's scale, not the print's. */
-  if (!jopan_render_thumbnail (cr, page, scale, photos, slug, error))
+  ok = jopan_thumb_draw (thumb, error);
+  jopan_render_unlock ();
+  if (!ok)
     {
-      cairo_destroy (cr);
-      jopan_render_unlock ();
+      jopan_thumb_free (thumb);
       return FALSE;
     }
-  thumb = thumb_end (cr, pw, ph, scale);
-  jopan_render_unlock ();
-  if (!thumb_ok (thumb, number, error))
-    return FALSE;
-  sheet_add (sheet, (guint) i, thumb);
-  return TRUE;
+  return jopan_contact_sheet_add_thumb (sheet, thumb, error);
 }
 
 /* ---- the file ------------------------------------------------------------------ */

@@ -45,6 +45,7 @@ jopan_document_free (JopanDocument *doc)
 {
   if (doc == NULL)
     return;
+  jopan_draft_free (doc->draft); /* its decoded photos, before what they came from */
   if (doc->pages)
     g_ptr_array_unref (doc->pages);
   if (doc->held)

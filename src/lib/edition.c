@@ -3,13 +3,14 @@
  * A story that jumps from page M to page N makes page N depend on page M:
  * page N carries the story's continuation, which is laid out with page M
  * (compose.c, JopanCarried).  The pages joined by jumps form a group that
- * one task composes in order (a page after those its continued stories
+ * one worker composes in order (a page after those its continued stories
  * start on), on one thread with one JopanFonts, so no font or layout
- * crosses threads; groups run on a GThreadPool.  Each task takes a
- * JopanFonts from a pool (Pango's font map is not shared between threads),
- * and frees each page's document once it is written.  What a page shows
- * depends only on its group, never on the schedule, so any --jobs gives
- * the same bytes.
+ * crosses threads; --jobs workers take the groups in turn.  Each worker
+ * takes a JopanFonts from a pool (Pango's font map is not shared between
+ * threads), draws the pages it composed when the render lock is free
+ * (below: Ready), and frees each page's document once it is written.
+ * What a page shows depends only on its group, never on the schedule, so
+ * any --jobs gives the same bytes.
  *
  * Everything goes into a new folder beside the output folder, which takes
  * the output folder's place (renameat2's exchange) once all is written
@@ -35,7 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static guint side_threads, fonts_left, fonts_made, files_synced, early_writes, removers;
+static guint side_threads, fonts_left, fonts_made, files_synced, early_writes, removers, kept;
 
 guint
 jopan_edition_side_threads (void)
@@ -71,6 +72,12 @@ guint
 jopan_edition_removers (void)
 {
   return (guint) g_atomic_int_get (&removers);
+}
+
+guint
+jopan_edition_pages_kept (void)
+{
+  return (guint) g_atomic_int_get (&kept);
 }
 
 /* ---- the jump graph ----------------------------------------------------------- */
@@ -250,10 +257,12 @@ struct _Run {
   guint jobs;                   /* threads composing at once */
   gboolean two_threads;         /* the end may run on two threads (--jobs 2 or more) */
   GMutex lock;                  /* guards what follows */
-  GPtrArray *fonts;             /* of JopanFonts*: free for a task to take */
+  GPtrArray *fonts;             /* of JopanFonts*: free for a worker to take */
   guint failed_at;              /* the first group that failed (G_MAXUINT: none) */
+  guint failed_place;           /* its first page that failed, by place in the group */
   GError *error;                /* its error */
-  /* per page, each written by its group's task only */
+  gint next_group;              /* the first group no worker took yet */
+  /* per page, each written by the worker of its group only */
   JsonNode **reports;           /* as trees: report.json nests them as they are */
   guint *findings;
   guint *page_story;            /* per page, the index of its first story in what follows */
@@ -264,7 +273,7 @@ struct _Run {
   GMutex join_lock;             /* guards what follows */
   gboolean *written;            /* per page */
   guint next;                   /* the first page not joined yet */
-  gboolean joining;             /* a task is appending: others leave their page to it */
+  gboolean joining;             /* a worker is appending: others leave their page to it */
   GError *join_error;
   Merged merged;                /* with two threads or more: written once all are joined */
   /* With two threads or more, the pages' files flushed to disk (sync_pages) */
@@ -314,7 +323,7 @@ give_fonts (Run *run, JopanFonts *fonts)
 static void start_writing (Run *run);
 
 /* Appends to edition.pdf the pages written since the last one appended,
- * in page order, from the task that wrote page @index; another task
+ * in page order, from the worker that wrote page @index; another worker
  * appending already takes this page too. */
 static void
 join_written (Run *run, guint index)
@@ -423,35 +432,105 @@ write_file (Run *run, JopanDocument *doc, const char *path, JopanFormat format, 
   return TRUE;
 }
 
-/* page-NN.pdf (and .png); the report and findings kept for the end. */
-static gboolean
-write_page (Run *run, JopanDocument *doc, guint index, GError **error)
-{
-  guint number = index + 1;
-  g_autofree char *pdf_name = page_file (number, "pdf");
-  g_autofree char *pdf = run->tmp ? g_build_filename (run->tmp, pdf_name, NULL) : NULL;
+/* ---- each page: composed, drawn when the render lock is free, written ---------- */
 
+/* Drawing onto cairo takes the process's render lock (render.c): a worker
+ * that found it taken waited for it, its core idle, some 60 ms a 48-page
+ * run at --jobs 2.  So a page is made ready outside the lock first (its
+ * photos decoded, its thumbnail's slot painted), then drawn, its PDF,
+ * PNG and thumbnail in one hold of the lock, and written (qpdf, the PNG's
+ * encoding, the files, the join, the sheet) outside it again.  A worker that finds the lock taken
+ * keeps the page and composes its next one, then draws both: it waits
+ * for the lock only with more than WAITING_MAX pages kept, or with none
+ * left to compose.  A worker draws only the pages it composed (with its
+ * own fonts, which no other thread touches).  What a page is never
+ * depends on when it is drawn or written: the same bytes. */
+#define WAITING_MAX 1
+
+typedef struct {
+  guint index;                  /* the page */
+  guint group, place;           /* its group, its place in it: whose error comes first */
+  JopanDocument *doc;
+  char *pdf;                    /* its file, or NULL: nothing written (a check) */
+  JopanThumb *thumb;            /* begun, then drawn; NULL once on the sheet */
+} Ready;
+
+typedef struct {
+  Run *run;
+  JopanFonts *fonts;            /* taken for its first group, kept for the others */
+  GPtrArray *waiting;           /* of Ready*: composed, not drawn yet */
+} Worker;
+
+static void
+ready_free (Ready *r)
+{
+  jopan_thumb_free (r->thumb);
+  jopan_document_free (r->doc);
+  g_free (r->pdf);
+  g_free (r);
+}
+
+/* Page @index composed as the @place-th of group @group: @doc (taken)
+ * with its photos decoded and its thumbnail begun.  What fails here is
+ * done again when the page is written, and fails there (render.c). */
+static Ready *
+ready_new (Run *run, JopanDocument *doc, guint index, guint group, guint place)
+{
+  Ready *r = g_new0 (Ready, 1);
+  g_autofree char *name = page_file (index + 1, "pdf");
+
+  *r = (Ready) { index, group, place, doc, NULL, NULL };
   jopan_document_set_date (doc, run->out->date);
-  if (pdf && !write_file (run, doc, pdf, JOPAN_FORMAT_PDF, error))
+  if (run->tmp == NULL)
+    return r;
+  r->pdf = g_build_filename (run->tmp, name, NULL);
+  jopan_document_warm_pdf (doc);
+  if (run->out->png)
+    jopan_document_warm_png (doc, run->out->dpi);
+  r->thumb = jopan_contact_sheet_thumb_new (run->sheet, index + 1, doc, NULL);
+  return r;
+}
+
+/* Under the render lock: the page's PDF, PNG and thumbnail drawn. */
+static void
+draw_ready (Ready *r)
+{
+  jopan_document_draw_pdf (r->doc);
+  jopan_document_draw_png (r->doc);
+  if (r->thumb && !jopan_thumb_draw (r->thumb, NULL))
+    g_clear_pointer (&r->thumb, jopan_thumb_free);
+}
+
+/* page-NN.pdf (and .png) from the page drawn; the report and findings
+ * kept for the end. */
+static gboolean
+write_page (Run *run, Ready *r, GError **error)
+{
+  guint number = r->index + 1;
+  JopanDocument *doc = r->doc;
+
+  if (r->pdf && !write_file (run, doc, r->pdf, JOPAN_FORMAT_PDF, error))
     return FALSE;
   /* Joined as soon as its PDF is there: with the last page joined,
    * edition.pdf's writing starts while this page's PNG, thumbnail and
    * report are still being made. */
-  if (pdf)
-    join_written (run, index);
-  if (pdf && run->out->png)
+  if (r->pdf)
+    join_written (run, r->index);
+  if (r->pdf && run->out->png)
     {
       g_autofree char *png_name = page_file (number, "png");
       g_autofree char *png = g_build_filename (run->tmp, png_name, NULL);
       if (!write_file (run, doc, png, JOPAN_FORMAT_PNG, error))
         return FALSE;
     }
-  /* The thumbnail now, from the page in memory: drawing it later from
-   * the PDF would read the page back and decode its photos again. */
-  if (pdf && !jopan_contact_sheet_add_page (run->sheet, number, doc, error))
+  /* The thumbnail from the page in memory: drawing it later from the PDF
+   * would read the page back and decode its photos again. */
+  if (r->pdf && !(r->thumb ? jopan_contact_sheet_add_thumb (run->sheet, g_steal_pointer (&r->thumb),
+                                                            error)
+                           : jopan_contact_sheet_add_page (run->sheet, number, doc, error)))
     return FALSE;
-  run->reports[index] = jopan_report_to_node (doc->report, doc->pages);
-  run->findings[index] = jopan_document_get_n_findings (doc);
+  run->reports[r->index] = jopan_report_to_node (doc->report, doc->pages);
+  run->findings[r->index] = jopan_document_get_n_findings (doc);
   if (run->out->progress)
     {
       g_mutex_lock (&run->lock);
@@ -461,52 +540,135 @@ write_page (Run *run, JopanDocument *doc, guint index, GError **error)
   return TRUE;
 }
 
-static gboolean
-run_group (Run *run, const GArray *group, GError **error)
-{
-  g_autoptr (JopanFonts) fonts = take_fonts (run, error);
-  gboolean ok = fonts != NULL;
-  Chain ch;
-
-  if (!ok)
-    return FALSE;
-  chain_init (&ch, run->edition, run->style, run->out->layout);
-  ch.continued = run->continued;
-  ch.page_story = run->page_story;
-  for (guint i = 0; ok && i < group->len; i++)
-    {
-      guint p = g_array_index (group, guint, i);
-      g_autoptr (JopanDocument) doc = chain_compose (&ch, fonts, p, error);
-      ok = doc != NULL && (!selected (run, p) || write_page (run, doc, p, error));
-    }
-  chain_clear (&ch);
-  give_fonts (run, g_steal_pointer (&fonts));
-  return ok;
-}
-
-/* A task: one group.  It is skipped when an earlier group failed, so the
- * error reported is the first group's whatever the schedule. */
+/* A failure of the @place-th page of group @group (@error taken): the
+ * run's error is the first group's, and in it the first page's, whatever
+ * the schedule. */
 static void
-task (gpointer data, gpointer user_data)
+fail (Run *run, guint group, guint place, GError *error)
 {
-  Run *run = user_data;
-  guint g = GPOINTER_TO_UINT (data) - 1;
-  g_autoptr (GError) error = NULL;
-  gboolean skip;
-
   g_mutex_lock (&run->lock);
-  skip = run->failed_at < g;
-  g_mutex_unlock (&run->lock);
-  if (skip || run_group (run, g_ptr_array_index (run->groups, g), &error))
-    return;
-  g_mutex_lock (&run->lock);
-  if (g < run->failed_at)
+  if (group < run->failed_at || (group == run->failed_at && place < run->failed_place))
     {
-      run->failed_at = g;
+      run->failed_at = group;
+      run->failed_place = place;
       g_clear_error (&run->error);
       run->error = g_steal_pointer (&error);
     }
   g_mutex_unlock (&run->lock);
+  g_clear_error (&error);
+}
+
+/* Draws every page @w keeps (the caller took the render lock: released
+ * here), then writes them. */
+static void
+draw_waiting (Worker *w)
+{
+  guint n = w->waiting->len;
+
+  for (guint i = 0; i < n; i++)
+    draw_ready (g_ptr_array_index (w->waiting, i));
+  jopan_render_unlock ();
+  for (guint i = 0; i < n; i++)
+    {
+      Ready *r = g_ptr_array_index (w->waiting, i);
+      GError *error = NULL;
+
+      if (!write_page (w->run, r, &error))
+        fail (w->run, r->group, r->place, error);
+      ready_free (r);
+    }
+  g_ptr_array_set_size (w->waiting, 0);
+}
+
+/* Page @r (taken) drawn and written now, with those kept, if the render
+ * lock is free or too many are kept; else kept while the next is composed. */
+static void
+hand_in (Worker *w, Ready *r)
+{
+  GError *error = NULL;
+
+  if (r->pdf == NULL) /* nothing to draw */
+    {
+      if (!write_page (w->run, r, &error))
+        fail (w->run, r->group, r->place, error);
+      ready_free (r);
+      return;
+    }
+  g_ptr_array_add (w->waiting, r);
+  if (jopan_render_trylock ())
+    draw_waiting (w);
+  else if (w->waiting->len > WAITING_MAX)
+    {
+      jopan_render_lock ();
+      draw_waiting (w);
+    }
+  else
+    g_atomic_int_inc (&kept);
+}
+
+/* Composes group @g's pages in order, each handed in to be drawn and written. */
+static void
+run_group (Worker *w, guint g)
+{
+  Run *run = w->run;
+  const GArray *group = g_ptr_array_index (run->groups, g);
+  GError *error = NULL;
+  guint i = 0;
+  Chain ch;
+
+  if (w->fonts == NULL && (w->fonts = take_fonts (run, &error)) == NULL)
+    {
+      fail (run, g, 0, error);
+      return;
+    }
+  chain_init (&ch, run->edition, run->style, run->out->layout);
+  ch.continued = run->continued;
+  ch.page_story = run->page_story;
+  for (; error == NULL && i < group->len; i++)
+    {
+      guint p = g_array_index (group, guint, i);
+      JopanDocument *doc = chain_compose (&ch, w->fonts, p, &error);
+
+      if (doc && !selected (run, p))
+        jopan_document_free (doc);
+      else if (doc)
+        hand_in (w, ready_new (run, doc, p, g, i));
+    }
+  chain_clear (&ch);
+  if (error)
+    fail (run, g, i - 1, error);
+}
+
+/* A worker: the groups in order, as they come, each skipped when an
+ * earlier group failed (so the error reported is the first group's);
+ * then the pages it kept. */
+static gpointer
+work (gpointer data)
+{
+  Worker *w = data;
+  Run *run = w->run;
+
+  for (;;)
+    {
+      guint g = (guint) g_atomic_int_add (&run->next_group, 1);
+      gboolean skip;
+
+      if (g >= run->groups->len)
+        break;
+      g_mutex_lock (&run->lock);
+      skip = run->failed_at < g;
+      g_mutex_unlock (&run->lock);
+      if (!skip)
+        run_group (w, g);
+    }
+  if (w->waiting->len > 0)
+    {
+      jopan_render_lock ();
+      draw_waiting (w);
+    }
+  if (w->fonts)
+    give_fonts (run, g_steal_pointer (&w->fonts));
+  return NULL;
 }
 
 /* The pages joined by jumps, each group in compose order, the groups in
@@ -574,17 +736,33 @@ read_hyphenation (const Run *run)
 static gboolean
 run_pool (Run *run, GError **error)
 {
-  GThreadPool *pool = g_thread_pool_new (task, run, (int) run->jobs, TRUE, error);
+  g_autofree Worker *workers = g_new0 (Worker, run->jobs);
+  g_autofree GThread **threads = g_new0 (GThread *, run->jobs);
+  guint started = 0;
 
-  if (pool == NULL)
+  while (started < run->jobs)
+    {
+      Worker *w = &workers[started];
+      *w = (Worker) { run, NULL, g_ptr_array_new () };
+      threads[started] = g_thread_try_new ("jopan-page", work, w, started ? NULL : error);
+      if (threads[started] == NULL)
+        {
+          g_ptr_array_unref (w->waiting);
+          break;
+        }
+      started++;
+    }
+  if (started == 0)
     return FALSE;
-  for (guint g = 0; g < run->groups->len; g++)
-    g_thread_pool_push (pool, GUINT_TO_POINTER (g + 1), NULL);
-  /* The main thread only waits for the pool: with two threads or more,
-   * it does this meanwhile. */
+  /* The main thread only waits for the workers: with two threads or
+   * more, it does this meanwhile. */
   if (run->two_threads)
     read_hyphenation (run);
-  g_thread_pool_free (pool, FALSE, TRUE);
+  for (guint i = 0; i < started; i++)
+    {
+      g_thread_join (threads[i]);
+      g_ptr_array_unref (workers[i].waiting);
+    }
   if (run->error == NULL)
     return TRUE;
   g_propagate_error (error, g_steal_pointer (&run->error));
@@ -891,7 +1069,7 @@ write_whole (Run *run, const GArray *pages, GError **error)
       g_propagate_error (error, g_steal_pointer (&run->join_error));
       return FALSE;
     }
-  /* Each page was joined as it was written (join_written): the task
+  /* Each page was joined as it was written (join_written): the worker
    * that wrote the last of them joined every one left. */
   if (run->next < run->edition->pages->len)
     {

@@ -783,6 +783,7 @@ struct _JopanDocument {
   gboolean print_checked; /* the PDF/X file's preflight is in the report */
   GArray *placed;         /* of JopanPlaced: where each story and box went on a
                            * composed page (compose.c) */
+  struct _JopanDraft *draft; /* its PDF and PNG drawn ahead (render.c), or NULL */
 };
 
 /* A story or fixed box placed on a composed page: its module in points and
@@ -824,6 +825,20 @@ extern gint jopan_render_greeked_lines;
  * (cairo 1.16's font caches can deadlock across threads: render.c). */
 void jopan_render_lock (void);
 void jopan_render_unlock (void);
+/* Takes the render lock if no other thread holds it.  Returns: whether it did. */
+gboolean jopan_render_trylock (void);
+/* A page drawn ahead of its writing, in two steps: jopan_document_warm_pdf()
+ * (and _png(), at @dpi) decode @doc's photos, outside the render lock;
+ * jopan_document_draw_pdf() (and _png()) draw cairo's file (its pixels),
+ * the caller holding the lock.  Writing @doc then finishes (encodes) that
+ * instead of drawing it again, the same bytes.  Whatever fails here is
+ * dropped, drawn again when written, and fails there as it would have. */
+typedef struct _JopanDraft JopanDraft;
+void jopan_document_warm_pdf (JopanDocument *doc);
+void jopan_document_draw_pdf (JopanDocument *doc);
+void jopan_document_warm_png (JopanDocument *doc, double dpi);
+void jopan_document_draw_png (JopanDocument *doc);
+void jopan_draft_free (JopanDraft *draft);
 /* Decodes the photos jopan_render_page_full() would draw into @surfaces,
  * to be called before taking the render lock. */
 gboolean jopan_render_warm (const JopanPage *page, JopanFormat format, double scale,
@@ -875,6 +890,17 @@ JopanContactSheet *jopan_contact_sheet_new (const guint *numbers, guint n, GErro
  * the sheet's); from any thread, while @doc is that thread's. */
 gboolean jopan_contact_sheet_add_page (JopanContactSheet *sheet, guint number,
                                        const JopanDocument *doc, GError **error);
+/* The same in three steps, so that only drawing holds the render lock:
+ * a thumbnail begun (its photos decoded, its slot painted), drawn (the
+ * caller holds the render lock), then added, which takes it.  @doc must
+ * outlive the thumbnail. */
+typedef struct _JopanThumb JopanThumb;
+JopanThumb *jopan_contact_sheet_thumb_new (JopanContactSheet *sheet, guint number,
+                                           const JopanDocument *doc, GError **error);
+gboolean jopan_thumb_draw (JopanThumb *thumb, GError **error);
+gboolean jopan_contact_sheet_add_thumb (JopanContactSheet *sheet, JopanThumb *thumb,
+                                        GError **error);
+void jopan_thumb_free (JopanThumb *thumb);
 /* Writes the sheet (every page added) to @out_png atomically. */
 gboolean jopan_contact_sheet_save (JopanContactSheet *sheet, const char *out_png, GError **error);
 void jopan_contact_sheet_free (JopanContactSheet *sheet);

@@ -43,6 +43,12 @@ jopan_render_unlock (void)
 {
   g_rec_mutex_unlock (&render_lock);
 }
+
+gboolean
+jopan_render_trylock (void)
+{
+  return g_rec_mutex_trylock (&render_lock);
+}
 #define PRINT_MAX_PPI 600.0 /* decoded photos in PDF and SVG */
 
 static double
@@ -812,27 +818,134 @@ sink_write (void *closure, const unsigned char *data, unsigned int length)
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* @doc's photos decoded into @cache, as drawing its PDF needs them. */
 static gboolean
-render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
+warm_pdf (const JopanDocument *doc, GHashTable *cache, GError **error)
 {
-  g_autoptr (GHashTable) cache = surface_cache_new ();
+  for (guint i = 0; i < doc->pages->len; i++)
+    if (!jopan_render_warm (g_ptr_array_index (doc->pages, i), JOPAN_FORMAT_PDF, 1.0, cache,
+                            error))
+      return FALSE;
+  return TRUE;
+}
+
+/* cairo's PDF of @doc into @out, its photos in @cache (under the render lock). */
+static gboolean
+draw_raw_pdf (JopanDocument *doc, GHashTable *cache, const char *path, GByteArray *out,
+              GError **error)
+{
   const JopanPage *first = g_ptr_array_index (doc->pages, 0);
   double pad = page_pad (first);
   g_autofree PdfSink *sink = g_new (PdfSink, 1);
   cairo_surface_t *surface;
   gboolean ok;
 
-  for (guint i = 0; i < doc->pages->len; i++)
-    if (!jopan_render_warm (g_ptr_array_index (doc->pages, i), JOPAN_FORMAT_PDF, 1.0, cache,
-                            error))
-      return FALSE;
   sink->out = out, sink->n = 0;
-  jopan_render_lock ();
   surface = cairo_pdf_surface_create_for_stream (sink_write, sink, first->width + 2 * pad,
                                                  first->height + 2 * pad);
   ok = drawn_pdf (doc, surface, cache, path, error);
-  jopan_render_unlock ();
   sink_flush (sink);
+  return ok;
+}
+
+/* A page of an edition is drawn when the render lock is free, which may
+ * be after its worker composed the next page (edition.c), and finished
+ * and written later, outside the lock, as any page.  A draft is only a
+ * head start: whatever fails in it is dropped, and writing draws that
+ * again the usual way, to fail there with its usual message in its
+ * usual turn. */
+struct _JopanDraft {
+  GHashTable *pdf_cache;        /* the PDF's photos, decoded; NULL: no PDF drafted */
+  GByteArray *pdf;              /* cairo's file, or NULL until drawn */
+  double dpi;                   /* the PNG's resolution */
+  GPtrArray *png_caches;        /* per page, its photos at that resolution; or NULL */
+  GPtrArray *pngs;              /* per page, its pixels, or NULL until drawn */
+};
+
+static void
+drop_pdf (JopanDraft *draft)
+{
+  g_clear_pointer (&draft->pdf_cache, g_hash_table_unref);
+  g_clear_pointer (&draft->pdf, g_byte_array_unref);
+}
+
+static void
+drop_png (JopanDraft *draft)
+{
+  g_clear_pointer (&draft->png_caches, g_ptr_array_unref);
+  g_clear_pointer (&draft->pngs, g_ptr_array_unref);
+}
+
+void
+jopan_draft_free (JopanDraft *draft)
+{
+  if (draft == NULL)
+    return;
+  drop_pdf (draft);
+  drop_png (draft);
+  g_free (draft);
+}
+
+static JopanDraft *
+draft_of (JopanDocument *doc)
+{
+  if (doc->draft == NULL)
+    doc->draft = g_new0 (JopanDraft, 1);
+  return doc->draft;
+}
+
+void
+jopan_document_warm_pdf (JopanDocument *doc)
+{
+  JopanDraft *draft = draft_of (doc);
+  g_autoptr (GError) dropped = NULL;
+
+  drop_pdf (draft);
+  draft->pdf_cache = surface_cache_new ();
+  if (!warm_pdf (doc, draft->pdf_cache, &dropped))
+    drop_pdf (draft);
+}
+
+void
+jopan_document_draw_pdf (JopanDocument *doc)
+{
+  JopanDraft *draft = doc->draft;
+  g_autoptr (GError) dropped = NULL;
+
+  if (draft == NULL || draft->pdf_cache == NULL || draft->pdf)
+    return;
+  draft->pdf = g_byte_array_new ();
+  if (!draw_raw_pdf (doc, draft->pdf_cache, "", draft->pdf, &dropped))
+    drop_pdf (draft);
+}
+
+/* cairo's file drawn ahead into @out (then NULL), or FALSE. */
+static gboolean
+take_pdf (JopanDocument *doc, GByteArray *out)
+{
+  JopanDraft *draft = doc->draft;
+
+  if (draft == NULL || draft->pdf == NULL)
+    return FALSE;
+  g_byte_array_append (out, draft->pdf->data, draft->pdf->len);
+  drop_pdf (draft);
+  return TRUE;
+}
+
+static gboolean
+render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
+{
+  g_autoptr (GHashTable) cache = NULL;
+  gboolean ok;
+
+  if (take_pdf (doc, out))
+    return finish_pdf (doc, path, out, error);
+  cache = surface_cache_new ();
+  if (!warm_pdf (doc, cache, error))
+    return FALSE;
+  jopan_render_lock ();
+  ok = draw_raw_pdf (doc, cache, path, out, error);
+  jopan_render_unlock ();
   return ok && finish_pdf (doc, path, out, error);
 }
 
@@ -870,6 +983,46 @@ encode_png (cairo_surface_t *surface, JopanColor *proof, const char *path, GByte
   return TRUE;
 }
 
+/* @page's pixels at @scale, its photos in @cache (under the render lock).
+ * Returns: the surface, or NULL with @error set. */
+static cairo_surface_t *
+drawn_png (const JopanPage *page, double scale, GHashTable *cache, const char *path,
+           GError **error)
+{
+  double pad = page_pad (page), w = page->width + 2 * pad, h = page->height + 2 * pad;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ceil (w * scale),
+                                                         (int) ceil (h * scale));
+  cairo_t *cr;
+  gboolean ok;
+
+  if (!surface_ok (surface, path, error))
+    return NULL;
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, scale, scale);
+  ok = context_ok (cr, path, error)
+       && jopan_render_page (cr, page, JOPAN_FORMAT_PNG, scale, cache, error)
+       && context_ok (cr, path, error);
+  cairo_destroy (cr);
+  if (!ok)
+    g_clear_pointer (&surface, cairo_surface_destroy);
+  return surface;
+}
+
+/* @surface (taken) encoded into @out. */
+static gboolean
+png_out (cairo_surface_t *surface, JopanColor *proof, const char *path, GByteArray *out,
+         GError **error)
+{
+  if (!encode_png (surface, proof, path, out, error))
+    {
+      cairo_surface_destroy (surface);
+      return FALSE;
+    }
+  return finish_surface (surface, path, error);
+}
+
 static gboolean
 render_raster (const JopanPage *page, JopanFormat format, double dpi, JopanColor *proof,
                const char *path, GByteArray *out, GError **error)
@@ -884,42 +1037,28 @@ render_raster (const JopanPage *page, JopanFormat format, double dpi, JopanColor
   /* jopan_document_write checked the size against the preview limit. */
   if (!jopan_render_warm (page, format, scale, cache, error))
     return FALSE;
+  if (format == JOPAN_FORMAT_PNG)
+    {
+      jopan_render_lock ();
+      surface = drawn_png (page, scale, cache, path, error);
+      jopan_render_unlock ();
+      return surface && png_out (surface, proof, path, out, error);
+    }
   jopan_render_lock ();
-  if (format == JOPAN_FORMAT_SVG)
-    surface = cairo_svg_surface_create_for_stream (append_bytes, out, w, h);
-  else
-    surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ceil (w * scale),
-                                          (int) ceil (h * scale));
+  surface = cairo_svg_surface_create_for_stream (append_bytes, out, w, h);
   if (!surface_ok (surface, path, error))
     {
       jopan_render_unlock ();
       return FALSE;
     }
   cr = cairo_create (surface);
-  if (format == JOPAN_FORMAT_PNG)
-    {
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_paint (cr);
-      cairo_scale (cr, scale, scale);
-    }
   ok = context_ok (cr, path, error) && jopan_render_page (cr, page, format, scale, cache, error)
        && context_ok (cr, path, error);
   cairo_destroy (cr);
-  if (format == JOPAN_FORMAT_SVG) /* the SVG surface writes its glyphs when finished */
-    {
-      ok = ok ? finish_surface (surface, path, error) : (cairo_surface_destroy (surface), FALSE);
-      jopan_render_unlock ();
-      return ok;
-    }
+  /* The SVG surface writes its glyphs when finished. */
+  ok = ok ? finish_surface (surface, path, error) : (cairo_surface_destroy (surface), FALSE);
   jopan_render_unlock ();
-  if (ok)
-    ok = encode_png (surface, proof, path, out, error);
-  if (!ok)
-    {
-      cairo_surface_destroy (surface);
-      return FALSE;
-    }
-  return finish_surface (surface, path, error);
+  return ok;
 }
 
 /* "page.png" for one page; "page-1.png", "page-2.png", … for several. */
@@ -968,6 +1107,63 @@ check_preview (JopanDocument *doc, const char *path, double dpi, GError **error)
   return TRUE;
 }
 
+void
+jopan_document_warm_png (JopanDocument *doc, double dpi)
+{
+  JopanDraft *draft = draft_of (doc);
+  g_autoptr (GError) dropped = NULL;
+
+  drop_png (draft);
+  if (!check_preview (doc, "", dpi, &dropped))
+    return;
+  draft->dpi = dpi;
+  draft->png_caches = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+  for (guint i = 0; i < doc->pages->len; i++)
+    {
+      GHashTable *cache = surface_cache_new ();
+      g_ptr_array_add (draft->png_caches, cache);
+      if (!jopan_render_warm (g_ptr_array_index (doc->pages, i), JOPAN_FORMAT_PNG, dpi / 72.0,
+                              cache, &dropped))
+        {
+          drop_png (draft);
+          return;
+        }
+    }
+}
+
+void
+jopan_document_draw_png (JopanDocument *doc)
+{
+  JopanDraft *draft = doc->draft;
+  g_autoptr (GError) dropped = NULL;
+
+  if (draft == NULL || draft->png_caches == NULL || draft->pngs)
+    return;
+  draft->pngs = g_ptr_array_new_with_free_func ((GDestroyNotify) cairo_surface_destroy);
+  for (guint i = 0; i < doc->pages->len; i++)
+    {
+      cairo_surface_t *surface = drawn_png (g_ptr_array_index (doc->pages, i), draft->dpi / 72.0,
+                                            g_ptr_array_index (draft->png_caches, i), "", &dropped);
+      if (surface == NULL)
+        {
+          drop_png (draft);
+          return;
+        }
+      g_ptr_array_add (draft->pngs, surface);
+    }
+}
+
+/* Page @i's pixels drawn ahead at @dpi (taken), or NULL. */
+static cairo_surface_t *
+take_png (JopanDocument *doc, guint i, double dpi)
+{
+  JopanDraft *draft = doc->draft;
+
+  if (draft == NULL || draft->pngs == NULL || draft->dpi != dpi || i >= draft->pngs->len)
+    return NULL;
+  return g_steal_pointer (&g_ptr_array_index (draft->pngs, i));
+}
+
 gboolean
 jopan_document_render (JopanDocument *doc, const char *path, JopanFormat format, double dpi,
                        GPtrArray *outputs, GError **error)
@@ -998,10 +1194,16 @@ jopan_document_render (JopanDocument *doc, const char *path, JopanFormat format,
     {
       GByteArray *out = g_byte_array_new ();
       g_autofree char *page = jopan_page_file_name (path, i, doc->pages->len);
+      cairo_surface_t *drawn = format == JOPAN_FORMAT_PNG ? take_png (doc, i, dpi) : NULL;
+
       g_ptr_array_add (outputs, out);
-      if (!render_raster (g_ptr_array_index (doc->pages, i), format, dpi, proof, page, out, error))
+      if (drawn ? !png_out (drawn, proof, page, out, error)
+                : !render_raster (g_ptr_array_index (doc->pages, i), format, dpi, proof, page,
+                                  out, error))
         return FALSE;
     }
+  if (format == JOPAN_FORMAT_PNG && doc->draft)
+    drop_png (doc->draft);
   return TRUE;
 }
 
