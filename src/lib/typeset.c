@@ -2004,6 +2004,31 @@ paragraph_log_attrs (const char *text, int length, int n, GList *items)
   return cursor_log_attrs (n);
 }
 
+/* The layout as make_layout_in() makes it, but not laid out (a copy of
+ * it is the line at its natural width), holding @runs (taken) and @log
+ * (taken; @n characters' or NULL), with @attrs (taken, no font's). */
+static PangoLayout *
+own_layout (PangoContext *context, const PangoFontDescription *font, PangoAttrList *attrs,
+            const char *text, int length, GSList *runs, PangoLogAttr *log, int n)
+{
+  PangoLayout *layout = pango_layout_new (context);
+  OwnLine *own = g_new0 (OwnLine, 1);
+
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_auto_dir (layout, FALSE);
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  pango_layout_set_text (layout, text, length);
+  own->line = (PangoLayoutLine) { .layout = layout, .start_index = 0, .length = length, .runs = runs,
+                                  .is_paragraph_start = TRUE, .resolved_dir = PANGO_DIRECTION_LTR };
+  own->refs = 1;
+  own->cache_status = OWN_LINE_LEAKED;
+  own->log = log;
+  own->n_log = n + 1;
+  g_object_set_qdata_full (G_OBJECT (layout), own_line_quark (), own, own_line_free);
+  return layout;
+}
+
 /* A layout holding line @text shaped alone (see above), or NULL where the
  * line needs a layout of its own (make_layout_in); @item: the item it is
  * all of (paragraph_item()), or NULL to itemize it.  A @paragraph shaped
@@ -2018,10 +2043,8 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
 {
   int length = (int) strlen (text), n = 0;
   PangoAttrList *attrs;
-  PangoLayout *layout;
   GList *items;
   GSList *runs;
-  OwnLine *own;
   PangoLogAttr *log = NULL;
 
   if (jopan_shape_alone_off || !plain_line (text, length, spans)
@@ -2055,24 +2078,73 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
       pango_attr_list_unref (attrs);
       return NULL;
     }
-  /* The layout as make_layout_in() makes it, but not laid out: a copy of
-   * it is the line at its natural width. */
   pango_attr_list_unref (pango_attr_list_filter (attrs, is_font_attribute, NULL));
-  layout = pango_layout_new (context);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_auto_dir (layout, FALSE);
-  pango_layout_set_attributes (layout, attrs);
-  pango_attr_list_unref (attrs);
-  pango_layout_set_text (layout, text, length);
-  own = g_new0 (OwnLine, 1);
-  own->line = (PangoLayoutLine) { .layout = layout, .start_index = 0, .length = length, .runs = runs,
-                                  .is_paragraph_start = TRUE, .resolved_dir = PANGO_DIRECTION_LTR };
-  own->refs = 1;
-  own->cache_status = OWN_LINE_LEAKED;
-  own->log = log;
-  own->n_log = n + 1;
-  g_object_set_qdata_full (G_OBJECT (layout), own_line_quark (), own, own_line_free);
-  return layout;
+  return own_layout (context, font, attrs, text, length, runs, log, n);
+}
+
+/* ---- a paragraph shaped at a spacing, itemized as with none -----------------
+ *
+ * A paragraph with a ligature (Noto Serif's fi, fl) shaped with no letter
+ * spacing cannot be respaced (respace()): at any spacing Pango turns the
+ * ligatures off, and so shapes other glyphs.  It is shaped again at the
+ * first spacing asked for, but its items and break analysis are the
+ * ones it had with none: a letter spacing over the whole text (as
+ * add_line_attributes() sets it) parts no item, changes no item's font,
+ * script, language or level, and is only added to each item's extra
+ * attributes (a copy of it, the only one there: plain_item()); and the
+ * break analysis reads the text and the items' analysis alone
+ * (full_log_attrs()).  So they are taken from it (its fonts are this
+ * paragraph's: the keys name the font map and the style less its size
+ * and tracking, and the sizes are compared), and only HarfBuzz runs
+ * again.  /typeset/spaced-items compares every paragraph of the samples
+ * so shaped, at the trackings copyfit tries, with Pango's own shaping. */
+
+gint jopan_paragraph_items_taken;
+
+/* @text shaped alone (as shape_alone() would) at @p's spacing, itemized
+ * as @none (a paragraph shape_alone() shaped at the same size with no
+ * spacing), or NULL. */
+static PangoLayout *
+shape_spaced_as (PangoContext *context, const PangoFontDescription *font, gboolean korean,
+                 const JopanParaStyle *p, const char *text, const GArray *spans, PangoLayout *none)
+{
+  OwnLine *own = g_object_get_qdata (G_OBJECT (none), own_line_quark ());
+  int length = (int) strlen (text);
+  int spacing = p->tracking != 0 ? (int) (p->tracking * PANGO_SCALE) : 0;
+  PangoAttrList *attrs;
+  PangoLogAttr *log;
+  GList *items = NULL;
+  GSList *runs;
+
+  if (jopan_shape_alone_off || own == NULL || own->log == NULL || spacing == 0
+      || strcmp (pango_layout_get_text (none), text) != 0
+      || pango_context_get_base_dir (context) != PANGO_DIRECTION_LTR
+      || pango_context_get_gravity (context) != PANGO_GRAVITY_SOUTH)
+    return NULL;
+  for (GSList *l = own->line.runs; l; l = l->next)
+    {
+      PangoItem *item = ((PangoGlyphItem *) l->data)->item;
+      if (item->analysis.extra_attrs != NULL)
+        {
+          g_list_free_full (items, (GDestroyNotify) pango_item_free);
+          return NULL;
+        }
+      item = pango_item_copy (item);
+      item->analysis.extra_attrs = g_slist_prepend (NULL, pango_attr_letter_spacing_new (spacing));
+      items = g_list_prepend (items, item);
+    }
+  items = g_list_reverse (items);
+  log = g_memdup2 (own->log, sizeof (PangoLogAttr) * (gsize) own->n_log);
+  runs = shape_items (context, text, length, items, log);
+  if (runs == NULL)
+    {
+      g_free (log);
+      return NULL;
+    }
+  g_atomic_int_inc (&jopan_paragraph_items_taken);
+  attrs = pango_attr_list_new ();
+  add_line_attributes (attrs, p, korean, text, spans);
+  return own_layout (context, font, attrs, text, length, runs, log, own->n_log - 1);
 }
 
 /* The plan of line @b of @text: what set_line reads, copied.  A line that
@@ -3751,24 +3823,39 @@ gint jopan_paragraph_shapings;
 
 /* @text shaped whole in @kind's style: without a layout of its own where
  * shape_alone() can (its runs are the one-line layout's, and its break
- * analysis too), else with one. */
+ * analysis too), else with one; itemized as @none (may be NULL: the same
+ * paragraph shaped at the same size with no spacing) where
+ * shape_spaced_as() can. */
 static Shaped *
-shape_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
+shape_paragraph_as (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
+                    const Shaped *none)
 {
   const JopanParaStyle *p = &ts->style->para[kind];
   Shaped *shaped = g_new0 (Shaped, 1);
+  const PangoFontDescription *font = font_of (ts, p->font);
 
   g_atomic_int_inc (&jopan_paragraph_shapings);
   shaped->refs = 1;
-  shaped->layout = shape_alone (ts->context, font_of (ts, p->font), ts->korean, p, text, spans, NULL, TRUE, NULL);
+  shaped->spacing = spacing_of (p);
+  para_sizes (ts, p, &shaped->size, &shaped->guest);
+  if (none && none->spacing == 0 && none->widths == NULL && none->size == shaped->size
+      && none->guest == shaped->guest)
+    shaped->layout = shape_spaced_as (ts->context, font, ts->korean, p, text, spans, none->layout);
+  if (shaped->layout == NULL)
+    shaped->layout = shape_alone (ts->context, font, ts->korean, p, text, spans, NULL, TRUE, NULL);
   if (shaped->layout)
     g_atomic_int_inc (&jopan_paragraph_shapings_alone);
   else
     shaped->layout = make_layout (ts, p, text, spans);
   shaped->missing = missing_glyphs_of (shaped->layout);
-  shaped->spacing = spacing_of (p);
-  para_sizes (ts, p, &shaped->size, &shaped->guest);
   return shaped;
+}
+
+/* @text shaped whole in @kind's style (shape_paragraph_as()). */
+static Shaped *
+shape_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
+{
+  return shape_paragraph_as (ts, kind, text, spans, NULL);
 }
 
 PangoLayout *
@@ -3779,6 +3866,43 @@ jopan_shaped_paragraph_for_test (JopanTypesetter *ts, JopanParaKind kind, const 
 
   *missing = shaped->missing ? g_hash_table_ref (shaped->missing) : NULL;
   return g_object_ref (shaped->layout);
+}
+
+/* Whether runs @a and @b have the same item, glyphs and clusters. */
+static gboolean
+same_run (const PangoGlyphItem *a, const PangoGlyphItem *b)
+{
+  const PangoGlyphString *x = a->glyphs, *y = b->glyphs;
+  int s, t;
+
+  if (a->item->offset != b->item->offset || a->item->length != b->item->length
+      || a->item->num_chars != b->item->num_chars || !same_item (a->item, b->item)
+      || !plain_item (a->item, &s) || !plain_item (b->item, &t) || s != t
+      || a->y_offset != b->y_offset || a->start_x_offset != b->start_x_offset
+      || a->end_x_offset != b->end_x_offset || x->num_glyphs != y->num_glyphs)
+    return FALSE;
+  for (int i = 0; i < x->num_glyphs; i++)
+    if (x->glyphs[i].glyph != y->glyphs[i].glyph
+        || memcmp (&x->glyphs[i].geometry, &y->glyphs[i].geometry, sizeof x->glyphs[i].geometry) != 0
+        || x->glyphs[i].attr.is_cluster_start != y->glyphs[i].attr.is_cluster_start
+        || x->glyphs[i].attr.is_color != y->glyphs[i].attr.is_color || x->log_clusters[i] != y->log_clusters[i])
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether one-line layouts @a and @b hold the same runs and break analysis. */
+static gboolean
+same_shaping (PangoLayout *a, PangoLayout *b)
+{
+  GSList *x = jopan_layout_line (a, 0)->runs, *y = jopan_layout_line (b, 0)->runs;
+  int m, n;
+  const PangoLogAttr *la = jopan_layout_log_attrs (a, &m), *lb = jopan_layout_log_attrs (b, &n);
+
+  for (; x && y; x = x->next, y = y->next)
+    if (!same_run (x->data, y->data))
+      return FALSE;
+  return x == NULL && y == NULL && m == n && memcmp (la, lb, sizeof *la * (gsize) n) == 0
+         && strcmp (pango_layout_get_text (a), pango_layout_get_text (b)) == 0;
 }
 
 /* @p at @size points, its font description in *@font. */
@@ -3834,6 +3958,31 @@ jopan_resize_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text
 }
 
 gboolean
+jopan_spaced_items_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                             const GArray *spans, double from_size, double tracking, gboolean *taken)
+{
+  const JopanStyle *style = ts->style;
+  JopanStyle tracked = *style;
+  JopanParaStyle *p = &tracked.para[kind];
+  g_autofree char *font = NULL;
+  g_autoptr (Shaped) none = NULL;
+  g_autoptr (Shaped) real = NULL;
+  g_autoptr (PangoLayout) spaced = NULL;
+
+  ts->style = &tracked;
+  set_size (p, from_size > 0 ? from_size : style->para[kind].size, &font);
+  p->tracking = 0;
+  none = shape_paragraph (ts, kind, text, spans);
+  set_size (p, style->para[kind].size, &font);
+  p->tracking = tracking;
+  real = shape_paragraph (ts, kind, text, spans);
+  spaced = shape_spaced_as (ts->context, font_of (ts, p->font), ts->korean, p, text, spans, none->layout);
+  ts->style = style;
+  *taken = spaced != NULL;
+  return spaced == NULL || same_shaping (real->layout, spaced);
+}
+
+gboolean
 jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
                         const GArray *spans, double from, double to, gboolean *derived)
 {
@@ -3878,7 +4027,7 @@ shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, con
   const FlatKey *sought;
   FlatKey *key;
   g_autofree FlatKey *spaced = NULL;
-  const Shaped *from;
+  const Shaped *from, *none = NULL;
   Shaped *shaped;
   gboolean tracked = spacing_of (&ts->style->para[kind]) != 0;
 
@@ -3900,12 +4049,13 @@ shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, con
     spaced = flat_key_copy (sought);
   shaped = respaced_paragraph (ts, kind, from);
   if (shaped == NULL && tracked)
-    shaped = respaced_paragraph (ts, kind,
-                                 g_hash_table_lookup (ts->cache->spaced.table,
-                                                      spacing_key (ts, kind, text, spans, TRUE)));
+    {
+      none = g_hash_table_lookup (ts->cache->spaced.table, spacing_key (ts, kind, text, spans, TRUE));
+      shaped = respaced_paragraph (ts, kind, none);
+    }
   if (shaped == NULL)
     {
-      shaped = shape_paragraph (ts, kind, text, spans);
+      shaped = shape_paragraph_as (ts, kind, text, spans, none);
       ts->cache->shapings++;
       /* It serves every other spacing (one with a spacing, or with none
        * but no ligatures: respace()). */
