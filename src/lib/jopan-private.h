@@ -448,6 +448,11 @@ extern gint jopan_paragraph_shapings, jopan_paragraph_shapings_alone;
 /* How many of them were itemized as the paragraph shaped with no letter
  * spacing was (shaped at a spacing, with a ligature: typeset.c). */
 extern gint jopan_paragraph_items_taken;
+/* How many runs of them were spliced: the paragraph's glyphs with none,
+ * its ligatures' words shaped again (typeset.c); tests may turn that off,
+ * or splice at edges not proved apart (jopan_line_cut_unproven). */
+extern gint jopan_paragraph_spliced;
+extern gboolean jopan_splice_off;
 extern gboolean jopan_shape_alone_cursor_log;
 
 typedef struct {

@@ -1182,18 +1182,13 @@ log_attrs_of (const char *text, int length, GList *items)
 
 /* Shapes @item of @text into a run, letter-spaced as a layout's
  * (shape_run in pango-layout.c). */
-static PangoGlyphItem *
-shape_run (PangoItem *item, const char *text, int length, PangoLogAttr *log, int spacing,
-           PangoShapeFlags flags)
+/* Letter-spaces @run, shaped, as a layout's (shape_run in pango-layout.c). */
+static void
+space_run (PangoGlyphItem *run, const char *text, PangoLogAttr *log, int spacing)
 {
-  PangoGlyphItem *run = g_slice_new0 (PangoGlyphItem);
-  PangoGlyphString *g;
+  PangoGlyphString *g = run->glyphs;
   int left, right;
 
-  run->item = item;
-  run->glyphs = g = pango_glyph_string_new ();
-  /* Without a hyphen or text transform, shaping reads no log attribute. */
-  pango_shape_item (item, text, length, NULL, g, flags);
   if (spacing != 0 && g->num_glyphs > 0)
     {
       pango_glyph_item_letter_space (run, text, log, spacing);
@@ -1202,6 +1197,20 @@ shape_run (PangoItem *item, const char *text, int length, PangoLogAttr *log, int
       g->glyphs[0].geometry.x_offset += left;
       g->glyphs[g->num_glyphs - 1].geometry.width += right;
     }
+}
+
+static PangoGlyphItem *
+shape_run (PangoItem *item, const char *text, int length, PangoLogAttr *log, int spacing,
+           PangoShapeFlags flags)
+{
+  PangoGlyphItem *run = g_slice_new0 (PangoGlyphItem);
+  PangoGlyphString *g;
+
+  run->item = item;
+  run->glyphs = g = pango_glyph_string_new ();
+  /* Without a hyphen or text transform, shaping reads no log attribute. */
+  pango_shape_item (item, text, length, NULL, g, flags);
+  space_run (run, text, log, spacing);
   return run;
 }
 
@@ -2095,18 +2104,203 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
  * break analysis reads the text and the items' analysis alone
  * (full_log_attrs()).  So they are taken from it (its fonts are this
  * paragraph's: the keys name the font map and the style less its size
- * and tracking, and the sizes are compared), and only HarfBuzz runs
- * again.  /typeset/spaced-items compares every paragraph of the samples
- * so shaped, at the trackings copyfit tries, with Pango's own shaping. */
+ * and tracking, and the sizes are compared).
+ *
+ * Nor is all of it shaped again: only the words of its ligatures.  Where
+ * the features Pango turns off make only ligatures in a face (or none:
+ * ligature_free()), a stretch of the run in which no cluster holds more
+ * than one character made no ligature, so the features did nothing there.
+ * Each ligature's cluster is widened to edges no lookup reads across
+ * (cut_edge(), as a line is cut from its paragraph: each side of such an
+ * edge is substituted and positioned alone), and only that window is
+ * shaped, as a piece of the item, with the ligatures off (its edges must
+ * hold the same characters' own glyphs as the run's did); the rest of the
+ * run keeps the glyphs it had with none, then the whole run is spaced as
+ * a layout spaces it (shape_run()).  /typeset/spaced-items compares every
+ * paragraph of the samples so shaped, at the trackings copyfit tries, with
+ * Pango's own shaping, and sees paragraphs spliced at edges not proved
+ * apart come out unlike it. */
 
-gint jopan_paragraph_items_taken;
+gint jopan_paragraph_items_taken, jopan_paragraph_spliced;
+gboolean jopan_splice_off;
+
+static gboolean ligature_lookups_only (PangoFont *font, GHashTable *known);
+
+/* Whether @text may be parted at byte @at inside run @from (see cut_edge()). */
+static gboolean
+splice_edge (const FaceCuts *f, hb_font_t *font, const PangoGlyphItem *from, const char *text, int at)
+{
+  int offset = from->item->offset;
+
+  return cut_edge (f, font, from->glyphs, text + offset, from->item->length, at - offset,
+                   glyph_at (from->glyphs, at - offset));
+}
+
+/* The stretches [start, end) of run @from (bytes of @text) to shape
+ * again: each of its clusters of more than one character (a ligature),
+ * widened to edges no lookup reads across; NULL where there is none. */
+static GArray *
+splice_windows (const FaceCuts *f, hb_font_t *font, const PangoGlyphItem *from, const char *text)
+{
+  GArray *windows = g_array_new (FALSE, FALSE, sizeof (int));
+  PangoGlyphItemIter iter;
+
+  for (gboolean more = pango_glyph_item_iter_init_start (&iter, (PangoGlyphItem *) from, text); more;
+       more = pango_glyph_item_iter_next_cluster (&iter))
+    {
+      int start = iter.start_index, end = iter.end_index;
+      if (iter.end_char - iter.start_char == 1)
+        continue;
+      while (!splice_edge (f, font, from, text, start))
+        start = (int) (g_utf8_prev_char (text + start) - text);
+      while (!splice_edge (f, font, from, text, end))
+        end = (int) (g_utf8_next_char (text + end) - text);
+      if (windows->len > 0 && g_array_index (windows, int, windows->len - 1) >= start)
+        g_array_index (windows, int, windows->len - 1) = end;
+      else
+        {
+          g_array_append_val (windows, start);
+          g_array_append_val (windows, end);
+        }
+    }
+  if (windows->len == 0)
+    g_clear_pointer (&windows, g_array_unref);
+  return windows;
+}
+
+/* Appends glyphs @first to @last of @from to @to, their clusters moved by @shift. */
+static void
+append_glyphs (PangoGlyphString *to, const PangoGlyphString *from, int first, int last, int shift)
+{
+  int n = to->num_glyphs;
+
+  pango_glyph_string_set_size (to, n + last - first);
+  memcpy (to->glyphs + n, from->glyphs + first, sizeof *from->glyphs * (gsize) (last - first));
+  for (int g = first; g < last; g++)
+    to->log_clusters[n + g - first] = from->log_clusters[g] + shift;
+}
+
+/* Whether @g (shaped from byte @start to @end of @text, a stretch of
+ * @item) has the character's own glyph alone at each edge inside @item,
+ * with a width, as the run it goes into had there. */
+static gboolean
+window_edges (hb_font_t *font, const PangoGlyphString *g, const PangoItem *item, const char *text,
+              int start, int end)
+{
+  const char *last = g_utf8_prev_char (text + end);
+
+  return g->num_glyphs > 0
+         && (start == item->offset
+             || (edge_glyph (font, g, 0, g_utf8_get_char (text + start), 0) && g->glyphs[0].geometry.width != 0))
+         && (end == item->offset + item->length
+             || (edge_glyph (font, g, g->num_glyphs - 1, g_utf8_get_char (last), (int) (last - text) - start)
+                 && g->glyphs[g->num_glyphs - 1].geometry.width != 0));
+}
+
+/* The glyphs of @item (@from's item, letter-spaced) shaped: @from's
+ * outside @windows, each window shaped alone; or NULL where a window's
+ * edges are not as @from's. */
+static PangoGlyphString *
+splice_glyphs (hb_font_t *font, const PangoGlyphItem *from, const PangoItem *item, const char *text,
+               int length, const GArray *windows, PangoShapeFlags flags)
+{
+  PangoGlyphString *g = pango_glyph_string_new ();
+  int offset = item->offset, done = 0;
+
+  for (guint w = 0; w < windows->len; w += 2)
+    {
+      int start = g_array_index (windows, int, w), end = g_array_index (windows, int, w + 1);
+      PangoItem *piece = pango_item_copy ((PangoItem *) item);
+      PangoGlyphString *shaped = pango_glyph_string_new ();
+      gboolean fits;
+
+      append_glyphs (g, from->glyphs, glyph_at (from->glyphs, done), glyph_at (from->glyphs, start - offset), 0);
+      piece->offset = start;
+      piece->length = end - start;
+      piece->num_chars = (int) g_utf8_strlen (text + start, end - start);
+      pango_shape_item (piece, text, length, NULL, shaped, flags);
+      pango_item_free (piece);
+      fits = window_edges (font, shaped, item, text, start, end);
+      if (fits)
+        append_glyphs (g, shaped, 0, shaped->num_glyphs, start - offset);
+      pango_glyph_string_free (shaped);
+      if (!fits)
+        {
+          pango_glyph_string_free (g);
+          return NULL;
+        }
+      done = end - offset;
+    }
+  append_glyphs (g, from->glyphs, glyph_at (from->glyphs, done), from->glyphs->num_glyphs, 0);
+  return g;
+}
+
+/* @item (taken: @from's item, letter-spaced) shaped and spaced as
+ * shape_run() would, from @from (its run shaped with no spacing) where
+ * that is proved the same (see above), else shaped whole. */
+static PangoGlyphItem *
+splice_run (const PangoGlyphItem *from, PangoItem *item, const char *text, int length, PangoLogAttr *log,
+            int spacing, PangoShapeFlags flags, GHashTable *faces)
+{
+  hb_font_t *font = pango_font_get_hb_font (item->analysis.font);
+  const FaceCuts *f = font ? face_cuts (hb_font_get_face (font)) : NULL;
+  g_autoptr (GArray) windows = NULL;
+  PangoGlyphString *glyphs = NULL;
+  PangoGlyphItem *run;
+
+  if (!jopan_splice_off && faces && f && f->cuttable && !strstr (text, "\xE2\x81\x84")
+      && ligature_lookups_only (item->analysis.font, faces)
+      && (windows = splice_windows (f, font, from, text)) != NULL)
+    glyphs = splice_glyphs (font, from, item, text, length, windows, flags);
+  if (glyphs == NULL)
+    return shape_run (item, text, length, log, spacing, flags);
+  g_atomic_int_inc (&jopan_paragraph_spliced);
+  run = g_slice_new0 (PangoGlyphItem);
+  run->item = item;
+  run->glyphs = glyphs;
+  space_run (run, text, log, spacing);
+  return run;
+}
+
+
+/* As shape_items() (@items letter-spaced, @log the text's break
+ * analysis), each run spliced from its run in @from (splice_run()). */
+static GSList *
+splice_items (PangoContext *context, const char *text, int length, GList *items, PangoLogAttr *log,
+              GSList *from, GHashTable *faces)
+{
+  PangoShapeFlags flags = pango_context_get_round_glyph_positions (context)
+                          ? PANGO_SHAPE_ROUND_POSITIONS : PANGO_SHAPE_NONE;
+  GSList *runs = NULL;
+  int offset = 0, spacing;
+
+  for (GList *l = items; l; l = l->next)
+    if (!plain_item (l->data, &spacing))
+      {
+        g_list_free_full (items, (GDestroyNotify) pango_item_free);
+        return NULL;
+      }
+  for (GList *l = items; l; l = l->next, from = from->next)
+    {
+      PangoItem *item = l->data;
+      plain_item (item, &spacing);
+      runs = g_slist_prepend (runs, splice_run (from->data, item, text, length, log + offset, spacing, flags,
+                                                faces));
+      offset += item->num_chars;
+    }
+  g_list_free (items);
+  runs = g_slist_reverse (runs);
+  finish_runs (runs, TRUE);
+  return runs;
+}
 
 /* @text shaped alone (as shape_alone() would) at @p's spacing, itemized
  * as @none (a paragraph shape_alone() shaped at the same size with no
  * spacing), or NULL. */
 static PangoLayout *
 shape_spaced_as (PangoContext *context, const PangoFontDescription *font, gboolean korean,
-                 const JopanParaStyle *p, const char *text, const GArray *spans, PangoLayout *none)
+                 const JopanParaStyle *p, const char *text, const GArray *spans, PangoLayout *none,
+                 GHashTable *faces)
 {
   OwnLine *own = g_object_get_qdata (G_OBJECT (none), own_line_quark ());
   int length = (int) strlen (text);
@@ -2135,7 +2329,7 @@ shape_spaced_as (PangoContext *context, const PangoFontDescription *font, gboole
     }
   items = g_list_reverse (items);
   log = g_memdup2 (own->log, sizeof (PangoLogAttr) * (gsize) own->n_log);
-  runs = shape_items (context, text, length, items, log);
+  runs = splice_items (context, text, length, items, log, own->line.runs, faces);
   if (runs == NULL)
     {
       g_free (log);
@@ -3331,6 +3525,14 @@ ligatures_of (PangoFont *font, GHashTable *known)
   return found;
 }
 
+/* Whether the features Pango turns off at a spacing make only ligatures
+ * in @font's face, if any (splice_run()). */
+static gboolean
+ligature_lookups_only (PangoFont *font, GHashTable *known)
+{
+  return ligatures_of (font, known) != LIGATURES_OTHER;
+}
+
 /* Whether @layout shaped with no spacing has the glyphs it would have with
  * one, where Pango turns the ligatures off: each of its runs is in a face
  * with no ligature lookups, or with ligature substitutions only and none
@@ -3840,7 +4042,8 @@ shape_paragraph_as (JopanTypesetter *ts, JopanParaKind kind, const char *text, c
   para_sizes (ts, p, &shaped->size, &shaped->guest);
   if (none && none->spacing == 0 && none->widths == NULL && none->size == shaped->size
       && none->guest == shaped->guest)
-    shaped->layout = shape_spaced_as (ts->context, font, ts->korean, p, text, spans, none->layout);
+    shaped->layout = shape_spaced_as (ts->context, font, ts->korean, p, text, spans, none->layout,
+                                      ts->cache ? ts->cache->faces : NULL);
   if (shaped->layout == NULL)
     shaped->layout = shape_alone (ts->context, font, ts->korean, p, text, spans, NULL, TRUE, NULL);
   if (shaped->layout)
@@ -3968,6 +4171,7 @@ jopan_spaced_items_for_test (JopanTypesetter *ts, JopanParaKind kind, const char
   g_autoptr (Shaped) none = NULL;
   g_autoptr (Shaped) real = NULL;
   g_autoptr (PangoLayout) spaced = NULL;
+  g_autoptr (GHashTable) faces = g_hash_table_new (NULL, NULL);
 
   ts->style = &tracked;
   set_size (p, from_size > 0 ? from_size : style->para[kind].size, &font);
@@ -3976,7 +4180,8 @@ jopan_spaced_items_for_test (JopanTypesetter *ts, JopanParaKind kind, const char
   set_size (p, style->para[kind].size, &font);
   p->tracking = tracking;
   real = shape_paragraph (ts, kind, text, spans);
-  spaced = shape_spaced_as (ts->context, font_of (ts, p->font), ts->korean, p, text, spans, none->layout);
+  spaced = shape_spaced_as (ts->context, font_of (ts, p->font), ts->korean, p, text, spans, none->layout,
+                            faces);
   ts->style = style;
   *taken = spaced != NULL;
   return spaced == NULL || same_shaping (real->layout, spaced);
