@@ -2174,6 +2174,8 @@ append_glyphs (PangoGlyphString *to, const PangoGlyphString *from, int first, in
 {
   int n = to->num_glyphs;
 
+  if (last <= first)
+    return;
   pango_glyph_string_set_size (to, n + last - first);
   memcpy (to->glyphs + n, from->glyphs + first, sizeof *from->glyphs * (gsize) (last - first));
   for (int g = first; g < last; g++)
