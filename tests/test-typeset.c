@@ -665,6 +665,51 @@ test_cache_shaped (void)
   g_assert_cmpuint (hyphen_hits, ==, 2 * 3 * 4 - 2);
 }
 
+/* A paragraph with ligatures set with no tracking, then at two: shaped
+ * twice (a spacing turns the ligatures off), the second time itemized as
+ * the first, and respaced from it the third; set as without the cache. */
+static void
+test_cache_spaced_items (void)
+{
+  const char *text = "The office staff fled the flooded fields as the fire spread to the final flats.";
+  static const double trackings[] = { 0, -0.1, 0.05 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanTypesetCache) cache = jopan_typeset_cache_new ();
+  JopanStyle tracked;
+  JopanTypesetter cached, fresh;
+  gint taken = g_atomic_int_get (&jopan_paragraph_items_taken);
+  guint shaped, respaced;
+
+  g_assert_no_error (error);
+  tracked = *style;
+  jopan_typesetter_init_cached (&cached, fonts, &tracked, "en", NULL, cache);
+  jopan_typesetter_init (&fresh, fonts, &tracked, "en", NULL);
+  for (gsize t = 0; t < G_N_ELEMENTS (trackings); t++)
+    {
+      g_autoptr (JopanText) a = NULL;
+      g_autoptr (JopanText) b = NULL;
+      g_autoptr (GString) shown_a = g_string_new (NULL);
+      g_autoptr (GString) shown_b = g_string_new (NULL);
+
+      tracked.para[JOPAN_PARA_BODY].tracking = trackings[t];
+      jopan_typesetter_begin (&cached, NULL);
+      jopan_typesetter_begin (&fresh, NULL);
+      a = jopan_typeset (&cached, JOPAN_PARA_BODY, text, NULL, 150, 0, "spaced");
+      b = jopan_typeset (&fresh, JOPAN_PARA_BODY, text, NULL, 150, 0, "spaced");
+      describe_text (shown_a, a);
+      describe_text (shown_b, b);
+      g_assert_cmpstr (shown_a->str, ==, shown_b->str);
+    }
+  jopan_typesetter_clear (&cached);
+  jopan_typesetter_clear (&fresh);
+  jopan_typeset_cache_shapings (cache, &shaped, &respaced);
+  g_assert_cmpuint (shaped, ==, 2);
+  g_assert_cmpuint (respaced, ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&jopan_paragraph_items_taken) - taken, ==, 1);
+}
+
 /* A one-line paragraph set a little tight is shrunk in a layout of its
  * own: the paragraph's shaped layout, kept by the cache, stays as shaped
  * for the next width, where the line shares it. */
@@ -975,6 +1020,97 @@ test_resize (void)
   g_assert_cmpuint (counts[1], >=, counts[0] * 3 / 4);
   /* Noto Sans positions in context (GPOS chained lookups): refused. */
   g_assert_cmpuint (counts[3], <, counts[2] / 10);
+}
+
+/* Shapes paragraph @para in the body, caption and headline styles at the
+ * trackings copyfit tries (em), itemized as it was with none: counts in
+ * @counts what it compared ([0]), so itemized ([1]) and found unlike
+ * Pango's shaping ([2]). */
+static void
+spaced_items_paragraph (JopanTypesetter *ts, const JopanStyle *style, const char *para, guint p,
+                        const GArray *spans, guint *counts)
+{
+  static const JopanParaKind kinds[] = { JOPAN_PARA_BODY, JOPAN_PARA_CAPTION, JOPAN_PARA_HEADLINE };
+  static const double trackings[] = { -0.02, -0.01, -0.005, -0.0025, 0.0025, 0.005, 0.01, 0.015 };
+
+  (void) p;
+  for (gsize k = 0; k < G_N_ELEMENTS (kinds) && *para; k++)
+    for (gsize t = 0; t < G_N_ELEMENTS (trackings); t++)
+      {
+        double size = style->para[kinds[k]].size;
+        g_autofree char *quoted = k ? jopan_smart_quotes (para, NULL, ts->lang, NULL) : g_strdup (para);
+        gboolean taken;
+
+        counts[2] += !jopan_spaced_items_for_test (ts, kinds[k], quoted, k ? NULL : spans, 0,
+                                                   trackings[t] * size, &taken);
+        counts[0]++;
+        counts[1] += taken;
+      }
+}
+
+/* Shapes every paragraph of the sample articles in @dir so
+ * (spaced_items_paragraph()), in their language's styles. */
+static void
+spaced_items_dir (JopanFonts *fonts, const JopanStyle *style, const char *dir, guint *counts)
+{
+  each_sample_paragraph (fonts, style, TRUE, dir, spaced_items_paragraph, counts);
+}
+
+/* A paragraph shaped at a letter spacing with the items and break
+ * analysis it had shaped with none (at the same size) has Pango's own
+ * runs, glyphs, clusters and break analysis: every paragraph of the
+ * samples, English and Korean, in three faces, at the trackings copyfit
+ * tries, and odd texts.  Itemized as it was at another size (another
+ * font) it is not: the comparison sees that. */
+static void
+test_spaced_items (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  static const char *const odd[] = {
+    "cafe\xCC\x81 and re\xCC\x81sume\xCC\x81 with fi and fl", "a\xE2\x80\x8B""b zero\xE2\x80\x8Dwidth",
+    "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D world \xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7", "thumbs \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD up",
+    "the \xEF\xAC\x81nal of\xEF\xAC\x82""ce", "tab\there", "\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8 jamo",
+    "\xCC\x81leading mark", "soft\xC2\xADhyphen and Stra\xC3\x9F""e", "office flow, fjord and affluent",
+  };
+  guint counts[3] = { 0 }, unproven[3] = { 0 }, odd_taken = 0, wrong = 0;
+  gint spliced = g_atomic_int_get (&jopan_paragraph_spliced);
+  JopanTypesetter ts;
+
+  g_assert_no_error (error);
+  spaced_items_dir (fonts, style, SOURCE_ROOT "/samples", counts);
+  spaced_items_dir (fonts, style, SOURCE_ROOT "/samples/edition/en", counts);
+  spaced_items_dir (fonts, style, SOURCE_ROOT "/samples/edition/ko", counts);
+  spliced = g_atomic_int_get (&jopan_paragraph_spliced) - spliced;
+  /* Spliced at edges a lookup may read across (kerned pairs), some
+   * paragraphs come out unlike Pango's: the comparison sees them. */
+  jopan_line_cut_unproven = TRUE;
+  spaced_items_dir (fonts, style, SOURCE_ROOT "/samples/edition/en", unproven);
+  jopan_line_cut_unproven = FALSE;
+  jopan_typesetter_init (&ts, fonts, style, "en", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (odd); i++)
+    for (int t = -2; t <= 2; t++)
+      {
+        gboolean taken;
+        if (t == 0)
+          continue;
+        g_assert_true (jopan_spaced_items_for_test (&ts, JOPAN_PARA_BODY, odd[i], NULL, 0, t * 0.17, &taken));
+        odd_taken += taken;
+        /* Itemized at another size: another font, other glyph advances. */
+        wrong += !jopan_spaced_items_for_test (&ts, JOPAN_PARA_BODY, odd[i], NULL,
+                                               style->para[JOPAN_PARA_BODY].size + 1, t * 0.17, &taken);
+      }
+  jopan_typesetter_clear (&ts);
+  g_test_message ("samples: %u paragraphs itemized as with no spacing of %u, %d runs spliced; odd "
+                  "texts: %u; at another size: %u told apart; spliced unproven: %u of %u unlike",
+                  counts[1], counts[0], spliced, odd_taken, wrong, unproven[2], unproven[0]);
+  g_assert_cmpuint (counts[2], ==, 0);
+  g_assert_cmpuint (unproven[2], >, 0);
+  g_assert_cmpuint (counts[0], >=, 3000);
+  /* Every paragraph a layout of its own does not need. */
+  g_assert_cmpuint (counts[1], >=, counts[0] * 95 / 100);
+  g_assert_cmpuint (wrong, >=, odd_taken * 9 / 10);
 }
 
 /* Respaces paragraph @para from each spacing of from[] to each of to[];
@@ -1612,12 +1748,14 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/cache-spaces-shared", test_cache_spaces_shared);
   g_test_add_func ("/typeset/cache-shaped", test_cache_shaped);
   g_test_add_func ("/typeset/cache-tight", test_cache_tight);
+  g_test_add_func ("/typeset/cache-spaced-items", test_cache_spaced_items);
   g_test_add_func ("/typeset/cache-bounded", test_cache_bounded);
   g_test_add_func ("/typeset/cache-shares-lines", test_cache_shares_lines);
   g_test_add_func ("/typeset/cache-threads", test_cache_threads);
   g_test_add_func ("/typeset/cache-key-hash", test_cache_key_hash);
   g_test_add_func ("/typeset/respace", test_respace);
   g_test_add_func ("/typeset/resize", test_resize);
+  g_test_add_func ("/typeset/spaced-items", test_spaced_items);
   g_test_add_func ("/typeset/shape-alone", test_shape_alone);
   g_test_add_func ("/typeset/cut-derived", test_cut_derived);
   g_test_add_func ("/typeset/shape-paragraph-alone", test_shape_paragraph_alone);

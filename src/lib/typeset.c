@@ -1182,18 +1182,13 @@ log_attrs_of (const char *text, int length, GList *items)
 
 /* Shapes @item of @text into a run, letter-spaced as a layout's
  * (shape_run in pango-layout.c). */
-static PangoGlyphItem *
-shape_run (PangoItem *item, const char *text, int length, PangoLogAttr *log, int spacing,
-           PangoShapeFlags flags)
+/* Letter-spaces @run, shaped, as a layout's (shape_run in pango-layout.c). */
+static void
+space_run (PangoGlyphItem *run, const char *text, PangoLogAttr *log, int spacing)
 {
-  PangoGlyphItem *run = g_slice_new0 (PangoGlyphItem);
-  PangoGlyphString *g;
+  PangoGlyphString *g = run->glyphs;
   int left, right;
 
-  run->item = item;
-  run->glyphs = g = pango_glyph_string_new ();
-  /* Without a hyphen or text transform, shaping reads no log attribute. */
-  pango_shape_item (item, text, length, NULL, g, flags);
   if (spacing != 0 && g->num_glyphs > 0)
     {
       pango_glyph_item_letter_space (run, text, log, spacing);
@@ -1202,6 +1197,20 @@ shape_run (PangoItem *item, const char *text, int length, PangoLogAttr *log, int
       g->glyphs[0].geometry.x_offset += left;
       g->glyphs[g->num_glyphs - 1].geometry.width += right;
     }
+}
+
+static PangoGlyphItem *
+shape_run (PangoItem *item, const char *text, int length, PangoLogAttr *log, int spacing,
+           PangoShapeFlags flags)
+{
+  PangoGlyphItem *run = g_slice_new0 (PangoGlyphItem);
+  PangoGlyphString *g;
+
+  run->item = item;
+  run->glyphs = g = pango_glyph_string_new ();
+  /* Without a hyphen or text transform, shaping reads no log attribute. */
+  pango_shape_item (item, text, length, NULL, g, flags);
+  space_run (run, text, log, spacing);
   return run;
 }
 
@@ -2004,6 +2013,31 @@ paragraph_log_attrs (const char *text, int length, int n, GList *items)
   return cursor_log_attrs (n);
 }
 
+/* The layout as make_layout_in() makes it, but not laid out (a copy of
+ * it is the line at its natural width), holding @runs (taken) and @log
+ * (taken; @n characters' or NULL), with @attrs (taken, no font's). */
+static PangoLayout *
+own_layout (PangoContext *context, const PangoFontDescription *font, PangoAttrList *attrs,
+            const char *text, int length, GSList *runs, PangoLogAttr *log, int n)
+{
+  PangoLayout *layout = pango_layout_new (context);
+  OwnLine *own = g_new0 (OwnLine, 1);
+
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_auto_dir (layout, FALSE);
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  pango_layout_set_text (layout, text, length);
+  own->line = (PangoLayoutLine) { .layout = layout, .start_index = 0, .length = length, .runs = runs,
+                                  .is_paragraph_start = TRUE, .resolved_dir = PANGO_DIRECTION_LTR };
+  own->refs = 1;
+  own->cache_status = OWN_LINE_LEAKED;
+  own->log = log;
+  own->n_log = n + 1;
+  g_object_set_qdata_full (G_OBJECT (layout), own_line_quark (), own, own_line_free);
+  return layout;
+}
+
 /* A layout holding line @text shaped alone (see above), or NULL where the
  * line needs a layout of its own (make_layout_in); @item: the item it is
  * all of (paragraph_item()), or NULL to itemize it.  A @paragraph shaped
@@ -2018,10 +2052,8 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
 {
   int length = (int) strlen (text), n = 0;
   PangoAttrList *attrs;
-  PangoLayout *layout;
   GList *items;
   GSList *runs;
-  OwnLine *own;
   PangoLogAttr *log = NULL;
 
   if (jopan_shape_alone_off || !plain_line (text, length, spans)
@@ -2055,24 +2087,260 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
       pango_attr_list_unref (attrs);
       return NULL;
     }
-  /* The layout as make_layout_in() makes it, but not laid out: a copy of
-   * it is the line at its natural width. */
   pango_attr_list_unref (pango_attr_list_filter (attrs, is_font_attribute, NULL));
-  layout = pango_layout_new (context);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_auto_dir (layout, FALSE);
-  pango_layout_set_attributes (layout, attrs);
-  pango_attr_list_unref (attrs);
-  pango_layout_set_text (layout, text, length);
-  own = g_new0 (OwnLine, 1);
-  own->line = (PangoLayoutLine) { .layout = layout, .start_index = 0, .length = length, .runs = runs,
-                                  .is_paragraph_start = TRUE, .resolved_dir = PANGO_DIRECTION_LTR };
-  own->refs = 1;
-  own->cache_status = OWN_LINE_LEAKED;
-  own->log = log;
-  own->n_log = n + 1;
-  g_object_set_qdata_full (G_OBJECT (layout), own_line_quark (), own, own_line_free);
-  return layout;
+  return own_layout (context, font, attrs, text, length, runs, log, n);
+}
+
+/* ---- a paragraph shaped at a spacing, itemized as with none -----------------
+ *
+ * A paragraph with a ligature (Noto Serif's fi, fl) shaped with no letter
+ * spacing cannot be respaced (respace()): at any spacing Pango turns the
+ * ligatures off, and so shapes other glyphs.  It is shaped again at the
+ * first spacing asked for, but its items and break analysis are the
+ * ones it had with none: a letter spacing over the whole text (as
+ * add_line_attributes() sets it) parts no item, changes no item's font,
+ * script, language or level, and is only added to each item's extra
+ * attributes (a copy of it, the only one there: plain_item()); and the
+ * break analysis reads the text and the items' analysis alone
+ * (full_log_attrs()).  So they are taken from it (its fonts are this
+ * paragraph's: the keys name the font map and the style less its size
+ * and tracking, and the sizes are compared).
+ *
+ * Nor is all of it shaped again: only the words of its ligatures.  Where
+ * the features Pango turns off make only ligatures in a face (or none:
+ * ligature_free()), a stretch of the run in which no cluster holds more
+ * than one character made no ligature, so the features did nothing there.
+ * Each ligature's cluster is widened to edges no lookup reads across
+ * (cut_edge(), as a line is cut from its paragraph: each side of such an
+ * edge is substituted and positioned alone), and only that window is
+ * shaped, as a piece of the item, with the ligatures off (its edges must
+ * hold the same characters' own glyphs as the run's did); the rest of the
+ * run keeps the glyphs it had with none, then the whole run is spaced as
+ * a layout spaces it (shape_run()).  /typeset/spaced-items compares every
+ * paragraph of the samples so shaped, at the trackings copyfit tries, with
+ * Pango's own shaping, and sees paragraphs spliced at edges not proved
+ * apart come out unlike it. */
+
+gint jopan_paragraph_items_taken, jopan_paragraph_spliced;
+gboolean jopan_splice_off;
+
+static gboolean ligature_lookups_only (PangoFont *font, GHashTable *known);
+
+/* Whether @text may be parted at byte @at inside run @from (see cut_edge()). */
+static gboolean
+splice_edge (const FaceCuts *f, hb_font_t *font, const PangoGlyphItem *from, const char *text, int at)
+{
+  int offset = from->item->offset;
+
+  return cut_edge (f, font, from->glyphs, text + offset, from->item->length, at - offset,
+                   glyph_at (from->glyphs, at - offset));
+}
+
+/* The stretches [start, end) of run @from (bytes of @text) to shape
+ * again: each of its clusters of more than one character (a ligature),
+ * widened to edges no lookup reads across; NULL where there is none. */
+static GArray *
+splice_windows (const FaceCuts *f, hb_font_t *font, const PangoGlyphItem *from, const char *text)
+{
+  GArray *windows = g_array_new (FALSE, FALSE, sizeof (int));
+  PangoGlyphItemIter iter;
+
+  for (gboolean more = pango_glyph_item_iter_init_start (&iter, (PangoGlyphItem *) from, text); more;
+       more = pango_glyph_item_iter_next_cluster (&iter))
+    {
+      int start = iter.start_index, end = iter.end_index;
+      if (iter.end_char - iter.start_char == 1)
+        continue;
+      while (!splice_edge (f, font, from, text, start))
+        start = (int) (g_utf8_prev_char (text + start) - text);
+      while (!splice_edge (f, font, from, text, end))
+        end = (int) (g_utf8_next_char (text + end) - text);
+      if (windows->len > 0 && g_array_index (windows, int, windows->len - 1) >= start)
+        g_array_index (windows, int, windows->len - 1) = end;
+      else
+        {
+          g_array_append_val (windows, start);
+          g_array_append_val (windows, end);
+        }
+    }
+  if (windows->len == 0)
+    g_clear_pointer (&windows, g_array_unref);
+  return windows;
+}
+
+/* Appends glyphs @first to @last of @from to @to, their clusters moved by @shift. */
+static void
+append_glyphs (PangoGlyphString *to, const PangoGlyphString *from, int first, int last, int shift)
+{
+  int n = to->num_glyphs;
+
+  if (last <= first)
+    return;
+  pango_glyph_string_set_size (to, n + last - first);
+  memcpy (to->glyphs + n, from->glyphs + first, sizeof *from->glyphs * (gsize) (last - first));
+  for (int g = first; g < last; g++)
+    to->log_clusters[n + g - first] = from->log_clusters[g] + shift;
+}
+
+/* Whether @g (shaped from byte @start to @end of @text, a stretch of
+ * @item) has the character's own glyph alone at each edge inside @item,
+ * with a width, as the run it goes into had there. */
+static gboolean
+window_edges (hb_font_t *font, const PangoGlyphString *g, const PangoItem *item, const char *text,
+              int start, int end)
+{
+  const char *last = g_utf8_prev_char (text + end);
+
+  return g->num_glyphs > 0
+         && (start == item->offset
+             || (edge_glyph (font, g, 0, g_utf8_get_char (text + start), 0) && g->glyphs[0].geometry.width != 0))
+         && (end == item->offset + item->length
+             || (edge_glyph (font, g, g->num_glyphs - 1, g_utf8_get_char (last), (int) (last - text) - start)
+                 && g->glyphs[g->num_glyphs - 1].geometry.width != 0));
+}
+
+/* The glyphs of @item (@from's item, letter-spaced) shaped: @from's
+ * outside @windows, each window shaped alone; or NULL where a window's
+ * edges are not as @from's. */
+static PangoGlyphString *
+splice_glyphs (hb_font_t *font, const PangoGlyphItem *from, const PangoItem *item, const char *text,
+               int length, const GArray *windows, PangoShapeFlags flags)
+{
+  PangoGlyphString *g = pango_glyph_string_new ();
+  int offset = item->offset, done = 0;
+
+  for (guint w = 0; w < windows->len; w += 2)
+    {
+      int start = g_array_index (windows, int, w), end = g_array_index (windows, int, w + 1);
+      PangoItem *piece = pango_item_copy ((PangoItem *) item);
+      PangoGlyphString *shaped = pango_glyph_string_new ();
+      gboolean fits;
+
+      append_glyphs (g, from->glyphs, glyph_at (from->glyphs, done), glyph_at (from->glyphs, start - offset), 0);
+      piece->offset = start;
+      piece->length = end - start;
+      piece->num_chars = (int) g_utf8_strlen (text + start, end - start);
+      pango_shape_item (piece, text, length, NULL, shaped, flags);
+      pango_item_free (piece);
+      fits = window_edges (font, shaped, item, text, start, end);
+      if (fits)
+        append_glyphs (g, shaped, 0, shaped->num_glyphs, start - offset);
+      pango_glyph_string_free (shaped);
+      if (!fits)
+        {
+          pango_glyph_string_free (g);
+          return NULL;
+        }
+      done = end - offset;
+    }
+  append_glyphs (g, from->glyphs, glyph_at (from->glyphs, done), from->glyphs->num_glyphs, 0);
+  return g;
+}
+
+/* @item (taken: @from's item, letter-spaced) shaped and spaced as
+ * shape_run() would, from @from (its run shaped with no spacing) where
+ * that is proved the same (see above), else shaped whole. */
+static PangoGlyphItem *
+splice_run (const PangoGlyphItem *from, PangoItem *item, const char *text, int length, PangoLogAttr *log,
+            int spacing, PangoShapeFlags flags, GHashTable *faces)
+{
+  hb_font_t *font = pango_font_get_hb_font (item->analysis.font);
+  const FaceCuts *f = font ? face_cuts (hb_font_get_face (font)) : NULL;
+  g_autoptr (GArray) windows = NULL;
+  PangoGlyphString *glyphs = NULL;
+  PangoGlyphItem *run;
+
+  if (!jopan_splice_off && faces && f && f->cuttable && !strstr (text, "\xE2\x81\x84")
+      && ligature_lookups_only (item->analysis.font, faces)
+      && (windows = splice_windows (f, font, from, text)) != NULL)
+    glyphs = splice_glyphs (font, from, item, text, length, windows, flags);
+  if (glyphs == NULL)
+    return shape_run (item, text, length, log, spacing, flags);
+  g_atomic_int_inc (&jopan_paragraph_spliced);
+  run = g_slice_new0 (PangoGlyphItem);
+  run->item = item;
+  run->glyphs = glyphs;
+  space_run (run, text, log, spacing);
+  return run;
+}
+
+
+/* As shape_items() (@items letter-spaced, @log the text's break
+ * analysis), each run spliced from its run in @from (splice_run()). */
+static GSList *
+splice_items (PangoContext *context, const char *text, int length, GList *items, PangoLogAttr *log,
+              GSList *from, GHashTable *faces)
+{
+  PangoShapeFlags flags = pango_context_get_round_glyph_positions (context)
+                          ? PANGO_SHAPE_ROUND_POSITIONS : PANGO_SHAPE_NONE;
+  GSList *runs = NULL;
+  int offset = 0, spacing;
+
+  for (GList *l = items; l; l = l->next)
+    if (!plain_item (l->data, &spacing))
+      {
+        g_list_free_full (items, (GDestroyNotify) pango_item_free);
+        return NULL;
+      }
+  for (GList *l = items; l; l = l->next, from = from->next)
+    {
+      PangoItem *item = l->data;
+      plain_item (item, &spacing);
+      runs = g_slist_prepend (runs, splice_run (from->data, item, text, length, log + offset, spacing, flags,
+                                                faces));
+      offset += item->num_chars;
+    }
+  g_list_free (items);
+  runs = g_slist_reverse (runs);
+  finish_runs (runs, TRUE);
+  return runs;
+}
+
+/* @text shaped alone (as shape_alone() would) at @p's spacing, itemized
+ * as @none (a paragraph shape_alone() shaped at the same size with no
+ * spacing), or NULL. */
+static PangoLayout *
+shape_spaced_as (PangoContext *context, const PangoFontDescription *font, gboolean korean,
+                 const JopanParaStyle *p, const char *text, const GArray *spans, PangoLayout *none,
+                 GHashTable *faces)
+{
+  OwnLine *own = g_object_get_qdata (G_OBJECT (none), own_line_quark ());
+  int length = (int) strlen (text);
+  int spacing = p->tracking != 0 ? (int) (p->tracking * PANGO_SCALE) : 0;
+  PangoAttrList *attrs;
+  PangoLogAttr *log;
+  GList *items = NULL;
+  GSList *runs;
+
+  if (jopan_shape_alone_off || own == NULL || own->log == NULL || spacing == 0
+      || strcmp (pango_layout_get_text (none), text) != 0
+      || pango_context_get_base_dir (context) != PANGO_DIRECTION_LTR
+      || pango_context_get_gravity (context) != PANGO_GRAVITY_SOUTH)
+    return NULL;
+  for (GSList *l = own->line.runs; l; l = l->next)
+    {
+      PangoItem *item = ((PangoGlyphItem *) l->data)->item;
+      if (item->analysis.extra_attrs != NULL)
+        {
+          g_list_free_full (items, (GDestroyNotify) pango_item_free);
+          return NULL;
+        }
+      item = pango_item_copy (item);
+      item->analysis.extra_attrs = g_slist_prepend (NULL, pango_attr_letter_spacing_new (spacing));
+      items = g_list_prepend (items, item);
+    }
+  items = g_list_reverse (items);
+  log = g_memdup2 (own->log, sizeof (PangoLogAttr) * (gsize) own->n_log);
+  runs = splice_items (context, text, length, items, log, own->line.runs, faces);
+  if (runs == NULL)
+    {
+      g_free (log);
+      return NULL;
+    }
+  g_atomic_int_inc (&jopan_paragraph_items_taken);
+  attrs = pango_attr_list_new ();
+  add_line_attributes (attrs, p, korean, text, spans);
+  return own_layout (context, font, attrs, text, length, runs, log, own->n_log - 1);
 }
 
 /* The plan of line @b of @text: what set_line reads, copied.  A line that
@@ -3259,6 +3527,14 @@ ligatures_of (PangoFont *font, GHashTable *known)
   return found;
 }
 
+/* Whether the features Pango turns off at a spacing make only ligatures
+ * in @font's face, if any (splice_run()). */
+static gboolean
+ligature_lookups_only (PangoFont *font, GHashTable *known)
+{
+  return ligatures_of (font, known) != LIGATURES_OTHER;
+}
+
 /* Whether @layout shaped with no spacing has the glyphs it would have with
  * one, where Pango turns the ligatures off: each of its runs is in a face
  * with no ligature lookups, or with ligature substitutions only and none
@@ -3751,24 +4027,40 @@ gint jopan_paragraph_shapings;
 
 /* @text shaped whole in @kind's style: without a layout of its own where
  * shape_alone() can (its runs are the one-line layout's, and its break
- * analysis too), else with one. */
+ * analysis too), else with one; itemized as @none (may be NULL: the same
+ * paragraph shaped at the same size with no spacing) where
+ * shape_spaced_as() can. */
 static Shaped *
-shape_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
+shape_paragraph_as (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
+                    const Shaped *none)
 {
   const JopanParaStyle *p = &ts->style->para[kind];
   Shaped *shaped = g_new0 (Shaped, 1);
+  const PangoFontDescription *font = font_of (ts, p->font);
 
   g_atomic_int_inc (&jopan_paragraph_shapings);
   shaped->refs = 1;
-  shaped->layout = shape_alone (ts->context, font_of (ts, p->font), ts->korean, p, text, spans, NULL, TRUE, NULL);
+  shaped->spacing = spacing_of (p);
+  para_sizes (ts, p, &shaped->size, &shaped->guest);
+  if (none && none->spacing == 0 && none->widths == NULL && none->size == shaped->size
+      && none->guest == shaped->guest)
+    shaped->layout = shape_spaced_as (ts->context, font, ts->korean, p, text, spans, none->layout,
+                                      ts->cache ? ts->cache->faces : NULL);
+  if (shaped->layout == NULL)
+    shaped->layout = shape_alone (ts->context, font, ts->korean, p, text, spans, NULL, TRUE, NULL);
   if (shaped->layout)
     g_atomic_int_inc (&jopan_paragraph_shapings_alone);
   else
     shaped->layout = make_layout (ts, p, text, spans);
   shaped->missing = missing_glyphs_of (shaped->layout);
-  shaped->spacing = spacing_of (p);
-  para_sizes (ts, p, &shaped->size, &shaped->guest);
   return shaped;
+}
+
+/* @text shaped whole in @kind's style (shape_paragraph_as()). */
+static Shaped *
+shape_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
+{
+  return shape_paragraph_as (ts, kind, text, spans, NULL);
 }
 
 PangoLayout *
@@ -3779,6 +4071,43 @@ jopan_shaped_paragraph_for_test (JopanTypesetter *ts, JopanParaKind kind, const 
 
   *missing = shaped->missing ? g_hash_table_ref (shaped->missing) : NULL;
   return g_object_ref (shaped->layout);
+}
+
+/* Whether runs @a and @b have the same item, glyphs and clusters. */
+static gboolean
+same_run (const PangoGlyphItem *a, const PangoGlyphItem *b)
+{
+  const PangoGlyphString *x = a->glyphs, *y = b->glyphs;
+  int s, t;
+
+  if (a->item->offset != b->item->offset || a->item->length != b->item->length
+      || a->item->num_chars != b->item->num_chars || !same_item (a->item, b->item)
+      || !plain_item (a->item, &s) || !plain_item (b->item, &t) || s != t
+      || a->y_offset != b->y_offset || a->start_x_offset != b->start_x_offset
+      || a->end_x_offset != b->end_x_offset || x->num_glyphs != y->num_glyphs)
+    return FALSE;
+  for (int i = 0; i < x->num_glyphs; i++)
+    if (x->glyphs[i].glyph != y->glyphs[i].glyph
+        || memcmp (&x->glyphs[i].geometry, &y->glyphs[i].geometry, sizeof x->glyphs[i].geometry) != 0
+        || x->glyphs[i].attr.is_cluster_start != y->glyphs[i].attr.is_cluster_start
+        || x->glyphs[i].attr.is_color != y->glyphs[i].attr.is_color || x->log_clusters[i] != y->log_clusters[i])
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether one-line layouts @a and @b hold the same runs and break analysis. */
+static gboolean
+same_shaping (PangoLayout *a, PangoLayout *b)
+{
+  GSList *x = jopan_layout_line (a, 0)->runs, *y = jopan_layout_line (b, 0)->runs;
+  int m, n;
+  const PangoLogAttr *la = jopan_layout_log_attrs (a, &m), *lb = jopan_layout_log_attrs (b, &n);
+
+  for (; x && y; x = x->next, y = y->next)
+    if (!same_run (x->data, y->data))
+      return FALSE;
+  return x == NULL && y == NULL && m == n && memcmp (la, lb, sizeof *la * (gsize) n) == 0
+         && strcmp (pango_layout_get_text (a), pango_layout_get_text (b)) == 0;
 }
 
 /* @p at @size points, its font description in *@font. */
@@ -3834,6 +4163,33 @@ jopan_resize_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text
 }
 
 gboolean
+jopan_spaced_items_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                             const GArray *spans, double from_size, double tracking, gboolean *taken)
+{
+  const JopanStyle *style = ts->style;
+  JopanStyle tracked = *style;
+  JopanParaStyle *p = &tracked.para[kind];
+  g_autofree char *font = NULL;
+  g_autoptr (Shaped) none = NULL;
+  g_autoptr (Shaped) real = NULL;
+  g_autoptr (PangoLayout) spaced = NULL;
+  g_autoptr (GHashTable) faces = g_hash_table_new (NULL, NULL);
+
+  ts->style = &tracked;
+  set_size (p, from_size > 0 ? from_size : style->para[kind].size, &font);
+  p->tracking = 0;
+  none = shape_paragraph (ts, kind, text, spans);
+  set_size (p, style->para[kind].size, &font);
+  p->tracking = tracking;
+  real = shape_paragraph (ts, kind, text, spans);
+  spaced = shape_spaced_as (ts->context, font_of (ts, p->font), ts->korean, p, text, spans, none->layout,
+                            faces);
+  ts->style = style;
+  *taken = spaced != NULL;
+  return spaced == NULL || same_shaping (real->layout, spaced);
+}
+
+gboolean
 jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
                         const GArray *spans, double from, double to, gboolean *derived)
 {
@@ -3878,7 +4234,7 @@ shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, con
   const FlatKey *sought;
   FlatKey *key;
   g_autofree FlatKey *spaced = NULL;
-  const Shaped *from;
+  const Shaped *from, *none = NULL;
   Shaped *shaped;
   gboolean tracked = spacing_of (&ts->style->para[kind]) != 0;
 
@@ -3900,12 +4256,13 @@ shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, con
     spaced = flat_key_copy (sought);
   shaped = respaced_paragraph (ts, kind, from);
   if (shaped == NULL && tracked)
-    shaped = respaced_paragraph (ts, kind,
-                                 g_hash_table_lookup (ts->cache->spaced.table,
-                                                      spacing_key (ts, kind, text, spans, TRUE)));
+    {
+      none = g_hash_table_lookup (ts->cache->spaced.table, spacing_key (ts, kind, text, spans, TRUE));
+      shaped = respaced_paragraph (ts, kind, none);
+    }
   if (shaped == NULL)
     {
-      shaped = shape_paragraph (ts, kind, text, spans);
+      shaped = shape_paragraph_as (ts, kind, text, spans, none);
       ts->cache->shapings++;
       /* It serves every other spacing (one with a spacing, or with none
        * but no ligatures: respace()). */
