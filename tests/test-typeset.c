@@ -665,6 +665,51 @@ test_cache_shaped (void)
   g_assert_cmpuint (hyphen_hits, ==, 2 * 3 * 4 - 2);
 }
 
+/* A paragraph with ligatures set with no tracking, then at two: shaped
+ * twice (a spacing turns the ligatures off), the second time itemized as
+ * the first, and respaced from it the third; set as without the cache. */
+static void
+test_cache_spaced_items (void)
+{
+  const char *text = "The office staff fled the flooded fields as the fire spread to the final flats.";
+  static const double trackings[] = { 0, -0.1, 0.05 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanTypesetCache) cache = jopan_typeset_cache_new ();
+  JopanStyle tracked;
+  JopanTypesetter cached, fresh;
+  gint taken = g_atomic_int_get (&jopan_paragraph_items_taken);
+  guint shaped, respaced;
+
+  g_assert_no_error (error);
+  tracked = *style;
+  jopan_typesetter_init_cached (&cached, fonts, &tracked, "en", NULL, cache);
+  jopan_typesetter_init (&fresh, fonts, &tracked, "en", NULL);
+  for (gsize t = 0; t < G_N_ELEMENTS (trackings); t++)
+    {
+      g_autoptr (JopanText) a = NULL;
+      g_autoptr (JopanText) b = NULL;
+      g_autoptr (GString) shown_a = g_string_new (NULL);
+      g_autoptr (GString) shown_b = g_string_new (NULL);
+
+      tracked.para[JOPAN_PARA_BODY].tracking = trackings[t];
+      jopan_typesetter_begin (&cached, NULL);
+      jopan_typesetter_begin (&fresh, NULL);
+      a = jopan_typeset (&cached, JOPAN_PARA_BODY, text, NULL, 150, 0, "spaced");
+      b = jopan_typeset (&fresh, JOPAN_PARA_BODY, text, NULL, 150, 0, "spaced");
+      describe_text (shown_a, a);
+      describe_text (shown_b, b);
+      g_assert_cmpstr (shown_a->str, ==, shown_b->str);
+    }
+  jopan_typesetter_clear (&cached);
+  jopan_typesetter_clear (&fresh);
+  jopan_typeset_cache_shapings (cache, &shaped, &respaced);
+  g_assert_cmpuint (shaped, ==, 2);
+  g_assert_cmpuint (respaced, ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&jopan_paragraph_items_taken) - taken, ==, 1);
+}
+
 /* A one-line paragraph set a little tight is shrunk in a layout of its
  * own: the paragraph's shaped layout, kept by the cache, stays as shaped
  * for the next width, where the line shares it. */
@@ -977,6 +1022,97 @@ test_resize (void)
   g_assert_cmpuint (counts[3], <, counts[2] / 10);
 }
 
+/* Shapes paragraph @para in the body, caption and headline styles at the
+ * trackings copyfit tries (em), itemized as it was with none: counts in
+ * @counts what it compared ([0]), so itemized ([1]) and found unlike
+ * Pango's shaping ([2]). */
+static void
+spaced_items_paragraph (JopanTypesetter *ts, const JopanStyle *style, const char *para, guint p,
+                        const GArray *spans, guint *counts)
+{
+  static const JopanParaKind kinds[] = { JOPAN_PARA_BODY, JOPAN_PARA_CAPTION, JOPAN_PARA_HEADLINE };
+  static const double trackings[] = { -0.02, -0.01, -0.005, -0.0025, 0.0025, 0.005, 0.01, 0.015 };
+
+  (void) p;
+  for (gsize k = 0; k < G_N_ELEMENTS (kinds) && *para; k++)
+    for (gsize t = 0; t < G_N_ELEMENTS (trackings); t++)
+      {
+        double size = style->para[kinds[k]].size;
+        g_autofree char *quoted = k ? jopan_smart_quotes (para, NULL, ts->lang, NULL) : g_strdup (para);
+        gboolean taken;
+
+        counts[2] += !jopan_spaced_items_for_test (ts, kinds[k], quoted, k ? NULL : spans, 0,
+                                                   trackings[t] * size, &taken);
+        counts[0]++;
+        counts[1] += taken;
+      }
+}
+
+/* Shapes every paragraph of the sample articles in @dir so
+ * (spaced_items_paragraph()), in their language's styles. */
+static void
+spaced_items_dir (JopanFonts *fonts, const JopanStyle *style, const char *dir, guint *counts)
+{
+  each_sample_paragraph (fonts, style, TRUE, dir, spaced_items_paragraph, counts);
+}
+
+/* A paragraph shaped at a letter spacing with the items and break
+ * analysis it had shaped with none (at the same size) has Pango's own
+ * runs, glyphs, clusters and break analysis: every paragraph of the
+ * samples, English and Korean, in three faces, at the trackings copyfit
+ * tries, and odd texts.  Itemized as it was at another size (another
+ * font) it is not: the comparison sees that. */
+static void
+test_spaced_items (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  static const char *const odd[] = {
+    "cafe\xCC\x81 and re\xCC\x81sume\xCC\x81 with fi and fl", "a\xE2\x80\x8B""b zero\xE2\x80\x8Dwidth",
+    "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D world \xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7", "thumbs \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD up",
+    "the \xEF\xAC\x81nal of\xEF\xAC\x82""ce", "tab\there", "\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8 jamo",
+    "\xCC\x81leading mark", "soft\xC2\xADhyphen and Stra\xC3\x9F""e", "office flow, fjord and affluent",
+  };
+  guint counts[3] = { 0 }, unproven[3] = { 0 }, odd_taken = 0, wrong = 0;
+  gint spliced = g_atomic_int_get (&jopan_paragraph_spliced);
+  JopanTypesetter ts;
+
+  g_assert_no_error (error);
+  spaced_items_dir (fonts, style, SOURCE_ROOT "/samples", counts);
+  spaced_items_dir (fonts, style, SOURCE_ROOT "/samples/edition/en", counts);
+  spaced_items_dir (fonts, style, SOURCE_ROOT "/samples/edition/ko", counts);
+  spliced = g_atomic_int_get (&jopan_paragraph_spliced) - spliced;
+  /* Spliced at edges a lookup may read across (kerned pairs), some
+   * paragraphs come out unlike Pango's: the comparison sees them. */
+  jopan_line_cut_unproven = TRUE;
+  spaced_items_dir (fonts, style, SOURCE_ROOT "/samples/edition/en", unproven);
+  jopan_line_cut_unproven = FALSE;
+  jopan_typesetter_init (&ts, fonts, style, "en", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (odd); i++)
+    for (int t = -2; t <= 2; t++)
+      {
+        gboolean taken;
+        if (t == 0)
+          continue;
+        g_assert_true (jopan_spaced_items_for_test (&ts, JOPAN_PARA_BODY, odd[i], NULL, 0, t * 0.17, &taken));
+        odd_taken += taken;
+        /* Itemized at another size: another font, other glyph advances. */
+        wrong += !jopan_spaced_items_for_test (&ts, JOPAN_PARA_BODY, odd[i], NULL,
+                                               style->para[JOPAN_PARA_BODY].size + 1, t * 0.17, &taken);
+      }
+  jopan_typesetter_clear (&ts);
+  g_test_message ("samples: %u paragraphs itemized as with no spacing of %u, %d runs spliced; odd "
+                  "texts: %u; at another size: %u told apart; spliced unproven: %u of %u unlike",
+                  counts[1], counts[0], spliced, odd_taken, wrong, unproven[2], unproven[0]);
+  g_assert_cmpuint (counts[2], ==, 0);
+  g_assert_cmpuint (unproven[2], >, 0);
+  g_assert_cmpuint (counts[0], >=, 3000);
+  /* Every paragraph a layout of its own does not need. */
+  g_assert_cmpuint (counts[1], >=, counts[0] * 95 / 100);
+  g_assert_cmpuint (wrong, >=, odd_taken * 9 / 10);
+}
+
 /* Respaces paragraph @para from each spacing of from[] to each of to[];
  * counts in @counts what it compared ([0]) and respaced ([1]): from a
  * spacing, and ([2], [3]) from none. */
@@ -1287,6 +1423,150 @@ test_shape_alone (void)
   g_assert_cmpuint (broken[2], >, 0);
 }
 
+/* @style's @kind in @tracked at a copyfit setting: @setting[0] em more
+ * tracking, @setting[1] points more size (its font's in *@font). */
+static void
+set_setting (JopanStyle *tracked, const JopanStyle *style, JopanParaKind kind, const double *setting,
+             char **font)
+{
+  const JopanParaStyle *own = &style->para[kind];
+  PangoFontDescription *desc = pango_font_description_from_string (own->font);
+  double size = own->size + setting[1];
+
+  pango_font_description_set_size (desc, (int) lround (size * PANGO_SCALE));
+  g_free (*font);
+  *font = pango_font_description_to_string (desc);
+  pango_font_description_free (desc);
+  tracked->para[kind].font = *font;
+  tracked->para[kind].size = size;
+  tracked->para[kind].tracking = own->tracking + setting[0] * size;
+}
+
+/* Sets @para in @kind's style at setting @from with a cache, then at @to
+ * with it (so derived from the first where respace() can, its lines cut
+ * from the derived glyphs), and at @to without, each line laid out by
+ * Pango: counts lines [0], lines that differ [1] and lines cut at @to [2]. */
+static void
+cut_derived_set (JopanTypesetter *ts, const JopanStyle *style, JopanParaKind kind, const char *para,
+                 const GArray *spans, const double *from, const double *to, double width, guint *counts)
+{
+  g_autoptr (JopanTypesetCache) cache = jopan_typeset_cache_new ();
+  g_autoptr (JopanText) first = NULL, derived = NULL, laid = NULL;
+  g_autofree char *font = NULL;
+  JopanStyle tracked = *style;
+  JopanTypesetter cached;
+  JopanReport *report = jopan_report_new ();
+  gint cuts;
+
+  jopan_typesetter_init_cached (&cached, ts->fonts, &tracked, ts->lang, report, cache);
+  set_setting (&tracked, style, kind, from, &font);
+  first = jopan_typeset (&cached, kind, para, spans, width, 0, "paragraph");
+  set_setting (&tracked, style, kind, to, &font);
+  jopan_typesetter_begin (&cached, report); /* a pass of its own: spaces measured anew */
+  cuts = g_atomic_int_get (&jopan_line_cuts);
+  derived = jopan_typeset (&cached, kind, para, spans, width, 0, "paragraph");
+  counts[2] += (guint) (g_atomic_int_get (&jopan_line_cuts) - cuts);
+  jopan_typesetter_clear (&cached);
+  jopan_typesetter_init (&cached, ts->fonts, &tracked, ts->lang, report);
+  jopan_shape_alone_off = TRUE;
+  laid = jopan_typeset (&cached, kind, para, spans, width, 0, "paragraph");
+  jopan_shape_alone_off = FALSE;
+  jopan_typesetter_clear (&cached);
+  jopan_report_free (report);
+  g_assert_cmpuint (laid->lines->len, ==, derived->lines->len);
+  for (guint i = 0; i < laid->lines->len; i++)
+    {
+      g_autoptr (GString) why = g_string_new (NULL);
+      counts[0]++;
+      if (!same_line (jopan_text_line (laid, i), jopan_text_line (derived, i), why) && counts[1]++ == 0)
+        g_test_message ("line %u of \"%.40s\" (%g %g to %g %g, kind %d) differs: %s", i, para, from[0], from[1],
+                        to[0], to[1], kind, why->str);
+    }
+}
+
+/* cut_derived_set() over a paragraph in the body style (and in the
+ * caption's, every other one) from and to settings copyfit tries, at two
+ * widths, by turns (@counts[3] counts the paragraphs). */
+static void
+cut_derived_paragraph (JopanTypesetter *ts, const JopanStyle *style, const char *para, guint p,
+                       const GArray *spans, guint *counts)
+{
+  /* Tracking (em) and size (points) from, then to. */
+  static const double settings[][4] = {
+    { 0, 0, -0.01, 0 }, { 0, 0, 0.005, 0 }, { -0.02, 0, 0.01, 0 }, { 0.01, 0, 0, 0 },
+    { 0, 0, 0, -0.2 }, { 0, 0, 0, 0.3 }, { 0, 0, -0.01, -0.5 }, { -0.005, 0.1, 0, 0 },
+  };
+
+  guint n = counts[3]++;
+
+  (void) p;
+  for (guint k = 0; k < 2 && *para; k++)
+    {
+      const double *s = settings[(n + 3 * k) % G_N_ELEMENTS (settings)];
+      if (k == 0 || n % 2)
+        cut_derived_set (ts, style, k ? JOPAN_PARA_CAPTION : JOPAN_PARA_BODY, para, k ? NULL : spans, s,
+                         s + 2, n % 3 ? 140 : 95, counts);
+    }
+}
+
+/* A paragraph set at another tracking or size from one shaped at the
+ * first (respace()) has its glyphs worked out whole when its lines are
+ * drawn, and its lines cut from them: each such line is the line Pango's
+ * layout gives, run by run, glyph by glyph (ids, advances, offsets,
+ * clusters, item, font), its extents and place, on every paragraph of the
+ * samples, English and Korean, at settings copyfit tries.  Leaving the
+ * offsets where the source's spacing put them is caught. */
+static void
+test_cut_derived (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  static const char *const dirs[] = { "/samples", "/samples/edition/en", "/samples/edition/ko" };
+  static const char *const odd[] = {
+    "cafe\xCC\x81 and re\xCC\x81sume\xCC\x81 with fi and fl in a longer line of text to break", "a\xE2\x80\x8B""b zero\xE2\x80\x8Dwidth",
+    "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D world \xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7 and more words", "\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8 jamo \xEA\xB0\x80\xE1\x86\xA8",
+    "\xCC\x81leading mark, then a\xCC\x81 few more words a\xCC\x8A and o\xCC\x88 to set", "AVAT Tea, WAVE. \"Yo,\" T.V. LY, AVAT Tea, WAVE. Ty Ty To",
+    "\xE2\x80\x9CTo\xE2\x80\x9D P.A. Fjord 7\xE2\x80\x93""1 \xEC\x84\x9C\xEC\x9A\xB8 Ty \xEC\x84\x9C\xEC\x9A\xB8 and Ty",
+  };
+  guint counts[4] = { 0 }, broken[4] = { 0 }, odd_counts[4] = { 0 }, unproven[4] = { 0 };
+  gint runs = g_atomic_int_get (&jopan_derived_runs);
+  JopanTypesetter ts;
+
+  g_assert_no_error (error);
+  for (gsize d = 0; d < G_N_ELEMENTS (dirs); d++)
+    {
+      g_autofree char *dir = g_strconcat (SOURCE_ROOT, dirs[d], NULL);
+      each_sample_paragraph (fonts, style, TRUE, dir, cut_derived_paragraph, counts);
+    }
+  runs = g_atomic_int_get (&jopan_derived_runs) - runs;
+  g_test_message ("%u lines, %d paragraphs' glyphs derived, %u lines cut, %u differ", counts[0], runs,
+                  counts[2], counts[1]);
+  g_assert_cmpuint (counts[1], ==, 0);
+  g_assert_cmpint (runs, >=, 400);
+  g_assert_cmpuint (counts[2], >=, counts[0] / 2);
+  /* Texts the samples lack (marks, joiners, jamo, right to left, kerned
+   * pairs): derived and cut, or not, never wrongly. */
+  jopan_typesetter_init (&ts, fonts, style, "en", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (odd); i++)
+    for (guint k = 0; k < 8; k++)
+      cut_derived_paragraph (&ts, style, odd[i], 0, NULL, odd_counts);
+  g_assert_cmpuint (odd_counts[1], ==, 0);
+  /* A mark's offset taken to another size unproven is caught. */
+  jopan_derived_offsets_unproven = TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (odd); i++)
+    for (guint k = 0; k < 8; k++)
+      cut_derived_paragraph (&ts, style, odd[i], 0, NULL, unproven);
+  jopan_derived_offsets_unproven = FALSE;
+  jopan_typesetter_clear (&ts);
+  g_assert_cmpuint (unproven[1], >, 0);
+  /* Offsets left where the source's spacing put them are caught. */
+  jopan_derived_offsets_unmoved = TRUE;
+  each_sample_paragraph (fonts, style, TRUE, SOURCE_ROOT "/samples/edition/ko", cut_derived_paragraph, broken);
+  jopan_derived_offsets_unmoved = FALSE;
+  g_assert_cmpuint (broken[1], >, 0);
+}
+
 /* Whether @a and @b (a code point's count each) are the same. */
 static gboolean
 same_counts (GHashTable *a, GHashTable *b)
@@ -1468,13 +1748,16 @@ main (int argc, char **argv)
   g_test_add_func ("/typeset/cache-spaces-shared", test_cache_spaces_shared);
   g_test_add_func ("/typeset/cache-shaped", test_cache_shaped);
   g_test_add_func ("/typeset/cache-tight", test_cache_tight);
+  g_test_add_func ("/typeset/cache-spaced-items", test_cache_spaced_items);
   g_test_add_func ("/typeset/cache-bounded", test_cache_bounded);
   g_test_add_func ("/typeset/cache-shares-lines", test_cache_shares_lines);
   g_test_add_func ("/typeset/cache-threads", test_cache_threads);
   g_test_add_func ("/typeset/cache-key-hash", test_cache_key_hash);
   g_test_add_func ("/typeset/respace", test_respace);
   g_test_add_func ("/typeset/resize", test_resize);
+  g_test_add_func ("/typeset/spaced-items", test_spaced_items);
   g_test_add_func ("/typeset/shape-alone", test_shape_alone);
+  g_test_add_func ("/typeset/cut-derived", test_cut_derived);
   g_test_add_func ("/typeset/shape-paragraph-alone", test_shape_paragraph_alone);
   return g_test_run ();
 }

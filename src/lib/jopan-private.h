@@ -424,6 +424,13 @@ extern gint jopan_line_shapings, jopan_line_shapings_missed;
 extern gint jopan_line_shapings_alone;
 /* How many of those took their paragraph's one item, not itemized anew. */
 extern gint jopan_line_items_taken, jopan_line_cuts;
+/* How many paragraphs set at another spacing or size had their glyphs
+ * derived whole for their lines (typeset.c, "a derived paragraph's
+ * glyphs"); tests may leave the offsets where the source's spacing put
+ * them, or take a source's offsets at another size unproven (to see a
+ * check catch it). */
+extern gint jopan_derived_runs;
+extern gboolean jopan_derived_offsets_unmoved, jopan_derived_offsets_unproven;
 extern gboolean jopan_line_cut_off, jopan_line_cut_unproven;
 extern gboolean jopan_shape_alone_off, jopan_shape_alone_no_edges;
 /* Line @index of @layout: a text line's own runs where it was shaped
@@ -438,6 +445,14 @@ const PangoLogAttr *jopan_layout_log_attrs (PangoLayout *layout, int *n);
  * and how many of them without a layout of their own; tests may give those
  * a wrong break analysis (only cursor positions) to see a check catch it. */
 extern gint jopan_paragraph_shapings, jopan_paragraph_shapings_alone;
+/* How many of them were itemized as the paragraph shaped with no letter
+ * spacing was (shaped at a spacing, with a ligature: typeset.c). */
+extern gint jopan_paragraph_items_taken;
+/* How many runs of them were spliced: the paragraph's glyphs with none,
+ * its ligatures' words shaped again (typeset.c); tests may turn that off,
+ * or splice at edges not proved apart (jopan_line_cut_unproven). */
+extern gint jopan_paragraph_spliced;
+extern gboolean jopan_splice_off;
 extern gboolean jopan_shape_alone_cursor_log;
 
 typedef struct {
@@ -509,6 +524,13 @@ void jopan_typesetter_clear (JopanTypesetter *ts);
  * *@derived: whether it was respaced (else it would be shaped). Tests. */
 gboolean jopan_respace_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
                                  const GArray *spans, double from, double to, gboolean *derived);
+/* Whether @text (with @spans) in @kind's style shaped at letter spacing
+ * @tracking (points), itemized as it was shaped at @from_size points
+ * (0: the style's) with none, has Pango's runs and break analysis at
+ * @tracking; *@taken: whether it was so itemized (else it would not be). Tests. */
+gboolean jopan_spaced_items_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                                      const GArray *spans, double from_size, double tracking,
+                                      gboolean *taken);
 /* As jopan_respace_for_test, shaped at @from_size points and derived at
  * @to_size too (0: the style's size). Tests. */
 gboolean jopan_resize_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,

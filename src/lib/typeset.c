@@ -857,6 +857,35 @@ hang_of (JopanTypesetter *ts, const JopanParaStyle *p, const char *text, const J
  * thread (jopan_preflight_pages, a carried continuation), so no plan is
  * shaped by two threads.  Its reference count is atomic all the same. */
 
+typedef struct _Shaped Shaped;
+/* A paragraph shaped whole, on one line (the cache's, or the caller's). */
+struct _Shaped {
+  gint refs;
+  PangoLayout *layout;     /* make_layout's, never changed once shaped */
+  GHashTable *missing;     /* missing_glyphs_of; NULL: none */
+  int spacing;             /* the letter spacing it was set with, Pango units */
+  int size, guest;         /* the sizes it was set at (para_sizes) */
+  /* spacing_shares() of its line, worked out the first time it is
+   * respaced (@shares_known): NULL where it is not respaced. */
+  GArray *left, *right;
+  gboolean shares_known;
+  /* ligature_free() of @layout, asked the first time it is respaced to a
+   * spacing: 0 not yet, 1 free, 2 not. */
+  int ligatures;
+  /* Each glyph's advance at the spacing and size asked for, when @layout
+   * was shaped at others (respace()): runs in line order; NULL: @layout's
+   * own. */
+  int *widths;
+  /* Then: the spacing @layout was shaped with, and whether at another
+   * size, where its one run's advances were worked out in @font (a
+   * reference; else NULL). */
+  int from_spacing;
+  gboolean resized;
+  hb_font_t *font;
+};
+
+static void shaped_unref (Shaped *shaped);
+
 /* What a paragraph's lines are shaped with, copied once for them all. */
 typedef struct {
   gint refs;
@@ -867,6 +896,13 @@ typedef struct {
   JopanBreakParams bp;       /* its hyphen_points cleared (not read) */
   double style_scale;        /* the style's 장평 */
   PangoLayout *whole;        /* the paragraph shaped whole in this style, or NULL */
+  /* A paragraph derived from one shaped at another spacing or size (a
+   * reference; NULL: none), the paragraph's spans, and its runs in this
+   * style once worked out (derive_runs(); @derived_tried). */
+  Shaped *derived;
+  GArray *spans;
+  GSList *derived_runs;
+  gboolean derived_tried;
 } ParaPlan;
 
 struct _JopanLineShape {
@@ -893,9 +929,11 @@ jopan_line_shape_ref (JopanLineShape *shape)
   return shape;
 }
 
+static Shaped *shaped_ref (Shaped *shaped);
+
 static ParaPlan *
 para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakParams *bp,
-               double style_scale, PangoLayout *whole)
+               double style_scale, PangoLayout *whole, Shaped *derived, const GArray *spans)
 {
   ParaPlan *para = g_new0 (ParaPlan, 1);
 
@@ -907,6 +945,11 @@ para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakPar
   para->bp.glyph_widths = NULL;
   para->bp.candidates = NULL;
   para->whole = whole ? g_object_ref (whole) : NULL;
+  if (derived)
+    {
+      para->derived = shaped_ref (derived);
+      para->spans = spans ? g_array_ref ((GArray *) spans) : NULL;
+    }
   return para;
 }
 
@@ -918,6 +961,9 @@ para_plan_unref (ParaPlan *para)
   g_object_unref (para->context);
   pango_font_description_free (para->font);
   g_clear_object (&para->whole);
+  g_clear_pointer (&para->derived, shaped_unref);
+  g_clear_pointer (&para->spans, g_array_unref);
+  g_slist_free_full (para->derived_runs, (GDestroyNotify) pango_glyph_item_free);
   g_free (para);
 }
 
@@ -1136,18 +1182,13 @@ log_attrs_of (const char *text, int length, GList *items)
 
 /* Shapes @item of @text into a run, letter-spaced as a layout's
  * (shape_run in pango-layout.c). */
-static PangoGlyphItem *
-shape_run (PangoItem *item, const char *text, int length, PangoLogAttr *log, int spacing,
-           PangoShapeFlags flags)
+/* Letter-spaces @run, shaped, as a layout's (shape_run in pango-layout.c). */
+static void
+space_run (PangoGlyphItem *run, const char *text, PangoLogAttr *log, int spacing)
 {
-  PangoGlyphItem *run = g_slice_new0 (PangoGlyphItem);
-  PangoGlyphString *g;
+  PangoGlyphString *g = run->glyphs;
   int left, right;
 
-  run->item = item;
-  run->glyphs = g = pango_glyph_string_new ();
-  /* Without a hyphen or text transform, shaping reads no log attribute. */
-  pango_shape_item (item, text, length, NULL, g, flags);
   if (spacing != 0 && g->num_glyphs > 0)
     {
       pango_glyph_item_letter_space (run, text, log, spacing);
@@ -1156,6 +1197,20 @@ shape_run (PangoItem *item, const char *text, int length, PangoLogAttr *log, int
       g->glyphs[0].geometry.x_offset += left;
       g->glyphs[g->num_glyphs - 1].geometry.width += right;
     }
+}
+
+static PangoGlyphItem *
+shape_run (PangoItem *item, const char *text, int length, PangoLogAttr *log, int spacing,
+           PangoShapeFlags flags)
+{
+  PangoGlyphItem *run = g_slice_new0 (PangoGlyphItem);
+  PangoGlyphString *g;
+
+  run->item = item;
+  run->glyphs = g = pango_glyph_string_new ();
+  /* Without a hyphen or text transform, shaping reads no log attribute. */
+  pango_shape_item (item, text, length, NULL, g, flags);
+  space_run (run, text, log, spacing);
   return run;
 }
 
@@ -1292,8 +1347,9 @@ one_item (const PangoItem *item, const char *text, int length)
 
 /* ---- a line cut from its paragraph's glyphs ------------------------------------
  *
- * A line that is a stretch of its paragraph, shaped whole as one item, is
- * shaped again alone for drawing.  Its glyphs are the paragraph's where
+ * A line that is a stretch of its paragraph, shaped whole as one item (or
+ * derived as one at another spacing or size: derive_runs()), is shaped
+ * again alone for drawing.  Its glyphs are the paragraph's where
  * no lookup of the face reads across either of its edges: HarfBuzz then
  * substitutes and positions each side of an edge alone.  That is proved
  * from the face, edge by edge, for the two glyphs A | B beside it (each
@@ -1320,7 +1376,17 @@ one_item (const PangoItem *item, const char *text, int length)
  * glyphs at such an edge have a width, so the paragraph's own trimming
  * (of the first and last glyph with one) stopped outside the line.
  * /typeset/shape-alone compares every line so cut with Pango's layout of
- * it, and /typeset/cut-line sees a kerned edge refused. */
+ * it, and /typeset/cut-line sees a kerned edge refused.
+ *
+ * A paragraph of several runs (a bold dateline, an italic phrase): a line
+ * inside one of them, itemized alone as one item that is the run's but
+ * for its place, is cut from that run's glyphs the same way, the run's
+ * ends standing for the paragraph's.  Pango shaped the run alone, given
+ * the rest of the paragraph only as context, which HarfBuzz reads for
+ * joining scripts (Arabic) and marks at a run's start alone: the run must
+ * be Latin, Hangul or common, and its edges at the line's have a width
+ * (the line was trimmed of its spacing there, not a glyph beside it).  A
+ * tab is refused: a layout trims the spacing beside it too. */
 
 static guint be16 (const guint8 *data, gsize size, gsize at);
 static guint lookup_type (const guint8 *data, gsize size, guint index, guint extension);
@@ -1651,30 +1717,45 @@ cut_edge (const FaceCuts *f, hb_font_t *font, const PangoGlyphString *glyphs, co
          && (jopan_line_cut_unproven || edge_apart (f, glyphs->glyphs[g - 1].glyph, glyphs->glyphs[g].glyph));
 }
 
-/* Line @s (@text, @length bytes, of @item) as a run cut from its
- * paragraph's glyphs, or NULL where that is not proved the same. */
-static GSList *
-cut_line (const JopanLineShape *s, const PangoItem *item, const char *text, int length)
+static const GSList *whole_runs (ParaPlan *para, const char **text);
+
+/* Whether a run of @para's paragraph ends at byte @at, the paragraph's
+ * own ends aside, where its glyph @g (0 or the last) has no width: the
+ * paragraph's line trimmed its letter spacing off another glyph then
+ * (finish_runs). */
+static gboolean
+bare_run_edge (const PangoGlyphString *glyphs, int g, int at, int para_length)
 {
-  PangoLayout *whole = s->para->whole;
-  const char *para = pango_layout_get_text (whole);
-  const PangoGlyphString *from = ((PangoGlyphItem *) jopan_layout_line (whole, 0)->runs->data)->glyphs;
+  return at > 0 && at < para_length && glyphs->glyphs[g].geometry.width == 0;
+}
+
+/* Line @s (@text, @length bytes, of @item) as a run cut from run @from of
+ * its paragraph's glyphs (@para its text), or NULL where that is not
+ * proved the same. */
+static GSList *
+cut_line (const JopanLineShape *s, const PangoGlyphItem *from, const char *para, const PangoItem *item,
+          const char *text, int length)
+{
+  const PangoGlyphString *glyphs = from->glyphs;
   hb_font_t *font = pango_font_get_hb_font (item->analysis.font);
   const FaceCuts *f = font ? face_cuts (hb_font_get_face (font)) : NULL;
   int para_length = (int) strlen (para), start = (int) s->b.start, end = (int) s->b.end, g0, g1, spacing;
-  int left, right;
+  int offset = from->item->offset, run_length = from->item->length, left, right;
   PangoGlyphItem *run;
   GList *items;
 
   plain_item (item, &spacing);
   if (jopan_line_cut_off || jopan_shape_alone_no_edges || f == NULL || !f->cuttable
-      || end - start != length || strncmp (para + start, text, (size_t) length) != 0
+      || end - start != length || start < offset || end > offset + run_length
+      || strncmp (para + start, text, (size_t) length) != 0
       || (spacing != 0 && !graphemes_are_characters (text)) || strstr (para, "\xE2\x81\x84"))
     return NULL;
-  g0 = glyph_at (from, start);
-  g1 = glyph_at (from, end);
-  if (g1 <= g0 || !cut_edge (f, font, from, para, para_length, start, g0)
-      || !cut_edge (f, font, from, para, para_length, end, g1))
+  g0 = glyph_at (glyphs, start - offset);
+  g1 = glyph_at (glyphs, end - offset);
+  if (g1 <= g0 || !cut_edge (f, font, glyphs, para + offset, run_length, start - offset, g0)
+      || !cut_edge (f, font, glyphs, para + offset, run_length, end - offset, g1)
+      || (start == offset && bare_run_edge (glyphs, g0, start, para_length))
+      || (end == offset + run_length && bare_run_edge (glyphs, g1 - 1, end, para_length)))
     return NULL;
   run = g_slice_new0 (PangoGlyphItem);
   items = one_item (item, text, length);
@@ -1682,9 +1763,9 @@ cut_line (const JopanLineShape *s, const PangoItem *item, const char *text, int 
   g_list_free (items);
   run->glyphs = pango_glyph_string_new ();
   pango_glyph_string_set_size (run->glyphs, g1 - g0);
-  memcpy (run->glyphs->glyphs, from->glyphs + g0, sizeof *from->glyphs * (gsize) (g1 - g0));
+  memcpy (run->glyphs->glyphs, glyphs->glyphs + g0, sizeof *glyphs->glyphs * (gsize) (g1 - g0));
   for (int g = g0; g < g1; g++)
-    run->glyphs->log_clusters[g - g0] = from->log_clusters[g] - start;
+    run->glyphs->log_clusters[g - g0] = glyphs->log_clusters[g] - (start - offset);
   spacing_halves (spacing, &left, &right);
   if (start > 0)
     pad_run (run->glyphs, TRUE, -left);
@@ -1692,6 +1773,234 @@ cut_line (const JopanLineShape *s, const PangoItem *item, const char *text, int 
     pad_run (run->glyphs, FALSE, -right);
   g_atomic_int_inc (&jopan_line_cuts);
   return g_slist_prepend (NULL, run);
+}
+
+/* Whether @a is @b but for its place and length: an item of a line
+ * itemized alone that is one of its paragraph's. */
+static gboolean
+same_item (const PangoItem *a, const PangoItem *b)
+{
+  const PangoAnalysis *x = &a->analysis, *y = &b->analysis;
+  int s, t;
+
+  return x->font == y->font && x->level == y->level && x->script == y->script && x->language == y->language
+         && x->gravity == y->gravity && x->flags == y->flags && x->shape_engine == y->shape_engine
+         && x->lang_engine == y->lang_engine && plain_item (a, &s) && plain_item (b, &t) && s == t
+         && g_slist_length (x->extra_attrs) == g_slist_length (y->extra_attrs);
+}
+
+/* Line @s (@text, @length bytes), itemized alone as @items, as a run cut
+ * from the run of its paragraph it lies in (one of several), or NULL. */
+static GSList *
+cut_from_runs (const JopanLineShape *s, GList *items, const char *text, int length)
+{
+  const GSList *runs;
+  const char *para;
+
+  /* A layout trims the letter spacing off a run's edge beside a tab
+   * (adjust_line_letter_spacing), as a line alone would not. */
+  if (s->b.hyphen || items == NULL || items->next || (runs = whole_runs (s->para, &para)) == NULL
+      || runs->next == NULL || strchr (para, '\t'))
+    return NULL;
+  for (; runs; runs = runs->next)
+    {
+      const PangoGlyphItem *run = runs->data;
+      PangoScript script = run->item->analysis.script;
+      if (s->b.start >= (guint) run->item->offset && s->b.end <= (guint) (run->item->offset + run->item->length))
+        return (script == PANGO_SCRIPT_LATIN || script == PANGO_SCRIPT_HANGUL || script == PANGO_SCRIPT_COMMON)
+               && same_item (items->data, run->item) ? cut_line (s, run, para, items->data, text, length) : NULL;
+    }
+  return NULL;
+}
+
+/* ---- a derived paragraph's glyphs ----------------------------------------------
+ *
+ * A paragraph letter-spaced anew or set at another size (respace()) knows
+ * only its glyphs' advances; its lines would each be itemized and shaped
+ * again.  When its lines are drawn, its runs are worked out once, so that
+ * they can be cut from them (cut_line()) and take its item
+ * (paragraph_item()), as a paragraph shaped in its own style:
+ *
+ * - its items are Pango's: the paragraph is itemized in its style, as
+ *   shape_alone() itemizes it, and each item must be its source run's
+ *   (the same bytes), left to right, letter-spaced as asked, in the font
+ *   its advances were worked out for (the source's at the same size; at
+ *   another, of font_at()'s face and scale, for a paragraph of one run
+ *   only);
+ * - its glyphs and clusters are the source's (respace(): the same
+ *   ligatures, and at another size the same substitutions), its advances
+ *   respace()'s;
+ * - each offset is HarfBuzz's plus the halves of the spacing Pango moved
+ *   it by (spacing_shares(): the left halves a glyph took, less the one
+ *   the paragraph's first glyph gave back when its start was trimmed), as
+ *   every character starts a grapheme where the text is spaced (no glyph
+ *   moved otherwise, pango_glyph_item_letter_space); each run keeps its
+ *   source's baseline (the same fonts, or one run).  At the same size
+ *   HarfBuzz's are the source's; at another size only zero is known: a
+ *   glyph in no mark attachment's coverage (FaceCuts) is moved by one
+ *   single or pair adjustment at most (face_sizes()), a value in font
+ *   units HarfBuzz scales by at least one unit a unit, so an offset of 0
+ *   stays 0, and any other is refused.
+ *
+ * /typeset/cut-derived compares every line of the samples so cut with
+ * the line laid out by Pango, and sees a wrongly moved offset caught. */
+
+gint jopan_derived_runs;
+gboolean jopan_derived_offsets_unmoved, jopan_derived_offsets_unproven;
+
+/* The paragraph @text of @para itemized in its style. */
+static GList *
+whole_items (ParaPlan *para, const char *text, int length)
+{
+  PangoAttrList *attrs = pango_attr_list_new ();
+  GList *items;
+
+  add_line_attributes (attrs, &para->style, para->korean, text, para->spans);
+  pango_attr_list_insert_before (attrs, pango_attr_font_desc_new (para->font));
+  items = pango_itemize_with_base_dir (para->context, PANGO_DIRECTION_LTR, text, 0, length, attrs, NULL);
+  pango_attr_list_unref (attrs);
+  return items;
+}
+
+/* Moves @glyphs (@d's source's, from its glyph @first in line order) to
+ * the spacing and size @d asks for: FALSE where an offset is not known
+ * there (see above). */
+static gboolean
+derive_glyphs (const Shaped *d, PangoGlyphString *glyphs, guint first, const FaceCuts *f)
+{
+  int l1, r1, l2, r2;
+
+  if (d->left->len < first + (guint) glyphs->num_glyphs || (d->resized && (f == NULL || !f->cuttable)))
+    return FALSE;
+  spacing_halves (d->from_spacing, &l1, &r1);
+  spacing_halves (d->spacing, &l2, &r2);
+  for (int i = 0; i < glyphs->num_glyphs; i++)
+    {
+      PangoGlyphGeometry *geometry = &glyphs->glyphs[i].geometry;
+      guint g = first + (guint) i;
+      int shares = g_array_index (d->left, int, g) - (g == 0);
+      int offset = geometry->x_offset - shares * l1;
+
+      if (d->resized && !jopan_derived_offsets_unproven
+          && (offset != 0 || geometry->y_offset != 0 || hb_set_has (f->marks, glyphs->glyphs[i].glyph)))
+        return FALSE;
+      geometry->width = d->widths[g];
+      geometry->x_offset = jopan_derived_offsets_unmoved ? geometry->x_offset : offset + shares * l2;
+    }
+  return TRUE;
+}
+
+static gboolean unvaried (hb_font_t *font);
+
+/* Whether @font shapes as @as, which advances were worked out in: the
+ * same face and scale, no ppem or variations (resize_advance()). */
+static gboolean
+same_scaled (PangoFont *font, hb_font_t *as)
+{
+  hb_font_t *hb = font ? pango_font_get_hb_font (font) : NULL;
+  int x, y, x_as, y_as;
+
+  if (hb == NULL || as == NULL)
+    return FALSE;
+  hb_font_get_scale (hb, &x, &y);
+  hb_font_get_scale (as, &x_as, &y_as);
+  return hb_font_get_face (hb) == hb_font_get_face (as) && x == x_as && y == y_as && unvaried (hb)
+         && unvaried (as);
+}
+
+/* Source run @from of @d as derived, itemized as @item (taken), or NULL. */
+static PangoGlyphItem *
+derive_run (const Shaped *d, const PangoGlyphItem *from, PangoItem *item, guint first)
+{
+  PangoGlyphItem *run;
+  hb_font_t *font;
+  int spacing;
+
+  if (!plain_item (item, &spacing) || spacing != d->spacing || item->analysis.level != 0
+      || item->offset != from->item->offset || item->length != from->item->length
+      || (d->resized ? !same_scaled (item->analysis.font, d->font)
+                     : item->analysis.font != from->item->analysis.font))
+    {
+      pango_item_free (item);
+      return NULL;
+    }
+  run = g_slice_new0 (PangoGlyphItem);
+  *run = (PangoGlyphItem) { .item = item, .glyphs = pango_glyph_string_copy (from->glyphs),
+                            .y_offset = from->y_offset, .start_x_offset = from->start_x_offset,
+                            .end_x_offset = from->end_x_offset };
+  font = pango_font_get_hb_font (item->analysis.font);
+  if (!derive_glyphs (d, run->glyphs, first, font ? face_cuts (hb_font_get_face (font)) : NULL))
+    {
+      pango_glyph_item_free (run);
+      return NULL;
+    }
+  return run;
+}
+
+/* @para's runs derived (see above), or NULL: at another size, one run. */
+static GSList *
+derive_runs (ParaPlan *para)
+{
+  const Shaped *d = para->derived;
+  const char *text = pango_layout_get_text (d->layout);
+  GSList *from = jopan_layout_line (d->layout, 0)->runs, *runs = NULL;
+  GList *items, *i;
+  guint first = 0;
+
+  if (from == NULL || d->left == NULL || (d->resized && from->next)
+      || ((d->spacing != 0 || d->from_spacing != 0) && !graphemes_are_characters (text)))
+    return NULL;
+  items = whole_items (para, text, (int) strlen (text));
+  for (i = items; i && from; i = i->next, from = from->next)
+    {
+      PangoGlyphItem *run = derive_run (d, from->data, g_steal_pointer (&i->data), first);
+      if (run == NULL)
+        break;
+      runs = g_slist_prepend (runs, run);
+      first += (guint) run->glyphs->num_glyphs;
+    }
+  if (i || from || first != d->left->len)
+    {
+      for (i = items; i; i = i->next)
+        if (i->data)
+          pango_item_free (i->data); /* not taken */
+      g_list_free (items);
+      g_slist_free_full (runs, (GDestroyNotify) pango_glyph_item_free);
+      return NULL;
+    }
+  g_list_free (items);
+  g_atomic_int_inc (&jopan_derived_runs);
+  return g_slist_reverse (runs);
+}
+
+/* The runs of @para's paragraph, shaped whole in its style on one line
+ * (or derived so), and (@text) its text; or NULL. */
+static const GSList *
+whole_runs (ParaPlan *para, const char **text)
+{
+  if (para->derived)
+    {
+      if (!para->derived_tried)
+        para->derived_runs = derive_runs (para);
+      para->derived_tried = TRUE;
+      *text = pango_layout_get_text (para->derived->layout);
+      return para->derived_runs;
+    }
+  if (para->whole == NULL || layout_line_count (para->whole) != 1)
+    return NULL;
+  *text = pango_layout_get_text (para->whole);
+  return jopan_layout_line (para->whole, 0)->runs;
+}
+
+/* Line @s (@text, @length bytes) of a paragraph of one run, @item, cut
+ * from it (cut_line()), or NULL. */
+static GSList *
+cut_single (const JopanLineShape *s, const PangoItem *item, const char *text, int length)
+{
+  const char *para;
+  const GSList *runs = whole_runs (s->para, &para);
+
+  return cut_line (s, runs->data, para, item, text, length);
 }
 
 /* The break analysis of @text itemized as @items, as a layout's (or, for
@@ -1702,6 +2011,31 @@ paragraph_log_attrs (const char *text, int length, int n, GList *items)
   if (!jopan_shape_alone_cursor_log)
     return full_log_attrs (text, length, n, items);
   return cursor_log_attrs (n);
+}
+
+/* The layout as make_layout_in() makes it, but not laid out (a copy of
+ * it is the line at its natural width), holding @runs (taken) and @log
+ * (taken; @n characters' or NULL), with @attrs (taken, no font's). */
+static PangoLayout *
+own_layout (PangoContext *context, const PangoFontDescription *font, PangoAttrList *attrs,
+            const char *text, int length, GSList *runs, PangoLogAttr *log, int n)
+{
+  PangoLayout *layout = pango_layout_new (context);
+  OwnLine *own = g_new0 (OwnLine, 1);
+
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_auto_dir (layout, FALSE);
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  pango_layout_set_text (layout, text, length);
+  own->line = (PangoLayoutLine) { .layout = layout, .start_index = 0, .length = length, .runs = runs,
+                                  .is_paragraph_start = TRUE, .resolved_dir = PANGO_DIRECTION_LTR };
+  own->refs = 1;
+  own->cache_status = OWN_LINE_LEAKED;
+  own->log = log;
+  own->n_log = n + 1;
+  g_object_set_qdata_full (G_OBJECT (layout), own_line_quark (), own, own_line_free);
+  return layout;
 }
 
 /* A layout holding line @text shaped alone (see above), or NULL where the
@@ -1718,10 +2052,8 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
 {
   int length = (int) strlen (text), n = 0;
   PangoAttrList *attrs;
-  PangoLayout *layout;
   GList *items;
   GSList *runs;
-  OwnLine *own;
   PangoLogAttr *log = NULL;
 
   if (jopan_shape_alone_off || !plain_line (text, length, spans)
@@ -1733,10 +2065,15 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
   pango_attr_list_insert_before (attrs, pango_attr_font_desc_new (font));
   if (item)
     g_atomic_int_inc (&jopan_line_items_taken);
-  runs = item && line ? cut_line (line, item, text, length) : NULL;
+  runs = item && line ? cut_single (line, item, text, length) : NULL;
   items = runs || !item ? NULL : one_item (item, text, length);
   if (runs == NULL && item == NULL)
-    items = pango_itemize_with_base_dir (context, PANGO_DIRECTION_LTR, text, 0, length, attrs, NULL);
+    {
+      items = pango_itemize_with_base_dir (context, PANGO_DIRECTION_LTR, text, 0, length, attrs, NULL);
+      runs = line ? cut_from_runs (line, items, text, length) : NULL;
+      if (runs)
+        g_list_free_full (g_steal_pointer (&items), (GDestroyNotify) pango_item_free);
+    }
   if (paragraph && items)
     {
       n = (int) g_utf8_strlen (text, length);
@@ -1750,24 +2087,260 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
       pango_attr_list_unref (attrs);
       return NULL;
     }
-  /* The layout as make_layout_in() makes it, but not laid out: a copy of
-   * it is the line at its natural width. */
   pango_attr_list_unref (pango_attr_list_filter (attrs, is_font_attribute, NULL));
-  layout = pango_layout_new (context);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_auto_dir (layout, FALSE);
-  pango_layout_set_attributes (layout, attrs);
-  pango_attr_list_unref (attrs);
-  pango_layout_set_text (layout, text, length);
-  own = g_new0 (OwnLine, 1);
-  own->line = (PangoLayoutLine) { .layout = layout, .start_index = 0, .length = length, .runs = runs,
-                                  .is_paragraph_start = TRUE, .resolved_dir = PANGO_DIRECTION_LTR };
-  own->refs = 1;
-  own->cache_status = OWN_LINE_LEAKED;
-  own->log = log;
-  own->n_log = n + 1;
-  g_object_set_qdata_full (G_OBJECT (layout), own_line_quark (), own, own_line_free);
-  return layout;
+  return own_layout (context, font, attrs, text, length, runs, log, n);
+}
+
+/* ---- a paragraph shaped at a spacing, itemized as with none -----------------
+ *
+ * A paragraph with a ligature (Noto Serif's fi, fl) shaped with no letter
+ * spacing cannot be respaced (respace()): at any spacing Pango turns the
+ * ligatures off, and so shapes other glyphs.  It is shaped again at the
+ * first spacing asked for, but its items and break analysis are the
+ * ones it had with none: a letter spacing over the whole text (as
+ * add_line_attributes() sets it) parts no item, changes no item's font,
+ * script, language or level, and is only added to each item's extra
+ * attributes (a copy of it, the only one there: plain_item()); and the
+ * break analysis reads the text and the items' analysis alone
+ * (full_log_attrs()).  So they are taken from it (its fonts are this
+ * paragraph's: the keys name the font map and the style less its size
+ * and tracking, and the sizes are compared).
+ *
+ * Nor is all of it shaped again: only the words of its ligatures.  Where
+ * the features Pango turns off make only ligatures in a face (or none:
+ * ligature_free()), a stretch of the run in which no cluster holds more
+ * than one character made no ligature, so the features did nothing there.
+ * Each ligature's cluster is widened to edges no lookup reads across
+ * (cut_edge(), as a line is cut from its paragraph: each side of such an
+ * edge is substituted and positioned alone), and only that window is
+ * shaped, as a piece of the item, with the ligatures off (its edges must
+ * hold the same characters' own glyphs as the run's did); the rest of the
+ * run keeps the glyphs it had with none, then the whole run is spaced as
+ * a layout spaces it (shape_run()).  /typeset/spaced-items compares every
+ * paragraph of the samples so shaped, at the trackings copyfit tries, with
+ * Pango's own shaping, and sees paragraphs spliced at edges not proved
+ * apart come out unlike it. */
+
+gint jopan_paragraph_items_taken, jopan_paragraph_spliced;
+gboolean jopan_splice_off;
+
+static gboolean ligature_lookups_only (PangoFont *font, GHashTable *known);
+
+/* Whether @text may be parted at byte @at inside run @from (see cut_edge()). */
+static gboolean
+splice_edge (const FaceCuts *f, hb_font_t *font, const PangoGlyphItem *from, const char *text, int at)
+{
+  int offset = from->item->offset;
+
+  return cut_edge (f, font, from->glyphs, text + offset, from->item->length, at - offset,
+                   glyph_at (from->glyphs, at - offset));
+}
+
+/* The stretches [start, end) of run @from (bytes of @text) to shape
+ * again: each of its clusters of more than one character (a ligature),
+ * widened to edges no lookup reads across; NULL where there is none. */
+static GArray *
+splice_windows (const FaceCuts *f, hb_font_t *font, const PangoGlyphItem *from, const char *text)
+{
+  GArray *windows = g_array_new (FALSE, FALSE, sizeof (int));
+  PangoGlyphItemIter iter;
+
+  for (gboolean more = pango_glyph_item_iter_init_start (&iter, (PangoGlyphItem *) from, text); more;
+       more = pango_glyph_item_iter_next_cluster (&iter))
+    {
+      int start = iter.start_index, end = iter.end_index;
+      if (iter.end_char - iter.start_char == 1)
+        continue;
+      while (!splice_edge (f, font, from, text, start))
+        start = (int) (g_utf8_prev_char (text + start) - text);
+      while (!splice_edge (f, font, from, text, end))
+        end = (int) (g_utf8_next_char (text + end) - text);
+      if (windows->len > 0 && g_array_index (windows, int, windows->len - 1) >= start)
+        g_array_index (windows, int, windows->len - 1) = end;
+      else
+        {
+          g_array_append_val (windows, start);
+          g_array_append_val (windows, end);
+        }
+    }
+  if (windows->len == 0)
+    g_clear_pointer (&windows, g_array_unref);
+  return windows;
+}
+
+/* Appends glyphs @first to @last of @from to @to, their clusters moved by @shift. */
+static void
+append_glyphs (PangoGlyphString *to, const PangoGlyphString *from, int first, int last, int shift)
+{
+  int n = to->num_glyphs;
+
+  if (last <= first)
+    return;
+  pango_glyph_string_set_size (to, n + last - first);
+  memcpy (to->glyphs + n, from->glyphs + first, sizeof *from->glyphs * (gsize) (last - first));
+  for (int g = first; g < last; g++)
+    to->log_clusters[n + g - first] = from->log_clusters[g] + shift;
+}
+
+/* Whether @g (shaped from byte @start to @end of @text, a stretch of
+ * @item) has the character's own glyph alone at each edge inside @item,
+ * with a width, as the run it goes into had there. */
+static gboolean
+window_edges (hb_font_t *font, const PangoGlyphString *g, const PangoItem *item, const char *text,
+              int start, int end)
+{
+  const char *last = g_utf8_prev_char (text + end);
+
+  return g->num_glyphs > 0
+         && (start == item->offset
+             || (edge_glyph (font, g, 0, g_utf8_get_char (text + start), 0) && g->glyphs[0].geometry.width != 0))
+         && (end == item->offset + item->length
+             || (edge_glyph (font, g, g->num_glyphs - 1, g_utf8_get_char (last), (int) (last - text) - start)
+                 && g->glyphs[g->num_glyphs - 1].geometry.width != 0));
+}
+
+/* The glyphs of @item (@from's item, letter-spaced) shaped: @from's
+ * outside @windows, each window shaped alone; or NULL where a window's
+ * edges are not as @from's. */
+static PangoGlyphString *
+splice_glyphs (hb_font_t *font, const PangoGlyphItem *from, const PangoItem *item, const char *text,
+               int length, const GArray *windows, PangoShapeFlags flags)
+{
+  PangoGlyphString *g = pango_glyph_string_new ();
+  int offset = item->offset, done = 0;
+
+  for (guint w = 0; w < windows->len; w += 2)
+    {
+      int start = g_array_index (windows, int, w), end = g_array_index (windows, int, w + 1);
+      PangoItem *piece = pango_item_copy ((PangoItem *) item);
+      PangoGlyphString *shaped = pango_glyph_string_new ();
+      gboolean fits;
+
+      append_glyphs (g, from->glyphs, glyph_at (from->glyphs, done), glyph_at (from->glyphs, start - offset), 0);
+      piece->offset = start;
+      piece->length = end - start;
+      piece->num_chars = (int) g_utf8_strlen (text + start, end - start);
+      pango_shape_item (piece, text, length, NULL, shaped, flags);
+      pango_item_free (piece);
+      fits = window_edges (font, shaped, item, text, start, end);
+      if (fits)
+        append_glyphs (g, shaped, 0, shaped->num_glyphs, start - offset);
+      pango_glyph_string_free (shaped);
+      if (!fits)
+        {
+          pango_glyph_string_free (g);
+          return NULL;
+        }
+      done = end - offset;
+    }
+  append_glyphs (g, from->glyphs, glyph_at (from->glyphs, done), from->glyphs->num_glyphs, 0);
+  return g;
+}
+
+/* @item (taken: @from's item, letter-spaced) shaped and spaced as
+ * shape_run() would, from @from (its run shaped with no spacing) where
+ * that is proved the same (see above), else shaped whole. */
+static PangoGlyphItem *
+splice_run (const PangoGlyphItem *from, PangoItem *item, const char *text, int length, PangoLogAttr *log,
+            int spacing, PangoShapeFlags flags, GHashTable *faces)
+{
+  hb_font_t *font = pango_font_get_hb_font (item->analysis.font);
+  const FaceCuts *f = font ? face_cuts (hb_font_get_face (font)) : NULL;
+  g_autoptr (GArray) windows = NULL;
+  PangoGlyphString *glyphs = NULL;
+  PangoGlyphItem *run;
+
+  if (!jopan_splice_off && faces && f && f->cuttable && !strstr (text, "\xE2\x81\x84")
+      && ligature_lookups_only (item->analysis.font, faces)
+      && (windows = splice_windows (f, font, from, text)) != NULL)
+    glyphs = splice_glyphs (font, from, item, text, length, windows, flags);
+  if (glyphs == NULL)
+    return shape_run (item, text, length, log, spacing, flags);
+  g_atomic_int_inc (&jopan_paragraph_spliced);
+  run = g_slice_new0 (PangoGlyphItem);
+  run->item = item;
+  run->glyphs = glyphs;
+  space_run (run, text, log, spacing);
+  return run;
+}
+
+
+/* As shape_items() (@items letter-spaced, @log the text's break
+ * analysis), each run spliced from its run in @from (splice_run()). */
+static GSList *
+splice_items (PangoContext *context, const char *text, int length, GList *items, PangoLogAttr *log,
+              GSList *from, GHashTable *faces)
+{
+  PangoShapeFlags flags = pango_context_get_round_glyph_positions (context)
+                          ? PANGO_SHAPE_ROUND_POSITIONS : PANGO_SHAPE_NONE;
+  GSList *runs = NULL;
+  int offset = 0, spacing;
+
+  for (GList *l = items; l; l = l->next)
+    if (!plain_item (l->data, &spacing))
+      {
+        g_list_free_full (items, (GDestroyNotify) pango_item_free);
+        return NULL;
+      }
+  for (GList *l = items; l; l = l->next, from = from->next)
+    {
+      PangoItem *item = l->data;
+      plain_item (item, &spacing);
+      runs = g_slist_prepend (runs, splice_run (from->data, item, text, length, log + offset, spacing, flags,
+                                                faces));
+      offset += item->num_chars;
+    }
+  g_list_free (items);
+  runs = g_slist_reverse (runs);
+  finish_runs (runs, TRUE);
+  return runs;
+}
+
+/* @text shaped alone (as shape_alone() would) at @p's spacing, itemized
+ * as @none (a paragraph shape_alone() shaped at the same size with no
+ * spacing), or NULL. */
+static PangoLayout *
+shape_spaced_as (PangoContext *context, const PangoFontDescription *font, gboolean korean,
+                 const JopanParaStyle *p, const char *text, const GArray *spans, PangoLayout *none,
+                 GHashTable *faces)
+{
+  OwnLine *own = g_object_get_qdata (G_OBJECT (none), own_line_quark ());
+  int length = (int) strlen (text);
+  int spacing = p->tracking != 0 ? (int) (p->tracking * PANGO_SCALE) : 0;
+  PangoAttrList *attrs;
+  PangoLogAttr *log;
+  GList *items = NULL;
+  GSList *runs;
+
+  if (jopan_shape_alone_off || own == NULL || own->log == NULL || spacing == 0
+      || strcmp (pango_layout_get_text (none), text) != 0
+      || pango_context_get_base_dir (context) != PANGO_DIRECTION_LTR
+      || pango_context_get_gravity (context) != PANGO_GRAVITY_SOUTH)
+    return NULL;
+  for (GSList *l = own->line.runs; l; l = l->next)
+    {
+      PangoItem *item = ((PangoGlyphItem *) l->data)->item;
+      if (item->analysis.extra_attrs != NULL)
+        {
+          g_list_free_full (items, (GDestroyNotify) pango_item_free);
+          return NULL;
+        }
+      item = pango_item_copy (item);
+      item->analysis.extra_attrs = g_slist_prepend (NULL, pango_attr_letter_spacing_new (spacing));
+      items = g_list_prepend (items, item);
+    }
+  items = g_list_reverse (items);
+  log = g_memdup2 (own->log, sizeof (PangoLogAttr) * (gsize) own->n_log);
+  runs = splice_items (context, text, length, items, log, own->line.runs, faces);
+  if (runs == NULL)
+    {
+      g_free (log);
+      return NULL;
+    }
+  g_atomic_int_inc (&jopan_paragraph_items_taken);
+  attrs = pango_attr_list_new ();
+  add_line_attributes (attrs, p, korean, text, spans);
+  return own_layout (context, font, attrs, text, length, runs, log, own->n_log - 1);
 }
 
 /* The plan of line @b of @text: what set_line reads, copied.  A line that
@@ -1819,16 +2392,13 @@ has_script (const char *text, PangoScript script)
 static const PangoItem *
 paragraph_item (const JopanLineShape *s)
 {
-  PangoLayout *whole = s->para->whole;
+  const GSList *runs;
   const PangoItem *item;
-  PangoLayoutLine *line;
+  const char *text;
 
-  if (whole == NULL || s->b.hyphen || layout_line_count (whole) != 1)
+  if (s->b.hyphen || (runs = whole_runs (s->para, &text)) == NULL || runs->next)
     return NULL;
-  line = jopan_layout_line (whole, 0);
-  if (line->runs == NULL || line->runs->next)
-    return NULL;
-  item = ((PangoGlyphItem *) line->runs->data)->item;
+  item = ((const PangoGlyphItem *) runs->data)->item;
   if (item->analysis.level != 0
       || (item->analysis.script != PANGO_SCRIPT_COMMON && !has_script (s->text, item->analysis.script)))
     return NULL;
@@ -2118,30 +2688,9 @@ report_findings (JopanTypesetter *ts, const Findings *f, const char *where)
     }
 }
 
-/* A paragraph shaped whole, on one line (the cache's, or the caller's). */
-typedef struct _Shaped Shaped;
-struct _Shaped {
-  gint refs;
-  PangoLayout *layout;     /* make_layout's, never changed once shaped */
-  GHashTable *missing;     /* missing_glyphs_of; NULL: none */
-  int spacing;             /* the letter spacing it was set with, Pango units */
-  int size, guest;         /* the sizes it was set at (para_sizes) */
-  /* spacing_shares() of its line, worked out the first time it is
-   * respaced (@shares_known): NULL where it is not respaced. */
-  GArray *left, *right;
-  gboolean shares_known;
-  /* ligature_free() of @layout, asked the first time it is respaced to a
-   * spacing: 0 not yet, 1 free, 2 not. */
-  int ligatures;
-  /* Each glyph's advance at the spacing and size asked for, when @layout
-   * was shaped at others (respace()): runs in line order; NULL: @layout's
-   * own. */
-  int *widths;
-};
 
 static Shaped *shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text,
                                  const GArray *spans);
-static void shaped_unref (Shaped *shaped);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Shaped, shaped_unref)
 static GArray *hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized);
 static GArray *break_paragraph (JopanTypesetter *ts, const char *text, const GArray *spans,
@@ -2173,7 +2722,8 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
     bp.hyphen_points = hyphens = hyphen_points (ts, text, p->hyphenate_capitalized);
   bp.glyph_widths = shaped->widths;
   breaks = break_paragraph (ts, text, spans, shaped->layout, &bp);
-  para = para_plan_new (ts, p, &bp, scale, shaped->widths ? NULL : shaped->layout);
+  para = para_plan_new (ts, p, &bp, scale, shaped->widths ? NULL : shaped->layout,
+                       shaped->widths ? shaped : NULL, spans);
   for (guint i = 0; i < breaks->len; i++)
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
@@ -2402,19 +2952,22 @@ struct _JopanTypesetCache {
  * order, so a story's worth suffices (JOPAN_SHAPED_LIMIT,
  * JOPAN_HYPHENS_LIMIT: a few MB at most). */
 
+/* Atomic: a line's plan may hold one (ParaPlan) and be dropped on another
+ * thread than the cache's. */
 static Shaped *
 shaped_ref (Shaped *shaped)
 {
-  shaped->refs++;
+  g_atomic_int_inc (&shaped->refs);
   return shaped;
 }
 
 static void
 shaped_unref (Shaped *shaped)
 {
-  if (shaped == NULL || --shaped->refs > 0)
+  if (shaped == NULL || !g_atomic_int_dec_and_test (&shaped->refs))
     return;
   g_object_unref (shaped->layout);
+  g_clear_pointer (&shaped->font, hb_font_destroy);
   g_clear_pointer (&shaped->missing, g_hash_table_unref);
   g_clear_pointer (&shaped->left, g_array_unref);
   g_clear_pointer (&shaped->right, g_array_unref);
@@ -2808,8 +3361,9 @@ paragraph_key (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
  * adjust_line_letter_spacing).  So a paragraph shaped at one spacing gives
  * its advances at another: each glyph keeps what the font gave it and
  * takes the halves of the new spacing where Pango puts them.  Only the
- * advances are derived (the breaker reads nothing else); a line drawn from
- * such a paragraph is shaped at its own spacing, as any line is.
+ * advances are derived (the breaker reads nothing else); the rest of the
+ * glyph string is worked out only when a line of it is drawn
+ * (derive_runs()).
  *
  * A paragraph shaped with no spacing gives the same glyphs only where no
  * ligature formed: it serves when each of its faces has no lookup for the
@@ -2971,6 +3525,14 @@ ligatures_of (PangoFont *font, GHashTable *known)
       g_hash_table_insert (known, face, GINT_TO_POINTER (found));
     }
   return found;
+}
+
+/* Whether the features Pango turns off at a spacing make only ligatures
+ * in @font's face, if any (splice_run()). */
+static gboolean
+ligature_lookups_only (PangoFont *font, GHashTable *known)
+{
+  return ligatures_of (font, known) != LIGATURES_OTHER;
 }
 
 /* Whether @layout shaped with no spacing has the glyphs it would have with
@@ -3359,9 +3921,10 @@ ends_trimmed_alike (PangoLayoutLine *line, const int *before, const int *after, 
 
 /* The advances of @from's glyphs (shaped at its size and spacing) at the
  * size and letter spacing of @to instead, runs in line order; NULL where
- * that is not as Pango would set them (see above). */
+ * that is not as Pango would set them (see above).  @font (may be NULL)
+ * gets the font at the new size of a line of one run resized, else NULL. */
 static int *
-respace (JopanTypesetter *ts, const Shaped *from, const Setting *to)
+respace (JopanTypesetter *ts, const Shaped *from, const Setting *to, hb_font_t **font)
 {
   PangoLayout *layout = from->layout;
   const char *text = pango_layout_get_text (layout);
@@ -3372,6 +3935,8 @@ respace (JopanTypesetter *ts, const Shaped *from, const Setting *to)
   int l1, r1, l2, r2;
   guint g = 0, n;
 
+  if (font)
+    *font = NULL;
   if (!same_glyphs (ts, from, to) || !shares_of (from))
     return NULL;
   line = jopan_layout_line (layout, 0);
@@ -3405,9 +3970,15 @@ respace (JopanTypesetter *ts, const Shaped *from, const Setting *to)
             return NULL;
           after[g] = advance + a * l2 + b * r2;
         }
+      if (font && resize && line->runs->next == NULL)
+        *font = rs.to;
     }
   if (!ends_trimmed_alike (line, before, after, n, r1, r2))
-    return NULL;
+    {
+      if (font)
+        *font = NULL;
+      return NULL;
+    }
   after[0] -= l2;
   after[n - 1] -= r2;
   return g_steal_pointer (&after);
@@ -3456,24 +4027,40 @@ gint jopan_paragraph_shapings;
 
 /* @text shaped whole in @kind's style: without a layout of its own where
  * shape_alone() can (its runs are the one-line layout's, and its break
- * analysis too), else with one. */
+ * analysis too), else with one; itemized as @none (may be NULL: the same
+ * paragraph shaped at the same size with no spacing) where
+ * shape_spaced_as() can. */
 static Shaped *
-shape_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
+shape_paragraph_as (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
+                    const Shaped *none)
 {
   const JopanParaStyle *p = &ts->style->para[kind];
   Shaped *shaped = g_new0 (Shaped, 1);
+  const PangoFontDescription *font = font_of (ts, p->font);
 
   g_atomic_int_inc (&jopan_paragraph_shapings);
   shaped->refs = 1;
-  shaped->layout = shape_alone (ts->context, font_of (ts, p->font), ts->korean, p, text, spans, NULL, TRUE, NULL);
+  shaped->spacing = spacing_of (p);
+  para_sizes (ts, p, &shaped->size, &shaped->guest);
+  if (none && none->spacing == 0 && none->widths == NULL && none->size == shaped->size
+      && none->guest == shaped->guest)
+    shaped->layout = shape_spaced_as (ts->context, font, ts->korean, p, text, spans, none->layout,
+                                      ts->cache ? ts->cache->faces : NULL);
+  if (shaped->layout == NULL)
+    shaped->layout = shape_alone (ts->context, font, ts->korean, p, text, spans, NULL, TRUE, NULL);
   if (shaped->layout)
     g_atomic_int_inc (&jopan_paragraph_shapings_alone);
   else
     shaped->layout = make_layout (ts, p, text, spans);
   shaped->missing = missing_glyphs_of (shaped->layout);
-  shaped->spacing = spacing_of (p);
-  para_sizes (ts, p, &shaped->size, &shaped->guest);
   return shaped;
+}
+
+/* @text shaped whole in @kind's style (shape_paragraph_as()). */
+static Shaped *
+shape_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans)
+{
+  return shape_paragraph_as (ts, kind, text, spans, NULL);
 }
 
 PangoLayout *
@@ -3484,6 +4071,43 @@ jopan_shaped_paragraph_for_test (JopanTypesetter *ts, JopanParaKind kind, const 
 
   *missing = shaped->missing ? g_hash_table_ref (shaped->missing) : NULL;
   return g_object_ref (shaped->layout);
+}
+
+/* Whether runs @a and @b have the same item, glyphs and clusters. */
+static gboolean
+same_run (const PangoGlyphItem *a, const PangoGlyphItem *b)
+{
+  const PangoGlyphString *x = a->glyphs, *y = b->glyphs;
+  int s, t;
+
+  if (a->item->offset != b->item->offset || a->item->length != b->item->length
+      || a->item->num_chars != b->item->num_chars || !same_item (a->item, b->item)
+      || !plain_item (a->item, &s) || !plain_item (b->item, &t) || s != t
+      || a->y_offset != b->y_offset || a->start_x_offset != b->start_x_offset
+      || a->end_x_offset != b->end_x_offset || x->num_glyphs != y->num_glyphs)
+    return FALSE;
+  for (int i = 0; i < x->num_glyphs; i++)
+    if (x->glyphs[i].glyph != y->glyphs[i].glyph
+        || memcmp (&x->glyphs[i].geometry, &y->glyphs[i].geometry, sizeof x->glyphs[i].geometry) != 0
+        || x->glyphs[i].attr.is_cluster_start != y->glyphs[i].attr.is_cluster_start
+        || x->glyphs[i].attr.is_color != y->glyphs[i].attr.is_color || x->log_clusters[i] != y->log_clusters[i])
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether one-line layouts @a and @b hold the same runs and break analysis. */
+static gboolean
+same_shaping (PangoLayout *a, PangoLayout *b)
+{
+  GSList *x = jopan_layout_line (a, 0)->runs, *y = jopan_layout_line (b, 0)->runs;
+  int m, n;
+  const PangoLogAttr *la = jopan_layout_log_attrs (a, &m), *lb = jopan_layout_log_attrs (b, &n);
+
+  for (; x && y; x = x->next, y = y->next)
+    if (!same_run (x->data, y->data))
+      return FALSE;
+  return x == NULL && y == NULL && m == n && memcmp (la, lb, sizeof *la * (gsize) n) == 0
+         && strcmp (pango_layout_get_text (a), pango_layout_get_text (b)) == 0;
 }
 
 /* @p at @size points, its font description in *@font. */
@@ -3524,7 +4148,7 @@ jopan_resize_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text
   b = shape_paragraph (ts, kind, text, spans);
   setting = (Setting) { b->spacing, b->size, b->guest };
   ts->cache = jopan_typeset_cache_new ();
-  widths = respace (ts, a, &setting);
+  widths = respace (ts, a, &setting, NULL);
   jopan_typeset_cache_free (ts->cache);
   ts->cache = cache;
   ts->style = style;
@@ -3536,6 +4160,33 @@ jopan_resize_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text
       if (widths[g] != ((PangoGlyphItem *) l->data)->glyphs->glyphs[i].geometry.width)
         return FALSE;
   return TRUE;
+}
+
+gboolean
+jopan_spaced_items_for_test (JopanTypesetter *ts, JopanParaKind kind, const char *text,
+                             const GArray *spans, double from_size, double tracking, gboolean *taken)
+{
+  const JopanStyle *style = ts->style;
+  JopanStyle tracked = *style;
+  JopanParaStyle *p = &tracked.para[kind];
+  g_autofree char *font = NULL;
+  g_autoptr (Shaped) none = NULL;
+  g_autoptr (Shaped) real = NULL;
+  g_autoptr (PangoLayout) spaced = NULL;
+  g_autoptr (GHashTable) faces = g_hash_table_new (NULL, NULL);
+
+  ts->style = &tracked;
+  set_size (p, from_size > 0 ? from_size : style->para[kind].size, &font);
+  p->tracking = 0;
+  none = shape_paragraph (ts, kind, text, spans);
+  set_size (p, style->para[kind].size, &font);
+  p->tracking = tracking;
+  real = shape_paragraph (ts, kind, text, spans);
+  spaced = shape_spaced_as (ts->context, font_of (ts, p->font), ts->korean, p, text, spans, none->layout,
+                            faces);
+  ts->style = style;
+  *taken = spaced != NULL;
+  return spaced == NULL || same_shaping (real->layout, spaced);
 }
 
 gboolean
@@ -3553,17 +4204,24 @@ respaced_paragraph (JopanTypesetter *ts, JopanParaKind kind, const Shaped *from)
   Setting to = { spacing_of (&ts->style->para[kind]), 0, 0 };
   int *widths;
   Shaped *shaped;
+  hb_font_t *font;
 
   if (from == NULL)
     return NULL;
   para_sizes (ts, &ts->style->para[kind], &to.size, &to.guest);
-  widths = respace (ts, from, &to);
+  widths = respace (ts, from, &to, &font);
   if (widths == NULL)
     return NULL;
   shaped = g_new0 (Shaped, 1);
+  /* Its line's glyphs and clusters are @from's: so are their spacing
+   * shares (spacing_shares()). */
   *shaped = (Shaped) { .refs = 1, .layout = g_object_ref (from->layout),
                        .missing = from->missing ? g_hash_table_ref (from->missing) : NULL,
-                       .spacing = to.spacing, .size = to.size, .guest = to.guest, .widths = widths };
+                       .spacing = to.spacing, .size = to.size, .guest = to.guest, .widths = widths,
+                       .left = g_array_ref (from->left), .right = g_array_ref (from->right),
+                       .shares_known = TRUE, .from_spacing = from->spacing,
+                       .resized = to.size != from->size || to.guest != from->guest,
+                       .font = font ? hb_font_reference (font) : NULL };
   ts->cache->respaced++;
   return shaped;
 }
@@ -3576,7 +4234,7 @@ shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, con
   const FlatKey *sought;
   FlatKey *key;
   g_autofree FlatKey *spaced = NULL;
-  const Shaped *from;
+  const Shaped *from, *none = NULL;
   Shaped *shaped;
   gboolean tracked = spacing_of (&ts->style->para[kind]) != 0;
 
@@ -3598,12 +4256,13 @@ shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, con
     spaced = flat_key_copy (sought);
   shaped = respaced_paragraph (ts, kind, from);
   if (shaped == NULL && tracked)
-    shaped = respaced_paragraph (ts, kind,
-                                 g_hash_table_lookup (ts->cache->spaced.table,
-                                                      spacing_key (ts, kind, text, spans, TRUE)));
+    {
+      none = g_hash_table_lookup (ts->cache->spaced.table, spacing_key (ts, kind, text, spans, TRUE));
+      shaped = respaced_paragraph (ts, kind, none);
+    }
   if (shaped == NULL)
     {
-      shaped = shape_paragraph (ts, kind, text, spans);
+      shaped = shape_paragraph_as (ts, kind, text, spans, none);
       ts->cache->shapings++;
       /* It serves every other spacing (one with a spacing, or with none
        * but no ligatures: respace()). */
