@@ -277,11 +277,11 @@ test_merge_streams_kept (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autofree char *plain = g_build_filename (f->dir, "plain.pdf", NULL);
   g_autofree char *out = g_build_filename (f->dir, "kept.pdf", NULL);
-  g_autofree char *made = run ((const char *const[]) { "qpdf", "--stream-data=uncompress",
-                                                       f->pages[0], plain, NULL });
   const char *inputs[] = { plain };
   g_autoptr (GBytes) in = NULL, merged = NULL;
 
+  g_free (run ((const char *const[]) { "qpdf", "--stream-data=uncompress", f->pages[0], plain,
+                                       NULL }));
   in = read_bytes (plain);
   g_assert_nonnull (memmem (g_bytes_get_data (in, NULL), g_bytes_get_size (in), " Tf", 3));
   g_assert_true (jopan_pdf_merge (inputs, 1, outline, 2, out, &error));
