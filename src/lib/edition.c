@@ -924,10 +924,10 @@ write_report (Run *run, const GArray *pages, GError **error)
   return write_text (run, path, g_steal_pointer (&text), error);
 }
 
-static gpointer
-write_merged (gpointer data)
+/* Writes edition.pdf.  Returns: FALSE, with its error in @m, if it failed. */
+static gboolean
+write_merged (Merged *m)
 {
-  Merged *m = data;
   Run *run = m->run;
   gboolean ok = jopan_pdf_join_write_full (run->join, (const JopanOutlineItem *) m->outline->data,
                                            m->outline->len, m->path, run->to_sync == NULL,
@@ -936,7 +936,7 @@ write_merged (gpointer data)
   /* Flushed to disk while qpdf's objects are freed. */
   if (ok && run->to_sync)
     g_async_queue_push (run->to_sync, g_strdup (m->path));
-  return GINT_TO_POINTER (ok);
+  return ok;
 }
 
 /* The thread writing edition.pdf: once written, its outcome is told
@@ -948,7 +948,7 @@ write_then_free (gpointer data)
 {
   Merged *m = data;
   Run *run = m->run;
-  gboolean ok = write_merged (m) != NULL;
+  gboolean ok = write_merged (m);
 
   g_mutex_lock (&run->join_lock);
   m->ok = ok;
@@ -1041,7 +1041,7 @@ write_files (Run *run, const GArray *pages, const char *contact, GError **error)
 
   if (run->merged.thread == NULL)
     {
-      if (write_merged (&run->merged) == NULL)
+      if (!write_merged (&run->merged))
         {
           g_propagate_error (error, g_steal_pointer (&run->merged.error));
           return FALSE;
