@@ -1180,8 +1180,6 @@ log_attrs_of (const char *text, int length, GList *items)
   return full_log_attrs (text, length, n, items);
 }
 
-/* Shapes @item of @text into a run, letter-spaced as a layout's
- * (shape_run in pango-layout.c). */
 /* Letter-spaces @run, shaped, as a layout's (shape_run in pango-layout.c). */
 static void
 space_run (PangoGlyphItem *run, const char *text, PangoLogAttr *log, int spacing)
@@ -1199,6 +1197,7 @@ space_run (PangoGlyphItem *run, const char *text, PangoLogAttr *log, int spacing
     }
 }
 
+/* Shapes @item of @text into a run, letter-spaced as a layout's. */
 static PangoGlyphItem *
 shape_run (PangoItem *item, const char *text, int length, PangoLogAttr *log, int spacing,
            PangoShapeFlags flags)
@@ -2264,7 +2263,6 @@ splice_run (const PangoGlyphItem *from, PangoItem *item, const char *text, int l
   return run;
 }
 
-
 /* As shape_items() (@items letter-spaced, @log the text's break
  * analysis), each run spliced from its run in @from (splice_run()). */
 static GSList *
@@ -2687,7 +2685,6 @@ report_findings (JopanTypesetter *ts, const Findings *f, const char *where)
       jopan_report_add (ts->report, "overfull", "%s", message);
     }
 }
-
 
 static Shaped *shaped_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text,
                                  const GArray *spans);
@@ -4078,11 +4075,9 @@ static gboolean
 same_run (const PangoGlyphItem *a, const PangoGlyphItem *b)
 {
   const PangoGlyphString *x = a->glyphs, *y = b->glyphs;
-  int s, t;
 
   if (a->item->offset != b->item->offset || a->item->length != b->item->length
       || a->item->num_chars != b->item->num_chars || !same_item (a->item, b->item)
-      || !plain_item (a->item, &s) || !plain_item (b->item, &t) || s != t
       || a->y_offset != b->y_offset || a->start_x_offset != b->start_x_offset
       || a->end_x_offset != b->end_x_offset || x->num_glyphs != y->num_glyphs)
     return FALSE;
