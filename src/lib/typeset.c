@@ -943,11 +943,16 @@ typedef struct {
   JopanBreakParams bp;       /* its hyphen_points cleared (not read) */
   double style_scale;        /* the style's 장평 */
   PangoLayout *whole;        /* the paragraph shaped whole in this style, or NULL */
-  /* A paragraph derived from one shaped at another spacing or size (a
-   * reference; NULL: none), the paragraph's spans, and its runs in this
-   * style once worked out (derive_runs(); @derived_tried). */
-  Shaped *derived;
+  /* The paragraph's text (@length bytes) and spans (a reference, or
+   * NULL): each line's own are cut from them when it is shaped
+   * (line_inputs()), not for each line planned (most are never shaped). */
+  char *text;
+  gsize length;
   GArray *spans;
+  /* A paragraph derived from one shaped at another spacing or size (a
+   * reference; NULL: none), and its runs in this style once worked out
+   * (derive_runs(); @derived_tried). */
+  Shaped *derived;
   GSList *derived_runs;
   gboolean derived_tried;
 } ParaPlan;
@@ -956,8 +961,9 @@ struct _JopanLineShape {
   gint refs;
   /* What shaping reads (cleared once shaped). */
   ParaPlan *para;            /* a reference */
-  char *text;                /* the line's own text with its hyphen; NULL: @whole */
-  GArray *spans;             /* of JopanSpan, clipped to the line */
+  char *text;                /* the line's own text with its hyphen, once shaping
+                              * starts (line_inputs()); NULL: @whole */
+  GArray *spans;             /* of JopanSpan, clipped to the line (the same) */
   PangoLayout *whole;        /* the paragraph's shaped layout, when the line is all of it */
   JopanBreakLine b;
   double offset, measure, hang, column;
@@ -980,7 +986,8 @@ static Shaped *shaped_ref (Shaped *shaped);
 
 static ParaPlan *
 para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakParams *bp,
-               double style_scale, PangoLayout *whole, Shaped *derived, const GArray *spans)
+               double style_scale, PangoLayout *whole, Shaped *derived, const char *text,
+               const GArray *spans)
 {
   ParaPlan *para = g_new0 (ParaPlan, 1);
 
@@ -992,11 +999,11 @@ para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakPar
   para->bp.glyph_widths = NULL;
   para->bp.candidates = NULL;
   para->whole = whole ? g_object_ref (whole) : NULL;
+  para->length = strlen (text);
+  para->text = g_memdup2 (text, para->length + 1);
+  para->spans = spans ? g_array_ref ((GArray *) spans) : NULL;
   if (derived)
-    {
-      para->derived = shaped_ref (derived);
-      para->spans = spans ? g_array_ref ((GArray *) spans) : NULL;
-    }
+    para->derived = shaped_ref (derived);
   return para;
 }
 
@@ -1010,6 +1017,7 @@ para_plan_unref (ParaPlan *para)
   g_clear_object (&para->whole);
   g_clear_pointer (&para->derived, shaped_unref);
   g_clear_pointer (&para->spans, g_array_unref);
+  g_free (para->text);
   g_slist_free_full (para->derived_runs, (GDestroyNotify) pango_glyph_item_free);
   g_free (para);
 }
@@ -2393,8 +2401,8 @@ shape_spaced_as (PangoContext *context, const PangoFontDescription *font, gboole
  * same text, spans and style): shaped once, and never changed, so it may
  * be shared with the cache. */
 static JopanLineShape *
-plan_line (ParaPlan *para, const char *text, const GArray *spans, const JopanBreakLine *b,
-           double offset, double column, double hang, PangoLayout *whole)
+plan_line (ParaPlan *para, const JopanBreakLine *b, double offset, double column, double hang,
+           PangoLayout *whole)
 {
   JopanLineShape *s = g_new0 (JopanLineShape, 1);
   gboolean justify = !b->flush && para->style.align == JOPAN_ALIGN_JUSTIFY && !b->last;
@@ -2403,15 +2411,25 @@ plan_line (ParaPlan *para, const char *text, const GArray *spans, const JopanBre
   g_atomic_int_inc (&para->refs);
   *s = (JopanLineShape) { .refs = 1, .para = para, .b = *b, .offset = offset,
                           .measure = column - offset, .hang = hang, .column = column };
-  if (whole && b->start == 0 && b->end == strlen (text) && !b->hyphen && !justify && !tighten)
+  if (whole && b->start == 0 && b->end == para->length && !b->hyphen && !justify && !tighten)
     s->whole = g_object_ref (whole);
-  else
-    {
-      g_autofree char *line = g_strndup (text + b->start, b->end - b->start);
-      s->text = b->hyphen ? g_strconcat (line, "-", NULL) : g_steal_pointer (&line);
-      s->spans = clip_spans (spans, b->start, b->end);
-    }
   return s;
+}
+
+/* Line @s's own text (with its hyphen) and spans, cut from its
+ * paragraph's: what planning it once copied for every line. */
+static void
+line_inputs (JopanLineShape *s)
+{
+  const JopanBreakLine *b = &s->b;
+  char *text = g_malloc (b->end - b->start + (b->hyphen ? 2 : 1));
+
+  memcpy (text, s->para->text + b->start, b->end - b->start);
+  if (b->hyphen)
+    text[b->end - b->start] = '-';
+  text[b->end - b->start + (b->hyphen ? 1 : 0)] = '\0';
+  s->text = text;
+  s->spans = clip_spans (s->para->spans, b->start, b->end);
 }
 
 /* Whether a character of @text is of @script. */
@@ -2468,6 +2486,7 @@ set_line (JopanLineShape *s, double width, double *scale, PangoLayoutLine **line
       return g_object_ref (s->whole);
     }
   g_atomic_int_inc (&jopan_line_shapings);
+  line_inputs (s);
   layout = shape_alone (para->context, para->font, para->korean, &para->style, s->text, s->spans,
                         paragraph_item (s), FALSE, s);
   if (layout)
@@ -2767,14 +2786,14 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   bp.glyph_widths = shaped->widths;
   breaks = break_paragraph (ts, text, spans, shaped->layout, &bp);
   para = para_plan_new (ts, p, &bp, scale, shaped->widths ? NULL : shaped->layout,
-                       shaped->widths ? shaped : NULL, spans);
+                       shaped->widths ? shaped : NULL, text, spans);
   for (guint i = 0; i < breaks->len; i++)
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
       double offset = i == 0 ? MAX (indent, 0) : MAX (-indent, 0);
       double hang = hang_of (ts, p, text, b);
       /* A layout spaced otherwise is no line of this paragraph's. */
-      JopanLineShape *plan = plan_line (para, text, spans, b, offset, width, hang,
+      JopanLineShape *plan = plan_line (para, b, offset, width, hang,
                                         shaped->widths ? NULL : shaped->layout);
 
       plan->line.chars = (guint) g_utf8_strlen (text + b->start, b->end - b->start) + b->hyphen;
