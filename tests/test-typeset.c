@@ -956,8 +956,9 @@ hyphen_words_paragraph (JopanTypesetter *ts, const JopanStyle *style, const char
       counts[2] += (guint) (g_atomic_int_get (&jopan_hyphen_words_hyphenated) - before);
       counts[0]++;
       counts[1] += first->len != anew->len || kept->len != anew->len
-                   || memcmp (first->data, anew->data, anew->len * sizeof (guint)) != 0
-                   || memcmp (kept->data, anew->data, anew->len * sizeof (guint)) != 0;
+                   || (anew->len > 0
+                       && (memcmp (first->data, anew->data, anew->len * sizeof (guint)) != 0
+                           || memcmp (kept->data, anew->data, anew->len * sizeof (guint)) != 0));
     }
 }
 
