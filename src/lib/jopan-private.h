@@ -653,6 +653,10 @@ extern gint jopan_break_candidate_finds;
  * line reached, from states not reached. */
 extern gint jopan_break_lines_tried;
 extern gboolean jopan_break_skip_lines;
+/* Tests: breaking allocates every array anew instead of reusing the
+ * thread's (off); the states reached are not cleared for the next
+ * paragraph (dirty). */
+extern gboolean jopan_break_scratch_off, jopan_break_scratch_dirty;
 
 void jopan_break_facts_free (JopanBreakFacts *facts);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanBreakFacts, jopan_break_facts_free)
