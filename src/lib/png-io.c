@@ -389,10 +389,11 @@ jopan_png_read (const guchar *data, gsize length, GError **error)
  * libpng reads the file with that data put back as stored (uncompressed)
  * deflate blocks in IDAT chunks: zlib only copies them, and libpng does
  * the rest (filters, transforms, every other chunk) as it does for
- * gdk-pixbuf.  Everything either path checks is checked: the file's own
- * IDAT checksums and its zlib stream (adler32 and length) here, the rest
- * by libpng; the stream libpng reads is ours, so zlib's second adler32 of
- * it is skipped (PNG_IGNORE_ADLER32).  Anything unusual (interlaced,
+ * gdk-pixbuf.  Everything either path checks is checked: the critical
+ * chunks' checksums and the zlib stream (adler32 and length) here, the
+ * rest by libpng.  The IDATs libpng reads are ours, so its second look
+ * at checksums of critical chunks and zlib's at the adler32 are skipped
+ * (PNG_CRC_QUIET_USE, PNG_IGNORE_ADLER32).  Anything unusual (interlaced,
  * damaged, sizes that disagree) is declined, and the caller reads the
  * file the old way, which reports what is wrong.
  *
@@ -468,11 +469,13 @@ photo_chunks (PhotoReader *r)
           if (type[16] != PNG_INTERLACE_NONE)
             break;
         }
+      /* Critical chunks' checksums here: libpng is told to skip them
+       * (its IDATs are ours), and libdeflate's CRC is the faster. */
+      if (!(type[0] & 0x20) && libdeflate_crc32 (0, type, length + 4) != be32_at (type + 4 + length))
+        break;
       if (memcmp (type, "IDAT", 4) == 0)
         {
           if (chunks > 0 && last != i)
-            break;
-          if (libdeflate_crc32 (0, type, length + 4) != be32_at (type + 4 + length))
             break;
           first = chunks++ == 0 ? i : first, last = i + 12 + length;
           if (joined == NULL)
@@ -639,6 +642,7 @@ read_photo (gpointer data)
 
   png_set_read_fn (r->png, r, take_photo_bytes);
   png_set_option (r->png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
+  png_set_crc_action (r->png, PNG_CRC_QUIET_USE, PNG_CRC_DEFAULT);
   png_read_info (r->png, r->info);
   png_get_IHDR (r->png, r->info, &w, &h, &depth, &kind, &interlace, NULL, NULL);
   if (w != r->width || h != r->height || depth != r->depth || kind != r->kind
