@@ -673,12 +673,19 @@ static gboolean
 photo_plan (PhotoReader *r)
 {
   static const int channels[7] = { 1, 0, 3, 1, 2, 0, 4 };
+  guint8 cmf;
 
   if (r->width > JOPAN_CAIRO_MAX_SIDE || r->height > JOPAN_CAIRO_MAX_SIDE || r->height == 0
       || r->kind < 0 || r->kind > 6 || channels[r->kind] == 0 || r->depth > 16)
     return FALSE;
   r->raw_row = 1 + ((gsize) r->width * channels[r->kind] * r->depth + 7) / 8;
   r->raw_n = r->raw_row * r->height;
+  /* zlib holds the stream to the window its header names, libdeflate
+   * does not: one naming less than 32 KiB is declined unless the rows
+   * fit in it (no match can then reach back further). */
+  cmf = g_bytes_get_size (r->packed) > 0 ? *(const guint8 *) g_bytes_get_data (r->packed, NULL) : 0;
+  if ((cmf >> 4) < 7 && r->raw_n > (gsize) 1 << ((cmf >> 4) + 8))
+    return FALSE;
   r->blocks = (r->raw_n + STORED_MAX - 1) / STORED_MAX;
   r->adler = 1;
   photo_block_start (r);
