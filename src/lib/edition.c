@@ -449,8 +449,9 @@ write_file (Run *run, JopanDocument *doc, const char *path, JopanFormat format, 
  * encoding, the files, the join, the sheet) outside it again.  A worker that finds the lock taken
  * keeps the page and composes its next one, then draws both, a hold of
  * the lock each (draw_waiting): it waits for the lock only with more than
- * WAITING_MAX pages kept, or with none left to compose.  A worker draws only the pages it composed (with its
- * own fonts, which no other thread touches).  What a page is never
+ * WAITING_MAX pages kept, or with none left to compose.  A worker draws
+ * only the pages it composed (with its own fonts, which no other thread
+ * touches).  What a page is never
  * depends on when it is drawn or written: the same bytes. */
 #define WAITING_MAX 1
 
