@@ -578,6 +578,14 @@ char *jopan_smart_quotes (const char *text, const GArray *spans, const char *lan
 /* The byte offsets in @text where @dict allows a hyphen (before that
  * byte): Latin words of six letters or more, outside URLs. */
 GArray *jopan_hyphen_points (gpointer dict, const char *text, gboolean capitalized);
+/* The same, each word's points kept for the process by @dict (a dictionary
+ * that lives as long: jopan_fonts_get_hyphenator()'s) and its bytes. */
+GArray *jopan_hyphen_points_shared (gpointer dict, const char *text, gboolean capitalized);
+/* Tests: words hyphenated anew (not found kept), how many are kept; a
+ * word sought less its last byte (wrong). */
+extern gint jopan_hyphen_words_hyphenated;
+guint jopan_hyphen_words_kept (void);
+extern gboolean jopan_hyphen_words_wrong;
 
 /* ---- line breaking ---------------------------------------------------------- */
 
@@ -645,6 +653,10 @@ extern gint jopan_break_candidate_finds;
  * line reached, from states not reached. */
 extern gint jopan_break_lines_tried;
 extern gboolean jopan_break_skip_lines;
+/* Tests: breaking allocates every array anew instead of reusing the
+ * thread's (off); the states reached are not cleared for the next
+ * paragraph (dirty). */
+extern gboolean jopan_break_scratch_off, jopan_break_scratch_dirty;
 
 void jopan_break_facts_free (JopanBreakFacts *facts);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanBreakFacts, jopan_break_facts_free)
