@@ -948,6 +948,12 @@ guint jopan_pdf_join_ids_placed (void);
 guint jopan_pdf_join_inputs_open (void);
 /* For tests: inputs qpdf read from memory (mapped), in every join. */
 guint jopan_pdf_join_inputs_mapped (void);
+/* For tests: the inputs' read pages let go of when the process's
+ * file-backed memory has grown by @bytes as the output is written
+ * (default 1 MiB); 0: each 1 % of its objects, as before. */
+void jopan_pdf_join_set_release_step (JopanPdfJoin *join, gsize bytes);
+/* For tests: passes letting go of every input's pages, in every join. */
+guint jopan_pdf_join_release_passes (void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPdfJoin, jopan_pdf_join_free)
 
 /* The printer's checks on the laid-out pages ("print" findings): small type

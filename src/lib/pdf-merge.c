@@ -20,7 +20,13 @@
  * the file itself, each of its reads and seeks was a system call (some
  * 1,800 a page, 86,000 lseeks for 48 pages).  The mapped pages qpdf has
  * read are let go of as it goes (madvise), so that the run's memory does
- * not grow with the inputs: they stay in the page cache.
+ * not grow with the inputs: they stay in the page cache.  They are let go
+ * of when the process's file-backed pages have grown by RELEASE_STEP, as
+ * seen at each 1 % of the objects written: letting go of every input at
+ * each 1 % was 100 passes (4,800 madvise calls for 48 pages, some 4 ms of
+ * the write, the last step of an edition).  (The bytes written are no
+ * measure of it: a few kilobytes of a small stream map the 64 KiB around
+ * them.)
  */
 #include "jopan-private.h"
 #include "finish-private.h"
@@ -29,6 +35,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <qpdf/qpdf-c.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -38,7 +45,12 @@
  * find it; a larger one makes qpdf write its deterministic ID instead. */
 #define TRAILER_MAX (16 * 1024 * 1024)
 
-static guint ids_placed, inputs_open, inputs_mapped;
+/* The inputs' pages read are let go of each time the process's
+ * file-backed resident memory has grown by this much since they last
+ * were (and once all is written). */
+#define RELEASE_STEP (1024 * 1024)
+
+static guint ids_placed, inputs_open, inputs_mapped, release_passes;
 
 guint
 jopan_pdf_join_ids_placed (void)
@@ -58,6 +70,12 @@ jopan_pdf_join_inputs_mapped (void)
   return (guint) g_atomic_int_get (&inputs_mapped);
 }
 
+guint
+jopan_pdf_join_release_passes (void)
+{
+  return (guint) g_atomic_int_get (&release_passes);
+}
+
 /* The document information copied from the first input (copy_info). */
 static const char *const info_keys[] = { "/CreationDate", "/ModDate", "/Producer", "/Creator" };
 
@@ -69,7 +87,10 @@ struct _JopanPdfJoin {
   char *info[G_N_ELEMENTS (info_keys)]; /* the first input's, or NULL */
   GChecksum *id;                        /* of what the file is made from */
   GPtrArray *maps;                      /* of GMappedFile: the inputs, read by qpdf */
-  int released;                         /* the share written (%) when they last were let go of */
+  gsize release_step;                   /* RELEASE_STEP; 0: at each 1 % of the objects */
+  int statm;                            /* /proc/self/statm while writing, or -1 */
+  gint64 released_at;                   /* the file-backed pages resident after the last release */
+  int released;                         /* the share written (%) when it was looked at last */
 };
 
 JopanPdfJoin *
@@ -80,6 +101,8 @@ jopan_pdf_join_new (void)
   j->out = qpdf_init ();
   j->id = g_checksum_new (G_CHECKSUM_MD5);
   j->maps = g_ptr_array_new_with_free_func ((GDestroyNotify) g_mapped_file_unref);
+  j->release_step = RELEASE_STEP;
+  j->statm = -1;
   qpdf_silence_errors (j->out);
   qpdf_set_suppress_warnings (j->out, QPDF_TRUE);
   qpdf_empty_pdf (j->out);
@@ -172,18 +195,55 @@ release_pages (GMappedFile *map)
     madvise (g_mapped_file_get_contents (map), g_mapped_file_get_length (map), MADV_DONTNEED);
 }
 
-/* Every input's pages let go of, each 1 % of the output written (by
- * objects: a share may hold a few photos' megabytes). */
+static void
+release_inputs (JopanPdfJoin *j)
+{
+  for (guint i = 0; i < j->maps->len; i++)
+    release_pages (g_ptr_array_index (j->maps, i));
+  g_atomic_int_inc (&release_passes);
+}
+
+/* The process's resident file-backed pages (statm's third field), or -1. */
+static gint64
+file_pages (int statm)
+{
+  char text[160];
+  ssize_t n = statm >= 0 ? pread (statm, text, sizeof text - 1, 0) : -1;
+  guint64 size, resident, shared;
+
+  if (n <= 0)
+    return -1;
+  text[n] = '\0';
+  if (sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &size,
+              &resident, &shared) != 3)
+    return -1;
+  return (gint64) shared;
+}
+
+/* Every input's pages let go of, looked at each 1 % of the objects
+ * written, once the file-backed pages have grown by release_step (one
+ * read of statm, not a madvise call an input); without statm or a
+ * step, each 1 %. */
 static void
 on_progress (int percent, void *data)
 {
   JopanPdfJoin *j = data;
+  gint64 pages;
 
   if (percent < j->released + 1)
     return;
-  for (guint i = 0; i < j->maps->len; i++)
-    release_pages (g_ptr_array_index (j->maps, i));
   j->released = percent;
+  pages = j->release_step > 0 ? file_pages (j->statm) : -1;
+  if (pages >= 0 && (pages - j->released_at) * sysconf (_SC_PAGESIZE) < (gint64) j->release_step)
+    return;
+  release_inputs (j);
+  j->released_at = pages >= 0 ? file_pages (j->statm) : 0;
+}
+
+void
+jopan_pdf_join_set_release_step (JopanPdfJoin *j, gsize bytes)
+{
+  j->release_step = bytes;
 }
 
 /* @path mapped for qpdf to read (kept until the join is freed: the
@@ -469,6 +529,8 @@ qpdf_write_to (JopanPdfJoin *j, const char *temp, gboolean placeholder)
 {
   qpdf_init_write (j->out, temp);
   j->released = 0;
+  j->statm = g_open ("/proc/self/statm", O_RDONLY | O_CLOEXEC, 0);
+  j->released_at = file_pages (j->statm);
   qpdf_register_progress_reporter (j->out, on_progress, j);
   if (placeholder)
     qpdf_set_static_ID (j->out, QPDF_TRUE);
@@ -485,6 +547,11 @@ qpdf_write_to (JopanPdfJoin *j, const char *temp, gboolean placeholder)
    * (DCT) data through a second buffer to try: a fifth of the write. */
   qpdf_set_stream_data_mode (j->out, qpdf_s_preserve);
   qpdf_write (j->out);
+  /* What was read since the last step. */
+  release_inputs (j);
+  if (j->statm >= 0)
+    close (j->statm);
+  j->statm = -1;
 }
 
 /* Has qpdf write the output to @temp with the file ID @hex. */
