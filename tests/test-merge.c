@@ -210,6 +210,55 @@ test_merge_release (Fixture *f, gconstpointer data)
   g_assert_cmpuint (by_small, >, by_default);
 }
 
+typedef struct {
+  guint calls, present;
+  char *temp;
+} Writing;
+
+static void
+on_writing (const char *temp, gpointer data)
+{
+  Writing *w = data;
+
+  w->calls++;
+  w->present += g_file_test (temp, G_FILE_TEST_IS_REGULAR);
+  if (w->temp == NULL)
+    w->temp = g_strdup (temp);
+  g_assert_cmpstr (w->temp, ==, temp);
+}
+
+/* The join tells who asked, as it writes, which file it is writing (an
+ * edition's flushing thread starts its writeback then): a few times, the
+ * file there each time and gone (renamed) after; the same bytes. */
+static void
+test_merge_writing (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanPdfJoin) j = jopan_pdf_join_new ();
+  g_autofree char *out = g_build_filename (f->dir, "told.pdf", NULL);
+  g_autofree char *plain = g_build_filename (f->dir, "untold.pdf", NULL);
+  g_autoptr (GBytes) a = NULL, b = NULL;
+  Writing w = { 0 };
+
+  jopan_pdf_join_set_writing (j, on_writing, &w);
+  for (guint i = 0; i < N_PAGES; i++)
+    g_assert_true (jopan_pdf_join_append (j, f->pages[i], &error));
+  g_assert_true (jopan_pdf_join_write (j, outline, G_N_ELEMENTS (outline), out, &error));
+  g_assert_no_error (error);
+  g_test_message ("told %u times", w.calls);
+  /* Each 5 % of some 200 objects. */
+  g_assert_cmpuint (w.calls, >=, 10);
+  g_assert_cmpuint (w.present, ==, w.calls);
+  g_assert_cmpstr (w.temp, !=, out);
+  g_assert_false (g_file_test (w.temp, G_FILE_TEST_EXISTS));
+  g_assert_true (jopan_pdf_merge ((const char *const *) f->pages, N_PAGES, outline,
+                                  G_N_ELEMENTS (outline), plain, &error));
+  a = read_bytes (out);
+  b = read_bytes (plain);
+  g_assert_true (g_bytes_equal (a, b));
+  g_free (w.temp);
+}
+
 /* The peak RSS (KiB) of a child merging @n inputs (the fixture's pages
  * over and over) into @out. */
 static long
@@ -501,6 +550,8 @@ main (int argc, char **argv)
   g_test_add ("/merge/pdf", Fixture, NULL, fixture_set_up, test_merge, fixture_tear_down);
   g_test_add ("/merge/memory", Fixture, NULL, fixture_set_up, test_merge_memory, fixture_tear_down);
   g_test_add ("/merge/release", Fixture, NULL, fixture_set_up, test_merge_release,
+              fixture_tear_down);
+  g_test_add ("/merge/writing", Fixture, NULL, fixture_set_up, test_merge_writing,
               fixture_tear_down);
   g_test_add ("/merge/bad", Fixture, NULL, fixture_set_up, test_merge_bad, fixture_tear_down);
   g_test_add ("/merge/id", Fixture, NULL, fixture_set_up, test_merge_id, fixture_tear_down);

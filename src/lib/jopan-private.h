@@ -954,6 +954,12 @@ guint jopan_pdf_join_inputs_mapped (void);
 void jopan_pdf_join_set_release_step (JopanPdfJoin *join, gsize bytes);
 /* For tests: passes letting go of every input's pages, in every join. */
 guint jopan_pdf_join_release_passes (void);
+/* Told, on the writing thread, each few % of the output written, which
+ * (temporary) file is being written: another thread may start its
+ * writeback (sync_file_range), so that flushing it at the end waits for
+ * little.  The file may be gone by the time that thread looks. */
+typedef void (*JopanPdfJoinWriting) (const char *temp, gpointer data);
+void jopan_pdf_join_set_writing (JopanPdfJoin *join, JopanPdfJoinWriting func, gpointer data);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPdfJoin, jopan_pdf_join_free)
 
 /* The printer's checks on the laid-out pages ("print" findings): small type

@@ -50,6 +50,10 @@
  * were (and once all is written). */
 #define RELEASE_STEP (1024 * 1024)
 
+/* The share of the output's objects (%) after which its writer is told
+ * again that the file is being written (jopan_pdf_join_set_writing). */
+#define WRITING_SHARE 5
+
 static guint ids_placed, inputs_open, inputs_mapped, release_passes;
 
 guint
@@ -91,6 +95,9 @@ struct _JopanPdfJoin {
   int statm;                            /* /proc/self/statm while writing, or -1 */
   gint64 released_at;                   /* the file-backed pages resident after the last release */
   int released;                         /* the share written (%) when it was looked at last */
+  const char *temp;                     /* the file being written, or NULL */
+  JopanPdfJoinWriting writing;          /* told as it is written, or NULL */
+  gpointer writing_data;
 };
 
 JopanPdfJoin *
@@ -232,6 +239,8 @@ on_progress (int percent, void *data)
 
   if (percent < j->released + 1)
     return;
+  if (j->writing && j->temp && percent / WRITING_SHARE != j->released / WRITING_SHARE)
+    j->writing (j->temp, j->writing_data);
   j->released = percent;
   pages = j->release_step > 0 ? file_pages (j->statm) : -1;
   if (pages >= 0 && (pages - j->released_at) * sysconf (_SC_PAGESIZE) < (gint64) j->release_step)
@@ -244,6 +253,13 @@ void
 jopan_pdf_join_set_release_step (JopanPdfJoin *j, gsize bytes)
 {
   j->release_step = bytes;
+}
+
+void
+jopan_pdf_join_set_writing (JopanPdfJoin *j, JopanPdfJoinWriting func, gpointer data)
+{
+  j->writing = func;
+  j->writing_data = data;
 }
 
 /* @path mapped for qpdf to read (kept until the join is freed: the
@@ -529,6 +545,7 @@ qpdf_write_to (JopanPdfJoin *j, const char *temp, gboolean placeholder)
 {
   qpdf_init_write (j->out, temp);
   j->released = 0;
+  j->temp = temp;
   j->statm = g_open ("/proc/self/statm", O_RDONLY | O_CLOEXEC, 0);
   j->released_at = file_pages (j->statm);
   qpdf_register_progress_reporter (j->out, on_progress, j);
@@ -552,6 +569,7 @@ qpdf_write_to (JopanPdfJoin *j, const char *temp, gboolean placeholder)
   if (j->statm >= 0)
     close (j->statm);
   j->statm = -1;
+  j->temp = NULL;
 }
 
 /* Has qpdf write the output to @temp with the file ID @hex. */
