@@ -259,6 +259,82 @@ test_merge_writing (Fixture *f, gconstpointer data)
   g_free (w.temp);
 }
 
+/* Joins the fixture's pages into @out with @ahead set as the outline
+ * before the first page (NULL: none), written with @outline_at_write;
+ * @made: the outline's items made after each page. */
+static void
+join_with_outline (Fixture *f, const JopanOutlineItem *ahead, guint n_ahead,
+                   const JopanOutlineItem *at_write, guint n_at_write, const char *out,
+                   guint made[N_PAGES], GError **error)
+{
+  g_autoptr (JopanPdfJoin) j = jopan_pdf_join_new ();
+
+  if (ahead)
+    jopan_pdf_join_set_outline (j, ahead, n_ahead);
+  for (guint i = 0; i < N_PAGES; i++)
+    {
+      g_assert_true (jopan_pdf_join_append (j, f->pages[i], NULL));
+      made[i] = jopan_pdf_join_outline_made (j);
+    }
+  jopan_pdf_join_write (j, at_write, n_at_write, out, error);
+}
+
+/* An outline known ahead has its items made as their pages are appended
+ * (an edition's workers do it, not its last step): each page's entries
+ * once the page is there; the same bytes as an outline made when the file
+ * is written, and the same errors.  Another outline at the write is made
+ * anew. */
+static void
+test_merge_outline_ahead (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *plain = g_build_filename (f->dir, "plain.pdf", NULL);
+  g_autofree char *ahead = g_build_filename (f->dir, "ahead.pdf", NULL);
+  g_autofree char *other = g_build_filename (f->dir, "other.pdf", NULL);
+  g_autofree char *other_plain = g_build_filename (f->dir, "other-plain.pdf", NULL);
+  g_autofree char *bad = g_build_filename (f->dir, "bad.pdf", NULL);
+  g_autofree char *message = NULL;
+  static const JopanOutlineItem reversed[] = { { "Page 3", 2, 0 }, { "Page 1", 0, 0 } };
+  static const JopanOutlineItem unsound[] = { { "Page 1", 0, 0 }, { "Page 9", 8, 0 } };
+  guint made[N_PAGES];
+  g_autoptr (GBytes) a = NULL, b = NULL;
+
+  g_assert_true (jopan_pdf_merge ((const char *const *) f->pages, N_PAGES, outline,
+                                  G_N_ELEMENTS (outline), plain, &error));
+  join_with_outline (f, outline, G_N_ELEMENTS (outline), outline, G_N_ELEMENTS (outline), ahead,
+                     made, &error);
+  g_assert_no_error (error);
+  /* Page 1 and its story, then page 2 and its two, then page 3. */
+  g_assert_cmpuint (made[0], ==, 2);
+  g_assert_cmpuint (made[1], ==, 5);
+  g_assert_cmpuint (made[2], ==, 6);
+  a = read_bytes (plain);
+  b = read_bytes (ahead);
+  g_assert_true (g_bytes_equal (a, b));
+  g_clear_pointer (&a, g_bytes_unref);
+  g_clear_pointer (&b, g_bytes_unref);
+  /* Another outline when written: as if none had been set. */
+  g_assert_true (jopan_pdf_merge ((const char *const *) f->pages, N_PAGES, reversed,
+                                  G_N_ELEMENTS (reversed), other_plain, &error));
+  join_with_outline (f, outline, G_N_ELEMENTS (outline), reversed, G_N_ELEMENTS (reversed), other,
+                     made, &error);
+  g_assert_no_error (error);
+  a = read_bytes (other_plain);
+  b = read_bytes (other);
+  g_assert_true (g_bytes_equal (a, b));
+  /* An item past the last page: made up to it, the error at the write as ever. */
+  g_assert_false (jopan_pdf_merge ((const char *const *) f->pages, N_PAGES, unsound,
+                                   G_N_ELEMENTS (unsound), bad, &error));
+  message = g_strdup (error->message);
+  g_clear_error (&error);
+  join_with_outline (f, unsound, G_N_ELEMENTS (unsound), unsound, G_N_ELEMENTS (unsound), bad,
+                     made, &error);
+  g_assert_cmpuint (made[N_PAGES - 1], ==, 1);
+  g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_USAGE);
+  g_assert_cmpstr (error->message, ==, message);
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+}
+
 /* The peak RSS (KiB) of a child merging @n inputs (the fixture's pages
  * over and over) into @out. */
 static long
@@ -552,6 +628,8 @@ main (int argc, char **argv)
   g_test_add ("/merge/release", Fixture, NULL, fixture_set_up, test_merge_release,
               fixture_tear_down);
   g_test_add ("/merge/writing", Fixture, NULL, fixture_set_up, test_merge_writing,
+              fixture_tear_down);
+  g_test_add ("/merge/outline-ahead", Fixture, NULL, fixture_set_up, test_merge_outline_ahead,
               fixture_tear_down);
   g_test_add ("/merge/bad", Fixture, NULL, fixture_set_up, test_merge_bad, fixture_tear_down);
   g_test_add ("/merge/id", Fixture, NULL, fixture_set_up, test_merge_id, fixture_tear_down);

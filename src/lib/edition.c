@@ -1025,6 +1025,9 @@ plan_merged (Run *run, GArray *pages)
   run->merged.titles = g_ptr_array_new_with_free_func (g_free);
   run->merged.outline = outline_of (run, pages, run->merged.titles);
   run->merged.path = g_build_filename (run->tmp, "edition.pdf", NULL);
+  /* Its items made as their pages are joined, by the workers. */
+  jopan_pdf_join_set_outline (run->join, (const JopanOutlineItem *) run->merged.outline->data,
+                              run->merged.outline->len);
 }
 
 /* With --jobs 2 or more, from the worker that joined the last page (join

@@ -932,6 +932,13 @@ JopanPdfJoin *jopan_pdf_join_new (void);
 gboolean jopan_pdf_join_append (JopanPdfJoin *join, const char *path, GError **error);
 /* How many files were appended. */
 guint jopan_pdf_join_n_files (const JopanPdfJoin *join);
+/* The outline the join will be written with, known ahead: its items are
+ * made as their pages are appended (by the thread appending), not all
+ * when the file is written (some 4 ms of an edition's last step).  Kept
+ * by reference: it must stay until the join is written or freed. */
+void jopan_pdf_join_set_outline (JopanPdfJoin *join, const JopanOutlineItem *outline, guint n);
+/* For tests: the outline's items made so far. */
+guint jopan_pdf_join_outline_made (const JopanPdfJoin *join);
 /* Writes the pages appended and @outline to @out_pdf, as jopan_pdf_merge(). */
 gboolean jopan_pdf_join_write (JopanPdfJoin *join, const JopanOutlineItem *outline,
                                guint n_outline, const char *out_pdf, GError **error);

@@ -95,6 +95,12 @@ struct _JopanPdfJoin {
   int statm;                            /* /proc/self/statm while writing, or -1 */
   gint64 released_at;                   /* the file-backed pages resident after the last release */
   int released;                         /* the share written (%) when it was looked at last */
+  /* The outline, when known ahead (jopan_pdf_join_set_outline): its items
+   * are made as their pages are appended, not all when it is written. */
+  const JopanOutlineItem *outline;
+  guint n_outline, built;               /* its items, those made */
+  qpdf_oh ol_root, ol_page, ol_prev_page, ol_prev_story;
+  int ol_pages, ol_stories;
   const char *temp;                     /* the file being written, or NULL */
   JopanPdfJoinWriting writing;          /* told as it is written, or NULL */
   gpointer writing_data;
@@ -316,6 +322,8 @@ append_pages (JopanPdfJoin *j, qpdf_data in, const char *path, GError **error)
   return TRUE;
 }
 
+static void build_ready (JopanPdfJoin *j);
+
 gboolean
 jopan_pdf_join_append (JopanPdfJoin *j, const char *path, GError **error)
 {
@@ -329,6 +337,8 @@ jopan_pdf_join_append (JopanPdfJoin *j, const char *path, GError **error)
   ok = append_pages (j, in, path, error);
   j->n_inputs++;
   qpdf_cleanup (&in);
+  if (ok)
+    build_ready (j);
   g_atomic_int_add (&inputs_open, -1);
   return ok;
 }
@@ -377,32 +387,99 @@ link_child (qpdf_data q, qpdf_oh parent, qpdf_oh prev, qpdf_oh item)
   qpdf_oh_replace_key (q, parent, "/Last", item);
 }
 
-/* The outline: level-0 items under the root, level-1 items under the
- * level-0 item before them; a page entry starts closed (negative /Count). */
+/* The outline is made item by item: level-0 items under the root, level-1
+ * items under the level-0 item before them; a page entry starts closed
+ * (negative /Count). */
 static void
-build_outline (qpdf_data q, const JopanOutlineItem *outline, guint n)
+outline_root (JopanPdfJoin *j)
 {
-  qpdf_oh root = qpdf_make_indirect_object (q, qpdf_oh_new_dictionary (q));
-  qpdf_oh page = 0, prev_page = 0, prev_story = 0;
-  int n_pages = 0, n_stories = 0;
+  qpdf_data q = j->out;
 
-  qpdf_oh_replace_key (q, root, "/Type", qpdf_oh_new_name (q, "/Outlines"));
-  for (guint i = 0; i < n; i++)
-    {
-      gboolean story = outline[i].level > 0;
-      qpdf_oh item = new_item (q, &outline[i], story ? page : root);
+  if (j->ol_root)
+    return;
+  j->ol_root = qpdf_make_indirect_object (q, qpdf_oh_new_dictionary (q));
+  qpdf_oh_replace_key (q, j->ol_root, "/Type", qpdf_oh_new_name (q, "/Outlines"));
+}
 
-      link_child (q, story ? page : root, story ? prev_story : prev_page, item);
-      if (story)
-        prev_story = item, n_stories++;
-      else
-        page = prev_page = item, prev_story = 0, n_stories = 0, n_pages++;
-      if (story)
-        qpdf_oh_replace_key (q, page, "/Count", qpdf_oh_new_integer (q, -n_stories));
-    }
-  qpdf_oh_replace_key (q, root, "/Count", qpdf_oh_new_integer (q, n_pages));
-  qpdf_oh_replace_key (q, qpdf_get_root (q), "/Outlines", root);
+static void
+build_item (JopanPdfJoin *j, const JopanOutlineItem *outline, guint i)
+{
+  qpdf_data q = j->out;
+  gboolean story = outline[i].level > 0;
+  qpdf_oh item;
+
+  outline_root (j);
+  item = new_item (q, &outline[i], story ? j->ol_page : j->ol_root);
+  link_child (q, story ? j->ol_page : j->ol_root, story ? j->ol_prev_story : j->ol_prev_page, item);
+  if (story)
+    j->ol_prev_story = item, j->ol_stories++;
+  else
+    j->ol_page = j->ol_prev_page = item, j->ol_prev_story = 0, j->ol_stories = 0, j->ol_pages++;
+  if (story)
+    qpdf_oh_replace_key (q, j->ol_page, "/Count", qpdf_oh_new_integer (q, -j->ol_stories));
+  j->built = i + 1;
+}
+
+/* The outline's items not made yet, then its root's count and the
+ * catalog's keys. */
+static void
+build_outline (JopanPdfJoin *j, const JopanOutlineItem *outline, guint n)
+{
+  qpdf_data q = j->out;
+
+  /* Another outline than the one set ahead: made anew (the items made
+   * ahead, referred to by nothing, are not written). */
+  if (outline != j->outline || n != j->n_outline)
+    j->built = 0, j->ol_root = j->ol_page = j->ol_prev_page = j->ol_prev_story = 0,
+    j->ol_pages = 0;
+  outline_root (j);
+  for (guint i = j->built; i < n; i++)
+    build_item (j, outline, i);
+  qpdf_oh_replace_key (q, j->ol_root, "/Count", qpdf_oh_new_integer (q, j->ol_pages));
+  qpdf_oh_replace_key (q, qpdf_get_root (q), "/Outlines", j->ol_root);
   qpdf_oh_replace_key (q, qpdf_get_root (q), "/PageMode", qpdf_oh_new_name (q, "/UseOutlines"));
+}
+
+/* What is wrong with item @i, with @n_pages pages; NULL: nothing. */
+static const char *
+item_problem (const JopanOutlineItem *outline, guint i, guint n_pages)
+{
+  const JopanOutlineItem *item = &outline[i];
+
+  if (item->title == NULL || !g_utf8_validate (item->title, -1, NULL))
+    return "expected a UTF-8 title";
+  if (item->page >= n_pages)
+    return "its page is past the last page";
+  if (item->level < 0 || item->level > 1)
+    return "expected level 0 (a page) or 1 (a story)";
+  if (item->level == 1 && (i == 0 || outline[i - 1].level < 0))
+    return "a story must follow its page's entry";
+  return NULL;
+}
+
+void
+jopan_pdf_join_set_outline (JopanPdfJoin *j, const JopanOutlineItem *outline, guint n)
+{
+  j->outline = outline;
+  j->n_outline = n;
+}
+
+guint
+jopan_pdf_join_outline_made (const JopanPdfJoin *j)
+{
+  return j->built;
+}
+
+/* The outline set ahead: its items whose pages are there made now, in
+ * order, up to one that is not sound yet (checked again, whole, when the
+ * file is written). */
+static void
+build_ready (JopanPdfJoin *j)
+{
+  guint n_pages = (guint) MAX (qpdf_get_num_pages (j->out), 0);
+
+  while (j->built < j->n_outline && item_problem (j->outline, j->built, n_pages) == NULL)
+    build_item (j, j->outline, j->built);
 }
 
 /* The outline's items name pages that exist, with a title, a story after a page. */
@@ -412,16 +489,8 @@ check_outline (const JopanOutlineItem *outline, guint n_outline, guint n_pages, 
   for (guint i = 0; i < n_outline; i++)
     {
       const JopanOutlineItem *item = &outline[i];
-      const char *problem = NULL;
+      const char *problem = item_problem (outline, i, n_pages);
 
-      if (item->title == NULL || !g_utf8_validate (item->title, -1, NULL))
-        problem = "expected a UTF-8 title";
-      else if (item->page >= n_pages)
-        problem = "its page is past the last page";
-      else if (item->level < 0 || item->level > 1)
-        problem = "expected level 0 (a page) or 1 (a story)";
-      else if (item->level == 1 && (i == 0 || outline[i - 1].level < 0))
-        problem = "a story must follow its page's entry";
       if (problem)
         {
           jopan_set_error (error, JOPAN_ERROR_USAGE, "outline item %u (page %u of %u): %s", i,
@@ -651,7 +720,7 @@ jopan_pdf_join_write_full (JopanPdfJoin *j, const JopanOutlineItem *outline, gui
     return FALSE;
   copy_info (j);
   id_add_outline (j, outline, n_outline);
-  build_outline (j->out, outline, n_outline);
+  build_outline (j, outline, n_outline);
   if (!qpdf_ok (j->out, out_pdf, JOPAN_ERROR_OUTPUT, error))
     return FALSE;
   return write_merged (j, out_pdf, sync, error);
