@@ -239,7 +239,7 @@ test_write_ends (void)
    * edition.pdf while qpdf's objects are freed, and report.json (new in
    * its folder, which g_file_set_contents() would not have flushed). */
   g_assert_cmpuint (jopan_edition_files_synced (), ==, synced + N_EN_PAGES + 2);
-  /* edition.pdf's writeback started by that thread while it was being
+  /* That thread asked to start edition.pdf's writeback while it is being
    * written (its flush at the end then waits for little). */
   g_assert_cmpuint (jopan_edition_writebacks (), >, writebacks);
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)

@@ -390,8 +390,7 @@ start_writeback (const char *path)
 
   if (fd < 0)
     return;
-  if (sync_file_range (fd, 0, 0, SYNC_FILE_RANGE_WRITE) == 0)
-    g_atomic_int_inc (&writebacks);
+  sync_file_range (fd, 0, 0, SYNC_FILE_RANGE_WRITE);
   close (fd);
 }
 
@@ -973,6 +972,7 @@ static void
 writing_merged (const char *temp, gpointer data)
 {
   sync_push (data, SYNC_START, temp);
+  g_atomic_int_inc (&writebacks);
 }
 
 /* Writes edition.pdf.  Returns: FALSE, with its error in @m, if it failed. */
