@@ -6,7 +6,10 @@
  * the merged file carries the date the pages were made with and no clock
  * time.  Pages can be appended as they are written (an edition appends
  * each page when it and every page before it are done), so that writing
- * the file is all that is left for the end.  The file ID is a hash of
+ * the file is all that is left for the end; an outline known ahead (an
+ * edition's) has its items made as their pages are appended, and whoever
+ * asks is told, as the file is written, which file it is (an edition's
+ * flushing thread starts its writeback).  The file ID is a hash of
  * what the file is made from (the inputs' own IDs, the outline, the
  * information): the same inputs give the same bytes, without hashing the
  * whole output as qpdf's deterministic ID would.
