@@ -360,7 +360,9 @@ test_fonts_ahead (void)
  * (edition.c): with the lock held here, the two workers of a run of the
  * three groups of pages keep a page each (one held for two groups and
  * waits then; the third group is the other's); the files are those one
- * thread writes, which never finds the lock taken. */
+ * thread writes, which never finds the lock taken.  The worker that kept
+ * two pages draws them in a hold of the lock each, writing the first
+ * while the other worker may draw: as many holds as pages. */
 static gpointer
 write_two (gpointer dir)
 {
@@ -377,17 +379,20 @@ test_lock_taken (void)
                                        "page-01.pdf", "page-02.pdf", "page-03.pdf",
                                        "page-04.pdf" };
   guint before = jopan_edition_pages_kept ();
+  guint holds;
   GThread *run;
 
   g_assert_no_error (error);
   one = write_edition (dir, 1);
   g_assert_cmpuint (jopan_edition_pages_kept (), ==, before);
   jopan_render_lock ();
+  holds = jopan_edition_draw_holds ();
   run = g_thread_new ("edition", write_two, dir);
   while (jopan_edition_pages_kept () < before + 2)
     g_usleep (1000);
   jopan_render_unlock ();
   two = g_thread_join (run);
+  g_assert_cmpuint (jopan_edition_draw_holds () - holds, ==, 4);
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     assert_same_file (one, two, files[i]);
   remove_folder (one);

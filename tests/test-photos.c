@@ -925,6 +925,53 @@ test_row_over_white (void)
     g_assert_cmphex (out[c], ==, 0xFF000000u | c << 16 | (255 - c) << 8 | (guint8) (c * 7));
 }
 
+/* Rows of every coverage, of widths around the four-pixel steps, runs of
+ * opaque pixels among others: how many bytes differ between the one-pass
+ * R G B row and the words made first (jopan_image_row_over_white, then
+ * jopan_rgb_row). */
+static gsize
+rgb_over_white_differences (void)
+{
+  guint8 rgba[67 * 4], rgb[67 * 3], fast[67 * 3 + 1];
+  guint32 words[67];
+  gsize differ = 0;
+
+  for (guint a = 0; a < 256; a++)
+    for (int w = 0; w <= 67; w++)
+      {
+        for (int x = 0; x < w; x++)
+          {
+            guint8 px[4] = { (guint8) (x * 37 + a), (guint8) (255 - x * 11), (guint8) (x ^ a),
+                             (guint8) ((x / 5) % 3 ? 255 : a) };
+            memcpy (rgba + 4 * x, px, 4);
+            memcpy (rgb + 3 * x, px, 3);
+          }
+        for (int channels = 3; channels <= 4; channels++)
+          {
+            guint8 want[67 * 3 + 1];
+            jopan_image_row_over_white (channels == 4 ? rgba : rgb, channels, w, words);
+            jopan_rgb_row (words, (guint32) w, want);
+            fast[3 * w] = 0xEE;
+            jopan_image_rgb_over_white (channels == 4 ? rgba : rgb, channels, w, fast);
+            g_assert_cmpuint (fast[3 * w], ==, 0xEE);
+            for (int i = 0; i < 3 * w; i++)
+              differ += fast[i] != want[i];
+          }
+      }
+  return differ;
+}
+
+static void
+test_rgb_over_white (void)
+{
+  g_assert_cmpuint (rgb_over_white_differences (), ==, 0);
+  /* Broken on purpose, the comparison sees it. */
+  jopan_image_rgb_break (TRUE);
+  g_assert_cmpuint (rgb_over_white_differences (), >, 1000);
+  jopan_image_rgb_break (FALSE);
+  g_assert_cmpuint (rgb_over_white_differences (), ==, 0);
+}
+
 /* A pixbuf encoded a row at a time gives what its pixels laid on white
  * as a surface give: colour with every coverage, grey, black and white
  * (one bit), wholly transparent (white), RGB without alpha, a colour
@@ -997,5 +1044,6 @@ main (int argc, char **argv)
   g_test_add_func ("/photos/png-preview-encoding", test_png_preview_encoding);
   g_test_add_func ("/photos/row-over-white", test_row_over_white);
   g_test_add_func ("/photos/stream-encode-pixbuf", test_stream_encode_pixbuf);
+  g_test_add_func ("/photos/rgb-over-white", test_rgb_over_white);
   return g_test_run ();
 }

@@ -6,8 +6,11 @@
 
 #include "support.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <png.h>
+#include <setjmp.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -400,6 +403,269 @@ test_rgb_row (void)
     }
 }
 
+/* ---- photos: libpng with libdeflate against gdk-pixbuf ---------------------- */
+
+/* An odd PNG for the photo decoder: @kind at @depth, a pattern that uses
+ * every bit, a palette (and tRNS, gAMA) as asked, IDAT chunks of
+ * @idat_bytes (many when small).  Written by libpng, into @path. */
+typedef struct {
+  const char *name;
+  int kind, depth, interlace, width, height;
+  gboolean trns, gama;
+  size_t idat_bytes;
+  gboolean declined; /* the photo decoder leaves it to gdk-pixbuf */
+} OddPng;
+
+static void
+write_odd (const OddPng *o, const char *path)
+{
+  png_structp png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  png_infop info = png_create_info_struct (png);
+  FILE *f = fopen (path, "wb");
+  int channels = png_get_channels (png, info);
+  gsize row_bytes;
+  g_autofree guint8 *row = NULL;
+
+  g_assert_nonnull (f);
+  g_assert_false (setjmp (png_jmpbuf (png)));
+  png_init_io (png, f);
+  png_set_compression_buffer_size (png, o->idat_bytes);
+  png_set_IHDR (png, info, (png_uint_32) o->width, (png_uint_32) o->height, o->depth, o->kind,
+                o->interlace, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  if (o->kind == PNG_COLOR_TYPE_PALETTE)
+    {
+      png_color palette[256];
+      png_byte alpha[256];
+      for (int i = 0; i < 256; i++)
+        palette[i] = (png_color) { (png_byte) (i * 7), (png_byte) (255 - i), (png_byte) (i * 13) },
+        alpha[i] = (png_byte) (i * 29);
+      png_set_PLTE (png, info, palette, 1 << o->depth);
+      if (o->trns)
+        png_set_tRNS (png, info, alpha, 1 << MIN (o->depth, 7), NULL);
+    }
+  else if (o->trns)
+    {
+      png_color_16 key = { 0, 3, 5, 7, 1 };
+      png_set_tRNS (png, info, NULL, 0, &key);
+    }
+  if (o->gama)
+    png_set_gAMA (png, info, 0.7);
+  png_write_info (png, info);
+  channels = png_get_channels (png, info);
+  row_bytes = ((gsize) o->width * channels * o->depth + 7) / 8;
+  row = g_malloc (row_bytes);
+  for (int pass = png_set_interlace_handling (png); pass > 0; pass--)
+    for (int y = 0; y < o->height; y++)
+      {
+        for (gsize x = 0; x < row_bytes; x++)
+          row[x] = (guint8) (x < 64 ? 0 : (x * 31 + (gsize) y * 17) ^ (x / 7) ^ ((gsize) y << 3));
+        png_write_row (png, row);
+      }
+  png_write_end (png, info);
+  png_destroy_write_struct (&png, &info);
+  fclose (f);
+}
+
+/* Whether @path decodes the same both ways: the same pixels, or both
+ * fail, or (@may_decline) the decoder leaves the file to gdk-pixbuf. */
+static gboolean
+photo_same (const char *path, gboolean may_decline)
+{
+  g_autofree char *data = NULL;
+  gsize n;
+  g_autoptr (GdkPixbuf) old = gdk_pixbuf_new_from_file (path, NULL);
+  g_autofree guint8 *pixels = NULL;
+  int w = 0, h = 0, stride = 0;
+  gboolean alpha = FALSE;
+
+  g_assert_true (g_file_get_contents (path, &data, &n, NULL));
+  pixels = jopan_png_photo_decode ((const guchar *) data, n, &w, &h, &stride, &alpha);
+  if (pixels == NULL)
+    return old == NULL || may_decline;
+  if (old == NULL || w != gdk_pixbuf_get_width (old) || h != gdk_pixbuf_get_height (old)
+      || alpha != gdk_pixbuf_get_has_alpha (old))
+    return FALSE;
+  for (int y = 0; y < h; y++)
+    if (memcmp (pixels + (gsize) y * stride,
+                gdk_pixbuf_read_pixels (old) + (gsize) y * gdk_pixbuf_get_rowstride (old),
+                (gsize) w * (alpha ? 4 : 3))
+        != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether the decoder takes @path at all. */
+static gboolean
+photo_taken (const char *path)
+{
+  g_autofree char *data = NULL;
+  g_autofree guint8 *pixels = NULL;
+  gsize n;
+  int w, h, stride;
+  gboolean alpha;
+
+  g_assert_true (g_file_get_contents (path, &data, &n, NULL));
+  pixels = jopan_png_photo_decode ((const guchar *) data, n, &w, &h, &stride, &alpha);
+  return pixels != NULL;
+}
+
+static const OddPng odd_pngs[] = {
+  { "grey1", PNG_COLOR_TYPE_GRAY, 1, 0, 301, 67, FALSE, FALSE, 8192, FALSE },
+  { "grey2", PNG_COLOR_TYPE_GRAY, 2, 0, 299, 41, FALSE, FALSE, 8192, FALSE },
+  { "grey4", PNG_COLOR_TYPE_GRAY, 4, 0, 157, 90, FALSE, TRUE, 8192, FALSE },
+  { "grey8", PNG_COLOR_TYPE_GRAY, 8, 0, 333, 211, FALSE, FALSE, 8192, FALSE },
+  { "grey8-trns", PNG_COLOR_TYPE_GRAY, 8, 0, 333, 211, TRUE, FALSE, 8192, FALSE },
+  { "grey16", PNG_COLOR_TYPE_GRAY, 16, 0, 129, 130, FALSE, TRUE, 8192, FALSE },
+  { "grey-alpha8", PNG_COLOR_TYPE_GRAY_ALPHA, 8, 0, 255, 99, FALSE, FALSE, 8192, FALSE },
+  { "grey-alpha16", PNG_COLOR_TYPE_GRAY_ALPHA, 16, 0, 77, 88, FALSE, FALSE, 8192, FALSE },
+  { "rgb8", PNG_COLOR_TYPE_RGB, 8, 0, 401, 300, FALSE, TRUE, 8192, FALSE },
+  { "rgb8-trns", PNG_COLOR_TYPE_RGB, 8, 0, 97, 300, TRUE, FALSE, 8192, FALSE },
+  { "rgb16", PNG_COLOR_TYPE_RGB, 16, 0, 211, 150, FALSE, FALSE, 8192, FALSE },
+  { "rgba8", PNG_COLOR_TYPE_RGB_ALPHA, 8, 0, 1203, 177, FALSE, FALSE, 1 << 20, FALSE },
+  { "rgba8-small-idats", PNG_COLOR_TYPE_RGB_ALPHA, 8, 0, 603, 277, FALSE, FALSE, 100, FALSE },
+  { "rgba16", PNG_COLOR_TYPE_RGB_ALPHA, 16, 0, 100, 333, FALSE, FALSE, 8192, FALSE },
+  { "palette1", PNG_COLOR_TYPE_PALETTE, 1, 0, 513, 77, TRUE, FALSE, 8192, FALSE },
+  { "palette2", PNG_COLOR_TYPE_PALETTE, 2, 0, 255, 250, FALSE, FALSE, 8192, FALSE },
+  { "palette4", PNG_COLOR_TYPE_PALETTE, 4, 0, 129, 400, TRUE, FALSE, 8192, FALSE },
+  { "palette8", PNG_COLOR_TYPE_PALETTE, 8, 0, 640, 480, FALSE, FALSE, 8192, FALSE },
+  { "palette8-trns", PNG_COLOR_TYPE_PALETTE, 8, 0, 640, 480, TRUE, TRUE, 8192, FALSE },
+  { "rgba8-interlaced", PNG_COLOR_TYPE_RGB_ALPHA, 8, 1, 301, 203, FALSE, FALSE, 8192, TRUE },
+  { "palette4-interlaced", PNG_COLOR_TYPE_PALETTE, 4, 1, 129, 40, FALSE, FALSE, 8192, TRUE },
+  { "one-pixel", PNG_COLOR_TYPE_RGB_ALPHA, 8, 0, 1, 1, FALSE, FALSE, 8192, FALSE },
+};
+
+/* The odd PNGs written into a new directory; returns it. */
+static char *
+odd_dir (void)
+{
+  char *dir = g_dir_make_tmp ("jopan-photo-XXXXXX", NULL);
+
+  g_assert_nonnull (dir);
+  for (guint i = 0; i < G_N_ELEMENTS (odd_pngs); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/%s.png", dir, odd_pngs[i].name);
+      write_odd (&odd_pngs[i], name);
+    }
+  return dir;
+}
+
+static void
+remove_odd (char *dir)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (odd_pngs); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/%s.png", dir, odd_pngs[i].name);
+      g_remove (name);
+    }
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+/* Every sample advertisement, the tests' PNG photos and the odd PNGs
+ * decode to gdk-pixbuf's pixels, byte for byte; damaged copies are
+ * declined (left to gdk-pixbuf, which says what is wrong). */
+static void
+test_photo_decode (void)
+{
+  const char *dirs[] = { SOURCE_ROOT "/samples/ads", TEST_DATA "/photos" };
+  char *dir = odd_dir ();
+  guint compared = 0;
+
+  for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
+    {
+      g_autoptr (GDir) listing = g_dir_open (dirs[d], 0, NULL);
+      const char *name;
+
+      g_assert_nonnull (listing);
+      while ((name = g_dir_read_name (listing)) != NULL)
+        if (g_str_has_suffix (name, ".png"))
+          {
+            g_autofree char *path = g_build_filename (dirs[d], name, NULL);
+            g_assert_true (photo_taken (path));
+            g_assert_true (photo_same (path, FALSE));
+            compared++;
+          }
+    }
+  g_assert_cmpuint (compared, >=, 9);
+  for (guint i = 0; i < G_N_ELEMENTS (odd_pngs); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s.png", dir, odd_pngs[i].name);
+      g_assert_true (photo_taken (path) != odd_pngs[i].declined);
+      if (!photo_same (path, odd_pngs[i].declined))
+        g_error ("%s: the photo decoder's pixels differ from gdk-pixbuf's", odd_pngs[i].name);
+    }
+  remove_odd (dir);
+}
+
+/* Damaged copies of an advertisement (a byte changed every few hundred,
+ * in turn; the file cut short): the decoder never gives other pixels than
+ * gdk-pixbuf, nor any where gdk-pixbuf fails; it may leave a file to it. */
+static void
+test_photo_damaged (void)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-photo-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "damaged.png", NULL);
+  guint declined = 0;
+  gsize n;
+
+  g_assert_true (g_file_get_contents (SOURCE_ROOT "/samples/ads/corn-street-books.png", &data, &n, NULL));
+  for (gsize at = 9; at < n; at += 331)
+    {
+      data[at] ^= 0x21;
+      g_assert_true (g_file_set_contents (path, data, (gssize) n, NULL));
+      g_assert_true (photo_same (path, TRUE));
+      declined += !photo_taken (path);
+      data[at] ^= 0x21;
+    }
+  for (gsize cut = 0; cut < n; cut += n / 13 + 1)
+    {
+      g_assert_true (g_file_set_contents (path, data, (gssize) cut, NULL));
+      g_assert_false (photo_taken (path));
+    }
+  g_assert_cmpuint (declined, >, 100);
+  /* Its zlib header naming a 512-byte window, which the data overreaches:
+   * zlib (gdk-pixbuf) fails, and the decoder, whose libdeflate would not,
+   * declines it. */
+  for (gsize i = 8; i + 12 <= n; i += 12 + get32 ((const guint8 *) data + i))
+    if (memcmp (data + i + 4, "IDAT", 4) == 0)
+      {
+        guint8 *z = (guint8 *) data + i + 8;
+        guint32 length = get32 ((const guint8 *) data + i), crc;
+        g_assert_cmphex (z[0], ==, 0x78);
+        z[0] = 0x18, z[1] = (guint8) (z[1] & 0xE0);
+        z[1] = (guint8) (z[1] + (31 - (z[0] * 256 + z[1]) % 31) % 31);
+        crc = (guint32) crc32 (0, (const guint8 *) data + i + 4, length + 4);
+        z[length] = (guint8) (crc >> 24), z[length + 1] = (guint8) (crc >> 16);
+        z[length + 2] = (guint8) (crc >> 8), z[length + 3] = (guint8) crc;
+        break;
+      }
+  g_assert_true (g_file_set_contents (path, data, (gssize) n, NULL));
+  g_assert_false (photo_taken (path));
+  g_assert_true (photo_same (path, FALSE));
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* The comparison sees a broken decoder: the inflated rows put where
+ * libpng's writing overtakes them (any transform that widens a row). */
+static void
+test_photo_broken (void)
+{
+  char *dir = odd_dir ();
+  guint differ = 0;
+
+  jopan_png_photo_break (1);
+  for (guint i = 0; i < G_N_ELEMENTS (odd_pngs); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s.png", dir, odd_pngs[i].name);
+      differ += !photo_same (path, odd_pngs[i].declined);
+    }
+  jopan_png_photo_break (0);
+  remove_odd (dir);
+  g_assert_cmpuint (differ, >=, 5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -411,5 +677,8 @@ main (int argc, char **argv)
   g_test_add_func ("/png/reader-errors", test_reader_errors);
   g_test_add_data_func ("/png/thumbnail-scales", "en-front.json", test_thumbnail_scales);
   g_test_add_data_func ("/png/thumbnail-scales-korean", "ko-front.json", test_thumbnail_scales);
+  g_test_add_func ("/png/photo-decode", test_photo_decode);
+  g_test_add_func ("/png/photo-damaged", test_photo_damaged);
+  g_test_add_func ("/png/photo-broken", test_photo_broken);
   return g_test_run ();
 }

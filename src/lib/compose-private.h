@@ -143,6 +143,9 @@ guint jopan_edition_removers (void);
 /* For tests: pages a worker kept, composed, while the render lock was
  * taken, to draw them once it was free (edition.c). */
 guint jopan_edition_pages_kept (void);
+/* For tests: holds of the render lock in which a worker drew kept or
+ * composed pages: one a page (edition.c). */
+guint jopan_edition_draw_holds (void);
 
 /* Adds a fixed box (an ad) in the frame @x, @y, @w × @h (points): an image
  * covers the frame, cropped around its centre; a PDF is drawn as vectors,

@@ -73,11 +73,13 @@ typedef struct {
   double max_ppi;             /* PDF/X photos placed finer are downsampled; 0: never */
 } JopanFinish;
 
-/* Rewrites the PDF in @pdf (cairo's) as @finish says: page boxes on every
+/* Writes into @out (emptied first) cairo's PDF @cairo (another array,
+ * read where it is, not copied) as @finish says: page boxes on every
  * page, document info; for PDF/X, CMYK colours (K-only black text
  * overprinting), CMYK photos, the output intent and the PDF/X keys.
  * Returns: FALSE with @error set when qpdf cannot read or write it. */
-gboolean jopan_finish_pdf (GByteArray *pdf, const JopanFinish *finish, GError **error);
+gboolean jopan_finish_pdf (const GByteArray *cairo, GByteArray *out, const JopanFinish *finish,
+                           GError **error);
 
 /* How many photos this process held whole in CMYK to separate them: only
  * those whose CMYK JPEG went over the ink limit (a test's count; the

@@ -2154,16 +2154,17 @@ set_output_intent (QPDF &pdf, const JopanFinish *f)
 
 /* ---- the file ID ------------------------------------------------------------ */
 
-/* qpdf's output into @bytes (emptied first), its length, CRC-32 and
- * Adler-32 (libdeflate's, as jpeg_key) taken as it passes: the file's
- * ID is made from them, so that the same page gives the same bytes and
- * another page another ID, without qpdf's deterministic ID, which is an
- * MD5 of the whole file (1.4 % of an edition's CPU; these sums cost a
- * tenth of it), nor a copy of the file out of qpdf's buffer. */
+/* qpdf's output into @bytes (emptied first); its length, CRC-32 and
+ * Adler-32 (libdeflate's, as jpeg_key) make the file's ID, so that the
+ * same page gives the same bytes and another page another ID, without
+ * qpdf's deterministic ID, which is an MD5 of the whole file (1.4 % of
+ * an edition's CPU; these sums cost a tenth of it), nor a copy of the
+ * file out of qpdf's buffer.  The sums are taken over the whole file at
+ * the end: qpdf writes it a token at a time (some 3,000 pieces a page),
+ * and summing each piece as it came cost more in calls than in sums. */
 class Pl_Bytes : public Pipeline
 {
   GByteArray *bytes;
-  uint32_t crc = 0, adler = 1;
 
 public:
   /* @room: bytes to make room for at once (the file grows without
@@ -2179,7 +2180,6 @@ public:
   {
     if (len > G_MAXUINT - bytes->len)
       throw std::runtime_error ("the file is too large");
-    crc = libdeflate_crc32 (crc, data, len), adler = libdeflate_adler32 (adler, data, len);
     g_byte_array_append (bytes, data, (guint) len);
   }
 
@@ -2192,6 +2192,8 @@ public:
   std::string
   id () const
   {
+    uint32_t crc = libdeflate_crc32 (0, bytes->data, bytes->len);
+    uint32_t adler = libdeflate_adler32 (1, bytes->data, bytes->len);
     g_autofree char *sums = g_strdup_printf ("jopan page|%u:%u:%u", bytes->len, crc, adler);
     g_autofree char *md5 = g_compute_checksum_for_string (G_CHECKSUM_MD5, sums, -1);
     return md5;
@@ -2271,15 +2273,12 @@ deflate_plain_streams (QPDF &pdf)
     }
 }
 
+/* qpdf reads cairo's file, @cairo_file (@n bytes, the caller's: it
+ * outlives @pdf), where it is, and writes into @bytes, with room for as
+ * much (the finished file is smaller: its content streams are deflated). */
 void
-finish_document (GByteArray *bytes, const JopanFinish *f)
+finish_document (const guint8 *cairo_file, gsize n, GByteArray *bytes, const JopanFinish *f)
 {
-  /* qpdf reads cairo's file as it writes: cairo's bytes are taken out of
-   * @bytes (declared before @pdf, so freed after it), and qpdf writes
-   * into @bytes, with room for as much (the finished file is smaller:
-   * its content streams are deflated), not into a copy made aside. */
-  gsize n = 0;
-  g_autofree guint8 *cairo_file = g_byte_array_steal (bytes, &n);
   QPDF pdf;
   pdf.setSuppressWarnings (true);
   pdf.processMemoryFile ("cairo's PDF", (const char *) cairo_file, n);
@@ -2355,11 +2354,12 @@ jopan_finish_photos_held (void)
 }
 
 gboolean
-jopan_finish_pdf (GByteArray *pdf, const JopanFinish *finish, GError **error)
+jopan_finish_pdf (const GByteArray *cairo, GByteArray *out, const JopanFinish *finish, GError **error)
 {
+  g_return_val_if_fail (cairo != out, FALSE);
   try
     {
-      finish_document (pdf, finish);
+      finish_document (cairo->data, cairo->len, out, finish);
       return TRUE;
     }
   catch (std::exception &e)

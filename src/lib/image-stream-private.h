@@ -59,6 +59,12 @@ guint jopan_image_stream_transient_count (void);
  * as @w cairo RGB24 words, a transparent pixel laid on paper white
  * (each channel (c·a + 255·(255 − a) + 127) / 255). */
 void jopan_image_row_over_white (const guint8 *rgba, int channels, int w, guint32 *out);
+/* The same row as 3 @w bytes R, G, B (jopan_image_row_over_white() and
+ * jopan_rgb_row() in one pass). */
+void jopan_image_rgb_over_white (const guint8 *rgba, int channels, int w, guint8 *out);
+/* A test's way to break jopan_image_rgb_over_white() on purpose (four
+ * opaque pixels come out as the first two twice); FALSE mends it. */
+void jopan_image_rgb_break (gboolean broken);
 
 /* How many times a photo's file was decoded to pixels so far (all
  * threads; a PNG scaled from its kept full-size pixels is not read

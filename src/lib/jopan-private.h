@@ -578,6 +578,14 @@ char *jopan_smart_quotes (const char *text, const GArray *spans, const char *lan
 /* The byte offsets in @text where @dict allows a hyphen (before that
  * byte): Latin words of six letters or more, outside URLs. */
 GArray *jopan_hyphen_points (gpointer dict, const char *text, gboolean capitalized);
+/* The same, each word's points kept for the process by @dict (a dictionary
+ * that lives as long: jopan_fonts_get_hyphenator()'s) and its bytes. */
+GArray *jopan_hyphen_points_shared (gpointer dict, const char *text, gboolean capitalized);
+/* Tests: words hyphenated anew (not found kept), how many are kept; a
+ * word sought less its last byte (wrong). */
+extern gint jopan_hyphen_words_hyphenated;
+guint jopan_hyphen_words_kept (void);
+extern gboolean jopan_hyphen_words_wrong;
 
 /* ---- line breaking ---------------------------------------------------------- */
 
@@ -645,6 +653,10 @@ extern gint jopan_break_candidate_finds;
  * line reached, from states not reached. */
 extern gint jopan_break_lines_tried;
 extern gboolean jopan_break_skip_lines;
+/* Tests: breaking allocates every array anew instead of reusing the
+ * thread's (off); the states reached are not cleared for the next
+ * paragraph (dirty). */
+extern gboolean jopan_break_scratch_off, jopan_break_scratch_dirty;
 
 void jopan_break_facts_free (JopanBreakFacts *facts);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanBreakFacts, jopan_break_facts_free)
@@ -893,6 +905,17 @@ gboolean jopan_png_read_text (const guchar *data, gsize length, const char *key,
 /* Decodes @data, an 8-bit RGB PNG not interlaced.  Returns: the image, or
  * NULL with @error set. */
 cairo_surface_t *jopan_png_read (const guchar *data, gsize length, GError **error);
+/* A photo's PNG @data decoded as gdk-pixbuf's loader decodes it (8-bit RGB,
+ * RGBA if it has any transparency), faster: libdeflate inflates its image
+ * data.  Returns: the pixels (g_free()), rows @stride bytes apart, or NULL
+ * for a file this does not take (interlaced) or cannot read: the caller
+ * reads it the old way then. */
+guint8 *jopan_png_photo_decode (const guchar *data, gsize length, int *width, int *height,
+                                int *stride, gboolean *alpha);
+/* A test's way to break jopan_png_photo_decode() on purpose (@how 1: the
+ * inflated rows at the start of the pixels, where writing overtakes them);
+ * 0 mends it. */
+void jopan_png_photo_break (int how);
 
 /* ---- contact sheet (contact-sheet.c) ------------------------------------------ */
 

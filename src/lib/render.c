@@ -628,10 +628,11 @@ preflight_file (JopanDocument *doc, const GByteArray *pdf)
     }
 }
 
-/* cairo's PDF (RGB, one MediaBox) made into the file the output asks
- * for: boxes and info always, the press's colour for PDF/X. */
+/* cairo's PDF @cairo (RGB, one MediaBox) made into the file the output
+ * asks for, in @out: boxes and info always, the press's colour for PDF/X. */
 static gboolean
-finish_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
+finish_pdf (JopanDocument *doc, const char *path, const GByteArray *cairo, GByteArray *out,
+            GError **error)
 {
   g_autofree JopanFinishPage *pages = g_new0 (JopanFinishPage, doc->pages->len);
   g_autofree JopanFinishInk *inks = g_new0 (JopanFinishInk, doc->print.n_inks + 1);
@@ -662,7 +663,7 @@ finish_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **erro
                                           doc->print.ink_limit, error)) == NULL)
     return FALSE;
   f.color = color;
-  if (!jopan_finish_pdf (out, &f, &local))
+  if (!jopan_finish_pdf (cairo, out, &f, &local))
     {
       jopan_set_error (error, JOPAN_ERROR_OUTPUT, "%s: %s", path, local->message);
       return FALSE;
@@ -919,34 +920,37 @@ jopan_document_draw_pdf (JopanDocument *doc)
     drop_pdf (draft);
 }
 
-/* cairo's file drawn ahead into @out (then NULL), or FALSE. */
-static gboolean
-take_pdf (JopanDocument *doc, GByteArray *out)
+/* cairo's file drawn ahead (taken: qpdf reads it where it is), or NULL. */
+static GByteArray *
+take_pdf (JopanDocument *doc)
 {
   JopanDraft *draft = doc->draft;
+  GByteArray *drawn;
 
   if (draft == NULL || draft->pdf == NULL)
-    return FALSE;
-  g_byte_array_append (out, draft->pdf->data, draft->pdf->len);
+    return NULL;
+  drawn = g_steal_pointer (&draft->pdf);
   drop_pdf (draft);
-  return TRUE;
+  return drawn;
 }
 
 static gboolean
 render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
 {
+  g_autoptr (GByteArray) drawn = take_pdf (doc);
   g_autoptr (GHashTable) cache = NULL;
   gboolean ok;
 
-  if (take_pdf (doc, out))
-    return finish_pdf (doc, path, out, error);
+  if (drawn)
+    return finish_pdf (doc, path, drawn, out, error);
   cache = surface_cache_new ();
   if (!warm_pdf (doc, cache, error))
     return FALSE;
+  drawn = g_byte_array_new ();
   jopan_render_lock ();
-  ok = draw_raw_pdf (doc, cache, path, out, error);
+  ok = draw_raw_pdf (doc, cache, path, drawn, error);
   jopan_render_unlock ();
-  return ok && finish_pdf (doc, path, out, error);
+  return ok && finish_pdf (doc, path, drawn, out, error);
 }
 
 /* A row soft-proofed: each pixel separated as a photo would be, then
