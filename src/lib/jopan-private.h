@@ -981,6 +981,13 @@ JopanPdfJoin *jopan_pdf_join_new (void);
 gboolean jopan_pdf_join_append (JopanPdfJoin *join, const char *path, GError **error);
 /* How many files were appended. */
 guint jopan_pdf_join_n_files (const JopanPdfJoin *join);
+/* The outline the join will be written with, known ahead: its items are
+ * made as their pages are appended (by the thread appending), not all
+ * when the file is written (some 4 ms of an edition's last step).  Kept
+ * by reference: it must stay until the join is written or freed. */
+void jopan_pdf_join_set_outline (JopanPdfJoin *join, const JopanOutlineItem *outline, guint n);
+/* For tests: the outline's items made so far. */
+guint jopan_pdf_join_outline_made (const JopanPdfJoin *join);
 /* Writes the pages appended and @outline to @out_pdf, as jopan_pdf_merge(). */
 gboolean jopan_pdf_join_write (JopanPdfJoin *join, const JopanOutlineItem *outline,
                                guint n_outline, const char *out_pdf, GError **error);
@@ -997,6 +1004,18 @@ guint jopan_pdf_join_ids_placed (void);
 guint jopan_pdf_join_inputs_open (void);
 /* For tests: inputs qpdf read from memory (mapped), in every join. */
 guint jopan_pdf_join_inputs_mapped (void);
+/* For tests: the inputs' read pages let go of when the process's
+ * file-backed memory has grown by @bytes as the output is written
+ * (default 1 MiB); 0: each 1 % of its objects, as before. */
+void jopan_pdf_join_set_release_step (JopanPdfJoin *join, gsize bytes);
+/* For tests: passes letting go of every input's pages, in every join. */
+guint jopan_pdf_join_release_passes (void);
+/* Told, on the writing thread, each few % of the output written, which
+ * (temporary) file is being written: another thread may start its
+ * writeback (sync_file_range), so that flushing it at the end waits for
+ * little.  The file may be gone by the time that thread looks. */
+typedef void (*JopanPdfJoinWriting) (const char *temp, gpointer data);
+void jopan_pdf_join_set_writing (JopanPdfJoin *join, JopanPdfJoinWriting func, gpointer data);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPdfJoin, jopan_pdf_join_free)
 
 /* The printer's checks on the laid-out pages ("print" findings): small type
