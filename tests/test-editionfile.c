@@ -539,6 +539,14 @@ test_warm_adverts (void)
   g_rmdir (dir);
 }
 
+static guint32
+be32 (const char *p)
+{
+  const guint8 *b = (const guint8 *) p;
+
+  return (guint32) b[0] << 24 | (guint32) b[1] << 16 | (guint32) b[2] << 8 | b[3];
+}
+
 /* An advertisement that passes the check at load but that gdk-pixbuf
  * cannot decode (its zlib header names a 512-byte window its data
  * outgrows): warming it fails quietly, and the page's worker fails the run
@@ -557,11 +565,11 @@ test_warm_damaged (void)
   g_assert_no_error (error);
   outdir = g_build_filename (dir, "two", NULL);
   g_assert_true (g_file_get_contents (SOURCE_ROOT "/samples/ads/corn-street-books.png", &data, &n, NULL));
-  for (gsize i = 8; i + 12 <= n; i += 12 + GUINT32_FROM_BE (*(guint32 *) (void *) (data + i)))
+  for (gsize i = 8; i + 12 <= n; i += 12 + be32 (data + i))
     if (memcmp (data + i + 4, "IDAT", 4) == 0)
       {
         guint8 *z = (guint8 *) data + i + 8;
-        guint32 length = GUINT32_FROM_BE (*(guint32 *) (void *) (data + i)), crc;
+        guint32 length = be32 (data + i), crc;
         g_assert_cmphex (z[0], ==, 0x78);
         z[0] = 0x18, z[1] = (guint8) (z[1] & 0xE0);
         z[1] = (guint8) (z[1] + (31 - (z[0] * 256 + z[1]) % 31) % 31);

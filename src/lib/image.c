@@ -1245,10 +1245,12 @@ jopan_image_warm_break (gboolean broken)
 gboolean
 jopan_image_warm_wanted (const JopanImageRef *image, double frame_height)
 {
-  /* A frame at least @frame_height points tall covered by the photo
-   * shows at least frame_height / height points a pixel: at or above
-   * JOPAN_PRINT_MAX_PPI's 600 dpi the page wants all of its pixels
-   * (render.c), the size warmed; a small margin for rounding. */
+  /* A frame at least @frame_height points tall that the photo covers
+   * shows it at frame_height / height points a pixel or more: at 600
+   * pixels an inch (JOPAN_PRINT_MAX_PPI) or fewer the page wants all of
+   * them (render.c), the size warmed; a margin for rounding.  (A box cut
+   * short by the page's foot may want fewer: then the page decodes its
+   * own, and warming was only wasted.) */
   if (image == NULL || can_pass_through (image, JOPAN_FORMAT_PDF) || image->height <= 0)
     return FALSE;
   return frame_height * JOPAN_PRINT_MAX_PPI / 72.0 >= image->height * 1.001;
