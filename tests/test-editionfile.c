@@ -209,7 +209,7 @@ remove_folder (const char *path)
  * objects freed by that same thread right after, while the folder takes
  * OUTDIR's place (no third thread started for it); the
  * pages' files and edition.pdf are flushed to disk by a thread of their
- * own.  One thread
+ * own, which starts edition.pdf's writeback as it is written.  One thread
  * keeps to one (its font set freed at the end, each file flushed as it is
  * written).  The files are the same bytes either way. */
 static void
@@ -220,6 +220,7 @@ test_write_ends (void)
   g_autofree char *one = NULL, *two = NULL;
   guint side = jopan_edition_side_threads (), left = jopan_edition_fonts_left ();
   guint synced = jopan_edition_files_synced (), early = jopan_edition_early_writes ();
+  guint writebacks = jopan_edition_writebacks ();
   static const char *const files[] = { "edition.pdf", "contact.png", "report.json",
                                        "page-01.pdf", "page-04.pdf" };
 
@@ -229,6 +230,7 @@ test_write_ends (void)
   g_assert_cmpuint (jopan_edition_fonts_left (), ==, left + 1);
   g_assert_cmpuint (jopan_edition_files_synced (), ==, synced);
   g_assert_cmpuint (jopan_edition_early_writes (), ==, early);
+  g_assert_cmpuint (jopan_edition_writebacks (), ==, writebacks);
   two = write_edition (dir, 2);
   g_assert_cmpuint (jopan_edition_side_threads (), ==, side + 1);
   g_assert_cmpuint (jopan_edition_early_writes (), ==, early + 1);
@@ -237,6 +239,9 @@ test_write_ends (void)
    * edition.pdf while qpdf's objects are freed, and report.json (new in
    * its folder, which g_file_set_contents() would not have flushed). */
   g_assert_cmpuint (jopan_edition_files_synced (), ==, synced + N_EN_PAGES + 2);
+  /* That thread asked to start edition.pdf's writeback while it is being
+   * written (its flush at the end then waits for little). */
+  g_assert_cmpuint (jopan_edition_writebacks (), >, writebacks);
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     assert_same_file (one, two, files[i]);
   remove_folder (one);

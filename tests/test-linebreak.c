@@ -899,6 +899,40 @@ test_lines_skipped (Fixture *f, gconstpointer data)
   g_assert_cmpuint (after, <, before / 2);
 }
 
+/* Breaking reuses its thread's arrays from one paragraph to the next (pen
+ * positions, total fit's nodes and states): the same breaks, to the last
+ * bit of every ratio, as with every array allocated anew, at every measure
+ * breaks_swept() tries; and states left set from the paragraph before are
+ * seen to change them. */
+static void
+test_scratch_reused (Fixture *f, gconstpointer data)
+{
+  static const struct {
+    const char *font;
+    gboolean korean;
+  } texts[] = { { "Noto Serif 9", FALSE }, { "Noto Serif, NanumMyeongjo 9", TRUE } };
+  guint dirty_differ = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      const char *text = texts[i].korean ? korean : english;
+      g_autofree char *anew = NULL;
+      g_autofree char *reused = NULL;
+      g_autofree char *dirty = NULL;
+
+      jopan_break_scratch_off = TRUE;
+      anew = breaks_swept (f, texts[i].font, text, texts[i].korean, TRUE);
+      jopan_break_scratch_off = FALSE;
+      reused = breaks_swept (f, texts[i].font, text, texts[i].korean, TRUE);
+      g_assert_cmpstr (reused, ==, anew);
+      jopan_break_scratch_dirty = TRUE;
+      dirty = breaks_swept (f, texts[i].font, text, texts[i].korean, TRUE);
+      jopan_break_scratch_dirty = FALSE;
+      dirty_differ += g_strcmp0 (dirty, anew) != 0;
+    }
+  g_assert_cmpuint (dirty_differ, >, 0);
+}
+
 /* What breaking reads of a text alone, kept (JopanBreakParams.candidates)
  * and read again at other measures, sizes and spacings, sets the same
  * lines as read anew: words, a URL, a compound and a Korean word wider
@@ -987,6 +1021,7 @@ main (int argc, char **argv)
   ADD ("/linebreak/caption-no-runt", test_caption_no_runt);
   ADD ("/linebreak/lines-skipped", test_lines_skipped);
   ADD ("/linebreak/facts-kept", test_facts_kept);
+  ADD ("/linebreak/scratch-reused", test_scratch_reused);
 #undef ADD
   return g_test_run ();
 }

@@ -154,6 +154,187 @@ test_merge (Fixture *f, gconstpointer data)
   g_assert_null (g_strstr_len (g_bytes_get_data (a, NULL), (gssize) g_bytes_get_size (a), "/ObjStm"));
 }
 
+/* Joins the fixture's pages into @out with the inputs let go of each
+ * @step bytes of output; returns how many passes let them go. */
+static guint
+join_with_step (Fixture *f, gsize step, const char *out)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanPdfJoin) j = jopan_pdf_join_new ();
+  guint passes;
+
+  jopan_pdf_join_set_release_step (j, step);
+  for (guint i = 0; i < N_PAGES; i++)
+    g_assert_true (jopan_pdf_join_append (j, f->pages[i], &error));
+  passes = jopan_pdf_join_release_passes ();
+  g_assert_true (jopan_pdf_join_write (j, outline, G_N_ELEMENTS (outline), out, &error));
+  g_assert_no_error (error);
+  return jopan_pdf_join_release_passes () - passes;
+}
+
+/* The pages qpdf read from the mapped inputs are let go of as the
+ * process's file-backed memory grows by a step (and once at the end), not
+ * at each 1 % of the objects written (100 passes over every input, 4 ms
+ * of an edition's last step): the same bytes, far fewer passes. */
+static void
+test_merge_release (Fixture *f, gconstpointer data)
+{
+  g_autofree char *each = g_build_filename (f->dir, "each.pdf", NULL);
+  g_autofree char *stepped = g_build_filename (f->dir, "stepped.pdf", NULL);
+  g_autofree char *small = g_build_filename (f->dir, "small-steps.pdf", NULL);
+  g_autoptr (GBytes) a = NULL, b = NULL, c = NULL;
+  guint by_share = join_with_step (f, 0, each);
+  guint by_default = join_with_step (f, 1024 * 1024, stepped);
+  guint by_small = join_with_step (f, 64 * 1024, small);
+  gsize inputs = 0;
+
+  for (guint i = 0; i < N_PAGES; i++)
+    {
+      GStatBuf st;
+      g_assert_cmpint (g_stat (f->pages[i], &st), ==, 0);
+      inputs += (gsize) st.st_size;
+    }
+  a = read_bytes (each);
+  b = read_bytes (stepped);
+  c = read_bytes (small);
+  g_test_message ("inputs %zu bytes: %u passes each 1 %%, %u by 1 MiB, %u by 64 KiB", inputs,
+                  by_share, by_default, by_small);
+  g_assert_true (g_bytes_equal (a, b));
+  g_assert_true (g_bytes_equal (a, c));
+  /* Each 1 % of some 200 objects, and the last: dozens of passes. */
+  g_assert_cmpuint (by_share, >, 20);
+  /* About a pass a MiB the inputs map (each read about once; the code
+   * qpdf runs for the first time counts too), and the last. */
+  g_assert_cmpuint (by_default, <=, by_share / 10);
+  g_assert_cmpuint (by_default, <=, 2 * (inputs / (1024 * 1024)) + 4);
+  g_assert_cmpuint (by_small, >, by_default);
+}
+
+typedef struct {
+  guint calls, present;
+  char *temp;
+} Writing;
+
+static void
+on_writing (const char *temp, gpointer data)
+{
+  Writing *w = data;
+
+  w->calls++;
+  w->present += g_file_test (temp, G_FILE_TEST_IS_REGULAR);
+  if (w->temp == NULL)
+    w->temp = g_strdup (temp);
+  g_assert_cmpstr (w->temp, ==, temp);
+}
+
+/* The join tells who asked, as it writes, which file it is writing (an
+ * edition's flushing thread starts its writeback then): a few times, the
+ * file there each time and gone (renamed) after; the same bytes. */
+static void
+test_merge_writing (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanPdfJoin) j = jopan_pdf_join_new ();
+  g_autofree char *out = g_build_filename (f->dir, "told.pdf", NULL);
+  g_autofree char *plain = g_build_filename (f->dir, "untold.pdf", NULL);
+  g_autoptr (GBytes) a = NULL, b = NULL;
+  Writing w = { 0 };
+
+  jopan_pdf_join_set_writing (j, on_writing, &w);
+  for (guint i = 0; i < N_PAGES; i++)
+    g_assert_true (jopan_pdf_join_append (j, f->pages[i], &error));
+  g_assert_true (jopan_pdf_join_write (j, outline, G_N_ELEMENTS (outline), out, &error));
+  g_assert_no_error (error);
+  g_test_message ("told %u times", w.calls);
+  /* Each 5 % of some 200 objects. */
+  g_assert_cmpuint (w.calls, >=, 10);
+  g_assert_cmpuint (w.present, ==, w.calls);
+  g_assert_cmpstr (w.temp, !=, out);
+  g_assert_false (g_file_test (w.temp, G_FILE_TEST_EXISTS));
+  g_assert_true (jopan_pdf_merge ((const char *const *) f->pages, N_PAGES, outline,
+                                  G_N_ELEMENTS (outline), plain, &error));
+  a = read_bytes (out);
+  b = read_bytes (plain);
+  g_assert_true (g_bytes_equal (a, b));
+  g_free (w.temp);
+}
+
+/* Joins the fixture's pages into @out with @ahead set as the outline
+ * before the first page (NULL: none), written with @outline_at_write;
+ * @made: the outline's items made after each page. */
+static void
+join_with_outline (Fixture *f, const JopanOutlineItem *ahead, guint n_ahead,
+                   const JopanOutlineItem *at_write, guint n_at_write, const char *out,
+                   guint made[N_PAGES], GError **error)
+{
+  g_autoptr (JopanPdfJoin) j = jopan_pdf_join_new ();
+
+  if (ahead)
+    jopan_pdf_join_set_outline (j, ahead, n_ahead);
+  for (guint i = 0; i < N_PAGES; i++)
+    {
+      g_assert_true (jopan_pdf_join_append (j, f->pages[i], NULL));
+      made[i] = jopan_pdf_join_outline_made (j);
+    }
+  jopan_pdf_join_write (j, at_write, n_at_write, out, error);
+}
+
+/* An outline known ahead has its items made as their pages are appended
+ * (an edition's workers do it, not its last step): each page's entries
+ * once the page is there; the same bytes as an outline made when the file
+ * is written, and the same errors.  Another outline at the write is made
+ * anew. */
+static void
+test_merge_outline_ahead (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *plain = g_build_filename (f->dir, "plain.pdf", NULL);
+  g_autofree char *ahead = g_build_filename (f->dir, "ahead.pdf", NULL);
+  g_autofree char *other = g_build_filename (f->dir, "other.pdf", NULL);
+  g_autofree char *other_plain = g_build_filename (f->dir, "other-plain.pdf", NULL);
+  g_autofree char *bad = g_build_filename (f->dir, "bad.pdf", NULL);
+  g_autofree char *message = NULL;
+  static const JopanOutlineItem reversed[] = { { "Page 3", 2, 0 }, { "Page 1", 0, 0 } };
+  static const JopanOutlineItem unsound[] = { { "Page 1", 0, 0 }, { "Page 9", 8, 0 } };
+  guint made[N_PAGES];
+  g_autoptr (GBytes) a = NULL, b = NULL;
+
+  g_assert_true (jopan_pdf_merge ((const char *const *) f->pages, N_PAGES, outline,
+                                  G_N_ELEMENTS (outline), plain, &error));
+  join_with_outline (f, outline, G_N_ELEMENTS (outline), outline, G_N_ELEMENTS (outline), ahead,
+                     made, &error);
+  g_assert_no_error (error);
+  /* Page 1 and its story, then page 2 and its two, then page 3. */
+  g_assert_cmpuint (made[0], ==, 2);
+  g_assert_cmpuint (made[1], ==, 5);
+  g_assert_cmpuint (made[2], ==, 6);
+  a = read_bytes (plain);
+  b = read_bytes (ahead);
+  g_assert_true (g_bytes_equal (a, b));
+  g_clear_pointer (&a, g_bytes_unref);
+  g_clear_pointer (&b, g_bytes_unref);
+  /* Another outline when written: as if none had been set. */
+  g_assert_true (jopan_pdf_merge ((const char *const *) f->pages, N_PAGES, reversed,
+                                  G_N_ELEMENTS (reversed), other_plain, &error));
+  join_with_outline (f, outline, G_N_ELEMENTS (outline), reversed, G_N_ELEMENTS (reversed), other,
+                     made, &error);
+  g_assert_no_error (error);
+  a = read_bytes (other_plain);
+  b = read_bytes (other);
+  g_assert_true (g_bytes_equal (a, b));
+  /* An item past the last page: made up to it, the error at the write as ever. */
+  g_assert_false (jopan_pdf_merge ((const char *const *) f->pages, N_PAGES, unsound,
+                                   G_N_ELEMENTS (unsound), bad, &error));
+  message = g_strdup (error->message);
+  g_clear_error (&error);
+  join_with_outline (f, unsound, G_N_ELEMENTS (unsound), unsound, G_N_ELEMENTS (unsound), bad,
+                     made, &error);
+  g_assert_cmpuint (made[N_PAGES - 1], ==, 1);
+  g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_USAGE);
+  g_assert_cmpstr (error->message, ==, message);
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+}
+
 /* The peak RSS (KiB) of a child merging @n inputs (the fixture's pages
  * over and over) into @out. */
 static long
@@ -444,6 +625,12 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/merge/pdf", Fixture, NULL, fixture_set_up, test_merge, fixture_tear_down);
   g_test_add ("/merge/memory", Fixture, NULL, fixture_set_up, test_merge_memory, fixture_tear_down);
+  g_test_add ("/merge/release", Fixture, NULL, fixture_set_up, test_merge_release,
+              fixture_tear_down);
+  g_test_add ("/merge/writing", Fixture, NULL, fixture_set_up, test_merge_writing,
+              fixture_tear_down);
+  g_test_add ("/merge/outline-ahead", Fixture, NULL, fixture_set_up, test_merge_outline_ahead,
+              fixture_tear_down);
   g_test_add ("/merge/bad", Fixture, NULL, fixture_set_up, test_merge_bad, fixture_tear_down);
   g_test_add ("/merge/id", Fixture, NULL, fixture_set_up, test_merge_id, fixture_tear_down);
   g_test_add ("/merge/streams-kept", Fixture, NULL, fixture_set_up, test_merge_streams_kept,

@@ -934,6 +934,70 @@ each_sample_paragraph (JopanFonts *fonts, const JopanStyle *style, gboolean reso
     }
 }
 
+/* Compares paragraph @para's hyphenation points with each word's kept
+ * for the process (twice: the words found anew, then found kept) and
+ * found anew, names and all: counts the paragraphs compared ([0]), those
+ * that came out otherwise ([1]), and words hyphenated on the second pass
+ * ([2]). */
+static void
+hyphen_words_paragraph (JopanTypesetter *ts, const JopanStyle *style, const char *para, guint p,
+                        const GArray *spans, guint *counts)
+{
+  (void) style, (void) p, (void) spans;
+  if (ts->hyphenator == NULL)
+    return;
+  for (int capitalized = 0; capitalized < 2; capitalized++)
+    {
+      g_autoptr (GArray) anew = jopan_hyphen_points (ts->hyphenator, para, capitalized);
+      g_autoptr (GArray) first = jopan_hyphen_points_shared (ts->hyphenator, para, capitalized);
+      gint before = g_atomic_int_get (&jopan_hyphen_words_hyphenated);
+      g_autoptr (GArray) kept = jopan_hyphen_points_shared (ts->hyphenator, para, capitalized);
+
+      counts[2] += (guint) (g_atomic_int_get (&jopan_hyphen_words_hyphenated) - before);
+      counts[0]++;
+      counts[1] += first->len != anew->len || kept->len != anew->len
+                   || (anew->len > 0
+                       && (memcmp (first->data, anew->data, anew->len * sizeof (guint)) != 0
+                           || memcmp (kept->data, anew->data, anew->len * sizeof (guint)) != 0));
+    }
+}
+
+static void
+hyphen_words_dirs (JopanFonts *fonts, const JopanStyle *style, guint *counts)
+{
+  each_sample_paragraph (fonts, style, FALSE, SOURCE_ROOT "/samples", hyphen_words_paragraph, counts);
+  each_sample_paragraph (fonts, style, FALSE, SOURCE_ROOT "/samples/edition/en", hyphen_words_paragraph,
+                         counts);
+  each_sample_paragraph (fonts, style, FALSE, SOURCE_ROOT "/samples/edition/ko", hyphen_words_paragraph,
+                         counts);
+}
+
+/* A word's hyphenation points kept for the process are the ones found
+ * anew: every paragraph of the samples, names hyphenated and not; words
+ * keyed wrongly (less their last byte) are seen to give other points. */
+static void
+test_hyphen_words (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  guint counts[3] = { 0 }, wrong[3] = { 0 };
+
+  g_assert_no_error (error);
+  hyphen_words_dirs (fonts, style, counts);
+  g_test_message ("samples: %u paragraphs compared, %u unlike, %u words kept", counts[0], counts[1],
+                  jopan_hyphen_words_kept ());
+  g_assert_cmpuint (counts[0], >=, 800);
+  g_assert_cmpuint (counts[1], ==, 0);
+  /* The second pass found every word kept. */
+  g_assert_cmpuint (counts[2], ==, 0);
+  g_assert_cmpuint (jopan_hyphen_words_kept (), >=, 1000);
+  jopan_hyphen_words_wrong = TRUE;
+  hyphen_words_dirs (fonts, style, wrong);
+  jopan_hyphen_words_wrong = FALSE;
+  g_assert_cmpuint (wrong[1], >, 0);
+}
+
 /* Sets paragraph @p in the body and caption styles at sizes and trackings
  * around @style's, derived from each one shaped at another: counts in
  * @counts what it compared and derived, in the body ([0], [1]) and the
@@ -1733,6 +1797,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/typeset/hyphenate", test_hyphenate);
   g_test_add_func ("/typeset/hyphenator-shared", test_hyphenator_shared);
+  g_test_add_func ("/typeset/hyphen-words", test_hyphen_words);
   g_test_add_func ("/typeset/lines", test_lines);
   g_test_add_func ("/typeset/forced-breaks", test_forced_breaks);
   g_test_add_func ("/typeset/missing-glyph", test_missing_glyph);

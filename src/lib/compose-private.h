@@ -131,6 +131,9 @@ guint jopan_edition_fonts_left (void);
 guint jopan_edition_fonts_made (void);
 /* For tests: files a run's flushing thread flushed to disk. */
 guint jopan_edition_files_synced (void);
+/* For tests: times that thread was asked to start edition.pdf's
+ * writeback while it was being written (it may find it renamed). */
+guint jopan_edition_writebacks (void);
 /* For tests: runs whose edition.pdf writing was started by the worker
  * that joined its last page, before the pool ended. */
 guint jopan_edition_early_writes (void);

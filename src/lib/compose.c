@@ -174,9 +174,9 @@ typedef struct {
   JopanModule region;           /* where the unfixed stories go */
   JopanModule beside[4];        /* beside the foot boxes, the top boxes, fixed modules
                                  * (columns 0: none): each takes one of the last stories */
-  GHashTable *cache;            /* "story:column:columns:top:depth:air" → LayoutResult* */
-  GHashTable *shapes;           /* "story:columns:depth:air" → Placed*: the first laid
-                                 * out so, without copyfit */
+  GHashTable *cache;            /* LayoutKey → LayoutResult* */
+  GHashTable *shapes;           /* LayoutKey (column, top, copyfit 0) → Placed*: the
+                                 * first laid out so, without copyfit */
   JopanTypesetCache *texts;     /* the stories' texts as set, in any module */
   LayoutMemo *memo;             /* the stories' attempts measured, in any module */
   GHashTable *font_names;       /* the stories' fonts at the sizes their fits set */
@@ -277,6 +277,34 @@ has_below (const JopanModule *m, const JopanModule *others, guint n)
   return FALSE;
 }
 
+/* The keys of the composer's layouts (by story, module and air: cache)
+ * and of those without copyfit by shape (shapes, column and top 0):
+ * ints compared as ints, hashed whole (no padding). */
+typedef struct {
+  int story, column, columns, top, depth, air, copyfit;
+} LayoutKey;
+
+static guint
+layout_key_hash (gconstpointer key)
+{
+  const LayoutKey *k = key;
+  guint h = 17;
+
+  h = h * 31 + (guint) k->story;
+  h = h * 31 + (guint) k->column;
+  h = h * 31 + (guint) k->columns;
+  h = h * 31 + (guint) k->top;
+  h = h * 31 + (guint) k->depth;
+  h = h * 31 + (guint) k->air;
+  return h * 31 + (guint) k->copyfit;
+}
+
+static gboolean
+layout_key_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (LayoutKey)) == 0;
+}
+
 /* A story laid out without copyfit in a module of the same shape as @m
  * elsewhere on the page, moved to @m: the solver reads such a layout's
  * measures only (overset, underset, the lines a column, its foot), and
@@ -284,8 +312,8 @@ has_below (const JopanModule *m, const JopanModule *others, guint n)
 static LayoutResult *
 moved_layout (Composer *c, const Story *s, const JopanModule *m, gboolean air)
 {
-  g_autofree char *shape = g_strdup_printf ("%d:%d:%d:%d", s->index, m->columns, m->depth, air);
-  const Placed *from = g_hash_table_lookup (c->shapes, shape);
+  LayoutKey shape = { (int) s->index, 0, m->columns, 0, m->depth, air != FALSE, FALSE };
+  const Placed *from = g_hash_table_lookup (c->shapes, &shape);
   LayoutResult *r;
 
   if (from == NULL)
@@ -306,9 +334,9 @@ static LayoutResult *
 lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gboolean copyfit,
             GError **error)
 {
-  g_autofree char *key = g_strdup_printf ("%d:%d:%d:%d:%d:%d:%d", s->index, m->column, m->columns,
-                                          m->top, m->depth, air, copyfit);
-  LayoutResult *r = g_hash_table_lookup (c->cache, key);
+  LayoutKey key = { (int) s->index, m->column, m->columns, m->top, m->depth, air != FALSE,
+                    copyfit != FALSE };
+  LayoutResult *r = g_hash_table_lookup (c->cache, &key);
   LayoutInput in = { .fonts = c->fonts, .style = c->style, .article = s->entry->article,
                      .cache = c->texts, .memo = c->memo, .font_names = c->font_names };
 
@@ -316,7 +344,7 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
     return r;
   if (!copyfit && (r = moved_layout (c, s, m, air)) != NULL)
     {
-      g_hash_table_insert (c->cache, g_steal_pointer (&key), r);
+      g_hash_table_insert (c->cache, g_memdup2 (&key, sizeof key), r);
       return r;
     }
   if (c->options)
@@ -347,10 +375,10 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
     {
       Placed *placed = g_new (Placed, 1);
       *placed = (Placed) { r, m->top };
-      g_hash_table_insert (c->shapes, g_strdup_printf ("%d:%d:%d:%d", s->index, m->columns,
-                                                       m->depth, air), placed);
+      LayoutKey shape = { (int) s->index, 0, m->columns, 0, m->depth, air != FALSE, FALSE };
+      g_hash_table_insert (c->shapes, g_memdup2 (&shape, sizeof shape), placed);
     }
-  g_hash_table_insert (c->cache, g_steal_pointer (&key), r);
+  g_hash_table_insert (c->cache, g_memdup2 (&key, sizeof key), r);
   return r;
 }
 
@@ -1575,8 +1603,8 @@ composer_init (Composer *c, JopanFonts *fonts, const JopanStyle *style, const Jo
   c->folio_bands = jopan_layout_folio_bands (style);
   c->bands = (int) floor ((style->page_height - style->margin[0] - style->margin[2])
                           / style->baseline + 1e-6) - c->folio_bands;
-  c->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, result_free);
-  c->shapes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  c->cache = g_hash_table_new_full (layout_key_hash, layout_key_equal, g_free, result_free);
+  c->shapes = g_hash_table_new_full (layout_key_hash, layout_key_equal, g_free, g_free);
   c->texts = jopan_typeset_cache_new ();
   c->memo = jopan_layout_memo_new ();
   c->font_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

@@ -32,7 +32,7 @@
  * did, from the memo. */
 
 struct _LayoutMemo {
-  GHashTable *measures; /* key → Probe */
+  GHashTable *measures; /* ProbeKey → Probe */
   GHashTable *words;    /* JopanArticle* → its words, GUINT (count_words) */
 };
 
@@ -42,12 +42,41 @@ typedef struct {
   gboolean has_lead;
 } Probe;
 
+/* Everything an attempt's measures depend on but its module's place and
+ * the page's style (a memo serves one page): probe_key().  Compared byte
+ * for byte (no padding: set whole by probe_key()), as its printed form
+ * was, with each fit's number exact (-0 apart from 0 both ways). */
+typedef struct {
+  const JopanArticle *article;
+  int weight, max_pages, fill_page, slot_columns, depth_lines, columns, folio, later_bands, number;
+  guint jump_page;
+  FitParams fit;
+} ProbeKey;
+
+static guint
+probe_key_hash (gconstpointer key)
+{
+  const guint8 *p = key;
+  guint32 h = 2166136261u;
+
+  /* FNV-1a over its bytes. */
+  for (gsize i = 0; i < sizeof (ProbeKey); i++)
+    h = (h ^ p[i]) * 16777619u;
+  return h;
+}
+
+static gboolean
+probe_key_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (ProbeKey)) == 0;
+}
+
 LayoutMemo *
 jopan_layout_memo_new (void)
 {
   LayoutMemo *memo = g_new0 (LayoutMemo, 1);
 
-  memo->measures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  memo->measures = g_hash_table_new_full (probe_key_hash, probe_key_equal, g_free, g_free);
   memo->words = g_hash_table_new (NULL, NULL);
   return memo;
 }
@@ -138,23 +167,27 @@ fit_equal (const FitParams *a, const FitParams *b)
   return memcmp (a, b, sizeof *a) == 0;
 }
 
-/* Everything an attempt's measures depend on but its module's place and
- * the page's style (a memo serves one page). */
-static char *
-probe_key (const Layout *lo, const FitParams *f)
+/* The memo's key of @lo's attempt at @f, in @key. */
+static void
+probe_key (const Layout *lo, const FitParams *f, ProbeKey *key)
 {
   const LayoutInput *in = lo->in;
+
+  memset (key, 0, sizeof *key);
+  key->article = in->article;
+  key->weight = (int) lo->set.weight;
+  key->jump_page = lo->set.jump_page;
+  key->max_pages = lo->set.max_pages;
+  key->fill_page = lo->set.fill_page;
+  key->slot_columns = lo->set.slot ? lo->set.slot_columns : 0;
+  key->depth_lines = lo->set.slot ? lo->set.depth_lines : 0;
   /* A module past the grid's right edge loses columns (compose's never
    * does, nor one past its foot). */
-  int columns = MIN (in->module.columns, in->style->columns - in->module.column);
-
-  return g_strdup_printf ("%p|%d|%u|%d|%d|%d|%d|%d|%d|%d|%d|%a|%a|%a|%a|%a", (void *) in->article,
-                          lo->set.weight, lo->set.jump_page, lo->set.max_pages,
-                          lo->set.fill_page, lo->set.slot ? lo->set.slot_columns : 0,
-                          lo->set.slot ? lo->set.depth_lines : 0, columns,
-                          in->module.folio, in->module.later_bands, in->module.number,
-                          f->tracking, f->photo_lines, f->size_change, f->headline_change,
-                          f->photo_span);
+  key->columns = MIN (in->module.columns, in->style->columns - in->module.column);
+  key->folio = in->module.folio;
+  key->later_bands = in->module.later_bands;
+  key->number = in->module.number;
+  key->fit = *f;
 }
 
 /* Lays the story out at @fit; the Layout then holds it. */
@@ -163,6 +196,7 @@ try_fit (Search *s, FitParams fit, GError **error)
 {
   Layout *lo = s->lo;
   Probe *p = g_new (Probe, 1);
+  ProbeKey *key;
 
   lo->set.fit = fit;
   s->holding = FALSE;
@@ -173,7 +207,9 @@ try_fit (Search *s, FitParams fit, GError **error)
     }
   s->held = fit, s->holding = TRUE;
   *p = (Probe) { lo->res.overset_lines, lo->res.underset_lines, lo->at.has_lead };
-  g_hash_table_replace (s->memo->measures, probe_key (lo, &fit), p);
+  key = g_new (ProbeKey, 1);
+  probe_key (lo, &fit, key);
+  g_hash_table_replace (s->memo->measures, key, p);
   return TRUE;
 }
 
@@ -181,12 +217,14 @@ try_fit (Search *s, FitParams fit, GError **error)
 static gboolean
 probe (Search *s, FitParams fit, Probe *out, GError **error)
 {
-  g_autofree char *key = probe_key (s->lo, &fit);
-  const Probe *known = g_hash_table_lookup (s->memo->measures, key);
+  ProbeKey key;
+  const Probe *known;
 
+  probe_key (s->lo, &fit, &key);
+  known = g_hash_table_lookup (s->memo->measures, &key);
   if (known == NULL && !try_fit (s, fit, error))
     return FALSE;
-  *out = *(const Probe *) g_hash_table_lookup (s->memo->measures, key);
+  *out = *(const Probe *) g_hash_table_lookup (s->memo->measures, &key);
   return TRUE;
 }
 

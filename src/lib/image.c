@@ -814,7 +814,14 @@ png_read_fast (const JopanImageRef *image)
 }
 
 /* Reads @image's file into pixels: at @w x @h when @scaled, else at its
- * stored size.  Every read of a photo's pixels goes through here. */
+ * stored size.  Every read of a photo's pixels goes through here.
+ * A JPEG at a smaller size (a thumbnail's, a preview's) is already cheap
+ * here: gdk-pixbuf's at-size loader has libjpeg decode it at the smallest
+ * DCT scale (1/2, 1/4, 1/8) not below @w x @h, then scales bilinearly.
+ * At a thumbnail's 1/8 about 88 % of the cost is libjpeg's own and 62 %
+ * the entropy decoding, which no scale avoids; the loader's wrapping is
+ * 4 %.  Handing cairo the 1/8 pixels to scale instead cost more (the
+ * 12-page edition's thumbnails: 636 M instructions against 597 M). */
 static GdkPixbuf *
 read_pixbuf (const JopanImageRef *image, gboolean scaled, int w, int h, GError **error)
 {

@@ -595,6 +595,14 @@ char *jopan_smart_quotes (const char *text, const GArray *spans, const char *lan
 /* The byte offsets in @text where @dict allows a hyphen (before that
  * byte): Latin words of six letters or more, outside URLs. */
 GArray *jopan_hyphen_points (gpointer dict, const char *text, gboolean capitalized);
+/* The same, each word's points kept for the process by @dict (a dictionary
+ * that lives as long: jopan_fonts_get_hyphenator()'s) and its bytes. */
+GArray *jopan_hyphen_points_shared (gpointer dict, const char *text, gboolean capitalized);
+/* Tests: words hyphenated anew (not found kept), how many are kept; a
+ * word sought less its last byte (wrong). */
+extern gint jopan_hyphen_words_hyphenated;
+guint jopan_hyphen_words_kept (void);
+extern gboolean jopan_hyphen_words_wrong;
 
 /* ---- line breaking ---------------------------------------------------------- */
 
@@ -662,6 +670,10 @@ extern gint jopan_break_candidate_finds;
  * line reached, from states not reached. */
 extern gint jopan_break_lines_tried;
 extern gboolean jopan_break_skip_lines;
+/* Tests: breaking allocates every array anew instead of reusing the
+ * thread's (off); the states reached are not cleared for the next
+ * paragraph (dirty). */
+extern gboolean jopan_break_scratch_off, jopan_break_scratch_dirty;
 
 void jopan_break_facts_free (JopanBreakFacts *facts);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanBreakFacts, jopan_break_facts_free)
@@ -960,6 +972,13 @@ JopanPdfJoin *jopan_pdf_join_new (void);
 gboolean jopan_pdf_join_append (JopanPdfJoin *join, const char *path, GError **error);
 /* How many files were appended. */
 guint jopan_pdf_join_n_files (const JopanPdfJoin *join);
+/* The outline the join will be written with, known ahead: its items are
+ * made as their pages are appended (by the thread appending), not all
+ * when the file is written (some 4 ms of an edition's last step).  Kept
+ * by reference: it must stay until the join is written or freed. */
+void jopan_pdf_join_set_outline (JopanPdfJoin *join, const JopanOutlineItem *outline, guint n);
+/* For tests: the outline's items made so far. */
+guint jopan_pdf_join_outline_made (const JopanPdfJoin *join);
 /* Writes the pages appended and @outline to @out_pdf, as jopan_pdf_merge(). */
 gboolean jopan_pdf_join_write (JopanPdfJoin *join, const JopanOutlineItem *outline,
                                guint n_outline, const char *out_pdf, GError **error);
@@ -976,6 +995,18 @@ guint jopan_pdf_join_ids_placed (void);
 guint jopan_pdf_join_inputs_open (void);
 /* For tests: inputs qpdf read from memory (mapped), in every join. */
 guint jopan_pdf_join_inputs_mapped (void);
+/* For tests: the inputs' read pages let go of when the process's
+ * file-backed memory has grown by @bytes as the output is written
+ * (default 1 MiB); 0: each 1 % of its objects, as before. */
+void jopan_pdf_join_set_release_step (JopanPdfJoin *join, gsize bytes);
+/* For tests: passes letting go of every input's pages, in every join. */
+guint jopan_pdf_join_release_passes (void);
+/* Told, on the writing thread, each few % of the output written, which
+ * (temporary) file is being written: another thread may start its
+ * writeback (sync_file_range), so that flushing it at the end waits for
+ * little.  The file may be gone by the time that thread looks. */
+typedef void (*JopanPdfJoinWriting) (const char *temp, gpointer data);
+void jopan_pdf_join_set_writing (JopanPdfJoin *join, JopanPdfJoinWriting func, gpointer data);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JopanPdfJoin, jopan_pdf_join_free)
 
 /* The printer's checks on the laid-out pages ("print" findings): small type

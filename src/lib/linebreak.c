@@ -112,6 +112,71 @@ jopan_break_facts_free (JopanBreakFacts *facts)
   g_free (facts);
 }
 
+/* ---- scratch arrays ---------------------------------------------------------- */
+
+/* Breaking a paragraph works in arrays as long as its text (pen
+ * positions) and its candidates (total fit's nodes): thousands of
+ * paragraphs an edition, each broken at several measures, allocated and
+ * freed each time.  Each thread keeps one array of each kind for the
+ * next paragraph, up to SCRATCH_KEEP bytes (a larger one is allocated and
+ * freed as before): a few hundred KB a thread at most, freed with it. */
+#define SCRATCH_KEEP (256 * 1024)
+
+enum { SCRATCH_AT_BYTE, SCRATCH_X, SCRATCH_NODES, SCRATCH_LIVE, SCRATCH_BEFORE, SCRATCH_AFTER, N_SCRATCH };
+
+typedef struct {
+  gpointer data[N_SCRATCH];
+  gsize size[N_SCRATCH];
+} BreakScratch;
+
+static void
+break_scratch_free (gpointer data)
+{
+  BreakScratch *s = data;
+
+  for (int i = 0; i < N_SCRATCH; i++)
+    g_free (s->data[i]);
+  g_free (s);
+}
+
+static GPrivate break_scratch = G_PRIVATE_INIT (break_scratch_free);
+
+gboolean jopan_break_scratch_off, jopan_break_scratch_dirty;
+
+/* An array of @size bytes for @slot (its contents undefined), until
+ * scratch_put(): the thread's own for @slot when it keeps one. */
+static gpointer
+scratch_get (int slot, gsize size)
+{
+  BreakScratch *s;
+
+  if (size > SCRATCH_KEEP || jopan_break_scratch_off)
+    return g_malloc (size);
+  s = g_private_get (&break_scratch);
+  if (s == NULL)
+    {
+      s = g_new0 (BreakScratch, 1);
+      g_private_set (&break_scratch, s);
+    }
+  if (s->size[slot] < size)
+    {
+      g_free (s->data[slot]);
+      s->size[slot] = MIN (SCRATCH_KEEP, MAX (size, 2 * s->size[slot]));
+      s->data[slot] = g_malloc (s->size[slot]);
+    }
+  return s->data[slot];
+}
+
+/* Done with @data (scratch_get()'s for @slot). */
+static void
+scratch_put (int slot, gpointer data)
+{
+  BreakScratch *s = g_private_get (&break_scratch);
+
+  if (s == NULL || data != s->data[slot])
+    g_free (data);
+}
+
 /* ---- characters and the klreq rules --------------------------------------- */
 
 static gboolean
@@ -240,7 +305,7 @@ measure (Paragraph *p, PangoLayout *layout, const int *widths)
   PangoLayoutLine *line = jopan_layout_line (layout, 0);
   int len = (int) strlen (p->text);
   /* One block: at_byte, then advance. */
-  double *at_byte = g_new (double, 2 * (len + 1));
+  double *at_byte = scratch_get (SCRATCH_AT_BYTE, sizeof (double) * 2 * (gsize) (len + 1));
   double *advance = at_byte + len + 1;
   double pen = 0;
   guint nth = 0;
@@ -285,7 +350,7 @@ measure (Paragraph *p, PangoLayout *layout, const int *widths)
         next++;
       p->x[k] = p->x[known] + (at_byte[p->offset[next]] - p->x[known]) * (k - known) / (next - known);
     }
-  g_free (at_byte);
+  scratch_put (SCRATCH_AT_BYTE, at_byte);
 }
 
 /* May the space between @a and @b grow a little when a line is justified?
@@ -375,7 +440,7 @@ paragraph_clear (Paragraph *p)
     }
   if (p->facts == NULL || p->starts != p->facts->starts)
     g_free (p->starts);
-  g_free (p->x);
+  scratch_put (SCRATCH_X, p->x);
   g_array_unref (p->candidates);
 }
 
@@ -1143,17 +1208,20 @@ static GArray *
 total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
 {
   int n_cand = (int) p->candidates->len, n_states = STATE (n_cand + 1, 0, 0);
-  g_autofree Node *nodes = g_new (Node, n_states);
+  Node *nodes = scratch_get (SCRATCH_NODES, sizeof (Node) * (gsize) n_states);
   g_autofree int *string_ends = NULL;
-  g_autofree int *before = g_new (int, n_cand + 1);
-  g_autofree int *after = g_new (int, n_cand + 1);
+  int *before = scratch_get (SCRATCH_BEFORE, sizeof (int) * (gsize) (n_cand + 1));
+  int *after = scratch_get (SCRATCH_AFTER, sizeof (int) * (gsize) (n_cand + 1));
   /* The states reached at each break (relax()): a line from a break none
    * was reached at relaxes nothing.  The nodes of the others are never read. */
-  g_autofree guint *live = g_new0 (guint, n_cand + 1);
+  guint *live = scratch_get (SCRATCH_LIVE, sizeof (guint) * (gsize) (n_cand + 1));
+  GArray *lines = NULL;
   int best = -1, first_active = 0;
   double first_width = width_of_line (bp, TRUE), width = width_of_line (bp, FALSE);
   gint tried = 0;
 
+  if (!jopan_break_scratch_dirty)
+    memset (live, 0, sizeof (guint) * (gsize) (n_cand + 1));
   word_neighbours (p, before, after);
   if (has_strings (p))
     {
@@ -1211,9 +1279,13 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
                                   : nodes[STATE (n_cand, h, f)].demerits < INFEASIBLE)
           && (best < 0 || nodes[STATE (n_cand, h, f)].demerits < nodes[best].demerits))
         best = STATE (n_cand, h, f);
-  if (best < 0)
-    return NULL;
-  return trace (p, nodes, best);
+  if (best >= 0)
+    lines = trace (p, nodes, best);
+  scratch_put (SCRATCH_NODES, nodes);
+  scratch_put (SCRATCH_BEFORE, before);
+  scratch_put (SCRATCH_AFTER, after);
+  scratch_put (SCRATCH_LIVE, live);
+  return lines;
 }
 
 /* ---- first fit -------------------------------------------------------------------- */
@@ -1488,7 +1560,7 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
       if (bp->candidates)
         *bp->candidates = g_steal_pointer (&own);
     }
-  p.x = g_new (double, p.n + 1);
+  p.x = scratch_get (SCRATCH_X, sizeof (double) * (gsize) (p.n + 1));
   measure (&p, unbroken, bp->glyph_widths);
   add_emergency_breaks (&p, attrs, n_attrs, MIN (width_of_line (bp, TRUE), width_of_line (bp, FALSE)));
   if (bp->korean_break == JOPAN_KOREAN_BREAK_KEEP_ALL && bp->optimal && bp->fallback_ratio > 0)

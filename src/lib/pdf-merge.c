@@ -6,7 +6,10 @@
  * the merged file carries the date the pages were made with and no clock
  * time.  Pages can be appended as they are written (an edition appends
  * each page when it and every page before it are done), so that writing
- * the file is all that is left for the end.  The file ID is a hash of
+ * the file is all that is left for the end; an outline known ahead (an
+ * edition's) has its items made as their pages are appended, and whoever
+ * asks is told, as the file is written, which file it is (an edition's
+ * flushing thread starts its writeback).  The file ID is a hash of
  * what the file is made from (the inputs' own IDs, the outline, the
  * information): the same inputs give the same bytes, without hashing the
  * whole output as qpdf's deterministic ID would.
@@ -20,7 +23,13 @@
  * the file itself, each of its reads and seeks was a system call (some
  * 1,800 a page, 86,000 lseeks for 48 pages).  The mapped pages qpdf has
  * read are let go of as it goes (madvise), so that the run's memory does
- * not grow with the inputs: they stay in the page cache.
+ * not grow with the inputs: they stay in the page cache.  They are let go
+ * of when the process's file-backed pages have grown by RELEASE_STEP, as
+ * seen at each 1 % of the objects written: letting go of every input at
+ * each 1 % was 100 passes (4,800 madvise calls for 48 pages, some 4 ms of
+ * the write, the last step of an edition).  (The bytes written are no
+ * measure of it: a few kilobytes of a small stream map the 64 KiB around
+ * them.)
  */
 #include "jopan-private.h"
 #include "finish-private.h"
@@ -29,6 +38,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <qpdf/qpdf-c.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -38,7 +48,16 @@
  * find it; a larger one makes qpdf write its deterministic ID instead. */
 #define TRAILER_MAX (16 * 1024 * 1024)
 
-static guint ids_placed, inputs_open, inputs_mapped;
+/* The inputs' pages read are let go of each time the process's
+ * file-backed resident memory has grown by this much since they last
+ * were (and once all is written). */
+#define RELEASE_STEP (1024 * 1024)
+
+/* The share of the output's objects (%) after which its writer is told
+ * again that the file is being written (jopan_pdf_join_set_writing). */
+#define WRITING_SHARE 5
+
+static guint ids_placed, inputs_open, inputs_mapped, release_passes;
 
 guint
 jopan_pdf_join_ids_placed (void)
@@ -58,6 +77,12 @@ jopan_pdf_join_inputs_mapped (void)
   return (guint) g_atomic_int_get (&inputs_mapped);
 }
 
+guint
+jopan_pdf_join_release_passes (void)
+{
+  return (guint) g_atomic_int_get (&release_passes);
+}
+
 /* The document information copied from the first input (copy_info). */
 static const char *const info_keys[] = { "/CreationDate", "/ModDate", "/Producer", "/Creator" };
 
@@ -69,7 +94,19 @@ struct _JopanPdfJoin {
   char *info[G_N_ELEMENTS (info_keys)]; /* the first input's, or NULL */
   GChecksum *id;                        /* of what the file is made from */
   GPtrArray *maps;                      /* of GMappedFile: the inputs, read by qpdf */
-  int released;                         /* the share written (%) when they last were let go of */
+  gsize release_step;                   /* RELEASE_STEP; 0: at each 1 % of the objects */
+  int statm;                            /* /proc/self/statm while writing, or -1 */
+  gint64 released_at;                   /* the file-backed pages resident after the last release */
+  int released;                         /* the share written (%) when it was looked at last */
+  /* The outline, when known ahead (jopan_pdf_join_set_outline): its items
+   * are made as their pages are appended, not all when it is written. */
+  const JopanOutlineItem *outline;
+  guint n_outline, built;               /* its items, those made */
+  qpdf_oh ol_root, ol_page, ol_prev_page, ol_prev_story;
+  int ol_pages, ol_stories;
+  const char *temp;                     /* the file being written, or NULL */
+  JopanPdfJoinWriting writing;          /* told as it is written, or NULL */
+  gpointer writing_data;
 };
 
 JopanPdfJoin *
@@ -80,6 +117,8 @@ jopan_pdf_join_new (void)
   j->out = qpdf_init ();
   j->id = g_checksum_new (G_CHECKSUM_MD5);
   j->maps = g_ptr_array_new_with_free_func ((GDestroyNotify) g_mapped_file_unref);
+  j->release_step = RELEASE_STEP;
+  j->statm = -1;
   qpdf_silence_errors (j->out);
   qpdf_set_suppress_warnings (j->out, QPDF_TRUE);
   qpdf_empty_pdf (j->out);
@@ -172,18 +211,64 @@ release_pages (GMappedFile *map)
     madvise (g_mapped_file_get_contents (map), g_mapped_file_get_length (map), MADV_DONTNEED);
 }
 
-/* Every input's pages let go of, each 1 % of the output written (by
- * objects: a share may hold a few photos' megabytes). */
+static void
+release_inputs (JopanPdfJoin *j)
+{
+  for (guint i = 0; i < j->maps->len; i++)
+    release_pages (g_ptr_array_index (j->maps, i));
+  g_atomic_int_inc (&release_passes);
+}
+
+/* The process's resident file-backed pages (statm's third field), or -1. */
+static gint64
+file_pages (int statm)
+{
+  char text[160];
+  ssize_t n = statm >= 0 ? pread (statm, text, sizeof text - 1, 0) : -1;
+  guint64 size, resident, shared;
+
+  if (n <= 0)
+    return -1;
+  text[n] = '\0';
+  if (sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &size,
+              &resident, &shared) != 3)
+    return -1;
+  return (gint64) shared;
+}
+
+/* Every input's pages let go of, looked at each 1 % of the objects
+ * written, once the file-backed pages have grown by release_step (one
+ * read of statm, not a madvise call an input); without statm or a
+ * step, each 1 %. */
 static void
 on_progress (int percent, void *data)
 {
   JopanPdfJoin *j = data;
+  gint64 pages;
 
   if (percent < j->released + 1)
     return;
-  for (guint i = 0; i < j->maps->len; i++)
-    release_pages (g_ptr_array_index (j->maps, i));
+  if (j->writing && j->temp && percent / WRITING_SHARE != j->released / WRITING_SHARE)
+    j->writing (j->temp, j->writing_data);
   j->released = percent;
+  pages = j->release_step > 0 ? file_pages (j->statm) : -1;
+  if (pages >= 0 && (pages - j->released_at) * sysconf (_SC_PAGESIZE) < (gint64) j->release_step)
+    return;
+  release_inputs (j);
+  j->released_at = pages >= 0 ? file_pages (j->statm) : 0;
+}
+
+void
+jopan_pdf_join_set_release_step (JopanPdfJoin *j, gsize bytes)
+{
+  j->release_step = bytes;
+}
+
+void
+jopan_pdf_join_set_writing (JopanPdfJoin *j, JopanPdfJoinWriting func, gpointer data)
+{
+  j->writing = func;
+  j->writing_data = data;
 }
 
 /* @path mapped for qpdf to read (kept until the join is freed: the
@@ -240,6 +325,8 @@ append_pages (JopanPdfJoin *j, qpdf_data in, const char *path, GError **error)
   return TRUE;
 }
 
+static void build_ready (JopanPdfJoin *j);
+
 gboolean
 jopan_pdf_join_append (JopanPdfJoin *j, const char *path, GError **error)
 {
@@ -253,6 +340,8 @@ jopan_pdf_join_append (JopanPdfJoin *j, const char *path, GError **error)
   ok = append_pages (j, in, path, error);
   j->n_inputs++;
   qpdf_cleanup (&in);
+  if (ok)
+    build_ready (j);
   g_atomic_int_add (&inputs_open, -1);
   return ok;
 }
@@ -301,32 +390,99 @@ link_child (qpdf_data q, qpdf_oh parent, qpdf_oh prev, qpdf_oh item)
   qpdf_oh_replace_key (q, parent, "/Last", item);
 }
 
-/* The outline: level-0 items under the root, level-1 items under the
- * level-0 item before them; a page entry starts closed (negative /Count). */
+/* The outline is made item by item: level-0 items under the root, level-1
+ * items under the level-0 item before them; a page entry starts closed
+ * (negative /Count). */
 static void
-build_outline (qpdf_data q, const JopanOutlineItem *outline, guint n)
+outline_root (JopanPdfJoin *j)
 {
-  qpdf_oh root = qpdf_make_indirect_object (q, qpdf_oh_new_dictionary (q));
-  qpdf_oh page = 0, prev_page = 0, prev_story = 0;
-  int n_pages = 0, n_stories = 0;
+  qpdf_data q = j->out;
 
-  qpdf_oh_replace_key (q, root, "/Type", qpdf_oh_new_name (q, "/Outlines"));
-  for (guint i = 0; i < n; i++)
-    {
-      gboolean story = outline[i].level > 0;
-      qpdf_oh item = new_item (q, &outline[i], story ? page : root);
+  if (j->ol_root)
+    return;
+  j->ol_root = qpdf_make_indirect_object (q, qpdf_oh_new_dictionary (q));
+  qpdf_oh_replace_key (q, j->ol_root, "/Type", qpdf_oh_new_name (q, "/Outlines"));
+}
 
-      link_child (q, story ? page : root, story ? prev_story : prev_page, item);
-      if (story)
-        prev_story = item, n_stories++;
-      else
-        page = prev_page = item, prev_story = 0, n_stories = 0, n_pages++;
-      if (story)
-        qpdf_oh_replace_key (q, page, "/Count", qpdf_oh_new_integer (q, -n_stories));
-    }
-  qpdf_oh_replace_key (q, root, "/Count", qpdf_oh_new_integer (q, n_pages));
-  qpdf_oh_replace_key (q, qpdf_get_root (q), "/Outlines", root);
+static void
+build_item (JopanPdfJoin *j, const JopanOutlineItem *outline, guint i)
+{
+  qpdf_data q = j->out;
+  gboolean story = outline[i].level > 0;
+  qpdf_oh item;
+
+  outline_root (j);
+  item = new_item (q, &outline[i], story ? j->ol_page : j->ol_root);
+  link_child (q, story ? j->ol_page : j->ol_root, story ? j->ol_prev_story : j->ol_prev_page, item);
+  if (story)
+    j->ol_prev_story = item, j->ol_stories++;
+  else
+    j->ol_page = j->ol_prev_page = item, j->ol_prev_story = 0, j->ol_stories = 0, j->ol_pages++;
+  if (story)
+    qpdf_oh_replace_key (q, j->ol_page, "/Count", qpdf_oh_new_integer (q, -j->ol_stories));
+  j->built = i + 1;
+}
+
+/* The outline's items not made yet, then its root's count and the
+ * catalog's keys. */
+static void
+build_outline (JopanPdfJoin *j, const JopanOutlineItem *outline, guint n)
+{
+  qpdf_data q = j->out;
+
+  /* Another outline than the one set ahead: made anew (the items made
+   * ahead, referred to by nothing, are not written). */
+  if (outline != j->outline || n != j->n_outline)
+    j->built = 0, j->ol_root = j->ol_page = j->ol_prev_page = j->ol_prev_story = 0,
+    j->ol_pages = 0;
+  outline_root (j);
+  for (guint i = j->built; i < n; i++)
+    build_item (j, outline, i);
+  qpdf_oh_replace_key (q, j->ol_root, "/Count", qpdf_oh_new_integer (q, j->ol_pages));
+  qpdf_oh_replace_key (q, qpdf_get_root (q), "/Outlines", j->ol_root);
   qpdf_oh_replace_key (q, qpdf_get_root (q), "/PageMode", qpdf_oh_new_name (q, "/UseOutlines"));
+}
+
+/* What is wrong with item @i, with @n_pages pages; NULL: nothing. */
+static const char *
+item_problem (const JopanOutlineItem *outline, guint i, guint n_pages)
+{
+  const JopanOutlineItem *item = &outline[i];
+
+  if (item->title == NULL || !g_utf8_validate (item->title, -1, NULL))
+    return "expected a UTF-8 title";
+  if (item->page >= n_pages)
+    return "its page is past the last page";
+  if (item->level < 0 || item->level > 1)
+    return "expected level 0 (a page) or 1 (a story)";
+  if (item->level == 1 && (i == 0 || outline[i - 1].level < 0))
+    return "a story must follow its page's entry";
+  return NULL;
+}
+
+void
+jopan_pdf_join_set_outline (JopanPdfJoin *j, const JopanOutlineItem *outline, guint n)
+{
+  j->outline = outline;
+  j->n_outline = n;
+}
+
+guint
+jopan_pdf_join_outline_made (const JopanPdfJoin *j)
+{
+  return j->built;
+}
+
+/* The outline set ahead: its items whose pages are there made now, in
+ * order, up to one that is not sound yet (checked again, whole, when the
+ * file is written). */
+static void
+build_ready (JopanPdfJoin *j)
+{
+  guint n_pages = (guint) MAX (qpdf_get_num_pages (j->out), 0);
+
+  while (j->built < j->n_outline && item_problem (j->outline, j->built, n_pages) == NULL)
+    build_item (j, j->outline, j->built);
 }
 
 /* The outline's items name pages that exist, with a title, a story after a page. */
@@ -336,16 +492,8 @@ check_outline (const JopanOutlineItem *outline, guint n_outline, guint n_pages, 
   for (guint i = 0; i < n_outline; i++)
     {
       const JopanOutlineItem *item = &outline[i];
-      const char *problem = NULL;
+      const char *problem = item_problem (outline, i, n_pages);
 
-      if (item->title == NULL || !g_utf8_validate (item->title, -1, NULL))
-        problem = "expected a UTF-8 title";
-      else if (item->page >= n_pages)
-        problem = "its page is past the last page";
-      else if (item->level < 0 || item->level > 1)
-        problem = "expected level 0 (a page) or 1 (a story)";
-      else if (item->level == 1 && (i == 0 || outline[i - 1].level < 0))
-        problem = "a story must follow its page's entry";
       if (problem)
         {
           jopan_set_error (error, JOPAN_ERROR_USAGE, "outline item %u (page %u of %u): %s", i,
@@ -469,6 +617,9 @@ qpdf_write_to (JopanPdfJoin *j, const char *temp, gboolean placeholder)
 {
   qpdf_init_write (j->out, temp);
   j->released = 0;
+  j->temp = temp;
+  j->statm = g_open ("/proc/self/statm", O_RDONLY | O_CLOEXEC, 0);
+  j->released_at = file_pages (j->statm);
   qpdf_register_progress_reporter (j->out, on_progress, j);
   if (placeholder)
     qpdf_set_static_ID (j->out, QPDF_TRUE);
@@ -485,6 +636,12 @@ qpdf_write_to (JopanPdfJoin *j, const char *temp, gboolean placeholder)
    * (DCT) data through a second buffer to try: a fifth of the write. */
   qpdf_set_stream_data_mode (j->out, qpdf_s_preserve);
   qpdf_write (j->out);
+  /* What was read since the last step. */
+  release_inputs (j);
+  if (j->statm >= 0)
+    close (j->statm);
+  j->statm = -1;
+  j->temp = NULL;
 }
 
 /* Has qpdf write the output to @temp with the file ID @hex. */
@@ -566,7 +723,7 @@ jopan_pdf_join_write_full (JopanPdfJoin *j, const JopanOutlineItem *outline, gui
     return FALSE;
   copy_info (j);
   id_add_outline (j, outline, n_outline);
-  build_outline (j->out, outline, n_outline);
+  build_outline (j, outline, n_outline);
   if (!qpdf_ok (j->out, out_pdf, JOPAN_ERROR_OUTPUT, error))
     return FALSE;
   return write_merged (j, out_pdf, sync, error);

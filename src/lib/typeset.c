@@ -89,6 +89,16 @@ jopan_typesetter_clear (JopanTypesetter *ts)
 /* ---- hyphenation --------------------------------------------------------- */
 
 /* (A token holds no NUL: it is read in place.) */
+/* The longest word (in bytes) hyphenate_token() hyphenates. */
+#define HYPHEN_WORD_MAX 100
+
+gint jopan_hyphen_words_hyphenated;
+gboolean jopan_hyphen_words_wrong;
+static gboolean hyphen_words_get (HyphenDict *dict, const char *word, gsize n, guint8 *at,
+                                  guint *count);
+static void hyphen_words_put (HyphenDict *dict, const char *word, gsize n, const guint8 *at,
+                              guint count);
+
 static gboolean
 is_url_like (const char *token, gsize n)
 {
@@ -105,23 +115,21 @@ is_latin_letter (gunichar c)
   return g_unichar_isalpha (c) && g_unichar_get_script (c) == G_UNICODE_SCRIPT_LATIN;
 }
 
-/* Adds the hyphenation points of @word (@n bytes of Latin letters at byte
- * @offset of the text) to @points; never in a word under six letters. */
-static void
-hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArray *points)
+/* Writes to @at the byte offsets in @word (@n bytes of Latin letters, six
+ * or more) before which @dict allows a hyphen; returns how many. */
+static guint
+word_points (HyphenDict *dict, const char *word, gsize n, glong letters, guint8 *at)
 {
-  glong letters = g_utf8_strlen (word, (gssize) n);
-  g_autofree char *lower = NULL;
+  g_autofree char *lower = g_utf8_strdown (word, (gssize) n);
   g_autofree char *hyphens = NULL;
   char **rep = NULL;
   int *pos = NULL, *cut = NULL;
   const char *p = word;
+  guint count = 0;
 
-  if (letters < 6)
-    return;
-  lower = g_utf8_strdown (word, (gssize) n);
+  g_atomic_int_inc (&jopan_hyphen_words_hyphenated);
   if (strlen (lower) != n)
-    return;
+    return 0;
   hyphens = g_malloc0 (n + 5);
   if (hnj_hyphen_hyphenate3 (dict, lower, (int) n, hyphens, NULL, &rep, &pos, &cut, 2, 3, 2, 3)
       != 0)
@@ -130,10 +138,7 @@ hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArra
     {
       p = g_utf8_next_char (p);
       if (hyphens[i] & 1)
-        {
-          guint at = offset + (guint) (p - word);
-          g_array_append_val (points, at);
-        }
+        at[count++] = (guint8) (p - word);
     }
   if (rep)
     {
@@ -141,13 +146,42 @@ hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArra
         free (rep[i]);
       free (rep), free (pos), free (cut);
     }
+  return count;
+}
+
+/* Adds the hyphenation points of @word (@n bytes of Latin letters at byte
+ * @offset of the text) to @points; never in a word under six letters.
+ * @memo: @dict lives as long as the process (shared_patterns()), and the
+ * points are taken from the words kept (hyphen_words_get()). */
+static void
+hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArray *points,
+                gboolean memo)
+{
+  glong letters = g_utf8_strlen (word, (gssize) n);
+  guint8 at[HYPHEN_WORD_MAX];
+  guint count;
+
+  if (letters < 6)
+    return;
+  memo = memo && n <= HYPHEN_WORD_MAX;
+  if (!memo || !hyphen_words_get (dict, word, n, at, &count))
+    {
+      count = word_points (dict, word, n, letters, at);
+      if (memo)
+        hyphen_words_put (dict, word, n, at, count);
+    }
+  for (guint i = 0; i < count; i++)
+    {
+      guint point = offset + at[i];
+      g_array_append_val (points, point);
+    }
 }
 
 /* Adds the hyphenation points of the Latin words in the token (a run
  * between spaces) [@token, @end) of @text. */
 static void
 hyphenate_token (gpointer dict, const char *text, const char *token, const char *end,
-                 gboolean capitalized, GArray *points)
+                 gboolean capitalized, GArray *points, gboolean memo)
 {
   const char *p = token;
 
@@ -169,12 +203,12 @@ hyphenate_token (gpointer dict, const char *text, const char *token, const char 
        * number), which breaks without a hyphen; nor has a dictionary a
        * word of a hundred letters. */
       if ((start > token && g_ascii_isdigit (start[-1])) || (p < end && g_ascii_isdigit (*p))
-          || p - start > 100)
+          || p - start > HYPHEN_WORD_MAX)
         continue;
       /* A capitalised word is most often a name: Kinmar-|sh, Wednes-|day. */
       if (!capitalized && g_unichar_isupper (g_utf8_get_char (start)))
         continue;
-      hyphenate_word (dict, start, (gsize) (p - start), (guint) (start - text), points);
+      hyphenate_word (dict, start, (gsize) (p - start), (guint) (start - text), points, memo);
     }
 }
 
@@ -196,8 +230,8 @@ sentence_start (const char *text, const char *token)
   return *p == '.' || *p == '!' || *p == '?';
 }
 
-GArray *
-jopan_hyphen_points (gpointer dict, const char *text, gboolean capitalized)
+static GArray *
+hyphen_points_of (gpointer dict, const char *text, gboolean capitalized, gboolean memo)
 {
   GArray *points = g_array_new (FALSE, FALSE, sizeof (guint));
   const char *p = text;
@@ -211,11 +245,24 @@ jopan_hyphen_points (gpointer dict, const char *text, gboolean capitalized)
         p++;
       /* A capital that starts a sentence marks no name: "Currently". */
       if (p > token)
-        hyphenate_token (dict, text, token, p, capitalized || sentence_start (text, token), points);
+        hyphenate_token (dict, text, token, p, capitalized || sentence_start (text, token), points,
+                         memo);
       while (g_ascii_isspace (*p))
         p++;
     }
   return points;
+}
+
+GArray *
+jopan_hyphen_points (gpointer dict, const char *text, gboolean capitalized)
+{
+  return hyphen_points_of (dict, text, capitalized, FALSE);
+}
+
+GArray *
+jopan_hyphen_points_shared (gpointer dict, const char *text, gboolean capitalized)
+{
+  return hyphen_points_of (dict, text, capitalized, TRUE);
 }
 
 /* ---- typographic quotes ------------------------------------------------------ */
@@ -889,11 +936,16 @@ typedef struct {
   JopanBreakParams bp;       /* its hyphen_points cleared (not read) */
   double style_scale;        /* the style's 장평 */
   PangoLayout *whole;        /* the paragraph shaped whole in this style, or NULL */
-  /* A paragraph derived from one shaped at another spacing or size (a
-   * reference; NULL: none), the paragraph's spans, and its runs in this
-   * style once worked out (derive_runs(); @derived_tried). */
-  Shaped *derived;
+  /* The paragraph's text (@length bytes) and spans (a reference, or
+   * NULL): each line's own are cut from them when it is shaped
+   * (line_inputs()), not for each line planned (most are never shaped). */
+  char *text;
+  gsize length;
   GArray *spans;
+  /* A paragraph derived from one shaped at another spacing or size (a
+   * reference; NULL: none), and its runs in this style once worked out
+   * (derive_runs(); @derived_tried). */
+  Shaped *derived;
   GSList *derived_runs;
   gboolean derived_tried;
 } ParaPlan;
@@ -902,8 +954,9 @@ struct _JopanLineShape {
   gint refs;
   /* What shaping reads (cleared once shaped). */
   ParaPlan *para;            /* a reference */
-  char *text;                /* the line's own text with its hyphen; NULL: @whole */
-  GArray *spans;             /* of JopanSpan, clipped to the line */
+  char *text;                /* the line's own text with its hyphen, once shaping
+                              * starts (line_inputs()); NULL: @whole */
+  GArray *spans;             /* of JopanSpan, clipped to the line (the same) */
   PangoLayout *whole;        /* the paragraph's shaped layout, when the line is all of it */
   JopanBreakLine b;
   double offset, measure, hang, column;
@@ -926,7 +979,8 @@ static Shaped *shaped_ref (Shaped *shaped);
 
 static ParaPlan *
 para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakParams *bp,
-               double style_scale, PangoLayout *whole, Shaped *derived, const GArray *spans)
+               double style_scale, PangoLayout *whole, Shaped *derived, const char *text,
+               const GArray *spans)
 {
   ParaPlan *para = g_new0 (ParaPlan, 1);
 
@@ -938,11 +992,11 @@ para_plan_new (JopanTypesetter *ts, const JopanParaStyle *p, const JopanBreakPar
   para->bp.glyph_widths = NULL;
   para->bp.candidates = NULL;
   para->whole = whole ? g_object_ref (whole) : NULL;
+  para->length = strlen (text);
+  para->text = g_memdup2 (text, para->length + 1);
+  para->spans = spans ? g_array_ref ((GArray *) spans) : NULL;
   if (derived)
-    {
-      para->derived = shaped_ref (derived);
-      para->spans = spans ? g_array_ref ((GArray *) spans) : NULL;
-    }
+    para->derived = shaped_ref (derived);
   return para;
 }
 
@@ -956,6 +1010,7 @@ para_plan_unref (ParaPlan *para)
   g_clear_object (&para->whole);
   g_clear_pointer (&para->derived, shaped_unref);
   g_clear_pointer (&para->spans, g_array_unref);
+  g_free (para->text);
   g_slist_free_full (para->derived_runs, (GDestroyNotify) pango_glyph_item_free);
   g_free (para);
 }
@@ -2339,8 +2394,8 @@ shape_spaced_as (PangoContext *context, const PangoFontDescription *font, gboole
  * same text, spans and style): shaped once, and never changed, so it may
  * be shared with the cache. */
 static JopanLineShape *
-plan_line (ParaPlan *para, const char *text, const GArray *spans, const JopanBreakLine *b,
-           double offset, double column, double hang, PangoLayout *whole)
+plan_line (ParaPlan *para, const JopanBreakLine *b, double offset, double column, double hang,
+           PangoLayout *whole)
 {
   JopanLineShape *s = g_new0 (JopanLineShape, 1);
   gboolean justify = !b->flush && para->style.align == JOPAN_ALIGN_JUSTIFY && !b->last;
@@ -2349,15 +2404,25 @@ plan_line (ParaPlan *para, const char *text, const GArray *spans, const JopanBre
   g_atomic_int_inc (&para->refs);
   *s = (JopanLineShape) { .refs = 1, .para = para, .b = *b, .offset = offset,
                           .measure = column - offset, .hang = hang, .column = column };
-  if (whole && b->start == 0 && b->end == strlen (text) && !b->hyphen && !justify && !tighten)
+  if (whole && b->start == 0 && b->end == para->length && !b->hyphen && !justify && !tighten)
     s->whole = g_object_ref (whole);
-  else
-    {
-      g_autofree char *line = g_strndup (text + b->start, b->end - b->start);
-      s->text = b->hyphen ? g_strconcat (line, "-", NULL) : g_steal_pointer (&line);
-      s->spans = clip_spans (spans, b->start, b->end);
-    }
   return s;
+}
+
+/* Line @s's own text (with its hyphen) and spans, cut from its
+ * paragraph's: what planning it once copied for every line. */
+static void
+line_inputs (JopanLineShape *s)
+{
+  const JopanBreakLine *b = &s->b;
+  char *text = g_malloc (b->end - b->start + (b->hyphen ? 2 : 1));
+
+  memcpy (text, s->para->text + b->start, b->end - b->start);
+  if (b->hyphen)
+    text[b->end - b->start] = '-';
+  text[b->end - b->start + (b->hyphen ? 1 : 0)] = '\0';
+  s->text = text;
+  s->spans = clip_spans (s->para->spans, b->start, b->end);
 }
 
 /* Whether a character of @text is of @script. */
@@ -2414,6 +2479,7 @@ set_line (JopanLineShape *s, double width, double *scale, PangoLayoutLine **line
       return g_object_ref (s->whole);
     }
   g_atomic_int_inc (&jopan_line_shapings);
+  line_inputs (s);
   layout = shape_alone (para->context, para->font, para->korean, &para->style, s->text, s->spans,
                         paragraph_item (s), FALSE, s);
   if (layout)
@@ -2713,14 +2779,14 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   bp.glyph_widths = shaped->widths;
   breaks = break_paragraph (ts, text, spans, shaped->layout, &bp);
   para = para_plan_new (ts, p, &bp, scale, shaped->widths ? NULL : shaped->layout,
-                       shaped->widths ? shaped : NULL, spans);
+                       shaped->widths ? shaped : NULL, text, spans);
   for (guint i = 0; i < breaks->len; i++)
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
       double offset = i == 0 ? MAX (indent, 0) : MAX (-indent, 0);
       double hang = hang_of (ts, p, text, b);
       /* A layout spaced otherwise is no line of this paragraph's. */
-      JopanLineShape *plan = plan_line (para, text, spans, b, offset, width, hang,
+      JopanLineShape *plan = plan_line (para, b, offset, width, hang,
                                         shaped->widths ? NULL : shaped->layout);
 
       plan->line.chars = (guint) g_utf8_strlen (text + b->start, b->end - b->start) + b->hyphen;
@@ -3066,6 +3132,87 @@ static FlatKey *
 flat_key_copy (const FlatKey *key)
 {
   return g_memdup2 (key, sizeof (FlatKey) + key->len);
+}
+
+/* ---- a word's hyphenation points, kept for the process -------------------------
+ *
+ * A paragraph's hyphenation points are kept per page (hyphen_points()), but
+ * its words recur across paragraphs and pages: in the 12-page sample
+ * edition, 4,100 words hyphenated are 1,747 distinct ones.  A word's points
+ * depend on the dictionary and the word's bytes alone (word_points(): the
+ * case is folded there, the patterns and minimums are fixed), so they are
+ * kept by those, for the dictionaries shared for the life of the process
+ * (shared_patterns() in fonts.c: their address names them), under a lock
+ * (pages are composed on threads), emptied at HYPHEN_WORDS_LIMIT words
+ * (a few MB at most).  /typeset/hyphen-words compares the points so found
+ * with the points found anew for every paragraph of the samples. */
+#define HYPHEN_WORDS_LIMIT 16384
+
+static GMutex hyphen_words_lock;
+static GHashTable *hyphen_words; /* FlatKey (dictionary, word) → guint8[]: count, offsets */
+
+/* The key of @word (@n bytes, HYPHEN_WORD_MAX at most) in @buffer. */
+static const FlatKey *
+hyphen_word_key (guint64 *buffer, HyphenDict *dict, const char *word, gsize n)
+{
+  FlatKey *key = (FlatKey *) (void *) buffer;
+
+  memcpy (key->data, &dict, sizeof dict);
+  memcpy (key->data + sizeof dict, word, n);
+  key->len = (guint) (sizeof dict + n);
+  key->hash = key_hash_data (key->data, key->len);
+  return key;
+}
+
+#define HYPHEN_KEY_WORDS ((sizeof (FlatKey) + sizeof (gpointer) + HYPHEN_WORD_MAX) / 8 + 1)
+
+/* @word's points (as word_points() writes them) when kept. */
+static gboolean
+hyphen_words_get (HyphenDict *dict, const char *word, gsize n, guint8 *at, guint *count)
+{
+  guint64 buffer[HYPHEN_KEY_WORDS];
+  /* Tests: a word sought less its last byte finds another's points. */
+  const FlatKey *key = hyphen_word_key (buffer, dict, word, jopan_hyphen_words_wrong ? n - 1 : n);
+  const guint8 *known;
+
+  g_mutex_lock (&hyphen_words_lock);
+  known = hyphen_words ? g_hash_table_lookup (hyphen_words, key) : NULL;
+  if (known)
+    {
+      *count = known[0];
+      memcpy (at, known + 1, known[0]);
+    }
+  g_mutex_unlock (&hyphen_words_lock);
+  return known != NULL;
+}
+
+static void
+hyphen_words_put (HyphenDict *dict, const char *word, gsize n, const guint8 *at, guint count)
+{
+  guint64 buffer[HYPHEN_KEY_WORDS];
+  const FlatKey *key = hyphen_word_key (buffer, dict, word, n);
+  guint8 *points = g_malloc (1 + count);
+
+  points[0] = (guint8) count;
+  memcpy (points + 1, at, count);
+  g_mutex_lock (&hyphen_words_lock);
+  if (hyphen_words == NULL)
+    hyphen_words = flat_table_new (g_free);
+  if (g_hash_table_size (hyphen_words) >= HYPHEN_WORDS_LIMIT)
+    g_hash_table_remove_all (hyphen_words);
+  g_hash_table_replace (hyphen_words, flat_key_copy (key), points);
+  g_mutex_unlock (&hyphen_words_lock);
+}
+
+guint
+jopan_hyphen_words_kept (void)
+{
+  guint n;
+
+  g_mutex_lock (&hyphen_words_lock);
+  n = hyphen_words ? g_hash_table_size (hyphen_words) : 0;
+  g_mutex_unlock (&hyphen_words_lock);
+  return n;
 }
 
 guint
@@ -4272,7 +4419,7 @@ hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized)
   guint8 flag = capitalized != FALSE;
 
   if (ts->cache == NULL)
-    return jopan_hyphen_points (ts->hyphenator, text, capitalized);
+    return jopan_hyphen_points_shared (ts->hyphenator, text, capitalized);
   bytes = flat_key_begin (ts->cache);
   KEY_ADD (bytes, ts->hyphenator);
   KEY_ADD (bytes, flag);
@@ -4284,7 +4431,7 @@ hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized)
   else
     {
       FlatKey *kept = flat_key_copy (key);
-      points = jopan_hyphen_points (ts->hyphenator, text, capitalized);
+      points = jopan_hyphen_points_shared (ts->hyphenator, text, capitalized);
       bounded_insert (&ts->cache->hyphens, kept, points);
     }
   return g_array_ref (points);
