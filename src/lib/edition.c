@@ -309,6 +309,30 @@ page_file (guint number, const char *ext)
   return g_strdup_printf ("page-%02u.%s", number, ext);
 }
 
+/* @fonts's fontsets for the style's paragraphs at their own sizes, in
+ * every language of the run's stories and pages, loaded ahead (no wait):
+ * Pango's threads for them run while the worker starts its first page,
+ * instead of one wait each as the page first sets them (jopan_fonts_prime). */
+static void
+prime_fonts (const Run *run, JopanFonts *fonts)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint p = 0; p < run->edition->pages->len; p++)
+    {
+      const JopanPagePlan *plan = g_ptr_array_index (run->edition->pages, p);
+      for (guint s = 0; selected (run, p) && s <= plan->stories->len; s++)
+        {
+          const char *lang = s < plan->stories->len
+            ? jopan_article_get_lang (((JopanPageStory *) g_ptr_array_index (plan->stories, s))->article)
+            : plan->lang;
+          if (lang == NULL || !g_hash_table_add (seen, (gpointer) lang))
+            continue;
+          jopan_fonts_prime_style (fonts, run->style, lang);
+        }
+    }
+}
+
 static JopanFonts *
 take_fonts (Run *run, GError **error)
 {
@@ -323,6 +347,8 @@ take_fonts (Run *run, GError **error)
       g_atomic_int_inc (&fonts_made);
       fonts = jopan_fonts_new (run->out->font_dirs, run->out->data_dir, error);
     }
+  if (fonts)
+    prime_fonts (run, fonts);
   return fonts;
 }
 
