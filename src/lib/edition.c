@@ -38,7 +38,19 @@
 #include <unistd.h>
 
 static guint side_threads, fonts_left, fonts_made, files_synced, writebacks, early_writes, removers,
-  kept, draw_holds;
+  kept, draw_holds, joins_left;
+
+/* The joins of runs whose process ends with them (JopanEditionOutput's
+ * exiting), left unfreed: reachable from here, so that a leak checker
+ * does not count them. */
+static GMutex left_lock;
+static GSList *left_joins;
+
+guint
+jopan_edition_joins_left (void)
+{
+  return (guint) g_atomic_int_get (&joins_left);
+}
 
 guint
 jopan_edition_side_threads (void)
@@ -1036,6 +1048,24 @@ write_merged (Merged *m)
   return ok;
 }
 
+/* Done with edition.pdf's join: freed, or left to the system when the
+ * process ends right after the run. */
+static void
+drop_join (Run *run)
+{
+  if (run->join == NULL)
+    return;
+  if (!run->out->exiting)
+    {
+      g_clear_pointer (&run->join, jopan_pdf_join_free);
+      return;
+    }
+  g_mutex_lock (&left_lock);
+  left_joins = g_slist_prepend (left_joins, g_steal_pointer (&run->join));
+  g_mutex_unlock (&left_lock);
+  g_atomic_int_inc (&joins_left);
+}
+
 /* The thread writing edition.pdf: once written, its outcome is told
  * (finish_writing) and it frees qpdf's objects at once (some 10 ms at 48
  * pages), while the main thread may still be writing contact.png and
@@ -1052,7 +1082,7 @@ write_then_free (gpointer data)
   m->done = TRUE;
   g_cond_signal (&m->done_cond);
   g_mutex_unlock (&run->join_lock);
-  g_clear_pointer (&run->join, jopan_pdf_join_free);
+  drop_join (run);
   return NULL;
 }
 
@@ -1198,7 +1228,7 @@ free_join_meanwhile (Run *run)
 {
   GThread *thread;
 
-  if (run->merged.thread)
+  if (run->merged.thread || run->out->exiting)
     return NULL;
   thread = g_thread_try_new ("jopan-free", free_join, run->join, NULL);
 
@@ -1381,7 +1411,7 @@ run_clear (Run *run)
   g_ptr_array_unref (run->fonts);
   g_clear_error (&run->error);
   g_mutex_clear (&run->lock);
-  jopan_pdf_join_free (run->join);
+  drop_join (run);
   g_free (run->written);
   g_clear_error (&run->join_error);
   g_mutex_clear (&run->join_lock);
