@@ -204,6 +204,43 @@ remove_folder (const char *path)
   g_rmdir (path);
 }
 
+/* A run told that its process ends with it (as the jopan tool's) leaves
+ * edition.pdf's join to the system, with one thread and with two, and
+ * writes the same bytes as a run that frees it; one not told leaves
+ * nothing. */
+static void
+test_exiting (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
+  g_autoptr (JopanEdition) ed = jopan_edition_load (EDITIONS "/en.json", &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autofree char *freed = NULL;
+  static const char *const files[] = { "edition.pdf", "contact.png", "report.json", "page-01.pdf" };
+  guint left;
+
+  g_assert_no_error (error);
+  left = jopan_edition_joins_left ();
+  freed = write_edition (dir, 2);
+  g_assert_cmpuint (jopan_edition_joins_left (), ==, left);
+  for (guint jobs = 1; jobs <= 2; jobs++)
+    {
+      g_autofree char *name = g_strdup_printf ("exiting-%u", jobs);
+      g_autofree char *outdir = g_build_filename (dir, name, NULL);
+      JopanEditionOutput out = { .outdir = outdir, .data_dir = SOURCE_ROOT, .jobs = jobs,
+                                 .dpi = 150, .date = 1719705600, .exiting = TRUE };
+
+      g_assert_true (jopan_edition_write (ed, style, &out, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (jopan_edition_joins_left (), ==, left + jobs);
+      for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+        assert_same_file (freed, outdir, files[i]);
+      remove_folder (outdir);
+    }
+  remove_folder (freed);
+  g_rmdir (dir);
+}
+
 /* With two threads or more the end of a run uses two: edition.pdf is
  * written on a thread of its own, started by the worker that joined its
  * last page (not after the pool ends), while contact.png and report.json are
@@ -598,6 +635,7 @@ main (int argc, char **argv)
   g_test_add_func ("/edition/load", test_load);
   g_test_add_func ("/edition/continued-page", test_continued_page);
   g_test_add_func ("/edition/write-ends", test_write_ends);
+  g_test_add_func ("/edition/exiting", test_exiting);
   g_test_add_func ("/edition/places-linear", test_places_linear);
   g_test_add_func ("/edition/shared-patterns", test_shared_patterns);
   g_test_add_func ("/edition/fonts-ahead", test_fonts_ahead);

@@ -184,6 +184,69 @@ test_shared_config (void)
   g_rmdir (dir);
 }
 
+/* How many of @style's paragraphs, resolved for @lang, find what
+ * jopan_fonts_prime_style() loaded: the fontset a typesetter's context
+ * loads for the paragraph's font is the one held (the map's cache gave it
+ * back: the same key), and the text set in it takes its first font from
+ * it.  *@kinds: how many paragraphs there are. */
+static int
+primed_hits (const JopanStyle *style, const char *lang, const char *sample, int *kinds)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  JopanReport *report = jopan_report_new ();
+  gboolean korean = g_str_has_prefix (lang, "ko");
+  JopanStyle resolved;
+  JopanTypesetter ts;
+  int hits = 0;
+
+  g_assert_no_error (error);
+  jopan_fonts_prime_style (fonts, style, lang);
+  jopan_style_resolve (style, lang, lang, &resolved);
+  jopan_typesetter_init (&ts, fonts, &resolved, lang, report);
+  *kinds = 0;
+  for (int k = 0; k < JOPAN_N_PARA; k++)
+    {
+      g_autoptr (PangoFontDescription) desc = jopan_fonts_describe (fonts, resolved.para[k].font, korean);
+      PangoFontset *set = pango_font_map_load_fontset (
+        pango_context_get_font_map (ts.context), ts.context, desc, pango_context_get_language (ts.context));
+      g_autoptr (GHashTable) missing = NULL;
+      g_autoptr (PangoLayout) layout = jopan_shaped_paragraph_for_test (&ts, k, sample, NULL, &missing);
+      PangoGlyphItem *run = jopan_layout_line (layout, 0)->runs->data;
+      g_autoptr (PangoFont) first = pango_fontset_get_font (set, g_utf8_get_char (sample));
+
+      (*kinds)++;
+      g_assert_true (run->item->analysis.font == first);
+      hits += jopan_fonts_is_primed (fonts, set);
+      g_object_unref (set);
+    }
+  jopan_typesetter_clear (&ts);
+  jopan_report_free (report);
+  return hits;
+}
+
+/* Every paragraph of the style, in English and in Korean, finds its fonts
+ * loaded ahead; loaded at the wrong size (jopan_fonts_prime_break), none
+ * does, and this test sees it. */
+static void
+test_prime (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  const char *const langs[][2] = { { "en", "Harbour wall" }, { "ko", "\xED\x95\x9C\xEA\xB5\xAD harbour" } };
+  int kinds;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      g_assert_cmpint (primed_hits (style, langs[i][0], langs[i][1], &kinds), ==, kinds);
+      g_assert_cmpint (kinds, ==, JOPAN_N_PARA);
+      jopan_fonts_prime_break = TRUE;
+      g_assert_cmpint (primed_hits (style, langs[i][0], langs[i][1], &kinds), ==, 0);
+      jopan_fonts_prime_break = FALSE;
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -192,5 +255,6 @@ main (int argc, char **argv)
   g_test_add_func ("/fonts/hb-font-at/wrong", test_hb_font_at_wrong);
   g_test_add_func ("/fonts/hb-font-at/matrix", test_hb_font_at_matrix);
   g_test_add_func ("/fonts/shared-config", test_shared_config);
+  g_test_add_func ("/fonts/prime", test_prime);
   return g_test_run ();
 }

@@ -231,7 +231,9 @@ run (const char *input, const Options *o)
   JopanLayoutOptions layout = { .copyfit = o->copyfit, .fill = o->fill };
   JopanEditionOutput out = { .outdir = o->output, .data_dir = data_dir, .layout = &layout,
                              .png = o->png, .dpi = o->dpi,
-                             .font_dirs = (const char *const *) o->font_dirs, .fonts = fonts };
+                             .font_dirs = (const char *const *) o->font_dirs, .fonts = fonts,
+                             /* The tool ends with the run: what would only be freed is not. */
+                             .exiting = TRUE };
   Ahead ahead = { o, data_dir, 0, FALSE, fonts };
   GThread *maker = NULL;
   int status;

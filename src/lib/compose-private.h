@@ -127,6 +127,9 @@ JopanDocument *jopan_compose_edition_page (JopanFonts *fonts, const JopanStyle *
  * and font sets a run left to free after its last page. */
 guint jopan_edition_side_threads (void);
 guint jopan_edition_fonts_left (void);
+/* For tests: edition.pdf joins left to the system by runs whose process
+ * ends right after (JopanEditionOutput's exiting). */
+guint jopan_edition_joins_left (void);
 /* For tests: font sets a run's threads made (none given ahead). */
 guint jopan_edition_fonts_made (void);
 /* For tests: files a run's flushing thread flushed to disk. */

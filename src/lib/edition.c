@@ -38,7 +38,19 @@
 #include <unistd.h>
 
 static guint side_threads, fonts_left, fonts_made, files_synced, writebacks, early_writes, removers,
-  kept, draw_holds;
+  kept, draw_holds, joins_left;
+
+/* The joins of runs whose process ends with them (JopanEditionOutput's
+ * exiting), left unfreed: reachable from here, so that a leak checker
+ * does not count them. */
+static GMutex left_lock;
+static GSList *left_joins;
+
+guint
+jopan_edition_joins_left (void)
+{
+  return (guint) g_atomic_int_get (&joins_left);
+}
 
 guint
 jopan_edition_side_threads (void)
@@ -309,6 +321,30 @@ page_file (guint number, const char *ext)
   return g_strdup_printf ("page-%02u.%s", number, ext);
 }
 
+/* @fonts's fontsets for the style's paragraphs at their own sizes, in
+ * every language of the run's stories and pages, loaded ahead (no wait):
+ * Pango's threads for them run while the worker starts its first page,
+ * instead of one wait each as the page first sets them (jopan_fonts_prime). */
+static void
+prime_fonts (const Run *run, JopanFonts *fonts)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint p = 0; p < run->edition->pages->len; p++)
+    {
+      const JopanPagePlan *plan = g_ptr_array_index (run->edition->pages, p);
+      for (guint s = 0; selected (run, p) && s <= plan->stories->len; s++)
+        {
+          const char *lang = s < plan->stories->len
+            ? jopan_article_get_lang (((JopanPageStory *) g_ptr_array_index (plan->stories, s))->article)
+            : plan->lang;
+          if (lang == NULL || !g_hash_table_add (seen, (gpointer) lang))
+            continue;
+          jopan_fonts_prime_style (fonts, run->style, lang);
+        }
+    }
+}
+
 static JopanFonts *
 take_fonts (Run *run, GError **error)
 {
@@ -323,6 +359,8 @@ take_fonts (Run *run, GError **error)
       g_atomic_int_inc (&fonts_made);
       fonts = jopan_fonts_new (run->out->font_dirs, run->out->data_dir, error);
     }
+  if (fonts)
+    prime_fonts (run, fonts);
   return fonts;
 }
 
@@ -1042,6 +1080,24 @@ write_merged (Merged *m)
   return ok;
 }
 
+/* Done with edition.pdf's join: freed, or left to the system when the
+ * process ends right after the run. */
+static void
+drop_join (Run *run)
+{
+  if (run->join == NULL)
+    return;
+  if (!run->out->exiting)
+    {
+      g_clear_pointer (&run->join, jopan_pdf_join_free);
+      return;
+    }
+  g_mutex_lock (&left_lock);
+  left_joins = g_slist_prepend (left_joins, g_steal_pointer (&run->join));
+  g_mutex_unlock (&left_lock);
+  g_atomic_int_inc (&joins_left);
+}
+
 /* The thread writing edition.pdf: once written, its outcome is told
  * (finish_writing) and it frees qpdf's objects at once (some 10 ms at 48
  * pages), while the main thread may still be writing contact.png and
@@ -1058,7 +1114,7 @@ write_then_free (gpointer data)
   m->done = TRUE;
   g_cond_signal (&m->done_cond);
   g_mutex_unlock (&run->join_lock);
-  g_clear_pointer (&run->join, jopan_pdf_join_free);
+  drop_join (run);
   return NULL;
 }
 
@@ -1204,7 +1260,7 @@ free_join_meanwhile (Run *run)
 {
   GThread *thread;
 
-  if (run->merged.thread)
+  if (run->merged.thread || run->out->exiting)
     return NULL;
   thread = g_thread_try_new ("jopan-free", free_join, run->join, NULL);
 
@@ -1387,7 +1443,7 @@ run_clear (Run *run)
   g_ptr_array_unref (run->fonts);
   g_clear_error (&run->error);
   g_mutex_clear (&run->lock);
-  jopan_pdf_join_free (run->join);
+  drop_join (run);
   g_free (run->written);
   g_clear_error (&run->join_error);
   g_mutex_clear (&run->join_lock);

@@ -18,7 +18,14 @@ struct _JopanFonts {
   GHashTable *hangul;   /* family name → GINT (1 covers Hangul, 2 does not) */
   GHashTable *hyphenators; /* language tag → HyphenDict* (NULL: no patterns), shared */
   GMutex lock;
+  /* jopan_fonts_prime(): the fontsets loaded ahead, held so that their
+   * font patterns stay in the map (at most PRIMED_LIMIT), and the context
+   * they were loaded in.  Only the thread using the font set touches them. */
+  GPtrArray *primed;
+  PangoContext *prime_context;
 };
+
+#define PRIMED_LIMIT 96
 
 /* Hyphenation patterns, shared by every font set of the process: reading
  * a pattern file costs some 7 ms, and a font set per thread read it once
@@ -240,6 +247,8 @@ jopan_fonts_free (JopanFonts *fonts)
 {
   if (fonts == NULL || !g_atomic_ref_count_dec (&fonts->ref_count))
     return;
+  g_clear_pointer (&fonts->primed, g_ptr_array_unref);
+  g_clear_object (&fonts->prime_context);
   g_object_unref (fonts->map);
   g_hash_table_unref (fonts->hangul);
   g_hash_table_unref (fonts->hyphenators);
@@ -375,6 +384,76 @@ jopan_fonts_with_fallbacks (JopanFonts *fonts, const char *families)
   if (!serif || !jopan_fonts_has_family (fonts, serif_hanja))
     return g_strdup (families);
   return g_strdup_printf ("%s,%s", families, serif_hanja);
+}
+
+PangoFontDescription *
+jopan_fonts_describe (JopanFonts *fonts, const char *font, gboolean korean)
+{
+  PangoFontDescription *desc = pango_font_description_from_string (font);
+  const char *family = pango_font_description_get_family (desc);
+  g_autofree char *families = korean ? jopan_fonts_korean_first (fonts, family) : g_strdup (family);
+  g_autofree char *with_fallbacks = jopan_fonts_with_fallbacks (fonts, families);
+
+  pango_font_description_set_family (desc, with_fallbacks);
+  return desc;
+}
+
+/* ---- fonts loaded ahead ------------------------------------------------------
+ *
+ * Pango's font map starts two threads for every font pattern it has not
+ * seen (a face, a size and a language: pango_fc_patterns_new), and the
+ * first text itemized in it waits for them (pango_fc_patterns_get_font_
+ * pattern): on a busy machine, a thread's start waits for a core.  A
+ * fontset loaded ahead (pango_font_map_load_fontset, which does not wait)
+ * has its threads run while the caller does other work; the text then
+ * finds the fontset in the map's cache, the same key (the description
+ * font_of() makes, the size, the language, the context's font options)
+ * and so the same fonts.  jopan_fonts_prime_break (tests): a size off by
+ * a point, so that no text finds what was loaded. */
+gboolean jopan_fonts_prime_break;
+
+void
+jopan_fonts_prime (JopanFonts *fonts, const char *font, const char *lang)
+{
+  g_autoptr (PangoFontDescription) desc = NULL;
+  PangoLanguage *language = pango_language_from_string (lang);
+  PangoFontset *set;
+
+  g_return_if_fail (fonts != NULL && font != NULL && lang != NULL);
+  if (fonts->primed == NULL)
+    {
+      fonts->primed = g_ptr_array_new_with_free_func (g_object_unref);
+      fonts->prime_context = jopan_fonts_create_context (fonts);
+    }
+  if (fonts->primed->len >= PRIMED_LIMIT)
+    return;
+  desc = jopan_fonts_describe (fonts, font, g_ascii_strncasecmp (lang, "ko", 2) == 0
+                                              && (lang[2] == '\0' || lang[2] == '-'));
+  if (jopan_fonts_prime_break)
+    pango_font_description_set_size (desc, pango_font_description_get_size (desc) + PANGO_SCALE);
+  pango_context_set_language (fonts->prime_context, language);
+  set = pango_font_map_load_fontset (fonts->map, fonts->prime_context, desc, language);
+  if (set && !g_ptr_array_find (fonts->primed, set, NULL))
+    g_ptr_array_add (fonts->primed, set);
+  else if (set)
+    g_object_unref (set);
+}
+
+void
+jopan_fonts_prime_style (JopanFonts *fonts, const JopanStyle *style, const char *lang)
+{
+  JopanStyle resolved;
+
+  jopan_style_resolve (style, lang, lang, &resolved);
+  for (int k = 0; k < JOPAN_N_PARA; k++)
+    if (resolved.para[k].font)
+      jopan_fonts_prime (fonts, resolved.para[k].font, lang);
+}
+
+gboolean
+jopan_fonts_is_primed (JopanFonts *fonts, PangoFontset *fontset)
+{
+  return fonts->primed && g_ptr_array_find (fonts->primed, fontset, NULL);
 }
 
 /* ---- a face at another size ------------------------------------------------

@@ -354,6 +354,23 @@ extern gint jopan_fonts_scanned;
  * variation axes).  The caller owns it: hb_font_destroy(). */
 hb_font_t *jopan_fonts_hb_font_at (PangoContext *context, PangoFont *font, int size);
 
+/* @font (a Pango font description) as text in @korean or other text is
+ * set with: its families Korean-first (@korean) and with their fallbacks. */
+PangoFontDescription *jopan_fonts_describe (JopanFonts *fonts, const char *font, gboolean korean);
+
+/* Loads @font (as jopan_fonts_describe() makes it) for text in @lang
+ * ahead, without waiting for it: Pango's fontconfig threads for a new
+ * font pattern then run while the caller does other work, and the first
+ * text set in it finds it loaded.  Held by @fonts (a few dozen at most);
+ * only on the thread that uses @fonts.  jopan_fonts_prime_style(): every
+ * paragraph's font of @style resolved for @lang, at its own size.
+ * jopan_fonts_is_primed(): whether @fontset is one so held.
+ * jopan_fonts_prime_break (tests): loads the wrong size. */
+void jopan_fonts_prime (JopanFonts *fonts, const char *font, const char *lang);
+void jopan_fonts_prime_style (JopanFonts *fonts, const JopanStyle *style, const char *lang);
+gboolean jopan_fonts_is_primed (JopanFonts *fonts, PangoFontset *fontset);
+extern gboolean jopan_fonts_prime_break;
+
 /* Whether one of @fonts (bundled or added) has @family, case aside. */
 gboolean jopan_fonts_has_family (JopanFonts *fonts, const char *family);
 

@@ -581,14 +581,7 @@ font_of (JopanTypesetter *ts, const char *font)
   desc = g_hash_table_lookup (ts->fonts_of, font);
   if (desc == NULL)
     {
-      const char *family;
-      g_autofree char *families = NULL, *with_fallbacks = NULL;
-
-      desc = pango_font_description_from_string (font);
-      family = pango_font_description_get_family (desc);
-      families = ts->korean ? jopan_fonts_korean_first (ts->fonts, family) : g_strdup (family);
-      with_fallbacks = jopan_fonts_with_fallbacks (ts->fonts, families);
-      pango_font_description_set_family (desc, with_fallbacks);
+      desc = jopan_fonts_describe (ts->fonts, font, ts->korean);
       g_hash_table_insert (ts->fonts_of, g_strdup (font), desc);
     }
   return desc;
