@@ -1211,3 +1211,133 @@ jopan_image_surface (const JopanImageRef *image, JopanFormat format, double scal
     return pdf_surface (image, scale, error);
   return raster_surface (image, format, scale, error);
 }
+
+/* ---- warming the PDF stream cache ahead of the pages ---------------------------- */
+
+/* With two threads or more, an edition's PNG advertisements are decoded
+ * and encoded for PDF on a thread of their own as the run starts (the
+ * workers would each do it when they first draw a page showing one, in
+ * the busy middle of the run).  Each is claimed as a worker claims it
+ * (decode_claim), so a worker wanting one being warmed waits for it and
+ * decodes nothing; what warming fails at (a damaged file) is dropped, and
+ * the worker does it again in its turn and says what is wrong, as before. */
+struct _JopanImageWarm {
+  GThread *thread;
+  GPtrArray *images;            /* of const JopanImageRef*, borrowed */
+  gint stop;
+};
+
+static guint warmed;
+static gint warm_broken;
+
+guint
+jopan_image_warmed (void)
+{
+  return (guint) g_atomic_int_get (&warmed);
+}
+
+void
+jopan_image_warm_break (gboolean broken)
+{
+  g_atomic_int_set (&warm_broken, broken);
+}
+
+gboolean
+jopan_image_warm_wanted (const JopanImageRef *image, double frame_height)
+{
+  /* A frame at least @frame_height points tall that the photo covers
+   * shows it at frame_height / height points a pixel or more: at 600
+   * pixels an inch (JOPAN_PRINT_MAX_PPI) or fewer the page wants all of
+   * them (render.c), the size warmed; a margin for rounding.  (A box cut
+   * short by the page's foot may want fewer: then the page decodes its
+   * own, and warming was only wasted.) */
+  if (image == NULL || can_pass_through (image, JOPAN_FORMAT_PDF) || image->height <= 0)
+    return FALSE;
+  return frame_height * JOPAN_PRINT_MAX_PPI / 72.0 >= image->height * 1.001;
+}
+
+/* The cache entry for @image at its full size, as pdf_surface() with a
+ * scale of 1 makes it: skipped when kept already, or being made (the
+ * claim waits for it, then finds it). */
+static void
+warm_one (const JopanImageRef *image, const char *key, int w, int h)
+{
+  g_autoptr (GdkPixbuf) pixels = NULL;
+  g_autoptr (GBytes) data = NULL;
+  char *dict = NULL;
+
+  decode_claim (key);
+  if (stream_find (key) < 0 && (pixels = decode_pixbuf (image, 1.0, JOPAN_CAIRO_MAX_SIDE, NULL)))
+    {
+      if (g_atomic_int_get (&warm_broken))
+        {
+          GdkPixbuf *flipped = gdk_pixbuf_flip (pixels, FALSE);
+          g_object_unref (pixels);
+          pixels = flipped;
+        }
+      if (pixels && gdk_pixbuf_get_width (pixels) == w && gdk_pixbuf_get_height (pixels) == h
+          && jopan_image_stream_encode_pixbuf (pixels, &dict, &data)
+          && stream_add (key, dict, data) >= 0)
+        g_atomic_int_inc (&warmed);
+    }
+  decode_done (key);
+}
+
+/* Whether the full-size pixels kept for thumbnails (png_full) have room
+ * for @image's with a quarter of the room left to the workers: each
+ * warmed PNG's pixels wait there until its page's thumbnail takes them
+ * (a photo the workers find no room for is read again for its thumbnail). */
+static gboolean
+warm_room (const JopanImageRef *image)
+{
+  gboolean room;
+
+  g_mutex_lock (&stream_lock);
+  room = full_bytes + pixbuf_bytes (image) <= FULL_CACHE_BYTES / 4 * 3;
+  g_mutex_unlock (&stream_lock);
+  return room;
+}
+
+static gpointer
+warm_images (gpointer data)
+{
+  JopanImageWarm *warm = data;
+
+  for (guint i = 0; i < warm->images->len && !g_atomic_int_get (&warm->stop); i++)
+    {
+      const JopanImageRef *image = g_ptr_array_index (warm->images, i);
+      g_autofree char *key = NULL;
+      int w, h;
+
+      decoded_size (image, 1.0, JOPAN_CAIRO_MAX_SIDE, &w, &h);
+      if (g_atomic_int_get (&stream_disabled) || !stream_room (w, h))
+        break;
+      /* A smaller photo further on may still fit. */
+      if (warm_room (image) && (key = stream_key (image, w, h)) != NULL && stream_find (key) < 0)
+        warm_one (image, key, w, h);
+    }
+  return NULL;
+}
+
+JopanImageWarm *
+jopan_image_warm_start (GPtrArray *images)
+{
+  JopanImageWarm *warm = g_new0 (JopanImageWarm, 1);
+
+  warm->images = g_ptr_array_ref (images);
+  if (images->len > 0)
+    warm->thread = g_thread_try_new ("jopan-warm", warm_images, warm, NULL);
+  return warm;
+}
+
+void
+jopan_image_warm_finish (JopanImageWarm *warm, gboolean stop)
+{
+  if (warm == NULL)
+    return;
+  g_atomic_int_set (&warm->stop, stop);
+  if (warm->thread)
+    g_thread_join (warm->thread);
+  g_ptr_array_unref (warm->images);
+  g_free (warm);
+}
