@@ -628,6 +628,43 @@ test_warm_damaged (void)
   remove_folder (dir);
 }
 
+/* An advertisement the stream cache has no room for (one that alone
+ * would fill it: a full-page advertisement at print resolution; here the
+ * cache is off) is encoded for its page alone, its encoded copy freed with
+ * its stand-in: a page drawn ahead kept that until its PDF was finished,
+ * which read it ("a photo's encoded copy is missing" before).  The same
+ * bytes as with the cache, with one thread and with two. */
+static void
+test_uncached_advert (void)
+{
+  static const char *const files[] = { "edition.pdf", "contact.png", "page-01.pdf", "page-02.pdf" };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
+  g_autoptr (JopanEdition) ed = NULL;
+  g_autofree char *ad = NULL, *cached = NULL;
+  gsize n;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (SOURCE_ROOT "/samples/ads/corn-street-books.png", &ad, &n, NULL));
+  ed = advert_edition (dir, ad, n);
+  cached = write_ads (ed, dir, "cached", 1, &error);
+  g_assert_no_error (error);
+  jopan_image_stream_set_enabled (FALSE);
+  for (guint jobs = 1; jobs <= 2; jobs++)
+    {
+      g_autofree char *name = g_strdup_printf ("uncached-%u", jobs);
+      g_autofree char *outdir = write_ads (ed, dir, name, jobs, &error);
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+        assert_same_file (cached, outdir, files[i]);
+      remove_folder (outdir);
+    }
+  jopan_image_stream_set_enabled (TRUE);
+  remove_folder (cached);
+  remove_folder (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -644,5 +681,6 @@ main (int argc, char **argv)
   g_test_add_func ("/edition/lock-taken", test_lock_taken);
   g_test_add_func ("/edition/warm-adverts", test_warm_adverts);
   g_test_add_func ("/edition/warm-damaged", test_warm_damaged);
+  g_test_add_func ("/edition/uncached-advert", test_uncached_advert);
   return g_test_run ();
 }

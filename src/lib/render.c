@@ -920,9 +920,12 @@ jopan_document_draw_pdf (JopanDocument *doc)
     drop_pdf (draft);
 }
 
-/* cairo's file drawn ahead (taken: qpdf reads it where it is), or NULL. */
+/* cairo's file drawn ahead (taken: qpdf reads it where it is), or NULL;
+ * its photos into @cache: a photo the stream cache had no room for was
+ * encoded for this page alone, and that copy, which finishing the PDF
+ * reads, lives as long as its stand-in in @cache. */
 static GByteArray *
-take_pdf (JopanDocument *doc)
+take_pdf (JopanDocument *doc, GHashTable **cache)
 {
   JopanDraft *draft = doc->draft;
   GByteArray *drawn;
@@ -930,6 +933,7 @@ take_pdf (JopanDocument *doc)
   if (draft == NULL || draft->pdf == NULL)
     return NULL;
   drawn = g_steal_pointer (&draft->pdf);
+  *cache = g_steal_pointer (&draft->pdf_cache);
   drop_pdf (draft);
   return drawn;
 }
@@ -937,8 +941,8 @@ take_pdf (JopanDocument *doc)
 static gboolean
 render_pdf (JopanDocument *doc, const char *path, GByteArray *out, GError **error)
 {
-  g_autoptr (GByteArray) drawn = take_pdf (doc);
   g_autoptr (GHashTable) cache = NULL;
+  g_autoptr (GByteArray) drawn = take_pdf (doc, &cache);
   gboolean ok;
 
   if (drawn)
