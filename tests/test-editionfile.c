@@ -12,7 +12,6 @@
 #include "image-stream-private.h"
 
 #include <glib/gstdio.h>
-#include <libdeflate.h>
 #include <string.h>
 
 #define N_EN_PAGES 4 /* tests/editions/en.json */
@@ -439,12 +438,10 @@ test_lock_taken (void)
   g_rmdir (dir);
 }
 
-
-/* ---- PNG advertisements warmed for PDF ahead of the pages (image.c) ---------- */
+/* ---- PNG advertisements (image.c) --------------------------------------------- */
 
 /* An edition of two pages showing the advertisement @ad (its bytes, put
- * in @dir: a new file no cache knows) at a depth that wants all its pixels,
- * loaded. */
+ * in @dir: a new file no cache knows), loaded. */
 static JopanEdition *
 advert_edition (const char *dir, const char *ad, gsize n)
 {
@@ -486,148 +483,6 @@ write_ads (JopanEdition *ed, const char *dir, const char *name, guint jobs, GErr
   return NULL;
 }
 
-/* The advertisement the pages of @ed show. */
-static GPtrArray *
-ads_of (JopanEdition *ed)
-{
-  const JopanPagePlan *plan = g_ptr_array_index (ed->pages, 0);
-  const JopanPageBox *box = g_ptr_array_index (plan->boxes, 0);
-  GPtrArray *images = g_ptr_array_new ();
-
-  g_assert_true (jopan_image_warm_wanted (box->image, box->depth));
-  /* Shown in a frame a tenth as tall, its pixels would be more than a
-   * PDF keeps: not warmed (the page decodes it smaller). */
-  g_assert_false (jopan_image_warm_wanted (box->image, box->depth / 10));
-  g_ptr_array_add (images, box->image);
-  return images;
-}
-
-/* Warmed: the advertisement is decoded once, and the pages take it from
- * the cache (the thumbnails from its pixels), in the same bytes as
- * without warming (one thread: its first page decodes it); broken on purpose
- * (warmed upside down), the files differ.  A run with two threads warms
- * it as it starts (or a worker decodes it first): once, the same bytes. */
-static void
-test_warm_adverts (void)
-{
-  /* (report.json names each run's own advertisement file.) */
-  static const char *const files[] = { "edition.pdf", "contact.png", "page-01.pdf", "page-02.pdf" };
-  g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
-  g_autofree char *ad = NULL, *slow = NULL, *warm = NULL, *broken = NULL, *two = NULL;
-  g_autofree char *d1 = g_build_filename (dir, "a", NULL), *d2 = g_build_filename (dir, "b", NULL);
-  g_autofree char *d3 = g_build_filename (dir, "c", NULL), *d4 = g_build_filename (dir, "d", NULL);
-  g_autofree char *broken_pdf = NULL, *slow_pdf = NULL;
-  gsize n, broken_n, slow_n;
-  guint warmed = jopan_image_warmed (), decodes;
-
-  g_assert_no_error (error);
-  g_assert_true (g_file_get_contents (SOURCE_ROOT "/samples/ads/aldwick-mutual.png", &ad, &n, NULL));
-  g_assert_cmpint (g_mkdir (d1, 0700) | g_mkdir (d2, 0700) | g_mkdir (d3, 0700) | g_mkdir (d4, 0700), ==, 0);
-  {
-    g_autoptr (JopanEdition) ed = advert_edition (d1, ad, n);
-    decodes = jopan_image_decode_count ();
-    slow = write_ads (ed, dir, "slow", 1, &error);
-    g_assert_no_error (error);
-    /* The advertisement, and the stories' JPEGs for their thumbnails
-     * (kept: the runs after this one decode only their advertisement). */
-    g_assert_cmpuint (jopan_image_decode_count (), >, decodes);
-  }
-  {
-    g_autoptr (JopanEdition) ed = advert_edition (d2, ad, n);
-    g_autoptr (GPtrArray) ads = ads_of (ed);
-    decodes = jopan_image_decode_count ();
-    jopan_image_warm_finish (jopan_image_warm_start (ads), FALSE);
-    g_assert_cmpuint (jopan_image_warmed (), ==, warmed + 1);
-    g_assert_cmpuint (jopan_image_decode_count (), ==, decodes + 1);
-    warm = write_ads (ed, dir, "warm", 1, &error);
-    g_assert_no_error (error);
-    g_assert_cmpuint (jopan_image_decode_count (), ==, decodes + 1);
-  }
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    assert_same_file (slow, warm, files[i]);
-  {
-    g_autoptr (JopanEdition) ed = advert_edition (d3, ad, n);
-    g_autoptr (GPtrArray) ads = ads_of (ed);
-    jopan_image_warm_break (TRUE);
-    jopan_image_warm_finish (jopan_image_warm_start (ads), FALSE);
-    jopan_image_warm_break (FALSE);
-    broken = write_ads (ed, dir, "broken", 1, &error);
-    g_assert_no_error (error);
-  }
-  {
-    g_autofree char *a = g_build_filename (slow, "edition.pdf", NULL);
-    g_autofree char *b = g_build_filename (broken, "edition.pdf", NULL);
-    g_assert_true (g_file_get_contents (a, &slow_pdf, &slow_n, NULL));
-    g_assert_true (g_file_get_contents (b, &broken_pdf, &broken_n, NULL));
-    g_assert_false (slow_n == broken_n && memcmp (slow_pdf, broken_pdf, slow_n) == 0);
-  }
-  {
-    g_autoptr (JopanEdition) ed = advert_edition (d4, ad, n);
-    decodes = jopan_image_decode_count ();
-    two = write_ads (ed, dir, "two", 2, &error);
-    g_assert_no_error (error);
-    g_assert_cmpuint (jopan_image_decode_count (), ==, decodes + 1);
-  }
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    assert_same_file (slow, two, files[i]);
-  remove_folder (slow), remove_folder (warm), remove_folder (broken), remove_folder (two);
-  remove_folder (d1), remove_folder (d2), remove_folder (d3), remove_folder (d4);
-  g_rmdir (dir);
-}
-
-static guint32
-be32 (const char *p)
-{
-  const guint8 *b = (const guint8 *) p;
-
-  return (guint32) b[0] << 24 | (guint32) b[1] << 16 | (guint32) b[2] << 8 | b[3];
-}
-
-/* An advertisement that passes the check at load but that gdk-pixbuf
- * cannot decode (its zlib header names a 512-byte window its data
- * outgrows): warming it fails quietly, and the page's worker fails the run
- * as one thread does, with the same message; OUTDIR is never made. */
-static void
-test_warm_damaged (void)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GError) one = NULL, two = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
-  g_autofree char *data = NULL, *outdir = NULL;
-  g_autoptr (JopanEdition) ed = NULL;
-  guint warmed = jopan_image_warmed ();
-  gsize n;
-
-  g_assert_no_error (error);
-  outdir = g_build_filename (dir, "two", NULL);
-  g_assert_true (g_file_get_contents (SOURCE_ROOT "/samples/ads/corn-street-books.png", &data, &n, NULL));
-  for (gsize i = 8; i + 12 <= n; i += 12 + be32 (data + i))
-    if (memcmp (data + i + 4, "IDAT", 4) == 0)
-      {
-        guint8 *z = (guint8 *) data + i + 8;
-        guint32 length = be32 (data + i), crc;
-        g_assert_cmphex (z[0], ==, 0x78);
-        z[0] = 0x18, z[1] = (guint8) (z[1] & 0xE0);
-        z[1] = (guint8) (z[1] + (31 - (z[0] * 256 + z[1]) % 31) % 31);
-        crc = (guint32) libdeflate_crc32 (0, data + i + 4, length + 4);
-        z[length] = (guint8) (crc >> 24), z[length + 1] = (guint8) (crc >> 16);
-        z[length + 2] = (guint8) (crc >> 8), z[length + 3] = (guint8) crc;
-        break;
-      }
-  ed = advert_edition (dir, data, n);
-  g_assert_null (write_ads (ed, dir, "one", 1, &one));
-  g_assert_null (write_ads (ed, dir, "two", 2, &two));
-  g_assert_nonnull (one);
-  g_assert_nonnull (two);
-  g_assert_cmpint (one->code, ==, two->code);
-  g_assert_cmpstr (one->message, ==, two->message);
-  g_assert_nonnull (strstr (two->message, "ad.png"));
-  g_assert_cmpuint (jopan_image_warmed (), ==, warmed);
-  g_assert_false (g_file_test (outdir, G_FILE_TEST_EXISTS));
-  remove_folder (dir);
-}
-
 /* An advertisement the stream cache has no room for (one that alone
  * would fill it: a full-page advertisement at print resolution; here the
  * cache is off) is encoded for its page alone, its encoded copy freed with
@@ -664,7 +519,6 @@ test_uncached_advert (void)
   remove_folder (cached);
   remove_folder (dir);
 }
-
 int
 main (int argc, char **argv)
 {
@@ -679,8 +533,6 @@ main (int argc, char **argv)
   g_test_add_func ("/edition/fail-after-join", test_fail_after_join);
   g_test_add_func ("/edition/rewrite", test_rewrite);
   g_test_add_func ("/edition/lock-taken", test_lock_taken);
-  g_test_add_func ("/edition/warm-adverts", test_warm_adverts);
-  g_test_add_func ("/edition/warm-damaged", test_warm_damaged);
   g_test_add_func ("/edition/uncached-advert", test_uncached_advert);
   return g_test_run ();
 }

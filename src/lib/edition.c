@@ -831,39 +831,11 @@ read_hyphenation (const Run *run)
     }
 }
 
-/* With two threads or more, the PNG advertisements of the pages written,
- * in the order the groups are composed, warmed for PDF (image.c) on a
- * thread of their own; each once. */
-static JopanImageWarm *
-warm_adverts (const Run *run)
-{
-  g_autoptr (GPtrArray) images = g_ptr_array_new ();
-
-  for (guint g = 0; run->two_threads && g < run->groups->len; g++)
-    {
-      const GArray *group = g_ptr_array_index (run->groups, g);
-      for (guint i = 0; i < group->len; i++)
-        {
-          guint p = g_array_index (group, guint, i);
-          const JopanPagePlan *plan = g_ptr_array_index (run->edition->pages, p);
-          for (guint b = 0; selected (run, p) && b < plan->boxes->len; b++)
-            {
-              const JopanPageBox *box = g_ptr_array_index (plan->boxes, b);
-              if (jopan_image_warm_wanted (box->image, box->depth)
-                  && !g_ptr_array_find (images, box->image, NULL))
-                g_ptr_array_add (images, box->image);
-            }
-        }
-    }
-  return jopan_image_warm_start (images);
-}
-
 static gboolean
 run_pool (Run *run, GError **error)
 {
   g_autofree Worker *workers = g_new0 (Worker, run->jobs);
   g_autofree GThread **threads = g_new0 (GThread *, run->jobs);
-  JopanImageWarm *warm = warm_adverts (run);
   guint started = 0;
 
   while (started < run->jobs)
@@ -879,10 +851,7 @@ run_pool (Run *run, GError **error)
       started++;
     }
   if (started == 0)
-    {
-      jopan_image_warm_finish (warm, TRUE);
-      return FALSE;
-    }
+    return FALSE;
   /* The main thread only waits for the workers: with two threads or
    * more, it does this meanwhile. */
   if (run->two_threads)
@@ -892,7 +861,6 @@ run_pool (Run *run, GError **error)
       g_thread_join (threads[i]);
       g_ptr_array_unref (workers[i].waiting);
     }
-  jopan_image_warm_finish (warm, TRUE);
   if (run->error == NULL)
     return TRUE;
   g_propagate_error (error, g_steal_pointer (&run->error));

@@ -391,32 +391,6 @@ void jopan_image_header_set_whole (gboolean enabled);
  * much over 16384 (its 16.16 fixed-point coordinates run out). */
 #define JOPAN_CAIRO_MAX_SIDE 32767
 #define JOPAN_RASTER_MAX_SOURCE 16384
-/* Photos decoded for PDF and SVG keep up to this resolution (render.c),
- * as a PDF/X export would. */
-#define JOPAN_PRINT_MAX_PPI 600.0
-
-/* Warming (image.c): @images (of const JopanImageRef*, borrowed until
- * jopan_image_warm_finish()) decoded and encoded for PDF at their full
- * size, in order, into the stream cache, on a thread of their own, while
- * the cache has room (and, for each, three quarters of the room of the
- * full-size pixels kept for thumbnails); each claimed as a page's thread claims it, errors
- * dropped (the page's thread decodes it again and reports them).
- * Returns: the warming, never NULL. */
-typedef struct _JopanImageWarm JopanImageWarm;
-JopanImageWarm *jopan_image_warm_start (GPtrArray *images);
-/* Joins warming's thread, with @stop once the photo being warmed is
- * done, else once all are, and frees @warm. */
-void jopan_image_warm_finish (JopanImageWarm *warm, gboolean stop);
-/* Whether @image, covering a frame at least @frame_height points tall,
- * is drawn into a PDF from its full-size pixels, decoded (cairo cannot
- * pass it through): then warming it does what the page would.
- * Returns: TRUE to warm it. */
-gboolean jopan_image_warm_wanted (const JopanImageRef *image, double frame_height);
-/* For tests: photos warming put into the cache so far (all runs). */
-guint jopan_image_warmed (void);
-/* A test's way to break warming on purpose (each photo encoded upside
- * down); FALSE mends it. */
-void jopan_image_warm_break (gboolean broken);
 
 /* A surface to paint the photo with.  For vector output a JPEG is not
  * decoded: the surface carries the file's bytes as MIME data, which cairo

@@ -49,7 +49,7 @@ jopan_render_trylock (void)
 {
   return g_rec_mutex_trylock (&render_lock);
 }
-#define PRINT_MAX_PPI JOPAN_PRINT_MAX_PPI /* decoded photos in PDF and SVG */
+#define PRINT_MAX_PPI 600.0 /* decoded photos in PDF and SVG */
 
 static double
 page_pad (const JopanPage *page)
