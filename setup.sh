@@ -16,8 +16,6 @@ g++ libqpdf-dev qpdf liblcms2-dev libturbojpeg0-dev libjpeg-dev zlib1g-dev libpn
 
 # image.c and image-header.c inflate PNG image data with libdeflate.
 PACKAGES="$PACKAGES libdeflate-dev"
-# The jopan tool is linked with jemalloc (src/cli/meson.build).
-PACKAGES="$PACKAGES libjemalloc-dev"
 
 install_packages () {
   missing=""
