@@ -427,8 +427,7 @@ jopan_fonts_prime (JopanFonts *fonts, const char *font, const char *lang)
     }
   if (fonts->primed->len >= PRIMED_LIMIT)
     return;
-  desc = jopan_fonts_describe (fonts, font, g_ascii_strncasecmp (lang, "ko", 2) == 0
-                                              && (lang[2] == '\0' || lang[2] == '-'));
+  desc = jopan_fonts_describe (fonts, font, jopan_lang_is_korean (lang));
   if (jopan_fonts_prime_break)
     pango_font_description_set_size (desc, pango_font_description_get_size (desc) + PANGO_SCALE);
   pango_context_set_language (fonts->prime_context, language);

@@ -528,6 +528,8 @@ typedef struct {
 PangoLayout *jopan_shaped_paragraph_for_test (JopanTypesetter *ts, JopanParaKind kind,
                                               const char *text, const GArray *spans,
                                               GHashTable **missing);
+/* Whether @lang (a BCP 47 tag, or NULL) is Korean: "ko" or "ko-…". */
+gboolean jopan_lang_is_korean (const char *lang);
 gboolean jopan_typesetter_init (JopanTypesetter *ts, JopanFonts *fonts, const JopanStyle *style,
                                 const char *lang, struct _JopanReport *report);
 /* As jopan_typesetter_init, setting texts through @cache (may be NULL),

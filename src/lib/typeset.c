@@ -15,9 +15,8 @@
 #include <math.h>
 #include <string.h>
 
-
-static gboolean
-is_korean (const char *lang)
+gboolean
+jopan_lang_is_korean (const char *lang)
 {
   return lang && (g_ascii_strncasecmp (lang, "ko", 2) == 0)
          && (lang[2] == '\0' || lang[2] == '-');
@@ -41,7 +40,7 @@ jopan_typesetter_init_cached (JopanTypesetter *ts, JopanFonts *fonts, const Jopa
   /* Korean and English run left to right whatever a line starts with (a
    * Hebrew name): right-to-left runs are reordered inside it. */
   pango_context_set_base_dir (ts->context, PANGO_DIRECTION_LTR);
-  ts->korean = is_korean (lang);
+  ts->korean = jopan_lang_is_korean (lang);
   if (!ts->korean)
     {
       ts->hyphenator = jopan_fonts_get_hyphenator (fonts, lang);
