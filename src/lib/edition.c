@@ -333,14 +333,18 @@ prime_fonts (const Run *run, JopanFonts *fonts)
   for (guint p = 0; p < run->edition->pages->len; p++)
     {
       const JopanPagePlan *plan = g_ptr_array_index (run->edition->pages, p);
-      for (guint s = 0; selected (run, p) && s <= plan->stories->len; s++)
+
+      if (!selected (run, p))
+        continue;
+      /* Its stories' languages, then the page's own (its folio). */
+      for (guint s = 0; s <= plan->stories->len; s++)
         {
           const char *lang = s < plan->stories->len
             ? jopan_article_get_lang (((JopanPageStory *) g_ptr_array_index (plan->stories, s))->article)
             : plan->lang;
-          if (lang == NULL || !g_hash_table_add (seen, (gpointer) lang))
-            continue;
-          jopan_fonts_prime_style (fonts, run->style, lang);
+
+          if (lang && g_hash_table_add (seen, (gpointer) lang))
+            jopan_fonts_prime_style (fonts, run->style, lang);
         }
     }
 }
