@@ -287,6 +287,44 @@ test_write_ends (void)
   g_rmdir (dir);
 }
 
+/* With two threads or more, contact.png's bands are encoded by the main
+ * thread as the workers complete them, not by the worker that added a
+ * band's last page (which then drew its next page late at the end of a
+ * run); with one, by that one.  The same bytes either way; broken on
+ * purpose (the workers encode as before), the count sees it. */
+static void
+test_sheet_encoder (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
+  g_autofree char *broken_dir = g_build_filename (dir, "broken", NULL);
+  g_autofree char *one = NULL, *two = NULL, *broken = NULL;
+  guint bands = jopan_contact_sheet_encoder_bands ();
+  static const char *const files[] = { "contact.png", "edition.pdf", "report.json" };
+
+  g_assert_no_error (error);
+  one = write_edition (dir, 1);
+  g_assert_cmpuint (jopan_contact_sheet_encoder_bands (), ==, bands);
+  two = write_edition (dir, 2);
+  /* en.json's four pages: three spreads, one band. */
+  g_assert_cmpuint (jopan_contact_sheet_encoder_bands (), ==, bands + 1);
+  g_assert_cmpint (g_mkdir (broken_dir, 0755), ==, 0);
+  jopan_contact_sheet_encoder_break (TRUE);
+  broken = write_edition (broken_dir, 2);
+  jopan_contact_sheet_encoder_break (FALSE);
+  g_assert_cmpuint (jopan_contact_sheet_encoder_bands (), ==, bands + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      assert_same_file (one, two, files[i]);
+      assert_same_file (one, broken, files[i]);
+    }
+  remove_folder (one);
+  remove_folder (two);
+  remove_folder (broken);
+  g_rmdir (broken_dir);
+  g_rmdir (dir);
+}
+
 /* A run into an earlier edition's folder: the old files go once the new
  * folder is in place, with two threads or more removed by several threads
  * at once (each removal may wait for the disk), with one by that one; the
@@ -526,6 +564,7 @@ main (int argc, char **argv)
   g_test_add_func ("/edition/load", test_load);
   g_test_add_func ("/edition/continued-page", test_continued_page);
   g_test_add_func ("/edition/write-ends", test_write_ends);
+  g_test_add_func ("/edition/sheet-encoder", test_sheet_encoder);
   g_test_add_func ("/edition/exiting", test_exiting);
   g_test_add_func ("/edition/places-linear", test_places_linear);
   g_test_add_func ("/edition/shared-patterns", test_shared_patterns);

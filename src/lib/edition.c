@@ -288,6 +288,7 @@ struct _Run {
   guint failed_place;           /* its first page that failed, by place in the group */
   GError *error;                /* its error */
   gint next_group;              /* the first group no worker took yet */
+  gint working;                 /* workers not done, and the main thread's hold (run_pool) */
   /* per page, each written by the worker of its group only */
   JsonNode **reports;           /* as trees: report.json nests them as they are */
   guint *findings;
@@ -741,6 +742,15 @@ run_group (Worker *w, guint g)
     fail (run, g, i - 1, error);
 }
 
+/* A worker done (or the main thread's hold on the pool let go of): the
+ * last one stops the contact sheet's encoder. */
+static void
+worker_done (Run *run)
+{
+  if (g_atomic_int_dec_and_test (&run->working) && run->sheet && run->two_threads)
+    jopan_contact_sheet_stop_encoder (run->sheet);
+}
+
 /* A worker: the groups in order, as they come, each skipped when an
  * earlier group failed (so the error reported is the first group's);
  * then the pages it kept. */
@@ -770,6 +780,7 @@ work (gpointer data)
     }
   if (w->fonts)
     give_fonts (run, g_steal_pointer (&w->fonts));
+  worker_done (run);
   return NULL;
 }
 
@@ -842,24 +853,34 @@ run_pool (Run *run, GError **error)
   g_autofree GThread **threads = g_new0 (GThread *, run->jobs);
   guint started = 0;
 
+  /* With two threads or more, the main thread encodes contact.png's
+   * bands (contact-sheet.c) as the workers complete them. */
+  g_atomic_int_set (&run->working, 1);
+  if (run->sheet && run->two_threads)
+    jopan_contact_sheet_use_encoder (run->sheet);
   while (started < run->jobs)
     {
       Worker *w = &workers[started];
       *w = (Worker) { run, NULL, g_ptr_array_new () };
+      g_atomic_int_inc (&run->working);
       threads[started] = g_thread_try_new ("jopan-page", work, w, started ? NULL : error);
       if (threads[started] == NULL)
         {
+          g_atomic_int_add (&run->working, -1);
           g_ptr_array_unref (w->waiting);
           break;
         }
       started++;
     }
+  worker_done (run);
   if (started == 0)
     return FALSE;
   /* The main thread only waits for the workers: with two threads or
    * more, it does this meanwhile. */
   if (run->two_threads)
     read_hyphenation (run);
+  if (run->sheet && run->two_threads)
+    jopan_contact_sheet_encode_bands (run->sheet);
   for (guint i = 0; i < started; i++)
     {
       g_thread_join (threads[i]);

@@ -958,6 +958,20 @@ gboolean jopan_thumb_draw (JopanThumb *thumb, GError **error);
 gboolean jopan_contact_sheet_add_thumb (JopanContactSheet *sheet, JopanThumb *thumb,
                                         GError **error);
 void jopan_thumb_free (JopanThumb *thumb);
+/* The bands left to an encoder from now on: the threads adding pages no
+ * longer encode them (until jopan_contact_sheet_stop_encoder()). */
+void jopan_contact_sheet_use_encoder (JopanContactSheet *sheet);
+/* The encoder: encodes each band once complete, in order, until all are
+ * or it is stopped (what is left then is for jopan_contact_sheet_save()). */
+void jopan_contact_sheet_encode_bands (JopanContactSheet *sheet);
+/* Ends jopan_contact_sheet_encode_bands() once no band is complete; from
+ * any thread. */
+void jopan_contact_sheet_stop_encoder (JopanContactSheet *sheet);
+/* Bands encoded by encoders in this process (a test's count); a test's
+ * way to break the encoder on purpose (it encodes nothing, the pages
+ * added encode their bands as without one). */
+guint jopan_contact_sheet_encoder_bands (void);
+void jopan_contact_sheet_encoder_break (gboolean broken);
 /* Writes the sheet (every page added) to @out_png atomically. */
 gboolean jopan_contact_sheet_save (JopanContactSheet *sheet, const char *out_png, GError **error);
 void jopan_contact_sheet_free (JopanContactSheet *sheet);
