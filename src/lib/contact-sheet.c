@@ -56,6 +56,8 @@ struct _JopanContactSheet {
   cairo_surface_t **waiting;  /* per page: a thumbnail that came before the first's */
   guint encoded;              /* bands encoded so far, from the top */
   gboolean encoder;           /* a thread of its own encodes the bands (encode_bands) */
+  guint hold;                 /* complete bands it leaves while no core is idle */
+  gboolean core_idle;         /* a core is idle: it encodes every complete band */
   gboolean encoder_stop;      /* it is told to stop */
   GCond band_ready;           /* told it when a page was added or it is to stop */
   GMutex encoding;            /* guards the encoder: */
@@ -73,7 +75,7 @@ jopan_contact_sheet_encoder_bands (void)
 }
 
 void
-jopan_contact_sheet_encoder_break (gboolean broken)
+jopan_contact_sheet_encoder_break (int broken)
 {
   g_atomic_int_set (&encoder_broken, broken);
 }
@@ -307,11 +309,11 @@ encode_band (JopanContactSheet *sheet, cairo_surface_t *band)
     jopan_png_writer_add_rows (sheet->png, band, NULL, NULL, &sheet->failed);
 }
 
-/* Encodes the bands that are complete, in order.  With @wait false, a
- * thread finding another at it leaves them to that one (or to the save).
- * Returns: the bands encoded. */
+/* Encodes the bands that are complete, in order, @most at most.  With
+ * @wait false, a thread finding another at it leaves them to that one
+ * (or to the save).  Returns: the bands encoded. */
 static guint
-encode_ready (JopanContactSheet *sheet, gboolean wait)
+encode_ready (JopanContactSheet *sheet, gboolean wait, guint most)
 {
   guint done = 0;
 
@@ -319,7 +321,7 @@ encode_ready (JopanContactSheet *sheet, gboolean wait)
     g_mutex_lock (&sheet->encoding);
   else if (!g_mutex_trylock (&sheet->encoding))
     return 0;
-  for (;;)
+  while (done < most)
     {
       cairo_surface_t *band = NULL;
       guint k;
@@ -349,39 +351,65 @@ encode_ready (JopanContactSheet *sheet, gboolean wait)
  * encoded it (some 7 ms for eight pages' band) before it could draw its
  * next page, while the other core had nothing left to do.  With an
  * encoder, the threads adding pages leave the bands to it (an edition's
- * main thread, which otherwise only waits for its workers). */
+ * main thread, which otherwise only waits for its workers).  While every
+ * core is busy, encoding only takes a worker's share of one: the encoder
+ * leaves up to @hold complete bands (a few MB each) for when a core is
+ * idle (an edition's first worker done, with nothing left to compose),
+ * so that their encoding fills the end of the run, when one worker
+ * finishes its last page and edition.pdf is written, not its middle. */
 
 void
-jopan_contact_sheet_use_encoder (JopanContactSheet *sheet)
+jopan_contact_sheet_use_encoder (JopanContactSheet *sheet, guint hold)
 {
-  if (g_atomic_int_get (&encoder_broken))
+  if (g_atomic_int_get (&encoder_broken) == 1)
     return;
   g_mutex_lock (&sheet->lock);
   sheet->encoder = TRUE;
-  sheet->encoder_stop = FALSE;
+  sheet->hold = hold;
+  sheet->core_idle = sheet->encoder_stop = FALSE;
   g_mutex_unlock (&sheet->lock);
 }
 
-/* Is the band below those encoded complete?  (Lock held.) */
-static gboolean
-band_complete (const JopanContactSheet *sheet)
+/* The complete bands below those encoded that the encoder may encode
+ * now.  (Lock held.) */
+static guint
+encodable (const JopanContactSheet *sheet)
 {
-  return sheet->thumb_w > 0 && sheet->encoded < sheet->n_bands
-         && sheet->missing[sheet->encoded] == 0;
+  guint complete = 0;
+
+  while (sheet->thumb_w > 0 && sheet->encoded + complete < sheet->n_bands
+         && sheet->missing[sheet->encoded + complete] == 0)
+    complete++;
+  if (sheet->core_idle || sheet->encoder_stop || g_atomic_int_get (&encoder_broken) == 2)
+    return complete;
+  return complete > sheet->hold ? complete - sheet->hold : 0;
+}
+
+guint
+jopan_contact_sheet_encode_now (JopanContactSheet *sheet)
+{
+  guint n, done;
+
+  g_mutex_lock (&sheet->lock);
+  n = encodable (sheet);
+  g_mutex_unlock (&sheet->lock);
+  done = n > 0 ? encode_ready (sheet, TRUE, n) : 0;
+  g_atomic_int_add (&encoder_bands, (gint) done);
+  return done;
 }
 
 void
 jopan_contact_sheet_encode_bands (JopanContactSheet *sheet)
 {
-  if (g_atomic_int_get (&encoder_broken))
+  if (g_atomic_int_get (&encoder_broken) == 1)
     return;
   g_mutex_lock (&sheet->lock);
   for (;;)
     {
-      if (band_complete (sheet))
+      if (encodable (sheet) > 0)
         {
           g_mutex_unlock (&sheet->lock);
-          g_atomic_int_add (&encoder_bands, (gint) encode_ready (sheet, TRUE));
+          jopan_contact_sheet_encode_now (sheet);
           g_mutex_lock (&sheet->lock);
         }
       else if (sheet->encoder_stop || (sheet->thumb_w > 0 && sheet->encoded == sheet->n_bands))
@@ -390,6 +418,15 @@ jopan_contact_sheet_encode_bands (JopanContactSheet *sheet)
         g_cond_wait (&sheet->band_ready, &sheet->lock);
     }
   sheet->encoder = FALSE;
+  g_mutex_unlock (&sheet->lock);
+}
+
+void
+jopan_contact_sheet_encoder_core_idle (JopanContactSheet *sheet)
+{
+  g_mutex_lock (&sheet->lock);
+  sheet->core_idle = TRUE;
+  g_cond_signal (&sheet->band_ready);
   g_mutex_unlock (&sheet->lock);
 }
 
@@ -555,7 +592,7 @@ sheet_add (JopanContactSheet *sheet, guint i, cairo_surface_t *thumb)
     g_cond_signal (&sheet->band_ready);
   g_mutex_unlock (&sheet->lock);
   if (!leave)
-    encode_ready (sheet, FALSE);
+    encode_ready (sheet, FALSE, G_MAXUINT);
 }
 
 /* The index of page @number on the sheet, or -1. */
@@ -693,7 +730,7 @@ jopan_contact_sheet_save (JopanContactSheet *sheet, const char *out_png, GError 
   GByteArray *bytes = NULL;
   gboolean complete;
 
-  encode_ready (sheet, TRUE);
+  encode_ready (sheet, TRUE, G_MAXUINT);
   g_mutex_lock (&sheet->lock);
   complete = sheet->thumb_w > 0 && sheet->encoded == sheet->n_bands;
   g_mutex_unlock (&sheet->lock);

@@ -289,6 +289,7 @@ struct _Run {
   GError *error;                /* its error */
   gint next_group;              /* the first group no worker took yet */
   gint working;                 /* workers not done, and the main thread's hold (run_pool) */
+  gint core_idle;               /* a worker is done: the contact sheet's encoder is told */
   /* per page, each written by the worker of its group only */
   JsonNode **reports;           /* as trees: report.json nests them as they are */
   guint *findings;
@@ -742,12 +743,17 @@ run_group (Worker *w, guint g)
     fail (run, g, i - 1, error);
 }
 
-/* A worker done (or the main thread's hold on the pool let go of): the
- * last one stops the contact sheet's encoder. */
+/* A worker done (@worker), or the main thread's hold on the pool let go
+ * of: the first worker done leaves a core idle, where the contact sheet's
+ * encoder may encode the bands it held; the last stops it. */
 static void
-worker_done (Run *run)
+worker_done (Run *run, gboolean worker)
 {
-  if (g_atomic_int_dec_and_test (&run->working) && run->sheet && run->two_threads)
+  gboolean encoder = run->sheet && run->two_threads;
+
+  if (encoder && worker && g_atomic_int_compare_and_exchange (&run->core_idle, FALSE, TRUE))
+    jopan_contact_sheet_encoder_core_idle (run->sheet);
+  if (g_atomic_int_dec_and_test (&run->working) && encoder)
     jopan_contact_sheet_stop_encoder (run->sheet);
 }
 
@@ -780,7 +786,7 @@ work (gpointer data)
     }
   if (w->fonts)
     give_fonts (run, g_steal_pointer (&w->fonts));
-  worker_done (run);
+  worker_done (run, TRUE);
   return NULL;
 }
 
@@ -846,6 +852,10 @@ read_hyphenation (const Run *run)
     }
 }
 
+/* Complete bands of contact.png (~2.5 MB each) the encoder may hold back
+ * while every core composes: some 15 ms of encoding for the end of the run. */
+#define SHEET_HOLD 2
+
 static gboolean
 run_pool (Run *run, GError **error)
 {
@@ -854,10 +864,11 @@ run_pool (Run *run, GError **error)
   guint started = 0;
 
   /* With two threads or more, the main thread encodes contact.png's
-   * bands (contact-sheet.c) as the workers complete them. */
+   * bands (contact-sheet.c) as the workers complete them, the last
+   * SHEET_HOLD complete ones once a core is idle. */
   g_atomic_int_set (&run->working, 1);
   if (run->sheet && run->two_threads)
-    jopan_contact_sheet_use_encoder (run->sheet);
+    jopan_contact_sheet_use_encoder (run->sheet, SHEET_HOLD);
   while (started < run->jobs)
     {
       Worker *w = &workers[started];
@@ -872,7 +883,11 @@ run_pool (Run *run, GError **error)
         }
       started++;
     }
-  worker_done (run);
+  /* Fewer workers than cores: one is idle from the start. */
+  if (started < g_get_num_processors ())
+    worker_done (run, TRUE);
+  else
+    worker_done (run, FALSE);
   if (started == 0)
     return FALSE;
   /* The main thread only waits for the workers: with two threads or
