@@ -23,7 +23,10 @@
  * beside the flushing and the swap.  edition.pdf's
  * writing starts as soon as its last page is joined, from the worker that
  * joined it: the thumbnails, reports and documents of the pages still
- * being finished, and the pool's end, run beside it.
+ * being finished, and the pool's end, run beside it.  With two threads
+ * or more the main thread, which waits for the workers, encodes
+ * contact.png's bands meanwhile, the last two complete ones once a
+ * worker is done (contact-sheet.c).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
