@@ -25,8 +25,8 @@
  * joined it: the thumbnails, reports and documents of the pages still
  * being finished, and the pool's end, run beside it.  With two threads
  * or more the main thread, which waits for the workers, encodes
- * contact.png's bands meanwhile, the last two complete ones once a
- * worker is done (contact-sheet.c).
+ * contact.png's bands meanwhile, the last complete one once a worker
+ * is done (contact-sheet.c).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -856,8 +856,11 @@ read_hyphenation (const Run *run)
 }
 
 /* Complete bands of contact.png (~2.5 MB each) the encoder may hold back
- * while every core composes: some 15 ms of encoding for the end of the run. */
-#define SHEET_HOLD 2
+ * while every core composes: ~8 ms of encoding for the end of the run.
+ * Two were too many: the main thread's end (the bands, report.json, the
+ * workers' fonts, ~43 ms at 48 pages) then lasted as long as
+ * edition.pdf's writing, for 4 MB more at the peak. */
+#define SHEET_HOLD 1
 
 static gboolean
 run_pool (Run *run, GError **error)
