@@ -680,26 +680,34 @@ typedef struct {
 static GArray *
 collect_slots (PangoLayoutLine *line, const char *text, gboolean korean, double *natural)
 {
-  GArray *slots = g_array_new (FALSE, FALSE, sizeof (Slot));
+  GArray *slots;
+  Slot *slot;
   gunichar previous = 0;
+  guint n = 0, k = 0;
 
+  /* Sized once: a line has a few dozen glyphs, each appended alone was a
+   * good part of justifying it. */
+  for (GSList *l = line->runs; l; l = l->next)
+    n += (guint) ((PangoGlyphItem *) l->data)->glyphs->num_glyphs;
+  slots = g_array_sized_new (FALSE, FALSE, sizeof (Slot), n);
+  g_array_set_size (slots, n);
+  slot = (Slot *) (void *) slots->data;
   *natural = 0;
   for (GSList *l = line->runs; l; l = l->next)
     {
       PangoGlyphItem *run = l->data;
-      for (int g = 0; g < run->glyphs->num_glyphs; g++)
+      for (int g = 0; g < run->glyphs->num_glyphs; g++, k++)
         {
           const char *at = text + run->item->offset + run->glyphs->log_clusters[g];
           gunichar c = g_utf8_get_char (at);
-          Slot slot = { &run->glyphs->glyphs[g], c == ' ', FALSE };
           gboolean new_cluster = g == 0 || run->glyphs->log_clusters[g] != run->glyphs->log_clusters[g - 1];
 
+          slot[k] = (Slot) { &run->glyphs->glyphs[g], c == ' ', FALSE };
           /* A new syllable after a syllable: the gap between them may grow. */
-          if (slots->len && new_cluster && jopan_is_gap (previous, c, korean))
-            g_array_index (slots, Slot, slots->len - 1).gap = TRUE;
+          if (k > 0 && new_cluster && jopan_is_gap (previous, c, korean))
+            slot[k - 1].gap = TRUE;
           previous = c;
-          *natural += slot.glyph->geometry.width / (double) PANGO_SCALE;
-          g_array_append_val (slots, slot);
+          *natural += slot[k].glyph->geometry.width / (double) PANGO_SCALE;
         }
     }
   return slots;
