@@ -1437,24 +1437,34 @@ test_shape_alone (void)
   };
   g_autoptr (GArray) links = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
   JopanSpan link = { 4, 20, JOPAN_SPAN_LINK, "https://example.com/" };
-  guint counts[3] = { 0 }, broken[3] = { 0 }, unproven[3] = { 0 }, odd_alone = 0;
+  /* Words too long for any column, broken between kerned letters. */
+  static const char kerned[] = "voyevowyeovoyevowyeovoyevowyeovoyevowyeovoyevowyeovoyevowyeovoyevowyeo "
+                               "Tovovovywywyvovovywywyvovovywywyvovovywywyvovovywywyvovovywywyvovovywywy";
+  guint counts[3] = { 0 }, broken[3] = { 0 }, unproven[3] = { 0 }, ends[3] = { 0 }, all[3] = { 0 };
+  guint odd_alone = 0;
   JopanTypesetter ts;
-  gint cuts;
+  gint cuts, mid_word, en_mid_word = 0, all_cuts;
 
   g_assert_no_error (error);
   g_array_append_val (links, link);
   cuts = g_atomic_int_get (&jopan_line_cuts);
+  mid_word = g_atomic_int_get (&jopan_line_cuts_mid_word);
   for (gsize d = 0; d < G_N_ELEMENTS (dirs); d++)
     {
       g_autofree char *dir = g_strconcat (SOURCE_ROOT, dirs[d], NULL);
+      gint before = g_atomic_int_get (&jopan_line_cuts_mid_word);
       each_sample_paragraph (fonts, style, TRUE, dir, shape_alone_paragraph, counts);
+      if (d == 1)
+        en_mid_word = g_atomic_int_get (&jopan_line_cuts_mid_word) - before;
     }
   cuts = g_atomic_int_get (&jopan_line_cuts) - cuts;
+  mid_word = g_atomic_int_get (&jopan_line_cuts_mid_word) - mid_word;
   g_test_message ("%u lines, %u shaped alone, %d of them taking their paragraph's item, %d cut from its "
-                  "glyphs, %u differ", counts[0], counts[1], g_atomic_int_get (&jopan_line_items_taken), cuts,
-                  counts[2]);
+                  "glyphs (%d starting inside a word: after a hyphen, between syllables), %u differ",
+                  counts[0], counts[1], g_atomic_int_get (&jopan_line_items_taken), cuts, mid_word, counts[2]);
   g_assert_cmpuint (counts[2], ==, 0);
   g_assert_cmpint (cuts, >=, (gint) counts[0] / 4);
+  g_assert_cmpint (mid_word, >, 0);
   g_assert_cmpint (g_atomic_int_get (&jopan_line_items_taken), >, 0);
   g_assert_cmpuint (counts[1], >=, counts[0] * 9 / 10);
   /* Texts the samples lack: marks, joiners, jamo, flags, right to left,
@@ -1484,6 +1494,37 @@ test_shape_alone (void)
                          broken);
   jopan_shape_alone_no_edges = FALSE;
   g_assert_cmpuint (broken[2], >, 0);
+  /* A line may start after a kerned pair (these faces' pairs adjust their
+   * first glyph only), not end before one: proving its end as its start
+   * is caught. */
+  jopan_typesetter_init (&ts, fonts, style, "en", NULL);
+  shape_alone_paragraph (&ts, style, kerned, 0, NULL, ends);
+  shape_alone_paragraph (&ts, style, kerned, 1, NULL, ends);
+  g_assert_cmpuint (ends[2], ==, 0);
+  jopan_line_cut_end_as_start = TRUE;
+  shape_alone_paragraph (&ts, style, kerned, 0, NULL, ends);
+  shape_alone_paragraph (&ts, style, kerned, 1, NULL, ends);
+  jopan_line_cut_end_as_start = FALSE;
+  jopan_typesetter_clear (&ts);
+  g_test_message ("with line ends proved as starts: %u of %u lines differ", ends[2], ends[0]);
+  g_assert_cmpuint (ends[2], >, 0);
+  /* Reading the lookups of features HarfBuzz applies only when asked
+   * (Noto Serif's aalt and small capitals reach every letter) cuts few
+   * lines inside a word of the English edition (a font set of its own:
+   * the faces keep what they were read as). */
+  jopan_line_cut_features_all = TRUE;
+  {
+    g_autoptr (JopanFonts) own = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+    g_assert_no_error (error);
+    all_cuts = g_atomic_int_get (&jopan_line_cuts_mid_word);
+    each_sample_paragraph (own, style, TRUE, SOURCE_ROOT "/samples/edition/en", shape_alone_paragraph, all);
+    all_cuts = g_atomic_int_get (&jopan_line_cuts_mid_word) - all_cuts;
+  }
+  jopan_line_cut_features_all = FALSE;
+  g_test_message ("every feature's lookups read: %d lines cut inside a word of the English edition (%d "
+                  "without those), %u of %u lines differ", all_cuts, en_mid_word, all[2], all[0]);
+  g_assert_cmpuint (all[2], ==, 0);
+  g_assert_cmpint (all_cuts * 4, <, en_mid_word);
 }
 
 /* @style's @kind in @tracked at a copyfit setting: @setting[0] em more

@@ -449,6 +449,12 @@ extern gint jopan_line_items_taken, jopan_line_cuts;
 extern gint jopan_derived_runs;
 extern gboolean jopan_derived_offsets_unmoved, jopan_derived_offsets_unproven;
 extern gboolean jopan_line_cut_off, jopan_line_cut_unproven;
+/* Tests: a line's end edge proved as its start is (a pair's first glyph
+ * taken as its paragraph kerned it: wrong, to see a check catch it);
+ * every GSUB feature's lookups read, as before (fewer cuts); lines cut
+ * that start inside a word of their paragraph. */
+extern gboolean jopan_line_cut_end_as_start, jopan_line_cut_features_all;
+extern gint jopan_line_cuts_mid_word;
 extern gboolean jopan_shape_alone_off, jopan_shape_alone_no_edges;
 /* Line @index of @layout: a text line's own runs where it was shaped
  * without a layout (the layout then holds only its text, font and

@@ -1414,11 +1414,18 @@ one_item (const PangoItem *item, const char *text, int length)
  * - no GSUB lookup but single, multiple and alternate substitutions (one
  *   glyph each) matches a sequence holding both: A or B is in none of the
  *   other lookups' glyphs, nor substituted into one (a lookup whose output
- *   is one of them counts its input too);
+ *   is one of them counts its input too); only lookups of features HarfBuzz
+ *   may apply unasked count (lookups_on(): not a font's small capitals or
+ *   alternates, which in Noto Serif reach every letter), and a font that
+ *   asks for features of its own (fontconfig) is not cut;
  * - no cursive or contextual GPOS lookup holds both;
  * - no pair adjustment has A first: A is in no pair lookup, or B is in no
  *   pair lookup, no class-based pair's second classes, and every class-based
- *   pair adjusts the second class 0 (the glyphs it does not list) by nothing;
+ *   pair adjusts the second class 0 (the glyphs it does not list) by nothing.
+ *   At a line's start (A is not drawn with it) a pair may adjust A when
+ *   the face's pairs never adjust their second glyph (every ValueFormat2
+ *   is 0): B is then as the paragraph has it (a line after a hyphenated
+ *   one, "gin" of "mar-gin");
  * - no mark attachment moves B onto A: B is in no mark coverage;
  * - no lookup of those skips a base glyph or a ligature (which would
  *   let a match reach past A or B), no kern table, no AAT.
@@ -1446,13 +1453,14 @@ static guint be16 (const guint8 *data, gsize size, gsize at);
 static guint lookup_type (const guint8 *data, gsize size, guint index, guint extension);
 static gboolean table_present (hb_face_t *face, hb_tag_t tag);
 
-gint jopan_line_cuts;
-gboolean jopan_line_cut_off, jopan_line_cut_unproven;
+gint jopan_line_cuts, jopan_line_cuts_mid_word;
+gboolean jopan_line_cut_off, jopan_line_cut_unproven, jopan_line_cut_end_as_start, jopan_line_cut_features_all;
 
 /* What cutting lines of a face needs (see above). */
 typedef struct {
   gboolean cuttable;
   gboolean zero_class0;   /* every class-based pair adjusts the second class 0 by nothing */
+  gboolean seconds_kept;  /* no pair adjusts its second glyph (every ValueFormat2 is 0) */
   hb_set_t *subst;        /* glyphs of GSUB lookups of more than one glyph, and their sources */
   hb_set_t *spans;        /* glyphs of cursive and contextual GPOS lookups */
   hb_set_t *pairs;        /* glyphs of pair lookups, and their second classes' */
@@ -1592,6 +1600,8 @@ gpos_subtable_read (FaceCuts *f, const guint8 *data, gsize size, gsize at, guint
     }
   if (type >= 4 && type <= 6)
     return format == 1 && coverage_add (data, size, at + be16 (data, size, at + 2), f->marks);
+  if (type == 2)
+    f->seconds_kept = f->seconds_kept && be16 (data, size, at + 6) == 0;
   if (type == 2 && format == 1)
     return coverage_add (data, size, at + be16 (data, size, at + 2), f->pairs)
            && pair_seconds (data, size, at, f->pairs);
@@ -1603,8 +1613,82 @@ gpos_subtable_read (FaceCuts *f, const guint8 *data, gsize size, gsize at, guint
   return type == 1 || type == 3 || type == 7 || type == 8;
 }
 
-/* Reads the lookups of @table (GSUB or GPOS) of @face into @f; FALSE
- * where a lookup is unreadable or skips base glyphs or ligatures. */
+/* Features HarfBuzz applies only when asked (hb-ot-shape.cc, and the
+ * shapers' lists), as Pango never asks for a plain item (plain_item():
+ * no font-features attribute; a font with features of its own is not cut,
+ * font_features_none()); frac, numr and dnom go only around a fraction
+ * slash, which no paragraph cut holds.  Four letters each. */
+static const char off_features[] =
+  "aalt" "afrc" "c2pc" "c2sc" "case" "cpsp" "cswh" "dlig" "dnom" "expt" "falt" "frac" "fwid" "halt" "hist"
+  "hkna" "hlig" "hngl" "hojo" "hwid" "ital" "jalt" "jp04" "jp78" "jp83" "jp90" "lnum" "mgrk" "nalt"
+  "nlck" "numr" "onum" "ordn" "ornm" "palt" "pcap" "pkna" "pnum" "pwid" "qwid" "ruby" "salt" "sinf"
+  "size" "smcp" "smpl" "subs" "sups" "swsh" "titl" "tnum" "trad" "twid" "unic" "valt" "vhal" "vkna"
+  "vpal" "zero";
+
+/* Whether feature @tag is one HarfBuzz applies only when asked (above):
+ * those listed, stylistic sets and character variants. */
+static gboolean
+off_feature (hb_tag_t tag)
+{
+  char name[5];
+
+  hb_tag_to_string (tag, name);
+  name[4] = '\0';
+  if ((name[0] == 's' && name[1] == 's' && g_ascii_isdigit (name[2]) && g_ascii_isdigit (name[3]))
+      || (name[0] == 'c' && name[1] == 'v' && g_ascii_isdigit (name[2]) && g_ascii_isdigit (name[3])))
+    return !jopan_line_cut_features_all;
+  for (gsize i = 0; i + 4 < sizeof off_features; i += 4)
+    if (memcmp (off_features + i, name, 4) == 0)
+      return !jopan_line_cut_features_all;
+  return FALSE;
+}
+
+/* The lookups of GSUB table @table of @face that a feature HarfBuzz may
+ * apply unasked lists; all of them where the table has feature
+ * variations.  A lookup only nested in another is read with it: what it
+ * reads is its parent's input, what it makes its parent's output
+ * (hb_ot_layout_lookup_collect_glyphs), all of it in FaceCuts.subst. */
+static hb_set_t *
+lookups_on (hb_face_t *face, hb_tag_t table, const guint8 *data, gsize size)
+{
+  hb_set_t *on = hb_set_create ();
+  hb_tag_t tags[256];
+  guint n_tags, lookups[64], n = hb_ot_layout_table_get_lookup_count (face, table), start = 0;
+
+  if (jopan_line_cut_features_all || (be16 (data, size, 2) >= 1 && be32 (data, size, 10) != 0))
+    {
+      if (n > 0)
+        hb_set_add_range (on, 0, n - 1);
+      return on;
+    }
+  do
+    {
+      n_tags = G_N_ELEMENTS (tags);
+      hb_ot_layout_table_get_feature_tags (face, table, start, &n_tags, tags);
+      for (guint t = 0; t < n_tags; t++)
+        {
+          guint from = 0;
+          if (off_feature (tags[t]))
+            continue;
+          do
+            {
+              n = G_N_ELEMENTS (lookups);
+              hb_ot_layout_feature_get_lookups (face, table, start + t, from, &n, lookups);
+              for (guint l = 0; l < n; l++)
+                hb_set_add (on, lookups[l]);
+              from += n;
+            }
+          while (n == G_N_ELEMENTS (lookups));
+        }
+      start += n_tags;
+    }
+  while (n_tags == G_N_ELEMENTS (tags));
+  return on;
+}
+
+/* Reads the lookups of @table (GSUB or GPOS) of @face into @f (of GSUB,
+ * those HarfBuzz may apply unasked: lookups_on()); FALSE where a lookup
+ * is unreadable or skips base glyphs or ligatures. */
 static gboolean
 face_cuts_read (FaceCuts *f, hb_face_t *face, hb_tag_t table, GPtrArray *singles)
 {
@@ -1613,6 +1697,7 @@ face_cuts_read (FaceCuts *f, hb_face_t *face, hb_tag_t table, GPtrArray *singles
   unsigned int size;
   const guint8 *data = (const guint8 *) hb_blob_get_data (blob, &size);
   guint n = hb_ot_layout_table_get_lookup_count (face, table), list = be16 (data, size, 8);
+  hb_set_t *on = gpos ? NULL : lookups_on (face, table, data, size);
 
   for (guint i = 0; ok && i < n; i++)
     {
@@ -1622,6 +1707,8 @@ face_cuts_read (FaceCuts *f, hb_face_t *face, hb_tag_t table, GPtrArray *singles
       gboolean single = gpos ? type == 1 || (type >= 4 && type <= 6) : type >= 1 && type <= 3;
       hb_set_t *glyphs;
 
+      if (on && !hb_set_has (on, i))
+        continue;
       ok = type != 0 && flags != G_MAXUINT && subtables != G_MAXUINT && (single || (flags & 0x6) == 0);
       for (guint s = 0; ok && gpos && s < subtables; s++)
         ok = gpos_subtable_read (f, data, size, lookup + be16 (data, size, lookup + 6 + 2 * s),
@@ -1641,6 +1728,8 @@ face_cuts_read (FaceCuts *f, hb_face_t *face, hb_tag_t table, GPtrArray *singles
       hb_set_union (gpos ? type == 2 ? f->pairs : f->spans : f->subst, glyphs);
       hb_set_destroy (glyphs);
     }
+  if (on)
+    hb_set_destroy (on);
   hb_blob_destroy (blob);
   return ok;
 }
@@ -1685,6 +1774,7 @@ face_cuts (hb_face_t *face)
   f->pairs = hb_set_create ();
   f->marks = hb_set_create ();
   f->zero_class0 = TRUE;
+  f->seconds_kept = TRUE;
   f->cuttable = !hb_aat_layout_has_substitution (face) && !hb_aat_layout_has_positioning (face)
                 && !hb_aat_layout_has_tracking (face) && !table_present (face, HB_TAG ('k', 'e', 'r', 'n'))
                 && face_cuts_read (f, face, HB_OT_TAG_GSUB, singles)
@@ -1726,13 +1816,31 @@ edge_glyph (hb_font_t *font, const PangoGlyphString *glyphs, int g, gunichar c, 
   return klass == HB_OT_LAYOUT_GLYPH_CLASS_UNCLASSIFIED || klass == HB_OT_LAYOUT_GLYPH_CLASS_BASE_GLYPH;
 }
 
-/* Whether no lookup of @f reads across glyphs @a | @b (see above). */
+/* Whether @font asks for no OpenType feature of its own (fontconfig's
+ * fontfeatures, which Pango adds to every item shaped in it): the lookups
+ * FaceCuts leaves out stay off. */
 static gboolean
-edge_apart (const FaceCuts *f, hb_codepoint_t a, hb_codepoint_t b)
+font_features_none (PangoFont *font)
 {
+  hb_feature_t features[1];
+  guint n = 0;
+
+  pango_font_get_features (font, features, G_N_ELEMENTS (features), &n);
+  return n == 0;
+}
+
+/* Whether no lookup of @f reads across glyphs @a | @b (see above); or,
+ * @after (only the glyphs from @b on are kept: a line starts there), none
+ * that changes @b: a pair lookup may adjust @a for @b when the face's
+ * pairs never adjust their second glyph. */
+static gboolean
+edge_apart (const FaceCuts *f, hb_codepoint_t a, hb_codepoint_t b, gboolean after)
+{
+  gboolean pair_kept = after && f->seconds_kept;
+
   return (!hb_set_has (f->subst, a) || !hb_set_has (f->subst, b))
          && (!hb_set_has (f->spans, a) || !hb_set_has (f->spans, b))
-         && (!hb_set_has (f->pairs, a) || (!hb_set_has (f->pairs, b) && f->zero_class0))
+         && (pair_kept || !hb_set_has (f->pairs, a) || (!hb_set_has (f->pairs, b) && f->zero_class0))
          && !hb_set_has (f->marks, b);
 }
 
@@ -1755,10 +1863,11 @@ glyph_at (const PangoGlyphString *glyphs, int at)
 }
 
 /* Whether @text (the paragraph's) may be cut at byte @at, glyph @g of
- * @glyphs starting there: an end of it, or an edge no lookup reads across. */
+ * @glyphs starting there: an end of it, or an edge no lookup reads across
+ * (@after: none that changes glyph @g, the glyphs before it not kept). */
 static gboolean
 cut_edge (const FaceCuts *f, hb_font_t *font, const PangoGlyphString *glyphs, const char *text, int length,
-          int at, int g)
+          int at, int g, gboolean after)
 {
   const char *before;
 
@@ -1768,7 +1877,7 @@ cut_edge (const FaceCuts *f, hb_font_t *font, const PangoGlyphString *glyphs, co
   return edge_glyph (font, glyphs, g - 1, g_utf8_get_char (before), (int) (before - text))
          && edge_glyph (font, glyphs, g, g_utf8_get_char (text + at), at)
          && glyphs->glyphs[g - 1].geometry.width != 0 && glyphs->glyphs[g].geometry.width != 0
-         && (jopan_line_cut_unproven || edge_apart (f, glyphs->glyphs[g - 1].glyph, glyphs->glyphs[g].glyph));
+         && (jopan_line_cut_unproven || edge_apart (f, glyphs->glyphs[g - 1].glyph, glyphs->glyphs[g].glyph, after));
 }
 
 static const GSList *whole_runs (ParaPlan *para, const char **text);
@@ -1800,14 +1909,15 @@ cut_line (const JopanLineShape *s, const PangoGlyphItem *from, const char *para,
 
   plain_item (item, &spacing);
   if (jopan_line_cut_off || jopan_shape_alone_no_edges || f == NULL || !f->cuttable
+      || !font_features_none (item->analysis.font)
       || end - start != length || start < offset || end > offset + run_length
       || strncmp (para + start, text, (size_t) length) != 0
       || (spacing != 0 && !graphemes_are_characters (text)) || strstr (para, "\xE2\x81\x84"))
     return NULL;
   g0 = glyph_at (glyphs, start - offset);
   g1 = glyph_at (glyphs, end - offset);
-  if (g1 <= g0 || !cut_edge (f, font, glyphs, para + offset, run_length, start - offset, g0)
-      || !cut_edge (f, font, glyphs, para + offset, run_length, end - offset, g1)
+  if (g1 <= g0 || !cut_edge (f, font, glyphs, para + offset, run_length, start - offset, g0, TRUE)
+      || !cut_edge (f, font, glyphs, para + offset, run_length, end - offset, g1, jopan_line_cut_end_as_start)
       || (start == offset && bare_run_edge (glyphs, g0, start, para_length))
       || (end == offset + run_length && bare_run_edge (glyphs, g1 - 1, end, para_length)))
     return NULL;
@@ -1826,6 +1936,8 @@ cut_line (const JopanLineShape *s, const PangoGlyphItem *from, const char *para,
   if (end < para_length)
     pad_run (run->glyphs, FALSE, -right);
   g_atomic_int_inc (&jopan_line_cuts);
+  if (start > 0 && !g_unichar_isspace (g_utf8_get_char (g_utf8_prev_char (para + start))))
+    g_atomic_int_inc (&jopan_line_cuts_mid_word);
   return g_slist_prepend (NULL, run);
 }
 
@@ -2187,7 +2299,7 @@ splice_edge (const FaceCuts *f, hb_font_t *font, const PangoGlyphItem *from, con
   int offset = from->item->offset;
 
   return cut_edge (f, font, from->glyphs, text + offset, from->item->length, at - offset,
-                   glyph_at (from->glyphs, at - offset));
+                   glyph_at (from->glyphs, at - offset), FALSE);
 }
 
 /* The stretches [start, end) of run @from (bytes of @text) to shape
@@ -2305,6 +2417,7 @@ splice_run (const PangoGlyphItem *from, PangoItem *item, const char *text, int l
   PangoGlyphItem *run;
 
   if (!jopan_splice_off && faces && f && f->cuttable && !strstr (text, "\xE2\x81\x84")
+      && font_features_none (item->analysis.font)
       && ligature_lookups_only (item->analysis.font, faces)
       && (windows = splice_windows (f, font, from, text)) != NULL)
     glyphs = splice_glyphs (font, from, item, text, length, windows, flags);
