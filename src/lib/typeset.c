@@ -3108,7 +3108,6 @@ struct _JopanTypesetCache {
   Bounded spaced;          /* spacing_key → Shaped*: shaped with a letter spacing, and
                             * (a byte more) with none */
   GHashTable *faces;       /* hb_face_t* → its Ligatures (ligatures_of) */
-  GHashTable *face_sizes;  /* hb_face_t* → its FaceSizes (face_sizes) */
   GHashTable *fonts_at;    /* FontAt (a font and a size, font_at) → itself */
   GHashTable *sizeless;    /* a style's font → its description less the size (spacing_key) */
   Bounded hyphens;         /* hyphen_key → GArray of guint */
@@ -3369,7 +3368,6 @@ bounded_insert (Bounded *b, FlatKey *key, gpointer value)
   g_hash_table_insert (b->table, key, value);
 }
 
-static void face_sizes_free (gpointer data);
 static guint font_at_hash (gconstpointer key);
 static gboolean font_at_equal (gconstpointer a, gconstpointer b);
 static void font_at_free (gpointer data);
@@ -3385,7 +3383,6 @@ jopan_typeset_cache_new (void)
   bounded_init (&cache->shaped, JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
   bounded_init (&cache->spaced, 2 * JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
   cache->faces = g_hash_table_new (NULL, NULL);
-  cache->face_sizes = g_hash_table_new_full (NULL, NULL, NULL, face_sizes_free);
   cache->fonts_at = g_hash_table_new_full (font_at_hash, font_at_equal, NULL, font_at_free);
   cache->sizeless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   bounded_init (&cache->hyphens, JOPAN_HYPHENS_LIMIT, (GDestroyNotify) g_array_unref);
@@ -3404,7 +3401,6 @@ jopan_typeset_cache_free (JopanTypesetCache *cache)
   bounded_clear (&cache->shaped);
   bounded_clear (&cache->spaced);
   g_hash_table_unref (cache->faces);
-  g_hash_table_unref (cache->face_sizes);
   g_hash_table_unref (cache->fonts_at);
   g_hash_table_unref (cache->sizeless);
   bounded_clear (&cache->hyphens);
@@ -3853,7 +3849,15 @@ typedef struct {
   gboolean resizable;
   hb_set_t *adjustable;   /* glyphs a single or pair adjustment may move */
   hb_set_t *marks;        /* those of them that are marks (GDEF) */
+  /* The same by glyph, read for every glyph respaced at another size
+   * (hb_set_has was a tenth of respace()): FACE_ADJUSTABLE, FACE_MARK;
+   * glyphs from @n_bits on are in neither. */
+  guint8 *bits;
+  guint n_bits;
 } FaceSizes;
+
+#define FACE_ADJUSTABLE 1
+#define FACE_MARK 2
 
 static void
 face_sizes_free (gpointer data)
@@ -3862,7 +3866,29 @@ face_sizes_free (gpointer data)
 
   hb_set_destroy (f->adjustable);
   hb_set_destroy (f->marks);
+  g_free (f->bits);
   g_free (f);
+}
+
+/* @f's sets as bits by glyph (FaceSizes.bits). */
+static void
+face_sizes_bits (FaceSizes *f)
+{
+  hb_codepoint_t g = HB_SET_VALUE_INVALID;
+
+  f->n_bits = hb_set_is_empty (f->adjustable) ? 0 : hb_set_get_max (f->adjustable) + 1;
+  f->bits = g_malloc0 (MAX (f->n_bits, 1));
+  while (hb_set_next (f->adjustable, &g))
+    f->bits[g] |= FACE_ADJUSTABLE;
+  g = HB_SET_VALUE_INVALID;
+  while (hb_set_next (f->marks, &g))
+    f->bits[g] |= FACE_MARK;
+}
+
+static inline guint
+face_bits (const FaceSizes *f, PangoGlyph glyph)
+{
+  return glyph < f->n_bits ? f->bits[glyph] : 0;
 }
 
 static gboolean
@@ -3907,11 +3933,14 @@ adjustments_single (hb_face_t *face, hb_set_t *adjustable)
   return single;
 }
 
-/* How @face's advances scale (see above), kept per face in @cache. */
+static hb_user_data_key_t face_sizes_key;
+
+/* How @face's advances scale (see above), kept on the face for the
+ * process (as its FaceCuts), not worked out again for each page. */
 static const FaceSizes *
-face_sizes (JopanTypesetCache *cache, hb_face_t *face)
+face_sizes (hb_face_t *face)
 {
-  FaceSizes *f = g_hash_table_lookup (cache->face_sizes, face);
+  FaceSizes *f = hb_face_get_user_data (face, &face_sizes_key);
 
   if (f)
     return f;
@@ -3924,8 +3953,14 @@ face_sizes (JopanTypesetCache *cache, hb_face_t *face)
                  && adjustments_single (face, f->adjustable);
   hb_ot_layout_get_glyphs_in_class (face, HB_OT_LAYOUT_GLYPH_CLASS_MARK, f->marks);
   hb_set_intersect (f->marks, f->adjustable);
-  f->resizable = f->resizable && hb_set_allocation_successful (f->marks);
-  g_hash_table_insert (cache->face_sizes, face, f);
+  f->resizable = f->resizable && hb_set_allocation_successful (f->marks)
+                 && hb_set_allocation_successful (f->adjustable);
+  face_sizes_bits (f);
+  if (!hb_face_set_user_data (face, &face_sizes_key, f, face_sizes_free, FALSE))
+    {
+      face_sizes_free (f); /* another thread's came first */
+      f = hb_face_get_user_data (face, &face_sizes_key);
+    }
   return f;
 }
 
@@ -4047,7 +4082,7 @@ run_sizes (JopanTypesetter *ts, const Shaped *from, int size, int guest, PangoGl
     return FALSE;
   rs->from = pango_font_get_hb_font (at->from);
   rs->to = at->to;
-  rs->face = face_sizes (ts->cache, hb_font_get_face (rs->from));
+  rs->face = face_sizes (hb_font_get_face (rs->from));
   rs->from_mult = x_mult (rs->from);
   rs->to_mult = x_mult (rs->to);
   if (!rs->face->resizable || !unvaried (rs->from) || !unvaried (rs->to)
@@ -4078,13 +4113,13 @@ resize_advance (const RunSizes *rs, PangoGlyph glyph, int advance, int from, int
     return *out = 0, advance == 0;
   if (glyph & PANGO_GLYPH_UNKNOWN_FLAG)
     return FALSE;
-  if (!hb_set_has (rs->face->adjustable, glyph))
+  if (!(face_bits (rs->face, glyph) & FACE_ADJUSTABLE))
     {
       *out = advance == 0 ? 0 : to;
       return advance == 0 || advance == from;
     }
   /* A mark may be zeroed before it is adjusted. */
-  if (advance == 0 || hb_set_has (rs->face->marks, glyph))
+  if (advance == 0 || (face_bits (rs->face, glyph) & FACE_MARK))
     return FALSE;
   diff = advance - from;
   guess = round (diff * 65536.0 / (double) rs->from_mult);
