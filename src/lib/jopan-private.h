@@ -357,6 +357,9 @@ hb_font_t *jopan_fonts_hb_font_at (PangoContext *context, PangoFont *font, int s
 /* @font (a Pango font description) as text in @korean or other text is
  * set with: its families Korean-first (@korean) and with their fallbacks. */
 PangoFontDescription *jopan_fonts_describe (JopanFonts *fonts, const char *font, gboolean korean);
+/* Tests: describe every font anew (not from the font set's copies), or
+ * keep the copies under a key that leaves out @korean (wrong). */
+extern gboolean jopan_fonts_describe_anew, jopan_fonts_describe_wrong_key;
 
 /* Loads @font (as jopan_fonts_describe() makes it) for text in @lang
  * ahead, without waiting for it: Pango's fontconfig threads for a new
