@@ -1634,19 +1634,39 @@ test_cut_derived (void)
     "\xE2\x80\x9CTo\xE2\x80\x9D P.A. Fjord 7\xE2\x80\x93""1 \xEC\x84\x9C\xEC\x9A\xB8 Ty \xEC\x84\x9C\xEC\x9A\xB8 and Ty",
   };
   guint counts[4] = { 0 }, broken[4] = { 0 }, odd_counts[4] = { 0 }, unproven[4] = { 0 };
-  gint runs = g_atomic_int_get (&jopan_derived_runs);
+  guint items_broken[4] = { 0 };
+  gint runs = g_atomic_int_get (&jopan_derived_runs), checked, unlike;
   JopanTypesetter ts;
 
   g_assert_no_error (error);
+  /* Each paragraph derived at its source's size also itemized anew: its
+   * items taken from the source's runs are Pango's. */
+  jopan_derived_items_check = TRUE;
+  checked = g_atomic_int_get (&jopan_derived_items_checked);
+  unlike = g_atomic_int_get (&jopan_derived_items_unlike);
   for (gsize d = 0; d < G_N_ELEMENTS (dirs); d++)
     {
       g_autofree char *dir = g_strconcat (SOURCE_ROOT, dirs[d], NULL);
       each_sample_paragraph (fonts, style, TRUE, dir, cut_derived_paragraph, counts);
     }
+  jopan_derived_items_check = FALSE;
+  checked = g_atomic_int_get (&jopan_derived_items_checked) - checked;
+  unlike = g_atomic_int_get (&jopan_derived_items_unlike) - unlike;
   runs = g_atomic_int_get (&jopan_derived_runs) - runs;
-  g_test_message ("%u lines, %d paragraphs' glyphs derived, %u lines cut, %u differ", counts[0], runs,
-                  counts[2], counts[1]);
+  g_test_message ("%u lines, %d paragraphs' glyphs derived (%d at their source's size, taking its items: %d "
+                  "unlike Pango's), %u lines cut, %u differ", counts[0], runs, checked, unlike, counts[2],
+                  counts[1]);
   g_assert_cmpuint (counts[1], ==, 0);
+  g_assert_cmpint (checked, >=, 100);
+  g_assert_cmpint (unlike, ==, 0);
+  /* Taken with the source's spacing, they are caught. */
+  jopan_derived_items_check = jopan_derived_items_unspaced = TRUE;
+  unlike = g_atomic_int_get (&jopan_derived_items_unlike);
+  each_sample_paragraph (fonts, style, TRUE, SOURCE_ROOT "/samples/edition/en", cut_derived_paragraph,
+                         items_broken);
+  jopan_derived_items_check = jopan_derived_items_unspaced = FALSE;
+  g_assert_cmpint (g_atomic_int_get (&jopan_derived_items_unlike) - unlike, >, 0);
+  g_assert_cmpuint (items_broken[1], ==, 0); /* refused: derive_run() asks for the spacing */
   g_assert_cmpint (runs, >=, 400);
   g_assert_cmpuint (counts[2], >=, counts[0] / 2);
   /* Texts the samples lack (marks, joiners, jamo, right to left, kerned

@@ -451,6 +451,12 @@ extern gint jopan_line_items_taken, jopan_line_cuts;
  * check catch it). */
 extern gint jopan_derived_runs;
 extern gboolean jopan_derived_offsets_unmoved, jopan_derived_offsets_unproven;
+/* Tests: a derived paragraph at its source's size takes its items from
+ * the source's runs; itemize it anew instead, or also (check) and count
+ * the paragraphs compared and those whose items were unlike; or give the
+ * taken items the source's spacing (wrong, to see the check catch it). */
+extern gboolean jopan_derived_items_anew, jopan_derived_items_check, jopan_derived_items_unspaced;
+extern gint jopan_derived_items_checked, jopan_derived_items_unlike;
 extern gboolean jopan_line_cut_off, jopan_line_cut_unproven;
 /* Tests: a line's end edge proved as its start is (a pair's first glyph
  * taken as its paragraph kerned it: wrong, to see a check catch it);

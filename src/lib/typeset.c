@@ -2011,8 +2011,9 @@ cut_from_runs (const JopanLineShape *s, GList *items, const char *text, int leng
  * /typeset/cut-derived compares every line of the samples so cut with
  * the line laid out by Pango, and sees a wrongly moved offset caught. */
 
-gint jopan_derived_runs;
+gint jopan_derived_runs, jopan_derived_items_checked, jopan_derived_items_unlike;
 gboolean jopan_derived_offsets_unmoved, jopan_derived_offsets_unproven;
+gboolean jopan_derived_items_anew, jopan_derived_items_check, jopan_derived_items_unspaced;
 
 /* The paragraph @text of @para itemized in its style. */
 static GList *
@@ -2026,6 +2027,56 @@ whole_items (ParaPlan *para, const char *text, int length)
   items = pango_itemize_with_base_dir (para->context, PANGO_DIRECTION_LTR, text, 0, length, attrs, NULL);
   pango_attr_list_unref (attrs);
   return items;
+}
+
+/* The items of @d's paragraph at its spacing, as Pango itemizes it, taken
+ * from its source's runs (the same size: not @d->resized), or NULL (a
+ * run's item has an attribute but letter spacing).  A letter spacing over
+ * the whole text parts no item and changes no item's font, script,
+ * language or level: it is only each item's one extra attribute (as
+ * shape_spaced_as() takes a paragraph's items from its shaping with
+ * none).  /typeset/cut-derived compares them with Pango's items of every
+ * paragraph so derived. */
+static GList *
+source_items (const Shaped *d)
+{
+  GList *items = NULL;
+  int spacing;
+
+  for (GSList *l = jopan_layout_line (d->layout, 0)->runs; l; l = l->next)
+    {
+      PangoItem *item = ((PangoGlyphItem *) l->data)->item;
+
+      if (!plain_item (item, &spacing))
+        {
+          g_list_free_full (items, (GDestroyNotify) pango_item_free);
+          return NULL;
+        }
+      item = pango_item_copy (item);
+      g_slist_free_full (item->analysis.extra_attrs, (GDestroyNotify) pango_attribute_destroy);
+      item->analysis.extra_attrs = NULL;
+      spacing = jopan_derived_items_unspaced ? d->from_spacing : d->spacing;
+      if (spacing != 0)
+        item->analysis.extra_attrs = g_slist_prepend (NULL, pango_attr_letter_spacing_new (spacing));
+      items = g_list_prepend (items, item);
+    }
+  return g_list_reverse (items);
+}
+
+/* Whether @a and @b are the same items (tests: source_items()). */
+static gboolean
+same_items (GList *a, GList *b)
+{
+  for (; a && b; a = a->next, b = b->next)
+    {
+      const PangoItem *x = a->data, *y = b->data;
+      int s, t;
+
+      if (x->offset != y->offset || x->length != y->length || x->num_chars != y->num_chars
+          || !same_item (x, y) || !plain_item (x, &s) || !plain_item (y, &t) || s != t)
+        return FALSE;
+    }
+  return a == NULL && b == NULL;
 }
 
 /* Moves @glyphs (@d's source's, from its glyph @first in line order) to
@@ -2116,7 +2167,17 @@ derive_runs (ParaPlan *para)
   if (from == NULL || d->left == NULL || (d->resized && from->next)
       || ((d->spacing != 0 || d->from_spacing != 0) && !graphemes_are_characters (text)))
     return NULL;
-  items = whole_items (para, text, (int) strlen (text));
+  items = d->resized || jopan_derived_items_anew ? NULL : source_items (d);
+  if (items && jopan_derived_items_check)
+    {
+      GList *laid = whole_items (para, text, (int) strlen (text));
+      if (!same_items (items, laid))
+        g_atomic_int_inc (&jopan_derived_items_unlike);
+      g_atomic_int_inc (&jopan_derived_items_checked);
+      g_list_free_full (laid, (GDestroyNotify) pango_item_free);
+    }
+  if (items == NULL)
+    items = whole_items (para, text, (int) strlen (text));
   for (i = items; i && from; i = i->next, from = from->next)
     {
       PangoGlyphItem *run = derive_run (d, from->data, g_steal_pointer (&i->data), first);
