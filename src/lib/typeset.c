@@ -1816,6 +1816,15 @@ edge_glyph (hb_font_t *font, const PangoGlyphString *glyphs, int g, gunichar c, 
   return klass == HB_OT_LAYOUT_GLYPH_CLASS_UNCLASSIFIED || klass == HB_OT_LAYOUT_GLYPH_CLASS_BASE_GLYPH;
 }
 
+/* Whether @text has a fraction slash, around which HarfBuzz applies frac,
+ * numr and dnom (U+2044; later versions take U+2215 too): their lookups
+ * are left out of FaceCuts (lookups_on()). */
+static gboolean
+has_fraction_slash (const char *text)
+{
+  return strstr (text, "\xE2\x81\x84") != NULL || strstr (text, "\xE2\x88\x95") != NULL;
+}
+
 /* Whether @font asks for no OpenType feature of its own (fontconfig's
  * fontfeatures, which Pango adds to every item shaped in it): the lookups
  * FaceCuts leaves out stay off. */
@@ -1912,7 +1921,7 @@ cut_line (const JopanLineShape *s, const PangoGlyphItem *from, const char *para,
       || !font_features_none (item->analysis.font)
       || end - start != length || start < offset || end > offset + run_length
       || strncmp (para + start, text, (size_t) length) != 0
-      || (spacing != 0 && !graphemes_are_characters (text)) || strstr (para, "\xE2\x81\x84"))
+      || (spacing != 0 && !graphemes_are_characters (text)) || has_fraction_slash (para))
     return NULL;
   g0 = glyph_at (glyphs, start - offset);
   g1 = glyph_at (glyphs, end - offset);
@@ -2477,7 +2486,7 @@ splice_run (const PangoGlyphItem *from, PangoItem *item, const char *text, int l
   PangoGlyphString *glyphs = NULL;
   PangoGlyphItem *run;
 
-  if (!jopan_splice_off && faces && f && f->cuttable && !strstr (text, "\xE2\x81\x84")
+  if (!jopan_splice_off && faces && f && f->cuttable && !has_fraction_slash (text)
       && font_features_none (item->analysis.font)
       && ligature_lookups_only (item->analysis.font, faces)
       && (windows = splice_windows (f, font, from, text)) != NULL)
