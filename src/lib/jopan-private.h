@@ -486,6 +486,11 @@ extern gint jopan_paragraph_items_taken;
 extern gint jopan_paragraph_spliced;
 extern gboolean jopan_splice_off;
 extern gboolean jopan_shape_alone_cursor_log;
+/* How many paragraphs shaped with no letter spacing had their break
+ * analysis worked out when first read (typeset.c, OwnLine); tests may
+ * work each out when shaped, as before. */
+extern gint jopan_paragraph_logs_lazy;
+extern gboolean jopan_paragraph_logs_eager;
 
 typedef struct {
   GArray *lines;          /* of JopanLine */

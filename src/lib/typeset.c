@@ -1072,6 +1072,12 @@ typedef struct {
   int height;
   PangoLogAttr *log;      /* a paragraph's: its break analysis (n_log of them), else NULL */
   int n_log;
+  /* A paragraph's break analysis is worked out when first read
+   * (jopan_layout_log_attrs), not when shaped with no letter spacing (its
+   * shaping reads none): the breaker reads it only for a text it has not
+   * broken before, respace() when it is respaced; a tenth of the
+   * paragraphs shaped never have it read. */
+  gboolean lazy_log;
 } OwnLine;
 
 #define OWN_LINE_LEAKED 2
@@ -1088,6 +1094,7 @@ own_line_quark (void)
 
 gint jopan_line_shapings_alone, jopan_line_items_taken, jopan_paragraph_shapings_alone;
 gboolean jopan_shape_alone_off, jopan_shape_alone_no_edges, jopan_shape_alone_cursor_log;
+gboolean jopan_paragraph_logs_eager;
 
 static void spacing_halves (int spacing, int *left, int *right);
 
@@ -1109,11 +1116,37 @@ jopan_layout_line (PangoLayout *layout, int index)
   return own ? &own->line : pango_layout_get_line_readonly (layout, index);
 }
 
+static PangoLogAttr *paragraph_log_attrs (const char *text, int length, int n, GList *items);
+
+gint jopan_paragraph_logs_lazy;
+
+/* Works out @own's lazy break analysis from its runs' items (those it was
+ * shaped as), once (atomically: the first thread's is kept). */
+static void
+own_line_log (OwnLine *own, PangoLayout *layout)
+{
+  const char *text = pango_layout_get_text (layout);
+  GList *items = NULL;
+  PangoLogAttr *log;
+
+  for (GSList *r = own->line.runs; r; r = r->next)
+    items = g_list_prepend (items, ((PangoGlyphItem *) r->data)->item);
+  items = g_list_reverse (items);
+  log = paragraph_log_attrs (text, (int) strlen (text), own->n_log - 1, items);
+  g_list_free (items);
+  if (g_atomic_pointer_compare_and_exchange (&own->log, NULL, log))
+    g_atomic_int_inc (&jopan_paragraph_logs_lazy);
+  else
+    g_free (log);
+}
+
 const PangoLogAttr *
 jopan_layout_log_attrs (PangoLayout *layout, int *n)
 {
   OwnLine *own = g_object_get_qdata (G_OBJECT (layout), own_line_quark ());
 
+  if (own && own->lazy_log && g_atomic_pointer_get (&own->log) == NULL)
+    own_line_log (own, layout);
   if (own && own->log)
     return *n = own->n_log, own->log;
   return pango_layout_get_log_attrs_readonly (layout, n);
@@ -2249,6 +2282,19 @@ paragraph_log_attrs (const char *text, int length, int n, GList *items)
   return cursor_log_attrs (n);
 }
 
+/* Whether an item of @items is letter-spaced (its shaping reads the break
+ * analysis then: shape_items()). */
+static gboolean
+items_spaced (GList *items)
+{
+  int spacing;
+
+  for (GList *l = items; l; l = l->next)
+    if (!plain_item (l->data, &spacing) || spacing != 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* The layout as make_layout_in() makes it, but not laid out (a copy of
  * it is the line at its natural width), holding @runs (taken) and @log
  * (taken; @n characters' or NULL), with @attrs (taken, no font's). */
@@ -2291,6 +2337,8 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
   GList *items;
   GSList *runs;
   PangoLogAttr *log = NULL;
+  gboolean lazy = FALSE;
+  PangoLayout *layout;
 
   if (jopan_shape_alone_off || !plain_line (text, length, spans)
       || pango_context_get_base_dir (context) != PANGO_DIRECTION_LTR
@@ -2313,7 +2361,8 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
   if (paragraph && items)
     {
       n = (int) g_utf8_strlen (text, length);
-      log = paragraph_log_attrs (text, length, n, items);
+      lazy = !jopan_paragraph_logs_eager && !items_spaced (items);
+      log = lazy ? NULL : paragraph_log_attrs (text, length, n, items);
     }
   if (runs == NULL)
     runs = items ? shape_items (context, text, length, items, log) : NULL;
@@ -2324,7 +2373,10 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
       return NULL;
     }
   pango_attr_list_unref (pango_attr_list_filter (attrs, is_font_attribute, NULL));
-  return own_layout (context, font, attrs, text, length, runs, log, n);
+  layout = own_layout (context, font, attrs, text, length, runs, log, n);
+  if (lazy)
+    ((OwnLine *) g_object_get_qdata (G_OBJECT (layout), own_line_quark ()))->lazy_log = TRUE;
+  return layout;
 }
 
 /* ---- a paragraph shaped at a spacing, itemized as with none -----------------
@@ -2542,13 +2594,14 @@ shape_spaced_as (PangoContext *context, const PangoFontDescription *font, gboole
 {
   OwnLine *own = g_object_get_qdata (G_OBJECT (none), own_line_quark ());
   int length = (int) strlen (text);
-  int spacing = p->tracking != 0 ? (int) (p->tracking * PANGO_SCALE) : 0;
+  int spacing = p->tracking != 0 ? (int) (p->tracking * PANGO_SCALE) : 0, n_log;
+  const PangoLogAttr *none_log;
   PangoAttrList *attrs;
   PangoLogAttr *log;
   GList *items = NULL;
   GSList *runs;
 
-  if (jopan_shape_alone_off || own == NULL || own->log == NULL || spacing == 0
+  if (jopan_shape_alone_off || own == NULL || (own->log == NULL && !own->lazy_log) || spacing == 0
       || strcmp (pango_layout_get_text (none), text) != 0
       || pango_context_get_base_dir (context) != PANGO_DIRECTION_LTR
       || pango_context_get_gravity (context) != PANGO_GRAVITY_SOUTH)
@@ -2566,7 +2619,8 @@ shape_spaced_as (PangoContext *context, const PangoFontDescription *font, gboole
       items = g_list_prepend (items, item);
     }
   items = g_list_reverse (items);
-  log = g_memdup2 (own->log, sizeof (PangoLogAttr) * (gsize) own->n_log);
+  none_log = jopan_layout_log_attrs (none, &n_log);
+  log = g_memdup2 (none_log, sizeof (PangoLogAttr) * (gsize) n_log);
   runs = splice_items (context, text, length, items, log, own->line.runs, faces);
   if (runs == NULL)
     {
@@ -2576,7 +2630,7 @@ shape_spaced_as (PangoContext *context, const PangoFontDescription *font, gboole
   g_atomic_int_inc (&jopan_paragraph_items_taken);
   attrs = pango_attr_list_new ();
   add_line_attributes (attrs, p, korean, text, spans);
-  return own_layout (context, font, attrs, text, length, runs, log, own->n_log - 1);
+  return own_layout (context, font, attrs, text, length, runs, log, n_log - 1);
 }
 
 /* The plan of line @b of @text: what set_line reads, copied.  A line that
