@@ -380,8 +380,14 @@ jopan_json_get_weight (JopanJson *ld, JsonObject *root, JopanWeight *out, GError
 gboolean
 jopan_json_check_lang (JopanJson *ld, const char *lang, GError **error)
 {
-  gboolean ok = g_regex_match_simple ("^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", lang, 0, 0);
+  /* Compiled once (matching with it is thread-safe): compiling it for
+   * each article was 2.6 % of loading an edition. */
+  static GRegex *tag;
+  gboolean ok;
 
+  if (g_once_init_enter (&tag))
+    g_once_init_leave (&tag, g_regex_new ("^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", 0, 0, NULL));
+  ok = g_regex_match (tag, lang, 0, NULL);
   if (ok)
     return TRUE;
   jopan_json_push_key (ld, "lang");
