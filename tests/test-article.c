@@ -143,6 +143,12 @@ test_errors (void)
                 "images[0].focus: expected [x, y], two numbers from 0 to 1");
   expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"images\": [{\"src\": \"README.md\"}]}", -1,
                 "images[0].src: photo \"README.md\" is not a readable image");
+  /* Places past strings that end in escaped backslashes or hold escaped
+   * quotes, and columns counted in characters. */
+  expect_error ("{\"headline\": \"H\", \"body\": \"a \\\\\\\" b \\\\\", \"weight\": \"major\"}", -1,
+                "story.json:1:52: weight: expected");
+  expect_error ("{\"headline\": \"\xED\x95\x9C\xEA\xB5\xAD \\\"\xEB\xA7\x90\\\\\", \n"
+                " \"body\": \"x \\\\\", \"weight\": \"major\"}", -1, "story.json:2:28: weight: expected");
 }
 
 /* Lists inside list items keep their markers, one level deeper; a list
