@@ -76,6 +76,14 @@ jump_band (const Layout *lo, int page, int column, gboolean continues)
   return continues && column == layout_page_columns (lo, page) - 1 ? 1 : 0;
 }
 
+/* The foot of column @c of @page's last segment, @shorten bands above
+ * @depth. */
+static int
+column_bottom (const Layout *lo, int page, int c, int depth, int shorten, gboolean continues)
+{
+  return MIN (depth, layout_page_depth (lo, page)) - shorten - jump_band (lo, page, c, continues);
+}
+
 /* The segments of column @c of @page, top to bottom, its foot @shorten
  * bands above @depth; @continues: the story goes on on a later page.  A
  * single band under a photo (beside the jump line under a photo across
@@ -86,8 +94,7 @@ column_segments (const Layout *lo, const FlowTrial *t, const GArray *holes, int 
                  int depth, int shorten, gboolean continues, GArray *out)
 {
   int top = column_top (lo, t, page, c);
-  int bottom = MIN (depth, layout_page_depth (lo, page)) - shorten
-               - jump_band (lo, page, c, continues);
+  int bottom = column_bottom (lo, page, c, depth, shorten, continues);
   gboolean under_photo = FALSE;
 
   for (guint h = 0; h < holes->len; h++)
@@ -434,7 +441,8 @@ gboolean jopan_flow_by_column = TRUE;
 
 /* A column flowed: from the rows where a flow stood (@r, @waiting; it
  * stands at a column's first segment, so its first row is @r and its band
- * the segment's top), with @ends, the last page @depth deep, to @next (its
+ * the segment's top), down to @bottom (@ends bands above the last page's
+ * depth), to @next (its
  * segment @next_s counted from the end of the column's segments, its
  * forced breaks @forced more), the column's foot @foot.  Ways that end the
  * first columns differently often reach a column from the same rows: it
@@ -443,7 +451,8 @@ gboolean jopan_flow_by_column = TRUE;
  * alike (forget_flows()). */
 typedef struct {
   guint r;
-  int waiting, ends, depth;
+  int waiting, bottom, depth;
+  gboolean photos;              /* photos stood on the page */
   FlowState next;
   int next_s, foot;
   guint forced, reach;
@@ -452,12 +461,18 @@ typedef struct {
 
 gint jopan_flow_column_flows;
 
+/* Tests: 0 flows a column again at each depth (as balancing did before it
+ * reused a column's flow at the depth after); 2 reuses a column's flow at
+ * every depth that ends it as many bands early (wrong: its foot moves). */
+int jopan_flow_reuse_depths = 1;
+
 typedef struct {
   const Layout *lo;
   const FlowTrial *t;
   FlowOut *out;
   int page, depth, columns;
   int *spreads;                 /* by shortening, as FlowSpec.shorten counts it */
+  gboolean photos;              /* photos stand on the page: they move with the depth */
   int bound;                    /* a way spreading this far or more is never chosen */
   int base[64];                 /* each column's foot before its rows: its top, its photos */
   GArray **flowed;              /* by column: its ColumnFlows (NULL: none yet) */
@@ -529,11 +544,13 @@ no_heads (guint n)
   return heads;
 }
 
-/* Column @c flowed with @ends from @st, as flowed before when it was
- * (NULL: not yet).  A flow at a column's first segment depends on its
- * rows alone: its first row is its next, its band the segment's top. */
+/* Column @c flowed from @st down to @bottom, as flowed before when it
+ * was (NULL: not yet).  A flow at a column's first segment depends on its
+ * rows alone: its first row is its next, its band the segment's top.  Its
+ * segments depend on the depth only through its foot, but where photos
+ * stand on the page (place_holes() puts them at the foot of the depth). */
 static const ColumnFlow *
-flowed_before (const ByColumn *b, const FlowState *st, int c, int ends)
+flowed_before (const ByColumn *b, const FlowState *st, int c, int bottom)
 {
   const GArray *heads = c < 64 ? b->heads[c] : NULL;
 
@@ -542,7 +559,11 @@ flowed_before (const ByColumn *b, const FlowState *st, int c, int ends)
   for (int i = g_array_index (heads, int, st->r); i >= 0;)
     {
       const ColumnFlow *f = &g_array_index (b->flowed[c], ColumnFlow, i);
-      if (f->waiting == st->waiting && f->ends == ends && f->depth == b->depth)
+      if (jopan_flow_reuse_depths == 2 && f->waiting == st->waiting
+          && f->bottom - f->depth == bottom - b->depth)
+        return f;
+      if (f->waiting == st->waiting && f->bottom == bottom
+          && (f->depth == b->depth || (jopan_flow_reuse_depths == 1 && !f->photos && !b->photos)))
         return f;
       i = f->chain;
     }
@@ -556,8 +577,9 @@ flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
 {
   guint built = b->out->segments->len;
   gboolean at_top = st->s == built && st->first == st->r;
-  const ColumnFlow *known = at_top ? flowed_before (b, st, c, ends) : NULL;
-  ColumnFlow f = { st->r, st->waiting, ends, b->depth, *st, 0, 0, 0, 0, -1 };
+  int bottom = column_bottom (b->lo, b->page, c, b->depth, ends, FALSE);
+  const ColumnFlow *known = at_top ? flowed_before (b, st, c, bottom) : NULL;
+  ColumnFlow f = { st->r, st->waiting, bottom, b->depth, b->photos, *st, 0, 0, 0, 0, -1 };
 
   /* With every row placed and no quote waiting, the column stays empty
    * at its base whatever its segments: nothing after reads more of the
@@ -720,7 +742,7 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
                    guint combinations, int bound, int *spreads)
 {
   ByColumn b = { lo, t, out, spec.n_pages - 1, spec.last_depth,
-                 layout_page_columns (lo, spec.n_pages - 1), spreads, bound, { 0 },
+                 layout_page_columns (lo, spec.n_pages - 1), spreads, FALSE, bound, { 0 },
                  out->column_flows, out->column_heads };
   FlowState st = { .waiting = -1, .last = -1 };
   int feet[64];
@@ -738,6 +760,9 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
    * segment ends a page. */
   flow_into_new (t, out, &st, 0, FALSE);
   column_bases (&b);
+  for (guint i = 0; i < out->holes->len; i++)
+    if (g_array_index (out->holes, Hole, i).page == b.page)
+      b.photos = TRUE;
   if (out->flows_lead != t->lead_delta)
     forget_flows (out, 0);
   out->flows_lead = t->lead_delta;

@@ -274,6 +274,10 @@ extern gboolean jopan_flow_by_column;
 /* Tests: TRUE makes balancing check each column's foot, as it finds it
  * from the row placed last, against every row's (g_error on a difference). */
 extern gboolean jopan_flow_check_feet;
+/* Tests: 1 (balancing reuses a column flowed at one depth at the next,
+ * where it ends as low), 0 (it flows it again at each depth, as it did),
+ * 2 (a wrong key: it reuses it where it ends as many bands early). */
+extern int jopan_flow_reuse_depths;
 /* Columns balancing flowed in this process (atomically counted): tests bound them. */
 extern gint jopan_flow_column_flows;
 /* Places the rows on the fewest pages (at most lo->set.max_pages), balances
