@@ -285,6 +285,57 @@ test_reuse_depths (void)
   g_assert_cmpuint (flows_reused, <, flows_again);
 }
 
+/* A story held to one page (in a slot) sets the jump head of a
+ * continuation page it never has only where a further photo is sized
+ * from it: it lays out as when every attempt set it, on the sample pages
+ * and every sample story alone in slots.  Never setting it is wrong (a
+ * further photo's room), and seen to be. */
+static void
+test_jump_heads (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (GDir) dir = g_dir_open (SAMPLES, 0, &error);
+  static const char *const pages[] = { "en-front.json", "ko-front.json", "en-page4.json",
+                                       "tests/data/pages/region.json" };
+  static const guint slots[] = { 2, 3, 5 };
+  const char *name;
+  guint stories = 0, wrong = 0;
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *needed = composed_with (fonts, pages[i], 1);
+      g_autofree char *always = NULL;
+
+      jopan_layout_jump_heads = 1;
+      always = composed_with (fonts, pages[i], 1);
+      jopan_layout_jump_heads = 0;
+      g_assert_cmpstr (needed, ==, always);
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    for (gsize i = 0; g_str_has_suffix (name, ".json") && i < G_N_ELEMENTS (slots); i++)
+      {
+        JopanLayoutOptions options = { .slot_columns = slots[i], .slot_lines = 40 + 10 * slots[i],
+                                       .copyfit = TRUE };
+        g_autofree char *needed = dump_of (fonts, style, name, &options, TRUE);
+        g_autofree char *always = NULL, *never = NULL;
+
+        jopan_layout_jump_heads = 1;
+        always = dump_of (fonts, style, name, &options, TRUE);
+        jopan_layout_jump_heads = 2;
+        never = dump_of (fonts, style, name, &options, TRUE);
+        jopan_layout_jump_heads = 0;
+        g_assert_cmpstr (needed, ==, always);
+        wrong += g_strcmp0 (never, always) != 0;
+        stories++;
+      }
+  g_test_message ("%u stories in slots compared, %u wrong never setting it", stories, wrong);
+  g_assert_cmpuint (stories, >=, 40);
+  g_assert_cmpuint (wrong, >, 0);
+}
+
 /* Balancing flows each column of the last page once for every place its
  * rows may start from, not once for every way of ending the columns
  * before it: composing the sample front page flowed 106,059 columns so,
@@ -315,6 +366,7 @@ main (int argc, char **argv)
   g_test_add_func ("/flow/paragraph-limit", test_paragraph_limit);
   g_test_add_func ("/flow/by-column", test_by_column);
   g_test_add_func ("/flow/reuse-depths", test_reuse_depths);
+  g_test_add_func ("/flow/jump-heads", test_jump_heads);
   g_test_add_func ("/flow/column-flows", test_column_flows);
   return g_test_run ();
 }

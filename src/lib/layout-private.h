@@ -255,6 +255,10 @@ int jopan_layout_folio_bands (const JopanStyle *style);
 gboolean jopan_layout_attempt (Layout *lo, GError **error);
 /* Attempts made in this process (atomically counted): tests bound them. */
 extern gint jopan_layout_attempts;
+/* Tests: 0 (a story held to one page sets the jump head it never prints
+ * only to size a further photo), 1 (every attempt sets it, as it did),
+ * 2 (wrong: never in a story held to one page). */
+extern int jopan_layout_jump_heads;
 /* Font descriptions an attempt's fit printed (layout.c): tests bound them. */
 extern gint jopan_layout_font_prints;
 /* Articles whose words were counted (copyfit.c, once per memo): tests bound them. */

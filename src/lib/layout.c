@@ -1078,6 +1078,8 @@ module_top (Layout *lo, JopanPage *page)
   return lo->in->module.top;
 }
 
+int jopan_layout_jump_heads = 0;
+
 /* Page 1: folio, header, lead photo; sets where each column's text starts
  * and which photos the flow must go around. */
 static void
@@ -1094,15 +1096,22 @@ lay_out_first_page (Layout *lo)
   lo->set.folio_bottom = top;
   body_top = place_header (lo, page, top);
   lo->res.header_bands = body_top - top;
-  /* Later pages: the same folio, then the jump head. */
-  lo->at.continued_top = place_jump_head (lo, NULL, lo->in->module.columns > 0
-                                                    ? jopan_layout_folio_bands (&lo->set.style) : top, 1);
+  /* The smallest lead: a 3-band frame and a band of air below it. */
+  lo->at.has_lead = a->images->len > 0 && lo->set.depth - body_top >= 4;
+  /* Later pages: the same folio, then the jump head.  A story held to one
+   * page reads where their text starts only to size a further photo: a
+   * jump head it never prints is not set (a slot's attempts are many). */
+  if (jopan_layout_jump_heads == 1 || lo->set.max_pages > 1
+      || (a->images->len > (lo->at.has_lead ? 1u : 0u) && jopan_layout_jump_heads != 2))
+    lo->at.continued_top = place_jump_head (lo, NULL, lo->in->module.columns > 0
+                                                      ? jopan_layout_folio_bands (&lo->set.style)
+                                                      : top, 1);
+  else
+    lo->at.continued_top = lo->set.depth;
   if (lo->in->module.columns <= 0)
     lo->set.later_depth = lo->set.depth;
   for (int c = 0; c < lo->set.columns; c++)
     lo->at.column_top[c] = body_top;
-  /* The smallest lead: a 3-band frame and a band of air below it. */
-  lo->at.has_lead = a->images->len > 0 && lo->set.depth - body_top >= 4;
   for (guint i = 0; i < a->images->len; i++)
     {
       const JopanImageRef *image = g_ptr_array_index (a->images, i);
