@@ -115,11 +115,9 @@ typedef struct {
 static void
 kept_clear (Kept *k)
 {
-  Layout scratch = { .at = k->at };
-
   if (!k->valid)
     return;
-  jopan_layout_attempt_clear (&scratch);
+  jopan_layout_attempt_clear (&k->at);
   g_free (k->set.body_font);
   g_free (k->set.headline_font);
   k->valid = FALSE;
@@ -150,7 +148,7 @@ take_kept (Search *s, const FitParams *fit)
 
   if (!s->kept.valid || memcmp (&s->kept.set.fit, fit, sizeof *fit) != 0)
     return FALSE;
-  jopan_layout_attempt_clear (lo);
+  jopan_layout_attempt_clear (&lo->at);
   g_free (lo->set.body_font);
   g_free (lo->set.headline_font);
   lo->set = s->kept.set, lo->at = s->kept.at, lo->res = s->kept.res;
@@ -561,7 +559,15 @@ layout_init (Layout *lo, const LayoutInput *in, LayoutMemo *memo)
   const JopanLayoutOptions *options = &in->options;
   guint words = words_of (memo, in->article);
 
-  *lo = (Layout) { .in = in, .set.max_pages = MAX_PAGES };
+  /* All but the settings' style copy (14 KB, most of a Layout), which
+   * the first attempt copies whole (apply_fit(): style_from NULL). */
+  G_STATIC_ASSERT (G_STRUCT_OFFSET (LayoutSettings, style) == 0
+                   && G_STRUCT_OFFSET (LayoutSettings, style_from) == sizeof (JopanStyle));
+  memset (&lo->set.style_from, 0, sizeof lo->set - G_STRUCT_OFFSET (LayoutSettings, style_from));
+  lo->in = in;
+  lo->at = (LayoutAttempt) { 0 };
+  lo->res = (LayoutMeasures) { 0 };
+  lo->set.max_pages = MAX_PAGES;
   lo->at.has_lead = in->article->images->len > 0;
   lo->set.weight = choose_weight (in->style, in->article, options, words);
   lo->set.treatment = &in->style->treatment[lo->set.weight - 1];
@@ -644,13 +650,19 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
   g_autoptr (LayoutMemo) own_memo = input->memo ? NULL : jopan_layout_memo_new ();
   JopanStyle style;
   Layout lo;
-  Search search = { .lo = &lo, .memo = input->memo ? input->memo : own_memo };
+  Search search;
   gboolean ok;
 
   /* The story's language picks its paragraph styles ([body:ko]); alone
    * on its page, its grid too ([page:ko]). */
   jopan_style_resolve (input->style, input->module.columns == 0 ? lang : NULL, lang, &style);
   local.style = &style;
+  /* Field by field: the attempt set aside holds a copy of the settings
+   * (14 KB) that only keep() writes. */
+  search.lo = &lo;
+  search.memo = input->memo ? input->memo : own_memo;
+  search.held = (FitParams) { 0 };
+  search.holding = search.monotone = search.kept.valid = FALSE;
   layout_init (&lo, in, search.memo);
   *result = (LayoutResult) { 0 };
   result->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
@@ -692,7 +704,7 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
     layout_take (&lo, result);
   jopan_report_set_pages (result->report, result->pages->len);
   kept_clear (&search.kept);
-  jopan_layout_attempt_clear (&lo);
+  jopan_layout_attempt_clear (&lo.at);
   jopan_typesetter_clear (&lo.at.ts);
   g_free (lo.set.body_font);
   g_free (lo.set.headline_font);

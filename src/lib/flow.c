@@ -700,11 +700,12 @@ forget_flows (FlowOut *out, guint reach)
 
 /* Whether every column of the last page keeps a segment however short it
  * ends: only then does a column's flow not depend on the columns after it
- * (a page's last segment may not end in a hyphen). */
+ * (a page's last segment may not end in a hyphen).  It builds them in the
+ * flow's segments, which every flow builds anew. */
 static gboolean
 columns_never_vanish (const ByColumn *b)
 {
-  g_autoptr (GArray) scratch = g_array_new (FALSE, FALSE, sizeof (Segment));
+  GArray *scratch = b->out->segments;
 
   for (int c = 0; c < b->columns; c++)
     for (int feet = 0; feet < (c < 6 ? 3 : 1); feet++)
@@ -892,9 +893,9 @@ balance (const Layout *lo, FlowTrial *t, GArray *order, FlowSpec spec, FlowOut *
 {
   int spread;
   FlowSpec best;
-  g_autoptr (GArray) moved = g_array_sized_new (FALSE, FALSE, sizeof (Row), order->len);
+  g_autoptr (GArray) moved = NULL; /* made for a story with a pull quote */
   g_autoptr (GArray) order_sums = g_array_new (FALSE, FALSE, sizeof (int));
-  g_autoptr (GArray) moved_sums = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (GArray) moved_sums = NULL;
 
   t->rows = order;
   t->sums = row_sums (order_sums, order);
@@ -905,6 +906,11 @@ balance (const Layout *lo, FlowTrial *t, GArray *order, FlowSpec spec, FlowOut *
 
       if (!g_array_index (order, Row, q).rule_above)
         continue;
+      if (moved == NULL)
+        {
+          moved = g_array_sized_new (FALSE, FALSE, sizeof (Row), order->len);
+          moved_sums = g_array_new (FALSE, FALSE, sizeof (int));
+        }
       for (guint at = q + 2; at <= MIN (q + 12, order->len) && spread > 1; at++)
         {
           int s;

@@ -263,7 +263,7 @@ extern int jopan_layout_jump_heads;
 extern gint jopan_layout_font_prints;
 /* Articles whose words were counted (copyfit.c, once per memo): tests bound them. */
 extern gint jopan_layout_word_counts;
-void jopan_layout_attempt_clear (Layout *lo);
+void jopan_layout_attempt_clear (LayoutAttempt *at);
 /* Adds the rows' lines to the attempt's pages: only the attempt kept,
  * and drawn, needs them. */
 void jopan_layout_draw_rows (Layout *lo);

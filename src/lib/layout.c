@@ -1344,17 +1344,17 @@ apply_fit (Layout *lo)
 }
 
 void
-jopan_layout_attempt_clear (Layout *lo)
+jopan_layout_attempt_clear (LayoutAttempt *at)
 {
-  g_clear_pointer (&lo->at.rows, g_array_unref);
-  g_clear_pointer (&lo->at.texts, g_ptr_array_unref);
-  g_clear_pointer (&lo->at.pages, g_ptr_array_unref);
-  g_clear_pointer (&lo->at.holes, g_array_unref);
-  g_clear_pointer (&lo->at.segments, g_array_unref);
-  g_clear_pointer (&lo->at.findings, jopan_report_free);
-  g_clear_pointer (&lo->at.placed, g_free);
-  g_clear_pointer (&lo->at.column_top, g_free);
-  g_clear_pointer (&lo->at.rows_at, g_free);
+  g_clear_pointer (&at->rows, g_array_unref);
+  g_clear_pointer (&at->texts, g_ptr_array_unref);
+  g_clear_pointer (&at->pages, g_ptr_array_unref);
+  g_clear_pointer (&at->holes, g_array_unref);
+  g_clear_pointer (&at->segments, g_array_unref);
+  g_clear_pointer (&at->findings, jopan_report_free);
+  g_clear_pointer (&at->placed, g_free);
+  g_clear_pointer (&at->column_top, g_free);
+  g_clear_pointer (&at->rows_at, g_free);
 }
 
 gint jopan_layout_attempts;
@@ -1363,7 +1363,7 @@ gboolean
 jopan_layout_attempt (Layout *lo, GError **error)
 {
   g_atomic_int_inc (&jopan_layout_attempts);
-  jopan_layout_attempt_clear (lo);
+  jopan_layout_attempt_clear (&lo->at);
   apply_fit (lo);
   grid_init (&lo->set.grid, &lo->set.style);
   lo->set.columns = lo->set.slot ? MIN (lo->set.slot_columns, lo->set.grid.columns)
@@ -1382,8 +1382,9 @@ jopan_layout_attempt (Layout *lo, GError **error)
                                                    + lo->in->module.later_bands);
   lo->at.findings = jopan_report_new ();
   jopan_typesetter_begin (&lo->at.ts, lo->at.findings);
-  lo->at.texts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_text_free);
-  lo->at.rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  /* Sized for a story of some length: they grow a row (a line) at a time. */
+  lo->at.texts = g_ptr_array_new_full (32, (GDestroyNotify) jopan_text_free);
+  lo->at.rows = g_array_sized_new (FALSE, FALSE, sizeof (Row), 128);
   lo->at.pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
   lo->at.holes = g_array_new (FALSE, FALSE, sizeof (Hole));
   lo->at.segments = g_array_new (FALSE, FALSE, sizeof (Segment));
