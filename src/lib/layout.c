@@ -1309,8 +1309,9 @@ static const JopanParaKind fitted_paras[] = { JOPAN_PARA_HEADLINE, JOPAN_PARA_DE
                                               JOPAN_PARA_BODY };
 
 /* The fit parameters applied to a copy of the style: body tracking and size.
- * The style (~14 KB) is copied whole for the first attempt only; the
- * next restore the few paragraph styles an attempt changes. */
+ * The style (~3 KB without its language variants) is copied for the
+ * first attempt only; the next restore the few paragraph styles an
+ * attempt changes. */
 static void
 apply_fit (Layout *lo)
 {
@@ -1319,7 +1320,13 @@ apply_fit (Layout *lo)
 
   if (lo->set.style_from != lo->in->style)
     {
-      lo->set.style = *lo->in->style;
+      /* Its language variants (most of it) are resolved already: not
+       * copied, none left to resolve. */
+      G_STATIC_ASSERT (G_STRUCT_OFFSET (JopanStyle, variant) + sizeof lo->set.style.variant
+                           <= G_STRUCT_OFFSET (JopanStyle, n_variants)
+                       && sizeof (JopanStyle) - G_STRUCT_OFFSET (JopanStyle, n_variants) <= 8);
+      memcpy (&lo->set.style, lo->in->style, G_STRUCT_OFFSET (JopanStyle, variant));
+      lo->set.style.n_variants = 0;
       lo->set.style_from = lo->in->style;
     }
   else
