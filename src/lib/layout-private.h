@@ -263,6 +263,12 @@ extern int jopan_layout_jump_heads;
 extern gint jopan_layout_font_prints;
 /* Articles whose words were counted (copyfit.c, once per memo): tests bound them. */
 extern gint jopan_layout_word_counts;
+/* Styles resolved for a story's language (copyfit.c, once per memo and
+ * language): tests bound them. */
+extern gint jopan_layout_style_resolves;
+/* Tests: 1 (a memo resolves a style once per language), 0 (every layout
+ * resolves it, as it did), 2 (a wrong key: the first language's for all). */
+extern int jopan_layout_resolve_once;
 void jopan_layout_attempt_clear (LayoutAttempt *at);
 /* Adds the rows' lines to the attempt's pages: only the attempt kept,
  * and drawn, needs them. */
