@@ -285,6 +285,56 @@ test_reuse_depths (void)
   g_assert_cmpuint (flows_reused, <, flows_again);
 }
 
+/* A flow places a run of rows below a segment's top from their summed
+ * bands, where the run ends found by bisection: as placing them row by
+ * row does, every sample story alone on pages and in slots and the sample
+ * pages.  A run that ends a band past the foot is wrong, and seen to be. */
+static void
+test_runs (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (GDir) dir = g_dir_open (SAMPLES, 0, &error);
+  static const char *const pages[] = { "en-front.json", "ko-front.json", "en-page4.json",
+                                       "tests/data/pages/region.json" };
+  static const guint slots[] = { 0, 2, 5 }; /* 0: whole pages */
+  const char *name;
+  guint stories = 0, wrong = 0;
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *runs = composed_with (fonts, pages[i], 1);
+      g_autofree char *rows = NULL;
+
+      jopan_flow_runs = 0;
+      rows = composed_with (fonts, pages[i], 1);
+      jopan_flow_runs = 1;
+      g_assert_cmpstr (runs, ==, rows);
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    for (gsize i = 0; g_str_has_suffix (name, ".json") && i < G_N_ELEMENTS (slots); i++)
+      {
+        JopanLayoutOptions options = { .slot_columns = slots[i], .slot_lines = 30 + 10 * slots[i] };
+        g_autofree char *runs = dump_of (fonts, style, name, &options, TRUE);
+        g_autofree char *rows = NULL, *broken = NULL;
+
+        jopan_flow_runs = 0;
+        rows = dump_of (fonts, style, name, &options, TRUE);
+        jopan_flow_runs = 2;
+        broken = dump_of (fonts, style, name, &options, TRUE);
+        jopan_flow_runs = 1;
+        g_assert_cmpstr (runs, ==, rows);
+        wrong += g_strcmp0 (broken, rows) != 0;
+        stories++;
+      }
+  g_test_message ("%u stories alone compared, %u wrong with runs a band past the foot",
+                  stories, wrong);
+  g_assert_cmpuint (stories, >=, 40);
+  g_assert_cmpuint (wrong, >, 0);
+}
+
 /* A story held to one page (in a slot) sets the jump head of a
  * continuation page it never has only where a further photo is sized
  * from it: it lays out as when every attempt set it, on the sample pages
@@ -367,6 +417,7 @@ main (int argc, char **argv)
   g_test_add_func ("/flow/by-column", test_by_column);
   g_test_add_func ("/flow/reuse-depths", test_reuse_depths);
   g_test_add_func ("/flow/jump-heads", test_jump_heads);
+  g_test_add_func ("/flow/runs", test_runs);
   g_test_add_func ("/flow/column-flows", test_column_flows);
   return g_test_run ();
 }

@@ -174,17 +174,32 @@ typedef struct {
  * that does not fit what is left of a column waits for the next one, and
  * the text after it fills the column (a column never ends early for a
  * quote).  @more: see may_end_before(). */
+/* Tests: 1 (a run of rows below a segment's top is placed from the sums),
+ * 0 (row by row, as place() does), 2 (wrong: a band past the foot). */
+int jopan_flow_runs = 1;
+
 /* Places rows from @st->r on in segment @s while they fit, @st->band
  * below its top (no row sheds space there): what place() would do row
  * by row, from the sums. */
 static void
 place_run (const int *sums, guint n, FlowOut *out, FlowState *st, int bottom)
 {
-  guint r = st->r;
-  int origin = st->band - sums[r], limit = bottom - origin;
+  guint r = st->r, end = n;
+  int origin = st->band - sums[r], limit = bottom - origin + (jopan_flow_runs == 2);
 
-  for (; r < n && sums[r + 1] <= limit; r++)
-    out->placed[r] = (Placement) { (int) st->s, origin + sums[r] };
+  /* The rows end at sums[r + 1], which never falls (row_sums()): the
+   * first that ends below @bottom is found by bisection, and the rows
+   * before it placed in a loop that compares nothing else. */
+  for (guint lo = r; lo < end;)
+    {
+      guint mid = lo + (end - lo) / 2;
+      if (sums[mid + 1] <= limit)
+        lo = mid + 1;
+      else
+        end = mid;
+    }
+  for (Placement *at = out->placed + r; r < end; r++, at++)
+    *at = (Placement) { (int) st->s, origin + sums[r] };
   if (r > st->r)
     st->last = (int) r - 1;
   st->band = origin + sums[r];
@@ -229,7 +244,7 @@ flow_on (const FlowTrial *t, FlowOut *out, FlowState *st, gboolean more)
            * below the top, the sums. */
           for (st->r++; (st->waiting < 0 || st->band != seg->top) && st->r < n; st->r++)
             {
-              if (t->sums && st->band > seg->top)
+              if (t->sums && st->band > seg->top && jopan_flow_runs != 0)
                 {
                   place_run (t->sums, n, out, st, seg->bottom);
                   break;

@@ -288,6 +288,9 @@ extern gboolean jopan_flow_check_feet;
  * where it ends as low), 0 (it flows it again at each depth, as it did),
  * 2 (a wrong key: it reuses it where it ends as many bands early). */
 extern int jopan_flow_reuse_depths;
+/* Tests: 1 (a flow places a run of rows from their summed bands, the end
+ * of the run found by bisection), 0 (row by row), 2 (wrong: a band past the foot). */
+extern int jopan_flow_runs;
 /* Columns balancing flowed in this process (atomically counted): tests bound them. */
 extern gint jopan_flow_column_flows;
 /* Places the rows on the fewest pages (at most lo->set.max_pages), balances
