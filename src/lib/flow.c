@@ -42,10 +42,28 @@ row_sums (GArray *sums, const GArray *rows)
   return (const int *) (void *) sums->data;
 }
 
+/* Column segments, as a flow builds them: a segment at a time, hundreds of
+ * thousands a page (a GArray's append is a call and a copy each). */
+typedef struct {
+  Segment *data;
+  guint len, size;
+} Segments;
+
+static inline void
+segments_add (Segments *s, Segment seg)
+{
+  if (s->len == s->size)
+    {
+      s->size = MAX (16u, 2 * s->size);
+      s->data = g_renew (Segment, s->data, s->size);
+    }
+  s->data[s->len++] = seg;
+}
+
 /* What flowing a trial gives: the column segments, the rows' placements
  * and the further photos' places.  The final flow writes the Layout's own. */
 typedef struct {
-  GArray *segments;             /* of Segment */
+  Segments segments;
   Placement *placed;            /* one per row */
   GArray *holes;                /* of Hole */
   guint forced_breaks;
@@ -91,7 +109,7 @@ column_bottom (const Layout *lo, int page, int c, int depth, int shorten, gboole
  * reads as an orphan. */
 static void
 column_segments (const Layout *lo, const FlowTrial *t, const GArray *holes, int page, int c,
-                 int depth, int shorten, gboolean continues, GArray *out)
+                 int depth, int shorten, gboolean continues, Segments *out)
 {
   int top = column_top (lo, t, page, c);
   int bottom = column_bottom (lo, page, c, depth, shorten, continues);
@@ -104,19 +122,19 @@ column_segments (const Layout *lo, const FlowTrial *t, const GArray *holes, int 
           || hole->top + hole->photo.bands <= top)
         continue;
       if (MIN (hole->top, bottom) > top)
-        g_array_append_val (out, ((Segment) { page, c, top, MIN (hole->top, bottom) }));
+        segments_add (out, (Segment) { page, c, top, MIN (hole->top, bottom) });
       top = hole->top + hole->photo.bands;
       under_photo = TRUE;
     }
   if (bottom > top && !(under_photo && bottom - top < 2))
-    g_array_append_val (out, ((Segment) { page, c, top, bottom }));
+    segments_add (out, (Segment) { page, c, top, bottom });
 }
 
 /* Column segments of one page, left to right, each column top to bottom;
  * @shorten holds, in base 3, how far each column ends above @depth. */
 static void
 page_segments (const Layout *lo, const FlowTrial *t, const GArray *holes, int page, int depth,
-               guint shorten, gboolean continues, GArray *out)
+               guint shorten, gboolean continues, Segments *out)
 {
   for (int c = 0; c < layout_page_columns (lo, page); c++, shorten /= 3)
     column_segments (lo, t, holes, page, c, depth, (int) (shorten % 3), continues, out);
@@ -126,7 +144,7 @@ page_segments (const Layout *lo, const FlowTrial *t, const GArray *holes, int pa
  * segments of the same page follow those built (balancing builds them
  * column by column). */
 static gboolean
-may_end_before (const GArray *rows, const GArray *segments, guint s, guint r, gboolean more)
+may_end_before (const GArray *rows, const Segments *segments, guint s, guint r, gboolean more)
 {
   const Row *row;
   gboolean page_ends;
@@ -138,8 +156,7 @@ may_end_before (const GArray *rows, const GArray *segments, guint s, guint r, gb
   row = &g_array_index (rows, Row, r);
   page_ends = s + 1 >= segments->len
                 ? !more
-                : g_array_index (segments, Segment, s + 1).page
-                      != g_array_index (segments, Segment, s).page;
+                : segments->data[s + 1].page != segments->data[s].page;
 
   return row->break_before && !(page_ends && row->after_hyphen);
 }
@@ -149,7 +166,7 @@ may_end_before (const GArray *rows, const GArray *segments, guint s, guint r, gb
 G_ALWAYS_INLINE static inline gboolean
 place (const GArray *rows, FlowOut *out, guint r, guint s, int *band)
 {
-  const Segment *seg = &g_array_index (out->segments, Segment, s);
+  const Segment *seg = &out->segments.data[s];
   const Row *row = &g_array_index (rows, Row, r);
   int lift = *band == seg->top ? row->discard : 0;
 
@@ -221,12 +238,12 @@ static void
 flow_on (const FlowTrial *t, FlowOut *out, FlowState *st, gboolean more)
 {
   const GArray *rows = t->rows;
-  GArray *segments = out->segments;
+  const Segments *segments = &out->segments;
   guint n = rows->len;
 
   while (st->s < segments->len && (st->r < n || st->waiting >= 0))
     {
-      const Segment *seg = &g_array_index (segments, Segment, st->s);
+      const Segment *seg = &segments->data[st->s];
       guint back = st->r;
 
       if (st->waiting >= 0 && st->band == seg->top
@@ -274,7 +291,7 @@ flow_on (const FlowTrial *t, FlowOut *out, FlowState *st, gboolean more)
       if (st->waiting >= 0 && (guint) st->waiting >= st->r)
         st->waiting = -1; /* the quote comes round again */
       if (++st->s < segments->len)
-        st->band = g_array_index (segments, Segment, st->s).top;
+        st->band = segments->data[st->s].top;
       st->first = st->r;
     }
   st->reach = MAX (st->reach, st->r);
@@ -285,8 +302,8 @@ flow_on (const FlowTrial *t, FlowOut *out, FlowState *st, gboolean more)
 static void
 flow_into_new (const FlowTrial *t, FlowOut *out, FlowState *st, guint built, gboolean more)
 {
-  if (st->s == built && st->s < out->segments->len)
-    st->band = g_array_index (out->segments, Segment, st->s).top;
+  if (st->s == built && st->s < out->segments.len)
+    st->band = out->segments.data[st->s].top;
   flow_on (t, out, st, more);
 }
 
@@ -304,16 +321,16 @@ flow (const Layout *lo, const FlowTrial *t, const FlowSpec *spec, FlowOut *out)
 {
   FlowState st = { .waiting = -1, .last = -1 };
 
-  g_array_set_size (out->segments, 0);
+  out->segments.len = 0;
   out->forced_breaks = 0;
   for (int page = 0; page < spec->n_pages; page++)
     {
       gboolean last = page == spec->n_pages - 1;
       page_segments (lo, t, out->holes, page,
                      last ? spec->last_depth : layout_page_depth (lo, page),
-                     last ? spec->shorten : 0, !last, out->segments);
+                     last ? spec->shorten : 0, !last, &out->segments);
     }
-  if (out->segments->len == 0)
+  if (out->segments.len == 0)
     return 0;
   flow_into_new (t, out, &st, 0, FALSE);
   out->forced_breaks = st.forced_breaks;
@@ -427,7 +444,7 @@ spread_of_last_page (const Layout *lo, const FlowTrial *t, const FlowOut *out, g
     bottoms[c] = column_top (lo, t, page, c);
   for (guint r = 0; r < n_placed; r++)
     {
-      const Segment *seg = &g_array_index (out->segments, Segment, out->placed[r].segment);
+      const Segment *seg = &out->segments.data[out->placed[r].segment];
       const Row *row = &g_array_index (t->rows, Row, r);
       if (seg->page == page && seg->column < 64)
         bottoms[seg->column] = MAX (bottoms[seg->column], out->placed[r].band + row->bands);
@@ -590,7 +607,7 @@ flowed_before (const ByColumn *b, const FlowState *st, int c, int bottom)
 static int
 flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
 {
-  guint built = b->out->segments->len;
+  guint built = b->out->segments.len;
   gboolean at_top = st->s == built && st->first == st->r;
   int bottom = column_bottom (b->lo, b->page, c, b->depth, ends, FALSE);
   const ColumnFlow *known = at_top ? flowed_before (b, st, c, bottom) : NULL;
@@ -615,7 +632,7 @@ flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
   f.next.reach = st->r;
   f.next.last = -1;
   column_segments (b->lo, b->t, b->out->holes, b->page, c, b->depth, ends, FALSE,
-                   b->out->segments);
+                   &b->out->segments);
   flow_into_new (b->t, b->out, &f.next, built, c + 1 < b->columns);
   f.foot = c < 64 ? column_foot (b, st, &f.next, c, built) : 0;
   *next = f.next;
@@ -623,7 +640,7 @@ flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
     {
       /* Where it stands against the end of the column's segments, where
        * the next column's begin (a column taken from here builds none). */
-      f.next_s = (int) f.next.s - (int) b->out->segments->len;
+      f.next_s = (int) f.next.s - (int) b->out->segments.len;
       f.forced = f.next.forced_breaks - st->forced_breaks;
       f.reach = f.next.reach;
       if (b->flowed[c] == NULL)
@@ -662,7 +679,7 @@ spread_already (const ByColumn *b, const FlowState *st, int c, const int *feet)
 static void
 flow_columns (ByColumn *b, const FlowState *st, int c, guint shorten, guint unit, int *feet)
 {
-  guint built = b->out->segments->len;
+  guint built = b->out->segments.len;
 
   if (c == b->columns)
     {
@@ -677,7 +694,7 @@ flow_columns (ByColumn *b, const FlowState *st, int c, guint shorten, guint unit
       FlowState next;
       int foot;
 
-      g_array_set_size (b->out->segments, built);
+      b->out->segments.len = built;
       foot = flow_column (b, st, c, ends, &next);
       if (c < 64)
         feet[c] = foot;
@@ -720,12 +737,12 @@ forget_flows (FlowOut *out, guint reach)
 static gboolean
 columns_never_vanish (const ByColumn *b)
 {
-  GArray *scratch = b->out->segments;
+  Segments *scratch = &b->out->segments;
 
   for (int c = 0; c < b->columns; c++)
     for (int feet = 0; feet < (c < 6 ? 3 : 1); feet++)
       {
-        g_array_set_size (scratch, 0);
+        scratch->len = 0;
         column_segments (b->lo, b->t, b->out->holes, b->page, c, b->depth, feet, FALSE, scratch);
         if (scratch->len == 0)
           return FALSE;
@@ -769,9 +786,9 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
     return TRUE;
   if (!jopan_flow_by_column || b.columns < 1 || !columns_never_vanish (&b))
     return FALSE;
-  g_array_set_size (out->segments, 0);
+  out->segments.len = 0;
   for (int page = 0; page < b.page; page++)
-    page_segments (lo, t, out->holes, page, layout_page_depth (lo, page), 0, TRUE, out->segments);
+    page_segments (lo, t, out->holes, page, layout_page_depth (lo, page), 0, TRUE, &out->segments);
   /* The pages before the last end where the last page begins: their last
    * segment ends a page. */
   flow_into_new (t, out, &st, 0, FALSE);
@@ -976,7 +993,7 @@ static void
 keep_out (Layout *lo, FlowOut *out)
 {
   g_array_set_size (lo->at.segments, 0);
-  g_array_append_vals (lo->at.segments, out->segments->data, out->segments->len);
+  g_array_append_vals (lo->at.segments, out->segments.data, out->segments.len);
   g_array_set_size (lo->at.holes, 0);
   g_array_append_vals (lo->at.holes, out->holes->data, out->holes->len);
   g_free (lo->at.placed);
@@ -992,10 +1009,9 @@ jopan_flow_fit (Layout *lo)
   g_autoptr (GArray) sums = g_array_new (FALSE, FALSE, sizeof (int));
   FlowTrial trial = { lo->at.rows, 0, row_sums (sums, lo->at.rows) };
   g_autoptr (GArray) order = g_array_copy (lo->at.rows);
-  g_autoptr (GArray) segments = g_array_new (FALSE, FALSE, sizeof (Segment));
   g_autoptr (GArray) holes = g_array_copy (lo->at.holes);
-  FlowOut scratch = { segments, g_new0 (Placement, MAX (1, n_rows)), holes, 0, { NULL }, { NULL },
-                      G_MININT };
+  FlowOut scratch = { { NULL, 0, 0 }, g_new0 (Placement, MAX (1, n_rows)), holes, 0, { NULL },
+                      { NULL }, G_MININT };
 
   for (spec.n_pages = 1; spec.n_pages <= lo->set.max_pages; spec.n_pages++)
     {
@@ -1022,6 +1038,7 @@ jopan_flow_fit (Layout *lo)
       g_clear_pointer (&scratch.column_flows[c], g_array_unref);
       g_clear_pointer (&scratch.column_heads[c], g_array_unref);
     }
+  g_free (scratch.segments.data);
   lo->at.n_pages = spec.n_pages;
   lo->at.last_depth = spec.last_depth;
 }
