@@ -1389,9 +1389,11 @@ jopan_layout_attempt (Layout *lo, GError **error)
                                                    + lo->in->module.later_bands);
   lo->at.findings = jopan_report_new ();
   jopan_typesetter_begin (&lo->at.ts, lo->at.findings);
-  /* Sized for a story of some length: they grow a row (a line) at a time. */
+  /* Sized for a story's paragraphs.  The rows are not: sized for a
+   * story (9 KB) they cost more in glibc's consolidations of freed
+   * memory, which a large request starts, than growing saves. */
   lo->at.texts = g_ptr_array_new_full (32, (GDestroyNotify) jopan_text_free);
-  lo->at.rows = g_array_sized_new (FALSE, FALSE, sizeof (Row), 128);
+  lo->at.rows = g_array_new (FALSE, FALSE, sizeof (Row));
   lo->at.pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
   lo->at.holes = g_array_new (FALSE, FALSE, sizeof (Hole));
   lo->at.segments = g_array_new (FALSE, FALSE, sizeof (Segment));
