@@ -135,8 +135,12 @@ void jopan_find_bare_urls (const char *text, GArray *spans, GPtrArray *links);
  * Returns: the destination, or NULL if it is not one. */
 char *jopan_link_uri (const char *uri);
 
-/* Parses a CommonMark body into article->blocks; warnings for what is ignored. */
+/* Parses a CommonMark body into article->blocks; warnings for what is
+ * ignored.  @markdown must be valid UTF-8 (the article file is checked
+ * whole): cmark does not check it again unless jopan_body_validate_utf8
+ * (tests: the same blocks either way on every sample). */
 gboolean jopan_body_parse (JopanArticle *article, const char *markdown, GError **error);
+extern gboolean jopan_body_validate_utf8;
 
 /* ---- style ------------------------------------------------------------- */
 
