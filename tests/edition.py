@@ -306,6 +306,53 @@ def bad_article(tmp):
     report("bad article inside an edition: exit 1, named, folder untouched", problems)
 
 
+def first_bad_article(tmp):
+    """Bad articles on pages 2 and 4 of 4: page 2's is named at --jobs 1 and
+    2, the same message every time (a guard for any loading on threads);
+    one on the last page alone fails too; the folder of a good run is
+    untouched."""
+    d = os.path.join(tmp, "bad2")
+    os.makedirs(d)
+    names = ["library-warm.json", "brief-clock.json", "rovers-lights.json", "brief-lifeboat.json"]
+    for f in names:
+        shutil.copy(os.path.join(ROOT, "samples", f), d)
+    os.symlink(os.path.join(ROOT, "samples", "photos"), os.path.join(d, "photos"))
+    write(os.path.join(d, "broken.json"), '{ "headline": 12, "body": "x" }\n')
+    write(os.path.join(d, "cut.json"), '{ "headline": "Cut", "body": ')
+    ed = os.path.join(d, "ed.json")
+    pages = [{"section": "S%d" % i, "articles": [n]} for i, n in enumerate(names)]
+    write(ed, json.dumps({"title": "T", "date": "2024-06-30", "pages": pages}, indent=1))
+    out = os.path.join(d, "out")
+    r = edition(ed, out, "--jobs", "2")
+    if r.returncode != 0:
+        report("first bad article: a good run first", [r.stderr])
+        return
+    before = files_of(out)
+    problems = []
+    for bad, named in ((((1, "broken.json"), (3, "cut.json")), "broken.json"),
+                       (((3, "cut.json"),), "cut.json")):
+        for page, name in bad:
+            pages[page]["articles"].append(name)
+        write(ed, json.dumps({"title": "T", "date": "2024-06-30", "pages": pages}, indent=1))
+        runs = [edition(ed, out, "--jobs", str(jobs)) for jobs in (1, 2, 2, 2)]
+        for page, name in bad:
+            pages[page]["articles"].remove(name)
+        page = bad[0][0]
+        for r in runs:
+            if r.returncode != 1:
+                problems.append(f"exit {r.returncode}, expected 1")
+            if r.stderr != runs[0].stderr:
+                problems.append(f"message {r.stderr.strip()!r} != {runs[0].stderr.strip()!r}")
+            for part in (named, f"pages[{page}].articles[1]"):
+                if part not in r.stderr:
+                    problems.append(f"message {r.stderr.strip()!r} lacks {part!r}")
+        if files_of(out) != before:
+            problems.append("the output folder changed")
+    if [f for f in os.listdir(d) if f.startswith(".out.")]:
+        problems.append("a temporary folder was left")
+    report("two bad articles: the first in page order named, at --jobs 1 and 2", problems)
+
+
 BAD_EDITIONS = [
     # name, text, fragments of the message
     ("not json", '{ "pages": [ }', ["ed.json:1:"]),
@@ -545,6 +592,7 @@ def main():
         contact_numbers(tmp)
         whole_runs(tmp)
         bad_article(tmp)
+        first_bad_article(tmp)
         check_command(tmp)
         unknown_keys(tmp)
         deep_continuation(tmp)

@@ -2,6 +2,7 @@
  * that name the place of a mistake. */
 #include "jopan-private.h"
 
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #define PHOTOS TEST_DATA "/../../samples"
@@ -143,6 +144,12 @@ test_errors (void)
                 "images[0].focus: expected [x, y], two numbers from 0 to 1");
   expect_error ("{\"headline\": \"H\", \"body\": \"x\", \"images\": [{\"src\": \"README.md\"}]}", -1,
                 "images[0].src: photo \"README.md\" is not a readable image");
+  /* Places past strings that end in escaped backslashes or hold escaped
+   * quotes, and columns counted in characters. */
+  expect_error ("{\"headline\": \"H\", \"body\": \"a \\\\\\\" b \\\\\", \"weight\": \"major\"}", -1,
+                "story.json:1:52: weight: expected");
+  expect_error ("{\"headline\": \"\xED\x95\x9C\xEA\xB5\xAD \\\"\xEB\xA7\x90\\\\\", \n"
+                " \"body\": \"x \\\\\", \"weight\": \"major\"}", -1, "story.json:2:28: weight: expected");
 }
 
 /* Lists inside list items keep their markers, one level deeper; a list
@@ -336,12 +343,84 @@ test_link_uri (void)
   g_assert_null (relative);
 }
 
+/* The blocks of @body (its text, spans and links), parsed with cmark's
+ * UTF-8 check or without. */
+static char *
+body_blocks (const char *body, gboolean validate)
+{
+  g_autoptr (JopanArticle) a = jopan_article_new_empty ("story.json");
+  g_autoptr (GError) error = NULL;
+  GString *out = g_string_new (NULL);
+
+  jopan_body_validate_utf8 = validate;
+  if (!jopan_body_parse (a, body, &error))
+    g_string_append_printf (out, "error %s\n", error->message);
+  jopan_body_validate_utf8 = FALSE;
+  for (guint b = 0; b < a->blocks->len; b++)
+    {
+      const JopanBlock *block = g_ptr_array_index (a->blocks, b);
+      g_string_append_printf (out, "%d %s|%s|%u spans|%u links\n", block->kind, block->text,
+                              block->marker ? block->marker : "", block->spans->len,
+                              block->links->len);
+    }
+  for (const char *const *w = jopan_article_get_warnings (a); *w; w++)
+    g_string_append_printf (out, "warning %s\n", *w);
+  return g_string_free (out, FALSE);
+}
+
+/* Every sample article's body gives the same blocks without cmark's
+ * UTF-8 check (the loader checked the file whole) as with it; a body that
+ * was not checked (invalid UTF-8, which the loader never passes) would
+ * not, and this test sees it. */
+static void
+test_body_unchecked (void)
+{
+  const char *const dirs[] = { "", "/edition/en", "/edition/ko" };
+  guint bodies = 0;
+
+  for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
+    {
+      g_autofree char *dir = g_strconcat (PHOTOS, dirs[d], NULL);
+      g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
+      const char *name;
+
+      g_assert_nonnull (listing);
+      while ((name = g_dir_read_name (listing)))
+        {
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_autoptr (JsonParser) parser = json_parser_new ();
+          JsonObject *root;
+
+          if (!g_str_has_suffix (name, ".json") || !json_parser_load_from_file (parser, path, NULL))
+            continue;
+          root = JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
+                   ? json_node_get_object (json_parser_get_root (parser)) : NULL;
+          if (root == NULL || !json_object_has_member (root, "body"))
+            continue;
+          {
+            const char *body = json_object_get_string_member (root, "body");
+            g_autofree char *checked = body_blocks (body, TRUE);
+            g_autofree char *unchecked = body_blocks (body, FALSE);
+            g_assert_cmpstr (unchecked, ==, checked);
+            bodies++;
+          }
+        }
+    }
+  g_assert_cmpuint (bodies, >, 40);
+  {
+    g_autofree char *checked = body_blocks ("Bad \xC3( byte.", TRUE);
+    g_autofree char *unchecked = body_blocks ("Bad \xC3( byte.", FALSE);
+    g_assert_cmpstr (unchecked, !=, checked);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/article/fields", test_fields);
   g_test_add_func ("/article/body", test_body);
+  g_test_add_func ("/article/body-unchecked", test_body_unchecked);
   g_test_add_func ("/article/nested-lists", test_nested_lists);
   g_test_add_func ("/article/unknown-key", test_unknown_key_warns);
   g_test_add_func ("/article/errors", test_errors);

@@ -16,6 +16,7 @@
 #include "json-private.h"
 #include "support.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -826,6 +827,72 @@ test_word_counts (void)
   g_assert_cmpint (counts, <=, 4);
 }
 
+/* The report and display list of page file @path (from the source root)
+ * composed in the berliner style with copyfit. */
+static char *
+composed_dump (JopanFonts *fonts, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autofree char *full = g_build_filename (SOURCE_ROOT, path, NULL);
+  g_autofree char *dump = g_build_filename (g_get_tmp_dir (), "test-compose-XXXXXX.txt", NULL);
+  g_autoptr (JopanPagePlan) plan = NULL;
+  g_autoptr (JopanDocument) doc = NULL;
+  g_autofree char *report = NULL, *text = NULL;
+  JopanLayoutOptions options = { .copyfit = TRUE };
+  int fd;
+
+  g_assert_no_error (error);
+  plan = jopan_page_plan_load (full, &error);
+  g_assert_no_error (error);
+  doc = jopan_document_new_page (fonts, style, plan, &options, &error);
+  g_assert_no_error (error);
+  fd = g_mkstemp (dump);
+  g_assert_cmpint (fd, >=, 0);
+  g_close (fd, NULL);
+  g_assert_true (jopan_document_write (doc, dump, JOPAN_FORMAT_DUMP, 72, &error));
+  g_assert_true (g_file_get_contents (dump, &text, NULL, &error));
+  g_unlink (dump);
+  report = jopan_document_report_json (doc);
+  return g_strconcat (report, text, NULL);
+}
+
+/* A page resolves its style for each of its stories' languages once,
+ * not once a layout (a copy of 14 KB, hundreds of times a page): the
+ * sample pages and a page of English and Korean stories compose as when
+ * every layout resolved it; a wrong key (one language's style for all)
+ * is seen to fail. */
+static void
+test_style_resolves (void)
+{
+  static const char *const pages[] = { "samples/pages/en-front.json", "samples/pages/ko-front.json",
+                                       "samples/pages/en-page4.json",
+                                       "tests/data/pages/mixed.json" };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  guint wrong = 0, resolves;
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *once = composed_dump (fonts, pages[i]);
+      g_autofree char *each = NULL, *broken = NULL;
+
+      jopan_layout_resolve_once = 0;
+      each = composed_dump (fonts, pages[i]);
+      jopan_layout_resolve_once = 2;
+      broken = composed_dump (fonts, pages[i]);
+      jopan_layout_resolve_once = 1;
+      g_assert_cmpstr (once, ==, each);
+      wrong += g_strcmp0 (broken, each) != 0;
+    }
+  g_assert_cmpuint (wrong, >, 0);
+  resolves = support_composing_count ("en-front.json", &jopan_layout_style_resolves);
+  g_test_message ("en-front.json: %u styles resolved; %u of %u pages wrong with a wrong key",
+                  resolves, wrong, (guint) G_N_ELEMENTS (pages));
+  g_assert_cmpuint (resolves, <=, 1);
+}
+
 /* An attempt's fit is a body and a headline size, mostly the sizes of
  * attempts before it: a font description is parsed and printed once a
  * page for each font and size (every attempt printed two or more: 528 on
@@ -898,6 +965,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compose/rules/empty", test_rules_empty);
   g_test_add_func ("/compose/attempts", test_attempts);
   g_test_add_func ("/compose/word-counts", test_word_counts);
+  g_test_add_func ("/compose/style-resolves", test_style_resolves);
   g_test_add_func ("/compose/lines-added", test_lines_added);
   g_test_add_func ("/compose/font-prints", test_font_prints);
   return g_test_run ();

@@ -34,7 +34,25 @@
 struct _LayoutMemo {
   GHashTable *measures; /* ProbeKey → Probe */
   GHashTable *words;    /* JopanArticle* → its words, GUINT (count_words) */
+  GPtrArray *styles;    /* of Resolved (resolved_style) */
 };
+
+/* A style resolved for a language (jopan_style_resolve()). */
+typedef struct {
+  const JopanStyle *base;
+  char *page_lang, *text_lang;
+  JopanStyle style;
+} Resolved;
+
+static void
+resolved_free (gpointer p)
+{
+  Resolved *r = p;
+
+  g_free (r->page_lang);
+  g_free (r->text_lang);
+  g_free (r);
+}
 
 typedef struct {
   guint overset_lines;
@@ -78,6 +96,7 @@ jopan_layout_memo_new (void)
 
   memo->measures = g_hash_table_new_full (probe_key_hash, probe_key_equal, g_free, g_free);
   memo->words = g_hash_table_new (NULL, NULL);
+  memo->styles = g_ptr_array_new_with_free_func (resolved_free);
   return memo;
 }
 
@@ -88,6 +107,7 @@ jopan_layout_memo_free (LayoutMemo *memo)
     return;
   g_hash_table_unref (memo->measures);
   g_hash_table_unref (memo->words);
+  g_ptr_array_unref (memo->styles);
   g_free (memo);
 }
 
@@ -115,11 +135,9 @@ typedef struct {
 static void
 kept_clear (Kept *k)
 {
-  Layout scratch = { .at = k->at };
-
   if (!k->valid)
     return;
-  jopan_layout_attempt_clear (&scratch);
+  jopan_layout_attempt_clear (&k->at);
   g_free (k->set.body_font);
   g_free (k->set.headline_font);
   k->valid = FALSE;
@@ -150,7 +168,7 @@ take_kept (Search *s, const FitParams *fit)
 
   if (!s->kept.valid || memcmp (&s->kept.set.fit, fit, sizeof *fit) != 0)
     return FALSE;
-  jopan_layout_attempt_clear (lo);
+  jopan_layout_attempt_clear (&lo->at);
   g_free (lo->set.body_font);
   g_free (lo->set.headline_font);
   lo->set = s->kept.set, lo->at = s->kept.at, lo->res = s->kept.res;
@@ -561,7 +579,15 @@ layout_init (Layout *lo, const LayoutInput *in, LayoutMemo *memo)
   const JopanLayoutOptions *options = &in->options;
   guint words = words_of (memo, in->article);
 
-  *lo = (Layout) { .in = in, .set.max_pages = MAX_PAGES };
+  /* All but the settings' style copy (14 KB, most of a Layout), which
+   * the first attempt copies whole (apply_fit(): style_from NULL). */
+  G_STATIC_ASSERT (G_STRUCT_OFFSET (LayoutSettings, style) == 0
+                   && G_STRUCT_OFFSET (LayoutSettings, style_from) == sizeof (JopanStyle));
+  memset (&lo->set.style_from, 0, sizeof lo->set - G_STRUCT_OFFSET (LayoutSettings, style_from));
+  lo->in = in;
+  lo->at = (LayoutAttempt) { 0 };
+  lo->res = (LayoutMeasures) { 0 };
+  lo->set.max_pages = MAX_PAGES;
   lo->at.has_lead = in->article->images->len > 0;
   lo->set.weight = choose_weight (in->style, in->article, options, words);
   lo->set.treatment = &in->style->treatment[lo->set.weight - 1];
@@ -634,6 +660,36 @@ jopan_layout_result_clear (LayoutResult *result)
   g_clear_pointer (&result->report, jopan_report_free);
 }
 
+gint jopan_layout_style_resolves;
+int jopan_layout_resolve_once = 1;
+
+/* @base resolved for a story in @text_lang (on a page in @page_lang),
+ * once a memo: a page lays its stories, in one or two languages, out
+ * dozens of times, and a style is 14 KB to copy.  The memo serves one
+ * page, whose style outlives it. */
+static const JopanStyle *
+resolved_style (LayoutMemo *memo, const JopanStyle *base, const char *page_lang,
+                const char *text_lang)
+{
+  Resolved *r;
+
+  for (guint i = 0; i < memo->styles->len && jopan_layout_resolve_once != 0; i++)
+    {
+      r = g_ptr_array_index (memo->styles, i);
+      if (r->base == base && g_strcmp0 (r->page_lang, page_lang) == 0
+          && (g_strcmp0 (r->text_lang, text_lang) == 0 || jopan_layout_resolve_once == 2))
+        return &r->style;
+    }
+  g_atomic_int_inc (&jopan_layout_style_resolves);
+  r = g_new (Resolved, 1);
+  r->base = base;
+  r->page_lang = g_strdup (page_lang);
+  r->text_lang = g_strdup (text_lang);
+  jopan_style_resolve (base, page_lang, text_lang, &r->style);
+  g_ptr_array_add (memo->styles, r);
+  return &r->style;
+}
+
 gboolean
 jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **error)
 {
@@ -642,15 +698,20 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
   const LayoutInput *in = &local;
   g_autoptr (JopanTypesetCache) own_cache = input->cache ? NULL : jopan_typeset_cache_new ();
   g_autoptr (LayoutMemo) own_memo = input->memo ? NULL : jopan_layout_memo_new ();
-  JopanStyle style;
   Layout lo;
-  Search search = { .lo = &lo, .memo = input->memo ? input->memo : own_memo };
+  Search search;
   gboolean ok;
 
+  /* Field by field: the attempt set aside holds a copy of the settings
+   * (14 KB) that only keep() writes. */
+  search.lo = &lo;
+  search.memo = input->memo ? input->memo : own_memo;
   /* The story's language picks its paragraph styles ([body:ko]); alone
    * on its page, its grid too ([page:ko]). */
-  jopan_style_resolve (input->style, input->module.columns == 0 ? lang : NULL, lang, &style);
-  local.style = &style;
+  local.style = resolved_style (search.memo, input->style,
+                                input->module.columns == 0 ? lang : NULL, lang);
+  search.held = (FitParams) { 0 };
+  search.holding = search.monotone = search.kept.valid = FALSE;
   layout_init (&lo, in, search.memo);
   *result = (LayoutResult) { 0 };
   result->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
@@ -692,7 +753,7 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
     layout_take (&lo, result);
   jopan_report_set_pages (result->report, result->pages->len);
   kept_clear (&search.kept);
-  jopan_layout_attempt_clear (&lo);
+  jopan_layout_attempt_clear (&lo.at);
   jopan_typesetter_clear (&lo.at.ts);
   g_free (lo.set.body_font);
   g_free (lo.set.headline_font);

@@ -225,7 +225,7 @@ load_edition (Loader *ld, JopanEdition *edition, JsonObject *root, GError **erro
 static JopanEdition *
 load_from_data (const char *data, gsize length, const char *name, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (JsonParser) parser = json_parser_new (); /* not sealed: see article-json.c */
   g_autoptr (GError) local = NULL;
   g_autoptr (JopanEdition) edition = NULL;
   JsonNode *root;

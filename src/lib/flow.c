@@ -42,10 +42,28 @@ row_sums (GArray *sums, const GArray *rows)
   return (const int *) (void *) sums->data;
 }
 
+/* Column segments, as a flow builds them: a segment at a time, hundreds of
+ * thousands a page (a GArray's append is a call and a copy each). */
+typedef struct {
+  Segment *data;
+  guint len, size;
+} Segments;
+
+static inline void
+segments_add (Segments *s, Segment seg)
+{
+  if (s->len == s->size)
+    {
+      s->size = MAX (16u, 2 * s->size);
+      s->data = g_renew (Segment, s->data, s->size);
+    }
+  s->data[s->len++] = seg;
+}
+
 /* What flowing a trial gives: the column segments, the rows' placements
  * and the further photos' places.  The final flow writes the Layout's own. */
 typedef struct {
-  GArray *segments;             /* of Segment */
+  Segments segments;
   Placement *placed;            /* one per row */
   GArray *holes;                /* of Hole */
   guint forced_breaks;
@@ -76,6 +94,14 @@ jump_band (const Layout *lo, int page, int column, gboolean continues)
   return continues && column == layout_page_columns (lo, page) - 1 ? 1 : 0;
 }
 
+/* The foot of column @c of @page's last segment, @shorten bands above
+ * @depth. */
+static int
+column_bottom (const Layout *lo, int page, int c, int depth, int shorten, gboolean continues)
+{
+  return MIN (depth, layout_page_depth (lo, page)) - shorten - jump_band (lo, page, c, continues);
+}
+
 /* The segments of column @c of @page, top to bottom, its foot @shorten
  * bands above @depth; @continues: the story goes on on a later page.  A
  * single band under a photo (beside the jump line under a photo across
@@ -83,11 +109,10 @@ jump_band (const Layout *lo, int page, int column, gboolean continues)
  * reads as an orphan. */
 static void
 column_segments (const Layout *lo, const FlowTrial *t, const GArray *holes, int page, int c,
-                 int depth, int shorten, gboolean continues, GArray *out)
+                 int depth, int shorten, gboolean continues, Segments *out)
 {
   int top = column_top (lo, t, page, c);
-  int bottom = MIN (depth, layout_page_depth (lo, page)) - shorten
-               - jump_band (lo, page, c, continues);
+  int bottom = column_bottom (lo, page, c, depth, shorten, continues);
   gboolean under_photo = FALSE;
 
   for (guint h = 0; h < holes->len; h++)
@@ -97,19 +122,19 @@ column_segments (const Layout *lo, const FlowTrial *t, const GArray *holes, int 
           || hole->top + hole->photo.bands <= top)
         continue;
       if (MIN (hole->top, bottom) > top)
-        g_array_append_val (out, ((Segment) { page, c, top, MIN (hole->top, bottom) }));
+        segments_add (out, (Segment) { page, c, top, MIN (hole->top, bottom) });
       top = hole->top + hole->photo.bands;
       under_photo = TRUE;
     }
   if (bottom > top && !(under_photo && bottom - top < 2))
-    g_array_append_val (out, ((Segment) { page, c, top, bottom }));
+    segments_add (out, (Segment) { page, c, top, bottom });
 }
 
 /* Column segments of one page, left to right, each column top to bottom;
  * @shorten holds, in base 3, how far each column ends above @depth. */
 static void
 page_segments (const Layout *lo, const FlowTrial *t, const GArray *holes, int page, int depth,
-               guint shorten, gboolean continues, GArray *out)
+               guint shorten, gboolean continues, Segments *out)
 {
   for (int c = 0; c < layout_page_columns (lo, page); c++, shorten /= 3)
     column_segments (lo, t, holes, page, c, depth, (int) (shorten % 3), continues, out);
@@ -119,7 +144,7 @@ page_segments (const Layout *lo, const FlowTrial *t, const GArray *holes, int pa
  * segments of the same page follow those built (balancing builds them
  * column by column). */
 static gboolean
-may_end_before (const GArray *rows, const GArray *segments, guint s, guint r, gboolean more)
+may_end_before (const GArray *rows, const Segments *segments, guint s, guint r, gboolean more)
 {
   const Row *row;
   gboolean page_ends;
@@ -131,8 +156,7 @@ may_end_before (const GArray *rows, const GArray *segments, guint s, guint r, gb
   row = &g_array_index (rows, Row, r);
   page_ends = s + 1 >= segments->len
                 ? !more
-                : g_array_index (segments, Segment, s + 1).page
-                      != g_array_index (segments, Segment, s).page;
+                : segments->data[s + 1].page != segments->data[s].page;
 
   return row->break_before && !(page_ends && row->after_hyphen);
 }
@@ -142,7 +166,7 @@ may_end_before (const GArray *rows, const GArray *segments, guint s, guint r, gb
 G_ALWAYS_INLINE static inline gboolean
 place (const GArray *rows, FlowOut *out, guint r, guint s, int *band)
 {
-  const Segment *seg = &g_array_index (out->segments, Segment, s);
+  const Segment *seg = &out->segments.data[s];
   const Row *row = &g_array_index (rows, Row, r);
   int lift = *band == seg->top ? row->discard : 0;
 
@@ -167,17 +191,32 @@ typedef struct {
  * that does not fit what is left of a column waits for the next one, and
  * the text after it fills the column (a column never ends early for a
  * quote).  @more: see may_end_before(). */
+/* Tests: 1 (a run of rows below a segment's top is placed from the sums),
+ * 0 (row by row, as place() does), 2 (wrong: a band past the foot). */
+int jopan_flow_runs = 1;
+
 /* Places rows from @st->r on in segment @s while they fit, @st->band
  * below its top (no row sheds space there): what place() would do row
  * by row, from the sums. */
 static void
 place_run (const int *sums, guint n, FlowOut *out, FlowState *st, int bottom)
 {
-  guint r = st->r;
-  int origin = st->band - sums[r], limit = bottom - origin;
+  guint r = st->r, end = n;
+  int origin = st->band - sums[r], limit = bottom - origin + (jopan_flow_runs == 2);
 
-  for (; r < n && sums[r + 1] <= limit; r++)
-    out->placed[r] = (Placement) { (int) st->s, origin + sums[r] };
+  /* The rows end at sums[r + 1], which never falls (row_sums()): the
+   * first that ends below @bottom is found by bisection, and the rows
+   * before it placed in a loop that compares nothing else. */
+  for (guint lo = r; lo < end;)
+    {
+      guint mid = lo + (end - lo) / 2;
+      if (sums[mid + 1] <= limit)
+        lo = mid + 1;
+      else
+        end = mid;
+    }
+  for (Placement *at = out->placed + r; r < end; r++, at++)
+    *at = (Placement) { (int) st->s, origin + sums[r] };
   if (r > st->r)
     st->last = (int) r - 1;
   st->band = origin + sums[r];
@@ -199,12 +238,12 @@ static void
 flow_on (const FlowTrial *t, FlowOut *out, FlowState *st, gboolean more)
 {
   const GArray *rows = t->rows;
-  GArray *segments = out->segments;
+  const Segments *segments = &out->segments;
   guint n = rows->len;
 
   while (st->s < segments->len && (st->r < n || st->waiting >= 0))
     {
-      const Segment *seg = &g_array_index (segments, Segment, st->s);
+      const Segment *seg = &segments->data[st->s];
       guint back = st->r;
 
       if (st->waiting >= 0 && st->band == seg->top
@@ -222,7 +261,7 @@ flow_on (const FlowTrial *t, FlowOut *out, FlowState *st, gboolean more)
            * below the top, the sums. */
           for (st->r++; (st->waiting < 0 || st->band != seg->top) && st->r < n; st->r++)
             {
-              if (t->sums && st->band > seg->top)
+              if (t->sums && st->band > seg->top && jopan_flow_runs != 0)
                 {
                   place_run (t->sums, n, out, st, seg->bottom);
                   break;
@@ -252,7 +291,7 @@ flow_on (const FlowTrial *t, FlowOut *out, FlowState *st, gboolean more)
       if (st->waiting >= 0 && (guint) st->waiting >= st->r)
         st->waiting = -1; /* the quote comes round again */
       if (++st->s < segments->len)
-        st->band = g_array_index (segments, Segment, st->s).top;
+        st->band = segments->data[st->s].top;
       st->first = st->r;
     }
   st->reach = MAX (st->reach, st->r);
@@ -263,8 +302,8 @@ flow_on (const FlowTrial *t, FlowOut *out, FlowState *st, gboolean more)
 static void
 flow_into_new (const FlowTrial *t, FlowOut *out, FlowState *st, guint built, gboolean more)
 {
-  if (st->s == built && st->s < out->segments->len)
-    st->band = g_array_index (out->segments, Segment, st->s).top;
+  if (st->s == built && st->s < out->segments.len)
+    st->band = out->segments.data[st->s].top;
   flow_on (t, out, st, more);
 }
 
@@ -282,16 +321,16 @@ flow (const Layout *lo, const FlowTrial *t, const FlowSpec *spec, FlowOut *out)
 {
   FlowState st = { .waiting = -1, .last = -1 };
 
-  g_array_set_size (out->segments, 0);
+  out->segments.len = 0;
   out->forced_breaks = 0;
   for (int page = 0; page < spec->n_pages; page++)
     {
       gboolean last = page == spec->n_pages - 1;
       page_segments (lo, t, out->holes, page,
                      last ? spec->last_depth : layout_page_depth (lo, page),
-                     last ? spec->shorten : 0, !last, out->segments);
+                     last ? spec->shorten : 0, !last, &out->segments);
     }
-  if (out->segments->len == 0)
+  if (out->segments.len == 0)
     return 0;
   flow_into_new (t, out, &st, 0, FALSE);
   out->forced_breaks = st.forced_breaks;
@@ -405,7 +444,7 @@ spread_of_last_page (const Layout *lo, const FlowTrial *t, const FlowOut *out, g
     bottoms[c] = column_top (lo, t, page, c);
   for (guint r = 0; r < n_placed; r++)
     {
-      const Segment *seg = &g_array_index (out->segments, Segment, out->placed[r].segment);
+      const Segment *seg = &out->segments.data[out->placed[r].segment];
       const Row *row = &g_array_index (t->rows, Row, r);
       if (seg->page == page && seg->column < 64)
         bottoms[seg->column] = MAX (bottoms[seg->column], out->placed[r].band + row->bands);
@@ -434,7 +473,8 @@ gboolean jopan_flow_by_column = TRUE;
 
 /* A column flowed: from the rows where a flow stood (@r, @waiting; it
  * stands at a column's first segment, so its first row is @r and its band
- * the segment's top), with @ends, the last page @depth deep, to @next (its
+ * the segment's top), down to @bottom (@ends bands above the last page's
+ * depth), to @next (its
  * segment @next_s counted from the end of the column's segments, its
  * forced breaks @forced more), the column's foot @foot.  Ways that end the
  * first columns differently often reach a column from the same rows: it
@@ -443,7 +483,8 @@ gboolean jopan_flow_by_column = TRUE;
  * alike (forget_flows()). */
 typedef struct {
   guint r;
-  int waiting, ends, depth;
+  int waiting, bottom, depth;
+  gboolean photos;              /* photos stood on the page */
   FlowState next;
   int next_s, foot;
   guint forced, reach;
@@ -452,12 +493,18 @@ typedef struct {
 
 gint jopan_flow_column_flows;
 
+/* Tests: 0 flows a column again at each depth (as balancing did before it
+ * reused a column's flow at the depth after); 2 reuses a column's flow at
+ * every depth that ends it as many bands early (wrong: its foot moves). */
+int jopan_flow_reuse_depths = 1;
+
 typedef struct {
   const Layout *lo;
   const FlowTrial *t;
   FlowOut *out;
   int page, depth, columns;
   int *spreads;                 /* by shortening, as FlowSpec.shorten counts it */
+  gboolean photos;              /* photos stand on the page: they move with the depth */
   int bound;                    /* a way spreading this far or more is never chosen */
   int base[64];                 /* each column's foot before its rows: its top, its photos */
   GArray **flowed;              /* by column: its ColumnFlows (NULL: none yet) */
@@ -529,11 +576,13 @@ no_heads (guint n)
   return heads;
 }
 
-/* Column @c flowed with @ends from @st, as flowed before when it was
- * (NULL: not yet).  A flow at a column's first segment depends on its
- * rows alone: its first row is its next, its band the segment's top. */
+/* Column @c flowed from @st down to @bottom, as flowed before when it
+ * was (NULL: not yet).  A flow at a column's first segment depends on its
+ * rows alone: its first row is its next, its band the segment's top.  Its
+ * segments depend on the depth only through its foot, but where photos
+ * stand on the page (place_holes() puts them at the foot of the depth). */
 static const ColumnFlow *
-flowed_before (const ByColumn *b, const FlowState *st, int c, int ends)
+flowed_before (const ByColumn *b, const FlowState *st, int c, int bottom)
 {
   const GArray *heads = c < 64 ? b->heads[c] : NULL;
 
@@ -542,7 +591,11 @@ flowed_before (const ByColumn *b, const FlowState *st, int c, int ends)
   for (int i = g_array_index (heads, int, st->r); i >= 0;)
     {
       const ColumnFlow *f = &g_array_index (b->flowed[c], ColumnFlow, i);
-      if (f->waiting == st->waiting && f->ends == ends && f->depth == b->depth)
+      if (jopan_flow_reuse_depths == 2 && f->waiting == st->waiting
+          && f->bottom - f->depth == bottom - b->depth)
+        return f;
+      if (f->waiting == st->waiting && f->bottom == bottom
+          && (f->depth == b->depth || (jopan_flow_reuse_depths == 1 && !f->photos && !b->photos)))
         return f;
       i = f->chain;
     }
@@ -554,10 +607,11 @@ flowed_before (const ByColumn *b, const FlowState *st, int c, int ends)
 static int
 flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
 {
-  guint built = b->out->segments->len;
+  guint built = b->out->segments.len;
   gboolean at_top = st->s == built && st->first == st->r;
-  const ColumnFlow *known = at_top ? flowed_before (b, st, c, ends) : NULL;
-  ColumnFlow f = { st->r, st->waiting, ends, b->depth, *st, 0, 0, 0, 0, -1 };
+  int bottom = column_bottom (b->lo, b->page, c, b->depth, ends, FALSE);
+  const ColumnFlow *known = at_top ? flowed_before (b, st, c, bottom) : NULL;
+  ColumnFlow f = { st->r, st->waiting, bottom, b->depth, b->photos, *st, 0, 0, 0, 0, -1 };
 
   /* With every row placed and no quote waiting, the column stays empty
    * at its base whatever its segments: nothing after reads more of the
@@ -578,7 +632,7 @@ flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
   f.next.reach = st->r;
   f.next.last = -1;
   column_segments (b->lo, b->t, b->out->holes, b->page, c, b->depth, ends, FALSE,
-                   b->out->segments);
+                   &b->out->segments);
   flow_into_new (b->t, b->out, &f.next, built, c + 1 < b->columns);
   f.foot = c < 64 ? column_foot (b, st, &f.next, c, built) : 0;
   *next = f.next;
@@ -586,7 +640,7 @@ flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
     {
       /* Where it stands against the end of the column's segments, where
        * the next column's begin (a column taken from here builds none). */
-      f.next_s = (int) f.next.s - (int) b->out->segments->len;
+      f.next_s = (int) f.next.s - (int) b->out->segments.len;
       f.forced = f.next.forced_breaks - st->forced_breaks;
       f.reach = f.next.reach;
       if (b->flowed[c] == NULL)
@@ -625,7 +679,7 @@ spread_already (const ByColumn *b, const FlowState *st, int c, const int *feet)
 static void
 flow_columns (ByColumn *b, const FlowState *st, int c, guint shorten, guint unit, int *feet)
 {
-  guint built = b->out->segments->len;
+  guint built = b->out->segments.len;
 
   if (c == b->columns)
     {
@@ -640,7 +694,7 @@ flow_columns (ByColumn *b, const FlowState *st, int c, guint shorten, guint unit
       FlowState next;
       int foot;
 
-      g_array_set_size (b->out->segments, built);
+      b->out->segments.len = built;
       foot = flow_column (b, st, c, ends, &next);
       if (c < 64)
         feet[c] = foot;
@@ -678,16 +732,17 @@ forget_flows (FlowOut *out, guint reach)
 
 /* Whether every column of the last page keeps a segment however short it
  * ends: only then does a column's flow not depend on the columns after it
- * (a page's last segment may not end in a hyphen). */
+ * (a page's last segment may not end in a hyphen).  It builds them in the
+ * flow's segments, which every flow builds anew. */
 static gboolean
 columns_never_vanish (const ByColumn *b)
 {
-  g_autoptr (GArray) scratch = g_array_new (FALSE, FALSE, sizeof (Segment));
+  Segments *scratch = &b->out->segments;
 
   for (int c = 0; c < b->columns; c++)
     for (int feet = 0; feet < (c < 6 ? 3 : 1); feet++)
       {
-        g_array_set_size (scratch, 0);
+        scratch->len = 0;
         column_segments (b->lo, b->t, b->out->holes, b->page, c, b->depth, feet, FALSE, scratch);
         if (scratch->len == 0)
           return FALSE;
@@ -720,7 +775,7 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
                    guint combinations, int bound, int *spreads)
 {
   ByColumn b = { lo, t, out, spec.n_pages - 1, spec.last_depth,
-                 layout_page_columns (lo, spec.n_pages - 1), spreads, bound, { 0 },
+                 layout_page_columns (lo, spec.n_pages - 1), spreads, FALSE, bound, { 0 },
                  out->column_flows, out->column_heads };
   FlowState st = { .waiting = -1, .last = -1 };
   int feet[64];
@@ -731,13 +786,16 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
     return TRUE;
   if (!jopan_flow_by_column || b.columns < 1 || !columns_never_vanish (&b))
     return FALSE;
-  g_array_set_size (out->segments, 0);
+  out->segments.len = 0;
   for (int page = 0; page < b.page; page++)
-    page_segments (lo, t, out->holes, page, layout_page_depth (lo, page), 0, TRUE, out->segments);
+    page_segments (lo, t, out->holes, page, layout_page_depth (lo, page), 0, TRUE, &out->segments);
   /* The pages before the last end where the last page begins: their last
    * segment ends a page. */
   flow_into_new (t, out, &st, 0, FALSE);
   column_bases (&b);
+  for (guint i = 0; i < out->holes->len; i++)
+    if (g_array_index (out->holes, Hole, i).page == b.page)
+      b.photos = TRUE;
   if (out->flows_lead != t->lead_delta)
     forget_flows (out, 0);
   out->flows_lead = t->lead_delta;
@@ -867,9 +925,9 @@ balance (const Layout *lo, FlowTrial *t, GArray *order, FlowSpec spec, FlowOut *
 {
   int spread;
   FlowSpec best;
-  g_autoptr (GArray) moved = g_array_sized_new (FALSE, FALSE, sizeof (Row), order->len);
+  g_autoptr (GArray) moved = NULL; /* made for a story with a pull quote */
   g_autoptr (GArray) order_sums = g_array_new (FALSE, FALSE, sizeof (int));
-  g_autoptr (GArray) moved_sums = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (GArray) moved_sums = NULL;
 
   t->rows = order;
   t->sums = row_sums (order_sums, order);
@@ -880,6 +938,11 @@ balance (const Layout *lo, FlowTrial *t, GArray *order, FlowSpec spec, FlowOut *
 
       if (!g_array_index (order, Row, q).rule_above)
         continue;
+      if (moved == NULL)
+        {
+          moved = g_array_sized_new (FALSE, FALSE, sizeof (Row), order->len);
+          moved_sums = g_array_new (FALSE, FALSE, sizeof (int));
+        }
       for (guint at = q + 2; at <= MIN (q + 12, order->len) && spread > 1; at++)
         {
           int s;
@@ -930,7 +993,7 @@ static void
 keep_out (Layout *lo, FlowOut *out)
 {
   g_array_set_size (lo->at.segments, 0);
-  g_array_append_vals (lo->at.segments, out->segments->data, out->segments->len);
+  g_array_append_vals (lo->at.segments, out->segments.data, out->segments.len);
   g_array_set_size (lo->at.holes, 0);
   g_array_append_vals (lo->at.holes, out->holes->data, out->holes->len);
   g_free (lo->at.placed);
@@ -946,10 +1009,9 @@ jopan_flow_fit (Layout *lo)
   g_autoptr (GArray) sums = g_array_new (FALSE, FALSE, sizeof (int));
   FlowTrial trial = { lo->at.rows, 0, row_sums (sums, lo->at.rows) };
   g_autoptr (GArray) order = g_array_copy (lo->at.rows);
-  g_autoptr (GArray) segments = g_array_new (FALSE, FALSE, sizeof (Segment));
   g_autoptr (GArray) holes = g_array_copy (lo->at.holes);
-  FlowOut scratch = { segments, g_new0 (Placement, MAX (1, n_rows)), holes, 0, { NULL }, { NULL },
-                      G_MININT };
+  FlowOut scratch = { { NULL, 0, 0 }, g_new0 (Placement, MAX (1, n_rows)), holes, 0, { NULL },
+                      { NULL }, G_MININT };
 
   for (spec.n_pages = 1; spec.n_pages <= lo->set.max_pages; spec.n_pages++)
     {
@@ -976,6 +1038,7 @@ jopan_flow_fit (Layout *lo)
       g_clear_pointer (&scratch.column_flows[c], g_array_unref);
       g_clear_pointer (&scratch.column_heads[c], g_array_unref);
     }
+  g_free (scratch.segments.data);
   lo->at.n_pages = spec.n_pages;
   lo->at.last_depth = spec.last_depth;
 }

@@ -255,11 +255,21 @@ int jopan_layout_folio_bands (const JopanStyle *style);
 gboolean jopan_layout_attempt (Layout *lo, GError **error);
 /* Attempts made in this process (atomically counted): tests bound them. */
 extern gint jopan_layout_attempts;
+/* Tests: 0 (a story held to one page sets the jump head it never prints
+ * only to size a further photo), 1 (every attempt sets it, as it did),
+ * 2 (wrong: never in a story held to one page). */
+extern int jopan_layout_jump_heads;
 /* Font descriptions an attempt's fit printed (layout.c): tests bound them. */
 extern gint jopan_layout_font_prints;
 /* Articles whose words were counted (copyfit.c, once per memo): tests bound them. */
 extern gint jopan_layout_word_counts;
-void jopan_layout_attempt_clear (Layout *lo);
+/* Styles resolved for a story's language (copyfit.c, once per memo and
+ * language): tests bound them. */
+extern gint jopan_layout_style_resolves;
+/* Tests: 1 (a memo resolves a style once per language), 0 (every layout
+ * resolves it, as it did), 2 (a wrong key: the first language's for all). */
+extern int jopan_layout_resolve_once;
+void jopan_layout_attempt_clear (LayoutAttempt *at);
 /* Adds the rows' lines to the attempt's pages: only the attempt kept,
  * and drawn, needs them. */
 void jopan_layout_draw_rows (Layout *lo);
@@ -274,6 +284,13 @@ extern gboolean jopan_flow_by_column;
 /* Tests: TRUE makes balancing check each column's foot, as it finds it
  * from the row placed last, against every row's (g_error on a difference). */
 extern gboolean jopan_flow_check_feet;
+/* Tests: 1 (balancing reuses a column flowed at one depth at the next,
+ * where it ends as low), 0 (it flows it again at each depth, as it did),
+ * 2 (a wrong key: it reuses it where it ends as many bands early). */
+extern int jopan_flow_reuse_depths;
+/* Tests: 1 (a flow places a run of rows from their summed bands, the end
+ * of the run found by bisection), 0 (row by row), 2 (wrong: a band past the foot). */
+extern int jopan_flow_runs;
 /* Columns balancing flowed in this process (atomically counted): tests bound them. */
 extern gint jopan_flow_column_flows;
 /* Places the rows on the fewest pages (at most lo->set.max_pages), balances

@@ -1078,6 +1078,8 @@ module_top (Layout *lo, JopanPage *page)
   return lo->in->module.top;
 }
 
+int jopan_layout_jump_heads = 0;
+
 /* Page 1: folio, header, lead photo; sets where each column's text starts
  * and which photos the flow must go around. */
 static void
@@ -1094,15 +1096,22 @@ lay_out_first_page (Layout *lo)
   lo->set.folio_bottom = top;
   body_top = place_header (lo, page, top);
   lo->res.header_bands = body_top - top;
-  /* Later pages: the same folio, then the jump head. */
-  lo->at.continued_top = place_jump_head (lo, NULL, lo->in->module.columns > 0
-                                                    ? jopan_layout_folio_bands (&lo->set.style) : top, 1);
+  /* The smallest lead: a 3-band frame and a band of air below it. */
+  lo->at.has_lead = a->images->len > 0 && lo->set.depth - body_top >= 4;
+  /* Later pages: the same folio, then the jump head.  A story held to one
+   * page reads where their text starts only to size a further photo: a
+   * jump head it never prints is not set (a slot's attempts are many). */
+  if (jopan_layout_jump_heads == 1 || lo->set.max_pages > 1
+      || (a->images->len > (lo->at.has_lead ? 1u : 0u) && jopan_layout_jump_heads != 2))
+    lo->at.continued_top = place_jump_head (lo, NULL, lo->in->module.columns > 0
+                                                      ? jopan_layout_folio_bands (&lo->set.style)
+                                                      : top, 1);
+  else
+    lo->at.continued_top = lo->set.depth;
   if (lo->in->module.columns <= 0)
     lo->set.later_depth = lo->set.depth;
   for (int c = 0; c < lo->set.columns; c++)
     lo->at.column_top[c] = body_top;
-  /* The smallest lead: a 3-band frame and a band of air below it. */
-  lo->at.has_lead = a->images->len > 0 && lo->set.depth - body_top >= 4;
   for (guint i = 0; i < a->images->len; i++)
     {
       const JopanImageRef *image = g_ptr_array_index (a->images, i);
@@ -1300,8 +1309,9 @@ static const JopanParaKind fitted_paras[] = { JOPAN_PARA_HEADLINE, JOPAN_PARA_DE
                                               JOPAN_PARA_BODY };
 
 /* The fit parameters applied to a copy of the style: body tracking and size.
- * The style (~14 KB) is copied whole for the first attempt only; the
- * next restore the few paragraph styles an attempt changes. */
+ * The style (~3 KB without its language variants) is copied for the
+ * first attempt only; the next restore the few paragraph styles an
+ * attempt changes. */
 static void
 apply_fit (Layout *lo)
 {
@@ -1310,7 +1320,13 @@ apply_fit (Layout *lo)
 
   if (lo->set.style_from != lo->in->style)
     {
-      lo->set.style = *lo->in->style;
+      /* Its language variants (most of it) are resolved already: not
+       * copied, none left to resolve. */
+      G_STATIC_ASSERT (G_STRUCT_OFFSET (JopanStyle, variant) + sizeof lo->set.style.variant
+                           <= G_STRUCT_OFFSET (JopanStyle, n_variants)
+                       && sizeof (JopanStyle) - G_STRUCT_OFFSET (JopanStyle, n_variants) <= 8);
+      memcpy (&lo->set.style, lo->in->style, G_STRUCT_OFFSET (JopanStyle, variant));
+      lo->set.style.n_variants = 0;
       lo->set.style_from = lo->in->style;
     }
   else
@@ -1335,17 +1351,17 @@ apply_fit (Layout *lo)
 }
 
 void
-jopan_layout_attempt_clear (Layout *lo)
+jopan_layout_attempt_clear (LayoutAttempt *at)
 {
-  g_clear_pointer (&lo->at.rows, g_array_unref);
-  g_clear_pointer (&lo->at.texts, g_ptr_array_unref);
-  g_clear_pointer (&lo->at.pages, g_ptr_array_unref);
-  g_clear_pointer (&lo->at.holes, g_array_unref);
-  g_clear_pointer (&lo->at.segments, g_array_unref);
-  g_clear_pointer (&lo->at.findings, jopan_report_free);
-  g_clear_pointer (&lo->at.placed, g_free);
-  g_clear_pointer (&lo->at.column_top, g_free);
-  g_clear_pointer (&lo->at.rows_at, g_free);
+  g_clear_pointer (&at->rows, g_array_unref);
+  g_clear_pointer (&at->texts, g_ptr_array_unref);
+  g_clear_pointer (&at->pages, g_ptr_array_unref);
+  g_clear_pointer (&at->holes, g_array_unref);
+  g_clear_pointer (&at->segments, g_array_unref);
+  g_clear_pointer (&at->findings, jopan_report_free);
+  g_clear_pointer (&at->placed, g_free);
+  g_clear_pointer (&at->column_top, g_free);
+  g_clear_pointer (&at->rows_at, g_free);
 }
 
 gint jopan_layout_attempts;
@@ -1354,7 +1370,7 @@ gboolean
 jopan_layout_attempt (Layout *lo, GError **error)
 {
   g_atomic_int_inc (&jopan_layout_attempts);
-  jopan_layout_attempt_clear (lo);
+  jopan_layout_attempt_clear (&lo->at);
   apply_fit (lo);
   grid_init (&lo->set.grid, &lo->set.style);
   lo->set.columns = lo->set.slot ? MIN (lo->set.slot_columns, lo->set.grid.columns)
@@ -1373,7 +1389,10 @@ jopan_layout_attempt (Layout *lo, GError **error)
                                                    + lo->in->module.later_bands);
   lo->at.findings = jopan_report_new ();
   jopan_typesetter_begin (&lo->at.ts, lo->at.findings);
-  lo->at.texts = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_text_free);
+  /* Sized for a story's paragraphs.  The rows are not: sized for a
+   * story (9 KB) they cost more in glibc's consolidations of freed
+   * memory, which a large request starts, than growing saves. */
+  lo->at.texts = g_ptr_array_new_full (32, (GDestroyNotify) jopan_text_free);
   lo->at.rows = g_array_new (FALSE, FALSE, sizeof (Row));
   lo->at.pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
   lo->at.holes = g_array_new (FALSE, FALSE, sizeof (Hole));

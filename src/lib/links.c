@@ -87,7 +87,8 @@ taken (const GArray *spans, guint start, guint end)
 void
 jopan_find_bare_urls (const char *text, GArray *spans, GPtrArray *links)
 {
-  for (const char *p = text; *p; p++)
+  /* From one h or w to the next (strpbrk: url_length() takes no other). */
+  for (const char *p = strpbrk (text, "hHwW"); p; p = strpbrk (p + 1, "hHwW"))
     {
       gsize n = url_length (text, p);
       JopanSpan span = { (guint) (p - text), (guint) (p - text + n), JOPAN_SPAN_LINK, NULL };

@@ -617,7 +617,7 @@ jopan_page_plan_load_entry (JopanJson *ld, JsonObject *object, JopanPagePlan *pl
 static JopanPagePlan *
 load_from_data (const char *data, gsize length, const char *name, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (JsonParser) parser = json_parser_new (); /* not sealed: see article-json.c */
   g_autoptr (GError) local = NULL;
   g_autoptr (JopanPagePlan) plan = NULL;
   JsonNode *root;
