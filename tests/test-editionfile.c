@@ -287,6 +287,116 @@ test_write_ends (void)
   g_rmdir (dir);
 }
 
+/* With two threads or more, contact.png's bands are encoded by the main
+ * thread as the workers complete them, not by the worker that added a
+ * band's last page (which then drew its next page late at the end of a
+ * run); with one, by that one.  The same bytes either way; broken on
+ * purpose (the workers encode as before), the count sees it. */
+static void
+test_sheet_encoder (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-edition-XXXXXX", &error);
+  g_autofree char *broken_dir = g_build_filename (dir, "broken", NULL);
+  g_autofree char *one = NULL, *two = NULL, *broken = NULL;
+  guint bands = jopan_contact_sheet_encoder_bands ();
+  static const char *const files[] = { "contact.png", "edition.pdf", "report.json" };
+
+  g_assert_no_error (error);
+  one = write_edition (dir, 1);
+  g_assert_cmpuint (jopan_contact_sheet_encoder_bands (), ==, bands);
+  two = write_edition (dir, 2);
+  /* en.json's four pages: three spreads, one band. */
+  g_assert_cmpuint (jopan_contact_sheet_encoder_bands (), ==, bands + 1);
+  g_assert_cmpint (g_mkdir (broken_dir, 0755), ==, 0);
+  jopan_contact_sheet_encoder_break (1);
+  broken = write_edition (broken_dir, 2);
+  jopan_contact_sheet_encoder_break (0);
+  g_assert_cmpuint (jopan_contact_sheet_encoder_bands (), ==, bands + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      assert_same_file (one, two, files[i]);
+      assert_same_file (one, broken, files[i]);
+    }
+  remove_folder (one);
+  remove_folder (two);
+  remove_folder (broken);
+  g_rmdir (broken_dir);
+  g_rmdir (dir);
+}
+
+/* Pages @from to @to of @sheet: @doc's page as each. */
+static void
+add_pages (JopanContactSheet *sheet, const JopanDocument *doc, guint from, guint to)
+{
+  g_autoptr (GError) error = NULL;
+
+  for (guint n = from; n <= to; n++)
+    g_assert_true (jopan_contact_sheet_add_page (sheet, n, doc, &error));
+  g_assert_no_error (error);
+}
+
+/* The encoder holds back up to its hold of complete bands while no core
+ * is idle, then encodes them, each band once, in order; the sheet is the
+ * same bytes as one whose pages encoded their bands.  Broken on purpose
+ * (nothing held), the first pass sees it. */
+static void
+test_sheet_hold (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanEdition) ed = jopan_edition_load (EDITIONS "/en.json", &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanFonts) f = fonts ();
+  g_autoptr (JopanDocument) doc = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-sheet-XXXXXX", &error);
+  g_autofree char *held_png = g_build_filename (dir, "held.png", NULL);
+  g_autofree char *plain_png = g_build_filename (dir, "plain.png", NULL);
+  g_autofree char *held = NULL, *plain = NULL;
+  guint numbers[20];
+  JopanContactSheet *sheet, *other;
+  gsize held_n, plain_n;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    numbers[i] = i + 1;
+  doc = jopan_document_new_edition_page (f, style, ed, 0, NULL, &error);
+  g_assert_no_error (error);
+  /* Pages 1-20: bands of pages 1-7, 8-15 and 16-20. */
+  sheet = jopan_contact_sheet_new (numbers, G_N_ELEMENTS (numbers), &error);
+  g_assert_no_error (error);
+  jopan_contact_sheet_use_encoder (sheet, 1);
+  add_pages (sheet, doc, 1, 7);
+  g_assert_cmpuint (jopan_contact_sheet_encode_now (sheet), ==, 0);
+  add_pages (sheet, doc, 8, 15);
+  g_assert_cmpuint (jopan_contact_sheet_encode_now (sheet), ==, 1);
+  g_assert_cmpuint (jopan_contact_sheet_encode_now (sheet), ==, 0);
+  jopan_contact_sheet_encoder_core_idle (sheet);
+  g_assert_cmpuint (jopan_contact_sheet_encode_now (sheet), ==, 1);
+  add_pages (sheet, doc, 16, 20);
+  g_assert_cmpuint (jopan_contact_sheet_encode_now (sheet), ==, 1);
+  jopan_contact_sheet_stop_encoder (sheet);
+  g_assert_true (jopan_contact_sheet_save (sheet, held_png, &error));
+  jopan_contact_sheet_free (sheet);
+  sheet = jopan_contact_sheet_new (numbers, G_N_ELEMENTS (numbers), &error);
+  add_pages (sheet, doc, 1, 20);
+  g_assert_true (jopan_contact_sheet_save (sheet, plain_png, &error));
+  g_assert_no_error (error);
+  jopan_contact_sheet_free (sheet);
+  g_assert_true (g_file_get_contents (held_png, &held, &held_n, NULL));
+  g_assert_true (g_file_get_contents (plain_png, &plain, &plain_n, NULL));
+  g_assert_cmpmem (held, held_n, plain, plain_n);
+  other = jopan_contact_sheet_new (numbers, G_N_ELEMENTS (numbers), &error);
+  jopan_contact_sheet_use_encoder (other, 1);
+  add_pages (other, doc, 1, 7);
+  jopan_contact_sheet_encoder_break (2);
+  g_assert_cmpuint (jopan_contact_sheet_encode_now (other), ==, 1);
+  jopan_contact_sheet_encoder_break (0);
+  jopan_contact_sheet_free (other);
+  g_unlink (held_png);
+  g_unlink (plain_png);
+  g_rmdir (dir);
+}
+
 /* A run into an earlier edition's folder: the old files go once the new
  * folder is in place, with two threads or more removed by several threads
  * at once (each removal may wait for the disk), with one by that one; the
@@ -526,6 +636,8 @@ main (int argc, char **argv)
   g_test_add_func ("/edition/load", test_load);
   g_test_add_func ("/edition/continued-page", test_continued_page);
   g_test_add_func ("/edition/write-ends", test_write_ends);
+  g_test_add_func ("/edition/sheet-encoder", test_sheet_encoder);
+  g_test_add_func ("/edition/sheet-hold", test_sheet_hold);
   g_test_add_func ("/edition/exiting", test_exiting);
   g_test_add_func ("/edition/places-linear", test_places_linear);
   g_test_add_func ("/edition/shared-patterns", test_shared_patterns);

@@ -55,10 +55,30 @@ struct _JopanContactSheet {
   gboolean *drawn;            /* per page */
   cairo_surface_t **waiting;  /* per page: a thumbnail that came before the first's */
   guint encoded;              /* bands encoded so far, from the top */
+  gboolean encoder;           /* a thread of its own encodes the bands (encode_bands) */
+  guint hold;                 /* complete bands it leaves while no core is idle */
+  gboolean core_idle;         /* a core is idle: it encodes every complete band */
+  gboolean encoder_stop;      /* it is told to stop */
+  GCond band_ready;           /* told it when a page was added or it is to stop */
   GMutex encoding;            /* guards the encoder: */
   JopanPngWriter *png;        /* the file, band by band */
   GError *failed;             /* why it failed, or NULL */
 };
+
+static guint encoder_bands;
+static gint encoder_broken;
+
+guint
+jopan_contact_sheet_encoder_bands (void)
+{
+  return (guint) g_atomic_int_get (&encoder_bands);
+}
+
+void
+jopan_contact_sheet_encoder_break (int broken)
+{
+  g_atomic_int_set (&encoder_broken, broken);
+}
 
 /* ---- the plan ------------------------------------------------------------------- */
 
@@ -289,16 +309,19 @@ encode_band (JopanContactSheet *sheet, cairo_surface_t *band)
     jopan_png_writer_add_rows (sheet->png, band, NULL, NULL, &sheet->failed);
 }
 
-/* Encodes the bands that are complete, in order.  With @wait false, a
- * thread finding another at it leaves them to that one (or to the save). */
-static void
-encode_ready (JopanContactSheet *sheet, gboolean wait)
+/* Encodes the bands that are complete, in order, @most at most.  With
+ * @wait false, a thread finding another at it leaves them to that one
+ * (or to the save).  Returns: the bands encoded. */
+static guint
+encode_ready (JopanContactSheet *sheet, gboolean wait, guint most)
 {
+  guint done = 0;
+
   if (wait)
     g_mutex_lock (&sheet->encoding);
   else if (!g_mutex_trylock (&sheet->encoding))
-    return;
-  for (;;)
+    return 0;
+  while (done < most)
     {
       cairo_surface_t *band = NULL;
       guint k;
@@ -317,8 +340,104 @@ encode_ready (JopanContactSheet *sheet, gboolean wait)
       sheet->encoded++;
       g_mutex_unlock (&sheet->lock);
       cairo_surface_destroy (band);
+      done++;
     }
   g_mutex_unlock (&sheet->encoding);
+  return done;
+}
+
+/* Band after band is encoded by whichever thread completed it: at the
+ * end of an edition, the worker that added the last page of a band
+ * encoded it (some 7 ms for eight pages' band) before it could draw its
+ * next page, while the other core had nothing left to do.  With an
+ * encoder, the threads adding pages leave the bands to it (an edition's
+ * main thread, which otherwise only waits for its workers).  While every
+ * core is busy, encoding only takes a worker's share of one: the encoder
+ * leaves up to @hold complete bands (a few MB each) for when a core is
+ * idle (an edition's first worker done, with nothing left to compose),
+ * so that their encoding fills the end of the run, when one worker
+ * finishes its last page and edition.pdf is written, not its middle. */
+
+void
+jopan_contact_sheet_use_encoder (JopanContactSheet *sheet, guint hold)
+{
+  if (g_atomic_int_get (&encoder_broken) == 1)
+    return;
+  g_mutex_lock (&sheet->lock);
+  sheet->encoder = TRUE;
+  sheet->hold = hold;
+  sheet->core_idle = sheet->encoder_stop = FALSE;
+  g_mutex_unlock (&sheet->lock);
+}
+
+/* The complete bands below those encoded that the encoder may encode
+ * now.  (Lock held.) */
+static guint
+encodable (const JopanContactSheet *sheet)
+{
+  guint complete = 0;
+
+  while (sheet->thumb_w > 0 && sheet->encoded + complete < sheet->n_bands
+         && sheet->missing[sheet->encoded + complete] == 0)
+    complete++;
+  if (sheet->core_idle || sheet->encoder_stop || g_atomic_int_get (&encoder_broken) == 2)
+    return complete;
+  return complete > sheet->hold ? complete - sheet->hold : 0;
+}
+
+guint
+jopan_contact_sheet_encode_now (JopanContactSheet *sheet)
+{
+  guint n, done;
+
+  g_mutex_lock (&sheet->lock);
+  n = encodable (sheet);
+  g_mutex_unlock (&sheet->lock);
+  done = n > 0 ? encode_ready (sheet, TRUE, n) : 0;
+  g_atomic_int_add (&encoder_bands, (gint) done);
+  return done;
+}
+
+void
+jopan_contact_sheet_encode_bands (JopanContactSheet *sheet)
+{
+  if (g_atomic_int_get (&encoder_broken) == 1)
+    return;
+  g_mutex_lock (&sheet->lock);
+  for (;;)
+    {
+      if (encodable (sheet) > 0)
+        {
+          g_mutex_unlock (&sheet->lock);
+          jopan_contact_sheet_encode_now (sheet);
+          g_mutex_lock (&sheet->lock);
+        }
+      else if (sheet->encoder_stop || (sheet->thumb_w > 0 && sheet->encoded == sheet->n_bands))
+        break;
+      else
+        g_cond_wait (&sheet->band_ready, &sheet->lock);
+    }
+  sheet->encoder = FALSE;
+  g_mutex_unlock (&sheet->lock);
+}
+
+void
+jopan_contact_sheet_encoder_core_idle (JopanContactSheet *sheet)
+{
+  g_mutex_lock (&sheet->lock);
+  sheet->core_idle = TRUE;
+  g_cond_signal (&sheet->band_ready);
+  g_mutex_unlock (&sheet->lock);
+}
+
+void
+jopan_contact_sheet_stop_encoder (JopanContactSheet *sheet)
+{
+  g_mutex_lock (&sheet->lock);
+  sheet->encoder = FALSE;
+  sheet->encoder_stop = TRUE;
+  g_cond_signal (&sheet->band_ready);
+  g_mutex_unlock (&sheet->lock);
 }
 
 /* ---- the sheet ------------------------------------------------------------------- */
@@ -332,6 +451,7 @@ jopan_contact_sheet_new (const guint *numbers, guint n, GError **error)
   sheet = g_new0 (JopanContactSheet, 1);
   g_mutex_init (&sheet->lock);
   g_mutex_init (&sheet->encoding);
+  g_cond_init (&sheet->band_ready);
   if (!plan_init (&sheet->plan, numbers, n, error))
     {
       jopan_contact_sheet_free (sheet);
@@ -362,6 +482,7 @@ jopan_contact_sheet_free (JopanContactSheet *sheet)
   plan_clear (&sheet->plan);
   g_mutex_clear (&sheet->lock);
   g_mutex_clear (&sheet->encoding);
+  g_cond_clear (&sheet->band_ready);
   g_free (sheet);
 }
 
@@ -437,10 +558,13 @@ sheet_paint (JopanContactSheet *sheet, guint i, cairo_surface_t *thumb)
 
 /* Takes @thumb, page @i's.  The first page's sets the slots' width: the
  * thumbnails that come before it wait, so that any order of arrival
- * gives the same sheet.  The bands it completes are encoded. */
+ * gives the same sheet.  The bands it completes are encoded, here or by
+ * the encoder. */
 static void
 sheet_add (JopanContactSheet *sheet, guint i, cairo_surface_t *thumb)
 {
+  gboolean leave;
+
   g_mutex_lock (&sheet->lock);
   if (sheet->thumb_w == 0 && i != 0)
     {
@@ -463,8 +587,12 @@ sheet_add (JopanContactSheet *sheet, guint i, cairo_surface_t *thumb)
       sheet_paint (sheet, i, thumb);
       cairo_surface_destroy (thumb);
     }
+  leave = sheet->encoder;
+  if (leave)
+    g_cond_signal (&sheet->band_ready);
   g_mutex_unlock (&sheet->lock);
-  encode_ready (sheet, FALSE);
+  if (!leave)
+    encode_ready (sheet, FALSE, G_MAXUINT);
 }
 
 /* The index of page @number on the sheet, or -1. */
@@ -602,7 +730,7 @@ jopan_contact_sheet_save (JopanContactSheet *sheet, const char *out_png, GError 
   GByteArray *bytes = NULL;
   gboolean complete;
 
-  encode_ready (sheet, TRUE);
+  encode_ready (sheet, TRUE, G_MAXUINT);
   g_mutex_lock (&sheet->lock);
   complete = sheet->thumb_w > 0 && sheet->encoded == sheet->n_bands;
   g_mutex_unlock (&sheet->lock);

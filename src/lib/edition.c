@@ -23,7 +23,10 @@
  * beside the flushing and the swap.  edition.pdf's
  * writing starts as soon as its last page is joined, from the worker that
  * joined it: the thumbnails, reports and documents of the pages still
- * being finished, and the pool's end, run beside it.
+ * being finished, and the pool's end, run beside it.  With two threads
+ * or more the main thread, which waits for the workers, encodes
+ * contact.png's bands meanwhile, the last complete one once a worker
+ * is done (contact-sheet.c).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -288,6 +291,8 @@ struct _Run {
   guint failed_place;           /* its first page that failed, by place in the group */
   GError *error;                /* its error */
   gint next_group;              /* the first group no worker took yet */
+  gint working;                 /* workers not done, and the main thread's hold (run_pool) */
+  gint core_idle;               /* a worker is done: the contact sheet's encoder is told */
   /* per page, each written by the worker of its group only */
   JsonNode **reports;           /* as trees: report.json nests them as they are */
   guint *findings;
@@ -741,6 +746,20 @@ run_group (Worker *w, guint g)
     fail (run, g, i - 1, error);
 }
 
+/* A worker done (@worker), or the main thread's hold on the pool let go
+ * of: the first worker done leaves a core idle, where the contact sheet's
+ * encoder may encode the bands it held; the last stops it. */
+static void
+worker_done (Run *run, gboolean worker)
+{
+  gboolean encoder = run->sheet && run->two_threads;
+
+  if (encoder && worker && g_atomic_int_compare_and_exchange (&run->core_idle, FALSE, TRUE))
+    jopan_contact_sheet_encoder_core_idle (run->sheet);
+  if (g_atomic_int_dec_and_test (&run->working) && encoder)
+    jopan_contact_sheet_stop_encoder (run->sheet);
+}
+
 /* A worker: the groups in order, as they come, each skipped when an
  * earlier group failed (so the error reported is the first group's);
  * then the pages it kept. */
@@ -770,6 +789,7 @@ work (gpointer data)
     }
   if (w->fonts)
     give_fonts (run, g_steal_pointer (&w->fonts));
+  worker_done (run, TRUE);
   return NULL;
 }
 
@@ -835,6 +855,13 @@ read_hyphenation (const Run *run)
     }
 }
 
+/* Complete bands of contact.png (~2.5 MB each) the encoder may hold back
+ * while every core composes: ~8 ms of encoding for the end of the run.
+ * Two were too many: the main thread's end (the bands, report.json, the
+ * workers' fonts, ~43 ms at 48 pages) then lasted as long as
+ * edition.pdf's writing, for 4 MB more at the peak. */
+#define SHEET_HOLD 1
+
 static gboolean
 run_pool (Run *run, GError **error)
 {
@@ -842,24 +869,39 @@ run_pool (Run *run, GError **error)
   g_autofree GThread **threads = g_new0 (GThread *, run->jobs);
   guint started = 0;
 
+  /* With two threads or more, the main thread encodes contact.png's
+   * bands (contact-sheet.c) as the workers complete them, the last
+   * SHEET_HOLD complete ones once a core is idle. */
+  g_atomic_int_set (&run->working, 1);
+  if (run->sheet && run->two_threads)
+    jopan_contact_sheet_use_encoder (run->sheet, SHEET_HOLD);
   while (started < run->jobs)
     {
       Worker *w = &workers[started];
       *w = (Worker) { run, NULL, g_ptr_array_new () };
+      g_atomic_int_inc (&run->working);
       threads[started] = g_thread_try_new ("jopan-page", work, w, started ? NULL : error);
       if (threads[started] == NULL)
         {
+          g_atomic_int_add (&run->working, -1);
           g_ptr_array_unref (w->waiting);
           break;
         }
       started++;
     }
+  /* Fewer workers than cores: one is idle from the start. */
+  if (started < g_get_num_processors ())
+    worker_done (run, TRUE);
+  else
+    worker_done (run, FALSE);
   if (started == 0)
     return FALSE;
   /* The main thread only waits for the workers: with two threads or
    * more, it does this meanwhile. */
   if (run->two_threads)
     read_hyphenation (run);
+  if (run->sheet && run->two_threads)
+    jopan_contact_sheet_encode_bands (run->sheet);
   for (guint i = 0; i < started; i++)
     {
       g_thread_join (threads[i]);

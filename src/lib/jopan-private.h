@@ -982,6 +982,26 @@ gboolean jopan_thumb_draw (JopanThumb *thumb, GError **error);
 gboolean jopan_contact_sheet_add_thumb (JopanContactSheet *sheet, JopanThumb *thumb,
                                         GError **error);
 void jopan_thumb_free (JopanThumb *thumb);
+/* The bands left to an encoder from now on: the threads adding pages no
+ * longer encode them (until jopan_contact_sheet_stop_encoder()); it
+ * leaves up to @hold complete bands until told a core is idle. */
+void jopan_contact_sheet_use_encoder (JopanContactSheet *sheet, guint hold);
+/* The encoder: encodes the bands as they may be (complete, in order,
+ * those held once a core is idle), until all are or it is stopped (what
+ * is left then is for jopan_contact_sheet_save()). */
+void jopan_contact_sheet_encode_bands (JopanContactSheet *sheet);
+/* One pass of it, not waiting for pages.  Returns: the bands encoded. */
+guint jopan_contact_sheet_encode_now (JopanContactSheet *sheet);
+/* Tells the encoder a core is idle (it encodes every complete band from
+ * now on), or to stop once no band is complete; from any thread. */
+void jopan_contact_sheet_encoder_core_idle (JopanContactSheet *sheet);
+void jopan_contact_sheet_stop_encoder (JopanContactSheet *sheet);
+/* Bands encoded by encoders in this process (a test's count); a test's
+ * way to break the encoder on purpose (@broken 1: it encodes nothing,
+ * the pages added encode their bands as without one; 2: it holds no
+ * band back); 0 mends it. */
+guint jopan_contact_sheet_encoder_bands (void);
+void jopan_contact_sheet_encoder_break (int broken);
 /* Writes the sheet (every page added) to @out_png atomically. */
 gboolean jopan_contact_sheet_save (JopanContactSheet *sheet, const char *out_png, GError **error);
 void jopan_contact_sheet_free (JopanContactSheet *sheet);
