@@ -631,7 +631,8 @@ files_differing (GPtrArray *a, GPtrArray *b)
 
 /* The finish's fast paths (qpdf told not to compress what is left of a
  * plain file; plain streams read and deflated through buffers kept for
- * the file; the page boxes' numbers formatted without a C++ stream) give
+ * the file; the page boxes' numbers formatted without a C++ stream; the
+ * cached photos' bytes lent to qpdf, not copied) give
  * the bytes of the slow ones: the sample edition's pages
  * and edition.pdf, and a photo page as PDF/X-1a and PDF/X-4.  Each fast
  * path broken on purpose, the comparison sees it. */
@@ -642,10 +643,13 @@ test_finish_paths (void)
   g_autoptr (GPtrArray) fast = edition_through (1);
   g_autoptr (GPtrArray) slow = edition_through (0);
   g_autoptr (GPtrArray) broken = edition_through (3);
+  g_autoptr (GPtrArray) photos_short = edition_through (5);
 
   g_assert_cmpuint (fast->len, ==, 13);
   g_assert_cmpuint (files_differing (fast, slow), ==, 0);
   g_assert_cmpuint (files_differing (fast, broken), ==, 13);
+  /* Each page with a photo, and edition.pdf. */
+  g_assert_cmpuint (files_differing (fast, photos_short), >=, 4);
   for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
     {
       g_autoptr (GBytes) a = article_through ("harbour.json", outputs[i], 1);

@@ -1962,7 +1962,7 @@ private:
 /* ---- pages ----------------------------------------------------------------- */
 
 /* Which way the finish goes (jopan_finish_set_path): 1 its fast paths, 0
- * the slow ones they replace, 2 to 4 a fast path broken on purpose. */
+ * the slow ones they replace, 2 to 5 a fast path broken on purpose. */
 std::atomic<int> finish_path (1);
 
 /* @v as qpdf writes a real it makes from a double (QUtil::double_to_string
@@ -2431,6 +2431,12 @@ void
 jopan_finish_set_path (int how)
 {
   finish_path.store (how);
+}
+
+int
+jopan_finish_get_path (void)
+{
+  return finish_path.load ();
 }
 
 guint
