@@ -247,6 +247,61 @@ test_prime (void)
     }
 }
 
+/* Counts the fonts of every paragraph style of the three styles whose
+ * description (jopan_fonts_describe(), asked twice: made, then kept) is
+ * not the one made anew, in Korean text and other, asking for the Korean
+ * (@korean_first) or the other first; @korean_differ: how many differ
+ * between the two. */
+static guint
+described_unlike (gboolean korean_first, guint *korean_differ)
+{
+  static const char *const names[] = { "berliner", "tabloid", "a4" };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  guint unlike = 0;
+
+  g_assert_no_error (error);
+  *korean_differ = 0;
+  for (gsize n = 0; n < G_N_ELEMENTS (names); n++)
+    {
+      g_autoptr (JopanStyle) style = jopan_style_load (names[n], SOURCE_ROOT, &error);
+      g_assert_no_error (error);
+      for (int k = 0; k < JOPAN_N_PARA; k++)
+        for (int pass = 0; pass < 4; pass++)
+          {
+            gboolean korean = (pass % 2 == 0) == korean_first;
+            const char *font = style->para[k].font;
+            g_autoptr (PangoFontDescription) kept = jopan_fonts_describe (fonts, font, korean);
+            g_autoptr (PangoFontDescription) anew = NULL;
+            g_autoptr (PangoFontDescription) other = NULL;
+            jopan_fonts_describe_anew = TRUE;
+            anew = jopan_fonts_describe (fonts, font, korean);
+            other = jopan_fonts_describe (fonts, font, !korean);
+            jopan_fonts_describe_anew = FALSE;
+            unlike += !pango_font_description_equal (kept, anew);
+            *korean_differ += pass == 0 && !pango_font_description_equal (anew, other);
+          }
+    }
+  return unlike;
+}
+
+/* A font's description is made once per font set and kept (every
+ * story's typesetter asks): the same as made anew for every paragraph
+ * style, Korean and not.  Kept under a key that leaves out whether the
+ * text is Korean, this test sees the wrong families come back. */
+static void
+test_describe_kept (void)
+{
+  guint korean_differ;
+
+  g_assert_cmpuint (described_unlike (TRUE, &korean_differ), ==, 0);
+  g_assert_cmpuint (korean_differ, >, 0);
+  g_assert_cmpuint (described_unlike (FALSE, &korean_differ), ==, 0);
+  jopan_fonts_describe_wrong_key = TRUE;
+  g_assert_cmpuint (described_unlike (TRUE, &korean_differ), >, 0);
+  jopan_fonts_describe_wrong_key = FALSE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -256,5 +311,6 @@ main (int argc, char **argv)
   g_test_add_func ("/fonts/hb-font-at/matrix", test_hb_font_at_matrix);
   g_test_add_func ("/fonts/shared-config", test_shared_config);
   g_test_add_func ("/fonts/prime", test_prime);
+  g_test_add_func ("/fonts/describe-kept", test_describe_kept);
   return g_test_run ();
 }

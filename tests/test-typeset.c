@@ -1437,24 +1437,34 @@ test_shape_alone (void)
   };
   g_autoptr (GArray) links = g_array_new (FALSE, FALSE, sizeof (JopanSpan));
   JopanSpan link = { 4, 20, JOPAN_SPAN_LINK, "https://example.com/" };
-  guint counts[3] = { 0 }, broken[3] = { 0 }, unproven[3] = { 0 }, odd_alone = 0;
+  /* Words too long for any column, broken between kerned letters. */
+  static const char kerned[] = "voyevowyeovoyevowyeovoyevowyeovoyevowyeovoyevowyeovoyevowyeovoyevowyeo "
+                               "Tovovovywywyvovovywywyvovovywywyvovovywywyvovovywywyvovovywywyvovovywywy";
+  guint counts[3] = { 0 }, broken[3] = { 0 }, unproven[3] = { 0 }, ends[3] = { 0 }, all[3] = { 0 };
+  guint odd_alone = 0;
   JopanTypesetter ts;
-  gint cuts;
+  gint cuts, mid_word, en_mid_word = 0, all_cuts;
 
   g_assert_no_error (error);
   g_array_append_val (links, link);
   cuts = g_atomic_int_get (&jopan_line_cuts);
+  mid_word = g_atomic_int_get (&jopan_line_cuts_mid_word);
   for (gsize d = 0; d < G_N_ELEMENTS (dirs); d++)
     {
       g_autofree char *dir = g_strconcat (SOURCE_ROOT, dirs[d], NULL);
+      gint before = g_atomic_int_get (&jopan_line_cuts_mid_word);
       each_sample_paragraph (fonts, style, TRUE, dir, shape_alone_paragraph, counts);
+      if (d == 1)
+        en_mid_word = g_atomic_int_get (&jopan_line_cuts_mid_word) - before;
     }
   cuts = g_atomic_int_get (&jopan_line_cuts) - cuts;
+  mid_word = g_atomic_int_get (&jopan_line_cuts_mid_word) - mid_word;
   g_test_message ("%u lines, %u shaped alone, %d of them taking their paragraph's item, %d cut from its "
-                  "glyphs, %u differ", counts[0], counts[1], g_atomic_int_get (&jopan_line_items_taken), cuts,
-                  counts[2]);
+                  "glyphs (%d starting inside a word: after a hyphen, between syllables), %u differ",
+                  counts[0], counts[1], g_atomic_int_get (&jopan_line_items_taken), cuts, mid_word, counts[2]);
   g_assert_cmpuint (counts[2], ==, 0);
   g_assert_cmpint (cuts, >=, (gint) counts[0] / 4);
+  g_assert_cmpint (mid_word, >, 0);
   g_assert_cmpint (g_atomic_int_get (&jopan_line_items_taken), >, 0);
   g_assert_cmpuint (counts[1], >=, counts[0] * 9 / 10);
   /* Texts the samples lack: marks, joiners, jamo, flags, right to left,
@@ -1484,6 +1494,37 @@ test_shape_alone (void)
                          broken);
   jopan_shape_alone_no_edges = FALSE;
   g_assert_cmpuint (broken[2], >, 0);
+  /* A line may start after a kerned pair (these faces' pairs adjust their
+   * first glyph only), not end before one: proving its end as its start
+   * is caught. */
+  jopan_typesetter_init (&ts, fonts, style, "en", NULL);
+  shape_alone_paragraph (&ts, style, kerned, 0, NULL, ends);
+  shape_alone_paragraph (&ts, style, kerned, 1, NULL, ends);
+  g_assert_cmpuint (ends[2], ==, 0);
+  jopan_line_cut_end_as_start = TRUE;
+  shape_alone_paragraph (&ts, style, kerned, 0, NULL, ends);
+  shape_alone_paragraph (&ts, style, kerned, 1, NULL, ends);
+  jopan_line_cut_end_as_start = FALSE;
+  jopan_typesetter_clear (&ts);
+  g_test_message ("with line ends proved as starts: %u of %u lines differ", ends[2], ends[0]);
+  g_assert_cmpuint (ends[2], >, 0);
+  /* Reading the lookups of features HarfBuzz applies only when asked
+   * (Noto Serif's aalt and small capitals reach every letter) cuts few
+   * lines inside a word of the English edition (a font set of its own:
+   * the faces keep what they were read as). */
+  jopan_line_cut_features_all = TRUE;
+  {
+    g_autoptr (JopanFonts) own = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+    g_assert_no_error (error);
+    all_cuts = g_atomic_int_get (&jopan_line_cuts_mid_word);
+    each_sample_paragraph (own, style, TRUE, SOURCE_ROOT "/samples/edition/en", shape_alone_paragraph, all);
+    all_cuts = g_atomic_int_get (&jopan_line_cuts_mid_word) - all_cuts;
+  }
+  jopan_line_cut_features_all = FALSE;
+  g_test_message ("every feature's lookups read: %d lines cut inside a word of the English edition (%d "
+                  "without those), %u of %u lines differ", all_cuts, en_mid_word, all[2], all[0]);
+  g_assert_cmpuint (all[2], ==, 0);
+  g_assert_cmpint (all_cuts * 4, <, en_mid_word);
 }
 
 /* @style's @kind in @tracked at a copyfit setting: @setting[0] em more
@@ -1593,19 +1634,39 @@ test_cut_derived (void)
     "\xE2\x80\x9CTo\xE2\x80\x9D P.A. Fjord 7\xE2\x80\x93""1 \xEC\x84\x9C\xEC\x9A\xB8 Ty \xEC\x84\x9C\xEC\x9A\xB8 and Ty",
   };
   guint counts[4] = { 0 }, broken[4] = { 0 }, odd_counts[4] = { 0 }, unproven[4] = { 0 };
-  gint runs = g_atomic_int_get (&jopan_derived_runs);
+  guint items_broken[4] = { 0 };
+  gint runs = g_atomic_int_get (&jopan_derived_runs), checked, unlike;
   JopanTypesetter ts;
 
   g_assert_no_error (error);
+  /* Each paragraph derived at its source's size also itemized anew: its
+   * items taken from the source's runs are Pango's. */
+  jopan_derived_items_check = TRUE;
+  checked = g_atomic_int_get (&jopan_derived_items_checked);
+  unlike = g_atomic_int_get (&jopan_derived_items_unlike);
   for (gsize d = 0; d < G_N_ELEMENTS (dirs); d++)
     {
       g_autofree char *dir = g_strconcat (SOURCE_ROOT, dirs[d], NULL);
       each_sample_paragraph (fonts, style, TRUE, dir, cut_derived_paragraph, counts);
     }
+  jopan_derived_items_check = FALSE;
+  checked = g_atomic_int_get (&jopan_derived_items_checked) - checked;
+  unlike = g_atomic_int_get (&jopan_derived_items_unlike) - unlike;
   runs = g_atomic_int_get (&jopan_derived_runs) - runs;
-  g_test_message ("%u lines, %d paragraphs' glyphs derived, %u lines cut, %u differ", counts[0], runs,
-                  counts[2], counts[1]);
+  g_test_message ("%u lines, %d paragraphs' glyphs derived (%d at their source's size, taking its items: %d "
+                  "unlike Pango's), %u lines cut, %u differ", counts[0], runs, checked, unlike, counts[2],
+                  counts[1]);
   g_assert_cmpuint (counts[1], ==, 0);
+  g_assert_cmpint (checked, >=, 100);
+  g_assert_cmpint (unlike, ==, 0);
+  /* Taken with the source's spacing, they are caught. */
+  jopan_derived_items_check = jopan_derived_items_unspaced = TRUE;
+  unlike = g_atomic_int_get (&jopan_derived_items_unlike);
+  each_sample_paragraph (fonts, style, TRUE, SOURCE_ROOT "/samples/edition/en", cut_derived_paragraph,
+                         items_broken);
+  jopan_derived_items_check = jopan_derived_items_unspaced = FALSE;
+  g_assert_cmpint (g_atomic_int_get (&jopan_derived_items_unlike) - unlike, >, 0);
+  g_assert_cmpuint (items_broken[1], ==, 0); /* refused: derive_run() asks for the spacing */
   g_assert_cmpint (runs, >=, 400);
   g_assert_cmpuint (counts[2], >=, counts[0] / 2);
   /* Texts the samples lack (marks, joiners, jamo, right to left, kerned
@@ -1740,6 +1801,7 @@ test_shape_paragraph_alone (void)
     "\xE0\xB8\xAA\xE0\xB8\xA7\xE0\xB8\xB1\xE0\xB8\xAA\xE0\xB8\x94\xE0\xB8\xB5\xE0\xB8\x84\xE0\xB8\xA3\xE0\xB8\xB1\xE0\xB8\x9A Thai, missing \xEE\x80\x80 glyph",
   };
   guint counts[3] = { 0 }, broken[3] = { 0 }, odd_alone = 0;
+  gint lazy = g_atomic_int_get (&jopan_paragraph_logs_lazy);
   JopanTypesetter ts;
 
   g_assert_no_error (error);
@@ -1748,8 +1810,13 @@ test_shape_paragraph_alone (void)
       g_autofree char *dir = g_strconcat (SOURCE_ROOT, dirs[d], NULL);
       each_sample_paragraph (fonts, style, TRUE, dir, shape_whole_paragraph, counts);
     }
-  g_test_message ("%u paragraphs, %u shaped without a layout, %u differ", counts[0], counts[1], counts[2]);
+  /* Those with no letter spacing have their break analysis worked out
+   * when it is first read (here, compared with the layout's). */
+  lazy = g_atomic_int_get (&jopan_paragraph_logs_lazy) - lazy;
+  g_test_message ("%u paragraphs, %u shaped without a layout (%d break analyses worked out when read), "
+                  "%u differ", counts[0], counts[1], lazy, counts[2]);
   g_assert_cmpuint (counts[2], ==, 0);
+  g_assert_cmpint (lazy, >, 0);
   g_assert_cmpuint (counts[1], >=, counts[0] * 9 / 10);
   jopan_typesetter_init (&ts, fonts, style, "en", NULL);
   for (gsize i = 0; i < G_N_ELEMENTS (odd); i++)
@@ -1783,9 +1850,19 @@ test_shape_paragraph_alone (void)
           g_assert_cmpfloat (alone.space_width, >, 0);
           jopan_typesetter_clear (&ts);
         }
+  /* A break analysis of cursor positions alone is caught, worked out
+   * when read as when shaped. */
   jopan_shape_alone_cursor_log = TRUE;
+  lazy = g_atomic_int_get (&jopan_paragraph_logs_lazy);
   each_sample_paragraph (fonts, style, TRUE, SOURCE_ROOT "/samples/edition/en", shape_whole_paragraph,
                          broken);
+  g_assert_cmpint (g_atomic_int_get (&jopan_paragraph_logs_lazy) - lazy, >, 0);
+  g_assert_cmpuint (broken[2], >, 0);
+  memset (broken, 0, sizeof broken);
+  jopan_paragraph_logs_eager = TRUE;
+  each_sample_paragraph (fonts, style, TRUE, SOURCE_ROOT "/samples/edition/en", shape_whole_paragraph,
+                         broken);
+  jopan_paragraph_logs_eager = FALSE;
   jopan_shape_alone_cursor_log = FALSE;
   g_assert_cmpuint (broken[2], >, 0);
 }

@@ -17,6 +17,8 @@ struct _JopanFonts {
   PangoFontMap *map;
   GHashTable *hangul;   /* family name → GINT (1 covers Hangul, 2 does not) */
   GHashTable *hyphenators; /* language tag → HyphenDict* (NULL: no patterns), shared */
+  GHashTable *described;  /* jopan_fonts_describe(): "K" or "-", then the font → its
+                           * PangoFontDescription*, at most DESCRIBED_LIMIT */
   GMutex lock;
   /* jopan_fonts_prime(): the fontsets loaded ahead, held so that their
    * font patterns stay in the map (at most PRIMED_LIMIT), and the context
@@ -26,6 +28,9 @@ struct _JopanFonts {
 };
 
 #define PRIMED_LIMIT 96
+/* Fonts described (a style's fonts at the sizes copyfit tries), emptied
+ * when full. */
+#define DESCRIBED_LIMIT 1024
 
 /* Hyphenation patterns, shared by every font set of the process: reading
  * a pattern file costs some 7 ms, and a font set per thread read it once
@@ -205,6 +210,8 @@ fonts_with_config (FcConfig *config)
   fonts->map = pango_cairo_font_map_new_for_font_type (CAIRO_FONT_TYPE_FT);
   fonts->hangul = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   fonts->hyphenators = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  fonts->described = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) pango_font_description_free);
   g_mutex_init (&fonts->lock);
   pango_fc_font_map_set_config (PANGO_FC_FONT_MAP (fonts->map), config);
   return fonts;
@@ -252,6 +259,7 @@ jopan_fonts_free (JopanFonts *fonts)
   g_object_unref (fonts->map);
   g_hash_table_unref (fonts->hangul);
   g_hash_table_unref (fonts->hyphenators);
+  g_hash_table_unref (fonts->described);
   g_mutex_clear (&fonts->lock);
   FcConfigDestroy (fonts->config);
   g_free (fonts);
@@ -386,8 +394,11 @@ jopan_fonts_with_fallbacks (JopanFonts *fonts, const char *families)
   return g_strdup_printf ("%s,%s", families, serif_hanja);
 }
 
-PangoFontDescription *
-jopan_fonts_describe (JopanFonts *fonts, const char *font, gboolean korean)
+gboolean jopan_fonts_describe_anew, jopan_fonts_describe_wrong_key;
+
+/* @font described anew (jopan_fonts_describe). */
+static PangoFontDescription *
+describe (JopanFonts *fonts, const char *font, gboolean korean)
 {
   PangoFontDescription *desc = pango_font_description_from_string (font);
   const char *family = pango_font_description_get_family (desc);
@@ -395,6 +406,34 @@ jopan_fonts_describe (JopanFonts *fonts, const char *font, gboolean korean)
   g_autofree char *with_fallbacks = jopan_fonts_with_fallbacks (fonts, families);
 
   pango_font_description_set_family (desc, with_fallbacks);
+  return desc;
+}
+
+/* A copy of what describe() made of @font before (the font set's font
+ * files and families never change), or of what it makes now: every
+ * story's typesetter asks for its styles' fonts, and describing one
+ * parses it and reads the font set's families (14,000 instructions). */
+PangoFontDescription *
+jopan_fonts_describe (JopanFonts *fonts, const char *font, gboolean korean)
+{
+  g_autofree char *key = g_strconcat (korean && !jopan_fonts_describe_wrong_key ? "K" : "-", font, NULL);
+  const PangoFontDescription *known;
+  PangoFontDescription *desc;
+
+  if (jopan_fonts_describe_anew)
+    return describe (fonts, font, korean);
+  g_mutex_lock (&fonts->lock);
+  known = g_hash_table_lookup (fonts->described, key);
+  desc = known ? pango_font_description_copy (known) : NULL;
+  g_mutex_unlock (&fonts->lock);
+  if (desc)
+    return desc;
+  desc = describe (fonts, font, korean); /* takes the lock itself */
+  g_mutex_lock (&fonts->lock);
+  if (g_hash_table_size (fonts->described) >= DESCRIBED_LIMIT)
+    g_hash_table_remove_all (fonts->described);
+  g_hash_table_replace (fonts->described, g_steal_pointer (&key), pango_font_description_copy (desc));
+  g_mutex_unlock (&fonts->lock);
   return desc;
 }
 

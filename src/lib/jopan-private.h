@@ -361,6 +361,9 @@ hb_font_t *jopan_fonts_hb_font_at (PangoContext *context, PangoFont *font, int s
 /* @font (a Pango font description) as text in @korean or other text is
  * set with: its families Korean-first (@korean) and with their fallbacks. */
 PangoFontDescription *jopan_fonts_describe (JopanFonts *fonts, const char *font, gboolean korean);
+/* Tests: describe every font anew (not from the font set's copies), or
+ * keep the copies under a key that leaves out @korean (wrong). */
+extern gboolean jopan_fonts_describe_anew, jopan_fonts_describe_wrong_key;
 
 /* Loads @font (as jopan_fonts_describe() makes it) for text in @lang
  * ahead, without waiting for it: Pango's fontconfig threads for a new
@@ -452,7 +455,19 @@ extern gint jopan_line_items_taken, jopan_line_cuts;
  * check catch it). */
 extern gint jopan_derived_runs;
 extern gboolean jopan_derived_offsets_unmoved, jopan_derived_offsets_unproven;
+/* Tests: a derived paragraph at its source's size takes its items from
+ * the source's runs; itemize it anew instead, or also (check) and count
+ * the paragraphs compared and those whose items were unlike; or give the
+ * taken items the source's spacing (wrong, to see the check catch it). */
+extern gboolean jopan_derived_items_anew, jopan_derived_items_check, jopan_derived_items_unspaced;
+extern gint jopan_derived_items_checked, jopan_derived_items_unlike;
 extern gboolean jopan_line_cut_off, jopan_line_cut_unproven;
+/* Tests: a line's end edge proved as its start is (a pair's first glyph
+ * taken as its paragraph kerned it: wrong, to see a check catch it);
+ * every GSUB feature's lookups read, as before (fewer cuts); lines cut
+ * that start inside a word of their paragraph. */
+extern gboolean jopan_line_cut_end_as_start, jopan_line_cut_features_all;
+extern gint jopan_line_cuts_mid_word;
 extern gboolean jopan_shape_alone_off, jopan_shape_alone_no_edges;
 /* Line @index of @layout: a text line's own runs where it was shaped
  * without a layout (the layout then holds only its text, font and
@@ -475,6 +490,11 @@ extern gint jopan_paragraph_items_taken;
 extern gint jopan_paragraph_spliced;
 extern gboolean jopan_splice_off;
 extern gboolean jopan_shape_alone_cursor_log;
+/* How many paragraphs shaped with no letter spacing had their break
+ * analysis worked out when first read (typeset.c, OwnLine); tests may
+ * work each out when shaped, as before. */
+extern gint jopan_paragraph_logs_lazy;
+extern gboolean jopan_paragraph_logs_eager;
 
 typedef struct {
   GArray *lines;          /* of JopanLine */

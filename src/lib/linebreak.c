@@ -794,19 +794,22 @@ stretch_too_wide (const Paragraph *p, guint i, double narrowest, int *start)
 
 /* Lets every stretch between two ordinary breaks that is wider than the
  * narrowest line break inside (a URL, a hash, a long compound or a long
- * Korean word in keep-all); elsewhere words stay whole. */
+ * Korean word in keep-all); elsewhere words stay whole.  @unbroken's
+ * break analysis is read only when a stretch is that wide. */
 static void
-add_emergency_breaks (Paragraph *p, const PangoLogAttr *attrs, int n_attrs, double narrowest)
+add_emergency_breaks (Paragraph *p, PangoLayout *unbroken, double narrowest)
 {
+  const PangoLogAttr *attrs;
   GArray *all;
   guint first = 0;
-  int start;
+  int start, n_attrs;
 
   /* Most paragraphs have no such stretch: their candidates stay. */
   while (first < p->candidates->len && !stretch_too_wide (p, first, narrowest, &start))
     first++;
   if (first == p->candidates->len)
     return;
+  attrs = jopan_layout_log_attrs (unbroken, &n_attrs);
   all = g_array_sized_new (FALSE, FALSE, sizeof (Candidate), p->candidates->len + 16);
   g_array_append_vals (all, p->candidates->data, first);
   for (guint i = first; i < p->candidates->len; i++)
@@ -1546,14 +1549,17 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
 {
   Paragraph p = { 0 };
   GArray *lines = NULL;
-  int n_attrs;
-  const PangoLogAttr *attrs = jopan_layout_log_attrs (unbroken, &n_attrs);
   g_autoptr (JopanBreakFacts) own = NULL; /* the facts read, when nothing keeps them */
 
+  /* The break analysis is read only where it is needed (a paragraph
+   * shaped alone works it out when first read). */
   if (bp->candidates && *bp->candidates)
     paragraph_borrow (&p, unbroken, bp->korean_text, *bp->candidates);
   else
     {
+      int n_attrs;
+      const PangoLogAttr *attrs = jopan_layout_log_attrs (unbroken, &n_attrs);
+
       paragraph_read (&p, unbroken, bp->korean_text);
       find_candidates (&p, attrs, n_attrs, bp);
       own = facts_keep (&p);
@@ -1562,9 +1568,14 @@ jopan_break_paragraph (PangoLayout *unbroken, const JopanBreakParams *bp)
     }
   p.x = scratch_get (SCRATCH_X, sizeof (double) * (gsize) (p.n + 1));
   measure (&p, unbroken, bp->glyph_widths);
-  add_emergency_breaks (&p, attrs, n_attrs, MIN (width_of_line (bp, TRUE), width_of_line (bp, FALSE)));
+  add_emergency_breaks (&p, unbroken, MIN (width_of_line (bp, TRUE), width_of_line (bp, FALSE)));
   if (bp->korean_break == JOPAN_KOREAN_BREAK_KEEP_ALL && bp->optimal && bp->fallback_ratio > 0)
-    add_fallback_breaks (&p, attrs, n_attrs, bp);
+    {
+      int n_attrs;
+      const PangoLogAttr *attrs = jopan_layout_log_attrs (unbroken, &n_attrs);
+
+      add_fallback_breaks (&p, attrs, n_attrs, bp);
+    }
   keep_starts (&p);
   /* Tolerances widen until the paragraph can be set: loose lines first,
    * then any stretch.  Only a character wider than the line defeats both. */

@@ -680,26 +680,34 @@ typedef struct {
 static GArray *
 collect_slots (PangoLayoutLine *line, const char *text, gboolean korean, double *natural)
 {
-  GArray *slots = g_array_new (FALSE, FALSE, sizeof (Slot));
+  GArray *slots;
+  Slot *slot;
   gunichar previous = 0;
+  guint n = 0, k = 0;
 
+  /* Sized once: a line has a few dozen glyphs, each appended alone was a
+   * good part of justifying it. */
+  for (GSList *l = line->runs; l; l = l->next)
+    n += (guint) ((PangoGlyphItem *) l->data)->glyphs->num_glyphs;
+  slots = g_array_sized_new (FALSE, FALSE, sizeof (Slot), n);
+  g_array_set_size (slots, n);
+  slot = (Slot *) (void *) slots->data;
   *natural = 0;
   for (GSList *l = line->runs; l; l = l->next)
     {
       PangoGlyphItem *run = l->data;
-      for (int g = 0; g < run->glyphs->num_glyphs; g++)
+      for (int g = 0; g < run->glyphs->num_glyphs; g++, k++)
         {
           const char *at = text + run->item->offset + run->glyphs->log_clusters[g];
           gunichar c = g_utf8_get_char (at);
-          Slot slot = { &run->glyphs->glyphs[g], c == ' ', FALSE };
           gboolean new_cluster = g == 0 || run->glyphs->log_clusters[g] != run->glyphs->log_clusters[g - 1];
 
+          slot[k] = (Slot) { &run->glyphs->glyphs[g], c == ' ', FALSE };
           /* A new syllable after a syllable: the gap between them may grow. */
-          if (slots->len && new_cluster && jopan_is_gap (previous, c, korean))
-            g_array_index (slots, Slot, slots->len - 1).gap = TRUE;
+          if (k > 0 && new_cluster && jopan_is_gap (previous, c, korean))
+            slot[k - 1].gap = TRUE;
           previous = c;
-          *natural += slot.glyph->geometry.width / (double) PANGO_SCALE;
-          g_array_append_val (slots, slot);
+          *natural += slot[k].glyph->geometry.width / (double) PANGO_SCALE;
         }
     }
   return slots;
@@ -1064,6 +1072,12 @@ typedef struct {
   int height;
   PangoLogAttr *log;      /* a paragraph's: its break analysis (n_log of them), else NULL */
   int n_log;
+  /* A paragraph's break analysis is worked out when first read
+   * (jopan_layout_log_attrs), not when shaped with no letter spacing (its
+   * shaping reads none): the breaker reads it only for a text it has not
+   * broken before, respace() when it is respaced; a tenth of the
+   * paragraphs shaped never have it read. */
+  gboolean lazy_log;
 } OwnLine;
 
 #define OWN_LINE_LEAKED 2
@@ -1080,6 +1094,7 @@ own_line_quark (void)
 
 gint jopan_line_shapings_alone, jopan_line_items_taken, jopan_paragraph_shapings_alone;
 gboolean jopan_shape_alone_off, jopan_shape_alone_no_edges, jopan_shape_alone_cursor_log;
+gboolean jopan_paragraph_logs_eager;
 
 static void spacing_halves (int spacing, int *left, int *right);
 
@@ -1101,11 +1116,37 @@ jopan_layout_line (PangoLayout *layout, int index)
   return own ? &own->line : pango_layout_get_line_readonly (layout, index);
 }
 
+static PangoLogAttr *paragraph_log_attrs (const char *text, int length, int n, GList *items);
+
+gint jopan_paragraph_logs_lazy;
+
+/* Works out @own's lazy break analysis from its runs' items (those it was
+ * shaped as), once (atomically: the first thread's is kept). */
+static void
+own_line_log (OwnLine *own, PangoLayout *layout)
+{
+  const char *text = pango_layout_get_text (layout);
+  GList *items = NULL;
+  PangoLogAttr *log;
+
+  for (GSList *r = own->line.runs; r; r = r->next)
+    items = g_list_prepend (items, ((PangoGlyphItem *) r->data)->item);
+  items = g_list_reverse (items);
+  log = paragraph_log_attrs (text, (int) strlen (text), own->n_log - 1, items);
+  g_list_free (items);
+  if (g_atomic_pointer_compare_and_exchange (&own->log, NULL, log))
+    g_atomic_int_inc (&jopan_paragraph_logs_lazy);
+  else
+    g_free (log);
+}
+
 const PangoLogAttr *
 jopan_layout_log_attrs (PangoLayout *layout, int *n)
 {
   OwnLine *own = g_object_get_qdata (G_OBJECT (layout), own_line_quark ());
 
+  if (own && own->lazy_log && g_atomic_pointer_get (&own->log) == NULL)
+    own_line_log (own, layout);
   if (own && own->log)
     return *n = own->n_log, own->log;
   return pango_layout_get_log_attrs_readonly (layout, n);
@@ -1406,11 +1447,18 @@ one_item (const PangoItem *item, const char *text, int length)
  * - no GSUB lookup but single, multiple and alternate substitutions (one
  *   glyph each) matches a sequence holding both: A or B is in none of the
  *   other lookups' glyphs, nor substituted into one (a lookup whose output
- *   is one of them counts its input too);
+ *   is one of them counts its input too); only lookups of features HarfBuzz
+ *   may apply unasked count (lookups_on(): not a font's small capitals or
+ *   alternates, which in Noto Serif reach every letter), and a font that
+ *   asks for features of its own (fontconfig) is not cut;
  * - no cursive or contextual GPOS lookup holds both;
  * - no pair adjustment has A first: A is in no pair lookup, or B is in no
  *   pair lookup, no class-based pair's second classes, and every class-based
- *   pair adjusts the second class 0 (the glyphs it does not list) by nothing;
+ *   pair adjusts the second class 0 (the glyphs it does not list) by nothing.
+ *   At a line's start (A is not drawn with it) a pair may adjust A when
+ *   the face's pairs never adjust their second glyph (every ValueFormat2
+ *   is 0): B is then as the paragraph has it (a line after a hyphenated
+ *   one, "gin" of "mar-gin");
  * - no mark attachment moves B onto A: B is in no mark coverage;
  * - no lookup of those skips a base glyph or a ligature (which would
  *   let a match reach past A or B), no kern table, no AAT.
@@ -1438,13 +1486,14 @@ static guint be16 (const guint8 *data, gsize size, gsize at);
 static guint lookup_type (const guint8 *data, gsize size, guint index, guint extension);
 static gboolean table_present (hb_face_t *face, hb_tag_t tag);
 
-gint jopan_line_cuts;
-gboolean jopan_line_cut_off, jopan_line_cut_unproven;
+gint jopan_line_cuts, jopan_line_cuts_mid_word;
+gboolean jopan_line_cut_off, jopan_line_cut_unproven, jopan_line_cut_end_as_start, jopan_line_cut_features_all;
 
 /* What cutting lines of a face needs (see above). */
 typedef struct {
   gboolean cuttable;
   gboolean zero_class0;   /* every class-based pair adjusts the second class 0 by nothing */
+  gboolean seconds_kept;  /* no pair adjusts its second glyph (every ValueFormat2 is 0) */
   hb_set_t *subst;        /* glyphs of GSUB lookups of more than one glyph, and their sources */
   hb_set_t *spans;        /* glyphs of cursive and contextual GPOS lookups */
   hb_set_t *pairs;        /* glyphs of pair lookups, and their second classes' */
@@ -1584,6 +1633,8 @@ gpos_subtable_read (FaceCuts *f, const guint8 *data, gsize size, gsize at, guint
     }
   if (type >= 4 && type <= 6)
     return format == 1 && coverage_add (data, size, at + be16 (data, size, at + 2), f->marks);
+  if (type == 2)
+    f->seconds_kept = f->seconds_kept && be16 (data, size, at + 6) == 0;
   if (type == 2 && format == 1)
     return coverage_add (data, size, at + be16 (data, size, at + 2), f->pairs)
            && pair_seconds (data, size, at, f->pairs);
@@ -1595,8 +1646,82 @@ gpos_subtable_read (FaceCuts *f, const guint8 *data, gsize size, gsize at, guint
   return type == 1 || type == 3 || type == 7 || type == 8;
 }
 
-/* Reads the lookups of @table (GSUB or GPOS) of @face into @f; FALSE
- * where a lookup is unreadable or skips base glyphs or ligatures. */
+/* Features HarfBuzz applies only when asked (hb-ot-shape.cc, and the
+ * shapers' lists), as Pango never asks for a plain item (plain_item():
+ * no font-features attribute; a font with features of its own is not cut,
+ * font_features_none()); frac, numr and dnom go only around a fraction
+ * slash, which no paragraph cut holds.  Four letters each. */
+static const char off_features[] =
+  "aalt" "afrc" "c2pc" "c2sc" "case" "cpsp" "cswh" "dlig" "dnom" "expt" "falt" "frac" "fwid" "halt" "hist"
+  "hkna" "hlig" "hngl" "hojo" "hwid" "ital" "jalt" "jp04" "jp78" "jp83" "jp90" "lnum" "mgrk" "nalt"
+  "nlck" "numr" "onum" "ordn" "ornm" "palt" "pcap" "pkna" "pnum" "pwid" "qwid" "ruby" "salt" "sinf"
+  "size" "smcp" "smpl" "subs" "sups" "swsh" "titl" "tnum" "trad" "twid" "unic" "valt" "vhal" "vkna"
+  "vpal" "zero";
+
+/* Whether feature @tag is one HarfBuzz applies only when asked (above):
+ * those listed, stylistic sets and character variants. */
+static gboolean
+off_feature (hb_tag_t tag)
+{
+  char name[5];
+
+  hb_tag_to_string (tag, name);
+  name[4] = '\0';
+  if ((name[0] == 's' && name[1] == 's' && g_ascii_isdigit (name[2]) && g_ascii_isdigit (name[3]))
+      || (name[0] == 'c' && name[1] == 'v' && g_ascii_isdigit (name[2]) && g_ascii_isdigit (name[3])))
+    return !jopan_line_cut_features_all;
+  for (gsize i = 0; i + 4 < sizeof off_features; i += 4)
+    if (memcmp (off_features + i, name, 4) == 0)
+      return !jopan_line_cut_features_all;
+  return FALSE;
+}
+
+/* The lookups of GSUB table @table of @face that a feature HarfBuzz may
+ * apply unasked lists; all of them where the table has feature
+ * variations.  A lookup only nested in another is read with it: what it
+ * reads is its parent's input, what it makes its parent's output
+ * (hb_ot_layout_lookup_collect_glyphs), all of it in FaceCuts.subst. */
+static hb_set_t *
+lookups_on (hb_face_t *face, hb_tag_t table, const guint8 *data, gsize size)
+{
+  hb_set_t *on = hb_set_create ();
+  hb_tag_t tags[256];
+  guint n_tags, lookups[64], n = hb_ot_layout_table_get_lookup_count (face, table), start = 0;
+
+  if (jopan_line_cut_features_all || (be16 (data, size, 2) >= 1 && be32 (data, size, 10) != 0))
+    {
+      if (n > 0)
+        hb_set_add_range (on, 0, n - 1);
+      return on;
+    }
+  do
+    {
+      n_tags = G_N_ELEMENTS (tags);
+      hb_ot_layout_table_get_feature_tags (face, table, start, &n_tags, tags);
+      for (guint t = 0; t < n_tags; t++)
+        {
+          guint from = 0;
+          if (off_feature (tags[t]))
+            continue;
+          do
+            {
+              n = G_N_ELEMENTS (lookups);
+              hb_ot_layout_feature_get_lookups (face, table, start + t, from, &n, lookups);
+              for (guint l = 0; l < n; l++)
+                hb_set_add (on, lookups[l]);
+              from += n;
+            }
+          while (n == G_N_ELEMENTS (lookups));
+        }
+      start += n_tags;
+    }
+  while (n_tags == G_N_ELEMENTS (tags));
+  return on;
+}
+
+/* Reads the lookups of @table (GSUB or GPOS) of @face into @f (of GSUB,
+ * those HarfBuzz may apply unasked: lookups_on()); FALSE where a lookup
+ * is unreadable or skips base glyphs or ligatures. */
 static gboolean
 face_cuts_read (FaceCuts *f, hb_face_t *face, hb_tag_t table, GPtrArray *singles)
 {
@@ -1605,6 +1730,7 @@ face_cuts_read (FaceCuts *f, hb_face_t *face, hb_tag_t table, GPtrArray *singles
   unsigned int size;
   const guint8 *data = (const guint8 *) hb_blob_get_data (blob, &size);
   guint n = hb_ot_layout_table_get_lookup_count (face, table), list = be16 (data, size, 8);
+  hb_set_t *on = gpos ? NULL : lookups_on (face, table, data, size);
 
   for (guint i = 0; ok && i < n; i++)
     {
@@ -1614,6 +1740,8 @@ face_cuts_read (FaceCuts *f, hb_face_t *face, hb_tag_t table, GPtrArray *singles
       gboolean single = gpos ? type == 1 || (type >= 4 && type <= 6) : type >= 1 && type <= 3;
       hb_set_t *glyphs;
 
+      if (on && !hb_set_has (on, i))
+        continue;
       ok = type != 0 && flags != G_MAXUINT && subtables != G_MAXUINT && (single || (flags & 0x6) == 0);
       for (guint s = 0; ok && gpos && s < subtables; s++)
         ok = gpos_subtable_read (f, data, size, lookup + be16 (data, size, lookup + 6 + 2 * s),
@@ -1633,6 +1761,8 @@ face_cuts_read (FaceCuts *f, hb_face_t *face, hb_tag_t table, GPtrArray *singles
       hb_set_union (gpos ? type == 2 ? f->pairs : f->spans : f->subst, glyphs);
       hb_set_destroy (glyphs);
     }
+  if (on)
+    hb_set_destroy (on);
   hb_blob_destroy (blob);
   return ok;
 }
@@ -1677,6 +1807,7 @@ face_cuts (hb_face_t *face)
   f->pairs = hb_set_create ();
   f->marks = hb_set_create ();
   f->zero_class0 = TRUE;
+  f->seconds_kept = TRUE;
   f->cuttable = !hb_aat_layout_has_substitution (face) && !hb_aat_layout_has_positioning (face)
                 && !hb_aat_layout_has_tracking (face) && !table_present (face, HB_TAG ('k', 'e', 'r', 'n'))
                 && face_cuts_read (f, face, HB_OT_TAG_GSUB, singles)
@@ -1718,13 +1849,40 @@ edge_glyph (hb_font_t *font, const PangoGlyphString *glyphs, int g, gunichar c, 
   return klass == HB_OT_LAYOUT_GLYPH_CLASS_UNCLASSIFIED || klass == HB_OT_LAYOUT_GLYPH_CLASS_BASE_GLYPH;
 }
 
-/* Whether no lookup of @f reads across glyphs @a | @b (see above). */
+/* Whether @text has a fraction slash, around which HarfBuzz applies frac,
+ * numr and dnom (U+2044; later versions take U+2215 too): their lookups
+ * are left out of FaceCuts (lookups_on()). */
 static gboolean
-edge_apart (const FaceCuts *f, hb_codepoint_t a, hb_codepoint_t b)
+has_fraction_slash (const char *text)
 {
+  return strstr (text, "\xE2\x81\x84") != NULL || strstr (text, "\xE2\x88\x95") != NULL;
+}
+
+/* Whether @font asks for no OpenType feature of its own (fontconfig's
+ * fontfeatures, which Pango adds to every item shaped in it): the lookups
+ * FaceCuts leaves out stay off. */
+static gboolean
+font_features_none (PangoFont *font)
+{
+  hb_feature_t features[1];
+  guint n = 0;
+
+  pango_font_get_features (font, features, G_N_ELEMENTS (features), &n);
+  return n == 0;
+}
+
+/* Whether no lookup of @f reads across glyphs @a | @b (see above); or,
+ * @after (only the glyphs from @b on are kept: a line starts there), none
+ * that changes @b: a pair lookup may adjust @a for @b when the face's
+ * pairs never adjust their second glyph. */
+static gboolean
+edge_apart (const FaceCuts *f, hb_codepoint_t a, hb_codepoint_t b, gboolean after)
+{
+  gboolean pair_kept = after && f->seconds_kept;
+
   return (!hb_set_has (f->subst, a) || !hb_set_has (f->subst, b))
          && (!hb_set_has (f->spans, a) || !hb_set_has (f->spans, b))
-         && (!hb_set_has (f->pairs, a) || (!hb_set_has (f->pairs, b) && f->zero_class0))
+         && (pair_kept || !hb_set_has (f->pairs, a) || (!hb_set_has (f->pairs, b) && f->zero_class0))
          && !hb_set_has (f->marks, b);
 }
 
@@ -1747,10 +1905,11 @@ glyph_at (const PangoGlyphString *glyphs, int at)
 }
 
 /* Whether @text (the paragraph's) may be cut at byte @at, glyph @g of
- * @glyphs starting there: an end of it, or an edge no lookup reads across. */
+ * @glyphs starting there: an end of it, or an edge no lookup reads across
+ * (@after: none that changes glyph @g, the glyphs before it not kept). */
 static gboolean
 cut_edge (const FaceCuts *f, hb_font_t *font, const PangoGlyphString *glyphs, const char *text, int length,
-          int at, int g)
+          int at, int g, gboolean after)
 {
   const char *before;
 
@@ -1760,7 +1919,7 @@ cut_edge (const FaceCuts *f, hb_font_t *font, const PangoGlyphString *glyphs, co
   return edge_glyph (font, glyphs, g - 1, g_utf8_get_char (before), (int) (before - text))
          && edge_glyph (font, glyphs, g, g_utf8_get_char (text + at), at)
          && glyphs->glyphs[g - 1].geometry.width != 0 && glyphs->glyphs[g].geometry.width != 0
-         && (jopan_line_cut_unproven || edge_apart (f, glyphs->glyphs[g - 1].glyph, glyphs->glyphs[g].glyph));
+         && (jopan_line_cut_unproven || edge_apart (f, glyphs->glyphs[g - 1].glyph, glyphs->glyphs[g].glyph, after));
 }
 
 static const GSList *whole_runs (ParaPlan *para, const char **text);
@@ -1792,14 +1951,15 @@ cut_line (const JopanLineShape *s, const PangoGlyphItem *from, const char *para,
 
   plain_item (item, &spacing);
   if (jopan_line_cut_off || jopan_shape_alone_no_edges || f == NULL || !f->cuttable
+      || !font_features_none (item->analysis.font)
       || end - start != length || start < offset || end > offset + run_length
       || strncmp (para + start, text, (size_t) length) != 0
-      || (spacing != 0 && !graphemes_are_characters (text)) || strstr (para, "\xE2\x81\x84"))
+      || (spacing != 0 && !graphemes_are_characters (text)) || has_fraction_slash (para))
     return NULL;
   g0 = glyph_at (glyphs, start - offset);
   g1 = glyph_at (glyphs, end - offset);
-  if (g1 <= g0 || !cut_edge (f, font, glyphs, para + offset, run_length, start - offset, g0)
-      || !cut_edge (f, font, glyphs, para + offset, run_length, end - offset, g1)
+  if (g1 <= g0 || !cut_edge (f, font, glyphs, para + offset, run_length, start - offset, g0, TRUE)
+      || !cut_edge (f, font, glyphs, para + offset, run_length, end - offset, g1, jopan_line_cut_end_as_start)
       || (start == offset && bare_run_edge (glyphs, g0, start, para_length))
       || (end == offset + run_length && bare_run_edge (glyphs, g1 - 1, end, para_length)))
     return NULL;
@@ -1818,6 +1978,8 @@ cut_line (const JopanLineShape *s, const PangoGlyphItem *from, const char *para,
   if (end < para_length)
     pad_run (run->glyphs, FALSE, -right);
   g_atomic_int_inc (&jopan_line_cuts);
+  if (start > 0 && !g_unichar_isspace (g_utf8_get_char (g_utf8_prev_char (para + start))))
+    g_atomic_int_inc (&jopan_line_cuts_mid_word);
   return g_slist_prepend (NULL, run);
 }
 
@@ -1891,8 +2053,9 @@ cut_from_runs (const JopanLineShape *s, GList *items, const char *text, int leng
  * /typeset/cut-derived compares every line of the samples so cut with
  * the line laid out by Pango, and sees a wrongly moved offset caught. */
 
-gint jopan_derived_runs;
+gint jopan_derived_runs, jopan_derived_items_checked, jopan_derived_items_unlike;
 gboolean jopan_derived_offsets_unmoved, jopan_derived_offsets_unproven;
+gboolean jopan_derived_items_anew, jopan_derived_items_check, jopan_derived_items_unspaced;
 
 /* The paragraph @text of @para itemized in its style. */
 static GList *
@@ -1906,6 +2069,56 @@ whole_items (ParaPlan *para, const char *text, int length)
   items = pango_itemize_with_base_dir (para->context, PANGO_DIRECTION_LTR, text, 0, length, attrs, NULL);
   pango_attr_list_unref (attrs);
   return items;
+}
+
+/* The items of @d's paragraph at its spacing, as Pango itemizes it, taken
+ * from its source's runs (the same size: not @d->resized), or NULL (a
+ * run's item has an attribute but letter spacing).  A letter spacing over
+ * the whole text parts no item and changes no item's font, script,
+ * language or level: it is only each item's one extra attribute (as
+ * shape_spaced_as() takes a paragraph's items from its shaping with
+ * none).  /typeset/cut-derived compares them with Pango's items of every
+ * paragraph so derived. */
+static GList *
+source_items (const Shaped *d)
+{
+  GList *items = NULL;
+  int spacing;
+
+  for (GSList *l = jopan_layout_line (d->layout, 0)->runs; l; l = l->next)
+    {
+      PangoItem *item = ((PangoGlyphItem *) l->data)->item;
+
+      if (!plain_item (item, &spacing))
+        {
+          g_list_free_full (items, (GDestroyNotify) pango_item_free);
+          return NULL;
+        }
+      item = pango_item_copy (item);
+      g_slist_free_full (item->analysis.extra_attrs, (GDestroyNotify) pango_attribute_destroy);
+      item->analysis.extra_attrs = NULL;
+      spacing = jopan_derived_items_unspaced ? d->from_spacing : d->spacing;
+      if (spacing != 0)
+        item->analysis.extra_attrs = g_slist_prepend (NULL, pango_attr_letter_spacing_new (spacing));
+      items = g_list_prepend (items, item);
+    }
+  return g_list_reverse (items);
+}
+
+/* Whether @a and @b are the same items (tests: source_items()). */
+static gboolean
+same_items (GList *a, GList *b)
+{
+  for (; a && b; a = a->next, b = b->next)
+    {
+      const PangoItem *x = a->data, *y = b->data;
+      int s, t;
+
+      if (x->offset != y->offset || x->length != y->length || x->num_chars != y->num_chars
+          || !same_item (x, y) || !plain_item (x, &s) || !plain_item (y, &t) || s != t)
+        return FALSE;
+    }
+  return a == NULL && b == NULL;
 }
 
 /* Moves @glyphs (@d's source's, from its glyph @first in line order) to
@@ -1996,7 +2209,17 @@ derive_runs (ParaPlan *para)
   if (from == NULL || d->left == NULL || (d->resized && from->next)
       || ((d->spacing != 0 || d->from_spacing != 0) && !graphemes_are_characters (text)))
     return NULL;
-  items = whole_items (para, text, (int) strlen (text));
+  items = d->resized || jopan_derived_items_anew ? NULL : source_items (d);
+  if (items && jopan_derived_items_check)
+    {
+      GList *laid = whole_items (para, text, (int) strlen (text));
+      if (!same_items (items, laid))
+        g_atomic_int_inc (&jopan_derived_items_unlike);
+      g_atomic_int_inc (&jopan_derived_items_checked);
+      g_list_free_full (laid, (GDestroyNotify) pango_item_free);
+    }
+  if (items == NULL)
+    items = whole_items (para, text, (int) strlen (text));
   for (i = items; i && from; i = i->next, from = from->next)
     {
       PangoGlyphItem *run = derive_run (d, from->data, g_steal_pointer (&i->data), first);
@@ -2059,6 +2282,19 @@ paragraph_log_attrs (const char *text, int length, int n, GList *items)
   return cursor_log_attrs (n);
 }
 
+/* Whether an item of @items is letter-spaced (its shaping reads the break
+ * analysis then: shape_items()). */
+static gboolean
+items_spaced (GList *items)
+{
+  int spacing;
+
+  for (GList *l = items; l; l = l->next)
+    if (!plain_item (l->data, &spacing) || spacing != 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* The layout as make_layout_in() makes it, but not laid out (a copy of
  * it is the line at its natural width), holding @runs (taken) and @log
  * (taken; @n characters' or NULL), with @attrs (taken, no font's). */
@@ -2101,6 +2337,8 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
   GList *items;
   GSList *runs;
   PangoLogAttr *log = NULL;
+  gboolean lazy = FALSE;
+  PangoLayout *layout;
 
   if (jopan_shape_alone_off || !plain_line (text, length, spans)
       || pango_context_get_base_dir (context) != PANGO_DIRECTION_LTR
@@ -2123,7 +2361,8 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
   if (paragraph && items)
     {
       n = (int) g_utf8_strlen (text, length);
-      log = paragraph_log_attrs (text, length, n, items);
+      lazy = !jopan_paragraph_logs_eager && !items_spaced (items);
+      log = lazy ? NULL : paragraph_log_attrs (text, length, n, items);
     }
   if (runs == NULL)
     runs = items ? shape_items (context, text, length, items, log) : NULL;
@@ -2134,7 +2373,10 @@ shape_alone (PangoContext *context, const PangoFontDescription *font, gboolean k
       return NULL;
     }
   pango_attr_list_unref (pango_attr_list_filter (attrs, is_font_attribute, NULL));
-  return own_layout (context, font, attrs, text, length, runs, log, n);
+  layout = own_layout (context, font, attrs, text, length, runs, log, n);
+  if (lazy)
+    ((OwnLine *) g_object_get_qdata (G_OBJECT (layout), own_line_quark ()))->lazy_log = TRUE;
+  return layout;
 }
 
 /* ---- a paragraph shaped at a spacing, itemized as with none -----------------
@@ -2179,7 +2421,7 @@ splice_edge (const FaceCuts *f, hb_font_t *font, const PangoGlyphItem *from, con
   int offset = from->item->offset;
 
   return cut_edge (f, font, from->glyphs, text + offset, from->item->length, at - offset,
-                   glyph_at (from->glyphs, at - offset));
+                   glyph_at (from->glyphs, at - offset), FALSE);
 }
 
 /* The stretches [start, end) of run @from (bytes of @text) to shape
@@ -2296,7 +2538,8 @@ splice_run (const PangoGlyphItem *from, PangoItem *item, const char *text, int l
   PangoGlyphString *glyphs = NULL;
   PangoGlyphItem *run;
 
-  if (!jopan_splice_off && faces && f && f->cuttable && !strstr (text, "\xE2\x81\x84")
+  if (!jopan_splice_off && faces && f && f->cuttable && !has_fraction_slash (text)
+      && font_features_none (item->analysis.font)
       && ligature_lookups_only (item->analysis.font, faces)
       && (windows = splice_windows (f, font, from, text)) != NULL)
     glyphs = splice_glyphs (font, from, item, text, length, windows, flags);
@@ -2351,13 +2594,14 @@ shape_spaced_as (PangoContext *context, const PangoFontDescription *font, gboole
 {
   OwnLine *own = g_object_get_qdata (G_OBJECT (none), own_line_quark ());
   int length = (int) strlen (text);
-  int spacing = p->tracking != 0 ? (int) (p->tracking * PANGO_SCALE) : 0;
+  int spacing = p->tracking != 0 ? (int) (p->tracking * PANGO_SCALE) : 0, n_log;
+  const PangoLogAttr *none_log;
   PangoAttrList *attrs;
   PangoLogAttr *log;
   GList *items = NULL;
   GSList *runs;
 
-  if (jopan_shape_alone_off || own == NULL || own->log == NULL || spacing == 0
+  if (jopan_shape_alone_off || own == NULL || (own->log == NULL && !own->lazy_log) || spacing == 0
       || strcmp (pango_layout_get_text (none), text) != 0
       || pango_context_get_base_dir (context) != PANGO_DIRECTION_LTR
       || pango_context_get_gravity (context) != PANGO_GRAVITY_SOUTH)
@@ -2375,7 +2619,8 @@ shape_spaced_as (PangoContext *context, const PangoFontDescription *font, gboole
       items = g_list_prepend (items, item);
     }
   items = g_list_reverse (items);
-  log = g_memdup2 (own->log, sizeof (PangoLogAttr) * (gsize) own->n_log);
+  none_log = jopan_layout_log_attrs (none, &n_log);
+  log = g_memdup2 (none_log, sizeof (PangoLogAttr) * (gsize) n_log);
   runs = splice_items (context, text, length, items, log, own->line.runs, faces);
   if (runs == NULL)
     {
@@ -2385,7 +2630,7 @@ shape_spaced_as (PangoContext *context, const PangoFontDescription *font, gboole
   g_atomic_int_inc (&jopan_paragraph_items_taken);
   attrs = pango_attr_list_new ();
   add_line_attributes (attrs, p, korean, text, spans);
-  return own_layout (context, font, attrs, text, length, runs, log, own->n_log - 1);
+  return own_layout (context, font, attrs, text, length, runs, log, n_log - 1);
 }
 
 /* The plan of line @b of @text: what set_line reads, copied.  A line that
@@ -2987,7 +3232,6 @@ struct _JopanTypesetCache {
   Bounded spaced;          /* spacing_key → Shaped*: shaped with a letter spacing, and
                             * (a byte more) with none */
   GHashTable *faces;       /* hb_face_t* → its Ligatures (ligatures_of) */
-  GHashTable *face_sizes;  /* hb_face_t* → its FaceSizes (face_sizes) */
   GHashTable *fonts_at;    /* FontAt (a font and a size, font_at) → itself */
   GHashTable *sizeless;    /* a style's font → its description less the size (spacing_key) */
   Bounded hyphens;         /* hyphen_key → GArray of guint */
@@ -3248,7 +3492,6 @@ bounded_insert (Bounded *b, FlatKey *key, gpointer value)
   g_hash_table_insert (b->table, key, value);
 }
 
-static void face_sizes_free (gpointer data);
 static guint font_at_hash (gconstpointer key);
 static gboolean font_at_equal (gconstpointer a, gconstpointer b);
 static void font_at_free (gpointer data);
@@ -3264,7 +3507,6 @@ jopan_typeset_cache_new (void)
   bounded_init (&cache->shaped, JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
   bounded_init (&cache->spaced, 2 * JOPAN_SHAPED_LIMIT, (GDestroyNotify) shaped_unref);
   cache->faces = g_hash_table_new (NULL, NULL);
-  cache->face_sizes = g_hash_table_new_full (NULL, NULL, NULL, face_sizes_free);
   cache->fonts_at = g_hash_table_new_full (font_at_hash, font_at_equal, NULL, font_at_free);
   cache->sizeless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   bounded_init (&cache->hyphens, JOPAN_HYPHENS_LIMIT, (GDestroyNotify) g_array_unref);
@@ -3283,7 +3525,6 @@ jopan_typeset_cache_free (JopanTypesetCache *cache)
   bounded_clear (&cache->shaped);
   bounded_clear (&cache->spaced);
   g_hash_table_unref (cache->faces);
-  g_hash_table_unref (cache->face_sizes);
   g_hash_table_unref (cache->fonts_at);
   g_hash_table_unref (cache->sizeless);
   bounded_clear (&cache->hyphens);
@@ -3732,7 +3973,15 @@ typedef struct {
   gboolean resizable;
   hb_set_t *adjustable;   /* glyphs a single or pair adjustment may move */
   hb_set_t *marks;        /* those of them that are marks (GDEF) */
+  /* The same by glyph, read for every glyph respaced at another size
+   * (hb_set_has was a tenth of respace()): FACE_ADJUSTABLE, FACE_MARK;
+   * glyphs from @n_bits on are in neither. */
+  guint8 *bits;
+  guint n_bits;
 } FaceSizes;
+
+#define FACE_ADJUSTABLE 1
+#define FACE_MARK 2
 
 static void
 face_sizes_free (gpointer data)
@@ -3741,7 +3990,29 @@ face_sizes_free (gpointer data)
 
   hb_set_destroy (f->adjustable);
   hb_set_destroy (f->marks);
+  g_free (f->bits);
   g_free (f);
+}
+
+/* @f's sets as bits by glyph (FaceSizes.bits). */
+static void
+face_sizes_bits (FaceSizes *f)
+{
+  hb_codepoint_t g = HB_SET_VALUE_INVALID;
+
+  f->n_bits = hb_set_is_empty (f->adjustable) ? 0 : hb_set_get_max (f->adjustable) + 1;
+  f->bits = g_malloc0 (MAX (f->n_bits, 1));
+  while (hb_set_next (f->adjustable, &g))
+    f->bits[g] |= FACE_ADJUSTABLE;
+  g = HB_SET_VALUE_INVALID;
+  while (hb_set_next (f->marks, &g))
+    f->bits[g] |= FACE_MARK;
+}
+
+static inline guint
+face_bits (const FaceSizes *f, PangoGlyph glyph)
+{
+  return glyph < f->n_bits ? f->bits[glyph] : 0;
 }
 
 static gboolean
@@ -3786,11 +4057,14 @@ adjustments_single (hb_face_t *face, hb_set_t *adjustable)
   return single;
 }
 
-/* How @face's advances scale (see above), kept per face in @cache. */
+static hb_user_data_key_t face_sizes_key;
+
+/* How @face's advances scale (see above), kept on the face for the
+ * process (as its FaceCuts), not worked out again for each page. */
 static const FaceSizes *
-face_sizes (JopanTypesetCache *cache, hb_face_t *face)
+face_sizes (hb_face_t *face)
 {
-  FaceSizes *f = g_hash_table_lookup (cache->face_sizes, face);
+  FaceSizes *f = hb_face_get_user_data (face, &face_sizes_key);
 
   if (f)
     return f;
@@ -3803,8 +4077,14 @@ face_sizes (JopanTypesetCache *cache, hb_face_t *face)
                  && adjustments_single (face, f->adjustable);
   hb_ot_layout_get_glyphs_in_class (face, HB_OT_LAYOUT_GLYPH_CLASS_MARK, f->marks);
   hb_set_intersect (f->marks, f->adjustable);
-  f->resizable = f->resizable && hb_set_allocation_successful (f->marks);
-  g_hash_table_insert (cache->face_sizes, face, f);
+  f->resizable = f->resizable && hb_set_allocation_successful (f->marks)
+                 && hb_set_allocation_successful (f->adjustable);
+  face_sizes_bits (f);
+  if (!hb_face_set_user_data (face, &face_sizes_key, f, face_sizes_free, FALSE))
+    {
+      face_sizes_free (f); /* another thread's came first */
+      f = hb_face_get_user_data (face, &face_sizes_key);
+    }
   return f;
 }
 
@@ -3926,7 +4206,7 @@ run_sizes (JopanTypesetter *ts, const Shaped *from, int size, int guest, PangoGl
     return FALSE;
   rs->from = pango_font_get_hb_font (at->from);
   rs->to = at->to;
-  rs->face = face_sizes (ts->cache, hb_font_get_face (rs->from));
+  rs->face = face_sizes (hb_font_get_face (rs->from));
   rs->from_mult = x_mult (rs->from);
   rs->to_mult = x_mult (rs->to);
   if (!rs->face->resizable || !unvaried (rs->from) || !unvaried (rs->to)
@@ -3957,13 +4237,13 @@ resize_advance (const RunSizes *rs, PangoGlyph glyph, int advance, int from, int
     return *out = 0, advance == 0;
   if (glyph & PANGO_GLYPH_UNKNOWN_FLAG)
     return FALSE;
-  if (!hb_set_has (rs->face->adjustable, glyph))
+  if (!(face_bits (rs->face, glyph) & FACE_ADJUSTABLE))
     {
       *out = advance == 0 ? 0 : to;
       return advance == 0 || advance == from;
     }
   /* A mark may be zeroed before it is adjusted. */
-  if (advance == 0 || hb_set_has (rs->face->marks, glyph))
+  if (advance == 0 || (face_bits (rs->face, glyph) & FACE_MARK))
     return FALSE;
   diff = advance - from;
   guess = round (diff * 65536.0 / (double) rs->from_mult);
