@@ -536,6 +536,136 @@ test_plain_streams_deflated (void)
   g_rmdir (dir);
 }
 
+/* A sample written through the finish's fast paths or its slow ones
+ * (jopan_finish_set_path @how): an article in @output (a style's
+ * print.output), its PDF's bytes. */
+static GBytes *
+article_through (const char *name, const char *output, int how)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-print-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "page.pdf", NULL);
+  g_autofree char *path = g_build_filename (SOURCE_ROOT, "samples", name, NULL);
+  g_autofree char *key = g_strdup_printf ("print.output=%s", output);
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanArticle) article = jopan_article_load (path, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  g_autoptr (JopanDocument) doc = NULL;
+  char *data = NULL;
+  gsize size = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (jopan_style_set (style, key, &error));
+  doc = jopan_document_new (fonts, style, article, &error);
+  g_assert_no_error (error);
+  jopan_finish_set_path (how);
+  g_assert_true (jopan_document_write (doc, out, JOPAN_FORMAT_PDF, 150, &error));
+  jopan_finish_set_path (1);
+  g_assert_true (g_file_get_contents (out, &data, &size, NULL));
+  g_remove (out);
+  g_rmdir (dir);
+  return g_bytes_new_take (data, size);
+}
+
+static int
+by_name (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The sample edition written through the fast or the slow paths: its
+ * page PDFs and edition.pdf, in page order. */
+static GPtrArray *
+edition_through (int how)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jopan-print-XXXXXX", NULL);
+  g_autofree char *outdir = g_build_filename (dir, "out", NULL);
+  g_autoptr (JopanEdition) ed = jopan_edition_load (SOURCE_ROOT "/samples/edition/edition.json", &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  JopanEditionOutput out = { .outdir = outdir, .data_dir = SOURCE_ROOT, .jobs = 1,
+                             .dpi = 150, .date = 1719705600 };
+  GPtrArray *files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GDir) listing = NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_no_error (error);
+  jopan_finish_set_path (how);
+  g_assert_true (jopan_edition_write (ed, style, &out, &error));
+  jopan_finish_set_path (1);
+  g_assert_no_error (error);
+  listing = g_dir_open (outdir, 0, NULL);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, by_name);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (outdir, (const char *) g_ptr_array_index (names, i), NULL);
+      char *data = NULL;
+      gsize size = 0;
+
+      if (g_str_has_suffix (path, ".pdf"))
+        {
+          g_assert_true (g_file_get_contents (path, &data, &size, NULL));
+          g_ptr_array_add (files, g_bytes_new_take (data, size));
+        }
+      g_remove (path);
+    }
+  g_rmdir (outdir);
+  g_rmdir (dir);
+  return files;
+}
+
+/* How many of @a's files differ from @b's (the same count of files). */
+static guint
+files_differing (GPtrArray *a, GPtrArray *b)
+{
+  guint differ = 0;
+
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    differ += !g_bytes_equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i));
+  return differ;
+}
+
+/* The finish's fast paths (qpdf told not to compress what is left of a
+ * plain file; plain streams read and deflated through buffers kept for
+ * the file; the page boxes' numbers formatted without a C++ stream; the
+ * cached photos' bytes lent to qpdf, not copied) give
+ * the bytes of the slow ones: the sample edition's pages
+ * and edition.pdf, and a photo page as PDF/X-1a and PDF/X-4.  Each fast
+ * path broken on purpose, the comparison sees it. */
+static void
+test_finish_paths (void)
+{
+  static const char *const outputs[] = { "rgb", "pdfx-1a", "pdfx-4" };
+  g_autoptr (GPtrArray) fast = edition_through (1);
+  g_autoptr (GPtrArray) slow = edition_through (0);
+  g_autoptr (GPtrArray) broken = edition_through (3);
+  g_autoptr (GPtrArray) photos_short = edition_through (5);
+
+  g_assert_cmpuint (fast->len, ==, 13);
+  g_assert_cmpuint (files_differing (fast, slow), ==, 0);
+  g_assert_cmpuint (files_differing (fast, broken), ==, 13);
+  /* Each page with a photo, and edition.pdf. */
+  g_assert_cmpuint (files_differing (fast, photos_short), >=, 4);
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    {
+      g_autoptr (GBytes) a = article_through ("harbour.json", outputs[i], 1);
+      g_autoptr (GBytes) b = article_through ("harbour.json", outputs[i], 0);
+      g_autoptr (GBytes) c = article_through ("harbour.json", outputs[i], 2);
+      g_autoptr (GBytes) d = article_through ("harbour.json", outputs[i], 3);
+      g_autoptr (GBytes) e = article_through ("harbour.json", outputs[i], 4);
+
+      g_assert_true (g_bytes_equal (a, b));
+      /* Left uncompressed, only PDF/X-4's embedded profile comes out otherwise. */
+      g_assert_true (g_bytes_equal (a, c) == (i != 2));
+      g_assert_false (g_bytes_equal (a, d));
+      g_assert_false (g_bytes_equal (a, e));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -555,5 +685,6 @@ main (int argc, char **argv)
   g_test_add_func ("/print/preflight-remembered", test_preflight_remembered);
   g_test_add_func ("/print/page-id", test_page_id);
   g_test_add_func ("/print/plain-streams-deflated", test_plain_streams_deflated);
+  g_test_add_func ("/print/finish-paths", test_finish_paths);
   return g_test_run ();
 }

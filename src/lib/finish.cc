@@ -1961,10 +1961,35 @@ private:
 
 /* ---- pages ----------------------------------------------------------------- */
 
+/* Which way the finish goes (jopan_finish_set_path): 1 its fast paths, 0
+ * the slow ones they replace, 2 to 5 a fast path broken on purpose. */
+std::atomic<int> finish_path (1);
+
+/* @v as qpdf writes a real it makes from a double (QUtil::double_to_string
+ * with its default six places, trailing zeros trimmed), without the
+ * C++ stream qpdf formats it with: 4 of those a box, 12 a page, were two
+ * thirds of finishing a page's boxes. */
+std::string
+qpdf_real (double v)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE + 8];
+
+  g_ascii_formatd (text, sizeof text, finish_path.load () == 4 ? "%.4f" : "%.6f", v);
+  std::string s = text;
+  while (s.size () > 1 && s.back () == '0')
+    s.pop_back ();
+  if (s.size () > 1 && s.back () == '.')
+    s.pop_back ();
+  return s;
+}
+
 Object
 box (const double b[4])
 {
-  return Object::newArray (Object::Rectangle (b[0], b[1], b[2], b[3]));
+  if (finish_path.load () == 0)
+    return Object::newArray (Object::Rectangle (b[0], b[1], b[2], b[3]));
+  return Object::newArray (std::vector<Object>{ Object::newReal (qpdf_real (b[0])), Object::newReal (qpdf_real (b[1])),
+                                                Object::newReal (qpdf_real (b[2])), Object::newReal (qpdf_real (b[3])) });
 }
 
 void
@@ -2207,6 +2232,14 @@ write_file (QPDF &pdf, const JopanFinish *f, Pipeline *out, bool deterministic)
 {
   QPDFWriter writer (pdf);
   writer.setOutputPipeline (out);
+  /* A plain file has no stream left for qpdf to compress (every plain
+   * stream was deflated by deflate_plain_streams, and qpdf writes
+   * metadata plain anyway); told to compress, it pipes each stream it
+   * cannot compress (a photo's JPEG: 300 KB and more) twice, the first
+   * time to find that out.  A PDF/X file's output profile is left for
+   * qpdf's zlib to compress, as it always was. */
+  if (finish_path.load () == 2 || (finish_path.load () == 1 && f->pdfx == 0))
+    writer.setCompressStreams (false);
   if (deterministic)
     writer.setDeterministicID (true);
   else
@@ -2246,16 +2279,62 @@ set_file_id (GByteArray *bytes, const std::string &hex)
  * bytes in them, half a percent of the files. */
 const int kPlainLevel = 1;
 
+/* A pipeline's bytes appended to a string of the caller's (kept from
+ * stream to stream, so that it grows once), not to a Pl_Buffer, which
+ * grows its own for each stream and copies it out again. */
+class Pl_Append : public Pipeline
+{
+  std::string &bytes;
+
+public:
+  explicit Pl_Append (std::string &out) : Pipeline ("a stream's bytes", nullptr), bytes (out)
+  {
+  }
+
+  void
+  write (unsigned char const *data, size_t len) override
+  {
+    bytes.append ((const char *) data, len);
+  }
+
+  void
+  finish () override
+  {
+  }
+};
+
+/* @o's stream data as stored, into @raw (emptied first). */
+void
+raw_stream_data (Object &o, std::string &raw)
+{
+  raw.clear ();
+  if (finish_path.load () == 0)
+    {
+      std::shared_ptr<Buffer> b = o.getRawStreamData ();
+      raw.assign ((const char *) b->getBuffer (), b->getSize ());
+      return;
+    }
+  Pl_Append pipe (raw);
+  bool filtered; /* false: none asked */
+  if (!o.pipeStreamData (&pipe, &filtered, 0, qpdf_dl_none))
+    throw std::runtime_error ("cannot read a content stream");
+  if (finish_path.load () == 3 && !raw.empty ())
+    raw.pop_back ();
+}
+
 /* cairo's streams it left plain (all its content streams and ToUnicode
  * maps when CAIRO_DEBUG_PDF is set, as the jopan tool sets it) deflated
  * by libdeflate: here, outside the render lock, in a tenth of the time
  * cairo's zlib took to as it showed each page under it.  What cairo
- * deflated (fonts, images) is kept as it is. */
+ * deflated (fonts, images) is kept as it is.  The plain bytes and the
+ * deflated ones go through two buffers kept for the whole file. */
 void
 deflate_plain_streams (QPDF &pdf)
 {
   std::unique_ptr<libdeflate_compressor, void (*) (libdeflate_compressor *)> z (
     libdeflate_alloc_compressor (kPlainLevel), libdeflate_free_compressor);
+  std::string raw;
+  std::vector<unsigned char> out;
 
   if (!z)
     throw std::runtime_error ("cannot compress a content stream");
@@ -2263,13 +2342,14 @@ deflate_plain_streams (QPDF &pdf)
     {
       if (!o.isStream () || o.getDict ().hasKey ("/Filter"))
         continue;
-      std::shared_ptr<Buffer> raw = o.getRawStreamData ();
-      std::string out (libdeflate_zlib_compress_bound (z.get (), raw->getSize ()), '\0');
-      size_t n = libdeflate_zlib_compress (z.get (), raw->getBuffer (), raw->getSize (), &out[0], out.size ());
+      raw_stream_data (o, raw);
+      out.resize (std::max (out.size (), libdeflate_zlib_compress_bound (z.get (), raw.size ())));
+      size_t n = libdeflate_zlib_compress (z.get (), raw.data (), raw.size (), out.data (), out.size ());
       if (n == 0)
         throw std::runtime_error ("cannot compress a content stream");
-      out.resize (n);
-      o.replaceStreamData (out, Object::newName ("/FlateDecode"), Object::newNull ());
+      auto deflated = std::make_shared<Buffer> (n);
+      memcpy (deflated->getBuffer (), out.data (), n);
+      o.replaceStreamData (deflated, Object::newName ("/FlateDecode"), Object::newNull ());
     }
 }
 
@@ -2345,6 +2425,18 @@ jopan_finish_forget (void)
   if (measured)
     measured->clear ();
   g_mutex_unlock (&measured_lock);
+}
+
+void
+jopan_finish_set_path (int how)
+{
+  finish_path.store (how);
+}
+
+int
+jopan_finish_get_path (void)
+{
+  return finish_path.load ();
 }
 
 guint

@@ -2,6 +2,7 @@
  * image-stream-private.h): taking cairo's image object out of a one-image
  * file, and putting it back in place of a stand-in (libqpdf). */
 #include "image-stream-private.h"
+#include "finish-private.h"
 
 /* qpdf 11: no PointerHolder, std::shared_ptr only. */
 #define POINTERHOLDER_TRANSITION 4
@@ -59,6 +60,32 @@ stand_in_id (QPDFObjectHandle image)
   return std::stol (digits.substr (0, digits.find_first_not_of ("0123456789")));
 }
 
+/* A cached photo's bytes @data for qpdf to write: lent, not copied (a
+ * photo's hundreds of KB, fresh pages of memory each time), with a
+ * reference on them dropped when qpdf lets the buffer go; copied on
+ * the finish's slow path (jopan_finish_set_path). */
+std::shared_ptr<Buffer>
+photo_bytes (GBytes *data)
+{
+  gsize size;
+  const void *bytes = g_bytes_get_data (data, &size);
+
+  if (jopan_finish_get_path () == 0)
+    {
+      auto copy = std::make_shared<Buffer> (size);
+      if (size > 0)
+        memcpy (copy->getBuffer (), bytes, size);
+      return copy;
+    }
+  if (jopan_finish_get_path () == 5 && size > 0)
+    size--;
+  GBytes *held = g_bytes_ref (data);
+  return std::shared_ptr<Buffer> (new Buffer ((unsigned char *) bytes, size), [held] (Buffer *b) {
+    delete b;
+    g_bytes_unref (held);
+  });
+}
+
 } // namespace
 
 gboolean
@@ -105,12 +132,8 @@ jopan_image_stream_put_back (QPDF &pdf)
       if (!jopan_image_stream_lookup ((guint) id, &dict, &data))
         throw std::runtime_error ("a photo's encoded copy is missing");
       QPDFObjectHandle d = QPDFObjectHandle::parse (dict);
-      gsize size;
-      const void *bytes = g_bytes_get_data (data, &size);
-      auto buffer = std::make_shared<Buffer> (size);
-      if (size > 0)
-        memcpy (buffer->getBuffer (), bytes, size);
       image.replaceDict (d);
+      std::shared_ptr<Buffer> buffer = photo_bytes (data);
       image.replaceStreamData (buffer, d.getKey ("/Filter"), d.getKey ("/DecodeParms"));
     });
 }
