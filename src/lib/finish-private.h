@@ -85,9 +85,8 @@ gboolean jopan_finish_pdf (const GByteArray *cairo, GByteArray *out, const Jopan
  * they replace, the same bytes (@how 0: the slow paths; 1, the default:
  * the fast ones), and to break one on purpose: 2, qpdf's compression
  * left off for PDF/X too (its output profile written plain); 3, each
- * plain stream deflated one byte short; 4, the page boxes' numbers
- * written with four places, not qpdf's six; 5, each cached photo put
- * back one byte short (image-stream.cc). */
+ * plain stream deflated one byte short; 5, each cached photo put back
+ * one byte short (image-stream.cc). */
 void jopan_finish_set_path (int how);
 /* The path jopan_finish_set_path() set (1 unless a test set another). */
 int jopan_finish_get_path (void);

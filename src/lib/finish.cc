@@ -1961,35 +1961,10 @@ private:
 
 /* ---- pages ----------------------------------------------------------------- */
 
-/* Which way the finish goes (jopan_finish_set_path): 1 its fast paths, 0
- * the slow ones they replace, 2 to 5 a fast path broken on purpose. */
-std::atomic<int> finish_path (1);
-
-/* @v as qpdf writes a real it makes from a double (QUtil::double_to_string
- * with its default six places, trailing zeros trimmed), without the
- * C++ stream qpdf formats it with: 4 of those a box, 12 a page, were two
- * thirds of finishing a page's boxes. */
-std::string
-qpdf_real (double v)
-{
-  char text[G_ASCII_DTOSTR_BUF_SIZE + 8];
-
-  g_ascii_formatd (text, sizeof text, finish_path.load () == 4 ? "%.4f" : "%.6f", v);
-  std::string s = text;
-  while (s.size () > 1 && s.back () == '0')
-    s.pop_back ();
-  if (s.size () > 1 && s.back () == '.')
-    s.pop_back ();
-  return s;
-}
-
 Object
 box (const double b[4])
 {
-  if (finish_path.load () == 0)
-    return Object::newArray (Object::Rectangle (b[0], b[1], b[2], b[3]));
-  return Object::newArray (std::vector<Object>{ Object::newReal (qpdf_real (b[0])), Object::newReal (qpdf_real (b[1])),
-                                                Object::newReal (qpdf_real (b[2])), Object::newReal (qpdf_real (b[3])) });
+  return Object::newArray (Object::Rectangle (b[0], b[1], b[2], b[3]));
 }
 
 void
@@ -2224,6 +2199,10 @@ public:
     return md5;
   }
 };
+
+/* Which way the finish goes (jopan_finish_set_path): 1 its fast paths, 0
+ * the slow ones they replace, 2, 3 and 5 a fast path broken on purpose. */
+std::atomic<int> finish_path (1);
 
 /* Writes @pdf to @out as @f asks, its ID qpdf's static placeholder (or
  * its deterministic one when @deterministic). */
