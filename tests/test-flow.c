@@ -190,11 +190,19 @@ test_by_column (void)
   g_assert_cmpuint (compared, >=, 40);
 }
 
+/* A test switch of the flow or layout: the variable, its value by
+ * default (the fast path), the slow path's the fast one must equal, and
+ * one that breaks the fast path on purpose. */
+typedef struct
+{
+  int *flag;
+  int fast, slow, broken;
+} Switch;
+
 /* The report and display list of page file @name (samples/pages/, or
- * with a slash from the source root) composed with
- * jopan_flow_reuse_depths at @reuse. */
+ * with a slash from the source root) composed with *@flag at @value. */
 static char *
-composed_with (JopanFonts *fonts, const char *name, int reuse)
+composed_with (JopanFonts *fonts, const char *name, int *flag, int value)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JopanDocument) doc = NULL;
@@ -205,14 +213,14 @@ composed_with (JopanFonts *fonts, const char *name, int reuse)
   JopanLayoutOptions options = { .copyfit = TRUE };
   g_autofree char *dump = g_build_filename (g_get_tmp_dir (), "test-flow-XXXXXX.txt", NULL);
   g_autofree char *report = NULL, *text = NULL;
-  int fd;
+  int fd, was = *flag;
 
   g_assert_no_error (error);
   plan = jopan_page_plan_load (path, &error);
   g_assert_no_error (error);
-  jopan_flow_reuse_depths = reuse;
+  *flag = value;
   doc = jopan_document_new_page (fonts, style, plan, &options, &error);
-  jopan_flow_reuse_depths = 1;
+  *flag = was;
   g_assert_no_error (error);
   fd = g_mkstemp (dump);
   g_assert_cmpint (fd, >=, 0);
@@ -222,6 +230,64 @@ composed_with (JopanFonts *fonts, const char *name, int reuse)
   g_unlink (dump);
   report = jopan_document_report_json (doc);
   return g_strconcat (report, text, NULL);
+}
+
+/* The sample pages @pages composed with @sw slow give what they give
+ * with it fast.  Returns: how many differ with it broken (0 untried
+ * unless @broken). */
+static guint
+pages_agree (JopanFonts *fonts, const char *const *pages, gsize n, const Switch *sw,
+             gboolean broken)
+{
+  guint wrong = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autofree char *fast = composed_with (fonts, pages[i], sw->flag, sw->fast);
+      g_autofree char *slow = composed_with (fonts, pages[i], sw->flag, sw->slow);
+      g_autofree char *bad = broken ? composed_with (fonts, pages[i], sw->flag, sw->broken) : NULL;
+
+      g_assert_cmpstr (fast, ==, slow);
+      wrong += broken && g_strcmp0 (bad, slow) != 0;
+    }
+  return wrong;
+}
+
+/* Every sample story alone, in slots of each of @slots columns (0: a
+ * whole page) @lines + 10 a column deep for each column, laid out with
+ * @sw slow as with it fast.  Returns: how many were compared; *@wrong
+ * (unless NULL: then untried), how many differ with it broken. */
+static guint
+stories_agree (JopanFonts *fonts, const JopanStyle *style, const guint *slots, gsize n_slots,
+               guint lines, gboolean copyfit, const Switch *sw, guint *wrong)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) dir = g_dir_open (SAMPLES, 0, &error);
+  const char *name;
+  guint stories = 0;
+
+  g_assert_no_error (error);
+  if (wrong)
+    *wrong = 0;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    for (gsize i = 0; g_str_has_suffix (name, ".json") && i < n_slots; i++)
+      {
+        JopanLayoutOptions options = { .slot_columns = slots[i], .slot_lines = lines + 10 * slots[i],
+                                       .copyfit = copyfit };
+        g_autofree char *fast = dump_of (fonts, style, name, &options, TRUE);
+        g_autofree char *slow = NULL, *broken = NULL;
+
+        *sw->flag = sw->slow;
+        slow = dump_of (fonts, style, name, &options, TRUE);
+        *sw->flag = sw->broken;
+        broken = wrong ? dump_of (fonts, style, name, &options, TRUE) : NULL;
+        *sw->flag = sw->fast;
+        g_assert_cmpstr (fast, ==, slow);
+        if (wrong)
+          *wrong += g_strcmp0 (broken, slow) != 0;
+        stories++;
+      }
+  return stories;
 }
 
 /* Balancing reuses a column of the last page flowed at one depth at the
@@ -236,46 +302,25 @@ test_reuse_depths (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
-  g_autoptr (GDir) dir = g_dir_open (SAMPLES, 0, &error);
   /* The sample pages, and the sample edition's page 5 (where the wrong
    * key shows). */
   static const char *const pages[] = { "en-front.json", "ko-front.json", "en-page4.json",
                                        "en-medium.json", "ko-medium.json",
                                        "tests/data/pages/region.json" };
   static const guint slots[] = { 0, 2, 5 }; /* 0: whole pages */
-  const char *name;
-  guint wrong = 0, stories = 0;
+  const Switch sw = { &jopan_flow_reuse_depths, 1, 0, 2 };
+  guint wrong, stories;
   gint before;
   guint flows_reused, flows_again = 0;
 
   g_assert_no_error (error);
-  for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
-    {
-      g_autofree char *reused = composed_with (fonts, pages[i], 1);
-      g_autofree char *again = composed_with (fonts, pages[i], 0);
-      g_autofree char *broken = composed_with (fonts, pages[i], 2);
-
-      g_assert_cmpstr (reused, ==, again);
-      wrong += g_strcmp0 (broken, again) != 0;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    for (gsize i = 0; g_str_has_suffix (name, ".json") && i < G_N_ELEMENTS (slots); i++)
-      {
-        JopanLayoutOptions options = { .slot_columns = slots[i], .slot_lines = 30 + 10 * slots[i] };
-        g_autofree char *reused = dump_of (fonts, style, name, &options, TRUE);
-        g_autofree char *again = NULL;
-
-        jopan_flow_reuse_depths = 0;
-        again = dump_of (fonts, style, name, &options, TRUE);
-        jopan_flow_reuse_depths = 1;
-        g_assert_cmpstr (reused, ==, again);
-        stories++;
-      }
+  wrong = pages_agree (fonts, pages, G_N_ELEMENTS (pages), &sw, TRUE);
+  stories = stories_agree (fonts, style, slots, G_N_ELEMENTS (slots), 30, FALSE, &sw, NULL);
   before = g_atomic_int_get (&jopan_flow_column_flows);
-  g_free (composed_with (fonts, "en-front.json", 1));
+  g_free (composed_with (fonts, "en-front.json", sw.flag, 1));
   flows_reused = (guint) (g_atomic_int_get (&jopan_flow_column_flows) - before);
   before = g_atomic_int_get (&jopan_flow_column_flows);
-  g_free (composed_with (fonts, "en-front.json", 0));
+  g_free (composed_with (fonts, "en-front.json", sw.flag, 0));
   flows_again = (guint) (g_atomic_int_get (&jopan_flow_column_flows) - before);
   g_test_message ("%u stories alone compared; %u of %u pages wrong with the wrong key; "
                   "en-front.json: %u columns flowed, %u flowing them again at each depth",
@@ -295,40 +340,15 @@ test_runs (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
-  g_autoptr (GDir) dir = g_dir_open (SAMPLES, 0, &error);
   static const char *const pages[] = { "en-front.json", "ko-front.json", "en-page4.json",
                                        "tests/data/pages/region.json" };
   static const guint slots[] = { 0, 2, 5 }; /* 0: whole pages */
-  const char *name;
-  guint stories = 0, wrong = 0;
+  const Switch sw = { &jopan_flow_runs, 1, 0, 2 };
+  guint stories, wrong;
 
   g_assert_no_error (error);
-  for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
-    {
-      g_autofree char *runs = composed_with (fonts, pages[i], 1);
-      g_autofree char *rows = NULL;
-
-      jopan_flow_runs = 0;
-      rows = composed_with (fonts, pages[i], 1);
-      jopan_flow_runs = 1;
-      g_assert_cmpstr (runs, ==, rows);
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    for (gsize i = 0; g_str_has_suffix (name, ".json") && i < G_N_ELEMENTS (slots); i++)
-      {
-        JopanLayoutOptions options = { .slot_columns = slots[i], .slot_lines = 30 + 10 * slots[i] };
-        g_autofree char *runs = dump_of (fonts, style, name, &options, TRUE);
-        g_autofree char *rows = NULL, *broken = NULL;
-
-        jopan_flow_runs = 0;
-        rows = dump_of (fonts, style, name, &options, TRUE);
-        jopan_flow_runs = 2;
-        broken = dump_of (fonts, style, name, &options, TRUE);
-        jopan_flow_runs = 1;
-        g_assert_cmpstr (runs, ==, rows);
-        wrong += g_strcmp0 (broken, rows) != 0;
-        stories++;
-      }
+  pages_agree (fonts, pages, G_N_ELEMENTS (pages), &sw, FALSE);
+  stories = stories_agree (fonts, style, slots, G_N_ELEMENTS (slots), 30, FALSE, &sw, &wrong);
   g_test_message ("%u stories alone compared, %u wrong with runs a band past the foot",
                   stories, wrong);
   g_assert_cmpuint (stories, >=, 40);
@@ -346,41 +366,16 @@ test_jump_heads (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
-  g_autoptr (GDir) dir = g_dir_open (SAMPLES, 0, &error);
   static const char *const pages[] = { "en-front.json", "ko-front.json", "en-page4.json",
                                        "tests/data/pages/region.json" };
   static const guint slots[] = { 2, 3, 5 };
-  const char *name;
-  guint stories = 0, wrong = 0;
+  /* Set where needed (the default), always, never. */
+  const Switch sw = { &jopan_layout_jump_heads, 0, 1, 2 };
+  guint stories, wrong;
 
   g_assert_no_error (error);
-  for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
-    {
-      g_autofree char *needed = composed_with (fonts, pages[i], 1);
-      g_autofree char *always = NULL;
-
-      jopan_layout_jump_heads = 1;
-      always = composed_with (fonts, pages[i], 1);
-      jopan_layout_jump_heads = 0;
-      g_assert_cmpstr (needed, ==, always);
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    for (gsize i = 0; g_str_has_suffix (name, ".json") && i < G_N_ELEMENTS (slots); i++)
-      {
-        JopanLayoutOptions options = { .slot_columns = slots[i], .slot_lines = 40 + 10 * slots[i],
-                                       .copyfit = TRUE };
-        g_autofree char *needed = dump_of (fonts, style, name, &options, TRUE);
-        g_autofree char *always = NULL, *never = NULL;
-
-        jopan_layout_jump_heads = 1;
-        always = dump_of (fonts, style, name, &options, TRUE);
-        jopan_layout_jump_heads = 2;
-        never = dump_of (fonts, style, name, &options, TRUE);
-        jopan_layout_jump_heads = 0;
-        g_assert_cmpstr (needed, ==, always);
-        wrong += g_strcmp0 (never, always) != 0;
-        stories++;
-      }
+  pages_agree (fonts, pages, G_N_ELEMENTS (pages), &sw, FALSE);
+  stories = stories_agree (fonts, style, slots, G_N_ELEMENTS (slots), 40, TRUE, &sw, &wrong);
   g_test_message ("%u stories in slots compared, %u wrong never setting it", stories, wrong);
   g_assert_cmpuint (stories, >=, 40);
   g_assert_cmpuint (wrong, >, 0);
