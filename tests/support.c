@@ -1,6 +1,9 @@
 /* support.c — what several unit tests need alike. */
 #include "support.h"
 
+#include <glib/gstdio.h>
+#include <string.h>
+
 double
 support_hang_of (const JopanBox *b)
 {
@@ -18,7 +21,8 @@ JopanDocument *
 support_compose_sample (JopanFonts *fonts, const char *name)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_strdup_printf ("%s/samples/pages/%s", SOURCE_ROOT, name);
+  g_autofree char *path = g_strdup_printf ("%s/%s%s", SOURCE_ROOT,
+                                           strchr (name, '/') ? "" : "samples/pages/", name);
   g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
   g_autoptr (JopanPagePlan) plan = NULL;
   JopanLayoutOptions options = { .copyfit = TRUE };
@@ -30,6 +34,24 @@ support_compose_sample (JopanFonts *fonts, const char *name)
   doc = jopan_document_new_page (fonts, style, plan, &options, &error);
   g_assert_no_error (error);
   return doc;
+}
+
+char *
+support_composed_dump (JopanFonts *fonts, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanDocument) doc = support_compose_sample (fonts, name);
+  g_autofree char *dump = g_build_filename (g_get_tmp_dir (), "test-support-XXXXXX.txt", NULL);
+  g_autofree char *report = NULL, *text = NULL;
+  int fd = g_mkstemp (dump);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_close (fd, NULL);
+  g_assert_true (jopan_document_write (doc, dump, JOPAN_FORMAT_DUMP, 72, &error));
+  g_assert_true (g_file_get_contents (dump, &text, NULL, &error));
+  g_unlink (dump);
+  report = jopan_document_report_json (doc);
+  return g_strconcat (report, text, NULL);
 }
 
 guint

@@ -8,9 +8,14 @@
  * style's hang-punctuation): the mark's advance, else 0. */
 double support_hang_of (const JopanBox *b);
 
-/* samples/pages/@name composed in the berliner style with copyfit, its
- * lines set with @fonts (which must outlive it). */
+/* samples/pages/@name (or, with a slash, the page file @name from the
+ * source root) composed in the berliner style with copyfit, its lines
+ * set with @fonts (which must outlive it). */
 JopanDocument *support_compose_sample (JopanFonts *fonts, const char *name);
+
+/* The report and display list of support_compose_sample()'s page: what
+ * a test compares to see two ways of composing it agree. */
+char *support_composed_dump (JopanFonts *fonts, const char *name);
 
 /* How far composing samples/pages/@name (with fonts of its own) moves
  * the atomic @counter: a count the speed tests bound. */

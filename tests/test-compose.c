@@ -827,36 +827,6 @@ test_word_counts (void)
   g_assert_cmpint (counts, <=, 4);
 }
 
-/* The report and display list of page file @path (from the source root)
- * composed in the berliner style with copyfit. */
-static char *
-composed_dump (JopanFonts *fonts, const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
-  g_autofree char *full = g_build_filename (SOURCE_ROOT, path, NULL);
-  g_autofree char *dump = g_build_filename (g_get_tmp_dir (), "test-compose-XXXXXX.txt", NULL);
-  g_autoptr (JopanPagePlan) plan = NULL;
-  g_autoptr (JopanDocument) doc = NULL;
-  g_autofree char *report = NULL, *text = NULL;
-  JopanLayoutOptions options = { .copyfit = TRUE };
-  int fd;
-
-  g_assert_no_error (error);
-  plan = jopan_page_plan_load (full, &error);
-  g_assert_no_error (error);
-  doc = jopan_document_new_page (fonts, style, plan, &options, &error);
-  g_assert_no_error (error);
-  fd = g_mkstemp (dump);
-  g_assert_cmpint (fd, >=, 0);
-  g_close (fd, NULL);
-  g_assert_true (jopan_document_write (doc, dump, JOPAN_FORMAT_DUMP, 72, &error));
-  g_assert_true (g_file_get_contents (dump, &text, NULL, &error));
-  g_unlink (dump);
-  report = jopan_document_report_json (doc);
-  return g_strconcat (report, text, NULL);
-}
-
 /* A page resolves its style for each of its stories' languages once,
  * not once a layout (a copy of 14 KB, hundreds of times a page): the
  * sample pages and a page of English and Korean stories compose as when
@@ -875,13 +845,13 @@ test_style_resolves (void)
   g_assert_no_error (error);
   for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
     {
-      g_autofree char *once = composed_dump (fonts, pages[i]);
+      g_autofree char *once = support_composed_dump (fonts, pages[i]);
       g_autofree char *each = NULL, *broken = NULL;
 
       jopan_layout_resolve_once = 0;
-      each = composed_dump (fonts, pages[i]);
+      each = support_composed_dump (fonts, pages[i]);
       jopan_layout_resolve_once = 2;
-      broken = composed_dump (fonts, pages[i]);
+      broken = support_composed_dump (fonts, pages[i]);
       jopan_layout_resolve_once = 1;
       g_assert_cmpstr (once, ==, each);
       wrong += g_strcmp0 (broken, each) != 0;

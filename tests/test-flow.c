@@ -204,32 +204,13 @@ typedef struct
 static char *
 composed_with (JopanFonts *fonts, const char *name, int *flag, int value)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JopanDocument) doc = NULL;
-  g_autoptr (JopanPagePlan) plan = NULL;
-  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
-  g_autofree char *path = g_strdup_printf ("%s/%s%s", SOURCE_ROOT,
-                                           strchr (name, '/') ? "" : "samples/pages/", name);
-  JopanLayoutOptions options = { .copyfit = TRUE };
-  g_autofree char *dump = g_build_filename (g_get_tmp_dir (), "test-flow-XXXXXX.txt", NULL);
-  g_autofree char *report = NULL, *text = NULL;
-  int fd, was = *flag;
+  int was = *flag;
+  char *dump;
 
-  g_assert_no_error (error);
-  plan = jopan_page_plan_load (path, &error);
-  g_assert_no_error (error);
   *flag = value;
-  doc = jopan_document_new_page (fonts, style, plan, &options, &error);
+  dump = support_composed_dump (fonts, name);
   *flag = was;
-  g_assert_no_error (error);
-  fd = g_mkstemp (dump);
-  g_assert_cmpint (fd, >=, 0);
-  g_close (fd, NULL);
-  g_assert_true (jopan_document_write (doc, dump, JOPAN_FORMAT_DUMP, 72, &error));
-  g_assert_true (g_file_get_contents (dump, &text, NULL, &error));
-  g_unlink (dump);
-  report = jopan_document_report_json (doc);
-  return g_strconcat (report, text, NULL);
+  return dump;
 }
 
 /* The sample pages @pages composed with @sw slow give what they give
