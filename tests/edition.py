@@ -299,11 +299,19 @@ def bad_article(tmp):
     for part in ("ed.json", "pages[1]", "broken.json", "headline"):
         if part not in r.stderr:
             problems.append(f"message {r.stderr.strip()!r} lacks {part!r}")
+    problems += untouched(d, out, before)
+    report("bad article inside an edition: exit 1, named, folder untouched", problems)
+
+
+def untouched(d, out, before):
+    """What a failed run changed: the output folder @out against its files
+    @before, and a temporary folder left in @d."""
+    problems = []
     if files_of(out) != before:
         problems.append("the output folder changed")
     if [f for f in os.listdir(d) if f.startswith(".out.")]:
         problems.append("a temporary folder was left")
-    report("bad article inside an edition: exit 1, named, folder untouched", problems)
+    return problems
 
 
 def first_bad_article(tmp):
@@ -346,10 +354,7 @@ def first_bad_article(tmp):
             for part in (named, f"pages[{page}].articles[1]"):
                 if part not in r.stderr:
                     problems.append(f"message {r.stderr.strip()!r} lacks {part!r}")
-        if files_of(out) != before:
-            problems.append("the output folder changed")
-    if [f for f in os.listdir(d) if f.startswith(".out.")]:
-        problems.append("a temporary folder was left")
+        problems += untouched(d, out, before)
     report("two bad articles: the first in page order named, at --jobs 1 and 2", problems)
 
 
