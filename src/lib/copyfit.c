@@ -690,6 +690,19 @@ resolved_style (LayoutMemo *memo, const JopanStyle *base, const char *page_lang,
   return &r->style;
 }
 
+/* Every field of @s zeroed but the attempt set aside, @kept, which is
+ * last: its settings hold a copy of a style (14 KB) that only keep()
+ * writes and nothing reads before it is valid. */
+static void
+search_init (Search *s, Layout *lo, LayoutMemo *memo)
+{
+  G_STATIC_ASSERT (G_STRUCT_OFFSET (Search, kept) + sizeof (Kept) == sizeof (Search));
+  memset (s, 0, G_STRUCT_OFFSET (Search, kept));
+  s->kept.valid = FALSE;
+  s->lo = lo;
+  s->memo = memo;
+}
+
 gboolean
 jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **error)
 {
@@ -702,16 +715,11 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
   Search search;
   gboolean ok;
 
-  /* Field by field: the attempt set aside holds a copy of the settings
-   * (14 KB) that only keep() writes. */
-  search.lo = &lo;
-  search.memo = input->memo ? input->memo : own_memo;
+  search_init (&search, &lo, input->memo ? input->memo : own_memo);
   /* The story's language picks its paragraph styles ([body:ko]); alone
    * on its page, its grid too ([page:ko]). */
   local.style = resolved_style (search.memo, input->style,
                                 input->module.columns == 0 ? lang : NULL, lang);
-  search.held = (FitParams) { 0 };
-  search.holding = search.monotone = search.kept.valid = FALSE;
   layout_init (&lo, in, search.memo);
   *result = (LayoutResult) { 0 };
   result->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) jopan_page_free);
