@@ -61,7 +61,7 @@ stand_in_id (QPDFObjectHandle image)
 }
 
 /* A cached photo's bytes @data for qpdf to write: lent, not copied (a
- * photo's hundreds of KB, fresh pages of memory each time), with a
+ * photo's hundreds of KB for every page that shows it), with a
  * reference on them dropped when qpdf lets the buffer go; copied on
  * the finish's slow path (jopan_finish_set_path). */
 std::shared_ptr<Buffer>
