@@ -72,6 +72,7 @@
 #define FRONT_LINES 10
 
 gboolean jopan_compose_narrow_briefs;
+gboolean jopan_compose_no_fill;
 
 gboolean
 jopan_module_overlaps (const JopanModule *a, const JopanModule *b)
@@ -367,6 +368,9 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
   /* The solver only measures a layout without copyfit: what is drawn is
    * laid out with copyfit (build_story). */
   in.measure_only = !copyfit;
+  /* Nothing under the module: what copyfit leaves empty is a hole in the
+   * page, and the lead photo grows into it as far as --fill's. */
+  in.fill_slot = copyfit && !air && !jopan_compose_no_fill;
   r = g_new0 (LayoutResult, 1);
   if (!jopan_layout_story (&in, r, error))
     {
@@ -1078,6 +1082,24 @@ all_modules (const Composer *c, const Candidate *cand, JopanModule *out)
   return n;
 }
 
+/* Story @s's layout @r, grown into module @m with --fill's steps, closed
+ * at @depth: the layout of the closed module, whose foot it reaches (laid
+ * out again there, it would grow from another start). */
+static void
+keep_filled (Composer *c, const Story *s, const LayoutResult *r, const JopanModule *m, int depth)
+{
+  LayoutKey key = { (int) s->index, m->column, m->columns, m->top, depth, FALSE, TRUE };
+  LayoutResult *copy = g_new (LayoutResult, 1);
+
+  *copy = *r;
+  copy->pages = g_ptr_array_ref (r->pages);
+  copy->report = jopan_report_new ();
+  jopan_report_absorb (copy->report, r->report);
+  copy->underset_lines = MAX (0, r->underset_lines - (m->depth - depth) * m->columns);
+  jopan_report_set_underset (copy->report, copy->underset_lines);
+  g_hash_table_insert (c->cache, g_memdup2 (&key, sizeof key), copy);
+}
+
 /* After copyfit: a story module with nothing under it closes at the
  * depth its story takes, when that frees a band or more: what copyfit
  * could not fill is left at the page's foot (or the rail's), not as a
@@ -1102,7 +1124,11 @@ close_modules (Composer *c, Candidate *cand)
         continue;
       depth = r->bottom - c->folio_bands - m->top + 1;
       if (depth > 0 && depth < m->depth)
-        m->depth = depth, closed = TRUE;
+        {
+          if (r->filled)
+            keep_filled (c, &c->stories[i], r, m, depth);
+          m->depth = depth, closed = TRUE;
+        }
     }
   return closed;
 }
