@@ -768,8 +768,10 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
         ok = shrink (&search, &in->style->copyfit, plain.has_lead, error);
       else if (ok && plain.underset_lines > 0)
         ok = grow (&search, &in->style->copyfit, &plain, error);
+      else if (ok)
+        ok = settle (&search, lo.set.fit, error);
       /* With nothing under the slot, what is still empty is a hole in
-       * the page: the photo and the headline grow into it too. */
+       * the page: the lead photo grows into it too. */
       if (ok && in->fill_slot && lo.set.max_pages == 1 && lo.at.n_pages == 1
           && lo.res.overset_lines == 0 && lo.res.underset_lines > 0)
         {
@@ -777,8 +779,6 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
           ok = fill_slot (&search, error);
           result->filled = memcmp (&before, &lo.set.fit, sizeof before) != 0;
         }
-      else if (ok)
-        ok = settle (&search, lo.set.fit, error);
       if (ok)
         report_changes (result->report, &lo);
     }
