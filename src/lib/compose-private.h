@@ -195,6 +195,15 @@ typedef struct {
  * column-bands (what no module covers is empty). */
 void jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeCost *cost);
 
+/* For tests: TRUE restores the solver of before, which set a brief
+ * beside a box no wider than [brief] columns, and left the rest of the
+ * area beside the box empty. */
+extern gboolean jopan_compose_narrow_briefs;
+/* For tests: TRUE restores the solver of before, which grew a story with
+ * nothing under its module only within [copyfit] (LayoutInput's
+ * fill_slot). */
+extern gboolean jopan_compose_no_fill;
+
 /* jopan_document_new_page() with the solver's candidates limited to those
  * whose name holds @only ("/strips", "lead-left/rail", …; %NULL: all). */
 JopanDocument *jopan_compose_page (JopanFonts *fonts, const JopanStyle *style,

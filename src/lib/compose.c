@@ -71,6 +71,9 @@
  * most this many lines a column. */
 #define FRONT_LINES 10
 
+gboolean jopan_compose_narrow_briefs;
+gboolean jopan_compose_no_fill;
+
 gboolean
 jopan_module_overlaps (const JopanModule *a, const JopanModule *b)
 {
@@ -365,6 +368,9 @@ lay_out_in (Composer *c, const Story *s, const JopanModule *m, gboolean air, gbo
   /* The solver only measures a layout without copyfit: what is drawn is
    * laid out with copyfit (build_story). */
   in.measure_only = !copyfit;
+  /* Nothing under the module: what copyfit leaves empty is a hole in the
+   * page, and the lead photo grows into it as far as --fill's. */
+  in.fill_slot = copyfit && !air && !jopan_compose_no_fill;
   r = g_new0 (LayoutResult, 1);
   if (!jopan_layout_story (&in, r, error))
     {
@@ -1076,6 +1082,24 @@ all_modules (const Composer *c, const Candidate *cand, JopanModule *out)
   return n;
 }
 
+/* Story @s's layout @r, grown into module @m with --fill's steps, closed
+ * at @depth: the layout of the closed module, whose foot it reaches (laid
+ * out again there, it would grow from another start). */
+static void
+keep_filled (Composer *c, const Story *s, const LayoutResult *r, const JopanModule *m, int depth)
+{
+  LayoutKey key = { (int) s->index, m->column, m->columns, m->top, depth, FALSE, TRUE };
+  LayoutResult *copy = g_new (LayoutResult, 1);
+
+  *copy = *r;
+  copy->pages = g_ptr_array_ref (r->pages);
+  copy->report = jopan_report_new ();
+  jopan_report_absorb (copy->report, r->report);
+  copy->underset_lines = MAX (0, r->underset_lines - (m->depth - depth) * m->columns);
+  jopan_report_set_underset (copy->report, copy->underset_lines);
+  g_hash_table_insert (c->cache, g_memdup2 (&key, sizeof key), copy);
+}
+
 /* After copyfit: a story module with nothing under it closes at the
  * depth its story takes, when that frees a band or more: what copyfit
  * could not fill is left at the page's foot (or the rail's), not as a
@@ -1100,7 +1124,11 @@ close_modules (Composer *c, Candidate *cand)
         continue;
       depth = r->bottom - c->folio_bands - m->top + 1;
       if (depth > 0 && depth < m->depth)
-        m->depth = depth, closed = TRUE;
+        {
+          if (r->filled)
+            keep_filled (c, &c->stories[i], r, m, depth);
+          m->depth = depth, closed = TRUE;
+        }
     }
   return closed;
 }
@@ -1243,17 +1271,42 @@ estimate (Composer *c, GError **error)
   return TRUE;
 }
 
+/* Does @m fill an area beside a box whole?  A brief there is no strip
+ * over a hole however wide: the box beside it fixes its depth, and a
+ * narrower one leaves the rest of the area empty. */
+static gboolean
+fills_beside (const Composer *c, const JopanModule *m)
+{
+  for (int b = 0; b < 4; b++)
+    if (c->beside[b].columns > 0 && memcmp (&c->beside[b], m, sizeof *m) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Does brief @s set across the whole of area @m take two thirds of its
+ * depth at least (else it is a strip over a hole there too)? */
+static gboolean
+fills_deep (Composer *c, const Story *s, const JopanModule *m)
+{
+  int depth = depth_in (c, s, m);
+
+  return depth > 0 && 3 * depth >= 2 * m->depth;
+}
+
 /* Candidates with the last stories of @all beside the boxes: @k of them
  * side by side in the first area beside a box (briefs beside the ad
  * rather than a hole), one in each other area; the rest in the region.
- * A brief too wide for its area closes at its width next to the box. */
+ * A brief too wide for its area closes at its width next to the box,
+ * and, in a copy of each candidate, takes the whole area when it fills
+ * most of its depth so: the cost chooses between the columns the narrow
+ * one leaves empty and the feet of the wide one's shallower legs. */
 static void
 enumerate_beside (Composer *c, const Order *all, guint k)
 {
   Order o = *all;
-  JopanModule mods[MAX_STORIES];
-  guint first = c->candidates->len, from = o.n;
-  gboolean split_first = FALSE;
+  JopanModule mods[MAX_STORIES], wide[MAX_STORIES];
+  guint first = c->candidates->len, from = o.n, last;
+  gboolean split_first = FALSE, narrowed = FALSE;
 
   for (int b = 0; b < 4; b++)
     {
@@ -1272,14 +1325,19 @@ enumerate_beside (Composer *c, const Order *all, guint k)
     }
   if (k > 1 && !split_first)
     return;
+  memcpy (wide, mods, sizeof mods);
   for (guint i = o.n; i < from; i++)
     {
       JopanModule *m = &mods[o.index[i]];
       if (too_wide (c, &c->stories[o.index[i]], m))
-        m->column += m->columns - brief_columns (c), m->columns = brief_columns (c);
+        {
+          narrowed |= fills_deep (c, &c->stories[o.index[i]], m);
+          m->column += m->columns - brief_columns (c), m->columns = brief_columns (c);
+        }
     }
   enumerate (c, &o);
-  for (guint j = first; j < c->candidates->len; j++)
+  last = c->candidates->len;
+  for (guint j = first; j < last; j++)
     {
       Candidate *cand = g_ptr_array_index (c->candidates, j);
       for (guint i = o.n; i < from; i++)
@@ -1288,6 +1346,13 @@ enumerate_beside (Composer *c, const Order *all, guint k)
         {
           gsize len = strlen (cand->name);
           g_snprintf (cand->name + len, sizeof cand->name - len, ", %u beside", k);
+        }
+      if (narrowed && !jopan_compose_narrow_briefs)
+        {
+          Candidate *copy = candidate_new (c, "%s, brief wide", cand->name);
+          memcpy (copy->modules, cand->modules, sizeof cand->modules);
+          for (guint i = o.n; i < from; i++)
+            copy->modules[o.index[i]] = wide[o.index[i]];
         }
     }
 }
@@ -1339,7 +1404,8 @@ enumerate_left_off (Composer *c, const Order *all)
 }
 
 /* Drops the candidates from @from on that set a brief wider than
- * brief_columns(), unless no other is left among them. */
+ * brief_columns() (but for one that fills an area beside a box), unless
+ * no other is left among them. */
 static void
 drop_wide_briefs (Composer *c, guint from)
 {
@@ -1350,7 +1416,8 @@ drop_wide_briefs (Composer *c, guint from)
     {
       const Candidate *cand = g_ptr_array_index (c->candidates, j);
       for (guint i = 0; i < c->n_stories; i++)
-        is_wide[j] |= !c->stories[i].fixed && too_wide (c, &c->stories[i], &cand->modules[i]);
+        is_wide[j] |= !c->stories[i].fixed && too_wide (c, &c->stories[i], &cand->modules[i])
+                      && !fills_beside (c, &cand->modules[i]);
       wide += is_wide[j];
     }
   if (wide == c->candidates->len - from)

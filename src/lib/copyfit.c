@@ -4,7 +4,9 @@
  * makes it fit by changing, within the style's [copyfit] bounds and in this
  * order, the body's tracking, the lead photo's height in whole grid lines,
  * then the body size in small steps; it never cuts text.  What still does
- * not fit is reported as overset.
+ * not fit is reported as overset.  A composed page's story with nothing
+ * under its module (LayoutInput's fill_slot) that is still short of its
+ * foot then grows its lead photo as --fill does.
  */
 #include "layout-private.h"
 
@@ -444,6 +446,31 @@ fill (Search *s, const JopanCopyfit *b, GError **error)
   return TRUE;
 }
 
+/* A story in a slot with nothing under it, grown within [copyfit] and
+ * still short of its foot: its lead photo spans more columns, then takes
+ * up to two fifths more lines, as with --fill (its headline keeps its
+ * size: a bigger one may take more lines than a module allows, and the
+ * size that caps it holds for every later attempt). */
+static gboolean
+fill_slot (Search *s, GError **error)
+{
+  Layout *lo = s->lo;
+  FitParams best = lo->set.fit;
+  int best_underset = lo->res.underset_lines;
+  int span_max = lo->at.has_lead ? lo->set.columns - lo->at.lead.columns : 0;
+
+  if (!lo->at.has_lead)
+    return TRUE;
+  if ((span_max > 0 && !grow_along (s, &best, &best_underset,
+                                    G_STRUCT_OFFSET (FitParams, photo_span), span_max, 1, error))
+      || !settle (s, best, error))
+    return FALSE;
+  if (!grow_along (s, &best, &best_underset, G_STRUCT_OFFSET (FitParams, photo_lines),
+                   MAX (best.photo_lines, lo->at.lead.frame_bands * 2 / 5), 1, error))
+    return FALSE;
+  return settle (s, best, error);
+}
+
 static void
 report_changes (JopanReport *report, const Layout *lo)
 {
@@ -743,6 +770,15 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
         ok = grow (&search, &in->style->copyfit, &plain, error);
       else if (ok)
         ok = settle (&search, lo.set.fit, error);
+      /* With nothing under the slot, what is still empty is a hole in
+       * the page: the lead photo grows into it too. */
+      if (ok && in->fill_slot && lo.set.max_pages == 1 && lo.at.n_pages == 1
+          && lo.res.overset_lines == 0 && lo.res.underset_lines > 0)
+        {
+          FitParams before = lo.set.fit;
+          ok = fill_slot (&search, error);
+          result->filled = memcmp (&before, &lo.set.fit, sizeof before) != 0;
+        }
       if (ok)
         report_changes (result->report, &lo);
     }

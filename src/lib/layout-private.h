@@ -124,6 +124,8 @@ typedef struct {
                                  * page's; NULL: the story's own */
   gboolean measure_only;        /* the result is measured, never drawn: its pages hold
                                  * no body lines, only what its columns hold */
+  gboolean fill_slot;           /* copyfit in a slot with nothing under it: what growing
+                                 * within [copyfit] leaves empty, --fill's steps take */
 } LayoutInput;
 
 /* What one attempt is set with: derived from the input and the fit, once
@@ -244,6 +246,7 @@ typedef struct {
   int bottom, need_bands, header_bands; /* see LayoutMeasures */
   guint folio_boxes;
   int columns;                  /* the story's columns */
+  gboolean filled;              /* fill_slot's steps grew it (LayoutInput) */
 } LayoutResult;
 
 gboolean jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **error);
