@@ -953,7 +953,10 @@ png_full (const JopanImageRef *image, gboolean *tried, GError **error)
 
 /* Decodes the photo to pixels, at decoded_size().  A PNG is scaled from
  * its full-size pixels as gdk-pixbuf's loader scales one read at a size
- * (bilinear), so that the pixels are the same as read at that size. */
+ * (bilinear), so that the pixels are the same as read at that size.
+ * (For a thumbnail, 1/15 of a 2884-pixel advertisement, that is 48 M
+ * instructions; GDK_INTERP_TILES costs the same, cairo's FILTER_GOOD
+ * from the full-size surface 110 M, a quarter size by tiles first 92 M.) */
 static GdkPixbuf *
 decode_pixbuf (const JopanImageRef *image, double scale, int max_side, GError **error)
 {
