@@ -37,7 +37,7 @@ gboolean jopan_image_stream_extract (const guint8 *pdf, gsize n, char **dict, GB
  * advertisements (flat colour, antialiased type), each encoded once per
  * process.  On the sample edition's four full-size advertisements level 6
  * took 511 M instructions for 304 KB, level 1 229 M for 344 KB (+13 %;
- * levels 2-4 cost as much as 6 for 1-3 % less than level 1); PNG
+ * levels 2-4 cost 90 % of level 6 for 1-3 % fewer bytes than 1); PNG
  * predictors (Sub, Up, or the best per row, as /Predictor 15 would
  * allow) made every one larger at every level. */
 #define JOPAN_STREAM_DEFLATE_LEVEL 1
