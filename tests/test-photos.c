@@ -829,8 +829,8 @@ mono_pixel (int x, int y)
 /* An image encoded for the PDF cache is the object cairo's PDF surface
  * writes for it (RGB, grey, one bit with rows padded to a byte; the
  * unused byte of RGB24 ignored): the same dictionary and, inflated, the
- * same samples; deflated by libdeflate at zlib's default level, not by
- * cairo's zlib. */
+ * same samples; deflated by libdeflate at JOPAN_STREAM_DEFLATE_LEVEL, not
+ * by cairo's zlib. */
 static void
 test_stream_encode_as_cairo (void)
 {
@@ -847,7 +847,7 @@ test_stream_encode_as_cairo (void)
       g_autofree char *dict = NULL, *cairo_dict = NULL;
       g_autoptr (GBytes) data = NULL, cairo_data = NULL;
       g_autofree guint8 *ours = NULL, *theirs = NULL, *again = NULL;
-      struct libdeflate_compressor *z = libdeflate_alloc_compressor (6);
+      struct libdeflate_compressor *z = libdeflate_alloc_compressor (JOPAN_STREAM_DEFLATE_LEVEL);
       gsize n = samples[k];
 
       for (int y = 0; y < h; y++)

@@ -32,12 +32,22 @@ const char *jopan_image_stream_tag (void);
  * way to hold jopan_image_stream_encode() to cairo's own image object. */
 gboolean jopan_image_stream_extract (const guint8 *pdf, gsize n, char **dict, GBytes **data);
 
+/* libdeflate's level for the samples jopan_image_stream_encode() deflates:
+ * its fastest.  The photos encoded here are PNGs, in practice
+ * advertisements (flat colour, antialiased type), each encoded once per
+ * process.  On the sample edition's four full-size advertisements level 6
+ * took 511 M instructions for 304 KB, level 1 229 M for 344 KB (+13 %;
+ * levels 2-4 cost 90 % of level 6 for 1-3 % fewer bytes than 1); PNG
+ * predictors (Sub, Up, or the best per row, as /Predictor 15 would
+ * allow) made every one larger at every level. */
+#define JOPAN_STREAM_DEFLATE_LEVEL 1
+
 /* The image object cairo 1.16's PDF surface writes for the opaque RGB24
  * @surface drawn with filter GOOD: its dictionary (as
  * jopan_image_stream_extract() gives it) and the same samples (RGB, grey
- * or one bit, as cairo picks), deflated by libdeflate rather than by
- * cairo's zlib, in a third of the time.  Returns: FALSE for another
- * format or no memory. */
+ * or one bit, as cairo picks), deflated by libdeflate at
+ * JOPAN_STREAM_DEFLATE_LEVEL rather than by cairo's zlib.  Returns: FALSE
+ * for another format or no memory. */
 gboolean jopan_image_stream_encode (cairo_surface_t *surface, char **dict, GBytes **data);
 
 /* The same for @pixbuf (8-bit RGB or RGBA) as surface_from_pixbuf() in
