@@ -414,6 +414,19 @@ grow (Search *s, const JopanCopyfit *b, const Probe *plain, GError **error)
   return settle (s, best, error);
 }
 
+/* --fill's first step (and a slot's with nothing under it): the lead
+ * photo spans more of the story's columns while the story still fits. */
+static gboolean
+grow_photo_span (Search *s, FitParams *best, int *best_underset, GError **error)
+{
+  const Layout *lo = s->lo;
+  int span_max = lo->at.has_lead ? lo->set.columns - lo->at.lead.columns : 0;
+
+  return span_max <= 0
+         || grow_along (s, best, best_underset, G_STRUCT_OFFSET (FitParams, photo_span), span_max, 1,
+                        error);
+}
+
 /* --fill: a story alone on its page grows into the empty lines, in this
  * order: its lead photo spans more columns, its headline grows up to the
  * top of its weight's range, the photo takes up to two fifths more lines,
@@ -425,12 +438,10 @@ fill (Search *s, const JopanCopyfit *b, GError **error)
   Layout *lo = s->lo;
   FitParams best = lo->set.fit;
   int best_underset = lo->res.underset_lines;
-  int span_max = lo->at.has_lead ? lo->set.columns - lo->at.lead.columns : 0;
   double headline_room = MAX (0, lo->set.treatment->headline_max - lo->set.headline_size);
 
   lo->set.max_pages = 1;
-  if ((span_max > 0 && !grow_along (s, &best, &best_underset,
-                                    G_STRUCT_OFFSET (FitParams, photo_span), span_max, 1, error))
+  if (!grow_photo_span (s, &best, &best_underset, error)
       || !grow_along (s, &best, &best_underset, G_STRUCT_OFFSET (FitParams, headline_change),
                       headline_room, 1, error)
       || !settle (s, best, error))
@@ -457,13 +468,10 @@ fill_slot (Search *s, GError **error)
   Layout *lo = s->lo;
   FitParams best = lo->set.fit;
   int best_underset = lo->res.underset_lines;
-  int span_max = lo->at.has_lead ? lo->set.columns - lo->at.lead.columns : 0;
 
   if (!lo->at.has_lead)
     return TRUE;
-  if ((span_max > 0 && !grow_along (s, &best, &best_underset,
-                                    G_STRUCT_OFFSET (FitParams, photo_span), span_max, 1, error))
-      || !settle (s, best, error))
+  if (!grow_photo_span (s, &best, &best_underset, error) || !settle (s, best, error))
     return FALSE;
   if (!grow_along (s, &best, &best_underset, G_STRUCT_OFFSET (FitParams, photo_lines),
                    MAX (best.photo_lines, lo->at.lead.frame_bands * 2 / 5), 1, error))
