@@ -12,7 +12,10 @@ per-story modules:
 - every story's words come back from its module, or its overset is reported;
 - every column of a story starts at one top line, unless a photo sits above;
 - less than 5 % of the type area is empty (ink measured up from each
-  column's foot).
+  column's foot);
+- every stretch of a column an inch deep with no ink, down to the next
+  module or the foot, is a hole the report lists and a finding names, and
+  every hole listed is there.
 
 Each rule also runs on a case broken on purpose (a doctored report module,
 a crafted word list, an article with words the page lacks, a page left
@@ -234,6 +237,71 @@ def empty_share(pdf, page, area, columns, dpi=36):
                 break
         empty += max(0.0, area[3] - lowest)
     return empty / (len(columns) * (area[3] - area[1]))
+
+
+def ink_runs(pdf, page, top, bottom, columns, solid, least, dpi=36):
+    """Per column, the stretches [(top, depth)] in points, @least deep or
+    more, between @top and @bottom with no ink across the column's width;
+    photos and boxes (@solid rects: a white sky or an ad's white ground is
+    no hole) count as ink."""
+    w, h, px = raster(pdf, page, dpi)
+    s = dpi / 72
+    out = []
+    for a, b in columns:
+        xa, xb = int(a * s) + 1, int(b * s) - 1
+        over = [r for r in solid if r[0] < b and a < r[2]]
+        runs, run = [], None
+        for y in range(int(top * s), min(int(bottom * s), h - 1) + 1):
+            yp = y / s
+            empty = y < int(bottom * s) and min(px[y * w + xa: y * w + xb]) >= 200 \
+                and not any(r[1] <= yp <= r[3] for r in over)
+            if empty and run is None:
+                run = yp
+            elif not empty and run is not None:
+                if yp - run >= least:
+                    runs.append((run, yp - run))
+                run = None
+        out.append(runs)
+    return out
+
+
+def holes_reported(pdf, page, rep, details, area, columns, pitch, inch=72.0):
+    """Every stretch of a column an inch or more deep with nothing in it,
+    down to the next module, box or photo or the type area's foot
+    (measured in the raster: a short headline's white beside it is none),
+    is in the report's composition "holes" and named by an underset
+    finding; and every hole reported is seen there."""
+    comp = [c for c in rep.get("composition", []) if c.get("page", 1) == details["number"]]
+    if not comp:
+        return "no composition for the page in the report"
+    said = comp[0].get("holes", [])
+    modules = [rect(s["module"]) for s in rep.get("stories", []) if s.get("page", 1) == page]
+    solid = [rect(q) for q in details.get("photos", []) + details.get("boxes", [])]
+    top = min((m[1] for m in modules + solid), default=area[1])
+    floors = [m[1] for m in modules + solid] + [area[3]]
+    problems = []
+    runs = ink_runs(pdf, page, top, area[3], columns, solid, inch - 2 * pitch)
+    for i, col_runs in enumerate(runs):
+        mine = [h for h in said if h["column"] == i + 1]
+        for y, depth in col_runs:
+            floor = any(abs(y + depth - f) <= 2 * pitch for f in floors)
+            # White beside a short headline at a story's top is no hole.
+            head = any(abs(y - m[1]) <= 2 * pitch and m[0] < columns[i][1] and columns[i][0] < m[2]
+                       for m in modules)
+            seen = any(h["y"] < y + depth and y < h["y"] + h["height"]
+                       and h["depth"] >= depth - 2 * pitch for h in mine)
+            if floor and not head and depth >= inch + 2 * pitch and not seen:
+                problems.append(f"column {i + 1}: {depth:.0f} pt empty from y {y:.0f}, not reported")
+        for h in mine:
+            if not any(y < h["y"] + h["height"] and h["y"] < y + depth
+                       and depth >= h["depth"] - 2 * pitch for y, depth in col_runs):
+                problems.append(f"column {i + 1}: a hole of {h['depth']:.0f} pt from y "
+                                f"{h['y']:.0f} reported, not seen")
+    found = " ".join(f["message"] for f in rep.get("findings", []) if f.get("kind") == "underset")
+    for col in sorted({h["column"] for h in said}):
+        if f"column {col}," not in found:
+            problems.append(f"no underset finding names column {col}")
+    return "; ".join(problems) or None
 
 
 # ---- the pages -------------------------------------------------------------------
@@ -486,6 +554,10 @@ def composed_pages(tmp):
             continue
         check_page(page, pdf, rep, articles, plan.get("style", "berliner"),
                    min_fill=page == "five-ad.json")
+        style = plan.get("style", "berliner")
+        area, columns = geometry(style)
+        report(f"{page}: every hole of an inch is reported",
+               holes_reported(pdf, 1, rep, rep["page_details"][0], area, columns, baseline(style)))
 
 
 def fronts(tmp):
@@ -513,6 +585,22 @@ def fronts(tmp):
         report(f"{page}: the lead's photo and a good block of body on the front",
                front_block(mw, cols, photos, module, baseline(style)))
         report(f"{page}: no brief overset", briefs_overset(rep))
+        area, _ = geometry(style)
+        details = rep["page_details"][0]
+        report(f"{page}: every hole of an inch is reported",
+               holes_reported(pdf, 1, rep, details, area, columns, baseline(style)))
+        if page == "en-front.json":
+            # Its rail leaves a hole over the ad (columns 4 and 5): the
+            # report without it, and with one in the full first column.
+            comp = rep["composition"][0]
+            expect_failure("a hole the report leaves out", holes_reported(
+                pdf, 1, dict(rep, composition=[dict(comp, holes=[])]), details, area, columns, 11)
+                if comp.get("holes") else None)
+            fake = {"column": 1, "top": 100.0, "depth": 200.0, "y": 400.0, "height": 200.0}
+            expect_failure("a hole reported where the column is full", holes_reported(
+                pdf, 1, dict(rep, composition=[dict(comp, holes=comp.get("holes", []) + [fake])],
+                             findings=rep["findings"] + [{"kind": "underset", "message": "column 1,"}]),
+                details, area, columns, 11))
         report(f"{page}: a page finding names the overset stories", overfull_finding(rep))
         report(f"{page}: no overset secondary starved of body", starved(rep, pdf, columns))
         if page in ("en-front.json", "ko-front.json"):

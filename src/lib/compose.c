@@ -1706,11 +1706,90 @@ composer_clear (Composer *c)
   g_string_free (c->overset_names, TRUE);
 }
 
+/* A hole: this many points of one column empty, top to bottom, is a
+ * finding (an inch: what a desk sees at arm's length and fills). */
+#define HOLE_POINTS 72.0
+
+/* Marks in @owner (a band of each column under the folio: the module
+ * there, -1 empty) what module @m fills: a box all of it, a story
+ * @used[c] bands of its column c from the top (NULL: all). */
+static void
+cover (const Composer *c, int *owner, const JopanModule *m, const int *used, int who)
+{
+  for (int k = 0; k < m->columns && m->column + k < c->columns; k++)
+    {
+      int depth = used && k < JOPAN_MAX_COLUMNS ? CLAMP (used[k], 0, m->depth) : m->depth;
+      for (int band = m->top; band < MIN (m->top + depth, c->bands); band++)
+        owner[(m->column + k) * c->bands + band] = who;
+    }
+}
+
+/* One hole, @depth bands of column @col from band @top: into the
+ * report's list (on the grid as a module is, and as a frame on the
+ * page) and the finding's text, with the story above it. */
+static void
+add_hole (const Composer *c, const int *owner, int col, int top, int depth, JsonBuilder *b,
+          GString *where)
+{
+  double pitch = c->style->baseline;
+  JopanModule hole = { col, 1, top, depth };
+  int above = top > 0 ? owner[col * c->bands + top - 1] : -1;
+  JopanPlaced frame;
+
+  module_rect (c, &hole, &frame);
+  json_builder_begin_object (b);
+  jopan_json_int (b, "column", col + 1);
+  jopan_json_number (b, "top", top * pitch);
+  jopan_json_number (b, "depth", depth * pitch);
+  jopan_json_number (b, "x", frame.x);
+  jopan_json_number (b, "y", frame.y);
+  jopan_json_number (b, "width", frame.w);
+  jopan_json_number (b, "height", frame.h);
+  json_builder_end_object (b);
+  g_string_append_printf (where, "%scolumn %d, %.0f mm (%d lines)", where->len ? "; " : "",
+                          col + 1, depth * pitch * 25.4 / 72, depth);
+  if (above >= 0 && (guint) above < c->n_stories)
+    {
+      const JopanPageStory *e = c->stories[above].entry;
+      g_string_append_printf (where, " under %s", e->src ? e->src : e->article->name);
+    }
+}
+
+/* The page's holes: each run of empty bands in a column HOLE_POINTS or
+ * deeper, into @b's "holes" and one finding naming them. */
+static void
+report_holes (Composer *c, JopanDocument *doc, const JopanPage *page, const int *owner,
+              JsonBuilder *b)
+{
+  g_autoptr (GString) where = g_string_new (NULL);
+
+  json_builder_set_member_name (b, "holes");
+  json_builder_begin_array (b);
+  for (int col = 0; col < c->columns; col++)
+    for (int band = 0, run = 0; band <= c->bands; band++)
+      {
+        if (band < c->bands && owner[col * c->bands + band] < 0)
+          run++;
+        else
+          {
+            if (run * c->style->baseline >= HOLE_POINTS)
+              add_hole (c, owner, col, band - run, run, b, where);
+            run = 0;
+          }
+      }
+  json_builder_end_array (b);
+  if (where->len)
+    jopan_report_add (doc->report, "underset", "%s: page %d has holes of an inch or more: %s; add "
+                      "copy or a photo, or move a story", c->plan->name ? c->plan->name : "page",
+                      page->number, where->str);
+}
+
 /* The page's empty share, the solver's layout and its cost; a finding
- * when more than 5 % of the type area is empty. */
+ * when more than 5 % of the type area is empty, another for its holes. */
 static void
 report_page (Composer *c, JopanDocument *doc, const JopanPage *page, const Candidate *best,
-             const JopanComposeCost *cost, const JopanModule *modules, guint n, int empty)
+             const JopanComposeCost *cost, const JopanModule *modules, guint n, int empty,
+             const int *owner)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   int area = c->columns * c->bands, covered = 0;
@@ -1729,6 +1808,7 @@ report_page (Composer *c, JopanDocument *doc, const JopanPage *page, const Candi
   jopan_json_int (b, "empty_lines", empty);
   jopan_json_number (b, "empty_share", share);
   report_cost (b, cost);
+  report_holes (c, doc, page, owner, b);
   json_builder_end_object (b);
   json_builder_end_array (b);
   jopan_report_add_member (doc->report, "composition", json_builder_get_root (b));
@@ -1850,7 +1930,8 @@ carried_new (Composer *c, guint i, LayoutResult *r)
 /* Moves story @i's layout in its module onto the page; reports it. */
 static gboolean
 build_story (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPlaced *p,
-             const JopanModule *m, gboolean air, JsonBuilder *b, int *empty, GError **error)
+             const JopanModule *m, gboolean air, JsonBuilder *b, int *empty, int *owner,
+             GError **error)
 {
   const JopanPageStory *e = c->stories[i].entry;
   LayoutResult *r = lay_out_in (c, &c->stories[i], m, air, TRUE, error);
@@ -1864,6 +1945,7 @@ build_story (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPla
     take_page (page, g_ptr_array_index (r->pages, 0), r->folio_boxes, m, p);
   g_array_append_val (doc->placed, *p);
   *empty += MAX (0, r->underset_lines);
+  cover (c, owner, m, r->used, (int) i);
   lines = jopan_report_get_overset (r->report, &chars);
   c->overset_lines += lines;
   c->overset_chars += chars;
@@ -1917,7 +1999,10 @@ build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanC
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonBuilder) off = json_builder_new ();
   int empty = 0, index = (int) doc->pages->len;
+  g_autofree int *owner = g_new (int, (gsize) c->columns * MAX (c->bands, 1));
 
+  for (int k = 0; k < c->columns * c->bands; k++)
+    owner[k] = -1;
   json_builder_begin_array (off);
   page->bleed = c->style->bleed;
   page->marks = c->style->marks;
@@ -1931,9 +2016,12 @@ build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanC
       if (!p.is_box && modules[i].columns == 0)
         left_off (c, doc, page, i, off);
       else if (p.is_box)
-        build_box (c, doc, page, i - c->n_stories, &p);
+        {
+          build_box (c, doc, page, i - c->n_stories, &p);
+          cover (c, owner, &modules[i], NULL, (int) i);
+        }
       else if (!build_story (c, doc, page, i, &p, &modules[i], has_below (&modules[i], modules, n),
-                             b, &empty, error))
+                             b, &empty, owner, error))
         return FALSE;
     }
   json_builder_end_array (b);
@@ -1941,7 +2029,7 @@ build_page (Composer *c, JopanDocument *doc, const Candidate *best, const JopanC
   json_builder_end_array (off);
   jopan_report_add_member (doc->report, "left_off", json_builder_get_root (off));
   draw_hairlines (c, page, modules, n);
-  report_page (c, doc, page, best, cost, modules, n, empty);
+  report_page (c, doc, page, best, cost, modules, n, empty, owner);
   jopan_report_set_overset (doc->report, c->overset_lines, c->overset_chars);
   return TRUE;
 }

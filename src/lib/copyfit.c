@@ -681,6 +681,7 @@ layout_take (Layout *lo, LayoutResult *result)
   result->overset_chars = lo->res.overset_chars;
   result->overset_photos = lo->res.overset_photos;
   result->underset_lines = lo->res.underset_lines;
+  memcpy (result->used, lo->res.used, sizeof result->used);
   result->bottom = lo->res.bottom;
   result->need_bands = lo->res.need_bands;
   result->header_bands = lo->res.header_bands;

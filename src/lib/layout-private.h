@@ -192,6 +192,8 @@ typedef struct {
   guint overset_photos;         /* further photos with no room in the slot */
   int underset_lines;
   double underset_share;        /* of the story's type area, last page */
+  int used[JOPAN_MAX_COLUMNS];  /* the bands each column fills on the last page, from the
+                                 * story's top (all of them when it continues or overflows) */
   int bottom;                   /* the last band the story uses on its last page + 1 */
   int need_bands;               /* the body's rows, in bands of one column */
   int header_bands;             /* kicker, headline and deck */
@@ -243,6 +245,7 @@ typedef struct {
   double headline_size;         /* points */
   guint overset_lines, overset_chars, overset_photos;
   int underset_lines;
+  int used[JOPAN_MAX_COLUMNS];  /* see LayoutMeasures */
   int bottom, need_bands, header_bands; /* see LayoutMeasures */
   guint folio_boxes;
   int columns;                  /* the story's columns */

@@ -1173,6 +1173,9 @@ measure_underset (Layout *lo)
 
   lo->res.underset_lines = 0;
   lo->res.underset_share = 0;
+  /* Columns of its module the story leaves out are empty. */
+  for (int c = 0; c < JOPAN_MAX_COLUMNS; c++)
+    lo->res.used[c] = c < lo->set.columns ? lo->set.depth - lo->set.folio_bottom : 0;
   /* A module's story that continues fills its module; its continuation
    * page is the next page's business. */
   if (lo->at.n_placed < lo->at.rows->len || area <= 0
@@ -1180,7 +1183,11 @@ measure_underset (Layout *lo)
     return;
   column_feet (lo, lo->at.n_pages - 1, feet);
   for (int c = 0; c < lo->set.columns; c++)
-    lo->res.underset_lines += MAX (0, lo->set.depth - feet[c]);
+    {
+      lo->res.underset_lines += MAX (0, lo->set.depth - feet[c]);
+      if (c < JOPAN_MAX_COLUMNS)
+        lo->res.used[c] = MIN (feet[c], lo->set.depth) - lo->set.folio_bottom;
+    }
   /* Columns the story leaves out are empty under the folio. */
   lo->res.underset_lines
       += (area_columns - lo->set.columns) * (lo->set.depth - lo->set.folio_bottom);
