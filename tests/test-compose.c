@@ -803,6 +803,12 @@ test_cost (void)
   g_assert_cmpfloat_with_epsilon (cost.legs, 30, 1e-9);
   g_assert_cmpfloat_with_epsilon (cost.total, cost.empty + cost.legs, 1e-9);
   fits[1].legs_short = 0;
+  /* A headline over its most lines in a narrow module: 40 a line. */
+  fits[1].headline_over = 1;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.headlines, 40, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cost.total, cost.empty + cost.headlines, 1e-9);
+  fits[1].headline_over = 0;
   /* Headlines side by side at one height collide; a box beside is no headline. */
   fits[0].module = (JopanModule) { 0, 2, 0, 20 };
   fits[1].module = (JopanModule) { 2, 2, 0, 20 };

@@ -297,6 +297,7 @@ headline_to_lines (Layout *lo, JopanText *t, double width)
       apply_headline (lo);
       t = set_text (lo, JOPAN_PARA_HEADLINE, lo->in->article->headline, NULL, width, 0, "headline");
     }
+  lo->res.headline_over = MAX (0, (int) t->lines->len - (int) most);
   return t;
 }
 
