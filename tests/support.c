@@ -67,3 +67,88 @@ support_composing_count (const char *name, gint *counter)
   doc = support_compose_sample (fonts, name);
   return (guint) (g_atomic_int_get (counter) - before);
 }
+
+/* A header line's size: its layout's font, else its style's. */
+static double
+header_size (const JopanBox *b, const JopanParaStyle *p)
+{
+  const PangoFontDescription *font = b->layout ? pango_layout_get_font_description (b->layout) : NULL;
+
+  return font && pango_font_description_get_size (font) > 0
+             ? pango_font_description_get_size (font) / (double) PANGO_SCALE
+             : p->size;
+}
+
+/* The air under the header run @from..@to (kicker, headline, deck), or a
+ * message saying how it is wrong. */
+static char *
+air_under (const JopanPage *page, const JopanStyle *style, guint from, guint to)
+{
+  const JopanBox *last = &g_array_index (page->boxes, JopanBox, from);
+  double x0 = last->x, x1 = last->x + last->measure, column_width, size, after, foot;
+  double base_offset = style->baseline - 0.24 * style->para[JOPAN_PARA_BODY].size;
+  const JopanParaStyle *p;
+  const JopanBox *photo = NULL, *text = NULL;
+  double text_foot;
+
+  for (guint i = from; i < to; i++)
+    if (g_array_index (page->boxes, JopanBox, i).y > last->y)
+      last = &g_array_index (page->boxes, JopanBox, i);
+  p = &style->para[strcmp (last->role, "deck") == 0 ? JOPAN_PARA_DECK : JOPAN_PARA_HEADLINE];
+  size = header_size (last, p);
+  /* A headline's space after goes with its size (a weight's, or fitted). */
+  after = strcmp (last->role, "deck") == 0 ? p->space_after : p->space_after * size / p->size;
+  foot = last->y + 0.25 * size + after;
+  /* Text keeps a quarter of a grid line at least under a part with less
+   * space after it (a deck). */
+  text_foot = last->y + 0.25 * size + MAX (after, style->baseline / 4);
+  column_width = (page->width - style->margin[1] - style->margin[3]
+                  - (style->columns - 1) * style->gutter) / style->columns;
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+      if (b->kind == JOPAN_BOX_IMAGE && b->y > last->y && b->y < foot + 2 * style->baseline
+          && b->x < x1 - 1 && b->x + b->w > x0 + 1)
+        photo = b;
+      else if (b->kind == JOPAN_BOX_TEXT && b->y > last->y + 1 && b->x > x0 - 1
+               && b->x < x0 + column_width
+               && (strcmp (b->role, "byline") == 0 || strcmp (b->role, "body") == 0)
+               && (text == NULL || b->y < text->y))
+        text = b;
+    }
+  if (photo && photo->y < foot + style->baseline - 0.01)
+    return g_strdup_printf ("page %d: a photo %.2f pt under the %s's last baseline at %.2f: less "
+                            "than a grid line of air", page->number, photo->y - last->y, last->role,
+                            last->y);
+  if (!photo && text && text->y < text_foot + base_offset - 0.01)
+    return g_strdup_printf ("page %d: the %s %.2f pt under the %s's last baseline at %.2f: too "
+                            "close", page->number, text->role, text->y - last->y, last->role,
+                            last->y);
+  if (!photo && text && text->y > text_foot + style->baseline + base_offset - 0.01)
+    return g_strdup_printf ("page %d: the %s %.2f pt under the %s's last baseline at %.2f: a grid "
+                            "line more than the header's space after needs", page->number,
+                            text->role, text->y - last->y, last->role, last->y);
+  return NULL;
+}
+
+char *
+support_check_header_air (const JopanPage *page, const JopanStyle *style)
+{
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      guint end = i;
+      char *wrong;
+
+      while (end < page->boxes->len && g_array_index (page->boxes, JopanBox, end).kind == JOPAN_BOX_TEXT
+             && (strcmp (g_array_index (page->boxes, JopanBox, end).role, "kicker") == 0
+                 || strcmp (g_array_index (page->boxes, JopanBox, end).role, "headline") == 0
+                 || strcmp (g_array_index (page->boxes, JopanBox, end).role, "deck") == 0))
+        end++;
+      if (end == i)
+        continue;
+      if ((wrong = air_under (page, style, i, end)))
+        return wrong;
+      i = end - 1;
+    }
+  return NULL;
+}

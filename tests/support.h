@@ -21,4 +21,12 @@ char *support_composed_dump (JopanFonts *fonts, const char *name);
  * the atomic @counter: a count the speed tests bound. */
 guint support_composing_count (const char *name, gint *counter);
 
+/* The air under each header (kicker, headline, deck) on @page, set on
+ * @style's grid: a photo right under it keeps a grid line of air beyond
+ * the header's last descent and space after; text right under it (no
+ * photo there) starts in the first grid band below them (the space after
+ * at least a quarter of a grid line), not a band lower.  NULL, or a
+ * message saying where that fails. */
+char *support_check_header_air (const JopanPage *page, const JopanStyle *style);
+
 #endif

@@ -594,6 +594,19 @@ check_jumps (const GPtrArray *pages, const JopanStyle *style)
   return NULL;
 }
 
+/* The air under the header (support_check_header_air()). */
+static char *
+check_header_air (const GPtrArray *pages, const JopanStyle *style)
+{
+  for (guint p = 0; p < pages->len; p++)
+    {
+      char *wrong = support_check_header_air (g_ptr_array_index (pages, p), style);
+      if (wrong)
+        return wrong;
+    }
+  return NULL;
+}
+
 typedef char *(*Check) (const GPtrArray *pages, const JopanStyle *style);
 
 static const struct {
@@ -609,6 +622,7 @@ static const struct {
   { "photo-clearance", check_photo_clearance },
   { "reading-order", check_reading_order },
   { "jumps", check_jumps },
+  { "header-air", check_header_air },
 };
 
 static void
@@ -942,6 +956,46 @@ test_mutant_photo_clearance (void)
   mutant_clear (&m);
 }
 
+/* The band of air between the header and the text under it paid again
+ * (as a photo there needs it, the text does not): the byline and the
+ * text a grid line lower. */
+static void
+test_mutant_header_air_text (void)
+{
+  Mutant m;
+
+  mutant_init (&m, "weight-brief");
+  for (guint i = 0; i < m.page->boxes->len; i++)
+    {
+      JopanBox *b = &g_array_index (m.page->boxes, JopanBox, i);
+      if (is_running (b))
+        b->y += m.style->baseline;
+    }
+  assert_fails (&m, check_header_air, "a grid line more than");
+  mutant_clear (&m);
+}
+
+/* The lead photo under the deck without its band of air: moved up a
+ * grid line. */
+static void
+test_mutant_header_air_photo (void)
+{
+  Mutant m;
+  JopanBox *photo = NULL;
+
+  mutant_init (&m, "harbour-page");
+  for (guint i = 0; i < m.page->boxes->len; i++)
+    {
+      JopanBox *b = &g_array_index (m.page->boxes, JopanBox, i);
+      if (b->kind == JOPAN_BOX_IMAGE && (photo == NULL || b->y < photo->y))
+        photo = b;
+    }
+  g_assert_nonnull (photo);
+  photo->y -= m.style->baseline;
+  assert_fails (&m, check_header_air, "less than a grid line of air");
+  mutant_clear (&m);
+}
+
 /* Moves every running line of @column on page 1 by @dx, @dy. */
 static void
 shift_column (const Mutant *m, int column, double dx, double dy)
@@ -1078,6 +1132,8 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/column-order", test_mutant_column_order);
   g_test_add_func ("/rules/dog-leg", test_mutant_dog_leg);
   g_test_add_func ("/rules/jump", test_mutant_jump);
+  g_test_add_func ("/rules/header-air-text", test_mutant_header_air_text);
+  g_test_add_func ("/rules/header-air-photo", test_mutant_header_air_photo);
   g_test_add_func ("/layout-names/body-line", test_body_line_name);
   return g_test_run ();
 }

@@ -180,6 +180,7 @@ typedef struct {
   gboolean lead_photo_off;      /* a lead's photo is left off its module */
   double legs_short;            /* a secondary's body lines short of a leg of
                                  * LEG_LINES a column, summed over its columns */
+  int headline_over;            /* its headline's lines beyond 3 (a brief's 2) */
   gboolean off;                 /* a story left off the page: no module, all its
                                  * lines overset */
 } JopanModuleFit;
@@ -187,7 +188,7 @@ typedef struct {
 /* The cost of a candidate layout, term by term (see compose.c for the
  * weights); the solver keeps the candidate of least total. */
 typedef struct {
-  double empty, overset, collisions, photos, prominence, front, legs;
+  double empty, overset, collisions, photos, prominence, front, legs, headlines;
   double total;
 } JopanComposeCost;
 

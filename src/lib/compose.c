@@ -25,6 +25,10 @@
  *   legs         10 per line a secondary story spread over several columns
  *                is short of legs of 6 lines a column (a strip of a
  *                headline over two lines a column reads as a hole)
+ *   headlines    40 per line a headline takes beyond 3 (a brief's beyond
+ *                2) in a module too narrow for it even at the smallest
+ *                size: a brief's tall headline over a few lines in one
+ *                column
  *
  * Modules touch: a hairline runs in the gutter between side-by-side
  * modules, and in a band of air at the foot of a module with another
@@ -62,6 +66,7 @@
 #define COST_FRONT_LINE 10.0
 #define COST_LEAD_PHOTO_OFF 60.0
 #define COST_LEG_LINE 10.0
+#define COST_HEADLINE_LINE 40.0
 /* The shallowest legs of a secondary story over several columns. */
 #define LEG_LINES 6
 /* The body a secondary story that does not fit shows at least (some 3
@@ -108,6 +113,7 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
       cost->front += COST_FRONT_LINE * f->front_short * f->module.columns
                      + (f->lead_photo_off ? COST_LEAD_PHOTO_OFF : 0);
       cost->legs += COST_LEG_LINE * f->legs_short;
+      cost->headlines += COST_HEADLINE_LINE * f->headline_over;
       if (f->is_box || f->off)
         continue;
       top = MIN (top, f->module.top);
@@ -123,7 +129,7 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
     cost->prominence += COST_PROMINENCE;
   cost->empty += COST_EMPTY * MAX (0, area - covered);
   cost->total = cost->empty + cost->overset + cost->collisions + cost->photos + cost->prominence
-                + cost->front + cost->legs;
+                + cost->front + cost->legs + cost->headlines;
 }
 
 /* ---- the composer ---------------------------------------------------------------- */
@@ -455,7 +461,8 @@ fit_of (const Composer *c, const Story *s, const LayoutResult *r, const JopanMod
                           .lead_photo_off = r->weight == JOPAN_WEIGHT_LEAD
                                             && s->entry->article->images->len > 0
                                             && !r->has_lead,
-                          .legs_short = legs_short (r, m) };
+                          .legs_short = legs_short (r, m),
+                          .headline_over = r->headline_over };
 }
 
 /* ---- the page's fixed parts: boxes, fixed stories, the free region ------------ */
@@ -1625,6 +1632,7 @@ report_cost (JsonBuilder *b, const JopanComposeCost *cost)
   jopan_json_number (b, "prominence", cost->prominence);
   jopan_json_number (b, "front", cost->front);
   jopan_json_number (b, "legs", cost->legs);
+  jopan_json_number (b, "headlines", cost->headlines);
   json_builder_end_object (b);
 }
 

@@ -685,6 +685,7 @@ layout_take (Layout *lo, LayoutResult *result)
   result->bottom = lo->res.bottom;
   result->need_bands = lo->res.need_bands;
   result->header_bands = lo->res.header_bands;
+  result->headline_over = lo->res.headline_over;
   result->folio_boxes = lo->res.folio_boxes;
   result->columns = lo->set.columns;
 }

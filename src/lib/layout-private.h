@@ -197,6 +197,8 @@ typedef struct {
   int bottom;                   /* the last band the story uses on its last page + 1 */
   int need_bands;               /* the body's rows, in bands of one column */
   int header_bands;             /* kicker, headline and deck */
+  int headline_over;            /* the headline's lines beyond a module's most (3, a
+                                 * brief's 2), where even its smallest size needs them */
   guint folio_boxes;            /* the page's folio: the first boxes of page 1 */
 } LayoutMeasures;
 
@@ -246,7 +248,7 @@ typedef struct {
   guint overset_lines, overset_chars, overset_photos;
   int underset_lines;
   int used[JOPAN_MAX_COLUMNS];  /* see LayoutMeasures */
-  int bottom, need_bands, header_bands; /* see LayoutMeasures */
+  int bottom, need_bands, header_bands, headline_over; /* see LayoutMeasures */
   guint folio_boxes;
   int columns;                  /* the story's columns */
   gboolean filled;              /* fill_slot's steps grew it (LayoutInput) */

@@ -15,6 +15,10 @@
 #define HEADLINE_LINES 3
 #define HEADLINE_LINES_BRIEF 2
 #define MIN_HEADLINE_SIZE 12.0
+/* The least air between a header's last line and a byline or text right
+ * under it, in grid lines, for a part with less space after it (a deck):
+ * its descenders clear the byline's capitals by some 5 points. */
+#define HEADER_TEXT_AIR 0.25
 
 /* ---- geometry ---------------------------------------------------------------- */
 
@@ -297,13 +301,17 @@ headline_to_lines (Layout *lo, JopanText *t, double width)
       apply_headline (lo);
       t = set_text (lo, JOPAN_PARA_HEADLINE, lo->in->article->headline, NULL, width, 0, "headline");
     }
+  lo->res.headline_over = MAX (0, (int) t->lines->len - (int) most);
   return t;
 }
 
-/* Places the kicker, headline and deck from band @top; returns the first
- * band below them. */
+/* Places the kicker, headline and deck from band @top.  Returns the
+ * first band a byline or the text under them may start at: below their
+ * last line's descent and its space after (at least HEADER_TEXT_AIR).
+ * Sets *@photo_top to the band a photo under them starts at: a grid line
+ * lower than the band their space after reaches. */
 static int
-place_header (Layout *lo, JopanPage *page, int top)
+place_header (Layout *lo, JopanPage *page, int top, int *photo_top)
 {
   const Grid *g = &lo->set.grid;
   const JopanArticle *a = lo->in->article;
@@ -315,7 +323,7 @@ place_header (Layout *lo, JopanPage *page, int top)
     { JOPAN_PARA_HEADLINE, a->headline },
     { JOPAN_PARA_DECK, a->subheadline },
   };
-  double y = band_y (g, top), limit = band_y (g, lo->set.depth);
+  double y = band_y (g, top), limit = band_y (g, lo->set.depth), text_foot = y;
 
   for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
     {
@@ -335,9 +343,14 @@ place_header (Layout *lo, JopanPage *page, int top)
       /* A header taller than the story's area keeps what fits in it. */
       keep = keep_lines (lo, t, lines_fitting (lo, t, parts[i].kind, from, limit), name);
       if (keep > 0)
-        y = draw_lines (lo, page, t, keep, parts[i].kind, g->x0, from) + p->space_after;
+        {
+          double descent = draw_lines (lo, page, t, keep, parts[i].kind, g->x0, from);
+          y = descent + p->space_after;
+          text_foot = descent + MAX (p->space_after, HEADER_TEXT_AIR * g->pitch);
+        }
     }
-  return MIN (bands_for (g, y - g->y0) + 1, lo->set.depth);
+  *photo_top = MIN (bands_for (g, y - g->y0) + 1, lo->set.depth);
+  return MIN (bands_for (g, text_foot - g->y0), lo->set.depth);
 }
 
 /* ---- photos ------------------------------------------------------------------------ */
@@ -1089,15 +1102,21 @@ lay_out_first_page (Layout *lo)
   const JopanArticle *a = lo->in->article;
   JopanPage *page = new_page (lo, 1);
   int top = module_top (lo, page);
-  int body_top;
+  int body_top, photo_top;
 
   if (lo->set.slot)
     lo->set.depth = MIN (g->bands, top + lo->set.depth_lines);
   lo->set.folio_bottom = top;
-  body_top = place_header (lo, page, top);
+  body_top = place_header (lo, page, top, &photo_top);
+  /* The smallest lead: a 3-band frame and a band of air below it.  A lead
+   * photo at the header's foot takes a band of air above it over every
+   * column, so that the text beside it starts level with its frame; a
+   * byline or text right under the header needs only the header's space
+   * after. */
+  lo->at.has_lead = a->images->len > 0 && lo->set.depth - photo_top >= 4;
+  if (lo->at.has_lead)
+    body_top = photo_top;
   lo->res.header_bands = body_top - top;
-  /* The smallest lead: a 3-band frame and a band of air below it. */
-  lo->at.has_lead = a->images->len > 0 && lo->set.depth - body_top >= 4;
   /* Later pages: the same folio, then the jump head.  A story held to one
    * page reads where their text starts only to size a further photo: a
    * jump head it never prints is not set (a slot's attempts are many). */
