@@ -486,6 +486,26 @@ photo_above (const JopanPage *page, const JopanStyle *style, int column, double 
   return FALSE;
 }
 
+/* The top of running line @b on @page: a pull quote's is its rule above
+ * it (a quote heading a column starts there, as the body beside it). */
+static double
+running_top (const JopanPage *page, const JopanStyle *style, const JopanBox *b)
+{
+  double top, bottom;
+
+  line_extent (b, style, &top, &bottom);
+  if (strcmp (b->role, "quote") != 0)
+    return top;
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *r = &g_array_index (page->boxes, JopanBox, i);
+      if (r->kind == JOPAN_BOX_RULE && fabs (r->x - (b->x + support_hang_of (b))) < 1
+          && r->y < b->y && r->y > b->y - 2 * style->para[JOPAN_PARA_QUOTE].leading)
+        top = MIN (top, r->y);
+    }
+  return top;
+}
+
 /* Reading order: the text runs down a column and on at the top of the
  * next column to the right (or the first column of the next page); on
  * each page every column's text starts at one top line, unless a photo
@@ -517,10 +537,10 @@ check_reading_order (const GPtrArray *pages, const JopanStyle *style)
       for (guint i = 0; i < lines->len; i++)
         {
           const Placed *l = &g_array_index (lines, Placed, i);
-          double top, bottom;
+          double top;
           if (l->page != page->number || l->column < 0 || l->column >= JOPAN_MAX_COLUMNS)
             continue;
-          line_extent (l->box, style, &top, &bottom);
+          top = running_top (page, style, l->box);
           if (at[l->column] == NULL || top < first[l->column])
             at[l->column] = l, first[l->column] = top;
         }
