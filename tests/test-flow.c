@@ -370,14 +370,17 @@ test_jump_heads (void)
  * its base): 9,597 now (8,631 since the front holds the four stories
  * that fit, no longer five); and once for the pull quote's trial places
  * and the order they move from, where the column read no row from the
- * quote on: 7,467 (7,803 before). */
+ * quote on: 7,467 (7,803 before).  Balancing that sees the white between
+ * the text and a photo at the foot, and tries the photo's frame a few
+ * lines taller or shorter to close it, flows more: 8,743 (5,667 before;
+ * composing the page +1.0 % instructions). */
 static void
 test_column_flows (void)
 {
   guint flows = support_composing_count ("en-front.json", &jopan_flow_column_flows);
 
   g_test_message ("en-front.json: %u columns flowed", flows);
-  g_assert_cmpint (flows, <=, 5800);
+  g_assert_cmpint (flows, <=, 9500);
 }
 
 int

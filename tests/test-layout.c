@@ -8,12 +8,14 @@
  * Beyond the dump, every case is checked for the rules of a newspaper page:
  * body lines on one baseline grid, photos undistorted and whole grid lines
  * tall, nothing outside the page or over a photo, no widows or orphans, no
- * subhead at a column's foot, no pull quote split, balanced last columns.
+ * subhead at a column's foot, no pull quote split, balanced last columns,
+ * the text above a photo across columns ending within a line in each.
  * These read the display list's true line widths and each line's paragraph
  * and line number, and /rules/ breaks each rule on purpose in a real layout
  * to see its check fail.
  */
 #include "jopan-private.h"
+#include "layout-private.h"
 #include "support.h"
 
 #include <glib/gstdio.h>
@@ -471,6 +473,77 @@ check_photo_lines (const GPtrArray *pages, const JopanStyle *style)
   return NULL;
 }
 
+/* The last running line of @column of @page above photo @ph, below any
+ * other photo's block there (NULL: none). */
+static const JopanBox *
+last_line_above (const JopanPage *page, const JopanStyle *style, int column, const JopanBox *ph)
+{
+  double left = column_left (style, column), barrier = -1;
+  const JopanBox *last = NULL;
+
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *o = &g_array_index (page->boxes, JopanBox, i);
+      if (o != ph && o->kind == JOPAN_BOX_IMAGE && o->x < left + 1 && o->x + o->w > left + 1
+          && o->y < ph->y)
+        barrier = MAX (barrier, photo_block_foot (page, o));
+    }
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
+      if (is_running (b) && column_of (style, b->x + support_hang_of (b)) == column
+          && b->y < ph->y && b->y > barrier && (last == NULL || b->y > last->y))
+        last = b;
+    }
+  return last;
+}
+
+/* The text above a photo across columns ends within a line in each of
+ * them: the photo stands under an even block, never under one column
+ * that runs on to it and one that stops lines short (a hole). */
+static char *
+check_even_above_photos (const GPtrArray *pages, const JopanStyle *style)
+{
+  for (guint p = 0; p < pages->len; p++)
+    {
+      const JopanPage *page = g_ptr_array_index (pages, p);
+      for (guint i = 0; i < page->boxes->len; i++)
+        {
+          const JopanBox *ph = &g_array_index (page->boxes, JopanBox, i);
+          const JopanBox *high = NULL, *low = NULL;
+          int c0 = column_of (style, ph->x), empty = -1;
+          if (ph->kind != JOPAN_BOX_IMAGE)
+            continue;
+          for (int c = c0; c < style->columns && column_left (style, c) < ph->x + ph->w - 1; c++)
+            {
+              const JopanBox *last = last_line_above (page, style, c, ph);
+              if (last == NULL)
+                empty = c;
+              else if (high == NULL || last->y < high->y)
+                high = last;
+              if (last && (low == NULL || last->y > low->y))
+                low = last;
+            }
+          if (high && empty >= 0)
+            {
+              Placed l = { low, page->number, column_of (style, low->x + support_hang_of (low)) };
+              g_autofree char *what = g_strdup_printf ("column %d empty above a photo its text "
+                                                       "runs on to", empty + 1);
+              return describe (&l, what);
+            }
+          if (high && low->y - high->y > style->baseline + 0.5)
+            {
+              Placed l = { high, page->number, column_of (style, high->x + support_hang_of (high)) };
+              g_autofree char *what = g_strdup_printf ("text above a photo ends %.1f lines short "
+                                                       "of its neighbour's",
+                                                       (low->y - high->y) / style->baseline);
+              return describe (&l, what);
+            }
+        }
+    }
+  return NULL;
+}
+
 /* Is there a photo in @column of @page above @y? */
 static gboolean
 photo_above (const JopanPage *page, const JopanStyle *style, int column, double y)
@@ -484,6 +557,26 @@ photo_above (const JopanPage *page, const JopanStyle *style, int column, double 
         return TRUE;
     }
   return FALSE;
+}
+
+/* The top of running line @b on @page: a pull quote's is its rule above
+ * it (a quote heading a column starts there, as the body beside it). */
+static double
+running_top (const JopanPage *page, const JopanStyle *style, const JopanBox *b)
+{
+  double top, bottom;
+
+  line_extent (b, style, &top, &bottom);
+  if (strcmp (b->role, "quote") != 0)
+    return top;
+  for (guint i = 0; i < page->boxes->len; i++)
+    {
+      const JopanBox *r = &g_array_index (page->boxes, JopanBox, i);
+      if (r->kind == JOPAN_BOX_RULE && fabs (r->x - (b->x + support_hang_of (b))) < 1
+          && r->y < b->y && r->y > b->y - 2 * style->para[JOPAN_PARA_QUOTE].leading)
+        top = MIN (top, r->y);
+    }
+  return top;
 }
 
 /* Reading order: the text runs down a column and on at the top of the
@@ -517,10 +610,10 @@ check_reading_order (const GPtrArray *pages, const JopanStyle *style)
       for (guint i = 0; i < lines->len; i++)
         {
           const Placed *l = &g_array_index (lines, Placed, i);
-          double top, bottom;
+          double top;
           if (l->page != page->number || l->column < 0 || l->column >= JOPAN_MAX_COLUMNS)
             continue;
-          line_extent (l->box, style, &top, &bottom);
+          top = running_top (page, style, l->box);
           if (at[l->column] == NULL || top < first[l->column])
             at[l->column] = l, first[l->column] = top;
         }
@@ -620,6 +713,7 @@ static const struct {
   { "quotes", check_quotes },
   { "photo-lines", check_photo_lines },
   { "photo-clearance", check_photo_clearance },
+  { "even-above-photos", check_even_above_photos },
   { "reading-order", check_reading_order },
   { "jumps", check_jumps },
   { "header-air", check_header_air },
@@ -996,6 +1090,76 @@ test_mutant_header_air_photo (void)
   mutant_clear (&m);
 }
 
+/* The lowest photo on page 1 spanning columns, with text above it in
+ * each: its first column's last two lines moved up two lines (the
+ * column stops short of the photo while the next runs on to it). */
+static void
+test_mutant_even_above_photos (void)
+{
+  Mutant m;
+  JopanBox *photo = NULL;
+  JopanStyle as_set;
+  int c;
+
+  mutant_init (&m, "photo-above-ko");
+  for (guint i = 0; i < m.page->boxes->len; i++)
+    {
+      JopanBox *b = &g_array_index (m.page->boxes, JopanBox, i);
+      if (b->kind == JOPAN_BOX_IMAGE && b->w > column_width_of (m.style) + 1
+          && (photo == NULL || b->y > photo->y))
+        photo = b;
+    }
+  g_assert_nonnull (photo);
+  jopan_style_resolve (m.style, "ko", "ko", &as_set);
+  g_assert_null (check_even_above_photos (m.doc->pages, &as_set));
+  c = column_of (&as_set, photo->x);
+  for (int k = 0; k < 2; k++)
+    {
+      JopanBox *last = (JopanBox *) last_line_above (m.page, &as_set, c, photo);
+      g_assert_nonnull (last);
+      last->y -= 2 * as_set.baseline;
+    }
+  {
+    g_autofree char *broken = check_even_above_photos (m.doc->pages, &as_set);
+    g_assert_nonnull (broken);
+    g_test_message ("the check fails as it should: %s", broken);
+    g_assert_nonnull (strstr (broken, "2.0 lines short of its neighbour's"));
+  }
+  mutant_clear (&m);
+}
+
+/* The flow as it was, blind to the white above a photo and never moving
+ * one: the text above the photo ends lines short in one of its columns
+ * (a subhead kept with its lines waits for the next page; the balance
+ * counted the photo's foot as its columns'). */
+static void
+test_old_flow_uneven_above_photos (void)
+{
+  static const char *const cases[] = { "photo-above-ko", "harbour-page" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+      g_autoptr (JopanStyle) style = NULL;
+      g_autoptr (JopanArticle) article = NULL;
+      g_autoptr (JopanDocument) doc = NULL;
+      g_autofree char *broken = NULL;
+      JopanStyle as_set;
+
+      jopan_flow_blind_above_photos = TRUE;
+      jopan_flow_even_photos = FALSE;
+      doc = lay_out_case (cases[i], fonts, &style, &article);
+      jopan_flow_blind_above_photos = FALSE;
+      jopan_flow_even_photos = TRUE;
+      jopan_style_resolve (style, jopan_article_get_lang (article),
+                           jopan_article_get_lang (article), &as_set);
+      broken = check_even_above_photos (doc->pages, &as_set);
+      g_assert_nonnull (broken);
+      g_test_message ("%s, flowed as before: %s", cases[i], broken);
+    }
+}
+
 /* Moves every running line of @column on page 1 by @dx, @dy. */
 static void
 shift_column (const Mutant *m, int column, double dx, double dy)
@@ -1128,6 +1292,8 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/wide-line", test_mutant_wide_line);
   g_test_add_func ("/rules/line-out-of-column", test_mutant_line_out_of_column);
   g_test_add_func ("/rules/photo-clearance", test_mutant_photo_clearance);
+  g_test_add_func ("/rules/even-above-photos", test_mutant_even_above_photos);
+  g_test_add_func ("/rules/even-above-photos-old-flow", test_old_flow_uneven_above_photos);
   g_test_add_func ("/rules/column-top", test_mutant_column_top);
   g_test_add_func ("/rules/column-order", test_mutant_column_order);
   g_test_add_func ("/rules/dog-leg", test_mutant_dog_leg);

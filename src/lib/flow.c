@@ -405,7 +405,7 @@ place_holes (const Layout *lo, const FlowTrial *t, GArray *holes, int n_pages, i
           room = page_depth - top;
           if (room < below + 4)
             continue;
-          ph->frame_bands = MIN (ph->natural_frame_bands, room - below);
+          ph->frame_bands = MIN (ph->natural_frame_bands + h->delta, room - below);
           ph->bands = ph->frame_bands + below;
           /* A last page too shallow for the photo: the balancing must go
            * deeper, or the photo to a later page. */
@@ -430,34 +430,75 @@ try_flow (const Layout *lo, const FlowTrial *t, const FlowSpec *spec, FlowOut *o
   return flow (lo, t, spec, out);
 }
 
+/* Where column @c of @page has a photo at its foot (the last page's
+ * photos stand at the foot of the depth): its top and foot, else -1 for
+ * both; *@top: the first band of the text above it, the column's top or
+ * the foot of a photo higher up. */
+static void
+column_photo (const Layout *lo, const FlowTrial *t, const GArray *holes, int page, int c,
+              int *top, int *photo_top, int *photo_foot)
+{
+  const Hole *lowest = NULL;
+
+  *top = column_top (lo, t, page, c);
+  for (guint i = 0; i < holes->len; i++)
+    {
+      const Hole *h = &g_array_index (holes, Hole, i);
+      if (h->page == page && c >= h->column && c < h->column + h->photo.columns
+          && (lowest == NULL || h->top > lowest->top))
+        lowest = h;
+    }
+  for (guint i = 0; i < holes->len; i++)
+    {
+      const Hole *h = &g_array_index (holes, Hole, i);
+      if (lowest != NULL && h != lowest && h->page == page && c >= h->column
+          && c < h->column + h->photo.columns && h->top + h->photo.bands <= lowest->top)
+        *top = MAX (*top, h->top + h->photo.bands);
+    }
+  *photo_top = lowest ? lowest->top : -1;
+  *photo_foot = lowest ? lowest->top + lowest->photo.bands : -1;
+}
+
+/* Tests: TRUE counts a photo's foot as its columns' foot, whatever white
+ * the text above it leaves (as balancing did before it saw that white). */
+gboolean jopan_flow_blind_above_photos = FALSE;
+
+/* The foot a column counts for in balancing, its text ending at band
+ * @text: a photo at its foot ends it, less the white between the text and
+ * the photo (a column whose text stops short above a photo is as short as
+ * one whose text stops short at the foot: the eye sees the hole). */
+static int
+counted_foot (int text, int photo_top, int photo_foot)
+{
+  if (photo_top < 0 || text > photo_top || jopan_flow_blind_above_photos)
+    return MAX (text, photo_foot);
+  return photo_foot - (photo_top - text);
+}
+
 /* How far apart the last page's column feet are, in bands, for the @n_placed
  * rows of trial @t as @out places them. */
 static int
 spread_of_last_page (const Layout *lo, const FlowTrial *t, const FlowOut *out, guint n_placed,
                      int page)
 {
-  int bottoms[64];
+  int texts[64], photo_tops[64], photo_feet[64];
   int lowest = G_MAXINT, highest = 0;
 
   /* A column left empty ends at its top: it counts. */
   for (int c = 0; c < layout_page_columns (lo, page) && c < 64; c++)
-    bottoms[c] = column_top (lo, t, page, c);
+    column_photo (lo, t, out->holes, page, c, &texts[c], &photo_tops[c], &photo_feet[c]);
   for (guint r = 0; r < n_placed; r++)
     {
       const Segment *seg = &out->segments.data[out->placed[r].segment];
       const Row *row = &g_array_index (t->rows, Row, r);
       if (seg->page == page && seg->column < 64)
-        bottoms[seg->column] = MAX (bottoms[seg->column], out->placed[r].band + row->bands);
-    }
-  /* A photo at the foot of its columns ends them. */
-  for (guint i = 0; i < out->holes->len; i++)
-    {
-      const Hole *h = &g_array_index (out->holes, Hole, i);
-      for (int c = h->column; h->page == page && c < h->column + h->photo.columns && c < 64; c++)
-        bottoms[c] = MAX (bottoms[c], h->top + h->photo.bands);
+        texts[seg->column] = MAX (texts[seg->column], out->placed[r].band + row->bands);
     }
   for (int c = 0; c < layout_page_columns (lo, page) && c < 64; c++)
-    lowest = MIN (lowest, bottoms[c]), highest = MAX (highest, bottoms[c]);
+    {
+      int foot = counted_foot (texts[c], photo_tops[c], photo_feet[c]);
+      lowest = MIN (lowest, foot), highest = MAX (highest, foot);
+    }
   return lowest == G_MAXINT ? 0 : highest - lowest;
 }
 
@@ -506,7 +547,8 @@ typedef struct {
   int *spreads;                 /* by shortening, as FlowSpec.shorten counts it */
   gboolean photos;              /* photos stand on the page: they move with the depth */
   int bound;                    /* a way spreading this far or more is never chosen */
-  int base[64];                 /* each column's foot before its rows: its top, its photos */
+  int base[64];                 /* each column's text top: its top, or under a photo */
+  int photo_top[64], photo_foot[64]; /* the photo at each column's foot (-1: none) */
   GArray **flowed;              /* by column: its ColumnFlows (NULL: none yet) */
   GArray **heads;               /* by column: FlowOut's column_heads */
 } ByColumn;
@@ -515,8 +557,9 @@ typedef struct {
  * against the lowest foot of every row the column placed. */
 gboolean jopan_flow_check_feet = FALSE;
 
-/* The foot of column @c of the last page, flowed from @before to @after:
- * its base, or the foot of its lowest row (the rows it placed are those
+/* The foot of column @c of the last page, flowed from @before to @after,
+ * as balancing counts it (counted_foot()) from its text's: its base, or
+ * the foot of its lowest row (the rows it placed are those
  * between, but the pull quote still waiting; the quote that waited
  * before it, when it took it): the row it placed last (@after->last, -1
  * for none), with row sums (row_sums()) each row placed ending no higher
@@ -532,7 +575,7 @@ column_foot (const ByColumn *b, const FlowState *before, const FlowState *after,
     last_foot = MAX (foot, b->out->placed[after->last].band
                              + g_array_index (b->t->rows, Row, after->last).bands);
   if (b->t->sums && after->last != -2 && !jopan_flow_check_feet)
-    return last_foot;
+    return counted_foot (last_foot, b->photo_top[c], b->photo_foot[c]);
 
   if (before->waiting >= 0 && after->waiting != before->waiting)
     from = MIN (from, (guint) before->waiting);
@@ -546,7 +589,7 @@ column_foot (const ByColumn *b, const FlowState *before, const FlowState *after,
     }
   if (b->t->sums && after->last != -2 && foot != last_foot)
     g_error ("flow: column %d's last row ends at band %d, its lowest at %d", c, last_foot, foot);
-  return foot;
+  return counted_foot (foot, b->photo_top[c], b->photo_foot[c]);
 }
 
 /* The spread of a flow standing at @st after the last segment, its
@@ -619,7 +662,7 @@ flow_column (ByColumn *b, const FlowState *st, int c, int ends, FlowState *next)
   if (st->r >= b->t->rows->len && st->waiting < 0)
     {
       *next = *st;
-      return c < 64 ? b->base[c] : 0;
+      return c < 64 ? counted_foot (b->base[c], b->photo_top[c], b->photo_foot[c]) : 0;
     }
   if (known)
     {
@@ -750,19 +793,14 @@ columns_never_vanish (const ByColumn *b)
   return TRUE;
 }
 
-/* Each column's foot before its rows (see spread_of_last_page()): its top,
- * or the foot of a photo at the foot of the column. */
+/* Each column's text top and the photo at its foot (see
+ * spread_of_last_page()). */
 static void
 column_bases (ByColumn *b)
 {
   for (int c = 0; c < b->columns && c < 64; c++)
-    b->base[c] = column_top (b->lo, b->t, b->page, c);
-  for (guint i = 0; i < b->out->holes->len; i++)
-    {
-      const Hole *h = &g_array_index (b->out->holes, Hole, i);
-      for (int c = h->column; h->page == b->page && c < h->column + h->photo.columns && c < 64; c++)
-        b->base[c] = MAX (b->base[c], h->top + h->photo.bands);
-    }
+    column_photo (b->lo, b->t, b->out->holes, b->page, c, &b->base[c], &b->photo_top[c],
+                  &b->photo_foot[c]);
 }
 
 /* Fills @spreads (by shortening) with the spread of each way of ending the
@@ -774,9 +812,10 @@ static gboolean
 spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out,
                    guint combinations, int bound, int *spreads)
 {
-  ByColumn b = { lo, t, out, spec.n_pages - 1, spec.last_depth,
-                 layout_page_columns (lo, spec.n_pages - 1), spreads, FALSE, bound, { 0 },
-                 out->column_flows, out->column_heads };
+  ByColumn b = { .lo = lo, .t = t, .out = out, .page = spec.n_pages - 1,
+                 .depth = spec.last_depth, .columns = layout_page_columns (lo, spec.n_pages - 1),
+                 .spreads = spreads, .bound = bound, .flowed = out->column_flows,
+                 .heads = out->column_heads };
   FlowState st = { .waiting = -1, .last = -1 };
   int feet[64];
 
@@ -804,7 +843,8 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
 }
 
 /* For trial @t's rows in their order: the shallowest last page that holds
- * them all, then the depth (a few bands deeper at most) and the columns
+ * them all (@least bands deep at least), then the depth (a few bands
+ * deeper at most) and the columns
  * ending a band or two early that leave the columns' feet most even.
  * Sets *@spread (G_MAXINT if the rows do not fit on @spec's pages); @out
  * is scratch.  @bound: the spread of another trial, which this one is
@@ -812,11 +852,11 @@ spreads_by_column (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut 
  * farther are not measured exactly). */
 static FlowSpec
 balance_rows (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out, int bound,
-              int *spread)
+              int least, int *spread)
 {
   guint n_rows = t->rows->len;
   int last = spec.n_pages - 1, depth_of_last = layout_page_depth (lo, last);
-  int lo_depth = 1, hi_depth = depth_of_last;
+  int lo_depth = CLAMP (least, 1, depth_of_last), hi_depth = depth_of_last;
   guint combinations = 1;
   FlowSpec best = spec;
   int spreads[729];
@@ -862,6 +902,129 @@ balance_rows (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowOut *out,
   return best;
 }
 
+/* Frame lines a further photo may give or take to even the text above
+ * it, a line or two first: a quarter of its frame at most (its crop
+ * changes, never its shape), never under four lines. */
+static const int photo_deltas[] = { -1, 1, -2, 2, -3, 3, -4, 4 };
+
+static gboolean
+photo_delta_allowed (const Hole *h, int delta)
+{
+  int frame = h->photo.natural_frame_bands;
+
+  return ABS (delta) <= MAX (1, frame / 4) && frame + delta >= MIN (4, frame);
+}
+
+/* The most white any column of hole @h leaves between its text and the
+ * photo, in bands, with @out's @n_placed rows of @rows placed. */
+static int
+white_above (const FlowOut *out, const Hole *h, const GArray *rows, guint n_placed)
+{
+  int text[64], white = 0;
+  gboolean above[64] = { FALSE };
+
+  for (guint s = 0; s < out->segments.len; s++)
+    {
+      const Segment *seg = &out->segments.data[s];
+      int c = seg->column - h->column;
+      if (seg->page == h->page && c >= 0 && c < h->photo.columns && c < 64
+          && seg->bottom == h->top)
+        text[c] = seg->top, above[c] = TRUE;
+    }
+  for (guint r = 0; r < n_placed; r++)
+    {
+      const Segment *seg = &out->segments.data[out->placed[r].segment];
+      int c = seg->column - h->column;
+      if (seg->page == h->page && c >= 0 && c < h->photo.columns && c < 64 && above[c]
+          && seg->bottom == h->top)
+        text[c] = MAX (text[c], out->placed[r].band + g_array_index (rows, Row, r).bands);
+    }
+  for (int c = 0; c < h->photo.columns && c < 64; c++)
+    if (above[c])
+      white = MAX (white, h->top - text[c]);
+  return white;
+}
+
+/* Tests: FALSE leaves the photos on the pages before the last as placed,
+ * whatever white the text above them leaves (as the flow did before). */
+gboolean jopan_flow_even_photos = TRUE;
+
+/* On the pages before the last, the text above a photo ends where the
+ * keeps let it (a subhead kept with its first lines waits for the next
+ * page): a column of the photo may stop lines short of it while the next
+ * runs full.  The photo gives or takes frame lines, its foot staying,
+ * where that leaves less white above it and the story on as many pages. */
+static void
+even_earlier_photos (const Layout *lo, const FlowTrial *t, const FlowSpec *spec, FlowOut *out)
+{
+  guint n_rows = t->rows->len;
+
+  for (guint i = 0; i < out->holes->len && jopan_flow_even_photos; i++)
+    {
+      Hole *h = &g_array_index (out->holes, Hole, i);
+      int page, best_delta = 0, best_white;
+
+      if (try_flow (lo, t, spec, out) != n_rows || h->page < 0 || h->page >= spec->n_pages - 1)
+        continue;
+      page = h->page;
+      best_white = white_above (out, h, t->rows, n_rows);
+      for (gsize k = 0; k < G_N_ELEMENTS (photo_deltas) && best_white > 0; k++)
+        {
+          int white;
+          if (!photo_delta_allowed (h, photo_deltas[k]))
+            continue;
+          h->delta = photo_deltas[k];
+          if (try_flow (lo, t, spec, out) != n_rows || h->page != page)
+            continue;
+          white = white_above (out, h, t->rows, n_rows);
+          if (white < best_white)
+            best_white = white, best_delta = h->delta;
+        }
+      h->delta = best_delta;
+    }
+}
+
+/* On the last page a further photo stands at the foot of the depth, and
+ * the text above it counts short by the white it leaves there
+ * (counted_foot()): the photo's frame may give or take lines, as the
+ * lead's does (balance_with_lead()), its foot staying, where that evens
+ * the columns.  In a slot it only grows, and the story goes no shallower
+ * for it (balance_rows()'s least depth): a smaller photo or a shallower
+ * story only leaves more white at the slot's foot. */
+static FlowSpec
+balance_with_photos (const Layout *lo, const FlowTrial *t, FlowSpec spec, FlowSpec best,
+                     FlowOut *out, int *spread)
+{
+  int depth = best.last_depth;
+
+  if (*spread <= 1 || !jopan_flow_even_photos || try_flow (lo, t, &best, out) == 0)
+    return best;
+  for (guint i = 0; i < out->holes->len && *spread > 1; i++)
+    {
+      Hole *h = &g_array_index (out->holes, Hole, i);
+      int best_delta = h->delta;
+
+      if (h->page != spec.n_pages - 1)
+        continue;
+      for (gsize k = 0; k < G_N_ELEMENTS (photo_deltas) && *spread > 1; k++)
+        {
+          int s;
+          FlowSpec found;
+
+          if (!photo_delta_allowed (h, photo_deltas[k]) || (lo->set.slot && photo_deltas[k] < 0))
+            continue;
+          h->delta = photo_deltas[k];
+          forget_flows (out, 0);
+          found = balance_rows (lo, t, spec, out, *spread, lo->set.slot ? depth : 1, &s);
+          if (s < *spread)
+            *spread = s, best = found, best_delta = h->delta;
+        }
+      h->delta = best_delta;
+      forget_flows (out, 0);
+    }
+  return best;
+}
+
 /* Takes row @from out and puts it back at index @to of the result. */
 static void
 relocate_row (GArray *rows, guint from, guint to)
@@ -894,7 +1057,7 @@ balance_with_lead (const Layout *lo, FlowTrial *t, FlowSpec spec, FlowOut *out, 
 {
   static const int deltas[] = { -1, 1, -2, 2, -3, 3, -4, 4 };
   gboolean beside = lo->at.has_lead && lo->at.lead.columns < lo->set.columns;
-  FlowSpec best = balance_rows (lo, t, spec, out, G_MAXINT, spread);
+  FlowSpec best = balance_rows (lo, t, spec, out, G_MAXINT, 1, spread);
   int best_delta = 0;
 
   if (!lo->at.has_lead || lo->set.slot || spec.n_pages != 1)
@@ -907,7 +1070,7 @@ balance_with_lead (const Layout *lo, FlowTrial *t, FlowSpec spec, FlowOut *out, 
 
       if (lo->at.lead.frame_bands + deltas[i] < 3)
         continue;
-      found = balance_rows (lo, &candidate, spec, out, *spread, &s);
+      found = balance_rows (lo, &candidate, spec, out, *spread, 1, &s);
       if (s < *spread)
         *spread = s, best = found, best_delta = deltas[i];
     }
@@ -932,6 +1095,7 @@ balance (const Layout *lo, FlowTrial *t, GArray *order, FlowSpec spec, FlowOut *
   t->rows = order;
   t->sums = row_sums (order_sums, order);
   best = balance_with_lead (lo, t, spec, out, &spread);
+  best = balance_with_photos (lo, t, spec, best, out, &spread);
   for (guint q = 0; q < order->len && spread > 1; q++)
     {
       guint best_at = q;
@@ -957,7 +1121,7 @@ balance (const Layout *lo, FlowTrial *t, GArray *order, FlowSpec spec, FlowOut *
           /* Every trial's rows are the order's up to the quote. */
           forget_flows (out, q);
           candidate.sums = row_sums (moved_sums, moved);
-          found = balance_rows (lo, &candidate, spec, out, spread, &s);
+          found = balance_rows (lo, &candidate, spec, out, spread, 1, &s);
           if (s < spread)
             spread = s, best = found, best_at = at;
         }
@@ -1021,7 +1185,10 @@ jopan_flow_fit (Layout *lo)
         break;
     }
   if (n_placed == n_rows && n_placed > 0)
-    spec = balance (lo, &trial, order, spec, &scratch);
+    {
+      even_earlier_photos (lo, &trial, &spec, &scratch);
+      spec = balance (lo, &trial, order, spec, &scratch);
+    }
   else
     {
       spec.n_pages = lo->set.max_pages; /* overset: what did not fit is reported */

@@ -75,6 +75,8 @@ typedef struct {
 typedef struct {
   Photo photo;
   int page, column, top;
+  int delta;                    /* frame lines the flow gave (or took) to even the
+                                 * text above it: its foot stays, its top moves */
 } Hole;
 
 /* What copyfit may change. */
@@ -299,6 +301,13 @@ extern int jopan_flow_reuse_depths;
 /* Tests: 1 (a flow places a run of rows from their summed bands, the end
  * of the run found by bisection), 0 (row by row), 2 (wrong: a band past the foot). */
 extern int jopan_flow_runs;
+/* Tests: TRUE makes balancing blind to the white between the text above a
+ * photo at the foot of the last page and the photo (it counts the photo's
+ * foot as its columns'). */
+extern gboolean jopan_flow_blind_above_photos;
+/* Tests: FALSE leaves every further photo's frame as placed: none gives or
+ * takes lines to even the text above it. */
+extern gboolean jopan_flow_even_photos;
 /* Columns balancing flowed in this process (atomically counted): tests bound them. */
 extern gint jopan_flow_column_flows;
 /* Places the rows on the fewest pages (at most lo->set.max_pages), balances
