@@ -49,15 +49,16 @@ page_shapings (const char *name, guint *drawn)
  * and no more lines are shaped than drawn (367, 260 and 271; a line that
  * is its whole paragraph is drawn from the paragraph's layout; ko-front
  * then held six stories, now the four that fit: 257 of 280 drawn; en-front
- * five, now four: 363 of 378).  A
- * count, not a time. */
+ * five, now four: 363 of 378; en-front's rail story, gp-surgery, then
+ * grew by four paragraphs to fill a hole the tighter headers left: 384 of
+ * 400).  A count, not a time. */
 static void
 test_shapings (void)
 {
   static const struct {
     const char *name;
     guint most;
-  } pages[] = { { "en-front.json", 370 }, { "ko-front.json", 262 }, { "en-long.json", 290 } };
+  } pages[] = { { "en-front.json", 392 }, { "ko-front.json", 262 }, { "en-long.json", 290 } };
 
   for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
     {
