@@ -368,6 +368,11 @@ def check_ppi(d):
     low = [f["message"] for f in data.get("findings", []) if f.get("kind") == "low-resolution"]
     if len(low) != len(ppis) or any("below 400" not in m for m in low):
         problems.append(f"findings {low}")
+    # The finding measures the frame as placed, which the flow may have
+    # grown (harbour's quay photo is): its figure is the report's ppi.
+    said = sorted(int(m.group(1)) for m in (re.search(r"prints at (\d+) dpi", t) for t in low) if m)
+    if said != sorted(round(v) for v in ppis if isinstance(v, (int, float))):
+        problems.append(f"the findings say {said} dpi, the photos print at {ppis}")
     p = jopan("check", HARBOUR, "--report", rep, "--set", "print.min-ppi=800")
     data = json.load(open(rep))
     low = [f["message"] for f in data.get("findings", []) if f.get("kind") == "low-resolution"]

@@ -448,22 +448,25 @@ photo_prepare (Layout *lo, Photo *ph, const JopanImageRef *image, int columns, i
   ph->bands = ph->frame_bands + bands_for (g, photo_below (lo, ph)) + 1;
   ph->natural_frame_bands = ph->frame_bands;
   ph->natural_bands = ph->bands;
-  /* Report photos printed below the style's resolution. */
-  if (lo->set.style.min_image_dpi > 0)
-    {
-      double frame_in = width / 72.0;
-      double dpi = image->width / frame_in;
-      double frame_h_in = ph->frame_bands * g->pitch / 72.0;
-      dpi = MIN (dpi, image->height / frame_h_in);
-      /* Under half the minimum the press would print visible pixels. */
-      if (dpi < lo->set.style.min_image_dpi)
-        jopan_report_add (lo->at.findings, "low-resolution",
-                          "%s: %s: photo \"%s\" prints at %.0f dpi, below %.0f%s",
-                          lo->in->article->name, where, image->src, dpi,
-                          lo->set.style.min_image_dpi,
-                          dpi < lo->set.style.min_image_dpi / 2 ? ": under half of it, an error "
-                                                                   "for the press" : "");
-    }
+}
+
+/* A photo printed below the style's resolution, in its frame as placed
+ * (the flow and copyfit may have grown or shrunk it): a finding. */
+static void
+check_resolution (Layout *lo, const Photo *ph, double w, double h)
+{
+  double min_dpi = lo->set.style.min_image_dpi;
+  double dpi;
+
+  if (min_dpi <= 0 || w <= 0 || h <= 0)
+    return;
+  dpi = MIN (ph->image->width / (w / 72.0), ph->image->height / (h / 72.0));
+  /* Under half the minimum the press would print visible pixels. */
+  if (dpi < min_dpi)
+    jopan_report_add (lo->at.findings, "low-resolution",
+                      "%s: images[%d]: photo \"%s\" prints at %.0f dpi, below %.0f%s",
+                      lo->in->article->name, ph->index, ph->image->src, dpi, min_dpi,
+                      dpi < min_dpi / 2 ? ": under half of it, an error for the press" : "");
 }
 
 /* Draws a photo in its bands: with @air_above (a photo under text) a grid
@@ -482,6 +485,7 @@ photo_place (Layout *lo, const Grid *g, JopanPage *page, const Photo *ph, int co
   double w = span_width (g, ph->columns), h = ph->frame_bands * g->pitch;
 
   jopan_page_add_image (page, ph->image, x, y, w, h);
+  check_resolution (lo, ph, w, h);
   y += h + 2;
   if (ph->caption_lines > 0)
     y = draw_lines (lo, page, ph->caption, ph->caption_lines, JOPAN_PARA_CAPTION, x, y) + 1;
