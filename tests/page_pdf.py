@@ -192,6 +192,35 @@ def words_back(article, module_words, overset_chars):
     return None
 
 
+def cut_words(article, module_words, columns, findings):
+    """The overset finding's "cut about N words" against the words of
+    the body's tail that are not on the page: within a quarter, or 10
+    words."""
+    said = [int(m.group(1)) for f in findings
+            for m in [re.search(r"did not fit the slot; cut about (\d+) words", f["message"])] if m]
+    if not said:
+        return "no overset finding gives the words to cut"
+    key = lambda w: "".join(c for c in w.casefold() if c.isalnum())
+    col = lambda w: next((i for i, (a, b) in enumerate(columns) if w[0] < b), len(columns))
+    ordered = sorted(module_words, key=lambda w: (col(w), round(w[3]), w[0]))
+    page = [k for k in (key(w[4]) for w in ordered) if k]
+    body = [key(w) for w in re.sub(r"\]\([^)]*\)", "]", article.get("body", "")).split()]
+    body = [w for w in body if w]
+    # The body read along the page's words in order (a word broken at a
+    # line's end matches nothing and is passed over): where three body
+    # words in a row last follow each other on the page, it stops.
+    j, tail = 0, -1
+    for i in range(len(body) - 2):
+        k = next((k for k in range(j, min(j + 40, len(page) - 2)) if page[k:k + 3] == body[i:i + 3]),
+                 None)
+        if k is not None:
+            j, tail = k + 1, i + 2
+    actual = len(body) - 1 - tail
+    if abs(said[0] - actual) > max(10, actual / 4):
+        return f"the finding says cut about {said[0]} words, {actual} are not on the page"
+    return None
+
+
 def column_tops(module_words, columns, photos, pitch):
     """The first words of each grid column of a story, under its headline
     and deck (large lines that cross a gutter), start on one grid line: no
@@ -680,6 +709,18 @@ def fronts(tmp):
         if rep["stories"][0].get("jump") and n_pages(pdf) > 1:
             report(f"{page}: the lead's continuation takes the whole page",
                    continuation(words(pdf, 2), columns, rep["stories"][0]))
+        if page == "en-overfull.json":
+            # library-warm.json, overset in its module (its body says
+            # nothing twice, so where the page stops in it is plain).
+            over = next(s for s in rep["stories"] if s["src"].endswith("library-warm.json"))
+            ow = [w for w in words(pdf, 1) if inside(w[:4], rect(over["module"]))]
+            article = json.load(open(os.path.join(os.path.dirname(path), over["src"])))
+            report(f"{page}: the overset finding's words to cut",
+                   cut_words(article, ow, columns, rep["findings"]))
+            expect_failure("words to cut three times too many", cut_words(
+                article, ow, columns, [{"message": re.sub(r"cut about (\d+)",
+                                                 lambda m: f"cut about {int(m.group(1)) * 3}",
+                                                 f["message"])} for f in rep["findings"]]))
         if page == "en-overfull.json":  # its secondary overset: the starved check sees one
             doctored = {"stories": rep["stories"] + [{"src": "x.json", "weight": "brief",
                                                      "overset": {"lines": 3}}]}
