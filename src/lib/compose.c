@@ -170,6 +170,14 @@ typedef struct {
   int top;
 } Placed;
 
+/* What a story as built leaves empty in its module. */
+typedef struct {
+  int lines;                    /* column lines under its text (its underset) */
+  int across;                   /* bands empty in every column, under its text */
+  int top;                      /* the first of those bands on the grid */
+  double per_line;              /* its body's words in one column line, about */
+} Short;
+
 typedef struct {
   JopanFonts *fonts;
   const JopanStyle *style;
@@ -193,6 +201,7 @@ typedef struct {
   const char *only;             /* tests: keep the candidates whose name has it */
   guint overset_lines, overset_chars; /* the page's stories', for the report */
   GString *overset_names;       /* "a.json (85 lines), b.json (67 lines)" */
+  Short shorts[MAX_STORIES];    /* each story as built: what it leaves empty (build_story) */
   JopanReport *report;          /* the document's */
   GPtrArray *carried_in;        /* editions: JopanCarried* at the top, after the plan's boxes */
   GPtrArray *carried_out;       /* editions: where a jumped story's continuation goes */
@@ -1562,10 +1571,28 @@ solve (Composer *c, JopanComposeCost *best_cost, GError **error)
 
 /* ---- the report --------------------------------------------------------------------- */
 
+/* Story @i's file, as the plan names it. */
+static const char *
+story_src (const Composer *c, guint i)
+{
+  const JopanPageStory *e = c->stories[i].entry;
+
+  return e->src ? e->src : e->article->name;
+}
+
+/* About @lines lines' worth of words, at @per_line a line: what a desk
+ * writes or cuts, to the nearest five. */
+static int
+words_for (int lines, double per_line)
+{
+  return lines > 0 && per_line > 0 ? MAX (5, (int) lround (lines * per_line / 5) * 5) : 0;
+}
+
 static void
 report_story (JsonBuilder *b, const Composer *c, const Story *s, const JopanPlaced *p,
               const JopanModule *m, const LayoutResult *r)
 {
+  const Short *sh = &c->shorts[s->index];
   guint chars, lines = jopan_report_get_overset (r->report, &chars), n_changes;
   double pitch = c->style->baseline;
   const char *const *changes;
@@ -1613,6 +1640,8 @@ report_story (JsonBuilder *b, const Composer *c, const Story *s, const JopanPlac
   json_builder_set_member_name (b, "underset");
   json_builder_begin_object (b);
   jopan_json_int (b, "lines", r->underset_lines);
+  jopan_json_int (b, "across", sh->across);
+  jopan_json_int (b, "words", words_for (sh->lines, sh->per_line));
   json_builder_end_object (b);
   if (s->entry->jump > 0)
     jopan_json_int (b, "jump", s->entry->jump);
@@ -1757,10 +1786,8 @@ add_hole (const Composer *c, const int *owner, int col, int top, int depth, Json
   g_string_append_printf (where, "%scolumn %d, %.0f mm (%d lines)", where->len ? "; " : "",
                           col + 1, depth * pitch * 25.4 / 72, depth);
   if (above >= 0 && (guint) above < c->n_stories)
-    {
-      const JopanPageStory *e = c->stories[above].entry;
-      g_string_append_printf (where, " under %s", e->src ? e->src : e->article->name);
-    }
+    g_string_append_printf (where, " under %s (about %d words)", story_src (c, (guint) above),
+                            words_for (depth, c->shorts[above].per_line));
 }
 
 /* The page's holes: each run of empty bands in a column HOLE_POINTS or
@@ -1792,6 +1819,80 @@ report_holes (Composer *c, JopanDocument *doc, const JopanPage *page, const int 
                       page->number, where->str);
 }
 
+/* White across a story: BAND_LINES empty lines or more under its text
+ * in every column of a module two columns wide or more.  A story's
+ * columns may end a line or two apart as they balance; a band this deep
+ * across all of them is a gap a reader sees between it and what
+ * follows, though no column of it reaches an inch. */
+#define BAND_LINES 3
+
+/* Whether each column of @band lies in a hole (@owner: see cover()). */
+static gboolean
+all_holes (const Composer *c, const int *owner, const JopanModule *band)
+{
+  for (int col = band->column; col < band->column + band->columns; col++)
+    {
+      int from = band->top, to = band->top;
+      while (from > 0 && owner[col * c->bands + from - 1] < 0)
+        from--;
+      while (to < c->bands && owner[col * c->bands + to] < 0)
+        to++;
+      if ((to - from) * c->style->baseline < HOLE_POINTS)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The page's bands of white across a story (@modules: the stories'),
+ * into @b's "bands", each with the story, its depth in lines, its frame
+ * on the page and about how many words fill the story's underset; and
+ * one finding naming those the holes finding does not already name in
+ * every column. */
+static void
+report_bands (Composer *c, JopanDocument *doc, const JopanPage *page, const JopanModule *modules,
+              guint n, const int *owner, JsonBuilder *b)
+{
+  g_autoptr (GString) where = g_string_new (NULL);
+
+  json_builder_set_member_name (b, "bands");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < MIN (n, c->n_stories); i++)
+    {
+      const Short *sh = &c->shorts[i];
+      JopanModule band = { modules[i].column, modules[i].columns, sh->top, sh->across };
+      int words = words_for (sh->lines, sh->per_line);
+      JopanPlaced frame;
+
+      if (modules[i].columns < 2 || sh->across < BAND_LINES)
+        continue;
+      module_rect (c, &band, &frame);
+      json_builder_begin_object (b);
+      jopan_json_string (b, "src", story_src (c, i));
+      jopan_json_int (b, "lines", sh->across);
+      jopan_json_int (b, "columns", band.columns);
+      jopan_json_number (b, "x", frame.x);
+      jopan_json_number (b, "y", frame.y);
+      jopan_json_number (b, "width", frame.w);
+      jopan_json_number (b, "height", frame.h);
+      jopan_json_int (b, "words", words);
+      json_builder_end_object (b);
+      if (all_holes (c, owner, &band))
+        continue;
+      g_string_append_printf (where, "%s%s, %d lines under its text in ", where->len ? "; " : "",
+                              story_src (c, i), sh->across);
+      if (band.columns == 2)
+        g_string_append (where, "both columns");
+      else
+        g_string_append_printf (where, "all %d columns", band.columns);
+      g_string_append_printf (where, " (%d lines short, about %d words)", sh->lines, words);
+    }
+  json_builder_end_array (b);
+  if (where->len)
+    jopan_report_add (doc->report, "underset", "%s: page %d has white across stories: %s; add "
+                      "copy or a photo, or move a story", c->plan->name ? c->plan->name : "page",
+                      page->number, where->str);
+}
+
 /* The page's empty share, the solver's layout and its cost; a finding
  * when more than 5 % of the type area is empty, another for its holes. */
 static void
@@ -1817,6 +1918,7 @@ report_page (Composer *c, JopanDocument *doc, const JopanPage *page, const Candi
   jopan_json_number (b, "empty_share", share);
   report_cost (b, cost);
   report_holes (c, doc, page, owner, b);
+  report_bands (c, doc, page, modules, n, owner, b);
   json_builder_end_object (b);
   json_builder_end_array (b);
   jopan_report_add_member (doc->report, "composition", json_builder_get_root (b));
@@ -1935,6 +2037,20 @@ carried_new (Composer *c, guint i, LayoutResult *r)
   return k;
 }
 
+/* The bands of module @m its story (which fills @used bands of each
+ * column from the top) leaves empty in every column, down to the air
+ * above a story below: white across the story's width, which no
+ * balancing of its columns explains. */
+static int
+empty_across (const JopanModule *m, const int *used, gboolean air)
+{
+  int depth = m->depth - (air ? 1 : 0), band = depth;
+
+  for (int k = 0; k < m->columns && k < JOPAN_MAX_COLUMNS; k++)
+    band = MIN (band, depth - CLAMP (used[k], 0, depth));
+  return MAX (band, 0);
+}
+
 /* Moves story @i's layout in its module onto the page; reports it. */
 static gboolean
 build_story (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPlaced *p,
@@ -1943,10 +2059,15 @@ build_story (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPla
 {
   const JopanPageStory *e = c->stories[i].entry;
   LayoutResult *r = lay_out_in (c, &c->stories[i], m, air, TRUE, error);
+  Short *sh = &c->shorts[i];
   guint chars, lines;
 
   if (r == NULL)
     return FALSE;
+  sh->lines = MAX (0, r->underset_lines);
+  sh->per_line = r->need_bands > 0 ? (double) count_words (e->article) / r->need_bands : 0;
+  sh->across = empty_across (m, r->used, air);
+  sh->top = m->top + m->depth - (air ? 1 : 0) - sh->across;
   report_story (b, c, &c->stories[i], p, m, r);
   jopan_report_merge (doc->report, r->report);
   if (r->pages->len > 0)

@@ -35,7 +35,7 @@
 
 struct _LayoutMemo {
   GHashTable *measures; /* ProbeKey → Probe */
-  GHashTable *words;    /* JopanArticle* → its words, GUINT (count_words) */
+  GHashTable *words;    /* JopanArticle* → Count (count_words), owned */
   GPtrArray *styles;    /* of Resolved (resolved_style) */
 };
 
@@ -97,7 +97,7 @@ jopan_layout_memo_new (void)
   LayoutMemo *memo = g_new0 (LayoutMemo, 1);
 
   memo->measures = g_hash_table_new_full (probe_key_hash, probe_key_equal, g_free, g_free);
-  memo->words = g_hash_table_new (NULL, NULL);
+  memo->words = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   memo->styles = g_ptr_array_new_with_free_func (resolved_free);
   return memo;
 }
@@ -500,12 +500,16 @@ report_changes (JopanReport *report, const Layout *lo)
                              lo->set.headline_size + lo->set.fit.headline_change);
 }
 
-/* The story's words: its body's, split at spaces (a Korean word is an
- * eojeol). */
-static guint
+/* A story's body counted: its words, split at spaces (a Korean word is
+ * an eojeol), and its characters. */
+typedef struct {
+  guint words, chars;
+} Count;
+
+static Count
 count_words (const JopanArticle *a)
 {
-  guint n = 0;
+  Count n = { 0, 0 };
 
   for (guint i = 0; i < a->blocks->len; i++)
     {
@@ -514,7 +518,8 @@ count_words (const JopanArticle *a)
       for (const char *p = b->text; p && *p; p = g_utf8_next_char (p))
         {
           gboolean space = g_unichar_isspace (g_utf8_get_char (p));
-          n += !space && !in_word;
+          n.words += !space && !in_word;
+          n.chars++;
           in_word = !space;
         }
     }
@@ -523,20 +528,27 @@ count_words (const JopanArticle *a)
 
 gint jopan_layout_word_counts;
 
-/* The article's words, counted once per memo: a page lays each story out
+/* The article's count, made once per memo: a page lays each story out
  * in dozens of modules, and counting reads its every character. */
+static Count
+count_of (LayoutMemo *memo, const JopanArticle *a)
+{
+  Count *known = g_hash_table_lookup (memo->words, a);
+
+  if (known == NULL)
+    {
+      g_atomic_int_inc (&jopan_layout_word_counts);
+      known = g_new (Count, 1);
+      *known = count_words (a);
+      g_hash_table_insert (memo->words, (gpointer) a, known);
+    }
+  return *known;
+}
+
 static guint
 words_of (LayoutMemo *memo, const JopanArticle *a)
 {
-  gpointer known;
-  guint n;
-
-  if (g_hash_table_lookup_extended (memo->words, a, NULL, &known))
-    return GPOINTER_TO_UINT (known);
-  g_atomic_int_inc (&jopan_layout_word_counts);
-  n = count_words (a);
-  g_hash_table_insert (memo->words, (gpointer) a, GUINT_TO_POINTER (n));
-  return n;
+  return count_of (memo, a).words;
 }
 
 /* The options' weight, else the article's, else by length: up to
@@ -647,7 +659,7 @@ layout_init (Layout *lo, const LayoutInput *in, LayoutMemo *memo)
 
 /* Moves the last attempt's pages and measures into @result. */
 static void
-layout_take (Layout *lo, LayoutResult *result)
+layout_take (Layout *lo, LayoutMemo *memo, LayoutResult *result)
 {
   JopanReport *report = result->report;
 
@@ -669,8 +681,16 @@ layout_take (Layout *lo, LayoutResult *result)
                           "the slot", lo->in->article->name, h->photo.index, h->photo.image->src);
     }
   if (lo->res.overset_lines > 0)
-    jopan_report_add (report, "overset", "%s: %u lines (%u characters) did not fit the "
-                      "slot", lo->in->article->name, lo->res.overset_lines, lo->res.overset_chars);
+    {
+      /* What a desk cuts, in words: the characters over, at the story's
+       * own characters a word (to the nearest five). */
+      Count n = count_of (memo, lo->in->article);
+      guint cut = n.chars > 0 ? (guint) MAX (1.0, round ((double) lo->res.overset_chars * n.words
+                                                         / n.chars / 5)) * 5 : 0;
+      jopan_report_add (report, "overset", "%s: %u lines (%u characters) did not fit the "
+                        "slot; cut about %u words or give it more room", lo->in->article->name,
+                        lo->res.overset_lines, lo->res.overset_chars, cut);
+    }
   result->has_lead = lo->at.has_lead;
   result->lead = lo->at.lead;
   result->lead.credit = result->lead.caption = NULL;
@@ -804,7 +824,7 @@ jopan_layout_story (const LayoutInput *input, LayoutResult *result, GError **err
         }
     }
   if (ok)
-    layout_take (&lo, result);
+    layout_take (&lo, search.memo, result);
   jopan_report_set_pages (result->report, result->pages->len);
   kept_clear (&search.kept);
   jopan_layout_attempt_clear (&lo.at);
