@@ -742,7 +742,8 @@ test_rules_feet (void)
  * edition: a lead, a secondary and two briefs): a story with nothing
  * under its module grows its photo into what copyfit left, and the
  * columns' feet hold less than 20 empty lines together.  Grown within
- * [copyfit] only (the solver of before), they held 30: seen to fail. */
+ * [copyfit] only (the solver of before), they held 26 (39 before the
+ * two briefs were written to length): seen to fail. */
 static void
 test_rules_fill (void)
 {
