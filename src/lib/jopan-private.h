@@ -336,6 +336,9 @@ gpointer jopan_fonts_get_hyphenator (JopanFonts *fonts, const char *lang);
 /* Reads the hyphenation patterns for @lang ahead, if there are any (on an
  * idle thread, so that the first story set in @lang does not wait). */
 void jopan_fonts_read_hyphenation (const char *lang);
+/* Begins reading, on a thread of its own, the word list that tells
+ * common words from names where @lang's text is hyphenated (words.c). */
+void jopan_fonts_prefetch_words (const char *lang);
 
 /* @families (a comma-separated list) with the families that have Hangul
  * first: in Korean text, digits and Latin letters then come from the
@@ -624,6 +627,14 @@ GArray *jopan_hyphen_points (gpointer dict, const char *text, gboolean capitaliz
 /* The same, each word's points kept for the process by @dict (a dictionary
  * that lives as long: jopan_fonts_get_hyphenator()'s) and its bytes. */
 GArray *jopan_hyphen_points_shared (gpointer dict, const char *text, gboolean capitalized);
+/* The language tag of a pattern file jopan_fonts_get_hyphenator() read
+ * ("en", "en_US"), NULL for another dictionary. */
+const char *jopan_hyphen_dict_tag (gpointer dict);
+/* words.c: whether @word (@n bytes), lower-cased, is in the spelling
+ * dictionary of language @tag (a common word, not a name); FALSE
+ * without one.  Thread-safe. */
+gboolean jopan_common_word (const char *tag, const char *word, gsize n);
+void jopan_common_words_prefetch (const char *tag);
 /* Tests: words hyphenated anew (not found kept), how many are kept; a
  * word sought less its last byte (wrong). */
 extern gint jopan_hyphen_words_hyphenated;

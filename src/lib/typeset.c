@@ -176,11 +176,48 @@ hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArra
     }
 }
 
+/* Does the token at @token start a sentence: the paragraph's first, or
+ * after a token ending in . ! ? (and closing quotes or brackets), or
+ * after a dateline's dash (ALDWICK — Stallholders)? */
+static gboolean
+sentence_start (const char *text, const char *token)
+{
+  const char *p = token;
+
+  while (p > text && g_ascii_isspace (p[-1]))
+    p--;
+  if (p == text)
+    return TRUE;
+  if (p - text >= 3 && g_str_has_prefix (p - 3, "\xE2\x80\x94"))
+    {
+      /* Before the dash, capitals only: the dateline. */
+      for (const char *q = text; q < p - 3; q = g_utf8_next_char (q))
+        if (g_unichar_islower (g_utf8_get_char (q)))
+          return FALSE;
+      return TRUE;
+    }
+  p = g_utf8_prev_char (p);
+  while (p > text && (strchr (")]\"'", *p) || g_str_has_prefix (p, "\xE2\x80\x9D")
+                      || g_str_has_prefix (p, "\xE2\x80\x99")))
+    p = g_utf8_prev_char (p);
+  return *p == '.' || *p == '!' || *p == '?';
+}
+
+/* The first letter of @token past opening quotes and brackets. */
+static const char *
+token_word (const char *token)
+{
+  while (*token && (strchr ("([\"'", *token) || g_str_has_prefix (token, "\xE2\x80\x9C")
+                    || g_str_has_prefix (token, "\xE2\x80\x98")))
+    token = g_utf8_next_char (token);
+  return token;
+}
+
 /* Adds the hyphenation points of the Latin words in the token (a run
  * between spaces) [@token, @end) of @text. */
 static void
 hyphenate_token (gpointer dict, const char *text, const char *token, const char *end,
-                 gboolean capitalized, GArray *points, gboolean memo)
+                 gboolean capitalized, gboolean starts, GArray *points, gboolean memo)
 {
   const char *p = token;
 
@@ -204,29 +241,16 @@ hyphenate_token (gpointer dict, const char *text, const char *token, const char 
       if ((start > token && g_ascii_isdigit (start[-1])) || (p < end && g_ascii_isdigit (*p))
           || p - start > HYPHEN_WORD_MAX)
         continue;
-      /* A capitalised word is most often a name: Kinmar-|sh, Wednes-|day. */
-      if (!capitalized && g_unichar_isupper (g_utf8_get_char (start)))
+      /* A capitalised word is most often a name: Kinmar-|sh, Wednes-|day.
+       * At a sentence's start (@starts, the token's first word) it is a
+       * common word if the language's dictionary has it in lower case:
+       * Hos-|pital, not Ald-|wick. */
+      if (!capitalized && g_unichar_isupper (g_utf8_get_char (start))
+          && !(starts && start == token_word (token)
+               && jopan_common_word (jopan_hyphen_dict_tag (dict), start, (gsize) (p - start))))
         continue;
       hyphenate_word (dict, start, (gsize) (p - start), (guint) (start - text), points, memo);
     }
-}
-
-/* Does the token at @token start a sentence: the paragraph's first, or
- * after a token ending in . ! ? (and closing quotes or brackets)? */
-static gboolean
-sentence_start (const char *text, const char *token)
-{
-  const char *p = token;
-
-  while (p > text && g_ascii_isspace (p[-1]))
-    p--;
-  if (p == text)
-    return TRUE;
-  p = g_utf8_prev_char (p);
-  while (p > text && (strchr (")]\"'", *p) || g_str_has_prefix (p, "\xE2\x80\x9D")
-                      || g_str_has_prefix (p, "\xE2\x80\x99")))
-    p = g_utf8_prev_char (p);
-  return *p == '.' || *p == '!' || *p == '?';
 }
 
 static GArray *
@@ -242,10 +266,9 @@ hyphen_points_of (gpointer dict, const char *text, gboolean capitalized, gboolea
 
       while (*p && !g_ascii_isspace (*p))
         p++;
-      /* A capital that starts a sentence marks no name: "Currently". */
       if (p > token)
-        hyphenate_token (dict, text, token, p, capitalized || sentence_start (text, token), points,
-                         memo);
+        hyphenate_token (dict, text, token, p, capitalized, !capitalized && sentence_start (text, token),
+                         points, memo);
       while (g_ascii_isspace (*p))
         p++;
     }
