@@ -575,6 +575,11 @@ def page_cases(tmp):
          ["boxes[0].src: PDF \"two.pdf\" has 2 pages: expected a one-page PDF"]),
         ("page: a damaged PDF box", '{"articles": ["a.json"], "boxes": [{"src": "junk.pdf", "columns": 3, "depth": "5cm"}]}',
          ["boxes[0].src: cannot read PDF \"junk.pdf\"", "expected a complete PDF"]),
+        # The style a page names is the page's mistake: exit 1, not 2 as for --style.
+        ("page: unknown style", '{"style": "nosuch", "articles": ["a.json"]}',
+         ['unknown style "nosuch"', "(named by ", "page.json: style)"]),
+        ("page: missing style file", '{"style": "none.ini", "articles": ["a.json"]}',
+         ["none.ini: cannot open", "(named by ", "page.json: style)"]),
         ("page: a folder as a box", '{"articles": ["a.json"], "boxes": [{"src": "photos", "columns": 3, "depth": "5cm"}]}',
          ["boxes[0].src: box \"photos\" is not a regular file"]),
     ]:
