@@ -108,9 +108,11 @@ def json_cases(tmp):
          ["missing-photo.json:6:14: images[0].src:", "no-such-photo.jpg", "no such file"]),
         ("corrupt photo (noise as .jpg)", "corrupt-photo.json",
          ["corrupt-photo.json:6:14: images[0].src:", "corrupt.jpg", "not a readable image"]),
-        # json-glib keeps the last of two equal keys: the message must point there.
-        ("duplicate key: place of the value used", "duplicate-key.json",
-         ["duplicate-key.json:4:15: headline: expected a string"]),
+        # json-glib would keep the last of two equal keys and lose the first
+        # without a word: the strict pass names the second.
+        ("duplicate key: named at the second", "duplicate-key.json",
+         ["duplicate-key.json:4:3: headline: the key is given twice in this object: expected "
+          "each key once"]),
     ]:
         bad_case(name, ["render", fixture(file), "-o", "OUT"], 1, fragments, tmp=tmp)
 
@@ -537,6 +539,12 @@ def page_cases(tmp):
          ["articles[0].jump: the story continues on page 2, this page"]),
         ("page: jump 0", '{"articles": [{"src": "a.json", "jump": 0}]}',
          ["articles[0].jump: expected a whole number from 1 to 9999, got 0"]),
+        ("page: articles given twice", '{"articles": ["b.json"],\n "articles": ["a.json"]}',
+         ["page.json:2:2: articles: the key is given twice in this object"]),
+        ("page: a slot's key given twice (escaped)",
+         '{"articles": [{"src": "a.json", "slot": {"column": 1, "columns": 2, "top": 0, '
+         '"depth": 40, "dept\\u0068": 20}}]}',
+         ["articles[0].slot.dept\\u0068: the key is given twice in this object"]),
         ("page: the same article twice", '{"articles": ["a.json", "./a.json"]}',
          ["page.json:1:25: articles[1]: \"./a.json\" is also articles[0]"]),
         ("page: missing article", '{"articles": ["a.json", "nope.json"]}',
@@ -575,6 +583,11 @@ def page_cases(tmp):
          ["boxes[0].src: PDF \"two.pdf\" has 2 pages: expected a one-page PDF"]),
         ("page: a damaged PDF box", '{"articles": ["a.json"], "boxes": [{"src": "junk.pdf", "columns": 3, "depth": "5cm"}]}',
          ["boxes[0].src: cannot read PDF \"junk.pdf\"", "expected a complete PDF"]),
+        # The style a page names is the page's mistake: exit 1, not 2 as for --style.
+        ("page: unknown style", '{"style": "nosuch", "articles": ["a.json"]}',
+         ['unknown style "nosuch"', "(named by ", "page.json: style)"]),
+        ("page: missing style file", '{"style": "none.ini", "articles": ["a.json"]}',
+         ["none.ini: cannot open", "(named by ", "page.json: style)"]),
         ("page: a folder as a box", '{"articles": ["a.json"], "boxes": [{"src": "photos", "columns": 3, "depth": "5cm"}]}',
          ["boxes[0].src: box \"photos\" is not a regular file"]),
     ]:

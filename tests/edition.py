@@ -383,6 +383,13 @@ BAD_EDITIONS = [
      ["ed.json:", "pages[", "lead back to page"]),
     ("missing article", '{ "pages": [ { "articles": [ "a.json" ] }, { "articles": [ "none.json" ] } ] }',
      ["none.json", "pages[1].articles[0]"]),
+    ("pages given twice", '{ "pages": [ { "articles": [ "a.json" ] } ],\n  "pages": [ { "articles": [ "b.json" ] } ] }',
+     ["ed.json:2:3: pages: the key is given twice in this object"]),
+    # The style an edition names is the edition's mistake: exit 1, not 2 as for --style.
+    ("unknown style", '{ "style": "nosuch", "pages": [ { "articles": [ "a.json" ] } ] }',
+     ['unknown style "nosuch"', "(named by ", "ed.json: style)"]),
+    ("missing style file", '{ "style": "none.ini", "pages": [ { "articles": [ "a.json" ] } ] }',
+     ["none.ini", "(named by ", "ed.json: style)"]),
 ]
 
 

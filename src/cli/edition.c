@@ -37,10 +37,14 @@ options_clear (Options *o)
 }
 
 static JopanStyle *
-load_style (const Options *o, const JopanEdition *edition, const char *data_dir, GError **error)
+load_style (const Options *o, const JopanEdition *edition, const char *input, const char *data_dir,
+            GError **error)
 {
   const char *name = o->style ? o->style : jopan_edition_get_style (edition);
   g_autoptr (JopanStyle) style = jopan_style_load (name ? name : "berliner", data_dir, error);
+
+  if (style == NULL && name && !o->style)
+    cli_named_by (error, input);
 
   for (int i = 0; style && o->sets && o->sets[i]; i++)
     if (!jopan_style_set (style, o->sets[i], error))
@@ -85,7 +89,7 @@ jopan_cli_check_edition (const char *input, const char *style_name, char **sets,
 
   if (edition == NULL)
     return cli_fail (error);
-  style = load_style (&o, edition, data_dir, &error);
+  style = load_style (&o, edition, input, data_dir, &error);
   if (style == NULL)
     return cli_fail (error);
   for (const char *const *w = jopan_edition_get_warnings (edition); *w; w++)
@@ -203,7 +207,7 @@ run_edition (const char *input, const Options *o, JopanEditionOutput *out, Ahead
         fprintf (stderr, "jopan: --shard %s: no pages of the %u in this part\n", o->shard, n);
       return EXIT_OK;
     }
-  style = load_style (o, edition, out->data_dir, &error);
+  style = load_style (o, edition, input, out->data_dir, &error);
   if (style == NULL)
     return cli_fail (error);
   out->pages = flags;

@@ -14,6 +14,16 @@ cli_fail (const GError *error)
                                                                           : EXIT_INPUT;
 }
 
+void
+cli_named_by (GError **error, const char *file)
+{
+  GError *named = g_error_new (JOPAN_ERROR, JOPAN_ERROR_INPUT, "%s (named by %s: style)",
+                               (*error)->message, file);
+
+  g_error_free (*error);
+  *error = named;
+}
+
 int
 cli_usage (const char *command, const char *format, ...)
 {

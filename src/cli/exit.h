@@ -28,4 +28,14 @@ int cli_fail (const GError *error);
  */
 int cli_usage (const char *command, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
+/**
+ * cli_named_by:
+ * @error: (inout): why a style did not load
+ * @file: the page or edition file whose "style" named it
+ *
+ * Says which file named the style, and makes @error bad input (exit 1): a
+ * style a file names wrongly is the file's fault, not the command line's.
+ */
+void cli_named_by (GError **error, const char *file);
+
 #endif

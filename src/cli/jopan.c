@@ -148,7 +148,8 @@ is_edition_file (const char *path)
 
 /* The style: --style, else the page file's, else berliner. */
 static JopanStyle *
-load_style (const Options *o, const JopanPagePlan *plan, const char *data_dir, GError **error)
+load_style (const Options *o, const JopanPagePlan *plan, const char *input, const char *data_dir,
+            GError **error)
 {
   const char *name = o->style;
   g_autoptr (JopanStyle) style = NULL;
@@ -156,6 +157,8 @@ load_style (const Options *o, const JopanPagePlan *plan, const char *data_dir, G
   if (name == NULL && plan)
     name = jopan_page_plan_get_style (plan);
   style = jopan_style_load (name ? name : "berliner", data_dir, error);
+  if (style == NULL && name && name != o->style)
+    cli_named_by (error, input);
   if (style == NULL)
     return NULL;
   for (int i = 0; o->sets && o->sets[i]; i++)
@@ -242,7 +245,7 @@ run (const char *command, const char *input, const Options *o)
     article = jopan_article_load (input, &error);
   if (plan == NULL && article == NULL)
     return cli_fail (error);
-  style = load_style (o, plan, data_dir, &error);
+  style = load_style (o, plan, input, data_dir, &error);
   if (style == NULL)
     return cli_fail (error);
   fonts = jopan_fonts_new ((const char *const *) o->font_dirs, data_dir, &error);
@@ -302,7 +305,7 @@ run_batch (const char *const *inputs, guint n, const Options *o)
   status = layout_options (o, FALSE, &layout, &r.date);
   if (status != EXIT_OK)
     return status;
-  style = load_style (o, NULL, data_dir, &error);
+  style = load_style (o, NULL, NULL, data_dir, &error);
   if (style == NULL)
     return cli_fail (error);
   r.style = style;

@@ -78,6 +78,12 @@ JopanPagePlan *jopan_page_plan_new (const char *name);
  * edition has set: its "section", "articles" and "boxes". */
 gboolean jopan_page_plan_load_entry (JopanJson *ld, JsonObject *object, JopanPagePlan *plan,
                                      GError **error);
+/* jopan_page_plan_load() once the file is read: @data, @length bytes with a
+ * nul after them, is the text of the page file @name, against whose folder
+ * the paths in it resolve (the fuzz target, tests/fuzz/fuzz-page.c, reads
+ * no file). */
+JopanPagePlan *jopan_page_plan_load_from_data (const char *data, gsize length, const char *name,
+                                               GError **error);
 
 /* ---- editions: a story continued on another page ------------------------- */
 
@@ -110,6 +116,11 @@ struct _JopanEdition {
 #define JOPAN_MAX_EDITION_PAGES 999
 /* Continuations one page may carry at its top. */
 #define JOPAN_MAX_CARRIED 3
+
+/* jopan_edition_load() once the file is read, as
+ * jopan_page_plan_load_from_data() is for a page. */
+JopanEdition *jopan_edition_load_from_data (const char *data, gsize length, const char *name,
+                                            GError **error);
 
 /* jopan_document_new_page() in an edition: @carried_in (of JopanCarried*,
  * borrowed) are the continuations the page carries at its top, under the

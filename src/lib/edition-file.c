@@ -222,8 +222,8 @@ load_edition (Loader *ld, JopanEdition *edition, JsonObject *root, GError **erro
   return load_pages (ld, edition, root, error) && check_jumps (edition, error);
 }
 
-static JopanEdition *
-load_from_data (const char *data, gsize length, const char *name, GError **error)
+JopanEdition *
+jopan_edition_load_from_data (const char *data, gsize length, const char *name, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new (); /* not sealed: see article-json.c */
   g_autoptr (GError) local = NULL;
@@ -263,5 +263,5 @@ jopan_edition_load (const char *path, GError **error)
   g_return_val_if_fail (path != NULL, NULL);
   if (!jopan_read_input_file (path, JOPAN_MAX_EDITION_FILE_BYTES, &data, &length, error))
     return NULL;
-  return load_from_data (data, length, path, error);
+  return jopan_edition_load_from_data (data, length, path, error);
 }

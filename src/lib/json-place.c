@@ -433,9 +433,10 @@ jopan_json_check_utf8 (const char *name, const char *data, gsize length, GError 
  * json-glib recurses once per nesting level (80,000 levels overflow the
  * stack), reads the first of two concatenated objects, and turns a lone
  * surrogate escape into U+FFFD or invalid UTF-8; a \u0000 escape would end
- * the C string it hands back.  This pass takes RFC 8259 JSON only, nested
- * at most JOPAN_MAX_JSON_NESTING deep, and names the place and the JSON
- * path of the first thing it cannot take. */
+ * the C string it hands back; of a key given twice in an object it keeps
+ * the last.  This pass takes RFC 8259 JSON only, each key once in an
+ * object, nested at most JOPAN_MAX_JSON_NESTING deep, and names the place
+ * and the JSON path of the first thing it cannot take. */
 
 typedef struct {
   const char *name;
@@ -623,12 +624,73 @@ scan_number (Scanner *sc)
   return TRUE;
 }
 
+/* A member's key as json-glib reads it, its escapes undone ("\u0061" is
+ * "a"); scan_string() has checked them. */
+static char *
+key_text (const char *t, gsize length)
+{
+  GString *s;
+
+  if (memchr (t, '\\', length) == NULL)
+    return g_strndup (t, length);
+  s = g_string_sized_new (length);
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = t[i] == '\\' ? t[++i] : 0;
+      gunichar u;
+
+      if (c == 0)
+        g_string_append_c (s, t[i]);
+      else if (c != 'u')
+        g_string_append_c (s, c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n'
+                              : c == 'r' ? '\r' : c == 't' ? '\t' : c);
+      else
+        {
+          u = (gunichar) hex4 (t + i + 1);
+          i += 4;
+          if (u >= 0xD800 && u <= 0xDBFF)
+            {
+              u = 0x10000 + ((u - 0xD800) << 10) + ((gunichar) hex4 (t + i + 3) - 0xDC00);
+              i += 6;
+            }
+          g_string_append_unichar (s, u);
+        }
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* json-glib keeps the last of a key given twice in an object: the first
+ * member would be lost without a word.  @keys holds the object's keys so
+ * far (made at its second key; @first is its first). */
+static gboolean
+scan_key_once (Scanner *sc, char **first, GHashTable **keys, gsize key, gsize length)
+{
+  char *text = key_text (sc->t + key, length);
+
+  if (*first == NULL)
+    {
+      *first = text;
+      return TRUE;
+    }
+  if (*keys == NULL)
+    {
+      *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_add (*keys, g_strdup (*first));
+    }
+  if (g_hash_table_add (*keys, text))
+    return TRUE;
+  return scan_fail (sc, key - 1, "the key is given twice in this object: expected each key once "
+                    "(only the last would be read)");
+}
+
 /* An object or an array; @close is '}' or ']'. */
 static gboolean
 scan_container (Scanner *sc, char close)
 {
   gboolean object = close == '}';
   guint index = 0;
+  g_autofree char *first = NULL;
+  g_autoptr (GHashTable) keys = NULL;
 
   if (sc->depth >= JOPAN_MAX_JSON_NESTING)
     return scan_fail (sc, sc->i, "arrays and objects nested more than %d deep: expected at most %d",
@@ -657,6 +719,8 @@ scan_container (Scanner *sc, char close)
             return FALSE;
           sc->stack[sc->depth - 1].key = key;
           sc->stack[sc->depth - 1].key_length = sc->i - 1 - key;
+          if (!scan_key_once (sc, &first, &keys, key, sc->i - 1 - key))
+            return FALSE;
           scan_space (sc);
           if (sc->i >= sc->n || sc->t[sc->i] != ':')
             return scan_unexpected (sc, "\":\" after the key");

@@ -614,8 +614,8 @@ jopan_page_plan_load_entry (JopanJson *ld, JsonObject *object, JopanPagePlan *pl
   return ok;
 }
 
-static JopanPagePlan *
-load_from_data (const char *data, gsize length, const char *name, GError **error)
+JopanPagePlan *
+jopan_page_plan_load_from_data (const char *data, gsize length, const char *name, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new (); /* not sealed: see article-json.c */
   g_autoptr (GError) local = NULL;
@@ -654,7 +654,7 @@ jopan_page_plan_load (const char *path, GError **error)
   g_return_val_if_fail (path != NULL, NULL);
   if (!jopan_read_input_file (path, JOPAN_MAX_PAGE_FILE_BYTES, &data, &length, error))
     return NULL;
-  return load_from_data (data, length, path, error);
+  return jopan_page_plan_load_from_data (data, length, path, error);
 }
 
 void
