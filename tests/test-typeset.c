@@ -425,6 +425,15 @@ test_capitalised (void)
                                    "De-vel-op-ers said “Nevertheless” twice. Kinmarrow coun-cil-lors "
                                    "agreed. “De-vel-op-ers lis-ten,” Aldwick said.");
   g_assert_cmpuint (all->len, >, names->len);
+  /* A dash far into a paragraph ends no dateline: capitals before it or
+   * not, the word after it is no sentence's start (nor is the paragraph
+   * read back from every such dash). */
+  {
+    g_autofree char *fill = g_strnfill (100, 'A');
+    g_autofree char *caps = g_strdup_printf ("%s — Developers met.", fill);
+    g_autoptr (GArray) far = jopan_hyphen_points (dict, caps, FALSE);
+    g_assert_cmpuint (far->len, ==, 0);
+  }
   /* Broken on purpose: no dictionary says what is common, and every
    * capitalised word stays whole. */
   g_assert_false (jopan_common_word ("xx", "Developers", strlen ("Developers")));

@@ -176,6 +176,8 @@ hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArra
     }
 }
 
+#define DATELINE_BYTES 96
+
 /* Does the token at @token start a sentence: the paragraph's first, or
  * after a token ending in . ! ? (and closing quotes or brackets), or
  * after a dateline's dash (ALDWICK — Stallholders)? */
@@ -188,9 +190,10 @@ sentence_start (const char *text, const char *token)
     p--;
   if (p == text)
     return TRUE;
-  if (p - text >= 3 && g_str_has_prefix (p - 3, "\xE2\x80\x94"))
+  if (p - text >= 3 && p - text <= DATELINE_BYTES && g_str_has_prefix (p - 3, "\xE2\x80\x94"))
     {
-      /* Before the dash, capitals only: the dateline. */
+      /* Before the dash, capitals only: the dateline (short: a dash far
+       * into the paragraph is none, and is not read back from). */
       for (const char *q = text; q < p - 3; q = g_utf8_next_char (q))
         if (g_unichar_islower (g_utf8_get_char (q)))
           return FALSE;
