@@ -1580,12 +1580,11 @@ story_src (const Composer *c, guint i)
   return e->src ? e->src : e->article->name;
 }
 
-/* About @lines lines' worth of words, at @per_line a line: what a desk
- * writes or cuts, to the nearest five. */
+/* About @lines lines' worth of words, at @per_line a line. */
 static int
 words_for (int lines, double per_line)
 {
-  return lines > 0 && per_line > 0 ? MAX (5, (int) lround (lines * per_line / 5) * 5) : 0;
+  return (int) jopan_words_about (MAX (lines, 0) * per_line);
 }
 
 static void
@@ -2065,7 +2064,8 @@ build_story (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPla
   if (r == NULL)
     return FALSE;
   sh->lines = MAX (0, r->underset_lines);
-  sh->per_line = r->need_bands > 0 ? (double) count_words (e->article) / r->need_bands : 0;
+  sh->per_line = r->need_bands > 0
+                 ? (double) jopan_layout_memo_words (c->memo, e->article) / r->need_bands : 0;
   sh->across = empty_across (m, r->used, air);
   sh->top = m->top + m->depth - (air ? 1 : 0) - sh->across;
   report_story (b, c, &c->stories[i], p, m, r);

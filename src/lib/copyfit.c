@@ -545,8 +545,8 @@ count_of (LayoutMemo *memo, const JopanArticle *a)
   return *known;
 }
 
-static guint
-words_of (LayoutMemo *memo, const JopanArticle *a)
+guint
+jopan_layout_memo_words (LayoutMemo *memo, const JopanArticle *a)
 {
   return count_of (memo, a).words;
 }
@@ -624,7 +624,7 @@ static void
 layout_init (Layout *lo, const LayoutInput *in, LayoutMemo *memo)
 {
   const JopanLayoutOptions *options = &in->options;
-  guint words = words_of (memo, in->article);
+  guint words = jopan_layout_memo_words (memo, in->article);
 
   /* All but the settings' style copy (14 KB, most of a Layout), which
    * the first attempt copies whole (apply_fit(): style_from NULL). */
@@ -685,8 +685,8 @@ layout_take (Layout *lo, LayoutMemo *memo, LayoutResult *result)
       /* What a desk cuts, in words: the characters over, at the story's
        * own characters a word (to the nearest five). */
       Count n = count_of (memo, lo->in->article);
-      guint cut = n.chars > 0 ? (guint) MAX (1.0, round ((double) lo->res.overset_chars * n.words
-                                                         / n.chars / 5)) * 5 : 0;
+      guint cut = n.chars > 0 ? jopan_words_about ((double) lo->res.overset_chars * n.words / n.chars)
+                              : 0;
       jopan_report_add (report, "overset", "%s: %u lines (%u characters) did not fit the "
                         "slot; cut about %u words or give it more room", lo->in->article->name,
                         lo->res.overset_lines, lo->res.overset_chars, cut);

@@ -20,6 +20,8 @@
 
 #include "jopan-private.h"
 
+#include <math.h>
+
 #define MAX_PAGES 500
 
 typedef struct {
@@ -111,6 +113,17 @@ typedef struct _LayoutMemo LayoutMemo;
 LayoutMemo *jopan_layout_memo_new (void);
 void jopan_layout_memo_free (LayoutMemo *memo);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LayoutMemo, jopan_layout_memo_free)
+/* @a's words (split at spaces: a Korean word is an eojeol), counted once
+ * per memo. */
+guint jopan_layout_memo_words (LayoutMemo *memo, const JopanArticle *a);
+
+/* About @words words, as a desk writes or cuts them: to the nearest
+ * five, at least five (0 for none). */
+static inline guint
+jopan_words_about (double words)
+{
+  return words > 0 ? (guint) MAX (1.0, round (words / 5)) * 5 : 0;
+}
 
 /* What a story is laid out from. */
 typedef struct {
