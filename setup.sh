@@ -17,9 +17,6 @@ g++ libqpdf-dev qpdf liblcms2-dev libturbojpeg0-dev libjpeg-dev zlib1g-dev libpn
 # image.c and image-header.c inflate PNG image data with libdeflate.
 PACKAGES="$PACKAGES libdeflate-dev"
 
-# words.c tells a common word at a sentence's start from a name with
-# hunspell's dictionaries (hyphenation keeps names whole).
-PACKAGES="$PACKAGES libhunspell-dev hunspell-en-gb hunspell-en-us"
 
 install_packages () {
   missing=""

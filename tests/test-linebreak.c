@@ -725,9 +725,11 @@ test_display_phrases (Fixture *f, gconstpointer data)
   check_edges (lng, 150);
 }
 
-/* Lines ending in the hyphen of a capitalised word: a name split. */
+/* Lines ending in the hyphen of a capitalised word: a name split.  @drawn:
+ * those whose hyphen the breaker added (Wednes-|day), else those at a
+ * hyphen of the text (Jong-|un). */
 static guint
-name_breaks (const JopanText *t, double width)
+name_breaks (const JopanText *t, double width, gboolean drawn)
 {
   guint n = 0;
 
@@ -735,7 +737,8 @@ name_breaks (const JopanText *t, double width)
     {
       const char *line = line_text (t, i);
       const char *word = strrchr (line, ' ') ? strrchr (line, ' ') + 1 : line;
-      if (g_str_has_suffix (line, "-") && g_ascii_isupper (word[0]))
+      if (g_str_has_suffix (line, "-") && g_ascii_isupper (word[0])
+          && g_array_index (t->lines, JopanLine, i).hyphen == drawn)
         {
           g_test_message ("width %.0f: %s", width, line);
           n++;
@@ -744,10 +747,22 @@ name_breaks (const JopanText *t, double width)
   return n;
 }
 
+/* The loosest line's adjustment. */
+static double
+loosest (const JopanText *t)
+{
+  double most = 0;
+
+  for (guint i = 0; i < t->lines->len; i++)
+    most = MAX (most, g_array_index (t->lines, JopanLine, i).ratio);
+  return most;
+}
+
 /* A name keeps its hyphen on one line while another break exists (in a
- * justified body, one within the tolerance); a capitalised word is not
- * hyphenated in the body; a Korean name before its title is never split,
- * even when syllables break. */
+ * justified body, one within the tolerance); a capitalised word is
+ * hyphenated in the body only where, kept whole, it leaves a line looser
+ * than the tolerance (an adjustment of 3), and never in ragged text; a
+ * Korean name before its title is never split, even when syllables break. */
 static void
 test_names (Fixture *f, gconstpointer data)
 {
@@ -756,7 +771,8 @@ test_names (Fixture *f, gconstpointer data)
                    "their report will be published on Wednesday with photographs by Rudderford.";
   const char *ko = "한빛시 교통공사 최은비 기자와 가람도 주민 남궁민수 씨가 어제 이야기를 나눴다고 "
                    "박서준 대표가 전했다.";
-  guint body = 0, ragged = 0, widths = 0;
+  guint body = 0, ragged = 0, widths = 0, split = 0;
+  double with = 0, without = 0;
 
   g_assert_true (jopan_style_set (f->style, "body.korean-break=syllable", NULL));
   for (double width = 60; width <= 240; width += 3, widths++)
@@ -765,16 +781,37 @@ test_names (Fixture *f, gconstpointer data)
       g_autoptr (JopanText) c = set_kind (f, "en", JOPAN_PARA_CAPTION, en, width);
       g_autoptr (JopanText) k = set_kind (f, "ko", JOPAN_PARA_BODY, ko, width);
 
-      body += name_breaks (t, width);
-      ragged += name_breaks (c, width);
+      body += name_breaks (t, width, FALSE);
+      ragged += name_breaks (c, width, FALSE) + name_breaks (c, width, TRUE);
+      if (name_breaks (t, width, TRUE) > 0)
+        {
+          g_autoptr (JopanText) whole = NULL;
+          JopanTypesetter ts;
+
+          /* Anew (the typesetter keeps what it set), names whole. */
+          jopan_typesetter_init (&ts, f->fonts, f->style, "en", f->report);
+          jopan_break_name_hyphens = FALSE;
+          whole = jopan_typeset (&ts, JOPAN_PARA_BODY, en, NULL, width, 0, "whole");
+          jopan_break_name_hyphens = TRUE;
+          jopan_typesetter_clear (&ts);
+          g_assert_cmpuint (name_breaks (whole, width, TRUE), ==, 0);
+          g_assert_cmpfloat (loosest (whole), >, 3);
+          with += loosest (t);
+          without += loosest (whole);
+          split++;
+        }
       g_assert_true (token_whole (k, "최은비"));
       g_assert_true (token_whole (k, "남궁민수"));
       g_assert_true (token_whole (k, "박서준"));
     }
   /* Only where every other break leaves a line looser than the tolerance. */
-  g_test_message ("name breaks: body %u, ragged %u in %u widths", body, ragged, widths);
+  g_test_message ("name breaks: body %u, ragged %u in %u widths; names hyphenated at %u widths, "
+                  "the loosest line %.1f on average, %.1f kept whole",
+                  body, ragged, widths, split, split ? with / split : 0, split ? without / split : 0);
   g_assert_cmpuint (ragged, ==, 0);
   g_assert_cmpuint (body, <=, widths / 3);
+  g_assert_cmpuint (split, >, 0);
+  g_assert_cmpfloat (with, <, without);
 }
 
 /* A caption (ragged) never ends on a runt: its last line takes at least

@@ -181,8 +181,6 @@ jopan_article_load_from_data (const char *data, gssize length, const char *name,
     }
   if (!load_fields (&ld, json_node_get_object (root), base_dir ? base_dir : ".", error))
     return NULL;
-  /* Its hyphenation's word list is read meanwhile (words.c). */
-  jopan_fonts_prefetch_words (jopan_article_get_lang (article));
   return g_steal_pointer (&article);
 }
 

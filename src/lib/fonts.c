@@ -40,38 +40,20 @@ struct _JopanFonts {
  * kept for the life of the process. */
 static GMutex patterns_lock;
 static GHashTable *patterns; /* file path → HyphenDict* */
-static GHashTable *pattern_tags; /* HyphenDict* → its file's language tag ("en", "en_US") */
 
 static HyphenDict *
-shared_patterns (const char *path, const char *tag)
+shared_patterns (const char *path)
 {
   HyphenDict *dict;
 
   g_mutex_lock (&patterns_lock);
   if (patterns == NULL)
-    {
-      patterns = g_hash_table_new (g_str_hash, g_str_equal);
-      pattern_tags = g_hash_table_new (NULL, NULL);
-    }
+    patterns = g_hash_table_new (g_str_hash, g_str_equal);
   dict = g_hash_table_lookup (patterns, path);
   if (dict == NULL && (dict = hnj_hyphen_load (path)) != NULL)
-    {
-      g_hash_table_insert (patterns, g_strdup (path), dict);
-      g_hash_table_insert (pattern_tags, dict, g_strdup (tag));
-    }
+    g_hash_table_insert (patterns, g_strdup (path), dict);
   g_mutex_unlock (&patterns_lock);
   return dict;
-}
-
-const char *
-jopan_hyphen_dict_tag (gpointer dict)
-{
-  const char *tag;
-
-  g_mutex_lock (&patterns_lock);
-  tag = pattern_tags ? g_hash_table_lookup (pattern_tags, dict) : NULL;
-  g_mutex_unlock (&patterns_lock);
-  return tag;
 }
 
 /* The fonts in @dir and its subfolders (to a few levels), file by file,
@@ -192,51 +174,29 @@ shared_config (GPtrArray *paths)
   return config;
 }
 
-/* The pattern file for @lang: hyph_en_US.dic for "en-US", hyph_en.dic
- * for "en"; NULL when there is none.  @tag: its language tag. */
-static char *
-pattern_file (const char *lang, char **tag)
-{
-  const char *dir = JOPAN_HYPHEN_DIR; /* the system's patterns (hyphen-en-us) */
-
-  *tag = g_strdup (lang);
-  g_strdelimit (*tag, "-", '_');
-  for (int attempt = 0; attempt < 2; attempt++)
-    {
-      char *path = g_strdup_printf ("%s/hyph_%s.dic", dir, *tag);
-      if (g_file_test (path, G_FILE_TEST_EXISTS))
-        return path;
-      g_free (path);
-      if (strchr (*tag, '_'))
-        *strchr (*tag, '_') = '\0';
-    }
-  g_clear_pointer (tag, g_free);
-  return NULL;
-}
-
+/* The pattern file for @lang: hyph_en_US.dic for "en-US", hyph_en.dic for "en". */
 static HyphenDict *
 load_hyphenator (const char *lang)
 {
-  g_autofree char *tag = NULL;
-  g_autofree char *path = pattern_file (lang, &tag);
+  g_autofree char *tag = g_strdup (lang);
+  const char *dir = JOPAN_HYPHEN_DIR; /* the system's patterns (hyphen-en-us) */
 
-  return path ? shared_patterns (path, tag) : NULL;
+  g_strdelimit (tag, "-", '_');
+  for (int attempt = 0; attempt < 2; attempt++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/hyph_%s.dic", dir, tag);
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        return shared_patterns (path);
+      if (strchr (tag, '_'))
+        *strchr (tag, '_') = '\0';
+    }
+  return NULL;
 }
 
 void
 jopan_fonts_read_hyphenation (const char *lang)
 {
   load_hyphenator (lang);
-}
-
-void
-jopan_fonts_prefetch_words (const char *lang)
-{
-  g_autofree char *tag = NULL;
-  g_autofree char *path = lang ? pattern_file (lang, &tag) : NULL;
-
-  if (path)
-    jopan_common_words_prefetch (tag);
 }
 
 /* A font set over @config (its reference taken): its own Pango font map. */

@@ -336,9 +336,6 @@ gpointer jopan_fonts_get_hyphenator (JopanFonts *fonts, const char *lang);
 /* Reads the hyphenation patterns for @lang ahead, if there are any (on an
  * idle thread, so that the first story set in @lang does not wait). */
 void jopan_fonts_read_hyphenation (const char *lang);
-/* Begins reading, on a thread of its own, the word list that tells
- * common words from names where @lang's text is hyphenated (words.c). */
-void jopan_fonts_prefetch_words (const char *lang);
 
 /* @families (a comma-separated list) with the families that have Hangul
  * first: in Korean text, digits and Latin letters then come from the
@@ -627,19 +624,14 @@ GArray *jopan_hyphen_points (gpointer dict, const char *text, gboolean capitaliz
 /* The same, each word's points kept for the process by @dict (a dictionary
  * that lives as long: jopan_fonts_get_hyphenator()'s) and its bytes. */
 GArray *jopan_hyphen_points_shared (gpointer dict, const char *text, gboolean capitalized);
-/* The language tag of a pattern file jopan_fonts_get_hyphenator() read
- * ("en", "en_US"), NULL for another dictionary. */
-const char *jopan_hyphen_dict_tag (gpointer dict);
-/* words.c: whether @word (@n bytes), lower-cased, is in the spelling
- * dictionary of language @tag (a common word, not a name); FALSE
- * without one.  Thread-safe. */
-gboolean jopan_common_word (const char *tag, const char *word, gsize n);
-void jopan_common_words_prefetch (const char *tag);
 /* Tests: words hyphenated anew (not found kept), how many are kept; a
  * word sought less its last byte (wrong). */
 extern gint jopan_hyphen_words_hyphenated;
 guint jopan_hyphen_words_kept (void);
 extern gboolean jopan_hyphen_words_wrong;
+
+/* jopan_hyphen_points(): the bit set on a point inside a capitalised word. */
+#define JOPAN_HYPHEN_NAME 0x80000000u
 
 /* ---- line breaking ---------------------------------------------------------- */
 
@@ -663,12 +655,19 @@ typedef struct {
   double line_penalty, hyphen_penalty, inner_penalty;
   double double_hyphen_demerits, fitness_demerits;
   double tolerance;       /* the loosest adjustment ratio tried first */
-  const GArray *hyphen_points; /* byte offsets where a hyphen may break a word */
+  /* Byte offsets where a hyphen may break a word, JOPAN_HYPHEN_NAME set
+   * on those inside a capitalised word (a name, most often): such a
+   * break costs name_penalty. */
+  const GArray *hyphen_points;
   /* Display type: lines of even length (in as few lines as the measure
    * allows), breaks after commas and phrase ends preferred. */
   gboolean balance;
   gboolean ragged;        /* unjustified text: lines as full as they go, no runt last line */
   double name_penalty;    /* a break at the hyphen of a capitalised compound (Jong-un) */
+  /* A hyphen inside a capitalised word (Wednes-|day, Ald-|wick): taken
+   * only where no breaks keep every line within tolerance, then at this
+   * penalty (40000: rather than a line of spaces some four times wide). */
+  double name_hyphen_penalty;
   /* The advance of each glyph of the unbroken line, runs in line order, in
    * Pango units, when it is not the layout's (a paragraph letter-spaced
    * anew, typeset.c); NULL: the layout's. */
@@ -707,6 +706,9 @@ extern gint jopan_break_candidate_finds;
  * line reached, from states not reached. */
 extern gint jopan_break_lines_tried;
 extern gboolean jopan_break_skip_lines;
+/* Tests: FALSE keeps every capitalised word whole, as before names could
+ * be hyphenated. */
+extern gboolean jopan_break_name_hyphens;
 /* Tests: breaking allocates every array anew instead of reusing the
  * thread's (off); the states reached are not cleared for the next
  * paragraph (dirty). */

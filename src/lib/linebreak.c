@@ -46,6 +46,7 @@ typedef enum {
   BREAK_PLAIN,       /* no space: after a dash or slash, or before a CJK character */
   BREAK_HYPHEN,      /* at a soft hyphen: a hyphen is drawn */
   BREAK_NAME,        /* after the hyphen of a capitalised compound: Kim Jong-|un, Joong-|Ang */
+  BREAK_NAME_HYPHEN, /* at a hyphenation point of a capitalised word: Salt-|market; a hyphen is drawn */
   BREAK_INNER,       /* between two Hangul syllables of one word */
   BREAK_SOFT_EMERGENCY, /* inside a string wider than the line: after / . - _ and the like */
   BREAK_EMERGENCY,   /* inside such a string where the klreq rules allow */
@@ -62,6 +63,23 @@ typedef struct {
   gboolean in_url;   /* inside a URL, an address or a path */
   gboolean fallback; /* keep-all: inside a word, only where words alone set badly */
 } Candidate;
+
+/* A break after which a hyphen is drawn. */
+static inline gboolean
+draws_hyphen (BreakKind kind)
+{
+  return kind == BREAK_HYPHEN || kind == BREAK_NAME_HYPHEN;
+}
+
+/* A break inside a name, taken only when nothing else fits. */
+static inline gboolean
+is_name_break (BreakKind kind)
+{
+  return kind == BREAK_NAME || kind == BREAK_NAME_HYPHEN;
+}
+
+/* hyphen_marks(): what a hyphenation point at a character is. */
+enum { HYPHEN_NONE, HYPHEN_IN_WORD, HYPHEN_IN_NAME };
 
 /* Per character boundary k (0..n): prefix counts and positions. */
 typedef struct {
@@ -452,11 +470,12 @@ hyphen_marks (const Paragraph *p, const JopanBreakParams *bp)
 
   for (guint i = 0, k = 0; bp->hyphen_points && i < bp->hyphen_points->len; i++)
     {
-      guint at = g_array_index (bp->hyphen_points, guint, i);
+      guint point = g_array_index (bp->hyphen_points, guint, i);
+      guint at = point & ~JOPAN_HYPHEN_NAME;
       while ((int) k < p->n && (guint) p->offset[k] < at)
         k++;
       if ((int) k < p->n && (guint) p->offset[k] == at)
-        hyphen[k] = TRUE;
+        hyphen[k] = point & JOPAN_HYPHEN_NAME ? HYPHEN_IN_NAME : HYPHEN_IN_WORD;
     }
   return hyphen;
 }
@@ -613,6 +632,8 @@ classify (const Paragraph *p, const PangoLogAttr *attrs, const Marks *m, JopanKo
     return FALSE; /* a space Pango keeps closed (before a closing mark, say) */
   if (is_space (a))
     c.kind = BREAK_SPACE;
+  else if (m->hyphen[k] == HYPHEN_IN_NAME && a != SOFT_HYPHEN)
+    c.kind = BREAK_NAME_HYPHEN;
   else if (m->hyphen[k] || a == SOFT_HYPHEN)
     c.kind = BREAK_HYPHEN;
   else if (!attrs[k].is_line_break && !(is_hangul (a) && is_hangul (b)))
@@ -874,7 +895,7 @@ fit_line (const Paragraph *p, const JopanBreakParams *bp, const Candidate *from,
           double width)
 {
   int start = line_start (p, from);
-  double natural = p->x[to->end] - p->x[start] + (to->kind == BREAK_HYPHEN ? bp->hyphen_width : 0);
+  double natural = p->x[to->end] - p->x[start] + (draws_hyphen (to->kind) ? bp->hyphen_width : 0);
   int spaces = p->spaces[to->end] - p->spaces[start];
   int gaps = p->gaps[to->end] - p->gaps[start];
   /* Glyphs may be scaled (font expansion) and letters part or close. */
@@ -926,6 +947,8 @@ penalty_of (const JopanBreakParams *bp, BreakKind kind)
       return bp->hyphen_penalty;
     case BREAK_NAME:
       return bp->name_penalty;
+    case BREAK_NAME_HYPHEN:
+      return bp->name_hyphen_penalty;
     case BREAK_INNER:
       return bp->inner_penalty;
     case BREAK_FORCED:
@@ -971,7 +994,7 @@ make_line (const Paragraph *p, int i, int j, double ratio)
 
   line.start = (guint) p->offset[start];
   line.end = (guint) p->offset[to->end];
-  line.hyphen = to->kind == BREAK_HYPHEN;
+  line.hyphen = draws_hyphen (to->kind);
   line.inner = to->kind == BREAK_INNER || is_emergency (to->kind);
   line.flush = is_flush (p, from, start, to);
   line.last = to->kind == BREAK_END;
@@ -1025,6 +1048,7 @@ width_of_line (const JopanBreakParams *bp, gboolean first)
 #define ALL_STATES ((1u << ((MAX_HYPHEN_RUN + 1) * N_FITNESS)) - 1)
 
 gboolean jopan_break_skip_lines = TRUE;
+gboolean jopan_break_name_hyphens = TRUE;
 
 /* Relaxes every state at break @j from the states at break @i.  @live
  * holds, for each break, the states reached (a line ended there at
@@ -1046,7 +1070,7 @@ relax (const Paragraph *p, const JopanBreakParams *bp, Node *nodes, guint *live,
     {
       int bit = __builtin_ctz (from), h = bit / N_FITNESS, f = bit % N_FITNESS;
       const Node *from_node = &nodes[STATE (i, h, f)];
-      int run = to->kind == BREAK_HYPHEN ? h + 1 : 0;
+      int run = draws_hyphen (to->kind) ? h + 1 : 0;
       double d;
 
       if ((!jopan_break_skip_lines && from_node->demerits >= INFEASIBLE) || run > MAX_HYPHEN_RUN)
@@ -1104,9 +1128,9 @@ string_end (const Paragraph *p, const JopanBreakParams *bp, int i)
   for (int j = i + 1; j <= (int) p->candidates->len; j++)
     {
       const Candidate *to = candidate (p, j);
-      double natural = p->x[to->end] - p->x[start] + (to->kind == BREAK_HYPHEN ? bp->hyphen_width : 0);
+      double natural = p->x[to->end] - p->x[start] + (draws_hyphen (to->kind) ? bp->hyphen_width : 0);
 
-      if (natural > width && to->kind == BREAK_HYPHEN)
+      if (natural > width && draws_hyphen (to->kind))
         continue;
       if (natural > width)
         break;
@@ -1268,6 +1292,10 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
                 i = first_unspaced (p, to, i, j) - 1;
               continue;
             }
+          /* A name is split only where no set of breaks keeps every
+           * line within tolerance. */
+          if (to->kind == BREAK_NAME_HYPHEN && (max_ratio < INFEASIBLE || !jopan_break_name_hyphens))
+            continue;
           if ((to->in_string && j != string_ends[i])
               || (to->kind == BREAK_END && last_line_too_short (p, line_start (p, from)))
               || (to->fallback && !fallback_allowed (p, bp, i, j, before, after)))
@@ -1308,16 +1336,16 @@ first_fit_pick (const Paragraph *p, const JopanBreakParams *bp, int from, int ru
       Fit fit = fit_line (p, bp, prev, to, width);
       if (fit.ratio < 0 && !(to->kind == BREAK_END && fit.ratio == 0))
         break;
-      if ((to->kind == BREAK_HYPHEN && run >= MAX_HYPHEN_RUN) || to->fallback)
+      if ((draws_hyphen (to->kind) && run >= MAX_HYPHEN_RUN) || to->fallback)
         continue;
       if (to->kind == BREAK_END && last_line_too_short (p, start) && pick > 0)
         break;
       pick = j;
-      if (to->kind != BREAK_NAME)
+      if (!is_name_break (to->kind))
         unnamed = j;
     }
-  /* Kim Jong-|un only when nothing else fits. */
-  if (pick > 0 && candidate (p, pick)->kind == BREAK_NAME && unnamed > 0)
+  /* Kim Jong-|un, Salt-|market only when nothing else fits. */
+  if (pick > 0 && is_name_break (candidate (p, pick)->kind) && unnamed > 0)
     pick = unnamed;
   if (pick > 0 && candidate (p, pick)->in_string && string_end (p, bp, from) > 0)
     return string_end (p, bp, from);
@@ -1411,7 +1439,7 @@ line_length (const Paragraph *p, const JopanBreakParams *bp, int i, int j)
   const Candidate *to = candidate (p, j);
 
   return p->x[to->end] - p->x[line_start (p, candidate (p, i))]
-         + (to->kind == BREAK_HYPHEN ? bp->hyphen_width : 0);
+         + (draws_hyphen (to->kind) ? bp->hyphen_width : 0);
 }
 
 /* What a display line of @length costs against the mean @target, and its

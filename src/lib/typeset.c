@@ -153,7 +153,7 @@ word_points (HyphenDict *dict, const char *word, gsize n, glong letters, guint8 
  * @memo: @dict lives as long as the process (shared_patterns()), and the
  * points are taken from the words kept (hyphen_words_get()). */
 static void
-hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArray *points,
+hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, guint flag, GArray *points,
                 gboolean memo)
 {
   glong letters = g_utf8_strlen (word, (gssize) n);
@@ -171,56 +171,16 @@ hyphenate_word (HyphenDict *dict, const char *word, gsize n, guint offset, GArra
     }
   for (guint i = 0; i < count; i++)
     {
-      guint point = offset + at[i];
+      guint point = (offset + at[i]) | flag;
       g_array_append_val (points, point);
     }
-}
-
-#define DATELINE_BYTES 96
-
-/* Does the token at @token start a sentence: the paragraph's first, or
- * after a token ending in . ! ? (and closing quotes or brackets), or
- * after a dateline's dash (ALDWICK — Stallholders)? */
-static gboolean
-sentence_start (const char *text, const char *token)
-{
-  const char *p = token;
-
-  while (p > text && g_ascii_isspace (p[-1]))
-    p--;
-  if (p == text)
-    return TRUE;
-  if (p - text >= 3 && p - text <= DATELINE_BYTES && g_str_has_prefix (p - 3, "\xE2\x80\x94"))
-    {
-      /* Before the dash, capitals only: the dateline (short: a dash far
-       * into the paragraph is none, and is not read back from). */
-      for (const char *q = text; q < p - 3; q = g_utf8_next_char (q))
-        if (g_unichar_islower (g_utf8_get_char (q)))
-          return FALSE;
-      return TRUE;
-    }
-  p = g_utf8_prev_char (p);
-  while (p > text && (strchr (")]\"'", *p) || g_str_has_prefix (p, "\xE2\x80\x9D")
-                      || g_str_has_prefix (p, "\xE2\x80\x99")))
-    p = g_utf8_prev_char (p);
-  return *p == '.' || *p == '!' || *p == '?';
-}
-
-/* The first letter of @token past opening quotes and brackets. */
-static const char *
-token_word (const char *token)
-{
-  while (*token && (strchr ("([\"'", *token) || g_str_has_prefix (token, "\xE2\x80\x9C")
-                    || g_str_has_prefix (token, "\xE2\x80\x98")))
-    token = g_utf8_next_char (token);
-  return token;
 }
 
 /* Adds the hyphenation points of the Latin words in the token (a run
  * between spaces) [@token, @end) of @text. */
 static void
 hyphenate_token (gpointer dict, const char *text, const char *token, const char *end,
-                 gboolean capitalized, gboolean starts, GArray *points, gboolean memo)
+                 gboolean capitalized, GArray *points, gboolean memo)
 {
   const char *p = token;
 
@@ -230,6 +190,7 @@ hyphenate_token (gpointer dict, const char *text, const char *token, const char 
   while (p < end)
     {
       const char *start = p;
+      gboolean name;
 
       if (!is_latin_letter (g_utf8_get_char (p)))
         {
@@ -244,15 +205,12 @@ hyphenate_token (gpointer dict, const char *text, const char *token, const char 
       if ((start > token && g_ascii_isdigit (start[-1])) || (p < end && g_ascii_isdigit (*p))
           || p - start > HYPHEN_WORD_MAX)
         continue;
-      /* A capitalised word is most often a name: Kinmar-|sh, Wednes-|day.
-       * At a sentence's start (@starts, the token's first word) it is a
-       * common word if the language's dictionary has it in lower case:
-       * Hos-|pital, not Ald-|wick. */
-      if (!capitalized && g_unichar_isupper (g_utf8_get_char (start))
-          && !(starts && start == token_word (token)
-               && jopan_common_word (jopan_hyphen_dict_tag (dict), start, (gsize) (p - start))))
-        continue;
-      hyphenate_word (dict, start, (gsize) (p - start), (guint) (start - text), points, memo);
+      /* A capitalised word is most often a name (Kinmar-|row, Hus-|sain):
+       * its points are marked, and the breaker takes one only where no
+       * other breaks keep every line within tolerance (linebreak.c). */
+      name = !capitalized && g_unichar_isupper (g_utf8_get_char (start));
+      hyphenate_word (dict, start, (gsize) (p - start), (guint) (start - text), name ? JOPAN_HYPHEN_NAME : 0,
+                      points, memo);
     }
 }
 
@@ -270,8 +228,7 @@ hyphen_points_of (gpointer dict, const char *text, gboolean capitalized, gboolea
       while (*p && !g_ascii_isspace (*p))
         p++;
       if (p > token)
-        hyphenate_token (dict, text, token, p, capitalized, !capitalized && sentence_start (text, token),
-                         points, memo);
+        hyphenate_token (dict, text, token, p, capitalized, points, memo);
       while (g_ascii_isspace (*p))
         p++;
     }
@@ -861,6 +818,7 @@ break_params (JopanTypesetter *ts, JopanParaKind kind, double width, double inde
                      : p->korean_break == JOPAN_KOREAN_BREAK_KEEP_ALL ? 100
                                                                       : 0,
     .name_penalty = 3000,
+    .name_hyphen_penalty = 40000,
     .balance = p->balance && p->align != JOPAN_ALIGN_JUSTIFY,
     .ragged = !p->balance && p->align != JOPAN_ALIGN_JUSTIFY,
     .double_hyphen_demerits = 3000,
