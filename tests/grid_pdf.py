@@ -13,7 +13,12 @@ continue, reads the body lines back with `pdftotext -bbox-layout` and checks:
 - the last page's columns end within one grid line of each other;
 - on the Korean sample, in every korean-break mode, no line starts with a
   closing mark or ends with an opening one, and in keep-all no line ends
-  inside a word.
+  inside a word;
+- a story whose names leave lines loose (a long name after a paragraph's
+  indent, no hyphenation point in it): every justified line whose word
+  gaps are 3.2 times the median or more is named by a `loose` finding, and
+  every line a finding names is there, its gaps twice the median or more
+  (a doctored report, each way, must fail).
 
 Prints "ok - NAME" / "not ok - NAME: reason" per check and "N passed, M failed".
 """
@@ -156,6 +161,61 @@ def line_gap(line):
     return sum(words[i + 1][0] - words[i][1] for i in range(len(words) - 1)) / (len(words) - 1)
 
 
+def justified(lines):
+    """The body lines of four words or more that reach their column's right
+    edge (justified, as set: a paragraph's last line stops short), each with
+    its text and its mean word gap."""
+    body = [l for l in body_lines(lines) if len(l[4]) >= 4]
+    starts = column_starts(body)
+    edges = collections.defaultdict(float)
+    for l in body:
+        edges[column_of(l, starts)] = max(edges[column_of(l, starts)], l[1])
+    return [(" ".join(l[4]), line_gap(l)) for l in body if l[1] >= edges[column_of(l, starts)] - 0.5]
+
+
+def loose_named(lines, findings, least=3.2, named_least=2.0):
+    """Problems: loose lines (gaps @least times the median) that no `loose`
+    finding names, and named lines not there or not loose (@named_least)."""
+    full = justified(lines)
+    median = sorted(g for _, g in full)[len(full) // 2]
+    named = [re.search(r"“(.*)”; rewrite", f["message"]).group(1) for f in findings
+             if f["kind"] == "loose"]
+    problems = [f"{text!r}: gaps {gap / median:.1f} x the median, not reported"
+                for text, gap in full if gap >= least * median and text not in named]
+    for text in named:
+        gaps = [gap for t, gap in full if t == text]
+        if not gaps:
+            problems.append(f"{text!r} reported loose, no such justified line")
+        elif gaps[0] < named_least * median:
+            problems.append(f"{text!r} reported loose, its gaps {gaps[0] / median:.1f} x the median")
+    return problems, len(named)
+
+
+def check_loose(tmp):
+    """Names with no hyphenation point after a paragraph's indent leave the
+    first line loose: the report names each such line, and only those."""
+    paras = []
+    for name in ("Sian Llewellyn", "Graham Fitzwilliam", "Ffion Llewellyn", "Aled Fitzwilliam"):
+        paras.append(f"The Aldwick coach, {name}, said the team had shown real character after a "
+                     f"poor first half. “We could easily have folded,” {name.split()[0]} said.")
+        paras.append(f"The club’s chairman, {name}, who ran in the winning team in 1996, said the "
+                     "result showed how far the club had come since the clubhouse burned down.")
+    src, pdf, rep = (os.path.join(tmp, "loose" + e) for e in (".json", ".pdf", ".report.json"))
+    json.dump({"headline": "Loose lines are named", "lang": "en", "body": "\n\n".join(paras)},
+              open(src, "w", encoding="utf-8"), ensure_ascii=False)
+    lines = render(src, pdf, "--report", rep)[0]
+    findings = json.load(open(rep, encoding="utf-8"))["findings"]
+    problems, n = loose_named(lines, findings)
+    report(f"loose lines: {n} reported, each there and every one there reported",
+           problems or (n < 4 and f"only {n} reported"))
+    # Broken on purpose: the findings dropped; a finding naming a tight line.
+    dropped, _ = loose_named(lines, [f for f in findings if f["kind"] != "loose"])
+    report("loose lines: a report without them fails", not dropped and "no problem found")
+    tight = min(justified(lines), key=lambda t: t[1])[0]
+    wrong, _ = loose_named(lines, findings + [{"kind": "loose", "message": f"x: “{tight}”; rewrite"}])
+    report("loose lines: a tight line reported fails", not wrong and "no problem found")
+
+
 def render(article, pdf, *options):
     subprocess.run([JOPAN, "render", article, "-o", pdf, *options], check=True, capture_output=True)
     return pages(pdf)
@@ -236,6 +296,7 @@ def main():
         check_balance("long last page", got[-1], 2)
         check_spacing("English samples", spacing["en"], 1.5)
         check_korean_modes(tmp)
+        check_loose(tmp)
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
 

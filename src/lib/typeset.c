@@ -2958,12 +2958,28 @@ typedef struct {
   guint first_overfull;   /* the first, counted from 1 */
   double column;          /* the column's width, as reported */
   LaterCheck *later;      /* lines still to check (set lazily); NULL: none */
+  /* Justified lines set loose (note_loose): how many, the loosest (from
+   * 1), its word spaces in spaces, and its text. */
+  guint loose, loosest;
+  double loosest_spaces;
+  char *loosest_text;
 } Findings;
 
 static void
 report_findings (JopanTypesetter *ts, const Findings *f, const char *where)
 {
   note_missing_glyphs (ts, f->missing, where);
+  if (f->loose == 1)
+    jopan_report_add (ts->report, "loose",
+                      "%s: the paragraph's line %u is set loose, its word spaces %.1f times their "
+                      "width (no breaks keep it within the style's spacing): “%s”; rewrite or refit",
+                      where, f->loosest, f->loosest_spaces, f->loosest_text);
+  else if (f->loose > 1)
+    jopan_report_add (ts->report, "loose",
+                      "%s: %u of the paragraph's lines are set loose, the loosest line %u, its word "
+                      "spaces %.1f times their width (no breaks keep them within the style's "
+                      "spacing): “%s”; rewrite or refit",
+                      where, f->loose, f->loosest, f->loosest_spaces, f->loosest_text);
   if (f->later)
     report_later (ts->report, f->later, where, f->column);
   else if (f->overfull > 0)
@@ -2979,6 +2995,39 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Shaped, shaped_unref)
 static GArray *hyphen_points (JopanTypesetter *ts, const char *text, gboolean capitalized);
 static GArray *break_paragraph (JopanTypesetter *ts, const char *text, const GArray *spans,
                                 PangoLayout *unbroken, JopanBreakParams *bp);
+
+/* A justified line whose word spaces are this many times their width or
+ * more is reported: a river a reader sees.  Total fit goes past its
+ * tolerance (2.2 times in Latin) only where no breaks avoid it, a long
+ * name that has no hyphenation point after a paragraph's indent, say. */
+#define LOOSE_SPACES 3.0
+
+/* The justified lines of @breaks set loose: counted, the loosest kept for
+ * the finding. */
+static void
+note_loose (Findings *found, const JopanBreakParams *bp, const GArray *breaks, const char *text)
+{
+  double most = 0;
+
+  if (bp->balance || bp->ragged)
+    return;
+  for (guint i = 0; i < breaks->len; i++)
+    {
+      const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
+
+      if (b->last || b->flush || b->spaces == 0 || 1 + bp->space_stretch * b->ratio < LOOSE_SPACES)
+        continue;
+      found->loose++;
+      if (b->ratio > most)
+        {
+          most = b->ratio;
+          found->loosest = i + 1;
+          found->loosest_spaces = 1 + bp->space_stretch * b->ratio;
+          g_free (found->loosest_text);
+          found->loosest_text = g_strndup (text + b->start, b->end - b->start);
+        }
+    }
+}
 
 /* Sets one paragraph (no newlines) and appends its lines to @result and
  * what it found to @found.  A style with a horizontal scale sets it in a
@@ -3033,6 +3082,7 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
       if (plan->overfull && found->overfull++ == 0)
         found->first_overfull = i + 1;
     }
+  note_loose (found, &bp, breaks, text);
   found->column = width * scale;
 }
 
@@ -3107,6 +3157,7 @@ findings_clear (gpointer data)
 
   g_clear_pointer (&f->missing, g_hash_table_unref);
   g_clear_pointer (&f->later, later_check_unref);
+  g_clear_pointer (&f->loosest_text, g_free);
 }
 
 static void
@@ -4816,7 +4867,7 @@ jopan_typeset_named (JopanTypesetter *ts, JopanParaKind kind, const char *text,
     {
       const Findings *f = &g_array_index (set->findings, Findings, i);
       /* The place is named only when there is something to report. */
-      if (f->missing == NULL && f->overfull == 0 && f->later == NULL)
+      if (f->missing == NULL && f->overfull == 0 && f->later == NULL && f->loose == 0)
         continue;
       if (place == NULL)
         place = name ? g_strdup_printf ("%s: %s", name, where) : g_strdup (where);
