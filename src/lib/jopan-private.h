@@ -684,6 +684,7 @@ typedef struct {
 typedef struct {
   guint start, end;       /* bytes of the paragraph's text on the line, spaces trimmed */
   gboolean hyphen;        /* broken at a soft hyphen: a hyphen is drawn */
+  gboolean name;          /* that hyphen splits a capitalised word */
   gboolean inner;         /* broken inside a Korean word */
   gboolean flush;         /* broken inside a string wider than the line: set unjustified */
   gboolean last;
@@ -709,6 +710,9 @@ extern gboolean jopan_break_skip_lines;
 /* Tests: FALSE keeps every capitalised word whole, as before names could
  * be hyphenated. */
 extern gboolean jopan_break_name_hyphens;
+/* Tests: FALSE sets a paragraph with a loose line once, at its own
+ * tracking (typeset.c: retrack). */
+extern gboolean jopan_typeset_retrack;
 /* Tests: breaking allocates every array anew instead of reusing the
  * thread's (off); the states reached are not cleared for the next
  * paragraph (dirty). */

@@ -995,6 +995,7 @@ make_line (const Paragraph *p, int i, int j, double ratio)
   line.start = (guint) p->offset[start];
   line.end = (guint) p->offset[to->end];
   line.hyphen = draws_hyphen (to->kind);
+  line.name = to->kind == BREAK_NAME_HYPHEN;
   line.inner = to->kind == BREAK_INNER || is_emergency (to->kind);
   line.flush = is_flush (p, from, start, to);
   line.last = to->kind == BREAK_END;

@@ -2962,6 +2962,7 @@ typedef struct {
    * 1), its word spaces in spaces, and its text. */
   guint loose, loosest;
   double loosest_spaces;
+  guint names;            /* lines ending in a capitalised word split */
   char *loosest_text;
 } Findings;
 
@@ -3003,7 +3004,7 @@ static GArray *break_paragraph (JopanTypesetter *ts, const char *text, const GAr
 #define LOOSE_SPACES 3.0
 
 /* The justified lines of @breaks set loose: counted, the loosest kept for
- * the finding. */
+ * the finding; and the names split. */
 static void
 note_loose (Findings *found, const JopanBreakParams *bp, const GArray *breaks, const char *text)
 {
@@ -3015,6 +3016,7 @@ note_loose (Findings *found, const JopanBreakParams *bp, const GArray *breaks, c
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
 
+      found->names += b->name;
       if (b->last || b->flush || b->spaces == 0 || 1 + bp->space_stretch * b->ratio < LOOSE_SPACES)
         continue;
       found->loose++;
@@ -3034,8 +3036,8 @@ note_loose (Findings *found, const JopanBreakParams *bp, const GArray *breaks, c
  * column as much wider and draws it narrower: breaking and justifying see
  * the glyphs as shaped. */
 static void
-set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
-               double width, double indent, JopanText *result, Findings *found)
+set_paragraph_as (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
+                  double width, double indent, JopanText *result, Findings *found)
 {
   const JopanParaStyle *p = &ts->style->para[kind];
   g_autoptr (Shaped) shaped = NULL;
@@ -3084,6 +3086,70 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
     }
   note_loose (found, &bp, breaks, text);
   found->column = width * scale;
+}
+
+/* The trackings (em, added to the paragraph's) at which a paragraph with
+ * a loose line is set again, in this order: as a compositor mends a line
+ * by tightening or opening its paragraph a few units. */
+static const double retrack_em[] = { -0.01, 0.01, -0.02 };
+
+static void findings_clear (gpointer data);
+static GArray *text_lines_new (guint size);
+static void add_line_refs (GArray *lines, const GArray *from);
+
+/* A paragraph set with a loose line (@found), its lines @result's from
+ * @start: set again at each of retrack_em's trackings until one has none,
+ * the best kept where it has as many lines, no more names split, and its
+ * loosest line looser by a quarter space less. */
+static void
+retrack (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
+         double width, double indent, JopanText *result, guint start, Findings *found)
+{
+  const JopanStyle *style = ts->style;
+  double space = ts->space_width[kind], hyphen = ts->hyphen_width[kind];
+  guint n = result->lines->len - start;
+  g_autofree JopanStyle *tracked = g_new (JopanStyle, 1);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (retrack_em) && found->loose > 0; i++)
+    {
+      JopanText *trial = g_new0 (JopanText, 1);
+      Findings f;
+
+      *tracked = *style;
+      tracked->para[kind].tracking += retrack_em[i] * style->para[kind].size;
+      /* The spaces are measured anew at this tracking. */
+      ts->style = tracked;
+      ts->space_width[kind] = ts->hyphen_width[kind] = 0;
+      trial->lines = text_lines_new (n);
+      set_paragraph_as (ts, kind, text, spans, width, indent, trial, &f);
+      ts->style = style;
+      ts->space_width[kind] = space;
+      ts->hyphen_width[kind] = hyphen;
+      if (trial->lines->len == n && f.names <= found->names
+          && (f.loose == 0 || f.loosest_spaces < found->loosest_spaces - 0.25))
+        {
+          g_array_remove_range (result->lines, start, n);
+          add_line_refs (result->lines, trial->lines);
+          findings_clear (found);
+          *found = f;
+        }
+      else
+        findings_clear (&f);
+      jopan_text_free (trial);
+    }
+}
+
+gboolean jopan_typeset_retrack = TRUE;
+
+static void
+set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
+               double width, double indent, JopanText *result, Findings *found)
+{
+  guint start = result->lines->len;
+
+  set_paragraph_as (ts, kind, text, spans, width, indent, result, found);
+  if (found->loose > 0 && jopan_typeset_retrack)
+    retrack (ts, kind, text, spans, width, indent, result, start, found);
 }
 
 /* The length of the mandatory line break (UAX #14 classes BK, CR, LF, NL)
