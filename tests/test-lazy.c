@@ -51,14 +51,15 @@ page_shapings (const char *name, guint *drawn)
  * then held six stories, now the four that fit: 257 of 280 drawn; en-front
  * five, now four: 363 of 378; en-front's rail story, gp-surgery, then
  * grew by four paragraphs to fill a hole the tighter headers left: 384 of
- * 400).  A count, not a time. */
+ * 400; ko-front's brief-bus by three sentences to fill the white under
+ * it on the sample edition's front: 266 of 289).  A count, not a time. */
 static void
 test_shapings (void)
 {
   static const struct {
     const char *name;
     guint most;
-  } pages[] = { { "en-front.json", 392 }, { "ko-front.json", 262 }, { "en-long.json", 290 } };
+  } pages[] = { { "en-front.json", 392 }, { "ko-front.json", 270 }, { "en-long.json", 290 } };
 
   for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
     {
