@@ -668,6 +668,7 @@ typedef struct {
    * only where no breaks keep every line within tolerance, then at this
    * penalty (40000: rather than a line of spaces some four times wide). */
   double name_hyphen_penalty;
+  gboolean name_hyphens;  /* total fit may take such a hyphen (typeset.c: set_paragraph) */
   /* The advance of each glyph of the unbroken line, runs in line order, in
    * Pango units, when it is not the layout's (a paragraph letter-spaced
    * anew, typeset.c); NULL: the layout's. */
@@ -711,7 +712,7 @@ extern gboolean jopan_break_skip_lines;
  * be hyphenated. */
 extern gboolean jopan_break_name_hyphens;
 /* Tests: FALSE sets a paragraph with a loose line once, at its own
- * tracking (typeset.c: retrack). */
+ * tracking, names whole (typeset.c: set_paragraph). */
 extern gboolean jopan_typeset_retrack;
 /* Tests: breaking allocates every array anew instead of reusing the
  * thread's (off); the states reached are not cleared for the next

@@ -1295,7 +1295,7 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
             }
           /* A name is split only where no set of breaks keeps every
            * line within tolerance. */
-          if (to->kind == BREAK_NAME_HYPHEN && (max_ratio < INFEASIBLE || !jopan_break_name_hyphens))
+          if (to->kind == BREAK_NAME_HYPHEN && (max_ratio < INFEASIBLE || !bp->name_hyphens || !jopan_break_name_hyphens))
             continue;
           if ((to->in_string && j != string_ends[i])
               || (to->kind == BREAK_END && last_line_too_short (p, line_start (p, from)))

@@ -3037,7 +3037,7 @@ note_loose (Findings *found, const JopanBreakParams *bp, const GArray *breaks, c
  * the glyphs as shaped. */
 static void
 set_paragraph_as (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
-                  double width, double indent, JopanText *result, Findings *found)
+                  double width, double indent, gboolean names, JopanText *result, Findings *found)
 {
   const JopanParaStyle *p = &ts->style->para[kind];
   g_autoptr (Shaped) shaped = NULL;
@@ -3053,6 +3053,7 @@ set_paragraph_as (JopanTypesetter *ts, JopanParaKind kind, const char *text, con
   width /= scale;
   indent /= scale;
   break_params (ts, kind, width, indent, &bp);
+  bp.name_hyphens = names;
   if (p->hyphenate && ts->hyphenator && !names_only (kind))
     bp.hyphen_points = hyphens = hyphen_points (ts, text, p->hyphenate_capitalized);
   bp.glyph_widths = shaped->widths;
@@ -3097,59 +3098,76 @@ static void findings_clear (gpointer data);
 static GArray *text_lines_new (guint size);
 static void add_line_refs (GArray *lines, const GArray *from);
 
+/* @text set again, at the typesetter's style and with names split
+ * (@names) or not, in place of @result's lines from @start (what setting
+ * them found: @found) where it has as many lines, splits no more names
+ * unless @names, and leaves its loosest line looser by a quarter space
+ * less, or none loose. */
+static void
+set_again (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
+           double width, double indent, gboolean names, JopanText *result, guint start,
+           Findings *found)
+{
+  guint n = result->lines->len - start;
+  JopanText *trial = g_new0 (JopanText, 1);
+  Findings f;
+
+  trial->lines = text_lines_new (n);
+  set_paragraph_as (ts, kind, text, spans, width, indent, names, trial, &f);
+  if (trial->lines->len == n && (names || f.names <= found->names)
+      && (f.loose == 0 || f.loosest_spaces < found->loosest_spaces - 0.25))
+    {
+      g_array_remove_range (result->lines, start, n);
+      add_line_refs (result->lines, trial->lines);
+      findings_clear (found);
+      *found = f;
+    }
+  else
+    findings_clear (&f);
+  jopan_text_free (trial);
+}
+
 /* A paragraph set with a loose line (@found), its lines @result's from
- * @start: set again at each of retrack_em's trackings until one has none,
- * the best kept where it has as many lines, no more names split, and its
- * loosest line looser by a quarter space less. */
+ * @start: set again at each of retrack_em's trackings (names whole) until
+ * one has none (set_again() keeps the better). */
 static void
 retrack (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
          double width, double indent, JopanText *result, guint start, Findings *found)
 {
   const JopanStyle *style = ts->style;
   double space = ts->space_width[kind], hyphen = ts->hyphen_width[kind];
-  guint n = result->lines->len - start;
   g_autofree JopanStyle *tracked = g_new (JopanStyle, 1);
 
   for (gsize i = 0; i < G_N_ELEMENTS (retrack_em) && found->loose > 0; i++)
     {
-      JopanText *trial = g_new0 (JopanText, 1);
-      Findings f;
-
       *tracked = *style;
       tracked->para[kind].tracking += retrack_em[i] * style->para[kind].size;
       /* The spaces are measured anew at this tracking. */
       ts->style = tracked;
       ts->space_width[kind] = ts->hyphen_width[kind] = 0;
-      trial->lines = text_lines_new (n);
-      set_paragraph_as (ts, kind, text, spans, width, indent, trial, &f);
+      set_again (ts, kind, text, spans, width, indent, FALSE, result, start, found);
       ts->style = style;
       ts->space_width[kind] = space;
       ts->hyphen_width[kind] = hyphen;
-      if (trial->lines->len == n && f.names <= found->names
-          && (f.loose == 0 || f.loosest_spaces < found->loosest_spaces - 0.25))
-        {
-          g_array_remove_range (result->lines, start, n);
-          add_line_refs (result->lines, trial->lines);
-          findings_clear (found);
-          *found = f;
-        }
-      else
-        findings_clear (&f);
-      jopan_text_free (trial);
     }
 }
 
 gboolean jopan_typeset_retrack = TRUE;
 
+/* Sets one paragraph, names whole; one with a loose line is tracked
+ * anew, and only a line loose still may split a name (Wednes-|day): a
+ * paragraph a little tighter reads better than a name in two. */
 static void
 set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
                double width, double indent, JopanText *result, Findings *found)
 {
   guint start = result->lines->len;
 
-  set_paragraph_as (ts, kind, text, spans, width, indent, result, found);
+  set_paragraph_as (ts, kind, text, spans, width, indent, FALSE, result, found);
   if (found->loose > 0 && jopan_typeset_retrack)
     retrack (ts, kind, text, spans, width, indent, result, start, found);
+  if (found->loose > 0 && jopan_typeset_retrack)
+    set_again (ts, kind, text, spans, width, indent, TRUE, result, start, found);
 }
 
 /* The length of the mandatory line break (UAX #14 classes BK, CR, LF, NL)
