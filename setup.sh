@@ -17,7 +17,6 @@ g++ libqpdf-dev qpdf liblcms2-dev libturbojpeg0-dev libjpeg-dev zlib1g-dev libpn
 # image.c and image-header.c inflate PNG image data with libdeflate.
 PACKAGES="$PACKAGES libdeflate-dev"
 
-
 install_packages () {
   missing=""
   for p in $PACKAGES; do

@@ -788,11 +788,11 @@ test_names (Fixture *f, gconstpointer data)
           g_autoptr (JopanText) whole = NULL;
           JopanTypesetter ts;
 
-          /* Anew (the typesetter keeps what it set), names whole. */
+          /* Anew (the typesetter keeps what it set), set once: names whole. */
           jopan_typesetter_init (&ts, f->fonts, f->style, "en", f->report);
-          jopan_break_name_hyphens = FALSE;
+          jopan_typeset_retrack = FALSE;
           whole = jopan_typeset (&ts, JOPAN_PARA_BODY, en, NULL, width, 0, "whole");
-          jopan_break_name_hyphens = TRUE;
+          jopan_typeset_retrack = TRUE;
           jopan_typesetter_clear (&ts);
           g_assert_cmpuint (name_breaks (whole, width, TRUE), ==, 0);
           g_assert_cmpfloat (loosest (whole), >, 3);

@@ -685,7 +685,6 @@ typedef struct {
 typedef struct {
   guint start, end;       /* bytes of the paragraph's text on the line, spaces trimmed */
   gboolean hyphen;        /* broken at a soft hyphen: a hyphen is drawn */
-  gboolean name;          /* that hyphen splits a capitalised word */
   gboolean inner;         /* broken inside a Korean word */
   gboolean flush;         /* broken inside a string wider than the line: set unjustified */
   gboolean last;
@@ -708,9 +707,6 @@ extern gint jopan_break_candidate_finds;
  * line reached, from states not reached. */
 extern gint jopan_break_lines_tried;
 extern gboolean jopan_break_skip_lines;
-/* Tests: FALSE keeps every capitalised word whole, as before names could
- * be hyphenated. */
-extern gboolean jopan_break_name_hyphens;
 /* Tests: FALSE sets a paragraph with a loose line once, at its own
  * tracking, names whole (typeset.c: set_paragraph). */
 extern gboolean jopan_typeset_retrack;

@@ -995,7 +995,6 @@ make_line (const Paragraph *p, int i, int j, double ratio)
   line.start = (guint) p->offset[start];
   line.end = (guint) p->offset[to->end];
   line.hyphen = draws_hyphen (to->kind);
-  line.name = to->kind == BREAK_NAME_HYPHEN;
   line.inner = to->kind == BREAK_INNER || is_emergency (to->kind);
   line.flush = is_flush (p, from, start, to);
   line.last = to->kind == BREAK_END;
@@ -1049,7 +1048,6 @@ width_of_line (const JopanBreakParams *bp, gboolean first)
 #define ALL_STATES ((1u << ((MAX_HYPHEN_RUN + 1) * N_FITNESS)) - 1)
 
 gboolean jopan_break_skip_lines = TRUE;
-gboolean jopan_break_name_hyphens = TRUE;
 
 /* Relaxes every state at break @j from the states at break @i.  @live
  * holds, for each break, the states reached (a line ended there at
@@ -1295,7 +1293,7 @@ total_fit (const Paragraph *p, const JopanBreakParams *bp, double max_ratio)
             }
           /* A name is split only where no set of breaks keeps every
            * line within tolerance. */
-          if (to->kind == BREAK_NAME_HYPHEN && (max_ratio < INFEASIBLE || !bp->name_hyphens || !jopan_break_name_hyphens))
+          if (to->kind == BREAK_NAME_HYPHEN && (max_ratio < INFEASIBLE || !bp->name_hyphens))
             continue;
           if ((to->in_string && j != string_ends[i])
               || (to->kind == BREAK_END && last_line_too_short (p, line_start (p, from)))

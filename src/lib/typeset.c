@@ -2962,7 +2962,6 @@ typedef struct {
    * 1), its word spaces in spaces, and its text. */
   guint loose, loosest;
   double loosest_spaces;
-  guint names;            /* lines ending in a capitalised word split */
   char *loosest_text;
 } Findings;
 
@@ -3004,7 +3003,7 @@ static GArray *break_paragraph (JopanTypesetter *ts, const char *text, const GAr
 #define LOOSE_SPACES 3.0
 
 /* The justified lines of @breaks set loose: counted, the loosest kept for
- * the finding; and the names split. */
+ * the finding. */
 static void
 note_loose (Findings *found, const JopanBreakParams *bp, const GArray *breaks, const char *text)
 {
@@ -3016,7 +3015,6 @@ note_loose (Findings *found, const JopanBreakParams *bp, const GArray *breaks, c
     {
       const JopanBreakLine *b = &g_array_index (breaks, JopanBreakLine, i);
 
-      found->names += b->name;
       if (b->last || b->flush || b->spaces == 0 || 1 + bp->space_stretch * b->ratio < LOOSE_SPACES)
         continue;
       found->loose++;
@@ -3100,9 +3098,8 @@ static void add_line_refs (GArray *lines, const GArray *from);
 
 /* @text set again, at the typesetter's style and with names split
  * (@names) or not, in place of @result's lines from @start (what setting
- * them found: @found) where it has as many lines, splits no more names
- * unless @names, and leaves its loosest line looser by a quarter space
- * less, or none loose. */
+ * them found: @found) where it has as many lines and leaves its loosest
+ * line looser by a quarter space less, or none loose. */
 static void
 set_again (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArray *spans,
            double width, double indent, gboolean names, JopanText *result, guint start,
@@ -3114,8 +3111,7 @@ set_again (JopanTypesetter *ts, JopanParaKind kind, const char *text, const GArr
 
   trial->lines = text_lines_new (n);
   set_paragraph_as (ts, kind, text, spans, width, indent, names, trial, &f);
-  if (trial->lines->len == n && (names || f.names <= found->names)
-      && (f.loose == 0 || f.loosest_spaces < found->loosest_spaces - 0.25))
+  if (trial->lines->len == n && (f.loose == 0 || f.loosest_spaces < found->loosest_spaces - 0.25))
     {
       g_array_remove_range (result->lines, start, n);
       add_line_refs (result->lines, trial->lines);
@@ -3164,9 +3160,10 @@ set_paragraph (JopanTypesetter *ts, JopanParaKind kind, const char *text, const 
   guint start = result->lines->len;
 
   set_paragraph_as (ts, kind, text, spans, width, indent, FALSE, result, found);
-  if (found->loose > 0 && jopan_typeset_retrack)
-    retrack (ts, kind, text, spans, width, indent, result, start, found);
-  if (found->loose > 0 && jopan_typeset_retrack)
+  if (found->loose == 0 || !jopan_typeset_retrack)
+    return;
+  retrack (ts, kind, text, spans, width, indent, result, start, found);
+  if (found->loose > 0)
     set_again (ts, kind, text, spans, width, indent, TRUE, result, start, found);
 }
 
