@@ -1078,6 +1078,63 @@ test_header_air (void)
     }
 }
 
+/* A lead's headline a 4-column module (beside a rail) steps down well below the lead's
+ * range (to keep it to 3 lines) is a "headline" finding that names the
+ * story and how much to shorten it; the story's own headline, set within
+ * a tenth of the range, gets none. */
+static void
+test_small_headline (void)
+{
+  static const char *const longer = "Kinmarrow votes to put its fierce tide to work in the narrows "
+                                    "after a decade of trials by the harbour board";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanStyle) style = jopan_style_load ("berliner", SOURCE_ROOT, &error);
+  double lead_min = style->treatment[JOPAN_WEIGHT_LEAD - 1].headline_min;
+
+  g_assert_no_error (error);
+  for (int shorter = 0; shorter < 2; shorter++)
+    {
+      JopanPagePlan *plan = plan_new ("small-headline", three);
+      JopanPageStory *story = g_ptr_array_index (plan->stories, 0);
+      JopanLayoutOptions options = { .copyfit = TRUE };
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (JopanDocument) doc = NULL;
+      const char *finding = NULL;
+      double size;
+
+      story->weight = JOPAN_WEIGHT_LEAD;
+      if (!shorter)
+        {
+          g_free (story->article->headline);
+          story->article->headline = g_strdup (longer);
+        }
+      doc = jopan_compose_page (fonts, style, plan, &options, "lead-left/rail", &error);
+      g_assert_no_error (error);
+      jopan_page_plan_free (plan);
+      size = json_object_get_double_member (
+          json_array_get_object_element (json_node_get_array (report_member (doc, parser, "stories")), 0),
+          "headline_size");
+      for (guint i = 0; i < jopan_document_get_n_findings (doc); i++)
+        {
+          const char *kind, *message = jopan_document_get_finding (doc, i, &kind);
+          if (strcmp (kind, "headline") == 0 && strstr (message, "harbour.json"))
+            finding = message;
+        }
+      if (shorter)
+        {
+          g_assert_cmpfloat (size, >=, 0.9 * lead_min);
+          g_assert_null (finding);
+          continue;
+        }
+      g_assert_cmpfloat (size, <, 0.9 * lead_min);
+      g_assert_nonnull (finding);
+      g_assert_nonnull (strstr (finding, "harbour.json: the headline is set at"));
+      g_assert_nonnull (strstr (finding, "to keep it to 3 lines over 4 columns (a lead's is 48–60pt); "
+                                         "shorten it by about"));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1099,5 +1156,6 @@ main (int argc, char **argv)
   g_test_add_func ("/compose/lines-added", test_lines_added);
   g_test_add_func ("/compose/font-prints", test_font_prints);
   g_test_add_func ("/compose/header-air", test_header_air);
+  g_test_add_func ("/compose/small-headline", test_small_headline);
   return g_test_run ();
 }

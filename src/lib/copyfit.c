@@ -589,6 +589,9 @@ headline_width (const Layout *lo)
   return span * column + (span - 1) * s->gutter;
 }
 
+/* A headline stepped down below this share of its size is a finding. */
+#define SMALL_HEADLINE 0.9
+
 /* Within the weight's range: the longer the story (against the lengths
  * its weight covers) and the shorter its headline, the bigger the head.
  * Rounded to half points. */
@@ -654,7 +657,34 @@ layout_init (Layout *lo, const LayoutInput *in, LayoutMemo *memo)
                             ? (int) options->slot_lines
                             : (int) floor (options->slot_depth / in->style->baseline + 1e-6);
     }
-  lo->set.headline_size = choose_headline_size (lo, words);
+  lo->set.headline_size = lo->set.headline_chosen = choose_headline_size (lo, words);
+}
+
+/* A headline a module's lines stepped down well below its weight's range
+ * (a lead's head the size of a secondary's): what a desk would shorten.
+ * Measured against the size it would have had (its range's foot, or less
+ * in a narrow module): a tenth below is not worth a finding.  Its lines
+ * hold about as many characters more as the size is smaller, so at that
+ * size it would take some chars * (1 - size / target) fewer. */
+static void
+report_small_headline (const Layout *lo, JopanReport *report)
+{
+  const JopanTreatment *t = lo->set.treatment;
+  double size = lo->set.headline_size + lo->set.fit.headline_change;
+  double target = MIN (lo->set.headline_chosen, t->headline_min);
+  const char *headline = lo->in->article->headline;
+  int columns = lo->set.columns;
+
+  if (t->headline_min <= 0 || headline == NULL || size >= SMALL_HEADLINE * target)
+    return;
+  jopan_report_add (report, "headline", "%s: the headline is set at %gpt, down from %gpt, to keep "
+                    "it to %d lines over %d column%s (a %s's is %g–%gpt); shorten it by about %u "
+                    "characters or give it more columns", lo->in->article->name, size,
+                    lo->set.headline_chosen,
+                    lo->set.weight == JOPAN_WEIGHT_BRIEF ? HEADLINE_LINES_BRIEF : HEADLINE_LINES,
+                    columns, columns == 1 ? "" : "s", jopan_weight_names[lo->set.weight - 1],
+                    t->headline_min, t->headline_max,
+                    jopan_words_about (g_utf8_strlen (headline, -1) * (1 - size / target)));
 }
 
 /* Moves the last attempt's pages and measures into @result. */
@@ -691,6 +721,7 @@ layout_take (Layout *lo, LayoutMemo *memo, LayoutResult *result)
                         "slot; cut about %u words or give it more room", lo->in->article->name,
                         lo->res.overset_lines, lo->res.overset_chars, cut);
     }
+  report_small_headline (lo, report);
   result->has_lead = lo->at.has_lead;
   result->lead = lo->at.lead;
   result->lead.credit = result->lead.caption = NULL;

@@ -125,6 +125,11 @@ jopan_words_about (double words)
   return words > 0 ? (guint) MAX (1.0, round (words / 5)) * 5 : 0;
 }
 
+/* The most lines a headline takes in a module (a brief's): a longer one
+ * is set smaller (headline_to_lines()). */
+#define HEADLINE_LINES 3
+#define HEADLINE_LINES_BRIEF 2
+
 /* What a story is laid out from. */
 typedef struct {
   JopanFonts *fonts;
@@ -165,6 +170,8 @@ typedef struct {
   JopanWeight weight;           /* never AUTO here */
   const JopanTreatment *treatment;
   double headline_size;         /* from the ladder, before --fill */
+  double headline_chosen;       /* the size the story's length chose, before a module's
+                                 * lines stepped it down (headline_to_lines()) */
   guint jump_page;              /* the number of the page the rest continues on; 0: next */
   gboolean fill_page;           /* --fill on a whole page: every column */
   int folio_bottom;             /* first band under the folio */

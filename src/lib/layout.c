@@ -12,8 +12,6 @@
 #define JUMP_WORDS 4
 /* The most lines a headline in a module takes (a brief's), and the smallest
  * size it may go to then when the style has no brief sizes. */
-#define HEADLINE_LINES 3
-#define HEADLINE_LINES_BRIEF 2
 #define MIN_HEADLINE_SIZE 12.0
 /* The least air between a header's last line and a byline or text right
  * under it, in grid lines, for a part with less space after it (a deck):
