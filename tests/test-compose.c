@@ -810,6 +810,12 @@ test_cost (void)
   g_assert_cmpfloat_with_epsilon (cost.headlines, 40, 1e-9);
   g_assert_cmpfloat_with_epsilon (cost.total, cost.empty + cost.headlines, 1e-9);
   fits[1].headline_over = 0;
+  /* A headline stepped down too far: 5 a point. */
+  fits[0].headline_small = 7.5;
+  jopan_compose_cost (fits, 2, 80, &cost);
+  g_assert_cmpfloat_with_epsilon (cost.headlines, 37.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cost.total, cost.empty + cost.headlines, 1e-9);
+  fits[0].headline_small = 0;
   /* Headlines side by side at one height collide; a box beside is no headline. */
   fits[0].module = (JopanModule) { 0, 2, 0, 20 };
   fits[1].module = (JopanModule) { 2, 2, 0, 20 };

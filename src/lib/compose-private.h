@@ -192,6 +192,8 @@ typedef struct {
   double legs_short;            /* a secondary's body lines short of a leg of
                                  * LEG_LINES a column, summed over its columns */
   int headline_over;            /* its headline's lines beyond 3 (a brief's 2) */
+  double headline_small;        /* points its headline is stepped down too far
+                                 * (LayoutResult.headline_small) */
   gboolean off;                 /* a story left off the page: no module, all its
                                  * lines overset */
 } JopanModuleFit;

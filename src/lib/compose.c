@@ -28,7 +28,10 @@
  *   headlines    40 per line a headline takes beyond 3 (a brief's beyond
  *                2) in a module too narrow for it even at the smallest
  *                size: a brief's tall headline over a few lines in one
- *                column
+ *                column; 5 per point a headline is set below 9/10 of
+ *                its size to keep it to 3 lines (a "headline" finding: a
+ *                lead's long head in 3 columns, set as a secondary's,
+ *                rather than across the page)
  *
  * Modules touch: a hairline runs in the gutter between side-by-side
  * modules, and in a band of air at the foot of a module with another
@@ -67,6 +70,7 @@
 #define COST_LEAD_PHOTO_OFF 60.0
 #define COST_LEG_LINE 10.0
 #define COST_HEADLINE_LINE 40.0
+#define COST_HEADLINE_POINT 5.0
 /* The shallowest legs of a secondary story over several columns. */
 #define LEG_LINES 6
 /* The body a secondary story that does not fit shows at least (some 3
@@ -113,7 +117,8 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
       cost->front += COST_FRONT_LINE * f->front_short * f->module.columns
                      + (f->lead_photo_off ? COST_LEAD_PHOTO_OFF : 0);
       cost->legs += COST_LEG_LINE * f->legs_short;
-      cost->headlines += COST_HEADLINE_LINE * f->headline_over;
+      cost->headlines += COST_HEADLINE_LINE * f->headline_over
+                         + COST_HEADLINE_POINT * f->headline_small;
       if (f->is_box || f->off)
         continue;
       top = MIN (top, f->module.top);
@@ -471,7 +476,8 @@ fit_of (const Composer *c, const Story *s, const LayoutResult *r, const JopanMod
                                             && s->entry->article->images->len > 0
                                             && !r->has_lead,
                           .legs_short = legs_short (r, m),
-                          .headline_over = r->headline_over };
+                          .headline_over = r->headline_over,
+                          .headline_small = r->headline_small };
 }
 
 /* ---- the page's fixed parts: boxes, fixed stories, the free region ------------ */

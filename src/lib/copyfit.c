@@ -661,12 +661,13 @@ layout_init (Layout *lo, const LayoutInput *in, LayoutMemo *memo)
 }
 
 /* A headline a module's lines stepped down well below its weight's range
- * (a lead's head the size of a secondary's): what a desk would shorten.
+ * (a lead's head the size of a secondary's): what a desk would shorten,
+ * and what the composer avoids (Returns: the points it is short).
  * Measured against the size it would have had (its range's foot, or less
  * in a narrow module): a tenth below is not worth a finding.  Its lines
  * hold about as many characters more as the size is smaller, so at that
  * size it would take some chars * (1 - size / target) fewer. */
-static void
+static double
 report_small_headline (const Layout *lo, JopanReport *report)
 {
   const JopanTreatment *t = lo->set.treatment;
@@ -676,7 +677,7 @@ report_small_headline (const Layout *lo, JopanReport *report)
   int columns = lo->set.columns;
 
   if (t->headline_min <= 0 || headline == NULL || size >= SMALL_HEADLINE * target)
-    return;
+    return 0;
   jopan_report_add (report, "headline", "%s: the headline is set at %gpt, down from %gpt, to keep "
                     "it to %d lines over %d column%s (a %s's is %g–%gpt); shorten it by about %u "
                     "characters or give it more columns", lo->in->article->name, size,
@@ -685,6 +686,7 @@ report_small_headline (const Layout *lo, JopanReport *report)
                     columns, columns == 1 ? "" : "s", jopan_weight_names[lo->set.weight - 1],
                     t->headline_min, t->headline_max,
                     jopan_words_about (g_utf8_strlen (headline, -1) * (1 - size / target)));
+  return SMALL_HEADLINE * target - size;
 }
 
 /* Moves the last attempt's pages and measures into @result. */
@@ -721,7 +723,7 @@ layout_take (Layout *lo, LayoutMemo *memo, LayoutResult *result)
                         "slot; cut about %u words or give it more room", lo->in->article->name,
                         lo->res.overset_lines, lo->res.overset_chars, cut);
     }
-  report_small_headline (lo, report);
+  result->headline_small = report_small_headline (lo, report);
   result->has_lead = lo->at.has_lead;
   result->lead = lo->at.lead;
   result->lead.credit = result->lead.caption = NULL;

@@ -271,6 +271,8 @@ typedef struct {
   int underset_lines;
   int used[JOPAN_MAX_COLUMNS];  /* see LayoutMeasures */
   int bottom, need_bands, header_bands, headline_over; /* see LayoutMeasures */
+  double headline_small;        /* points its headline is set below 9/10 of the size it
+                                 * would have had (the "headline" finding); 0: none */
   guint folio_boxes;
   int columns;                  /* the story's columns */
   gboolean filled;              /* fill_slot's steps grew it (LayoutInput) */
