@@ -194,6 +194,7 @@ typedef struct {
   int headline_over;            /* its headline's lines beyond 3 (a brief's 2) */
   double headline_small;        /* points its headline is stepped down too far
                                  * (LayoutResult.headline_small) */
+  double size_change;           /* points copyfit moved its body size */
   gboolean off;                 /* a story left off the page: no module, all its
                                  * lines overset */
 } JopanModuleFit;
@@ -201,7 +202,7 @@ typedef struct {
 /* The cost of a candidate layout, term by term (see compose.c for the
  * weights); the solver keeps the candidate of least total. */
 typedef struct {
-  double empty, overset, collisions, photos, prominence, front, legs, headlines;
+  double empty, overset, collisions, photos, prominence, front, legs, headlines, copyfit;
   double total;
 } JopanComposeCost;
 
@@ -217,6 +218,10 @@ extern gboolean jopan_compose_narrow_briefs;
  * nothing under its module only within [copyfit] (LayoutInput's
  * fill_slot). */
 extern gboolean jopan_compose_no_fill;
+/* For tests: TRUE restores the solver of before, which tried the lead
+ * across the top as deep as the stories under it leave room for, but not
+ * as deep as they leave set balanced. */
+extern gboolean jopan_compose_no_tight;
 
 /* jopan_document_new_page() with the solver's candidates limited to those
  * whose name holds @only ("/strips", "lead-left/rail", …; %NULL: all). */

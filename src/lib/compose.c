@@ -32,6 +32,8 @@
  *                its size to keep it to 3 lines (a "headline" finding: a
  *                lead's long head in 3 columns, set as a secondary's,
  *                rather than across the page)
+ *   copyfit      40 per point copyfit moves a story's body size: a page's
+ *                stories keep one body size where modules allow
  *
  * Modules touch: a hairline runs in the gutter between side-by-side
  * modules, and in a band of air at the foot of a module with another
@@ -71,6 +73,7 @@
 #define COST_LEG_LINE 10.0
 #define COST_HEADLINE_LINE 40.0
 #define COST_HEADLINE_POINT 5.0
+#define COST_SIZE_POINT 40.0
 /* The shallowest legs of a secondary story over several columns. */
 #define LEG_LINES 6
 /* The body a secondary story that does not fit shows at least (some 3
@@ -81,6 +84,7 @@
 #define FRONT_LINES 10
 
 gboolean jopan_compose_narrow_briefs;
+gboolean jopan_compose_no_tight;
 gboolean jopan_compose_no_fill;
 
 gboolean
@@ -117,6 +121,7 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
       cost->front += COST_FRONT_LINE * f->front_short * f->module.columns
                      + (f->lead_photo_off ? COST_LEAD_PHOTO_OFF : 0);
       cost->legs += COST_LEG_LINE * f->legs_short;
+      cost->copyfit += COST_SIZE_POINT * fabs (f->size_change);
       cost->headlines += COST_HEADLINE_LINE * f->headline_over
                          + COST_HEADLINE_POINT * f->headline_small;
       if (f->is_box || f->off)
@@ -134,7 +139,7 @@ jopan_compose_cost (const JopanModuleFit *fits, guint n, int area, JopanComposeC
     cost->prominence += COST_PROMINENCE;
   cost->empty += COST_EMPTY * MAX (0, area - covered);
   cost->total = cost->empty + cost->overset + cost->collisions + cost->photos + cost->prominence
-                + cost->front + cost->legs + cost->headlines;
+                + cost->front + cost->legs + cost->headlines + cost->copyfit;
 }
 
 /* ---- the composer ---------------------------------------------------------------- */
@@ -477,7 +482,8 @@ fit_of (const Composer *c, const Story *s, const LayoutResult *r, const JopanMod
                                             && !r->has_lead,
                           .legs_short = legs_short (r, m),
                           .headline_over = r->headline_over,
-                          .headline_small = r->headline_small };
+                          .headline_small = r->headline_small,
+                          .size_change = r->fit.size_change };
 }
 
 /* ---- the page's fixed parts: boxes, fixed stories, the free region ------------ */
@@ -954,12 +960,31 @@ lead_top_candidate (Composer *c, const Order *o, const JopanModule *r, int depth
     g_ptr_array_remove (c->candidates, cand);
 }
 
+/* Story @s set @d bands deep in @area's columns (depth_in()): as few
+ * bands less as its columns, balanced, leave empty (a column-line short
+ * of a band in each), where it still fits whole.  Returns: its depth. */
+static int
+tight_depth (Composer *c, const Story *s, const JopanModule *area, int d)
+{
+  JopanModule m = { area->column, area->columns, area->top, d };
+  LayoutResult *r = lay_out_in (c, s, &m, FALSE, FALSE, NULL);
+
+  for (int k = r ? MAX (0, r->underset_lines) / area->columns : 0; k > 0; k--)
+    {
+      m.depth = d - k;
+      r = lay_out_in (c, s, &m, FALSE, FALSE, NULL);
+      if (r && jopan_report_get_overset (r->report, NULL) == 0 && r->overset_photos == 0)
+        return d - k;
+    }
+  return d;
+}
+
 /* The lead's depth across the top that leaves the stories under it,
  * arranged as @kind says, just the depth they take (each measured in its
- * module of a trial arrangement in the lower two thirds); 0 when one does
- * not fit even there. */
+ * module of a trial arrangement in the lower two thirds; with @tight,
+ * balanced: tight_depth()); 0 when one does not fit even there. */
 static int
-snug_depth (Composer *c, const Order *o, const JopanModule *r, Under kind, int rail)
+snug_depth (Composer *c, const Order *o, const JopanModule *r, Under kind, int rail, gboolean tight)
 {
   JopanModule under = { r->column, r->columns, r->top + r->depth / 3, r->depth - r->depth / 3 };
   JopanModule out[MAX_STORIES];
@@ -974,6 +999,8 @@ snug_depth (Composer *c, const Order *o, const JopanModule *r, Under kind, int r
       int d = depth_in (c, &c->stories[o->index[i]], &area);
       if (d == 0)
         return 0;
+      if (tight)
+        d = tight_depth (c, &c->stories[o->index[i]], &area, d);
       /* Stacked modules add up; modules side by side take the deepest. */
       if (kind == UNDER_STACKED || (kind == UNDER_WIDE_RAIL && i >= 2))
         stacked += d;
@@ -1072,19 +1099,24 @@ enumerate (Composer *c, const Order *o)
         && (i == 0 || depths[i] != depths[i - 1]))
       lead_on_top (c, o, r, depths[i], -1);
   /* And each arrangement with the lead as deep as the stories under it
-   * leave room for: they close at their depths, no hole under them. */
+   * leave room for: they close at their depths, no hole under them; and
+   * as deep as they leave set balanced, the lines their columns would
+   * leave empty the lead's (which copyfit would otherwise squeeze while
+   * it grew them). */
   for (int kind = UNDER_STRIPS; kind <= UNDER_WIDE_RAIL + 1 && o->n >= 2; kind++)
-    {
-      int rail = kind >= UNDER_WIDE_RAIL ? kind - UNDER_WIDE_RAIL + 1 : 0;
-      int depth = (rail == 0 || (o->n >= 3 && rail < r->columns - 1))
-                      ? snug_depth (c, o, r, MIN (kind, UNDER_WIDE_RAIL), rail)
-                      : 0;
-      gboolean known = FALSE;
-      for (guint i = 0; i < n; i++)
-        known |= depths[i] == depth;
-      if (!known && depth >= MIN_DEPTH && depth <= r->depth - MIN_DEPTH)
-        lead_on_top (c, o, r, depth, kind);
-    }
+    for (int tight = 0, snug = -1; tight <= !jopan_compose_no_tight; tight++)
+      {
+        int rail = kind >= UNDER_WIDE_RAIL ? kind - UNDER_WIDE_RAIL + 1 : 0;
+        int depth = (rail == 0 || (o->n >= 3 && rail < r->columns - 1))
+                        ? snug_depth (c, o, r, MIN (kind, UNDER_WIDE_RAIL), rail, tight)
+                        : 0;
+        gboolean known = depth == snug;
+        for (guint i = 0; i < n; i++)
+          known |= depths[i] == depth;
+        if (!known && depth >= MIN_DEPTH && depth <= r->depth - MIN_DEPTH)
+          lead_on_top (c, o, r, depth, kind);
+        snug = depth;
+      }
   lead_with_rail (c, o, r);
 }
 
@@ -1667,6 +1699,7 @@ report_cost (JsonBuilder *b, const JopanComposeCost *cost)
   jopan_json_number (b, "front", cost->front);
   jopan_json_number (b, "legs", cost->legs);
   jopan_json_number (b, "headlines", cost->headlines);
+  jopan_json_number (b, "copyfit", cost->copyfit);
   json_builder_end_object (b);
 }
 
