@@ -679,10 +679,10 @@ report_small_headline (const Layout *lo, JopanReport *report)
   if (t->headline_min <= 0 || headline == NULL || size >= SMALL_HEADLINE * target)
     return 0;
   jopan_report_add (report, "headline", "%s: the headline is set at %gpt, down from %gpt, to keep "
-                    "it to %d lines over %d column%s (a %s's is %g–%gpt); shorten it by about %u "
+                    "it to %u lines over %d column%s (a %s's is %g–%gpt); shorten it by about %u "
                     "characters or give it more columns", lo->in->article->name, size,
                     lo->set.headline_chosen,
-                    lo->set.weight == JOPAN_WEIGHT_BRIEF ? HEADLINE_LINES_BRIEF : HEADLINE_LINES,
+                    jopan_headline_most_lines (lo->set.weight),
                     columns, columns == 1 ? "" : "s", jopan_weight_names[lo->set.weight - 1],
                     t->headline_min, t->headline_max,
                     jopan_words_about (g_utf8_strlen (headline, -1) * (1 - size / target)));

@@ -125,10 +125,13 @@ jopan_words_about (double words)
   return words > 0 ? (guint) MAX (1.0, round (words / 5)) * 5 : 0;
 }
 
-/* The most lines a headline takes in a module (a brief's): a longer one
- * is set smaller (headline_to_lines()). */
-#define HEADLINE_LINES 3
-#define HEADLINE_LINES_BRIEF 2
+/* The most lines a headline of @weight takes in a module (3, a brief's
+ * 2): a longer one is set smaller (headline_to_lines()). */
+static inline guint
+jopan_headline_most_lines (JopanWeight weight)
+{
+  return weight == JOPAN_WEIGHT_BRIEF ? 2 : 3;
+}
 
 /* What a story is laid out from. */
 typedef struct {

@@ -283,7 +283,7 @@ static JopanText *
 headline_to_lines (Layout *lo, JopanText *t, double width)
 {
   const JopanStyle *s = lo->in->style;
-  guint most = lo->set.weight == JOPAN_WEIGHT_BRIEF ? HEADLINE_LINES_BRIEF : HEADLINE_LINES;
+  guint most = jopan_headline_most_lines (lo->set.weight);
   double floor_size = s->treatment[JOPAN_WEIGHT_BRIEF - 1].headline_min > 0
                           ? s->treatment[JOPAN_WEIGHT_BRIEF - 1].headline_min
                           : MIN_HEADLINE_SIZE;
