@@ -147,9 +147,10 @@ test_boxes_drawn (void)
   cairo_t *cr = cairo_create (surface);
   int rgb[3];
 
-  /* The 300 × 100 banner into a 100 × 200 frame: cropped to its middle
-   * third (the band), not squeezed.  The 400 × 150 PDF into 200 × 200:
-   * 200 × 75, centred, white above and below. */
+  /* The 300 × 100 banner into a 100 × 200 frame: whole, 100 × 33.3,
+   * centred, white above and below; neither cropped (as it was: to its
+   * middle third, the advertiser's words at its ends lost) nor squeezed.
+   * The 400 × 150 PDF into 200 × 200 likewise: 200 × 75. */
   jopan_page_add_box (page, g_ptr_array_index (image_plan->boxes, 0), 10, 10, 100, 200);
   jopan_page_add_box (page, g_ptr_array_index (pdf_plan->boxes, 0), 200, 10, 200, 200);
   cairo_set_source_rgb (cr, 1, 1, 1);
@@ -160,8 +161,12 @@ test_boxes_drawn (void)
 
   pixel (surface, 60, 110, rgb);
   g_assert_true (near (rgb, 230, 200, 60));  /* the band, at the frame's centre */
+  pixel (surface, 60, 97, rgb);
+  g_assert_true (near (rgb, 20, 40, 110));   /* the field above it */
+  pixel (surface, 12, 110, rgb);
+  g_assert_true (near (rgb, 230, 200, 60));  /* the band's left end, all of it */
   pixel (surface, 60, 20, rgb);
-  g_assert_true (near (rgb, 20, 40, 110));   /* the field above it, still there */
+  g_assert_true (near (rgb, 255, 255, 255)); /* above the fitted banner */
   pixel (surface, 300, 110, rgb);
   g_assert_true (near (rgb, 204, 26, 26));   /* the PDF's red */
   pixel (surface, 300, 30, rgb);
@@ -172,7 +177,7 @@ test_boxes_drawn (void)
   g_assert_true (near (rgb, 255, 255, 255)); /* inside it */
 
   jopan_page_dump (page, dump);
-  g_assert_nonnull (strstr (dump->str, "  box      x=10.00 y=10.00 w=100.00 h=200.00 src=ad.png"));
+  g_assert_nonnull (strstr (dump->str, "  box      x=10.00 y=93.33 w=100.00 h=33.33 src=ad.png"));
   g_assert_nonnull (strstr (dump->str, "  box      x=200.00 y=10.00 w=200.00 h=200.00 pdf="));
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
@@ -206,17 +211,97 @@ test_box_slot_in_lines (void)
   doc = jopan_document_new_page (fonts, style, plan, NULL, &error);
   g_assert_no_error (error);
   page = g_ptr_array_index (doc->pages, 0);
+  for (guint i = 0; i < doc->placed->len; i++)
+    {
+      const JopanPlaced *p = &g_array_index (doc->placed, JopanPlaced, i);
+      if (p->is_box)
+        g_assert_cmpfloat_with_epsilon (p->h, 10 * style->baseline, 1e-6);
+    }
+  /* The 3:1 banner in two columns (323.7 pt) 10 lines deep: whole,
+   * 107.9 pt deep, centred; 2 pt short of its box is no finding. */
   for (guint i = 0; i < page->boxes->len; i++)
     {
       const JopanBox *b = &g_array_index (page->boxes, JopanBox, i);
       if (b->kind == JOPAN_BOX_IMAGE && strcmp (b->role, "box") == 0)
         {
-          g_assert_cmpfloat_with_epsilon (b->h, 10 * style->baseline, 1e-6);
+          g_assert_cmpfloat_with_epsilon (b->src_w, 300, 1e-6);
+          g_assert_cmpfloat_with_epsilon (b->src_h, 100, 1e-6);
+          g_assert_cmpfloat_with_epsilon (b->h, b->w / 3, 1e-6);
+          g_assert_cmpfloat (b->h, <, 10 * style->baseline);
           found++;
         }
     }
   g_assert_cmpint (found, ==, 1);
+  for (guint i = 0; i < jopan_document_get_n_findings (doc); i++)
+    {
+      const char *kind;
+      jopan_document_get_finding (doc, i, &kind);
+      g_assert_cmpstr (kind, !=, "box");
+    }
   g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The "box" findings of @name composed in @style (NULL: the page's), in
+ * @out, one a line. */
+static void
+box_findings (const char *dir, const char *name, const char *text, const char *style_name,
+              GString *out)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JopanPagePlan) plan = NULL;
+  g_autoptr (JopanStyle) style = NULL;
+  g_autoptr (JopanFonts) fonts = jopan_fonts_new (NULL, SOURCE_ROOT, &error);
+  g_autoptr (JopanDocument) doc = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  plan = jopan_page_plan_load (path, &error);
+  g_assert_no_error (error);
+  style = jopan_style_load (style_name ? style_name : plan->style, SOURCE_ROOT, &error);
+  g_assert_no_error (error);
+  doc = jopan_document_new_page (fonts, style, plan, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < jopan_document_get_n_findings (doc); i++)
+    {
+      const char *kind, *message = jopan_document_get_finding (doc, i, &kind);
+      if (strcmp (kind, "box") == 0)
+        g_string_append_printf (out, "%s\n", message);
+    }
+  g_unlink (path);
+}
+
+/* An advert made for its box (the sample bank's, 5 columns × 80 mm of
+ * the berliner grid) is no finding; the same advert on the tabloid grid,
+ * whose 5 columns are narrower, is set whole with white above and below,
+ * and the finding says the size to ask for.  So is a PDF advert that the
+ * box leaves white at its sides. */
+static void
+test_box_misfit (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("jopan-pagefile-XXXXXX", NULL);
+  g_autofree char *bank = g_strdup_printf (
+      "{\"style\": \"berliner\", \"articles\": [\"%s/tests/pages/brief-tide.json\"],\n"
+      " \"boxes\": [{\"src\": \"%s/samples/ads/aldwick-mutual.png\", \"columns\": 5,\n"
+      "   \"depth\": \"80mm\"}]}", SOURCE_ROOT, SOURCE_ROOT);
+  g_autofree char *pdf = g_strdup_printf (
+      "{\"style\": \"berliner\", \"articles\": [\"%s/tests/pages/brief-tide.json\"],\n"
+      " \"boxes\": [{\"src\": \"%s/tests/pages/ad.pdf\", \"columns\": 5,\n"
+      "   \"depth\": \"50mm\"}]}", SOURCE_ROOT, SOURCE_ROOT);
+  g_autoptr (GString) found = g_string_new (NULL);
+
+  box_findings (dir, "bank.json", bank, NULL, found);
+  g_assert_cmpstr (found->str, ==, "");
+  box_findings (dir, "bank.json", bank, "tabloid", found);
+  g_assert_nonnull (strstr (found->str, "bank.json:2:20: boxes[0].src: "));
+  g_assert_nonnull (strstr (found->str, "aldwick-mutual.png is 3.66:1, its box (5 columns × 80 mm, "
+                                        "258 × 80 mm) 3.23:1: the advert is set whole at 258 × 70 mm, "
+                                        "with 4.8 mm white above and below; supply it at 258 × 80 mm\n"));
+  g_string_truncate (found, 0);
+  box_findings (dir, "pdf.json", pdf, NULL, found);
+  g_assert_nonnull (strstr (found->str, "ad.pdf is 2.67:1, its box (5 columns × 50 mm, 293 × 50 mm) "
+                                        "5.86:1: the advert is set whole at 133 × 50 mm, with 79.8 mm "
+                                        "white at each side; supply it at 293 × 50 mm\n"));
   g_rmdir (dir);
 }
 
@@ -230,5 +315,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pagefile/unknown-keys", test_unknown_keys);
   g_test_add_func ("/pagefile/boxes-drawn", test_boxes_drawn);
   g_test_add_func ("/pagefile/box-slot-in-lines", test_box_slot_in_lines);
+  g_test_add_func ("/pagefile/box-misfit", test_box_misfit);
   return g_test_run ();
 }

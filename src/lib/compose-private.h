@@ -51,6 +51,7 @@ typedef struct {
   JopanModuleSlot slot;    /* with JOPAN_BOX_AT_SLOT */
   JopanImageRef *image;    /* an image: probed at load; NULL for a PDF */
   gboolean is_pdf;
+  double aspect;           /* its content's width over height, as probed; 0: not known */
 } JopanPageBox;
 
 struct _JopanPagePlan {
@@ -161,11 +162,16 @@ guint jopan_edition_pages_kept (void);
  * composed pages: one a page (edition.c). */
 guint jopan_edition_draw_holds (void);
 
-/* Adds a fixed box (an ad) in the frame @x, @y, @w × @h (points): an image
- * covers the frame, cropped around its centre; a PDF is drawn as vectors,
- * scaled to fit the frame and centred.  A thin frame is drawn around it. */
+/* Adds a fixed box (an ad) in the frame @x, @y, @w × @h (points): its
+ * image or its PDF page (as vectors) whole, scaled to fit the frame and
+ * centred, never cropped: an advertiser's space shows all it bought.  A
+ * thin frame is drawn around it. */
 void jopan_page_add_box (JopanPage *page, const JopanPageBox *box, double x, double y, double w,
                          double h);
+/* The size, *@fw × *@fh, that content of @aspect (width over height; 0:
+ * not known, the frame's) takes in a frame of @w × @h when it is scaled to
+ * fit whole. */
+void jopan_box_fit (double aspect, double w, double h, double *fw, double *fh);
 
 /* ---- compose.c: the solver, for tests ------------------------------------ */
 

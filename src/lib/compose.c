@@ -1261,12 +1261,34 @@ take_page (JopanPage *page, JopanPage *from, guint folio_boxes, const JopanModul
   page->n_columns = MAX (page->n_columns, MIN (JOPAN_MAX_COLUMNS, m->column + from->n_columns));
 }
 
-/* A fixed box: an image cropped to its frame, or a PDF fitted in it. */
+/* White an advert may leave in its box, on either axis, before it is a
+ * finding: a millimetre, about what a frame's hairline and the eye let
+ * pass, and what an advert's maker rounds to. */
+#define BOX_MISFIT 2.835 /* points: 1 mm */
+
+/* A fixed box: its image or PDF page whole, fitted and centred in its
+ * frame.  An advert of other proportions than its box (made for another
+ * paper's columns, say) leaves white in it, which the desk is told of
+ * with the size to ask for: cropped, it would lose the advertiser's words
+ * at its edges. */
 static void
-place_box (JopanPage *page, const JopanPageBox *box, const JopanPlaced *p)
+place_box (Composer *c, JopanPage *page, const JopanPageBox *box, const JopanPlaced *p)
 {
   /* A slot given in grid lines leaves the box's depth to its module. */
-  jopan_page_add_box (page, box, p->x, p->y, p->w, box->depth > 0 ? MIN (box->depth, p->h) : p->h);
+  double h = box->depth > 0 ? MIN (box->depth, p->h) : p->h, fw, fh;
+  const double mm = 72 / 25.4;
+
+  jopan_page_add_box (page, box, p->x, p->y, p->w, h);
+  jopan_box_fit (box->aspect, p->w, h, &fw, &fh);
+  if (p->w - fw <= BOX_MISFIT && h - fh <= BOX_MISFIT)
+    return;
+  jopan_report_add (c->report, "box", "%s: %s is %.2f:1, its box (%d columns × %.0f mm, "
+                    "%.0f × %.0f mm) %.2f:1: the advert is set whole at %.0f × %.0f mm, with "
+                    "%.1f mm white %s; supply it at %.0f × %.0f mm",
+                    box->place ? box->place : box->src, box->src, box->aspect, p->columns,
+                    h / mm, p->w / mm, h / mm, p->w / h, fw / mm, fh / mm,
+                    (p->w - fw + h - fh) / 2 / mm,
+                    p->w - fw > BOX_MISFIT ? "at each side" : "above and below", p->w / mm, h / mm);
 }
 
 /* Hairlines: in the gutter between modules side by side, and in the band
@@ -2020,7 +2042,7 @@ build_box (Composer *c, JopanDocument *doc, JopanPage *page, guint i, JopanPlace
                           "%u leaves it: %u lines overset", e->place, k->from, k->to, cut);
     }
   else
-    place_box (page, g_ptr_array_index (c->plan->boxes, i), p);
+    place_box (c, page, g_ptr_array_index (c->plan->boxes, i), p);
   p->n_boxes = page->boxes->len - p->first_box;
   g_array_append_val (doc->placed, *p);
 }

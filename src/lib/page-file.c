@@ -378,6 +378,14 @@ probe_pdf (JopanPageBox *box, GError **error)
       return FALSE;
     }
   pages = poppler_document_get_n_pages (pdf);
+  if (pages == 1)
+    {
+      PopplerPage *page = poppler_document_get_page (pdf, 0);
+      double w = 0, h = 0;
+      poppler_page_get_size (page, &w, &h);
+      box->aspect = w > 0 && h > 0 ? w / h : 0;
+      g_object_unref (page);
+    }
   g_object_unref (pdf);
   if (pages != 1)
     {
@@ -425,7 +433,10 @@ probe_box (JopanPageBox *box, GError **error)
   box->image->src = g_strdup (box->src);
   box->image->path = g_strdup (box->path);
   box->image->place = g_strdup (box->place);
-  return jopan_image_probe (box->image, error);
+  if (!jopan_image_probe (box->image, error))
+    return FALSE;
+  box->aspect = (double) box->image->width / box->image->height;
+  return TRUE;
 }
 
 static gboolean

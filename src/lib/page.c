@@ -129,11 +129,21 @@ jopan_page_add_image (JopanPage *page, const JopanImageRef *image, double x, dou
 #define BOX_FRAME_WIDTH 0.5
 
 void
+jopan_box_fit (double aspect, double w, double h, double *fw, double *fh)
+{
+  *fw = w, *fh = h;
+  if (aspect > 0 && w / h > aspect)
+    *fw = h * aspect;
+  else if (aspect > 0)
+    *fh = w / aspect;
+}
+
+void
 jopan_page_add_box (JopanPage *page, const JopanPageBox *box, double x, double y, double w,
                     double h)
 {
   static const double black[3] = { 0, 0, 0 };
-  double in = BOX_FRAME_WIDTH / 2;
+  double in = BOX_FRAME_WIDTH / 2, fw, fh;
 
   if (box->is_pdf)
     {
@@ -144,7 +154,8 @@ jopan_page_add_box (JopanPage *page, const JopanPageBox *box, double x, double y
     }
   else
     {
-      jopan_page_add_image (page, box->image, x, y, w, h);
+      jopan_box_fit (box->aspect, w, h, &fw, &fh);
+      jopan_page_add_image (page, box->image, x + (w - fw) / 2, y + (h - fh) / 2, fw, fh);
       g_array_index (page->boxes, JopanBox, page->boxes->len - 1).role = "box";
     }
   jopan_page_add_rule (page, x, y + in, x + w, y + in, BOX_FRAME_WIDTH, black);
