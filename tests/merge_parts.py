@@ -4,9 +4,9 @@
 Usage: merge_parts.py JOPAN_BINARY SOURCE_ROOT
 
 The test editions (English and Korean) rendered whole, and in shards
-(--shard I/N, --pages) merged: the merged folder holds the very bytes of
-the whole run (pages, edition.pdf with its outline, contact.png,
-report.json); a missing or doubled page, or a part without its report,
+(--shard I/N, --pages, the odd pages and the even ones) merged: the
+merged folder holds the very bytes of the whole run (pages, edition.pdf
+with its outline, contact.png, report.json); a missing or doubled page, or a part without its report,
 fails with a message and leaves OUTDIR as it was.  Prints TAP.
 """
 import os
@@ -59,6 +59,18 @@ def shards_equal_whole(tmp):
         expect(jopan("edition", "--merge", into, *parts[:-1], "-o", into, "--quiet"), 0,
                "merge in place")
         assert tree(into) == a, f"{name}: merging into a part's folder differs"
+        # Parts that are no runs of consecutive pages: the odd pages and
+        # the even ones (each part's edition.pdf holds its pages in order;
+        # its outline and report go back to their pages).
+        odd, even = (",".join(str(i) for i in range(first, n + 1, 2)) for first in (1, 2))
+        parts = [edition(name, os.path.join(tmp, f"{name}-{which}"), "--pages", pages)
+                 for which, pages in (("even", even), ("odd", odd))]
+        interleaved = os.path.join(tmp, name + "-interleaved")
+        expect(jopan("edition", "--merge", *parts, "-o", interleaved, "--quiet"), 0,
+               "merge odd and even pages")
+        b = tree(interleaved)
+        assert [f for f in a if a[f] != b.get(f)] == [], \
+            f"{name}: {[f for f in a if a[f] != b.get(f)]} of odd and even pages differ"
     check = subprocess.run(["qpdf", "--check", os.path.join(out, "edition.pdf")],
                            capture_output=True, text=True)
     assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, check.stdout

@@ -33,6 +33,9 @@ typedef struct {
   Page *pages;      /* [MAX_PAGES + 1], by number */
   guint last;       /* the highest page number found */
   guint *first;     /* per folder, its lowest page number (0: none) */
+  GArray **numbers; /* per folder, its page numbers (guint) rising: its
+                     * edition.pdf's pages in order (a part of --pages
+                     * 1,3,7 is no run of consecutive pages) */
 } Parts;
 
 /* The page number of `page-NN.pdf` or `page-NN.png` (also `page-NN-K.png`), else 0. */
@@ -98,9 +101,10 @@ scan_dir (Parts *parts, guint dir, GError **error)
   return TRUE;
 }
 
-/* Every page from 1 to the last, each with its PDF. */
+/* Every page from 1 to the last, each with its PDF; each folder's pages
+ * listed. */
 static gboolean
-check_complete (const Parts *parts, GError **error)
+check_complete (Parts *parts, GError **error)
 {
   for (guint n = 1; n <= parts->last; n++)
     if (parts->pages[n].pdf == NULL)
@@ -111,6 +115,8 @@ check_complete (const Parts *parts, GError **error)
                      parts->last);
         return FALSE;
       }
+  for (guint n = 1; n <= parts->last; n++)
+    g_array_append_val (parts->numbers[parts->pages[n].dir], n);
   return TRUE;
 }
 
@@ -125,6 +131,9 @@ parts_clear (Parts *parts)
     }
   g_free (parts->pages);
   g_free (parts->first);
+  for (guint d = 0; d < parts->n_dirs; d++)
+    g_array_unref (parts->numbers[d]);
+  g_free (parts->numbers);
 }
 
 /* ---- the report ---------------------------------------------------------- */
@@ -207,37 +216,36 @@ dirs_in_order (const Parts *parts)
 }
 
 static int
-by_from (gconstpointer a, gconstpointer b)
+by_page (gconstpointer a, gconstpointer b, gpointer key)
 {
   JsonNode *x = *(JsonNode *const *) a, *y = *(JsonNode *const *) b;
-  gint64 fx = JSON_NODE_HOLDS_OBJECT (x) ? member_int (json_node_get_object (x), "from") : 0;
-  gint64 fy = JSON_NODE_HOLDS_OBJECT (y) ? member_int (json_node_get_object (y), "from") : 0;
+  gint64 fx = JSON_NODE_HOLDS_OBJECT (x) ? member_int (json_node_get_object (x), key) : 0;
+  gint64 fy = JSON_NODE_HOLDS_OBJECT (y) ? member_int (json_node_get_object (y), key) : 0;
 
   return fx < fy ? -1 : fx > fy;
 }
 
-/* The jumps in the order of the pages they start on, as a whole run lists
- * them (each page's in its part's order: the sort is stable). */
+/* The array @name of @report in the order of its elements' page number
+ * @key, as a whole run lists them: the pages by `page`, the jumps by the
+ * page they start on, `from` (each page's in its part's order: the sort is
+ * stable).  Parts of --pages 1,3,7 and 2,4-6 come in interleaved. */
 static void
-sort_jumps (JsonObject *report)
+sort_by_page (JsonObject *report, const char *name, const char *key)
 {
-  JsonNode *node = json_object_get_member (report, "jumps");
+  JsonNode *node = json_object_get_member (report, name);
   g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  JsonArray *sorted = json_array_new ();
-  JsonArray *jumps;
+  JsonArray *sorted, *array;
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      json_array_unref (sorted);
-      return;
-    }
-  jumps = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (jumps); i++)
-    g_ptr_array_add (items, json_node_copy (json_array_get_element (jumps, i)));
-  g_ptr_array_sort (items, by_from);
+    return;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_ptr_array_add (items, json_node_copy (json_array_get_element (array, i)));
+  g_ptr_array_sort_with_data (items, by_page, (gpointer) key);
+  sorted = json_array_new ();
   for (guint i = 0; i < items->len; i++)
     json_array_add_element (sorted, json_node_copy (items->pdata[i]));
-  json_object_set_array_member (report, "jumps", sorted);
+  json_object_set_array_member (report, name, sorted);
 }
 
 static JsonNode *
@@ -263,7 +271,10 @@ merged_report (const Parts *parts, GError **error)
         }
     }
   if (root)
-    sort_jumps (json_node_get_object (root));
+    {
+      sort_by_page (json_node_get_object (root), "pages", "page");
+      sort_by_page (json_node_get_object (root), "jumps", "from");
+    }
   return root;
 }
 
@@ -293,34 +304,48 @@ entry_page (PopplerDocument *pdf, PopplerIndexIter *iter, char **title)
   return page;
 }
 
-/* Appends the entries of @iter's level (and the level under it) to @items,
- * their pages moved by @offset; a title is kept in @titles. */
+/* An outline entry and where it sorts: by its page entry's page, then in
+ * the order read. */
+typedef struct {
+  guint key, seq;
+  JopanOutlineItem item;
+} Entry;
+
+/* Appends the entries of @iter's level (and the level under it) to
+ * @entries, each part's page @k as page @numbers[k] of the edition; a
+ * title is kept in @titles. */
 static void
-read_level (PopplerDocument *pdf, PopplerIndexIter *iter, int level, guint offset,
-            GArray *items, GPtrArray *titles)
+read_level (PopplerDocument *pdf, PopplerIndexIter *iter, int level, const GArray *numbers,
+            guint key, GArray *entries, GPtrArray *titles)
 {
   do
     {
       char *title;
       int page = entry_page (pdf, iter, &title);
       PopplerIndexIter *child = level == 0 ? poppler_index_iter_get_child (iter) : NULL;
-      JopanOutlineItem item = { title, offset + (guint) MAX (page, 0), level };
+      Entry e = { key, entries->len, { title, 0, level } };
 
       g_ptr_array_add (titles, title);
-      if (page >= 0)
-        g_array_append_val (items, item);
+      if (page >= 0 && (guint) page < numbers->len)
+        {
+          e.item.page = g_array_index (numbers, guint, page) - 1;
+          e.key = level == 0 ? e.item.page : key;
+          g_array_append_val (entries, e);
+        }
       if (child)
-        read_level (pdf, child, 1, offset, items, titles);
+        read_level (pdf, child, 1, numbers, e.key, entries, titles);
       if (child)
         poppler_index_iter_free (child);
     }
   while (poppler_index_iter_next (iter));
 }
 
-/* The outline a part's edition.pdf carries, its pages moved by @offset:
- * the merged file gets the entries a single run would have made. */
+/* The outline a part's edition.pdf carries, in @entries, its pages those
+ * of the edition: the merged file gets the entries a single run would
+ * have made. */
 static gboolean
-read_outline (const char *dir, guint offset, GArray *items, GPtrArray *titles, GError **error)
+read_outline (const char *dir, const GArray *numbers, GArray *entries, GPtrArray *titles,
+              GError **error)
 {
   g_autofree char *path = g_build_filename (dir, "edition.pdf", NULL);
   g_autofree char *absolute = g_canonicalize_filename (path, NULL);
@@ -337,26 +362,38 @@ read_outline (const char *dir, guint offset, GArray *items, GPtrArray *titles, G
     }
   iter = poppler_index_iter_new (pdf);
   if (iter)
-    read_level (pdf, iter, 0, offset, items, titles);
+    read_level (pdf, iter, 0, numbers, 0, entries, titles);
   if (iter)
     poppler_index_iter_free (iter);
   g_object_unref (pdf);
   return TRUE;
 }
 
-/* The parts' outlines in page order. */
+static int
+by_key (gconstpointer a, gconstpointer b)
+{
+  const Entry *x = a, *y = b;
+
+  return x->key != y->key ? (x->key < y->key ? -1 : 1) : (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+/* The parts' outlines in page order: each page's entry with its stories
+ * under it. */
 static GArray *
 merged_outline (const Parts *parts, GPtrArray *titles, GError **error)
 {
-  g_autofree guint *order = dirs_in_order (parts);
+  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
   GArray *items = g_array_new (FALSE, FALSE, sizeof (JopanOutlineItem));
 
-  for (guint i = 0; i < parts->n_dirs; i++)
-    if (!read_outline (parts->dirs[order[i]], parts->first[order[i]] - 1, items, titles, error))
+  for (guint d = 0; d < parts->n_dirs; d++)
+    if (!read_outline (parts->dirs[d], parts->numbers[d], entries, titles, error))
       {
         g_array_unref (items);
         return NULL;
       }
+  g_array_sort (entries, by_key);
+  for (guint i = 0; i < entries->len; i++)
+    g_array_append_val (items, g_array_index (entries, Entry, i).item);
   return items;
 }
 
@@ -473,9 +510,11 @@ gboolean
 merge_outdirs (const char *const *dirs, guint n, const char *outdir, gboolean quiet,
                GError **error)
 {
-  Parts parts = { dirs, n, g_new0 (Page, MAX_PAGES + 1), 0, g_new0 (guint, n) };
+  Parts parts = { dirs, n, g_new0 (Page, MAX_PAGES + 1), 0, g_new0 (guint, n), g_new (GArray *, n) };
   gboolean ok = TRUE;
 
+  for (guint i = 0; i < n; i++)
+    parts.numbers[i] = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint i = 0; ok && i < n; i++)
     ok = scan_dir (&parts, i, error);
   ok = ok && check_complete (&parts, error) && merge_into (&parts, outdir, error);
