@@ -9,6 +9,7 @@ merged folder holds the very bytes of the whole run (pages, edition.pdf
 with its outline, contact.png, report.json); a missing or doubled page, or a part without its report,
 fails with a message and leaves OUTDIR as it was.  Prints TAP.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -117,8 +118,9 @@ def png_size(path):
 
 
 def parts_without_sheet(tmp):
-    """A part whose contact.png is gone (or foreign): its pages are drawn
-    from their PDFs; the others' thumbnails still come from their sheets."""
+    """A part whose contact.png is gone (or another part's, without its
+    pages): its pages are drawn from their PDFs; the others' thumbnails
+    still come from their sheets."""
     whole = edition("en.json", os.path.join(tmp, "whole"))
     a = edition("en.json", os.path.join(tmp, "a"), "--pages", "1-2")
     b = edition("en.json", os.path.join(tmp, "b"), "--pages", "3-4")
@@ -127,13 +129,75 @@ def parts_without_sheet(tmp):
     expect(jopan("edition", "--merge", a, b, "-o", out, "--quiet"), 0, "merge without a sheet")
     assert png_size(os.path.join(out, "contact.png")) == png_size(os.path.join(whole, "contact.png"))
     with open(os.path.join(b, "contact.png"), "wb") as f:
-        f.write(open(os.path.join(whole, "contact.png"), "rb").read())
+        f.write(open(os.path.join(a, "contact.png"), "rb").read())
     expect(jopan("edition", "--merge", a, b, "-o", out, "--quiet"), 0, "merge with a foreign sheet")
     assert png_size(os.path.join(out, "contact.png")) == png_size(os.path.join(whole, "contact.png"))
 
 
+def text_of(pdf):
+    return subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def update_in_place(tmp):
+    """A part written into the folder of an earlier run of its edition
+    joins it: the other pages are kept, the jump page of a page written
+    again is written too, and the folder holds the bytes of a whole run.
+    A part into another edition's folder replaces it, as before."""
+    whole = edition("en.json", os.path.join(tmp, "whole"), "--png")
+    up = os.path.join(tmp, "up")
+    shutil.copytree(whole, up)
+    p = jopan("edition", os.path.join(EDITIONS, "en.json"), "-o", up, "--pages", "2")
+    expect(p, 0, "update page 2")
+    assert "page 4 is written again too: it carries the rest of a story from page 2" in p.stderr, \
+        p.stderr
+    assert f"{up} updated: 2 pages written again, 2 kept from the earlier run" in p.stderr, p.stderr
+    a, b = tree(whole), tree(up)
+    assert sorted(a) == sorted(b), f"{sorted(b)} after the update, {sorted(a)} before"
+    assert [f for f in a if a[f] != b[f]] == [], \
+        f"{[f for f in a if a[f] != b[f]]} differ from the whole run's"
+    assert not [n for n in os.listdir(tmp) if "update" in n], os.listdir(tmp)
+
+    # Page 3's story gets a new headline: page 3 is written again, the
+    # others keep their bytes, edition.pdf and report.json hold all four.
+    plan = json.load(open(os.path.join(EDITIONS, "en.json")))
+    story = os.path.join(tmp, "harbour.json")
+    article = json.load(open(os.path.join(ROOT, "samples", "harbour.json")))
+    article["headline"] = "Harbour board backs the tidal scheme at last"
+    json.dump(article, open(story, "w"))
+    for page in plan["pages"]:
+        for i, entry in enumerate(page["articles"]):
+            src = entry if isinstance(entry, str) else entry["src"]
+            path = story if src.endswith("/harbour.json") else os.path.normpath(
+                os.path.join(EDITIONS, src))
+            page["articles"][i] = path if isinstance(entry, str) else dict(entry, src=path)
+        for box in page.get("boxes", []):
+            box["src"] = os.path.normpath(os.path.join(EDITIONS, box["src"]))
+    changed = os.path.join(tmp, "changed.json")
+    json.dump(plan, open(changed, "w"))
+    os.symlink(os.path.join(ROOT, "samples", "photos"), os.path.join(tmp, "photos"))
+    expect(jopan("edition", changed, "-o", up, "--pages", "3", "--quiet"), 0, "update page 3")
+    b = tree(up)
+    assert [f for f in a if a[f] != b[f]] == ["contact.png", "edition.pdf", "page-03.pdf",
+                                              "page-03.png", "report.json"], \
+        f"{[f for f in a if a[f] != b[f]]} changed"
+    assert "tidal scheme at last" in text_of(os.path.join(up, "page-03.pdf"))
+    text = text_of(os.path.join(up, "edition.pdf"))
+    assert "tidal scheme at last" in text and text.count("\f") == 4, text.count("\f")
+    report = json.load(open(os.path.join(up, "report.json")))
+    assert [q["page"] for q in report["pages"]] == [1, 2, 3, 4], report["pages"]
+
+    # Another edition's folder: the part replaces it.
+    other = edition("ko.json", os.path.join(tmp, "other"))
+    expect(jopan("edition", os.path.join(EDITIONS, "en.json"), "-o", other, "--pages", "1",
+                 "--quiet"), 0, "a part into another edition's folder")
+    assert sorted(os.listdir(other)) == ["contact.png", "edition.pdf", "page-01.pdf",
+                                         "report.json"], os.listdir(other)
+
+
 for name, fn in [("shards and --pages parts merge into the whole run's bytes", shards_equal_whole),
                  ("a part without its contact.png still merges", parts_without_sheet),
+                 ("a part into an earlier run's folder updates it", update_in_place),
                  ("a missing, doubled or reportless page fails and leaves OUTDIR", bad_parts)]:
     with tempfile.TemporaryDirectory() as tmp:
         try:

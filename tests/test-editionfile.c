@@ -57,6 +57,12 @@ test_load (void)
   lead = g_ptr_array_index (p2->stories, 0);
   g_assert_cmpuint (lead->jump, ==, 4);
   g_assert_true (strstr (lead->place, "en.json:") && strstr (lead->place, "pages[1].articles[0]"));
+  g_assert_cmpstr (jopan_edition_get_title (ed), ==, "The Aldwick Courier");
+  g_assert_cmpstr (jopan_edition_get_date (ed), ==, "2024-06-30");
+  /* Page 2's lead goes on on page 4, and nothing else jumps. */
+  for (guint from = 0; from < 5; from++)
+    for (guint to = 0; to < 5; to++)
+      g_assert_cmpint (jopan_edition_continues_on (ed, from, to), ==, from == 1 && to == 3);
 }
 
 static void

@@ -577,8 +577,8 @@ test_contact_sheet_spreads (Fixture *f, gconstpointer data)
 
 /* Pages 1, 3, 7: spreads [ |1] [2|3] [6|7] with 2 and 6 empty; a sheet
  * joined from that sheet's slots is the same bytes as the one drawn from
- * the PDFs; a sheet that does not match (another page list) is not
- * copied from; numbers out of order are an error. */
+ * the PDFs; a sheet without those pages is not copied from, one with more
+ * is; numbers out of order are an error. */
 static void
 test_contact_sheet_join (Fixture *f, gconstpointer data)
 {
@@ -586,7 +586,9 @@ test_contact_sheet_join (Fixture *f, gconstpointer data)
   g_autofree char *drawn = g_build_filename (f->dir, "drawn.png", NULL);
   g_autofree char *joined = g_build_filename (f->dir, "joined.png", NULL);
   g_autofree char *other = g_build_filename (f->dir, "other.png", NULL);
+  g_autofree char *fewer = g_build_filename (f->dir, "fewer.png", NULL);
   const guint numbers[N_PAGES] = { 1, 3, 7 }, wrong[N_PAGES] = { 1, 3, 3 };
+  const guint evens[N_PAGES] = { 2, 4, 6 };
   const char *sheets[N_PAGES] = { drawn, drawn, drawn };
   const char *others[N_PAGES] = { other, other, other };
   const char *const *pdfs = (const char *const *) f->pages;
@@ -609,11 +611,29 @@ test_contact_sheet_join (Fixture *f, gconstpointer data)
   a = read_bytes (drawn);
   b = read_bytes (joined);
   g_assert_true (g_bytes_equal (a, b));
-  /* A sheet of pages 1-3 has other slots: the pages are drawn again. */
-  g_assert_true (jopan_contact_sheet_write (pdfs, N_PAGES, 1, other, &error));
+  /* A sheet of pages 2, 4, 6 holds none of them: they are drawn again. */
+  g_assert_true (jopan_contact_sheet_join (pdfs, evens, NULL, N_PAGES, other, &error));
   g_assert_true (jopan_contact_sheet_join (pdfs, numbers, others, N_PAGES, joined, &error));
   g_clear_pointer (&b, g_bytes_unref);
   b = read_bytes (joined);
+  g_assert_true (g_bytes_equal (a, b));
+  /* A sheet holding more pages than are taken from it (an earlier run's,
+   * some of its pages since written again) gives its slots: pages 1 and 3
+   * joined from a sheet of pages 1-3 show its page 3 (the third PDF), not
+   * the second PDF drawn as page 3. */
+  g_assert_true (jopan_contact_sheet_write (pdfs, N_PAGES, 1, other, &error));
+  g_assert_true (jopan_contact_sheet_join (pdfs, numbers, NULL, 2, fewer, &error));
+  g_assert_true (jopan_contact_sheet_join (pdfs, numbers, others, 2, joined, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&a, g_bytes_unref);
+  g_clear_pointer (&b, g_bytes_unref);
+  a = read_bytes (fewer);
+  b = read_bytes (joined);
+  g_assert_false (g_bytes_equal (a, b));
+  g_assert_true (jopan_contact_sheet_join ((const char *const[]) { pdfs[0], pdfs[2] }, numbers,
+                                           NULL, 2, fewer, &error));
+  g_clear_pointer (&a, g_bytes_unref);
+  a = read_bytes (fewer);
   g_assert_true (g_bytes_equal (a, b));
   g_assert_false (jopan_contact_sheet_join (pdfs, wrong, NULL, N_PAGES, joined, &error));
   g_assert_error (error, JOPAN_ERROR, JOPAN_ERROR_USAGE);

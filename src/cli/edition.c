@@ -9,9 +9,13 @@
 #include "merge.h"
 #include "parts.h"
 #include "progress.h"
+#include "staging.h"
 
 #include "jopan.h"
 
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -128,6 +132,95 @@ select_pages (const Options *o, guint n, gboolean *flags)
   return EXIT_OK;
 }
 
+/* ---- an update: pages written again into an earlier run's folder ---------- */
+
+/* Whether @dir holds an earlier run of @edition (its report.json names the
+ * edition's title and date and as many pages); its page PDFs in @held
+ * (flags by index, @n pages), and whether it has their PNGs in @png. */
+static gboolean
+earlier_run (const char *dir, const JopanEdition *edition, guint n, gboolean *held,
+             gboolean *png)
+{
+  g_autofree char *path = g_build_filename (dir, "report.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GDir) d = NULL;
+  JsonNode *root;
+  JsonObject *report;
+  const char *name;
+
+  if (!json_parser_load_from_file (parser, path, NULL))
+    return FALSE;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  report = json_node_get_object (root);
+  if (g_strcmp0 (json_object_get_string_member_with_default (report, "title", ""),
+                 jopan_edition_get_title (edition)) != 0
+      || g_strcmp0 (json_object_get_string_member_with_default (report, "date", ""),
+                    jopan_edition_get_date (edition)) != 0
+      || json_object_get_int_member_with_default (report, "pages_in_edition", 0) != n
+      || (d = g_dir_open (dir, 0, NULL)) == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (d)))
+    {
+      gboolean pdf;
+      guint number = merge_page_number (name, &pdf);
+      if (number < 1 || number > n)
+        continue;
+      held[number - 1] = held[number - 1] || pdf;
+      *png = *png || !pdf;
+    }
+  return TRUE;
+}
+
+/* Adds to @flags the pages that carry the rest of a story from a page in
+ * them: written again, a page's jump changes what its jump page shows. */
+static void
+add_jump_pages (const JopanEdition *edition, guint n, gboolean *flags, gboolean quiet)
+{
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      more = FALSE;
+      for (guint p = 0; p < n; p++)
+        for (guint q = 0; flags[p] && q < n; q++)
+          if (!flags[q] && jopan_edition_continues_on (edition, p, q))
+            {
+              flags[q] = more = TRUE;
+              if (!quiet)
+                fprintf (stderr, "jopan: page %u is written again too: it carries the rest of a "
+                         "story from page %u\n", q + 1, p + 1);
+            }
+    }
+}
+
+/* The part written into a new folder beside @outdir, then joined into it
+ * (merge_update()). */
+static gboolean
+write_update (const JopanEdition *edition, const JopanStyle *style, JopanEditionOutput *out,
+              const char *outdir, GError **error)
+{
+  g_autofree char *whole = g_canonicalize_filename (outdir, NULL);
+  g_autofree char *parent = g_path_get_dirname (whole);
+  g_autofree char *base = g_path_get_basename (whole);
+  g_autofree char *part = g_strdup_printf ("%s/.%s.update-XXXXXX", parent, base);
+  gboolean ok;
+
+  if (g_mkdtemp (part) == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_OUTPUT, "cannot write beside %s: %s", outdir,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  out->outdir = part;
+  ok = jopan_edition_write (edition, style, out, error) && merge_update (outdir, part, error);
+  out->outdir = outdir;
+  staging_remove (part);
+  return ok;
+}
+
 /* `jopan edition --merge PARTDIR… -o OUTDIR` (src/cli/merge.h). */
 static int
 run_merge (char **dirs, int n, const Options *o)
@@ -183,10 +276,10 @@ run_edition (const char *input, const Options *o, JopanEditionOutput *out, Ahead
   g_autoptr (GError) error = NULL;
   g_autoptr (JopanEdition) edition = NULL;
   g_autoptr (JopanStyle) style = NULL;
-  g_autofree gboolean *flags = NULL;
-  guint n, total = 0;
+  g_autofree gboolean *flags = NULL, *held = NULL;
+  guint n, total = 0, kept = 0;
   Progress *progress;
-  gboolean ok;
+  gboolean ok, png = FALSE;
   int status;
 
   edition = jopan_edition_load (input, &error);
@@ -198,6 +291,21 @@ run_edition (const char *input, const Options *o, JopanEditionOutput *out, Ahead
   flags = g_new0 (gboolean, n);
   if ((status = select_pages (o, n, flags)) != EXIT_OK)
     return status;
+  /* A part into a folder holding an earlier run of the edition with other
+   * pages: those are kept, and the part joined in (an update), not the
+   * folder replaced by the part alone. */
+  held = g_new0 (gboolean, n);
+  if ((o->pages || o->shard) && earlier_run (o->output, edition, n, held, &png))
+    for (guint i = 0; i < n; i++)
+      kept += held[i] && !flags[i];
+  if (kept > 0)
+    {
+      add_jump_pages (edition, n, flags, o->quiet);
+      out->png = out->png || png; /* the folder's PNGs stay the pages' */
+      kept = 0;
+      for (guint i = 0; i < n; i++)
+        kept += held[i] && !flags[i];
+    }
   for (guint i = 0; i < n; i++)
     total += flags[i] != 0;
   /* More shards than pages: this one has none, and writes nothing. */
@@ -217,13 +325,17 @@ run_edition (const char *input, const Options *o, JopanEditionOutput *out, Ahead
   g_atomic_int_set (&ahead->stop, TRUE);
   if (*maker)
     g_thread_join (g_steal_pointer (maker));
-  ok = jopan_edition_write (edition, style, out, &error);
+  ok = kept > 0 ? write_update (edition, style, out, o->output, &error)
+               : jopan_edition_write (edition, style, out, &error);
   if (!ok)
     {
       progress_abandon (progress);
       return cli_fail (error);
     }
   progress_finish (progress);
+  if (kept > 0 && !o->quiet)
+    fprintf (stderr, "jopan: %s updated: %u page%s written again, %u kept from the earlier run\n",
+             o->output, total, total == 1 ? "" : "s", kept);
   return o->strict && out->findings > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 

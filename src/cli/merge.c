@@ -30,17 +30,18 @@ typedef struct {
 typedef struct {
   const char *const *dirs;
   guint n_dirs;
+  gboolean newer;   /* a later folder's page replaces an earlier's (an update) */
   Page *pages;      /* [MAX_PAGES + 1], by number */
   guint last;       /* the highest page number found */
   guint *first;     /* per folder, its lowest page number (0: none) */
-  GArray **numbers; /* per folder, its page numbers (guint) rising: its
-                     * edition.pdf's pages in order (a part of --pages
-                     * 1,3,7 is no run of consecutive pages) */
+  GArray **held;    /* per folder, the numbers (guint) of its page PDFs,
+                     * rising: its edition.pdf's pages in order (a part of
+                     * --pages 1,3,7 is no run of consecutive pages) */
+  GPtrArray *replaced; /* with @newer: the files of the pages replaced */
 } Parts;
 
-/* The page number of `page-NN.pdf` or `page-NN.png` (also `page-NN-K.png`), else 0. */
-static guint
-page_number (const char *name, gboolean *pdf)
+guint
+merge_page_number (const char *name, gboolean *pdf)
 {
   guint64 n;
   char *end;
@@ -58,27 +59,43 @@ static gboolean
 add_file (Parts *parts, guint dir, const char *name, GError **error)
 {
   gboolean pdf;
-  guint n = page_number (name, &pdf);
+  guint n = merge_page_number (name, &pdf);
   Page *page = &parts->pages[n];
 
   if (n == 0)
     return TRUE;
-  if (page->files && page->dir != dir)
+  if (page->files && page->dir != dir && !parts->newer)
     {
       g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_USAGE, "page %u is in %s and in %s: expected "
                    "each page in one part", n, parts->dirs[page->dir], parts->dirs[dir]);
       return FALSE;
+    }
+  if (page->files && page->dir != dir)
+    {
+      g_ptr_array_extend_and_steal (parts->replaced, g_steal_pointer (&page->files));
+      g_clear_pointer (&page->pdf, g_free);
     }
   if (page->files == NULL)
     page->files = g_ptr_array_new_with_free_func (g_free);
   page->dir = dir;
   g_ptr_array_add (page->files, g_build_filename (parts->dirs[dir], name, NULL));
   if (pdf)
-    page->pdf = g_strdup (g_ptr_array_index (page->files, page->files->len - 1));
+    {
+      page->pdf = g_strdup (g_ptr_array_index (page->files, page->files->len - 1));
+      g_array_append_val (parts->held[dir], n);
+    }
   parts->last = MAX (parts->last, n);
   if (parts->first[dir] == 0 || n < parts->first[dir])
     parts->first[dir] = n;
   return TRUE;
+}
+
+static int
+by_number (gconstpointer a, gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
 }
 
 static gboolean
@@ -92,6 +109,7 @@ scan_dir (Parts *parts, guint dir, GError **error)
   while ((name = g_dir_read_name (d)))
     if (!add_file (parts, dir, name, error))
       return FALSE;
+  g_array_sort (parts->held[dir], by_number);
   if (parts->first[dir] == 0)
     {
       g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_INPUT, "%s: no page-NN.pdf: expected a folder "
@@ -101,10 +119,9 @@ scan_dir (Parts *parts, guint dir, GError **error)
   return TRUE;
 }
 
-/* Every page from 1 to the last, each with its PDF; each folder's pages
- * listed. */
+/* Every page from 1 to the last, each with its PDF. */
 static gboolean
-check_complete (Parts *parts, GError **error)
+check_complete (const Parts *parts, GError **error)
 {
   for (guint n = 1; n <= parts->last; n++)
     if (parts->pages[n].pdf == NULL)
@@ -115,8 +132,6 @@ check_complete (Parts *parts, GError **error)
                      parts->last);
         return FALSE;
       }
-  for (guint n = 1; n <= parts->last; n++)
-    g_array_append_val (parts->numbers[parts->pages[n].dir], n);
   return TRUE;
 }
 
@@ -132,8 +147,9 @@ parts_clear (Parts *parts)
   g_free (parts->pages);
   g_free (parts->first);
   for (guint d = 0; d < parts->n_dirs; d++)
-    g_array_unref (parts->numbers[d]);
-  g_free (parts->numbers);
+    g_array_unref (parts->held[d]);
+  g_free (parts->held);
+  g_ptr_array_unref (parts->replaced);
 }
 
 /* ---- the report ---------------------------------------------------------- */
@@ -187,18 +203,56 @@ append_array (JsonObject *into, JsonObject *from, const char *name)
     json_array_add_element (to, json_node_copy (json_array_get_element (more, i)));
 }
 
-/* @into with @from's pages and jumps (those from its pages) after its own
- * and their findings added; the other members describe the whole edition
- * and are the same in every part. */
+/* Keeps of @report's array @name the elements whose page (member @key) is
+ * taken from folder @dir: an updated folder's report still lists the pages
+ * written again. */
+static void
+keep_taken (JsonObject *report, const char *name, const char *key, const Parts *parts, guint dir)
+{
+  JsonNode *node = json_object_get_member (report, name);
+  JsonArray *kept, *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  array = json_node_get_array (node);
+  kept = json_array_new ();
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *e = json_array_get_element (array, i);
+      gint64 n = JSON_NODE_HOLDS_OBJECT (e) ? member_int (json_node_get_object (e), key) : 0;
+      if (n >= 1 && n <= parts->last && parts->pages[n].files && parts->pages[n].dir == dir)
+        json_array_add_element (kept, json_node_copy (e));
+    }
+  json_object_set_array_member (report, name, kept);
+}
+
+/* @into with @from's pages and jumps (those from its pages) after its own;
+ * the other members describe the whole edition and are the same in every
+ * part. */
 static void
 join_report (JsonObject *into, JsonObject *from)
 {
-  JsonNode *findings = json_object_get_member (into, "findings");
-
   append_array (into, from, "pages");
   append_array (into, from, "jumps");
-  if (findings && JSON_NODE_HOLDS_VALUE (findings))
-    json_node_set_int (findings, member_int (into, "findings") + member_int (from, "findings"));
+}
+
+/* The findings of @report's pages, summed. */
+static void
+sum_findings (JsonObject *report)
+{
+  JsonNode *findings = json_object_get_member (report, "findings");
+  JsonNode *pages = json_object_get_member (report, "pages");
+  gint64 sum = 0;
+
+  if (findings == NULL || !JSON_NODE_HOLDS_VALUE (findings) || !JSON_NODE_HOLDS_ARRAY (pages))
+    return;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (pages)); i++)
+    {
+      JsonNode *e = json_array_get_element (json_node_get_array (pages), i);
+      if (JSON_NODE_HOLDS_OBJECT (e))
+        sum += member_int (json_node_get_object (e), "findings");
+    }
+  json_node_set_int (findings, sum);
 }
 
 /* The folders in page order (by their first page). */
@@ -262,6 +316,8 @@ merged_report (const Parts *parts, GError **error)
           g_clear_pointer (&root, json_node_unref);
           return NULL;
         }
+      keep_taken (json_node_get_object (part), "pages", "page", parts, order[i]);
+      keep_taken (json_node_get_object (part), "jumps", "from", parts, order[i]);
       if (root == NULL)
         root = part;
       else
@@ -274,6 +330,7 @@ merged_report (const Parts *parts, GError **error)
     {
       sort_by_page (json_node_get_object (root), "pages", "page");
       sort_by_page (json_node_get_object (root), "jumps", "from");
+      sum_findings (json_node_get_object (root));
     }
   return root;
 }
@@ -312,28 +369,31 @@ typedef struct {
 } Entry;
 
 /* Appends the entries of @iter's level (and the level under it) to
- * @entries, each part's page @k as page @numbers[k] of the edition; a
- * title is kept in @titles. */
+ * @entries, those of the pages taken from folder @dir, its edition.pdf's
+ * page k as the page its k-th page PDF is; a title is kept in @titles. */
 static void
-read_level (PopplerDocument *pdf, PopplerIndexIter *iter, int level, const GArray *numbers,
-            guint key, GArray *entries, GPtrArray *titles)
+read_level (PopplerDocument *pdf, PopplerIndexIter *iter, int level, const Parts *parts,
+            guint dir, guint key, GArray *entries, GPtrArray *titles)
 {
+  const GArray *numbers = parts->held[dir];
+
   do
     {
       char *title;
       int page = entry_page (pdf, iter, &title);
       PopplerIndexIter *child = level == 0 ? poppler_index_iter_get_child (iter) : NULL;
       Entry e = { key, entries->len, { title, 0, level } };
+      guint n = page >= 0 && (guint) page < numbers->len ? g_array_index (numbers, guint, page) : 0;
 
       g_ptr_array_add (titles, title);
-      if (page >= 0 && (guint) page < numbers->len)
+      if (n > 0 && parts->pages[n].dir == dir)
         {
-          e.item.page = g_array_index (numbers, guint, page) - 1;
+          e.item.page = n - 1;
           e.key = level == 0 ? e.item.page : key;
           g_array_append_val (entries, e);
         }
       if (child)
-        read_level (pdf, child, 1, numbers, e.key, entries, titles);
+        read_level (pdf, child, 1, parts, dir, e.key, entries, titles);
       if (child)
         poppler_index_iter_free (child);
     }
@@ -344,10 +404,9 @@ read_level (PopplerDocument *pdf, PopplerIndexIter *iter, int level, const GArra
  * of the edition: the merged file gets the entries a single run would
  * have made. */
 static gboolean
-read_outline (const char *dir, const GArray *numbers, GArray *entries, GPtrArray *titles,
-              GError **error)
+read_outline (const Parts *parts, guint dir, GArray *entries, GPtrArray *titles, GError **error)
 {
-  g_autofree char *path = g_build_filename (dir, "edition.pdf", NULL);
+  g_autofree char *path = g_build_filename (parts->dirs[dir], "edition.pdf", NULL);
   g_autofree char *absolute = g_canonicalize_filename (path, NULL);
   g_autofree char *uri = g_filename_to_uri (absolute, NULL, NULL);
   g_autoptr (GError) local = NULL;
@@ -362,7 +421,7 @@ read_outline (const char *dir, const GArray *numbers, GArray *entries, GPtrArray
     }
   iter = poppler_index_iter_new (pdf);
   if (iter)
-    read_level (pdf, iter, 0, numbers, 0, entries, titles);
+    read_level (pdf, iter, 0, parts, dir, 0, entries, titles);
   if (iter)
     poppler_index_iter_free (iter);
   g_object_unref (pdf);
@@ -386,7 +445,7 @@ merged_outline (const Parts *parts, GPtrArray *titles, GError **error)
   GArray *items = g_array_new (FALSE, FALSE, sizeof (JopanOutlineItem));
 
   for (guint d = 0; d < parts->n_dirs; d++)
-    if (!read_outline (parts->dirs[d], parts->numbers[d], entries, titles, error))
+    if (!read_outline (parts, d, entries, titles, error))
       {
         g_array_unref (items);
         return NULL;
@@ -482,6 +541,30 @@ stage_edition (const Parts *parts, JsonNode *report, const char *staging, GError
          && stage_report (report, staging, error);
 }
 
+/* The files of @outdir's pages written again that the new ones did not
+ * overwrite (a page's PNG when the update wrote none, say). */
+static void
+remove_replaced (const Parts *parts, const char *outdir)
+{
+  for (guint i = 0; i < parts->replaced->len; i++)
+    {
+      const char *path = parts->replaced->pdata[i];
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *name = g_path_get_basename (path);
+      gboolean pdf;
+      guint n = merge_page_number (name, &pdf);
+      gboolean again = FALSE;
+
+      for (guint k = 0; n > 0 && k < parts->pages[n].files->len && !again; k++)
+        {
+          g_autofree char *other = g_path_get_basename (parts->pages[n].files->pdata[k]);
+          again = strcmp (other, name) == 0;
+        }
+      if (!again && same_dir (dir, outdir))
+        g_unlink (path);
+    }
+}
+
 static gboolean
 merge_into (const Parts *parts, const char *outdir, GError **error)
 {
@@ -503,6 +586,28 @@ merge_into (const Parts *parts, const char *outdir, GError **error)
        && staging_commit (staging, outdir, error);
   staging_remove (staging);
   json_node_unref (report);
+  if (ok)
+    remove_replaced (parts, outdir);
+  return ok;
+}
+
+/* Folders @dirs joined into @outdir; with @newer a later folder's page
+ * replaces an earlier's. */
+static gboolean
+merge (const char *const *dirs, guint n, const char *outdir, gboolean newer, guint *pages,
+       GError **error)
+{
+  Parts parts = { dirs, n, newer, g_new0 (Page, MAX_PAGES + 1), 0, g_new0 (guint, n),
+                  g_new (GArray *, n), g_ptr_array_new_with_free_func (g_free) };
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < n; i++)
+    parts.held[i] = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; ok && i < n; i++)
+    ok = scan_dir (&parts, i, error);
+  ok = ok && check_complete (&parts, error) && merge_into (&parts, outdir, error);
+  *pages = parts.last;
+  parts_clear (&parts);
   return ok;
 }
 
@@ -510,17 +615,21 @@ gboolean
 merge_outdirs (const char *const *dirs, guint n, const char *outdir, gboolean quiet,
                GError **error)
 {
-  Parts parts = { dirs, n, g_new0 (Page, MAX_PAGES + 1), 0, g_new0 (guint, n), g_new (GArray *, n) };
-  gboolean ok = TRUE;
+  guint pages;
 
-  for (guint i = 0; i < n; i++)
-    parts.numbers[i] = g_array_new (FALSE, FALSE, sizeof (guint));
-  for (guint i = 0; ok && i < n; i++)
-    ok = scan_dir (&parts, i, error);
-  ok = ok && check_complete (&parts, error) && merge_into (&parts, outdir, error);
-  if (ok && !quiet)
-    fprintf (stderr, "jopan: %u pages from %u part%s in %s\n", parts.last, n, n == 1 ? "" : "s",
+  if (!merge (dirs, n, outdir, FALSE, &pages, error))
+    return FALSE;
+  if (!quiet)
+    fprintf (stderr, "jopan: %u pages from %u part%s in %s\n", pages, n, n == 1 ? "" : "s",
              outdir);
-  parts_clear (&parts);
-  return ok;
+  return TRUE;
+}
+
+gboolean
+merge_update (const char *outdir, const char *part, GError **error)
+{
+  const char *dirs[] = { outdir, part };
+  guint pages;
+
+  return merge (dirs, 2, outdir, TRUE, &pages, error);
 }

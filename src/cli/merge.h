@@ -28,4 +28,24 @@
 gboolean merge_outdirs (const char *const *dirs, guint n, const char *outdir, gboolean quiet,
                         GError **error);
 
+/* The page number of `page-NN.pdf` or `page-NN.png` (also `page-NN-K.png`),
+ * else 0; *@pdf: whether it is the PDF. */
+guint merge_page_number (const char *name, gboolean *pdf);
+
+/**
+ * merge_update:
+ * @outdir: a folder a run of `jopan edition` wrote (whole, or a part)
+ * @part: a folder a later run of the same edition wrote, with --pages or
+ *   --shard
+ * @error: return location for an error
+ *
+ * Joins @part into @outdir as merge_outdirs() does, @part's pages
+ * replacing @outdir's (their files @part has not, a PNG say, removed):
+ * @outdir holds its other pages as they were and the pages of @part, in
+ * one `edition.pdf`, `contact.png` and `report.json`.
+ *
+ * Returns: %TRUE on success.
+ */
+gboolean merge_update (const char *outdir, const char *part, GError **error);
+
 #endif

@@ -135,6 +135,36 @@ pages_text (const Plan *plan)
   return g_string_free (text, FALSE);
 }
 
+/* The plan of the pages @text names (pages_text()'s form: "1,3,7-9"), or
+ * FALSE if it is not that. */
+static gboolean
+plan_of_text (const char *text, Plan *plan)
+{
+  g_auto (GStrv) items = g_strsplit (text, ",", -1);
+  g_autoptr (GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; items[i]; i++)
+    {
+      guint64 first, last;
+      char *end;
+      if (!g_ascii_isdigit (items[i][0]))
+        return FALSE;
+      first = last = g_ascii_strtoull (items[i], &end, 10);
+      if (*end == '-' && g_ascii_isdigit (end[1]))
+        last = g_ascii_strtoull (end + 1, &end, 10);
+      if (*end != '\0' || first < 1 || last < first || last - first >= MAX_SHEET_PAGES
+          || numbers->len + (last - first) >= MAX_SHEET_PAGES)
+        return FALSE;
+      for (guint64 n = first; n <= last; n++)
+        {
+          guint number = (guint) n;
+          g_array_append_val (numbers, number);
+        }
+    }
+  return numbers->len > 0
+         && plan_init (plan, (const guint *) (void *) numbers->data, numbers->len, NULL);
+}
+
 /* The top left corner of page @i's slot on a sheet of slots @thumb_w wide. */
 static void
 slot_origin (const Plan *plan, int thumb_w, guint i, int *x, int *y)
@@ -865,13 +895,14 @@ jopan_contact_sheet_write (const char *const *page_pdfs, guint n, guint first_nu
 
 /* ---- from the sheets of parts ------------------------------------------------ */
 
-/* The sheet @path if it was made for @part's pages, else NULL; its
- * thumbnails' width into @tw.  Its pages and size are read first: the
- * image is decoded only if they are those of a sheet for @part. */
+/* The sheet @path if it is one a run made, with the plan of the pages it
+ * names in @part, else NULL; its thumbnails' width into @tw.  Its pages
+ * and size are read first: the image is decoded only if they are those of
+ * a sheet made for those pages. */
 static cairo_surface_t *
-part_sheet (const char *path, const Plan *part, int *tw)
+part_sheet (const char *path, Plan *part, int *tw)
 {
-  g_autofree char *data = NULL, *pages = NULL, *want = pages_text (part);
+  g_autofree char *data = NULL, *pages = NULL;
   guint32 width = 0, height = 0;
   int w, h;
   gsize length = 0;
@@ -879,7 +910,7 @@ part_sheet (const char *path, const Plan *part, int *tw)
   if (!g_file_get_contents (path, &data, &length, NULL)
       || !jopan_png_read_text ((const guchar *) data, length, PAGES_KEY, &pages, &width, &height,
                                NULL)
-      || pages == NULL || strcmp (pages, want) != 0)
+      || pages == NULL || !plan_of_text (pages, part))
     return NULL;
   *tw = ((int) width - MARGIN * (SPREADS_PER_ROW + 1)) / (2 * SPREADS_PER_ROW);
   sheet_size (part, *tw, &w, &h);
@@ -888,42 +919,41 @@ part_sheet (const char *path, const Plan *part, int *tw)
   return jopan_png_read ((const guchar *) data, length, NULL);
 }
 
-/* The slots of a part's sheet @path, made for the pages @sheets names it
- * for, copied into @sheet; those pages are marked in @tried, and in @done
- * when taken.  A sheet that was not made for those pages (a part's
- * missing contact.png, or one an older jopan wrote) is left alone. */
+/* The slots of a part's sheet @path for the pages @sheets names it for,
+ * copied into @sheet; those pages are marked in @tried, and in @done when
+ * taken.  The sheet may hold more pages (an earlier run's, some of which
+ * were written again); a sheet that holds no slot for a page (a part's
+ * missing contact.png, one an older jopan wrote) leaves it to be drawn. */
 static void
 take_part (JopanContactSheet *sheet, const char *const *sheets, const char *path,
            gboolean *tried, gboolean *done)
 {
-  g_autoptr (GArray) mine = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr (GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
   cairo_surface_t *png = NULL;
   Plan part = { 0 };
   int tw = 0;
+  guint k = 0;
 
+  png = part_sheet (path, &part, &tw);
   for (guint i = 0; i < sheet->plan.n; i++)
     if (!tried[i] && sheets[i] && strcmp (sheets[i], path) == 0)
       {
         tried[i] = TRUE;
-        g_array_append_val (mine, i);
-        g_array_append_val (numbers, sheet->plan.numbers[i]);
-      }
-  if (plan_init (&part, (const guint *) (void *) numbers->data, numbers->len, NULL))
-    png = part_sheet (path, &part, &tw);
-  if (png)
-    for (guint k = 0; k < mine->len; k++)
-      {
-        cairo_surface_t *thumb = cairo_image_surface_create (CAIRO_FORMAT_RGB24, tw, THUMB_HEIGHT);
-        cairo_t *cr = cairo_create (thumb);
-        int x, y;
+        while (png && k < part.n && part.numbers[k] < sheet->plan.numbers[i])
+          k++;
+        if (png && k < part.n && part.numbers[k] == sheet->plan.numbers[i])
+          {
+            cairo_surface_t *thumb = cairo_image_surface_create (CAIRO_FORMAT_RGB24, tw,
+                                                                 THUMB_HEIGHT);
+            cairo_t *cr = cairo_create (thumb);
+            int x, y;
 
-        slot_origin (&part, tw, k, &x, &y);
-        cairo_set_source_surface (cr, png, -x, -y);
-        cairo_paint (cr);
-        cairo_destroy (cr);
-        sheet_add (sheet, g_array_index (mine, guint, k), thumb);
-        done[g_array_index (mine, guint, k)] = TRUE;
+            slot_origin (&part, tw, k, &x, &y);
+            cairo_set_source_surface (cr, png, -x, -y);
+            cairo_paint (cr);
+            cairo_destroy (cr);
+            sheet_add (sheet, i, thumb);
+            done[i] = TRUE;
+          }
       }
   plan_clear (&part);
   if (png)

@@ -44,6 +44,35 @@ jopan_edition_get_style (const JopanEdition *edition)
   return edition->style;
 }
 
+const char *
+jopan_edition_get_title (const JopanEdition *edition)
+{
+  g_return_val_if_fail (edition != NULL, NULL);
+  return edition->title;
+}
+
+const char *
+jopan_edition_get_date (const JopanEdition *edition)
+{
+  g_return_val_if_fail (edition != NULL, NULL);
+  return edition->date;
+}
+
+gboolean
+jopan_edition_continues_on (const JopanEdition *edition, guint from, guint to)
+{
+  const JopanPagePlan *plan;
+
+  g_return_val_if_fail (edition != NULL, FALSE);
+  if (from >= edition->pages->len)
+    return FALSE;
+  plan = g_ptr_array_index (edition->pages, from);
+  for (guint s = 0; s < plan->stories->len; s++)
+    if (((const JopanPageStory *) g_ptr_array_index (plan->stories, s))->jump == to + 1)
+      return TRUE;
+  return FALSE;
+}
+
 const char *const *
 jopan_edition_get_warnings (const JopanEdition *edition)
 {

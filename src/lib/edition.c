@@ -111,17 +111,6 @@ jopan_edition_draw_holds (void)
 
 /* ---- the jump graph ----------------------------------------------------------- */
 
-/* Does a story of page @from (0-based) continue on page @to? */
-static gboolean
-jumps_to (const JopanEdition *edition, guint from, guint to)
-{
-  const JopanPagePlan *plan = g_ptr_array_index (edition->pages, from);
-
-  for (guint s = 0; s < plan->stories->len; s++)
-    if (((const JopanPageStory *) g_ptr_array_index (plan->stories, s))->jump == to + 1)
-      return TRUE;
-  return FALSE;
-}
 
 /* The pages in @set (flags by index) in the order they can be composed:
  * each after every page in @set whose story it carries, the lowest index
@@ -141,7 +130,7 @@ compose_order (const JopanEdition *edition, const gboolean *set)
         {
           gboolean ready = set[p] && !done[p];
           for (guint q = 0; ready && q < n; q++)
-            ready = !(set[q] && !done[q] && q != p && jumps_to (edition, q, p));
+            ready = !(set[q] && !done[q] && q != p && jopan_edition_continues_on (edition, q, p));
           if (ready)
             {
               done[p] = progressed = TRUE;
@@ -158,7 +147,7 @@ mark_sources (const JopanEdition *edition, guint index, gboolean *set)
 {
   set[index] = TRUE;
   for (guint q = 0; q < edition->pages->len; q++)
-    if (!set[q] && jumps_to (edition, q, index))
+    if (!set[q] && jopan_edition_continues_on (edition, q, index))
       mark_sources (edition, q, set);
 }
 
@@ -809,7 +798,7 @@ make_groups (Run *run)
       changed = FALSE;
       for (guint p = 0; p < n; p++)
         for (guint q = 0; q < n; q++)
-          if (group[p] != group[q] && jumps_to (run->edition, p, q))
+          if (group[p] != group[q] && jopan_edition_continues_on (run->edition, p, q))
             {
               guint lo = MIN (group[p], group[q]), hi = MAX (group[p], group[q]);
               for (guint r = 0; r < n; r++)

@@ -591,6 +591,23 @@ guint jopan_edition_get_n_pages (const JopanEdition *edition);
 /** Returns: (transfer none) (nullable): the style the edition file names. */
 JOPAN_API
 const char *jopan_edition_get_style (const JopanEdition *edition);
+/** Returns: (transfer none): the edition's title, as its folios print it. */
+JOPAN_API
+const char *jopan_edition_get_title (const JopanEdition *edition);
+/** Returns: (transfer none): the edition's date, `YYYY-MM-DD`. */
+JOPAN_API
+const char *jopan_edition_get_date (const JopanEdition *edition);
+/**
+ * jopan_edition_continues_on:
+ * @edition: the edition
+ * @from: a page, from 0
+ * @to: a page, from 0
+ *
+ * Returns: whether a story of page @from has its `jump` to page @to:
+ *   page @to carries its rest, so it changes with page @from.
+ */
+JOPAN_API
+gboolean jopan_edition_continues_on (const JopanEdition *edition, guint from, guint to);
 /**
  * jopan_edition_get_warnings:
  *
@@ -795,8 +812,9 @@ gboolean jopan_contact_sheet_write (const char *const *page_pdfs, guint n, guint
  * The contact sheet of the pages, as jopan_contact_sheet_write() draws
  * it but with the pages' own numbers (a spread without a page of the
  * sheet is left out, a half of a spread without one left empty).  A
- * page's thumbnail is copied from its part's sheet when that is a sheet
- * made for that part's pages (those @sheets gives the same name), so
+ * page's thumbnail is copied from its part's sheet when that is a sheet a
+ * run made (its `jopan:pages` text naming its pages) holding that page (it
+ * may hold more: an earlier run's, some pages since written again), so
  * parts of an edition joined give the whole run's sheet, byte for byte;
  * else it is drawn from its PDF.  Written atomically.
  *
