@@ -598,8 +598,35 @@ def no_summary_on_failure(tmp):
     report("a failed run prints no summary line", problems)
 
 
+def for_the_press(tmp):
+    """`--pdfx` makes every page PDF/X (GTS_PDFXVersion, an output intent)
+    as `page --pdfx` does; without it no page is; a broken
+    `--output-profile` fails with the file's name and writes nothing."""
+    ed = os.path.join(EDITIONS, "en.json")
+    problems = []
+    for flag, want in (("--pdfx", True), (None, False)):
+        out = os.path.join(tmp, "press" if flag else "plain")
+        r = run(["edition", ed, "-o", out, "--quiet"] + ([flag] if flag else []))
+        if r.returncode != 0:
+            problems.append(f"{flag}: exit {r.returncode}: {r.stderr}")
+            continue
+        for name in sorted(n for n in os.listdir(out) if n.startswith("page-")):
+            data = open(os.path.join(out, name), "rb").read()
+            x = b"GTS_PDFXVersion" in data and b"/OutputIntents" in data
+            if x != want:
+                problems.append(f"{flag}: {name} {'is not' if want else 'is'} PDF/X")
+    bad = os.path.join(tmp, "bad.icc")
+    write(bad, "not a profile" * 20)
+    out = os.path.join(tmp, "badprofile")
+    r = run(["edition", ed, "-o", out, "--pdfx", "--output-profile", bad])
+    if r.returncode != 1 or "bad.icc" not in r.stderr or os.path.exists(out):
+        problems.append(f"a broken profile: exit {r.returncode}: {r.stderr[-200:]!r}")
+    report("edition --pdfx: every page PDF/X for the press; a broken profile refused", problems)
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
+        for_the_press(tmp)
         no_summary_on_failure(tmp)
         jumps_that_carried(tmp)
         contact_numbers(tmp)

@@ -8,6 +8,7 @@
 
 #include "merge.h"
 #include "parts.h"
+#include "print.h"
 #include "progress.h"
 #include "staging.h"
 
@@ -22,10 +23,10 @@
 #include <string.h>
 
 typedef struct {
-  char *output, *style, *data_dir, *pages, *shard;
+  char *output, *style, *data_dir, *pages, *shard, *output_profile;
   char **sets, **font_dirs;
   int dpi, jobs;
-  gboolean png, quiet, strict, copyfit, fill, merge;
+  gboolean png, quiet, strict, copyfit, fill, merge, pdfx, proof;
 } Options;
 
 static void
@@ -36,6 +37,7 @@ options_clear (Options *o)
   g_free (o->data_dir);
   g_free (o->pages);
   g_free (o->shard);
+  g_free (o->output_profile);
   g_strfreev (o->sets);
   g_strfreev (o->font_dirs);
 }
@@ -53,6 +55,8 @@ load_style (const Options *o, const JopanEdition *edition, const char *input, co
   for (int i = 0; style && o->sets && o->sets[i]; i++)
     if (!jopan_style_set (style, o->sets[i], error))
       return NULL;
+  if (style && !print_options_apply (o->pdfx, o->output_profile, o->proof, style, error))
+    return NULL;
   return g_steal_pointer (&style);
 }
 
@@ -81,13 +85,15 @@ on_checked (guint number, JopanDocument *doc, gpointer user_data)
 
 int
 jopan_cli_check_edition (const char *input, const char *style_name, char **sets,
-                         char **font_dirs, const char *data_dir, gboolean strict)
+                         char **font_dirs, const char *data_dir, gboolean strict, gboolean pdfx,
+                         const char *output_profile)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JopanEdition) edition = jopan_edition_load (input, &error);
   g_autoptr (JopanStyle) style = NULL;
   g_autoptr (GPtrArray) pages = g_ptr_array_new_with_free_func (g_free);
-  Options o = { .style = (char *) style_name, .sets = sets };
+  Options o = { .style = (char *) style_name, .sets = sets, .pdfx = pdfx,
+                .output_profile = (char *) output_profile };
   JopanEditionOutput out = { .data_dir = data_dir, .font_dirs = (const char *const *) font_dirs,
                              .progress = on_checked, .user_data = pages, .dpi = 150 };
 
@@ -398,6 +404,7 @@ jopan_cli_edition (int argc, char **argv)
     { "fill", 0, 0, G_OPTION_ARG_NONE, &o.fill, "Grow stories to fill their pages", NULL },
     { "dpi", 0, 0, G_OPTION_ARG_INT, &o.dpi, "PNG resolution, 18 to 1200 (default 150)", "N" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &o.strict, "Exit 3 when there are findings", NULL },
+    PRINT_OPTION_ENTRIES (o),
     { "font-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.font_dirs, "Also use these fonts", "DIR" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.data_dir, "The folder with styles/ and fonts/",
       "DIR" },

@@ -14,6 +14,7 @@
 #include "env.h"
 #include "exit.h"
 #include "jopan.h"
+#include "print.h"
 #include "render-batch.h"
 
 #include "edition.h"
@@ -127,12 +128,7 @@ is_page_file (const char *path)
 static gboolean
 print_options (const Options *o, JopanStyle *style, GError **error)
 {
-  g_autofree char *profile = o->output_profile
-                             ? g_strdup_printf ("print.profile=%s", o->output_profile) : NULL;
-
-  return (!o->pdfx || jopan_style_set (style, "print.pdfx=true", error))
-         && (!profile || jopan_style_set (style, profile, error))
-         && (!o->proof || jopan_style_set (style, "print.proof=true", error));
+  return print_options_apply (o->pdfx, o->output_profile, o->proof, style, error);
 }
 
 /* An edition file has "pages" (and no "articles"): `check` composes it. */
@@ -226,7 +222,8 @@ run (const char *command, const char *input, const Options *o)
   int findings, status;
 
   if (check && is_edition_file (input))
-    return jopan_cli_check_edition (input, o->style, o->sets, o->font_dirs, data_dir, o->strict);
+    return jopan_cli_check_edition (input, o->style, o->sets, o->font_dirs, data_dir, o->strict,
+                                    o->pdfx, o->output_profile);
   output = o->output ? g_strdup (o->output) : default_output (input);
   if (!check && !jopan_format_from_path (output, &format))
     return cli_usage ("jopan", "%s: unknown output format: expected .pdf, .png, .svg or .txt",
@@ -342,12 +339,7 @@ main (int argc, char **argv)
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &o.report, "Write the preflight report as JSON",
       "REPORT.json" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &o.strict, "Exit 3 when there are findings", NULL },
-    { "pdfx", 0, 0, G_OPTION_ARG_NONE, &o.pdfx,
-      "A CMYK PDF/X file for the press (the style's print.output, else PDF/X-1a)", NULL },
-    { "output-profile", 0, 0, G_OPTION_ARG_FILENAME, &o.output_profile,
-      "The printer's ICC output profile (CMYK), embedded as the output intent", "FILE.icc" },
-    { "proof", 0, 0, G_OPTION_ARG_NONE, &o.proof,
-      "A PNG preview shows the page as the press prints it on newsprint", NULL },
+    PRINT_OPTION_ENTRIES (o),
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs,
       "Threads for several articles (default: one a core)", "N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress bar nor summary line", NULL },
