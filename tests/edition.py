@@ -540,6 +540,48 @@ def sheet_label(png, spread, side, digits=1):
     return number
 
 
+def sheet_flag(png, spread, side):
+    """The number on the red tab at the top right of a slot's page (a
+    Berliner page: 300 px high, its right edge some 201.5 px into the
+    slot), or None where the corner is not red."""
+    width, _, rows = png
+    tw = (width - 5 * 24) // 8
+    right = 24 + (spread % 4) * (2 * tw + 24) + side * tw + 201.5
+    top = 24 + (spread // 4) * (300 + 36 + 24)
+
+    def pixel(x, y):
+        return rows[int(y)][3 * int(x):3 * int(x) + 3]
+    red = pixel(right - 3, top + 3)
+    if not (red[0] > 180 and red[1] < 60 and red[2] < 60):
+        return None
+    # One digit: its tab 20 px wide, the digit's left 15 px in from the right.
+    left, top = right - 15, top + 5
+    middles = [(0.5, 0), (1, 0.5), (1, 1.5), (0.5, 2), (0, 1.5), (0, 0.5), (0.5, 1)]
+
+    def white(x, y):
+        return any(min(pixel(x + i, y + j)) > 200 for i in (-1, 0, 1) for j in (-1, 0, 1))
+    bits = sum(1 << s for s, (u, v) in enumerate(middles) if white(left + u * 10, top + v * 10))
+    return str(SEGMENTS.get(bits, "?"))
+
+
+def contact_flags(tmp):
+    """A page with findings is flagged on contact.png: a red tab at its top
+    right with their number (the test edition: page 1 two, page 4 three);
+    a page without none."""
+    out = os.path.join(tmp, "flags")
+    r = edition(os.path.join(EDITIONS, "en.json"), out)
+    problems = [f"exit {r.returncode}: {r.stderr}"] if r.returncode else []
+    if not problems:
+        report_pages = json.load(open(os.path.join(out, "report.json")))["pages"]
+        want = [str(p["findings"]) if p["findings"] else None for p in report_pages]
+        png = read_png(os.path.join(out, "contact.png"))
+        got = [sheet_flag(png, 0, 1), sheet_flag(png, 1, 0), sheet_flag(png, 1, 1),
+               sheet_flag(png, 2, 0)]
+        problems += [] if got == want and want == ["2", None, None, "3"] else \
+            [f"flags {got}, the report's findings {want}"]
+    report("contact.png flags each page with findings, with their number", problems)
+
+
 def slot_is_empty(png, spread, side):
     width, _, rows = png
     tw = (width - 5 * 24) // 8
@@ -627,6 +669,7 @@ def for_the_press(tmp):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         for_the_press(tmp)
+        contact_flags(tmp)
         no_summary_on_failure(tmp)
         jumps_that_carried(tmp)
         contact_numbers(tmp)

@@ -209,16 +209,26 @@ draw_digit (cairo_t *cr, double x, double y, int digit)
   cairo_stroke (cr);
 }
 
-/* @number centred on @cx with its top at @y. */
+#define DIGIT_ADVANCE (DIGIT_HEIGHT * 0.8)
+
+/* The width @number's digits take. */
+static double
+number_width (guint number)
+{
+  char text[16];
+
+  return g_snprintf (text, sizeof text, "%u", number) * DIGIT_ADVANCE - DIGIT_HEIGHT * 0.3;
+}
+
+/* @number centred on @cx with its top at @y, in the source's colour. */
 static void
 draw_number (cairo_t *cr, double cx, double y, guint number)
 {
   char text[16];
   int len = g_snprintf (text, sizeof text, "%u", number);
-  double advance = DIGIT_HEIGHT * 0.8;
-  double x = cx - (len * advance - DIGIT_HEIGHT * 0.3) / 2;
+  double advance = DIGIT_ADVANCE;
+  double x = cx - number_width (number) / 2;
 
-  cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_line_width (cr, 2.0);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   for (int i = 0; i < len; i++)
@@ -288,19 +298,39 @@ thumb_begin (double pw, double ph, double *scale)
   return cr;
 }
 
-/* The thumbnail, framed; NULL if cairo failed. */
+/* A page with findings is flagged on the wall: a red tab at its top right
+ * corner with their number in white, as a desk marks a page to send
+ * back; report.json says what they are. */
+#define FLAG_PAD 5.0
+
+static void
+draw_flag (cairo_t *cr, double right, double top, guint findings)
+{
+  double w = number_width (findings) + 2 * FLAG_PAD, h = DIGIT_HEIGHT + 2 * FLAG_PAD;
+
+  cairo_rectangle (cr, right - w, top, w, h);
+  cairo_set_source_rgb (cr, 0.8, 0.0, 0.0);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  draw_number (cr, right - w / 2, top + FLAG_PAD, findings);
+}
+
+/* The thumbnail, framed, flagged with its page's @findings if any; NULL if
+ * cairo failed. */
 static cairo_surface_t *
-thumb_end (cairo_t *cr, double pw, double ph, double scale)
+thumb_end (cairo_t *cr, double pw, double ph, double scale, guint findings)
 {
   cairo_surface_t *surface = cairo_surface_reference (cairo_get_target (cr));
   int tw = cairo_image_surface_get_width (surface);
+  double x = (tw - pw * scale) / 2, y = THUMB_HEIGHT - ph * scale;
 
   cairo_restore (cr);
   cairo_set_source_rgb (cr, 0.5, 0.5, 0.5);
   cairo_set_line_width (cr, 1.0);
-  cairo_rectangle (cr, (tw - pw * scale) / 2 + 0.5, THUMB_HEIGHT - ph * scale + 0.5,
-                   pw * scale - 1, ph * scale - 1);
+  cairo_rectangle (cr, x + 0.5, y + 0.5, pw * scale - 1, ph * scale - 1);
   cairo_stroke (cr);
+  if (findings > 0)
+    draw_flag (cr, x + pw * scale, y, findings);
   if (cairo_status (cr) != CAIRO_STATUS_SUCCESS)
     g_clear_pointer (&surface, cairo_surface_destroy);
   cairo_destroy (cr);
@@ -561,6 +591,7 @@ band_new (JopanContactSheet *sheet, guint k)
       {
         int x, y;
         slot_origin (&sheet->plan, sheet->thumb_w, i, &x, &y);
+        cairo_set_source_rgb (cr, 0, 0, 0);
         draw_number (cr, x + sheet->thumb_w / 2.0,
                      y - (int) k * BAND + THUMB_HEIGHT + (LABEL - DIGIT_HEIGHT) / 2,
                      sheet->plan.numbers[i]);
@@ -661,6 +692,7 @@ struct _JopanThumb {
   GHashTable *photos;           /* decoded at the thumbnail's scale, not the print's */
   char *slug;
   double pw, ph, scale;
+  guint findings;               /* the page's, flagged on its thumbnail */
   cairo_t *cr;                  /* the slot begun (no text yet), until drawn */
   cairo_surface_t *surface;     /* drawn and framed */
 };
@@ -695,6 +727,7 @@ jopan_contact_sheet_thumb_new (JopanContactSheet *sheet, guint number, const Jop
   thumb->number = number;
   thumb->page = g_ptr_array_index (doc->pages, 0);
   thumb->slug = jopan_document_slug (doc, thumb->page);
+  thumb->findings = jopan_document_get_n_findings (doc);
   thumb->photos = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) cairo_surface_destroy);
   jopan_page_media_size (thumb->page, &thumb->pw, &thumb->ph);
   thumb_scale (thumb->pw, thumb->ph, &thumb->scale);
@@ -721,7 +754,7 @@ jopan_thumb_draw (JopanThumb *thumb, GError **error)
       cairo_destroy (cr);
       return FALSE;
     }
-  thumb->surface = thumb_end (cr, thumb->pw, thumb->ph, thumb->scale);
+  thumb->surface = thumb_end (cr, thumb->pw, thumb->ph, thumb->scale, thumb->findings);
   return thumb_ok (thumb->surface, thumb->number, error);
 }
 
@@ -824,7 +857,7 @@ pdf_thumb (PopplerDocument *pdf, int k)
   cr = thumb_begin (pw, ph, &scale);
   poppler_page_render (page, cr);
   g_object_unref (page);
-  thumb = thumb_end (cr, pw, ph, scale);
+  thumb = thumb_end (cr, pw, ph, scale, 0); /* its findings are not known here */
   jopan_render_unlock ();
   return thumb;
 }
