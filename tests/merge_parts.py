@@ -142,8 +142,9 @@ def text_of(pdf):
 def update_in_place(tmp):
     """A part written into the folder of an earlier run of its edition
     joins it: the other pages are kept, the jump page of a page written
-    again is written too, and the folder holds the bytes of a whole run.
-    A part into another edition's folder replaces it, as before."""
+    again is written too, and the folder holds the bytes of a whole run;
+    plain pages into a folder of PDF/X pages (or the other way round) are
+    refused.  A part into another edition's folder replaces it, as before."""
     whole = edition("en.json", os.path.join(tmp, "whole"), "--png")
     up = os.path.join(tmp, "up")
     shutil.copytree(whole, up)
@@ -186,6 +187,22 @@ def update_in_place(tmp):
     assert "tidal scheme at last" in text and text.count("\f") == 4, text.count("\f")
     report = json.load(open(os.path.join(up, "report.json")))
     assert [q["page"] for q in report["pages"]] == [1, 2, 3, 4], report["pages"]
+
+    # A folder of PDF/X pages for the press takes no plain pages (nor the
+    # other way round): refused, the folder as it was.
+    press = edition("en.json", os.path.join(tmp, "press"), "--pdfx")
+    before = tree(press)
+    p = jopan("edition", os.path.join(EDITIONS, "en.json"), "-o", press, "--pages", "3")
+    expect(p, 2, "plain pages into a PDF/X folder")
+    assert "its pages are PDF/X files for the press and those written again are not: give --pdfx" \
+        in p.stderr, p.stderr
+    assert tree(press) == before, "the PDF/X folder changed"
+    expect(jopan("edition", os.path.join(EDITIONS, "en.json"), "-o", press, "--pages", "3",
+                 "--pdfx", "--quiet"), 0, "PDF/X pages into a PDF/X folder")
+    p = jopan("edition", os.path.join(EDITIONS, "en.json"), "-o", up, "--pages", "3", "--pdfx")
+    expect(p, 2, "PDF/X pages into a plain folder")
+    assert "its pages are not PDF/X files and those written again are" in p.stderr, p.stderr
+    assert not [n for n in os.listdir(tmp) if "update" in n], os.listdir(tmp)
 
     # Another edition's folder: the part replaces it.
     other = edition("ko.json", os.path.join(tmp, "other"))

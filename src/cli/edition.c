@@ -201,6 +201,56 @@ add_jump_pages (const JopanEdition *edition, guint n, gboolean *flags, gboolean 
     }
 }
 
+/* Whether the lowest-numbered page PDF of @dir is a PDF/X file; its
+ * number in *@number (0: there is none). */
+static gboolean
+pdfx_pages (const char *dir, guint *number)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autofree char *data = NULL, *path = NULL;
+  const char *name;
+  gsize length = 0;
+  gboolean pdf;
+
+  *number = 0;
+  while (d && (name = g_dir_read_name (d)))
+    {
+      guint n = merge_page_number (name, &pdf);
+      if (pdf && n > 0 && (*number == 0 || n < *number))
+        {
+          *number = n;
+          g_free (path);
+          path = g_build_filename (dir, name, NULL);
+        }
+    }
+  if (path == NULL || !g_file_get_contents (path, &data, &length, NULL))
+    return *number = 0, FALSE;
+  return g_strstr_len (data, (gssize) length, "/GTS_PDFXVersion") != NULL;
+}
+
+/* Whether the pages of @part are files of the kind (PDF/X or not) of the
+ * pages @outdir holds, still all of the earlier run: an edition sent to
+ * the press page by page must not mix them (the night desk writing page 3
+ * again without --pdfx). */
+static gboolean
+same_kind (const char *outdir, const char *part, GError **error)
+{
+  guint first, kept;
+  gboolean x_part = pdfx_pages (part, &first);
+  gboolean x_kept = pdfx_pages (outdir, &kept);
+
+  if (first == 0 || kept == 0 || x_part == x_kept)
+    return TRUE;
+  if (x_kept)
+    g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_USAGE, "%s: its pages are PDF/X files for the "
+                 "press and those written again are not: give --pdfx (and the earlier run's "
+                 "--output-profile), or write into a new folder", outdir);
+  else
+    g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_USAGE, "%s: its pages are not PDF/X files and "
+                 "those written again are: leave out --pdfx, or write into a new folder", outdir);
+  return FALSE;
+}
+
 /* The part written into a new folder beside @outdir, then joined into it
  * (merge_update()). */
 static gboolean
@@ -221,7 +271,8 @@ write_update (const JopanEdition *edition, const JopanStyle *style, JopanEdition
       return FALSE;
     }
   out->outdir = part;
-  ok = jopan_edition_write (edition, style, out, error) && merge_update (outdir, part, error);
+  ok = jopan_edition_write (edition, style, out, error) && same_kind (outdir, part, error)
+       && merge_update (outdir, part, error);
   out->outdir = outdir;
   staging_remove (part);
   return ok;
