@@ -14,7 +14,6 @@
 
 #include "jopan.h"
 
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <errno.h>
 #include <locale.h>

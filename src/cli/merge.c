@@ -244,7 +244,8 @@ sum_findings (JsonObject *report)
   JsonNode *pages = json_object_get_member (report, "pages");
   gint64 sum = 0;
 
-  if (findings == NULL || !JSON_NODE_HOLDS_VALUE (findings) || !JSON_NODE_HOLDS_ARRAY (pages))
+  if (findings == NULL || !JSON_NODE_HOLDS_VALUE (findings) || pages == NULL
+      || !JSON_NODE_HOLDS_ARRAY (pages))
     return;
   for (guint i = 0; i < json_array_get_length (json_node_get_array (pages)); i++)
     {
