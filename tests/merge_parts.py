@@ -204,6 +204,14 @@ def update_in_place(tmp):
     assert "its pages are not PDF/X files and those written again are" in p.stderr, p.stderr
     assert not [n for n in os.listdir(tmp) if "update" in n], os.listdir(tmp)
 
+    # PNGs at another resolution than the folder's: refused.
+    p = jopan("edition", os.path.join(EDITIONS, "en.json"), "-o", up, "--pages", "3", "--dpi",
+              "100")
+    expect(p, 2, "PNGs at 100 dpi into a folder of 150 dpi PNGs")
+    assert "its PNG pages are 1861 pixels wide and those written again 1241: give the earlier " \
+        "run's --dpi (150)" in p.stderr, p.stderr
+    assert not [n for n in os.listdir(tmp) if "update" in n], os.listdir(tmp)
+
     # Another edition's folder: the part replaces it.
     other = edition("ko.json", os.path.join(tmp, "other"))
     expect(jopan("edition", os.path.join(EDITIONS, "en.json"), "-o", other, "--pages", "1",

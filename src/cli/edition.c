@@ -200,44 +200,80 @@ add_jump_pages (const JopanEdition *edition, guint n, gboolean *flags, gboolean 
     }
 }
 
+/* The path of the lowest-numbered page PDF (@pdf) or PNG of @dir, its
+ * number in *@number; NULL (0) if it has none. */
+static char *
+lowest_page (const char *dir, gboolean pdf, guint *number)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  char *lowest = NULL;
+  const char *name;
+  gboolean is_pdf;
+
+  *number = 0;
+  while (d && (name = g_dir_read_name (d)))
+    {
+      guint n = merge_page_number (name, &is_pdf);
+      if (is_pdf == pdf && n > 0 && (*number == 0 || n < *number))
+        {
+          *number = n;
+          g_free (lowest);
+          lowest = g_build_filename (dir, name, NULL); /* @name is GDir's until the next read */
+        }
+    }
+  return lowest;
+}
+
 /* Whether the lowest-numbered page PDF of @dir is a PDF/X file; its
  * number in *@number (0: there is none). */
 static gboolean
 pdfx_pages (const char *dir, guint *number)
 {
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  g_autofree char *data = NULL, *path = NULL;
-  const char *name;
+  g_autofree char *path = lowest_page (dir, TRUE, number), *data = NULL;
   gsize length = 0;
-  gboolean pdf;
 
-  *number = 0;
-  while (d && (name = g_dir_read_name (d)))
-    {
-      guint n = merge_page_number (name, &pdf);
-      if (pdf && n > 0 && (*number == 0 || n < *number))
-        {
-          *number = n;
-          g_free (path);
-          path = g_build_filename (dir, name, NULL);
-        }
-    }
   if (path == NULL || !g_file_get_contents (path, &data, &length, NULL))
     return *number = 0, FALSE;
   return g_strstr_len (data, (gssize) length, "/GTS_PDFXVersion") != NULL;
 }
 
-/* Whether the pages of @part are files of the kind (PDF/X or not) of the
- * pages @outdir holds, still all of the earlier run: an edition sent to
- * the press page by page must not mix them (the night desk writing page 3
- * again without --pdfx). */
+/* The pixel width of the lowest-numbered page PNG of @dir, or 0. */
+static guint32
+png_width (const char *dir)
+{
+  guint number;
+  g_autofree char *path = lowest_page (dir, FALSE, &number);
+  guchar head[24];
+  FILE *f;
+
+  if (path == NULL || (f = fopen (path, "rb")) == NULL)
+    return 0;
+  if (fread (head, 1, sizeof head, f) != sizeof head || memcmp (head + 12, "IHDR", 4) != 0)
+    head[16] = head[17] = head[18] = head[19] = 0;
+  fclose (f);
+  return (guint32) head[16] << 24 | (guint32) head[17] << 16 | (guint32) head[18] << 8 | head[19];
+}
+
+/* Whether the pages of @part are files of the kind (PDF/X or not, PNGs
+ * as wide) of the pages @outdir holds, still all of the earlier run: an
+ * edition sent to the press page by page must not mix them (the night desk
+ * writing page 3 again without --pdfx), nor a proof wall PNGs at two
+ * resolutions. */
 static gboolean
-same_kind (const char *outdir, const char *part, GError **error)
+same_kind (const char *outdir, const char *part, int dpi, GError **error)
 {
   guint first, kept;
   gboolean x_part = pdfx_pages (part, &first);
   gboolean x_kept = pdfx_pages (outdir, &kept);
+  guint32 w_part = png_width (part), w_kept = w_part ? png_width (outdir) : 0;
 
+  if (w_part && w_kept && w_part != w_kept)
+    {
+      g_set_error (error, JOPAN_ERROR, JOPAN_ERROR_USAGE, "%s: its PNG pages are %u pixels wide "
+                   "and those written again %u: give the earlier run's --dpi (%.0f), or write "
+                   "into a new folder", outdir, w_kept, w_part, (double) dpi * w_kept / w_part);
+      return FALSE;
+    }
   if (first == 0 || kept == 0 || x_part == x_kept)
     return TRUE;
   if (x_kept)
@@ -270,8 +306,8 @@ write_update (const JopanEdition *edition, const JopanStyle *style, JopanEdition
       return FALSE;
     }
   out->outdir = part;
-  ok = jopan_edition_write (edition, style, out, error) && same_kind (outdir, part, error)
-       && merge_update (outdir, part, error);
+  ok = jopan_edition_write (edition, style, out, error)
+       && same_kind (outdir, part, (int) out->dpi, error) && merge_update (outdir, part, error);
   out->outdir = outdir;
   staging_remove (part);
   return ok;
