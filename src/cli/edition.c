@@ -14,8 +14,9 @@
 
 #include "jopan.h"
 
-#include <json-glib/json-glib.h>
 #include <errno.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <json-glib/json-glib.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -178,6 +179,17 @@ earlier_run (const char *dir, const JopanEdition *edition, guint n, gboolean *he
   return TRUE;
 }
 
+/* The pages of @held (flags by index, @n pages) that @flags leaves out. */
+static guint
+count_kept (const gboolean *held, const gboolean *flags, guint n)
+{
+  guint kept = 0;
+
+  for (guint i = 0; i < n; i++)
+    kept += held[i] && !flags[i];
+  return kept;
+}
+
 /* Adds to @flags the pages that carry the rest of a story from a page in
  * them: written again, a page's jump changes what its jump page shows. */
 static void
@@ -237,21 +249,18 @@ pdfx_pages (const char *dir, guint *number)
   return g_strstr_len (data, (gssize) length, "/GTS_PDFXVersion") != NULL;
 }
 
-/* The pixel width of the lowest-numbered page PNG of @dir, or 0. */
+/* The pixel width of the lowest-numbered page PNG of @dir (its header
+ * read), or 0. */
 static guint32
 png_width (const char *dir)
 {
   guint number;
   g_autofree char *path = lowest_page (dir, FALSE, &number);
-  guchar head[24];
-  FILE *f;
+  int width = 0;
 
-  if (path == NULL || (f = fopen (path, "rb")) == NULL)
+  if (path == NULL || gdk_pixbuf_get_file_info (path, &width, NULL) == NULL)
     return 0;
-  if (fread (head, 1, sizeof head, f) != sizeof head || memcmp (head + 12, "IHDR", 4) != 0)
-    head[16] = head[17] = head[18] = head[19] = 0;
-  fclose (f);
-  return (guint32) head[16] << 24 | (guint32) head[17] << 16 | (guint32) head[18] << 8 | head[19];
+  return (guint32) MAX (width, 0);
 }
 
 /* Whether the pages of @part are files of the kind (PDF/X or not, PNGs
@@ -387,16 +396,12 @@ run_edition (const char *input, const Options *o, JopanEditionOutput *out, Ahead
    * pages: those are kept, and the part joined in (an update), not the
    * folder replaced by the part alone. */
   held = g_new0 (gboolean, n);
-  if ((o->pages || o->shard) && earlier_run (o->output, edition, n, held, &png))
-    for (guint i = 0; i < n; i++)
-      kept += held[i] && !flags[i];
-  if (kept > 0)
+  if ((o->pages || o->shard) && earlier_run (o->output, edition, n, held, &png)
+      && count_kept (held, flags, n) > 0)
     {
       add_jump_pages (edition, n, flags, o->quiet);
       out->png = out->png || png; /* the folder's PNGs stay the pages' */
-      kept = 0;
-      for (guint i = 0; i < n; i++)
-        kept += held[i] && !flags[i];
+      kept = count_kept (held, flags, n);
     }
   for (guint i = 0; i < n; i++)
     total += flags[i] != 0;
